@@ -1,0 +1,22 @@
+"""SQLAlchemy 2.0 typed models: the schema. Alembic migrations are made from these."""
+
+from sendesk.models.audit import AuditEvent
+from sendesk.models.base import Base, utcnow
+from sendesk.models.pupil import Contact, Pupil
+from sendesk.models.register import Need, RegisterEntry
+from sendesk.models.school import School
+from sendesk.models.user import ROLE_LABELS, Role, User
+
+__all__ = [
+    "ROLE_LABELS",
+    "AuditEvent",
+    "Base",
+    "Contact",
+    "Need",
+    "Pupil",
+    "RegisterEntry",
+    "Role",
+    "School",
+    "User",
+    "utcnow",
+]

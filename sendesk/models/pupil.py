@@ -1,0 +1,75 @@
+"""Pupils and the people with parental responsibility for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from sendesk.models.base import Base, UTCDateTime, utcnow
+
+
+class Pupil(Base):
+    """A pupil, identified across MIS exports by their UPN.
+
+    The SEN status is *not* a column here: it is the open register entry, so the history
+    and the current state can never disagree.
+    """
+
+    __tablename__ = "pupil"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    upn: Mapped[str] = mapped_column(String(13), unique=True)
+    legal_surname: Mapped[str] = mapped_column(String(120))
+    legal_forename: Mapped[str] = mapped_column(String(120))
+    preferred_surname: Mapped[str | None] = mapped_column(String(120))
+    preferred_forename: Mapped[str | None] = mapped_column(String(120))
+    dob: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(1))
+    year_group: Mapped[int | None] = mapped_column(Integer)
+    reg_group: Mapped[str | None] = mapped_column(String(20))
+    admission_date: Mapped[date | None] = mapped_column(Date)
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    eal: Mapped[bool] = mapped_column(Boolean, default=False)
+    pupil_premium: Mapped[bool] = mapped_column(Boolean, default=False)
+    looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    nhs_number: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    contacts: Mapped[list[Contact]] = relationship(
+        back_populates="pupil", cascade="all, delete-orphan", order_by="Contact.priority"
+    )
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
+
+    @property
+    def display_name(self) -> str:
+        """Preferred names where the school recorded them, legal names otherwise."""
+        forename = self.preferred_forename or self.legal_forename
+        surname = self.preferred_surname or self.legal_surname
+        return f"{forename} {surname}"
+
+
+class Contact(Base):
+    """A parent or carer (or other contact) of a pupil."""
+
+    __tablename__ = "contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    relationship_to_pupil: Mapped[str | None] = mapped_column(String(60))
+    parental_responsibility: Mapped[bool] = mapped_column(Boolean, default=False)
+    priority: Mapped[int] = mapped_column(Integer, default=1)
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(200))
+    address: Mapped[str | None] = mapped_column(Text)
+    preferred_contact: Mapped[str | None] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    pupil: Mapped[Pupil] = relationship(back_populates="contacts")
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

@@ -1,0 +1,44 @@
+"""People who use SENDesk and the role that bounds what each may do."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from sendesk.models.base import Base, UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """The four roles of DESIGN.md; the service layer enforces them."""
+
+    SENCO = "senco"
+    LEARNING_SUPPORT = "learning_support"
+    TEACHER = "teacher"
+    READ_ONLY = "read_only"
+
+
+ROLE_LABELS: dict[Role, str] = {
+    Role.SENCO: "SENCo",
+    Role.LEARNING_SUPPORT: "Learning support",
+    Role.TEACHER: "Teacher",
+    Role.READ_ONLY: "Read-only",
+}
+
+
+class User(Base):
+    """A member of staff with a SENDesk account."""
+
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(20))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

@@ -1,0 +1,82 @@
+"""Creating a school database and reading the school's details."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from sendesk.db import Database
+from sendesk.errors import NotADatabaseError, ValidationError
+from sendesk.models import Role, School, User
+from sendesk.services.actor import Actor
+from sendesk.services.audit import record
+
+URN = re.compile(r"^\d{6}$")
+
+
+@dataclass(frozen=True)
+class SchoolInfo:
+    name: str
+    urn: str | None
+    dfe_number: str | None
+    la_name: str | None
+
+
+def validate_school(name: str, urn: str | None) -> None:
+    """Check the set-up fields before anything is created."""
+    if not name.strip():
+        raise ValidationError("The school name is empty.")
+    if urn and not URN.match(urn.strip()):
+        raise ValidationError(f"URN '{urn}' is not a 6-digit unique reference number.")
+
+
+def init_school(
+    db: Database,
+    name: str,
+    *,
+    urn: str | None = None,
+    la_name: str | None = None,
+    dfe_number: str | None = None,
+    senco_username: str,
+    senco_name: str,
+) -> Actor:
+    """Write the school row and its first SENCo account; returns that SENCo as the actor."""
+    validate_school(name, urn)
+    if not senco_username.strip():
+        raise ValidationError("The SENCo's username is empty.")
+    with db.transaction() as s:
+        if s.scalar(select(School.id)) is not None:
+            raise NotADatabaseError("This database already has a school.")
+        user = User(
+            username=senco_username.strip(),
+            display_name=senco_name.strip() or senco_username.strip(),
+            role=Role.SENCO,
+        )
+        s.add(user)
+        school = School(
+            name=name.strip(),
+            urn=(urn or "").strip() or None,
+            la_name=(la_name or "").strip() or None,
+            dfe_number=dfe_number,
+        )
+        s.add(school)
+        s.flush()
+        actor = Actor.of(user)
+        record(s, actor, "create", "user", user.id, {"role": user.role, "first_senco": True})
+        record(
+            s,
+            actor,
+            "create",
+            "school",
+            school.id,
+            {"name": school.name, "urn": school.urn, "la": school.la_name},
+        )
+    return actor
+
+
+def school_info(db: Database) -> SchoolInfo:
+    with db.session() as s:
+        school = s.scalars(select(School)).one()
+        return SchoolInfo(school.name, school.urn, school.dfe_number, school.la_name)

@@ -1,0 +1,220 @@
+"""Shared fixtures: a fresh database per test, on SQLCipher *and* on PostgreSQL.
+
+PostgreSQL tests start a throwaway server (initdb + pg_ctl on a free localhost port) when
+the server binaries are installed, or use ``SENDESK_TEST_PG_URL`` when it names a server
+whose user may create databases. Without either they skip and say why; under CI (``CI``
+set) a missing PostgreSQL is an error, because CI installs it.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from sendesk.db import Database, create_database
+from sendesk.keystore import new_raw_key
+from sendesk.services.actor import Actor
+from sendesk.services.school import init_school
+
+
+class MemoryKeyring(KeyringBackend):
+    """An OS keyring stand-in for tests: real keyring API, kept in memory."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.store: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.store.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.store[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.store.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+    """Every test gets an empty in-memory keyring and no SENDESK_DB_KEY/SENDESK_DB."""
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    monkeypatch.delenv("SENDESK_DB_KEY", raising=False)
+    monkeypatch.delenv("SENDESK_DB", raising=False)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+# --- PostgreSQL ------------------------------------------------------------------------
+
+
+def _pg_bin(name: str) -> str | None:
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    candidates += sorted(glob.glob(f"/opt/homebrew/opt/postgresql*/bin/{name}"))
+    return candidates[-1] if candidates else None
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PgServer:
+    """A PostgreSQL server that exists only for this test session."""
+
+    def __init__(self, admin_url: str, stop: list[str] | None, folder: str | None) -> None:
+        self.admin_url = admin_url
+        self._stop = stop
+        self._folder = folder
+        self._counter = itertools.count()
+
+    def new_database(self) -> str:
+        """Create an empty database and return its SQLAlchemy URL."""
+        import psycopg
+
+        name = f"sendesk_test_{os.getpid()}_{next(self._counter)}"
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        base = self.admin_url.rsplit("/", 1)[0]
+        return f"postgresql+psycopg://{base.split('://', 1)[1]}/{name}"
+
+    def close(self) -> None:
+        if self._stop:
+            subprocess.run(self._stop, check=False, capture_output=True)
+        if self._folder:
+            shutil.rmtree(self._folder, ignore_errors=True)
+
+
+def _start_pg() -> PgServer:
+    external = os.environ.get("SENDESK_TEST_PG_URL")
+    if external:
+        return PgServer(external.replace("postgresql+psycopg://", "postgresql://"), None, None)
+    initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
+    if not (initdb and pg_ctl):
+        reason = (
+            "PostgreSQL server binaries (initdb, pg_ctl) are not installed: install the "
+            "'postgresql' package, or set SENDESK_TEST_PG_URL, to run the PostgreSQL tests"
+        )
+        if os.environ.get("CI"):
+            pytest.fail(reason + " (CI must run them)", pytrace=False)
+        pytest.skip(reason)
+    folder = tempfile.mkdtemp(prefix="sendesk-pg-")
+    data, sock = Path(folder) / "data", Path(folder) / "sock"
+    sock.mkdir()
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        # PostgreSQL refuses to run as root: run it as the 'postgres' account the package made.
+        shutil.chown(folder, "postgres")
+        shutil.chown(sock, "postgres")
+        prefix = ["runuser", "-u", "postgres", "--"]
+    port = _free_port()
+    subprocess.run(
+        [
+            *prefix,
+            initdb,
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "sendesk",
+            "-E",
+            "UTF8",
+            "--locale=C",
+            "--no-sync",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    opts = (
+        f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 -c fsync=off "
+        "-c synchronous_commit=off -c full_page_writes=off"
+    )
+    subprocess.run(
+        [
+            *prefix,
+            pg_ctl,
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(Path(folder) / "log"),
+            "-w",
+            "start",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    stop = [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"]
+    return PgServer(f"postgresql://sendesk@127.0.0.1:{port}/postgres", stop, folder)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgServer]:
+    server = _start_pg()
+    yield server
+    server.close()
+
+
+# --- SENDesk databases -------------------------------------------------------------------
+
+
+@pytest.fixture
+def raw_key() -> str:
+    """A random raw SQLCipher key (no key-derivation cost, so tests stay fast)."""
+    return new_raw_key()
+
+
+@pytest.fixture(params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_target(request: pytest.FixtureRequest, tmp_path: Path, raw_key: str) -> tuple[str, str]:
+    """(``--db`` value, key) for a place where a new database may be created."""
+    if request.param == "sqlcipher":
+        return str(tmp_path / "school.db"), raw_key
+    server: PgServer = request.getfixturevalue("pg_server")
+    return server.new_database(), raw_key
+
+
+@pytest.fixture
+def db(empty_target: tuple[str, str]) -> Iterator[Database]:
+    """A fresh school database with one SENCo, on each backend in turn."""
+    target, key = empty_target
+    database = create_database(target, key)
+    init_school(
+        database,
+        "Test Academy",
+        urn="123456",
+        la_name="Testshire",
+        senco_username="senco",
+        senco_name="Ms Senco",
+    )
+    yield database
+    database.dispose()
+
+
+@pytest.fixture
+def senco(db: Database) -> Actor:
+    from sendesk.services.actor import actor_for
+
+    with db.session() as s:
+        return actor_for(s, "senco")

@@ -1,0 +1,125 @@
+"""Opening, creating and refusing databases: the storage guarantees of DESIGN.md."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from sendesk.db import create_database, open_database, schema_differences
+from sendesk.errors import NotADatabaseError, WrongKeyError
+from sendesk.keystore import new_raw_key
+from sendesk.services.school import school_info
+
+
+def test_schema_from_migrations_equals_models(db) -> None:
+    assert schema_differences(db) == []
+
+
+def test_school_round_trip(db) -> None:
+    info = school_info(db)
+    assert (info.name, info.urn, info.la_name) == ("Test Academy", "123456", "Testshire")
+
+
+def test_file_is_not_plain_sqlite(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "s.db"
+    create_database(str(path), raw_key).dispose()
+    assert not path.read_bytes().startswith(b"SQLite format 3")
+    with pytest.raises(sqlite3.DatabaseError):
+        sqlite3.connect(path).execute("select count(*) from sqlite_master").fetchall()
+
+
+def test_standard_sqlcipher_opens_file_with_the_same_key(tmp_path: Path) -> None:
+    """Disaster recovery: the key works in a plain SQLCipher connection, as in the README."""
+    key = new_raw_key()
+    path = tmp_path / "s.db"
+    create_database(str(path), key).dispose()
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f'PRAGMA key = "{key}"')
+    names = {r[0] for r in conn.execute("select name from sqlite_master where type='table'")}
+    assert {"pupil", "register_entry", "audit_event"} <= names
+
+
+def test_passphrase_key_works(tmp_path: Path) -> None:
+    path = tmp_path / "p.db"
+    create_database(str(path), "correct horse 'battery' \"staple\"").dispose()
+    open_database(str(path), "correct horse 'battery' \"staple\"").dispose()
+    with pytest.raises(WrongKeyError):
+        open_database(str(path), "correct horse")
+
+
+def test_wrong_key_changes_nothing(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "s.db"
+    create_database(str(path), raw_key).dispose()
+    before = path.read_bytes()
+    with pytest.raises(WrongKeyError, match="key is wrong"):
+        open_database(str(path), new_raw_key())
+    assert path.read_bytes() == before
+
+
+def test_missing_path_is_not_created(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "typo.db"
+    with pytest.raises(NotADatabaseError, match="does not exist"):
+        open_database(str(path), raw_key)
+    assert not path.exists()
+
+
+def test_plain_sqlite_file_is_refused(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "plain.db"
+    sqlite3.connect(path).execute("create table t(x)").connection.commit()
+    with pytest.raises(NotADatabaseError, match="plain"):
+        open_database(str(path), raw_key)
+
+
+def test_random_file_is_refused(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "notes.txt"
+    path.write_text("shopping list\n" * 200)
+    with pytest.raises(WrongKeyError):
+        open_database(str(path), raw_key)
+    assert path.read_text() == "shopping list\n" * 200
+
+
+def test_create_refuses_existing_file(tmp_path: Path, raw_key: str) -> None:
+    path = tmp_path / "x.db"
+    path.write_text("keep me")
+    with pytest.raises(NotADatabaseError, match="already exists"):
+        create_database(str(path), raw_key)
+    assert path.read_text() == "keep me"
+
+
+def test_encrypted_sqlcipher_without_sendesk_tables_is_refused(tmp_path: Path) -> None:
+    key = new_raw_key()
+    path = tmp_path / "other.db"
+    conn = sqlcipher3.connect(str(path))
+    conn.execute(f'PRAGMA key = "{key}"')
+    conn.execute("create table t(x)")
+    conn.commit()
+    conn.close()
+    with pytest.raises(NotADatabaseError, match="not a SENDesk database"):
+        open_database(str(path), key)
+
+
+@pytest.mark.postgres
+def test_empty_postgres_database_is_refused_by_open(pg_server) -> None:
+    url = pg_server.new_database()
+    with pytest.raises(NotADatabaseError, match="not a SENDesk database"):
+        open_database(url)
+
+
+def test_key_derivation_paid_once_per_connection(tmp_path: Path) -> None:
+    """Many queries on one thread reuse one connection (so one PBKDF2 run)."""
+    from sqlalchemy import event, text
+
+    path = tmp_path / "k.db"
+    create_database(str(path), "a passphrase").dispose()
+    db = open_database(str(path), "a passphrase")
+    connects: list[object] = []
+    event.listen(db.engine, "connect", lambda *a: connects.append(a))
+    db.engine.dispose()
+    for _ in range(50):
+        with db.session() as s:
+            s.execute(text("select count(*) from pupil")).scalar()
+    assert len(connects) == 1
+    db.dispose()
