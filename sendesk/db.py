@@ -77,7 +77,7 @@ def parse_target(value: str) -> Target:
     )
 
 
-def _sqlite_quote(text: str) -> str:
+def sqlite_quote(text: str) -> str:
     """A SQL string literal (for PRAGMA/ATTACH, which cannot take bound parameters)."""
     return "'" + text.replace("'", "''") + "'"
 
@@ -265,7 +265,13 @@ def open_database(
             raise NotADatabaseError(
                 f"{target.describe()} is not a SENDesk database (it has no SENDesk tables)."
             )
-        current = current_revision(engine)
+        try:
+            current = current_revision(engine)
+        except DBAPIError as exc:
+            raise NotADatabaseError(
+                f"{target.describe()} is damaged and cannot be read "
+                f"({str(exc.orig).strip()}); restore it from a backup."
+            ) from exc
         head = head_revision()
         if current not in known_revisions():
             raise SchemaTooNewError(

@@ -9,10 +9,26 @@ destination folder and renamed when complete, so a crash never leaves a half bac
 from __future__ import annotations
 
 import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 
-from sendesk.db import Database, _sqlite_quote
+from sqlalchemy import func, select
+
+from sendesk.db import (
+    Database,
+    current_revision,
+    head_revision,
+    open_database,
+    schema_differences,
+    sqlite_quote,
+)
 from sendesk.errors import SendeskError
+from sendesk.models import Pupil, RegisterEntry
+from sendesk.rules.census import census_problems
+from sendesk.services.audit import chain_problems
+from sendesk.services.register import load_current
 
 
 def backup_file(db: Database, dest: Path) -> Path:
@@ -34,7 +50,7 @@ def backup_file(db: Database, dest: Path) -> Path:
     try:
         cur = raw.cursor()
         cur.execute(
-            f"ATTACH DATABASE {_sqlite_quote(str(partial))} AS backup KEY {_sqlite_quote(db.key)}"
+            f"ATTACH DATABASE {sqlite_quote(str(partial))} AS backup KEY {sqlite_quote(db.key)}"
         )
         try:
             cur.execute("SELECT sqlcipher_export('backup')")
@@ -49,3 +65,124 @@ def backup_file(db: Database, dest: Path) -> Path:
         raw.close()
     os.replace(partial, dest)
     return dest
+
+
+def _copy_encrypted(source: Path, dest: Path) -> None:
+    """Copy a file byte for byte under a temporary name, then rename it into place."""
+    partial = dest.with_name(f".{dest.name}.partial")
+    try:
+        shutil.copyfile(source, partial)
+        with partial.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, dest)
+    finally:
+        if partial.exists():
+            partial.unlink()
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored: Path
+    previous_copy: Path | None
+
+
+def restore_file(dest: Path, backup: Path, key: str) -> RestoreResult:
+    """Put a backup in place of ``dest``, keeping what ``dest`` held as a safety copy.
+
+    The backup must open with ``key`` and pass SQLite's and SQLCipher's integrity checks
+    before anything is touched. If ``dest`` exists it must itself be a SENDesk database
+    (we never overwrite a stranger's file), and it is copied aside first — restore can be
+    undone by restoring that copy.
+    """
+    backup = backup.expanduser()
+    dest = dest.expanduser()
+    if backup.resolve() == dest.resolve():
+        raise SendeskError("The backup and the database are the same file.")
+    try:
+        candidate = open_database(str(backup), key, upgrade=False)
+    except SendeskError as exc:
+        raise SendeskError(f"Nothing was restored: {exc}") from exc
+    try:
+        problems = integrity_problems(candidate)
+    finally:
+        candidate.dispose()
+    if problems:
+        raise SendeskError(f"{backup} is damaged and was not restored: {problems[0]}.")
+    previous: Path | None = None
+    if dest.exists():
+        current = open_database(str(dest), key, upgrade=False)
+        try:
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            previous = backup_file(
+                current, dest.with_name(f"{dest.name}.before-restore-{stamp}.bak")
+            )
+        finally:
+            current.dispose()
+    elif not dest.parent.exists():
+        raise SendeskError(f"The folder {dest.parent} does not exist.")
+    _copy_encrypted(backup, dest)
+    return RestoreResult(dest, previous)
+
+
+def integrity_problems(db: Database) -> list[str]:
+    """Page-level checks: SQLite's integrity check and, for files, SQLCipher's HMACs."""
+    problems: list[str] = []
+    if not db.is_file:
+        return problems
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        result = [r[0] for r in cur.execute("PRAGMA integrity_check").fetchall()]
+        if result != ["ok"]:
+            problems += [f"integrity check: {r}" for r in result[:5]]
+        bad_pages = [r[0] for r in cur.execute("PRAGMA cipher_integrity_check").fetchall()]
+        problems += [f"encryption check: {r}" for r in bad_pages[:5]]
+        cur.close()
+    finally:
+        raw.close()
+    return problems
+
+
+@dataclass
+class Check:
+    """One line of ``sendesk verify``: what was checked, and what was wrong (if anything)."""
+
+    name: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def verify(db: Database) -> list[Check]:
+    """Integrity, schema and audit-chain checks; changes nothing."""
+    checks = [Check("file integrity (SQLite and SQLCipher)", integrity_problems(db))]
+    schema = Check("schema is current and matches this SENDesk")
+    current, head = current_revision(db.engine), head_revision()
+    if current != head:
+        schema.problems.append(f"schema {current} is older than {head} (it upgrades when opened)")
+    else:
+        schema.problems += schema_differences(db)
+    checks.append(schema)
+    with db.session() as s:
+        checks.append(Check("audit trail is unbroken", list(chain_problems(s))))
+        register = Check("every pupil has one current SEN status that meets census rules")
+        open_counts = dict(
+            s.execute(
+                select(RegisterEntry.pupil_id, func.count())
+                .where(RegisterEntry.end_date.is_(None))
+                .group_by(RegisterEntry.pupil_id)
+            ).all()
+        )
+        current_status = load_current(s)
+        for pupil_id, upn in s.execute(select(Pupil.id, Pupil.upn).order_by(Pupil.id)):
+            count = open_counts.get(pupil_id, 0)
+            if count != 1:
+                register.problems.append(f"pupil {upn} has {count} current register entries")
+                continue
+            status = current_status[pupil_id]
+            for problem in census_problems(status.provision or "N", list(status.codes)):
+                register.problems.append(f"pupil {upn}: {problem}")
+        checks.append(register)
+    return checks

@@ -1,0 +1,354 @@
+"""The ``sendesk`` command line: scripting, IT technicians, and the tests.
+
+Each command is a thin shell over a service: parse, find the key, call, print. Errors are
+one sentence on stderr and a non-zero exit status; nothing is half-written because every
+service runs in one transaction and every file is written under a temporary name.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from sendesk import __version__
+from sendesk.db import Database, Target, create_database, open_database, parse_target
+from sendesk.db import target_from_env_or as _db_value
+from sendesk.errors import SendeskError
+from sendesk.keystore import (
+    forget_key,
+    key_for_existing,
+    key_for_new,
+    store_key,
+)
+from sendesk.services.actor import Actor, actor_for
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+# --- keys and databases --------------------------------------------------------------
+
+
+def _tty_prompt(message: str, confirm: bool) -> str | None:
+    """Ask for a passphrase on the terminal; None when there is no terminal to ask on."""
+    if not sys.stdin.isatty():
+        return None
+    first = getpass.getpass(f"{message}: ")
+    if confirm:
+        if len(first) < 10:
+            raise SendeskError("A passphrase must be at least 10 characters long.")
+        if getpass.getpass("Type it again: ") != first:
+            raise SendeskError("The two passphrases differ; nothing was created.")
+    return first
+
+
+def _existing(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
+    target = parse_target(_db_value(args.db))
+    key = key_for_existing(target.path, _tty_prompt) if target.path is not None else None
+    return open_database(target, key, upgrade=upgrade)
+
+
+def _new(args: argparse.Namespace) -> tuple[Database, str]:
+    """Create an empty database; returns it and where its key is kept (in words)."""
+    target: Target = parse_target(_db_value(args.db))
+    if target.path is None:
+        return create_database(target), "the PostgreSQL server (no file key)"
+    if target.path.exists():
+        raise SendeskError(f"{target.path} already exists: choose a new file name.")
+    key, where = key_for_new(target.path, _tty_prompt)
+    try:
+        return create_database(target, key), where
+    except BaseException:
+        forget_key(target.path)
+        raise
+
+
+def _actor(db: Database, args: argparse.Namespace) -> Actor:
+    with db.session() as s:
+        return actor_for(s, getattr(args, "user", None))
+
+
+def _progress_printer(label: str) -> Callable[[int, int], bool]:
+    """A progress callback for long jobs: a line on stderr, only on a terminal."""
+
+    def report(done: int, total: int) -> bool:
+        if sys.stderr.isatty() and total:
+            sys.stderr.write(f"\r{label}: {done * 100 // total}%")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        return True
+
+    return report
+
+
+# --- commands ----------------------------------------------------------------------------
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from sendesk.services.school import init_school, validate_school
+
+    validate_school(args.school, args.urn)
+    db, where = _new(args)
+    with db:
+        username = args.senco or getpass.getuser()
+        init_school(
+            db,
+            args.school,
+            urn=args.urn,
+            la_name=args.la,
+            senco_username=username,
+            senco_name=args.senco_name or username,
+        )
+    print(f"Created the SENDesk database for {args.school} at {db.target.describe()}.")
+    print(f"Its encryption key is kept in {where}. First SENCo account: {username}.")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sendesk.services.demo import write_demo_school
+
+    if args.pupils < 1 or args.pupils > 50_000:
+        raise SendeskError("--pupils must be between 1 and 50000.")
+    db, where = _new(args)
+    try:
+        with db:
+            summary = write_demo_school(
+                db,
+                pupils=args.pupils,
+                seed=args.seed,
+                progress=_progress_printer("Writing demo school"),
+            )
+    except BaseException:
+        if db.target.path is not None and db.target.path.exists():
+            db.target.path.unlink()
+            forget_key(db.target.path)
+        raise
+    print(
+        f"Wrote the demo school '{summary.school}' to {db.target.describe()}: "
+        f"{summary.pupils} pupils, {summary.sen_support} on SEN support (K), "
+        f"{summary.ehcp} with an EHC plan (E). Key kept in {where}."
+    )
+    return 0
+
+
+def cmd_import_pupils(args: argparse.Namespace) -> int:
+    from sendesk.services.mis_formats import parse_map
+    from sendesk.services.pupil_import import import_pupils
+
+    mapping = parse_map(args.map) if args.map else None
+    path = Path(args.file)
+    if not path.is_file():
+        raise SendeskError(f"{path} does not exist.")
+    with _existing(args) as db:
+        report = import_pupils(
+            db,
+            _actor(db, args),
+            path,
+            mapping=mapping,
+            skip_invalid=args.skip_invalid,
+            progress=_progress_printer("Importing"),
+        )
+    print(report.format())
+    return 0 if report.written and not report.problems else 2
+
+
+def cmd_register(args: argparse.Namespace) -> int:
+    from sendesk.reports.register_export import write_register
+    from sendesk.services.register import register_rows
+
+    fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
+    with _existing(args) as db:
+        rows = register_rows(db, _actor(db, args), include_all=args.all)
+    if args.out:
+        write_register(rows, Path(args.out), fmt)
+        print(f"Wrote {len(rows)} pupils to {args.out}.")
+    else:
+        if fmt != "csv":
+            raise SendeskError("Only CSV can go to the screen; give --out FILE for xlsx.")
+        import csv
+
+        from sendesk.reports.register_export import HEADERS, _cells, _text
+
+        out = csv.writer(sys.stdout)
+        out.writerow(HEADERS)
+        for row in rows:
+            out.writerow([_text(v) for v in _cells(row)])
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from sendesk.services.backup import backup_file
+
+    with _existing(args) as db:
+        dest = backup_file(db, Path(args.out))
+    print(f"Backed up to {dest} (encrypted with the same key as the database).")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from sendesk.services.backup import restore_file
+
+    target = parse_target(_db_value(args.db))
+    if target.path is None:
+        raise SendeskError("Restore a PostgreSQL database with the server's own tools.")
+    backup = Path(args.file)
+    if not backup.is_file():
+        raise SendeskError(f"{backup} does not exist.")
+    key = key_for_existing(target.path if target.path.exists() else backup, _tty_prompt)
+    result = restore_file(target.path, backup, key)
+    if not target.path.exists() or result.previous_copy is None:
+        store_key(target.path, key)
+    open_database(target, key).dispose()  # upgrades an older backup, with its own backup
+    print(f"Restored {target.path} from {backup}.")
+    if result.previous_copy is not None:
+        print(f"The database as it was before is kept in {result.previous_copy}.")
+    return 0
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from sendesk.services.backup import verify
+
+    with _existing(args, upgrade=False) as db:
+        checks = verify(db)
+    for check in checks:
+        print(f"{'ok  ' if check.ok else 'FAIL'}  {check.name}")
+        for problem in check.problems[:20]:
+            print(f"        {problem}")
+        if len(check.problems) > 20:
+            print(f"        … and {len(check.problems) - 20} more")
+    failed = [c for c in checks if not c.ok]
+    print("All checks passed." if not failed else f"{len(failed)} check(s) failed.")
+    return 0 if not failed else 1
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+
+def _add_db(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db", help="database file, or a postgresql+psycopg:// URL (default: $SENDESK_DB)"
+    )
+
+
+def _add_user(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--user", help="act as this SENDesk user (default: the first SENCo)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sendesk",
+        description="SENDesk: the SEN office's register, graduated response, access "
+        "arrangements and EHC requests. Run with no command to open the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"SENDesk {__version__}")
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="open the app on a fresh demo school (temporary database)",
+    )
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser(
+        "init",
+        help="create an empty school database",
+        description="Create an empty, encrypted school database.",
+    )
+    _add_db(p)
+    p.add_argument("--school", required=True, help="the school's name")
+    p.add_argument("--urn", help="the school's 6-digit URN")
+    p.add_argument("--la", help="the local authority's name")
+    p.add_argument("--senco", help="username of the first SENCo account (default: your login)")
+    p.add_argument("--senco-name", help="the SENCo's name as shown in the app")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser(
+        "demo",
+        help="write a demo school",
+        description="Write a believable demo secondary school to a new "
+        "database. The same seed gives the same school.",
+    )
+    _add_db(p)
+    p.add_argument("--pupils", type=int, default=1200, help="number of pupils (default 1200)")
+    p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    p.set_defaults(handler=cmd_demo)
+
+    p = sub.add_parser(
+        "import-pupils",
+        help="import a pupil export from the MIS",
+        description="Import pupils from a SIMS, Arbor or Bromcom export "
+        "(CSV or XLSX). Every row is checked first; by default one bad row "
+        "means nothing is written.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("file", help="the export: .csv or .xlsx")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="write the good rows and report the bad ones"
+    )
+    p.add_argument("--map", help='extra column names, e.g. "Legal Surname=surname,DOB=dob"')
+    p.set_defaults(handler=cmd_import_pupils)
+
+    p = sub.add_parser(
+        "register",
+        help="export the SEND register",
+        description="Export the SEND register (pupils on SEN support or "
+        "with an EHC plan); --all adds every other pupil.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--all", action="store_true", help="include pupils not on the register")
+    p.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out, or csv")
+    p.add_argument("--out", help="file to write (default: CSV to the screen)")
+    p.set_defaults(handler=cmd_register)
+
+    p = sub.add_parser(
+        "backup",
+        help="back up the database to an encrypted file",
+        description="Copy the database to a new file, encrypted with the same key.",
+    )
+    _add_db(p)
+    p.add_argument("--out", required=True, help="the backup file to create")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser(
+        "restore",
+        help="restore the database from a backup",
+        description="Replace the database with a backup, after checking the "
+        "backup; the database as it was is kept beside it.",
+    )
+    _add_db(p)
+    p.add_argument("file", help="the backup file")
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser(
+        "verify",
+        help="check integrity, schema and the audit trail",
+        description="Check the file's integrity, that the schema is current, "
+        "that the audit chain is unbroken and the register meets census "
+        "rules. Changes nothing.",
+    )
+    _add_db(p)
+    p.set_defaults(handler=cmd_verify)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from sendesk.app import run_app
+
+            return run_app(demo=args.demo, db=args.db)
+        return handler(args)
+    except SendeskError as exc:
+        print(f"sendesk: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("sendesk: interrupted; nothing was written.", file=sys.stderr)
+        return 130

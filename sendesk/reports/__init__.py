@@ -1,0 +1,1 @@
+"""Documents SENDesk writes: register exports, passports, the EHC request pack."""

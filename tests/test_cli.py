@@ -1,0 +1,184 @@
+"""The command line as a user meets it: messages, exit codes, files written or not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlcipher3
+
+from sendesk.cli import main
+from sendesk.keystore import SERVICE, key_id
+
+
+@pytest.fixture
+def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str) -> str:
+    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    return raw_key
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_help_for_every_command() -> None:
+    for command in ["init", "demo", "import-pupils", "register", "backup", "restore", "verify"]:
+        result = subprocess.run(
+            [sys.executable, "-m", "sendesk", command, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, command
+        assert "--db" in result.stdout
+
+
+def test_init_then_refuse_second_init(tmp_path: Path, capsys, env_key: str) -> None:
+    db = tmp_path / "school.db"
+    code, out, _ = run(
+        capsys,
+        "init",
+        "--db",
+        str(db),
+        "--school",
+        "Hill School",
+        "--urn",
+        "123456",
+        "--la",
+        "Kent",
+    )
+    assert code == 0
+    assert "Created the SENDesk database for Hill School" in out
+    assert "SENDESK_DB_KEY" in out
+    before = db.read_bytes()
+    code, _, err = run(capsys, "init", "--db", str(db), "--school", "Other")
+    assert code != 0
+    assert "already exists" in err
+    assert db.read_bytes() == before
+
+
+def test_bad_urn_is_refused_before_anything_is_made(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "s.db"
+    code, _, err = run(capsys, "init", "--db", str(db), "--school", "X", "--urn", "12AB")
+    assert code != 0
+    assert "URN '12AB' is not a 6-digit" in err
+    assert not db.exists()
+
+
+def test_commands_refuse_a_path_with_no_database(tmp_path: Path, capsys, env_key) -> None:
+    typo = tmp_path / "shcool.db"
+    for argv in (
+        ["register", "--db", str(typo)],
+        ["verify", "--db", str(typo)],
+        ["backup", "--db", str(typo), "--out", str(tmp_path / "b.bak")],
+    ):
+        code, _, err = run(capsys, *argv)
+        assert code != 0
+        assert err.count("\n") == 1, err  # one sentence
+        assert "does not exist" in err
+    assert not typo.exists()
+    assert not (tmp_path / "b.bak").exists()
+
+
+def test_no_keyring_and_no_key_creates_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    db = tmp_path / "s.db"
+    code, _, err = run(capsys, "init", "--db", str(db), "--school", "X")
+    assert code != 0
+    assert "No system keyring" in err and "SENDESK_DB_KEY" in err
+    assert not db.exists()
+
+
+def test_key_goes_to_keyring_and_is_found_again(tmp_path: Path, capsys, memory_keyring) -> None:
+    db = tmp_path / "s.db"
+    code, out, _ = run(capsys, "init", "--db", str(db), "--school", "Keyring School")
+    assert code == 0 and "system keyring" in out
+    key = memory_keyring.store[(SERVICE, key_id(db))]
+    assert key.startswith("x'") and len(key) == 67
+    # the standard SQLCipher library opens the file with exactly that key
+    conn = sqlcipher3.connect(str(db))
+    conn.execute(f'PRAGMA key = "{key}"')
+    assert conn.execute("select name from school").fetchone() == ("Keyring School",)
+    code, out, _ = run(capsys, "verify", "--db", str(db))
+    assert code == 0 and "All checks passed." in out
+
+
+def test_wrong_key_message(tmp_path: Path, capsys, monkeypatch, env_key) -> None:
+    db = tmp_path / "s.db"
+    assert run(capsys, "init", "--db", str(db), "--school", "X")[0] == 0
+    monkeypatch.setenv("SENDESK_DB_KEY", "not the key")
+    code, _, err = run(capsys, "register", "--db", str(db))
+    assert code != 0
+    assert "the key is wrong" in err
+
+
+def test_sendesk_db_env_stands_for_db(tmp_path: Path, capsys, monkeypatch, env_key) -> None:
+    db = tmp_path / "s.db"
+    monkeypatch.setenv("SENDESK_DB", str(db))
+    assert run(capsys, "init", "--school", "Env School")[0] == 0
+    code, out, _ = run(capsys, "verify")
+    assert code == 0 and "All checks passed." in out
+
+
+def test_backup_restore_round_trip(tmp_path: Path, capsys, env_key: str) -> None:
+    db = tmp_path / "s.db"
+    bak = tmp_path / "s.bak"
+    assert run(capsys, "init", "--db", str(db), "--school", "Before")[0] == 0
+    code, out, _ = run(capsys, "backup", "--db", str(db), "--out", str(bak))
+    assert code == 0 and "encrypted with the same key" in out
+    assert not bak.read_bytes().startswith(b"SQLite format 3")
+    # change the live database, then restore the backup over it
+    conn = sqlcipher3.connect(str(db))
+    conn.execute(f'PRAGMA key = "{env_key}"')
+    conn.execute("update school set name = 'After'")
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "restore", "--db", str(db), str(bak))
+    assert code == 0
+    assert "kept in" in out
+    conn = sqlcipher3.connect(str(db))
+    conn.execute(f'PRAGMA key = "{env_key}"')
+    assert conn.execute("select name from school").fetchone() == ("Before",)
+    kept = next(tmp_path.glob("s.db.before-restore-*.bak"))
+    conn = sqlcipher3.connect(str(kept))
+    conn.execute(f'PRAGMA key = "{env_key}"')
+    assert conn.execute("select name from school").fetchone() == ("After",)
+    # a second backup to the same name is refused, not overwritten
+    code, _, err = run(capsys, "backup", "--db", str(db), "--out", str(bak))
+    assert code != 0 and "already exists" in err
+
+
+def test_restore_refuses_a_damaged_backup(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "s.db"
+    bak = tmp_path / "s.bak"
+    assert run(capsys, "init", "--db", str(db), "--school", "X")[0] == 0
+    assert run(capsys, "backup", "--db", str(db), "--out", str(bak))[0] == 0
+    data = bytearray(bak.read_bytes())
+    data[5000] ^= 0xFF  # flip bits inside a page: SQLCipher's HMAC must catch it
+    bak.write_bytes(bytes(data))
+    before = db.read_bytes()
+    code, _, err = run(capsys, "restore", "--db", str(db), str(bak))
+    assert code != 0
+    assert "restored" in err and "damaged" in err
+    assert db.read_bytes() == before
+
+
+def test_verify_finds_a_tampered_audit_trail(tmp_path: Path, capsys, env_key: str) -> None:
+    db = tmp_path / "s.db"
+    assert run(capsys, "init", "--db", str(db), "--school", "X")[0] == 0
+    conn = sqlcipher3.connect(str(db))
+    conn.execute(f'PRAGMA key = "{env_key}"')
+    conn.execute("update audit_event set detail = '{}' where id = 1")
+    conn.commit()
+    conn.close()
+    code, out, _ = run(capsys, "verify", "--db", str(db))
+    assert code == 1
+    assert "FAIL  audit trail is unbroken" in out
+    assert "audit event 1 was altered" in out
