@@ -2,7 +2,7 @@
 
 from sendesk.models.audit import AuditEvent
 from sendesk.models.base import Base, utcnow
-from sendesk.models.pupil import Contact, Pupil
+from sendesk.models.pupil import Contact, NeedProfile, Pupil
 from sendesk.models.register import Need, RegisterEntry
 from sendesk.models.school import School
 from sendesk.models.user import ROLE_LABELS, Role, User
@@ -13,6 +13,7 @@ __all__ = [
     "Base",
     "Contact",
     "Need",
+    "NeedProfile",
     "Pupil",
     "RegisterEntry",
     "Role",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from sendesk.models.base import Base, UTCDateTime, utcnow
@@ -35,6 +35,9 @@ class Pupil(Base):
     pupil_premium: Mapped[bool] = mapped_column(Boolean, default=False)
     looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
     nhs_number: Mapped[str | None] = mapped_column(String(10))
+    # The date of the next review of the pupil's SEN provision as agreed at the last one;
+    # the graduated-response and EHC issues feed it automatically.
+    next_review_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -51,6 +54,28 @@ class Pupil(Base):
         forename = self.preferred_forename or self.legal_forename
         surname = self.preferred_surname or self.legal_surname
         return f"{forename} {surname}"
+
+
+class NeedProfile(Base):
+    """What the school knows of a pupil in one broad area of need, in plain words.
+
+    The census code says *which* need; this says what it means for this child: their
+    strengths, what they find hard, and the strategies that work — what a teacher reads.
+    """
+
+    __tablename__ = "need_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
+    area: Mapped[str] = mapped_column(String(60))
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    strategies: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __table_args__ = (UniqueConstraint("pupil_id", "area"),)
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class Contact(Base):
