@@ -43,6 +43,15 @@ class RegisterRow:
     provision: str
     needs: tuple[str, ...]
     on_register_since: date | None
+    preferred_surname: str | None = None
+    ehcp_since: date | None = None
+    next_review_due: date | None = None
+
+    @property
+    def display_name(self) -> str:
+        """Preferred names where recorded: what staff call the pupil."""
+        forename = self.preferred_forename or self.legal_forename
+        return f"{forename} {self.preferred_surname or self.legal_surname}"
 
     @property
     def primary_need(self) -> str | None:
@@ -220,8 +229,11 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
         ):
             needs[pid].append((rank, code))
         history: dict[int, list[RegisterEntry]] = defaultdict(list)
+        ehcp_since: dict[int, date] = {}
         for entry in s.scalars(select(RegisterEntry)):
             history[entry.pupil_id].append(entry)
+            if entry.end_date is None and entry.provision == Provision.E.value:
+                ehcp_since[entry.pupil_id] = entry.start_date
         rows = []
         for pupil, provision in pupils:
             prov = provision or Provision.N.value
@@ -241,6 +253,9 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
                     on_register_since=_register_since(history.get(pupil.id, []))
                     if prov in ON_REGISTER
                     else None,
+                    preferred_surname=pupil.preferred_surname,
+                    ehcp_since=ehcp_since.get(pupil.id),
+                    next_review_due=pupil.next_review_due,
                 )
             )
         return rows

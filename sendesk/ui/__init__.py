@@ -1,0 +1,1 @@
+"""The Qt desktop app. Widgets and item models only: data comes from services, never SQL."""

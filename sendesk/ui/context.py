@@ -1,0 +1,30 @@
+"""What every screen needs to call a service: the open database and the signed-in user."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sendesk.db import Database
+from sendesk.models import Role
+from sendesk.services.actor import Actor
+from sendesk.services.school import SchoolInfo
+
+
+@dataclass
+class AppContext:
+    """Handed to each page and dialog; pages pass ``db`` and ``actor`` to services.
+
+    The UI never opens a Session itself (DESIGN.md): it only holds this handle.
+    """
+
+    db: Database
+    actor: Actor
+    school: SchoolInfo
+
+    @property
+    def is_senco(self) -> bool:
+        return self.actor.role == Role.SENCO
+
+    @property
+    def sees_named_pupils(self) -> bool:
+        return self.actor.role != Role.READ_ONLY
