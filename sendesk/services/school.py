@@ -12,6 +12,7 @@ from sendesk.errors import NotADatabaseError, ValidationError
 from sendesk.models import Role, School, User
 from sendesk.services.actor import Actor
 from sendesk.services.audit import record
+from sendesk.services.users import hash_password, password_problem
 
 URN = re.compile(r"^\d{6}$")
 
@@ -41,11 +42,14 @@ def init_school(
     dfe_number: str | None = None,
     senco_username: str,
     senco_name: str,
+    senco_password: str | None = None,
 ) -> Actor:
     """Write the school row and its first SENCo account; returns that SENCo as the actor."""
     validate_school(name, urn)
     if not senco_username.strip():
         raise ValidationError("The SENCo's username is empty.")
+    if senco_password is not None and (problem := password_problem(senco_password)):
+        raise ValidationError(problem)
     with db.transaction() as s:
         if s.scalar(select(School.id)) is not None:
             raise NotADatabaseError("This database already has a school.")
@@ -53,6 +57,7 @@ def init_school(
             username=senco_username.strip(),
             display_name=senco_name.strip() or senco_username.strip(),
             role=Role.SENCO,
+            password_hash=hash_password(senco_password) if senco_password else None,
         )
         s.add(user)
         school = School(

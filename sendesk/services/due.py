@@ -1,0 +1,146 @@
+""" "What's due": reviews, deadlines and gaps across the school, soonest first.
+
+This issue supplies register-level items; later capabilities (support-plan reviews, access
+arrangement expiry, statutory EHC milestones) add their own providers to :data:`PROVIDERS`,
+so the home page stays one list.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendesk.db import Database
+from sendesk.models import Contact, NeedProfile, Pupil
+from sendesk.rules import upn as upn_rules
+from sendesk.rules.census import area_of
+from sendesk.services.actor import Actor
+from sendesk.services.register import NAMED_READERS, ON_REGISTER, load_current
+
+SOON_DAYS = 28
+
+
+@dataclass(frozen=True)
+class DueItem:
+    """One thing that needs doing; ``due`` is None for a gap (needs doing now)."""
+
+    due: date | None
+    severity: str  # "overdue", "soon", "later" or "gap"
+    kind: str
+    pupil_id: int
+    pupil_name: str
+    upn: str
+    text: str
+
+    def sort_key(self) -> tuple[int, date, str]:
+        order = {"overdue": 0, "soon": 1, "gap": 2, "later": 3}[self.severity]
+        return (order, self.due or date.max, self.pupil_name)
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later (the last day of a shorter month if need be)."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _severity(due: date, today: date) -> str:
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "soon"
+    return "later"
+
+
+Provider = Callable[[Session, date, int], list[DueItem]]
+
+
+def register_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """Review dates, EHC annual reviews and record gaps for pupils on the register."""
+    current = load_current(session)
+    on_register = {pid: c for pid, c in current.items() if c.provision in ON_REGISTER}
+    if not on_register:
+        return []
+    pupils = session.scalars(select(Pupil).where(Pupil.id.in_(on_register))).all()
+    described: dict[int, set[str]] = defaultdict(set)
+    for pid, area, diff, strat in session.execute(
+        select(
+            NeedProfile.pupil_id, NeedProfile.area, NeedProfile.difficulties, NeedProfile.strategies
+        )
+    ):
+        if (diff or "").strip() or (strat or "").strip():
+            described[pid].add(area)
+    with_pr = set(
+        session.scalars(select(Contact.pupil_id).where(Contact.parental_responsibility.is_(True)))
+    )
+    horizon = today + timedelta(days=horizon_days)
+    items: list[DueItem] = []
+    for pupil in pupils:
+        status = on_register[pupil.id]
+        name, upn = pupil.display_name, pupil.upn
+
+        def add(due: date | None, severity: str, kind: str, text: str) -> None:
+            items.append(DueItem(due, severity, kind, pupil.id, name, upn, text))  # noqa: B023
+
+        entry_start = status.entry.start_date if status.entry else today
+        if pupil.next_review_due is not None:
+            if pupil.next_review_due <= horizon:
+                label = "EHC plan review" if status.provision == "E" else "SEN support review"
+                add(
+                    pupil.next_review_due,
+                    _severity(pupil.next_review_due, today),
+                    "review",
+                    f"{label} due {pupil.next_review_due:%d/%m/%Y}",
+                )
+        elif status.provision == "E":
+            due = add_months(entry_start, 12)
+            if due <= horizon:
+                add(
+                    due,
+                    _severity(due, today),
+                    "annual review",
+                    f"No annual review recorded: the EHC plan began {entry_start:%d/%m/%Y}, "
+                    f"so a review is due by {due:%d/%m/%Y} (at least every 12 months)",
+                )
+        else:
+            add(None, "gap", "review", "No date set for the next SEN support review")
+        if pupil.leaving_date is not None and pupil.leaving_date < today:
+            add(
+                None,
+                "gap",
+                "register",
+                f"Left on {pupil.leaving_date:%d/%m/%Y} but still on the SEN register",
+            )
+        codes = status.codes
+        area = area_of(codes[0]) if codes else None
+        if area is not None and area.value not in described[pupil.id]:
+            add(None, "gap", "needs", f"No description of needs in {area.value.lower()}")
+        if pupil.id not in with_pr:
+            add(None, "gap", "contacts", "No contact with parental responsibility recorded")
+        if upn_rules.is_temporary(upn):
+            add(None, "gap", "UPN", "Temporary UPN: replace it with the permanent one")
+    return items
+
+
+PROVIDERS: list[Provider] = [register_items]
+
+
+def due_items(
+    db: Database, actor: Actor, *, today: date | None = None, horizon_days: int = 90
+) -> list[DueItem]:
+    """Everything due across the school within ``horizon_days``, overdue first."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    today = today or date.today()
+    with db.session() as s:
+        items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]
+    return sorted(items, key=DueItem.sort_key)

@@ -1,0 +1,131 @@
+"""Starting the desktop app: demo school, first-run set-up, or open and sign in."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
+
+from sendesk.db import Database, create_database, open_database, parse_target
+from sendesk.errors import KeyUnavailableError, SendeskError
+from sendesk.keystore import key_for_existing, new_raw_key
+from sendesk.services.actor import Actor, actor_for
+from sendesk.services.school import school_info
+from sendesk.settings import load_settings, save_settings
+from sendesk.ui.context import AppContext
+from sendesk.ui.worker import Worker
+
+DEMO_PUPILS = 1200
+
+
+def application() -> QApplication:
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    app.setApplicationName("SENDesk")
+    app.setApplicationDisplayName("SENDesk")
+    app.setOrganizationName("SENDesk")
+    assert isinstance(app, QApplication)
+    return app
+
+
+def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
+    """A fresh demo school in ``folder`` with a key that exists only in memory.
+
+    Written on a worker thread behind a progress dialog with Cancel; None if cancelled.
+    """
+    from sendesk.services.demo import write_demo_school
+
+    db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
+    dialog = QProgressDialog("Writing a demo school…", "Cancel", 0, pupils)
+    dialog.setWindowTitle("SENDesk")
+    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+    dialog.setMinimumDuration(300)
+    worker = Worker(lambda progress: write_demo_school(db, pupils=pupils, progress=progress))
+    loop = QEventLoop()
+    outcome: dict[str, object] = {}
+    worker.signals.progress.connect(lambda done, total: dialog.setValue(done))
+    worker.signals.finished.connect(lambda result: (outcome.update(ok=result), loop.quit()))
+    worker.signals.failed.connect(lambda exc: (outcome.update(error=exc), loop.quit()))
+    dialog.canceled.connect(worker.cancel)
+    worker.start()
+    loop.exec()
+    dialog.close()
+    if "error" in outcome:
+        db.dispose()
+        if worker.cancelled:
+            return None
+        raise outcome["error"]  # type: ignore[misc]
+    with db.session() as s:
+        actor: Actor = actor_for(s, "senco")
+    return AppContext(db, actor, school_info(db))
+
+
+def _ask_passphrase(message: str, _confirm: bool) -> str | None:
+    text, ok = QInputDialog.getText(None, "SENDesk", message + ":", QLineEdit.EchoMode.Password)
+    return text if ok and text else None
+
+
+def open_existing(target_text: str) -> Database:
+    target = parse_target(target_text)
+    key = None
+    if target.path is not None:
+        key = key_for_existing(target.path, _ask_passphrase)
+    return open_database(target, key)
+
+
+def sign_in_context(db: Database, username: str | None) -> AppContext | None:
+    from sendesk.ui.sign_in import SignInDialog
+
+    info = school_info(db)
+    dialog = SignInDialog(db, info.name, username)
+    if not dialog.exec() or dialog.actor is None:
+        return None
+    settings = load_settings()
+    settings.last_username = dialog.actor.username
+    save_settings(settings)
+    return AppContext(db, dialog.actor, info)
+
+
+def first_run() -> AppContext | None:
+    from sendesk.ui.setup_wizard import SetupWizard
+
+    wizard = SetupWizard()
+    if not wizard.exec():
+        return None
+    return wizard.context
+
+
+def run_gui(*, demo: bool, db: str | None) -> int:
+    """The whole desktop session; returns the process exit status."""
+    from sendesk.ui.main_window import MainWindow
+
+    app = application()
+    with tempfile.TemporaryDirectory(prefix="sendesk-demo-") as scratch:
+        try:
+            if demo:
+                ctx = open_demo(Path(scratch))
+            else:
+                settings = load_settings()
+                chosen = db or settings.database
+                if chosen:
+                    database = open_existing(chosen)
+                    ctx = sign_in_context(database, settings.last_username)
+                else:
+                    ctx = first_run()
+        except (SendeskError, KeyUnavailableError) as exc:
+            QMessageBox.critical(None, "SENDesk", str(exc))
+            return 1
+        while ctx is not None:
+            window = MainWindow(ctx)
+            window.resize(1200, 760)
+            window.show()
+            app.exec()
+            if not window.signed_out or demo:
+                ctx.db.dispose()
+                break
+            ctx = sign_in_context(ctx.db, None)
+        return 0

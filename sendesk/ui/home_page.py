@@ -1,0 +1,112 @@
+"""The home page: what's due across the school, soonest first."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.services.due import DueItem, due_items
+from sendesk.ui.context import AppContext
+
+SEVERITY_LABELS = {"overdue": "Overdue", "soon": "Due soon", "later": "Coming up", "gap": "Missing"}
+Index = QModelIndex | QPersistentModelIndex
+
+
+class DueModel(QAbstractTableModel):
+    """Rows of :class:`DueItem`; the severity is spelled out, not shown by colour alone."""
+
+    HEADERS = ("When", "Status", "Pupil", "What")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.items: list[DueItem] = []
+
+    def set_items(self, items: list[DueItem]) -> None:
+        self.beginResetModel()
+        self.items = items
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.items)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.HEADERS[section]
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                item.due.strftime("%d/%m/%Y") if item.due else "Now",
+                SEVERITY_LABELS[item.severity],
+                f"{item.pupil_name} ({item.upn})",
+                item.text,
+            )[index.column()]
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return item.text
+        if role == Qt.ItemDataRole.ForegroundRole and item.severity == "overdue":
+            return QPalette().brush(QPalette.ColorRole.Link)  # readable in light and dark
+        return None
+
+
+class HomePage(QWidget):
+    """What's due; double-click (or Enter) opens the pupil."""
+
+    pupil_activated = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        layout = QVBoxLayout(self)
+        self.summary = QLabel()
+        self.summary.setAccessibleName("Summary of what is due")
+        layout.addWidget(self.summary)
+        self.model = DueModel()
+        self.table = QTableView()
+        self.table.setAccessibleName("What's due")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.activated.connect(self._activated)
+        layout.addWidget(self.table)
+
+    def reload(self, today: date | None = None) -> None:
+        items = due_items(self.ctx.db, self.ctx.actor, today=today)
+        self.model.set_items(items)
+        overdue = sum(1 for i in items if i.severity == "overdue")
+        soon = sum(1 for i in items if i.severity == "soon")
+        gaps = sum(1 for i in items if i.severity == "gap")
+        self.summary.setText(
+            f"<b>What's due</b> — {overdue} overdue, {soon} due in the next four weeks, "
+            f"{gaps} gaps in records."
+        )
+
+    def _activated(self, index: QModelIndex) -> None:
+        self.pupil_activated.emit(self.model.items[index.row()].pupil_id)

@@ -1,0 +1,190 @@
+"""The main window: what's due, the register, and the menus a role may use."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QListWidget,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from sendesk import __version__
+from sendesk.errors import SendeskError
+from sendesk.models import ROLE_LABELS
+from sendesk.ui.context import AppContext
+
+
+class MainWindow(QMainWindow):
+    """Pages on the left, the chosen page on the right; pupils open in their own windows."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        super().__init__()
+        self.ctx = ctx
+        self.signed_out = False
+        self.pupil_windows: dict[int, QWidget] = {}
+        self.setWindowTitle(f"SENDesk — {ctx.school.name}")
+        self.nav = QListWidget()
+        self.nav.setAccessibleName("Pages")
+        self.nav.setMaximumWidth(self.fontMetrics().horizontalAdvance("M") * 14)
+        self.stack = QStackedWidget()
+        central = QWidget()
+        row = QHBoxLayout(central)
+        row.addWidget(self.nav)
+        row.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.pages: dict[str, QWidget] = {}
+        if ctx.sees_named_pupils:
+            from sendesk.ui.home_page import HomePage
+            from sendesk.ui.register_page import RegisterPage
+
+            self.home = HomePage(ctx)
+            self.home.pupil_activated.connect(self.open_pupil)
+            self.register = RegisterPage(ctx)
+            self.register.pupil_activated.connect(self.open_pupil)
+            self._add_page("What's due", self.home)
+            self._add_page("Register", self.register)
+        else:
+            from sendesk.ui.statistics_page import StatisticsPage
+
+            self._add_page("Statistics", StatisticsPage(ctx))
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+        self._menus()
+        self.statusBar().showMessage(
+            f"Signed in as {ctx.actor.display_name} ({ROLE_LABELS[ctx.actor.role]}) · "
+            f"{ctx.db.target.describe()}"
+        )
+        self.refresh()
+
+    def _add_page(self, title: str, page: QWidget) -> None:
+        self.pages[title] = page
+        self.nav.addItem(title)
+        self.stack.addWidget(page)
+
+    def _action(
+        self, menu_title: str, text: str, slot: object, shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        menu = self._menu_by_title[menu_title]
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(shortcut)
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    def _menus(self) -> None:
+        bar = self.menuBar()
+        self._menu_by_title = {t: bar.addMenu(t) for t in ("&File", "&Pupil", "&Help")}
+        if self.ctx.is_senco:
+            self._action("&File", "&Import pupils from the MIS…", self.import_pupils, "Ctrl+I")
+            self._action("&File", "&Back up the database…", self.backup)
+            self._menu_by_title["&File"].addSeparator()
+        self._action("&File", "Sign &out", self.sign_out)
+        self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        if self.ctx.sees_named_pupils:
+            self._action("&Pupil", "&Find…", self.find, QKeySequence.StandardKey.Find)
+            if self.ctx.is_senco:
+                self._action("&Pupil", "&Add a pupil…", self.add_pupil, "Ctrl+N")
+        else:
+            self._menu_by_title["&Pupil"].menuAction().setVisible(False)
+        self._action("&Help", "&About SENDesk", self.about)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload every page from the services (after an import or a saved change)."""
+        for page in self.pages.values():
+            reload = getattr(page, "reload", None)
+            if reload is not None:
+                try:
+                    reload()
+                except SendeskError as exc:
+                    QMessageBox.warning(self, "SENDesk", str(exc))
+
+    def find(self) -> None:
+        self.nav.setCurrentRow(list(self.pages).index("Register"))
+        self.register.focus_search()
+
+    def open_pupil(self, pupil_id: int) -> None:
+        from sendesk.ui.pupil_window import PupilWindow
+
+        window = self.pupil_windows.get(pupil_id)
+        if window is None or not window.isVisible():
+            window = PupilWindow(self.ctx, pupil_id)
+            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.destroyed.connect(lambda *_: self._pupil_closed(pupil_id))
+            self.pupil_windows[pupil_id] = window
+            window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _pupil_closed(self, pupil_id: int) -> None:
+        self.pupil_windows.pop(pupil_id, None)
+        self.refresh()
+
+    def add_pupil(self) -> None:
+        from sendesk.ui.add_pupil_dialog import AddPupilDialog
+
+        dialog = AddPupilDialog(self.ctx, self)
+        if dialog.exec() and dialog.pupil_id is not None:
+            self.refresh()
+            self.open_pupil(dialog.pupil_id)
+
+    def import_pupils(self) -> None:
+        from sendesk.ui.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, self)
+        dialog.exec()
+        if dialog.imported:
+            self.refresh()
+
+    def backup(self) -> None:
+        from sendesk.services.backup import backup_file
+
+        if not self.ctx.db.is_file:
+            QMessageBox.information(
+                self,
+                "SENDesk",
+                "Back up a PostgreSQL database with the server's own tools (pg_dump).",
+            )
+            return
+        dest, _ = QFileDialog.getSaveFileName(self, "Back up to", "", "Backup (*.bak)")
+        if not dest:
+            return
+        from pathlib import Path
+
+        try:
+            backup_file(self.ctx.db, Path(dest))
+        except SendeskError as exc:
+            QMessageBox.warning(self, "SENDesk", str(exc))
+            return
+        QMessageBox.information(
+            self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
+        )
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            "About SENDesk",
+            f"SENDesk {__version__}\nThe SEN office's register, graduated "
+            "response, access arrangements and EHC requests — offline and "
+            "encrypted.",
+        )
+
+    def sign_out(self) -> None:
+        self.signed_out = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        for window in list(self.pupil_windows.values()):
+            if not window.close():  # a pupil window with unsaved changes said "cancel"
+                event.ignore()
+                self.signed_out = False
+                return
+        event.accept()

@@ -1,0 +1,54 @@
+"""Making test pupils straight through the models and the register service."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sendesk.db import Database
+from sendesk.models import Contact, Pupil
+from sendesk.rules.upn import make
+from sendesk.services.actor import Actor
+from sendesk.services.audit import AuditWriter
+from sendesk.services.register import CurrentStatus, apply_change
+
+
+def add_test_pupil(
+    db: Database,
+    actor: Actor,
+    serial: int,
+    *,
+    provision: str = "N",
+    needs: tuple[str, ...] = (),
+    since: date = date(2024, 9, 1),
+    year: int = 8,
+    forename: str = "Test",
+    surname: str = "Pupil",
+    **fields: object,
+) -> int:
+    with db.transaction() as s:
+        pupil = Pupil(
+            upn=make(801, 2000, 24, serial),
+            legal_surname=surname,
+            legal_forename=forename,
+            dob=date(2012, 1, 1),
+            year_group=year,
+            **fields,
+        )
+        s.add(pupil)
+        s.flush()
+        apply_change(
+            s,
+            AuditWriter(s, actor),
+            pupil.id,
+            CurrentStatus(None, []),
+            provision,
+            needs,
+            since,
+            "test",
+        )
+        return pupil.id
+
+
+def add_test_contact(db: Database, pupil_id: int, *, pr: bool = True) -> None:
+    with db.transaction() as s:
+        s.add(Contact(pupil_id=pupil_id, name="A Parent", parental_responsibility=pr))
