@@ -210,6 +210,9 @@ class SetupWizard(QWizard):
         self.context: AppContext | None = None
 
     def accept(self) -> None:
+        # Qt's Finish button calls this (virtual) slot directly: validate the last page here.
+        if not self.validateCurrentPage():
+            return
         try:
             self.context = self._create()
         except SendeskError as exc:
@@ -230,15 +233,22 @@ class SetupWizard(QWizard):
             if target.path is not None:
                 forget_key(target.path)
             raise
-        actor: Actor = init_school(
-            db,
-            self.school.name.text(),
-            urn=self.school.urn.text().strip() or None,
-            la_name=self.school.la.text().strip() or None,
-            senco_username=self.senco.username.text().strip(),
-            senco_name=self.senco.display.text().strip(),
-            senco_password=self.senco.password.text(),
-        )
+        try:
+            actor: Actor = init_school(
+                db,
+                self.school.name.text(),
+                urn=self.school.urn.text().strip() or None,
+                la_name=self.school.la.text().strip() or None,
+                senco_username=self.senco.username.text().strip(),
+                senco_name=self.senco.display.text().strip(),
+                senco_password=self.senco.password.text(),
+            )
+        except BaseException:
+            db.dispose()  # a school-less database is no use to anyone: remove it
+            if target.path is not None:
+                target.path.unlink(missing_ok=True)
+                forget_key(target.path)
+            raise
         save_settings(
             AppSettings(
                 database=str(Path(target.path).resolve()) if target.path else self.storage.target(),
