@@ -1,0 +1,308 @@
+"""Benchmark: the desktop app's responsiveness figures, printed as a table.
+
+Run: ``python benchmarks/gui_bench.py [--sizes 2000,20000] [--keystrokes 20] [--seed 1]``.
+
+Measured now:
+
+* **search keystroke** — time for ``RegisterFilterProxy.set_search`` with one more
+  character, including the proxy's re-filter, on synthetic register rows (no database).
+  Measured on the proxy alone and with a ``QTableView`` attached (offscreen), which is what
+  the user waits for. Targets (issue): median ≤ 10 ms at 2,000 rows, ≤ 50 ms at 20,000.
+* **model memory** — Python memory allocated by ``RegisterTableModel.set_rows`` for 20,000
+  rows (tracemalloc peak), besides the rows themselves, and the process's peak RSS.
+
+Still to add (see ``MEASUREMENTS`` at the bottom): start-up time to the register shown,
+and the empty-window floor — both need the demo-school generator and the main window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import os
+import random
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication, QTableView
+
+from sendesk.rules import upn
+from sendesk.rules.census import NEED_CODES
+from sendesk.services.register import RegisterRow
+from sendesk.ui.register_model import RegisterFilterProxy, RegisterTableModel
+
+SURNAMES = [
+    "Smith",
+    "O'Brien",
+    "Kowalczyk",
+    "Łukasiewicz",
+    "Ó Súilleabháin",
+    "Nguyễn",
+    "Trần",
+    "Шевченко",
+    "Παπαδόπουλος",
+    "Yılmaz",
+    "Müller",
+    "García Márquez",
+    "Okafor",
+    "Patel",
+    "Khan",
+    "Jones",
+    "Williams",
+    "Taylor",
+    "Davies",
+    "Evans",
+    "Wójcik",
+    "Begum",
+    "Ahmed",
+    "Thompson",
+]
+FORENAMES = [
+    "Zoë",
+    "Siobhán",
+    "Łukasz",
+    "Amelia",
+    "Oliver",
+    "Chloé",
+    "Mohammed",
+    "Isla",
+    "Jack",
+    "Ava",
+    "Noah",
+    "Aaliyah",
+    "Dmitri",
+    "Freya",
+    "Harry",
+    "Maya",
+    "Kacper",
+    "Nia",
+    "Reuben",
+    "Yusuf",
+]
+SEARCH_WORDS = ["thomp", "kowal", "siobh", "evans", "okafo", "muller", "begum", "yusuf"]
+"""Words typed one letter at a time; accents are left out on purpose, as users do."""
+
+TARGET_MS = {2_000: 10.0, 20_000: 50.0}
+
+
+def synthetic_rows(n: int, seed: int) -> list[RegisterRow]:
+    """``n`` register rows with a realistic mix: ~15% SEN support, ~3% EHC plans, rest N."""
+    rng = random.Random(seed)
+    codes = [c for c in NEED_CODES if c != "NSA"]
+    rows: list[RegisterRow] = []
+    for i in range(n):
+        roll = rng.random()
+        provision = "E" if roll < 0.03 else "K" if roll < 0.18 else "N"
+        needs: tuple[str, ...] = ()
+        if provision != "N":
+            needs = tuple(rng.sample(codes, rng.choice((1, 1, 2))))
+        year = rng.randint(7, 13)
+        rows.append(
+            RegisterRow(
+                pupil_id=i + 1,
+                upn=upn.make(801, 4000 + i // 1000, 20 + year % 10, i % 1000),
+                legal_surname=rng.choice(SURNAMES),
+                legal_forename=rng.choice(FORENAMES),
+                preferred_forename=rng.choice(FORENAMES) if rng.random() < 0.05 else None,
+                dob=date(2012, 9, 1) + timedelta(days=rng.randint(0, 365 * 6)),
+                gender=rng.choice("MF"),
+                year_group=year,
+                reg_group=f"{year}{rng.choice('ABCDE')}",
+                provision=provision,
+                needs=needs,
+                on_register_since=date(2021, 9, 1) + timedelta(days=rng.randint(0, 1200))
+                if provision != "N"
+                else None,
+                ehcp_since=date(2020, 1, 1) + timedelta(days=rng.randint(0, 1800))
+                if provision == "E"
+                else None,
+                next_review_due=date(2025, 1, 1) + timedelta(days=rng.randint(0, 500))
+                if provision != "N"
+                else None,
+            )
+        )
+    return rows
+
+
+# --- measurements ------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    """One printed line: what was measured, the figure, and the target (if any)."""
+
+    name: str
+    figure: str
+    target: str = ""
+    ok: bool | None = None
+
+
+def keystroke_times(proxy: RegisterFilterProxy, keystrokes: int) -> tuple[list[float], list[float]]:
+    """Seconds per keystroke, typing SEARCH_WORDS letter by letter (box cleared between
+    words, not timed) until ``keystrokes`` have been timed; also the first letters alone.
+
+    The first letter of a word is the slow case: it hides rows all over the register, so
+    the proxy re-filters every row, while later letters hide a few runs of rows.
+    """
+    app = QApplication.instance()
+    times: list[float] = []
+    first_letters: list[float] = []
+    while len(times) < keystrokes:
+        for word in SEARCH_WORDS:
+            proxy.set_search("")
+            if app is not None:
+                app.processEvents()
+            for n in range(1, len(word) + 1):
+                start = time.perf_counter()
+                proxy.set_search(word[:n])
+                times.append(time.perf_counter() - start)
+                if n == 1:
+                    first_letters.append(times[-1])
+                if app is not None:
+                    app.processEvents()  # let the view repaint, untimed, as between keys
+                if len(times) >= keystrokes:
+                    return times, first_letters
+    return times, first_letters
+
+
+def measure_keystrokes(size: int, keystrokes: int, seed: int, *, with_view: bool) -> Result:
+    """Median keystroke time on ``size`` rows, with or without a table view attached."""
+    model = RegisterTableModel()
+    proxy = RegisterFilterProxy()
+    proxy.setSourceModel(model)
+    view: QTableView | None = None
+    if with_view:
+        view = QTableView()
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+        view.resize(1200, 800)
+        view.show()
+    model.set_rows(synthetic_rows(size, seed))
+    proxy.sort(0)
+    QApplication.processEvents()
+    times, first_letters = keystroke_times(proxy, keystrokes)
+    median_ms = statistics.median(times) * 1000
+    worst_ms = max(times) * 1000
+    first_ms = statistics.median(first_letters) * 1000
+    target = TARGET_MS.get(size)
+    if view is not None:
+        view.close()
+        view.deleteLater()
+    where = "table view" if with_view else "proxy only"
+    return Result(
+        f"search keystroke, {size:,} rows ({where})",
+        f"median {median_ms:.1f} ms, first letters {first_ms:.1f} ms, max {worst_ms:.1f} ms "
+        f"({len(times)} keys, {proxy.full_refilters} full re-filters)",
+        f"≤ {target:.0f} ms" if target else "",
+        median_ms <= target if target else None,
+    )
+
+
+def measure_model_memory(size: int, seed: int) -> Result:
+    """Python memory the model adds on top of the rows (search keys, filter columns)."""
+    rows = synthetic_rows(size, seed)
+    gc.collect()
+    tracemalloc.start()
+    model = RegisterTableModel()
+    model.set_rows(rows)
+    proxy = RegisterFilterProxy()
+    proxy.setSourceModel(model)
+    proxy.set_search("a")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = _peak_rss_mib()
+    rss_text = f"; process peak RSS {rss:.0f} MiB" if rss is not None else ""
+    return Result(f"model memory, {size:,} rows", f"{peak / 2**20:.1f} MiB traced peak{rss_text}")
+
+
+def _peak_rss_mib() -> float | None:
+    """Peak resident set size of this process so far (None where ``resource`` is missing)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10  # bytes vs KiB
+
+
+Measurement = Callable[[argparse.Namespace], list[Result]]
+
+
+def keystrokes(args: argparse.Namespace) -> list[Result]:
+    results = []
+    for size in args.sizes:
+        for with_view in (False, True):
+            results.append(
+                measure_keystrokes(size, args.keystrokes, args.seed, with_view=with_view)
+            )
+    return results
+
+
+def model_memory(args: argparse.Namespace) -> list[Result]:
+    return [measure_model_memory(max(args.sizes), args.seed)]
+
+
+# ===========================================================================================
+# MEASUREMENTS — the list main() runs, in order. Add new figures here as functions taking
+# the parsed arguments and returning Result lines. Still to add (lead):
+#   * start-up time to register shown: spawn a subprocess that opens the GUI on a
+#     2,000-pupil demo database (needs the demo generator) and time until the register
+#     page has its rows;
+#   * empty window floor: the same with an empty school, to separate Qt's own start-up;
+#   * peak memory of the whole app with the 2,000-pupil register shown.
+# ===========================================================================================
+MEASUREMENTS: list[Measurement] = [
+    keystrokes,
+    model_memory,
+]
+
+
+def print_table(results: Sequence[Result]) -> None:
+    """Print results as an aligned plain-text table."""
+    width = max(len(r.name) for r in results)
+    fig_width = max(len(r.figure) for r in results)
+    print(f"{'measurement':<{width}}  {'figure':<{fig_width}}  target")
+    print(f"{'-' * width}  {'-' * fig_width}  ------")
+    for r in results:
+        verdict = "" if r.ok is None else (" ✓" if r.ok else " ✗ MISSED")
+        print(f"{r.name:<{width}}  {r.figure:<{fig_width}}  {r.target}{verdict}")
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--sizes",
+        type=lambda text: [int(s) for s in text.split(",")],
+        default=[2_000, 20_000],
+        help="comma-separated row counts (default 2000,20000)",
+    )
+    parser.add_argument("--keystrokes", type=int, default=20, help="keystrokes timed per size")
+    parser.add_argument("--seed", type=int, default=1)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    app = QApplication.instance() or QApplication([])
+    results: list[Result] = []
+    for measurement in MEASUREMENTS:
+        results.extend(measurement(args))
+    print(
+        f"SENDesk GUI benchmark — Python {sys.version.split()[0]}, "
+        f"Qt platform {app.platformName()}, {os.cpu_count()} CPUs"
+    )
+    print_table(results)
+    return 0 if all(r.ok is not False for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
