@@ -108,7 +108,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sendesk.services.demo import write_demo_school
+    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
     if args.pupils < 1 or args.pupils > 50_000:
         raise SendeskError("--pupils must be between 1 and 50000.")
@@ -119,6 +119,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 db,
                 pupils=args.pupils,
                 seed=args.seed,
+                password=DEMO_PASSWORD,
                 progress=_progress_printer("Writing demo school"),
             )
     except BaseException:
@@ -131,6 +132,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{summary.pupils} pupils, {summary.sen_support} on SEN support (K), "
         f"{summary.ehcp} with an EHC plan (E). Key kept in {where}."
     )
+    print(f"Every demo account (e.g. 'senco') has the password '{DEMO_PASSWORD}'.")
     return 0
 
 

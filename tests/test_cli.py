@@ -182,3 +182,60 @@ def test_verify_finds_a_tampered_audit_trail(tmp_path: Path, capsys, env_key: st
     assert code == 1
     assert "FAIL  audit trail is unbroken" in out
     assert "audit event 1 was altered" in out
+
+
+def test_demo_then_register_exports(tmp_path: Path, capsys, env_key) -> None:
+    from openpyxl import load_workbook
+
+    db = tmp_path / "demo.db"
+    code, out, _ = run(capsys, "demo", "--db", str(db), "--pupils", "200", "--seed", "7")
+    assert code == 0 and "Riverside Academy" in out and "200 pupils" in out
+    out_csv = tmp_path / "register.csv"
+    code, out, _ = run(capsys, "register", "--db", str(db), "--out", str(out_csv))
+    assert code == 0
+    text = out_csv.read_text(encoding="utf-8-sig")
+    header, *rows = text.splitlines()
+    assert header.startswith("UPN,Legal surname,Legal forename,Preferred forename,Date of birth")
+    assert rows and all(line.split(",")[7] in ("K", "E") for line in rows if "," in line)
+    code, out, _ = run(
+        capsys,
+        "register",
+        "--db",
+        str(db),
+        "--all",
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path / "all.xlsx"),
+    )
+    assert code == 0 and "Wrote 200 pupils" in out
+    sheet = load_workbook(tmp_path / "all.xlsx").active
+    assert sheet.max_row == 201
+    assert {sheet.cell(r, 8).value for r in range(2, 202)} == {"N", "K", "E"}
+    code, out, _ = run(capsys, "verify", "--db", str(db))
+    assert code == 0, out
+
+
+def test_demo_refuses_an_existing_file(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "d.db"
+    db.write_text("mine")
+    code, _, err = run(capsys, "demo", "--db", str(db), "--pupils", "10")
+    assert code != 0 and "already exists" in err
+    assert db.read_text() == "mine"
+
+
+def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "d.db"
+    assert run(capsys, "demo", "--db", str(db), "--pupils", "30")[0] == 0
+    from sendesk.db import open_database
+    from sendesk.models import Role
+    from sendesk.services.actor import actor_for
+    from sendesk.services.users import create_user
+
+    with open_database(str(db), env_key) as database:
+        with database.session() as s:
+            senco = actor_for(s, "senco")
+        create_user(database, senco, "gov", "Governor", Role.READ_ONLY)
+    code, _, err = run(capsys, "register", "--db", str(db), "--user", "gov")
+    assert code == 3
+    assert "Read-only accounts cannot see named pupil records" in err

@@ -51,6 +51,7 @@ MAX_PUPILS = 50_000
 FORM_SIZE = 30
 PROGRESS_EVERY = 50
 YEAR_GROUPS = (7, 8, 9, 10, 11)
+DEMO_PASSWORD = "demo-password"  # noqa: S105 - made-up people only: published on purpose
 
 N, K, E = Provision.N.value, Provision.K.value, Provision.E.value
 

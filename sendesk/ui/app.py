@@ -37,14 +37,18 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
 
     Written on a worker thread behind a progress dialog with Cancel; None if cancelled.
     """
-    from sendesk.services.demo import write_demo_school
+    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
     db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
     dialog = QProgressDialog("Writing a demo school…", "Cancel", 0, pupils)
     dialog.setWindowTitle("SENDesk")
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(300)
-    worker = Worker(lambda progress: write_demo_school(db, pupils=pupils, progress=progress))
+    worker = Worker(
+        lambda progress: write_demo_school(
+            db, pupils=pupils, progress=progress, password=DEMO_PASSWORD
+        )
+    )
     loop = QEventLoop()
     outcome: dict[str, object] = {}
     worker.signals.progress.connect(lambda done, total: dialog.setValue(done))

@@ -47,6 +47,9 @@ class MainWindow(QMainWindow):
             self.home.pupil_activated.connect(self.open_pupil)
             self.register = RegisterPage(ctx)
             self.register.pupil_activated.connect(self.open_pupil)
+            # The window's Pupil > Find (Ctrl+F) works from every page; two Ctrl+F
+            # shortcuts would be ambiguous and Qt would fire neither.
+            self.register.find_shortcut.setEnabled(False)
             self._add_page("What's due", self.home)
             self._add_page("Register", self.register)
         else:
