@@ -11,8 +11,10 @@ Measured now:
 * **model memory** — Python memory allocated by ``RegisterTableModel.set_rows`` for 20,000
   rows (tracemalloc peak), besides the rows themselves, and the process's peak RSS.
 
-Still to add (see ``MEASUREMENTS`` at the bottom): start-up time to the register shown,
-and the empty-window floor — both need the demo-school generator and the main window.
+* **start-up** — a fresh process until the main window shows the register of a 2,000-pupil
+  demo school (signed in as its SENCo, "what's due" computed too), against a fresh process
+  showing an empty ``QMainWindow`` (the floor Qt itself costs). Target ≤ 2× the floor; peak
+  memory of that process ≤ 300 MB.
 """
 
 from __future__ import annotations
@@ -251,16 +253,96 @@ def model_memory(args: argparse.Namespace) -> list[Result]:
     return [measure_model_memory(max(args.sizes), args.seed)]
 
 
+# --- start-up: a fresh process until its window is on screen ---------------------------------
+
+FLOOR_CHILD = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1200, 760); w.show(); app.processEvents()
+import resource; print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+"""
+
+APP_CHILD = """
+import sys
+from sendesk.ui.app import application
+from sendesk.db import open_database
+from sendesk.services.actor import actor_for
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.main_window import MainWindow
+app = application()
+db = open_database(sys.argv[1], sys.argv[2])
+with db.session() as s:
+    actor = actor_for(s, "senco")
+w = MainWindow(AppContext(db, actor, school_info(db)))
+w.nav.setCurrentRow(1)
+w.resize(1200, 760); w.show(); app.processEvents()
+assert w.register.model.rowCount() > 0
+import resource; print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+"""
+
+
+def _time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float]:
+    """Median seconds from spawning ``python -c code`` to its READY line; peak RSS MiB."""
+    import subprocess
+
+    times, rss = [], []
+    for _ in range(runs):
+        start = time.perf_counter()
+        child = subprocess.Popen(
+            [sys.executable, "-c", code, *args], stdout=subprocess.PIPE, text=True
+        )
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        times.append(time.perf_counter() - start)
+        child.wait(timeout=60)
+        if not line.startswith("READY"):
+            raise RuntimeError(f"the child process did not start its window: {line!r}")
+        rss.append(int(line.split()[1]) / 1024)
+    return statistics.median(times), max(rss)
+
+
+def startup(args: argparse.Namespace) -> list[Result]:
+    """Process start to the register shown (2,000-pupil school) against an empty window."""
+    import tempfile
+
+    from sendesk.db import create_database
+    from sendesk.keystore import new_raw_key
+    from sendesk.services.demo import write_demo_school
+
+    floor, floor_rss = _time_child(FLOOR_CHILD)
+    with tempfile.TemporaryDirectory() as folder:
+        path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
+        with create_database(path, key) as db:
+            write_demo_school(db, pupils=2000, seed=args.seed)
+        shown, app_rss = _time_child(APP_CHILD, path, key)
+    ratio = shown / floor
+    return [
+        Result(
+            "start-up: empty PySide6 window (floor)",
+            f"{floor * 1000:.0f} ms, peak RSS {floor_rss:.0f} MiB",
+        ),
+        Result(
+            "start-up: register shown, 2,000 pupils",
+            f"{shown * 1000:.0f} ms ({ratio:.1f}× the floor)",
+            "≤ 2× floor",
+            ratio <= 2,
+        ),
+        Result(
+            "peak memory: app with 2,000-pupil register",
+            f"{app_rss:.0f} MiB",
+            "≤ 300 MB",
+            app_rss * 1.048576 <= 300,
+        ),
+    ]
+
+
 # ===========================================================================================
 # MEASUREMENTS — the list main() runs, in order. Add new figures here as functions taking
-# the parsed arguments and returning Result lines. Still to add (lead):
-#   * start-up time to register shown: spawn a subprocess that opens the GUI on a
-#     2,000-pupil demo database (needs the demo generator) and time until the register
-#     page has its rows;
-#   * empty window floor: the same with an empty school, to separate Qt's own start-up;
-#   * peak memory of the whole app with the 2,000-pupil register shown.
+# the parsed arguments and returning Result lines.
 # ===========================================================================================
 MEASUREMENTS: list[Measurement] = [
+    startup,
     keystrokes,
     model_memory,
 ]

@@ -8,7 +8,13 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
-from sendesk.db import current_revision, head_revision, open_database, schema_differences
+from sendesk.db import (
+    current_revision,
+    head_revision,
+    open_database,
+    schema_differences,
+    script_head_revision,
+)
 from sendesk.errors import SchemaTooNewError
 from sendesk.services.actor import actor_for
 from sendesk.services.register import register_rows
@@ -54,3 +60,7 @@ def test_newer_schema_is_refused_untouched(old_db: Path) -> None:
     with pytest.raises(SchemaTooNewError, match="newer SENDesk"):
         open_database(str(old_db), OLD_KEY)
     assert old_db.read_bytes() == before
+
+
+def test_head_constant_matches_the_migrations_folder() -> None:
+    assert head_revision() == script_head_revision()

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -192,7 +193,7 @@ def change_status(
         )
 
 
-def _register_since(entries: Sequence[RegisterEntry]) -> date | None:
+def _register_since(entries: Sequence[Any]) -> date | None:
     """Start of the unbroken run of K/E periods that ends with the current one."""
     since: date | None = None
     for entry in sorted(entries, key=lambda e: (e.start_date, e.id)):
@@ -210,9 +211,23 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
     and register history (for the date each pupil joined the register).
     """
     actor.require(*NAMED_READERS, doing="see named pupil records")
+    # Plain column rows, not ORM objects: the register is read whole at every start-up.
     with db.session() as s:
         stmt = (
-            select(Pupil, RegisterEntry.provision)
+            select(
+                Pupil.id,
+                Pupil.upn,
+                Pupil.legal_surname,
+                Pupil.legal_forename,
+                Pupil.preferred_forename,
+                Pupil.preferred_surname,
+                Pupil.dob,
+                Pupil.gender,
+                Pupil.year_group,
+                Pupil.reg_group,
+                Pupil.next_review_due,
+                RegisterEntry.provision,
+            )
             .join(
                 RegisterEntry,
                 (RegisterEntry.pupil_id == Pupil.id) & RegisterEntry.end_date.is_(None),
@@ -228,34 +243,42 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
             select(Need.pupil_id, Need.rank, Need.code).where(Need.end_date.is_(None))
         ):
             needs[pid].append((rank, code))
-        history: dict[int, list[RegisterEntry]] = defaultdict(list)
+        history: dict[int, list[Any]] = defaultdict(list)
         ehcp_since: dict[int, date] = {}
-        for entry in s.scalars(select(RegisterEntry)):
+        for entry in s.execute(
+            select(
+                RegisterEntry.id,
+                RegisterEntry.pupil_id,
+                RegisterEntry.provision,
+                RegisterEntry.start_date,
+                RegisterEntry.end_date,
+            )
+        ):
             history[entry.pupil_id].append(entry)
             if entry.end_date is None and entry.provision == Provision.E.value:
                 ehcp_since[entry.pupil_id] = entry.start_date
-        rows = []
-        for pupil, provision in pupils:
-            prov = provision or Provision.N.value
-            rows.append(
-                RegisterRow(
-                    pupil_id=pupil.id,
-                    upn=pupil.upn,
-                    legal_surname=pupil.legal_surname,
-                    legal_forename=pupil.legal_forename,
-                    preferred_forename=pupil.preferred_forename,
-                    dob=pupil.dob,
-                    gender=pupil.gender,
-                    year_group=pupil.year_group,
-                    reg_group=pupil.reg_group,
-                    provision=prov,
-                    needs=tuple(code for _, code in sorted(needs.get(pupil.id, []))),
-                    on_register_since=_register_since(history.get(pupil.id, []))
-                    if prov in ON_REGISTER
-                    else None,
-                    preferred_surname=pupil.preferred_surname,
-                    ehcp_since=ehcp_since.get(pupil.id),
-                    next_review_due=pupil.next_review_due,
-                )
+    rows = []
+    for p in pupils:
+        prov = p.provision or Provision.N.value
+        rows.append(
+            RegisterRow(
+                pupil_id=p.id,
+                upn=p.upn,
+                legal_surname=p.legal_surname,
+                legal_forename=p.legal_forename,
+                preferred_forename=p.preferred_forename,
+                dob=p.dob,
+                gender=p.gender,
+                year_group=p.year_group,
+                reg_group=p.reg_group,
+                provision=prov,
+                needs=tuple(code for _, code in sorted(needs.get(p.id, []))),
+                on_register_since=_register_since(history.get(p.id, []))
+                if prov in ON_REGISTER
+                else None,
+                preferred_surname=p.preferred_surname,
+                ehcp_since=ehcp_since.get(p.id),
+                next_review_due=p.next_review_due,
             )
-        return rows
+        )
+    return rows

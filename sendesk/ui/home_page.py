@@ -92,10 +92,12 @@ class HomePage(QWidget):
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
+        header.setResizeContentsPrecision(100)  # measure a sample of rows, not all of them
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table)
+        self.reload()
 
     def reload(self, today: date | None = None) -> None:
         items = due_items(self.ctx.db, self.ctx.actor, today=today)

@@ -62,8 +62,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             f"Signed in as {ctx.actor.display_name} ({ROLE_LABELS[ctx.actor.role]}) · "
             f"{ctx.db.target.describe()}"
-        )
-        self.refresh()
+        )  # pages load themselves when made; refresh() reloads them after a change
 
     def _add_page(self, title: str, page: QWidget) -> None:
         self.pages[title] = page

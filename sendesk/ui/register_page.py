@@ -98,6 +98,9 @@ class RegisterPage(QWidget):
         self._connect()
         self._set_tab_order()
         self.reload()
+        # Size columns from the first rows only: measuring every row of a large school
+        # costs most of a second at start-up.
+        self.table.horizontalHeader().setResizeContentsPrecision(100)
         self.table.resizeColumnsToContents()
 
     # --- construction -----------------------------------------------------------------------

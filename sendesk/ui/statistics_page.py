@@ -23,6 +23,7 @@ class StatisticsPage(QWidget):
         self.body.setWordWrap(True)
         layout.addWidget(self.body)
         layout.addStretch(1)
+        self.reload()
 
     def reload(self) -> None:
         stats = register_statistics(self.ctx.db, self.ctx.actor)
