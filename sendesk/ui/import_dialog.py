@@ -1,0 +1,231 @@
+"""Importing pupils from the MIS: choose a file, see every problem, then import or cancel.
+
+Checking and importing run on a worker thread with a progress bar and Cancel, so a large
+export never freezes the window; cancelling an import rolls it back (nothing is written).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.services.pupil_import import ImportReport, import_pupils, validate_file
+from sendesk.ui.context import AppContext
+from sendesk.ui.worker import ProgressFn, Worker
+
+
+class ImportDialog(QDialog):
+    """The GUI face of ``sendesk import-pupils``."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.imported = False
+        self.report: ImportReport | None = None
+        self.worker: Worker | None = None
+        self.setWindowTitle("Import pupils from the MIS — SENDesk")
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                "Choose a pupil export from SIMS, Arbor or Bromcom (CSV or Excel). SENDesk checks "
+                "every row first; nothing is written until you press Import."
+            )
+        )
+        form = QFormLayout()
+        row = QHBoxLayout()
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Export file")
+        choose = QPushButton("&Choose file…")
+        choose.setAccessibleName("Choose the export file")
+        choose.clicked.connect(self._choose)
+        row.addWidget(self.path, 1)
+        row.addWidget(choose)
+        form.addRow("&File:", row)
+        self.mapping = QLineEdit()
+        self.mapping.setAccessibleName("Extra column names")
+        self.mapping.setPlaceholderText('Only if needed, e.g. "Legal Surname=surname,DOB=dob"')
+        form.addRow("Column &map:", self.mapping)
+        layout.addLayout(form)
+        self.check_button = QPushButton("Chec&k file")
+        self.check_button.clicked.connect(self.check)
+        layout.addWidget(self.check_button)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.summary.setAccessibleName("Import summary")
+        layout.addWidget(self.summary)
+        self.model = QStandardItemModel(0, 4)
+        self.model.setHorizontalHeaderLabels(["Line", "Kind", "Field", "Reason"])
+        self.table = QTableView()
+        self.table.setAccessibleName("Problems found in the file")
+        self.table.setModel(self.model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+        self.skip = QCheckBox("Import the good rows and &skip the ones with problems")
+        self.skip.setEnabled(False)
+        self.skip.toggled.connect(self._update_buttons)
+        layout.addWidget(self.skip)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton("&Import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self._cancel)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(self.cancel_button)
+        layout.addLayout(buttons)
+        self.path.textChanged.connect(self._file_changed)
+
+    # --- choosing and checking ----------------------------------------------------------
+
+    def _choose(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Pupil export", "", "MIS exports (*.csv *.xlsx);;All files (*)"
+        )
+        if chosen:
+            self.path.setText(chosen)
+            self.check()
+
+    def _file_changed(self) -> None:
+        self.report = None
+        self.model.setRowCount(0)
+        self.summary.clear()
+        self._update_buttons()
+
+    def _run(self, job: Callable[[ProgressFn], Any], done: Callable[[Any], None]) -> None:
+        self.progress.setValue(0)
+        self.progress.show()
+        self.check_button.setEnabled(False)
+        self.import_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        worker = Worker(job)
+        self.worker = worker
+        worker.signals.progress.connect(self._progress)
+        worker.signals.finished.connect(lambda result: self._finish(result, done))
+        worker.signals.failed.connect(self._failed)
+        worker.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+
+    def _finish(self, result: Any, done: Callable[[Any], None]) -> None:
+        self.worker = None
+        self.progress.hide()
+        self.check_button.setEnabled(True)
+        done(result)
+        self._update_buttons()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.worker = None
+        self.progress.hide()
+        self.check_button.setEnabled(True)
+        self.summary.setText(
+            str(exc)
+            if isinstance(exc, SendeskError)
+            else f"The import failed unexpectedly: {type(exc).__name__}."
+        )
+        self._update_buttons()
+
+    def check(self) -> None:
+        path, mapping = Path(self.path.text().strip()), self.mapping.text().strip() or None
+        self._run(lambda _p: validate_file(path, mapping)[1], self._show_report)
+
+    def _show_report(self, report: ImportReport) -> None:
+        self.report = report
+        self.model.setRowCount(0)
+        for kind, entries in (("Problem", report.problems), ("Note", report.warnings)):
+            for line, field, text in sorted(entries):
+                self.model.appendRow(
+                    [
+                        QStandardItem(str(line) if line else ""),
+                        QStandardItem(kind),
+                        QStandardItem(field),
+                        QStandardItem(text),
+                    ]
+                )
+        self.summary.setText("\n".join(line for line in report.lines()[-4:] if line))
+        self.skip.setEnabled(bool(report.problems) and report.valid_rows > 0 and not report.written)
+
+    def _update_buttons(self) -> None:
+        report = self.report
+        can = (
+            self.worker is None
+            and report is not None
+            and not report.written
+            and report.valid_rows > 0
+            and (not report.problems or self.skip.isChecked())
+        )
+        self.import_button.setEnabled(bool(can))
+        self.import_button.setDefault(bool(can))
+
+    # --- importing ------------------------------------------------------------------------
+
+    def run_import(self) -> None:
+        path, mapping = Path(self.path.text().strip()), self.mapping.text().strip() or None
+        skip = self.skip.isChecked()
+        self._run(
+            lambda progress: import_pupils(
+                self.ctx.db,
+                self.ctx.actor,
+                path,
+                mapping=mapping,
+                skip_invalid=skip,
+                progress=progress,
+            ),
+            self._imported,
+        )
+
+    def _imported(self, report: ImportReport) -> None:
+        self._show_report(report)
+        self.imported = report.written
+        self.summary.setText("\n".join(line for line in report.lines()[-4:] if line))
+        if report.written:
+            self.cancel_button.setText("Close")
+            self.skip.setEnabled(False)
+
+    def reject(self) -> None:
+        """Esc or closing the window while work runs cancels the work first."""
+        if self.worker is not None:
+            self._cancel()
+            return
+        super().reject()
+
+    def _cancel(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+            self.summary.setText("Cancelling… nothing will be written.")
+            return
+        if self.imported:
+            self.accept()
+        else:
+            super().reject()
