@@ -239,3 +239,51 @@ def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env
     code, _, err = run(capsys, "register", "--db", str(db), "--user", "gov")
     assert code == 3
     assert "Read-only accounts cannot see named pupil records" in err
+
+
+ARBOR = Path(__file__).parent / "data" / "arbor-export-sample.csv"
+
+
+def test_import_pupils_all_or_nothing_then_skip_invalid(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "s.db"
+    assert run(capsys, "init", "--db", str(db), "--school", "Arbor School")[0] == 0
+    code, out, _ = run(capsys, "import-pupils", "--db", str(db), str(ARBOR))
+    assert code != 0
+    for line in (12, 27, 42, 57, 72):
+        assert f"line {line}:" in out
+    assert "Nothing was written" in out
+    code, out, _ = run(capsys, "register", "--db", str(db), "--all")
+    assert out.strip().splitlines()[1:] == []  # header only: nothing was imported
+    code, out, _ = run(capsys, "import-pupils", "--db", str(db), "--skip-invalid", str(ARBOR))
+    assert "115 new" in out
+    assert code != 0  # rows were skipped: scripts must notice
+    code, out, _ = run(capsys, "import-pupils", "--db", str(db), "--skip-invalid", str(ARBOR))
+    assert "0 new, 0 updated" in out and "115 unchanged" in out
+    code, out, _ = run(capsys, "register", "--db", str(db), "--all")
+    assert len(out.strip().splitlines()) == 116
+
+
+def test_import_with_a_map_for_unknown_headers(tmp_path: Path, capsys, env_key) -> None:
+    db = tmp_path / "s.db"
+    assert run(capsys, "init", "--db", str(db), "--school", "Map School")[0] == 0
+    export = tmp_path / "odd.csv"
+    export.write_text(
+        "Pupil Ref,Family,Given,Born\nH801200001001,Brown,Amy,02/03/2012\n", encoding="utf-8"
+    )
+    code, out, err = run(capsys, "import-pupils", "--db", str(db), str(export))
+    assert code != 0
+    code, out, err = run(
+        capsys,
+        "import-pupils",
+        "--db",
+        str(db),
+        "--map",
+        "Pupil Ref=upn,Family=surname,Given=forename,Born=dob",
+        str(export),
+    )
+    assert code == 0, out + err
+    assert "1 new" in out
+    code, _, err = run(
+        capsys, "import-pupils", "--db", str(db), "--map", "Family=nonsense", str(export)
+    )
+    assert code != 0 and "nonsense" in err
