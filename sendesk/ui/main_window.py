@@ -114,21 +114,23 @@ class MainWindow(QMainWindow):
         self.register.focus_search()
 
     def open_pupil(self, pupil_id: int) -> None:
-        from sendesk.ui.pupil_window import PupilWindow
+        """One window per pupil: opening an open pupil brings their window forward."""
+        from sendesk.ui.pupil_window import open_pupil_window
 
         window = self.pupil_windows.get(pupil_id)
-        if window is None or not window.isVisible():
-            window = PupilWindow(self.ctx, pupil_id)
+        if window is None:
+            window = open_pupil_window(self.ctx, pupil_id)
+            if window is None:  # the service refused; the reason was shown
+                return
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            window.changed.connect(self.refresh)
             window.destroyed.connect(lambda *_: self._pupil_closed(pupil_id))
             self.pupil_windows[pupil_id] = window
-            window.show()
         window.raise_()
         window.activateWindow()
 
     def _pupil_closed(self, pupil_id: int) -> None:
         self.pupil_windows.pop(pupil_id, None)
-        self.refresh()
 
     def add_pupil(self) -> None:
         from sendesk.ui.add_pupil_dialog import AddPupilDialog

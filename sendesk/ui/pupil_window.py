@@ -1,0 +1,977 @@
+"""The pupil record window: profile, needs, register history, and the tabs still to come.
+
+Why it is built this way:
+
+- Everything shown comes from one :func:`sendesk.services.pupil_record.get_record` call
+  (plain data); every change goes back through a service that checks the role, writes the
+  audit event and compares versions. Hiding the edit controls from staff who may only read
+  is a courtesy; the services refuse them anyway (DESIGN.md).
+- Unsaved work is never lost silently: the Save button is enabled only when something
+  differs from what was loaded, Ctrl+S saves, and closing with changes asks Save / Discard
+  / Cancel. If someone else saved first, the user is told and the record is reloaded.
+- Changing the SEN status is a dated change with a reason (:class:`StatusDialog`), not a
+  field edit, so the register history stays complete.
+- No fixed sizes or colours: layouts and the palette decide, so the window works at 100%
+  and 200% scaling and in a dark palette; every input has an accessible name, a label
+  with a mnemonic or a place in the tab order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import ConflictError, SendeskError
+from sendesk.rules import nhs
+from sendesk.services.pupil_record import (
+    AREAS,
+    ContactData,
+    ContactItem,
+    NeedProfileItem,
+    PupilRecord,
+    add_contact,
+    get_record,
+    provision_text,
+    remove_contact,
+    save_need_profile,
+    update_contact,
+    update_profile,
+)
+from sendesk.ui.context import AppContext
+from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
+
+APP = "SENDesk"
+
+PLACEHOLDERS: dict[str, str] = {
+    "Support plans": (
+        "Support plans and interventions — each assess, plan, do, review cycle of the "
+        "graduated response, with its outcomes, provision and reviews — will appear here; "
+        "they arrive in a later version of SENDesk."
+    ),
+    "Access arrangements": (
+        "Exam access arrangements, with the assessments and teachers' normal-way-of-working "
+        "evidence behind them, will appear here; they arrive in a later version of SENDesk."
+    ),
+    "EHC plan": (
+        "The EHC needs assessment request, the statutory timeline, the EHC plan and its "
+        "annual reviews will appear here; they arrive in a later version of SENDesk."
+    ),
+}
+"""Tabs a later issue fills in: a sentence each, and no controls that do nothing."""
+
+GENDERS: tuple[tuple[str, str | None], ...] = (
+    ("Not recorded", None),
+    ("Female", "F"),
+    ("Male", "M"),
+)
+YEAR_GROUPS: tuple[tuple[str, int | None], ...] = (
+    ("Not recorded", None),
+    ("Nursery 1", -2),
+    ("Nursery 2", -1),
+    ("Reception", 0),
+    *((f"Year {n}", n) for n in range(1, 15)),
+)
+RANKS = {1: "Primary", 2: "Secondary"}
+NEED_TEXTS = (
+    ("strengths", "Strengths"),
+    ("difficulties", "Difficulties"),
+    ("strategies", "Strategies that work"),
+)
+
+
+def _dmy(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value is not None else ""
+
+
+def _label_of(options: tuple[tuple[str, Any], ...], value: Any) -> str:
+    return next((label for label, v in options if v == value), str(value))
+
+
+def _item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tooltip:
+        item.setToolTip(tooltip)
+    return item
+
+
+def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only, keyboard-navigable table that fills its width at any scaling."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], *, fit: bool = False) -> None:
+    """Put ``rows`` in ``table``; with ``fit``, size a short table to its rows.
+
+    Heights come from the rows Qt measured with the current font, so a fitted table is just
+    as snug at 200% scaling as at 100%.
+    """
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, item in enumerate(row):
+            table.setItem(r, c, item)
+    table.resizeRowsToContents()
+    if fit:
+        body = sum(table.rowHeight(r) for r in range(len(rows)))
+        body = max(body, table.verticalHeader().defaultSectionSize())  # room to say "none"
+        scroll = table.horizontalScrollBar().sizeHint().height()
+        header = table.horizontalHeader().sizeHint().height()
+        table.setFixedHeight(header + body + scroll + 2 * table.frameWidth())
+
+
+def _text_box(name: str, lines: int) -> QPlainTextEdit:
+    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
+    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + margin)
+    return edit
+
+
+class OptionalDate:
+    """A date that may be "not recorded": a checkbox (the row's label) and a date field.
+
+    QDateEdit has no empty state; a checkbox saying whether the date is recorded is
+    clearer than a sentinel date and reads well to a screen reader. While unticked the
+    field reads "Not recorded" rather than showing a date nobody entered.
+    """
+
+    FLOOR = QDate(1900, 1, 1)  # shown as "Not recorded"; no pupil's date is this old
+
+    def __init__(self, text: str, name: str) -> None:
+        self.check = QCheckBox(text)
+        self.check.setAccessibleName(f"{name} recorded")
+        self.edit = QDateEdit()
+        self.edit.setAccessibleName(name)
+        self.edit.setCalendarPopup(True)
+        self.edit.setDisplayFormat("dd/MM/yyyy")
+        self.edit.setMinimumDate(self.FLOOR)
+        self.edit.setSpecialValueText("Not recorded")
+        self.edit.setDate(self.FLOOR)
+        self.edit.setEnabled(False)
+        self.check.toggled.connect(self._toggled)
+
+    def _toggled(self, on: bool) -> None:
+        self.edit.setEnabled(on)
+        if on and self.edit.date() == self.FLOOR:
+            self.edit.setDate(QDate.currentDate())
+        elif not on:
+            self.edit.setDate(self.FLOOR)
+
+    def value(self) -> date | None:
+        return from_qdate(self.edit.date()) if self.check.isChecked() else None
+
+    def set_value(self, value: date | None) -> None:
+        self.edit.setDate(to_qdate(value) if value is not None else self.FLOOR)
+        self.check.setChecked(value is not None)
+        self._toggled(value is not None)
+
+    def connect(self, slot: Callable[[], None]) -> None:
+        self.check.toggled.connect(slot)
+        self.edit.dateChanged.connect(slot)
+
+
+class AreaEditor(QGroupBox):
+    """Strengths, difficulties and strategies that work in one area of need."""
+
+    changed = Signal()
+
+    def __init__(self, area: str, profile: NeedProfileItem | None, editable: bool) -> None:
+        super().__init__(area)
+        self.area = area
+        self.setAccessibleName(f"What works: {area}")
+        form = QFormLayout(self)
+        self.edits: dict[str, QPlainTextEdit] = {}
+        for key, label in NEED_TEXTS:
+            edit = _text_box(f"{label}: {area}", 5)
+            if not editable:
+                edit.setReadOnly(True)
+                edit.setTextInteractionFlags(
+                    Qt.TextInteractionFlag.TextSelectableByKeyboard
+                    | Qt.TextInteractionFlag.TextSelectableByMouse
+                )
+            edit.textChanged.connect(self.changed)
+            caption = QLabel(f"{label}:")
+            caption.setBuddy(edit)
+            form.addRow(caption, edit)
+            self.edits[key] = edit
+        self.set_profile(profile)
+
+    def set_profile(self, profile: NeedProfileItem | None) -> None:
+        """Show ``profile`` (or blanks) and take it as the saved state."""
+        self.version = profile.version if profile else None
+        self.saved = {key: getattr(profile, key) if profile else "" for key, _ in NEED_TEXTS}
+        for key, edit in self.edits.items():
+            edit.setPlainText(self.saved[key])
+
+    def texts(self) -> dict[str, str]:
+        return {key: edit.toPlainText() for key, edit in self.edits.items()}
+
+    @property
+    def is_dirty(self) -> bool:
+        return {k: v.strip() for k, v in self.texts().items()} != {
+            k: v.strip() for k, v in self.saved.items()
+        }
+
+    def mark_saved(self, version: int) -> None:
+        self.version = version
+        self.saved = self.texts()
+
+
+class ContactDialog(QDialog):
+    """Add or correct one contact; the service saves it when the user presses OK."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        contact: ContactItem | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id, self.contact = ctx, pupil_id, contact
+        self.setWindowTitle(("Edit contact" if contact else "Add a contact") + f" — {APP}")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        def line(text: str, name: str, value: str | None, limit: int) -> QLineEdit:
+            edit = QLineEdit(value or "")
+            edit.setAccessibleName(name)
+            edit.setMaxLength(limit)
+            label = QLabel(text)
+            label.setBuddy(edit)
+            form.addRow(label, edit)
+            return edit
+
+        c = contact
+        self.name = line("&Name:", "Contact name", c.name if c else "", 200)
+        self.relationship = line(
+            "&Relationship to pupil:",
+            "Relationship to pupil",
+            c.relationship_to_pupil if c else "",
+            60,
+        )
+        self.parental_responsibility = QCheckBox("Has &parental responsibility")
+        self.parental_responsibility.setAccessibleName("Has parental responsibility")
+        self.parental_responsibility.setChecked(bool(c and c.parental_responsibility))
+        form.addRow("", self.parental_responsibility)
+        self.priority = QSpinBox()
+        self.priority.setRange(1, 99)
+        self.priority.setValue(c.priority if c else 1)
+        self.priority.setAccessibleName("Contact priority (1 is contacted first)")
+        priority_label = QLabel("Pr&iority:")
+        priority_label.setBuddy(self.priority)
+        form.addRow(priority_label, self.priority)
+        self.phone = line("P&hone:", "Phone", c.phone if c else "", 40)
+        self.email = line("&Email:", "Email", c.email if c else "", 200)
+        self.address = _text_box("Address", 3)
+        self.address.setPlainText(c.address or "" if c else "")
+        address_label = QLabel("A&ddress:")
+        address_label.setBuddy(self.address)
+        form.addRow(address_label, self.address)
+        self.preferred = line(
+            "Pre&ferred contact method:",
+            "Preferred contact method",
+            c.preferred_contact if c else "",
+            40,
+        )
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def data(self) -> ContactData:
+        return ContactData(
+            name=self.name.text(),
+            relationship_to_pupil=self.relationship.text(),
+            parental_responsibility=self.parental_responsibility.isChecked(),
+            priority=self.priority.value(),
+            phone=self.phone.text(),
+            email=self.email.text(),
+            address=self.address.toPlainText(),
+            preferred_contact=self.preferred.text(),
+        )
+
+    def accept(self) -> None:
+        """Save through the service; on a refusal say why and keep what was typed."""
+        try:
+            if self.contact is None:
+                add_contact(self.ctx.db, self.ctx.actor, self.pupil_id, self.data())
+            else:
+                update_contact(
+                    self.ctx.db, self.ctx.actor, self.contact.id, self.contact.version, self.data()
+                )
+        except ConflictError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reject()  # the window reloads the contacts either way
+            return
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        super().accept()
+
+
+class PupilWindow(QWidget):
+    """One pupil's record in its own window.
+
+    Raises :class:`~sendesk.errors.SendeskError` from the constructor when the record may
+    not be read (a read-only account) or no longer exists: use :func:`open_pupil_window`
+    to show that as a message instead.
+    """
+
+    changed = Signal()
+    """Emitted after any change is saved, so lists elsewhere can refresh."""
+
+    def __init__(self, ctx: AppContext, pupil_id: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowFlag(Qt.WindowType.Window)
+        self.ctx = ctx
+        self.pupil_id = pupil_id
+        self.editable = ctx.is_senco
+        self.record: PupilRecord = get_record(ctx.db, ctx.actor, pupil_id)
+        self.version = self.record.version
+        self.saved_profile: dict[str, Any] = {}
+        self.area_editors: dict[str, AreaEditor] = {}
+
+        layout = QVBoxLayout(self)
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        self.header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.header)
+        self.tabs = QTabWidget()
+        self.tabs.setAccessibleName("Pupil record sections")
+        layout.addWidget(self.tabs, 1)
+        self.tabs.addTab(self._scrolling(self._build_profile()), "&Profile")
+        self.tabs.addTab(self._scrolling(self._build_needs()), "&Needs")
+        self.tabs.addTab(self._build_history(), "Register &history")
+        for title, text in PLACEHOLDERS.items():
+            self.tabs.addTab(self._placeholder(title, text), title)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.save_button: QPushButton | None = None
+        if self.editable:
+            self.save_button = QPushButton("&Save")
+            self.save_button.setAccessibleName("Save changes")
+            self.save_button.setToolTip("Save the changes (Ctrl+S)")
+            self.save_button.clicked.connect(self.save)
+            buttons.addWidget(self.save_button)
+        self.close_button = QPushButton("Close")
+        self.close_button.setAccessibleName("Close the pupil record")
+        self.close_button.clicked.connect(self.close)
+        buttons.addWidget(self.close_button)
+        layout.addLayout(buttons)
+
+        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut.activated.connect(self.save)
+        self.close_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
+        self.close_shortcut.activated.connect(self.close)
+
+        self._show(self.record, forms=True)
+
+    # --- building -----------------------------------------------------------------------
+
+    @staticmethod
+    def _scrolling(content: QWidget) -> QScrollArea:
+        """Tabs scroll rather than squash, so 200% scaling on a small screen still works."""
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QScrollArea.Shape.NoFrame)
+        area.setWidget(content)
+        return area
+
+    @staticmethod
+    def _placeholder(title: str, text: str) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        label.setAccessibleName(title)
+        label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByKeyboard
+            | Qt.TextInteractionFlag.TextSelectableByMouse
+        )
+        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a screen reader can reach it
+        layout.addWidget(label)
+        layout.addStretch(1)
+        page.setObjectName(f"placeholder:{title}")
+        return page
+
+    def _build_profile(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        details = QGroupBox("Details")
+        form = QFormLayout(details)
+        layout.addWidget(details)
+        # Identity comes from the MIS and is changed there (then re-imported), never here.
+        self.upn_view = self._readonly(form, "UPN:", "UPN")
+        self.legal_view = self._readonly(form, "Legal name:", "Legal name")
+        self.dob_view = self._readonly(form, "Date of birth:", "Date of birth")
+        self.fields: dict[str, Any] = {}
+        if self.editable:
+            self._build_profile_editors(form)
+        else:
+            for name, text in (
+                ("preferred_forename", "Preferred forename:"),
+                ("preferred_surname", "Preferred surname:"),
+                ("gender", "Gender:"),
+                ("year_group", "Year group:"),
+                ("reg_group", "Registration group:"),
+                ("admission_date", "Admission date:"),
+                ("leaving_date", "Leaving date:"),
+                ("eal", "English as an additional language:"),
+                ("pupil_premium", "Pupil premium:"),
+                ("looked_after", "Looked after:"),
+                ("nhs_number", "NHS number:"),
+                ("next_review_due", "Next review due:"),
+            ):
+                self.fields[name] = self._readonly(form, text, text.rstrip(":"))
+
+        contacts = QGroupBox("Contacts")
+        box = QVBoxLayout(contacts)
+        layout.addWidget(contacts)
+        self.contacts_table = _table(
+            ("Name", "Relationship", "Parental responsibility", "Phone", "Email", "Preferred"),
+            "Contacts",
+        )
+        box.addWidget(self.contacts_table)
+        self.add_contact_button: QPushButton | None = None
+        self.edit_contact_button: QPushButton | None = None
+        self.remove_contact_button: QPushButton | None = None
+        if self.editable:
+            row = QHBoxLayout()
+            self.add_contact_button = QPushButton("&Add contact…")
+            self.edit_contact_button = QPushButton("&Edit contact…")
+            self.remove_contact_button = QPushButton("&Remove contact")
+            for button, slot in (
+                (self.add_contact_button, self.add_contact),
+                (self.edit_contact_button, self.edit_contact),
+                (self.remove_contact_button, self.remove_contact),
+            ):
+                button.setAccessibleName(button.text().replace("&", "").rstrip("…"))
+                button.clicked.connect(slot)
+                row.addWidget(button)
+            row.addStretch(1)
+            box.addLayout(row)
+            self.contacts_table.itemSelectionChanged.connect(self._contact_selection)
+            self.contacts_table.activated.connect(lambda _index: self.edit_contact())
+        layout.addStretch(1)
+        return page
+
+    def _readonly(self, form: QFormLayout, text: str, name: str) -> QLineEdit:
+        """A value staff may read and select (and reach with Tab) but not change."""
+        view = QLineEdit()
+        view.setReadOnly(True)
+        view.setAccessibleName(name)
+        label = QLabel(text)
+        label.setBuddy(view)
+        form.addRow(label, view)
+        return view
+
+    def _build_profile_editors(self, form: QFormLayout) -> None:
+        def add(text: str, widget: QWidget) -> None:
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+
+        def line(name: str, text: str, accessible: str, limit: int) -> None:
+            edit = QLineEdit()
+            edit.setAccessibleName(accessible)
+            edit.setMaxLength(limit)
+            edit.textChanged.connect(self._update_dirty)
+            add(text, edit)
+            self.fields[name] = edit
+
+        def combo(
+            name: str, text: str, accessible: str, options: tuple[tuple[str, Any], ...]
+        ) -> None:
+            box = QComboBox()
+            box.setAccessibleName(accessible)
+            for label, value in options:
+                box.addItem(label, value)
+            box.currentIndexChanged.connect(self._update_dirty)
+            add(text, box)
+            self.fields[name] = box
+
+        def optional_date(name: str, text: str, accessible: str) -> None:
+            field = OptionalDate(text, accessible)
+            field.connect(self._update_dirty)
+            form.addRow(field.check, field.edit)
+            self.fields[name] = field
+
+        def check(name: str, text: str, accessible: str) -> None:
+            box = QCheckBox(text)
+            box.setAccessibleName(accessible)
+            box.toggled.connect(self._update_dirty)
+            form.addRow("", box)
+            self.fields[name] = box
+
+        line("preferred_forename", "Preferred &forename:", "Preferred forename", 120)
+        line("preferred_surname", "Preferred s&urname:", "Preferred surname", 120)
+        combo("gender", "&Gender:", "Gender", GENDERS)
+        combo("year_group", "&Year group:", "Year group", YEAR_GROUPS)
+        line("reg_group", "Registration gr&oup:", "Registration group", 20)
+        optional_date("admission_date", "A&dmission date:", "Admission date")
+        optional_date("leaving_date", "&Leaving date:", "Leaving date")
+        check(
+            "eal", "Engl&ish as an additional language (EAL)", "English as an additional language"
+        )
+        check("pupil_premium", "Pupil pre&mium", "Pupil premium")
+        check("looked_after", "Loo&ked after", "Looked after")
+        line("nhs_number", "NHS num&ber:", "NHS number", 12)
+        self.nhs_hint = QLabel()
+        self.nhs_hint.setWordWrap(True)
+        self.nhs_hint.setAccessibleName("NHS number check")
+        form.addRow("", self.nhs_hint)
+        self.fields["nhs_number"].textChanged.connect(self._check_nhs)
+        optional_date("next_review_due", "Ne&xt review due:", "Next review due")
+
+    def _build_needs(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Current SEN status")
+        layout.addWidget(self.status_label)
+        self.needs_table = _table(("Rank", "Code", "Description", "Area"), "Current needs")
+        layout.addWidget(self.needs_table)
+        self.change_status_button: QPushButton | None = None
+        if self.editable:
+            self.change_status_button = QPushButton("Change SEN s&tatus…")
+            self.change_status_button.setAccessibleName("Change SEN status")
+            self.change_status_button.clicked.connect(self.change_status)
+            row = QHBoxLayout()
+            row.addWidget(self.change_status_button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        heading = QLabel("What works for this pupil, by area of need")
+        font = heading.font()
+        font.setBold(True)
+        heading.setFont(font)
+        layout.addWidget(heading)
+        self.no_areas_label = QLabel(
+            "Nothing has been written about this pupil's needs yet."
+            + (" Add an area below to describe it." if self.editable else "")
+        )
+        self.no_areas_label.setWordWrap(True)
+        layout.addWidget(self.no_areas_label)
+        self.areas_layout = QVBoxLayout()
+        layout.addLayout(self.areas_layout)
+        self.add_area_combo: QComboBox | None = None
+        self.add_area_button: QPushButton | None = None
+        if self.editable:
+            row = QHBoxLayout()
+            self.add_area_combo = QComboBox()
+            self.add_area_combo.setAccessibleName("Area of need to add")
+            label = QLabel("Describe another a&rea:")
+            label.setBuddy(self.add_area_combo)
+            self.add_area_button = QPushButton("Add &area")
+            self.add_area_button.setAccessibleName("Add area")
+            self.add_area_button.clicked.connect(self.add_area)
+            row.addWidget(label)
+            row.addWidget(self.add_area_combo, 1)
+            row.addWidget(self.add_area_button)
+            layout.addLayout(row)
+        layout.addStretch(1)
+        return page
+
+    def _build_history(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        note = QLabel("Every change to the SEN status and needs, newest first.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.history_table = _table(
+            ("Date", "Change", "From", "To", "Reason", "Recorded by"), "Register history"
+        )
+        # From, to and reason share the spare width and wrap, so the table fits the window
+        # at any scaling and never hides who recorded the change off to the right.
+        header = self.history_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column in (2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.sectionResized.connect(lambda *_: self.history_table.resizeRowsToContents())
+        layout.addWidget(self.history_table, 1)
+        return page
+
+    # --- showing the record -------------------------------------------------------------
+
+    def _show(self, record: PupilRecord, *, forms: bool) -> None:
+        """Show ``record``; with ``forms`` False, keep whatever the user is editing."""
+        self.record = record
+        self.setWindowTitle(f"{record.display_name} — {APP}")
+        status = provision_text(record.provision)
+        since = f" since {_dmy(record.provision_since)}" if record.provision_since else ""
+        self.header.setText(f"{record.display_name} · UPN {record.upn} · {status}{since}")
+        self.upn_view.setText(record.upn)
+        self.legal_view.setText(f"{record.legal_forename} {record.legal_surname}")
+        self.dob_view.setText(_dmy(record.dob))
+        if forms:
+            self.version = record.version
+            self._show_profile(record)
+        _fill(
+            self.contacts_table,
+            [
+                [
+                    _item(c.name, c.address or None),
+                    _item(c.relationship_to_pupil or ""),
+                    _item("Yes" if c.parental_responsibility else "No"),
+                    _item(c.phone or ""),
+                    _item(c.email or ""),
+                    _item(c.preferred_contact or ""),
+                ]
+                for c in record.contacts
+            ],
+            fit=True,
+        )
+        self._contact_selection()
+        self.status_label.setText(f"SEN status: {status}{since}.")
+        _fill(
+            self.needs_table,
+            [
+                [
+                    _item(RANKS.get(n.rank, str(n.rank))),
+                    _item(n.code),
+                    _item(n.description),
+                    _item(n.area or "No single area"),
+                ]
+                for n in record.needs
+            ],
+            fit=True,
+        )
+        self._show_areas(record, forms=forms)
+        _fill(
+            self.history_table,
+            [
+                [
+                    _item(_dmy(h.on)),
+                    _item("SEN status" if h.kind == "status" else "Type of need"),
+                    _item(h.before or "—"),
+                    _item(h.after),
+                    _item(h.reason or "", h.reason or None),
+                    _item(
+                        h.recorded_by,
+                        f"Recorded {h.recorded_at:%d/%m/%Y %H:%M} UTC" if h.recorded_at else None,
+                    ),
+                ]
+                for h in record.history
+            ],
+        )
+        self._update_dirty()
+
+    def _show_profile(self, record: PupilRecord) -> None:
+        values = record.profile_values()
+        if not self.editable:
+            shown = {
+                **{k: v or "" for k, v in values.items()},
+                "gender": _label_of(GENDERS, values["gender"]),
+                "year_group": _label_of(YEAR_GROUPS, values["year_group"]),
+                **{
+                    k: "Yes" if values[k] else "No"
+                    for k in ("eal", "pupil_premium", "looked_after")
+                },
+                **{
+                    k: _dmy(values[k])
+                    for k in ("admission_date", "leaving_date", "next_review_due")
+                },
+            }
+            for name, view in self.fields.items():
+                view.setText(str(shown[name]))
+            return
+        for name, field in self.fields.items():
+            value = values[name]
+            if isinstance(field, QLineEdit):
+                field.setText(value or "")
+            elif isinstance(field, QComboBox):
+                field.setCurrentIndex(max(field.findData(value), 0))
+            elif isinstance(field, QCheckBox):
+                field.setChecked(bool(value))
+            elif isinstance(field, OptionalDate):
+                field.set_value(value)
+        self.saved_profile = self._profile_values()
+
+    def _show_areas(self, record: PupilRecord, *, forms: bool) -> None:
+        """One editor per relevant area; existing editors keep their text unless ``forms``."""
+        if forms:
+            for editor in self.area_editors.values():
+                self.areas_layout.removeWidget(editor)
+                editor.deleteLater()
+            self.area_editors = {}
+        for area in record.areas:
+            if area not in self.area_editors:
+                self._add_area_editor(area, record.profile_for(area))
+        self._refresh_area_choices()
+
+    def _add_area_editor(self, area: str, profile: NeedProfileItem | None) -> AreaEditor:
+        editor = AreaEditor(area, profile, self.editable)
+        editor.changed.connect(self._update_dirty)
+        order = [a for a in AREAS if a in self.area_editors or a == area]
+        self.areas_layout.insertWidget(order.index(area) if area in order else -1, editor)
+        self.area_editors[area] = editor
+        return editor
+
+    def _refresh_area_choices(self) -> None:
+        self.no_areas_label.setVisible(not self.area_editors)
+        if self.add_area_combo is None or self.add_area_button is None:
+            return
+        self.add_area_combo.clear()
+        for area in AREAS:
+            if area not in self.area_editors:
+                self.add_area_combo.addItem(area, area)
+        left = self.add_area_combo.count() > 0
+        self.add_area_combo.setEnabled(left)
+        self.add_area_button.setEnabled(left)
+
+    # --- dirty state --------------------------------------------------------------------
+
+    def _profile_values(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.fields.items():
+            if isinstance(field, QLineEdit):
+                values[name] = field.text().strip() or None
+            elif isinstance(field, QComboBox):
+                values[name] = field.currentData()
+            elif isinstance(field, QCheckBox):
+                values[name] = field.isChecked()
+            elif isinstance(field, OptionalDate):
+                values[name] = field.value()
+        return values
+
+    def profile_changes(self) -> dict[str, Any]:
+        """Profile fields whose value differs from what was loaded (or last saved)."""
+        if not self.editable:
+            return {}
+        current = self._profile_values()
+        return {k: v for k, v in current.items() if self.saved_profile.get(k) != v}
+
+    @property
+    def is_dirty(self) -> bool:
+        if not self.editable:
+            return False
+        return bool(self.profile_changes()) or any(e.is_dirty for e in self.area_editors.values())
+
+    def _update_dirty(self) -> None:
+        dirty = self.is_dirty
+        if self.save_button is not None:
+            self.save_button.setEnabled(dirty)
+
+    def _check_nhs(self, text: str) -> None:
+        """Say at once when an NHS number cannot be right (a typo would mis-file letters)."""
+        wrong = bool(text.strip()) and not nhs.is_valid(text)
+        self.nhs_hint.setText(
+            "This is not a valid NHS number (10 digits with a check digit)." if wrong else ""
+        )
+
+    # --- actions ------------------------------------------------------------------------
+
+    def _error(self, exc: SendeskError) -> None:
+        QMessageBox.warning(self, APP, str(exc))
+
+    def reload(self, *, forms: bool = True) -> None:
+        """Read the record again; ``forms`` False keeps unsaved edits on screen."""
+        try:
+            record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError as exc:
+            self._error(exc)
+            return
+        self._show(record, forms=forms)
+
+    def _conflict(self, exc: ConflictError) -> None:
+        """Tell the user someone else saved first, then show what is stored now."""
+        self._error(exc)
+        self.reload(forms=True)
+
+    def save(self) -> bool:
+        """Save every changed part; True when nothing unsaved is left.
+
+        Parts saved before a refusal stay saved (and no longer count as changed), so the
+        user only has to correct what was refused.
+        """
+        if not self.is_dirty:
+            return True
+        saved_any = False
+        try:
+            changes = self.profile_changes()
+            if changes:
+                self.version = update_profile(
+                    self.ctx.db, self.ctx.actor, self.pupil_id, self.version, **changes
+                )
+                self.saved_profile = self._profile_values()
+                saved_any = True
+            for editor in self.area_editors.values():
+                if editor.is_dirty:
+                    texts = editor.texts()
+                    version = save_need_profile(
+                        self.ctx.db,
+                        self.ctx.actor,
+                        self.pupil_id,
+                        editor.area,
+                        texts["strengths"],
+                        texts["difficulties"],
+                        texts["strategies"],
+                        editor.version,
+                    )
+                    editor.mark_saved(version)
+                    saved_any = True
+        except ConflictError as exc:
+            self._conflict(exc)
+            return False
+        except SendeskError as exc:
+            self._error(exc)
+            self._update_dirty()
+            return False
+        finally:
+            if saved_any:
+                self.changed.emit()
+        self.reload(forms=True)
+        return True
+
+    def change_status(self) -> None:
+        """Open the status dialog; on a recorded change, refresh what it affects."""
+        record = self.record
+        dialog = StatusDialog(
+            self.ctx,
+            self.pupil_id,
+            record.provision,
+            record.need_codes,
+            record.provision_since,
+            self,
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed.emit()
+            self.reload(forms=False)
+
+    def add_area(self) -> None:
+        if self.add_area_combo is None:
+            return
+        area = self.add_area_combo.currentData()
+        if not area:
+            return
+        editor = self._add_area_editor(str(area), None)
+        self._refresh_area_choices()
+        editor.edits["strengths"].setFocus()
+
+    def _selected_contact(self) -> ContactItem | None:
+        rows = self.contacts_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        index = rows[0].row()
+        return self.record.contacts[index] if index < len(self.record.contacts) else None
+
+    def _contact_selection(self) -> None:
+        chosen = self._selected_contact() is not None
+        for button in (self.edit_contact_button, self.remove_contact_button):
+            if button is not None:
+                button.setEnabled(chosen)
+
+    def add_contact(self) -> None:
+        self._contact_dialog(None)
+
+    def edit_contact(self) -> None:
+        contact = self._selected_contact()
+        if contact is not None and self.editable:
+            self._contact_dialog(contact)
+
+    def _contact_dialog(self, contact: ContactItem | None) -> None:
+        dialog = ContactDialog(self.ctx, self.pupil_id, contact, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
+            self.changed.emit()
+        self.reload(forms=False)
+
+    def remove_contact(self) -> None:
+        contact = self._selected_contact()
+        if contact is None:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove {contact.name} from this pupil's contacts?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            remove_contact(self.ctx.db, self.ctx.actor, contact.id, contact.version)
+        except SendeskError as exc:
+            self._error(exc)
+        else:
+            self.changed.emit()
+        self.reload(forms=False)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Closing with unsaved changes asks Save / Discard / Cancel; nothing goes silently."""
+        if self.is_dirty:
+            answer = QMessageBox.question(
+                self,
+                APP,
+                f"Save the changes to {self.record.display_name}'s record before closing?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel or (
+                answer == QMessageBox.StandardButton.Save and not self.save()
+            ):
+                event.ignore()
+                return
+        event.accept()
+
+
+def open_pupil_window(
+    ctx: AppContext, pupil_id: int, parent: QWidget | None = None
+) -> PupilWindow | None:
+    """Make and show a pupil's window, or say in one sentence why it cannot be opened."""
+    try:
+        window = PupilWindow(ctx, pupil_id, parent)
+    except SendeskError as exc:
+        QMessageBox.warning(parent, APP, str(exc))
+        return None
+    window.show()
+    return window

@@ -1,0 +1,386 @@
+"""The pupil window: editing and saving, unsaved-change safety, status changes, roles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QWidget,
+)
+
+from sendesk.db import Database
+from sendesk.errors import PermissionDeniedError
+from sendesk.models import Role, User
+from sendesk.rules.upn import make
+from sendesk.services.actor import Actor
+from sendesk.services.pupil_record import CONFLICT, ContactData, add_contact, get_record
+from sendesk.services.pupil_record import update_profile as service_update_profile
+from sendesk.services.pupils import PupilData, add_pupil
+from sendesk.services.register import change_status
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, open_pupil_window
+from sendesk.ui.status_dialog import StatusDialog
+
+Opener = Callable[[Actor], PupilWindow]
+
+
+def make_pupil(db: Database, actor: Actor) -> int:
+    pid = add_pupil(
+        db,
+        actor,
+        PupilData(
+            upn=make(801, 2000, 23, 7),
+            legal_surname="Hopper",
+            legal_forename="Grace",
+            dob=date(2012, 12, 9),
+            year_group=8,
+            reg_group="8H",
+            admission_date=date(2023, 9, 4),
+        ),
+    )
+    change_status(db, actor, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
+    add_contact(db, actor, pid, ContactData("Mrs Hopper", "Mother", True))
+    return pid
+
+
+def make_user(db: Database, username: str, role: Role) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=username.title(), role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+@pytest.fixture
+def pupil_id(db: Database, senco: Actor) -> int:
+    return make_pupil(db, senco)
+
+
+def _discard(window: QWidget) -> None:
+    """Drop leftover edits so closing at teardown never waits on a question."""
+    if isinstance(window, PupilWindow) and window.is_dirty:
+        window.reload(forms=True)
+
+
+@pytest.fixture
+def open_window(qtbot, db: Database, pupil_id: int) -> Opener:
+    """Opens the pupil's window as a given actor."""
+
+    def opener(actor: Actor) -> PupilWindow:
+        window = PupilWindow(AppContext(db, actor, school_info(db)), pupil_id)
+        qtbot.addWidget(window, before_close_func=_discard)
+        with qtbot.waitActive(window):  # window shortcuts (Ctrl+S) reach the active window
+            window.show()
+            window.activateWindow()
+        return window
+
+    return opener
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Message boxes that would block: recorded instead of shown."""
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+# --- the SENCo edits ----------------------------------------------------------------------
+
+
+def test_senco_edits_a_field_and_ctrl_s_saves(qtbot, open_window, senco, db, pupil_id) -> None:
+    window = open_window(senco)
+    assert window.windowTitle() == "Grace Hopper — SENDesk"
+    assert window.save_button is not None and not window.save_button.isEnabled()
+    reg = window.fields["reg_group"]
+    reg.setFocus()
+    reg.selectAll()
+    qtbot.keyClicks(reg, "8Q")
+    assert window.is_dirty and window.save_button.isEnabled()
+
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+
+    assert get_record(db, senco, pupil_id).reg_group == "8Q"
+    assert not window.is_dirty and not window.save_button.isEnabled()
+    assert window.version == get_record(db, senco, pupil_id).version == 2
+
+
+def test_need_profile_and_new_area_are_saved(qtbot, open_window, senco, db, pupil_id) -> None:
+    window = open_window(senco)
+    assert list(window.area_editors) == ["Cognition and learning"]  # from SPLD
+    window.tabs.setCurrentIndex(1)
+    qtbot.keyClicks(window.area_editors["Cognition and learning"].edits["strategies"], "Cards")
+    combo = window.add_area_combo
+    combo.setCurrentIndex(combo.findData("Social, emotional and mental health"))
+    window.add_area_button.click()
+    semh = window.area_editors["Social, emotional and mental health"]
+    assert semh.edits["strengths"].hasFocus()
+    qtbot.keyClicks(semh.edits["strengths"], "Kind to peers")
+    window.save_button.click()
+
+    record = get_record(db, senco, pupil_id)
+    assert record.profile_for("Cognition and learning").strategies == "Cards"
+    assert record.profile_for("Social, emotional and mental health").strengths == "Kind to peers"
+    assert not window.is_dirty
+
+
+def test_dirty_close_asks_and_cancel_keeps_the_window(
+    qtbot, open_window, senco, db, pupil_id, monkeypatch
+) -> None:
+    window = open_window(senco)
+    window.fields["looked_after"].setChecked(True)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert asked and "before closing" in asked[0]
+    assert window.isVisible() and window.is_dirty
+
+    answer_question(monkeypatch, QMessageBox.StandardButton.Discard)
+    window.close()
+    assert not window.isVisible()
+    assert get_record(db, senco, pupil_id).looked_after is False
+
+
+def test_dirty_close_can_save(qtbot, open_window, senco, db, pupil_id, monkeypatch) -> None:
+    window = open_window(senco)
+    window.fields["year_group"].setCurrentIndex(window.fields["year_group"].findData(9))
+    answer_question(monkeypatch, QMessageBox.StandardButton.Save)
+    window.close()
+    assert not window.isVisible()
+    assert get_record(db, senco, pupil_id).year_group == 9
+
+
+def test_clean_close_does_not_ask(qtbot, open_window, senco, monkeypatch) -> None:
+    window = open_window(senco)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Cancel)
+    window.close()
+    assert asked == [] and not window.isVisible()
+
+
+def test_someone_else_saving_first_is_told_and_reloaded(
+    qtbot, open_window, senco, db, pupil_id, warnings
+) -> None:
+    window = open_window(senco)
+    service_update_profile(db, senco, pupil_id, 1, reg_group="8Z")  # another SENCo, elsewhere
+    window.fields["reg_group"].setText("8Q")
+    assert window.save() is False
+    assert warnings == [CONFLICT]
+    assert window.fields["reg_group"].text() == "8Z"
+    assert not window.is_dirty
+
+
+def test_invalid_value_is_refused_in_one_sentence_and_kept(
+    qtbot, open_window, senco, warnings
+) -> None:
+    window = open_window(senco)
+    window.fields["nhs_number"].setText("9434765918")
+    assert "not a valid NHS number" in window.nhs_hint.text()
+    assert window.save() is False
+    assert len(warnings) == 1 and "check digit" in warnings[0]
+    assert window.fields["nhs_number"].text() == "9434765918" and window.is_dirty
+
+
+def test_add_contact_through_its_dialog(qtbot, open_window, senco, db, pupil_id, monkeypatch):
+    from sendesk.ui.pupil_window import ContactDialog
+
+    def fill(dialog: ContactDialog) -> int:
+        qtbot.keyClicks(dialog.name, "Mr Hopper")
+        qtbot.keyClicks(dialog.phone, "01234 567890")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ContactDialog, "exec", fill)
+    window = open_window(senco)
+    with qtbot.waitSignal(window.changed):
+        window.add_contact_button.click()
+    assert [c.name for c in get_record(db, senco, pupil_id).contacts] == [
+        "Mrs Hopper",
+        "Mr Hopper",
+    ]
+    assert window.contacts_table.rowCount() == 2
+
+
+# --- SEN status ---------------------------------------------------------------------------
+
+
+def test_change_status_by_keyboard_shows_in_history(
+    qtbot, open_window, senco, db, pupil_id, monkeypatch
+):
+    window = open_window(senco)
+    window.tabs.setCurrentIndex(1)
+    seen: list[StatusDialog] = []
+
+    def drive(dialog: StatusDialog) -> int:
+        """Stands in for the modal loop: the user works the dialog with the keyboard."""
+        seen.append(dialog)
+        with qtbot.waitExposed(dialog):
+            dialog.show()
+
+        def press(key: Qt.Key) -> None:
+            """A key to whatever has the dialog's focus (offscreen, windows stay inactive)."""
+            qtbot.keyClick(dialog.focusWidget(), key)
+
+        assert dialog.focusWidget() is dialog.provision_combo
+        assert not dialog.ok_button.isEnabled()  # nothing changed, no reason yet
+        press(Qt.Key.Key_E)  # E — EHC plan
+        press(Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.primary_combo  # SPLD kept
+        press(Qt.Key.Key_Tab)
+        press(Qt.Key.Key_A)  # ASD
+        press(Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.third_combo
+        press(Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.date_edit  # today, as it should be
+        for _ in range(3):  # Tab steps through day, month and year, then moves on
+            press(Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.reason_edit
+        qtbot.keyClicks(dialog.reason_edit, "EHC plan issued by the LA")
+        assert (dialog.provision, dialog.needs) == ("E", ["SPLD", "ASD"])
+        assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
+        qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space)
+        return dialog.result()
+
+    monkeypatch.setattr(StatusDialog, "exec", drive)
+    with qtbot.waitSignal(window.changed, timeout=1000):
+        window.change_status_button.click()
+
+    assert seen
+    table = window.history_table
+    top = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert top == [
+        f"{date.today():%d/%m/%Y}",
+        "SEN status",
+        "SEN support (K)",
+        "Education, health and care plan (E)",
+        "EHC plan issued by the LA",
+        "Ms Senco",
+    ]
+    second = [table.item(1, c).text() for c in range(table.columnCount())]
+    assert second[1:5] == ["Type of need", "SPLD", "SPLD, ASD", "EHC plan issued by the LA"]
+    assert "Education, health and care plan (E)" in window.status_label.text()
+    assert window.needs_table.rowCount() == 2
+    assert "Communication and interaction" in window.area_editors  # ASD's area appears
+
+
+def test_status_dialog_checks_as_the_user_edits(qtbot, db, senco, pupil_id) -> None:
+    ctx = AppContext(db, senco, school_info(db))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 1))
+    qtbot.addWidget(dialog)
+    assert dialog.date_edit.calendarPopup()
+    assert dialog.date_edit.maximumDate().toPython() == date(2024, 6, 1)
+    assert dialog.date_edit.minimumDate().toPython() == date(2024, 1, 8)
+
+    dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("N"))
+    assert all(not c.isEnabled() for c in dialog.need_combos)
+    assert dialog.needs == []
+    assert "Give a reason for the change." in dialog.problems_label.text()
+    assert not dialog.ok_button.isEnabled()
+
+    dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("E"))
+    dialog.reason_edit.setPlainText("Plan issued")
+    assert dialog.primary_combo.currentData() is None  # N cleared the needs
+    assert "needs at least one type of need" in dialog.problems_label.text()
+    dialog.primary_combo.setCurrentIndex(dialog.primary_combo.findData("NSA"))
+    assert "NSA can only be used with SEN support" in dialog.problems_label.text()
+    assert not dialog.ok_button.isEnabled()
+    dialog.primary_combo.setCurrentIndex(dialog.primary_combo.findData("SLCN"))
+    assert not dialog.third_combo.isEnabled()
+    dialog.secondary_combo.setCurrentIndex(dialog.secondary_combo.findData("SLCN"))
+    assert "SLCN is recorded twice" in dialog.problems_label.text()
+    dialog.secondary_combo.setCurrentIndex(dialog.secondary_combo.findData("SEMH"))
+    assert dialog.third_combo.isEnabled()
+    assert dialog.ok_button.isEnabled() and dialog.problems_label.text() == ""
+
+
+# --- roles and layout ---------------------------------------------------------------------
+
+
+def test_teacher_sees_the_record_read_only(qtbot, open_window, db) -> None:
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    window = open_window(teacher)
+    buttons = [b.text() for b in window.findChildren(QPushButton)]
+    assert buttons == ["Close"]
+    assert window.save_button is None and window.change_status_button is None
+    assert window.add_contact_button is None and window.add_area_combo is None
+    assert window.fields["reg_group"].text() == "8H"
+    assert all(f.isReadOnly() for f in window.fields.values())
+    assert all(e.isReadOnly() for a in window.area_editors.values() for e in a.edits.values())
+    assert window.history_table.rowCount() == 3
+    assert window.contacts_table.item(0, 0).text() == "Mrs Hopper"
+    assert not window.is_dirty
+
+
+def test_read_only_account_cannot_open_a_record(qtbot, db, pupil_id, warnings) -> None:
+    governor = make_user(db, "governor", Role.READ_ONLY)
+    ctx = AppContext(db, governor, school_info(db))
+    with pytest.raises(PermissionDeniedError):
+        PupilWindow(ctx, pupil_id)
+    assert open_pupil_window(ctx, pupil_id) is None
+    assert warnings and "cannot see named pupil records" in warnings[0]
+
+
+def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> None:
+    window = open_window(senco)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles == [
+        "&Profile",
+        "&Needs",
+        "Register &history",
+        "Support plans",
+        "Access arrangements",
+        "EHC plan",
+    ]
+    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=3):
+        page = window.tabs.widget(index)
+        assert page.objectName() == f"placeholder:{title}"
+        assert "later version" in sentence
+        assert sentence in [
+            label.text() for label in page.findChildren(QWidget) if hasattr(label, "text")
+        ]
+        assert page.findChildren(QAbstractButton) == []
+
+
+@pytest.mark.parametrize("as_senco", [True, False])
+def test_every_control_has_an_accessible_name(qtbot, open_window, senco, db, as_senco) -> None:
+    actor = senco if as_senco else make_user(db, "ta", Role.LEARNING_SUPPORT)
+    window = open_window(actor)
+    kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableWidget)
+    unnamed = [
+        w
+        for w in window.findChildren(QWidget)
+        if isinstance(w, kinds)
+        and not w.accessibleName()
+        and not (isinstance(w, QAbstractButton) and w.text())
+        # the line edit inside a spin box or date field takes its parent's name
+        and not isinstance(w.parent(), QComboBox | QAbstractSpinBox)
+    ]
+    assert unnamed == []
