@@ -1,0 +1,87 @@
+"""The main window shows each role what it may use — and only that."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sendesk.models import Role
+from sendesk.services.school import school_info
+from sendesk.services.users import create_user, sign_in
+from sendesk.ui.app import open_demo
+from sendesk.ui.context import AppContext
+from sendesk.ui.main_window import MainWindow
+
+
+def _window(qtbot, db, actor) -> MainWindow:
+    window = MainWindow(AppContext(db, actor, school_info(db)))
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _menu_texts(window: MainWindow) -> set[str]:
+    return {
+        action.text().replace("&", "")
+        for menu in window._menu_by_title.values()
+        if menu.menuAction().isVisible()
+        for action in menu.actions()
+        if action.text()
+    }
+
+
+def test_senco_sees_everything(qtbot, db, senco) -> None:
+    window = _window(qtbot, db, senco)
+    assert window.windowTitle() == "SENDesk — Test Academy"
+    assert list(window.pages) == ["What's due", "Register"]
+    assert {
+        "Import pupils from the MIS…",
+        "Add a pupil…",
+        "Back up the database…",
+        "Find…",
+        "Sign out",
+    } <= _menu_texts(window)
+    assert "Ms Senco (SENCo)" in window.statusBar().currentMessage()
+
+
+def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
+    create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
+    window = _window(qtbot, db, sign_in(db, "t1", "teacher123"))
+    assert list(window.pages) == ["What's due", "Register"]
+    texts = _menu_texts(window)
+    assert "Import pupils from the MIS…" not in texts
+    assert "Add a pupil…" not in texts
+    assert "Find…" in texts
+
+
+def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:
+    create_user(db, senco, "gov", "A Governor", Role.READ_ONLY, "governor1")
+    window = _window(qtbot, db, sign_in(db, "gov", "governor1"))
+    assert list(window.pages) == ["Statistics"]
+    assert "Find…" not in _menu_texts(window)
+    text = window.pages["Statistics"].body.text()
+    assert "SEND register at a glance" in text
+    assert "0 pupils." in text
+
+
+def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path) -> None:
+    ctx = open_demo(tmp_path, pupils=80)
+    assert ctx is not None and ctx.actor.username == "senco"
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    register = window.register
+    assert register.model.rowCount() > 0
+    window.nav.setCurrentRow(0)
+    window.find()  # Pupil > Find (Ctrl+F) brings the register forward
+    assert window.stack.currentWidget() is register
+    first = register.proxy.index(0, 0)
+    register.table.setCurrentIndex(first)
+    pupil_id = register.proxy.row_at(first).pupil_id
+    window.open_pupil(pupil_id)
+    assert pupil_id in window.pupil_windows
+    pupil_window = window.pupil_windows[pupil_id]
+    assert pupil_window.windowTitle().endswith("— SENDesk")
+    pupil_window.close()
+    qtbot.waitUntil(lambda: pupil_id not in window.pupil_windows)
+    window.close()
+    ctx.db.dispose()
