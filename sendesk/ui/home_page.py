@@ -66,7 +66,11 @@ class DueModel(QAbstractTableModel):
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
             return item.text
-        if role == Qt.ItemDataRole.ForegroundRole and item.severity == "overdue":
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and item.severity == "overdue"
+            and index.column() < 2
+        ):
             return QPalette().brush(QPalette.ColorRole.Link)  # readable in light and dark
         return None
 

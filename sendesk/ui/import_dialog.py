@@ -60,7 +60,9 @@ class ImportDialog(QDialog):
         choose.clicked.connect(self._choose)
         row.addWidget(self.path, 1)
         row.addWidget(choose)
-        form.addRow("&File:", row)
+        file_label = QLabel("&File:")
+        file_label.setBuddy(self.path)
+        form.addRow(file_label, row)
         self.mapping = QLineEdit()
         self.mapping.setAccessibleName("Extra column names")
         self.mapping.setPlaceholderText('Only if needed, e.g. "Legal Surname=surname,DOB=dob"')
@@ -82,7 +84,7 @@ class ImportDialog(QDialog):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.skip = QCheckBox("Import the good rows and &skip the ones with problems")
@@ -173,8 +175,17 @@ class ImportDialog(QDialog):
                         QStandardItem(text),
                     ]
                 )
-        self.summary.setText("\n".join(line for line in report.lines()[-4:] if line))
+        self.summary.setText(self._summary(report))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.skip.setEnabled(bool(report.problems) and report.valid_rows > 0 and not report.written)
+
+    @staticmethod
+    def _summary(report: ImportReport) -> str:
+        """The report's closing paragraph: what was (or would be) written."""
+        lines = report.lines()
+        last_blank = max((i for i, line in enumerate(lines) if not line), default=-1)
+        return "\n".join([lines[0], *(line for line in lines[last_blank + 1 :] if line)])
 
     def _update_buttons(self) -> None:
         report = self.report
@@ -208,7 +219,6 @@ class ImportDialog(QDialog):
     def _imported(self, report: ImportReport) -> None:
         self._show_report(report)
         self.imported = report.written
-        self.summary.setText("\n".join(line for line in report.lines()[-4:] if line))
         if report.written:
             self.cancel_button.setText("Close")
             self.skip.setEnabled(False)

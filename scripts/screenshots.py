@@ -1,0 +1,121 @@
+"""Open the real window on a demo school and save PNGs of the main screens into docs/.
+
+Run: ``python scripts/screenshots.py [--out docs/screenshots]``. Uses Qt's offscreen
+platform unless QT_QPA_PLATFORM says otherwise, so it runs on a machine with no display;
+the pictures are the widgets' own rendering. Look at them after a change to a screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QApplication, QWidget
+
+from sendesk.services.register import register_rows
+from sendesk.ui.app import application, open_demo
+from sendesk.ui.context import AppContext
+from sendesk.ui.import_dialog import ImportDialog
+from sendesk.ui.main_window import MainWindow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def settle(ms: int = 150) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def save(widget: QWidget, path: Path) -> None:
+    settle()
+    widget.grab().save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def dark_palette() -> QPalette:
+    p = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.WindowText, "#e8e8e8"),
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.AlternateBase, "#2a2a2a"),
+        (QPalette.ColorRole.Text, "#e8e8e8"),
+        (QPalette.ColorRole.Button, "#3a3a3a"),
+        (QPalette.ColorRole.ButtonText, "#e8e8e8"),
+        (QPalette.ColorRole.Highlight, "#2f65ca"),
+        (QPalette.ColorRole.HighlightedText, "#ffffff"),
+        (QPalette.ColorRole.Link, "#7cb3ff"),
+        (QPalette.ColorRole.ToolTipBase, "#3a3a3a"),
+        (QPalette.ColorRole.ToolTipText, "#e8e8e8"),
+        (QPalette.ColorRole.PlaceholderText, "#9a9a9a"),
+    ):
+        p.setColor(role, QColor(colour))
+    return p
+
+
+def pick_pupil(ctx: AppContext) -> int:
+    """A pupil with an EHC plan and some history makes the most telling pictures."""
+    rows = register_rows(ctx.db, ctx.actor)
+    with_plan = [r for r in rows if r.provision == "E" and len(r.needs) > 1]
+    return (with_plan or rows)[0].pupil_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    app: QApplication = application()
+    with tempfile.TemporaryDirectory() as folder:
+        ctx = open_demo(Path(folder))
+        assert ctx is not None
+        window = MainWindow(ctx)
+        window.resize(1280, 780)
+        window.show()
+        save(window, args.out / "home.png")
+        window.nav.setCurrentRow(1)
+        save(window, args.out / "register.png")
+        window.open_pupil(pick_pupil(ctx))
+        pupil = next(iter(window.pupil_windows.values()))
+        pupil.resize(1000, 760)
+        tabs = pupil.tabs  # type: ignore[attr-defined]
+        for index, name in ((0, "pupil-profile"), (1, "pupil-needs"), (2, "pupil-history")):
+            tabs.setCurrentIndex(index)
+            save(pupil, args.out / f"{name}.png")
+        pupil.close()
+        dialog = ImportDialog(ctx, window)
+        dialog.resize(980, 640)
+        dialog.show()
+        dialog.path.setText(str(ROOT / "tests" / "data" / "arbor-export-sample.csv"))
+        dialog.check()
+        while dialog.report is None:
+            settle(50)
+        save(dialog, args.out / "import.png")
+        dialog.close()
+        window.close()
+        # the register again in a dark palette at double size (what 200% scaling gives)
+        app.setPalette(dark_palette())
+        font = app.font()
+        font.setPointSizeF(font.pointSizeF() * 2)
+        app.setFont(font)
+        big = MainWindow(ctx)
+        big.resize(2200, 1300)
+        big.show()
+        big.nav.setCurrentRow(1)
+        save(big, args.out / "register-dark-200.png")
+        big.close()
+        ctx.db.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
