@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sendesk.db import create_database
 from sendesk.rules import upn
 from sendesk.services.pupil_import import import_pupils
+from sendesk.reports.register_export import write_register
 from sendesk.services.register import register_rows
 from sendesk.services.school import init_school
 
@@ -175,6 +176,15 @@ def bench_size(folder: Path, size: int, first: bool, rng: random.Random) -> dict
         times[f"register_rows, {size:,} pupils ({len(rows):,} on register)"] = seconds
         seconds, rows = timed(lambda: register_rows(db, actor, include_all=True))
         times[f"register_rows(include_all), {len(rows):,} rows"] = seconds
+        for fmt in ("csv", "xlsx"):
+            out = folder / f"register-{size}.{fmt}"
+            out.unlink(missing_ok=True)
+            seconds, _ = timed(
+                lambda fmt=fmt, out=out: write_register(
+                    register_rows(db, actor, include_all=True), out, fmt
+                )
+            )
+            times[f"sendesk register --all --format {fmt}, {size:,} pupils"] = seconds
     finally:
         db.dispose()
     return times

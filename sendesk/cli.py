@@ -170,14 +170,9 @@ def cmd_register(args: argparse.Namespace) -> int:
     else:
         if fmt != "csv":
             raise SendeskError("Only CSV can go to the screen; give --out FILE for xlsx.")
-        import csv
+        from sendesk.reports.register_export import write_csv
 
-        from sendesk.reports.register_export import HEADERS, _cells, _text
-
-        out = csv.writer(sys.stdout)
-        out.writerow(HEADERS)
-        for row in rows:
-            out.writerow([_text(v) for v in _cells(row)])
+        write_csv(rows, sys.stdout)
     return 0
 
 

@@ -6,9 +6,11 @@ import csv
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TextIO
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
+from sendesk.rules.years import year_label
 from sendesk.services.register import RegisterRow
 
 FORMATS = ("csv", "xlsx")
@@ -28,16 +30,6 @@ HEADERS = (
 )
 
 
-def _year(value: int | None) -> str:
-    if value is None:
-        return ""
-    if value == 0:
-        return "R"
-    if value < 0:
-        return f"N{value + 3}"
-    return str(value)
-
-
 def _cells(row: RegisterRow) -> list[object]:
     return [
         row.upn,
@@ -45,7 +37,7 @@ def _cells(row: RegisterRow) -> list[object]:
         row.legal_forename,
         row.preferred_forename or "",
         row.dob,
-        _year(row.year_group),
+        year_label(row.year_group),
         row.reg_group or "",
         row.provision,
         row.primary_need or "",
@@ -61,6 +53,14 @@ def _text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+def write_csv(rows: Sequence[RegisterRow], stream: TextIO) -> None:
+    """The register as CSV text on ``stream`` (a file, or the terminal)."""
+    out = csv.writer(stream)
+    out.writerow(HEADERS)
+    for row in rows:
+        out.writerow([_text(v) for v in _cells(row)])
+
+
 def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
     """Write ``rows`` to ``dest`` as ``fmt`` (csv or xlsx), all or nothing."""
     fmt = fmt.lower()
@@ -70,33 +70,40 @@ def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
         if fmt == "csv":
             # utf-8-sig: Excel then shows Ł, Ё, Nguyễn correctly when the file is opened.
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                out = csv.writer(fh)
-                out.writerow(HEADERS)
-                for row in rows:
-                    out.writerow([_text(v) for v in _cells(row)])
+                write_csv(rows, fh)
         else:
             _write_xlsx(rows, tmp)
     return dest
 
 
 def _write_xlsx(rows: Sequence[RegisterRow], path: Path) -> None:
+    """Streamed (write-only) so 10,000 pupils take a second, not minutes."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook(write_only=False)
-    ws = wb.active
-    assert ws is not None
-    ws.title = "SEND register"
-    ws.append(list(HEADERS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(_cells(row))
-        for col in (5, 12):  # date columns
-            ws.cell(ws.max_row, col).number_format = "DD/MM/YYYY"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("SEND register")
     widths = (15, 20, 18, 18, 13, 6, 10, 13, 13, 15, 34, 22)
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+    for i, width in enumerate(widths):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
     ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{len(rows) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for title in HEADERS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in rows:
+        cells: list[object] = []
+        for value in _cells(row):
+            if isinstance(value, date):
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                cells.append(cell)
+            else:
+                cells.append(value)
+        ws.append(cells)
     wb.save(path)

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, area_of
+from sendesk.rules.years import year_label
 from sendesk.services.register import RegisterRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -156,17 +157,6 @@ def search_key(row: RegisterRow) -> str:
         row.upn,
     ]
     return "\n".join(fold(p) for p in parts)
-
-
-def year_label(year: int | None) -> str:
-    """How schools write a year group: "R" for Reception, "N1"/"N2" for nursery."""
-    if year is None:
-        return ""
-    if year == 0:
-        return "R"
-    if year < 0:
-        return f"N{year + 3}"
-    return str(year)
 
 
 def _day(value: date | None) -> str:
