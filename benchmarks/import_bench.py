@@ -28,9 +28,9 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sendesk.db import create_database
+from sendesk.reports.register_export import write_register
 from sendesk.rules import upn
 from sendesk.services.pupil_import import import_pupils
-from sendesk.reports.register_export import write_register
 from sendesk.services.register import register_rows
 from sendesk.services.school import init_school
 

@@ -23,7 +23,7 @@ from sendesk.keystore import (
     key_for_new,
     store_key,
 )
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -66,8 +66,7 @@ def _new(args: argparse.Namespace) -> tuple[Database, str]:
 
 
 def _actor(db: Database, args: argparse.Namespace) -> Actor:
-    with db.session() as s:
-        return actor_for(s, getattr(args, "user", None))
+    return acting_user(db, getattr(args, "user", None))
 
 
 def _progress_printer(label: str) -> Callable[[int, int], bool]:

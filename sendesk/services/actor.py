@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError
 from sendesk.models import ROLE_LABELS, Role, User
 
@@ -39,6 +40,12 @@ def _os_user() -> str | None:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (some containers)
         return None
+
+
+def acting_user(db: Database, username: str | None) -> Actor:
+    """:func:`actor_for` in a session of its own, for callers that hold no session."""
+    with db.session() as session:
+        return actor_for(session, username)
 
 
 def actor_for(session: Session, username: str | None) -> Actor:

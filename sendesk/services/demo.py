@@ -36,10 +36,11 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import SendeskError, ValidationError
-from sendesk.models import Contact, Pupil, Role, School, User
+from sendesk.models import Contact, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
+from sendesk.services.demo_profiles import profiles_for
 from sendesk.services.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school import init_school
 from sendesk.services.users import hash_password, password_problem
@@ -342,6 +343,7 @@ class _PupilPlan:
     former_needs: tuple[str, ...] = ()  # for pupils who came off the register
     history: list[_Change] = field(default_factory=list)
     next_review_due: date | None = None
+    profiles: list[tuple[str, str, str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -937,6 +939,12 @@ def _plan(pupils: int, seed: int, today: date) -> _Plan:
     for pupil in plans:
         pupil.history = _history(rng, pupil, today)
         pupil.next_review_due = _next_review(rng, pupil, today)
+    # A generator of its own, so adding profiles left every earlier draw (names, UPNs,
+    # statuses) exactly as before for the same seed.
+    profile_rng = random.Random(f"{seed}-profiles")
+    for pupil in plans:
+        if pupil.status in (K, E):
+            pupil.profiles = profiles_for(profile_rng, pupil.needs)
     plans.sort(key=lambda p: (p.year_group, p.legal_surname.casefold(), p.legal_forename, p.upn))
     return _Plan(urn, estab, staff, plans)
 
@@ -1064,6 +1072,16 @@ def write_demo_school(
                         for need in current.needs:
                             if need.start_date == change.on:
                                 need.recorded_at = at
+                s.add_all(
+                    NeedProfile(
+                        pupil_id=row.id,
+                        area=area,
+                        strengths=strengths,
+                        difficulties=difficulties,
+                        strategies=strategies,
+                    )
+                    for area, strengths, difficulties, strategies in pupil.profiles
+                )
             _report(progress, start + len(chunk), pupils)
         school_id = s.scalar(select(School.id))
         audit.record(

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from sendesk.db import Database, create_database, open_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.keystore import key_for_existing, new_raw_key
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import acting_user
 from sendesk.services.school import school_info
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
@@ -63,9 +63,7 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
         if worker.cancelled:
             return None
         raise outcome["error"]  # type: ignore[misc]
-    with db.session() as s:
-        actor: Actor = actor_for(s, "senco")
-    return AppContext(db, actor, school_info(db))
+    return AppContext(db, acting_user(db, "senco"), school_info(db))
 
 
 def _ask_passphrase(message: str, _confirm: bool) -> str | None:
