@@ -2,6 +2,22 @@
 
 from sendesk.models.audit import AuditEvent
 from sendesk.models.base import Base, utcnow
+from sendesk.models.graduated import (
+    AgencyInvolvement,
+    AttainmentSnapshot,
+    AttendanceRecord,
+    DeliveredSession,
+    Enrolment,
+    EvidenceDocument,
+    Intervention,
+    InterventionGroup,
+    Measurement,
+    PlannedProvision,
+    PlanOutcome,
+    SessionAttendance,
+    Setting,
+    SupportPlan,
+)
 from sendesk.models.pupil import Contact, NeedProfile, Pupil
 from sendesk.models.register import Need, RegisterEntry
 from sendesk.models.school import School
@@ -9,15 +25,29 @@ from sendesk.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
     "ROLE_LABELS",
+    "AgencyInvolvement",
+    "AttainmentSnapshot",
+    "AttendanceRecord",
     "AuditEvent",
     "Base",
     "Contact",
+    "DeliveredSession",
+    "Enrolment",
+    "EvidenceDocument",
+    "Intervention",
+    "InterventionGroup",
+    "Measurement",
     "Need",
     "NeedProfile",
+    "PlanOutcome",
+    "PlannedProvision",
     "Pupil",
     "RegisterEntry",
     "Role",
     "School",
+    "SessionAttendance",
+    "Setting",
+    "SupportPlan",
     "User",
     "utcnow",
 ]
