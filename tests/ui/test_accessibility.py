@@ -1,0 +1,97 @@
+"""Every control a user can reach has a name a screen reader can say, and takes focus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from sendesk.services.register import register_rows
+from sendesk.ui.add_pupil_dialog import AddPupilDialog
+from sendesk.ui.app import open_demo
+from sendesk.ui.import_dialog import ImportDialog
+from sendesk.ui.main_window import MainWindow
+from sendesk.ui.pupil_window import PupilWindow
+from sendesk.ui.setup_wizard import SetupWizard
+
+INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
+
+
+def unnamed_controls(root: QWidget) -> list[str]:
+    """Describe each focusable control with neither an accessible name nor its own text."""
+    missing = []
+    for widget in root.findChildren(QWidget):
+        if widget.objectName().startswith("qt_") or isinstance(widget, QHeaderView):
+            continue  # Qt's own parts (corner button, headers: sorted from a context menu)
+        if _inside(widget, (QComboBox, QAbstractSpinBox)):
+            continue  # a combo's pop-up list or a date box's editor: the box has the name
+        named = bool(widget.accessibleName())
+        if isinstance(widget, QAbstractButton):
+            named = named or bool(widget.text().replace("&", "").strip())
+            if not named and not widget.isVisibleTo(root):
+                continue
+        elif isinstance(widget, INPUTS):
+            if widget.focusPolicy() == Qt.FocusPolicy.NoFocus:
+                missing.append(f"{type(widget).__name__} cannot take keyboard focus")
+        else:
+            continue
+        if not named and widget.isEnabled():
+            missing.append(f"{type(widget).__name__} {widget.objectName()!r} has no name")
+    return missing
+
+
+def _inside(widget: QWidget, kinds: tuple[type, ...]) -> bool:
+    parent = widget.parentWidget()
+    while parent is not None:
+        if isinstance(parent, kinds):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+@pytest.fixture
+def demo(qtbot, tmp_path: Path):
+    ctx = open_demo(tmp_path, pupils=60)
+    assert ctx is not None
+    yield ctx
+    ctx.db.dispose()
+
+
+def test_main_window_and_pupil_window_controls_are_named(qtbot, demo) -> None:
+    window = MainWindow(demo)
+    qtbot.addWidget(window)
+    assert unnamed_controls(window) == []
+    pupil_id = register_rows(demo.db, demo.actor)[0].pupil_id
+    pupil = PupilWindow(demo, pupil_id)
+    qtbot.addWidget(pupil)
+    assert unnamed_controls(pupil) == []
+
+
+def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("SENDESK_CONFIG_DIR", str(tmp_path / "cfg"))
+    for dialog in (AddPupilDialog(demo), ImportDialog(demo), SetupWizard()):
+        qtbot.addWidget(dialog)
+        assert unnamed_controls(dialog) == [], type(dialog).__name__
+
+
+def test_the_check_finds_an_unnamed_control(qtbot) -> None:
+    from PySide6.QtWidgets import QPushButton, QVBoxLayout
+
+    root = QWidget()
+    qtbot.addWidget(root)
+    layout = QVBoxLayout(root)
+    layout.addWidget(QLineEdit())
+    layout.addWidget(QPushButton("Save"))
+    assert unnamed_controls(root) == ["QLineEdit '' has no name"]
