@@ -21,6 +21,7 @@ from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import area_of
 from sendesk.services.actor import Actor
 from sendesk.services.register import NAMED_READERS, ON_REGISTER, load_current
+from sendesk.services.support_plans import open_plan_reviews, plan_review_items
 
 SOON_DAYS = 28
 
@@ -84,6 +85,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
         session.scalars(select(Contact.pupil_id).where(Contact.parental_responsibility.is_(True)))
     )
     horizon = today + timedelta(days=horizon_days)
+    open_reviews = open_plan_reviews(session)
     items: list[DueItem] = []
     for pupil in pupils:
         status = on_register[pupil.id]
@@ -93,7 +95,12 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
             items.append(DueItem(due, severity, kind, pupil.id, name, upn, text))  # noqa: B023
 
         entry_start = status.entry.start_date if status.entry else today
-        if pupil.next_review_due is not None:
+        if (
+            pupil.next_review_due is not None
+            and open_reviews.get(pupil.id) == pupil.next_review_due
+        ):
+            pass  # the open support plan's own review item says it (no duplicate line)
+        elif pupil.next_review_due is not None:
             if pupil.next_review_due <= horizon:
                 label = "EHC plan review" if status.provision == "E" else "SEN support review"
                 add(
@@ -132,7 +139,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     return items
 
 
-PROVIDERS: list[Provider] = [register_items]
+PROVIDERS: list[Provider] = [register_items, plan_review_items]
 
 
 def due_items(

@@ -71,11 +71,6 @@ from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
 APP = "SENDesk"
 
 PLACEHOLDERS: dict[str, str] = {
-    "Support plans": (
-        "Support plans and interventions — each assess, plan, do, review cycle of the "
-        "graduated response, with its outcomes, provision and reviews — will appear here; "
-        "they arrive in a later version of SENDesk."
-    ),
     "Access arrangements": (
         "Exam access arrangements, with the assessments and teachers' normal-way-of-working "
         "evidence behind them, will appear here; they arrive in a later version of SENDesk."
@@ -388,6 +383,13 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self._scrolling(self._build_profile()), "&Profile")
         self.tabs.addTab(self._scrolling(self._build_needs()), "&Needs")
         self.tabs.addTab(self._build_history(), "Register &history")
+        from sendesk.ui.support_plans_tab import SupportPlansTab
+
+        self.plans_tab = SupportPlansTab(self.ctx, self.pupil_id)
+        # A saved plan moves the pupil's next review date (and so the record's version):
+        # re-read the forms unless the user has unsaved edits there.
+        self.plans_tab.changed.connect(self._plans_changed)
+        self.tabs.addTab(self.plans_tab, "Support p&lans")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 
@@ -819,6 +821,10 @@ class PupilWindow(QWidget):
             self._error(exc)
             return
         self._show(record, forms=forms)
+
+    def _plans_changed(self) -> None:
+        self.reload(forms=not self.is_dirty)
+        self.changed.emit()
 
     def _conflict(self, exc: ConflictError) -> None:
         """Tell the user someone else saved first, then show what is stored now."""
