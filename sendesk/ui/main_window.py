@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from sendesk import __version__
 from sendesk.errors import SendeskError
-from sendesk.models import ROLE_LABELS
+from sendesk.models import ROLE_LABELS, Role
 from sendesk.ui.context import AppContext
 
 
@@ -52,6 +52,18 @@ class MainWindow(QMainWindow):
             self.register.find_shortcut.setEnabled(False)
             self._add_page("What's due", self.home)
             self._add_page("Register", self.register)
+            if ctx.actor.role in (Role.SENCO, Role.LEARNING_SUPPORT):
+                from sendesk.ui.session_logging import MyGroupsPage
+
+                groups = MyGroupsPage(ctx)
+                groups.changed.connect(self.refresh)
+                self._add_page("My groups", groups)
+            if ctx.is_senco:
+                from sendesk.ui.interventions_page import InterventionsPage
+
+                interventions = InterventionsPage(ctx)
+                interventions.changed.connect(self.refresh)
+                self._add_page("Interventions", interventions)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 

@@ -32,7 +32,7 @@ def _menu_texts(window: MainWindow) -> set[str]:
 def test_senco_sees_everything(qtbot, db, senco) -> None:
     window = _window(qtbot, db, senco)
     assert window.windowTitle() == "SENDesk — Test Academy"
-    assert list(window.pages) == ["What's due", "Register"]
+    assert list(window.pages) == ["What's due", "Register", "My groups", "Interventions"]
     assert {
         "Import pupils from the MIS…",
         "Add a pupil…",
@@ -51,6 +51,12 @@ def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
     assert "Import pupils from the MIS…" not in texts
     assert "Add a pupil…" not in texts
     assert "Find…" in texts
+
+
+def test_learning_support_logs_their_groups(qtbot, db, senco) -> None:
+    create_user(db, senco, "ta", "Ms Support", Role.LEARNING_SUPPORT, "support123")
+    window = _window(qtbot, db, sign_in(db, "ta", "support123"))
+    assert list(window.pages) == ["What's due", "Register", "My groups"]
 
 
 def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:

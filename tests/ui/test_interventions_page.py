@@ -1,0 +1,279 @@
+"""The SENCo's interventions page: catalogue dialogs, groups, enrolments and progress."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import QMessageBox
+
+from sendesk.db import Database
+from sendesk.models import Role, User
+from sendesk.rules.upn import make
+from sendesk.services.actor import Actor
+from sendesk.services.interventions import (
+    GroupData,
+    InterventionData,
+    add_group,
+    add_intervention,
+    add_measurement,
+    enrol,
+    list_enrolments,
+    list_groups,
+    list_interventions,
+    record_exit,
+)
+from sendesk.services.pupils import PupilData, add_pupil
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.interventions_page import (
+    EnrolDialog,
+    GroupDialog,
+    InterventionDialog,
+    InterventionsPage,
+    MeasureDialog,
+    ProgressChart,
+)
+
+TODAY = date(2025, 3, 3)
+READING = InterventionData(
+    "Reading Recovery",
+    "Cognition and learning",
+    "Teaching assistant",
+    "reading age",
+    "age_months",
+    group_size=6,
+    sessions_per_week=2,
+    minutes_per_session=30,
+    cost_per_hour_pence=2400,
+)
+
+
+def make_user(db: Database, username: str, role: Role) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=username.title(), role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+def make_pupil(db: Database, senco: Actor, serial: int, forename: str) -> int:
+    return add_pupil(
+        db,
+        senco,
+        PupilData(
+            upn=make(801, 2000, 24, serial),
+            legal_surname="Pupil",
+            legal_forename=forename,
+            dob=date(2012, 1, 1),
+            year_group=8,
+        ),
+    )
+
+
+@pytest.fixture
+def open_page(qtbot, db: Database):  # type: ignore[no-untyped-def]
+    def opener(actor: Actor) -> InterventionsPage:
+        page = InterventionsPage(AppContext(db, actor, school_info(db)), today=TODAY)
+        qtbot.addWidget(page)
+        page.show()
+        return page
+
+    return opener
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def _date(value: date) -> QDate:
+    return QDate(value.year, value.month, value.day)
+
+
+def test_add_to_the_catalogue_through_the_dialog(qtbot, open_page, db, senco) -> None:
+    page = open_page(senco)
+    assert page.catalogue_model.rowCount() == 0
+    assert not page.edit_button.isEnabled() and not page.add_group_button.isEnabled()
+    dialog = page.add_intervention()
+    assert isinstance(dialog, InterventionDialog) and dialog.isVisible()
+    dialog.name_edit.setText("Lexia — phonics")
+    dialog.area_combo.setCurrentText("Cognition and learning")
+    dialog.group_size_spin.setValue(4)
+    dialog.staff_role_combo.setCurrentText("Teaching assistant")
+    dialog.sessions_spin.setValue(3)
+    dialog.minutes_spin.setValue(20)
+    dialog.cost_spin.setValue(22.5)
+    dialog.measure_combo.setCurrentText("standardised reading score")
+    assert dialog.kind_combo.currentData() == "standardised"  # follows the measure chosen
+    with qtbot.waitSignal(page.changed):
+        dialog.ok_button.click()
+    assert not dialog.isVisible()
+
+    [item] = list_interventions(db, senco)
+    assert (item.name, item.group_size, item.sessions_per_week, item.minutes_per_session) == (
+        "Lexia — phonics",
+        4,
+        3,
+        20,
+    )
+    assert (item.cost_per_hour_pence, item.measure_kind) == (2250, "standardised")
+    assert page.catalogue_model.rowCount() == 1
+    assert page.intervention is not None and page.intervention.id == item.id
+    assert page.catalogue_model.data(page.catalogue_model.index(0, 6)) == "£22.50"
+    assert page.edit_button.isEnabled() and page.add_group_button.isEnabled()
+
+
+def test_a_refused_catalogue_entry_keeps_the_dialog_open(
+    qtbot, open_page, db, senco, warnings
+) -> None:
+    add_intervention(db, senco, READING)
+    page = open_page(senco)
+    dialog = page.add_intervention()
+    dialog.name_edit.setText("reading recovery")
+    dialog.ok_button.click()
+    assert warnings and "already has an intervention" in warnings[0]
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_edit_retires_an_intervention(qtbot, open_page, db, senco) -> None:
+    add_intervention(db, senco, READING)
+    page = open_page(senco)
+    dialog = page.edit_intervention()
+    assert dialog is not None and dialog.name_edit.text() == "Reading Recovery"
+    assert dialog.kind_combo.currentData() == "age_months"
+    dialog.active_check.setChecked(False)
+    dialog.ok_button.click()
+    assert list_interventions(db, senco, include_inactive=False) == []
+    assert page.catalogue_model.data(page.catalogue_model.index(0, 8)) == "Retired"
+
+
+def test_start_a_group_and_enrol_a_pupil(qtbot, open_page, db, senco) -> None:
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    iid = add_intervention(db, senco, READING)
+    pid = make_pupil(db, senco, 1, "Siân")
+    page = open_page(senco)
+
+    group_dialog = page.add_group()
+    assert isinstance(group_dialog, GroupDialog)
+    group_dialog.name_edit.setText("Y8 reading")
+    group_dialog.staff_combo.setCurrentIndex(group_dialog.staff_combo.findData(ta.user_id))
+    group_dialog.day_checks[0].setChecked(True)
+    group_dialog.day_checks[2].setChecked(True)
+    group_dialog.start_edit.setDate(_date(date(2025, 1, 6)))
+    group_dialog.ok_button.click()
+    [group] = list_groups(db, senco, intervention_id=iid)
+    assert (group.name, group.staff_id, group.weekdays) == ("Y8 reading", ta.user_id, (0, 2))
+    assert page.group is not None and page.group.id == group.id
+
+    enrol_dialog = page.enrol_pupil()
+    assert isinstance(enrol_dialog, EnrolDialog)
+    enrol_dialog.select_pupil(pid)
+    enrol_dialog.start_edit.setDate(_date(date(2025, 1, 6)))
+    enrol_dialog.entry_edit.setText("7:06")
+    enrol_dialog.entry_date_edit.setDate(_date(date(2025, 1, 6)))
+    enrol_dialog.ok_button.click()
+    [enrolment] = list_enrolments(db, senco, group.id)
+    assert (enrolment.pupil_id, enrolment.entry_measure) == (pid, 90)
+    assert page.enrolment is not None and page.enrolment.id == enrolment.id
+    assert page.enrolment_model.data(page.enrolment_model.index(0, 4)) == "7:06 (06/01/2025)"
+    assert page.verdict_label.text().endswith("Only the entry measure is recorded so far.")
+
+
+def test_enrol_dialog_refuses_a_bad_measure(qtbot, open_page, db, senco, warnings) -> None:
+    iid = add_intervention(db, senco, READING)
+    add_group(db, senco, GroupData(iid, "G", None, (0,), date(2025, 1, 6)))
+    pid = make_pupil(db, senco, 1, "Ada")
+    page = open_page(senco)
+    dialog = page.enrol_pupil()
+    assert dialog is not None
+    dialog.ok_button.click()
+    assert warnings[-1] == "Choose a pupil from the list."
+    dialog.select_pupil(pid)
+    dialog.entry_edit.setText("7:15")
+    dialog.ok_button.click()
+    assert "months go from 0 to 11" in warnings[-1]
+    assert dialog.isVisible()
+    dialog.reject()
+
+
+def test_progress_verdict_and_chart_are_shown(qtbot, open_page, db, senco) -> None:
+    iid = add_intervention(db, senco, READING)
+    gid = add_group(db, senco, GroupData(iid, "Autumn reading", None, (0, 2), date(2024, 9, 2)))
+    pid = make_pupil(db, senco, 1, "Zoë")
+    eid = enrol(db, senco, gid, pid, date(2024, 9, 2), date(2024, 12, 20), 84, date(2024, 9, 2))
+    add_measurement(db, senco, eid, date(2024, 11, 1), 88)
+    record_exit(db, senco, eid, 93, date(2025, 1, 2))
+
+    page = open_page(senco)
+    page.select_intervention(iid)
+    page.select_group(gid)
+    page.select_enrolment(eid)
+    text = page.verdict_label.text()
+    assert text.startswith("Zoë Pupil in Autumn reading (Reading Recovery).")
+    assert "Ratio gain 2.3: substantial impact (Brooks)" in text
+    assert "9 months gained in 4 months" in text
+    chart = page.chart
+    assert [p.label for p in chart.points] == ["entry", "", "exit"]
+    assert chart.accessibleDescription() == (
+        "02/09/2024: 7:00 (entry); 01/11/2024: 7:04; 02/01/2025: 7:09 (exit)"
+    )
+    ends = chart.expected_line()
+    assert ends is not None and ends[1] == (date(2025, 1, 2), 88.0)  # 4 months on from 7:00
+    assert not chart.grab().isNull()  # paints without error
+    assert not page.exit_button.isEnabled()  # the enrolment has ended
+
+
+def test_record_exit_and_a_measure_through_dialogs(qtbot, open_page, db, senco) -> None:
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    gid = add_group(db, senco, GroupData(iid, "G", None, (0,), date(2025, 1, 6)))
+    eid = enrol(db, senco, gid, make_pupil(db, senco, 1, "Ada"), date(2025, 1, 6), None, 82)
+    page = open_page(senco)
+    page.select_enrolment(eid)
+
+    measure = page.add_measure()
+    assert isinstance(measure, MeasureDialog)
+    measure.value_edit.setText("85")
+    measure.date_edit.setDate(_date(date(2025, 2, 3)))
+    measure.ok_button.click()
+    assert "So far: Standardised score 82 → 85 (+3): no clear change." in page.verdict_label.text()
+
+    exit_dialog = page.record_exit()
+    assert exit_dialog is not None
+    exit_dialog.value_edit.setText("90")
+    exit_dialog.ok_button.click()  # dated today (03/03/2025)
+    assert page.verdict_label.text().endswith("Standardised score 82 → 90 (+8): significant gain.")
+    assert page.enrolment_model.data(page.enrolment_model.index(0, 6)) == "03/03/2025"
+
+
+def test_chart_with_nothing_to_show(qtbot) -> None:
+    chart = ProgressChart()
+    qtbot.addWidget(chart)
+    chart.resize(300, 200)
+    assert chart.describe() == "No measures recorded yet."
+    assert not chart.grab().isNull()
+    assert chart.expected_line() is None
+
+
+def test_learning_support_sees_the_catalogue_but_cannot_change_it(
+    qtbot, open_page, db, senco
+) -> None:
+    add_intervention(db, senco, READING)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    page = open_page(ta)
+    assert page.catalogue_model.rowCount() == 1
+    assert not page.add_button.isEnabled() and not page.edit_button.isEnabled()
+    assert not page.add_group_button.isEnabled()
