@@ -175,6 +175,15 @@ def cmd_register(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_passport(args: argparse.Namespace) -> int:
+    from sendesk.reports.passport import passport_for
+
+    with _existing(args) as db:
+        out = passport_for(db, _actor(db, args), args.upn, Path(args.out))
+    print(f"Wrote the pupil passport to {out}.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from sendesk.services.backup import backup_file
 
@@ -300,6 +309,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["csv", "xlsx"], help="default: from --out, or csv")
     p.add_argument("--out", help="file to write (default: CSV to the screen)")
     p.set_defaults(handler=cmd_register)
+
+    p = sub.add_parser(
+        "passport",
+        help="a pupil's one-page passport as PDF",
+        description="Write a pupil passport (one-page profile) as PDF: who I am, what I "
+        "find hard, what helps me, my targets now.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", required=True, help="the pupil's UPN")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.set_defaults(handler=cmd_passport)
 
     p = sub.add_parser(
         "backup",

@@ -26,7 +26,16 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_help_for_every_command() -> None:
-    for command in ["init", "demo", "import-pupils", "register", "backup", "restore", "verify"]:
+    for command in [
+        "init",
+        "demo",
+        "import-pupils",
+        "register",
+        "passport",
+        "backup",
+        "restore",
+        "verify",
+    ]:
         result = subprocess.run(
             [sys.executable, "-m", "sendesk", command, "--help"],
             capture_output=True,
@@ -287,3 +296,30 @@ def test_import_with_a_map_for_unknown_headers(tmp_path: Path, capsys, env_key) 
         capsys, "import-pupils", "--db", str(db), "--map", "Family=nonsense", str(export)
     )
     assert code != 0 and "nonsense" in err
+
+
+def test_passport_pdf_for_a_demo_pupil(tmp_path: Path, capsys, env_key) -> None:
+    from pypdf import PdfReader
+
+    db = tmp_path / "d.db"
+    assert run(capsys, "demo", "--db", str(db), "--pupils", "60")[0] == 0
+    code, out, _ = run(capsys, "register", "--db", str(db))
+    upn, surname = out.splitlines()[1].split(",")[:2]
+    pdf = tmp_path / "passport.pdf"
+    code, out, err = run(capsys, "passport", "--db", str(db), "--upn", upn, "--out", str(pdf))
+    assert code == 0, err
+    reader = PdfReader(pdf)
+    assert len(reader.pages) == 1
+    text = reader.pages[0].extract_text()
+    assert surname in text and "What I find hard" in text
+    code, _, err = run(
+        capsys,
+        "passport",
+        "--db",
+        str(db),
+        "--upn",
+        "H801200001001",
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
+    assert code != 0 and not (tmp_path / "x.pdf").exists()

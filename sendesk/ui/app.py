@@ -103,9 +103,14 @@ def first_run() -> AppContext | None:
 
 def run_gui(*, demo: bool, db: str | None) -> int:
     """The whole desktop session; returns the process exit status."""
+    from sendesk.services import evidence
     from sendesk.ui.main_window import MainWindow
 
     app = application()
+    # Evidence opened in the OS viewer is a short-lived private copy: remove it on quit,
+    # and anything a crash left behind now.
+    evidence.sweep_stale_viewer_folders()
+    app.aboutToQuit.connect(evidence.remove_viewer_copies)
     with tempfile.TemporaryDirectory(prefix="sendesk-demo-") as scratch:
         try:
             if demo:

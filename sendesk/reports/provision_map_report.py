@@ -1,0 +1,513 @@
+"""Costed provision maps as XLSX and PDF: one pupil's year, and the whole school's.
+
+The pupil map is the page an EHC request pack carries: each intervention delivered to the
+pupil in the academic year (sessions attended, hours, cost, area of need), the totals by
+area, and the total against the school's notional SEN threshold with what remains or by
+how much it is exceeded. The school map lists every intervention delivered in the year:
+pupils, sessions, staff hours, cost, and the part of that cost attributed to pupils.
+
+XLSX files are streamed (openpyxl write-only mode), money is a number formatted in pounds
+so it can be summed, hours a number to one decimal place. PDFs use reportlab tables with
+the header row repeated on every page and DejaVu Sans (any script in a name renders).
+Every file is written all or nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from sendesk.errors import ValidationError
+from sendesk.reports.atomic import atomic_output
+from sendesk.reports.passport import FONT, FONT_BOLD, register_fonts
+from sendesk.services.provision_map import (
+    InterventionLine,
+    PupilProvision,
+    academic_year_label,
+)
+
+FORMATS = ("xlsx", "pdf")
+MONEY_FORMAT = '"£"#,##0.00'
+HOURS_FORMAT = "0.0"
+
+PUPIL_NOTE = (
+    "Costs are from sessions logged as delivered and attended, not from plans. A group's "
+    "staff time is shared among the pupils present: each pupil's share of a session is the "
+    "hours attended × the staff role's cost per hour ÷ the number of pupils present."
+)
+SCHOOL_NOTE = (
+    "Cost is the staff time delivered × the staff role's cost per hour. 'Allocated to pupils' "
+    "is the part carried by pupils' own provision maps (their shares of the sessions they "
+    "attended); the difference is time delivered with nobody present, or pupils present for "
+    "only part of a session."
+)
+PUPIL_HEADERS = ("Intervention", "Area of need", "Staff role", "Sessions attended", "Hours", "Cost")
+SCHOOL_HEADERS = (
+    "Intervention",
+    "Area of need",
+    "Group size",
+    "Pupils",
+    "Sessions delivered",
+    "Staff hours",
+    "Cost",
+    "Allocated to pupils",
+)
+
+
+def money(pence: int) -> str:
+    """ "£1,234.56" (negative amounts as "−£…", though maps have none)."""
+    sign = "−" if pence < 0 else ""
+    pounds, p = divmod(abs(pence), 100)
+    return f"{sign}£{pounds:,}.{p:02d}"
+
+
+def hours_text(minutes: int) -> str:
+    return f"{minutes / 60:,.1f}"
+
+
+def threshold_sentence(data: PupilProvision) -> str:
+    """How the year's cost stands against the notional SEN threshold, in one sentence."""
+    total, threshold = money(data.total_cost_pence), money(data.threshold_pence)
+    if data.above_threshold:
+        return (
+            f"Total {total}: {money(data.excess_pence)} above the school's notional SEN "
+            f"threshold of {threshold}."
+        )
+    if data.total_cost_pence == data.threshold_pence:
+        return f"Total {total}: exactly the school's notional SEN threshold of {threshold}."
+    return (
+        f"Total {total} of the school's notional SEN threshold of {threshold}: "
+        f"{money(data.remainder_pence)} below it."
+    )
+
+
+def _check_format(fmt: str) -> str:
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise ValidationError(f"Unknown provision map format '{fmt}': use xlsx or pdf.")
+    return fmt
+
+
+# --- the pupil map -----------------------------------------------------------------------
+
+
+def write_pupil_provision(data: PupilProvision, dest: Path | str, fmt: str = "pdf") -> Path:
+    """Write a pupil's costed provision map to ``dest`` as xlsx or pdf (all or nothing)."""
+    fmt = _check_format(fmt)
+    dest = Path(dest)
+    with atomic_output(dest) as tmp:
+        if fmt == "xlsx":
+            _pupil_xlsx(data, tmp)
+        else:
+            _pupil_pdf(data, tmp)
+    return dest
+
+
+def _cell(ws: Any, value: object, *, fmt: str | None = None, bold: bool = False) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    cell = WriteOnlyCell(ws, value=value)
+    if fmt:
+        cell.number_format = fmt
+    if bold:
+        cell.font = Font(bold=True)
+    return cell
+
+
+def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Provision map")
+    for col, width in zip("ABCDEF", (34, 34, 22, 18, 10, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.append([_cell(ws, f"Costed provision map {data.academic_year}", bold=True)])
+    year = f"Year {data.year_group_label}" if data.year_group_label else ""
+    ws.append([data.name, f"UPN {data.upn}", year])
+    ws.append([])
+    ws.append([_cell(ws, h, bold=True) for h in PUPIL_HEADERS])
+    for line in data.lines:
+        ws.append(
+            [
+                line.intervention,
+                line.area,
+                line.staff_role,
+                line.sessions_attended,
+                _cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
+                _cell(ws, line.cost_pence / 100, fmt=MONEY_FORMAT),
+            ]
+        )
+    if not data.lines:
+        ws.append(["No sessions attended were logged in this academic year."])
+    ws.append([])
+    ws.append([_cell(ws, "By area of need", bold=True), None, None, None, "Hours", "Cost"])
+    for area in data.areas:
+        ws.append(
+            [
+                area.area,
+                None,
+                None,
+                None,
+                _cell(ws, round(area.hours, 2), fmt=HOURS_FORMAT),
+                _cell(ws, area.cost_pence / 100, fmt=MONEY_FORMAT),
+            ]
+        )
+    ws.append(
+        [
+            _cell(ws, "Total", bold=True),
+            None,
+            None,
+            sum(ln.sessions_attended for ln in data.lines),
+            _cell(ws, round(data.total_hours, 2), fmt=HOURS_FORMAT, bold=True),
+            _cell(ws, data.total_cost_pence / 100, fmt=MONEY_FORMAT, bold=True),
+        ]
+    )
+    ws.append(
+        ["Notional SEN threshold", None, None, None, None, _money_cell(ws, data.threshold_pence)]
+    )
+    if data.above_threshold:
+        ws.append(
+            ["Above the threshold by", None, None, None, None, _money_cell(ws, data.excess_pence)]
+        )
+    else:
+        ws.append(
+            [
+                "Below the threshold by",
+                None,
+                None,
+                None,
+                None,
+                _money_cell(ws, data.remainder_pence),
+            ]
+        )
+    ws.append([])
+    ws.append([PUPIL_NOTE])
+    wb.save(path)
+
+
+def _money_cell(ws: Any, pence: int) -> Any:
+    return _cell(ws, pence / 100, fmt=MONEY_FORMAT)
+
+
+# --- the school map ----------------------------------------------------------------------
+
+
+def write_school_provision(
+    lines: Sequence[InterventionLine],
+    academic_year_start: int,
+    dest: Path | str,
+    fmt: str = "pdf",
+    *,
+    school_name: str = "",
+) -> Path:
+    """Write the whole-school provision map to ``dest`` as xlsx or pdf (all or nothing)."""
+    fmt = _check_format(fmt)
+    dest = Path(dest)
+    with atomic_output(dest) as tmp:
+        if fmt == "xlsx":
+            _school_xlsx(lines, academic_year_start, tmp, school_name)
+        else:
+            _school_pdf(lines, academic_year_start, tmp, school_name)
+    return dest
+
+
+def _school_xlsx(
+    lines: Sequence[InterventionLine], start: int, path: Path, school_name: str
+) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Provision map")
+    for col, width in zip("ABCDEFGH", (34, 34, 11, 9, 18, 12, 14, 19), strict=True):
+        ws.column_dimensions[col].width = width
+    title = f"Whole-school provision map {academic_year_label(start)}"
+    ws.append([_cell(ws, title, bold=True), school_name or None])
+    ws.append([])
+    ws.append([_cell(ws, h, bold=True) for h in SCHOOL_HEADERS])
+    ws.freeze_panes = "A4"
+    for line in lines:
+        ws.append(
+            [
+                line.intervention,
+                line.area,
+                line.group_size,
+                line.pupils,
+                line.sessions_delivered,
+                _cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
+                _money_cell(ws, line.cost_pence),
+                _money_cell(ws, line.allocated_pence),
+            ]
+        )
+    ws.append(
+        [
+            _cell(ws, "Total", bold=True),
+            None,
+            None,
+            None,
+            sum(ln.sessions_delivered for ln in lines),
+            _cell(ws, round(sum(ln.staff_minutes for ln in lines) / 60, 2), fmt=HOURS_FORMAT),
+            _cell(ws, sum(ln.cost_pence for ln in lines) / 100, fmt=MONEY_FORMAT, bold=True),
+            _money_cell(ws, sum(ln.allocated_pence for ln in lines)),
+        ]
+    )
+    ws.append([])
+    ws.append([SCHOOL_NOTE])
+    wb.save(path)
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+
+    register_fonts()
+    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11.5)
+    return {
+        "body": body,
+        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
+        "num": ParagraphStyle("num", parent=body, fontSize=8.5, leading=10.5, alignment=2),
+        "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
+        "headnum": ParagraphStyle(
+            "headnum", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, alignment=2
+        ),
+        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20),
+        "sub": ParagraphStyle("sub", parent=body, fontSize=10, leading=13),
+        "strong": ParagraphStyle(
+            "strong", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14
+        ),
+        "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor("#555555")),
+    }
+
+
+def _table(
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    numeric: set[int],
+    st: dict[str, Any],
+    *,
+    total_row: bool = False,
+) -> Any:
+    from reportlab.lib import colors
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    def para(value: object, col: int, bold: bool) -> Any:
+        if col in numeric:
+            style = "headnum" if bold else "num"
+        else:
+            style = "head" if bold else "cell"
+        return Paragraph(escape("" if value is None else str(value)), st[style])
+
+    last = len(rows) - 1
+    data = [
+        [para(v, c, i == 0 or (total_row and i == last)) for c, v in enumerate(row)]
+        for i, row in enumerate(rows)
+    ]
+    table = Table(data, colWidths=list(widths), repeatRows=1)
+    style = [
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#44546A")),
+        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B8C2CC")),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if total_row and len(rows) > 1:
+        style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.HexColor("#44546A")))
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _page_footer(label: str):  # type: ignore[no-untyped-def]
+    def draw(canvas, doc) -> None:  # type: ignore[no-untyped-def]
+        from reportlab.lib.units import mm
+
+        canvas.saveState()
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillGray(0.35)
+        canvas.drawString(doc.leftMargin, 8 * mm, label)
+        canvas.drawRightString(
+            doc.pagesize[0] - doc.rightMargin, 8 * mm, f"Page {canvas.getPageNumber()}"
+        )
+        canvas.restoreState()
+
+    return draw
+
+
+def _doc(path: Path, pagesize: tuple[float, float], title: str) -> Any:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    return SimpleDocTemplate(
+        str(path),
+        pagesize=pagesize,
+        leftMargin=14 * mm,
+        rightMargin=14 * mm,
+        topMargin=14 * mm,
+        bottomMargin=16 * mm,
+        title=title,
+        author="SENDesk",
+    )
+
+
+def _pupil_pdf(data: PupilProvision, path: Path) -> None:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+    st = _styles()
+    doc = _doc(path, A4, "Costed provision map")
+    width = doc.width
+    facts = [f"UPN {data.upn}"]
+    if data.year_group_label:
+        facts.insert(0, f"Year {data.year_group_label}")
+    facts.append(
+        f"Academic year {data.academic_year} (1 September {data.academic_year_start} "
+        f"to 31 August {data.academic_year_start + 1})"
+    )
+    story: list[Any] = [
+        Paragraph("Costed provision map", st["title"]),
+        Paragraph(escape(data.name), st["strong"]),
+        Paragraph(escape(" · ".join(facts)), st["sub"]),
+        Spacer(1, 8),
+    ]
+    rows: list[list[object]] = [list(PUPIL_HEADERS)]
+    for line in data.lines:
+        rows.append(
+            [
+                line.intervention,
+                line.area,
+                line.staff_role,
+                line.sessions_attended,
+                hours_text(line.minutes),
+                money(line.cost_pence),
+            ]
+        )
+    rows.append(
+        [
+            "Total",
+            "",
+            "",
+            sum(ln.sessions_attended for ln in data.lines),
+            hours_text(data.total_minutes),
+            money(data.total_cost_pence),
+        ]
+    )
+    widths = [w * width for w in (0.27, 0.25, 0.16, 0.11, 0.08, 0.13)]
+    story.append(_table(rows, widths, {3, 4, 5}, st, total_row=True))
+    if not data.lines:
+        story.append(Spacer(1, 4))
+        story.append(
+            Paragraph("No sessions attended were logged in this academic year.", st["muted"])
+        )
+    story.append(Spacer(1, 12))
+    area_rows: list[list[object]] = [["Area of need", "Hours", "Cost"]]
+    area_rows += [[a.area, hours_text(a.minutes), money(a.cost_pence)] for a in data.areas]
+    area_rows.append(["Total", hours_text(data.total_minutes), money(data.total_cost_pence)])
+    area_widths = [w * width for w in (0.52, 0.12, 0.16)]
+    story.append(
+        KeepTogether(
+            [
+                Paragraph("By area of need", st["strong"]),
+                Spacer(1, 3),
+                _table(area_rows, area_widths, {1, 2}, st, total_row=True),
+            ]
+        )
+    )
+    story += [
+        Spacer(1, 12),
+        Paragraph(escape(threshold_sentence(data)), st["strong"]),
+        Spacer(1, 6),
+        Paragraph(
+            escape(
+                f"{PUPIL_NOTE} The first {money(data.threshold_pence)} of additional support "
+                "each year comes from the school's notional SEN budget."
+            ),
+            st["muted"],
+        ),
+    ]
+    footer = _page_footer(
+        f"Costed provision map {data.academic_year} · produced by SENDesk on "
+        f"{date.today():%d/%m/%Y} · confidential"
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+
+
+def _school_pdf(
+    lines: Sequence[InterventionLine], start: int, path: Path, school_name: str
+) -> None:
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.platypus import Paragraph, Spacer
+
+    st = _styles()
+    year = academic_year_label(start)
+    doc = _doc(path, landscape(A4), "Whole-school provision map")
+    width = doc.width
+    story: list[Any] = [
+        Paragraph(f"Whole-school provision map {year}", st["title"]),
+        Paragraph(
+            escape(
+                (f"{school_name} · " if school_name else "")
+                + f"1 September {start} to 31 August {start + 1}"
+            ),
+            st["sub"],
+        ),
+        Spacer(1, 8),
+    ]
+    rows: list[list[object]] = [list(SCHOOL_HEADERS)]
+    for line in lines:
+        rows.append(
+            [
+                line.intervention,
+                line.area,
+                line.group_size,
+                line.pupils,
+                line.sessions_delivered,
+                hours_text(line.staff_minutes),
+                money(line.cost_pence),
+                money(line.allocated_pence),
+            ]
+        )
+    rows.append(
+        [
+            "Total",
+            "",
+            "",
+            "",
+            sum(ln.sessions_delivered for ln in lines),
+            hours_text(sum(ln.staff_minutes for ln in lines)),
+            money(sum(ln.cost_pence for ln in lines)),
+            money(sum(ln.allocated_pence for ln in lines)),
+        ]
+    )
+    widths = [w * width for w in (0.24, 0.22, 0.07, 0.06, 0.1, 0.09, 0.1, 0.12)]
+    story.append(_table(rows, widths, {2, 3, 4, 5, 6, 7}, st, total_row=True))
+    if not lines:
+        story += [
+            Spacer(1, 4),
+            Paragraph("No sessions were logged as delivered in this academic year.", st["muted"]),
+        ]
+    story += [
+        Spacer(1, 10),
+        Paragraph(
+            escape(SCHOOL_NOTE),
+            st["muted"],
+        ),
+    ]
+    footer = _page_footer(
+        f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}"
+    )
+    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+
+
+__all__ = [
+    "FORMATS",
+    "money",
+    "threshold_sentence",
+    "write_pupil_provision",
+    "write_school_provision",
+]

@@ -1,0 +1,455 @@
+"""Agency involvement and evidence documents: stored encrypted, fingerprinted, checked on read."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import stat
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pupil_factory import add_test_pupil
+from sqlalchemy import select, text
+
+from sendesk.db import Database
+from sendesk.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationError,
+)
+from sendesk.models import AuditEvent, EvidenceDocument, Role, User
+from sendesk.services import evidence
+from sendesk.services.actor import Actor
+from sendesk.services.agencies import (
+    AGENCIES,
+    InvolvementData,
+    add_involvement,
+    get_involvement,
+    list_involvements,
+    remove_involvement,
+    update_involvement,
+)
+from sendesk.services.audit import chain_problems
+from sendesk.services.evidence import (
+    DOCX,
+    JPEG,
+    MAX_BYTES,
+    PDF,
+    PNG,
+    DocumentIntegrityError,
+    add_document,
+    document_bytes,
+    get_document,
+    list_documents,
+    remove_document,
+    remove_viewer_copies,
+    sniff_media_type,
+    sweep_stale_viewer_folders,
+    viewer_copy,
+)
+
+TODAY = date(2025, 11, 20)
+
+
+def make_user(db: Database, username: str, role: Role) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=f"{role.value} user", role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+def small_pdf() -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf)
+    c.drawString(72, 720, "Educational psychology report (test)")
+    c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def small_png() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 30, 30)).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def small_jpeg() -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (8, 8), (20, 30, 200)).save(buf, format="JPEG")
+    return buf.getvalue()
+
+
+def small_docx() -> bytes:
+    import docx
+
+    buf = io.BytesIO()
+    document = docx.Document()
+    document.add_paragraph("Speech and language therapy advice")
+    document.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def pupil(db: Database, senco: Actor) -> int:
+    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
+
+
+def events(db: Database, entity: str) -> list[AuditEvent]:
+    with db.session() as s:
+        return list(
+            s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
+        )
+
+
+# --- agency involvement -------------------------------------------------------------------
+
+
+def test_agencies_list_offers_the_usual_services() -> None:
+    for name in ("Educational psychologist", "Speech and language therapy", "CAMHS"):
+        assert name in AGENCIES
+    assert "Occupational therapy" in AGENCIES and "Social care" in AGENCIES
+    assert "School nurse" in AGENCIES
+
+
+def test_involvement_add_update_list_remove(db: Database, senco: Actor, pupil: int) -> None:
+    data = InvolvementData(
+        "Educational psychologist",
+        professional="Dr  Amira Khan",
+        referral_date=date(2025, 1, 10),
+        seen_date=date(2025, 3, 4),
+        advice="  Use visual timetables.\nPre-teach vocabulary.  ",
+    )
+    inv_id = add_involvement(db, senco, pupil, data, today=TODAY)
+    item = get_involvement(db, senco, inv_id)
+    assert item.professional == "Dr Amira Khan"  # spaces collapsed
+    assert item.advice == "Use visual timetables.\nPre-teach vocabulary."
+    assert item.last_date == date(2025, 3, 4)
+
+    later = add_involvement(
+        db, senco, pupil, InvolvementData("CAMHS", referral_date=date(2025, 6, 1)), today=TODAY
+    )
+    assert [i.id for i in list_involvements(db, senco, pupil)] == [later, inv_id]
+
+    version = update_involvement(
+        db,
+        senco,
+        inv_id,
+        item.version,
+        InvolvementData("Educational psychologist", "Dr Amira Khan", None, date(2025, 3, 5)),
+        today=TODAY,
+    )
+    assert version == item.version + 1
+    with pytest.raises(ConflictError):  # the version the first editor opened is stale
+        update_involvement(db, senco, inv_id, item.version, data, today=TODAY)
+    # Saving with nothing changed writes nothing.
+    same = InvolvementData("Educational psychologist", "Dr Amira Khan", None, date(2025, 3, 5))
+    assert update_involvement(db, senco, inv_id, version, same, today=TODAY) == version
+
+    remove_involvement(db, senco, later, 1)
+    assert [i.id for i in list_involvements(db, senco, pupil)] == [inv_id]
+    actions = [(e.action, e.entity_id) for e in events(db, "agency_involvement")]
+    assert actions == [
+        ("create", inv_id),
+        ("create", later),
+        ("update", inv_id),
+        ("delete", later),
+    ]
+    with db.session() as s:
+        assert list(chain_problems(s)) == []
+
+
+def test_involvement_dates_and_texts_are_checked(db: Database, senco: Actor, pupil: int) -> None:
+    with pytest.raises(ValidationError, match="before the referral date"):
+        add_involvement(
+            db,
+            senco,
+            pupil,
+            InvolvementData("CAMHS", referral_date=date(2025, 5, 1), seen_date=date(2025, 4, 1)),
+            today=TODAY,
+        )
+    with pytest.raises(ValidationError, match="agency is missing"):
+        add_involvement(db, senco, pupil, InvolvementData("   "), today=TODAY)
+    with pytest.raises(ValidationError, match="in the future"):
+        add_involvement(
+            db, senco, pupil, InvolvementData("OT", referral_date=date(2026, 1, 1)), today=TODAY
+        )
+    with pytest.raises(NotFoundError):
+        add_involvement(db, senco, 999_999, InvolvementData("CAMHS"), today=TODAY)
+    assert events(db, "agency_involvement") == []
+
+
+def test_involvement_permissions(db: Database, senco: Actor, pupil: int) -> None:
+    inv_id = add_involvement(db, senco, pupil, InvolvementData("School nurse"), today=TODAY)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    ls = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    governor = make_user(db, "governor", Role.READ_ONLY)
+    assert [i.id for i in list_involvements(db, teacher, pupil)] == [inv_id]
+    assert [i.id for i in list_involvements(db, ls, pupil)] == [inv_id]
+    with pytest.raises(PermissionDeniedError):
+        list_involvements(db, governor, pupil)
+    for who in (teacher, ls, governor):
+        with pytest.raises(PermissionDeniedError):
+            add_involvement(db, who, pupil, InvolvementData("CAMHS"), today=TODAY)
+        with pytest.raises(PermissionDeniedError):
+            remove_involvement(db, who, inv_id, 1)
+
+
+# --- evidence documents -------------------------------------------------------------------
+
+
+def test_pdf_and_png_are_stored_with_their_sha256(
+    db: Database, senco: Actor, pupil: int, tmp_path: Path
+) -> None:
+    inv_id = add_involvement(
+        db, senco, pupil, InvolvementData("Educational psychologist"), today=TODAY
+    )
+    pdf = small_pdf()
+    report = tmp_path / "EP report.pdf"
+    report.write_bytes(pdf)
+    pdf_id = add_document(
+        db, senco, pupil, report, "EP report", date(2025, 3, 4), inv_id, today=TODAY
+    )
+    png = small_png()
+    png_id = add_document(
+        db, senco, pupil, png, "Work sample", date(2025, 6, 1), filename="sample.PNG", today=TODAY
+    )
+
+    docs = list_documents(db, senco, pupil)
+    assert [d.id for d in docs] == [png_id, pdf_id]  # newest document date first
+    by_id = {d.id: d for d in docs}
+    assert by_id[pdf_id].sha256 == hashlib.sha256(pdf).hexdigest()
+    assert by_id[pdf_id].size == len(pdf)
+    assert by_id[pdf_id].media_type == PDF
+    assert by_id[pdf_id].filename == "EP report.pdf"
+    assert by_id[pdf_id].involvement_id == inv_id
+    assert by_id[pdf_id].added_by == "Ms Senco"
+    assert by_id[png_id].media_type == PNG
+    assert by_id[png_id].sha256 == hashlib.sha256(png).hexdigest()
+    assert document_bytes(db, senco, pdf_id) == pdf
+    assert document_bytes(db, senco, png_id) == png
+    assert get_involvement(db, senco, inv_id).document_ids == (pdf_id,)
+    assert [d.id for d in list_documents(db, senco, pupil, involvement_id=inv_id)] == [pdf_id]
+
+    # Stored inside the database: the bytes are in the row, not in a file beside it.
+    with db.session() as s:
+        stored = s.scalar(select(EvidenceDocument.content).where(EvidenceDocument.id == pdf_id))
+    assert bytes(stored) == pdf
+    # Adding and each opening are audited, without the title or file name.
+    audit = [(e.action, e.entity_id) for e in events(db, "evidence_document")]
+    assert audit == [
+        ("create", pdf_id),
+        ("create", png_id),
+        ("open", pdf_id),
+        ("open", png_id),
+    ]
+    assert "EP report" not in "".join(e.detail for e in events(db, "evidence_document"))
+
+
+def test_docx_and_jpeg_are_recognised_by_their_contents() -> None:
+    assert sniff_media_type(small_docx()) == DOCX
+    assert sniff_media_type(small_jpeg()) == JPEG
+    assert sniff_media_type(small_pdf()) == PDF
+    assert sniff_media_type(small_png()) == PNG
+    assert sniff_media_type(b"MZ\x90\x00 not a document") is None
+    import zipfile
+
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:  # a zip, but not a Word document
+        zf.writestr("hello.txt", "hi")
+    assert sniff_media_type(buf.getvalue()) is None
+
+
+def test_docx_and_jpeg_can_be_stored(db: Database, senco: Actor, pupil: int) -> None:
+    doc_id = add_document(
+        db, senco, pupil, small_docx(), "SALT advice", None, filename="advice.docx", today=TODAY
+    )
+    jpg_id = add_document(db, senco, pupil, small_jpeg(), "Photo of work", None, today=TODAY)
+    assert get_document(db, senco, doc_id).media_type == DOCX
+    item = get_document(db, senco, jpg_id)
+    assert item.media_type == JPEG
+    assert item.filename == "Photo of work.jpg"  # bytes without a name: named from the title
+
+
+def test_tampering_is_detected_on_read(db: Database, senco: Actor, pupil: int) -> None:
+    pdf = small_pdf()
+    doc_id = add_document(db, senco, pupil, pdf, "EP report", None, filename="ep.pdf", today=TODAY)
+    middle = len(pdf) // 2
+    tampered = pdf[:middle] + bytes([pdf[middle] ^ 0x01]) + pdf[middle + 1 :]  # one bit
+    assert len(tampered) == len(pdf) and tampered != pdf
+    with db.transaction() as s:
+        s.execute(
+            text("UPDATE evidence_document SET content = :c WHERE id = :i"),
+            {"c": tampered, "i": doc_id},
+        )
+    with pytest.raises(DocumentIntegrityError, match="SHA-256"):
+        document_bytes(db, senco, doc_id)
+    with pytest.raises(DocumentIntegrityError):
+        viewer_copy(db, senco, doc_id)
+    # A failed check is not recorded as an opening.
+    assert [e.action for e in events(db, "evidence_document")] == ["create"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("setup.exe", b"MZ\x90\x00" + b"\x00" * 64, "'.exe' files cannot be stored"),
+        ("notes.txt", b"plain text", "'.txt' files cannot be stored"),
+        ("report", b"%PDF-1.4", "without a type ending"),
+        ("report.pdf", b"MZ\x90\x00 an exe in disguise", "named as a PDF but its contents"),
+        ("picture.png", small_jpeg(), "named as a PNG image but its contents"),
+    ],
+)
+def test_other_types_are_refused_in_one_sentence(
+    db: Database, senco: Actor, pupil: int, name: str, content: bytes, message: str
+) -> None:
+    with pytest.raises(ValidationError, match=message) as caught:
+        add_document(db, senco, pupil, content, "Something", None, filename=name, today=TODAY)
+    text_ = str(caught.value)
+    assert text_.count(".") >= 1 and text_.endswith(".")
+    assert "\n" not in text_
+    assert list_documents(db, senco, pupil) == []
+
+
+def test_large_and_empty_files_are_refused(
+    db: Database, senco: Actor, pupil: int, tmp_path: Path
+) -> None:
+    big = tmp_path / "scan.pdf"
+    with big.open("wb") as fh:
+        fh.write(b"%PDF-1.4\n")
+        fh.truncate(MAX_BYTES + 1)  # sparse: no 20 MB written to disk
+    with pytest.raises(ValidationError, match="over 20 MB cannot be stored"):
+        add_document(db, senco, pupil, big, "Scan", None, today=TODAY)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    with pytest.raises(ValidationError, match="file is empty"):
+        add_document(db, senco, pupil, empty, "Empty", None, today=TODAY)
+    with pytest.raises(ValidationError, match="could not be found"):
+        add_document(db, senco, pupil, tmp_path / "gone.pdf", "Gone", None, today=TODAY)
+    with pytest.raises(ValidationError, match="title is missing"):
+        add_document(db, senco, pupil, small_pdf(), "  ", None, filename="a.pdf", today=TODAY)
+    with pytest.raises(ValidationError, match="in the future"):
+        add_document(
+            db, senco, pupil, small_pdf(), "Later", date(2026, 1, 1), filename="a.pdf", today=TODAY
+        )
+
+
+def test_document_must_belong_to_the_involvements_pupil(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    other = add_test_pupil(db, senco, 2)
+    inv_id = add_involvement(db, senco, other, InvolvementData("CAMHS"), today=TODAY)
+    with pytest.raises(ValidationError, match="another pupil's"):
+        add_document(
+            db, senco, pupil, small_pdf(), "Report", None, inv_id, filename="r.pdf", today=TODAY
+        )
+
+
+def test_removing_an_involvement_keeps_its_documents(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    inv_id = add_involvement(db, senco, pupil, InvolvementData("Physiotherapy"), today=TODAY)
+    doc_id = add_document(
+        db, senco, pupil, small_pdf(), "Report", None, inv_id, filename="r.pdf", today=TODAY
+    )
+    remove_involvement(db, senco, inv_id, 1)
+    assert get_document(db, senco, doc_id).involvement_id is None
+    assert [d.id for d in list_documents(db, senco, pupil)] == [doc_id]
+    assert '"documents_kept": 1' in events(db, "agency_involvement")[-1].detail
+
+
+def test_remove_document_is_senco_only_and_audited(db: Database, senco: Actor, pupil: int) -> None:
+    pdf = small_pdf()
+    doc_id = add_document(db, senco, pupil, pdf, "Report", None, filename="r.pdf", today=TODAY)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    with pytest.raises(PermissionDeniedError):
+        remove_document(db, teacher, doc_id)
+    remove_document(db, senco, doc_id)
+    assert list_documents(db, senco, pupil) == []
+    with pytest.raises(NotFoundError):
+        document_bytes(db, senco, doc_id)
+    with pytest.raises(NotFoundError):
+        remove_document(db, senco, doc_id)
+    last = events(db, "evidence_document")[-1]
+    assert last.action == "delete"
+    assert hashlib.sha256(pdf).hexdigest() in last.detail
+
+
+def test_document_permissions(db: Database, senco: Actor, pupil: int) -> None:
+    pdf = small_pdf()
+    doc_id = add_document(db, senco, pupil, pdf, "Report", None, filename="r.pdf", today=TODAY)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    ls = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    governor = make_user(db, "governor", Role.READ_ONLY)
+    for reader in (teacher, ls):
+        assert [d.id for d in list_documents(db, reader, pupil)] == [doc_id]
+        assert document_bytes(db, reader, doc_id) == pdf
+        with pytest.raises(PermissionDeniedError):
+            add_document(db, reader, pupil, pdf, "Mine", None, filename="m.pdf", today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        list_documents(db, governor, pupil)
+    with pytest.raises(PermissionDeniedError):
+        document_bytes(db, governor, doc_id)
+
+
+# --- copies for the OS viewer ---------------------------------------------------------------
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    remove_viewer_copies()
+
+
+def test_viewer_copy_is_private_and_removed_on_exit(
+    db: Database, senco: Actor, pupil: int, private_tmp: Path
+) -> None:
+    pdf = small_pdf()
+    doc_id = add_document(
+        db, senco, pupil, pdf, "EP report", None, filename="../../EP report.pdf", today=TODAY
+    )
+    first = viewer_copy(db, senco, doc_id)
+    second = viewer_copy(db, senco, doc_id)  # opened twice: a second copy, not a clash
+    folder = evidence.viewer_folder()
+    assert folder is not None and folder.parent == private_tmp
+    assert first.parent == folder and second.parent == folder
+    assert first.name == "EP report.pdf" and second.name == "EP report (2).pdf"
+    assert first.read_bytes() == pdf
+    if os.name == "posix":
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert stat.S_IMODE(first.stat().st_mode) == 0o400
+    assert remove_viewer_copies() is True
+    assert not folder.exists() and evidence.viewer_folder() is None
+    assert remove_viewer_copies() is True  # safe to call again (aboutToQuit, then atexit)
+
+
+def test_stale_viewer_folders_are_swept(private_tmp: Path) -> None:
+    old = private_tmp / f"{evidence.VIEWER_PREFIX}old"
+    old.mkdir()
+    (old / "report.pdf").write_bytes(b"%PDF-1.4")
+    (old / "report.pdf").chmod(0o400)
+    recent = private_tmp / f"{evidence.VIEWER_PREFIX}recent"
+    recent.mkdir()
+    other = private_tmp / "someone-elses"
+    other.mkdir()
+    long_ago = time.time() - 2 * evidence.STALE_AFTER_SECONDS
+    os.utime(old, (long_ago, long_ago))
+    os.utime(other, (long_ago, long_ago))
+    assert sweep_stale_viewer_folders() == 1
+    assert not old.exists()
+    assert recent.exists() and other.exists()
