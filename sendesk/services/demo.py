@@ -40,6 +40,7 @@ from sendesk.models import Contact, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
+from sendesk.services.demo_graduated import add_graduated_history
 from sendesk.services.demo_profiles import profiles_for
 from sendesk.services.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school import init_school
@@ -988,6 +989,17 @@ def _pupil_row(plan: _PupilPlan) -> Pupil:
     )
 
 
+def _register_since(pupil: _PupilPlan) -> date | None:
+    """When the pupil's current unbroken spell on the register (K or E) began."""
+    since: date | None = None
+    for change in pupil.history:
+        if change.provision == N:
+            since = None
+        elif since is None:
+            since = change.on
+    return since
+
+
 def write_demo_school(
     db: Database,
     *,
@@ -1045,6 +1057,7 @@ def write_demo_school(
         s.flush()
         for user in users:
             audit.record("create", "user", user.id, {"role": user.role})
+        registered: list[tuple[int, str, tuple[str, ...], date | None]] = []
         for start in range(0, len(plan.pupils), PROGRESS_EVERY):
             chunk = plan.pupils[start : start + PROGRESS_EVERY]
             rows = [_pupil_row(p) for p in chunk]
@@ -1052,6 +1065,7 @@ def write_demo_school(
             s.flush()
             for pupil, row in zip(chunk, rows, strict=True):
                 audit.record("create", "pupil", row.id, {"upn": row.upn, "source": "demo"})
+                registered.append((row.id, pupil.status, pupil.needs, _register_since(pupil)))
                 current = CurrentStatus(None, [])
                 for change in pupil.history:
                     check_census(change.provision, change.needs, where=f"UPN {row.upn}")
@@ -1083,6 +1097,10 @@ def write_demo_school(
                     for area, strengths, difficulties, strategies in pupil.profiles
                 )
             _report(progress, start + len(chunk), pupils)
+        staff: dict[str, list[int]] = {Role.SENCO.value: [actor.user_id]}
+        for user in users:
+            staff.setdefault(user.role, []).append(user.id)
+        add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
         school_id = s.scalar(select(School.id))
         audit.record(
             "create_demo", "school", school_id, {"pupils": pupils, "seed": seed, "today": today}
