@@ -84,11 +84,19 @@ def main() -> int:
         save(window, args.out / "home.png")
         window.nav.setCurrentRow(1)
         save(window, args.out / "register.png")
+        for title, name in (("My groups", "my-groups"), ("Interventions", "interventions")):
+            window.nav.setCurrentRow(list(window.pages).index(title))
+            save(window, args.out / f"{name}.png")
         window.open_pupil(pick_pupil(ctx))
         pupil = next(iter(window.pupil_windows.values()))
         pupil.resize(1000, 760)
         tabs = pupil.tabs  # type: ignore[attr-defined]
-        for index, name in ((0, "pupil-profile"), (1, "pupil-needs"), (2, "pupil-history")):
+        for index, name in (
+            (0, "pupil-profile"),
+            (1, "pupil-needs"),
+            (2, "pupil-history"),
+            (3, "pupil-plans"),
+        ):
             tabs.setCurrentIndex(index)
             save(pupil, args.out / f"{name}.png")
         pupil.close()
