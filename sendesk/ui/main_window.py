@@ -64,10 +64,13 @@ class MainWindow(QMainWindow):
                 interventions = InterventionsPage(ctx)
                 interventions.changed.connect(self.refresh)
                 self._add_page("Interventions", interventions)
+            if ctx.is_senco:
+                self._add_provision_map()
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
             self._add_page("Statistics", StatisticsPage(ctx))
+            self._add_provision_map()
         self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
         self.nav.setCurrentRow(0)
         self._menus()
@@ -75,6 +78,13 @@ class MainWindow(QMainWindow):
             f"Signed in as {ctx.actor.display_name} ({ROLE_LABELS[ctx.actor.role]}) · "
             f"{ctx.db.target.describe()}"
         )  # pages load themselves when made; refresh() reloads them after a change
+
+    def _add_provision_map(self) -> None:
+        from sendesk.ui.provision_map_page import ProvisionMapPage
+
+        page = ProvisionMapPage(self.ctx)
+        page.changed.connect(self.refresh)
+        self._add_page("Provision map", page)
 
     def _add_page(self, title: str, page: QWidget) -> None:
         self.pages[title] = page

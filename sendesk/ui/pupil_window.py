@@ -390,6 +390,15 @@ class PupilWindow(QWidget):
         # re-read the forms unless the user has unsaved edits there.
         self.plans_tab.changed.connect(self._plans_changed)
         self.tabs.addTab(self.plans_tab, "Support p&lans")
+        from sendesk.ui.agencies_tab import AgenciesTab
+        from sendesk.ui.progress_tab import ProgressTab
+
+        self.agencies_tab = AgenciesTab(self.ctx, self.pupil_id)
+        self.progress_tab = ProgressTab(self.ctx, self.pupil_id)
+        for tab in (self.agencies_tab, self.progress_tab):
+            tab.changed.connect(self.changed.emit)
+        self.tabs.addTab(self.agencies_tab, "Agencies && e&vidence")
+        self.tabs.addTab(self.progress_tab, "Pro&gress")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 

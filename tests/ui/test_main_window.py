@@ -32,7 +32,13 @@ def _menu_texts(window: MainWindow) -> set[str]:
 def test_senco_sees_everything(qtbot, db, senco) -> None:
     window = _window(qtbot, db, senco)
     assert window.windowTitle() == "SENDesk — Test Academy"
-    assert list(window.pages) == ["What's due", "Register", "My groups", "Interventions"]
+    assert list(window.pages) == [
+        "What's due",
+        "Register",
+        "My groups",
+        "Interventions",
+        "Provision map",
+    ]
     assert {
         "Import pupils from the MIS…",
         "Add a pupil…",
@@ -62,7 +68,7 @@ def test_learning_support_logs_their_groups(qtbot, db, senco) -> None:
 def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:
     create_user(db, senco, "gov", "A Governor", Role.READ_ONLY, "governor1")
     window = _window(qtbot, db, sign_in(db, "gov", "governor1"))
-    assert list(window.pages) == ["Statistics"]
+    assert list(window.pages) == ["Statistics", "Provision map"]
     assert "Find…" not in _menu_texts(window)
     text = window.pages["Statistics"].body.text()
     assert "SEND register at a glance" in text

@@ -328,7 +328,7 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db) -> None:
     teacher = make_user(db, "teacher", Role.TEACHER)
     window = open_window(teacher)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
-    assert buttons == ["Close"]
+    assert buttons == ["&Open", "Close"]  # reading evidence documents is allowed; no editing
     assert window.save_button is None and window.change_status_button is None
     assert window.add_contact_button is None and window.add_area_combo is None
     assert window.fields["reg_group"].text() == "8H"
@@ -356,10 +356,12 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "&Needs",
         "Register &history",
         "Support p&lans",
+        "Agencies && e&vidence",
+        "Pro&gress",
         "Access arrangements",
         "EHC plan",
     ]
-    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=4):
+    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=6):
         page = window.tabs.widget(index)
         assert page.objectName() == f"placeholder:{title}"
         assert "later version" in sentence
