@@ -6,7 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEventLoop, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
 
 from sendesk.db import Database, create_database, open_database, parse_target
@@ -16,7 +16,6 @@ from sendesk.services.actor import acting_user
 from sendesk.services.school import school_info
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
-from sendesk.ui.worker import Worker
 
 DEMO_PUPILS = 1200
 
@@ -35,7 +34,10 @@ def application() -> QApplication:
 def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     """A fresh demo school in ``folder`` with a key that exists only in memory.
 
-    Written on a worker thread behind a progress dialog with Cancel; None if cancelled.
+    Written on the GUI thread, keeping the window alive through the progress callback
+    (the progress dialog repaints and Cancel works between batches): a worker thread here
+    crashed inside SQLCipher when the GUI thread's garbage collection ran at the same time.
+    None if the user cancels.
     """
     from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
@@ -44,25 +46,22 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     dialog.setWindowTitle("SENDesk")
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     dialog.setMinimumDuration(300)
-    worker = Worker(
-        lambda progress: write_demo_school(
-            db, pupils=pupils, progress=progress, password=DEMO_PASSWORD
-        )
-    )
-    loop = QEventLoop()
-    outcome: dict[str, object] = {}
-    worker.signals.progress.connect(lambda done, total: dialog.setValue(done))
-    worker.signals.finished.connect(lambda result: (outcome.update(ok=result), loop.quit()))
-    worker.signals.failed.connect(lambda exc: (outcome.update(error=exc), loop.quit()))
-    dialog.canceled.connect(worker.cancel)
-    worker.start()
-    loop.exec()
-    dialog.close()
-    if "error" in outcome:
+
+    def progress(done: int, total: int) -> bool:
+        dialog.setMaximum(max(total, 1))
+        dialog.setValue(done)
+        QApplication.processEvents()
+        return not dialog.wasCanceled()
+
+    try:
+        write_demo_school(db, pupils=pupils, progress=progress, password=DEMO_PASSWORD)
+    except SendeskError:
         db.dispose()
-        if worker.cancelled:
+        if dialog.wasCanceled():
             return None
-        raise outcome["error"]  # type: ignore[misc]
+        raise
+    finally:
+        dialog.close()
     return AppContext(db, acting_user(db, "senco"), school_info(db))
 
 

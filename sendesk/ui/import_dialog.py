@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.services.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
-from sendesk.ui.worker import ProgressFn, Worker
+from sendesk.ui.worker import Job, ProgressFn
 
 
 class ImportDialog(QDialog):
@@ -42,7 +42,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.imported = False
         self.report: ImportReport | None = None
-        self.worker: Worker | None = None
+        self.worker: Job | None = None
         self.setWindowTitle("Import pupils from the MIS — SENDesk")
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -129,12 +129,14 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        worker = Worker(job)
-        self.worker = worker
-        worker.signals.progress.connect(self._progress)
-        worker.signals.finished.connect(lambda result: self._finish(result, done))
-        worker.signals.failed.connect(self._failed)
-        worker.start()
+        running = Job(job)
+        self.worker = running
+        try:
+            result = running.run(self._progress)
+        except Exception as exc:  # shown to the user as one sentence
+            self._failed(exc)
+        else:
+            self._finish(result, done)
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -38,7 +40,8 @@ class MainWindow(QMainWindow):
         row.addWidget(self.nav)
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.pages: dict[str, QWidget] = {}
+        self.pages: dict[str, QWidget | None] = {}
+        self._factories: dict[str, Callable[[], QWidget]] = {}
         if ctx.sees_named_pupils:
             from sendesk.ui.home_page import HomePage
             from sendesk.ui.register_page import RegisterPage
@@ -50,46 +53,75 @@ class MainWindow(QMainWindow):
             # The window's Pupil > Find (Ctrl+F) works from every page; two Ctrl+F
             # shortcuts would be ambiguous and Qt would fire neither.
             self.register.find_shortcut.setEnabled(False)
-            self._add_page("What's due", self.home)
-            self._add_page("Register", self.register)
+            self._add_page("What's due", lambda: self.home)
+            self._add_page("Register", lambda: self.register)
             if ctx.actor.role in (Role.SENCO, Role.LEARNING_SUPPORT):
-                from sendesk.ui.session_logging import MyGroupsPage
-
-                groups = MyGroupsPage(ctx)
-                groups.changed.connect(self.refresh)
-                self._add_page("My groups", groups)
+                self._add_page("My groups", self._my_groups)
             if ctx.is_senco:
-                from sendesk.ui.interventions_page import InterventionsPage
-
-                interventions = InterventionsPage(ctx)
-                interventions.changed.connect(self.refresh)
-                self._add_page("Interventions", interventions)
-            if ctx.is_senco:
-                self._add_provision_map()
+                self._add_page("Interventions", self._interventions)
+                self._add_page("Provision map", self._provision_map)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
-            self._add_page("Statistics", StatisticsPage(ctx))
-            self._add_provision_map()
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self._add_page("Statistics", lambda: StatisticsPage(ctx))
+            self._add_page("Provision map", self._provision_map)
+        self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)
+        self._show_page(0)
         self._menus()
         self.statusBar().showMessage(
             f"Signed in as {ctx.actor.display_name} ({ROLE_LABELS[ctx.actor.role]}) · "
             f"{ctx.db.target.describe()}"
         )  # pages load themselves when made; refresh() reloads them after a change
 
-    def _add_provision_map(self) -> None:
+    # Pages other than the first two are made when first shown: each reads its own data,
+    # and a SENCo who only wanted the register should not wait for the provision map.
+
+    def _my_groups(self) -> QWidget:
+        from sendesk.ui.session_logging import MyGroupsPage
+
+        page = MyGroupsPage(self.ctx)
+        page.changed.connect(self.refresh)
+        return page
+
+    def _interventions(self) -> QWidget:
+        from sendesk.ui.interventions_page import InterventionsPage
+
+        page = InterventionsPage(self.ctx)
+        page.changed.connect(self.refresh)
+        return page
+
+    def _provision_map(self) -> QWidget:
         from sendesk.ui.provision_map_page import ProvisionMapPage
 
         page = ProvisionMapPage(self.ctx)
         page.changed.connect(self.refresh)
-        self._add_page("Provision map", page)
+        return page
 
-    def _add_page(self, title: str, page: QWidget) -> None:
-        self.pages[title] = page
+    def _add_page(self, title: str, factory: Callable[[], QWidget]) -> None:
+        self.pages[title] = None
+        self._factories[title] = factory
         self.nav.addItem(title)
-        self.stack.addWidget(page)
+        self.stack.addWidget(QWidget())  # stands in until the page is first shown
+
+    def page(self, title: str) -> QWidget:
+        """The page with this title, made now if it has not been shown yet."""
+        made = self.pages[title]
+        if made is None:
+            made = self._factories[title]()
+            row = list(self.pages).index(title)
+            stand_in = self.stack.widget(row)
+            self.stack.insertWidget(row, made)
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self.pages[title] = made
+        return made
+
+    def _show_page(self, row: int) -> None:
+        if row < 0:
+            return
+        self.page(list(self.pages)[row])
+        self.stack.setCurrentIndex(row)
 
     def _action(
         self, menu_title: str, text: str, slot: object, shortcut: QKeySequence | str | None = None
@@ -124,6 +156,8 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         """Reload every page from the services (after an import or a saved change)."""
         for page in self.pages.values():
+            if page is None:
+                continue  # not made yet: it reads fresh data when first shown
             reload = getattr(page, "reload", None)
             if reload is not None:
                 try:

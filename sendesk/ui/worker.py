@@ -1,55 +1,46 @@
-"""Running a long service call off the GUI thread, with progress and cancel.
+"""Running a long service call with a progress bar and Cancel, keeping the window alive.
 
 Services take ``progress(done, total) -> bool``; returning False asks them to stop (and roll
-back). The worker turns that into Qt signals, which are delivered on the GUI thread, so no
-widget is ever touched from the worker thread.
+back). A :class:`Job` runs the service on the GUI thread and pumps Qt's event loop from that
+callback, so the progress bar repaints and Cancel is clicked between batches.
+
+Why not a worker thread (DESIGN.md's first plan)? With SQLCipher, a job on a QThreadPool
+thread crashed the process inside the C library when the GUI thread's garbage collection
+ran at the same moment (reproducible while writing a demo school). Until that is understood
+and tested, long jobs stay on one thread; their batches are short enough to keep the window
+responsive.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QApplication
 
 ProgressFn = Callable[[int, int], bool]
 
 
-class WorkerSignals(QObject):
-    progress = Signal(int, int)
-    finished = Signal(object)
-    failed = Signal(object)
-
-
-class Worker(QRunnable):
-    """Calls ``job(progress)`` on a pool thread; emits progress, then finished or failed."""
+class Job:
+    """One long call; ``cancel()`` (from a button) makes its next progress report say stop."""
 
     def __init__(self, job: Callable[[ProgressFn], Any]) -> None:
-        super().__init__()
         self.job = job
-        self.signals = WorkerSignals()
-        self._cancel = threading.Event()
-        self.setAutoDelete(False)  # the owner keeps it until finished/failed arrive
+        self._cancelled = False
 
     def cancel(self) -> None:
-        self._cancel.set()
+        self._cancelled = True
 
     @property
     def cancelled(self) -> bool:
-        return self._cancel.is_set()
+        return self._cancelled
 
-    def _progress(self, done: int, total: int) -> bool:
-        self.signals.progress.emit(done, total)
-        return not self._cancel.is_set()
+    def run(self, on_progress: Callable[[int, int], None]) -> Any:
+        """Call the job, reporting progress and letting the GUI breathe between batches."""
 
-    def run(self) -> None:
-        try:
-            result = self.job(self._progress)
-        except BaseException as exc:  # handed to the GUI thread to show
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.finished.emit(result)
+        def progress(done: int, total: int) -> bool:
+            on_progress(done, total)
+            QApplication.processEvents()
+            return not self._cancelled
 
-    def start(self) -> None:
-        QThreadPool.globalInstance().start(self)
+        return self.job(progress)

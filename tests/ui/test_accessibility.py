@@ -72,6 +72,9 @@ def demo(qtbot, tmp_path: Path):
 def test_main_window_and_pupil_window_controls_are_named(qtbot, demo) -> None:
     window = MainWindow(demo)
     qtbot.addWidget(window)
+    for title in window.pages:  # pages are made when first shown: make them all
+        window.page(title)
+    assert None not in window.pages.values()
     assert unnamed_controls(window) == []
     pupil_id = register_rows(demo.db, demo.actor)[0].pupil_id
     pupil = PupilWindow(demo, pupil_id)
