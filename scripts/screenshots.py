@@ -64,8 +64,13 @@ def dark_palette() -> QPalette:
 
 def pick_pupil(ctx: AppContext) -> int:
     """A pupil with an EHC plan and some history makes the most telling pictures."""
+    from sendesk.services.agencies import list_involvements
+
     rows = register_rows(ctx.db, ctx.actor)
     with_plan = [r for r in rows if r.provision == "E" and len(r.needs) > 1]
+    for row in with_plan:
+        if list_involvements(ctx.db, ctx.actor, row.pupil_id):
+            return row.pupil_id  # an agency report too: every tab has something to show
     return (with_plan or rows)[0].pupil_id
 
 
@@ -84,7 +89,11 @@ def main() -> int:
         save(window, args.out / "home.png")
         window.nav.setCurrentRow(1)
         save(window, args.out / "register.png")
-        for title, name in (("My groups", "my-groups"), ("Interventions", "interventions")):
+        for title, name in (
+            ("My groups", "my-groups"),
+            ("Interventions", "interventions"),
+            ("Provision map", "provision-map"),
+        ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             save(window, args.out / f"{name}.png")
         window.open_pupil(pick_pupil(ctx))
@@ -96,6 +105,8 @@ def main() -> int:
             (1, "pupil-needs"),
             (2, "pupil-history"),
             (3, "pupil-plans"),
+            (4, "pupil-agencies"),
+            (5, "pupil-progress"),
         ):
             tabs.setCurrentIndex(index)
             save(pupil, args.out / f"{name}.png")
