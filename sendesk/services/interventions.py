@@ -1684,9 +1684,8 @@ def planned_vs_delivered(
 # --- cost rows ---------------------------------------------------------------------------
 
 
-def attended_rows(
-    db: Database,
-    actor: Actor,
+def attended_rows_in(
+    session: Session,
     *,
     pupil_id: int | None = None,
     start: date | None = None,
@@ -1695,49 +1694,63 @@ def attended_rows(
     """Every pupil present at a delivered session (optionally one pupil, a date range),
     with how many were present in all: the rows :func:`session_costs` prices.
 
-    Two queries: the head count per session, then the rows.
+    No permission check: for services that check their own (the provision map shows only
+    sums to read-only users). One query.
     """
+    present_q = (
+        select(SessionAttendance.session_id, func.count().label("present"))
+        .where(SessionAttendance.attended.is_(True), SessionAttendance.minutes > 0)
+        .group_by(SessionAttendance.session_id)
+        .subquery()
+    )
+    stmt = (
+        select(
+            SessionAttendance.session_id,
+            DeliveredSession.held_on,
+            SessionAttendance.enrolment_id,
+            Enrolment.pupil_id,
+            InterventionGroup.id,
+            Intervention.id,
+            Intervention.name,
+            Intervention.area,
+            SessionAttendance.minutes,
+            present_q.c.present,
+            Intervention.cost_per_hour_pence,
+        )
+        .select_from(SessionAttendance)
+        .join(DeliveredSession, DeliveredSession.id == SessionAttendance.session_id)
+        .join(present_q, present_q.c.session_id == SessionAttendance.session_id)
+        .join(Enrolment, Enrolment.id == SessionAttendance.enrolment_id)
+        .join(InterventionGroup, InterventionGroup.id == DeliveredSession.group_id)
+        .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
+        .where(
+            DeliveredSession.delivered.is_(True),
+            SessionAttendance.attended.is_(True),
+            SessionAttendance.minutes > 0,
+        )
+        .order_by(DeliveredSession.held_on, SessionAttendance.session_id, SessionAttendance.id)
+    )
+    if pupil_id is not None:
+        stmt = stmt.where(Enrolment.pupil_id == pupil_id)
+    if start is not None:
+        stmt = stmt.where(DeliveredSession.held_on >= start)
+    if end is not None:
+        stmt = stmt.where(DeliveredSession.held_on <= end)
+    return [AttendedRow(*row) for row in session.execute(stmt)]
+
+
+def attended_rows(
+    db: Database,
+    actor: Actor,
+    *,
+    pupil_id: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+) -> list[AttendedRow]:
+    """:func:`attended_rows_in` for staff who may see named pupils."""
     actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
-        present_q = (
-            select(SessionAttendance.session_id, func.count().label("present"))
-            .where(SessionAttendance.attended.is_(True), SessionAttendance.minutes > 0)
-            .group_by(SessionAttendance.session_id)
-            .subquery()
-        )
-        stmt = (
-            select(
-                SessionAttendance.session_id,
-                DeliveredSession.held_on,
-                SessionAttendance.enrolment_id,
-                Enrolment.pupil_id,
-                InterventionGroup.id,
-                Intervention.id,
-                Intervention.name,
-                Intervention.area,
-                SessionAttendance.minutes,
-                present_q.c.present,
-                Intervention.cost_per_hour_pence,
-            )
-            .join(DeliveredSession, DeliveredSession.id == SessionAttendance.session_id)
-            .join(present_q, present_q.c.session_id == SessionAttendance.session_id)
-            .join(Enrolment, Enrolment.id == SessionAttendance.enrolment_id)
-            .join(InterventionGroup, InterventionGroup.id == DeliveredSession.group_id)
-            .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
-            .where(
-                DeliveredSession.delivered.is_(True),
-                SessionAttendance.attended.is_(True),
-                SessionAttendance.minutes > 0,
-            )
-            .order_by(DeliveredSession.held_on, SessionAttendance.session_id, SessionAttendance.id)
-        )
-        if pupil_id is not None:
-            stmt = stmt.where(Enrolment.pupil_id == pupil_id)
-        if start is not None:
-            stmt = stmt.where(DeliveredSession.held_on >= start)
-        if end is not None:
-            stmt = stmt.where(DeliveredSession.held_on <= end)
-        return [AttendedRow(*row) for row in s.execute(stmt)]
+        return attended_rows_in(s, pupil_id=pupil_id, start=start, end=end)
 
 
 @dataclass

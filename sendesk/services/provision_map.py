@@ -38,17 +38,15 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import (
     DeliveredSession,
-    Enrolment,
     Intervention,
     InterventionGroup,
     Pupil,
     Role,
-    SessionAttendance,
 )
 from sendesk.rules.census import Area
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
-from sendesk.services.interventions import AttendedRow, SessionCost, session_costs
+from sendesk.services.interventions import SessionCost, attended_rows_in, session_costs
 from sendesk.services.settings import read_threshold
 
 AREA_ORDER: tuple[str, ...] = (*(a.value for a in Area), "Other")
@@ -92,49 +90,8 @@ def _area_key(area: str) -> tuple[int, str]:
 def _priced(
     session: Session, first: date, last: date, pupil_id: int | None = None
 ) -> list[SessionCost]:
-    """Every pupil's share of every session delivered in [first, last], priced.
-
-    The rows are those of :func:`sendesk.services.interventions.attended_rows` (present,
-    with minutes, at a delivered session; with the head count of the session) read here
-    without its named-reader check, because the school map only shows sums. One query.
-    """
-    present_q = (
-        select(SessionAttendance.session_id, func.count().label("present"))
-        .where(SessionAttendance.attended.is_(True), SessionAttendance.minutes > 0)
-        .group_by(SessionAttendance.session_id)
-        .subquery()
-    )
-    stmt = (
-        select(
-            SessionAttendance.session_id,
-            DeliveredSession.held_on,
-            SessionAttendance.enrolment_id,
-            Enrolment.pupil_id,
-            InterventionGroup.id,
-            Intervention.id,
-            Intervention.name,
-            Intervention.area,
-            SessionAttendance.minutes,
-            present_q.c.present,
-            Intervention.cost_per_hour_pence,
-        )
-        .select_from(SessionAttendance)
-        .join(DeliveredSession, DeliveredSession.id == SessionAttendance.session_id)
-        .join(present_q, present_q.c.session_id == SessionAttendance.session_id)
-        .join(Enrolment, Enrolment.id == SessionAttendance.enrolment_id)
-        .join(InterventionGroup, InterventionGroup.id == DeliveredSession.group_id)
-        .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
-        .where(
-            DeliveredSession.delivered.is_(True),
-            DeliveredSession.held_on >= first,
-            DeliveredSession.held_on <= last,
-            SessionAttendance.attended.is_(True),
-            SessionAttendance.minutes > 0,
-        )
-    )
-    if pupil_id is not None:
-        stmt = stmt.where(Enrolment.pupil_id == pupil_id)
-    return session_costs(AttendedRow(*row) for row in session.execute(stmt))
+    """Every pupil's share of every session delivered in [first, last], priced."""
+    return session_costs(attended_rows_in(session, pupil_id=pupil_id, start=first, end=last))
 
 
 # --- one pupil ---------------------------------------------------------------------------

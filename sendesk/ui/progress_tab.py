@@ -13,16 +13,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -59,6 +57,8 @@ from sendesk.services.progress_data import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import from_qdate, to_qdate
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table as _table
 
 APP = "SENDesk"
 ATTENDANCE_HEADERS = ("Term", "Started", "Possible sessions", "Attended", "Attendance")
@@ -90,30 +90,6 @@ def current_term(today: date) -> str:
         return term_name(today.year, "autumn")
     season = "spring" if today.month <= 3 else "summer"
     return term_name(today.year - 1, season)
-
-
-def _item(text: str, *, number: bool = False) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)
-    table.setWordWrap(True)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:

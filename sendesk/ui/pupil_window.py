@@ -25,7 +25,6 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -67,6 +66,8 @@ from sendesk.services.pupil_record import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table as _table
 
 APP = "SENDesk"
 
@@ -108,31 +109,6 @@ def _dmy(value: date | None) -> str:
 
 def _label_of(options: tuple[tuple[str, Any], ...], value: Any) -> str:
     return next((label for label, v in options if v == value), str(value))
-
-
-def _item(text: str, tooltip: str | None = None) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    return item
-
-
-def _table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    """A read-only, keyboard-navigable table that fills its width at any scaling."""
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    table.setAccessibleName(name)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
-    table.setWordWrap(True)
-    table.verticalHeader().setVisible(False)
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
 
 
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], *, fit: bool = False) -> None:

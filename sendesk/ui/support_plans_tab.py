@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -44,6 +43,7 @@ from sendesk.services.support_plans import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.support_plan_editor import PlanReviewDialog, SupportPlanEditor
+from sendesk.ui.tables import read_only_item as _item
 
 APP = "SENDesk"
 HEADERS = ("Cycle", "Started", "Review due", "Status", "Outcomes achieved")
@@ -52,12 +52,6 @@ OPEN_PLAN_REASON = "Review the current cycle before starting a new one."
 
 def _dmy(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value is not None else ""
-
-
-def _item(text: str) -> QTableWidgetItem:
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    return item
 
 
 def status_text(plan: PlanSummary, today: date) -> str:
