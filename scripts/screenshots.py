@@ -105,8 +105,9 @@ def main() -> int:
             (1, "pupil-needs"),
             (2, "pupil-history"),
             (3, "pupil-plans"),
-            (4, "pupil-agencies"),
-            (5, "pupil-progress"),
+            (4, "pupil-interventions"),
+            (5, "pupil-agencies"),
+            (6, "pupil-progress"),
         ):
             tabs.setCurrentIndex(index)
             save(pupil, args.out / f"{name}.png")

@@ -368,6 +368,10 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self.plans_tab, "Support p&lans")
         from sendesk.ui.agencies_tab import AgenciesTab
         from sendesk.ui.progress_tab import ProgressTab
+        from sendesk.ui.pupil_interventions_tab import PupilInterventionsTab
+
+        self.interventions_tab = PupilInterventionsTab(self.ctx, self.pupil_id)
+        self.tabs.addTab(self.interventions_tab, "&Interventions")
 
         self.agencies_tab = AgenciesTab(self.ctx, self.pupil_id)
         self.progress_tab = ProgressTab(self.ctx, self.pupil_id)

@@ -356,12 +356,13 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "&Needs",
         "Register &history",
         "Support p&lans",
+        "&Interventions",
         "Agencies && e&vidence",
         "Pro&gress",
         "Access arrangements",
         "EHC plan",
     ]
-    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=6):
+    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=7):
         page = window.tabs.widget(index)
         assert page.objectName() == f"placeholder:{title}"
         assert "later version" in sentence
