@@ -383,6 +383,10 @@ class PupilWindow(QWidget):
             self.tabs.addTab(self._placeholder(title, text), title)
 
         buttons = QHBoxLayout()
+        self.passport_button = QPushButton("Pupil pass&port (PDF)…")
+        self.passport_button.setAccessibleName("Save the pupil passport as a PDF")
+        self.passport_button.clicked.connect(self.save_passport)
+        buttons.addWidget(self.passport_button)
         buttons.addStretch(1)
         self.save_button: QPushButton | None = None
         if self.editable:
@@ -810,6 +814,26 @@ class PupilWindow(QWidget):
             self._error(exc)
             return
         self._show(record, forms=forms)
+
+    def save_passport(self) -> None:
+        """The one-page profile teachers read, as a PDF where the user chooses."""
+        from pathlib import Path
+
+        from PySide6.QtWidgets import QFileDialog
+
+        from sendesk.reports.passport import passport_for
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Pupil passport", f"passport-{self.record.upn}.pdf", "PDF (*.pdf)"
+        )
+        if not chosen:
+            return
+        try:
+            written = passport_for(self.ctx.db, self.ctx.actor, self.record.upn, Path(chosen))
+        except SendeskError as exc:
+            self._error(exc)
+            return
+        QMessageBox.information(self, APP, f"Saved the pupil passport to {written}.")
 
     def _plans_changed(self) -> None:
         self.reload(forms=not self.is_dirty)

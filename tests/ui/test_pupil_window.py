@@ -328,7 +328,8 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db) -> None:
     teacher = make_user(db, "teacher", Role.TEACHER)
     window = open_window(teacher)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
-    assert buttons == ["&Open", "Close"]  # reading evidence documents is allowed; no editing
+    # reading evidence documents and saving the passport are allowed; nothing edits
+    assert buttons == ["&Open", "Pupil pass&port (PDF)…", "Close"]
     assert window.save_button is None and window.change_status_button is None
     assert window.add_contact_button is None and window.add_area_combo is None
     assert window.fields["reg_group"].text() == "8H"
@@ -387,3 +388,18 @@ def test_every_control_has_an_accessible_name(qtbot, open_window, senco, db, as_
         and not isinstance(w.parent(), QComboBox | QAbstractSpinBox)
     ]
     assert unnamed == []
+
+
+def test_passport_button_saves_a_pdf(qtbot, open_window, senco, tmp_path, monkeypatch) -> None:
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+    window = open_window(senco)
+    dest = tmp_path / "passport.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(dest), ""))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: told.append(a[2]))
+    window.passport_button.click()
+    assert told == [f"Saved the pupil passport to {dest}."]
+    text = PdfReader(dest).pages[0].extract_text()
+    assert window.record.legal_surname in text
