@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -25,7 +24,6 @@ from sendesk.errors import KeyUnavailableError
 
 ENV_VAR = "SENDESK_DB_KEY"
 SERVICE = "SENDesk"
-RAW_KEY = re.compile(r"^x'[0-9A-Fa-f]{64}'$")
 
 PassphrasePrompt = Callable[[str, bool], str | None]
 """Asks the user for a passphrase: (message, confirm_twice) -> passphrase or None."""
@@ -34,11 +32,6 @@ PassphrasePrompt = Callable[[str, bool], str | None]
 def new_raw_key() -> str:
     """A fresh random 32-byte key in SQLCipher's raw-key syntax (no key derivation cost)."""
     return "x'" + secrets.token_hex(32).upper() + "'"
-
-
-def is_raw_key(key: str) -> bool:
-    """True for ``x'…'`` with 64 hex digits, the syntax SQLCipher reads as a raw key."""
-    return bool(RAW_KEY.match(key))
 
 
 def key_id(path: Path) -> str:

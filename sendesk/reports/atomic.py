@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -29,9 +29,3 @@ def atomic_output(dest: Path) -> Iterator[Path]:
     finally:
         if partial.exists():
             partial.unlink()
-
-
-def write_atomically(dest: Path, writer: Callable[[Path], None]) -> Path:
-    with atomic_output(dest) as tmp:
-        writer(tmp)
-    return dest

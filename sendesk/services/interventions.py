@@ -604,14 +604,6 @@ def list_interventions(
         return [_intervention_item(row) for row in s.scalars(stmt)]
 
 
-def get_intervention(db: Database, actor: Actor, intervention_id: int) -> InterventionItem:
-    with db.session() as s:
-        row = s.get(Intervention, intervention_id)
-        if row is None:
-            raise NotFoundError("That intervention is not in the catalogue.")
-        return _intervention_item(row)
-
-
 def _name_taken(s: Session, name: str, other_than: int | None = None) -> bool:
     stmt = select(Intervention.id).where(func.lower(Intervention.name) == name.lower())
     if other_than is not None:
