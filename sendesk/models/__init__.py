@@ -1,7 +1,16 @@
 """SQLAlchemy 2.0 typed models: the schema. Alembic migrations are made from these."""
 
+from sendesk.models.access import (
+    AccessArrangement,
+    AccessAssessment,
+    AssessmentScore,
+    NwwEvidence,
+    TeachingGroup,
+    TeachingGroupMember,
+)
 from sendesk.models.audit import AuditEvent
 from sendesk.models.base import Base, utcnow
+from sendesk.models.ehc import AnnualReview, EhcClockException, EhcPlan, EhcRequest, LaProfile
 from sendesk.models.graduated import (
     AgencyInvolvement,
     AttainmentSnapshot,
@@ -25,20 +34,29 @@ from sendesk.models.user import ROLE_LABELS, Role, User
 
 __all__ = [
     "ROLE_LABELS",
+    "AccessArrangement",
+    "AccessAssessment",
     "AgencyInvolvement",
+    "AnnualReview",
+    "AssessmentScore",
     "AttainmentSnapshot",
     "AttendanceRecord",
     "AuditEvent",
     "Base",
     "Contact",
     "DeliveredSession",
+    "EhcClockException",
+    "EhcPlan",
+    "EhcRequest",
     "Enrolment",
     "EvidenceDocument",
     "Intervention",
     "InterventionGroup",
+    "LaProfile",
     "Measurement",
     "Need",
     "NeedProfile",
+    "NwwEvidence",
     "PlanOutcome",
     "PlannedProvision",
     "Pupil",
@@ -48,6 +66,8 @@ __all__ = [
     "SessionAttendance",
     "Setting",
     "SupportPlan",
+    "TeachingGroup",
+    "TeachingGroupMember",
     "User",
     "utcnow",
 ]
