@@ -47,3 +47,7 @@ class ConflictError(SendeskError):
 
 class NotFoundError(SendeskError):
     """A named record (pupil, user…) does not exist."""
+
+
+class CancelledError(SendeskError):
+    """The user cancelled a long job; nothing it was writing was kept."""
