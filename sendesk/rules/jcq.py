@@ -1,0 +1,749 @@
+"""Exam access arrangements: the JCQ rules a SENCo applies before an arrangement is approved.
+
+Why this module exists: an access arrangement that is put in place without the evidence
+JCQ asks for is malpractice that can cost a candidate their results, and an inspector may
+ask for the evidence at any time. The rules that decide what evidence is needed — two
+qualifying scores in two *different* areas of speed of working, a picture of need completed
+*before* the assessment, tests taken no earlier than Year 9 — are easy to misread at the
+margins (is 85 below average? do two reading-speed tests make two areas?). Keeping them in
+one pure place means the arrangement editor, the assessment form, the exams officer's list
+and the inspection pack all give the same verdict in the same words.
+
+Source: JCQ, *Adjustments for candidates with disabilities and learning difficulties —
+Access Arrangements and Reasonable Adjustments* (AARA), 2025–26 edition, in force
+1 September 2025 to 31 August 2026. Section numbers marked "confirm" follow the layout of
+recent editions and were not checked against the 2025–26 text; figures marked "confirm"
+are named constants so a setting can override them.
+
+What :func:`check` decides, and what it does not: a :class:`Verdict` says whether the
+*standardised scores* given meet the arrangement's score rule, and why, score by score.
+Arrangements with no score rule (a reader, a word processor, 25% extra time for a medical
+or sensory impairment…) are ``met`` as far as scores go, and the reasons name the evidence
+that decides them instead. Every arrangement also needs evidence of the candidate's normal
+way of working (AARA chapter 4: the arrangement is how the candidate works in lessons,
+tests and mocks); no function here can see that, so every verdict is a first step, never an
+approval.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+# --- scores --------------------------------------------------------------------------------
+
+# Areas of speed of working / cognitive processing that count towards extra time
+# (AARA ch. 5, "Extra time", §5.2: confirm number): reading speed, reading comprehension
+# speed, writing speed and cognitive processing speed.
+READING_SPEED = "reading speed"
+READING_COMPREHENSION_SPEED = "reading comprehension speed"
+WRITING_SPEED = "writing speed"
+COGNITIVE_PROCESSING_SPEED = "cognitive processing speed"
+# Accuracy areas: used for a scribe (spelling accuracy), never for extra time.
+READING_ACCURACY = "reading accuracy"
+READING_COMPREHENSION = "reading comprehension"
+SPELLING_ACCURACY = "spelling accuracy"
+
+SPEED_AREAS: tuple[str, ...] = (
+    READING_SPEED,
+    READING_COMPREHENSION_SPEED,
+    WRITING_SPEED,
+    COGNITIVE_PROCESSING_SPEED,
+)
+"""Areas of speed of working and processing: the only areas that count for extra time."""
+
+AREAS: tuple[str, ...] = (*SPEED_AREAS, READING_ACCURACY, READING_COMPREHENSION, SPELLING_ACCURACY)
+"""Every area a Form 8 score may be recorded against, in the order the form lists them."""
+
+SCRIBE_AREAS: tuple[str, ...] = (SPELLING_ACCURACY, WRITING_SPEED)
+"""Areas whose below-average score supports a scribe or speech recognition technology."""
+
+# Standardised scores have mean 100 and standard deviation 15; published tests report
+# roughly 40–160, so anything outside that is a typing slip, not a score.
+SCORE_MIN = 40
+SCORE_MAX = 160
+
+# 25% extra time, learning difficulty route (AARA ch. 5, "Extra time", §5.2: confirm number):
+# two below-average scores (84 or less), or one below-average and one low-average (85–89),
+# in two different areas of speed of working.
+BELOW_AVERAGE_MAX = 84
+LOW_AVERAGE_MAX = 89
+
+# More than 25%, up to 50% extra time (AARA ch. 5, "Extra time", §5.2: confirm number):
+# two very substantially below-average scores, or one of them and one below average
+# (70–84), in two different areas of speed of working. confirm: 69 as the upper bound.
+VERY_LOW_MAX = 69
+
+# A scribe / speech recognition technology (AARA ch. 5, "Scribe": confirm number): a
+# below-average score in spelling accuracy or writing speed. confirm: 84 as the bound, and
+# whether spelling accuracy must also be "largely unrecognisable" on the assessor's note.
+SCRIBE_MAX = 84
+
+
+@dataclass(frozen=True)
+class Score:
+    """One standardised score from an assessor's Form 8 (parts 2 and 3)."""
+
+    area: str
+    score: int
+    taken_on: date | None = None
+    test: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.area not in AREAS:
+            known = ", ".join(AREAS)
+            raise ValueError(f"'{self.area}' is not a Form 8 score area (known areas: {known}).")
+        if isinstance(self.score, bool) or not isinstance(self.score, int):
+            raise ValueError(f"The {self.area} score must be a whole number, not {self.score!r}.")
+        if not SCORE_MIN <= self.score <= SCORE_MAX:
+            raise ValueError(
+                f"A {self.area} score of {self.score} is not a plausible standardised score "
+                f"(expected {SCORE_MIN} to {SCORE_MAX})."
+            )
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether the scores meet an arrangement's score rule, with a sentence per reason."""
+
+    met: bool
+    reasons: list[str] = field(default_factory=list)
+
+
+# --- the catalogue -------------------------------------------------------------------------
+
+DELEGATED = "delegated"
+ONLINE = "online application"
+AWARDING_BODY = "awarding body"
+
+ROUTE_LABELS: dict[str, str] = {
+    DELEGATED: "Decided in the centre (delegated)",
+    ONLINE: "Needs an online application (AAO)",
+    AWARDING_BODY: "Needs an awarding body decision",
+}
+"""How the screens say who approves an arrangement, by route."""
+
+EVIDENCE_ROUTES: dict[str, str] = {
+    "assessment": "Specialist assessment with standardised scores (Form 8)",
+    "professional": "EHC plan or a professional's letter",
+    "picture_of_need": "The SENCo's picture of need",
+}
+"""The kinds of evidence that can support an arrangement, and how the screens name them."""
+
+SEPARATE_ROOM = "separate room"
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """One access arrangement: who approves it, what evidence it needs, where it is sat.
+
+    ``called`` is how a sentence names it ("a reader"); ``room`` is the room it normally
+    needs (None: the main exam room will do); ``evidence_routes`` are keys of
+    :data:`EVIDENCE_ROUTES`, the usual one first.
+    """
+
+    key: str
+    name: str
+    route: str
+    needs_scores: bool
+    extra_time_percent: int | None
+    room: str | None
+    evidence: str
+    called: str
+    evidence_routes: tuple[str, ...]
+
+
+_NWW = "evidence that the arrangement is the candidate's normal way of working"
+
+
+def _delegated(key: str, name: str, called: str, *, room: str | None = None) -> Arrangement:
+    # Delegated arrangements (AARA ch. 5; JCQ delegates 19 to 21 of them to centres —
+    # confirm the 2025–26 count): the SENCo decides on the normal way of working and keeps
+    # a note of the decision; no online application and, in most cases, no evidence of need.
+    return Arrangement(
+        key=key,
+        name=name,
+        route=DELEGATED,
+        needs_scores=False,
+        extra_time_percent=None,
+        room=room,
+        evidence=f"The SENCo's decision, with {_NWW}.",
+        called=called,
+        evidence_routes=("picture_of_need", "professional"),
+    )
+
+
+def _modified(key: str, name: str, called: str) -> Arrangement:
+    # Modified papers (AARA ch. 6, "Modified papers"): ordered from the awarding body
+    # through Access Arrangements Online by the deadline for modified papers.
+    return Arrangement(
+        key=key,
+        name=name,
+        route=AWARDING_BODY,
+        needs_scores=False,
+        extra_time_percent=None,
+        room=None,
+        evidence=(
+            f"Evidence of the need (for example a qualified teacher of the visually impaired's "
+            f"report) and {_NWW}; ordered by the modified papers deadline."
+        ),
+        called=called,
+        evidence_routes=("professional", "picture_of_need"),
+    )
+
+
+_CATALOGUE: tuple[Arrangement, ...] = (
+    # AARA ch. 5, "Extra time", 25% for a learning difficulty (§5.2: confirm number);
+    # processed through Access Arrangements Online.
+    Arrangement(
+        key="extra_time_25",
+        name="25% extra time",
+        route=ONLINE,
+        needs_scores=True,
+        extra_time_percent=25,
+        room=None,
+        evidence=(
+            "A Form 8 with two qualifying scores in two different areas of speed of working, "
+            f"Part 1 completed before the assessment, and {_NWW}."
+        ),
+        called="25% extra time",
+        evidence_routes=("assessment",),
+    ),
+    # AARA ch. 5, "Extra time", 25% for another impairment (§5.2: confirm number); from
+    # 2025–26 supervised rest breaks must be tried first (AARA 2025–26 key changes, §5.1).
+    Arrangement(
+        key="extra_time_25_other",
+        name="25% extra time (other impairment)",
+        route=ONLINE,
+        needs_scores=False,
+        extra_time_percent=25,
+        room=None,
+        evidence=(
+            "The EHC plan or a professional's letter confirming the impairment and how it "
+            "slows the candidate, evidence that supervised rest breaks were tried first and "
+            f"were not enough, and {_NWW}."
+        ),
+        called="25% extra time for a medical, sensory, physical or emotional impairment",
+        evidence_routes=("professional",),
+    ),
+    # AARA ch. 5, "Extra time", more than 25% (§5.2: confirm number); always referred to
+    # the awarding body (AAO FAQ: applications for more than 25% extra time are forwarded).
+    Arrangement(
+        key="extra_time_50",
+        name="Up to 50% extra time",
+        route=AWARDING_BODY,
+        needs_scores=True,
+        extra_time_percent=50,
+        room=None,
+        evidence=(
+            "Very substantially below-average scores (69 or less) in two different areas of "
+            f"speed of working, or a professional's evidence of an exceptional need, and {_NWW}."
+        ),
+        called="more than 25% extra time",
+        evidence_routes=("assessment", "professional"),
+    ),
+    # AARA ch. 5, "Computer reader/reader" (confirm number): standardised scores are no
+    # longer required. confirm: whether 2025–26 still asks for an online application.
+    Arrangement(
+        key="reader",
+        name="Reader",
+        route=ONLINE,
+        needs_scores=False,
+        extra_time_percent=None,
+        room=SEPARATE_ROOM,  # a human reader reads aloud: the candidate sits apart
+        evidence=f"The SENCo's picture of need and {_NWW}.",
+        called="a reader",
+        evidence_routes=("picture_of_need",),
+    ),
+    Arrangement(
+        key="computer_reader",
+        name="Computer reader",
+        route=ONLINE,
+        needs_scores=False,
+        extra_time_percent=None,
+        room=None,  # text-to-speech through headphones can be used in the main room
+        evidence=f"The SENCo's picture of need and {_NWW}.",
+        called="a computer reader",
+        evidence_routes=("picture_of_need",),
+    ),
+    # AARA ch. 5, "Scribe" and "Speech recognition technology" (confirm numbers).
+    Arrangement(
+        key="scribe",
+        name="Scribe",
+        route=ONLINE,
+        needs_scores=True,
+        extra_time_percent=None,
+        room=SEPARATE_ROOM,  # the candidate dictates aloud
+        evidence=(
+            "A Form 8 with spelling accuracy or writing speed of 84 or less, or a "
+            f"professional's evidence of a physical or medical need, and {_NWW}."
+        ),
+        called="a scribe",
+        evidence_routes=("assessment", "professional"),
+    ),
+    Arrangement(
+        key="speech_recognition",
+        name="Speech recognition technology",
+        route=ONLINE,
+        needs_scores=True,
+        extra_time_percent=None,
+        room=SEPARATE_ROOM,  # the candidate dictates aloud
+        evidence=(
+            "A Form 8 with spelling accuracy or writing speed of 84 or less, or a "
+            f"professional's evidence of a physical or medical need, and {_NWW}."
+        ),
+        called="speech recognition technology",
+        evidence_routes=("assessment", "professional"),
+    ),
+    _delegated("word_processor", "Word processor", "a word processor"),
+    # Rest breaks are taken at the desk or outside the room under supervision, so no room
+    # of their own by default.
+    _delegated("rest_breaks", "Supervised rest breaks", "supervised rest breaks"),
+    _delegated(
+        "separate_invigilation",
+        "Separate invigilation",
+        "separate invigilation",
+        room=SEPARATE_ROOM,
+    ),
+    _delegated("prompter", "Prompter", "a prompter"),
+    _delegated("coloured_overlay", "Coloured overlays", "coloured overlays"),
+    _delegated("coloured_paper", "Coloured paper", "papers copied onto coloured paper"),
+    _delegated(
+        "read_aloud",
+        "Read aloud or an examination reading pen",
+        "reading aloud or an examination reading pen",
+        room=SEPARATE_ROOM,  # the candidate reads to themself out loud
+    ),
+    _delegated(
+        "live_speaker",
+        "Live speaker",
+        "a live speaker",
+        room=SEPARATE_ROOM,  # the speaker reads the listening script aloud
+    ),
+    # confirm: the JCQ's AAO FAQ once sent practical assistants to the awarding body; the
+    # SEN office's reference lists it with the delegated arrangements.
+    _delegated(
+        "practical_assistant",
+        "Practical assistant",
+        "a practical assistant",
+        room=SEPARATE_ROOM,  # the candidate gives instructions aloud
+    ),
+    _modified("enlarged_papers", "Enlarged papers", "enlarged papers"),
+    _modified("braille_papers", "Braille papers", "braille papers"),
+    _modified("modified_language", "Modified language papers", "modified language papers"),
+)
+
+ARRANGEMENTS: dict[str, Arrangement] = {a.key: a for a in _CATALOGUE}
+"""Every arrangement by key, in the order a SENCo meets them."""
+
+
+def _arrangement(key: str) -> Arrangement:
+    try:
+        return ARRANGEMENTS[key]
+    except KeyError:
+        known = ", ".join(ARRANGEMENTS)
+        raise ValueError(f"'{key}' is not a known access arrangement (known: {known}).") from None
+
+
+def route_label(key: str) -> str:
+    """Who approves the arrangement, in words ("Needs an online application (AAO)")."""
+    return ROUTE_LABELS[_arrangement(key).route]
+
+
+def evidence_route_needed(key: str) -> tuple[str, ...]:
+    """Keys of :data:`EVIDENCE_ROUTES` that can support the arrangement, usual one first."""
+    return _arrangement(key).evidence_routes
+
+
+# --- checking scores -----------------------------------------------------------------------
+
+
+def _label(area: str) -> str:
+    return area[0].upper() + area[1:]
+
+
+def _detail(score: Score) -> str:
+    """Where the score came from, as a tail for its sentence: ' — WRAT5, taken 03/03/2025'."""
+    parts = []
+    if score.test:
+        parts.append(score.test.strip())
+    if score.taken_on is not None:
+        parts.append(f"taken {score.taken_on:%d/%m/%Y}")
+    return f" — {', '.join(p for p in parts if p)}" if any(parts) else ""
+
+
+def _said(score: Score, verdict: str) -> str:
+    """One sentence about one score, e.g. 'Writing speed 82 counts: below average (84 or less).'"""
+    return f"{_label(score.area)} {score.score} {verdict}{_detail(score)}."
+
+
+def _and(items: Iterable[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _lowest_per_area(scores: list[Score], areas: tuple[str, ...]) -> dict[str, int]:
+    """Where in ``scores`` the lowest score of each of ``areas`` is (the first given, on a
+    tie), in area order: the one score that counts for its area."""
+    lowest: dict[str, int] = {}
+    for i, s in enumerate(scores):
+        if s.area in areas and (s.area not in lowest or s.score < scores[lowest[s.area]].score):
+            lowest[s.area] = i
+    return {a: lowest[a] for a in areas if a in lowest}
+
+
+def _repeat(score: Score, used: Score) -> str:
+    return _said(
+        score,
+        f"is not counted: {score.area} counts once, and the lowest {score.area} "
+        f"score ({used.score}) is used",
+    )
+
+
+def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
+    # AARA ch. 5, "Extra time", 25% for a learning difficulty (§5.2: confirm number).
+    used = _lowest_per_area(scores, SPEED_AREAS)
+    lowest = {a: scores[i] for a, i in used.items()}
+    reasons: list[str] = []
+    for i, s in enumerate(scores):
+        if s.area not in SPEED_AREAS:
+            reasons.append(
+                _said(
+                    s,
+                    "does not count for extra time: it is not a speed of working or "
+                    "processing area",
+                )
+            )
+        elif used[s.area] != i:
+            reasons.append(_repeat(s, lowest[s.area]))
+        elif s.score <= BELOW_AVERAGE_MAX:
+            reasons.append(_said(s, f"counts: below average ({BELOW_AVERAGE_MAX} or less)"))
+        elif s.score <= LOW_AVERAGE_MAX:
+            reasons.append(
+                _said(s, f"counts: low average ({BELOW_AVERAGE_MAX + 1}–{LOW_AVERAGE_MAX})")
+            )
+        else:
+            reasons.append(
+                _said(
+                    s,
+                    f"does not count: {LOW_AVERAGE_MAX + 1} or more is average or above, and "
+                    f"extra time needs {LOW_AVERAGE_MAX} or less",
+                )
+            )
+    below = [a for a, s in lowest.items() if s.score <= BELOW_AVERAGE_MAX]
+    low = [a for a, s in lowest.items() if BELOW_AVERAGE_MAX < s.score <= LOW_AVERAGE_MAX]
+    if len(below) >= 2:
+        met = True
+        reasons.append(
+            f"Met: below-average scores in two different areas of speed of working ({_and(below)})."
+        )
+    elif below and low:
+        met = True
+        reasons.append(
+            "Met: one below-average score and one low-average score in two different areas "
+            f"of speed of working ({_and([below[0], low[0]])})."
+        )
+    else:
+        met = False
+        found = len(below) + len(low)
+        if found == 0:
+            reasons.append(
+                "Two scores in two different areas of speed of working are needed; none was found."
+            )
+        elif found == 1:
+            reasons.append(
+                "Two scores in two different areas of speed of working are needed; only one "
+                "was found."
+            )
+        else:
+            reasons.append(
+                "Two low-average scores are not enough: at least one of the two must be below "
+                f"average ({BELOW_AVERAGE_MAX} or less)."
+            )
+    if met:
+        reasons.append(
+            "The scores alone do not approve it: Form 8 Part 1 with teachers' comments, and "
+            "mock papers showing the extra time used, are also needed."
+        )
+    return Verdict(met, reasons)
+
+
+def _extra_time_50(scores: list[Score], arrangement: Arrangement) -> Verdict:
+    # AARA ch. 5, "Extra time", more than 25% (§5.2: confirm number). confirm: 69 and 70–84.
+    used = _lowest_per_area(scores, SPEED_AREAS)
+    lowest = {a: scores[i] for a, i in used.items()}
+    reasons: list[str] = []
+    for i, s in enumerate(scores):
+        if s.area not in SPEED_AREAS:
+            reasons.append(
+                _said(
+                    s,
+                    "does not count for extra time: it is not a speed of working or "
+                    "processing area",
+                )
+            )
+        elif used[s.area] != i:
+            reasons.append(_repeat(s, lowest[s.area]))
+        elif s.score <= VERY_LOW_MAX:
+            reasons.append(
+                _said(s, f"counts: very substantially below average ({VERY_LOW_MAX} or less)")
+            )
+        elif s.score <= BELOW_AVERAGE_MAX:
+            reasons.append(
+                _said(s, f"counts: below average ({VERY_LOW_MAX + 1}–{BELOW_AVERAGE_MAX})")
+            )
+        else:
+            reasons.append(
+                _said(
+                    s,
+                    "does not count for more than 25% extra time: it is not below average "
+                    f"({BELOW_AVERAGE_MAX} or less)",
+                )
+            )
+    very_low = [a for a, s in lowest.items() if s.score <= VERY_LOW_MAX]
+    below = [a for a, s in lowest.items() if VERY_LOW_MAX < s.score <= BELOW_AVERAGE_MAX]
+    if len(very_low) >= 2:
+        met = True
+        reasons.append(
+            f"Met: very substantially below-average scores ({VERY_LOW_MAX} or less) in two "
+            f"different areas of speed of working ({_and(very_low)})."
+        )
+    elif very_low and below:
+        met = True
+        reasons.append(
+            f"Met: one very substantially below-average score ({VERY_LOW_MAX} or less) and one "
+            f"below-average score ({VERY_LOW_MAX + 1}–{BELOW_AVERAGE_MAX}) in two different "
+            f"areas of speed of working ({_and([very_low[0], below[0]])})."
+        )
+    else:
+        met = False
+        found = len(very_low) + len(below)
+        if found == 0:
+            reasons.append(
+                "Two scores in two different areas of speed of working are needed; none was found."
+            )
+        elif found == 1:
+            reasons.append(
+                "Two scores in two different areas of speed of working are needed; only one "
+                "was found."
+            )
+        else:
+            reasons.append(
+                f"At least one score of {VERY_LOW_MAX} or less (very substantially below "
+                "average) is needed; none was found."
+            )
+        reasons.append(
+            "Without such scores, more than 25% extra time needs a professional's evidence of "
+            "an exceptional need."
+        )
+    reasons.append("The awarding body decides: apply online and the application is referred.")
+    return Verdict(met, reasons)
+
+
+def _scribe(scores: list[Score], arrangement: Arrangement) -> Verdict:
+    # AARA ch. 5, "Scribe" / "Speech recognition technology" (confirm numbers).
+    used = _lowest_per_area(scores, SCRIBE_AREAS)
+    lowest = {a: scores[i] for a, i in used.items()}
+    reasons: list[str] = []
+    for i, s in enumerate(scores):
+        if s.area not in SCRIBE_AREAS:
+            reasons.append(
+                _said(
+                    s,
+                    f"does not count for {arrangement.called}: only spelling accuracy and "
+                    "writing speed are used",
+                )
+            )
+        elif used[s.area] != i:
+            reasons.append(_repeat(s, lowest[s.area]))
+        elif s.score <= SCRIBE_MAX:
+            reasons.append(_said(s, f"counts: below average ({SCRIBE_MAX} or less)"))
+        else:
+            reasons.append(
+                _said(s, f"does not count: {arrangement.called} needs {SCRIBE_MAX} or less")
+            )
+    qualifying = [a for a, s in lowest.items() if s.score <= SCRIBE_MAX]
+    if qualifying:
+        reasons.append(
+            f"Met: {_and(qualifying)} below average ({SCRIBE_MAX} or less); {_NWW} is also needed."
+        )
+        return Verdict(True, reasons)
+    reasons.append(
+        f"No spelling accuracy or writing speed score of {SCRIBE_MAX} or less was found; "
+        f"{arrangement.called} may still be granted for a physical or medical need with a "
+        "professional's evidence."
+    )
+    return Verdict(False, reasons)
+
+
+def _no_scores(scores: list[Score], arrangement: Arrangement) -> Verdict:
+    reasons = [
+        _said(s, f"is not used: {arrangement.called} needs no standardised scores") for s in scores
+    ]
+    reasons.append(
+        f"No standardised scores are needed for {arrangement.called}. Needed instead: "
+        f"{arrangement.evidence[0].lower()}{arrangement.evidence[1:]}"
+    )
+    return Verdict(True, reasons)
+
+
+_CHECKS = {
+    "extra_time_25": _extra_time_25,
+    "extra_time_50": _extra_time_50,
+    "scribe": _scribe,
+    "speech_recognition": _scribe,
+}
+
+
+def check(arrangement: str, scores: Iterable[Score]) -> Verdict:
+    """Whether ``scores`` meet the arrangement's score rule, with a sentence for every score
+    (counts or not, and why) and a closing sentence with the verdict.
+
+    Several scores in one area count once: the lowest. An arrangement with no score rule is
+    ``met`` as far as scores go; its reasons name the evidence that decides it.
+    """
+    found = _arrangement(arrangement)
+    given = list(scores)
+    return _CHECKS.get(arrangement, _no_scores)(given, found)
+
+
+# --- statuses ------------------------------------------------------------------------------
+
+PROPOSED = "proposed"
+GATHERING = "gathering evidence"
+APPROVED_IN_CENTRE = "approved in centre"
+APPLIED_ONLINE = "applied online"
+APPROVED_BY_AB = "approved by awarding body"
+EXPIRED = "expired"
+WITHDRAWN = "withdrawn"
+
+STATUSES: tuple[str, ...] = (
+    PROPOSED,
+    GATHERING,
+    APPROVED_IN_CENTRE,
+    APPLIED_ONLINE,
+    APPROVED_BY_AB,
+    EXPIRED,
+    WITHDRAWN,
+)
+"""Where an arrangement stands, in the order it usually moves through them."""
+
+FINAL_STATUSES: tuple[str, ...] = (EXPIRED, WITHDRAWN)
+"""Statuses an arrangement never leaves (a renewal is a new arrangement)."""
+
+# A delegated arrangement is approved by the SENCo; any other is applied for through
+# Access Arrangements Online and approved there or by the awarding body it is referred to.
+# A refused or referred application goes back to gathering evidence.
+_DELEGATED_FLOW: dict[str, tuple[str, ...]] = {
+    PROPOSED: (GATHERING, APPROVED_IN_CENTRE, WITHDRAWN),
+    GATHERING: (APPROVED_IN_CENTRE, WITHDRAWN),
+    APPROVED_IN_CENTRE: (EXPIRED, WITHDRAWN),
+}
+_APPLIED_FLOW: dict[str, tuple[str, ...]] = {
+    PROPOSED: (GATHERING, WITHDRAWN),
+    GATHERING: (APPLIED_ONLINE, WITHDRAWN),
+    APPLIED_ONLINE: (APPROVED_BY_AB, GATHERING, WITHDRAWN),
+    APPROVED_BY_AB: (EXPIRED, WITHDRAWN),
+}
+
+
+def next_statuses(key: str, status: str) -> tuple[str, ...]:
+    """The statuses an arrangement of kind ``key`` may move to from ``status``.
+
+    Withdrawn is reachable from every live status; expired and withdrawn lead nowhere; a
+    status the arrangement's route never uses (a delegated one "applied online") leads
+    nowhere either.
+    """
+    route = _arrangement(key).route
+    if status not in STATUSES:
+        raise ValueError(f"'{status}' is not an arrangement status (known: {', '.join(STATUSES)}).")
+    flow = _DELEGATED_FLOW if route == DELEGATED else _APPLIED_FLOW
+    return flow.get(status, ())
+
+
+# --- approval and assessment dates -----------------------------------------------------------
+
+# confirm: an online approval is valid for 26 months, normally covering Years 10 and 11
+# (AARA ch. 8, "Access Arrangements Online": confirm number). A setting may override it.
+APPROVAL_MONTHS = 26
+
+
+def expires_on(approved_on: date, months: int = APPROVAL_MONTHS) -> date:
+    """The day an approval lapses: ``months`` calendar months after ``approved_on``, on the
+    same day of the month, or that month's last day when it is shorter (31 Dec + 2 → 28 or
+    29 Feb)."""
+    if isinstance(months, bool) or not isinstance(months, int) or months < 1:
+        raise ValueError(f"An approval lasts a whole number of months, at least 1 (not {months}).")
+    years, month0 = divmod(approved_on.month - 1 + months, 12)
+    year = approved_on.year + years
+    last_day = calendar.monthrange(year, month0 + 1)[1]
+    return date(year, month0 + 1, min(approved_on.day, last_day))
+
+
+# A school year takes the children born 1 September to 31 August (the cohort's year is the
+# year of that 1 September); they start Reception 5 years later and Year 9 14 years later.
+YEAR9_AFTER_YEARS = 14
+
+
+def year9_start(date_of_birth: date) -> date:
+    """1 September of the school year the child starts Year 9 in England.
+
+    A school year takes children born 1 September to 31 August; those born 1 Sep 2010 to
+    31 Aug 2011 start Year 9 on 1 Sep 2024.
+    """
+    cohort = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
+    return date(cohort + YEAR9_AFTER_YEARS, 9, 1)
+
+
+def assessment_problems(
+    *,
+    taken_on: date,
+    date_of_birth: date | None,
+    picture_of_need_on: date | None,
+    assessor_qualification: str | None,
+    today: date,
+) -> list[str]:
+    """What is wrong with a Form 8 assessment's dates and paperwork (empty when nothing is).
+
+    - Tests are taken no earlier than the start of Year 9 for GCSE (AARA ch. 7, "The
+      assessment": confirm number).
+    - Part 1, the SENCo's picture of need, is completed before the assessment (same day is
+      accepted: the form holds no time of day).
+    - The centre holds proof of the assessor's qualification (Level 7 in individual
+      specialist assessment or equivalent) and the head of centre's check of it.
+    - The assessment has happened.
+    """
+    problems: list[str] = []
+    when = f"{taken_on:%d/%m/%Y}"
+    if taken_on > today:
+        problems.append(f"The assessment date {when} is in the future.")
+    if date_of_birth is None:
+        problems.append(
+            "The pupil's date of birth is not on file, so the Year 9 rule cannot be checked."
+        )
+    else:
+        start = year9_start(date_of_birth)
+        if taken_on < start:
+            problems.append(
+                f"The assessment on {when} is too early for GCSE: tests must be taken no "
+                f"earlier than the start of Year 9 ({start:%d/%m/%Y} for this pupil)."
+            )
+    if picture_of_need_on is None:
+        problems.append(
+            "Form 8 Part 1 (the SENCo's picture of need) is missing: it must be completed "
+            "before the assessment."
+        )
+    elif picture_of_need_on > taken_on:
+        problems.append(
+            f"Form 8 Part 1 (the SENCo's picture of need) is dated {picture_of_need_on:%d/%m/%Y}, "
+            f"after the assessment on {when}: it must be completed before the assessment."
+        )
+    if not (assessor_qualification and assessor_qualification.strip()):
+        problems.append(
+            "No assessor qualification is on file: the centre must keep proof of the "
+            "assessor's qualification (Level 7 in individual specialist assessment, or "
+            "equivalent) and the head of centre's check of it."
+        )
+    return problems
