@@ -268,11 +268,11 @@ VAGUE_PHRASES: dict[str, str] = {
 """Phrases a plan cannot be held to, each with what to write instead.
 
 "Regular access to speech therapy" promises nothing anyone can check; provision must say
-who does what, how often and for how long, and an outcome what will be achieved by when. Judged false positives are left out:
-"regular" as grammar or phonics ("regular verbs", "regular and irregular words"),
-"access to the curriculum" (a purpose, not provision), "up to date", and in outcomes "up
-to" a number ("count up to 20" is a range, not a hedge). A phrase inside quotation marks
-is being mentioned ("spell 'some' and 'come'"), not used.
+who does what, how often and for how long, and an outcome what will be achieved by when.
+Judged false positives are left out: "regular" as grammar or phonics ("regular verbs",
+"regular and irregular words"), "access to the curriculum" (a purpose, not provision), "up
+to date", and in outcomes "up to" a number ("count up to 20" is a range, not a hedge). A
+phrase inside quotation marks is being mentioned ("spell 'some' and 'come'"), not used.
 """
 
 _NOT_AFTER: dict[str, str] = {
