@@ -1,0 +1,787 @@
+"""The statutory EHC timeline: every date the law sets, and where a case stands against it.
+
+Why this module exists: a school that sends an EHC needs assessment request has no power
+over the local authority's clock, but it is the school that parents ask "should we have
+heard by now?", and the SENCo who must chase a late decision, prepare advice, call an
+annual review or warn that a phase transfer deadline is near. Getting the arithmetic right
+once, in one pure place, means the case screen, the what's-due page and ``sendesk
+deadlines`` always show the same dates and the same red, amber and green.
+
+Sources: Special Educational Needs and Disability Regulations 2014 (SI 2014/1530, "reg");
+Children and Families Act 2014 ("CFA"); SEND Code of Practice 0–25 (2015, "CoP"); the
+Tribunal Procedure (First-tier Tribunal) (HESC) Rules 2008 (SI 2008/2699). Each rule below
+names its source beside it.
+
+How the dates are counted (one choice each, kept everywhere):
+
+- Weeks are calendar weeks counted from the date the LA *received* the request: "within
+  6 weeks of receiving" a request received on a Monday ends on the Monday 6 weeks later
+  (received + 42 days). Week 1 of the clock is days 0–6, so the 20-week deadline day itself
+  is the first day of week 21 (:func:`clock_text`).
+- "At least 15 days, beginning with the day on which the draft plan was served" (reg
+  13(1)(a), reg 22(2)(c)) counts the day served as day 1: the last day to comment is the
+  served date + 14 days. A plan sent by post is served when it arrives, so a SENCo should
+  enter the day it was received if that is later.
+- Months follow the corresponding-date rule: the same day of the month N months on, or
+  the last day of that month when it has no such day (31 December + 2 months is 28 or 29
+  February; 29 February 2028 + 12 months is 28 February 2029).
+
+Deadlines are dates, never times: a step done on its due date is on time ("done"), one day
+later is "done late". An open step is green while more than :data:`AMBER_DAYS` days remain,
+amber from :data:`AMBER_DAYS` days before its due date up to and including the due date,
+red the day after. A recorded exception (:class:`ClockException`) that the regulation
+allows for that step turns amber or red into "extended", with its reason in the note.
+"""
+
+from __future__ import annotations
+
+import calendar
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+# --- statutory limits ---------------------------------------------------------------------
+
+DECIDE_TO_ASSESS_WEEKS = 6  # reg 5(1): decision whether to assess, told to the parent
+ADVICE_WEEKS = 6  # reg 8: health and social care bodies give their advice
+NOTIFY_NO_PLAN_WEEKS = 16  # reg 10(1): decision not to issue a plan, told to the parent
+FINAL_PLAN_WEEKS = 20  # reg 13(2): the final plan sent
+REPRESENTATION_DAYS = 15  # reg 13(1)(a), reg 22(2)(c): "at least 15 days, beginning with"
+SCHOOL_RESPONSE_DAYS = 15  # CoP 9.83: a school consulted under CFA s39/s40 responds
+REVIEW_MONTHS = 12  # CFA s44(1): review at least every 12 months
+EARLY_YEARS_REVIEW_MONTHS = (3, 6)  # CoP 9.178: consider every 3–6 months for under-5s
+REVIEW_NOTICE_WEEKS = 2  # reg 20(3)–(4): invitations and advice, 2 weeks before the meeting
+REVIEW_REPORT_WEEKS = 2  # reg 20: report sent within 2 weeks of the meeting
+REVIEW_DECISION_WEEKS = 4  # reg 20: keep, amend or cease, within 4 weeks of the meeting
+AMENDED_PLAN_WEEKS = 8  # reg 22(3): final amended plan, 8 weeks after the proposal
+REASSESSMENT_WEEKS = 14  # reg 27(2): final plan after a re-assessment
+APPEAL_MONTHS = 2  # HESC Rules r.20(1)(c)(i): after notice of the decision
+AFTER_MEDIATION_MONTHS = 1  # HESC Rules r.20(1)(c)(ii): after the mediation certificate
+
+AMBER_DAYS = 14
+"""An open step due within this many days (inclusive) is amber rather than green."""
+
+# --- vocabulary ---------------------------------------------------------------------------
+
+STATUSES: tuple[str, ...] = (
+    "done",
+    "done late",
+    "green",
+    "amber",
+    "red",
+    "extended",
+    "not applicable",
+)
+"""Every status a :class:`Milestone` may have."""
+
+STAGES: tuple[str, ...] = (
+    "request sent",
+    "decision to assess",
+    "assessment and advice",
+    "decision to issue",
+    "draft plan",
+    "final plan issued",
+    "refused",
+)
+"""Where a request stands, as :func:`stage` words it: the furthest step reached.
+
+"request sent": with the LA, no decision yet. "decision to assess": the LA agreed to
+assess. "assessment and advice": advice has been asked for. "decision to issue": the LA
+agreed to issue a plan, no draft yet. "draft plan": the draft is with the family.
+"final plan issued". "refused": the LA declined to assess, or to issue a plan.
+"""
+
+EXCEPTION_KINDS: dict[str, str] = {
+    "summer_closure": "School or setting closed for 4+ weeks (the summer holiday)",
+    "personal_circumstances": "Exceptional personal circumstances",
+    "away_from_area": "Child, parent or young person away from the area for 4+ weeks",
+    "missed_appointment": "Missed appointment for an examination or test",
+}
+"""The exceptions the regulations allow to a time limit, and how the screens name them.
+
+- ``summer_closure``: the LA asked a school, college or early years setting for advice in
+  the period from one week before it closed for a continuous 4 weeks or more until one
+  week before it re-opens (regs 5(4)(a), 10(4)(a)–(b)).
+- ``personal_circumstances``: exceptional personal circumstances affect the child, the
+  parent or the young person (regs 5(4), 8(2), 10(4)(c)).
+- ``away_from_area``: the child, parent or young person is away from the LA's area for a
+  continuous 4 weeks or more (regs 5(4), 8(2), 10(4)(d)).
+- ``missed_appointment``: the child, parent or young person missed an appointment for an
+  examination or test; this excuses the 6 weeks for advice only (reg 8(2)).
+
+Regulation 13(3) applies the exceptions of reg 10(4)(a)–(d) to the 20-week final plan.
+"""
+
+_SCHOOL_AND_FAMILY = frozenset({"summer_closure", "personal_circumstances", "away_from_area"})
+_ADVICE = frozenset({"personal_circumstances", "away_from_area", "missed_appointment"})
+
+EXCEPTION_APPLIES: dict[str, frozenset[str]] = {
+    "decide_to_assess": _SCHOOL_AND_FAMILY,  # reg 5(4)
+    "advice": _ADVICE,  # reg 8(2)
+    "notify_no_plan": _SCHOOL_AND_FAMILY,  # reg 10(4)
+    # The draft and the family's 15 days have no limit of their own: they are dated back
+    # from the 20-week final plan, so they share its exceptions (reg 13(3)).
+    "draft_plan": _SCHOOL_AND_FAMILY,
+    "consultation": _SCHOOL_AND_FAMILY,
+    "final_plan": _SCHOOL_AND_FAMILY,  # reg 13(3)
+}
+"""Which exception kinds excuse which milestone; steps not listed have none."""
+
+MILESTONE_LABELS: dict[str, str] = {
+    "decide_to_assess": "Decision whether to assess",
+    "advice": "Health and social care advice",
+    "notify_no_plan": "Decision not to issue a plan",
+    "way_forward": "Way-forward meeting",
+    "appeal": "Last day to appeal to the Tribunal",
+    "draft_plan": "Draft plan sent",
+    "consultation": "Family's 15 days on the draft",
+    "final_plan": "Final plan issued",
+}
+"""Every milestone key :func:`milestones` may return, with the words the screens show."""
+
+
+# --- data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClockException:
+    """An exception to a time limit that the LA (or the school, told by it) has recorded.
+
+    ``kind`` is a key of :data:`EXCEPTION_KINDS`; an unknown kind is refused, because only
+    the exceptions in the regulations can excuse a late step.
+    """
+
+    kind: str
+    reason: str
+    recorded_on: date
+
+    def __post_init__(self) -> None:
+        if self.kind not in EXCEPTION_KINDS:
+            kinds = ", ".join(EXCEPTION_KINDS)
+            raise ValueError(f"'{self.kind}' is not an exception to a time limit ({kinds})")
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """Plain facts about one EHC needs assessment request.
+
+    A decision is ``True`` (yes), ``False`` (no) or ``None`` (not made yet); its date may be
+    unknown even when the decision is recorded. The fields after ``exceptions`` are
+    optional detail: when advice was asked for and arrived, when a way-forward meeting was
+    held, the mediation certificate (it can move the appeal deadline) and an appeal.
+    """
+
+    received: date
+    decided_to_assess: bool | None = None
+    decision_to_assess_on: date | None = None
+    decided_to_issue: bool | None = None
+    decision_to_issue_on: date | None = None
+    draft_sent_on: date | None = None
+    final_issued_on: date | None = None
+    exceptions: tuple[ClockException, ...] = ()
+    advice_asked_on: date | None = None
+    advice_received_on: date | None = None
+    way_forward_on: date | None = None
+    mediation_certificate_on: date | None = None
+    appeal_lodged_on: date | None = None
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """One step of the timeline: when it is due, whether it is done, and how it stands."""
+
+    key: str
+    label: str
+    due: date
+    done_on: date | None
+    status: str
+    note: str = ""
+
+
+# --- date arithmetic ----------------------------------------------------------------------
+
+
+def add_months(start: date, months: int) -> date:
+    """The same day ``months`` later, or the last day of that month when it is shorter.
+
+    29 February + 12 months is 28 February; 31 August + 1 month is 30 September. This is the
+    corresponding-date rule the courts use for periods of months.
+    """
+    index = start.month - 1 + months
+    year, month = start.year + index // 12, index % 12 + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def _weeks(start: date, weeks: int) -> date:
+    return start + timedelta(weeks=weeks)
+
+
+def _fmt(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+# --- the 20 weeks -------------------------------------------------------------------------
+
+
+def assessment_deadlines(received: date) -> dict[str, date]:
+    """The three limits counted from the day the LA received the request.
+
+    ``decide_to_assess`` (6 weeks, reg 5(1)), ``notify_no_plan`` (16 weeks, reg 10(1)) and
+    ``final_plan`` (20 weeks, reg 13(2)).
+    """
+    return {
+        "decide_to_assess": _weeks(received, DECIDE_TO_ASSESS_WEEKS),
+        "notify_no_plan": _weeks(received, NOTIFY_NO_PLAN_WEEKS),
+        "final_plan": _weeks(received, FINAL_PLAN_WEEKS),
+    }
+
+
+def advice_due(asked_on: date) -> date:
+    """Health and social care advice is due 6 weeks after the body was asked (reg 8(1))."""
+    return _weeks(asked_on, ADVICE_WEEKS)
+
+
+def consultation_ends(draft_sent: date) -> date:
+    """The last day the family may comment on the draft and name a school or college.
+
+    Reg 13(1)(a) gives "at least 15 days, beginning with the day on which the draft plan
+    was served": the day served is day 1, so the last day is 14 days after it.
+    """
+    return draft_sent + timedelta(days=REPRESENTATION_DAYS - 1)
+
+
+def school_consultation_ends(consulted_on: date) -> date:
+    """The day a school consulted about being named in a plan should have answered by.
+
+    The duty to consult is CFA 2014 s39(2) (s40(3) where the family named no school); the
+    15 days come from CoP 9.83 ("should respond within 15 days"), counted from the day the
+    school was consulted. The LA may decide without an answer after that.
+    """
+    return consulted_on + timedelta(days=SCHOOL_RESPONSE_DAYS)
+
+
+def latest_draft_date(received: date) -> date:
+    """The last day a draft can be sent and still leave the family's 15 days before the
+    20-week final plan (reg 13(1)–(2)): no limit of its own, the final plan's less 15 days.
+    """
+    return assessment_deadlines(received)["final_plan"] - timedelta(days=REPRESENTATION_DAYS)
+
+
+# --- reviews, amendments, re-assessment ----------------------------------------------------
+
+
+def annual_review_due(plan_or_last_review: date) -> date:
+    """The review is due 12 months after the plan was made or last reviewed (CFA s44(1)).
+
+    Month arithmetic (:func:`add_months`): a plan made on 29 February is due for review on
+    28 February the next year. Section 44 speaks of "the period of 12 months starting with"
+    that date, so the strictest reading ends the day before; hold the meeting before the
+    date shown, not on it.
+    """
+    return add_months(plan_or_last_review, REVIEW_MONTHS)
+
+
+def early_years_review_due(last: date) -> tuple[date, date]:
+    """For a child under 5 the LA should consider a review every 3 to 6 months (CoP 9.178):
+    the earliest and latest of that window, counted from the last review (or the plan).
+    """
+    soon, late = EARLY_YEARS_REVIEW_MONTHS
+    return add_months(last, soon), add_months(last, late)
+
+
+def review_invitations_by(meeting: date) -> date:
+    """Invitations, and the advice gathered, go out at least 2 weeks before the review
+    meeting (reg 20(3)–(4))."""
+    return meeting - timedelta(weeks=REVIEW_NOTICE_WEEKS)
+
+
+def review_report_due(meeting: date) -> date:
+    """The review report goes to the LA and everyone invited within 2 weeks (reg 20)."""
+    return _weeks(meeting, REVIEW_REPORT_WEEKS)
+
+
+def la_review_decision_due(meeting: date) -> date:
+    """The LA tells the family it will keep, amend or cease the plan within 4 weeks of the
+    review meeting (reg 20); when it amends, the proposed amendments come with it."""
+    return _weeks(meeting, REVIEW_DECISION_WEEKS)
+
+
+def amendment_response_ends(proposed_on: date) -> date:
+    """The last day to respond to proposed amendments: at least 15 days, beginning with the
+    day the notice was served (reg 22(2)(c)), so 14 days after it."""
+    return proposed_on + timedelta(days=REPRESENTATION_DAYS - 1)
+
+
+def amended_plan_due(proposed_on: date) -> date:
+    """The final amended plan is due 8 weeks after the proposed amendments were sent
+    (reg 22(3))."""
+    return _weeks(proposed_on, AMENDED_PLAN_WEEKS)
+
+
+def reassessment_final_plan_due(notified_on: date) -> date:
+    """After a re-assessment the final plan is due within 14 weeks (reg 27(2)).
+
+    The clock runs from the LA's notice that it will re-assess (reg 25(1)) or its own
+    decision to re-assess (CFA s44(3)), not from the school's or family's request.
+    """
+    return _weeks(notified_on, REASSESSMENT_WEEKS)
+
+
+# --- phase transfer -----------------------------------------------------------------------
+
+POST16_TRANSFER_FROM = 11
+"""Year 11 → post-16: the one transfer with the later 31 March deadline (reg 18(1)(a))."""
+
+TRANSFER_FROM: tuple[int, ...] = (-1, 6, POST16_TRANSFER_FROM)
+"""The last year before a change of phase that can be told from the year group alone:
+nursery → Reception, Year 6 → Year 7, Year 11 → post-16."""
+
+
+def phase_transfer_deadline(transfer_year_start: int, to_post16: bool = False) -> date:
+    """The date by which the plan must be reviewed and amended to name the next school.
+
+    For a child moving phase in September of ``transfer_year_start``: 15 February of that
+    year, or 31 March for secondary school to a post-16 institution (reg 18(1)). The
+    regulation says "before" these dates, so strictly the amended plan is due by the day
+    before; the dates are shown as the law and most LAs write them.
+    """
+    if to_post16:
+        return date(transfer_year_start, 3, 31)
+    return date(transfer_year_start, 2, 15)
+
+
+def _academic_year_start(today: date) -> int:
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def _last_year_before_transfer(year_group: int) -> int | None:
+    if not -2 <= year_group <= POST16_TRANSFER_FROM:
+        return None
+    return next(y for y in TRANSFER_FROM if y >= year_group)
+
+
+def transfer_year_start(year_group_now: int, today: date) -> int | None:
+    """The September (a calendar year) in which the pupil next changes phase, or None.
+
+    ``year_group_now`` is the pupil's year group in the school year containing ``today``
+    (a school year starts in September). Counts the transfers every school has: nursery
+    (year -1) to Reception, Year 6 to 7 and Year 11 to post-16; a pupil in Year 3 is
+    given the September they start Year 7. Reg 2(1) also names infant to junior and the
+    middle-school transfers: they depend on the schools, not the year group, so the caller
+    adds them. A pupil past Year 11 (or in a year group SENDesk does not use) gives None.
+    """
+    last_year = _last_year_before_transfer(year_group_now)
+    if last_year is None:
+        return None
+    return _academic_year_start(today) + (last_year - year_group_now) + 1
+
+
+def phase_transfer_due(year_group_now: int, today: date) -> date | None:
+    """The phase transfer deadline (:func:`phase_transfer_deadline`) of the pupil's next
+    transfer (:func:`transfer_year_start`), or None when there is none ahead."""
+    year = transfer_year_start(year_group_now, today)
+    if year is None:
+        return None
+    to_post16 = _last_year_before_transfer(year_group_now) == POST16_TRANSFER_FROM
+    return phase_transfer_deadline(year, to_post16=to_post16)
+
+
+# --- appeal -------------------------------------------------------------------------------
+
+
+def appeal_deadline(decision_on: date, mediation_certificate_on: date | None = None) -> date:
+    """The last day to appeal to the First-tier Tribunal (SEND) against a decision.
+
+    2 months after written notice of the decision was sent or, if later, 1 month after the
+    mediation certificate was issued (HESC Rules 2008 r.20(1)(c)). ``decision_on`` is the
+    date the decision letter was sent.
+    """
+    deadline = add_months(decision_on, APPEAL_MONTHS)
+    if mediation_certificate_on is not None:
+        deadline = max(deadline, add_months(mediation_certificate_on, AFTER_MEDIATION_MONTHS))
+    return deadline
+
+
+# --- the clock ----------------------------------------------------------------------------
+
+
+def week_of(received: date, today: date) -> int:
+    """Which week of the clock ``today`` falls in: week 1 is days 0–6 after receipt.
+
+    A date before the request was received gives 0.
+    """
+    days = (today - received).days
+    return 0 if days < 0 else days // 7 + 1
+
+
+def clock_text(received: date, today: date, limit_weeks: int = FINAL_PLAN_WEEKS) -> str:
+    """The clock in words, e.g. "week 3 of 20"; a late LA shows as "week 23 of 20".
+
+    The deadline day (received + ``limit_weeks`` weeks) is the first day of the week after
+    the limit: on it the clock reads "week 21 of 20" while the step is still on time.
+    """
+    return f"week {week_of(received, today)} of {limit_weeks}"
+
+
+def rag(due: date, today: date, done_on: date | None = None, extended: bool = False) -> str:
+    """The status of one step due on ``due``, as seen on ``today``.
+
+    Done on or before the due date: "done"; after it: "done late". Open: "green" with more
+    than :data:`AMBER_DAYS` days to go, "amber" from then until the due date itself, "red"
+    from the day after. ``extended`` (an exception applies) turns amber or red into
+    "extended"; green stays green.
+    """
+    if done_on is not None:
+        return "done" if done_on <= due else "done late"
+    days_left = (due - today).days
+    if days_left > AMBER_DAYS:
+        return "green"
+    status = "amber" if days_left >= 0 else "red"
+    return "extended" if extended else status
+
+
+# --- where a case stands ------------------------------------------------------------------
+
+
+def _issuing(facts: CaseFacts) -> bool | None:
+    """The decision to issue, read from the later steps when it was not recorded."""
+    if facts.decided_to_issue is not None:
+        return facts.decided_to_issue
+    if facts.draft_sent_on is not None or facts.final_issued_on is not None:
+        return True
+    return None
+
+
+def stage(facts: CaseFacts) -> str:
+    """The furthest step the request has reached, in the words of :data:`STAGES`."""
+    if facts.final_issued_on is not None:
+        return "final plan issued"
+    if facts.decided_to_assess is False:
+        return "refused"
+    issuing = _issuing(facts)
+    if facts.decided_to_assess is True and issuing is False:
+        return "refused"
+    if facts.draft_sent_on is not None:
+        return "draft plan"
+    if issuing:
+        return "decision to issue"
+    if facts.decided_to_assess is True:
+        return "assessment and advice" if facts.advice_asked_on else "decision to assess"
+    return "request sent"
+
+
+def _join(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _exception_note(exceptions: Iterable[ClockException]) -> str:
+    return "; ".join(
+        f"{EXCEPTION_KINDS[e.kind]}: {e.reason.strip()}"
+        if e.reason.strip()
+        else EXCEPTION_KINDS[e.kind]
+        for e in exceptions
+    )
+
+
+def _step(
+    key: str,
+    due: date,
+    today: date,
+    exceptions: Sequence[ClockException],
+    *,
+    done: bool = False,
+    done_on: date | None = None,
+    note: str = "",
+) -> Milestone:
+    """A statutory step: done (on time or late), or open and green/amber/red/extended."""
+    applies = EXCEPTION_APPLIES.get(key, frozenset())
+    excuses = [e for e in exceptions if e.kind in applies and e.recorded_on <= today]
+    label = MILESTONE_LABELS[key]
+    if done:
+        if done_on is None:
+            return Milestone(key, label, due, None, "done", _join(note, "date not recorded"))
+        status = rag(due, today, done_on)
+        if status == "done late" and excuses:
+            note = _join(note, "exception: " + _exception_note(excuses))
+        return Milestone(key, label, due, done_on, status, note)
+    status = rag(due, today, extended=bool(excuses))
+    if excuses:
+        prefix = "extended" if status == "extended" else "exception recorded"
+        note = _join(f"{prefix}: {_exception_note(excuses)}", note)
+    return Milestone(key, label, due, None, status, note)
+
+
+def _right(key: str, due: date, today: date, done_on: date | None, note: str) -> Milestone:
+    """A step the family may take (a way-forward meeting, an appeal), not a duty of the LA:
+    it is never red. Once the window has closed with nothing recorded it no longer applies.
+    """
+    label = MILESTONE_LABELS[key]
+    if done_on is not None:
+        return Milestone(key, label, due, done_on, rag(due, today, done_on), note)
+    status = rag(due, today)
+    if status == "red":
+        closed = f"nothing recorded by {_fmt(due)}"
+        return Milestone(key, label, due, None, "not applicable", _join(note, closed))
+    return Milestone(key, label, due, None, status, note)
+
+
+def _not_applicable(key: str, due: date, why: str) -> Milestone:
+    return Milestone(key, MILESTONE_LABELS[key], due, None, "not applicable", why)
+
+
+def _refusal_steps(
+    facts: CaseFacts, today: date, decided_on: date | None, fallback: date, what: str
+) -> list[Milestone]:
+    """After a refusal (to assess, or to issue): a way-forward meeting and the appeal."""
+    sent = decided_on or fallback
+    counted = "" if decided_on else "decision date not recorded: counted from the deadline"
+    deadline = appeal_deadline(sent, facts.mediation_certificate_on)
+    mediation = (
+        f"mediation certificate {_fmt(facts.mediation_certificate_on)}"
+        if facts.mediation_certificate_on
+        else "mediation advice first (a certificate can move the deadline)"
+    )
+    return [
+        _right(
+            "way_forward",
+            deadline,
+            today,
+            facts.way_forward_on,
+            _join(
+                "no statutory limit: offered with the decision, best held before the "
+                "appeal deadline",
+                counted,
+            ),
+        ),
+        _right(
+            "appeal",
+            deadline,
+            today,
+            facts.appeal_lodged_on,
+            _join(f"against the decision not to {what}", mediation, counted),
+        ),
+    ]
+
+
+def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
+    """Every step of the request in order, with its due date and status on ``today``.
+
+    The decisions decide the path (reg 5, 10, 13):
+
+    - Not yet decided: the decision to assess is open, and the later steps show the dates
+      they would have if the LA agrees ("notify_no_plan" only matters if it then refuses).
+    - Refused to assess: the 20-week clock stops. A way-forward meeting and the appeal
+      follow the decision; advice, the plan and its steps are "not applicable".
+    - Assessed, refused to issue: the refusal is due by week 16 ("notify_no_plan"); a
+      way-forward meeting and the appeal follow; the plan steps are "not applicable".
+    - Assessed, issuing: the draft, the family's 15 days and the final plan by week 20;
+      once the final plan is out, the family's appeal against its contents.
+
+    The draft and the 15 days have no limit of their own: they are dated back from the
+    final plan (:func:`latest_draft_date`), so a late draft shows before a late plan does.
+    """
+    deadlines = assessment_deadlines(facts.received)
+    ex = facts.exceptions
+    result: list[Milestone] = [
+        _step(
+            "decide_to_assess",
+            deadlines["decide_to_assess"],
+            today,
+            ex,
+            done=facts.decided_to_assess is not None,
+            done_on=facts.decision_to_assess_on,
+        )
+    ]
+
+    if facts.advice_asked_on is not None:
+        advice_date, advice_note = advice_due(facts.advice_asked_on), ""
+    elif facts.decision_to_assess_on is not None:
+        advice_date = advice_due(facts.decision_to_assess_on)
+        advice_note = (
+            "counted from the decision to assess: the date advice was asked is not recorded"
+        )
+    else:
+        advice_date = advice_due(deadlines["decide_to_assess"])
+        advice_note = "projected from the deadline for the decision to assess"
+    draft_due = latest_draft_date(facts.received)
+    projected_consultation = consultation_ends(draft_due)
+
+    if facts.decided_to_assess is False:
+        why = "the LA decided not to assess" + (
+            f" on {_fmt(facts.decision_to_assess_on)}" if facts.decision_to_assess_on else ""
+        )
+        result += _refusal_steps(
+            facts, today, facts.decision_to_assess_on, deadlines["decide_to_assess"], "assess"
+        )
+        result += [
+            _not_applicable("advice", advice_date, why),
+            _not_applicable("notify_no_plan", deadlines["notify_no_plan"], why),
+            _not_applicable("draft_plan", draft_due, why),
+            _not_applicable("consultation", projected_consultation, why),
+            _not_applicable("final_plan", deadlines["final_plan"], why),
+        ]
+        return result
+
+    issuing = _issuing(facts) if facts.decided_to_assess else None
+    advice_done = facts.advice_received_on is not None or issuing is not None
+    result.append(
+        _step(
+            "advice",
+            advice_date,
+            today,
+            ex,
+            done=advice_done,
+            done_on=facts.advice_received_on,
+            note=advice_note,
+        )
+    )
+
+    if issuing is False:
+        why = "the LA decided not to issue a plan" + (
+            f" on {_fmt(facts.decision_to_issue_on)}" if facts.decision_to_issue_on else ""
+        )
+        result.append(
+            _step(
+                "notify_no_plan",
+                deadlines["notify_no_plan"],
+                today,
+                ex,
+                done=True,
+                done_on=facts.decision_to_issue_on,
+            )
+        )
+        result += _refusal_steps(
+            facts,
+            today,
+            facts.decision_to_issue_on,
+            deadlines["notify_no_plan"],
+            "issue a plan",
+        )
+        result += [
+            _not_applicable("draft_plan", draft_due, why),
+            _not_applicable("consultation", projected_consultation, why),
+            _not_applicable("final_plan", deadlines["final_plan"], why),
+        ]
+        return result
+
+    if issuing:
+        result.append(
+            _not_applicable(
+                "notify_no_plan", deadlines["notify_no_plan"], "the LA decided to issue a plan"
+            )
+        )
+    else:
+        result.append(
+            _step(
+                "notify_no_plan",
+                deadlines["notify_no_plan"],
+                today,
+                ex,
+                note="only if the LA decides not to issue a plan",
+            )
+        )
+
+    result.append(
+        _step(
+            "draft_plan",
+            draft_due,
+            today,
+            ex,
+            done=facts.draft_sent_on is not None,
+            done_on=facts.draft_sent_on,
+            note="no limit of its own: the latest date that leaves 15 days before week 20",
+        )
+    )
+    result.append(_consultation(facts, today, projected_consultation))
+    result.append(
+        _step(
+            "final_plan",
+            deadlines["final_plan"],
+            today,
+            ex,
+            done=facts.final_issued_on is not None,
+            done_on=facts.final_issued_on,
+        )
+    )
+    if facts.final_issued_on is not None:
+        result.append(
+            _right(
+                "appeal",
+                appeal_deadline(facts.final_issued_on, facts.mediation_certificate_on),
+                today,
+                facts.appeal_lodged_on,
+                "against the plan's description of needs, provision or school (B, F, I)",
+            )
+        )
+    return result
+
+
+def _consultation(facts: CaseFacts, today: date, projected: date) -> Milestone:
+    """The family's 15 days: dated from the draft once sent (and over when they are over),
+    or projected from the latest draft date until then."""
+    key = "consultation"
+    if facts.draft_sent_on is None:
+        return _step(key, projected, today, facts.exceptions, note="projected: no draft yet")
+    ends = consultation_ends(facts.draft_sent_on)
+    label = MILESTONE_LABELS[key]
+    note = f"comments and a named school or college by {_fmt(ends)}"
+    final = facts.final_issued_on
+    if final is not None and final <= ends:
+        cut = "the final plan was issued before the 15 days ended"
+        return Milestone(key, label, ends, final, "done", _join(note, cut))
+    if today > ends or final is not None:
+        return Milestone(key, label, ends, ends, "done", note)
+    return Milestone(key, label, ends, None, rag(ends, today), note)
+
+
+__all__ = [
+    "ADVICE_WEEKS",
+    "AFTER_MEDIATION_MONTHS",
+    "AMBER_DAYS",
+    "AMENDED_PLAN_WEEKS",
+    "APPEAL_MONTHS",
+    "DECIDE_TO_ASSESS_WEEKS",
+    "EARLY_YEARS_REVIEW_MONTHS",
+    "EXCEPTION_APPLIES",
+    "EXCEPTION_KINDS",
+    "FINAL_PLAN_WEEKS",
+    "MILESTONE_LABELS",
+    "NOTIFY_NO_PLAN_WEEKS",
+    "POST16_TRANSFER_FROM",
+    "REASSESSMENT_WEEKS",
+    "REPRESENTATION_DAYS",
+    "REVIEW_DECISION_WEEKS",
+    "REVIEW_MONTHS",
+    "REVIEW_NOTICE_WEEKS",
+    "REVIEW_REPORT_WEEKS",
+    "SCHOOL_RESPONSE_DAYS",
+    "STAGES",
+    "STATUSES",
+    "TRANSFER_FROM",
+    "CaseFacts",
+    "ClockException",
+    "Milestone",
+    "add_months",
+    "advice_due",
+    "amended_plan_due",
+    "amendment_response_ends",
+    "annual_review_due",
+    "appeal_deadline",
+    "assessment_deadlines",
+    "clock_text",
+    "consultation_ends",
+    "early_years_review_due",
+    "la_review_decision_due",
+    "latest_draft_date",
+    "milestones",
+    "phase_transfer_deadline",
+    "phase_transfer_due",
+    "rag",
+    "reassessment_final_plan_due",
+    "review_invitations_by",
+    "review_report_due",
+    "school_consultation_ends",
+    "stage",
+    "transfer_year_start",
+    "week_of",
+]
