@@ -1,0 +1,263 @@
+"""Teaching groups: the class-list import (all or nothing, line-numbered) and groups by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pupil_factory import add_test_pupil
+from sqlalchemy import func, select
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
+from sendesk.models import AuditEvent, Role, User
+from sendesk.rules.upn import make
+from sendesk.services.actor import Actor
+from sendesk.services.audit import chain_problems
+from sendesk.services.teaching_groups import (
+    MANUAL,
+    MIS,
+    GroupData,
+    import_classes,
+    list_groups,
+    parse_class_map,
+    remove_group,
+    save_group,
+    teachers,
+)
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def make_user(db: Database, username: str, role: Role, name: str, *, active: bool = True) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=name, role=role, active=active)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+@pytest.fixture
+def school(db: Database, senco: Actor) -> dict[str, int]:
+    """Six pupils (serials 1-6) and two teachers with accounts: Ada Teach and J Smith."""
+    ids = {
+        make(801, 2000, 24, n): add_test_pupil(db, senco, n, surname=f"Pupil{n}", year=10)
+        for n in range(1, 7)
+    }
+    make_user(db, "ateach", Role.TEACHER, "Ada Teach")
+    make_user(db, "jsmith", Role.TEACHER, "John Smith")
+    return ids
+
+
+def by_code(db: Database, actor: Actor) -> dict[str, object]:
+    return {g.code: g for g in list_groups(db, actor)}
+
+
+def test_import_creates_groups_links_teachers_and_reports(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    report = import_classes(db, senco, DATA / "class-list-sims.csv")
+    text = report.format()
+    assert report.written, text
+    assert (report.created, report.updated, report.unchanged) == (3, 0, 0)
+    assert report.members == 7  # the repeated row counts once
+    assert "Class-list import from class-list-sims.csv: 8 rows read, 3 classes." in text
+    assert (
+        "Columns read: Class → class code; Subject → subject; Teacher → teacher; UPN → UPN." in text
+    )
+    assert "Columns not used: Legal Surname, Legal Forename." in text
+    assert "line 7: UPN C801200024004 is already in class 10X/En1 on line 6: read once." in text
+    assert "Imported: 3 new, 0 updated and 0 unchanged classes; 7 pupil places" in text
+    assert "Mr No Account" in text and report.unmatched_teachers == ["Mr No Account"]
+
+    groups = by_code(db, senco)
+    maths, english, science = groups["10X/Ma1"], groups["10X/En1"], groups["10Y/Sc2"]
+    # "ada teach" matches the display name and "JSMITH" the username, whatever the case.
+    assert maths.teacher == "Ada Teach" and maths.teacher_name == "ada teach"
+    assert english.teacher == "John Smith" and english.teacher_id is not None
+    assert science.teacher_id is None and science.teacher == "Mr No Account"
+    assert {maths.source, english.source, science.source} == {MIS}
+    upn = {v: k for k, v in school.items()}
+    assert {upn[p] for p in maths.pupil_ids} == {
+        "K801200024001",
+        "Z801200024002",
+        "N801200024003",
+    }
+    assert {upn[p] for p in english.pupil_ids} == {"K801200024001", "C801200024004"}
+    with db.session() as s:
+        events = s.scalars(select(AuditEvent).where(AuditEvent.entity == "teaching_group")).all()
+        assert [e.action for e in events] == ["import"]
+        assert list(chain_problems(s)) == []
+
+
+def test_same_file_twice_changes_nothing(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    import_classes(db, senco, DATA / "class-list-sims.csv")
+    before = {g.code: g.version for g in list_groups(db, senco)}
+    report = import_classes(db, senco, DATA / "class-list-sims.csv")
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 3)
+    assert {g.code: g.version for g in list_groups(db, senco)} == before
+    with db.session() as s:
+        assert (
+            s.scalar(
+                select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "import")
+            )
+            == 1
+        )
+
+
+def test_a_later_export_replaces_members_and_leaves_hand_made_groups(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    import_classes(db, senco, DATA / "class-list-sims.csv")
+    # A group the SENCo made by hand whose code the later file also uses (in other case).
+    english = by_code(db, senco)["10X/En1"]
+    remove_group(db, senco, english.id, english.version)
+    hand = save_group(
+        db, senco, None, None, GroupData("10x/en1", "English", "Cover teacher", None, ())
+    )
+    report = import_classes(db, senco, DATA / "class-list-updated.csv")
+    text = report.format()
+    assert report.written, text
+    assert (report.created, report.updated, report.unchanged) == (0, 1, 0)
+    assert (report.members_added, report.members_removed) == (1, 1)
+    assert "Left as they are (set by hand in SENDesk, not from the MIS): 10x/en1." in text
+    groups = by_code(db, senco)
+    upn = {v: k for k, v in school.items()}
+    assert {upn[p] for p in groups["10X/Ma1"].pupil_ids} == {
+        "K801200024001",
+        "Z801200024002",
+        "F801200024006",
+    }
+    assert groups["10x/en1"].id == hand and groups["10x/en1"].pupil_ids == ()
+    assert groups["10x/en1"].source == MANUAL
+    assert "10Y/Sc2" in groups  # not in the later file: left alone
+    assert groups["10X/Ma1"].version > 1  # its members changed: a screen holding it is told
+
+
+def test_a_bad_file_writes_nothing_and_names_every_line(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    report = import_classes(db, senco, DATA / "class-list-bad.csv")
+    text = report.format()
+    assert not report.written
+    assert (
+        "line 3: Class 10X/Ma1 has the teacher 'Ada Teach' on line 2 but 'Other Teacher' here."
+        in text
+    )
+    assert "line 4: The subject is missing." in text
+    assert "line 5: UPN A999999999999 is not in SENDesk (import the pupils first)." in text
+    assert "Nothing was written: an import is all or nothing." in text
+    assert "3 lines with problems:" in text
+    assert list_groups(db, senco) == []
+
+
+def test_headers_by_map_and_unreadable_files(
+    db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
+) -> None:
+    odd = tmp_path / "odd.csv"
+    odd.write_text("Cls;Subj;Who;Pupil number\n11A/Hi;History;Ada Teach;K801200024001\n")
+    with pytest.raises(ValidationError) as missing:
+        import_classes(db, senco, odd)
+    assert str(missing.value) == (
+        "The file has no column for class code, subject, UPN (the columns are: Cls, Subj, "
+        'Who, Pupil number); rename the column or name it with --map "Your header=code".'
+    )
+    report = import_classes(
+        db, senco, odd, mapping="Cls=code,Subj=subject,Who=teacher,Pupil number=upn"
+    )
+    assert report.written and by_code(db, senco)["11A/Hi"].teacher == "Ada Teach"
+    with pytest.raises(ValidationError, match="unknown field 'room'"):
+        parse_class_map("Cls=room")
+    with pytest.raises(ValidationError, match="is not a CSV or XLSX file"):
+        import_classes(db, senco, tmp_path / "classes.pdf")
+    empty = tmp_path / "empty.csv"
+    empty.write_text("Class,Subject,UPN\n")
+    with pytest.raises(ValidationError, match="has a header row but no pupils"):
+        import_classes(db, senco, empty)
+
+
+def test_xlsx_with_a_title_row(
+    db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Class lists 2025/26 (Arbor)"])
+    sheet.append(["Class Name", "Subject Name", "Teacher Name", "Student UPN"])
+    sheet.append(["9B/Fr", "French", "ATEACH", "K801200024001"])
+    sheet.append(["9B/Fr", "French", "ATEACH", "A999999999999"])
+    path = tmp_path / "classes.xlsx"
+    book.save(path)
+    report = import_classes(db, senco, path)
+    assert not report.written
+    assert "row 4: UPN A999999999999 is not in SENDesk" in report.format()
+    sheet.delete_rows(4)
+    book.save(path)
+    report = import_classes(db, senco, path)
+    assert report.written and by_code(db, senco)["9B/Fr"].teacher == "Ada Teach"
+
+
+def test_cancelling_writes_nothing(db: Database, senco: Actor, school: dict[str, int]) -> None:
+    report = import_classes(
+        db, senco, DATA / "class-list-sims.csv", progress=lambda done, total: done == 0
+    )
+    assert report.cancelled and not report.written
+    assert "The import was cancelled: nothing was written." in report.format()
+    assert list_groups(db, senco) == []
+
+
+def test_groups_by_hand(db: Database, senco: Actor, school: dict[str, int]) -> None:
+    ada = next(i for i, n in teachers(db, senco) if n == "Ada Teach")
+    pupils = sorted(school.values())
+    group_id = save_group(
+        db, senco, None, None, GroupData(" 11C / Ma ", "Maths", "", ada, (pupils[0], pupils[1]))
+    )
+    item = by_code(db, senco)["11C / Ma"]
+    assert item.id == group_id and item.teacher == "Ada Teach" and item.teacher_name == "Ada Teach"
+    assert item.pupil_ids == (pupils[0], pupils[1]) and item.source == MANUAL
+    # Only the members change: the version still moves on.
+    save_group(
+        db, senco, group_id, item.version, GroupData("11C / Ma", "Maths", "", ada, (pupils[2],))
+    )
+    again = by_code(db, senco)["11C / Ma"]
+    assert again.pupil_ids == (pupils[2],) and again.version == item.version + 1
+    with pytest.raises(ConflictError, match="Someone else changed this teaching group"):
+        save_group(db, senco, group_id, item.version, GroupData("11C / Ma", "Maths"))
+    with pytest.raises(ValidationError, match="There is already a teaching group with the code"):
+        save_group(db, senco, None, None, GroupData("11c / MA", "Maths"))
+    with pytest.raises(ValidationError) as bad:
+        save_group(db, senco, None, None, GroupData("", "", "x" * 121, 99_999, (99_999,)))
+    assert str(bad.value) == (
+        "The class code is missing; the subject is missing; the teacher's name is longer than "
+        "120 characters; the teacher chosen has no active SENDesk account; 1 of the pupils "
+        "chosen is no longer in SENDesk."
+    )
+    remove_group(db, senco, group_id, again.version)
+    assert "11C / Ma" not in by_code(db, senco)
+    with pytest.raises(ConflictError, match="has been removed"):
+        remove_group(db, senco, group_id, again.version)
+
+
+def test_who_may_do_what(db: Database, senco: Actor, school: dict[str, int]) -> None:
+    teacher = make_user(db, "tpeters", Role.TEACHER, "Tom Peters")
+    support = make_user(db, "lsa", Role.LEARNING_SUPPORT, "Lee Support")
+    reader = make_user(db, "gov", Role.READ_ONLY, "A Governor")
+    make_user(db, "gone", Role.TEACHER, "Left Last Year", active=False)
+    with pytest.raises(PermissionDeniedError, match="Teacher accounts cannot import"):
+        import_classes(db, teacher, DATA / "class-list-sims.csv")
+    with pytest.raises(PermissionDeniedError):
+        save_group(db, support, None, None, GroupData("X", "Y"))
+    with pytest.raises(PermissionDeniedError):
+        list_groups(db, reader)
+    # Teachers and the SENCo, active only, by name; learning support is not a teacher.
+    assert [n for _, n in teachers(db, teacher)] == [
+        "Ada Teach",
+        "John Smith",
+        "Ms Senco",
+        "Tom Peters",
+    ]
+    with pytest.raises(ValidationError, match="Lee Support is not a teacher or the SENCo"):
+        save_group(db, senco, None, None, GroupData("X", "Y", "", support.user_id))
