@@ -20,6 +20,7 @@ from sendesk.models import Contact, NeedProfile, Pupil
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import area_of
 from sendesk.services.actor import Actor
+from sendesk.services.ehc import ehc_items, pupils_with_plans
 from sendesk.services.register import NAMED_READERS, ON_REGISTER, load_current
 from sendesk.services.support_plans import open_plan_reviews, plan_review_items
 
@@ -86,6 +87,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     )
     horizon = today + timedelta(days=horizon_days)
     open_reviews = open_plan_reviews(session)
+    with_ehc_plan = pupils_with_plans(session)
     items: list[DueItem] = []
     for pupil in pupils:
         status = on_register[pupil.id]
@@ -95,7 +97,9 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
             items.append(DueItem(due, severity, kind, pupil.id, name, upn, text))  # noqa: B023
 
         entry_start = status.entry.start_date if status.entry else today
-        if (
+        if pupil.id in with_ehc_plan:
+            pass  # the EHC plan's own annual review items say it, from the plan's dates
+        elif (
             pupil.next_review_due is not None
             and open_reviews.get(pupil.id) == pupil.next_review_due
         ):
@@ -139,7 +143,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     return items
 
 
-PROVIDERS: list[Provider] = [register_items, plan_review_items]
+PROVIDERS: list[Provider] = [register_items, plan_review_items, ehc_items]
 
 
 def due_items(

@@ -1,0 +1,1857 @@
+"""EHC needs assessment requests, EHC plans and their annual reviews, and LA profiles.
+
+Why this module exists: once a school asks the local authority to assess, the law sets
+every date that follows (the decision to assess within 6 weeks, the final plan within 20,
+an annual review at least every 12 months), but nobody reminds the school. The SENCo
+records what happened — the request, each decision as the LA's letters arrive, any
+exception to a time limit the LA gave, the plan once issued and each review meeting — and
+this module turns those dates into milestones (:mod:`sendesk.rules.timeline`) on the
+pupil's record and on "what's due", so a late LA shows at a glance ("week 23 of 20") and
+an annual review is never missed.
+
+Only dates and decisions are stored; every due date is computed, so a corrected date
+moves every milestone with it. The SENCo writes; learning support and teachers may read
+(they are invited to reviews); read-only accounts see no named pupil's case. Every change
+is one transaction with its audit event (ids and field names, never names or views), and
+saves compare the version the user opened with the stored one, so a second saver is told
+rather than silently overwriting.
+
+The order of a case is checked whole on every change (:data:`STEPS`): no decision before
+the request was received, no decision to issue without a decision to assess, no final
+plan before a draft, a way-forward meeting only after a refusal, nothing after the case
+was closed. A correction that would leave a later step standing on nothing is refused
+with the steps to clear first.
+
+LA profiles keep each local authority's panel rules (:class:`rules.readiness.LaRules`):
+a school near a border works with several LAs, and they differ.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, NotFoundError, ValidationError
+from sendesk.models import (
+    AnnualReview,
+    EhcClockException,
+    EhcPlan,
+    EhcRequest,
+    LaProfile,
+    Pupil,
+    Role,
+)
+from sendesk.rules import timeline
+from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
+from sendesk.rules.timeline import (
+    EXCEPTION_KINDS,
+    CaseFacts,
+    ClockException,
+    Milestone,
+    annual_review_due,
+    la_review_decision_due,
+    rag,
+    review_invitations_by,
+    review_report_due,
+)
+from sendesk.services.actor import Actor
+from sendesk.services.audit import AuditWriter
+from sendesk.services.pupils import sentence
+from sendesk.services.register import NAMED_READERS
+
+if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
+    from sendesk.services.due import DueItem
+
+REQUESTERS: dict[str, str] = {"school": "The school", "parent": "A parent or carer"}
+"""Who asked the LA to assess, and how the screens say it."""
+
+STEPS: dict[str, str] = {
+    "assess": "the decision whether to assess",
+    "issue": "the decision whether to issue a plan",
+    "draft": "the draft plan",
+    "final": "the final plan",
+    "way_forward": "the way-forward meeting",
+    "mediation": "mediation",
+    "mediation_certificate": "the mediation certificate",
+    "appeal": "the appeal to the Tribunal",
+    "close": "the closing of the request",
+}
+"""The decisions and events of a request in order (key → words for messages).
+
+"assess" and "issue" take a yes/no ``value``; "draft" may name the setting; the rest are
+dates. "way_forward" follows a refusal; "mediation", "mediation_certificate" and "appeal"
+follow a refusal or the final plan (an appeal against its contents); "close" ends the case
+(withdrawn, refused and not pursued, or done) and nothing may be recorded after it.
+"""
+
+VALUE_STEPS = ("assess", "issue")
+"""Steps that record a yes/no decision."""
+
+REQUEST_STAGES: tuple[str, ...] = ("not sent", *timeline.STAGES, "closed")
+"""Every :attr:`RequestItem.stage`: the rules' stages, plus a request still being
+prepared ("not sent") and one closed without a final plan ("closed")."""
+
+RECOMMENDATIONS: tuple[str, ...] = ("keep", "amend", "cease")
+"""What an annual review may recommend, and what the LA may decide after it."""
+
+CONFLICT = (
+    "Someone else changed this EHC record since you opened it; reopen it to see their changes."
+)
+GONE = "That EHC record has been removed since you opened it."
+PROFILE_CONFLICT = (
+    "Someone else changed this LA profile since you opened it; reopen it to see their changes."
+)
+NAME_MAX = 120
+SETTING_MAX = 200
+TEXT_MAX = 20_000
+HOURS_MAX = 40.0  # a whole school week is about 32.5 hours
+TOP_UP_MAX_PENCE = 10_000_000  # £100,000 a year
+MEETING_AHEAD = timedelta(days=366)
+
+KIND_REQUEST = "EHC request"
+KIND_REVIEW = "EHC annual review"
+KIND_REVIEW_PAPERWORK = "EHC review paperwork"
+KIND_REVIEW_DECISION = "EHC review decision"
+
+_READ = "see named pupil records"
+_WRITE = "change EHC records"
+_WRITE_LA = "change LA profiles"
+
+
+# --- what the readers return --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestData:
+    """What the SENCo types for a request (open or update); checked by the service.
+
+    ``received_on`` starts the statutory clock; left empty, ``sent_on`` stands for it.
+    Leave ``sent_on`` empty while the request is still being prepared.
+    """
+
+    requested_by: str
+    la_name: str
+    sent_on: date | None
+    caseworker: str = ""
+    received_on: date | None = None
+    consent_on: date | None = None
+    young_person_consent_on: date | None = None
+    why_now: str = ""
+    pupil_views: str = ""
+    parent_views: str = ""
+    health_info: str = ""
+    social_care_info: str = ""
+    health_none_known: bool = False
+
+
+@dataclass(frozen=True)
+class ExceptionItem:
+    """An exception to a time limit recorded on a request."""
+
+    id: int
+    request_id: int
+    kind: str
+    reason: str
+    recorded_on: date
+
+    @property
+    def kind_label(self) -> str:
+        return EXCEPTION_KINDS.get(self.kind, self.kind)
+
+
+@dataclass(frozen=True)
+class RequestItem:
+    """One request as the pupil's EHC tab shows it: every column, the milestones computed
+    from them, where the case stands and the clock."""
+
+    id: int
+    pupil_id: int
+    requested_by: str
+    la_name: str
+    caseworker: str
+    sent_on: date | None
+    received_on: date | None
+    consent_on: date | None
+    young_person_consent_on: date | None
+    why_now: str
+    pupil_views: str
+    parent_views: str
+    health_info: str
+    social_care_info: str
+    health_none_known: bool
+    decided_to_assess: bool | None
+    decision_to_assess_on: date | None
+    decided_to_issue: bool | None
+    decision_to_issue_on: date | None
+    draft_sent_on: date | None
+    draft_setting: str
+    final_issued_on: date | None
+    way_forward_on: date | None
+    mediation_on: date | None
+    mediation_certificate_on: date | None
+    appeal_lodged_on: date | None
+    next_steps: str
+    closed_on: date | None
+    created_by_id: int | None
+    created_at: datetime | None
+    version: int
+    exceptions: tuple[ExceptionItem, ...]
+    milestones: list[Milestone]
+    stage: str
+    clock: str
+    late: bool
+
+    @property
+    def clock_start(self) -> date | None:
+        """The day the statutory clock started: received, or else sent."""
+        return self.received_on or self.sent_on
+
+    @property
+    def is_open(self) -> bool:
+        """Neither closed nor ended by a final plan."""
+        return self.closed_on is None and self.final_issued_on is None
+
+    @property
+    def requested_by_label(self) -> str:
+        return REQUESTERS.get(self.requested_by, self.requested_by)
+
+    def data(self) -> RequestData:
+        """The request as the editor starts from it."""
+        return RequestData(
+            requested_by=self.requested_by,
+            la_name=self.la_name,
+            sent_on=self.sent_on,
+            caseworker=self.caseworker,
+            received_on=self.received_on,
+            consent_on=self.consent_on,
+            young_person_consent_on=self.young_person_consent_on,
+            why_now=self.why_now,
+            pupil_views=self.pupil_views,
+            parent_views=self.parent_views,
+            health_info=self.health_info,
+            social_care_info=self.social_care_info,
+            health_none_known=self.health_none_known,
+        )
+
+
+@dataclass(frozen=True)
+class PlanData:
+    """An issued EHC plan as the school summarises it (sections B, E and F)."""
+
+    issued_on: date
+    la_name: str
+    named_setting: str = ""
+    needs: str = ""
+    outcomes: str = ""
+    provision: str = ""
+    hours_per_week: float | None = None
+    top_up_pence: int | None = None
+    request_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReviewData:
+    """One annual review: the meeting (may be booked ahead), paperwork, the LA's decision."""
+
+    meeting_on: date
+    invitations_sent_on: date | None = None
+    report_sent_on: date | None = None
+    attendees: str = ""
+    pupil_views: str = ""
+    parent_views: str = ""
+    summary: str = ""
+    recommendation: str = ""
+    la_decision: str = ""
+    la_decision_on: date | None = None
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """One annual review with its statutory dates and their milestones."""
+
+    id: int
+    plan_id: int
+    meeting_on: date
+    invitations_sent_on: date | None
+    report_sent_on: date | None
+    attendees: str
+    pupil_views: str
+    parent_views: str
+    summary: str
+    recommendation: str
+    la_decision: str
+    la_decision_on: date | None
+    version: int
+    invitations_by: date
+    report_due: date
+    la_decision_due: date
+    milestones: list[Milestone]
+
+    def data(self) -> ReviewData:
+        return ReviewData(
+            meeting_on=self.meeting_on,
+            invitations_sent_on=self.invitations_sent_on,
+            report_sent_on=self.report_sent_on,
+            attendees=self.attendees,
+            pupil_views=self.pupil_views,
+            parent_views=self.parent_views,
+            summary=self.summary,
+            recommendation=self.recommendation,
+            la_decision=self.la_decision,
+            la_decision_on=self.la_decision_on,
+        )
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One EHC plan with its reviews (oldest first) and when the next review is due."""
+
+    id: int
+    pupil_id: int
+    request_id: int | None
+    issued_on: date
+    la_name: str
+    named_setting: str
+    needs: str
+    outcomes: str
+    provision: str
+    hours_per_week: float | None
+    top_up_pence: int | None
+    ceased_on: date | None
+    version: int
+    reviews: list[ReviewItem]
+    next_review_due: date | None
+    next_review_status: str
+
+    def data(self) -> PlanData:
+        return PlanData(
+            issued_on=self.issued_on,
+            la_name=self.la_name,
+            named_setting=self.named_setting,
+            needs=self.needs,
+            outcomes=self.outcomes,
+            provision=self.provision,
+            hours_per_week=self.hours_per_week,
+            top_up_pence=self.top_up_pence,
+            request_id=self.request_id,
+        )
+
+
+@dataclass(frozen=True)
+class LaProfileData:
+    """One LA's panel rules as the SENCo sets them (money in pence)."""
+
+    name: str
+    reviewed_cycles: int = 2
+    report_max_age_months: int = 12
+    notional_threshold_pence: int = 600_000
+    staff_rate_per_hour_pence: int | None = None
+    weeks_per_year: int = 38
+    section_order: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LaProfileItem:
+    """A saved LA profile, and the rules it stands for."""
+
+    id: int
+    name: str
+    reviewed_cycles: int
+    report_max_age_months: int
+    notional_threshold_pence: int
+    staff_rate_per_hour_pence: int | None
+    weeks_per_year: int
+    section_order: tuple[str, ...]
+    version: int
+
+    @property
+    def rules(self) -> LaRules:
+        return _rules_of(self.data())
+
+    def data(self) -> LaProfileData:
+        return LaProfileData(
+            name=self.name,
+            reviewed_cycles=self.reviewed_cycles,
+            report_max_age_months=self.report_max_age_months,
+            notional_threshold_pence=self.notional_threshold_pence,
+            staff_rate_per_hour_pence=self.staff_rate_per_hour_pence,
+            weeks_per_year=self.weeks_per_year,
+            section_order=self.section_order,
+        )
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _d(day: date) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _is_date(value: object) -> bool:
+    return isinstance(value, date) and not isinstance(value, datetime)
+
+
+def _check_dates(**values: object) -> None:
+    """Programming errors, not the user's: a date field given something else."""
+    for name, value in values.items():
+        if value is not None and not _is_date(value):
+            raise TypeError(f"{name} must be a date or None")
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _flush(session: Session, message: str = CONFLICT) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(message) from exc
+
+
+def _refuse(problems: list[str]) -> None:
+    if problems:
+        raise ValidationError(sentence(problems))
+
+
+def _text_problems(values: dict[str, str], labels: dict[str, str]) -> list[str]:
+    return [
+        f"{labels[k]} is longer than {TEXT_MAX:,} characters"
+        for k, v in values.items()
+        if len(v) > TEXT_MAX
+    ]
+
+
+def _pupil(session: Session, pupil_id: int) -> Pupil:
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None:
+        raise NotFoundError("That pupil is not in this database.")
+    return pupil
+
+
+def _get(session: Session, model: Any, row_id: int) -> Any:
+    row = session.get(model, row_id)
+    if row is None:
+        raise ConflictError(GONE)
+    return row
+
+
+def _check_version(row_version: int, version: int, message: str = CONFLICT) -> None:
+    if row_version != version:
+        raise ConflictError(message)
+
+
+# --- requests: cleaning what was typed ----------------------------------------------------
+
+_REQUEST_TEXTS = {
+    "why_now": "why the request is made now",
+    "pupil_views": "the pupil's views",
+    "parent_views": "the parents' views",
+    "health_info": "the health information",
+    "social_care_info": "the social care information",
+}
+
+
+def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
+    _check_dates(
+        sent_on=data.sent_on,
+        received_on=data.received_on,
+        consent_on=data.consent_on,
+        young_person_consent_on=data.young_person_consent_on,
+    )
+    problems: list[str] = []
+    if data.requested_by not in REQUESTERS:
+        problems.append("say who made the request: the school or a parent")
+    la_name = _one_line(data.la_name)
+    caseworker = _one_line(data.caseworker)
+    if not la_name:
+        problems.append("the local authority is missing")
+    elif len(la_name) > NAME_MAX:
+        problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
+    if len(caseworker) > NAME_MAX:
+        problems.append(f"the caseworker's name is longer than {NAME_MAX} characters")
+    for label, value in (
+        ("date the request was sent", data.sent_on),
+        ("date the LA received the request", data.received_on),
+        ("date of the parent's consent", data.consent_on),
+        ("date of the young person's consent", data.young_person_consent_on),
+    ):
+        if value is not None and value > today:
+            problems.append(f"the {label} ({_d(value)}) is in the future")
+    if data.sent_on and data.received_on and data.received_on < data.sent_on:
+        problems.append(
+            f"the LA cannot have received the request ({_d(data.received_on)}) before it "
+            f"was sent ({_d(data.sent_on)})"
+        )
+    texts = {k: str(getattr(data, k)).strip() for k in _REQUEST_TEXTS}
+    problems += _text_problems(texts, _REQUEST_TEXTS)
+    if data.health_none_known and texts["health_info"]:
+        problems.append(
+            "health information is written, so it cannot also be recorded as none known"
+        )
+    _refuse(problems)
+    return {
+        "requested_by": data.requested_by,
+        "la_name": la_name,
+        "caseworker": caseworker,
+        "sent_on": data.sent_on,
+        "received_on": data.received_on,
+        "consent_on": data.consent_on,
+        "young_person_consent_on": data.young_person_consent_on,
+        "health_none_known": bool(data.health_none_known),
+        **texts,
+    }
+
+
+# --- requests: the order of the steps -----------------------------------------------------
+
+_STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "assess": ("decided_to_assess", "decision_to_assess_on"),
+    "issue": ("decided_to_issue", "decision_to_issue_on"),
+    "draft": ("draft_sent_on", "draft_setting"),
+    "final": ("final_issued_on",),
+    "way_forward": ("way_forward_on",),
+    "mediation": ("mediation_on",),
+    "mediation_certificate": ("mediation_certificate_on",),
+    "appeal": ("appeal_lodged_on",),
+    "close": ("closed_on",),
+}
+_STEP_DATE: dict[str, str] = {
+    "assess": "decision_to_assess_on",
+    "issue": "decision_to_issue_on",
+    "draft": "draft_sent_on",
+    "final": "final_issued_on",
+    "way_forward": "way_forward_on",
+    "mediation": "mediation_on",
+    "mediation_certificate": "mediation_certificate_on",
+    "appeal": "appeal_lodged_on",
+    "close": "closed_on",
+}
+_CASE_FIELDS = (
+    "sent_on",
+    "received_on",
+    *(f for fields in _STEP_FIELDS.values() for f in fields),
+    "next_steps",
+)
+
+
+def _case_of(row: EhcRequest) -> dict[str, Any]:
+    return {name: getattr(row, name) for name in _CASE_FIELDS}
+
+
+def _start(case: dict[str, Any]) -> date | None:
+    return case["received_on"] or case["sent_on"]
+
+
+def _recorded(step: str, case: dict[str, Any]) -> bool:
+    if step in VALUE_STEPS:
+        return case[_STEP_FIELDS[step][0]] is not None
+    return case[_STEP_DATE[step]] is not None
+
+
+def _refusal(case: dict[str, Any]) -> tuple[str, date | None] | None:
+    """('assess' | 'issue', date) when the LA refused, else None."""
+    if case["decided_to_assess"] is False:
+        return "assess", case["decision_to_assess_on"]
+    if case["decided_to_issue"] is False:
+        return "issue", case["decision_to_issue_on"]
+    return None
+
+
+def _requirement(step: str, case: dict[str, Any]) -> str | None:
+    """Why ``step`` cannot stand on what else is recorded (None when it can)."""
+    if step == "close":
+        return None
+    if _start(case) is None:
+        return f"record the date the request was sent before {STEPS[step]}"
+    if step == "issue":
+        if case["decided_to_assess"] is None:
+            return "record the decision whether to assess before the decision whether to issue"
+        if case["decided_to_assess"] is False:
+            return "the LA decided not to assess, so there is no decision whether to issue"
+    elif step == "draft":
+        if case["decided_to_issue"] is None:
+            return "record the LA's decision to issue a plan before the draft plan"
+        if case["decided_to_issue"] is False:
+            return "the LA decided not to issue a plan, so there is no draft plan"
+    elif step == "final" and case["draft_sent_on"] is None:
+        return "record the draft plan before the final plan"
+    elif step == "way_forward" and _refusal(case) is None:
+        return "a way-forward meeting follows a refusal, and the LA has not refused"
+    elif (
+        step in ("mediation", "mediation_certificate", "appeal")
+        and _refusal(case) is None
+        and case["final_issued_on"] is None
+    ):
+        return f"{STEPS[step]} follows a refusal or the final plan, and there is neither yet"
+    return None
+
+
+def _earliest(step: str, case: dict[str, Any]) -> tuple[date, str] | None:
+    """The date ``step`` cannot be before, and what that date is."""
+    start = _start(case)
+    floor: list[tuple[date | None, str]] = [(start, "the request was received")]
+    if step == "issue":
+        floor.append((case["decision_to_assess_on"], "the decision to assess"))
+    elif step == "draft":
+        floor.append((case["decision_to_issue_on"], "the decision to issue"))
+    elif step == "final":
+        floor.append((case["draft_sent_on"], "the draft plan"))
+    elif step in ("way_forward", "mediation", "mediation_certificate", "appeal"):
+        refusal = _refusal(case)
+        if refusal is not None:
+            floor.append((refusal[1], "the refusal"))
+        elif case["final_issued_on"] is not None:
+            floor.append((case["final_issued_on"], "the final plan"))
+        if step == "mediation_certificate":
+            floor.append((case["mediation_on"], "mediation"))
+    elif step == "close":
+        floor += [(case[_STEP_DATE[s]], STEPS[s]) for s in STEPS if s != "close"]
+    dated = [(d, what) for d, what in floor if d is not None]
+    return max(dated, key=lambda x: x[0]) if dated else None
+
+
+def _step_problems(step: str, case: dict[str, Any], today: date) -> list[str]:
+    """What is wrong with ``step`` as recorded in ``case`` (it must be recorded)."""
+    problems: list[str] = []
+    need = _requirement(step, case)
+    if need:
+        problems.append(need)
+    on = case[_STEP_DATE[step]]
+    if step in VALUE_STEPS and on is None:
+        problems.append(f"{STEPS[step]} has no date")
+    if on is not None:
+        if on > today:
+            problems.append(f"{STEPS[step]} ({_d(on)}) is in the future")
+        floor = _earliest(step, case)
+        if floor is not None and on < floor[0]:
+            problems.append(f"{STEPS[step]} ({_d(on)}) is before {floor[1]} ({_d(floor[0])})")
+    return problems
+
+
+def case_problems(case: dict[str, Any], today: date) -> list[str]:
+    """Every problem with the recorded steps of a case (a dict of EhcRequest's step and
+    date fields), in step order; empty when the case is consistent."""
+    problems: list[str] = []
+    for step in STEPS:
+        if _recorded(step, case):
+            problems += _step_problems(step, case, today)
+    return problems
+
+
+def _facts(row: EhcRequest, exceptions: list[EhcClockException]) -> CaseFacts | None:
+    start = row.received_on or row.sent_on
+    if start is None:
+        return None
+    return CaseFacts(
+        received=start,
+        decided_to_assess=row.decided_to_assess,
+        decision_to_assess_on=row.decision_to_assess_on,
+        decided_to_issue=row.decided_to_issue,
+        decision_to_issue_on=row.decision_to_issue_on,
+        draft_sent_on=row.draft_sent_on,
+        final_issued_on=row.final_issued_on,
+        exceptions=tuple(ClockException(e.kind, e.reason, e.recorded_on) for e in exceptions),
+        way_forward_on=row.way_forward_on,
+        mediation_certificate_on=row.mediation_certificate_on,
+        appeal_lodged_on=row.appeal_lodged_on,
+    )
+
+
+def _clock_stop(row: EhcRequest) -> date | None:
+    """The day the 20-week clock stopped: the final plan, a refusal or the closing."""
+    stops = [row.final_issued_on, row.closed_on]
+    if row.decided_to_assess is False:
+        stops.append(row.decision_to_assess_on)
+    elif row.decided_to_issue is False:
+        stops.append(row.decision_to_issue_on)
+    dated = [d for d in stops if d is not None]
+    return min(dated) if dated else None
+
+
+_UNRECORDED = frozenset({"advice"})
+"""Milestones the school has no field to mark done (advice goes from health and social
+care to the LA): shown on the case, but neither "late" nor picked for what's due."""
+
+
+def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: date) -> RequestItem:
+    facts = _facts(row, exceptions)
+    if facts is None:
+        marks: list[Milestone] = []
+        stage, clock, late = "not sent", "not started", False
+    else:
+        # A closed case is seen as it stood the day it closed: its open steps do not go red
+        # for ever after.
+        seen = min(today, row.closed_on) if row.closed_on else today
+        marks = timeline.milestones(facts, seen)
+        stage = timeline.stage(facts)
+        if row.closed_on is not None and row.final_issued_on is None:
+            stage = "closed"
+        stop = _clock_stop(row)
+        clock = timeline.clock_text(facts.received, min(stop, today) if stop else today)
+        late = row.closed_on is None and any(
+            m.status == "red" and m.key not in _UNRECORDED for m in marks
+        )
+    return RequestItem(
+        id=row.id,
+        pupil_id=row.pupil_id,
+        requested_by=row.requested_by,
+        la_name=row.la_name,
+        caseworker=row.caseworker or "",
+        sent_on=row.sent_on,
+        received_on=row.received_on,
+        consent_on=row.consent_on,
+        young_person_consent_on=row.young_person_consent_on,
+        why_now=row.why_now or "",
+        pupil_views=row.pupil_views or "",
+        parent_views=row.parent_views or "",
+        health_info=row.health_info or "",
+        social_care_info=row.social_care_info or "",
+        health_none_known=bool(row.health_none_known),
+        decided_to_assess=row.decided_to_assess,
+        decision_to_assess_on=row.decision_to_assess_on,
+        decided_to_issue=row.decided_to_issue,
+        decision_to_issue_on=row.decision_to_issue_on,
+        draft_sent_on=row.draft_sent_on,
+        draft_setting=row.draft_setting or "",
+        final_issued_on=row.final_issued_on,
+        way_forward_on=row.way_forward_on,
+        mediation_on=row.mediation_on,
+        mediation_certificate_on=row.mediation_certificate_on,
+        appeal_lodged_on=row.appeal_lodged_on,
+        next_steps=row.next_steps or "",
+        closed_on=row.closed_on,
+        created_by_id=row.created_by_id,
+        created_at=row.created_at,
+        version=row.version,
+        exceptions=tuple(
+            ExceptionItem(e.id, e.request_id, e.kind, e.reason, e.recorded_on) for e in exceptions
+        ),
+        milestones=marks,
+        stage=stage,
+        clock=clock,
+        late=late,
+    )
+
+
+def available_steps(item: RequestItem) -> tuple[str, ...]:
+    """The steps :func:`record_step` would accept next for ``item`` (dates aside), for
+    the editor's menu: after the case is closed, only correcting the closing."""
+    case = {name: getattr(item, name) for name in _CASE_FIELDS}
+    if item.closed_on is not None:
+        return ("close",)
+    return tuple(s for s in STEPS if _requirement(s, case) is None)
+
+
+# --- requests: the use cases --------------------------------------------------------------
+
+
+def _open_request_of(session: Session, pupil_id: int, but: int | None = None) -> EhcRequest | None:
+    stmt = select(EhcRequest).where(
+        EhcRequest.pupil_id == pupil_id,
+        EhcRequest.closed_on.is_(None),
+        EhcRequest.final_issued_on.is_(None),
+    )
+    if but is not None:
+        stmt = stmt.where(EhcRequest.id != but)
+    return session.scalars(stmt.order_by(EhcRequest.id)).first()
+
+
+def open_request(
+    db: Database, actor: Actor, pupil_id: int, data: RequestData, *, today: date | None = None
+) -> int:
+    """The SENCo opens an EHC needs assessment request for a pupil; returns its id.
+
+    One open request per pupil: an earlier one must have its final plan or be closed.
+    """
+    actor.require(Role.SENCO, doing=_WRITE)
+    values = _clean_request(data, today or date.today())
+    with db.transaction() as s:
+        _pupil(s, pupil_id)
+        earlier = _open_request_of(s, pupil_id)
+        if earlier is not None:
+            when = earlier.sent_on or earlier.received_on
+            since = f" (sent {_d(when)})" if when else " (not sent yet)"
+            raise ValidationError(
+                f"This pupil already has an open EHC request{since}; close it before "
+                "opening another."
+            )
+        row = EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values)
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "ehc_request",
+            row.id,
+            {"pupil_id": pupil_id, "requested_by": values["requested_by"]},
+        )
+        return row.id
+
+
+def update_request(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    version: int,
+    data: RequestData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects a request's details; returns its new version.
+
+    Moving the sent or received date is refused when a recorded decision would then be
+    before it.
+    """
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    values = _clean_request(data, today)
+    with db.transaction() as s:
+        row: EhcRequest = _get(s, EhcRequest, request_id)
+        _check_version(row.version, version)
+        case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
+        _refuse(case_problems(case, today))
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, values[name])
+        _flush(s)
+        AuditWriter(s, actor).record(
+            "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}
+        )
+        return row.version
+
+
+def record_step(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    version: int,
+    step: str,
+    on: date,
+    *,
+    value: bool | None = None,
+    setting: str = "",
+    note: str = "",
+    today: date | None = None,
+) -> int:
+    """The SENCo records a decision or event of the case (or corrects one); returns the
+    request's new version.
+
+    ``value`` is the LA's yes/no for "assess" and "issue"; ``setting`` the setting named
+    in the draft plan; a ``note`` (what happens next, why the case closed) is kept as the
+    request's next steps. The whole case is checked again, so a change that would leave a
+    later step out of order is refused.
+    """
+    actor.require(Role.SENCO, doing=_WRITE)
+    if step not in STEPS:
+        raise ValueError(f"unknown EHC step {step!r}")
+    _check_dates(on=on)
+    if on is None:
+        raise TypeError("on must be a date")
+    if step not in VALUE_STEPS and value is not None:
+        raise ValueError(f"the {step!r} step takes no yes/no value")
+    today = today or date.today()
+    problems: list[str] = []
+    if step in VALUE_STEPS and not isinstance(value, bool):
+        problems.append(f"say whether the LA said yes or no to {STEPS[step]}")
+    setting = _one_line(setting)
+    if setting and step != "draft":
+        raise ValueError("only the draft plan names a setting")
+    if len(setting) > SETTING_MAX:
+        problems.append(f"the setting's name is longer than {SETTING_MAX} characters")
+    note = note.strip()
+    if len(note) > TEXT_MAX:
+        problems.append(f"the note is longer than {TEXT_MAX:,} characters")
+    _refuse(problems)
+    with db.transaction() as s:
+        row: EhcRequest = _get(s, EhcRequest, request_id)
+        _check_version(row.version, version)
+        case = _case_of(row)
+        if step != "close" and case["closed_on"] is not None:
+            raise ValidationError(
+                f"This request was closed on {_d(case['closed_on'])}; undo the closing "
+                f"before recording {STEPS[step]}."
+            )
+        if step in VALUE_STEPS:
+            case[_STEP_FIELDS[step][0]] = value
+        if step == "draft":
+            case["draft_setting"] = setting
+        case[_STEP_DATE[step]] = on
+        if note:
+            case["next_steps"] = note
+        problems = _step_problems(step, case, today)
+        problems += [p for p in case_problems(case, today) if p not in problems]
+        _refuse(problems)
+        changed = sorted(k for k, v in case.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, case[name])
+        _flush(s)
+        detail: dict[str, Any] = {"pupil_id": row.pupil_id, "step": step, "on": on}
+        if step in VALUE_STEPS:
+            detail["value"] = value
+        AuditWriter(s, actor).record("record_step", "ehc_request", row.id, detail)
+        return row.version
+
+
+def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: str) -> int:
+    """The SENCo undoes a step entered by mistake; returns the request's new version.
+
+    Refused while a later step depends on it (clear those first).
+    """
+    actor.require(Role.SENCO, doing=_WRITE)
+    if step not in STEPS:
+        raise ValueError(f"unknown EHC step {step!r}")
+    with db.transaction() as s:
+        row: EhcRequest = _get(s, EhcRequest, request_id)
+        _check_version(row.version, version)
+        case = _case_of(row)
+        if not _recorded(step, case):
+            return row.version
+        for name in _STEP_FIELDS[step]:
+            case[name] = "" if name == "draft_setting" else None
+        blocked = [s_ for s_ in STEPS if _recorded(s_, case) and _requirement(s_, case)]
+        if blocked:
+            raise ValidationError(
+                f"{STEPS[step][:1].upper()}{STEPS[step][1:]} cannot be cleared while "
+                f"{_and(STEPS[b] for b in blocked)} "
+                f"{'depends' if len(blocked) == 1 else 'depend'} on it; clear "
+                f"{'that' if len(blocked) == 1 else 'those'} first."
+            )
+        for name in _STEP_FIELDS[step]:
+            setattr(row, name, case[name])
+        _flush(s)
+        AuditWriter(s, actor).record(
+            "clear_step", "ehc_request", row.id, {"pupil_id": row.pupil_id, "step": step}
+        )
+        return row.version
+
+
+def _and(parts: Any) -> str:
+    items = list(parts)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def add_exception(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    kind: str,
+    reason: str,
+    recorded_on: date,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo records an exception to a time limit the LA gave (regs 5(4), 8(2),
+    10(4), 13(3)); the milestones it excuses show as extended, with the reason."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    _check_dates(recorded_on=recorded_on)
+    today = today or date.today()
+    problems: list[str] = []
+    reason = reason.strip()
+    if kind not in EXCEPTION_KINDS:
+        problems.append("choose which exception to the time limits applies")
+    if not reason:
+        problems.append("say why the time limit cannot be met")
+    elif len(reason) > TEXT_MAX:
+        problems.append(f"the reason is longer than {TEXT_MAX:,} characters")
+    if recorded_on is None:
+        problems.append("give the date the exception was recorded")
+    elif recorded_on > today:
+        problems.append(f"the exception's date ({_d(recorded_on)}) is in the future")
+    _refuse(problems)
+    with db.transaction() as s:
+        row: EhcRequest = _get(s, EhcRequest, request_id)
+        start = row.received_on or row.sent_on
+        if start is None:
+            raise ValidationError(
+                "This request has not been sent, so no time limit is running yet."
+            )
+        if recorded_on < start:
+            raise ValidationError(
+                f"The exception's date ({_d(recorded_on)}) is before the request was "
+                f"received ({_d(start)})."
+            )
+        exc = EhcClockException(
+            request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on
+        )
+        s.add(exc)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "ehc_clock_exception",
+            exc.id,
+            {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
+        )
+        return exc.id
+
+
+def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
+    """The SENCo removes an exception recorded by mistake."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    with db.transaction() as s:
+        exc: EhcClockException = _get(s, EhcClockException, exception_id)
+        request = s.get(EhcRequest, exc.request_id)
+        s.delete(exc)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "delete",
+            "ehc_clock_exception",
+            exception_id,
+            {"pupil_id": request.pupil_id if request else None, "request_id": exc.request_id},
+        )
+
+
+def _exceptions_by_request(
+    session: Session, request_ids: list[int]
+) -> dict[int, list[EhcClockException]]:
+    found: dict[int, list[EhcClockException]] = defaultdict(list)
+    if request_ids:
+        for e in session.scalars(
+            select(EhcClockException)
+            .where(EhcClockException.request_id.in_(request_ids))
+            .order_by(EhcClockException.recorded_on, EhcClockException.id)
+        ):
+            found[e.request_id].append(e)
+    return found
+
+
+def list_requests(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> list[RequestItem]:
+    """A pupil's requests, newest first (one still being prepared comes first)."""
+    actor.require(*NAMED_READERS, doing=_READ)
+    today = today or date.today()
+    with db.session() as s:
+        _pupil(s, pupil_id)
+        rows = list(s.scalars(select(EhcRequest).where(EhcRequest.pupil_id == pupil_id)))
+        exceptions = _exceptions_by_request(s, [r.id for r in rows])
+        items = [_request_item(r, exceptions[r.id], today) for r in rows]
+    return sorted(items, key=lambda i: (i.clock_start or date.max, i.id), reverse=True)
+
+
+def get_request(
+    db: Database, actor: Actor, request_id: int, *, today: date | None = None
+) -> RequestItem:
+    """One request by id (ConflictError when it has gone)."""
+    actor.require(*NAMED_READERS, doing=_READ)
+    with db.session() as s:
+        row: EhcRequest = _get(s, EhcRequest, request_id)
+        return _request_item(
+            row, _exceptions_by_request(s, [row.id])[row.id], today or date.today()
+        )
+
+
+# --- plans --------------------------------------------------------------------------------
+
+_PLAN_TEXTS = {
+    "needs": "the needs (section B)",
+    "outcomes": "the outcomes (section E)",
+    "provision": "the provision (section F)",
+}
+
+
+def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
+    _check_dates(issued_on=data.issued_on)
+    problems: list[str] = []
+    if data.issued_on is None:
+        problems.append("the date the plan was issued is missing")
+    elif data.issued_on > today:
+        problems.append(f"the plan's date ({_d(data.issued_on)}) is in the future")
+    la_name = _one_line(data.la_name)
+    setting = _one_line(data.named_setting)
+    if not la_name:
+        problems.append("the local authority is missing")
+    elif len(la_name) > NAME_MAX:
+        problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
+    if len(setting) > SETTING_MAX:
+        problems.append(f"the named setting is longer than {SETTING_MAX} characters")
+    texts = {k: str(getattr(data, k)).strip() for k in _PLAN_TEXTS}
+    problems += _text_problems(texts, _PLAN_TEXTS)
+    hours = data.hours_per_week
+    if hours is not None:
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours != hours:
+            problems.append("the hours a week must be a number")
+        elif not 0 <= hours <= HOURS_MAX:
+            problems.append(f"the hours a week must be from 0 to {HOURS_MAX:g} (not {hours:g})")
+    top_up = data.top_up_pence
+    if top_up is not None:
+        if isinstance(top_up, bool) or not isinstance(top_up, int):
+            problems.append("the top-up funding must be a whole number of pence")
+        elif not 0 <= top_up <= TOP_UP_MAX_PENCE:
+            problems.append(
+                f"the top-up funding must be from £0 to £{TOP_UP_MAX_PENCE // 100:,} a year"
+            )
+    _refuse(problems)
+    return {
+        "issued_on": data.issued_on,
+        "la_name": la_name,
+        "named_setting": setting,
+        "hours_per_week": float(hours) if hours is not None else None,
+        "top_up_pence": top_up,
+        "request_id": data.request_id,
+        **texts,
+    }
+
+
+def _check_plan_request(session: Session, pupil_id: int, values: dict[str, Any]) -> None:
+    request_id = values["request_id"]
+    if request_id is None:
+        return
+    request = session.get(EhcRequest, request_id)
+    if request is None or request.pupil_id != pupil_id:
+        raise ValidationError("The plan's request is not one of this pupil's EHC requests.")
+    start = request.received_on or request.sent_on
+    if start is not None and values["issued_on"] < start:
+        raise ValidationError(
+            f"The plan's date ({_d(values['issued_on'])}) is before its request was "
+            f"received ({_d(start)})."
+        )
+
+
+def _held(reviews: list[AnnualReview], today: date) -> list[AnnualReview]:
+    return [r for r in reviews if r.meeting_on <= today]
+
+
+def _next_review_due(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> date | None:
+    if plan.ceased_on is not None:
+        return None
+    held = _held(reviews, today)
+    anchor = max([plan.issued_on, *(r.meeting_on for r in held)])
+    return annual_review_due(anchor)
+
+
+def _sync_pupil_review(
+    session: Session, audit: AuditWriter, pupil_id: int, today: date, plan_id: int
+) -> None:
+    """Keep the pupil's next review date on the live plan's annual review (the register
+    page shows it); the support-plan service leaves pupils with an EHC plan to this one."""
+    pupil = _pupil(session, pupil_id)
+    plans = list(
+        session.scalars(
+            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+        )
+    )
+    dues = [d for p in plans if (d := _next_review_due(p, list(p.reviews), today))]
+    value = min(dues) if dues else None
+    if value is None or pupil.next_review_due == value:
+        return
+    pupil.next_review_due = value
+    _flush(session)
+    audit.record(
+        "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": plan_id}
+    )
+
+
+def record_plan(
+    db: Database, actor: Actor, pupil_id: int, data: PlanData, *, today: date | None = None
+) -> int:
+    """The SENCo records an issued EHC plan; returns its id. One live plan per pupil."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    values = _clean_plan(data, today)
+    with db.transaction() as s:
+        _pupil(s, pupil_id)
+        live = s.scalars(
+            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+        ).first()
+        if live is not None:
+            raise ValidationError(
+                f"This pupil already has an EHC plan (issued {_d(live.issued_on)}); record "
+                "when it ceased before adding another."
+            )
+        _check_plan_request(s, pupil_id, values)
+        row = EhcPlan(pupil_id=pupil_id, **values)
+        s.add(row)
+        s.flush()
+        audit = AuditWriter(s, actor)
+        audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
+        _sync_pupil_review(s, audit, pupil_id, today, row.id)
+        return row.id
+
+
+def update_plan(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    version: int,
+    data: PlanData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects a plan (or records an amended one's summary); new version."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    values = _clean_plan(data, today)
+    with db.transaction() as s:
+        row: EhcPlan = _get(s, EhcPlan, plan_id)
+        _check_version(row.version, version)
+        _check_plan_request(s, row.pupil_id, values)
+        first = min((r.meeting_on for r in row.reviews), default=None)
+        problems: list[str] = []
+        if first is not None and values["issued_on"] > first:
+            problems.append(
+                f"the plan's date ({_d(values['issued_on'])}) is after its first review "
+                f"meeting ({_d(first)})"
+            )
+        if row.ceased_on is not None and values["issued_on"] > row.ceased_on:
+            problems.append(
+                f"the plan's date ({_d(values['issued_on'])}) is after it ceased "
+                f"({_d(row.ceased_on)})"
+            )
+        _refuse(problems)
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, values[name])
+        _flush(s)
+        audit = AuditWriter(s, actor)
+        audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})
+        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        return row.version
+
+
+def cease_plan(
+    db: Database, actor: Actor, plan_id: int, version: int, on: date, *, today: date | None = None
+) -> int:
+    """The SENCo records the day the plan ceased (the LA's decision took effect)."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    _check_dates(on=on)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: EhcPlan = _get(s, EhcPlan, plan_id)
+        _check_version(row.version, version)
+        problems: list[str] = []
+        if on is None:
+            problems.append("give the date the plan ceased")
+        elif on > today:
+            problems.append(f"the date the plan ceased ({_d(on)}) is in the future")
+        elif on < row.issued_on:
+            problems.append(
+                f"the plan cannot cease ({_d(on)}) before it was issued ({_d(row.issued_on)})"
+            )
+        if row.ceased_on is not None:
+            problems.append(f"the plan already ceased on {_d(row.ceased_on)}")
+        _refuse(problems)
+        due_before = _next_review_due(row, list(row.reviews), today)
+        row.ceased_on = on
+        _flush(s)
+        audit = AuditWriter(s, actor)
+        audit.record("cease", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "on": on})
+        pupil = _pupil(s, row.pupil_id)
+        if due_before is not None and pupil.next_review_due == due_before:
+            pupil.next_review_due = None
+            _flush(s)
+            audit.record(
+                "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": row.id}
+            )
+        return row.version
+
+
+# --- reviews ------------------------------------------------------------------------------
+
+_REVIEW_TEXTS = {
+    "attendees": "who attended",
+    "pupil_views": "the pupil's views",
+    "parent_views": "the parents' views",
+    "summary": "the summary",
+}
+
+
+def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
+    _check_dates(
+        meeting_on=data.meeting_on,
+        invitations_sent_on=data.invitations_sent_on,
+        report_sent_on=data.report_sent_on,
+        la_decision_on=data.la_decision_on,
+    )
+    problems: list[str] = []
+    meeting = data.meeting_on
+    if meeting is None:
+        problems.append("the date of the review meeting is missing")
+    elif meeting > today + MEETING_AHEAD:
+        problems.append(f"the review meeting ({_d(meeting)}) is more than a year ahead")
+    for label, value in (
+        ("invitations were sent", data.invitations_sent_on),
+        ("the report was sent", data.report_sent_on),
+        ("of the LA's decision", data.la_decision_on),
+    ):
+        if value is not None and value > today:
+            problems.append(f"the date {label} ({_d(value)}) is in the future")
+    if meeting is not None:
+        if data.invitations_sent_on and data.invitations_sent_on > meeting:
+            problems.append(
+                f"the invitations ({_d(data.invitations_sent_on)}) are after the meeting "
+                f"({_d(meeting)})"
+            )
+        if data.report_sent_on and data.report_sent_on < meeting:
+            problems.append(
+                f"the report ({_d(data.report_sent_on)}) is before the meeting ({_d(meeting)})"
+            )
+        if data.la_decision_on and data.la_decision_on < meeting:
+            problems.append(
+                f"the LA's decision ({_d(data.la_decision_on)}) is before the meeting "
+                f"({_d(meeting)})"
+            )
+    recommendation = data.recommendation.strip().lower()
+    decision = data.la_decision.strip().lower()
+    choices = " or ".join(RECOMMENDATIONS)
+    if recommendation and recommendation not in RECOMMENDATIONS:
+        problems.append(f"the review's recommendation must be {choices}")
+    if decision and decision not in RECOMMENDATIONS:
+        problems.append(f"the LA's decision must be {choices}")
+    if decision and data.la_decision_on is None:
+        problems.append("give the date of the LA's decision")
+    if data.la_decision_on is not None and not decision:
+        problems.append("say what the LA decided (keep, amend or cease)")
+    texts = {k: str(getattr(data, k)).strip() for k in _REVIEW_TEXTS}
+    problems += _text_problems(texts, _REVIEW_TEXTS)
+    _refuse(problems)
+    return {
+        "meeting_on": meeting,
+        "invitations_sent_on": data.invitations_sent_on,
+        "report_sent_on": data.report_sent_on,
+        "recommendation": recommendation,
+        "la_decision": decision,
+        "la_decision_on": data.la_decision_on,
+        **texts,
+    }
+
+
+def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | None) -> None:
+    meeting = values["meeting_on"]
+    problems: list[str] = []
+    if meeting < plan.issued_on:
+        problems.append(
+            f"the review meeting ({_d(meeting)}) is before the plan was issued "
+            f"({_d(plan.issued_on)})"
+        )
+    if plan.ceased_on is not None and meeting > plan.ceased_on:
+        problems.append(f"the plan ceased on {_d(plan.ceased_on)}, before this meeting")
+    if any(r.meeting_on == meeting and r.id != review_id for r in plan.reviews):
+        problems.append(f"this plan already has a review meeting on {_d(meeting)}")
+    _refuse(problems)
+
+
+def record_review(
+    db: Database, actor: Actor, plan_id: int, data: ReviewData, *, today: date | None = None
+) -> int:
+    """The SENCo records an annual review (a booked meeting, or one held); returns its id."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    values = _clean_review(data, today)
+    with db.transaction() as s:
+        plan: EhcPlan = _get(s, EhcPlan, plan_id)
+        _review_fits_plan(plan, values, None)
+        row = AnnualReview(plan_id=plan.id, **values)
+        s.add(row)
+        s.flush()
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "create", "annual_review", row.id, {"pupil_id": plan.pupil_id, "plan_id": plan.id}
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        return row.id
+
+
+def update_review(
+    db: Database,
+    actor: Actor,
+    review_id: int,
+    version: int,
+    data: ReviewData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo completes or corrects a review; returns its new version."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    values = _clean_review(data, today)
+    with db.transaction() as s:
+        row: AnnualReview = _get(s, AnnualReview, review_id)
+        _check_version(row.version, version)
+        plan: EhcPlan = _get(s, EhcPlan, row.plan_id)
+        _review_fits_plan(plan, values, row.id)
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, values[name])
+        _flush(s)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "update",
+            "annual_review",
+            row.id,
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "fields": changed},
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        return row.version
+
+
+def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Milestone]:
+    """The statutory steps of one review: invitations, the meeting, report, decision."""
+    meeting = review.meeting_on
+    held = meeting <= today
+
+    def step(key: str, label: str, by: date, done: date | None, note: str = "") -> Milestone:
+        if not held and key in ("report", "la_decision"):
+            return Milestone(key, label, by, None, "not applicable", "after the meeting")
+        return Milestone(key, label, by, done, rag(by, today, done), note)
+
+    invitations = review_invitations_by(meeting)
+    return [
+        step(
+            "invitations",
+            "Invitations and advice sent",
+            invitations,
+            review.invitations_sent_on,
+            "at least 2 weeks before the meeting",
+        ),
+        Milestone(
+            "meeting",
+            "Annual review meeting",
+            due,
+            meeting if held else None,
+            rag(due, today, meeting if held else None),
+            f"booked for {_d(meeting)}" if not held else "",
+        ),
+        step(
+            "report",
+            "Review report to the LA",
+            review_report_due(meeting),
+            review.report_sent_on,
+            "within 2 weeks of the meeting",
+        ),
+        step(
+            "la_decision",
+            "LA's decision: keep, amend or cease",
+            la_review_decision_due(meeting),
+            review.la_decision_on,
+            "within 4 weeks of the meeting",
+        ),
+    ]
+
+
+def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanItem:
+    ordered = sorted(reviews, key=lambda r: (r.meeting_on, r.id))
+    items: list[ReviewItem] = []
+    anchor = plan.issued_on
+    for r in ordered:
+        due = annual_review_due(anchor)
+        items.append(
+            ReviewItem(
+                id=r.id,
+                plan_id=r.plan_id,
+                meeting_on=r.meeting_on,
+                invitations_sent_on=r.invitations_sent_on,
+                report_sent_on=r.report_sent_on,
+                attendees=r.attendees or "",
+                pupil_views=r.pupil_views or "",
+                parent_views=r.parent_views or "",
+                summary=r.summary or "",
+                recommendation=r.recommendation or "",
+                la_decision=r.la_decision or "",
+                la_decision_on=r.la_decision_on,
+                version=r.version,
+                invitations_by=review_invitations_by(r.meeting_on),
+                report_due=review_report_due(r.meeting_on),
+                la_decision_due=la_review_decision_due(r.meeting_on),
+                milestones=_review_milestones(r, due, today),
+            )
+        )
+        anchor = max(anchor, r.meeting_on)
+    next_due = _next_review_due(plan, ordered, today)
+    return PlanItem(
+        id=plan.id,
+        pupil_id=plan.pupil_id,
+        request_id=plan.request_id,
+        issued_on=plan.issued_on,
+        la_name=plan.la_name,
+        named_setting=plan.named_setting or "",
+        needs=plan.needs or "",
+        outcomes=plan.outcomes or "",
+        provision=plan.provision or "",
+        hours_per_week=plan.hours_per_week,
+        top_up_pence=plan.top_up_pence,
+        ceased_on=plan.ceased_on,
+        version=plan.version,
+        reviews=items,
+        next_review_due=next_due,
+        next_review_status=rag(next_due, today) if next_due else "",
+    )
+
+
+def list_plans(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> list[PlanItem]:
+    """A pupil's EHC plans, newest first, each with its reviews and next review date."""
+    actor.require(*NAMED_READERS, doing=_READ)
+    today = today or date.today()
+    with db.session() as s:
+        _pupil(s, pupil_id)
+        plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
+        items = [_plan_item(p, list(p.reviews), today) for p in plans]
+    return sorted(items, key=lambda p: (p.issued_on, p.id), reverse=True)
+
+
+# --- LA profiles --------------------------------------------------------------------------
+
+
+def _money(pence: int | None) -> Decimal | None:
+    return None if pence is None else Decimal(pence) / 100
+
+
+def _rules_of(data: LaProfileData) -> LaRules:
+    return LaRules(
+        name=_one_line(data.name),
+        reviewed_cycles=data.reviewed_cycles,
+        report_max_age_months=data.report_max_age_months,
+        notional_threshold=_money(data.notional_threshold_pence) or Decimal(0),
+        staff_rate_per_hour=_money(data.staff_rate_per_hour_pence),
+        weeks_per_year=data.weeks_per_year,
+        section_order=tuple(data.section_order) or DEFAULT_SECTION_ORDER,
+    )
+
+
+def _profile_item(row: LaProfile) -> LaProfileItem:
+    order = tuple(k for k in (row.section_order or "").split(",") if k)
+    return LaProfileItem(
+        id=row.id,
+        name=row.name,
+        reviewed_cycles=row.reviewed_cycles,
+        report_max_age_months=row.report_max_age_months,
+        notional_threshold_pence=row.notional_threshold_pence,
+        staff_rate_per_hour_pence=row.staff_rate_per_hour_pence,
+        weeks_per_year=row.weeks_per_year,
+        section_order=order or DEFAULT_SECTION_ORDER,
+        version=row.version,
+    )
+
+
+def _clean_profile(data: LaProfileData) -> dict[str, Any]:
+    problems: list[str] = []
+    for label, pence in (
+        ("the notional SEN threshold", data.notional_threshold_pence),
+        ("the staff rate an hour", data.staff_rate_per_hour_pence),
+    ):
+        if pence is not None and (isinstance(pence, bool) or not isinstance(pence, int)):
+            problems.append(f"{label} must be a whole number of pence")
+    if data.notional_threshold_pence is None:
+        problems.append("the notional SEN threshold is missing")
+    _refuse(problems)
+    rules = _rules_of(data)
+    problems = la_rules_problems(rules)
+    if len(rules.name) > NAME_MAX:
+        problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
+    _refuse(problems)
+    return {
+        "name": rules.name,
+        "reviewed_cycles": data.reviewed_cycles,
+        "report_max_age_months": data.report_max_age_months,
+        "notional_threshold_pence": data.notional_threshold_pence,
+        "staff_rate_per_hour_pence": data.staff_rate_per_hour_pence,
+        "weeks_per_year": data.weeks_per_year,
+        "section_order": ",".join(rules.section_order),
+    }
+
+
+def _profile_named(session: Session, name: str) -> LaProfile | None:
+    """The profile whose name matches ``name`` whatever its case and spacing."""
+    wanted = _one_line(name).casefold()
+    for row in session.scalars(select(LaProfile).order_by(LaProfile.id)):
+        if _one_line(row.name).casefold() == wanted:
+            return row
+    return None
+
+
+def la_rules_in(session: Session, la_name: str) -> LaRules:
+    """:func:`la_rules` inside a session the caller holds (the pack service's)."""
+    row = _profile_named(session, la_name)
+    if row is None:
+        return LaRules(name=_one_line(la_name))
+    return _profile_item(row).rules
+
+
+def la_rules(db: Database, la_name: str) -> LaRules:
+    """The saved rules of the LA called ``la_name`` (any case), or the defaults under its
+    name when the school has saved none."""
+    with db.session() as s:
+        return la_rules_in(s, la_name)
+
+
+def save_la_profile(
+    db: Database, actor: Actor, profile_id: int | None, version: int | None, data: LaProfileData
+) -> int:
+    """The SENCo adds (``profile_id`` None) or changes an LA profile; returns its id."""
+    actor.require(Role.SENCO, doing=_WRITE_LA)
+    values = _clean_profile(data)
+    with db.transaction() as s:
+        same = _profile_named(s, values["name"])
+        if same is not None and same.id != profile_id:
+            raise ValidationError(f"There is already a profile for {same.name}.")
+        audit = AuditWriter(s, actor)
+        if profile_id is None:
+            row = LaProfile(**values)
+            s.add(row)
+            _flush(s, PROFILE_CONFLICT)
+            audit.record("create", "la_profile", row.id, {"name": row.name})
+            return row.id
+        row = s.get(LaProfile, profile_id)
+        if row is None:
+            raise ConflictError("That LA profile has been removed since you opened it.")
+        if version is None or row.version != version:
+            raise ConflictError(PROFILE_CONFLICT)
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        if changed:
+            for name in changed:
+                setattr(row, name, values[name])
+            _flush(s, PROFILE_CONFLICT)
+            audit.record("update", "la_profile", row.id, {"name": row.name, "fields": changed})
+        return row.id
+
+
+def list_la_profiles(db: Database, actor: Actor) -> list[LaProfileItem]:
+    """Every saved LA profile, by name."""
+    actor.require(*NAMED_READERS, doing="see LA profiles")
+    with db.session() as s:
+        rows = list(s.scalars(select(LaProfile)))
+        items = [_profile_item(r) for r in rows]
+    return sorted(items, key=lambda p: p.name.casefold())
+
+
+def remove_la_profile(db: Database, actor: Actor, profile_id: int, version: int) -> None:
+    """The SENCo removes an LA profile; requests to that LA fall back to the defaults."""
+    actor.require(Role.SENCO, doing=_WRITE_LA)
+    with db.transaction() as s:
+        row = s.get(LaProfile, profile_id)
+        if row is None:
+            raise ConflictError("That LA profile has been removed since you opened it.")
+        _check_version(row.version, version, PROFILE_CONFLICT)
+        name = row.name
+        s.delete(row)
+        _flush(s, PROFILE_CONFLICT)
+        AuditWriter(s, actor).record("delete", "la_profile", profile_id, {"name": name})
+
+
+# --- what's due ---------------------------------------------------------------------------
+
+
+def _severity(due: date, status: str, today: date) -> str:
+    from sendesk.services.due import SOON_DAYS
+
+    if status == "extended":
+        return "soon"  # excused by a recorded exception: amber, never red
+    if due < today:
+        return "overdue"
+    if due <= today + timedelta(days=SOON_DAYS):
+        return "soon"
+    return "later"
+
+
+_OPEN = ("green", "amber", "red", "extended")
+
+
+def _request_due_item(
+    item: RequestItem, pupil: Pupil, today: date, horizon: date
+) -> DueItem | None:
+    from sendesk.services.due import DueItem
+
+    upcoming = [m for m in item.milestones if m.status in _OPEN and m.key not in _UNRECORDED]
+    if not upcoming:
+        return None
+    # Past its date, the latest step missed says most (week 23: the final plan, not the
+    # week-16 notice); otherwise the next step to come.
+    missed = [m for m in upcoming if m.due < today]
+    m = missed[-1] if missed else upcoming[0]
+    if m.due > horizon:
+        return None
+    text = f"{m.label} due {_d(m.due)} ({item.la_name}, {item.clock})"
+    if m.status == "red":
+        text += ": the LA is late"
+    if m.note:
+        text += f"; {m.note}"
+    return DueItem(
+        m.due,
+        _severity(m.due, m.status, today),
+        KIND_REQUEST,
+        pupil.id,
+        pupil.display_name,
+        pupil.upn,
+        text,
+    )
+
+
+def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) -> list[DueItem]:
+    from sendesk.services.due import DueItem
+
+    items: list[DueItem] = []
+
+    def add(due: date, kind: str, text: str) -> None:
+        if due <= horizon:
+            items.append(
+                DueItem(
+                    due,
+                    _severity(due, "", today),
+                    kind,
+                    pupil.id,
+                    pupil.display_name,
+                    pupil.upn,
+                    text,
+                )
+            )
+
+    held = [r for r in plan.reviews if r.meeting_on <= today]
+    booked = [r for r in plan.reviews if r.meeting_on > today]
+    due = plan.next_review_due
+    if due is not None:
+        last = (
+            f"the last review on {_d(held[-1].meeting_on)}"
+            if held
+            else (f"the plan issued on {_d(plan.issued_on)}")
+        )
+        if booked and booked[0].meeting_on <= due:
+            meeting = booked[0]
+            if meeting.invitations_sent_on is None:
+                add(
+                    meeting.invitations_by,
+                    KIND_REVIEW,
+                    f"Annual review meeting on {_d(meeting.meeting_on)}: invitations and "
+                    f"advice out by {_d(meeting.invitations_by)} (2 weeks before)",
+                )
+        else:
+            text = f"EHC plan annual review due by {_d(due)} (12 months from {last})"
+            if booked:
+                text += f"; the meeting booked for {_d(booked[0].meeting_on)} is too late"
+            add(due, KIND_REVIEW, text)
+    if held:
+        review = held[-1]
+        if review.report_sent_on is None:
+            add(
+                review.report_due,
+                KIND_REVIEW_PAPERWORK,
+                f"Annual review report to the LA due {_d(review.report_due)} "
+                f"(2 weeks after the meeting on {_d(review.meeting_on)})",
+            )
+        if not review.la_decision:
+            add(
+                review.la_decision_due,
+                KIND_REVIEW_DECISION,
+                f"LA's decision after the annual review due {_d(review.la_decision_due)} "
+                f"(4 weeks after the meeting on {_d(review.meeting_on)}): keep, amend or cease",
+            )
+    return items
+
+
+def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """What's-due provider: each open request's next statutory milestone, and each live
+    plan's annual review, review paperwork and the LA's decision after a review.
+
+    Pupils who have left the school are skipped.
+    """
+    horizon = today + timedelta(days=horizon_days)
+    requests = list(
+        session.scalars(
+            select(EhcRequest).where(
+                EhcRequest.closed_on.is_(None), EhcRequest.final_issued_on.is_(None)
+            )
+        )
+    )
+    plans = list(session.scalars(select(EhcPlan).where(EhcPlan.ceased_on.is_(None))))
+    pupil_ids = {r.pupil_id for r in requests} | {p.pupil_id for p in plans}
+    if not pupil_ids:
+        return []
+    pupils = {
+        p.id: p
+        for p in session.scalars(select(Pupil).where(Pupil.id.in_(pupil_ids)))
+        if p.leaving_date is None or p.leaving_date >= today
+    }
+    exceptions = _exceptions_by_request(session, [r.id for r in requests])
+    reviews: dict[int, list[AnnualReview]] = defaultdict(list)
+    if plans:
+        for review in session.scalars(
+            select(AnnualReview).where(AnnualReview.plan_id.in_([p.id for p in plans]))
+        ):
+            reviews[review.plan_id].append(review)
+    items: list[DueItem] = []
+    for request in requests:
+        pupil = pupils.get(request.pupil_id)
+        if pupil is None:
+            continue
+        item = _request_due_item(
+            _request_item(request, exceptions[request.id], today), pupil, today, horizon
+        )
+        if item is not None:
+            items.append(item)
+    for plan in plans:
+        pupil = pupils.get(plan.pupil_id)
+        if pupil is not None:
+            items += _plan_due_items(
+                _plan_item(plan, reviews[plan.id], today), pupil, today, horizon
+            )
+    return items
+
+
+def pupils_with_plans(session: Session) -> set[int]:
+    """Ids of pupils with an EHC plan recorded here: their annual review comes from the
+    plan's dates, so the register's own review item leaves them out."""
+    return set(session.scalars(select(EhcPlan.pupil_id)))
+
+
+__all__ = [
+    "CONFLICT",
+    "KIND_REQUEST",
+    "KIND_REVIEW",
+    "KIND_REVIEW_DECISION",
+    "KIND_REVIEW_PAPERWORK",
+    "RECOMMENDATIONS",
+    "REQUESTERS",
+    "REQUEST_STAGES",
+    "STEPS",
+    "VALUE_STEPS",
+    "ExceptionItem",
+    "LaProfileData",
+    "LaProfileItem",
+    "PlanData",
+    "PlanItem",
+    "RequestData",
+    "RequestItem",
+    "ReviewData",
+    "ReviewItem",
+    "add_exception",
+    "available_steps",
+    "case_problems",
+    "cease_plan",
+    "clear_step",
+    "ehc_items",
+    "get_request",
+    "la_rules",
+    "la_rules_in",
+    "list_la_profiles",
+    "list_plans",
+    "list_requests",
+    "open_request",
+    "pupils_with_plans",
+    "record_plan",
+    "record_review",
+    "record_step",
+    "remove_exception",
+    "remove_la_profile",
+    "save_la_profile",
+    "update_plan",
+    "update_request",
+    "update_review",
+]
