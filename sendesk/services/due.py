@@ -19,6 +19,7 @@ from sendesk.db import Database
 from sendesk.models import Contact, NeedProfile, Pupil
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import area_of
+from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc import ehc_items, pupils_with_plans
 from sendesk.services.register import NAMED_READERS, ON_REGISTER, load_current
@@ -143,7 +144,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     return items
 
 
-PROVIDERS: list[Provider] = [register_items, plan_review_items, ehc_items]
+PROVIDERS: list[Provider] = [register_items, plan_review_items, ehc_items, access_items]
 
 
 def due_items(

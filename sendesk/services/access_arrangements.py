@@ -1,0 +1,1553 @@
+"""Exam access arrangements: proposals, Form 8 assessments, approvals, expiry and NWW evidence.
+
+Why this module exists: an access arrangement put in place without the evidence JCQ asks
+for can cost a candidate their results, and an inspector may ask to see the evidence for
+any candidate at any time. The evidence is spread over several people — the SENCo decides
+and approves, an assessor tests, every subject teacher sees how the candidate works — so
+SENDesk keeps it in one place and answers the questions each of them asks:
+
+- the SENCo: which arrangements each pupil has, at which stage, on which evidence, with
+  the JCQ criteria checked in words (:mod:`sendesk.rules.jcq`) and the approval's expiry;
+  where evidence of the normal way of working (NWW) is missing (:func:`gap_view`); the
+  exams officer's list (:func:`exams_officer_rows`); and "what's due" (:func:`access_items`);
+- a teacher: the pupils *they* teach who have (or are proposed for) arrangements in *their*
+  subject, with the date of the last evidence (:func:`my_class_lists`), and a quick way to
+  record the next piece (:func:`record_nww`).
+
+Permissions are enforced here, not by hiding buttons: only the SENCo proposes, changes and
+approves arrangements and records assessments; a teacher records NWW evidence only for a
+pupil in one of their own teaching groups of that subject; learning support staff and
+teachers may read a pupil's arrangements; read-only accounts see none of it. Every change
+is one transaction with its audit event (ids and keys only — never a pupil's name), and
+arrangements and assessments carry a version so a second saver is told, not overwritten.
+
+Choices made here (the JCQ does not fix them):
+
+- *Current evidence.* Evidence of the normal way of working counts as current for
+  :data:`CURRENT_EVIDENCE_DAYS` (365) days — one school year, so a candidate's Year 11
+  arrangements rest on how they work in Year 11, not on a Year 9 memory. The SENCo may
+  change it with the setting ``jcq.evidence_days``.
+- *What counts as evidence.* A record that the arrangement was *not* used in a task is
+  kept (it is part of the story an inspector reads), but only records of it being used
+  count as evidence that it is the normal way of working.
+- *Live.* An arrangement is live until it is withdrawn, marked expired, or its approval's
+  expiry date has passed; "what's due" lists those past expiry but not yet marked.
+- *The exam season.* Missing evidence is due by the start of the next summer series
+  (1 May): from July onwards that is next year's.
+- *Approval.* An approval lasts ``jcq.APPROVAL_MONTHS`` months (setting
+  ``jcq.approval_months``) from the date the centre approved it, or the awarding body did
+  for arrangements applied for online.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.attributes import flag_modified
+from sqlalchemy.orm.exc import StaleDataError
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from sendesk.models import (
+    AccessArrangement,
+    AccessAssessment,
+    AssessmentScore,
+    NwwEvidence,
+    Pupil,
+    Role,
+    TeachingGroup,
+    TeachingGroupMember,
+    User,
+)
+from sendesk.rules import jcq
+from sendesk.services.actor import Actor
+from sendesk.services.audit import AuditWriter
+from sendesk.services.pupils import sentence
+from sendesk.services.register import NAMED_READERS
+from sendesk.services.settings import parse_int, read_setting
+from sendesk.services.teaching_groups import fold, squash, teacher_label
+
+if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
+    from sendesk.services.due import DueItem
+
+TASK_KINDS: tuple[str, ...] = ("classwork", "timed test", "mock")
+"""What a piece of NWW evidence was: the mock rows are the log of mock papers."""
+
+ALL_SUBJECTS = "All subjects"
+"""How an arrangement that covers every subject is named (the gap view's subject for a
+candidate with such an arrangement and no teaching groups on file)."""
+
+CURRENT_EVIDENCE_DAYS = 365
+"""How many days NWW evidence counts as current (see the module's docstring)."""
+EVIDENCE_DAYS_SETTING = "jcq.evidence_days"
+APPROVAL_MONTHS_SETTING = "jcq.approval_months"
+SUMMER_SERIES = (5, 1)
+"""(month, day) the summer exam series starts: missing evidence is due by then."""
+
+EXAM_STATUSES: tuple[str, ...] = (jcq.APPROVED_IN_CENTRE, jcq.APPLIED_ONLINE, jcq.APPROVED_BY_AB)
+"""Statuses the exams officer plans for: approved, or applied for and awaiting a decision."""
+APPROVED_STATUSES: tuple[str, ...] = (jcq.APPROVED_IN_CENTRE, jcq.APPROVED_BY_AB)
+
+SUBJECT_MAX = 60
+SUBJECTS_MAX = 40
+ROOM_NOTE_MAX = 200
+NOTES_MAX = 20_000
+ASSESSOR_MAX = 120
+QUALIFICATION_MAX = 200
+TEST_MAX = 120
+TASK_MAX = 200
+NOTE_MAX = 2_000
+SCORES_MAX = 30
+EXTRA_MINUTES_MAX = 600
+
+ARRANGEMENT_CONFLICT = (
+    "Someone else changed this access arrangement since you opened it; reopen it to see "
+    "their changes."
+)
+ARRANGEMENT_GONE = "That access arrangement has been removed since you opened it."
+ASSESSMENT_CONFLICT = (
+    "Someone else changed this assessment since you opened it; reopen it to see their changes."
+)
+ASSESSMENT_GONE = "That assessment has been removed since you opened it."
+NOT_YOUR_PUPIL = (
+    "Teachers can record evidence only for pupils in their own teaching groups of that "
+    "subject; ask the SENCo."
+)
+
+
+# --- what screens send and get ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArrangementData:
+    """An arrangement as the SENCo proposes or corrects it; ``subjects`` empty = all."""
+
+    arrangement: str
+    evidence_route: str
+    proposed_on: date
+    subjects: tuple[str, ...] = ()
+    room_note: str = ""
+    notes: str = ""
+    assessment_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ScoreData:
+    """One test of a Form 8 assessment: its JCQ score area and standardised score."""
+
+    area: str
+    score: int
+    test: str = ""
+
+
+@dataclass(frozen=True)
+class AssessmentData:
+    """A specialist assessment (Form 8) as the SENCo records it."""
+
+    assessor_name: str
+    assessor_qualification: str
+    assessed_on: date
+    picture_of_need_on: date | None
+    picture_of_need: str = ""
+    notes: str = ""
+    scores: tuple[ScoreData, ...] = ()
+
+
+@dataclass(frozen=True)
+class AssessmentItem:
+    """An assessment as shown, with what is wrong with its dates and paperwork."""
+
+    id: int
+    pupil_id: int
+    assessor_name: str
+    assessor_qualification: str
+    assessed_on: date
+    picture_of_need_on: date | None
+    picture_of_need: str
+    notes: str
+    scores: tuple[ScoreData, ...]
+    problems: tuple[str, ...]
+    version: int
+
+
+@dataclass(frozen=True)
+class ArrangementItem:
+    """One arrangement as shown on the pupil's tab (plain data, no ORM).
+
+    ``verdict`` is the JCQ criteria check on the linked assessment's scores (None when the
+    arrangement needs no scores or no assessment is linked); ``evidence_by_subject`` the
+    date of the latest NWW evidence (of the arrangement being used) for each subject it
+    covers — for an arrangement covering all subjects, each subject the pupil is taught
+    and any other with evidence.
+    """
+
+    id: int
+    pupil_id: int
+    arrangement: str
+    name: str
+    route: str
+    route_label: str
+    status: str
+    next_statuses: tuple[str, ...]
+    evidence_route: str
+    subjects: tuple[str, ...]
+    proposed_on: date
+    approved_on: date | None
+    applied_on: date | None
+    awarding_body_on: date | None
+    expires_on: date | None
+    ended_on: date | None
+    room_note: str
+    notes: str
+    assessment_id: int | None
+    version: int
+    verdict: jcq.Verdict | None
+    evidence_by_subject: dict[str, date | None]
+    live: bool
+
+    @property
+    def needs_scores(self) -> bool:
+        found = jcq.ARRANGEMENTS.get(self.arrangement)
+        return bool(found and found.needs_scores)
+
+    @property
+    def approval_date(self) -> date | None:
+        """When it was approved: by the centre, else by the awarding body (online)."""
+        return self.approved_on or self.awarding_body_on
+
+    @property
+    def covers_all_subjects(self) -> bool:
+        return not self.subjects
+
+
+@dataclass(frozen=True)
+class PupilAccess:
+    """Everything about one pupil's access arrangements, for the pupil's tab."""
+
+    arrangements: list[ArrangementItem]
+    assessments: list[AssessmentItem]
+    subjects_taught: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class NwwData:
+    """One piece of normal-way-of-working evidence as a teacher records it."""
+
+    arrangement_id: int
+    subject: str
+    recorded_on: date
+    task_kind: str
+    task: str = ""
+    used: bool = True
+    extra_minutes_used: int | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class NwwItem:
+    """A recorded piece of NWW evidence, with who recorded it."""
+
+    id: int
+    arrangement_id: int
+    subject: str
+    recorded_on: date
+    task_kind: str
+    task: str
+    used: bool
+    extra_minutes_used: int | None
+    note: str
+    recorded_by: str
+    recorded_by_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArrangementBrief:
+    """An arrangement named on a class list."""
+
+    id: int
+    arrangement: str
+    name: str
+    status: str
+
+
+@dataclass(frozen=True)
+class ClassListRow:
+    """A pupil on a teacher's class list; ``last_evidence`` by arrangement id, in the
+    group's subject."""
+
+    pupil_id: int
+    pupil_name: str
+    upn: str
+    arrangements: tuple[ArrangementBrief, ...]
+    last_evidence: dict[int, date | None]
+
+
+@dataclass(frozen=True)
+class ClassList:
+    """A teaching group with only its pupils who have arrangements in its subject."""
+
+    group_id: int
+    code: str
+    subject: str
+    teacher: str
+    rows: list[ClassListRow]
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One candidate × live arrangement × subject, and whether its evidence is current."""
+
+    pupil_id: int
+    pupil_name: str
+    upn: str
+    year_group: int | None
+    arrangement_id: int
+    arrangement: str
+    name: str
+    status: str
+    subject: str
+    last_evidence: date | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class ExamsRow:
+    """One candidate on the exams officer's list."""
+
+    pupil_id: int
+    pupil_name: str
+    upn: str
+    year_group: int | None
+    arrangements: tuple[str, ...]
+    subjects: str
+    extra_time_percent: int | None
+    room: str
+    approved_on: date | None
+    expires_on: date | None
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def split_subjects(text: str) -> tuple[str, ...]:
+    """The stored newline-separated subjects as a tuple (empty = all subjects)."""
+    return tuple(s for s in (line.strip() for line in (text or "").splitlines()) if s)
+
+
+def covers(subjects: Sequence[str], subject: str) -> bool:
+    """Whether an arrangement with ``subjects`` covers ``subject`` (none listed = all)."""
+    return not subjects or fold(subject) in {fold(s) for s in subjects}
+
+
+def is_live(status: str, expires_on: date | None, today: date) -> bool:
+    """Not withdrawn, not marked expired, and not past its approval's expiry date."""
+    if status in jcq.FINAL_STATUSES:
+        return False
+    return expires_on is None or expires_on >= today
+
+
+def approval_months(session: Session) -> int:
+    """How many months an approval lasts: the setting, else ``jcq.APPROVAL_MONTHS``."""
+    months = parse_int(read_setting(session, APPROVAL_MONTHS_SETTING), jcq.APPROVAL_MONTHS)
+    return months if months >= 1 else jcq.APPROVAL_MONTHS
+
+
+def evidence_days(session: Session) -> int:
+    """How many days NWW evidence counts as current: the setting, else 365."""
+    days = parse_int(read_setting(session, EVIDENCE_DAYS_SETTING), CURRENT_EVIDENCE_DAYS)
+    return days if days >= 1 else CURRENT_EVIDENCE_DAYS
+
+
+def next_exam_season(today: date) -> date:
+    """The first day of the next summer series (1 May), or of this one while it runs."""
+    month, day = SUMMER_SERIES
+    start = date(today.year, month, day)
+    return start if today.month < 7 else date(today.year + 1, month, day)
+
+
+def _name(forename: str, surname: str, pref_fore: str | None, pref_sur: str | None) -> str:
+    return f"{pref_fore or forename} {pref_sur or surname}"
+
+
+def _arrangement_name(key: str) -> str:
+    found = jcq.ARRANGEMENTS.get(key)
+    return found.name if found else key
+
+
+def _catalogue_order(key: str) -> int:
+    keys = list(jcq.ARRANGEMENTS)
+    return keys.index(key) if key in keys else len(keys)
+
+
+def _check_date(label: str, value: object) -> None:
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise TypeError(f"the {label} must be a date")
+
+
+def _flush(session: Session, conflict: str) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(conflict) from exc
+
+
+def _pupil_exists(session: Session, pupil_id: int) -> Pupil:
+    pupil = session.get(Pupil, pupil_id)
+    if pupil is None:
+        raise NotFoundError("That pupil is not in this database.")
+    return pupil
+
+
+def find_pupil(db: Database, actor: Actor, upn: str) -> int:
+    """The id of the pupil with ``upn`` (NotFoundError when there is none)."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    key = upn.replace(" ", "").upper()
+    with db.session() as s:
+        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
+    if pupil_id is None:
+        raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+    return pupil_id
+
+
+# --- arrangements ---------------------------------------------------------------------------
+
+
+def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
+    problems: list[str] = []
+    found = jcq.ARRANGEMENTS.get(data.arrangement)
+    if found is None:
+        problems.append(f"'{data.arrangement}' is not an arrangement on the JCQ list")
+    elif data.evidence_route not in found.evidence_routes:
+        allowed = " or ".join(f"'{jcq.EVIDENCE_ROUTES[r].lower()}'" for r in found.evidence_routes)
+        problems.append(f"{found.name} is supported by {allowed}, not by that evidence")
+    _check_date("proposal date", data.proposed_on)
+    if data.proposed_on > today:
+        problems.append(f"the proposal date {data.proposed_on:%d/%m/%Y} is in the future")
+    subjects: list[str] = []
+    seen: set[str] = set()
+    for raw in data.subjects:
+        subject = squash(raw)
+        if not subject or fold(subject) in seen:
+            continue
+        if len(subject) > SUBJECT_MAX:
+            problems.append(
+                f"the subject '{subject[:20]}…' is longer than {SUBJECT_MAX} characters"
+            )
+        seen.add(fold(subject))
+        subjects.append(subject)
+    if len(subjects) > SUBJECTS_MAX:
+        problems.append(f"at most {SUBJECTS_MAX} subjects may be listed (leave none for all)")
+    room_note = " ".join(data.room_note.split())
+    if len(room_note) > ROOM_NOTE_MAX:
+        problems.append(f"the room note is longer than {ROOM_NOTE_MAX} characters")
+    notes = data.notes.strip()
+    if len(notes) > NOTES_MAX:
+        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    if problems:
+        raise ValidationError(sentence(problems))
+    return {
+        "arrangement": data.arrangement,
+        "evidence_route": data.evidence_route,
+        "proposed_on": data.proposed_on,
+        "subjects": "\n".join(subjects),
+        "room_note": room_note,
+        "notes": notes,
+        "assessment_id": data.assessment_id,
+    }
+
+
+def _check_assessment(session: Session, assessment_id: int | None, pupil_id: int) -> None:
+    if assessment_id is None:
+        return
+    owner = session.scalar(
+        select(AccessAssessment.pupil_id).where(AccessAssessment.id == assessment_id)
+    )
+    if owner is None:
+        raise ValidationError("The assessment chosen has been removed.")
+    if owner != pupil_id:
+        raise ValidationError("The assessment chosen is another pupil's.")
+
+
+def propose_arrangement(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    data: ArrangementData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo proposes an arrangement for a pupil (status "proposed"); returns its id."""
+    actor.require(Role.SENCO, doing="propose access arrangements")
+    values = _clean_arrangement(data, today or date.today())
+    with db.transaction() as s:
+        _pupil_exists(s, pupil_id)
+        _check_assessment(s, values["assessment_id"], pupil_id)
+        row = AccessArrangement(pupil_id=pupil_id, status=jcq.PROPOSED, **values)
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "access_arrangement",
+            row.id,
+            {"pupil_id": pupil_id, "arrangement": row.arrangement},
+        )
+        return row.id
+
+
+def _read_arrangement(session: Session, arrangement_id: int) -> AccessArrangement:
+    row = session.get(AccessArrangement, arrangement_id)
+    if row is None:
+        raise ConflictError(ARRANGEMENT_GONE)
+    return row
+
+
+def update_arrangement(
+    db: Database,
+    actor: Actor,
+    arrangement_id: int,
+    version: int,
+    data: ArrangementData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects an arrangement; returns its new version (ConflictError if stale).
+
+    The kind of arrangement can only change while it is proposed or gathering evidence:
+    once approved or applied for, a different arrangement is a new proposal.
+    """
+    actor.require(Role.SENCO, doing="change access arrangements")
+    values = _clean_arrangement(data, today or date.today())
+    with db.transaction() as s:
+        row = _read_arrangement(s, arrangement_id)
+        if row.version != version:
+            raise ConflictError(ARRANGEMENT_CONFLICT)
+        _check_assessment(s, values["assessment_id"], row.pupil_id)
+        if values["arrangement"] != row.arrangement and row.status not in (
+            jcq.PROPOSED,
+            jcq.GATHERING,
+        ):
+            raise ValidationError(
+                f"The arrangement cannot be changed once it is {row.status}: withdraw it and "
+                "propose the other one."
+            )
+        later = [d for d in (row.approved_on, row.applied_on, row.awarding_body_on) if d]
+        if later and values["proposed_on"] > min(later):
+            raise ValidationError(
+                f"The proposal date {values['proposed_on']:%d/%m/%Y} is after the "
+                f"arrangement was approved or applied for ({min(later):%d/%m/%Y})."
+            )
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, values[name])
+        _flush(s, ARRANGEMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "update",
+            "access_arrangement",
+            arrangement_id,
+            {"pupil_id": row.pupil_id, "fields": changed},
+        )
+        return row.version
+
+
+def set_arrangement_status(
+    db: Database,
+    actor: Actor,
+    arrangement_id: int,
+    version: int,
+    status: str,
+    on: date,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo moves an arrangement to ``status`` on date ``on``; returns the new version.
+
+    Only the moves :func:`jcq.next_statuses` allows. Approval in the centre sets
+    ``approved_on``, applying online ``applied_on``, the awarding body's approval
+    ``awarding_body_on``; either approval sets ``expires_on`` (``jcq.approval_months``
+    months on); expired and withdrawn set ``ended_on``; an application sent back to
+    gathering evidence clears ``applied_on``. An arrangement resting on a specialist
+    assessment cannot be approved or applied for without one linked.
+    """
+    actor.require(Role.SENCO, doing="approve access arrangements")
+    today = today or date.today()
+    _check_date("date", on)
+    with db.transaction() as s:
+        row = _read_arrangement(s, arrangement_id)
+        if row.version != version:
+            raise ConflictError(ARRANGEMENT_CONFLICT)
+        name = _arrangement_name(row.arrangement)
+        if status not in jcq.STATUSES:
+            raise ValidationError(
+                f"'{status}' is not an arrangement status (known: {', '.join(jcq.STATUSES)})."
+            )
+        allowed = jcq.next_statuses(row.arrangement, row.status)
+        if status not in allowed:
+            if not allowed:
+                raise ValidationError(f"{name} is {row.status}: its status cannot change now.")
+            raise ValidationError(
+                f"{name} cannot go from {row.status} to {status}; it can go to "
+                f"{' or '.join(allowed)}."
+            )
+        problems: list[str] = []
+        if on > today:
+            problems.append(f"the date {on:%d/%m/%Y} is in the future")
+        if on < row.proposed_on:
+            problems.append(
+                f"the date {on:%d/%m/%Y} is before the arrangement was proposed "
+                f"({row.proposed_on:%d/%m/%Y})"
+            )
+        if status == jcq.APPROVED_BY_AB and row.applied_on and on < row.applied_on:
+            problems.append(
+                f"the approval date {on:%d/%m/%Y} is before the application "
+                f"({row.applied_on:%d/%m/%Y})"
+            )
+        if (
+            status in (jcq.APPROVED_IN_CENTRE, jcq.APPLIED_ONLINE)
+            and row.evidence_route == "assessment"
+            and row.assessment_id is None
+        ):
+            problems.append(
+                f"{name} rests on a specialist assessment: link the Form 8 assessment first"
+            )
+        if problems:
+            raise ValidationError(sentence(problems))
+        before = row.status
+        row.status = status
+        if status == jcq.APPROVED_IN_CENTRE:
+            row.approved_on = on
+            row.approved_by_id = actor.user_id
+            row.expires_on = jcq.expires_on(on, approval_months(s))
+        elif status == jcq.APPLIED_ONLINE:
+            row.applied_on = on
+        elif status == jcq.APPROVED_BY_AB:
+            row.awarding_body_on = on
+            row.approved_by_id = actor.user_id
+            row.expires_on = jcq.expires_on(on, approval_months(s))
+        elif status in jcq.FINAL_STATUSES:
+            row.ended_on = on
+        elif status == jcq.GATHERING and before == jcq.APPLIED_ONLINE:
+            row.applied_on = None
+        _flush(s, ARRANGEMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "status",
+            "access_arrangement",
+            arrangement_id,
+            {"pupil_id": row.pupil_id, "from": before, "to": status, "on": on},
+        )
+        return row.version
+
+
+def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version: int) -> None:
+    """The SENCo removes an arrangement entered by mistake, with its evidence.
+
+    Only while it is proposed and no evidence has been recorded: anything further along is
+    history an inspector may ask for, so it is withdrawn instead.
+    """
+    actor.require(Role.SENCO, doing="change access arrangements")
+    with db.transaction() as s:
+        row = _read_arrangement(s, arrangement_id)
+        if row.version != version:
+            raise ConflictError(ARRANGEMENT_CONFLICT)
+        evidence = s.scalar(
+            select(func.count(NwwEvidence.id)).where(NwwEvidence.arrangement_id == arrangement_id)
+        )
+        if row.status != jcq.PROPOSED or evidence:
+            raise ValidationError(
+                "Only a proposed arrangement with no evidence recorded can be removed; "
+                "withdraw it instead, so its history is kept."
+            )
+        pupil_id = row.pupil_id
+        s.delete(row)
+        _flush(s, ARRANGEMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "delete", "access_arrangement", arrangement_id, {"pupil_id": pupil_id}
+        )
+
+
+# --- assessments -----------------------------------------------------------------------------
+
+
+def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
+    problems: list[str] = []
+    assessor = " ".join(data.assessor_name.split())
+    qualification = " ".join(data.assessor_qualification.split())
+    if not assessor:
+        problems.append("the assessor's name is missing")
+    elif len(assessor) > ASSESSOR_MAX:
+        problems.append(f"the assessor's name is longer than {ASSESSOR_MAX} characters")
+    if len(qualification) > QUALIFICATION_MAX:
+        problems.append(
+            f"the assessor's qualification is longer than {QUALIFICATION_MAX} characters"
+        )
+    _check_date("assessment date", data.assessed_on)
+    if data.picture_of_need_on is not None:
+        _check_date("picture of need date", data.picture_of_need_on)
+    if data.assessed_on > today:
+        problems.append(f"the assessment date {data.assessed_on:%d/%m/%Y} is in the future")
+    if data.picture_of_need_on is not None and data.picture_of_need_on > today:
+        problems.append(
+            f"the picture of need date {data.picture_of_need_on:%d/%m/%Y} is in the future"
+        )
+    picture, notes = data.picture_of_need.strip(), data.notes.strip()
+    if len(picture) > NOTES_MAX:
+        problems.append(f"the picture of need is longer than {NOTES_MAX:,} characters")
+    if len(notes) > NOTES_MAX:
+        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    if len(data.scores) > SCORES_MAX:
+        problems.append(f"at most {SCORES_MAX} scores may be recorded")
+    scores: list[dict[str, Any]] = []
+    for number, score in enumerate(data.scores, start=1):
+        test = " ".join(score.test.split())
+        try:
+            jcq.Score(score.area, score.score)
+        except ValueError as exc:
+            text = str(exc).rstrip(".")
+            problems.append(f"score {number}: {text[:1].lower()}{text[1:]}")
+            continue
+        if len(test) > TEST_MAX:
+            problems.append(f"score {number}: the test's name is longer than {TEST_MAX} characters")
+        scores.append({"position": number, "area": score.area, "score": score.score, "test": test})
+    if problems:
+        raise ValidationError(sentence(problems))
+    return {
+        "assessor_name": assessor,
+        "assessor_qualification": qualification,
+        "assessed_on": data.assessed_on,
+        "picture_of_need_on": data.picture_of_need_on,
+        "picture_of_need": picture,
+        "notes": notes,
+        "scores": scores,
+    }
+
+
+def record_assessment(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    data: AssessmentData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo records a specialist assessment (Form 8) with its scores; returns its id.
+
+    What the JCQ rules flag (a test taken before Year 9, Part 1 dated after the
+    assessment, no qualification on file) is recorded as it is and shown as problems.
+    """
+    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    values = _clean_assessment(data, today or date.today())
+    scores = values.pop("scores")
+    with db.transaction() as s:
+        _pupil_exists(s, pupil_id)
+        row = AccessAssessment(
+            pupil_id=pupil_id,
+            created_by_id=actor.user_id,
+            scores=[AssessmentScore(**sc) for sc in scores],
+            **values,
+        )
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "access_assessment",
+            row.id,
+            {"pupil_id": pupil_id, "scores": len(scores)},
+        )
+        return row.id
+
+
+def update_assessment(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    version: int,
+    data: AssessmentData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects an assessment (its scores become ``data.scores``); new version."""
+    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    values = _clean_assessment(data, today or date.today())
+    scores = values.pop("scores")
+    with db.transaction() as s:
+        row = s.get(
+            AccessAssessment, assessment_id, options=[selectinload(AccessAssessment.scores)]
+        )
+        if row is None:
+            raise ConflictError(ASSESSMENT_GONE)
+        if row.version != version:
+            raise ConflictError(ASSESSMENT_CONFLICT)
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        held = [
+            {"position": x.position, "area": x.area, "score": x.score, "test": x.test}
+            for x in row.scores
+        ]
+        if held != scores:
+            changed.append("scores")
+            row.scores = [AssessmentScore(**sc) for sc in scores]
+        if not changed:
+            return row.version
+        for name in changed:
+            if name != "scores":
+                setattr(row, name, values[name])
+        flag_modified(row, "assessor_name")  # scores alone must move the version on too
+        _flush(s, ASSESSMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "update",
+            "access_assessment",
+            assessment_id,
+            {"pupil_id": row.pupil_id, "fields": changed},
+        )
+        return row.version
+
+
+def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+    return AssessmentItem(
+        id=row.id,
+        pupil_id=row.pupil_id,
+        assessor_name=row.assessor_name,
+        assessor_qualification=row.assessor_qualification,
+        assessed_on=row.assessed_on,
+        picture_of_need_on=row.picture_of_need_on,
+        picture_of_need=row.picture_of_need,
+        notes=row.notes,
+        scores=tuple(ScoreData(x.area, x.score, x.test) for x in row.scores),
+        problems=tuple(
+            jcq.assessment_problems(
+                taken_on=row.assessed_on,
+                date_of_birth=dob,
+                picture_of_need_on=row.picture_of_need_on,
+                assessor_qualification=row.assessor_qualification,
+                today=today,
+            )
+        ),
+        version=row.version,
+    )
+
+
+def verdict_for(key: str, assessment: AssessmentItem | None) -> jcq.Verdict | None:
+    """The JCQ criteria check of ``assessment``'s scores for arrangement ``key``; None when
+    the arrangement needs no scores (or is unknown) or no assessment is given."""
+    found = jcq.ARRANGEMENTS.get(key)
+    if found is None or not found.needs_scores or assessment is None:
+        return None
+    scores = []
+    for x in assessment.scores:
+        try:
+            scores.append(jcq.Score(x.area, x.score, assessment.assessed_on, x.test or None))
+        except ValueError:
+            continue  # recorded under an older rule; the assessment's own check shows it
+    return jcq.check(key, scores)
+
+
+# --- reading a pupil's arrangements --------------------------------------------------------
+
+
+def _subjects_taught(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
+    """Pupil id -> {folded subject: subject as the group spells it} for the pupils selected
+    by ``pupil_ids`` (a list or a subquery of ids); one query."""
+    taught: dict[int, dict[str, str]] = defaultdict(dict)
+    for pupil_id, subject in session.execute(
+        select(TeachingGroupMember.pupil_id, TeachingGroup.subject)
+        .join(TeachingGroup, TeachingGroup.id == TeachingGroupMember.group_id)
+        .where(TeachingGroupMember.pupil_id.in_(pupil_ids))
+        .order_by(TeachingGroup.subject)
+    ):
+        taught[pupil_id].setdefault(fold(subject), subject)
+    return taught
+
+
+def _latest_evidence(
+    session: Session, arrangement_ids: Any
+) -> dict[int, dict[str, tuple[str, date]]]:
+    """Arrangement id -> {folded subject: (subject, latest date it was used)}; one query."""
+    latest: dict[int, dict[str, tuple[str, date]]] = defaultdict(dict)
+    for arrangement_id, subject, on in session.execute(
+        select(NwwEvidence.arrangement_id, NwwEvidence.subject, func.max(NwwEvidence.recorded_on))
+        .where(NwwEvidence.arrangement_id.in_(arrangement_ids))
+        .where(NwwEvidence.used.is_(True))
+        .group_by(NwwEvidence.arrangement_id, NwwEvidence.subject)
+    ):
+        key = fold(subject)
+        held = latest[arrangement_id].get(key)
+        if held is None or on > held[1]:
+            latest[arrangement_id][key] = (held[0] if held else subject, on)
+    return latest
+
+
+def _latest_in(latest: Mapping[str, tuple[str, date]], subject: str) -> date | None:
+    found = latest.get(fold(subject))
+    return found[1] if found else None
+
+
+def _evidence_by_subject(
+    subjects: Sequence[str],
+    taught: Mapping[str, str],
+    latest: Mapping[str, tuple[str, date]],
+) -> dict[str, date | None]:
+    """Each covered subject with its latest evidence date (None: none yet)."""
+    if subjects:
+        return {s: (latest[fold(s)][1] if fold(s) in latest else None) for s in subjects}
+    out: dict[str, date | None] = {name: None for name in taught.values()}
+    for key, (name, on) in latest.items():
+        out[taught.get(key, name)] = on
+    return dict(sorted(out.items(), key=lambda kv: kv[0].casefold()))
+
+
+def _arrangement_item(
+    row: AccessArrangement,
+    today: date,
+    verdict: jcq.Verdict | None,
+    evidence: dict[str, date | None],
+) -> ArrangementItem:
+    found = jcq.ARRANGEMENTS.get(row.arrangement)
+    try:
+        nexts = jcq.next_statuses(row.arrangement, row.status)
+    except ValueError:
+        nexts = ()
+    return ArrangementItem(
+        id=row.id,
+        pupil_id=row.pupil_id,
+        arrangement=row.arrangement,
+        name=found.name if found else row.arrangement,
+        route=found.route if found else "",
+        route_label=jcq.ROUTE_LABELS[found.route] if found else "",
+        status=row.status,
+        next_statuses=nexts,
+        evidence_route=row.evidence_route,
+        subjects=split_subjects(row.subjects),
+        proposed_on=row.proposed_on,
+        approved_on=row.approved_on,
+        applied_on=row.applied_on,
+        awarding_body_on=row.awarding_body_on,
+        expires_on=row.expires_on,
+        ended_on=row.ended_on,
+        room_note=row.room_note,
+        notes=row.notes,
+        assessment_id=row.assessment_id,
+        version=row.version,
+        verdict=verdict,
+        evidence_by_subject=evidence,
+        live=is_live(row.status, row.expires_on, today),
+    )
+
+
+def _status_order(item: ArrangementItem) -> tuple[int, int, int, int]:
+    """Live arrangements first, then by the JCQ list's order, newest proposal first."""
+    live = 0 if item.live else 1
+    return (live, _catalogue_order(item.arrangement), -item.proposed_on.toordinal(), item.id)
+
+
+def pupil_access(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> PupilAccess:
+    """A pupil's arrangements (live first), assessments (newest first) and the subjects
+    they are taught; six queries whatever the history."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    today = today or date.today()
+    with db.session() as s:
+        pupil = _pupil_exists(s, pupil_id)
+        dob = pupil.dob
+        assessments = s.scalars(
+            select(AccessAssessment)
+            .where(AccessAssessment.pupil_id == pupil_id)
+            .options(selectinload(AccessAssessment.scores))
+            .order_by(AccessAssessment.assessed_on.desc(), AccessAssessment.id.desc())
+        ).all()
+        assessment_items = [_assessment_item(a, dob, today) for a in assessments]
+        by_id = {a.id: a for a in assessment_items}
+        rows = s.scalars(
+            select(AccessArrangement).where(AccessArrangement.pupil_id == pupil_id)
+        ).all()
+        taught = _subjects_taught(s, [pupil_id]).get(pupil_id, {})
+        latest = _latest_evidence(s, [r.id for r in rows]) if rows else {}
+        items = [
+            _arrangement_item(
+                r,
+                today,
+                verdict_for(r.arrangement, by_id.get(r.assessment_id or -1)),
+                _evidence_by_subject(split_subjects(r.subjects), taught, latest.get(r.id, {})),
+            )
+            for r in rows
+        ]
+    items.sort(key=_status_order)
+    return PupilAccess(
+        arrangements=items,
+        assessments=assessment_items,
+        subjects_taught=tuple(sorted(taught.values(), key=str.casefold)),
+    )
+
+
+# --- normal-way-of-working evidence ---------------------------------------------------------
+
+
+def _clean_nww(data: NwwData, today: date) -> dict[str, Any]:
+    problems: list[str] = []
+    subject = squash(data.subject)
+    if not subject:
+        problems.append("the subject is missing")
+    elif len(subject) > SUBJECT_MAX:
+        problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
+    _check_date("date", data.recorded_on)
+    if data.recorded_on > today:
+        problems.append(f"the date {data.recorded_on:%d/%m/%Y} is in the future")
+    if data.task_kind not in TASK_KINDS:
+        problems.append(
+            f"the kind of task must be {', '.join(TASK_KINDS[:-1])} or {TASK_KINDS[-1]}"
+        )
+    task = " ".join(data.task.split())
+    if len(task) > TASK_MAX:
+        problems.append(f"the task is longer than {TASK_MAX} characters")
+    note = data.note.strip()
+    if len(note) > NOTE_MAX:
+        problems.append(f"the note is longer than {NOTE_MAX:,} characters")
+    minutes = data.extra_minutes_used
+    if minutes is not None:
+        if isinstance(minutes, bool) or not isinstance(minutes, int):
+            raise TypeError("the extra minutes used must be a whole number or None")
+        if not 0 <= minutes <= EXTRA_MINUTES_MAX:
+            problems.append(f"the extra minutes used must be 0 to {EXTRA_MINUTES_MAX}")
+        elif minutes and not data.used:
+            problems.append("extra minutes are given but the arrangement is marked as not used")
+    if problems:
+        raise ValidationError(sentence(problems))
+    return {
+        "subject": subject,
+        "recorded_on": data.recorded_on,
+        "task_kind": data.task_kind,
+        "task": task,
+        "used": bool(data.used),
+        "extra_minutes_used": minutes,
+        "note": note,
+    }
+
+
+def _teaches(session: Session, user_id: int, pupil_id: int, subject: str) -> str | None:
+    """The subject as the teacher's group spells it when ``user_id`` teaches ``pupil_id``
+    ``subject``; None when they do not."""
+    for group_subject in session.scalars(
+        select(TeachingGroup.subject)
+        .join(TeachingGroupMember, TeachingGroupMember.group_id == TeachingGroup.id)
+        .where(TeachingGroup.teacher_id == user_id)
+        .where(TeachingGroupMember.pupil_id == pupil_id)
+    ):
+        if fold(group_subject) == fold(subject):
+            return group_subject
+    return None
+
+
+def record_nww(db: Database, actor: Actor, data: NwwData, *, today: date | None = None) -> int:
+    """A teacher (for a pupil in one of their groups of that subject) or the SENCo records
+    normal-way-of-working evidence for an arrangement; returns its id."""
+    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    values = _clean_nww(data, today or date.today())
+    with db.transaction() as s:
+        row = s.get(AccessArrangement, data.arrangement_id)
+        if row is None:
+            raise NotFoundError(ARRANGEMENT_GONE)
+        name = _arrangement_name(row.arrangement)
+        subjects = split_subjects(row.subjects)
+        spelled = next((x for x in subjects if fold(x) == fold(values["subject"])), None)
+        if actor.role != Role.SENCO:
+            taught = _teaches(s, actor.user_id, row.pupil_id, values["subject"])
+            if taught is None:
+                raise PermissionDeniedError(NOT_YOUR_PUPIL)
+            spelled = spelled or taught
+        if row.status in jcq.FINAL_STATUSES:
+            raise ValidationError(f"{name} is {row.status}: no more evidence is recorded for it.")
+        if not covers(subjects, values["subject"]):
+            raise ValidationError(
+                f"{name} does not cover {values['subject']} (it covers {', '.join(subjects)})."
+            )
+        values["subject"] = spelled or values["subject"]
+        evidence = NwwEvidence(arrangement_id=row.id, recorded_by_id=actor.user_id, **values)
+        s.add(evidence)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "nww_evidence",
+            evidence.id,
+            {
+                "arrangement_id": row.id,
+                "pupil_id": row.pupil_id,
+                "subject": values["subject"],
+                "task_kind": values["task_kind"],
+            },
+        )
+        return evidence.id
+
+
+def remove_nww(db: Database, actor: Actor, evidence_id: int) -> None:
+    """Its recorder or the SENCo removes a piece of NWW evidence recorded by mistake."""
+    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    with db.transaction() as s:
+        row = s.get(NwwEvidence, evidence_id)
+        if row is None:
+            raise NotFoundError("That evidence has already been removed.")
+        if actor.role != Role.SENCO and row.recorded_by_id != actor.user_id:
+            raise PermissionDeniedError(
+                "Only the teacher who recorded this evidence, or the SENCo, can remove it."
+            )
+        arrangement_id = row.arrangement_id
+        s.delete(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "delete", "nww_evidence", evidence_id, {"arrangement_id": arrangement_id}
+        )
+
+
+def list_nww(db: Database, actor: Actor, arrangement_id: int) -> list[NwwItem]:
+    """An arrangement's NWW evidence, newest first, with who recorded each (two queries)."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    with db.session() as s:
+        rows = s.scalars(
+            select(NwwEvidence)
+            .where(NwwEvidence.arrangement_id == arrangement_id)
+            .order_by(NwwEvidence.recorded_on.desc(), NwwEvidence.id.desc())
+        ).all()
+        return _nww_items(s, rows)
+
+
+def nww_for_pupil(db: Database, actor: Actor, pupil_id: int) -> list[NwwItem]:
+    """Every piece of NWW evidence for a pupil's arrangements, newest first (two queries)."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    with db.session() as s:
+        rows = s.scalars(
+            select(NwwEvidence)
+            .join(AccessArrangement, AccessArrangement.id == NwwEvidence.arrangement_id)
+            .where(AccessArrangement.pupil_id == pupil_id)
+            .order_by(NwwEvidence.recorded_on.desc(), NwwEvidence.id.desc())
+        ).all()
+        return _nww_items(s, rows)
+
+
+def _nww_items(session: Session, rows: Sequence[NwwEvidence]) -> list[NwwItem]:
+    ids = {r.recorded_by_id for r in rows if r.recorded_by_id is not None}
+    names: dict[int, str] = {}
+    if ids:
+        names = dict(
+            session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
+        )
+    return [
+        NwwItem(
+            id=r.id,
+            arrangement_id=r.arrangement_id,
+            subject=r.subject,
+            recorded_on=r.recorded_on,
+            task_kind=r.task_kind,
+            task=r.task,
+            used=r.used,
+            extra_minutes_used=r.extra_minutes_used,
+            note=r.note,
+            recorded_by=names.get(r.recorded_by_id or -1, ""),
+            recorded_by_id=r.recorded_by_id,
+        )
+        for r in rows
+    ]
+
+
+# --- the teacher's class lists -----------------------------------------------------------------
+
+
+def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
+    return {
+        r.id: r
+        for r in session.execute(
+            select(
+                Pupil.id,
+                Pupil.upn,
+                Pupil.legal_forename,
+                Pupil.legal_surname,
+                Pupil.preferred_forename,
+                Pupil.preferred_surname,
+                Pupil.year_group,
+            ).where(Pupil.id.in_(pupil_ids))
+        )
+    }
+
+
+def _display(row: Any) -> str:
+    return _name(
+        row.legal_forename, row.legal_surname, row.preferred_forename, row.preferred_surname
+    )
+
+
+def _surname_key(row: Any) -> tuple[str, str, str]:
+    return (
+        (row.preferred_surname or row.legal_surname).casefold(),
+        (row.preferred_forename or row.legal_forename).casefold(),
+        row.upn,
+    )
+
+
+def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> list[ClassList]:
+    """The acting teacher's groups (the SENCo's: every group), each with only its pupils
+    who have live (or proposed) arrangements covering the group's subject.
+
+    Five queries whatever the size of the school: groups, members with names, those
+    pupils' live arrangements, the latest evidence of each, and account names.
+    """
+    actor.require(Role.SENCO, Role.TEACHER, doing="see class lists for access arrangements")
+    today = today or date.today()
+    with db.session() as s:
+        groups_q = select(TeachingGroup)
+        if actor.role != Role.SENCO:
+            groups_q = groups_q.where(TeachingGroup.teacher_id == actor.user_id)
+        groups = s.scalars(groups_q).all()
+        if not groups:
+            return []
+        member_q = select(TeachingGroupMember.group_id, TeachingGroupMember.pupil_id)
+        pupil_q = select(TeachingGroupMember.pupil_id)
+        if actor.role != Role.SENCO:
+            mine = select(TeachingGroup.id).where(TeachingGroup.teacher_id == actor.user_id)
+            member_q = member_q.where(TeachingGroupMember.group_id.in_(mine))
+            pupil_q = pupil_q.where(TeachingGroupMember.group_id.in_(mine))
+        arrangements = [
+            r
+            for r in s.scalars(
+                select(AccessArrangement)
+                .where(AccessArrangement.pupil_id.in_(pupil_q))
+                .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+            )
+            if is_live(r.status, r.expires_on, today)
+        ]
+        by_pupil: dict[int, list[AccessArrangement]] = defaultdict(list)
+        for r in arrangements:
+            by_pupil[r.pupil_id].append(r)
+        members: dict[int, list[int]] = defaultdict(list)
+        for group_id, pupil_id in s.execute(member_q):
+            if pupil_id in by_pupil:
+                members[group_id].append(pupil_id)
+        people = _pupil_names(s, list(by_pupil)) if by_pupil else {}
+        latest = _latest_evidence(s, [r.id for r in arrangements]) if arrangements else {}
+        names = dict(s.execute(select(User.id, User.display_name)).all())
+        lists: list[ClassList] = []
+        for g in groups:
+            rows: list[ClassListRow] = []
+            for pupil_id in members.get(g.id, ()):
+                here = [
+                    r for r in by_pupil[pupil_id] if covers(split_subjects(r.subjects), g.subject)
+                ]
+                if not here:
+                    continue
+                here.sort(key=lambda r: (_catalogue_order(r.arrangement), r.id))
+                person = people[pupil_id]
+                rows.append(
+                    ClassListRow(
+                        pupil_id=pupil_id,
+                        pupil_name=_display(person),
+                        upn=person.upn,
+                        arrangements=tuple(
+                            ArrangementBrief(
+                                r.id, r.arrangement, _arrangement_name(r.arrangement), r.status
+                            )
+                            for r in here
+                        ),
+                        last_evidence={
+                            r.id: _latest_in(latest.get(r.id, {}), g.subject) for r in here
+                        },
+                    )
+                )
+            rows.sort(key=lambda row: _surname_key(people[row.pupil_id]))
+            lists.append(
+                ClassList(
+                    group_id=g.id,
+                    code=g.code,
+                    subject=g.subject,
+                    teacher=teacher_label(g.teacher_id, g.teacher_name, names),
+                    rows=rows,
+                )
+            )
+    lists.sort(key=lambda c: (fold(c.code), c.group_id))
+    return lists
+
+
+# --- the SENCo's views --------------------------------------------------------------------------
+
+
+def _live_arrangements(
+    session: Session, today: date, statuses: Iterable[str] | None = None
+) -> list[AccessArrangement]:
+    q = select(AccessArrangement).where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+    if statuses is not None:
+        q = q.where(AccessArrangement.status.in_(list(statuses)))
+    return [r for r in session.scalars(q) if is_live(r.status, r.expires_on, today)]
+
+
+def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[GapRow]:
+    """For each candidate, each live arrangement and each subject it covers: the latest
+    NWW evidence and whether it is current (within ``jcq.evidence_days`` days, 365 unless
+    set). An arrangement covering all subjects gives a row per subject the pupil is taught
+    (or has evidence in); with none on file, one row named "All subjects". Four queries."""
+    actor.require(Role.SENCO, doing="see the access arrangements gap view")
+    today = today or date.today()
+    with db.session() as s:
+        days = evidence_days(s)
+        arrangements = _live_arrangements(s, today)
+        if not arrangements:
+            return []
+        pupil_ids = sorted({r.pupil_id for r in arrangements})
+        people = _pupil_names(s, pupil_ids)
+        taught = _subjects_taught(s, pupil_ids)
+        latest = _latest_evidence(s, [r.id for r in arrangements])
+    oldest = today - timedelta(days=days)
+    rows: list[GapRow] = []
+    for r in arrangements:
+        person = people[r.pupil_id]
+        evidence = _evidence_by_subject(
+            split_subjects(r.subjects), taught.get(r.pupil_id, {}), latest.get(r.id, {})
+        )
+        if not evidence:
+            evidence = {ALL_SUBJECTS: None}
+        for subject, on in evidence.items():
+            rows.append(
+                GapRow(
+                    pupil_id=r.pupil_id,
+                    pupil_name=_display(person),
+                    upn=person.upn,
+                    year_group=person.year_group,
+                    arrangement_id=r.id,
+                    arrangement=r.arrangement,
+                    name=_arrangement_name(r.arrangement),
+                    status=r.status,
+                    subject=subject,
+                    last_evidence=on,
+                    current=on is not None and on >= oldest,
+                )
+            )
+    rows.sort(
+        key=lambda g: (
+            *_surname_key(people[g.pupil_id]),
+            _catalogue_order(g.arrangement),
+            g.arrangement_id,
+            g.subject.casefold(),
+        )
+    )
+    return rows
+
+
+def _subjects_line(items: Sequence[tuple[str, tuple[str, ...]]]) -> str:
+    """Subjects for the exams officer: one list when every arrangement covers the same
+    subjects, else per arrangement ("Reader: English, History; Word processor: all")."""
+    sets = {tuple(sorted(fold(x) for x in subjects)) for _, subjects in items}
+    if len(sets) == 1:
+        subjects = items[0][1]
+        return ", ".join(subjects) if subjects else ALL_SUBJECTS
+    return "; ".join(
+        f"{name}: {', '.join(subjects) if subjects else 'all subjects'}" for name, subjects in items
+    )
+
+
+def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None) -> list[ExamsRow]:
+    """The exams officer's list: each candidate with live arrangements that are approved
+    (or applied for online and awaiting the decision), by legal surname — the name the
+    awarding bodies know. Extra time is the largest percentage; the room says why a
+    separate room is needed and adds the SENCo's room notes; approval is the earliest
+    approval and expiry the earliest expiry, so the list never overstates how long an
+    approval lasts. Two queries."""
+    actor.require(Role.SENCO, doing="see the exams officer's list")
+    today = today or date.today()
+    with db.session() as s:
+        arrangements = _live_arrangements(s, today, EXAM_STATUSES)
+        if not arrangements:
+            return []
+        people = _pupil_names(s, sorted({r.pupil_id for r in arrangements}))
+    by_pupil: dict[int, list[AccessArrangement]] = defaultdict(list)
+    for r in arrangements:
+        by_pupil[r.pupil_id].append(r)
+    out: list[ExamsRow] = []
+    for pupil_id, rows in by_pupil.items():
+        rows.sort(key=lambda r: (_catalogue_order(r.arrangement), r.id))
+        person = people[pupil_id]
+        names = tuple(
+            _arrangement_name(r.arrangement)
+            + ("" if r.status in APPROVED_STATUSES else " (applied for)")
+            for r in rows
+        )
+        percents = [
+            a.extra_time_percent
+            for r in rows
+            if (a := jcq.ARRANGEMENTS.get(r.arrangement)) and a.extra_time_percent
+        ]
+        room_for = [
+            _arrangement_name(r.arrangement).lower()
+            for r in rows
+            if (a := jcq.ARRANGEMENTS.get(r.arrangement)) and a.room
+        ]
+        room_parts: list[str] = []
+        if room_for:
+            room_parts.append(f"Separate room ({', '.join(room_for)})")
+        room_parts += list(dict.fromkeys(r.room_note for r in rows if r.room_note))
+        approvals = [d for r in rows if (d := r.approved_on or r.awarding_body_on)]
+        expiries = [r.expires_on for r in rows if r.expires_on]
+        out.append(
+            ExamsRow(
+                pupil_id=pupil_id,
+                pupil_name=f"{person.legal_surname}, {person.legal_forename}",
+                upn=person.upn,
+                year_group=person.year_group,
+                arrangements=names,
+                subjects=_subjects_line(
+                    [(_arrangement_name(r.arrangement), split_subjects(r.subjects)) for r in rows]
+                ),
+                extra_time_percent=max(percents) if percents else None,
+                room="; ".join(room_parts),
+                approved_on=min(approvals) if approvals else None,
+                expires_on=min(expiries) if expiries else None,
+            )
+        )
+    out.sort(
+        key=lambda e: (
+            people[e.pupil_id].legal_surname.casefold(),
+            people[e.pupil_id].legal_forename.casefold(),
+            e.upn,
+        )
+    )
+    return out
+
+
+# --- what's due ----------------------------------------------------------------------------------
+
+
+def access_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """ "What's due" for access arrangements, within the caller's session:
+
+    - approvals that expire within the horizon ("25% extra time: approval expires …");
+    - arrangements past their expiry date but not yet marked expired (overdue);
+    - before the next summer series (1 May, when within the horizon): each live arrangement
+      with a covered subject that has no current NWW evidence, or that needs standardised
+      scores and has no assessment linked.
+
+    Five queries whatever the number of arrangements.
+    """
+    from sendesk.services.due import SOON_DAYS, DueItem
+
+    rows = list(
+        session.scalars(
+            select(AccessArrangement).where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+        )
+    )
+    if not rows:
+        return []
+    horizon = today + timedelta(days=horizon_days)
+    season = next_exam_season(today)
+    pupil_ids = sorted({r.pupil_id for r in rows})
+    people = _pupil_names(session, pupil_ids)
+    taught = _subjects_taught(session, pupil_ids)
+    latest = _latest_evidence(session, [r.id for r in rows])
+    oldest = today - timedelta(days=evidence_days(session))
+
+    def severity(due: date) -> str:
+        if due < today:
+            return "overdue"
+        return "soon" if due <= today + timedelta(days=SOON_DAYS) else "later"
+
+    items: list[DueItem] = []
+    for r in rows:
+        person = people[r.pupil_id]
+        name = _arrangement_name(r.arrangement)
+        who = (r.pupil_id, _display(person), person.upn)
+
+        def add(due: date, kind: str, text: str, who: tuple[int, str, str] = who) -> None:
+            items.append(DueItem(due, severity(due), kind, *who, text))
+
+        if r.expires_on is not None and r.expires_on < today:
+            add(
+                r.expires_on,
+                "access arrangement",
+                f"{name}: the approval expired on {r.expires_on:%d/%m/%Y}; renew it, or mark it "
+                "expired",
+            )
+            continue
+        if r.expires_on is not None and r.expires_on <= horizon:
+            add(
+                r.expires_on,
+                "access arrangement",
+                f"{name}: approval expires {r.expires_on:%d/%m/%Y}",
+            )
+        if season > horizon:
+            continue
+        found = jcq.ARRANGEMENTS.get(r.arrangement)
+        if (
+            found is not None
+            and found.needs_scores
+            and r.evidence_route == "assessment"
+            and r.assessment_id is None
+        ):
+            add(
+                season,
+                "access evidence",
+                f"{name}: no specialist assessment (Form 8) linked before the exams from "
+                f"{season:%d/%m/%Y}",
+            )
+        evidence = _evidence_by_subject(
+            split_subjects(r.subjects), taught.get(r.pupil_id, {}), latest.get(r.id, {})
+        )
+        missing = [subject for subject, on in evidence.items() if on is None or on < oldest]
+        if not evidence:
+            add(
+                season,
+                "access evidence",
+                f"{name}: no evidence of normal way of working, and no teaching groups on "
+                f"file, before the exams from {season:%d/%m/%Y}",
+            )
+        elif missing:
+            add(
+                season,
+                "access evidence",
+                f"{name}: no current evidence of normal way of working in "
+                f"{', '.join(missing)} before the exams from {season:%d/%m/%Y}",
+            )
+    return items
+
+
+__all__ = [
+    "ALL_SUBJECTS",
+    "APPROVAL_MONTHS_SETTING",
+    "CURRENT_EVIDENCE_DAYS",
+    "EVIDENCE_DAYS_SETTING",
+    "TASK_KINDS",
+    "ArrangementBrief",
+    "ArrangementData",
+    "ArrangementItem",
+    "AssessmentData",
+    "AssessmentItem",
+    "ClassList",
+    "ClassListRow",
+    "ExamsRow",
+    "GapRow",
+    "NwwData",
+    "NwwItem",
+    "PupilAccess",
+    "ScoreData",
+    "access_items",
+    "approval_months",
+    "covers",
+    "evidence_days",
+    "exams_officer_rows",
+    "find_pupil",
+    "gap_view",
+    "is_live",
+    "list_nww",
+    "my_class_lists",
+    "next_exam_season",
+    "nww_for_pupil",
+    "propose_arrangement",
+    "pupil_access",
+    "record_assessment",
+    "record_nww",
+    "remove_arrangement",
+    "remove_nww",
+    "set_arrangement_status",
+    "split_subjects",
+    "update_arrangement",
+    "update_assessment",
+    "verdict_for",
+]
