@@ -920,7 +920,7 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
             return row.version
         for name in _STEP_FIELDS[step]:
             case[name] = "" if name == "draft_setting" else None
-        blocked = [s_ for s_ in STEPS if _recorded(s_, case) and _requirement(s_, case)]
+        blocked = _dependents(case)
         if blocked:
             raise ValidationError(
                 f"{STEPS[step][:1].upper()}{STEPS[step][1:]} cannot be cleared while "
@@ -937,9 +937,26 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
         return row.version
 
 
-def _and(parts: Any) -> str:
+def _dependents(case: dict[str, Any]) -> list[str]:
+    """The recorded steps left standing on nothing in ``case``, directly or through
+    another (clearing the decision to assess strands the decision to issue and the draft)."""
+    left = dict(case)
+    found: list[str] = []
+    while stranded := [s for s in STEPS if _recorded(s, left) and _requirement(s, left)]:
+        found += stranded
+        for step in stranded:
+            for name in _STEP_FIELDS[step]:
+                left[name] = "" if name == "draft_setting" else None
+    return [s for s in STEPS if s in found]
+
+
+def _and(parts: Any, word: str = "and") -> str:
     items = list(parts)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
+
+
+def _or(parts: Any) -> str:
+    return _and(parts, "or")
 
 
 def add_exception(
@@ -1306,7 +1323,7 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
             )
     recommendation = data.recommendation.strip().lower()
     decision = data.la_decision.strip().lower()
-    choices = " or ".join(RECOMMENDATIONS)
+    choices = _or(RECOMMENDATIONS)
     if recommendation and recommendation not in RECOMMENDATIONS:
         problems.append(f"the review's recommendation must be {choices}")
     if decision and decision not in RECOMMENDATIONS:

@@ -1,0 +1,771 @@
+"""EHC requests, plans, annual reviews and LA profiles: the case as the SENCo records it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from pupil_factory import add_test_contact, add_test_pupil
+from sqlalchemy import select
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from sendesk.models import AuditEvent, EhcRequest, NeedProfile, Pupil, Role, User
+from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules
+from sendesk.services import ehc
+from sendesk.services.actor import Actor
+from sendesk.services.audit import chain_problems
+from sendesk.services.due import due_items
+from sendesk.services.ehc import (
+    LaProfileData,
+    PlanData,
+    RequestData,
+    ReviewData,
+    add_exception,
+    available_steps,
+    cease_plan,
+    clear_step,
+    ehc_items,
+    la_rules,
+    list_la_profiles,
+    list_plans,
+    list_requests,
+    open_request,
+    record_plan,
+    record_review,
+    record_step,
+    remove_exception,
+    remove_la_profile,
+    save_la_profile,
+    update_plan,
+    update_request,
+    update_review,
+)
+
+TODAY = date(2026, 3, 2)
+SENT = date(2026, 2, 16)  # week 3 of 20 on TODAY
+
+
+def make_user(db: Database, username: str, role: Role) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=f"{role.value} user", role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+@pytest.fixture
+def pupil(db, senco) -> int:
+    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
+
+
+def request(**changes: object) -> RequestData:
+    values: dict[str, object] = {
+        "requested_by": "school",
+        "la_name": "Testshire",
+        "sent_on": SENT,
+        "caseworker": "Ms Case",
+        "why_now": "Two reviewed cycles and little progress in reading.",
+        "pupil_views": "I want to read to my sister.",
+        "parent_views": "We want her to be happy at school.",
+        "health_info": "Glue ear as a toddler.",
+    }
+    values.update(changes)
+    sent = values["sent_on"]
+    values.setdefault("consent_on", (sent if isinstance(sent, date) else TODAY) - timedelta(7))
+    return RequestData(**values)  # type: ignore[arg-type]
+
+
+def the_request(db, senco, pupil, today: date = TODAY) -> ehc.RequestItem:
+    (item,) = list_requests(db, senco, pupil, today=today)
+    return item
+
+
+def step(db, senco, pupil, name: str, on: date, today: date = TODAY, **kw: object) -> int:
+    item = the_request(db, senco, pupil, today)
+    return record_step(db, senco, item.id, item.version, name, on, today=today, **kw)  # type: ignore[arg-type]
+
+
+def audit_actions(db, entity: str) -> list[str]:
+    with db.session() as s:
+        return list(
+            s.scalars(
+                select(AuditEvent.action).where(AuditEvent.entity == entity).order_by(AuditEvent.id)
+            )
+        )
+
+
+# --- requests ------------------------------------------------------------------------------
+
+
+def test_open_request_reads_back_with_its_milestones(db, senco, pupil) -> None:
+    rid = open_request(db, senco, pupil, request(), today=TODAY)
+    item = the_request(db, senco, pupil)
+    assert item.id == rid
+    assert (item.requested_by_label, item.la_name, item.caseworker) == (
+        "The school",
+        "Testshire",
+        "Ms Case",
+    )
+    assert item.pupil_views == "I want to read to my sister."
+    assert item.clock_start == SENT  # received not known: the date sent stands for it
+    assert (item.stage, item.clock, item.late) == ("request sent", "week 3 of 20", False)
+    dues = {m.key: (m.due, m.status) for m in item.milestones}
+    assert dues["decide_to_assess"] == (date(2026, 3, 30), "green")
+    assert dues["final_plan"] == (date(2026, 7, 6), "green")
+    assert available_steps(item) == ("assess", "close")
+    assert audit_actions(db, "ehc_request") == ["create"]
+
+
+def test_request_being_prepared_has_no_clock(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=None), today=TODAY)
+    item = the_request(db, senco, pupil)
+    assert (item.stage, item.clock, item.milestones, item.late) == (
+        "not sent",
+        "not started",
+        [],
+        False,
+    )
+    with pytest.raises(ValidationError, match="Record the date the request was sent before"):
+        step(db, senco, pupil, "assess", TODAY, value=True)
+
+
+def test_received_date_starts_the_clock(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(received_on=date(2026, 2, 23)), today=TODAY)
+    item = the_request(db, senco, pupil)
+    assert item.clock == "week 2 of 20"
+    assert item.milestones[0].due == date(2026, 4, 6)
+
+
+def test_bad_request_is_refused_in_one_sentence(db, senco, pupil) -> None:
+    bad = request(
+        requested_by="teacher",
+        la_name="  ",
+        sent_on=date(2026, 3, 3),
+        received_on=date(2026, 3, 1),
+        health_none_known=True,
+    )
+    with pytest.raises(ValidationError) as caught:
+        open_request(db, senco, pupil, bad, today=TODAY)
+    message = str(caught.value)
+    assert message == (
+        "Say who made the request: the school or a parent; the local authority is missing; "
+        "the date the request was sent (03/03/2026) is in the future; the LA cannot have "
+        "received the request (01/03/2026) before it was sent (03/03/2026); health "
+        "information is written, so it cannot also be recorded as none known."
+    )
+    assert list_requests(db, senco, pupil, today=TODAY) == []
+
+
+def test_one_open_request_per_pupil(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(), today=TODAY)
+    with pytest.raises(
+        ValidationError, match=r"already has an open EHC request \(sent 16/02/2026\)"
+    ):
+        open_request(db, senco, pupil, request(), today=TODAY)
+    step(db, senco, pupil, "close", TODAY, note="Withdrawn: the family moved away.")
+    open_request(db, senco, pupil, request(sent_on=TODAY), today=TODAY)
+    newest, closed = list_requests(db, senco, pupil, today=TODAY)
+    assert (newest.sent_on, closed.stage, closed.next_steps) == (
+        TODAY,
+        "closed",
+        "Withdrawn: the family moved away.",
+    )
+
+
+def test_unknown_pupil(db, senco) -> None:
+    with pytest.raises(NotFoundError):
+        open_request(db, senco, 999, request(), today=TODAY)
+    with pytest.raises(NotFoundError):
+        list_requests(db, senco, 999)
+
+
+def test_the_whole_path_to_a_final_plan(db, senco, pupil) -> None:
+    sent = date(2025, 9, 1)
+    today = date(2026, 3, 2)
+    open_request(db, senco, pupil, request(sent_on=sent), today=today)
+    step(db, senco, pupil, "assess", date(2025, 10, 6), today, value=True)
+    assert the_request(db, senco, pupil, today).stage == "decision to assess"
+    step(db, senco, pupil, "issue", date(2025, 12, 15), today, value=True)
+    step(db, senco, pupil, "draft", date(2025, 12, 22), today, setting="Riverside Academy")
+    step(db, senco, pupil, "final", date(2026, 1, 12), today)
+    item = the_request(db, senco, pupil, today)
+    assert item.stage == "final plan issued"
+    assert item.draft_setting == "Riverside Academy"
+    assert item.clock == "week 20 of 20"  # stopped when the plan was issued (day 133)
+    assert not item.late and not item.is_open
+    statuses = {m.key: m.status for m in item.milestones}
+    assert statuses["decide_to_assess"] == "done"
+    assert statuses["final_plan"] == "done"
+    assert statuses["notify_no_plan"] == "not applicable"
+    assert audit_actions(db, "ehc_request") == ["create"] + ["record_step"] * 4
+    with db.session() as s:
+        assert list(chain_problems(s)) == []
+
+
+@pytest.mark.parametrize(
+    ("recorded", "name", "on", "kw", "message"),
+    [
+        (
+            [],
+            "issue",
+            date(2026, 2, 20),
+            {"value": True},
+            "Record the decision whether to assess before",
+        ),
+        ([], "final", date(2026, 2, 20), {}, "Record the draft plan before the final plan."),
+        ([], "assess", date(2026, 2, 10), {"value": True}, "the request was received (16/02/2026)"),
+        ([], "assess", date(2026, 3, 3), {"value": True}, "(03/03/2026) is in the future"),
+        ([], "assess", date(2026, 2, 20), {}, "Say whether the LA said yes or no to the decision"),
+        ([], "way_forward", date(2026, 2, 20), {}, "follows a refusal, and the LA has not refused"),
+        ([], "appeal", date(2026, 2, 20), {}, "follows a refusal or the final plan"),
+        (
+            [("assess", date(2026, 2, 27), {"value": False})],
+            "issue",
+            date(2026, 2, 28),
+            {"value": True},
+            "The LA decided not to assess, so there is no decision whether to issue",
+        ),
+        (
+            [("assess", date(2026, 2, 20), {"value": True})],
+            "issue",
+            date(2026, 2, 19),
+            {"value": True},
+            "is before the decision to assess (20/02/2026)",
+        ),
+        (
+            [("close", date(2026, 2, 20), {})],
+            "assess",
+            date(2026, 2, 21),
+            {"value": True},
+            "This request was closed on 20/02/2026; undo the closing",
+        ),
+        (
+            [("assess", date(2026, 2, 25), {"value": True})],
+            "close",
+            date(2026, 2, 24),
+            {},
+            "The closing of the request (24/02/2026) is before the decision whether to assess",
+        ),
+    ],
+)
+def test_steps_out_of_order_are_refused(db, senco, pupil, recorded, name, on, kw, message) -> None:
+    open_request(db, senco, pupil, request(), today=TODAY)
+    for earlier, when, extra in recorded:
+        step(db, senco, pupil, earlier, when, **extra)
+    before = the_request(db, senco, pupil)
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        step(db, senco, pupil, name, on, **kw)
+    assert the_request(db, senco, pupil) == before
+
+
+def test_refused_to_assess_then_way_forward_mediation_and_appeal(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=date(2025, 11, 3)), today=TODAY)
+    step(db, senco, pupil, "assess", date(2025, 12, 8), value=False)
+    item = the_request(db, senco, pupil)
+    assert (item.stage, item.clock) == ("refused", "week 6 of 20")
+    assert available_steps(item) == (
+        "assess",
+        "way_forward",
+        "mediation",
+        "mediation_certificate",
+        "appeal",
+        "close",
+    )
+    step(db, senco, pupil, "way_forward", date(2025, 12, 18), note="More evidence first.")
+    step(db, senco, pupil, "mediation", date(2026, 1, 12))
+    with pytest.raises(ValidationError, match=r"is before mediation \(12/01/2026\)"):
+        step(db, senco, pupil, "mediation_certificate", date(2026, 1, 5))
+    step(db, senco, pupil, "mediation_certificate", date(2026, 1, 20))
+    item = the_request(db, senco, pupil)
+    appeal = next(m for m in item.milestones if m.key == "appeal")
+    # 2 months after the decision (08/02) or 1 month after the certificate, the later
+    assert (appeal.due, appeal.status) == (date(2026, 2, 20), "not applicable")
+    step(db, senco, pupil, "appeal", date(2026, 2, 18))
+    item = the_request(db, senco, pupil)
+    appeal = next(m for m in item.milestones if m.key == "appeal")
+    assert (appeal.done_on, appeal.status) == (date(2026, 2, 18), "done")
+    assert item.next_steps == "More evidence first."
+    assert (item.way_forward_on, item.mediation_on) == (date(2025, 12, 18), date(2026, 1, 12))
+
+
+def test_clearing_a_step_others_depend_on_is_refused(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=date(2025, 9, 1)), today=TODAY)
+    step(db, senco, pupil, "assess", date(2025, 10, 6), value=True)
+    step(db, senco, pupil, "issue", date(2025, 12, 15), value=True)
+    step(db, senco, pupil, "draft", date(2025, 12, 22), setting="Hill School")
+    item = the_request(db, senco, pupil)
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "The decision whether to assess cannot be cleared while the decision whether "
+            "to issue a plan and the draft plan depend on it; clear those first."
+        ),
+    ):
+        clear_step(db, senco, item.id, item.version, "assess")
+    version = clear_step(db, senco, item.id, item.version, "draft")
+    version = clear_step(db, senco, item.id, version, "issue")
+    item = the_request(db, senco, pupil)
+    assert item.version == version
+    assert (item.draft_sent_on, item.draft_setting, item.decided_to_issue) == (None, "", None)
+    assert item.stage == "decision to assess"
+    assert clear_step(db, senco, item.id, version, "final") == version  # nothing to clear
+    assert audit_actions(db, "ehc_request").count("clear_step") == 2
+
+
+def test_moving_the_request_date_after_a_decision_is_refused(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(), today=TODAY)
+    step(db, senco, pupil, "assess", date(2026, 2, 20), value=True)
+    item = the_request(db, senco, pupil)
+    with pytest.raises(ValidationError, match="is before the request was received"):
+        update_request(
+            db, senco, item.id, item.version, request(sent_on=date(2026, 2, 23)), today=TODAY
+        )
+    version = update_request(
+        db, senco, item.id, item.version, request(caseworker="Mr New"), today=TODAY
+    )
+    assert version == item.version + 1
+    assert the_request(db, senco, pupil).caseworker == "Mr New"
+    assert (
+        update_request(db, senco, item.id, version, request(caseworker="Mr New"), today=TODAY)
+        == version
+    )
+
+
+def test_second_saver_is_told(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(), today=TODAY)
+    item = the_request(db, senco, pupil)
+    step(db, senco, pupil, "assess", date(2026, 2, 20), value=True)
+    with pytest.raises(ConflictError, match="Someone else changed this EHC record"):
+        update_request(db, senco, item.id, item.version, request(caseworker="X"), today=TODAY)
+    with pytest.raises(ConflictError):
+        record_step(db, senco, item.id, item.version, "close", TODAY, today=TODAY)
+    assert the_request(db, senco, pupil).caseworker == "Ms Case"
+
+
+def test_a_late_la_shows_at_a_glance(db, senco, pupil) -> None:
+    received = TODAY - timedelta(weeks=22, days=3)
+    open_request(db, senco, pupil, request(sent_on=received), today=TODAY)
+    step(db, senco, pupil, "assess", received + timedelta(weeks=6), value=True)
+    step(db, senco, pupil, "issue", received + timedelta(weeks=15), value=True)
+    item = the_request(db, senco, pupil)
+    assert (item.clock, item.late) == ("week 23 of 20", True)
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert (due.severity, due.kind, due.due, due.pupil_name) == (
+        "overdue",
+        "EHC request",
+        received + timedelta(weeks=20),
+        "Zoë Pupil",
+    )
+    assert due.text.startswith("Final plan issued due ")
+    assert "(Testshire, week 23 of 20): the LA is late" in due.text
+
+
+def test_an_exception_extends_the_clock_rather_than_red(db, senco, pupil) -> None:
+    received = date(2025, 7, 7)
+    today = date(2025, 8, 25)  # the decision to assess was due 18/08
+    open_request(db, senco, pupil, request(sent_on=received), today=today)
+    item = the_request(db, senco, pupil, today)
+    assert item.milestones[0].status == "red" and item.late
+    with pytest.raises(ValidationError, match="Choose which exception"):
+        add_exception(db, senco, item.id, "holiday", "x", today, today=today)
+    with pytest.raises(ValidationError, match=r"before the request was received \(07/07/2025\)"):
+        add_exception(
+            db, senco, item.id, "summer_closure", "Closed.", date(2025, 7, 1), today=today
+        )
+    exc_id = add_exception(
+        db,
+        senco,
+        item.id,
+        "summer_closure",
+        "Advice was asked of the school while it was closed for the summer.",
+        date(2025, 7, 25),
+        today=today,
+    )
+    item = the_request(db, senco, pupil, today)
+    first = item.milestones[0]
+    assert (first.key, first.status, item.late) == ("decide_to_assess", "extended", False)
+    assert "while it was closed for the summer" in first.note
+    assert [e.kind_label for e in item.exceptions] == [
+        "School or setting closed for 4+ weeks (the summer holiday)"
+    ]
+    with db.session() as s:
+        (due,) = ehc_items(s, today, 90)
+    assert (due.severity, due.due) == ("soon", date(2025, 8, 18))
+    assert "extended: School or setting closed" in due.text
+    remove_exception(db, senco, exc_id)
+    assert the_request(db, senco, pupil, today).milestones[0].status == "red"
+    assert audit_actions(db, "ehc_clock_exception") == ["create", "delete"]
+
+
+def test_closed_case_is_seen_as_it_stood(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=date(2025, 6, 2)), today=TODAY)
+    step(db, senco, pupil, "close", date(2025, 6, 20), note="Withdrawn by the family.")
+    item = the_request(db, senco, pupil)
+    assert (item.stage, item.clock, item.late) == ("closed", "week 3 of 20", False)
+    assert item.milestones[0].status == "green"
+    assert available_steps(item) == ("close",)
+    with db.session() as s:
+        assert ehc_items(s, TODAY, 90) == []
+
+
+# --- plans and reviews ------------------------------------------------------------------------
+
+
+def plan(**changes: object) -> PlanData:
+    values: dict[str, object] = {
+        "issued_on": date(2025, 3, 10),
+        "la_name": "Testshire",
+        "named_setting": "Test Academy",
+        "needs": "B: reading and spelling well below age.",
+        "outcomes": "E: read a Year 6 text aloud by July 2026.",
+        "provision": "F: 1:1 reading with a TA, 3 × 20 minutes a week.",
+        "hours_per_week": 12.5,
+        "top_up_pence": 450_000,
+    }
+    values.update(changes)
+    return PlanData(**values)  # type: ignore[arg-type]
+
+
+def review(**changes: object) -> ReviewData:
+    values: dict[str, object] = {
+        "meeting_on": date(2026, 2, 2),
+        "invitations_sent_on": date(2026, 1, 12),
+        "attendees": "Parent, SENCo, class teacher",
+        "summary": "Good progress in reading.",
+        "recommendation": "keep",
+    }
+    values.update(changes)
+    return ReviewData(**values)  # type: ignore[arg-type]
+
+
+def next_review_of(db, pupil_id: int) -> date | None:
+    with db.session() as s:
+        return s.get(Pupil, pupil_id).next_review_due
+
+
+def test_plan_reads_back_with_its_annual_review_due(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert item.id == plan_id
+    assert (item.hours_per_week, item.top_up_pence, item.named_setting) == (
+        12.5,
+        450_000,
+        "Test Academy",
+    )
+    assert item.provision == "F: 1:1 reading with a TA, 3 × 20 minutes a week."
+    assert (item.next_review_due, item.next_review_status) == (date(2026, 3, 10), "amber")
+    assert next_review_of(db, pupil) == date(2026, 3, 10)
+
+
+def test_bad_plan_is_refused_in_one_sentence(db, senco, pupil) -> None:
+    with pytest.raises(ValidationError) as caught:
+        record_plan(
+            db,
+            senco,
+            pupil,
+            plan(issued_on=date(2026, 3, 3), la_name="", hours_per_week=50, top_up_pence=-1),
+            today=TODAY,
+        )
+    assert str(caught.value) == (
+        "The plan's date (03/03/2026) is in the future; the local authority is missing; the "
+        "hours a week must be from 0 to 40 (not 50); the top-up funding must be from £0 to "
+        "£100,000 a year."
+    )
+    other = add_test_pupil(db, senco, 2, provision="K", needs=("ASD",))
+    rid = open_request(db, senco, other, request(), today=TODAY)
+    with pytest.raises(ValidationError, match="not one of this pupil's EHC requests"):
+        record_plan(db, senco, pupil, plan(request_id=rid), today=TODAY)
+    assert list_plans(db, senco, pupil, today=TODAY) == []
+
+
+def test_one_live_plan_per_pupil(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    with pytest.raises(ValidationError, match=r"already has an EHC plan \(issued 10/03/2025\)"):
+        record_plan(db, senco, pupil, plan(issued_on=date(2026, 1, 5)), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    with pytest.raises(ValidationError, match="cannot cease"):
+        cease_plan(db, senco, plan_id, item.version, date(2025, 1, 1), today=TODAY)
+    cease_plan(db, senco, plan_id, item.version, date(2026, 2, 1), today=TODAY)
+    assert next_review_of(db, pupil) is None
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (item.ceased_on, item.next_review_due, item.next_review_status) == (
+        date(2026, 2, 1),
+        None,
+        "",
+    )
+    with pytest.raises(ValidationError, match="ceased on 01/02/2026, before this meeting"):
+        record_review(db, senco, plan_id, review(meeting_on=date(2026, 2, 20)), today=TODAY)
+    record_plan(db, senco, pupil, plan(issued_on=date(2026, 2, 10)), today=TODAY)
+    assert [p.issued_on for p in list_plans(db, senco, pupil, today=TODAY)] == [
+        date(2026, 2, 10),
+        date(2025, 3, 10),
+    ]
+
+
+def test_plan_linked_to_its_request(db, senco, pupil) -> None:
+    rid = open_request(db, senco, pupil, request(sent_on=date(2024, 10, 1)), today=TODAY)
+    with pytest.raises(ValidationError, match=r"before its request was received \(01/10/2024\)"):
+        record_plan(db, senco, pupil, plan(issued_on=date(2024, 9, 1), request_id=rid), today=TODAY)
+    plan_id = record_plan(db, senco, pupil, plan(request_id=rid), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (item.id, item.request_id) == (plan_id, rid)
+
+
+def test_review_sets_the_next_due_date_and_its_own(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    review_id = record_review(db, senco, plan_id, review(), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    (r,) = item.reviews
+    assert r.id == review_id
+    assert (r.invitations_by, r.report_due, r.la_decision_due) == (
+        date(2026, 1, 19),
+        date(2026, 2, 16),
+        date(2026, 3, 2),
+    )
+    assert {m.key: m.status for m in r.milestones} == {
+        "invitations": "done",
+        "meeting": "done",
+        "report": "red",
+        "la_decision": "amber",
+    }
+    assert (item.next_review_due, item.next_review_status) == (date(2027, 2, 2), "green")
+    assert next_review_of(db, pupil) == date(2027, 2, 2)
+    version = update_review(
+        db,
+        senco,
+        review_id,
+        r.version,
+        review(report_sent_on=date(2026, 2, 12), la_decision="Keep", la_decision_on=TODAY),
+        today=TODAY,
+    )
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert item.reviews[0].version == version
+    assert [m.status for m in item.reviews[0].milestones] == ["done"] * 4
+    assert item.reviews[0].la_decision == "keep"
+    with pytest.raises(ConflictError):
+        update_review(db, senco, review_id, r.version, review(summary="x"), today=TODAY)
+    assert audit_actions(db, "annual_review") == ["create", "update"]
+
+
+def test_bad_review_is_refused_in_one_sentence(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        record_review(
+            db,
+            senco,
+            plan_id,
+            review(
+                invitations_sent_on=date(2026, 2, 3),
+                report_sent_on=date(2026, 1, 30),
+                recommendation="maybe",
+                la_decision="cease",
+            ),
+            today=TODAY,
+        )
+    assert str(caught.value) == (
+        "The invitations (03/02/2026) are after the meeting (02/02/2026); the report "
+        "(30/01/2026) is before the meeting (02/02/2026); the review's recommendation must "
+        "be keep, amend or cease; give the date of the LA's decision."
+    )
+    with pytest.raises(ValidationError, match="before the plan was issued"):
+        record_review(
+            db,
+            senco,
+            plan_id,
+            review(meeting_on=date(2025, 3, 1), invitations_sent_on=None),
+            today=TODAY,
+        )
+    record_review(db, senco, plan_id, review(), today=TODAY)
+    with pytest.raises(ValidationError, match="already has a review meeting on 02/02/2026"):
+        record_review(db, senco, plan_id, review(), today=TODAY)
+    with pytest.raises(ValidationError, match="is after its first review meeting"):
+        (item,) = list_plans(db, senco, pupil, today=TODAY)
+        update_plan(db, senco, plan_id, item.version, plan(issued_on=date(2026, 2, 5)), today=TODAY)
+
+
+def test_booked_meeting_brings_its_invitations_to_whats_due(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert (due.kind, due.due, due.severity) == ("EHC annual review", date(2026, 3, 10), "soon")
+    assert due.text == (
+        "EHC plan annual review due by 10/03/2026 (12 months from the plan issued on 10/03/2025)"
+    )
+    record_review(
+        db,
+        senco,
+        plan_id,
+        review(meeting_on=date(2026, 3, 9), invitations_sent_on=None),
+        today=TODAY,
+    )
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert (due.due, due.severity) == (date(2026, 2, 23), "overdue")
+    assert due.text == (
+        "Annual review meeting on 09/03/2026: invitations and advice out by 23/02/2026 "
+        "(2 weeks before)"
+    )
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert item.next_review_due == date(2026, 3, 10)  # a booked meeting is not yet held
+    meeting = item.reviews[0].milestones[1]
+    assert (meeting.key, meeting.done_on, meeting.note) == (
+        "meeting",
+        None,
+        "booked for 09/03/2026",
+    )
+
+
+def test_after_a_meeting_the_paperwork_and_decision_are_due(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    record_review(db, senco, plan_id, review(), today=TODAY)
+    with db.session() as s:
+        items = sorted(ehc_items(s, TODAY, 90), key=lambda i: i.due)
+    assert [(i.kind, i.due, i.severity) for i in items] == [
+        ("EHC review paperwork", date(2026, 2, 16), "overdue"),
+        ("EHC review decision", date(2026, 3, 2), "soon"),
+    ]
+    assert items[0].text == (
+        "Annual review report to the LA due 16/02/2026 (2 weeks after the meeting on 02/02/2026)"
+    )
+    with db.session() as s:  # the next annual review is a year off: beyond the horizon
+        assert len(ehc_items(s, TODAY, 400)) == 3
+
+
+def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
+    with_plan = add_test_pupil(
+        db, senco, 3, provision="E", needs=("SLCN",), forename="Ana", since=date(2025, 3, 10)
+    )
+    without = add_test_pupil(
+        db, senco, 4, provision="E", needs=("SLCN",), forename="Ben", since=date(2025, 3, 20)
+    )
+    for pid in (with_plan, without):
+        add_test_contact(db, pid)
+        with db.transaction() as s:
+            s.add(NeedProfile(pupil_id=pid, area="Communication and interaction", difficulties="x"))
+    record_plan(db, senco, with_plan, plan(issued_on=date(2025, 3, 12)), today=TODAY)
+    items = due_items(db, senco, today=TODAY)
+    assert [(i.pupil_name, i.kind, i.due) for i in items] == [
+        ("Ana Pupil", "EHC annual review", date(2026, 3, 12)),
+        ("Ben Pupil", "annual review", date(2026, 3, 20)),
+    ]
+
+
+def test_pupils_who_left_are_not_due(db, senco) -> None:
+    gone = add_test_pupil(
+        db, senco, 5, provision="K", needs=("SPLD",), leaving_date=date(2026, 1, 1)
+    )
+    record_plan(db, senco, gone, plan(), today=TODAY)
+    open_request(db, senco, gone, request(sent_on=date(2025, 6, 2)), today=TODAY)
+    with db.session() as s:
+        assert ehc_items(s, TODAY, 90) == []
+
+
+# --- who may do what ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", [Role.LEARNING_SUPPORT, Role.TEACHER])
+def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
+    rid = open_request(db, senco, pupil, request(), today=TODAY)
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    staff = make_user(db, "staff", role)
+    assert [r.id for r in list_requests(db, staff, pupil, today=TODAY)] == [rid]
+    assert [p.id for p in list_plans(db, staff, pupil, today=TODAY)] == [plan_id]
+    with pytest.raises(PermissionDeniedError, match="cannot change EHC records; ask the SENCo"):
+        open_request(db, staff, pupil, request(), today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        record_step(db, staff, rid, 1, "assess", TODAY, value=True, today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        add_exception(db, staff, rid, "summer_closure", "x", TODAY, today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        record_review(db, staff, plan_id, review(), today=TODAY)
+    with pytest.raises(PermissionDeniedError, match="cannot change LA profiles"):
+        save_la_profile(db, staff, None, None, LaProfileData("Kent"))
+
+
+def test_read_only_may_not_read(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(), today=TODAY)
+    governor = make_user(db, "governor", Role.READ_ONLY)
+    with pytest.raises(PermissionDeniedError, match="cannot see named pupil records"):
+        list_requests(db, governor, pupil)
+    with pytest.raises(PermissionDeniedError):
+        list_plans(db, governor, pupil)
+
+
+# --- LA profiles ----------------------------------------------------------------------------
+
+
+def test_la_rules_default_then_saved_profile(db, senco) -> None:
+    assert la_rules(db, "Kent") == LaRules(name="Kent")
+    order = ("views", *(k for k in DEFAULT_SECTION_ORDER if k != "views"))
+    pid = save_la_profile(
+        db,
+        senco,
+        None,
+        None,
+        LaProfileData(
+            "Kent",
+            reviewed_cycles=3,
+            report_max_age_months=18,
+            notional_threshold_pence=600_050,
+            staff_rate_per_hour_pence=2_250,
+            section_order=order,
+        ),
+    )
+    rules = la_rules(db, "  kent ")
+    assert rules == LaRules(
+        name="Kent",
+        reviewed_cycles=3,
+        report_max_age_months=18,
+        notional_threshold=Decimal("6000.50"),
+        staff_rate_per_hour=Decimal("22.50"),
+        section_order=order,
+    )
+    (item,) = list_la_profiles(db, senco)
+    assert (item.id, item.section_order, item.rules) == (pid, order, rules)
+    save_la_profile(db, senco, pid, item.version, LaProfileData("Kent", reviewed_cycles=2))
+    assert la_rules(db, "KENT").reviewed_cycles == 2
+    assert la_rules(db, "KENT").section_order == DEFAULT_SECTION_ORDER
+    with pytest.raises(ConflictError, match="LA profile"):
+        save_la_profile(db, senco, pid, item.version, LaProfileData("Kent"))
+    (item,) = list_la_profiles(db, senco)
+    remove_la_profile(db, senco, pid, item.version)
+    assert la_rules(db, "Kent") == LaRules(name="Kent")
+    assert audit_actions(db, "la_profile") == ["create", "update", "delete"]
+
+
+def test_bad_la_profile_is_refused(db, senco) -> None:
+    save_la_profile(db, senco, None, None, LaProfileData("Essex"))
+    with pytest.raises(ValidationError, match=re.escape("There is already a profile for Essex.")):
+        save_la_profile(db, senco, None, None, LaProfileData("ESSEX"))
+    with pytest.raises(ValidationError) as caught:
+        save_la_profile(
+            db,
+            senco,
+            None,
+            None,
+            LaProfileData("Herts", reviewed_cycles=0, weeks_per_year=60, section_order=("views",)),
+        )
+    message = str(caught.value)
+    assert message.startswith("Reviewed cycles must be a whole number from 1 to 6 (not 0);")
+    assert "weeks a year must be a whole number from 1 to 52 (not 60)" in message
+    assert "the order leaves out: about, needs" in message
+    assert [p.name for p in list_la_profiles(db, senco)] == ["Essex"]
+
+
+def test_stored_request_rows_match_the_rules(db, senco, pupil) -> None:
+    """What the service wrote passes its own whole-case check (the demo uses it too)."""
+    open_request(db, senco, pupil, request(sent_on=date(2025, 9, 1)), today=TODAY)
+    step(db, senco, pupil, "assess", date(2025, 10, 6), value=False)
+    step(db, senco, pupil, "way_forward", date(2025, 10, 20))
+    with db.session() as s:
+        row = s.scalars(select(EhcRequest)).one()
+        case = {name: getattr(row, name) for name in ehc._CASE_FIELDS}
+    assert ehc.case_problems(case, TODAY) == []
+    case["way_forward_on"] = date(2025, 10, 1)
+    assert ehc.case_problems(case, TODAY) == [
+        "the way-forward meeting (01/10/2025) is before the refusal (06/10/2025)"
+    ]
