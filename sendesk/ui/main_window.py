@@ -57,9 +57,12 @@ class MainWindow(QMainWindow):
             self._add_page("Register", lambda: self.register)
             if ctx.actor.role in (Role.SENCO, Role.LEARNING_SUPPORT):
                 self._add_page("My groups", self._my_groups)
+            if ctx.actor.role in (Role.SENCO, Role.TEACHER):
+                self._add_page("My classes", self._my_classes)
             if ctx.is_senco:
                 self._add_page("Interventions", self._interventions)
                 self._add_page("Provision map", self._provision_map)
+                self._add_page("Access arrangements", self._access_arrangements)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
@@ -81,6 +84,21 @@ class MainWindow(QMainWindow):
         from sendesk.ui.session_logging import MyGroupsPage
 
         page = MyGroupsPage(self.ctx)
+        page.changed.connect(self.refresh)
+        return page
+
+    def _my_classes(self) -> QWidget:
+        from sendesk.ui.class_evidence_page import ClassEvidencePage
+
+        page = ClassEvidencePage(self.ctx)
+        page.changed.connect(self.refresh)
+        return page
+
+    def _access_arrangements(self) -> QWidget:
+        from sendesk.ui.access_page import AccessPage
+
+        page = AccessPage(self.ctx)
+        page.pupil_activated.connect(self.open_pupil)
         page.changed.connect(self.refresh)
         return page
 

@@ -72,10 +72,6 @@ from sendesk.ui.tables import read_only_table as _table
 APP = "SENDesk"
 
 PLACEHOLDERS: dict[str, str] = {
-    "Access arrangements": (
-        "Exam access arrangements, with the assessments and teachers' normal-way-of-working "
-        "evidence behind them, will appear here; they arrive in a later version of SENDesk."
-    ),
     "EHC plan": (
         "The EHC needs assessment request, the statutory timeline, the EHC plan and its "
         "annual reviews will appear here; they arrive in a later version of SENDesk."
@@ -379,6 +375,11 @@ class PupilWindow(QWidget):
             tab.changed.connect(self.changed.emit)
         self.tabs.addTab(self.agencies_tab, "Agencies && e&vidence")
         self.tabs.addTab(self.progress_tab, "Pro&gress")
+        from sendesk.ui.access_tab import AccessTab
+
+        self.access_tab = AccessTab(self.ctx, self.pupil_id)
+        self.access_tab.changed.connect(self.changed.emit)
+        self.tabs.addTab(self.access_tab, "A&ccess arrangements")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 

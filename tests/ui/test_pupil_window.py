@@ -360,10 +360,10 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "&Interventions",
         "Agencies && e&vidence",
         "Pro&gress",
-        "Access arrangements",
+        "A&ccess arrangements",
         "EHC plan",
     ]
-    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=7):
+    for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=8):
         page = window.tabs.widget(index)
         assert page.objectName() == f"placeholder:{title}"
         assert "later version" in sentence

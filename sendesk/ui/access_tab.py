@@ -1,0 +1,500 @@
+"""The "Access arrangements" tab of the pupil record: arrangements, evidence, assessments.
+
+Why it is built this way: an inspector can ask to see the evidence for any candidate at
+any time, and the SENCo has to answer from this record. So one tab shows everything that
+answer needs — each arrangement with its status, who approves it (in words: delegated,
+online application, awarding body), the subjects it covers, its approval and expiry, and
+the latest normal-way-of-working evidence in each subject; under the chosen one, the
+criteria verdict and the assessment's problems in sentences and the teachers' evidence
+entries; then the Form 8 assessments with their scores. The SENCo proposes and corrects
+arrangements, moves them along the statuses JCQ allows (with a date; withdrawing asks
+first), records assessments, and saves the candidate's evidence file as a PDF. Teachers
+and learning support read the same tab without the buttons; the services enforce roles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.rules import jcq
+from sendesk.services.access_arrangements import (
+    ArrangementItem,
+    AssessmentItem,
+    NwwItem,
+    PupilAccess,
+    list_nww,
+    pupil_access,
+)
+from sendesk.ui.access_words import (
+    bullets,
+    dmy,
+    evidence_gaps,
+    evidence_route_text,
+    evidence_text,
+    status_text,
+    subjects_text,
+    verdict_lines,
+)
+from sendesk.ui.arrangement_dialog import ArrangementDialog, StatusDialog
+from sendesk.ui.assessment_dialog import AssessmentDialog, area_text
+from sendesk.ui.context import AppContext
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table as _table
+
+APP = "SENDesk"
+ARRANGEMENT_HEADERS = (
+    "Arrangement",
+    "Status",
+    "Who approves",
+    "Subjects",
+    "Approved",
+    "Expires",
+    "Normal way of working evidence",
+)
+NWW_HEADERS = ("Date", "Subject", "Task", "Used", "Extra minutes", "Note", "Recorded by")
+ASSESSMENT_HEADERS = ("Assessed", "Assessor", "Qualification", "Scores", "Problems")
+
+
+def scores_text(assessment: AssessmentItem) -> str:
+    """ "Writing speed 82 (DASH); Reading speed 79" — every score, in the form's order."""
+    return "; ".join(
+        f"{area_text(s.area)} {s.score}" + (f" ({s.test})" if s.test else "")
+        for s in assessment.scores
+    )
+
+
+def task_text(item: NwwItem) -> str:
+    """ "Mock: Paper 1" — the kind of task, and the task when one is named."""
+    kind = status_text(item.task_kind)
+    return f"{kind}: {item.task}" if item.task else kind
+
+
+def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> str:
+    """Everything about one arrangement an inspector would ask, as plain sentences."""
+    arrangement = jcq.ARRANGEMENTS.get(item.arrangement)
+    lines = [f"{item.name}: {item.route_label}."]
+    lines.append(f"Evidence route: {evidence_route_text(item.evidence_route)}.")
+    steps = [f"proposed {dmy(item.proposed_on)}"]
+    for label, on in (
+        ("approved in centre", item.approved_on),
+        ("applied online", item.applied_on),
+        ("approved by the awarding body", item.awarding_body_on),
+        ("ended", item.ended_on),
+    ):
+        if on is not None:
+            steps.append(f"{label} {dmy(on)}")
+    if item.expires_on is not None:
+        steps.append(f"{'expired' if item.ended_on else 'expires'} {dmy(item.expires_on)}")
+    lines.append(f"Status: {item.status} ({', '.join(steps)}).")
+    lines.append(f"Covers: {subjects_text(item.subjects)}.")
+    if item.room_note:
+        lines.append(f"Room needs: {item.room_note}")
+    gaps = evidence_gaps(item.evidence_by_subject)
+    if gaps and item.live:
+        lines.append(f"No normal-way-of-working evidence yet in: {', '.join(gaps)}.")
+    needs_scores = arrangement.needs_scores if arrangement else False
+    verdict = verdict_lines(item.verdict, needs_scores)
+    if verdict:
+        lines += ["", "Criteria check:", bullets(verdict)]
+    if assessment is not None:
+        lines += ["", f"Assessment: {dmy(assessment.assessed_on)} by {assessment.assessor_name}."]
+        if assessment.problems:
+            lines += ["Problems with the assessment:", bullets(assessment.problems)]
+    if item.notes:
+        lines += ["", f"Notes: {item.notes}"]
+    return "\n".join(lines)
+
+
+def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
+    table.blockSignals(True)
+    table.clearSelection()
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            table.setItem(r, c, cell)
+    table.resizeRowsToContents()
+    if rows:
+        table.selectRow(keep if keep is not None and 0 <= keep < len(rows) else 0)
+    table.blockSignals(False)
+
+
+def _selected_row(table: QTableWidget, count: int) -> int | None:
+    rows = table.selectionModel().selectedRows()
+    if not rows or rows[0].row() >= count:
+        return None
+    return rows[0].row()
+
+
+class AccessTab(QWidget):
+    """A pupil's access arrangements, their evidence and the assessments behind them.
+
+    Raises SendeskError when the actor may not read them (a read-only account).
+    """
+
+    changed = Signal()
+    """Emitted after an arrangement or an assessment is saved or moved on."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id = ctx, pupil_id
+        self.today = today or date.today()
+        self.editable = ctx.is_senco
+        self.access = PupilAccess([], [], ())
+        self.nww: list[NwwItem] = []
+        self._build()
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+
+        arr_box = QGroupBox("Exam access arrangements")
+        arr_layout = QVBoxLayout(arr_box)
+        self.table = _table(ARRANGEMENT_HEADERS, "Access arrangements")
+        self.table.itemSelectionChanged.connect(self._arrangement_chosen)
+        arr_layout.addWidget(self.table, 2)
+        self.empty_label = QLabel(
+            "No access arrangements."
+            + (" Propose one with Propose arrangement." if self.editable else "")
+        )
+        self.empty_label.setWordWrap(True)
+        arr_layout.addWidget(self.empty_label)
+
+        self.propose_button: QPushButton | None = None
+        self.edit_button: QPushButton | None = None
+        self.status_button: QPushButton | None = None
+        if self.editable:
+            row = QHBoxLayout()
+            self.propose_button = QPushButton("&Propose arrangement…")
+            self.edit_button = QPushButton("&Edit arrangement…")
+            self.status_button = QPushButton("Change &status…")
+            for button, name, slot in (
+                (self.propose_button, "Propose an access arrangement", self.propose),
+                (self.edit_button, "Edit the selected arrangement", self.edit_arrangement),
+                (
+                    self.status_button,
+                    "Change the status of the selected arrangement",
+                    self.change_status,
+                ),
+            ):
+                button.setAccessibleName(name)
+                button.clicked.connect(slot)
+                row.addWidget(button)
+            row.addStretch(1)
+            arr_layout.addLayout(row)
+            self.table.activated.connect(lambda _index: self.edit_arrangement())
+
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("About the selected arrangement")
+        self.details.setTabChangesFocus(True)
+        arr_layout.addWidget(self.details, 2)
+        nww_label = QLabel("Teachers' normal-way-of-working evidence for it, newest first:")
+        nww_label.setWordWrap(True)
+        arr_layout.addWidget(nww_label)
+        self.nww_table = _table(NWW_HEADERS, "Normal-way-of-working evidence")
+        arr_layout.addWidget(self.nww_table, 2)
+        splitter.addWidget(arr_box)
+
+        ass_box = QGroupBox("Specialist assessments (Form 8)")
+        ass_layout = QVBoxLayout(ass_box)
+        self.assessments_table = _table(ASSESSMENT_HEADERS, "Assessments")
+        self.assessments_table.itemSelectionChanged.connect(self._assessment_chosen)
+        ass_layout.addWidget(self.assessments_table, 1)
+        self.assessments_empty = QLabel("No assessments recorded.")
+        ass_layout.addWidget(self.assessments_empty)
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setAccessibleName("Problems with the selected assessment")
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        ass_layout.addWidget(self.problems_label)
+        row = QHBoxLayout()
+        self.record_button: QPushButton | None = None
+        self.edit_assessment_button: QPushButton | None = None
+        if self.editable:
+            self.record_button = QPushButton("Record &assessment…")
+            self.record_button.setAccessibleName("Record a specialist assessment")
+            self.record_button.clicked.connect(self.record_assessment)
+            self.edit_assessment_button = QPushButton("Edit assess&ment…")
+            self.edit_assessment_button.setAccessibleName("Edit the selected assessment")
+            self.edit_assessment_button.clicked.connect(self.edit_assessment)
+            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
+            row.addWidget(self.record_button)
+            row.addWidget(self.edit_assessment_button)
+        row.addStretch(1)
+        self.evidence_button: QPushButton | None = None
+        if self.editable:  # the evidence file is the SENCo's to give an inspector
+            self.evidence_button = QPushButton("Evidence &file (PDF)…")
+            self.evidence_button.setAccessibleName("Save the candidate's evidence file as a PDF")
+            self.evidence_button.clicked.connect(self.save_evidence_file)
+            row.addWidget(self.evidence_button)
+        ass_layout.addLayout(row)
+        splitter.addWidget(ass_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+    # --- showing --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the pupil's arrangements and assessments again, keeping the selections."""
+        keep_arr = self.selected_arrangement()
+        keep_ass = self.selected_assessment()
+        self.access = pupil_access(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+        arrangements = self.access.arrangements
+        _fill(
+            self.table,
+            [
+                [
+                    _item(a.name, jcq.route_label(a.arrangement)),
+                    _item(status_text(a.status)),
+                    _item(a.route_label),
+                    _item(subjects_text(a.subjects)),
+                    _item(dmy(a.approved_on or a.awarding_body_on, "Not yet")),
+                    _item(dmy(a.expires_on, "—")),
+                    _item(evidence_text(a.evidence_by_subject)),
+                ]
+                for a in arrangements
+            ],
+            self._index_of([a.id for a in arrangements], keep_arr.id if keep_arr else None),
+        )
+        assessments = self.access.assessments
+        _fill(
+            self.assessments_table,
+            [
+                [
+                    _item(dmy(a.assessed_on)),
+                    _item(a.assessor_name),
+                    _item(a.assessor_qualification or "None on file"),
+                    _item(scores_text(a)),
+                    _item(
+                        f"{len(a.problems)} problem{'s' if len(a.problems) != 1 else ''}"
+                        if a.problems
+                        else "None",
+                        "\n".join(a.problems) or None,
+                    ),
+                ]
+                for a in assessments
+            ],
+            self._index_of([a.id for a in assessments], keep_ass.id if keep_ass else None),
+        )
+        self.table.setVisible(bool(arrangements))
+        self.empty_label.setVisible(not arrangements)
+        self.assessments_table.setVisible(bool(assessments))
+        self.assessments_empty.setVisible(not assessments)
+        self._arrangement_chosen()
+        self._assessment_chosen()
+
+    @staticmethod
+    def _index_of(ids: list[int], keep: int | None) -> int | None:
+        return ids.index(keep) if keep in ids else None
+
+    def selected_arrangement(self) -> ArrangementItem | None:
+        row = _selected_row(self.table, len(self.access.arrangements))
+        return None if row is None else self.access.arrangements[row]
+
+    def selected_assessment(self) -> AssessmentItem | None:
+        row = _selected_row(self.assessments_table, len(self.access.assessments))
+        return None if row is None else self.access.assessments[row]
+
+    def assessment(self, assessment_id: int | None) -> AssessmentItem | None:
+        return next((a for a in self.access.assessments if a.id == assessment_id), None)
+
+    def select_arrangement(self, arrangement_id: int) -> None:
+        ids = [a.id for a in self.access.arrangements]
+        if arrangement_id in ids:
+            self.table.selectRow(ids.index(arrangement_id))
+
+    def _arrangement_chosen(self) -> None:
+        item = self.selected_arrangement()
+        if item is None:
+            self.details.setPlainText(
+                "Choose an arrangement to see its evidence." if self.access.arrangements else ""
+            )
+            self.nww = []
+        else:
+            self.details.setPlainText(details_text(item, self.assessment(item.assessment_id)))
+            try:
+                self.nww = list_nww(self.ctx.db, self.ctx.actor, item.id)
+            except SendeskError as exc:
+                self.nww = []
+                self.details.appendPlainText(f"\n{exc}")
+        _fill(
+            self.nww_table,
+            [
+                [
+                    _item(dmy(n.recorded_on)),
+                    _item(n.subject),
+                    _item(task_text(n)),
+                    _item("Yes" if n.used else "No"),
+                    _item(
+                        "" if n.extra_minutes_used is None else str(n.extra_minutes_used),
+                        number=True,
+                    ),
+                    _item(n.note, n.note or None),
+                    _item(n.recorded_by),
+                ]
+                for n in self.nww
+            ],
+            None,
+        )
+        self.nww_table.clearSelection()
+        if self.edit_button is not None and self.status_button is not None:
+            self.edit_button.setEnabled(item is not None)
+            self.status_button.setEnabled(item is not None and bool(item.next_statuses))
+
+    def _assessment_chosen(self) -> None:
+        item = self.selected_assessment()
+        if item is None or not item.problems:
+            self.problems_label.setText(
+                "" if item is None else "No problems with this assessment's dates or paperwork."
+            )
+        else:
+            self.problems_label.setText("Problems with this assessment:\n" + bullets(item.problems))
+        if self.edit_assessment_button is not None:
+            self.edit_assessment_button.setEnabled(item is not None)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _saved(self, select: int | None = None) -> None:
+        self.changed.emit()
+        self.reload()
+        if select is not None:
+            self.select_arrangement(select)
+
+    def arrangement_dialog(self, item: ArrangementItem | None) -> ArrangementDialog:
+        """The propose/edit dialog (not shown; :meth:`propose` and tests run it)."""
+        return ArrangementDialog(self.ctx, self.pupil_id, self.access, item, self, today=self.today)
+
+    def propose(self) -> None:
+        if not self.editable:
+            return
+        dialog = self.arrangement_dialog(None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(dialog.arrangement_id)
+        else:
+            self.reload()
+
+    def edit_arrangement(self) -> None:
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return
+        dialog = self.arrangement_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(item.id)
+        else:
+            self.reload()
+
+    def status_dialog(self, item: ArrangementItem, status: str | None = None) -> StatusDialog:
+        return StatusDialog(self.ctx, item, self, status=status, today=self.today)
+
+    def change_status(self) -> None:
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return
+        if not item.next_statuses:
+            QMessageBox.information(self, APP, f"{item.name} is {item.status}: it cannot move on.")
+            return
+        dialog = self.status_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(item.id)
+        else:
+            self.reload()
+
+    def _date_of_birth(self) -> date | None:
+        from sendesk.services.pupil_record import get_record
+
+        try:
+            return get_record(self.ctx.db, self.ctx.actor, self.pupil_id).dob
+        except SendeskError:
+            return None
+
+    def assessment_dialog(self, item: AssessmentItem | None) -> AssessmentDialog:
+        chosen = self.selected_arrangement()
+        return AssessmentDialog(
+            self.ctx,
+            self.pupil_id,
+            item,
+            self,
+            check_arrangement=chosen.arrangement if chosen else None,
+            date_of_birth=self._date_of_birth(),
+            today=self.today,
+        )
+
+    def record_assessment(self) -> None:
+        if not self.editable:
+            return
+        dialog = self.assessment_dialog(None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved()
+        else:
+            self.reload()
+
+    def edit_assessment(self) -> None:
+        item = self.selected_assessment()
+        if item is None or not self.editable:
+            return
+        dialog = self.assessment_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved()
+        else:
+            self.reload()
+
+    def save_evidence_file(self) -> Path | None:
+        """The candidate's evidence file for an inspector, as a PDF where the user chooses."""
+        from sendesk.reports.access_evidence import evidence_file_for
+
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, f"Evidence file — {APP}", "access-arrangements-evidence.pdf", "PDF (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(f"{path.name}.pdf")
+        try:
+            written = evidence_file_for(
+                self.ctx.db, self.ctx.actor, self.pupil_id, path, today=self.today
+            )
+        except (SendeskError, OSError) as exc:
+            text = (
+                str(exc)
+                if isinstance(exc, SendeskError)
+                else (f"The evidence file could not be written: {exc.strerror or exc}.")
+            )
+            QMessageBox.warning(self, APP, text)
+            return None
+        QMessageBox.information(self, APP, f"Saved the evidence file to {written}.")
+        return written
+
+
+__all__ = ["AccessTab", "details_text", "scores_text", "task_text"]

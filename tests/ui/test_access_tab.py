@@ -1,0 +1,464 @@
+"""The pupil record's Access arrangements tab and its dialogs, driven as the SENCo would."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMessageBox, QSpinBox
+
+from sendesk.db import Database
+from sendesk.services.access_arrangements import (
+    ArrangementData,
+    NwwData,
+    pupil_access,
+    record_nww,
+    update_arrangement,
+)
+from sendesk.services.actor import Actor
+from sendesk.ui.access_tab import AccessTab, details_text, scores_text
+from sendesk.ui.access_words import evidence_text, subjects_text, verdict_lines
+from sendesk.ui.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
+from sendesk.ui.assessment_dialog import AssessmentDialog
+from sendesk.ui.pupil_window import PupilWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from access_school import TODAY, School, ctx_for, make_school
+from test_accessibility import unnamed_controls
+
+
+@pytest.fixture
+def school(db: Database, senco: Actor) -> School:
+    return make_school(db, senco)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AccessTab:
+    tab = AccessTab(ctx_for(db, actor), pupil_id, today=TODAY)
+    qtbot.addWidget(tab)
+    return tab
+
+
+def cells(table, row: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [table.item(row, c).text() for c in range(table.columnCount())]
+
+
+def column(table, col: int) -> list[str]:  # type: ignore[no-untyped-def]
+    return [table.item(r, col).text() for r in range(table.rowCount())]
+
+
+def test_words() -> None:
+    assert subjects_text(()) == "All subjects"
+    assert subjects_text(("Maths", "English")) == "Maths, English"
+    assert (
+        evidence_text({"Maths": date(2026, 1, 12), "English": None})
+        == "English none yet; Maths 12/01/2026"
+    )
+    assert verdict_lines(None, True)[0].startswith("Criteria not checked: no assessment")
+    assert verdict_lines(None, False) == []
+
+
+def test_senco_reads_arrangements_route_dates_and_verdict(qtbot, db, senco, school) -> None:
+    record_nww(
+        db,
+        school.teacher,
+        NwwData(school.ann_extra_time, "Maths", date(2026, 2, 9), "mock", "Paper 1", True, 18),
+        today=TODAY,
+    )
+    tab = make_tab(qtbot, db, senco, school.ann)
+    assert tab.table.rowCount() == 2
+    assert cells(tab.table, 0) == [
+        "25% extra time",
+        "Approved by awarding body",
+        "Needs an online application (AAO)",
+        "Maths, English",
+        "21/10/2025",
+        "21/12/2027",
+        "English none yet; Maths 09/02/2026",
+    ]
+    assert cells(tab.table, 1)[:5] == [
+        "Reader",
+        "Proposed",
+        "Needs an online application (AAO)",
+        "English",
+        "Not yet",
+    ]
+    details = tab.details.toPlainText()
+    assert "Evidence route: Specialist assessment with standardised scores (Form 8)." in details
+    assert "Criteria met." in details
+    assert "Writing speed 82 counts: below average (84 or less)" in details
+    assert "No normal-way-of-working evidence yet in: English." in details
+    # the teacher's mock entry is listed under the arrangement
+    assert tab.nww_table.rowCount() == 1
+    assert cells(tab.nww_table, 0) == [
+        "09/02/2026",
+        "Maths",
+        "Mock: Paper 1",
+        "Yes",
+        "18",
+        "",
+        "Mr Maths",
+    ]
+    # the assessment and its scores
+    assert cells(tab.assessments_table, 0) == [
+        "06/10/2025",
+        "Ms A Assessor",
+        "Level 7 Certificate in specialist assessment",
+        "Writing speed 82 (DASH 17+); Reading speed 86 (TOWRE-2)",
+        "None",
+    ]
+    # choosing the reader shows its own details
+    tab.table.selectRow(1)
+    assert "Reader: Needs an online application (AAO)." in tab.details.toPlainText()
+    assert "Criteria" not in tab.details.toPlainText()
+    assert tab.nww_table.rowCount() == 0
+
+
+def test_propose_through_the_dialog_with_live_verdict(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    seen: dict[str, str] = {}
+
+    def fill(dialog: ArrangementDialog) -> int:
+        dialog.kind.setCurrentIndex(dialog.kind.findData("scribe"))
+        seen["route"] = dialog.route_label.text()
+        seen["routes"] = ", ".join(
+            dialog.evidence_route.itemText(i) for i in range(dialog.evidence_route.count())
+        )
+        seen["verdict"] = dialog.verdict_label.text()
+        dialog.set_subjects(("English", "History"))
+        dialog.room_note.setText("Small room")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ArrangementDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, school.ann)
+    with qtbot.waitSignal(tab.changed):
+        tab.propose_button.click()
+    assert warnings == []
+    assert seen["route"] == "Needs an online application (AAO)"
+    assert seen["routes"] == (
+        "Specialist assessment with standardised scores (Form 8), "
+        "EHC plan or a professional's letter"
+    )
+    # the newest assessment is linked by default, and its writing speed qualifies
+    assert "Writing speed 82 counts: below average (84 or less)" in seen["verdict"]
+    assert "Criteria met." in seen["verdict"]
+    assert "Reading speed 86 does not count for a scribe" in seen["verdict"]
+    scribe = next(a for a in tab.access.arrangements if a.arrangement == "scribe")
+    assert scribe.subjects == ("English", "History")
+    assert scribe.room_note == "Small room"
+    assert scribe.assessment_id == school.ann_assessment
+    assert tab.selected_arrangement() == scribe  # the new one is selected
+    row = [a.id for a in tab.access.arrangements].index(scribe.id)
+    assert cells(tab.table, row)[:4] == [
+        "Scribe",
+        "Proposed",
+        "Needs an online application (AAO)",
+        "English, History",
+    ]
+
+
+def test_no_subject_chosen_is_refused_and_nothing_saved(qtbot, db, senco, school, warnings):
+    access = pupil_access(db, senco, school.cal, today=TODAY)
+    dialog = ArrangementDialog(ctx_for(db, senco), school.cal, access, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("prompter"))
+    assert dialog.route_label.text() == "Decided in the centre (delegated)"
+    assert "No standardised scores are needed for a prompter" in dialog.verdict_label.text()
+    dialog.accept()
+    assert warnings == ["Tick the subjects or papers the arrangement covers, or tick All subjects."]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    # a proposal dated in the future is refused by the service in one sentence
+    dialog.all_subjects.setChecked(True)
+    dialog.proposed_on.setMaximumDate(to_qdate(date(2030, 1, 1)))
+    dialog.proposed_on.setDate(to_qdate(date(2026, 4, 1)))
+    dialog.accept()
+    assert warnings[-1] == "The proposal date 01/04/2026 is in the future."
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert len(pupil_access(db, senco, school.cal, today=TODAY).arrangements) == 1
+
+
+def test_edit_keeps_fields_and_saves_changes(qtbot, db, senco, school, monkeypatch) -> None:
+    def fill(dialog: ArrangementDialog) -> int:
+        assert dialog.key == "reader"
+        assert dialog.chosen_subjects() == ("English",)
+        assert dialog.evidence_route.currentData() == "picture_of_need"
+        dialog.other_subject.setText("History")
+        dialog.add_subject_button.click()
+        dialog.notes.setPlainText("Reads slowly; a reader in English and History.")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ArrangementDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, school.ann)
+    tab.table.selectRow(1)
+    tab.edit_button.click()
+    reader = next(a for a in tab.access.arrangements if a.id == school.ann_reader)
+    assert reader.subjects == ("English", "History")
+    assert reader.notes == "Reads slowly; a reader in English and History."
+    assert "Notes: Reads slowly" in tab.details.toPlainText()
+
+
+def test_a_stale_edit_is_refused_and_the_tab_reloads(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    tab = make_tab(qtbot, db, senco, school.ann)
+    tab.table.selectRow(1)
+    stale = tab.selected_arrangement()
+    assert stale is not None
+    update_arrangement(  # someone else saves first
+        db,
+        senco,
+        stale.id,
+        stale.version,
+        ArrangementData("reader", "picture_of_need", date(2025, 9, 15), ("English", "Drama")),
+        today=TODAY,
+    )
+
+    def fill(dialog: ArrangementDialog) -> int:
+        dialog.room_note.setText("Room 12")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ArrangementDialog, "exec", fill)
+    tab.edit_button.click()
+    assert len(warnings) == 1 and "since you opened it" in warnings[0]
+    assert cells(tab.table, 1)[3] == "English, Drama"  # what is stored now
+
+
+def test_status_moves_with_dates_and_expiry(qtbot, db, senco, school, monkeypatch) -> None:
+    tab = make_tab(qtbot, db, senco, school.cal)
+    dialog = tab.status_dialog(tab.access.arrangements[0], "approved in centre")
+    qtbot.addWidget(dialog)
+    offered = [dialog.status.itemText(i) for i in range(dialog.status.count())]
+    assert offered == ["Gathering evidence", "Approved in centre", "Withdrawn"]
+    assert dialog.explain.text() == (
+        "Approved in the centre on this date; the approval lasts 26 months and expires on "
+        "02/05/2028."
+    )
+    dialog.on.setDate(to_qdate(date(2026, 2, 27)))
+    assert dialog.explain.text().endswith("expires on 27/04/2028.")
+
+    def run(d: StatusDialog) -> int:
+        d.status.setCurrentIndex(d.status.findData("approved in centre"))
+        d.on.setDate(to_qdate(date(2026, 2, 27)))
+        d.accept()
+        return d.result()
+
+    monkeypatch.setattr(StatusDialog, "exec", run)
+    with qtbot.waitSignal(tab.changed):
+        tab.status_button.click()
+    assert cells(tab.table, 0)[:6] == [
+        "Supervised rest breaks",
+        "Approved in centre",
+        "Decided in the centre (delegated)",
+        "All subjects",
+        "27/02/2026",
+        "27/04/2028",
+    ]
+
+
+def test_withdrawing_asks_first(qtbot, db, senco, school, monkeypatch, warnings) -> None:
+    tab = make_tab(qtbot, db, senco, school.ann)
+    tab.table.selectRow(1)  # the reader
+
+    def withdraw(d: StatusDialog) -> int:
+        d.status.setCurrentIndex(d.status.findData("withdrawn"))
+        d.accept()
+        return d.result()
+
+    monkeypatch.setattr(StatusDialog, "exec", withdraw)
+    asked = answer(monkeypatch, QMessageBox.StandardButton.No)
+    tab.status_button.click()
+    assert len(asked) == 1 and asked[0].startswith("Withdraw Reader?")
+    assert cells(tab.table, 1)[1] == "Proposed"
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    tab.table.selectRow(1)
+    tab.status_button.click()
+    reader = next(a for a in tab.access.arrangements if a.id == school.ann_reader)
+    assert reader.status == "withdrawn" and reader.ended_on == TODAY
+    assert not reader.live
+    assert warnings == []
+
+
+def test_assessment_dialog_checks_scores_and_paperwork_live(
+    qtbot, db, senco, school, monkeypatch
+) -> None:
+    dialog = AssessmentDialog(
+        ctx_for(db, senco),
+        school.cal,
+        check_arrangement="extra_time_25",
+        date_of_birth=date(2012, 1, 1),
+        today=TODAY,
+    )
+    qtbot.addWidget(dialog)
+    dialog.assessor.setText("Mr B Assessor")
+    dialog.assessed_on.setDate(to_qdate(date(2025, 6, 2)))
+    dialog.pon_on.setDate(to_qdate(date(2025, 6, 9)))
+    problems = dialog.problems_label.text()
+    assert "too early for GCSE" in problems and "01/09/2025 for this pupil" in problems
+    assert "Part 1 (the SENCo's picture of need) is dated 09/06/2025, after the" in problems
+    assert "No assessor qualification is on file" in problems
+
+    dialog.add_score("writing speed", "DASH", 84)  # exactly on the threshold
+    row = dialog.add_score("cognitive processing speed", "", 90)
+    text = dialog.verdict_label.text()
+    assert "Writing speed 84 counts: below average (84 or less)" in text
+    assert "Cognitive processing speed 90 does not count" in text
+    assert "Criteria not met." in text
+    spin = dialog.scores.cellWidget(row, 2)
+    assert isinstance(spin, QSpinBox)
+    spin.setValue(89)
+    assert "Criteria met." in dialog.verdict_label.text()
+    assert "counts: low average (85–89)" in dialog.verdict_label.text()
+    dialog.check_kind.setCurrentIndex(dialog.check_kind.findData("extra_time_50"))
+    assert "Criteria not met." in dialog.verdict_label.text()
+
+    dialog.assessed_on.setDate(to_qdate(date(2025, 11, 3)))
+    dialog.qualification.setText("AMBDA")
+    dialog.pon_on.setDate(to_qdate(date(2025, 10, 20)))
+    assert dialog.problems_label.text() == (
+        "No problems with the dates or the assessor's qualification."
+    )
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    [stored] = pupil_access(db, senco, school.cal, today=TODAY).assessments
+    assert [(s.area, s.score, s.test) for s in stored.scores] == [
+        ("writing speed", 84, "DASH"),
+        ("cognitive processing speed", 89, ""),
+    ]
+    assert stored.problems == ()
+
+
+def test_record_an_assessment_from_the_tab_shows_its_problems(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    def fill(dialog: AssessmentDialog) -> int:
+        dialog.assessor.setText("Ms C Tester")
+        dialog.assessed_on.setDate(to_qdate(date(2026, 1, 20)))
+        dialog.pon_missing.setChecked(True)
+        dialog.add_score("spelling accuracy", "WRAT5", 79)
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(AssessmentDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, school.ben)
+    assert tab.assessments_empty.isVisibleTo(tab)
+    with qtbot.waitSignal(tab.changed):
+        tab.record_button.click()
+    assert warnings == []
+    assert cells(tab.assessments_table, 0) == [
+        "20/01/2026",
+        "Ms C Tester",
+        "None on file",
+        "Spelling accuracy 79 (WRAT5)",
+        "2 problems",
+    ]
+    text = tab.problems_label.text()
+    assert "Form 8 Part 1 (the SENCo's picture of need) is missing" in text
+    assert "No assessor qualification is on file" in text
+
+
+def test_assessment_refusal_keeps_the_dialog_open(qtbot, db, senco, school, warnings) -> None:
+    dialog = AssessmentDialog(ctx_for(db, senco), school.cal, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.add_score()
+    dialog.accept()  # no assessor's name
+    assert len(warnings) == 1 and "assessor" in warnings[0].lower()
+    assert warnings[0].endswith(".")
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    assert pupil_access(db, senco, school.cal, today=TODAY).assessments == []
+
+
+def test_teacher_reads_without_buttons(qtbot, db, school) -> None:
+    tab = make_tab(qtbot, db, school.teacher, school.ann)
+    assert tab.propose_button is None and tab.record_button is None
+    assert tab.status_button is None and tab.evidence_button is None
+    assert column(tab.table, 0) == ["25% extra time", "Reader"]
+    assert "Criteria met." in tab.details.toPlainText()
+
+
+def test_evidence_file_is_saved_as_a_pdf(
+    qtbot, db, senco, school, monkeypatch, tmp_path, warnings
+) -> None:
+    record_nww(
+        db,
+        school.teacher,
+        NwwData(school.ann_extra_time, "Maths", date(2026, 2, 9), "mock", "Paper 1", True, 18),
+        today=TODAY,
+    )
+    target = tmp_path / "Ann evidence"
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)")
+    )
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
+    tab = make_tab(qtbot, db, senco, school.ann)
+    written = tab.save_evidence_file()
+    assert warnings == []
+    assert written == tmp_path / "Ann evidence.pdf" and written.is_file()
+    assert told == [f"Saved the evidence file to {written}."]
+    text = "\n".join(page.extract_text() for page in PdfReader(written).pages)
+    assert "25% extra time" in text and "Ms A Assessor" in text and "Paper 1" in text
+
+
+def test_helpers_in_words(db, senco, school) -> None:
+    access = pupil_access(db, senco, school.ann, today=TODAY)
+    extra = access.arrangements[0]
+    text = details_text(extra, access.assessments[0])
+    assert "Status: approved by awarding body (proposed 15/09/2025, applied online " in text
+    assert "expires 21/12/2027" in text
+    assert "Assessment: 06/10/2025 by Ms A Assessor." in text
+    assert scores_text(access.assessments[0]).startswith("Writing speed 82 (DASH 17+)")
+
+
+def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, school) -> None:
+    window = PupilWindow(ctx_for(db, senco), school.ann)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
+    assert "Access arrangements" in titles
+    tab = window.tabs.widget(titles.index("Access arrangements"))
+    assert isinstance(tab, AccessTab)
+    assert column(tab.table, 0) == ["25% extra time", "Reader"]
+    ctx = ctx_for(db, senco)
+    dialogs = (
+        ArrangementDialog(ctx, school.ann, tab.access, tab.access.arrangements[0], today=TODAY),
+        StatusDialog(ctx, tab.access.arrangements[1], today=TODAY),
+        AssessmentDialog(ctx, school.ann, tab.access.assessments[0], today=TODAY),
+    )
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        assert unnamed_controls(dialog) == [], type(dialog).__name__
+    assert unnamed_controls(tab) == []
+    # the score rows' editors are named too
+    scores = dialogs[2].scores
+    for c in range(3):
+        widget = scores.cellWidget(0, c)
+        assert isinstance(widget, QComboBox | QLineEdit | QSpinBox)
+        assert widget.accessibleName()

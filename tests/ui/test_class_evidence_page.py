@@ -1,0 +1,239 @@
+"""My classes: a teacher logs normal-way-of-working evidence for a whole class in one go."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from sendesk.db import Database
+from sendesk.services.access_arrangements import (
+    NwwData,
+    list_nww,
+    pupil_access,
+    record_nww,
+    set_arrangement_status,
+)
+from sendesk.services.actor import Actor
+from sendesk.ui.arrangement_dialog import to_qdate
+from sendesk.ui.class_evidence_page import ClassEvidencePage
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from access_school import TODAY, School, ctx_for, make_school
+from test_accessibility import unnamed_controls
+
+
+@pytest.fixture
+def school(db: Database, senco: Actor) -> School:
+    return make_school(db, senco)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def make_page(qtbot, db: Database, actor: Actor) -> ClassEvidencePage:
+    page = ClassEvidencePage(ctx_for(db, actor), today=TODAY)
+    qtbot.addWidget(page)
+    page.resize(1100, 700)
+    page.show()
+    return page
+
+
+def classes(page: ClassEvidencePage) -> list[str]:
+    return [page.classes_list.item(r).text() for r in range(page.classes_list.count())]
+
+
+def rows(page: ClassEvidencePage) -> list[list[str]]:
+    model = page.model
+    return [
+        [str(model.index(r, c).data()) for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+
+
+def test_teacher_sees_only_their_classes_and_candidates(qtbot, db, school) -> None:
+    page = make_page(qtbot, db, school.teacher)
+    assert classes(page) == [
+        "10Y/Ma2 — Maths (1 candidate)",
+        "11X/Ma1 — Maths (2 candidates)",
+    ]
+    page.select_class(school.maths_11)
+    assert page.title.text() == "11X/Ma1: Maths — Mr Maths"
+    # Dee has no arrangement; Ann's reader is for English only, so it is not listed here
+    assert rows(page) == [
+        ["Ann Able", "25% extra time", "Approved by awarding body", "None yet"],
+        ["Ben Baker", "Word processor", "Approved in centre", "None yet"],
+    ]
+    page.select_class(school.maths_10)
+    assert rows(page) == [["Cal Cole", "Supervised rest breaks", "Proposed", "None yet"]]
+
+
+def test_english_teacher_sees_the_reader_and_senco_sees_every_class(qtbot, db, school) -> None:
+    page = make_page(qtbot, db, school.english)
+    assert classes(page) == ["11X/En1 — English (2 candidates)"]
+    assert [r[:2] for r in rows(page)] == [
+        ["Ann Able", "25% extra time"],
+        ["Ann Able", "Reader"],
+        ["Ben Baker", "Word processor"],
+    ]
+    senco_page = make_page(qtbot, db, school.senco)
+    assert classes(senco_page) == [
+        "10Y/Ma2 — Maths, Mr Maths (1 candidate)",
+        "11X/En1 — English, Ms English (2 candidates)",
+        "11X/Ma1 — Maths, Mr Maths (2 candidates)",
+    ]
+    senco_page.find.setText("english")
+    shown = [
+        senco_page.classes_list.item(r).text()
+        for r in range(senco_page.classes_list.count())
+        if not senco_page.classes_list.item(r).isHidden()
+    ]
+    assert shown == ["11X/En1 — English, Ms English (2 candidates)"]
+
+
+def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> None:
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    with qtbot.waitActive(page):
+        page.activateWindow()
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(page.selected_lines()) == 2
+    assert page.record_button.text() == "&Record for 2 rows"
+    page.date.setDate(to_qdate(date(2026, 2, 23)))
+    page.kind.setCurrentIndex(page.kind.findData("mock"))
+    qtbot.keyClicks(page.task, "Paper 1 (calculator)")
+    page.minutes.setValue(20)
+    qtbot.keyClicks(page.note, "Used all the extra time")
+    with qtbot.waitSignal(page.changed):
+        qtbot.keyClick(page.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert page.message.text() == (
+        "Recorded mock evidence on 23/02/2026 in Maths for 2 pupils (2 arrangements)."
+    )
+    assert rows(page) == [
+        ["Ann Able", "25% extra time", "Approved by awarding body", "23/02/2026"],
+        ["Ben Baker", "Word processor", "Approved in centre", "23/02/2026"],
+    ]
+    assert len(page.selected_lines()) == 2  # still selected: the next paper is one click
+    [ann] = list_nww(db, school.teacher, school.ann_extra_time)
+    assert (ann.subject, ann.task_kind, ann.task) == ("Maths", "mock", "Paper 1 (calculator)")
+    assert ann.used and ann.extra_minutes_used == 20 and ann.recorded_by == "Mr Maths"
+    assert ann.note == "Used all the extra time"
+    [ben] = list_nww(db, school.teacher, school.ben_word_processor)
+    assert ben.extra_minutes_used is None  # minutes mean nothing for a word processor
+    # the entries of the current row are listed below the strip
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    assert page.entries_label.text() == (
+        "Ann Able, 25% extra time in Maths: 1 entry recorded, newest first."
+    )
+    assert [page.entries_table.item(0, c).text() for c in range(6)] == [
+        "23/02/2026",
+        "Mock: Paper 1 (calculator)",
+        "Yes",
+        "20",
+        "Used all the extra time",
+        "Mr Maths",
+    ]
+
+
+def test_some_rows_and_not_used(qtbot, db, school) -> None:
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    page.select_rows([1])
+    page.kind.setCurrentIndex(page.kind.findData("timed test"))
+    page.used.setChecked(False)
+    assert not page.minutes.isEnabled()
+    assert page.record() == 1
+    [ben] = list_nww(db, school.teacher, school.ben_word_processor)
+    assert (ben.task_kind, ben.used, ben.extra_minutes_used) == ("timed test", False, None)
+    assert list_nww(db, school.teacher, school.ann_extra_time) == []
+    # "last used" counts only tasks where the arrangement was used
+    assert rows(page)[1][3] == "None yet"
+    page.table.setCurrentIndex(page.model.index(1, 0))
+    assert [page.entries_table.item(0, c).text() for c in range(4)] == [
+        "02/03/2026",
+        "Timed test",
+        "No",
+        "",
+    ]
+
+
+def test_nothing_selected_records_nothing(qtbot, db, school) -> None:
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    page.table.clearSelection()
+    assert not page.record_button.isEnabled()
+    assert page.record() == 0
+    assert page.message.text().startswith("Select the pupils first")
+
+
+def test_a_refused_entry_takes_the_whole_batch_back(qtbot, db, senco, school, warnings) -> None:
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    page.select_all()
+    # meanwhile the SENCo withdraws Ben's word processor
+    word = next(
+        a
+        for a in pupil_access(db, senco, school.ben, today=TODAY).arrangements
+        if a.id == school.ben_word_processor
+    )
+    set_arrangement_status(db, senco, word.id, word.version, "withdrawn", TODAY, today=TODAY)
+    assert page.record() == 0
+    assert warnings == ["Word processor is withdrawn: no more evidence is recorded for it."]
+    assert page.message.text().startswith("Nothing was recorded.")
+    assert list_nww(db, school.teacher, school.ann_extra_time) == []  # taken back
+
+
+def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
+    record_nww(
+        db,
+        school.teacher,
+        NwwData(school.ann_extra_time, "Maths", date(2026, 2, 2), "classwork", "Essay"),
+        today=TODAY,
+    )
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    assert page.entries_table.rowCount() == 1 and not page.remove_button.isEnabled()
+    page.entries_table.selectRow(0)
+    asked: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "question",
+        lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
+    )
+    assert page.remove_entry()
+    assert asked == ["Remove the classwork: essay entry of 02/02/2026?"]
+    assert list_nww(db, school.teacher, school.ann_extra_time) == []
+    assert page.entries_table.rowCount() == 0
+    assert rows(page)[0][3] == "None yet"
+
+
+def test_no_classes_says_so_and_every_control_is_named(qtbot, db, senco, school) -> None:
+    from access_school import make_user
+
+    from sendesk.models import Role
+
+    newcomer = make_user(db, "new", "Ms New", Role.TEACHER)
+    page = make_page(qtbot, db, newcomer)
+    assert classes(page) == []
+    assert "You have no classes in SENDesk yet" in page.empty_label.text()
+    assert not page.record_button.isEnabled()
+    busy = make_page(qtbot, db, school.teacher)
+    for root in (page, busy):
+        assert unnamed_controls(root) == []
+    # the date cannot be set in the future
+    assert busy.date.maximumDate() == to_qdate(TODAY)
