@@ -1,0 +1,1291 @@
+"""The request pack as one PDF: cover, contents, the written sections, then the evidence.
+
+What a panel member holds is one file they can read from front to back and cite by page:
+
+- a cover naming the child, the school and the LA, with the readiness check — what is
+  missing first (a missing item never blocks the pack, but the panel should see the school
+  knows), then what is there;
+- a contents page whose page numbers are real, listing the appended documents too;
+- the sections in the LA's order (:data:`sendesk.rules.readiness.SECTION_TITLES`): tables
+  of the APDR history and of the provision with its costs against the notional threshold,
+  a chart of each intervention's measures over time (:mod:`sendesk.reports.pack_charts`);
+- the evidence documents appended in the order chosen: PDFs page for page (pypdf), images
+  each on a page of their own, anything else (a Word file) listed as "not appended". Each
+  appended page carries a line saying which document and page it is and its page in the
+  pack, and the evidence index gives each document's page range and its SHA-256.
+
+Page numbers that are only known once everything is laid out — a section's page on the
+contents page (which comes first), the appended documents' pages in the index (which
+depend on how long the written part is, index included), "page 3 of 41" in the footer —
+are drawn as named PDF forms whose contents are written just before the file is saved
+(reportlab lets a form be used before it is defined). So one layout pass is enough, and
+the contents page's height is fixed from the start because every heading is known before
+layout.
+
+Text is DejaVu Sans (bundled; :func:`sendesk.reports.passport.register_fonts`) so every
+Latin, Greek and Cyrillic name renders. All of it is assembled in memory; the only file
+written is ``dest``, which the caller names beside the target and renames when complete.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.errors import PdfReadError
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from sendesk.reports.pack_charts import measure_chart
+from sendesk.reports.passport import register_fonts
+from sendesk.rules import readiness as rr
+from sendesk.services.evidence import DOCX, JPEG, PDF, PNG
+from sendesk.services.pack import EvidenceChoice, PackData
+from sendesk.services.support_plans import RESULTS
+
+MARGIN = 18 * mm
+FOOTER = 11 * mm
+INK = colors.HexColor("#1F1F1F")
+ACCENT = colors.HexColor("#1A4F9C")
+MUTED = colors.HexColor("#5A5A5A")
+RULE = colors.HexColor("#B8C4D6")
+HEAD_BG = colors.HexColor("#E8EEF7")
+MISSING = colors.HexColor("#A0360F")
+PRESENT = colors.HexColor("#2E6B30")
+NOTHING = "Nothing recorded."
+
+
+@dataclass(frozen=True)
+class Appendix:
+    """An evidence document to append: its label ("E1"), details and checked contents."""
+
+    label: str
+    choice: EvidenceChoice
+    content: bytes
+
+
+@dataclass(frozen=True)
+class WrittenPdf:
+    """What was written: pages in all, the body's pages, and each document's pack pages
+    (first, last) by label — None for a document listed but not appended."""
+
+    pages: int
+    body_pages: int
+    ranges: dict[str, tuple[int, int] | None]
+    notes: dict[str, str]
+
+
+def steps_needed(data: PackData) -> int:
+    """How many times :func:`write_pack_pdf` calls ``step``."""
+    return len(data.sections) + len(data.evidence) + 1
+
+
+# --- text helpers ---------------------------------------------------------------------------
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def _text(value: str) -> str:
+    """User text for a Paragraph: escaped, line breaks kept."""
+    return "<br/>".join(escape(line) for line in value.strip().splitlines())
+
+
+def _money(pence: int) -> str:
+    return rr.money(Decimal(pence) / 100)
+
+
+def _hours(minutes: float) -> str:
+    hours = minutes / 60
+    return f"{hours:,.1f}".rstrip("0").rstrip(".") if hours else "0"
+
+
+# --- the appended documents -----------------------------------------------------------------
+
+
+@dataclass
+class _Prepared:
+    appendix: Appendix
+    kind: str  # "pdf" / "image" / "listed"
+    pages: int
+    note: str = ""
+    reader: PdfReader | None = None
+    image: Any = None  # reportlab ImageReader
+
+
+def _prepare(appendix: Appendix) -> _Prepared:
+    media = appendix.choice.media_type
+    if media == PDF:
+        try:
+            reader = PdfReader(io.BytesIO(appendix.content))
+            if reader.is_encrypted and not reader.decrypt(""):
+                return _Prepared(appendix, "listed", 0, "protected by a password; send it apart")
+            pages = len(reader.pages)
+        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
+            return _Prepared(appendix, "listed", 0, "could not be read as a PDF; send it apart")
+        if pages == 0:
+            return _Prepared(appendix, "listed", 0, "the PDF has no pages")
+        return _Prepared(appendix, "pdf", pages, reader=reader)
+    if media in (PNG, JPEG):
+        from reportlab.lib.utils import ImageReader
+
+        try:
+            image = ImageReader(io.BytesIO(appendix.content))
+            width, height = image.getSize()
+        except Exception:
+            return _Prepared(appendix, "listed", 0, "the image could not be read; send it apart")
+        if width <= 0 or height <= 0:
+            return _Prepared(appendix, "listed", 0, "the image is empty")
+        return _Prepared(appendix, "image", 1, image=image)
+    if media == DOCX:
+        return _Prepared(appendix, "listed", 0, "a Word document: send it with the pack")
+    return _Prepared(appendix, "listed", 0, "not a PDF or an image: send it with the pack")
+
+
+# --- styles ---------------------------------------------------------------------------------
+
+
+class _Styles:
+    def __init__(self) -> None:
+        font, bold = register_fonts()
+        self.font, self.bold = font, bold
+        self.body = ParagraphStyle(
+            "body", fontName=font, fontSize=9.5, leading=12.6, textColor=INK, spaceAfter=3
+        )
+        self.small = ParagraphStyle("small", parent=self.body, fontSize=8, leading=10.2)
+        self.muted = ParagraphStyle("muted", parent=self.small, textColor=MUTED)
+        self.cell = ParagraphStyle(
+            "cell", parent=self.body, fontSize=8.3, leading=10.4, spaceAfter=0
+        )
+        self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=bold)
+        self.hash = ParagraphStyle("hash", parent=self.cell, fontSize=6.2, leading=7.6)
+        self.h1 = ParagraphStyle(
+            "h1",
+            parent=self.body,
+            fontName=bold,
+            fontSize=15,
+            leading=19,
+            textColor=ACCENT,
+            spaceBefore=4,
+            spaceAfter=8,
+            keepWithNext=1,
+        )
+        self.h2 = ParagraphStyle(
+            "h2",
+            parent=self.body,
+            fontName=bold,
+            fontSize=11.5,
+            leading=14.5,
+            textColor=INK,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
+        )
+        self.h3 = ParagraphStyle(
+            "h3",
+            parent=self.body,
+            fontName=bold,
+            fontSize=9.5,
+            spaceBefore=5,
+            spaceAfter=2,
+            keepWithNext=1,
+        )
+        self.title = ParagraphStyle(
+            "title", parent=self.body, fontName=bold, fontSize=22, leading=27, textColor=ACCENT
+        )
+        self.name = ParagraphStyle(
+            "name", parent=self.body, fontName=bold, fontSize=26, leading=32, spaceBefore=10
+        )
+        self.kicker = ParagraphStyle(
+            "kicker", parent=self.body, fontName=bold, fontSize=9, textColor=MUTED
+        )
+        self.item = ParagraphStyle("item", parent=self.body, leftIndent=14, firstLineIndent=-14)
+        self.detail = ParagraphStyle(
+            "detail", parent=self.small, leftIndent=24, textColor=MUTED, spaceAfter=1
+        )
+        self.toc = [
+            ParagraphStyle(
+                "toc0", parent=self.body, fontSize=10, leading=15, leftIndent=0, spaceAfter=0
+            ),
+            ParagraphStyle(
+                "toc1",
+                parent=self.body,
+                fontSize=8.8,
+                leading=12,
+                leftIndent=14,
+                textColor=MUTED,
+                spaceAfter=0,
+            ),
+        ]
+
+    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        return Paragraph(text, style or self.body)
+
+    def user(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+        """A paragraph of text a user typed (escaped), or "Nothing recorded."."""
+        if not text.strip():
+            return Paragraph(NOTHING, self.muted)
+        return Paragraph(_text(text), style or self.body)
+
+
+class _Heading(Paragraph):
+    """A heading the contents page lists and the PDF's bookmarks point to; never split
+    (a heading that does not fit moves whole to the next page)."""
+
+    def __init__(self, text: str, style: ParagraphStyle, level: int, key: str) -> None:
+        super().__init__(escape(text), style)
+        self.toc_text = text
+        self.toc_level = level
+        self.toc_key = key
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        return []
+
+
+def _table(
+    st: _Styles,
+    header: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    widths: Sequence[float],
+    *,
+    total_row: bool = False,
+) -> Table:
+    def cell(value: object, style: ParagraphStyle) -> object:
+        if isinstance(value, Flowable):
+            return value
+        return Paragraph(escape(str(value)) if value is not None else "", style)
+
+    data = [[cell(h, st.cell_bold) for h in header]]
+    for i, row in enumerate(rows):
+        bold = total_row and i == len(rows) - 1
+        data.append([cell(v, st.cell_bold if bold else st.cell) for v in row])
+    table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[object, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+    ]
+    if total_row:
+        commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
+    table.setStyle(TableStyle(commands))
+    table.spaceBefore, table.spaceAfter = 2, 7
+    return table
+
+
+def _pairs(st: _Styles, rows: Sequence[tuple[str, str]], width: float) -> Table:
+    """A two-column table of labels and values (no header)."""
+    data = [
+        [Paragraph(escape(k), st.cell_bold), Paragraph(_text(v) if v else "—", st.cell)]
+        for k, v in rows
+    ]
+    table = Table(data, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT", spaceAfter=7)
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 3),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+            ]
+        )
+    )
+    return table
+
+
+# --- the document template -------------------------------------------------------------------
+
+
+class _PackDoc(BaseDocTemplate):
+    """A4 pages with a footer; records the page of every heading for the contents page.
+
+    Numbers that are only known once the last page is laid out — a heading's page on the
+    contents page, the pack's page count in the footer, the appended documents' pages in
+    the index — are drawn as named PDF forms (:class:`_PageRef`) whose contents
+    :class:`_PackCanvas` writes just before saving. One layout pass, real numbers.
+    """
+
+    def __init__(
+        self,
+        buffer: io.BytesIO,
+        data: PackData,
+        prepared: Sequence[_Prepared],
+        step: Callable[[], None],
+        **kw: Any,
+    ) -> None:
+        super().__init__(buffer, pagesize=A4, **kw)
+        self.data = data
+        self.prepared = prepared
+        self.appended_pages = sum(i.pages for i in prepared)
+        self.heading_pages: dict[str, int] = {}
+        self._step = step
+        self.st = _Styles()
+        frame = Frame(
+            MARGIN,
+            MARGIN + FOOTER,
+            A4[0] - 2 * MARGIN,
+            A4[1] - 2 * MARGIN - FOOTER,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates([PageTemplate("page", [frame], onPage=self._footer)])
+
+    @property
+    def body_pages(self) -> int:
+        return self.page
+
+    def form_text(self, name: str) -> str:
+        """What the form ``name`` shows, now that every page is laid out."""
+        kind, _, key = name.partition(":")
+        if kind == "heading":
+            return str(self.heading_pages.get(key, ""))
+        if kind == "total":
+            return str(self.body_pages + self.appended_pages)
+        span = page_ranges(self.body_pages, self.prepared).get(key)
+        if span is None:
+            return ""
+        if kind == "first":
+            return str(span[0])
+        return f"{span[0]}–{span[1]}" if span[0] != span[1] else str(span[0])
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, _Heading) and flowable.toc_key not in self.heading_pages:
+            key = flowable.toc_key
+            self.heading_pages[key] = self.page
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(flowable.toc_text, key, flowable.toc_level, closed=True)
+            if flowable.toc_level == 0:
+                self._step()
+
+    def _footer(self, canvas: Canvas, doc: BaseDocTemplate) -> None:
+        data = self.data
+        canvas.saveState()
+        canvas.setFont(self.st.font, 7.2)
+        canvas.setFillColor(MUTED)
+        y = MARGIN + 2
+        canvas.drawString(
+            MARGIN,
+            y + 9,
+            f"{data.school_name} · EHC needs assessment request · {data.pupil.name} · "
+            f"UPN {data.pupil.upn}",
+        )
+        canvas.drawString(
+            MARGIN,
+            y,
+            f"Produced by SENDesk on {_d(data.produced_on)}. Confidential: special-category "
+            "personal data about a child.",
+        )
+        right = A4[0] - MARGIN
+        canvas.drawRightString(right - 15, y + 9, f"Page {canvas.getPageNumber()} of")
+        canvas.translate(right - 13, y + 9)
+        canvas.doForm(_form_name("total"))
+        canvas.restoreState()
+
+
+def _form_name(name: str) -> str:
+    """A PDF name for a form: letters and digits only ("heading:h3" -> "pfheading_h3")."""
+    return "pf" + "".join(ch if ch.isalnum() else "_" for ch in name)
+
+
+class _PackCanvas(Canvas):
+    """Writes the deferred numbers (:class:`_PageRef` forms) just before saving."""
+
+    def __init__(self, *args: Any, doc: _PackDoc, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self._pack_doc = doc
+        self.forms: dict[str, tuple[str, str, float, float]] = {}  # name: font, align, size…
+
+    def save(self) -> None:
+        doc = self._pack_doc
+        names = {"total": (doc.st.font, "left", 7.2)}
+        names.update({k: (f, a, s) for k, (f, a, s, _) in self.forms.items()})
+        for name, (font, align, size) in names.items():
+            self.beginForm(_form_name(name), -2000, -50, 2000, 50)
+            self.setFont(font, size)
+            self.setFillColor(MUTED if name == "total" else INK)
+            text = doc.form_text(name)
+            if align == "right":
+                self.drawRightString(0, 0, text)
+            else:
+                self.drawString(0, 0, text)
+            self.endForm()
+        super().save()
+
+
+class _PageRef(Flowable):
+    """A page number known only after layout, drawn as a named form filled in at the end.
+
+    ``name`` is "heading:KEY" (the page a heading is on), "first:E1" or "range:E1" (an
+    appended document's first page or page range). It sits on the baseline a one-line
+    Paragraph of ``style`` would, so it lines up with the text beside it.
+    """
+
+    def __init__(self, name: str, width: float, style: ParagraphStyle, align: str) -> None:
+        super().__init__()
+        self.name, self.width, self.style, self.align = name, width, style, align
+        self.height = style.leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        style = self.style
+        canvas.forms[self.name] = (style.fontName, self.align, style.fontSize, 0.0)  # type: ignore[attr-defined]
+        canvas.saveState()
+        x = self.width if self.align == "right" else 0
+        canvas.translate(x, self.height - style.fontSize)
+        canvas.doForm(_form_name(self.name))
+        canvas.restoreState()
+
+
+# --- the sections ----------------------------------------------------------------------------
+
+
+class _Body:
+    def __init__(self, doc: _PackDoc, data: PackData, prepared: Sequence[_Prepared]) -> None:
+        self.doc = doc
+        self.data = data
+        self.st = doc.st
+        self.width = doc.width
+        self.prepared = prepared
+        self.headings: list[_Heading] = []
+
+    def _heading(self, text: str, style: ParagraphStyle, level: int) -> _Heading:
+        heading = _Heading(text, style, level, f"h{len(self.headings) + 1}")
+        self.headings.append(heading)
+        return heading
+
+    def h1(self, text: str) -> list[Flowable]:
+        return [CondPageBreak(70 * mm), self._heading(text, self.st.h1, 0)]
+
+    def h2(self, text: str, *, toc: bool = False) -> Flowable:
+        if toc:
+            return self._heading(text, self.st.h2, 1)
+        return Paragraph(escape(text), self.st.h2)
+
+    # cover and contents
+
+    def cover(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        p = d.pupil
+        facts = [
+            ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
+            ("UPN", p.upn),
+            ("Year group", p.year_text or "—"),
+            ("School", d.school_name + (f" (URN {d.school_urn})" if d.school_urn else "")),
+            ("Local authority", d.la.name or "—"),
+            ("Pack produced", _d(d.produced_on)),
+        ]
+        out: list[Flowable] = [
+            st.p("REQUEST FOR AN EDUCATION, HEALTH AND CARE NEEDS ASSESSMENT", st.kicker),
+            st.p(escape(p.name), st.name),
+        ]
+        if p.legal_name != p.name:
+            out.append(st.p(f"Legal name: {escape(p.legal_name)}", st.body))
+        out += [Spacer(1, 4 * mm), _pairs(st, facts, self.width), Spacer(1, 7 * mm)]
+        missing = d.missing
+        out.append(st.p("Readiness check", st.h2))
+        n = len(d.readiness)
+        if missing:
+            out.append(
+                st.p(
+                    f"<b>Missing from this pack ({len(missing)} of {n}).</b> A panel will look "
+                    "for these; they are listed here so that it can see the school knows.",
+                    st.body,
+                )
+            )
+            for item in missing:
+                out.append(self._item(item, "✗", MISSING))
+        else:
+            out.append(st.p(f"Nothing a panel looks for is missing ({n} of {n} present).", st.body))
+        present = [i for i in d.readiness if i.ok]
+        if present:
+            out.append(Spacer(1, 3 * mm))
+            out.append(st.p(f"<b>In this pack ({len(present)} of {n}).</b>", st.body))
+            for item in present:
+                out.append(self._item(item, "✓", PRESENT, details=False))
+        return out
+
+    def _item(
+        self, item: rr.ReadinessItem, mark: str, colour: colors.Color, *, details: bool = True
+    ) -> Flowable:
+        st = self.st
+        lines: list[Flowable] = [
+            st.p(
+                f'<font color="{colour.hexval()}"><b>{mark}</b></font>  '
+                f"<b>{escape(item.label)}</b> — {escape(item.reason)}",
+                st.item,
+            )
+        ]
+        if details:
+            lines += [st.p(escape(line), st.detail) for line in item.detail]
+        return KeepTogether(lines)
+
+    def contents(self) -> list[Flowable]:
+        """The contents page: every heading made so far, then the appended documents.
+
+        Call after the sections are made (it lists their headings); place it before them.
+        """
+        st = self.st
+        number_width = 14 * mm
+        rows: list[list[Flowable]] = []
+        for h in self.headings:
+            style = st.toc[h.toc_level]
+            rows.append(
+                [
+                    Paragraph(f'<a href="#{h.toc_key}">{escape(h.toc_text)}</a>', style),
+                    _PageRef(f"heading:{h.toc_key}", number_width, style, "right"),
+                ]
+            )
+        for item in self.prepared:
+            if item.pages:
+                a = item.appendix
+                rows.append(
+                    [
+                        Paragraph(f"{a.label}  {escape(a.choice.title)}", st.toc[0]),
+                        _PageRef(f"first:{a.label}", number_width, st.toc[0], "right"),
+                    ]
+                )
+        table = Table(rows, colWidths=[self.width - number_width, number_width], hAlign="LEFT")
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                    ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+                ]
+            )
+        )
+        return [PageBreak(), Paragraph("Contents", st.h1), table, PageBreak()]
+
+    # sections
+
+    def section(self, key: str) -> list[Flowable]:
+        out = self.h1(rr.SECTION_TITLES[key])
+        out += getattr(self, f"_{key}")()
+        return out
+
+    def _about(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        p = d.pupil
+        yes_no = {True: "Yes", False: "No"}
+        year = p.year_text or "—"
+        if p.chronological_year_text:
+            year += f" (by age: {p.chronological_year_text})"
+        rows = [
+            ("Name", p.name),
+            ("Legal name", p.legal_name),
+            ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
+            ("Gender", {"M": "Male", "F": "Female"}.get(p.gender or "", p.gender or "—")),
+            ("UPN", p.upn),
+            ("NHS number", p.nhs_number or "—"),
+            ("Year group", year),
+            ("Tutor group", p.reg_group or "—"),
+            ("On roll since", _d(p.admission_date)),
+            (
+                "SEN provision",
+                f"{p.provision or '—'}"
+                + (f" since {_d(p.provision_since)}" if p.provision_since else ""),
+            ),
+            ("English as an additional language", yes_no[p.eal]),
+            ("Pupil premium", yes_no[p.pupil_premium]),
+            ("Looked after", yes_no[p.looked_after]),
+            ("Parental responsibility", "\n".join(p.parents) or "—"),
+        ]
+        out: list[Flowable] = [_pairs(st, rows, self.width)]
+        r = d.request
+        if r is not None:
+            out.append(self.h2("The request"))
+            out.append(
+                _pairs(
+                    st,
+                    [
+                        ("Requested by", r.requested_by_text),
+                        ("Local authority", r.la_name),
+                        ("LA caseworker", r.caseworker or "—"),
+                        ("Sent to the LA", _d(r.sent_on)),
+                        ("Parental consent", _d(r.consent_on)),
+                        ("Young person's consent", _d(r.young_person_consent_on)),
+                    ],
+                    self.width,
+                )
+            )
+            out.append(self.h2("Why now"))
+            out.append(st.user(r.why_now))
+        if d.history:
+            out.append(self.h2("SEN register history"))
+            out.append(
+                _table(
+                    st,
+                    ("Date", "Change", "From", "To", "Reason"),
+                    [
+                        (
+                            _d(h.on),
+                            "SEN status" if h.kind == "status" else "Needs",
+                            h.before or "—",
+                            h.after,
+                            h.reason or "",
+                        )
+                        for h in d.history
+                    ],
+                    [w * self.width for w in (0.13, 0.12, 0.22, 0.22, 0.31)],
+                )
+            )
+        return out
+
+    def _views(self) -> list[Flowable]:
+        st, v = self.st, self.data.views
+        out: list[Flowable] = [self.h2("The child's or young person's views")]
+        out.append(st.user(v.pupil))
+        if v.pupil_source:
+            out.append(st.p(escape(v.pupil_source), st.muted))
+        out.append(self.h2("The parents' or carers' views"))
+        out.append(st.user(v.parents))
+        if v.parents_source:
+            out.append(st.p(escape(v.parents_source), st.muted))
+        return out
+
+    def _needs(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        out: list[Flowable] = []
+        if d.needs:
+            out.append(
+                _table(
+                    st,
+                    ("Rank", "Type of need", "Area of need"),
+                    [
+                        (
+                            "Primary"
+                            if n.rank == 1
+                            else "Secondary"
+                            if n.rank == 2
+                            else str(n.rank),
+                            f"{n.description} ({n.code})" if n.description else n.code,
+                            n.area or "—",
+                        )
+                        for n in d.needs
+                    ],
+                    [w * self.width for w in (0.14, 0.5, 0.36)],
+                )
+            )
+        else:
+            out.append(st.p("No type of need is recorded on the register.", st.muted))
+        areas = [n.area for n in d.needs if n.area]
+        profiles = {p.area: p for p in d.profiles}
+        shown = list(dict.fromkeys([*areas, *profiles]))
+        for area in shown:
+            out.append(self.h2(area, toc=True))
+            profile = profiles.get(area)
+            if profile is None:
+                out.append(st.p("No description of needs in this area is recorded.", st.muted))
+                continue
+            for label, text in (
+                ("Strengths", profile.strengths),
+                ("What the child finds hard", profile.difficulties),
+                ("What helps", profile.strategies),
+            ):
+                out.append(st.p(label, st.h3))
+                out.append(st.user(text))
+        return out
+
+    def _attendance(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        year = d.attendance_year
+        out: list[Flowable] = []
+        if year.percentage is not None:
+            out.append(
+                st.p(
+                    f"Attendance over the last year: <b>{year.percentage:.1f}%</b> "
+                    f"({year.attended_sessions:,} of {year.possible_sessions:,} sessions"
+                    + (f", to {_d(d.attendance_to)}" if d.attendance_to else "")
+                    + ")."
+                )
+            )
+        if not d.attendance_terms:
+            out.append(st.p("No attendance is recorded.", st.muted))
+            return out
+        out.append(
+            _table(
+                st,
+                ("Term", "Began", "Possible sessions", "Attended", "Attendance"),
+                [
+                    (
+                        t.term,
+                        _d(t.term_start),
+                        f"{t.possible_sessions:,}",
+                        f"{t.attended_sessions:,}",
+                        f"{t.percentage:.1f}%",
+                    )
+                    for t in d.attendance_terms
+                ],
+                [w * self.width for w in (0.28, 0.16, 0.2, 0.18, 0.18)],
+            )
+        )
+        return out
+
+    def _attainment(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        if not d.attainment:
+            return [st.p("No attainment data is recorded.", st.muted)]
+
+        def point(pt: Any) -> str:
+            if pt is None:
+                return "—"
+            expected = f" (expected {pt.expected})" if pt.expected else ""
+            return f"{pt.value}{expected}\n{_d(pt.taken_on)}"
+
+        return [
+            st.p(
+                "Each column shows the measure nearest that point in time, against what was "
+                "expected then."
+            ),
+            _table(
+                st,
+                ("Subject", "Measure", "12 months ago", "6 months ago", "Now"),
+                [
+                    (
+                        t.subject,
+                        t.measure,
+                        Paragraph(_text(point(t.twelve_months_ago)), st.cell),
+                        Paragraph(_text(point(t.six_months_ago)), st.cell),
+                        Paragraph(_text(point(t.now)), st.cell),
+                    )
+                    for t in d.attainment
+                ],
+                [w * self.width for w in (0.16, 0.18, 0.22, 0.22, 0.22)],
+            ),
+        ]
+
+    def _graduated_response(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        if not d.plans:
+            return [st.p("No assess–plan–do–review cycles are recorded.", st.muted)]
+        reviewed = sum(1 for p in d.plans if p.reviewed_on is not None)
+        out: list[Flowable] = [
+            st.p(
+                f"{len(d.plans)} assess–plan–do–review cycle{'s' if len(d.plans) != 1 else ''}, "
+                f"{reviewed} reviewed ({d.la.name or 'the LA'} looks for "
+                f"{d.la.reviewed_cycles})."
+            ),
+            _table(
+                st,
+                ("Cycle", "Started", "Reviewed", "Outcomes", "Achieved", "Partly", "Not yet"),
+                [
+                    (
+                        str(p.cycle),
+                        _d(p.start_date),
+                        _d(p.reviewed_on) if p.reviewed_on else f"due {_d(p.review_due)}",
+                        str(len(p.outcomes)),
+                        str(sum(1 for o in p.outcomes if o.result == "achieved")),
+                        str(sum(1 for o in p.outcomes if o.result == "partly")),
+                        str(sum(1 for o in p.outcomes if o.result == "not")),
+                    )
+                    for p in d.plans
+                ],
+                [w * self.width for w in (0.1, 0.15, 0.19, 0.14, 0.14, 0.14, 0.14)],
+            ),
+        ]
+        for plan in d.plans:
+            reviewed_text = (
+                f"reviewed {_d(plan.reviewed_on)}"
+                if plan.reviewed_on
+                else f"review due {_d(plan.review_due)}"
+            )
+            out.append(
+                self.h2(f"Cycle {plan.cycle}: {_d(plan.start_date)}, {reviewed_text}", toc=True)
+            )
+            out.append(st.p("Assess: what started this cycle", st.h3))
+            out.append(st.user(plan.assessment))
+            out.append(st.p("Plan: outcomes", st.h3))
+            out.append(
+                _table(
+                    st,
+                    ("#", "Outcome", "Area", "Result", "Review comment"),
+                    [
+                        (
+                            str(i),
+                            o.text,
+                            o.area,
+                            RESULTS.get(o.result or "", "Not yet reviewed"),
+                            o.review_comment,
+                        )
+                        for i, o in enumerate(plan.outcomes, start=1)
+                    ],
+                    [w * self.width for w in (0.05, 0.39, 0.16, 0.13, 0.27)],
+                )
+                if plan.outcomes
+                else st.p("No outcomes recorded.", st.muted)
+            )
+            out.append(st.p("Do: provision", st.h3))
+            out.append(
+                _table(
+                    st,
+                    ("Kind", "Provision", "Minutes a week"),
+                    [
+                        (
+                            p.kind_label,
+                            p.description
+                            + (f" ({p.intervention_name})" if p.intervention_name else ""),
+                            str(p.minutes_per_week) if p.minutes_per_week else "—",
+                        )
+                        for p in plan.provisions
+                    ],
+                    [w * self.width for w in (0.16, 0.66, 0.18)],
+                )
+                if plan.provisions
+                else st.p("No provision recorded.", st.muted)
+            )
+            if plan.pupil_views.strip() or plan.parent_views.strip():
+                out.append(st.p("Views at the start of the cycle", st.h3))
+                if plan.pupil_views.strip():
+                    out.append(st.p(f"<i>The child:</i> {_text(plan.pupil_views)}"))
+                if plan.parent_views.strip():
+                    out.append(st.p(f"<i>Parents:</i> {_text(plan.parent_views)}"))
+            out.append(st.p("Review", st.h3))
+            if plan.reviewed_on is None:
+                out.append(st.p(f"Not reviewed yet (due {_d(plan.review_due)}).", st.muted))
+            else:
+                out.append(st.user(plan.review_summary))
+                if plan.next_steps.strip():
+                    out.append(st.p(f"<i>What changes next:</i> {_text(plan.next_steps)}"))
+        return out
+
+    def _interventions(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        if not d.interventions:
+            return [st.p("No interventions are recorded.", st.muted)]
+        rows = []
+        for r in d.interventions:
+            e, pr = r.enrolment, r.progress
+            ended = _d(e.end_date) if e.end_date else "running"
+            rows.append(
+                (
+                    r.title,
+                    f"{_d(e.start_date)} – {ended}",
+                    pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
+                    pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
+                    _hours_cell(r.hours),
+                )
+            )
+        out: list[Flowable] = [
+            _table(
+                st,
+                (
+                    "Intervention and group",
+                    "Dates",
+                    "Entry",
+                    "Exit",
+                    "Hours planned / delivered / attended",
+                ),
+                [(Paragraph(_text(a), st.cell), b, c, dd, e) for a, b, c, dd, e in rows],
+                [w * self.width for w in (0.32, 0.22, 0.1, 0.1, 0.26)],
+            )
+        ]
+        for r in d.interventions:
+            pr = r.progress
+            block: list[Flowable] = []
+            block.append(self.h2(r.title, toc=True))
+            about = f"Measure: {pr.measure}."
+            if r.staff_role:
+                about += f" Led by: {r.staff_role}."
+            if r.area:
+                about += f" Area of need: {r.area}."
+            block.append(st.p(escape(about), st.small))
+            chart = measure_chart(pr, self.width, 52 * mm)
+            if chart is not None:
+                block.append(chart)
+                legend = "Measures over time (entry and exit labelled)."
+                if pr.measure_kind == "age_months":
+                    legend += (
+                        " The dashed line is age-expected progress from the entry: a month "
+                        "gained for every month that passed."
+                    )
+                block.append(st.p(legend, st.muted))
+            else:
+                points = "; ".join(
+                    f"{_d(p.on)}: {pr.formatted(p.value)}" + (f" ({p.label})" if p.label else "")
+                    for p in pr.points
+                )
+                block.append(st.p(escape(points or "No measures recorded."), st.muted))
+            block.append(st.p(f"<b>Verdict:</b> {escape(pr.verdict_text)}"))
+            out.append(KeepTogether(block))  # a chart is no use a page away from its name
+        return out
+
+    def _provision_costs(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        c = d.costs
+        out: list[Flowable] = [
+            st.p(
+                f"Provision delivered from {_d(c.period_start)} to {_d(c.period_end)}, from the "
+                "sessions staff logged as held and the pupil attended. A group's staff time is "
+                "shared among the pupils present."
+            )
+        ]
+        if c.lines:
+            rows: list[tuple[object, ...]] = [
+                (
+                    ln.intervention,
+                    ln.area,
+                    ln.staff_role or "—",
+                    _money(ln.cost_per_hour_pence),
+                    str(ln.sessions),
+                    _hours(ln.minutes),
+                    _money(ln.cost_pence),
+                )
+                for ln in c.lines
+            ]
+            rows.append(
+                (
+                    "Total",
+                    "",
+                    "",
+                    "",
+                    str(sum(ln.sessions for ln in c.lines)),
+                    _hours(c.total_minutes),
+                    _money(c.total_pence),
+                )
+            )
+            out.append(
+                _table(
+                    st,
+                    ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
+                    rows,
+                    [w * self.width for w in (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12)],
+                    total_row=True,
+                )
+            )
+        else:
+            out.append(st.p("No sessions were logged for this pupil in the period.", st.muted))
+        threshold = rr.money(c.threshold)
+        compared = c.compared
+        if c.la_rate_cost is not None and c.la_rate_per_hour is not None:
+            out.append(
+                st.p(
+                    f"At {escape(d.la.name)}'s rate of {rr.money(c.la_rate_per_hour)} an hour, "
+                    f"the current plan's {c.planned_minutes_per_week:,} minutes a week for "
+                    f"{c.weeks_per_year} weeks cost <b>{rr.money(c.la_rate_cost)}</b> a year."
+                )
+            )
+        if c.lines or c.la_rate_cost is not None:
+            if compared > c.threshold:
+                verdict = f"{rr.money(compared - c.threshold)} above"
+            elif compared == c.threshold:
+                verdict = "exactly"
+            else:
+                verdict = f"{rr.money(c.threshold - compared)} below"
+            out.append(
+                st.p(
+                    f"Against the notional SEN threshold of <b>{threshold}</b> a year (the "
+                    f"first {threshold} of additional support is met from the school's own "
+                    f"budget): <b>{rr.money(compared)}</b>, {verdict} the threshold."
+                )
+            )
+        if d.plans:
+            current = d.plans[-1]
+            timed = [p for p in current.provisions if p.minutes_per_week]
+            if timed:
+                out.append(self.h2("Planned provision in the current cycle"))
+                out.append(
+                    _table(
+                        st,
+                        ("Provision", "Minutes a week"),
+                        [(p.description, str(p.minutes_per_week)) for p in timed]
+                        + [("Total", str(sum(p.minutes_per_week or 0 for p in timed)))],
+                        [w * self.width for w in (0.8, 0.2)],
+                        total_row=True,
+                    )
+                )
+        return out
+
+    def _professional_advice(self) -> list[Flowable]:
+        st, d = self.st, self.data
+        if not d.involvements:
+            return [st.p("No outside professionals' involvement is recorded.", st.muted)]
+        out: list[Flowable] = []
+        for inv in d.involvements:
+            who = inv.agency + (f": {inv.professional}" if inv.professional else "")
+            out.append(self.h2(who, toc=True))
+            docs = [lab for i in inv.document_ids if (lab := d.evidence_label(i))]
+            out.append(
+                _pairs(
+                    st,
+                    [
+                        ("Referred", _d(inv.referral_date)),
+                        ("Seen", _d(inv.seen_date)),
+                        (
+                            "Reports in this pack",
+                            ", ".join(docs) if docs else "None appended",
+                        ),
+                    ],
+                    self.width,
+                )
+            )
+            out.append(st.p("Advice", st.h3))
+            out.append(st.user(inv.advice))
+        return out
+
+    def _health_social_care(self) -> list[Flowable]:
+        st, r = self.st, self.data.request
+        if r is None:
+            return [st.p("No health or social care information is recorded.", st.muted)]
+        out: list[Flowable] = []
+        if r.health_none_known and not (r.health_info.strip() or r.social_care_info.strip()):
+            out.append(st.p("No health or social care involvement is known."))
+            return out
+        out.append(self.h2("Health"))
+        out.append(st.user(r.health_info))
+        out.append(self.h2("Social care"))
+        out.append(st.user(r.social_care_info))
+        return out
+
+    def _evidence_index(self) -> list[Flowable]:
+        st = self.st
+        if not self.prepared:
+            return [st.p("No evidence documents are appended.", st.muted)]
+        out: list[Flowable] = [
+            st.p(
+                "The documents follow the written sections in this order. Each appended "
+                "page is marked at its foot with the document's number (E1, E2…) and its "
+                "page in the pack. The SHA-256 is the fingerprint taken when the document "
+                "was stored: the copy appended was checked against it."
+            )
+        ]
+
+        rows = []
+        for item in self.prepared:
+            c = item.appendix.choice
+            pages: object = (
+                _PageRef(f"range:{item.appendix.label}", 24 * mm, st.cell, "left")
+                if item.pages
+                else f"Not appended: {item.note}"
+            )
+            sha = f"{c.sha256[:32]}\n{c.sha256[32:]}"
+            kind = escape(c.kind) + (f", {escape(c.agency)}" if c.agency else "")
+            rows.append(
+                (
+                    item.appendix.label,
+                    Paragraph(
+                        f"{escape(c.title)}<br/><font color='{MUTED.hexval()}'>{kind}</font>",
+                        st.cell,
+                    ),
+                    _d(c.document_date),
+                    pages,
+                    Paragraph(_text(sha), st.hash),
+                )
+            )
+        out.append(
+            _table(
+                st,
+                ("", "Document", "Dated", "Pages", "SHA-256"),
+                rows,
+                [w * self.width for w in (0.07, 0.4, 0.13, 0.15, 0.25)],
+            )
+        )
+        return out
+
+
+def _hours_cell(hours: Any) -> str:
+    if hours is None:
+        return "—"
+    attended = _hours(hours.attended_minutes) if hours.attended_minutes is not None else "—"
+    return f"{_hours(hours.planned_minutes)} / {_hours(hours.delivered_minutes)} / {attended}"
+
+
+def page_ranges(
+    body_pages: int, prepared: Sequence[_Prepared]
+) -> dict[str, tuple[int, int] | None]:
+    """Each appended document's first and last page in the pack (None: listed only)."""
+    out: dict[str, tuple[int, int] | None] = {}
+    page = body_pages
+    for item in prepared:
+        if item.pages:
+            out[item.appendix.label] = (page + 1, page + item.pages)
+            page += item.pages
+        else:
+            out[item.appendix.label] = None
+    return out
+
+
+# --- assembling ----------------------------------------------------------------------------
+
+
+def _image_pages(items: Sequence[_Prepared], font: str, bold: str) -> PdfReader | None:
+    """One A4 page per image, scaled to fit under a caption (None when there are none)."""
+    images = [i for i in items if i.kind == "image"]
+    if not images:
+        return None
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    width, height = A4
+    for item in images:
+        c = item.appendix.choice
+        canvas.setFont(bold, 11)
+        canvas.setFillColor(INK)
+        canvas.drawString(MARGIN, height - MARGIN, f"{item.appendix.label}  {c.title}")
+        canvas.setFont(font, 8)
+        canvas.setFillColor(MUTED)
+        canvas.drawString(
+            MARGIN, height - MARGIN - 12, f"{c.kind}, dated {_d(c.document_date)} · {c.filename}"
+        )
+        iw, ih = item.image.getSize()
+        box_w = width - 2 * MARGIN
+        box_h = height - 2 * MARGIN - 22 - FOOTER
+        scale = min(box_w / iw, box_h / ih, 1.0 if iw > box_w / 4 else box_w / iw)
+        w, h = iw * scale, ih * scale
+        canvas.drawImage(item.image, MARGIN + (box_w - w) / 2, height - MARGIN - 22 - h, w, h)
+        canvas.showPage()
+    canvas.save()
+    buffer.seek(0)
+    return PdfReader(buffer)
+
+
+def _stamps(pages: Sequence[tuple[float, float, str]], font: str) -> PdfReader:
+    """One transparent page per appended page, each with its line of text at the foot."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pageCompression=1)
+    for width, height, text in pages:
+        canvas.setPageSize((width, height))
+        canvas.setFont(font, 7)
+        text_width = canvas.stringWidth(text, font, 7)
+        canvas.setFillColor(colors.white)
+        canvas.rect(8, 5, text_width + 8, 11, stroke=0, fill=1)
+        canvas.setFillColor(INK)
+        canvas.drawString(12, 8, text)
+        canvas.showPage()
+    canvas.save()
+    buffer.seek(0)
+    return PdfReader(buffer)
+
+
+def write_pack_pdf(
+    data: PackData,
+    appendices: Sequence[Appendix],
+    dest: Path,
+    *,
+    step: Callable[[], None] = lambda: None,
+) -> WrittenPdf:
+    """Write the pack to ``dest`` (the caller's temporary name); returns what was written.
+
+    ``step`` is called once per section per counted layout pass, once per appended
+    document and once when the file is written (:func:`steps_needed` in all); it may raise
+    (a cancel) to stop the build.
+    """
+    font, bold = register_fonts()
+    prepared = [_prepare(a) for a in appendices]
+    appended = sum(i.pages for i in prepared)
+    buffer = io.BytesIO()
+    doc = _PackDoc(
+        buffer,
+        data,
+        prepared,
+        step,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN + FOOTER,
+        title="EHC needs assessment request",
+        author="SENDesk",
+        subject=f"Request pack produced {_d(data.produced_on)}",
+        creator="SENDesk",
+    )
+    body = _Body(doc, data, prepared)
+    sections: list[Flowable] = []
+    for key in data.sections:
+        sections += body.section(key)
+    story = [*body.cover(), *body.contents(), *sections]
+    doc.build(story, canvasmaker=lambda *a, **kw: _PackCanvas(*a, doc=doc, **kw))
+    body_pages = doc.body_pages
+    ranges = page_ranges(body_pages, prepared)
+    total = body_pages + appended
+
+    buffer.seek(0)
+    writer = PdfWriter(clone_from=PdfReader(buffer))
+    images = _image_pages(prepared, font, bold)
+    image_index = 0
+    stamp_lines: list[tuple[int, str]] = []
+    for item in prepared:
+        label, c = item.appendix.label, item.appendix.choice
+        span = ranges[label]
+        if item.kind == "pdf" and item.reader is not None and span is not None:
+            writer.append(item.reader, outline_item=f"{label}  {c.title}", import_outline=False)
+            for k in range(item.pages):
+                stamp_lines.append(
+                    (
+                        span[0] - 1 + k,
+                        f"{label} · {c.title} · page {k + 1} of {item.pages} · "
+                        f"pack page {span[0] + k} of {total}",
+                    )
+                )
+        elif item.kind == "image" and images is not None and span is not None:
+            writer.append(
+                images,
+                pages=(image_index, image_index + 1),
+                outline_item=f"{label}  {c.title}",
+                import_outline=False,
+            )
+            stamp_lines.append(
+                (span[0] - 1, f"{label} · {c.title} · pack page {span[0]} of {total}")
+            )
+            image_index += 1
+        step()
+    if stamp_lines:
+        boxes = []
+        for index, text in stamp_lines:
+            page = writer.pages[index]
+            if page.rotation:
+                page.transfer_rotation_to_content()
+            box = page.mediabox
+            boxes.append((float(box.width), float(box.height), text))
+        stamps = _stamps(boxes, font)
+        for (index, _), stamp in zip(stamp_lines, stamps.pages, strict=True):
+            page = writer.pages[index]
+            box = page.mediabox
+            page.merge_transformed_page(
+                stamp, Transformation().translate(float(box.left), float(box.bottom))
+            )
+    writer.add_metadata({"/Title": "EHC needs assessment request", "/Author": "SENDesk"})
+    with open(dest, "wb") as fh:
+        writer.write(fh)
+    step()
+    notes = {i.appendix.label: i.note for i in prepared if i.note}
+    return WrittenPdf(pages=total, body_pages=body_pages, ranges=ranges, notes=notes)
+
+
+__all__ = ["Appendix", "WrittenPdf", "page_ranges", "steps_needed", "write_pack_pdf"]

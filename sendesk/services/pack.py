@@ -1,0 +1,931 @@
+"""The EHC needs assessment request pack: gather one pupil's whole story, check it, write it.
+
+Why this module exists: a local authority decides whether to assess on the paperwork alone,
+at a panel nobody from the school or family attends, so the pack must tell the whole story —
+needs, what was tried over time, what it cost, what changed and what the professionals say.
+Everything in it is already in SENDesk, scattered over the register, the support plans, the
+intervention logs, the agencies and the progress data; :func:`gather` brings it together as
+plain, frozen data (:class:`PackData`) by calling the services that own each part (never
+copies of their queries), and fills :class:`sendesk.rules.readiness.PackFacts` so the
+readiness check on screen (:func:`readiness_for`) and the one printed on the pack's cover
+cannot disagree.
+
+:func:`build_pack` is the long job the wizard and ``sendesk pack`` run: gather, read the
+chosen evidence documents (each checked against its SHA-256 and audited as opened), lay
+out the PDF (:mod:`sendesk.reports.pack_pdf`) and the DOCX
+(:mod:`sendesk.reports.pack_docx`), each under a temporary name beside its target, and
+rename both only when both are complete. A cancel or a failure leaves neither file (nor a
+temporary one) behind; nothing is ever written anywhere else, because the pack is
+special-category data about a child. The progress callback hears of every step.
+
+Layering: services never import reports, except here. DESIGN.md makes a long job "a
+service function that takes a progress callback", and the agreed API puts
+:func:`build_pack` in this module; the report writers are imported inside it, lazily, so
+the rest of this module (the gathering, the readiness check) stays free of reportlab.
+
+Where the parts come from and the choices made:
+
+- the LA's rules: the saved LA profile, or the defaults named after the LA
+  (:func:`sendesk.services.ehc.la_rules`); the LA is the one named by the caller, else the
+  open EHC request's, else the school's;
+- views, consent, why now, health and social care: the pupil's latest open EHC request (the
+  latest request of any kind when none is open); views fall back to the most recent support
+  plan that records them, and the pack says which plan they came from;
+- costs: what was delivered in the 12 months to the day of the pack, priced by the same
+  rule as the provision map (:func:`sendesk.services.interventions.session_costs`), one
+  line per intervention rounded to the penny; with an LA rate, the current plan's weekly
+  minutes are also costed at it (:func:`sendesk.rules.readiness.annual_cost`);
+- a professional report is "attached" when one of the agency's documents is appended to
+  the pack (before documents are chosen: when it has one stored), and dated by its latest
+  document's date, else by when the pupil was seen, else by the referral;
+- attendance runs to the usual last day of its latest term, or today while that term is on.
+
+Only the SENCo builds packs or sees their readiness (DESIGN.md: learning support staff and
+teachers may not build packs). Errors carry no pupil names.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+from sqlalchemy import select
+
+from sendesk.db import Database
+from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
+from sendesk.models import EhcRequest, LaProfile, Role
+from sendesk.rules import readiness as rr
+from sendesk.rules.census import PROVISION_LABELS, Area, Provision
+from sendesk.rules.years import year_label
+from sendesk.services.actor import Actor
+from sendesk.services.agencies import InvolvementItem, list_involvements
+from sendesk.services.audit import AuditWriter
+from sendesk.services.evidence import KIND_NAMES, DocumentItem, list_documents
+from sendesk.services.interventions import (
+    EnrolmentItem,
+    ProvisionHours,
+    attended_rows,
+    enrolment_progress,
+    list_interventions,
+    planned_vs_delivered,
+    pupil_enrolments,
+    session_costs,
+    total_costs,
+)
+from sendesk.services.interventions import Progress as EnrolmentProgress
+from sendesk.services.progress_data import (
+    AttainmentTrend,
+    AttendanceItem,
+    AttendanceSummary,
+    attainment_over_time,
+    attendance_last_year,
+    list_attainment,
+    list_attendance,
+    months_before,
+)
+from sendesk.services.pupil_record import HistoryItem, NeedItem, NeedProfileItem, get_record
+from sendesk.services.school import school_info
+from sendesk.services.support_plans import PlanDetail, get_plan, list_plans
+
+_REQUESTERS = {"school": "The school", "parent": "A parent or carer"}
+COST_PERIOD_MONTHS = 12
+_TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 22)}  # (month, day)
+_TERM_WEEKS = 13  # a term whose season is not in its name: about 13 weeks
+_WRITE = "build EHC request packs"
+
+
+# --- plain data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceChoice:
+    """A stored evidence document as offered for the pack (never its contents)."""
+
+    id: int
+    title: str
+    filename: str
+    media_type: str
+    size: int
+    document_date: date | None
+    agency: str | None
+    sha256: str
+
+    @property
+    def kind(self) -> str:
+        return KIND_NAMES.get(self.media_type, self.media_type)
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """What :func:`build_pack` wrote: the two files, the PDF's pages, the missing items."""
+
+    pdf: Path
+    docx: Path
+    pages: int
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PupilDetails:
+    """Who the child is, as the LA's forms ask (legal and preferred names both)."""
+
+    name: str  # preferred names where recorded
+    legal_name: str
+    upn: str
+    dob: date
+    age: int
+    gender: str | None
+    year_text: str  # "Year 8"
+    chronological_year_text: str  # the year group by date of birth, when it differs
+    reg_group: str | None
+    admission_date: date | None
+    eal: bool
+    pupil_premium: bool
+    looked_after: bool
+    nhs_number: str | None
+    provision: str  # "SEN support (K)"
+    provision_since: date | None
+    parents: tuple[str, ...]  # everyone with parental responsibility: "Name (relationship)"
+
+
+@dataclass(frozen=True)
+class RequestDetails:
+    """The EHC request's own record: who asks, consent, why now, health and social care."""
+
+    id: int
+    requested_by: str
+    la_name: str
+    caseworker: str
+    sent_on: date | None
+    received_on: date | None
+    consent_on: date | None
+    young_person_consent_on: date | None
+    why_now: str
+    pupil_views: str
+    parent_views: str
+    health_info: str
+    social_care_info: str
+    health_none_known: bool
+    closed_on: date | None
+
+    @property
+    def requested_by_text(self) -> str:
+        return _REQUESTERS.get(self.requested_by, self.requested_by)
+
+
+@dataclass(frozen=True)
+class Views:
+    """The child's and the parents' views, and where each was recorded."""
+
+    pupil: str
+    pupil_source: str
+    parents: str
+    parents_source: str
+
+
+@dataclass(frozen=True)
+class InterventionRecord:
+    """One enrolment: the measures over time with the verdict, and the hours."""
+
+    enrolment: EnrolmentItem
+    progress: EnrolmentProgress
+    hours: ProvisionHours | None
+    staff_role: str
+    area: str
+
+    @property
+    def title(self) -> str:
+        """The group's name, which usually names the intervention; else both."""
+        name, group = self.progress.intervention_name, self.progress.group_name
+        if name.casefold() in group.casefold():
+            return group
+        return f"{name} ({group})" if group else name
+
+
+@dataclass(frozen=True)
+class CostLine:
+    """What one intervention delivered to the pupil in the costing period cost."""
+
+    intervention: str
+    area: str
+    staff_role: str
+    cost_per_hour_pence: int
+    sessions: int
+    minutes: int
+    cost_pence: int
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
+@dataclass(frozen=True)
+class Costs:
+    """Delivered provision over the costing period against the notional threshold, and
+    the current plan's weekly minutes costed at the LA's rate where it has one."""
+
+    period_start: date
+    period_end: date
+    lines: tuple[CostLine, ...]
+    threshold: Decimal
+    planned_minutes_per_week: int | None
+    la_rate_per_hour: Decimal | None
+    weeks_per_year: int
+    la_rate_cost: Decimal | None
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(line.minutes for line in self.lines)
+
+    @property
+    def total_pence(self) -> int:
+        return sum(line.cost_pence for line in self.lines)
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.total_pence) / 100
+
+    @property
+    def compared(self) -> Decimal:
+        """The yearly cost the threshold is compared with (the LA's costing first)."""
+        return self.la_rate_cost if self.la_rate_cost is not None else self.total
+
+
+@dataclass(frozen=True)
+class PackData:
+    """Everything the pack shows about one pupil, gathered at one moment, as plain data."""
+
+    produced_on: date
+    school_name: str
+    school_urn: str | None
+    la: rr.LaRules
+    pupil: PupilDetails
+    needs: tuple[NeedItem, ...]
+    history: tuple[HistoryItem, ...]
+    profiles: tuple[NeedProfileItem, ...]
+    request: RequestDetails | None
+    views: Views
+    plans: tuple[PlanDetail, ...]  # oldest cycle first
+    interventions: tuple[InterventionRecord, ...]  # oldest first
+    costs: Costs
+    attendance_terms: tuple[AttendanceItem, ...]
+    attendance_year: AttendanceSummary
+    attendance_to: date | None
+    attainment: tuple[AttainmentTrend, ...]
+    involvements: tuple[InvolvementItem, ...]
+    evidence: tuple[EvidenceChoice, ...]  # in the order they are appended
+    readiness: tuple[rr.ReadinessItem, ...]
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The section keys in the LA's order (any it leaves out follow in the usual order)."""
+        known = [k for k in dict.fromkeys(self.la.section_order) if k in rr.SECTION_TITLES]
+        return (*known, *(k for k in rr.DEFAULT_SECTION_ORDER if k not in known))
+
+    @property
+    def missing(self) -> tuple[rr.ReadinessItem, ...]:
+        return tuple(rr.missing(self.readiness))
+
+    def evidence_label(self, doc_id: int) -> str | None:
+        """ "E3" for the third appended document (None when not appended)."""
+        for n, choice in enumerate(self.evidence, start=1):
+            if choice.id == doc_id:
+                return f"E{n}"
+        return None
+
+
+# --- small helpers ------------------------------------------------------------------------
+
+
+def _pupil_id_for(db: Database, pupil_id: int) -> None:
+    from sendesk.models import Pupil
+
+    with db.session() as s:
+        if s.get(Pupil, pupil_id) is None:
+            raise NotFoundError("That pupil is not in this database.")
+
+
+def _year_text(year: int | None) -> str:
+    label = year_label(year)
+    if not label:
+        return ""
+    if label == "R":
+        return "Reception"
+    return f"Year {label}" if label[0].isdigit() else f"Nursery ({label})"
+
+
+def chronological_year(dob: date, on: date) -> int:
+    """The National Curriculum year a child born on ``dob`` is in by age on ``on``.
+
+    Children born from 1 September to 31 August are one cohort; they start Reception (0) in
+    the September after they turn four.
+    """
+    school_year = on.year if on.month >= 9 else on.year - 1
+    cohort = dob.year if dob.month >= 9 else dob.year - 1
+    return school_year - cohort - 5
+
+
+def attendance_runs_to(term: AttendanceItem, today: date) -> date:
+    """The last day a term's attendance figure covers: the usual end of that term (autumn 20
+    December, spring 31 March, summer 22 July; 13 weeks on when the season is not named),
+    or ``today`` while the term is still on."""
+    season = term.term.strip().rsplit(" ", 1)[-1].lower()
+    end = term.term_start + timedelta(weeks=_TERM_WEEKS)
+    if season in _TERM_ENDS:
+        month, day = _TERM_ENDS[season]
+        year = term.term_start.year
+        end = date(year, month, day)
+        if end < term.term_start:
+            end = date(year + 1, month, day)
+    return min(end, today)
+
+
+def _round_pence(exact: float) -> int:
+    """Whole pence, halves up (as the provision map rounds its lines)."""
+    return int(Decimal(repr(exact)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def _rules_of(row: LaProfile | None, name: str) -> rr.LaRules:
+    if row is None:
+        return rr.LaRules(name=name)
+    order = tuple(k.strip() for k in (row.section_order or "").split(",") if k.strip())
+    return rr.LaRules(
+        name=row.name,
+        reviewed_cycles=row.reviewed_cycles,
+        report_max_age_months=row.report_max_age_months,
+        notional_threshold=Decimal(row.notional_threshold_pence) / 100,
+        staff_rate_per_hour=(
+            None
+            if row.staff_rate_per_hour_pence is None
+            else Decimal(row.staff_rate_per_hour_pence) / 100
+        ),
+        weeks_per_year=row.weeks_per_year,
+        section_order=order or rr.DEFAULT_SECTION_ORDER,
+    )
+
+
+def _la_rules(db: Database, name: str) -> rr.LaRules:
+    """The LA's saved profile, or the defaults named after it."""
+    try:
+        from sendesk.services.ehc import la_rules
+    except ImportError:  # the EHC service is not installed with this build
+        la_rules = None
+    if la_rules is not None:
+        return la_rules(db, name)
+    with db.session() as s:
+        row = s.scalar(select(LaProfile).where(LaProfile.name == name))
+        return _rules_of(row, name)
+
+
+def _request(db: Database, pupil_id: int) -> RequestDetails | None:
+    """The pupil's open EHC request, newest first (the newest closed one when none is open)."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(EhcRequest).where(EhcRequest.pupil_id == pupil_id).order_by(EhcRequest.id.desc())
+        ).all()
+        if not rows:
+            return None
+        open_rows = [r for r in rows if r.closed_on is None]
+        r = max(
+            open_rows or rows,
+            key=lambda r: (r.sent_on or date.min, r.id),
+        )
+        return RequestDetails(
+            id=r.id,
+            requested_by=r.requested_by,
+            la_name=r.la_name,
+            caseworker=r.caseworker or "",
+            sent_on=r.sent_on,
+            received_on=r.received_on,
+            consent_on=r.consent_on,
+            young_person_consent_on=r.young_person_consent_on,
+            why_now=r.why_now or "",
+            pupil_views=r.pupil_views or "",
+            parent_views=r.parent_views or "",
+            health_info=r.health_info or "",
+            social_care_info=r.social_care_info or "",
+            health_none_known=bool(r.health_none_known),
+            closed_on=r.closed_on,
+        )
+
+
+def _views(request: RequestDetails | None, plans: Sequence[PlanDetail]) -> Views:
+    def pick(attr: str) -> tuple[str, str]:
+        if request is not None and getattr(request, attr).strip():
+            return getattr(request, attr).strip(), "Recorded for this request."
+        for plan in reversed(plans):
+            text = getattr(plan, attr).strip()
+            if text:
+                return text, (
+                    f"From the support plan starting {plan.start_date:%d/%m/%Y} "
+                    f"(cycle {plan.cycle})."
+                )
+        return "", ""
+
+    pupil, pupil_source = pick("pupil_views")
+    parents, parents_source = pick("parent_views")
+    return Views(pupil, pupil_source, parents, parents_source)
+
+
+def _choices(
+    docs: Sequence[DocumentItem], involvements: Sequence[InvolvementItem]
+) -> list[EvidenceChoice]:
+    agency_of = {i.id: i.agency for i in involvements}
+    return [
+        EvidenceChoice(
+            id=d.id,
+            title=d.title,
+            filename=d.filename,
+            media_type=d.media_type,
+            size=d.size,
+            document_date=d.document_date,
+            agency=agency_of.get(d.involvement_id) if d.involvement_id is not None else None,
+            sha256=d.sha256,
+        )
+        for d in docs
+    ]
+
+
+def _date_order(choices: Sequence[EvidenceChoice]) -> list[EvidenceChoice]:
+    """Oldest document first, undated ones last (then in the order they were added)."""
+    return sorted(
+        choices, key=lambda c: (c.document_date is None, c.document_date or date.min, c.id)
+    )
+
+
+def _chosen(
+    available: Sequence[EvidenceChoice], evidence_ids: Sequence[int] | None
+) -> list[EvidenceChoice]:
+    if evidence_ids is None:
+        return _date_order(available)
+    by_id = {c.id: c for c in available}
+    problems: list[str] = []
+    seen: set[int] = set()
+    chosen: list[EvidenceChoice] = []
+    for doc_id in evidence_ids:
+        if isinstance(doc_id, bool) or not isinstance(doc_id, int):
+            raise TypeError("evidence ids are whole numbers")
+        if doc_id in seen:
+            problems.append(f"document {doc_id} is chosen twice")
+        elif doc_id not in by_id:
+            problems.append(f"document {doc_id} is not one of this pupil's evidence documents")
+        else:
+            chosen.append(by_id[doc_id])
+        seen.add(doc_id)
+    if problems:
+        raise ValidationError(_sentence(problems))
+    return chosen
+
+
+def _sentence(problems: Sequence[str]) -> str:
+    text = "; ".join(problems)
+    return text[0].upper() + text[1:] + "."
+
+
+# --- gathering ----------------------------------------------------------------------------
+
+
+def _costs(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    plans: Sequence[PlanDetail],
+    roles: dict[int, str],
+    la: rr.LaRules,
+    today: date,
+) -> Costs:
+    start = months_before(today, COST_PERIOD_MONTHS) + timedelta(days=1)
+    priced = session_costs(attended_rows(db, actor, pupil_id=pupil_id, start=start, end=today))
+    totals = total_costs(priced, lambda r: r.intervention_id)
+    sessions: dict[int, int] = {}
+    about: dict[int, tuple[str, str, int]] = {}
+    for cost in priced:
+        row = cost.row
+        sessions[row.intervention_id] = sessions.get(row.intervention_id, 0) + 1
+        about[row.intervention_id] = (row.intervention_name, row.area, row.cost_per_hour_pence)
+    lines = [
+        CostLine(
+            intervention=about[iid][0],
+            area=about[iid][1],
+            staff_role=roles.get(iid, ""),
+            cost_per_hour_pence=about[iid][2],
+            sessions=sessions[iid],
+            minutes=totals.minutes[iid],
+            cost_pence=_round_pence(totals.pence[iid]),
+        )
+        for iid in about
+    ]
+    area_order = [a.value for a in Area]
+    lines.sort(
+        key=lambda ln: (
+            area_order.index(ln.area) if ln.area in area_order else len(area_order),
+            ln.intervention.casefold(),
+        )
+    )
+    current = plans[-1] if plans else None
+    minutes: int | None = None
+    if current is not None:
+        given = [p.minutes_per_week for p in current.provisions if p.minutes_per_week]
+        minutes = sum(given) if given else None
+    la_cost = None
+    if la.staff_rate_per_hour is not None and minutes is not None:
+        la_cost = rr.annual_cost(minutes, la.staff_rate_per_hour, la.weeks_per_year)
+    return Costs(
+        period_start=start,
+        period_end=today,
+        lines=tuple(lines),
+        threshold=la.notional_threshold,
+        planned_minutes_per_week=minutes,
+        la_rate_per_hour=la.staff_rate_per_hour,
+        weeks_per_year=la.weeks_per_year,
+        la_rate_cost=la_cost,
+    )
+
+
+def _facts(
+    data: PackData,
+    attainment_dates: Sequence[date],
+    stored: Sequence[EvidenceChoice],
+    attached: set[int],
+) -> rr.PackFacts:
+    request = data.request
+    areas: list[Area] = []
+    for need in data.needs:
+        if need.area in {a.value for a in Area} and Area(need.area) not in areas:
+            areas.append(Area(need.area))
+    descriptions: dict[Area, str] = {}
+    for profile in data.profiles:
+        if profile.area in {a.value for a in Area}:
+            text = "\n".join(
+                t.strip()
+                for t in (profile.strengths, profile.difficulties, profile.strategies)
+                if t.strip()
+            )
+            descriptions[Area(profile.area)] = text
+    reports: list[rr.ReportFact] = []
+    for inv in data.involvements:
+        docs = [c for c in stored if c.id in set(inv.document_ids)]
+        dated_docs = [c.document_date for c in docs if c.document_date is not None]
+        dated = max(dated_docs) if dated_docs else (inv.seen_date or inv.referral_date)
+        title = next((c.title for c in docs), inv.professional)
+        reports.append(
+            rr.ReportFact(
+                agency=inv.agency,
+                title=title,
+                dated=dated,
+                attached=any(d in attached for d in inv.document_ids),
+            )
+        )
+    cost = data.costs
+    health = ""
+    if request is not None:
+        health = "\n".join(
+            t.strip() for t in (request.health_info, request.social_care_info) if t.strip()
+        )
+    return rr.PackFacts(
+        date_of_birth=data.pupil.dob,
+        consent_recorded_on=request.consent_on if request else None,
+        young_person_consent_on=request.young_person_consent_on if request else None,
+        pupil_views=data.views.pupil,
+        parent_views=data.views.parents,
+        need_areas=tuple(areas),
+        need_descriptions=descriptions,
+        cycles=tuple(
+            rr.CycleFact(
+                started_on=p.start_date,
+                reviewed_on=p.reviewed_on,
+                outcomes=tuple(o.text for o in p.outcomes),
+                provision=tuple(x.description for x in p.provisions),
+            )
+            for p in data.plans
+        ),
+        interventions=tuple(
+            rr.InterventionFact(
+                name=r.title,
+                entry_measure=r.enrolment.entry_measure is not None,
+                exit_measure=r.enrolment.exit_measure is not None,
+            )
+            for r in data.interventions
+        ),
+        attendance_percent=data.attendance_year.percentage,
+        attendance_to=data.attendance_to,
+        attainment_dates=tuple(attainment_dates),
+        reports=tuple(reports),
+        provision_cost_per_year=cost.total if cost.lines else None,
+        provision_minutes_per_week=cost.planned_minutes_per_week,
+        health_info=health or None,
+        health_none_known=bool(request and request.health_none_known),
+    )
+
+
+def gather(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    *,
+    evidence_ids: Sequence[int] | None = None,
+    la_name: str | None = None,
+    today: date | None = None,
+) -> PackData:
+    """Everything the pack shows about ``pupil_id``, with its readiness check.
+
+    ``evidence_ids``: the documents to append, in order (None: every document, oldest first).
+    """
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    record = get_record(db, actor, pupil_id)
+    school = school_info(db)
+    request = _request(db, pupil_id)
+    name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
+    la = _la_rules(db, name)
+    summaries = list_plans(db, actor, pupil_id)
+    plans = tuple(get_plan(db, actor, p.id) for p in reversed(summaries))
+    catalogue = {i.id: i for i in list_interventions(db, actor)}
+    roles = {iid: i.staff_role for iid, i in catalogue.items()}
+    enrolments = sorted(pupil_enrolments(db, actor, pupil_id), key=lambda e: (e.start_date, e.id))
+    hours = {
+        h.enrolment_id: h
+        for h in planned_vs_delivered(db, actor, pupil_id=pupil_id, as_of=today)
+        if h.enrolment_id is not None
+    }
+    by_name = {i.name: i for i in catalogue.values()}
+    records = []
+    for e in enrolments:
+        progress = enrolment_progress(db, actor, e.id)
+        item = by_name.get(progress.intervention_name)
+        records.append(
+            InterventionRecord(
+                enrolment=e,
+                progress=progress,
+                hours=hours.get(e.id),
+                staff_role=item.staff_role if item else "",
+                area=item.area if item else "",
+            )
+        )
+    terms = tuple(list_attendance(db, actor, pupil_id))
+    year = attendance_last_year(db, actor, pupil_id, today)
+    recent = [t for t in terms if t.term_start <= today]
+    attendance_to = attendance_runs_to(recent[-1], today) if recent else None
+    attainment_dates = [a.taken_on for a in list_attainment(db, actor, pupil_id)]
+    trends = tuple(attainment_over_time(db, actor, pupil_id, today))
+    involvements = tuple(list_involvements(db, actor, pupil_id))
+    stored = _choices(list_documents(db, actor, pupil_id), involvements)
+    chosen = _chosen(stored, evidence_ids)
+    costs = _costs(db, actor, pupil_id, plans, roles, la, today)
+    age = rr.age_on(record.dob, today)
+    chrono = chronological_year(record.dob, today)
+    chrono_text = _year_text(chrono) if chrono != record.year_group else ""
+    provision = ""
+    if record.provision in Provision.__members__:
+        provision = f"{PROVISION_LABELS[Provision(record.provision)]} ({record.provision})"
+    pupil = PupilDetails(
+        name=record.display_name,
+        legal_name=f"{record.legal_forename} {record.legal_surname}",
+        upn=record.upn,
+        dob=record.dob,
+        age=age,
+        gender=record.gender,
+        year_text=_year_text(record.year_group),
+        chronological_year_text=chrono_text,
+        reg_group=record.reg_group,
+        admission_date=record.admission_date,
+        eal=record.eal,
+        pupil_premium=record.pupil_premium,
+        looked_after=record.looked_after,
+        nhs_number=record.nhs_number,
+        provision=provision,
+        provision_since=record.provision_since,
+        parents=tuple(
+            f"{c.name} ({c.relationship_to_pupil})" if c.relationship_to_pupil else c.name
+            for c in record.contacts
+            if c.parental_responsibility
+        ),
+    )
+    data = PackData(
+        produced_on=today,
+        school_name=school.name,
+        school_urn=school.urn,
+        la=la,
+        pupil=pupil,
+        needs=tuple(n for n in record.needs if n.code != "NSA"),
+        history=record.history,
+        profiles=record.need_profiles,
+        request=request,
+        views=_views(request, plans),
+        plans=plans,
+        interventions=tuple(records),
+        costs=costs,
+        attendance_terms=terms,
+        attendance_year=year,
+        attendance_to=attendance_to,
+        attainment=trends,
+        involvements=involvements,
+        evidence=tuple(chosen),
+        readiness=(),
+    )
+    # Before documents are chosen, a report counts as attached when one is stored.
+    attached = {c.id for c in (chosen if evidence_ids is not None else stored)}
+    facts = _facts(data, attainment_dates, stored, attached)
+    return dataclasses.replace(data, readiness=tuple(rr.readiness(facts, la, today)))
+
+
+# --- what the wizard asks -----------------------------------------------------------------
+
+
+def available_evidence(db: Database, actor: Actor, pupil_id: int) -> list[EvidenceChoice]:
+    """The pupil's evidence documents that may be appended, oldest first (no contents)."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    _pupil_id_for(db, pupil_id)
+    involvements = list_involvements(db, actor, pupil_id)
+    return _date_order(_choices(list_documents(db, actor, pupil_id), involvements))
+
+
+def readiness_for(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    *,
+    la_name: str | None = None,
+    today: date | None = None,
+) -> list[rr.ReadinessItem]:
+    """The readiness check for a pupil's pack, as its cover page will show it."""
+    return list(gather(db, actor, pupil_id, la_name=la_name, today=today).readiness)
+
+
+# --- building the files -------------------------------------------------------------------
+
+
+class _Steps:
+    """Counts the build's steps for the progress callback and stops on a cancel."""
+
+    def __init__(
+        self,
+        total: int,
+        progress: Callable[[int, int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.total = total
+        self.done = 0
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def check(self) -> None:
+        if self._cancelled is not None and self._cancelled():
+            raise CancelledError("The request pack was cancelled; no file was written.")
+
+    def advance(self) -> None:
+        self.check()
+        self.done = min(self.done + 1, self.total)
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+
+    def grow(self, extra: int) -> None:
+        self.total += extra
+
+
+def pack_file_names(upn: str, today: date) -> tuple[str, str]:
+    """The PDF's and the DOCX's file names: the UPN and date, never the child's name (a
+    folder listing or a mail attachment shows file names)."""
+    stem = f"ehc-request-pack-{upn}-{today:%Y-%m-%d}"
+    return f"{stem}.pdf", f"{stem}.docx"
+
+
+@contextmanager
+def _partials(*targets: Path) -> Iterator[tuple[Path, ...]]:
+    """Temporary names beside each target, renamed onto them together only on success.
+
+    The temporary files sit in the target's own folder (never a shared temp folder: the
+    pack is personal data) and are removed on any error or cancel.
+    """
+    partials = tuple(t.with_name(f".{t.name}.partial") for t in targets)
+    try:
+        yield partials
+        for partial, target in zip(partials, targets, strict=True):
+            os.replace(partial, target)
+    finally:
+        for partial in partials:
+            if partial.exists():
+                partial.unlink()
+
+
+def build_pack(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    out_dir: Path,
+    *,
+    evidence_ids: Sequence[int] | None = None,
+    la_name: str | None = None,
+    today: date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> PackResult:
+    """Write the pupil's request pack into ``out_dir`` as a PDF and a DOCX.
+
+    ``evidence_ids`` are the documents to append, in order (None: every document, oldest
+    first; empty: none). ``progress(done, total)`` is called after every step; when
+    ``cancelled()`` turns true the build stops with :class:`CancelledError` and leaves no
+    file. Both files are complete, or neither is written.
+    """
+    from sendesk.reports import pack_docx, pack_pdf
+    from sendesk.services.evidence import document_bytes
+
+    actor.require(Role.SENCO, doing=_WRITE)
+    folder = Path(out_dir).expanduser()
+    if not folder.is_dir():
+        raise SendeskError(f"The folder {folder} does not exist.")
+    today = today or date.today()
+    steps = _Steps(1, progress, cancelled)
+    steps.check()
+    data = gather(db, actor, pupil_id, evidence_ids=evidence_ids, la_name=la_name, today=today)
+    steps.grow(len(data.evidence) + pack_pdf.steps_needed(data) + pack_docx.steps_needed(data) + 1)
+    steps.advance()
+    appendices: list[pack_pdf.Appendix] = []
+    for n, choice in enumerate(data.evidence, start=1):
+        appendices.append(pack_pdf.Appendix(f"E{n}", choice, document_bytes(db, actor, choice.id)))
+        steps.advance()
+    pdf_name, docx_name = pack_file_names(data.pupil.upn, today)
+    pdf_path, docx_path = folder / pdf_name, folder / docx_name
+    with _partials(pdf_path, docx_path) as (pdf_tmp, docx_tmp):
+        written = pack_pdf.write_pack_pdf(data, appendices, pdf_tmp, step=steps.advance)
+        pack_docx.write_pack_docx(data, written.ranges, docx_tmp, step=steps.advance)
+        steps.check()
+        with db.transaction() as s:
+            AuditWriter(s, actor).record(
+                "pack",
+                "pupil",
+                pupil_id,
+                {
+                    "la": data.la.name,
+                    "documents": [c.id for c in data.evidence],
+                    "pages": written.pages,
+                    "missing": [i.key for i in data.missing],
+                },
+            )
+    steps.advance()
+    return PackResult(
+        pdf=pdf_path,
+        docx=docx_path,
+        pages=written.pages,
+        missing=tuple(f"{i.label}: {i.reason}" for i in data.missing),
+    )
+
+
+def find_pupil(db: Database, actor: Actor, upn: str) -> int:
+    """The id of the pupil with ``upn`` (spaces and case ignored), for ``sendesk pack``."""
+    from sendesk.models import Pupil
+
+    actor.require(Role.SENCO, doing=_WRITE)
+    key = upn.replace(" ", "").upper()
+    with db.session() as s:
+        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
+    if pupil_id is None:
+        raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+    return pupil_id
+
+
+def parse_evidence(text: str) -> list[int] | None:
+    """``--evidence`` as typed: "all" (None: every document), "none" ([]) or "3,7,5"."""
+    cleaned = text.strip().lower()
+    if cleaned == "all":
+        return None
+    if cleaned == "none":
+        return []
+    ids: list[int] = []
+    for part in cleaned.split(","):
+        part = part.strip()
+        if not part.isdigit():
+            raise ValidationError(
+                f"--evidence takes none, all, or document numbers separated by commas "
+                f"(not '{part or text.strip()}')."
+            )
+        ids.append(int(part))
+    return ids
+
+
+__all__ = [
+    "CostLine",
+    "Costs",
+    "EvidenceChoice",
+    "InterventionRecord",
+    "PackData",
+    "PackResult",
+    "PupilDetails",
+    "RequestDetails",
+    "Views",
+    "attendance_runs_to",
+    "available_evidence",
+    "build_pack",
+    "chronological_year",
+    "find_pupil",
+    "gather",
+    "pack_file_names",
+    "parse_evidence",
+    "readiness_for",
+]
