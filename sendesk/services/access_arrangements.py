@@ -61,6 +61,7 @@ from sendesk.models import (
     NwwEvidence,
     Pupil,
     Role,
+    School,
     TeachingGroup,
     TeachingGroupMember,
     User,
@@ -1413,6 +1414,64 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
     return out
 
 
+# --- the evidence file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EvidenceFileData:
+    """Everything the per-candidate evidence file shows (see
+    :mod:`sendesk.reports.access_evidence`)."""
+
+    school: str
+    pupil_id: int
+    name: str
+    legal_name: str
+    upn: str
+    dob: date
+    year_group: int | None
+    reg_group: str | None
+    access: PupilAccess
+    evidence: list[NwwItem]
+    approved_by: dict[int, str]  # arrangement id -> who approved it, by name
+    evidence_days: int = CURRENT_EVIDENCE_DAYS  # how long evidence counts as current
+
+
+def evidence_file_data(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> EvidenceFileData:
+    """The SENCo gathers a candidate's evidence file (audited: it leaves SENDesk)."""
+    actor.require(Role.SENCO, doing="make access arrangement evidence files")
+    today = today or date.today()
+    access = pupil_access(db, actor, pupil_id, today=today)
+    evidence = nww_for_pupil(db, actor, pupil_id)
+    with db.transaction() as s:
+        pupil = _pupil_exists(s, pupil_id)
+        school = s.scalar(select(School.name).order_by(School.id)) or ""
+        approvers = dict(
+            s.execute(
+                select(AccessArrangement.id, User.display_name)
+                .join(User, User.id == AccessArrangement.approved_by_id)
+                .where(AccessArrangement.pupil_id == pupil_id)
+            ).all()
+        )
+        data = EvidenceFileData(
+            school=school,
+            pupil_id=pupil_id,
+            name=pupil.display_name,
+            legal_name=f"{pupil.legal_forename} {pupil.legal_surname}",
+            upn=pupil.upn,
+            dob=pupil.dob,
+            year_group=pupil.year_group,
+            reg_group=pupil.reg_group,
+            access=access,
+            evidence=evidence,
+            approved_by=approvers,
+            evidence_days=evidence_days(s),
+        )
+        AuditWriter(s, actor).record("evidence_file", "pupil", pupil_id, {})
+    return data
+
+
 # --- what's due ----------------------------------------------------------------------------------
 
 
@@ -1521,6 +1580,7 @@ __all__ = [
     "AssessmentItem",
     "ClassList",
     "ClassListRow",
+    "EvidenceFileData",
     "ExamsRow",
     "GapRow",
     "NwwData",
@@ -1531,6 +1591,7 @@ __all__ = [
     "approval_months",
     "covers",
     "evidence_days",
+    "evidence_file_data",
     "exams_officer_rows",
     "find_pupil",
     "gap_view",
