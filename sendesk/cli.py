@@ -11,6 +11,7 @@ import argparse
 import getpass
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 
 from sendesk import __version__
@@ -184,6 +185,77 @@ def cmd_passport(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_pack(args: argparse.Namespace) -> int:
+    from sendesk.services.pack import build_pack, find_pupil, parse_evidence
+
+    evidence = parse_evidence(args.evidence)
+    out = Path(args.out).expanduser()
+    if not out.is_dir():
+        raise SendeskError(f"The folder {out} does not exist: --out names the folder to write to.")
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        pupil_id = find_pupil(db, actor, args.upn)
+        result = build_pack(
+            db,
+            actor,
+            pupil_id,
+            out,
+            evidence_ids=evidence,
+            la_name=args.la,
+            progress=_progress_printer("Building the request pack"),
+        )
+    print(f"Wrote the request pack to {result.pdf} ({result.pages} pages)")
+    print(f"and its written sections to {result.docx}.")
+    if result.missing:
+        print(f"Missing from the pack ({len(result.missing)}; listed on its cover):")
+        for line in result.missing:
+            print(f"  - {line}")
+    return 0
+
+
+def cmd_import_classes(args: argparse.Namespace) -> int:
+    from sendesk.services.teaching_groups import import_classes, parse_class_map
+
+    mapping = parse_class_map(args.map) if args.map else None
+    path = Path(args.file)
+    if not path.is_file():
+        raise SendeskError(f"{path} does not exist.")
+    with _existing(args) as db:
+        report = import_classes(
+            db, _actor(db, args), path, mapping=mapping, progress=_progress_printer("Importing")
+        )
+    print(report.format())
+    return 0 if report.written else 2
+
+
+def cmd_access_arrangements(args: argparse.Namespace) -> int:
+    from sendesk.reports.access_list import write_access_list
+    from sendesk.services.access_arrangements import exams_officer_rows
+    from sendesk.services.school import school_info
+
+    fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
+    if fmt not in ("csv", "xlsx", "pdf"):
+        raise SendeskError("Give --format csv, xlsx or pdf (or an --out name ending in one).")
+    with _existing(args) as db:
+        rows = exams_officer_rows(db, _actor(db, args))
+        school = school_info(db).name
+    write_access_list(rows, Path(args.out), fmt, school=school, today=date.today())
+    who = "candidate" if len(rows) == 1 else "candidates"
+    print(f"Wrote {len(rows)} {who} with access arrangements to {args.out}.")
+    return 0
+
+
+def cmd_access_evidence(args: argparse.Namespace) -> int:
+    from sendesk.reports.access_evidence import evidence_file_for
+    from sendesk.services.access_arrangements import find_pupil
+
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        out = evidence_file_for(db, actor, find_pupil(db, actor, args.upn), Path(args.out))
+    print(f"Wrote the access arrangements evidence file to {out}.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from sendesk.services.backup import backup_file
 
@@ -321,6 +393,68 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--upn", required=True, help="the pupil's UPN")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.set_defaults(handler=cmd_passport)
+
+    p = sub.add_parser(
+        "pack",
+        help="a pupil's EHC needs assessment request pack (PDF and DOCX)",
+        description="Write a pupil's EHC needs assessment request pack into a folder: a PDF "
+        "with the readiness check on its cover, the sections in the LA's order and the "
+        "evidence documents appended, and a DOCX of the written sections.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", required=True, help="the pupil's UPN")
+    p.add_argument("--out", required=True, help="the folder to write the two files to")
+    p.add_argument(
+        "--la", help="the LA whose rules apply (default: the request's LA, or the school's)"
+    )
+    p.add_argument(
+        "--evidence",
+        default="all",
+        help="documents to append: all (default, oldest first), none, or their numbers in "
+        "order, e.g. 12,7,9",
+    )
+    p.set_defaults(handler=cmd_pack)
+
+    p = sub.add_parser(
+        "import-classes",
+        help="import teaching groups (class lists) from the MIS",
+        description="Import class lists from the MIS (CSV or XLSX, one row per pupil per "
+        "class: class code, subject, teacher, UPN). Every row is checked first; one bad row "
+        "means nothing is written. Classes in the file replace the members of MIS groups "
+        "with the same code; groups made by hand are left alone.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("file", help="the class-list export: .csv or .xlsx")
+    p.add_argument("--map", help='extra column names, e.g. "Group=code,Staff=teacher"')
+    p.set_defaults(handler=cmd_import_classes)
+
+    p = sub.add_parser(
+        "access-arrangements",
+        help="the exams officer's list of access arrangements",
+        description="Write the exams officer's list: each candidate with approved (or "
+        "applied-for) access arrangements, their subjects, extra time, room needs, approval "
+        "and expiry dates.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--format", choices=["csv", "xlsx", "pdf"], help="default: from --out")
+    p.add_argument("--out", required=True, help="the file to write")
+    p.set_defaults(handler=cmd_access_arrangements)
+
+    p = sub.add_parser(
+        "access-evidence",
+        help="a candidate's access arrangements evidence file as PDF",
+        description="Write the evidence file an inspector asks for: the candidate's "
+        "arrangements and approvals, the assessment with the JCQ criteria verdict, the "
+        "picture of need and the teachers' evidence by subject, including mocks.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", required=True, help="the candidate's UPN")
+    p.add_argument("--out", required=True, help="the PDF file to write")
+    p.set_defaults(handler=cmd_access_evidence)
 
     p = sub.add_parser(
         "backup",
