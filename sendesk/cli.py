@@ -206,9 +206,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
         )
     print(f"Wrote the request pack to {result.pdf} ({result.pages} pages)")
     print(f"and its written sections to {result.docx}.")
-    if result.missing:
-        print(f"Missing from the pack ({len(result.missing)}; listed on its cover):")
-        for line in result.missing:
+    if result.missing_reasons:
+        print(f"Missing from the pack ({len(result.missing_reasons)}; listed on its cover):")
+        for line in result.missing_reasons:
             print(f"  - {line}")
     return 0
 

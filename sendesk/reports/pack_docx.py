@@ -266,7 +266,7 @@ class _Writer:
             self.h2("The request")
             self.pairs(
                 [
-                    ("Requested by", r.requested_by_text),
+                    ("Requested by", r.requested_by_label),
                     ("Local authority", r.la_name),
                     ("LA caseworker", r.caseworker or "—"),
                     ("Sent to the LA", _d(r.sent_on)),

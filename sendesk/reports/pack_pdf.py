@@ -637,7 +637,7 @@ class _Body:
                 _pairs(
                     st,
                     [
-                        ("Requested by", r.requested_by_text),
+                        ("Requested by", r.requested_by_label),
                         ("Local authority", r.la_name),
                         ("LA caseworker", r.caseworker or "—"),
                         ("Sent to the LA", _d(r.sent_on)),

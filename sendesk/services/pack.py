@@ -59,13 +59,14 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import EhcRequest, LaProfile, Role
+from sendesk.models import Role
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.agencies import InvolvementItem, list_involvements
 from sendesk.services.audit import AuditWriter
+from sendesk.services.ehc import RequestItem, la_rules, list_requests
 from sendesk.services.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.interventions import (
     EnrolmentItem,
@@ -93,7 +94,6 @@ from sendesk.services.pupil_record import HistoryItem, NeedItem, NeedProfileItem
 from sendesk.services.school import school_info
 from sendesk.services.support_plans import PlanDetail, get_plan, list_plans
 
-_REQUESTERS = {"school": "The school", "parent": "A parent or carer"}
 COST_PERIOD_MONTHS = 12
 _TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 22)}  # (month, day)
 _TERM_WEEKS = 13  # a term whose season is not in its name: about 13 weeks
@@ -123,12 +123,15 @@ class EvidenceChoice:
 
 @dataclass(frozen=True)
 class PackResult:
-    """What :func:`build_pack` wrote: the two files, the PDF's pages, the missing items."""
+    """What :func:`build_pack` wrote: the two files, the PDF's pages, and the readiness
+    items listed as missing on the cover — by label ("Parental consent"), and as the
+    sentences the cover gives ("Parental consent: No parent's consent … is recorded.")."""
 
     pdf: Path
     docx: Path
     pages: int
     missing: tuple[str, ...]
+    missing_reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -152,31 +155,6 @@ class PupilDetails:
     provision: str  # "SEN support (K)"
     provision_since: date | None
     parents: tuple[str, ...]  # everyone with parental responsibility: "Name (relationship)"
-
-
-@dataclass(frozen=True)
-class RequestDetails:
-    """The EHC request's own record: who asks, consent, why now, health and social care."""
-
-    id: int
-    requested_by: str
-    la_name: str
-    caseworker: str
-    sent_on: date | None
-    received_on: date | None
-    consent_on: date | None
-    young_person_consent_on: date | None
-    why_now: str
-    pupil_views: str
-    parent_views: str
-    health_info: str
-    social_care_info: str
-    health_none_known: bool
-    closed_on: date | None
-
-    @property
-    def requested_by_text(self) -> str:
-        return _REQUESTERS.get(self.requested_by, self.requested_by)
 
 
 @dataclass(frozen=True)
@@ -269,7 +247,7 @@ class PackData:
     needs: tuple[NeedItem, ...]
     history: tuple[HistoryItem, ...]
     profiles: tuple[NeedProfileItem, ...]
-    request: RequestDetails | None
+    request: RequestItem | None
     views: Views
     plans: tuple[PlanDetail, ...]  # oldest cycle first
     interventions: tuple[InterventionRecord, ...]  # oldest first
@@ -351,71 +329,13 @@ def _round_pence(exact: float) -> int:
     return int(Decimal(repr(exact)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
 
 
-def _rules_of(row: LaProfile | None, name: str) -> rr.LaRules:
-    if row is None:
-        return rr.LaRules(name=name)
-    order = tuple(k.strip() for k in (row.section_order or "").split(",") if k.strip())
-    return rr.LaRules(
-        name=row.name,
-        reviewed_cycles=row.reviewed_cycles,
-        report_max_age_months=row.report_max_age_months,
-        notional_threshold=Decimal(row.notional_threshold_pence) / 100,
-        staff_rate_per_hour=(
-            None
-            if row.staff_rate_per_hour_pence is None
-            else Decimal(row.staff_rate_per_hour_pence) / 100
-        ),
-        weeks_per_year=row.weeks_per_year,
-        section_order=order or rr.DEFAULT_SECTION_ORDER,
-    )
+def _request(db: Database, actor: Actor, pupil_id: int, today: date) -> RequestItem | None:
+    """The pupil's open EHC request (the newest of any when none is open)."""
+    requests = list_requests(db, actor, pupil_id, today=today)  # newest first
+    return next((r for r in requests if r.is_open), requests[0] if requests else None)
 
 
-def _la_rules(db: Database, name: str) -> rr.LaRules:
-    """The LA's saved profile, or the defaults named after it."""
-    try:
-        from sendesk.services.ehc import la_rules
-    except ImportError:  # the EHC service is not installed with this build
-        la_rules = None
-    if la_rules is not None:
-        return la_rules(db, name)
-    with db.session() as s:
-        row = s.scalar(select(LaProfile).where(LaProfile.name == name))
-        return _rules_of(row, name)
-
-
-def _request(db: Database, pupil_id: int) -> RequestDetails | None:
-    """The pupil's open EHC request, newest first (the newest closed one when none is open)."""
-    with db.session() as s:
-        rows = s.scalars(
-            select(EhcRequest).where(EhcRequest.pupil_id == pupil_id).order_by(EhcRequest.id.desc())
-        ).all()
-        if not rows:
-            return None
-        open_rows = [r for r in rows if r.closed_on is None]
-        r = max(
-            open_rows or rows,
-            key=lambda r: (r.sent_on or date.min, r.id),
-        )
-        return RequestDetails(
-            id=r.id,
-            requested_by=r.requested_by,
-            la_name=r.la_name,
-            caseworker=r.caseworker or "",
-            sent_on=r.sent_on,
-            received_on=r.received_on,
-            consent_on=r.consent_on,
-            young_person_consent_on=r.young_person_consent_on,
-            why_now=r.why_now or "",
-            pupil_views=r.pupil_views or "",
-            parent_views=r.parent_views or "",
-            health_info=r.health_info or "",
-            social_care_info=r.social_care_info or "",
-            health_none_known=bool(r.health_none_known),
-            closed_on=r.closed_on,
-        )
-
-
-def _views(request: RequestDetails | None, plans: Sequence[PlanDetail]) -> Views:
+def _views(request: RequestItem | None, plans: Sequence[PlanDetail]) -> Views:
     def pick(attr: str) -> tuple[str, str]:
         if request is not None and getattr(request, attr).strip():
             return getattr(request, attr).strip(), "Recorded for this request."
@@ -641,9 +561,9 @@ def gather(
     today = today or date.today()
     record = get_record(db, actor, pupil_id)
     school = school_info(db)
-    request = _request(db, pupil_id)
+    request = _request(db, actor, pupil_id, today)
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
-    la = _la_rules(db, name)
+    la = la_rules(db, name)
     summaries = list_plans(db, actor, pupil_id)
     plans = tuple(get_plan(db, actor, p.id) for p in reversed(summaries))
     catalogue = {i.id: i for i in list_interventions(db, actor)}
@@ -805,6 +725,8 @@ def _partials(*targets: Path) -> Iterator[tuple[Path, ...]]:
     """
     partials = tuple(t.with_name(f".{t.name}.partial") for t in targets)
     try:
+        for partial in partials:  # owner-only from the first byte: it is about a child
+            os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         yield partials
         for partial, target in zip(partials, targets, strict=True):
             os.replace(partial, target)
@@ -873,7 +795,8 @@ def build_pack(
         pdf=pdf_path,
         docx=docx_path,
         pages=written.pages,
-        missing=tuple(f"{i.label}: {i.reason}" for i in data.missing),
+        missing=tuple(i.label for i in data.missing),
+        missing_reasons=tuple(f"{i.label}: {i.reason}" for i in data.missing),
     )
 
 
@@ -917,7 +840,6 @@ __all__ = [
     "PackData",
     "PackResult",
     "PupilDetails",
-    "RequestDetails",
     "Views",
     "attendance_runs_to",
     "available_evidence",
