@@ -68,7 +68,7 @@ ARRANGEMENT_HEADERS = (
     "Subjects",
     "Approved",
     "Expires",
-    "Normal way of working evidence",
+    "Evidence (last used)",
 )
 NWW_HEADERS = ("Date", "Subject", "Task", "Used", "Extra minutes", "Note", "Recorded by")
 ASSESSMENT_HEADERS = ("Assessed", "Assessor", "Qualification", "Scores", "Problems")

@@ -181,7 +181,7 @@ class ArrangementDialog(QDialog):
         self.other_subject.setMaxLength(SUBJECT_MAX)
         self.other_subject.setAccessibleName("Another subject or paper")
         self.other_subject.setPlaceholderText("Another subject or paper, e.g. Maths Paper 1")
-        self.add_subject_button = QPushButton("Add s&ubject")
+        self.add_subject_button = QPushButton("A&dd subject")
         self.add_subject_button.setAccessibleName("Add the subject or paper typed")
         other_row.addWidget(self.other_subject, 1)
         other_row.addWidget(self.add_subject_button)
@@ -200,8 +200,12 @@ class ArrangementDialog(QDialog):
         for a in access.assessments:
             self.assessment.addItem(assessment_text(a), a.id)
         add("Assess&ment:", self.assessment)
-        self.verdict_label = sentence_label("Criteria check")
-        add("Criteria check:", self.verdict_label)
+        self.verdict_view = QPlainTextEdit()
+        self.verdict_view.setReadOnly(True)
+        self.verdict_view.setAccessibleName("Criteria check")
+        self.verdict_view.setTabChangesFocus(True)
+        self.verdict_view.setMaximumHeight(self.fontMetrics().height() * 8)
+        add("Criteria check:", self.verdict_view)
 
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
@@ -240,6 +244,7 @@ class ArrangementDialog(QDialog):
         self.all_subjects.setChecked(arrangement is not None and not arrangement.subjects)
         self._all_toggled(self.all_subjects.isChecked())
 
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 60, self.sizeHint().height())
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.assessment.currentIndexChanged.connect(self._update_verdict)
         self.all_subjects.toggled.connect(self._all_toggled)
@@ -326,7 +331,8 @@ class ArrangementDialog(QDialog):
         return next((a for a in self.access.assessments if a.id == chosen), None)
 
     def _update_verdict(self) -> None:
-        self.verdict_label.setText(bullets(check_assessment(self.key, self.selected_assessment())))
+        lines = check_assessment(self.key, self.selected_assessment())
+        self.verdict_view.setPlainText(bullets(lines))
 
     # --- saving ---------------------------------------------------------------------------
 
@@ -442,6 +448,7 @@ class StatusDialog(QDialog):
         self.status.currentIndexChanged.connect(self._explain)
         self.on.dateChanged.connect(self._explain)
         self._explain()
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 34, self.sizeHint().height())
 
     @property
     def chosen(self) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -194,7 +195,7 @@ class ClassEvidencePage(QWidget):
         self.select_all_button.setAccessibleName("Select every row of the class")
 
         strip = QGroupBox("Record evidence for the selected rows")
-        strip_layout = QHBoxLayout(strip)
+        strip_layout = QGridLayout(strip)
         self.date = date_edit("Date of the task", self.today, maximum=self.today)
         self.kind = QComboBox()
         self.kind.setAccessibleName("Kind of task")
@@ -220,25 +221,24 @@ class ClassEvidencePage(QWidget):
         self.record_button = QPushButton("&Record")
         self.record_button.setAccessibleName("Record the evidence for the selected rows")
         self.record_button.setToolTip("Record for every selected row (Ctrl+Enter)")
-        for text, widget in (
-            ("&Date:", self.date),
-            ("&Kind:", self.kind),
-            ("&Task:", self.task),
-        ):
+        # Two rows: what the task was, then how it went; the task and note take the width.
+        first_row = (("&Date:", self.date), ("&Kind:", self.kind), ("&Task:", self.task))
+        for column, (text, widget) in enumerate(first_row):
             label = QLabel(text)
             label.setBuddy(widget)
-            strip_layout.addWidget(label)
-            strip_layout.addWidget(widget, 1 if widget is self.task else 0)
-        strip_layout.addWidget(self.used)
+            strip_layout.addWidget(label, 0, column * 2)
+            strip_layout.addWidget(widget, 0, column * 2 + 1, 1, 3 if widget is self.task else 1)
+        strip_layout.addWidget(self.used, 1, 0, 1, 2)
         minutes_label = QLabel("E&xtra:")
         minutes_label.setBuddy(self.minutes)
-        strip_layout.addWidget(minutes_label)
-        strip_layout.addWidget(self.minutes)
+        strip_layout.addWidget(minutes_label, 1, 2)
+        strip_layout.addWidget(self.minutes, 1, 3)
         note_label = QLabel("&Note:")
         note_label.setBuddy(self.note)
-        strip_layout.addWidget(note_label)
-        strip_layout.addWidget(self.note, 1)
-        strip_layout.addWidget(self.record_button)
+        strip_layout.addWidget(note_label, 1, 4)
+        strip_layout.addWidget(self.note, 1, 5, 1, 2)
+        strip_layout.addWidget(self.record_button, 1, 7)
+        strip_layout.setColumnStretch(5, 1)
         self.record_shortcuts = [
             QShortcut(QKeySequence(sequence), self) for sequence in ("Ctrl+Return", "Ctrl+Enter")
         ]

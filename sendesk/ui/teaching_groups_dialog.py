@@ -174,6 +174,9 @@ class GroupDialog(QDialog):
         self.pupils.itemChanged.connect(self._count)
         self.teacher.currentIndexChanged.connect(self._teacher_chosen)
         self._count()
+        self.resize(
+            self.fontMetrics().horizontalAdvance("M") * 40, self.sizeHint().height() * 3 // 2
+        )
 
     def _teacher_chosen(self) -> None:
         if self.teacher.currentData() is not None:

@@ -150,7 +150,7 @@ def test_propose_through_the_dialog_with_live_verdict(
         seen["routes"] = ", ".join(
             dialog.evidence_route.itemText(i) for i in range(dialog.evidence_route.count())
         )
-        seen["verdict"] = dialog.verdict_label.text()
+        seen["verdict"] = dialog.verdict_view.toPlainText()
         dialog.set_subjects(("English", "History"))
         dialog.room_note.setText("Small room")
         dialog.accept()
@@ -190,7 +190,7 @@ def test_no_subject_chosen_is_refused_and_nothing_saved(qtbot, db, senco, school
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("prompter"))
     assert dialog.route_label.text() == "Decided in the centre (delegated)"
-    assert "No standardised scores are needed for a prompter" in dialog.verdict_label.text()
+    assert "No standardised scores are needed for a prompter" in dialog.verdict_view.toPlainText()
     dialog.accept()
     assert warnings == ["Tick the subjects or papers the arrangement covers, or tick All subjects."]
     assert dialog.result() != QDialog.DialogCode.Accepted
