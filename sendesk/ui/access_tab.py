@@ -43,7 +43,9 @@ from sendesk.services.access_arrangements import (
     PupilAccess,
     list_nww,
     pupil_access,
+    remove_arrangement,
 )
+from sendesk.services.pupil_record import PupilRecord, get_record
 from sendesk.ui.access_words import (
     bullets,
     dmy,
@@ -193,11 +195,16 @@ class AccessTab(QWidget):
         self.propose_button: QPushButton | None = None
         self.edit_button: QPushButton | None = None
         self.status_button: QPushButton | None = None
+        self.remove_button: QPushButton | None = None
         if self.editable:
             row = QHBoxLayout()
             self.propose_button = QPushButton("&Propose arrangement…")
             self.edit_button = QPushButton("&Edit arrangement…")
             self.status_button = QPushButton("Change &status…")
+            self.remove_button = QPushButton("&Remove")
+            self.remove_button.setToolTip(
+                "Remove a proposal entered by mistake (no evidence yet); withdraw anything else"
+            )
             for button, name, slot in (
                 (self.propose_button, "Propose an access arrangement", self.propose),
                 (self.edit_button, "Edit the selected arrangement", self.edit_arrangement),
@@ -205,6 +212,11 @@ class AccessTab(QWidget):
                     self.status_button,
                     "Change the status of the selected arrangement",
                     self.change_status,
+                ),
+                (
+                    self.remove_button,
+                    "Remove the selected arrangement, entered by mistake",
+                    self.remove_arrangement,
                 ),
             ):
                 button.setAccessibleName(name)
@@ -371,6 +383,10 @@ class AccessTab(QWidget):
         if self.edit_button is not None and self.status_button is not None:
             self.edit_button.setEnabled(item is not None)
             self.status_button.setEnabled(item is not None and bool(item.next_statuses))
+        if self.remove_button is not None:
+            self.remove_button.setEnabled(
+                item is not None and item.status == jcq.PROPOSED and not self.nww
+            )
 
     def _assessment_chosen(self) -> None:
         item = self.selected_assessment()
@@ -430,13 +446,40 @@ class AccessTab(QWidget):
         else:
             self.reload()
 
-    def _date_of_birth(self) -> date | None:
-        from sendesk.services.pupil_record import get_record
-
+    def remove_arrangement(self) -> bool:
+        """Remove a proposal entered by mistake, after asking; True when removed."""
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return False
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the proposal for {item.name}? Use this only for one entered by "
+            "mistake: an arrangement that was considered is withdrawn instead, so an "
+            "inspector can see its history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
         try:
-            return get_record(self.ctx.db, self.ctx.actor, self.pupil_id).dob
+            remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
+
+    def _record(self) -> PupilRecord | None:
+        try:
+            return get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError:
             return None
+
+    def _date_of_birth(self) -> date | None:
+        record = self._record()
+        return record.dob if record is not None else None
 
     def assessment_dialog(self, item: AssessmentItem | None) -> AssessmentDialog:
         chosen = self.selected_arrangement()
@@ -473,8 +516,10 @@ class AccessTab(QWidget):
         """The candidate's evidence file for an inspector, as a PDF where the user chooses."""
         from sendesk.reports.access_evidence import evidence_file_for
 
+        record = self._record()
+        suggested = f"access-arrangements-{record.upn if record else 'evidence'}.pdf"
         chosen, _ = QFileDialog.getSaveFileName(
-            self, f"Evidence file — {APP}", "access-arrangements-evidence.pdf", "PDF (*.pdf)"
+            self, f"Evidence file — {APP}", suggested, "PDF (*.pdf)"
         )
         if not chosen:
             return None

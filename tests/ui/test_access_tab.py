@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMessageBox, QSpinBox
 
 from sendesk.db import Database
+from sendesk.rules.upn import make
 from sendesk.services.access_arrangements import (
     ArrangementData,
     NwwData,
@@ -307,6 +308,24 @@ def test_withdrawing_asks_first(qtbot, db, senco, school, monkeypatch, warnings)
     assert warnings == []
 
 
+def test_remove_only_a_proposal_entered_by_mistake(qtbot, db, senco, school, monkeypatch):
+    tab = make_tab(qtbot, db, senco, school.ann)
+    assert not tab.remove_button.isEnabled()  # approved: withdraw it instead
+    tab.table.selectRow(1)  # the reader, only proposed
+    assert tab.remove_button.isEnabled()
+    asked = answer(monkeypatch, QMessageBox.StandardButton.No)
+    tab.remove_button.click()
+    assert asked[0].startswith("Remove the proposal for Reader?")
+    assert tab.table.rowCount() == 2
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.remove_button.click()
+    assert column(tab.table, 0) == ["25% extra time"]
+    assert [a.id for a in pupil_access(db, senco, school.ann, today=TODAY).arrangements] == [
+        school.ann_extra_time
+    ]
+
+
 def test_assessment_dialog_checks_scores_and_paperwork_live(
     qtbot, db, senco, school, monkeypatch
 ) -> None:
@@ -414,14 +433,19 @@ def test_evidence_file_is_saved_as_a_pdf(
         today=TODAY,
     )
     target = tmp_path / "Ann evidence"
-    monkeypatch.setattr(
-        QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(target), "PDF (*.pdf)")
-    )
+    suggested: list[str] = []
+
+    def choose(_parent, _title, name, _filter):  # type: ignore[no-untyped-def]
+        suggested.append(name)
+        return str(target), "PDF (*.pdf)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", choose)
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *_a: told.append(text))
     tab = make_tab(qtbot, db, senco, school.ann)
     written = tab.save_evidence_file()
     assert warnings == []
+    assert suggested == [f"access-arrangements-{make(801, 2000, 24, 1)}.pdf"]  # Ann's UPN
     assert written == tmp_path / "Ann evidence.pdf" and written.is_file()
     assert told == [f"Saved the evidence file to {written}."]
     text = "\n".join(page.extract_text() for page in PdfReader(written).pages)
