@@ -84,7 +84,10 @@ def test_main_window_and_pupil_window_controls_are_named(qtbot, demo) -> None:
 
 def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SENDESK_CONFIG_DIR", str(tmp_path / "cfg"))
-    for dialog in (AddPupilDialog(demo), ImportDialog(demo), SetupWizard()):
+    from sendesk.ui.teaching_groups_dialog import TeachingGroupsDialog
+
+    groups = TeachingGroupsDialog(demo)
+    for dialog in (AddPupilDialog(demo), ImportDialog(demo), SetupWizard(), groups):
         qtbot.addWidget(dialog)
         assert unnamed_controls(dialog) == [], type(dialog).__name__
 
