@@ -374,7 +374,7 @@ class LaProfileItem:
 
     @property
     def rules(self) -> LaRules:
-        return _rules_of(self.data())
+        return rules_of(self.data())
 
     def data(self) -> LaProfileData:
         return LaProfileData(
@@ -535,16 +535,17 @@ _STEP_DATE: dict[str, str] = {
     "appeal": "appeal_lodged_on",
     "close": "closed_on",
 }
-_CASE_FIELDS = (
+CASE_FIELDS = (
     "sent_on",
     "received_on",
     *(f for fields in _STEP_FIELDS.values() for f in fields),
     "next_steps",
 )
+"""The fields of a request that :func:`case_problems` reads (its dates and decisions)."""
 
 
 def _case_of(row: EhcRequest) -> dict[str, Any]:
-    return {name: getattr(row, name) for name in _CASE_FIELDS}
+    return {name: getattr(row, name) for name in CASE_FIELDS}
 
 
 def _start(case: dict[str, Any]) -> date | None:
@@ -745,7 +746,7 @@ def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: d
 def available_steps(item: RequestItem) -> tuple[str, ...]:
     """The steps :func:`record_step` would accept next for ``item`` (dates aside), for
     the editor's menu: after the case is closed, only correcting the closing."""
-    case = {name: getattr(item, name) for name in _CASE_FIELDS}
+    case = {name: getattr(item, name) for name in CASE_FIELDS}
     if item.closed_on is not None:
         return ("close",)
     return tuple(s for s in STEPS if _requirement(s, case) is None)
@@ -1532,7 +1533,8 @@ def _money(pence: int | None) -> Decimal | None:
     return None if pence is None else Decimal(pence) / 100
 
 
-def _rules_of(data: LaProfileData) -> LaRules:
+def rules_of(data: LaProfileData) -> LaRules:
+    """The readiness rules ``data`` stands for (pence become pounds; no order: the default)."""
     return LaRules(
         name=_one_line(data.name),
         reviewed_cycles=data.reviewed_cycles,
@@ -1570,7 +1572,7 @@ def _clean_profile(data: LaProfileData) -> dict[str, Any]:
     if data.notional_threshold_pence is None:
         problems.append("the notional SEN threshold is missing")
     _refuse(problems)
-    rules = _rules_of(data)
+    rules = rules_of(data)
     problems = la_rules_problems(rules)
     if len(rules.name) > NAME_MAX:
         problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
@@ -1829,6 +1831,7 @@ def pupils_with_plans(session: Session) -> set[int]:
 
 
 __all__ = [
+    "CASE_FIELDS",
     "CONFLICT",
     "KIND_REQUEST",
     "KIND_REVIEW",
@@ -1867,6 +1870,7 @@ __all__ = [
     "record_step",
     "remove_exception",
     "remove_la_profile",
+    "rules_of",
     "save_la_profile",
     "update_plan",
     "update_request",

@@ -763,7 +763,7 @@ def test_stored_request_rows_match_the_rules(db, senco, pupil) -> None:
     step(db, senco, pupil, "way_forward", date(2025, 10, 20))
     with db.session() as s:
         row = s.scalars(select(EhcRequest)).one()
-        case = {name: getattr(row, name) for name in ehc._CASE_FIELDS}
+        case = {name: getattr(row, name) for name in ehc.CASE_FIELDS}
     assert ehc.case_problems(case, TODAY) == []
     case["way_forward_on"] = date(2025, 10, 1)
     assert ehc.case_problems(case, TODAY) == [

@@ -1,0 +1,283 @@
+"""The demo school's EHC history: every stage of a request, plans with reviews, LA profiles,
+all of it passing the service's own checks and the same for the same seed and day."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from sendesk.db import Database, create_database
+from sendesk.keystore import new_raw_key
+from sendesk.models import (
+    AnnualReview,
+    AuditEvent,
+    EhcClockException,
+    EhcPlan,
+    EhcRequest,
+    Pupil,
+    RegisterEntry,
+)
+from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
+from sendesk.services import ehc
+from sendesk.services.actor import Actor, actor_for
+from sendesk.services.audit import chain_problems
+from sendesk.services.demo import LA_NAME, write_demo_school
+from sendesk.services.demo_ehc import NEIGHBOUR_LA
+from sendesk.services.due import due_items
+
+TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended
+PUPILS = 300
+SEED = 5
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def school(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """One demo school per backend, shared by the tests that only read it."""
+    if request.param == "sqlcipher":
+        target = str(tmp_path_factory.mktemp("ehc") / "school.db")
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    db = create_database(target, new_raw_key())
+    try:
+        write_demo_school(db, pupils=PUPILS, seed=SEED, today=TODAY)
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def senco(school: Database) -> Actor:
+    with school.session() as s:
+        return actor_for(s, "senco")
+
+
+def requests_of(db: Database, actor: Actor, today: date = TODAY) -> list[ehc.RequestItem]:
+    with db.session() as s:
+        pupil_ids = sorted(set(s.scalars(select(EhcRequest.pupil_id))))
+    return [r for pid in pupil_ids for r in ehc.list_requests(db, actor, pid, today=today)]
+
+
+def plans_of(db: Database, senco: Actor) -> list[ehc.PlanItem]:
+    with db.session() as s:
+        pupil_ids = sorted(set(s.scalars(select(EhcPlan.pupil_id))))
+    return [p for pid in pupil_ids for p in ehc.list_plans(db, senco, pid, today=TODAY)]
+
+
+def test_la_profiles_for_the_school_and_its_neighbour(school, senco) -> None:
+    names = [p.name for p in ehc.list_la_profiles(school, senco)]
+    assert names == sorted([LA_NAME, NEIGHBOUR_LA])
+    home = ehc.la_rules(school, LA_NAME)
+    assert (home.reviewed_cycles, home.report_max_age_months) == (2, 12)
+    assert home.staff_rate_per_hour == Decimal("23.50")
+    assert home.section_order == DEFAULT_SECTION_ORDER
+    neighbour = ehc.la_rules(school, NEIGHBOUR_LA)
+    assert (neighbour.reviewed_cycles, neighbour.report_max_age_months) == (3, 18)
+    assert neighbour.staff_rate_per_hour is None
+    assert neighbour.section_order[:3] == ("about", "views", "health_social_care")
+    assert sorted(neighbour.section_order) == sorted(DEFAULT_SECTION_ORDER)
+
+
+def test_every_pupil_with_an_ehc_plan_has_one_with_reviews(school, senco) -> None:
+    with school.session() as s:
+        ehc_pupils = set(
+            s.scalars(
+                select(RegisterEntry.pupil_id)
+                .join(Pupil, Pupil.id == RegisterEntry.pupil_id)
+                .where(
+                    RegisterEntry.provision == "E",
+                    RegisterEntry.end_date.is_(None),
+                    Pupil.leaving_date.is_(None),
+                )
+            )
+        )
+        next_review = {pid: due for pid, due in s.execute(select(Pupil.id, Pupil.next_review_due))}
+        forenames = {
+            pid: name
+            for pid, name in s.execute(
+                select(Pupil.id, func.coalesce(Pupil.preferred_forename, Pupil.legal_forename))
+            )
+        }
+    plans = plans_of(school, senco)
+    assert len(ehc_pupils) >= 5
+    assert sorted(p.pupil_id for p in plans) == sorted(ehc_pupils)
+    for plan in plans:
+        assert plan.needs and plan.outcomes and plan.provision, plan.id
+        assert forenames[plan.pupil_id] in plan.outcomes
+        assert "a week" in plan.provision
+        assert plan.hours_per_week is not None and 10 <= plan.hours_per_week <= 25
+        assert plan.top_up_pence is not None and 300_000 <= plan.top_up_pence <= 1_400_000
+        assert plan.named_setting and plan.ceased_on is None
+        meetings = [r.meeting_on for r in plan.reviews]
+        assert meetings == sorted(meetings) and all(m > plan.issued_on for m in meetings)
+        assert next_review[plan.pupil_id] == plan.next_review_due
+        for review in plan.reviews:
+            if review.meeting_on <= TODAY - timedelta(weeks=4):
+                assert review.report_sent_on is not None and review.la_decision in ("keep", "amend")
+    reviewed = [p for p in plans if p.reviews]
+    assert len(reviewed) >= 3
+    statuses = {p.next_review_status for p in plans}
+    assert "red" in statuses and "green" in statuses
+    linked = [p for p in plans if p.request_id is not None]
+    assert linked, "plans issued in the last two years carry their request"
+
+
+def test_requests_at_every_stage(school, senco) -> None:
+    items = requests_of(school, senco)
+    stages = {i.stage for i in items}
+    assert stages >= {
+        "not sent",
+        "request sent",
+        "decision to assess",
+        "decision to issue",
+        "draft plan",
+        "final plan issued",
+        "refused",
+    }
+    late = [i for i in items if i.late]
+    assert [(i.clock, i.stage) for i in late] == [("week 23 of 20", "decision to issue")]
+    (extended,) = [i for i in items if i.exceptions]
+    assert [e.kind for e in extended.exceptions] == ["summer_closure"]
+    final = next(m for m in extended.milestones if m.key == "final_plan")
+    assert final.status == "extended"
+    assert "closed for the summer" in final.note
+    refused_to_assess = [i for i in items if i.decided_to_assess is False]
+    assert len(refused_to_assess) == 1
+    r = refused_to_assess[0]
+    assert r.way_forward_on is not None and r.mediation_on is not None and r.next_steps
+    refused_to_issue = [i for i in items if i.decided_to_issue is False]
+    assert len(refused_to_issue) == 1
+    assert refused_to_issue[0].appeal_lodged_on is not None
+    assert refused_to_issue[0].mediation_certificate_on is not None
+    pupils = [i.pupil_id for i in items if i.is_open]
+    assert len(pupils) == len(set(pupils)), "one open request per pupil"
+
+
+def test_demo_rows_pass_the_services_own_checks(school, senco) -> None:
+    """Saving each record unchanged runs every check the SENCo's edits meet: none fails,
+    and nothing is written."""
+    with school.session() as s:
+        events = s.scalar(select(func.count(AuditEvent.id)))
+    for item in requests_of(school, senco):
+        assert ehc.update_request(
+            school, senco, item.id, item.version, item.data(), today=TODAY
+        ) == (item.version)
+    for plan in plans_of(school, senco):
+        assert ehc.update_plan(school, senco, plan.id, plan.version, plan.data(), today=TODAY) == (
+            plan.version
+        )
+        for review in plan.reviews:
+            assert (
+                ehc.update_review(
+                    school, senco, review.id, review.version, review.data(), today=TODAY
+                )
+                == review.version
+            )
+    with school.session() as s:
+        assert s.scalar(select(func.count(AuditEvent.id))) == events
+
+
+def test_whats_due_shows_each_kind_of_ehc_date_once(school, senco) -> None:
+    items = due_items(school, senco, today=TODAY)
+    ehc_items = [i for i in items if i.kind.startswith("EHC")]
+    kinds = {(i.kind, i.severity) for i in ehc_items}
+    assert ("EHC annual review", "overdue") in kinds
+    assert ("EHC review paperwork", "soon") in kinds
+    assert ("EHC review decision", "soon") in kinds
+    texts = [i.text for i in ehc_items]
+    assert any("invitations and advice out by" in t for t in texts)
+    assert any("week 23 of 20): the LA is late" in t for t in texts)
+    assert any("; extended: School or setting closed" in t for t in texts)
+    with_plans = {p.pupil_id for p in plans_of(school, senco)}
+    register_reviews = [
+        i for i in items if i.kind in ("review", "annual review") and i.pupil_id in with_plans
+    ]
+    assert register_reviews == []
+
+
+def test_history_is_audited_and_the_chain_intact(school) -> None:
+    with school.session() as s:
+        (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "create_demo_ehc"))
+        assert '"plans": ' in event.detail
+        counts = {
+            "plans": s.scalar(select(func.count(EhcPlan.id))),
+            "reviews": s.scalar(select(func.count(AnnualReview.id))),
+            "requests": s.scalar(select(func.count(EhcRequest.id))),
+            "exceptions": s.scalar(select(func.count(EhcClockException.id))),
+        }
+        for name, n in counts.items():
+            assert f'"{name}": {n}' in event.detail, name
+        assert list(chain_problems(s)) == []
+
+
+def fingerprint(db: Database) -> list[tuple[object, ...]]:
+    with db.session() as s:
+        requests = s.execute(
+            select(
+                EhcRequest.pupil_id,
+                EhcRequest.sent_on,
+                EhcRequest.decided_to_assess,
+                EhcRequest.draft_sent_on,
+                EhcRequest.why_now,
+            ).order_by(EhcRequest.id)
+        ).all()
+        plans = s.execute(
+            select(
+                EhcPlan.pupil_id, EhcPlan.issued_on, EhcPlan.outcomes, EhcPlan.top_up_pence
+            ).order_by(EhcPlan.id)
+        ).all()
+        reviews = s.execute(
+            select(AnnualReview.meeting_on, AnnualReview.summary).order_by(AnnualReview.id)
+        ).all()
+    return [tuple(r) for r in (*requests, *plans, *reviews)]
+
+
+def test_same_seed_and_day_give_the_same_history(tmp_path: Path) -> None:
+    made = []
+    for name in ("a.db", "b.db"):
+        db = create_database(str(tmp_path / name), new_raw_key())
+        write_demo_school(db, pupils=120, seed=SEED, today=TODAY)
+        made.append(db)
+    try:
+        first, second = (fingerprint(db) for db in made)
+        assert first == second and len(first) > 10
+    finally:
+        for db in made:
+            db.dispose()
+
+
+@pytest.mark.parametrize("today", [date(2025, 9, 20), date(2025, 12, 1), date(2026, 7, 28)])
+def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: date) -> None:
+    """Dates are anchored on today: in the summer holiday, before Christmas or in July,
+    every request still passes the order rules and the extended clock is there."""
+    db = create_database(str(tmp_path / "s.db"), new_raw_key())
+    try:
+        write_demo_school(db, pupils=150, seed=SEED, today=today)
+        with db.session() as s:
+            actor = actor_for(s, "senco")
+            rows = list(s.scalars(select(EhcRequest)))
+            assert all(
+                ehc.case_problems({n: getattr(r, n) for n in ehc.CASE_FIELDS}, today) == []
+                for r in rows
+            )
+            assert all(
+                d <= today
+                for r in rows
+                for d in (r.sent_on, r.decision_to_assess_on, r.draft_sent_on, r.appeal_lodged_on)
+                if d is not None
+            )
+        items = requests_of(db, actor, today)
+        (summer,) = [i for i in items if i.exceptions]
+        assert summer.exceptions[0].recorded_on <= today
+        assert any(i.clock == "week 23 of 20" and i.late for i in items)
+    finally:
+        db.dispose()
