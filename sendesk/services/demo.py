@@ -40,7 +40,6 @@ from sendesk.models import Contact, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
-from sendesk.services.demo_access import add_access_history
 from sendesk.services.demo_ehc import add_ehc_history
 from sendesk.services.demo_graduated import add_graduated_history
 from sendesk.services.demo_profiles import profiles_for
@@ -1103,14 +1102,6 @@ def write_demo_school(
         for user in users:
             staff.setdefault(user.role, []).append(user.id)
         add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
-        add_access_history(
-            s,
-            audit,
-            seed=seed,
-            today=today,
-            staff=staff,
-            password_hash=users[0].password_hash if users else None,
-        )
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
         school_id = s.scalar(select(School.id))
         audit.record(
