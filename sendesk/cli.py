@@ -256,6 +256,24 @@ def cmd_access_evidence(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_deadlines(args: argparse.Namespace) -> int:
+    from sendesk.services.due import due_items
+
+    if not 0 <= args.days <= 366:
+        raise SendeskError("--days must be between 0 and 366.")
+    with _existing(args) as db:
+        items = due_items(db, _actor(db, args), horizon_days=args.days)
+    dated = sorted(
+        (i for i in items if i.due is not None),
+        key=lambda i: (i.due, i.pupil_name.casefold(), i.kind),
+    )
+    for i in dated:
+        print(f"{i.due:%d/%m/%Y}  {i.severity:<7}  {i.pupil_name} ({i.upn})  {i.kind}: {i.text}")
+    if not dated:
+        print(f"Nothing is overdue or due in the next {args.days} days.")
+    return 0
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from sendesk.services.backup import backup_file
 
@@ -455,6 +473,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--upn", required=True, help="the candidate's UPN")
     p.add_argument("--out", required=True, help="the PDF file to write")
     p.set_defaults(handler=cmd_access_evidence)
+
+    p = sub.add_parser(
+        "deadlines",
+        help="due and overdue statutory, review and access-arrangement dates",
+        description="List every dated item of the app's \"what's due\" page, soonest first: "
+        "EHC request milestones, annual reviews and their paperwork, support-plan reviews, "
+        "access arrangements expiring. One line each: date, status, pupil, what.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--days", type=int, default=28, help="look this many days ahead (default 28)")
+    p.set_defaults(handler=cmd_deadlines)
 
     p = sub.add_parser(
         "backup",

@@ -1,0 +1,134 @@
+"""`sendesk deadlines`: the dated what's-due items, one a line, soonest first."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from sendesk.cli import main
+from sendesk.db import create_database
+from sendesk.models import Role, User
+from sendesk.services.demo import write_demo_school
+from sendesk.services.school import init_school
+
+LINE = re.compile(
+    r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
+    r"(?P<pupil>.+) \((?P<upn>[A-Z0-9]{13})\)  (?P<kind>[^:]+): (?P<text>.+)$"
+)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """A demo school written today (the CLI reads the real date), and its key."""
+    from sendesk.keystore import new_raw_key
+
+    key = new_raw_key()
+    path = str(tmp_path_factory.mktemp("cli") / "demo.db")
+    db = create_database(path, key)
+    write_demo_school(db, pupils=200, seed=7)
+    db.dispose()
+    yield path, key
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
+) -> tuple[int, list[str], str]:
+    monkeypatch.setenv("SENDESK_DB_KEY", key)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def parsed(lines: list[str]) -> list[dict[str, str]]:
+    found = []
+    for line in lines:
+        match = LINE.match(line)
+        assert match, line
+        found.append(match.groupdict())
+    return found
+
+
+def test_lists_the_demo_schools_dates_soonest_first(capsys, monkeypatch, demo) -> None:
+    path, key = demo
+    code, lines, err = run(capsys, monkeypatch, key, "deadlines", "--db", path)
+    assert (code, err) == (0, "")
+    rows = parsed(lines)
+    dues = [datetime.strptime(r["due"], "%d/%m/%Y").date() for r in rows]
+    assert dues == sorted(dues)
+    today = date.today()
+    for row, due in zip(rows, dues, strict=True):
+        if due >= today or "; extended: " in row["text"]:
+            assert row["status"] == "soon   "
+        else:
+            assert row["status"] == "overdue"
+    kinds = {r["kind"] for r in rows}
+    assert {"EHC request", "EHC annual review", "EHC review paperwork"} <= kinds
+    assert any("week 23 of 20): the LA is late" in r["text"] for r in rows)
+    assert any(r["kind"] == "EHC annual review" and r["status"] == "overdue" for r in rows)
+    # the register's own review line is not repeated for a pupil whose plan says it
+    ehc_pupils = {r["upn"] for r in rows if r["kind"] == "EHC annual review"}
+    assert not [r for r in rows if r["kind"] == "annual review" and r["upn"] in ehc_pupils]
+
+
+def test_days_widens_or_narrows_the_list(capsys, monkeypatch, demo) -> None:
+    path, key = demo
+    _, default, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path)
+    code, wide, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "120")
+    assert code == 0
+    assert set(default) < set(wide)
+    assert any(r["status"].strip() == "later" for r in parsed(wide))
+    code, narrow, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "0")
+    assert code == 0
+    today = date.today()
+    assert narrow and all(
+        datetime.strptime(r["due"], "%d/%m/%Y").date() <= today for r in parsed(narrow)
+    )
+
+
+def test_bad_days_and_read_only_users_are_refused(capsys, monkeypatch, demo) -> None:
+    path, key = demo
+    code, lines, err = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "-1")
+    assert (code, lines, err) == (1, [], "sendesk: --days must be between 0 and 366.\n")
+    from sendesk.db import open_database, parse_target
+
+    with open_database(parse_target(path), key) as db, db.session() as s:
+        governor = s.scalar(select(User.username).where(User.role == Role.READ_ONLY))
+    assert governor
+    code, lines, err = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--user", governor)
+    assert code == 3 and lines == []
+    assert err.startswith("sendesk: Read-only") and err.endswith("ask the SENCo.\n")
+
+
+def test_nothing_due_says_so(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
+    path = str(tmp_path / "empty.db")
+    db = create_database(path, raw_key)
+    init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+    db.dispose()
+    code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path)
+    assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 28 days."], "")
+
+
+def test_a_path_with_no_database_is_refused(capsys, monkeypatch, tmp_path: Path, raw_key) -> None:
+    missing = tmp_path / "typo.db"
+    code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", str(missing))
+    assert code != 0 and lines == []
+    assert err.startswith("sendesk: ") and err.count("\n") == 1
+    assert not missing.exists()
+
+
+def test_help() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "sendesk", "deadlines", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0
+    assert "--db" in result.stdout and "--days" in result.stdout
