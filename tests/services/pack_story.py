@@ -1,0 +1,265 @@
+"""A demo pupil with a long history, made ready for an EHC request pack, for the pack tests.
+
+The demo school (:func:`sendesk.services.demo.write_demo_school`) gives pupils several
+assess–plan–do–review cycles, intervention groups with every session logged, attendance
+and attainment. On top of that, for the pupil on SEN support with the most cycles (then
+the most interventions), :func:`ready_for_a_request` records through the services what a
+SENCo adds while preparing a request: the request itself (consent, views, why now, health),
+a description of needs in each area, two outside agencies, and four evidence documents of
+different kinds — a one-page report on a landscape, rotated US Letter page (older than
+any LA's limit), a three-page educational psychology report, a photo of work and a Word letter.
+Each PDF page carries a marker text so a test can find where it landed in the pack.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from PIL import Image, ImageDraw
+from reportlab.lib.pagesizes import A4, letter
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import func, select
+
+from sendesk.db import Database
+from sendesk.models import Enrolment, RegisterEntry, SupportPlan
+from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
+from sendesk.services.actor import Actor
+from sendesk.services.agencies import InvolvementData, add_involvement
+from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
+from sendesk.services.evidence import add_document, list_documents
+from sendesk.services.pupil_record import get_record, save_need_profile
+
+TODAY = date(2025, 3, 3)
+DEMO_PUPILS = 80
+DEMO_SEED = 2
+WHY_NOW = "Progress has stalled despite four reviewed cycles of support; why-now marker."
+PUPIL_VIEWS = "I like building things. Reading out loud makes me worried. Pupil-views marker."
+PARENT_VIEWS = "We want help with reading at home and a calm start to the day. Parent marker."
+HEALTH = "Mild asthma, managed with an inhaler; hearing checked in 2024 (normal)."
+EP_MARKER = "EP-REPORT-MARKER"
+SALT_MARKER = "SALT-REPORT-MARKER"
+SALT_DATED = date(2021, 11, 15)  # older than any LA's limit (36 months at most)
+
+
+@dataclass(frozen=True)
+class Story:
+    """What :func:`ready_for_a_request` made, for the tests to look for."""
+
+    pupil_id: int
+    upn: str
+    la_name: str  # the request's LA
+    salt_report: int  # the documents added here, in date order (oldest first)
+    ep_report: int
+    work_photo: int
+    letter: int
+    every_document: tuple[int, ...]  # with any the demo school gave the pupil, oldest first
+
+    @property
+    def documents(self) -> tuple[int, ...]:
+        """The four documents added here, oldest first."""
+        return (self.salt_report, self.ep_report, self.work_photo, self.letter)
+
+
+def marked_pdf(
+    marker: str, pages: int, *, pagesize: tuple[float, float] = A4, rotate: int = 0
+) -> bytes:
+    """A PDF whose page k says "<marker> page k of n" (and some body text)."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=pagesize)
+    for k in range(1, pages + 1):
+        canvas.setFont("Helvetica-Bold", 16)
+        canvas.drawString(60, pagesize[1] - 80, f"{marker} page {k} of {pages}")
+        canvas.setFont("Helvetica", 11)
+        for line in range(12):
+            canvas.drawString(60, pagesize[1] - 120 - 16 * line, f"Observation {line + 1}.")
+        canvas.showPage()
+    canvas.save()
+    data = buffer.getvalue()
+    if not rotate:
+        return data
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(data)))
+    for page in writer.pages:
+        page.rotate(rotate)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def work_photo() -> bytes:
+    image = Image.new("RGB", (900, 600), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((40, 40, 860, 560), outline="navy", width=6)
+    draw.line((60, 300, 840, 300), fill="darkred", width=4)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def word_letter() -> bytes:
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("A letter from home about mornings.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def long_history_pupil(db: Database) -> int:
+    """The demo pupil on SEN support with the most support-plan cycles, then enrolments."""
+    with db.session() as s:
+        on_support = select(RegisterEntry.pupil_id).where(
+            RegisterEntry.end_date.is_(None), RegisterEntry.provision == "K"
+        )
+        cycles = dict(
+            s.execute(
+                select(SupportPlan.pupil_id, func.count())
+                .where(SupportPlan.pupil_id.in_(on_support))
+                .group_by(SupportPlan.pupil_id)
+            ).all()
+        )
+        groups = dict(
+            s.execute(select(Enrolment.pupil_id, func.count()).group_by(Enrolment.pupil_id)).all()
+        )
+    assert cycles, "the demo school has no pupil on SEN support with support plans"
+    return max(cycles, key=lambda pid: (cycles[pid], groups.get(pid, 0), -pid))
+
+
+def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
+    """Record a request, needs in each area, agencies and evidence for ``pupil_id``.
+
+    The demo school may already have opened a request for the pupil: then its details are
+    completed (its LA and dates kept), as a SENCo would before building the pack.
+    """
+    requests = [r for r in list_requests(db, senco, pupil_id, today=TODAY) if r.is_open]
+    record = get_record(db, senco, pupil_id)
+    adult = age_on(record.dob, TODAY) >= CONSENT_OWN_AGE
+    details = {
+        "caseworker": "Sam Okafor",
+        "consent_on": TODAY - timedelta(days=12),
+        "young_person_consent_on": TODAY - timedelta(days=12) if adult else None,
+        "why_now": WHY_NOW,
+        "pupil_views": PUPIL_VIEWS,
+        "parent_views": PARENT_VIEWS,
+        "health_info": HEALTH,
+        "health_none_known": False,
+    }
+    if requests:
+        current = requests[0]
+        update_request(
+            db,
+            senco,
+            current.id,
+            current.version,
+            dataclasses.replace(current.data(), **details),
+            today=TODAY,
+        )
+        la_name = current.la_name
+    else:
+        la_name = "Hertfordshire"
+        open_request(
+            db,
+            senco,
+            pupil_id,
+            RequestData(requested_by="school", la_name=la_name, sent_on=None, **details),
+            today=TODAY,
+        )
+    for area in record.areas:
+        profile = record.profile_for(area)
+        save_need_profile(
+            db,
+            senco,
+            pupil_id,
+            area,
+            f"Strengths in {area.lower()}: practical problem solving.",
+            f"Difficulties in {area.lower()}: working memory and decoding.",
+            f"Strategies for {area.lower()}: visual timetable; pre-teaching vocabulary.",
+            profile.version if profile else None,
+        )
+    ep = add_involvement(
+        db,
+        senco,
+        pupil_id,
+        InvolvementData(
+            agency="Educational psychologist",
+            professional="Dr Ana Ruiz",
+            referral_date=TODAY - timedelta(days=120),
+            seen_date=TODAY - timedelta(days=70),
+            advice="Assess phonological awareness termly; precision teaching 3 × 10 minutes.",
+        ),
+        today=TODAY,
+    )
+    salt = add_involvement(
+        db,
+        senco,
+        pupil_id,
+        InvolvementData(
+            agency="Speech and language therapy",
+            professional="Jo Kim",
+            referral_date=SALT_DATED - timedelta(days=50),
+            seen_date=SALT_DATED - timedelta(days=10),
+            advice="Narrative therapy group; shared vocabulary lists with class teachers.",
+        ),
+        today=TODAY,
+    )
+    salt_doc = add_document(
+        db,
+        senco,
+        pupil_id,
+        marked_pdf(SALT_MARKER, 1, pagesize=letter[::-1], rotate=90),
+        "Speech and language assessment",
+        SALT_DATED,
+        salt,
+        filename="salt.pdf",
+        today=TODAY,
+    )
+    ep_doc = add_document(
+        db,
+        senco,
+        pupil_id,
+        marked_pdf(EP_MARKER, 3),
+        "Educational psychology report",
+        TODAY - timedelta(days=60),
+        ep,
+        filename="ep-report.pdf",
+        today=TODAY,
+    )
+    photo = add_document(
+        db,
+        senco,
+        pupil_id,
+        work_photo(),
+        "Photo of a writing sample",
+        TODAY - timedelta(days=30),
+        filename="writing.png",
+        today=TODAY,
+    )
+    letter_doc = add_document(
+        db,
+        senco,
+        pupil_id,
+        word_letter(),
+        "Letter from home",
+        TODAY - timedelta(days=20),
+        filename="letter.docx",
+        today=TODAY,
+    )
+    everything = sorted(
+        list_documents(db, senco, pupil_id),
+        key=lambda d: (d.document_date is None, d.document_date or date.min, d.id),
+    )
+    return Story(
+        pupil_id,
+        record.upn,
+        la_name,
+        salt_doc,
+        ep_doc,
+        photo,
+        letter_doc,
+        tuple(d.id for d in everything),
+    )

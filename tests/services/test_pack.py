@@ -1,0 +1,441 @@
+"""The request pack service: what it gathers, what it checks, and how it writes (or not).
+
+Runs on a demo school with a long history (SQLCipher and PostgreSQL), the pupil made ready
+for a request by :mod:`pack_story`. The rendering itself is read back in
+tests/reports/test_pack_pdf.py and test_pack_docx.py.
+"""
+
+from __future__ import annotations
+
+import json
+import stat
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from sendesk.db import Database, create_database
+from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, ValidationError
+from sendesk.keystore import new_raw_key
+from sendesk.models import AuditEvent, Pupil, Role
+from sendesk.services import pack
+from sendesk.services.actor import Actor, actor_for
+from sendesk.services.demo import write_demo_school
+from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
+from sendesk.services.evidence import list_documents
+from sendesk.services.interventions import pupil_enrolments
+from sendesk.services.progress_data import AttendanceItem
+from sendesk.services.provision_map import pupil_provision
+from sendesk.services.school import school_info
+from sendesk.services.support_plans import list_plans
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from pack_story import (
+    DEMO_PUPILS,
+    DEMO_SEED,
+    PARENT_VIEWS,
+    PUPIL_VIEWS,
+    TODAY,
+    WHY_NOW,
+    Story,
+    long_history_pupil,
+    ready_for_a_request,
+)
+
+
+@dataclass(frozen=True)
+class School:
+    db: Database
+    senco: Actor
+    story: Story
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def school(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[School]:
+    if request.param == "sqlcipher":
+        target = str(tmp_path_factory.mktemp("pack") / "school.db")
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    db = create_database(target, new_raw_key())
+    try:
+        write_demo_school(db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
+        with db.session() as s:
+            senco = actor_for(s, None)
+        story = ready_for_a_request(db, senco, long_history_pupil(db))
+        yield School(db, senco, story)
+    finally:
+        db.dispose()
+
+
+def other_pupil_with_plans(school: School) -> int:
+    """A demo pupil with support plans and no EHC request."""
+    with school.db.session() as s:
+        ids = s.scalars(select(Pupil.id).order_by(Pupil.id)).all()
+    for pid in ids:
+        if (
+            pid != school.story.pupil_id
+            and list_plans(school.db, school.senco, pid)
+            and not list_requests(school.db, school.senco, pid, today=TODAY)
+        ):
+            return pid
+    raise AssertionError("the demo school has no other pupil with plans and no request")
+
+
+def files_in(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+# --- gathering ------------------------------------------------------------------------------
+
+
+def test_gather_brings_the_whole_story_together(school: School) -> None:
+    story = school.story
+    data = pack.gather(school.db, school.senco, story.pupil_id, today=TODAY)
+    assert data.pupil.upn == story.upn
+    assert data.la == la_rules(school.db, story.la_name)  # the request's LA
+    plans = list_plans(school.db, school.senco, story.pupil_id)
+    assert [p.cycle for p in data.plans] == sorted(p.cycle for p in plans)
+    assert len(data.plans) >= 3
+    assert [p.start_date for p in data.plans] == sorted(p.start_date for p in data.plans)
+    enrolments = pupil_enrolments(school.db, school.senco, story.pupil_id)
+    assert {r.enrolment.id for r in data.interventions} == {e.id for e in enrolments}
+    assert all(r.hours is not None for r in data.interventions)
+    assert data.request is not None and data.request.why_now == WHY_NOW
+    assert data.views.pupil == PUPIL_VIEWS and data.views.parents == PARENT_VIEWS
+    assert data.views.pupil_source == "Recorded for this request."
+    # every document, oldest first; the agency named where the document belongs to one
+    assert [c.id for c in data.evidence] == list(story.every_document)
+    agencies = {c.id: c.agency for c in data.evidence}
+    assert [agencies[i] for i in story.documents] == [
+        "Speech and language therapy",
+        "Educational psychologist",
+        None,
+        None,
+    ]
+    assert data.evidence_label(story.every_document[1]) == "E2"
+    assert set(data.sections) == set(pack.rr.DEFAULT_SECTION_ORDER)
+    assert data.sections[: len(data.la.section_order)] == data.la.section_order
+
+
+def test_costs_agree_with_the_provision_map(school: School) -> None:
+    """The 12 months to the pack's day span two academic years' maps; every demo session
+    falls inside them, so the totals agree (to a penny a line: each rounds its lines)."""
+    story = school.story
+    costs = pack.gather(school.db, school.senco, story.pupil_id, today=TODAY).costs
+    maps = [pupil_provision(school.db, school.senco, story.pupil_id, y) for y in (2023, 2024)]
+    assert costs.lines, "the demo pupil had no sessions costed"
+    assert costs.period_start == date(2024, 3, 4) and costs.period_end == TODAY
+    assert costs.total_minutes == sum(m.total_minutes for m in maps)
+    lines = sum(len(m.lines) for m in maps)
+    assert abs(costs.total_pence - sum(m.total_cost_pence for m in maps)) <= lines
+    la = la_rules(school.db, story.la_name)
+    assert costs.threshold == la.notional_threshold
+    assert costs.total == Decimal(costs.total_pence) / 100
+    if la.staff_rate_per_hour is None:
+        assert costs.la_rate_cost is None and costs.compared == costs.total
+    else:
+        assert costs.la_rate_cost == pack.rr.annual_cost(
+            costs.planned_minutes_per_week or 0, la.staff_rate_per_hour, la.weeks_per_year
+        )
+        assert costs.compared == costs.la_rate_cost
+
+
+def test_readiness_items_say_what_is_there_and_what_is_not(school: School) -> None:
+    items = {
+        i.key: i
+        for i in pack.readiness_for(school.db, school.senco, school.story.pupil_id, today=TODAY)
+    }
+    assert set(items) == set(pack.rr.ITEM_KEYS)
+    for key in ("consent", "pupil_views", "parent_views", "needs", "health_social_care"):
+        assert items[key].ok, items[key].reason
+    assert items["professional_advice"].ok  # both reports stored
+    age = items["report_age"]
+    months = la_rules(school.db, school.story.la_name).report_max_age_months
+    assert not age.ok
+    assert f"older than {months} months (the limit for {school.story.la_name})" in age.reason
+    assert (
+        "Speech and language therapy: Speech and language assessment, dated 15/11/2021."
+        in age.detail
+    )
+
+
+def test_a_report_left_out_of_the_pack_is_not_attached(school: School) -> None:
+    story = school.story
+    data = pack.gather(
+        school.db, school.senco, story.pupil_id, evidence_ids=[story.ep_report], today=TODAY
+    )
+    advice = next(i for i in data.readiness if i.key == "professional_advice")
+    assert not advice.ok
+    assert "Speech and language therapy: Speech and language assessment" in advice.reason
+    assert "Educational psychologist" not in advice.reason
+    assert "is not attached" in advice.reason or "are not attached" in advice.reason
+
+
+def test_the_las_own_rules_apply(school: School) -> None:
+    save_la_profile(
+        school.db,
+        school.senco,
+        None,
+        None,
+        LaProfileData(name="Strictshire", reviewed_cycles=6, report_max_age_months=18),
+    )
+    items = {
+        i.key: i
+        for i in pack.readiness_for(
+            school.db, school.senco, school.story.pupil_id, la_name="Strictshire", today=TODAY
+        )
+    }
+    assert not items["cycles"].ok and items["cycles"].reason.endswith("6 expected.")
+    assert "older than 18 months (the limit for Strictshire)" in items["report_age"].reason
+
+
+def test_views_come_from_the_latest_plan_when_no_request_has_them(school: School) -> None:
+    pupil_id = other_pupil_with_plans(school)
+    data = pack.gather(school.db, school.senco, pupil_id, today=TODAY)
+    assert data.request is None
+    with_views = [p for p in data.plans if p.pupil_views.strip()]
+    if with_views:
+        latest = with_views[-1]
+        assert data.views.pupil == latest.pupil_views.strip()
+        assert data.views.pupil_source == (
+            f"From the support plan starting {latest.start_date:%d/%m/%Y} (cycle {latest.cycle})."
+        )
+    consent = next(i for i in data.readiness if i.key == "consent")
+    assert not consent.ok
+    assert data.la.name == school_info(school.db).la_name  # no request: the school's LA
+
+
+def test_available_evidence_lists_documents_oldest_first_without_contents(school: School) -> None:
+    story = school.story
+    choices = pack.available_evidence(school.db, school.senco, story.pupil_id)
+    assert [c.id for c in choices] == list(story.every_document)
+    stored = {d.id: d for d in list_documents(school.db, school.senco, story.pupil_id)}
+    for c in choices:
+        assert (c.sha256, c.size, c.media_type) == (
+            stored[c.id].sha256,
+            stored[c.id].size,
+            stored[c.id].media_type,
+        )
+        assert not hasattr(c, "content")
+    kinds = {c.id: c.kind for c in choices}
+    assert [kinds[i] for i in story.documents] == ["PDF", "PDF", "PNG image", "Word (.docx)"]
+
+
+# --- choosing evidence ------------------------------------------------------------------------
+
+
+def test_evidence_choices_are_checked_and_nothing_is_written(
+    school: School, tmp_path: Path
+) -> None:
+    story = school.story
+    other = other_pupil_with_plans(school)
+    cases = {
+        (
+            story.ep_report,
+            999_999,
+        ): "Document 999999 is not one of this pupil's evidence documents.",
+        (story.ep_report, story.ep_report): f"Document {story.ep_report} is chosen twice.",
+    }
+    for ids, message in cases.items():
+        with pytest.raises(ValidationError) as caught:
+            pack.build_pack(
+                school.db, school.senco, story.pupil_id, tmp_path, evidence_ids=ids, today=TODAY
+            )
+        assert str(caught.value) == message
+    with pytest.raises(ValidationError, match=f"Document {story.letter} is not one of"):
+        pack.build_pack(
+            school.db, school.senco, other, tmp_path, evidence_ids=[story.letter], today=TODAY
+        )
+    assert files_in(tmp_path) == []
+
+
+def test_parse_evidence() -> None:
+    assert pack.parse_evidence("all") is None
+    assert pack.parse_evidence(" None ") == []
+    assert pack.parse_evidence("12, 7,9") == [12, 7, 9]
+    for bad in ("", "1,,2", "x", "3;4", "-1"):
+        with pytest.raises(ValidationError, match="--evidence takes none, all, or document"):
+            pack.parse_evidence(bad)
+
+
+# --- building -----------------------------------------------------------------------------------
+
+
+def test_build_reports_progress_and_writes_two_private_files(
+    school: School, tmp_path: Path
+) -> None:
+    story = school.story
+    seen: list[tuple[int, int]] = []
+    result = pack.build_pack(
+        school.db,
+        school.senco,
+        story.pupil_id,
+        tmp_path,
+        evidence_ids=story.documents,
+        today=TODAY,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    pdf_name, docx_name = pack.pack_file_names(story.upn, TODAY)
+    assert (result.pdf, result.docx) == (tmp_path / pdf_name, tmp_path / docx_name)
+    assert files_in(tmp_path) == sorted([pdf_name, docx_name])  # no temporary file left
+    for path in (result.pdf, result.docx):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    total = seen[-1][1]
+    assert [done for done, _ in seen] == list(range(1, total + 1))
+    assert {t for _, t in seen} == {total}
+    data = pack.gather(
+        school.db, school.senco, story.pupil_id, evidence_ids=story.documents, today=TODAY
+    )
+    # gather, 4 documents read, then every section and document of the PDF, every section
+    # of the DOCX, the PDF and DOCX saved, and the rename
+    assert total == 1 + 4 + (len(data.sections) + 4 + 1) + (len(data.sections) + 1) + 1
+    assert result.missing == tuple(i.label for i in data.missing)
+    assert result.missing_reasons == tuple(f"{i.label}: {i.reason}" for i in data.missing)
+    assert "Professional reports up to date" in result.missing
+
+
+def test_building_is_audited_without_names(school: School, tmp_path: Path) -> None:
+    story = school.story
+    pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    data = pack.gather(school.db, school.senco, story.pupil_id, today=TODAY)
+    with school.db.session() as s:
+        event = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.action == "pack", AuditEvent.entity_id == story.pupil_id)
+            .order_by(AuditEvent.id.desc())
+        ).first()
+        opened = s.scalars(
+            select(AuditEvent.entity_id).where(
+                AuditEvent.action == "open", AuditEvent.entity == "evidence_document"
+            )
+        ).all()
+    assert event is not None
+    detail = json.loads(event.detail)
+    assert detail["documents"] == list(story.every_document)
+    assert detail["la"] == story.la_name
+    assert set(story.every_document) <= set(opened)  # each document read is an audited opening
+    for name_part in data.pupil.name.split():
+        assert name_part not in event.detail
+
+
+@pytest.mark.parametrize("stop_after", [0, 1, 6, 20, -1])
+def test_a_cancel_at_any_step_leaves_no_file(
+    school: School, tmp_path: Path, stop_after: int
+) -> None:
+    story = school.story
+    calls: list[int] = []
+    total_steps: list[int] = []
+
+    def progress(done: int, total: int) -> None:
+        calls.append(done)
+        total_steps.append(total)
+
+    def cancelled() -> bool:
+        limit = stop_after if stop_after >= 0 else (total_steps[-1] - 1 if total_steps else 0)
+        return len(calls) >= limit
+
+    with pytest.raises(CancelledError, match="no file was written"):
+        pack.build_pack(
+            school.db,
+            school.senco,
+            story.pupil_id,
+            tmp_path,
+            today=TODAY,
+            progress=progress,
+            cancelled=cancelled,
+        )
+    assert files_in(tmp_path) == []
+
+
+def test_a_failure_keeps_the_earlier_pack_and_leaves_no_partial_file(
+    school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    story = school.story
+    first = pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    from sendesk.reports import pack_docx
+
+    monkeypatch.setattr(pack_docx, "write_pack_docx", broken)
+    with pytest.raises(OSError, match="disk full"):
+        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert first.pdf.exists() and first.docx.exists()
+
+
+def test_the_folder_must_exist(school: School, tmp_path: Path) -> None:
+    missing = tmp_path / "not-here"
+    with pytest.raises(SendeskError, match="does not exist"):
+        pack.build_pack(school.db, school.senco, school.story.pupil_id, missing, today=TODAY)
+    assert not missing.exists()
+
+
+@pytest.mark.parametrize("role", [Role.LEARNING_SUPPORT, Role.TEACHER, Role.READ_ONLY])
+def test_only_the_senco_builds_packs(school: School, tmp_path: Path, role: Role) -> None:
+    actor = Actor(school.senco.user_id, "someone", "Someone", role)
+    pupil_id = school.story.pupil_id
+    for call in (
+        lambda: pack.build_pack(school.db, actor, pupil_id, tmp_path, today=TODAY),
+        lambda: pack.readiness_for(school.db, actor, pupil_id, today=TODAY),
+        lambda: pack.available_evidence(school.db, actor, pupil_id),
+        lambda: pack.find_pupil(school.db, actor, school.story.upn),
+    ):
+        with pytest.raises(PermissionDeniedError, match="cannot build EHC request packs"):
+            call()
+    assert files_in(tmp_path) == []
+
+
+def test_find_pupil(school: School) -> None:
+    upn = school.story.upn
+    spaced = f" {upn[:4]} {upn[4:].lower()} "
+    assert pack.find_pupil(school.db, school.senco, spaced) == school.story.pupil_id
+    with pytest.raises(SendeskError, match=r"There is no pupil with UPN A123 in SENDesk\."):
+        pack.find_pupil(school.db, school.senco, "a123")
+
+
+# --- small rules of the gathering ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("dob", "on", "year"),
+    [
+        (date(2012, 1, 1), date(2025, 3, 3), 8),
+        (date(2011, 9, 1), date(2025, 3, 3), 8),  # oldest of the cohort
+        (date(2012, 8, 31), date(2025, 3, 3), 8),  # youngest of the cohort
+        (date(2012, 9, 1), date(2025, 3, 3), 7),
+        (date(2012, 9, 1), date(2025, 9, 1), 8),  # a new school year
+        (date(2020, 2, 29), date(2024, 9, 2), 0),  # Reception
+    ],
+)
+def test_chronological_year(dob: date, on: date, year: int) -> None:
+    assert pack.chronological_year(dob, on) == year
+
+
+@pytest.mark.parametrize(
+    ("term", "start", "today", "runs_to"),
+    [
+        ("2024-25 autumn", date(2024, 9, 2), date(2025, 3, 3), date(2024, 12, 20)),
+        ("2024-25 spring", date(2025, 1, 6), date(2025, 3, 3), date(2025, 3, 3)),  # still on
+        ("2024-25 spring", date(2025, 1, 6), date(2025, 6, 1), date(2025, 3, 31)),
+        ("2024-25 summer", date(2025, 4, 22), date(2025, 9, 1), date(2025, 7, 22)),
+        ("Half term 3", date(2025, 1, 6), date(2025, 6, 1), date(2025, 4, 7)),  # 13 weeks on
+    ],
+)
+def test_attendance_runs_to_the_end_of_its_term(
+    term: str, start: date, today: date, runs_to: date
+) -> None:
+    item = AttendanceItem(1, 1, term, start, 100, 90)
+    assert pack.attendance_runs_to(item, today) == runs_to
