@@ -1825,9 +1825,9 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
 
 
 def pupils_with_plans(session: Session) -> set[int]:
-    """Ids of pupils with an EHC plan recorded here: their annual review comes from the
-    plan's dates, so the register's own review item leaves them out."""
-    return set(session.scalars(select(EhcPlan.pupil_id)))
+    """Ids of pupils with a live EHC plan recorded here: their annual review comes from the
+    plan's dates (:func:`ehc_items`), so the register's own review item leaves them out."""
+    return set(session.scalars(select(EhcPlan.pupil_id).where(EhcPlan.ceased_on.is_(None))))
 
 
 __all__ = [

@@ -646,10 +646,18 @@ def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
         add_test_contact(db, pid)
         with db.transaction() as s:
             s.add(NeedProfile(pupil_id=pid, area="Communication and interaction", difficulties="x"))
-    record_plan(db, senco, with_plan, plan(issued_on=date(2025, 3, 12)), today=TODAY)
+    plan_id = record_plan(db, senco, with_plan, plan(issued_on=date(2025, 3, 12)), today=TODAY)
     items = due_items(db, senco, today=TODAY)
     assert [(i.pupil_name, i.kind, i.due) for i in items] == [
         ("Ana Pupil", "EHC annual review", date(2026, 3, 12)),
+        ("Ben Pupil", "annual review", date(2026, 3, 20)),
+    ]
+    # Once the plan has ceased it says nothing, so the register speaks for the pupil again.
+    (item,) = list_plans(db, senco, with_plan, today=TODAY)
+    cease_plan(db, senco, plan_id, item.version, date(2026, 2, 1), today=TODAY)
+    items = due_items(db, senco, today=TODAY)
+    assert [(i.pupil_name, i.kind, i.due) for i in items] == [
+        ("Ana Pupil", "annual review", date(2026, 3, 10)),
         ("Ben Pupil", "annual review", date(2026, 3, 20)),
     ]
 
