@@ -40,6 +40,7 @@ from sendesk.models import Contact, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
+from sendesk.services.demo_access import add_access_history
 from sendesk.services.demo_ehc import add_ehc_history
 from sendesk.services.demo_graduated import add_graduated_history
 from sendesk.services.demo_profiles import profiles_for
@@ -1102,6 +1103,14 @@ def write_demo_school(
         for user in users:
             staff.setdefault(user.role, []).append(user.id)
         add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
+        access = add_access_history(
+            s,
+            audit,
+            seed=seed,
+            today=today,
+            staff=staff,
+            password_hash=users[0].password_hash if users else None,
+        )
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
         school_id = s.scalar(select(School.id))
         audit.record(
@@ -1114,6 +1123,6 @@ def write_demo_school(
         pupils=pupils,
         sen_support=sum(1 for p in plan.pupils if p.status == K),
         ehcp=sum(1 for p in plan.pupils if p.status == E),
-        users=len(plan.staff),
+        users=len(plan.staff) + access.teachers_created,
         register_changes=changes,
     )

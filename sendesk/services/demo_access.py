@@ -1,0 +1,898 @@
+"""Access arrangements for the demo school: teaching groups, teachers, Form 8s and evidence.
+
+So that every access-arrangement screen and document of a demo school has believable
+content, :func:`add_access_history` gives the school written by
+:func:`sendesk.services.demo.write_demo_school`:
+
+- teaching groups for every subject in every year group (one class per tutor group and
+  subject, as a small school's MIS exports them), each with its teacher and pupils;
+- a department of teacher accounts for each subject — the demo's own teachers first, then
+  enough new ones that nobody teaches more than :data:`CLASSES_PER_TEACHER` classes —
+  with the demo password, so any of them can sign in and see their own class lists;
+- access arrangements for many Year 10 and 11 pupils, chosen from their needs (extra time
+  and a reader for a specific learning difficulty, a separate room and rest breaks for
+  anxiety or autism, enlarged papers for a vision impairment…), at every status: Year 11
+  mostly approved (some renewed after an approval expired, a few withdrawn), Year 10
+  mostly proposed or gathering evidence, with approval and expiry dates that follow the
+  JCQ rules in :mod:`sendesk.rules.jcq`;
+- a specialist assessment (Form 8) for each arrangement that rests on one, with scores
+  that meet the criteria for most and fall short for a few, and — as in real schools — the
+  odd Part 1 dated after the tests or an assessor's qualification not yet on file;
+- teachers' normal-way-of-working evidence in the subjects they teach the candidate:
+  classwork, timed tests and, for Year 11, the mock papers with the extra minutes used.
+  Some subjects are left without evidence so the gap view has gaps to show.
+
+Everything is drawn from ``random.Random(f"{seed}-access")`` and anchored on ``today``, so
+the same seed and day give the same school; a generator of its own leaves the school's
+other draws as they were. Rows are written in bulk inside the caller's transaction, with
+one audit event for each new account and one for the whole.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from sendesk.models import (
+    AccessArrangement,
+    AccessAssessment,
+    AssessmentScore,
+    Need,
+    NwwEvidence,
+    Pupil,
+    RegisterEntry,
+    Role,
+    School,
+    TeachingGroup,
+    TeachingGroupMember,
+    User,
+)
+from sendesk.rules import jcq
+from sendesk.services.audit import AuditWriter
+
+CLASSES_PER_TEACHER = 12
+"""At most this many classes per demo teacher (a full timetable in a secondary school)."""
+
+SUBJECTS: tuple[tuple[str, str], ...] = (
+    ("English", "En"),
+    ("Mathematics", "Ma"),
+    ("Science", "Sc"),
+    ("History", "Hi"),
+    ("Geography", "Gg"),
+    ("French", "Fr"),
+    ("Computing", "Cp"),
+    ("Art", "Ar"),
+    ("Music", "Mu"),
+    ("Religious Education", "RE"),
+    ("Physical Education", "PE"),
+)
+"""Every subject taught in every year group, with the short code of its classes."""
+
+CORE = ("English", "Mathematics", "Science")
+ESSAY_SUBJECTS = ("English", "History", "Geography", "Religious Education")
+READ_SUBJECTS = ("Mathematics", "Science", "History", "Geography")
+
+# Made-up teachers for the new accounts, from the many backgrounds of an English staffroom.
+TEACHER_NAMES: tuple[tuple[str, str], ...] = (
+    ("Sarah", "Whitfield"),
+    ("Imran", "Qureshi"),
+    ("Joanna", "Kowalczyk"),
+    ("David", "Okafor"),
+    ("Helen", "Marsh"),
+    ("Rajesh", "Patel"),
+    ("Claire", "Donnelly"),
+    ("Tomasz", "Nowak"),
+    ("Amira", "Haddad"),
+    ("Gareth", "Hughes"),
+    ("Fiona", "MacLeod"),
+    ("Kwame", "Mensah"),
+    ("Louise", "Barnes"),
+    ("Chen", "Wei"),
+    ("Rebecca", "Stein"),
+    ("Mark", "Pemberton"),
+    ("Nadia", "Rahman"),
+    ("Peter", "Lindqvist"),
+    ("Grace", "Adeyemi"),
+    ("Owen", "Price"),
+    ("Sofia", "Ricci"),
+    ("James", "Thornton"),
+    ("Aisha", "Begum"),
+    ("Michael", "O'Connor"),
+    ("Katarzyna", "Wiśniewska"),
+    ("Daniel", "Levy"),
+    ("Priya", "Sharma"),
+    ("Robert", "Ellis"),
+    ("Yasmin", "Farouk"),
+    ("Thomas", "Bradley"),
+    ("Ewa", "Zielińska"),
+    ("Samuel", "Boateng"),
+    ("Lucy", "Harrington"),
+    ("Arjun", "Nair"),
+    ("Emma", "Fitzgerald"),
+    ("Hassan", "Ali"),
+    ("Rachel", "Goldberg"),
+    ("Stephen", "Walsh"),
+    ("Mei", "Lin"),
+    ("Catherine", "Doyle"),
+    ("Olumide", "Adebayo"),
+    ("Hannah", "Brooks"),
+    ("Marek", "Dvořák"),
+    ("Zara", "Hussain"),
+    ("Andrew", "Campbell"),
+    ("Leila", "Karimi"),
+    ("Simon", "Forsyth"),
+    ("Nicola", "Greaves"),
+)
+
+ASSESSORS: tuple[tuple[str, str], ...] = (
+    ("Mrs Helen Carter", "AMBDA; Level 7 Certificate in Specialist Assessment (APC, PATOSS)"),
+    ("Mr Jonathan Reid", "Level 7 Certificate in Specialist Assessment (APC, Dyslexia Guild)"),
+    ("Dr Anjali Mehta", "Educational psychologist, HCPC registered"),
+)
+TESTS: dict[str, tuple[str, ...]] = {
+    jcq.READING_SPEED: ("TOWRE-2 (sight word efficiency)", "ARTS 2 (reading speed)"),
+    jcq.READING_COMPREHENSION_SPEED: ("ARTS 2 (comprehension speed)", "TOWRE-2"),
+    jcq.WRITING_SPEED: ("DASH 17+ (free writing)", "DASH 17+ (copy fast)"),
+    jcq.COGNITIVE_PROCESSING_SPEED: ("SDMT (symbol digit)", "CTOPP-2 (rapid naming)"),
+    jcq.READING_ACCURACY: ("WRAT5 (word reading)",),
+    jcq.READING_COMPREHENSION: ("WRAT5 (sentence comprehension)",),
+    jcq.SPELLING_ACCURACY: ("WRAT5 (spelling)",),
+}
+
+TASKS: dict[str, tuple[str, ...]] = {
+    "English": ("Language Paper 1 practice", "Macbeth essay", "Creative writing task"),
+    "Mathematics": ("Algebra end-of-unit test", "Ratio and proportion test", "Homework quiz"),
+    "Science": ("Required practical write-up", "Biology unit test", "Chemistry quiz"),
+    "History": ("Source analysis", "Medicine through time essay", "Unit test"),
+    "Geography": ("Fieldwork write-up", "Rivers unit test", "Map skills task"),
+    "French": ("Reading and listening test", "Writing task", "Vocabulary test"),
+    "Computing": ("Programming task", "Theory unit test", "Algorithms quiz"),
+    "Religious Education": ("Extended answer practice", "Unit test", "Ethics essay"),
+}
+NOTES_USED = (
+    "Used the arrangement throughout; finished in time.",
+    "Used it for the longer questions.",
+    "Needed it to finish the last question.",
+    "Worked steadily with it; calmer than without.",
+    "",
+    "",
+)
+NOTES_NOT_USED = (
+    "Did not need it for this short task.",
+    "Chose not to use it today.",
+)
+
+
+@dataclass(frozen=True)
+class AccessSummary:
+    """What :func:`add_access_history` wrote, table by table."""
+
+    teachers_created: int
+    teaching_groups: int
+    group_members: int
+    assessments: int
+    assessment_scores: int
+    arrangements: int
+    nww_evidence: int
+    by_status: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Pupil:
+    id: int
+    year_group: int
+    form: str
+    dob: date
+    provision: str
+    needs: tuple[str, ...]
+
+
+@dataclass
+class _Plan:
+    """One arrangement as planned, with its assessment and evidence."""
+
+    pupil: _Pupil
+    key: str
+    route: str
+    subjects: tuple[str, ...]
+    status: str
+    proposed_on: date
+    approved_on: date | None = None
+    applied_on: date | None = None
+    awarding_body_on: date | None = None
+    expires_on: date | None = None
+    ended_on: date | None = None
+    room_note: str = ""
+    notes: str = ""
+    assessment: int | None = None  # index into the assessments planned
+    evidence: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _latin(text: str) -> str:
+    folded = text.replace("ł", "l").replace("Ł", "L")
+    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+
+
+def _username(forename: str, surname: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]", "", _latin(forename[:1] + surname).lower()) or "teacher"
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{n}"
+    taken.add(name)
+    return name
+
+
+def _academic_year_start(today: date) -> date:
+    return date(today.year if today.month >= 9 else today.year - 1, 9, 1)
+
+
+def _school_day(rng: random.Random, lo: date, hi: date) -> date:
+    """A weekday between ``lo`` and ``hi`` (``lo`` itself when the range is empty)."""
+    if hi <= lo:
+        return lo
+    for _ in range(20):
+        day = lo + timedelta(days=rng.randint(0, (hi - lo).days))
+        if day.weekday() < 5:
+            return day
+    return lo
+
+
+def _bulk(model: Any) -> Any:
+    return insert(model).execution_options(render_nulls=True)
+
+
+def _insert(
+    session: Session, model: Any, rows: list[dict[str, Any]], *key: InstrumentedAttribute[Any]
+) -> list[int]:
+    """Insert ``rows`` in bulk and return their ids in order, read back by the ``key``
+    columns (unique among the rows): an executemany is many times faster than RETURNING."""
+    if not rows:
+        return []
+    before = session.scalar(select(func.max(model.id))) or 0
+    session.execute(_bulk(model), rows)
+    names = [column.key for column in key]
+    found = {
+        tuple(values): row_id
+        for row_id, *values in session.execute(select(model.id, *key).where(model.id > before))
+    }
+    return [found[tuple(row[n] for n in names)] for row in rows]
+
+
+# --- pupils, groups and teachers -------------------------------------------------------------
+
+
+def _load_pupils(session: Session) -> list[_Pupil]:
+    provision = dict(
+        session.execute(
+            select(RegisterEntry.pupil_id, RegisterEntry.provision).where(
+                RegisterEntry.end_date.is_(None)
+            )
+        ).all()
+    )
+    needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for pupil_id, rank, code in session.execute(
+        select(Need.pupil_id, Need.rank, Need.code).where(Need.end_date.is_(None))
+    ):
+        needs[pupil_id].append((rank, code))
+    pupils = []
+    for pid, year, form, dob in session.execute(
+        select(Pupil.id, Pupil.year_group, Pupil.reg_group, Pupil.dob).order_by(Pupil.id)
+    ):
+        if year is None or not form:
+            continue
+        pupils.append(
+            _Pupil(
+                id=pid,
+                year_group=year,
+                form=form,
+                dob=dob,
+                provision=provision.get(pid, "N"),
+                needs=tuple(code for _, code in sorted(needs.get(pid, []))),
+            )
+        )
+    return pupils
+
+
+def _teachers(
+    session: Session,
+    rng: random.Random,
+    staff: dict[str, list[int]],
+    groups_per_subject: dict[str, int],
+    password_hash: str | None,
+    audit: AuditWriter,
+) -> tuple[dict[str, list[int]], int]:
+    """A department (user ids) for each subject: the demo's teachers first, then new
+    accounts until nobody has more than CLASSES_PER_TEACHER classes."""
+    existing = list(staff.get(Role.TEACHER.value, []))
+    rng.shuffle(existing)
+    taken = set(session.scalars(select(User.username)))
+    names = list(TEACHER_NAMES)
+    rng.shuffle(names)
+    departments: dict[str, list[int]] = {}
+    new_users: list[tuple[str, User]] = []
+    for subject, _ in SUBJECTS:
+        need = max(1, math.ceil(groups_per_subject.get(subject, 0) / CLASSES_PER_TEACHER))
+        members: list[int] = []
+        while existing and len(members) < need:
+            members.append(existing.pop())
+        departments[subject] = members
+        for _ in range(need - len(members)):
+            forename, surname = names.pop() if names else ("Alex", f"Teacher{len(new_users) + 1}")
+            user = User(
+                username=_username(forename, surname, taken),
+                display_name=f"{forename} {surname}",
+                role=Role.TEACHER.value,
+                password_hash=password_hash,
+            )
+            new_users.append((subject, user))
+    session.add_all(user for _, user in new_users)
+    session.flush()
+    for subject, user in new_users:
+        departments[subject].append(user.id)
+        audit.record("create", "user", user.id, {"role": user.role, "source": "demo"})
+    return departments, len(new_users)
+
+
+def _write_groups(
+    session: Session,
+    rng: random.Random,
+    pupils: Sequence[_Pupil],
+    departments: dict[str, list[int]],
+    teacher_names: dict[int, str],
+) -> tuple[dict[tuple[int, str], int], int, int]:
+    """One class per tutor group per subject; returns (pupil id, subject) -> teacher id,
+    the number of groups and of members."""
+    forms: dict[str, list[_Pupil]] = defaultdict(list)
+    for p in pupils:
+        forms[p.form].append(p)
+    rows: list[dict[str, Any]] = []
+    members_of: list[list[int]] = []
+    teacher_of: dict[tuple[int, str], int] = {}
+    for subject, short in SUBJECTS:
+        staff = departments[subject]
+        load = dict.fromkeys(staff, 0)
+        for form in sorted(forms, key=lambda f: (len(f), f)):
+            # The least-loaded teacher of the department takes the class (ties at random).
+            teacher = min(staff, key=lambda t: (load[t], rng.random()))
+            load[teacher] += 1
+            rows.append(
+                {
+                    "code": f"{form}/{short}",
+                    "subject": subject,
+                    "teacher_name": teacher_names[teacher],
+                    "teacher_id": teacher,
+                    "source": "mis",
+                    "version": 1,
+                }
+            )
+            members_of.append([p.id for p in forms[form]])
+            for p in forms[form]:
+                teacher_of[(p.id, subject)] = teacher
+    ids = _insert(session, TeachingGroup, rows, TeachingGroup.code)
+    member_rows = [
+        {"group_id": gid, "pupil_id": pid}
+        for gid, pids in zip(ids, members_of, strict=True)
+        for pid in pids
+    ]
+    if member_rows:
+        session.execute(insert(TeachingGroupMember), member_rows)
+    return teacher_of, len(rows), len(member_rows)
+
+
+# --- arrangements ----------------------------------------------------------------------------
+
+
+def _choose(rng: random.Random, pupil: _Pupil) -> list[tuple[str, str, tuple[str, ...]]]:
+    """(arrangement key, evidence route, subjects) for a candidate, from their needs."""
+    needs = set(pupil.needs)
+    chosen: list[tuple[str, str, tuple[str, ...]]] = []
+
+    def add(key: str, route: str, subjects: tuple[str, ...] = ()) -> None:
+        if key not in {c[0] for c in chosen}:
+            chosen.append((key, route, subjects))
+
+    if needs & {"SPLD", "MLD", "SLCN"}:
+        if rng.random() < 0.12:
+            add("extra_time_50", "assessment")
+        else:
+            add("extra_time_25", "assessment")
+        if rng.random() < 0.45:
+            add("reader", "picture_of_need", READ_SUBJECTS)
+        elif rng.random() < 0.3:
+            add("computer_reader", "picture_of_need", READ_SUBJECTS)
+        if rng.random() < 0.35:
+            add("word_processor", "picture_of_need", ESSAY_SUBJECTS)
+        if "SPLD" in needs and rng.random() < 0.12:
+            add("scribe", "assessment", ESSAY_SUBJECTS)
+        if rng.random() < 0.15:
+            add("coloured_overlay", "picture_of_need")
+    if needs & {"SEMH", "ASD"}:
+        add(
+            "separate_invigilation", "professional" if pupil.provision == "E" else "picture_of_need"
+        )
+        if rng.random() < 0.5:
+            add("rest_breaks", "picture_of_need")
+        if "ASD" in needs and rng.random() < 0.35:
+            add("prompter", "picture_of_need")
+        if rng.random() < 0.2:
+            add("extra_time_25_other", "professional")
+    if "VI" in needs:
+        add("enlarged_papers", "professional")
+        add("extra_time_25_other", "professional")
+    if "HI" in needs:
+        add("live_speaker", "professional")
+        add("extra_time_25_other", "professional")
+    if needs & {"PD", "MSI"}:
+        add("word_processor", "professional")
+        add("rest_breaks", "professional")
+        if rng.random() < 0.4:
+            add("extra_time_25_other", "professional")
+    if not chosen and needs:
+        add("rest_breaks", "picture_of_need")
+    if not needs:  # a pupil not on the register: a medical need, say, or overlays
+        add(
+            rng.choice(("rest_breaks", "coloured_overlay", "word_processor")),
+            "picture_of_need",
+        )
+    return chosen
+
+
+def _scores(rng: random.Random, key: str, meets: bool) -> list[tuple[str, int]]:
+    """Form 8 scores for the arrangement's rule; meeting it, or just missing it."""
+    speed = list(jcq.SPEED_AREAS)
+    rng.shuffle(speed)
+    if key == "extra_time_50":
+        low = (rng.randint(58, 69), rng.randint(62, 79)) if meets else (rng.randint(72, 80),) * 2
+    elif key in ("scribe", "speech_recognition"):
+        spelling = rng.randint(68, 84) if meets else rng.randint(86, 95)
+        return [
+            (jcq.SPELLING_ACCURACY, spelling),
+            (jcq.WRITING_SPEED, rng.randint(75, 92)),
+            (jcq.READING_ACCURACY, rng.randint(78, 96)),
+        ]
+    elif meets:
+        low = (rng.randint(70, 84), rng.randint(72, 89))
+    else:
+        low = (rng.randint(80, 84), rng.randint(90, 98))
+    out = [(speed[0], low[0]), (speed[1], low[1])]
+    out.append((speed[2], rng.randint(86, 104)))
+    out.append((rng.choice((jcq.READING_ACCURACY, jcq.SPELLING_ACCURACY)), rng.randint(76, 98)))
+    return out
+
+
+def _plan_candidate(
+    rng: random.Random,
+    pupil: _Pupil,
+    today: date,
+    assessments: list[dict[str, Any]],
+) -> list[_Plan]:
+    year0 = _academic_year_start(today)
+    y9 = jcq.year9_start(pupil.dob)
+    plans: list[_Plan] = []
+    form8: int | None = None
+    for key, route, subjects in _choose(rng, pupil):
+        arrangement = jcq.ARRANGEMENTS[key]
+        if pupil.year_group == 11:
+            # Year 11: the work was done in Year 10; a few renewed after Year 9 approvals.
+            start = min(
+                today, _school_day(rng, year0 - timedelta(days=340), year0 - timedelta(days=220))
+            )
+        else:
+            start = min(
+                today, _school_day(rng, year0 + timedelta(days=14), year0 + timedelta(days=120))
+            )
+        start = max(start, y9 + timedelta(days=7))
+        if start > today:
+            continue
+        if route == "assessment" and form8 is None:
+            meets = rng.random() < 0.85
+            assessor, qualification = rng.choice(ASSESSORS)
+            if rng.random() < 0.06:
+                qualification = ""  # the certificate is not on file yet: flagged
+            assessed_on = start
+            part1 = assessed_on - timedelta(days=rng.randint(7, 28))
+            if rng.random() < 0.05:
+                part1 = assessed_on + timedelta(days=rng.randint(1, 6))  # Part 1 late: flagged
+            assessments.append(
+                {
+                    "pupil_id": pupil.id,
+                    "assessor_name": assessor,
+                    "assessor_qualification": qualification,
+                    "assessed_on": assessed_on,
+                    "picture_of_need_on": part1,
+                    "picture_of_need": _picture_of_need(pupil),
+                    "notes": "",
+                    "meets": meets,
+                    "scores": _scores(rng, key, meets),
+                }
+            )
+            form8 = len(assessments) - 1
+        plan = _Plan(
+            pupil=pupil,
+            key=key,
+            route=route,
+            subjects=subjects,
+            status=jcq.PROPOSED,
+            proposed_on=start,
+            assessment=form8 if route == "assessment" else None,
+        )
+        if arrangement.room and rng.random() < 0.3:
+            plan.room_note = rng.choice(
+                ("Room S4 (small exam room)", "Library office", "Near the door")
+            )
+        met = plan.assessment is None or assessments[plan.assessment]["meets"]
+        _advance(rng, plan, arrangement, met, today)
+        plans.append(plan)
+    return plans
+
+
+def _advance(
+    rng: random.Random, plan: _Plan, arrangement: jcq.Arrangement, met: bool, today: date
+) -> None:
+    """Move the plan along its route as far as the year and chance allow."""
+    delegated = arrangement.route == jcq.DELEGATED
+    roll = rng.random()
+    if plan.pupil.year_group == 11:
+        target = "approved" if roll < 0.82 else ("gathering" if roll < 0.9 else "withdrawn")
+    else:
+        target = "proposed" if roll < 0.35 else ("gathering" if roll < 0.75 else "approved")
+    if not met and target == "approved":
+        target = "gathering"
+    if target == "approved" and plan.pupil.year_group == 11 and not delegated and roll > 0.75:
+        target = "applied"  # awaiting the decision
+    day = plan.proposed_on
+
+    def step(days: int) -> date | None:
+        nonlocal day
+        nxt = day + timedelta(days=days)
+        if nxt > today:
+            return None
+        day = nxt
+        return day
+
+    if target == "proposed":
+        return
+    if target == "withdrawn":
+        on = step(rng.randint(10, 60))
+        if on is not None:
+            plan.status, plan.ended_on = jcq.WITHDRAWN, on
+            plan.notes = "Withdrawn: the candidate prefers to sit in the main room without it."
+        return
+    if not delegated or target == "gathering":
+        if step(rng.randint(2, 10)) is None:
+            return
+        plan.status = jcq.GATHERING
+    if target == "gathering":
+        return
+    if delegated:
+        on = step(rng.randint(5, 40))
+        if on is None:
+            return
+        plan.status, plan.approved_on = jcq.APPROVED_IN_CENTRE, on
+        plan.expires_on = jcq.expires_on(on)
+        return
+    on = step(rng.randint(5, 30))
+    if on is None:
+        return
+    plan.status, plan.applied_on = jcq.APPLIED_ONLINE, on
+    if target == "applied":
+        return
+    on = step(rng.randint(1, 3) if arrangement.route == jcq.ONLINE else rng.randint(10, 30))
+    if on is None:
+        return
+    plan.status, plan.awarding_body_on = jcq.APPROVED_BY_AB, on
+    plan.expires_on = jcq.expires_on(on)
+
+
+def _picture_of_need(pupil: _Pupil) -> str:
+    needs = set(pupil.needs)
+    if needs & {"SPLD", "MLD"}:
+        return (
+            "Teachers in English, history and science report that written work is slow and "
+            "often unfinished in timed conditions; reading of longer texts is laboured. "
+            "Extra time has been used in class tests since Year 9 and work is then completed."
+        )
+    if "SLCN" in needs:
+        return (
+            "Needs questions read and re-read; processing of spoken and written language is "
+            "slow, and answers are incomplete without more time."
+        )
+    return "Teachers report that the candidate needs the arrangement to show what they know."
+
+
+def _from_year9(rng: random.Random, plan: _Plan, today: date) -> list[_Plan]:
+    """Now and then a Year 11 approval that dates from Year 9, so that it runs out during
+    Year 11: once expired it is either marked expired and renewed, or left for "what's
+    due" to flag; not yet expired, it is due to expire. Returns the plans it becomes."""
+    if (
+        plan.pupil.year_group != 11
+        or plan.status not in (jcq.APPROVED_IN_CENTRE, jcq.APPROVED_BY_AB)
+        or plan.assessment is not None  # a Form 8 is dated in Year 10: leave those alone
+        or rng.random() > 0.3
+    ):
+        return [plan]
+    y9 = jcq.year9_start(plan.pupil.dob)
+    old = _Plan(
+        pupil=plan.pupil,
+        key=plan.key,
+        route=plan.route,
+        subjects=plan.subjects,
+        status=plan.status,
+        proposed_on=_school_day(rng, y9 + timedelta(days=3), y9 + timedelta(days=30)),
+        room_note=plan.room_note,
+    )
+    approved = old.proposed_on + timedelta(days=rng.randint(3, 14))
+    if plan.status == jcq.APPROVED_IN_CENTRE:
+        old.approved_on = approved
+    else:
+        old.applied_on = approved - timedelta(days=rng.randint(1, 3))
+        old.awarding_body_on = approved
+    old.expires_on = jcq.expires_on(approved)
+    if approved > today:
+        return [plan]
+    if old.expires_on >= today or rng.random() < 0.4:
+        return [old]  # due to expire, or expired and not yet marked: both on "what's due"
+    old.status, old.ended_on = jcq.EXPIRED, old.expires_on
+    old.notes = "The approval lapsed after 26 months; renewed for the rest of Year 11."
+    renewal = _Plan(
+        pupil=plan.pupil,
+        key=plan.key,
+        route=plan.route,
+        subjects=plan.subjects,
+        status=jcq.PROPOSED,
+        proposed_on=max(old.proposed_on, old.expires_on - timedelta(days=rng.randint(0, 20))),
+        room_note=plan.room_note,
+    )
+    _advance(rng, renewal, jcq.ARRANGEMENTS[plan.key], True, today)
+    return [old, renewal]
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+def _evidence(
+    rng: random.Random,
+    plan: _Plan,
+    taught: dict[tuple[int, str], int],
+    senco: int | None,
+    today: date,
+) -> None:
+    """Teachers' NWW records for a live arrangement beyond its proposal."""
+    if plan.status in (jcq.PROPOSED, jcq.WITHDRAWN, jcq.EXPIRED):
+        return
+    arrangement = jcq.ARRANGEMENTS[plan.key]
+    pupil = plan.pupil
+    if plan.subjects:
+        subjects = list(plan.subjects)
+    else:
+        subjects = list(CORE) + rng.sample(
+            [s for s, _ in SUBJECTS if s not in CORE and s in TASKS], k=rng.randint(0, 2)
+        )
+    year0 = _academic_year_start(today)
+    mocks: list[tuple[date, str]] = []
+    if pupil.year_group == 11:
+        mocks = [(year0 + timedelta(days=85), "Paper 1"), (year0 + timedelta(days=170), "Paper 2")]
+    for subject in subjects:
+        teacher = taught.get((pupil.id, subject))
+        if teacher is None or rng.random() < 0.18:  # a gap for the gap view to show
+            continue
+        records = rng.randint(1, 3)
+        for _ in range(records):
+            lo = max(plan.proposed_on, today - timedelta(days=300))
+            on = _school_day(rng, lo, today - timedelta(days=1))
+            if on > today:
+                continue
+            _record(
+                rng,
+                plan,
+                arrangement,
+                subject,
+                on,
+                rng.choice(("classwork", "timed test")),
+                rng.choice(TASKS.get(subject, ("Class task",))),
+                teacher,
+            )
+        for on, paper in mocks:
+            on = on if on.weekday() < 5 else on + timedelta(days=7 - on.weekday())
+            if plan.proposed_on <= on < today and subject in TASKS and rng.random() < 0.9:
+                _record(
+                    rng, plan, arrangement, subject, on, "mock", f"{subject} mock: {paper}", teacher
+                )
+    if senco is not None and rng.random() < 0.15 and subjects:
+        on = _school_day(
+            rng, max(plan.proposed_on, today - timedelta(days=120)), today - timedelta(days=1)
+        )
+        if on <= today:
+            _record(
+                rng,
+                plan,
+                arrangement,
+                subjects[0],
+                on,
+                "classwork",
+                "Observed in a lesson (learning walk)",
+                senco,
+            )
+
+
+def _record(
+    rng: random.Random,
+    plan: _Plan,
+    arrangement: jcq.Arrangement,
+    subject: str,
+    on: date,
+    kind: str,
+    task: str,
+    teacher: int,
+) -> None:
+    used = rng.random() < 0.88
+    minutes = None
+    if used and arrangement.extra_time_percent:
+        paper = 90 if kind == "mock" else rng.choice((45, 60))
+        allowed = paper * arrangement.extra_time_percent // 100
+        minutes = rng.randint(max(1, allowed // 3), allowed)
+    plan.evidence.append(
+        {
+            "subject": subject,
+            "recorded_on": on,
+            "task_kind": kind,
+            "task": task,
+            "used": used,
+            "extra_minutes_used": minutes,
+            "note": rng.choice(NOTES_USED if used else NOTES_NOT_USED),
+            "recorded_by_id": teacher,
+        }
+    )
+
+
+# --- the writer --------------------------------------------------------------------------------
+
+
+def add_access_history(
+    session: Session,
+    audit: AuditWriter,
+    *,
+    seed: int,
+    today: date,
+    staff: dict[str, list[int]],
+    password_hash: str | None = None,
+) -> AccessSummary:
+    """Write the demo school's teaching groups, extra teachers and access arrangements.
+
+    ``staff`` maps role values to user ids, as for the graduated-response history; new
+    teacher accounts get ``password_hash`` (the demo password's, so they can sign in).
+    Runs inside the caller's transaction; records an audit event per new account and one
+    "create_demo_access" event with the counts.
+    """
+    session.flush()
+    rng = random.Random(f"{seed}-access")
+    pupils = _load_pupils(session)
+    forms = {p.form for p in pupils}
+    groups_per_subject = {subject: len(forms) for subject, _ in SUBJECTS}
+    departments, created = _teachers(
+        session, random.Random(rng.random()), staff, groups_per_subject, password_hash, audit
+    )
+    names = dict(session.execute(select(User.id, User.display_name)).all())
+    taught, groups, members = _write_groups(
+        session, random.Random(rng.random()), pupils, departments, names
+    )
+
+    plan_rng = random.Random(rng.random())
+    assessments: list[dict[str, Any]] = []
+    plans: list[_Plan] = []
+    for pupil in pupils:
+        if pupil.year_group not in (10, 11):
+            continue
+        on_register = pupil.provision in ("K", "E")
+        chance = 0.75 if on_register else 0.02
+        if plan_rng.random() < chance:
+            if not on_register:
+                pupil = _Pupil(pupil.id, pupil.year_group, pupil.form, pupil.dob, "N", ())
+            for plan in _plan_candidate(plan_rng, pupil, today, assessments):
+                plans += _from_year9(plan_rng, plan, today)
+    senco = min(staff.get(Role.SENCO.value) or [0]) or None
+    evidence_rng = random.Random(rng.random())
+    for plan in plans:
+        _evidence(evidence_rng, plan, taught, senco, today)
+
+    # Assessments and their scores.
+    assessment_ids = _insert(
+        session,
+        AccessAssessment,
+        [
+            {k: v for k, v in a.items() if k not in ("meets", "scores")}
+            | {"created_by_id": senco, "version": 1}
+            for a in assessments
+        ],
+        AccessAssessment.pupil_id,
+    )
+    score_rows = [
+        {
+            "assessment_id": aid,
+            "position": n,
+            "area": area,
+            "score": score,
+            "test": rng.choice(TESTS[area]),
+        }
+        for aid, a in zip(assessment_ids, assessments, strict=True)
+        for n, (area, score) in enumerate(a["scores"], start=1)
+    ]
+    if score_rows:
+        session.execute(insert(AssessmentScore), score_rows)
+
+    # Arrangements, then their evidence.
+    arrangement_rows = [
+        {
+            "pupil_id": p.pupil.id,
+            "arrangement": p.key,
+            "status": p.status,
+            "evidence_route": p.route,
+            "subjects": "\n".join(p.subjects),
+            "assessment_id": assessment_ids[p.assessment] if p.assessment is not None else None,
+            "proposed_on": p.proposed_on,
+            "approved_on": p.approved_on,
+            "applied_on": p.applied_on,
+            "awarding_body_on": p.awarding_body_on,
+            "expires_on": p.expires_on,
+            "ended_on": p.ended_on,
+            "room_note": p.room_note,
+            "notes": p.notes,
+            "approved_by_id": senco if (p.approved_on or p.awarding_body_on) else None,
+            "version": 1,
+        }
+        for p in plans
+    ]
+    arrangement_ids = _insert(
+        session,
+        AccessArrangement,
+        arrangement_rows,
+        AccessArrangement.pupil_id,
+        AccessArrangement.arrangement,
+        AccessArrangement.proposed_on,
+    )
+    evidence_rows = [
+        {"arrangement_id": aid, **e}
+        for aid, p in zip(arrangement_ids, plans, strict=True)
+        for e in p.evidence
+    ]
+    if evidence_rows:
+        session.execute(_bulk(NwwEvidence), evidence_rows)
+
+    by_status: dict[str, int] = defaultdict(int)
+    for p in plans:
+        by_status[p.status] += 1
+    summary = AccessSummary(
+        teachers_created=created,
+        teaching_groups=groups,
+        group_members=members,
+        assessments=len(assessment_ids),
+        assessment_scores=len(score_rows),
+        arrangements=len(arrangement_ids),
+        nww_evidence=len(evidence_rows),
+        by_status=dict(sorted(by_status.items())),
+    )
+    school_id = session.scalar(select(School.id))
+    audit.record(
+        "create_demo_access",
+        "school",
+        school_id,
+        {"seed": seed, "today": today, **summary.as_dict()},
+    )
+    return summary
+
+
+__all__ = ["CLASSES_PER_TEACHER", "SUBJECTS", "AccessSummary", "add_access_history"]
