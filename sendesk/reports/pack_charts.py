@@ -90,7 +90,7 @@ def measure_chart(progress: Progress, width: float, height: float) -> Drawing | 
     y_low, y_high = min(ys), max(ys)
     y_pad = max((y_high - y_low) * 0.12, 0.5)
 
-    drawing = Drawing(width, height)
+    drawing = Drawing(width, height, initialFontName=font)  # never a stray Helvetica
     plot = LinePlot()
     plot.x, plot.y = 46, 28
     plot.width, plot.height = width - plot.x - 12, height - plot.y - 10

@@ -39,7 +39,6 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PdfReadError
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -76,6 +75,8 @@ HEAD_BG = colors.HexColor("#E8EEF7")
 MISSING = colors.HexColor("#A0360F")
 PRESENT = colors.HexColor("#2E6B30")
 NOTHING = "Nothing recorded."
+NOT_APPENDED = "Not appended"
+STAMP_INSET = 10 * mm  # where the line naming an appended page sits, from its corner
 
 
 @dataclass(frozen=True)
@@ -143,12 +144,22 @@ def _prepare(appendix: Appendix) -> _Prepared:
         try:
             reader = PdfReader(io.BytesIO(appendix.content))
             if reader.is_encrypted and not reader.decrypt(""):
-                return _Prepared(appendix, "listed", 0, "protected by a password; send it apart")
+                return _Prepared(
+                    appendix,
+                    "listed",
+                    0,
+                    "It is protected by a password, so it is not appended: send it with the pack.",
+                )
             pages = len(reader.pages)
-        except (PdfReadError, ValueError, KeyError, TypeError, OSError):
-            return _Prepared(appendix, "listed", 0, "could not be read as a PDF; send it apart")
+        except Exception:
+            return _Prepared(
+                appendix,
+                "listed",
+                0,
+                "It could not be read as a PDF, so it is not appended: send it with the pack.",
+            )
         if pages == 0:
-            return _Prepared(appendix, "listed", 0, "the PDF has no pages")
+            return _Prepared(appendix, "listed", 0, "The PDF has no pages, so nothing is appended.")
         return _Prepared(appendix, "pdf", pages, reader=reader)
     if media in (PNG, JPEG):
         from reportlab.lib.utils import ImageReader
@@ -157,13 +168,22 @@ def _prepare(appendix: Appendix) -> _Prepared:
             image = ImageReader(io.BytesIO(appendix.content))
             width, height = image.getSize()
         except Exception:
-            return _Prepared(appendix, "listed", 0, "the image could not be read; send it apart")
+            return _Prepared(
+                appendix,
+                "listed",
+                0,
+                "The image could not be read, so it is not appended: send it with the pack.",
+            )
         if width <= 0 or height <= 0:
-            return _Prepared(appendix, "listed", 0, "the image is empty")
+            return _Prepared(appendix, "listed", 0, "The image is empty, so nothing is appended.")
         return _Prepared(appendix, "image", 1, image=image)
     if media == DOCX:
-        return _Prepared(appendix, "listed", 0, "a Word document: send it with the pack")
-    return _Prepared(appendix, "listed", 0, "not a PDF or an image: send it with the pack")
+        return _Prepared(
+            appendix, "listed", 0, "A Word document is not appended: send it with the pack."
+        )
+    return _Prepared(
+        appendix, "listed", 0, "Only PDFs and images are appended: send it with the pack."
+    )
 
 
 # --- styles ---------------------------------------------------------------------------------
@@ -289,6 +309,7 @@ def _table(
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONT", (0, 0), (-1, -1), st.font),  # tables default to Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -313,6 +334,7 @@ def _pairs(st: _Styles, rows: Sequence[tuple[str, str]], width: float) -> Table:
             [
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONT", (0, 0), (-1, -1), st.font),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -585,6 +607,7 @@ class _Body:
             TableStyle(
                 [
                     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                    ("FONT", (0, 0), (-1, -1), st.font),
                     ("LEFTPADDING", (0, 0), (-1, -1), 0),
                     ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                     ("TOPPADDING", (0, 0), (-1, -1), 1.5),
@@ -1094,15 +1117,20 @@ class _Body:
             pages: object = (
                 _PageRef(f"range:{item.appendix.label}", 24 * mm, st.cell, "left")
                 if item.pages
-                else f"Not appended: {item.note}"
+                else NOT_APPENDED
             )
             sha = f"{c.sha256[:32]}\n{c.sha256[32:]}"
             kind = escape(c.kind) + (f", {escape(c.agency)}" if c.agency else "")
+            note = (
+                f"<br/><font color='{MISSING.hexval()}'>{escape(item.note)}</font>"
+                if item.note
+                else ""
+            )
             rows.append(
                 (
                     item.appendix.label,
                     Paragraph(
-                        f"{escape(c.title)}<br/><font color='{MUTED.hexval()}'>{kind}</font>",
+                        f"{escape(c.title)}<br/><font color='{MUTED.hexval()}'>{kind}</font>{note}",
                         st.cell,
                     ),
                     _d(c.document_date),
@@ -1115,7 +1143,7 @@ class _Body:
                 st,
                 ("", "Document", "Dated", "Pages", "SHA-256"),
                 rows,
-                [w * self.width for w in (0.07, 0.4, 0.13, 0.15, 0.25)],
+                [w * self.width for w in (0.06, 0.37, 0.13, 0.14, 0.30)],
             )
         )
         return out
@@ -1152,7 +1180,7 @@ def _image_pages(items: Sequence[_Prepared], font: str, bold: str) -> PdfReader 
     if not images:
         return None
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1, initialFontName=font)
     width, height = A4
     for item in images:
         c = item.appendix.choice
@@ -1179,15 +1207,16 @@ def _image_pages(items: Sequence[_Prepared], font: str, bold: str) -> PdfReader 
 def _stamps(pages: Sequence[tuple[float, float, str]], font: str) -> PdfReader:
     """One transparent page per appended page, each with its line of text at the foot."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pageCompression=1)
+    canvas = Canvas(buffer, pageCompression=1, initialFontName=font)
     for width, height, text in pages:
         canvas.setPageSize((width, height))
         canvas.setFont(font, 7)
         text_width = canvas.stringWidth(text, font, 7)
+        x = min(STAMP_INSET, width / 20)  # inside a printer's margin, on any page size
         canvas.setFillColor(colors.white)
-        canvas.rect(8, 5, text_width + 8, 11, stroke=0, fill=1)
+        canvas.rect(x - 4, x - 3, text_width + 8, 11, stroke=0, fill=1)
         canvas.setFillColor(INK)
-        canvas.drawString(12, 8, text)
+        canvas.drawString(x, x, text)
         canvas.showPage()
     canvas.save()
     buffer.seek(0)
@@ -1224,13 +1253,17 @@ def write_pack_pdf(
         author="SENDesk",
         subject=f"Request pack produced {_d(data.produced_on)}",
         creator="SENDesk",
+        initialFontName=font,  # not Helvetica: every page's text is in the embedded font
     )
     body = _Body(doc, data, prepared)
     sections: list[Flowable] = []
     for key in data.sections:
         sections += body.section(key)
     story = [*body.cover(), *body.contents(), *sections]
-    doc.build(story, canvasmaker=lambda *a, **kw: _PackCanvas(*a, doc=doc, **kw))
+    doc.build(
+        story,
+        canvasmaker=lambda *a, **kw: _PackCanvas(*a, doc=doc, **kw),
+    )
     body_pages = doc.body_pages
     ranges = page_ranges(body_pages, prepared)
     total = body_pages + appended
