@@ -53,11 +53,13 @@ from sendesk.rules import timeline
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.rules.timeline import (
     EXCEPTION_KINDS,
+    POST16_TRANSFER_FROM,
     CaseFacts,
     ClockException,
     Milestone,
     annual_review_due,
     la_review_decision_due,
+    phase_transfer_due,
     rag,
     review_invitations_by,
     review_report_due,
@@ -120,6 +122,7 @@ KIND_REQUEST = "EHC request"
 KIND_REVIEW = "EHC annual review"
 KIND_REVIEW_PAPERWORK = "EHC review paperwork"
 KIND_REVIEW_DECISION = "EHC review decision"
+KIND_PHASE_TRANSFER = "EHC phase transfer"
 
 _READ = "see named pupil records"
 _WRITE = "change EHC records"
@@ -1756,6 +1759,21 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
             if booked:
                 text += f"; the meeting booked for {_d(booked[0].meeting_on)} is too late"
             add(due, KIND_REVIEW, text)
+    if plan.ceased_on is None and pupil.year_group is not None:
+        transfer = phase_transfer_due(pupil.year_group, today)
+        # Only ahead: the school records no "amended" date to tick it off afterwards.
+        if transfer is not None and transfer >= today:
+            after = (
+                "a post-16 setting"
+                if pupil.year_group == POST16_TRANSFER_FROM
+                else ("the next school")
+            )
+            add(
+                transfer,
+                KIND_PHASE_TRANSFER,
+                f"Phase transfer: the plan must be reviewed and amended to name {after} by "
+                f"{_d(transfer)} (reg 18)",
+            )
     if held:
         review = held[-1]
         if review.report_sent_on is None:
@@ -1777,7 +1795,8 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
 
 def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """What's-due provider: each open request's next statutory milestone, and each live
-    plan's annual review, review paperwork and the LA's decision after a review.
+    plan's annual review, review paperwork, the LA's decision after a review and an
+    approaching phase-transfer deadline (15 February; 31 March from Year 11).
 
     Pupils who have left the school are skipped.
     """
@@ -1833,6 +1852,7 @@ def pupils_with_plans(session: Session) -> set[int]:
 __all__ = [
     "CASE_FIELDS",
     "CONFLICT",
+    "KIND_PHASE_TRANSFER",
     "KIND_REQUEST",
     "KIND_REVIEW",
     "KIND_REVIEW_DECISION",

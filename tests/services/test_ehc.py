@@ -662,6 +662,21 @@ def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
     ]
 
 
+def test_phase_transfer_deadline_is_due_ahead_of_it(db, senco) -> None:
+    year11 = add_test_pupil(db, senco, 6, provision="E", needs=("ASD",), year=11)
+    year8 = add_test_pupil(db, senco, 7, provision="E", needs=("ASD",), year=8)
+    for pid in (year11, year8):
+        record_plan(db, senco, pid, plan(issued_on=date(2025, 9, 15)), today=TODAY)
+    with db.session() as s:
+        (item,) = [i for i in ehc_items(s, TODAY, 90) if i.kind == "EHC phase transfer"]
+        assert ehc_items(s, date(2026, 4, 1), 90) == []  # passed: nothing to tick it off with
+    assert (item.pupil_id, item.due, item.severity) == (year11, date(2026, 3, 31), "later")
+    assert item.text == (
+        "Phase transfer: the plan must be reviewed and amended to name a post-16 setting "
+        "by 31/03/2026 (reg 18)"
+    )
+
+
 def test_pupils_who_left_are_not_due(db, senco) -> None:
     gone = add_test_pupil(
         db, senco, 5, provision="K", needs=("SPLD",), leaving_date=date(2026, 1, 1)
