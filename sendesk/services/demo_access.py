@@ -709,9 +709,7 @@ def _evidence(
         for on, paper in mocks:
             on = on if on.weekday() < 5 else on + timedelta(days=7 - on.weekday())
             if plan.proposed_on <= on < today and subject in TASKS and rng.random() < 0.9:
-                _record(
-                    rng, plan, arrangement, subject, on, "mock", f"{subject} mock: {paper}", teacher
-                )
+                _record(rng, plan, arrangement, subject, on, "mock", paper, teacher)
     if senco is not None and rng.random() < 0.15 and subjects:
         on = _school_day(
             rng, max(plan.proposed_on, today - timedelta(days=120)), today - timedelta(days=1)
