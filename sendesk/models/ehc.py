@@ -41,6 +41,8 @@ class EhcRequest(Base):
     health_none_known: Mapped[bool] = mapped_column(Boolean, default=False)
     decided_to_assess: Mapped[bool | None] = mapped_column(Boolean)
     decision_to_assess_on: Mapped[date | None] = mapped_column(Date)
+    advice_asked_on: Mapped[date | None] = mapped_column(Date)  # health/social care (reg 8)
+    advice_received_on: Mapped[date | None] = mapped_column(Date)
     decided_to_issue: Mapped[bool | None] = mapped_column(Boolean)
     decision_to_issue_on: Mapped[date | None] = mapped_column(Date)
     draft_sent_on: Mapped[date | None] = mapped_column(Date)
@@ -122,6 +124,8 @@ class AnnualReview(Base):
     recommendation: Mapped[str] = mapped_column(String(20), default="")  # keep/amend/cease
     la_decision: Mapped[str] = mapped_column(String(20), default="")
     la_decision_on: Mapped[date | None] = mapped_column(Date)
+    amendments_proposed_on: Mapped[date | None] = mapped_column(Date)  # reg 22
+    amended_plan_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

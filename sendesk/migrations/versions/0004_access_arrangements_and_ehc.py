@@ -2,7 +2,7 @@
 
 Revision ID: 0004
 Revises: 0003
-Create Date: 2026-11-23 08:07:23.257594
+Create Date: 2026-11-23 08:27:46.119609
 """
 
 from collections.abc import Sequence
@@ -84,6 +84,8 @@ def upgrade() -> None:
         sa.Column("health_none_known", sa.Boolean(), nullable=False),
         sa.Column("decided_to_assess", sa.Boolean(), nullable=True),
         sa.Column("decision_to_assess_on", sa.Date(), nullable=True),
+        sa.Column("advice_asked_on", sa.Date(), nullable=True),
+        sa.Column("advice_received_on", sa.Date(), nullable=True),
         sa.Column("decided_to_issue", sa.Boolean(), nullable=True),
         sa.Column("decision_to_issue_on", sa.Date(), nullable=True),
         sa.Column("draft_sent_on", sa.Date(), nullable=True),
@@ -269,6 +271,8 @@ def upgrade() -> None:
         sa.Column("recommendation", sa.String(length=20), nullable=False),
         sa.Column("la_decision", sa.String(length=20), nullable=False),
         sa.Column("la_decision_on", sa.Date(), nullable=True),
+        sa.Column("amendments_proposed_on", sa.Date(), nullable=True),
+        sa.Column("amended_plan_on", sa.Date(), nullable=True),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(
             ["plan_id"],
