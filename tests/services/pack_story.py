@@ -17,19 +17,23 @@ import dataclasses
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 
 from PIL import Image, ImageDraw
 from reportlab.lib.pagesizes import A4, letter
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
-from sendesk.db import Database
+from sendesk.db import Database, create_database
+from sendesk.keystore import new_raw_key
 from sendesk.models import Enrolment, RegisterEntry, SupportPlan
 from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
-from sendesk.services.actor import Actor
+from sendesk.services.actor import Actor, actor_for
 from sendesk.services.agencies import InvolvementData, add_involvement
+from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document, list_documents
+from sendesk.services.pack import PackData, build_pack, gather
 from sendesk.services.pupil_record import get_record, save_need_profile
 
 TODAY = date(2025, 3, 3)
@@ -263,3 +267,32 @@ def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
         letter_doc,
         tuple(d.id for d in everything),
     )
+
+
+@dataclass(frozen=True)
+class Built:
+    """A demo school with the story's pupil, and the pack built for them."""
+
+    db: Database
+    senco: Actor
+    story: Story
+    pdf: Path
+    docx: Path
+    pages: int
+    data: PackData  # what the pack was built from
+
+
+def demo_school_with_story(where: Path) -> tuple[Database, Actor, Story]:
+    """A new SQLCipher demo school at ``where`` with the story's pupil ready."""
+    db = create_database(str(where), new_raw_key())
+    write_demo_school(db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
+    with db.session() as s:
+        senco = actor_for(s, None)
+    return db, senco, ready_for_a_request(db, senco, long_history_pupil(db))
+
+
+def build_story_pack(db: Database, senco: Actor, story: Story, out: Path) -> Built:
+    """The pack of the story's pupil with its four documents, as a SENCo would build it."""
+    result = build_pack(db, senco, story.pupil_id, out, evidence_ids=story.documents, today=TODAY)
+    data = gather(db, senco, story.pupil_id, evidence_ids=story.documents, today=TODAY)
+    return Built(db, senco, story, result.pdf, result.docx, result.pages, data)

@@ -1,0 +1,358 @@
+"""The request pack's PDF, read back: what a panel member reads, where they find it.
+
+A demo pupil with a long history and four evidence documents (a rotated one-page report,
+a three-page report, a photo, a Word letter) is packed once; the tests read the file with
+pypdf (text, pages, bookmarks, fonts) and check it with ``qpdf --check``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+
+from sendesk.reports.pack_charts import expected_line, measure_chart
+from sendesk.rules import progress as progress_rules
+from sendesk.rules.readiness import SECTION_TITLES, money
+from sendesk.services.ehc import LaProfileData, save_la_profile
+from sendesk.services.evidence import add_document
+from sendesk.services.interventions import MeasurePoint, Progress
+from sendesk.services.pack import build_pack
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from pack_story import (
+    EP_MARKER,
+    HEALTH,
+    PUPIL_VIEWS,
+    SALT_MARKER,
+    TODAY,
+    WHY_NOW,
+    Built,
+    build_story_pack,
+    demo_school_with_story,
+    marked_pdf,
+)
+from pupil_factory import add_test_pupil
+
+GREEK_CYRILLIC = ("Ζωή", "Кузнецова")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    folder = tmp_path_factory.mktemp("pack-pdf")
+    db, senco, story = demo_school_with_story(folder / "school.db")
+    out = folder / "out"
+    out.mkdir()
+    try:
+        yield build_story_pack(db, senco, story, out)
+    finally:
+        db.dispose()
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def texts(pdf: Path) -> list[str]:
+    return [flat(page.extract_text()) for page in PdfReader(pdf).pages]
+
+
+def body_pages(built: Built) -> int:
+    return built.pages - 5  # appended: 1 (SALT) + 3 (EP) + 1 (photo); the letter is listed
+
+
+# --- the written part -------------------------------------------------------------------------
+
+
+def test_the_written_sections_read_back(built: Built) -> None:
+    pages = texts(built.pdf)
+    body = " ".join(pages[: body_pages(built)])
+    data = built.data
+    assert data.pupil.name in pages[0]
+    assert f"Page 1 of {built.pages}" in pages[0]
+    for key in data.sections:
+        assert SECTION_TITLES[key] in body, key
+    for text in (WHY_NOW, PUPIL_VIEWS, HEALTH):
+        assert flat(text) in body
+    latest = data.plans[-1]
+    assert latest.outcomes
+    for outcome in latest.outcomes:
+        assert flat(outcome.text) in body
+    costs = data.costs
+    total = money(Decimal(costs.total_pence) / 100)
+    assert f"Total {sum(ln.sessions for ln in costs.lines)}" in body
+    assert total in body
+    assert f"notional SEN threshold of {money(costs.threshold)} a year" in body
+    for line in costs.lines:
+        assert line.intervention in body
+    for item in data.missing:
+        assert flat(f"{item.label} — {item.reason}") in pages[0] + pages[1]
+
+
+def test_every_body_page_uses_only_the_embedded_font(built: Built) -> None:
+    reader = PdfReader(built.pdf)
+    for number, page in enumerate(reader.pages[: body_pages(built)], start=1):
+        fonts = {f.get_object()["/BaseFont"] for f in page["/Resources"]["/Font"].values()}
+        assert fonts <= {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}, number
+
+
+def test_the_contents_page_numbers_are_real(built: Built) -> None:
+    pages = texts(built.pdf)
+    contents = PdfReader(built.pdf).pages[1].extract_text()
+    assert "Contents" in contents
+    found: list[int] = []
+    for key in built.data.sections:
+        title = SECTION_TITLES[key]
+        match = re.search(re.escape(title) + r"\s*\n?\s*(\d+)\b", contents)
+        assert match, title
+        number = int(match.group(1))
+        assert title in pages[number - 1], f"{title} is not on page {number}"
+        assert all(title not in p for p in pages[2 : number - 1]), f"{title} comes earlier"
+        found.append(number)
+    assert found == sorted(found)
+    for n, plan in enumerate(built.data.plans, start=1):
+        match = re.search(rf"Cycle {n}: {plan.start_date:%d/%m/%Y}[^\n]*\n?\s*(\d+)\b", contents)
+        assert match, n
+        assert f"Cycle {n}: {plan.start_date:%d/%m/%Y}" in pages[int(match.group(1)) - 1]
+    first_ep = body_pages(built) + 2
+    assert re.search(rf"E2\s+Educational psychology report\s*\n?\s*{first_ep}\b", contents)
+
+
+def test_the_page_count_includes_the_appended_documents(built: Built) -> None:
+    reader = PdfReader(built.pdf)
+    assert len(reader.pages) == built.pages
+    assert body_pages(built) >= 8
+    last = flat(reader.pages[body_pages(built) - 1].extract_text())
+    assert f"Page {body_pages(built)} of {built.pages}" in last
+    assert reader.metadata is not None and reader.metadata.title == "EHC needs assessment request"
+
+
+def test_the_index_points_at_the_right_pages(built: Built) -> None:
+    pages = texts(built.pdf)
+    n, total = body_pages(built), built.pages
+    index = next(p for p in pages[:n] if "Index of evidence" in p and "SHA-256" in p)
+    salt, ep, photo, letter = built.data.evidence
+    assert re.search(rf"E1 Speech and language assessment .*?15/11/2021 {n + 1}\b", index)
+    assert re.search(rf"E2 Educational psychology report .*? {n + 2}–{n + 4}\b", index)
+    assert re.search(rf"E3 Photo of a writing sample .*? {n + 5}\b", index)
+    assert re.search(r"E4 Letter from home .*?Not appended", index)
+    assert "A Word document is not appended: send it with the pack." in index
+    for choice in (salt, ep, photo, letter):
+        assert choice.sha256[:32] in index and choice.sha256[32:] in index
+    # the pages the index names hold the documents, each marked with where it is
+    assert f"{SALT_MARKER} page 1 of 1" in pages[n]
+    assert (
+        f"E1 · Speech and language assessment · page 1 of 1 · pack page {n + 1} of {total}"
+        in (pages[n])
+    )
+    for k in range(1, 4):
+        page = pages[n + k]
+        assert f"{EP_MARKER} page {k} of 3" in page
+        assert f"E2 · Educational psychology report · page {k} of 3 · pack page {n + 1 + k}" in page
+    assert "E3 Photo of a writing sample" in pages[n + 4]
+    assert f"pack page {n + 5} of {total}" in pages[n + 4]
+    # and nothing of them leaks into the written part
+    assert all(EP_MARKER not in p and SALT_MARKER not in p for p in pages[:n])
+
+
+def test_bookmarks_lead_to_every_section_and_document(built: Built) -> None:
+    reader = PdfReader(built.pdf)
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    titles = [o.title for o in top]
+    assert titles[: len(built.data.sections)] == [SECTION_TITLES[k] for k in built.data.sections]
+    assert titles[-3:] == [
+        "E1  Speech and language assessment",
+        "E2  Educational psychology report",
+        "E3  Photo of a writing sample",
+    ]
+    n = body_pages(built)
+    assert [reader.get_destination_page_number(o) for o in top[-3:]] == [n, n + 1, n + 4]
+
+
+def test_qpdf_finds_nothing_wrong(built: Built) -> None:
+    qpdf = shutil.which("qpdf")
+    if qpdf is None:
+        if os.environ.get("CI"):
+            pytest.fail("qpdf is not installed (CI installs it)", pytrace=False)
+        pytest.skip("qpdf is not installed: apt-get install qpdf")
+    result = subprocess.run([qpdf, "--check", str(built.pdf)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No syntax or stream encoding errors found" in result.stdout
+
+
+# --- names in any script, odd documents, the LA's order ---------------------------------------
+
+
+def test_greek_and_cyrillic_names_render(built: Built, tmp_path: Path) -> None:
+    forename, surname = GREEK_CYRILLIC
+    pupil_id = add_test_pupil(
+        built.db,
+        built.senco,
+        901,
+        provision="K",
+        needs=("SLD",),
+        forename=forename,
+        surname=surname,
+    )
+    result = build_pack(built.db, built.senco, pupil_id, tmp_path, la_name="Ελλάδα", today=TODAY)
+    pages = texts(result.pdf)
+    assert f"{forename} {surname}" in pages[0]
+    assert f"{forename} {surname}" in pages[-1]  # the footer of every page
+    assert "Ελλάδα" in pages[0]
+    reader = PdfReader(result.pdf)
+    fonts = {f.get_object()["/BaseFont"] for f in reader.pages[0]["/Resources"]["/Font"].values()}
+    assert fonts == {"/AAAAAA+DejaVuSans", "/AAAAAA+DejaVuSans-Bold"}
+
+
+def test_unreadable_and_protected_pdfs_are_listed_not_appended(
+    built: Built, tmp_path: Path
+) -> None:
+    protected = PdfWriter(clone_from=PdfReader(io.BytesIO(marked_pdf("LOCKED", 2))))
+    protected.encrypt(user_password="secret", algorithm="RC4-128")
+    locked = io.BytesIO()
+    protected.write(locked)
+    pupil_id = add_test_pupil(built.db, built.senco, 902, provision="K", needs=("MLD",))
+    ids = [
+        add_document(
+            built.db,
+            built.senco,
+            pupil_id,
+            content,
+            title,
+            date(2025, 1, 10),
+            filename=name,
+            today=TODAY,
+        )
+        for content, title, name in (
+            (locked.getvalue(), "Locked report", "locked.pdf"),
+            (b"%PDF-1.7\nthis is not really a PDF at all", "Damaged scan", "scan.pdf"),
+            (marked_pdf("GOOD-ONE", 2), "Readable report", "good.pdf"),
+        )
+    ]
+    result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=ids, today=TODAY)
+    reader = PdfReader(result.pdf)
+    pages = [flat(p.extract_text()) for p in reader.pages]
+    assert len(pages) == result.pages
+    n = result.pages - 2  # only the readable report is appended
+    index = next(p for p in pages[:n] if "Index of evidence" in p and "SHA-256" in p)
+    assert re.search(r"E1 Locked report .*?It is protected by a password", index)
+    assert re.search(r"E2 Damaged scan .*?It could not be read as a PDF", index)
+    assert re.search(rf"E3 Readable report .*? {n + 1}–{n + 2}\b", index)
+    assert "GOOD-ONE page 1 of 2" in pages[n] and "GOOD-ONE page 2 of 2" in pages[n + 1]
+    assert all("LOCKED" not in p for p in pages)
+
+
+def test_sections_follow_the_las_order(built: Built, tmp_path: Path) -> None:
+    order = (
+        "views",
+        "about",
+        "health_social_care",
+        "needs",
+        "professional_advice",
+        "graduated_response",
+        "interventions",
+        "provision_costs",
+        "attendance",
+        "attainment",
+        "evidence_index",
+    )
+    save_la_profile(
+        built.db, built.senco, None, None, LaProfileData(name="Ordershire", section_order=order)
+    )
+    result = build_pack(
+        built.db,
+        built.senco,
+        built.story.pupil_id,
+        tmp_path,
+        evidence_ids=[],
+        la_name="Ordershire",
+        today=TODAY,
+    )
+    reader = PdfReader(result.pdf)
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert titles == [SECTION_TITLES[k] for k in order]
+    contents = flat(reader.pages[1].extract_text())
+    positions = [contents.index(SECTION_TITLES[k]) for k in order]
+    assert positions == sorted(positions)
+
+
+# --- the charts -------------------------------------------------------------------------------
+
+
+def progress_of(kind: str, points: list[MeasurePoint]) -> Progress:
+    return Progress(
+        enrolment_id=1,
+        pupil_id=1,
+        pupil_name="A Pupil",
+        group_name="Group",
+        intervention_name="Reading",
+        measure="reading age",
+        measure_kind=kind,
+        start_date=points[0].on,
+        planned_end=None,
+        end_date=None,
+        points=tuple(points),
+        verdict=None,
+        final=False,
+    )
+
+
+def strings_of(drawing: object) -> list[str]:
+    from reportlab.graphics.shapes import Group, String
+
+    found: list[str] = []
+
+    def walk(node: object) -> None:
+        if isinstance(node, String):
+            found.append(node.text)
+        elif isinstance(node, Group):
+            for child in node.contents:
+                walk(child)
+        elif hasattr(node, "draw") and not isinstance(node, String):
+            walk(node.draw())  # type: ignore[attr-defined]
+
+    for item in drawing.contents:  # type: ignore[attr-defined]
+        walk(item)
+    return found
+
+
+def test_an_age_chart_labels_entry_and_exit_and_shows_age_expected_progress() -> None:
+    points = [
+        MeasurePoint(date(2024, 9, 2), 90.0, "entry"),
+        MeasurePoint(date(2024, 12, 2), 95.0),
+        MeasurePoint(date(2025, 3, 3), 99.0, "exit"),
+    ]
+    progress = progress_of(progress_rules.AGE_MONTHS, points)
+    line = expected_line(progress)
+    assert line is not None
+    (start, at_entry), (end, reached) = line
+    assert (start, at_entry, end) == (date(2024, 9, 2), 90.0, date(2025, 3, 3))
+    assert reached == pytest.approx(90 + progress_rules.months_elapsed(start, end))
+    drawing = measure_chart(progress, 400, 150)
+    assert drawing is not None
+    labels = strings_of(drawing)
+    assert "entry 7:06" in labels and "exit 8:03" in labels and "7:11" in labels
+    assert any(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", s) for s in labels)  # dated axis
+
+
+def test_charts_need_two_measures_and_only_ages_get_the_expected_line() -> None:
+    one = progress_of("standardised", [MeasurePoint(date(2024, 9, 2), 80.0, "entry")])
+    assert measure_chart(one, 400, 150) is None
+    scores = progress_of(
+        "standardised",
+        [MeasurePoint(date(2024, 9, 2), 80.0, "entry"), MeasurePoint(date(2025, 1, 6), 86.0)],
+    )
+    assert expected_line(scores) is None
+    drawing = measure_chart(scores, 400, 150)
+    assert drawing is not None
+    assert "entry 80" in strings_of(drawing) and "86" in strings_of(drawing)
