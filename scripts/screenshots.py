@@ -74,6 +74,18 @@ def pick_pupil(ctx: AppContext) -> int:
     return (with_plan or rows)[0].pupil_id
 
 
+def pick_candidate(ctx: AppContext) -> int:
+    """A candidate with 25% extra time and the most subjects: the fullest access tab."""
+    from sendesk.services.access_arrangements import gap_view
+
+    rows = gap_view(ctx.db, ctx.actor)
+    counts: dict[int, int] = {}
+    for row in rows:
+        if row.arrangement == "extra_time_25":
+            counts[row.pupil_id] = counts.get(row.pupil_id, 0) + 1
+    return max(counts, key=lambda p: (counts[p], -p)) if counts else rows[0].pupil_id
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -112,6 +124,20 @@ def main() -> int:
             tabs.setCurrentIndex(index)
             save(pupil, args.out / f"{name}.png")
         pupil.close()
+        # access arrangements: the SENCo's gap view, a class list, a candidate's record
+        window.nav.setCurrentRow(list(window.pages).index("Access arrangements"))
+        save(window, args.out / "access-arrangements.png")
+        window.nav.setCurrentRow(list(window.pages).index("My classes"))
+        classes = window.page("My classes")
+        busiest = max(classes.classes, key=lambda c: len(c.rows))  # type: ignore[attr-defined]
+        classes.select_class(busiest.group_id)  # type: ignore[attr-defined]
+        save(window, args.out / "my-classes.png")
+        window.open_pupil(pick_candidate(ctx))
+        candidate = next(iter(window.pupil_windows.values()))
+        candidate.resize(1000, 760)
+        candidate.tabs.setCurrentWidget(candidate.access_tab)  # type: ignore[attr-defined]
+        save(candidate, args.out / "pupil-access.png")
+        candidate.close()
         dialog = ImportDialog(ctx, window)
         dialog.resize(980, 640)
         dialog.show()

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -51,6 +51,7 @@ from sendesk.ui.access_words import (
     dmy,
     evidence_gaps,
     evidence_route_text,
+    evidence_summary,
     evidence_text,
     status_text,
     subjects_text,
@@ -126,6 +127,16 @@ def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> st
     return "\n".join(lines)
 
 
+def _share_width(table: QTableWidget, columns: tuple[int, ...]) -> None:
+    """Let ``columns`` share the spare width and wrap, so the table fits the tab at any
+    scaling instead of scrolling sideways; the other columns fit their contents."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
+
+
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
     table.blockSignals(True)
     table.clearSelection()
@@ -176,13 +187,11 @@ class AccessTab(QWidget):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        layout.addWidget(splitter, 1)
 
         arr_box = QGroupBox("Exam access arrangements")
         arr_layout = QVBoxLayout(arr_box)
         self.table = _table(ARRANGEMENT_HEADERS, "Access arrangements")
+        _share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
         self.table.itemSelectionChanged.connect(self._arrangement_chosen)
         arr_layout.addWidget(self.table, 2)
         self.empty_label = QLabel(
@@ -235,12 +244,21 @@ class AccessTab(QWidget):
         nww_label.setWordWrap(True)
         arr_layout.addWidget(nww_label)
         self.nww_table = _table(NWW_HEADERS, "Normal-way-of-working evidence")
+        _share_width(self.nww_table, (2, 5))  # the task and the note
         arr_layout.addWidget(self.nww_table, 2)
-        splitter.addWidget(arr_box)
+        layout.addWidget(arr_box, 3)
 
         ass_box = QGroupBox("Specialist assessments (Form 8)")
         ass_layout = QVBoxLayout(ass_box)
         self.assessments_table = _table(ASSESSMENT_HEADERS, "Assessments")
+        # One line per assessment (the scores in full in their tooltip): a pupil rarely
+        # has more than two, and the arrangements above need the height more.
+        self.assessments_table.setWordWrap(False)
+        self.assessments_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.assessments_table.horizontalHeader().setStretchLastSection(False)
+        self.assessments_table.setMaximumHeight(self.fontMetrics().height() * 6)
         self.assessments_table.itemSelectionChanged.connect(self._assessment_chosen)
         ass_layout.addWidget(self.assessments_table, 1)
         self.assessments_empty = QLabel("No assessments recorded.")
@@ -271,9 +289,7 @@ class AccessTab(QWidget):
             self.evidence_button.clicked.connect(self.save_evidence_file)
             row.addWidget(self.evidence_button)
         ass_layout.addLayout(row)
-        splitter.addWidget(ass_box)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        layout.addWidget(ass_box, 0)
 
     # --- showing --------------------------------------------------------------------------
 
@@ -293,7 +309,10 @@ class AccessTab(QWidget):
                     _item(subjects_text(a.subjects)),
                     _item(dmy(a.approved_on or a.awarding_body_on, "Not yet")),
                     _item(dmy(a.expires_on, "—")),
-                    _item(evidence_text(a.evidence_by_subject)),
+                    _item(
+                        evidence_summary(a.evidence_by_subject),
+                        evidence_text(a.evidence_by_subject).replace("; ", "\n"),
+                    ),
                 ]
                 for a in arrangements
             ],
@@ -307,7 +326,7 @@ class AccessTab(QWidget):
                     _item(dmy(a.assessed_on)),
                     _item(a.assessor_name),
                     _item(a.assessor_qualification or "None on file"),
-                    _item(scores_text(a)),
+                    _item(scores_text(a), scores_text(a).replace("; ", "\n") or None),
                     _item(
                         f"{len(a.problems)} problem{'s' if len(a.problems) != 1 else ''}"
                         if a.problems

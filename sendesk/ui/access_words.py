@@ -41,6 +41,24 @@ def evidence_text(by_subject: Mapping[str, date | None]) -> str:
     )
 
 
+SHORT_EVIDENCE_SUBJECTS = 3
+"""Up to this many subjects a table cell lists each; beyond it, the cell sums them up."""
+
+
+def evidence_summary(by_subject: Mapping[str, date | None]) -> str:
+    """The evidence per subject short enough for a table cell.
+
+    Up to three subjects are listed as :func:`evidence_text` does; more become
+    ``Used in 3 of 11 subjects, latest 20/11/2026`` (the full list goes in a tooltip).
+    """
+    if len(by_subject) <= SHORT_EVIDENCE_SUBJECTS:
+        return evidence_text(by_subject)
+    dates = [on for on in by_subject.values() if on is not None]
+    if not dates:
+        return f"None yet in {len(by_subject)} subjects"
+    return f"Used in {len(dates)} of {len(by_subject)} subjects, latest {dmy(max(dates))}"
+
+
 def evidence_gaps(by_subject: Mapping[str, date | None]) -> list[str]:
     """Subjects with no evidence at all, alphabetically."""
     return sorted(subject for subject, on in by_subject.items() if on is None)
@@ -106,6 +124,7 @@ __all__ = [
     "dmy",
     "evidence_gaps",
     "evidence_route_text",
+    "evidence_summary",
     "evidence_text",
     "scores_for_check",
     "status_text",

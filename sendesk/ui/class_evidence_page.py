@@ -159,6 +159,7 @@ class ClassEvidencePage(QWidget):
         self.find.setClearButtonEnabled(True)
         self.classes_list = QListWidget()
         self.classes_list.setAccessibleName("Your classes")
+        self.classes_list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 20)
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
 
@@ -277,7 +278,8 @@ class ClassEvidencePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(right)
-        splitter.setStretchFactor(1, 4)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         intro = QLabel(

@@ -21,7 +21,12 @@ from sendesk.services.access_arrangements import (
 )
 from sendesk.services.actor import Actor
 from sendesk.ui.access_tab import AccessTab, details_text, scores_text
-from sendesk.ui.access_words import evidence_text, subjects_text, verdict_lines
+from sendesk.ui.access_words import (
+    evidence_summary,
+    evidence_text,
+    subjects_text,
+    verdict_lines,
+)
 from sendesk.ui.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
 from sendesk.ui.assessment_dialog import AssessmentDialog
 from sendesk.ui.pupil_window import PupilWindow
@@ -82,6 +87,10 @@ def test_words() -> None:
     )
     assert verdict_lines(None, True)[0].startswith("Criteria not checked: no assessment")
     assert verdict_lines(None, False) == []
+    many = {"Art": None, "English": date(2026, 1, 12), "Maths": date(2026, 2, 9), "Music": None}
+    assert evidence_summary(many) == "Used in 2 of 4 subjects, latest 09/02/2026"
+    assert evidence_summary(dict.fromkeys(many)) == "None yet in 4 subjects"
+    assert evidence_summary({"Maths": None}) == "Maths none yet"
 
 
 def test_senco_reads_arrangements_route_dates_and_verdict(qtbot, db, senco, school) -> None:
