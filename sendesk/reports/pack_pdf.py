@@ -39,6 +39,14 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    IndirectObject,
+    NameObject,
+)
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -1174,8 +1182,11 @@ def page_ranges(
 # --- assembling ----------------------------------------------------------------------------
 
 
-def _image_pages(items: Sequence[_Prepared], font: str, bold: str) -> PdfReader | None:
-    """One A4 page per image, scaled to fit under a caption (None when there are none)."""
+def _image_pages(
+    items: Sequence[_Prepared], stamps: dict[str, str], font: str, bold: str
+) -> PdfReader | None:
+    """One A4 page per image, scaled to fit under a caption, with its line at the foot
+    (the stamp other appended pages get); None when there are no images."""
     images = [i for i in items if i.kind == "image"]
     if not images:
         return None
@@ -1195,9 +1206,12 @@ def _image_pages(items: Sequence[_Prepared], font: str, bold: str) -> PdfReader 
         iw, ih = item.image.getSize()
         box_w = width - 2 * MARGIN
         box_h = height - 2 * MARGIN - 22 - FOOTER
-        scale = min(box_w / iw, box_h / ih, 1.0 if iw > box_w / 4 else box_w / iw)
+        scale = min(box_w / iw, box_h / ih)
         w, h = iw * scale, ih * scale
         canvas.drawImage(item.image, MARGIN + (box_w - w) / 2, height - MARGIN - 22 - h, w, h)
+        canvas.setFont(font, 7)
+        canvas.setFillColor(INK)
+        canvas.drawString(STAMP_INSET, STAMP_INSET, stamps[item.appendix.label])
         canvas.showPage()
     canvas.save()
     buffer.seek(0)
@@ -1221,6 +1235,80 @@ def _stamps(pages: Sequence[tuple[float, float, str]], font: str) -> PdfReader:
     canvas.save()
     buffer.seek(0)
     return PdfReader(buffer)
+
+
+def _stamp(writer: PdfWriter, lines: Sequence[tuple[int, str]], font: str) -> None:
+    """Put each line at the foot of its page (by index) of ``writer``, over what is there.
+
+    Each stamp becomes a form XObject drawn after the page's own content, which is left as
+    it is and wrapped in q…Q so that whatever state it leaves cannot move or hide the
+    stamp. Nothing of the appended page is decoded or parsed, so stamping costs the same
+    for a scanned page as for a blank one (pypdf's general page merge parses both pages and
+    took longer than merging the documents themselves). A page that inherits its resources,
+    or a pypdf without ``_add_object``, takes the general merge instead.
+    """
+    boxes = []
+    for index, text in lines:
+        page = writer.pages[index]
+        if page.rotation:
+            page.transfer_rotation_to_content()  # draw the stamp upright as the page shows
+        box = page.mediabox
+        boxes.append((float(box.width), float(box.height), text))
+    stamps = _stamps(boxes, font)
+    add = getattr(writer, "_add_object", None)
+    opening: IndirectObject | None = None
+    for (index, _), stamp in zip(lines, stamps.pages, strict=True):
+        page = writer.pages[index]
+        box = page.mediabox
+        left, bottom = float(box.left), float(box.bottom)
+        resources = page.get("/Resources")
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if (
+            add is None
+            or resources is None
+            or not isinstance(resources.get_object(), DictionaryObject)
+            or (contents is not None and not isinstance(contents, (IndirectObject, ArrayObject)))
+        ):
+            page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
+            continue
+        resources = resources.get_object()
+        if "/XObject" not in resources:
+            resources[NameObject("/XObject")] = DictionaryObject()
+        xobjects = resources["/XObject"].get_object()
+        name, n = "/SENDeskStamp", 0
+        while name in xobjects:
+            n += 1
+            name = f"/SENDeskStamp{n}"
+        form = DecodedStreamObject()
+        form.set_data(stamp["/Contents"].get_object().get_data())
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(
+                    FloatObject(v) for v in (0, 0, box.width, box.height)
+                ),
+                NameObject("/Matrix"): ArrayObject(
+                    FloatObject(v) for v in (1, 0, 0, 1, left, bottom)
+                ),
+                NameObject("/Resources"): stamp["/Resources"].clone(writer),
+            }
+        )
+        xobjects[NameObject(name)] = add(form)
+        if opening is None:
+            start = DecodedStreamObject()
+            start.set_data(b"q\n")
+            opening = add(start)
+        closing = DecodedStreamObject()
+        closing.set_data(f"\nQ\nq {name} Do Q\n".encode("ascii"))
+        own = (
+            []
+            if contents is None
+            else list(contents)
+            if isinstance(contents, ArrayObject)
+            else [contents]
+        )
+        page[NameObject("/Contents")] = ArrayObject([opening, *own, add(closing)])
 
 
 def write_pack_pdf(
@@ -1270,7 +1358,14 @@ def write_pack_pdf(
 
     buffer.seek(0)
     writer = PdfWriter(clone_from=PdfReader(buffer))
-    images = _image_pages(prepared, font, bold)
+    image_stamps = {
+        item.appendix.label: (
+            f"{item.appendix.label} · {item.appendix.choice.title} · pack page {span[0]} of {total}"
+        )
+        for item in prepared
+        if item.kind == "image" and (span := ranges[item.appendix.label]) is not None
+    }
+    images = _image_pages(prepared, image_stamps, font, bold)
     image_index = 0
     stamp_lines: list[tuple[int, str]] = []
     for item in prepared:
@@ -1293,26 +1388,10 @@ def write_pack_pdf(
                 outline_item=f"{label}  {c.title}",
                 import_outline=False,
             )
-            stamp_lines.append(
-                (span[0] - 1, f"{label} · {c.title} · pack page {span[0]} of {total}")
-            )
             image_index += 1
         step()
     if stamp_lines:
-        boxes = []
-        for index, text in stamp_lines:
-            page = writer.pages[index]
-            if page.rotation:
-                page.transfer_rotation_to_content()
-            box = page.mediabox
-            boxes.append((float(box.width), float(box.height), text))
-        stamps = _stamps(boxes, font)
-        for (index, _), stamp in zip(stamp_lines, stamps.pages, strict=True):
-            page = writer.pages[index]
-            box = page.mediabox
-            page.merge_transformed_page(
-                stamp, Transformation().translate(float(box.left), float(box.bottom))
-            )
+        _stamp(writer, stamp_lines, font)
     writer.add_metadata({"/Title": "EHC needs assessment request", "/Author": "SENDesk"})
     with open(dest, "wb") as fh:
         writer.write(fh)
