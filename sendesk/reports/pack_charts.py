@@ -8,20 +8,22 @@ a line above it is the gap closing, below it widening. (The app's own chart,
 :class:`sendesk.ui.interventions_page.ProgressChart`, draws the same with Qt; reports never
 import Qt, so this is reportlab's drawing of it.)
 
-Vector graphics (:mod:`reportlab.graphics`), so the chart is sharp at any zoom and adds
-a few kilobytes, not an image, to the pack.
+The chart is worked out as plain data first (:class:`ChartPlan`: the lines, the dots and
+the labels, in points) and then drawn straight onto the page by a flowable
+(:class:`MeasureChart`) as vector graphics — sharp at any zoom, a few hundred bytes each.
+reportlab's own chart widgets draw the same picture several times slower, and a pack has a
+chart for every intervention.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
-from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
-from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.platypus import Flowable
 
 from sendesk.reports.passport import register_fonts
 from sendesk.rules import progress as rules
@@ -30,9 +32,11 @@ from sendesk.services.interventions import Progress
 LINE = colors.HexColor("#1A4F9C")
 EXPECTED = colors.HexColor("#7A7A7A")
 GRID = colors.HexColor("#DDDDDD")
+AXIS = colors.HexColor("#555555")
+TEXT = colors.HexColor("#222222")
 _MAX_TICKS = 5
 _AGE_STEPS = (1.0, 2.0, 3.0, 6.0, 12.0, 24.0, 36.0, 60.0)  # months: round steps of an age
-_SCORE_STEPS = (0.5, 1.0, 2.0, 2.5, 5.0, 10.0, 20.0, 25.0, 50.0)
+_SCORE_STEPS = (1.0, 2.0, 5.0, 10.0, 20.0, 25.0, 50.0)  # scores and ratings are whole
 
 
 def _date_text(ordinal: float) -> str:
@@ -73,83 +77,144 @@ def expected_line(progress: Progress) -> tuple[tuple[date, float], tuple[date, f
     return (entry.on, entry.value), (last, entry.value + rules.months_elapsed(entry.on, last))
 
 
-def measure_chart(progress: Progress, width: float, height: float) -> Drawing | None:
-    """The measures of one enrolment as a line on a time axis (None with under two)."""
+@dataclass(frozen=True)
+class Label:
+    """A piece of text on the chart: where (points), how aligned, and whether bold."""
+
+    x: float
+    y: float
+    text: str
+    anchor: str  # "start", "middle" or "end"
+    bold: bool = False
+
+
+@dataclass(frozen=True)
+class ChartPlan:
+    """Everything a chart draws, in points from its lower-left corner."""
+
+    width: float
+    height: float
+    grid: tuple[tuple[float, float, float, float], ...]  # light lines across
+    axes: tuple[tuple[float, float, float, float], ...]  # the axes and their ticks
+    expected: tuple[float, float, float, float] | None  # the dashed age-expected line
+    points: tuple[tuple[float, float], ...]  # the measures, joined in date order
+    labels: tuple[Label, ...]
+
+    @property
+    def texts(self) -> list[str]:
+        return [label.text for label in self.labels]
+
+
+def chart_plan(progress: Progress, width: float, height: float) -> ChartPlan | None:
+    """The chart of one enrolment's measures (None with fewer than two)."""
     points = progress.points
     if len(points) < 2:
         return None
-    font, bold = register_fonts()
-    series = [[(float(p.on.toordinal()), float(p.value)) for p in points]]
+    kind = progress.measure_kind
     expected = expected_line(progress)
+    xs = [float(p.on.toordinal()) for p in points]
+    ys = [float(p.value) for p in points]
     if expected is not None:
-        series.append([(float(d.toordinal()), float(v)) for d, v in expected])
-    xs = [x for line in series for x, _ in line]
-    ys = [y for line in series for _, y in line]
+        xs += [float(d.toordinal()) for d, _ in expected]
+        ys += [float(v) for _, v in expected]
     x_low, x_high = min(xs), max(xs)
     x_pad = max((x_high - x_low) * 0.06, 3.0)
-    y_low, y_high = min(ys), max(ys)
-    y_pad = max((y_high - y_low) * 0.12, 0.5)
+    x_min, x_max = x_low - x_pad, x_high + x_pad
+    y_pad = max((max(ys) - min(ys)) * 0.12, 0.5)
+    steps = _AGE_STEPS if kind == rules.AGE_MONTHS else _SCORE_STEPS
+    y_min, y_max, step = _nice_axis(min(ys) - y_pad / 2, max(ys) + y_pad / 2, steps)
+    left, bottom = 46.0, 28.0
+    plot_w, plot_h = width - left - 12, height - bottom - 10
 
-    drawing = Drawing(width, height, initialFontName=font)  # never a stray Helvetica
-    plot = LinePlot()
-    plot.x, plot.y = 46, 28
-    plot.width, plot.height = width - plot.x - 12, height - plot.y - 10
-    plot.data = series
-    plot.joinedLines = 1
-    plot.lines[0].strokeColor = LINE
-    plot.lines[0].strokeWidth = 1.6
-    plot.lines[0].symbol = makeMarker("FilledCircle", size=5, fillColor=LINE, strokeColor=LINE)
-    if expected is not None:
-        plot.lines[1].strokeColor = EXPECTED
-        plot.lines[1].strokeWidth = 1
-        plot.lines[1].strokeDashArray = (4, 3)
-        plot.lines[1].symbol = None
-    x_axis, y_axis = plot.xValueAxis, plot.yValueAxis
-    x_axis.valueMin, x_axis.valueMax = x_low - x_pad, x_high + x_pad
-    x_axis.valueSteps = _date_ticks(x_low, x_high, min(_MAX_TICKS, len({p.on for p in points})))
-    x_axis.labelTextFormat = _date_text
-    kind = progress.measure_kind
-    nice = _AGE_STEPS if kind == rules.AGE_MONTHS else _SCORE_STEPS
-    first, last, step = _nice_axis(y_low - y_pad / 2, y_high + y_pad / 2, nice)
-    y_axis.valueMin, y_axis.valueMax = first, last
-    y_axis.valueSteps = [first + step * i for i in range(round((last - first) / step) + 1)]
+    def at(x: float, y: float) -> tuple[float, float]:
+        return (
+            left + (x - x_min) / (x_max - x_min) * plot_w,
+            bottom + (y - y_min) / (y_max - y_min) * plot_h,
+        )
 
     def y_text(value: float) -> str:
         if kind == rules.AGE_MONTHS and value >= 0:
             return rules.format_age(value)
         return rules.format_measure(kind, value)
 
-    y_axis.labelTextFormat = y_text
-    for axis in (x_axis, y_axis):
-        axis.labels.fontName = font
-        axis.labels.fontSize = 7
-        axis.strokeColor = colors.HexColor("#555555")
-    y_axis.visibleGrid = 1
-    y_axis.gridStrokeColor = GRID
-    y_axis.gridStrokeWidth = 0.5
-    drawing.add(plot)
-
-    # Values beside each measure, named "entry" and "exit" where they are.
-    x_span = x_axis.valueMax - x_axis.valueMin
-    y_span = y_axis.valueMax - y_axis.valueMin
-    for p in points:
-        px = plot.x + (p.on.toordinal() - x_axis.valueMin) / x_span * plot.width
-        py = plot.y + (p.value - y_axis.valueMin) / y_span * plot.height
+    grid, axes, labels = [], [], []
+    for i in range(round((y_max - y_min) / step) + 1):
+        value = y_min + step * i
+        y = at(x_min, value)[1]
+        grid.append((left, y, left + plot_w, y))
+        axes.append((left - 3, y, left, y))
+        labels.append(Label(left - 5, y - 2.5, y_text(value), "end"))
+    for value in _date_ticks(x_low, x_high, min(_MAX_TICKS, len({p.on for p in points}))):
+        x = at(value, y_min)[0]
+        axes.append((x, bottom, x, bottom - 3))
+        labels.append(Label(x, bottom - 12, _date_text(value), "middle"))
+    axes += [(left, bottom, left + plot_w, bottom), (left, bottom, left, bottom + plot_h)]
+    dashed = None
+    if expected is not None:
+        (d0, v0), (d1, v1) = expected
+        dashed = (*at(d0.toordinal(), v0), *at(d1.toordinal(), v1))
+    placed = tuple(at(p.on.toordinal(), p.value) for p in points)
+    for p, (x, y) in zip(points, placed, strict=True):
         text = progress.formatted(p.value)
-        if p.label:
-            text = f"{p.label} {text}"
-        drawing.add(
-            String(
-                px,
-                py + 6,
-                text,
-                fontName=bold if p.label else font,
-                fontSize=7,
-                fillColor=colors.HexColor("#222222"),
-                textAnchor="middle",
-            )
+        labels.append(
+            Label(x, y + 6, f"{p.label} {text}" if p.label else text, "middle", bool(p.label))
         )
-    return drawing
+    return ChartPlan(width, height, tuple(grid), tuple(axes), dashed, placed, tuple(labels))
 
 
-__all__ = ["expected_line", "measure_chart"]
+class MeasureChart(Flowable):
+    """A :class:`ChartPlan` drawn on the page with the canvas's own operators."""
+
+    def __init__(self, plan: ChartPlan) -> None:
+        super().__init__()
+        self.plan = plan
+        self.width, self.height = plan.width, plan.height
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        font, bold = register_fonts()
+        plan, canvas = self.plan, self.canv
+        canvas.saveState()
+        canvas.setLineWidth(0.5)
+        canvas.setStrokeColor(GRID)
+        canvas.lines(plan.grid)
+        canvas.setLineWidth(0.8)
+        canvas.setStrokeColor(AXIS)
+        canvas.lines(plan.axes)
+        if plan.expected is not None:
+            canvas.setLineWidth(1)
+            canvas.setStrokeColor(EXPECTED)
+            canvas.setDash(4, 3)
+            canvas.line(*plan.expected)
+            canvas.setDash()
+        canvas.setLineWidth(1.6)
+        canvas.setStrokeColor(LINE)
+        canvas.setFillColor(LINE)
+        path = canvas.beginPath()
+        path.moveTo(*plan.points[0])
+        for x, y in plan.points[1:]:
+            path.lineTo(x, y)
+        canvas.drawPath(path, stroke=1, fill=0)
+        for x, y in plan.points:
+            canvas.circle(x, y, 2.5, stroke=0, fill=1)
+        canvas.setFillColor(TEXT)
+        for label in plan.labels:
+            canvas.setFont(bold if label.bold else font, 7)
+            draw = {
+                "start": canvas.drawString,
+                "middle": canvas.drawCentredString,
+                "end": canvas.drawRightString,
+            }[label.anchor]
+            draw(label.x, label.y, label.text)
+        canvas.restoreState()
+
+
+def measure_chart(progress: Progress, width: float, height: float) -> MeasureChart | None:
+    """The chart flowable for one enrolment's measures (None with fewer than two)."""
+    plan = chart_plan(progress, width, height)
+    return MeasureChart(plan) if plan is not None else None
+
+
+__all__ = ["ChartPlan", "Label", "MeasureChart", "chart_plan", "expected_line", "measure_chart"]

@@ -51,6 +51,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -294,6 +295,33 @@ class _Heading(Paragraph):
         return []
 
 
+def _cell(value: object, style: ParagraphStyle, width: float) -> object:
+    """A table cell: plain text when it fits on one line (reportlab draws a string cell
+    several times faster than a Paragraph, and a pack has hundreds), else a Paragraph that
+    wraps. Flowables are kept as they are."""
+    if isinstance(value, Flowable):
+        return value
+    text = "" if value is None else str(value)
+    if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 6.5:
+        return text
+    return Paragraph(_text(text), style)
+
+
+def _cell_fonts(
+    st: _Styles, bold_rows: Sequence[int], bold_columns: Sequence[int] = ()
+) -> list[tuple[object, ...]]:
+    """Table style commands setting plain-text cells in the pack's font (tables default to
+    Helvetica), bold in the given rows and columns."""
+    size, leading = st.cell.fontSize, st.cell.leading
+    commands: list[tuple[object, ...]] = [
+        ("FONT", (0, 0), (-1, -1), st.font, size, leading),
+        ("TEXTCOLOR", (0, 0), (-1, -1), INK),
+    ]
+    commands += [("FONT", (0, r), (-1, r), st.bold, size, leading) for r in bold_rows]
+    commands += [("FONT", (c, 0), (c, -1), st.bold, size, leading) for c in bold_columns]
+    return commands
+
+
 def _table(
     st: _Styles,
     header: Sequence[str],
@@ -302,22 +330,17 @@ def _table(
     *,
     total_row: bool = False,
 ) -> Table:
-    def cell(value: object, style: ParagraphStyle) -> object:
-        if isinstance(value, Flowable):
-            return value
-        return Paragraph(escape(str(value)) if value is not None else "", style)
-
-    data = [[cell(h, st.cell_bold) for h in header]]
+    data = [[_cell(h, st.cell_bold, w) for h, w in zip(header, widths, strict=True)]]
     for i, row in enumerate(rows):
-        bold = total_row and i == len(rows) - 1
-        data.append([cell(v, st.cell_bold if bold else st.cell) for v in row])
+        style = st.cell_bold if total_row and i == len(rows) - 1 else st.cell
+        data.append([_cell(v, style, w) for v, w in zip(row, widths, strict=True)])
     table = Table(data, colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     commands: list[tuple[object, ...]] = [
+        *_cell_fonts(st, [0, -1] if total_row else [0]),
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("FONT", (0, 0), (-1, -1), st.font),  # tables default to Helvetica
         ("LEFTPADDING", (0, 0), (-1, -1), 3),
         ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ("TOPPADDING", (0, 0), (-1, -1), 2.5),
@@ -331,18 +354,18 @@ def _table(
 
 
 def _pairs(st: _Styles, rows: Sequence[tuple[str, str]], width: float) -> Table:
-    """A two-column table of labels and values (no header)."""
+    """A two-column table of labels (bold) and values, no header."""
+    widths = (width * 0.32, width * 0.68)
     data = [
-        [Paragraph(escape(k), st.cell_bold), Paragraph(_text(v) if v else "—", st.cell)]
-        for k, v in rows
+        [_cell(k, st.cell_bold, widths[0]), _cell(v or "—", st.cell, widths[1])] for k, v in rows
     ]
-    table = Table(data, colWidths=[width * 0.32, width * 0.68], hAlign="LEFT", spaceAfter=7)
+    table = Table(data, colWidths=list(widths), hAlign="LEFT", spaceAfter=7)
     table.setStyle(
         TableStyle(
             [
+                *_cell_fonts(st, [], [0]),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("FONT", (0, 0), (-1, -1), st.font),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 3),
                 ("TOPPADDING", (0, 0), (-1, -1), 2.5),

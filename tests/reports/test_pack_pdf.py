@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from sendesk.reports.pack_charts import expected_line, measure_chart
+from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
 from sendesk.services.ehc import LaProfileData, save_la_profile
@@ -307,25 +307,6 @@ def progress_of(kind: str, points: list[MeasurePoint]) -> Progress:
     )
 
 
-def strings_of(drawing: object) -> list[str]:
-    from reportlab.graphics.shapes import Group, String
-
-    found: list[str] = []
-
-    def walk(node: object) -> None:
-        if isinstance(node, String):
-            found.append(node.text)
-        elif isinstance(node, Group):
-            for child in node.contents:
-                walk(child)
-        elif hasattr(node, "draw") and not isinstance(node, String):
-            walk(node.draw())  # type: ignore[attr-defined]
-
-    for item in drawing.contents:  # type: ignore[attr-defined]
-        walk(item)
-    return found
-
-
 def test_an_age_chart_labels_entry_and_exit_and_shows_age_expected_progress() -> None:
     points = [
         MeasurePoint(date(2024, 9, 2), 90.0, "entry"),
@@ -338,21 +319,29 @@ def test_an_age_chart_labels_entry_and_exit_and_shows_age_expected_progress() ->
     (start, at_entry), (end, reached) = line
     assert (start, at_entry, end) == (date(2024, 9, 2), 90.0, date(2025, 3, 3))
     assert reached == pytest.approx(90 + progress_rules.months_elapsed(start, end))
-    drawing = measure_chart(progress, 400, 150)
-    assert drawing is not None
-    labels = strings_of(drawing)
+    plan = chart_plan(progress, 400, 150)
+    assert plan is not None
+    labels = plan.texts
     assert "entry 7:06" in labels and "exit 8:03" in labels and "7:11" in labels
     assert any(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", s) for s in labels)  # dated axis
+    assert plan.expected is not None
+    assert plan.expected[:2] == pytest.approx(plan.points[0])  # it starts at the entry
+    # 9 months gained in 6: the exit sits above where the dashed line ends (gap closing)
+    assert plan.points[-1][0] == pytest.approx(plan.expected[2])
+    assert plan.points[-1][1] > plan.expected[3]
+    assert isinstance(measure_chart(progress, 400, 150), MeasureChart)
 
 
 def test_charts_need_two_measures_and_only_ages_get_the_expected_line() -> None:
     one = progress_of("standardised", [MeasurePoint(date(2024, 9, 2), 80.0, "entry")])
-    assert measure_chart(one, 400, 150) is None
+    assert measure_chart(one, 400, 150) is None and chart_plan(one, 400, 150) is None
     scores = progress_of(
         "standardised",
         [MeasurePoint(date(2024, 9, 2), 80.0, "entry"), MeasurePoint(date(2025, 1, 6), 86.0)],
     )
     assert expected_line(scores) is None
-    drawing = measure_chart(scores, 400, 150)
-    assert drawing is not None
-    assert "entry 80" in strings_of(drawing) and "86" in strings_of(drawing)
+    plan = chart_plan(scores, 400, 150)
+    assert plan is not None and plan.expected is None
+    assert "entry 80" in plan.texts and "86" in plan.texts
+    ticks = [float(label.text) for label in plan.labels if label.anchor == "end"]
+    assert ticks == sorted(ticks) and all(tick == int(tick) for tick in ticks)  # whole scores
