@@ -269,7 +269,7 @@ class ClassEvidencePage(QWidget):
         right_layout.addWidget(strip)
         right_layout.addWidget(self.message)
         right_layout.addWidget(self.entries_label)
-        right_layout.addWidget(self.entries_table, 2)
+        right_layout.addWidget(self.entries_table, 1)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
         remove_row.addWidget(self.remove_button)
