@@ -71,12 +71,7 @@ from sendesk.ui.tables import read_only_table as _table
 
 APP = "SENDesk"
 
-PLACEHOLDERS: dict[str, str] = {
-    "EHC plan": (
-        "The EHC needs assessment request, the statutory timeline, the EHC plan and its "
-        "annual reviews will appear here; they arrive in a later version of SENDesk."
-    ),
-}
+PLACEHOLDERS: dict[str, str] = {}
 """Tabs a later issue fills in: a sentence each, and no controls that do nothing."""
 
 GENDERS: tuple[tuple[str, str | None], ...] = (
@@ -380,6 +375,11 @@ class PupilWindow(QWidget):
         self.access_tab = AccessTab(self.ctx, self.pupil_id)
         self.access_tab.changed.connect(self.changed.emit)
         self.tabs.addTab(self.access_tab, "A&ccess arrangements")
+        from sendesk.ui.ehc_tab import EhcTab
+
+        self.ehc_tab = EhcTab(self.ctx, self.pupil_id)
+        self.ehc_tab.changed.connect(self.changed.emit)
+        self.tabs.addTab(self.ehc_tab, "&EHC plan")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 

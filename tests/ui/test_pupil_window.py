@@ -361,7 +361,7 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "Agencies && e&vidence",
         "Pro&gress",
         "A&ccess arrangements",
-        "EHC plan",
+        "&EHC plan",
     ]
     for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=8):
         page = window.tabs.widget(index)

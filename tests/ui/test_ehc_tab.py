@@ -1,0 +1,455 @@
+"""The EHC plan tab and its dialogs, driven as a SENCo would on a real database: open a
+request, watch the clock, record the LA's steps, undo one, record an exception, then the
+plan and its annual review. Assertions are on what the user reads."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidget
+
+from sendesk.db import Database
+from sendesk.errors import SendeskError
+from sendesk.models import Role, User
+from sendesk.services.actor import Actor
+from sendesk.services.ehc import (
+    PlanData,
+    RequestData,
+    list_plans,
+    list_requests,
+    open_request,
+    record_plan,
+    record_step,
+)
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.ehc_plan_dialog import PlanDialog, ReviewDialog
+from sendesk.ui.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
+from sendesk.ui.ehc_tab import STATUS_TINTS, EhcTab
+from sendesk.ui.status_dialog import to_qdate
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from pupil_factory import add_test_pupil
+
+TODAY = date(2026, 3, 16)  # a Monday
+LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
+
+
+def make_user(db: Database, username: str, role: Role) -> Actor:
+    with db.transaction() as s:
+        user = User(username=username, display_name=username.title(), role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+@pytest.fixture
+def pupil_id(db: Database, senco: Actor) -> int:
+    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would block the test run: fail at once instead (tests
+    that expect one answer it with ``warnings`` or ``answer_question``)."""
+
+    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        pytest.fail(f"unexpected message box: {text}")
+
+    for name in ("question", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
+    asked: list[str] = []
+
+    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        asked.append(text)
+        return button
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:
+    tab = EhcTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
+    qtbot.addWidget(tab)
+    return tab
+
+
+def rows(table: QTableWidget) -> list[list[str]]:
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def row_named(table: QTableWidget, label: str) -> int:
+    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+    assert label in names, names
+    return names.index(label)
+
+
+def late_request(db: Database, senco: Actor, pupil_id: int) -> int:
+    request_id = open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(
+            requested_by="school",
+            la_name="Testshire",
+            sent_on=LATE_RECEIVED,
+            caseworker="Mr Ó Briain",
+            consent_on=LATE_RECEIVED - timedelta(days=7),
+        ),
+        today=TODAY,
+    )
+    [item] = list_requests(db, senco, pupil_id, today=TODAY)
+    record_step(
+        db, senco, request_id, item.version, "assess", date(2025, 11, 3), value=True, today=TODAY
+    )
+    return request_id
+
+
+# --- the request -----------------------------------------------------------------------------
+
+
+def test_open_a_request_and_see_the_clock_start(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    def fill(dialog: RequestDialog) -> int:
+        dialog.requested_by.setCurrentIndex(dialog.requested_by.findData("parent"))
+        dialog.la.setCurrentText("Testshire")
+        dialog.caseworker.setText("Ms Zoë Ní Bhriain")
+        dialog.sent_on.set_value(TODAY)
+        dialog.consent_on.set_value(TODAY - timedelta(days=3))
+        dialog.pupil_views.setPlainText("I want help with talking to my friends.")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RequestDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert tab.no_request_label.isVisibleTo(tab) and not tab.milestones.isVisibleTo(tab)
+    assert not tab.step_button.isEnabled()
+    with qtbot.waitSignal(tab.changed):
+        tab.open_button.click()
+    assert warnings == []
+
+    assert tab.request_label.text() == (
+        "A parent or carer asked Testshire for an EHC needs assessment on 16/03/2026. "
+        "Caseworker: Ms Zoë Ní Bhriain."
+    )
+    assert tab.stage_label.text() == "Stage: Request sent."
+    assert tab.clock_label.text() == "Week 1 of 20."
+    shown = rows(tab.milestones)
+    first = shown[row_named(tab.milestones, "Decision whether to assess")]
+    assert first[:4] == ["Decision whether to assess", "27/04/2026", "", "On track"]
+    final = shown[row_named(tab.milestones, "Final plan issued")]
+    assert final[1] == "03/08/2026"  # 20 weeks from the request
+    assert not tab.open_button.isEnabled()  # one open request at a time
+    assert tab.step_button.isEnabled() and not tab.undo_button.isEnabled()
+    [stored] = list_requests(db, senco, pupil_id, today=TODAY)
+    assert stored.requested_by == "parent" and stored.pupil_views.startswith("I want help")
+
+
+def test_a_late_la_is_visible_at_a_glance(qtbot, db, senco, pupil_id) -> None:
+    late_request(db, senco, pupil_id)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert tab.clock_label.text() == "Week 25 of 20 — the LA is late."
+    assert tab.stage_label.text() == "Stage: Decision to assess."
+    assert "Caseworker: Mr Ó Briain." in tab.request_label.text()
+    decided = rows(tab.milestones)[row_named(tab.milestones, "Decision whether to assess")]
+    assert decided[1:4] == ["10/11/2025", "03/11/2025", "Done"]
+    r = row_named(tab.milestones, "Final plan issued")
+    assert rows(tab.milestones)[r][1:4] == ["16/02/2026", "", "Late"]
+    status = tab.milestones.item(r, 3)
+    assert status.background().color().name() == STATUS_TINTS["red"]
+    assert tab.milestones.item(r, 3).foreground().color().lightness() < 80  # dark on the tint
+
+
+def test_record_the_next_step_through_its_dialog(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 2, 2)),
+        today=TODAY,
+    )
+
+    def fill(dialog: StepDialog) -> int:
+        assert dialog.chosen() == "assess"  # the step that comes next is offered first
+        assert not dialog.ok_button.isEnabled()  # yes or no must be chosen
+        assert dialog.setting.isHidden()
+        dialog.on.setDate(to_qdate(date(2026, 3, 9)))
+        dialog.yes.setChecked(True)
+        assert dialog.ok_button.isEnabled()
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(StepDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    with qtbot.waitSignal(tab.changed):
+        tab.step_button.click()
+    assert warnings == []
+    decided = rows(tab.milestones)[row_named(tab.milestones, "Decision whether to assess")]
+    assert decided[1:4] == ["16/03/2026", "09/03/2026", "Done"]
+    assert tab.stage_label.text() == "Stage: Decision to assess."
+    assert tab.undo_button.isEnabled()
+
+    def issue(dialog: StepDialog) -> int:
+        assert dialog.chosen() == "advice_asked"  # next after a yes: advice is asked for
+        dialog.step.setCurrentIndex(dialog.step.findData("issue"))
+        offered = [dialog.step.itemText(i) for i in range(dialog.step.count())]
+        assert "Decision whether to assess (correct the entry for 09/03/2026)" in offered
+        assert "Draft plan sent" not in offered  # not before the decision to issue
+        dialog.on.setDate(to_qdate(date(2026, 3, 11)))
+        dialog.yes.setChecked(True)
+        dialog.accept()
+        return dialog.result()
+
+    def draft(dialog: StepDialog) -> int:
+        assert dialog.chosen() == "draft"
+        assert dialog.setting.isVisibleTo(dialog) and dialog.decision_box.isHidden()
+        dialog.setting.setText("Hill School")
+        dialog.on.setDate(to_qdate(date(2026, 3, 12)))
+        dialog.accept()
+        return dialog.result()
+
+    for fill_in in (issue, draft):
+        monkeypatch.setattr(StepDialog, "exec", fill_in)
+        tab.step_button.click()
+    assert warnings == []
+    shown = rows(tab.milestones)[row_named(tab.milestones, "Draft plan sent")]
+    assert shown[2:4] == ["12/03/2026", "Done"]
+    [stored] = list_requests(db, senco, pupil_id, today=TODAY)
+    assert stored.draft_setting == "Hill School"
+
+
+def test_a_step_out_of_order_is_refused_in_one_sentence(
+    qtbot, db, senco, pupil_id, warnings
+) -> None:
+    open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 2, 2)),
+        today=TODAY,
+    )
+    [request] = list_requests(db, senco, pupil_id, today=TODAY)
+    dialog = StepDialog(AppContext(db, senco, school_info(db)), request, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.yes.setChecked(True)
+    dialog.on.setDate(to_qdate(date(2026, 1, 5)))  # before the request was sent
+    dialog.accept()
+    assert len(warnings) == 1
+    assert warnings[0].endswith(".") and "\n" not in warnings[0]
+    assert dialog.result() != QDialog.DialogCode.Accepted
+    [after] = list_requests(db, senco, pupil_id, today=TODAY)
+    assert after.decided_to_assess is None
+
+
+def test_undo_the_last_step_asks_first(qtbot, db, senco, pupil_id, monkeypatch) -> None:
+    late_request(db, senco, pupil_id)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
+    tab.undo_button.click()
+    assert asked == [
+        "Undo “Decision whether to assess” recorded for 03/11/2025? The milestones are "
+        "worked out again without it."
+    ]
+    assert list_requests(db, senco, pupil_id, today=TODAY)[0].decided_to_assess is True
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.undo_button.click()
+    assert list_requests(db, senco, pupil_id, today=TODAY)[0].decided_to_assess is None
+    decided = rows(tab.milestones)[row_named(tab.milestones, "Decision whether to assess")]
+    assert decided[2:4] == ["", "Late"]
+    assert tab.stage_label.text() == "Stage: Request sent."
+
+
+def test_an_exception_shows_the_clock_extended_with_its_reason(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 1, 5)),
+        today=TODAY,
+    )  # the decision was due 16/02/2026: late by TODAY
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    r = row_named(tab.milestones, "Decision whether to assess")
+    assert rows(tab.milestones)[r][3] == "Late"
+
+    def fill(dialog: ExceptionDialog) -> int:
+        assert not dialog.ok_button.isEnabled()  # a reason is needed
+        dialog.kind.setCurrentIndex(dialog.kind.findData("personal_circumstances"))
+        dialog.reason.setPlainText("Family bereavement; the parent asked for time")
+        dialog.recorded_on.setDate(to_qdate(date(2026, 2, 10)))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ExceptionDialog, "exec", fill)
+    with qtbot.waitSignal(tab.changed):
+        tab.add_exception_button.click()
+    assert warnings == []
+    shown = rows(tab.milestones)[r]
+    assert shown[3] == "Extended"
+    assert "Family bereavement" in shown[4]
+    assert tab.milestones.item(r, 3).background().color().name() == STATUS_TINTS["extended"]
+    assert rows(tab.exceptions) == [
+        [
+            "Exceptional personal circumstances",
+            "Family bereavement; the parent asked for time",
+            "10/02/2026",
+        ]
+    ]
+
+    tab.exceptions.selectRow(0)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    tab.remove_exception_button.click()
+    assert "Remove the exception “Exceptional personal circumstances”" in asked[0]
+    assert rows(tab.milestones)[r][3] == "Late"
+    assert tab.exceptions.isHidden()
+
+
+# --- the plan and its reviews ---------------------------------------------------------------
+
+
+def test_record_the_plan_and_an_annual_review(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    def fill_plan(dialog: PlanDialog) -> int:
+        dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
+        dialog.la.setCurrentText("Testshire")
+        dialog.setting.setCurrentText("Hill School")
+        dialog.hours.setValue(12.5)
+        dialog.top_up.setValue(8500.0)
+        dialog.needs.setPlainText("Severe difficulty with expressive language.")
+        dialog.outcomes.setPlainText("By July 2027, uses 3-word sentences in class.")
+        dialog.provision.setPlainText("SaLT programme, 3 × 20 minutes a week with a TA.")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert tab.no_plan_label.isVisibleTo(tab)
+    assert not tab.review_button.isEnabled()
+    with qtbot.waitSignal(tab.changed):
+        tab.record_plan_button.click()
+    assert warnings == []
+    assert tab.plan_label.text() == (
+        "Issued 02/03/2026 by Testshire, naming Hill School. 12.5 hours of support a week; "
+        "top-up funding of £8,500 a year. Next annual review due by 02/03/2027 (on track)."
+    )
+    text = tab.sections.toPlainText()
+    assert "Section B: special educational needs" in text
+    assert "uses 3-word sentences" in text and "3 × 20 minutes a week" in text
+    assert not tab.record_plan_button.isEnabled()  # one current plan
+    assert tab.no_reviews_label.isVisibleTo(tab)
+
+    def fill_review(dialog: ReviewDialog) -> int:
+        dialog.meeting_on.setDate(to_qdate(date(2026, 3, 10)))
+        dialog.invitations_sent_on.set_value(date(2026, 2, 20))
+        dialog.attendees.setPlainText("Parent, SENCo, class teacher, SaLT")
+        dialog.summary.setPlainText("Good progress towards the language outcome.")
+        dialog.recommendation.setCurrentIndex(dialog.recommendation.findData("amend"))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ReviewDialog, "exec", fill_review)
+    with qtbot.waitSignal(tab.changed):
+        tab.review_button.click()
+    assert warnings == []
+    assert rows(tab.reviews) == [
+        [
+            "10/03/2026",
+            "24/02/2026 (sent 20/02/2026)",
+            "24/03/2026",
+            "Not yet",
+            "Amend the plan",
+            "07/04/2026",
+            "Not yet",
+        ]
+    ]
+    assert "Next annual review due by 10/03/2027" in tab.plan_label.text()
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    assert plan.top_up_pence == 850_000 and plan.hours_per_week == 12.5
+
+
+def test_a_review_paperwork_overdue_is_marked_late(qtbot, db, senco, pupil_id) -> None:
+    from sendesk.services.ehc import ReviewData, record_review
+
+    plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
+    record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    [shown] = rows(tab.reviews)
+    assert shown[2] == "16/02/2026 — late"  # the report was due 2 weeks after the meeting
+    assert shown[5] == "02/03/2026 — late"  # and the LA's decision within 4 weeks
+    assert tab.reviews.item(0, 2).background().color().name() == STATUS_TINTS["red"]
+
+
+# --- who sees what ---------------------------------------------------------------------------
+
+
+def test_a_teacher_reads_without_buttons(qtbot, db, senco, pupil_id) -> None:
+    late_request(db, senco, pupil_id)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    tab = make_tab(qtbot, db, teacher, pupil_id)
+    assert tab.clock_label.text() == "Week 25 of 20 — the LA is late."
+    assert tab.open_button is None and tab.pack_button is None and tab.review_button is None
+    assert "Open one with" not in tab.no_plan_label.text()
+
+
+def test_read_only_accounts_cannot_open_the_tab(qtbot, db, senco, pupil_id) -> None:
+    reader = make_user(db, "governor", Role.READ_ONLY)
+    with pytest.raises(SendeskError):
+        EhcTab(AppContext(db, reader, school_info(db)), pupil_id, today=TODAY)
+
+
+def test_build_pack_opens_the_wizard_for_the_request_la(
+    qtbot, db, senco, pupil_id, monkeypatch
+) -> None:
+    from sendesk.ui.pack_wizard import PackWizard
+
+    late_request(db, senco, pupil_id)
+    seen: list[tuple[str | None, int]] = []
+
+    def exec_(wizard: PackWizard) -> int:
+        seen.append((wizard.readiness_page.la_name(), wizard.readiness_page.pupil_id))
+        return 0
+
+    monkeypatch.setattr(PackWizard, "exec", exec_)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    tab.pack_button.click()
+    assert seen == [("Testshire", pupil_id)]
+
+
+def test_the_pupil_window_has_the_tab_in_place_of_the_placeholder(
+    qtbot, db, senco, pupil_id
+) -> None:
+    from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow
+
+    assert "EHC plan" not in PLACEHOLDERS
+    window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)
+    qtbot.addWidget(window)
+    titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
+    assert "EHC plan" in titles
+    assert isinstance(window.tabs.widget(titles.index("EHC plan")), EhcTab)

@@ -1,0 +1,289 @@
+"""The request pack wizard, driven through its three steps on a real SQLCipher database:
+the readiness check as the SENCo reads it, evidence chosen and reordered from the keyboard,
+then a real pack built into a folder and read back (pypdf, python-docx); and Stop leaving
+nothing behind."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QMessageBox, QWizard
+from reportlab.pdfgen import canvas
+
+from sendesk.db import Database
+from sendesk.models import Role, User
+from sendesk.rules.census import Area
+from sendesk.rules.readiness import ITEM_KEYS
+from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
+from sendesk.services.actor import Actor
+from sendesk.services.ehc import RequestData, open_request
+from sendesk.services.evidence import add_document
+from sendesk.services.school import school_info
+from sendesk.services.support_plans import create_plan
+from sendesk.ui.context import AppContext
+from sendesk.ui.pack_wizard import MISSING, READY, PackWizard
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from pupil_factory import add_test_pupil
+
+TODAY = date(2026, 3, 16)
+
+
+def make_pdf(path: Path, marker: str, pages: int) -> Path:
+    c = canvas.Canvas(str(path))
+    for n in range(1, pages + 1):
+        c.drawString(72, 720, f"{marker} page {n}")
+        c.showPage()
+    c.save()
+    return path
+
+
+@pytest.fixture
+def pupil_id(db: Database, senco: Actor, tmp_path: Path) -> int:
+    pid = add_test_pupil(
+        db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë", surname="Brontë"
+    )
+    open_request(
+        db,
+        senco,
+        pid,
+        RequestData(
+            requested_by="school",
+            la_name="Testshire",
+            sent_on=date(2026, 3, 2),
+            consent_on=date(2026, 2, 20),
+            pupil_views="I like Lego club and I want to talk to my friends.",
+        ),
+        today=TODAY,
+    )
+    create_plan(
+        db,
+        senco,
+        pid,
+        PlanDraft(
+            date(2025, 9, 8),
+            date(2025, 12, 1),
+            "Speech screen",
+            (
+                OutcomeDraft("Regular access to speech support", Area.COMMUNICATION_INTERACTION),
+                OutcomeDraft(
+                    "Uses 3-word sentences in 4 lessons of 5", Area.COMMUNICATION_INTERACTION
+                ),
+            ),
+            (ProvisionDraft("staff", "TA support with vocabulary", 60),),
+        ),
+    )
+    folder = tmp_path / "source"
+    folder.mkdir()
+    add_document(
+        db,
+        senco,
+        pid,
+        make_pdf(folder / "ep.pdf", "EVIDENCE-ALPHA", 2),
+        "Educational psychology report",
+        date(2025, 10, 1),
+        today=TODAY,
+    )
+    add_document(
+        db,
+        senco,
+        pid,
+        make_pdf(folder / "salt.pdf", "EVIDENCE-BETA", 3),
+        "Speech and language report",
+        date(2025, 11, 1),
+        today=TODAY,
+    )
+    add_document(
+        db,
+        senco,
+        pid,
+        make_pdf(folder / "letter.pdf", "EVIDENCE-GAMMA", 1),
+        "GP letter",
+        date(2025, 12, 1),
+        today=TODAY,
+    )
+    return pid
+
+
+@pytest.fixture(autouse=True)
+def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would block the test run: fail at once instead (tests
+    that expect one answer it with ``warnings`` or ``answer_question``)."""
+
+    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        pytest.fail(f"unexpected message box: {text}")
+
+    for name in ("question", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+@pytest.fixture
+def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    shown: list[str] = []
+
+    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        shown.append(text)
+        return QMessageBox.StandardButton.Ok
+
+    monkeypatch.setattr(QMessageBox, "warning", warning)
+    return shown
+
+
+@pytest.fixture
+def wizard(qtbot, db: Database, senco: Actor, pupil_id: int) -> PackWizard:
+    w = PackWizard(
+        AppContext(db, senco, school_info(db)), pupil_id, la_name="Testshire", today=TODAY
+    )
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def tree_rows(wizard: PackWizard) -> list[tuple[str, str, list[str]]]:
+    tree = wizard.readiness_page.tree
+    out = []
+    for i in range(tree.topLevelItemCount()):
+        top = tree.topLevelItem(i)
+        details = [top.child(j).text(1) for j in range(top.childCount())]
+        out.append((top.text(0), top.text(1), details))
+    return out
+
+
+def listed(wizard: PackWizard) -> list[str]:
+    lst = wizard.evidence_page.list
+    return [lst.item(i).text().split(" — ")[0] for i in range(lst.count())]
+
+
+def pages_with(reader: PdfReader, marker: str) -> list[int]:
+    return [i for i, page in enumerate(reader.pages) if marker in (page.extract_text() or "")]
+
+
+def test_readiness_is_listed_item_by_item_with_vague_wording_pointed_out(wizard) -> None:
+    shown = tree_rows(wizard)
+    assert len(shown) == len(ITEM_KEYS)
+    statuses = {label.split(":")[0]: status for status, label, _ in shown}
+    assert statuses["The pupil's views"] == READY
+    assert statuses["Parents' views"] == MISSING
+    vague = next(row for row in shown if row[1].startswith("Precise outcomes and provision"))
+    assert vague[0] == MISSING
+    assert any('"Regular access to speech support"' in d for d in vague[2])
+    assert any("how often" in d for d in vague[2])
+    summary = wizard.readiness_page.summary.text()
+    ready = sum(1 for s, _, _ in shown if s == READY)
+    assert summary.startswith(f"{ready} of {len(ITEM_KEYS)} items ready.")
+    assert "listed on the pack's cover page" in summary
+    tree = wizard.readiness_page.tree
+    flagged = [tree.topLevelItem(i) for i in range(tree.topLevelItemCount())]
+    assert all(item.isExpanded() == (item.text(0) == MISSING) for item in flagged)
+
+
+def test_choose_order_and_build_a_real_pack(qtbot, wizard, tmp_path, monkeypatch, warnings):
+    opened: list[Path] = []
+    monkeypatch.setattr(
+        QDesktopServices, "openUrl", lambda url: opened.append(Path(url.toLocalFile())) or True
+    )
+    wizard.next()
+    page = wizard.evidence_page
+    assert listed(wizard) == [
+        "Educational psychology report",
+        "Speech and language report",
+        "GP letter",
+    ]
+    assert page.count_label.text() == "3 of 3 documents will be appended."
+    # The speech and language report first (Alt+Up from the keyboard), the GP letter left out.
+    page.list.setFocus()
+    page.list.setCurrentRow(1)
+    from PySide6.QtCore import Qt
+
+    qtbot.keyClick(page.list, Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    assert listed(wizard)[:2] == ["Speech and language report", "Educational psychology report"]
+    page.list.item(2).setCheckState(Qt.CheckState.Unchecked)
+    assert page.count_label.text() == "2 of 3 documents will be appended."
+
+    wizard.next()
+    generate = wizard.generate_page
+    out = tmp_path / "out"
+    out.mkdir()
+    generate.folder.setText(str(out))
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    generate.build_button.click()
+    assert warnings == []
+    result = generate.result
+    assert result is not None
+    assert wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert sorted(p.name for p in out.iterdir()) == sorted([result.pdf.name, result.docx.name])
+    text = generate.status.text()
+    assert str(result.pdf) in text and str(result.docx) in text
+    assert f"({result.pages} pages)" in text
+
+    reader = PdfReader(str(result.pdf))
+    assert len(reader.pages) == result.pages
+    whole = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert "Brontë" in whole
+    beta, alpha = pages_with(reader, "EVIDENCE-BETA"), pages_with(reader, "EVIDENCE-ALPHA")
+    assert len(beta) == 3 and len(alpha) == 2
+    assert max(beta) < min(alpha)  # in the order chosen
+    assert pages_with(reader, "EVIDENCE-GAMMA") == []  # left out
+    docx = Document(str(result.docx))
+    headings = [p.text for p in docx.paragraphs if p.style.name.startswith("Heading")]
+    assert headings, "the DOCX has real Word headings"
+
+    generate.open_pdf_button.click()
+    generate.open_docx_button.click()
+    assert opened == [result.pdf, result.docx]
+
+
+def test_stop_leaves_no_file_behind(qtbot, wizard, tmp_path, warnings) -> None:
+    wizard.next()
+    wizard.next()
+    generate = wizard.generate_page
+    out = tmp_path / "out"
+    out.mkdir()
+    generate.folder.setText(str(out))
+    generate.progress.valueChanged.connect(lambda _v: generate.cancel_button.click())
+    generate.build_button.click()
+    assert generate.status.text() == "Stopped. Nothing was saved."
+    assert generate.result is None
+    assert list(out.iterdir()) == []
+    assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
+    assert generate.build_button.isEnabled() and not generate.cancel_button.isEnabled()
+
+
+def test_a_folder_that_does_not_exist_is_refused(wizard, tmp_path, warnings) -> None:
+    wizard.next()
+    wizard.next()
+    wizard.generate_page.folder.setText(str(tmp_path / "nowhere"))
+    wizard.generate_page.build_button.click()
+    assert warnings == ["Choose a folder that exists to save the pack in."]
+    assert wizard.generate_page.result is None
+
+
+def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
+    from sendesk.services.ehc import LaProfileData, save_la_profile
+
+    save_la_profile(db, senco, None, None, LaProfileData("Kent", reviewed_cycles=1))
+    before = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))
+    assert "2 expected" in before[1]
+    wizard.readiness_page.la.setCurrentText("Kent")
+    wizard.readiness_page.check_button.click()
+    after = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))
+    assert "1 expected" in after[1]
+
+
+def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) -> None:
+    with db.transaction() as s:
+        user = User(username="teacher", display_name="Teacher", role=Role.TEACHER)
+        s.add(user)
+        s.flush()
+        teacher = Actor.of(user)
+    w = PackWizard(AppContext(db, teacher, school_info(db)), pupil_id, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    assert len(warnings) == 1 and warnings[0].endswith(".")
+    assert w.readiness_page.tree.topLevelItemCount() == 0
