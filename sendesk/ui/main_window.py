@@ -158,6 +158,7 @@ class MainWindow(QMainWindow):
         if self.ctx.is_senco:
             self._action("&File", "&Import pupils from the MIS…", self.import_pupils, "Ctrl+I")
             self._action("&File", "&Back up the database…", self.backup)
+            self._action("&File", "&Local authorities…", self.local_authorities)
             self._menu_by_title["&File"].addSeparator()
         self._action("&File", "Sign &out", self.sign_out)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -245,6 +246,12 @@ class MainWindow(QMainWindow):
         QMessageBox.information(
             self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
         )
+
+    def local_authorities(self) -> None:
+        """Each LA's panel rules, used by the EHC request pack's readiness check."""
+        from sendesk.ui.la_profiles_dialog import LaProfilesDialog
+
+        LaProfilesDialog(self.ctx, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

@@ -92,6 +92,43 @@ def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) ->
         assert unnamed_controls(dialog) == [], type(dialog).__name__
 
 
+def test_ehc_screens_controls_are_named(qtbot, demo) -> None:
+    from sendesk.services.ehc import list_plans, list_requests
+    from sendesk.ui.ehc_plan_dialog import CeaseDialog, PlanDialog, ReviewDialog
+    from sendesk.ui.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
+    from sendesk.ui.la_profiles_dialog import LaProfilesDialog
+    from sendesk.ui.pack_wizard import PackWizard
+
+    rows = register_rows(demo.db, demo.actor)
+    request = next(
+        r
+        for row in rows
+        for r in list_requests(demo.db, demo.actor, row.pupil_id)
+        if r.clock_start is not None
+    )
+    plan = next(p for row in rows for p in list_plans(demo.db, demo.actor, row.pupil_id))
+    pupil_id = request.pupil_id
+    wizard = PackWizard(demo, pupil_id)
+    dialogs = [
+        LaProfilesDialog(demo),
+        RequestDialog(demo, pupil_id, request),
+        StepDialog(demo, request),
+        ExceptionDialog(demo, request),
+        PlanDialog(demo, plan.pupil_id, plan),
+        ReviewDialog(demo, plan, plan.reviews[-1] if plan.reviews else None),
+        CeaseDialog(demo, plan),
+        wizard,
+    ]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        if hasattr(dialog, "opened_state"):
+            dialog.opened_state = dialog.state()  # type: ignore[attr-defined]
+        assert unnamed_controls(dialog) == [], type(dialog).__name__
+    for page_id in wizard.pageIds():
+        wizard.page(page_id).initializePage()
+        assert unnamed_controls(wizard) == [], type(wizard.page(page_id)).__name__
+
+
 def test_the_check_finds_an_unnamed_control(qtbot) -> None:
     from PySide6.QtWidgets import QPushButton, QVBoxLayout
 

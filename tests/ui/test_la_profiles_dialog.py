@@ -193,3 +193,22 @@ def test_a_teacher_is_told_no_in_one_sentence(qtbot, db, senco, warnings) -> Non
     assert len(warnings) >= 1
     assert warnings[-1].endswith(".") and "\n" not in warnings[-1]
     assert list_la_profiles(db, senco) == []
+
+
+def test_the_senco_opens_it_from_the_file_menu(qtbot, db, senco, monkeypatch) -> None:
+    from sendesk.ui.main_window import MainWindow
+
+    opened: list[LaProfilesDialog] = []
+    monkeypatch.setattr(LaProfilesDialog, "exec", lambda d: opened.append(d) or 0)
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    [action] = [a for a in window.menuBar().actions()[0].menu().actions() if "Local" in a.text()]
+    assert action.text() == "&Local authorities…"
+    action.trigger()
+    assert len(opened) == 1
+
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    other = MainWindow(AppContext(db, teacher, school_info(db)))
+    qtbot.addWidget(other)
+    texts = [a.text() for a in other.menuBar().actions()[0].menu().actions()]
+    assert "&Local authorities…" not in texts
