@@ -6,8 +6,10 @@ an annual review at least every 12 months), but nobody reminds the school. The S
 records what happened — the request, each decision as the LA's letters arrive, any
 exception to a time limit the LA gave, the plan once issued and each review meeting — and
 this module turns those dates into milestones (:mod:`sendesk.rules.timeline`) on the
-pupil's record and on "what's due", so a late LA shows at a glance ("week 23 of 20") and
-an annual review is never missed.
+pupil's record and on "what's due", so a late LA shows at a glance ("week 23 of 20"), late
+health and social care advice (6 weeks, reg 8) is chased, an annual review is never missed
+and an amended plan after a review (8 weeks from the proposed amendments, reg 22) is
+watched for.
 
 Only dates and decisions are stored; every due date is computed, so a corrected date
 moves every milestone with it. The SENCo writes; learning support and teachers may read
@@ -17,10 +19,11 @@ saves compare the version the user opened with the stored one, so a second saver
 rather than silently overwriting.
 
 The order of a case is checked whole on every change (:data:`STEPS`): no decision before
-the request was received, no decision to issue without a decision to assess, no final
-plan before a draft, a way-forward meeting only after a refusal, nothing after the case
-was closed. A correction that would leave a later step standing on nothing is refused
-with the steps to clear first.
+the request was received, no health and social care advice asked for without a decision to
+assess (and none received before it was asked for), no decision to issue without a
+decision to assess, no final plan before a draft, a way-forward meeting only after a
+refusal, nothing after the case was closed. A correction that would leave a later step
+standing on nothing is refused with the steps to clear first.
 
 LA profiles keep each local authority's panel rules (:class:`rules.readiness.LaRules`):
 a school near a border works with several LAs, and they differ.
@@ -57,6 +60,8 @@ from sendesk.rules.timeline import (
     CaseFacts,
     ClockException,
     Milestone,
+    amended_plan_due,
+    amendment_response_ends,
     annual_review_due,
     la_review_decision_due,
     phase_transfer_due,
@@ -77,6 +82,8 @@ REQUESTERS: dict[str, str] = {"school": "The school", "parent": "A parent or car
 
 STEPS: dict[str, str] = {
     "assess": "the decision whether to assess",
+    "advice_asked": "asking for health and social care advice",
+    "advice_received": "the health and social care advice received",
     "issue": "the decision whether to issue a plan",
     "draft": "the draft plan",
     "final": "the final plan",
@@ -89,9 +96,11 @@ STEPS: dict[str, str] = {
 """The decisions and events of a request in order (key → words for messages).
 
 "assess" and "issue" take a yes/no ``value``; "draft" may name the setting; the rest are
-dates. "way_forward" follows a refusal; "mediation", "mediation_certificate" and "appeal"
-follow a refusal or the final plan (an appeal against its contents); "close" ends the case
-(withdrawn, refused and not pursued, or done) and nothing may be recorded after it.
+dates. "advice_asked" (the LA asked health and social care for their advice, due 6 weeks
+later: reg 8) follows a yes to assess, and "advice_received" follows it. "way_forward"
+follows a refusal; "mediation", "mediation_certificate" and "appeal" follow a refusal or
+the final plan (an appeal against its contents); "close" ends the case (withdrawn, refused
+and not pursued, or done) and nothing may be recorded after it.
 """
 
 VALUE_STEPS = ("assess", "issue")
@@ -123,6 +132,7 @@ KIND_REVIEW = "EHC annual review"
 KIND_REVIEW_PAPERWORK = "EHC review paperwork"
 KIND_REVIEW_DECISION = "EHC review decision"
 KIND_PHASE_TRANSFER = "EHC phase transfer"
+KIND_AMENDED_PLAN = "EHC amended plan"
 
 _READ = "see named pupil records"
 _WRITE = "change EHC records"
@@ -211,6 +221,8 @@ class RequestItem:
     stage: str
     clock: str
     late: bool
+    advice_asked_on: date | None = None
+    advice_received_on: date | None = None
 
     @property
     def clock_start(self) -> date | None:
@@ -274,11 +286,19 @@ class ReviewData:
     recommendation: str = ""
     la_decision: str = ""
     la_decision_on: date | None = None
+    amendments_proposed_on: date | None = None
+    amended_plan_on: date | None = None
 
 
 @dataclass(frozen=True)
 class ReviewItem:
-    """One annual review with its statutory dates and their milestones."""
+    """One annual review with its statutory dates and their milestones.
+
+    After an LA decision to amend: ``amendment_response_ends`` is the family's last day to
+    answer the proposed amendments (15 days, reg 22(2)(c)) and ``amended_plan_due`` the day
+    the final amended plan is due (8 weeks, reg 22(3)); both None until the amendments were
+    proposed.
+    """
 
     id: int
     plan_id: int
@@ -297,6 +317,10 @@ class ReviewItem:
     report_due: date
     la_decision_due: date
     milestones: list[Milestone]
+    amendments_proposed_on: date | None = None
+    amended_plan_on: date | None = None
+    amendment_response_ends: date | None = None
+    amended_plan_due: date | None = None
 
     def data(self) -> ReviewData:
         return ReviewData(
@@ -310,6 +334,8 @@ class ReviewItem:
             recommendation=self.recommendation,
             la_decision=self.la_decision,
             la_decision_on=self.la_decision_on,
+            amendments_proposed_on=self.amendments_proposed_on,
+            amended_plan_on=self.amended_plan_on,
         )
 
 
@@ -518,6 +544,8 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
 
 _STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "assess": ("decided_to_assess", "decision_to_assess_on"),
+    "advice_asked": ("advice_asked_on",),
+    "advice_received": ("advice_received_on",),
     "issue": ("decided_to_issue", "decision_to_issue_on"),
     "draft": ("draft_sent_on", "draft_setting"),
     "final": ("final_issued_on",),
@@ -527,8 +555,10 @@ _STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "appeal": ("appeal_lodged_on",),
     "close": ("closed_on",),
 }
-_STEP_DATE: dict[str, str] = {
+STEP_DATES: dict[str, str] = {
     "assess": "decision_to_assess_on",
+    "advice_asked": "advice_asked_on",
+    "advice_received": "advice_received_on",
     "issue": "decision_to_issue_on",
     "draft": "draft_sent_on",
     "final": "final_issued_on",
@@ -538,6 +568,9 @@ _STEP_DATE: dict[str, str] = {
     "appeal": "appeal_lodged_on",
     "close": "closed_on",
 }
+"""The request's date field that says each step of :data:`STEPS` happened (screens that
+list the recorded steps read it rather than keep their own copy)."""
+_STEP_DATE = STEP_DATES
 CASE_FIELDS = (
     "sent_on",
     "received_on",
@@ -576,7 +609,16 @@ def _requirement(step: str, case: dict[str, Any]) -> str | None:
         return None
     if _start(case) is None:
         return f"record the date the request was sent before {STEPS[step]}"
-    if step == "issue":
+    if step == "advice_asked":
+        if case["decided_to_assess"] is None:
+            return (
+                "record the LA's decision to assess before asking for health and social care advice"
+            )
+        if case["decided_to_assess"] is False:
+            return "the LA decided not to assess, so no health and social care advice is asked for"
+    elif step == "advice_received" and case["advice_asked_on"] is None:
+        return "record when health and social care advice was asked for before the advice received"
+    elif step == "issue":
         if case["decided_to_assess"] is None:
             return "record the decision whether to assess before the decision whether to issue"
         if case["decided_to_assess"] is False:
@@ -603,7 +645,11 @@ def _earliest(step: str, case: dict[str, Any]) -> tuple[date, str] | None:
     """The date ``step`` cannot be before, and what that date is."""
     start = _start(case)
     floor: list[tuple[date | None, str]] = [(start, "the request was received")]
-    if step == "issue":
+    if step == "advice_asked":
+        floor.append((case["decision_to_assess_on"], "the decision to assess"))
+    elif step == "advice_received":
+        floor.append((case["advice_asked_on"], "it was asked for"))
+    elif step == "issue":
         floor.append((case["decision_to_assess_on"], "the decision to assess"))
     elif step == "draft":
         floor.append((case["decision_to_issue_on"], "the decision to issue"))
@@ -664,6 +710,8 @@ def _facts(row: EhcRequest, exceptions: list[EhcClockException]) -> CaseFacts | 
         draft_sent_on=row.draft_sent_on,
         final_issued_on=row.final_issued_on,
         exceptions=tuple(ClockException(e.kind, e.reason, e.recorded_on) for e in exceptions),
+        advice_asked_on=row.advice_asked_on,
+        advice_received_on=row.advice_received_on,
         way_forward_on=row.way_forward_on,
         mediation_certificate_on=row.mediation_certificate_on,
         appeal_lodged_on=row.appeal_lodged_on,
@@ -681,9 +729,12 @@ def _clock_stop(row: EhcRequest) -> date | None:
     return min(dated) if dated else None
 
 
-_UNRECORDED = frozenset({"advice"})
-"""Milestones the school has no field to mark done (advice goes from health and social
-care to the LA): shown on the case, but neither "late" nor picked for what's due."""
+def _chased(mark: Milestone, decided_to_assess: bool | None) -> bool:
+    """Whether ``mark`` counts towards "late" and what's due. Health and social care advice
+    is only asked for once the LA agreed to assess: before that its date is a projection
+    (and a summer-closure exception that excuses the decision does not excuse advice), so
+    the decision to assess speaks for the case."""
+    return mark.key != "advice" or decided_to_assess is True
 
 
 def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: date) -> RequestItem:
@@ -702,7 +753,7 @@ def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: d
         stop = _clock_stop(row)
         clock = timeline.clock_text(facts.received, min(stop, today) if stop else today)
         late = row.closed_on is None and any(
-            m.status == "red" and m.key not in _UNRECORDED for m in marks
+            m.status == "red" and _chased(m, row.decided_to_assess) for m in marks
         )
     return RequestItem(
         id=row.id,
@@ -743,6 +794,8 @@ def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: d
         stage=stage,
         clock=clock,
         late=late,
+        advice_asked_on=row.advice_asked_on,
+        advice_received_on=row.advice_received_on,
     )
 
 
@@ -1296,6 +1349,8 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
         invitations_sent_on=data.invitations_sent_on,
         report_sent_on=data.report_sent_on,
         la_decision_on=data.la_decision_on,
+        amendments_proposed_on=data.amendments_proposed_on,
+        amended_plan_on=data.amended_plan_on,
     )
     problems: list[str] = []
     meeting = data.meeting_on
@@ -1307,6 +1362,8 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
         ("invitations were sent", data.invitations_sent_on),
         ("the report was sent", data.report_sent_on),
         ("of the LA's decision", data.la_decision_on),
+        ("the amendments were proposed", data.amendments_proposed_on),
+        ("of the amended plan", data.amended_plan_on),
     ):
         if value is not None and value > today:
             problems.append(f"the date {label} ({_d(value)}) is in the future")
@@ -1336,6 +1393,7 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
         problems.append("give the date of the LA's decision")
     if data.la_decision_on is not None and not decision:
         problems.append("say what the LA decided (keep, amend or cease)")
+    problems += _amendment_problems(data, decision)
     texts = {k: str(getattr(data, k)).strip() for k in _REVIEW_TEXTS}
     problems += _text_problems(texts, _REVIEW_TEXTS)
     _refuse(problems)
@@ -1346,8 +1404,47 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
         "recommendation": recommendation,
         "la_decision": decision,
         "la_decision_on": data.la_decision_on,
+        "amendments_proposed_on": data.amendments_proposed_on,
+        "amended_plan_on": data.amended_plan_on,
         **texts,
     }
+
+
+def _amendment_problems(data: ReviewData, decision: str) -> list[str]:
+    """What is wrong with the amendment dates of a review (reg 22): they follow an LA
+    decision to amend, the proposal comes with or after that decision (and the meeting),
+    and the amended plan comes after the proposal."""
+    proposed, amended = data.amendments_proposed_on, data.amended_plan_on
+    if proposed is None and amended is None:
+        return []
+    if decision != "amend":
+        now = (
+            f"the LA's decision recorded is to {decision} it"
+            if decision in RECOMMENDATIONS
+            else "no decision to amend is recorded"
+        )
+        return [
+            "the dates of proposed amendments and an amended plan only follow an LA "
+            f"decision to amend the plan, and {now}"
+        ]
+    problems: list[str] = []
+    if proposed is None:
+        problems.append("give the date the amendments were proposed before the amended plan")
+    else:
+        floors = [(data.meeting_on, "the meeting"), (data.la_decision_on, "the LA's decision")]
+        dated = [(d, what) for d, what in floors if d is not None]
+        if dated:
+            floor, what = max(dated, key=lambda x: x[0])
+            if proposed < floor:
+                problems.append(
+                    f"the amendments proposed ({_d(proposed)}) are before {what} ({_d(floor)})"
+                )
+        if amended is not None and amended < proposed:
+            problems.append(
+                f"the amended plan ({_d(amended)}) is before the amendments were proposed "
+                f"({_d(proposed)})"
+            )
+    return problems
 
 
 def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | None) -> None:
@@ -1423,8 +1520,43 @@ def update_review(
         return row.version
 
 
+def _amendment_milestones(proposed: date, amended: date | None, today: date) -> list[Milestone]:
+    """After proposed amendments (reg 22): the family's 15 days to answer them, and the
+    final amended plan within 8 weeks. The 15 days are the family's, never red: over once
+    they have passed or the amended plan was issued."""
+    ends = amendment_response_ends(proposed)
+    label = "Family's 15 days on the proposed amendments"
+    note = f"comments and a named school or college by {_d(ends)}"
+    if amended is not None and amended <= ends:
+        response = Milestone(
+            "amendment_response",
+            label,
+            ends,
+            amended,
+            "done",
+            f"{note}; the amended plan was issued before the 15 days ended",
+        )
+    elif amended is not None or today > ends:
+        response = Milestone("amendment_response", label, ends, ends, "done", note)
+    else:
+        response = Milestone("amendment_response", label, ends, None, rag(ends, today), note)
+    due = amended_plan_due(proposed)
+    return [
+        response,
+        Milestone(
+            "amended_plan",
+            "Final amended plan issued",
+            due,
+            amended,
+            rag(due, today, amended),
+            f"within 8 weeks of the amendments proposed on {_d(proposed)}",
+        ),
+    ]
+
+
 def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Milestone]:
-    """The statutory steps of one review: invitations, the meeting, report, decision."""
+    """The statutory steps of one review: invitations, the meeting, report, decision, and
+    after proposed amendments the family's 15 days and the amended plan."""
     meeting = review.meeting_on
     held = meeting <= today
 
@@ -1434,7 +1566,7 @@ def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Mil
         return Milestone(key, label, by, done, rag(by, today, done), note)
 
     invitations = review_invitations_by(meeting)
-    return [
+    marks = [
         step(
             "invitations",
             "Invitations and advice sent",
@@ -1465,6 +1597,9 @@ def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Mil
             "within 4 weeks of the meeting",
         ),
     ]
+    if review.amendments_proposed_on is not None:
+        marks += _amendment_milestones(review.amendments_proposed_on, review.amended_plan_on, today)
+    return marks
 
 
 def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanItem:
@@ -1473,6 +1608,7 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
     anchor = plan.issued_on
     for r in ordered:
         due = annual_review_due(anchor)
+        proposed = r.amendments_proposed_on
         items.append(
             ReviewItem(
                 id=r.id,
@@ -1492,6 +1628,10 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
                 report_due=review_report_due(r.meeting_on),
                 la_decision_due=la_review_decision_due(r.meeting_on),
                 milestones=_review_milestones(r, due, today),
+                amendments_proposed_on=r.amendments_proposed_on,
+                amended_plan_on=r.amended_plan_on,
+                amendment_response_ends=amendment_response_ends(proposed) if proposed else None,
+                amended_plan_due=amended_plan_due(proposed) if proposed else None,
             )
         )
         anchor = max(anchor, r.meeting_on)
@@ -1692,7 +1832,9 @@ def _request_due_item(
 ) -> DueItem | None:
     from sendesk.services.due import DueItem
 
-    upcoming = [m for m in item.milestones if m.status in _OPEN and m.key not in _UNRECORDED]
+    upcoming = [
+        m for m in item.milestones if m.status in _OPEN and _chased(m, item.decided_to_assess)
+    ]
     if not upcoming:
         return None
     # Past its date, the latest step missed says most (week 23: the final plan, not the
@@ -1703,7 +1845,7 @@ def _request_due_item(
         return None
     text = f"{m.label} due {_d(m.due)} ({item.la_name}, {item.clock})"
     if m.status == "red":
-        text += ": the LA is late"
+        text += ": the advice is late" if m.key == "advice" else ": the LA is late"
     if m.note:
         text += f"; {m.note}"
     return DueItem(
@@ -1790,12 +1932,28 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
                 f"LA's decision after the annual review due {_d(review.la_decision_due)} "
                 f"(4 weeks after the meeting on {_d(review.meeting_on)}): keep, amend or cease",
             )
+        due_amended = review.amended_plan_due
+        if (
+            due_amended is not None
+            and review.amended_plan_on is None
+            and review.amendments_proposed_on is not None
+        ):
+            text = (
+                f"Final amended EHC plan due {_d(due_amended)} (8 weeks after the amendments "
+                f"proposed on {_d(review.amendments_proposed_on)}, reg 22)"
+            )
+            add(
+                due_amended,
+                KIND_AMENDED_PLAN,
+                text + (": the LA is late" if due_amended < today else ""),
+            )
     return items
 
 
 def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
-    """What's-due provider: each open request's next statutory milestone, and each live
-    plan's annual review, review paperwork, the LA's decision after a review and an
+    """What's-due provider: each open request's next statutory milestone (late health and
+    social care advice among them), and each live plan's annual review, review paperwork,
+    the LA's decision after a review, the amended plan after proposed amendments and an
     approaching phase-transfer deadline (15 February; 31 March from Year 11).
 
     Pupils who have left the school are skipped.
@@ -1852,6 +2010,7 @@ def pupils_with_plans(session: Session) -> set[int]:
 __all__ = [
     "CASE_FIELDS",
     "CONFLICT",
+    "KIND_AMENDED_PLAN",
     "KIND_PHASE_TRANSFER",
     "KIND_REQUEST",
     "KIND_REVIEW",
@@ -1861,6 +2020,7 @@ __all__ = [
     "REQUESTERS",
     "REQUEST_STAGES",
     "STEPS",
+    "STEP_DATES",
     "VALUE_STEPS",
     "ExceptionItem",
     "LaProfileData",

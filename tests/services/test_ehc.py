@@ -412,6 +412,220 @@ def test_closed_case_is_seen_as_it_stood(db, senco, pupil) -> None:
         assert ehc_items(s, TODAY, 90) == []
 
 
+# --- health and social care advice (reg 8) ----------------------------------------------------
+
+ADVICE_SENT = date(2025, 12, 1)  # week 14 of 20 on TODAY: the 16 weeks not yet up
+ASSESSED = date(2026, 1, 5)
+
+
+def advice_mark(item: ehc.RequestItem) -> tuple[date, date | None, str, str]:
+    m = next(m for m in item.milestones if m.key == "advice")
+    return m.due, m.done_on, m.status, m.note
+
+
+def test_advice_asked_and_received_are_steps_after_the_decision_to_assess(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=ADVICE_SENT), today=TODAY)
+    assert "advice_asked" not in available_steps(the_request(db, senco, pupil))
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "Record the LA's decision to assess before asking for health and social care advice."
+        ),
+    ):
+        step(db, senco, pupil, "advice_asked", ASSESSED)
+    step(db, senco, pupil, "assess", ASSESSED, value=True)
+    item = the_request(db, senco, pupil)
+    assert available_steps(item) == ("assess", "advice_asked", "issue", "close")
+    # Nothing recorded 8 weeks after the decision: the advice is counted from it, and late.
+    assert advice_mark(item) == (
+        date(2026, 2, 16),
+        None,
+        "red",
+        "counted from the decision to assess: the date advice was asked is not recorded",
+    )
+    assert (item.stage, item.late) == ("decision to assess", True)
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert (due.kind, due.severity, due.due) == ("EHC request", "overdue", date(2026, 2, 16))
+    assert due.text.startswith(
+        "Health and social care advice due 16/02/2026 (Testshire, week 14 of 20): the advice "
+        "is late; counted from the decision to assess"
+    )
+
+    for on, message in (
+        (
+            date(2026, 1, 2),
+            "Asking for health and social care advice (02/01/2026) is before "
+            "the decision to assess (05/01/2026).",
+        ),
+        (
+            date(2026, 3, 3),
+            "Asking for health and social care advice (03/03/2026) is in the future.",
+        ),
+    ):
+        with pytest.raises(ValidationError, match=re.escape(message)):
+            step(db, senco, pupil, "advice_asked", on)
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "Record when health and social care advice was asked for before the advice received."
+        ),
+    ):
+        step(db, senco, pupil, "advice_received", date(2026, 2, 10))
+
+    step(db, senco, pupil, "advice_asked", date(2026, 1, 7))
+    item = the_request(db, senco, pupil)
+    assert item.advice_asked_on == date(2026, 1, 7)
+    assert (item.stage, item.late) == ("assessment and advice", True)
+    assert advice_mark(item) == (date(2026, 2, 18), None, "red", "")
+    assert available_steps(item) == ("assess", "advice_asked", "advice_received", "issue", "close")
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert due.text == (
+        "Health and social care advice due 18/02/2026 (Testshire, week 14 of 20): the advice "
+        "is late"
+    )
+
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "The health and social care advice received (06/01/2026) is before it was asked "
+            "for (07/01/2026)."
+        ),
+    ):
+        step(db, senco, pupil, "advice_received", date(2026, 1, 6))
+    step(db, senco, pupil, "advice_received", date(2026, 2, 20))
+    item = the_request(db, senco, pupil)
+    assert item.advice_received_on == date(2026, 2, 20)
+    assert advice_mark(item)[1:3] == (date(2026, 2, 20), "done late")
+    assert not item.late
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert due.text.startswith("Decision not to issue a plan due 23/03/2026")
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "The closing of the request (19/02/2026) is before the health and social care "
+            "advice received (20/02/2026)."
+        ),
+    ):
+        step(db, senco, pupil, "close", date(2026, 2, 19))
+    with db.session() as s:
+        steps = list(
+            s.scalars(
+                select(AuditEvent.detail).where(
+                    AuditEvent.entity == "ehc_request", AuditEvent.action == "record_step"
+                )
+            )
+        )
+    assert ['"step": "advice_asked"' in d for d in steps] == [False, True, False]
+    assert '"step": "advice_received"' in steps[-1]
+
+
+def test_advice_steps_follow_a_yes_and_are_cleared_last_first(db, senco, pupil) -> None:
+    open_request(db, senco, pupil, request(sent_on=ADVICE_SENT), today=TODAY)
+    step(db, senco, pupil, "assess", ASSESSED, value=False)
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "The LA decided not to assess, so no health and social care advice is asked for."
+        ),
+    ):
+        step(db, senco, pupil, "advice_asked", date(2026, 1, 7))
+    step(db, senco, pupil, "assess", ASSESSED, value=True)
+    step(db, senco, pupil, "advice_asked", date(2026, 1, 7))
+    step(db, senco, pupil, "advice_received", date(2026, 2, 13))
+    item = the_request(db, senco, pupil)
+    assert advice_mark(item)[1:3] == (date(2026, 2, 13), "done")
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "The decision whether to assess cannot be cleared while asking for health and "
+            "social care advice and the health and social care advice received depend on "
+            "it; clear those first."
+        ),
+    ):
+        clear_step(db, senco, item.id, item.version, "assess")
+    with pytest.raises(
+        ValidationError,
+        match=re.escape(
+            "Asking for health and social care advice cannot be cleared while the health "
+            "and social care advice received depends on it; clear that first."
+        ),
+    ):
+        clear_step(db, senco, item.id, item.version, "advice_asked")
+    version = clear_step(db, senco, item.id, item.version, "advice_received")
+    version = clear_step(db, senco, item.id, version, "advice_asked")
+    item = the_request(db, senco, pupil)
+    assert (item.advice_asked_on, item.advice_received_on) == (None, None)
+    # A refusal now would strand nothing: the advice steps are gone.
+    step(db, senco, pupil, "assess", ASSESSED, value=False)
+    assert the_request(db, senco, pupil).stage == "refused"
+    with db.session() as s:
+        row = s.scalars(select(EhcRequest)).one()
+        case = {name: getattr(row, name) for name in ehc.CASE_FIELDS}
+    assert ehc.case_problems(case, TODAY) == []
+    assert ehc.STEP_DATES["advice_asked"] == "advice_asked_on"
+    case |= {"advice_asked_on": date(2026, 1, 7)}
+    assert ehc.case_problems(case, TODAY) == [
+        "the LA decided not to assess, so no health and social care advice is asked for"
+    ]
+
+
+def test_missed_appointment_extends_the_advice_but_summer_closure_does_not(
+    db, senco, pupil
+) -> None:
+    open_request(db, senco, pupil, request(sent_on=ADVICE_SENT), today=TODAY)
+    step(db, senco, pupil, "assess", ASSESSED, value=True)
+    step(db, senco, pupil, "advice_asked", date(2026, 1, 7))
+    rid = the_request(db, senco, pupil).id
+    add_exception(db, senco, rid, "summer_closure", "Closed for a fortnight.", TODAY, today=TODAY)
+    item = the_request(db, senco, pupil)
+    assert (advice_mark(item)[2], item.late) == ("red", True)  # reg 8(2) does not list it
+    add_exception(
+        db,
+        senco,
+        rid,
+        "missed_appointment",
+        "The family missed the paediatric appointment on 28/01.",
+        date(2026, 2, 2),
+        today=TODAY,
+    )
+    item = the_request(db, senco, pupil)
+    due_on, _, status, note = advice_mark(item)
+    assert (due_on, status, item.late) == (date(2026, 2, 18), "extended", False)
+    assert note.startswith("extended: Missed appointment for an examination or test: The family")
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert (due.severity, due.due) == ("soon", date(2026, 2, 18))
+    assert "the advice is late" not in due.text
+    assert "extended: Missed appointment" in due.text
+
+
+def test_projected_advice_does_not_make_an_undecided_case_late(db, senco, pupil) -> None:
+    """Before the LA decides to assess, the advice date is a projection: a case whose
+    decision is excused by a summer closure is not late because of it."""
+    received, today = date(2025, 6, 2), date(2025, 9, 1)
+    open_request(db, senco, pupil, request(sent_on=received), today=today)
+    rid = the_request(db, senco, pupil, today).id
+    add_exception(
+        db,
+        senco,
+        rid,
+        "summer_closure",
+        "Advice asked in the holiday.",
+        date(2025, 7, 25),
+        today=today,
+    )
+    item = the_request(db, senco, pupil, today)
+    assert advice_mark(item)[2] == "red"  # projected from 14/07 + 6 weeks: shown on the case
+    assert item.milestones[0].status == "extended"
+    assert not item.late
+    with db.session() as s:
+        (due,) = ehc_items(s, today, 90)
+    assert due.text.startswith("Decision whether to assess due 14/07/2025")
+
+
 # --- plans and reviews ------------------------------------------------------------------------
 
 
@@ -633,6 +847,153 @@ def test_after_a_meeting_the_paperwork_and_decision_are_due(db, senco, pupil) ->
     )
     with db.session() as s:  # the next annual review is a year off: beyond the horizon
         assert len(ehc_items(s, TODAY, 400)) == 3
+
+
+AMEND_ON = date(2026, 2, 20)  # the LA decided to amend after the 02/02 meeting
+
+
+def amended(**changes: object) -> ReviewData:
+    values: dict[str, object] = {
+        "report_sent_on": date(2026, 2, 12),
+        "recommendation": "amend",
+        "la_decision": "amend",
+        "la_decision_on": AMEND_ON,
+        "amendments_proposed_on": AMEND_ON,
+    }
+    values.update(changes)
+    return review(**values)
+
+
+def test_amendments_after_a_review_bring_the_amended_plan_due(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    review_id = record_review(db, senco, plan_id, amended(), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    (r,) = item.reviews
+    assert (r.amendments_proposed_on, r.amended_plan_on) == (AMEND_ON, None)
+    assert (r.amendment_response_ends, r.amended_plan_due) == (date(2026, 3, 6), date(2026, 4, 17))
+    marks = {m.key: (m.label, m.due, m.done_on, m.status) for m in r.milestones}
+    assert list(marks)[4:] == ["amendment_response", "amended_plan"]
+    assert marks["amendment_response"] == (
+        "Family's 15 days on the proposed amendments",
+        date(2026, 3, 6),
+        None,
+        "amber",
+    )
+    assert marks["amended_plan"] == ("Final amended plan issued", date(2026, 4, 17), None, "green")
+    with db.session() as s:
+        (due,) = [i for i in ehc_items(s, TODAY, 90) if i.kind == "EHC amended plan"]
+    assert (due.due, due.severity, due.pupil_name) == (date(2026, 4, 17), "later", "Zoë Pupil")
+    assert due.text == (
+        "Final amended EHC plan due 17/04/2026 (8 weeks after the amendments proposed on "
+        "20/02/2026, reg 22)"
+    )
+
+    # Eight weeks on, nothing: the LA is late, on the review and on what's due.
+    later = date(2026, 5, 4)
+    (item,) = list_plans(db, senco, pupil, today=later)
+    marks = {m.key: (m.done_on, m.status) for m in item.reviews[0].milestones}
+    assert marks["amendment_response"] == (date(2026, 3, 6), "done")  # the 15 days are over
+    assert marks["amended_plan"] == (None, "red")
+    with db.session() as s:
+        (due,) = [i for i in ehc_items(s, later, 90) if i.kind == "EHC amended plan"]
+    assert due.severity == "overdue"
+    assert due.text.endswith("reg 22): the LA is late")
+
+    update_review(
+        db, senco, review_id, r.version, amended(amended_plan_on=date(2026, 4, 20)), today=later
+    )
+    (item,) = list_plans(db, senco, pupil, today=later)
+    (r,) = item.reviews
+    assert r.amended_plan_on == date(2026, 4, 20)
+    assert r.data().amended_plan_on == date(2026, 4, 20)
+    assert r.milestones[-1].status == "done late"
+    with db.session() as s:
+        assert [i for i in ehc_items(s, later, 90) if i.kind == "EHC amended plan"] == []
+    assert audit_actions(db, "annual_review") == ["create", "update"]
+
+
+def test_amended_plan_inside_the_15_days_ends_them(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    record_review(db, senco, plan_id, amended(amended_plan_on=date(2026, 3, 2)), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    response, final = item.reviews[0].milestones[4:]
+    assert (response.done_on, response.status) == (date(2026, 3, 2), "done")
+    assert response.note.endswith("the amended plan was issued before the 15 days ended")
+    assert (final.done_on, final.status) == (date(2026, 3, 2), "done")
+
+
+def test_a_review_without_amendments_has_no_amendment_steps(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    record_review(
+        db, senco, plan_id, amended(amendments_proposed_on=None), today=TODAY
+    )  # the LA decided to amend; its proposals have not come yet
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    (r,) = item.reviews
+    assert [m.key for m in r.milestones] == ["invitations", "meeting", "report", "la_decision"]
+    assert (r.amendment_response_ends, r.amended_plan_due) == (None, None)
+    with db.session() as s:
+        assert [i for i in ehc_items(s, TODAY, 90) if i.kind == "EHC amended plan"] == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"la_decision": "keep"},
+            "The dates of proposed amendments and an amended plan only follow an LA decision "
+            "to amend the plan, and the LA's decision recorded is to keep it.",
+        ),
+        (
+            {
+                "la_decision": "",
+                "la_decision_on": None,
+                "amendments_proposed_on": None,
+                "amended_plan_on": date(2026, 2, 27),
+            },
+            "The dates of proposed amendments and an amended plan only follow an LA decision "
+            "to amend the plan, and no decision to amend is recorded.",
+        ),
+        (
+            {"amendments_proposed_on": None, "amended_plan_on": date(2026, 2, 27)},
+            "Give the date the amendments were proposed before the amended plan.",
+        ),
+        (
+            {"amendments_proposed_on": date(2026, 2, 19)},
+            "The amendments proposed (19/02/2026) are before the LA's decision (20/02/2026).",
+        ),
+        (
+            {"la_decision_on": date(2026, 1, 30), "amendments_proposed_on": date(2026, 1, 31)},
+            "The LA's decision (30/01/2026) is before the meeting (02/02/2026); the amendments "
+            "proposed (31/01/2026) are before the meeting (02/02/2026).",
+        ),
+        (
+            {"amended_plan_on": date(2026, 2, 19)},
+            "The amended plan (19/02/2026) is before the amendments were proposed (20/02/2026).",
+        ),
+        (
+            {"amended_plan_on": date(2026, 3, 3)},
+            "The date of the amended plan (03/03/2026) is in the future.",
+        ),
+        (
+            {"amendments_proposed_on": date(2026, 3, 3), "la_decision_on": date(2026, 3, 3)},
+            "The date of the LA's decision (03/03/2026) is in the future; the date the "
+            "amendments were proposed (03/03/2026) is in the future.",
+        ),
+    ],
+)
+def test_bad_amendment_dates_are_refused(db, senco, pupil, changes, message) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    with pytest.raises(ValidationError) as caught:
+        record_review(db, senco, plan_id, amended(**changes), today=TODAY)
+    assert str(caught.value) == message
+    review_id = record_review(db, senco, plan_id, review(), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        update_review(
+            db, senco, review_id, item.reviews[0].version, amended(**changes), today=TODAY
+        )
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert item.reviews[0].data() == review()
 
 
 def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
