@@ -8,14 +8,18 @@ every state a SENCo meets, :func:`add_ehc_history` gives the pupils already writ
 - an EHC plan for every pupil with an EHC plan on the register (sections B, E and F from
   their needs, hours a week and top-up funding), issued the day the register says, with
   an annual review for each year since: invitations, the meeting, the report and the
-  LA's decision. One pupil's review is overdue, one has a meeting held last week with the
-  paperwork still to send, one has next month's meeting booked; plans issued in the last
-  two years carry the completed request that led to them;
+  LA's decision (after a decision to amend: the amendments proposed with it and the
+  amended plan 6 weeks later). One pupil's review is overdue, one has a meeting held last
+  week with the paperwork still to send, one has next month's meeting booked, and one had
+  amendments proposed 11 weeks ago with the amended plan still not issued (due after 8);
+  plans issued in the last two years carry the completed request that led to them;
 - open requests for pupils on SEN support at every stage: being prepared, just sent,
-  agreed to assess, agreed to issue, a draft with the family, refused to assess (with a
-  way-forward meeting and mediation), refused to issue (mediation certificate and an
-  appeal), an LA running late ("week 23 of 20") and one whose clock is extended by a
-  recorded summer-closure exception.
+  agreed to assess, health and social care advice asked for and now late (reg 8: 6
+  weeks), agreed to issue, a draft with the family, refused to assess (with a way-forward
+  meeting and mediation), refused to issue (mediation certificate and an appeal), an LA
+  running late ("week 23 of 20") and one whose clock is extended by a recorded
+  summer-closure exception. Requests past the decision to assess record when the advice
+  was asked for and when it arrived.
 
 Everything is drawn from ``random.Random(f"{seed}-ehc")`` and anchored on ``today``, so
 the same seed and day give the same history. Rows are written inside the caller's
@@ -51,12 +55,15 @@ from sendesk.rules.census import Area, area_of
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, la_rules_problems
 from sendesk.rules.timeline import annual_review_due
 from sendesk.services.audit import AuditWriter
-from sendesk.services.ehc import LaProfileData, case_problems, rules_of
+from sendesk.services.ehc import CASE_FIELDS, LaProfileData, case_problems, rules_of
 
 NEIGHBOUR_LA = "Bedford Borough"
 CASEWORKERS = ("Priya Shah", "Tom Whitfield", "Grace Okafor", "Dylan Hughes", "Marta Nowak")
 REVIEWS_KEPT = 6  # Years 7–11 and the transfer review from primary
 MAX_YEARS_BACK = 8
+ADVICE_ASKED_AFTER = timedelta(days=2)  # the LA writes to health and social care
+ADVICE_TAKES = timedelta(weeks=5)  # inside the 6 weeks of reg 8
+AMENDED_PLAN_TAKES = timedelta(weeks=6)  # inside the 8 weeks of reg 22
 _DAY = timedelta(days=1)
 _WEEK = timedelta(weeks=1)
 
@@ -326,6 +333,19 @@ def _review(
     }
 
 
+def _amendments(review: dict[str, Any], today: date) -> dict[str, date | None]:
+    """After an LA decision to amend: the amendments proposed with the decision, and the
+    amended plan 6 weeks later (of the 8 allowed) unless that is still to come."""
+    decided = review["la_decision_on"]
+    if review["la_decision"] != "amend" or decided is None:
+        return {"amendments_proposed_on": None, "amended_plan_on": None}
+    amended = decided + AMENDED_PLAN_TAKES
+    return {
+        "amendments_proposed_on": decided,
+        "amended_plan_on": amended if amended <= today else None,
+    }
+
+
 def _meetings(rng: random.Random, issued: date, today: date) -> list[date]:
     """A review meeting a few weeks before each anniversary, up to ``today``."""
     meetings: list[date] = []
@@ -345,7 +365,7 @@ def _completed_request(
     received = _weekday_on_or_before(issued - timedelta(weeks=19, days=rng.randint(0, 4)))
     draft = _weekday_on_or_before(issued - timedelta(days=rng.randint(17, 24)))
     by_parent = "parent" in pupil.reason.lower()
-    return {
+    values: dict[str, Any] = {
         "requested_by": "parent" if by_parent else "school",
         "la_name": la_name,
         "caseworker": rng.choice(CASEWORKERS),
@@ -366,28 +386,26 @@ def _completed_request(
         "draft_setting": "",
         "final_issued_on": issued,
     }
+    return values | _advice(values["decision_to_assess_on"], today)
+
+
+def _advice(assessed: date, today: date) -> dict[str, date | None]:
+    """Health and social care advice asked for just after the decision to assess, and in
+    5 weeks (of the 6 allowed); a date still to come is left unrecorded."""
+    asked = assessed + ADVICE_ASKED_AFTER
+    received = asked + ADVICE_TAKES
+    return {
+        "advice_asked_on": asked if asked <= today else None,
+        "advice_received_on": received if received <= today else None,
+    }
 
 
 def _write_request(
     session: Session, audit: AuditWriter, pupil: _Pupil, values: dict[str, Any], today: date
 ) -> EhcRequest:
-    case = {
-        "sent_on": values.get("sent_on"),
-        "received_on": values.get("received_on"),
-        "decided_to_assess": values.get("decided_to_assess"),
-        "decision_to_assess_on": values.get("decision_to_assess_on"),
-        "decided_to_issue": values.get("decided_to_issue"),
-        "decision_to_issue_on": values.get("decision_to_issue_on"),
-        "draft_sent_on": values.get("draft_sent_on"),
-        "draft_setting": values.get("draft_setting", ""),
-        "final_issued_on": values.get("final_issued_on"),
-        "way_forward_on": values.get("way_forward_on"),
-        "mediation_on": values.get("mediation_on"),
-        "mediation_certificate_on": values.get("mediation_certificate_on"),
-        "appeal_lodged_on": values.get("appeal_lodged_on"),
-        "closed_on": values.get("closed_on"),
-        "next_steps": values.get("next_steps", ""),
-    }
+    case = {name: values.get(name) for name in CASE_FIELDS}
+    case["draft_setting"] = values.get("draft_setting", "")
+    case["next_steps"] = values.get("next_steps", "")
     if problems := case_problems(case, today):
         raise AssertionError(f"demo EHC request for pupil {pupil.row.id}: {problems}")
     row = EhcRequest(pupil_id=pupil.row.id, version=1, **values)
@@ -412,7 +430,7 @@ def _plans(
     rng.shuffle(order)
     # Who shows which case on "what's due": chosen among pupils whose plan is old enough.
     special: dict[int, str] = {}
-    cases = iter(("overdue", "paperwork", "booked"))
+    cases = iter(("overdue", "paperwork", "booked", "amendment"))
     for i in order:
         if (today - pupils[i].since).days > 400:
             case = next(cases, None)
@@ -468,9 +486,32 @@ def _plans(
             last = _weekday_on_or_before(year_ago + timedelta(days=30))
             meetings.append(last)
             booked = _weekday_on_or_before(annual_review_due(last) - timedelta(days=5))
+        elif case == "amendment":
+            # Met 14 weeks ago; the LA decided to amend and proposed the amendments 3 weeks
+            # later, so the amended plan was due 3 weeks ago and has not come.
+            meetings = [m for m in meetings if m < today - timedelta(weeks=40)]
+            meetings.append(_weekday_on_or_before(today - timedelta(weeks=14)))
         rows = [_review(rng, pupil, plan.id, m, today) for m in meetings]
+        for values in rows:
+            values.update(_amendments(values, today))
         if case == "paperwork" and rows:
-            rows[-1].update(report_sent_on=None, la_decision="", la_decision_on=None)
+            rows[-1].update(
+                report_sent_on=None,
+                la_decision="",
+                la_decision_on=None,
+                amendments_proposed_on=None,
+                amended_plan_on=None,
+            )
+        if case == "amendment" and rows:
+            proposed = rows[-1]["meeting_on"] + timedelta(weeks=3)
+            rows[-1].update(
+                report_sent_on=rows[-1]["meeting_on"] + _WEEK,
+                recommendation="amend",
+                la_decision="amend",
+                la_decision_on=proposed,
+                amendments_proposed_on=proposed,
+                amended_plan_on=None,
+            )
         if booked is not None:
             row = _review(rng, pupil, plan.id, booked, today)
             row.update(
@@ -525,6 +566,20 @@ def _open_stages(
             [],
         )
     )
+    received = today - 15 * w
+    stages.append(
+        (
+            "advice late",
+            {
+                "sent_on": received,
+                "decided_to_assess": True,
+                "decision_to_assess_on": received + 5 * w + 5 * d,
+                # Asked 8½ weeks ago: the 6 weeks of reg 8 ran out 3 weeks ago.
+                "advice_asked_on": received + 6 * w,
+            },
+            [],
+        )
+    )
     received = today - 13 * w
     stages.append(
         (
@@ -533,6 +588,7 @@ def _open_stages(
                 "sent_on": received,
                 "decided_to_assess": True,
                 "decision_to_assess_on": received + 6 * w,
+                **_advice(received + 6 * w, today),
                 "decided_to_issue": True,
                 "decision_to_issue_on": received + 12 * w + 3 * d,
             },
@@ -547,6 +603,7 @@ def _open_stages(
                 "sent_on": received,
                 "decided_to_assess": True,
                 "decision_to_assess_on": received + 5 * w + 6 * d,
+                **_advice(received + 5 * w + 6 * d, today),
                 "decided_to_issue": True,
                 "decision_to_issue_on": received + 13 * w,
                 "draft_sent_on": received + 16 * w + 3 * d,
@@ -582,6 +639,7 @@ def _open_stages(
                 "sent_on": received,
                 "decided_to_assess": True,
                 "decision_to_assess_on": received + 6 * w,
+                **_advice(received + 6 * w, today),
                 "decided_to_issue": False,
                 "decision_to_issue_on": refused,
                 "way_forward_on": refused + 9 * d,
@@ -602,6 +660,7 @@ def _open_stages(
                 "sent_on": received,
                 "decided_to_assess": True,
                 "decision_to_assess_on": received + 6 * w,
+                **_advice(received + 6 * w, today),
                 "decided_to_issue": True,
                 "decision_to_issue_on": received + 15 * w,
             },
@@ -613,6 +672,7 @@ def _open_stages(
     summer: dict[str, Any] = {"sent_on": received}
     if end + 6 * d <= today:
         summer.update(decided_to_assess=True, decision_to_assess_on=end + 6 * d)
+        summer.update(_advice(end + 6 * d, today))
     if end + 8 * w <= today:
         summer.update(decided_to_issue=True, decision_to_issue_on=end + 8 * w)
     if summer.get("decided_to_issue") and received + 21 * w <= today:

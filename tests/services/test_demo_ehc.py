@@ -144,7 +144,10 @@ def test_requests_at_every_stage(school, senco) -> None:
         "refused",
     }
     late = [i for i in items if i.late]
-    assert [(i.clock, i.stage) for i in late] == [("week 23 of 20", "decision to issue")]
+    assert sorted((i.clock, i.stage) for i in late) == [
+        ("week 15 of 20", "assessment and advice"),
+        ("week 23 of 20", "decision to issue"),
+    ]
     (extended,) = [i for i in items if i.exceptions]
     assert [e.kind for e in extended.exceptions] == ["summer_closure"]
     final = next(m for m in extended.milestones if m.key == "final_plan")
@@ -160,6 +163,60 @@ def test_requests_at_every_stage(school, senco) -> None:
     assert refused_to_issue[0].mediation_certificate_on is not None
     pupils = [i.pupil_id for i in items if i.is_open]
     assert len(pupils) == len(set(pupils)), "one open request per pupil"
+
+
+def test_advice_asked_and_received_and_one_advice_late(school, senco) -> None:
+    items = requests_of(school, senco)
+    assessed = [i for i in items if i.decided_to_assess]
+    asked = [i for i in assessed if i.advice_asked_on is not None]
+    assert len(asked) >= 5 and len(asked) >= len(assessed) - 2
+    for item in asked:
+        assert item.decision_to_assess_on <= item.advice_asked_on <= TODAY
+        received = item.advice_received_on
+        assert received is None or item.advice_asked_on < received <= TODAY
+    marks = [
+        (i, next(m for m in i.milestones if m.key == "advice"))
+        for i in items
+        if i.is_open and i.milestones
+    ]
+    late = [(i, m) for i, m in marks if m.status == "red"]
+    assert len(late) == 1
+    item, mark = late[0]
+    assert (item.stage, item.advice_received_on) == ("assessment and advice", None)
+    assert mark.due == item.advice_asked_on + timedelta(weeks=6) < TODAY
+    on_time = [m for i, m in marks if i.advice_received_on is not None]
+    assert on_time and all(m.status == "done" for m in on_time)
+    due = [
+        i
+        for i in due_items(school, senco, today=TODAY)
+        if i.pupil_id == item.pupil_id and i.kind.startswith("EHC")
+    ]
+    assert [(i.kind, i.severity) for i in due] == [("EHC request", "overdue")]
+    assert due[0].text.startswith(f"Health and social care advice due {mark.due:%d/%m/%Y} (")
+    assert "): the advice is late" in due[0].text
+
+
+def test_one_amended_plan_is_overdue_after_proposed_amendments(school, senco) -> None:
+    plans = plans_of(school, senco)
+    proposed = [(p, r) for p in plans for r in p.reviews if r.amendments_proposed_on]
+    assert len(proposed) >= 3
+    for _, r in proposed:
+        assert r.la_decision == "amend" and r.la_decision_on == r.amendments_proposed_on
+        assert r.amended_plan_due == r.amendments_proposed_on + timedelta(weeks=8)
+        assert [m.key for m in r.milestones][4:] == ["amendment_response", "amended_plan"]
+    overdue = [(p, r) for p, r in proposed if r.milestones[-1].status == "red"]
+    assert len(overdue) == 1
+    plan, review = overdue[0]
+    assert review is plan.reviews[-1] and review.amended_plan_on is None
+    assert review.amended_plan_due is not None and review.amended_plan_due < TODAY
+    assert all(r.amended_plan_on is not None for _, r in proposed if r is not review)
+    due = [
+        i
+        for i in due_items(school, senco, today=TODAY)
+        if i.kind == "EHC amended plan" and i.pupil_id == plan.pupil_id
+    ]
+    assert [(i.due, i.severity) for i in due] == [(review.amended_plan_due, "overdue")]
+    assert due[0].text.endswith("reg 22): the LA is late")
 
 
 def test_demo_rows_pass_the_services_own_checks(school, senco) -> None:
@@ -193,8 +250,10 @@ def test_whats_due_shows_each_kind_of_ehc_date_once(school, senco) -> None:
     assert ("EHC annual review", "overdue") in kinds
     assert ("EHC review paperwork", "soon") in kinds
     assert ("EHC review decision", "soon") in kinds
+    assert ("EHC amended plan", "overdue") in kinds
     texts = [i.text for i in ehc_items]
     assert any("invitations and advice out by" in t for t in texts)
+    assert any("): the advice is late" in t for t in texts)
     assert any("week 23 of 20): the LA is late" in t for t in texts)
     assert any("; extended: School or setting closed" in t for t in texts)
     with_plans = {p.pupil_id for p in plans_of(school, senco)}
@@ -226,6 +285,8 @@ def fingerprint(db: Database) -> list[tuple[object, ...]]:
                 EhcRequest.pupil_id,
                 EhcRequest.sent_on,
                 EhcRequest.decided_to_assess,
+                EhcRequest.advice_asked_on,
+                EhcRequest.advice_received_on,
                 EhcRequest.draft_sent_on,
                 EhcRequest.why_now,
             ).order_by(EhcRequest.id)
@@ -236,7 +297,12 @@ def fingerprint(db: Database) -> list[tuple[object, ...]]:
             ).order_by(EhcPlan.id)
         ).all()
         reviews = s.execute(
-            select(AnnualReview.meeting_on, AnnualReview.summary).order_by(AnnualReview.id)
+            select(
+                AnnualReview.meeting_on,
+                AnnualReview.summary,
+                AnnualReview.amendments_proposed_on,
+                AnnualReview.amended_plan_on,
+            ).order_by(AnnualReview.id)
         ).all()
     return [tuple(r) for r in (*requests, *plans, *reviews)]
 
@@ -272,12 +338,20 @@ def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: d
             assert all(
                 d <= today
                 for r in rows
-                for d in (r.sent_on, r.decision_to_assess_on, r.draft_sent_on, r.appeal_lodged_on)
+                for d in (
+                    r.sent_on,
+                    r.decision_to_assess_on,
+                    r.advice_asked_on,
+                    r.advice_received_on,
+                    r.draft_sent_on,
+                    r.appeal_lodged_on,
+                )
                 if d is not None
             )
         items = requests_of(db, actor, today)
         (summer,) = [i for i in items if i.exceptions]
         assert summer.exceptions[0].recorded_on <= today
         assert any(i.clock == "week 23 of 20" and i.late for i in items)
+        assert any(i.stage == "assessment and advice" and i.late for i in items)
     finally:
         db.dispose()
