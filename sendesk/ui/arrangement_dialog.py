@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
+    APPROVAL_MONTHS_SETTING,
     ArrangementData,
     ArrangementItem,
     AssessmentItem,
@@ -60,7 +61,6 @@ from sendesk.ui.context import AppContext
 APP = "SENDesk"
 ROOM_NOTE_MAX = 200
 SUBJECT_MAX = 60
-APPROVAL_MONTHS_KEY = "jcq.approval_months"
 
 
 def to_qdate(value: date) -> QDate:
@@ -412,7 +412,8 @@ class StatusDialog(QDialog):
         self.today = today or date.today()
         self.new_version: int | None = None
         self.setWindowTitle(f"Change the status of {item.name} — {APP}")
-        self.months = get_int(ctx.db, APPROVAL_MONTHS_KEY, jcq.APPROVAL_MONTHS)
+        months = get_int(ctx.db, APPROVAL_MONTHS_SETTING, jcq.APPROVAL_MONTHS)
+        self.months = months if months >= 1 else jcq.APPROVAL_MONTHS  # as the service reads it
 
         layout = QVBoxLayout(self)
         layout.addWidget(

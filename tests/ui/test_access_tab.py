@@ -20,6 +20,7 @@ from sendesk.services.access_arrangements import (
     update_arrangement,
 )
 from sendesk.services.actor import Actor
+from sendesk.services.settings import set_int
 from sendesk.ui.access_tab import AccessTab, details_text, scores_text
 from sendesk.ui.access_words import (
     evidence_summary,
@@ -274,6 +275,10 @@ def test_status_moves_with_dates_and_expiry(qtbot, db, senco, school, monkeypatc
     )
     dialog.on.setDate(to_qdate(date(2026, 2, 27)))
     assert dialog.explain.text().endswith("expires on 27/04/2028.")
+    set_int(db, senco, "jcq.approval_months", 24)  # a school that sets its own period
+    shorter = tab.status_dialog(tab.access.arrangements[0], "approved in centre")
+    qtbot.addWidget(shorter)
+    assert shorter.explain.text().endswith("lasts 24 months and expires on 02/03/2028.")
 
     def run(d: StatusDialog) -> int:
         d.status.setCurrentIndex(d.status.findData("approved in centre"))
@@ -290,7 +295,7 @@ def test_status_moves_with_dates_and_expiry(qtbot, db, senco, school, monkeypatc
         "Decided in the centre (delegated)",
         "All subjects",
         "27/02/2026",
-        "27/04/2028",
+        "27/02/2028",  # 24 months, as the school set
     ]
 
 
