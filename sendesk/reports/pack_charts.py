@@ -79,13 +79,15 @@ def expected_line(progress: Progress) -> tuple[tuple[date, float], tuple[date, f
 
 @dataclass(frozen=True)
 class Label:
-    """A piece of text on the chart: where (points), how aligned, and whether bold."""
+    """A piece of text on the chart: where (points), how aligned, whether bold, and what it
+    labels: "y" (a value on the axis), "x" (a date on the axis) or "point" (a measure)."""
 
     x: float
     y: float
     text: str
     anchor: str  # "start", "middle" or "end"
     bold: bool = False
+    role: str = "point"
 
 
 @dataclass(frozen=True)
@@ -143,22 +145,27 @@ def chart_plan(progress: Progress, width: float, height: float) -> ChartPlan | N
         y = at(x_min, value)[1]
         grid.append((left, y, left + plot_w, y))
         axes.append((left - 3, y, left, y))
-        labels.append(Label(left - 5, y - 2.5, y_text(value), "end"))
+        labels.append(Label(left - 5, y - 2.5, y_text(value), "end", role="y"))
     for value in _date_ticks(x_low, x_high, min(_MAX_TICKS, len({p.on for p in points}))):
         x = at(value, y_min)[0]
         axes.append((x, bottom, x, bottom - 3))
-        labels.append(Label(x, bottom - 12, _date_text(value), "middle"))
+        labels.append(Label(x, bottom - 12, _date_text(value), "middle", role="x"))
     axes += [(left, bottom, left + plot_w, bottom), (left, bottom, left, bottom + plot_h)]
     dashed = None
     if expected is not None:
         (d0, v0), (d1, v1) = expected
         dashed = (*at(d0.toordinal(), v0), *at(d1.toordinal(), v1))
     placed = tuple(at(p.on.toordinal(), p.value) for p in points)
-    for p, (x, y) in zip(points, placed, strict=True):
+    # Each measure's value above it; the first reads rightwards and the last leftwards, so
+    # neither runs into the axis or off the chart.
+    last = len(points) - 1
+    for n, (p, (x, y)) in enumerate(zip(points, placed, strict=True)):
         text = progress.formatted(p.value)
-        labels.append(
-            Label(x, y + 6, f"{p.label} {text}" if p.label else text, "middle", bool(p.label))
+        text = f"{p.label} {text}" if p.label else text
+        anchor, shift = (
+            ("start", -3.0) if n == 0 else ("end", 3.0) if n == last else ("middle", 0.0)
         )
+        labels.append(Label(x + shift, y + 6, text, anchor, bool(p.label)))
     return ChartPlan(width, height, tuple(grid), tuple(axes), dashed, placed, tuple(labels))
 
 

@@ -323,7 +323,11 @@ def test_an_age_chart_labels_entry_and_exit_and_shows_age_expected_progress() ->
     assert plan is not None
     labels = plan.texts
     assert "entry 7:06" in labels and "exit 8:03" in labels and "7:11" in labels
-    assert any(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", s) for s in labels)  # dated axis
+    dates = [label.text for label in plan.labels if label.role == "x"]
+    assert dates and all(re.fullmatch(r"[A-Z][a-z]{2} 20\d\d", s) for s in dates)
+    assert dates[0] == "Sep 2024" and dates[-1] == "Mar 2025"
+    values = [label for label in plan.labels if label.role == "point"]
+    assert [v.anchor for v in values] == ["start", "middle", "end"]  # kept inside the chart
     assert plan.expected is not None
     assert plan.expected[:2] == pytest.approx(plan.points[0])  # it starts at the entry
     # 9 months gained in 6: the exit sits above where the dashed line ends (gap closing)
@@ -343,5 +347,5 @@ def test_charts_need_two_measures_and_only_ages_get_the_expected_line() -> None:
     plan = chart_plan(scores, 400, 150)
     assert plan is not None and plan.expected is None
     assert "entry 80" in plan.texts and "86" in plan.texts
-    ticks = [float(label.text) for label in plan.labels if label.anchor == "end"]
+    ticks = [float(label.text) for label in plan.labels if label.role == "y"]
     assert ticks == sorted(ticks) and all(tick == int(tick) for tick in ticks)  # whole scores
