@@ -23,8 +23,8 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -218,18 +218,56 @@ def _decision_text(review: ReviewItem) -> str:
     return text
 
 
+def _fit(table: QTableWidget) -> None:
+    """Measure the rows for the columns' widths and make the table exactly that tall."""
+    table.resizeRowsToContents()
+    rows = table.rowCount()
+    body = sum(table.rowHeight(r) for r in range(rows))
+    body = max(body, table.verticalHeader().defaultSectionSize())
+    header = table.horizontalHeader().sizeHint().height()
+    table.setFixedHeight(header + body + 2 * table.frameWidth())
+
+
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
     """Put ``rows`` in ``table`` and size it to them (the tab scrolls, not the table)."""
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, item in enumerate(row):
             table.setItem(r, c, item)
-    table.resizeRowsToContents()
-    body = sum(table.rowHeight(r) for r in range(len(rows)))
-    body = max(body, table.verticalHeader().defaultSectionSize())
-    header = table.horizontalHeader().sizeHint().height()
-    scroll = table.horizontalScrollBar().sizeHint().height()
-    table.setFixedHeight(header + body + scroll + 2 * table.frameWidth())
+    _fit(table)
+
+
+def _fitted_table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only table as tall as its rows, whose long notes wrap in the last column.
+
+    The last column takes the spare width (no sideways scrolling); when a column's width
+    changes the rows are measured again, so a wrapped note is never cut off.
+    """
+    table = _table(headers, name)
+    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.installEventFilter(_Refit(table))
+    return table
+
+
+class _Refit(QObject):
+    """Fits its table again after the table gets wider or narrower (wrapping changes)."""
+
+    def __init__(self, table: QTableWidget) -> None:
+        super().__init__(table)
+        self.table = table
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.Resize
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
+            QTimer.singleShot(0, self.refit)  # after the header has stretched its columns
+        return super().eventFilter(watched, event)
+
+    def refit(self) -> None:
+        _fit(self.table)
 
 
 def _selected_row(table: QTableWidget, count: int) -> int | None:
@@ -323,11 +361,11 @@ class EhcTab(QWidget):
         self.clock_label.setFont(font)
         layout.addWidget(self.clock_label)
 
-        self.milestones = _table(MILESTONE_HEADERS, "Statutory milestones")
+        self.milestones = _fitted_table(MILESTONE_HEADERS, "Statutory milestones")
         layout.addWidget(self.milestones)
         self.exceptions_label = QLabel("Exceptions to the time limits:")
         layout.addWidget(self.exceptions_label)
-        self.exceptions = _table(EXCEPTION_HEADERS, "Exceptions to the time limits")
+        self.exceptions = _fitted_table(EXCEPTION_HEADERS, "Exceptions to the time limits")
         self.exceptions_label.setBuddy(self.exceptions)
         self.exceptions.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.exceptions)
@@ -398,7 +436,7 @@ class EhcTab(QWidget):
         layout.addWidget(self.sections)
         self.reviews_label = QLabel("Annual reviews:")
         layout.addWidget(self.reviews_label)
-        self.reviews = _table(REVIEW_HEADERS, "Annual reviews")
+        self.reviews = _fitted_table(REVIEW_HEADERS, "Annual reviews")
         self.reviews_label.setBuddy(self.reviews)
         self.reviews.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.reviews)

@@ -31,11 +31,20 @@ class DueModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueItem] = []
+        self.today = date.today()
 
-    def set_items(self, items: list[DueItem]) -> None:
+    def set_items(self, items: list[DueItem], today: date | None = None) -> None:
         self.beginResetModel()
         self.items = items
+        self.today = today or date.today()
         self.endResetModel()
+
+    def status_text(self, item: DueItem) -> str:
+        """The severity in words; a step past its date yet not overdue has had its time
+        extended (an EHC clock exception), and says so."""
+        if item.severity == "soon" and item.due is not None and item.due < self.today:
+            return "Extended"
+        return SEVERITY_LABELS.get(item.severity, item.severity.capitalize())
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.items)
@@ -60,7 +69,7 @@ class DueModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return (
                 item.due.strftime("%d/%m/%Y") if item.due else "Now",
-                SEVERITY_LABELS[item.severity],
+                self.status_text(item),
                 f"{item.pupil_name} ({item.upn})",
                 item.text,
             )[index.column()]
@@ -105,7 +114,7 @@ class HomePage(QWidget):
 
     def reload(self, today: date | None = None) -> None:
         items = due_items(self.ctx.db, self.ctx.actor, today=today)
-        self.model.set_items(items)
+        self.model.set_items(items, today)
         overdue = sum(1 for i in items if i.severity == "overdue")
         soon = sum(1 for i in items if i.severity == "soon")
         gaps = sum(1 for i in items if i.severity == "gap")

@@ -143,6 +143,8 @@ class SectionOrder(QWidget):
         self.list = QListWidget()
         self.list.setAccessibleName("Order of the pack's sections")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.setWordWrap(True)  # long section titles wrap rather than scroll sideways
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.list, 1)
         buttons = QVBoxLayout()
         self.up_button = QPushButton("Move &up")

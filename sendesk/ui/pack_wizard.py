@@ -21,12 +21,21 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    QStandardPaths,
+    Qt,
+    QUrl,
+)
+from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
@@ -34,6 +43,8 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -90,6 +101,36 @@ def evidence_text(doc: EvidenceChoice) -> str:
     return " — ".join(parts)
 
 
+class _WrappingDelegate(QStyledItemDelegate):
+    """Row heights for wrapped text in a tree's last column.
+
+    QTreeView asks its delegate for a row's size without the column's width, so wrapped
+    text would be measured as one line and cut off; this measures it at the width the
+    column really has.
+    """
+
+    PADDING = 8  # the style's text margins either side, and a little air
+
+    def __init__(self, tree: QTreeWidget) -> None:
+        super().__init__(tree)
+        self.tree = tree
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        hint = super().sizeHint(option, index)
+        if index.column() != self.tree.columnCount() - 1:
+            return hint
+        width = self.tree.header().sectionSize(index.column()) - self.PADDING
+        text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        font = index.data(Qt.ItemDataRole.FontRole)
+        metrics = QFontMetrics(font) if isinstance(font, QFont) else option.fontMetrics
+        box = metrics.boundingRect(
+            QRect(0, 0, max(width, 50), 1_000_000), Qt.TextFlag.TextWordWrap, text
+        )
+        return QSize(hint.width(), max(hint.height(), box.height() + 4))
+
+
 class ReadinessPage(QWizardPage):
     """Step 1: what a panel will look for, item by item, for the chosen LA's rules."""
 
@@ -125,7 +166,16 @@ class ReadinessPage(QWizardPage):
         self.tree.setColumnCount(2)
         self.tree.setHeaderLabels(["Status", "What the panel looks for"])
         self.tree.setWordWrap(True)
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.tree.setUniformRowHeights(False)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.tree.header()
+        header.setStretchLastSection(True)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        # Rows are measured for the column's width: measure again when it changes, so long
+        # reasons wrap onto more lines instead of being cut off.
+        self.tree.setItemDelegate(_WrappingDelegate(self.tree))
+        header.sectionResized.connect(lambda *_: self.tree.doItemsLayout())
         self.tree.setAlternatingRowColors(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         layout.addWidget(self.tree, 1)
@@ -159,13 +209,17 @@ class ReadinessPage(QWizardPage):
                 [READY if entry.ok else MISSING, f"{entry.label}: {entry.reason}"]
             )
             top.setToolTip(1, entry.reason)
+            if not entry.ok:  # what needs doing stands out, not by colour alone
+                font = top.font(0)
+                font.setBold(True)
+                top.setFont(0, font)
+                top.setFont(1, font)
             for line in entry.detail:
                 child = QTreeWidgetItem(["", line])
                 child.setToolTip(1, line)
                 top.addChild(child)
             self.tree.addTopLevelItem(top)
             top.setExpanded(not entry.ok)  # what needs doing is shown; the rest folds away
-        self.tree.resizeColumnToContents(0)
         self.summary.setText(readiness_summary(self.items))
         if self.tree.topLevelItemCount():
             self.tree.setCurrentItem(self.tree.topLevelItem(0))

@@ -18,6 +18,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.ehc import (
     PlanData,
     RequestData,
+    add_exception,
     list_plans,
     list_requests,
     open_request,
@@ -453,3 +454,42 @@ def test_the_pupil_window_has_the_tab_in_place_of_the_placeholder(
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert "EHC plan" in titles
     assert isinstance(window.tabs.widget(titles.index("EHC plan")), EhcTab)
+
+
+def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil_id) -> None:
+    from sendesk.ui.home_page import HomePage
+
+    other = add_test_pupil(db, senco, 2, provision="K", needs=("SPLD",), forename="Ana")
+    for pid in (pupil_id, other):
+        open_request(
+            db,
+            senco,
+            pid,
+            RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 1, 5)),
+            today=TODAY,
+        )
+    [extended] = list_requests(db, senco, other, today=TODAY)
+    add_exception(
+        db,
+        senco,
+        extended.id,
+        "away_from_area",
+        "Family abroad for 6 weeks",
+        date(2026, 2, 1),
+        today=TODAY,
+    )
+    page = HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.reload(TODAY)
+    model = page.model
+    shown = [
+        [model.index(r, c).data() for c in range(model.columnCount())]
+        for r in range(model.rowCount())
+    ]
+    ehc = {row[2]: row for row in shown if "Decision whether to assess" in row[3]}
+    late = next(row for name, row in ehc.items() if name.startswith("Test Pupil"))
+    assert late[:2] == ["16/02/2026", "Overdue"]
+    assert "week 11 of 20" in late[3] and "the LA is late" in late[3]
+    excused = next(row for name, row in ehc.items() if name.startswith("Ana"))
+    assert excused[:2] == ["16/02/2026", "Extended"]
+    assert "Family abroad for 6 weeks" in excused[3]
