@@ -15,8 +15,10 @@ chosen evidence documents (each checked against its SHA-256 and audited as opene
 out the PDF (:mod:`sendesk.reports.pack_pdf`) and the DOCX
 (:mod:`sendesk.reports.pack_docx`), each under a temporary name beside its target, and
 rename both only when both are complete. A cancel or a failure leaves neither file (nor a
-temporary one) behind; nothing is ever written anywhere else, because the pack is
-special-category data about a child. The progress callback hears of every step.
+temporary one) behind; nothing is ever written anywhere else, and the files are readable by
+their owner only (0600), because the pack is special-category data about a child. The file
+names carry the UPN and the date, never the child's name. The progress callback hears of
+every step.
 
 Layering: services never import reports, except here. DESIGN.md makes a long job "a
 service function that takes a progress callback", and the agreed API puts
@@ -59,7 +61,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import Role
+from sendesk.models import Pupil, Role
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
@@ -281,9 +283,7 @@ class PackData:
 # --- small helpers ------------------------------------------------------------------------
 
 
-def _pupil_id_for(db: Database, pupil_id: int) -> None:
-    from sendesk.models import Pupil
-
+def _require_pupil(db: Database, pupil_id: int) -> None:
     with db.session() as s:
         if s.get(Pupil, pupil_id) is None:
             raise NotFoundError("That pupil is not in this database.")
@@ -661,7 +661,7 @@ def gather(
 def available_evidence(db: Database, actor: Actor, pupil_id: int) -> list[EvidenceChoice]:
     """The pupil's evidence documents that may be appended, oldest first (no contents)."""
     actor.require(Role.SENCO, doing=_WRITE)
-    _pupil_id_for(db, pupil_id)
+    _require_pupil(db, pupil_id)
     involvements = list_involvements(db, actor, pupil_id)
     return _date_order(_choices(list_documents(db, actor, pupil_id), involvements))
 
@@ -802,8 +802,6 @@ def build_pack(
 
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
     """The id of the pupil with ``upn`` (spaces and case ignored), for ``sendesk pack``."""
-    from sendesk.models import Pupil
-
     actor.require(Role.SENCO, doing=_WRITE)
     key = upn.replace(" ", "").upper()
     with db.session() as s:
