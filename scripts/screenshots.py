@@ -86,6 +86,32 @@ def pick_candidate(ctx: AppContext) -> int:
     return max(counts, key=lambda p: (counts[p], -p)) if counts else rows[0].pupil_id
 
 
+def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
+    """(a pupil whose LA is late with an open request, the pupil with a reviewed EHC plan and
+    the most evidence documents): the EHC tab's two halves; the first also fills the pack
+    wizard (a pack is built while a request is being made)."""
+    from sendesk.services.ehc import list_plans, list_requests
+    from sendesk.services.evidence import list_documents
+
+    rows = register_rows(ctx.db, ctx.actor)
+    late = next(
+        (
+            r.pupil_id
+            for r in rows
+            if any(q.late and q.is_open for q in list_requests(ctx.db, ctx.actor, r.pupil_id))
+        ),
+        rows[0].pupil_id,
+    )
+    planned = [
+        r.pupil_id
+        for r in rows
+        if r.provision == "E"
+        and any(len(p.reviews) > 1 for p in list_plans(ctx.db, ctx.actor, r.pupil_id))
+    ]
+    documents = {p: len(list_documents(ctx.db, ctx.actor, p)) for p in planned}
+    return late, max(documents, key=lambda p: (documents[p], -p), default=rows[0].pupil_id)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
@@ -138,6 +164,34 @@ def main() -> int:
         candidate.tabs.setCurrentWidget(candidate.access_tab)  # type: ignore[attr-defined]
         save(candidate, args.out / "pupil-access.png")
         candidate.close()
+        # EHC: a request the LA is late with, a plan with its reviews, the pack wizard, LAs
+        from sendesk.ui.la_profiles_dialog import LaProfilesDialog
+        from sendesk.ui.pack_wizard import PackWizard
+
+        late, planned = pick_ehc_cases(ctx)
+        for pupil_id, name in ((late, "pupil-ehc-request"), (planned, "pupil-ehc-plan")):
+            window.open_pupil(pupil_id)
+            case = window.pupil_windows[pupil_id]
+            case.resize(1000, 760)
+            case.tabs.setCurrentWidget(case.ehc_tab)  # type: ignore[attr-defined]
+            save(case, args.out / f"{name}.png")
+            case.close()
+        wizard = PackWizard(ctx, late, window)
+        wizard.resize(1000, 700)
+        wizard.show()
+        save(wizard, args.out / "pack-readiness.png")
+        wizard.next()
+        save(wizard, args.out / "pack-evidence.png")
+        wizard.next()
+        wizard.generate_page.folder.setText(folder)
+        wizard.generate_page.build()
+        save(wizard, args.out / "pack-built.png")
+        wizard.close()
+        profiles = LaProfilesDialog(ctx, window)
+        profiles.resize(900, 600)
+        profiles.show()
+        save(profiles, args.out / "la-profiles.png")
+        profiles.close()
         dialog = ImportDialog(ctx, window)
         dialog.resize(980, 640)
         dialog.show()
