@@ -378,7 +378,8 @@ class PupilWindow(QWidget):
         from sendesk.ui.ehc_tab import EhcTab
 
         self.ehc_tab = EhcTab(self.ctx, self.pupil_id)
-        self.ehc_tab.changed.connect(self.changed.emit)
+        # A plan or review moves the pupil's next review date, as a support plan does.
+        self.ehc_tab.changed.connect(self._plans_changed)
         self.tabs.addTab(self.ehc_tab, "&EHC plan")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)

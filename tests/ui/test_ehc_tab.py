@@ -493,3 +493,26 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
     excused = next(row for name, row in ehc.items() if name.startswith("Ana"))
     assert excused[:2] == ["16/02/2026", "Extended"]
     assert "Family abroad for 6 weeks" in excused[3]
+
+
+def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.ui.pupil_window import PupilWindow
+
+    def fill_plan(dialog: PlanDialog) -> int:
+        dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.changed):
+        window.ehc_tab.record_plan_button.click()
+    # The plan moved the pupil's next review date (the record's version): the window has
+    # read it again, so a profile edit now saves instead of meeting a conflict.
+    assert window.fields["next_review_due"].value() == date(2027, 3, 2)
+    window.fields["reg_group"].setText("8Q")
+    assert window.save()
+    assert warnings == []
