@@ -4,6 +4,7 @@ plan and its annual review. Assertions are on what the user reads."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -516,3 +517,77 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
     window.fields["reg_group"].setText("8Q")
     assert window.save()
     assert warnings == []
+
+
+def test_someone_elses_change_is_said_and_shown(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.services.ehc import update_request
+
+    late_request(db, senco, pupil_id)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    stale = tab.request
+    assert stale is not None
+    # Another SENCo corrects the caseworker while this tab is open.
+    fresh = list_requests(db, senco, pupil_id, today=TODAY)[0]
+    update_request(
+        db,
+        senco,
+        fresh.id,
+        fresh.version,
+        dataclasses.replace(fresh.data(), caseworker="Ms Kowalska"),
+        today=TODAY,
+    )
+
+    def fill(dialog: RequestDialog) -> int:
+        dialog.caseworker.setText("Mr Ó Briain (acting)")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RequestDialog, "exec", fill)
+    tab.edit_button.click()
+    assert len(warnings) == 1 and "Someone else changed" in warnings[0]
+    assert "Caseworker: Ms Kowalska." in tab.request_label.text()  # what is stored now
+
+
+def test_correct_a_review_and_cease_the_plan(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.services.ehc import ReviewData, record_review
+
+    plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
+    record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+
+    def correct(dialog: ReviewDialog) -> int:
+        assert dialog.meeting_on.date() == to_qdate(date(2026, 2, 2))
+        dialog.report_sent_on.set_value(date(2026, 2, 12))
+        dialog.la_decision.setCurrentIndex(dialog.la_decision.findData("amend"))
+        assert not dialog.ok_button.isEnabled()  # a decision needs its date
+        assert "Give the date of the LA's decision." in dialog.problems_label.text()
+        dialog.la_decision_on.set_value(date(2026, 2, 20))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(ReviewDialog, "exec", correct)
+    tab.reviews.selectRow(0)
+    with qtbot.waitSignal(tab.changed):
+        tab.edit_review_button.click()
+    assert warnings == []
+    [shown] = rows(tab.reviews)
+    assert shown[2:4] == ["16/02/2026", "12/02/2026"]  # no longer late
+    assert shown[6] == "Amend the plan, 20/02/2026; amendments not yet proposed"
+
+    def cease(dialog) -> int:  # type: ignore[no-untyped-def]
+        dialog.on.setDate(to_qdate(date(2026, 3, 13)))
+        dialog.accept()
+        return dialog.result()
+
+    from sendesk.ui.ehc_plan_dialog import CeaseDialog
+
+    monkeypatch.setattr(CeaseDialog, "exec", cease)
+    tab.cease_button.click()
+    assert warnings == []
+    assert "Ceased 13/03/2026." in tab.plan_label.text()
+    assert "Next annual review" not in tab.plan_label.text()
+    assert tab.record_plan_button.isEnabled() and not tab.review_button.isEnabled()
