@@ -12,7 +12,8 @@ SENDesk keeps it in one place and answers the questions each of them asks:
   exams officer's list (:func:`exams_officer_rows`); and "what's due" (:func:`access_items`);
 - a teacher: the pupils *they* teach who have (or are proposed for) arrangements in *their*
   subject, with the date of the last evidence (:func:`my_class_lists`), and a quick way to
-  record the next piece (:func:`record_nww`).
+  record the next piece — for a whole class at once, all or nothing, so a mock paper is
+  never half-logged (:func:`record_nww_many`; :func:`record_nww` is a batch of one).
 
 Permissions are enforced here, not by hiding buttons: only the SENCo proposes, changes and
 approves arrangements and records assessments; a teacher records NWW evidence only for a
@@ -30,6 +31,9 @@ Choices made here (the JCQ does not fix them):
 - *What counts as evidence.* A record that the arrangement was *not* used in a task is
   kept (it is part of the story an inspector reads), but only records of it being used
   count as evidence that it is the normal way of working.
+- *Removing an assessment.* A Form 8 recorded by mistake may be removed while no
+  arrangement resting on it is applied for online or approved by the awarding body;
+  the arrangements that linked it are unlinked (:func:`remove_assessment`).
 - *Live.* An arrangement is live until it is withdrawn, marked expired, or its approval's
   expiry date has passed; "what's due" lists those past expiry but not yet marked.
 - *The exam season.* Missing evidence is due by the start of the next summer series
@@ -47,13 +51,19 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
+from sendesk.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    SendeskError,
+    ValidationError,
+)
 from sendesk.models import (
     AccessArrangement,
     AccessAssessment,
@@ -112,6 +122,7 @@ ARRANGEMENT_CONFLICT = (
     "their changes."
 )
 ARRANGEMENT_GONE = "That access arrangement has been removed since you opened it."
+EVIDENCE_FOR_GONE = "that access arrangement has been removed since you opened it"
 ASSESSMENT_CONFLICT = (
     "Someone else changed this assessment since you opened it; reopen it to see their changes."
 )
@@ -809,6 +820,64 @@ def update_assessment(
         return row.version
 
 
+LIVE_APPLICATION_STATUSES: tuple[str, ...] = (jcq.APPLIED_ONLINE, jcq.APPROVED_BY_AB)
+"""Statuses in which an arrangement's assessment is the evidence of a live application
+(to the awarding body, or approved by it): that assessment may not be removed."""
+
+
+def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: int) -> None:
+    """The SENCo removes a Form 8 assessment recorded by mistake, with its scores.
+
+    Arrangements that linked it are unlinked (explicitly, not left to ON DELETE SET NULL,
+    and each moves on a version so an open edit of it is told), and the audit says how
+    many. Refused, with nothing changed, while any of them is applied for online or
+    approved by the awarding body: the evidence behind a live application must stay
+    (correct the assessment instead). One that rested on it and is approved in the centre
+    is unlinked, and "what's due" then asks for an assessment before the exams.
+    """
+    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    with db.transaction() as s:
+        row = s.get(AccessAssessment, assessment_id)
+        if row is None:
+            raise ConflictError(ASSESSMENT_GONE)
+        if row.version != version:
+            raise ConflictError(ASSESSMENT_CONFLICT)
+        linked = s.execute(
+            select(AccessArrangement.id, AccessArrangement.arrangement, AccessArrangement.status)
+            .where(AccessArrangement.assessment_id == assessment_id)
+            .order_by(AccessArrangement.id)
+        ).all()
+        live = [r for r in linked if r.status in LIVE_APPLICATION_STATUSES]
+        if live:
+            which = ", ".join(f"{_arrangement_name(r.arrangement)} ({r.status})" for r in live)
+            raise ValidationError(
+                f"This assessment is the evidence behind {which}, so it cannot be removed: "
+                "the evidence behind a live application must be kept (correct the assessment "
+                "instead)."
+            )
+        unlinked = [r.id for r in linked]
+        if unlinked:
+            s.execute(
+                update(AccessArrangement)
+                .where(AccessArrangement.assessment_id == assessment_id)
+                .values(assessment_id=None, version=AccessArrangement.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+        pupil_id = row.pupil_id
+        s.delete(row)
+        _flush(s, ASSESSMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "delete",
+            "access_assessment",
+            assessment_id,
+            {
+                "pupil_id": pupil_id,
+                "arrangements_unlinked": len(unlinked),
+                "arrangement_ids": unlinked,
+            },
+        )
+
+
 def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
     return AssessmentItem(
         id=row.id,
@@ -989,7 +1058,34 @@ def pupil_access(
 # --- normal-way-of-working evidence ---------------------------------------------------------
 
 
-def _clean_nww(data: NwwData, today: date) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RowProblem:
+    """What is wrong with one item of a batch of evidence: ``row`` is its 1-based position
+    in the batch, ``text`` a clause that names no pupil (a screen adds the name it shows)."""
+
+    row: int
+    text: str
+
+
+class RowsRefusedError(SendeskError):
+    """A batch of evidence refused, with nothing written: its message names rows, never
+    pupils (it may reach a log), and ``problems`` lets a screen name the pupils it shows."""
+
+    def __init__(self, message: str, problems: Sequence[RowProblem]) -> None:
+        super().__init__(message)
+        self.problems = tuple(problems)
+
+
+class RowsInvalidError(RowsRefusedError, ValidationError):
+    """Some items of a batch are invalid, or their arrangement no longer takes evidence."""
+
+
+class RowsNotPermittedError(RowsRefusedError, PermissionDeniedError):
+    """The teacher may not record some items of a batch (not their pupil in that subject)."""
+
+
+def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
+    """The item's values as stored, and what is wrong with it (clauses; none when valid)."""
     problems: list[str] = []
     subject = squash(data.subject)
     if not subject:
@@ -1017,9 +1113,7 @@ def _clean_nww(data: NwwData, today: date) -> dict[str, Any]:
             problems.append(f"the extra minutes used must be 0 to {EXTRA_MINUTES_MAX}")
         elif minutes and not data.used:
             problems.append("extra minutes are given but the arrangement is marked as not used")
-    if problems:
-        raise ValidationError(sentence(problems))
-    return {
+    values = {
         "subject": subject,
         "recorded_on": data.recorded_on,
         "task_kind": data.task_kind,
@@ -1028,61 +1122,171 @@ def _clean_nww(data: NwwData, today: date) -> dict[str, Any]:
         "extra_minutes_used": minutes,
         "note": note,
     }
+    return values, problems
 
 
-def _teaches(session: Session, user_id: int, pupil_id: int, subject: str) -> str | None:
-    """The subject as the teacher's group spells it when ``user_id`` teaches ``pupil_id``
-    ``subject``; None when they do not."""
-    for group_subject in session.scalars(
-        select(TeachingGroup.subject)
-        .join(TeachingGroupMember, TeachingGroupMember.group_id == TeachingGroup.id)
+def _teacher_subjects(
+    session: Session, user_id: int, pupil_ids: Iterable[int]
+) -> dict[int, dict[str, str]]:
+    """Pupil id -> {folded subject: the subject as the group spells it} for the groups
+    ``user_id`` teaches each pupil in; one query whatever the size of the batch."""
+    taught: dict[int, dict[str, str]] = defaultdict(dict)
+    ids = sorted(set(pupil_ids))
+    if not ids:
+        return taught
+    for pupil_id, subject in session.execute(
+        select(TeachingGroupMember.pupil_id, TeachingGroup.subject)
+        .join(TeachingGroup, TeachingGroup.id == TeachingGroupMember.group_id)
         .where(TeachingGroup.teacher_id == user_id)
-        .where(TeachingGroupMember.pupil_id == pupil_id)
+        .where(TeachingGroupMember.pupil_id.in_(ids))
+        .order_by(TeachingGroup.id)
     ):
-        if fold(group_subject) == fold(subject):
-            return group_subject
-    return None
+        taught[pupil_id].setdefault(fold(subject), subject)
+    return taught
+
+
+def _rows_text(rows: Sequence[int], total: int) -> str:
+    """ "row 3", "rows 2 and 5", "rows 1–4 and 7" or, for all of a batch, "every row"."""
+    if total > 1 and len(rows) == total:
+        return "every row"
+    runs: list[list[int]] = []
+    for n in rows:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts: list[str] = []
+    for run in runs:
+        parts += [f"{run[0]}–{run[-1]}"] if len(run) > 2 else [str(n) for n in run]
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"row{'s' if len(rows) > 1 else ''} {listed}"
+
+
+def _refusal(problems: Sequence[RowProblem], total: int) -> str:
+    """One sentence: a single item's problems as they are; a batch's by what is wrong,
+    each with the rows it applies to ("Rows 1–3: the date … is in the future; row 5: …")."""
+    if total == 1:
+        return sentence(p.text for p in problems)
+    grouped: dict[str, list[int]] = {}
+    for p in sorted(problems, key=lambda p: p.row):
+        rows = grouped.setdefault(p.text, [])
+        if p.row not in rows:
+            rows.append(p.row)
+    return sentence(f"{_rows_text(rows, total)}: {text}" for text, rows in grouped.items())
+
+
+def record_nww_many(
+    db: Database, actor: Actor, items: Sequence[NwwData], *, today: date | None = None
+) -> list[int]:
+    """Record a batch of normal-way-of-working evidence — a mock paper for a whole class —
+    all or nothing; returns the new ids in the order of ``items``.
+
+    Every item is checked first: its fields, that its arrangement still exists, still takes
+    evidence and covers the subject, and — for a teacher — that the pupil is in one of
+    their own teaching groups of that subject (the SENCo may record for anyone). Any
+    refusal raises :class:`RowsNotPermittedError` (a teacher's pupil problem, reported
+    before anything else) or :class:`RowsInvalidError`, one sentence naming the rows by
+    their position in ``items``, and nothing is written. Otherwise every item is written
+    in one transaction, each with its audit event. Three queries whatever the size of the
+    batch (the arrangements, the teacher's groups, the audit chain's last link).
+    """
+    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    today = today or date.today()
+    items = list(items)
+    if not items:
+        return []
+    cleaned: list[dict[str, Any]] = []
+    problems: list[RowProblem] = []
+    for row, data in enumerate(items, start=1):
+        values, found = _clean_nww(data, today)
+        cleaned.append(values)
+        problems += [RowProblem(row, text) for text in found]
+    with db.transaction() as s:
+        held = {
+            r.id: r
+            for r in s.scalars(
+                select(AccessArrangement).where(
+                    AccessArrangement.id.in_(sorted({d.arrangement_id for d in items}))
+                )
+            )
+        }
+        teacher = actor.role != Role.SENCO
+        taught = (
+            _teacher_subjects(s, actor.user_id, (r.pupil_id for r in held.values()))
+            if teacher
+            else {}
+        )
+        refused: list[RowProblem] = []
+        for row, (data, values) in enumerate(zip(items, cleaned, strict=True), start=1):
+            arrangement = held.get(data.arrangement_id)
+            if arrangement is None:
+                problems.append(RowProblem(row, EVIDENCE_FOR_GONE))
+                continue
+            subject = values["subject"]
+            if not subject:
+                continue  # already said: the subject is missing
+            subjects = split_subjects(arrangement.subjects)
+            spelled = next((x for x in subjects if fold(x) == fold(subject)), None)
+            if teacher:
+                group_subject = taught.get(arrangement.pupil_id, {}).get(fold(subject))
+                if group_subject is None:
+                    refused.append(
+                        RowProblem(
+                            row,
+                            f"the pupil is not in one of your teaching groups for {subject}, "
+                            "so only the SENCo can record it",
+                        )
+                    )
+                    continue
+                spelled = spelled or group_subject
+            name = _arrangement_name(arrangement.arrangement)
+            if arrangement.status in jcq.FINAL_STATUSES:
+                problems.append(
+                    RowProblem(
+                        row, f"{name} is {arrangement.status}, so no more evidence is recorded"
+                    )
+                )
+            elif not covers(subjects, subject):
+                problems.append(
+                    RowProblem(
+                        row, f"{name} does not cover {subject} (it covers {', '.join(subjects)})"
+                    )
+                )
+            values["subject"] = spelled or subject
+        if refused:
+            message = NOT_YOUR_PUPIL if len(items) == 1 else _refusal(refused, len(items))
+            raise RowsNotPermittedError(message, refused)
+        if problems:
+            problems.sort(key=lambda p: p.row)
+            raise RowsInvalidError(_refusal(problems, len(items)), problems)
+        rows = [
+            NwwEvidence(arrangement_id=data.arrangement_id, recorded_by_id=actor.user_id, **values)
+            for data, values in zip(items, cleaned, strict=True)
+        ]
+        s.add_all(rows)
+        s.flush()
+        audit = AuditWriter(s, actor)
+        for evidence in rows:
+            audit.record(
+                "create",
+                "nww_evidence",
+                evidence.id,
+                {
+                    "arrangement_id": evidence.arrangement_id,
+                    "pupil_id": held[evidence.arrangement_id].pupil_id,
+                    "subject": evidence.subject,
+                    "task_kind": evidence.task_kind,
+                },
+            )
+        return [evidence.id for evidence in rows]
 
 
 def record_nww(db: Database, actor: Actor, data: NwwData, *, today: date | None = None) -> int:
     """A teacher (for a pupil in one of their groups of that subject) or the SENCo records
-    normal-way-of-working evidence for an arrangement; returns its id."""
-    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
-    values = _clean_nww(data, today or date.today())
-    with db.transaction() as s:
-        row = s.get(AccessArrangement, data.arrangement_id)
-        if row is None:
-            raise NotFoundError(ARRANGEMENT_GONE)
-        name = _arrangement_name(row.arrangement)
-        subjects = split_subjects(row.subjects)
-        spelled = next((x for x in subjects if fold(x) == fold(values["subject"])), None)
-        if actor.role != Role.SENCO:
-            taught = _teaches(s, actor.user_id, row.pupil_id, values["subject"])
-            if taught is None:
-                raise PermissionDeniedError(NOT_YOUR_PUPIL)
-            spelled = spelled or taught
-        if row.status in jcq.FINAL_STATUSES:
-            raise ValidationError(f"{name} is {row.status}: no more evidence is recorded for it.")
-        if not covers(subjects, values["subject"]):
-            raise ValidationError(
-                f"{name} does not cover {values['subject']} (it covers {', '.join(subjects)})."
-            )
-        values["subject"] = spelled or values["subject"]
-        evidence = NwwEvidence(arrangement_id=row.id, recorded_by_id=actor.user_id, **values)
-        s.add(evidence)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
-            "nww_evidence",
-            evidence.id,
-            {
-                "arrangement_id": row.id,
-                "pupil_id": row.pupil_id,
-                "subject": values["subject"],
-                "task_kind": values["task_kind"],
-            },
-        )
-        return evidence.id
+    one piece of normal-way-of-working evidence; returns its id. A batch of one through
+    :func:`record_nww_many`, so its checks and messages are the same (no row numbers)."""
+    [evidence_id] = record_nww_many(db, actor, [data], today=today)
+    return evidence_id
 
 
 def remove_nww(db: Database, actor: Actor, evidence_id: int) -> None:
@@ -1572,6 +1776,7 @@ __all__ = [
     "APPROVAL_MONTHS_SETTING",
     "CURRENT_EVIDENCE_DAYS",
     "EVIDENCE_DAYS_SETTING",
+    "LIVE_APPLICATION_STATUSES",
     "TASK_KINDS",
     "ArrangementBrief",
     "ArrangementData",
@@ -1586,6 +1791,10 @@ __all__ = [
     "NwwData",
     "NwwItem",
     "PupilAccess",
+    "RowProblem",
+    "RowsInvalidError",
+    "RowsNotPermittedError",
+    "RowsRefusedError",
     "ScoreData",
     "access_items",
     "approval_months",
@@ -1604,7 +1813,9 @@ __all__ = [
     "pupil_access",
     "record_assessment",
     "record_nww",
+    "record_nww_many",
     "remove_arrangement",
+    "remove_assessment",
     "remove_nww",
     "set_arrangement_status",
     "split_subjects",

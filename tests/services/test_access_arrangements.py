@@ -4,23 +4,27 @@ teachers who may give it, the class lists, the gap view, the exams officer's lis
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
 from pupil_factory import add_test_pupil
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Role, User
+from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role, User
 from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
     ALL_SUBJECTS,
     ArrangementData,
     AssessmentData,
     NwwData,
+    RowProblem,
+    RowsInvalidError,
+    RowsNotPermittedError,
     ScoreData,
     exams_officer_rows,
     find_pupil,
@@ -33,7 +37,9 @@ from sendesk.services.access_arrangements import (
     pupil_access,
     record_assessment,
     record_nww,
+    record_nww_many,
     remove_arrangement,
+    remove_assessment,
     remove_nww,
     set_arrangement_status,
     update_arrangement,
@@ -676,3 +682,304 @@ def test_whats_due(db: Database, senco: Actor, people: dict) -> None:
     # With a short horizon, the exam season is not yet in view.
     near = [i for i in due_items(db, senco, today=TODAY, horizon_days=14) if "access" in i.kind]
     assert {i.text.split(":")[0] for i in near} == {"Prompter", "Word processor"}
+
+
+# --- a class's evidence in one go, and removing a mistaken Form 8 --------------------------
+
+
+def count(db: Database, model: type, *where: object) -> int:
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def nww_events(db: Database) -> list[dict]:
+    with db.session() as s:
+        return [
+            json.loads(e.detail)
+            for e in s.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity == "nww_evidence")
+                .order_by(AuditEvent.id)
+            )
+        ]
+
+
+def paper(arrangement_id: int, subject: str = "Mathematics", **more: object) -> NwwData:
+    values: dict[str, object] = {
+        "arrangement_id": arrangement_id,
+        "subject": subject,
+        "recorded_on": date(2026, 2, 23),
+        "task_kind": "mock",
+        "task": "Paper 1",
+    }
+    values.update(more)
+    return NwwData(**values)  # type: ignore[arg-type]
+
+
+def test_a_batch_with_one_bad_item_writes_nothing(db: Database, senco: Actor, people: dict):
+    amy, ben = people["amy"], people["ben"]
+    maths = people["maths"]
+    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    wp_ben = propose_arrangement(
+        db, senco, ben, arrangement("word_processor", "picture_of_need", "English"), today=TODAY
+    )
+    ids = (rest_amy, wp_ben, rest_ben)
+    batch = [paper(a) for a in ids]
+    with pytest.raises(RowsInvalidError) as bad:
+        record_nww_many(db, maths, batch, today=TODAY)
+    assert str(bad.value) == (
+        "Row 2: Word processor does not cover Mathematics (it covers English)."
+    )
+    assert isinstance(bad.value, ValidationError)
+    assert bad.value.problems == (
+        RowProblem(2, "Word processor does not cover Mathematics (it covers English)"),
+    )
+    assert count(db, NwwEvidence) == 0 and nww_events(db) == []
+
+    # The same problem on every row is said once; each row's own problem after it.
+    future = TODAY + timedelta(days=1)
+    with pytest.raises(RowsInvalidError) as bad:
+        record_nww_many(db, maths, [paper(a, recorded_on=future) for a in ids], today=TODAY)
+    assert str(bad.value) == (
+        "Every row: the date 03/03/2026 is in the future; row 2: Word processor does not "
+        "cover Mathematics (it covers English)."
+    )
+    # An arrangement removed since the list was opened is a refusal too.
+    gone = propose_arrangement(db, senco, amy, arrangement("prompter"), today=TODAY)
+    remove_arrangement(db, senco, gone, 1)
+    with pytest.raises(RowsInvalidError, match=r"^Row 3: that access arrangement has been"):
+        record_nww_many(db, senco, [paper(rest_amy), paper(rest_ben), paper(gone)], today=TODAY)
+    assert count(db, NwwEvidence) == 0 and nww_events(db) == []
+
+
+def test_a_good_batch_writes_every_item_with_its_audit_event(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy, ben = people["amy"], people["ben"]
+    maths = people["maths"]
+    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    wp_ben = propose_arrangement(db, senco, ben, arrangement("word_processor"), today=TODAY)
+    ids = record_nww_many(
+        db,
+        maths,
+        [paper(rest_amy, "mathematics"), paper(wp_ben, " MATHEMATICS "), paper(rest_ben)],
+        today=TODAY,
+    )
+    assert len(ids) == 3 and count(db, NwwEvidence) == 3
+    stored = {n.id: n for n in nww_for_pupil(db, senco, ben)}
+    stored.update({n.id: n for n in nww_for_pupil(db, senco, amy)})
+    # In the order given, the subject as the teacher's group spells it, by the teacher.
+    assert [(stored[i].arrangement_id, stored[i].subject, stored[i].recorded_by) for i in ids] == [
+        (rest_amy, "Mathematics", "Mo Maths"),
+        (wp_ben, "Mathematics", "Mo Maths"),
+        (rest_ben, "Mathematics", "Mo Maths"),
+    ]
+    assert nww_events(db) == [
+        {"arrangement_id": a, "pupil_id": p, "subject": "Mathematics", "task_kind": "mock"}
+        for a, p in ((rest_amy, amy), (wp_ben, ben), (rest_ben, ben))
+    ]
+    assert record_nww_many(db, maths, [], today=TODAY) == []
+
+
+def test_a_crash_mid_batch_leaves_nothing_written(
+    db: Database, senco: Actor, people: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    amy, ben = people["amy"], people["ben"]
+    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    from sendesk.services import access_arrangements as service
+
+    real = service.AuditWriter.record
+    calls: list[str] = []
+
+    def record(self, action, entity, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if entity == "nww_evidence":
+            calls.append(action)
+            if len(calls) == 2:
+                raise RuntimeError("the disk went away")
+        return real(self, action, entity, *args, **kwargs)
+
+    monkeypatch.setattr(service.AuditWriter, "record", record)
+    with pytest.raises(RuntimeError):
+        record_nww_many(db, people["maths"], [paper(rest_amy), paper(rest_ben)], today=TODAY)
+    assert calls == ["create", "create"]  # the first was written in the session…
+    assert count(db, NwwEvidence) == 0 and nww_events(db) == []  # …and rolled back
+
+
+def test_a_teacher_is_checked_for_every_item_of_a_batch(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy, ben, cal = people["amy"], people["ben"], people["cal"]
+    maths = people["maths"]
+    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    rest_cal = propose_arrangement(db, senco, cal, arrangement("rest_breaks"), today=TODAY)
+    # Cal is not in the maths teacher's group: refused, before row 1's bad date is mentioned.
+    batch = [paper(rest_amy, recorded_on=TODAY + timedelta(days=1)), paper(rest_cal)]
+    with pytest.raises(RowsNotPermittedError) as refused:
+        record_nww_many(db, maths, [*batch, paper(rest_ben)], today=TODAY)
+    assert isinstance(refused.value, PermissionDeniedError)
+    assert str(refused.value) == (
+        "Row 2: the pupil is not in one of your teaching groups for Mathematics, so only the "
+        "SENCo can record it."
+    )
+    assert [p.row for p in refused.value.problems] == [2]
+    # The subject counts: Amy is in his maths group, not in an English one of his.
+    with pytest.raises(RowsNotPermittedError, match=r"^Rows 1 and 3: the pupil is not in"):
+        record_nww_many(
+            db,
+            maths,
+            [paper(rest_amy, "English"), paper(rest_ben), paper(rest_amy, "English")],
+            today=TODAY,
+        )
+    # A batch of one says what record_nww always said.
+    with pytest.raises(RowsNotPermittedError, match=r"^Teachers can record evidence only for"):
+        record_nww_many(db, maths, [paper(rest_cal)], today=TODAY)
+    assert count(db, NwwEvidence) == 0
+    # The English teacher may record Cal's and Amy's; the SENCo anyone's.
+    assert (
+        len(
+            record_nww_many(
+                db,
+                people["english"],
+                [paper(rest_cal, "English"), paper(rest_amy, "English")],
+                today=TODAY,
+            )
+        )
+        == 2
+    )
+    assert len(record_nww_many(db, senco, [paper(rest_cal), paper(rest_ben)], today=TODAY)) == 2
+    for role, name in ((Role.LEARNING_SUPPORT, "lsa"), (Role.READ_ONLY, "gov")):
+        with pytest.raises(PermissionDeniedError):
+            record_nww_many(db, make_user(db, name, role, name), [paper(rest_amy)], today=TODAY)
+    assert count(db, NwwEvidence) == 4
+
+
+def test_a_batch_takes_the_same_queries_whatever_its_size(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    maths = people["maths"]
+    pupils = [add_test_pupil(db, senco, n, year=11) for n in range(10, 40)]
+    save_group(
+        db, senco, None, None, GroupData("11Y/Ma2", "Mathematics", "", maths.user_id, tuple(pupils))
+    )
+    rests = [
+        propose_arrangement(db, senco, p, arrangement("rest_breaks"), today=TODAY) for p in pupils
+    ]
+    with counting(db) as two:
+        record_nww_many(db, maths, [paper(a) for a in rests[:2]], today=TODAY)
+    with counting(db) as thirty:
+        record_nww_many(db, maths, [paper(a, task="Paper 2") for a in rests], today=TODAY)
+    assert len(thirty) == len(two)
+    assert count(db, NwwEvidence) == 32
+
+
+def test_rows_are_named_in_runs() -> None:
+    from sendesk.services.access_arrangements import _rows_text
+
+    assert _rows_text([3], 5) == "row 3"
+    assert _rows_text([2, 3], 5) == "rows 2 and 3"
+    assert _rows_text([1, 2, 3, 5, 7, 8], 10) == "rows 1–3, 5, 7 and 8"
+    assert _rows_text([1, 2], 2) == "every row"
+    assert _rows_text([1], 1) == "row 1"
+
+
+def test_remove_a_mistaken_assessment_unlinks_its_arrangements(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy = people["amy"]
+    mistake = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
+    keep = record_assessment(db, senco, amy, form8(("reading speed", 80)), today=TODAY)
+    extra = propose_arrangement(
+        db,
+        senco,
+        amy,
+        arrangement("extra_time_25", "assessment", assessment_id=mistake),
+        today=TODAY,
+    )
+    wp = propose_arrangement(
+        db, senco, amy, arrangement("word_processor", assessment_id=mistake), today=TODAY
+    )
+    move(db, senco, wp, "approved in centre", TODAY)
+    other = propose_arrangement(
+        db, senco, amy, arrangement("scribe", "assessment", assessment_id=keep), today=TODAY
+    )
+    before = {a.id: a.version for a in pupil_access(db, senco, amy, today=TODAY).arrangements}
+
+    with pytest.raises(PermissionDeniedError):
+        remove_assessment(db, people["maths"], mistake, 1)
+    with pytest.raises(ConflictError, match="Someone else changed this assessment"):
+        remove_assessment(db, senco, mistake, 2)
+    remove_assessment(db, senco, mistake, 1)
+
+    access = pupil_access(db, senco, amy, today=TODAY)
+    assert [a.id for a in access.assessments] == [keep]
+    assert count(db, AssessmentScore, AssessmentScore.assessment_id == mistake) == 0
+    linked = {a.id: (a.assessment_id, a.version) for a in access.arrangements}
+    assert linked == {
+        extra: (None, before[extra] + 1),  # unlinked, and an open edit of it is told
+        wp: (None, before[wp] + 1),
+        other: (keep, before[other]),
+    }
+    with db.session() as s:
+        event_ = s.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.entity == "access_assessment")
+            .order_by(AuditEvent.id.desc())
+        ).first()
+    assert event_ is not None and (event_.action, event_.entity_id) == ("delete", mistake)
+    assert json.loads(event_.detail) == {
+        "pupil_id": amy,
+        "arrangements_unlinked": 2,
+        "arrangement_ids": [extra, wp],
+    }
+    # "What's due" now asks for the extra time's assessment again.
+    due = [i.text for i in due_items(db, senco, today=TODAY, horizon_days=90)]
+    assert any(t.startswith("25% extra time: no specialist assessment (Form 8)") for t in due)
+    with pytest.raises(ConflictError, match="That assessment has been removed"):
+        remove_assessment(db, senco, mistake, 1)
+    # One linked to nothing goes with no unlinking to report.
+    lone = record_assessment(db, senco, amy, form8(("reading speed", 81)), today=TODAY)
+    remove_assessment(db, senco, lone, 1)
+    assert [a.id for a in pupil_access(db, senco, amy, today=TODAY).assessments] == [keep]
+
+
+def test_the_assessment_behind_a_live_application_stays(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy = people["amy"]
+    form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
+    extra = propose_arrangement(
+        db,
+        senco,
+        amy,
+        arrangement("extra_time_25", "assessment", assessment_id=form),
+        today=TODAY,
+    )
+    scribe = propose_arrangement(
+        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
+    )
+    move(db, senco, extra, "gathering evidence", date(2026, 1, 5))
+    move(db, senco, extra, "applied online", date(2026, 1, 12))
+    events = count(db, AuditEvent)
+    with pytest.raises(ValidationError) as refused:
+        remove_assessment(db, senco, form, 1)
+    assert str(refused.value) == (
+        "This assessment is the evidence behind 25% extra time (applied online), so it cannot "
+        "be removed: the evidence behind a live application must be kept (correct the "
+        "assessment instead)."
+    )
+    move(db, senco, extra, "approved by awarding body", date(2026, 2, 2))
+    with pytest.raises(ValidationError, match=r"25% extra time \(approved by awarding body\)"):
+        remove_assessment(db, senco, form, 1)
+    # Nothing changed: both still rest on it, and nothing was audited.
+    access = pupil_access(db, senco, amy, today=TODAY)
+    assert [a.id for a in access.assessments] == [form]
+    assert {a.id: a.assessment_id for a in access.arrangements} == {extra: form, scribe: form}
+    assert count(db, AuditEvent) == events + 1  # the awarding body's approval only
+    # Once the application is withdrawn the mistaken assessment may go.
+    move(db, senco, extra, "withdrawn", TODAY)
+    remove_assessment(db, senco, form, 1)
+    assert pupil_access(db, senco, amy, today=TODAY).assessments == []
