@@ -9,16 +9,18 @@ teacher selects rows (Ctrl+A for the whole class, Shift/Ctrl with the arrows or 
 for some), fills one strip — date (today), kind of task, the task, used or not, extra
 minutes, a note — and presses Record (Ctrl+Enter): a whole mock paper is logged for the
 class in seconds. Below, the entries already recorded for the current row can be checked
-and a mistaken one removed. Every entry goes through
-:func:`sendesk.services.access_arrangements.record_nww`, which refuses a pupil the teacher
-does not teach in that subject; if any entry of a batch is refused, the ones already
-written for that batch are taken back, so a batch is all or nothing.
+and a mistaken one removed. The selected rows go to
+:func:`sendesk.services.access_arrangements.record_nww_many` as one batch: it checks every
+entry first (a pupil the teacher does not teach in that subject, an arrangement withdrawn
+meanwhile) and writes them all in one transaction or none, so a crash or a refusal never
+leaves a mock half-logged. A refusal names rows, never pupils (it may reach a log); the
+page puts back the names it shows.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -52,9 +54,10 @@ from sendesk.services.access_arrangements import (
     ClassList,
     NwwData,
     NwwItem,
+    RowsRefusedError,
     list_nww,
     my_class_lists,
-    record_nww,
+    record_nww_many,
     remove_nww,
 )
 from sendesk.ui.access_tab import task_text
@@ -118,6 +121,28 @@ COLUMNS: list[ColumnSpec[EvidenceLine]] = [
     ColumnSpec("Status", lambda ln: status_text(ln.status)),
     ColumnSpec("Last used", lambda ln: dmy(ln.last_evidence, NOTHING_YET)),
 ]
+
+
+def refusal_text(lines: Sequence[EvidenceLine], exc: SendeskError) -> str:
+    """A refused batch in the page's words: each problem once, with the pupils of the rows
+    it applies to ("Ben Baker: Word processor is withdrawn, …"), or alone when it applies
+    to every row. Other errors are shown as they are."""
+    if not isinstance(exc, RowsRefusedError) or not exc.problems:
+        return str(exc)
+    grouped: dict[str, list[int]] = {}
+    for problem in exc.problems:
+        grouped.setdefault(problem.text, []).append(problem.row)
+    parts: list[str] = []
+    for text, rows in grouped.items():
+        if len(lines) > 1 and len(set(rows)) == len(lines):
+            parts.append(text)
+            continue
+        names = dict.fromkeys(
+            lines[r - 1].pupil_name if 0 < r <= len(lines) else f"row {r}" for r in rows
+        )
+        parts.append(f"{', '.join(names)}: {text}")
+    said = "; ".join(parts)
+    return f"{said[:1].upper()}{said[1:]}."
 
 
 def class_text(group: ClassList, *, with_teacher: bool) -> str:
@@ -398,8 +423,9 @@ class ClassEvidencePage(QWidget):
     def record(self) -> int:
         """Record the strip for every selected row; returns how many entries were written.
 
-        All or nothing: when the service refuses one entry, those already written in this
-        batch are removed again and the refusal is shown.
+        All or nothing, in one transaction: when the service refuses any entry, none is
+        written, the class is read again and the refusal is shown, naming the pupils it
+        concerns.
         """
         group = self.group
         lines = self.selected_lines()
@@ -410,30 +436,28 @@ class ClassEvidencePage(QWidget):
         kind = str(self.kind.currentData())
         used = self.used.isChecked()
         minutes = self.minutes.value() or None
-        written: list[int] = []
+        items = [
+            NwwData(
+                arrangement_id=line.arrangement_id,
+                subject=group.subject,
+                recorded_on=on,
+                task_kind=kind,
+                task=self.task.text(),
+                used=used,
+                extra_minutes_used=minutes if used and line.extra_time else None,
+                note=self.note.text(),
+            )
+            for line in lines
+        ]
         try:
-            for line in lines:
-                written.append(
-                    record_nww(
-                        self.ctx.db,
-                        self.ctx.actor,
-                        NwwData(
-                            arrangement_id=line.arrangement_id,
-                            subject=group.subject,
-                            recorded_on=on,
-                            task_kind=kind,
-                            task=self.task.text(),
-                            used=used,
-                            extra_minutes_used=minutes if used and line.extra_time else None,
-                            note=self.note.text(),
-                        ),
-                        today=self.today,
-                    )
-                )
+            written = record_nww_many(self.ctx.db, self.ctx.actor, items, today=self.today)
         except SendeskError as exc:
-            self._take_back(written)
-            self.message.setText(f"Nothing was recorded. {exc}")
-            QMessageBox.warning(self, APP, str(exc))
+            text = f"Nothing was recorded. {refusal_text(lines, exc)}"
+            # Read the class again: an arrangement withdrawn meanwhile leaves the list, and
+            # the rows still selected can be recorded with one more press.
+            self.reload(keep_group=group.group_id)
+            self.message.setText(text)
+            QMessageBox.warning(self, APP, text)
             return 0
         self.reload(keep_group=group.group_id)
         pupils = len({line.pupil_id for line in lines})
@@ -445,11 +469,6 @@ class ClassEvidencePage(QWidget):
         self.note.clear()
         self.changed.emit()
         return len(written)
-
-    def _take_back(self, ids: list[int]) -> None:
-        for evidence_id in reversed(ids):
-            with contextlib.suppress(SendeskError):  # the recorder may always remove
-                remove_nww(self.ctx.db, self.ctx.actor, evidence_id)
 
     def remove_entry(self) -> bool:
         rows = self.entries_table.selectionModel().selectedRows()
@@ -581,4 +600,4 @@ class ClassEvidencePage(QWidget):
         self.remove_button.setEnabled(bool(self.entries_table.selectionModel().selectedRows()))
 
 
-__all__ = ["COLUMNS", "ClassEvidencePage", "EvidenceLine", "class_text", "lines_of"]
+__all__ = ["COLUMNS", "ClassEvidencePage", "EvidenceLine", "class_text", "lines_of", "refusal_text"]

@@ -9,8 +9,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import func, select
 
 from sendesk.db import Database
+from sendesk.errors import PermissionDeniedError
+from sendesk.models import AuditEvent, NwwEvidence
 from sendesk.services.access_arrangements import (
     NwwData,
     list_nww,
@@ -20,7 +23,7 @@ from sendesk.services.access_arrangements import (
 )
 from sendesk.services.actor import Actor
 from sendesk.ui.arrangement_dialog import to_qdate
-from sendesk.ui.class_evidence_page import ClassEvidencePage
+from sendesk.ui.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
@@ -180,10 +183,19 @@ def test_nothing_selected_records_nothing(qtbot, db, school) -> None:
     assert page.message.text().startswith("Select the pupils first")
 
 
-def test_a_refused_entry_takes_the_whole_batch_back(qtbot, db, senco, school, warnings) -> None:
+def nww_audit_events(db: Database) -> list[str]:
+    with db.session() as s:
+        return list(s.scalars(select(AuditEvent.action).where(AuditEvent.entity == "nww_evidence")))
+
+
+def test_a_refused_entry_means_nothing_of_the_batch_is_written(
+    qtbot, db, senco, school, warnings
+) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
     page.select_all()
+    page.kind.setCurrentIndex(page.kind.findData("mock"))
+    page.task.setText("Paper 2")
     # meanwhile the SENCo withdraws Ben's word processor
     word = next(
         a
@@ -192,9 +204,52 @@ def test_a_refused_entry_takes_the_whole_batch_back(qtbot, db, senco, school, wa
     )
     set_arrangement_status(db, senco, word.id, word.version, "withdrawn", TODAY, today=TODAY)
     assert page.record() == 0
-    assert warnings == ["Word processor is withdrawn: no more evidence is recorded for it."]
-    assert page.message.text().startswith("Nothing was recorded.")
-    assert list_nww(db, school.teacher, school.ann_extra_time) == []  # taken back
+    said = (
+        "Nothing was recorded. Ben Baker: Word processor is withdrawn, so no more evidence is "
+        "recorded."
+    )
+    assert warnings == [said]
+    assert page.message.text() == said
+    # Ann's row, first in the batch, was never written: nothing to take back, nothing audited
+    assert list_nww(db, school.teacher, school.ann_extra_time) == []
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(NwwEvidence)) == 0
+    assert nww_audit_events(db) == []
+    # the class is read again: Ben's withdrawn arrangement has gone, Ann is still selected
+    # and one more press records hers
+    assert rows(page) == [["Ann Able", "25% extra time", "Approved by awarding body", "None yet"]]
+    assert [ln.pupil_name for ln in page.selected_lines()] == ["Ann Able"]
+    assert page.record() == 1
+    assert nww_audit_events(db) == ["create"]
+    assert rows(page)[0][3] == "02/03/2026"
+
+
+def test_refusals_name_the_pupils_shown() -> None:
+    from sendesk.services.access_arrangements import RowProblem, RowsInvalidError
+
+    lines = [
+        EvidenceLine(1, "Ann Able", "A", 11, "extra_time_25", "25% extra time", "proposed", None),
+        EvidenceLine(1, "Ann Able", "A", 12, "reader", "Reader", "proposed", None),
+        EvidenceLine(2, "Ben Baker", "B", 13, "reader", "Reader", "proposed", None),
+    ]
+    refused = RowsInvalidError(
+        "Every row: the task is too long; rows 1 and 2: …",
+        [
+            RowProblem(1, "the task is too long"),
+            RowProblem(1, "25% extra time is withdrawn"),
+            RowProblem(2, "the task is too long"),
+            RowProblem(2, "Reader is withdrawn"),
+            RowProblem(3, "the task is too long"),
+        ],
+    )
+    assert refusal_text(lines, refused) == (
+        "The task is too long; Ann Able: 25% extra time is withdrawn; Ann Able: Reader is "
+        "withdrawn."
+    )
+    assert refusal_text(lines[:2], RowsInvalidError("…", [RowProblem(2, "x is y")])) == (
+        "Ann Able: x is y."
+    )
+    assert refusal_text(lines, PermissionDeniedError("You may not.")) == "You may not."
 
 
 def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
