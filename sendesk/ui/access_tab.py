@@ -8,8 +8,10 @@ the latest normal-way-of-working evidence in each subject; under the chosen one,
 criteria verdict and the assessment's problems in sentences and the teachers' evidence
 entries; then the Form 8 assessments with their scores. The SENCo proposes and corrects
 arrangements, moves them along the statuses JCQ allows (with a date; withdrawing asks
-first), records assessments, and saves the candidate's evidence file as a PDF. Teachers
-and learning support read the same tab without the buttons; the services enforce roles.
+first), records assessments, removes one recorded by mistake (after asking, and saying
+which arrangements lose their link to it; the service keeps the one behind a live
+application), and saves the candidate's evidence file as a PDF. Teachers and learning
+support read the same tab without the buttons; the services enforce roles.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from sendesk.services.access_arrangements import (
     list_nww,
     pupil_access,
     remove_arrangement,
+    remove_assessment,
 )
 from sendesk.services.pupil_record import PupilRecord, get_record
 from sendesk.ui.access_words import (
@@ -271,6 +274,7 @@ class AccessTab(QWidget):
         row = QHBoxLayout()
         self.record_button: QPushButton | None = None
         self.edit_assessment_button: QPushButton | None = None
+        self.remove_assessment_button: QPushButton | None = None
         if self.editable:
             self.record_button = QPushButton("Record &assessment…")
             self.record_button.setAccessibleName("Record a specialist assessment")
@@ -279,8 +283,18 @@ class AccessTab(QWidget):
             self.edit_assessment_button.setAccessibleName("Edit the selected assessment")
             self.edit_assessment_button.clicked.connect(self.edit_assessment)
             self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
+            self.remove_assessment_button = QPushButton("Rem&ove assessment")
+            self.remove_assessment_button.setAccessibleName(
+                "Remove the selected assessment, recorded by mistake"
+            )
+            self.remove_assessment_button.setToolTip(
+                "Remove an assessment recorded by mistake; the arrangements linked to it are "
+                "unlinked. Not while an application resting on it is live."
+            )
+            self.remove_assessment_button.clicked.connect(self.remove_assessment)
             row.addWidget(self.record_button)
             row.addWidget(self.edit_assessment_button)
+            row.addWidget(self.remove_assessment_button)
         row.addStretch(1)
         self.evidence_button: QPushButton | None = None
         if self.editable:  # the evidence file is the SENCo's to give an inspector
@@ -417,6 +431,8 @@ class AccessTab(QWidget):
             self.problems_label.setText("Problems with this assessment:\n" + bullets(item.problems))
         if self.edit_assessment_button is not None:
             self.edit_assessment_button.setEnabled(item is not None)
+        if self.remove_assessment_button is not None:
+            self.remove_assessment_button.setEnabled(item is not None)
 
     # --- actions --------------------------------------------------------------------------
 
@@ -530,6 +546,38 @@ class AccessTab(QWidget):
             self._saved()
         else:
             self.reload()
+
+    def remove_assessment(self) -> bool:
+        """Remove an assessment recorded by mistake, after asking; True when removed."""
+        item = self.selected_assessment()
+        if item is None or not self.editable:
+            return False
+        linked = [a.name for a in self.access.arrangements if a.assessment_id == item.id]
+        if linked:
+            rests = (
+                f" {', '.join(linked)} {'rests' if len(linked) == 1 else 'rest'} on it and "
+                f"will no longer be linked to an assessment."
+            )
+        else:
+            rests = " No arrangement rests on it."
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the assessment of {dmy(item.assessed_on)} by {item.assessor_name}, with "
+            f"its scores? Use this only for one recorded by mistake.{rests}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_assessment(self.ctx.db, self.ctx.actor, item.id, item.version)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
 
     def save_evidence_file(self) -> Path | None:
         """The candidate's evidence file for an inspector, as a PDF where the user chooses."""

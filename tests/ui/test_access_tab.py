@@ -14,8 +14,10 @@ from sendesk.db import Database
 from sendesk.rules.upn import make
 from sendesk.services.access_arrangements import (
     ArrangementData,
+    AssessmentData,
     NwwData,
     pupil_access,
+    record_assessment,
     record_nww,
     update_arrangement,
 )
@@ -338,6 +340,77 @@ def test_remove_only_a_proposal_entered_by_mistake(qtbot, db, senco, school, mon
     assert [a.id for a in pupil_access(db, senco, school.ann, today=TODAY).arrangements] == [
         school.ann_extra_time
     ]
+
+
+def test_remove_a_mistaken_assessment_asks_first_and_unlinks(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    mistake = record_assessment(
+        db,
+        senco,
+        school.ann,
+        AssessmentData("Mr Wrong Pupil", "", date(2026, 1, 20), None),
+        today=TODAY,
+    )
+    reader = next(
+        a
+        for a in pupil_access(db, senco, school.ann, today=TODAY).arrangements
+        if a.id == school.ann_reader
+    )
+    update_arrangement(
+        db,
+        senco,
+        reader.id,
+        reader.version,
+        ArrangementData(
+            "reader", "picture_of_need", date(2025, 9, 15), ("English",), assessment_id=mistake
+        ),
+        today=TODAY,
+    )
+    tab = make_tab(qtbot, db, senco, school.ann)
+    assert column(tab.assessments_table, 1) == ["Mr Wrong Pupil", "Ms A Assessor"]
+    tab.assessments_table.selectRow(0)
+    assert tab.remove_assessment_button.isEnabled()
+    asked = answer(monkeypatch, QMessageBox.StandardButton.No)
+    tab.remove_assessment_button.click()
+    assert asked == [
+        "Remove the assessment of 20/01/2026 by Mr Wrong Pupil, with its scores? Use this "
+        "only for one recorded by mistake. Reader rests on it and will no longer be linked "
+        "to an assessment."
+    ]
+    assert tab.assessments_table.rowCount() == 2  # not asked to: nothing removed
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.remove_assessment_button.click()
+    assert warnings == []
+    assert column(tab.assessments_table, 1) == ["Ms A Assessor"]
+    stored = pupil_access(db, senco, school.ann, today=TODAY)
+    assert [a.id for a in stored.assessments] == [school.ann_assessment]
+    assert next(a for a in stored.arrangements if a.id == school.ann_reader).assessment_id is None
+
+
+def test_the_assessment_behind_a_live_application_is_kept(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    tab = make_tab(qtbot, db, senco, school.ann)
+    tab.assessments_table.selectRow(0)
+    asked = answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert not tab.remove_assessment()
+    assert asked[0].endswith(
+        "25% extra time rests on it and will no longer be linked to an assessment."
+    )
+    assert warnings == [
+        "This assessment is the evidence behind 25% extra time (approved by awarding body), "
+        "so it cannot be removed: the evidence behind a live application must be kept "
+        "(correct the assessment instead)."
+    ]
+    assert column(tab.assessments_table, 1) == ["Ms A Assessor"]
+    assert tab.access.arrangements[0].assessment_id == school.ann_assessment
+    # Nothing to remove for a pupil with no assessment; no button at all for a teacher.
+    ben = make_tab(qtbot, db, senco, school.ben)
+    assert not ben.remove_assessment_button.isEnabled()
+    assert not ben.remove_assessment()
+    assert make_tab(qtbot, db, school.teacher, school.ann).remove_assessment_button is None
 
 
 def test_assessment_dialog_checks_scores_and_paperwork_live(
