@@ -832,8 +832,9 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
     and each moves on a version so an open edit of it is told), and the audit says how
     many. Refused, with nothing changed, while any of them is applied for online or
     approved by the awarding body: the evidence behind a live application must stay
-    (correct the assessment instead). One that rested on it and is approved in the centre
-    is unlinked, and "what's due" then asks for an assessment before the exams.
+    (correct the assessment instead). An arrangement resting on a specialist assessment
+    that is left with none cannot be approved or applied for until another is linked, and
+    "what's due" asks for one before the exams.
     """
     actor.require(Role.SENCO, doing="record access arrangement assessments")
     with db.transaction() as s:
