@@ -296,9 +296,22 @@ def _assessment(
     if a.problems:
         out.append(para("Problems with this assessment:", st["strong"]))
         out += [bullet(p, st["warn"]) for p in a.problems]
-    uses = [x.name for x in arrangements if x.assessment_id == a.id]
+    # "Linked to", not "supports": an assessment can be linked to an arrangement whose
+    # criteria it does not meet, and the file must not say otherwise.
+    uses = [
+        x.name
+        + (
+            ""
+            if x.verdict is None
+            else " (criteria met)"
+            if x.verdict.met
+            else " (criteria not met)"
+        )
+        for x in arrangements
+        if x.assessment_id == a.id
+    ]
     if uses:
-        out.append(para(f"Supports: {', '.join(uses)}.", st["muted"]))
+        out.append(para(f"Linked to: {', '.join(uses)}.", st["muted"]))
     if a.notes:
         out.append(para(f"Notes: {a.notes}", st["body"]))
     return [KeepTogether(out), Spacer(1, 6)]

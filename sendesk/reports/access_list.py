@@ -268,7 +268,7 @@ def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None
     ]
     if rows:
         table_rows: list[Sequence[object]] = [HEADERS, *(_values(r) for r in rows)]
-        fractions = (0.15, 0.11, 0.045, 0.17, 0.16, 0.055, 0.13, 0.09, 0.09)
+        fractions = (0.135, 0.13, 0.045, 0.17, 0.17, 0.055, 0.115, 0.09, 0.09)
         story.append(pdf_table(table_rows, [f * doc.width for f in fractions], st))
     else:
         story.append(para(NOBODY, st["body"]))
