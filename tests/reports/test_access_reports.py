@@ -269,6 +269,7 @@ def test_the_evidence_file(
     assert "Writing speed 82 counts: below average (84 or less)" in text
     assert "Qualification: AMBDA; Level 7 APC" in text
     assert "dated 08/10/2025, after the assessment on 06/10/2025" in text
+    assert "Linked to: 25% extra time (criteria met)." in text
     # The picture of need, the teachers' evidence by subject, and the mock log.
     assert "Lu is slow to finish written work in every subject." in text
     assert "Normal way of working: teachers' evidence by subject" in text
