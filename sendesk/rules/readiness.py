@@ -68,6 +68,7 @@ ATTENDANCE_MAX_AGE = timedelta(days=92)  # about a term: older figures miss the 
 POINT_TOLERANCE = timedelta(days=92)  # as the pack's "now, 6 and 12 months ago" table
 ATTAINMENT_POINTS_MONTHS = (0, 6, 12)
 EXCERPT_WIDTH = 70
+OPENING_WIDTH = 60  # how much of the views or health text an item quotes
 _PENNY = Decimal("0.01")
 
 DEFAULT_SECTION_ORDER: tuple[str, ...] = (
@@ -470,6 +471,16 @@ def _blank(text: str | None) -> bool:
     return text is None or not text.strip()
 
 
+def _opening(text: str, width: int = OPENING_WIDTH) -> str:
+    """The start of ``text`` up to about ``width`` characters, cut at a space, with "…"
+    when some is left out."""
+    if len(text) <= width:
+        return text
+    cut = text.rfind(" ", 0, width + 1)
+    head = text[: cut if cut > 0 else width].rstrip(" ,;:-–—")
+    return head + "…"
+
+
 def _consent(facts: PackFacts, today: date) -> ReadinessItem:
     age = age_on(facts.date_of_birth, today)
     if age >= CONSENT_OWN_AGE:
@@ -479,7 +490,7 @@ def _consent(facts: PackFacts, today: date) -> ReadinessItem:
                 "consent",
                 label,
                 True,
-                f"The young person's consent was recorded on {_d(facts.young_person_consent_on)}.",
+                f"Recorded on {_d(facts.young_person_consent_on)}.",
             )
         reason = f"The young person is {age}, so their own consent is needed, and none is recorded."
         detail: tuple[str, ...] = ()
@@ -495,15 +506,26 @@ def _consent(facts: PackFacts, today: date) -> ReadinessItem:
             "consent",
             label,
             True,
-            f"A parent's consent was recorded on {_d(facts.consent_recorded_on)}.",
+            f"Recorded on {_d(facts.consent_recorded_on)}.",
         )
-    return ReadinessItem("consent", label, False, "No parent's consent to the request is recorded.")
+    return ReadinessItem(
+        "consent",
+        label,
+        False,
+        "Not recorded; LA request forms ask for it.",
+    )
 
 
-def _views(key: str, text: str, label: str, whose: str, hint: str) -> ReadinessItem:
+def _recorded(text: str) -> str:
+    """'Recorded: "The opening words…" (12 words).' for a text the check found."""
+    words = text.split()
+    return f'Recorded: "{_opening(" ".join(words))}" ({_count(len(words), "word")}).'
+
+
+def _views(key: str, text: str, label: str, hint: str) -> ReadinessItem:
     if _blank(text):
-        return ReadinessItem(key, label, False, f"No views from {whose} are recorded; {hint}.")
-    return ReadinessItem(key, label, True, f"{label} are recorded.")
+        return ReadinessItem(key, label, False, f"None recorded; {hint}.")
+    return ReadinessItem(key, label, True, _recorded(text))
 
 
 def _needs(facts: PackFacts) -> ReadinessItem:
@@ -519,11 +541,12 @@ def _needs(facts: PackFacts) -> ReadinessItem:
             "needs",
             label,
             False,
-            f"No description of needs for: {'; '.join(lacking)}.",
+            f"No description yet for: {'; '.join(lacking)}.",
             tuple(lacking),
         )
     names = "; ".join(a.value for a in ordered)
-    return ReadinessItem("needs", label, True, f"Needs are described for every area: {names}.")
+    which = {1: "the one area", 2: "both areas"}.get(len(ordered), f"all {len(ordered)} areas")
+    return ReadinessItem("needs", label, True, f"Described for {which} of need: {names}.")
 
 
 def _percent(value: float) -> str:
@@ -535,24 +558,23 @@ def _attendance(facts: PackFacts, today: date) -> ReadinessItem:
     label = "Attendance over the last year"
     percent, to = facts.attendance_percent, facts.attendance_to
     if percent is None:
-        return ReadinessItem("attendance", label, False, "No attendance figure is recorded.")
+        return ReadinessItem("attendance", label, False, "No figure is recorded.")
     if to is None:
         return ReadinessItem(
             "attendance",
             label,
             False,
-            f"Attendance is {_percent(percent)}, but the date it runs to is not recorded.",
+            f"{_percent(percent)}, but the date the figure runs to is not recorded.",
         )
     if today - to > ATTENDANCE_MAX_AGE:
         return ReadinessItem(
             "attendance",
             label,
             False,
-            f"Attendance of {_percent(percent)} runs only to {_d(to)}; "
-            "give the figure for the year to date.",
+            f"{_percent(percent)}, but only to {_d(to)}; give the figure for the year to date.",
         )
     return ReadinessItem(
-        "attendance", label, True, f"Attendance is {_percent(percent)} for the year to {_d(to)}."
+        "attendance", label, True, f"{_percent(percent)} for the year to {_d(to)}."
     )
 
 
@@ -570,26 +592,23 @@ def _attainment(facts: PackFacts, today: date) -> ReadinessItem:
     label = "Attainment and progress"
     dates = sorted({d for d in facts.attainment_dates if d <= today})
     if not dates:
-        return ReadinessItem("attainment", label, False, "No attainment data is recorded.")
+        return ReadinessItem("attainment", label, False, "No data is recorded.")
     now, six, twelve = _attainment_points(dates, today)
     if now is None:
         return ReadinessItem(
             "attainment",
             label,
             False,
-            f"No recent attainment data (the latest is from {_d(dates[-1])}); "
-            "add where the pupil is now.",
+            f"Nothing recent (the latest is from {_d(dates[-1])}); add where the pupil is now.",
         )
     if six is None and twelve is None:
         if len(dates) == 1:
             reason = (
-                f"Only one attainment snapshot ({_d(now)}); add data from 6 and 12 months "
+                f"Only one snapshot ({_d(now)}); add data from 6 and 12 months "
                 "ago to show progress."
             )
         else:
-            reason = (
-                "No attainment data from 6 or 12 months ago; add it to show progress over time."
-            )
+            reason = "Nothing from 6 or 12 months ago; add it to show progress over time."
         return ReadinessItem("attainment", label, False, reason)
     parts = [f"now ({_d(now)})"]
     detail: list[str] = []
@@ -600,7 +619,7 @@ def _attainment(facts: PackFacts, today: date) -> ReadinessItem:
         else:
             parts.append(f"{months} months ago ({_d(point)})")
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return ReadinessItem("attainment", label, True, f"Attainment {joined}.", tuple(detail))
+    return ReadinessItem("attainment", label, True, f"Snapshots from {joined}.", tuple(detail))
 
 
 def _cycles(facts: PackFacts, la: LaRules, today: date) -> ReadinessItem:
@@ -609,28 +628,33 @@ def _cycles(facts: PackFacts, la: LaRules, today: date) -> ReadinessItem:
     ordered = sorted(facts.cycles, key=lambda c: c.started_on)
     done = [c.reviewed_on is not None and c.reviewed_on <= today for c in ordered]
     n = sum(done)
-    found = "No reviewed cycles found" if n == 0 else _count(n, "reviewed cycle") + " found"
+    who = la.name.strip() or "the LA"
+    expects = f"{who} looks for {expected}"
+    if not ordered:
+        found = "No support plan is recorded"
+    elif n == 0:
+        found = f"None of {_count(len(ordered), 'plan')} reviewed yet"
+    else:
+        found = f"{'Only ' if n < expected else ''}{n} of {_count(len(ordered), 'plan')} reviewed"
     detail = [
         f"The plan starting {_d(c.started_on)} is not reviewed yet, so it does not count."
         for c, reviewed in zip(ordered, done, strict=True)
         if not reviewed
     ]
     if n >= expected:
-        return ReadinessItem(
-            "cycles", label, True, f"{found} ({expected} expected).", tuple(detail)
-        )
+        return ReadinessItem("cycles", label, True, f"{found}; {expects}.", tuple(detail))
     detail.append(
         "An LA's own number of cycles is not part of the legal test for an assessment "
         "(Children and Families Act 2014 s36(8)); if there are fewer, say why now."
     )
-    return ReadinessItem("cycles", label, False, f"{found}, {expected} expected.", tuple(detail))
+    return ReadinessItem("cycles", label, False, f"{found}; {expects}.", tuple(detail))
 
 
 def _interventions(facts: PackFacts) -> ReadinessItem:
     label = "Interventions with entry and exit measures"
     items = facts.interventions
     if not items:
-        return ReadinessItem("interventions", label, False, "No interventions are recorded.")
+        return ReadinessItem("interventions", label, False, "None recorded.")
     no_entry: list[str] = []
     no_exit: list[str] = []
     detail: list[str] = []
@@ -646,8 +670,14 @@ def _interventions(facts: PackFacts) -> ReadinessItem:
         if lacking:
             detail.append(f"{name}: no {' or '.join(lacking)} measure.")
     if not detail:
-        text = "The intervention has" if len(items) == 1 else f"All {len(items)} interventions have"
-        return ReadinessItem("interventions", label, True, f"{text} entry and exit measures.")
+        names = [i.name.strip() or "(unnamed intervention)" for i in items]
+        if len(items) == 1:
+            text = f"{names[0]} has both, so its impact can be shown."
+        elif len(items) == 2:
+            text = f"{names[0]} and {names[1]} both have them, so their impact can be shown."
+        else:
+            text = f"All {len(items)} have them, so their impact can be shown."
+        return ReadinessItem("interventions", label, True, text)
     parts = []
     if no_exit:
         parts.append(f"No exit measure for: {'; '.join(no_exit)}.")
@@ -679,7 +709,7 @@ def _cost(facts: PackFacts, la: LaRules) -> ReadinessItem:
         else:
             detail.append("From the school's own intervention costs.")
     if cost is None:
-        return ReadinessItem("cost", label, False, "No provision costs are recorded.")
+        return ReadinessItem("cost", label, False, "None recorded.")
     if cost < la.notional_threshold:
         detail.append(
             "Many LAs expect the school to spend this first, but the legal test for an "
@@ -712,8 +742,8 @@ def _professional_advice(facts: PackFacts) -> ReadinessItem:
             "professional_advice",
             label,
             False,
-            "No advice from an outside professional (such as an educational psychologist) "
-            "is recorded.",
+            "None recorded; panels look for a report from an outside professional, such as "
+            "an educational psychologist.",
         )
     loose = [_report_name(r) for r in reports if not r.attached]
     if loose:
@@ -742,7 +772,7 @@ def _report_age(facts: PackFacts, la: LaRules, today: date) -> ReadinessItem:
     months = la.report_max_age_months
     limit = f"{months} months (the limit for {la.name})" if la.name.strip() else f"{months} months"
     if not facts.reports:
-        return ReadinessItem("report_age", label, True, "No professional reports to date-check.")
+        return ReadinessItem("report_age", label, True, "No reports to check.")
     old: list[str] = []
     undated: list[str] = []
     for r in facts.reports:
@@ -767,16 +797,14 @@ def _report_age(facts: PackFacts, la: LaRules, today: date) -> ReadinessItem:
 def _health(facts: PackFacts) -> ReadinessItem:
     label = "Health and social care"
     if not _blank(facts.health_info):
-        return ReadinessItem(
-            "health_social_care", label, True, "Health and social care information is recorded."
-        )
+        return ReadinessItem("health_social_care", label, True, _recorded(facts.health_info or ""))
     if facts.health_none_known:
         return ReadinessItem("health_social_care", label, True, "Recorded as none known.")
     return ReadinessItem(
         "health_social_care",
         label,
         False,
-        "No health or social care information is recorded; record it, or that none is known.",
+        "Nothing recorded; record what is known, or that none is known.",
     )
 
 
@@ -838,15 +866,13 @@ def readiness(facts: PackFacts, la: LaRules, today: date) -> list[ReadinessItem]
             "pupil_views",
             facts.pupil_views,
             "The pupil's views",
-            "the pupil",
             'panels look for the child\'s own views ("all about me")',
         ),
         _views(
             "parent_views",
             facts.parent_views,
             "Parents' views",
-            "parents or carers",
-            "panels look for what the family wants for the child",
+            "panels look for what the parents or carers want for the child",
         ),
         _needs(facts),
         _attendance(facts, today),

@@ -206,7 +206,7 @@ class ReadinessPage(QWizardPage):
         self.tree.clear()
         for entry in self.items:
             top = QTreeWidgetItem(
-                [READY if entry.ok else MISSING, f"{entry.label}: {entry.reason}"]
+                [READY if entry.ok else MISSING, f"{entry.label} — {entry.reason}"]
             )
             top.setToolTip(1, entry.reason)
             if not entry.ok:  # what needs doing stands out, not by colour alone

@@ -109,12 +109,36 @@ def test_an_empty_pack_misses_everything_it_can() -> None:
     flagged = [i.key for i in missing(items)]
     # Nothing to date-check or word-check is not itself a fault; the other items say so.
     assert flagged == [k for k in ITEM_KEYS if k not in ("report_age", "vague_wording")]
-    assert check("report_age", PackFacts(date(2016, 4, 2))).reason == (
-        "No professional reports to date-check."
-    )
+    assert check("report_age", PackFacts(date(2016, 4, 2))).reason == "No reports to check."
     assert check("vague_wording", PackFacts(date(2016, 4, 2))).reason == (
         "No outcomes or provision to check."
     )
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        complete(),
+        PackFacts(date(2016, 4, 2)),
+        complete(
+            date_of_birth=date(2010, 1, 1),
+            attendance_to=None,
+            attainment_dates=(date(2026, 3, 1),),
+            interventions=(InterventionFact("Lexia", True, False),),
+            reports=(ReportFact("CAMHS", "Letter", None, False),),
+            provision_cost_per_year=Decimal("100"),
+            health_info="",
+            health_none_known=True,
+        ),
+    ],
+)
+def test_label_then_reason_reads_without_saying_it_twice(facts: PackFacts) -> None:
+    """Items are shown as "label — reason": the reason adds to the label, never repeats it
+    ("The pupil's views — The pupil's views are recorded.")."""
+    for item in readiness(facts, LA, TODAY):
+        assert item.label.casefold() not in item.reason.casefold(), item
+        assert item.reason.split()[0].casefold() != item.label.split()[0].casefold(), item
+        assert item.reason[0].isupper() or item.reason[0].isdigit() or item.reason[0] == "£"
 
 
 def test_missing_keeps_the_order() -> None:
@@ -133,9 +157,9 @@ def test_missing_keeps_the_order() -> None:
 def test_parental_consent() -> None:
     item = check("consent", complete())
     assert (item.ok, item.label) == (True, "Parental consent")
-    assert item.reason == "A parent's consent was recorded on 20/02/2026."
+    assert item.reason == "Recorded on 20/02/2026."
     item = check("consent", complete(consent_recorded_on=None))
-    assert (item.ok, item.reason) == (False, "No parent's consent to the request is recorded.")
+    assert (item.ok, item.reason) == (False, "Not recorded; LA request forms ask for it.")
 
 
 def test_young_person_of_16_needs_their_own_consent() -> None:
@@ -151,7 +175,7 @@ def test_young_person_of_16_needs_their_own_consent() -> None:
     )
     item = check("consent", replace(sixteen, young_person_consent_on=date(2026, 3, 15)))
     assert item.ok
-    assert item.reason == "The young person's consent was recorded on 15/03/2026."
+    assert item.reason == "Recorded on 15/03/2026."
 
 
 def test_the_day_before_16_a_parent_consents() -> None:
@@ -179,25 +203,42 @@ def test_age_on() -> None:
 
 
 def test_views() -> None:
-    assert check("pupil_views", complete()).reason == "The pupil's views are recorded."
-    assert check("parent_views", complete()).reason == "Parents' views are recorded."
+    # What was recorded is quoted (its opening, when long), not just said to be there.
+    assert check("pupil_views", complete()).reason == (
+        'Recorded: "I like building things. Reading is hard when the words move." (11 words).'
+    )
+    assert check("parent_views", complete()).reason == (
+        'Recorded: "We want Sam to be able to read for fun." (10 words).'
+    )
+    long = (
+        "I  like art and PE best.\nI find reading out loud hard and I don't like it when it's loud."
+    )
+    item = check("pupil_views", complete(pupil_views=long))
+    assert item.reason == (
+        'Recorded: "I like art and PE best. I find reading out loud hard and I…" (20 words).'
+    )
     item = check("pupil_views", complete(pupil_views=" \n "))
     assert not item.ok
     assert item.reason == (
-        "No views from the pupil are recorded; panels look for the child's own views "
-        '("all about me").'
+        'None recorded; panels look for the child\'s own views ("all about me").'
     )
     item = check("parent_views", complete(parent_views=""))
     assert not item.ok
-    assert item.reason.startswith("No views from parents or carers are recorded")
+    assert item.reason == (
+        "None recorded; panels look for what the parents or carers want for the child."
+    )
 
 
 def test_needs_described_in_every_area() -> None:
     item = check("needs", complete())
     assert item.ok
     assert item.reason == (
-        "Needs are described for every area: Cognition and learning; "
+        "Described for both areas of need: Cognition and learning; "
         "Social, emotional and mental health."
+    )
+    one = complete(need_areas=(CL,), need_descriptions={CL: "Reading age 6y1m."})
+    assert (
+        check("needs", one).reason == "Described for the one area of need: Cognition and learning."
     )
 
 
@@ -213,7 +254,7 @@ def test_needs_names_each_area_without_a_description() -> None:
     item = check("needs", facts)
     assert not item.ok
     assert item.reason == (
-        "No description of needs for: Social, emotional and mental health; Sensory and/or physical."
+        "No description yet for: Social, emotional and mental health; Sensory and/or physical."
     )
     assert item.detail == ("Social, emotional and mental health", "Sensory and/or physical")
 
@@ -227,14 +268,15 @@ def test_needs_take_area_names_as_strings() -> None:
 
 def test_health_and_social_care() -> None:
     item = check("health_social_care", complete())
-    assert (item.ok, item.reason) == (True, "Health and social care information is recorded.")
+    assert (item.ok, item.reason) == (
+        True,
+        'Recorded: "Sees the community paediatrician yearly." (5 words).',
+    )
     item = check("health_social_care", complete(health_info="", health_none_known=True))
     assert (item.ok, item.reason) == (True, "Recorded as none known.")
     item = check("health_social_care", complete(health_info=None))
     assert not item.ok
-    assert item.reason == (
-        "No health or social care information is recorded; record it, or that none is known."
-    )
+    assert item.reason == "Nothing recorded; record what is known, or that none is known."
 
 
 # --- attendance and attainment -----------------------------------------------------------
@@ -242,12 +284,12 @@ def test_health_and_social_care() -> None:
 
 def test_attendance() -> None:
     item = check("attendance", complete(attendance_percent=91.25))
-    assert (item.ok, item.reason) == (True, "Attendance is 91.3% for the year to 13/02/2026.")
+    assert (item.ok, item.reason) == (True, "91.3% for the year to 13/02/2026.")
     item = check("attendance", complete(attendance_percent=None))
-    assert (item.ok, item.reason) == (False, "No attendance figure is recorded.")
+    assert (item.ok, item.reason) == (False, "No figure is recorded.")
     item = check("attendance", complete(attendance_to=None))
     assert not item.ok
-    assert item.reason == "Attendance is 94.0%, but the date it runs to is not recorded."
+    assert item.reason == "94.0%, but the date the figure runs to is not recorded."
 
 
 def test_attendance_more_than_a_term_old() -> None:
@@ -255,16 +297,14 @@ def test_attendance_more_than_a_term_old() -> None:
     assert check("attendance", complete(attendance_to=date(2025, 12, 13))).ok
     item = check("attendance", complete(attendance_to=date(2025, 12, 12)))
     assert not item.ok
-    assert item.reason == (
-        "Attendance of 94.0% runs only to 12/12/2025; give the figure for the year to date."
-    )
+    assert item.reason == "94.0%, but only to 12/12/2025; give the figure for the year to date."
 
 
 def test_attainment_now_6_and_12_months_ago() -> None:
     item = check("attainment", complete())
     assert item.ok
     assert item.reason == (
-        "Attainment now (27/02/2026), 6 months ago (20/09/2025) and 12 months ago (20/03/2025)."
+        "Snapshots from now (27/02/2026), 6 months ago (20/09/2025) and 12 months ago (20/03/2025)."
     )
     assert item.detail == ()
 
@@ -272,7 +312,7 @@ def test_attainment_now_6_and_12_months_ago() -> None:
 def test_attainment_now_and_one_earlier_point_is_enough() -> None:
     item = check("attainment", complete(attainment_dates=(date(2026, 3, 1), date(2025, 3, 1))))
     assert item.ok
-    assert item.reason == "Attainment now (01/03/2026) and 12 months ago (01/03/2025)."
+    assert item.reason == "Snapshots from now (01/03/2026) and 12 months ago (01/03/2025)."
     assert item.detail == ("Nothing from about 6 months ago (around 15/09/2025).",)
 
 
@@ -280,30 +320,27 @@ def test_attainment_with_only_one_point_is_flagged() -> None:
     item = check("attainment", complete(attainment_dates=(date(2026, 3, 1),)))
     assert not item.ok
     assert item.reason == (
-        "Only one attainment snapshot (01/03/2026); add data from 6 and 12 months ago to "
-        "show progress."
+        "Only one snapshot (01/03/2026); add data from 6 and 12 months ago to show progress."
     )
     # Several subjects on one day are one point in time; two recent days are still "now".
     item = check("attainment", complete(attainment_dates=(date(2026, 3, 1), date(2026, 3, 1))))
-    assert item.reason.startswith("Only one attainment snapshot")
+    assert item.reason.startswith("Only one snapshot")
     item = check("attainment", complete(attainment_dates=(date(2026, 3, 1), date(2026, 1, 9))))
     assert not item.ok
-    assert item.reason == (
-        "No attainment data from 6 or 12 months ago; add it to show progress over time."
-    )
+    assert item.reason == "Nothing from 6 or 12 months ago; add it to show progress over time."
 
 
 def test_attainment_without_a_recent_point_is_flagged() -> None:
     item = check("attainment", complete(attainment_dates=(date(2025, 9, 1), date(2025, 3, 1))))
     assert not item.ok
     assert item.reason == (
-        "No recent attainment data (the latest is from 01/09/2025); add where the pupil is now."
+        "Nothing recent (the latest is from 01/09/2025); add where the pupil is now."
     )
     item = check("attainment", complete(attainment_dates=()))
-    assert (item.ok, item.reason) == (False, "No attainment data is recorded.")
+    assert (item.ok, item.reason) == (False, "No data is recorded.")
     # A snapshot dated after the check is a typing slip, not data.
     item = check("attainment", complete(attainment_dates=(date(2026, 4, 1),)))
-    assert item.reason == "No attainment data is recorded."
+    assert item.reason == "No data is recorded."
 
 
 # --- cycles and interventions ------------------------------------------------------------
@@ -312,14 +349,14 @@ def test_attainment_without_a_recent_point_is_flagged() -> None:
 def test_cycles_reviewed_against_the_las_number() -> None:
     item = check("cycles", complete())
     assert item.ok
-    assert item.reason == "2 reviewed cycles found (2 expected)."
+    assert item.reason == "2 of 3 plans reviewed; Cumbria looks for 2."
     assert item.detail == (
         "The plan starting 05/01/2026 is not reviewed yet, so it does not count.",
     )
     three = LaRules("Leeds", reviewed_cycles=3)
     item = check("cycles", complete(), three)
     assert not item.ok
-    assert item.reason == "2 reviewed cycles found, 3 expected."
+    assert item.reason == "Only 2 of 3 plans reviewed; Leeds looks for 3."
     assert item.detail[-1].startswith("An LA's own number of cycles is not part of the legal test")
 
 
@@ -333,24 +370,35 @@ def test_cycles_without_a_review_do_not_count() -> None:
     )
     item = check("cycles", facts)
     assert not item.ok
-    assert item.reason == "1 reviewed cycle found, 2 expected."
+    assert item.reason == "Only 1 of 3 plans reviewed; Cumbria looks for 2."
     assert item.detail[:2] == (
         "The plan starting 05/01/2026 is not reviewed yet, so it does not count.",
         "The plan starting 02/02/2026 is not reviewed yet, so it does not count.",
     )
+    item = check("cycles", complete(cycles=facts.cycles[1:2]))
+    assert item.reason == "None of 1 plan reviewed yet; Cumbria looks for 2."
     item = check("cycles", complete(cycles=()))
-    assert item.reason == "No reviewed cycles found, 2 expected."
+    assert item.reason == "No support plan is recorded; Cumbria looks for 2."
+    item = check("cycles", complete(cycles=()), LaRules(" "))
+    assert item.reason == "No support plan is recorded; the LA looks for 2."
 
 
 def test_interventions() -> None:
     item = check("interventions", complete())
-    assert (item.ok, item.reason) == (True, "All 2 interventions have entry and exit measures.")
+    assert (item.ok, item.reason) == (
+        True,
+        "Lexia and Precision teaching both have them, so their impact can be shown.",
+    )
     one = (InterventionFact("Lexia", True, True),)
     assert check("interventions", complete(interventions=one)).reason == (
-        "The intervention has entry and exit measures."
+        "Lexia has both, so its impact can be shown."
+    )
+    three = (*one, InterventionFact("Toe by Toe", True, True), InterventionFact(" ", True, True))
+    assert check("interventions", complete(interventions=three)).reason == (
+        "All 3 have them, so their impact can be shown."
     )
     item = check("interventions", complete(interventions=()))
-    assert (item.ok, item.reason) == (False, "No interventions are recorded.")
+    assert (item.ok, item.reason) == (False, "None recorded.")
 
 
 def test_interventions_name_those_without_an_exit_measure() -> None:
@@ -398,7 +446,7 @@ def test_cost_at_or_above_the_threshold() -> None:
         "£7,250.50 a year, above the £6,000 the school is expected to meet.",
     )
     item = check("cost", complete(provision_cost_per_year=None))
-    assert (item.ok, item.reason) == (False, "No provision costs are recorded.")
+    assert (item.ok, item.reason) == (False, "None recorded.")
 
 
 def test_cost_uses_the_las_threshold_and_rate() -> None:
@@ -457,7 +505,8 @@ def test_professional_advice() -> None:
     item = check("professional_advice", complete(reports=()))
     assert not item.ok
     assert item.reason == (
-        "No advice from an outside professional (such as an educational psychologist) is recorded."
+        "None recorded; panels look for a report from an outside professional, such as an "
+        "educational psychologist."
     )
 
 

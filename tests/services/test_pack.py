@@ -195,7 +195,7 @@ def test_the_las_own_rules_apply(school: School) -> None:
             school.db, school.senco, school.story.pupil_id, la_name="Strictshire", today=TODAY
         )
     }
-    assert not items["cycles"].ok and items["cycles"].reason.endswith("6 expected.")
+    assert not items["cycles"].ok and items["cycles"].reason.endswith("Strictshire looks for 6.")
     assert "older than 18 months (the limit for Strictshire)" in items["report_age"].reason
 
 

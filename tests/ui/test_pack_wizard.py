@@ -167,7 +167,7 @@ def pages_with(reader: PdfReader, marker: str) -> list[int]:
 def test_readiness_is_listed_item_by_item_with_vague_wording_pointed_out(wizard) -> None:
     shown = tree_rows(wizard)
     assert len(shown) == len(ITEM_KEYS)
-    statuses = {label.split(":")[0]: status for status, label, _ in shown}
+    statuses = {label.split(" — ")[0]: status for status, label, _ in shown}
     assert statuses["The pupil's views"] == READY
     assert statuses["Parents' views"] == MISSING
     vague = next(row for row in shown if row[1].startswith("Precise outcomes and provision"))
@@ -269,11 +269,11 @@ def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
 
     save_la_profile(db, senco, None, None, LaProfileData("Kent", reviewed_cycles=1))
     before = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))
-    assert "2 expected" in before[1]
+    assert before[1].endswith("; Testshire looks for 2.")
     wizard.readiness_page.la.setCurrentText("Kent")
     wizard.readiness_page.check_button.click()
     after = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))
-    assert "1 expected" in after[1]
+    assert after[1].endswith("; Kent looks for 1.")
 
 
 def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) -> None:
