@@ -30,7 +30,8 @@ from pathlib import Path
 from typing import Any
 
 from sendesk.db import Database
-from sendesk.reports.access_list import (
+from sendesk.reports.atomic import atomic_output
+from sendesk.reports.pdf_layout import (
     bullet,
     dmy,
     page_footer,
@@ -39,7 +40,6 @@ from sendesk.reports.access_list import (
     pdf_styles,
     pdf_table,
 )
-from sendesk.reports.atomic import atomic_output
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import (

@@ -12,22 +12,21 @@ date cells, a frozen header and a filter; the PDF is A4 landscape in DejaVu Sans
 script in a name renders) with the header row repeated on every page and the school, the
 date it was produced and "confidential" in the footer. Every file is written all or nothing.
 
-The small PDF helpers here (styles, a table with a repeated header, a footer) are used by
-the per-candidate evidence file too, so both documents look alike.
+The PDF's page, footer, styles and table are :mod:`sendesk.reports.pdf_layout`'s, as in
+the per-candidate evidence file, so both documents look alike.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
-from sendesk.reports.passport import FONT, FONT_BOLD, register_fonts
+from sendesk.reports.pdf_layout import cell_text, page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import ExamsRow
 
@@ -52,10 +51,6 @@ NOTE = (
 NOBODY = "No candidate has an approved or applied-for access arrangement."
 
 
-def dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
-
-
 def extra_time_text(percent: int | None) -> str:
     return f"{percent}%" if percent else ""
 
@@ -74,12 +69,6 @@ def _values(row: ExamsRow) -> list[object]:
     ]
 
 
-def _text(value: object) -> str:
-    if isinstance(value, date):
-        return dmy(value)
-    return "" if value is None else str(value)
-
-
 def write_access_list(
     rows: Sequence[ExamsRow], path: Path | str, fmt: str, *, school: str, today: date
 ) -> Path:
@@ -96,7 +85,7 @@ def write_access_list(
                 out = csv.writer(fh)
                 out.writerow(HEADERS)
                 for row in rows:
-                    out.writerow([_text(v) for v in _values(row)])
+                    out.writerow([cell_text(v) for v in _values(row)])
         elif fmt == "xlsx":
             _xlsx(rows, tmp, school, today)
         else:
@@ -137,123 +126,6 @@ def _xlsx(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> Non
     wb.save(path)
 
 
-# --- PDF helpers (shared with the evidence file) --------------------------------------------
-
-
-def pdf_styles() -> dict[str, Any]:
-    """Paragraph styles in DejaVu Sans: body, cell, head, title, sub, strong, muted, small."""
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
-    register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5)
-    return {
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
-        "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
-        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20),
-        "h2": ParagraphStyle(
-            "h2",
-            parent=body,
-            fontName=FONT_BOLD,
-            fontSize=12,
-            leading=15,
-            spaceBefore=10,
-            spaceAfter=3,
-            textColor=colors.HexColor("#1A4F9C"),
-        ),
-        "h3": ParagraphStyle(
-            "h3", parent=body, fontName=FONT_BOLD, fontSize=10, leading=13, spaceBefore=6
-        ),
-        "sub": ParagraphStyle("sub", parent=body, fontSize=10, leading=13),
-        "strong": ParagraphStyle("strong", parent=body, fontName=FONT_BOLD),
-        "muted": ParagraphStyle(
-            "muted", parent=body, fontSize=8.5, leading=11, textColor=colors.HexColor("#555555")
-        ),
-        "bullet": ParagraphStyle("bullet", parent=body, leftIndent=11, bulletIndent=0),
-        "warn": ParagraphStyle(
-            "warn",
-            parent=body,
-            leftIndent=11,
-            bulletIndent=0,
-            textColor=colors.HexColor("#8A2A0A"),
-        ),
-    }
-
-
-def para(text: str, style: Any) -> Any:
-    """A paragraph of plain text (escaped: a name with '&' or '<' prints as written)."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style)
-
-
-def bullet(text: str, style: Any) -> Any:
-    """A bulleted paragraph of plain text."""
-    from reportlab.platypus import Paragraph
-
-    return Paragraph(escape(text), style, bulletText="•")
-
-
-def pdf_table(rows: Sequence[Sequence[object]], widths: Sequence[float], st: dict[str, Any]) -> Any:
-    """A table whose first row is a header repeated on every page; cells wrap."""
-    from reportlab.lib import colors
-    from reportlab.platypus import Table, TableStyle
-
-    data = [
-        [para(_text(v), st["head" if i == 0 else "cell"]) for v in row]
-        for i, row in enumerate(rows)
-    ]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#44546A")),
-                ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B8C2CC")),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-            ]
-        )
-    )
-    return table
-
-
-def page_footer(label: str) -> Callable[[Any, Any], None]:
-    """Draws ``label`` and the page number at the foot of each page."""
-
-    def draw(canvas: Any, doc: Any) -> None:
-        from reportlab.lib.units import mm
-
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillGray(0.35)
-        canvas.drawString(doc.leftMargin, 8 * mm, label)
-        canvas.drawRightString(
-            doc.pagesize[0] - doc.rightMargin, 8 * mm, f"Page {canvas.getPageNumber()}"
-        )
-        canvas.restoreState()
-
-    return draw
-
-
-def pdf_doc(path: Path, pagesize: tuple[float, float], title: str) -> Any:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    return SimpleDocTemplate(
-        str(path),
-        pagesize=pagesize,
-        leftMargin=14 * mm,
-        rightMargin=14 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=title,
-        author="SENDesk",
-    )
-
-
 def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None:
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.platypus import Spacer
@@ -277,15 +149,4 @@ def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
-__all__ = [
-    "FORMATS",
-    "HEADERS",
-    "bullet",
-    "dmy",
-    "page_footer",
-    "para",
-    "pdf_doc",
-    "pdf_styles",
-    "pdf_table",
-    "write_access_list",
-]
+__all__ = ["FORMATS", "HEADERS", "write_access_list"]

@@ -25,7 +25,7 @@ from datetime import date
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
 
-from sendesk.reports.passport import register_fonts
+from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import progress as rules
 from sendesk.services.interventions import Progress
 

@@ -22,7 +22,7 @@ are drawn as named PDF forms whose contents are written just before the file is 
 the contents page's height is fixed from the start because every heading is known before
 layout.
 
-Text is DejaVu Sans (bundled; :func:`sendesk.reports.passport.register_fonts`) so every
+Text is DejaVu Sans (bundled; :func:`sendesk.reports.pdf_layout.register_fonts`) so every
 Latin, Greek and Cyrillic name renders. All of it is assembled in memory; the only file
 written is ``dest``, which the caller names beside the target and renames when complete.
 """
@@ -68,7 +68,7 @@ from reportlab.platypus import (
 )
 
 from sendesk.reports.pack_charts import measure_chart
-from sendesk.reports.passport import register_fonts
+from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import readiness as rr
 from sendesk.services.evidence import DOCX, JPEG, PDF, PNG
 from sendesk.services.pack import EvidenceChoice, PackData

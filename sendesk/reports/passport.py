@@ -14,56 +14,26 @@ says that the full profile is in SENDesk. The file is written all or nothing.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from xml.sax.saxutils import escape
+from typing import Any
 
 from sendesk.db import Database
-from sendesk.errors import SendeskError
 from sendesk.reports.atomic import atomic_output
+from sendesk.reports.pdf_layout import (
+    FONT,
+    FONT_BOLD,
+    MARGIN_MM,
+    bullet,
+    page_footer,
+    para,
+    pdf_doc,
+    register_fonts,
+)
 from sendesk.services.actor import Actor
 from sendesk.services.passport import AreaText, PassportData, passport_data
-
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
-FONT = "SENDeskSans"
-FONT_BOLD = "SENDeskSans-Bold"
-
-_font_lock = threading.Lock()
-
-
-def register_fonts() -> tuple[str, str]:
-    """Register DejaVu Sans (regular, bold) with reportlab once; returns their names.
-
-    Other reports use the same fonts so every PDF renders every pupil's name.
-    """
-    from reportlab.lib.fonts import addMapping
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
-    with _font_lock:
-        if FONT in pdfmetrics.getRegisteredFontNames():
-            return FONT, FONT_BOLD
-        regular, bold = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
-        for path in (regular, bold):
-            if not path.is_file():
-                raise SendeskError(
-                    f"The font file {path.name} is missing from this SENDesk installation; "
-                    "reinstall SENDesk."
-                )
-        pdfmetrics.registerFont(TTFont(FONT, str(regular)))
-        pdfmetrics.registerFont(TTFont(FONT_BOLD, str(bold)))
-        for bold_flag, italic_flag, name in (
-            (0, 0, FONT),
-            (1, 0, FONT_BOLD),
-            (0, 1, FONT),
-            (1, 1, FONT_BOLD),
-        ):
-            addMapping(FONT, bold_flag, italic_flag, name)
-    return FONT, FONT_BOLD
-
 
 # --- layout -----------------------------------------------------------------------------
 
@@ -83,7 +53,7 @@ NOTHING = "Nothing recorded yet."
 SHORTENED = "Shortened to fit one page: the full profile is in SENDesk."
 _SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
 _LIMITS = (None, 900, 600, 400, 260, 160, 100)
-_MARGIN_MM = 14
+_FOOTER_MM = 4  # room below the bottom margin for the footer's (long) line
 
 
 @dataclass(frozen=True)
@@ -160,26 +130,19 @@ class _Builder:
         self.shortened |= was
         return clipped
 
-    def para(self, text: str, style: object) -> object:
-        from reportlab.platypus import Paragraph
-
-        return Paragraph(escape(text), style)
-
     def bullets(self, text: str) -> list[object]:
-        from reportlab.platypus import Paragraph
-
         text = self.clip(text)
         points = _points(text)
         if len(points) <= 1:
-            return [Paragraph(escape(text.replace("\n", " ")), self.body)]
-        return [Paragraph(escape(p), self.bullet, bulletText="•") for p in points]
+            return [para(text.replace("\n", " "), self.body)]
+        return [bullet(p, self.bullet) for p in points]
 
     def by_area(self, blocks: Sequence[AreaText]) -> list[object]:
         out: list[object] = []
         many = len(blocks) > 1
         for block in blocks:
             if many:
-                out.append(self.para(block.area, self.area))
+                out.append(para(block.area, self.area))
             out += self.bullets(block.text)
         return out
 
@@ -187,10 +150,10 @@ class _Builder:
         from reportlab.platypus import Table, TableStyle
 
         if not content:
-            content = [self.para(NOTHING, self.muted)]
+            content = [para(NOTHING, self.muted)]
         pad = self.style.size * 0.55
         table = Table(
-            [[self.para(HEADINGS[key], self.heading)], [content]],
+            [[para(HEADINGS[key], self.heading)], [content]],
             colWidths=[width],
         )
         colour = self.colors.HexColor(_COLOURS[key])
@@ -217,13 +180,13 @@ class _Builder:
 
         half = (self.width - gap) / 2
         (lkey, lcontent), (rkey, rcontent) = left, right
-        empty = [self.para(NOTHING, self.muted)]
+        empty = [para(NOTHING, self.muted)]
         table = Table(
             [
                 [
-                    self.para(HEADINGS[lkey], self.heading),
+                    para(HEADINGS[lkey], self.heading),
                     "",
-                    self.para(HEADINGS[rkey], self.heading),
+                    para(HEADINGS[rkey], self.heading),
                 ],
                 [lcontent or empty, "", rcontent or empty],
             ],
@@ -258,20 +221,17 @@ class _Builder:
             lead = "In my own words"
             if d.pupil_views_on:
                 lead += f" ({d.pupil_views_on:%B %Y})"
-            out.append(self.para(lead + ":", self.area))
-            out.append(self.para(f"“{self.clip(d.pupil_views)}”", self.quote))
+            out.append(para(lead + ":", self.area))
+            out.append(para(f"“{self.clip(d.pupil_views)}”", self.quote))
         return out
 
     def targets(self) -> list[object]:
         d = self.data
         out: list[object] = []
         for target in d.targets:
-            from reportlab.platypus import Paragraph
-
-            text = escape(self.clip(target.text))
-            out.append(Paragraph(text, self.bullet, bulletText="•"))
+            out.append(bullet(self.clip(target.text), self.bullet))
         if d.targets and d.targets_review_due:
-            out.append(self.para(f"To be reviewed by {d.targets_review_due:%d/%m/%Y}.", self.muted))
+            out.append(para(f"To be reviewed by {d.targets_review_due:%d/%m/%Y}.", self.muted))
         return out
 
     def story(self) -> list[object]:
@@ -297,12 +257,12 @@ class _Builder:
         if d.provision:
             facts.append(d.provision)
         story: list[object] = [
-            self.para("PUPIL PASSPORT · ONE-PAGE PROFILE", kicker),
-            self.para(d.name, title),
-            self.para("   ·   ".join(facts) or " ", sub),
+            para("PUPIL PASSPORT · ONE-PAGE PROFILE", kicker),
+            para(d.name, title),
+            para("   ·   ".join(facts) or " ", sub),
         ]
         if d.needs:
-            story.append(self.para("My needs: " + "; ".join(d.needs), sub))
+            story.append(para("My needs: " + "; ".join(d.needs), sub))
         story.append(Spacer(1, gap))
         pair = self.pair(("about", self.about()), ("hard", self.by_area(d.difficulties)), gap)
         story += [
@@ -313,7 +273,7 @@ class _Builder:
             self.box("targets", self.targets(), self.width),
         ]
         if self.shortened:
-            story += [Spacer(1, gap * 0.5), self.para(SHORTENED, self.muted)]
+            story += [Spacer(1, gap * 0.5), para(SHORTENED, self.muted)]
         return story
 
 
@@ -325,39 +285,27 @@ def _height(story: Sequence[object], width: float, height: float) -> float:
     return total
 
 
-def _footer(data: PassportData):  # type: ignore[no-untyped-def]
-    def draw(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        from reportlab.lib.units import mm
-
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillGray(0.35)
-        left = doc.leftMargin
-        y = 8 * mm
-        school = f"{data.school_name} · " if data.school_name else ""
-        canvas.drawString(
-            left,
-            y,
-            f"{school}Produced by SENDesk on {data.produced_on:%d/%m/%Y}. Confidential: for "
-            "staff who teach or support this pupil. Keep it safe and out of sight.",
-        )
-        canvas.restoreState()
-
-    return draw
+def _footer(data: PassportData) -> Callable[[Any, Any], None]:
+    school = f"{data.school_name} · " if data.school_name else ""
+    return page_footer(
+        f"{school}Produced by SENDesk on {data.produced_on:%d/%m/%Y}. Confidential: for "
+        "staff who teach or support this pupil. Keep it safe and out of sight.",
+        numbered=False,
+    )
 
 
 def write_passport(data: PassportData, path: Path | str) -> Path:
     """Write ``data`` as a one-page A4 PDF at ``path`` (all or nothing); returns the path."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import KeepInFrame, SimpleDocTemplate
+    from reportlab.platypus import KeepInFrame
 
     register_fonts()
     dest = Path(path)
-    margin = _MARGIN_MM * mm
+    margin = MARGIN_MM * mm
     pad = 6  # the frame's own padding on each side (reportlab's default)
     width = A4[0] - 2 * margin - 2 * pad
-    height = A4[1] - 2 * margin - 4 * mm - 2 * pad  # 4 mm more for the footer's line
+    height = A4[1] - 2 * margin - _FOOTER_MM * mm - 2 * pad
     story: list[object] | None = None
     for limit in _LIMITS:
         for size in _SIZES:
@@ -372,17 +320,7 @@ def write_passport(data: PassportData, path: Path | str) -> Path:
     # A last guard: whatever the measurement missed, the page count stays one.
     framed = KeepInFrame(width, height, story, mode="shrink")
     with atomic_output(dest) as tmp:
-        doc = SimpleDocTemplate(
-            str(tmp),
-            pagesize=A4,
-            leftMargin=margin,
-            rightMargin=margin,
-            topMargin=margin,
-            bottomMargin=margin + 4 * mm,
-            title="Pupil passport",
-            author="SENDesk",
-            subject="One-page profile",
-        )
+        doc = pdf_doc(tmp, A4, "Pupil passport", subject="One-page profile", footer_mm=_FOOTER_MM)
         footer = _footer(data)
         doc.build([framed], onFirstPage=footer, onLaterPages=footer)
     return dest
@@ -398,4 +336,4 @@ def passport_for(
     return write_passport(passport_data(db, actor, upn, today=today), Path(out))
 
 
-__all__ = ["FONT", "FONT_BOLD", "HEADINGS", "passport_for", "register_fonts", "write_passport"]
+__all__ = ["HEADINGS", "passport_for", "write_passport"]

@@ -7,9 +7,9 @@ how much it is exceeded. The school map lists every intervention delivered in th
 pupils, sessions, staff hours, cost, and the part of that cost attributed to pupils.
 
 XLSX files are streamed (openpyxl write-only mode), money is a number formatted in pounds
-so it can be summed, hours a number to one decimal place. PDFs use reportlab tables with
-the header row repeated on every page and DejaVu Sans (any script in a name renders).
-Every file is written all or nothing.
+so it can be summed, hours a number to one decimal place. PDFs take their page, footer,
+styles and tables from :mod:`sendesk.reports.pdf_layout` (DejaVu Sans, so any script in a
+name renders; the header row repeated on every page). Every file is written all or nothing.
 """
 
 from __future__ import annotations
@@ -18,11 +18,10 @@ from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
-from sendesk.reports.passport import FONT, FONT_BOLD, register_fonts
+from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.services.provision_map import (
     InterventionLine,
     PupilProvision,
@@ -263,26 +262,8 @@ def _school_xlsx(
 
 
 def _styles() -> dict[str, Any]:
-    from reportlab.lib import colors
-    from reportlab.lib.styles import ParagraphStyle
-
-    register_fonts()
-    body = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=11.5)
-    return {
-        "body": body,
-        "cell": ParagraphStyle("cell", parent=body, fontSize=8.5, leading=10.5),
-        "num": ParagraphStyle("num", parent=body, fontSize=8.5, leading=10.5, alignment=2),
-        "head": ParagraphStyle("head", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5),
-        "headnum": ParagraphStyle(
-            "headnum", parent=body, fontName=FONT_BOLD, fontSize=8.5, leading=10.5, alignment=2
-        ),
-        "title": ParagraphStyle("title", parent=body, fontName=FONT_BOLD, fontSize=16, leading=20),
-        "sub": ParagraphStyle("sub", parent=body, fontSize=10, leading=13),
-        "strong": ParagraphStyle(
-            "strong", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=14
-        ),
-        "muted": ParagraphStyle("muted", parent=body, textColor=colors.HexColor("#555555")),
-    }
+    """The shared styles around a slightly smaller body (a map is mostly table)."""
+    return pdf_styles(size=9, leading=11.5)
 
 
 def _table(
@@ -290,77 +271,17 @@ def _table(
     widths: Sequence[float],
     numeric: set[int],
     st: dict[str, Any],
-    *,
-    total_row: bool = False,
 ) -> Any:
-    from reportlab.lib import colors
-    from reportlab.platypus import Paragraph, Table, TableStyle
-
-    def para(value: object, col: int, bold: bool) -> Any:
-        if col in numeric:
-            style = "headnum" if bold else "num"
-        else:
-            style = "head" if bold else "cell"
-        return Paragraph(escape("" if value is None else str(value)), st[style])
-
-    last = len(rows) - 1
-    data = [
-        [para(v, c, i == 0 or (total_row and i == last)) for c, v in enumerate(row)]
-        for i, row in enumerate(rows)
-    ]
-    table = Table(data, colWidths=list(widths), repeatRows=1)
-    style = [
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#E3E8EF")),
-        ("LINEBELOW", (0, 0), (-1, 0), 0.8, colors.HexColor("#44546A")),
-        ("GRID", (0, 0), (-1, -1), 0.25, colors.HexColor("#B8C2CC")),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
-    ]
-    if total_row and len(rows) > 1:
-        style.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, colors.HexColor("#44546A")))
-    table.setStyle(TableStyle(style))
-    return table
-
-
-def _page_footer(label: str):  # type: ignore[no-untyped-def]
-    def draw(canvas, doc) -> None:  # type: ignore[no-untyped-def]
-        from reportlab.lib.units import mm
-
-        canvas.saveState()
-        canvas.setFont(FONT, 7.5)
-        canvas.setFillGray(0.35)
-        canvas.drawString(doc.leftMargin, 8 * mm, label)
-        canvas.drawRightString(
-            doc.pagesize[0] - doc.rightMargin, 8 * mm, f"Page {canvas.getPageNumber()}"
-        )
-        canvas.restoreState()
-
-    return draw
-
-
-def _doc(path: Path, pagesize: tuple[float, float], title: str) -> Any:
-    from reportlab.lib.units import mm
-    from reportlab.platypus import SimpleDocTemplate
-
-    return SimpleDocTemplate(
-        str(path),
-        pagesize=pagesize,
-        leftMargin=14 * mm,
-        rightMargin=14 * mm,
-        topMargin=14 * mm,
-        bottomMargin=16 * mm,
-        title=title,
-        author="SENDesk",
-    )
+    """A map's table: numbers right-aligned, the last row its bold total."""
+    return pdf_table(rows, widths, st, numeric=numeric, total_row=True, bottom_padding=2.5)
 
 
 def _pupil_pdf(data: PupilProvision, path: Path) -> None:
     from reportlab.lib.pagesizes import A4
-    from reportlab.platypus import KeepTogether, Paragraph, Spacer
+    from reportlab.platypus import KeepTogether, Spacer
 
     st = _styles()
-    doc = _doc(path, A4, "Costed provision map")
+    doc = pdf_doc(path, A4, "Costed provision map")
     width = doc.width
     facts = [f"UPN {data.upn}"]
     if data.year_group_label:
@@ -370,9 +291,9 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
         f"to 31 August {data.academic_year_start + 1})"
     )
     story: list[Any] = [
-        Paragraph("Costed provision map", st["title"]),
-        Paragraph(escape(data.name), st["strong"]),
-        Paragraph(escape(" · ".join(facts)), st["sub"]),
+        para("Costed provision map", st["title"]),
+        para(data.name, st["lead"]),
+        para(" · ".join(facts), st["sub"]),
         Spacer(1, 8),
     ]
     rows: list[list[object]] = [list(PUPIL_HEADERS)]
@@ -398,12 +319,10 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
         ]
     )
     widths = [w * width for w in (0.27, 0.25, 0.16, 0.11, 0.08, 0.13)]
-    story.append(_table(rows, widths, {3, 4, 5}, st, total_row=True))
+    story.append(_table(rows, widths, {3, 4, 5}, st))
     if not data.lines:
         story.append(Spacer(1, 4))
-        story.append(
-            Paragraph("No sessions attended were logged in this academic year.", st["muted"])
-        )
+        story.append(para("No sessions attended were logged in this academic year.", st["note"]))
     story.append(Spacer(1, 12))
     area_rows: list[list[object]] = [["Area of need", "Hours", "Cost"]]
     area_rows += [[a.area, hours_text(a.minutes), money(a.cost_pence)] for a in data.areas]
@@ -412,25 +331,23 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
     story.append(
         KeepTogether(
             [
-                Paragraph("By area of need", st["strong"]),
+                para("By area of need", st["lead"]),
                 Spacer(1, 3),
-                _table(area_rows, area_widths, {1, 2}, st, total_row=True),
+                _table(area_rows, area_widths, {1, 2}, st),
             ]
         )
     )
     story += [
         Spacer(1, 12),
-        Paragraph(escape(threshold_sentence(data)), st["strong"]),
+        para(threshold_sentence(data), st["lead"]),
         Spacer(1, 6),
-        Paragraph(
-            escape(
-                f"{PUPIL_NOTE} The first {money(data.threshold_pence)} of additional support "
-                "each year comes from the school's notional SEN budget."
-            ),
-            st["muted"],
+        para(
+            f"{PUPIL_NOTE} The first {money(data.threshold_pence)} of additional support "
+            "each year comes from the school's notional SEN budget.",
+            st["note"],
         ),
     ]
-    footer = _page_footer(
+    footer = page_footer(
         f"Costed provision map {data.academic_year} · produced by SENDesk on "
         f"{date.today():%d/%m/%Y} · confidential"
     )
@@ -441,19 +358,17 @@ def _school_pdf(
     lines: Sequence[InterventionLine], start: int, path: Path, school_name: str
 ) -> None:
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import Paragraph, Spacer
+    from reportlab.platypus import Spacer
 
     st = _styles()
     year = academic_year_label(start)
-    doc = _doc(path, landscape(A4), "Whole-school provision map")
+    doc = pdf_doc(path, landscape(A4), "Whole-school provision map")
     width = doc.width
     story: list[Any] = [
-        Paragraph(f"Whole-school provision map {year}", st["title"]),
-        Paragraph(
-            escape(
-                (f"{school_name} · " if school_name else "")
-                + f"1 September {start} to 31 August {start + 1}"
-            ),
+        para(f"Whole-school provision map {year}", st["title"]),
+        para(
+            (f"{school_name} · " if school_name else "")
+            + f"1 September {start} to 31 August {start + 1}",
             st["sub"],
         ),
         Spacer(1, 8),
@@ -485,20 +400,17 @@ def _school_pdf(
         ]
     )
     widths = [w * width for w in (0.24, 0.22, 0.07, 0.06, 0.1, 0.09, 0.1, 0.12)]
-    story.append(_table(rows, widths, {2, 3, 4, 5, 6, 7}, st, total_row=True))
+    story.append(_table(rows, widths, {2, 3, 4, 5, 6, 7}, st))
     if not lines:
         story += [
             Spacer(1, 4),
-            Paragraph("No sessions were logged as delivered in this academic year.", st["muted"]),
+            para("No sessions were logged as delivered in this academic year.", st["note"]),
         ]
     story += [
         Spacer(1, 10),
-        Paragraph(
-            escape(SCHOOL_NOTE),
-            st["muted"],
-        ),
+        para(SCHOOL_NOTE, st["note"]),
     ]
-    footer = _page_footer(
+    footer = page_footer(
         f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}"
     )
     doc.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -13,8 +13,8 @@ from sqlalchemy import select
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError
 from sendesk.models import AuditEvent, PlanOutcome, Role, SupportPlan, User
-from sendesk.reports import passport as report
 from sendesk.reports.passport import HEADINGS, SHORTENED, passport_for, write_passport
+from sendesk.reports.pdf_layout import FONT_DIR
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.passport import AreaText, PassportData, Target, passport_data
@@ -160,7 +160,7 @@ def test_fonts_are_embedded_so_any_machine_renders_the_names(
     }
     for font in embedded:
         assert "/FontFile2" in font["/FontDescriptor"].get_object()  # embedded TrueType
-    folder = report.FONT_DIR
+    folder = FONT_DIR
     assert (folder / "DejaVuSans.ttf").is_file() and (folder / "DejaVuSans-Bold.ttf").is_file()
     assert "Bitstream Vera" in (folder / "LICENSE").read_text(encoding="utf-8")
 
