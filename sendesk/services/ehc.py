@@ -13,7 +13,10 @@ watched for.
 
 Only dates and decisions are stored; every due date is computed, so a corrected date
 moves every milestone with it. The SENCo writes; learning support and teachers may read
-(they are invited to reviews); read-only accounts see no named pupil's case. Every change
+(they are invited to reviews) but not a request's health, social care and family detail
+(why now, the views, health and social care information, an exception's reason: blank for
+them, and "what's due" names an exception by its kind only); read-only accounts see no
+named pupil's case. Every change
 is one transaction with its audit event (ids and field names, never names or views), and
 saves compare the version the user opened with the stored one, so a second saver is told
 rather than silently overwriting.
@@ -697,7 +700,11 @@ def case_problems(case: dict[str, Any], today: date) -> list[str]:
     return problems
 
 
-def _facts(row: EhcRequest, exceptions: list[EhcClockException]) -> CaseFacts | None:
+def _facts(
+    row: EhcRequest, exceptions: list[EhcClockException], *, reasons: bool = True
+) -> CaseFacts | None:
+    """The case as the rules see it; without ``reasons`` an exception is known by its kind
+    alone, so no milestone note quotes what the SENCo typed about the family."""
     start = row.received_on or row.sent_on
     if start is None:
         return None
@@ -709,7 +716,9 @@ def _facts(row: EhcRequest, exceptions: list[EhcClockException]) -> CaseFacts | 
         decision_to_issue_on=row.decision_to_issue_on,
         draft_sent_on=row.draft_sent_on,
         final_issued_on=row.final_issued_on,
-        exceptions=tuple(ClockException(e.kind, e.reason, e.recorded_on) for e in exceptions),
+        exceptions=tuple(
+            ClockException(e.kind, e.reason if reasons else "", e.recorded_on) for e in exceptions
+        ),
         advice_asked_on=row.advice_asked_on,
         advice_received_on=row.advice_received_on,
         way_forward_on=row.way_forward_on,
@@ -737,8 +746,18 @@ def _chased(mark: Milestone, decided_to_assess: bool | None) -> bool:
     return mark.key != "advice" or decided_to_assess is True
 
 
-def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: date) -> RequestItem:
-    facts = _facts(row, exceptions)
+def _request_item(
+    row: EhcRequest, exceptions: list[EhcClockException], today: date, *, confidential: bool
+) -> RequestItem:
+    """The request as a reader sees it. Without ``confidential`` (anyone but the SENCo, and
+    "what's due", which teachers read) the health, social care and family detail — why now,
+    the views, health and social care information and each exception's reason — is blank:
+    the exception keeps its kind, and the milestones and the clock read the same."""
+    facts = _facts(row, exceptions, reasons=confidential)
+
+    def secret(text: str | None) -> str:
+        return (text or "") if confidential else ""
+
     if facts is None:
         marks: list[Milestone] = []
         stage, clock, late = "not sent", "not started", False
@@ -765,11 +784,11 @@ def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: d
         received_on=row.received_on,
         consent_on=row.consent_on,
         young_person_consent_on=row.young_person_consent_on,
-        why_now=row.why_now or "",
-        pupil_views=row.pupil_views or "",
-        parent_views=row.parent_views or "",
-        health_info=row.health_info or "",
-        social_care_info=row.social_care_info or "",
+        why_now=secret(row.why_now),
+        pupil_views=secret(row.pupil_views),
+        parent_views=secret(row.parent_views),
+        health_info=secret(row.health_info),
+        social_care_info=secret(row.social_care_info),
         health_none_known=bool(row.health_none_known),
         decided_to_assess=row.decided_to_assess,
         decision_to_assess_on=row.decision_to_assess_on,
@@ -788,7 +807,8 @@ def _request_item(row: EhcRequest, exceptions: list[EhcClockException], today: d
         created_at=row.created_at,
         version=row.version,
         exceptions=tuple(
-            ExceptionItem(e.id, e.request_id, e.kind, e.reason, e.recorded_on) for e in exceptions
+            ExceptionItem(e.id, e.request_id, e.kind, secret(e.reason), e.recorded_on)
+            for e in exceptions
         ),
         milestones=marks,
         stage=stage,
@@ -1100,29 +1120,47 @@ def _exceptions_by_request(
     return found
 
 
+def _confidential(actor: Actor) -> bool:
+    """Whether the actor may read a request's health, social care and family detail: only
+    the SENCo (DESIGN.md: teachers must not read confidential health detail)."""
+    return actor.role is Role.SENCO
+
+
 def list_requests(
     db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
 ) -> list[RequestItem]:
-    """A pupil's requests, newest first (one still being prepared comes first)."""
+    """A pupil's requests, newest first (one still being prepared comes first).
+
+    Learning support and teachers get them without the confidential detail (blank why now,
+    views, health and social care information and exception reasons): see
+    :func:`_request_item`.
+    """
     actor.require(*NAMED_READERS, doing=_READ)
     today = today or date.today()
     with db.session() as s:
         _pupil(s, pupil_id)
         rows = list(s.scalars(select(EhcRequest).where(EhcRequest.pupil_id == pupil_id)))
         exceptions = _exceptions_by_request(s, [r.id for r in rows])
-        items = [_request_item(r, exceptions[r.id], today) for r in rows]
+        items = [
+            _request_item(r, exceptions[r.id], today, confidential=_confidential(actor))
+            for r in rows
+        ]
     return sorted(items, key=lambda i: (i.clock_start or date.max, i.id), reverse=True)
 
 
 def get_request(
     db: Database, actor: Actor, request_id: int, *, today: date | None = None
 ) -> RequestItem:
-    """One request by id (ConflictError when it has gone)."""
+    """One request by id (ConflictError when it has gone); the confidential detail only
+    for the SENCo, as :func:`list_requests`."""
     actor.require(*NAMED_READERS, doing=_READ)
     with db.session() as s:
         row: EhcRequest = _get(s, EhcRequest, request_id)
         return _request_item(
-            row, _exceptions_by_request(s, [row.id])[row.id], today or date.today()
+            row,
+            _exceptions_by_request(s, [row.id])[row.id],
+            today or date.today(),
+            confidential=_confidential(actor),
         )
 
 
@@ -1988,7 +2026,11 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
         if pupil is None:
             continue
         item = _request_due_item(
-            _request_item(request, exceptions[request.id], today), pupil, today, horizon
+            # Teachers read this list: an exception shows by its kind, never its reason.
+            _request_item(request, exceptions[request.id], today, confidential=False),
+            pupil,
+            today,
+            horizon,
         )
         if item is not None:
             items.append(item)

@@ -366,6 +366,9 @@ class EhcTab(QWidget):
         self.exceptions_label = QLabel("Exceptions to the time limits:")
         layout.addWidget(self.exceptions_label)
         self.exceptions = _fitted_table(EXCEPTION_HEADERS, "Exceptions to the time limits")
+        # Only the SENCo reads an exception's reason (the service blanks it for others):
+        # theirs would be an empty column.
+        self.exceptions.setColumnHidden(EXCEPTION_HEADERS.index("Reason"), not self.editable)
         self.exceptions_label.setBuddy(self.exceptions)
         self.exceptions.itemSelectionChanged.connect(self._update_buttons)
         layout.addWidget(self.exceptions)

@@ -1070,6 +1070,69 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
         save_la_profile(db, staff, None, None, LaProfileData("Kent"))
 
 
+REASON = "Mum was in hospital with her second stroke; dad is caring for her."
+
+
+def confidential_case(db, senco, pupil) -> int:
+    """A request whose health, social care, views and exception reason are all recorded,
+    with the decision to assess excused (extended) by that exception."""
+    received, today = date(2025, 7, 7), date(2025, 8, 25)
+    rid = open_request(
+        db,
+        senco,
+        pupil,
+        request(sent_on=received, social_care_info="Child in need plan since May."),
+        today=today,
+    )
+    add_exception(db, senco, rid, "personal_circumstances", REASON, date(2025, 7, 25), today=today)
+    return rid
+
+
+@pytest.mark.parametrize("role", [Role.LEARNING_SUPPORT, Role.TEACHER])
+def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pupil, role) -> None:
+    rid = confidential_case(db, senco, pupil)
+    today = date(2025, 8, 25)
+    staff = make_user(db, "staff", role)
+    label = "Exceptional personal circumstances"
+    full = ehc.get_request(db, senco, rid, today=today)
+    assert (full.why_now, full.pupil_views, full.parent_views, full.health_info) == (
+        "Two reviewed cycles and little progress in reading.",
+        "I want to read to my sister.",
+        "We want her to be happy at school.",
+        "Glue ear as a toddler.",
+    )
+    assert full.social_care_info == "Child in need plan since May."
+    assert [e.reason for e in full.exceptions] == [REASON]
+    assert full.milestones[0].note == f"extended: {label}: {REASON}"
+    for item in (
+        ehc.get_request(db, staff, rid, today=today),
+        *list_requests(db, staff, pupil, today=today),
+    ):
+        hidden = (item.why_now, item.pupil_views, item.parent_views, item.health_info)
+        assert hidden == ("", "", "", "") and item.social_care_info == ""
+        assert [(e.kind_label, e.reason) for e in item.exceptions] == [(label, "")]
+        # The clock still reads as the SENCo sees it, with the kind and not the reason.
+        assert (item.milestones[0].status, item.milestones[0].note) == (
+            "extended",
+            f"extended: {label}",
+        )
+        assert all("hospital" not in m.note for m in item.milestones)
+        assert (item.stage, item.clock, item.late) == (full.stage, full.clock, full.late)
+        assert item.la_name == "Testshire" and item.caseworker == "Ms Case"
+
+
+@pytest.mark.parametrize("role", [Role.SENCO, Role.TEACHER])
+def test_whats_due_names_the_exception_never_its_reason(db, senco, pupil, role) -> None:
+    confidential_case(db, senco, pupil)
+    today = date(2025, 8, 25)
+    with db.session() as s:
+        (due,) = ehc_items(s, today, 90)
+    assert due.text.endswith("; extended: Exceptional personal circumstances")
+    reader = senco if role is Role.SENCO else make_user(db, "staff", role)
+    [shown] = [d for d in due_items(db, reader, today=today) if d.kind == ehc.KIND_REQUEST]
+    assert shown.text == due.text and "hospital" not in shown.text
+
+
 def test_read_only_may_not_read(db, senco, pupil) -> None:
     open_request(db, senco, pupil, request(), today=TODAY)
     governor = make_user(db, "governor", Role.READ_ONLY)

@@ -420,6 +420,26 @@ def test_a_teacher_reads_without_buttons(qtbot, db, senco, pupil_id) -> None:
     assert "Open one with" not in tab.no_plan_label.text()
 
 
+def test_a_teacher_sees_an_exception_by_its_kind_not_its_reason(qtbot, db, senco, pupil_id) -> None:
+    request_id = late_request(db, senco, pupil_id)
+    reason = "Family bereavement; the parent asked for time"
+    add_exception(
+        db, senco, request_id, "personal_circumstances", reason, date(2026, 2, 10), today=TODAY
+    )
+    senco_tab = make_tab(qtbot, db, senco, pupil_id)
+    assert not senco_tab.exceptions.isColumnHidden(1)
+    assert rows(senco_tab.exceptions)[0][1] == reason
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    tab = make_tab(qtbot, db, teacher, pupil_id)
+    assert tab.exceptions.isColumnHidden(1)  # no empty "Reason" column
+    assert [row[0] for row in rows(tab.exceptions)] == ["Exceptional personal circumstances"]
+    shown = [
+        cell for table in (tab.milestones, tab.exceptions) for row in rows(table) for cell in row
+    ]
+    assert "Extended" in shown and not any("bereavement" in cell for cell in shown)
+    assert "bereavement" not in tab.request_label.text()
+
+
 def test_read_only_accounts_cannot_open_the_tab(qtbot, db, senco, pupil_id) -> None:
     reader = make_user(db, "governor", Role.READ_ONLY)
     with pytest.raises(SendeskError):
@@ -493,7 +513,11 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
     assert "week 11 of 20" in late[3] and "the LA is late" in late[3]
     excused = next(row for name, row in ehc.items() if name.startswith("Ana"))
     assert excused[:2] == ["16/02/2026", "Extended"]
-    assert "Family abroad for 6 weeks" in excused[3]
+    # What's due (read by teachers too) names the exception's kind, never the typed reason.
+    assert excused[3].endswith(
+        "; extended: Child, parent or young person away from the area for 4+ weeks"
+    )
+    assert "Family abroad" not in excused[3]
 
 
 def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
