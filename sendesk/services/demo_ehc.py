@@ -19,32 +19,45 @@ every state a SENCo meets, :func:`add_ehc_history` gives the pupils already writ
   meeting and mediation), refused to issue (mediation certificate and an appeal), an LA
   running late ("week 23 of 20") and one whose clock is extended by a recorded
   summer-closure exception. Requests past the decision to assess record when the advice
-  was asked for and when it arrived.
+  was asked for and when it arrived;
+- the evidence a real case has, for every pupil with a plan or an open request: an
+  educational psychologist's report, a specialist's report for their needs (speech and
+  language, specialist teacher, occupational therapy…) and a work sample, stored as
+  evidence documents, the reports linked to the agency's involvement. The reports are the
+  one-page PDFs of :func:`sendesk.services.demo_graduated.report_pdf`; a report the
+  graduated history already stored stands in for one. Three open requests
+  (:data:`OLD_REPORT_STAGES`) have a specialist's report a few months past their LA's limit,
+  so the request pack's readiness check has one to flag.
 
 Everything is drawn from ``random.Random(f"{seed}-ehc")`` and anchored on ``today``, so
 the same seed and day give the same history. Rows are written inside the caller's
-transaction (a few per pupil: fast), and every request is checked against the service's
-own order rules (:func:`sendesk.services.ehc.case_problems`) before it is written, so the
-demo never shows a case the app itself would refuse.
+transaction (a few per pupil, the documents small: fast), and every request is checked
+against the service's own order rules (:func:`sendesk.services.ehc.case_problems`) before
+it is written, so the demo never shows a case the app itself would refuse.
 """
 
 from __future__ import annotations
 
+import hashlib
+import io
 import random
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.models import (
+    AgencyInvolvement,
     AnnualReview,
     EhcClockException,
     EhcPlan,
     EhcRequest,
+    EvidenceDocument,
     LaProfile,
     NeedProfile,
     Pupil,
@@ -52,9 +65,22 @@ from sendesk.models import (
     School,
 )
 from sendesk.rules.census import Area, area_of
-from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, la_rules_problems
+from sendesk.rules.readiness import (
+    DEFAULT_REPORT_MAX_AGE_MONTHS,
+    DEFAULT_SECTION_ORDER,
+    add_months,
+    la_rules_problems,
+)
 from sendesk.rules.timeline import annual_review_due
 from sendesk.services.audit import AuditWriter
+from sendesk.services.demo_graduated import (
+    AGENCY_BY_NEED,
+    AGENCY_INFO,
+    BACKGROUND,
+    FONT_FILES,
+    PROFESSIONALS,
+    report_pdf,
+)
 from sendesk.services.ehc import CASE_FIELDS, LaProfileData, case_problems, rules_of
 
 NEIGHBOUR_LA = "Bedford Borough"
@@ -161,6 +187,8 @@ class EhcSummary:
     reviews: int
     requests: int
     exceptions: int
+    involvements: int
+    documents: int
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -169,6 +197,8 @@ class EhcSummary:
             "reviews": self.reviews,
             "requests": self.requests,
             "exceptions": self.exceptions,
+            "involvements": self.involvements,
+            "documents": self.documents,
         }
 
 
@@ -202,8 +232,15 @@ def _weekday_on_or_before(day: date) -> date:
     return day
 
 
-def _profiles(session: Session, audit: AuditWriter, la_name: str) -> int:
-    profiles = (
+def _weekday_on_or_after(day: date) -> date:
+    while day.weekday() >= 5:
+        day += _DAY
+    return day
+
+
+def _profile_data(la_name: str) -> tuple[LaProfileData, ...]:
+    """The school's LA and a neighbour with stricter panel rules and a longer report limit."""
+    return (
         LaProfileData(
             la_name,
             reviewed_cycles=2,
@@ -231,6 +268,10 @@ def _profiles(session: Session, audit: AuditWriter, la_name: str) -> int:
             ),
         ),
     )
+
+
+def _profiles(session: Session, audit: AuditWriter, la_name: str) -> int:
+    profiles = _profile_data(la_name)
     for data in profiles:
         rules = rules_of(data)
         if problems := la_rules_problems(rules):
@@ -423,8 +464,10 @@ def _plans(
     school: str,
     la_name: str,
     today: date,
+    evidence: list[_Case],
 ) -> tuple[int, int, int]:
-    """Plans and reviews for the EHC pupils; returns (plans, reviews, requests) made."""
+    """Plans and reviews for the EHC pupils; returns (plans, reviews, requests) made and
+    adds each pupil to ``evidence``, whose documents are written afterwards."""
     plans = reviews = requests = 0
     order = list(range(len(pupils)))
     rng.shuffle(order)
@@ -465,6 +508,7 @@ def _plans(
         session.flush()
         audit.record("create", "ehc_plan", plan.id, {"pupil_id": pupil.row.id, "source": "demo"})
         plans += 1
+        evidence.append(_Case(pupil, "plan", issued, plan_la, old_report=False))
         meetings = _meetings(rng, issued, today)
         case = special.get(i)
         booked: date | None = None
@@ -693,8 +737,11 @@ def _open_requests(
     school: str,
     la_name: str,
     today: date,
+    evidence: list[_Case],
 ) -> tuple[int, int]:
-    """Open requests at every stage for pupils on SEN support; (requests, exceptions)."""
+    """Open requests at every stage for pupils on SEN support; (requests, exceptions). Each
+    pupil is added to ``evidence``; those at :data:`OLD_REPORT_STAGES` have a report past
+    their LA's limit."""
     stages = _open_stages(today, school)
     # Pupils who have been on the register long enough to have a story to tell.
     candidates = [
@@ -703,7 +750,7 @@ def _open_requests(
     candidates = candidates if len(candidates) >= len(stages) else pupils
     chosen = rng.sample(candidates, min(len(stages), len(candidates)))
     made = exceptions = 0
-    for pupil, (_, dates, excs) in zip(chosen, stages, strict=False):
+    for pupil, (stage, dates, excs) in zip(chosen, stages, strict=False):
         sent = dates.get("sent_on")
         values: dict[str, Any] = {
             "requested_by": "school" if rng.random() < 0.8 else "parent",
@@ -721,6 +768,10 @@ def _open_requests(
         values["health_none_known"] = not values["health_info"] and sent is not None
         row = _write_request(session, audit, pupil, values, today)
         made += 1
+        anchor = sent or today
+        evidence.append(
+            _Case(pupil, "request", anchor, values["la_name"], stage in OLD_REPORT_STAGES)
+        )
         for kind, reason, on in excs:
             exc = EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on)
             session.add(exc)
@@ -733,6 +784,460 @@ def _open_requests(
             )
             exceptions += 1
     return made, exceptions
+
+
+# --- the evidence a real case has ---------------------------------------------------------------
+
+EP = "Educational psychologist"
+SPECIALISTS_BY_DEFAULT = (
+    "Speech and language therapy",
+    "Specialist teacher (learning)",
+    "Occupational therapy",
+)
+"""Where a specialist report comes from when the pupil's needs suggest none of their own."""
+NOT_SPECIALISTS = frozenset({EP, "School nurse"})
+OLD_REPORT_STAGES = frozenset({"not sent", "refused to assess", "LA late"})
+"""Open requests whose specialist report is a few months past their LA's limit, so the
+readiness check has an out-of-date report to flag: the SENCo preparing a request now, a
+refusal that asks for fresh advice, and the request on the screenshots."""
+PDF = "application/pdf"
+PNG = "image/png"
+EHC_CONCERN: dict[Area, str] = {
+    Area.COGNITION_LEARNING: "literacy and working memory difficulties that two terms of SEN "
+    "support have not closed",
+    Area.COMMUNICATION_INTERACTION: "language and social communication needs that limit "
+    "access to most lessons",
+    Area.SEMH: "rising anxiety, time out of lessons and a risk of exclusion",
+    Area.SENSORY_PHYSICAL: "sensory and physical needs that make independent work slow and tiring",
+}
+EP_REQUEST_ADVICE = (
+    " Given the needs described and the support already tried, the school and parents "
+    "should consider asking the local authority for an EHC needs assessment."
+)
+EP_PLAN_TITLE = "Educational psychology advice for the EHC needs assessment"
+EP_PLAN_ADVICE = (
+    " These recommendations should be written into the outcomes and provision of the EHC "
+    "plan (sections E and F)."
+)
+WORK_SAMPLES: dict[Area, tuple[str, str, str, str]] = {
+    Area.COGNITION_LEARNING: (
+        "Work sample: independent writing (English)",
+        "My weekend",
+        "On saterday I went to the park with my cusin. We plaid football and I scord two "
+        "gols then we went home and had tea it was pizza. on sunday I was bord and I "
+        "watchd tv. my mum said go outsid but it was rainning.",
+        "Independent writing, 20 minutes, no adult help: {words} words. Good ideas in order; "
+        "next steps are full stops, capital letters and common spellings (Saturday, played).",
+    ),
+    Area.COMMUNICATION_INTERACTION: (
+        "Work sample: recount after a class discussion (English)",
+        "The school trip",
+        "We went on the coach. It was a long time. The museum had a big dinosaur it was a "
+        "T rex. I liked the shop. I got a rubber. Then we went back on the coach. The end.",
+        "Written after a class discussion, 20 minutes: {words} words. Events in order but "
+        "little detail or feeling; the task had to be explained again 1:1 before starting.",
+    ),
+    Area.SEMH: (
+        "Work sample: reflective writing (PSHE)",
+        "What helps me in lessons",
+        "I like it when the teacher tells me what we are doing before we start. I dont like "
+        "it when it is to loud and people shout. Sometimes I get angry and I walk out. I "
+        "want to stay in lessons more but",
+        "Started after 10 minutes of prompting; left the room after 15 minutes: {words} "
+        "words, unfinished. Shows real insight into what sets things off.",
+    ),
+    Area.SENSORY_PHYSICAL: (
+        "Work sample: copying from the board (science)",
+        "The water cycle",
+        "The sun heats the water in the sea and it evaporates. The water vapour rises and "
+        "cools and condenses into clouds. Then it rains and the water goes",
+        "Copied from the board, 25 minutes with a sloped board: {words} words (the class "
+        "wrote about 120). Letters well formed but slow; hand tired after 10 minutes.",
+    ),
+}
+_PAPER, _RULE, _MARGIN, _PENCIL, _PEN = (
+    (252, 251, 245),
+    (196, 210, 232),
+    (232, 160, 160),
+    (62, 64, 76),
+    (190, 30, 40),
+)
+_INK = 100  # grey levels 0.._INK shade paper into pencil; _RED_BASE+1.._RED_BASE+_INK into pen
+_RED_BASE = 150
+_RULE_INDEX, _MARGIN_INDEX = 101, 102
+_RED_LUT = [0] + [_RED_BASE + min(v, _INK) for v in range(1, 256)]
+_MASK_LUT = [0] + [255] * 255
+
+
+@dataclass(frozen=True)
+class _Case:
+    """A pupil whose EHC case needs its evidence: ``anchor`` is the day a request was sent
+    (today while it is being prepared) or the day a plan was issued; ``la`` the LA whose
+    report limit applies."""
+
+    pupil: _Pupil
+    kind: str  # "request" or "plan"
+    anchor: date
+    la: str
+    old_report: bool
+
+
+@dataclass
+class _Planned:
+    """One evidence document to write, and the involvement it belongs to (None: a work
+    sample; an id: an involvement already there; a dict: a new one)."""
+
+    pupil_id: int
+    involvement: int | dict[str, Any] | None
+    values: dict[str, Any]
+
+
+def _shade(colour: tuple[int, int, int], steps: int) -> list[int]:
+    """``steps + 1`` palette entries from the paper colour to ``colour``."""
+    return [
+        round(p + (c - p) * i / steps)
+        for i in range(steps + 1)
+        for p, c in zip(_PAPER, colour, strict=True)
+    ]
+
+
+@cache
+def _palette() -> list[int]:
+    entries = _shade(_PENCIL, _INK)  # 0.._INK
+    entries += [*_RULE, *_MARGIN]  # _RULE_INDEX, _MARGIN_INDEX
+    entries += list(_PAPER) * (_RED_BASE - _MARGIN_INDEX)  # unused up to _RED_BASE
+    entries += _shade(_PEN, _INK)[3:]  # _RED_BASE+1.._RED_BASE+_INK
+    return entries + [0] * (768 - len(entries))
+
+
+@cache
+def _font(size: int) -> Any:
+    from PIL import ImageFont
+
+    for path in FONT_FILES:
+        if path.is_file():
+            return ImageFont.truetype(str(path), size)
+    return ImageFont.load_default(size)
+
+
+def _wrap(words: list[str], widths: dict[str, float], space: float, room: float) -> list[str]:
+    lines: list[list[str]] = [[]]
+    used = 0.0
+    for word in words:
+        width = widths[word]
+        if lines[-1] and used + space + width > room:
+            lines.append([])
+            used = 0.0
+        used += (space if lines[-1] else 0.0) + width
+        lines[-1].append(word)
+    return [" ".join(line) for line in lines]
+
+
+_WIDTH, _LEFT, _RIGHT, _STEP, _FIRST = 640, 64, 28, 34, 92  # _FIRST: the rule under the title
+
+
+@cache
+def _sample_page(heading: str, text: str, note: str) -> Any:
+    """The lined page with the writing and the note, in grey levels (a PIL "L" image; copy
+    it before drawing on it). Made once per sample: only the name and date differ."""
+    from PIL import Image, ImageDraw
+
+    hand, small = _font(19), _font(14)
+    room = _WIDTH - _LEFT - _RIGHT
+    words, note_words = text.split(), note.split()
+    lines = _wrap(words, {w: hand.getlength(w) for w in set(words)}, hand.getlength(" "), room)
+    note_lines = _wrap(
+        note_words, {w: small.getlength(w) for w in set(note_words)}, small.getlength(" "), room
+    )
+    height = _FIRST + _STEP * (len(lines) + 1) + 20 * len(note_lines) + 24
+    page = Image.new("L", (_WIDTH, height), 0)
+    draw = ImageDraw.Draw(page)
+    for y in range(_FIRST, height, _STEP):
+        draw.line([(0, y), (_WIDTH, y)], fill=_RULE_INDEX)
+    draw.line([(_LEFT - 12, 0), (_LEFT - 12, height)], fill=_MARGIN_INDEX, width=2)
+    draw.text((_LEFT, _FIRST - 4), heading, font=hand, fill=_INK, anchor="ls")
+    underline = [(_LEFT, _FIRST - 1), (_LEFT + hand.getlength(heading), _FIRST - 1)]
+    draw.line(underline, fill=_INK, width=2)
+    wobble = random.Random(text)  # a hand is not a printer: lines start and sit unevenly
+    for i, line in enumerate(lines, start=1):
+        at = (_LEFT + wobble.randint(0, 5), _FIRST + i * _STEP - 6 + wobble.randint(-2, 1))
+        draw.text(at, line, font=hand, fill=_INK, anchor="ls")
+    top = _FIRST + _STEP * len(lines) + 16
+    layer = Image.new("L", (_WIDTH, height - top), 0)
+    pen = ImageDraw.Draw(layer)
+    for i, line in enumerate(note_lines):
+        pen.text((_LEFT, 6 + 20 * i), line, font=small, fill=_INK)
+    page.paste(layer.point(_RED_LUT), (0, top), layer.point(_MASK_LUT))
+    return page
+
+
+def work_sample_png(*, forename: str, on: date, heading: str, text: str, note: str) -> bytes:
+    """A lined page of a pupil's writing with the teacher's note in red, as PNG bytes (the
+    same bytes for the same arguments).
+
+    Small (a palette image 640 pixels wide: a few kilobytes) and quick: the page is drawn
+    once per sample in grey levels, the note on a layer of its own; each pupil's copy only
+    adds their name and the date, and the levels become colours through the palette.
+    """
+    from PIL import Image, ImageDraw
+
+    page = _sample_page(heading, text, note).copy()
+    draw = ImageDraw.Draw(page)
+    hand = _font(19)
+    draw.text((_LEFT, 18), forename, font=hand, fill=_INK)
+    draw.text((_WIDTH - _RIGHT, 18), f"{on:%d/%m/%Y}", font=hand, fill=_INK, anchor="ra")
+    image = Image.frombytes("P", page.size, page.tobytes())
+    image.putpalette(_palette())
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    return out.getvalue()
+
+
+def _report_values(
+    rng: random.Random,
+    case: _Case,
+    agency: str,
+    written: date,
+    seen: date,
+    professional: str,
+    finding: str,
+    recommendation: str,
+    school: str,
+    now: datetime,
+) -> dict[str, Any]:
+    info = AGENCY_INFO[agency]
+    pupil = case.pupil.row
+    title = info.document
+    if agency == EP and case.kind == "plan":
+        title, recommendation = EP_PLAN_TITLE, recommendation + EP_PLAN_ADVICE
+    elif agency == EP:
+        recommendation += EP_REQUEST_ADVICE
+    areas = _areas(case.pupil)
+    concern = EHC_CONCERN[areas[0]] if areas else "needs that SEN support has not met"
+    content = report_pdf(
+        service=info.service.format(la=case.la).strip(),
+        title=title,
+        name=f"{pupil.legal_forename} {pupil.legal_surname}",
+        dob=pupil.dob,
+        school=school,
+        seen=seen,
+        professional=professional,
+        paragraphs=(
+            ("Background", BACKGROUND.format(concern=concern)),
+            ("Findings", finding),
+            ("Recommendations", recommendation),
+        ),
+    )
+    return _document(rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now)
+
+
+def _document(
+    rng: random.Random,
+    title: str,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    written: date,
+    now: datetime,
+) -> dict[str, Any]:
+    minutes = rng.randint(9 * 60, 16 * 60)
+    added = datetime.combine(written, time(minutes // 60, minutes % 60), tzinfo=UTC)
+    return {
+        "title": title,
+        "filename": filename,
+        "media_type": media_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "document_date": written,
+        "content": content,
+        "added_at": min(added, now),
+    }
+
+
+def _written_on(rng: random.Random, case: _Case, limit: int, specialist: bool, today: date) -> date:
+    """The day a report was written. A request's: a few weeks before it was sent (the
+    specialist's a few months before), within the LA's limit unless it is the case's old
+    report; a plan's: the psychologist's advice during the assessment, the specialist's
+    for the last annual review."""
+    if case.kind == "plan" and not specialist:
+        written = case.anchor - timedelta(weeks=rng.randint(10, 14))
+    elif case.kind == "plan":
+        written = today - timedelta(days=rng.randint(30, 300))
+        written = min(max(written, case.anchor + timedelta(days=7)), today)
+    elif specialist and case.old_report:
+        months = limit + rng.randint(1, 5)
+        written = add_months(today, -months) - timedelta(days=rng.randint(0, 20))
+    else:
+        weeks = rng.randint(6, 24) if specialist else rng.randint(3, 10)
+        earliest = add_months(today, -limit) + timedelta(days=10)
+        written = min(max(case.anchor - timedelta(weeks=weeks), earliest), today)
+    return _weekday_on_or_before(written)
+
+
+def _report(
+    rng: random.Random,
+    case: _Case,
+    agency: str,
+    specialist: bool,
+    known: list[AgencyInvolvement],
+    limit: int,
+    school: str,
+    today: date,
+    now: datetime,
+) -> _Planned:
+    """The report ``agency`` wrote for ``case``: on the pupil's involvement with the agency
+    when the agency has seen them (``known``), else on a new involvement. A referral still
+    waiting is a second one: the report comes from a visit before it."""
+    info = AGENCY_INFO[agency]
+    pid = case.pupil.row.id
+    finding, recommendation = rng.choice(info.findings), rng.choice(info.advice)
+    seen_before = [inv for inv in known if inv.seen_date is not None]
+    if seen_before:  # seen, but the report was never stored
+        inv = seen_before[-1]
+        seen = inv.seen_date or today
+        written = min(today, _weekday_on_or_after(seen + timedelta(days=rng.randint(5, 21))))
+        values = _report_values(
+            rng, case, agency, written, seen, inv.professional, finding, recommendation, school, now
+        )
+        return _Planned(pid, inv.id, values)
+    written = _written_on(rng, case, limit, specialist, today)
+    seen = _weekday_on_or_before(written - timedelta(days=rng.randint(5, 21)))
+    referrals = [inv.referral_date for inv in known if inv.referral_date is not None]
+    if referrals and seen >= min(referrals) - timedelta(days=14):
+        seen = _weekday_on_or_before(min(referrals) - timedelta(days=rng.randint(14, 40)))
+        written = _weekday_on_or_after(seen + timedelta(days=rng.randint(5, 10)))
+    person = rng.choice(PROFESSIONALS)
+    if agency == EP and rng.random() < 0.6:
+        person = f"Dr {person}"
+    professional = f"{person}, {info.title}"
+    involvement = {
+        "pupil_id": pid,
+        "agency": agency,
+        "professional": professional,
+        "referral_date": _weekday_on_or_before(seen - timedelta(weeks=rng.randint(*info.wait))),
+        "seen_date": seen,
+        "advice": f"{finding} {recommendation}",
+        "version": 1,
+    }
+    values = _report_values(
+        rng, case, agency, written, seen, professional, finding, recommendation, school, now
+    )
+    return _Planned(pid, involvement, values)
+
+
+def _work_sample(rng: random.Random, case: _Case, today: date, now: datetime) -> _Planned:
+    """A piece of the pupil's writing from a few weeks before the request (a plan's: from
+    a few weeks ago, for the next annual review)."""
+    areas = _areas(case.pupil)
+    title, heading, text, note = WORK_SAMPLES[areas[0] if areas else Area.COGNITION_LEARNING]
+    anchor = case.anchor if case.kind == "request" else today
+    on = _weekday_on_or_before(anchor - timedelta(weeks=rng.randint(1, 4)))
+    content = work_sample_png(
+        forename=case.pupil.name,
+        on=on,
+        heading=heading,
+        text=text,
+        note=note.format(words=len(text.split())),
+    )
+    filename = f"work-sample-{on:%Y-%m-%d}.png"
+    return _Planned(case.pupil.row.id, None, _document(rng, title, filename, PNG, content, on, now))
+
+
+def _evidence(
+    session: Session,
+    audit: AuditWriter,
+    rng: random.Random,
+    cases: list[_Case],
+    limits: dict[str, int],
+    school: str,
+    today: date,
+) -> tuple[int, int]:
+    """An educational psychologist's report, a specialist's report and a work sample for
+    every case; (involvements made, documents made).
+
+    What the graduated history already stored for the pupil stands: a psychologist's
+    report for the psychologist's, any specialist's report for the specialist's (except
+    where the case is to have an old report); an involvement there without a report gets
+    one. Involvements, then documents, are each written in one batch.
+    """
+    if not cases:
+        return 0, 0
+    now = datetime.now(UTC)
+    ids = [c.pupil.row.id for c in cases]
+    existing: dict[tuple[int, str], list[AgencyInvolvement]] = defaultdict(list)
+    for inv in session.scalars(
+        select(AgencyInvolvement)
+        .where(AgencyInvolvement.pupil_id.in_(ids))
+        .order_by(AgencyInvolvement.id)
+    ):
+        existing[(inv.pupil_id, inv.agency)].append(inv)
+    reported: set[tuple[int, str]] = set()
+    for pid, agency in session.execute(
+        select(AgencyInvolvement.pupil_id, AgencyInvolvement.agency)
+        .join(EvidenceDocument, EvidenceDocument.involvement_id == AgencyInvolvement.id)
+        .where(AgencyInvolvement.pupil_id.in_(ids))
+    ):
+        reported.add((pid, agency))
+    with_specialist = {pid for pid, agency in reported if agency not in NOT_SPECIALISTS}
+    planned: list[_Planned] = []
+    for case in cases:
+        pid = case.pupil.row.id
+        options = [
+            a
+            for code in case.pupil.needs
+            for a in AGENCY_BY_NEED.get(code, ())
+            if a not in NOT_SPECIALISTS
+        ]
+        fresh = [a for a in dict.fromkeys(options) if (pid, a) not in existing]
+        if case.old_report:
+            fresh = fresh or [a for a in SPECIALISTS_BY_DEFAULT if (pid, a) not in existing]
+        specialist = rng.choice(fresh or options or list(SPECIALISTS_BY_DEFAULT))
+        wanted = [(EP, False)] if (pid, EP) not in reported else []
+        if case.old_report or pid not in with_specialist:
+            wanted.append((specialist, True))
+        limit = limits.get(case.la, DEFAULT_REPORT_MAX_AGE_MONTHS)
+        for agency, is_specialist in wanted:
+            known = existing.get((pid, agency), [])
+            planned.append(
+                _report(rng, case, agency, is_specialist, known, limit, school, today, now)
+            )
+        planned.append(_work_sample(rng, case, today, now))
+    made = [p for p in planned if isinstance(p.involvement, dict)]
+    rows = [AgencyInvolvement(**p.involvement) for p in made if isinstance(p.involvement, dict)]
+    session.add_all(rows)
+    session.flush()
+    for plan, row in zip(made, rows, strict=True):
+        plan.involvement = row.id
+        audit.record(
+            "create",
+            "agency_involvement",
+            row.id,
+            {"pupil_id": row.pupil_id, "agency": row.agency, "source": "demo"},
+        )
+    senco = audit.actor.user_id or None
+    documents = [
+        EvidenceDocument(
+            pupil_id=p.pupil_id, involvement_id=p.involvement, added_by_id=senco, **p.values
+        )
+        for p in planned
+    ]
+    session.add_all(documents)
+    session.flush()
+    for doc in documents:
+        audit.record(
+            "create",
+            "evidence_document",
+            doc.id,
+            {
+                "pupil_id": doc.pupil_id,
+                "involvement_id": doc.involvement_id,
+                "media_type": doc.media_type,
+                "size": doc.size,
+                "sha256": doc.sha256,
+                "source": "demo",
+            },
+        )
+    return len(rows), len(documents)
 
 
 def add_ehc_history(
@@ -756,6 +1261,8 @@ def add_ehc_history(
     school_id, school_name, la_name = school if school else (None, "", "")
     la_name = la_name or "Hertfordshire"
     profiles = _profiles(session, audit, la_name)
+    limits = {p.name: p.report_max_age_months for p in _profile_data(la_name)}
+    cases: list[_Case] = []
     plans, reviews, completed = _plans(
         session,
         audit,
@@ -764,6 +1271,7 @@ def add_ehc_history(
         school_name or "",
         la_name,
         today,
+        cases,
     )
     requests, exceptions = _open_requests(
         session,
@@ -773,12 +1281,18 @@ def add_ehc_history(
         school_name or "",
         la_name,
         today,
+        cases,
     )
-    summary = EhcSummary(profiles, plans, reviews, completed + requests, exceptions)
+    involvements, documents = _evidence(
+        session, audit, random.Random(rng.random()), cases, limits, school_name or "", today
+    )
+    summary = EhcSummary(
+        profiles, plans, reviews, completed + requests, exceptions, involvements, documents
+    )
     audit.record(
         "create_demo_ehc", "school", school_id, {"seed": seed, "today": today, **summary.as_dict()}
     )
     return summary
 
 
-__all__ = ["NEIGHBOUR_LA", "EhcSummary", "add_ehc_history"]
+__all__ = ["NEIGHBOUR_LA", "OLD_REPORT_STAGES", "EhcSummary", "add_ehc_history", "work_sample_png"]

@@ -1,33 +1,42 @@
 """The demo school's EHC history: every stage of a request, plans with reviews, LA profiles,
-all of it passing the service's own checks and the same for the same seed and day."""
+the evidence each case has, all of it passing the service's own checks and the same for the
+same seed and day."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from PIL import Image
+from pypdf import PdfReader
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
+    AgencyInvolvement,
     AnnualReview,
     AuditEvent,
     EhcClockException,
     EhcPlan,
     EhcRequest,
+    EvidenceDocument,
     Pupil,
     RegisterEntry,
 )
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
-from sendesk.services import ehc
+from sendesk.services import ehc, pack
 from sendesk.services.actor import Actor, actor_for
 from sendesk.services.audit import chain_problems
 from sendesk.services.demo import LA_NAME, write_demo_school
-from sendesk.services.demo_ehc import NEIGHBOUR_LA
+from sendesk.services.demo_ehc import NEIGHBOUR_LA, OLD_REPORT_STAGES
 from sendesk.services.due import due_items
 
 TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended
@@ -263,6 +272,14 @@ def test_whats_due_shows_each_kind_of_ehc_date_once(school, senco) -> None:
     assert register_reviews == []
 
 
+def created(s: Session, entity: str) -> int:
+    return s.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == "create", AuditEvent.entity == entity
+        )
+    )
+
+
 def test_history_is_audited_and_the_chain_intact(school) -> None:
     with school.session() as s:
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "create_demo_ehc"))
@@ -272,10 +289,115 @@ def test_history_is_audited_and_the_chain_intact(school) -> None:
             "reviews": s.scalar(select(func.count(AnnualReview.id))),
             "requests": s.scalar(select(func.count(EhcRequest.id))),
             "exceptions": s.scalar(select(func.count(EhcClockException.id))),
+            # The graduated history records one event for all its rows; these are the EHC's.
+            "involvements": created(s, "agency_involvement"),
+            "documents": created(s, "evidence_document"),
         }
+        assert counts["documents"] > counts["involvements"] > 0
         for name, n in counts.items():
             assert f'"{name}": {n}' in event.detail, name
         assert list(chain_problems(s)) == []
+
+
+# --- the evidence each case has ---------------------------------------------------------------
+
+EP = "Educational psychologist"
+PDF, PNG = "application/pdf", "image/png"
+PEN_RED = (190, 30, 40)  # the teacher's note on a work sample
+
+
+def cases(db: Database, senco: Actor) -> tuple[set[int], set[int]]:
+    """(pupils with an open request, pupils with an EHC plan)."""
+    return (
+        {i.pupil_id for i in requests_of(db, senco) if i.is_open},
+        {p.pupil_id for p in plans_of(db, senco)},
+    )
+
+
+def test_every_open_request_and_plan_has_reports_and_a_work_sample(school, senco) -> None:
+    """An educational psychologist's report, a specialist's report (both PDFs on the
+    agency's involvement, seen before written) and a work sample image, for every case."""
+    requested, planned = cases(school, senco)
+    assert len(requested) >= 9 and len(planned) >= 5
+    with school.session() as s:
+        rows = s.execute(
+            select(EvidenceDocument, AgencyInvolvement)
+            .outerjoin(AgencyInvolvement, AgencyInvolvement.id == EvidenceDocument.involvement_id)
+            .where(EvidenceDocument.pupil_id.in_(requested | planned))
+            .order_by(EvidenceDocument.id)
+        ).all()
+        names = {
+            pid: (forename, surname)
+            for pid, forename, surname in s.execute(
+                select(Pupil.id, Pupil.legal_forename, Pupil.legal_surname)
+            )
+        }
+    by_pupil: dict[int, list[tuple[EvidenceDocument, AgencyInvolvement | None]]] = defaultdict(list)
+    for doc, involvement in rows:
+        by_pupil[doc.pupil_id].append((doc, involvement))
+    for pid in requested | planned:
+        docs = by_pupil[pid]
+        agencies = {inv.agency for doc, inv in docs if inv is not None}
+        assert EP in agencies, pid
+        assert agencies - {EP, "School nurse"}, f"pupil {pid} has no specialist's report"
+        samples = [doc for doc, inv in docs if inv is None]
+        assert [d.media_type for d in samples] == [PNG], pid
+        for doc, inv in docs:
+            assert doc.sha256 == hashlib.sha256(doc.content).hexdigest()
+            assert doc.size == len(doc.content) and doc.size < 16_000
+            assert doc.document_date is not None and doc.document_date <= TODAY
+            if inv is None:
+                continue
+            assert doc.media_type == PDF and doc.content.startswith(b"%PDF")
+            assert inv.pupil_id == pid and inv.advice
+            assert inv.referral_date <= inv.seen_date <= doc.document_date
+    # A report reads as one: the title, who wrote it, about whom; a request's psychologist
+    # advises an assessment, a plan's gave advice for it.
+    for pid, wanted in ((min(requested), "EHC needs assessment"), (min(planned), "sections E")):
+        doc, inv = next((d, i) for d, i in by_pupil[pid] if i is not None and i.agency == EP)
+        text = " ".join(PdfReader(io.BytesIO(doc.content)).pages[0].extract_text().split())
+        assert doc.title in text and inv.professional in text and wanted in text
+        forename, surname = names[pid]
+        if f"{forename}{surname}".isascii():
+            assert f"{forename} {surname}" in text
+
+
+def test_a_work_sample_is_a_picture_of_the_pupils_writing(school, senco) -> None:
+    requested, _ = cases(school, senco)
+    with school.session() as s:
+        samples = s.scalars(
+            select(EvidenceDocument)
+            .where(EvidenceDocument.pupil_id.in_(requested), EvidenceDocument.media_type == PNG)
+            .order_by(EvidenceDocument.id)
+        ).all()
+    assert len(samples) == len(requested)
+    assert len({d.sha256 for d in samples}) == len(samples)  # each with its own name and date
+    for doc in samples:
+        assert doc.title.startswith("Work sample: ")
+        assert doc.filename == f"work-sample-{doc.document_date:%Y-%m-%d}.png"
+        image = Image.open(io.BytesIO(doc.content))
+        assert image.format == "PNG" and image.width == 640 and 250 < image.height < 500
+        colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=256) or []}
+        assert PEN_RED in colours  # the teacher's note
+
+
+def test_the_readiness_check_finds_reports_attached_and_some_out_of_date(school, senco) -> None:
+    """Every open request's pack has its professionals' reports attached; those prepared
+    with an old report (:data:`OLD_REPORT_STAGES`) are told it is past their LA's limit."""
+    flagged = []
+    for item in requests_of(school, senco):
+        if not item.is_open:
+            continue
+        checks = {i.key: i for i in pack.readiness_for(school, senco, item.pupil_id, today=TODAY)}
+        assert checks["professional_advice"].ok, checks["professional_advice"].reason
+        kinds = [c.media_type for c in pack.available_evidence(school, senco, item.pupil_id)]
+        assert kinds.count(PDF) >= 2 and kinds.count(PNG) == 1
+        if not checks["report_age"].ok:
+            flagged.append((item, checks["report_age"]))
+    assert len(flagged) >= len(OLD_REPORT_STAGES)
+    for item, check in flagged:
+        months = ehc.la_rules(school, item.la_name).report_max_age_months
+        assert f"older than {months} months (the limit for {item.la_name})" in check.reason
 
 
 def fingerprint(db: Database) -> list[tuple[object, ...]]:
@@ -304,7 +426,20 @@ def fingerprint(db: Database) -> list[tuple[object, ...]]:
                 AnnualReview.amended_plan_on,
             ).order_by(AnnualReview.id)
         ).all()
-    return [tuple(r) for r in (*requests, *plans, *reviews)]
+        documents = s.execute(
+            select(
+                EvidenceDocument.pupil_id,
+                EvidenceDocument.title,
+                EvidenceDocument.document_date,
+                EvidenceDocument.sha256,
+                AgencyInvolvement.seen_date,
+                AgencyInvolvement.professional,
+            )
+            .outerjoin(AgencyInvolvement, AgencyInvolvement.id == EvidenceDocument.involvement_id)
+            .order_by(EvidenceDocument.id)
+        ).all()
+    assert any(d.title.startswith("Work sample") for d in documents)
+    return [tuple(r) for r in (*requests, *plans, *reviews, *documents)]
 
 
 def test_same_seed_and_day_give_the_same_history(tmp_path: Path) -> None:

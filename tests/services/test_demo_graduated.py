@@ -370,10 +370,13 @@ def test_agency_reports_are_real_pdfs(school: Database) -> None:
             )
         ).all()
         assert docs
+        # Every report is on its agency's involvement (the EHC history's work samples,
+        # pictures of a pupil's writing, belong to no agency).
         assert (
             s.scalar(
                 select(func.count(EvidenceDocument.id)).where(
-                    EvidenceDocument.involvement_id.is_(None)
+                    EvidenceDocument.involvement_id.is_(None),
+                    EvidenceDocument.media_type == "application/pdf",
                 )
             )
             == 0
