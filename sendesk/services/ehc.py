@@ -1337,7 +1337,8 @@ def update_plan(
 def cease_plan(
     db: Database, actor: Actor, plan_id: int, version: int, on: date, *, today: date | None = None
 ) -> int:
-    """The SENCo records the day the plan ceased (the LA's decision took effect)."""
+    """The SENCo records the day the plan ceased (the LA's decision took effect): not in the
+    future, nor before the plan was issued or its last review meeting."""
     actor.require(Role.SENCO, doing=_WRITE)
     _check_dates(on=on)
     today = today or date.today()
@@ -1352,6 +1353,14 @@ def cease_plan(
         elif on < row.issued_on:
             problems.append(
                 f"the plan cannot cease ({_d(on)}) before it was issued ({_d(row.issued_on)})"
+            )
+        # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
+        # one included.
+        last = max((r.meeting_on for r in row.reviews), default=None)
+        if on is not None and last is not None and on < last and on >= row.issued_on:
+            problems.append(
+                f"the plan cannot cease ({_d(on)}) before its last review meeting ({_d(last)}); "
+                "give a later date, or correct that meeting's date first"
             )
         if row.ceased_on is not None:
             problems.append(f"the plan already ceased on {_d(row.ceased_on)}")

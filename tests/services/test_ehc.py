@@ -720,6 +720,24 @@ def test_one_live_plan_per_pupil(db, senco, pupil) -> None:
     ]
 
 
+def test_a_plan_cannot_cease_before_its_review_meetings(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    record_review(db, senco, plan_id, review(meeting_on=date(2026, 2, 2)), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    with pytest.raises(ValidationError) as refused:
+        cease_plan(db, senco, plan_id, item.version, date(2026, 1, 30), today=TODAY)
+    assert str(refused.value) == (
+        "The plan cannot cease (30/01/2026) before its last review meeting (02/02/2026); "
+        "give a later date, or correct that meeting's date first."
+    )
+    (unchanged,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (unchanged.ceased_on, unchanged.version) == (None, item.version)
+    assert audit_actions(db, "ehc_plan") == ["create"]
+    cease_plan(db, senco, plan_id, item.version, date(2026, 2, 2), today=TODAY)  # the same day
+    (ceased,) = list_plans(db, senco, pupil, today=TODAY)
+    assert ceased.ceased_on == date(2026, 2, 2)
+
+
 def test_plan_linked_to_its_request(db, senco, pupil) -> None:
     rid = open_request(db, senco, pupil, request(sent_on=date(2024, 10, 1)), today=TODAY)
     with pytest.raises(ValidationError, match=r"before its request was received \(01/10/2024\)"):
