@@ -22,6 +22,10 @@ are drawn as named PDF forms whose contents are written just before the file is 
 the contents page's height is fixed from the start because every heading is known before
 layout.
 
+What the sections say — every table's rows, every explanatory sentence — comes from
+:mod:`sendesk.reports.pack_sections`, as the DOCX's does, so the two never disagree; this
+module lays it out.
+
 Text is DejaVu Sans (bundled; :func:`sendesk.reports.pdf_layout.register_fonts`) so every
 Latin, Greek and Cyrillic name renders. All of it is assembled in memory; the only file
 written is ``dest``, which the caller names beside the target and renames when complete.
@@ -32,8 +36,6 @@ from __future__ import annotations
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -67,12 +69,13 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_charts import measure_chart
+from sendesk.reports.pack_sections import Grid, Sentence, day_text
 from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import readiness as rr
 from sendesk.services.evidence import DOCX, JPEG, PDF, PNG
 from sendesk.services.pack import EvidenceChoice, PackData
-from sendesk.services.support_plans import RESULTS
 
 MARGIN = 18 * mm
 FOOTER = 11 * mm
@@ -83,8 +86,6 @@ RULE = colors.HexColor("#B8C4D6")
 HEAD_BG = colors.HexColor("#E8EEF7")
 MISSING = colors.HexColor("#A0360F")
 PRESENT = colors.HexColor("#2E6B30")
-NOTHING = "Nothing recorded."
-NOT_APPENDED = "Not appended"
 STAMP_INSET = 10 * mm  # where the line naming an appended page sits, from its corner
 
 
@@ -116,22 +117,22 @@ def steps_needed(data: PackData) -> int:
 # --- text helpers ---------------------------------------------------------------------------
 
 
-def _d(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
-
-
 def _text(value: str) -> str:
     """User text for a Paragraph: escaped, line breaks kept."""
     return "<br/>".join(escape(line) for line in value.strip().splitlines())
 
 
-def _money(pence: int) -> str:
-    return rr.money(Decimal(pence) / 100)
-
-
-def _hours(minutes: float) -> str:
-    hours = minutes / 60
-    return f"{hours:,.1f}".rstrip("0").rstrip(".") if hours else "0"
+def _markup(sentence: Sentence) -> str:
+    """A sentence for a Paragraph: each span escaped, in bold or italic as it says."""
+    out = []
+    for span in sentence:
+        text = "<br/>".join(escape(line) for line in span.text.splitlines())
+        if span.bold:
+            text = f"<b>{text}</b>"
+        if span.italic:
+            text = f"<i>{text}</i>"
+        out.append(text)
+    return "".join(out)
 
 
 # --- the appended documents -----------------------------------------------------------------
@@ -277,7 +278,7 @@ class _Styles:
     def user(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
         """A paragraph of text a user typed (escaped), or "Nothing recorded."."""
         if not text.strip():
-            return Paragraph(NOTHING, self.muted)
+            return Paragraph(ps.NOTHING, self.muted)
         return Paragraph(_text(text), style or self.body)
 
 
@@ -432,7 +433,7 @@ class _PackDoc(BaseDocTemplate):
             return ""
         if kind == "first":
             return str(span[0])
-        return f"{span[0]}–{span[1]}" if span[0] != span[1] else str(span[0])
+        return ps.span_text(span)
 
     def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, _Heading) and flowable.toc_key not in self.heading_pages:
@@ -458,7 +459,7 @@ class _PackDoc(BaseDocTemplate):
         canvas.drawString(
             MARGIN,
             y,
-            f"Produced by SENDesk on {_d(data.produced_on)}. Confidential: special-category "
+            f"Produced by SENDesk on {day_text(data.produced_on)}. Confidential: special-category "
             "personal data about a child.",
         )
         right = A4[0] - MARGIN
@@ -550,47 +551,34 @@ class _Body:
             return self._heading(text, self.st.h2, 1)
         return Paragraph(escape(text), self.st.h2)
 
+    def grid(self, grid: Grid) -> Table:
+        """``grid`` as a table across the text width."""
+        widths = [w * self.width for w in grid.widths]
+        return _table(self.st, grid.header, grid.rows, widths, total_row=grid.total_row)
+
     # cover and contents
 
     def cover(self) -> list[Flowable]:
         st, d = self.st, self.data
         p = d.pupil
-        facts = [
-            ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
-            ("UPN", p.upn),
-            ("Year group", p.year_text or "—"),
-            ("School", d.school_name + (f" (URN {d.school_urn})" if d.school_urn else "")),
-            ("Local authority", d.la.name or "—"),
-            ("Pack produced", _d(d.produced_on)),
-        ]
         out: list[Flowable] = [
             st.p("REQUEST FOR AN EDUCATION, HEALTH AND CARE NEEDS ASSESSMENT", st.kicker),
             st.p(escape(p.name), st.name),
         ]
         if p.legal_name != p.name:
             out.append(st.p(f"Legal name: {escape(p.legal_name)}", st.body))
-        out += [Spacer(1, 4 * mm), _pairs(st, facts, self.width), Spacer(1, 7 * mm)]
-        missing = d.missing
+        out += [Spacer(1, 4 * mm), _pairs(st, ps.cover_facts(d), self.width), Spacer(1, 7 * mm)]
         out.append(st.p("Readiness check", st.h2))
-        n = len(d.readiness)
-        if missing:
-            out.append(
-                st.p(
-                    f"<b>Missing from this pack ({len(missing)} of {n}).</b> A panel will look "
-                    "for these; they are listed here so that it can see the school knows.",
-                    st.body,
-                )
-            )
-            for item in missing:
-                out.append(self._item(item, "✗", MISSING))
-        else:
-            out.append(st.p(f"Nothing a panel looks for is missing ({n} of {n} present).", st.body))
-        present = [i for i in d.readiness if i.ok]
-        if present:
+        out.append(st.p(_markup(ps.missing_summary(d)), st.body))
+        for item in d.missing:
+            out.append(self._item(item, "✗", MISSING))
+        present = ps.present_summary(d)
+        if present is not None:
             out.append(Spacer(1, 3 * mm))
-            out.append(st.p(f"<b>In this pack ({len(present)} of {n}).</b>", st.body))
-            for item in present:
-                out.append(self._item(item, "✓", PRESENT, details=False))
+            out.append(st.p(_markup(present), st.body))
+            for item in d.readiness:
+                if item.ok:
+                    out.append(self._item(item, "✓", PRESENT, details=False))
         return out
 
     def _item(
@@ -600,7 +588,7 @@ class _Body:
         lines: list[Flowable] = [
             st.p(
                 f'<font color="{colour.hexval()}"><b>{mark}</b></font>  '
-                f"<b>{escape(item.label)}</b> — {escape(item.reason)}",
+                + _markup(ps.readiness_line(item)),
                 st.item,
             )
         ]
@@ -658,330 +646,106 @@ class _Body:
 
     def _about(self) -> list[Flowable]:
         st, d = self.st, self.data
-        p = d.pupil
-        yes_no = {True: "Yes", False: "No"}
-        year = p.year_text or "—"
-        if p.chronological_year_text:
-            year += f" (by age: {p.chronological_year_text})"
-        rows = [
-            ("Name", p.name),
-            ("Legal name", p.legal_name),
-            ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
-            ("Gender", {"M": "Male", "F": "Female"}.get(p.gender or "", p.gender or "—")),
-            ("UPN", p.upn),
-            ("NHS number", p.nhs_number or "—"),
-            ("Year group", year),
-            ("Tutor group", p.reg_group or "—"),
-            ("On roll since", _d(p.admission_date)),
-            (
-                "SEN provision",
-                f"{p.provision or '—'}"
-                + (f" since {_d(p.provision_since)}" if p.provision_since else ""),
-            ),
-            ("English as an additional language", yes_no[p.eal]),
-            ("Pupil premium", yes_no[p.pupil_premium]),
-            ("Looked after", yes_no[p.looked_after]),
-            ("Parental responsibility", "\n".join(p.parents) or "—"),
-        ]
-        out: list[Flowable] = [_pairs(st, rows, self.width)]
+        out: list[Flowable] = [_pairs(st, ps.about_facts(d), self.width)]
         r = d.request
         if r is not None:
             out.append(self.h2("The request"))
-            out.append(
-                _pairs(
-                    st,
-                    [
-                        ("Requested by", r.requested_by_label),
-                        ("Local authority", r.la_name),
-                        ("LA caseworker", r.caseworker or "—"),
-                        ("Sent to the LA", _d(r.sent_on)),
-                        ("Parental consent", _d(r.consent_on)),
-                        ("Young person's consent", _d(r.young_person_consent_on)),
-                    ],
-                    self.width,
-                )
-            )
+            out.append(_pairs(st, ps.request_facts(r), self.width))
             out.append(self.h2("Why now"))
             out.append(st.user(r.why_now))
-        if d.history:
+        history = ps.history_grid(d)
+        if history is not None:
             out.append(self.h2("SEN register history"))
-            out.append(
-                _table(
-                    st,
-                    ("Date", "Change", "From", "To", "Reason"),
-                    [
-                        (
-                            _d(h.on),
-                            "SEN status" if h.kind == "status" else "Needs",
-                            h.before or "—",
-                            h.after,
-                            h.reason or "",
-                        )
-                        for h in d.history
-                    ],
-                    [w * self.width for w in (0.13, 0.12, 0.22, 0.22, 0.31)],
-                )
-            )
+            out.append(self.grid(history))
         return out
 
     def _views(self) -> list[Flowable]:
-        st, v = self.st, self.data.views
-        out: list[Flowable] = [self.h2("The child's or young person's views")]
-        out.append(st.user(v.pupil))
-        if v.pupil_source:
-            out.append(st.p(escape(v.pupil_source), st.muted))
-        out.append(self.h2("The parents' or carers' views"))
-        out.append(st.user(v.parents))
-        if v.parents_source:
-            out.append(st.p(escape(v.parents_source), st.muted))
+        st = self.st
+        out: list[Flowable] = []
+        for heading, text, source in ps.views(self.data):
+            out.append(self.h2(heading))
+            out.append(st.user(text))
+            if source:
+                out.append(st.p(escape(source), st.muted))
         return out
 
     def _needs(self) -> list[Flowable]:
         st, d = self.st, self.data
-        out: list[Flowable] = []
-        if d.needs:
-            out.append(
-                _table(
-                    st,
-                    ("Rank", "Type of need", "Area of need"),
-                    [
-                        (
-                            "Primary"
-                            if n.rank == 1
-                            else "Secondary"
-                            if n.rank == 2
-                            else str(n.rank),
-                            f"{n.description} ({n.code})" if n.description else n.code,
-                            n.area or "—",
-                        )
-                        for n in d.needs
-                    ],
-                    [w * self.width for w in (0.14, 0.5, 0.36)],
-                )
-            )
-        else:
-            out.append(st.p("No type of need is recorded on the register.", st.muted))
-        areas = [n.area for n in d.needs if n.area]
-        profiles = {p.area: p for p in d.profiles}
-        shown = list(dict.fromkeys([*areas, *profiles]))
-        for area in shown:
+        needs = ps.needs_grid(d)
+        out: list[Flowable] = [
+            self.grid(needs) if needs is not None else st.p(ps.NO_NEEDS, st.muted)
+        ]
+        for area, parts in ps.need_profiles(d):
             out.append(self.h2(area, toc=True))
-            profile = profiles.get(area)
-            if profile is None:
-                out.append(st.p("No description of needs in this area is recorded.", st.muted))
+            if parts is None:
+                out.append(st.p(ps.NO_PROFILE, st.muted))
                 continue
-            for label, text in (
-                ("Strengths", profile.strengths),
-                ("What the child finds hard", profile.difficulties),
-                ("What helps", profile.strategies),
-            ):
+            for label, text in parts:
                 out.append(st.p(label, st.h3))
                 out.append(st.user(text))
         return out
 
     def _attendance(self) -> list[Flowable]:
         st, d = self.st, self.data
-        year = d.attendance_year
         out: list[Flowable] = []
-        if year.percentage is not None:
-            out.append(
-                st.p(
-                    f"Attendance over the last year: <b>{year.percentage:.1f}%</b> "
-                    f"({year.attended_sessions:,} of {year.possible_sessions:,} sessions"
-                    + (f", to {_d(d.attendance_to)}" if d.attendance_to else "")
-                    + ")."
-                )
-            )
-        if not d.attendance_terms:
-            out.append(st.p("No attendance is recorded.", st.muted))
-            return out
-        out.append(
-            _table(
-                st,
-                ("Term", "Began", "Possible sessions", "Attended", "Attendance"),
-                [
-                    (
-                        t.term,
-                        _d(t.term_start),
-                        f"{t.possible_sessions:,}",
-                        f"{t.attended_sessions:,}",
-                        f"{t.percentage:.1f}%",
-                    )
-                    for t in d.attendance_terms
-                ],
-                [w * self.width for w in (0.28, 0.16, 0.2, 0.18, 0.18)],
-            )
-        )
+        summary = ps.attendance_summary(d)
+        if summary is not None:
+            out.append(st.p(_markup(summary)))
+        terms = ps.attendance_grid(d)
+        out.append(self.grid(terms) if terms is not None else st.p(ps.NO_ATTENDANCE, st.muted))
         return out
 
     def _attainment(self) -> list[Flowable]:
-        st, d = self.st, self.data
-        if not d.attainment:
-            return [st.p("No attainment data is recorded.", st.muted)]
-
-        def point(pt: Any) -> str:
-            if pt is None:
-                return "—"
-            expected = f" (expected {pt.expected})" if pt.expected else ""
-            return f"{pt.value}{expected}\n{_d(pt.taken_on)}"
-
-        return [
-            st.p(
-                "Each column shows the measure nearest that point in time, against what was "
-                "expected then."
-            ),
-            _table(
-                st,
-                ("Subject", "Measure", "12 months ago", "6 months ago", "Now"),
-                [
-                    (
-                        t.subject,
-                        t.measure,
-                        Paragraph(_text(point(t.twelve_months_ago)), st.cell),
-                        Paragraph(_text(point(t.six_months_ago)), st.cell),
-                        Paragraph(_text(point(t.now)), st.cell),
-                    )
-                    for t in d.attainment
-                ],
-                [w * self.width for w in (0.16, 0.18, 0.22, 0.22, 0.22)],
-            ),
-        ]
+        st = self.st
+        trends = ps.attainment_grid(self.data)
+        if trends is None:
+            return [st.p(ps.NO_ATTAINMENT, st.muted)]
+        return [st.p(ps.ATTAINMENT_NOTE), self.grid(trends)]
 
     def _graduated_response(self) -> list[Flowable]:
         st, d = self.st, self.data
         if not d.plans:
-            return [st.p("No assess–plan–do–review cycles are recorded.", st.muted)]
-        reviewed = sum(1 for p in d.plans if p.reviewed_on is not None)
-        out: list[Flowable] = [
-            st.p(
-                f"{len(d.plans)} assess–plan–do–review cycle{'s' if len(d.plans) != 1 else ''}, "
-                f"{reviewed} reviewed ({d.la.name or 'the LA'} looks for "
-                f"{d.la.reviewed_cycles})."
-            ),
-            _table(
-                st,
-                ("Cycle", "Started", "Reviewed", "Outcomes", "Achieved", "Partly", "Not yet"),
-                [
-                    (
-                        str(p.cycle),
-                        _d(p.start_date),
-                        _d(p.reviewed_on) if p.reviewed_on else f"due {_d(p.review_due)}",
-                        str(len(p.outcomes)),
-                        str(sum(1 for o in p.outcomes if o.result == "achieved")),
-                        str(sum(1 for o in p.outcomes if o.result == "partly")),
-                        str(sum(1 for o in p.outcomes if o.result == "not")),
-                    )
-                    for p in d.plans
-                ],
-                [w * self.width for w in (0.1, 0.15, 0.19, 0.14, 0.14, 0.14, 0.14)],
-            ),
-        ]
+            return [st.p(ps.NO_CYCLES, st.muted)]
+        out: list[Flowable] = [st.p(_markup(ps.cycles_summary(d))), self.grid(ps.cycles_grid(d))]
         for plan in d.plans:
-            reviewed_text = (
-                f"reviewed {_d(plan.reviewed_on)}"
-                if plan.reviewed_on
-                else f"review due {_d(plan.review_due)}"
-            )
-            out.append(
-                self.h2(f"Cycle {plan.cycle}: {_d(plan.start_date)}, {reviewed_text}", toc=True)
-            )
-            out.append(st.p("Assess: what started this cycle", st.h3))
+            out.append(self.h2(ps.cycle_heading(plan), toc=True))
+            out.append(st.p(ps.ASSESS, st.h3))
             out.append(st.user(plan.assessment))
-            out.append(st.p("Plan: outcomes", st.h3))
+            out.append(st.p(ps.PLAN, st.h3))
+            outcomes = ps.outcomes_grid(plan)
             out.append(
-                _table(
-                    st,
-                    ("#", "Outcome", "Area", "Result", "Review comment"),
-                    [
-                        (
-                            str(i),
-                            o.text,
-                            o.area,
-                            RESULTS.get(o.result or "", "Not yet reviewed"),
-                            o.review_comment,
-                        )
-                        for i, o in enumerate(plan.outcomes, start=1)
-                    ],
-                    [w * self.width for w in (0.05, 0.39, 0.16, 0.13, 0.27)],
-                )
-                if plan.outcomes
-                else st.p("No outcomes recorded.", st.muted)
+                self.grid(outcomes) if outcomes is not None else st.p(ps.NO_OUTCOMES, st.muted)
             )
-            out.append(st.p("Do: provision", st.h3))
+            out.append(st.p(ps.DO, st.h3))
+            provision = ps.provision_grid(plan)
             out.append(
-                _table(
-                    st,
-                    ("Kind", "Provision", "Minutes a week"),
-                    [
-                        (
-                            p.kind_label,
-                            p.description
-                            + (f" ({p.intervention_name})" if p.intervention_name else ""),
-                            str(p.minutes_per_week) if p.minutes_per_week else "—",
-                        )
-                        for p in plan.provisions
-                    ],
-                    [w * self.width for w in (0.16, 0.66, 0.18)],
-                )
-                if plan.provisions
-                else st.p("No provision recorded.", st.muted)
+                self.grid(provision) if provision is not None else st.p(ps.NO_PROVISION, st.muted)
             )
-            if plan.pupil_views.strip() or plan.parent_views.strip():
-                out.append(st.p("Views at the start of the cycle", st.h3))
-                if plan.pupil_views.strip():
-                    out.append(st.p(f"<i>The child:</i> {_text(plan.pupil_views)}"))
-                if plan.parent_views.strip():
-                    out.append(st.p(f"<i>Parents:</i> {_text(plan.parent_views)}"))
-            out.append(st.p("Review", st.h3))
+            views = ps.cycle_views(plan)
+            if views:
+                out.append(st.p(ps.VIEWS_THEN, st.h3))
+                out += [st.p(_markup(view)) for view in views]
+            out.append(st.p(ps.REVIEW, st.h3))
             if plan.reviewed_on is None:
-                out.append(st.p(f"Not reviewed yet (due {_d(plan.review_due)}).", st.muted))
+                out.append(st.p(ps.not_reviewed(plan), st.muted))
             else:
                 out.append(st.user(plan.review_summary))
-                if plan.next_steps.strip():
-                    out.append(st.p(f"<i>What changes next:</i> {_text(plan.next_steps)}"))
+                next_steps = ps.next_steps(plan)
+                if next_steps is not None:
+                    out.append(st.p(_markup(next_steps)))
         return out
 
     def _interventions(self) -> list[Flowable]:
         st, d = self.st, self.data
-        if not d.interventions:
-            return [st.p("No interventions are recorded.", st.muted)]
-        rows = []
-        for r in d.interventions:
-            e, pr = r.enrolment, r.progress
-            ended = _d(e.end_date) if e.end_date else "running"
-            rows.append(
-                (
-                    r.title,
-                    f"{_d(e.start_date)} – {ended}",
-                    pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
-                    pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
-                    _hours_cell(r.hours),
-                )
-            )
-        out: list[Flowable] = [
-            _table(
-                st,
-                (
-                    "Intervention and group",
-                    "Dates",
-                    "Entry",
-                    "Exit",
-                    "Hours planned / delivered / attended",
-                ),
-                [(Paragraph(_text(a), st.cell), b, c, dd, e) for a, b, c, dd, e in rows],
-                [w * self.width for w in (0.32, 0.22, 0.1, 0.1, 0.26)],
-            )
-        ]
+        summary = ps.interventions_grid(d)
+        if summary is None:
+            return [st.p(ps.NO_INTERVENTIONS, st.muted)]
+        out: list[Flowable] = [self.grid(summary)]
         for r in d.interventions:
             pr = r.progress
             block: list[Flowable] = []
             block.append(self.h2(r.title, toc=True))
-            about = f"Measure: {pr.measure}."
-            if r.staff_role:
-                about += f" Led by: {r.staff_role}."
-            if r.area:
-                about += f" Area of need: {r.area}."
-            block.append(st.p(escape(about), st.small))
+            block.append(st.p(escape(ps.intervention_about(r)), st.small))
             chart = measure_chart(pr, self.width, 52 * mm)
             if chart is not None:
                 block.append(chart)
@@ -994,145 +758,58 @@ class _Body:
                 block.append(st.p(legend, st.muted))
             else:
                 points = "; ".join(
-                    f"{_d(p.on)}: {pr.formatted(p.value)}" + (f" ({p.label})" if p.label else "")
+                    f"{day_text(p.on)}: {pr.formatted(p.value)}"
+                    + (f" ({p.label})" if p.label else "")
                     for p in pr.points
                 )
                 block.append(st.p(escape(points or "No measures recorded."), st.muted))
-            block.append(st.p(f"<b>Verdict:</b> {escape(pr.verdict_text)}"))
+            block.append(st.p(_markup(ps.verdict(r))))
             out.append(KeepTogether(block))  # a chart is no use a page away from its name
         return out
 
     def _provision_costs(self) -> list[Flowable]:
         st, d = self.st, self.data
-        c = d.costs
-        out: list[Flowable] = [
-            st.p(
-                f"Provision delivered from {_d(c.period_start)} to {_d(c.period_end)}, from the "
-                "sessions staff logged as held and the pupil attended. A group's staff time is "
-                "shared among the pupils present."
-            )
-        ]
-        if c.lines:
-            rows: list[tuple[object, ...]] = [
-                (
-                    ln.intervention,
-                    ln.area,
-                    ln.staff_role or "—",
-                    _money(ln.cost_per_hour_pence),
-                    str(ln.sessions),
-                    _hours(ln.minutes),
-                    _money(ln.cost_pence),
-                )
-                for ln in c.lines
-            ]
-            rows.append(
-                (
-                    "Total",
-                    "",
-                    "",
-                    "",
-                    str(sum(ln.sessions for ln in c.lines)),
-                    _hours(c.total_minutes),
-                    _money(c.total_pence),
-                )
-            )
-            out.append(
-                _table(
-                    st,
-                    ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
-                    rows,
-                    [w * self.width for w in (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12)],
-                    total_row=True,
-                )
-            )
-        else:
-            out.append(st.p("No sessions were logged for this pupil in the period.", st.muted))
-        threshold = rr.money(c.threshold)
-        compared = c.compared
-        if c.la_rate_cost is not None and c.la_rate_per_hour is not None:
-            out.append(
-                st.p(
-                    f"At {escape(d.la.name)}'s rate of {rr.money(c.la_rate_per_hour)} an hour, "
-                    f"the current plan's {c.planned_minutes_per_week:,} minutes a week for "
-                    f"{c.weeks_per_year} weeks cost <b>{rr.money(c.la_rate_cost)}</b> a year."
-                )
-            )
-        if c.lines or c.la_rate_cost is not None:
-            if compared > c.threshold:
-                verdict = f"{rr.money(compared - c.threshold)} above"
-            elif compared == c.threshold:
-                verdict = "exactly"
-            else:
-                verdict = f"{rr.money(c.threshold - compared)} below"
-            out.append(
-                st.p(
-                    f"Against the notional SEN threshold of <b>{threshold}</b> a year (the "
-                    f"first {threshold} of additional support is met from the school's own "
-                    f"budget): <b>{rr.money(compared)}</b>, {verdict} the threshold."
-                )
-            )
-        if d.plans:
-            current = d.plans[-1]
-            timed = [p for p in current.provisions if p.minutes_per_week]
-            if timed:
-                out.append(self.h2("Planned provision in the current cycle"))
-                out.append(
-                    _table(
-                        st,
-                        ("Provision", "Minutes a week"),
-                        [(p.description, str(p.minutes_per_week)) for p in timed]
-                        + [("Total", str(sum(p.minutes_per_week or 0 for p in timed)))],
-                        [w * self.width for w in (0.8, 0.2)],
-                        total_row=True,
-                    )
-                )
+        out: list[Flowable] = [st.p(_markup(ps.costs_summary(d)))]
+        costs = ps.costs_grid(d)
+        out.append(self.grid(costs) if costs is not None else st.p(ps.NO_SESSIONS, st.muted))
+        for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
+            if sentence is not None:
+                out.append(st.p(_markup(sentence)))
+        planned = ps.planned_grid(d)
+        if planned is not None:
+            out.append(self.h2(ps.PLANNED))
+            out.append(self.grid(planned))
         return out
 
     def _professional_advice(self) -> list[Flowable]:
         st, d = self.st, self.data
         if not d.involvements:
-            return [st.p("No outside professionals' involvement is recorded.", st.muted)]
+            return [st.p(ps.NO_INVOLVEMENTS, st.muted)]
         out: list[Flowable] = []
         for inv in d.involvements:
-            who = inv.agency + (f": {inv.professional}" if inv.professional else "")
-            out.append(self.h2(who, toc=True))
-            docs = [lab for i in inv.document_ids if (lab := d.evidence_label(i))]
-            out.append(
-                _pairs(
-                    st,
-                    [
-                        ("Referred", _d(inv.referral_date)),
-                        ("Seen", _d(inv.seen_date)),
-                        (
-                            "Reports in this pack",
-                            ", ".join(docs) if docs else "None appended",
-                        ),
-                    ],
-                    self.width,
-                )
-            )
-            out.append(st.p("Advice", st.h3))
+            out.append(self.h2(ps.involvement_heading(inv), toc=True))
+            out.append(_pairs(st, ps.involvement_facts(d, inv), self.width))
+            out.append(st.p(ps.ADVICE, st.h3))
             out.append(st.user(inv.advice))
         return out
 
     def _health_social_care(self) -> list[Flowable]:
-        st, r = self.st, self.data.request
-        if r is None:
-            return [st.p("No health or social care information is recorded.", st.muted)]
+        st = self.st
+        parts = ps.health_and_social_care(self.data)
+        if parts is None:
+            return [st.p(ps.NO_HEALTH_RECORDED, st.muted)]
+        if not parts:
+            return [st.p(ps.NO_HEALTH_KNOWN)]
         out: list[Flowable] = []
-        if r.health_none_known and not (r.health_info.strip() or r.social_care_info.strip()):
-            out.append(st.p("No health or social care involvement is known."))
-            return out
-        out.append(self.h2("Health"))
-        out.append(st.user(r.health_info))
-        out.append(self.h2("Social care"))
-        out.append(st.user(r.social_care_info))
+        for heading, text in parts:
+            out.append(self.h2(heading))
+            out.append(st.user(text))
         return out
 
     def _evidence_index(self) -> list[Flowable]:
         st = self.st
         if not self.prepared:
-            return [st.p("No evidence documents are appended.", st.muted)]
+            return [st.p(ps.NO_EVIDENCE, st.muted)]
         out: list[Flowable] = [
             st.p(
                 "The documents follow the written sections in this order. Each appended "
@@ -1148,10 +825,10 @@ class _Body:
             pages: object = (
                 _PageRef(f"range:{item.appendix.label}", 24 * mm, st.cell, "left")
                 if item.pages
-                else NOT_APPENDED
+                else ps.NOT_APPENDED
             )
             sha = f"{c.sha256[:32]}\n{c.sha256[32:]}"
-            kind = escape(c.kind) + (f", {escape(c.agency)}" if c.agency else "")
+            kind = escape(ps.evidence_kind(c))
             note = (
                 f"<br/><font color='{MISSING.hexval()}'>{escape(item.note)}</font>"
                 if item.note
@@ -1164,7 +841,7 @@ class _Body:
                         f"{escape(c.title)}<br/><font color='{MUTED.hexval()}'>{kind}</font>{note}",
                         st.cell,
                     ),
-                    _d(c.document_date),
+                    day_text(c.document_date),
                     pages,
                     Paragraph(_text(sha), st.hash),
                 )
@@ -1178,13 +855,6 @@ class _Body:
             )
         )
         return out
-
-
-def _hours_cell(hours: Any) -> str:
-    if hours is None:
-        return "—"
-    attended = _hours(hours.attended_minutes) if hours.attended_minutes is not None else "—"
-    return f"{_hours(hours.planned_minutes)} / {_hours(hours.delivered_minutes)} / {attended}"
 
 
 def page_ranges(
@@ -1224,7 +894,9 @@ def _image_pages(
         canvas.setFont(font, 8)
         canvas.setFillColor(MUTED)
         canvas.drawString(
-            MARGIN, height - MARGIN - 12, f"{c.kind}, dated {_d(c.document_date)} · {c.filename}"
+            MARGIN,
+            height - MARGIN - 12,
+            f"{c.kind}, dated {day_text(c.document_date)} · {c.filename}",
         )
         iw, ih = item.image.getSize()
         box_w = width - 2 * MARGIN
@@ -1362,7 +1034,7 @@ def write_pack_pdf(
         bottomMargin=MARGIN + FOOTER,
         title="EHC needs assessment request",
         author="SENDesk",
-        subject=f"Request pack produced {_d(data.produced_on)}",
+        subject=f"Request pack produced {day_text(data.produced_on)}",
         creator="SENDesk",
         initialFontName=font,  # not Helvetica: every page's text is in the embedded font
     )

@@ -1,0 +1,659 @@
+"""What the request pack says, worked out once for both of its documents (PDF and DOCX).
+
+A panel member may read the PDF while the LA's caseworker pastes from the DOCX; if the
+two disagreed — a different total, a sentence in one and not the other — the school would
+look careless at the moment it most needs to be believed. So every table row, pair of
+label and value, and explanatory sentence the sections show is built here, from
+:class:`sendesk.services.pack.PackData`, as plain data, and
+:mod:`sendesk.reports.pack_pdf` and :mod:`sendesk.reports.pack_docx` only lay it out.
+
+A sentence is a tuple of :class:`Span` (text, bold, italic) so that emphasis — a total,
+the verdict — is the same in both documents; text a user typed is never parsed for
+markup. A table is a :class:`Grid`: header, rows of strings, column widths as shares of
+the text width, and whether the last row is a total.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from sendesk.rules import readiness as rr
+from sendesk.services.support_plans import RESULTS
+
+if TYPE_CHECKING:
+    from sendesk.services.agencies import InvolvementItem
+    from sendesk.services.ehc import RequestItem
+    from sendesk.services.interventions import Progress
+    from sendesk.services.pack import EvidenceChoice, InterventionRecord, PackData
+    from sendesk.services.progress_data import AttainmentPoint
+    from sendesk.services.support_plans import PlanDetail
+
+
+@dataclass(frozen=True)
+class Span:
+    """A run of text in a sentence, perhaps bold or italic."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+Sentence = tuple[Span, ...]
+Pairs = list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table: its header, its rows (strings; a line break starts a new line in the
+    cell), each column's share of the text width, and whether the last row is a total."""
+
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+    widths: tuple[float, ...]
+    total_row: bool = False
+
+
+NOTHING = "Nothing recorded."  # in place of a text the user left empty
+
+
+def plain(text: str) -> Sentence:
+    return (Span(text),)
+
+
+def text_of(sentence: Sentence) -> str:
+    """The sentence without its emphasis."""
+    return "".join(span.text for span in sentence)
+
+
+# --- words for values -----------------------------------------------------------------------
+
+
+def day_text(day: date | None) -> str:
+    """31/12/2025, or a dash for no date."""
+    return f"{day:%d/%m/%Y}" if day else "—"
+
+
+def money_text(pence: int) -> str:
+    return rr.money(Decimal(pence) / 100)
+
+
+def hours_text(minutes: float) -> str:
+    """Hours to one decimal place without a trailing ".0" ("1.5", "2", "0")."""
+    hours = minutes / 60
+    return f"{hours:,.1f}".rstrip("0").rstrip(".") if hours else "0"
+
+
+def span_text(span: tuple[int, int]) -> str:
+    """A page range: "7–9", or "7" for one page."""
+    return f"{span[0]}–{span[1]}" if span[0] != span[1] else str(span[0])
+
+
+def evidence_kind(choice: EvidenceChoice) -> str:
+    """What kind of document it is, and from which agency ("PDF, Educational psychologist")."""
+    return choice.kind + (f", {choice.agency}" if choice.agency else "")
+
+
+# --- the cover ------------------------------------------------------------------------------
+
+
+def cover_facts(data: PackData) -> Pairs:
+    p = data.pupil
+    school = data.school_name + (f" (URN {data.school_urn})" if data.school_urn else "")
+    return [
+        ("Date of birth", f"{day_text(p.dob)} (age {p.age})"),
+        ("UPN", p.upn),
+        ("Year group", p.year_text or "—"),
+        ("School", school),
+        ("Local authority", data.la.name or "—"),
+        ("Pack produced", day_text(data.produced_on)),
+    ]
+
+
+def missing_summary(data: PackData) -> Sentence:
+    """What the cover says before the missing items (or that nothing is missing)."""
+    n, missing = len(data.readiness), len(data.missing)
+    if not missing:
+        return plain(f"Nothing a panel looks for is missing ({n} of {n} present).")
+    return (
+        Span(f"Missing from this pack ({missing} of {n}).", bold=True),
+        Span(
+            " A panel will look for these; they are listed here so that it can see the school "
+            "knows."
+        ),
+    )
+
+
+def present_summary(data: PackData) -> Sentence | None:
+    """What the cover says before the items present (None when none is)."""
+    present = sum(1 for i in data.readiness if i.ok)
+    if not present:
+        return None
+    return (Span(f"In this pack ({present} of {len(data.readiness)}).", bold=True),)
+
+
+def readiness_line(item: rr.ReadinessItem) -> Sentence:
+    return (Span(item.label, bold=True), Span(f" — {item.reason}"))
+
+
+# --- about the child ------------------------------------------------------------------------
+
+
+def about_facts(data: PackData) -> Pairs:
+    p = data.pupil
+    yes_no = {True: "Yes", False: "No"}
+    year = p.year_text or "—"
+    if p.chronological_year_text:
+        year += f" (by age: {p.chronological_year_text})"
+    provision = p.provision or "—"
+    if p.provision_since:
+        provision += f" since {day_text(p.provision_since)}"
+    return [
+        ("Name", p.name),
+        ("Legal name", p.legal_name),
+        ("Date of birth", f"{day_text(p.dob)} (age {p.age})"),
+        ("Gender", {"M": "Male", "F": "Female"}.get(p.gender or "", p.gender or "—")),
+        ("UPN", p.upn),
+        ("NHS number", p.nhs_number or "—"),
+        ("Year group", year),
+        ("Tutor group", p.reg_group or "—"),
+        ("On roll since", day_text(p.admission_date)),
+        ("SEN provision", provision),
+        ("English as an additional language", yes_no[p.eal]),
+        ("Pupil premium", yes_no[p.pupil_premium]),
+        ("Looked after", yes_no[p.looked_after]),
+        ("Parental responsibility", "\n".join(p.parents) or "—"),
+    ]
+
+
+def request_facts(request: RequestItem) -> Pairs:
+    return [
+        ("Requested by", request.requested_by_label),
+        ("Local authority", request.la_name),
+        ("LA caseworker", request.caseworker or "—"),
+        ("Sent to the LA", day_text(request.sent_on)),
+        ("Parental consent", day_text(request.consent_on)),
+        ("Young person's consent", day_text(request.young_person_consent_on)),
+    ]
+
+
+def history_grid(data: PackData) -> Grid | None:
+    if not data.history:
+        return None
+    return Grid(
+        ("Date", "Change", "From", "To", "Reason"),
+        [
+            (
+                day_text(h.on),
+                "SEN status" if h.kind == "status" else "Needs",
+                h.before or "—",
+                h.after,
+                h.reason or "",
+            )
+            for h in data.history
+        ],
+        (0.13, 0.12, 0.22, 0.22, 0.31),
+    )
+
+
+def views(data: PackData) -> list[tuple[str, str, str]]:
+    """(heading, the views as typed, where they were recorded) for the child, the parents."""
+    v = data.views
+    return [
+        ("The child's or young person's views", v.pupil, v.pupil_source),
+        ("The parents' or carers' views", v.parents, v.parents_source),
+    ]
+
+
+# --- needs ----------------------------------------------------------------------------------
+
+NO_NEEDS = "No type of need is recorded on the register."
+NO_PROFILE = "No description of needs in this area is recorded."
+
+
+def needs_grid(data: PackData) -> Grid | None:
+    if not data.needs:
+        return None
+    return Grid(
+        ("Rank", "Type of need", "Area of need"),
+        [
+            (
+                "Primary" if n.rank == 1 else "Secondary" if n.rank == 2 else str(n.rank),
+                f"{n.description} ({n.code})" if n.description else n.code,
+                n.area or "—",
+            )
+            for n in data.needs
+        ],
+        (0.14, 0.5, 0.36),
+    )
+
+
+def need_profiles(data: PackData) -> list[tuple[str, Pairs | None]]:
+    """Each area of need (the register's first, then any other with a profile) with its
+    strengths, difficulties and strategies as (label, text typed) — None: no profile."""
+    profiles = {p.area: p for p in data.profiles}
+    areas = dict.fromkeys([*(n.area for n in data.needs if n.area), *profiles])
+    out: list[tuple[str, Pairs | None]] = []
+    for area in areas:
+        profile = profiles.get(area)
+        parts = (
+            None
+            if profile is None
+            else [
+                ("Strengths", profile.strengths),
+                ("What the child finds hard", profile.difficulties),
+                ("What helps", profile.strategies),
+            ]
+        )
+        out.append((area, parts))
+    return out
+
+
+# --- attendance and attainment --------------------------------------------------------------
+
+NO_ATTENDANCE = "No attendance is recorded."
+NO_ATTAINMENT = "No attainment data is recorded."
+ATTAINMENT_NOTE = (
+    "Each column shows the measure nearest that point in time, against what was expected then."
+)
+
+
+def attendance_summary(data: PackData) -> Sentence | None:
+    year = data.attendance_year
+    if year.percentage is None:
+        return None
+    to = f", to {day_text(data.attendance_to)}" if data.attendance_to else ""
+    return (
+        Span("Attendance over the last year: "),
+        Span(f"{year.percentage:.1f}%", bold=True),
+        Span(f" ({year.attended_sessions:,} of {year.possible_sessions:,} sessions{to})."),
+    )
+
+
+def attendance_grid(data: PackData) -> Grid | None:
+    if not data.attendance_terms:
+        return None
+    return Grid(
+        ("Term", "Began", "Possible sessions", "Attended", "Attendance"),
+        [
+            (
+                t.term,
+                day_text(t.term_start),
+                f"{t.possible_sessions:,}",
+                f"{t.attended_sessions:,}",
+                f"{t.percentage:.1f}%",
+            )
+            for t in data.attendance_terms
+        ],
+        (0.28, 0.16, 0.2, 0.18, 0.18),
+    )
+
+
+def _point(pt: AttainmentPoint | None) -> str:
+    if pt is None:
+        return "—"
+    expected = f" (expected {pt.expected})" if pt.expected else ""
+    return f"{pt.value}{expected}\n{day_text(pt.taken_on)}"
+
+
+def attainment_grid(data: PackData) -> Grid | None:
+    if not data.attainment:
+        return None
+    return Grid(
+        ("Subject", "Measure", "12 months ago", "6 months ago", "Now"),
+        [
+            (
+                t.subject,
+                t.measure,
+                _point(t.twelve_months_ago),
+                _point(t.six_months_ago),
+                _point(t.now),
+            )
+            for t in data.attainment
+        ],
+        (0.16, 0.18, 0.22, 0.22, 0.22),
+    )
+
+
+# --- the graduated response (assess, plan, do, review) --------------------------------------
+
+NO_CYCLES = "No assess–plan–do–review cycles are recorded."
+NO_OUTCOMES = "No outcomes recorded."
+NO_PROVISION = "No provision recorded."
+ASSESS = "Assess: what started this cycle"
+PLAN = "Plan: outcomes"
+DO = "Do: provision"
+VIEWS_THEN = "Views at the start of the cycle"
+REVIEW = "Review"
+
+
+def cycles_summary(data: PackData) -> Sentence:
+    plans = data.plans
+    reviewed = sum(1 for p in plans if p.reviewed_on is not None)
+    return plain(
+        f"{len(plans)} assess–plan–do–review cycle{'s' if len(plans) != 1 else ''}, "
+        f"{reviewed} reviewed ({data.la.name or 'the LA'} looks for "
+        f"{data.la.reviewed_cycles})."
+    )
+
+
+def cycles_grid(data: PackData) -> Grid:
+    return Grid(
+        ("Cycle", "Started", "Reviewed", "Outcomes", "Achieved", "Partly", "Not yet"),
+        [
+            (
+                str(p.cycle),
+                day_text(p.start_date),
+                day_text(p.reviewed_on) if p.reviewed_on else f"due {day_text(p.review_due)}",
+                str(len(p.outcomes)),
+                str(sum(1 for o in p.outcomes if o.result == "achieved")),
+                str(sum(1 for o in p.outcomes if o.result == "partly")),
+                str(sum(1 for o in p.outcomes if o.result == "not")),
+            )
+            for p in data.plans
+        ],
+        (0.1, 0.15, 0.19, 0.14, 0.14, 0.14, 0.14),
+    )
+
+
+def cycle_heading(plan: PlanDetail) -> str:
+    state = (
+        f"reviewed {day_text(plan.reviewed_on)}"
+        if plan.reviewed_on
+        else f"review due {day_text(plan.review_due)}"
+    )
+    return f"Cycle {plan.cycle}: {day_text(plan.start_date)}, {state}"
+
+
+def outcomes_grid(plan: PlanDetail) -> Grid | None:
+    if not plan.outcomes:
+        return None
+    return Grid(
+        ("#", "Outcome", "Area", "Result", "Review comment"),
+        [
+            (
+                str(i),
+                o.text,
+                o.area,
+                RESULTS.get(o.result or "", "Not yet reviewed"),
+                o.review_comment,
+            )
+            for i, o in enumerate(plan.outcomes, start=1)
+        ],
+        (0.05, 0.39, 0.16, 0.13, 0.27),
+    )
+
+
+def provision_grid(plan: PlanDetail) -> Grid | None:
+    if not plan.provisions:
+        return None
+    return Grid(
+        ("Kind", "Provision", "Minutes a week"),
+        [
+            (
+                p.kind_label,
+                p.description + (f" ({p.intervention_name})" if p.intervention_name else ""),
+                str(p.minutes_per_week) if p.minutes_per_week else "—",
+            )
+            for p in plan.provisions
+        ],
+        (0.16, 0.66, 0.18),
+    )
+
+
+def _labelled(label: str, text: str) -> Sentence:
+    return (Span(f"{label}:", italic=True), Span(f" {text.strip()}"))
+
+
+def cycle_views(plan: PlanDetail) -> list[Sentence]:
+    """The child's and the parents' views recorded at the start of the cycle, if any."""
+    out = []
+    if plan.pupil_views.strip():
+        out.append(_labelled("The child", plan.pupil_views))
+    if plan.parent_views.strip():
+        out.append(_labelled("Parents", plan.parent_views))
+    return out
+
+
+def not_reviewed(plan: PlanDetail) -> str:
+    return f"Not reviewed yet (due {day_text(plan.review_due)})."
+
+
+def next_steps(plan: PlanDetail) -> Sentence | None:
+    return _labelled("What changes next", plan.next_steps) if plan.next_steps.strip() else None
+
+
+# --- interventions --------------------------------------------------------------------------
+
+NO_INTERVENTIONS = "No interventions are recorded."
+
+
+def _hours_cell(record: InterventionRecord) -> str:
+    hours = record.hours
+    if hours is None:
+        return "—"
+    attended = hours_text(hours.attended_minutes) if hours.attended_minutes is not None else "—"
+    return (
+        f"{hours_text(hours.planned_minutes)} / {hours_text(hours.delivered_minutes)} / {attended}"
+    )
+
+
+def interventions_grid(data: PackData) -> Grid | None:
+    if not data.interventions:
+        return None
+    rows = []
+    for r in data.interventions:
+        e, pr = r.enrolment, r.progress
+        ended = day_text(e.end_date) if e.end_date else "running"
+        rows.append(
+            (
+                r.title,
+                f"{day_text(e.start_date)} – {ended}",
+                pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
+                pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
+                _hours_cell(r),
+            )
+        )
+    return Grid(
+        (
+            "Intervention and group",
+            "Dates",
+            "Entry",
+            "Exit",
+            "Hours planned / delivered / attended",
+        ),
+        rows,
+        (0.32, 0.22, 0.1, 0.1, 0.26),
+    )
+
+
+def intervention_about(record: InterventionRecord) -> str:
+    """What is measured, who leads it, the area of need."""
+    about = f"Measure: {record.progress.measure}."
+    if record.staff_role:
+        about += f" Led by: {record.staff_role}."
+    if record.area:
+        about += f" Area of need: {record.area}."
+    return about
+
+
+def measures_grid(progress: Progress) -> Grid | None:
+    """Each measure with its date, and whether it was the entry, exit or in between."""
+    if not progress.points:
+        return None
+    measure = progress.measure[:1].upper() + progress.measure[1:]
+    return Grid(
+        ("Date", measure, "When"),
+        [
+            (day_text(p.on), progress.formatted(p.value), p.label or "during")
+            for p in progress.points
+        ],
+        (0.25, 0.4, 0.35),
+    )
+
+
+def verdict(record: InterventionRecord) -> Sentence:
+    return (Span("Verdict:", bold=True), Span(f" {record.progress.verdict_text}"))
+
+
+# --- provision and its costs ----------------------------------------------------------------
+
+NO_SESSIONS = "No sessions were logged for this pupil in the period."
+PLANNED = "Planned provision in the current cycle"
+
+
+def costs_summary(data: PackData) -> Sentence:
+    c = data.costs
+    return plain(
+        f"Provision delivered from {day_text(c.period_start)} to {day_text(c.period_end)}, "
+        "from the sessions staff logged as held and the pupil attended. A group's staff time "
+        "is shared among the pupils present."
+    )
+
+
+def costs_grid(data: PackData) -> Grid | None:
+    c = data.costs
+    if not c.lines:
+        return None
+    rows = [
+        (
+            ln.intervention,
+            ln.area,
+            ln.staff_role or "—",
+            money_text(ln.cost_per_hour_pence),
+            str(ln.sessions),
+            hours_text(ln.minutes),
+            money_text(ln.cost_pence),
+        )
+        for ln in c.lines
+    ]
+    rows.append(
+        (
+            "Total",
+            "",
+            "",
+            "",
+            str(sum(ln.sessions for ln in c.lines)),
+            hours_text(c.total_minutes),
+            money_text(c.total_pence),
+        )
+    )
+    return Grid(
+        ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
+        rows,
+        (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12),
+        total_row=True,
+    )
+
+
+def la_rate_cost(data: PackData) -> Sentence | None:
+    """The current plan's weekly minutes at the LA's hourly rate (None: the LA has none)."""
+    c = data.costs
+    if c.la_rate_cost is None or c.la_rate_per_hour is None:
+        return None
+    return (
+        Span(
+            f"At {data.la.name}'s rate of {rr.money(c.la_rate_per_hour)} an hour, the current "
+            f"plan's {c.planned_minutes_per_week:,} minutes a week for {c.weeks_per_year} "
+            "weeks cost "
+        ),
+        Span(rr.money(c.la_rate_cost), bold=True),
+        Span(" a year."),
+    )
+
+
+def against_threshold(data: PackData) -> Sentence | None:
+    """The yearly cost against the notional SEN threshold (None: nothing to compare)."""
+    c = data.costs
+    if not c.lines and c.la_rate_cost is None:
+        return None
+    compared, threshold = c.compared, rr.money(c.threshold)
+    if compared > c.threshold:
+        position = f"{rr.money(compared - c.threshold)} above"
+    elif compared == c.threshold:
+        position = "exactly"
+    else:
+        position = f"{rr.money(c.threshold - compared)} below"
+    return (
+        Span("Against the notional SEN threshold of "),
+        Span(threshold, bold=True),
+        Span(
+            f" a year (the first {threshold} of additional support is met from the school's "
+            "own budget): "
+        ),
+        Span(rr.money(compared), bold=True),
+        Span(f", {position} the threshold."),
+    )
+
+
+def planned_grid(data: PackData) -> Grid | None:
+    """The current cycle's provision with minutes a week, and their total."""
+    if not data.plans:
+        return None
+    timed = [p for p in data.plans[-1].provisions if p.minutes_per_week]
+    if not timed:
+        return None
+    return Grid(
+        ("Provision", "Minutes a week"),
+        [(p.description, str(p.minutes_per_week)) for p in timed]
+        + [("Total", str(sum(p.minutes_per_week or 0 for p in timed)))],
+        (0.8, 0.2),
+        total_row=True,
+    )
+
+
+# --- professionals, health and social care ---------------------------------------------------
+
+NO_INVOLVEMENTS = "No outside professionals' involvement is recorded."
+ADVICE = "Advice"
+NO_HEALTH_RECORDED = "No health or social care information is recorded."
+NO_HEALTH_KNOWN = "No health or social care involvement is known."
+
+
+def involvement_heading(involvement: InvolvementItem) -> str:
+    return involvement.agency + (
+        f": {involvement.professional}" if involvement.professional else ""
+    )
+
+
+def involvement_facts(data: PackData, involvement: InvolvementItem) -> Pairs:
+    docs = [label for i in involvement.document_ids if (label := data.evidence_label(i))]
+    return [
+        ("Referred", day_text(involvement.referral_date)),
+        ("Seen", day_text(involvement.seen_date)),
+        ("Reports in this pack", ", ".join(docs) if docs else "None appended"),
+    ]
+
+
+def health_and_social_care(data: PackData) -> Pairs | None:
+    """The health and social care information as (heading, text typed); an empty list
+    when the request records that none is known, None when no request records anything
+    (:data:`NO_HEALTH_KNOWN` and :data:`NO_HEALTH_RECORDED` say so)."""
+    r = data.request
+    if r is None:
+        return None
+    if r.health_none_known and not (r.health_info.strip() or r.social_care_info.strip()):
+        return []
+    return [("Health", r.health_info), ("Social care", r.social_care_info)]
+
+
+# --- the evidence index ---------------------------------------------------------------------
+
+NO_EVIDENCE = "No evidence documents are appended."
+NOT_APPENDED = "Not appended"
+
+
+__all__ = [
+    "Grid",
+    "Pairs",
+    "Sentence",
+    "Span",
+    "day_text",
+    "evidence_kind",
+    "hours_text",
+    "money_text",
+    "span_text",
+    "text_of",
+]
