@@ -14,11 +14,15 @@ cannot disagree.
 chosen evidence documents (each checked against its SHA-256 and audited as opened), lay
 out the PDF (:mod:`sendesk.reports.pack_pdf`) and the DOCX
 (:mod:`sendesk.reports.pack_docx`), each under a temporary name beside its target, and
-rename both only when both are complete. A cancel or a failure leaves neither file (nor a
-temporary one) behind; nothing is ever written anywhere else, and the files are readable by
-their owner only (0600), because the pack is special-category data about a child. The file
-names carry the UPN and the date, never the child's name. The progress callback hears of
-every step.
+rename both only when both are complete: an earlier pack of the same names is first moved
+aside (hidden, in the same folder) and put back if either rename fails — on Windows an old
+DOCX open in Word cannot be replaced — so a new PDF never sits beside an old DOCX. The
+"pack" audit event is written after both renames; if it fails, the new files are taken out
+and the earlier ones put back, so no pack exists unaudited. A cancel or a failure leaves
+neither new file (nor a temporary one) behind; nothing is ever written anywhere else, and
+the files are readable by their owner only (0600), because the pack is special-category
+data about a child. The file names carry the UPN and the date, never the child's name. The
+progress callback hears of every step.
 
 Layering: services never import reports, except here. DESIGN.md makes a long job "a
 service function that takes a progress callback", and the agreed API puts
@@ -51,7 +55,7 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -718,22 +722,104 @@ def pack_file_names(upn: str, today: date) -> tuple[str, str]:
 
 @contextmanager
 def _partials(*targets: Path) -> Iterator[tuple[Path, ...]]:
-    """Temporary names beside each target, renamed onto them together only on success.
+    """Temporary names beside each target, for the files to be written under.
 
     The temporary files sit in the target's own folder (never a shared temp folder: the
-    pack is personal data) and are removed on any error or cancel.
+    pack is personal data) and any still there afterwards (an error, a cancel) is removed;
+    :func:`_put_in_place` renames them onto their targets.
     """
     partials = tuple(t.with_name(f".{t.name}.partial") for t in targets)
     try:
         for partial in partials:  # owner-only from the first byte: it is about a child
             os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         yield partials
-        for partial, target in zip(partials, targets, strict=True):
-            os.replace(partial, target)
     finally:
         for partial in partials:
             if partial.exists():
                 partial.unlink()
+
+
+def _not_saved(target: Path, why: str) -> SendeskError:
+    return SendeskError(
+        f"The pack could not be saved as {target.name} ({why}): close it if another program "
+        "has it open, then try again; the files already in the folder were left as they were."
+    )
+
+
+def _check_targets(targets: Sequence[Path]) -> None:
+    """Refuse a folder standing where a file of the pack goes: it is not an earlier pack
+    to be replaced, and it is the user's."""
+    for target in targets:
+        if target.is_dir():
+            raise SendeskError(
+                f"The pack could not be saved as {target.name}: a folder of that name is "
+                "in the way; rename or move that folder, then try again (nothing was saved)."
+            )
+
+
+@contextmanager
+def _put_in_place(partials: Sequence[Path], targets: Sequence[Path]) -> Iterator[None]:
+    """Rename the finished files onto their targets, both or neither, then run the body
+    (the audit); if the body fails, the new files go and the earlier ones come back.
+
+    An earlier pack of the same names is first moved aside to hidden names in the same
+    folder, then each new file is renamed in; if any rename fails (on Windows: the old DOCX
+    open in Word cannot be moved), what was renamed in is removed and what was set aside is
+    put back, so a new PDF never sits beside an old DOCX. The set-aside files are deleted
+    only once the body has succeeded. A failed rename is a :class:`SendeskError` naming the
+    file.
+    """
+    _check_targets(targets)
+    aside: list[tuple[Path, Path]] = []  # (target, its hidden set-aside name)
+    placed: list[Path] = []
+
+    def undo() -> list[str]:
+        stuck: list[str] = []
+        for target in placed:
+            try:
+                target.unlink()
+            except OSError:
+                stuck.append(target.name)
+        for target, kept in reversed(aside):
+            try:
+                os.replace(kept, target)
+            except OSError:
+                stuck.append(kept.name)
+        return stuck
+
+    def undone(note: BaseException) -> None:
+        stuck = undo()
+        if stuck:
+            note.add_note(
+                "Some files could not be put back as they were: "
+                + ", ".join(stuck)
+                + " (in the pack's folder)."
+            )
+
+    current = targets[0]
+    try:
+        for target in targets:
+            current = target
+            if os.path.lexists(target):
+                kept = target.with_name(f".{target.name}.previous")
+                os.replace(target, kept)
+                aside.append((target, kept))
+        for partial, target in zip(partials, targets, strict=True):
+            current = target
+            os.replace(partial, target)
+            placed.append(target)
+    except OSError as exc:
+        error = _not_saved(current, exc.strerror or type(exc).__name__)
+        undone(error)
+        raise error from exc
+    try:
+        yield
+    except BaseException as exc:
+        undone(exc)
+        raise
+    for _, kept in aside:
+        with suppress(OSError):  # the new pack is in place and audited: the old one lingers
+            kept.unlink()
 
 
 def build_pack(
@@ -774,11 +860,15 @@ def build_pack(
         steps.advance()
     pdf_name, docx_name = pack_file_names(data.pupil.upn, today)
     pdf_path, docx_path = folder / pdf_name, folder / docx_name
+    _check_targets((pdf_path, docx_path))  # before the long build, not after it
     with _partials(pdf_path, docx_path) as (pdf_tmp, docx_tmp):
         written = pack_pdf.write_pack_pdf(data, appendices, pdf_tmp, step=steps.advance)
         pack_docx.write_pack_docx(data, written.ranges, docx_tmp, step=steps.advance)
         steps.check()
-        with db.transaction() as s:
+        # Both files in place first, then the audit: a failed rename leaves no "pack" event
+        # for files that were never saved, and a failed audit takes the new files back out,
+        # so no pack exists unaudited.
+        with _put_in_place((pdf_tmp, docx_tmp), (pdf_path, docx_path)), db.transaction() as s:
             AuditWriter(s, actor).record(
                 "pack",
                 "pupil",

@@ -8,6 +8,7 @@ tests/reports/test_pack_pdf.py and test_pack_docx.py.
 from __future__ import annotations
 
 import json
+import os
 import stat
 import sys
 from collections.abc import Iterator
@@ -374,6 +375,128 @@ def test_a_failure_keeps_the_earlier_pack_and_leaves_no_partial_file(
         pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     assert first.pdf.exists() and first.docx.exists()
+
+
+def pack_audits(db: Database, pupil_id: int) -> int:
+    with db.session() as s:
+        return len(
+            s.scalars(
+                select(AuditEvent.id).where(
+                    AuditEvent.action == "pack", AuditEvent.entity_id == pupil_id
+                )
+            ).all()
+        )
+
+
+def earlier_pack(school: School, folder: Path) -> dict[str, bytes]:
+    """A pack built yesterday into ``folder`` and today's one made different from it, so a
+    test can tell the old files from the new (the same names: the date is in them)."""
+    pack.build_pack(school.db, school.senco, school.story.pupil_id, folder, today=TODAY)
+    for path in folder.iterdir():
+        path.write_bytes(b"yesterday's " + path.suffix.encode() + b" pack")
+    return {p.name: p.read_bytes() for p in folder.iterdir()}
+
+
+@pytest.mark.parametrize("stuck", ["set aside", "renamed in"])
+def test_a_failed_rename_keeps_both_earlier_files_and_is_not_audited(
+    school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stuck: str
+) -> None:
+    """The second file cannot be replaced (on Windows: the old DOCX is open in Word): the
+    new PDF must not stay beside the old DOCX, nothing is audited, and the error says so."""
+    story = school.story
+    before = earlier_pack(school, tmp_path)
+    audits = pack_audits(school.db, story.pupil_id)
+    _, docx_name = pack.pack_file_names(story.upn, TODAY)
+    docx = tmp_path / docx_name
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if (
+            (Path(src) == docx)
+            if stuck == "set aside"
+            else (Path(dst) == docx and ".partial" in str(src))
+        ):
+            raise PermissionError(13, "The file is in use by another program", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(SendeskError) as failed:
+        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert str(failed.value) == (
+        f"The pack could not be saved as {docx_name} (The file is in use by another "
+        "program): close it if another program has it open, then try again; the files "
+        "already in the folder were left as they were."
+    )
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no hidden file
+    assert pack_audits(school.db, story.pupil_id) == audits
+    monkeypatch.setattr(os, "replace", real_replace)
+    result = pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert files_in(tmp_path) == sorted([result.pdf.name, result.docx.name])
+    assert result.docx.read_bytes()[:2] == b"PK" and result.pdf.read_bytes()[:5] == b"%PDF-"
+    assert pack_audits(school.db, story.pupil_id) == audits + 1
+
+
+def test_a_file_that_cannot_be_put_back_is_named(
+    school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Nothing may be renamed onto the DOCX's name, not even the earlier DOCX going back:
+    the error says where the earlier one is rather than claiming all is as it was."""
+    story = school.story
+    earlier_pack(school, tmp_path)
+    pdf_name, docx_name = pack.pack_file_names(story.upn, TODAY)
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        if Path(dst).name == docx_name:
+            raise PermissionError(13, "Access is denied", str(dst))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    with pytest.raises(SendeskError) as failed:
+        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert failed.value.__notes__ == [
+        f"Some files could not be put back as they were: .{docx_name}.previous "
+        "(in the pack's folder)."
+    ]
+    assert files_in(tmp_path) == sorted([f".{docx_name}.previous", pdf_name])
+    assert (tmp_path / pdf_name).read_bytes() == b"yesterday's .pdf pack"
+    assert (tmp_path / f".{docx_name}.previous").read_bytes() == b"yesterday's .docx pack"
+
+
+def test_a_folder_where_the_docx_goes_is_left_alone(school: School, tmp_path: Path) -> None:
+    story = school.story
+    before = earlier_pack(school, tmp_path)
+    audits = pack_audits(school.db, story.pupil_id)
+    _, docx_name = pack.pack_file_names(story.upn, TODAY)
+    (tmp_path / docx_name).unlink()
+    (tmp_path / docx_name).mkdir()
+    (tmp_path / docx_name / "notes.txt").write_text("mine")
+    del before[docx_name]
+    with pytest.raises(SendeskError, match=f"could not be saved as {docx_name}"):
+        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
+    assert files_in(tmp_path) == sorted([*before, docx_name])
+    assert (tmp_path / docx_name / "notes.txt").read_text() == "mine"
+    assert pack_audits(school.db, story.pupil_id) == audits
+
+
+def test_when_the_audit_cannot_be_written_no_file_is_kept(
+    school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The files are put in place first and the audit is written after them: if it fails,
+    the new files go and the earlier ones come back, so no pack exists unaudited."""
+    story = school.story
+    before = earlier_pack(school, tmp_path)
+    audits = pack_audits(school.db, story.pupil_id)
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("the database is locked")
+
+    monkeypatch.setattr(pack.AuditWriter, "record", broken)
+    with pytest.raises(OSError, match="the database is locked"):
+        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
+    assert pack_audits(school.db, story.pupil_id) == audits
 
 
 def test_the_folder_must_exist(school: School, tmp_path: Path) -> None:
