@@ -6,6 +6,8 @@ order, go into a DOCX with real Word headings (the built-in "Heading 1"/"Heading
 styles, so Word's navigation pane and contents field work) and real tables, which paste
 into another form cell by cell. Charts become tables of the measures; the evidence itself
 is not copied in — the index gives each document's pages in the PDF pack and its SHA-256.
+The rows and sentences are :mod:`sendesk.reports.pack_sections`'s, the PDF's own, so what
+is pasted from the DOCX is what the panel reads in the PDF.
 
 Fonts: a DOCX names its font rather than carrying it, so the document names Arial, which
 Windows and macOS both have and which covers Latin Extended, Greek and Cyrillic, for every
@@ -18,8 +20,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Collection, Sequence
-from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -33,14 +33,14 @@ from docx.shared import Mm, Pt, RGBColor, Twips
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from sendesk.reports import pack_sections as ps
+from sendesk.reports.pack_sections import Grid, Sentence, day_text
 from sendesk.rules import readiness as rr
 from sendesk.services.pack import PackData
-from sendesk.services.support_plans import RESULTS
 
 FONT = "Arial"
 ACCENT = RGBColor(0x1A, 0x4F, 0x9C)
 MUTED = RGBColor(0x5A, 0x5A, 0x5A)
-NOTHING = "Nothing recorded."
 TEXT_WIDTH_MM = 174.0  # A4 less 18 mm margins
 _STYLES = (
     "Normal",
@@ -57,19 +57,6 @@ _STYLES = (
 def steps_needed(data: PackData) -> int:
     """How many times :func:`write_pack_docx` calls ``step``."""
     return len(data.sections) + 1
-
-
-def _d(day: date | None) -> str:
-    return f"{day:%d/%m/%Y}" if day else "—"
-
-
-def _money(pence: int) -> str:
-    return rr.money(Decimal(pence) / 100)
-
-
-def _hours(minutes: float) -> str:
-    hours = minutes / 60
-    return f"{hours:,.1f}".rstrip("0").rstrip(".") if hours else "0"
 
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -114,7 +101,7 @@ class _Writer:
         footer = section.footer.paragraphs[0]
         run = footer.add_run(
             f"{data.school_name} · EHC needs assessment request · UPN {data.pupil.upn} · "
-            f"produced by SENDesk on {_d(data.produced_on)}. Confidential: special-category "
+            f"produced by SENDesk on {day_text(data.produced_on)}. Confidential: special-category "
             "personal data about a child."
         )
         run.font.size = Pt(7.5)
@@ -153,11 +140,23 @@ class _Writer:
         if muted:
             run.font.color.rgb = MUTED
 
+    def sentence(self, sentence: Sentence, *, style: str | None = None) -> None:
+        """A paragraph of ``sentence``, each span a run in bold or italic as it says."""
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self.ids[style]
+        for span in sentence:
+            run = paragraph.add_run(span.text)
+            if span.bold:
+                run.bold = True
+            if span.italic:
+                run.italic = True
+
     def user(self, text: str) -> None:
         """Text a user typed: each line its own paragraph; "Nothing recorded." if empty."""
         lines = [line.strip() for line in text.strip().splitlines()]
         if not any(lines):
-            self.para(NOTHING, muted=True)
+            self.para(ps.NOTHING, muted=True)
             return
         for line in lines:
             if line:
@@ -216,6 +215,9 @@ class _Writer:
         bold = {0, len(rows)} if total_row else {0}
         return self._grid([list(header), *rows], shares, bold_rows=bold, header=True)
 
+    def grid(self, grid: Grid) -> Table:
+        return self.table(grid.header, grid.rows, grid.widths, total_row=grid.total_row)
+
     def pairs(self, rows: Sequence[tuple[str, str]]) -> None:
         """Labels (bold) and values, two columns, no header."""
         self._grid([(k, v or "—") for k, v in rows], (0.32, 0.68), bold_columns={0})
@@ -228,429 +230,171 @@ class _Writer:
         self.para(p.name, bold=True)
         if p.legal_name != p.name:
             self.para(f"Legal name: {p.legal_name}")
-        self.pairs(
-            [
-                ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
-                ("UPN", p.upn),
-                ("Year group", p.year_text or "—"),
-                ("School", d.school_name + (f" (URN {d.school_urn})" if d.school_urn else "")),
-                ("Local authority", d.la.name or "—"),
-                ("Pack produced", _d(d.produced_on)),
-            ]
-        )
+        self.pairs(ps.cover_facts(d))
         self.h1("Readiness check")
-        missing, n = d.missing, len(d.readiness)
-        if missing:
-            self.para(f"Missing from this pack ({len(missing)} of {n}):", bold=True)
-            for item in missing:
-                self.bullet(f"{item.label} — {item.reason}")
-                for line in item.detail:
-                    self.bullet(line, level=2)
-        else:
-            self.para(f"Nothing a panel looks for is missing ({n} of {n} present).")
-        present = [i for i in d.readiness if i.ok]
-        if present:
-            self.para(f"In this pack ({len(present)} of {n}):", bold=True)
-            for item in present:
-                self.bullet(f"{item.label} — {item.reason}")
+        self.sentence(ps.missing_summary(d))
+        for item in d.missing:
+            self.sentence(ps.readiness_line(item), style="List Bullet")
+            for line in item.detail:
+                self.bullet(line, level=2)
+        present = ps.present_summary(d)
+        if present is not None:
+            self.sentence(present)
+            for item in d.readiness:
+                if item.ok:
+                    self.sentence(ps.readiness_line(item), style="List Bullet")
 
     def about(self) -> None:
-        d, p = self.data, self.data.pupil
-        year = p.year_text or "—"
-        if p.chronological_year_text:
-            year += f" (by age: {p.chronological_year_text})"
-        yes_no = {True: "Yes", False: "No"}
-        provision = p.provision or "—"
-        if p.provision_since:
-            provision += f" since {_d(p.provision_since)}"
-        self.pairs(
-            [
-                ("Name", p.name),
-                ("Legal name", p.legal_name),
-                ("Date of birth", f"{_d(p.dob)} (age {p.age})"),
-                ("Gender", {"M": "Male", "F": "Female"}.get(p.gender or "", p.gender or "—")),
-                ("UPN", p.upn),
-                ("NHS number", p.nhs_number or "—"),
-                ("Year group", year),
-                ("Tutor group", p.reg_group or "—"),
-                ("On roll since", _d(p.admission_date)),
-                ("SEN provision", provision),
-                ("English as an additional language", yes_no[p.eal]),
-                ("Pupil premium", yes_no[p.pupil_premium]),
-                ("Looked after", yes_no[p.looked_after]),
-                ("Parental responsibility", "\n".join(p.parents) or "—"),
-            ]
-        )
+        d = self.data
+        self.pairs(ps.about_facts(d))
         r = d.request
         if r is not None:
             self.h2("The request")
-            self.pairs(
-                [
-                    ("Requested by", r.requested_by_label),
-                    ("Local authority", r.la_name),
-                    ("LA caseworker", r.caseworker or "—"),
-                    ("Sent to the LA", _d(r.sent_on)),
-                    ("Parental consent", _d(r.consent_on)),
-                    ("Young person's consent", _d(r.young_person_consent_on)),
-                ]
-            )
+            self.pairs(ps.request_facts(r))
             self.h2("Why now")
             self.user(r.why_now)
-        if d.history:
+        history = ps.history_grid(d)
+        if history is not None:
             self.h2("SEN register history")
-            self.table(
-                ("Date", "Change", "From", "To", "Reason"),
-                [
-                    (
-                        _d(h.on),
-                        "SEN status" if h.kind == "status" else "Needs",
-                        h.before or "—",
-                        h.after,
-                        h.reason or "",
-                    )
-                    for h in d.history
-                ],
-                (0.13, 0.12, 0.22, 0.22, 0.31),
-            )
+            self.grid(history)
 
     def views(self) -> None:
-        v = self.data.views
-        self.h2("The child's or young person's views")
-        self.user(v.pupil)
-        if v.pupil_source:
-            self.para(v.pupil_source, muted=True)
-        self.h2("The parents' or carers' views")
-        self.user(v.parents)
-        if v.parents_source:
-            self.para(v.parents_source, muted=True)
+        for heading, text, source in ps.views(self.data):
+            self.h2(heading)
+            self.user(text)
+            if source:
+                self.para(source, muted=True)
 
     def needs(self) -> None:
         d = self.data
-        if d.needs:
-            self.table(
-                ("Rank", "Type of need", "Area of need"),
-                [
-                    (
-                        "Primary" if n.rank == 1 else "Secondary" if n.rank == 2 else str(n.rank),
-                        f"{n.description} ({n.code})" if n.description else n.code,
-                        n.area or "—",
-                    )
-                    for n in d.needs
-                ],
-                (0.14, 0.5, 0.36),
-            )
+        needs = ps.needs_grid(d)
+        if needs is not None:
+            self.grid(needs)
         else:
-            self.para("No type of need is recorded on the register.", muted=True)
-        profiles = {p.area: p for p in d.profiles}
-        for area in dict.fromkeys([*(n.area for n in d.needs if n.area), *profiles]):
+            self.para(ps.NO_NEEDS, muted=True)
+        for area, parts in ps.need_profiles(d):
             self.h2(area)
-            profile = profiles.get(area)
-            if profile is None:
-                self.para("No description of needs in this area is recorded.", muted=True)
+            if parts is None:
+                self.para(ps.NO_PROFILE, muted=True)
                 continue
-            for label, text in (
-                ("Strengths", profile.strengths),
-                ("What the child finds hard", profile.difficulties),
-                ("What helps", profile.strategies),
-            ):
+            for label, text in parts:
                 self.h3(label)
                 self.user(text)
 
     def attendance(self) -> None:
         d = self.data
-        year = d.attendance_year
-        if year.percentage is not None:
-            to = f", to {_d(d.attendance_to)}" if d.attendance_to else ""
-            self.para(
-                f"Attendance over the last year: {year.percentage:.1f}% "
-                f"({year.attended_sessions:,} of {year.possible_sessions:,} sessions{to})."
-            )
-        if not d.attendance_terms:
-            self.para("No attendance is recorded.", muted=True)
+        summary = ps.attendance_summary(d)
+        if summary is not None:
+            self.sentence(summary)
+        terms = ps.attendance_grid(d)
+        if terms is None:
+            self.para(ps.NO_ATTENDANCE, muted=True)
             return
-        self.table(
-            ("Term", "Began", "Possible sessions", "Attended", "Attendance"),
-            [
-                (
-                    t.term,
-                    _d(t.term_start),
-                    f"{t.possible_sessions:,}",
-                    f"{t.attended_sessions:,}",
-                    f"{t.percentage:.1f}%",
-                )
-                for t in d.attendance_terms
-            ],
-        )
+        self.grid(terms)
 
     def attainment(self) -> None:
-        d = self.data
-        if not d.attainment:
-            self.para("No attainment data is recorded.", muted=True)
+        trends = ps.attainment_grid(self.data)
+        if trends is None:
+            self.para(ps.NO_ATTAINMENT, muted=True)
             return
-
-        def point(pt: Any) -> str:
-            if pt is None:
-                return "—"
-            expected = f" (expected {pt.expected})" if pt.expected else ""
-            return f"{pt.value}{expected}\n{_d(pt.taken_on)}"
-
-        self.table(
-            ("Subject", "Measure", "12 months ago", "6 months ago", "Now"),
-            [
-                (
-                    t.subject,
-                    t.measure,
-                    point(t.twelve_months_ago),
-                    point(t.six_months_ago),
-                    point(t.now),
-                )
-                for t in d.attainment
-            ],
-        )
+        self.para(ps.ATTAINMENT_NOTE)
+        self.grid(trends)
 
     def graduated_response(self) -> None:
         d = self.data
         if not d.plans:
-            self.para("No assess–plan–do–review cycles are recorded.", muted=True)
+            self.para(ps.NO_CYCLES, muted=True)
             return
-        reviewed = sum(1 for p in d.plans if p.reviewed_on is not None)
-        self.para(
-            f"{len(d.plans)} assess–plan–do–review cycle{'s' if len(d.plans) != 1 else ''}, "
-            f"{reviewed} reviewed ({d.la.name or 'the LA'} looks for {d.la.reviewed_cycles})."
-        )
-        self.table(
-            ("Cycle", "Started", "Reviewed", "Outcomes", "Achieved", "Partly", "Not yet"),
-            [
-                (
-                    str(p.cycle),
-                    _d(p.start_date),
-                    _d(p.reviewed_on) if p.reviewed_on else f"due {_d(p.review_due)}",
-                    str(len(p.outcomes)),
-                    str(sum(1 for o in p.outcomes if o.result == "achieved")),
-                    str(sum(1 for o in p.outcomes if o.result == "partly")),
-                    str(sum(1 for o in p.outcomes if o.result == "not")),
-                )
-                for p in d.plans
-            ],
-        )
+        self.sentence(ps.cycles_summary(d))
+        self.grid(ps.cycles_grid(d))
         for plan in d.plans:
-            state = (
-                f"reviewed {_d(plan.reviewed_on)}"
-                if plan.reviewed_on
-                else f"review due {_d(plan.review_due)}"
-            )
-            self.h2(f"Cycle {plan.cycle}: {_d(plan.start_date)}, {state}")
-            self.h3("Assess: what started this cycle")
+            self.h2(ps.cycle_heading(plan))
+            self.h3(ps.ASSESS)
             self.user(plan.assessment)
-            self.h3("Plan: outcomes")
-            if plan.outcomes:
-                self.table(
-                    ("#", "Outcome", "Area", "Result", "Review comment"),
-                    [
-                        (
-                            str(i),
-                            o.text,
-                            o.area,
-                            RESULTS.get(o.result or "", "Not yet reviewed"),
-                            o.review_comment,
-                        )
-                        for i, o in enumerate(plan.outcomes, start=1)
-                    ],
-                    (0.05, 0.39, 0.16, 0.13, 0.27),
-                )
+            self.h3(ps.PLAN)
+            outcomes = ps.outcomes_grid(plan)
+            if outcomes is not None:
+                self.grid(outcomes)
             else:
-                self.para("No outcomes recorded.", muted=True)
-            self.h3("Do: provision")
-            if plan.provisions:
-                self.table(
-                    ("Kind", "Provision", "Minutes a week"),
-                    [
-                        (
-                            p.kind_label,
-                            p.description
-                            + (f" ({p.intervention_name})" if p.intervention_name else ""),
-                            str(p.minutes_per_week) if p.minutes_per_week else "—",
-                        )
-                        for p in plan.provisions
-                    ],
-                    (0.16, 0.66, 0.18),
-                )
+                self.para(ps.NO_OUTCOMES, muted=True)
+            self.h3(ps.DO)
+            provision = ps.provision_grid(plan)
+            if provision is not None:
+                self.grid(provision)
             else:
-                self.para("No provision recorded.", muted=True)
-            if plan.pupil_views.strip():
-                self.para(f"The child's views: {plan.pupil_views.strip()}")
-            if plan.parent_views.strip():
-                self.para(f"Parents' views: {plan.parent_views.strip()}")
-            self.h3("Review")
+                self.para(ps.NO_PROVISION, muted=True)
+            views = ps.cycle_views(plan)
+            if views:
+                self.h3(ps.VIEWS_THEN)
+                for view in views:
+                    self.sentence(view)
+            self.h3(ps.REVIEW)
             if plan.reviewed_on is None:
-                self.para(f"Not reviewed yet (due {_d(plan.review_due)}).", muted=True)
+                self.para(ps.not_reviewed(plan), muted=True)
             else:
                 self.user(plan.review_summary)
-                if plan.next_steps.strip():
-                    self.para(f"What changes next: {plan.next_steps.strip()}")
+                next_steps = ps.next_steps(plan)
+                if next_steps is not None:
+                    self.sentence(next_steps)
 
     def interventions(self) -> None:
         d = self.data
-        if not d.interventions:
-            self.para("No interventions are recorded.", muted=True)
+        summary = ps.interventions_grid(d)
+        if summary is None:
+            self.para(ps.NO_INTERVENTIONS, muted=True)
             return
-        rows = []
+        self.grid(summary)
         for r in d.interventions:
-            e, pr = r.enrolment, r.progress
-            hours = r.hours
-            hours_text = "—"
-            if hours is not None:
-                attended = (
-                    _hours(hours.attended_minutes) if hours.attended_minutes is not None else "—"
-                )
-                hours_text = (
-                    f"{_hours(hours.planned_minutes)} / {_hours(hours.delivered_minutes)} / "
-                    f"{attended}"
-                )
-            rows.append(
-                (
-                    r.title,
-                    f"{_d(e.start_date)} – {_d(e.end_date) if e.end_date else 'running'}",
-                    pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
-                    pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
-                    hours_text,
-                )
-            )
-        self.table(
-            (
-                "Intervention and group",
-                "Dates",
-                "Entry",
-                "Exit",
-                "Hours planned / delivered / attended",
-            ),
-            rows,
-            (0.32, 0.22, 0.1, 0.1, 0.26),
-        )
-        for r in d.interventions:
-            pr = r.progress
             self.h2(r.title)
-            about = f"Measure: {pr.measure}."
-            if r.staff_role:
-                about += f" Led by: {r.staff_role}."
-            if r.area:
-                about += f" Area of need: {r.area}."
-            self.para(about, muted=True)
-            if pr.points:
-                self.table(
-                    ("Date", pr.measure[:1].upper() + pr.measure[1:], "When"),
-                    [(_d(p.on), pr.formatted(p.value), p.label or "during") for p in pr.points],
-                    (0.25, 0.4, 0.35),
-                )
-            self.para(f"Verdict: {pr.verdict_text}")
+            self.para(ps.intervention_about(r), muted=True)
+            measures = ps.measures_grid(r.progress)
+            if measures is not None:  # the PDF's chart, as a table that pastes
+                self.grid(measures)
+            self.sentence(ps.verdict(r))
 
     def provision_costs(self) -> None:
         d = self.data
-        c = d.costs
-        self.para(
-            f"Provision delivered from {_d(c.period_start)} to {_d(c.period_end)}, from the "
-            "sessions staff logged as held and the pupil attended. A group's staff time is "
-            "shared among the pupils present."
-        )
-        if c.lines:
-            rows: list[tuple[str, ...]] = [
-                (
-                    ln.intervention,
-                    ln.area,
-                    ln.staff_role or "—",
-                    _money(ln.cost_per_hour_pence),
-                    str(ln.sessions),
-                    _hours(ln.minutes),
-                    _money(ln.cost_pence),
-                )
-                for ln in c.lines
-            ]
-            rows.append(
-                (
-                    "Total",
-                    "",
-                    "",
-                    "",
-                    str(sum(ln.sessions for ln in c.lines)),
-                    _hours(c.total_minutes),
-                    _money(c.total_pence),
-                )
-            )
-            self.table(
-                ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
-                rows,
-                (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12),
-                total_row=True,
-            )
+        self.sentence(ps.costs_summary(d))
+        costs = ps.costs_grid(d)
+        if costs is not None:
+            self.grid(costs)
         else:
-            self.para("No sessions were logged for this pupil in the period.", muted=True)
-        threshold = rr.money(c.threshold)
-        if c.la_rate_cost is not None and c.la_rate_per_hour is not None:
-            self.para(
-                f"At {d.la.name}'s rate of {rr.money(c.la_rate_per_hour)} an hour, the current "
-                f"plan's {c.planned_minutes_per_week:,} minutes a week for {c.weeks_per_year} "
-                f"weeks cost {rr.money(c.la_rate_cost)} a year."
-            )
-        if c.lines or c.la_rate_cost is not None:
-            compared = c.compared
-            if compared > c.threshold:
-                verdict = f"{rr.money(compared - c.threshold)} above"
-            elif compared == c.threshold:
-                verdict = "exactly"
-            else:
-                verdict = f"{rr.money(c.threshold - compared)} below"
-            self.para(
-                f"Against the notional SEN threshold of {threshold} a year (the first "
-                f"{threshold} of additional support is met from the school's own budget): "
-                f"{rr.money(compared)}, {verdict} the threshold."
-            )
-        if d.plans:
-            timed = [p for p in d.plans[-1].provisions if p.minutes_per_week]
-            if timed:
-                self.h2("Planned provision in the current cycle")
-                self.table(
-                    ("Provision", "Minutes a week"),
-                    [(p.description, str(p.minutes_per_week)) for p in timed]
-                    + [("Total", str(sum(p.minutes_per_week or 0 for p in timed)))],
-                    (0.8, 0.2),
-                    total_row=True,
-                )
+            self.para(ps.NO_SESSIONS, muted=True)
+        for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
+            if sentence is not None:
+                self.sentence(sentence)
+        planned = ps.planned_grid(d)
+        if planned is not None:
+            self.h2(ps.PLANNED)
+            self.grid(planned)
 
     def professional_advice(self) -> None:
         d = self.data
         if not d.involvements:
-            self.para("No outside professionals' involvement is recorded.", muted=True)
+            self.para(ps.NO_INVOLVEMENTS, muted=True)
             return
         for inv in d.involvements:
-            self.h2(inv.agency + (f": {inv.professional}" if inv.professional else ""))
-            docs = [lab for i in inv.document_ids if (lab := d.evidence_label(i))]
-            self.pairs(
-                [
-                    ("Referred", _d(inv.referral_date)),
-                    ("Seen", _d(inv.seen_date)),
-                    ("Reports in this pack", ", ".join(docs) if docs else "None appended"),
-                ]
-            )
-            self.h3("Advice")
+            self.h2(ps.involvement_heading(inv))
+            self.pairs(ps.involvement_facts(d, inv))
+            self.h3(ps.ADVICE)
             self.user(inv.advice)
 
     def health_social_care(self) -> None:
-        r = self.data.request
-        if r is None:
-            self.para("No health or social care information is recorded.", muted=True)
+        parts = ps.health_and_social_care(self.data)
+        if parts is None:
+            self.para(ps.NO_HEALTH_RECORDED, muted=True)
             return
-        if r.health_none_known and not (r.health_info.strip() or r.social_care_info.strip()):
-            self.para("No health or social care involvement is known.")
+        if not parts:
+            self.para(ps.NO_HEALTH_KNOWN)
             return
-        self.h2("Health")
-        self.user(r.health_info)
-        self.h2("Social care")
-        self.user(r.social_care_info)
+        for heading, text in parts:
+            self.h2(heading)
+            self.user(text)
 
     def evidence_index(self) -> None:
         d = self.data
         if not d.evidence:
-            self.para("No evidence documents are appended.", muted=True)
+            self.para(ps.NO_EVIDENCE, muted=True)
             return
         self.para(
             "The documents are appended to the PDF of this pack, after the written sections, "
@@ -661,13 +405,9 @@ class _Writer:
         for n, c in enumerate(d.evidence, start=1):
             label = f"E{n}"
             span = self.ranges.get(label)
-            pages = (
-                (f"{span[0]}–{span[1]}" if span[0] != span[1] else str(span[0]))
-                if span
-                else "Not appended"
-            )
-            kind = c.kind + (f", {c.agency}" if c.agency else "")
-            rows.append((label, f"{c.title}\n{kind}", _d(c.document_date), pages, c.sha256))
+            pages = ps.span_text(span) if span else ps.NOT_APPENDED
+            document = f"{c.title}\n{ps.evidence_kind(c)}"
+            rows.append((label, document, day_text(c.document_date), pages, c.sha256))
         self.table(
             ("", "Document", "Dated", "Pages in the PDF", "SHA-256"),
             rows,

@@ -7,6 +7,7 @@ the figures — and a font named for every script slot.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterator
 from decimal import Decimal
@@ -17,6 +18,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.table import Table
+from pypdf import PdfReader
 
 from sendesk.reports.pack_docx import FONT
 from sendesk.rules.readiness import SECTION_TITLES, money
@@ -155,6 +157,41 @@ def test_every_style_names_one_font_for_every_script(built: Built) -> None:
             assert fonts.get(qn(f"w:{slot}")) == FONT, (name, slot)
         for theme in ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme"):
             assert fonts.get(qn(f"w:{theme}")) is None, (name, theme)
+
+
+def pdf_body_text(built: Built) -> str:
+    """The PDF's written part as one run of words, without the footer on every page (so a
+    paragraph that runs over a page break reads whole). The footer is drawn first on each
+    page: two lines, then "Page N of" and the page count."""
+    words: list[str] = []
+    for page in PdfReader(built.pdf).pages[: built.pages - 5]:  # not the appended documents
+        lines = page.extract_text().splitlines()
+        ends = [i for i, line in enumerate(lines[:4]) if re.fullmatch(r"Page \d+ of", line)]
+        assert ends, lines[:4]
+        words += " ".join(lines[ends[0] + 2 :]).split()
+    return " ".join(words)
+
+
+def test_every_paragraph_of_the_docx_is_in_the_pdf(built: Built) -> None:
+    """The two documents are built from the same rows and sentences: what a caseworker
+    pastes from the DOCX is what the panel reads in the PDF, emphasis included."""
+    document = Document(str(built.docx))
+    pdf = pdf_body_text(built)
+    only_docx = "The documents are appended to the PDF of this pack"  # says where they are
+    checked = 0
+    for paragraph in document.paragraphs:
+        text = " ".join(paragraph.text.split())
+        if not text or paragraph.style.name == "Title" or text.startswith(only_docx):
+            continue
+        assert text in pdf, text
+        checked += 1
+    assert checked > 100
+    threshold = next(p for p in document.paragraphs if "notional SEN threshold" in p.text)
+    bold = [r.text for r in threshold.runs if r.bold]
+    assert bold == [money(built.data.costs.threshold), money(built.data.costs.compared)]
+    texts = [p.text for p in document.paragraphs]
+    assert "Each column shows the measure nearest that point in time" in " ".join(texts)
+    assert any(t.startswith("Parents: ") for t in texts)  # a cycle's views, as the PDF has them
 
 
 def test_greek_and_cyrillic_names_read_back(built: Built, tmp_path: Path) -> None:
