@@ -272,8 +272,9 @@ VAGUE_PHRASES: dict[str, str] = {
 who does what, how often and for how long, and an outcome what will be achieved by when.
 Judged false positives are left out: "regular" as grammar or phonics ("regular verbs",
 "regular and irregular words"), "access to the curriculum" (a purpose, not provision), "up
-to date", and in outcomes "up to" a number ("count up to 20" is a range, not a hedge). A
-phrase inside quotation marks is being mentioned ("spell 'some' and 'come'"), not used.
+to date", "a group of up to 6" (the group's size, not what the pupil gets), and in outcomes
+"up to" a number ("count up to 20" is a range, not a hedge). A phrase inside quotation
+marks is being mentioned ("spell 'some' and 'come'"), not used.
 """
 
 _NOT_AFTER: dict[str, str] = {
@@ -286,6 +287,9 @@ _NOT_AFTER: dict[str, str] = {
 }
 _OUTCOME_NOT_AFTER: dict[str, str] = {
     "up to": rf"\s+(?:£|\d|(?:{_NUMBER_WORDS})(?!\w))",
+}
+_NOT_BEFORE: dict[str, re.Pattern[str]] = {
+    "up to": re.compile(r"(?<!\w)groups?\s+(?:size\s+)?(?:of\s+)?$", re.IGNORECASE),
 }
 
 
@@ -332,6 +336,8 @@ def vague_phrases(text: str, *, outcome: bool = False) -> list[VagueFinding]:
             before = text[m.start() - 1 : m.start()]
             after = text[m.end() : m.end() + 1]
             if before and after and before in _QUOTES and after in _QUOTES:
+                continue
+            if (not_before := _NOT_BEFORE.get(phrase)) and not_before.search(text, 0, m.start()):
                 continue
             found.append(VagueFinding(phrase, m.group(), m.start(), m.end(), suggestion(phrase)))
     found.sort(key=lambda f: (f.start, -f.end))
@@ -477,7 +483,7 @@ def _opening(text: str, width: int = OPENING_WIDTH) -> str:
     if len(text) <= width:
         return text
     cut = text.rfind(" ", 0, width + 1)
-    head = text[: cut if cut > 0 else width].rstrip(" ,;:-–—")
+    head = text[: cut if cut > 0 else width].rstrip(" ,;:.-–—")
     return head + "…"
 
 

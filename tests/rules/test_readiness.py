@@ -217,6 +217,11 @@ def test_views() -> None:
     assert item.reason == (
         'Recorded: "I like art and PE best. I find reading out loud hard and I…" (20 words).'
     )
+    # Cut after a full stop, the opening does not end ".…".
+    fifty_nine = "I like maths and PE. Reading aloud is hard for me in class."
+    assert check("pupil_views", complete(pupil_views=fifty_nine + " More.")).reason == (
+        'Recorded: "I like maths and PE. Reading aloud is hard for me in class…" (14 words).'
+    )
     item = check("pupil_views", complete(pupil_views=" \n "))
     assert not item.ok
     assert item.reason == (
@@ -630,6 +635,9 @@ def test_vague_phrases_match_case_and_whitespace(text: str, phrase: str, matched
         "spell regular and irregular past-tense verbs",
         "read regular words and regular plurals",
         "tools to give access to the curriculum",
+        "Lexia in a group of up to 6, 3 × 20 minutes a week",
+        "Groups of\nup to 4",
+        "group size up to 8",
         "spell the common exception words 'some', 'come' and “said”",
         "",
     ],
@@ -643,6 +651,13 @@ def test_up_to_a_number_is_a_range_in_an_outcome_but_vague_in_provision() -> Non
     assert vague_phrases(outcome, outcome=True) == []
     assert [f.phrase for f in vague_phrases(outcome)] == ["up to", "up to"]
     assert [f.phrase for f in vague_phrases("work up to the target", outcome=True)] == ["up to"]
+
+
+def test_up_to_after_group_is_the_groups_size_not_a_hedge() -> None:
+    assert vague_phrases("Zones of Regulation group: once a week, group of up to 5") == []
+    # What the pupil gets is still a hedge, in or out of a group.
+    text = "Group work up to 3 times a week in a small group of up to 4"
+    assert [(f.phrase, f.start) for f in vague_phrases(text)] == [("up to", 11)]
 
 
 def test_every_phrase_has_a_suggestion_to_quantify() -> None:
