@@ -48,7 +48,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendesk.models import (
@@ -63,6 +63,7 @@ from sendesk.models import (
     Pupil,
     RegisterEntry,
     School,
+    SupportPlan,
 )
 from sendesk.rules.census import Area, area_of
 from sendesk.rules.readiness import (
@@ -87,6 +88,7 @@ NEIGHBOUR_LA = "Bedford Borough"
 CASEWORKERS = ("Priya Shah", "Tom Whitfield", "Grace Okafor", "Dylan Hughes", "Marta Nowak")
 REVIEWS_KEPT = 6  # Years 7–11 and the transfer review from primary
 MAX_YEARS_BACK = 8
+REQUEST_AFTER_CYCLES = 2  # reviewed support plans before a demo school asks for an assessment
 ADVICE_ASKED_AFTER = timedelta(days=2)  # the LA writes to health and social care
 ADVICE_TAKES = timedelta(weeks=5)  # inside the 6 weeks of reg 8
 AMENDED_PLAN_TAKES = timedelta(weeks=6)  # inside the 8 weeks of reg 22
@@ -729,6 +731,23 @@ def _open_stages(
     return stages
 
 
+def _reviewed_cycles(session: Session, ids: list[int], today: date) -> dict[int, int]:
+    """How many reviewed support plans each of ``ids`` has."""
+    if not ids:
+        return {}
+    return dict(
+        session.execute(
+            select(SupportPlan.pupil_id, func.count(SupportPlan.id))
+            .where(
+                SupportPlan.pupil_id.in_(ids),
+                SupportPlan.reviewed_on.is_not(None),
+                SupportPlan.reviewed_on <= today,
+            )
+            .group_by(SupportPlan.pupil_id)
+        ).all()
+    )
+
+
 def _open_requests(
     session: Session,
     audit: AuditWriter,
@@ -748,6 +767,17 @@ def _open_requests(
         p for p in pupils if (today - p.since).days > 365 and (p.row.year_group or 0) < 11
     ]
     candidates = candidates if len(candidates) >= len(stages) else pupils
+    # A school asks after reviewed cycles of support, with the needs written up: when the
+    # school is big enough to have that many such pupils, the requests are theirs.
+    reviewed = _reviewed_cycles(session, [p.row.id for p in candidates], today)
+    prepared = [
+        p
+        for p in candidates
+        if reviewed.get(p.row.id, 0) >= REQUEST_AFTER_CYCLES
+        and _areas(p)
+        and all(a.value in p.profiles for a in _areas(p))
+    ]
+    candidates = prepared if len(prepared) >= len(stages) else candidates
     chosen = rng.sample(candidates, min(len(stages), len(candidates)))
     made = exceptions = 0
     for pupil, (stage, dates, excs) in zip(chosen, stages, strict=False):
