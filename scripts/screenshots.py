@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -87,21 +88,23 @@ def pick_candidate(ctx: AppContext) -> int:
 
 
 def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
-    """(a pupil whose LA is late with an open request, the pupil with a reviewed EHC plan and
-    the most evidence documents): the EHC tab's two halves; the first also fills the pack
-    wizard (a pack is built while a request is being made)."""
+    """(the pupil whose open request the LA is latest with, the pupil with a reviewed EHC
+    plan and the most evidence documents): the EHC tab's two halves; the first also fills
+    the pack wizard (a pack is built while a request is being made). The demo gives that
+    request an out-of-date report, so the readiness check has one to flag."""
+    from datetime import date
+
     from sendesk.services.ehc import list_plans, list_requests
     from sendesk.services.evidence import list_documents
 
     rows = register_rows(ctx.db, ctx.actor)
-    late = next(
-        (
-            r.pupil_id
-            for r in rows
-            if any(q.late and q.is_open for q in list_requests(ctx.db, ctx.actor, r.pupil_id))
-        ),
-        rows[0].pupil_id,
-    )
+    late = [
+        (q.clock_start or date.max, q.pupil_id)
+        for r in rows
+        for q in list_requests(ctx.db, ctx.actor, r.pupil_id)
+        if q.late and q.is_open
+    ]
+    latest = min(late)[1] if late else rows[0].pupil_id
     planned = [
         r.pupil_id
         for r in rows
@@ -109,7 +112,7 @@ def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
         and any(len(p.reviews) > 1 for p in list_plans(ctx.db, ctx.actor, r.pupil_id))
     ]
     documents = {p: len(list_documents(ctx.db, ctx.actor, p)) for p in planned}
-    return late, max(documents, key=lambda p: (documents[p], -p), default=rows[0].pupil_id)
+    return latest, max(documents, key=lambda p: (documents[p], -p), default=rows[0].pupil_id)
 
 
 def main() -> int:
@@ -183,10 +186,14 @@ def main() -> int:
         wizard.next()
         save(wizard, args.out / "pack-evidence.png")
         wizard.next()
-        wizard.generate_page.folder.setText(folder)
+        # A folder whose name does not change from run to run, so neither does the picture.
+        packs = Path(tempfile.gettempdir()) / "sendesk-screenshots" / "EHC request packs"
+        packs.mkdir(parents=True, exist_ok=True)
+        wizard.generate_page.folder.setText(str(packs))
         wizard.generate_page.build()
         save(wizard, args.out / "pack-built.png")
         wizard.close()
+        shutil.rmtree(packs.parent)
         profiles = LaProfilesDialog(ctx, window)
         profiles.resize(900, 600)
         profiles.show()
