@@ -64,15 +64,26 @@ def dark_palette() -> QPalette:
 
 
 def pick_pupil(ctx: AppContext) -> int:
-    """A pupil with an EHC plan and some history makes the most telling pictures."""
-    from sendesk.services.agencies import list_involvements
+    """A pupil with an EHC plan and the most history (interventions, then support plans)
+    makes the most telling pictures: every tab has something to show (the demo gives every
+    such pupil agency reports)."""
+    from sqlalchemy import func, select
+
+    from sendesk.models import Enrolment, SupportPlan
 
     rows = register_rows(ctx.db, ctx.actor)
-    with_plan = [r for r in rows if r.provision == "E" and len(r.needs) > 1]
-    for row in with_plan:
-        if list_involvements(ctx.db, ctx.actor, row.pupil_id):
-            return row.pupil_id  # an agency report too: every tab has something to show
-    return (with_plan or rows)[0].pupil_id
+    with_plan = [r.pupil_id for r in rows if r.provision == "E" and len(r.needs) > 1]
+    with ctx.db.session() as s:
+        enrolled = dict(
+            s.execute(select(Enrolment.pupil_id, func.count()).group_by(Enrolment.pupil_id)).all()
+        )
+        plans = dict(
+            s.execute(
+                select(SupportPlan.pupil_id, func.count()).group_by(SupportPlan.pupil_id)
+            ).all()
+        )
+    history = {p: (enrolled.get(p, 0), plans.get(p, 0), -p) for p in with_plan}
+    return max(history, key=history.__getitem__) if history else rows[0].pupil_id
 
 
 def pick_candidate(ctx: AppContext) -> int:
