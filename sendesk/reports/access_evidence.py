@@ -33,13 +33,13 @@ from sendesk.db import Database
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import (
     bullet,
-    dmy,
     page_footer,
     para,
     pdf_doc,
     pdf_styles,
     pdf_table,
 )
+from sendesk.reports.tabular import dmy
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import (

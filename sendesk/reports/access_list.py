@@ -26,7 +26,8 @@ from typing import Any
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
-from sendesk.reports.pdf_layout import cell_text, page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.tabular import cell_text, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import ExamsRow
 
@@ -95,31 +96,12 @@ def write_access_list(
 
 def _xlsx(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None:
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Alignment, Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Access arrangements")
-    for i, width in enumerate((26, 15, 6, 40, 34, 10, 34, 12, 12)):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{len(rows) + 1}"
-    bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    widths = (26, 15, 6, 40, 34, 10, 34, 12, 12)
+    ws = list_sheet(wb, "Access arrangements", HEADERS, widths, len(rows))
     for row in rows:
-        cells: list[object] = []
-        for value in _values(row):
-            cell = WriteOnlyCell(ws, value=value)
-            cell.alignment = wrap
-            if isinstance(value, date):
-                cell.number_format = "DD/MM/YYYY"
-            cells.append(cell)
-        ws.append(cells)
+        ws.append(xlsx_row(ws, _values(row), wrap=True))
     ws.append([])
     ws.append([f"{school} · {TITLE} · produced {today:%d/%m/%Y} · confidential"])
     ws.append([NOTE])

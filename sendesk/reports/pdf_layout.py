@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from sendesk.errors import SendeskError
+from sendesk.reports.tabular import cell_text
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
@@ -73,19 +73,6 @@ def register_fonts() -> tuple[str, str]:
 
 
 # --- text -----------------------------------------------------------------------------------
-
-
-def dmy(value: date | None) -> str:
-    """A date as 31/12/2025; nothing for no date."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
-
-
-def cell_text(value: object) -> str:
-    """How a value reads in a report's table cell (PDF or CSV): dates as 31/12/2025,
-    nothing for None, anything else as ``str`` gives it."""
-    if isinstance(value, date):
-        return dmy(value)
-    return "" if value is None else str(value)
 
 
 def para(text: str, style: ParagraphStyle) -> Paragraph:
@@ -223,7 +210,7 @@ def pdf_table(
     """A table whose first row is a header repeated on every page; cells wrap.
 
     Columns in ``numeric`` are right-aligned; with ``total_row`` the last row is bold
-    under a rule. Values read as :func:`cell_text` gives them.
+    under a rule. Values read as :func:`sendesk.reports.tabular.cell_text` gives them.
     """
     from reportlab.lib import colors
     from reportlab.platypus import Table, TableStyle
@@ -262,8 +249,6 @@ __all__ = [
     "FONT_DIR",
     "MARGIN_MM",
     "bullet",
-    "cell_text",
-    "dmy",
     "page_footer",
     "para",
     "pdf_doc",

@@ -22,6 +22,7 @@ from typing import Any
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.tabular import xlsx_cell
 from sendesk.services.provision_map import (
     InterventionLine,
     PupilProvision,
@@ -105,18 +106,6 @@ def write_pupil_provision(data: PupilProvision, dest: Path | str, fmt: str = "pd
     return dest
 
 
-def _cell(ws: Any, value: object, *, fmt: str | None = None, bold: bool = False) -> Any:
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    cell = WriteOnlyCell(ws, value=value)
-    if fmt:
-        cell.number_format = fmt
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
 def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
     from openpyxl import Workbook
 
@@ -124,11 +113,11 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
     ws = wb.create_sheet("Provision map")
     for col, width in zip("ABCDEF", (34, 34, 22, 18, 10, 14), strict=True):
         ws.column_dimensions[col].width = width
-    ws.append([_cell(ws, f"Costed provision map {data.academic_year}", bold=True)])
+    ws.append([xlsx_cell(ws, f"Costed provision map {data.academic_year}", bold=True)])
     year = f"Year {data.year_group_label}" if data.year_group_label else ""
     ws.append([data.name, f"UPN {data.upn}", year])
     ws.append([])
-    ws.append([_cell(ws, h, bold=True) for h in PUPIL_HEADERS])
+    ws.append([xlsx_cell(ws, h, bold=True) for h in PUPIL_HEADERS])
     for line in data.lines:
         ws.append(
             [
@@ -136,14 +125,14 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 line.area,
                 line.staff_role,
                 line.sessions_attended,
-                _cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
-                _cell(ws, line.cost_pence / 100, fmt=MONEY_FORMAT),
+                xlsx_cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
+                xlsx_cell(ws, line.cost_pence / 100, fmt=MONEY_FORMAT),
             ]
         )
     if not data.lines:
         ws.append(["No sessions attended were logged in this academic year."])
     ws.append([])
-    ws.append([_cell(ws, "By area of need", bold=True), None, None, None, "Hours", "Cost"])
+    ws.append([xlsx_cell(ws, "By area of need", bold=True), None, None, None, "Hours", "Cost"])
     for area in data.areas:
         ws.append(
             [
@@ -151,18 +140,18 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 None,
                 None,
                 None,
-                _cell(ws, round(area.hours, 2), fmt=HOURS_FORMAT),
-                _cell(ws, area.cost_pence / 100, fmt=MONEY_FORMAT),
+                xlsx_cell(ws, round(area.hours, 2), fmt=HOURS_FORMAT),
+                xlsx_cell(ws, area.cost_pence / 100, fmt=MONEY_FORMAT),
             ]
         )
     ws.append(
         [
-            _cell(ws, "Total", bold=True),
+            xlsx_cell(ws, "Total", bold=True),
             None,
             None,
             sum(ln.sessions_attended for ln in data.lines),
-            _cell(ws, round(data.total_hours, 2), fmt=HOURS_FORMAT, bold=True),
-            _cell(ws, data.total_cost_pence / 100, fmt=MONEY_FORMAT, bold=True),
+            xlsx_cell(ws, round(data.total_hours, 2), fmt=HOURS_FORMAT, bold=True),
+            xlsx_cell(ws, data.total_cost_pence / 100, fmt=MONEY_FORMAT, bold=True),
         ]
     )
     ws.append(
@@ -189,7 +178,7 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
 
 
 def _money_cell(ws: Any, pence: int) -> Any:
-    return _cell(ws, pence / 100, fmt=MONEY_FORMAT)
+    return xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT)
 
 
 # --- the school map ----------------------------------------------------------------------
@@ -224,9 +213,9 @@ def _school_xlsx(
     for col, width in zip("ABCDEFGH", (34, 34, 11, 9, 18, 12, 14, 19), strict=True):
         ws.column_dimensions[col].width = width
     title = f"Whole-school provision map {academic_year_label(start)}"
-    ws.append([_cell(ws, title, bold=True), school_name or None])
+    ws.append([xlsx_cell(ws, title, bold=True), school_name or None])
     ws.append([])
-    ws.append([_cell(ws, h, bold=True) for h in SCHOOL_HEADERS])
+    ws.append([xlsx_cell(ws, h, bold=True) for h in SCHOOL_HEADERS])
     ws.freeze_panes = "A4"
     for line in lines:
         ws.append(
@@ -236,20 +225,20 @@ def _school_xlsx(
                 line.group_size,
                 line.pupils,
                 line.sessions_delivered,
-                _cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
+                xlsx_cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
                 _money_cell(ws, line.cost_pence),
                 _money_cell(ws, line.allocated_pence),
             ]
         )
     ws.append(
         [
-            _cell(ws, "Total", bold=True),
+            xlsx_cell(ws, "Total", bold=True),
             None,
             None,
             None,
             sum(ln.sessions_delivered for ln in lines),
-            _cell(ws, round(sum(ln.staff_minutes for ln in lines) / 60, 2), fmt=HOURS_FORMAT),
-            _cell(ws, sum(ln.cost_pence for ln in lines) / 100, fmt=MONEY_FORMAT, bold=True),
+            xlsx_cell(ws, round(sum(ln.staff_minutes for ln in lines) / 60, 2), fmt=HOURS_FORMAT),
+            xlsx_cell(ws, sum(ln.cost_pence for ln in lines) / 100, fmt=MONEY_FORMAT, bold=True),
             _money_cell(ws, sum(ln.allocated_pence for ln in lines)),
         ]
     )

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
+from sendesk.reports.tabular import cell_text, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.register import RegisterRow
 
@@ -47,18 +47,12 @@ def _cells(row: RegisterRow) -> list[object]:
     ]
 
 
-def _text(value: object) -> str:
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return "" if value is None else str(value)
-
-
 def write_csv(rows: Sequence[RegisterRow], stream: TextIO) -> None:
     """The register as CSV text on ``stream`` (a file, or the terminal)."""
     out = csv.writer(stream)
     out.writerow(HEADERS)
     for row in rows:
-        out.writerow([_text(v) for v in _cells(row)])
+        out.writerow([cell_text(v) for v in _cells(row)])
 
 
 def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
@@ -79,31 +73,10 @@ def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
 def _write_xlsx(rows: Sequence[RegisterRow], path: Path) -> None:
     """Streamed (write-only) so 10,000 pupils take a second, not minutes."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("SEND register")
     widths = (15, 20, 18, 18, 13, 6, 10, 13, 13, 15, 34, 22)
-    for i, width in enumerate(widths):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = f"A1:{chr(ord('A') + len(HEADERS) - 1)}{len(rows) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(ws, value=title)
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
+    ws = list_sheet(wb, "SEND register", HEADERS, widths, len(rows))
     for row in rows:
-        cells: list[object] = []
-        for value in _cells(row):
-            if isinstance(value, date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "DD/MM/YYYY"
-                cells.append(cell)
-            else:
-                cells.append(value)
-        ws.append(cells)
+        ws.append(xlsx_row(ws, _cells(row)))
     wb.save(path)

@@ -1,0 +1,79 @@
+"""How SENDesk's lists read as files: a value in a cell (CSV, PDF), and the XLSX sheet.
+
+Why one module: the SEND register, the exams officer's list and the provision maps are
+opened side by side in Excel and printed; a date must read 31/12/2025 in every one of
+them, be a real date in every XLSX (so it sorts and filters), and every list should open
+with its header in bold, frozen and filtered. Made once, they cannot drift apart.
+
+openpyxl is imported inside the functions: the command line imports the report modules at
+start-up, and openpyxl is only needed once an XLSX is written. Sheets are write-only
+(streamed), so a register of 10,000 pupils takes a second, not minutes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from typing import Any
+
+DATE_FORMAT = "DD/MM/YYYY"
+
+
+def dmy(value: date | None) -> str:
+    """A date as 31/12/2025; nothing for no date."""
+    return f"{value:%d/%m/%Y}" if value is not None else ""
+
+
+def cell_text(value: object) -> str:
+    """How a value reads in a cell of a CSV file or a PDF table: dates as 31/12/2025,
+    nothing for None, anything else as ``str`` gives it."""
+    if isinstance(value, date):
+        return dmy(value)
+    return "" if value is None else str(value)
+
+
+def xlsx_cell(
+    ws: Any, value: object, *, fmt: str | None = None, bold: bool = False, wrap: bool = False
+) -> Any:
+    """A cell for a write-only sheet: ``fmt`` as its number format (a date's is 31/12/2025
+    unless given), in bold, or wrapping at the top of its row."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Alignment, Font
+
+    cell = WriteOnlyCell(ws, value=value)
+    if fmt is None and isinstance(value, date):
+        fmt = DATE_FORMAT
+    if fmt:
+        cell.number_format = fmt
+    if bold:
+        cell.font = Font(bold=True)
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
+def list_sheet(
+    wb: Any, name: str, headers: Sequence[str], widths: Sequence[float], rows: int
+) -> Any:
+    """A sheet named ``name`` of a write-only workbook, its columns ``widths`` wide, whose
+    first row is ``headers`` in bold, frozen, with a filter over the ``rows`` rows below."""
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = "A2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(headers))}{rows + 1}"
+    ws.append([xlsx_cell(ws, title, bold=True) for title in headers])
+    return ws
+
+
+def xlsx_row(ws: Any, values: Iterable[object], *, wrap: bool = False) -> list[object]:
+    """One row's values for ``ws.append``: dates as real dates shown 31/12/2025; with
+    ``wrap`` every cell wraps. Other values stay plain (the fastest to write)."""
+    if wrap:
+        return [xlsx_cell(ws, value, wrap=True) for value in values]
+    return [xlsx_cell(ws, value) if isinstance(value, date) else value for value in values]
+
+
+__all__ = ["DATE_FORMAT", "cell_text", "dmy", "list_sheet", "xlsx_cell", "xlsx_row"]
