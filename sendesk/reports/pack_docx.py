@@ -218,6 +218,13 @@ class _Writer:
     def grid(self, grid: Grid) -> Table:
         return self.table(grid.header, grid.rows, grid.widths, total_row=grid.total_row)
 
+    def grid_or(self, grid: Grid | None, nothing: str) -> None:
+        """``grid`` as a table, or the sentence ``nothing`` in grey when there is none."""
+        if grid is None:
+            self.para(nothing, muted=True)
+        else:
+            self.grid(grid)
+
     def pairs(self, rows: Sequence[tuple[str, str]]) -> None:
         """Labels (bold) and values, two columns, no header."""
         self._grid([(k, v or "—") for k, v in rows], (0.32, 0.68), bold_columns={0})
@@ -267,11 +274,7 @@ class _Writer:
 
     def needs(self) -> None:
         d = self.data
-        needs = ps.needs_grid(d)
-        if needs is not None:
-            self.grid(needs)
-        else:
-            self.para(ps.NO_NEEDS, muted=True)
+        self.grid_or(ps.needs_grid(d), ps.NO_NEEDS)
         for area, parts in ps.need_profiles(d):
             self.h2(area)
             if parts is None:
@@ -286,11 +289,7 @@ class _Writer:
         summary = ps.attendance_summary(d)
         if summary is not None:
             self.sentence(summary)
-        terms = ps.attendance_grid(d)
-        if terms is None:
-            self.para(ps.NO_ATTENDANCE, muted=True)
-            return
-        self.grid(terms)
+        self.grid_or(ps.attendance_grid(d), ps.NO_ATTENDANCE)
 
     def attainment(self) -> None:
         trends = ps.attainment_grid(self.data)
@@ -312,17 +311,9 @@ class _Writer:
             self.h3(ps.ASSESS)
             self.user(plan.assessment)
             self.h3(ps.PLAN)
-            outcomes = ps.outcomes_grid(plan)
-            if outcomes is not None:
-                self.grid(outcomes)
-            else:
-                self.para(ps.NO_OUTCOMES, muted=True)
+            self.grid_or(ps.outcomes_grid(plan), ps.NO_OUTCOMES)
             self.h3(ps.DO)
-            provision = ps.provision_grid(plan)
-            if provision is not None:
-                self.grid(provision)
-            else:
-                self.para(ps.NO_PROVISION, muted=True)
+            self.grid_or(ps.provision_grid(plan), ps.NO_PROVISION)
             views = ps.cycle_views(plan)
             if views:
                 self.h3(ps.VIEWS_THEN)
@@ -355,11 +346,7 @@ class _Writer:
     def provision_costs(self) -> None:
         d = self.data
         self.sentence(ps.costs_summary(d))
-        costs = ps.costs_grid(d)
-        if costs is not None:
-            self.grid(costs)
-        else:
-            self.para(ps.NO_SESSIONS, muted=True)
+        self.grid_or(ps.costs_grid(d), ps.NO_SESSIONS)
         for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
             if sentence is not None:
                 self.sentence(sentence)

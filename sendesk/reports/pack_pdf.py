@@ -556,6 +556,10 @@ class _Body:
         widths = [w * self.width for w in grid.widths]
         return _table(self.st, grid.header, grid.rows, widths, total_row=grid.total_row)
 
+    def grid_or(self, grid: Grid | None, nothing: str) -> Flowable:
+        """``grid`` as a table, or the sentence ``nothing`` in grey when there is none."""
+        return self.grid(grid) if grid is not None else self.st.p(nothing, self.st.muted)
+
     # cover and contents
 
     def cover(self) -> list[Flowable]:
@@ -671,10 +675,7 @@ class _Body:
 
     def _needs(self) -> list[Flowable]:
         st, d = self.st, self.data
-        needs = ps.needs_grid(d)
-        out: list[Flowable] = [
-            self.grid(needs) if needs is not None else st.p(ps.NO_NEEDS, st.muted)
-        ]
+        out: list[Flowable] = [self.grid_or(ps.needs_grid(d), ps.NO_NEEDS)]
         for area, parts in ps.need_profiles(d):
             out.append(self.h2(area, toc=True))
             if parts is None:
@@ -691,8 +692,7 @@ class _Body:
         summary = ps.attendance_summary(d)
         if summary is not None:
             out.append(st.p(_markup(summary)))
-        terms = ps.attendance_grid(d)
-        out.append(self.grid(terms) if terms is not None else st.p(ps.NO_ATTENDANCE, st.muted))
+        out.append(self.grid_or(ps.attendance_grid(d), ps.NO_ATTENDANCE))
         return out
 
     def _attainment(self) -> list[Flowable]:
@@ -712,15 +712,9 @@ class _Body:
             out.append(st.p(ps.ASSESS, st.h3))
             out.append(st.user(plan.assessment))
             out.append(st.p(ps.PLAN, st.h3))
-            outcomes = ps.outcomes_grid(plan)
-            out.append(
-                self.grid(outcomes) if outcomes is not None else st.p(ps.NO_OUTCOMES, st.muted)
-            )
+            out.append(self.grid_or(ps.outcomes_grid(plan), ps.NO_OUTCOMES))
             out.append(st.p(ps.DO, st.h3))
-            provision = ps.provision_grid(plan)
-            out.append(
-                self.grid(provision) if provision is not None else st.p(ps.NO_PROVISION, st.muted)
-            )
+            out.append(self.grid_or(ps.provision_grid(plan), ps.NO_PROVISION))
             views = ps.cycle_views(plan)
             if views:
                 out.append(st.p(ps.VIEWS_THEN, st.h3))
@@ -770,8 +764,7 @@ class _Body:
     def _provision_costs(self) -> list[Flowable]:
         st, d = self.st, self.data
         out: list[Flowable] = [st.p(_markup(ps.costs_summary(d)))]
-        costs = ps.costs_grid(d)
-        out.append(self.grid(costs) if costs is not None else st.p(ps.NO_SESSIONS, st.muted))
+        out.append(self.grid_or(ps.costs_grid(d), ps.NO_SESSIONS))
         for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
             if sentence is not None:
                 out.append(st.p(_markup(sentence)))
