@@ -125,8 +125,8 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 line.area,
                 line.staff_role,
                 line.sessions_attended,
-                xlsx_cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
-                xlsx_cell(ws, line.cost_pence / 100, fmt=MONEY_FORMAT),
+                _hours_cell(ws, line.hours),
+                _money_cell(ws, line.cost_pence),
             ]
         )
     if not data.lines:
@@ -140,8 +140,8 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 None,
                 None,
                 None,
-                xlsx_cell(ws, round(area.hours, 2), fmt=HOURS_FORMAT),
-                xlsx_cell(ws, area.cost_pence / 100, fmt=MONEY_FORMAT),
+                _hours_cell(ws, area.hours),
+                _money_cell(ws, area.cost_pence),
             ]
         )
     ws.append(
@@ -150,8 +150,8 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
             None,
             None,
             sum(ln.sessions_attended for ln in data.lines),
-            xlsx_cell(ws, round(data.total_hours, 2), fmt=HOURS_FORMAT, bold=True),
-            xlsx_cell(ws, data.total_cost_pence / 100, fmt=MONEY_FORMAT, bold=True),
+            _hours_cell(ws, data.total_hours, bold=True),
+            _money_cell(ws, data.total_cost_pence, bold=True),
         ]
     )
     ws.append(
@@ -177,8 +177,14 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
     wb.save(path)
 
 
-def _money_cell(ws: Any, pence: int) -> Any:
-    return xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT)
+def _money_cell(ws: Any, pence: int, *, bold: bool = False) -> Any:
+    """An amount as a number of pounds shown "£1,234.56", so that it can be summed."""
+    return xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT, bold=bold)
+
+
+def _hours_cell(ws: Any, hours: float, *, bold: bool = False) -> Any:
+    """Hours as a number shown to one decimal place."""
+    return xlsx_cell(ws, round(hours, 2), fmt=HOURS_FORMAT, bold=bold)
 
 
 # --- the school map ----------------------------------------------------------------------
@@ -225,7 +231,7 @@ def _school_xlsx(
                 line.group_size,
                 line.pupils,
                 line.sessions_delivered,
-                xlsx_cell(ws, round(line.hours, 2), fmt=HOURS_FORMAT),
+                _hours_cell(ws, line.hours),
                 _money_cell(ws, line.cost_pence),
                 _money_cell(ws, line.allocated_pence),
             ]
@@ -237,8 +243,8 @@ def _school_xlsx(
             None,
             None,
             sum(ln.sessions_delivered for ln in lines),
-            xlsx_cell(ws, round(sum(ln.staff_minutes for ln in lines) / 60, 2), fmt=HOURS_FORMAT),
-            xlsx_cell(ws, sum(ln.cost_pence for ln in lines) / 100, fmt=MONEY_FORMAT, bold=True),
+            _hours_cell(ws, sum(ln.staff_minutes for ln in lines) / 60),
+            _money_cell(ws, sum(ln.cost_pence for ln in lines), bold=True),
             _money_cell(ws, sum(ln.allocated_pence for ln in lines)),
         ]
     )
