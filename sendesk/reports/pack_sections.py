@@ -63,11 +63,6 @@ def plain(text: str) -> Sentence:
     return (Span(text),)
 
 
-def text_of(sentence: Sentence) -> str:
-    """The sentence without its emphasis."""
-    return "".join(span.text for span in sentence)
-
-
 # --- words for values -----------------------------------------------------------------------
 
 
@@ -646,14 +641,70 @@ NOT_APPENDED = "Not appended"
 
 
 __all__ = [
+    "ADVICE",
+    "ASSESS",
+    "ATTAINMENT_NOTE",
+    "DO",
+    "NOTHING",
+    "NOT_APPENDED",
+    "NO_ATTAINMENT",
+    "NO_ATTENDANCE",
+    "NO_CYCLES",
+    "NO_EVIDENCE",
+    "NO_HEALTH_KNOWN",
+    "NO_HEALTH_RECORDED",
+    "NO_INTERVENTIONS",
+    "NO_INVOLVEMENTS",
+    "NO_NEEDS",
+    "NO_OUTCOMES",
+    "NO_PROFILE",
+    "NO_PROVISION",
+    "NO_SESSIONS",
+    "PLAN",
+    "PLANNED",
+    "REVIEW",
+    "VIEWS_THEN",
     "Grid",
     "Pairs",
     "Sentence",
     "Span",
+    "about_facts",
+    "against_threshold",
+    "attainment_grid",
+    "attendance_grid",
+    "attendance_summary",
+    "costs_grid",
+    "costs_summary",
+    "cover_facts",
+    "cycle_heading",
+    "cycle_views",
+    "cycles_grid",
+    "cycles_summary",
     "day_text",
     "evidence_kind",
+    "health_and_social_care",
+    "history_grid",
     "hours_text",
+    "intervention_about",
+    "interventions_grid",
+    "involvement_facts",
+    "involvement_heading",
+    "la_rate_cost",
+    "measures_grid",
+    "missing_summary",
     "money_text",
+    "need_profiles",
+    "needs_grid",
+    "next_steps",
+    "not_reviewed",
+    "outcomes_grid",
+    "plain",
+    "planned_grid",
+    "present_summary",
+    "provision_grid",
+    "readiness_line",
+    "request_facts",
     "span_text",
-    "text_of",
+    "verdict",
+    "views",
 ]
