@@ -65,6 +65,7 @@ from sendesk.ui.assessment_dialog import AssessmentDialog, area_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.tables import share_width
 
 APP = "SENDesk"
 ARRANGEMENT_HEADERS = (
@@ -130,16 +131,6 @@ def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> st
     return "\n".join(lines)
 
 
-def _share_width(table: QTableWidget, columns: tuple[int, ...]) -> None:
-    """Let ``columns`` share the spare width and wrap, so the table fits the tab at any
-    scaling instead of scrolling sideways; the other columns fit their contents."""
-    header = table.horizontalHeader()
-    header.setStretchLastSection(False)
-    for column in columns:
-        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-    header.sectionResized.connect(lambda *_: table.resizeRowsToContents())
-
-
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
     table.blockSignals(True)
     table.clearSelection()
@@ -194,7 +185,7 @@ class AccessTab(QWidget):
         arr_box = QGroupBox("Exam access arrangements")
         arr_layout = QVBoxLayout(arr_box)
         self.table = _table(ARRANGEMENT_HEADERS, "Access arrangements")
-        _share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
+        share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
         self.table.itemSelectionChanged.connect(self._arrangement_chosen)
         arr_layout.addWidget(self.table, 2)
         self.empty_label = QLabel(
@@ -247,7 +238,7 @@ class AccessTab(QWidget):
         nww_label.setWordWrap(True)
         arr_layout.addWidget(nww_label)
         self.nww_table = _table(NWW_HEADERS, "Normal-way-of-working evidence")
-        _share_width(self.nww_table, (2, 5))  # the task and the note
+        share_width(self.nww_table, (2, 5))  # the task and the note
         arr_layout.addWidget(self.nww_table, 2)
         layout.addWidget(arr_box, 3)
 

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -68,6 +67,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.tables import share_width
 
 APP = "SENDesk"
 
@@ -627,11 +627,7 @@ class PupilWindow(QWidget):
         )
         # From, to and reason share the spare width and wrap, so the table fits the window
         # at any scaling and never hides who recorded the change off to the right.
-        header = self.history_table.horizontalHeader()
-        header.setStretchLastSection(False)
-        for column in (2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
-        header.sectionResized.connect(lambda *_: self.history_table.resizeRowsToContents())
+        share_width(self.history_table, (2, 3, 4))
         layout.addWidget(self.history_table, 1)
         return page
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
 
 
@@ -33,4 +33,23 @@ def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
     header = table.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    # Wrapped cells are measured at the width their column has *now*: a row filled before
+    # the table was laid out would otherwise keep the height of a narrow column, several
+    # lines too tall, once the window gives it room. Measured after the resize settles
+    # (inside sectionResized the header still reports the old geometry), once however many
+    # columns moved.
+    remeasure = QTimer(table)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(0)
+    remeasure.timeout.connect(table.resizeRowsToContents)
+    header.sectionResized.connect(remeasure.start)
     return table
+
+
+def share_width(table: QTableWidget, columns: tuple[int, ...]) -> None:
+    """Let ``columns`` share the spare width and wrap, so the table fits its page at any
+    scaling instead of scrolling sideways; the other columns fit their contents."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
