@@ -33,11 +33,22 @@ Choices made here (the JCQ does not fix them):
   count as evidence that it is the normal way of working.
 - *Removing an assessment.* A Form 8 recorded by mistake may be removed while no
   arrangement resting on it is applied for online or approved by the awarding body;
-  the arrangements that linked it are unlinked (:func:`remove_assessment`).
+  the arrangements that linked it are unlinked (:func:`remove_assessment`); while one is,
+  its assessment and evidence route cannot be changed either (:func:`update_arrangement`).
+- *Removing evidence.* A teacher may take back their own NWW entry only on the day they
+  keyed it in, and only while they still teach that pupil that subject; the SENCo may
+  remove any entry until its arrangement is applied for online, approved by the awarding
+  body or expired — from then on it is what an inspector reads, and stays
+  (:func:`remove_nww`).
 - *Live.* An arrangement is live until it is withdrawn, marked expired, or its approval's
   expiry date has passed; "what's due" lists those past expiry but not yet marked.
 - *The exam season.* Missing evidence is due by the start of the next summer series
-  (1 May): from July onwards that is next year's.
+  (1 May): from July onwards that is next year's. "What's due" asks for evidence that will
+  still be current on that day, so evidence current in February that lapses before May is
+  flagged in time.
+- *Leavers.* A pupil whose leaving date has passed sits no more exams here: their
+  arrangements stay on their record, but leave the gap view, the exams officer's list and
+  "what's due".
 - *Approval.* An approval lasts ``jcq.APPROVAL_MONTHS`` months (setting
   ``jcq.approval_months``) from the date the centre approved it, or the awarding body did
   for arrangements applied for online.
@@ -51,7 +62,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
@@ -104,6 +115,13 @@ SUMMER_SERIES = (5, 1)
 EXAM_STATUSES: tuple[str, ...] = (jcq.APPROVED_IN_CENTRE, jcq.APPLIED_ONLINE, jcq.APPROVED_BY_AB)
 """Statuses the exams officer plans for: approved, or applied for and awaiting a decision."""
 APPROVED_STATUSES: tuple[str, ...] = (jcq.APPROVED_IN_CENTRE, jcq.APPROVED_BY_AB)
+LIVE_APPLICATION_STATUSES: tuple[str, ...] = (jcq.APPLIED_ONLINE, jcq.APPROVED_BY_AB)
+"""Statuses in which an arrangement's assessment is the evidence of a live application
+(to the awarding body, or approved by it): that assessment may not be removed, unlinked or
+swapped, nor the evidence route changed."""
+EVIDENCE_KEPT_STATUSES: tuple[str, ...] = (*LIVE_APPLICATION_STATUSES, jcq.EXPIRED)
+"""Statuses in which an arrangement's NWW evidence is what an inspector may ask to see:
+no entry of it is removed, not even by the SENCo (see :func:`remove_nww`)."""
 
 SUBJECT_MAX = 60
 SUBJECTS_MAX = 40
@@ -531,7 +549,11 @@ def update_arrangement(
     """The SENCo corrects an arrangement; returns its new version (ConflictError if stale).
 
     The kind of arrangement can only change while it is proposed or gathering evidence:
-    once approved or applied for, a different arrangement is a new proposal.
+    once approved or applied for, a different arrangement is a new proposal. While it is
+    applied for online or approved by the awarding body (:data:`LIVE_APPLICATION_STATUSES`)
+    its assessment cannot be unlinked or swapped, nor its evidence route changed: that is
+    the evidence behind the application, and unlinking it would let
+    :func:`remove_assessment` delete it.
     """
     actor.require(Role.SENCO, doing="change access arrangements")
     values = _clean_arrangement(data, today or date.today())
@@ -547,6 +569,15 @@ def update_arrangement(
             raise ValidationError(
                 f"The arrangement cannot be changed once it is {row.status}: withdraw it and "
                 "propose the other one."
+            )
+        if row.status in LIVE_APPLICATION_STATUSES and (
+            values["assessment_id"] != row.assessment_id
+            or values["evidence_route"] != row.evidence_route
+        ):
+            raise ValidationError(
+                f"{_arrangement_name(row.arrangement)} is {row.status}, so the assessment it "
+                "rests on and its evidence route cannot be changed: they are the evidence "
+                "behind a live application (correct the assessment instead)."
             )
         later = [d for d in (row.approved_on, row.applied_on, row.awarding_body_on) if d]
         if later and values["proposed_on"] > min(later):
@@ -818,11 +849,6 @@ def update_assessment(
             {"pupil_id": row.pupil_id, "fields": changed},
         )
         return row.version
-
-
-LIVE_APPLICATION_STATUSES: tuple[str, ...] = (jcq.APPLIED_ONLINE, jcq.APPROVED_BY_AB)
-"""Statuses in which an arrangement's assessment is the evidence of a live application
-(to the awarding body, or approved by it): that assessment may not be removed."""
 
 
 def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: int) -> None:
@@ -1182,8 +1208,9 @@ def record_nww_many(
     """Record a batch of normal-way-of-working evidence — a mock paper for a whole class —
     all or nothing; returns the new ids in the order of ``items``.
 
-    Every item is checked first: its fields, that its arrangement still exists, still takes
-    evidence and covers the subject, and — for a teacher — that the pupil is in one of
+    Every item is checked first: its fields, that its arrangement still exists, is still
+    live (not withdrawn or expired, nor past its approval's expiry date) and covers the
+    subject, and — for a teacher — that the pupil is in one of
     their own teaching groups of that subject (the SENCo may record for anyone). Any
     refusal raises :class:`RowsNotPermittedError` (a teacher's pupil problem, reported
     before anything else) or :class:`RowsInvalidError`, one sentence naming the rows by
@@ -1247,6 +1274,14 @@ def record_nww_many(
                         row, f"{name} is {arrangement.status}, so no more evidence is recorded"
                     )
                 )
+            elif not is_live(arrangement.status, arrangement.expires_on, today):
+                problems.append(
+                    RowProblem(
+                        row,
+                        f"{name} expired on {arrangement.expires_on:%d/%m/%Y}, so no more "
+                        "evidence is recorded (a renewal is a new proposal)",
+                    )
+                )
             elif not covers(subjects, subject):
                 problems.append(
                     RowProblem(
@@ -1290,17 +1325,60 @@ def record_nww(db: Database, actor: Actor, data: NwwData, *, today: date | None 
     return evidence_id
 
 
-def remove_nww(db: Database, actor: Actor, evidence_id: int) -> None:
-    """Its recorder or the SENCo removes a piece of NWW evidence recorded by mistake."""
+def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | None = None) -> None:
+    """A piece of NWW evidence recorded by mistake is removed — within limits, because the
+    evidence is the history a JCQ inspector may ask to see.
+
+    - A teacher removes only an entry they recorded themselves, on the day they recorded it
+      (its ``recorded_at``, in local time, is ``today``) and while they still teach the
+      pupil in that subject: a slip taken back the same day, before it became part of the
+      story. After that only the SENCo can.
+    - The SENCo removes any entry, except while its arrangement is applied for online,
+      approved by the awarding body, or expired (marked so, or past its approval's expiry
+      date): then the evidence is what an inspector reads, and a mistaken entry stays
+      (a later entry's note can say so; the audit shows who recorded what).
+    """
     actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    today = today or date.today()
     with db.transaction() as s:
         row = s.get(NwwEvidence, evidence_id)
         if row is None:
             raise NotFoundError("That evidence has already been removed.")
-        if actor.role != Role.SENCO and row.recorded_by_id != actor.user_id:
-            raise PermissionDeniedError(
-                "Only the teacher who recorded this evidence, or the SENCo, can remove it."
+        arrangement = _read_arrangement(s, row.arrangement_id)
+        if actor.role != Role.SENCO:
+            if row.recorded_by_id != actor.user_id:
+                raise PermissionDeniedError(
+                    "Only the teacher who recorded this evidence, or the SENCo, can remove it."
+                )
+            recorded = row.recorded_at.astimezone().date()
+            if recorded != today:
+                raise PermissionDeniedError(
+                    f"You recorded this entry on {recorded:%d/%m/%Y} and a teacher can remove "
+                    "an entry only on the day they recorded it, so it now stays as evidence "
+                    "(ask the SENCo if it is wrong)."
+                )
+            taught = _teacher_subjects(s, actor.user_id, [arrangement.pupil_id])
+            if fold(row.subject) not in taught.get(arrangement.pupil_id, {}):
+                raise PermissionDeniedError(
+                    f"You no longer teach this pupil {row.subject}, so only the SENCo can "
+                    "remove this entry."
+                )
+        else:
+            expired = arrangement.status != jcq.WITHDRAWN and not is_live(
+                arrangement.status, arrangement.expires_on, today
             )
+            if arrangement.status in EVIDENCE_KEPT_STATUSES or expired:
+                state = (
+                    arrangement.status
+                    if arrangement.status in EVIDENCE_KEPT_STATUSES
+                    else f"past its expiry date ({arrangement.expires_on:%d/%m/%Y})"
+                )
+                raise ValidationError(
+                    f"{_arrangement_name(arrangement.arrangement)} is {state}, so its evidence "
+                    "is what a JCQ inspector may ask to see and this entry cannot be removed: "
+                    "a mistaken entry stays, with the audit of who recorded it (a new "
+                    "entry's note can say what was wrong)."
+                )
         arrangement_id = row.arrangement_id
         s.delete(row)
         s.flush()
@@ -1478,10 +1556,22 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
 # --- the SENCo's views --------------------------------------------------------------------------
 
 
+def _still_here(today: date) -> Any:
+    """The condition that an arrangement's pupil has not left the school by ``today`` (a
+    leaving date in the future is a pupil still here) — for a query joined to Pupil."""
+    return or_(Pupil.leaving_date.is_(None), Pupil.leaving_date >= today)
+
+
 def _live_arrangements(
     session: Session, today: date, statuses: Iterable[str] | None = None
 ) -> list[AccessArrangement]:
-    q = select(AccessArrangement).where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+    """Live arrangements of pupils who have not left (a leaver sits no more exams here)."""
+    q = (
+        select(AccessArrangement)
+        .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
+        .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+        .where(_still_here(today))
+    )
     if statuses is not None:
         q = q.where(AccessArrangement.status.in_(list(statuses)))
     return [r for r in session.scalars(q) if is_live(r.status, r.expires_on, today)]
@@ -1491,7 +1581,8 @@ def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[G
     """For each candidate, each live arrangement and each subject it covers: the latest
     NWW evidence and whether it is current (within ``jcq.evidence_days`` days, 365 unless
     set). An arrangement covering all subjects gives a row per subject the pupil is taught
-    (or has evidence in); with none on file, one row named "All subjects". Four queries."""
+    (or has evidence in); with none on file, one row named "All subjects". Pupils who have
+    left are not listed. Four queries."""
     actor.require(Role.SENCO, doing="see the access arrangements gap view")
     today = today or date.today()
     with db.session() as s:
@@ -1557,7 +1648,7 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
     awarding bodies know. Extra time is the largest percentage; the room says why a
     separate room is needed and adds the SENCo's room notes; approval is the earliest
     approval and expiry the earliest expiry, so the list never overstates how long an
-    approval lasts. Two queries."""
+    approval lasts. Pupils who have left are not listed. Two queries."""
     actor.require(Role.SENCO, doing="see the exams officer's list")
     today = today or date.today()
     with db.session() as s:
@@ -1686,16 +1777,21 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
     - approvals that expire within the horizon ("25% extra time: approval expires …");
     - arrangements past their expiry date but not yet marked expired (overdue);
     - before the next summer series (1 May, when within the horizon): each live arrangement
-      with a covered subject that has no current NWW evidence, or that needs standardised
-      scores and has no assessment linked.
+      with a covered subject that has no NWW evidence that will still be current when the
+      series starts (evidence current in February may lapse before May), or that needs
+      standardised scores and has no assessment linked.
 
-    Five queries whatever the number of arrangements.
+    Pupils who have left the school are skipped. Five queries whatever the number of
+    arrangements.
     """
     from sendesk.services.due import SOON_DAYS, DueItem
 
     rows = list(
         session.scalars(
-            select(AccessArrangement).where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+            select(AccessArrangement)
+            .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
+            .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+            .where(_still_here(today))
         )
     )
     if not rows:
@@ -1706,7 +1802,9 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
     people = _pupil_names(session, pupil_ids)
     taught = _subjects_taught(session, pupil_ids)
     latest = _latest_evidence(session, [r.id for r in rows])
-    oldest = today - timedelta(days=evidence_days(session))
+    days = evidence_days(session)
+    stale = today - timedelta(days=days)  # older than this is not current even now
+    oldest = season - timedelta(days=days)  # older than this lapses before the season
 
     def severity(due: date) -> str:
         if due < today:
@@ -1754,7 +1852,12 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
         evidence = _evidence_by_subject(
             split_subjects(r.subjects), taught.get(r.pupil_id, {}), latest.get(r.id, {})
         )
-        missing = [subject for subject, on in evidence.items() if on is None or on < oldest]
+        missing = [subject for subject, on in evidence.items() if on is None or on < stale]
+        lapsing = [
+            f"{subject} (last {on:%d/%m/%Y})"
+            for subject, on in evidence.items()
+            if on is not None and stale <= on < oldest
+        ]
         if not evidence:
             add(
                 season,
@@ -1769,6 +1872,14 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
                 f"{name}: no current evidence of normal way of working in "
                 f"{', '.join(missing)} before the exams from {season:%d/%m/%Y}",
             )
+        if lapsing:
+            add(
+                season,
+                "access evidence",
+                f"{name}: the evidence of normal way of working in {', '.join(lapsing)} will "
+                f"be more than {days} days old by the exams from {season:%d/%m/%Y}; record "
+                "more before then",
+            )
     return items
 
 
@@ -1777,6 +1888,7 @@ __all__ = [
     "APPROVAL_MONTHS_SETTING",
     "CURRENT_EVIDENCE_DAYS",
     "EVIDENCE_DAYS_SETTING",
+    "EVIDENCE_KEPT_STATUSES",
     "LIVE_APPLICATION_STATUSES",
     "TASK_KINDS",
     "ArrangementBrief",

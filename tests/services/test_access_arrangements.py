@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from pupil_factory import add_test_pupil
@@ -95,6 +95,15 @@ def form8(*scores: tuple[str, int], **changes: object) -> AssessmentData:
 def move(db: Database, actor: Actor, arrangement_id: int, status: str, on: date) -> int:
     item = item_of(db, actor, arrangement_id)
     return set_arrangement_status(db, actor, arrangement_id, item.version, status, on, today=TODAY)
+
+
+def stamp(db: Database, evidence_id: int, day: date) -> None:
+    """Say an entry was recorded at noon (local time) on ``day``: when it was keyed in, not
+    the date of the task, is what decides whether a teacher may still take it back."""
+    with db.transaction() as s:
+        s.get(NwwEvidence, evidence_id).recorded_at = datetime.combine(  # type: ignore[union-attr]
+            day, time(12)
+        ).astimezone()
 
 
 def item_of(db: Database, actor: Actor, arrangement_id: int):  # type: ignore[no-untyped-def]
@@ -439,11 +448,12 @@ def test_who_may_record_evidence(db: Database, senco: Actor, people: dict) -> No
     rest_item = item_of(db, senco, rest)
     assert rest_item.evidence_by_subject == {"English": None, "Mathematics": date(2026, 2, 10)}
     assert [n.id for n in nww_for_pupil(db, senco, cal)] == [english_one]
-    # Removing: the recorder or the SENCo, nobody else.
+    # Removing: the recorder (on the day they recorded it) or the SENCo, nobody else.
+    stamp(db, mine, TODAY)
     with pytest.raises(PermissionDeniedError, match="Only the teacher who recorded"):
-        remove_nww(db, english, mine)
-    remove_nww(db, maths, mine)
-    remove_nww(db, senco, english_one)
+        remove_nww(db, english, mine, today=TODAY)
+    remove_nww(db, maths, mine, today=TODAY)
+    remove_nww(db, senco, english_one, today=TODAY)
     assert [n.id for n in list_nww(db, senco, rest)] == [senco_one]
     # Nothing more for a withdrawn arrangement.
     move(db, senco, rest, "withdrawn", TODAY)
@@ -983,3 +993,260 @@ def test_the_assessment_behind_a_live_application_stays(
     move(db, senco, extra, "withdrawn", TODAY)
     remove_assessment(db, senco, form, 1)
     assert pupil_access(db, senco, amy, today=TODAY).assessments == []
+
+
+# --- what a live application, an inspector and the exam season need kept ------------------
+
+
+def test_a_live_application_keeps_its_assessment_and_evidence_route(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy = people["amy"]
+    form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
+    other = record_assessment(db, senco, amy, form8(("reading speed", 80)), today=TODAY)
+    scribe = propose_arrangement(
+        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
+    )
+    move(db, senco, scribe, "gathering evidence", date(2026, 1, 5))
+    move(db, senco, scribe, "applied online", date(2026, 1, 12))
+    refusal = (
+        "Scribe is applied online, so the assessment it rests on and its evidence route "
+        "cannot be changed: they are the evidence behind a live application (correct the "
+        "assessment instead)."
+    )
+    version = item_of(db, senco, scribe).version
+    events = count(db, AuditEvent)
+    for change in (
+        arrangement("scribe", "assessment"),  # unlinked…
+        arrangement("scribe", "assessment", assessment_id=other),  # …or swapped
+        arrangement("scribe", "professional", assessment_id=form),  # another route
+    ):
+        with pytest.raises(ValidationError) as refused:
+            update_arrangement(db, senco, scribe, version, change, today=TODAY)
+        assert str(refused.value) == refusal
+    # Nothing changed, so the Form 8 behind the application still cannot be removed.
+    assert item_of(db, senco, scribe).assessment_id == form
+    assert count(db, AuditEvent) == events
+    with pytest.raises(ValidationError, match="evidence behind Scribe"):
+        remove_assessment(db, senco, form, 1)
+    # Anything else may still be corrected.
+    kept = arrangement("scribe", "assessment", assessment_id=form, room_note="Room 4")
+    version = update_arrangement(db, senco, scribe, version, kept, today=TODAY)
+    assert item_of(db, senco, scribe).room_note == "Room 4"
+    move(db, senco, scribe, "approved by awarding body", date(2026, 2, 2))
+    version = item_of(db, senco, scribe).version
+    with pytest.raises(ValidationError, match="Scribe is approved by awarding body, so the"):
+        update_arrangement(
+            db, senco, scribe, version, arrangement("scribe", "assessment"), today=TODAY
+        )
+    # Sent back to gathering evidence, the application is no longer live: it may change.
+    other_pupil = propose_arrangement(
+        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
+    )
+    move(db, senco, other_pupil, "gathering evidence", date(2026, 1, 5))
+    move(db, senco, other_pupil, "applied online", date(2026, 1, 12))
+    move(db, senco, other_pupil, "gathering evidence", date(2026, 2, 3))
+    version = item_of(db, senco, other_pupil).version
+    update_arrangement(
+        db,
+        senco,
+        other_pupil,
+        version,
+        arrangement("scribe", "professional"),
+        today=TODAY,
+    )
+    assert item_of(db, senco, other_pupil).assessment_id is None
+
+
+def test_leavers_leave_the_gap_view_the_exams_list_and_whats_due(
+    db: Database, senco: Actor
+) -> None:
+    left = add_test_pupil(
+        db, senco, 21, forename="Lea", surname="Gone", year=11, leaving_date=date(2026, 2, 27)
+    )
+    today_leaver = add_test_pupil(
+        db, senco, 22, forename="Tod", surname="Last", year=11, leaving_date=TODAY
+    )
+    later = add_test_pupil(
+        db, senco, 23, forename="Fay", surname="Soon", year=11, leaving_date=date(2026, 7, 17)
+    )
+    stays = add_test_pupil(db, senco, 24, forename="Sam", surname="Stays", year=11)
+    for pupil in (left, today_leaver, later, stays):
+        wp = propose_arrangement(
+            db, senco, pupil, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
+        )
+        move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
+    here = ["Fay Soon", "Sam Stays", "Tod Last"]  # leaving today or later: still here
+
+    assert sorted(r.pupil_name for r in gap_view(db, senco, today=TODAY)) == here
+    assert [r.pupil_name for r in exams_officer_rows(db, senco, today=TODAY)] == [
+        "Last, Tod",
+        "Soon, Fay",
+        "Stays, Sam",
+    ]
+    due = [i for i in due_items(db, senco, today=TODAY, horizon_days=90) if "access" in i.kind]
+    assert sorted({i.pupil_name for i in due}) == here
+    assert "Word processor: approval expires 10/03/2026" in {
+        i.text for i in due if i.pupil_name == "Sam Stays"
+    }
+    # The leaver's record keeps the arrangement: it is history, not deleted.
+    assert [a.name for a in pupil_access(db, senco, left, today=TODAY).arrangements] == [
+        "Word processor"
+    ]
+
+
+def test_a_teacher_takes_back_only_todays_entry_for_a_pupil_they_still_teach(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy, ben, maths = people["amy"], people["ben"], people["maths"]
+    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    move(db, senco, rest, "approved in centre", date(2026, 2, 2))
+
+    def entry(day: date) -> int:
+        evidence_id = record_nww(db, maths, paper(rest, recorded_on=date(2026, 2, 23)), today=day)
+        stamp(db, evidence_id, day)
+        return evidence_id
+
+    yesterdays, todays, slip = entry(TODAY - timedelta(days=1)), entry(TODAY), entry(TODAY)
+    events = count(db, AuditEvent)
+    with pytest.raises(PermissionDeniedError) as refused:
+        remove_nww(db, maths, yesterdays, today=TODAY)
+    assert str(refused.value) == (
+        "You recorded this entry on 01/03/2026 and a teacher can remove an entry only on the "
+        "day they recorded it, so it now stays as evidence (ask the SENCo if it is wrong)."
+    )
+    # Today's slip is taken back, even on an approved arrangement: no application rested
+    # on it yet.
+    remove_nww(db, maths, todays, today=TODAY)
+    assert count(db, AuditEvent) == events + 1
+    # Amy moves out of the maths group: her entries are no longer the teacher's to remove.
+    save_group(
+        db,
+        senco,
+        people["g_maths"],
+        1,
+        GroupData("11X/Ma1", "Mathematics", "", maths.user_id, (ben,)),
+    )
+    with pytest.raises(PermissionDeniedError) as refused:
+        remove_nww(db, maths, slip, today=TODAY)
+    assert str(refused.value) == (
+        "You no longer teach this pupil Mathematics, so only the SENCo can remove this entry."
+    )
+    assert [n.id for n in list_nww(db, senco, rest)] == [slip, yesterdays]
+    # The SENCo may remove any entry of an arrangement approved in the centre.
+    remove_nww(db, senco, yesterdays, today=TODAY)
+    assert [n.id for n in list_nww(db, senco, rest)] == [slip]
+
+
+def test_inspection_evidence_stays_even_for_the_senco(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy, ben, cal = people["amy"], people["ben"], people["cal"]
+    form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
+    extra = propose_arrangement(
+        db, senco, amy, arrangement("extra_time_25", "assessment", assessment_id=form), today=TODAY
+    )
+    move(db, senco, extra, "gathering evidence", date(2026, 1, 5))
+    wp = propose_arrangement(
+        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
+    )
+    move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
+    old = propose_arrangement(
+        db, senco, cal, arrangement("prompter", on=date(2023, 9, 4)), today=TODAY
+    )
+    move(db, senco, old, "approved in centre", date(2023, 9, 5))  # expired 05/11/2025
+    gone = propose_arrangement(db, senco, cal, arrangement("rest_breaks"), today=TODAY)
+    before_expiry = date(2025, 10, 1)
+    extra_one, extra_two = record_nww_many(db, senco, [paper(extra), paper(extra)], today=TODAY)
+    wp_one = record_nww(db, senco, paper(wp), today=TODAY)
+    old_one = record_nww(db, senco, paper(old, recorded_on=before_expiry), today=before_expiry)
+    gone_one = record_nww(db, senco, paper(gone, "English"), today=TODAY)
+
+    def refused(evidence_id: int, today: date = TODAY) -> str:
+        events = count(db, AuditEvent)
+        with pytest.raises(ValidationError) as error:
+            remove_nww(db, senco, evidence_id, today=today)
+        assert count(db, NwwEvidence, NwwEvidence.id == evidence_id) == 1
+        assert count(db, AuditEvent) == events
+        return str(error.value)
+
+    # Gathering evidence: the SENCo may still remove a mistaken entry.
+    remove_nww(db, senco, extra_one, today=TODAY)
+    move(db, senco, extra, "applied online", date(2026, 1, 12))
+    assert refused(extra_two) == (
+        "25% extra time is applied online, so its evidence is what a JCQ inspector may ask "
+        "to see and this entry cannot be removed: a mistaken entry stays, with the audit of "
+        "who recorded it (a new entry's note can say what was wrong)."
+    )
+    move(db, senco, extra, "approved by awarding body", date(2026, 2, 2))
+    assert refused(extra_two).startswith("25% extra time is approved by awarding body, so its")
+    # Past its approval's expiry date, marked expired or not.
+    assert refused(old_one).startswith("Prompter is past its expiry date (05/11/2025), so its")
+    move(db, senco, old, "expired", TODAY)
+    assert refused(old_one).startswith("Prompter is expired, so its evidence")
+    # The day after the word processor lapses its entry stays; while it lasts, it may go.
+    assert refused(wp_one, date(2026, 3, 11)).startswith("Word processor is past its expiry")
+    # A withdrawn arrangement is not an exam arrangement: a mistaken entry may go.
+    move(db, senco, gone, "withdrawn", TODAY)
+    remove_nww(db, senco, gone_one, today=TODAY)
+    remove_nww(db, senco, wp_one, today=TODAY)
+    assert count(db, NwwEvidence) == 2  # the 25% extra time's and the prompter's
+
+
+def test_no_evidence_once_an_approval_has_lapsed(db: Database, senco: Actor, people: dict) -> None:
+    ben, maths = people["ben"], people["maths"]
+    wp = propose_arrangement(
+        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
+    )
+    move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
+    on_the_day = date(2026, 3, 10)
+    record_nww(db, maths, paper(wp, recorded_on=on_the_day), today=on_the_day)
+    after = date(2026, 3, 11)
+    for actor in (maths, senco):
+        with pytest.raises(ValidationError) as refused:
+            record_nww(db, actor, paper(wp, recorded_on=after), today=after)
+        assert str(refused.value) == (
+            "Word processor expired on 10/03/2026, so no more evidence is recorded (a renewal "
+            "is a new proposal)."
+        )
+    rest = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=after)
+    with pytest.raises(RowsInvalidError, match=r"^Row 2: Word processor expired on 10/03/2026"):
+        record_nww_many(
+            db, senco, [paper(rest, recorded_on=after), paper(wp, recorded_on=after)], today=after
+        )
+    assert count(db, NwwEvidence) == 1
+
+
+def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    amy, maths, english = people["amy"], people["maths"], people["english"]
+    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    # The season starts 01/05/2026; 365 days before is 01/05/2025.
+    for teacher, subject, on in (
+        (maths, "Mathematics", date(2025, 4, 30)),  # current today, lapses on 30/04/2026
+        (english, "English", date(2025, 5, 1)),  # still current on 01/05/2026
+    ):
+        record_nww(db, teacher, paper(rest, subject, recorded_on=on), today=TODAY)
+
+    def due() -> list[str]:
+        return [
+            i.text for i in due_items(db, senco, today=TODAY, horizon_days=90) if "access" in i.kind
+        ]
+
+    assert [r.current for r in gap_view(db, senco, today=TODAY)] == [True, True]
+    assert due() == [
+        "Supervised rest breaks: the evidence of normal way of working in Mathematics (last "
+        "30/04/2025) will be more than 365 days old by the exams from 01/05/2026; record "
+        "more before then"
+    ]
+    # Evidence already out of date is still asked for as missing.
+    set_int(db, senco, "jcq.evidence_days", 300)
+    assert due() == [
+        "Supervised rest breaks: no current evidence of normal way of working in English, "
+        "Mathematics before the exams from 01/05/2026"
+    ]
+    # Once the new evidence is in, nothing is due.
+    set_int(db, senco, "jcq.evidence_days", 365)
+    record_nww(db, maths, paper(rest, recorded_on=TODAY), today=TODAY)
+    assert due() == []
