@@ -9,7 +9,8 @@ teacher selects rows (Ctrl+A for the whole class, Shift/Ctrl with the arrows or 
 for some), fills one strip — date (today), kind of task, the task, used or not, extra
 minutes, a note — and presses Record (Ctrl+Enter): a whole mock paper is logged for the
 class in seconds. Below, the entries already recorded for the current row can be checked
-and a mistaken one removed. The selected rows go to
+and one recorded by mistake taken back the same day (after that it is evidence an
+inspector may ask for, so it stays). The selected rows go to
 :func:`sendesk.services.access_arrangements.record_nww_many` as one batch: it checks every
 entry first (a pupil the teacher does not teach in that subject, an arrangement withdrawn
 meanwhile) and writes them all in one transaction or none, so a crash or a refusal never
@@ -48,6 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.models import Role
 from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
     TASK_KINDS,
@@ -280,6 +282,14 @@ class ClassEvidencePage(QWidget):
         self.entries_table = _table(ENTRY_HEADERS, "Evidence recorded for the current row")
         self.remove_button = QPushButton("Re&move entry")
         self.remove_button.setAccessibleName("Remove the selected evidence entry")
+        self.remove_button.setToolTip(
+            "Remove an entry recorded by mistake; once the arrangement is applied for online, "
+            "approved by the awarding body or expired, its entries are inspection evidence "
+            "and stay"
+            if self.ctx.actor.role == Role.SENCO
+            else "Take back an entry you recorded by mistake today; after that it stays as "
+            "evidence an inspector may ask for (ask the SENCo)"
+        )
 
         right = QWidget()
         right_layout = QVBoxLayout(right)
@@ -485,7 +495,7 @@ class ClassEvidencePage(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return False
         try:
-            remove_nww(self.ctx.db, self.ctx.actor, entry.id)
+            remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today)
         except SendeskError as exc:
             QMessageBox.warning(self, APP, str(exc))
             return False

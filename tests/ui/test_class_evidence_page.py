@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 import pytest
@@ -252,14 +252,27 @@ def test_refusals_name_the_pupils_shown() -> None:
     assert refusal_text(lines, PermissionDeniedError("You may not.")) == "You may not."
 
 
+def keyed_in(db: Database, evidence_id: int, day: date) -> None:
+    """Say the entry was keyed in at noon (local time) on ``day``."""
+    with db.transaction() as s:
+        row = s.get(NwwEvidence, evidence_id)
+        assert row is not None
+        row.recorded_at = datetime.combine(day, time(12)).astimezone()
+
+
 def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
-    record_nww(
+    entry = record_nww(
         db,
         school.teacher,
         NwwData(school.ann_extra_time, "Maths", date(2026, 2, 2), "classwork", "Essay"),
         today=TODAY,
     )
+    keyed_in(db, entry, TODAY)  # taken back the day it was recorded
     page = make_page(qtbot, db, school.teacher)
+    assert page.remove_button.toolTip() == (
+        "Take back an entry you recorded by mistake today; after that it stays as evidence "
+        "an inspector may ask for (ask the SENCo)"
+    )
     page.select_class(school.maths_11)
     page.table.setCurrentIndex(page.model.index(0, 0))
     assert page.entries_table.rowCount() == 1 and not page.remove_button.isEnabled()
@@ -275,6 +288,41 @@ def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
     assert list_nww(db, school.teacher, school.ann_extra_time) == []
     assert page.entries_table.rowCount() == 0
     assert rows(page)[0][3] == "None yet"
+
+
+def test_yesterdays_entry_stays_and_the_teacher_is_told_why(
+    qtbot, db, school, monkeypatch, warnings
+) -> None:
+    entry = record_nww(
+        db,
+        school.teacher,
+        NwwData(school.ann_extra_time, "Maths", date(2026, 2, 2), "classwork", "Essay"),
+        today=TODAY,
+    )
+    keyed_in(db, entry, date(2026, 2, 27))
+    page = make_page(qtbot, db, school.teacher)
+    page.select_class(school.maths_11)
+    page.table.setCurrentIndex(page.model.index(0, 0))
+    page.entries_table.selectRow(0)
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
+    assert not page.remove_entry()
+    assert warnings == [
+        "You recorded this entry on 27/02/2026 and a teacher can remove an entry only on the "
+        "day they recorded it, so it now stays as evidence (ask the SENCo if it is wrong)."
+    ]
+    assert [e.id for e in list_nww(db, school.teacher, school.ann_extra_time)] == [entry]
+    assert page.entries_table.rowCount() == 1
+    # The SENCo is told why the awarding body's approval keeps it.
+    senco_page = make_page(qtbot, db, school.senco)
+    assert "its entries are inspection evidence and stay" in senco_page.remove_button.toolTip()
+    senco_page.select_class(school.maths_11)
+    senco_page.table.setCurrentIndex(senco_page.model.index(0, 0))
+    senco_page.entries_table.selectRow(0)
+    assert not senco_page.remove_entry()
+    assert warnings[1].startswith(
+        "25% extra time is approved by awarding body, so its evidence is what a JCQ inspector"
+    )
+    assert [e.id for e in list_nww(db, school.teacher, school.ann_extra_time)] == [entry]
 
 
 def test_no_classes_says_so_and_every_control_is_named(qtbot, db, senco, school) -> None:
