@@ -1473,7 +1473,8 @@ def _surname_key(row: Any) -> tuple[str, str, str]:
 
 def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> list[ClassList]:
     """The acting teacher's groups (the SENCo's: every group), each with only its pupils
-    who have live (or proposed) arrangements covering the group's subject.
+    who have live (or proposed) arrangements covering the group's subject and who have not
+    left the school.
 
     Five queries whatever the size of the school: groups, members with names, those
     pupils' live arrangements, the latest evidence of each, and account names.
@@ -1497,8 +1498,10 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
             r
             for r in s.scalars(
                 select(AccessArrangement)
+                .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
                 .where(AccessArrangement.pupil_id.in_(pupil_q))
                 .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+                .where(_still_here(today))  # a leaver is no longer in anyone's class
             )
             if is_live(r.status, r.expires_on, today)
         ]

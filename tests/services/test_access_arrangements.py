@@ -1089,6 +1089,16 @@ def test_leavers_leave_the_gap_view_the_exams_list_and_whats_due(
     assert "Word processor: approval expires 10/03/2026" in {
         i.text for i in due if i.pupil_name == "Sam Stays"
     }
+    # Nor is a leaver in anyone's class list any more.
+    save_group(
+        db,
+        senco,
+        None,
+        None,
+        GroupData("11L/En", "English", "", None, (left, today_leaver, later, stays)),
+    )
+    (english,) = [c for c in my_class_lists(db, senco, today=TODAY) if c.code == "11L/En"]
+    assert sorted(r.pupil_name for r in english.rows) == here
     # The leaver's record keeps the arrangement: it is history, not deleted.
     assert [a.name for a in pupil_access(db, senco, left, today=TODAY).arrangements] == [
         "Word processor"
