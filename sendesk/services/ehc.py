@@ -1380,6 +1380,42 @@ def cease_plan(
         return row.version
 
 
+def reinstate_plan(
+    db: Database, actor: Actor, plan_id: int, version: int, *, today: date | None = None
+) -> int:
+    """The SENCo undoes :func:`cease_plan` (a ceasing recorded by mistake, or one the LA
+    withdrew): the plan is live again and its annual review due once more. Refused while the
+    pupil has another live plan (one per pupil). Returns the plan's new version."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: EhcPlan = _get(s, EhcPlan, plan_id)
+        _check_version(row.version, version)
+        if row.ceased_on is None:
+            raise ValidationError("This EHC plan has not ceased, so there is nothing to undo.")
+        live = s.scalars(
+            select(EhcPlan).where(
+                EhcPlan.pupil_id == row.pupil_id,
+                EhcPlan.ceased_on.is_(None),
+                EhcPlan.id != row.id,
+            )
+        ).first()
+        if live is not None:
+            raise ValidationError(
+                f"This pupil has another live EHC plan (issued {_d(live.issued_on)}); record "
+                "when that one ceased before reinstating this one."
+            )
+        ceased_on = row.ceased_on
+        row.ceased_on = None
+        _flush(s)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "reinstate", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "was_ceased_on": ceased_on}
+        )
+        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        return row.version
+
+
 # --- reviews ------------------------------------------------------------------------------
 
 _REVIEW_TEXTS = {
@@ -1565,6 +1601,31 @@ def update_review(
         s.refresh(plan, ["reviews"])
         _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
         return row.version
+
+
+def remove_review(
+    db: Database, actor: Actor, review_id: int, version: int, *, today: date | None = None
+) -> None:
+    """The SENCo removes an annual review recorded by mistake (a meeting booked ahead that
+    will not happen, say); the plan's next review date moves back with it."""
+    actor.require(Role.SENCO, doing=_WRITE)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: AnnualReview = _get(s, AnnualReview, review_id)
+        _check_version(row.version, version)
+        plan: EhcPlan = _get(s, EhcPlan, row.plan_id)
+        meeting_on = row.meeting_on
+        s.delete(row)
+        _flush(s)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "delete",
+            "annual_review",
+            review_id,
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "meeting_on": meeting_on},
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
 
 
 def _amendment_milestones(proposed: date, amended: date | None, today: date) -> list[Milestone]:
@@ -2099,8 +2160,10 @@ __all__ = [
     "record_plan",
     "record_review",
     "record_step",
+    "reinstate_plan",
     "remove_exception",
     "remove_la_profile",
+    "remove_review",
     "rules_of",
     "save_la_profile",
     "update_plan",

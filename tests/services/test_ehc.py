@@ -36,8 +36,10 @@ from sendesk.services.ehc import (
     record_plan,
     record_review,
     record_step,
+    reinstate_plan,
     remove_exception,
     remove_la_profile,
+    remove_review,
     save_la_profile,
     update_plan,
     update_request,
@@ -738,6 +740,79 @@ def test_a_plan_cannot_cease_before_its_review_meetings(db, senco, pupil) -> Non
     assert ceased.ceased_on == date(2026, 2, 2)
 
 
+def test_a_review_recorded_by_mistake_is_removed_and_the_due_date_moves_back(
+    db, senco, pupil
+) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    held_id = record_review(db, senco, plan_id, review(), today=TODAY)
+    booked = review(
+        meeting_on=date(2026, 3, 20), invitations_sent_on=None, summary="", recommendation=""
+    )
+    booked_id = record_review(db, senco, plan_id, booked, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    held, booked = item.reviews
+    assert (held.id, booked.id) == (held_id, booked_id)
+    # The meeting booked ahead will not happen: gone, and the held review still counts.
+    remove_review(db, senco, booked_id, booked.version, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert [r.meeting_on for r in item.reviews] == [date(2026, 2, 2)]
+    assert next_review_of(db, pupil) == date(2027, 2, 2)
+    with pytest.raises(ConflictError, match="has been removed since you opened it"):
+        remove_review(db, senco, booked_id, booked.version, today=TODAY)
+    # A second saver changed the held review: the remover is told, nothing is removed.
+    update_review(db, senco, held_id, held.version, review(summary="Changed."), today=TODAY)
+    with pytest.raises(ConflictError, match="Someone else changed this EHC record"):
+        remove_review(db, senco, held_id, held.version, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    (held,) = item.reviews
+    assert held.summary == "Changed."
+    remove_review(db, senco, held_id, held.version, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (item.reviews, item.next_review_due) == ([], date(2026, 3, 10))
+    assert next_review_of(db, pupil) == date(2026, 3, 10)
+    with db.session() as s:
+        (due,) = ehc_items(s, TODAY, 90)
+    assert due.text == (
+        "EHC plan annual review due by 10/03/2026 (12 months from the plan issued on 10/03/2025)"
+    )
+    assert audit_actions(db, "annual_review") == ["create", "create", "delete", "update", "delete"]
+    with db.session() as s:
+        assert list(chain_problems(s)) == []
+
+
+def test_a_ceased_plan_is_reinstated_unless_another_is_live(db, senco, pupil) -> None:
+    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    with pytest.raises(ValidationError, match="has not ceased, so there is nothing to undo"):
+        reinstate_plan(db, senco, plan_id, item.version, today=TODAY)
+    cease_plan(db, senco, plan_id, item.version, date(2026, 2, 1), today=TODAY)
+    assert next_review_of(db, pupil) is None
+    with pytest.raises(ConflictError):
+        reinstate_plan(db, senco, plan_id, item.version, today=TODAY)
+    (ceased,) = list_plans(db, senco, pupil, today=TODAY)
+    version = reinstate_plan(db, senco, plan_id, ceased.version, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (item.ceased_on, item.version) == (None, version)
+    assert (item.next_review_due, item.next_review_status) == (date(2026, 3, 10), "amber")
+    assert next_review_of(db, pupil) == date(2026, 3, 10)
+    assert audit_actions(db, "ehc_plan") == ["create", "cease", "reinstate"]
+    # Ceased again and replaced by a new plan: the old one may not come back beside it.
+    cease_plan(db, senco, plan_id, version, date(2026, 2, 1), today=TODAY)
+    new_id = record_plan(db, senco, pupil, plan(issued_on=date(2026, 2, 10)), today=TODAY)
+    _new, old = list_plans(db, senco, pupil, today=TODAY)
+    with pytest.raises(ValidationError) as refused:
+        reinstate_plan(db, senco, plan_id, old.version, today=TODAY)
+    assert str(refused.value) == (
+        "This pupil has another live EHC plan (issued 10/02/2026); record when that one "
+        "ceased before reinstating this one."
+    )
+    assert [(p.id, p.ceased_on) for p in list_plans(db, senco, pupil, today=TODAY)] == [
+        (new_id, None),
+        (plan_id, date(2026, 2, 1)),
+    ]
+    assert next_review_of(db, pupil) == date(2027, 2, 10)
+
+
 def test_plan_linked_to_its_request(db, senco, pupil) -> None:
     rid = open_request(db, senco, pupil, request(sent_on=date(2024, 10, 1)), today=TODAY)
     with pytest.raises(ValidationError, match=r"before its request was received \(01/10/2024\)"):
@@ -1084,6 +1159,13 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
         add_exception(db, staff, rid, "summer_closure", "x", TODAY, today=TODAY)
     with pytest.raises(PermissionDeniedError):
         record_review(db, staff, plan_id, review(), today=TODAY)
+    (item,) = list_plans(db, staff, pupil, today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        reinstate_plan(db, staff, plan_id, item.version, today=TODAY)
+    review_id = record_review(db, senco, plan_id, review(), today=TODAY)
+    with pytest.raises(PermissionDeniedError):
+        remove_review(db, staff, review_id, 1, today=TODAY)
+    assert [r.id for r in list_plans(db, senco, pupil, today=TODAY)[0].reviews] == [review_id]
     with pytest.raises(PermissionDeniedError, match="cannot change LA profiles"):
         save_la_profile(db, staff, None, None, LaProfileData("Kent"))
 
