@@ -53,7 +53,9 @@ from sendesk.services.ehc import (
     clear_step,
     list_plans,
     list_requests,
+    reinstate_plan,
     remove_exception,
+    remove_review,
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
@@ -62,6 +64,8 @@ from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 
 APP = "SENDesk"
+CEASE_TEXT, CEASE_NAME = "Cease plan…", "Cease the EHC plan"
+REINSTATE_TEXT, REINSTATE_NAME = "Reinstate plan…", "Reinstate the ceased EHC plan"
 MILESTONE_HEADERS = ("Milestone", "Due", "Done", "Status", "Note")
 EXCEPTION_HEADERS = ("Exception", "Reason", "Recorded")
 REVIEW_HEADERS = (
@@ -450,6 +454,7 @@ class EhcTab(QWidget):
         self.edit_plan_button: QPushButton | None = None
         self.review_button: QPushButton | None = None
         self.edit_review_button: QPushButton | None = None
+        self.remove_review_button: QPushButton | None = None
         self.cease_button: QPushButton | None = None
         if self.editable:
             row = QHBoxLayout()
@@ -465,9 +470,11 @@ class EhcTab(QWidget):
             self.edit_review_button = self._button(
                 row, "Edit review…", "Edit the selected annual review", self.edit_review
             )
-            self.cease_button = self._button(
-                row, "Cease plan…", "Cease the EHC plan", self.cease_plan
+            self.remove_review_button = self._button(
+                row, "Remove review…", "Remove the selected annual review", self.remove_review
             )
+            # Reads "Reinstate plan…" while the plan shown has ceased (_update_buttons).
+            self.cease_button = self._button(row, CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate)
             row.addStretch(1)
             layout.addLayout(row)
             self.reviews.activated.connect(lambda _index: self.edit_review())
@@ -664,7 +671,7 @@ class EhcTab(QWidget):
         self.remove_exception_button.setEnabled(self.selected_exception() is not None)
         assert self.record_plan_button is not None and self.edit_plan_button is not None
         assert self.review_button is not None and self.edit_review_button is not None
-        assert self.cease_button is not None
+        assert self.remove_review_button is not None and self.cease_button is not None
         plan = self.plan
         live = plan is not None and plan.ceased_on is None
         self.record_plan_button.setEnabled(self.current_plan is None)
@@ -674,7 +681,11 @@ class EhcTab(QWidget):
         self.edit_plan_button.setEnabled(plan is not None)
         self.review_button.setEnabled(live)
         self.edit_review_button.setEnabled(self.selected_review() is not None)
-        self.cease_button.setEnabled(live)
+        self.remove_review_button.setEnabled(self.selected_review() is not None)
+        ceased = plan is not None and plan.ceased_on is not None
+        self.cease_button.setText(REINSTATE_TEXT if ceased else CEASE_TEXT)
+        self.cease_button.setAccessibleName(REINSTATE_NAME if ceased else CEASE_NAME)
+        self.cease_button.setEnabled(plan is not None)
 
     def _warn(self, exc: SendeskError) -> None:
         QMessageBox.warning(self, APP, str(exc))
@@ -831,6 +842,58 @@ class EhcTab(QWidget):
             return
         dialog = ReviewDialog(self.ctx, plan, review, self, today=self.today)
         self._after(dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved)
+
+    def remove_review(self) -> None:
+        plan, review = self.plan, self.selected_review()
+        if plan is None or review is None or not self.editable:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the annual review meeting on {_dmy(review.meeting_on)}? Everything "
+            "recorded for it goes, and the next annual review is worked out again without it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            remove_review(self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today)
+        except SendeskError as exc:
+            self._warn(exc)
+            self.reload()
+            return
+        self._after(True)
+
+    def cease_or_reinstate(self) -> None:
+        """The one button: cease a live plan, reinstate a ceased one."""
+        plan = self.plan
+        if plan is not None and plan.ceased_on is not None:
+            self.reinstate_plan()
+        else:
+            self.cease_plan()
+
+    def reinstate_plan(self) -> None:
+        plan = self.plan
+        if plan is None or plan.ceased_on is None or not self.editable:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Reinstate the EHC plan issued {_dmy(plan.issued_on)} by {plan.la_name}, recorded "
+            f"as ceased on {_dmy(plan.ceased_on)}? Its annual reviews fall due again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            reinstate_plan(self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today)
+        except SendeskError as exc:
+            self._warn(exc)
+            self.reload()
+            return
+        self._after(True)
 
     def cease_plan(self) -> None:
         from sendesk.ui.ehc_plan_dialog import CeaseDialog

@@ -417,6 +417,7 @@ def test_a_teacher_reads_without_buttons(qtbot, db, senco, pupil_id) -> None:
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.clock_label.text() == "Week 25 of 20 — the LA is late."
     assert tab.open_button is None and tab.pack_button is None and tab.review_button is None
+    assert tab.remove_review_button is None and tab.cease_button is None
     assert "Open one with" not in tab.no_plan_label.text()
 
 
@@ -615,3 +616,96 @@ def test_correct_a_review_and_cease_the_plan(
     assert "Ceased 13/03/2026." in tab.plan_label.text()
     assert "Next annual review" not in tab.plan_label.text()
     assert tab.record_plan_button.isEnabled() and not tab.review_button.isEnabled()
+
+
+def test_remove_a_review_recorded_by_mistake_asks_first(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.services.ehc import ReviewData, record_review, update_review
+
+    plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
+    record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
+    record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 4, 20)), today=TODAY)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert tab.remove_review_button.text() == "Remove review…"
+    assert tab.remove_review_button.accessibleName() == "Remove the selected annual review"
+    assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026", "20/04/2026"]
+    tab.reviews.selectRow(1)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
+    tab.remove_review_button.click()
+    assert asked == [
+        "Remove the annual review meeting on 20/04/2026? Everything recorded for it goes, "
+        "and the next annual review is worked out again without it."
+    ]
+    assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026", "20/04/2026"]
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.remove_review_button.click()
+    assert warnings == []
+    assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026"]
+    assert "Next annual review due by 02/02/2027" in tab.plan_label.text()
+    # Someone else corrects the held review while the tab is open: said, and not removed.
+    tab.reviews.selectRow(0)
+    [fresh] = list_plans(db, senco, pupil_id, today=TODAY)[0].reviews
+    update_review(
+        db, senco, fresh.id, fresh.version, ReviewData(date(2026, 2, 2), summary="x"), today=TODAY
+    )
+    tab.remove_review_button.click()
+    assert len(warnings) == 1 and warnings[0].startswith("Someone else changed this EHC record")
+    assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026"]
+    tab.reviews.selectRow(0)
+    with qtbot.waitSignal(tab.changed):
+        tab.remove_review_button.click()
+    assert rows(tab.reviews) == [] and tab.no_reviews_label.isVisibleTo(tab)
+    assert not tab.remove_review_button.isEnabled()  # nothing left to remove
+    assert "Next annual review due by 03/03/2026 (late)." in tab.plan_label.text()
+
+
+def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.services.ehc import cease_plan
+
+    plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    cease_plan(db, senco, plan_id, plan.version, date(2026, 3, 13), today=TODAY)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert "Ceased 13/03/2026." in tab.plan_label.text()
+    assert tab.cease_button.text() == "Reinstate plan…" and tab.cease_button.isEnabled()
+    assert tab.cease_button.accessibleName() == "Reinstate the ceased EHC plan"
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
+    tab.cease_button.click()
+    assert asked == [
+        "Reinstate the EHC plan issued 03/03/2025 by Testshire, recorded as ceased on "
+        "13/03/2026? Its annual reviews fall due again."
+    ]
+    assert list_plans(db, senco, pupil_id, today=TODAY)[0].ceased_on == date(2026, 3, 13)
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.cease_button.click()
+    assert warnings == []
+    assert tab.plan_label.text() == (
+        "Issued 03/03/2025 by Testshire. Next annual review due by 03/03/2026 (late)."
+    )
+    assert tab.cease_button.text() == "Cease plan…"
+    assert tab.cease_button.accessibleName() == "Cease the EHC plan"
+    assert tab.review_button.isEnabled() and not tab.record_plan_button.isEnabled()
+    # Ceased again and a new plan recorded: the old one may not come back beside it.
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    cease_plan(db, senco, plan_id, plan.version, date(2026, 3, 13), today=TODAY)
+    record_plan(db, senco, pupil_id, PlanData(date(2026, 3, 14), "Testshire"), today=TODAY)
+    tab.reload()  # keeps the plan chosen: the old one, now second
+    assert tab.plan_choice.currentIndex() == 1
+    assert tab.cease_button.text() == "Reinstate plan…"
+    tab.plan_choice.setCurrentIndex(0)
+    assert tab.cease_button.text() == "Cease plan…"
+    tab.plan_choice.setCurrentIndex(1)
+    tab.cease_button.click()
+    assert warnings == [
+        "This pupil has another live EHC plan (issued 14/03/2026); record when that one "
+        "ceased before reinstating this one."
+    ]
+    assert [p.ceased_on for p in list_plans(db, senco, pupil_id, today=TODAY)] == [
+        None,
+        date(2026, 3, 13),
+    ]
