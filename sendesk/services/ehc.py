@@ -35,10 +35,10 @@ a school near a border works with several LAs, and they differ.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,7 +77,9 @@ from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
 from sendesk.services.register import NAMED_READERS
 
-if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
+if TYPE_CHECKING:  # types only; due.py lists this module's provider, so no import cycle
+    from _typeshed import DataclassInstance
+
     from sendesk.services.due import DueItem
 
 REQUESTERS: dict[str, str] = {"school": "The school", "parent": "A parent or carer"}
@@ -143,6 +145,18 @@ _WRITE_LA = "change LA profiles"
 
 
 # --- what the readers return --------------------------------------------------------------
+
+_Data = TypeVar("_Data", bound="DataclassInstance")
+
+
+def _data_of(item: object, target: type[_Data]) -> _Data:
+    """The input dataclass ``target`` filled from ``item``'s fields of the same names.
+
+    An editor starts from what was saved: copying by the target's own field list means a
+    field added to the input class is carried over without anyone remembering to, and one
+    the item lacks fails loudly (AttributeError) instead of quietly taking its default.
+    """
+    return target(**{f.name: getattr(item, f.name) for f in fields(target)})
 
 
 @dataclass(frozen=True)
@@ -243,21 +257,7 @@ class RequestItem:
 
     def data(self) -> RequestData:
         """The request as the editor starts from it."""
-        return RequestData(
-            requested_by=self.requested_by,
-            la_name=self.la_name,
-            sent_on=self.sent_on,
-            caseworker=self.caseworker,
-            received_on=self.received_on,
-            consent_on=self.consent_on,
-            young_person_consent_on=self.young_person_consent_on,
-            why_now=self.why_now,
-            pupil_views=self.pupil_views,
-            parent_views=self.parent_views,
-            health_info=self.health_info,
-            social_care_info=self.social_care_info,
-            health_none_known=self.health_none_known,
-        )
+        return _data_of(self, RequestData)
 
 
 @dataclass(frozen=True)
@@ -326,20 +326,7 @@ class ReviewItem:
     amended_plan_due: date | None = None
 
     def data(self) -> ReviewData:
-        return ReviewData(
-            meeting_on=self.meeting_on,
-            invitations_sent_on=self.invitations_sent_on,
-            report_sent_on=self.report_sent_on,
-            attendees=self.attendees,
-            pupil_views=self.pupil_views,
-            parent_views=self.parent_views,
-            summary=self.summary,
-            recommendation=self.recommendation,
-            la_decision=self.la_decision,
-            la_decision_on=self.la_decision_on,
-            amendments_proposed_on=self.amendments_proposed_on,
-            amended_plan_on=self.amended_plan_on,
-        )
+        return _data_of(self, ReviewData)
 
 
 @dataclass(frozen=True)
@@ -364,17 +351,7 @@ class PlanItem:
     next_review_status: str
 
     def data(self) -> PlanData:
-        return PlanData(
-            issued_on=self.issued_on,
-            la_name=self.la_name,
-            named_setting=self.named_setting,
-            needs=self.needs,
-            outcomes=self.outcomes,
-            provision=self.provision,
-            hours_per_week=self.hours_per_week,
-            top_up_pence=self.top_up_pence,
-            request_id=self.request_id,
-        )
+        return _data_of(self, PlanData)
 
 
 @dataclass(frozen=True)
@@ -409,15 +386,7 @@ class LaProfileItem:
         return rules_of(self.data())
 
     def data(self) -> LaProfileData:
-        return LaProfileData(
-            name=self.name,
-            reviewed_cycles=self.reviewed_cycles,
-            report_max_age_months=self.report_max_age_months,
-            notional_threshold_pence=self.notional_threshold_pence,
-            staff_rate_per_hour_pence=self.staff_rate_per_hour_pence,
-            weeks_per_year=self.weeks_per_year,
-            section_order=self.section_order,
-        )
+        return _data_of(self, LaProfileData)
 
 
 # --- small helpers ------------------------------------------------------------------------

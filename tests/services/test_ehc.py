@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import date, timedelta
 from decimal import Decimal
@@ -1316,3 +1317,77 @@ def test_stored_request_rows_match_the_rules(db, senco, pupil) -> None:
     assert ehc.case_problems(case, TODAY) == [
         "the way-forward meeting (01/10/2025) is before the refusal (06/10/2025)"
     ]
+
+
+# --- editors start from what was saved -------------------------------------------------------
+
+
+def same_as_saved(saved: object, item: object) -> set[str]:
+    """``item.data()`` gives back what was saved, field by field, and each field equals the
+    item's own value. Returns the fields saved with something other than their default:
+    only those would show a field that ``data()`` forgot (it would come back as the
+    default)."""
+    data = item.data()  # type: ignore[attr-defined]
+    assert type(data) is type(saved)
+    for f in dataclasses.fields(data):
+        assert (f.name, getattr(data, f.name)) == (f.name, getattr(saved, f.name))
+        assert (f.name, getattr(data, f.name)) == (f.name, getattr(item, f.name))
+    return {
+        f.name
+        for f in dataclasses.fields(data)
+        if f.default is dataclasses.MISSING or getattr(saved, f.name) != f.default
+    }
+
+
+def every_field(cls: type) -> set[str]:
+    return {f.name for f in dataclasses.fields(cls)}
+
+
+def test_editors_get_back_every_field_saved(db, senco, pupil) -> None:
+    first = request(
+        requested_by="parent",
+        sent_on=date(2025, 1, 6),
+        received_on=date(2025, 1, 8),
+        consent_on=date(2025, 1, 3),
+        young_person_consent_on=date(2025, 1, 4),
+        health_info="",
+        health_none_known=True,
+        social_care_info="Known to early help since 2023.",
+    )
+    rid = open_request(db, senco, pupil, first, today=TODAY)
+    shown = same_as_saved(first, the_request(db, senco, pupil))
+    # Health information and "none known" exclude each other: save the other way round too.
+    second = dataclasses.replace(
+        first, health_info="Glue ear as a toddler.", health_none_known=False
+    )
+    update_request(db, senco, rid, the_request(db, senco, pupil).version, second, today=TODAY)
+    shown |= same_as_saved(second, the_request(db, senco, pupil))
+    assert shown == every_field(RequestData)
+
+    issued = plan(request_id=rid)
+    record_plan(db, senco, pupil, issued, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert same_as_saved(issued, item) == every_field(PlanData)
+
+    held = amended(
+        amended_plan_on=date(2026, 2, 27),
+        pupil_views="I like my reading group.",
+        parent_views="Reading at home has improved.",
+    )
+    record_review(db, senco, item.id, held, today=TODAY)
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert same_as_saved(held, item.reviews[0]) == every_field(ReviewData)
+
+    order = (*DEFAULT_SECTION_ORDER[1:], DEFAULT_SECTION_ORDER[0])
+    profile = LaProfileData(
+        "Kent",
+        reviewed_cycles=3,
+        report_max_age_months=18,
+        notional_threshold_pence=600_050,
+        staff_rate_per_hour_pence=2_250,
+        weeks_per_year=39,
+        section_order=order,
+    )
+    save_la_profile(db, senco, None, None, profile)
+    (saved,) = list_la_profiles(db, senco)
+    assert same_as_saved(profile, saved) == every_field(LaProfileData)
