@@ -402,10 +402,26 @@ def _repeat(score: Score, used: Score) -> str:
     )
 
 
-def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
-    # AARA ch. 5, "Extra time", 25% for a learning difficulty (§5.2: confirm number).
+@dataclass(frozen=True)
+class _Band:
+    """A band of standardised scores that counts for extra time: its highest score, and
+    how a score in it is described ("counts: below average (84 or less)")."""
+
+    most: int
+    counts: str
+
+
+def _speed_of_working(
+    scores: list[Score], stronger: _Band, weaker: _Band, too_high: str
+) -> tuple[list[str], list[str], list[str]]:
+    """The per-score reasoning both extra-time rules share.
+
+    Each score gets one sentence: not a speed area, a repeat of an area (its lowest score
+    counts, once), in the ``stronger`` band, in the ``weaker`` band (above ``stronger``), or
+    ``too_high``. Returns those sentences and the areas whose counted score falls in the
+    stronger and in the weaker band, in area order.
+    """
     used = _lowest_per_area(scores, SPEED_AREAS)
-    lowest = {a: scores[i] for a, i in used.items()}
     reasons: list[str] = []
     for i, s in enumerate(scores):
         if s.area not in SPEED_AREAS:
@@ -417,23 +433,28 @@ def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
                 )
             )
         elif used[s.area] != i:
-            reasons.append(_repeat(s, lowest[s.area]))
-        elif s.score <= BELOW_AVERAGE_MAX:
-            reasons.append(_said(s, f"counts: below average ({BELOW_AVERAGE_MAX} or less)"))
-        elif s.score <= LOW_AVERAGE_MAX:
-            reasons.append(
-                _said(s, f"counts: low average ({BELOW_AVERAGE_MAX + 1}–{LOW_AVERAGE_MAX})")
-            )
+            reasons.append(_repeat(s, scores[used[s.area]]))
+        elif s.score <= stronger.most:
+            reasons.append(_said(s, stronger.counts))
+        elif s.score <= weaker.most:
+            reasons.append(_said(s, weaker.counts))
         else:
-            reasons.append(
-                _said(
-                    s,
-                    f"does not count: {LOW_AVERAGE_MAX + 1} or more is average or above, and "
-                    f"extra time needs {LOW_AVERAGE_MAX} or less",
-                )
-            )
-    below = [a for a, s in lowest.items() if s.score <= BELOW_AVERAGE_MAX]
-    low = [a for a, s in lowest.items() if BELOW_AVERAGE_MAX < s.score <= LOW_AVERAGE_MAX]
+            reasons.append(_said(s, too_high))
+    counted = {a: scores[i].score for a, i in used.items()}
+    strong = [a for a, score in counted.items() if score <= stronger.most]
+    weak = [a for a, score in counted.items() if stronger.most < score <= weaker.most]
+    return reasons, strong, weak
+
+
+def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
+    # AARA ch. 5, "Extra time", 25% for a learning difficulty (§5.2: confirm number).
+    reasons, below, low = _speed_of_working(
+        scores,
+        _Band(BELOW_AVERAGE_MAX, f"counts: below average ({BELOW_AVERAGE_MAX} or less)"),
+        _Band(LOW_AVERAGE_MAX, f"counts: low average ({BELOW_AVERAGE_MAX + 1}–{LOW_AVERAGE_MAX})"),
+        f"does not count: {LOW_AVERAGE_MAX + 1} or more is average or above, and extra time "
+        f"needs {LOW_AVERAGE_MAX} or less",
+    )
     if len(below) >= 2:
         met = True
         reasons.append(
@@ -472,38 +493,13 @@ def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
 
 def _extra_time_50(scores: list[Score], arrangement: Arrangement) -> Verdict:
     # AARA ch. 5, "Extra time", more than 25% (§5.2: confirm number). confirm: 69 and 70–84.
-    used = _lowest_per_area(scores, SPEED_AREAS)
-    lowest = {a: scores[i] for a, i in used.items()}
-    reasons: list[str] = []
-    for i, s in enumerate(scores):
-        if s.area not in SPEED_AREAS:
-            reasons.append(
-                _said(
-                    s,
-                    "does not count for extra time: it is not a speed of working or "
-                    "processing area",
-                )
-            )
-        elif used[s.area] != i:
-            reasons.append(_repeat(s, lowest[s.area]))
-        elif s.score <= VERY_LOW_MAX:
-            reasons.append(
-                _said(s, f"counts: very substantially below average ({VERY_LOW_MAX} or less)")
-            )
-        elif s.score <= BELOW_AVERAGE_MAX:
-            reasons.append(
-                _said(s, f"counts: below average ({VERY_LOW_MAX + 1}–{BELOW_AVERAGE_MAX})")
-            )
-        else:
-            reasons.append(
-                _said(
-                    s,
-                    "does not count for more than 25% extra time: it is not below average "
-                    f"({BELOW_AVERAGE_MAX} or less)",
-                )
-            )
-    very_low = [a for a, s in lowest.items() if s.score <= VERY_LOW_MAX]
-    below = [a for a, s in lowest.items() if VERY_LOW_MAX < s.score <= BELOW_AVERAGE_MAX]
+    reasons, very_low, below = _speed_of_working(
+        scores,
+        _Band(VERY_LOW_MAX, f"counts: very substantially below average ({VERY_LOW_MAX} or less)"),
+        _Band(BELOW_AVERAGE_MAX, f"counts: below average ({VERY_LOW_MAX + 1}–{BELOW_AVERAGE_MAX})"),
+        "does not count for more than 25% extra time: it is not below average "
+        f"({BELOW_AVERAGE_MAX} or less)",
+    )
     if len(very_low) >= 2:
         met = True
         reasons.append(
