@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import html
 from datetime import date
+from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QResizeEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -222,14 +223,19 @@ def _decision_text(review: ReviewItem) -> str:
     return text
 
 
-def _fit(table: QTableWidget) -> None:
-    """Measure the rows for the columns' widths and make the table exactly that tall."""
-    table.resizeRowsToContents()
+def _fit_height(table: QTableWidget) -> None:
+    """Make the table exactly as tall as its rows are now."""
     rows = table.rowCount()
     body = sum(table.rowHeight(r) for r in range(rows))
     body = max(body, table.verticalHeader().defaultSectionSize())
     header = table.horizontalHeader().sizeHint().height()
     table.setFixedHeight(header + body + 2 * table.frameWidth())
+
+
+def _fit(table: QTableWidget) -> None:
+    """Measure the rows for the columns' widths and make the table exactly that tall."""
+    table.resizeRowsToContents()
+    _fit_height(table)
 
 
 def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
@@ -244,34 +250,19 @@ def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
 def _fitted_table(headers: tuple[str, ...], name: str) -> QTableWidget:
     """A read-only table as tall as its rows, whose long notes wrap in the last column.
 
-    The last column takes the spare width (no sideways scrolling); when a column's width
-    changes the rows are measured again, so a wrapped note is never cut off.
+    The last column takes the spare width (no sideways scrolling). When the columns' widths
+    change, :func:`read_only_table` measures the rows again; the table's height follows
+    them, so a wrapped note is never cut off.
     """
     table = _table(headers, name)
     table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.installEventFilter(_Refit(table))
+    follow = QTimer(table)  # once for however many rows changed height
+    follow.setSingleShot(True)
+    follow.setInterval(0)
+    follow.timeout.connect(partial(_fit_height, table))
+    table.verticalHeader().sectionResized.connect(follow.start)
     return table
-
-
-class _Refit(QObject):
-    """Fits its table again after the table gets wider or narrower (wrapping changes)."""
-
-    def __init__(self, table: QTableWidget) -> None:
-        super().__init__(table)
-        self.table = table
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.Resize
-            and isinstance(event, QResizeEvent)
-            and event.size().width() != event.oldSize().width()
-        ):
-            QTimer.singleShot(0, self.refit)  # after the header has stretched its columns
-        return super().eventFilter(watched, event)
-
-    def refit(self) -> None:
-        _fit(self.table)
 
 
 def _selected_row(table: QTableWidget, count: int) -> int | None:

@@ -709,3 +709,54 @@ def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
         None,
         date(2026, 3, 13),
     ]
+
+
+def _fits_its_rows(table: QTableWidget) -> bool:
+    """Each row is as tall as its cells need at the columns' widths now, and the table is
+    exactly as tall as its rows (the tab scrolls, not the table)."""
+    measured = all(
+        table.rowHeight(r)
+        == max(table.sizeHintForRow(r), table.verticalHeader().sectionSizeHint(r))
+        for r in range(table.rowCount())
+    )
+    body = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    header = table.horizontalHeader().sizeHint().height()
+    return measured and table.height() == header + body + 2 * table.frameWidth()
+
+
+def test_milestones_stay_as_tall_as_their_wrapped_notes_when_the_tab_is_resized(
+    qtbot, db, senco, pupil_id
+) -> None:
+    open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 1, 5)),
+        today=TODAY,
+    )
+    [item] = list_requests(db, senco, pupil_id, today=TODAY)
+    reason = (
+        "The family were abroad caring for a grandparent through the whole of the spring "
+        "half term, and the parent asked for the assessment to wait until they were home"
+    )
+    add_exception(
+        db, senco, item.id, "personal_circumstances", reason, date(2026, 2, 10), today=TODAY
+    )
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    table = tab.milestones
+    tab.resize(700, 900)
+    tab.show()
+    qtbot.waitExposed(tab)
+    r = row_named(table, "Decision whether to assess")
+    assert reason in table.item(r, 4).text()
+    qtbot.waitUntil(lambda: _fits_its_rows(table))
+    narrow_row, narrow = table.rowHeight(r), table.height()
+    assert narrow_row > 2 * table.fontMetrics().height()  # the note wraps
+
+    tab.resize(2400, 900)  # the note fits on fewer lines: its row and the table shrink
+    qtbot.waitUntil(lambda: table.rowHeight(r) < narrow_row and _fits_its_rows(table))
+    assert table.height() < narrow
+
+    tab.resize(700, 900)  # and grow back, never cutting the note off
+    qtbot.waitUntil(lambda: table.rowHeight(r) == narrow_row and _fits_its_rows(table))
+    assert table.height() == narrow
