@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QMessageBox,
@@ -63,9 +62,9 @@ from sendesk.ui.access_words import (
 from sendesk.ui.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.assessment_dialog import AssessmentDialog, area_text
 from sendesk.ui.context import AppContext
+from sendesk.ui.tables import action_button, button_row, share_width
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
-from sendesk.ui.tables import share_width
 
 APP = "SENDesk"
 ARRANGEMENT_HEADERS = (
@@ -200,33 +199,31 @@ class AccessTab(QWidget):
         self.status_button: QPushButton | None = None
         self.remove_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.propose_button = QPushButton("&Propose arrangement…")
-            self.edit_button = QPushButton("&Edit arrangement…")
-            self.status_button = QPushButton("Change &status…")
-            self.remove_button = QPushButton("&Remove")
-            self.remove_button.setToolTip(
-                "Remove a proposal entered by mistake (no evidence yet); withdraw anything else"
+            self.propose_button = action_button(
+                "&Propose arrangement…", "Propose an access arrangement", self.propose
             )
-            for button, name, slot in (
-                (self.propose_button, "Propose an access arrangement", self.propose),
-                (self.edit_button, "Edit the selected arrangement", self.edit_arrangement),
-                (
-                    self.status_button,
-                    "Change the status of the selected arrangement",
-                    self.change_status,
-                ),
-                (
-                    self.remove_button,
-                    "Remove the selected arrangement, entered by mistake",
-                    self.remove_arrangement,
-                ),
-            ):
-                button.setAccessibleName(name)
-                button.clicked.connect(slot)
-                row.addWidget(button)
-            row.addStretch(1)
-            arr_layout.addLayout(row)
+            self.edit_button = action_button(
+                "&Edit arrangement…", "Edit the selected arrangement", self.edit_arrangement
+            )
+            self.status_button = action_button(
+                "Change &status…",
+                "Change the status of the selected arrangement",
+                self.change_status,
+            )
+            self.remove_button = action_button(
+                "&Remove",
+                "Remove the selected arrangement, entered by mistake",
+                self.remove_arrangement,
+                tooltip="Remove a proposal entered by mistake (no evidence yet); withdraw "
+                "anything else",
+            )
+            button_row(
+                arr_layout,
+                self.propose_button,
+                self.edit_button,
+                self.status_button,
+                self.remove_button,
+            )
             self.table.activated.connect(lambda _index: self.edit_arrangement())
 
         self.details = QPlainTextEdit()
@@ -262,38 +259,38 @@ class AccessTab(QWidget):
         self.problems_label.setAccessibleName("Problems with the selected assessment")
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         ass_layout.addWidget(self.problems_label)
-        row = QHBoxLayout()
         self.record_button: QPushButton | None = None
         self.edit_assessment_button: QPushButton | None = None
         self.remove_assessment_button: QPushButton | None = None
-        if self.editable:
-            self.record_button = QPushButton("Record &assessment…")
-            self.record_button.setAccessibleName("Record a specialist assessment")
-            self.record_button.clicked.connect(self.record_assessment)
-            self.edit_assessment_button = QPushButton("Edit assess&ment…")
-            self.edit_assessment_button.setAccessibleName("Edit the selected assessment")
-            self.edit_assessment_button.clicked.connect(self.edit_assessment)
-            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
-            self.remove_assessment_button = QPushButton("Rem&ove assessment")
-            self.remove_assessment_button.setAccessibleName(
-                "Remove the selected assessment, recorded by mistake"
-            )
-            self.remove_assessment_button.setToolTip(
-                "Remove an assessment recorded by mistake; the arrangements linked to it are "
-                "unlinked. Not while an application resting on it is live."
-            )
-            self.remove_assessment_button.clicked.connect(self.remove_assessment)
-            row.addWidget(self.record_button)
-            row.addWidget(self.edit_assessment_button)
-            row.addWidget(self.remove_assessment_button)
-        row.addStretch(1)
         self.evidence_button: QPushButton | None = None
-        if self.editable:  # the evidence file is the SENCo's to give an inspector
-            self.evidence_button = QPushButton("Evidence &file (PDF)…")
-            self.evidence_button.setAccessibleName("Save the candidate's evidence file as a PDF")
-            self.evidence_button.clicked.connect(self.save_evidence_file)
-            row.addWidget(self.evidence_button)
-        ass_layout.addLayout(row)
+        if self.editable:
+            self.record_button = action_button(
+                "Record &assessment…", "Record a specialist assessment", self.record_assessment
+            )
+            self.edit_assessment_button = action_button(
+                "Edit assess&ment…", "Edit the selected assessment", self.edit_assessment
+            )
+            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
+            self.remove_assessment_button = action_button(
+                "Rem&ove assessment",
+                "Remove the selected assessment, recorded by mistake",
+                self.remove_assessment,
+                tooltip="Remove an assessment recorded by mistake; the arrangements linked to "
+                "it are unlinked. Not while an application resting on it is live.",
+            )
+            # The evidence file is the SENCo's to give an inspector.
+            self.evidence_button = action_button(
+                "Evidence &file (PDF)…",
+                "Save the candidate's evidence file as a PDF",
+                self.save_evidence_file,
+            )
+        button_row(
+            ass_layout,
+            self.record_button,
+            self.edit_assessment_button,
+            self.remove_assessment_button,
+            right=(self.evidence_button,),
+        )
         layout.addWidget(ass_box, 0)
 
     # --- showing --------------------------------------------------------------------------

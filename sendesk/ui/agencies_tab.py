@@ -60,6 +60,7 @@ from sendesk.services.evidence import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import from_qdate, to_qdate
+from sendesk.ui.tables import action_button, button_row
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 
@@ -378,24 +379,16 @@ class AgenciesTab(QWidget):
         self.edit_button: QPushButton | None = None
         self.remove_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.add_button = QPushButton("&Add involvement…")
-            self.edit_button = QPushButton("&Edit…")
-            self.remove_button = QPushButton("&Remove")
-            for button, name, slot in (
-                (self.add_button, "Add an agency involvement", self.add_involvement),
-                (self.edit_button, "Edit the selected agency involvement", self.edit_involvement),
-                (
-                    self.remove_button,
-                    "Remove the selected agency involvement",
-                    self.remove_involvement,
-                ),
-            ):
-                button.setAccessibleName(name)
-                button.clicked.connect(slot)
-                row.addWidget(button)
-            row.addStretch(1)
-            agencies_layout.addLayout(row)
+            self.add_button = action_button(
+                "&Add involvement…", "Add an agency involvement", self.add_involvement
+            )
+            self.edit_button = action_button(
+                "&Edit…", "Edit the selected agency involvement", self.edit_involvement
+            )
+            self.remove_button = action_button(
+                "&Remove", "Remove the selected agency involvement", self.remove_involvement
+            )
+            button_row(agencies_layout, self.add_button, self.edit_button, self.remove_button)
             self.table.activated.connect(lambda _index: self.edit_involvement())
         layout.addWidget(agencies_box, 1)
 
@@ -418,25 +411,19 @@ class AgenciesTab(QWidget):
         self.documents_empty_label.setWordWrap(True)
         docs_layout.addWidget(self.documents_empty_label)
 
-        row = QHBoxLayout()
         self.add_document_button: QPushButton | None = None
         self.remove_document_button: QPushButton | None = None
+        self.open_button = action_button("&Open", "Open the selected document", self.open_document)
         if self.editable:
-            self.add_document_button = QPushButton("Add &document…")
-            self.add_document_button.setAccessibleName("Add an evidence document")
-            self.add_document_button.clicked.connect(self.add_document)
-            row.addWidget(self.add_document_button)
-        self.open_button = QPushButton("&Open")
-        self.open_button.setAccessibleName("Open the selected document")
-        self.open_button.clicked.connect(self.open_document)
-        row.addWidget(self.open_button)
-        if self.editable:
-            self.remove_document_button = QPushButton("Re&move document")
-            self.remove_document_button.setAccessibleName("Remove the selected document")
-            self.remove_document_button.clicked.connect(self.remove_document)
-            row.addWidget(self.remove_document_button)
-        row.addStretch(1)
-        docs_layout.addLayout(row)
+            self.add_document_button = action_button(
+                "Add &document…", "Add an evidence document", self.add_document
+            )
+            self.remove_document_button = action_button(
+                "Re&move document", "Remove the selected document", self.remove_document
+            )
+        button_row(
+            docs_layout, self.add_document_button, self.open_button, self.remove_document_button
+        )
         layout.addWidget(docs_box, 1)
         layout.addStretch(0)  # takes the spare height when both lists are empty
 

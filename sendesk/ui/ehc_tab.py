@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -61,6 +60,7 @@ from sendesk.services.ehc import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc_request_dialog import recorded_steps, step_date, step_label
+from sendesk.ui.tables import action_button, button_row
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 
@@ -314,13 +314,6 @@ class EhcTab(QWidget):
 
     # --- building ---------------------------------------------------------------------------
 
-    def _button(self, row: QHBoxLayout, text: str, name: str, slot: object) -> QPushButton:
-        button = QPushButton(text)
-        button.setAccessibleName(name)
-        button.clicked.connect(slot)
-        row.addWidget(button)
-        return button
-
     @staticmethod
     def _label(name: str) -> QLabel:
         label = QLabel()
@@ -376,39 +369,36 @@ class EhcTab(QWidget):
         self.remove_exception_button: QPushButton | None = None
         self.pack_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.open_button = self._button(
-                row, "&Open a request…", "Open an EHC needs assessment request", self.open_request
+            self.open_button = action_button(
+                "&Open a request…", "Open an EHC needs assessment request", self.open_request
             )
-            self.edit_button = self._button(
-                row, "E&dit request…", "Edit the request", self.edit_request
+            self.edit_button = action_button(
+                "E&dit request…", "Edit the request", self.edit_request
             )
-            self.step_button = self._button(
-                row, "&Record next step…", "Record the next step of the request", self.record_step
+            self.step_button = action_button(
+                "&Record next step…", "Record the next step of the request", self.record_step
             )
-            self.undo_button = self._button(
-                row, "&Undo last step", "Undo the last step recorded", self.undo_step
+            self.undo_button = action_button(
+                "&Undo last step", "Undo the last step recorded", self.undo_step
             )
-            row.addStretch(1)
-            layout.addLayout(row)
-            row = QHBoxLayout()
-            self.add_exception_button = self._button(
-                row,
-                "Add e&xception…",
-                "Record an exception to the time limits",
-                self.add_exception,
+            button_row(
+                layout, self.open_button, self.edit_button, self.step_button, self.undo_button
             )
-            self.remove_exception_button = self._button(
-                row,
-                "Re&move exception",
-                "Remove the selected exception",
-                self.remove_exception,
+            self.add_exception_button = action_button(
+                "Add e&xception…", "Record an exception to the time limits", self.add_exception
             )
-            row.addStretch(1)
-            self.pack_button = self._button(
-                row, "&Build request pack…", "Build the request pack", self.build_pack
+            self.remove_exception_button = action_button(
+                "Re&move exception", "Remove the selected exception", self.remove_exception
             )
-            layout.addLayout(row)
+            self.pack_button = action_button(
+                "&Build request pack…", "Build the request pack", self.build_pack
+            )
+            button_row(
+                layout,
+                self.add_exception_button,
+                self.remove_exception_button,
+                right=(self.pack_button,),
+            )
         return box
 
     def _build_plan_box(self) -> QGroupBox:
@@ -448,26 +438,32 @@ class EhcTab(QWidget):
         self.remove_review_button: QPushButton | None = None
         self.cease_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.record_plan_button = self._button(
-                row, "Record the pl&an…", "Record the EHC plan", self.record_plan
+            self.record_plan_button = action_button(
+                "Record the pl&an…", "Record the EHC plan", self.record_plan
             )
-            self.edit_plan_button = self._button(
-                row, "Edi&t plan…", "Edit the EHC plan", self.edit_plan
+            self.edit_plan_button = action_button(
+                "Edi&t plan…", "Edit the EHC plan", self.edit_plan
             )
-            self.review_button = self._button(
-                row, "Record a revie&w…", "Record an annual review", self.record_review
+            self.review_button = action_button(
+                "Record a revie&w…", "Record an annual review", self.record_review
             )
-            self.edit_review_button = self._button(
-                row, "Edit review…", "Edit the selected annual review", self.edit_review
+            self.edit_review_button = action_button(
+                "Edit review…", "Edit the selected annual review", self.edit_review
             )
-            self.remove_review_button = self._button(
-                row, "Remove review…", "Remove the selected annual review", self.remove_review
+            self.remove_review_button = action_button(
+                "Remove review…", "Remove the selected annual review", self.remove_review
             )
             # Reads "Reinstate plan…" while the plan shown has ceased (_update_buttons).
-            self.cease_button = self._button(row, CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate)
-            row.addStretch(1)
-            layout.addLayout(row)
+            self.cease_button = action_button(CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate)
+            button_row(
+                layout,
+                self.record_plan_button,
+                self.edit_plan_button,
+                self.review_button,
+                self.edit_review_button,
+                self.remove_review_button,
+                self.cease_button,
+            )
             self.reviews.activated.connect(lambda _index: self.edit_review())
         return box
 

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -57,6 +56,7 @@ from sendesk.services.progress_data import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import from_qdate, to_qdate
+from sendesk.ui.tables import action_button, button_row
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 
@@ -296,17 +296,13 @@ class ProgressTab(QWidget):
         self.add_term_button: QPushButton | None = None
         self.remove_term_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.add_term_button = QPushButton("Add &term…")
-            self.add_term_button.setAccessibleName("Add a term's attendance")
-            self.add_term_button.clicked.connect(self.add_term)
-            self.remove_term_button = QPushButton("Remove t&erm")
-            self.remove_term_button.setAccessibleName("Remove the selected term's attendance")
-            self.remove_term_button.clicked.connect(self.remove_term)
-            row.addWidget(self.add_term_button)
-            row.addWidget(self.remove_term_button)
-            row.addStretch(1)
-            box.addLayout(row)
+            self.add_term_button = action_button(
+                "Add &term…", "Add a term's attendance", self.add_term
+            )
+            self.remove_term_button = action_button(
+                "Remove t&erm", "Remove the selected term's attendance", self.remove_term
+            )
+            button_row(box, self.add_term_button, self.remove_term_button)
         layout.addWidget(attendance_box, 1)
 
         # --- attainment ---------------------------------------------------------------
@@ -334,17 +330,13 @@ class ProgressTab(QWidget):
         self.add_snapshot_button: QPushButton | None = None
         self.remove_snapshot_button: QPushButton | None = None
         if self.editable:
-            row = QHBoxLayout()
-            self.add_snapshot_button = QPushButton("Add &snapshot…")
-            self.add_snapshot_button.setAccessibleName("Add an attainment snapshot")
-            self.add_snapshot_button.clicked.connect(self.add_snapshot)
-            self.remove_snapshot_button = QPushButton("Remove s&napshot")
-            self.remove_snapshot_button.setAccessibleName("Remove the selected attainment snapshot")
-            self.remove_snapshot_button.clicked.connect(self.remove_snapshot)
-            row.addWidget(self.add_snapshot_button)
-            row.addWidget(self.remove_snapshot_button)
-            row.addStretch(1)
-            box.addLayout(row)
+            self.add_snapshot_button = action_button(
+                "Add &snapshot…", "Add an attainment snapshot", self.add_snapshot
+            )
+            self.remove_snapshot_button = action_button(
+                "Remove s&napshot", "Remove the selected attainment snapshot", self.remove_snapshot
+            )
+            button_row(box, self.add_snapshot_button, self.remove_snapshot_button)
         layout.addWidget(attainment_box, 2)
         layout.addStretch(0)  # takes the spare height when both lists are empty
 

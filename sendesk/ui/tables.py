@@ -1,9 +1,20 @@
-"""Small read-only tables used across the pupil record's tabs: one definition, one look."""
+"""Small read-only tables used across the pupil record's tabs, and the rows of buttons under
+them: one definition, one look (and every button named for a screen reader)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget, QTableWidgetItem
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+)
 
 
 def read_only_item(
@@ -53,3 +64,36 @@ def share_width(table: QTableWidget, columns: tuple[int, ...]) -> None:
     header.setStretchLastSection(False)
     for column in columns:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def action_button(
+    text: str, name: str, slot: Callable[[], object], *, tooltip: str = ""
+) -> QPushButton:
+    """A button showing ``text`` (with its Alt+ key), called ``name`` for a screen reader,
+    that runs ``slot`` when clicked."""
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    if tooltip:
+        button.setToolTip(tooltip)
+    button.clicked.connect(slot)
+    return button
+
+
+def button_row(
+    layout: QBoxLayout,
+    *buttons: QPushButton | None,
+    right: tuple[QPushButton | None, ...] = (),
+) -> QHBoxLayout:
+    """Put ``buttons`` in a row at the end of ``layout``: on the left in the order given
+    (which is also the Tab order), then ``right`` pushed to the right-hand end. A None is
+    left out: a button the reader's role does not get. Returns the row."""
+    row = QHBoxLayout()
+    for button in buttons:
+        if button is not None:
+            row.addWidget(button)
+    row.addStretch(1)
+    for button in right:
+        if button is not None:
+            row.addWidget(button)
+    layout.addLayout(row)
+    return row

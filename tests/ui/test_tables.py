@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from sendesk.ui.tables import read_only_item, read_only_table, share_width
+from sendesk.ui.tables import (
+    action_button,
+    button_row,
+    read_only_item,
+    read_only_table,
+    share_width,
+)
 
 ADVICE = (
     "Assessment indicates significant anxiety, particularly about school and friendships, "
@@ -44,3 +51,37 @@ def test_shared_columns_take_the_spare_width(qtbot: QtBot) -> None:
     # The last column keeps its own width rather than stretching; the advice takes the rest.
     assert header.sectionSize(1) > header.sectionSize(0) + header.sectionSize(2)
     assert not header.stretchLastSection()
+
+
+def test_a_button_row_keeps_its_order_and_leaves_out_buttons_the_role_has_not(
+    qtbot: QtBot,
+) -> None:
+    page = QWidget()
+    qtbot.addWidget(page)
+    layout = QVBoxLayout(page)
+    clicked: list[str] = []
+    add = action_button("&Add term…", "Add a term's attendance", lambda: clicked.append("add"))
+    remove = action_button("Remove t&erm", "Remove the selected term", lambda: clicked.append("rm"))
+    pack = action_button(
+        "&Build pack…", "Build the request pack", lambda: clicked.append("pack"), tooltip="PDF"
+    )
+    row = button_row(layout, add, None, remove, right=(None, pack))
+    assert layout.itemAt(layout.count() - 1).layout() is row
+    page.resize(900, 100)
+    page.show()
+    qtbot.waitExposed(page)
+
+    assert [(b.text(), b.accessibleName()) for b in (add, remove, pack)] == [
+        ("&Add term…", "Add a term's attendance"),
+        ("Remove t&erm", "Remove the selected term"),
+        ("&Build pack…", "Build the request pack"),
+    ]
+    assert pack.toolTip() == "PDF" and add.toolTip() == ""
+    # Left to right (and so in Tab order): add, remove, then the spare width, then the pack.
+    assert add.geometry().right() < remove.geometry().left()
+    assert pack.geometry().left() - remove.geometry().right() > 300
+    assert page.width() - pack.geometry().right() < 30
+    assert add.nextInFocusChain() is remove and remove.nextInFocusChain() is pack
+    for button in (remove, pack, add):
+        button.click()
+    assert clicked == ["rm", "pack", "add"]
