@@ -17,10 +17,17 @@ What a panel member holds is one file they can read from front to back and cite 
 Page numbers that are only known once everything is laid out — a section's page on the
 contents page (which comes first), the appended documents' pages in the index (which
 depend on how long the written part is, index included), "page 3 of 41" in the footer —
-are drawn as named PDF forms whose contents are written just before the file is saved
-(reportlab lets a form be used before it is defined). So one layout pass is enough, and
-the contents page's height is fixed from the start because every heading is known before
-layout.
+are marked in the page's drawing code where they go and written in just before the file
+is saved (reportlab keeps each page's code as text until then). So one layout pass is
+enough, and the contents page's height is fixed from the start because every heading is
+known before layout. (They were PDF forms once: one object per number, each listed on its
+page, made the file a third bigger to write and for pypdf to read back.)
+
+The line at the foot of every appended page is written into that page by pypdf as one
+small extra content stream, in the pack's own embedded font (the stamp's text is encoded
+while the written part is saved, so its glyphs join the font subset the written part
+already carries): nothing of the appended page is decoded or parsed, and no second font
+or second PDF is made for the stamps.
 
 What the sections say — every table's rows, every explanatory sentence — comes from
 :mod:`sendesk.reports.pack_sections`, as the DOCX's does, so the two never disagree; this
@@ -34,26 +41,28 @@ written is ``dest``, which the caller names beside the target and renames when c
 from __future__ import annotations
 
 import io
+import secrets
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from pypdf import PdfReader, PdfWriter, Transformation
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
     DictionaryObject,
-    FloatObject,
     IndirectObject,
     NameObject,
+    StreamObject,
 )
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfbase.pdfmetrics import getFont, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -87,6 +96,7 @@ HEAD_BG = colors.HexColor("#E8EEF7")
 MISSING = colors.HexColor("#A0360F")
 PRESENT = colors.HexColor("#2E6B30")
 STAMP_INSET = 10 * mm  # where the line naming an appended page sits, from its corner
+STAMP_SIZE = 7  # its font size
 
 
 @dataclass(frozen=True)
@@ -385,8 +395,10 @@ class _PackDoc(BaseDocTemplate):
 
     Numbers that are only known once the last page is laid out — a heading's page on the
     contents page, the pack's page count in the footer, the appended documents' pages in
-    the index — are drawn as named PDF forms (:class:`_PageRef`) whose contents
-    :class:`_PackCanvas` writes just before saving. One layout pass, real numbers.
+    the index — are marked where they go (:class:`_PageRef`) and written in by
+    :class:`_PackCanvas` just before saving. One layout pass, real numbers. So are the
+    appended pages' stamp lines, which ``stamp_texts(body_pages)`` gives: encoded in the
+    pack's font then (:attr:`stamps`), drawn by :func:`_stamp`.
     """
 
     def __init__(
@@ -395,6 +407,7 @@ class _PackDoc(BaseDocTemplate):
         data: PackData,
         prepared: Sequence[_Prepared],
         step: Callable[[], None],
+        stamp_texts: Callable[[int], Sequence[str]] = lambda body_pages: (),
         **kw: Any,
     ) -> None:
         super().__init__(buffer, pagesize=A4, **kw)
@@ -402,6 +415,8 @@ class _PackDoc(BaseDocTemplate):
         self.prepared = prepared
         self.appended_pages = sum(i.pages for i in prepared)
         self.heading_pages: dict[str, int] = {}
+        self.stamp_texts = stamp_texts
+        self.stamps: dict[str, _Encoded] = {}
         self._step = step
         self.st = _Styles()
         frame = Frame(
@@ -421,8 +436,8 @@ class _PackDoc(BaseDocTemplate):
     def body_pages(self) -> int:
         return self.page
 
-    def form_text(self, name: str) -> str:
-        """What the form ``name`` shows, now that every page is laid out."""
+    def late_text(self, name: str) -> str:
+        """What the late number ``name`` reads, now that every page is laid out."""
         kind, _, key = name.partition(":")
         if kind == "heading":
             return str(self.heading_pages.get(key, ""))
@@ -465,42 +480,89 @@ class _PackDoc(BaseDocTemplate):
         right = A4[0] - MARGIN
         canvas.drawRightString(right - 15, y + 9, f"Page {canvas.getPageNumber()} of")
         canvas.translate(right - 13, y + 9)
-        canvas.doForm(_form_name("total"))
+        _late(canvas).late_number("total", self.st.font, 7.2, MUTED, "left")
         canvas.restoreState()
 
 
-def _form_name(name: str) -> str:
-    """A PDF name for a form: letters and digits only ("heading:h3" -> "pfheading_h3")."""
-    return "pf" + "".join(ch if ch.isalnum() else "_" for ch in name)
+@dataclass(frozen=True)
+class _Encoded:
+    """A line of text as the pack's font draws it: (font resource name, glyph codes) for
+    each run in one subset of the font, and its width at :data:`STAMP_SIZE`."""
+
+    runs: tuple[tuple[str, bytes], ...]
+    width: float
+
+
+def _late(canvas: Canvas) -> _PackCanvas:
+    if not isinstance(canvas, _PackCanvas):
+        raise TypeError("the pack is drawn on a _PackCanvas")
+    return canvas
 
 
 class _PackCanvas(Canvas):
-    """Writes the deferred numbers (:class:`_PageRef` forms) just before saving."""
+    """Writes the numbers known only once every page is laid out into the pages, and
+    encodes the stamp lines, just before saving.
+
+    :meth:`late_number` leaves a marker line (a PDF comment, with a random part no text can
+    forge) in the page's drawing code; reportlab keeps that code as text until the file is
+    saved, so :meth:`save` replaces each marker with the number, drawn as reportlab would
+    have drawn it there.
+    """
 
     def __init__(self, *args: Any, doc: _PackDoc, **kw: Any) -> None:
         super().__init__(*args, **kw)
         self._pack_doc = doc
-        self.forms: dict[str, tuple[str, str, float, float]] = {}  # name: font, align, size…
+        self._marker = f"%SENDesk-late-{secrets.token_hex(8)}-"
+        self._late: dict[str, tuple[str, str, float, colors.Color, str]] = {}
+
+    def late_number(
+        self, name: str, font: str, size: float, colour: colors.Color, align: str
+    ) -> None:
+        """Draw the late number ``name`` at the origin (ending there when right-aligned)."""
+        marker = f"{self._marker}{len(self._late)}"
+        self._late[marker] = (name, font, size, colour, align)
+        self._code.append(marker)
+
+    def _number(self, marker: str) -> str:
+        name, font, size, colour, align = self._late[marker]
+        text = self._pack_doc.late_text(name)
+        x = -stringWidth(text, font, size) if align == "right" else 0
+        line = self.beginText(x, 0)
+        line.setFont(font, size)
+        line.setFillColor(colour)
+        line.textOut(text)
+        return f"q {line.getCode()} Q"
+
+    def encode(self, text: str, font_name: str, size: float) -> _Encoded:
+        """``text`` in ``font_name`` as this document embeds it (new glyphs join the
+        subsets written on saving)."""
+        font = getFont(font_name)
+        runs = tuple(
+            (font.getSubsetInternalName(subset, self._doc)[1:], bytes(chunk))
+            for subset, chunk in font.splitString(text, self._doc)
+        )
+        return _Encoded(runs, stringWidth(text, font_name, size))
 
     def save(self) -> None:
+        if self._code:
+            self.showPage()
+        for page in self._doc.Pages.pages:
+            code = page.stream
+            if self._marker in code:
+                page.stream = "\n".join(
+                    self._number(line) if line.startswith(self._marker) else line
+                    for line in code.split("\n")
+                )
         doc = self._pack_doc
-        names = {"total": (doc.st.font, "left", 7.2)}
-        names.update({k: (f, a, s) for k, (f, a, s, _) in self.forms.items()})
-        for name, (font, align, size) in names.items():
-            self.beginForm(_form_name(name), -2000, -50, 2000, 50)
-            self.setFont(font, size)
-            self.setFillColor(MUTED if name == "total" else INK)
-            text = doc.form_text(name)
-            if align == "right":
-                self.drawRightString(0, 0, text)
-            else:
-                self.drawString(0, 0, text)
-            self.endForm()
+        doc.stamps = {
+            text: self.encode(text, doc.st.font, STAMP_SIZE)
+            for text in doc.stamp_texts(doc.body_pages)
+        }
         super().save()
 
 
 class _PageRef(Flowable):
-    """A page number known only after layout, drawn as a named form filled in at the end.
+    """A page number known only after layout, written in when the pack is saved.
 
     ``name`` is "heading:KEY" (the page a heading is on), "first:E1" or "range:E1" (an
     appended document's first page or page range). It sits on the baseline a one-line
@@ -516,13 +578,12 @@ class _PageRef(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        canvas = self.canv
+        canvas = _late(self.canv)
         style = self.style
-        canvas.forms[self.name] = (style.fontName, self.align, style.fontSize, 0.0)  # type: ignore[attr-defined]
         canvas.saveState()
         x = self.width if self.align == "right" else 0
         canvas.translate(x, self.height - style.fontSize)
-        canvas.doForm(_form_name(self.name))
+        canvas.late_number(self.name, style.fontName, style.fontSize, INK, self.align)
         canvas.restoreState()
 
 
@@ -906,89 +967,88 @@ def _image_pages(
     return PdfReader(buffer)
 
 
-def _stamps(pages: Sequence[tuple[float, float, str]], font: str) -> PdfReader:
-    """One transparent page per appended page, each with its line of text at the foot."""
-    buffer = io.BytesIO()
-    canvas = Canvas(buffer, pageCompression=1, initialFontName=font)
-    for width, height, text in pages:
-        canvas.setPageSize((width, height))
-        canvas.setFont(font, 7)
-        text_width = canvas.stringWidth(text, font, 7)
-        x = min(STAMP_INSET, width / 20)  # inside a printer's margin, on any page size
-        canvas.setFillColor(colors.white)
-        canvas.rect(x - 4, x - 3, text_width + 8, 11, stroke=0, fill=1)
-        canvas.setFillColor(INK)
-        canvas.drawString(x, x, text)
-        canvas.showPage()
-    canvas.save()
-    buffer.seek(0)
-    return PdfReader(buffer)
+def _pdf_stamp_lines(prepared: Sequence[_Prepared], body_pages: int) -> list[tuple[int, str]]:
+    """The line at the foot of each appended PDF page, by its page index in the pack."""
+    ranges = page_ranges(body_pages, prepared)
+    total = body_pages + sum(i.pages for i in prepared)
+    lines: list[tuple[int, str]] = []
+    for item in prepared:
+        label, c = item.appendix.label, item.appendix.choice
+        span = ranges[label]
+        if item.kind != "pdf" or span is None:
+            continue
+        for k in range(item.pages):
+            lines.append(
+                (
+                    span[0] - 1 + k,
+                    f"{label} · {c.title} · page {k + 1} of {item.pages} · "
+                    f"pack page {span[0] + k} of {total}",
+                )
+            )
+    return lines
 
 
-def _stamp(writer: PdfWriter, lines: Sequence[tuple[int, str]], font: str) -> None:
+def _font_name(fonts: DictionaryObject, wanted: str, font: IndirectObject) -> NameObject:
+    """The name ``font`` has, or is given, in a page's font resources: "/SENDesk" and the
+    pack's own name for it, numbered on when that name means another font there (a page of
+    an earlier pack, appended as evidence)."""
+    base = "/SENDesk" + "".join(ch if ch.isalnum() else "_" for ch in wanted)
+    name, n = base, 0
+    while name in fonts and fonts.raw_get(name) != font:
+        n += 1
+        name = f"{base}_{n}"
+    fonts[NameObject(name)] = font
+    return NameObject(name)
+
+
+def _stamp(
+    writer: PdfWriter, lines: Sequence[tuple[int, str]], encoded: dict[str, _Encoded]
+) -> None:
     """Put each line at the foot of its page (by index) of ``writer``, over what is there.
 
-    Each stamp becomes a form XObject drawn after the page's own content, which is left as
-    it is and wrapped in q…Q so that whatever state it leaves cannot move or hide the
-    stamp. Nothing of the appended page is decoded or parsed, so stamping costs the same
-    for a scanned page as for a blank one (pypdf's general page merge parses both pages and
-    took longer than merging the documents themselves). A page that inherits its resources,
-    or a pypdf without ``_add_object``, takes the general merge instead.
+    The line is drawn by a small content stream added after the page's own, which is left
+    as it is and wrapped in q…Q so that whatever state it leaves cannot move or hide the
+    line; the text is in the pack's own font (``encoded``: the runs the written part's
+    font subsets give it), which the page's font resources are given under a name of their
+    own. Nothing of the appended page is decoded or parsed, so stamping costs the same for
+    a scanned page as for a blank one.
     """
-    boxes = []
+    if not lines:
+        return
+    body_fonts = writer.pages[0]["/Resources"]["/Font"].get_object()
+    opening = writer._add_object(DecodedStreamObject())  # pypdf has no public way to add one
+    opening.get_object().set_data(b"q\n")
+    ink = fp_str(INK.red, INK.green, INK.blue)
     for index, text in lines:
         page = writer.pages[index]
         if page.rotation:
             page.transfer_rotation_to_content()  # draw the stamp upright as the page shows
         box = page.mediabox
-        boxes.append((float(box.width), float(box.height), text))
-    stamps = _stamps(boxes, font)
-    add = getattr(writer, "_add_object", None)
-    opening: IndirectObject | None = None
-    for (index, _), stamp in zip(lines, stamps.pages, strict=True):
-        page = writer.pages[index]
-        box = page.mediabox
-        left, bottom = float(box.left), float(box.bottom)
-        resources = page.get("/Resources")
-        contents = page.raw_get("/Contents") if "/Contents" in page else None
-        if (
-            add is None
-            or resources is None
-            or not isinstance(resources.get_object(), DictionaryObject)
-            or (contents is not None and not isinstance(contents, (IndirectObject, ArrayObject)))
-        ):
-            page.merge_transformed_page(stamp, Transformation().translate(left, bottom))
-            continue
-        resources = resources.get_object()
-        if "/XObject" not in resources:
-            resources[NameObject("/XObject")] = DictionaryObject()
-        xobjects = resources["/XObject"].get_object()
-        name, n = "/SENDeskStamp", 0
-        while name in xobjects:
-            n += 1
-            name = f"/SENDeskStamp{n}"
-        form = DecodedStreamObject()
-        form.set_data(stamp["/Contents"].get_object().get_data())
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(
-                    FloatObject(v) for v in (0, 0, box.width, box.height)
-                ),
-                NameObject("/Matrix"): ArrayObject(
-                    FloatObject(v) for v in (1, 0, 0, 1, left, bottom)
-                ),
-                NameObject("/Resources"): stamp["/Resources"].clone(writer),
-            }
+        width, left, bottom = float(box.width), float(box.left), float(box.bottom)
+        line = encoded[text]
+        if "/Resources" not in page:
+            page[NameObject("/Resources")] = DictionaryObject()
+        resources = page["/Resources"].get_object()
+        if "/Font" not in resources:
+            resources[NameObject("/Font")] = DictionaryObject()
+        fonts = resources["/Font"].get_object()
+        x = min(STAMP_INSET, width / 20)  # inside a printer's margin, on any page size
+        runs = " ".join(
+            f"{_font_name(fonts, name, body_fonts.raw_get('/' + name))} {STAMP_SIZE} Tf "
+            f"<{codes.hex()}> Tj"
+            for name, codes in line.runs
         )
-        xobjects[NameObject(name)] = add(form)
-        if opening is None:
-            start = DecodedStreamObject()
-            start.set_data(b"q\n")
-            opening = add(start)
         closing = DecodedStreamObject()
-        closing.set_data(f"\nQ\nq {name} Do Q\n".encode("ascii"))
+        closing.set_data(
+            (
+                f"\nQ\nq 1 0 0 1 {fp_str(left, bottom)} cm 1 1 1 rg "
+                f"{fp_str(x - 4, x - 3, line.width + 8, 11)} re f {ink} rg "
+                f"BT {fp_str(x, x)} Td {runs} ET Q\n"
+            ).encode("ascii")
+        )
+        contents = page.raw_get("/Contents") if "/Contents" in page else None
+        if isinstance(contents, StreamObject):  # a stream held in the page itself
+            contents = writer._add_object(contents)
         own = (
             []
             if contents is None
@@ -996,7 +1056,7 @@ def _stamp(writer: PdfWriter, lines: Sequence[tuple[int, str]], font: str) -> No
             if isinstance(contents, ArrayObject)
             else [contents]
         )
-        page[NameObject("/Contents")] = ArrayObject([opening, *own, add(closing)])
+        page[NameObject("/Contents")] = ArrayObject([opening, *own, writer._add_object(closing)])
 
 
 def write_pack_pdf(
@@ -1021,6 +1081,7 @@ def write_pack_pdf(
         data,
         prepared,
         step,
+        lambda body_pages: [text for _, text in _pdf_stamp_lines(prepared, body_pages)],
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
@@ -1055,20 +1116,11 @@ def write_pack_pdf(
     }
     images = _image_pages(prepared, image_stamps, font, bold)
     image_index = 0
-    stamp_lines: list[tuple[int, str]] = []
     for item in prepared:
         label, c = item.appendix.label, item.appendix.choice
         span = ranges[label]
         if item.kind == "pdf" and item.reader is not None and span is not None:
             writer.append(item.reader, outline_item=f"{label}  {c.title}", import_outline=False)
-            for k in range(item.pages):
-                stamp_lines.append(
-                    (
-                        span[0] - 1 + k,
-                        f"{label} · {c.title} · page {k + 1} of {item.pages} · "
-                        f"pack page {span[0] + k} of {total}",
-                    )
-                )
         elif item.kind == "image" and images is not None and span is not None:
             writer.append(
                 images,
@@ -1078,8 +1130,7 @@ def write_pack_pdf(
             )
             image_index += 1
         step()
-    if stamp_lines:
-        _stamp(writer, stamp_lines, font)
+    _stamp(writer, _pdf_stamp_lines(prepared, body_pages), doc.stamps)
     writer.add_metadata({"/Title": "EHC needs assessment request", "/Author": "SENDesk"})
     with open(dest, "wb") as fh:
         writer.write(fh)

@@ -263,6 +263,47 @@ def test_unreadable_and_protected_pdfs_are_listed_not_appended(
     assert all("LOCKED" not in p for p in pages)
 
 
+def test_an_earlier_pack_appended_keeps_its_lines_and_gets_new_ones(
+    built: Built, tmp_path: Path
+) -> None:
+    """A pack appended to another pack: its pages already carry lines drawn under the names
+    the new lines would take, so the new ones take other names and both read true."""
+    title = "Попередній пакет"  # a title in Cyrillic: glyphs the written part may lack
+    pupil_id = add_test_pupil(built.db, built.senco, 903, provision="K", needs=("SLD",))
+    doc_id = add_document(
+        built.db,
+        built.senco,
+        pupil_id,
+        built.pdf.read_bytes(),
+        title,
+        date(2025, 2, 1),
+        filename="earlier-pack.pdf",
+        today=TODAY,
+    )
+    result = build_pack(
+        built.db, built.senco, pupil_id, tmp_path, evidence_ids=[doc_id], today=TODAY
+    )
+    reader = PdfReader(result.pdf)
+    pages = [flat(p.extract_text()) for p in reader.pages]
+    first = result.pages - built.pages  # the new pack's written part
+    assert f"E1 · {title} · page 1 of {built.pages} · pack page {first + 1}" in pages[first]
+    ep = body_pages(built) + 1  # the earlier pack's page (from 0) with E2's first page
+    again = pages[first + ep]
+    assert f"{EP_MARKER} page 1 of 3" in again
+    assert f"E2 · Educational psychology report · page 1 of 3 · pack page {ep + 1}" in again
+    assert f"E1 · {title} · page {ep + 1} of {built.pages} · pack page {first + ep + 1}" in again
+    fonts = reader.pages[first + ep]["/Resources"]["/Font"]
+    ours = {name for name in fonts if name.startswith("/SENDesk")}
+    renamed = {name for name in ours if f"{name}_1" in ours}
+    assert renamed  # the earlier pack's names kept for its line, numbered ones for the new
+    for name in renamed:
+        assert fonts.raw_get(name) != fonts.raw_get(f"{name}_1")
+    qpdf = shutil.which("qpdf")
+    if qpdf is not None:
+        checked = subprocess.run([qpdf, "--check", str(result.pdf)], capture_output=True)
+        assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
 def test_sections_follow_the_las_order(built: Built, tmp_path: Path) -> None:
     order = (
         "views",
