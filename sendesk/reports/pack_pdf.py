@@ -282,17 +282,39 @@ class _Styles:
             ),
         ]
 
-    def p(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
-        return Paragraph(text, style or self.body)
+    def p(self, text: str, style: ParagraphStyle | None = None) -> _Para:
+        return _Para(text, style or self.body)
 
-    def user(self, text: str, style: ParagraphStyle | None = None) -> Paragraph:
+    def user(self, text: str, style: ParagraphStyle | None = None) -> _Para:
         """A paragraph of text a user typed (escaped), or "Nothing recorded."."""
         if not text.strip():
-            return Paragraph(ps.NOTHING, self.muted)
-        return Paragraph(_text(text), style or self.body)
+            return _Para(ps.NOTHING, self.muted)
+        return _Para(_text(text), style or self.body)
 
 
-class _Heading(Paragraph):
+class _Para(Paragraph):
+    """A Paragraph that breaks its lines once for a given width.
+
+    reportlab asks a paragraph its height several times at the same width — a table cell
+    when the table is measured and again when it is drawn, a heading kept with what follows,
+    a block kept together — and breaks the lines anew each time; the answer cannot change,
+    so the first is kept. Half the paragraph work in a pack went on repeats.
+    """
+
+    _laid: tuple[float, tuple[Any, ...]] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        laid = self._laid
+        if laid is not None and laid[0] == availWidth:
+            self.width, self.height, self.blPara, self._wrapWidths = laid[1]
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara") and self.width == availWidth:
+            self._laid = (availWidth, (self.width, self.height, self.blPara, self._wrapWidths))
+        return size
+
+
+class _Heading(_Para):
     """A heading the contents page lists and the PDF's bookmarks point to; never split
     (a heading that does not fit moves whole to the next page)."""
 
@@ -315,7 +337,7 @@ def _cell(value: object, style: ParagraphStyle, width: float) -> object:
     text = "" if value is None else str(value)
     if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 6.5:
         return text
-    return Paragraph(_text(text), style)
+    return _Para(_text(text), style)
 
 
 def _cell_fonts(
@@ -610,7 +632,7 @@ class _Body:
     def h2(self, text: str, *, toc: bool = False) -> Flowable:
         if toc:
             return self._heading(text, self.st.h2, 1)
-        return Paragraph(escape(text), self.st.h2)
+        return _Para(escape(text), self.st.h2)
 
     def grid(self, grid: Grid) -> Table:
         """``grid`` as a table across the text width."""
@@ -673,7 +695,7 @@ class _Body:
             style = st.toc[h.toc_level]
             rows.append(
                 [
-                    Paragraph(f'<a href="#{h.toc_key}">{escape(h.toc_text)}</a>', style),
+                    _Para(f'<a href="#{h.toc_key}">{escape(h.toc_text)}</a>', style),
                     _PageRef(f"heading:{h.toc_key}", number_width, style, "right"),
                 ]
             )
@@ -682,7 +704,7 @@ class _Body:
                 a = item.appendix
                 rows.append(
                     [
-                        Paragraph(f"{a.label}  {escape(a.choice.title)}", st.toc[0]),
+                        _Para(f"{a.label}  {escape(a.choice.title)}", st.toc[0]),
                         _PageRef(f"first:{a.label}", number_width, st.toc[0], "right"),
                     ]
                 )
@@ -700,7 +722,7 @@ class _Body:
                 ]
             )
         )
-        return [PageBreak(), Paragraph("Contents", st.h1), table, PageBreak()]
+        return [PageBreak(), _Para("Contents", st.h1), table, PageBreak()]
 
     # sections
 
@@ -891,13 +913,13 @@ class _Body:
             rows.append(
                 (
                     item.appendix.label,
-                    Paragraph(
+                    _Para(
                         f"{escape(c.title)}<br/><font color='{MUTED.hexval()}'>{kind}</font>{note}",
                         st.cell,
                     ),
                     day_text(c.document_date),
                     pages,
-                    Paragraph(_text(sha), st.hash),
+                    _Para(_text(sha), st.hash),
                 )
             )
         out.append(
