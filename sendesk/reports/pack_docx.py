@@ -9,6 +9,10 @@ is not copied in — the index gives each document's pages in the PDF pack and i
 The rows and sentences are :mod:`sendesk.reports.pack_sections`'s, the PDF's own, so what
 is pasted from the DOCX is what the panel reads in the PDF.
 
+The body is written as WordprocessingML text and parsed once into the document python-docx
+opened: python-docx's paragraph, run and cell calls each search the XML around them, and
+made up nearly all of the DOCX's time; the XML written is the XML those calls wrote.
+
 Fonts: a DOCX names its font rather than carrying it, so the document names Arial, which
 Windows and macOS both have and which covers Latin Extended, Greek and Cyrillic, for every
 script slot (ASCII, high ANSI, complex script, East Asian) and for the heading styles too
@@ -26,12 +30,9 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, RGBColor, Twips
-from docx.table import Table
-from docx.text.paragraph import Paragraph
+from docx.shared import Mm, Pt, RGBColor
 
 from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_sections import Grid, Sentence, day_text
@@ -65,6 +66,39 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 def _xml_text(text: str) -> str:
     """Text for a w:t element: escaped, and without the control characters XML forbids."""
     return escape(_NOT_XML.sub("", text))
+
+
+def _run_text(text: str) -> str:
+    """A run's content as python-docx writes ``run.text``: tabs as w:tab, line breaks as
+    w:br, the rest in w:t elements (space-preserving when they start or end with space)."""
+    out: list[str] = []
+    for k, part in enumerate(re.split(r"(\t|\r|\n)", _NOT_XML.sub("", text))):
+        if k % 2:
+            out.append("<w:tab/>" if part == "\t" else "<w:br/>")
+        elif part:
+            space = ' xml:space="preserve"' if len(part.strip()) < len(part) else ""
+            out.append(f"<w:t{space}>{escape(part)}</w:t>")
+    return "".join(out)
+
+
+def _run(
+    text: str | None, *, bold: bool | None = None, italic: bool = False, muted: bool = False
+) -> str:
+    """A w:r: ``text`` (None: an empty run), bold (False: explicitly not), italic, grey."""
+    props = ""
+    if bold is not None:
+        props += "<w:b/>" if bold else '<w:b w:val="0"/>'
+    if italic:
+        props += "<w:i/>"
+    if muted:
+        props += f'<w:color w:val="{MUTED}"/>'
+    rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
+    return f"<w:r>{rpr}{_run_text(text) if text else ''}</w:r>"
+
+
+def _paragraph(runs: str, style_id: str | None = None) -> str:
+    ppr = f'<w:pPr><w:pStyle w:val="{style_id}"/></w:pPr>' if style_id else ""
+    return f"<w:p>{ppr}{runs}</w:p>"
 
 
 def _set_font(style: Any, name: str = FONT) -> None:
@@ -110,16 +144,13 @@ class _Writer:
         props.title = "EHC needs assessment request"
         props.author = "SENDesk"
         props.comments = ""
+        self.body: list[str] = []  # the body's elements as XML, in order
 
-    # building blocks (styles are set by id: python-docx's lookup by name costs a scan of
-    # every style each time, a third of the whole build)
+    # building blocks: each appends an element's XML to ``body`` (styles by id:
+    # python-docx's lookup by name scans every style each time)
 
-    def styled(self, text: str, style: str) -> Paragraph:
-        paragraph = self.doc.add_paragraph()
-        paragraph._p.style = self.ids[style]
-        if text:
-            paragraph.add_run(text)
-        return paragraph
+    def styled(self, text: str, style: str) -> None:
+        self.body.append(_paragraph(_run(text) if text else "", self.ids[style]))
 
     def h1(self, text: str) -> None:
         self.styled(text, "Heading 1")
@@ -134,23 +165,15 @@ class _Writer:
         self.styled(text, "List Bullet" if level == 1 else "List Bullet 2")
 
     def para(self, text: str, *, muted: bool = False, bold: bool = False) -> None:
-        paragraph = self.doc.add_paragraph()
-        run = paragraph.add_run(text)
-        run.bold = bold
-        if muted:
-            run.font.color.rgb = MUTED
+        self.body.append(_paragraph(_run(text, bold=bold, muted=muted)))
 
     def sentence(self, sentence: Sentence, *, style: str | None = None) -> None:
         """A paragraph of ``sentence``, each span a run in bold or italic as it says."""
-        paragraph = self.doc.add_paragraph()
-        if style is not None:
-            paragraph._p.style = self.ids[style]
-        for span in sentence:
-            run = paragraph.add_run(span.text)
-            if span.bold:
-                run.bold = True
-            if span.italic:
-                run.italic = True
+        runs = "".join(
+            _run(span.text, bold=True if span.bold else None, italic=span.italic)
+            for span in sentence
+        )
+        self.body.append(_paragraph(runs, self.ids[style] if style is not None else None))
 
     def user(self, text: str) -> None:
         """Text a user typed: each line its own paragraph; "Nothing recorded." if empty."""
@@ -160,7 +183,7 @@ class _Writer:
             return
         for line in lines:
             if line:
-                self.doc.add_paragraph(line)
+                self.body.append(_paragraph(_run(line)))
 
     def _grid(
         self,
@@ -170,18 +193,11 @@ class _Writer:
         bold_rows: Collection[int] = (),
         bold_columns: Collection[int] = (),
         header: bool = False,
-    ) -> Table:
-        """A "Table Grid" table of ``values`` (lines in a value become paragraphs).
-
-        The rows are written as WordprocessingML and parsed once: python-docx's cell-by-cell
-        calls took half of the DOCX's time for a long history.
-        """
-        table = self.doc.add_table(rows=0, cols=len(widths))
-        table._tbl.tblPr.style = self.ids["Table Grid"]
-        table.alignment = WD_TABLE_ALIGNMENT.LEFT
+    ) -> None:
+        """A "Table Grid" table of ``values`` (lines in a value become paragraphs), left
+        aligned, with its columns' widths."""
         twips = [round(TEXT_WIDTH_MM * share / 25.4 * 1440) for share in widths]
-        for column, width in zip(table.columns, twips, strict=True):
-            column.width = Twips(width)
+        grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in twips)
         rows_xml = []
         for r, row in enumerate(values):
             cells = []
@@ -197,10 +213,26 @@ class _Writer:
                 )
             head = "<w:trPr><w:tblHeader/></w:trPr>" if header and r == 0 else ""
             rows_xml.append(f"<w:tr>{head}{''.join(cells)}</w:tr>")
-        parsed = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows_xml)}</w:tbl>")
-        for tr in list(parsed):
-            table._tbl.append(tr)
-        return table
+        self.body.append(
+            f'<w:tbl><w:tblPr><w:tblStyle w:val="{self.ids["Table Grid"]}"/>'
+            '<w:tblW w:type="auto" w:w="0"/><w:jc w:val="left"/>'
+            '<w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0" w:lastRow="0" '
+            'w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+            f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
+        )
+
+    def finish(self) -> DocxDocument:
+        """The document with the body written so far put in, before its page settings."""
+        parsed = parse_xml(f"<w:body {nsdecls('w')}>{''.join(self.body)}</w:body>")
+        body = self.doc.element.body
+        end = body.sectPr
+        for element in list(parsed):
+            if end is not None:
+                end.addprevious(element)
+            else:
+                body.append(element)
+        self.body.clear()
+        return self.doc
 
     def table(
         self,
@@ -209,14 +241,14 @@ class _Writer:
         widths: Sequence[float] | None = None,
         *,
         total_row: bool = False,
-    ) -> Table:
+    ) -> None:
         """A table with a header row repeated on every page (and a bold total row)."""
         shares = widths or [1 / len(header)] * len(header)
         bold = {0, len(rows)} if total_row else {0}
-        return self._grid([list(header), *rows], shares, bold_rows=bold, header=True)
+        self._grid([list(header), *rows], shares, bold_rows=bold, header=True)
 
-    def grid(self, grid: Grid) -> Table:
-        return self.table(grid.header, grid.rows, grid.widths, total_row=grid.total_row)
+    def grid(self, grid: Grid) -> None:
+        self.table(grid.header, grid.rows, grid.widths, total_row=grid.total_row)
 
     def grid_or(self, grid: Grid | None, nothing: str) -> None:
         """``grid`` as a table, or the sentence ``nothing`` in grey when there is none."""
@@ -420,8 +452,9 @@ def write_pack_docx(
         writer.h1(rr.SECTION_TITLES[key])
         getattr(writer, key)()
         step()
+    document = writer.finish()
     with open(dest, "wb") as fh:
-        writer.doc.save(fh)
+        document.save(fh)
     step()
 
 
