@@ -159,6 +159,18 @@ def test_every_style_names_one_font_for_every_script(built: Built) -> None:
             assert fonts.get(qn(f"w:{theme}")) is None, (name, theme)
 
 
+def test_every_table_is_in_the_grid_style_the_document_defines(built: Built) -> None:
+    """The document carries the table styles its tables use (and what those are based on),
+    so Word draws their grid lines; python-docx falls back to "Normal Table" for a table
+    whose style is missing."""
+    document = Document(str(built.docx))
+    assert len(document.tables) > 10
+    for table in document.tables:
+        assert table.style is not None and table.style.name == "Table Grid"
+    grid = document.styles["Table Grid"]
+    assert grid.base_style is not None and grid.base_style.name == "Normal Table"
+
+
 def pdf_body_text(built: Built) -> str:
     """The PDF's written part as one run of words, without the footer on every page (so a
     paragraph that runs over a page break reads whole). The footer is drawn first on each
