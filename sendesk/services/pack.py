@@ -78,10 +78,10 @@ from sendesk.services.interventions import (
     EnrolmentItem,
     ProvisionHours,
     attended_rows,
-    enrolment_progress,
     list_interventions,
     planned_vs_delivered,
     pupil_enrolments,
+    pupil_progress,
     session_costs,
     total_costs,
 )
@@ -98,7 +98,7 @@ from sendesk.services.progress_data import (
 )
 from sendesk.services.pupil_record import HistoryItem, NeedItem, NeedProfileItem, get_record
 from sendesk.services.school import school_info
-from sendesk.services.support_plans import PlanDetail, get_plan, list_plans
+from sendesk.services.support_plans import PlanDetail, plan_details
 
 COST_PERIOD_MONTHS = 12
 _TERM_ENDS = {"autumn": (12, 20), "spring": (3, 31), "summer": (7, 22)}  # (month, day)
@@ -568,8 +568,7 @@ def gather(
     request = _request(db, actor, pupil_id, today)
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
     la = la_rules(db, name)
-    summaries = list_plans(db, actor, pupil_id)
-    plans = tuple(get_plan(db, actor, p.id) for p in reversed(summaries))
+    plans = tuple(plan_details(db, actor, pupil_id))
     catalogue = {i.id: i for i in list_interventions(db, actor)}
     roles = {iid: i.staff_role for iid, i in catalogue.items()}
     enrolments = sorted(pupil_enrolments(db, actor, pupil_id), key=lambda e: (e.start_date, e.id))
@@ -579,9 +578,10 @@ def gather(
         if h.enrolment_id is not None
     }
     by_name = {i.name: i for i in catalogue.values()}
+    progress_of = pupil_progress(db, actor, pupil_id)
     records = []
     for e in enrolments:
-        progress = enrolment_progress(db, actor, e.id)
+        progress = progress_of[e.id]
         item = by_name.get(progress.intervention_name)
         records.append(
             InterventionRecord(

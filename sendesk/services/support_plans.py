@@ -38,7 +38,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -371,20 +371,56 @@ def get_plan(db: Database, actor: Actor, plan_id: int) -> PlanDetail:
                 .order_by(SupportPlan.start_date, SupportPlan.id)
             )
         ]
-        names: dict[int, str] = {}
-        ids = {p.intervention_id for p in plan.provisions if p.intervention_id is not None}
-        if ids:
-            names = {
-                iid: name
-                for iid, name in s.execute(
-                    select(Intervention.id, Intervention.name).where(Intervention.id.in_(ids))
-                )
-            }
-        author = s.get(User, plan.created_by_id) if plan.created_by_id else None
-        return PlanDetail(
+        return _details(s, [plan], {plan.id: order.index(plan.id) + 1})[0]
+
+
+def plan_details(db: Database, actor: Actor, pupil_id: int) -> list[PlanDetail]:
+    """Every cycle of the pupil's in full, oldest first, each as :func:`get_plan` gives it,
+    read together (the EHC request pack shows the whole history)."""
+    actor.require(*NAMED_READERS, doing=_READ)
+    with db.session() as s:
+        _read_pupil(s, pupil_id)
+        plans = list(
+            s.scalars(
+                select(SupportPlan)
+                .where(SupportPlan.pupil_id == pupil_id)
+                .order_by(SupportPlan.start_date, SupportPlan.id)
+                .options(selectinload(SupportPlan.outcomes), selectinload(SupportPlan.provisions))
+            )
+        )
+        return _details(s, plans, {p.id: cycle for cycle, p in enumerate(plans, start=1)})
+
+
+def _details(s: Session, plans: list[SupportPlan], cycles: dict[int, int]) -> list[PlanDetail]:
+    """``plans`` in full, with their cycle numbers, the interventions' names and authors."""
+    names: dict[int, str] = {}
+    ids = {
+        p.intervention_id
+        for plan in plans
+        for p in plan.provisions
+        if p.intervention_id is not None
+    }
+    if ids:
+        names = {
+            iid: name
+            for iid, name in s.execute(
+                select(Intervention.id, Intervention.name).where(Intervention.id.in_(ids))
+            )
+        }
+    author_ids = {plan.created_by_id for plan in plans if plan.created_by_id}
+    authors: dict[int, str] = {}
+    if author_ids:
+        authors = {
+            uid: name
+            for uid, name in s.execute(
+                select(User.id, User.display_name).where(User.id.in_(author_ids))
+            )
+        }
+    return [
+        PlanDetail(
             id=plan.id,
             pupil_id=plan.pupil_id,
-            cycle=order.index(plan.id) + 1,
+            cycle=cycles[plan.id],
             previous_plan_id=plan.previous_plan_id,
             start_date=plan.start_date,
             review_due=plan.review_due,
@@ -394,7 +430,9 @@ def get_plan(db: Database, actor: Actor, plan_id: int) -> PlanDetail:
             reviewed_on=plan.reviewed_on,
             review_summary=plan.review_summary or "",
             next_steps=plan.next_steps or "",
-            created_by=author.display_name if author else "Unknown",
+            created_by=authors.get(plan.created_by_id, "Unknown")
+            if plan.created_by_id
+            else "Unknown",
             created_at=plan.created_at,
             version=plan.version,
             outcomes=tuple(
@@ -414,6 +452,8 @@ def get_plan(db: Database, actor: Actor, plan_id: int) -> PlanDetail:
                 for p in plan.provisions
             ),
         )
+        for plan in plans
+    ]
 
 
 def intervention_choices(db: Database, actor: Actor) -> list[tuple[int, str]]:
@@ -782,6 +822,7 @@ __all__ = [
     "list_plans",
     "new_cycle_draft",
     "open_plan_reviews",
+    "plan_details",
     "plan_review_items",
     "review_plan",
     "update_plan",

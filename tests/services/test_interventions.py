@@ -47,6 +47,7 @@ from sendesk.services.interventions import (
     planned_vs_delivered,
     pounds,
     pupil_enrolments,
+    pupil_progress,
     record_exit,
     scheduled_dates,
     session_costs,
@@ -290,6 +291,14 @@ def test_ratio_gain_end_to_end(db: Database, senco: Actor, ta: Actor, reading: i
         date(2024, 9, 2),
     ]
     assert "exit" in audit_actions(db)
+    every = pupil_progress(db, ta, pid)  # both enrolments at once, as each reads alone
+    assert sorted(every) == sorted(e.id for e in pupil_enrolments(db, senco, pid))
+    for enrolment_id, progress in every.items():
+        assert progress == enrolment_progress(db, senco, enrolment_id)
+    assert every[eid].points == done.points and every[eid].verdict_text == done.verdict_text
+    assert pupil_progress(db, senco, add_test_pupil(db, senco, 4)) == {}
+    with pytest.raises(PermissionDeniedError):
+        pupil_progress(db, make_user(db, "gov", Role.READ_ONLY), pid)
 
 
 def test_standardised_change_end_to_end(db: Database, senco: Actor, ta: Actor) -> None:

@@ -28,6 +28,7 @@ from sendesk.services.support_plans import (
     list_plans,
     new_cycle_draft,
     open_plan_reviews,
+    plan_details,
     plan_review_items,
     review_plan,
     update_plan,
@@ -400,6 +401,24 @@ def test_catalogue_interventions_are_checked_and_named(db, senco, pupil) -> None
         )
 
 
+def test_every_cycle_in_full_reads_as_each_one_does(db, senco, pupil) -> None:
+    first = reviewed_plan(db, senco, pupil, ("achieved", "partly", "not"))
+    second = create_plan(
+        db,
+        senco,
+        pupil,
+        draft(start_date=DUE + timedelta(days=3), review_due=DUE + timedelta(days=80)),
+    )
+    details = plan_details(db, senco, pupil)
+    assert details == [get_plan(db, senco, first), get_plan(db, senco, second)]
+    assert [d.cycle for d in details] == [1, 2]
+    assert details[0].outcomes[0].review_comment == "Secure on 38"
+    assert [p.description for p in details[1].provisions][-1] == "TA in English lessons"
+    assert plan_details(db, senco, add_test_pupil(db, senco, 2)) == []
+    with pytest.raises(NotFoundError):
+        plan_details(db, senco, 9999)
+
+
 def test_review_needs_every_outcome_and_a_sensible_date(db, senco, pupil) -> None:
     plan_id = create_plan(db, senco, pupil, draft())
     plan = get_plan(db, senco, plan_id)
@@ -599,6 +618,8 @@ def test_read_only_may_not_read(db, senco, pupil) -> None:
         list_plans(db, governor, pupil)
     with pytest.raises(PermissionDeniedError):
         get_plan(db, governor, plan_id)
+    with pytest.raises(PermissionDeniedError):
+        plan_details(db, governor, pupil)
 
 
 # --- what's due -------------------------------------------------------------------------------
