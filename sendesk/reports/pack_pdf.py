@@ -40,8 +40,10 @@ written is ``dest``, which the caller names beside the target and renames when c
 
 from __future__ import annotations
 
+import copy
 import io
 import secrets
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -77,6 +79,8 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus.paragraph import cleanBlockQuotedText
+from reportlab.platypus.paraparser import ParaParser
 
 from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_charts import measure_chart
@@ -292,16 +296,46 @@ class _Styles:
         return _Para(_text(text), style or self.body)
 
 
-class _Para(Paragraph):
-    """A Paragraph that breaks its lines once for a given width.
+_PLAIN: weakref.WeakKeyDictionary[ParagraphStyle, Any] = weakref.WeakKeyDictionary()
 
-    reportlab asks a paragraph its height several times at the same width — a table cell
-    when the table is measured and again when it is drawn, a heading kept with what follows,
-    a block kept together — and breaks the lines anew each time; the answer cannot change,
-    so the first is kept. Half the paragraph work in a pack went on repeats.
+
+def _plain_frags(text: str, style: ParagraphStyle) -> list[Any] | None:
+    """The fragments reportlab's markup parser makes of ``text`` when it has no markup (no
+    tag, no entity): a copy of the one fragment it makes of a letter in ``style``, holding
+    ``text``. None when ``text`` has markup, which the parser must read."""
+    if "<" in text or "&" in text or style.textTransform:
+        return None
+    if not text:
+        return []
+    template = _PLAIN.get(style)
+    if template is None:
+        _, parsed, _ = ParaParser().parse("x", style)
+        if not parsed or len(parsed) != 1:
+            return None
+        template = _PLAIN[style] = parsed[0]
+    frag = copy.copy(template)
+    frag.text, frag.link, frag.us_lines = text, [], []
+    return [frag]
+
+
+class _Para(Paragraph):
+    """A Paragraph that skips reportlab's markup parser for plain text and breaks its lines
+    once for a given width.
+
+    reportlab parses every paragraph's text as markup with a new HTML parser, though two in
+    three of a pack's have none; the fragments it would make are made directly. And it asks
+    a paragraph its height several times at the same width — a table cell when the table
+    is measured and again when it is drawn, a heading kept with what follows, a block kept
+    together — and breaks the lines anew each time; the answer cannot change, so the first
+    is kept. Half the paragraph work in a pack went on repeats.
     """
 
     _laid: tuple[float, tuple[Any, ...]] | None = None
+
+    def __init__(self, text: str, style: ParagraphStyle) -> None:
+        cleaned = cleanBlockQuotedText(text)
+        frags = _plain_frags(cleaned, style)
+        super().__init__(text if frags is None else cleaned, style, frags=frags)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         laid = self._laid

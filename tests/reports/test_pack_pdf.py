@@ -401,3 +401,28 @@ def test_charts_need_two_measures_and_only_ages_get_the_expected_line() -> None:
     assert "entry 80" in plan.texts and "86" in plan.texts
     ticks = [float(label.text) for label in plan.labels if label.role == "y"]
     assert ticks == sorted(ticks) and all(tick == int(tick) for tick in ticks)  # whole scores
+
+
+# --- paragraphs without markup ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Reads 40 words", "  spaces round  ", "a > b, 'quoted' \"twice\"", "Ζωή Кузнецова", "x" * 300],
+)
+def test_plain_text_makes_the_fragments_the_markup_parser_makes(text: str) -> None:
+    """Plain text skips reportlab's markup parser: what it is given instead must be what
+    the parser would have made, so it is laid out and drawn the same."""
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus.paraparser import ParaParser
+
+    from sendesk.reports.pack_pdf import _plain_frags
+    from sendesk.reports.pdf_layout import register_fonts
+
+    style = ParagraphStyle("t", fontName=register_fonts()[1], fontSize=9, textColor="#5A5A5A")
+    made = _plain_frags(text, style)
+    _, parsed, _ = ParaParser().parse(text, style)
+    assert made is not None
+    assert [f.__dict__ for f in made] == [f.__dict__ for f in parsed]
+    assert _plain_frags("<b>bold</b>", style) is None
+    assert _plain_frags("Tom &amp; Jerry", style) is None
