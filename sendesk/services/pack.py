@@ -53,6 +53,7 @@ teachers may not build packs). Errors carry no pupil names.
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -822,6 +823,25 @@ def _put_in_place(partials: Sequence[Path], targets: Sequence[Path]) -> Iterator
             kept.unlink()
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held off while a pack is built, then as it was.
+
+    A build makes some millions of short-lived objects (PDF objects read and written,
+    reportlab's fragments and lines), nearly all freed as soon as they are done with; the
+    collector, triggered by the count alone, would scan the whole program's objects a few
+    dozen times a build for the few cycles among them — a tenth of the build's time. They
+    are collected as usual afterwards.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def build_pack(
     db: Database,
     actor: Actor,
@@ -841,14 +861,32 @@ def build_pack(
     ``cancelled()`` turns true the build stops with :class:`CancelledError` and leaves no
     file. Both files are complete, or neither is written.
     """
-    from sendesk.reports import pack_docx, pack_pdf
-    from sendesk.services.evidence import document_bytes
-
     actor.require(Role.SENCO, doing=_WRITE)
     folder = Path(out_dir).expanduser()
     if not folder.is_dir():
         raise SendeskError(f"The folder {folder} does not exist.")
     today = today or date.today()
+    with _collector_paused():
+        return _build(
+            db, actor, pupil_id, folder, evidence_ids, la_name, today, progress, cancelled
+        )
+
+
+def _build(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    folder: Path,
+    evidence_ids: Sequence[int] | None,
+    la_name: str | None,
+    today: date,
+    progress: Callable[[int, int], None] | None,
+    cancelled: Callable[[], bool] | None,
+) -> PackResult:
+    """:func:`build_pack` once its arguments are checked."""
+    from sendesk.reports import pack_docx, pack_pdf
+    from sendesk.services.evidence import document_bytes
+
     steps = _Steps(1, progress, cancelled)
     steps.check()
     data = gather(db, actor, pupil_id, evidence_ids=evidence_ids, la_name=la_name, today=today)
