@@ -41,6 +41,7 @@ import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -347,28 +348,42 @@ def document_bytes(db: Database, actor: Actor, doc_id: int) -> bytes:
 
     Raises DocumentIntegrityError when the stored bytes no longer match what was added.
     """
+    return documents_bytes(db, actor, [doc_id])[0]
+
+
+def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[bytes]:
+    """:func:`document_bytes` for several documents, in the order given, read and audited
+    in one transaction (the EHC request pack appends them all): all of them, or an error."""
     actor.require(*NAMED_READERS, doing="open evidence documents")
     with db.transaction() as s:
-        row = s.execute(
-            select(
-                EvidenceDocument.pupil_id,
-                EvidenceDocument.sha256,
-                EvidenceDocument.size,
-                EvidenceDocument.content,
-            ).where(EvidenceDocument.id == doc_id)
-        ).first()
-        if row is None:
-            raise NotFoundError("That document is no longer in this database.")
-        pupil_id, digest, size, content = row
-        content = bytes(content)  # memoryview on PostgreSQL
-        if len(content) != size or hashlib.sha256(content).hexdigest() != digest:
-            raise DocumentIntegrityError(
-                "The stored copy of this document does not match the fingerprint (SHA-256) "
-                "taken when it was added, so it has been altered or damaged: restore it from "
-                "a backup or add the original again."
+        rows = {
+            row.id: row
+            for row in s.execute(
+                select(
+                    EvidenceDocument.id,
+                    EvidenceDocument.pupil_id,
+                    EvidenceDocument.sha256,
+                    EvidenceDocument.size,
+                    EvidenceDocument.content,
+                ).where(EvidenceDocument.id.in_(set(doc_ids)))
             )
-        AuditWriter(s, actor).record("open", "evidence_document", doc_id, {"pupil_id": pupil_id})
-        return content
+        }
+        audit = AuditWriter(s, actor)
+        contents: list[bytes] = []
+        for doc_id in doc_ids:
+            row = rows.get(doc_id)
+            if row is None:
+                raise NotFoundError("That document is no longer in this database.")
+            content = bytes(row.content)  # memoryview on PostgreSQL
+            if len(content) != row.size or hashlib.sha256(content).hexdigest() != row.sha256:
+                raise DocumentIntegrityError(
+                    "The stored copy of this document does not match the fingerprint (SHA-256) "
+                    "taken when it was added, so it has been altered or damaged: restore it "
+                    "from a backup or add the original again."
+                )
+            audit.record("open", "evidence_document", doc_id, {"pupil_id": row.pupil_id})
+            contents.append(content)
+        return contents
 
 
 def remove_document(db: Database, actor: Actor, doc_id: int) -> None:
@@ -515,6 +530,7 @@ __all__ = [
     "DocumentItem",
     "add_document",
     "document_bytes",
+    "documents_bytes",
     "get_document",
     "list_documents",
     "media_type_for",

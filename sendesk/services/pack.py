@@ -885,7 +885,7 @@ def _build(
 ) -> PackResult:
     """:func:`build_pack` once its arguments are checked."""
     from sendesk.reports import pack_docx, pack_pdf
-    from sendesk.services.evidence import document_bytes
+    from sendesk.services.evidence import documents_bytes
 
     steps = _Steps(1, progress, cancelled)
     steps.check()
@@ -893,8 +893,9 @@ def _build(
     steps.grow(len(data.evidence) + pack_pdf.steps_needed(data) + pack_docx.steps_needed(data) + 1)
     steps.advance()
     appendices: list[pack_pdf.Appendix] = []
-    for n, choice in enumerate(data.evidence, start=1):
-        appendices.append(pack_pdf.Appendix(f"E{n}", choice, document_bytes(db, actor, choice.id)))
+    contents = documents_bytes(db, actor, [c.id for c in data.evidence])  # one transaction
+    for n, (choice, content) in enumerate(zip(data.evidence, contents, strict=True), start=1):
+        appendices.append(pack_pdf.Appendix(f"E{n}", choice, content))
         steps.advance()
     pdf_name, docx_name = pack_file_names(data.pupil.upn, today)
     pdf_path, docx_path = folder / pdf_name, folder / docx_name

@@ -45,6 +45,7 @@ from sendesk.services.evidence import (
     DocumentIntegrityError,
     add_document,
     document_bytes,
+    documents_bytes,
     get_document,
     list_documents,
     remove_document,
@@ -300,6 +301,30 @@ def test_tampering_is_detected_on_read(db: Database, senco: Actor, pupil: int) -
         viewer_copy(db, senco, doc_id)
     # A failed check is not recorded as an opening.
     assert [e.action for e in events(db, "evidence_document")] == ["create"]
+
+
+def test_several_documents_open_together_in_order_all_or_none(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    pdf, png = small_pdf(), small_png()
+    pdf_id = add_document(db, senco, pupil, pdf, "EP report", None, filename="ep.pdf", today=TODAY)
+    png_id = add_document(db, senco, pupil, png, "Work", None, filename="w.png", today=TODAY)
+    assert documents_bytes(db, senco, [png_id, pdf_id]) == [png, pdf]
+    assert documents_bytes(db, senco, []) == []
+    opened = [(e.action, e.entity_id) for e in events(db, "evidence_document")][2:]
+    assert opened == [("open", png_id), ("open", pdf_id)]
+    with db.session() as s:
+        assert list(chain_problems(s)) == []  # two openings in one transaction, chained
+    with db.transaction() as s:
+        s.execute(
+            text("UPDATE evidence_document SET content = :c WHERE id = :i"),
+            {"c": b"%PDF-1.4 not what was added", "i": pdf_id},
+        )
+    with pytest.raises(DocumentIntegrityError):
+        documents_bytes(db, senco, [png_id, pdf_id])
+    with pytest.raises(NotFoundError):
+        documents_bytes(db, senco, [png_id, 9999])
+    assert len(events(db, "evidence_document")) == 4  # neither failed read recorded an opening
 
 
 @pytest.mark.parametrize(
