@@ -11,10 +11,11 @@ Measured now:
 * **model memory** — Python memory allocated by ``RegisterTableModel.set_rows`` for 20,000
   rows (tracemalloc peak), besides the rows themselves, and the process's peak RSS.
 
-* **start-up** — a fresh process until the main window shows the register of a 2,000-pupil
-  demo school (signed in as its SENCo, "what's due" computed too), against a fresh process
-  showing an empty ``QMainWindow`` (the floor Qt itself costs). Target ≤ 2× the floor; peak
-  memory of that process ≤ 300 MB.
+* **start-up** — a fresh process until the main window, signed in as the SENCo of a
+  2,000-pupil demo school, has first been drawn showing the register, against a fresh
+  process drawing an empty ``QMainWindow`` (the floor Qt itself costs). Target ≤ 2× the
+  floor. Also printed: the time until "what's due" (which the window works out after it is
+  drawn) has filled in too, and the peak memory of that process (target ≤ 300 MB).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from sendesk.rules import upn
 from sendesk.rules.census import NEED_CODES
-from sendesk.services.register import RegisterRow
+from sendesk.services.register_view import RegisterRow
 from sendesk.ui.register_model import RegisterFilterProxy, RegisterTableModel
 
 SURNAMES = [
@@ -255,38 +256,78 @@ def model_memory(args: argparse.Namespace) -> list[Result]:
 
 # --- start-up: a fresh process until its window is on screen ---------------------------------
 
-FLOOR_CHILD = """
-from PySide6.QtWidgets import QApplication, QMainWindow
-app = QApplication([])
-w = QMainWindow(); w.resize(1200, 760); w.show(); app.processEvents()
-import resource; print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+# Both children print READY when their window has first been drawn: the event filter
+# takes the window's first UpdateRequest (Qt draws and flushes a window when it handles
+# one), lets the window handle it, then prints. The same moment in both, whatever Qt queues.
+FIRST_DRAWN = """
+import resource, time
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtWidgets import QApplication
+
+def rss():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+class FirstDrawn(QObject):
+    drawn = False
+    def eventFilter(self, obj, event):
+        if event.type() != QEvent.Type.UpdateRequest or self.drawn:
+            return False
+        obj.removeEventFilter(self)
+        QApplication.sendEvent(obj, event)
+        self.drawn = True
+        print("READY", rss(), flush=True)
+        return True
 """
 
-APP_CHILD = """
+FLOOR_CHILD = (
+    FIRST_DRAWN
+    + """
+from PySide6.QtWidgets import QMainWindow
+app = QApplication([])
+w = QMainWindow(); w.resize(1200, 760)
+watch = FirstDrawn(); w.installEventFilter(watch)
+w.show()
+while not watch.drawn:
+    app.processEvents()
+print("DONE", rss(), flush=True)
+"""
+)
+
+APP_CHILD = (
+    FIRST_DRAWN
+    + """
 import sys
 from sendesk.ui.app import application
 from sendesk.db import open_database
-from sendesk.services.actor import actor_for
+from sendesk.services.actor import acting_user
 from sendesk.services.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 app = application()
 db = open_database(sys.argv[1], sys.argv[2])
-with db.session() as s:
-    actor = actor_for(s, "senco")
+actor = acting_user(db, "senco")
 w = MainWindow(AppContext(db, actor, school_info(db)))
 w.nav.setCurrentRow(1)
-w.resize(1200, 760); w.show(); app.processEvents()
-assert w.register.model.rowCount() > 0
-import resource; print("READY", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, flush=True)
+w.resize(1200, 760)
+watch = FirstDrawn(); w.installEventFilter(watch)
+w.show()
+while not watch.drawn:
+    app.processEvents()
+assert w.register.isVisible() and w.register.model.rowCount() > 0
+while not w.home.loaded:  # what's due fills in after the window is drawn
+    app.processEvents()
+assert w.home.model.rowCount() > 0
+print("DONE", rss(), flush=True)
 """
+)
 
 
-def _time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float]:
-    """Median seconds from spawning ``python -c code`` to its READY line; peak RSS MiB."""
+def _time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float, float]:
+    """Medians of seconds from spawning ``python -c code`` to its READY line (window
+    drawn) and to its DONE line (everything loaded); the peak RSS in MiB."""
     import subprocess
 
-    times, rss = [], []
+    ready, done, rss = [], [], []
     for _ in range(runs):
         start = time.perf_counter()
         child = subprocess.Popen(
@@ -294,12 +335,17 @@ def _time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float]:
         )
         assert child.stdout is not None
         line = child.stdout.readline()
-        times.append(time.perf_counter() - start)
-        child.wait(timeout=60)
+        ready.append(time.perf_counter() - start)
         if not line.startswith("READY"):
-            raise RuntimeError(f"the child process did not start its window: {line!r}")
+            child.kill()
+            raise RuntimeError(f"the child process did not draw its window: {line!r}")
+        line = child.stdout.readline()
+        done.append(time.perf_counter() - start)
+        child.wait(timeout=60)
+        if not line.startswith("DONE"):
+            raise RuntimeError(f"the child process did not finish loading: {line!r}")
         rss.append(int(line.split()[1]) / 1024)
-    return statistics.median(times), max(rss)
+    return statistics.median(ready), statistics.median(done), max(rss)
 
 
 def startup(args: argparse.Namespace) -> list[Result]:
@@ -310,12 +356,12 @@ def startup(args: argparse.Namespace) -> list[Result]:
     from sendesk.keystore import new_raw_key
     from sendesk.services.demo import write_demo_school
 
-    floor, floor_rss = _time_child(FLOOR_CHILD)
+    floor, _, floor_rss = _time_child(FLOOR_CHILD)
     with tempfile.TemporaryDirectory() as folder:
         path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
         with create_database(path, key) as db:
             write_demo_school(db, pupils=2000, seed=args.seed)
-        shown, app_rss = _time_child(APP_CHILD, path, key)
+        shown, loaded, app_rss = _time_child(APP_CHILD, path, key)
     ratio = shown / floor
     return [
         Result(
@@ -327,6 +373,10 @@ def startup(args: argparse.Namespace) -> list[Result]:
             f"{shown * 1000:.0f} ms ({ratio:.1f}× the floor)",
             "≤ 2× floor",
             ratio <= 2,
+        ),
+        Result(
+            "start-up: what's due filled in as well",
+            f"{loaded * 1000:.0f} ms ({loaded / floor:.1f}× the floor)",
         ),
         Result(
             "peak memory: app with 2,000-pupil register",

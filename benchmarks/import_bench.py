@@ -31,7 +31,7 @@ from sendesk.db import create_database
 from sendesk.reports.register_export import write_register
 from sendesk.rules import upn
 from sendesk.services.pupil_import import import_pupils
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.services.school import init_school
 
 T = TypeVar("T")

@@ -25,7 +25,7 @@ from sendesk.keystore import new_raw_key
 from sendesk.services.actor import acting_user
 from sendesk.services.demo import write_demo_school
 from sendesk.services.pupil_record import get_record
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.services.school import school_info
 from sendesk.services.support_plans import list_plans
 from sendesk.ui.app import application

@@ -21,7 +21,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.ui.app import application, open_demo
 from sendesk.ui.context import AppContext
 from sendesk.ui.import_dialog import ImportDialog

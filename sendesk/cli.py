@@ -159,7 +159,7 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from sendesk.reports.register_export import write_register
-    from sendesk.services.register import register_rows
+    from sendesk.services.register_view import register_rows
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
     with _existing(args) as db:

@@ -4,28 +4,34 @@ Everything about *opening* a database lives here: telling a wrong key from a fil
 not ours, refusing to create stray files, upgrading an older schema (after a backup) and
 refusing a newer one. Services receive a :class:`Database` and open one short-lived
 ``Session`` per operation.
+
+Why SQLAlchemy is imported only when first needed: importing it (and the models) costs
+more than half a second, more than Qt takes to show a window. Opening a SQLCipher file
+and the reads the main window needs at start-up (the school, the signed-in user, the
+register) go through :meth:`Database.reading`, plain SQL on the driver's own connection;
+the engine and its sessions are made the first time a service asks for one, after the
+window is on screen.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
-from sqlalchemy.orm import Session, sessionmaker
 
 from sendesk.errors import NotADatabaseError, SchemaTooNewError, SendeskError, WrongKeyError
 
 if TYPE_CHECKING:
     from alembic.config import Config
+    from sqlalchemy import Engine
+    from sqlalchemy.engine import URL
+    from sqlalchemy.orm import Session, sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -42,18 +48,29 @@ SENDESK_TABLES = ("alembic_version", "school")
 class Target:
     """Where a database lives: a SQLCipher file (``path``) or a PostgreSQL URL."""
 
-    url: URL
     path: Path | None
+    server_url: URL | None = None
+    """The PostgreSQL URL (``postgresql+psycopg``); None for a file."""
 
     @property
     def is_file(self) -> bool:
         return self.path is not None
 
+    @property
+    def url(self) -> URL:
+        """The SQLAlchemy URL (made on demand: a file target needs no SQLAlchemy import)."""
+        if self.server_url is not None:
+            return self.server_url
+        from sqlalchemy.engine import URL
+
+        return URL.create("sqlite+pysqlcipher", database=str(self.path))
+
     def describe(self) -> str:
         """A name for messages; never includes a password."""
         if self.path is not None:
             return str(self.path)
-        return self.url.render_as_string(hide_password=True)
+        assert self.server_url is not None
+        return self.server_url.render_as_string(hide_password=True)
 
 
 def parse_target(value: str) -> Target:
@@ -62,7 +79,10 @@ def parse_target(value: str) -> Target:
     if not value:
         raise NotADatabaseError("No database given: pass --db PATH or set SENDESK_DB.")
     if "://" not in value:
-        return Target(URL.create("sqlite+pysqlcipher", database=value), Path(value))
+        return Target(Path(value))
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         url = make_url(value)
     except ArgumentError as exc:
@@ -71,9 +91,9 @@ def parse_target(value: str) -> Target:
     if backend == "postgresql":
         if url.get_driver_name() != "psycopg":
             url = url.set(drivername="postgresql+psycopg")
-        return Target(url, None)
+        return Target(None, url)
     if url.drivername == "sqlite+pysqlcipher" and url.database:
-        return Target(URL.create("sqlite+pysqlcipher", database=url.database), Path(url.database))
+        return Target(Path(url.database))
     raise NotADatabaseError(
         f"Unsupported database URL '{url.render_as_string(hide_password=True)}': use a file "
         "path (encrypted with SQLCipher) or postgresql+psycopg://…"
@@ -83,6 +103,12 @@ def parse_target(value: str) -> Target:
 def sqlite_quote(text: str) -> str:
     """A SQL string literal (for PRAGMA/ATTACH, which cannot take bound parameters)."""
     return "'" + text.replace("'", "''") + "'"
+
+
+def _key_pragma(key: str) -> str:
+    """``PRAGMA key`` exactly as SQLAlchemy's pysqlcipher dialect sends it (a quoted
+    identifier), so the plain connection and the engine's derive the same key."""
+    return 'PRAGMA key = "' + key.replace('"', '""') + '"'
 
 
 _quietened = False
@@ -106,7 +132,20 @@ def _quiet_sqlcipher() -> None:
     _quietened = True
 
 
+def _connect_file(path: Path, key: str) -> Any:
+    """A plain sqlcipher3 connection to an existing file, keyed (not yet checked)."""
+    import sqlcipher3
+
+    _quiet_sqlcipher()
+    # Shared between threads only to be closed by dispose(); each thread reads on its own.
+    conn = sqlcipher3.connect(str(path), check_same_thread=False)
+    conn.execute(_key_pragma(key))
+    return conn
+
+
 def _make_engine(target: Target, key: str | None) -> Engine:
+    from sqlalchemy import create_engine, event
+
     if target.path is None:
         return create_engine(target.url, pool_pre_ping=True)
     if not key:
@@ -133,14 +172,47 @@ def _make_engine(target: Target, key: str | None) -> Engine:
     return engine
 
 
+def as_date(value: Any) -> date | None:
+    """A DATE column's value from a plain read: SQLite hands back ISO text, PostgreSQL a
+    ``date``; None stays None."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
+class Reader:
+    """Plain SQL reads on the driver's own connection (see the module docstring for why).
+
+    SQL is written with ``?`` placeholders and only portable syntax; PostgreSQL's driver
+    gets ``%s``. Only reads: every change goes through a Session, with its audit.
+    """
+
+    def __init__(self, connection: Any, *, qmark: bool) -> None:
+        self._connection = connection
+        self._qmark = qmark
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Every row of ``sql`` as plain tuples."""
+        if not self._qmark:
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            return [tuple(row) for row in cursor.fetchall()]
+        finally:
+            cursor.close()
+
+
 class Database:
     """An open SENDesk database: the engine, and sessions made from it."""
 
-    def __init__(self, target: Target, engine: Engine, key: str | None) -> None:
+    def __init__(self, target: Target, key: str | None, engine: Engine | None = None) -> None:
         self.target = target
-        self.engine = engine
         self._key = key
-        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._engine = engine
+        self._sessions: sessionmaker[Session] | None = None
+        self._file_readers: dict[int, Any] = {}
+        self._readers_lock = threading.Lock()
 
     @property
     def is_file(self) -> bool:
@@ -151,18 +223,67 @@ class Database:
         """The SQLCipher key (kept in memory only, for backups that must match it)."""
         return self._key
 
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
+        if self._engine is None:
+            self._engine = _make_engine(self.target, self._key)
+        return self._engine
+
+    def _session_factory(self) -> sessionmaker[Session]:
+        if self._sessions is None:
+            from sqlalchemy.orm import sessionmaker
+
+            self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        return self._sessions
+
     def session(self) -> Session:
         """A new Session; use ``with db.session() as s, s.begin():`` for one transaction."""
-        return self._sessions()
+        return self._session_factory()()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One Session and one transaction: committed on success, rolled back on error."""
-        with self._sessions() as session, session.begin():
+        with self._session_factory()() as session, session.begin():
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Reader]:
+        """A :class:`Reader` for plain reads outside any Session.
+
+        For a file: one sqlcipher3 connection per thread, kept until :meth:`dispose` (a
+        passphrase's key derivation is then paid once, as with the engine's pool; outside
+        a transaction each statement sees the latest commit). For PostgreSQL: a pooled
+        connection of the engine's, handed back afterwards.
+        """
+        if self.target.path is not None:
+            yield Reader(self._file_reader(), qmark=True)
+        else:
+            raw = self.engine.raw_connection()
+            try:
+                yield Reader(raw, qmark=False)
+            finally:
+                raw.rollback()
+                raw.close()
+
+    def _file_reader(self) -> Any:
+        assert self.target.path is not None
+        if not self._key:
+            raise WrongKeyError(f"No key was given for {self.target.path}.")
+        with self._readers_lock:
+            conn = self._file_readers.get(threading.get_ident())
+            if conn is None:
+                conn = _connect_file(self.target.path, self._key)
+                self._file_readers[threading.get_ident()] = conn
+            return conn
+
     def dispose(self) -> None:
-        self.engine.dispose()
+        with self._readers_lock:
+            readers, self._file_readers = list(self._file_readers.values()), {}
+        for conn in readers:
+            conn.close()
+        if self._engine is not None:
+            self._engine.dispose()
 
     def __enter__(self) -> Database:
         return self
@@ -204,6 +325,8 @@ def known_revisions() -> set[str]:
 
 def current_revision(engine: Engine) -> str | None:
     """The database's schema revision, read straight from Alembic's version table."""
+    from sqlalchemy import text
+
     with engine.connect() as conn:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
@@ -239,20 +362,61 @@ def _check_file_header(path: Path) -> None:
         )
 
 
-def _probe(engine: Engine, target: Target) -> list[str]:
-    """Connect and list the tables; translate failures into one clear sentence."""
+def _wrong_key(path: Path) -> WrongKeyError:
+    return WrongKeyError(
+        f"{path} could not be opened: the key is wrong, or the file is not a SENDesk database."
+    )
+
+
+def _damaged(target: Target, exc: BaseException) -> NotADatabaseError:
+    return NotADatabaseError(
+        f"{target.describe()} is damaged and cannot be read ({str(exc).strip()}); "
+        "restore it from a backup."
+    )
+
+
+def _file_schema(db: Database) -> tuple[list[str], str | None]:
+    """A file's tables and schema revision, through the plain reader (no SQLAlchemy)."""
+    import sqlcipher3
+
+    assert db.target.path is not None
     try:
-        with engine.connect() as conn:
-            return list(inspect(conn).get_table_names())
+        with db.reading() as read:
+            tables = [name for (name,) in read.rows(_TABLES_SQL)]
+    except sqlcipher3.DatabaseError as exc:
+        raise _wrong_key(db.target.path) from exc
+    if any(t not in tables for t in SENDESK_TABLES):
+        return tables, None
+    try:
+        with db.reading() as read:
+            found = read.rows("SELECT version_num FROM alembic_version")
+    except sqlcipher3.DatabaseError as exc:
+        raise _damaged(db.target, exc) from exc
+    return tables, found[0][0] if found else None
+
+
+_TABLES_SQL = "SELECT name FROM sqlite_master WHERE type = 'table'"
+
+
+def _server_schema(db: Database) -> tuple[list[str], str | None]:
+    """A PostgreSQL database's tables and schema revision (SQLAlchemy: it is imported
+    anyway to talk to a server)."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with db.engine.connect() as conn:
+            tables = list(inspect(conn).get_table_names())
     except DBAPIError as exc:
-        if target.path is not None:
-            raise WrongKeyError(
-                f"{target.path} could not be opened: the key is wrong, or the file is not a "
-                "SENDesk database."
-            ) from exc
         raise NotADatabaseError(
-            f"Could not connect to {target.describe()}: {str(exc.orig).strip().splitlines()[0]}"
+            f"Could not connect to {db.target.describe()}: {str(exc.orig).strip().splitlines()[0]}"
         ) from exc
+    if any(t not in tables for t in SENDESK_TABLES):
+        return tables, None
+    try:
+        return tables, current_revision(db.engine)
+    except DBAPIError as exc:
+        raise _damaged(db.target, exc.orig) from exc
 
 
 def open_database(
@@ -266,34 +430,28 @@ def open_database(
 
     Nothing is created or changed when the path holds no SENDesk database, the key is
     wrong, or the schema is newer than this SENDesk. Before an upgrade, a file database is
-    backed up beside itself (or into ``backup_dir``).
+    backed up beside itself (or into ``backup_dir``). A current file opens without
+    importing SQLAlchemy or Alembic.
     """
     if isinstance(target, str):
         target = parse_target(target)
     if target.path is not None:
         _check_file_header(target.path)
-    engine = _make_engine(target, key)
+        if not key:
+            raise WrongKeyError(f"No key was given for {target.path}.")
+    db = Database(target, key)
     try:
-        tables = _probe(engine, target)
-        missing = [t for t in SENDESK_TABLES if t not in tables]
-        if missing:
+        tables, current = _file_schema(db) if target.path is not None else _server_schema(db)
+        if any(t not in tables for t in SENDESK_TABLES):
             raise NotADatabaseError(
                 f"{target.describe()} is not a SENDesk database (it has no SENDesk tables)."
             )
-        try:
-            current = current_revision(engine)
-        except DBAPIError as exc:
-            raise NotADatabaseError(
-                f"{target.describe()} is damaged and cannot be read "
-                f"({str(exc.orig).strip()}); restore it from a backup."
-            ) from exc
         head = head_revision()
         if current != head and current not in known_revisions():
             raise SchemaTooNewError(
                 f"{target.describe()} was made by a newer SENDesk (schema {current}); "
                 "install the newer SENDesk to open it."
             )
-        db = Database(target, engine, key)
         if current != head and upgrade:
             if target.path is not None:
                 from sendesk.services.backup import backup_file  # cycle: backup needs Database
@@ -303,11 +461,27 @@ def open_database(
                 dest = folder / f"{target.path.name}.before-upgrade-{current}-{stamp}.bak"
                 backup_file(db, dest)
                 log.info("backed up before upgrade to %s", dest)
-            upgrade_to_head(engine)
+            upgrade_to_head(db.engine)
         return db
     except BaseException:
-        engine.dispose()
+        db.dispose()
         raise
+
+
+def _probe(engine: Engine, target: Target) -> list[str]:
+    """Connect and list the tables; translate failures into one clear sentence."""
+    from sqlalchemy import inspect
+    from sqlalchemy.exc import DBAPIError
+
+    try:
+        with engine.connect() as conn:
+            return list(inspect(conn).get_table_names())
+    except DBAPIError as exc:
+        if target.path is not None:
+            raise _wrong_key(target.path) from exc
+        raise NotADatabaseError(
+            f"Could not connect to {target.describe()}: {str(exc.orig).strip().splitlines()[0]}"
+        ) from exc
 
 
 def create_database(target: Target | str, key: str | None = None) -> Database:
@@ -331,7 +505,7 @@ def create_database(target: Target | str, key: str | None = None) -> Database:
         if path is not None and path.exists():
             path.unlink()
         raise
-    return Database(target, engine, key)
+    return Database(target, key, engine)
 
 
 def schema_differences(db: Database) -> list[str]:
@@ -365,8 +539,9 @@ def target_from_env_or(value: str | None) -> str:
 
 __all__ = [
     "Database",
-    "OperationalError",
+    "Reader",
     "Target",
+    "as_date",
     "create_database",
     "open_database",
     "parse_target",

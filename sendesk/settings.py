@@ -11,8 +11,6 @@ import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
 CONFIG_ENV = "SENDESK_CONFIG_DIR"
 
 
@@ -46,6 +44,8 @@ def without_password(target: str) -> str:
     """A database URL with any password removed (paths are returned unchanged)."""
     if "://" not in target:
         return target
+    from sqlalchemy.engine import make_url  # only for server URLs: a file needs no SQLAlchemy
+
     url = make_url(target)
     return url.set(password=None).render_as_string(hide_password=False)
 

@@ -214,7 +214,6 @@ def db(empty_target: tuple[str, str]) -> Iterator[Database]:
 
 @pytest.fixture
 def senco(db: Database) -> Actor:
-    from sendesk.services.actor import actor_for
+    from sendesk.services.actor import acting_user
 
-    with db.session() as s:
-        return actor_for(s, "senco")
+    return acting_user(db, "senco")

@@ -238,12 +238,11 @@ def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env
     assert run(capsys, "demo", "--db", str(db), "--pupils", "30")[0] == 0
     from sendesk.db import open_database
     from sendesk.models import Role
-    from sendesk.services.actor import actor_for
+    from sendesk.services.actor import acting_user
     from sendesk.services.users import create_user
 
     with open_database(str(db), env_key) as database:
-        with database.session() as s:
-            senco = actor_for(s, "senco")
+        senco = acting_user(database, "senco")
         create_user(database, senco, "gov", "Governor", Role.READ_ONLY)
     code, _, err = run(capsys, "register", "--db", str(db), "--user", "gov")
     assert code == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from sqlalchemy import text
 
 from sendesk.db import create_database, open_database, schema_differences
 from sendesk.errors import NotADatabaseError, WrongKeyError
@@ -123,3 +124,46 @@ def test_key_derivation_paid_once_per_connection(tmp_path: Path) -> None:
             s.execute(text("select count(*) from pupil")).scalar()
     assert len(connects) == 1
     db.dispose()
+
+
+def test_plain_reads_and_sessions_share_one_database(db) -> None:
+    """The start-up reads (no SQLAlchemy) and the sessions see the same rows on each
+    backend: what one commits, the other reads."""
+    from sendesk.services.actor import acting_user
+
+    with db.reading() as read:
+        assert read.rows("SELECT name FROM school") == [("Test Academy",)]
+    actor = acting_user(db, None)
+    assert (actor.username, actor.role) == ("senco", "senco")
+    with db.transaction() as s:
+        s.execute(text("UPDATE school SET name = 'Renamed Academy'"))
+    assert school_info(db).name == "Renamed Academy"
+
+
+def test_a_passphrase_file_opens_and_reads_without_sqlalchemy(tmp_path: Path) -> None:
+    """The plain reader keys its connection exactly as the engine does (quotes and all):
+    a file made through SQLAlchemy opens, and is read, in a process that never imports it."""
+    import subprocess
+    import sys
+
+    from sendesk.services.school import init_school
+
+    key = "correct horse 'battery' \"staple\""
+    path = tmp_path / "p.db"
+    with create_database(str(path), key) as made:
+        init_school(made, 'Quote\'s "Academy"', senco_username="senco", senco_name="S")
+    child = (
+        "import sys\n"
+        "from sendesk.db import open_database\n"
+        "from sendesk.services.actor import acting_user\n"
+        "from sendesk.services.school import school_info\n"
+        "from sendesk.services.register_view import register_rows\n"
+        "db = open_database(sys.argv[1], sys.argv[2])\n"
+        "print(school_info(db).name, len(register_rows(db, acting_user(db, 'senco'))))\n"
+        "print('sqlalchemy' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(path), key], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ['Quote\'s "Academy" 0', "False"]

@@ -16,8 +16,8 @@ from sendesk.db import (
     script_head_revision,
 )
 from sendesk.errors import SchemaTooNewError
-from sendesk.services.actor import actor_for
-from sendesk.services.register import register_rows
+from sendesk.services.actor import acting_user
+from sendesk.services.register_view import register_rows
 
 DATA = Path(__file__).parent / "data"
 OLD_KEY = "x'" + "5E" * 32 + "'"
@@ -35,8 +35,7 @@ def test_old_schema_upgrades_after_a_backup(old_db: Path) -> None:
     try:
         assert current_revision(db.engine) == head_revision()
         assert schema_differences(db) == []
-        with db.session() as s:
-            actor = actor_for(s, None)
+        actor = acting_user(db, None)
         rows = register_rows(db, actor)
         assert [(r.upn, r.legal_forename, r.provision, r.needs) for r in rows] == [
             ("H801200001001", "Zoë", "K", ("SPLD",))

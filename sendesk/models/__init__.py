@@ -30,7 +30,8 @@ from sendesk.models.graduated import (
 from sendesk.models.pupil import Contact, NeedProfile, Pupil
 from sendesk.models.register import Need, RegisterEntry
 from sendesk.models.school import School
-from sendesk.models.user import ROLE_LABELS, Role, User
+from sendesk.models.user import User
+from sendesk.roles import ROLE_LABELS, Role
 
 __all__ = [
     "ROLE_LABELS",

@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sendesk.models.base import Base, UTCDateTime, utcnow
-
-
-class Role(StrEnum):
-    """The four roles of DESIGN.md; the service layer enforces them."""
-
-    SENCO = "senco"
-    LEARNING_SUPPORT = "learning_support"
-    TEACHER = "teacher"
-    READ_ONLY = "read_only"
-
-
-ROLE_LABELS: dict[Role, str] = {
-    Role.SENCO: "SENCo",
-    Role.LEARNING_SUPPORT: "Learning support",
-    Role.TEACHER: "Teacher",
-    Role.READ_ONLY: "Read-only",
-}
 
 
 class User(Base):

@@ -11,7 +11,7 @@ from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.tabular import cell_text, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
-from sendesk.services.register import RegisterRow
+from sendesk.services.register_view import RegisterRow
 
 FORMATS = ("csv", "xlsx")
 HEADERS = (

@@ -46,6 +46,9 @@ PROVISION_LABELS: dict[Provision, str] = {
     Provision.E: "Education, health and care plan",
 }
 
+ON_REGISTER: tuple[str, ...] = (Provision.K.value, Provision.E.value)
+"""The provision codes that put a pupil on the SEND register: SEN support and EHC plan."""
+
 
 @dataclass(frozen=True)
 class NeedCode:

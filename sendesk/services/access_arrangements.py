@@ -87,11 +87,11 @@ from sendesk.models import (
     TeachingGroupMember,
     User,
 )
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import jcq
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 from sendesk.services.settings import parse_int, read_setting
 from sendesk.services.teaching_groups import fold, squash, teacher_label
 

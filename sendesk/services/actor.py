@@ -1,16 +1,21 @@
-"""Who is acting: every service function takes one, so permission and audit always know."""
+"""Who is acting: every service function takes one, so permission and audit always know.
+
+Looking the actor up is a plain read (:meth:`sendesk.db.Database.reading`): it happens at
+every start-up, before SQLAlchemy is needed.
+"""
 
 from __future__ import annotations
 
 import getpass
 from dataclasses import dataclass
-
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError
-from sendesk.models import ROLE_LABELS, Role, User
+from sendesk.roles import ROLE_LABELS, Role
+
+if TYPE_CHECKING:
+    from sendesk.models import User
 
 
 @dataclass(frozen=True)
@@ -42,22 +47,23 @@ def _os_user() -> str | None:
         return None
 
 
+_USER_SQL = "SELECT id, username, display_name, role, active FROM user_account"
+
+
 def acting_user(db: Database, username: str | None) -> Actor:
-    """:func:`actor_for` in a session of its own, for callers that hold no session."""
-    with db.session() as session:
-        return actor_for(session, username)
-
-
-def actor_for(session: Session, username: str | None) -> Actor:
-    """The actor for a command-line run: the named user, or the first active SENCo."""
-    if username:
-        user = session.scalar(select(User).where(User.username == username))
-        if user is None or not user.active:
-            raise NotFoundError(f"There is no active SENDesk user called '{username}'.")
-        return Actor.of(user)
-    user = session.scalar(
-        select(User).where(User.role == Role.SENCO, User.active.is_(True)).order_by(User.id)
-    )
-    if user is None:
-        raise NotFoundError("This database has no active SENCo account to act as.")
-    return Actor.of(user)
+    """The actor for a command-line run or a demo: the named user, or the first active
+    SENCo."""
+    with db.reading() as read:
+        if username:
+            found = read.rows(_USER_SQL + " WHERE username = ?", (username,))
+            if not found or not found[0][4]:
+                raise NotFoundError(f"There is no active SENDesk user called '{username}'.")
+        else:
+            found = read.rows(
+                _USER_SQL + " WHERE role = ? AND active = ? ORDER BY id LIMIT 1",
+                (Role.SENCO.value, True),
+            )
+            if not found:
+                raise NotFoundError("This database has no active SENCo account to act as.")
+    user_id, name, display_name, role, _active = found[0]
+    return Actor(user_id, name, display_name, Role(role), _os_user())

@@ -25,10 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role
+from sendesk.roles import NAMED_READERS
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 
 AGENCIES: tuple[str, ...] = (
     "Educational psychologist",

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.models import Contact, NeedProfile, Pupil
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import upn as upn_rules
-from sendesk.rules.census import area_of
+from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc import ehc_items, pupils_with_plans
-from sendesk.services.register import NAMED_READERS, ON_REGISTER, load_current
+from sendesk.services.register import load_current
 from sendesk.services.support_plans import open_plan_reviews, plan_review_items
 
 SOON_DAYS = 28

@@ -55,6 +55,7 @@ from sendesk.models import (
     Pupil,
     Role,
 )
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import timeline
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.rules.timeline import (
@@ -75,7 +76,6 @@ from sendesk.rules.timeline import (
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 
 if TYPE_CHECKING:  # types only; due.py lists this module's provider, so no import cycle
     from _typeshed import DataclassInstance

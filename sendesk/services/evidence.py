@@ -51,10 +51,10 @@ from sqlalchemy import delete, select
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, SendeskError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role, User
+from sendesk.roles import NAMED_READERS
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 
 MAX_BYTES = 20 * 1024 * 1024
 TITLE_MAX = 200

@@ -52,11 +52,11 @@ from sendesk.models import (
     User,
     utcnow,
 )
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import progress as rules
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupil_record import AREAS
-from sendesk.services.register import NAMED_READERS
 
 # --- vocabulary ------------------------------------------------------------------------------
 

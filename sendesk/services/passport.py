@@ -30,12 +30,12 @@ from sqlalchemy import select
 from sendesk.db import Database
 from sendesk.errors import NotFoundError
 from sendesk.models import PlanOutcome, Pupil, School, SupportPlan
+from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import PROVISION_LABELS, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupil_record import get_record
-from sendesk.services.register import NAMED_READERS
 
 
 @dataclass(frozen=True)

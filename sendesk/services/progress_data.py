@@ -34,11 +34,11 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil, Role
+from sendesk.roles import NAMED_READERS
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 
 TERM_MAX = 30
 SUBJECT_MAX = 60

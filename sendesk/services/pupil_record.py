@@ -32,6 +32,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, ValidationError
 from sendesk.models import AuditEvent, Contact, Need, NeedProfile, Pupil, RegisterEntry, Role, User
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
@@ -42,7 +43,6 @@ from sendesk.services.pupils import (
     sentence,
     validate_pupil,
 )
-from sendesk.services.register import NAMED_READERS
 
 CONFLICT = (
     "Someone else changed this pupil's record since you opened it; reopen it to see their changes."

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Pupil, Role
+from sendesk.roles import NAMED_READERS
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
-from sendesk.services.register import NAMED_READERS, CurrentStatus, apply_change, load_current
+from sendesk.services.register import CurrentStatus, apply_change, load_current
 
 NAME_MAX = 120  # Pupil.legal_surname etc.
 REG_GROUP_MAX = 20

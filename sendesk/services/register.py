@@ -1,4 +1,4 @@
-"""The SEND register: reading it, and changing a pupil's SEN status or needs with history.
+"""The SEND register: changing a pupil's SEN status or needs, with history.
 
 A change never overwrites: the open register entry (and the open needs) are closed on the
 date of the change and new ones opened, each with who recorded it and why. Census rules
@@ -12,7 +12,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -20,54 +19,9 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Need, Pupil, RegisterEntry, Role
-from sendesk.rules.census import Provision, area_of, census_problems
+from sendesk.rules.census import Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
-
-NAMED_READERS = (Role.SENCO, Role.LEARNING_SUPPORT, Role.TEACHER)
-ON_REGISTER = (Provision.K.value, Provision.E.value)
-
-
-@dataclass(frozen=True)
-class RegisterRow:
-    """One pupil's line on the register, as plain data for exports and the GUI."""
-
-    pupil_id: int
-    upn: str
-    legal_surname: str
-    legal_forename: str
-    preferred_forename: str | None
-    dob: date
-    gender: str | None
-    year_group: int | None
-    reg_group: str | None
-    provision: str
-    needs: tuple[str, ...]
-    on_register_since: date | None
-    preferred_surname: str | None = None
-    ehcp_since: date | None = None
-    next_review_due: date | None = None
-
-    @property
-    def display_name(self) -> str:
-        """Preferred names where recorded: what staff call the pupil."""
-        forename = self.preferred_forename or self.legal_forename
-        return f"{forename} {self.preferred_surname or self.legal_surname}"
-
-    @property
-    def primary_need(self) -> str | None:
-        return self.needs[0] if self.needs else None
-
-    @property
-    def secondary_need(self) -> str | None:
-        return self.needs[1] if len(self.needs) > 1 else None
-
-    @property
-    def primary_area(self) -> str | None:
-        if not self.needs:
-            return None
-        area = area_of(self.needs[0])
-        return area.value if area else None
 
 
 @dataclass
@@ -191,94 +145,3 @@ def change_status(
         apply_change(
             s, AuditWriter(s, actor), pupil_id, current, provision, needs, on, reason.strip()
         )
-
-
-def _register_since(entries: Sequence[Any]) -> date | None:
-    """Start of the unbroken run of K/E periods that ends with the current one."""
-    since: date | None = None
-    for entry in sorted(entries, key=lambda e: (e.start_date, e.id)):
-        if entry.provision in ON_REGISTER:
-            since = since or entry.start_date
-        else:
-            since = None
-    return since
-
-
-def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> list[RegisterRow]:
-    """The register (K and E pupils), or every pupil with ``include_all``.
-
-    Three queries whatever the number of pupils: pupils with their open entry, open needs,
-    and register history (for the date each pupil joined the register).
-    """
-    actor.require(*NAMED_READERS, doing="see named pupil records")
-    # Plain column rows, not ORM objects: the register is read whole at every start-up.
-    with db.session() as s:
-        stmt = (
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.legal_surname,
-                Pupil.legal_forename,
-                Pupil.preferred_forename,
-                Pupil.preferred_surname,
-                Pupil.dob,
-                Pupil.gender,
-                Pupil.year_group,
-                Pupil.reg_group,
-                Pupil.next_review_due,
-                RegisterEntry.provision,
-            )
-            .join(
-                RegisterEntry,
-                (RegisterEntry.pupil_id == Pupil.id) & RegisterEntry.end_date.is_(None),
-                isouter=True,
-            )
-            .order_by(Pupil.year_group, Pupil.legal_surname, Pupil.legal_forename, Pupil.id)
-        )
-        if not include_all:
-            stmt = stmt.where(RegisterEntry.provision.in_(ON_REGISTER))
-        pupils = s.execute(stmt).all()
-        needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for pid, rank, code in s.execute(
-            select(Need.pupil_id, Need.rank, Need.code).where(Need.end_date.is_(None))
-        ):
-            needs[pid].append((rank, code))
-        history: dict[int, list[Any]] = defaultdict(list)
-        ehcp_since: dict[int, date] = {}
-        for entry in s.execute(
-            select(
-                RegisterEntry.id,
-                RegisterEntry.pupil_id,
-                RegisterEntry.provision,
-                RegisterEntry.start_date,
-                RegisterEntry.end_date,
-            )
-        ):
-            history[entry.pupil_id].append(entry)
-            if entry.end_date is None and entry.provision == Provision.E.value:
-                ehcp_since[entry.pupil_id] = entry.start_date
-    rows = []
-    for p in pupils:
-        prov = p.provision or Provision.N.value
-        rows.append(
-            RegisterRow(
-                pupil_id=p.id,
-                upn=p.upn,
-                legal_surname=p.legal_surname,
-                legal_forename=p.legal_forename,
-                preferred_forename=p.preferred_forename,
-                dob=p.dob,
-                gender=p.gender,
-                year_group=p.year_group,
-                reg_group=p.reg_group,
-                provision=prov,
-                needs=tuple(code for _, code in sorted(needs.get(p.id, []))),
-                on_register_since=_register_since(history.get(p.id, []))
-                if prov in ON_REGISTER
-                else None,
-                preferred_surname=p.preferred_surname,
-                ehcp_since=ehcp_since.get(p.id),
-                next_review_due=p.next_review_due,
-            )
-        )
-    return rows

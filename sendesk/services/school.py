@@ -1,18 +1,19 @@
-"""Creating a school database and reading the school's details."""
+"""Creating a school database and reading the school's details.
+
+The school's details are read at every start-up, before SQLAlchemy is imported (see
+:mod:`sendesk.db`): so :func:`school_info` is a plain read, and :func:`init_school`
+imports the models and the audit trail only when it runs.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from sendesk.db import Database
 from sendesk.errors import NotADatabaseError, ValidationError
-from sendesk.models import Role, School, User
+from sendesk.roles import Role
 from sendesk.services.actor import Actor
-from sendesk.services.audit import record
-from sendesk.services.users import hash_password, password_problem
 
 URN = re.compile(r"^\d{6}$")
 
@@ -45,6 +46,12 @@ def init_school(
     senco_password: str | None = None,
 ) -> Actor:
     """Write the school row and its first SENCo account; returns that SENCo as the actor."""
+    from sqlalchemy import select
+
+    from sendesk.models import School, User
+    from sendesk.services.audit import record
+    from sendesk.services.users import hash_password, password_problem
+
     validate_school(name, urn)
     if not senco_username.strip():
         raise ValidationError("The SENCo's username is empty.")
@@ -82,6 +89,11 @@ def init_school(
 
 
 def school_info(db: Database) -> SchoolInfo:
-    with db.session() as s:
-        school = s.scalars(select(School)).one()
-        return SchoolInfo(school.name, school.urn, school.dfe_number, school.la_name)
+    """The school's name, URN, DfE number and local authority."""
+    with db.reading() as read:
+        found = read.rows("SELECT name, urn, dfe_number, la_name FROM school ORDER BY id")
+    if len(found) != 1:
+        raise NotADatabaseError(
+            f"{db.target.describe()} should hold one school and holds {len(found)}."
+        )
+    return SchoolInfo(*found[0])

@@ -54,6 +54,7 @@ from sendesk.models import (
     SupportPlan,
     User,
 )
+from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import Provision
 from sendesk.rules.support_plans import (
     MAX_OUTCOMES,
@@ -73,7 +74,6 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
-from sendesk.services.register import NAMED_READERS
 
 if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
     from sendesk.services.due import DueItem

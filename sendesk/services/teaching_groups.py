@@ -40,11 +40,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from sendesk.db import Database
 from sendesk.errors import ConflictError, ValidationError
 from sendesk.models import Pupil, Role, TeachingGroup, TeachingGroupMember, User
+from sendesk.roles import NAMED_READERS
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.register import NAMED_READERS
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from sendesk.db import Database, create_database, open_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
-from sendesk.keystore import key_for_existing, new_raw_key
 from sendesk.services.actor import acting_user
 from sendesk.services.school import school_info
 from sendesk.settings import load_settings, save_settings
@@ -39,6 +38,7 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     crashed inside SQLCipher when the GUI thread's garbage collection ran at the same time.
     None if the user cancels.
     """
+    from sendesk.keystore import new_raw_key
     from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
     db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
@@ -71,6 +71,8 @@ def _ask_passphrase(message: str, _confirm: bool) -> str | None:
 
 
 def open_existing(target_text: str) -> Database:
+    from sendesk.keystore import key_for_existing  # the OS keyring: only for a file
+
     target = parse_target(target_text)
     key = None
     if target.path is not None:

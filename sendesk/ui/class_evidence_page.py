@@ -49,7 +49,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
-from sendesk.models import Role
+from sendesk.roles import Role
 from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
     TASK_KINDS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sendesk.db import Database
-from sendesk.models import Role
+from sendesk.roles import Role
 from sendesk.services.actor import Actor
 from sendesk.services.school import SchoolInfo
 

@@ -1,11 +1,24 @@
-"""The home page: what's due across the school, soonest first."""
+"""The home page: what's due across the school, soonest first.
+
+Why it fills in after the window shows: working out what's due reads every part of the
+school (reviews, interventions, access arrangements, EHC clocks) through the services and
+their models, which import SQLAlchemy — most of a second the SENCo would otherwise spend
+looking at nothing. The main window calls :meth:`HomePage.load_once` once it has been drawn.
+"""
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+import shiboken6
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,8 +29,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.services.due import DueItem, due_items
 from sendesk.ui.context import AppContext
+
+if TYPE_CHECKING:
+    from sendesk.services.due import DueItem
 
 SEVERITY_LABELS = {"overdue": "Overdue", "soon": "Due soon", "later": "Coming up", "gap": "Missing"}
 Index = QModelIndex | QPersistentModelIndex
@@ -110,10 +125,20 @@ class HomePage(QWidget):
         header.setStretchLastSection(True)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table)
-        self.reload()
+        self.loaded = False
+        self.summary.setText("<b>What's due</b> — working it out…")
+
+    def load_once(self) -> None:
+        """Fill the page in (once), unless a reload already has."""
+        if not self.loaded:
+            self.reload()
 
     def reload(self, today: date | None = None) -> None:
+        from sendesk.services.due import due_items  # see the module docstring
+
         items = due_items(self.ctx.db, self.ctx.actor, today=today)
+        if not shiboken6.isValid(self.summary):
+            return  # the window was closed and deleted while this page was loading
         self.model.set_items(items, today)
         overdue = sum(1 for i in items if i.severity == "overdue")
         soon = sum(1 for i in items if i.severity == "soon")
@@ -122,6 +147,7 @@ class HomePage(QWidget):
             f"<b>What's due</b> — {overdue} overdue, {soon} due in the next four weeks, "
             f"{gaps} gaps in records."
         )
+        self.loaded = True
 
     def _activated(self, index: QModelIndex) -> None:
         self.pupil_activated.emit(self.model.items[index.row()].pupil_id)

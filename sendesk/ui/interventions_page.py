@@ -86,7 +86,7 @@ from sendesk.services.interventions import (
     update_intervention,
 )
 from sendesk.services.pupil_record import AREAS
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.ui.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex

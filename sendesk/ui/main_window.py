@@ -18,8 +18,9 @@ from PySide6.QtWidgets import (
 
 from sendesk import __version__
 from sendesk.errors import SendeskError
-from sendesk.models import ROLE_LABELS, Role
+from sendesk.roles import ROLE_LABELS, Role
 from sendesk.ui.context import AppContext
+from sendesk.ui.first_draw import when_first_drawn
 
 
 class MainWindow(QMainWindow):
@@ -72,6 +73,9 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(0)
         self._show_page(0)
         self._menus()
+        if ctx.sees_named_pupils:
+            # What's due is worked out once the window is up: see sendesk.ui.home_page.
+            when_first_drawn(self, self.home.load_once)
         self.statusBar().showMessage(
             f"Signed in as {ctx.actor.display_name} ({ROLE_LABELS[ctx.actor.role]}) · "
             f"{ctx.db.target.describe()}"

@@ -57,7 +57,7 @@ from sendesk.services.provision_map import (
     pupil_provision,
     school_provision,
 )
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.services.settings import notional_threshold_pence, set_notional_threshold_pence
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel

@@ -8,7 +8,7 @@ so applying a search is one tight pass over plain Python lists, and the proxy's
 per-row callback only reads one precomputed boolean.
 
 The model never talks to the database: the page hands it rows from
-:func:`sendesk.services.register.register_rows`.
+:func:`sendesk.services.register_view.register_rows`.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, area_of
 from sendesk.rules.years import year_label
-from sendesk.services.register import RegisterRow
+from sendesk.services.register_view import RegisterRow
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 

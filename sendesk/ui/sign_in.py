@@ -1,4 +1,9 @@
-"""Signing in: who is using SENDesk decides what the window offers."""
+"""Signing in: who is using SENDesk decides what the window offers.
+
+The dialog is the first thing a SENCo sees, so it does not wait for SQLAlchemy: checking a
+password needs the models (:mod:`sendesk.services.users`), which are imported once the
+dialog is on screen, while the user types (see :mod:`sendesk.db` on start-up).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,11 @@ from PySide6.QtWidgets import (
 from sendesk.db import Database
 from sendesk.errors import SendeskError
 from sendesk.services.actor import Actor
-from sendesk.services.users import sign_in
+from sendesk.ui.first_draw import when_first_drawn
+
+
+def _import_sign_in() -> None:
+    import sendesk.services.users  # noqa: F401 - imported now so that signing in is quick
 
 
 class SignInDialog(QDialog):
@@ -57,8 +66,11 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
+        when_first_drawn(self, _import_sign_in)
 
     def _try(self) -> None:
+        from sendesk.services.users import sign_in  # see the module docstring
+
         try:
             self.actor = sign_in(self.db, self.username.text(), self.password.text())
         except SendeskError as exc:

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules.years import year_label
-from sendesk.services.register import RegisterRow, register_rows
+from sendesk.services.register_view import RegisterRow, register_rows
 from sendesk.services.teaching_groups import (
     MIS,
     ClassImportReport,

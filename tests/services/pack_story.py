@@ -28,7 +28,7 @@ from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.models import Enrolment, RegisterEntry, SupportPlan
 from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.agencies import InvolvementData, add_involvement
 from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
@@ -286,8 +286,7 @@ def demo_school_with_story(where: Path) -> tuple[Database, Actor, Story]:
     """A new SQLCipher demo school at ``where`` with the story's pupil ready."""
     db = create_database(str(where), new_raw_key())
     write_demo_school(db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
-    with db.session() as s:
-        senco = actor_for(s, None)
+    senco = acting_user(db, None)
     return db, senco, ready_for_a_request(db, senco, long_history_pupil(db))
 
 

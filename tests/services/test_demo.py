@@ -18,11 +18,11 @@ from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import AuditEvent, Contact, Need, Pupil, RegisterEntry, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, area_of, census_problems
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
 from sendesk.services.demo import DemoSummary, write_demo_school
 from sendesk.services.demo_access import SUBJECTS
-from sendesk.services.register import RegisterRow, register_rows
+from sendesk.services.register_view import RegisterRow, register_rows
 from sendesk.services.users import sign_in
 
 TODAY = date(2025, 3, 14)
@@ -54,8 +54,7 @@ def make_db(
 
 
 def senco_of(db: Database) -> Actor:
-    with db.session() as s:
-        return actor_for(s, "senco")
+    return acting_user(db, "senco")
 
 
 def fingerprint(rows: list[RegisterRow]) -> list[tuple[object, ...]]:

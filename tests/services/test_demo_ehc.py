@@ -33,7 +33,7 @@ from sendesk.models import (
 )
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
 from sendesk.services import ehc, pack
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
 from sendesk.services.demo import LA_NAME, write_demo_school
 from sendesk.services.demo_ehc import NEIGHBOUR_LA, OLD_REPORT_STAGES
@@ -66,8 +66,7 @@ def school(
 
 @pytest.fixture
 def senco(school: Database) -> Actor:
-    with school.session() as s:
-        return actor_for(s, "senco")
+    return acting_user(school, "senco")
 
 
 def requests_of(db: Database, actor: Actor, today: date = TODAY) -> list[ehc.RequestItem]:
@@ -465,8 +464,8 @@ def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: d
     db = create_database(str(tmp_path / "s.db"), new_raw_key())
     try:
         write_demo_school(db, pupils=150, seed=SEED, today=today)
+        actor = acting_user(db, "senco")
         with db.session() as s:
-            actor = actor_for(s, "senco")
             rows = list(s.scalars(select(EhcRequest)))
             assert all(
                 ehc.case_problems({n: getattr(r, n) for n in ehc.CASE_FIELDS}, today) == []

@@ -43,7 +43,7 @@ from sendesk.rules.support_plans import (
     plan_problems,
     review_problems,
 )
-from sendesk.services.actor import actor_for
+from sendesk.services.actor import acting_user
 from sendesk.services.audit import AuditWriter, chain_problems
 from sendesk.services.demo import write_demo_school
 from sendesk.services.demo_graduated import (
@@ -128,8 +128,7 @@ def register_pupils(s: Session) -> list[tuple[int, str, tuple[str, ...], date | 
 def build(db: Database, pupils: int = PUPILS, today: date = TODAY) -> GraduatedSummary | None:
     """A demo school with its graduated-response history (None when the demo wrote it)."""
     write_demo_school(db, pupils=pupils, seed=SEED, today=today)
-    with db.session() as s:
-        actor = actor_for(s, "senco")
+    actor = acting_user(db, "senco")
     with db.transaction() as s:
         if s.scalar(select(func.count(Intervention.id))):
             return None  # write_demo_school already adds the history

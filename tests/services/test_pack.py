@@ -25,7 +25,7 @@ from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, 
 from sendesk.keystore import new_raw_key
 from sendesk.models import AuditEvent, Pupil, Role
 from sendesk.services import pack
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
 from sendesk.services.evidence import list_documents
@@ -70,8 +70,7 @@ def school(
     db = create_database(target, new_raw_key())
     try:
         write_demo_school(db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
-        with db.session() as s:
-            senco = actor_for(s, None)
+        senco = acting_user(db, None)
         story = ready_for_a_request(db, senco, long_history_pupil(db))
         yield School(db, senco, story)
     finally:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.services.register import register_rows
+from sendesk.services.register_view import register_rows
 from sendesk.ui.add_pupil_dialog import AddPupilDialog
 from sendesk.ui.app import open_demo
 from sendesk.ui.import_dialog import ImportDialog

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from sendesk.db import Database, create_database
 from sendesk.models import Enrolment, Pupil, Role, User
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.demo import write_demo_school
 from sendesk.services.provision_map import pupil_provision
 from sendesk.services.school import school_info
@@ -35,8 +35,7 @@ def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
 
 @pytest.fixture
 def senco(demo_db: Database) -> Actor:
-    with demo_db.session() as s:
-        return actor_for(s, "senco")
+    return acting_user(demo_db, "senco")
 
 
 @pytest.fixture

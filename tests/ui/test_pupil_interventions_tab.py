@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QTableVie
 from sendesk.db import Database, create_database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Enrolment, Role, User
-from sendesk.services.actor import Actor, actor_for
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.demo import write_demo_school
 from sendesk.services.interventions import (
     Progress,
@@ -50,8 +50,7 @@ def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
 
 @pytest.fixture
 def senco(demo_db: Database) -> Actor:
-    with demo_db.session() as s:
-        return actor_for(s, "senco")
+    return acting_user(demo_db, "senco")
 
 
 def make_user(db: Database, username: str, role: Role) -> Actor:

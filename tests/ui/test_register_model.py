@@ -12,7 +12,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from sendesk.rules.census import Area
-from sendesk.services.register import RegisterRow
+from sendesk.services.register_view import RegisterRow
 from sendesk.ui.register_model import (
     HEADERS,
     PUPIL_ID_ROLE,

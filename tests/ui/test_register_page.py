@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import event
 
-from sendesk.db import Database
+from sendesk.db import Database, Reader
 from sendesk.models import Pupil, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
@@ -360,39 +360,48 @@ def test_a_role_that_may_not_see_names_gets_a_sentence(
     assert not widget.message_label.isHidden()
 
 
-def count_statements(db: Database, page: RegisterPage) -> int:
+def count_statements(db: Database, page: RegisterPage, monkeypatch) -> int:
+    """SQL statements run by one reload: plain reads (``Reader.rows``) and any through
+    SQLAlchemy's engine."""
     statements: list[str] = []
+    plain_rows = Reader.rows
+
+    def counted_rows(reader: Reader, sql: str, params=()) -> list[tuple]:
+        statements.append(sql)
+        return plain_rows(reader, sql, params)
 
     def record(conn, cursor, statement, parameters, context, executemany) -> None:
         statements.append(statement)
 
+    monkeypatch.setattr(Reader, "rows", counted_rows)
     event.listen(db.engine, "before_cursor_execute", record)
     try:
         page.reload()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+        monkeypatch.setattr(Reader, "rows", plain_rows)
     return len(statements)
 
 
 @pytest.mark.parametrize("show_all", [False, True])
 def test_reload_issues_the_same_number_of_queries_for_5_and_50_pupils(
-    qtbot, db: Database, senco: Actor, ctx: AppContext, show_all: bool
+    qtbot, db: Database, senco: Actor, ctx: AppContext, show_all: bool, monkeypatch
 ) -> None:
     for serial in range(1, 6):
         add(db, senco, serial, "Pupil", f"Number{serial}", needs=("MLD",))
     page = RegisterPage(ctx)
     qtbot.addWidget(page)
     page.show_all.setChecked(show_all)
-    few = count_statements(db, page)
+    few = count_statements(db, page, monkeypatch)
     assert page.model.rowCount() == 5
 
     for serial in range(6, 51):
         add(db, senco, serial, "Pupil", f"Number{serial}", provision="K" if serial % 2 else "N")
-    many = count_statements(db, page)
+    many = count_statements(db, page, monkeypatch)
     on_register = 5 + sum(1 for serial in range(6, 51) if serial % 2)
     assert page.model.rowCount() == (50 if show_all else on_register)
     assert few == many
-    assert many <= 4
+    assert 1 <= many <= 4
 
 
 def test_count_text() -> None:

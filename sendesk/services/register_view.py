@@ -1,0 +1,151 @@
+"""Reading the SEND register as plain rows: the register screen, its exports and the CLI.
+
+Why a module of its own, in plain SQL: the register is read whole at every start-up, and
+this read must not wait for SQLAlchemy and the models to import (see :mod:`sendesk.db`).
+It is three queries whatever the number of pupils. Changes to the register are in
+:mod:`sendesk.services.register`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from sendesk.db import Database, as_date
+from sendesk.roles import NAMED_READERS
+from sendesk.rules.census import ON_REGISTER, Provision, area_of
+from sendesk.services.actor import Actor
+
+
+@dataclass(frozen=True)
+class RegisterRow:
+    """One pupil's line on the register, as plain data for exports and the GUI."""
+
+    pupil_id: int
+    upn: str
+    legal_surname: str
+    legal_forename: str
+    preferred_forename: str | None
+    dob: date
+    gender: str | None
+    year_group: int | None
+    reg_group: str | None
+    provision: str
+    needs: tuple[str, ...]
+    on_register_since: date | None
+    preferred_surname: str | None = None
+    ehcp_since: date | None = None
+    next_review_due: date | None = None
+
+    @property
+    def display_name(self) -> str:
+        """Preferred names where recorded: what staff call the pupil."""
+        forename = self.preferred_forename or self.legal_forename
+        return f"{forename} {self.preferred_surname or self.legal_surname}"
+
+    @property
+    def primary_need(self) -> str | None:
+        return self.needs[0] if self.needs else None
+
+    @property
+    def secondary_need(self) -> str | None:
+        return self.needs[1] if len(self.needs) > 1 else None
+
+    @property
+    def primary_area(self) -> str | None:
+        if not self.needs:
+            return None
+        area = area_of(self.needs[0])
+        return area.value if area else None
+
+
+_PUPILS_SQL = """
+SELECT p.id, p.upn, p.legal_surname, p.legal_forename, p.preferred_forename,
+       p.preferred_surname, p.dob, p.gender, p.year_group, p.reg_group,
+       p.next_review_due, e.provision
+FROM pupil p
+LEFT OUTER JOIN register_entry e ON e.pupil_id = p.id AND e.end_date IS NULL
+{where}
+ORDER BY p.year_group, p.legal_surname, p.legal_forename, p.id
+"""
+_NEEDS_SQL = "SELECT pupil_id, rank, code FROM need WHERE end_date IS NULL"
+_HISTORY_SQL = "SELECT id, pupil_id, provision, start_date, end_date FROM register_entry"
+
+
+def _register_since(entries: Iterable[tuple[int, str, date]]) -> date | None:
+    """Start of the unbroken run of K/E periods that ends with the current one.
+
+    ``entries`` are (id, provision, start date) of one pupil's register history.
+    """
+    since: date | None = None
+    for _id, provision, start in sorted(entries, key=lambda e: (e[2], e[0])):
+        if provision in ON_REGISTER:
+            since = since or start
+        else:
+            since = None
+    return since
+
+
+def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> list[RegisterRow]:
+    """The register (K and E pupils), or every pupil with ``include_all``.
+
+    Three queries whatever the number of pupils: pupils with their open entry, open needs,
+    and register history (for the date each pupil joined the register).
+    """
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    where = "" if include_all else "WHERE e.provision IN (?, ?)"
+    with db.reading() as read:
+        pupils = read.rows(_PUPILS_SQL.format(where=where), () if include_all else ON_REGISTER)
+        needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for pid, rank, code in read.rows(_NEEDS_SQL):
+            needs[pid].append((rank, code))
+        history: dict[int, list[tuple[int, str, date]]] = defaultdict(list)
+        ehcp_since: dict[int, date] = {}
+        for entry_id, pid, provision, start, end in read.rows(_HISTORY_SQL):
+            started = as_date(start)
+            assert started is not None  # start_date is NOT NULL
+            history[pid].append((entry_id, provision, started))
+            if end is None and provision == Provision.E.value:
+                ehcp_since[pid] = started
+    rows = []
+    for (
+        pid,
+        upn,
+        surname,
+        forename,
+        preferred_forename,
+        preferred_surname,
+        dob,
+        gender,
+        year_group,
+        reg_group,
+        next_review_due,
+        provision,
+    ) in pupils:
+        prov = provision or Provision.N.value
+        born = as_date(dob)
+        assert born is not None  # dob is NOT NULL
+        rows.append(
+            RegisterRow(
+                pupil_id=pid,
+                upn=upn,
+                legal_surname=surname,
+                legal_forename=forename,
+                preferred_forename=preferred_forename,
+                dob=born,
+                gender=gender,
+                year_group=year_group,
+                reg_group=reg_group,
+                provision=prov,
+                needs=tuple(code for _, code in sorted(needs.get(pid, []))),
+                on_register_since=_register_since(history.get(pid, []))
+                if prov in ON_REGISTER
+                else None,
+                preferred_surname=preferred_surname,
+                ehcp_since=ehcp_since.get(pid),
+                next_review_due=as_date(next_review_due),
+            )
+        )
+    return rows
