@@ -70,8 +70,12 @@ LEFT OUTER JOIN register_entry e ON e.pupil_id = p.id AND e.end_date IS NULL
 {where}
 ORDER BY p.year_group, p.legal_surname, p.legal_forename, p.id
 """
-_NEEDS_SQL = "SELECT pupil_id, rank, code FROM need WHERE end_date IS NULL"
-_HISTORY_SQL = "SELECT id, pupil_id, provision, start_date, end_date FROM register_entry"
+_NEEDS_SQL = "SELECT pupil_id, rank, code FROM need WHERE end_date IS NULL{also}"
+_HISTORY_SQL = "SELECT id, pupil_id, provision, start_date, end_date FROM register_entry{where}"
+_ON_REGISTER_NOW = (
+    "pupil_id IN (SELECT pupil_id FROM register_entry WHERE end_date IS NULL"
+    " AND provision IN (?, ?))"
+)
 
 
 def _register_since(entries: Iterable[tuple[int, str, date]]) -> date | None:
@@ -95,15 +99,19 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
     and register history (for the date each pupil joined the register).
     """
     actor.require(*NAMED_READERS, doing="see named pupil records")
-    where = "" if include_all else "WHERE e.provision IN (?, ?)"
+    # Without ``include_all`` only the pupils on the register are read, in all three.
+    only = () if include_all else ON_REGISTER
+    pupils_sql = _PUPILS_SQL.format(where="" if include_all else "WHERE e.provision IN (?, ?)")
+    needs_sql = _NEEDS_SQL.format(also="" if include_all else " AND " + _ON_REGISTER_NOW)
+    history_sql = _HISTORY_SQL.format(where="" if include_all else " WHERE " + _ON_REGISTER_NOW)
     with db.reading() as read:
-        pupils = read.rows(_PUPILS_SQL.format(where=where), () if include_all else ON_REGISTER)
+        pupils = read.rows(pupils_sql, only)
         needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for pid, rank, code in read.rows(_NEEDS_SQL):
+        for pid, rank, code in read.rows(needs_sql, only):
             needs[pid].append((rank, code))
         history: dict[int, list[tuple[int, str, date]]] = defaultdict(list)
         ehcp_since: dict[int, date] = {}
-        for entry_id, pid, provision, start, end in read.rows(_HISTORY_SQL):
+        for entry_id, pid, provision, start, end in read.rows(history_sql, only):
             started = as_date(start)
             assert started is not None  # start_date is NOT NULL
             history[pid].append((entry_id, provision, started))

@@ -8,6 +8,7 @@ looking at nothing. The main window calls :meth:`HomePage.load_once` once it has
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +23,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QHeaderView,
     QLabel,
     QTableView,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.errors import SendeskError
 from sendesk.ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -129,9 +132,17 @@ class HomePage(QWidget):
         self.summary.setText("<b>What's due</b> — working it out…")
 
     def load_once(self) -> None:
-        """Fill the page in (once), unless a reload already has."""
-        if not self.loaded:
+        """Fill the page in (once), unless a reload already has; the pointer shows the
+        wait."""
+        if self.loaded:
+            return
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
             self.reload()
+        except SendeskError as exc:  # shown where the summary would be: nobody is waiting
+            self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
+        finally:
+            QApplication.restoreOverrideCursor()
 
     def reload(self, today: date | None = None) -> None:
         from sendesk.services.due import due_items  # see the module docstring

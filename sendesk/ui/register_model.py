@@ -46,6 +46,19 @@ years as integers), while DisplayRole shows what people read (dd/mm/yyyy, "R", "
 PUPIL_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 """Role holding the row's pupil id, for opening the pupil from any cell."""
 
+ANSWERED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        SORT_ROLE,
+        PUPIL_ID_ROLE,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.AccessibleTextRole,
+        Qt.ItemDataRole.ForegroundRole,
+    )
+)
+"""The roles :meth:`RegisterTableModel.data` answers; every other role is None at once."""
+
 _LAST_TEXT = "\uffff"  # sorts blank text after every real value in ascending order
 _LAST_DAY = date.max.toordinal() + 1  # the same for a missing date (fits a 32-bit int)
 _LAST_YEAR = 99
@@ -66,6 +79,7 @@ class Column(IntEnum):
     NEXT_REVIEW = 9
     ON_REGISTER_SINCE = 10
 
+COLUMN_COUNT = len(Column)
 
 HEADERS: dict[Column, str] = {
     Column.NAME: "Name",
@@ -299,7 +313,7 @@ class RegisterTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else COLUMN_COUNT
 
     def headerData(
         self,
@@ -322,7 +336,8 @@ class RegisterTableModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # The view asks about eight roles per cell it draws; most are answered here.
+        if role not in ANSWERED_ROLES or not index.isValid():
             return None
         row_no = index.row()
         if not 0 <= row_no < len(self._rows):

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -295,12 +294,8 @@ class RegisterPage(QWidget):
         C++, a quarter of a second of a 2,000-pupil school's start-up.
         """
         metrics = self.table.fontMetrics()
-        style = self.table.style()
-        # What the item delegate adds around its text, plus the grid line.
-        margin = 2 * (
-            style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin, None, self.table) + 1
-        )
-        padding = margin + 1 + metrics.averageCharWidth()
+        # Room for the cell's margins and grid line: measured from the font, so it scales.
+        padding = 2 * metrics.averageCharWidth()
         header = self.table.horizontalHeader()
         rows = [self.model.source_row(r) for r in range(min(sample, self.model.rowCount()))]
         for column in Column:
