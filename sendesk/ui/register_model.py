@@ -79,6 +79,7 @@ class Column(IntEnum):
     NEXT_REVIEW = 9
     ON_REGISTER_SINCE = 10
 
+
 COLUMN_COUNT = len(Column)
 
 HEADERS: dict[Column, str] = {
