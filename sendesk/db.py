@@ -15,6 +15,7 @@ window is on screen.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -226,9 +227,10 @@ class Database:
     @property
     def engine(self) -> Engine:
         """The SQLAlchemy engine, made (and SQLAlchemy imported) on first use."""
-        if self._engine is None:
-            self._engine = _make_engine(self.target, self._key)
-        return self._engine
+        with self._readers_lock:  # two threads asking at once must not make two engines
+            if self._engine is None:
+                self._engine = _make_engine(self.target, self._key)
+            return self._engine
 
     def _session_factory(self) -> sessionmaker[Session]:
         if self._sessions is None:
@@ -249,21 +251,34 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Reader]:
-        """A :class:`Reader` for plain reads outside any Session.
+        """A :class:`Reader` for plain reads outside any Session; every read inside one
+        ``with`` sees the same snapshot (one read transaction), as in a Session.
 
         For a file: one sqlcipher3 connection per thread, kept until :meth:`dispose` (a
-        passphrase's key derivation is then paid once, as with the engine's pool; outside
-        a transaction each statement sees the latest commit). For PostgreSQL: a pooled
-        connection of the engine's, handed back afterwards.
+        passphrase's key derivation is then paid once, as with the engine's pool). For
+        PostgreSQL: a pooled connection of the engine's, handed back afterwards (the pool
+        rolls it back). Reads happen on the GUI thread today; :meth:`dispose` must not
+        race a read on another thread.
         """
         if self.target.path is not None:
-            yield Reader(self._file_reader(), qmark=True)
+            conn = self._file_reader()
+            began = not conn.in_transaction
+            if began:
+                conn.execute("BEGIN")
+            try:
+                yield Reader(conn, qmark=True)
+            except BaseException:
+                if began and conn.in_transaction:
+                    with contextlib.suppress(Exception):  # the first error is the one to tell
+                        conn.execute("ROLLBACK")
+                raise
+            if began and conn.in_transaction:
+                conn.execute("COMMIT")  # a read transaction: nothing is written
         else:
             raw = self.engine.raw_connection()
             try:
                 yield Reader(raw, qmark=False)
             finally:
-                raw.rollback()
                 raw.close()
 
     def _file_reader(self) -> Any:

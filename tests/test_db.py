@@ -163,7 +163,11 @@ def test_a_passphrase_file_opens_and_reads_without_sqlalchemy(tmp_path: Path) ->
         "print('sqlalchemy' in sys.modules)\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", child, str(path), key], capture_output=True, text=True, timeout=60
+        [sys.executable, "-c", child, str(path), key],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=Path(__file__).resolve().parents[1],  # this checkout's sendesk
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ['Quote\'s "Academy" 0', "False"]

@@ -21,7 +21,10 @@ class _FirstDraw(QObject):
         window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.UpdateRequest:
+        window = watched.windowHandle() if isinstance(watched, QWidget) else None
+        # On X11 or Wayland an update can come before the window is mapped: wait for one
+        # drawn on screen.
+        if event.type() == QEvent.Type.UpdateRequest and (window is None or window.isExposed()):
             watched.removeEventFilter(self)
             # Posted now, so it runs after the window finishes handling this request
             # (drawing itself); dropped if the window is deleted first.

@@ -9,6 +9,7 @@ looking at nothing. The main window calls :meth:`HomePage.load_once` once it has
 from __future__ import annotations
 
 import html
+import logging
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 
 SEVERITY_LABELS = {"overdue": "Overdue", "soon": "Due soon", "later": "Coming up", "gap": "Missing"}
 Index = QModelIndex | QPersistentModelIndex
+log = logging.getLogger(__name__)
 
 
 class DueModel(QAbstractTableModel):
@@ -141,6 +143,12 @@ class HomePage(QWidget):
             self.reload()
         except SendeskError as exc:  # shown where the summary would be: nobody is waiting
             self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
+        except Exception as exc:  # e.g. the database is locked: say so rather than hang
+            log.exception("what's due could not be worked out")
+            self.summary.setText(
+                "<b>What's due</b> — could not be worked out "
+                f"({html.escape(type(exc).__name__)}); try again after restarting SENDesk."
+            )
         finally:
             QApplication.restoreOverrideCursor()
 
