@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -1026,22 +1026,10 @@ def enrolment_progress(
     """Measures over time and the verdict for one enrolment (see :class:`Progress`)."""
     actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
-        row = s.execute(
-            select(Enrolment, InterventionGroup, Intervention, Pupil)
-            .join(InterventionGroup, InterventionGroup.id == Enrolment.group_id)
-            .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
-            .join(Pupil, Pupil.id == Enrolment.pupil_id)
-            .where(Enrolment.id == enrolment_id)
-        ).first()
-        if row is None:
-            raise NotFoundError("That enrolment does not exist.")
-        e, g, i, p = row
-        between = s.execute(
-            select(Measurement.taken_on, Measurement.value)
-            .where(Measurement.enrolment_id == enrolment_id)
-            .order_by(Measurement.taken_on, Measurement.id)
-        ).all()
-    return _progress(e, g, i, p, [(on, value) for on, value in between], bands)
+        found = _progress_where(s, Enrolment.id == enrolment_id, bands)
+    if enrolment_id not in found:
+        raise NotFoundError("That enrolment does not exist.")
+    return found[enrolment_id]
 
 
 def pupil_progress(
@@ -1055,21 +1043,28 @@ def pupil_progress(
     together (the EHC request pack charts them all)."""
     actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
-        rows = s.execute(
-            select(Enrolment, InterventionGroup, Intervention, Pupil)
-            .join(InterventionGroup, InterventionGroup.id == Enrolment.group_id)
-            .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
-            .join(Pupil, Pupil.id == Enrolment.pupil_id)
-            .where(Enrolment.pupil_id == pupil_id)
-        ).all()
-        between: dict[int, list[tuple[date, float]]] = defaultdict(list)
-        if rows:
-            for eid, on, value in s.execute(
-                select(Measurement.enrolment_id, Measurement.taken_on, Measurement.value)
-                .where(Measurement.enrolment_id.in_([e.id for e, *_ in rows]))
-                .order_by(Measurement.taken_on, Measurement.id)
-            ):
-                between[eid].append((on, value))
+        return _progress_where(s, Enrolment.pupil_id == pupil_id, bands)
+
+
+def _progress_where(
+    s: Session, condition: ColumnElement[bool], bands: rules.ScoreBands
+) -> dict[int, Progress]:
+    """Progress of the enrolments matching ``condition``: two queries however many."""
+    rows = s.execute(
+        select(Enrolment, InterventionGroup, Intervention, Pupil)
+        .join(InterventionGroup, InterventionGroup.id == Enrolment.group_id)
+        .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
+        .join(Pupil, Pupil.id == Enrolment.pupil_id)
+        .where(condition)
+    ).all()
+    between: dict[int, list[tuple[date, float]]] = defaultdict(list)
+    if rows:
+        for eid, on, value in s.execute(
+            select(Measurement.enrolment_id, Measurement.taken_on, Measurement.value)
+            .where(Measurement.enrolment_id.in_([e.id for e, *_ in rows]))
+            .order_by(Measurement.taken_on, Measurement.id)
+        ):
+            between[eid].append((on, value))
     return {e.id: _progress(e, g, i, p, between.get(e.id, []), bands) for e, g, i, p in rows}
 
 
