@@ -131,6 +131,17 @@ def late_request(db: Database, senco: Actor, pupil_id: int) -> int:
 # --- the request -----------------------------------------------------------------------------
 
 
+def open_school_request(db, senco, pupil_id: int, sent_on: date) -> None:
+    """The school's request to Testshire, sent on ``sent_on`` (what most tests start from)."""
+    open_request(
+        db,
+        senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Testshire", sent_on=sent_on),
+        today=TODAY,
+    )
+
+
 def test_open_a_request_and_see_the_clock_start(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
@@ -187,13 +198,7 @@ def test_a_late_la_is_visible_at_a_glance(qtbot, db, senco, pupil_id) -> None:
 def test_record_the_next_step_through_its_dialog(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    open_request(
-        db,
-        senco,
-        pupil_id,
-        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 2, 2)),
-        today=TODAY,
-    )
+    open_school_request(db, senco, pupil_id, date(2026, 2, 2))
 
     def fill(dialog: StepDialog) -> int:
         assert dialog.chosen() == "assess"  # the step that comes next is offered first
@@ -247,13 +252,7 @@ def test_record_the_next_step_through_its_dialog(
 def test_a_step_out_of_order_is_refused_in_one_sentence(
     qtbot, db, senco, pupil_id, warnings
 ) -> None:
-    open_request(
-        db,
-        senco,
-        pupil_id,
-        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 2, 2)),
-        today=TODAY,
-    )
+    open_school_request(db, senco, pupil_id, date(2026, 2, 2))
     [request] = list_requests(db, senco, pupil_id, today=TODAY)
     dialog = StepDialog(AppContext(db, senco, school_info(db)), request, today=TODAY)
     qtbot.addWidget(dialog)
@@ -483,13 +482,7 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
 
     other = add_test_pupil(db, senco, 2, provision="K", needs=("SPLD",), forename="Ana")
     for pid in (pupil_id, other):
-        open_request(
-            db,
-            senco,
-            pid,
-            RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 1, 5)),
-            today=TODAY,
-        )
+        open_school_request(db, senco, pid, date(2026, 1, 5))
     [extended] = list_requests(db, senco, other, today=TODAY)
     add_exception(
         db,
@@ -727,13 +720,7 @@ def _fits_its_rows(table: QTableWidget) -> bool:
 def test_milestones_stay_as_tall_as_their_wrapped_notes_when_the_tab_is_resized(
     qtbot, db, senco, pupil_id
 ) -> None:
-    open_request(
-        db,
-        senco,
-        pupil_id,
-        RequestData(requested_by="school", la_name="Testshire", sent_on=date(2026, 1, 5)),
-        today=TODAY,
-    )
+    open_school_request(db, senco, pupil_id, date(2026, 1, 5))
     [item] = list_requests(db, senco, pupil_id, today=TODAY)
     reason = (
         "The family were abroad caring for a grandparent through the whole of the spring "
