@@ -164,3 +164,21 @@ class NwwEvidence(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     __table_args__ = (Index("ix_nww_evidence_arrangement", "arrangement_id", "subject"),)
+
+
+class ExamEntry(Base):
+    """A candidate entered for an exam in a subject (from the MIS's entries, or by hand).
+
+    Access-arrangement evidence is needed only in the subjects a candidate sits: the gap
+    view and "what's due" count these, not every class the pupil attends (PE, art…).
+    """
+
+    __tablename__ = "exam_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id", ondelete="CASCADE"))
+    subject: Mapped[str] = mapped_column(String(60))
+    source: Mapped[str] = mapped_column(String(10), default="manual")  # mis / manual
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (UniqueConstraint("pupil_id", "subject", name="uq_exam_entry_subject"),)

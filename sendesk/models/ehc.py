@@ -36,6 +36,8 @@ class EhcRequest(Base):
     why_now: Mapped[str] = mapped_column(Text, default="")
     pupil_views: Mapped[str] = mapped_column(Text, default="")
     parent_views: Mapped[str] = mapped_column(Text, default="")
+    # "What is important to me, my hopes for the future": LA forms ask for it beside views.
+    aspirations: Mapped[str] = mapped_column(Text, default="")
     health_info: Mapped[str] = mapped_column(Text, default="")
     social_care_info: Mapped[str] = mapped_column(Text, default="")
     health_none_known: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -54,6 +56,10 @@ class EhcRequest(Base):
     appeal_lodged_on: Mapped[date | None] = mapped_column(Date)
     next_steps: Mapped[str] = mapped_column(Text, default="")  # after a refusal
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # The request's sign-off (head teacher or SENCo), as the LA's form asks for it.
+    signed_off_by: Mapped[str] = mapped_column(String(120), default="")
+    signed_off_role: Mapped[str] = mapped_column(String(60), default="")
+    signed_off_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -97,6 +103,11 @@ class EhcPlan(Base):
     hours_per_week: Mapped[float | None] = mapped_column(Float)
     top_up_pence: Mapped[int | None] = mapped_column(Integer)  # element 3 a year
     ceased_on: Mapped[date | None] = mapped_column(Date)
+    # A recorded phase transfer (reg 18): only a pupil actually moving gets its deadline.
+    # ``transfer_kind`` is a key of rules.timeline.TRANSFER_KINDS; empty when none is known.
+    transfer_kind: Mapped[str] = mapped_column(String(30), default="")
+    transfer_destination: Mapped[str] = mapped_column(String(200), default="")
+    transfer_on: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     reviews: Mapped[list[AnnualReview]] = relationship(

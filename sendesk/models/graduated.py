@@ -86,6 +86,9 @@ class PlannedProvision(Base):
     description: Mapped[str] = mapped_column(Text)
     intervention_id: Mapped[int | None] = mapped_column(ForeignKey("intervention.id"))
     minutes_per_week: Mapped[int | None] = mapped_column(Integer)
+    # Staff time in the plan (in-class support, a key adult) is costed hours x rate; empty
+    # means the school's default staff rate.
+    cost_per_hour_pence: Mapped[int | None] = mapped_column(Integer)
 
 
 class Intervention(Base):

@@ -35,6 +35,9 @@ class Pupil(Base):
     pupil_premium: Mapped[bool] = mapped_column(Boolean, default=False)
     looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
     nhs_number: Mapped[str | None] = mapped_column(String(10))
+    # Held where the MIS gives them: an LA's request form asks for both.
+    home_language: Mapped[str | None] = mapped_column(String(60))
+    ethnicity: Mapped[str | None] = mapped_column(String(60))
     # The date of the next review of the pupil's SEN provision as agreed at the last one;
     # the graduated-response and EHC issues feed it automatically.
     next_review_due: Mapped[date | None] = mapped_column(Date)

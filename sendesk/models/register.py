@@ -31,6 +31,11 @@ class RegisterEntry(Base):
     reason: Mapped[str | None] = mapped_column(Text)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A mistaken entry is voided, never deleted: it leaves the pupil's effective history
+    # (status, "since" date, census, pack) but stays on file, with who voided it and why.
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
 
     __table_args__ = (Index("ix_register_entry_pupil_end", "pupil_id", "end_date"),)
 
