@@ -26,7 +26,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sendesk.errors import NotADatabaseError, SchemaTooNewError, SendeskError, WrongKeyError
+from sendesk.errors import (
+    DatabaseBusyError,
+    NotADatabaseError,
+    SchemaTooNewError,
+    SendeskError,
+    WrongKeyError,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -101,6 +107,27 @@ def parse_target(value: str) -> Target:
     )
 
 
+BUSY_TIMEOUT_MS = 30_000
+"""How long a SQLCipher connection waits for another process's write to finish before it
+gives up with :class:`~sendesk.errors.DatabaseBusyError` (an import of a whole school
+takes a few seconds; 30 s covers it with room to spare)."""
+
+
+BUSY_MESSAGE = (
+    "The database is busy: another SENDesk (the app or a command) has been writing to it "
+    f"for over {BUSY_TIMEOUT_MS // 1000} seconds; nothing was changed, try again when it "
+    "has finished."
+)
+
+
+def _is_busy(exc: BaseException) -> bool:
+    """SQLite's "database is locked"/"busy" (the driver has no separate error class)."""
+    text = str(exc).lower()
+    return type(exc).__name__ == "OperationalError" and (
+        "database is locked" in text or "database is busy" in text
+    )
+
+
 def sqlite_quote(text: str) -> str:
     """A SQL string literal (for PRAGMA/ATTACH, which cannot take bound parameters)."""
     return "'" + text.replace("'", "''") + "'"
@@ -141,6 +168,7 @@ def _connect_file(path: Path, key: str) -> Any:
     # Shared between threads only to be closed by dispose(); each thread reads on its own.
     conn = sqlcipher3.connect(str(path), check_same_thread=False)
     conn.execute(_key_pragma(key))
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     return conn
 
 
@@ -148,14 +176,16 @@ def _make_engine(target: Target, key: str | None) -> Engine:
     from sqlalchemy import create_engine, event
 
     if target.path is None:
-        return create_engine(target.url, pool_pre_ping=True)
+        # hide_parameters: an error's text never carries a pupil's name or date of birth
+        # into a terminal, a log or a support ticket.
+        return create_engine(target.url, pool_pre_ping=True, hide_parameters=True)
     if not key:
         raise WrongKeyError(f"No key was given for {target.path}.")
     _quiet_sqlcipher()
     url = target.url.set(password=key)
     # The dialect's SingletonThreadPool keeps one connection per thread, so the key
     # derivation (PBKDF2 for a passphrase) is paid once per thread, not once per query.
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -164,11 +194,23 @@ def _make_engine(target: Target, key: str | None) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # IMMEDIATE: a transaction takes the file's write lock when it begins, so a second
+        # writer (another process: the app and the command line, two imports) waits its
+        # turn under busy_timeout instead of failing at its first write with "database is
+        # locked" — a deferred transaction that read first cannot wait for the lock.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: Any) -> None:
+        # Raising here replaces SQLAlchemy's exception, whose text would carry the SQL:
+        # the user gets one sentence, and every screen already shows a SendeskError.
+        if _is_busy(context.original_exception):
+            raise DatabaseBusyError(BUSY_MESSAGE) from None
 
     return engine
 
@@ -263,17 +305,22 @@ class Database:
         if self.target.path is not None:
             conn = self._file_reader()
             began = not conn.in_transaction
-            if began:
-                conn.execute("BEGIN")
             try:
-                yield Reader(conn, qmark=True)
-            except BaseException:
+                if began:
+                    conn.execute("BEGIN")
+                try:
+                    yield Reader(conn, qmark=True)
+                except BaseException:
+                    if began and conn.in_transaction:
+                        with contextlib.suppress(Exception):  # the first error is the one
+                            conn.execute("ROLLBACK")
+                    raise
                 if began and conn.in_transaction:
-                    with contextlib.suppress(Exception):  # the first error is the one to tell
-                        conn.execute("ROLLBACK")
+                    conn.execute("COMMIT")  # a read transaction: nothing is written
+            except Exception as exc:
+                if _is_busy(exc):
+                    raise DatabaseBusyError(BUSY_MESSAGE) from None
                 raise
-            if began and conn.in_transaction:
-                conn.execute("COMMIT")  # a read transaction: nothing is written
         else:
             raw = self.engine.raw_connection()
             try:
@@ -375,6 +422,19 @@ def _check_file_header(path: Path) -> None:
         raise NotADatabaseError(
             f"{path} is a plain (unencrypted) SQLite file, not a SENDesk database."
         )
+    size = path.stat().st_size
+    if size % MIN_PAGE_SIZE:
+        # An encrypted file is whole pages; one that stops part-way through a page was cut
+        # short (a copy or backup that did not finish). Say so: "the key is wrong" would
+        # send the SENCo looking for another key.
+        raise NotADatabaseError(
+            f"{path} is damaged or is not a SENDesk database: it stops part-way through a "
+            f"page ({size} bytes), as a copy or backup that was cut short does."
+        )
+
+
+MIN_PAGE_SIZE = 512
+"""SQLite's smallest page: every database file's size is a multiple of it."""
 
 
 def _wrong_key(path: Path) -> WrongKeyError:
@@ -399,6 +459,8 @@ def _file_schema(db: Database) -> tuple[list[str], str | None]:
         with db.reading() as read:
             tables = [name for (name,) in read.rows(_TABLES_SQL)]
     except sqlcipher3.DatabaseError as exc:
+        if "malformed" in str(exc):  # the key opened page 1; a later page is missing
+            raise _damaged(db.target, exc) from exc
         raise _wrong_key(db.target.path) from exc
     if any(t not in tables for t in SENDESK_TABLES):
         return tables, None
@@ -499,6 +561,15 @@ def _probe(engine: Engine, target: Target) -> list[str]:
         ) from exc
 
 
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty, readable and writable by its owner only (0600), or refuse if
+    it exists. SQLCipher then fills it (and copies its mode to its journal): a school's
+    file or backup is never readable by every account on the computer, even encrypted."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    os.close(fd)
+    return path
+
+
 def create_database(target: Target | str, key: str | None = None) -> Database:
     """Make a new, empty SENDesk schema; refuses to touch an existing file or database."""
     if isinstance(target, str):
@@ -509,6 +580,7 @@ def create_database(target: Target | str, key: str | None = None) -> Database:
             raise NotADatabaseError(f"{path} already exists: choose a new file name.")
         if not path.parent.exists():
             raise NotADatabaseError(f"The folder {path.parent} does not exist.")
+        private_file(path)
     engine = _make_engine(target, key)
     try:
         tables = _probe(engine, target)

@@ -49,5 +49,9 @@ class NotFoundError(SendeskError):
     """A named record (pupil, user…) does not exist."""
 
 
+class DatabaseBusyError(SendeskError):
+    """Another program kept the database file locked for longer than SENDesk waits."""
+
+
 class CancelledError(SendeskError):
     """The user cancelled a long job; nothing it was writing was kept."""

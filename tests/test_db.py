@@ -77,9 +77,13 @@ def test_plain_sqlite_file_is_refused(tmp_path: Path, raw_key: str) -> None:
 def test_random_file_is_refused(tmp_path: Path, raw_key: str) -> None:
     path = tmp_path / "notes.txt"
     path.write_text("shopping list\n" * 200)
-    with pytest.raises(WrongKeyError):
+    with pytest.raises(NotADatabaseError, match="not a SENDesk database"):
         open_database(str(path), raw_key)
     assert path.read_text() == "shopping list\n" * 200
+    whole_pages = tmp_path / "pages.bin"
+    whole_pages.write_bytes(b"shopping list\n" * 4096)  # a whole number of pages: a key try
+    with pytest.raises(WrongKeyError):
+        open_database(str(whole_pages), raw_key)
 
 
 def test_create_refuses_existing_file(tmp_path: Path, raw_key: str) -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from sendesk.models import AuditEvent, utcnow
@@ -46,6 +46,23 @@ def _digest(
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+AUDIT_LOCK_KEY = 0x5E0D_A0D1
+"""The PostgreSQL advisory lock that serialises appends to the chain (any fixed bigint)."""
+
+
+def _serialise_appends(session: Session) -> None:
+    """Hold the chain until this transaction ends, so no other writer reads the same last
+    hash and forks the chain.
+
+    On a SQLCipher file every write transaction already holds the file's write lock from
+    its start (BEGIN IMMEDIATE, :mod:`sendesk.db`). On PostgreSQL two transactions run at
+    once: a transaction-scoped advisory lock makes the second wait for the first's commit
+    (or rollback) before it reads the head of the chain.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+
+
 @dataclass
 class AuditWriter:
     """Appends events to the chain within one session, remembering the last hash.
@@ -66,8 +83,7 @@ class AuditWriter:
         detail: Mapping[str, Any] | None = None,
     ) -> AuditEvent:
         if self._last is None:
-            # Lock-free on SQLite (one writer at a time); on PostgreSQL the unique hash
-            # makes two concurrent writers on the same predecessor fail, not fork silently.
+            _serialise_appends(self.session)
             self._last = (
                 self.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()))
                 or GENESIS

@@ -21,6 +21,7 @@ from sendesk.db import (
     current_revision,
     head_revision,
     open_database,
+    private_file,
     schema_differences,
     sqlite_quote,
 )
@@ -46,6 +47,7 @@ def backup_file(db: Database, dest: Path) -> Path:
     partial = dest.with_name(f".{dest.name}.partial")
     if partial.exists():
         partial.unlink()
+    private_file(partial)
     raw = db.engine.raw_connection()
     try:
         cur = raw.cursor()
@@ -71,6 +73,9 @@ def _copy_encrypted(source: Path, dest: Path) -> None:
     """Copy a file byte for byte under a temporary name, then rename it into place."""
     partial = dest.with_name(f".{dest.name}.partial")
     try:
+        if partial.exists():
+            partial.unlink()
+        private_file(partial)  # copyfile keeps the mode of the file it writes into
         shutil.copyfile(source, partial)
         with partial.open("rb+") as fh:
             os.fsync(fh.fileno())
