@@ -27,7 +27,7 @@ from typing import Any
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.tabular import cell_text, list_sheet, xlsx_row
+from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import ExamsRow
 
@@ -86,7 +86,7 @@ def write_access_list(
                 out = csv.writer(fh)
                 out.writerow(HEADERS)
                 for row in rows:
-                    out.writerow([cell_text(v) for v in _values(row)])
+                    out.writerow(csv_row(_values(row)))
         elif fmt == "xlsx":
             _xlsx(rows, tmp, school, today)
         else:
@@ -103,7 +103,7 @@ def _xlsx(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> Non
     for row in rows:
         ws.append(xlsx_row(ws, _values(row), wrap=True))
     ws.append([])
-    ws.append([f"{school} · {TITLE} · produced {today:%d/%m/%Y} · confidential"])
+    ws.append(xlsx_row(ws, [f"{school} · {TITLE} · produced {today:%d/%m/%Y} · confidential"]))
     ws.append([NOTE])
     wb.save(path)
 

@@ -22,7 +22,7 @@ from typing import Any
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.tabular import xlsx_cell
+from sendesk.reports.tabular import xlsx_cell, xlsx_row
 from sendesk.services.provision_map import (
     InterventionLine,
     PupilProvision,
@@ -115,19 +115,22 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
         ws.column_dimensions[col].width = width
     ws.append([xlsx_cell(ws, f"Costed provision map {data.academic_year}", bold=True)])
     year = f"Year {data.year_group_label}" if data.year_group_label else ""
-    ws.append([data.name, f"UPN {data.upn}", year])
+    ws.append(xlsx_row(ws, [data.name, f"UPN {data.upn}", year]))
     ws.append([])
     ws.append([xlsx_cell(ws, h, bold=True) for h in PUPIL_HEADERS])
     for line in data.lines:
         ws.append(
-            [
-                line.intervention,
-                line.area,
-                line.staff_role,
-                line.sessions_attended,
-                _hours_cell(ws, line.hours),
-                _money_cell(ws, line.cost_pence),
-            ]
+            xlsx_row(
+                ws,
+                [
+                    line.intervention,
+                    line.area,
+                    line.staff_role,
+                    line.sessions_attended,
+                    _hours_cell(ws, line.hours),
+                    _money_cell(ws, line.cost_pence),
+                ],
+            )
         )
     if not data.lines:
         ws.append(["No sessions attended were logged in this academic year."])
@@ -219,22 +222,25 @@ def _school_xlsx(
     for col, width in zip("ABCDEFGH", (34, 34, 11, 9, 18, 12, 14, 19), strict=True):
         ws.column_dimensions[col].width = width
     title = f"Whole-school provision map {academic_year_label(start)}"
-    ws.append([xlsx_cell(ws, title, bold=True), school_name or None])
+    ws.append(xlsx_row(ws, [xlsx_cell(ws, title, bold=True), school_name or None]))
     ws.append([])
     ws.append([xlsx_cell(ws, h, bold=True) for h in SCHOOL_HEADERS])
     ws.freeze_panes = "A4"
     for line in lines:
         ws.append(
-            [
-                line.intervention,
-                line.area,
-                line.group_size,
-                line.pupils,
-                line.sessions_delivered,
-                _hours_cell(ws, line.hours),
-                _money_cell(ws, line.cost_pence),
-                _money_cell(ws, line.allocated_pence),
-            ]
+            xlsx_row(
+                ws,
+                [
+                    line.intervention,
+                    line.area,
+                    line.group_size,
+                    line.pupils,
+                    line.sessions_delivered,
+                    _hours_cell(ws, line.hours),
+                    _money_cell(ws, line.cost_pence),
+                    _money_cell(ws, line.allocated_pence),
+                ],
+            )
         )
     ws.append(
         [

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
-from sendesk.reports.tabular import cell_text, list_sheet, xlsx_row
+from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.register_view import RegisterRow
 
@@ -52,7 +52,7 @@ def write_csv(rows: Sequence[RegisterRow], stream: TextIO) -> None:
     out = csv.writer(stream)
     out.writerow(HEADERS)
     for row in rows:
-        out.writerow([cell_text(v) for v in _cells(row)])
+        out.writerow(csv_row(_cells(row)))
 
 
 def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:

@@ -12,6 +12,7 @@ start-up, and openpyxl is only needed once an XLSX is written. Sheets are write-
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
@@ -32,6 +33,30 @@ def cell_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What a spreadsheet may take as the start of a formula (OWASP, "CSV Injection")."""
+
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?%?")
+
+
+def csv_cell(value: object) -> str:
+    """A value for a CSV file that no spreadsheet will run as a formula.
+
+    A name typed as ``=HYPERLINK(...)`` (or starting ``+``, ``-``, ``@``) would be run by
+    Excel when the SENCo opens the export: OWASP's rule is to put an apostrophe before it,
+    which Excel shows as text. Plain numbers such as ``-3`` are left as they are.
+    """
+    text = cell_text(value)
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_row(values: Iterable[object]) -> list[str]:
+    """One row of a CSV export, every cell through :func:`csv_cell`."""
+    return [csv_cell(value) for value in values]
+
+
 def xlsx_cell(
     ws: Any, value: object, *, fmt: str | None = None, bold: bool = False, wrap: bool = False
 ) -> Any:
@@ -41,6 +66,8 @@ def xlsx_cell(
     from openpyxl.styles import Alignment, Font
 
     cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"  # text that looks like a formula stays text (never run)
     if fmt is None and isinstance(value, date):
         fmt = DATE_FORMAT
     if fmt:
@@ -73,7 +100,25 @@ def xlsx_row(ws: Any, values: Iterable[object], *, wrap: bool = False) -> list[o
     ``wrap`` every cell wraps. Other values stay plain (the fastest to write)."""
     if wrap:
         return [xlsx_cell(ws, value, wrap=True) for value in values]
-    return [xlsx_cell(ws, value) if isinstance(value, date) else value for value in values]
+    return [
+        xlsx_cell(ws, value) if isinstance(value, date) or _formula_like(value) else value
+        for value in values
+    ]
 
 
-__all__ = ["DATE_FORMAT", "cell_text", "dmy", "list_sheet", "xlsx_cell", "xlsx_row"]
+def _formula_like(value: object) -> bool:
+    """A string openpyxl would write as a live formula (it starts with ``=``)."""
+    return isinstance(value, str) and value.startswith("=")
+
+
+__all__ = [
+    "DATE_FORMAT",
+    "FORMULA_STARTS",
+    "cell_text",
+    "csv_cell",
+    "csv_row",
+    "dmy",
+    "list_sheet",
+    "xlsx_cell",
+    "xlsx_row",
+]
