@@ -521,6 +521,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    from sendesk.reports.private_temp import sweep_scratch_folders
+
+    sweep_scratch_folders()  # scratch files of an export that was killed, if any
     try:
         if handler is None:
             from sendesk.app import run_app

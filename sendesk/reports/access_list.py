@@ -27,6 +27,7 @@ from typing import Any
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import ExamsRow
@@ -88,7 +89,8 @@ def write_access_list(
                 for row in rows:
                     out.writerow(csv_row(_values(row)))
         elif fmt == "xlsx":
-            _xlsx(rows, tmp, school, today)
+            with private_scratch():  # openpyxl's sheet XML never in shared temp
+                _xlsx(rows, tmp, school, today)
         else:
             _pdf(rows, tmp, school, today)
     return dest

@@ -22,6 +22,7 @@ from typing import Any
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import xlsx_cell, xlsx_row
 from sendesk.services.provision_map import (
     InterventionLine,
@@ -100,7 +101,8 @@ def write_pupil_provision(data: PupilProvision, dest: Path | str, fmt: str = "pd
     dest = Path(dest)
     with atomic_output(dest) as tmp:
         if fmt == "xlsx":
-            _pupil_xlsx(data, tmp)
+            with private_scratch():  # openpyxl's sheet XML never in shared temp
+                _pupil_xlsx(data, tmp)
         else:
             _pupil_pdf(data, tmp)
     return dest
@@ -206,7 +208,8 @@ def write_school_provision(
     dest = Path(dest)
     with atomic_output(dest) as tmp:
         if fmt == "xlsx":
-            _school_xlsx(lines, academic_year_start, tmp, school_name)
+            with private_scratch():  # openpyxl's sheet XML never in shared temp
+                _school_xlsx(lines, academic_year_start, tmp, school_name)
         else:
             _school_pdf(lines, academic_year_start, tmp, school_name)
     return dest

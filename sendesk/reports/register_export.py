@@ -9,6 +9,7 @@ from typing import TextIO
 
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
+from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.register_view import RegisterRow
@@ -66,7 +67,8 @@ def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 write_csv(rows, fh)
         else:
-            _write_xlsx(rows, tmp)
+            with private_scratch():  # openpyxl's sheet XML never in shared temp
+                _write_xlsx(rows, tmp)
     return dest
 
 

@@ -104,6 +104,7 @@ def first_run() -> AppContext | None:
 
 def run_gui(*, demo: bool, db: str | None) -> int:
     """The whole desktop session; returns the process exit status."""
+    from sendesk.reports.private_temp import sweep_scratch_folders
     from sendesk.services import evidence
     from sendesk.ui.main_window import MainWindow
 
@@ -111,6 +112,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
     # Evidence opened in the OS viewer is a short-lived private copy: remove it on quit,
     # and anything a crash left behind now.
     evidence.sweep_stale_viewer_folders()
+    sweep_scratch_folders()  # an export's scratch files, if a crash left any
     app.aboutToQuit.connect(evidence.remove_viewer_copies)
     with tempfile.TemporaryDirectory(prefix="sendesk-demo-") as scratch:
         try:
