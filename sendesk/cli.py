@@ -22,6 +22,7 @@ from sendesk.keystore import (
     forget_key,
     key_for_existing,
     key_for_new,
+    key_problem,
     store_key,
 )
 from sendesk.services.actor import Actor, acting_user
@@ -38,8 +39,9 @@ def _tty_prompt(message: str, confirm: bool) -> str | None:
         return None
     first = getpass.getpass(f"{message}: ")
     if confirm:
-        if len(first) < 10:
-            raise SendeskError("A passphrase must be at least 10 characters long.")
+        problem = key_problem(first)
+        if problem:
+            raise SendeskError(problem)
         if getpass.getpass("Type it again: ") != first:
             raise SendeskError("The two passphrases differ; nothing was created.")
     return first

@@ -576,6 +576,11 @@ def create_database(target: Target | str, key: str | None = None) -> Database:
         target = parse_target(target)
     path = target.path
     if path is not None:
+        from sendesk.keystore import key_problem
+
+        problem = key_problem(key or "")
+        if problem:
+            raise WrongKeyError(f"Nothing was created: {problem}")
         if path.exists():
             raise NotADatabaseError(f"{path} already exists: choose a new file name.")
         if not path.parent.exists():

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +87,25 @@ def forget_key(path: Path) -> None:
         keyring.delete_password(SERVICE, key_id(path))
 
 
+MIN_PASSPHRASE = 10
+"""The shortest passphrase a new database may have (the prompt, the wizard, the
+environment variable and :func:`sendesk.db.create_database` all hold to it)."""
+
+_RAW_KEY = re.compile(r"x'[0-9A-Fa-f]{64}'")
+
+
+def key_problem(key: str) -> str | None:
+    """Why ``key`` may not protect a new database, or None: a raw key must be x'…' with
+    64 hex digits; a passphrase needs at least :data:`MIN_PASSPHRASE` characters."""
+    if key.startswith("x'") or key.startswith("X'"):
+        if not _RAW_KEY.fullmatch("x" + key[1:]):
+            return "A raw key must be written x'…' with exactly 64 hex digits."
+        return None
+    if len(key) < MIN_PASSPHRASE:
+        return f"A passphrase must be at least {MIN_PASSPHRASE} characters long."
+    return None
+
+
 def env_key() -> str | None:
     """The key from ``SENDESK_DB_KEY``, if set and not empty."""
     value = os.environ.get(ENV_VAR)
@@ -116,6 +136,9 @@ def key_for_new(path: Path, prompt: PassphrasePrompt | None = None) -> tuple[str
     """
     key = env_key()
     if key:
+        problem = key_problem(key)
+        if problem:
+            raise KeyUnavailableError(f"{ENV_VAR} cannot protect a new database: {problem}")
         return key, f"the {ENV_VAR} environment variable"
     if keyring_usable():
         key = new_raw_key()

@@ -175,3 +175,26 @@ def test_a_passphrase_file_opens_and_reads_without_sqlalchemy(tmp_path: Path) ->
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == ['Quote\'s "Academy" 0', "False"]
+
+
+@pytest.mark.parametrize("key", ["a", "123456789", "x'abcd'", "x'" + "g" * 64 + "'"])
+def test_a_weak_key_never_protects_a_new_database(tmp_path: Path, key: str) -> None:
+    """The prompt asks for 10 characters; the environment variable and the library hold
+    to the same minimum (issue 12: SENDESK_DB_KEY=a made a database)."""
+    path = tmp_path / "school.db"
+    with pytest.raises(WrongKeyError, match="Nothing was created"):
+        create_database(str(path), key)
+    assert not path.exists()
+
+
+def test_cli_init_refuses_a_short_environment_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sendesk.cli import main
+
+    monkeypatch.setenv("SENDESK_DB_KEY", "a")
+    path = tmp_path / "school.db"
+    assert main(["init", "--db", str(path), "--school", "Hill School"]) != 0
+    err = capsys.readouterr().err
+    assert "at least 10 characters" in err and err.count("\n") == 1
+    assert not path.exists()

@@ -23,14 +23,19 @@ from PySide6.QtWidgets import (
 
 from sendesk.db import Database, create_database, default_database_path, parse_target
 from sendesk.errors import SendeskError
-from sendesk.keystore import env_key, forget_key, key_for_new, keyring_name, keyring_usable
+from sendesk.keystore import (
+    MIN_PASSPHRASE,
+    env_key,
+    forget_key,
+    key_for_new,
+    keyring_name,
+    keyring_usable,
+)
 from sendesk.services.actor import Actor
 from sendesk.services.school import init_school, school_info, validate_school
 from sendesk.services.users import password_problem
 from sendesk.settings import AppSettings, save_settings
 from sendesk.ui.context import AppContext
-
-MIN_PASSPHRASE = 10
 
 
 def _line(name: str, text: str = "", password: bool = False) -> QLineEdit:
