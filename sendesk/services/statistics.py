@@ -7,7 +7,9 @@ picked out of a small group (the usual DfE suppression practice).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import select
 
@@ -19,18 +21,46 @@ from sendesk.services.register import load_current
 
 SUPPRESS_BELOW = 5
 
+_K = TypeVar("_K")
 
-def shown(count: int) -> str:
-    """A count as it may be published: small non-zero numbers are suppressed."""
-    return "fewer than 5" if 0 < count < SUPPRESS_BELOW else f"{count:,}"
+Count = int | None
+"""A published count: None stands for one that was suppressed (1 to 4)."""
+
+
+def shown(count: Count) -> str:
+    """A published count in words: a suppressed one reads "fewer than 5"."""
+    if count is None or 0 < count < SUPPRESS_BELOW:
+        return "fewer than 5"
+    return f"{count:,}"
+
+
+def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
+    """The counts of one table row (whose total is known) as they may be published.
+
+    Primary suppression: a count from 1 to 4 becomes None. Secondary: when that leaves a
+    single cell suppressed, the smallest other non-zero cell is suppressed too, or the
+    hidden one could be worked out by subtracting the rest from the total. Done here, in
+    the service, so no caller can publish a small count by mistake.
+    """
+    result: dict[_K, Count] = {
+        k: (None if 0 < n < SUPPRESS_BELOW else n) for k, n in counts.items()
+    }
+    hidden = [k for k, v in result.items() if v is None]
+    if len(hidden) == 1:
+        others = [(n, k) for k, n in counts.items() if k not in hidden and n > 0]
+        if others:
+            result[min(others, key=lambda pair: pair[0])[1]] = None
+    return result
 
 
 @dataclass(frozen=True)
 class RegisterStatistics:
+    """Register counts, already suppressed (:func:`suppress`): None is "fewer than 5"."""
+
     pupils: int
-    by_provision: dict[str, int]
-    by_area: dict[str, int]  # primary need's area, pupils on the register
-    by_year: dict[int, dict[str, int]]  # year -> provision -> count
+    by_provision: dict[str, Count]
+    by_area: dict[str, Count]  # primary need's area, pupils on the register
+    by_year: dict[int, dict[str, Count]]  # year -> provision -> count
 
 
 def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
@@ -53,7 +83,10 @@ def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
             by_area[area.value if area else "Other / not assessed"] += 1
     return RegisterStatistics(
         pupils=len(years),
-        by_provision={p: by_provision.get(p, 0) for p in ("N", "K", "E")},
-        by_area=dict(by_area),
-        by_year={y: dict(c) for y, c in sorted(by_year.items())},
+        by_provision=suppress({p: by_provision.get(p, 0) for p in ("N", "K", "E")}),
+        by_area=suppress(dict(by_area)),
+        by_year={
+            y: suppress({p: c.get(p, 0) for p in ("N", "K", "E")})
+            for y, c in sorted(by_year.items())
+        },
     )

@@ -38,7 +38,7 @@ class StatisticsPage(QWidget):
         )
         years = "".join(
             f"<tr><td>{_year_label(y)}</td>"
-            + "".join(f"<td align=right>{shown(c.get(p, 0))}</td>" for p in ("N", "K", "E"))
+            + "".join(f"<td align=right>{shown(c.get(p))}</td>" for p in ("N", "K", "E"))
             + "</tr>"
             for y, c in stats.by_year.items()
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pupil_factory import add_test_pupil
 
 from sendesk.models import Role
-from sendesk.services.statistics import register_statistics, shown
+from sendesk.services.statistics import register_statistics, shown, suppress
 from sendesk.services.users import create_user, sign_in
 
 
@@ -27,7 +27,25 @@ def test_counts_for_a_read_only_user(db, senco) -> None:
     create_user(db, senco, "gov", "A Governor", Role.READ_ONLY, "password1")
     stats = register_statistics(db, sign_in(db, "gov", "password1"))
     assert stats.pupils == 8
-    assert stats.by_provision == {"N": 1, "K": 6, "E": 1}
-    assert stats.by_area["Cognition and learning"] == 6
-    assert stats.by_area["Communication and interaction"] == 1
-    assert stats.by_year == {7: {"K": 6}, 9: {"E": 1, "N": 1}}
+    # Suppressed in the service: counts of 1-4 never leave it (issue 12). N and E are 1
+    # each; K is 6 and shown.
+    assert stats.by_provision == {"N": None, "K": 6, "E": None}
+    # One area of 1 would be 7 - 6 (the register's total): both are hidden.
+    assert stats.by_area["Cognition and learning"] is None
+    assert stats.by_area["Communication and interaction"] is None
+    assert stats.by_year == {7: {"N": 0, "K": 6, "E": 0}, 9: {"N": None, "K": 0, "E": None}}
+    counts = [
+        n
+        for row in (stats.by_provision, stats.by_area, *stats.by_year.values())
+        for n in row.values()
+    ]
+    assert not [n for n in counts if n is not None and 0 < n < 5]
+
+
+def test_one_small_count_hides_a_second_so_it_cannot_be_subtracted_out() -> None:
+    # A total of 120 is published elsewhere: 3 alone hidden would be 120 - 100 - 17.
+    assert suppress({"N": 100, "K": 17, "E": 3}) == {"N": 100, "K": None, "E": None}
+    assert suppress({"N": 100, "K": 2, "E": 3}) == {"N": 100, "K": None, "E": None}
+    assert suppress({"N": 100, "K": 0, "E": 3}) == {"N": None, "K": 0, "E": None}
+    assert suppress({"N": 100, "K": 20, "E": 0}) == {"N": 100, "K": 20, "E": 0}
+    assert shown(None) == "fewer than 5"
