@@ -276,6 +276,31 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from sendesk.services.audit_log import audit_listing
+
+    since = _date_arg(args.since, "--since") if args.since else None
+    with _existing(args) as db:
+        listing = audit_listing(db, _actor(db, args), upn=args.upn, username=args.by, since=since)
+    for line in listing.lines:
+        what = f"{line.entity} {line.entity_id}" if line.entity_id is not None else line.entity
+        if line.upn:
+            what += f" (UPN {line.upn})"
+        print(f"{line.at:%d/%m/%Y %H:%M:%S}  {line.username:<16}  {line.action:<22}  {what}")
+    if not listing.lines:
+        print("No audit events match.")
+    anchor = listing.anchor
+    print(f"Audit trail: {anchor.length:,} events; newest hash {anchor.head}")
+    return 0
+
+
+def _date_arg(text: str, option: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise SendeskError(f"{option} takes a date as YYYY-MM-DD, not '{text}'.") from None
+
+
 def cmd_backup(args: argparse.Namespace) -> int:
     from sendesk.services.backup import backup_file
 
@@ -487,6 +512,21 @@ def build_parser() -> argparse.ArgumentParser:
     _add_user(p)
     p.add_argument("--days", type=int, default=28, help="look this many days ahead (default 28)")
     p.set_defaults(handler=cmd_deadlines)
+
+    p = sub.add_parser(
+        "audit",
+        help="the audit trail: who did what, when, and the chain's length and newest hash",
+        description="List audit events oldest first (time, user, action, what), filtered "
+        "by pupil, user and date, then the whole chain's length and newest hash: note them "
+        "down, and 'sendesk verify' will tell if events are later removed or rewritten. "
+        "SENCo only.",
+    )
+    _add_db(p)
+    # Here --user filters (the contract); the command acts as the SENCo.
+    p.add_argument("--upn", help="only events about this pupil")
+    p.add_argument("--user", dest="by", metavar="NAME", help="only events by this SENDesk user")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="only events on or after this date")
+    p.set_defaults(handler=cmd_audit)
 
     p = sub.add_parser(
         "backup",

@@ -50,12 +50,16 @@ class MemoryKeyring(KeyringBackend):
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(monkeypatch: pytest.MonkeyPatch) -> Iterator[MemoryKeyring]:
+def memory_keyring(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[MemoryKeyring]:
     """Every test gets an empty in-memory keyring and no SENDESK_DB_KEY/SENDESK_DB."""
     previous = keyring.get_keyring()
     backend = MemoryKeyring()
     keyring.set_keyring(backend)
     monkeypatch.delenv("SENDESK_DB_KEY", raising=False)
+    # The settings folder (the app's settings, the audit chain's anchors) is the test's own.
+    monkeypatch.setenv("SENDESK_CONFIG_DIR", str(tmp_path_factory.mktemp("cfg")))
     monkeypatch.delenv("SENDESK_DB", raising=False)
     yield backend
     keyring.set_keyring(previous)

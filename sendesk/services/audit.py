@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from sendesk.models import AuditEvent, utcnow
 from sendesk.services.actor import Actor
+from sendesk.services.audit_anchor import note_appended
 
 GENESIS = "0" * 64
 
@@ -74,6 +75,7 @@ class AuditWriter:
     session: Session
     actor: Actor
     _last: str | None = None
+    _length: int | None = None
 
     def record(
         self,
@@ -88,6 +90,7 @@ class AuditWriter:
                 self.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()))
                 or GENESIS
             )
+            self._length = self.session.scalar(select(func.count()).select_from(AuditEvent))
         at = utcnow()
         text = json.dumps(
             dict(detail or {}), ensure_ascii=False, default=_json_default, sort_keys=True
@@ -107,6 +110,8 @@ class AuditWriter:
         )
         self.session.add(event)
         self._last = event.hash
+        self._length = (self._length or 0) + 1
+        note_appended(self.session, self._length, event.hash)
         return event
 
 

@@ -8,13 +8,18 @@ destination folder and renamed when complete, so a crash never leaves a half bac
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sendesk.db import (
     Database,
@@ -26,9 +31,18 @@ from sendesk.db import (
     sqlite_quote,
 )
 from sendesk.errors import SendeskError
-from sendesk.models import Pupil, RegisterEntry
+from sendesk.models import AuditEvent, EvidenceDocument, Pupil, RegisterEntry, Setting
 from sendesk.rules.census import census_problems
-from sendesk.services.audit import chain_problems
+from sendesk.services.audit import GENESIS, chain_problems
+from sendesk.services.audit_anchor import (
+    BACKUP_SETTING,
+    Anchor,
+    anchor_problems,
+    current_anchor,
+    database_id,
+    save_anchor,
+    stored_anchor,
+)
 from sendesk.services.register import load_current
 
 
@@ -56,6 +70,7 @@ def backup_file(db: Database, dest: Path) -> Path:
         )
         try:
             cur.execute("SELECT sqlcipher_export('backup')")
+            _stamp_anchor(cur)
         finally:
             cur.execute("DETACH DATABASE backup")
         cur.close()
@@ -67,6 +82,21 @@ def backup_file(db: Database, dest: Path) -> Path:
         raw.close()
     os.replace(partial, dest)
     return dest
+
+
+def _stamp_anchor(cur: Any) -> None:
+    """Write the chain's anchor at this moment into the backup (see audit_anchor): a
+    restored copy can then be checked against what the trail held when it was made."""
+    cur.execute(
+        "SELECT count(*), (SELECT hash FROM main.audit_event ORDER BY id DESC LIMIT 1) "
+        "FROM main.audit_event"
+    )
+    length, head = cur.fetchone()
+    stamp = Anchor(int(length), head or GENESIS, datetime.now(UTC).isoformat(timespec="seconds"))
+    cur.execute(
+        "INSERT OR REPLACE INTO backup.setting (key, value) VALUES (?, ?)",
+        (BACKUP_SETTING, stamp.to_json()),
+    )
 
 
 def _copy_encrypted(source: Path, dest: Path) -> None:
@@ -126,6 +156,13 @@ def restore_file(dest: Path, backup: Path, key: str) -> RestoreResult:
     elif not dest.parent.exists():
         raise SendeskError(f"The folder {dest.parent} does not exist.")
     _copy_encrypted(backup, dest)
+    restored = open_database(str(dest), key, upgrade=False)
+    try:
+        with restored.session() as s:
+            # The database went back in time on purpose: its trail is the new anchor.
+            save_anchor(database_id(s), current_anchor(s), replace=True)
+    finally:
+        restored.dispose()
     return RestoreResult(dest, previous)
 
 
@@ -142,6 +179,15 @@ def integrity_problems(db: Database) -> list[str]:
             problems += [f"integrity check: {r}" for r in result[:5]]
         bad_pages = [r[0] for r in cur.execute("PRAGMA cipher_integrity_check").fetchall()]
         problems += [f"encryption check: {r}" for r in bad_pages[:5]]
+        # A row deleted with foreign keys off (a pupil removed with another tool) leaves
+        # rows that point at nothing: name the table and how many.
+        orphans: dict[str, int] = {}
+        for table, *_rest in cur.execute("PRAGMA foreign_key_check").fetchall():
+            orphans[table] = orphans.get(table, 0) + 1
+        problems += [
+            f"{n:,} row{'s' if n != 1 else ''} of {table} point at a row that no longer exists"
+            for table, n in sorted(orphans.items())
+        ]
         cur.close()
     finally:
         raw.close()
@@ -160,6 +206,54 @@ class Check:
         return not self.problems
 
 
+def _anchor_check(session: Session) -> Check:
+    """The chain still extends every anchor we hold: this computer's record of it, and the
+    one a restored backup carries. With no anchor yet (a database new to this computer)
+    the current head becomes the anchor."""
+    check = Check("audit trail still holds every event recorded before (its anchors)")
+    db_id = database_id(session)
+    mine = stored_anchor(db_id)
+    if mine is None:
+        save_anchor(db_id, current_anchor(session))
+    else:
+        # A file is written by this computer's SENDesk alone; a server by many computers.
+        only_writer = session.get_bind().dialect.name == "sqlite"
+        check.problems += anchor_problems(
+            session, mine, source="this computer's record", only_writer=only_writer
+        )
+    stamped = session.scalar(select(Setting.value).where(Setting.key == BACKUP_SETTING))
+    from_backup = Anchor.from_json(stamped) if stamped else None
+    if from_backup is not None:
+        check.problems += anchor_problems(session, from_backup, source="the backup it came from")
+    return check
+
+
+def _documents_check(session: Session) -> Check:
+    """Every evidence document's bytes still hash to the SHA-256 that was recorded, in its
+    row and on the audit chain when it was added (so replacing the bytes *and* the row's
+    hash is caught too)."""
+    check = Check("evidence documents are as they were added (SHA-256)")
+    recorded: dict[int, str] = {}
+    for entity_id, detail in session.execute(
+        select(AuditEvent.entity_id, AuditEvent.detail).where(
+            AuditEvent.entity == "evidence_document", AuditEvent.action == "create"
+        )
+    ):
+        with contextlib.suppress(ValueError, TypeError, AttributeError):
+            recorded[int(entity_id)] = str(json.loads(detail)["sha256"])
+    rows = session.execute(
+        select(EvidenceDocument.id, EvidenceDocument.sha256, EvidenceDocument.content)
+    ).yield_per(50)
+    for doc_id, sha, content in rows:
+        actual = hashlib.sha256(content).hexdigest()
+        if actual != sha or recorded.get(doc_id, sha) != sha:
+            check.problems.append(
+                f"evidence document {doc_id}: its contents are not what was added "
+                f"(SHA-256 {actual[:16]}…, recorded {recorded.get(doc_id, sha)[:16]}…)"
+            )
+    return check
+
+
 def verify(db: Database) -> list[Check]:
     """Integrity, schema and audit-chain checks; changes nothing."""
     checks = [Check("file integrity (SQLite and SQLCipher)", integrity_problems(db))]
@@ -172,6 +266,8 @@ def verify(db: Database) -> list[Check]:
     checks.append(schema)
     with db.session() as s:
         checks.append(Check("audit trail is unbroken", list(chain_problems(s))))
+        checks.append(_anchor_check(s))
+        checks.append(_documents_check(s))
         register = Check("every pupil has one current SEN status that meets census rules")
         open_counts = dict(
             s.execute(
