@@ -233,3 +233,12 @@ def test_duplicate_upns_are_found_in_capitals_rule_1520() -> None:
         (2, "UPN H801200001001 is held by 2 pupils"),
     ]
     assert [p.name for p in problems] == ["Ann Smith", "Anne Smith", "Anne Smith"]
+
+
+def test_the_docs_page_lists_every_rule_as_the_file_has_it() -> None:
+    from pathlib import Path
+
+    page = (Path(__file__).resolve().parents[2] / "docs" / "census-rules.md").read_text("utf-8")
+    for rule in rules().values():
+        assert f"| {rule.number or '—'} | {'yes' if rule.confirmed else 'no'} |" in page
+        assert f"| {rule.text} | {rule.fix} |" in page, rule.key
