@@ -295,10 +295,60 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _date_arg(text: str, option: str) -> date:
+    """A date typed on the command line, as the MIS imports read dates (2026-12-07 or
+    07/12/2026)."""
+    from sendesk.services.mis_formats import parse_date
+
     try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise SendeskError(f"{option} takes a date as YYYY-MM-DD, not '{text}'.") from None
+        day = parse_date(text)
+    except ValueError as exc:
+        raise SendeskError(f"{option} {exc}.") from None
+    if day is None:
+        raise SendeskError(f"{option} needs a date, e.g. 2026-12-07 or 07/12/2026.")
+    return day
+
+
+def cmd_census_check(args: argparse.Namespace) -> int:
+    """One line per problem (pupil, rule, what is wrong, how to fix), then the census day
+    and a summary; exit status 1 when there is anything to fix, so a script can tell."""
+    import csv
+
+    from sendesk.reports.tabular import csv_row
+    from sendesk.services.census_check import census_check
+
+    on = _date_arg(args.on, "--on") if args.on else None
+    with _existing(args) as db:
+        report = census_check(db, _actor(db, args), today=on)
+    if args.format == "csv":
+        out = csv.writer(sys.stdout, lineterminator="\n")
+        out.writerow(["UPN", "Pupil", "Rule number", "Number confirmed", "Rule", "Found", "Fix"])
+        for p in report.problems:
+            number = p.rule.number or ""
+            out.writerow(
+                csv_row(
+                    [
+                        p.upn,
+                        p.name,
+                        number,
+                        "yes" if p.rule.confirmed else "no",
+                        p.rule.text,
+                        p.detail,
+                        p.rule.fix,
+                    ]
+                )
+            )
+    else:
+        for p in report.problems:
+            query = ", a query" if p.rule.kind == "query" else ""
+            print(
+                f"{p.upn}  {p.name}  {p.rule.label}{query}: {p.rule.text} "
+                f"(found: {p.detail}). Fix: {p.rule.fix}"
+            )
+        if report.problems:
+            print()
+        print(f"Next census day: {report.census_day:%d/%m/%Y}, {report.census}.")
+        print(report.summary())
+    return 1 if report.problems else 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -527,6 +577,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--user", dest="by", metavar="NAME", help="only events by this SENDesk user")
     p.add_argument("--since", metavar="YYYY-MM-DD", help="only events on or after this date")
     p.set_defaults(handler=cmd_audit)
+
+    p = sub.add_parser(
+        "census-check",
+        help="check the register against the DfE school census rules",
+        description="Check the SEND register against the DfE school census SEN and UPN rules "
+        "before the next census day (first Thursday of October, third Thursday of January, "
+        "third Thursday of May). One line per problem: the pupil's UPN and name, the rule's "
+        "number and text, what was found and how to fix it; then the census day and a "
+        "summary. Changes nothing.",
+        epilog="Exit status: 0 when nothing needs fixing, 1 when problems are listed (or "
+        "the check could not run: the message says why), 3 for a user who may not run it.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--format", choices=["text", "csv"], default="text", help="default: text")
+    p.add_argument(
+        "--on", help="check for the first census day on or after this date (default: today)"
+    )
+    p.set_defaults(handler=cmd_census_check)
 
     p = sub.add_parser(
         "backup",

@@ -35,6 +35,7 @@ def test_help_for_every_command() -> None:
         "backup",
         "restore",
         "verify",
+        "census-check",
     ]:
         result = subprocess.run(
             [sys.executable, "-m", "sendesk", command, "--help"],

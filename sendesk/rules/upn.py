@@ -44,7 +44,7 @@ def check_letter(body12: str) -> str:
 
     ``body12`` is 11 digits followed by a digit (permanent UPN) or an upper-case letter from
     :data:`LETTERS` (temporary UPN). It is not normalised here: callers that take user input
-    should use :func:`is_valid` or :func:`problem`, which do.
+    should use :func:`normalise`, then :func:`is_valid` or :func:`problem`.
 
     Raises ValueError with a plain sentence when ``body12`` is malformed, because a check
     letter computed from garbage would look authoritative when it is not.
@@ -63,11 +63,13 @@ def check_letter(body12: str) -> str:
     return LETTERS[total % 23]
 
 
-def _normalise(upn: str) -> str:
-    """Strip surrounding whitespace and upper-case, as every public check here does.
+def normalise(upn: str) -> str:
+    """``upn`` as an importer or a form should store it: stripped and upper-cased.
 
-    Spreadsheets and MIS exports routinely add trailing spaces or lower-case letters; those
-    are not real errors in the number, so they should not be reported as such.
+    Spreadsheets and MIS exports add trailing spaces, and people type lower case; those
+    are not errors in the number, but they are not the DfE's format either, so the caller
+    normalises *and says so* (the MIS import notes it on the line) before checking with
+    :func:`is_valid`, which is strict.
     """
     return upn.strip().upper()
 
@@ -75,13 +77,17 @@ def _normalise(upn: str) -> str:
 def problem(upn: str) -> str | None:
     """Return None when ``upn`` is valid, else one plain-English sentence fragment saying why.
 
-    The input is stripped and upper-cased first (see :func:`is_valid`). Only the first
-    problem found is reported, in the order a person would fix them: length, the digits,
-    the last character, then the check letter.
+    Strict, as the DfE's format is (UPN guide; census rules 1510-1550): no surrounding
+    space and capital letters only, so ``"h801200001001"`` is refused with the reason.
+    Only the first problem found is reported, in the order a person would fix them:
+    spaces, length, capitals, the digits, the last character, then the check letter.
     """
-    upn = _normalise(upn)
+    if upn != upn.strip():
+        return "UPN has a space or line break before or after it"
     if len(upn) != LENGTH:
         return f"UPN must be {LENGTH} characters (this one has {len(upn)})"
+    if upn != upn.upper():
+        return f"UPN must be in capital letters ({upn.upper()})"
     middle, last = upn[1:12], upn[12]
     if not (middle.isascii() and middle.isdigit()):
         return "UPN characters 2\u201312 must be digits"
@@ -96,10 +102,11 @@ def problem(upn: str) -> str | None:
 
 
 def is_valid(upn: str) -> bool:
-    """True when ``upn`` is a valid permanent or temporary UPN.
+    """True when ``upn`` is a valid permanent or temporary UPN, exactly as the DfE writes it.
 
-    Surrounding whitespace is stripped and letters are upper-cased before checking, so
-    ``" h801200001001 "`` is valid; store the normalised form (``upn.strip().upper()``).
+    Nothing is normalised: ``"h801200001001"`` and ``" H801200001001"`` are not valid (a
+    census return with them fails rule 1510). Callers taking typed or imported text use
+    :func:`normalise` first and tell the user they did.
     """
     return problem(upn) is None
 
@@ -108,10 +115,10 @@ def is_temporary(upn: str) -> bool:
     """True when ``upn`` is a *valid* temporary UPN (character 13 is a letter).
 
     Temporary UPNs should be replaced by a permanent one when it arrives, so the app flags
-    them; an invalid UPN is neither temporary nor permanent, hence False. Normalises like
+    them; an invalid UPN is neither temporary nor permanent, hence False. Strict like
     :func:`is_valid`.
     """
-    return is_valid(upn) and _normalise(upn)[12] in LETTERS
+    return is_valid(upn) and upn[12] in LETTERS
 
 
 def make(la: int, estab: int, year2: int, serial: int) -> str:

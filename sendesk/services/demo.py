@@ -339,6 +339,9 @@ class _PupilPlan:
     looked_after: bool
     nhs_number: str | None
     contacts: list[_ContactPlan]
+    origin: str = ""  # the family's key in demo_names.json
+    home_language: str | None = None
+    ethnicity: str | None = None
     reg_group: str = ""
     upn: str = ""
     status: str = N
@@ -559,6 +562,7 @@ def _plan_pupil(
         looked_after=looked_after,
         nhs_number=nhs_number,
         contacts=contacts,
+        origin=family.key,
     )
 
 
@@ -922,6 +926,51 @@ def _next_review(rng: random.Random, pupil: _PupilPlan, today: date) -> date | N
     return _school_day(rng, lo, max(lo, today + timedelta(days=100)))
 
 
+# Home language and ethnicity by family origin (demo_names.json keys): the ethnicity as a
+# SIMS-style DfE description, the languages an EAL pupil of that origin may speak at home.
+# A pupil without EAL speaks English at home. Origins not listed are treated as English.
+_BACKGROUND: dict[str, tuple[str, tuple[str, ...]]] = {
+    "english": ("White - British", ("English",)),
+    "welsh": ("White - British", ("Welsh",)),
+    "scottish": ("White - British", ("English",)),
+    "irish": ("White - Irish", ("English",)),
+    "polish": ("White - Polish", ("Polish",)),
+    "romanian": ("Any other White background", ("Romanian",)),
+    "lithuanian": ("Any other White background", ("Lithuanian",)),
+    "portuguese": ("Any other White background", ("Portuguese",)),
+    "turkish": ("White - Turkish/Turkish Cypriot", ("Turkish",)),
+    "greek": ("White - Greek/Greek Cypriot", ("Greek",)),
+    "cyrillic": ("Any other White background", ("Ukrainian", "Russian", "Bulgarian")),
+    "nigerian": ("Black - African", ("Yoruba", "Igbo")),
+    "ghanaian": ("Black - African", ("Akan (Twi/Fante)",)),
+    "somali": ("Black - African", ("Somali",)),
+    "caribbean": ("Black - Caribbean", ("English",)),
+    "bangladeshi": ("Asian - Bangladeshi", ("Bengali", "Sylheti")),
+    "pakistani": ("Asian - Pakistani", ("Urdu", "Panjabi")),
+    "indian": ("Asian - Indian", ("Gujarati", "Panjabi", "Tamil", "Hindi")),
+    "chinese": ("Chinese", ("Chinese (Cantonese)", "Chinese (Mandarin)")),
+    "vietnamese": ("Any other Asian background", ("Vietnamese",)),
+    "arabic": ("Any other ethnic group", ("Arabic",)),
+}
+
+
+def _assign_background(rng: random.Random, pupils: list[_PupilPlan]) -> None:
+    """Home language and ethnicity "where held": most pupils have both from the MIS; a few
+    families refused to give an ethnicity, and for a few the school has neither yet."""
+    for pupil in pupils:
+        ethnicity, languages = _BACKGROUND.get(pupil.origin, _BACKGROUND["english"])
+        draw = rng.random()
+        if draw < 0.02:
+            continue  # not held yet (a new arrival whose forms are not back)
+        if not pupil.eal:
+            pupil.home_language = "English"
+        elif languages == ("English",):  # an EAL pupil of a mostly English-speaking origin
+            pupil.home_language = "Believed to be other than English"  # DfE's OTB
+        else:
+            pupil.home_language = rng.choice(languages)
+        pupil.ethnicity = "Refused" if draw < 0.05 else ethnicity
+
+
 def _plan(pupils: int, seed: int, today: date) -> _Plan:
     """The whole demo school, decided from ``seed`` and ``today`` alone."""
     rng = random.Random(seed)
@@ -948,6 +997,7 @@ def _plan(pupils: int, seed: int, today: date) -> _Plan:
     for pupil in plans:
         if pupil.status in (K, E):
             pupil.profiles = profiles_for(profile_rng, pupil.needs)
+    _assign_background(random.Random(f"{seed}-background"), plans)  # own generator, as above
     plans.sort(key=lambda p: (p.year_group, p.legal_surname.casefold(), p.legal_forename, p.upn))
     return _Plan(urn, estab, staff, plans)
 
@@ -975,6 +1025,8 @@ def _pupil_row(plan: _PupilPlan) -> Pupil:
         pupil_premium=plan.pupil_premium,
         looked_after=plan.looked_after,
         nhs_number=plan.nhs_number,
+        home_language=plan.home_language,
+        ethnicity=plan.ethnicity,
         next_review_due=plan.next_review_due,
         contacts=[
             Contact(

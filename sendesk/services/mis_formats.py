@@ -54,6 +54,8 @@ FIELDS: tuple[str, ...] = (
     "pupil_premium",
     "looked_after",
     "nhs_number",
+    "home_language",
+    "ethnicity",
 )
 """The field keys a column can be mapped to (``--map "Header=field"``)."""
 
@@ -79,6 +81,8 @@ FIELD_LABELS: dict[str, str] = {
     "pupil_premium": "pupil premium",
     "looked_after": "looked after",
     "nhs_number": "NHS number",
+    "home_language": "home language",
+    "ethnicity": "ethnicity",
 }
 """Plain names of the fields, for messages."""
 
@@ -191,6 +195,25 @@ _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
         "Child looked after",
     ),
     "nhs_number": ("NHS Number", "NHS No", "NHS"),
+    # Held where the MIS gives them: an LA's EHC request form asks for both. SIMS and
+    # Bromcom say "Home Language"/"First Language", Arbor "First language (main)".
+    "home_language": (
+        "Home Language",
+        "First Language",
+        "First language (main)",
+        "Main Language",
+        "Home Language Description",
+        "First Language Description",
+        "Language at home",
+    ),
+    "ethnicity": (
+        "Ethnicity",
+        "Ethnic Group",
+        "Ethnic Origin",
+        "Ethnicity Description",
+        "Ethnic Group Description",
+        "Ethnicity Code",
+    ),
 }
 
 HEADER_ALIASES: dict[str, str] = {

@@ -78,6 +78,8 @@ ATTR_FIELD: dict[str, str] = {
     "provision": "sen_status",
     "needs": "primary_need",
     "sen_start_date": "sen_start_date",
+    "home_language": "home_language",
+    "ethnicity": "ethnicity",
 }
 _FIELD_ATTR = {f: a for a, f in ATTR_FIELD.items()} | {"secondary_need": "needs"}
 _PLACEHOLDER_DOB = date(1900, 1, 1)  # stands in for a missing dob while other fields are checked
@@ -270,7 +272,15 @@ def _check_row(
             check.problem("", text)
         return None, check
     v = dict(row.values)
-    for key in ("surname", "forename", "preferred_surname", "preferred_forename", "reg_group"):
+    for key in (
+        "surname",
+        "forename",
+        "preferred_surname",
+        "preferred_forename",
+        "reg_group",
+        "home_language",
+        "ethnicity",
+    ):
         if key in v and any(ch in v[key] for ch in "\r\n\t"):
             v[key] = " ".join(v[key].split())
             check.warnings.append(
@@ -324,14 +334,34 @@ def _check_row(
         provision=provision if register_ok else "N",
         needs=needs if register_ok else (),
         sen_start_date=sen_start,
+        home_language=v.get("home_language") or None,
+        ethnicity=v.get("ethnicity") or None,
     )
     for problem in validate_pupil(data, today=today):
         check.problem(ATTR_FIELD[problem.field], problem.reason)
+    _note_upn_case(v["upn"], data, check)
     if not check.problems and not data.upn[-1].isdigit():  # valid, so a temporary UPN
         check.warnings.append(
             ("upn", f"UPN {data.upn} is temporary: replace it when the permanent UPN arrives")
         )
     return (None if check.problems else data), check
+
+
+def _note_upn_case(raw: str, data: PupilData, check: _RowCheck) -> None:
+    """Say on the line when a lower-case UPN was read in capitals.
+
+    The DfE's format is capitals only (``rules.upn.is_valid`` is strict, census rule 1510
+    fails on a lower-case check letter), so the MIS holds a UPN the census will reject:
+    SENDesk stores the capitalised UPN and the note tells the SENCo to correct the MIS too.
+    """
+    if raw != raw.upper() and not any(key == "upn" for key, _ in check.problems):
+        check.warnings.append(
+            (
+                "upn",
+                f"UPN {raw} is in lower case: read as {data.upn} (correct it in the MIS too, "
+                "or the census will reject it)",
+            )
+        )
 
 
 def _supplied(table: SourceTable) -> frozenset[str]:

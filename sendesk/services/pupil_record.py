@@ -182,6 +182,10 @@ class PupilRecord:
     needs: tuple[NeedItem, ...]
     need_profiles: tuple[NeedProfileItem, ...]
     history: tuple[HistoryItem, ...]
+    # Held where the MIS gives them (an LA's request form asks for both); shown, not edited:
+    # like the UPN they come from the MIS and change by a re-import.
+    home_language: str | None = None
+    ethnicity: str | None = None
 
     @property
     def display_name(self) -> str:
@@ -509,6 +513,8 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
                 for p in sorted(profiles, key=lambda p: (order.get(p.area, len(order)), p.area))
             ),
             history=tuple(history),
+            home_language=pupil.home_language,
+            ethnicity=pupil.ethnicity,
         )
 
 

@@ -29,6 +29,7 @@ from sendesk.services.audit import AuditWriter
 from sendesk.services.register import CurrentStatus, apply_change, load_current
 
 NAME_MAX = 120  # Pupil.legal_surname etc.
+HELD_TEXT_MAX = 60  # Pupil.home_language, Pupil.ethnicity
 REG_GROUP_MAX = 20
 YEAR_GROUPS = range(-2, 15)  # N1 (-2), N2 (-1), Reception (0), Years 1-14
 GENDERS = ("M", "F")
@@ -48,6 +49,8 @@ PUPIL_ATTRS: tuple[str, ...] = (
     "pupil_premium",
     "looked_after",
     "nhs_number",
+    "home_language",
+    "ethnicity",
 )
 """PupilData attributes stored on the Pupil row (besides the UPN, which is its key)."""
 
@@ -79,6 +82,10 @@ class PupilData:
     provision: str = Provision.N.value
     needs: tuple[str, ...] = ()
     sen_start_date: date | None = None
+    # Held where the MIS gives them (an LA's request form asks for both); free text as
+    # the MIS words it, since SIMS, Arbor and Bromcom each use their own code lists.
+    home_language: str | None = None
+    ethnicity: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "upn", self.upn.strip().upper())
@@ -105,6 +112,9 @@ class Problem:
     reason: str
 
 
+_TEXT_MAX = {"home_language": HELD_TEXT_MAX, "ethnicity": HELD_TEXT_MAX}
+
+
 def _name_problems(data: PupilData) -> list[Problem]:
     problems: list[Problem] = []
     for attr, label, required in (
@@ -112,12 +122,14 @@ def _name_problems(data: PupilData) -> list[Problem]:
         ("legal_forename", "legal forename", True),
         ("preferred_surname", "preferred surname", False),
         ("preferred_forename", "preferred forename", False),
+        ("home_language", "home language", False),
+        ("ethnicity", "ethnicity", False),
     ):
         value: str | None = getattr(data, attr)
         if required and not (value or "").strip():
             problems.append(Problem(attr, f"{label} is missing"))
-        elif value and len(value) > NAME_MAX:
-            problems.append(Problem(attr, f"{label} is longer than {NAME_MAX} characters"))
+        elif value and len(value) > (limit := _TEXT_MAX.get(attr, NAME_MAX)):
+            problems.append(Problem(attr, f"{label} is longer than {limit} characters"))
         elif value and any(ch in value for ch in "\r\n\t"):
             problems.append(Problem(attr, f"{label} contains a line break or tab"))
     return problems

@@ -15,7 +15,7 @@ from datetime import date
 
 from sendesk.db import Database, as_date
 from sendesk.roles import NAMED_READERS
-from sendesk.rules.census import ON_REGISTER, Provision, area_of
+from sendesk.rules.census import NEED_CODES, ON_REGISTER, Provision, area_of
 from sendesk.services.actor import Actor
 
 
@@ -55,8 +55,8 @@ class RegisterRow:
 
     @property
     def primary_area(self) -> str | None:
-        if not self.needs:
-            return None
+        if not self.needs or self.needs[0] not in NEED_CODES:
+            return None  # a legacy or unknown code from old data: the census check lists it
         area = area_of(self.needs[0])
         return area.value if area else None
 

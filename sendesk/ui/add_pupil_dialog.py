@@ -2,6 +2,8 @@
 
 Every field is checked as the user types, with the same rules as the import
 (``services.pupils.validate_pupil``), so a bad UPN is refused with its reason before Save.
+A UPN is capitals only (DfE format; ``rules.upn.is_valid`` is strict), so letters typed in
+lower case are turned into capitals as they are typed: what the user sees is what is saved.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ class AddPupilDialog(QDialog):
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.upn = self._line(form, "&UPN:", "UPN")
+        self.upn.textEdited.connect(self._capitals)
         self.surname = self._line(form, "Legal &surname:", "Legal surname")
         self.forename = self._line(form, "Legal &forename:", "Legal forename")
         self.preferred = self._line(form, "&Preferred forename:", "Preferred forename")
@@ -99,6 +102,13 @@ class AddPupilDialog(QDialog):
         ):
             signal.connect(self.revalidate)
         self.revalidate()
+
+    def _capitals(self, text: str) -> None:
+        """Show a typed or pasted UPN in capitals, keeping the cursor where it was."""
+        if text != text.upper():
+            cursor = self.upn.cursorPosition()
+            self.upn.setText(text.upper())
+            self.upn.setCursorPosition(cursor)
 
     def _line(self, form: QFormLayout, label: str, name: str) -> QLineEdit:
         edit = QLineEdit()

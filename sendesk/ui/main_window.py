@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
                 self._add_page("Interventions", self._interventions)
                 self._add_page("Provision map", self._provision_map)
                 self._add_page("Access arrangements", self._access_arrangements)
+                self._add_page("Census check", self._census_check)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
@@ -104,6 +105,13 @@ class MainWindow(QMainWindow):
         page = AccessPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
         page.changed.connect(self.refresh)
+        return page
+
+    def _census_check(self) -> QWidget:
+        from sendesk.ui.census_page import CensusPage
+
+        page = CensusPage(self.ctx)
+        page.pupil_activated.connect(self.open_pupil)
         return page
 
     def _interventions(self) -> QWidget:

@@ -87,6 +87,7 @@ YEAR_GROUPS: tuple[tuple[str, int | None], ...] = (
     *((f"Year {n}", n) for n in range(1, 15)),
 )
 RANKS = {1: "Primary", 2: "Secondary"}
+NOT_HELD = "Not held"  # home language or ethnicity the MIS export did not give
 NEED_TEXTS = (
     ("strengths", "Strengths"),
     ("difficulties", "Difficulties"),
@@ -448,6 +449,8 @@ class PupilWindow(QWidget):
         self.upn_view = self._readonly(form, "UPN:", "UPN")
         self.legal_view = self._readonly(form, "Legal name:", "Legal name")
         self.dob_view = self._readonly(form, "Date of birth:", "Date of birth")
+        self.language_view = self._readonly(form, "Home language:", "Home language")
+        self.ethnicity_view = self._readonly(form, "Ethnicity:", "Ethnicity")
         self.fields: dict[str, Any] = {}
         if self.editable:
             self._build_profile_editors(form)
@@ -643,6 +646,8 @@ class PupilWindow(QWidget):
         self.upn_view.setText(record.upn)
         self.legal_view.setText(f"{record.legal_forename} {record.legal_surname}")
         self.dob_view.setText(_dmy(record.dob))
+        self.language_view.setText(record.home_language or NOT_HELD)
+        self.ethnicity_view.setText(record.ethnicity or NOT_HELD)
         if forms:
             self.version = record.version
             self._show_profile(record)

@@ -163,11 +163,26 @@ def test_reference_examples_valid(valid: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "messy", ["h801200001001", "  H801200001001", "H801200001001\n", " g80120000101a\t"]
+    ("messy", "reason"),
+    [
+        ("h801200001001", "UPN must be in capital letters (H801200001001)"),
+        ("g80120000101a", "UPN must be in capital letters (G80120000101A)"),
+        ("  H801200001001", "UPN has a space or line break before or after it"),
+        ("H801200001001\n", "UPN has a space or line break before or after it"),
+    ],
 )
-def test_is_valid_strips_and_upper_cases(messy: str) -> None:
-    assert upn.is_valid(messy)
-    assert upn.problem(messy) is None
+def test_is_valid_is_strict_about_case_and_spaces(messy: str, reason: str) -> None:
+    """The DfE format is capitals with nothing around them: a lower-case UPN is not valid
+    (the importer upper-cases it and says so; see test_pupil_import)."""
+    assert not upn.is_valid(messy)
+    assert upn.problem(messy) == reason
+    assert not upn.is_temporary(messy)
+    assert upn.is_valid(upn.normalise(messy))
+
+
+def test_normalise_strips_and_upper_cases() -> None:
+    assert upn.normalise(" g80120000101a\t") == "G80120000101A"
+    assert upn.normalise("H801200001001") == "H801200001001"
 
 
 @pytest.mark.parametrize(
@@ -186,7 +201,7 @@ def test_is_valid_strips_and_upper_cases(messy: str) -> None:
         ("G80120000101I", "a temporary UPN's last character cannot be I, O or S"),
         ("G80120000101O", "a temporary UPN's last character cannot be I, O or S"),
         ("G80120000101S", "a temporary UPN's last character cannot be I, O or S"),
-        ("g80120000101s", "a temporary UPN's last character cannot be I, O or S"),
+        ("g80120000101s", "UPN must be in capital letters (G80120000101S)"),
         ("G80120000101-", "UPN's last character must be a digit, or a letter for a temporary UPN"),
         ("G80120000101B", "UPN check letter should be 'W', not 'G'"),  # 6 + 13 = 19 -> W
     ],
@@ -197,8 +212,8 @@ def test_problem_messages(bad: str, message: str) -> None:
     assert not upn.is_temporary(bad)
 
 
-def test_problem_length_is_checked_after_stripping() -> None:
-    assert upn.problem(" H80120000100 ") == "UPN must be 13 characters (this one has 12)"
+def test_surrounding_space_is_reported_before_length() -> None:
+    assert upn.problem(" H80120000100 ") == "UPN has a space or line break before or after it"
 
 
 def test_non_ascii_digits_are_not_digits() -> None:
@@ -227,7 +242,8 @@ def test_changing_the_check_letter_always_invalidates(body: str, other: str) -> 
 
 def test_is_temporary_reference() -> None:
     assert upn.is_temporary("G80120000101A")
-    assert upn.is_temporary(" g80120000101a ")
+    assert not upn.is_temporary(" g80120000101a ")  # strict: normalise first
+    assert upn.is_temporary(upn.normalise(" g80120000101a "))
     assert not upn.is_temporary("H801200001001")
     assert not upn.is_temporary("B801200005001")
     assert not upn.is_temporary("H80120000101A")  # right shape, wrong check letter
@@ -238,7 +254,8 @@ def test_temporary_upns_validate_and_are_temporary(body: str) -> None:
     candidate = oracle_letter(body) + body
     assert upn.is_valid(candidate)
     assert upn.is_temporary(candidate)
-    assert upn.is_valid(candidate.lower())
+    assert not upn.is_valid(candidate.lower())
+    assert upn.is_valid(upn.normalise(candidate.lower()))
 
 
 @given(permanent_body)

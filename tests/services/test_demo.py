@@ -316,3 +316,26 @@ def test_twelve_hundred_pupils(tmp_path: Path, raw_key: str) -> None:
     assert 0.18 * 1200 <= premium <= 0.32 * 1200
     assert 1 <= looked_after <= 0.03 * 1200
     assert sum(1 for d in admitted if d is not None and (d.month, d.day) != (9, 1)) >= 10
+
+
+def test_home_language_and_ethnicity_where_held(make_db: MakeDb) -> None:
+    """An LA's request form asks for both: most demo pupils have them, from the MIS."""
+    from sendesk.services.census_check import census_check
+
+    db = make_db()
+    write_demo_school(db, pupils=300, seed=5, today=TODAY)
+    with db.session() as s:
+        rows = s.execute(select(Pupil.eal, Pupil.home_language, Pupil.ethnicity)).all()
+    held = [r for r in rows if r.home_language is not None]
+    assert 0.9 * len(rows) <= len(held) < len(rows)  # a few not held yet
+    assert all(r.home_language == "English" for r in held if not r.eal)
+    eal = [r for r in held if r.eal]
+    assert eal and all(r.home_language != "English" for r in eal)
+    assert len({r.home_language for r in eal}) >= 3
+    ethnicities = Counter(r.ethnicity for r in rows)
+    assert ethnicities.most_common(1)[0][0] == "White - British"
+    assert ethnicities["Refused"] >= 1
+    assert len(ethnicities) >= 5
+    # The demo register meets the census rules, bar the DS spelling query.
+    report = census_check(db, senco_of(db), today=TODAY)
+    assert {p.rule.key for p in report.problems} <= {"down-syndrome-code"}

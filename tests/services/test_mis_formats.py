@@ -56,6 +56,8 @@ def test_fields_are_the_public_keys() -> None:
         "pupil_premium",
         "looked_after",
         "nhs_number",
+        "home_language",
+        "ethnicity",
     )
     assert set(mf.FIELD_LABELS) == set(mf.FIELDS)
     assert set(mf.HEADER_ALIASES.values()) <= set(mf.FIELDS)
@@ -112,6 +114,12 @@ def test_fields_are_the_public_keys() -> None:
         ("LAC", "looked_after"),
         ("In Care", "looked_after"),
         ("NHS Number", "nhs_number"),
+        ("Home Language", "home_language"),
+        ("First Language", "home_language"),
+        ("First language (main)", "home_language"),
+        ("Ethnicity", "ethnicity"),
+        ("Ethnic Group", "ethnicity"),
+        ("Ethnic Origin", "ethnicity"),
         (" student_upn ", "upn"),
         ("LEGAL-SURNAME", "surname"),
     ],
@@ -258,8 +266,8 @@ def test_a_trailing_comma_on_every_line_is_not_a_problem(tmp_path: Path) -> None
 def test_mapping_renames_and_overrides_aliases(tmp_path: Path) -> None:
     path = write_csv(
         tmp_path / "e.csv",
-        ["Pupil ID", "Family", "Given", "Born", "Start Date", "Ethnicity"],
-        [["H801200001001", "Smith", "Ann", "01/02/2013", "03/09/2024", "WBRI"]],
+        ["Pupil ID", "Family", "Given", "Born", "Start Date", "House"],
+        [["H801200001001", "Smith", "Ann", "01/02/2013", "03/09/2024", "Red"]],
     )
     with pytest.raises(ValidationError, match="no column for UPN, legal surname"):
         mf.read_file(path)
@@ -274,7 +282,7 @@ def test_mapping_renames_and_overrides_aliases(tmp_path: Path) -> None:
         "Born": "dob",
         "Start Date": "sen_start_date",
     }
-    assert table.unrecognised == ["Ethnicity"]
+    assert table.unrecognised == ["House"]
     assert table.rows[0].values["sen_start_date"] == "03/09/2024"
 
 

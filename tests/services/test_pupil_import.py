@@ -161,7 +161,8 @@ def test_sims_export_creates_pupils_with_first_entries(db: Database, senco: Acto
     assert report.warnings == [
         (7, "upn", f"UPN {DARCY} is temporary: replace it when the permanent UPN arrives")
     ]
-    assert "Columns not used: Ethnicity." in report.format()
+    assert "Columns not used" not in report.format()
+    assert "Ethnicity → ethnicity" in report.format()
     # K with an SEN start date; E with two needs; N from the admission date; K without a date.
     assert entries(db, SEAN) == [("K", date(2024, 1, 15), None, "MIS import", senco.user_id)]
     assert needs(db, ALENA) == [
@@ -187,6 +188,9 @@ def test_sims_export_creates_pupils_with_first_entries(db: Database, senco: Acto
     assert get_pupil(db, senco, HUONG).dob == date(2012, 9, 1)
     assert get_pupil(db, senco, LUCJA).year_group == 9
     assert get_pupil(db, senco, DARCY).preferred_surname == "Jones"
+    # Ethnicity where the MIS holds it, as the MIS words it (here SIMS's DfE codes).
+    assert (sean.ethnicity, alena.ethnicity) == ("WIRI", "WEUR")
+    assert sean.home_language is None  # no language column: not held
 
 
 def test_importing_the_same_file_twice_changes_nothing(db: Database, senco: Actor) -> None:
@@ -500,6 +504,74 @@ def test_map_for_unusual_headers(db: Database, senco: Actor, tmp_path: Path) -> 
     )
     assert report.created == 1
     assert get_pupil(db, senco, "H801200001001").needs == ("SPLD",)
+
+
+def test_a_lower_case_upn_is_read_in_capitals_and_the_line_says_so(
+    db: Database, senco: Actor, tmp_path: Path
+) -> None:
+    """The DfE format is capitals only (rules.upn.is_valid is strict); the import stores the
+    capitalised UPN and notes it on that line so the MIS can be corrected before the census."""
+    path = write(
+        tmp_path / "e.csv",
+        ["UPN", "Surname", "Forename", "DOB", "Home Language", "Ethnic Group"],
+        [
+            ["h801200001001", "Smith", "Ann", "01/02/2013", "English", "White - British"],
+            ["B801200005001", "Nowak", "Ola", "01/03/2013", "Polish", "White - Polish"],
+            ["g80120000101a", "Jones", "Tom", "01/04/2013", "", ""],
+        ],
+    )
+    report = run(db, senco, path)
+    assert report.written and report.problems == []
+    assert report.warnings[:1] == [
+        (
+            2,
+            "upn",
+            "UPN h801200001001 is in lower case: read as H801200001001 (correct it in the MIS "
+            "too, or the census will reject it)",
+        )
+    ]
+    assert (
+        4,
+        "upn",
+        "UPN g80120000101a is in lower case: read as G80120000101A (correct it "
+        "in the MIS too, or the census will reject it)",
+    ) in report.warnings
+    assert "  line 2: UPN h801200001001 is in lower case" in report.format()
+    with db.session() as s:
+        stored = sorted(s.scalars(select(Pupil.upn)))
+    assert stored == ["B801200005001", "G80120000101A", "H801200001001"]
+    ann = get_pupil(db, senco, "H801200001001")
+    assert (ann.home_language, ann.ethnicity) == ("English", "White - British")
+    assert get_pupil(db, senco, "G80120000101A").home_language is None
+    assert "Home Language → home language; Ethnic Group → ethnicity" in report.format()
+
+
+def test_home_language_and_ethnicity_update_and_map(
+    db: Database, senco: Actor, tmp_path: Path
+) -> None:
+    header = ["UPN", "Surname", "Forename", "DOB", "Lang", "Origin"]
+    first = write(
+        tmp_path / "a.csv",
+        header,
+        [["H801200001001", "Smith", "Ann", "01/02/2013", "Urdu", "APKN"]],
+    )
+    mapping = "Lang=home_language,Origin=ethnicity"
+    assert run(db, senco, first, mapping=mapping).created == 1
+    second = write(
+        tmp_path / "b.csv",
+        header,
+        [["H801200001001", "Smith", "Ann", "01/02/2013", "Punjabi", "APKN"]],
+    )
+    before = last_event_id(db)
+    assert run(db, senco, second, mapping=mapping).updated == 1
+    assert get_pupil(db, senco, "H801200001001").home_language == "Punjabi"
+    [update] = [e for e in audit_events(db, before) if e.action == "update"]
+    assert json.loads(update.detail)["changed"] == ["home_language"]
+    too_long = write(
+        tmp_path / "c.csv", header, [["H801200001001", "Smith", "Ann", "01/02/2013", "x" * 61, ""]]
+    )
+    report = run(db, senco, too_long, mapping=mapping)
+    assert report.problems == [(2, "home_language", "home language is longer than 60 characters")]
 
 
 def test_file_level_errors_are_one_sentence(db: Database, senco: Actor, tmp_path: Path) -> None:

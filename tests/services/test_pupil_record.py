@@ -114,6 +114,16 @@ def test_record_contents(db: Database, senco: Actor) -> None:
     assert record.areas == ("Cognition and learning", "Social, emotional and mental health")
 
 
+def test_record_has_home_language_and_ethnicity_where_held(db: Database, senco: Actor) -> None:
+    held = make_pupil(db, senco, 1, home_language="Gujarati", ethnicity="Asian - Indian")
+    record = get_record(db, senco, held)
+    assert (record.home_language, record.ethnicity) == ("Gujarati", "Asian - Indian")
+    # From the MIS, like the UPN: shown, not among the fields the SENCo edits here.
+    assert "home_language" not in record.profile_values()
+    record = get_record(db, senco, make_pupil(db, senco, 2))
+    assert (record.home_language, record.ethnicity) == (None, None)
+
+
 def test_areas_for_codes() -> None:
     assert areas_for_codes(["ASD", "SLCN", "OTH", "NSA", "DS"]) == [
         "Communication and interaction",

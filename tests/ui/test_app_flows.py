@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QWizard
 
 from sendesk.keystore import SERVICE, key_id
 from sendesk.models import Role
+from sendesk.services.pupils import get_pupil
 from sendesk.services.school import school_info
 from sendesk.services.users import create_user
 from sendesk.ui.add_pupil_dialog import AddPupilDialog
@@ -144,3 +145,18 @@ def test_add_pupil_refuses_a_bad_upn_with_the_reason(qtbot, db, senco) -> None:
     assert save.isEnabled(), dialog.problems.text()
     save.click()
     assert dialog.pupil_id is not None
+
+
+def test_add_pupil_types_a_lower_case_upn_in_capitals(qtbot, db, senco) -> None:
+    """A UPN is capitals only (DfE format): typed in lower case, it shows and saves in capitals."""
+    dialog = AddPupilDialog(_ctx(db, senco))
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.upn, "g80120000101a")
+    assert dialog.upn.text() == "G80120000101A"
+    assert dialog.upn.cursorPosition() == 13
+    qtbot.keyClicks(dialog.surname, "Jones")
+    qtbot.keyClicks(dialog.forename, "Tom")
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert save.isEnabled(), dialog.problems.text()
+    save.click()
+    assert get_pupil(db, senco, "G80120000101A").legal_surname == "Jones"

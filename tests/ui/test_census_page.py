@@ -1,0 +1,82 @@
+"""The SENCo's census check page on a school with planted problems: what they read and open."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+
+from sendesk.models import Role
+from sendesk.services.school import school_info
+from sendesk.services.users import create_user, sign_in
+from sendesk.ui.census_page import COLUMNS, CensusPage
+from sendesk.ui.context import AppContext
+from sendesk.ui.main_window import MainWindow
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from census_school import TODAY, plant_census_problems
+
+
+def cells(page: CensusPage) -> list[list[str]]:
+    table = page.table
+    return [
+        [table.item(r, c).text() for c in range(table.columnCount())]
+        for r in range(table.rowCount())
+    ]
+
+
+def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, senco) -> None:
+    ids = plant_census_problems(db, senco)
+    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.summary.text() == (
+        "4 problems for 4 pupils (7 pupils on roll checked) to fix before the spring census "
+        "on Thursday 21 January 2027. Enter opens the pupil's record."
+    )
+    assert [page.table.horizontalHeaderItem(c).text() for c in range(6)] == list(COLUMNS)
+    rows = cells(page)
+    assert [(r[0], r[2]) for r in rows] == [
+        ("Ben Lower", "Not confirmed"),
+        ("Cara Statement", "2115"),
+        ("Dan Noneed", "2170"),
+        ("Gus Besd", "Not confirmed"),
+    ]
+    assert rows[1][4] == "SEN provision S"
+    assert rows[1][5].startswith("Change the pupil's SEN status to E (EHC plan)")
+    assert rows[2][3] == "A pupil with SEN provision K or E has an SEN type"
+    assert "Eve Voided" not in {r[0] for r in rows}  # her voided entry is not the register
+    # Enter on a row opens that pupil.
+    page.table.setFocus()
+    page.table.setCurrentCell(2, 0)
+    with qtbot.waitSignal(page.pupil_activated) as opened:
+        QTest.keyClick(page.table, Qt.Key.Key_Return)
+    assert opened.args == [ids["Dan"]]
+
+
+def test_check_again_after_a_fix_and_a_clean_register(qtbot, db, senco) -> None:
+    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
+    qtbot.addWidget(page)
+    assert page.table.rowCount() == 0
+    assert page.summary.text().startswith("No census problems: 0 pupils on roll checked")
+    plant_census_problems(db, senco)
+    qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.table.rowCount() == 4
+
+
+def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
+    ids = plant_census_problems(db, senco)
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.nav.setCurrentRow(list(window.pages).index("Census check"))
+    page = window.pages["Census check"]
+    assert isinstance(page, CensusPage)
+    assert window.stack.currentWidget() is page
+    page.table.activated.emit(page.table.model().index(1, 0))
+    assert ids["Cara"] in window.pupil_windows
+    create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
+    teacher = MainWindow(AppContext(db, sign_in(db, "t1", "teacher123"), school_info(db)))
+    qtbot.addWidget(teacher)
+    assert "Census check" not in teacher.pages

@@ -1,0 +1,46 @@
+"""The pupil window's profile shows home language and ethnicity where the MIS gave them."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sendesk.rules.upn import make
+from sendesk.services.pupils import PupilData, add_pupil
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.pupil_window import PupilWindow
+
+
+def test_profile_shows_home_language_and_ethnicity_or_not_held(qtbot, db, senco) -> None:
+    held = add_pupil(
+        db,
+        senco,
+        PupilData(
+            upn=make(801, 2000, 23, 1),
+            legal_surname="Nowak",
+            legal_forename="Ola",
+            dob=date(2012, 5, 1),
+            home_language="Polish",
+            ethnicity="White - Polish",
+        ),
+    )
+    not_held = add_pupil(
+        db,
+        senco,
+        PupilData(
+            upn=make(801, 2000, 23, 2),
+            legal_surname="Lee",
+            legal_forename="Bo",
+            dob=date(2012, 5, 1),
+        ),
+    )
+    ctx = AppContext(db, senco, school_info(db))
+    window = PupilWindow(ctx, held)
+    qtbot.addWidget(window)
+    assert window.language_view.text() == "Polish"
+    assert window.ethnicity_view.text() == "White - Polish"
+    assert window.language_view.isReadOnly() and window.ethnicity_view.isReadOnly()
+    assert window.language_view.accessibleName() == "Home language"
+    other = PupilWindow(ctx, not_held)
+    qtbot.addWidget(other)
+    assert (other.language_view.text(), other.ethnicity_view.text()) == ("Not held", "Not held")
