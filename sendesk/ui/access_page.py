@@ -9,6 +9,12 @@ and to the gaps only, with a sentence counting what is shown; Enter on a row ope
 pupil's record. "Exams officer's list…" writes what the exams officer needs to seat
 candidates and brief invigilators (CSV, XLSX or PDF, the same file as
 ``sendesk access-arrangements``). "Teaching groups…" sets classes by hand or imports them.
+
+Only the subjects a candidate is entered for are rows (AARA 2025–26: evidence of the normal
+way of working in the subjects they sit — not PE, art or music unless they sit them); a
+candidate with no entries recorded gets a row saying so, counted in the summary. When
+today is past the AARA edition's dates (settings), a plain warning sits above the table:
+the rules still apply, and the SENCo is asked to check JCQ's current edition.
 """
 
 from __future__ import annotations
@@ -35,7 +41,12 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules.years import year_label
-from sendesk.services.access_arrangements import GapRow, exams_officer_rows, gap_view
+from sendesk.services.access_arrangements import (
+    GapRow,
+    access_notice,
+    exams_officer_rows,
+    gap_view,
+)
 from sendesk.ui.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel
@@ -48,10 +59,14 @@ EXPORT_FILTERS = {
     "pdf": "PDF document (*.pdf)",
 }
 CURRENT, OUT_OF_DATE, NONE = "Current", "Out of date", "None"
+NOT_ENTERED = "Entries needed"
 
 
 def evidence_state(row: GapRow) -> str:
-    """ "Current", "Out of date" (evidence, but too old) or "None"."""
+    """ "Current", "Out of date" (evidence, but too old), "None", or "Entries needed" (no
+    exam entries recorded for what the arrangement covers)."""
+    if not row.entered:
+        return NOT_ENTERED
     if row.current:
         return CURRENT
     return OUT_OF_DATE if row.last_evidence is not None else NONE
@@ -108,6 +123,12 @@ class AccessPage(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Exam access rules edition warning")
+        self.notice.setStyleSheet("QLabel { font-weight: bold; }")
+        self.notice.hide()
+        layout.addWidget(self.notice)
 
         filters = QHBoxLayout()
         self.year = QComboBox()
@@ -179,9 +200,12 @@ class AccessPage(QWidget):
         """Read the gap view again; the filters keep their choices where still offered."""
         try:
             self.rows = gap_view(self.ctx.db, self.ctx.actor, today=self.today)
+            notice = access_notice(self.ctx.db, self.ctx.actor, today=self.today)
         except SendeskError as exc:
-            self.rows = []
+            self.rows, notice = [], None
             self.summary.setText(str(exc))
+        self.notice.setText(f"Warning: {notice}" if notice else "")
+        self.notice.setVisible(bool(notice))
         self._fill_filters()
         self.apply_filters()
 
@@ -239,10 +263,17 @@ class AccessPage(QWidget):
                     "No live access arrangements yet: propose them from a pupil's record."
                 )
         else:
+            unentered = len({r.pupil_id for r in shown if not r.entered})
             self.summary.setText(
                 f"{len(shown)} of {len(self.rows)} rows "
                 f"({candidates} candidate{'s' if candidates != 1 else ''}); "
-                f"{gaps} without current evidence."
+                f"{gaps} without current evidence"
+                + (
+                    f"; {unentered} candidate{'s' if unentered != 1 else ''} with no exam "
+                    "entries for what their arrangements cover."
+                    if unentered
+                    else "."
+                )
             )
         if shown:
             self.table.selectRow(0)
@@ -313,4 +344,4 @@ class AccessPage(QWidget):
             self.changed.emit()
 
 
-__all__ = ["GAP_COLUMNS", "AccessPage", "evidence_state"]
+__all__ = ["GAP_COLUMNS", "NOT_ENTERED", "AccessPage", "evidence_state"]
