@@ -107,6 +107,7 @@ from sendesk.models import (
     Pupil,
     Role,
     School,
+    Setting,
     TeachingGroup,
     TeachingGroupMember,
     User,
@@ -453,6 +454,49 @@ def access_notice(db: Database, actor: Actor, *, today: date | None = None) -> s
     with db.session() as s:
         found = edition(s)
     return jcq.edition_notice(today or date.today(), found)
+
+
+def current_edition(db: Database, actor: Actor) -> jcq.Edition:
+    """The AARA edition the school's settings name (2025–26 by default)."""
+    actor.require(*NAMED_READERS, doing="see access arrangements")
+    with db.session() as s:
+        return edition(s)
+
+
+EDITION_NAME_MAX = 120
+
+
+def set_edition(db: Database, actor: Actor, found: jcq.Edition) -> None:
+    """The SENCo records the AARA edition in force and its dates (e.g. JCQ keeps 2025–26
+    for 2026–27: move the end date on). One transaction, an audit event per changed key."""
+    actor.require(Role.SENCO, doing="change the school's settings")
+    name = squash(found.name or "")
+    if not name:
+        raise ValidationError("The edition's name is missing.")
+    if len(name) > EDITION_NAME_MAX:
+        raise ValidationError(f"The edition's name is longer than {EDITION_NAME_MAX} characters.")
+    _check_date("edition's start date", found.starts)
+    _check_date("edition's end date", found.ends)
+    if found.ends < found.starts:
+        raise ValidationError("The edition's end date must be on or after its start date.")
+    values = {
+        EDITION_NAME_SETTING: name,
+        EDITION_STARTS_SETTING: found.starts.isoformat(),
+        EDITION_ENDS_SETTING: found.ends.isoformat(),
+    }
+    with db.transaction() as s:
+        audit = AuditWriter(s, actor)
+        for key, value in values.items():
+            row = s.get(Setting, key)
+            before = None if row is None else row.value
+            if before == value:
+                continue
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            s.flush()
+            audit.record("update", "setting", None, {"key": key, "from": before, "to": value})
 
 
 def next_exam_season(today: date) -> date:
@@ -2157,6 +2201,7 @@ __all__ = [
     "add_exam_entry",
     "approval_months",
     "covers",
+    "current_edition",
     "edition",
     "evidence_days",
     "evidence_file_data",
@@ -2180,6 +2225,7 @@ __all__ = [
     "remove_exam_entry",
     "remove_nww",
     "set_arrangement_status",
+    "set_edition",
     "split_subjects",
     "update_arrangement",
     "update_assessment",

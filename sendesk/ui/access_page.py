@@ -14,7 +14,8 @@ Only the subjects a candidate is entered for are rows (AARA 2025–26: evidence 
 way of working in the subjects they sit — not PE, art or music unless they sit them); a
 candidate with no entries recorded gets a row saying so, counted in the summary. When
 today is past the AARA edition's dates (settings), a plain warning sits above the table:
-the rules still apply, and the SENCo is asked to check JCQ's current edition.
+the rules still apply, and the SENCo is asked to check JCQ's current edition; "Rules
+edition…" is where the SENCo records the edition in force and its dates.
 """
 
 from __future__ import annotations
@@ -27,7 +28,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -40,14 +44,18 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules import jcq
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import (
     GapRow,
     access_notice,
+    current_edition,
     exams_officer_rows,
     gap_view,
+    set_edition,
 )
 from sendesk.ui.access_words import dmy, status_text
+from sendesk.ui.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel
 
@@ -91,6 +99,55 @@ def _one_sentence(exc: BaseException) -> str:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"The list could not be written{where}: {exc.strerror.lower()}."
     return f"The list could not be written: {exc}."
+
+
+class EditionDialog(QDialog):
+    """The AARA edition in force and its dates (settings), as the SENCo records them."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(f"Exam access rules edition — {APP}")
+        found = current_edition(ctx.db, ctx.actor)
+        layout = QVBoxLayout(self)
+        explain = QLabel(
+            "The JCQ edition whose rules SENDesk applies. When JCQ keeps an edition in force "
+            "for another year, move its end date on; after the end date SENDesk still "
+            "applies the rules and shows a warning."
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.name = QLineEdit(found.name)
+        self.name.setAccessibleName("Edition")
+        self.starts = date_edit("In force from", found.starts)
+        self.ends = date_edit("In force until", found.ends)
+        for text, widget in (
+            ("&Edition:", self.name),
+            ("In force &from:", self.starts),
+            ("In force &until:", self.ends),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        chosen = jcq.Edition(
+            self.name.text(), from_qdate(self.starts.date()), from_qdate(self.ends.date())
+        )
+        try:
+            set_edition(self.ctx.db, self.ctx.actor, chosen)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        super().accept()
 
 
 class AccessPage(QWidget):
@@ -178,8 +235,11 @@ class AccessPage(QWidget):
         self.export_button.setAccessibleName("Save the exams officer's list")
         self.groups_button = QPushButton("&Teaching groups…")
         self.groups_button.setAccessibleName("Teaching groups")
+        self.edition_button = QPushButton("Rules e&dition…")
+        self.edition_button.setAccessibleName("The exam access rules edition and its dates")
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.edition_button)
         buttons.addWidget(self.groups_button)
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
@@ -193,6 +253,7 @@ class AccessPage(QWidget):
         self.open_button.clicked.connect(self.open_pupil)
         self.export_button.clicked.connect(self.export)
         self.groups_button.clicked.connect(self.teaching_groups)
+        self.edition_button.clicked.connect(self.edit_edition)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -330,6 +391,14 @@ class AccessPage(QWidget):
         )
         return path
 
+    def edition_dialog(self) -> EditionDialog:
+        """The rules-edition dialog (not shown; :meth:`edit_edition` and tests run it)."""
+        return EditionDialog(self.ctx, self)
+
+    def edit_edition(self) -> None:
+        if self.edition_dialog().exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
     def teaching_groups(self) -> None:
         from sendesk.ui.teaching_groups_dialog import TeachingGroupsDialog
 
@@ -344,4 +413,4 @@ class AccessPage(QWidget):
             self.changed.emit()
 
 
-__all__ = ["GAP_COLUMNS", "NOT_ENTERED", "AccessPage", "evidence_state"]
+__all__ = ["GAP_COLUMNS", "NOT_ENTERED", "AccessPage", "EditionDialog", "evidence_state"]

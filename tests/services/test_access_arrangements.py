@@ -1428,3 +1428,34 @@ def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Act
     assert access_notice(db, senco, today=date(2026, 12, 7)) is None
     set_setting(db, senco, "jcq.edition_ends", "not a date")  # falls back to the default
     assert access_notice(db, senco, today=date(2026, 12, 7)) is not None
+
+
+def test_the_senco_records_the_edition_in_one_audited_step(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    from sendesk.services.access_arrangements import current_edition, set_edition
+
+    assert current_edition(db, senco) == jcq.EDITION_2025_26
+    later = jcq.Edition("AARA 2025–26 (amended March 2026)", date(2025, 9, 1), date(2027, 8, 31))
+    with pytest.raises(PermissionDeniedError):
+        set_edition(db, people["maths"], later)
+    with pytest.raises(ValidationError, match="end date must be on or after its start date"):
+        set_edition(db, senco, jcq.Edition("AARA", date(2026, 9, 1), date(2026, 8, 31)))
+    with pytest.raises(ValidationError, match="name is missing"):
+        set_edition(db, senco, jcq.Edition(" ", date(2025, 9, 1), date(2026, 8, 31)))
+    set_edition(db, senco, later)
+    set_edition(db, senco, later)  # the same again: nothing to write
+    assert current_edition(db, senco) == later
+
+    with db.session() as s:
+        changed = [
+            json.loads(e.detail)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "setting"))
+        ]
+    # each key is written and audited once, the first time; the repeat wrote nothing
+    assert [c["key"] for c in changed] == [
+        "jcq.edition_name",
+        "jcq.edition_starts",
+        "jcq.edition_ends",
+    ]
+    assert changed[-1] == {"key": "jcq.edition_ends", "from": None, "to": "2027-08-31"}

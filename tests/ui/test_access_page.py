@@ -26,7 +26,8 @@ from sendesk.services.access_arrangements import (
 from sendesk.services.actor import Actor
 from sendesk.services.settings import set_setting
 from sendesk.services.teaching_groups import GroupData, list_groups, save_group
-from sendesk.ui.access_page import AccessPage
+from sendesk.ui.access_page import AccessPage, EditionDialog
+from sendesk.ui.arrangement_dialog import to_qdate
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
 
@@ -395,3 +396,30 @@ def test_teacher_has_my_classes_but_not_the_gap_view(qtbot, db, school) -> None:
     assert "My classes" in window.pages and "Access arrangements" not in window.pages
     page = window.page("My classes")
     assert page.classes_list.count() == 2  # type: ignore[attr-defined]
+
+
+def test_the_senco_moves_the_editions_end_date_on(qtbot, db, senco, school, monkeypatch) -> None:
+    set_setting(db, senco, "jcq.edition_ends", "2026-02-28")
+    page = make_page(qtbot, db, senco)
+    assert not page.notice.isHidden()
+
+    def run(dialog) -> int:  # type: ignore[no-untyped-def]
+        assert dialog.name.text() == "AARA 2025–26 (amended March 2026)"
+        assert unnamed_controls(dialog) == []
+        dialog.ends.setDate(to_qdate(date(2027, 8, 31)))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(EditionDialog, "exec", run)
+    page.edition_button.click()
+    assert page.notice.isHidden()
+
+
+def test_an_edition_ending_before_it_starts_is_refused(qtbot, db, senco, school, warnings):
+    page = make_page(qtbot, db, senco)
+    dialog = page.edition_dialog()
+    qtbot.addWidget(dialog)
+    dialog.ends.setDate(to_qdate(date(2025, 1, 1)))
+    dialog.accept()
+    assert warnings == ["The edition's end date must be on or after its start date."]
+    assert dialog.result() != QDialog.DialogCode.Accepted
