@@ -1274,7 +1274,8 @@ def pupil_access(
     db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
 ) -> PupilAccess:
     """A pupil's arrangements (live first), assessments (newest first) and the subjects
-    they are taught; six queries whatever the history."""
+    they are taught, their exam entries and the professional evidence on file; nine queries
+    whatever the history."""
     actor.require(*NAMED_READERS, doing="see named pupil records")
     today = today or date.today()
     with db.session() as s:
