@@ -22,9 +22,11 @@ today is past them — the rules go on applying.
 
 What :func:`check` decides, and what it does not: a :class:`Verdict` says whether the
 *standardised scores* given meet the arrangement's score rule, and why, score by score.
-Arrangements with no score rule (a reader, a word processor, 25% extra time for a medical
-or sensory impairment…) are ``met`` as far as scores go, and the reasons name the evidence
-that decides them instead. Every arrangement also needs evidence of the candidate's normal
+Arrangements with no score rule (a reader, a word processor, a practical assistant…) are
+``met`` as far as scores go, and the reasons name the evidence that decides them instead.
+The exception is 25% extra time for a medical, sensory, physical or emotional impairment:
+it rests on a professional's evidence, so it is met only when the caller says that evidence
+is recorded (``professional_evidence``) — never on no evidence. Every arrangement also needs evidence of the candidate's normal
 way of working (AARA chapter 4: the arrangement is how the candidate works in lessons,
 tests and mocks); no function here can see that, so every verdict is a first step, never an
 approval.
