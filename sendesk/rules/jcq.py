@@ -26,10 +26,10 @@ Arrangements with no score rule (a reader, a word processor, a practical assista
 ``met`` as far as scores go, and the reasons name the evidence that decides them instead.
 The exception is 25% extra time for a medical, sensory, physical or emotional impairment:
 it rests on a professional's evidence, so it is met only when the caller says that evidence
-is recorded (``professional_evidence``) — never on no evidence. Every arrangement also needs evidence of the candidate's normal
-way of working (AARA chapter 4: the arrangement is how the candidate works in lessons,
-tests and mocks); no function here can see that, so every verdict is a first step, never an
-approval.
+is recorded (``professional_evidence``) — never on no evidence. Every arrangement also
+needs evidence of the candidate's normal way of working (AARA chapter 4: the arrangement is
+how the candidate works in lessons, tests and mocks); no function here can see that, so
+every verdict is a first step, never an approval.
 """
 
 from __future__ import annotations
