@@ -264,7 +264,11 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
     if not 0 <= args.days <= 366:
         raise SendeskError("--days must be between 0 and 366.")
     with _existing(args) as db:
-        items = due_items(db, _actor(db, args), horizon_days=args.days)
+        actor = _actor(db, args)
+        items = due_items(db, actor, horizon_days=args.days)
+        notice = _access_notice(db, actor, {i.kind for i in items})
+    if notice:
+        print(f"Warning: {notice}")
     dated = sorted(
         (i for i in items if i.due is not None),
         key=lambda i: (i.due, i.pupil_name.casefold(), i.kind),
@@ -349,6 +353,14 @@ def cmd_census_check(args: argparse.Namespace) -> int:
         print(f"Next census day: {report.census_day:%d/%m/%Y}, {report.census}.")
         print(report.summary())
     return 1 if report.problems else 0
+
+
+def _access_notice(db: Database, actor: Actor, kinds: set[str]) -> str | None:
+    """The AARA edition's warning (past its dates: the rules still apply) when the list has
+    access-arrangement lines (``kinds`` of its items), else None."""
+    from sendesk.services.access_arrangements import access_notice
+
+    return access_notice(db, actor) if any("access" in k for k in kinds) else None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -515,9 +527,10 @@ def build_parser() -> argparse.ArgumentParser:
         "import-classes",
         help="import teaching groups (class lists) from the MIS",
         description="Import class lists from the MIS (CSV or XLSX, one row per pupil per "
-        "class: class code, subject, teacher, UPN). Every row is checked first; one bad row "
-        "means nothing is written. Classes in the file replace the members of MIS groups "
-        "with the same code; groups made by hand are left alone.",
+        "class: class code, subject, teacher, UPN, and optionally an Entered column (yes/no) "
+        "saying the pupil is entered for that subject's exam). Every row is checked first; "
+        "one bad row means nothing is written. Classes in the file replace the members of MIS "
+        "groups with the same code; groups made by hand are left alone.",
     )
     _add_db(p)
     _add_user(p)

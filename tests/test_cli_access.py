@@ -112,6 +112,31 @@ def test_import_classes(school: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert code != 0 and "does not exist" in err
 
 
+def test_import_classes_with_exam_entries(
+    school: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An "Entered" column records exam entries; --map names a column of another name."""
+    path = tmp_path / "entries.csv"
+    path.write_text(
+        "Class,Subject,Teacher,UPN,Sits exam\n"
+        "11X/Ma1,Mathematics,ada teach,K801200024001,yes\n"
+        "11X/PE1,PE,jsmith,K801200024001,no\n"
+    )
+    code, out, err = run(
+        capsys, "import-classes", "--db", str(school), "--map", "Sits exam=entered", str(path)
+    )
+    assert (code, err) == (0, "")
+    assert "Sits exam → entered for the exam" in out
+    assert "Exam entries: 1 added, 0 removed" in out
+    result = subprocess.run(
+        [sys.executable, "-m", "sendesk", "import-classes", "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert "Entered column" in " ".join(result.stdout.split())
+
+
 def test_access_arrangements_list(
     school: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -49,6 +49,8 @@ def run(
 def parsed(lines: list[str]) -> list[dict[str, str]]:
     found = []
     for line in lines:
+        if line.startswith("Warning: "):  # the AARA edition's notice (see below)
+            continue
         match = LINE.match(line)
         assert match, line
         found.append(match.groupdict())
@@ -132,3 +134,45 @@ def test_help() -> None:
     )
     assert result.returncode == 0
     assert "--db" in result.stdout and "--days" in result.stdout
+
+
+def set_edition_end(path: str, key: str, value: str) -> None:
+    from sendesk.db import open_database, parse_target
+    from sendesk.services.actor import acting_user
+    from sendesk.services.settings import set_setting
+
+    with open_database(parse_target(path), key) as db:
+        set_setting(db, acting_user(db, "senco"), "jcq.edition_ends", value)
+
+
+def test_access_evidence_is_one_line_per_candidate(capsys, monkeypatch, demo) -> None:
+    path, key = demo
+    code, lines, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "366")
+    assert code == 0
+    evidence = [r["upn"] for r in parsed(lines) if r["kind"] == "access evidence"]
+    assert evidence and len(evidence) == len(set(evidence))
+    assert all(
+        r["text"].startswith("before the exams from ")
+        for r in parsed(lines)
+        if r["kind"] == "access evidence"
+    )
+
+
+def test_past_the_editions_end_a_plain_warning_and_the_rules_still_apply(
+    capsys, monkeypatch, demo
+) -> None:
+    # The edition's dates are settings (AARA 2025–26, amended March 2026, by default).
+    path, key = demo
+    try:
+        set_edition_end(path, key, "2000-08-31")
+        _, lines, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "366")
+        warnings = [line for line in lines if line.startswith("Warning: ")]
+        assert len(warnings) == 1 and lines[0] == warnings[0]
+        assert "in force until 31/08/2000; today is after that" in warnings[0]
+        assert "SENDesk still applies them" in warnings[0]
+        assert any(r["kind"] == "access evidence" for r in parsed(lines))
+        set_edition_end(path, key, "2999-08-31")
+        _, lines, _ = run(capsys, monkeypatch, key, "deadlines", "--db", path, "--days", "366")
+        assert not [line for line in lines if line.startswith("Warning: ")]
+    finally:
+        set_edition_end(path, key, "2026-08-31")

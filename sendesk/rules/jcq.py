@@ -11,18 +11,25 @@ and the inspection pack all give the same verdict in the same words.
 
 Source: JCQ, *Adjustments for candidates with disabilities and learning difficulties —
 Access Arrangements and Reasonable Adjustments* (AARA), 2025–26 edition, in force
-1 September 2025 to 31 August 2026. Section numbers marked "confirm" follow the layout of
-recent editions and were not checked against the 2025–26 text; figures marked "confirm"
-are named constants so a setting can override them.
+1 September 2025 to 31 August 2026, as amended by JCQ in March 2026 (Introduction; §5.1 on
+supervised rest breaks; more guidance on evidence for 25% extra time). Section numbers
+marked "confirm" follow the layout of recent editions and were not checked against the
+2025–26 text; figures marked "confirm" are named constants so a setting can override them.
+The edition's dates are never a constant that switches the rules off: JCQ has said the
+2025–26 edition stays in force for 2026–27, so the dates are an :class:`Edition` the
+caller passes (the school's settings), and :func:`edition_notice` says in plain words when
+today is past them — the rules go on applying.
 
 What :func:`check` decides, and what it does not: a :class:`Verdict` says whether the
 *standardised scores* given meet the arrangement's score rule, and why, score by score.
-Arrangements with no score rule (a reader, a word processor, 25% extra time for a medical
-or sensory impairment…) are ``met`` as far as scores go, and the reasons name the evidence
-that decides them instead. Every arrangement also needs evidence of the candidate's normal
-way of working (AARA chapter 4: the arrangement is how the candidate works in lessons,
-tests and mocks); no function here can see that, so every verdict is a first step, never an
-approval.
+Arrangements with no score rule (a reader, a word processor, a practical assistant…) are
+``met`` as far as scores go, and the reasons name the evidence that decides them instead.
+The exception is 25% extra time for a medical, sensory, physical or emotional impairment:
+it rests on a professional's evidence, so it is met only when the caller says that evidence
+is recorded (``professional_evidence``) — never on no evidence. Every arrangement also
+needs evidence of the candidate's normal way of working (AARA chapter 4: the arrangement is
+how the candidate works in lessons, tests and mocks); no function here can see that, so
+every verdict is a first step, never an approval.
 """
 
 from __future__ import annotations
@@ -35,8 +42,11 @@ from datetime import date
 # --- scores --------------------------------------------------------------------------------
 
 # Areas of speed of working / cognitive processing that count towards extra time
-# (AARA ch. 5, "Extra time", §5.2: confirm number): reading speed, reading comprehension
-# speed, writing speed and cognitive processing speed.
+# (AARA 2025–26 ch. 5, "Extra time", §5.2: confirm number): reading speed, reading
+# comprehension speed, writing speed and cognitive processing speed. Cognitive processing
+# is measured by different tests (rapid naming, a symbol-search processing speed test,
+# visual processing speed, phonological processing): two *different* cognitive processing
+# tests are two areas of speed of working; the same test twice is still one area.
 READING_SPEED = "reading speed"
 READING_COMPREHENSION_SPEED = "reading comprehension speed"
 WRITING_SPEED = "writing speed"
@@ -80,6 +90,52 @@ VERY_LOW_MAX = 69
 # below-average score in spelling accuracy or writing speed. confirm: 84 as the bound, and
 # whether spelling accuracy must also be "largely unrecognisable" on the assessor's note.
 SCRIBE_MAX = 84
+
+
+# --- the edition --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Edition:
+    """The AARA edition whose rules this module applies, and the dates it is in force.
+
+    A setting, not a constant: JCQ amends an edition mid-year (March 2026) and has said the
+    2025–26 edition stays in force for 2026–27, so a school keeps its dates in the
+    ``setting`` table and the rules never lapse on a date written into the code.
+    """
+
+    name: str
+    starts: date
+    ends: date
+
+
+EDITION_2025_26 = Edition(
+    name="AARA 2025–26 (amended March 2026)",
+    starts=date(2025, 9, 1),
+    ends=date(2026, 8, 31),
+)
+"""The default edition: in force 1 September 2025 to 31 August 2026."""
+
+
+def edition_notice(today: date, edition: Edition = EDITION_2025_26) -> str | None:
+    """A plain warning when ``today`` is outside the edition's dates, else None.
+
+    The rules still apply either way (an edition is not switched off by its end date): the
+    warning asks the SENCo to check JCQ's current edition and update the dates in settings.
+    """
+    if today > edition.ends:
+        return (
+            f"The exam access rules SENDesk applies are from {edition.name}, in force until "
+            f"{edition.ends:%d/%m/%Y}; today is after that. SENDesk still applies them: check "
+            "JCQ's current edition and, once confirmed, update the edition's dates in settings."
+        )
+    if today < edition.starts:
+        return (
+            f"The exam access rules SENDesk applies are from {edition.name}, in force from "
+            f"{edition.starts:%d/%m/%Y}; today is before that. Check the edition's dates in "
+            "settings."
+        )
+    return None
 
 
 @dataclass(frozen=True)
@@ -211,8 +267,10 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         called="25% extra time",
         evidence_routes=("assessment",),
     ),
-    # AARA ch. 5, "Extra time", 25% for another impairment (§5.2: confirm number); from
-    # 2025–26 supervised rest breaks must be tried first (AARA 2025–26 key changes, §5.1).
+    # AARA 2025–26 ch. 5, "Extra time", 25% for another impairment (§5.2: confirm number):
+    # needs a professional's evidence (or the EHC plan). As amended in March 2026 (§5.1),
+    # supervised rest breaks "should" be considered before 25% extra time for anxiety or
+    # attention needs — a should, not a must: check() recommends it, never refuses on it.
     Arrangement(
         key="extra_time_25_other",
         name="25% extra time (other impairment)",
@@ -222,8 +280,9 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         room=None,
         evidence=(
             "The EHC plan or a professional's letter confirming the impairment and how it "
-            "slows the candidate, evidence that supervised rest breaks were tried first and "
-            f"were not enough, and {_NWW}."
+            "slows the candidate, and "
+            f"{_NWW}; for anxiety or attention needs, supervised rest breaks should be "
+            "considered first."
         ),
         called="25% extra time for a medical, sensory, physical or emotional impairment",
         evidence_routes=("professional",),
@@ -322,13 +381,23 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         "a live speaker",
         room=SEPARATE_ROOM,  # the speaker reads the listening script aloud
     ),
-    # confirm: the JCQ's AAO FAQ once sent practical assistants to the awarding body; the
-    # SEN office's reference lists it with the delegated arrangements.
-    _delegated(
-        "practical_assistant",
-        "Practical assistant",
-        "a practical assistant",
+    # AARA 2025–26 ch. 5, "Practical assistant" (confirm number): not delegated. JCQ's
+    # Access Arrangements Online FAQ: applications for "more than 25% extra time and a
+    # practical assistant must be forwarded to the relevant awarding body" — so it goes
+    # through the online application, never the centre's own approval.
+    Arrangement(
+        key="practical_assistant",
+        name="Practical assistant",
+        route=ONLINE,
+        needs_scores=False,
+        extra_time_percent=None,
         room=SEPARATE_ROOM,  # the candidate gives instructions aloud
+        evidence=(
+            "Evidence of the need (for example a professional's letter or the EHC plan) and "
+            f"{_NWW}; applied for online and forwarded to the awarding body."
+        ),
+        called="a practical assistant",
+        evidence_routes=("professional", "picture_of_need"),
     ),
     _modified("enlarged_papers", "Enlarged papers", "enlarged papers"),
     _modified("braille_papers", "Braille papers", "braille papers"),
@@ -384,22 +453,65 @@ def _and(items: Iterable[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
+def _area_names(scores: list[Score], areas: tuple[str, ...]) -> list[str | None]:
+    """The area each score counts in (None: not one of ``areas``).
+
+    Cognitive processing speed is measured by different tests, and two different tests are
+    two areas of speed of working (AARA 2025–26 ch. 5, §5.2: confirm number; e.g. rapid
+    naming and a symbol-search processing speed test): when every cognitive processing
+    score names its test, each test (ignoring case and spacing) is its own area, named
+    "cognitive processing speed (Rapid naming)". The same test twice is still one area, and
+    while any of them is unnamed they cannot be told apart, so they count as one.
+    """
+    cognitive = [s for s in scores if s.area == COGNITIVE_PROCESSING_SPEED]
+    split = all(_test_name(s) for s in cognitive)
+    spelling: dict[str, str] = {}
+    names: list[str | None] = []
+    for s in scores:
+        if s.area not in areas:
+            names.append(None)
+        elif s.area == COGNITIVE_PROCESSING_SPEED and split:
+            test = _test_name(s)
+            shown = spelling.setdefault(" ".join(test.split()).casefold(), test)
+            names.append(f"{s.area} ({shown})")
+        else:
+            names.append(s.area)
+    return names
+
+
+def _test_name(score: Score) -> str:
+    return " ".join((score.test or "").split())
+
+
 def _lowest_per_area(scores: list[Score], areas: tuple[str, ...]) -> dict[str, int]:
-    """Where in ``scores`` the lowest score of each of ``areas`` is (the first given, on a
-    tie), in area order: the one score that counts for its area."""
+    """Where in ``scores`` the lowest score of each area is (the first given, on a tie),
+    in the order of ``areas`` and then as given: the one score that counts for its area.
+    Keys are the areas as :func:`_area_names` names them."""
+    names = _area_names(scores, areas)
     lowest: dict[str, int] = {}
-    for i, s in enumerate(scores):
-        if s.area in areas and (s.area not in lowest or s.score < scores[lowest[s.area]].score):
-            lowest[s.area] = i
-    return {a: lowest[a] for a in areas if a in lowest}
+    for i, (s, name) in enumerate(zip(scores, names, strict=True)):
+        if name is not None and (name not in lowest or s.score < scores[lowest[name]].score):
+            lowest[name] = i
+    return dict(sorted(lowest.items(), key=lambda kv: (areas.index(scores[kv[1]].area), kv[1])))
 
 
-def _repeat(score: Score, used: Score) -> str:
+def _repeat(score: Score, used: Score, area: str) -> str:
     return _said(
         score,
-        f"is not counted: {score.area} counts once, and the lowest {score.area} "
-        f"score ({used.score}) is used",
+        f"is not counted: {area} counts once, and the lowest {area} score ({used.score}) is used",
     )
+
+
+def _unnamed_cognitive(scores: list[Score]) -> list[str]:
+    """A sentence when several cognitive processing scores cannot be told apart."""
+    cognitive = [s for s in scores if s.area == COGNITIVE_PROCESSING_SPEED]
+    if len(cognitive) < 2 or all(_test_name(s) for s in cognitive):
+        return []
+    return [
+        "Cognitive processing speed scores count as different areas only when each names "
+        "its test (two different tests are two areas; the same test twice is one): name "
+        "the tests to count them separately."
+    ]
 
 
 @dataclass(frozen=True)
@@ -422,9 +534,10 @@ def _speed_of_working(
     stronger and in the weaker band, in area order.
     """
     used = _lowest_per_area(scores, SPEED_AREAS)
+    names = _area_names(scores, SPEED_AREAS)
     reasons: list[str] = []
-    for i, s in enumerate(scores):
-        if s.area not in SPEED_AREAS:
+    for i, (s, name) in enumerate(zip(scores, names, strict=True)):
+        if name is None:
             reasons.append(
                 _said(
                     s,
@@ -432,14 +545,15 @@ def _speed_of_working(
                     "processing area",
                 )
             )
-        elif used[s.area] != i:
-            reasons.append(_repeat(s, scores[used[s.area]]))
+        elif used[name] != i:
+            reasons.append(_repeat(s, scores[used[name]], name))
         elif s.score <= stronger.most:
             reasons.append(_said(s, stronger.counts))
         elif s.score <= weaker.most:
             reasons.append(_said(s, weaker.counts))
         else:
             reasons.append(_said(s, too_high))
+    reasons += _unnamed_cognitive(scores)
     counted = {a: scores[i].score for a, i in used.items()}
     strong = [a for a, score in counted.items() if score <= stronger.most]
     weak = [a for a, score in counted.items() if stronger.most < score <= weaker.most]
@@ -553,7 +667,7 @@ def _scribe(scores: list[Score], arrangement: Arrangement) -> Verdict:
                 )
             )
         elif used[s.area] != i:
-            reasons.append(_repeat(s, lowest[s.area]))
+            reasons.append(_repeat(s, lowest[s.area], s.area))
         elif s.score <= SCRIBE_MAX:
             reasons.append(_said(s, f"counts: below average ({SCRIBE_MAX} or less)"))
         else:
@@ -585,6 +699,38 @@ def _no_scores(scores: list[Score], arrangement: Arrangement) -> Verdict:
     return Verdict(True, reasons)
 
 
+REST_BREAKS_FIRST = (
+    "For anxiety or attention needs, supervised rest breaks should be considered before 25% "
+    "extra time (AARA 2025–26 §5.1, as amended in March 2026): a recommendation, not a bar — "
+    "note why rest breaks alone are not enough."
+)
+
+
+def _extra_time_25_other(
+    scores: list[Score], arrangement: Arrangement, professional_evidence: str | None
+) -> Verdict:
+    # AARA 2025–26 ch. 5, "Extra time", 25% for a medical, sensory, physical or emotional
+    # impairment (§5.2: confirm number): decided on a professional's evidence (or the EHC
+    # plan), not on scores; rest breaks first is a "should" (§5.1, amended March 2026).
+    reasons = [
+        _said(s, f"is not used: {arrangement.called} is decided on a professional's evidence")
+        for s in scores
+    ]
+    evidence = (professional_evidence or "").strip()
+    if evidence:
+        reasons.append(f"Met: professional evidence is recorded ({evidence}).")
+    else:
+        reasons.append(
+            "Not met: no professional evidence is recorded. Needed: the EHC plan, or a letter "
+            "or report from a professional (for example a consultant, CAMHS, an educational "
+            "psychologist or a specialist teacher) confirming the impairment and how it slows "
+            "the candidate's speed of working."
+        )
+    reasons.append(REST_BREAKS_FIRST)
+    reasons.append(f"Also needed: {_NWW}.")
+    return Verdict(bool(evidence), reasons)
+
+
 _CHECKS = {
     "extra_time_25": _extra_time_25,
     "extra_time_50": _extra_time_50,
@@ -593,15 +739,22 @@ _CHECKS = {
 }
 
 
-def check(arrangement: str, scores: Iterable[Score]) -> Verdict:
+def check(
+    arrangement: str, scores: Iterable[Score] = (), *, professional_evidence: str | None = None
+) -> Verdict:
     """Whether ``scores`` meet the arrangement's score rule, with a sentence for every score
     (counts or not, and why) and a closing sentence with the verdict.
 
     Several scores in one area count once: the lowest. An arrangement with no score rule is
-    ``met`` as far as scores go; its reasons name the evidence that decides it.
+    ``met`` as far as scores go; its reasons name the evidence that decides it — except 25%
+    extra time for another impairment (``extra_time_25_other``), which is decided on a
+    professional's evidence: it is met only when ``professional_evidence`` says what is
+    recorded (e.g. "EHC plan issued 01/02/2024"), never on no evidence.
     """
     found = _arrangement(arrangement)
     given = list(scores)
+    if arrangement == "extra_time_25_other":
+        return _extra_time_25_other(given, found, professional_evidence)
     return _CHECKS.get(arrangement, _no_scores)(given, found)
 
 
@@ -642,6 +795,9 @@ _APPLIED_FLOW: dict[str, tuple[str, ...]] = {
     GATHERING: (APPLIED_ONLINE, WITHDRAWN),
     APPLIED_ONLINE: (APPROVED_BY_AB, GATHERING, WITHDRAWN),
     APPROVED_BY_AB: (EXPIRED, WITHDRAWN),
+    # Only an arrangement approved in the centre before its route changed (a practical
+    # assistant, delegated until AARA 2025–26 was read again) is here: it can still end.
+    APPROVED_IN_CENTRE: (EXPIRED, WITHDRAWN),
 }
 
 

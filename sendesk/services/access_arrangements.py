@@ -52,6 +52,26 @@ Choices made here (the JCQ does not fix them):
 - *Approval.* An approval lasts ``jcq.APPROVAL_MONTHS`` months (setting
   ``jcq.approval_months``) from the date the centre approved it, or the awarding body did
   for arrangements applied for online.
+- *Exam entries.* Evidence of the normal way of working is needed in the subjects a
+  candidate sits, not every class they attend (PE, art, music…): the gap view and "what's
+  due" count only the subjects in the candidate's exam entries (:class:`ExamEntry`, from
+  the class-list import's "entered" column or added by the SENCo on the Access tab). An
+  arrangement for named subjects counts those of them the candidate is entered for. A
+  candidate with *no* entries recorded is not silently dropped: the gap view shows one
+  row per arrangement saying "No exam entries recorded", and "what's due" asks for the
+  entries to be recorded. (The Access tab's evidence by subject uses the entries too,
+  falling back to the classes the pupil is taught while none are recorded.)
+- *Professional evidence.* 25% extra time for another impairment (AARA 2025–26 ch. 5,
+  §5.2: confirm number) rests on a professional's evidence; SENDesk counts as recorded an
+  EHC plan in force, or a document filed under an outside agency's involvement (a
+  professional's letter or report) — :func:`professional_evidence`. Without either the
+  criteria check is not met and "what's due" says so.
+- *The edition.* The AARA edition's name and dates are settings (``jcq.edition_name``,
+  ``jcq.edition_starts``, ``jcq.edition_ends``; defaults: 2025–26, amended March 2026,
+  1 September 2025 to 31 August 2026). Past its end the rules still apply and
+  :func:`access_notice` says so in plain words (the gap view and ``sendesk deadlines``).
+- *What's due, per candidate.* Missing evidence before the exam season is one line per
+  candidate naming every arrangement and subject, not a line per arrangement.
 """
 
 from __future__ import annotations
@@ -78,11 +98,16 @@ from sendesk.errors import (
 from sendesk.models import (
     AccessArrangement,
     AccessAssessment,
+    AgencyInvolvement,
     AssessmentScore,
+    EhcPlan,
+    EvidenceDocument,
+    ExamEntry,
     NwwEvidence,
     Pupil,
     Role,
     School,
+    Setting,
     TeachingGroup,
     TeachingGroupMember,
     User,
@@ -92,7 +117,7 @@ from sendesk.rules import jcq
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.settings import parse_int, read_setting
+from sendesk.services.settings import parse_date, parse_int, read_setting
 from sendesk.services.teaching_groups import fold, squash, teacher_label
 
 if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
@@ -109,6 +134,11 @@ CURRENT_EVIDENCE_DAYS = 365
 """How many days NWW evidence counts as current (see the module's docstring)."""
 EVIDENCE_DAYS_SETTING = "jcq.evidence_days"
 APPROVAL_MONTHS_SETTING = "jcq.approval_months"
+EDITION_NAME_SETTING = "jcq.edition_name"
+EDITION_STARTS_SETTING = "jcq.edition_starts"
+EDITION_ENDS_SETTING = "jcq.edition_ends"
+NO_ENTRIES = "No exam entries recorded"
+"""The gap view's subject for a candidate with no exam entries on file."""
 SUMMER_SERIES = (5, 1)
 """(month, day) the summer exam series starts: missing evidence is due by then."""
 
@@ -133,6 +163,7 @@ TEST_MAX = 120
 TASK_MAX = 200
 NOTE_MAX = 2_000
 SCORES_MAX = 30
+ENTRY_CONFLICT = "That exam entry has been removed since you opened it."
 EXTRA_MINUTES_MAX = 600
 
 ARRANGEMENT_CONFLICT = (
@@ -263,6 +294,17 @@ class PupilAccess:
     arrangements: list[ArrangementItem]
     assessments: list[AssessmentItem]
     subjects_taught: tuple[str, ...]
+    exam_entries: tuple[ExamEntryItem, ...] = ()
+    professional_evidence: str | None = None  # what is on file (see professional_evidence)
+
+
+@dataclass(frozen=True)
+class ExamEntryItem:
+    """A subject the candidate is entered for; ``source`` "mis" (imported) or "manual"."""
+
+    id: int
+    subject: str
+    source: str
 
 
 @dataclass(frozen=True)
@@ -344,6 +386,7 @@ class GapRow:
     subject: str
     last_evidence: date | None
     current: bool
+    entered: bool = True  # False: no exam entries recorded for the subjects it covers
 
 
 @dataclass(frozen=True)
@@ -392,6 +435,68 @@ def evidence_days(session: Session) -> int:
     """How many days NWW evidence counts as current: the setting, else 365."""
     days = parse_int(read_setting(session, EVIDENCE_DAYS_SETTING), CURRENT_EVIDENCE_DAYS)
     return days if days >= 1 else CURRENT_EVIDENCE_DAYS
+
+
+def edition(session: Session) -> jcq.Edition:
+    """The AARA edition the school says is in force: its settings, else 2025–26."""
+    default = jcq.EDITION_2025_26
+    name = (read_setting(session, EDITION_NAME_SETTING) or "").strip() or default.name
+    starts = parse_date(read_setting(session, EDITION_STARTS_SETTING), default.starts)
+    ends = parse_date(read_setting(session, EDITION_ENDS_SETTING), default.ends)
+    assert starts is not None and ends is not None
+    return jcq.Edition(name, starts, ends)
+
+
+def access_notice(db: Database, actor: Actor, *, today: date | None = None) -> str | None:
+    """A plain warning when today is outside the edition's dates (None otherwise): the
+    rules still apply; the SENCo is asked to check JCQ's current edition."""
+    actor.require(*NAMED_READERS, doing="see access arrangements")
+    with db.session() as s:
+        found = edition(s)
+    return jcq.edition_notice(today or date.today(), found)
+
+
+def current_edition(db: Database, actor: Actor) -> jcq.Edition:
+    """The AARA edition the school's settings name (2025–26 by default)."""
+    actor.require(*NAMED_READERS, doing="see access arrangements")
+    with db.session() as s:
+        return edition(s)
+
+
+EDITION_NAME_MAX = 120
+
+
+def set_edition(db: Database, actor: Actor, found: jcq.Edition) -> None:
+    """The SENCo records the AARA edition in force and its dates (e.g. JCQ keeps 2025–26
+    for 2026–27: move the end date on). One transaction, an audit event per changed key."""
+    actor.require(Role.SENCO, doing="change the school's settings")
+    name = squash(found.name or "")
+    if not name:
+        raise ValidationError("The edition's name is missing.")
+    if len(name) > EDITION_NAME_MAX:
+        raise ValidationError(f"The edition's name is longer than {EDITION_NAME_MAX} characters.")
+    _check_date("edition's start date", found.starts)
+    _check_date("edition's end date", found.ends)
+    if found.ends < found.starts:
+        raise ValidationError("The edition's end date must be on or after its start date.")
+    values = {
+        EDITION_NAME_SETTING: name,
+        EDITION_STARTS_SETTING: found.starts.isoformat(),
+        EDITION_ENDS_SETTING: found.ends.isoformat(),
+    }
+    with db.transaction() as s:
+        audit = AuditWriter(s, actor)
+        for key, value in values.items():
+            row = s.get(Setting, key)
+            before = None if row is None else row.value
+            if before == value:
+                continue
+            if row is None:
+                s.add(Setting(key=key, value=value))
+            else:
+                row.value = value
+            s.flush()
+            audit.record("update", "setting", None, {"key": key, "from": before, "to": value})
 
 
 def next_exam_season(today: date) -> date:
@@ -929,9 +1034,18 @@ def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> As
     )
 
 
-def verdict_for(key: str, assessment: AssessmentItem | None) -> jcq.Verdict | None:
+def verdict_for(
+    key: str, assessment: AssessmentItem | None, professional: str | None = None
+) -> jcq.Verdict | None:
     """The JCQ criteria check of ``assessment``'s scores for arrangement ``key``; None when
-    the arrangement needs no scores (or is unknown) or no assessment is given."""
+    the arrangement needs no scores (or is unknown) or no assessment is given.
+
+    25% extra time for another impairment is checked on ``professional`` instead — what
+    :func:`professional_evidence` found on file (None: nothing) — so it is never "met" on
+    no evidence (AARA 2025–26 ch. 5, §5.2: confirm number).
+    """
+    if key == "extra_time_25_other":
+        return jcq.check(key, [], professional_evidence=professional)
     found = jcq.ARRANGEMENTS.get(key)
     if found is None or not found.needs_scores or assessment is None:
         return None
@@ -942,6 +1056,120 @@ def verdict_for(key: str, assessment: AssessmentItem | None) -> jcq.Verdict | No
         except ValueError:
             continue  # recorded under an older rule; the assessment's own check shows it
     return jcq.check(key, scores)
+
+
+# --- professional evidence and exam entries ------------------------------------------------
+
+
+def professional_evidence(session: Session, pupil_ids: Any, today: date) -> dict[int, str]:
+    """Pupil id -> what professional evidence is on file, in words, for the pupils selected
+    by ``pupil_ids``: an EHC plan in force ("EHC plan issued 01/02/2024"), else a document
+    filed under an outside agency's involvement ("a document from Sensory support service,
+    dated 03/03/2026"). Pupils with neither are absent. Two queries."""
+    found: dict[int, str] = {}
+    for pupil_id, issued in session.execute(
+        select(EhcPlan.pupil_id, func.max(EhcPlan.issued_on))
+        .where(EhcPlan.pupil_id.in_(pupil_ids))
+        .where(EhcPlan.issued_on <= today)
+        .where(or_(EhcPlan.ceased_on.is_(None), EhcPlan.ceased_on > today))
+        .group_by(EhcPlan.pupil_id)
+    ):
+        found[pupil_id] = f"EHC plan issued {issued:%d/%m/%Y}"
+    for pupil_id, agency, on in session.execute(
+        select(EvidenceDocument.pupil_id, AgencyInvolvement.agency, EvidenceDocument.document_date)
+        .join(AgencyInvolvement, AgencyInvolvement.id == EvidenceDocument.involvement_id)
+        .where(EvidenceDocument.pupil_id.in_(pupil_ids))
+        .order_by(EvidenceDocument.document_date.desc(), EvidenceDocument.id.desc())
+    ):
+        if pupil_id not in found:
+            dated = f", dated {on:%d/%m/%Y}" if on else ""
+            found[pupil_id] = f"a document from {agency}{dated}"
+    return found
+
+
+def _entries(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
+    """Pupil id -> {folded subject: subject} of their exam entries; one query."""
+    entered: dict[int, dict[str, str]] = defaultdict(dict)
+    for pupil_id, subject in session.execute(
+        select(ExamEntry.pupil_id, ExamEntry.subject)
+        .where(ExamEntry.pupil_id.in_(pupil_ids))
+        .order_by(ExamEntry.subject)
+    ):
+        entered[pupil_id].setdefault(fold(subject), subject)
+    return entered
+
+
+def _entry_items(session: Session, pupil_id: int) -> tuple[ExamEntryItem, ...]:
+    rows = session.execute(
+        select(ExamEntry.id, ExamEntry.subject, ExamEntry.source).where(
+            ExamEntry.pupil_id == pupil_id
+        )
+    ).all()
+    return tuple(
+        ExamEntryItem(i, subject, source)
+        for i, subject, source in sorted(rows, key=lambda r: (r[1].casefold(), r[0]))
+    )
+
+
+def exam_entries(db: Database, actor: Actor, pupil_id: int) -> tuple[ExamEntryItem, ...]:
+    """The subjects a candidate is entered for, alphabetically."""
+    actor.require(*NAMED_READERS, doing="see named pupil records")
+    with db.session() as s:
+        _pupil_exists(s, pupil_id)
+        return _entry_items(s, pupil_id)
+
+
+def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> int:
+    """The SENCo records by hand that a candidate is entered for ``subject``; its id.
+
+    An import never touches an entry made by hand (see
+    :func:`sendesk.services.teaching_groups.import_classes`).
+    """
+    actor.require(Role.SENCO, doing="change exam entries")
+    name = squash(subject or "")
+    if not name:
+        raise ValidationError("The exam entry's subject is missing.")
+    if len(name) > SUBJECT_MAX:
+        raise ValidationError(f"The exam entry's subject is longer than {SUBJECT_MAX} characters.")
+    with db.transaction() as s:
+        _pupil_exists(s, pupil_id)
+        held = _entries(s, [pupil_id]).get(pupil_id, {})
+        if fold(name) in held:
+            raise ValidationError(f"This candidate is already entered for {held[fold(name)]}.")
+        row = ExamEntry(pupil_id=pupil_id, subject=name, source="manual")
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create", "exam_entry", row.id, {"pupil_id": pupil_id, "source": "manual"}
+        )
+        return row.id
+
+
+def remove_exam_entry(db: Database, actor: Actor, entry_id: int) -> None:
+    """The SENCo removes an exam entry (imported or by hand); a later import with the
+    candidate marked entered for that subject adds it back."""
+    actor.require(Role.SENCO, doing="change exam entries")
+    with db.transaction() as s:
+        row = s.get(ExamEntry, entry_id)
+        if row is None:
+            raise NotFoundError(ENTRY_CONFLICT)
+        pupil_id, source = row.pupil_id, row.source
+        s.delete(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "delete", "exam_entry", entry_id, {"pupil_id": pupil_id, "source": source}
+        )
+
+
+def _to_evidence(
+    subjects: Sequence[str], entered: Mapping[str, str]
+) -> tuple[list[str], list[str]]:
+    """The subjects an arrangement needs evidence in — those it covers that the candidate
+    is entered for — and the named subjects it covers that they are not entered for."""
+    if not subjects:
+        return list(entered.values()), []
+    wanted = [entered[fold(x)] for x in subjects if fold(x) in entered]
+    return wanted, [x for x in subjects if fold(x) not in entered]
 
 
 # --- reading a pupil's arrangements --------------------------------------------------------
@@ -1046,7 +1274,8 @@ def pupil_access(
     db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
 ) -> PupilAccess:
     """A pupil's arrangements (live first), assessments (newest first) and the subjects
-    they are taught; six queries whatever the history."""
+    they are taught, their exam entries and the professional evidence on file; nine queries
+    whatever the history."""
     actor.require(*NAMED_READERS, doing="see named pupil records")
     today = today or date.today()
     with db.session() as s:
@@ -1064,13 +1293,17 @@ def pupil_access(
             select(AccessArrangement).where(AccessArrangement.pupil_id == pupil_id)
         ).all()
         taught = _subjects_taught(s, [pupil_id]).get(pupil_id, {})
+        entries = _entry_items(s, pupil_id)
+        # the subjects sat, once entries are recorded; until then the classes taught
+        sat = {fold(e.subject): e.subject for e in entries} or taught
         latest = _latest_evidence(s, [r.id for r in rows]) if rows else {}
+        professional = professional_evidence(s, [pupil_id], today).get(pupil_id)
         items = [
             _arrangement_item(
                 r,
                 today,
-                verdict_for(r.arrangement, by_id.get(r.assessment_id or -1)),
-                _evidence_by_subject(split_subjects(r.subjects), taught, latest.get(r.id, {})),
+                verdict_for(r.arrangement, by_id.get(r.assessment_id or -1), professional),
+                _evidence_by_subject(split_subjects(r.subjects), sat, latest.get(r.id, {})),
             )
             for r in rows
         ]
@@ -1079,6 +1312,8 @@ def pupil_access(
         arrangements=items,
         assessments=assessment_items,
         subjects_taught=tuple(sorted(taught.values(), key=str.casefold)),
+        exam_entries=entries,
+        professional_evidence=professional,
     )
 
 
@@ -1580,11 +1815,32 @@ def _live_arrangements(
     return [r for r in session.scalars(q) if is_live(r.status, r.expires_on, today)]
 
 
+def _gap_row(
+    r: AccessArrangement, person: Any, subject: str, on: date | None, oldest: date, entered: bool
+) -> GapRow:
+    return GapRow(
+        pupil_id=r.pupil_id,
+        pupil_name=_display(person),
+        upn=person.upn,
+        year_group=person.year_group,
+        arrangement_id=r.id,
+        arrangement=r.arrangement,
+        name=_arrangement_name(r.arrangement),
+        status=r.status,
+        subject=subject,
+        last_evidence=on,
+        current=on is not None and on >= oldest,
+        entered=entered,
+    )
+
+
 def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[GapRow]:
-    """For each candidate, each live arrangement and each subject it covers: the latest
-    NWW evidence and whether it is current (within ``jcq.evidence_days`` days, 365 unless
-    set). An arrangement covering all subjects gives a row per subject the pupil is taught
-    (or has evidence in); with none on file, one row named "All subjects". Pupils who have
+    """For each candidate, each live arrangement and each subject it covers that the
+    candidate is entered for: the latest NWW evidence and whether it is current (within
+    ``jcq.evidence_days`` days, 365 unless set). Only exam entries count — not every class
+    the pupil attends. A candidate with no entries recorded gets one row per arrangement
+    saying "No exam entries recorded" (``entered`` False), and so does an arrangement for
+    named subjects none of which is entered; nothing is silently left out. Pupils who have
     left are not listed. Four queries."""
     actor.require(Role.SENCO, doing="see the access arrangements gap view")
     today = today or date.today()
@@ -1595,33 +1851,22 @@ def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[G
             return []
         pupil_ids = sorted({r.pupil_id for r in arrangements})
         people = _pupil_names(s, pupil_ids)
-        taught = _subjects_taught(s, pupil_ids)
+        entered = _entries(s, pupil_ids)
         latest = _latest_evidence(s, [r.id for r in arrangements])
     oldest = today - timedelta(days=days)
     rows: list[GapRow] = []
     for r in arrangements:
         person = people[r.pupil_id]
-        evidence = _evidence_by_subject(
-            split_subjects(r.subjects), taught.get(r.pupil_id, {}), latest.get(r.id, {})
-        )
-        if not evidence:
-            evidence = {ALL_SUBJECTS: None}
-        for subject, on in evidence.items():
-            rows.append(
-                GapRow(
-                    pupil_id=r.pupil_id,
-                    pupil_name=_display(person),
-                    upn=person.upn,
-                    year_group=person.year_group,
-                    arrangement_id=r.id,
-                    arrangement=r.arrangement,
-                    name=_arrangement_name(r.arrangement),
-                    status=r.status,
-                    subject=subject,
-                    last_evidence=on,
-                    current=on is not None and on >= oldest,
-                )
-            )
+        held = latest.get(r.id, {})
+        mine = entered.get(r.pupil_id, {})
+        wanted, not_entered = _to_evidence(split_subjects(r.subjects), mine)
+        if not mine:
+            rows.append(_gap_row(r, person, NO_ENTRIES, None, oldest, False))
+        elif not wanted:
+            shown = f"Not entered for {', '.join(not_entered)}"
+            rows.append(_gap_row(r, person, shown, None, oldest, False))
+        for subject in wanted:
+            rows.append(_gap_row(r, person, subject, _latest_in(held, subject), oldest, True))
     rows.sort(
         key=lambda g: (
             *_surname_key(people[g.pupil_id]),
@@ -1779,12 +2024,15 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
 
     - approvals that expire within the horizon ("25% extra time: approval expires …");
     - arrangements past their expiry date but not yet marked expired (overdue);
-    - before the next summer series (1 May, when within the horizon): each live arrangement
-      with a covered subject that has no NWW evidence that will still be current when the
-      series starts (evidence current in February may lapse before May), or that needs
-      standardised scores and has no assessment linked.
+    - before the next summer series (1 May, when within the horizon), ONE line per
+      candidate naming what is missing: a subject the candidate is entered for with no NWW
+      evidence that will still be current when the series starts (evidence current in
+      February may lapse before May), a Form 8 not linked to an arrangement that needs
+      scores, no professional evidence for 25% extra time for another impairment, or no
+      exam entries recorded at all (only entered subjects count: not PE, art or music
+      unless the candidate sits them).
 
-    Pupils who have left the school are skipped. Five queries whatever the number of
+    Pupils who have left the school are skipped. Seven queries whatever the number of
     arrangements.
     """
     from sendesk.services.due import SOON_DAYS, DueItem
@@ -1803,8 +2051,9 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
     season = next_exam_season(today)
     pupil_ids = sorted({r.pupil_id for r in rows})
     people = _pupil_names(session, pupil_ids)
-    taught = _subjects_taught(session, pupil_ids)
+    entered = _entries(session, pupil_ids)
     latest = _latest_evidence(session, [r.id for r in rows])
+    professional = professional_evidence(session, pupil_ids, today)
     days = evidence_days(session)
     stale = today - timedelta(days=days)  # older than this is not current even now
     oldest = season - timedelta(days=days)  # older than this lapses before the season
@@ -1814,76 +2063,110 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
             return "overdue"
         return "soon" if due <= today + timedelta(days=SOON_DAYS) else "later"
 
+    def item(pupil_id: int, due: date, kind: str, text: str) -> DueItem:
+        person = people[pupil_id]
+        return DueItem(due, severity(due), kind, pupil_id, _display(person), person.upn, text)
+
     items: list[DueItem] = []
-    for r in rows:
-        person = people[r.pupil_id]
+    missing: dict[int, list[str]] = defaultdict(list)  # pupil id -> what is missing
+    ordered = sorted(rows, key=lambda r: (_catalogue_order(r.arrangement), r.id))
+    for r in ordered:
         name = _arrangement_name(r.arrangement)
-        who = (r.pupil_id, _display(person), person.upn)
-
-        def add(due: date, kind: str, text: str, who: tuple[int, str, str] = who) -> None:
-            items.append(DueItem(due, severity(due), kind, *who, text))
-
         if r.expires_on is not None and r.expires_on < today:
-            add(
-                r.expires_on,
-                "access arrangement",
-                f"{name}: the approval expired on {r.expires_on:%d/%m/%Y}; renew it, or mark it "
-                "expired",
+            items.append(
+                item(
+                    r.pupil_id,
+                    r.expires_on,
+                    "access arrangement",
+                    f"{name}: the approval expired on {r.expires_on:%d/%m/%Y}; renew it, or "
+                    "mark it expired",
+                )
             )
             continue
         if r.expires_on is not None and r.expires_on <= horizon:
-            add(
-                r.expires_on,
-                "access arrangement",
-                f"{name}: approval expires {r.expires_on:%d/%m/%Y}",
+            items.append(
+                item(
+                    r.pupil_id,
+                    r.expires_on,
+                    "access arrangement",
+                    f"{name}: approval expires {r.expires_on:%d/%m/%Y}",
+                )
             )
         if season > horizon:
             continue
-        found = jcq.ARRANGEMENTS.get(r.arrangement)
-        if (
-            found is not None
-            and found.needs_scores
-            and r.evidence_route == "assessment"
-            and r.assessment_id is None
-        ):
-            add(
-                season,
-                "access evidence",
-                f"{name}: no specialist assessment (Form 8) linked before the exams from "
-                f"{season:%d/%m/%Y}",
-            )
-        evidence = _evidence_by_subject(
-            split_subjects(r.subjects), taught.get(r.pupil_id, {}), latest.get(r.id, {})
+        missing[r.pupil_id] += _missing_parts(
+            r,
+            name,
+            entered.get(r.pupil_id, {}),
+            latest.get(r.id, {}),
+            professional.get(r.pupil_id),
+            (stale, oldest, days),
         )
-        missing = [subject for subject, on in evidence.items() if on is None or on < stale]
-        lapsing = [
-            f"{subject} (last {on:%d/%m/%Y})"
-            for subject, on in evidence.items()
-            if on is not None and stale <= on < oldest
-        ]
-        if not evidence:
-            add(
-                season,
-                "access evidence",
-                f"{name}: no evidence of normal way of working, and no teaching groups on "
-                f"file, before the exams from {season:%d/%m/%Y}",
+    for pupil_id, parts in missing.items():
+        if not entered.get(pupil_id):
+            parts.insert(
+                0,
+                "no exam entries recorded (import them with the class lists, or add them on "
+                "the Access tab), so evidence cannot be checked subject by subject",
             )
-        elif missing:
-            add(
-                season,
-                "access evidence",
-                f"{name}: no current evidence of normal way of working in "
-                f"{', '.join(missing)} before the exams from {season:%d/%m/%Y}",
-            )
-        if lapsing:
-            add(
-                season,
-                "access evidence",
-                f"{name}: the evidence of normal way of working in {', '.join(lapsing)} will "
-                f"be more than {days} days old by the exams from {season:%d/%m/%Y}; record "
-                "more before then",
+        if parts:
+            items.append(
+                item(
+                    pupil_id,
+                    season,
+                    "access evidence",
+                    f"before the exams from {season:%d/%m/%Y}: {'; '.join(parts)}",
+                )
             )
     return items
+
+
+def _missing_parts(
+    r: AccessArrangement,
+    name: str,
+    entered: Mapping[str, str],
+    latest: Mapping[str, tuple[str, date]],
+    professional: str | None,
+    limits: tuple[date, date, int],
+) -> list[str]:
+    """What one arrangement still lacks before the exam season, as phrases for the
+    candidate's single "what's due" line (empty: nothing)."""
+    stale, oldest, days = limits
+    parts: list[str] = []
+    found = jcq.ARRANGEMENTS.get(r.arrangement)
+    if (
+        found is not None
+        and found.needs_scores
+        and r.evidence_route == "assessment"
+        and r.assessment_id is None
+    ):
+        parts.append(f"{name}: no specialist assessment (Form 8) linked")
+    if r.arrangement == "extra_time_25_other" and not professional:
+        parts.append(
+            f"{name}: no professional evidence recorded (an EHC plan, or a professional's "
+            "letter filed with their involvement)"
+        )
+    if not entered:
+        return parts  # the candidate's line says no entries are recorded
+    wanted, not_entered = _to_evidence(split_subjects(r.subjects), entered)
+    if not wanted:
+        parts.append(f"{name}: the candidate is not entered for {', '.join(not_entered)}")
+        return parts
+    dates = {subject: _latest_in(latest, subject) for subject in wanted}
+    none = [subject for subject, on in dates.items() if on is None or on < stale]
+    lapsing = [
+        f"{subject} (last {on:%d/%m/%Y})"
+        for subject, on in dates.items()
+        if on is not None and stale <= on < oldest
+    ]
+    if none:
+        parts.append(f"{name}: no current evidence of normal way of working in {', '.join(none)}")
+    if lapsing:
+        parts.append(
+            f"{name}: the evidence in {', '.join(lapsing)} will be more than {days} days old "
+            "by then; record more"
+        )
+    return parts
 
 
 __all__ = [
@@ -1893,6 +2176,7 @@ __all__ = [
     "EVIDENCE_DAYS_SETTING",
     "EVIDENCE_KEPT_STATUSES",
     "LIVE_APPLICATION_STATUSES",
+    "NO_ENTRIES",
     "TASK_KINDS",
     "ArrangementBrief",
     "ArrangementData",
@@ -1902,6 +2186,7 @@ __all__ = [
     "ClassList",
     "ClassListRow",
     "EvidenceFileData",
+    "ExamEntryItem",
     "ExamsRow",
     "GapRow",
     "NwwData",
@@ -1913,10 +2198,15 @@ __all__ = [
     "RowsRefusedError",
     "ScoreData",
     "access_items",
+    "access_notice",
+    "add_exam_entry",
     "approval_months",
     "covers",
+    "current_edition",
+    "edition",
     "evidence_days",
     "evidence_file_data",
+    "exam_entries",
     "exams_officer_rows",
     "find_pupil",
     "gap_view",
@@ -1925,6 +2215,7 @@ __all__ = [
     "my_class_lists",
     "next_exam_season",
     "nww_for_pupil",
+    "professional_evidence",
     "propose_arrangement",
     "pupil_access",
     "record_assessment",
@@ -1932,8 +2223,10 @@ __all__ = [
     "record_nww_many",
     "remove_arrangement",
     "remove_assessment",
+    "remove_exam_entry",
     "remove_nww",
     "set_arrangement_status",
+    "set_edition",
     "split_subjects",
     "update_arrangement",
     "update_assessment",

@@ -18,6 +18,11 @@ content, :func:`add_access_history` gives the school written by
 - a specialist assessment (Form 8) for each arrangement that rests on one, with scores
   that meet the criteria for most and fall short for a few, and — as in real schools — the
   odd Part 1 dated after the tests or an assessor's qualification not yet on file;
+- exam entries for every Year 10 and 11 pupil, as the MIS's entries would come with the
+  class lists: English, mathematics and science, and three to five option subjects — so
+  the gap view and "what's due" ask for evidence in the subjects a candidate sits, not in
+  every class they attend. Every twentieth Year 10 candidate has none on file yet, so
+  the screens show what happens then;
 - teachers' normal-way-of-working evidence in the subjects they teach the candidate:
   classwork, timed tests and, for Year 11, the mock papers with the extra minutes used.
   Some subjects are left without evidence so the gap view has gaps to show.
@@ -47,6 +52,7 @@ from sendesk.models import (
     AccessArrangement,
     AccessAssessment,
     AssessmentScore,
+    ExamEntry,
     Need,
     NwwEvidence,
     Pupil,
@@ -79,6 +85,8 @@ SUBJECTS: tuple[tuple[str, str], ...] = (
 """Every subject taught in every year group, with the short code of its classes."""
 
 CORE = ("English", "Mathematics", "Science")
+OPTIONS = tuple(subject for subject, _ in SUBJECTS if subject not in CORE)
+"""Subjects a candidate may choose at GCSE besides the core (PE among them, for a few)."""
 ESSAY_SUBJECTS = ("English", "History", "Geography", "Religious Education")
 READ_SUBJECTS = ("Mathematics", "Science", "History", "Geography")
 
@@ -185,6 +193,7 @@ class AccessSummary:
     arrangements: int
     nww_evidence: int
     by_status: dict[str, int] = field(default_factory=dict)
+    exam_entries: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -391,6 +400,25 @@ def _write_groups(
     if member_rows:
         session.execute(insert(TeachingGroupMember), member_rows)
     return teacher_of, len(rows), len(member_rows)
+
+
+def _write_entries(
+    session: Session, rng: random.Random, pupils: Sequence[_Pupil], missing: set[int]
+) -> int:
+    """Exam entries (from the MIS) for Year 10 and 11: the core and three to five options;
+    the pupils in ``missing`` have none recorded yet. Returns how many were written."""
+    rows: list[dict[str, Any]] = []
+    for p in pupils:
+        if p.year_group not in (10, 11) or p.id in missing:
+            continue
+        options = rng.sample(OPTIONS, rng.choice((3, 4, 4, 5)))
+        rows += [
+            {"pupil_id": p.id, "subject": subject, "source": "mis"}
+            for subject in (*CORE, *sorted(options))
+        ]
+    if rows:
+        session.execute(insert(ExamEntry), rows)
+    return len(rows)
 
 
 # --- arrangements ----------------------------------------------------------------------------
@@ -802,6 +830,10 @@ def add_access_history(
                 pupil = _Pupil(pupil.id, pupil.year_group, pupil.form, pupil.dob, "N", ())
             for plan in _plan_candidate(plan_rng, pupil, today, assessments):
                 plans += _from_year9(plan_rng, plan, today)
+    # Entries from a generator of their own, so every other draw stays as it was; every
+    # twentieth Year 10 candidate (at least one) has none on file yet.
+    year10 = sorted({p.pupil.id for p in plans if p.pupil.year_group == 10})
+    entries = _write_entries(session, random.Random(f"{seed}-entries"), pupils, set(year10[::20]))
     senco = min(staff.get(Role.SENCO.value) or [0]) or None
     evidence_rng = random.Random(rng.random())
     for plan in plans:
@@ -882,6 +914,7 @@ def add_access_history(
         arrangements=len(arrangement_ids),
         nww_evidence=len(evidence_rows),
         by_status=dict(sorted(by_status.items())),
+        exam_entries=entries,
     )
     school_id = session.scalar(select(School.id))
     audit.record(

@@ -16,6 +16,15 @@ from the file are left as they are. The teacher is linked to a SENDesk account w
 display name or username matches the file's (ignoring case and spacing); the MIS's name is
 kept too, so classes can be imported before the teachers have accounts.
 
+Exam entries (which subjects a candidate sits: the only subjects access-arrangement evidence
+is needed in) come with the same file: an optional "Entered" column (yes/no; also "Exam
+entry", "Entered for exam") says whether the pupil is entered for that class's subject.
+A pupil is entered for a subject when any of their rows for it says yes. With the column,
+the file is the MIS's truth about the entries for the pupils and subjects it lists: an
+imported entry it no longer says yes to is removed; entries the SENCo added by hand are
+never touched, and pupils or subjects not in the file keep theirs. Without the column,
+entries are left exactly as they are (the import works as it always has).
+
 The SENCo may also make, change and remove groups by hand (one transaction each, with its
 audit event and optimistic locking). Staff who may see named records may read them.
 Nothing here logs pupils' names.
@@ -39,7 +48,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, ValidationError
-from sendesk.models import Pupil, Role, TeachingGroup, TeachingGroupMember, User
+from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupMember, User
 from sendesk.roles import NAMED_READERS
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
@@ -302,7 +311,7 @@ def teachers(db: Database, actor: Actor) -> list[tuple[int, str]]:
 
 # --- the class-list import -------------------------------------------------------------------
 
-FIELDS: tuple[str, ...] = ("code", "subject", "teacher", "upn")
+FIELDS: tuple[str, ...] = ("code", "subject", "teacher", "upn", "entered")
 """The field keys a column of a class-list export can be mapped to (``mapping``)."""
 REQUIRED: tuple[str, ...] = ("code", "subject", "upn")
 FIELD_LABELS: dict[str, str] = {
@@ -310,7 +319,10 @@ FIELD_LABELS: dict[str, str] = {
     "subject": "subject",
     "teacher": "teacher",
     "upn": "UPN",
+    "entered": "entered for the exam",
 }
+YES = frozenset({"yes", "y", "true", "1", "x", "entered"})
+NO = frozenset({"no", "n", "false", "0", "", "not entered"})
 _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
     "code": (
         "Class",
@@ -338,6 +350,7 @@ _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
         "Staff username",
     ),
     "upn": ("UPN", "Student UPN", "Pupil UPN", "Unique Pupil Number"),
+    "entered": ("Entered", "Exam entry", "Exam entered", "Entered for exam", "Exam entries"),
 }
 HEADER_ALIASES: dict[str, str] = {
     mis_formats.normalise_header(h): key for key, hs in _ALIAS_TABLE.items() for h in hs
@@ -372,6 +385,9 @@ class ClassImportReport:
     members: int = 0
     members_added: int = 0
     members_removed: int = 0
+    entries_in_file: bool = False
+    entries_added: int = 0
+    entries_removed: int = 0
     kept_manual: list[str] = field(default_factory=list)
     unmatched_teachers: list[str] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
@@ -418,6 +434,11 @@ class ClassImportReport:
                 f"{_count(self.members, 'pupil place')} in them "
                 f"({self.members_added} added, {self.members_removed} removed)."
             )
+            if self.entries_in_file:
+                out.append(
+                    f"Exam entries: {self.entries_added} added, {self.entries_removed} removed "
+                    "(entries added by hand in SENDesk are left as they are)."
+                )
             if self.kept_manual:
                 out.append(
                     "Left as they are (set by hand in SENDesk, not from the MIS): "
@@ -442,7 +463,7 @@ def _count(n: int, word: str, plural: str | None = None) -> str:
 
 def parse_class_map(text: str) -> dict[str, str]:
     """``"Group=code,Staff=teacher"`` as ``{header: field}`` (fields: code, subject,
-    teacher, upn); ValidationError with one sentence for anything else."""
+    teacher, upn, entered); ValidationError with one sentence for anything else."""
     mapping: dict[str, str] = {}
     for part in text.split(","):
         if not part.strip():
@@ -601,6 +622,7 @@ class _PlannedGroup:
     teacher: str
     line: int
     upns: dict[str, int] = field(default_factory=dict)  # UPN -> first line
+    entered: set[str] = field(default_factory=set)  # UPNs marked entered for the subject
 
 
 def _plan(
@@ -624,6 +646,11 @@ def _plan(
             problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
         if len(teacher) > TEACHER_MAX:
             problems.append(f"the teacher's name is longer than {TEACHER_MAX} characters")
+        flag = v.get("entered", "").casefold()
+        if flag not in YES and flag not in NO:
+            problems.append(
+                f"the entered column says '{v['entered']}'; use yes or no (or leave it blank)"
+            )
         if not upn:
             problems.append("the UPN is missing")
         elif upn not in pupils:
@@ -645,6 +672,8 @@ def _plan(
             continue
         if group is None:
             group = groups[fold(code)] = _PlannedGroup(code, subject, teacher, row.line)
+        if flag in YES:
+            group.entered.add(upn)
         if upn in group.upns:
             report.notes.append(
                 (
@@ -723,10 +752,13 @@ def import_classes(
             if report.problems:
                 return report
             _write(s, actor, planned, pupils, report, progress)
+            if "entered" in recognised.values():
+                _write_entries(s, actor, planned, pupils, report)
     except _Cancelled:
         report.cancelled = True
         report.created = report.updated = report.unchanged = 0
         report.members = report.members_added = report.members_removed = 0
+        report.entries_added = report.entries_removed = 0
         return report
     except (IntegrityError, StaleDataError) as exc:
         raise ConflictError(
@@ -841,6 +873,58 @@ def _write(
                 "members_removed": report.members_removed,
                 "group_ids": sorted(changed_ids),
             },
+        )
+    session.flush()
+
+
+def _write_entries(
+    session: Session,
+    actor: Actor,
+    planned: Mapping[str, _PlannedGroup],
+    pupils: Mapping[str, int],
+    report: ClassImportReport,
+) -> None:
+    """Exam entries from the file's "entered" column (see the module's docstring): add an
+    imported entry where a pupil is marked entered for a class's subject, remove an
+    imported one the file lists the pupil and subject for but no longer marks entered;
+    entries added by hand are never touched. One audit event with the counts."""
+    report.entries_in_file = True
+    wanted: dict[tuple[int, str], tuple[str, bool]] = {}  # (pupil, folded subject)
+    for plan in planned.values():
+        for upn in plan.upns:
+            key = (pupils[upn], fold(plan.subject))
+            held = wanted.get(key)
+            yes = upn in plan.entered or (held is not None and held[1])
+            wanted[key] = (held[0] if held else plan.subject, yes)
+    existing: dict[tuple[int, str], tuple[int, str]] = {
+        (pupil_id, fold(subject)): (entry_id, source)
+        for entry_id, pupil_id, subject, source in session.execute(
+            select(ExamEntry.id, ExamEntry.pupil_id, ExamEntry.subject, ExamEntry.source).where(
+                ExamEntry.pupil_id.in_(sorted({p for p, _ in wanted}))
+            )
+        )
+    }
+    add = [
+        {"pupil_id": pupil_id, "subject": subject, "source": MIS}
+        for (pupil_id, key), (subject, yes) in sorted(wanted.items())
+        if yes and (pupil_id, key) not in existing
+    ]
+    drop = [
+        existing[key][0]
+        for key, (_, yes) in wanted.items()
+        if not yes and key in existing and existing[key][1] == MIS
+    ]
+    if add:
+        session.execute(insert(ExamEntry), add)
+    if drop:
+        session.execute(delete(ExamEntry).where(ExamEntry.id.in_(drop)))
+    report.entries_added, report.entries_removed = len(add), len(drop)
+    if add or drop:
+        AuditWriter(session, actor).record(
+            "import",
+            "exam_entry",
+            None,
+            {"file": report.file_name, "added": len(add), "removed": len(drop)},
         )
     session.flush()
 

@@ -9,6 +9,13 @@ and to the gaps only, with a sentence counting what is shown; Enter on a row ope
 pupil's record. "Exams officer's list…" writes what the exams officer needs to seat
 candidates and brief invigilators (CSV, XLSX or PDF, the same file as
 ``sendesk access-arrangements``). "Teaching groups…" sets classes by hand or imports them.
+
+Only the subjects a candidate is entered for are rows (AARA 2025–26: evidence of the normal
+way of working in the subjects they sit — not PE, art or music unless they sit them); a
+candidate with no entries recorded gets a row saying so, counted in the summary. When
+today is past the AARA edition's dates (settings), a plain warning sits above the table:
+the rules still apply, and the SENCo is asked to check JCQ's current edition; "Rules
+edition…" is where the SENCo records the edition in force and its dates.
 """
 
 from __future__ import annotations
@@ -21,7 +28,10 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -34,9 +44,18 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules import jcq
 from sendesk.rules.years import year_label
-from sendesk.services.access_arrangements import GapRow, exams_officer_rows, gap_view
+from sendesk.services.access_arrangements import (
+    GapRow,
+    access_notice,
+    current_edition,
+    exams_officer_rows,
+    gap_view,
+    set_edition,
+)
 from sendesk.ui.access_words import dmy, status_text
+from sendesk.ui.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel
 
@@ -48,10 +67,14 @@ EXPORT_FILTERS = {
     "pdf": "PDF document (*.pdf)",
 }
 CURRENT, OUT_OF_DATE, NONE = "Current", "Out of date", "None"
+NOT_ENTERED = "Entries needed"
 
 
 def evidence_state(row: GapRow) -> str:
-    """ "Current", "Out of date" (evidence, but too old) or "None"."""
+    """ "Current", "Out of date" (evidence, but too old), "None", or "Entries needed" (no
+    exam entries recorded for what the arrangement covers)."""
+    if not row.entered:
+        return NOT_ENTERED
     if row.current:
         return CURRENT
     return OUT_OF_DATE if row.last_evidence is not None else NONE
@@ -76,6 +99,55 @@ def _one_sentence(exc: BaseException) -> str:
         where = f" ({exc.filename})" if exc.filename else ""
         return f"The list could not be written{where}: {exc.strerror.lower()}."
     return f"The list could not be written: {exc}."
+
+
+class EditionDialog(QDialog):
+    """The AARA edition in force and its dates (settings), as the SENCo records them."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(f"Exam access rules edition — {APP}")
+        found = current_edition(ctx.db, ctx.actor)
+        layout = QVBoxLayout(self)
+        explain = QLabel(
+            "The JCQ edition whose rules SENDesk applies. When JCQ keeps an edition in force "
+            "for another year, move its end date on; after the end date SENDesk still "
+            "applies the rules and shows a warning."
+        )
+        explain.setWordWrap(True)
+        layout.addWidget(explain)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.name = QLineEdit(found.name)
+        self.name.setAccessibleName("Edition")
+        self.starts = date_edit("In force from", found.starts)
+        self.ends = date_edit("In force until", found.ends)
+        for text, widget in (
+            ("&Edition:", self.name),
+            ("In force &from:", self.starts),
+            ("In force &until:", self.ends),
+        ):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            form.addRow(label, widget)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        chosen = jcq.Edition(
+            self.name.text(), from_qdate(self.starts.date()), from_qdate(self.ends.date())
+        )
+        try:
+            set_edition(self.ctx.db, self.ctx.actor, chosen)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        super().accept()
 
 
 class AccessPage(QWidget):
@@ -108,6 +180,12 @@ class AccessPage(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setAccessibleName("Exam access rules edition warning")
+        self.notice.setStyleSheet("QLabel { font-weight: bold; }")
+        self.notice.hide()
+        layout.addWidget(self.notice)
 
         filters = QHBoxLayout()
         self.year = QComboBox()
@@ -157,8 +235,11 @@ class AccessPage(QWidget):
         self.export_button.setAccessibleName("Save the exams officer's list")
         self.groups_button = QPushButton("&Teaching groups…")
         self.groups_button.setAccessibleName("Teaching groups")
+        self.edition_button = QPushButton("Rules e&dition…")
+        self.edition_button.setAccessibleName("The exam access rules edition and its dates")
         buttons.addWidget(self.open_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.edition_button)
         buttons.addWidget(self.groups_button)
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
@@ -172,6 +253,7 @@ class AccessPage(QWidget):
         self.open_button.clicked.connect(self.open_pupil)
         self.export_button.clicked.connect(self.export)
         self.groups_button.clicked.connect(self.teaching_groups)
+        self.edition_button.clicked.connect(self.edit_edition)
 
     # --- data -----------------------------------------------------------------------------
 
@@ -179,9 +261,12 @@ class AccessPage(QWidget):
         """Read the gap view again; the filters keep their choices where still offered."""
         try:
             self.rows = gap_view(self.ctx.db, self.ctx.actor, today=self.today)
+            notice = access_notice(self.ctx.db, self.ctx.actor, today=self.today)
         except SendeskError as exc:
-            self.rows = []
+            self.rows, notice = [], None
             self.summary.setText(str(exc))
+        self.notice.setText(f"Warning: {notice}" if notice else "")
+        self.notice.setVisible(bool(notice))
         self._fill_filters()
         self.apply_filters()
 
@@ -239,10 +324,17 @@ class AccessPage(QWidget):
                     "No live access arrangements yet: propose them from a pupil's record."
                 )
         else:
+            unentered = len({r.pupil_id for r in shown if not r.entered})
             self.summary.setText(
                 f"{len(shown)} of {len(self.rows)} rows "
                 f"({candidates} candidate{'s' if candidates != 1 else ''}); "
-                f"{gaps} without current evidence."
+                f"{gaps} without current evidence"
+                + (
+                    f"; {unentered} candidate{'s' if unentered != 1 else ''} with no exam "
+                    "entries for what their arrangements cover."
+                    if unentered
+                    else "."
+                )
             )
         if shown:
             self.table.selectRow(0)
@@ -299,6 +391,14 @@ class AccessPage(QWidget):
         )
         return path
 
+    def edition_dialog(self) -> EditionDialog:
+        """The rules-edition dialog (not shown; :meth:`edit_edition` and tests run it)."""
+        return EditionDialog(self.ctx, self)
+
+    def edit_edition(self) -> None:
+        if self.edition_dialog().exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
     def teaching_groups(self) -> None:
         from sendesk.ui.teaching_groups_dialog import TeachingGroupsDialog
 
@@ -313,4 +413,4 @@ class AccessPage(QWidget):
             self.changed.emit()
 
 
-__all__ = ["GAP_COLUMNS", "AccessPage", "evidence_state"]
+__all__ = ["GAP_COLUMNS", "NOT_ENTERED", "AccessPage", "EditionDialog", "evidence_state"]

@@ -12,6 +12,10 @@ first), records assessments, removes one recorded by mistake (after asking, and 
 which arrangements lose their link to it; the service keeps the one behind a live
 application), and saves the candidate's evidence file as a PDF. Teachers and learning
 support read the same tab without the buttons; the services enforce roles.
+
+The candidate's exam entries sit between the two: evidence is needed only in the subjects
+a candidate sits, so the gap view and "what's due" count these, not every class. Entries
+come with the class-list import; the SENCo adds or removes one here (each change audited).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QGroupBox,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -40,12 +45,15 @@ from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
     ArrangementItem,
     AssessmentItem,
+    ExamEntryItem,
     NwwItem,
     PupilAccess,
+    add_exam_entry,
     list_nww,
     pupil_access,
     remove_arrangement,
     remove_assessment,
+    remove_exam_entry,
 )
 from sendesk.services.pupil_record import PupilRecord, get_record
 from sendesk.ui.access_words import (
@@ -78,6 +86,16 @@ ARRANGEMENT_HEADERS = (
 )
 NWW_HEADERS = ("Date", "Subject", "Task", "Used", "Extra minutes", "Note", "Recorded by")
 ASSESSMENT_HEADERS = ("Assessed", "Assessor", "Qualification", "Scores", "Problems")
+ENTRY_HEADERS = ("Subject", "From")
+NO_ENTRIES_TEXT = (
+    "No exam entries recorded: the gap view and what's due cannot check evidence subject "
+    "by subject until they are (import them with the class lists, or add them here)."
+)
+
+
+def entry_source_text(entry: ExamEntryItem) -> str:
+    """Where an entry came from, as the table says it."""
+    return "The MIS (class-list import)" if entry.source == "mis" else "Added by hand"
 
 
 def scores_text(assessment: AssessmentItem) -> str:
@@ -239,6 +257,8 @@ class AccessTab(QWidget):
         arr_layout.addWidget(self.nww_table, 2)
         layout.addWidget(arr_box, 3)
 
+        layout.addWidget(self._entries_box(), 0)
+
         ass_box = QGroupBox("Specialist assessments (Form 8)")
         ass_layout = QVBoxLayout(ass_box)
         self.assessments_table = _table(ASSESSMENT_HEADERS, "Assessments")
@@ -293,6 +313,33 @@ class AccessTab(QWidget):
         )
         layout.addWidget(ass_box, 0)
 
+    def _entries_box(self) -> QGroupBox:
+        box = QGroupBox("Exam entries (the subjects evidence is needed in)")
+        box_layout = QVBoxLayout(box)
+        self.entries_table = _table(ENTRY_HEADERS, "Exam entries")
+        self.entries_table.setWordWrap(False)
+        self.entries_table.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.entries_table.itemSelectionChanged.connect(self._entry_chosen)
+        box_layout.addWidget(self.entries_table)
+        self.entries_empty = QLabel(NO_ENTRIES_TEXT)
+        self.entries_empty.setWordWrap(True)
+        box_layout.addWidget(self.entries_empty)
+        self.add_entry_button: QPushButton | None = None
+        self.remove_entry_button: QPushButton | None = None
+        if self.editable:
+            self.add_entry_button = action_button(
+                "Add e&xam entry…", "Add a subject the candidate is entered for", self.add_entry
+            )
+            self.remove_entry_button = action_button(
+                "Remove exam e&ntry",
+                "Remove the selected exam entry",
+                self.remove_entry,
+                tooltip="A later class-list import that marks the candidate entered adds an "
+                "imported entry back",
+            )
+            button_row(box_layout, self.add_entry_button, self.remove_entry_button)
+        return box
+
     # --- showing --------------------------------------------------------------------------
 
     def reload(self) -> None:
@@ -340,6 +387,16 @@ class AccessTab(QWidget):
             ],
             self._index_of([a.id for a in assessments], keep_ass.id if keep_ass else None),
         )
+        entries = self.access.exam_entries
+        _fill(
+            self.entries_table,
+            [[_item(e.subject), _item(entry_source_text(e))] for e in entries],
+            None,
+        )
+        self.entries_table.clearSelection()
+        self.entries_table.setVisible(bool(entries))
+        self.entries_empty.setVisible(not entries)
+        self._entry_chosen()
         self.table.setVisible(bool(arrangements))
         self.empty_label.setVisible(not arrangements)
         self.assessments_table.setVisible(bool(assessments))
@@ -408,6 +465,14 @@ class AccessTab(QWidget):
             self.remove_button.setEnabled(
                 item is not None and item.status == jcq.PROPOSED and not self.nww
             )
+
+    def selected_entry(self) -> ExamEntryItem | None:
+        row = _selected_row(self.entries_table, len(self.access.exam_entries))
+        return None if row is None else self.access.exam_entries[row]
+
+    def _entry_chosen(self) -> None:
+        if self.remove_entry_button is not None:
+            self.remove_entry_button.setEnabled(self.selected_entry() is not None)
 
     def _assessment_chosen(self) -> None:
         item = self.selected_assessment()
@@ -487,6 +552,56 @@ class AccessTab(QWidget):
             return False
         try:
             remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
+
+    def add_entry(self, subject: str | None = None) -> bool:
+        """Add an exam entry by hand (asking for the subject, offering the classes the
+        candidate is taught and not yet entered for); True when added."""
+        if not self.editable:
+            return False
+        if subject is None:
+            entered = {e.subject.casefold() for e in self.access.exam_entries}
+            offered = [x for x in self.access.subjects_taught if x.casefold() not in entered]
+            subject, ok = QInputDialog.getItem(
+                self,
+                f"Add exam entry — {APP}",
+                "Subject the candidate is entered for:",
+                offered,
+                0,
+                True,
+            )
+            if not ok:
+                return False
+        try:
+            add_exam_entry(self.ctx.db, self.ctx.actor, self.pupil_id, subject)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return False
+        self._saved()
+        return True
+
+    def remove_entry(self) -> bool:
+        """Remove the selected exam entry, after asking; True when removed."""
+        entry = self.selected_entry()
+        if entry is None or not self.editable:
+            return False
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the exam entry for {entry.subject}? Evidence will no longer be asked for "
+            "in it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_exam_entry(self.ctx.db, self.ctx.actor, entry.id)
         except SendeskError as exc:
             QMessageBox.warning(self, APP, str(exc))
             self.reload()
@@ -597,4 +712,4 @@ class AccessTab(QWidget):
         return written
 
 
-__all__ = ["AccessTab", "details_text", "scores_text", "task_text"]
+__all__ = ["AccessTab", "details_text", "entry_source_text", "scores_text", "task_text"]

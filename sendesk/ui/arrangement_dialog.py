@@ -101,11 +101,20 @@ def assessment_text(assessment: AssessmentItem) -> str:
     )
 
 
-def check_assessment(key: str, assessment: AssessmentItem | None) -> list[str]:
-    """The verdict lines for arrangement ``key`` on ``assessment``'s scores, in words."""
+def check_assessment(
+    key: str, assessment: AssessmentItem | None, professional: str | None = None
+) -> list[str]:
+    """The verdict lines for arrangement ``key`` on ``assessment``'s scores, in words.
+
+    25% extra time for another impairment is checked on ``professional`` instead — the
+    professional evidence on file (the EHC plan, an agency's document), None for none — so
+    the dialog never says it is met on no evidence (AARA 2025–26 ch. 5, §5.2: confirm).
+    """
     arrangement = jcq.ARRANGEMENTS.get(key)
     if arrangement is None:
         return []
+    if key == "extra_time_25_other":
+        return list(jcq.check(key, [], professional_evidence=professional).reasons)
     if assessment is None:
         if arrangement.needs_scores:
             return verdict_lines(None, True)
@@ -331,7 +340,9 @@ class ArrangementDialog(QDialog):
         return next((a for a in self.access.assessments if a.id == chosen), None)
 
     def _update_verdict(self) -> None:
-        lines = check_assessment(self.key, self.selected_assessment())
+        lines = check_assessment(
+            self.key, self.selected_assessment(), self.access.professional_evidence
+        )
         self.verdict_view.setPlainText(bullets(lines))
 
     # --- saving ---------------------------------------------------------------------------

@@ -50,13 +50,13 @@ DELEGATED_KEYS = (
     "coloured_paper",
     "read_aloud",
     "live_speaker",
-    "practical_assistant",
 )
 MODIFIED_KEYS = ("enlarged_papers", "braille_papers", "modified_language")
 NO_SCORE_KEYS = (
     "extra_time_25_other",
     "reader",
     "computer_reader",
+    "practical_assistant",
     *DELEGATED_KEYS,
     *MODIFIED_KEYS,
 )
@@ -69,8 +69,10 @@ ALL_KEYS = (
     "scribe",
     "speech_recognition",
     *DELEGATED_KEYS,
+    "practical_assistant",
     *MODIFIED_KEYS,
 )
+"""The catalogue's order: the practical assistant still sits after the live speaker."""
 
 
 def text(verdict: Verdict) -> str:
@@ -302,6 +304,63 @@ def test_dated_scores_say_which_test_and_when() -> None:
     assert any(r.endswith("— SDMT.") for r in verdict.reasons)
 
 
+def test_two_different_cognitive_processing_tests_are_two_areas() -> None:
+    # AARA 2025–26 ch. 5 §5.2 (confirm number): rapid naming and a symbol-search processing
+    # speed test are two different cognitive processing measures, so two areas of speed of
+    # working — the issue's own example.
+    verdict = check(
+        "extra_time_25",
+        [
+            Score("cognitive processing speed", 80, test="CTOPP-2 Rapid Naming"),
+            Score("cognitive processing speed", 82, test="WISC-V Symbol Search"),
+        ],
+    )
+    assert verdict.met
+    assert (
+        "Cognitive processing speed 80 counts: below average (84 or less) — CTOPP-2 Rapid Naming."
+        in verdict.reasons
+    )
+    assert (
+        "Met: below-average scores in two different areas of speed of working (cognitive "
+        "processing speed (CTOPP-2 Rapid Naming) and cognitive processing speed (WISC-V "
+        "Symbol Search))."
+    ) in verdict.reasons
+
+
+def test_the_same_cognitive_processing_test_twice_is_one_area() -> None:
+    verdict = check(
+        "extra_time_25",
+        [Score(CPS, 80, test="Rapid naming"), Score(CPS, 82, test="rapid  NAMING")],
+    )
+    assert not verdict.met
+    assert (
+        "Cognitive processing speed 82 is not counted: cognitive processing speed (Rapid "
+        "naming) counts once, and the lowest cognitive processing speed (Rapid naming) score "
+        "(80) is used — rapid  NAMING."
+    ) in verdict.reasons
+    assert verdict.reasons[-1].endswith("only one was found.")
+
+
+def test_unnamed_cognitive_processing_scores_cannot_be_told_apart() -> None:
+    verdict = check("extra_time_25", [Score(CPS, 80, test="Rapid naming"), Score(CPS, 82)])
+    assert not verdict.met
+    assert any("only when each names its test" in r for r in verdict.reasons)
+
+
+def test_two_cognitive_tests_and_a_low_average_count_for_more_than_25_percent() -> None:
+    # the same reading of "areas" applies to more than 25% extra time (two 69-or-less)
+    verdict = check(
+        "extra_time_50", [Score(CPS, 65, test="Rapid naming"), Score(CPS, 68, test="Coding")]
+    )
+    assert verdict.met
+
+
+def test_a_named_cognitive_test_beside_other_areas() -> None:
+    verdict = check("extra_time_25", [Score(CPS, 88, test="Symbol search"), Score(WS, 84)])
+    assert verdict.met
+    assert "(writing speed and cognitive processing speed (Symbol search))" in text(verdict)
+
+
 def test_dates_do_not_change_which_score_counts() -> None:
     # a later, higher retest does not replace the lower score: the lowest counts
     verdict = check(
@@ -361,15 +420,46 @@ def test_50_percent_met_implies_25_percent_met(scores: list[Score]) -> None:
 # --- 25% extra time, other impairment -------------------------------------------------------
 
 
-def test_extra_time_other_ignores_scores_and_names_the_evidence() -> None:
+def test_extra_time_other_is_not_met_on_no_evidence() -> None:
+    # AARA 2025–26 ch. 5 §5.2 (confirm number): 25% extra time for a medical, sensory,
+    # physical or emotional impairment rests on a professional's evidence or the EHC plan.
+    verdict = check("extra_time_25_other")
+    assert not verdict.met
+    assert verdict.reasons[0].startswith("Not met: no professional evidence is recorded.")
+    assert "the EHC plan, or a letter or report from a professional" in verdict.reasons[0]
+
+
+def test_extra_time_other_is_met_when_professional_evidence_is_recorded() -> None:
+    verdict = check("extra_time_25_other", [], professional_evidence="EHC plan issued 01/02/2024")
+    assert verdict.met
+    assert verdict.reasons[0] == (
+        "Met: professional evidence is recorded (EHC plan issued 01/02/2024)."
+    )
+    assert "normal way of working" in verdict.reasons[-1]
+
+
+def test_extra_time_other_blank_evidence_is_no_evidence() -> None:
+    assert not check("extra_time_25_other", [], professional_evidence="  ").met
+
+
+def test_extra_time_other_ignores_scores() -> None:
     verdict = check("extra_time_25_other", [Score(WS, 70), Score(RS, 70)])
-    assert verdict.met  # nothing in the scores stands in the way: they are not used
-    assert "Writing speed 70 is not used" in text(verdict)
-    last = verdict.reasons[-1]
-    assert "No standardised scores are needed" in last
-    assert "EHC plan or a professional's letter" in last
-    assert "supervised rest breaks were tried first" in last
-    assert "normal way of working" in last
+    assert not verdict.met  # low scores are not the evidence this route needs
+    assert verdict.reasons[0].startswith("Writing speed 70 is not used")
+
+
+@pytest.mark.parametrize("evidence", [None, "a consultant's letter"])
+def test_rest_breaks_first_is_a_recommendation_not_a_refusal(evidence: str | None) -> None:
+    # AARA 2025–26 §5.1 as amended in March 2026: supervised rest breaks "should" be
+    # considered before 25% extra time for anxiety or attention needs — a should, not a must.
+    verdict = check("extra_time_25_other", [], professional_evidence=evidence)
+    assert verdict.met is (evidence is not None)
+    advice = [r for r in verdict.reasons if "rest breaks" in r]
+    assert advice == [jcq.REST_BREAKS_FIRST]
+    assert "should be considered before 25% extra time" in advice[0]
+    assert "a recommendation, not a bar" in advice[0]
+    assert "must" not in ARRANGEMENTS["extra_time_25_other"].evidence
+    assert "should be considered first" in ARRANGEMENTS["extra_time_25_other"].evidence
 
 
 # --- up to 50% extra time -------------------------------------------------------------------
@@ -486,7 +576,7 @@ def test_scribe_with_no_scores_is_not_met() -> None:
 # --- arrangements that need no scores -------------------------------------------------------
 
 
-@pytest.mark.parametrize("key", NO_SCORE_KEYS)
+@pytest.mark.parametrize("key", [k for k in NO_SCORE_KEYS if k != "extra_time_25_other"])
 def test_arrangements_without_a_score_rule(key: str) -> None:
     arrangement = ARRANGEMENTS[key]
     assert not arrangement.needs_scores
@@ -551,6 +641,9 @@ def test_arrangement_is_frozen() -> None:
         ("computer_reader", ONLINE),
         ("scribe", ONLINE),
         ("speech_recognition", ONLINE),
+        # JCQ's AAO FAQ: a practical assistant "must be forwarded to the relevant awarding
+        # body" through the online application — not a centre-delegated arrangement.
+        ("practical_assistant", ONLINE),
         *((k, DELEGATED) for k in DELEGATED_KEYS),
         *((k, AWARDING_BODY) for k in MODIFIED_KEYS),
     ],
@@ -667,7 +760,15 @@ def test_delegated_flow_never_applies_online(key: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "key", ["extra_time_25", "extra_time_50", "reader", "scribe", "enlarged_papers"]
+    "key",
+    [
+        "extra_time_25",
+        "extra_time_50",
+        "reader",
+        "scribe",
+        "enlarged_papers",
+        "practical_assistant",
+    ],
 )
 def test_online_flow(key: str) -> None:
     reachable = {s for status in STATUSES for s in next_statuses(key, status)}
@@ -691,9 +792,13 @@ def test_withdrawn_from_every_live_status_and_final_statuses_lead_nowhere(key: s
         assert "withdrawn" in next_statuses(key, status), status
     assert next_statuses(key, "expired") == ()
     assert next_statuses(key, "withdrawn") == ()
-    # a status the route never uses leads nowhere
-    unused = "applied online" if delegated else "approved in centre"
-    assert next_statuses(key, unused) == ()
+    # a status the route never uses leads nowhere — except that an arrangement approved in
+    # the centre before its route became an online application (a practical assistant,
+    # AARA 2025–26) can still expire or be withdrawn
+    if delegated:
+        assert next_statuses(key, "applied online") == ()
+    else:
+        assert next_statuses(key, "approved in centre") == ("expired", "withdrawn")
 
 
 def test_next_statuses_refuses_unknown_status_and_key() -> None:
@@ -852,3 +957,38 @@ def test_assessment_problems_are_keyword_only() -> None:
         assessment_problems(  # type: ignore[misc]
             date(2025, 3, 3), BORN, date(2025, 2, 1), "L7", date(2025, 6, 1)
         )
+
+
+# --- the edition ------------------------------------------------------------------------------
+
+
+def test_default_edition_is_aara_2025_26_amended_march_2026() -> None:
+    edition = jcq.EDITION_2025_26
+    assert (edition.starts, edition.ends) == (date(2025, 9, 1), date(2026, 8, 31))
+    assert edition.name == "AARA 2025–26 (amended March 2026)"
+
+
+@pytest.mark.parametrize("today", [date(2025, 9, 1), date(2026, 3, 15), date(2026, 8, 31)])
+def test_no_notice_while_the_edition_is_in_force(today: date) -> None:
+    assert jcq.edition_notice(today) is None
+
+
+def test_notice_after_the_edition_ends_but_the_rules_still_apply() -> None:
+    notice = jcq.edition_notice(date(2026, 9, 1))
+    assert notice is not None
+    assert "in force until 31/08/2026; today is after that" in notice
+    assert "SENDesk still applies them" in notice
+    # nothing in check() depends on the date: the same scores, the same verdict
+    assert et25((WS, 80), (RS, 80)).met
+
+
+def test_notice_before_the_edition_starts() -> None:
+    notice = jcq.edition_notice(date(2025, 8, 31))
+    assert notice is not None and "in force from 01/09/2025" in notice
+
+
+def test_edition_dates_are_a_parameter() -> None:
+    # JCQ has said 2025–26 stays in force for 2026–27: a school moves the end date on
+    later = jcq.Edition("AARA 2025–26 (amended March 2026)", date(2025, 9, 1), date(2027, 8, 31))
+    assert jcq.edition_notice(date(2026, 12, 7), later) is None
+    assert jcq.edition_notice(date(2026, 12, 7)) is not None

@@ -14,11 +14,12 @@ from pupil_factory import add_test_pupil
 from sqlalchemy import event, func, select
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
+from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role, User
 from sendesk.rules import jcq
 from sendesk.services.access_arrangements import (
     ALL_SUBJECTS,
+    NO_ENTRIES,
     ArrangementData,
     AssessmentData,
     NwwData,
@@ -26,6 +27,7 @@ from sendesk.services.access_arrangements import (
     RowsInvalidError,
     RowsNotPermittedError,
     ScoreData,
+    add_exam_entry,
     exams_officer_rows,
     find_pupil,
     gap_view,
@@ -549,9 +551,19 @@ def test_class_lists_and_gap_view_take_a_few_queries_whatever_the_size(
     assert queries() == before
 
 
+def enter(db: Database, senco: Actor, pupil_id: int, *subjects: str) -> None:
+    """Record by hand that the candidate is entered for ``subjects``."""
+    for subject in subjects:
+        add_exam_entry(db, senco, pupil_id, subject)
+
+
 def test_gap_view(db: Database, senco: Actor, people: dict) -> None:
     amy, cal = people["amy"], people["cal"]
     maths, english = people["maths"], people["english"]
+    # Amy also has PE, which she is not entered for: it is not a gap.
+    save_group(db, senco, None, None, GroupData("11X/PE1", "PE", "", maths.user_id, (amy,)))
+    enter(db, senco, amy, "English", "Mathematics")
+    enter(db, senco, cal, "English", "History", "Art")
     rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
     reader = propose_arrangement(
         db,
@@ -577,17 +589,29 @@ def test_gap_view(db: Database, senco: Actor, people: dict) -> None:
             True,
         ),
         ("Cal Moss", "Read aloud or an examination reading pen", "History", None, False),
-        ("Dee Nobody", "Separate invigilation", ALL_SUBJECTS, None, False),
+        # no entries recorded: said, not silently left out
+        ("Dee Nobody", "Separate invigilation", NO_ENTRIES, None, False),
         # 2 March 2025 is 366 days before 2 March 2026: not current; 3 March is.
         ("Amy Zephyr", "Supervised rest breaks", "English", date(2025, 3, 3), True),
         ("Amy Zephyr", "Supervised rest breaks", "Mathematics", date(2025, 3, 1), False),
     ]
+    assert [r.entered for r in rows] == [True, True, False, True, True]
     assert {r.arrangement_id for r in rows} == {rest, reader, room}
     assert rows[0].year_group == 11 and rows[0].upn == "N801200024003"
     set_int(db, senco, "jcq.evidence_days", 45)
     assert [r.current for r in gap_view(db, senco, today=TODAY)] == [True] + [False] * 4
     with pytest.raises(PermissionDeniedError):
         gap_view(db, maths, today=TODAY)
+
+
+def test_gap_view_for_named_subjects_not_entered(db: Database, senco: Actor, people: dict) -> None:
+    cal = people["cal"]
+    enter(db, senco, cal, "Mathematics")
+    propose_arrangement(
+        db, senco, cal, arrangement("read_aloud", "picture_of_need", "English"), today=TODAY
+    )
+    (row,) = gap_view(db, senco, today=TODAY)
+    assert (row.subject, row.entered, row.current) == ("Not entered for English", False, False)
 
 
 def test_exams_officer_rows(db: Database, senco: Actor, people: dict) -> None:
@@ -645,6 +669,8 @@ def test_exams_officer_rows(db: Database, senco: Actor, people: dict) -> None:
 def test_whats_due(db: Database, senco: Actor, people: dict) -> None:
     amy, ben, cal = people["amy"], people["ben"], people["cal"]
     maths = people["maths"]
+    enter(db, senco, amy, "English", "Mathematics")
+    enter(db, senco, ben, "Mathematics")
     wp = propose_arrangement(
         db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
     )
@@ -662,36 +688,112 @@ def test_whats_due(db: Database, senco: Actor, people: dict) -> None:
     assert next_exam_season(TODAY) == date(2026, 5, 1)
     assert next_exam_season(date(2026, 7, 1)) == date(2027, 5, 1)
     items = [i for i in due_items(db, senco, today=TODAY, horizon_days=90) if "access" in i.kind]
-    said = {(i.pupil_name, i.severity, i.text) for i in items}
-    assert (
-        "Cal Moss",
-        "overdue",
-        "Prompter: the approval expired on 05/11/2025; renew it, or mark it expired",
-    ) in said
-    assert ("Ben Adams", "soon", "Word processor: approval expires 10/03/2026") in said
-    assert (
-        "Amy Zephyr",
-        "later",
-        "25% extra time: no specialist assessment (Form 8) linked before the exams from 01/05/2026",
-    ) in said
-    assert (
-        "Amy Zephyr",
-        "later",
-        "25% extra time: no current evidence of normal way of working in English, "
-        "Mathematics before the exams from 01/05/2026",
-    ) in said
-    assert (
-        "Ben Adams",
-        "later",
-        "Word processor: no current evidence of normal way of working in Mathematics "
-        "before the exams from 01/05/2026",
-    ) in said
+    said = {(i.pupil_name, i.severity, i.kind, i.text) for i in items}
+    assert said == {
+        (
+            "Cal Moss",
+            "overdue",
+            "access arrangement",
+            "Prompter: the approval expired on 05/11/2025; renew it, or mark it expired",
+        ),
+        ("Ben Adams", "soon", "access arrangement", "Word processor: approval expires 10/03/2026"),
+        # one line per candidate, naming each arrangement's gaps
+        (
+            "Amy Zephyr",
+            "later",
+            "access evidence",
+            "before the exams from 01/05/2026: 25% extra time: no specialist assessment "
+            "(Form 8) linked; 25% extra time: no current evidence of normal way of working in "
+            "English, Mathematics",
+        ),
+        (
+            "Ben Adams",
+            "later",
+            "access evidence",
+            "before the exams from 01/05/2026: Word processor: no current evidence of normal "
+            "way of working in Mathematics",
+        ),
+    }
     # Amy's rest breaks have current maths evidence: nothing due for them.
-    assert not [i for i in items if i.text.startswith("Supervised rest breaks")]
-    assert len(items) == 5
+    assert not [i for i in items if "Supervised rest breaks" in i.text]
     # With a short horizon, the exam season is not yet in view.
     near = [i for i in due_items(db, senco, today=TODAY, horizon_days=14) if "access" in i.kind]
     assert {i.text.split(":")[0] for i in near} == {"Prompter", "Word processor"}
+
+
+def test_whats_due_counts_only_entered_subjects(db: Database, senco: Actor, people: dict) -> None:
+    amy, ben = people["amy"], people["ben"]
+    maths = people["maths"]
+    for code, subject in (("11X/PE1", "PE"), ("11X/Ar1", "Art"), ("11X/Mu1", "Music")):
+        save_group(db, senco, None, None, GroupData(code, subject, "", maths.user_id, (amy, ben)))
+    enter(db, senco, amy, "Mathematics")
+    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    record_nww(db, maths, NwwData(rest, "Mathematics", date(2026, 2, 2), "mock"), today=TODAY)
+    propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+
+    items = [i for i in due_items(db, senco, today=TODAY, horizon_days=90) if "access" in i.kind]
+    # Amy sits maths only, and has its evidence: PE, art and music are not asked for.
+    assert [(i.pupil_name, i.text) for i in items] == [
+        (
+            "Ben Adams",
+            "before the exams from 01/05/2026: no exam entries recorded (import them with the "
+            "class lists, or add them on the Access tab), so evidence cannot be checked "
+            "subject by subject",
+        )
+    ]
+
+
+def test_extra_time_for_another_impairment_needs_professional_evidence(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    # AARA 2025–26 ch. 5 §5.2 (confirm number): never "met" on no evidence.
+    from sendesk.models import AgencyInvolvement, EhcPlan, EvidenceDocument
+
+    amy, ben = people["amy"], people["ben"]
+    enter(db, senco, amy, "English")
+    enter(db, senco, ben, "English")
+    key = "extra_time_25_other"
+    on_amy = propose_arrangement(db, senco, amy, arrangement(key, "professional"), today=TODAY)
+    propose_arrangement(db, senco, ben, arrangement(key, "professional"), today=TODAY)
+    verdict = item_of(db, senco, on_amy).verdict
+    assert verdict is not None and not verdict.met
+    assert verdict.reasons[0].startswith("Not met: no professional evidence is recorded.")
+    assert any("supervised rest breaks should be considered" in r for r in verdict.reasons)
+    due = {i.pupil_name: i.text for i in due_items(db, senco, today=TODAY, horizon_days=90)}
+    assert (
+        "25% extra time (other impairment): no professional evidence recorded" in due["Amy Zephyr"]
+    )
+
+    with db.transaction() as s:
+        s.add(EhcPlan(pupil_id=amy, issued_on=date(2024, 2, 1), la_name="Testshire"))
+        involvement = AgencyInvolvement(pupil_id=ben, agency="Sensory support service")
+        s.add(involvement)
+        s.flush()
+        s.add(
+            EvidenceDocument(
+                pupil_id=ben,
+                involvement_id=involvement.id,
+                title="Report",
+                filename="report.pdf",
+                media_type="application/pdf",
+                size=3,
+                sha256="0" * 64,
+                document_date=date(2026, 1, 12),
+                content=b"pdf",
+            )
+        )
+    access = pupil_access(db, senco, amy, today=TODAY)
+    assert access.professional_evidence == "EHC plan issued 01/02/2024"
+    verdict = item_of(db, senco, on_amy).verdict
+    assert verdict is not None and verdict.met
+    assert (
+        verdict.reasons[0] == "Met: professional evidence is recorded (EHC plan issued 01/02/2024)."
+    )
+    assert pupil_access(db, senco, ben, today=TODAY).professional_evidence == (
+        "a document from Sensory support service, dated 12/01/2026"
+    )
+    due_now = [i.text for i in due_items(db, senco, today=TODAY, horizon_days=90)]
+    assert not [t for t in due_now if "no professional evidence" in t]
 
 
 # --- a class's evidence in one go, and removing a mistaken Form 8 --------------------------
@@ -947,7 +1049,7 @@ def test_remove_a_mistaken_assessment_unlinks_its_arrangements(
     }
     # "What's due" now asks for the extra time's assessment again.
     due = [i.text for i in due_items(db, senco, today=TODAY, horizon_days=90)]
-    assert any(t.startswith("25% extra time: no specialist assessment (Form 8)") for t in due)
+    assert any("25% extra time: no specialist assessment (Form 8) linked" in t for t in due)
     with pytest.raises(ConflictError, match="That assessment has been removed"):
         remove_assessment(db, senco, mistake, 1)
     # One linked to nothing goes with no unlinking to report.
@@ -1231,6 +1333,7 @@ def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
     db: Database, senco: Actor, people: dict
 ) -> None:
     amy, maths, english = people["amy"], people["maths"], people["english"]
+    enter(db, senco, amy, "English", "Mathematics")
     rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
     # The season starts 01/05/2026; 365 days before is 01/05/2025.
     for teacher, subject, on in (
@@ -1246,17 +1349,113 @@ def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
 
     assert [r.current for r in gap_view(db, senco, today=TODAY)] == [True, True]
     assert due() == [
-        "Supervised rest breaks: the evidence of normal way of working in Mathematics (last "
-        "30/04/2025) will be more than 365 days old by the exams from 01/05/2026; record "
-        "more before then"
+        "before the exams from 01/05/2026: Supervised rest breaks: the evidence in "
+        "Mathematics (last 30/04/2025) will be more than 365 days old by then; record more"
     ]
     # Evidence already out of date is still asked for as missing.
     set_int(db, senco, "jcq.evidence_days", 300)
     assert due() == [
-        "Supervised rest breaks: no current evidence of normal way of working in English, "
-        "Mathematics before the exams from 01/05/2026"
+        "before the exams from 01/05/2026: Supervised rest breaks: no current evidence of "
+        "normal way of working in English, Mathematics"
     ]
     # Once the new evidence is in, nothing is due.
     set_int(db, senco, "jcq.evidence_days", 365)
     record_nww(db, maths, paper(rest, recorded_on=TODAY), today=TODAY)
     assert due() == []
+
+
+# --- exam entries and the edition --------------------------------------------------------------
+
+
+def test_exam_entries_by_hand_are_audited(db: Database, senco: Actor, people: dict) -> None:
+    from sendesk.services.access_arrangements import exam_entries, remove_exam_entry
+
+    amy = people["amy"]
+    first = add_exam_entry(db, senco, amy, "  Mathematics ")
+    add_exam_entry(db, senco, amy, "English")
+    assert [(e.subject, e.source) for e in exam_entries(db, senco, amy)] == [
+        ("English", "manual"),
+        ("Mathematics", "manual"),
+    ]
+    with pytest.raises(ValidationError, match="already entered for Mathematics"):
+        add_exam_entry(db, senco, amy, "mathematics")
+    with pytest.raises(ValidationError, match="subject is missing"):
+        add_exam_entry(db, senco, amy, "  ")
+    with pytest.raises(ValidationError, match="longer than 60 characters"):
+        add_exam_entry(db, senco, amy, "x" * 61)
+    with pytest.raises(PermissionDeniedError):
+        add_exam_entry(db, people["maths"], amy, "History")
+    with pytest.raises(PermissionDeniedError):
+        remove_exam_entry(db, people["maths"], first)
+    remove_exam_entry(db, senco, first)
+    assert [e.subject for e in pupil_access(db, senco, amy, today=TODAY).exam_entries] == [
+        "English"
+    ]
+    with db.session() as s:
+        events = [
+            (e.action, e.entity_id, json.loads(e.detail))
+            for e in s.scalars(
+                select(AuditEvent).where(AuditEvent.entity == "exam_entry").order_by(AuditEvent.id)
+            )
+        ]
+    assert events[0] == ("create", first, {"pupil_id": amy, "source": "manual"})
+    assert events[-1] == ("delete", first, {"pupil_id": amy, "source": "manual"})
+    assert len(events) == 3
+    with pytest.raises(NotFoundError, match="removed since you opened it"):
+        remove_exam_entry(db, senco, first)
+
+
+def test_the_tab_counts_entries_once_recorded(db: Database, senco: Actor, people: dict) -> None:
+    amy = people["amy"]
+    room = propose_arrangement(db, senco, amy, arrangement("separate_invigilation"), today=TODAY)
+    # taught English and Mathematics; no entries yet: the classes taught stand in
+    assert item_of(db, senco, room).evidence_by_subject == {"English": None, "Mathematics": None}
+    enter(db, senco, amy, "Mathematics")
+    assert item_of(db, senco, room).evidence_by_subject == {"Mathematics": None}
+
+
+def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Actor) -> None:
+    from sendesk.services.access_arrangements import access_notice
+    from sendesk.services.settings import set_setting
+
+    assert access_notice(db, senco, today=date(2026, 3, 2)) is None
+    notice = access_notice(db, senco, today=date(2026, 12, 7))
+    assert notice is not None
+    assert "AARA 2025–26 (amended March 2026), in force until 31/08/2026" in notice
+    assert "SENDesk still applies them" in notice
+    # JCQ keeps 2025–26 in force for 2026–27: the SENCo moves the end date on
+    set_setting(db, senco, "jcq.edition_ends", "2027-08-31")
+    assert access_notice(db, senco, today=date(2026, 12, 7)) is None
+    set_setting(db, senco, "jcq.edition_ends", "not a date")  # falls back to the default
+    assert access_notice(db, senco, today=date(2026, 12, 7)) is not None
+
+
+def test_the_senco_records_the_edition_in_one_audited_step(
+    db: Database, senco: Actor, people: dict
+) -> None:
+    from sendesk.services.access_arrangements import current_edition, set_edition
+
+    assert current_edition(db, senco) == jcq.EDITION_2025_26
+    later = jcq.Edition("AARA 2025–26 (amended March 2026)", date(2025, 9, 1), date(2027, 8, 31))
+    with pytest.raises(PermissionDeniedError):
+        set_edition(db, people["maths"], later)
+    with pytest.raises(ValidationError, match="end date must be on or after its start date"):
+        set_edition(db, senco, jcq.Edition("AARA", date(2026, 9, 1), date(2026, 8, 31)))
+    with pytest.raises(ValidationError, match="name is missing"):
+        set_edition(db, senco, jcq.Edition(" ", date(2025, 9, 1), date(2026, 8, 31)))
+    set_edition(db, senco, later)
+    set_edition(db, senco, later)  # the same again: nothing to write
+    assert current_edition(db, senco) == later
+
+    with db.session() as s:
+        changed = [
+            json.loads(e.detail)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "setting"))
+        ]
+    # each key is written and audited once, the first time; the repeat wrote nothing
+    assert [c["key"] for c in changed] == [
+        "jcq.edition_name",
+        "jcq.edition_starts",
+        "jcq.edition_ends",
+    ]
+    assert changed[-1] == {"key": "jcq.edition_ends", "from": None, "to": "2027-08-31"}

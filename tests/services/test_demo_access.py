@@ -278,3 +278,25 @@ def test_any_day_of_the_year(tmp_path: Path, today: date) -> None:
         assert all(d <= today for d in evidence)
     finally:
         db.dispose()
+
+
+def test_demo_candidates_have_exam_entries(school: Database) -> None:
+    """The gap view asks only for subjects sat; a candidate with no entries is said."""
+    from sendesk.models import ExamEntry
+    from sendesk.services.access_arrangements import NO_ENTRIES
+
+    senco = acting_user(school, "senco")
+    with school.session() as s:
+        entered: dict[int, set[str]] = {}
+        for pupil_id, subject in s.execute(select(ExamEntry.pupil_id, ExamEntry.subject)):
+            entered.setdefault(pupil_id, set()).add(subject)
+    assert entered and all({"English", "Mathematics", "Science"} <= v for v in entered.values())
+    assert all(6 <= len(v) <= 8 for v in entered.values())
+    gaps = gap_view(school, senco, today=TODAY)
+    assert any(g.subject == NO_ENTRIES and not g.entered for g in gaps)
+    for g in gaps:
+        if g.entered:
+            assert g.subject in entered[g.pupil_id]
+        else:
+            assert g.pupil_id not in entered or g.subject.startswith("Not entered for")
+    assert summary(school)["exam_entries"] == sum(len(v) for v in entered.values())

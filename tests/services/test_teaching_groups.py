@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -261,3 +262,98 @@ def test_who_may_do_what(db: Database, senco: Actor, school: dict[str, int]) -> 
     ]
     with pytest.raises(ValidationError, match="Lee Support is not a teacher or the SENCo"):
         save_group(db, senco, None, None, GroupData("X", "Y", "", support.user_id))
+
+
+# --- exam entries from the class list ----------------------------------------------------------
+
+
+def entries_of(db: Database, senco: Actor, pupil_id: int) -> list[tuple[str, str]]:
+    from sendesk.services.access_arrangements import exam_entries
+
+    return [(e.subject, e.source) for e in exam_entries(db, senco, pupil_id)]
+
+
+def write_list(tmp_path: Path, rows: list[str], name: str = "entries.csv") -> Path:
+    path = tmp_path / name
+    path.write_text("Class,Subject,Teacher,UPN,Exam entry\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_an_entered_column_records_exam_entries(
+    db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
+) -> None:
+    from sendesk.services.access_arrangements import add_exam_entry
+
+    amy, ben = school["K801200024001"], school["Z801200024002"]
+    first = write_list(
+        tmp_path,
+        [
+            "10X/Ma1,Mathematics,ada teach,K801200024001,Yes",
+            "10X/Ma1,Mathematics,ada teach,Z801200024002,y",
+            "10X/En1,English,JSMITH,K801200024001,",
+            "10X/PE1,PE,JSMITH,K801200024001,No",  # attends PE, is not entered for it
+            "10X/PE1,PE,JSMITH,Z801200024002,no",
+        ],
+    )
+    report = import_classes(db, senco, first)
+    text = report.format()
+    assert report.written, text
+    assert "Exam entry → entered for the exam" in text
+    assert "Exam entries: 2 added, 0 removed" in text
+    assert entries_of(db, senco, amy) == [("Mathematics", MIS)]
+    assert entries_of(db, senco, ben) == [("Mathematics", MIS)]
+    with db.session() as s:
+        event = s.scalars(select(AuditEvent).where(AuditEvent.entity == "exam_entry")).one()
+    assert event.action == "import"
+    assert json.loads(event.detail) == {"file": "entries.csv", "added": 2, "removed": 0}
+
+    # The SENCo adds English by hand; a later export no longer enters Amy for maths.
+    add_exam_entry(db, senco, amy, "English")
+    later = write_list(
+        tmp_path,
+        [
+            "10X/Ma1,Mathematics,ada teach,K801200024001,no",
+            "10X/Ma1,Mathematics,ada teach,Z801200024002,yes",
+            "10X/En1,English,JSMITH,K801200024001,no",
+        ],
+        "later.csv",
+    )
+    report = import_classes(db, senco, later)
+    assert report.written and (report.entries_added, report.entries_removed) == (0, 1)
+    # the imported maths entry goes; the one made by hand stays whatever the file says
+    assert entries_of(db, senco, amy) == [("English", "manual")]
+    assert entries_of(db, senco, ben) == [("Mathematics", MIS)]
+
+
+def test_a_bad_entered_value_writes_nothing(
+    db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
+) -> None:
+    path = write_list(
+        tmp_path,
+        [
+            "10X/Ma1,Mathematics,ada teach,K801200024001,yes",
+            "10X/Ma1,Mathematics,ada teach,Z801200024002,maybe",
+        ],
+    )
+    report = import_classes(db, senco, path)
+    assert not report.written
+    assert (
+        "line 3: The entered column says 'maybe'; use yes or no (or leave it blank)."
+        in report.format()
+    )
+    assert entries_of(db, senco, school["K801200024001"]) == []
+    assert list_groups(db, senco) == []
+
+
+def test_without_an_entered_column_entries_are_left_alone(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    from sendesk.services.access_arrangements import add_exam_entry
+
+    amy = school["K801200024001"]
+    add_exam_entry(db, senco, amy, "History")
+    report = import_classes(db, senco, DATA / "class-list-sims.csv")
+    assert report.written and not report.entries_in_file
+    assert "Exam entries" not in report.format()
+    assert entries_of(db, senco, amy) == [("History", "manual")]
+    assert parse_class_map("Sits=entered") == {"Sits": "entered"}

@@ -14,10 +14,20 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
-from sendesk.services.access_arrangements import NwwData, my_class_lists, record_nww
+from sendesk.services.access_arrangements import (
+    NO_ENTRIES,
+    NwwData,
+    add_exam_entry,
+    exam_entries,
+    my_class_lists,
+    record_nww,
+    remove_exam_entry,
+)
 from sendesk.services.actor import Actor
-from sendesk.services.teaching_groups import list_groups
-from sendesk.ui.access_page import AccessPage
+from sendesk.services.settings import set_setting
+from sendesk.services.teaching_groups import GroupData, list_groups, save_group
+from sendesk.ui.access_page import AccessPage, EditionDialog
+from sendesk.ui.arrangement_dialog import to_qdate
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
 
@@ -41,6 +51,11 @@ def school(db: Database, senco: Actor) -> School:
         NwwData(made.ben_word_processor, "English", date(2024, 12, 2), "classwork", "Essay"),
         today=TODAY,
     )
+    # the subjects each candidate sits (only these are rows of the gap view)
+    for pupil, subjects in ((made.ann, ("English", "Maths")), (made.ben, ("English", "Maths"))):
+        for subject in subjects:
+            add_exam_entry(db, senco, pupil, subject)
+    add_exam_entry(db, senco, made.cal, "Maths")
     return made
 
 
@@ -98,6 +113,42 @@ def test_gap_view_shows_every_candidate_arrangement_and_subject(qtbot, db, senco
     first = shown(page)[0]
     assert first[1] == make(801, 2000, 24, 1) and first[2] == "11"
     assert page.summary.text() == "6 of 6 rows (3 candidates); 5 without current evidence."
+
+
+def test_gap_view_counts_only_exam_entries(qtbot, db, senco, school) -> None:
+    # Ann also has PE, which she does not sit: no row, no gap (AARA 2025–26: evidence in
+    # the subjects a candidate sits).
+    save_group(db, senco, None, None, GroupData("11X/PE1", "PE", pupil_ids=(school.ann,)))
+    page = make_page(qtbot, db, senco)
+    assert "PE" not in {r[5] for r in shown(page)}
+    assert sorted(brief(shown(page))) == sorted(ALL_ROWS)
+
+
+def test_a_candidate_with_no_entries_is_said(qtbot, db, senco, school) -> None:
+    (entry,) = exam_entries(db, senco, school.cal)
+    remove_exam_entry(db, senco, entry.id)
+    page = make_page(qtbot, db, senco)
+    page.set_year(10)
+    assert brief(shown(page)) == [
+        ["Cal Cole", NO_ENTRIES, "Supervised rest breaks", "—", "Entries needed"]
+    ]
+    assert page.summary.text() == (
+        "1 of 6 rows (1 candidate); 1 without current evidence; 1 candidate with no exam "
+        "entries for what their arrangements cover."
+    )
+
+
+def test_past_the_editions_end_a_plain_warning(qtbot, db, senco, school) -> None:
+    page = make_page(qtbot, db, senco)  # 02/03/2026: within AARA 2025–26
+    assert page.notice.isHidden() and page.notice.text() == ""
+    set_setting(db, senco, "jcq.edition_ends", "2026-02-28")
+    page.reload()
+    assert not page.notice.isHidden()
+    assert page.notice.text().startswith(
+        "Warning: The exam access rules SENDesk applies are from AARA 2025–26 (amended March "
+        "2026), in force until 28/02/2026; today is after that."
+    )
+    assert sorted(brief(shown(page))) == sorted(ALL_ROWS)  # the rules still apply
 
 
 def test_filters_by_year_arrangement_gaps_and_text(qtbot, db, senco, school) -> None:
@@ -299,6 +350,7 @@ def test_import_class_lists_shows_the_report(
 def test_page_reloads_after_groups_change(qtbot, db, senco, school, monkeypatch) -> None:
     page = make_page(qtbot, db, senco)
     before = len(shown(page))
+    add_exam_entry(db, senco, school.cal, "Drama")  # Cal sits drama: the page re-reads it
 
     def run(d: TeachingGroupsDialog) -> int:
         group = d.group_dialog(None)
@@ -312,7 +364,7 @@ def test_page_reloads_after_groups_change(qtbot, db, senco, school, monkeypatch)
     monkeypatch.setattr(TeachingGroupsDialog, "exec", run)
     with qtbot.waitSignal(page.changed):
         page.groups_button.click()
-    # Cal's rest breaks cover all subjects: Drama is a new row in the gap view
+    # Cal's rest breaks cover all the subjects he sits: Drama is a new row in the gap view
     assert len(shown(page)) == before + 1
     assert ["Cal Cole", "Drama", "Supervised rest breaks", "—", "None"] in brief(shown(page))
 
@@ -344,3 +396,30 @@ def test_teacher_has_my_classes_but_not_the_gap_view(qtbot, db, school) -> None:
     assert "My classes" in window.pages and "Access arrangements" not in window.pages
     page = window.page("My classes")
     assert page.classes_list.count() == 2  # type: ignore[attr-defined]
+
+
+def test_the_senco_moves_the_editions_end_date_on(qtbot, db, senco, school, monkeypatch) -> None:
+    set_setting(db, senco, "jcq.edition_ends", "2026-02-28")
+    page = make_page(qtbot, db, senco)
+    assert not page.notice.isHidden()
+
+    def run(dialog) -> int:  # type: ignore[no-untyped-def]
+        assert dialog.name.text() == "AARA 2025–26 (amended March 2026)"
+        assert unnamed_controls(dialog) == []
+        dialog.ends.setDate(to_qdate(date(2027, 8, 31)))
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(EditionDialog, "exec", run)
+    page.edition_button.click()
+    assert page.notice.isHidden()
+
+
+def test_an_edition_ending_before_it_starts_is_refused(qtbot, db, senco, school, warnings):
+    page = make_page(qtbot, db, senco)
+    dialog = page.edition_dialog()
+    qtbot.addWidget(dialog)
+    dialog.ends.setDate(to_qdate(date(2025, 1, 1)))
+    dialog.accept()
+    assert warnings == ["The edition's end date must be on or after its start date."]
+    assert dialog.result() != QDialog.DialogCode.Accepted

@@ -573,3 +573,76 @@ def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, s
         widget = scores.cellWidget(0, c)
         assert isinstance(widget, QComboBox | QLineEdit | QSpinBox)
         assert widget.accessibleName()
+
+
+# --- exam entries and professional evidence ------------------------------------------------------
+
+
+def test_exam_entries_added_and_removed_by_the_senco(
+    qtbot, db, senco, school, monkeypatch, warnings
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    tab = make_tab(qtbot, db, senco, school.ann)
+    # none yet: said, with where they come from
+    assert tab.entries_table.isHidden() and not tab.entries_empty.isHidden()
+    assert tab.entries_empty.text().startswith("No exam entries recorded")
+    offered: list[list[str]] = []
+
+    def pick(_parent, _title, _label, items, *_args):  # type: ignore[no-untyped-def]
+        offered.append(list(items))
+        return "English", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", pick)
+    with qtbot.waitSignal(tab.changed):
+        assert tab.add_entry()
+    assert offered == [["English", "Maths"]]  # the classes Ann is taught
+    assert cells(tab.entries_table, 0) == ["English", "Added by hand"]
+    assert not tab.entries_table.isHidden() and tab.entries_empty.isHidden()
+    assert not tab.add_entry("english")
+    assert warnings == ["This candidate is already entered for English."]
+
+    assert tab.remove_entry_button is not None and not tab.remove_entry_button.isEnabled()
+    tab.entries_table.selectRow(0)
+    assert tab.remove_entry_button.isEnabled()
+    asked = answer(monkeypatch, QMessageBox.StandardButton.No)
+    assert not tab.remove_entry()
+    assert asked == [
+        "Remove the exam entry for English? Evidence will no longer be asked for in it."
+    ]
+    answer(monkeypatch, QMessageBox.StandardButton.Yes)
+    assert tab.remove_entry()
+    assert tab.access.exam_entries == () and not tab.entries_empty.isHidden()
+
+
+def test_a_teacher_sees_entries_without_the_buttons(qtbot, db, senco, school) -> None:
+    from sendesk.services.access_arrangements import add_exam_entry
+
+    add_exam_entry(db, senco, school.ann, "Maths")
+    tab = make_tab(qtbot, db, school.teacher, school.ann)
+    assert cells(tab.entries_table, 0) == ["Maths", "Added by hand"]
+    assert tab.add_entry_button is None and tab.remove_entry_button is None
+    assert not tab.add_entry("English")
+    assert unnamed_controls(tab) == []
+
+
+def test_extra_time_for_another_impairment_says_what_evidence_is_missing(
+    qtbot, db, senco, school
+) -> None:
+    from sendesk.services.access_arrangements import propose_arrangement
+
+    other = propose_arrangement(
+        db,
+        senco,
+        school.dee,
+        ArrangementData("extra_time_25_other", "professional", date(2026, 2, 2)),
+        today=TODAY,
+    )
+    tab = make_tab(qtbot, db, senco, school.dee)
+    tab.select_arrangement(other)
+    text = tab.details.toPlainText()
+    assert "• Not met: no professional evidence is recorded." in text
+    assert "supervised rest breaks should be considered before 25% extra time" in text
+    dialog = tab.arrangement_dialog(tab.selected_arrangement())
+    qtbot.addWidget(dialog)
+    assert "Not met: no professional evidence is recorded." in dialog.verdict_view.toPlainText()
