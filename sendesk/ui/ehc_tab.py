@@ -182,9 +182,28 @@ def plan_summary(plan: PlanItem, today: date) -> str:
     if plan.ceased_on is not None:
         text += f" Ceased {_dmy(plan.ceased_on)}."
     elif plan.next_review_due is not None:
+        # CFA s44(1): the review within the 12 months; the LA decides within 4 weeks of the
+        # meeting (reg 20), so the meeting comes first (CoP 9.176).
         status = STATUS_TEXT.get(plan.next_review_status, plan.next_review_status)
-        text += f" Next annual review due by {_dmy(plan.next_review_due)} ({status.lower()})."
+        text += (
+            f" Next annual review: meeting by {_dmy(plan.next_meeting_by)} "
+            f"({status.lower()}), the LA's decision by {_dmy(plan.next_review_due)}."
+        )
+    if plan.ceased_on is None and plan.transfer_kind:
+        text += " " + transfer_sentence(plan)
     return text
+
+
+def transfer_sentence(plan: PlanItem) -> str:
+    """The recorded phase transfer and its reg 18 deadline, as one sentence."""
+    if plan.transfer_deadline is None:
+        return f"Phase transfer: {plan.transfer_label.lower()}."
+    where = f" to {plan.transfer_destination}" if plan.transfer_destination else ""
+    rule = "reg 18(2)" if plan.transfer_kind == "post16_to_post16" else "reg 18(1)"
+    return (
+        f"Moves{where} on {_dmy(plan.transfer_on)}: the plan must be reviewed and amended by "
+        f"{_dmy(plan.transfer_deadline)} ({rule})."
+    )
 
 
 def _paragraphs(text: str) -> str:

@@ -358,7 +358,8 @@ def test_record_the_plan_and_an_annual_review(
     assert warnings == []
     assert tab.plan_label.text() == (
         "Issued 02/03/2026 by Testshire, naming Hill School. 12.5 hours of support a week; "
-        "top-up funding of £8,500 a year. Next annual review due by 02/03/2027 (on track)."
+        "top-up funding of £8,500 a year. Next annual review: meeting by 01/02/2027 (on "
+        "track), the LA's decision by 01/03/2027."
     )
     text = tab.sections.toPlainText()
     assert "Section B: special educational needs" in text
@@ -390,7 +391,7 @@ def test_record_the_plan_and_an_annual_review(
             "Not yet",
         ]
     ]
-    assert "Next annual review due by 10/03/2027" in tab.plan_label.text()
+    assert "the LA's decision by 09/03/2027." in tab.plan_label.text()  # CFA s44(1)
     [plan] = list_plans(db, senco, pupil_id, today=TODAY)
     assert plan.top_up_pence == 850_000 and plan.hours_per_week == 12.5
 
@@ -531,7 +532,7 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
         window.ehc_tab.record_plan_button.click()
     # The plan moved the pupil's next review date (the record's version): the window has
     # read it again, so a profile edit now saves instead of meeting a conflict.
-    assert window.fields["next_review_due"].value() == date(2027, 3, 2)
+    assert window.fields["next_review_due"].value() == date(2027, 3, 1)
     window.fields["reg_group"].setText("8Q")
     assert window.save()
     assert warnings == []
@@ -636,7 +637,7 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
         tab.remove_review_button.click()
     assert warnings == []
     assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026"]
-    assert "Next annual review due by 02/02/2027" in tab.plan_label.text()
+    assert "the LA's decision by 01/02/2027." in tab.plan_label.text()
     # Someone else corrects the held review while the tab is open: said, and not removed.
     tab.reviews.selectRow(0)
     [fresh] = list_plans(db, senco, pupil_id, today=TODAY)[0].reviews
@@ -651,7 +652,9 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
         tab.remove_review_button.click()
     assert rows(tab.reviews) == [] and tab.no_reviews_label.isVisibleTo(tab)
     assert not tab.remove_review_button.isEnabled()  # nothing left to remove
-    assert "Next annual review due by 03/03/2026 (late)." in tab.plan_label.text()
+    assert (
+        "Next annual review: meeting by 02/02/2026 (late), the LA's decision by 02/03/2026."
+    ) in tab.plan_label.text()
 
 
 def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
@@ -678,7 +681,8 @@ def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
         tab.cease_button.click()
     assert warnings == []
     assert tab.plan_label.text() == (
-        "Issued 03/03/2025 by Testshire. Next annual review due by 03/03/2026 (late)."
+        "Issued 03/03/2025 by Testshire. Next annual review: meeting by 02/02/2026 (late), "
+        "the LA's decision by 02/03/2026."
     )
     assert tab.cease_button.text() == "Cease plan…"
     assert tab.cease_button.accessibleName() == "Cease the EHC plan"
