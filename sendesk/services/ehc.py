@@ -2206,6 +2206,8 @@ __all__ = [
     "RECOMMENDATIONS",
     "REQUESTERS",
     "REQUEST_STAGES",
+    "SIGNED_BY_MAX",
+    "SIGNED_ROLE_MAX",
     "STEPS",
     "STEP_DATES",
     "VALUE_STEPS",

@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules.census import Provision
 from sendesk.rules.readiness import money
 from sendesk.rules.timeline import Milestone
 from sendesk.services.ehc import (
@@ -57,6 +58,8 @@ from sendesk.services.ehc import (
     remove_exception,
     remove_review,
 )
+from sendesk.services.pupil_record import get_record
+from sendesk.services.register import change_status
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc_request_dialog import recorded_steps, step_date, step_label
@@ -733,7 +736,69 @@ class EhcTab(QWidget):
         if request is None:
             return
         dialog = StepDialog(self.ctx, request, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self._after(accepted)
+        if accepted and dialog.chosen() == "final":
+            self._after_final_plan(request.id)
+
+    def _after_final_plan(self, request_id: int) -> None:
+        """The final plan is out: the register's E needs the plan recorded here, so offer
+        to record it (which then offers E), or offer E at once if it already is."""
+        issued = next((r.final_issued_on for r in self.requests if r.id == request_id), None)
+        live = self.current_plan
+        if issued is None:
+            return
+        if live is not None:
+            self.offer_register_change(live.issued_on)
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"The final EHC plan was issued on {_dmy(issued)}. Record the plan now (its "
+            "sections, hours and funding)? The register can then change to E.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.record_plan()
+
+    def offer_register_change(self, issued_on: date) -> None:
+        """Offer to move the pupil to E on the SEND register from the plan's issue date.
+
+        Only after the plan is saved: the register service accepts E only for a pupil with
+        a recorded EHC plan (census: E means an EHC plan is maintained). Nothing is asked
+        when the pupil is already E; the needs stay as they are.
+        """
+        try:
+            record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError as exc:
+            self._warn(exc)
+            return
+        if record.provision == Provision.E.value:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Change the register to E (EHC plan) from {_dmy(issued_on)}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            change_status(
+                self.ctx.db,
+                self.ctx.actor,
+                self.pupil_id,
+                Provision.E,
+                record.need_codes,
+                issued_on,
+                f"EHC plan issued {_dmy(issued_on)}",
+            )
+        except SendeskError as exc:
+            self._warn(exc)
+            return
+        self.changed.emit()
 
     def undo_step(self) -> None:
         request = self.request
@@ -821,6 +886,9 @@ class EhcTab(QWidget):
             if dialog.plan_id in ids:
                 self.plan_choice.setCurrentIndex(ids.index(dialog.plan_id))
             self.changed.emit()
+            saved = self.plan
+            if saved is not None and saved.id == dialog.plan_id:
+                self.offer_register_change(saved.issued_on)
 
     def edit_plan(self) -> None:
         from sendesk.ui.ehc_plan_dialog import PlanDialog
