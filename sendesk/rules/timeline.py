@@ -363,7 +363,7 @@ institution, so there is no transfer and no reg 18 deadline ("own_sixth_form"). 
 kind means no transfer is recorded: SENDesk no longer guesses one from the year group.
 """
 
-POST16_MONTHS = 5  # reg 18(2): post-16 to post-16, at least 5 months before the move
+POST16_MONTHS = 5  # reg 18: post-16 to post-16, at least 5 months before the move
 
 
 def phase_transfer_deadline(transfer_year: int, to_post16: bool = False) -> date:
@@ -381,9 +381,9 @@ def phase_transfer_deadline(transfer_year: int, to_post16: bool = False) -> date
 def transfer_deadline(kind: str, moves_on: date | None) -> date | None:
     """The reg 18 deadline for a recorded transfer of ``kind`` on ``moves_on``, or None.
 
-    - "school_phase": before 15 February of the year of the move (reg 18(1)(b)): 14 Feb.
-    - "secondary_to_post16": before 31 March of that year (reg 18(1)(a)): 30 March.
-    - "post16_to_post16": at least 5 months before the move (reg 18(2)).
+    - "school_phase": before 15 February of the year of the move (reg 18(1)): 14 Feb.
+    - "secondary_to_post16": before 31 March of that year (reg 18(1)): 30 March.
+    - "post16_to_post16": at least 5 months before the move (reg 18).
     - "own_sixth_form", or no kind recorded (""): no transfer, so no deadline.
 
     None also when the move's date is not known. An unknown kind is a programming error.
@@ -395,6 +395,11 @@ def transfer_deadline(kind: str, moves_on: date | None) -> date | None:
     if kind == "post16_to_post16":
         return add_months(moves_on, -POST16_MONTHS)
     return phase_transfer_deadline(moves_on.year, to_post16=kind == "secondary_to_post16")
+
+
+def transfer_source(kind: str) -> str:
+    """The regulation a transfer's deadline comes from, as the screens cite it."""
+    return "reg 18" if kind == "post16_to_post16" else "reg 18(1)"
 
 
 # --- compulsory school age ----------------------------------------------------------------
@@ -828,5 +833,6 @@ __all__ = [
     "school_consultation_ends",
     "stage",
     "transfer_deadline",
+    "transfer_source",
     "week_of",
 ]

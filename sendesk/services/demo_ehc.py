@@ -464,7 +464,7 @@ def _extras(pupil: _Pupil, sent: date | None) -> dict[str, Any]:
 
 def _transfer(pupil: _Pupil, today: date) -> dict[str, Any]:
     """A Year 11 pupil with a plan moves to a post-16 college next September: a recorded
-    transfer from secondary school to a post-16 institution (reg 18(1)(a)). Others have
+    transfer from secondary school to a post-16 institution (reg 18(1)). Others have
     none recorded (the school has no sixth form to stay on in)."""
     if pupil.row.year_group != 11:
         return {}

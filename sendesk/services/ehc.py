@@ -2,7 +2,8 @@
 
 Why this module exists: once a school asks the local authority to assess, the law sets
 every date that follows (the decision to assess within 6 weeks, the final plan within 20,
-an annual review at least every 12 months), but nobody reminds the school. The SENCo
+an annual review within the 12 months starting with the plan or the last one), but
+nobody reminds the school. The SENCo
 records what happened — the request, each decision as the LA's letters arrive, any
 exception to a time limit the LA gave, the plan once issued and each review meeting — and
 this module turns those dates into milestones (:mod:`sendesk.rules.timeline`) on the
@@ -74,6 +75,7 @@ from sendesk.rules.timeline import (
     review_meeting_by,
     review_report_due,
     transfer_deadline,
+    transfer_source,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
@@ -2090,7 +2092,7 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
     # Only a recorded transfer (reg 18), and only ahead: nothing records it as done.
     if plan.ceased_on is None and transfer is not None and transfer >= today:
         to = plan.transfer_destination or "the new school or college"
-        rule = "reg 18(2)" if plan.transfer_kind == "post16_to_post16" else "reg 18(1)"
+        rule = transfer_source(plan.transfer_kind)
         moves = f" before the move on {_d(plan.transfer_on)}" if plan.transfer_on else ""
         add(
             transfer,

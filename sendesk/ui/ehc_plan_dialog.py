@@ -33,7 +33,12 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
-from sendesk.rules.timeline import NO_TRANSFER, TRANSFER_KINDS, transfer_deadline
+from sendesk.rules.timeline import (
+    NO_TRANSFER,
+    TRANSFER_KINDS,
+    transfer_deadline,
+    transfer_source,
+)
 from sendesk.services.ehc import (
     RECOMMENDATIONS,
     PlanData,
@@ -255,7 +260,7 @@ class PlanDialog(_GuardedDialog):
         self.transfer_on.edit.setEnabled(moving and self.transfer_on.check.isChecked())
         due = transfer_deadline(kind, self.transfer_on.value()) if moving else None
         if due is not None:
-            rule = "reg 18(2)" if kind == "post16_to_post16" else "reg 18(1)"
+            rule = transfer_source(kind)
             text = f"The plan must be reviewed and amended by {_dmy(due)} ({rule})."
         elif moving:
             text = "Give the date of the move: the deadline is counted from it."

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules.census import Provision
 from sendesk.rules.readiness import money
-from sendesk.rules.timeline import Milestone
+from sendesk.rules.timeline import Milestone, transfer_source
 from sendesk.services.ehc import (
     REQUESTERS,
     ExceptionItem,
@@ -202,7 +202,7 @@ def transfer_sentence(plan: PlanItem) -> str:
     if plan.transfer_deadline is None:
         return f"Phase transfer: {plan.transfer_label.lower()}."
     where = f" to {plan.transfer_destination}" if plan.transfer_destination else ""
-    rule = "reg 18(2)" if plan.transfer_kind == "post16_to_post16" else "reg 18(1)"
+    rule = transfer_source(plan.transfer_kind)
     return (
         f"Moves{where} on {_dmy(plan.transfer_on)}: the plan must be reviewed and amended by "
         f"{_dmy(plan.transfer_deadline)} ({rule})."

@@ -43,6 +43,7 @@ from sendesk.rules.timeline import (
     school_consultation_ends,
     stage,
     transfer_deadline,
+    transfer_source,
     week_of,
 )
 
@@ -220,10 +221,10 @@ def test_phase_transfer_deadlines_are_the_day_before_the_dates_in_reg_18() -> No
 @pytest.mark.parametrize(
     ("kind", "moves_on", "expected"),
     [
-        ("school_phase", date(2027, 9, 2), date(2027, 2, 14)),  # reg 18(1)(b): Year 6 → 7
+        ("school_phase", date(2027, 9, 2), date(2027, 2, 14)),  # reg 18(1): Year 6 → 7
         ("school_phase", date(2026, 9, 3), date(2026, 2, 14)),  # nursery → Reception
-        ("secondary_to_post16", date(2027, 9, 6), date(2027, 3, 30)),  # reg 18(1)(a)
-        ("post16_to_post16", date(2027, 1, 6), date(2026, 8, 6)),  # reg 18(2): 5 months
+        ("secondary_to_post16", date(2027, 9, 6), date(2027, 3, 30)),  # reg 18(1)
+        ("post16_to_post16", date(2027, 1, 6), date(2026, 8, 6)),  # reg 18: 5 months
         ("post16_to_post16", date(2027, 7, 31), date(2027, 2, 28)),
         ("own_sixth_form", date(2027, 9, 6), None),  # staying on: no transfer at all
         ("", date(2027, 9, 6), None),  # nothing recorded: no deadline guessed
@@ -242,6 +243,8 @@ def test_transfer_kinds_are_named_and_an_unknown_kind_is_refused() -> None:
         "own_sixth_form",
     }
     assert "no transfer" in TRANSFER_KINDS["own_sixth_form"]
+    assert transfer_source("secondary_to_post16") == transfer_source("school_phase") == "reg 18(1)"
+    assert transfer_source("post16_to_post16") == "reg 18"
     with pytest.raises(ValueError, match="year_7"):
         transfer_deadline("year_7", date(2027, 9, 1))
 

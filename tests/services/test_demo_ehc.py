@@ -518,7 +518,7 @@ def test_requests_carry_aspirations_and_a_sign_off_and_year_11_plans_a_transfer(
     moving = [p for p in plans_of(school, senco) if p.transfer_kind]
     assert moving, "Year 11 pupils with plans move on to college"
     for plan in moving:
-        # reg 18(1)(a): secondary school to a post-16 institution, before 31 March.
+        # reg 18(1): secondary school to a post-16 institution, before 31 March.
         assert plan.transfer_kind == "secondary_to_post16" and plan.transfer_destination
         assert plan.transfer_on is not None
         assert plan.transfer_deadline == date(plan.transfer_on.year, 3, 30)

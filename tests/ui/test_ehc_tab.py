@@ -640,7 +640,7 @@ def test_a_recorded_phase_transfer_and_its_deadline(
         )
         dialog.transfer_destination.setText("Town FE College")
         dialog.transfer_on.set_value(date(2027, 9, 6))
-        # reg 18(1)(a): "before 31st March" in the year of the move.
+        # reg 18(1): "before 31st March" in the year of the move.
         assert dialog.transfer_hint.text() == (
             "The plan must be reviewed and amended by 30/03/2027 (reg 18(1))."
         )
