@@ -36,7 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import ConflictError, SendeskError
-from sendesk.rules.timeline import EXCEPTION_KINDS
+from sendesk.rules.timeline import (
+    EXCEPTION_KINDS,
+    end_of_compulsory_school_age,
+    is_young_person,
+)
 from sendesk.services.ehc import (
     REQUESTERS,
     SIGNED_BY_MAX,
@@ -51,6 +55,7 @@ from sendesk.services.ehc import (
     record_step,
     update_request,
 )
+from sendesk.services.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import OptionalDate
 from sendesk.ui.status_dialog import from_qdate, to_qdate
@@ -181,6 +186,28 @@ def la_combo(ctx: AppContext, value: str, name: str = "Local authority") -> QCom
     return combo
 
 
+def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
+    """Whose consent and views the request needs: a young person's own once compulsory
+    school age has ended (the last Friday of June of the school year in which they turn
+    16: Education Act 1996 s8; CFA 2014 s83(2)), not from the 16th birthday."""
+    rule = (
+        "A young person consents for themselves once compulsory school age has ended (the "
+        "last Friday of June of the school year in which they turn 16), not on their 16th "
+        "birthday."
+    )
+    try:
+        born = get_record(ctx.db, ctx.actor, pupil_id).dob
+    except SendeskError:
+        return rule
+    ended = end_of_compulsory_school_age(born)
+    if is_young_person(born, today):
+        return (
+            f"Compulsory school age ended on {_dmy(ended)}: the young person's own consent "
+            "and views are needed."
+        )
+    return f"{rule} For this pupil that is after {_dmy(ended)}."
+
+
 class RequestDialog(_GuardedDialog):
     """Open a request for ``pupil_id`` (``request`` None) or correct ``request``."""
 
@@ -252,13 +279,9 @@ class RequestDialog(_GuardedDialog):
         )
         self.young_person_consent_on.set_value(r.young_person_consent_on if r else None)
         _date_row(form, self.young_person_consent_on)
-        yp_note = QLabel(
-            "A young person consents for themselves once compulsory school age has ended "
-            "(the last Friday of June of the school year in which they turn 16), not on "
-            "their 16th birthday."
-        )
-        yp_note.setWordWrap(True)
-        form.addRow(yp_note)
+        self.young_person_hint = QLabel(young_person_note(ctx, pupil_id, self.today))
+        self.young_person_hint.setWordWrap(True)
+        form.addRow(self.young_person_hint)
 
         story = QGroupBox("What the panel reads")
         form = QFormLayout(story)

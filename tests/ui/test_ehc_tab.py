@@ -217,6 +217,27 @@ def test_a_new_request_starts_unsent_with_no_statutory_dates(
     assert (stored.signed_off_by, stored.signed_off_role) == ("Mrs Head", "Head teacher")
 
 
+def test_the_request_dialog_says_whose_consent_is_needed(qtbot, db, senco, pupil_id) -> None:
+    # CFA 2014 s83(2), Education Act 1996 s8: a young person from the end of compulsory
+    # school age (the last Friday of June of the school year they turn 16), not at 16.
+    from sendesk.models import Pupil
+
+    def hint_for(born: date) -> str:
+        with db.transaction() as s:
+            s.get(Pupil, pupil_id).dob = born
+        dialog = RequestDialog(AppContext(db, senco, school_info(db)), pupil_id, today=TODAY)
+        qtbot.addWidget(dialog)
+        return dialog.young_person_hint.text()
+
+    sixteen_today = hint_for(date(2010, 3, 16))
+    assert sixteen_today.startswith("A young person consents for themselves once compulsory")
+    assert sixteen_today.endswith("For this pupil that is after 26/06/2026.")
+    assert hint_for(date(2009, 8, 31)) == (
+        "Compulsory school age ended on 27/06/2025: the young person's own consent and views "
+        "are needed."
+    )
+
+
 def test_a_late_la_is_visible_at_a_glance(qtbot, db, senco, pupil_id) -> None:
     late_request(db, senco, pupil_id)
     tab = make_tab(qtbot, db, senco, pupil_id)
