@@ -156,6 +156,10 @@ def request_summary(request: RequestItem) -> str:
         if request.caseworker
         else " No caseworker recorded yet."
     )
+    if request.signed_off_by:
+        role = f" ({request.signed_off_role})" if request.signed_off_role else ""
+        on = f" on {_dmy(request.signed_off_on)}" if request.signed_off_on else ""
+        text += f" Signed off by {request.signed_off_by}{role}{on}."
     if request.next_steps:
         text += f" Next steps: {request.next_steps}"
         text += "" if request.next_steps.rstrip().endswith((".", "!", "?")) else "."

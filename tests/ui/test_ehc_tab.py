@@ -207,8 +207,9 @@ def test_a_new_request_starts_unsent_with_no_statutory_dates(
     assert tab.clock_label.text() == (
         "Not sent yet: the 20-week clock starts when the LA receives the request."
     )
-    assert tab.request_label.text().startswith(
-        "The school is preparing a request to Testshire for an EHC needs assessment."
+    assert tab.request_label.text() == (
+        "The school is preparing a request to Testshire for an EHC needs assessment. No "
+        "caseworker recorded yet. Signed off by Mrs Head (Head teacher)."
     )
     assert rows(tab.milestones) == [] and not tab.milestones.isVisibleTo(tab)
     [stored] = list_requests(db, senco, pupil_id, today=TODAY)
