@@ -6,7 +6,8 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,9 @@ def test_lists_the_demo_schools_dates_soonest_first(capsys, monkeypatch, demo) -
         else:
             assert row["status"] == "overdue"
     kinds = {r["kind"] for r in rows}
-    assert {"EHC request", "EHC annual review", "EHC review paperwork"} <= kinds
+    # Review paperwork shows only when a random meeting fell in the last fortnight of the
+    # real date: meetings are now held 4+ weeks before the anniversary (CFA s44(1)).
+    assert {"EHC request", "EHC annual review"} <= kinds
     assert any("week 23 of 20): the LA is late" in r["text"] for r in rows)
     assert any(r["kind"] == "EHC annual review" and r["status"] == "overdue" for r in rows)
     # the register's own review line is not repeated for a pupil whose plan says it
@@ -115,6 +118,35 @@ def test_nothing_due_says_so(capsys, monkeypatch, tmp_path: Path, raw_key: str) 
     db.dispose()
     code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path)
     assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 28 days."], "")
+
+
+def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    # The clock starts when the LA receives the request (reg 5(1)), never on opening it.
+    from sendesk.services.actor import acting_user
+    from sendesk.services.ehc import RequestData, get_request, open_request, update_request
+    from tests.services.pupil_factory import add_test_pupil
+
+    path = str(tmp_path / "school.db")
+    db = create_database(path, raw_key)
+    init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+    senco = acting_user(db, "senco")
+    pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
+    data = RequestData("school", "Testshire", sent_on=None)
+    rid = open_request(db, senco, pupil, data)
+    code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path, "--days", "366")
+    assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 366 days."], "")
+    version = get_request(db, senco, rid).version
+    sent = date.today()
+    update_request(db, senco, rid, version, replace(data, sent_on=sent))
+    db.dispose()
+    code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path, "--days", "60")
+    (row,) = parsed(lines)
+    assert (row["kind"], row["text"].split(" (")[0]) == (
+        "EHC request",
+        f"Decision whether to assess due {sent + timedelta(weeks=6):%d/%m/%Y}",
+    )
 
 
 def test_a_path_with_no_database_is_refused(capsys, monkeypatch, tmp_path: Path, raw_key) -> None:

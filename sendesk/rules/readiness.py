@@ -18,8 +18,8 @@ not.
 What the items ask (see ``reference/records-and-funding.md`` for the LA forms they come
 from), in the order of :data:`ITEM_KEYS`:
 
-- ``consent``: a parent's consent, or the young person's own once they are 16 (age on the
-  day of the check).
+- ``consent``: a parent's consent, or the young person's own once compulsory school age has
+  ended (:func:`sendesk.rules.timeline.is_young_person`, on the day of the check).
 - ``pupil_views``, ``parent_views``: some text in each.
 - ``needs``: a description for every area of need the pupil has a recorded need in.
 - ``attendance``: a percentage, running to within about a term of the check
@@ -55,8 +55,9 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sendesk.rules.census import Area
+from sendesk.rules.timeline import end_of_compulsory_school_age, is_young_person
 
-CONSENT_OWN_AGE = 16  # LA forms ask for the young person's own consent from 16
+CONSENT_OWN_AGE = 16  # the age they turn in the school year whose June ends compulsory age
 DEFAULT_REVIEWED_CYCLES = 2
 DEFAULT_REPORT_MAX_AGE_MONTHS = 12
 DEFAULT_NOTIONAL_THRESHOLD = Decimal("6000")  # DfE notional SEN budget operational guide
@@ -488,8 +489,9 @@ def _opening(text: str, width: int = OPENING_WIDTH) -> str:
 
 
 def _consent(facts: PackFacts, today: date) -> ReadinessItem:
-    age = age_on(facts.date_of_birth, today)
-    if age >= CONSENT_OWN_AGE:
+    # The young person's own consent from the end of compulsory school age (CFA 2014
+    # s83(2), Education Act 1996 s8), not from the 16th birthday.
+    if is_young_person(facts.date_of_birth, today):
         label = "Young person's consent"
         if facts.young_person_consent_on is not None:
             return ReadinessItem(
@@ -498,12 +500,16 @@ def _consent(facts: PackFacts, today: date) -> ReadinessItem:
                 True,
                 f"Recorded on {_d(facts.young_person_consent_on)}.",
             )
-        reason = f"The young person is {age}, so their own consent is needed, and none is recorded."
+        ended = _d(end_of_compulsory_school_age(facts.date_of_birth))
+        reason = (
+            f"Compulsory school age ended on {ended}, so the young person's own consent is "
+            "needed, and none is recorded."
+        )
         detail: tuple[str, ...] = ()
         if facts.consent_recorded_on is not None:
             detail = (
-                f"A parent's consent was recorded on {_d(facts.consent_recorded_on)}; from "
-                f"{CONSENT_OWN_AGE} the young person consents for themselves.",
+                f"A parent's consent was recorded on {_d(facts.consent_recorded_on)}; after "
+                "compulsory school age the young person consents for themselves.",
             )
         return ReadinessItem("consent", label, False, reason, detail)
     label = "Parental consent"

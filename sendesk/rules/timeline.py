@@ -48,7 +48,7 @@ NOTIFY_NO_PLAN_WEEKS = 16  # reg 10(1): decision not to issue a plan, told to th
 FINAL_PLAN_WEEKS = 20  # reg 13(2): the final plan sent
 REPRESENTATION_DAYS = 15  # reg 13(1)(a), reg 22(2)(c): "at least 15 days, beginning with"
 SCHOOL_RESPONSE_DAYS = 15  # CoP 9.83: a school consulted under CFA s39/s40 responds
-REVIEW_MONTHS = 12  # CFA s44(1): review at least every 12 months
+REVIEW_MONTHS = 12  # CFA s44(1): within the 12 months starting with the plan or review
 EARLY_YEARS_REVIEW_MONTHS = (3, 6)  # CoP 9.178: consider every 3–6 months for under-5s
 REVIEW_NOTICE_WEEKS = 2  # reg 20(3)–(4): invitations and advice, 2 weeks before the meeting
 REVIEW_REPORT_WEEKS = 2  # reg 20: report sent within 2 weeks of the meeting
@@ -271,14 +271,28 @@ def latest_draft_date(received: date) -> date:
 
 
 def annual_review_due(plan_or_last_review: date) -> date:
-    """The review is due 12 months after the plan was made or last reviewed (CFA s44(1)).
+    """The last lawful day of the annual review: the day before the anniversary.
 
-    Month arithmetic (:func:`add_months`): a plan made on 29 February is due for review on
-    28 February the next year. Section 44 speaks of "the period of 12 months starting with"
-    that date, so the strictest reading ends the day before; hold the meeting before the
-    date shown, not on it.
+    CFA 2014 s44(1) requires a review "within the period of 12 months starting with" the
+    date the plan was made (or last reviewed), and the day it starts is day 1: a plan
+    issued on 1 January 2019 must be reviewed by 31 December 2019 (CoP 9.166). A plan made
+    on 29 February has no anniversary in a common year; its 12 months end on 28 February.
+    The review is complete only with the LA's decision (reg 20, 4 weeks after the
+    meeting), which must also fall inside those 12 months (CoP 9.176): the meeting itself
+    is due by :func:`review_meeting_by`.
     """
-    return add_months(plan_or_last_review, REVIEW_MONTHS)
+    try:
+        anniversary = plan_or_last_review.replace(year=plan_or_last_review.year + 1)
+    except ValueError:  # 29 February: its anniversary in a common year is 1 March
+        anniversary = date(plan_or_last_review.year + 1, 3, 1)
+    return anniversary - timedelta(days=1)
+
+
+def review_meeting_by(plan_or_last_review: date) -> date:
+    """The last day to hold the annual review meeting so that the LA's decision, due within
+    4 weeks of it (reg 20), still falls within the 12 months of CFA s44(1): 4 weeks
+    before :func:`annual_review_due` (plan 1 January 2019: meeting by 3 December 2019)."""
+    return annual_review_due(plan_or_last_review) - timedelta(weeks=REVIEW_DECISION_WEEKS)
 
 
 def early_years_review_due(last: date) -> tuple[date, date]:
@@ -329,61 +343,94 @@ def reassessment_final_plan_due(notified_on: date) -> date:
 
 # --- phase transfer -----------------------------------------------------------------------
 
-POST16_TRANSFER_FROM = 11
-"""Year 11 → post-16: the one transfer with the later 31 March deadline (reg 18(1)(a))."""
+NO_TRANSFER = "own_sixth_form"
+"""The kind that records a pupil staying on: no transfer between phases, no deadline."""
 
-TRANSFER_FROM: tuple[int, ...] = (-1, 6, POST16_TRANSFER_FROM)
-"""The last year before a change of phase that can be told from the year group alone:
-nursery → Reception, Year 6 → Year 7, Year 11 → post-16."""
+TRANSFER_KINDS: dict[str, str] = {
+    "school_phase": "A move between school phases (nursery to Reception, infant to junior, "
+    "primary to secondary, middle school)",
+    "secondary_to_post16": "From secondary school to a post-16 institution (a sixth-form or "
+    "FE college)",
+    "post16_to_post16": "From one post-16 institution to another",
+    NO_TRANSFER: "Staying on in the school's own sixth form (no transfer)",
+}
+"""The phase transfers a plan may record (``EhcPlan.transfer_kind``), and their names.
+
+Reg 2(1) defines a transfer between phases: early years to school, infant to junior,
+primary to middle or secondary, middle to secondary, and secondary school to a post-16
+institution. A Year 11 pupil staying on in the school's own sixth form does not change
+institution, so there is no transfer and no reg 18 deadline ("own_sixth_form"). An empty
+kind means no transfer is recorded: SENDesk no longer guesses one from the year group.
+"""
+
+POST16_MONTHS = 5  # reg 18: post-16 to post-16, at least 5 months before the move
 
 
-def phase_transfer_deadline(transfer_year_start: int, to_post16: bool = False) -> date:
-    """The date by which the plan must be reviewed and amended to name the next school.
+def phase_transfer_deadline(transfer_year: int, to_post16: bool = False) -> date:
+    """The last day to review and amend the plan for a move in ``transfer_year``.
 
-    For a child moving phase in September of ``transfer_year_start``: 15 February of that
-    year, or 31 March for secondary school to a post-16 institution (reg 18(1)). The
-    regulation says "before" these dates, so strictly the amended plan is due by the day
-    before; the dates are shown as the law and most LAs write them.
+    Reg 18(1) says "before 15th February in the calendar year of the transfer", or "before
+    31st March" for a move from secondary school to a post-16 institution. "Before" leaves
+    the date itself out, so SENDesk shows the last lawful day: 14 February, or 30 March.
     """
     if to_post16:
-        return date(transfer_year_start, 3, 31)
-    return date(transfer_year_start, 2, 15)
+        return date(transfer_year, 3, 30)
+    return date(transfer_year, 2, 14)
 
 
-def _academic_year_start(today: date) -> int:
-    return today.year if today.month >= 9 else today.year - 1
+def transfer_deadline(kind: str, moves_on: date | None) -> date | None:
+    """The reg 18 deadline for a recorded transfer of ``kind`` on ``moves_on``, or None.
 
+    - "school_phase": before 15 February of the year of the move (reg 18(1)): 14 Feb.
+    - "secondary_to_post16": before 31 March of that year (reg 18(1)): 30 March.
+    - "post16_to_post16": at least 5 months before the move (reg 18).
+    - "own_sixth_form", or no kind recorded (""): no transfer, so no deadline.
 
-def _last_year_before_transfer(year_group: int) -> int | None:
-    if not -2 <= year_group <= POST16_TRANSFER_FROM:
-        return None
-    return next(y for y in TRANSFER_FROM if y >= year_group)
-
-
-def transfer_year_start(year_group_now: int, today: date) -> int | None:
-    """The September (a calendar year) in which the pupil next changes phase, or None.
-
-    ``year_group_now`` is the pupil's year group in the school year containing ``today``
-    (a school year starts in September). Counts the transfers every school has: nursery
-    (year -1) to Reception, Year 6 to 7 and Year 11 to post-16; a pupil in Year 3 is
-    given the September they start Year 7. Reg 2(1) also names infant to junior and the
-    middle-school transfers: they depend on the schools, not the year group, so the caller
-    adds them. A pupil past Year 11 (or in a year group SENDesk does not use) gives None.
+    None also when the move's date is not known. An unknown kind is a programming error.
     """
-    last_year = _last_year_before_transfer(year_group_now)
-    if last_year is None:
+    if kind not in TRANSFER_KINDS and kind != "":
+        raise ValueError(f"'{kind}' is not a kind of phase transfer")
+    if kind in ("", NO_TRANSFER) or moves_on is None:
         return None
-    return _academic_year_start(today) + (last_year - year_group_now) + 1
+    if kind == "post16_to_post16":
+        return add_months(moves_on, -POST16_MONTHS)
+    return phase_transfer_deadline(moves_on.year, to_post16=kind == "secondary_to_post16")
 
 
-def phase_transfer_due(year_group_now: int, today: date) -> date | None:
-    """The phase transfer deadline (:func:`phase_transfer_deadline`) of the pupil's next
-    transfer (:func:`transfer_year_start`), or None when there is none ahead."""
-    year = transfer_year_start(year_group_now, today)
-    if year is None:
-        return None
-    to_post16 = _last_year_before_transfer(year_group_now) == POST16_TRANSFER_FROM
-    return phase_transfer_deadline(year, to_post16=to_post16)
+def transfer_source(kind: str) -> str:
+    """The regulation a transfer's deadline comes from, as the screens cite it."""
+    return "reg 18" if kind == "post16_to_post16" else "reg 18(1)"
+
+
+# --- compulsory school age ----------------------------------------------------------------
+
+
+def _last_friday_of_june(year: int) -> date:
+    last = date(year, 6, 30)
+    return last - timedelta(days=(last.weekday() - 4) % 7)
+
+
+def end_of_compulsory_school_age(date_of_birth: date) -> date:
+    """The day compulsory school age ends: the last Friday of June of the school year
+    (1 September to 31 August) in which the pupil turns 16.
+
+    Education Act 1996 s8(3)–(4) and the Education (School Leaving Date) Order 1997: a pupil
+    born 1 September 2010 turns 16 in the school year 2026/27 and is of compulsory school
+    age until Friday 25 June 2027; one born 31 August 2010 turns 16 in 2025/26 and leaves
+    on Friday 26 June 2026, before the birthday.
+    """
+    turns_16 = date_of_birth.year + 16
+    # The school year of the 16th birthday ends in August of the calendar year it is in,
+    # or of the next year for a September–December birthday (29 February: still February).
+    return _last_friday_of_june(turns_16 + (1 if date_of_birth.month >= 9 else 0))
+
+
+def is_young_person(date_of_birth: date, on: date) -> bool:
+    """Whether the pupil is a "young person" on ``on``: over compulsory school age (CFA
+    2014 s83(2)), that is after the end of :func:`end_of_compulsory_school_age` (s8(3): at
+    the end of that Friday). From then the request, consent and views are theirs (CFA
+    s36(1), s19; CoP 8.13), not on the 16th birthday."""
+    return on > end_of_compulsory_school_age(date_of_birth)
 
 
 # --- appeal -------------------------------------------------------------------------------
@@ -747,7 +794,8 @@ __all__ = [
     "FINAL_PLAN_WEEKS",
     "MILESTONE_LABELS",
     "NOTIFY_NO_PLAN_WEEKS",
-    "POST16_TRANSFER_FROM",
+    "NO_TRANSFER",
+    "POST16_MONTHS",
     "REASSESSMENT_WEEKS",
     "REPRESENTATION_DAYS",
     "REVIEW_DECISION_WEEKS",
@@ -757,7 +805,7 @@ __all__ = [
     "SCHOOL_RESPONSE_DAYS",
     "STAGES",
     "STATUSES",
-    "TRANSFER_FROM",
+    "TRANSFER_KINDS",
     "CaseFacts",
     "ClockException",
     "Milestone",
@@ -771,17 +819,20 @@ __all__ = [
     "clock_text",
     "consultation_ends",
     "early_years_review_due",
+    "end_of_compulsory_school_age",
+    "is_young_person",
     "la_review_decision_due",
     "latest_draft_date",
     "milestones",
     "phase_transfer_deadline",
-    "phase_transfer_due",
     "rag",
     "reassessment_final_plan_due",
     "review_invitations_by",
+    "review_meeting_by",
     "review_report_due",
     "school_consultation_ends",
     "stage",
-    "transfer_year_start",
+    "transfer_deadline",
+    "transfer_source",
     "week_of",
 ]

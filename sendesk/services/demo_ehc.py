@@ -72,7 +72,7 @@ from sendesk.rules.readiness import (
     add_months,
     la_rules_problems,
 )
-from sendesk.rules.timeline import annual_review_due
+from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.audit import AuditWriter
 from sendesk.services.demo_graduated import (
     AGENCY_BY_NEED,
@@ -86,6 +86,21 @@ from sendesk.services.ehc import CASE_FIELDS, LaProfileData, case_problems, rule
 
 NEIGHBOUR_LA = "Bedford Borough"
 CASEWORKERS = ("Priya Shah", "Tom Whitfield", "Grace Okafor", "Dylan Hughes", "Marta Nowak")
+SIGNED_OFF_BY = ("Mrs Helen Ward", "Head teacher")
+"""Who signs the demo school's requests off, as the LA's form asks (name, role)."""
+ASPIRATIONS = (
+    "I want to work with animals, maybe at a farm or a vet's. Having a friend to sit with "
+    "at lunch is important to me.",
+    "I would like to go to college and learn to cook. I want people to explain things "
+    "more than once without getting cross.",
+    "When I'm older I want to make games. It matters to me that I can go somewhere quiet "
+    "when it gets too loud.",
+    "I want to pass my exams and get a job in a garage like my uncle. I like it when "
+    "teachers tell me what is happening next.",
+)
+"""What is important to the pupil and their hopes for the future (LA forms ask for it)."""
+POST16_DESTINATIONS = ("Bedford College", "Central Bedfordshire College", "Shuttleworth College")
+"""Where the demo's Year 11 pupils with plans move on to (the school has no sixth form)."""
 REVIEWS_KEPT = 6  # Years 7–11 and the transfer review from primary
 MAX_YEARS_BACK = 8
 REQUEST_AFTER_CYCLES = 2  # reviewed support plans before a demo school asks for an assessment
@@ -394,7 +409,8 @@ def _meetings(rng: random.Random, issued: date, today: date) -> list[date]:
     meetings: list[date] = []
     anchor = issued
     while True:
-        meeting = _weekday_on_or_before(annual_review_due(anchor) - timedelta(rng.randint(7, 35)))
+        # The meeting leaves the LA's decision (4 weeks later) inside the 12 months.
+        meeting = _weekday_on_or_before(review_meeting_by(anchor) - timedelta(rng.randint(0, 28)))
         if meeting > today:
             return meetings[-REVIEWS_KEPT:]
         meetings.append(meeting)
@@ -421,6 +437,7 @@ def _completed_request(
         "health_info": rng.choice(HEALTH),
         "social_care_info": rng.choice(SOCIAL_CARE),
         "health_none_known": False,
+        **_extras(pupil, received - _DAY),
         "decided_to_assess": True,
         "decision_to_assess_on": received + timedelta(weeks=5, days=rng.randint(0, 6)),
         "decided_to_issue": True,
@@ -430,6 +447,33 @@ def _completed_request(
         "final_issued_on": issued,
     }
     return values | _advice(values["decision_to_assess_on"], today)
+
+
+def _extras(pupil: _Pupil, sent: date | None) -> dict[str, Any]:
+    """The pupil's hopes for the future, and the sign-off given the day the request went
+    (none while it is being prepared). Chosen by the pupil's id, not the random stream, so
+    the rest of the demo stays as it was."""
+    by, role = SIGNED_OFF_BY if sent is not None else ("", "")
+    return {
+        "aspirations": ASPIRATIONS[pupil.row.id % len(ASPIRATIONS)],
+        "signed_off_by": by,
+        "signed_off_role": role,
+        "signed_off_on": sent,
+    }
+
+
+def _transfer(pupil: _Pupil, today: date) -> dict[str, Any]:
+    """A Year 11 pupil with a plan moves to a post-16 college next September: a recorded
+    transfer from secondary school to a post-16 institution (reg 18(1)). Others have
+    none recorded (the school has no sixth form to stay on in)."""
+    if pupil.row.year_group != 11:
+        return {}
+    year = today.year if today.month < 9 else today.year + 1
+    return {
+        "transfer_kind": "secondary_to_post16",
+        "transfer_destination": POST16_DESTINATIONS[pupil.row.id % len(POST16_DESTINATIONS)],
+        "transfer_on": _weekday_on_or_before(date(year, 9, 7)),
+    }
 
 
 def _advice(assessed: date, today: date) -> dict[str, date | None]:
@@ -497,6 +541,7 @@ def _plans(
             hours_per_week=rng.choice((10.0, 12.5, 15.0, 17.5, 20.0, 25.0)),
             top_up_pence=rng.randrange(300_000, 1_400_001, 25_000),
             version=1,
+            **_transfer(pupil, today),
         )
         admitted = pupil.row.admission_date
         recent = (today - issued).days <= 2 * 365
@@ -527,11 +572,11 @@ def _plans(
             meetings = [m for m in meetings if m < year_ago]
             meetings.append(_weekday_on_or_before(today - timedelta(days=6)))
         elif case == "booked":
-            # Last met eleven months ago; next month's meeting is booked, invitations due.
+            # Last met ten months ago; next month's meeting is booked, invitations due.
             meetings = [m for m in meetings if m < year_ago - timedelta(days=30)]
-            last = _weekday_on_or_before(year_ago + timedelta(days=30))
+            last = _weekday_on_or_before(year_ago + timedelta(days=60))
             meetings.append(last)
-            booked = _weekday_on_or_before(annual_review_due(last) - timedelta(days=5))
+            booked = _weekday_on_or_before(review_meeting_by(last) - timedelta(days=5))
         elif case == "amendment":
             # Met 14 weeks ago; the LA decided to amend and proposed the amendments 3 weeks
             # later, so the amended plan was due 3 weeks ago and has not come.
@@ -598,7 +643,7 @@ def _open_stages(
     """(stage, the request's dates and decisions, exceptions) for each open demo request."""
     w, d = _WEEK, _DAY
     stages: list[tuple[str, dict[str, Any], list[tuple[str, str, date]]]] = []
-    stages.append(("not sent", {"sent_on": None}, []))
+    stages.append(("preparing", {"sent_on": None}, []))
     stages.append(("request sent", {"sent_on": today - 16 * d}, []))
     received = today - 9 * w - 2 * d
     stages.append(
@@ -793,6 +838,7 @@ def _open_requests(
             "parent_views": _fill(rng.choice(PARENT_VIEWS), pupil) if sent else "",
             "health_info": rng.choice(HEALTH) if rng.random() < 0.6 else "",
             "social_care_info": rng.choice(SOCIAL_CARE) if rng.random() < 0.3 else "",
+            **_extras(pupil, sent),
             **dates,
         }
         values["health_none_known"] = not values["health_info"] and sent is not None
@@ -826,7 +872,7 @@ SPECIALISTS_BY_DEFAULT = (
 )
 """Where a specialist report comes from when the pupil's needs suggest none of their own."""
 NOT_SPECIALISTS = frozenset({EP, "School nurse"})
-OLD_REPORT_STAGES = frozenset({"not sent", "refused to assess", "LA late"})
+OLD_REPORT_STAGES = frozenset({"preparing", "refused to assess", "LA late"})
 """Open requests whose specialist report is a few months past their LA's limit, so the
 readiness check has an out-of-date report to flag: the SENCo preparing a request now, a
 refusal that asks for fresh advice, and the request on the screenshots."""

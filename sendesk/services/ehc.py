@@ -2,7 +2,8 @@
 
 Why this module exists: once a school asks the local authority to assess, the law sets
 every date that follows (the decision to assess within 6 weeks, the final plan within 20,
-an annual review at least every 12 months), but nobody reminds the school. The SENCo
+an annual review within the 12 months starting with the plan or the last one), but
+nobody reminds the school. The SENCo
 records what happened — the request, each decision as the LA's letters arrive, any
 exception to a time limit the LA gave, the plan once issued and each review meeting — and
 this module turns those dates into milestones (:mod:`sendesk.rules.timeline`) on the
@@ -60,7 +61,8 @@ from sendesk.rules import timeline
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.rules.timeline import (
     EXCEPTION_KINDS,
-    POST16_TRANSFER_FROM,
+    NO_TRANSFER,
+    TRANSFER_KINDS,
     CaseFacts,
     ClockException,
     Milestone,
@@ -68,10 +70,12 @@ from sendesk.rules.timeline import (
     amendment_response_ends,
     annual_review_due,
     la_review_decision_due,
-    phase_transfer_due,
     rag,
     review_invitations_by,
+    review_meeting_by,
     review_report_due,
+    transfer_deadline,
+    transfer_source,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
@@ -111,9 +115,10 @@ and not pursued, or done) and nothing may be recorded after it.
 VALUE_STEPS = ("assess", "issue")
 """Steps that record a yes/no decision."""
 
-REQUEST_STAGES: tuple[str, ...] = ("not sent", *timeline.STAGES, "closed")
+REQUEST_STAGES: tuple[str, ...] = ("preparing", *timeline.STAGES, "closed")
 """Every :attr:`RequestItem.stage`: the rules' stages, plus a request still being
-prepared ("not sent") and one closed without a final plan ("closed")."""
+prepared ("preparing": not sent, so no statutory clock and no dates) and one closed
+without a final plan ("closed")."""
 
 RECOMMENDATIONS: tuple[str, ...] = ("keep", "amend", "cease")
 """What an annual review may recommend, and what the LA may decide after it."""
@@ -126,6 +131,8 @@ PROFILE_CONFLICT = (
     "Someone else changed this LA profile since you opened it; reopen it to see their changes."
 )
 NAME_MAX = 120
+SIGNED_BY_MAX = 120  # EhcRequest.signed_off_by
+SIGNED_ROLE_MAX = 60  # EhcRequest.signed_off_role
 SETTING_MAX = 200
 TEXT_MAX = 20_000
 HOURS_MAX = 40.0  # a whole school week is about 32.5 hours
@@ -163,8 +170,11 @@ def _data_of(item: object, target: type[_Data]) -> _Data:
 class RequestData:
     """What the SENCo types for a request (open or update); checked by the service.
 
-    ``received_on`` starts the statutory clock; left empty, ``sent_on`` stands for it.
-    Leave ``sent_on`` empty while the request is still being prepared.
+    ``received_on`` starts the statutory clock (reg 5(1): "receiving a request"); left
+    empty, ``sent_on`` stands for it. Leave both empty while the request is still being
+    prepared: it then has no statutory dates. ``aspirations`` ("what is important to me,
+    my hopes for the future") sits beside the pupil's views on LA forms; the sign-off is
+    who signed the request for the school (e.g. the head teacher), in what role, and when.
     """
 
     requested_by: str
@@ -180,6 +190,10 @@ class RequestData:
     health_info: str = ""
     social_care_info: str = ""
     health_none_known: bool = False
+    aspirations: str = ""
+    signed_off_by: str = ""
+    signed_off_role: str = ""
+    signed_off_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -240,6 +254,10 @@ class RequestItem:
     late: bool
     advice_asked_on: date | None = None
     advice_received_on: date | None = None
+    aspirations: str = ""
+    signed_off_by: str = ""
+    signed_off_role: str = ""
+    signed_off_on: date | None = None
 
     @property
     def clock_start(self) -> date | None:
@@ -262,7 +280,12 @@ class RequestItem:
 
 @dataclass(frozen=True)
 class PlanData:
-    """An issued EHC plan as the school summarises it (sections B, E and F)."""
+    """An issued EHC plan as the school summarises it (sections B, E and F).
+
+    A phase transfer is recorded, never guessed from the year group (reg 18): its kind (a
+    key of :data:`rules.timeline.TRANSFER_KINDS`, "" for none recorded), where the pupil
+    goes and the day of the move.
+    """
 
     issued_on: date
     la_name: str
@@ -273,6 +296,9 @@ class PlanData:
     hours_per_week: float | None = None
     top_up_pence: int | None = None
     request_id: int | None = None
+    transfer_kind: str = ""
+    transfer_destination: str = ""
+    transfer_on: date | None = None
 
 
 @dataclass(frozen=True)
@@ -331,7 +357,14 @@ class ReviewItem:
 
 @dataclass(frozen=True)
 class PlanItem:
-    """One EHC plan with its reviews (oldest first) and when the next review is due."""
+    """One EHC plan with its reviews (oldest first) and when the next review is due.
+
+    ``next_review_due`` is the last lawful day of the next annual review (the day before
+    the anniversary, CFA s44(1)); ``next_meeting_by`` the last day for its meeting, 4 weeks
+    earlier so the LA's decision falls inside the 12 months (reg 20; CoP 9.176), and
+    ``next_review_status`` is read against the meeting. ``transfer_deadline`` is the reg 18
+    date of a recorded phase transfer (None when none is recorded, or the pupil stays on).
+    """
 
     id: int
     pupil_id: int
@@ -349,6 +382,15 @@ class PlanItem:
     reviews: list[ReviewItem]
     next_review_due: date | None
     next_review_status: str
+    next_meeting_by: date | None = None
+    transfer_kind: str = ""
+    transfer_destination: str = ""
+    transfer_on: date | None = None
+    transfer_deadline: date | None = None
+
+    @property
+    def transfer_label(self) -> str:
+        return TRANSFER_KINDS.get(self.transfer_kind, "")
 
     def data(self) -> PlanData:
         return _data_of(self, PlanData)
@@ -456,6 +498,7 @@ _REQUEST_TEXTS = {
     "why_now": "why the request is made now",
     "pupil_views": "the pupil's views",
     "parent_views": "the parents' views",
+    "aspirations": "what is important to the pupil and their hopes for the future",
     "health_info": "the health information",
     "social_care_info": "the social care information",
 }
@@ -467,6 +510,7 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
         received_on=data.received_on,
         consent_on=data.consent_on,
         young_person_consent_on=data.young_person_consent_on,
+        signed_off_on=data.signed_off_on,
     )
     problems: list[str] = []
     if data.requested_by not in REQUESTERS:
@@ -479,11 +523,14 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
         problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
     if len(caseworker) > NAME_MAX:
         problems.append(f"the caseworker's name is longer than {NAME_MAX} characters")
+    signed_by, signed_role = _one_line(data.signed_off_by), _one_line(data.signed_off_role)
+    problems += _sign_off_problems(signed_by, signed_role, data.signed_off_on)
     for label, value in (
         ("date the request was sent", data.sent_on),
         ("date the LA received the request", data.received_on),
         ("date of the parent's consent", data.consent_on),
         ("date of the young person's consent", data.young_person_consent_on),
+        ("date the request was signed off", data.signed_off_on),
     ):
         if value is not None and value > today:
             problems.append(f"the {label} ({_d(value)}) is in the future")
@@ -508,8 +555,23 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
         "consent_on": data.consent_on,
         "young_person_consent_on": data.young_person_consent_on,
         "health_none_known": bool(data.health_none_known),
+        "signed_off_by": signed_by,
+        "signed_off_role": signed_role,
+        "signed_off_on": data.signed_off_on,
         **texts,
     }
+
+
+def _sign_off_problems(by: str, role: str, on: date | None) -> list[str]:
+    """The sign-off is whole or absent: a role or a date says nothing without who signed."""
+    problems: list[str] = []
+    if len(by) > SIGNED_BY_MAX:
+        problems.append(f"the name of who signed off is longer than {SIGNED_BY_MAX} characters")
+    if len(role) > SIGNED_ROLE_MAX:
+        problems.append(f"the sign-off role is longer than {SIGNED_ROLE_MAX} characters")
+    if not by and (role or on is not None):
+        problems.append("say who signed the request off (a role or date is recorded without)")
+    return problems
 
 
 # --- requests: the order of the steps -----------------------------------------------------
@@ -729,7 +791,9 @@ def _request_item(
 
     if facts is None:
         marks: list[Milestone] = []
-        stage, clock, late = "not sent", "not started", False
+        # Still being prepared: the clock starts only when the LA receives the request
+        # (reg 5(1) "receiving a request"), so there is no statutory date to show.
+        stage, clock, late = "preparing", "not started", False
     else:
         # A closed case is seen as it stood the day it closed: its open steps do not go red
         # for ever after.
@@ -785,6 +849,10 @@ def _request_item(
         late=late,
         advice_asked_on=row.advice_asked_on,
         advice_received_on=row.advice_received_on,
+        aspirations=secret(row.aspirations),
+        signed_off_by=row.signed_off_by or "",
+        signed_off_role=row.signed_off_role or "",
+        signed_off_on=row.signed_off_on,
     )
 
 
@@ -1142,8 +1210,23 @@ _PLAN_TEXTS = {
 }
 
 
+def _transfer_problems(kind: str, destination: str, moves_on: date | None) -> list[str]:
+    """A recorded transfer needs its kind; a real move (not staying on) needs its date, from
+    which reg 18 counts."""
+    if kind not in TRANSFER_KINDS and kind != "":
+        return [f"'{kind}' is not a kind of phase transfer"]
+    problems: list[str] = []
+    if len(destination) > SETTING_MAX:
+        problems.append(f"the transfer destination is longer than {SETTING_MAX} characters")
+    if not kind and (destination or moves_on is not None):
+        problems.append("say what kind of phase transfer the destination or date is for")
+    elif kind not in ("", NO_TRANSFER) and moves_on is None:
+        problems.append("the date of the phase transfer is missing (reg 18 counts from it)")
+    return problems
+
+
 def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
-    _check_dates(issued_on=data.issued_on)
+    _check_dates(issued_on=data.issued_on, transfer_on=data.transfer_on)
     problems: list[str] = []
     if data.issued_on is None:
         problems.append("the date the plan was issued is missing")
@@ -1159,6 +1242,9 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
         problems.append(f"the named setting is longer than {SETTING_MAX} characters")
     texts = {k: str(getattr(data, k)).strip() for k in _PLAN_TEXTS}
     problems += _text_problems(texts, _PLAN_TEXTS)
+    kind = (data.transfer_kind or "").strip()
+    destination = _one_line(data.transfer_destination or "")
+    problems += _transfer_problems(kind, destination, data.transfer_on)
     hours = data.hours_per_week
     if hours is not None:
         if isinstance(hours, bool) or not isinstance(hours, int | float) or hours != hours:
@@ -1181,6 +1267,9 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
         "hours_per_week": float(hours) if hours is not None else None,
         "top_up_pence": top_up,
         "request_id": data.request_id,
+        "transfer_kind": kind,
+        "transfer_destination": destination,
+        "transfer_on": data.transfer_on,
         **texts,
     }
 
@@ -1597,6 +1686,10 @@ def remove_review(
         _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
 
 
+def _join_notes(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
 def _amendment_milestones(proposed: date, amended: date | None, today: date) -> list[Milestone]:
     """After proposed amendments (reg 22): the family's 15 days to answer them, and the
     final amended plan within 8 weeks. The 15 days are the family's, never red: over once
@@ -1631,9 +1724,13 @@ def _amendment_milestones(proposed: date, amended: date | None, today: date) -> 
     ]
 
 
-def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Milestone]:
+def _review_milestones(review: AnnualReview, anchor: date, today: date) -> list[Milestone]:
     """The statutory steps of one review: invitations, the meeting, report, decision, and
-    after proposed amendments the family's 15 days and the amended plan."""
+    after proposed amendments the family's 15 days and the amended plan.
+
+    ``anchor`` is the plan's issue or the last review: the meeting is due 4 weeks before
+    the 12 months starting with it end, so the LA's decision fits in them (CFA s44(1))."""
+    due = review_meeting_by(anchor)
     meeting = review.meeting_on
     held = meeting <= today
 
@@ -1657,7 +1754,10 @@ def _review_milestones(review: AnnualReview, due: date, today: date) -> list[Mil
             due,
             meeting if held else None,
             rag(due, today, meeting if held else None),
-            f"booked for {_d(meeting)}" if not held else "",
+            _join_notes(
+                f"booked for {_d(meeting)}" if not held else "",
+                f"the LA's decision by {_d(annual_review_due(anchor))}, within 12 months",
+            ),
         ),
         step(
             "report",
@@ -1684,7 +1784,6 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
     items: list[ReviewItem] = []
     anchor = plan.issued_on
     for r in ordered:
-        due = annual_review_due(anchor)
         proposed = r.amendments_proposed_on
         items.append(
             ReviewItem(
@@ -1704,7 +1803,7 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
                 invitations_by=review_invitations_by(r.meeting_on),
                 report_due=review_report_due(r.meeting_on),
                 la_decision_due=la_review_decision_due(r.meeting_on),
-                milestones=_review_milestones(r, due, today),
+                milestones=_review_milestones(r, anchor, today),
                 amendments_proposed_on=r.amendments_proposed_on,
                 amended_plan_on=r.amended_plan_on,
                 amendment_response_ends=amendment_response_ends(proposed) if proposed else None,
@@ -1713,6 +1812,7 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
         )
         anchor = max(anchor, r.meeting_on)
     next_due = _next_review_due(plan, ordered, today)
+    meeting_by = next_due - timedelta(weeks=timeline.REVIEW_DECISION_WEEKS) if next_due else None
     return PlanItem(
         id=plan.id,
         pupil_id=plan.pupil_id,
@@ -1729,7 +1829,12 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
         version=plan.version,
         reviews=items,
         next_review_due=next_due,
-        next_review_status=rag(next_due, today) if next_due else "",
+        next_review_status=rag(meeting_by, today) if meeting_by else "",
+        next_meeting_by=meeting_by,
+        transfer_kind=plan.transfer_kind or "",
+        transfer_destination=plan.transfer_destination or "",
+        transfer_on=plan.transfer_on,
+        transfer_deadline=transfer_deadline(plan.transfer_kind or "", plan.transfer_on),
     )
 
 
@@ -1957,14 +2062,14 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
 
     held = [r for r in plan.reviews if r.meeting_on <= today]
     booked = [r for r in plan.reviews if r.meeting_on > today]
-    due = plan.next_review_due
-    if due is not None:
+    due, meeting_by = plan.next_review_due, plan.next_meeting_by
+    if due is not None and meeting_by is not None:
         last = (
             f"the last review on {_d(held[-1].meeting_on)}"
             if held
             else (f"the plan issued on {_d(plan.issued_on)}")
         )
-        if booked and booked[0].meeting_on <= due:
+        if booked and booked[0].meeting_on <= meeting_by:
             meeting = booked[0]
             if meeting.invitations_sent_on is None:
                 add(
@@ -1974,25 +2079,27 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
                     f"advice out by {_d(meeting.invitations_by)} (2 weeks before)",
                 )
         else:
-            text = f"EHC plan annual review due by {_d(due)} (12 months from {last})"
+            # CFA s44(1): within the 12 months starting with the plan or last review; the
+            # LA decides within 4 weeks of the meeting (reg 20), inside those 12 months.
+            text = (
+                f"EHC plan annual review: hold the meeting by {_d(meeting_by)}, so the LA "
+                f"can decide by {_d(due)} (within 12 months of {last})"
+            )
             if booked:
                 text += f"; the meeting booked for {_d(booked[0].meeting_on)} is too late"
-            add(due, KIND_REVIEW, text)
-    if plan.ceased_on is None and pupil.year_group is not None:
-        transfer = phase_transfer_due(pupil.year_group, today)
-        # Only ahead: the school records no "amended" date to tick it off afterwards.
-        if transfer is not None and transfer >= today:
-            after = (
-                "a post-16 setting"
-                if pupil.year_group == POST16_TRANSFER_FROM
-                else ("the next school")
-            )
-            add(
-                transfer,
-                KIND_PHASE_TRANSFER,
-                f"Phase transfer: the plan must be reviewed and amended to name {after} by "
-                f"{_d(transfer)} (reg 18)",
-            )
+            add(meeting_by, KIND_REVIEW, text)
+    transfer = plan.transfer_deadline
+    # Only a recorded transfer (reg 18), and only ahead: nothing records it as done.
+    if plan.ceased_on is None and transfer is not None and transfer >= today:
+        to = plan.transfer_destination or "the new school or college"
+        rule = transfer_source(plan.transfer_kind)
+        moves = f" before the move on {_d(plan.transfer_on)}" if plan.transfer_on else ""
+        add(
+            transfer,
+            KIND_PHASE_TRANSFER,
+            f"Phase transfer: the plan must be reviewed and amended to name {to} by "
+            f"{_d(transfer)}{moves} ({rule})",
+        )
     if held:
         review = held[-1]
         if review.report_sent_on is None:
@@ -2031,7 +2138,8 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
     """What's-due provider: each open request's next statutory milestone (late health and
     social care advice among them), and each live plan's annual review, review paperwork,
     the LA's decision after a review, the amended plan after proposed amendments and an
-    approaching phase-transfer deadline (15 February; 31 March from Year 11).
+    approaching deadline for a recorded phase transfer (reg 18). A request still being
+    prepared has no clock, so nothing is due for it.
 
     Pupils who have left the school are skipped.
     """
@@ -2100,6 +2208,8 @@ __all__ = [
     "RECOMMENDATIONS",
     "REQUESTERS",
     "REQUEST_STAGES",
+    "SIGNED_BY_MAX",
+    "SIGNED_ROLE_MAX",
     "STEPS",
     "STEP_DATES",
     "VALUE_STEPS",

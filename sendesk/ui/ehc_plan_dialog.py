@@ -26,12 +26,19 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules.timeline import (
+    NO_TRANSFER,
+    TRANSFER_KINDS,
+    transfer_deadline,
+    transfer_source,
+)
 from sendesk.services.ehc import (
     RECOMMENDATIONS,
     PlanData,
@@ -195,6 +202,7 @@ class PlanDialog(_GuardedDialog):
             "assistant, 3 × 20 minutes a week"
         )
         _row(form, "Section &F, provision:", self.provision)
+        self._build_transfer(body, p)
         body.addStretch(1)
 
         self.issued_on.dateChanged.connect(self.revalidate)
@@ -204,11 +212,66 @@ class PlanDialog(_GuardedDialog):
         self.top_up.valueChanged.connect(self.revalidate)
         for edit in (self.needs, self.outcomes, self.provision):
             edit.textChanged.connect(self.revalidate)
+        self.transfer_kind.currentIndexChanged.connect(self._transfer_changed)
+        self.transfer_destination.textChanged.connect(self.revalidate)
+        self.transfer_on.connect(self._transfer_changed)
+        self._show_transfer()
         self._finish_building(layout, "&Save plan")
         self.issued_on.setFocus()
 
+    def _build_transfer(self, body: QVBoxLayout, p: PlanItem | None) -> None:
+        """The pupil's next phase transfer, if one is known: only a recorded move gets the
+        reg 18 deadline (a Year 11 pupil staying in the school's sixth form has none)."""
+        box = QGroupBox("Phase transfer (reg 18)")
+        form = QFormLayout(box)
+        body.addWidget(box)
+        self.transfer_kind = QComboBox()
+        self.transfer_kind.setAccessibleName("Kind of phase transfer")
+        self.transfer_kind.addItem("None recorded", "")
+        for key, label in TRANSFER_KINDS.items():
+            self.transfer_kind.addItem(label, key)
+        self.transfer_kind.setCurrentIndex(
+            max(self.transfer_kind.findData(p.transfer_kind if p else ""), 0)
+        )
+        _row(form, "&Moving on:", self.transfer_kind)
+        self.transfer_destination = QLineEdit(p.transfer_destination if p else "")
+        self.transfer_destination.setAccessibleName("School or college the pupil moves to")
+        self.transfer_destination.setMaxLength(SETTING_MAX)
+        self.transfer_destination.setPlaceholderText("If known")
+        _row(form, "Moving &to:", self.transfer_destination)
+        self.transfer_on = OptionalDate("Date of the &move:", "Date of the move")
+        self.transfer_on.set_value(p.transfer_on if p else None)
+        form.addRow(self.transfer_on.check, self.transfer_on.edit)
+        self.transfer_hint = QLabel()
+        self.transfer_hint.setWordWrap(True)
+        form.addRow(self.transfer_hint)
+
+    def _transfer_changed(self) -> None:
+        self._show_transfer()
+        self.revalidate()
+
+    def _show_transfer(self) -> None:
+        """Say the deadline the recorded transfer brings, as the service will count it."""
+        kind = str(self.transfer_kind.currentData() or "")
+        moving = kind not in ("", NO_TRANSFER)
+        # Staying on, or nothing recorded: the destination and date are not saved.
+        for widget in (self.transfer_destination, self.transfer_on.check):
+            widget.setEnabled(moving)
+        self.transfer_on.edit.setEnabled(moving and self.transfer_on.check.isChecked())
+        due = transfer_deadline(kind, self.transfer_on.value()) if moving else None
+        if due is not None:
+            rule = transfer_source(kind)
+            text = f"The plan must be reviewed and amended by {_dmy(due)} ({rule})."
+        elif moving:
+            text = "Give the date of the move: the deadline is counted from it."
+        else:
+            text = "No transfer: no phase transfer deadline."
+        self.transfer_hint.setText(text)
+
     def data(self) -> PlanData:
         top_up = _number(self.top_up)
+        kind = str(self.transfer_kind.currentData() or "")
+        moving = kind not in ("", NO_TRANSFER)
         return PlanData(
             issued_on=from_qdate(self.issued_on.date()),
             la_name=self.la.currentText().strip(),
@@ -219,13 +282,20 @@ class PlanDialog(_GuardedDialog):
             hours_per_week=_number(self.hours),
             top_up_pence=pounds_to_pence(top_up) if top_up is not None else None,
             request_id=self.request_id,
+            transfer_kind=kind,
+            transfer_destination=self.transfer_destination.text().strip() if moving else "",
+            transfer_on=self.transfer_on.value() if moving else None,
         )
 
     def state(self) -> PlanData:
         return self.data()
 
     def problems(self) -> list[str]:
-        return [] if self.la.currentText().strip() else ["name the local authority"]
+        found = [] if self.la.currentText().strip() else ["name the local authority"]
+        d = self.data()
+        if d.transfer_kind not in ("", NO_TRANSFER) and d.transfer_on is None:
+            found.append("give the date of the phase transfer")
+        return found
 
     def save(self) -> bool:
         if self.plan is None:

@@ -36,9 +36,15 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import ConflictError, SendeskError
-from sendesk.rules.timeline import EXCEPTION_KINDS
+from sendesk.rules.timeline import (
+    EXCEPTION_KINDS,
+    end_of_compulsory_school_age,
+    is_young_person,
+)
 from sendesk.services.ehc import (
     REQUESTERS,
+    SIGNED_BY_MAX,
+    SIGNED_ROLE_MAX,
     STEPS,
     VALUE_STEPS,
     RequestData,
@@ -49,6 +55,7 @@ from sendesk.services.ehc import (
     record_step,
     update_request,
 )
+from sendesk.services.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import OptionalDate
 from sendesk.ui.status_dialog import from_qdate, to_qdate
@@ -57,6 +64,8 @@ from sendesk.ui.support_plan_editor import _GuardedDialog, _scrolling, date_edit
 APP = "SENDesk"
 LA_MAX = 120
 CASEWORKER_MAX = 120
+SIGN_OFF_ROLES = ("Head teacher", "SENCo", "Deputy head teacher")
+"""Roles offered for the sign-off (any other may be typed)."""
 SETTING_MAX = 200
 
 STEP_LABELS: dict[str, str] = {
@@ -177,6 +186,28 @@ def la_combo(ctx: AppContext, value: str, name: str = "Local authority") -> QCom
     return combo
 
 
+def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
+    """Whose consent and views the request needs: a young person's own once compulsory
+    school age has ended (the last Friday of June of the school year in which they turn
+    16: Education Act 1996 s8; CFA 2014 s83(2)), not from the 16th birthday."""
+    rule = (
+        "A young person consents for themselves once compulsory school age has ended (the "
+        "last Friday of June of the school year in which they turn 16), not on their 16th "
+        "birthday."
+    )
+    try:
+        born = get_record(ctx.db, ctx.actor, pupil_id).dob
+    except SendeskError:
+        return rule
+    ended = end_of_compulsory_school_age(born)
+    if is_young_person(born, today):
+        return (
+            f"Compulsory school age ended on {_dmy(ended)}: the young person's own consent "
+            "and views are needed."
+        )
+    return f"{rule} For this pupil that is after {_dmy(ended)}."
+
+
 class RequestDialog(_GuardedDialog):
     """Open a request for ``pupil_id`` (``request`` None) or correct ``request``."""
 
@@ -202,9 +233,9 @@ class RequestDialog(_GuardedDialog):
         r = request
         layout = QVBoxLayout(self)
         intro = QLabel(
-            "The statutory clock starts when the LA receives the request; if you do not know "
-            "that date, the date it was sent is used. While the request is still being "
-            "prepared, leave the date sent unticked."
+            "The statutory clock starts when the LA receives the request (reg 5); if you do "
+            "not know that date, the date it was sent is used. While the request is still "
+            "being prepared, leave the date sent unticked: it then has no statutory dates."
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
@@ -230,7 +261,8 @@ class RequestDialog(_GuardedDialog):
         )
         _row(form, "LA &caseworker:", self.caseworker)
         self.sent_on = OptionalDate("Sent to the LA &on:", "Date sent to the LA")
-        self.sent_on.set_value(r.sent_on if r else self.today)
+        # A new request is being prepared: ticking "sent" is what starts the clock.
+        self.sent_on.set_value(r.sent_on if r else None)
         _date_row(form, self.sent_on)
         self.received_on = OptionalDate("Recei&ved by the LA on:", "Date the LA received it")
         self.received_on.set_value(r.received_on if r else None)
@@ -247,6 +279,9 @@ class RequestDialog(_GuardedDialog):
         )
         self.young_person_consent_on.set_value(r.young_person_consent_on if r else None)
         _date_row(form, self.young_person_consent_on)
+        self.young_person_hint = QLabel(young_person_note(ctx, pupil_id, self.today))
+        self.young_person_hint.setWordWrap(True)
+        form.addRow(self.young_person_hint)
 
         story = QGroupBox("What the panel reads")
         form = QFormLayout(story)
@@ -271,6 +306,12 @@ class RequestDialog(_GuardedDialog):
             "P&upil's views:",
             "In the pupil's own words, where possible",
         )
+        self.aspirations = text(
+            r.aspirations if r else "",
+            "What is important to the pupil, their hopes for the future",
+            "&Hopes and what matters:",
+            "What is important to me, my hopes for the future",
+        )
         self.parent_views = text(
             r.parent_views if r else "",
             "The parents' views",
@@ -280,7 +321,7 @@ class RequestDialog(_GuardedDialog):
         self.health_info = text(
             r.health_info if r else "",
             "Health information",
-            "&Health:",
+            "H&ealth:",
             "Diagnoses, medication, therapies, health professionals involved",
         )
         self.social_care_info = text(
@@ -293,17 +334,42 @@ class RequestDialog(_GuardedDialog):
         self.health_none_known.setAccessibleName("No health or social care needs are known")
         self.health_none_known.setChecked(bool(r and r.health_none_known))
         form.addRow("", self.health_none_known)
+
+        sign_off = QGroupBox("Signed off for the school")
+        form = QFormLayout(sign_off)
+        body.addWidget(sign_off)
+        self.signed_off_by = _line(
+            r.signed_off_by if r else "", "Signed off by", SIGNED_BY_MAX, "Name"
+        )
+        _row(form, "Signed off &by:", self.signed_off_by)
+        self.signed_off_role = QComboBox()
+        self.signed_off_role.setEditable(True)
+        self.signed_off_role.setAccessibleName("Role of who signed off")
+        self.signed_off_role.addItems(["", *SIGN_OFF_ROLES])
+        self.signed_off_role.setCurrentText(r.signed_off_role if r else "")
+        role_line = self.signed_off_role.lineEdit()
+        if role_line is not None:
+            role_line.setMaxLength(SIGNED_ROLE_MAX)
+            role_line.setAccessibleName("Role of who signed off")
+        _row(form, "&Role:", self.signed_off_role)
+        self.signed_off_on = OptionalDate("Si&gned off on:", "Date signed off")
+        self.signed_off_on.set_value(r.signed_off_on if r else None)
+        _date_row(form, self.signed_off_on)
         body.addStretch(1)
 
         for picker in (self.sent_on, self.received_on, self.consent_on):
             picker.connect(self.revalidate)
         self.young_person_consent_on.connect(self.revalidate)
+        self.signed_off_on.connect(self.revalidate)
+        self.signed_off_by.textChanged.connect(self.revalidate)
+        self.signed_off_role.currentTextChanged.connect(self.revalidate)
         self.requested_by.currentIndexChanged.connect(self.revalidate)
         self.la.currentTextChanged.connect(self.revalidate)
         self.caseworker.textChanged.connect(self.revalidate)
         for edit in (
             self.why_now,
             self.pupil_views,
+            self.aspirations,
             self.parent_views,
             self.health_info,
             self.social_care_info,
@@ -328,6 +394,10 @@ class RequestDialog(_GuardedDialog):
             health_info=self.health_info.toPlainText(),
             social_care_info=self.social_care_info.toPlainText(),
             health_none_known=self.health_none_known.isChecked(),
+            aspirations=self.aspirations.toPlainText(),
+            signed_off_by=self.signed_off_by.text().strip(),
+            signed_off_role=self.signed_off_role.currentText().strip(),
+            signed_off_on=self.signed_off_on.value(),
         )
 
     def state(self) -> RequestData:
@@ -338,6 +408,8 @@ class RequestDialog(_GuardedDialog):
         found = []
         if not d.la_name:
             found.append("name the local authority the request goes to")
+        if not d.signed_off_by and (d.signed_off_role or d.signed_off_on):
+            found.append("say who signed the request off")
         return found
 
     def save(self) -> bool:

@@ -42,8 +42,9 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules.census import Provision
 from sendesk.rules.readiness import money
-from sendesk.rules.timeline import Milestone
+from sendesk.rules.timeline import Milestone, transfer_source
 from sendesk.services.ehc import (
     REQUESTERS,
     ExceptionItem,
@@ -57,6 +58,8 @@ from sendesk.services.ehc import (
     remove_exception,
     remove_review,
 )
+from sendesk.services.pupil_record import get_record
+from sendesk.services.register import change_status
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc_request_dialog import recorded_steps, step_date, step_label
@@ -153,6 +156,10 @@ def request_summary(request: RequestItem) -> str:
         if request.caseworker
         else " No caseworker recorded yet."
     )
+    if request.signed_off_by:
+        role = f" ({request.signed_off_role})" if request.signed_off_role else ""
+        on = f" on {_dmy(request.signed_off_on)}" if request.signed_off_on else ""
+        text += f" Signed off by {request.signed_off_by}{role}{on}."
     if request.next_steps:
         text += f" Next steps: {request.next_steps}"
         text += "" if request.next_steps.rstrip().endswith((".", "!", "?")) else "."
@@ -182,9 +189,28 @@ def plan_summary(plan: PlanItem, today: date) -> str:
     if plan.ceased_on is not None:
         text += f" Ceased {_dmy(plan.ceased_on)}."
     elif plan.next_review_due is not None:
+        # CFA s44(1): the review within the 12 months; the LA decides within 4 weeks of the
+        # meeting (reg 20), so the meeting comes first (CoP 9.176).
         status = STATUS_TEXT.get(plan.next_review_status, plan.next_review_status)
-        text += f" Next annual review due by {_dmy(plan.next_review_due)} ({status.lower()})."
+        text += (
+            f" Next annual review: meeting by {_dmy(plan.next_meeting_by)} "
+            f"({status.lower()}), the LA's decision by {_dmy(plan.next_review_due)}."
+        )
+    if plan.ceased_on is None and plan.transfer_kind:
+        text += " " + transfer_sentence(plan)
     return text
+
+
+def transfer_sentence(plan: PlanItem) -> str:
+    """The recorded phase transfer and its reg 18 deadline, as one sentence."""
+    if plan.transfer_deadline is None:
+        return f"Phase transfer: {plan.transfer_label.lower()}."
+    where = f" to {plan.transfer_destination}" if plan.transfer_destination else ""
+    rule = transfer_source(plan.transfer_kind)
+    return (
+        f"Moves{where} on {_dmy(plan.transfer_on)}: the plan must be reviewed and amended by "
+        f"{_dmy(plan.transfer_deadline)} ({rule})."
+    )
 
 
 def _paragraphs(text: str) -> str:
@@ -714,7 +740,69 @@ class EhcTab(QWidget):
         if request is None:
             return
         dialog = StepDialog(self.ctx, request, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self._after(accepted)
+        if accepted and dialog.chosen() == "final":
+            self._after_final_plan(request.id)
+
+    def _after_final_plan(self, request_id: int) -> None:
+        """The final plan is out: the register's E needs the plan recorded here, so offer
+        to record it (which then offers E), or offer E at once if it already is."""
+        issued = next((r.final_issued_on for r in self.requests if r.id == request_id), None)
+        live = self.current_plan
+        if issued is None:
+            return
+        if live is not None:
+            self.offer_register_change(live.issued_on)
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"The final EHC plan was issued on {_dmy(issued)}. Record the plan now (its "
+            "sections, hours and funding)? The register can then change to E.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.record_plan()
+
+    def offer_register_change(self, issued_on: date) -> None:
+        """Offer to move the pupil to E on the SEND register from the plan's issue date.
+
+        Only after the plan is saved: the register service accepts E only for a pupil with
+        a recorded EHC plan (census: E means an EHC plan is maintained). Nothing is asked
+        when the pupil is already E; the needs stay as they are.
+        """
+        try:
+            record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError as exc:
+            self._warn(exc)
+            return
+        if record.provision == Provision.E.value:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Change the register to E (EHC plan) from {_dmy(issued_on)}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            change_status(
+                self.ctx.db,
+                self.ctx.actor,
+                self.pupil_id,
+                Provision.E,
+                record.need_codes,
+                issued_on,
+                f"EHC plan issued {_dmy(issued_on)}",
+            )
+        except SendeskError as exc:
+            self._warn(exc)
+            return
+        self.changed.emit()
 
     def undo_step(self) -> None:
         request = self.request
@@ -802,6 +890,9 @@ class EhcTab(QWidget):
             if dialog.plan_id in ids:
                 self.plan_choice.setCurrentIndex(ids.index(dialog.plan_id))
             self.changed.emit()
+            saved = self.plan
+            if saved is not None and saved.id == dialog.plan_id:
+                self.offer_register_change(saved.issued_on)
 
     def edit_plan(self) -> None:
         from sendesk.ui.ehc_plan_dialog import PlanDialog

@@ -162,29 +162,32 @@ def test_parental_consent() -> None:
     assert (item.ok, item.reason) == (False, "Not recorded; LA request forms ask for it.")
 
 
-def test_young_person_of_16_needs_their_own_consent() -> None:
-    sixteen = complete(date_of_birth=date(2010, 3, 15))  # 16 today
-    item = check("consent", sixteen)
+def test_a_young_person_past_compulsory_school_age_needs_their_own_consent() -> None:
+    # Born 31 August 2009: compulsory school age ended on Friday 27 June 2025 (Education
+    # Act 1996 s8(3)); a young person from then (CFA 2014 s83(2)).
+    grown = complete(date_of_birth=date(2009, 8, 31))
+    item = check("consent", grown)
     assert (item.ok, item.label) == (False, "Young person's consent")
     assert item.reason == (
-        "The young person is 16, so their own consent is needed, and none is recorded."
+        "Compulsory school age ended on 27/06/2025, so the young person's own consent is "
+        "needed, and none is recorded."
     )
     assert item.detail == (
-        "A parent's consent was recorded on 20/02/2026; from 16 the young person consents "
-        "for themselves.",
+        "A parent's consent was recorded on 20/02/2026; after compulsory school age the "
+        "young person consents for themselves.",
     )
-    item = check("consent", replace(sixteen, young_person_consent_on=date(2026, 3, 15)))
+    item = check("consent", replace(grown, young_person_consent_on=date(2026, 3, 15)))
     assert item.ok
     assert item.reason == "Recorded on 15/03/2026."
 
 
-def test_the_day_before_16_a_parent_consents() -> None:
-    fifteen = complete(date_of_birth=date(2010, 3, 16))  # 16 tomorrow
-    item = check("consent", fifteen)
+def test_at_16_a_parent_still_consents_until_the_end_of_compulsory_school_age() -> None:
+    sixteen = complete(date_of_birth=date(2010, 3, 15))  # 16 today; school age ends 26/06/2026
+    item = check("consent", sixteen)
     assert (item.ok, item.label) == (True, "Parental consent")
-    # The pupil's own consent alone is not enough before 16.
+    # The pupil's own consent alone is not enough before the end of compulsory school age.
     item = check(
-        "consent", replace(fifteen, consent_recorded_on=None, young_person_consent_on=TODAY)
+        "consent", replace(sixteen, consent_recorded_on=None, young_person_consent_on=TODAY)
     )
     assert not item.ok
 

@@ -15,6 +15,7 @@ from sendesk.rules.timeline import (
     MILESTONE_LABELS,
     STAGES,
     STATUSES,
+    TRANSFER_KINDS,
     CaseFacts,
     ClockException,
     Milestone,
@@ -28,18 +29,21 @@ from sendesk.rules.timeline import (
     clock_text,
     consultation_ends,
     early_years_review_due,
+    end_of_compulsory_school_age,
+    is_young_person,
     la_review_decision_due,
     latest_draft_date,
     milestones,
     phase_transfer_deadline,
-    phase_transfer_due,
     rag,
     reassessment_final_plan_due,
     review_invitations_by,
+    review_meeting_by,
     review_report_due,
     school_consultation_ends,
     stage,
-    transfer_year_start,
+    transfer_deadline,
+    transfer_source,
     week_of,
 )
 
@@ -151,20 +155,37 @@ def test_add_months_lands_in_the_right_month_on_the_same_or_last_day(
     assert later.day == start.day or (later.day < start.day and (later + timedelta(1)).day == 1)
 
 
-def test_annual_review_is_due_12_months_on() -> None:
-    assert annual_review_due(date(2025, 3, 10)) == date(2026, 3, 10)
-    assert annual_review_due(date(2025, 12, 31)) == date(2026, 12, 31)
+def test_annual_review_is_due_within_the_12_months_starting_with_the_plan() -> None:
+    # CFA 2014 s44(1), CoP 9.166: "within 12 months starting with" the date of issue; the
+    # code's own example: a plan issued on 1 January 2019 is reviewed by 31 December 2019.
+    assert annual_review_due(date(2019, 1, 1)) == date(2019, 12, 31)
+    assert annual_review_due(date(2025, 3, 10)) == date(2026, 3, 9)
+    assert annual_review_due(date(2025, 12, 31)) == date(2026, 12, 30)
 
 
 def test_annual_review_of_a_plan_made_on_29_february() -> None:
+    # The 12 months starting with 29 February 2028 end on 28 February 2029 (its
+    # anniversary in a common year is 1 March).
     assert annual_review_due(date(2028, 2, 29)) == date(2029, 2, 28)
-    # a review on 28 February 2027 is next due on 28 February 2028, not on the 29th
-    assert annual_review_due(date(2027, 2, 28)) == date(2028, 2, 28)
+    # a review on 28 February 2027: the 12 months end on 27 February 2028, not the 28th
+    assert annual_review_due(date(2027, 2, 28)) == date(2028, 2, 27)
+    assert annual_review_due(date(2027, 3, 1)) == date(2028, 2, 29)
 
 
 @given(dates)
-def test_annual_review_is_a_year_later(start: date) -> None:
-    assert 365 <= (annual_review_due(start) - start).days <= 366
+def test_annual_review_is_due_the_day_before_the_anniversary(start: date) -> None:
+    assert 364 <= (annual_review_due(start) - start).days <= 365
+    assert annual_review_due(start).year == start.year + (
+        0 if start == date(start.year, 1, 1) else 1
+    )
+
+
+def test_review_meeting_leaves_4_weeks_for_the_la_decision_inside_the_12_months() -> None:
+    # CoP 9.176, reg 20: the LA decides within 4 weeks of the meeting, and that decision
+    # must fall within the 12 months (CFA s44(1)): plan 1 January 2019, meeting by 3 Dec.
+    assert review_meeting_by(date(2019, 1, 1)) == date(2019, 12, 3)
+    meeting = review_meeting_by(date(2025, 3, 10))
+    assert la_review_decision_due(meeting) == annual_review_due(date(2025, 3, 10))
 
 
 def test_early_years_reviews_every_three_to_six_months() -> None:
@@ -190,43 +211,75 @@ def test_amendments_and_reassessment() -> None:
 # --- phase transfer -----------------------------------------------------------------------
 
 
-def test_phase_transfer_deadlines() -> None:
-    assert phase_transfer_deadline(2027) == date(2027, 2, 15)
-    assert phase_transfer_deadline(2027, to_post16=True) == date(2027, 3, 31)
-    assert phase_transfer_deadline(2028, False) == date(2028, 2, 15)
+def test_phase_transfer_deadlines_are_the_day_before_the_dates_in_reg_18() -> None:
+    # reg 18(1): "before 15th February" / "before 31st March" in the year of the transfer
+    assert phase_transfer_deadline(2027) == date(2027, 2, 14)
+    assert phase_transfer_deadline(2027, to_post16=True) == date(2027, 3, 30)
+    assert phase_transfer_deadline(2028, False) == date(2028, 2, 14)
 
 
 @pytest.mark.parametrize(
-    ("year_group", "today", "expected"),
+    ("kind", "moves_on", "expected"),
     [
-        (6, date(2025, 10, 1), 2026),  # Year 6 this autumn: secondary school next September
-        (6, date(2026, 7, 20), 2026),  # still Year 6 in July: the same September
-        (5, date(2025, 10, 1), 2027),
-        (5, date(2026, 8, 31), 2027),  # August is the end of the school year 2025/26
-        (3, date(2025, 9, 1), 2029),
-        (0, date(2025, 10, 1), 2032),  # Reception → Year 7 is the next transfer
-        (-1, date(2025, 10, 1), 2026),  # nursery → Reception
-        (-2, date(2025, 10, 1), 2027),
-        (7, date(2025, 10, 1), 2030),
-        (11, date(2026, 3, 1), 2026),
-        (12, date(2025, 10, 1), None),  # post-16 → nothing further reg 18(1) covers
-        (14, date(2025, 10, 1), None),
-        (-3, date(2025, 10, 1), None),
-        (15, date(2025, 10, 1), None),
+        ("school_phase", date(2027, 9, 2), date(2027, 2, 14)),  # reg 18(1): Year 6 → 7
+        ("school_phase", date(2026, 9, 3), date(2026, 2, 14)),  # nursery → Reception
+        ("secondary_to_post16", date(2027, 9, 6), date(2027, 3, 30)),  # reg 18(1)
+        ("post16_to_post16", date(2027, 1, 6), date(2026, 8, 6)),  # reg 18: 5 months
+        ("post16_to_post16", date(2027, 7, 31), date(2027, 2, 28)),
+        ("own_sixth_form", date(2027, 9, 6), None),  # staying on: no transfer at all
+        ("", date(2027, 9, 6), None),  # nothing recorded: no deadline guessed
+        ("school_phase", None, None),  # the move's date is not known yet
     ],
 )
-def test_transfer_year_start(year_group: int, today: date, expected: int | None) -> None:
-    assert transfer_year_start(year_group, today) == expected
+def test_transfer_deadline_by_kind(kind: str, moves_on: date | None, expected: date | None) -> None:
+    assert transfer_deadline(kind, moves_on) == expected
 
 
-def test_phase_transfer_due_picks_the_deadline_for_the_next_transfer() -> None:
-    autumn = date(2025, 10, 1)
-    assert phase_transfer_due(6, autumn) == date(2026, 2, 15)
-    assert phase_transfer_due(-1, autumn) == date(2026, 2, 15)
-    assert phase_transfer_due(11, autumn) == date(2026, 3, 31)
-    assert phase_transfer_due(8, autumn) == date(2029, 3, 31)
-    assert phase_transfer_due(4, autumn) == date(2028, 2, 15)
-    assert phase_transfer_due(12, autumn) is None
+def test_transfer_kinds_are_named_and_an_unknown_kind_is_refused() -> None:
+    assert set(TRANSFER_KINDS) == {
+        "school_phase",
+        "secondary_to_post16",
+        "post16_to_post16",
+        "own_sixth_form",
+    }
+    assert "no transfer" in TRANSFER_KINDS["own_sixth_form"]
+    assert transfer_source("secondary_to_post16") == transfer_source("school_phase") == "reg 18(1)"
+    assert transfer_source("post16_to_post16") == "reg 18"
+    with pytest.raises(ValueError, match="year_7"):
+        transfer_deadline("year_7", date(2027, 9, 1))
+
+
+# --- compulsory school age ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("born", "ends"),
+    [
+        # Education Act 1996 s8(3); the last Friday of June of the school year of the 16th
+        # birthday (1 September to 31 August).
+        (date(2010, 9, 1), date(2027, 6, 25)),  # first of the school year: 16 on 1/9/2026
+        (date(2011, 8, 31), date(2027, 6, 25)),  # last of the same year: still 15 that day
+        (date(2010, 8, 31), date(2026, 6, 26)),
+        (date(2010, 12, 25), date(2027, 6, 25)),
+        (date(2011, 6, 26), date(2027, 6, 25)),  # 16 the day after: leaves at 15
+        (date(2011, 6, 25), date(2027, 6, 25)),  # s8(3)(b): 16 on the leaving date itself
+        (date(2012, 2, 29), date(2028, 6, 30)),
+    ],
+)
+def test_end_of_compulsory_school_age(born: date, ends: date) -> None:
+    assert end_of_compulsory_school_age(born) == ends
+    assert ends.weekday() == 4 and ends.month == 6 and (ends + timedelta(7)).month == 7
+
+
+def test_a_young_person_from_the_end_of_compulsory_school_age_not_the_16th_birthday() -> None:
+    # CFA 2014 s83(2): "young person" = over compulsory school age. Born 1 September 2010:
+    # 16 on 1 September 2026, but a child until the end of Friday 25 June 2027.
+    born = date(2010, 9, 1)
+    assert not is_young_person(born, date(2026, 9, 1))
+    assert not is_young_person(born, date(2027, 6, 25))
+    assert is_young_person(born, date(2027, 6, 26))
+    # Born 31 August 2010: a young person from 27 June 2026, while still 15.
+    assert is_young_person(date(2010, 8, 31), date(2026, 6, 27))
 
 
 # --- appeal -------------------------------------------------------------------------------

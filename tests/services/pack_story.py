@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.models import Enrolment, RegisterEntry, SupportPlan
-from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
+from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.agencies import InvolvementData, add_involvement
 from sendesk.services.demo import write_demo_school
@@ -142,7 +142,7 @@ def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
     """
     requests = [r for r in list_requests(db, senco, pupil_id, today=TODAY) if r.is_open]
     record = get_record(db, senco, pupil_id)
-    adult = age_on(record.dob, TODAY) >= CONSENT_OWN_AGE
+    adult = is_young_person(record.dob, TODAY)
     details = {
         "caseworker": "Sam Okafor",
         "consent_on": TODAY - timedelta(days=12),

@@ -143,7 +143,7 @@ def test_requests_at_every_stage(school, senco) -> None:
     items = requests_of(school, senco)
     stages = {i.stage for i in items}
     assert stages >= {
-        "not sent",
+        "preparing",
         "request sent",
         "decision to assess",
         "decision to issue",
@@ -217,7 +217,12 @@ def test_one_amended_plan_is_overdue_after_proposed_amendments(school, senco) ->
     plan, review = overdue[0]
     assert review is plan.reviews[-1] and review.amended_plan_on is None
     assert review.amended_plan_due is not None and review.amended_plan_due < TODAY
-    assert all(r.amended_plan_on is not None for _, r in proposed if r is not review)
+    # The others are amended, or their amended plan is not yet due (reg 22(3): 8 weeks).
+    assert all(
+        r.amended_plan_on is not None or r.amended_plan_due >= TODAY
+        for _, r in proposed
+        if r is not review
+    )
     due = [
         i
         for i in due_items(school, senco, today=TODAY)
@@ -491,3 +496,29 @@ def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: d
         assert any(i.stage == "assessment and advice" and i.late for i in items)
     finally:
         db.dispose()
+
+
+def test_requests_carry_aspirations_and_a_sign_off_and_year_11_plans_a_transfer(
+    school, senco
+) -> None:
+    items = requests_of(school, senco)
+    assert all(i.aspirations for i in items)
+    sent = [i for i in items if i.sent_on is not None]
+    assert sent and all(
+        (i.signed_off_by, i.signed_off_role, i.signed_off_on)
+        == ("Mrs Helen Ward", "Head teacher", i.sent_on)
+        for i in sent
+    )
+    (preparing,) = [i for i in items if i.stage == "preparing"]
+    assert (preparing.signed_off_by, preparing.signed_off_on, preparing.milestones) == (
+        "",
+        None,
+        [],
+    )
+    moving = [p for p in plans_of(school, senco) if p.transfer_kind]
+    assert moving, "Year 11 pupils with plans move on to college"
+    for plan in moving:
+        # reg 18(1): secondary school to a post-16 institution, before 31 March.
+        assert plan.transfer_kind == "secondary_to_post16" and plan.transfer_destination
+        assert plan.transfer_on is not None
+        assert plan.transfer_deadline == date(plan.transfer_on.year, 3, 30)

@@ -126,13 +126,51 @@ def test_request_being_prepared_has_no_clock(db, senco, pupil) -> None:
     open_request(db, senco, pupil, request(sent_on=None), today=TODAY)
     item = the_request(db, senco, pupil)
     assert (item.stage, item.clock, item.milestones, item.late) == (
-        "not sent",
+        "preparing",
         "not started",
         [],
         False,
     )
     with pytest.raises(ValidationError, match="Record the date the request was sent before"):
         step(db, senco, pupil, "assess", TODAY, value=True)
+
+
+def test_a_request_being_prepared_is_not_due_anywhere(db, senco, pupil) -> None:
+    # No statutory date until the LA receives the request (reg 5(1)): nothing on what's due.
+    open_request(db, senco, pupil, request(sent_on=None), today=TODAY)
+    with db.session() as s:
+        assert ehc_items(s, TODAY, 365) == []
+    with pytest.raises(ValidationError, match=r"already has an open EHC request \(not sent yet\)"):
+        open_request(db, senco, pupil, request(), today=TODAY)
+
+
+def test_the_sign_off_and_aspirations_are_kept(db, senco, pupil) -> None:
+    with pytest.raises(ValidationError) as refused:
+        open_request(
+            db,
+            senco,
+            pupil,
+            request(signed_off_role="Head teacher", signed_off_on=date(2026, 3, 3)),
+            today=TODAY,
+        )
+    assert str(refused.value) == (
+        "Say who signed the request off (a role or date is recorded without); the date the "
+        "request was signed off (03/03/2026) is in the future."
+    )
+    data = request(
+        aspirations="  To read stories to my sister.  ",
+        signed_off_by=" Mrs  Head ",
+        signed_off_role="Head teacher",
+        signed_off_on=date(2026, 2, 13),
+    )
+    open_request(db, senco, pupil, data, today=TODAY)
+    item = the_request(db, senco, pupil)
+    assert (item.aspirations, item.signed_off_by, item.signed_off_role, item.signed_off_on) == (
+        "To read stories to my sister.",
+        "Mrs Head",
+        "Head teacher",
+        date(2026, 2, 13),
+    )
 
 
 def test_received_date_starts_the_clock(db, senco, pupil) -> None:
@@ -674,8 +712,14 @@ def test_plan_reads_back_with_its_annual_review_due(db, senco, pupil) -> None:
         "Test Academy",
     )
     assert item.provision == "F: 1:1 reading with a TA, 3 × 20 minutes a week."
-    assert (item.next_review_due, item.next_review_status) == (date(2026, 3, 10), "amber")
-    assert next_review_of(db, pupil) == date(2026, 3, 10)
+    # CFA s44(1): within the 12 months starting with 10/03/2025, so by 09/03/2026; the
+    # meeting 4 weeks before that so the LA's decision fits (reg 20; CoP 9.176): late now.
+    assert (item.next_review_due, item.next_meeting_by, item.next_review_status) == (
+        date(2026, 3, 9),
+        date(2026, 2, 9),
+        "red",
+    )
+    assert next_review_of(db, pupil) == date(2026, 3, 9)
 
 
 def test_bad_plan_is_refused_in_one_sentence(db, senco, pupil) -> None:
@@ -757,7 +801,7 @@ def test_a_review_recorded_by_mistake_is_removed_and_the_due_date_moves_back(
     remove_review(db, senco, booked_id, booked.version, today=TODAY)
     (item,) = list_plans(db, senco, pupil, today=TODAY)
     assert [r.meeting_on for r in item.reviews] == [date(2026, 2, 2)]
-    assert next_review_of(db, pupil) == date(2027, 2, 2)
+    assert next_review_of(db, pupil) == date(2027, 2, 1)
     with pytest.raises(ConflictError, match="has been removed since you opened it"):
         remove_review(db, senco, booked_id, booked.version, today=TODAY)
     # A second saver changed the held review: the remover is told, nothing is removed.
@@ -769,12 +813,13 @@ def test_a_review_recorded_by_mistake_is_removed_and_the_due_date_moves_back(
     assert held.summary == "Changed."
     remove_review(db, senco, held_id, held.version, today=TODAY)
     (item,) = list_plans(db, senco, pupil, today=TODAY)
-    assert (item.reviews, item.next_review_due) == ([], date(2026, 3, 10))
-    assert next_review_of(db, pupil) == date(2026, 3, 10)
+    assert (item.reviews, item.next_review_due) == ([], date(2026, 3, 9))
+    assert next_review_of(db, pupil) == date(2026, 3, 9)
     with db.session() as s:
         (due,) = ehc_items(s, TODAY, 90)
     assert due.text == (
-        "EHC plan annual review due by 10/03/2026 (12 months from the plan issued on 10/03/2025)"
+        "EHC plan annual review: hold the meeting by 09/02/2026, so the LA can decide by "
+        "09/03/2026 (within 12 months of the plan issued on 10/03/2025)"
     )
     assert audit_actions(db, "annual_review") == ["create", "create", "delete", "update", "delete"]
     with db.session() as s:
@@ -794,8 +839,8 @@ def test_a_ceased_plan_is_reinstated_unless_another_is_live(db, senco, pupil) ->
     version = reinstate_plan(db, senco, plan_id, ceased.version, today=TODAY)
     (item,) = list_plans(db, senco, pupil, today=TODAY)
     assert (item.ceased_on, item.version) == (None, version)
-    assert (item.next_review_due, item.next_review_status) == (date(2026, 3, 10), "amber")
-    assert next_review_of(db, pupil) == date(2026, 3, 10)
+    assert (item.next_review_due, item.next_review_status) == (date(2026, 3, 9), "red")
+    assert next_review_of(db, pupil) == date(2026, 3, 9)
     assert audit_actions(db, "ehc_plan") == ["create", "cease", "reinstate"]
     # Ceased again and replaced by a new plan: the old one may not come back beside it.
     cease_plan(db, senco, plan_id, version, date(2026, 2, 1), today=TODAY)
@@ -811,7 +856,7 @@ def test_a_ceased_plan_is_reinstated_unless_another_is_live(db, senco, pupil) ->
         (new_id, None),
         (plan_id, date(2026, 2, 1)),
     ]
-    assert next_review_of(db, pupil) == date(2027, 2, 10)
+    assert next_review_of(db, pupil) == date(2027, 2, 9)
 
 
 def test_plan_linked_to_its_request(db, senco, pupil) -> None:
@@ -840,8 +885,10 @@ def test_review_sets_the_next_due_date_and_its_own(db, senco, pupil) -> None:
         "report": "red",
         "la_decision": "amber",
     }
-    assert (item.next_review_due, item.next_review_status) == (date(2027, 2, 2), "green")
-    assert next_review_of(db, pupil) == date(2027, 2, 2)
+    # Reviewed on 02/02/2026: the next within the 12 months starting then (CFA s44(1)).
+    assert (item.next_review_due, item.next_meeting_by) == (date(2027, 2, 1), date(2027, 1, 4))
+    assert item.next_review_status == "green"
+    assert next_review_of(db, pupil) == date(2027, 2, 1)
     version = update_review(
         db,
         senco,
@@ -896,12 +943,15 @@ def test_bad_review_is_refused_in_one_sentence(db, senco, pupil) -> None:
 
 
 def test_booked_meeting_brings_its_invitations_to_whats_due(db, senco, pupil) -> None:
-    plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
+    # Issued 10/05/2025: the review by 09/05/2026 (CFA s44(1)), the meeting by 11/04/2026 so
+    # the LA's decision, 4 weeks after it (reg 20), falls within the 12 months.
+    plan_id = record_plan(db, senco, pupil, plan(issued_on=date(2025, 5, 10)), today=TODAY)
     with db.session() as s:
         (due,) = ehc_items(s, TODAY, 90)
-    assert (due.kind, due.due, due.severity) == ("EHC annual review", date(2026, 3, 10), "soon")
+    assert (due.kind, due.due, due.severity) == ("EHC annual review", date(2026, 4, 11), "later")
     assert due.text == (
-        "EHC plan annual review due by 10/03/2026 (12 months from the plan issued on 10/03/2025)"
+        "EHC plan annual review: hold the meeting by 11/04/2026, so the LA can decide by "
+        "09/05/2026 (within 12 months of the plan issued on 10/05/2025)"
     )
     record_review(
         db,
@@ -918,13 +968,26 @@ def test_booked_meeting_brings_its_invitations_to_whats_due(db, senco, pupil) ->
         "(2 weeks before)"
     )
     (item,) = list_plans(db, senco, pupil, today=TODAY)
-    assert item.next_review_due == date(2026, 3, 10)  # a booked meeting is not yet held
+    assert item.next_review_due == date(2026, 5, 9)  # a booked meeting is not yet held
     meeting = item.reviews[0].milestones[1]
-    assert (meeting.key, meeting.done_on, meeting.note) == (
+    assert (meeting.key, meeting.due, meeting.done_on, meeting.note) == (
         "meeting",
+        date(2026, 4, 11),
         None,
-        "booked for 09/03/2026",
+        "booked for 09/03/2026; the LA's decision by 09/05/2026, within 12 months",
     )
+
+
+def test_a_meeting_booked_too_near_the_anniversary_is_flagged(db, senco, pupil) -> None:
+    # Plan 10/03/2025: the LA's decision is due by 09/03/2026, so a meeting on 20/02/2026
+    # leaves it 4 weeks to 20/03/2026, outside the 12 months (CFA s44(1); CoP 9.176).
+    plan_id = record_plan(db, senco, pupil, plan(), today=date(2026, 1, 5))
+    booked = review(meeting_on=date(2026, 2, 20), invitations_sent_on=None)
+    record_review(db, senco, plan_id, booked, today=date(2026, 1, 5))
+    with db.session() as s:
+        (due,) = ehc_items(s, date(2026, 1, 5), 90)
+    assert (due.kind, due.due) == ("EHC annual review", date(2026, 2, 9))
+    assert due.text.endswith("; the meeting booked for 20/02/2026 is too late")
 
 
 def test_after_a_meeting_the_paperwork_and_decision_are_due(db, senco, pupil) -> None:
@@ -1104,7 +1167,7 @@ def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
     plan_id = record_plan(db, senco, with_plan, plan(issued_on=date(2025, 3, 12)), today=TODAY)
     items = due_items(db, senco, today=TODAY)
     assert [(i.pupil_name, i.kind, i.due) for i in items] == [
-        ("Ana Pupil", "EHC annual review", date(2026, 3, 12)),
+        ("Ana Pupil", "EHC annual review", date(2026, 2, 11)),
         ("Ben Pupil", "annual review", date(2026, 3, 20)),
     ]
     # Once the plan has ceased it says nothing, so the register speaks for the pupil again.
@@ -1117,19 +1180,75 @@ def test_no_duplicate_review_line_for_a_pupil_with_a_plan(db, senco) -> None:
     ]
 
 
-def test_phase_transfer_deadline_is_due_ahead_of_it(db, senco) -> None:
+def test_only_a_recorded_phase_transfer_is_due(db, senco) -> None:
+    # reg 18: only a pupil actually moving gets the deadline; the year group guesses none.
     year11 = add_test_pupil(db, senco, 6, provision="E", needs=("ASD",), year=11)
-    year8 = add_test_pupil(db, senco, 7, provision="E", needs=("ASD",), year=8)
-    for pid in (year11, year8):
-        record_plan(db, senco, pid, plan(issued_on=date(2025, 9, 15)), today=TODAY)
+    staying = add_test_pupil(db, senco, 7, provision="E", needs=("ASD",), year=11)
+    year6 = add_test_pupil(db, senco, 8, provision="E", needs=("ASD",), year=6)
+    issued = date(2025, 9, 15)
+    college = plan(
+        issued_on=issued,
+        transfer_kind="secondary_to_post16",
+        transfer_destination="Town FE College",
+        transfer_on=date(2026, 9, 7),
+    )
+    record_plan(db, senco, year11, college, today=TODAY)
+    sixth = plan(issued_on=issued, transfer_kind="own_sixth_form")
+    record_plan(db, senco, staying, sixth, today=TODAY)
+    record_plan(db, senco, year6, plan(issued_on=issued), today=TODAY)  # none recorded
     with db.session() as s:
         (item,) = [i for i in ehc_items(s, TODAY, 90) if i.kind == "EHC phase transfer"]
-        assert ehc_items(s, date(2026, 4, 1), 90) == []  # passed: nothing to tick it off with
-    assert (item.pupil_id, item.due, item.severity) == (year11, date(2026, 3, 31), "later")
+        assert [i for i in ehc_items(s, date(2026, 3, 31), 90) if i.kind == item.kind] == []
+    # reg 18(1): "before 31st March" from secondary school to a post-16 institution.
+    assert (item.pupil_id, item.due, item.severity) == (year11, date(2026, 3, 30), "soon")
     assert item.text == (
-        "Phase transfer: the plan must be reviewed and amended to name a post-16 setting "
-        "by 31/03/2026 (reg 18)"
+        "Phase transfer: the plan must be reviewed and amended to name Town FE College by "
+        "30/03/2026 before the move on 07/09/2026 (reg 18(1))"
     )
+    plans = {p: list_plans(db, senco, p, today=TODAY)[0] for p in (year11, staying, year6)}
+    assert plans[year11].transfer_deadline == date(2026, 3, 30)
+    assert (
+        plans[staying].transfer_label == "Staying on in the school's own sixth form (no transfer)"
+    )
+    assert (plans[staying].transfer_deadline, plans[year6].transfer_deadline) == (None, None)
+
+
+def test_phase_transfer_kinds_and_their_deadlines(db, senco, pupil) -> None:
+    record_plan(
+        db,
+        senco,
+        pupil,
+        plan(transfer_kind="school_phase", transfer_on=date(2026, 9, 3)),
+        today=TODAY,
+    )
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert item.transfer_deadline == date(2026, 2, 14)  # reg 18(1): before 15 February
+    version = update_plan(
+        db,
+        senco,
+        item.id,
+        item.version,
+        plan(transfer_kind="post16_to_post16", transfer_on=date(2027, 1, 4)),
+        today=TODAY,
+    )
+    (item,) = list_plans(db, senco, pupil, today=TODAY)
+    assert (item.version, item.transfer_deadline) == (version, date(2026, 8, 4))  # reg 18
+    with db.session() as s:
+        (due,) = [i for i in ehc_items(s, date(2026, 6, 1), 90) if i.kind == "EHC phase transfer"]
+    assert due.text.endswith("by 04/08/2026 before the move on 04/01/2027 (reg 18)")
+
+
+def test_a_transfer_without_its_kind_or_date_is_refused(db, senco, pupil) -> None:
+    with pytest.raises(ValidationError) as refused:
+        record_plan(db, senco, pupil, plan(transfer_kind="secondary_to_post16"), today=TODAY)
+    assert str(refused.value) == (
+        "The date of the phase transfer is missing (reg 18 counts from it)."
+    )
+    with pytest.raises(ValidationError, match="Say what kind of phase transfer"):
+        record_plan(db, senco, pupil, plan(transfer_destination="Hill School"), today=TODAY)
+    with pytest.raises(ValidationError, match="'year_7' is not a kind of phase transfer"):
+        record_plan(db, senco, pupil, plan(transfer_kind="year_7"), today=TODAY)
+    assert list_plans(db, senco, pupil, today=TODAY) == []
 
 
 def test_pupils_who_left_are_not_due(db, senco) -> None:
@@ -1182,7 +1301,11 @@ def confidential_case(db, senco, pupil) -> int:
         db,
         senco,
         pupil,
-        request(sent_on=received, social_care_info="Child in need plan since May."),
+        request(
+            sent_on=received,
+            social_care_info="Child in need plan since May.",
+            aspirations="To be a vet.",
+        ),
         today=today,
     )
     add_exception(db, senco, rid, "personal_circumstances", REASON, date(2025, 7, 25), today=today)
@@ -1202,7 +1325,10 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
         "We want her to be happy at school.",
         "Glue ear as a toddler.",
     )
-    assert full.social_care_info == "Child in need plan since May."
+    assert (full.social_care_info, full.aspirations) == (
+        "Child in need plan since May.",
+        "To be a vet.",
+    )
     assert [e.reason for e in full.exceptions] == [REASON]
     assert full.milestones[0].note == f"extended: {label}: {REASON}"
     for item in (
@@ -1210,7 +1336,7 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
         *list_requests(db, staff, pupil, today=today),
     ):
         hidden = (item.why_now, item.pupil_views, item.parent_views, item.health_info)
-        assert hidden == ("", "", "", "") and item.social_care_info == ""
+        assert hidden == ("", "", "", "") and item.social_care_info == item.aspirations == ""
         assert [(e.kind_label, e.reason) for e in item.exceptions] == [(label, "")]
         # The clock still reads as the SENCo sees it, with the kind and not the reason.
         assert (item.milestones[0].status, item.milestones[0].note) == (
@@ -1353,6 +1479,10 @@ def test_editors_get_back_every_field_saved(db, senco, pupil) -> None:
         health_info="",
         health_none_known=True,
         social_care_info="Known to early help since 2023.",
+        aspirations="To work with animals, and to have friends at my next school.",
+        signed_off_by="Mrs Head",
+        signed_off_role="Head teacher",
+        signed_off_on=date(2025, 1, 5),
     )
     rid = open_request(db, senco, pupil, first, today=TODAY)
     shown = same_as_saved(first, the_request(db, senco, pupil))
@@ -1364,7 +1494,12 @@ def test_editors_get_back_every_field_saved(db, senco, pupil) -> None:
     shown |= same_as_saved(second, the_request(db, senco, pupil))
     assert shown == every_field(RequestData)
 
-    issued = plan(request_id=rid)
+    issued = plan(
+        request_id=rid,
+        transfer_kind="school_phase",
+        transfer_destination="Hill Secondary School",
+        transfer_on=date(2026, 9, 3),
+    )
     record_plan(db, senco, pupil, issued, today=TODAY)
     (item,) = list_plans(db, senco, pupil, today=TODAY)
     assert same_as_saved(issued, item) == every_field(PlanData)

@@ -26,6 +26,7 @@ from sendesk.services.ehc import (
     record_plan,
     record_step,
 )
+from sendesk.services.pupil_record import get_record
 from sendesk.services.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import PlanDialog, ReviewDialog
@@ -178,6 +179,64 @@ def test_open_a_request_and_see_the_clock_start(
     assert tab.step_button.isEnabled() and not tab.undo_button.isEnabled()
     [stored] = list_requests(db, senco, pupil_id, today=TODAY)
     assert stored.requested_by == "parent" and stored.pupil_views.startswith("I want help")
+
+
+def test_a_new_request_starts_unsent_with_no_statutory_dates(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    # reg 5(1): the clock runs from the LA receiving the request, not from opening it here.
+    def fill(dialog: RequestDialog) -> int:
+        assert not dialog.sent_on.check.isChecked() and dialog.sent_on.value() is None
+        assert dialog.received_on.value() is None
+        dialog.la.setCurrentText("Testshire")
+        dialog.pupil_views.setPlainText("I like drawing.")
+        dialog.aspirations.setPlainText("To make comics, and to have a friend at lunch.")
+        dialog.signed_off_role.setCurrentText("Head teacher")
+        assert not dialog.ok_button.isEnabled()  # a role with nobody named
+        assert "who signed the request off" in dialog.problems_label.text()
+        dialog.signed_off_by.setText("Mrs Head")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(RequestDialog, "exec", fill)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    with qtbot.waitSignal(tab.changed):
+        tab.open_button.click()
+    assert warnings == []
+    assert tab.stage_label.text() == "Stage: Preparing."
+    assert tab.clock_label.text() == (
+        "Not sent yet: the 20-week clock starts when the LA receives the request."
+    )
+    assert tab.request_label.text() == (
+        "The school is preparing a request to Testshire for an EHC needs assessment. No "
+        "caseworker recorded yet. Signed off by Mrs Head (Head teacher)."
+    )
+    assert rows(tab.milestones) == [] and not tab.milestones.isVisibleTo(tab)
+    [stored] = list_requests(db, senco, pupil_id, today=TODAY)
+    assert (stored.sent_on, stored.received_on, stored.milestones) == (None, None, [])
+    assert stored.aspirations == "To make comics, and to have a friend at lunch."
+    assert (stored.signed_off_by, stored.signed_off_role) == ("Mrs Head", "Head teacher")
+
+
+def test_the_request_dialog_says_whose_consent_is_needed(qtbot, db, senco, pupil_id) -> None:
+    # CFA 2014 s83(2), Education Act 1996 s8: a young person from the end of compulsory
+    # school age (the last Friday of June of the school year they turn 16), not at 16.
+    from sendesk.models import Pupil
+
+    def hint_for(born: date) -> str:
+        with db.transaction() as s:
+            s.get(Pupil, pupil_id).dob = born
+        dialog = RequestDialog(AppContext(db, senco, school_info(db)), pupil_id, today=TODAY)
+        qtbot.addWidget(dialog)
+        return dialog.young_person_hint.text()
+
+    sixteen_today = hint_for(date(2010, 3, 16))
+    assert sixteen_today.startswith("A young person consents for themselves once compulsory")
+    assert sixteen_today.endswith("For this pupil that is after 26/06/2026.")
+    assert hint_for(date(2009, 8, 31)) == (
+        "Compulsory school age ended on 27/06/2025: the young person's own consent and views "
+        "are needed."
+    )
 
 
 def test_a_late_la_is_visible_at_a_glance(qtbot, db, senco, pupil_id) -> None:
@@ -353,12 +412,17 @@ def test_record_the_plan_and_an_annual_review(
     tab = make_tab(qtbot, db, senco, pupil_id)
     assert tab.no_plan_label.isVisibleTo(tab)
     assert not tab.review_button.isEnabled()
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
     with qtbot.waitSignal(tab.changed):
         tab.record_plan_button.click()
     assert warnings == []
+    # Saved, then the register change is offered; declined, the register stays K.
+    assert asked == ["Change the register to E (EHC plan) from 02/03/2026?"]
+    assert get_record(db, senco, pupil_id).provision == "K"
     assert tab.plan_label.text() == (
         "Issued 02/03/2026 by Testshire, naming Hill School. 12.5 hours of support a week; "
-        "top-up funding of £8,500 a year. Next annual review due by 02/03/2027 (on track)."
+        "top-up funding of £8,500 a year. Next annual review: meeting by 01/02/2027 (on "
+        "track), the LA's decision by 01/03/2027."
     )
     text = tab.sections.toPlainText()
     assert "Section B: special educational needs" in text
@@ -390,7 +454,7 @@ def test_record_the_plan_and_an_annual_review(
             "Not yet",
         ]
     ]
-    assert "Next annual review due by 10/03/2027" in tab.plan_label.text()
+    assert "the LA's decision by 09/03/2027." in tab.plan_label.text()  # CFA s44(1)
     [plan] = list_plans(db, senco, pupil_id, today=TODAY)
     assert plan.top_up_pence == 850_000 and plan.hours_per_week == 12.5
 
@@ -514,6 +578,129 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
     assert "Family abroad" not in excused[3]
 
 
+def test_recording_the_plan_offers_e_on_the_register_from_its_issue_date(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    def fill_plan(dialog: PlanDialog) -> int:
+        dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
+        dialog.la.setCurrentText("Testshire")
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(tab.changed):
+        tab.record_plan_button.click()
+    assert warnings == []
+    assert asked == ["Change the register to E (EHC plan) from 02/03/2026?"]
+    record = get_record(db, senco, pupil_id)
+    assert (record.provision, record.provision_since, record.need_codes) == (
+        "E",
+        date(2026, 3, 2),
+        ("SLCN",),
+    )
+    # Already E: a corrected plan asks nothing more.
+    asked.clear()
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    tab.offer_register_change(plan.issued_on)
+    assert asked == []
+
+
+def test_the_final_plan_step_leads_to_recording_the_plan_then_e(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    from sendesk.services.ehc import get_request
+
+    request_id = late_request(db, senco, pupil_id)
+    for step, on, value in (
+        ("issue", date(2026, 1, 12), True),
+        ("draft", date(2026, 1, 19), None),
+    ):
+        version = get_request(db, senco, request_id, today=TODAY).version
+        record_step(db, senco, request_id, version, step, on, value=value, today=TODAY)
+
+    def final(dialog: StepDialog) -> int:
+        dialog.step.setCurrentIndex(dialog.step.findData("final"))
+        dialog.on.setDate(to_qdate(date(2026, 3, 9)))
+        dialog.accept()
+        return dialog.result()
+
+    def fill_plan(dialog: PlanDialog) -> int:
+        assert dialog.data().issued_on == date(2026, 3, 9)  # from the request's final plan
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(StepDialog, "exec", final)
+    monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    tab.step_button.click()
+    assert warnings == []
+    assert asked == [
+        "The final EHC plan was issued on 09/03/2026. Record the plan now (its sections, "
+        "hours and funding)? The register can then change to E.",
+        "Change the register to E (EHC plan) from 09/03/2026?",
+    ]
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    assert (plan.issued_on, plan.request_id) == (date(2026, 3, 9), request_id)
+    assert get_record(db, senco, pupil_id).provision == "E"
+
+
+def test_a_recorded_phase_transfer_and_its_deadline(
+    qtbot, db, senco, pupil_id, monkeypatch, warnings
+) -> None:
+    def fill_plan(dialog: PlanDialog) -> int:
+        dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
+        dialog.la.setCurrentText("Testshire")
+        assert not dialog.transfer_destination.isEnabled()  # none recorded by default
+        kind = dialog.transfer_kind
+        kind.setCurrentIndex(kind.findData("secondary_to_post16"))
+        assert not dialog.ok_button.isEnabled()  # the date of the move is needed
+        assert dialog.transfer_hint.text() == (
+            "Give the date of the move: the deadline is counted from it."
+        )
+        dialog.transfer_destination.setText("Town FE College")
+        dialog.transfer_on.set_value(date(2027, 9, 6))
+        # reg 18(1): "before 31st March" in the year of the move.
+        assert dialog.transfer_hint.text() == (
+            "The plan must be reviewed and amended by 30/03/2027 (reg 18(1))."
+        )
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    answer_question(monkeypatch, QMessageBox.StandardButton.No)
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    with qtbot.waitSignal(tab.changed):
+        tab.record_plan_button.click()
+    assert warnings == []
+    assert tab.plan_label.text().endswith(
+        "Moves to Town FE College on 06/09/2027: the plan must be reviewed and amended by "
+        "30/03/2027 (reg 18(1))."
+    )
+
+    def stay_on(dialog: PlanDialog) -> int:
+        assert dialog.transfer_on.value() == date(2027, 9, 6)
+        dialog.transfer_kind.setCurrentIndex(dialog.transfer_kind.findData("own_sixth_form"))
+        assert dialog.transfer_hint.text() == "No transfer: no phase transfer deadline."
+        dialog.accept()
+        return dialog.result()
+
+    monkeypatch.setattr(PlanDialog, "exec", stay_on)
+    with qtbot.waitSignal(tab.changed):
+        tab.edit_plan()
+    [plan] = list_plans(db, senco, pupil_id, today=TODAY)
+    assert (plan.transfer_kind, plan.transfer_on, plan.transfer_deadline) == (
+        "own_sixth_form",
+        None,
+        None,
+    )
+    assert tab.plan_label.text().endswith(
+        "Phase transfer: staying on in the school's own sixth form (no transfer)."
+    )
+
+
 def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
@@ -525,13 +712,14 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
+    answer_question(monkeypatch, QMessageBox.StandardButton.No)
     window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.changed):
         window.ehc_tab.record_plan_button.click()
     # The plan moved the pupil's next review date (the record's version): the window has
     # read it again, so a profile edit now saves instead of meeting a conflict.
-    assert window.fields["next_review_due"].value() == date(2027, 3, 2)
+    assert window.fields["next_review_due"].value() == date(2027, 3, 1)
     window.fields["reg_group"].setText("8Q")
     assert window.save()
     assert warnings == []
@@ -636,7 +824,7 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
         tab.remove_review_button.click()
     assert warnings == []
     assert [r[0] for r in rows(tab.reviews)] == ["02/02/2026"]
-    assert "Next annual review due by 02/02/2027" in tab.plan_label.text()
+    assert "the LA's decision by 01/02/2027." in tab.plan_label.text()
     # Someone else corrects the held review while the tab is open: said, and not removed.
     tab.reviews.selectRow(0)
     [fresh] = list_plans(db, senco, pupil_id, today=TODAY)[0].reviews
@@ -651,7 +839,9 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
         tab.remove_review_button.click()
     assert rows(tab.reviews) == [] and tab.no_reviews_label.isVisibleTo(tab)
     assert not tab.remove_review_button.isEnabled()  # nothing left to remove
-    assert "Next annual review due by 03/03/2026 (late)." in tab.plan_label.text()
+    assert (
+        "Next annual review: meeting by 02/02/2026 (late), the LA's decision by 02/03/2026."
+    ) in tab.plan_label.text()
 
 
 def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
@@ -678,7 +868,8 @@ def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
         tab.cease_button.click()
     assert warnings == []
     assert tab.plan_label.text() == (
-        "Issued 03/03/2025 by Testshire. Next annual review due by 03/03/2026 (late)."
+        "Issued 03/03/2025 by Testshire. Next annual review: meeting by 02/02/2026 (late), "
+        "the LA's decision by 02/03/2026."
     )
     assert tab.cease_button.text() == "Cease plan…"
     assert tab.cease_button.accessibleName() == "Cease the EHC plan"
