@@ -548,7 +548,7 @@ def interventions_grid(data: PackData) -> Grid | None:
         ended = day_text(e.end_date) if e.end_date else "running"
         rows.append(
             (
-                f"{r.title}\n{pr.measure}",
+                f"{r.title}\nMeasure: {pr.measure}",
                 f"{day_text(e.start_date)} – {ended}",
                 pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
                 pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
@@ -641,7 +641,7 @@ def costs_grid(data: PackData) -> Grid | None:
     return Grid(
         ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
         rows,
-        (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12),
+        (0.21, 0.18, 0.15, 0.1, 0.13, 0.09, 0.14),
         total_row=True,
     )
 
@@ -693,7 +693,7 @@ def planned_grid(data: PackData) -> Grid | None:
     return Grid(
         ("Provision", "Kind", "Minutes a week", "Rate an hour", "Share", "A year"),
         rows,
-        (0.38, 0.12, 0.1, 0.18, 0.09, 0.13),
+        (0.34, 0.15, 0.1, 0.18, 0.09, 0.14),
         total_row=True,
     )
 
