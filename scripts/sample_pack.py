@@ -4,8 +4,10 @@ Run: ``python scripts/sample_pack.py [--pupils 300] [--seed 1] [--today 2026-03-
 Makes a demo school in a temporary encrypted database (made-up people only), picks the
 pupil on SEN support with the longest history — most support-plan cycles, then most
 interventions, then most evidence documents — completes their request as a SENCo would
-(consent, the pupil's and parents' views, why now, health and social care), adds a photo
-of a piece of work, and builds the pack exactly as ``sendesk pack`` does. The same
+(consent, the pupil's and parents' views, their hopes for the future, why now, health and
+social care, the head teacher's sign-off), adds in-class support to their current plan
+(staff time, costed at the school's default staff rate) and a photo of a piece of work,
+and builds the pack exactly as ``sendesk pack`` does. The same
 arguments give the same pupil and the same pages. Look at the PDF after any change to the
 pack's layout.
 """
@@ -28,14 +30,21 @@ from sqlalchemy import func, select
 
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
-from sendesk.models import Enrolment, EvidenceDocument, RegisterEntry, SupportPlan
+from sendesk.models import (
+    EhcRequest,
+    Enrolment,
+    EvidenceDocument,
+    PlannedProvision,
+    RegisterEntry,
+    SupportPlan,
+)
 from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document
 from sendesk.services.pack import build_pack
-from sendesk.services.pupil_record import get_record
+from sendesk.services.pupil_record import ContactData, get_record, update_contact
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -87,9 +96,9 @@ def complete_request(db: Database, senco: Actor, pupil_id: int, today: date) -> 
         ),
         "why_now": (
             f"{first} has had several reviewed cycles of SEN support with targeted "
-            "interventions. Progress on the interventions has not carried into lessons, the "
-            "gap with peers is widening, and the provision now costs more than the school's "
-            "notional SEN budget. The school believes an EHC needs assessment is needed."
+            "interventions. Progress on the interventions has not carried into lessons and "
+            f"the gap with peers is widening. The school believes {first} may need provision "
+            "through an EHC plan and asks for an EHC needs assessment."
         ),
         "pupil_views": (
             "I like art and football. Reading out loud in class makes me worried and I "
@@ -111,6 +120,15 @@ def complete_request(db: Database, senco: Actor, pupil_id: int, today: date) -> 
     else:
         data = RequestData(requested_by="school", la_name="Hertfordshire", sent_on=None, **details)
         open_request(db, senco, pupil_id, data, today=today)
+    sign_off_and_staff_time(db, pupil_id, today)
+    for n, contact in enumerate(c for c in record.contacts if c.parental_responsibility):
+        data = ContactData(
+            **{f.name: getattr(contact, f.name) for f in dataclasses.fields(ContactData)}
+        )
+        address = f"{12 + 7 * n} Mill Lane, Riverside, Hertford SG14 1AB"  # made up
+        update_contact(
+            db, senco, contact.id, contact.version, dataclasses.replace(data, address=address)
+        )
     add_document(
         db,
         senco,
@@ -121,6 +139,50 @@ def complete_request(db: Database, senco: Actor, pupil_id: int, today: date) -> 
         filename="writing-sample.png",
         today=today,
     )
+
+
+def sign_off_and_staff_time(db: Database, pupil_id: int, today: date) -> None:
+    """The request's aspirations and sign-off, and in-class support in the current plan.
+
+    Written to the rows directly: the request dialog and the plan editor that record them
+    are other screens, and this script only needs what the pack reads.
+    """
+    with db.transaction() as s:
+        request = s.scalars(
+            select(EhcRequest)
+            .where(EhcRequest.pupil_id == pupil_id, EhcRequest.closed_on.is_(None))
+            .order_by(EhcRequest.id.desc())
+        ).first()
+        if request is not None:
+            request.aspirations = (
+                "I want to work with animals, maybe as a vet. I want to read books about "
+                "animals on my own and to have friends in my class."
+            )
+            request.signed_off_by, request.signed_off_role = "Dr Helen Marsh", "Head teacher"
+            request.signed_off_on = today - timedelta(days=1)
+        plan = s.scalars(
+            select(SupportPlan)
+            .where(SupportPlan.pupil_id == pupil_id, SupportPlan.start_date <= today)
+            .order_by(SupportPlan.start_date.desc(), SupportPlan.id.desc())
+        ).first()
+        if plan is not None:
+            last = s.scalar(
+                select(func.max(PlannedProvision.position)).where(
+                    PlannedProvision.plan_id == plan.id
+                )
+            )
+            s.add(
+                PlannedProvision(
+                    plan_id=plan.id,
+                    position=(last or 0) + 1,
+                    kind="staff",
+                    description=(
+                        "A teaching assistant in English lessons to read instructions and "
+                        "texts aloud and check understanding, 4 × 45 minutes a week"
+                    ),
+                    minutes_per_week=180,
+                )
+            )
 
 
 def main() -> int:

@@ -331,12 +331,23 @@ class _Writer:
     def about(self) -> None:
         d = self.data
         self.pairs(ps.about_facts(d))
+        self.h2("Parents and carers")
+        contacts = ps.parent_contacts(d)
+        if not contacts:
+            self.para(ps.NO_PARENT_CONTACTS, muted=True)
+        for heading, pairs in contacts:
+            self.h3(heading)
+            self.pairs(pairs)
         r = d.request
         if r is not None:
             self.h2("The request")
             self.pairs(ps.request_facts(r))
             self.h2("Why now")
             self.user(r.why_now)
+        self.h2("The school's named contact")
+        self.pairs(ps.school_contact_facts(d))
+        self.h2("Sign-off")
+        self.pairs(ps.sign_off_facts(d))
         history = ps.history_grid(d)
         if history is not None:
             self.h2("SEN register history")
@@ -372,9 +383,12 @@ class _Writer:
         trends = ps.attainment_grid(self.data)
         if trends is None:
             self.para(ps.NO_ATTAINMENT, muted=True)
-            return
-        self.para(ps.ATTAINMENT_NOTE)
-        self.grid(trends)
+        else:
+            self.para(ps.ATTAINMENT_NOTE)
+            self.grid(trends)
+        older = ps.older_attainment(self.data)
+        if older is not None:
+            self.sentence(older)
 
     def graduated_response(self) -> None:
         d = self.data
@@ -422,15 +436,20 @@ class _Writer:
 
     def provision_costs(self) -> None:
         d = self.data
+        against = ps.against_threshold(d)
+        if against is not None:
+            self.sentence(against)
+        self.h2(ps.PLANNED)
+        summary = ps.planned_summary(d)
+        if summary is not None:
+            self.sentence(summary)
+        self.grid_or(ps.planned_grid(d), ps.NO_PLANNED)
+        note = ps.uncosted_note(d)
+        if note is not None:
+            self.sentence(note)
+        self.h2(ps.DELIVERED_HEADING)
         self.sentence(ps.costs_summary(d))
         self.grid_or(ps.costs_grid(d), ps.NO_SESSIONS)
-        for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
-            if sentence is not None:
-                self.sentence(sentence)
-        planned = ps.planned_grid(d)
-        if planned is not None:
-            self.h2(ps.PLANNED)
-            self.grid(planned)
 
     def professional_advice(self) -> None:
         d = self.data

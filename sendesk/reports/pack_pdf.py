@@ -768,12 +768,23 @@ class _Body:
     def _about(self) -> list[Flowable]:
         st, d = self.st, self.data
         out: list[Flowable] = [_pairs(st, ps.about_facts(d), self.width)]
+        out.append(self.h2("Parents and carers"))
+        contacts = ps.parent_contacts(d)
+        if not contacts:
+            out.append(st.p(ps.NO_PARENT_CONTACTS, st.muted))
+        for heading, pairs in contacts:
+            out.append(st.p(escape(heading), st.h3))
+            out.append(_pairs(st, pairs, self.width))
         r = d.request
         if r is not None:
             out.append(self.h2("The request"))
             out.append(_pairs(st, ps.request_facts(r), self.width))
             out.append(self.h2("Why now"))
             out.append(st.user(r.why_now))
+        out.append(self.h2("The school's named contact"))
+        out.append(_pairs(st, ps.school_contact_facts(d), self.width))
+        out.append(self.h2("Sign-off"))
+        out.append(_pairs(st, ps.sign_off_facts(d), self.width))
         history = ps.history_grid(d)
         if history is not None:
             out.append(self.h2("SEN register history"))
@@ -815,9 +826,15 @@ class _Body:
     def _attainment(self) -> list[Flowable]:
         st = self.st
         trends = ps.attainment_grid(self.data)
-        if trends is None:
-            return [st.p(ps.NO_ATTAINMENT, st.muted)]
-        return [st.p(ps.ATTAINMENT_NOTE), self.grid(trends)]
+        older = ps.older_attainment(self.data)
+        out: list[Flowable] = (
+            [st.p(ps.ATTAINMENT_NOTE), self.grid(trends)]
+            if trends is not None
+            else [st.p(ps.NO_ATTAINMENT, st.muted)]
+        )
+        if older is not None:
+            out.append(st.p(_markup(older)))
+        return out
 
     def _graduated_response(self) -> list[Flowable]:
         st, d = self.st, self.data
@@ -860,7 +877,8 @@ class _Body:
             chart = measure_chart(pr, self.width, 52 * mm)
             if chart is not None:
                 block.append(chart)
-                legend = "Measures over time (entry and exit labelled)."
+                unit = pr.measure[:1].upper() + pr.measure[1:]
+                legend = f"{unit} over time (entry and exit labelled)."
                 if pr.measure_kind == "age_months":
                     legend += (
                         " The dashed line is age-expected progress from the entry: a month "
@@ -880,15 +898,21 @@ class _Body:
 
     def _provision_costs(self) -> list[Flowable]:
         st, d = self.st, self.data
-        out: list[Flowable] = [st.p(_markup(ps.costs_summary(d)))]
+        out: list[Flowable] = []
+        against = ps.against_threshold(d)
+        if against is not None:
+            out.append(st.p(_markup(against)))
+        out.append(self.h2(ps.PLANNED))
+        summary = ps.planned_summary(d)
+        if summary is not None:
+            out.append(st.p(_markup(summary)))
+        out.append(self.grid_or(ps.planned_grid(d), ps.NO_PLANNED))
+        note = ps.uncosted_note(d)
+        if note is not None:
+            out.append(st.p(_markup(note), st.muted))
+        out.append(self.h2(ps.DELIVERED_HEADING))
+        out.append(st.p(_markup(ps.costs_summary(d))))
         out.append(self.grid_or(ps.costs_grid(d), ps.NO_SESSIONS))
-        for sentence in (ps.la_rate_cost(d), ps.against_threshold(d)):
-            if sentence is not None:
-                out.append(st.p(_markup(sentence)))
-        planned = ps.planned_grid(d)
-        if planned is not None:
-            out.append(self.h2(ps.PLANNED))
-            out.append(self.grid(planned))
         return out
 
     def _professional_advice(self) -> list[Flowable]:

@@ -102,9 +102,35 @@ def cover_facts(data: PackData) -> Pairs:
         ("UPN", p.upn),
         ("Year group", p.year_text or "—"),
         ("School", school),
+        ("School contact", contact_text(data) or "—"),
         ("Local authority", data.la.name or "—"),
+        ("Request", request_status(data.request)),
         ("Pack produced", day_text(data.produced_on)),
     ]
+
+
+BEING_PREPARED = "Being prepared: not yet sent to the local authority."
+
+
+def request_status(request: RequestItem | None) -> str:
+    """Where the request stands: sent (with the date) only when a date sent is recorded;
+    until then it is being prepared and no statutory date runs (reg 5(1): the LA's six
+    weeks run from the request it receives)."""
+    if request is None:
+        return "No request is recorded yet."
+    if request.sent_on is None:
+        return BEING_PREPARED
+    text = f"Sent to {request.la_name or 'the LA'} on {day_text(request.sent_on)}"
+    if request.received_on and request.received_on != request.sent_on:
+        text += f", received {day_text(request.received_on)}"
+    return text + "."
+
+
+def contact_text(data: PackData) -> str:
+    """The school's named contact on one line: "Ms Shah (SENCo), 01632 960 123, …"."""
+    d = data.school
+    name = f"{d.senco_name} (SENCo)" if d.senco_name else ""
+    return ", ".join(t for t in (name, d.senco_phone, d.senco_email) if t)
 
 
 def missing_summary(data: PackData) -> Sentence:
@@ -156,6 +182,8 @@ def about_facts(data: PackData) -> Pairs:
         ("Tutor group", p.reg_group or "—"),
         ("On roll since", day_text(p.admission_date)),
         ("SEN provision", provision),
+        ("Home language", p.home_language or "Not recorded"),
+        ("Ethnicity", p.ethnicity or "Not recorded"),
         ("English as an additional language", yes_no[p.eal]),
         ("Pupil premium", yes_no[p.pupil_premium]),
         ("Looked after", yes_no[p.looked_after]),
@@ -163,15 +191,71 @@ def about_facts(data: PackData) -> Pairs:
     ]
 
 
+NO_PARENT_CONTACTS = "No one with parental responsibility is recorded."
+
+
+def parent_contacts(data: PackData) -> list[tuple[str, Pairs]]:
+    """Each person with parental responsibility: (heading, their address and contacts) —
+    LA forms ask for everyone with parental responsibility and how to reach them."""
+    out: list[tuple[str, Pairs]] = []
+    for c in data.pupil.contacts:
+        heading = f"{c.name} ({c.relationship})" if c.relationship else c.name
+        out.append(
+            (
+                heading,
+                [
+                    ("Address", c.address or "Not recorded"),
+                    ("Phone", c.phone or "Not recorded"),
+                    ("Email", c.email or "Not recorded"),
+                    *([("Prefers", c.preferred)] if c.preferred else []),
+                ],
+            )
+        )
+    return out
+
+
 def request_facts(request: RequestItem) -> Pairs:
-    return [
+    """The request's details; the statutory dates only once it has been sent (a request
+    being prepared has no clock: reg 5(1) runs from the LA's receipt)."""
+    pairs: Pairs = [
         ("Requested by", request.requested_by_label),
         ("Local authority", request.la_name),
         ("LA caseworker", request.caseworker or "—"),
-        ("Sent to the LA", day_text(request.sent_on)),
+        ("Status", request_status(request)),
         ("Parental consent", day_text(request.consent_on)),
         ("Young person's consent", day_text(request.young_person_consent_on)),
     ]
+    if request.sent_on is not None:
+        due = {m.key: m for m in request.milestones}
+        for key, label in (
+            ("decide_to_assess", "Decision whether to assess due (reg 5(1), 6 weeks)"),
+            ("final_plan", "Final plan due if one is issued (reg 13(2), 20 weeks)"),
+        ):
+            mark = due.get(key)
+            if mark is not None and mark.status != "not applicable":
+                done = f", done {day_text(mark.done_on)}" if mark.done_on else ""
+                pairs.append((label, day_text(mark.due) + done))
+    return pairs
+
+
+def school_contact_facts(data: PackData) -> Pairs:
+    """The school's named contact for the request and the head teacher."""
+    d = data.school
+    return [
+        ("SENCo", d.senco_name or "Not recorded"),
+        ("Phone", d.senco_phone or "Not recorded"),
+        ("Email", d.senco_email or "Not recorded"),
+        ("Head teacher", d.head_teacher_name or "Not recorded"),
+    ]
+
+
+def sign_off_facts(data: PackData) -> Pairs:
+    """Who signed the request off for the school, and when (the form's signature block)."""
+    s = data.sign_off
+    if s is None:
+        return [("Signed off by", "Not yet signed off"), ("Date", "—")]
+    who = s.by + (f" ({s.role})" if s.role else "") if s.by else "Not recorded"
+    return [("Signed off by", who), ("Date", day_text(s.on))]
 
 
 def history_grid(data: PackData) -> Grid | None:
@@ -193,11 +277,17 @@ def history_grid(data: PackData) -> Grid | None:
     )
 
 
+ASPIRATIONS = "What is important to me, my hopes for the future"
+
+
 def views(data: PackData) -> list[tuple[str, str, str]]:
-    """(heading, the views as typed, where they were recorded) for the child, the parents."""
+    """(heading, the text as typed, where it was recorded) for the child's views, their
+    aspirations, and the parents' views."""
     v = data.views
+    hopes = "Recorded for this request." if data.aspirations else ""
     return [
         ("The child's or young person's views", v.pupil, v.pupil_source),
+        (ASPIRATIONS, data.aspirations, hopes),
         ("The parents' or carers' views", v.parents, v.parents_source),
     ]
 
@@ -310,6 +400,20 @@ def attainment_grid(data: PackData) -> Grid | None:
         ],
         (0.16, 0.18, 0.22, 0.22, 0.22),
     )
+
+
+def older_attainment(data: PackData) -> Sentence | None:
+    """Subjects held with no snapshot near now, 6 or 12 months ago: their latest result,
+    so every subject held is in the pack (None: there are none)."""
+    if not data.older_attainment:
+        return None
+    parts = [
+        f"{a.subject} ({a.measure}) {a.value}"
+        + (f", expected {a.expected}" if a.expected else "")
+        + f", {day_text(a.taken_on)}"
+        for a in data.older_attainment
+    ]
+    return (Span("Also held, from longer ago: ", italic=True), Span("; ".join(parts) + "."))
 
 
 # --- the graduated response (assess, plan, do, review) --------------------------------------
@@ -444,7 +548,7 @@ def interventions_grid(data: PackData) -> Grid | None:
         ended = day_text(e.end_date) if e.end_date else "running"
         rows.append(
             (
-                r.title,
+                f"{r.title}\nMeasure: {pr.measure}",
                 f"{day_text(e.start_date)} – {ended}",
                 pr.formatted(e.entry_measure) if e.entry_measure is not None else "—",
                 pr.formatted(e.exit_measure) if e.exit_measure is not None else "—",
@@ -496,13 +600,12 @@ def verdict(record: InterventionRecord) -> Sentence:
 # --- provision and its costs ----------------------------------------------------------------
 
 NO_SESSIONS = "No sessions were logged for this pupil in the period."
-PLANNED = "Planned provision in the current cycle"
 
 
 def costs_summary(data: PackData) -> Sentence:
     c = data.costs
     return plain(
-        f"Provision delivered from {day_text(c.period_start)} to {day_text(c.period_end)}, "
+        f"What was delivered from {day_text(c.period_start)} to {day_text(c.period_end)}, "
         "from the sessions staff logged as held and the pupil attended. A group's staff time "
         "is shared among the pupils present."
     )
@@ -526,7 +629,7 @@ def costs_grid(data: PackData) -> Grid | None:
     ]
     rows.append(
         (
-            "Total",
+            "Total delivered",
             "",
             "",
             "",
@@ -538,64 +641,108 @@ def costs_grid(data: PackData) -> Grid | None:
     return Grid(
         ("Intervention", "Area", "Staff", "Rate an hour", "Sessions", "Hours", "Cost"),
         rows,
-        (0.24, 0.2, 0.16, 0.1, 0.1, 0.08, 0.12),
+        (0.21, 0.18, 0.15, 0.1, 0.13, 0.09, 0.14),
         total_row=True,
     )
 
 
-def la_rate_cost(data: PackData) -> Sentence | None:
-    """The current plan's weekly minutes at the LA's hourly rate (None: the LA has none)."""
+DELIVERED_HEADING = "What was delivered in the last 12 months"
+PLANNED = "The provision in place now, costed for a full year"
+NO_PLANNED = "No provision in the current support plan gives minutes a week to cost."
+
+
+def planned_summary(data: PackData) -> Sentence | None:
+    """What the full-year table is (None: no plan line has minutes a week)."""
     c = data.costs
-    if c.la_rate_cost is None or c.la_rate_per_hour is None:
+    if not c.planned or c.plan_start is None:
         return None
-    return (
-        Span(
-            f"At {data.la.name}'s rate of {rr.money(c.la_rate_per_hour)} an hour, the current "
-            f"plan's {c.planned_minutes_per_week:,} minutes a week for {c.weeks_per_year} "
-            "weeks cost "
-        ),
-        Span(rr.money(c.la_rate_cost), bold=True),
-        Span(" a year."),
+    return plain(
+        f"Every line of the support plan starting {day_text(c.plan_start)} that gives minutes "
+        f"a week, including in-class support and staff time: hours a week × the rate an hour "
+        f"× {c.weeks_per_year} school weeks, divided among the places when a group shares "
+        "the staff time."
+    )
+
+
+def planned_grid(data: PackData) -> Grid | None:
+    """The provision in place now, each line costed for the year, and the total."""
+    c = data.costs
+    if not c.planned:
+        return None
+    rows = [
+        (
+            ln.provision,
+            ln.kind,
+            str(ln.minutes_per_week),
+            (money_text(ln.rate_pence) + f"\n{ln.rate_from}") if ln.rate_pence is not None else "—",
+            "1:1" if ln.share == 1 else f"1 of {ln.share}",
+            money_text(ln.cost_pence) if ln.cost_pence is not None else "not costed",
+        )
+        for ln in c.planned
+    ]
+    rows.append(
+        (
+            "Total a year",
+            "",
+            str(c.planned_minutes_per_week),
+            "",
+            "",
+            money_text(c.planned_pence),
+        )
+    )
+    return Grid(
+        ("Provision", "Kind", "Minutes a week", "Rate an hour", "Share", "A year"),
+        rows,
+        (0.34, 0.15, 0.1, 0.18, 0.09, 0.14),
+        total_row=True,
+    )
+
+
+def uncosted_note(data: PackData) -> Sentence | None:
+    """Which lines have no rate (None: all are costed)."""
+    missing = data.costs.uncosted
+    if not missing:
+        return None
+    return plain(
+        f"{len(missing)} line{'s' if len(missing) != 1 else ''} could not be costed: no rate "
+        "is given on the line, and neither the school's default staff rate (File, School "
+        "details) nor the LA's staff rate is set."
     )
 
 
 def against_threshold(data: PackData) -> Sentence | None:
-    """The yearly cost against the notional SEN threshold (None: nothing to compare)."""
+    """Which yearly cost is set against the notional SEN threshold, why, and where it
+    stands (None: nothing to compare)."""
     c = data.costs
-    if not c.lines and c.la_rate_cost is None:
+    compared = c.compared
+    if compared is None:
         return None
-    compared, threshold = c.compared, rr.money(c.threshold)
+    threshold = rr.money(c.threshold)
     if compared > c.threshold:
         position = f"{rr.money(compared - c.threshold)} above"
     elif compared == c.threshold:
         position = "exactly"
     else:
         position = f"{rr.money(c.threshold - compared)} below"
+    if c.basis == "planned":
+        which = "The full-year cost of the provision in place now"
+        why = (
+            "because the threshold is a budget per pupil per year and this is what the school "
+            "now provides; what was delivered counts only logged intervention sessions, not "
+            "in-class support or staff time"
+        )
+    else:
+        which = "What was delivered in the last 12 months"
+        why = "because no line of the current plan can be costed for a year"
     return (
-        Span("Against the notional SEN threshold of "),
+        Span(f"{which} is set against the notional SEN threshold of "),
         Span(threshold, bold=True),
-        Span(
-            f" a year (the first {threshold} of additional support is met from the school's "
-            "own budget): "
-        ),
+        Span(f" ({why}): "),
         Span(rr.money(compared), bold=True),
-        Span(f", {position} the threshold."),
-    )
-
-
-def planned_grid(data: PackData) -> Grid | None:
-    """The current cycle's provision with minutes a week, and their total."""
-    if not data.plans:
-        return None
-    timed = [p for p in data.plans[-1].provisions if p.minutes_per_week]
-    if not timed:
-        return None
-    return Grid(
-        ("Provision", "Minutes a week"),
-        [(p.description, str(p.minutes_per_week)) for p in timed]
-        + [("Total", str(sum(p.minutes_per_week or 0 for p in timed)))],
-        (0.8, 0.2),
-        total_row=True,
+        Span(
+            f" a year, {position} the threshold. The first {threshold} of additional support "
+            "is met from the school's own budget (element 2)."
+        ),
     )
 
 
@@ -642,8 +789,11 @@ NOT_APPENDED = "Not appended"
 
 __all__ = [
     "ADVICE",
+    "ASPIRATIONS",
     "ASSESS",
     "ATTAINMENT_NOTE",
+    "BEING_PREPARED",
+    "DELIVERED_HEADING",
     "DO",
     "NOTHING",
     "NOT_APPENDED",
@@ -657,6 +807,8 @@ __all__ = [
     "NO_INVOLVEMENTS",
     "NO_NEEDS",
     "NO_OUTCOMES",
+    "NO_PARENT_CONTACTS",
+    "NO_PLANNED",
     "NO_PROFILE",
     "NO_PROVISION",
     "NO_SESSIONS",
@@ -673,6 +825,7 @@ __all__ = [
     "attainment_grid",
     "attendance_grid",
     "attendance_summary",
+    "contact_text",
     "costs_grid",
     "costs_summary",
     "cover_facts",
@@ -689,7 +842,6 @@ __all__ = [
     "interventions_grid",
     "involvement_facts",
     "involvement_heading",
-    "la_rate_cost",
     "measures_grid",
     "missing_summary",
     "money_text",
@@ -697,14 +849,21 @@ __all__ = [
     "needs_grid",
     "next_steps",
     "not_reviewed",
+    "older_attainment",
     "outcomes_grid",
+    "parent_contacts",
     "plain",
     "planned_grid",
+    "planned_summary",
     "present_summary",
     "provision_grid",
     "readiness_line",
     "request_facts",
+    "request_status",
+    "school_contact_facts",
+    "sign_off_facts",
     "span_text",
+    "uncosted_note",
     "verdict",
     "views",
 ]

@@ -232,6 +232,14 @@ class _Builder:
             out.append(bullet(self.clip(target.text), self.bullet))
         if d.targets and d.targets_review_due:
             out.append(para(f"To be reviewed by {d.targets_review_due:%d/%m/%Y}.", self.muted))
+        elif d.targets and d.targets_reviewed_on:
+            out.append(
+                para(
+                    f"Reviewed on {d.targets_reviewed_on:%d/%m/%Y}; these stay until the "
+                    "next plan starts.",
+                    self.muted,
+                )
+            )
         return out
 
     def story(self) -> list[object]:

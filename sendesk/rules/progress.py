@@ -314,8 +314,13 @@ def verdict(
     exit_date: date,
     *,
     bands: ScoreBands = DEFAULT_SCORE_BANDS,
+    unit: str = "",
 ) -> Verdict:
     """Judge the movement from ``entry`` (on ``entry_date``) to ``exit_value``.
+
+    ``unit`` names the measure as the intervention records it ("words per minute"): a
+    score or rating is then read by its unit ("words per minute 8 → 13"), never by the
+    generic "Rating" — a panel cannot weigh a number it cannot name.
 
     Raises ValueError for an unknown kind, or an exit dated before the entry.
     """
@@ -329,9 +334,16 @@ def verdict(
     movement = f"{_number(entry)} → {_number(exit_value)} ({_signed(change)})"
     if kind == STANDARDISED:
         band = score_change_band(change, bands)
-        return Verdict(kind, band, change, f"Standardised score {movement}: {band}.")
+        name = unit.strip() or "Standardised score"
+        return Verdict(kind, band, change, f"{_capital(name)} {movement}: {band}.")
     band = rating_band(change)
-    return Verdict(kind, band, change, f"Rating {movement}: {band}.")
+    name = unit.strip() or "Rating"
+    return Verdict(kind, band, change, f"{_capital(name)} {movement}: {band}.")
+
+
+def _capital(text: str) -> str:
+    """The first letter in capitals (a sentence starts with the unit's name)."""
+    return text[:1].upper() + text[1:]
 
 
 def _age_verdict(entry: float, exit_value: float, entry_date: date, exit_date: date) -> Verdict:

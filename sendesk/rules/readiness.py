@@ -29,10 +29,13 @@ from), in the order of :data:`ITEM_KEYS`:
   one point only (as the pack's progress table chooses them).
 - ``cycles``: at least :attr:`LaRules.reviewed_cycles` cycles that have been reviewed; a
   cycle whose review is missing or still to come does not count.
-- ``interventions``: each with an entry and an exit measure, so its impact can be shown.
-- ``cost``: the provision's cost a year against the notional SEN threshold (a statement,
-  ticked at or above the threshold). With an LA staff rate, cost the weekly minutes at that
-  rate (:func:`annual_cost`); otherwise the school's own intervention costs.
+- ``interventions``: each with an entry and an exit measure, so its impact can be shown; one
+  still running has no exit measure yet and is "in progress", not missing.
+- ``cost``: the provision's cost a year, said against the notional SEN threshold. It is
+  ticked whenever a cost is recorded, below the threshold too: the figure is what a panel
+  needs, and spending £6,000 first is an LA's expectation, not part of the legal test
+  (CFA 2014 s36(8)). The service works the figure out and says what it is
+  (``provision_cost_basis``); this check only compares it.
 - ``professional_advice``: at least one report from an outside professional, every report
   attached.
 - ``report_age``: no report older than the LA's limit. "Older than 12 months" means
@@ -41,6 +44,10 @@ from), in the order of :data:`ITEM_KEYS`:
   a date that month lacks, such as the 31st, becomes the month's last day). An undated
   report is flagged, since its age cannot be shown.
 - ``health_social_care``: information where known, or a record that none is known.
+- ``school_contact``: the school's named contact for the LA — the SENCo's name, a phone
+  number and an email address (LA request forms ask who to ring about the request).
+- ``sign_off``: who signed the request off for the school (the head teacher or the SENCo,
+  with their role) and when — the forms' signature block.
 - ``vague_wording``: no outcome or provision line using wording a plan cannot be held to
   (:func:`vague_phrases`), such as "regular", "access to" or "as needed".
 """
@@ -115,6 +122,8 @@ ITEM_KEYS: tuple[str, ...] = (
     "professional_advice",
     "report_age",
     "health_social_care",
+    "school_contact",
+    "sign_off",
     "vague_wording",
 )
 """The readiness items in the order :func:`readiness` returns them (the pack's order)."""
@@ -149,11 +158,13 @@ class CycleFact:
 
 @dataclass(frozen=True)
 class InterventionFact:
-    """One intervention the pupil had, and whether it has an entry and an exit measure."""
+    """One intervention the pupil had, whether it has an entry and an exit measure, and
+    whether the pupil is still in it (``running``: no exit measure is due yet)."""
 
     name: str
     entry_measure: bool
     exit_measure: bool
+    running: bool = False
 
 
 @dataclass(frozen=True)
@@ -174,8 +185,10 @@ class PackFacts:
     the text describing each (areas may be :class:`Area` members or their string values).
     ``attendance_to`` is the last day the attendance figure covers. ``attainment_dates``
     are the dates of attainment snapshots (repeats are fine: one date is one point in
-    time). ``provision_cost_per_year`` is the school's costing of the pupil's provision;
-    ``provision_minutes_per_week`` the staff minutes an LA rate is applied to.
+    time). ``provision_cost_per_year`` is the yearly cost set against the notional
+    threshold and ``provision_cost_basis`` what that figure is ("the full-year cost of the
+    provision in place now"). ``senco_*`` are the school's named contact; ``signed_off_*``
+    the request's sign-off.
     """
 
     date_of_birth: date
@@ -192,9 +205,15 @@ class PackFacts:
     attainment_dates: tuple[date, ...] = ()
     reports: tuple[ReportFact, ...] = ()
     provision_cost_per_year: Decimal | None = None
-    provision_minutes_per_week: int | None = None
+    provision_cost_basis: str = ""
     health_info: str | None = None
     health_none_known: bool = False
+    senco_name: str = ""
+    senco_phone: str = ""
+    senco_email: str = ""
+    signed_off_by: str = ""
+    signed_off_role: str = ""
+    signed_off_on: date | None = None
 
 
 # --- outputs -----------------------------------------------------------------------------
@@ -669,20 +688,36 @@ def _interventions(facts: PackFacts) -> ReadinessItem:
         return ReadinessItem("interventions", label, False, "None recorded.")
     no_entry: list[str] = []
     no_exit: list[str] = []
+    running: list[str] = []
     detail: list[str] = []
     for i in items:
         name = i.name.strip() or "(unnamed intervention)"
-        lacking = [
-            w for w, has in (("entry", i.entry_measure), ("exit", i.exit_measure)) if not has
-        ]
+        exit_due = not i.exit_measure and not i.running  # none is due while it runs
         if not i.entry_measure:
             no_entry.append(name)
-        if not i.exit_measure:
+        if exit_due:
             no_exit.append(name)
+        elif not i.exit_measure:
+            running.append(name)
+        lacking = [w for w, gone in (("entry", not i.entry_measure), ("exit", exit_due)) if gone]
         if lacking:
             detail.append(f"{name}: no {' or '.join(lacking)} measure.")
+    in_progress = (
+        f" In progress, with its exit measure to come when it ends: {'; '.join(running)}."
+        if running
+        else ""
+    )
     if not detail:
         names = [i.name.strip() or "(unnamed intervention)" for i in items]
+        if running:
+            done = len(items) - len(running)
+            text = (
+                f"{_count(done, 'finished intervention')} with both, so "
+                f"{'its' if done == 1 else 'their'} impact can be shown."
+                if done
+                else "Each has its entry measure."
+            )
+            return ReadinessItem("interventions", label, True, text + in_progress)
         if len(items) == 1:
             text = f"{names[0]} has both, so its impact can be shown."
         elif len(items) == 2:
@@ -695,49 +730,33 @@ def _interventions(facts: PackFacts) -> ReadinessItem:
         parts.append(f"No exit measure for: {'; '.join(no_exit)}.")
     if no_entry:
         parts.append(f"No entry measure for: {'; '.join(no_entry)}.")
-    return ReadinessItem("interventions", label, False, " ".join(parts), tuple(detail))
+    return ReadinessItem(
+        "interventions", label, False, " ".join(parts) + in_progress, tuple(detail)
+    )
 
 
 def _cost(facts: PackFacts, la: LaRules) -> ReadinessItem:
+    """The yearly cost against the notional threshold: stated, and ticked, whenever there
+    is one — below the threshold as much as above it (CFA 2014 s36(8) asks for no sum)."""
     label = "Provision costs"
     threshold = money(la.notional_threshold)
-    cost: Decimal | None = None
-    detail: list[str] = []
-    minutes = facts.provision_minutes_per_week
-    whose = f"{la.name}'s" if la.name.strip() else "the LA's"
-    if la.staff_rate_per_hour is not None and minutes is not None:
-        cost = annual_cost(minutes, la.staff_rate_per_hour, la.weeks_per_year)
-        detail.append(
-            f"Costed at {whose} rate: {minutes:,} minutes a week at "
-            f"{money(la.staff_rate_per_hour)} an hour for {la.weeks_per_year} weeks."
-        )
-    elif facts.provision_cost_per_year is not None:
-        cost = facts.provision_cost_per_year
-        if la.staff_rate_per_hour is not None:
-            detail.append(
-                f"No weekly minutes are recorded to cost at {whose} rate; "
-                "the school's own costs are used."
-            )
-        else:
-            detail.append("From the school's own intervention costs.")
+    cost = facts.provision_cost_per_year
     if cost is None:
         return ReadinessItem("cost", label, False, "None recorded.")
+    detail: list[str] = []
+    if facts.provision_cost_basis.strip():
+        detail.append(f"The figure is {facts.provision_cost_basis.strip()}.")
+    against = f"against the notional SEN threshold of {threshold}"
     if cost < la.notional_threshold:
+        reason = f"{money(cost)} a year {against}: {money(la.notional_threshold - cost)} below it."
         detail.append(
             "Many LAs expect the school to spend this first, but the legal test for an "
             "assessment (Children and Families Act 2014 s36(8)) does not require it."
         )
-        return ReadinessItem(
-            "cost",
-            label,
-            False,
-            f"{money(cost)} a year, below the {threshold} the school is expected to meet.",
-            tuple(detail),
-        )
-    if cost == la.notional_threshold:
-        reason = f"{money(cost)} a year, the whole {threshold} the school is expected to meet."
+    elif cost == la.notional_threshold:
+        reason = f"{money(cost)} a year {against}: exactly the threshold."
     else:
-        reason = f"{money(cost)} a year, above the {threshold} the school is expected to meet."
+        reason = f"{money(cost)} a year {against}: {money(cost - la.notional_threshold)} above it."
     return ReadinessItem("cost", label, True, reason, tuple(detail))
 
 
@@ -820,6 +839,50 @@ def _health(facts: PackFacts) -> ReadinessItem:
     )
 
 
+def _school_contact(facts: PackFacts) -> ReadinessItem:
+    """The school's named contact, as LA request forms ask (who to ring about it)."""
+    label = "School's named contact"
+    given = {
+        "name": facts.senco_name.strip(),
+        "phone number": facts.senco_phone.strip(),
+        "email address": facts.senco_email.strip(),
+    }
+    lacking = [what for what, value in given.items() if not value]
+    if not lacking:
+        return ReadinessItem(
+            "school_contact",
+            label,
+            True,
+            f"{given['name']}, {given['phone number']}, {given['email address']}.",
+        )
+    which = " and ".join([", ".join(lacking[:-1]), lacking[-1]] if len(lacking) > 1 else lacking)
+    return ReadinessItem(
+        "school_contact",
+        label,
+        False,
+        f"No SENCo {which} recorded; add {'it' if len(lacking) == 1 else 'them'} under "
+        "File, School details.",
+    )
+
+
+def _sign_off(facts: PackFacts) -> ReadinessItem:
+    """Who signed the request off for the school and when (the forms' signature block)."""
+    label = "Signed off for the school"
+    who, role, on = facts.signed_off_by.strip(), facts.signed_off_role.strip(), facts.signed_off_on
+    if who and on is not None:
+        return ReadinessItem(
+            "sign_off", label, True, f"By {who}{f' ({role})' if role else ''} on {_d(on)}."
+        )
+    lacking = [w for w, gone in (("who", not who), ("the date", on is None)) if gone]
+    return ReadinessItem(
+        "sign_off",
+        label,
+        False,
+        f"Not recorded ({' or '.join(lacking)}); LA forms ask for the head teacher's or the "
+        "SENCo's signature and the date.",
+    )
+
+
 def _vague(facts: PackFacts) -> ReadinessItem:
     label = "Precise outcomes and provision"
     detail: list[str] = []
@@ -895,6 +958,8 @@ def readiness(facts: PackFacts, la: LaRules, today: date) -> list[ReadinessItem]
         _professional_advice(facts),
         _report_age(facts, la, today),
         _health(facts),
+        _school_contact(facts),
+        _sign_off(facts),
         _vague(facts),
     ]
 

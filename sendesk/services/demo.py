@@ -46,10 +46,12 @@ from sendesk.services.demo_graduated import add_graduated_history
 from sendesk.services.demo_profiles import profiles_for
 from sendesk.services.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school import init_school
+from sendesk.services.school_details import SchoolDetails, save_school_details
 from sendesk.services.users import hash_password, password_problem
 
 SCHOOL_NAME = "Riverside Academy"
 LA_NAME = "Hertfordshire"
+DEMO_STAFF_RATE_PENCE = 2_150  # a teaching assistant's hourly cost with on-costs
 LA_NUMBER = 919  # Hertfordshire's DfE LA number
 MAX_PUPILS = 50_000
 FORM_SIZE = 30
@@ -1093,6 +1095,18 @@ def write_demo_school(
         senco_username=senco.username,
         senco_name=senco.display_name,
         senco_password=password,
+    )
+    # The named contact every request pack gives the LA (Ofcom's drama numbers, .example).
+    save_school_details(
+        db,
+        actor,
+        SchoolDetails(
+            senco_name=senco.display_name,
+            senco_phone="01632 960 481",
+            senco_email="senco@riverside-academy.example",
+            head_teacher_name="Dr Helen Marsh",
+            staff_rate_per_hour_pence=DEMO_STAFF_RATE_PENCE,
+        ),
     )
     changes = 0
     now = datetime.now(UTC)

@@ -1090,7 +1090,7 @@ def _progress(
     judged: rules.Verdict | None = None
     if entry is not None and last is not None and last.on >= entry.on:
         judged = rules.verdict(
-            i.measure_kind, entry.value, last.value, entry.on, last.on, bands=bands
+            i.measure_kind, entry.value, last.value, entry.on, last.on, bands=bands, unit=i.measure
         )
     return Progress(
         enrolment_id=e.id,

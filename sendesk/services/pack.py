@@ -37,10 +37,28 @@ Where the parts come from and the choices made:
 - views, consent, why now, health and social care: the pupil's latest open EHC request (the
   latest request of any kind when none is open); views fall back to the most recent support
   plan that records them, and the pack says which plan they came from;
-- costs: what was delivered in the 12 months to the day of the pack, priced by the same
-  rule as the provision map (:func:`sendesk.services.interventions.session_costs`), one
-  line per intervention rounded to the penny; with an LA rate, the current plan's weekly
-  minutes are also costed at it (:func:`sendesk.rules.readiness.annual_cost`);
+- costs, two figures: what was *delivered* in the 12 months to the day of the pack, priced
+  by the same rule as the provision map (:func:`sendesk.services.interventions.session_costs`),
+  one line per intervention rounded to the penny; and the *full-year* cost of the provision
+  in place now — the latest support plan that has started (after its review too, until the
+  next cycle starts) — every line with weekly minutes costed as hours × rate × the LA's
+  school weeks (:func:`sendesk.rules.readiness.annual_cost`): in-class support and staff
+  time as well as interventions. A line's rate is, in this order: the line's own rate; for
+  an intervention, its staff role's rate in the catalogue, shared among the group's places;
+  the school's default staff rate (File, School details); the LA profile's staff rate; else
+  it is shown uncosted. The full-year figure is the one set against the notional £6,000
+  (a budget per pupil per *year*, and what the school now provides), unless no line of the
+  plan can be costed: then the delivered figure is;
+- an intervention's area of need is the one the pupil's plan gives it: the area of an
+  outcome in the latest plan listing it — the catalogue's area when that plan has an
+  outcome in it, else the area of the pupil's highest-ranked need among the plan's
+  outcomes, else the plan's first outcome's; the catalogue's area when no plan lists it;
+- the request is "being prepared" until it has a date sent (``EhcRequest.sent_on``); only
+  then does the pack give the statutory dates;
+- register history leaves out voided register entries (``voided_at`` set): they were
+  mistakes, and the pack tells the pupil's effective history;
+- the school's named contact and its default staff rate: the settings of
+  :mod:`sendesk.services.school_details`; aspirations and the sign-off: the request's row;
 - a professional report is "attached" when one of the agency's documents is appended to
   the pack (before documents are chosen: when it has one stored), and dated by its latest
   document's date, else by when the pupil was seen, else by the referral;
@@ -57,16 +75,17 @@ import gc
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import Pupil, Role
+from sendesk.models import AuditEvent, EhcRequest, Need, Pupil, RegisterEntry, Role, User
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
@@ -77,6 +96,7 @@ from sendesk.services.ehc import RequestItem, la_rules, list_requests
 from sendesk.services.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.interventions import (
     EnrolmentItem,
+    InterventionItem,
     ProvisionHours,
     attended_rows,
     list_interventions,
@@ -88,6 +108,7 @@ from sendesk.services.interventions import (
 )
 from sendesk.services.interventions import Progress as EnrolmentProgress
 from sendesk.services.progress_data import (
+    AttainmentItem,
     AttainmentTrend,
     AttendanceItem,
     AttendanceSummary,
@@ -98,7 +119,10 @@ from sendesk.services.progress_data import (
     months_before,
 )
 from sendesk.services.pupil_record import HistoryItem, NeedItem, NeedProfileItem, get_record
+from sendesk.services.pupil_record import _audited_changes as audited_changes
+from sendesk.services.pupil_record import _history as register_history
 from sendesk.services.school import school_info
+from sendesk.services.school_details import SchoolDetails, read_school_details
 from sendesk.services.support_plans import PlanDetail, plan_details
 
 COST_PERIOD_MONTHS = 12
@@ -162,6 +186,30 @@ class PupilDetails:
     provision: str  # "SEN support (K)"
     provision_since: date | None
     parents: tuple[str, ...]  # everyone with parental responsibility: "Name (relationship)"
+    home_language: str | None = None
+    ethnicity: str | None = None
+    contacts: tuple[ParentContact, ...] = ()  # those with parental responsibility, in full
+
+
+@dataclass(frozen=True)
+class ParentContact:
+    """Someone with parental responsibility, with how to reach them (LA forms ask)."""
+
+    name: str
+    relationship: str
+    address: str
+    phone: str
+    email: str
+    preferred: str
+
+
+@dataclass(frozen=True)
+class SignOff:
+    """Who signed the request off for the school, their role, and when."""
+
+    by: str
+    role: str
+    on: date | None
 
 
 @dataclass(frozen=True)
@@ -211,18 +259,40 @@ class CostLine:
 
 
 @dataclass(frozen=True)
+class PlannedCostLine:
+    """One line of the provision in place now, costed for a full school year.
+
+    ``share`` is how many places the staff time is shared among (an intervention's group
+    size; 1 for one-to-one and in-class support); ``rate_from`` says where the rate came
+    from; ``cost_pence`` is None when no rate could be found."""
+
+    provision: str
+    kind: str
+    area: str
+    minutes_per_week: int
+    rate_pence: int | None
+    rate_from: str
+    share: int
+    weeks: int
+    cost_pence: int | None
+
+
+DELIVERED, PLANNED = "delivered", "planned"
+
+
+@dataclass(frozen=True)
 class Costs:
-    """Delivered provision over the costing period against the notional threshold, and
-    the current plan's weekly minutes costed at the LA's rate where it has one."""
+    """Delivered provision over the costing period, the full-year cost of the provision in
+    place now, and which of the two is set against the notional threshold (``basis``)."""
 
     period_start: date
     period_end: date
     lines: tuple[CostLine, ...]
     threshold: Decimal
-    planned_minutes_per_week: int | None
-    la_rate_per_hour: Decimal | None
     weeks_per_year: int
-    la_rate_cost: Decimal | None
+    planned: tuple[PlannedCostLine, ...] = ()
+    plan_start: date | None = None  # the plan the planned lines come from
+    basis: str | None = None  # PLANNED, DELIVERED, or None: nothing to compare
 
     @property
     def total_minutes(self) -> int:
@@ -237,9 +307,44 @@ class Costs:
         return Decimal(self.total_pence) / 100
 
     @property
-    def compared(self) -> Decimal:
-        """The yearly cost the threshold is compared with (the LA's costing first)."""
-        return self.la_rate_cost if self.la_rate_cost is not None else self.total
+    def planned_pence(self) -> int:
+        return sum(ln.cost_pence or 0 for ln in self.planned)
+
+    @property
+    def planned_total(self) -> Decimal:
+        return Decimal(self.planned_pence) / 100
+
+    @property
+    def planned_minutes_per_week(self) -> int:
+        return sum(ln.minutes_per_week for ln in self.planned)
+
+    @property
+    def uncosted(self) -> tuple[PlannedCostLine, ...]:
+        return tuple(ln for ln in self.planned if ln.cost_pence is None)
+
+    @property
+    def compared(self) -> Decimal | None:
+        """The yearly cost set against the threshold (None: nothing to compare)."""
+        if self.basis == PLANNED:
+            return self.planned_total
+        if self.basis == DELIVERED:
+            return self.total
+        return None
+
+    @property
+    def basis_text(self) -> str:
+        """What the compared figure is, to finish "The figure is …"."""
+        if self.basis == PLANNED:
+            return (
+                f"the full-year cost ({self.weeks_per_year} school weeks) of the provision "
+                "in place now"
+            )
+        if self.basis == DELIVERED:
+            return (
+                "what was delivered in the last 12 months (no line of the current plan "
+                "has weekly minutes and a rate to cost)"
+            )
+        return ""
 
 
 @dataclass(frozen=True)
@@ -266,6 +371,10 @@ class PackData:
     involvements: tuple[InvolvementItem, ...]
     evidence: tuple[EvidenceChoice, ...]  # in the order they are appended
     readiness: tuple[rr.ReadinessItem, ...]
+    school: SchoolDetails = field(default_factory=SchoolDetails)
+    aspirations: str = ""  # "what is important to me, my hopes for the future"
+    sign_off: SignOff | None = None
+    older_attainment: tuple[AttainmentItem, ...] = ()  # subjects with no recent snapshot
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -416,16 +525,16 @@ def _sentence(problems: Sequence[str]) -> str:
 # --- gathering ----------------------------------------------------------------------------
 
 
-def _costs(
+def _delivered(
     db: Database,
     actor: Actor,
     pupil_id: int,
-    plans: Sequence[PlanDetail],
     roles: dict[int, str],
-    la: rr.LaRules,
+    areas: dict[int, str],
+    start: date,
     today: date,
-) -> Costs:
-    start = months_before(today, COST_PERIOD_MONTHS) + timedelta(days=1)
+) -> list[CostLine]:
+    """What the sessions logged in [start, today] cost, one line per intervention."""
     priced = session_costs(attended_rows(db, actor, pupil_id=pupil_id, start=start, end=today))
     totals = total_costs(priced, lambda r: r.intervention_id)
     sessions: dict[int, int] = {}
@@ -433,8 +542,9 @@ def _costs(
     for cost in priced:
         row = cost.row
         sessions[row.intervention_id] = sessions.get(row.intervention_id, 0) + 1
-        about[row.intervention_id] = (row.intervention_name, row.area, row.cost_per_hour_pence)
-    lines = [
+        area = areas.get(row.intervention_id, row.area)
+        about[row.intervention_id] = (row.intervention_name, area, row.cost_per_hour_pence)
+    return [
         CostLine(
             intervention=about[iid][0],
             area=about[iid][1],
@@ -446,31 +556,121 @@ def _costs(
         )
         for iid in about
     ]
+
+
+def _in_place(plans: Sequence[PlanDetail], today: date) -> PlanDetail | None:
+    """The plan whose provision is in place now: the latest that has started (its review
+    does not end it; the next cycle does)."""
+    started = [p for p in plans if p.start_date <= today]
+    return started[-1] if started else None
+
+
+def _planned(
+    plan: PlanDetail | None,
+    catalogue: dict[int, InterventionItem],
+    areas: dict[int, str],
+    school_rate: int | None,
+    la: rr.LaRules,
+) -> list[PlannedCostLine]:
+    """The plan's lines with weekly minutes, each costed for the LA's school year.
+
+    Rates, in order: the line's own; an intervention's staff role in the catalogue (shared
+    among the group's places); the school's default staff rate; the LA's; else none.
+    """
+    if plan is None:
+        return []
+    la_rate = (
+        int((la.staff_rate_per_hour * 100).to_integral_value(ROUND_HALF_UP))
+        if la.staff_rate_per_hour is not None
+        else None
+    )
+    whose = f"{la.name}'s staff rate" if la.name.strip() else "the LA's staff rate"
+    lines: list[PlannedCostLine] = []
+    for p in plan.provisions:
+        if not p.minutes_per_week:
+            continue
+        item = catalogue.get(p.intervention_id) if p.intervention_id is not None else None
+        share = max(item.group_size, 1) if item is not None else 1
+        options: list[tuple[int | None, str]] = [(p.cost_per_hour_pence, "this plan line")]
+        if item is not None and item.cost_per_hour_pence:
+            options.append((item.cost_per_hour_pence, f"{item.staff_role or 'staff'} rate"))
+        options += [(school_rate, "school's default staff rate"), (la_rate, whose)]
+        rate, source = next(((r, w) for r, w in options if r is not None), (None, ""))
+        cost: int | None = None
+        if rate is not None:  # minutes ÷ 60 × rate × weeks ÷ places, rounded once
+            exact = Decimal(p.minutes_per_week * rate * la.weeks_per_year) / (60 * share)
+            cost = int(exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+        lines.append(
+            PlannedCostLine(
+                provision=p.description,
+                kind=p.kind_label,
+                area=areas.get(p.intervention_id, item.area if item else "")
+                if p.intervention_id is not None
+                else "",
+                minutes_per_week=p.minutes_per_week,
+                rate_pence=rate,
+                rate_from=source,
+                share=share,
+                weeks=la.weeks_per_year,
+                cost_pence=cost,
+            )
+        )
+    return lines
+
+
+def _costs(
+    delivered: list[CostLine],
+    planned: list[PlannedCostLine],
+    plan: PlanDetail | None,
+    la: rr.LaRules,
+    start: date,
+    today: date,
+) -> Costs:
     area_order = [a.value for a in Area]
-    lines.sort(
+    delivered.sort(
         key=lambda ln: (
             area_order.index(ln.area) if ln.area in area_order else len(area_order),
             ln.intervention.casefold(),
         )
     )
-    current = plans[-1] if plans else None
-    minutes: int | None = None
-    if current is not None:
-        given = [p.minutes_per_week for p in current.provisions if p.minutes_per_week]
-        minutes = sum(given) if given else None
-    la_cost = None
-    if la.staff_rate_per_hour is not None and minutes is not None:
-        la_cost = rr.annual_cost(minutes, la.staff_rate_per_hour, la.weeks_per_year)
+    basis: str | None = None
+    if any(ln.cost_pence is not None for ln in planned):
+        basis = PLANNED  # a budget per pupil per year, set against what is provided now
+    elif delivered:
+        basis = DELIVERED
     return Costs(
         period_start=start,
         period_end=today,
-        lines=tuple(lines),
+        lines=tuple(delivered),
         threshold=la.notional_threshold,
-        planned_minutes_per_week=minutes,
-        la_rate_per_hour=la.staff_rate_per_hour,
         weeks_per_year=la.weeks_per_year,
-        la_rate_cost=la_cost,
+        planned=tuple(planned),
+        plan_start=plan.start_date if plan is not None and planned else None,
+        basis=basis,
     )
+
+
+def _plan_areas(
+    plans: Sequence[PlanDetail],
+    catalogue: dict[int, InterventionItem],
+    needs: Sequence[NeedItem],
+) -> dict[int, str]:
+    """Each intervention's area of need as the pupil's plans give it (see the module's
+    docstring): the latest plan listing it decides."""
+    need_order = [n.area for n in sorted(needs, key=lambda n: n.rank) if n.area]
+    areas: dict[int, str] = {}
+    for plan in plans:  # oldest first: a later plan overrides
+        outcome_areas = list(dict.fromkeys(o.area for o in plan.outcomes if o.area))
+        for p in plan.provisions:
+            if p.intervention_id is None or p.intervention_id not in catalogue:
+                continue
+            own = catalogue[p.intervention_id].area
+            if not outcome_areas or own in outcome_areas:
+                areas[p.intervention_id] = own
+                continue
+            by_need = [a for a in need_order if a in outcome_areas]
+            areas[p.intervention_id] = by_need[0] if by_need else outcome_areas[0]
+    return areas
 
 
 def _facts(
@@ -535,6 +735,7 @@ def _facts(
                 name=r.title,
                 entry_measure=r.enrolment.entry_measure is not None,
                 exit_measure=r.enrolment.exit_measure is not None,
+                running=r.enrolment.end_date is None,
             )
             for r in data.interventions
         ),
@@ -542,10 +743,16 @@ def _facts(
         attendance_to=data.attendance_to,
         attainment_dates=tuple(attainment_dates),
         reports=tuple(reports),
-        provision_cost_per_year=cost.total if cost.lines else None,
-        provision_minutes_per_week=cost.planned_minutes_per_week,
+        provision_cost_per_year=cost.compared,
+        provision_cost_basis=cost.basis_text,
         health_info=health or None,
         health_none_known=bool(request and request.health_none_known),
+        senco_name=data.school.senco_name,
+        senco_phone=data.school.senco_phone,
+        senco_email=data.school.senco_email,
+        signed_off_by=data.sign_off.by if data.sign_off else "",
+        signed_off_role=data.sign_off.role if data.sign_off else "",
+        signed_off_on=data.sign_off.on if data.sign_off else None,
     )
 
 
@@ -567,11 +774,14 @@ def gather(
     record = get_record(db, actor, pupil_id)
     school = school_info(db)
     request = _request(db, actor, pupil_id, today)
+    extra = _extras(db, pupil_id, request.id if request else None)
+    history = extra.history if extra.history is not None else record.history
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
     la = la_rules(db, name)
     plans = tuple(plan_details(db, actor, pupil_id))
     catalogue = {i.id: i for i in list_interventions(db, actor)}
     roles = {iid: i.staff_role for iid, i in catalogue.items()}
+    areas = _plan_areas(plans, catalogue, record.needs)
     enrolments = sorted(pupil_enrolments(db, actor, pupil_id), key=lambda e: (e.start_date, e.id))
     hours = {
         h.enrolment_id: h
@@ -590,25 +800,36 @@ def gather(
                 progress=progress,
                 hours=hours.get(e.id),
                 staff_role=item.staff_role if item else "",
-                area=item.area if item else "",
+                area=areas.get(item.id, item.area) if item else "",
             )
         )
     terms = tuple(list_attendance(db, actor, pupil_id))
     year = attendance_last_year(db, actor, pupil_id, today)
     recent = [t for t in terms if t.term_start <= today]
     attendance_to = attendance_runs_to(recent[-1], today) if recent else None
-    attainment_dates = [a.taken_on for a in list_attainment(db, actor, pupil_id)]
+    snapshots = list_attainment(db, actor, pupil_id)
+    attainment_dates = [a.taken_on for a in snapshots]
     trends = tuple(attainment_over_time(db, actor, pupil_id, today))
     involvements = tuple(list_involvements(db, actor, pupil_id))
     stored = _choices(list_documents(db, actor, pupil_id), involvements)
     chosen = _chosen(stored, evidence_ids)
-    costs = _costs(db, actor, pupil_id, plans, roles, la, today)
+    start = months_before(today, COST_PERIOD_MONTHS) + timedelta(days=1)
+    in_place = _in_place(plans, today)
+    costs = _costs(
+        _delivered(db, actor, pupil_id, roles, areas, start, today),
+        _planned(in_place, catalogue, areas, extra.school.staff_rate_per_hour_pence, la),
+        in_place,
+        la,
+        start,
+        today,
+    )
     age = rr.age_on(record.dob, today)
     chrono = chronological_year(record.dob, today)
     chrono_text = _year_text(chrono) if chrono != record.year_group else ""
     provision = ""
     if record.provision in Provision.__members__:
         provision = f"{PROVISION_LABELS[Provision(record.provision)]} ({record.provision})"
+    responsible = [c for c in record.contacts if c.parental_responsibility]
     pupil = PupilDetails(
         name=record.display_name,
         legal_name=f"{record.legal_forename} {record.legal_surname}",
@@ -628,10 +849,29 @@ def gather(
         provision_since=record.provision_since,
         parents=tuple(
             f"{c.name} ({c.relationship_to_pupil})" if c.relationship_to_pupil else c.name
-            for c in record.contacts
-            if c.parental_responsibility
+            for c in responsible
+        ),
+        home_language=extra.home_language,
+        ethnicity=extra.ethnicity,
+        contacts=tuple(
+            ParentContact(
+                name=c.name,
+                relationship=c.relationship_to_pupil or "",
+                address=(c.address or "").strip(),
+                phone=(c.phone or "").strip(),
+                email=(c.email or "").strip(),
+                preferred=(c.preferred_contact or "").strip(),
+            )
+            for c in responsible
         ),
     )
+    held = {(t.subject.casefold(), t.measure.casefold()) for t in trends}
+    older: dict[tuple[str, str], AttainmentItem] = {}
+    for snap in snapshots:  # every subject held: the latest of any the table leaves out
+        key = (snap.subject.casefold(), snap.measure.casefold())
+        later = key not in older or snap.taken_on >= older[key].taken_on
+        if key not in held and snap.taken_on <= today and later:
+            older[key] = snap
     data = PackData(
         produced_on=today,
         school_name=school.name,
@@ -639,7 +879,7 @@ def gather(
         la=la,
         pupil=pupil,
         needs=tuple(n for n in record.needs if n.code != "NSA"),
-        history=record.history,
+        history=history,
         profiles=record.need_profiles,
         request=request,
         views=_views(request, plans),
@@ -653,11 +893,100 @@ def gather(
         involvements=involvements,
         evidence=tuple(chosen),
         readiness=(),
+        school=extra.school,
+        aspirations=extra.aspirations,
+        sign_off=extra.sign_off,
+        older_attainment=tuple(
+            sorted(older.values(), key=lambda a: (a.subject.casefold(), a.measure.casefold()))
+        ),
     )
     # Before documents are chosen, a report counts as attached when one is stored.
     attached = {c.id for c in (chosen if evidence_ids is not None else stored)}
     facts = _facts(data, attainment_dates, stored, attached)
     return dataclasses.replace(data, readiness=tuple(rr.readiness(facts, la, today)))
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """What the pack reads itself, beside the services it calls: the pupil's home language
+    and ethnicity, the request's aspirations and sign-off, the school's details, and the
+    register history rebuilt without voided entries (None: nothing was voided)."""
+
+    home_language: str | None
+    ethnicity: str | None
+    aspirations: str
+    sign_off: SignOff | None
+    school: SchoolDetails
+    history: tuple[HistoryItem, ...] | None
+
+
+def _extras(db: Database, pupil_id: int, request_id: int | None) -> _Extras:
+    """Read :class:`_Extras` in one session (four or five small queries)."""
+    with db.session() as s:
+        language, ethnicity = s.execute(
+            select(Pupil.home_language, Pupil.ethnicity).where(Pupil.id == pupil_id)
+        ).one()
+        aspirations, sign_off = "", None
+        if request_id is not None:
+            row = s.execute(
+                select(
+                    EhcRequest.aspirations,
+                    EhcRequest.signed_off_by,
+                    EhcRequest.signed_off_role,
+                    EhcRequest.signed_off_on,
+                ).where(EhcRequest.id == request_id)
+            ).one()
+            aspirations = (row.aspirations or "").strip()
+            if (row.signed_off_by or "").strip() or row.signed_off_on is not None:
+                sign_off = SignOff(
+                    (row.signed_off_by or "").strip(),
+                    (row.signed_off_role or "").strip(),
+                    row.signed_off_on,
+                )
+        details = read_school_details(s)
+        history = _history_without_voided(s, pupil_id)
+    return _Extras(
+        home_language=(language or "").strip() or None,
+        ethnicity=(ethnicity or "").strip() or None,
+        aspirations=aspirations,
+        sign_off=sign_off,
+        school=details,
+        history=history,
+    )
+
+
+def _history_without_voided(s: Session, pupil_id: int) -> tuple[HistoryItem, ...] | None:
+    """The register history as :func:`get_record` builds it, from the entries that were not
+    voided (``voided_at IS NULL``); None when none was voided (the record's history stands,
+    and the usual pack costs one query here)."""
+    voided = s.scalar(
+        select(func.count())
+        .select_from(RegisterEntry)
+        .where(RegisterEntry.pupil_id == pupil_id, RegisterEntry.voided_at.is_not(None))
+    )
+    if not voided:
+        return None
+    entries = s.scalars(
+        select(RegisterEntry).where(
+            RegisterEntry.pupil_id == pupil_id, RegisterEntry.voided_at.is_(None)
+        )
+    ).all()
+    needs = s.scalars(select(Need).where(Need.pupil_id == pupil_id)).all()
+    events = s.scalars(
+        select(AuditEvent).where(
+            AuditEvent.action == "register_change",
+            AuditEvent.entity == "pupil",
+            AuditEvent.entity_id == pupil_id,
+        )
+    ).all()
+    user_ids = {e.recorded_by_id for e in entries} | {n.recorded_by_id for n in needs}
+    user_ids |= {e.user_id for e in events}
+    user_ids.discard(None)
+    names: dict[int, str] = {
+        uid: name
+        for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
+    }
+    return tuple(register_history(entries, needs, audited_changes(events), names))
 
 
 # --- what the wizard asks -----------------------------------------------------------------
@@ -960,13 +1289,18 @@ def parse_evidence(text: str) -> list[int] | None:
 
 
 __all__ = [
+    "DELIVERED",
+    "PLANNED",
     "CostLine",
     "Costs",
     "EvidenceChoice",
     "InterventionRecord",
     "PackData",
     "PackResult",
+    "ParentContact",
+    "PlannedCostLine",
     "PupilDetails",
+    "SignOff",
     "Views",
     "attendance_runs_to",
     "available_evidence",

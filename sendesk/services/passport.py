@@ -13,7 +13,9 @@ Where each part comes from:
 - "About me": the strengths written in each area's need profile, and the pupil's own
   views from their most recent support plan that has them;
 - "What I find hard" / "What helps me": the difficulties / strategies of each area;
-- "My targets now": the outcomes of the current (not yet reviewed) support plan;
+- "My targets now": the outcomes of the latest support plan that has started. After its
+  review they stay (with the date they were reviewed) until the next cycle starts: a
+  teacher needs the latest targets between a review and the next plan, not a blank box;
 - needs: the current ranked census needs with their DfE descriptions.
 
 Staff who may see named pupils (SENCo, learning support, teachers) may read a passport;
@@ -73,6 +75,7 @@ class PassportData:
     targets_review_due: date | None
     school_name: str
     produced_on: date
+    targets_reviewed_on: date | None = None  # the plan was reviewed; no new cycle yet
 
     @property
     def year_text(self) -> str:
@@ -109,7 +112,8 @@ def passport_data(
             .where(SupportPlan.pupil_id == pupil_id)
             .order_by(SupportPlan.start_date.desc(), SupportPlan.id.desc())
         ).all()
-        current = next((p for p in plans if p.reviewed_on is None), None)
+        on = today or date.today()
+        current = next((p for p in plans if p.start_date <= on), None)  # newest first
         outcomes: list[PlanOutcome] = []
         if current is not None:
             outcomes = list(
@@ -146,9 +150,12 @@ def passport_data(
         difficulties=texts("difficulties"),
         strategies=texts("strategies"),
         targets=tuple(Target(o.text.strip(), o.area) for o in outcomes if o.text.strip()),
-        targets_review_due=current.review_due if current else None,
+        targets_review_due=(
+            current.review_due if current and current.reviewed_on is None else None
+        ),
         school_name=school,
         produced_on=today or date.today(),
+        targets_reviewed_on=current.reviewed_on if current else None,
     )
 
 

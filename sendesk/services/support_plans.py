@@ -118,6 +118,7 @@ class ProvisionItem:
     minutes_per_week: int | None
     intervention_id: int | None
     intervention_name: str | None
+    cost_per_hour_pence: int | None = None  # staff time's own rate; None: the school's default
 
     @property
     def kind_label(self) -> str:
@@ -448,6 +449,7 @@ def _details(s: Session, plans: list[SupportPlan], cycles: dict[int, int]) -> li
                     p.minutes_per_week,
                     p.intervention_id,
                     names.get(p.intervention_id) if p.intervention_id is not None else None,
+                    p.cost_per_hour_pence,
                 )
                 for p in plan.provisions
             ),

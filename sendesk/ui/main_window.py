@@ -171,6 +171,7 @@ class MainWindow(QMainWindow):
             self._action("&File", "&Import pupils from the MIS…", self.import_pupils, "Ctrl+I")
             self._action("&File", "&Back up the database…", self.backup)
             self._action("&File", "&Local authorities…", self.local_authorities)
+            self._action("&File", "&School details…", self.school_details)
             self._menu_by_title["&File"].addSeparator()
         self._action("&File", "Sign &out", self.sign_out)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -264,6 +265,12 @@ class MainWindow(QMainWindow):
         from sendesk.ui.la_profiles_dialog import LaProfilesDialog
 
         LaProfilesDialog(self.ctx, self).exec()
+
+    def school_details(self) -> None:
+        """The named contact and default staff rate every request pack uses."""
+        from sendesk.ui.school_details_dialog import SchoolDetailsDialog
+
+        SchoolDetailsDialog(self.ctx, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

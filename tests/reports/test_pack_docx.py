@@ -27,6 +27,8 @@ from sendesk.services.pack import build_pack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (
+    IN_CLASS,
+    IN_CLASS_MINUTES,
     PARENT_VIEWS,
     TODAY,
     WHY_NOW,
@@ -123,12 +125,21 @@ def test_costs_are_a_table_with_a_total(built: Built) -> None:
     )
     costs = built.data.costs
     assert [r[0] for r in rows[1:-1]] == [line.intervention for line in costs.lines]
-    assert rows[-1][0] == "Total"
+    assert rows[-1][0] == "Total delivered"
     assert rows[-1][-1] == money(Decimal(costs.total_pence) / 100)
     total_table = next(t for t in document.tables if rows_of(t) == rows)
     last = total_table.rows[-1].cells[0].paragraphs[0].runs[0]
     assert last.bold is True
-    assert f"notional SEN threshold of {money(costs.threshold)} a year" in all_text(document)
+    planned = table_headed(
+        document, "Provision", "Kind", "Minutes a week", "Rate an hour", "Share", "A year"
+    )
+    in_class = next(r for r in planned if r[0] == IN_CLASS)
+    assert in_class[1:3] == ["Staff time", str(IN_CLASS_MINUTES)]
+    assert in_class[3].splitlines()[1] == "school's default staff rate"
+    assert planned[-1][0] == "Total a year"
+    assert planned[-1][-1] == money(costs.planned_total)
+    text = all_text(document)
+    assert f"notional SEN threshold of {money(costs.threshold)} (because" in text
 
 
 def test_the_evidence_index_gives_the_pdf_pages_and_fingerprints(built: Built) -> None:
@@ -198,7 +209,7 @@ def test_every_paragraph_of_the_docx_is_in_the_pdf(built: Built) -> None:
         assert text in pdf, text
         checked += 1
     assert checked > 100
-    threshold = next(p for p in document.paragraphs if "notional SEN threshold" in p.text)
+    threshold = next(p for p in document.paragraphs if "is set against the notional" in p.text)
     bold = [r.text for r in threshold.runs if r.bold]
     assert bold == [money(built.data.costs.threshold), money(built.data.costs.compared)]
     texts = [p.text for p in document.paragraphs]

@@ -24,17 +24,24 @@ from pypdf import PdfReader, PdfWriter
 from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.ehc import LaProfileData, save_la_profile
+from sendesk.services.ehc import LaProfileData, RequestData, open_request, save_la_profile
 from sendesk.services.evidence import add_document
 from sendesk.services.interventions import MeasurePoint, Progress
 from sendesk.services.pack import build_pack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (
+    ASPIRATIONS,
     EP_MARKER,
+    ETHNICITY,
     HEALTH,
+    HOME_LANGUAGE,
+    IN_CLASS,
+    PARENT_ADDRESS,
     PUPIL_VIEWS,
     SALT_MARKER,
+    SIGNED_BY,
+    SIGNED_ROLE,
     TODAY,
     WHY_NOW,
     Built,
@@ -99,13 +106,87 @@ def test_the_written_sections_read_back(built: Built) -> None:
         assert flat(outcome.text) in body
     costs = data.costs
     total = money(Decimal(costs.total_pence) / 100)
-    assert f"Total {sum(ln.sessions for ln in costs.lines)}" in body
+    assert f"Total delivered {sum(ln.sessions for ln in costs.lines)}" in body
     assert total in body
-    assert f"notional SEN threshold of {money(costs.threshold)} a year" in body
     for line in costs.lines:
         assert line.intervention in body
     for item in data.missing:
         assert flat(f"{item.label} — {item.reason}") in pages[0] + pages[1]
+
+
+def test_costs_say_both_figures_and_which_is_set_against_the_threshold(built: Built) -> None:
+    body = " ".join(texts(built.pdf)[: body_pages(built)])
+    costs = built.data.costs
+    assert "What was delivered in the last 12 months" in body
+    assert "The provision in place now, costed for a full year" in body
+    assert flat(IN_CLASS) in body  # staff time is costed, not only interventions
+    assert f"Total a year {costs.planned_minutes_per_week}" in body
+    assert money(costs.planned_total) in body
+    assert (
+        "The full-year cost of the provision in place now is set against the notional SEN "
+        f"threshold of {money(costs.threshold)} (because the threshold is a budget per pupil "
+        "per year"
+    ) in body
+    assert "school's default staff rate" in body
+    # The cover states the cost against £6,000, never "Missing: provision costs".
+    cover = " ".join(texts(built.pdf)[:2])
+    assert flat(f"Provision costs — {money(costs.planned_total)} a year against") in cover
+    assert "✗ Provision costs" not in cover
+
+
+def test_what_an_la_form_asks_for_is_in_the_pack(built: Built) -> None:
+    pages = texts(built.pdf)
+    body = " ".join(pages[: body_pages(built)])
+    for text in (
+        f"Home language {HOME_LANGUAGE}",
+        f"Ethnicity {ETHNICITY}",
+        f"Address {PARENT_ADDRESS}",
+        "What is important to me, my hopes for the future",
+        ASPIRATIONS,
+        f"Signed off by {SIGNED_BY} ({SIGNED_ROLE})",
+        "The school's named contact",
+        "senco@riverside-academy.example",
+        "Head teacher Dr Helen Marsh",
+        "Also held, from longer ago: French (Teacher assessment) Emerging",
+    ):
+        assert flat(text) in body, text
+    assert re.search(r"Science Teacher assessment .*Working towards", body)
+    assert "School contact" in pages[0] and "01632 960 481" in pages[0]
+
+
+def test_a_request_being_prepared_has_no_statutory_dates(built: Built, tmp_path: Path) -> None:
+    """Only a request with a date sent is "sent"; until then no clock runs (reg 5(1))."""
+    pupil_id = add_test_pupil(built.db, built.senco, 904, provision="K", needs=("SPLD",))
+    open_request(
+        built.db,
+        built.senco,
+        pupil_id,
+        RequestData(requested_by="school", la_name="Hertfordshire", sent_on=None),
+        today=TODAY,
+    )
+    result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=[], today=TODAY)
+    pages = texts(result.pdf)
+    whole = " ".join(pages)
+    assert "Request Being prepared: not yet sent to the local authority." in pages[0]
+    assert "Status Being prepared" in whole
+    assert "Sent to" not in whole and "due (reg" not in whole
+    # The story's request was sent: it says so, with the statutory dates.
+    story = " ".join(texts(built.pdf)[: body_pages(built)])
+    request = built.data.request
+    assert request is not None and request.sent_on is not None
+    assert f"Sent to {request.la_name} on {request.sent_on:%d/%m/%Y}" in story
+    assert "Decision whether to assess due (reg 5(1), 6 weeks)" in story
+
+
+def test_measures_are_named_by_their_unit(built: Built) -> None:
+    body = " ".join(texts(built.pdf)[: body_pages(built)])
+    assert "Verdict: Rating" not in body and "Verdict: So far: Rating" not in body
+    for r in built.data.interventions:
+        verdict = r.progress.verdict
+        if verdict is not None and r.progress.measure_kind != "age_months":
+            unit = r.progress.measure[:1].upper() + r.progress.measure[1:]
+            assert flat(verdict.text).startswith(flat(unit)), verdict.text
+            assert flat(verdict.text) in body
 
 
 def test_every_body_page_uses_only_the_embedded_font(built: Built) -> None:

@@ -236,11 +236,44 @@ def test_who_may_read_a_passport(db: Database, senco: Actor, upn: str, tmp_path:
     assert who == [teacher.user_id, ta.user_id]
 
 
-def test_no_current_plan_means_no_targets(db: Database, senco: Actor, upn: str) -> None:
+def test_after_a_review_the_latest_targets_stay_until_a_new_cycle(
+    db: Database, senco: Actor, upn: str, tmp_path: Path
+) -> None:
+    """A reviewed plan's targets are still the latest: the passport keeps them, saying when
+    they were reviewed, until the next plan starts (issue 11)."""
     with db.transaction() as s:
         plan = s.scalar(select(SupportPlan).where(SupportPlan.reviewed_on.is_(None)))
         assert plan is not None
         plan.reviewed_on = date(2025, 11, 1)
     data = passport_data(db, senco, upn, today=TODAY)
-    assert data.targets == () and data.targets_review_due is None
+    assert data.targets[0].text == "Read a Year 6 text aloud with 95% accuracy"
+    assert data.targets_review_due is None and data.targets_reviewed_on == date(2025, 11, 1)
     assert data.pupil_views.startswith("I like it")
+    _, text = pdf_text(passport_for(db, senco, upn, tmp_path / "p.pdf", today=TODAY))
+    words = flat(text)
+    assert "Read a Year 6 text aloud with 95% accuracy" in words
+    assert "Reviewed on 01/11/2025; these stay until the next plan starts." in words
+    assert "Old target" not in words
+
+
+def test_a_plan_not_yet_started_does_not_replace_the_targets(
+    db: Database, senco: Actor, upn: str
+) -> None:
+    with db.transaction() as s:
+        current = s.scalar(select(SupportPlan).where(SupportPlan.reviewed_on.is_(None)))
+        assert current is not None
+        current.reviewed_on = date(2025, 11, 1)
+        s.add(
+            SupportPlan(
+                pupil_id=current.pupil_id,
+                previous_plan_id=current.id,
+                start_date=date(2026, 1, 5),
+                review_due=date(2026, 3, 27),
+                outcomes=[PlanOutcome(position=1, text="Next cycle's target", area=CL)],
+            )
+        )
+    data = passport_data(db, senco, upn, today=TODAY)
+    assert data.targets[0].text == "Read a Year 6 text aloud with 95% accuracy"
+    later = passport_data(db, senco, upn, today=date(2026, 1, 5))
+    assert [t.text for t in later.targets] == ["Next cycle's target"]
+    assert later.targets_review_due == date(2026, 3, 27)

@@ -375,6 +375,14 @@ def test_rating_verdict_text() -> None:
     assert v.band == IMPROVED
 
 
+def test_a_verdict_names_the_measure_by_its_unit() -> None:
+    """The pack reads "words per minute 8 → 13", never a generic "Rating" (issue 11)."""
+    v = verdict(RATING, 8, 13, date(2024, 9, 1), date(2025, 1, 1), unit="words per minute")
+    assert v.text == "Words per minute 8 → 13 (+5): improved."
+    v = verdict(STANDARDISED, 84, 92, date(2024, 9, 1), date(2025, 1, 1), unit="SWRT")
+    assert v.text == "SWRT 84 → 92 (+8): significant gain."
+
+
 def test_verdict_refuses_unknown_kind_and_backwards_dates() -> None:
     with pytest.raises(ValueError, match="not a kind of measure"):
         verdict("shoe size", 1, 2, date(2024, 9, 1), date(2025, 1, 1))

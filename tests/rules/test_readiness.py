@@ -78,6 +78,12 @@ def complete(**changes: object) -> PackFacts:
         ),
         "provision_cost_per_year": Decimal("7250"),
         "health_info": "Sees the community paediatrician yearly.",
+        "senco_name": "Ms Priya Shah",
+        "senco_phone": "01632 960 123",
+        "senco_email": "senco@school.example",
+        "signed_off_by": "Mr Tom Reed",
+        "signed_off_role": "Head teacher",
+        "signed_off_on": date(2026, 3, 10),
     }
     values.update(changes)
     return PackFacts(**values)  # type: ignore[arg-type]
@@ -409,6 +415,37 @@ def test_interventions() -> None:
     assert (item.ok, item.reason) == (False, "None recorded.")
 
 
+def test_a_running_intervention_is_in_progress_not_missing() -> None:
+    facts = complete(
+        interventions=(
+            InterventionFact("Lexia", True, True),
+            InterventionFact("Precision teaching", True, False, running=True),
+        )
+    )
+    item = check("interventions", facts)
+    assert (item.ok, item.reason) == (
+        True,
+        "1 finished intervention with both, so its impact can be shown. "
+        "In progress, with its exit measure to come when it ends: Precision teaching.",
+    )
+    only = complete(interventions=(InterventionFact("Lexia", True, False, running=True),))
+    assert check("interventions", only).reason == (
+        "Each has its entry measure. "
+        "In progress, with its exit measure to come when it ends: Lexia."
+    )
+    # Running or not, an entry measure is needed to show impact.
+    item = check(
+        "interventions",
+        complete(interventions=(InterventionFact("Zones", False, False, running=True),)),
+    )
+    assert not item.ok
+    assert item.reason == (
+        "No entry measure for: Zones. "
+        "In progress, with its exit measure to come when it ends: Zones."
+    )
+    assert item.detail == ("Zones: no entry measure.",)
+
+
 def test_interventions_name_those_without_an_exit_measure() -> None:
     facts = complete(
         interventions=(
@@ -434,48 +471,62 @@ def test_interventions_name_those_without_an_exit_measure() -> None:
 # --- cost --------------------------------------------------------------------------------
 
 
-def test_cost_below_the_threshold_is_stated() -> None:
-    item = check("cost", complete(provision_cost_per_year=Decimal("4320")))
-    assert not item.ok
-    assert item.reason == "£4,320 a year, below the £6,000 the school is expected to meet."
-    assert item.detail[0] == "From the school's own intervention costs."
+def test_cost_below_the_threshold_is_stated_not_missing() -> None:
+    """Costs under £6,000 are there: the pack says what they are against it, and the cover
+    does not list them as missing (CFA 2014 s36(8) asks for no sum spent)."""
+    facts = complete(
+        provision_cost_per_year=Decimal("4320"),
+        provision_cost_basis="the full-year cost of the provision in place now",
+    )
+    item = check("cost", facts)
+    assert item.ok
+    assert item.reason == (
+        "£4,320 a year against the notional SEN threshold of £6,000: £1,680 below it."
+    )
+    assert item.detail[0] == "The figure is the full-year cost of the provision in place now."
     assert "s36(8)" in item.detail[-1]
+    assert "cost" not in [i.key for i in missing(readiness(facts, LA, TODAY))]
 
 
 def test_cost_at_or_above_the_threshold() -> None:
     item = check("cost", complete(provision_cost_per_year=Decimal("6000")))
     assert (item.ok, item.reason) == (
         True,
-        "£6,000 a year, the whole £6,000 the school is expected to meet.",
+        "£6,000 a year against the notional SEN threshold of £6,000: exactly the threshold.",
     )
     item = check("cost", complete(provision_cost_per_year=Decimal("7250.5")))
     assert (item.ok, item.reason) == (
         True,
-        "£7,250.50 a year, above the £6,000 the school is expected to meet.",
+        "£7,250.50 a year against the notional SEN threshold of £6,000: £1,250.50 above it.",
     )
     item = check("cost", complete(provision_cost_per_year=None))
     assert (item.ok, item.reason) == (False, "None recorded.")
 
 
-def test_cost_uses_the_las_threshold_and_rate() -> None:
-    facts = complete(provision_cost_per_year=Decimal("6500"), provision_minutes_per_week=600)
-    assert not check("cost", facts, LaRules("Kent", notional_threshold=Decimal("7000"))).ok
-    rated = LaRules("Kent", staff_rate_per_hour=Decimal("15.50"))
-    item = check("cost", facts, rated)
-    # 600 minutes a week = 10 hours × £15.50 × 38 weeks = £5,890, not the school's £6,500.
+def test_cost_uses_the_las_threshold() -> None:
+    facts = complete(provision_cost_per_year=Decimal("6500"))
+    item = check("cost", facts, LaRules("Kent", notional_threshold=Decimal("7000")))
+    assert item.reason == (
+        "£6,500 a year against the notional SEN threshold of £7,000: £500 below it."
+    )
+
+
+def test_school_contact_and_sign_off() -> None:
+    item = check("school_contact", complete())
+    assert (item.ok, item.reason) == (
+        True,
+        "Ms Priya Shah, 01632 960 123, senco@school.example.",
+    )
+    item = check("school_contact", complete(senco_phone=" ", senco_email=""))
+    assert (item.ok, item.reason) == (
+        False,
+        "No SENCo phone number and email address recorded; add them under File, School details.",
+    )
+    item = check("sign_off", complete())
+    assert (item.ok, item.reason) == (True, "By Mr Tom Reed (Head teacher) on 10/03/2026.")
+    item = check("sign_off", complete(signed_off_on=None))
     assert not item.ok
-    assert item.reason == "£5,890 a year, below the £6,000 the school is expected to meet."
-    assert item.detail[0] == (
-        "Costed at Kent's rate: 600 minutes a week at £15.50 an hour for 38 weeks."
-    )
-    item = check("cost", facts, replace(rated, weeks_per_year=39))
-    assert item.reason.startswith("£6,045 a year, above")
-    # No weekly minutes to cost: the school's own figure stands, and the pack says why.
-    item = check("cost", replace(facts, provision_minutes_per_week=None), rated)
-    assert item.ok
-    assert item.detail == (
-        "No weekly minutes are recorded to cost at Kent's rate; the school's own costs are used.",
-    )
+    assert item.reason.startswith("Not recorded (the date); LA forms ask for the head")
 
 
 def test_annual_cost_rounds_half_up_to_the_penny() -> None:

@@ -26,7 +26,14 @@ from sqlalchemy import func, select
 
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
-from sendesk.models import Enrolment, RegisterEntry, SupportPlan
+from sendesk.models import (
+    EhcRequest,
+    Enrolment,
+    PlannedProvision,
+    Pupil,
+    RegisterEntry,
+    SupportPlan,
+)
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.agencies import InvolvementData, add_involvement
@@ -34,7 +41,13 @@ from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document, list_documents
 from sendesk.services.pack import PackData, build_pack, gather
-from sendesk.services.pupil_record import get_record, save_need_profile
+from sendesk.services.progress_data import AttainmentData, add_attainment
+from sendesk.services.pupil_record import (
+    ContactData,
+    get_record,
+    save_need_profile,
+    update_contact,
+)
 
 TODAY = date(2025, 3, 3)
 DEMO_PUPILS = 80
@@ -46,6 +59,12 @@ HEALTH = "Mild asthma, managed with an inhaler; hearing checked in 2024 (normal)
 EP_MARKER = "EP-REPORT-MARKER"
 SALT_MARKER = "SALT-REPORT-MARKER"
 SALT_DATED = date(2021, 11, 15)  # older than any LA's limit (36 months at most)
+ASPIRATIONS = "I want to be a vet and have a dog. Aspirations marker."
+SIGNED_BY, SIGNED_ROLE, SIGNED_ON = "Dr Helen Marsh", "Head teacher", TODAY - timedelta(days=2)
+HOME_LANGUAGE, ETHNICITY = "Polish", "White - Polish"
+PARENT_ADDRESS = "14 Mill Lane, Riverside, AB1 2CD"
+IN_CLASS = "In-class support from a teaching assistant in English lessons, 5 × 30 minutes"
+IN_CLASS_MINUTES = 150
 
 
 @dataclass(frozen=True)
@@ -185,6 +204,7 @@ def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
             f"Strategies for {area.lower()}: visual timetable; pre-teaching vocabulary.",
             profile.version if profile else None,
         )
+    _request_form_details(db, senco, pupil_id)
     ep = add_involvement(
         db,
         senco,
@@ -267,6 +287,81 @@ def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
         letter_doc,
         tuple(d.id for d in everything),
     )
+
+
+def _request_form_details(db: Database, senco: Actor, pupil_id: int) -> None:
+    """What an LA's request form asks for beyond the story so far: the request's aspirations
+    and sign-off, home language and ethnicity, a parent's address, Science and an older
+    French result, and in-class support (staff time at no rate of its own) in the current
+    plan. The request's row and the plan line are written directly: their editors belong
+    to other screens, and the pack only reads them."""
+    record = get_record(db, senco, pupil_id)
+    parent = next(c for c in record.contacts if c.parental_responsibility)
+    update_contact(
+        db,
+        senco,
+        parent.id,
+        parent.version,
+        ContactData(
+            name=parent.name,
+            relationship_to_pupil=parent.relationship_to_pupil,
+            parental_responsibility=True,
+            priority=parent.priority,
+            phone=parent.phone,
+            email=parent.email,
+            address=PARENT_ADDRESS,
+            preferred_contact=parent.preferred_contact,
+        ),
+    )
+    for subject, measure, value, expected, taken_on in (
+        (
+            "Science",
+            "Teacher assessment",
+            "Working towards",
+            "Expected",
+            TODAY - timedelta(days=20),
+        ),
+        ("Science", "Teacher assessment", "Emerging", "Expected", TODAY - timedelta(days=190)),
+        ("French", "Teacher assessment", "Emerging", "Developing", date(2022, 7, 1)),
+    ):
+        add_attainment(
+            db,
+            senco,
+            pupil_id,
+            AttainmentData(subject, measure, value, expected, taken_on),
+            today=TODAY,
+        )
+    with db.transaction() as s:
+        pupil = s.get(Pupil, pupil_id)
+        assert pupil is not None
+        pupil.home_language, pupil.ethnicity = HOME_LANGUAGE, ETHNICITY
+        request = s.scalars(
+            select(EhcRequest)
+            .where(EhcRequest.pupil_id == pupil_id, EhcRequest.closed_on.is_(None))
+            .order_by(EhcRequest.id.desc())
+        ).first()
+        assert request is not None
+        request.aspirations = ASPIRATIONS
+        request.signed_off_by, request.signed_off_role = SIGNED_BY, SIGNED_ROLE
+        request.signed_off_on = SIGNED_ON
+        plan = s.scalars(
+            select(SupportPlan)
+            .where(SupportPlan.pupil_id == pupil_id, SupportPlan.start_date <= TODAY)
+            .order_by(SupportPlan.start_date.desc(), SupportPlan.id.desc())
+        ).first()
+        assert plan is not None
+        last = s.scalar(
+            select(func.max(PlannedProvision.position)).where(PlannedProvision.plan_id == plan.id)
+        )
+        s.add(
+            PlannedProvision(
+                plan_id=plan.id,
+                position=(last or 0) + 1,
+                kind="staff",
+                description=IN_CLASS,
+                minutes_per_week=IN_CLASS_MINUTES,
+            )
+        )
 
 
 @dataclass(frozen=True)

@@ -314,7 +314,7 @@ def test_standardised_change_end_to_end(db: Database, senco: Actor, ta: Actor) -
         record_exit(db, senco, eid, 900, date(2025, 3, 28))
     record_exit(db, ta, eid, 90, date(2025, 3, 28))
     assert enrolment_progress(db, senco, eid).verdict_text == (
-        "Standardised score 82 → 90 (+8): significant gain."
+        "SWRT 82 → 90 (+8): significant gain."
     )
 
 

@@ -12,8 +12,8 @@ import os
 import stat
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,24 +23,40 @@ from sqlalchemy import select
 from sendesk.db import Database, create_database
 from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.keystore import new_raw_key
-from sendesk.models import AuditEvent, Pupil, Role
+from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.services import pack
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import write_demo_school
+from sendesk.services.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
 from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
 from sendesk.services.evidence import list_documents
-from sendesk.services.interventions import pupil_enrolments
+from sendesk.services.interventions import InterventionItem, list_interventions, pupil_enrolments
 from sendesk.services.progress_data import AttendanceItem
 from sendesk.services.provision_map import pupil_provision
+from sendesk.services.pupil_record import NeedItem
 from sendesk.services.school import school_info
-from sendesk.services.support_plans import list_plans
+from sendesk.services.school_details import save_school_details, school_details
+from sendesk.services.support_plans import (
+    OutcomeItem,
+    PlanDetail,
+    ProvisionItem,
+    list_plans,
+)
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pack_story import (
+    ASPIRATIONS,
     DEMO_PUPILS,
     DEMO_SEED,
+    ETHNICITY,
+    HOME_LANGUAGE,
+    IN_CLASS,
+    IN_CLASS_MINUTES,
+    PARENT_ADDRESS,
     PARENT_VIEWS,
     PUPIL_VIEWS,
+    SIGNED_BY,
+    SIGNED_ON,
+    SIGNED_ROLE,
     TODAY,
     WHY_NOW,
     Story,
@@ -141,13 +157,143 @@ def test_costs_agree_with_the_provision_map(school: School) -> None:
     la = la_rules(school.db, story.la_name)
     assert costs.threshold == la.notional_threshold
     assert costs.total == Decimal(costs.total_pence) / 100
-    if la.staff_rate_per_hour is None:
-        assert costs.la_rate_cost is None and costs.compared == costs.total
-    else:
-        assert costs.la_rate_cost == pack.rr.annual_cost(
-            costs.planned_minutes_per_week or 0, la.staff_rate_per_hour, la.weeks_per_year
+
+
+def test_the_provision_in_place_is_costed_for_a_full_year(school: School) -> None:
+    """Staff time in the plan (in-class support) is costed hours × rate, not only the
+    interventions; the full-year figure is the one set against the £6,000 (element 2)."""
+    story = school.story
+    data = pack.gather(school.db, school.senco, story.pupil_id, today=TODAY)
+    costs, la = data.costs, data.la
+    in_class = next(ln for ln in costs.planned if ln.provision == IN_CLASS)
+    # No rate on the line: the school's default staff rate comes before the LA's.
+    assert (in_class.rate_pence, in_class.rate_from) == (
+        DEMO_STAFF_RATE_PENCE,
+        "school's default staff rate",
+    )
+    assert in_class.share == 1 and in_class.weeks == la.weeks_per_year
+    exact = Decimal(IN_CLASS_MINUTES * DEMO_STAFF_RATE_PENCE * la.weeks_per_year) / 60
+    assert in_class.cost_pence == int(exact.quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
+    catalogue = {i.name: i for i in list_interventions(school.db, school.senco)}
+    for line in costs.planned:
+        if line.kind == "Intervention":  # the catalogue's rate, shared among the places
+            item = next(i for n, i in catalogue.items() if line.provision.startswith(n))
+            assert line.rate_pence == item.cost_per_hour_pence
+            assert line.share == item.group_size
+    assert costs.basis == pack.PLANNED
+    assert costs.compared == costs.planned_total == Decimal(costs.planned_pence) / 100
+    cost = next(i for i in data.readiness if i.key == "cost")
+    assert cost.ok  # below £6,000 is stated, never "missing"
+    assert cost.reason.startswith(f"{pack.rr.money(costs.planned_total)} a year against")
+    assert cost.detail[0].startswith("The figure is the full-year cost")
+
+
+def test_without_a_school_rate_the_las_rate_costs_staff_time(school: School) -> None:
+    before = school_details(school.db)
+    save_school_details(school.db, school.senco, replace(before, staff_rate_per_hour_pence=None))
+    try:
+        data = pack.gather(school.db, school.senco, school.story.pupil_id, today=TODAY)
+        in_class = next(ln for ln in data.costs.planned if ln.provision == IN_CLASS)
+        assert data.la.staff_rate_per_hour is not None
+        assert in_class.rate_pence == int(data.la.staff_rate_per_hour * 100)
+        assert in_class.rate_from == f"{data.la.name}'s staff rate"
+        data = pack.gather(
+            school.db, school.senco, school.story.pupil_id, la_name="Norateshire", today=TODAY
         )
-        assert costs.compared == costs.la_rate_cost
+        in_class = next(ln for ln in data.costs.planned if ln.provision == IN_CLASS)
+        assert in_class.rate_pence is None and in_class.cost_pence is None
+    finally:
+        save_school_details(school.db, school.senco, before)
+
+
+def test_what_an_la_request_form_asks_for_is_gathered(school: School) -> None:
+    data = pack.gather(school.db, school.senco, school.story.pupil_id, today=TODAY)
+    assert (data.pupil.home_language, data.pupil.ethnicity) == (HOME_LANGUAGE, ETHNICITY)
+    assert PARENT_ADDRESS in [c.address for c in data.pupil.contacts]
+    assert len(data.pupil.contacts) == len(data.pupil.parents)
+    assert data.aspirations == ASPIRATIONS
+    assert data.sign_off == pack.SignOff(SIGNED_BY, SIGNED_ROLE, SIGNED_ON)
+    assert data.school.senco_phone and data.school.senco_email and data.school.senco_name
+    assert "Science" in [t.subject for t in data.attainment]  # every subject, not only two
+    assert [(a.subject, a.taken_on) for a in data.older_attainment] == [
+        ("French", date(2022, 7, 1))
+    ]
+    items = {i.key: i for i in data.readiness}
+    assert items["school_contact"].ok and items["sign_off"].ok
+    assert items["sign_off"].reason == f"By {SIGNED_BY} ({SIGNED_ROLE}) on {SIGNED_ON:%d/%m/%Y}."
+
+
+def test_a_running_intervention_is_in_progress(school: School) -> None:
+    data = pack.gather(school.db, school.senco, school.story.pupil_id, today=TODAY)
+    item = next(i for i in data.readiness if i.key == "interventions")
+    running = [
+        r.title
+        for r in data.interventions
+        if r.enrolment.end_date is None and r.enrolment.exit_measure is None
+    ]
+    for title in running:
+        assert title not in " ".join(item.detail)  # not listed as lacking an exit measure
+    assert ("In progress" in item.reason) == bool(running)
+
+
+def test_voided_register_entries_are_left_out_of_the_history(school: School) -> None:
+    pupil_id = school.story.pupil_id
+    before = pack.gather(school.db, school.senco, pupil_id, today=TODAY).history
+    with school.db.transaction() as s:
+        entry = s.scalars(
+            select(RegisterEntry)
+            .where(RegisterEntry.pupil_id == pupil_id)
+            .order_by(RegisterEntry.start_date)
+        ).first()
+        assert entry is not None
+        entry_id, started = entry.id, entry.start_date
+        entry.voided_at = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+    try:
+        after = pack.gather(school.db, school.senco, pupil_id, today=TODAY).history
+    finally:
+        with school.db.transaction() as s:
+            row = s.get(RegisterEntry, entry_id)
+            assert row is not None
+            row.voided_at = None
+    statuses = [h for h in before if h.kind == "status"]
+    assert len([h for h in after if h.kind == "status"]) == len(statuses) - 1
+    assert not [h for h in after if h.kind == "status" and h.on == started]
+
+
+def test_plan_areas_come_from_the_plan() -> None:
+    """An intervention's area is the one the pupil's plan gives it (issue 11)."""
+    reading = InterventionItem(
+        "Lego", "Communication and interaction", "TA", "rating", "rating", id=7
+    )
+
+    def plan(*areas: str) -> PlanDetail:
+        return PlanDetail(
+            1,
+            1,
+            1,
+            None,
+            date(2025, 1, 6),
+            date(2025, 3, 28),
+            "",
+            "",
+            "",
+            None,
+            "",
+            "",
+            "",
+            None,
+            1,
+            tuple(OutcomeItem(n, n, "x", a, None, "") for n, a in enumerate(areas, 1)),
+            (ProvisionItem(1, 1, "intervention", "Lego", 60, 7, "Lego"),),
+        )
+
+    semh = "Social, emotional and mental health"
+    cl = "Communication and interaction"
+    needs = (NeedItem(1, "ASD", "Autistic spectrum disorder", cl),)
+    assert pack._plan_areas([plan(semh)], {7: reading}, needs) == {7: semh}
+    assert pack._plan_areas([plan(semh, cl)], {7: reading}, needs) == {7: cl}
+    assert pack._plan_areas([plan()], {7: reading}, needs) == {7: cl}
+    assert pack._plan_areas([], {7: reading}, needs) == {}
 
 
 def test_readiness_items_say_what_is_there_and_what_is_not(school: School) -> None:

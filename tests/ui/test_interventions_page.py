@@ -249,13 +249,13 @@ def test_record_exit_and_a_measure_through_dialogs(qtbot, open_page, db, senco) 
     measure.value_edit.setText("85")
     measure.date_edit.setDate(_date(date(2025, 2, 3)))
     measure.ok_button.click()
-    assert "So far: Standardised score 82 → 85 (+3): no clear change." in page.verdict_label.text()
+    assert "So far: SWRT 82 → 85 (+3): no clear change." in page.verdict_label.text()
 
     exit_dialog = page.record_exit()
     assert exit_dialog is not None
     exit_dialog.value_edit.setText("90")
     exit_dialog.ok_button.click()  # dated today (03/03/2025)
-    assert page.verdict_label.text().endswith("Standardised score 82 → 90 (+8): significant gain.")
+    assert page.verdict_label.text().endswith("SWRT 82 → 90 (+8): significant gain.")
     assert page.enrolment_model.data(page.enrolment_model.index(0, 6)) == "03/03/2025"
 
 

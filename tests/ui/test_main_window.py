@@ -50,6 +50,7 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
         "Sign out",
     } <= _menu_texts(window)
     assert "Ms Senco (SENCo)" in window.statusBar().currentMessage()
+    assert "School details…" in _menu_texts(window)
 
 
 def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
@@ -59,6 +60,7 @@ def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
     texts = _menu_texts(window)
     assert "Import pupils from the MIS…" not in texts
     assert "Add a pupil…" not in texts
+    assert "School details…" not in texts  # the SENCo's, like the other settings
     assert "Find…" in texts
 
 

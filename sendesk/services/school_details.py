@@ -1,0 +1,148 @@
+"""The school's named contact and default staff rate, as an LA's request form asks for them.
+
+Why this module exists: every LA request form ends with who at the school to contact about
+the request (the SENCo's name, phone and email) and whose signature stands behind it, and a
+costed provision map prices staff time at some rate. These are the school's, not one
+pupil's, so they live in the ``setting`` table (:mod:`sendesk.services.settings`) and travel
+with a backup; the SENCo edits them in the "School details…" dialog, and the request pack
+reads them (:func:`sendesk.services.pack.gather`).
+
+The default staff rate prices staff time in a support plan (in-class support, a key adult)
+whose line gives no rate of its own. The order is documented in
+:func:`sendesk.services.pack.gather`: the line's own rate, then this school default, then
+the LA profile's staff rate, else the line is shown uncosted.
+
+All the details are saved together, in one transaction with one audit event per changed
+value (as :func:`sendesk.services.settings.set_setting` audits), or none when any is wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+
+from sqlalchemy.orm import Session
+
+from sendesk.db import Database
+from sendesk.errors import ValidationError
+from sendesk.models import Role, Setting
+from sendesk.services.actor import Actor
+from sendesk.services.audit import AuditWriter
+from sendesk.services.settings import parse_int, read_setting
+
+SENCO_NAME = "senco_name"
+SENCO_PHONE = "senco_phone"
+SENCO_EMAIL = "senco_email"
+HEAD_TEACHER_NAME = "head_teacher_name"
+STAFF_RATE = "staff_rate_per_hour_pence"
+"""The school's default staff cost an hour, in pence, for plan lines with no rate."""
+
+NAME_MAX = 120
+PHONE_MAX = 40
+EMAIL_MAX = 200
+RATE_MAX_PENCE = 100_000  # £1,000 an hour: as the intervention catalogue, a typing slip
+
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{6,}(?:\s*(?:ext\.?|x)\s*[0-9]{1,6})?$", re.IGNORECASE)
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass(frozen=True)
+class SchoolDetails:
+    """The school's named contact for EHC requests, its head teacher, and its default staff
+    rate (pence an hour; None: not set)."""
+
+    senco_name: str = ""
+    senco_phone: str = ""
+    senco_email: str = ""
+    head_teacher_name: str = ""
+    staff_rate_per_hour_pence: int | None = None
+
+
+_KEYS = {
+    "senco_name": SENCO_NAME,
+    "senco_phone": SENCO_PHONE,
+    "senco_email": SENCO_EMAIL,
+    "head_teacher_name": HEAD_TEACHER_NAME,
+    "staff_rate_per_hour_pence": STAFF_RATE,
+}
+
+
+def read_school_details(session: Session) -> SchoolDetails:
+    """The details within an open session (a stored rate that no longer parses, or is out
+    of range, reads as not set)."""
+    texts = {name: (read_setting(session, key) or "").strip() for name, key in _KEYS.items()}
+    rate = parse_int(texts.pop("staff_rate_per_hour_pence") or None, -1)
+    return SchoolDetails(
+        **texts, staff_rate_per_hour_pence=rate if 0 <= rate <= RATE_MAX_PENCE else None
+    )
+
+
+def school_details(db: Database) -> SchoolDetails:
+    """The school's details as stored (anyone signed in may read them: no personal data
+    about a pupil, and the contact is printed on every pack)."""
+    with db.session() as s:
+        return read_school_details(s)
+
+
+def details_problems(details: SchoolDetails) -> list[str]:
+    """What is wrong with ``details`` as typed, one clause per field (empty: nothing)."""
+    problems: list[str] = []
+    for label, value, limit in (
+        ("the SENCo's name", details.senco_name, NAME_MAX),
+        ("the head teacher's name", details.head_teacher_name, NAME_MAX),
+        ("the SENCo's phone number", details.senco_phone, PHONE_MAX),
+        ("the SENCo's email address", details.senco_email, EMAIL_MAX),
+    ):
+        if len(value.strip()) > limit:
+            problems.append(f"{label} is longer than {limit} characters")
+    phone, email = details.senco_phone.strip(), details.senco_email.strip()
+    if phone and not _PHONE.match(phone):
+        problems.append(f"the SENCo's phone number '{phone}' is not a phone number")
+    if email and not _EMAIL.match(email):
+        problems.append(f"the SENCo's email address '{email}' is not an email address")
+    rate = details.staff_rate_per_hour_pence
+    if rate is not None and (
+        isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= RATE_MAX_PENCE
+    ):
+        problems.append("the default staff rate must be between £0 and £1,000 an hour")
+    return problems
+
+
+def save_school_details(db: Database, actor: Actor, details: SchoolDetails) -> None:
+    """The SENCo saves the school's details: all of them or, when any is wrong, none
+    (ValidationError naming each field)."""
+    actor.require(Role.SENCO, doing="change the school's settings")
+    problems = details_problems(details)
+    if problems:
+        text = "; ".join(problems)
+        raise ValidationError(text[0].upper() + text[1:] + ".")
+    with db.transaction() as s:
+        audit = AuditWriter(s, actor)
+        for f in fields(SchoolDetails):
+            value = getattr(details, f.name)
+            text = "" if value is None else str(value).strip()
+            key = _KEYS[f.name]
+            row = s.get(Setting, key)
+            before = None if row is None else row.value
+            if before == text or (before is None and not text):
+                continue
+            if row is None:
+                s.add(Setting(key=key, value=text))
+            else:
+                row.value = text
+            s.flush()
+            audit.record("update", "setting", None, {"key": key, "from": before, "to": text})
+
+
+__all__ = [
+    "HEAD_TEACHER_NAME",
+    "SENCO_EMAIL",
+    "SENCO_NAME",
+    "SENCO_PHONE",
+    "STAFF_RATE",
+    "SchoolDetails",
+    "details_problems",
+    "read_school_details",
+    "save_school_details",
+    "school_details",
+]
