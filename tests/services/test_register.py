@@ -24,6 +24,7 @@ from sendesk.reports.register_export import write_csv
 from sendesk.services.actor import Actor
 from sendesk.services.audit import chain_problems
 from sendesk.services.ehc import PlanData, cease_plan, list_plans, record_plan
+from sendesk.services.pack import gather
 from sendesk.services.pupil_record import get_record
 from sendesk.services.register import change_status, live_plan_issued_on, void_entry
 from sendesk.services.register_view import register_rows, run_start
@@ -200,6 +201,17 @@ def test_voiding_a_mistake_in_the_middle_restores_the_since_date(db, senco) -> N
     ]
     (row,) = register_rows(db, senco)
     assert (row.provision, row.on_register_since, row.ehcp_since) == ("K", JOINED, None)
+
+
+def test_the_pack_shows_the_panel_no_voided_mistake(db, senco) -> None:
+    pid = mistake_then_correction(db, senco)
+    before = gather(db, senco, pid, today=TODAY)
+    assert before.pupil.provision_since == CORRECTED  # the mistake showed (the old fault)
+    assert any(h.after.endswith("(E)") for h in before.history)
+    void_entry(db, senco, entry_id(db, pid, "E", MISTAKE), "Recorded on the wrong pupil")
+    pack = gather(db, senco, pid, today=TODAY)
+    assert (pack.pupil.provision, pack.pupil.provision_since) == ("SEN support (K)", JOINED)
+    assert [h.after for h in pack.history if h.kind == "status"] == ["SEN support (K)"]
 
 
 def test_voiding_the_current_entry_reopens_the_one_before(db, senco) -> None:
