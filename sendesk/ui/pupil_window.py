@@ -1089,6 +1089,7 @@ class VoidDialog(QDialog):
         assert isinstance(ok, QPushButton)
         self.ok_button = ok
         ok.setText("&Void entry")
+        ok.setAccessibleName("Void entry")
         ok.setEnabled(False)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
