@@ -21,6 +21,11 @@ The rules:
   next.
 - A new cycle starts from the last review (:func:`carried_over`): the outcomes that were
   only partly achieved or not achieved become its starting outcomes, in their order.
+- The SEN Support rhythm (Code of Practice 6.65: schools should meet parents at least three
+  times each year): a review set more than a term (16 weeks) after the plan starts draws a
+  warning, not a refusal (:func:`rhythm_warnings`); a pupil on SEN support with fewer than
+  three meetings with parents in the last 12 months shows on "what's due"
+  (:func:`meetings_in_last_year` counts them, whatever records them).
 
 Problems are clauses ("outcome 2 has no area of need"); :func:`sentence` joins them for a
 message box, :func:`as_sentences` lists them for an inline reason.
@@ -42,6 +47,8 @@ DESCRIPTION_MAX = 1_000
 MINUTES_PER_WEEK_MAX = 60 * 40  # no more staff time than a whole school week
 LONGEST_CYCLE = timedelta(days=366)
 DEFAULT_CYCLE = timedelta(weeks=12)  # about a term: the usual review interval
+TERM = timedelta(weeks=16)  # the longest a term runs: a review further off skips a term
+MEETINGS_A_YEAR = 3  # Code of Practice 6.65: meet parents at least three times each year
 
 AREAS: tuple[str, ...] = tuple(a.value for a in Area)
 """The four broad areas of need an outcome may serve, in the Code of Practice order."""
@@ -292,6 +299,42 @@ def default_review_due(start_date: date) -> date:
     return start_date + DEFAULT_CYCLE
 
 
+def rhythm_warnings(start_date: date, review_due: date) -> list[str]:
+    """Warnings (not refusals) about a cycle's length: a review more than a term away.
+
+    Code of Practice 6.65: parents of a pupil on SEN support should be met at least three
+    times a year, so each cycle's review is normally termly. A longer cycle may be right for
+    one pupil, so the SENCo is told, not stopped.
+    """
+    if review_due - start_date <= TERM:
+        return []
+    weeks = (review_due - start_date).days // 7
+    return [
+        f"the review is {weeks} weeks after the plan starts, more than a term (16 weeks): "
+        "the Code of Practice (6.65) expects parents to be met at least three times a year, "
+        "so a review each term"
+    ]
+
+
+def year_before(day: date) -> date:
+    """The same day a year earlier (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return date(day.year - 1, 2, 28)
+
+
+def meetings_in_last_year(days: Iterable[date], today: date) -> int:
+    """How many different days in the 12 months up to ``today`` parents were met.
+
+    Fed today with support-plan reviews and plan starts with parents' views recorded; a
+    meeting log can add its dates. Two records of one day (a review and the next plan
+    starting) are one meeting.
+    """
+    since = year_before(today)
+    return len({d for d in days if since < d <= today})
+
+
 def sentence(problems: Iterable[str]) -> str:
     """Problems joined into one sentence: capital first letter, full stop at the end."""
     text = "; ".join(problems)
@@ -309,9 +352,11 @@ __all__ = [
     "DEFAULT_CYCLE",
     "LONGEST_CYCLE",
     "MAX_OUTCOMES",
+    "MEETINGS_A_YEAR",
     "MIN_OUTCOMES",
     "PROVISION_KINDS",
     "RESULTS",
+    "TERM",
     "OutcomeDraft",
     "PlanDraft",
     "PreviousOutcome",
@@ -321,9 +366,12 @@ __all__ = [
     "carried_over",
     "date_problems",
     "default_review_due",
+    "meetings_in_last_year",
     "outcome_problems",
     "plan_problems",
     "provision_problems",
     "review_problems",
+    "rhythm_warnings",
     "sentence",
+    "year_before",
 ]

@@ -92,6 +92,11 @@ def _stamp_anchor(cur: Any) -> None:
         "FROM main.audit_event"
     )
     length, head = cur.fetchone()
+    has_settings = cur.execute(
+        "SELECT 1 FROM backup.sqlite_master WHERE type = 'table' AND name = 'setting'"
+    ).fetchone()
+    if not has_settings:  # a schema older than settings (backed up before its upgrade)
+        return
     stamp = Anchor(int(length), head or GENESIS, datetime.now(UTC).isoformat(timespec="seconds"))
     cur.execute(
         "INSERT OR REPLACE INTO backup.setting (key, value) VALUES (?, ?)",

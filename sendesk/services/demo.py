@@ -33,10 +33,11 @@ from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import SendeskError, ValidationError
-from sendesk.models import Contact, NeedProfile, Pupil, Role, School, User
+from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
@@ -1045,6 +1046,28 @@ def _pupil_row(plan: _PupilPlan) -> Pupil:
     )
 
 
+def _plan_for(
+    session: Session, audit: AuditWriter, pupil_id: int, held: str | None, change: _Change
+) -> None:
+    """Record the EHC plan before a move to E, and its end on a move off E: the register
+    never says E without a plan (register.plan_problem). The EHC history
+    (:mod:`sendesk.services.demo_ehc`) fills in the live plans' sections and reviews."""
+    if change.provision == E and held != E:
+        plan = EhcPlan(
+            pupil_id=pupil_id, issued_on=change.on, la_name=LA_NAME, named_setting=SCHOOL_NAME
+        )
+        session.add(plan)
+        session.flush()
+        audit.record("create", "ehc_plan", plan.id, {"pupil_id": pupil_id, "source": "demo"})
+    elif held == E and change.provision != E:
+        plan = session.scalars(
+            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+        ).one()
+        plan.ceased_on = change.on
+        session.flush()
+        audit.record("cease", "ehc_plan", plan.id, {"pupil_id": pupil_id, "on": change.on})
+
+
 def _register_since(pupil: _PupilPlan) -> date | None:
     """When the pupil's current unbroken spell on the register (K or E) began."""
     since: date | None = None
@@ -1137,6 +1160,7 @@ def write_demo_school(
                 current = CurrentStatus(None, [])
                 for change in pupil.history:
                     check_census(change.provision, change.needs, where=f"UPN {row.upn}")
+                    _plan_for(s, audit, row.id, current.provision, change)
                     if apply_change(
                         s,
                         audit,

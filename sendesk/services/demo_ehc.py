@@ -526,23 +526,36 @@ def _plans(
             if case is None:
                 break
             special[i] = case
+    # The register recorded each live plan before the move to E (demo._plan_for): fill in
+    # those, issued on the day the pupil became E.
+    recorded = {
+        p.pupil_id: p
+        for p in session.scalars(
+            select(EhcPlan).where(
+                EhcPlan.pupil_id.in_([p.row.id for p in pupils]), EhcPlan.ceased_on.is_(None)
+            )
+        )
+    }
     for i, pupil in enumerate(pupils):
         issued = max(pupil.since, today - timedelta(days=365 * MAX_YEARS_BACK))
         plan_la = NEIGHBOUR_LA if rng.random() < 0.15 else la_name
         needs, outcomes, provision = _sections(pupil)
-        plan = EhcPlan(
-            pupil_id=pupil.row.id,
-            issued_on=issued,
-            la_name=plan_la,
-            named_setting=school,
-            needs=needs,
-            outcomes=outcomes,
-            provision=provision,
-            hours_per_week=rng.choice((10.0, 12.5, 15.0, 17.5, 20.0, 25.0)),
-            top_up_pence=rng.randrange(300_000, 1_400_001, 25_000),
-            version=1,
+        values: dict[str, Any] = {
+            "la_name": plan_la,
+            "named_setting": school,
+            "needs": needs,
+            "outcomes": outcomes,
+            "provision": provision,
+            "hours_per_week": rng.choice((10.0, 12.5, 15.0, 17.5, 20.0, 25.0)),
+            "top_up_pence": rng.randrange(300_000, 1_400_001, 25_000),
             **_transfer(pupil, today),
+        }
+        plan = recorded.get(pupil.row.id) or EhcPlan(
+            pupil_id=pupil.row.id, issued_on=issued, version=1
         )
+        issued = plan.issued_on
+        for name, value in values.items():
+            setattr(plan, name, value)
         admitted = pupil.row.admission_date
         recent = (today - issued).days <= 2 * 365
         if recent and (admitted is None or (issued - admitted).days > 200):
@@ -551,9 +564,14 @@ def _plans(
             )
             plan.request_id = request.id
             requests += 1
-        session.add(plan)
-        session.flush()
-        audit.record("create", "ehc_plan", plan.id, {"pupil_id": pupil.row.id, "source": "demo"})
+        if plan.id is None:
+            session.add(plan)
+            session.flush()
+            audit.record(
+                "create", "ehc_plan", plan.id, {"pupil_id": pupil.row.id, "source": "demo"}
+            )
+        else:
+            session.flush()
         plans += 1
         evidence.append(_Case(pupil, "plan", issued, plan_la, old_report=False))
         meetings = _meetings(rng, issued, today)

@@ -24,7 +24,11 @@ from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc import ehc_items, pupils_with_plans
 from sendesk.services.register import load_current
-from sendesk.services.support_plans import open_plan_reviews, plan_review_items
+from sendesk.services.support_plans import (
+    open_plan_reviews,
+    plan_review_items,
+    support_rhythm_items,
+)
 
 SOON_DAYS = 28
 
@@ -145,7 +149,13 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     return items
 
 
-PROVIDERS: list[Provider] = [register_items, plan_review_items, ehc_items, access_items]
+PROVIDERS: list[Provider] = [
+    register_items,
+    plan_review_items,
+    support_rhythm_items,
+    ehc_items,
+    access_items,
+]
 
 
 def due_items(

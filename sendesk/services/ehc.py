@@ -1329,25 +1329,37 @@ def record_plan(
     """The SENCo records an issued EHC plan; returns its id. One live plan per pupil."""
     actor.require(Role.SENCO, doing=_WRITE)
     today = today or date.today()
-    values = _clean_plan(data, today)
+    _clean_plan(data, today)  # refuse bad input before opening a transaction
     with db.transaction() as s:
-        _pupil(s, pupil_id)
-        live = s.scalars(
-            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
-        ).first()
-        if live is not None:
-            raise ValidationError(
-                f"This pupil already has an EHC plan (issued {_d(live.issued_on)}); record "
-                "when it ceased before adding another."
-            )
-        _check_plan_request(s, pupil_id, values)
-        row = EhcPlan(pupil_id=pupil_id, **values)
-        s.add(row)
-        s.flush()
-        audit = AuditWriter(s, actor)
-        audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
-        _sync_pupil_review(s, audit, pupil_id, today, row.id)
-        return row.id
+        return add_plan(s, AuditWriter(s, actor), pupil_id, data, today)
+
+
+def add_plan(
+    session: Session, audit: AuditWriter, pupil_id: int, data: PlanData, today: date
+) -> int:
+    """Record an issued plan inside the caller's transaction; returns its id.
+
+    Why a function of its own: the status dialog records a plan and the change to E in one
+    transaction (:func:`sendesk.services.register.change_status`), so neither is written
+    without the other. The caller has checked the SENCo's role.
+    """
+    values = _clean_plan(data, today)
+    _pupil(session, pupil_id)
+    live = session.scalars(
+        select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+    ).first()
+    if live is not None:
+        raise ValidationError(
+            f"This pupil already has an EHC plan (issued {_d(live.issued_on)}); record "
+            "when it ceased before adding another."
+        )
+    _check_plan_request(session, pupil_id, values)
+    row = EhcPlan(pupil_id=pupil_id, **values)
+    session.add(row)
+    session.flush()
+    audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
+    _sync_pupil_review(session, audit, pupil_id, today, row.id)
+    return row.id
 
 
 def update_plan(
@@ -2223,6 +2235,7 @@ __all__ = [
     "ReviewData",
     "ReviewItem",
     "add_exception",
+    "add_plan",
     "available_steps",
     "case_problems",
     "cease_plan",

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -36,7 +36,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError
-from sendesk.models import Pupil, Role
+from sendesk.models import EhcPlan, Pupil, Role
 from sendesk.rules.census import census_problems, normalise_need, normalise_provision
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
@@ -455,6 +455,26 @@ def _target_needs(current: CurrentStatus, data: PupilData) -> tuple[str, ...]:
     return data.needs
 
 
+NO_PLAN = (
+    "SEN status: the file says E (EHC plan) but no EHC plan is recorded for this pupil in "
+    "SENDesk, so they were recorded as K (SEN support); record the plan in the EHC tab, "
+    "then change their status to E"
+)
+"""The register never says E without a recorded plan (register.plan_problem); the MIS
+line still brings the pupil and their needs in, on SEN support, and says so."""
+
+
+def _without_plan(
+    row: ImportRow, held: str | None, plan_issued: date | None, report: ImportReport
+) -> PupilData:
+    """The row's data as written: E only for a pupil with a live plan (or already E)."""
+    data = row.data
+    if data.provision != "E" or held == "E" or plan_issued is not None:
+        return data
+    report.warnings.append((row.line, "sen_status", NO_PLAN))
+    return replace(data, provision="K")
+
+
 def _tick(progress: Progress | None, done: int, total: int, every: int) -> None:
     due = done % every == 0 or done == total
     if progress is not None and due and progress(done, total) is False:
@@ -471,6 +491,11 @@ def _write(
 ) -> None:
     existing = {p.upn: p for p in session.scalars(select(Pupil))}
     current = load_current(session)
+    planned: dict[int, date] = dict(
+        session.execute(
+            select(EhcPlan.pupil_id, EhcPlan.issued_on).where(EhcPlan.ceased_on.is_(None))
+        ).all()
+    )
     audit = AuditWriter(session, actor)
     report.not_in_file = len(existing.keys() - {row.data.upn for row in rows})
     total, every = len(rows), max(1, len(rows) // 100)
@@ -491,11 +516,14 @@ def _write(
         register_changed = False
         if "provision" in row.supplied:
             status = current.setdefault(pupil.id, CurrentStatus(None, []))
-            needs = _target_needs(status, row.data)
-            if status.provision != row.data.provision or status.codes != needs:
-                on = _change_date(status, row.data, today)
+            data = _without_plan(row, status.provision, planned.get(pupil.id), report)
+            needs = _target_needs(status, data)
+            if status.provision != data.provision or status.codes != needs:
+                on = _change_date(status, data, today)
+                if data.provision == "E" and status.provision != "E":
+                    on = max(on, planned[pupil.id])  # E from the plan's issue, not before
                 register_changed = apply_change(
-                    session, audit, pupil.id, status, row.data.provision, needs, on, SOURCE
+                    session, audit, pupil.id, status, data.provision, needs, on, SOURCE
                 )
         if changed or register_changed:
             report.updated += 1
@@ -514,11 +542,13 @@ def _write(
         created = {upn: pupil_id for upn, pupil_id in session.execute(stmt, rows_in)}
     for row in new_rows:
         pupil_id = created[row.data.upn]
-        open_first_entry(session, audit, pupil_id, row.data, today, SOURCE, record_create=False)
+        data = _without_plan(row, None, None, report)  # a new pupil has no plan recorded
+        open_first_entry(session, audit, pupil_id, data, today, SOURCE, record_create=False)
         report.created += 1
         done += 1
         _tick(progress, done, total, every)
 
+    report.warnings.sort(key=lambda w: w[0])  # notes made while writing, in file order
     if report.created or report.updated:
         audit.record(
             "import",
@@ -540,6 +570,7 @@ def _write(
 def _reset_counts(report: ImportReport) -> None:
     report.created = report.updated = report.unchanged = 0
     report.register_changes = report.not_in_file = report.skipped = 0
+    report.warnings = [w for w in report.warnings if w[2] != NO_PLAN]  # nothing was written
 
 
 def import_pupils(

@@ -43,6 +43,7 @@ from sendesk.services.pupils import (
     sentence,
     validate_pupil,
 )
+from sendesk.services.register_view import run_start
 
 CONFLICT = (
     "Someone else changed this pupil's record since you opened it; reopen it to see their changes."
@@ -152,6 +153,10 @@ class HistoryItem:
     reason: str | None
     recorded_by: str
     recorded_at: datetime | None
+    # A status item's register entry (the SENCo may void it); None for a needs item.
+    entry_id: int | None = None
+    # "voided by NAME on DATE: reason" for a voided entry, which only the SENCo sees.
+    voided: str | None = None
 
 
 @dataclass(frozen=True)
@@ -186,6 +191,8 @@ class PupilRecord:
     # like the UPN they come from the MIS and change by a re-import.
     home_language: str | None = None
     ethnicity: str | None = None
+    # Voided status entries, newest first: shown greyed to the SENCo, never in a pack.
+    voided_history: tuple[HistoryItem, ...] = ()
 
     @property
     def display_name(self) -> str:
@@ -365,6 +372,8 @@ def _history(
 
     previous: str | None = None
     for entry in sorted(entries, key=lambda e: (e.start_date, e.id)):
+        if entry.provision == previous:
+            continue  # the same status again once a mistake between was voided: no change
         found = _take(audited, entry.start_date, "status", provision=entry.provision)
         item = HistoryItem(
             on=entry.start_date,
@@ -374,6 +383,7 @@ def _history(
             reason=entry.reason,
             recorded_by=who(entry.recorded_by_id),
             recorded_at=entry.recorded_at,
+            entry_id=entry.id,
         )
         add(item, found.seq if found else 0)
         previous = entry.provision
@@ -416,6 +426,37 @@ def _history(
     return [item for _, item in keyed]
 
 
+def _voided_history(
+    entries: Sequence[RegisterEntry], voided: Sequence[RegisterEntry], names: dict[int, str]
+) -> list[HistoryItem]:
+    """The voided status entries as history items, newest first, each saying who voided
+    it, when and why; "before" is the effective status in force when it was recorded."""
+
+    def who(user_id: int | None) -> str:
+        return names.get(user_id, "Unknown") if user_id is not None else "Unknown"
+
+    ordered = sorted(entries, key=lambda e: (e.start_date, e.id))
+    items = []
+    for entry in sorted(voided, key=lambda e: (e.start_date, e.id), reverse=True):
+        earlier = [e for e in ordered if (e.start_date, e.id) < (entry.start_date, entry.id)]
+        assert entry.voided_at is not None
+        items.append(
+            HistoryItem(
+                on=entry.start_date,
+                kind="status",
+                before=provision_text(earlier[-1].provision if earlier else None),
+                after=provision_text(entry.provision),
+                reason=entry.reason,
+                recorded_by=who(entry.recorded_by_id),
+                recorded_at=entry.recorded_at,
+                entry_id=entry.id,
+                voided=f"voided by {who(entry.voided_by_id)} on "
+                f"{entry.voided_at:%d/%m/%Y}: {entry.void_reason}",
+            )
+        )
+    return items
+
+
 def _read_pupil(session: Session, pupil_id: int) -> Pupil:
     pupil = session.get(Pupil, pupil_id)
     if pupil is None:
@@ -438,8 +479,19 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
             .where(Contact.pupil_id == pupil_id)
             .order_by(Contact.priority, Contact.id)
         ).all()
-        entries = s.scalars(select(RegisterEntry).where(RegisterEntry.pupil_id == pupil_id)).all()
-        needs = s.scalars(select(Need).where(Need.pupil_id == pupil_id)).all()
+        all_entries = s.scalars(
+            select(RegisterEntry).where(RegisterEntry.pupil_id == pupil_id)
+        ).all()
+        # A voided entry leaves the effective history; so do the needs it opened, closed
+        # on their own start date when it was voided (register.void_entry).
+        entries = [e for e in all_entries if e.voided_at is None]
+        voided = [e for e in all_entries if e.voided_at is not None]
+        void_days = {e.start_date for e in voided}
+        needs = [
+            n
+            for n in s.scalars(select(Need).where(Need.pupil_id == pupil_id))
+            if not (n.end_date == n.start_date and n.start_date in void_days)
+        ]
         profiles = s.scalars(select(NeedProfile).where(NeedProfile.pupil_id == pupil_id)).all()
         events = s.scalars(
             select(AuditEvent).where(
@@ -448,7 +500,8 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
                 AuditEvent.entity_id == pupil_id,
             )
         ).all()
-        user_ids = {e.recorded_by_id for e in entries} | {n.recorded_by_id for n in needs}
+        user_ids = {e.recorded_by_id for e in all_entries} | {n.recorded_by_id for n in needs}
+        user_ids |= {e.voided_by_id for e in voided}
         user_ids |= {e.user_id for e in events}
         user_ids.discard(None)
         names: dict[int, str] = {}
@@ -460,6 +513,8 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
                 )
             }
         current = next((e for e in entries if e.end_date is None), None)
+        in_force = sorted(entries, key=lambda e: (e.start_date, e.id))
+        since = run_start((e.provision, e.start_date) for e in in_force) if current else None
         open_needs = sorted((n for n in needs if n.end_date is None), key=lambda n: n.rank)
         history = _history(entries, needs, _audited_changes(events), names)
         order = {area: i for i, area in enumerate(AREAS)}
@@ -483,7 +538,7 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
             next_review_due=pupil.next_review_due,
             version=pupil.version,
             provision=current.provision if current else Provision.N.value,
-            provision_since=current.start_date if current else None,
+            provision_since=since,
             contacts=tuple(
                 ContactItem(
                     id=c.id,
@@ -515,6 +570,9 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
             history=tuple(history),
             home_language=pupil.home_language,
             ethnicity=pupil.ethnicity,
+            voided_history=tuple(_voided_history(entries, voided, names))
+            if actor.role is Role.SENCO
+            else (),
         )
 
 

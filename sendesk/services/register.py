@@ -4,6 +4,15 @@ A change never overwrites: the open register entry (and the open needs) are clos
 date of the change and new ones opened, each with who recorded it and why. Census rules
 (reference/census.md) are checked on every change, whatever its source — the GUI, the MIS
 import or the demo generator all come through :func:`apply_change`.
+
+The register never says E without an EHC plan: a move to E needs a live (not ceased) plan
+issued on or before the day of the change (CFA 2014 s37: the plan is what the LA issues;
+census code E means "has an EHC plan"). The status dialog can record the plan and the
+change in one transaction (``plan=`` on :func:`change_status`).
+
+A mistaken entry is voided, never deleted (:func:`void_entry`): it leaves the pupil's
+effective history (status, "since" date, census export, pack) but stays on file with who
+voided it and why, and the void is on the audit chain.
 """
 
 from __future__ import annotations
@@ -12,16 +21,22 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.errors import NotFoundError, ValidationError
-from sendesk.models import Need, Pupil, RegisterEntry, Role
-from sendesk.rules.census import Provision, census_problems
+from sendesk.errors import ConflictError, NotFoundError, ValidationError
+from sendesk.models import EhcPlan, Need, Pupil, RegisterEntry, Role, utcnow
+from sendesk.rules.census import PROVISION_LABELS, Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+
+if TYPE_CHECKING:  # ehc imports pupils, which imports this module: no import cycle at run time
+    from sendesk.services.ehc import PlanData
+
+E = Provision.E.value
 
 
 @dataclass
@@ -52,7 +67,9 @@ def load_current(
     session: Session, pupil_ids: Sequence[int] | None = None
 ) -> dict[int, CurrentStatus]:
     """Open entries and needs for the given pupils (all pupils when None): two queries."""
-    entries = select(RegisterEntry).where(RegisterEntry.end_date.is_(None))
+    entries = select(RegisterEntry).where(
+        RegisterEntry.end_date.is_(None), RegisterEntry.voided_at.is_(None)
+    )
     needs = select(Need).where(Need.end_date.is_(None))
     if pupil_ids is not None:
         entries = entries.where(RegisterEntry.pupil_id.in_(pupil_ids))
@@ -63,6 +80,33 @@ def load_current(
     for need in session.scalars(needs):
         current[need.pupil_id].needs.append(need)
     return dict(current)
+
+
+def live_plan(session: Session, pupil_id: int) -> EhcPlan | None:
+    """The pupil's EHC plan that has not ceased, if one is recorded (a ceased plan does
+    not count: the pupil no longer has a plan)."""
+    return session.scalars(
+        select(EhcPlan)
+        .where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+        .order_by(EhcPlan.issued_on.desc(), EhcPlan.id.desc())
+    ).first()
+
+
+def plan_problem(plan: EhcPlan | None, on: date) -> str | None:
+    """Why a pupil with ``plan`` (their live plan or None) cannot be E from ``on``; None
+    when they can. Census code E is "has an EHC plan" (reference/census.md)."""
+    if plan is None:
+        return (
+            "A pupil can be recorded as E (EHC plan) only once their issued EHC plan is "
+            "recorded: record the plan's issue date and local authority with the change, "
+            "or in the EHC tab first"
+        )
+    if plan.issued_on > on:
+        return (
+            f"The change to E ({on:%d/%m/%Y}) is before the EHC plan was issued "
+            f"({plan.issued_on:%d/%m/%Y})"
+        )
+    return None
 
 
 def apply_change(
@@ -78,7 +122,9 @@ def apply_change(
     """Move a pupil to ``provision`` with ranked ``needs`` from date ``on``; keep history.
 
     Returns False (and writes nothing) when nothing changes, so importing the same file
-    twice is a no-op. The caller has already checked census rules and permission.
+    twice is a no-op. The caller has already checked census rules and permission; a move
+    to E is refused here, whatever the source, unless a live plan is recorded
+    (:func:`plan_problem`).
     """
     old_provision, old_needs = current.provision, current.codes
     new_needs = tuple(needs)
@@ -89,6 +135,10 @@ def apply_change(
             f"The change date {on:%d/%m/%Y} is before the current status began "
             f"({current.entry.start_date:%d/%m/%Y})."
         )
+    if provision == E and old_provision != E:
+        problem = plan_problem(live_plan(session, pupil_id), on)
+        if problem:
+            raise ValidationError(problem + ".")
     user_id = audit.actor.user_id
     if old_provision != provision:
         if current.entry is not None:
@@ -131,17 +181,154 @@ def change_status(
     needs: Sequence[str],
     on: date,
     reason: str,
+    *,
+    plan: PlanData | None = None,
+    today: date | None = None,
 ) -> None:
-    """The SENCo changes a pupil's SEN status and/or needs, with the date and the reason."""
+    """The SENCo changes a pupil's SEN status and/or needs, with the date and the reason.
+
+    With ``plan`` (a move to E for a pupil whose plan is not yet recorded) the issued plan
+    is recorded first through the EHC service's own logic, in the same transaction: both
+    are written or neither.
+    """
     actor.require(Role.SENCO, doing="change the SEND register")
     provision = Provision(provision).value
     if not reason.strip():
         raise ValidationError("Give a reason for the change to the register.")
     check_census(provision, needs)
+    if plan is not None and provision != E:
+        raise ValidationError("An EHC plan is recorded with a change only when it is to E.")
     with db.transaction() as s:
         if s.get(Pupil, pupil_id) is None:
             raise NotFoundError("That pupil is not in this database.")
+        audit = AuditWriter(s, actor)
+        if plan is not None:
+            from sendesk.services.ehc import add_plan  # ehc imports pupils, which imports us
+
+            add_plan(s, audit, pupil_id, plan, today or date.today())
         current = load_current(s, [pupil_id]).get(pupil_id, CurrentStatus(None, []))
-        apply_change(
-            s, AuditWriter(s, actor), pupil_id, current, provision, needs, on, reason.strip()
+        apply_change(s, audit, pupil_id, current, provision, needs, on, reason.strip())
+
+
+def live_plan_issued_on(db: Database, actor: Actor, pupil_id: int) -> date | None:
+    """When the pupil's live (not ceased) EHC plan was issued; None when none is recorded.
+    The status dialog asks, to offer recording the plan with a change to E."""
+    actor.require(Role.SENCO, doing="change the SEND register")
+    with db.session() as s:
+        plan = live_plan(s, pupil_id)
+        return plan.issued_on if plan is not None else None
+
+
+# --- voiding a mistaken entry -------------------------------------------------------------
+
+
+def _effective(session: Session, pupil_id: int) -> list[RegisterEntry]:
+    """The pupil's entries that are not voided, in the order they were in force."""
+    return list(
+        session.scalars(
+            select(RegisterEntry)
+            .where(RegisterEntry.pupil_id == pupil_id, RegisterEntry.voided_at.is_(None))
+            .order_by(RegisterEntry.start_date, RegisterEntry.id)
+        )
+    )
+
+
+def _undo_needs_of(session: Session, entry: RegisterEntry) -> dict[str, list[str]] | None:
+    """Put the needs back as they were before ``entry``'s change, when that change also
+    changed the needs (need rows closed or opened on its start date); None otherwise.
+
+    The mistaken needs are kept but closed on their own start date, so they cover no day
+    (the need table has no void columns; the audit event names them).
+    """
+    on = entry.start_date
+    rows = list(session.scalars(select(Need).where(Need.pupil_id == entry.pupil_id)))
+    opened = [n for n in rows if n.end_date is None and n.start_date == on]
+    closed = [n for n in rows if n.end_date == on and n.start_date < on]
+    if not opened and not closed:
+        return None
+    for need in opened:
+        need.end_date = on
+    for need in closed:
+        need.end_date = None
+    return {"from": _codes(opened), "to": _codes(closed)}
+
+
+def _codes(needs: Sequence[Need]) -> list[str]:
+    return [n.code for n in sorted(needs, key=lambda n: n.rank)]
+
+
+def void_entry(db: Database, actor: Actor, entry_id: int, reason: str) -> None:
+    """The SENCo voids a mistaken register entry, saying why.
+
+    The entry stays on file (who voided it, when, why) but leaves the effective history.
+    When it was the pupil's current entry, the entry before it is re-opened so the pupil
+    has exactly one open effective entry; needs changed in the same step are put back
+    (:func:`_undo_needs_of`). A voided entry in the middle of the history leaves the needs
+    alone: they were changed by later steps too. The pupil's first entry cannot be voided
+    (there would be no status to fall back on): record the right one as a change.
+    """
+    actor.require(Role.SENCO, doing="void a register entry")
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Give a reason for voiding the register entry.")
+    with db.transaction() as s:
+        entry = s.get(RegisterEntry, entry_id)
+        if entry is None:
+            raise NotFoundError("That register entry is not in this database.")
+        if entry.voided_at is not None:
+            raise ConflictError("That register entry has already been voided.")
+        effective = _effective(s, entry.pupil_id)
+        at = effective.index(entry)
+        if at == 0:
+            raise ValidationError(
+                "A pupil's first register entry cannot be voided: record the right status "
+                "as a change instead."
+            )
+        previous = effective[at - 1]
+        was_open = entry.end_date is None
+        needs: dict[str, list[str]] | None = None
+        if was_open:
+            if previous.provision == E and live_plan(s, entry.pupil_id) is None:
+                raise ValidationError(
+                    "Voiding this entry would put the pupil back on E (EHC plan), but "
+                    "no live EHC plan is recorded for them."
+                )
+            needs = _undo_needs_of(s, entry)
+            s.flush()
+            open_needs = select(Need).where(
+                Need.pupil_id == entry.pupil_id, Need.end_date.is_(None)
+            )
+            codes = _codes(s.scalars(open_needs).all())
+            if census_problems(previous.provision, codes):
+                label = PROVISION_LABELS[Provision(previous.provision)]
+                raise ValidationError(
+                    f"Voiding this entry would put the pupil back on {label} "
+                    f"({previous.provision}) with needs {', '.join(codes) or 'none'}, which "
+                    "the census does not allow: change the needs first."
+                )
+            previous.end_date = None
+            entry.end_date = entry.start_date  # covers no day; never the open entry again
+        else:
+            previous.end_date = entry.end_date  # the history stays unbroken
+        # Only one of two SENCos voiding at once succeeds (the row is re-checked on write).
+        done = s.execute(
+            update(RegisterEntry)
+            .where(RegisterEntry.id == entry.id, RegisterEntry.voided_at.is_(None))
+            .values(voided_at=utcnow(), voided_by_id=actor.user_id, void_reason=reason)
+            .execution_options(synchronize_session="fetch")
+        )
+        if done.rowcount != 1:
+            raise ConflictError("That register entry has already been voided.")
+        AuditWriter(s, actor).record(
+            "void",
+            "register_entry",
+            entry.id,
+            {
+                "pupil_id": entry.pupil_id,
+                "provision": entry.provision,
+                "start_date": entry.start_date,
+                "reason": reason,
+                "reopened_entry_id": previous.id if was_open else None,
+                "needs": needs,
+            },
         )

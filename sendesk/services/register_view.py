@@ -66,16 +66,37 @@ SELECT p.id, p.upn, p.legal_surname, p.legal_forename, p.preferred_forename,
        p.preferred_surname, p.dob, p.gender, p.year_group, p.reg_group,
        p.next_review_due, e.provision
 FROM pupil p
-LEFT OUTER JOIN register_entry e ON e.pupil_id = p.id AND e.end_date IS NULL
+LEFT OUTER JOIN register_entry e
+  ON e.pupil_id = p.id AND e.end_date IS NULL AND e.voided_at IS NULL
 {where}
 ORDER BY p.year_group, p.legal_surname, p.legal_forename, p.id
 """
 _NEEDS_SQL = "SELECT pupil_id, rank, code FROM need WHERE end_date IS NULL{also}"
-_HISTORY_SQL = "SELECT id, pupil_id, provision, start_date, end_date FROM register_entry{where}"
+# Voided entries (a mistake the SENCo voided) are no part of the pupil's effective history.
+_HISTORY_SQL = (
+    "SELECT id, pupil_id, provision, start_date, end_date FROM register_entry"
+    " WHERE voided_at IS NULL{also}"
+)
 _ON_REGISTER_NOW = (
     "pupil_id IN (SELECT pupil_id FROM register_entry WHERE end_date IS NULL"
-    " AND provision IN (?, ?))"
+    " AND voided_at IS NULL AND provision IN (?, ?))"
 )
+
+
+def run_start(entries: Iterable[tuple[str, date]]) -> date | None:
+    """When the last run of entries with the same provision began: the "since" date.
+
+    ``entries`` are one pupil's effective (not voided) entries as (provision, start date),
+    in the order they were in force. Consecutive entries with the same provision are one
+    spell: after a voided mistake (K, E voided, K) the pupil is "SEN support since" the
+    first K, not since the correction.
+    """
+    since: date | None = None
+    last: str | None = None
+    for provision, start in entries:
+        if provision != last:
+            since, last = start, provision
+    return since
 
 
 def _register_since(entries: Iterable[tuple[int, str, date]]) -> date | None:
@@ -103,20 +124,24 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
     only = () if include_all else ON_REGISTER
     pupils_sql = _PUPILS_SQL.format(where="" if include_all else "WHERE e.provision IN (?, ?)")
     needs_sql = _NEEDS_SQL.format(also="" if include_all else " AND " + _ON_REGISTER_NOW)
-    history_sql = _HISTORY_SQL.format(where="" if include_all else " WHERE " + _ON_REGISTER_NOW)
+    history_sql = _HISTORY_SQL.format(also="" if include_all else " AND " + _ON_REGISTER_NOW)
     with db.reading() as read:
         pupils = read.rows(pupils_sql, only)
         needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for pid, rank, code in read.rows(needs_sql, only):
             needs[pid].append((rank, code))
         history: dict[int, list[tuple[int, str, date]]] = defaultdict(list)
-        ehcp_since: dict[int, date] = {}
-        for entry_id, pid, provision, start, end in read.rows(history_sql, only):
+        for entry_id, pid, provision, start, _end in read.rows(history_sql, only):
             started = as_date(start)
             assert started is not None  # start_date is NOT NULL
             history[pid].append((entry_id, provision, started))
-            if end is None and provision == Provision.E.value:
-                ehcp_since[pid] = started
+    ehcp_since: dict[int, date] = {}
+    for pid, entries in history.items():
+        ordered = sorted(entries, key=lambda e: (e[2], e[0]))
+        if ordered and ordered[-1][1] == Provision.E.value:
+            since = run_start((provision, start) for _id, provision, start in ordered)
+            if since is not None:
+                ehcp_since[pid] = since
     rows = []
     for (
         pid,

@@ -58,6 +58,7 @@ from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import Provision
 from sendesk.rules.support_plans import (
     MAX_OUTCOMES,
+    MEETINGS_A_YEAR,
     MIN_OUTCOMES,
     PROVISION_KINDS,
     RESULTS,
@@ -68,9 +69,12 @@ from sendesk.rules.support_plans import (
     ReviewDraft,
     carried_over,
     default_review_due,
+    meetings_in_last_year,
     plan_problems,
     review_problems,
+    rhythm_warnings,
     sentence,
+    year_before,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
@@ -82,6 +86,7 @@ CONFLICT = (
     "Someone else changed this support plan since you opened it; reopen it to see their changes."
 )
 DUE_KIND = "plan review"
+RHYTHM_KIND = "parent meetings"
 """The ``kind`` of the what's-due items :func:`plan_review_items` makes."""
 
 _READ = "see named pupil records"
@@ -792,6 +797,75 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
     return items
 
 
+def plan_warnings(draft: PlanDraft) -> list[str]:
+    """What the SENCo is warned of (not refused) for a draft, as sentences: a review more
+    than a term away (Code of Practice 6.65, :func:`rhythm_warnings`)."""
+    return [sentence([w]) for w in rhythm_warnings(draft.start_date, draft.review_due)]
+
+
+def parent_meeting_days(
+    session: Session, pupil_ids: set[int], since: date
+) -> dict[int, list[date]]:
+    """Pupil id → the days parents are on record as met since ``since``.
+
+    There is no meeting log yet: a support-plan review (``reviewed_on``) counts, and so
+    does a plan's start when the parents' views were recorded for it. A later meeting
+    table adds its dates here, and the count (:func:`meetings_in_last_year`) stays as is.
+    """
+    days: dict[int, list[date]] = {pid: [] for pid in pupil_ids}
+    rows = session.execute(
+        select(
+            SupportPlan.pupil_id,
+            SupportPlan.start_date,
+            SupportPlan.parent_views,
+            SupportPlan.reviewed_on,
+        ).where(
+            SupportPlan.pupil_id.in_(pupil_ids),
+            (SupportPlan.reviewed_on > since) | (SupportPlan.start_date > since),
+        )
+    )
+    for pid, start, parent_views, reviewed_on in rows:
+        if reviewed_on is not None:
+            days[pid].append(reviewed_on)
+        if (parent_views or "").strip():
+            days[pid].append(start)
+    return days
+
+
+def support_rhythm_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """What's-due provider: pupils on SEN support (K) now, not leavers, met with parents
+    fewer than three times in the last 12 months (Code of Practice 6.65)."""
+    from sendesk.services.due import DueItem
+    from sendesk.services.register import load_current
+
+    on_k = {pid for pid, c in load_current(session).items() if c.provision == Provision.K.value}
+    if not on_k:
+        return []
+    days = parent_meeting_days(session, on_k, year_before(today))
+    items: list[DueItem] = []
+    for pupil in session.scalars(select(Pupil).where(Pupil.id.in_(on_k))):
+        if pupil.leaving_date is not None and pupil.leaving_date <= today:
+            continue
+        met = meetings_in_last_year(days[pupil.id], today)
+        if met >= MEETINGS_A_YEAR:
+            continue
+        times = ("not once", "once", "twice")[met]
+        items.append(
+            DueItem(
+                None,
+                "gap",
+                RHYTHM_KIND,
+                pupil.id,
+                pupil.display_name,
+                pupil.upn,
+                f"Parents met {times} in the last 12 months (counting support-plan reviews "
+                "and plan starts with parents' views): on SEN support, at least three times "
+                "a year (CoP 6.65)",
+            )
+        )
+    return items
+
+
 def open_plan_reviews(session: Session) -> dict[int, date]:
     """Pupil id → review date of their open (unreviewed) plan.
 
@@ -811,6 +885,7 @@ def open_plan_reviews(session: Session) -> dict[int, date]:
 __all__ = [
     "CONFLICT",
     "DUE_KIND",
+    "RHYTHM_KIND",
     "OutcomeDraft",
     "OutcomeItem",
     "PlanDetail",
@@ -824,8 +899,11 @@ __all__ = [
     "list_plans",
     "new_cycle_draft",
     "open_plan_reviews",
+    "parent_meeting_days",
     "plan_details",
     "plan_review_items",
+    "plan_warnings",
     "review_plan",
+    "support_rhythm_items",
     "update_plan",
 ]

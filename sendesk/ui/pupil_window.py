@@ -10,7 +10,9 @@ Why it is built this way:
   differs from what was loaded, Ctrl+S saves, and closing with changes asks Save / Discard
   / Cancel. If someone else saved first, the user is told and the record is reloaded.
 - Changing the SEN status is a dated change with a reason (:class:`StatusDialog`), not a
-  field edit, so the register history stays complete.
+  field edit, so the register history stays complete. A mistaken status entry is voided
+  ("Void entry…" on the history tab, SENCo only, with a reason): it stays in the history,
+  greyed and saying who voided it, when and why, but leaves the pupil's effective status.
 - No fixed sizes or colours: layouts and the palette decide, so the window works at 100%
   and 200% scaling and in a dark palette; every input has an accessible name, a label
   with a mnemonic or a place in the tab order.
@@ -23,7 +25,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -53,6 +55,7 @@ from sendesk.services.pupil_record import (
     AREAS,
     ContactData,
     ContactItem,
+    HistoryItem,
     NeedProfileItem,
     PupilRecord,
     add_contact,
@@ -63,6 +66,7 @@ from sendesk.services.pupil_record import (
     update_contact,
     update_profile,
 )
+from sendesk.services.register import void_entry
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
 from sendesk.ui.tables import read_only_item as _item
@@ -632,6 +636,22 @@ class PupilWindow(QWidget):
         # at any scaling and never hides who recorded the change off to the right.
         share_width(self.history_table, (2, 3, 4))
         layout.addWidget(self.history_table, 1)
+        self.history_items: list[HistoryItem] = []
+        self.void_button: QPushButton | None = None
+        if self.editable:
+            self.void_button = QPushButton("&Void entry…")
+            self.void_button.setAccessibleName("Void the selected register entry")
+            self.void_button.setToolTip(
+                "For a status recorded by mistake: it leaves the pupil's status, census and "
+                "pack, and stays here greyed with who voided it and why."
+            )
+            self.void_button.clicked.connect(self.void_selected)
+            self.void_button.setEnabled(False)
+            self.history_table.itemSelectionChanged.connect(self._history_selection)
+            row = QHBoxLayout()
+            row.addWidget(self.void_button)
+            row.addStretch(1)
+            layout.addLayout(row)
         return page
 
     # --- showing the record -------------------------------------------------------------
@@ -682,24 +702,85 @@ class PupilWindow(QWidget):
             fit=True,
         )
         self._show_areas(record, forms=forms)
-        _fill(
-            self.history_table,
-            [
-                [
-                    _item(_dmy(h.on)),
-                    _item("SEN status" if h.kind == "status" else "Type of need"),
-                    _item(h.before or "—"),
-                    _item(h.after),
-                    _item(h.reason or "", h.reason or None),
-                    _item(
-                        h.recorded_by,
-                        f"Recorded {h.recorded_at:%d/%m/%Y %H:%M} UTC" if h.recorded_at else None,
-                    ),
-                ]
-                for h in record.history
-            ],
-        )
+        self._show_history(record)
         self._update_dirty()
+
+    def _show_history(self, record: PupilRecord) -> None:
+        """Effective changes, plus (for the SENCo) voided entries greyed, newest first."""
+        items = sorted(
+            [*record.history, *record.voided_history],
+            key=lambda h: (h.on, h.voided is None),
+            reverse=True,
+        )
+        self.history_items = items
+        grey = self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+        rows = []
+        for h in items:
+            reason = h.reason or ""
+            if h.voided:
+                # The words say it, not only the grey: "voided by NAME on DATE: reason".
+                reason = f"{h.voided[:1].upper()}{h.voided[1:]}. Recorded as: {reason}"
+            change = "SEN status" if h.kind == "status" else "Type of need"
+            row = [
+                _item(_dmy(h.on)),
+                _item(f"{change} (voided)" if h.voided else change),
+                _item(h.before or "—"),
+                _item(h.after),
+                _item(reason, reason or None),
+                _item(
+                    h.recorded_by,
+                    f"Recorded {h.recorded_at:%d/%m/%Y %H:%M} UTC" if h.recorded_at else None,
+                ),
+            ]
+            if h.voided:
+                for cell in row:
+                    cell.setForeground(grey)
+            rows.append(row)
+        _fill(self.history_table, rows)
+        self._history_selection()
+
+    def _selected_history(self) -> HistoryItem | None:
+        rows = self.history_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        index = rows[0].row()
+        return self.history_items[index] if index < len(self.history_items) else None
+
+    def _history_selection(self) -> None:
+        """Only an effective status entry can be voided."""
+        if self.void_button is None:
+            return
+        item = self._selected_history()
+        self.void_button.setEnabled(
+            item is not None and item.entry_id is not None and item.voided is None
+        )
+
+    def void_selected(self) -> None:
+        """Ask why, confirm, then void the selected status entry through the service."""
+        item = self._selected_history()
+        if item is None or item.entry_id is None or item.voided is not None:
+            return
+        dialog = VoidDialog(item, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Void the change to {item.after} on {_dmy(item.on)}? It leaves "
+            f"{self.record.display_name}'s status, census return and pack; you will still "
+            "see it here, greyed.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            void_entry(self.ctx.db, self.ctx.actor, item.entry_id, dialog.reason)
+        except SendeskError as exc:
+            self._error(exc)
+        else:
+            self.changed.emit()
+        self.reload(forms=False)
 
     def _show_profile(self, record: PupilRecord) -> None:
         values = record.profile_values()
@@ -984,6 +1065,46 @@ class PupilWindow(QWidget):
                 event.ignore()
                 return
         event.accept()
+
+
+class VoidDialog(QDialog):
+    """Asks why a register entry is being voided; the reason is required (it is audited
+    and shown with the voided entry)."""
+
+    def __init__(self, item: HistoryItem, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Void register entry — {APP}")
+        layout = QVBoxLayout(self)
+        what = QLabel(
+            f"The change on {_dmy(item.on)} from {item.before or 'nothing'} to {item.after} "
+            "will no longer count: the status before it applies again. Say why it was a "
+            "mistake."
+        )
+        what.setWordWrap(True)
+        layout.addWidget(what)
+        label = QLabel("&Why is it being voided?")
+        self.reason_edit = _text_box("Reason for voiding the entry", 3)
+        label.setBuddy(self.reason_edit)
+        layout.addWidget(label)
+        layout.addWidget(self.reason_edit)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert isinstance(ok, QPushButton)
+        self.ok_button = ok
+        ok.setText("&Void entry")
+        ok.setAccessibleName("Void entry")
+        ok.setEnabled(False)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.reason_edit.textChanged.connect(lambda: ok.setEnabled(bool(self.reason)))
+        self.reason_edit.setFocus()
+
+    @property
+    def reason(self) -> str:
+        return self.reason_edit.toPlainText().strip()
 
 
 def open_pupil_window(

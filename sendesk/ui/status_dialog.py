@@ -6,6 +6,11 @@ the register history worth reading at an annual review or a tribunal. The census
 are checked as the user chooses, with the same sentences as the import and the service
 (:func:`sendesk.rules.census.census_problems`), so OK is only offered for a change the
 service will accept; the service checks again anyway.
+
+The register never says E without an EHC plan: choosing E for a pupil with no live plan
+recorded opens an "EHC plan" section asking for the plan's issue date and local authority,
+and the plan and the change are recorded together in one transaction (the rest of the
+plan is filled in on the EHC tab).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QMessageBox,
     QPlainTextEdit,
@@ -30,7 +36,8 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, census_problems
-from sendesk.services.register import change_status
+from sendesk.services.ehc import PlanData
+from sendesk.services.register import change_status, live_plan_issued_on
 from sendesk.ui.context import AppContext
 
 RANK_NAMES = ("Primary need", "Secondary need", "Third need")
@@ -74,6 +81,7 @@ class StatusDialog(QDialog):
         self.current = (provision, tuple(needs))
         self.since = since
         self.today = today or date.today()
+        self.plan_issued = live_plan_issued_on(ctx.db, ctx.actor, pupil_id)
         self.setWindowTitle("Change SEN status — SENDesk")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -119,6 +127,8 @@ class StatusDialog(QDialog):
         self.reason_edit.setMinimumHeight(lines * 4)
         self._add_row(form, "Rea&son:", self.reason_edit)
 
+        layout.addWidget(self._build_plan_box(ctx))
+
         self.problems_label = QLabel()
         self.problems_label.setWordWrap(True)
         self.problems_label.setAccessibleName("Problems with this change")
@@ -142,6 +152,8 @@ class StatusDialog(QDialog):
             combo.currentIndexChanged.connect(self.revalidate)
         self.date_edit.dateChanged.connect(self.revalidate)
         self.reason_edit.textChanged.connect(self.revalidate)
+        self.plan_date_edit.dateChanged.connect(self.revalidate)
+        self.plan_la.currentTextChanged.connect(self.revalidate)
         self._provision_changed()
         self.provision_combo.setFocus()
 
@@ -152,6 +164,53 @@ class StatusDialog(QDialog):
         label = QLabel(text)
         label.setBuddy(field)  # Alt+letter jumps to the field
         form.addRow(label, field)
+
+    def _build_plan_box(self, ctx: AppContext) -> QGroupBox:
+        """The plan's issue date and LA, asked only when E is chosen and no plan is live."""
+        self.plan_box = QGroupBox("EHC plan")
+        box = QVBoxLayout(self.plan_box)
+        note = QLabel(
+            "No EHC plan is recorded for this pupil, and E means they have one. Give the "
+            "date the local authority issued the final plan and who issued it: the plan is "
+            "recorded with this change, and the rest of it can be added on the EHC tab."
+        )
+        note.setWordWrap(True)
+        box.addWidget(note)
+        form = QFormLayout()
+        box.addLayout(form)
+        self.plan_date_edit = QDateEdit()
+        self.plan_date_edit.setAccessibleName("Date the EHC plan was issued")
+        self.plan_date_edit.setCalendarPopup(True)
+        self.plan_date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.plan_date_edit.setMaximumDate(to_qdate(self.today))
+        self.plan_date_edit.setDate(to_qdate(self.today))
+        self._add_row(form, "Plan &issued on:", self.plan_date_edit)
+        # Imported here: ehc_request_dialog imports pupil_window, which imports this module.
+        from sendesk.ui.ehc_request_dialog import la_combo
+
+        self.plan_la = la_combo(ctx, "", "Local authority that issued the plan")
+        self._add_row(form, "&Local authority:", self.plan_la)
+        self.plan_box.setVisible(False)
+        return self.plan_box
+
+    @property
+    def asks_for_plan(self) -> bool:
+        """E chosen for a pupil who is not E now and has no live plan recorded."""
+        return (
+            self.provision == Provision.E.value
+            and self.current[0] != Provision.E.value
+            and self.plan_issued is None
+        )
+
+    @property
+    def plan(self) -> PlanData | None:
+        """The plan to record with the change, when the dialog asks for one."""
+        if not self.asks_for_plan:
+            return None
+        return PlanData(
+            issued_on=from_qdate(self.plan_date_edit.date()),
+            la_name=self.plan_la.currentText().strip(),
+        )
 
     @staticmethod
     def _need_combo(name: str, empty: str) -> QComboBox:
@@ -210,6 +269,22 @@ class StatusDialog(QDialog):
             )
         if not self.reason:
             found.append("Give a reason for the change.")
+        return found + self._plan_problems()
+
+    def _plan_problems(self) -> list[str]:
+        """E needs an issued plan on or before the day of the change (census code E)."""
+        moving_to_e = self.provision == Provision.E.value and self.current[0] != "E"
+        if not moving_to_e:
+            return []
+        plan = self.plan
+        issued = plan.issued_on if plan is not None else self.plan_issued
+        found = []
+        if plan is not None and not plan.la_name:
+            found.append("Give the local authority that issued the EHC plan.")
+        if issued is not None and issued > self.on:
+            found.append(
+                f"The change to E cannot be before the EHC plan was issued ({issued:%d/%m/%Y})."
+            )
         return found
 
     def _provision_changed(self) -> None:
@@ -223,6 +298,7 @@ class StatusDialog(QDialog):
 
     def revalidate(self) -> None:
         """Show what is still wrong and offer OK only when the change can be made."""
+        self.plan_box.setVisible(self.asks_for_plan)
         no_needs = self.provision == Provision.N.value
         # A lower rank is only offered once the one above it is chosen.
         self.secondary_combo.setEnabled(not no_needs and bool(self.primary_combo.currentData()))
@@ -247,6 +323,8 @@ class StatusDialog(QDialog):
                 self.needs,
                 self.on,
                 self.reason,
+                plan=self.plan,
+                today=self.today,
             )
         except SendeskError as exc:
             QMessageBox.warning(self, "SENDesk", str(exc))

@@ -70,6 +70,7 @@ from sendesk.services.support_plans import (
     PlanDetail,
     create_plan,
     intervention_choices,
+    plan_warnings,
     review_plan,
     update_plan,
 )
@@ -357,6 +358,12 @@ class SupportPlanEditor(_GuardedDialog):
         _form_row(form, "&Start date:", self.start_edit)
         self.review_due_edit = date_edit("Review due", start.review_due)
         _form_row(form, "Re&view due:", self.review_due_edit)
+        # A warning, not a refusal: a review more than a term away (CoP 6.65, termly).
+        self.rhythm_label = QLabel()
+        self.rhythm_label.setWordWrap(True)
+        self.rhythm_label.setAccessibleName("Warning about the review date")
+        self.rhythm_label.setVisible(False)
+        form.addRow("", self.rhythm_label)
         self.assessment_edit = text_box("Assessment that started this cycle", 3)
         self.assessment_edit.setPlainText(start.assessment)
         self.assessment_edit.setPlaceholderText(
@@ -597,6 +604,13 @@ class SupportPlanEditor(_GuardedDialog):
 
     def problems(self) -> list[str]:
         return plan_problems(self.draft(), not_before=self.not_before)
+
+    def revalidate(self) -> None:
+        """Problems (which stop OK) and warnings (which only inform), as the SENCo types."""
+        super().revalidate()
+        found = plan_warnings(self.draft())
+        self.rhythm_label.setText(" ".join(f"Warning: {w}" for w in found))
+        self.rhythm_label.setVisible(bool(found))
 
     def save(self) -> bool:
         if self.plan is None:

@@ -25,11 +25,14 @@ from sendesk.rules.support_plans import (
     carried_over,
     date_problems,
     default_review_due,
+    meetings_in_last_year,
     outcome_problems,
     plan_problems,
     provision_problems,
     review_problems,
+    rhythm_warnings,
     sentence,
+    year_before,
 )
 
 START = date(2025, 9, 8)
@@ -353,3 +356,49 @@ def test_sentences() -> None:
         "Outcome 1 has no text; outcome 2 has no area."
     )
     assert as_sentences(["outcome 1 has no text", "done."]) == ["Outcome 1 has no text.", "Done."]
+
+
+# --- the SEN Support rhythm (Code of Practice 6.65) -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("weeks", "warned"),
+    [(12, False), (16, False), (17, True), (40, True)],
+)
+def test_a_review_more_than_a_term_away_is_a_warning(weeks: int, warned: bool) -> None:
+    """CoP 6.65: parents met at least three times a year, so a review each term (16 weeks
+    at most). Longer is warned of, never refused: plan_problems still accepts it."""
+    start = date(2026, 9, 7)
+    due = start + timedelta(weeks=weeks)
+    found = rhythm_warnings(start, due)
+    assert bool(found) is warned
+    assert plan_problems(PlanDraft(start, due, outcomes=two_outcomes())) == []
+    if warned:
+        assert found == [
+            f"the review is {weeks} weeks after the plan starts, more than a term (16 weeks): "
+            "the Code of Practice (6.65) expects parents to be met at least three times a "
+            "year, so a review each term"
+        ]
+
+
+def two_outcomes() -> tuple[OutcomeDraft, ...]:
+    return (
+        OutcomeDraft("Reads 20 high-frequency words", Area.COGNITION_LEARNING.value),
+        OutcomeDraft("Joins in a group task", Area.COMMUNICATION_INTERACTION.value),
+    )
+
+
+def test_meetings_are_different_days_in_the_twelve_months_to_today() -> None:
+    """The CoP 6.65 count: one meeting a day, the day a year ago excluded, none ahead."""
+    today = date(2026, 11, 23)
+    days = [
+        date(2025, 11, 23),  # a year ago today: outside
+        date(2025, 11, 24),
+        date(2026, 3, 2),
+        date(2026, 3, 2),  # a review and the next plan's start on one day: one meeting
+        date(2026, 11, 23),
+        date(2026, 11, 24),  # tomorrow: not yet
+    ]
+    assert meetings_in_last_year(days, today) == 3
+    assert meetings_in_last_year([], today) == 0
+    assert year_before(date(2028, 2, 29)) == date(2027, 2, 28)

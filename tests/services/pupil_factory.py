@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from sendesk.db import Database
-from sendesk.models import Contact, Pupil
+from sendesk.models import Contact, EhcPlan, Need, Pupil, RegisterEntry
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
@@ -23,8 +23,16 @@ def add_test_pupil(
     year: int = 8,
     forename: str = "Test",
     surname: str = "Pupil",
+    plan: bool = False,
     **fields: object,
 ) -> int:
+    """A pupil with one register entry from ``since``.
+
+    For E, ``plan=True`` records an issued plan (Testshire, issued on ``since``) first, as
+    the register now requires. Without it the pupil is written as a database from before
+    that guard holds them: E with no plan recorded (the tests of such legacy data, and of
+    recording the plan afterwards, need it).
+    """
     with db.transaction() as s:
         pupil = Pupil(
             upn=make(801, 2000, 24, serial),
@@ -36,6 +44,16 @@ def add_test_pupil(
         )
         s.add(pupil)
         s.flush()
+        if provision == "E" and not plan:
+            s.add(RegisterEntry(pupil_id=pupil.id, provision="E", start_date=since, reason="test"))
+            s.add_all(
+                Need(pupil_id=pupil.id, code=code, rank=rank, start_date=since)
+                for rank, code in enumerate(needs, start=1)
+            )
+            return pupil.id
+        if provision == "E":
+            s.add(EhcPlan(pupil_id=pupil.id, issued_on=since, la_name="Testshire"))
+            s.flush()
         apply_change(
             s,
             AuditWriter(s, actor),

@@ -8,8 +8,9 @@ import pytest
 from pupil_factory import add_test_contact, add_test_pupil
 
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import NeedProfile, Role
+from sendesk.models import NeedProfile, Role, SupportPlan
 from sendesk.services.due import add_months, due_items
+from sendesk.services.support_plans import RHYTHM_KIND
 from sendesk.services.users import create_user, sign_in
 
 TODAY = date(2026, 11, 23)
@@ -58,6 +59,9 @@ def test_items_in_order_with_reasons(db, senco) -> None:
         ("Cai Pupil", "overdue", date(2026, 10, 1)),
         ("Ana Pupil", "overdue", date(2026, 11, 1)),
         ("Ben Pupil", "soon", date(2026, 12, 1)),
+        # On SEN support with no support plan: parents not met on record (CoP 6.65).
+        ("Ana Pupil", "gap", None),
+        ("Ben Pupil", "gap", None),
     ]
     assert "a review is due by 01/10/2026" in items[0].text
     assert items[1].text == "SEN support review due 01/11/2026"
@@ -67,7 +71,7 @@ def test_gaps_are_named(db, senco) -> None:
     add_test_pupil(
         db, senco, 5, provision="K", needs=("SEMH",), forename="Eve", leaving_date=date(2026, 7, 20)
     )
-    texts = {i.text for i in due_items(db, senco, today=TODAY)}
+    texts = {i.text for i in due_items(db, senco, today=TODAY) if i.kind != RHYTHM_KIND}
     assert texts == {
         "No date set for the next SEN support review",
         "Left on 20/07/2026 but still on the SEN register",
@@ -80,3 +84,62 @@ def test_read_only_sees_no_named_items(db, senco) -> None:
     create_user(db, senco, "gov", "A Governor", Role.READ_ONLY, "password1")
     with pytest.raises(PermissionDeniedError):
         due_items(db, sign_in(db, "gov", "password1"), today=TODAY)
+
+
+# --- SEN support rhythm: parents met at least three times a year (CoP 6.65) ---------------
+
+
+def add_cycle(
+    db, pupil_id: int, start: date, reviewed_on: date | None, parent_views: str = ""
+) -> None:
+    with db.transaction() as s:
+        s.add(
+            SupportPlan(
+                pupil_id=pupil_id,
+                start_date=start,
+                review_due=reviewed_on or add_months(start, 3),
+                reviewed_on=reviewed_on,
+                parent_views=parent_views,
+            )
+        )
+
+
+def rhythm(db, senco) -> dict[str, str]:
+    return {
+        i.pupil_name: i.text
+        for i in due_items(db, senco, today=TODAY)
+        if i.kind == RHYTHM_KIND and i.severity == "gap" and i.due is None
+    }
+
+
+def test_pupils_on_sen_support_met_fewer_than_three_times_are_due(db, senco) -> None:
+    """CoP 6.65: parents of a pupil on SEN support met at least three times a year. With
+    no meeting log yet, support-plan reviews and plan starts with parents' views count."""
+    kind = dict(provision="K", needs=("SPLD",))
+    met_three = add_test_pupil(db, senco, 1, forename="Ana", **kind)
+    add_cycle(db, met_three, date(2025, 12, 1), date(2026, 3, 2), "Mum")
+    add_cycle(db, met_three, date(2026, 3, 2), date(2026, 6, 8), "Mum: reading at home")
+    add_cycle(db, met_three, date(2026, 6, 8), None, "Dad came")  # a review and a start: 1 day
+    met_twice = add_test_pupil(db, senco, 2, forename="Ben", **kind)
+    add_cycle(db, met_twice, date(2025, 6, 2), date(2025, 11, 23))  # a year ago today: out
+    add_cycle(db, met_twice, date(2025, 11, 24), date(2026, 3, 2))
+    add_cycle(db, met_twice, date(2026, 3, 9), None, "Both parents")
+    met_once = add_test_pupil(db, senco, 3, forename="Cai", **kind)
+    add_cycle(db, met_once, date(2026, 9, 7), None, "")  # no parents' views: not a meeting
+    add_cycle(db, met_once, date(2026, 9, 1), date(2026, 9, 7))
+    add_test_pupil(db, senco, 4, forename="Dee", **kind)
+    add_test_pupil(db, senco, 5, forename="Eve", leaving_date=date(2026, 7, 20), **kind)
+    add_test_pupil(db, senco, 6, forename="Fay", provision="E", needs=("ASD",), plan=True)
+    add_test_pupil(db, senco, 7, forename="Gus")  # N: not on the register
+
+    assert rhythm(db, senco) == {
+        "Ben Pupil": "Parents met twice in the last 12 months (counting support-plan reviews "
+        "and plan starts with parents' views): on SEN support, at least three times a year "
+        "(CoP 6.65)",
+        "Cai Pupil": "Parents met once in the last 12 months (counting support-plan reviews "
+        "and plan starts with parents' views): on SEN support, at least three times a year "
+        "(CoP 6.65)",
+        "Dee Pupil": "Parents met not once in the last 12 months (counting support-plan "
+        "reviews and plan starts with parents' views): on SEN support, at least three times "
+        "a year (CoP 6.65)",
+    }

@@ -15,7 +15,8 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role
 from sendesk.services.actor import Actor
-from sendesk.services.pupil_import import ImportReport, import_pupils, validate_file
+from sendesk.services.ehc import PlanData, record_plan
+from sendesk.services.pupil_import import NO_PLAN, ImportReport, import_pupils, validate_file
 from sendesk.services.pupils import get_pupil
 from sendesk.services.register import change_status
 
@@ -80,6 +81,14 @@ def run(db: Database, actor: Actor, path: Path, **kw: object) -> ImportReport:
     return import_pupils(db, actor, path, today=TODAY, **kw)  # type: ignore[arg-type]
 
 
+def give_plan(db: Database, actor: Actor, upn: str, issued_on: date) -> None:
+    """Record the pupil's issued EHC plan, as the SENCo would before the MIS says E."""
+    with db.session() as s:
+        pid = s.scalar(select(Pupil.id).where(Pupil.upn == upn))
+    assert pid is not None
+    record_plan(db, actor, pid, PlanData(issued_on=issued_on, la_name="Testshire"), today=TODAY)
+
+
 # --- the Arbor sample (shared/data): five bad rows at known lines ------------------------------
 
 ARBOR = DATA / "arbor-export-sample.csv"
@@ -129,7 +138,10 @@ def test_arbor_sample_skip_invalid_writes_the_115_good_rows(db: Database, senco:
         ks = s.scalar(
             select(func.count()).select_from(RegisterEntry).where(RegisterEntry.provision == "K")
         )
-    assert ks == 26  # 27 K rows in the file, one of them (line 72) bad
+    # 27 K rows in the file, one of them (line 72) bad, and the 4 E rows: no EHC plan is
+    # recorded for those pupils, so the register says K and the report says why.
+    assert ks == 30
+    assert len([w for w in report.warnings if w[2] == NO_PLAN]) == 4
     again = run(db, senco, ARBOR, skip_invalid=True)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 115)
 
@@ -158,13 +170,21 @@ def test_sims_export_creates_pupils_with_first_entries(db: Database, senco: Acto
     assert report.written
     assert report.problems == []
     assert (report.created, report.updated, report.unchanged) == (8, 0, 0)
+    # Alena's line says E, but a new pupil has no EHC plan recorded: she is on SEN support
+    # until the SENCo records the plan (the register never says E without one).
     assert report.warnings == [
-        (7, "upn", f"UPN {DARCY} is temporary: replace it when the permanent UPN arrives")
+        (4, "sen_status", NO_PLAN),
+        (7, "upn", f"UPN {DARCY} is temporary: replace it when the permanent UPN arrives"),
     ]
+    assert "line 4: SEN status: the file says E (EHC plan) but no EHC plan is recorded" in (
+        report.format()
+    )
     assert "Columns not used" not in report.format()
     assert "Ethnicity → ethnicity" in report.format()
-    # K with an SEN start date; E with two needs; N from the admission date; K without a date.
+    # K with an SEN start date; E (as K) with two needs; N from the admission date; K without
+    # a date.
     assert entries(db, SEAN) == [("K", date(2024, 1, 15), None, "MIS import", senco.user_id)]
+    assert entries(db, ALENA) == [("K", date(2025, 2, 1), None, "MIS import", senco.user_id)]
     assert needs(db, ALENA) == [
         ("ASD", 1, date(2025, 2, 1), None),
         ("SLCN", 2, date(2025, 2, 1), None),
@@ -214,6 +234,7 @@ def test_importing_the_same_file_twice_changes_nothing(db: Database, senco: Acto
 
 def test_a_later_export_updates_by_upn_and_keeps_history(db: Database, senco: Actor) -> None:
     run(db, senco, SIMS)
+    give_plan(db, senco, SEAN, date(2026, 11, 2))  # the later export says E: he has a plan
     events = last_event_id(db)
     report = run(db, senco, SIMS_UPDATED)
     assert report.problems == []
@@ -287,7 +308,10 @@ def test_needs_ranked_below_the_census_two_are_kept(db: Database, senco: Actor) 
     with db.session() as s:
         alena_id = s.scalar(select(Pupil.id).where(Pupil.upn == ALENA))
     assert alena_id is not None
-    change_status(db, senco, alena_id, "E", ["ASD", "SLCN", "VI"], TODAY, "EP report")
+    plan = PlanData(issued_on=TODAY, la_name="Testshire")
+    change_status(
+        db, senco, alena_id, "E", ["ASD", "SLCN", "VI"], TODAY, "EP report", plan=plan, today=TODAY
+    )
     report = run(db, senco, SIMS)
     assert report.unchanged == 8
     assert get_pupil(db, senco, ALENA).needs == ("ASD", "SLCN", "VI")
@@ -301,6 +325,7 @@ def test_an_earlier_sen_start_date_does_not_rewrite_history(
     rows = [[SEAN, "Smith", "Ann", "01/02/2013", "K", "MLD", "01/09/2025"]]
     write(path, header, rows)
     run(db, senco, path)
+    give_plan(db, senco, SEAN, date(2025, 10, 6))
     rows[0][4:7] = ["E", "MLD", "01/01/2020"]
     write(path, header, rows)
     run(db, senco, path)
@@ -361,6 +386,7 @@ def test_legacy_codes_are_mapped_and_reported(db: Database, senco: Actor) -> Non
     assert report.written and report.created == 5
     assert report.warnings == [
         (2, "sen_status", "SEN status: legacy code 'S' (statement) read as E"),
+        (2, "sen_status", NO_PLAN),  # read as E, but no plan is recorded: written as K
         (3, "sen_status", "SEN status: legacy code 'A' (School Action) read as K"),
         (4, "sen_status", "SEN status: legacy code 'P' (School Action Plus) read as K"),
         (
@@ -383,7 +409,7 @@ def test_legacy_codes_are_mapped_and_reported(db: Database, senco: Actor) -> Non
         for p in [get_pupil(db, senco, upn)]
     }
     assert stored == {
-        "K801200015010": ("E", ("SPLD",)),
+        "K801200015010": ("K", ("SPLD",)),
         "Z801200015011": ("K", ("MLD",)),
         "N801200015012": ("K", ("SEMH", "SLCN")),
         "C801200015013": ("K", ("SLCN", "SEMH")),
@@ -479,7 +505,8 @@ def test_bromcom_xlsx(db: Database, senco: Actor, tmp_path: Path) -> None:
     )
     assert (tran.provision, tran.needs, tran.admission_date) == ("K", ("SLCN",), date(2025, 9, 3))
     ezhik = get_pupil(db, senco, "B801200005001")
-    assert (ezhik.provision, ezhik.needs) == ("E", ("ASD", "SLCN"))
+    assert (ezhik.provision, ezhik.needs) == ("K", ("ASD", "SLCN"))  # E, but no plan yet
+    assert (5, "sen_status", NO_PLAN) in report.warnings
     assert (ezhik.eal, ezhik.pupil_premium, ezhik.looked_after) == (True, False, True)
     assert ezhik.year_group == 9
     amy = get_pupil(db, senco, "G80120000101A")

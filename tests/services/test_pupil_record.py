@@ -16,6 +16,7 @@ from sendesk.models import AuditEvent, NeedProfile, Pupil, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.audit import chain_problems
+from sendesk.services.ehc import PlanData
 from sendesk.services.pupil_record import (
     CONFLICT,
     OTHER_AREA,
@@ -135,7 +136,10 @@ def test_history_from_to_with_who_and_why(db: Database, senco: Actor) -> None:
     pid = make_pupil(db, senco)
     change_status(db, senco, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
     change_status(db, senco, pid, "K", ["SPLD", "SLCN"], date(2024, 3, 4), "SALT report")
-    change_status(db, senco, pid, "E", ["SPLD", "SLCN"], date(2024, 6, 3), "EHC plan issued")
+    issued = PlanData(issued_on=date(2024, 6, 3), la_name="Testshire")
+    change_status(
+        db, senco, pid, "E", ["SPLD", "SLCN"], date(2024, 6, 3), "EHC plan issued", plan=issued
+    )
 
     history = get_record(db, senco, pid).history
 

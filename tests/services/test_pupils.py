@@ -212,9 +212,19 @@ def test_only_the_senco_adds_pupils(db: Database) -> None:
     assert count(db, Pupil) == 0
 
 
-def test_get_pupil_round_trip(db: Database, senco: Actor) -> None:
+def test_a_new_pupil_cannot_start_on_e_without_a_plan(db: Database, senco: Actor) -> None:
+    # The register never says E without an issued EHC plan recorded (register.plan_problem).
     data = dataclasses.replace(
         GOOD, provision="E", needs=("ASD", "SLCN"), sen_start_date=date(2025, 2, 1)
+    )
+    with pytest.raises(ValidationError, match=r"recorded as E \(EHC plan\) only once their"):
+        add_pupil(db, senco, data, today=TODAY)
+    assert count(db, Pupil) == 0
+
+
+def test_get_pupil_round_trip(db: Database, senco: Actor) -> None:
+    data = dataclasses.replace(
+        GOOD, provision="K", needs=("ASD", "SLCN"), sen_start_date=date(2025, 2, 1)
     )
     add_pupil(db, senco, data, today=TODAY)
     assert get_pupil(db, senco, "h801200001001") == dataclasses.replace(

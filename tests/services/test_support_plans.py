@@ -30,6 +30,7 @@ from sendesk.services.support_plans import (
     open_plan_reviews,
     plan_details,
     plan_review_items,
+    plan_warnings,
     review_plan,
     update_plan,
 )
@@ -666,3 +667,17 @@ def test_plan_reviews_due_soon_or_overdue(db, senco) -> None:
     assert items[0].pupil_id == overdue and items[0].upn
     with db.session() as s:
         assert [i.pupil_name for i in plan_review_items(s, today, 30)] == ["Ana Pupil", "Ben Pupil"]
+
+
+def test_a_review_more_than_a_term_away_is_saved_with_a_warning(db, senco, pupil) -> None:
+    """CoP 6.65 (parents met at least three times a year): a review 20 weeks on is warned
+    of, not refused; the service saves it."""
+    long = draft(review_due=START + timedelta(weeks=20))
+    assert plan_warnings(long) == [
+        "The review is 20 weeks after the plan starts, more than a term (16 weeks): the Code "
+        "of Practice (6.65) expects parents to be met at least three times a year, so a "
+        "review each term."
+    ]
+    assert plan_warnings(draft()) == []  # twelve weeks: a term
+    plan_id = create_plan(db, senco, pupil, long)
+    assert get_plan(db, senco, plan_id).review_due == START + timedelta(weeks=20)

@@ -6,13 +6,15 @@ from collections.abc import Callable
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialog,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -26,13 +28,14 @@ from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
+from sendesk.services.ehc import PlanData, list_plans, record_plan
 from sendesk.services.pupil_record import CONFLICT, ContactData, add_contact, get_record
 from sendesk.services.pupil_record import update_profile as service_update_profile
 from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.register import change_status
+from sendesk.services.register import change_status, void_entry
 from sendesk.services.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, open_pupil_window
+from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, VoidDialog, open_pupil_window
 from sendesk.ui.status_dialog import StatusDialog
 
 Opener = Callable[[Actor], PupilWindow]
@@ -265,6 +268,11 @@ def test_change_status_by_keyboard_shows_in_history(
         assert dialog.focusWidget() is dialog.reason_edit
         qtbot.keyClicks(dialog.reason_edit, "EHC plan issued by the LA")
         assert (dialog.provision, dialog.needs) == ("E", ["SPLD", "ASD"])
+        # No plan is recorded yet: E asks for its issue date and LA, next in the Tab order.
+        assert dialog.plan_box.isVisible()
+        press(Qt.Key.Key_Tab)
+        assert dialog.focusWidget() is dialog.plan_date_edit  # today, the school's LA
+        assert dialog.plan_la.currentText() == "Testshire"
         assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
         qtbot.keyClick(dialog.ok_button, Qt.Key.Key_Space)
         return dialog.result()
@@ -287,6 +295,8 @@ def test_change_status_by_keyboard_shows_in_history(
     second = [table.item(1, c).text() for c in range(table.columnCount())]
     assert second[1:5] == ["Type of need", "SPLD", "SPLD, ASD", "EHC plan issued by the LA"]
     assert "Education, health and care plan (E)" in window.status_label.text()
+    (plan,) = list_plans(db, senco, pupil_id)
+    assert (plan.issued_on, plan.la_name) == (date.today(), "Testshire")
     assert window.needs_table.rowCount() == 2
     assert "Communication and interaction" in window.area_editors  # ASD's area appears
 
@@ -319,6 +329,113 @@ def test_status_dialog_checks_as_the_user_edits(qtbot, db, senco, pupil_id) -> N
     dialog.secondary_combo.setCurrentIndex(dialog.secondary_combo.findData("SEMH"))
     assert dialog.third_combo.isEnabled()
     assert dialog.ok_button.isEnabled() and dialog.problems_label.text() == ""
+
+
+def test_status_dialog_asks_for_the_plan_only_when_none_is_recorded(
+    qtbot, db, senco, pupil_id, warnings
+) -> None:
+    """E means an EHC plan (census code E): without a recorded plan the dialog asks for its
+    issue date and LA and records both in one step; with one it asks nothing more."""
+    ctx = AppContext(db, senco, school_info(db))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert not dialog.plan_box.isVisible()
+    dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("E"))
+    dialog.reason_edit.setPlainText("Final plan issued")
+    assert dialog.plan_box.isVisible()
+    dialog.date_edit.setDate(QDate(2024, 5, 31))
+    assert "The change to E cannot be before the EHC plan was issued (03/06/2024)." in (
+        dialog.problems_label.text()
+    )
+    dialog.plan_date_edit.setDate(QDate(2024, 5, 20))
+    dialog.plan_la.setCurrentText("")
+    assert dialog.problems_label.text() == "Give the local authority that issued the EHC plan."
+    assert not dialog.ok_button.isEnabled()
+    dialog.plan_la.setCurrentText("Testshire")
+    assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and warnings == []
+    (plan,) = list_plans(db, senco, pupil_id, today=date(2024, 6, 3))
+    assert (plan.issued_on, plan.la_name) == (date(2024, 5, 20), "Testshire")
+    record = get_record(db, senco, pupil_id)
+    assert (record.provision, record.provision_since) == ("E", date(2024, 5, 31))
+
+
+def test_status_dialog_with_a_recorded_plan_asks_nothing_more(qtbot, db, senco, pupil_id):
+    record_plan(
+        db, senco, pupil_id, PlanData(date(2024, 5, 20), "Testshire"), today=date(2024, 6, 3)
+    )
+    ctx = AppContext(db, senco, school_info(db))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("E"))
+    dialog.reason_edit.setPlainText("Final plan issued")
+    assert not dialog.plan_box.isVisible() and dialog.plan is None
+    assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
+
+
+# --- voiding a mistaken entry --------------------------------------------------------------
+
+
+def test_senco_voids_a_mistaken_entry_from_the_history(
+    qtbot, open_window, senco, db, pupil_id, monkeypatch, warnings
+) -> None:
+    """K, then E by mistake, then back to K: voiding the E makes the pupil "SEN support
+    since" the first K again, and the SENCo still sees the E, greyed, with who and why."""
+    plan = PlanData(date(2024, 3, 1), "Testshire")
+    change_status(db, senco, pupil_id, "E", ["SPLD"], date(2024, 3, 1), "Plan", plan=plan)
+    change_status(db, senco, pupil_id, "K", ["SPLD"], date(2024, 3, 8), "Wrong pupil")
+    window = open_window(senco)
+    assert "SEN support (K) since 08/03/2024" in window.header.text()
+    table = window.history_table
+    assert window.void_button is not None and not window.void_button.isEnabled()
+    mistake = next(r for r in range(table.rowCount()) if table.item(r, 3).text().endswith("(E)"))
+    table.selectRow(mistake)
+    assert window.void_button.isEnabled()
+
+    def fill(dialog: VoidDialog) -> int:
+        assert not dialog.ok_button.isEnabled()  # a reason is required
+        qtbot.keyClicks(dialog.reason_edit, "Recorded on the wrong pupil")
+        assert dialog.ok_button.isEnabled()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(VoidDialog, "exec", fill)
+    asked = answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    with qtbot.waitSignal(window.changed, timeout=1000):
+        window.void_button.click()
+
+    assert asked and asked[0].startswith("Void the change to Education, health and care plan")
+    assert warnings == []
+    assert "SEN support (K) since 08/01/2024" in window.header.text()
+    rows = [[table.item(r, c).text() for c in range(6)] for r in range(table.rowCount())]
+    voided = [r for r in rows if r[1] == "SEN status (voided)"]
+    assert len(voided) == 1
+    assert voided[0][0] == "01/03/2024"
+    assert voided[0][4].startswith("Voided by Ms Senco on ")
+    assert ": Recorded on the wrong pupil. Recorded as: Plan" in voided[0][4]
+    grey = window.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+    row = rows.index(voided[0])
+    assert table.item(row, 0).foreground() == grey
+    table.selectRow(row)
+    assert not window.void_button.isEnabled()  # already voided
+    # The correction back to K is no change any more: the history reads K since January.
+    assert not any(r[1] == "SEN status" and r[0] == "08/03/2024" for r in rows)
+
+
+def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco, db, pupil_id):
+    change_status(db, senco, pupil_id, "N", [], date(2024, 3, 8), "Typed on the wrong pupil")
+    record = get_record(db, senco, pupil_id)
+    status = next(h for h in record.history if h.on == date(2024, 3, 8) and h.kind == "status")
+    assert status.entry_id is not None
+    void_entry(db, senco, status.entry_id, "Wrong pupil")
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    window = open_window(teacher)
+    assert window.void_button is None
+    texts = [window.history_table.item(r, 1).text() for r in range(window.history_table.rowCount())]
+    assert "SEN status (voided)" not in texts
+    assert "SEN support (K) since 08/01/2024" in window.header.text()
 
 
 # --- roles and layout ---------------------------------------------------------------------

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import Qt
@@ -236,6 +236,27 @@ def test_invalid_draft_keeps_ok_disabled_with_the_reason(qtbot, open_editor) -> 
     ]
     editor.accept()  # pressing Enter on a disabled OK, or a stray call: refused here too
     assert editor.isVisible() and editor.plan_id is None
+
+
+def test_a_review_more_than_a_term_away_is_a_warning_not_a_refusal(
+    qtbot, open_editor, db, senco, pupil_id
+) -> None:
+    """CoP 6.65: parents met at least three times a year, so reviews each term."""
+    editor = open_editor(
+        draft=PlanDraft(START, DUE, outcomes=(OutcomeDraft("a", CL), OutcomeDraft("b", SEMH)))
+    )
+    assert not editor.rhythm_label.isVisible()
+    editor.review_due_edit.setDate(to_qdate(START + timedelta(weeks=20)))
+    assert editor.rhythm_label.isVisible()
+    assert editor.rhythm_label.text() == (
+        "Warning: The review is 20 weeks after the plan starts, more than a term (16 weeks): "
+        "the Code of Practice (6.65) expects parents to be met at least three times a year, "
+        "so a review each term."
+    )
+    assert editor.ok_button.isEnabled(), editor.problems_label.text()  # warned, not stopped
+    qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    [summary] = list_plans(db, senco, pupil_id)
+    assert summary.review_due == START + timedelta(weeks=20)
 
 
 def test_new_cycle_cannot_start_before_the_last_review(qtbot, open_editor) -> None:
