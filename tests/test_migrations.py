@@ -63,3 +63,56 @@ def test_newer_schema_is_refused_untouched(old_db: Path) -> None:
 
 def test_head_constant_matches_the_migrations_folder() -> None:
     assert head_revision() == script_head_revision()
+
+
+def test_0006_mends_a_raced_register_and_keeps_health_advice_senco_only(old_db: Path) -> None:
+    """Before 0006 a PostgreSQL race could leave two open register entries; the upgrade
+    keeps the newest open (the database then holds one current entry itself), and advice
+    from health and social care starts SENCo only."""
+    from sqlalchemy import create_engine, text
+
+    from sendesk.db import alembic_config
+
+    engine = create_engine(f"sqlite+pysqlcipher://:{OLD_KEY}@/{old_db}")
+    from alembic import command
+
+    cfg = alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0005")
+        pupil = conn.execute(text("SELECT id FROM pupil")).scalar_one()
+        conn.execute(
+            text(
+                "INSERT INTO register_entry (pupil_id, provision, start_date, recorded_at) "
+                "VALUES (:p, 'E', '2026-11-02', '2026-11-02 09:00:00')"
+            ),
+            {"p": pupil},
+        )
+        for agency in ("CAMHS", "Educational psychologist"):
+            conn.execute(
+                text(
+                    "INSERT INTO agency_involvement (pupil_id, agency, professional, advice, "
+                    "version) VALUES (:p, :a, '', 'advice', 1)"
+                ),
+                {"p": pupil, "a": agency},
+            )
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM register_entry WHERE end_date IS NULL")
+            ).scalar_one()
+            == 2
+        )
+    engine.dispose()
+
+    db = open_database(str(old_db), OLD_KEY)
+    try:
+        with db.reading() as read:
+            assert read.rows("SELECT provision FROM register_entry WHERE end_date IS NULL") == [
+                ("E",)
+            ]
+            assert sorted(read.rows("SELECT agency, confidentiality FROM agency_involvement")) == [
+                ("CAMHS", "senco"),
+                ("Educational psychologist", "staff"),
+            ]
+    finally:
+        db.dispose()

@@ -31,7 +31,7 @@ from sendesk.models.graduated import (
 from sendesk.models.pupil import Contact, NeedProfile, Pupil
 from sendesk.models.register import Need, RegisterEntry
 from sendesk.models.school import School
-from sendesk.models.user import User
+from sendesk.models.user import PupilAssignment, User
 from sendesk.roles import ROLE_LABELS, Role
 
 __all__ = [
@@ -63,6 +63,7 @@ __all__ = [
     "PlanOutcome",
     "PlannedProvision",
     "Pupil",
+    "PupilAssignment",
     "RegisterEntry",
     "Role",
     "School",

@@ -204,6 +204,8 @@ class AgencyInvolvement(Base):
     referral_date: Mapped[date | None] = mapped_column(Date)
     seen_date: Mapped[date | None] = mapped_column(Date)
     advice: Mapped[str] = mapped_column(Text, default="")
+    # Who may read it: "senco" (SENCo only) or "staff" (staff who work with the pupil).
+    confidentiality: Mapped[str] = mapped_column(String(10), default="staff")
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
@@ -226,6 +228,7 @@ class EvidenceDocument(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     document_date: Mapped[date | None] = mapped_column(Date)
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    confidentiality: Mapped[str] = mapped_column(String(10), default="staff")  # as above
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

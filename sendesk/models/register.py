@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sendesk.models.base import Base, UTCDateTime, utcnow
@@ -37,7 +37,18 @@ class RegisterEntry(Base):
     voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     void_reason: Mapped[str | None] = mapped_column(Text)
 
-    __table_args__ = (Index("ix_register_entry_pupil_end", "pupil_id", "end_date"),)
+    __table_args__ = (
+        Index("ix_register_entry_pupil_end", "pupil_id", "end_date"),
+        # The database itself holds "one current entry per pupil": two SENCos saving at
+        # the same moment cannot leave two open entries (a voided entry is closed).
+        Index(
+            "uq_register_entry_open",
+            "pupil_id",
+            unique=True,
+            sqlite_where=text("end_date IS NULL"),
+            postgresql_where=text("end_date IS NULL"),
+        ),
+    )
 
 
 class Need(Base):
@@ -58,4 +69,15 @@ class Need(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    __table_args__ = (Index("ix_need_pupil_end", "pupil_id", "end_date"),)
+    __table_args__ = (
+        Index("ix_need_pupil_end", "pupil_id", "end_date"),
+        # One current need of each rank (one primary, one secondary…) per pupil.
+        Index(
+            "uq_need_open_rank",
+            "pupil_id",
+            "rank",
+            unique=True,
+            sqlite_where=text("end_date IS NULL"),
+            postgresql_where=text("end_date IS NULL"),
+        ),
+    )

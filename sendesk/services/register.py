@@ -248,6 +248,7 @@ def _undo_needs_of(session: Session, entry: RegisterEntry) -> dict[str, list[str
         return None
     for need in opened:
         need.end_date = on
+    session.flush()  # the database allows one open need of each rank at any moment
     for need in closed:
         need.end_date = None
     return {"from": _codes(opened), "to": _codes(closed)}
@@ -306,8 +307,9 @@ def void_entry(db: Database, actor: Actor, entry_id: int, reason: str) -> None:
                     f"({previous.provision}) with needs {', '.join(codes) or 'none'}, which "
                     "the census does not allow: change the needs first."
                 )
-            previous.end_date = None
             entry.end_date = entry.start_date  # covers no day; never the open entry again
+            s.flush()  # closed before the one before is re-opened: one open entry at a time
+            previous.end_date = None
         else:
             previous.end_date = entry.end_date  # the history stays unbroken
         # Only one of two SENCos voiding at once succeeds (the row is re-checked on write).
