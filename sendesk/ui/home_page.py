@@ -153,9 +153,12 @@ class HomePage(QWidget):
             QApplication.restoreOverrideCursor()
 
     def reload(self, today: date | None = None) -> None:
+        from sendesk.services.access_arrangements import access_notice
         from sendesk.services.due import due_items  # see the module docstring
 
         items = due_items(self.ctx.db, self.ctx.actor, today=today)
+        # Past the JCQ edition's dates the rules still apply: say so where everyone lands.
+        notice = access_notice(self.ctx.db, self.ctx.actor, today=today)
         if not shiboken6.isValid(self.summary):
             return  # the window was closed and deleted while this page was loading
         self.model.set_items(items, today)
@@ -164,7 +167,7 @@ class HomePage(QWidget):
         gaps = sum(1 for i in items if i.severity == "gap")
         self.summary.setText(
             f"<b>What's due</b> — {overdue} overdue, {soon} due in the next four weeks, "
-            f"{gaps} gaps in records."
+            f"{gaps} gaps in records." + (f"<br>{html.escape(notice)}" if notice else "")
         )
         self.loaded = True
 
