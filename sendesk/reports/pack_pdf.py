@@ -42,9 +42,12 @@ from __future__ import annotations
 
 import copy
 import io
+import logging
 import secrets
+import warnings
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -162,7 +165,53 @@ class _Prepared:
     image: Any = None  # reportlab ImageReader
 
 
+class _PypdfMessages(logging.Handler):
+    """pypdf's complaints about a damaged file ("EOF marker not found") while one document
+    is read or copied: kept for the pack's notes instead of reaching the terminal."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _pypdf_messages() -> Iterator[list[str]]:
+    log = logging.getLogger("pypdf")
+    handler = _PypdfMessages()
+    propagate = log.propagate
+    log.addHandler(handler)
+    log.propagate = False
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield handler.messages
+        handler.messages.extend(str(w.message) for w in caught)
+    finally:
+        log.removeHandler(handler)
+        log.propagate = propagate
+
+
+def _faults_note(messages: list[str]) -> str:
+    unique = list(dict.fromkeys(m.strip().rstrip(".") for m in messages if m.strip()))
+    shown = "; ".join(unique[:3]) + ("…" if len(unique) > 3 else "")
+    return (
+        f"The PDF has faults ({shown}), read as far as possible: check its pages "
+        "against the original."
+    )
+
+
 def _prepare(appendix: Appendix) -> _Prepared:
+    with _pypdf_messages() as messages:
+        prepared = _prepare_quietly(appendix)
+    if messages and prepared.kind == "pdf":
+        prepared.note = _faults_note(messages)
+    return prepared
+
+
+def _prepare_quietly(appendix: Appendix) -> _Prepared:
     media = appendix.choice.media_type
     if media == PDF:
         try:
@@ -1200,7 +1249,10 @@ def write_pack_pdf(
         label, c = item.appendix.label, item.appendix.choice
         span = ranges[label]
         if item.kind == "pdf" and item.reader is not None and span is not None:
-            writer.append(item.reader, outline_item=f"{label}  {c.title}", import_outline=False)
+            with _pypdf_messages() as messages:
+                writer.append(item.reader, outline_item=f"{label}  {c.title}", import_outline=False)
+            if messages and not item.note:
+                item.note = _faults_note(messages)
         elif item.kind == "image" and images is not None and span is not None:
             writer.append(
                 images,

@@ -507,3 +507,41 @@ def test_plain_text_makes_the_fragments_the_markup_parser_makes(text: str) -> No
     assert [f.__dict__ for f in made] == [f.__dict__ for f in parsed]
     assert _plain_frags("<b>bold</b>", style) is None
     assert _plain_frags("Tom &amp; Jerry", style) is None
+
+
+def test_a_damaged_pdf_says_so_in_the_pack_not_on_the_terminal(
+    built: Built, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """pypdf's complaints ("incorrect startxref pointer", "EOF marker not found") used to
+    reach the terminal during a build; now the pack's index names the document instead."""
+    good = marked_pdf("SHAKY", 1)
+    shaky = re.sub(
+        rb"startxref\s+(\d+)", lambda m: b"startxref\n" + str(int(m.group(1)) + 7).encode(), good
+    )
+    cut = good[: good.rindex(b"%%EOF")]  # no end marker: unreadable
+    pupil_id = add_test_pupil(built.db, built.senco, 931, provision="K", needs=("MLD",))
+    ids = [
+        add_document(
+            built.db,
+            built.senco,
+            pupil_id,
+            content,
+            title,
+            date(2025, 1, 10),
+            filename=name,
+            today=TODAY,
+        )
+        for content, title, name in (
+            (shaky, "Shaky scan", "shaky.pdf"),
+            (cut, "Cut-off scan", "cut.pdf"),
+        )
+    ]
+    capfd.readouterr()
+    result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=ids, today=TODAY)
+    out, err = capfd.readouterr()
+    assert "startxref" not in err + out and "EOF" not in err + out
+    pages = [flat(p.extract_text()) for p in PdfReader(result.pdf).pages]
+    index = next(p for p in pages if "Index of evidence" in p and "SHA-256" in p)
+    assert re.search(r"E1 Shaky scan .*?The PDF has faults \(incorrect startxref", index)
+    assert re.search(r"E2 Cut-off scan .*?It could not be read as a PDF", index)
+    assert "SHAKY page 1 of 1" in pages[-1]
