@@ -23,9 +23,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, NotFoundError, ValidationError
+from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role
 from sendesk.roles import NAMED_READERS
+from sendesk.rules.confidentiality import STAFF, check_level, default_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
@@ -59,6 +60,7 @@ CONFLICT = (
     "their changes."
 )
 GONE = "That agency involvement has been removed since you opened it."
+SENCO_ONLY_TEXT = "That agency's advice is for the SENCo only."
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,9 @@ class InvolvementData:
     referral_date: date | None = None
     seen_date: date | None = None
     advice: str = ""
+    # "senco" or "staff" (rules.confidentiality); None: the agency's default (health and
+    # social care SENCo only).
+    confidentiality: str | None = None
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,7 @@ class InvolvementItem:
     advice: str
     version: int
     document_ids: tuple[int, ...]
+    confidentiality: str = STAFF
 
     @property
     def last_date(self) -> date | None:
@@ -120,6 +126,9 @@ def _clean(data: InvolvementData, today: date) -> dict[str, object]:
             f"the seen date {data.seen_date:%d/%m/%Y} is before the referral date "
             f"{data.referral_date:%d/%m/%Y}"
         )
+    level = data.confidentiality or default_level(agency)
+    if (problem := check_level(level)) is not None:
+        problems.append(problem)
     if problems:
         raise ValidationError(sentence(problems))
     return {
@@ -128,6 +137,7 @@ def _clean(data: InvolvementData, today: date) -> dict[str, object]:
         "referral_date": data.referral_date,
         "seen_date": data.seen_date,
         "advice": advice,
+        "confidentiality": level,
     }
 
 
@@ -161,7 +171,11 @@ def add_involvement(
             "create",
             "agency_involvement",
             row.id,
-            {"pupil_id": pupil_id, "agency": values["agency"]},
+            {
+                "pupil_id": pupil_id,
+                "agency": values["agency"],
+                "confidentiality": values["confidentiality"],
+            },
         )
         return row.id
 
@@ -185,15 +199,23 @@ def update_involvement(
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if not changed:
             return row.version
+        detail: dict[str, object] = {"pupil_id": row.pupil_id, "fields": changed}
+        if "confidentiality" in changed:
+            # Its documents follow it: advice made SENCo only takes its letters along.
+            detail["confidentiality"] = {
+                "from": row.confidentiality,
+                "to": values["confidentiality"],
+            }
+            detail["documents"] = s.execute(
+                update(EvidenceDocument)
+                .where(EvidenceDocument.involvement_id == involvement_id)
+                .values(confidentiality=values["confidentiality"])
+                .execution_options(synchronize_session=False)
+            ).rowcount
         for name in changed:
             setattr(row, name, values[name])
         _flush(s)
-        AuditWriter(s, actor).record(
-            "update",
-            "agency_involvement",
-            involvement_id,
-            {"pupil_id": row.pupil_id, "fields": changed},
-        )
+        AuditWriter(s, actor).record("update", "agency_involvement", involvement_id, detail)
         return row.version
 
 
@@ -229,18 +251,22 @@ def list_involvements(db: Database, actor: Actor, pupil_id: int) -> list[Involve
     Two queries whatever the number of involvements; documents' contents are not read.
     """
     actor.require(*NAMED_READERS, doing="see named pupil records")
+    senco = actor.role is Role.SENCO
     with db.session() as s:
-        rows = s.scalars(
-            select(AgencyInvolvement).where(AgencyInvolvement.pupil_id == pupil_id)
-        ).all()
+        stmt = select(AgencyInvolvement).where(AgencyInvolvement.pupil_id == pupil_id)
+        doc_stmt = (
+            select(EvidenceDocument.id, EvidenceDocument.involvement_id)
+            .where(EvidenceDocument.pupil_id == pupil_id)
+            .where(EvidenceDocument.involvement_id.is_not(None))
+            .order_by(EvidenceDocument.id)
+        )
+        if not senco:  # SENCo-only advice and letters are not even listed for others
+            stmt = stmt.where(AgencyInvolvement.confidentiality == STAFF)
+            doc_stmt = doc_stmt.where(EvidenceDocument.confidentiality == STAFF)
+        rows = s.scalars(stmt).all()
         docs: dict[int, list[int]] = defaultdict(list)
         if rows:
-            for doc_id, inv_id in s.execute(
-                select(EvidenceDocument.id, EvidenceDocument.involvement_id)
-                .where(EvidenceDocument.pupil_id == pupil_id)
-                .where(EvidenceDocument.involvement_id.is_not(None))
-                .order_by(EvidenceDocument.id)
-            ):
+            for doc_id, inv_id in s.execute(doc_stmt):
                 docs[inv_id].append(doc_id)
     items = [
         InvolvementItem(
@@ -253,6 +279,7 @@ def list_involvements(db: Database, actor: Actor, pupil_id: int) -> list[Involve
             advice=r.advice,
             version=r.version,
             document_ids=tuple(docs.get(r.id, ())),
+            confidentiality=r.confidentiality,
         )
         for r in rows
     ]
@@ -267,11 +294,17 @@ def get_involvement(db: Database, actor: Actor, involvement_id: int) -> Involvem
         row = s.get(AgencyInvolvement, involvement_id)
         if row is None:
             raise NotFoundError(GONE)
-        doc_ids = s.scalars(
+        senco = actor.role is Role.SENCO
+        if not may_read(row.confidentiality, is_senco=senco):
+            raise PermissionDeniedError(SENCO_ONLY_TEXT)
+        doc_stmt = (
             select(EvidenceDocument.id)
             .where(EvidenceDocument.involvement_id == involvement_id)
             .order_by(EvidenceDocument.id)
-        ).all()
+        )
+        if not senco:
+            doc_stmt = doc_stmt.where(EvidenceDocument.confidentiality == STAFF)
+        doc_ids = s.scalars(doc_stmt).all()
         return InvolvementItem(
             id=row.id,
             pupil_id=row.pupil_id,
@@ -282,6 +315,7 @@ def get_involvement(db: Database, actor: Actor, involvement_id: int) -> Involvem
             advice=row.advice,
             version=row.version,
             document_ids=tuple(doc_ids),
+            confidentiality=row.confidentiality,
         )
 
 

@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.models import Contact, NeedProfile, Pupil
-from sendesk.roles import NAMED_READERS
+from sendesk.roles import NAMED_READERS, Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import ehc_items, pupils_with_plans
+from sendesk.services.ehc import KIND_REQUEST, ehc_items, pupils_with_plans
 from sendesk.services.register import load_current
 from sendesk.services.support_plans import (
     open_plan_reviews,
@@ -166,4 +166,11 @@ def due_items(
     today = today or date.today()
     with db.session() as s:
         items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]
+    if actor.role is not Role.SENCO:
+        # EHC requests and where a case stands are the SENCo's only (issue 13).
+        items = [i for i in items if i.kind not in SENCO_ONLY_KINDS]
     return sorted(items, key=DueItem.sort_key)
+
+
+SENCO_ONLY_KINDS = frozenset({KIND_REQUEST})
+"""Kinds of item only the SENCo's "what's due" shows."""

@@ -1168,11 +1168,13 @@ def list_requests(
 ) -> list[RequestItem]:
     """A pupil's requests, newest first (one still being prepared comes first).
 
-    Learning support and teachers get them without the confidential detail (blank why now,
-    views, health and social care information and exception reasons): see
-    :func:`_request_item`.
+    EHC requests, their health and social care sections and where a case stands are the
+    SENCo's only (issue 13): for anyone else the list is empty. (The confidential-detail
+    blanking of :func:`_request_item` stays as a second line of defence.)
     """
     actor.require(*NAMED_READERS, doing=_READ)
+    if actor.role is not Role.SENCO:
+        return []
     today = today or date.today()
     with db.session() as s:
         _pupil(s, pupil_id)
@@ -1188,9 +1190,9 @@ def list_requests(
 def get_request(
     db: Database, actor: Actor, request_id: int, *, today: date | None = None
 ) -> RequestItem:
-    """One request by id (ConflictError when it has gone); the confidential detail only
-    for the SENCo, as :func:`list_requests`."""
-    actor.require(*NAMED_READERS, doing=_READ)
+    """One request by id (ConflictError when it has gone); the SENCo's only, as
+    :func:`list_requests`."""
+    actor.require(Role.SENCO, doing="read EHC requests")
     with db.session() as s:
         row: EhcRequest = _get(s, EhcRequest, request_id)
         return _request_item(

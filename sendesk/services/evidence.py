@@ -46,12 +46,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 
 from sendesk.db import Database
-from sendesk.errors import NotFoundError, SendeskError, ValidationError
+from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role, User
 from sendesk.roles import NAMED_READERS
+from sendesk.rules.confidentiality import STAFF, check_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
@@ -84,6 +85,9 @@ _DEFAULT_EXTENSION = {PDF: ".pdf", DOCX: ".docx", PNG: ".png", JPEG: ".jpg"}
 ACCEPTED = "a PDF, a Word document (.docx), a PNG or a JPEG image"
 
 
+SENCO_ONLY_TEXT = "That document is for the SENCo only."
+
+
 class DocumentIntegrityError(SendeskError):
     """A stored document no longer matches the SHA-256 taken when it was added."""
 
@@ -103,6 +107,7 @@ class DocumentItem:
     document_date: date | None
     added_by: str
     added_at: datetime
+    confidentiality: str = STAFF  # "senco" or "staff": rules.confidentiality
 
     @property
     def kind(self) -> str:
@@ -215,12 +220,15 @@ def add_document(
     *,
     filename: str | None = None,
     today: date | None = None,
+    confidentiality: str | None = None,
 ) -> int:
     """The SENCo stores a document as evidence for a pupil; returns its id.
 
     ``path_or_bytes`` is a file to read, or the document's bytes (then ``filename`` gives
     its name; without one, the type is taken from the contents and the title names it).
     ``involvement_id`` links it to an agency involvement of the same pupil.
+    ``confidentiality`` ("senco" or "staff"): by default the involvement's level (a CAMHS
+    letter is SENCo only like the CAMHS advice), or staff for a document of its own.
     """
     actor.require(Role.SENCO, doing="add evidence documents")
     content, name = _read_source(path_or_bytes, filename)
@@ -237,6 +245,8 @@ def add_document(
             problems.append(f"the document's date {document_date:%d/%m/%Y} is in the future")
     if not content:
         problems.append("the file is empty")
+    if confidentiality is not None and (problem := check_level(confidentiality)):
+        problems.append(problem)
     if problems:
         raise ValidationError(sentence(problems))
     if name:
@@ -250,14 +260,18 @@ def add_document(
     with db.transaction() as s:
         if s.get(Pupil, pupil_id) is None:
             raise NotFoundError("That pupil is not in this database.")
+        level = confidentiality or STAFF
         if involvement_id is not None:
-            owner = s.scalar(
-                select(AgencyInvolvement.pupil_id).where(AgencyInvolvement.id == involvement_id)
-            )
-            if owner is None:
+            found = s.execute(
+                select(AgencyInvolvement.pupil_id, AgencyInvolvement.confidentiality).where(
+                    AgencyInvolvement.id == involvement_id
+                )
+            ).first()
+            if found is None:
                 raise NotFoundError("That agency involvement is no longer in this database.")
-            if owner != pupil_id:
+            if found[0] != pupil_id:
                 raise ValidationError("That agency involvement is another pupil's.")
+            level = confidentiality or found[1]
         doc = EvidenceDocument(
             pupil_id=pupil_id,
             involvement_id=involvement_id,
@@ -269,6 +283,7 @@ def add_document(
             document_date=document_date,
             content=content,
             added_by_id=actor.user_id or None,
+            confidentiality=level,
         )
         s.add(doc)
         s.flush()
@@ -282,6 +297,7 @@ def add_document(
                 "media_type": media_type,
                 "size": len(content),
                 "sha256": digest,
+                "confidentiality": level,
             },
         )
         return doc.id
@@ -299,6 +315,7 @@ _ITEM_COLUMNS = (
     EvidenceDocument.document_date,
     User.display_name,
     EvidenceDocument.added_at,
+    EvidenceDocument.confidentiality,
 )
 
 
@@ -323,6 +340,8 @@ def list_documents(
     )
     if involvement_id is not None:
         stmt = stmt.where(EvidenceDocument.involvement_id == involvement_id)
+    if actor.role is not Role.SENCO:  # SENCo-only documents are not even listed for others
+        stmt = stmt.where(EvidenceDocument.confidentiality == STAFF)
     with db.session() as s:
         items = [_item(tuple(r)) for r in s.execute(stmt)]
     items.sort(key=lambda d: (d.document_date or date.min, d.added_at, d.id), reverse=True)
@@ -340,7 +359,10 @@ def get_document(db: Database, actor: Actor, doc_id: int) -> DocumentItem:
         ).first()
     if row is None:
         raise NotFoundError("That document is no longer in this database.")
-    return _item(tuple(row))
+    item = _item(tuple(row))
+    if not may_read(item.confidentiality, is_senco=actor.role is Role.SENCO):
+        raise PermissionDeniedError(SENCO_ONLY_TEXT)
+    return item
 
 
 def document_bytes(db: Database, actor: Actor, doc_id: int) -> bytes:
@@ -365,6 +387,7 @@ def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[
                     EvidenceDocument.sha256,
                     EvidenceDocument.size,
                     EvidenceDocument.content,
+                    EvidenceDocument.confidentiality,
                 ).where(EvidenceDocument.id.in_(set(doc_ids)))
             )
         }
@@ -374,6 +397,8 @@ def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[
             row = rows.get(doc_id)
             if row is None:
                 raise NotFoundError("That document is no longer in this database.")
+            if not may_read(row.confidentiality, is_senco=actor.role is Role.SENCO):
+                raise PermissionDeniedError(SENCO_ONLY_TEXT)
             content = bytes(row.content)  # memoryview on PostgreSQL
             if len(content) != row.size or hashlib.sha256(content).hexdigest() != row.sha256:
                 raise DocumentIntegrityError(
@@ -384,6 +409,34 @@ def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[
             audit.record("open", "evidence_document", doc_id, {"pupil_id": row.pupil_id})
             contents.append(content)
         return contents
+
+
+def set_document_confidentiality(db: Database, actor: Actor, doc_id: int, level: str) -> None:
+    """The SENCo changes who may read a document (audited with the old and new level)."""
+    actor.require(Role.SENCO, doing="change who may read a document")
+    if (problem := check_level(level)) is not None:
+        raise ValidationError(problem[0].upper() + problem[1:] + ".")
+    with db.transaction() as s:
+        row = s.execute(
+            select(EvidenceDocument.pupil_id, EvidenceDocument.confidentiality).where(
+                EvidenceDocument.id == doc_id
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError("That document is no longer in this database.")
+        if row[1] == level:
+            return
+        s.execute(
+            update(EvidenceDocument)
+            .where(EvidenceDocument.id == doc_id)
+            .values(confidentiality=level)
+        )
+        AuditWriter(s, actor).record(
+            "update",
+            "evidence_document",
+            doc_id,
+            {"pupil_id": row[0], "confidentiality": {"from": row[1], "to": level}},
+        )
 
 
 def remove_document(db: Database, actor: Actor, doc_id: int) -> None:
@@ -536,6 +589,7 @@ __all__ = [
     "media_type_for",
     "remove_document",
     "remove_viewer_copies",
+    "set_document_confidentiality",
     "sniff_media_type",
     "sweep_stale_viewer_folders",
     "viewer_copy",

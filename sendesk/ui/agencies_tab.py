@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import ConflictError, SendeskError
+from sendesk.rules.confidentiality import LEVELS, default_level
 from sendesk.services.agencies import (
     AGENCIES,
     AGENCY_MAX,
@@ -56,6 +58,7 @@ from sendesk.services.evidence import (
     add_document,
     list_documents,
     remove_document,
+    set_document_confidentiality,
     viewer_copy,
 )
 from sendesk.ui.context import AppContext
@@ -65,8 +68,8 @@ from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 
 APP = "SENDesk"
-INVOLVEMENT_HEADERS = ("Agency", "Professional", "Referred", "Seen", "Advice")
-DOCUMENT_HEADERS = ("Title", "Date", "Type", "Size", "Agency")
+INVOLVEMENT_HEADERS = ("Agency", "Professional", "Referred", "Seen", "Advice", "Who may read")
+DOCUMENT_HEADERS = ("Title", "Date", "Type", "Size", "Agency", "Who may read")
 FILE_FILTER = "Documents (*.pdf *.docx *.png *.jpg *.jpeg);;All files (*)"
 NOT_YET = "Not yet"
 
@@ -180,6 +183,15 @@ class InvolvementDialog(QDialog):
         self.advice.setTabChangesFocus(True)
         self.advice.setPlaceholderText("What they advised, in the school's words")
         add("A&dvice:", self.advice)
+        self.confidentiality = level_combo("Who may read this advice and its documents")
+        self.confidentiality.setToolTip(
+            "Health and social care start as SENCo only; teachers and learning support see "
+            "only what is for staff who work with the pupil."
+        )
+        add("&Who may read it:", self.confidentiality)
+        self._level_chosen = involvement is not None
+        self.confidentiality.activated.connect(lambda _i: setattr(self, "_level_chosen", True))
+        self.agency.currentTextChanged.connect(self._agency_changed)
 
         if involvement is not None:
             index = self.agency.findText(involvement.agency)
@@ -191,8 +203,12 @@ class InvolvementDialog(QDialog):
             self.referral.set_value(involvement.referral_date)
             self.seen.set_value(involvement.seen_date)
             self.advice.setPlainText(involvement.advice)
+            self.confidentiality.setCurrentIndex(
+                self.confidentiality.findData(involvement.confidentiality)
+            )
         else:
             self.seen.set_value(None)
+            self._agency_changed(self.agency.currentText())
 
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -201,6 +217,13 @@ class InvolvementDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
+    def _agency_changed(self, agency: str) -> None:
+        """A new involvement takes its agency's level until the SENCo picks one."""
+        if not self._level_chosen:
+            self.confidentiality.setCurrentIndex(
+                self.confidentiality.findData(default_level(agency))
+            )
+
     def data(self) -> InvolvementData:
         return InvolvementData(
             agency=self.agency.currentText(),
@@ -208,6 +231,7 @@ class InvolvementDialog(QDialog):
             referral_date=self.referral.value(),
             seen_date=self.seen.value(),
             advice=self.advice.toPlainText(),
+            confidentiality=self.confidentiality.currentData(),
         )
 
     def accept(self) -> None:
@@ -302,6 +326,13 @@ class DocumentDialog(QDialog):
         agency_label.setBuddy(self.agency)
         form.addRow(agency_label, self.agency)
 
+        self.confidentiality = level_combo("Who may read this document")
+        self.confidentiality.insertItem(0, "As its agency's advice (staff if none)", None)
+        self.confidentiality.setCurrentIndex(0)
+        level_label = QLabel("&Who may read it:")
+        level_label.setBuddy(self.confidentiality)
+        form.addRow(level_label, self.confidentiality)
+
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -323,11 +354,21 @@ class DocumentDialog(QDialog):
                 self.document_date(),
                 self.agency.currentData(),
                 today=self.today,
+                confidentiality=self.confidentiality.currentData(),
             )
         except SendeskError as exc:
             QMessageBox.warning(self, APP, str(exc))
             return
         super().accept()
+
+
+def level_combo(name: str) -> QComboBox:
+    """A choice of who may read something: the SENCo only, or staff who work with the pupil."""
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    for key, label in LEVELS.items():
+        combo.addItem(label, key)
+    return combo
 
 
 class AgenciesTab(QWidget):
@@ -413,6 +454,7 @@ class AgenciesTab(QWidget):
 
         self.add_document_button: QPushButton | None = None
         self.remove_document_button: QPushButton | None = None
+        self.level_button: QPushButton | None = None
         self.open_button = action_button("&Open", "Open the selected document", self.open_document)
         if self.editable:
             self.add_document_button = action_button(
@@ -421,8 +463,17 @@ class AgenciesTab(QWidget):
             self.remove_document_button = action_button(
                 "Re&move document", "Remove the selected document", self.remove_document
             )
+            self.level_button = action_button(
+                "&Who may read…",
+                "Change who may read the selected document",
+                self.change_document_level,
+            )
         button_row(
-            docs_layout, self.add_document_button, self.open_button, self.remove_document_button
+            docs_layout,
+            self.add_document_button,
+            self.open_button,
+            self.level_button,
+            self.remove_document_button,
         )
         layout.addWidget(docs_box, 1)
         layout.addStretch(0)  # takes the spare height when both lists are empty
@@ -446,6 +497,7 @@ class AgenciesTab(QWidget):
                 _item(_dmy(i.referral_date, NOT_YET)),
                 _item(_dmy(i.seen_date, NOT_YET)),
                 _item(first_line(i.advice), i.advice),
+                _item(LEVELS.get(i.confidentiality, i.confidentiality)),
             ]
             for i in self.involvements
         ]
@@ -456,6 +508,7 @@ class AgenciesTab(QWidget):
                 _item(d.kind),
                 _item(size_text(d.size)),
                 _item(agency_of.get(d.involvement_id, "") if d.involvement_id else ""),
+                _item(LEVELS.get(d.confidentiality, d.confidentiality)),
             ]
             for d in self.documents
         ]
@@ -513,8 +566,9 @@ class AgenciesTab(QWidget):
             if button is not None:
                 button.setEnabled(inv)
         self.open_button.setEnabled(doc)
-        if self.remove_document_button is not None:
-            self.remove_document_button.setEnabled(doc)
+        for button in (self.remove_document_button, self.level_button):
+            if button is not None:
+                button.setEnabled(doc)
 
     def _warn(self, exc: SendeskError) -> None:
         QMessageBox.warning(self, APP, str(exc))
@@ -614,6 +668,27 @@ class AgenciesTab(QWidget):
                 f"No program on this computer would open {doc.kind} documents; install a "
                 "viewer for them and try again.",
             )
+
+    def change_document_level(self) -> None:
+        """The SENCo makes a document SENCo only, or readable by staff (audited)."""
+        doc = self.selected_document()
+        if doc is None or not self.editable:
+            return
+        labels = list(LEVELS.values())
+        current = labels.index(LEVELS.get(doc.confidentiality, labels[0]))
+        label, ok = QInputDialog.getItem(
+            self, APP, f"Who may read “{doc.title}”?", labels, current, False
+        )
+        if not ok:
+            return
+        level = next(k for k, v in LEVELS.items() if v == label)
+        try:
+            set_document_confidentiality(self.ctx.db, self.ctx.actor, doc.id, level)
+        except SendeskError as exc:
+            self._warn(exc)
+        else:
+            self.changed.emit()
+        self.reload()
 
     def remove_document(self) -> None:
         doc = self.selected_document()

@@ -359,8 +359,12 @@ class EhcTab(QWidget):
         self.request_choice.currentIndexChanged.connect(self._show_request)
         layout.addWidget(self.request_choice)
         self.no_request_label = QLabel(
-            "No request for an EHC needs assessment has been recorded for this pupil."
-            + (" Open one with Open a request." if self.editable else "")
+            "No request for an EHC needs assessment has been recorded for this pupil. Open "
+            "one with Open a request."
+            if self.editable
+            # Requests and where a case stands are the SENCo's only (issue 13): others are
+            # not told whether one exists.
+            else "Requests for an EHC needs assessment are seen by the SENCo only."
         )
         self.no_request_label.setWordWrap(True)
         layout.addWidget(self.no_request_label)

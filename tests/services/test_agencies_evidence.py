@@ -50,6 +50,7 @@ from sendesk.services.evidence import (
     list_documents,
     remove_document,
     remove_viewer_copies,
+    set_document_confidentiality,
     sniff_media_type,
     sweep_stale_viewer_folders,
     viewer_copy,
@@ -193,7 +194,9 @@ def test_involvement_dates_and_texts_are_checked(db: Database, senco: Actor, pup
 
 
 def test_involvement_permissions(db: Database, senco: Actor, pupil: int) -> None:
-    inv_id = add_involvement(db, senco, pupil, InvolvementData("School nurse"), today=TODAY)
+    inv_id = add_involvement(
+        db, senco, pupil, InvolvementData("Educational psychologist"), today=TODAY
+    )
     teacher = make_user(db, "teacher", Role.TEACHER)
     ls = make_user(db, "ta", Role.LEARNING_SUPPORT)
     governor = make_user(db, "governor", Role.READ_ONLY)
@@ -478,3 +481,70 @@ def test_stale_viewer_folders_are_swept(private_tmp: Path) -> None:
     assert sweep_stale_viewer_folders() == 1
     assert not old.exists()
     assert recent.exists() and other.exists()
+
+
+# --- confidentiality (issue 13: teachers must not read CAMHS letters) ----------------------
+
+
+def test_health_and_social_care_are_senco_only_by_default(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    pdf = small_pdf()
+    camhs = add_involvement(
+        db, senco, pupil, InvolvementData("CAMHS", advice="Anxiety: see letter"), today=TODAY
+    )
+    letter = add_document(db, senco, pupil, pdf, "CAMHS letter", None, camhs, today=TODAY)
+    ep = add_involvement(
+        db,
+        senco,
+        pupil,
+        InvolvementData("Educational psychologist", advice="Chunk tasks"),
+        today=TODAY,
+    )
+    report = add_document(db, senco, pupil, pdf, "EP report", None, ep, today=TODAY)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    ls = make_user(db, "ta", Role.LEARNING_SUPPORT)
+
+    assert {i.agency: i.confidentiality for i in list_involvements(db, senco, pupil)} == {
+        "CAMHS": "senco",
+        "Educational psychologist": "staff",
+    }
+    for who in (teacher, ls):
+        assert [i.agency for i in list_involvements(db, who, pupil)] == ["Educational psychologist"]
+        assert [d.title for d in list_documents(db, who, pupil)] == ["EP report"]
+        assert document_bytes(db, who, report) == pdf
+        with pytest.raises(PermissionDeniedError, match="for the SENCo only"):
+            get_involvement(db, who, camhs)
+        with pytest.raises(PermissionDeniedError, match="for the SENCo only"):
+            document_bytes(db, who, letter)
+        with pytest.raises(PermissionDeniedError, match="for the SENCo only"):
+            get_document(db, who, letter)
+    assert document_bytes(db, senco, letter) == pdf
+
+
+def test_the_senco_changes_who_may_read_and_it_is_audited(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    ep = add_involvement(db, senco, pupil, InvolvementData("Educational psychologist"), today=TODAY)
+    doc = add_document(db, senco, pupil, small_pdf(), "EP report", None, ep, today=TODAY)
+    own = add_document(db, senco, pupil, small_pdf(), "Work sample", None, today=TODAY)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    [item] = list_involvements(db, senco, pupil)
+    data = InvolvementData("Educational psychologist", confidentiality="senco")
+    update_involvement(db, senco, ep, item.version, data, today=TODAY)
+    # The involvement's documents follow it; a document of its own keeps its level.
+    assert list_involvements(db, teacher, pupil) == []
+    assert [d.id for d in list_documents(db, teacher, pupil)] == [own]
+    set_document_confidentiality(db, senco, own, "senco")
+    assert list_documents(db, teacher, pupil) == []
+    set_document_confidentiality(db, senco, doc, "staff")
+    assert [d.id for d in list_documents(db, teacher, pupil)] == [doc]
+    with pytest.raises(PermissionDeniedError):
+        set_document_confidentiality(db, teacher, doc, "senco")
+    with pytest.raises(ValidationError, match="not a confidentiality level"):
+        set_document_confidentiality(db, senco, doc, "everyone")
+    with db.session() as s:
+        details = [
+            e.detail for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "update"))
+        ]
+    assert any('"confidentiality": {"from": "staff", "to": "senco"}' in d for d in details)

@@ -160,6 +160,7 @@ def test_add_involvement_through_its_dialog(
         "01/10/2025",
         "20/11/2025",
         "Use visual supports. …",
+        "SENCo only",  # a therapy: health advice starts as the SENCo's only
     ]
     assert tab.table.item(0, 4).toolTip() == "Use visual supports.\nPre-teach vocabulary."
     [stored] = list_involvements(db, senco, pupil_id)
@@ -326,14 +327,21 @@ def test_remove_document_asks_first(qtbot, db, senco, pupil_id, monkeypatch, pdf
 
 def test_teacher_reads_and_opens_but_cannot_edit(qtbot, db, senco, pupil_id, pdf, opened) -> None:
     inv_id = add_involvement(
-        db, senco, pupil_id, InvolvementData("School nurse", seen_date=date(2025, 5, 5))
+        db,
+        senco,
+        pupil_id,
+        InvolvementData("Specialist teacher (learning)", seen_date=date(2025, 5, 5)),
     )
     add_document(db, senco, pupil_id, pdf, "Care plan", date(2025, 5, 5), inv_id, today=TODAY)
+    # Health advice is the SENCo's only: the teacher does not even see it listed.
+    nurse = add_involvement(db, senco, pupil_id, InvolvementData("School nurse"))
+    add_document(db, senco, pupil_id, pdf, "Nurse letter", date(2025, 5, 6), nurse, today=TODAY)
     teacher = make_user(db, "teacher", Role.TEACHER)
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.add_button is None and tab.edit_button is None and tab.remove_button is None
     assert tab.add_document_button is None and tab.remove_document_button is None
-    assert cells(tab.table, 0)[:4] == ["School nurse", "", "Not yet", "05/05/2025"]
+    assert tab.table.rowCount() == 1
+    assert cells(tab.table, 0)[:4] == ["Specialist teacher (learning)", "", "Not yet", "05/05/2025"]
     tab.open_button.click()
     assert opened[0].read_bytes() == pdf.read_bytes()
 
@@ -377,3 +385,34 @@ def test_every_control_has_an_accessible_name(qtbot, db, senco, pupil_id) -> Non
         qtbot.addWidget(widget)
     for root in (tab, inv, doc):
         assert unnamed_controls(root) == []
+
+
+def test_the_senco_lets_staff_read_a_document_and_the_teacher_then_sees_it(
+    qtbot, db, senco, pupil_id, pdf, monkeypatch
+) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    nurse = add_involvement(db, senco, pupil_id, InvolvementData("School nurse"))
+    add_document(
+        db, senco, pupil_id, pdf, "Medical needs plan", date(2025, 5, 6), nurse, today=TODAY
+    )
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    assert make_tab(qtbot, db, teacher, pupil_id).documents == []
+
+    tab = make_tab(qtbot, db, senco, pupil_id)
+    assert cells(tab.documents_table, 0)[-1] == "SENCo only"
+    asked: list[str] = []
+
+    def choose(_parent, _title, label, items, current, _editable):
+        asked.append(label)
+        assert items[current] == "SENCo only"
+        return "Staff who work with the pupil", True
+
+    monkeypatch.setattr(QInputDialog, "getItem", choose)
+    with qtbot.waitSignal(tab.changed):
+        tab.level_button.click()
+    assert asked == ["Who may read “Medical needs plan”?"]
+    assert cells(tab.documents_table, 0)[-1] == "Staff who work with the pupil"
+    assert [d.title for d in make_tab(qtbot, db, teacher, pupil_id).documents] == [
+        "Medical needs plan"
+    ]
