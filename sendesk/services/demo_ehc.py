@@ -66,6 +66,7 @@ from sendesk.models import (
     SupportPlan,
 )
 from sendesk.rules.census import Area, area_of
+from sendesk.rules.confidentiality import default_level
 from sendesk.rules.readiness import (
     DEFAULT_REPORT_MAX_AGE_MONTHS,
     DEFAULT_SECTION_ORDER,
@@ -1122,7 +1123,10 @@ def _report_values(
             ("Recommendations", recommendation),
         ),
     )
-    return _document(rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now)
+    document = _document(
+        rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now
+    )
+    return {**document, "confidentiality": default_level(agency)}  # as the agency's advice
 
 
 def _document(
@@ -1211,6 +1215,7 @@ def _report(
         "referral_date": _weekday_on_or_before(seen - timedelta(weeks=rng.randint(*info.wait))),
         "seen_date": seen,
         "advice": f"{finding} {recommendation}",
+        "confidentiality": default_level(agency),
         "version": 1,
     }
     values = _report_values(

@@ -66,6 +66,7 @@ from sendesk.models import (
     SupportPlan,
 )
 from sendesk.rules.census import Area, area_of
+from sendesk.rules.confidentiality import default_level
 from sendesk.services.audit import AuditWriter
 
 AGE, SCORE, RATING = "age_months", "standardised", "rating"
@@ -2279,6 +2280,7 @@ def _write_agencies(
                     "referral_date": referred,
                     "seen_date": seen,
                     "advice": advice,
+                    "confidentiality": default_level(agency),
                     "version": 1,
                 }
             )
@@ -2316,6 +2318,7 @@ def _write_agencies(
                     "content": content,
                     "added_by_id": senco,
                     "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
+                    "confidentiality": default_level(agency),  # as the advice
                 }
             reports.append(report)
     ids = _insert(

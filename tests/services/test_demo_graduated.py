@@ -35,6 +35,7 @@ from sendesk.models import (
     SupportPlan,
     User,
 )
+from sendesk.rules.confidentiality import default_level
 from sendesk.rules.support_plans import (
     OutcomeDraft,
     PlanDraft,
@@ -388,6 +389,13 @@ def test_agency_reports_are_real_pdfs(school: Database) -> None:
             assert involvement.seen_date is not None and involvement.advice
             assert involvement.seen_date <= doc.document_date <= TODAY
             assert doc.size < 16_000
+            # Health and social care advice and letters are the SENCo's only (issue 13).
+            assert (
+                doc.confidentiality
+                == involvement.confidentiality
+                == default_level(involvement.agency)
+            )
+        assert {i.confidentiality for _, i in docs} == {"senco", "staff"}
         doc, involvement = docs[0]
         text = PdfReader(io.BytesIO(doc.content)).pages[0].extract_text()
         assert doc.title in text
