@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from sendesk.models import AuditEvent, utcnow
 from sendesk.services.actor import Actor
 from sendesk.services.audit_anchor import note_appended
+from sendesk.services.row_seals import SEALED, seals_for
 
 GENESIS = "0" * 64
 
@@ -92,9 +93,11 @@ class AuditWriter:
             )
             self._length = self.session.scalar(select(func.count()).select_from(AuditEvent))
         at = utcnow()
-        text = json.dumps(
-            dict(detail or {}), ensure_ascii=False, default=_json_default, sort_keys=True
-        )
+        values = dict(detail or {})
+        seals = seals_for(self.session, entity, entity_id)
+        if seals:
+            values[SEALED] = seals  # the rows as written (row_seals; checked by verify)
+        text = json.dumps(values, ensure_ascii=False, default=_json_default, sort_keys=True)
         event = AuditEvent(
             at=at,
             user_id=self.actor.user_id or None,

@@ -44,6 +44,7 @@ from sendesk.services.audit_anchor import (
     stored_anchor,
 )
 from sendesk.services.register import load_current
+from sendesk.services.row_seals import seal_problems
 
 
 def backup_file(db: Database, dest: Path) -> Path:
@@ -273,6 +274,9 @@ def verify(db: Database) -> list[Check]:
         checks.append(Check("audit trail is unbroken", list(chain_problems(s))))
         checks.append(_anchor_check(s))
         checks.append(_documents_check(s))
+        checks.append(
+            Check("pupils, register entries and users are as SENDesk wrote them", seal_problems(s))
+        )
         register = Check("every pupil has one current SEN status that meets census rules")
         open_counts = dict(
             s.execute(

@@ -46,6 +46,9 @@ def _raw_pupil(
                     pupil_id=pupil.id,
                     provision=provision,
                     start_date=SINCE,
+                    # a voided entry covers no day, as register.void_entry leaves it (the
+                    # database holds one open entry per pupil)
+                    end_date=SINCE if voided_at else None,
                     voided_at=voided_at,
                     void_reason="recorded by mistake" if voided_at else None,
                 )

@@ -23,11 +23,13 @@ from pupil_factory import add_test_pupil
 
 from sendesk.cli import main
 from sendesk.db import _key_pragma, create_database
+from sendesk.models import Role
 from sendesk.services.actor import acting_user
 from sendesk.services.audit import _digest
 from sendesk.services.evidence import add_document
 from sendesk.services.school import init_school
 from sendesk.services.settings import set_setting
+from sendesk.services.users import create_user
 
 Tamper = Callable[[sqlcipher3.Connection], None]
 
@@ -41,6 +43,7 @@ def _school(tmp_path: Path, key: str) -> Path:
         init_school(db, "Hill School", senco_username="senco", senco_name="Ms Senco")
         senco = acting_user(db, "senco")
         pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
+        create_user(db, senco, "tkay", "Mr T Kay", Role.TEACHER, "teacher-password-1")
         add_document(db, senco, pupil, _PDF, "EP report", None, filename="ep-report.pdf")
         for i in range(120):
             set_setting(db, senco, f"note_{i}", str(i))
@@ -133,7 +136,27 @@ def _replace_document(conn):
     )
 
 
+def _rename_pupil(conn):
+    conn.execute("UPDATE pupil SET legal_surname = 'Someone-Else'")
+
+
+def _change_dob(conn):
+    conn.execute("UPDATE pupil SET dob = '2011-01-01'")
+
+
+def _promote_teacher(conn):
+    conn.execute("UPDATE user_account SET role = 'senco' WHERE username = 'tkay'")
+
+
+def _backdate_entry(conn):
+    conn.execute("UPDATE register_entry SET start_date = '2019-09-01'")
+
+
 CASES: dict[str, tuple[Tamper, str]] = {
+    "pupil renamed without the app": (_rename_pupil, "changed without SENDesk"),
+    "date of birth changed without the app": (_change_dob, "changed without SENDesk"),
+    "teacher promoted to SENCo without the app": (_promote_teacher, "user 2 was changed"),
+    "register entry back-dated without the app": (_backdate_entry, "register entry 1 was"),
     "edited event": (_edit_detail, "altered after it was written"),
     "deleted event": (_delete_middle, "does not follow"),
     "reordered events": (_reorder, "does not follow"),

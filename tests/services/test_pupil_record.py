@@ -220,9 +220,10 @@ def test_update_profile_and_its_audit_event(db: Database, senco: Actor) -> None:
     assert record.next_review_due == date(2025, 3, 1)
     [audit] = [e for e in audit_events(db, "pupil") if e.action == "update"]
     assert audit.entity_id == pid and audit.user_id == senco.user_id
-    assert json.loads(audit.detail) == {
-        "fields": ["looked_after", "next_review_due", "nhs_number", "year_group"]
-    }
+    detail = json.loads(audit.detail)
+    sealed = detail.pop("sealed")  # the pupil as written travels with the event (row_seals)
+    assert f"pupil:{pid}" in sealed and all(len(seal) == 32 for seal in sealed.values())
+    assert detail == {"fields": ["looked_after", "next_review_due", "nhs_number", "year_group"]}
     # Saving what is already there writes nothing (no version bump, no audit event).
     assert update_profile(db, senco, pid, new_version, year_group=9) == new_version
     assert len([e for e in audit_events(db, "pupil") if e.action == "update"]) == 1
