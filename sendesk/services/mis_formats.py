@@ -567,6 +567,9 @@ def decode_lines(
         return lines, ()
     if data.startswith(_UTF8_BOM):
         data = data[len(_UTF8_BOM) :]
+    # Line ends are counted on the bytes before the lines are made (a line object each).
+    if data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n") > MAX_ROWS:
+        raise _too_many_lines(name)
     raw = data.splitlines(keepends=True)  # \n, \r and \r\n, as csv and StringIO split
     if len(raw) > MAX_ROWS:
         raise _too_many_lines(name)
@@ -656,12 +659,6 @@ def _check_workbook_zip(path: Path, name: str) -> None:
             f"{name} could not be read as an Excel workbook (an .xlsx file is a zip archive "
             "and this is not one); save it from Excel as .xlsx or CSV and try again."
         ) from None
-    total = sum(part.file_size for part in parts)
-    if total > MAX_XLSX_UNCOMPRESSED:
-        raise ValidationError(
-            f"{name} unpacks to {total / _MB:,.0f} MB, more than the "
-            f"{MAX_XLSX_UNCOMPRESSED // _MB} MB an MIS export can need, so it was not opened."
-        )
     for part in parts:
         if part.filename.casefold().endswith("sharedstrings.xml") and (
             part.file_size > MAX_SHARED_STRINGS_BYTES
@@ -677,6 +674,51 @@ def _check_workbook_zip(path: Path, name: str) -> None:
                 f"{name} has a part that unpacks to {ratio:,} times its packed size (a zip "
                 "bomb), so it was not opened."
             )
+    total = sum(part.file_size for part in parts)
+    if total > MAX_XLSX_UNCOMPRESSED:
+        raise ValidationError(
+            f"{name} unpacks to {total / _MB:,.0f} MB, more than the "
+            f"{MAX_XLSX_UNCOMPRESSED // _MB} MB an MIS export can need, so it was not opened."
+        )
+    with zipfile.ZipFile(path) as archive:
+        for part in parts:
+            if _SHEET_PART.fullmatch(part.filename) and _too_many_rows(archive, part, name):
+                raise ValidationError(
+                    f"{name} has a sheet of more than {MAX_ROWS:,} rows, more than an MIS "
+                    "export can need, so it was not opened (is it the right file?)."
+                )
+
+
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+
+
+def _too_many_rows(archive: Any, part: Any, name: str) -> bool:
+    """Count a sheet's row elements on its raw XML, streamed a megabyte at a time: many
+    times faster than parsing them, so a sheet of a million rows is refused at once."""
+    import zipfile
+
+    rows = 0
+    tail = b""
+    try:
+        with archive.open(part) as stream:
+            while chunk := stream.read(_MB):
+                block = tail + chunk
+                end = 0
+                for match in _ROW_TAG.finditer(block):
+                    rows += 1
+                    end = match.end()
+                if rows > MAX_ROWS:
+                    return True
+                # A row tag cut by the chunk's end starts in its last few bytes, after the
+                # last tag counted; keep those bytes for the next chunk (a bounded tail).
+                tail = block[max(end, len(block) - _TAG_TAIL) :]
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        raise _not_workbook(name) from None
+    return False
+
+
+_TAG_TAIL = 64
 
 
 def _not_workbook(name: str) -> ValidationError:
