@@ -748,7 +748,8 @@ def _xlsx_rows(path: Path, name: str) -> Iterator[tuple[int, list[str]]]:
                 )
             width = len(values)
             if width > MAX_COLUMNS:
-                if values.count(None) != width - MAX_COLUMNS or any(values[MAX_COLUMNS:]):
+                beyond = values[MAX_COLUMNS:]
+                if beyond.count(None) != len(beyond):  # a value, not only blank cells
                     last = max(i for i, v in enumerate(values) if v is not None)
                     raise ValidationError(
                         f"{name} row {number:,} has a value in column "
