@@ -15,7 +15,7 @@ from pathlib import Path
 
 HEADER = "UPN,Surname,Forename,DOB,Class code,Subject"
 """Columns both a pupil export and a class list need, so both imports reach the limits."""
-ROW = "A801200015020,Smith,Amy,01/02/2013,7A/Ma1,Maths"
+ROW = "Y801200015020,Smith,Amy,01/02/2013,7A/Ma1,Maths"
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -189,7 +189,7 @@ def huge_cell_csv(folder: Path, megabytes: int = 10) -> Path:
     """A CSV with one quoted cell of ``megabytes`` MB."""
     path = folder / "huge-cell.csv"
     with path.open("w", encoding="utf-8", newline="") as out:
-        out.write(f'{HEADER}\r\nA801200015020,"')
+        out.write(f'{HEADER}\r\nY801200015020,"')
         for _ in range(megabytes):
             out.write("B" * _CHUNK)
         out.write('",Amy,01/02/2013,7A/Ma1,Maths\r\n')

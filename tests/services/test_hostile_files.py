@@ -200,8 +200,8 @@ def test_files_that_exhausted_memory_are_refused_in_little(tmp_path: Path, build
 
 MIXED = (
     b"UPN,Surname,Forename,DOB\r\n"
-    + "A801200015020,Brontë,Zoë,01/02/2013\r\n".encode()
-    + "B801200015021,Müller,Chloë,02/03/2013\r\n".encode("cp1252")
+    + "Y801200015020,Brontë,Zoë,01/02/2013\r\n".encode()
+    + "M801200015021,Müller,Chloë,02/03/2013\r\n".encode("cp1252")
     + b"C801200015022,Smith,Amy,03/04/2013\r\n"
 )
 
