@@ -654,7 +654,7 @@ def _check_workbook_zip(path: Path, name: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except Exception:  # BadZipFile, OSError, ValueError, EOFError... a broken directory
         raise ValidationError(
             f"{name} could not be read as an Excel workbook (an .xlsx file is a zip archive "
             "and this is not one); save it from Excel as .xlsx or CSV and try again."
@@ -696,8 +696,6 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 def _too_many_rows(archive: Any, part: Any, name: str) -> bool:
     """Count a sheet's row elements on its raw XML, streamed a megabyte at a time: many
     times faster than parsing them, so a sheet of a million rows is refused at once."""
-    import zipfile
-
     rows = 0
     tail = b""
     try:
@@ -713,7 +711,7 @@ def _too_many_rows(archive: Any, part: Any, name: str) -> bool:
                 # A row tag cut by the chunk's end starts in its last few bytes, after the
                 # last tag counted; keep those bytes for the next chunk (a bounded tail).
                 tail = block[max(end, len(block) - _TAG_TAIL) :]
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except Exception:  # a damaged part: bad CRC, bad deflate data, unknown compression...
         raise _not_workbook(name) from None
     return False
 
