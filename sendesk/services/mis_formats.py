@@ -8,10 +8,17 @@ the *physical file line* (or sheet row) each record starts on, so an import repo
 point the person fixing the export at the right place. It is Qt-free and DB-free; the
 importer (:mod:`sendesk.services.pupil_import`) decides what the values mean for a pupil.
 
-CSV: UTF-8 (a BOM is fine), UTF-16 (Excel "Unicode text"), or Windows-1252 as a
-fallback that the warnings mention; comma, semicolon or tab separated; the header is the
+CSV: UTF-8 (a BOM is fine), UTF-16 (Excel "Unicode text"), or Windows-1252: detected line
+by line, a line that is not UTF-8 is read as Windows-1252 and named in the warnings (or
+the person chooses the encoding); comma, semicolon or tab separated; the header is the
 first non-blank line. XLSX: the first sheet; the header is the first non-empty row (or
 one of the next few, when a report puts a title above it).
+
+Hostile files (issue 12): a file past a limit (MAX_FILE_BYTES, MAX_ROWS, MAX_COLUMNS,
+MAX_CELL_CHARS; for a workbook MAX_XLSX_UNCOMPRESSED, MAX_SHARED_STRINGS_BYTES and
+MAX_COMPRESSION_RATIO, read from its zip directory, and its rows counted on the raw XML)
+is refused in one sentence before it is parsed, and records are streamed so memory grows
+with the fields read, not the file (benchmarks/hostile_files.py measures both).
 
 The small ``parse_*`` helpers read one cell each and raise ValueError with a plain
 sentence fragment that starts with the offending value (the caller adds the field's name,
