@@ -363,6 +363,20 @@ def _clean(text: str) -> str:
     return text
 
 
+_SHOWN_COLUMNS = 30
+
+
+def shown_columns(headers: Sequence[str]) -> str:
+    """The file's column names for a message: the first 30, then how many more (a file
+    can have up to MAX_COLUMNS, too many to read in one sentence)."""
+    named = [h.strip() for h in headers if h.strip()]
+    if not named:
+        return "none"
+    more = len(named) - _SHOWN_COLUMNS
+    listed = ", ".join(named[:_SHOWN_COLUMNS])
+    return f"{listed} and {more:,} more" if more > 0 else listed
+
+
 def _resolve_headers(
     headers: Sequence[str], mapping: Mapping[str, str] | None
 ) -> tuple[dict[int, str], dict[str, str], list[str], list[str]]:
@@ -370,7 +384,7 @@ def _resolve_headers(
     by_norm = {normalise_header(h): k for h, k in (mapping or {}).items()}
     found_norms = {normalise_header(h) for h in headers if h.strip()}
     missing_mapped = [h for h in (mapping or {}) if normalise_header(h) not in found_norms]
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
+    shown = shown_columns(headers)
     if missing_mapped:
         names = ", ".join(f"'{h}'" for h in missing_mapped)
         raise ValidationError(

@@ -461,6 +461,7 @@ class AttainmentImportReport:
     unchanged: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     written: bool = False
+    notes: list[str] = field(default_factory=list)  # e.g. the lines read as Windows-1252
 
     @property
     def problem_lines(self) -> list[int]:
@@ -482,6 +483,8 @@ class AttainmentImportReport:
             out.append(
                 f"Imported: {self.created} new, {self.updated} updated, {self.unchanged} unchanged."
             )
+        if self.notes:
+            out += ["", "Notes:", *(f"  {note}" for note in self.notes)]
         return out
 
     def format(self) -> str:
@@ -499,9 +502,10 @@ class _Row:
     data: AttainmentData
 
 
-def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
+def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list[str]]:
     """The rows of an assessment export by column key, read within the MIS export limits
-    (:data:`mis_formats.MAX_FILE_BYTES` and the rest, checked before parsing)."""
+    (:data:`mis_formats.MAX_FILE_BYTES` and the rest, checked before parsing); its name;
+    notes for the report (the lines not UTF-8, read as Windows-1252)."""
     name = path.name
     if path.is_dir():
         raise ValidationError(f"{path} is a folder, not an export file.")
@@ -516,7 +520,7 @@ def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
                 columns[key] = index
         missing = [_LABELS[k] for k in _REQUIRED if k not in columns]
         if missing:
-            shown = ", ".join(h for h in headers if h) or "none"
+            shown = mis_formats.shown_columns(headers)
             raise ValidationError(
                 f"{name} has no column for {', '.join(missing)} (the columns are: {shown}); "
                 "the columns needed are UPN, Subject, Measure, Value, Expected and Date."
@@ -537,7 +541,8 @@ def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
                     {k: (cells[i] if i < len(cells) else "").strip() for k, i in columns.items()},
                 )
             )
-    return rows, name
+    notes = [text[:1].upper() + text[1:] + "." for text in records.warnings]
+    return rows, name, notes
 
 
 def import_attainment_csv(
@@ -554,8 +559,8 @@ def import_attainment_csv(
     actor.require(Role.SENCO, doing="import attainment")
     today = today or date.today()
     path = Path(path).expanduser()
-    raw_rows, name = _read_table(path)
-    report = AttainmentImportReport(file_name=name, rows_read=len(raw_rows))
+    raw_rows, name, notes = _read_table(path)
+    report = AttainmentImportReport(file_name=name, rows_read=len(raw_rows), notes=notes)
     upns = {values["upn"].replace(" ", "").upper() for _, values in raw_rows} - {""}
     with db.transaction() as s:
         pupil_ids: dict[str, int] = {}

@@ -490,7 +490,7 @@ def _resolve(
     headers: Sequence[str], mapping: Mapping[str, str] | None
 ) -> tuple[dict[int, str], dict[str, str], list[str]]:
     by_norm = {mis_formats.normalise_header(h): k for h, k in (mapping or {}).items()}
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
+    shown = mis_formats.shown_columns(headers)
     present = {mis_formats.normalise_header(h) for h in headers}
     missing_mapped = [h for h in (mapping or {}) if mis_formats.normalise_header(h) not in present]
     if missing_mapped:

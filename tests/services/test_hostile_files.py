@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import hostile_builders as hb
@@ -269,3 +270,46 @@ def test_class_import_names_the_legacy_lines(db: Database, senco: Actor, tmp_pat
     assert "Line 3 is not UTF-8, so it was read as Windows-1252" in report.format()
     forced = import_classes(db, senco, path, encoding="windows-1252")
     assert forced.written and forced.legacy_lines == ()
+
+
+def test_a_long_header_is_listed_briefly(tmp_path: Path) -> None:
+    """Up to 1,000 columns may be read, but a sentence names only the first 30."""
+    path = tmp_path / "no-upn.csv"
+    path.write_text(",".join(f"C{i}" for i in range(1, 501)) + "\n" + "x," * 499 + "x\n")
+    with pytest.raises(ValidationError) as refused:
+        validate_file(path)
+    assert "(the columns are: C1, C2," in str(refused.value)
+    assert "C30 and 470 more)" in str(refused.value)
+    assert "C31," not in str(refused.value)
+
+
+def test_attainment_import_names_the_legacy_lines(
+    db: Database, senco: Actor, tmp_path: Path
+) -> None:
+    add_test_pupil(db, senco, 1)
+    upn = make(801, 2000, 24, 1)
+    path = tmp_path / "assessments.csv"
+    path.write_bytes(
+        b"UPN,Subject,Measure,Value,Date\r\n"
+        + f"{upn},Maths,Grade,4,01/10/2025\r\n".encode()
+        + f"{upn},Fran\xe7ais,Grade,5,01/10/2025\r\n".encode("latin-1")
+    )
+    report = import_attainment_csv(db, senco, path, today=date(2026, 3, 2))
+    assert report.written and report.created == 2
+    assert "  Line 3 is not UTF-8, so it was read as Windows-1252" in report.format()
+
+
+def test_a_zip_directory_that_understates_a_part_cannot_smuggle_it_in(tmp_path: Path) -> None:
+    """The directory says the sheet is 100 bytes; it is far more. Python's zipfile stops at
+    the stated size and the CRC then fails: the workbook is refused, never read further."""
+    path = hb.tall_xlsx(tmp_path, rows=2_000)
+    data = bytearray(path.read_bytes())
+    entry = data.rfind(b"PK\x01\x02")  # the last central directory entry: the sheet
+    assert data[entry + 46 : entry + 46 + 24] == b"xl/worksheets/sheet1.xml"
+    assert int.from_bytes(data[entry + 24 : entry + 28], "little") > 100_000
+    data[entry + 24 : entry + 28] = (100).to_bytes(4, "little")  # the uncompressed size
+    path.write_bytes(bytes(data))
+    with pytest.raises(
+        ValidationError, match=r"^tall\.xlsx could not be read as an Excel workbook\.$"
+    ):
+        validate_file(path)
