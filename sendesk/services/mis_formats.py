@@ -580,9 +580,9 @@ def decode_lines(
             text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise ValidationError(f"{name} is not readable UTF-16 text.") from None
-        lines = list(io.StringIO(text, newline=""))
-        if len(lines) > MAX_ROWS:
+        if text.count("\n") + text.count("\r") - text.count("\r\n") > MAX_ROWS:
             raise _too_many_lines(name)
+        lines = list(io.StringIO(text, newline=""))
         if any("\x00" in line for line in lines):
             raise ValidationError(f"{name} is not a text file (it contains NUL bytes).")
         return lines, ()

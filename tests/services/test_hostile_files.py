@@ -313,3 +313,10 @@ def test_a_zip_directory_that_understates_a_part_cannot_smuggle_it_in(tmp_path: 
         ValidationError, match=r"^tall\.xlsx could not be read as an Excel workbook\.$"
     ):
         validate_file(path)
+
+
+def test_utf16_lines_are_counted_before_they_are_split(tmp_path: Path) -> None:
+    path = tmp_path / "unicode-text.csv"
+    path.write_bytes(("UPN\tSurname\tForename\tDOB\r\n" + "\n" * mf.MAX_ROWS).encode("utf-16"))
+    with pytest.raises(ValidationError, match="has more than 100,000 lines"):
+        validate_file(path)
