@@ -154,6 +154,7 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
             mapping=mapping,
             skip_invalid=args.skip_invalid,
             progress=_progress_printer("Importing"),
+            encoding=args.encoding,
         )
     print(report.format())
     return 0 if report.written and not report.problems else 2
@@ -215,6 +216,17 @@ def cmd_pack(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_encoding(p: argparse.ArgumentParser) -> None:
+    """``--encoding`` for a CSV import: detect (the default) names the lines that were not
+    UTF-8 and were read as Windows-1252; choosing one reads every line that way."""
+    p.add_argument(
+        "--encoding",
+        choices=["utf-8", "windows-1252"],
+        help="how a CSV file's text is written (default: detect, reading lines that are not "
+        "UTF-8 as Windows-1252 and naming them in the report)",
+    )
+
+
 def cmd_import_classes(args: argparse.Namespace) -> int:
     from sendesk.services.teaching_groups import import_classes, parse_class_map
 
@@ -224,7 +236,12 @@ def cmd_import_classes(args: argparse.Namespace) -> int:
         raise SendeskError(f"{path} does not exist.")
     with _existing(args) as db:
         report = import_classes(
-            db, _actor(db, args), path, mapping=mapping, progress=_progress_printer("Importing")
+            db,
+            _actor(db, args),
+            path,
+            mapping=mapping,
+            progress=_progress_printer("Importing"),
+            encoding=args.encoding,
         )
     print(report.format())
     return 0 if report.written else 2
@@ -474,6 +491,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--skip-invalid", action="store_true", help="write the good rows and report the bad ones"
     )
     p.add_argument("--map", help='extra column names, e.g. "Legal Surname=surname,DOB=dob"')
+    _add_encoding(p)
     p.set_defaults(handler=cmd_import_pupils)
 
     p = sub.add_parser(
@@ -536,6 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_user(p)
     p.add_argument("file", help="the class-list export: .csv or .xlsx")
     p.add_argument("--map", help='extra column names, e.g. "Group=code,Staff=teacher"')
+    _add_encoding(p)
     p.set_defaults(handler=cmd_import_classes)
 
     p = sub.add_parser(

@@ -20,10 +20,9 @@ writes one event with its counts and the pupils it touched (never values or name
 from __future__ import annotations
 
 import calendar
-import csv
-import io
 import unicodedata
 from collections import defaultdict
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -46,7 +45,6 @@ MEASURE_MAX = 60
 VALUE_MAX = 30
 SESSIONS_MAX = 1_000  # a whole year is about 380 half-day sessions
 DEFAULT_TOLERANCE_DAYS = 92  # about a term either side of "6 months ago"
-MAX_IMPORT_BYTES = 50 * 1024 * 1024
 
 
 def _read_pupil(session: Session, pupil_id: int) -> Pupil:
@@ -463,6 +461,7 @@ class AttainmentImportReport:
     unchanged: int = 0
     problems: list[tuple[int, str]] = field(default_factory=list)
     written: bool = False
+    notes: list[str] = field(default_factory=list)  # e.g. the lines read as Windows-1252
 
     @property
     def problem_lines(self) -> list[int]:
@@ -484,48 +483,12 @@ class AttainmentImportReport:
             out.append(
                 f"Imported: {self.created} new, {self.updated} updated, {self.unchanged} unchanged."
             )
+        if self.notes:
+            out += ["", "Notes:", *(f"  {note}" for note in self.notes)]
         return out
 
     def format(self) -> str:
         return "\n".join(self.lines()) + "\n"
-
-
-def _decode(data: bytes, name: str) -> str:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            raise ValidationError(f"{name} is not readable UTF-16 text.") from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            f"{name} is not UTF-8 or Windows-1252 text; save the export as CSV UTF-8."
-        ) from None
-
-
-def _records(text: str, name: str) -> list[tuple[int, list[str]]]:
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    counts = {d: first.count(d) for d in (",", ";", "\t")}
-    delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
-    out: list[tuple[int, list[str]]] = []
-    while True:
-        start = reader.line_num + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ValidationError(
-                f"{name} line {reader.line_num} cannot be read as CSV ({exc})."
-            ) from None
-        out.append((start, cells))
-    return out
 
 
 def _norm_header(text: str) -> str:
@@ -539,45 +502,47 @@ class _Row:
     data: AttainmentData
 
 
-def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str]:
+def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list[str]]:
+    """The rows of an assessment export by column key, read within the MIS export limits
+    (:data:`mis_formats.MAX_FILE_BYTES` and the rest, checked before parsing); its name;
+    notes for the report (the lines not UTF-8, read as Windows-1252)."""
     name = path.name
-    try:
-        if path.stat().st_size > MAX_IMPORT_BYTES:
-            raise ValidationError(f"{name} is larger than 50 MB: is it the right file?")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValidationError(f"{path} does not exist.") from None
-    except OSError as exc:
-        raise ValidationError(f"{path} could not be read ({exc.strerror or exc}).") from None
-    text = _decode(data, name)
-    if "\x00" in text:
-        raise ValidationError(f"{name} is not a text file (it contains NUL bytes).")
-    records = _records(text, name)
-    while records and not any(c.strip() for c in records[0][1]):
-        records.pop(0)
-    if not records:
-        raise ValidationError(f"{name} is empty: there is no header row.")
-    headers = [h.strip() for h in records[0][1]]
-    columns: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        key = _HEADERS.get(_norm_header(header))
-        if key is not None and key not in columns:
-            columns[key] = index
-    missing = [_LABELS[k] for k in _REQUIRED if k not in columns]
-    if missing:
-        shown = ", ".join(h for h in headers if h) or "none"
-        raise ValidationError(
-            f"{name} has no column for {', '.join(missing)} (the columns are: {shown}); the "
-            "columns needed are UPN, Subject, Measure, Value, Expected and Date."
-        )
+    if path.is_dir():
+        raise ValidationError(f"{path} is a folder, not an export file.")
+    records = mis_formats.open_records(path, "csv")
+
+    def resolve(cells: list[str]) -> tuple[list[str], dict[str, int]]:
+        headers = [h.strip() for h in cells]
+        columns: dict[str, int] = {}
+        for index, header in enumerate(headers):
+            key = _HEADERS.get(_norm_header(header))
+            if key is not None and key not in columns:
+                columns[key] = index
+        missing = [_LABELS[k] for k in _REQUIRED if k not in columns]
+        if missing:
+            shown = mis_formats.shown_columns(headers)
+            raise ValidationError(
+                f"{name} has no column for {', '.join(missing)} (the columns are: {shown}); "
+                "the columns needed are UPN, Subject, Measure, Value, Expected and Date."
+            )
+        return headers, columns
+
     rows: list[tuple[int, dict[str, str]]] = []
-    for line, cells in records[1:]:
-        if not any(c.strip() for c in cells):
-            continue
-        rows.append(
-            (line, {k: (cells[i] if i < len(cells) else "").strip() for k, i in columns.items()})
+    with closing(records.rows):
+        (_headers, columns), rest = mis_formats.split_header(
+            records, 1, resolve, f"{name} is empty: there is no header row."
         )
-    return rows, name
+        for line, cells in rest:
+            if not any(c.strip() for c in cells):
+                continue
+            rows.append(
+                (
+                    line,
+                    {k: (cells[i] if i < len(cells) else "").strip() for k, i in columns.items()},
+                )
+            )
+    notes = [text[:1].upper() + text[1:] + "." for text in records.warnings]
+    return rows, name, notes
 
 
 def import_attainment_csv(
@@ -594,8 +559,8 @@ def import_attainment_csv(
     actor.require(Role.SENCO, doing="import attainment")
     today = today or date.today()
     path = Path(path).expanduser()
-    raw_rows, name = _read_table(path)
-    report = AttainmentImportReport(file_name=name, rows_read=len(raw_rows))
+    raw_rows, name, notes = _read_table(path)
+    report = AttainmentImportReport(file_name=name, rows_read=len(raw_rows), notes=notes)
     upns = {values["upn"].replace(" ", "").upper() for _, values in raw_rows} - {""}
     with db.transaction() as s:
         pupil_ids: dict[str, int] = {}

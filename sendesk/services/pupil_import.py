@@ -121,6 +121,8 @@ class ImportReport:
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
     written: bool = False
     cancelled: bool = False
+    encoding: str = ""  # how a CSV was read: "UTF-8", "UTF-16" or "Windows-1252"
+    legacy_lines: tuple[int, ...] = ()  # lines not UTF-8, read as Windows-1252
 
     @property
     def line_word(self) -> str:
@@ -376,23 +378,27 @@ def validate_file(
     mapping: Mapping[str, str] | str | None = None,
     *,
     today: date | None = None,
+    encoding: str | None = None,
 ) -> tuple[list[ImportRow], ImportReport]:
     """Read and check an export without touching a database.
 
     Returns the valid rows and a report listing every problem (line, field, reason) and
-    note. ``mapping`` is ``{header: field}`` or the ``--map`` text. Raises ValidationError
-    for a file that cannot be read as an export at all.
+    note. ``mapping`` is ``{header: field}`` or the ``--map`` text; ``encoding`` a CSV's
+    encoding ("utf-8" or "windows-1252"; None detects, naming the lines that were not
+    UTF-8). Raises ValidationError for a file that cannot be read as an export at all.
     """
     today = today or date.today()
     if isinstance(mapping, str):
         mapping = mis_formats.parse_map(mapping)
-    table = mis_formats.read_file(path, mapping)
+    table = mis_formats.read_file(path, mapping, encoding)
     report = ImportReport(
         file_name=Path(path).name,
         kind=table.kind,
         rows_read=len(table.rows),
         columns=dict(table.recognised),
         unused_columns=list(table.unrecognised),
+        encoding=table.encoding,
+        legacy_lines=table.legacy_lines,
     )
     report.warnings += [(0, "", text) for text in table.warnings]
     supplied = _supplied(table)
@@ -582,6 +588,7 @@ def import_pupils(
     skip_invalid: bool = False,
     today: date | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
     """The SENCo imports an MIS pupil export (CSV or XLSX); returns the report.
 
@@ -593,7 +600,7 @@ def import_pupils(
     """
     actor.require(Role.SENCO, doing="import pupils")
     today = today or date.today()
-    rows, report = validate_file(path, mapping, today=today)
+    rows, report = validate_file(path, mapping, today=today, encoding=encoding)
     if (report.problems and not skip_invalid) or not rows:
         return report
     try:

@@ -35,7 +35,8 @@ from __future__ import annotations
 import logging
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -394,6 +395,8 @@ class ClassImportReport:
     notes: list[tuple[int, str]] = field(default_factory=list)
     written: bool = False
     cancelled: bool = False
+    encoding: str = ""  # how a CSV was read: "UTF-8", "UTF-16" or "Windows-1252"
+    legacy_lines: tuple[int, ...] = ()  # lines not UTF-8, read as Windows-1252
 
     @property
     def line_word(self) -> str:
@@ -487,7 +490,7 @@ def _resolve(
     headers: Sequence[str], mapping: Mapping[str, str] | None
 ) -> tuple[dict[int, str], dict[str, str], list[str]]:
     by_norm = {mis_formats.normalise_header(h): k for h, k in (mapping or {}).items()}
-    shown = ", ".join(h for h in headers if h.strip()) or "none"
+    shown = mis_formats.shown_columns(headers)
     present = {mis_formats.normalise_header(h) for h in headers}
     missing_mapped = [h for h in (mapping or {}) if mis_formats.normalise_header(h) not in present]
     if missing_mapped:
@@ -520,13 +523,13 @@ def _resolve(
             f"The file has no column for {labels} (the columns are: {shown}); rename the "
             f'column or name it with --map "Your header={missing[0]}".'
         )
-    stripped = [h.strip() for h in headers]
-    unused.sort(key=stripped.index)
+    position = {h.strip(): i for i, h in reversed(list(enumerate(headers)))}
+    unused.sort(key=position.__getitem__)  # file order (a dict: linear, not quadratic)
     return columns, recognised, unused
 
 
 def _rows(
-    records: Sequence[tuple[int, Sequence[str]]], columns: Mapping[int, str]
+    records: Iterable[tuple[int, Sequence[str]]], columns: Mapping[int, str]
 ) -> list[ClassRow]:
     rows: list[ClassRow] = []
     for line, cells in records:
@@ -541,14 +544,21 @@ def _rows(
 
 
 def read_class_list(
-    path: Path | str, mapping: Mapping[str, str] | None = None
+    path: Path | str, mapping: Mapping[str, str] | None = None, encoding: str | None = None
 ) -> tuple[str, dict[str, str], list[str], list[ClassRow]]:
     """Read a class-list export: (kind, recognised headers, unused headers, rows).
 
-    The same file handling as the pupil export (encodings, delimiters, the header being
-    the first non-blank line or, in a sheet, one of the first few non-empty rows).
+    The same file handling as the pupil export (limits, encodings, delimiters, the header
+    being the first non-blank line or, in a sheet, one of the first few non-empty rows).
     Raises ValidationError with one sentence for a file that cannot be read as one.
     """
+    rows, kind, recognised, unused, _records = _read_class_list(path, mapping, encoding)
+    return kind, recognised, unused, rows
+
+
+def _read_class_list(
+    path: Path | str, mapping: Mapping[str, str] | None, encoding: str | None
+) -> tuple[list[ClassRow], str, dict[str, str], list[str], mis_formats.Records]:
     path = Path(path)
     kind = mis_formats.SUFFIXES.get(path.suffix.casefold())
     if kind is None:
@@ -557,62 +567,22 @@ def read_class_list(
         )
     if not path.is_file():
         raise ValidationError(f"{path} does not exist.")
-    records = _xlsx_records(path) if kind == "xlsx" else _csv_records(path)
-    candidates = [i for i, (_, cells) in enumerate(records) if any(c.strip() for c in cells)]
-    if not candidates:
-        raise ValidationError(f"{path.name} is empty: there is no header row.")
-    tries = candidates[: mis_formats.HEADER_SEARCH_ROWS] if kind == "xlsx" else candidates[:1]
-    first_error: ValidationError | None = None
-    for index in tries:
-        headers = [squash(h) for h in records[index][1]]
-        try:
-            columns, recognised, unused = _resolve(headers, mapping)
-        except ValidationError as exc:
-            first_error = first_error or exc
-            continue
-        rows = _rows(records[index + 1 :], columns)
-        if not rows:
-            raise ValidationError(f"{path.name} has a header row but no pupils in classes.")
-        return kind, recognised, unused, rows
-    assert first_error is not None
-    raise first_error
+    records = mis_formats.open_records(path, kind, mis_formats.encoding_choice(encoding))
+    tries = mis_formats.HEADER_SEARCH_ROWS if kind == "xlsx" else 1
 
+    def resolve(
+        cells: list[str],
+    ) -> tuple[dict[int, str], dict[str, str], list[str]]:
+        return _resolve([squash(h) for h in cells], mapping)
 
-def _csv_records(path: Path) -> list[tuple[int, list[str]]]:
-    # The pupil export's reader does the decoding and line numbering; a class list is the
-    # same kind of file from the same MIS.
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ValidationError(f"{path} could not be read ({exc.strerror or exc}).") from None
-    text, _ = mis_formats._decode(data, path)
-    if "\x00" in text:
-        raise ValidationError(f"{path.name} is not a text file (it contains NUL bytes).")
-    first = next((ln for ln in text.splitlines() if ln.strip()), "")
-    return mis_formats._csv_records(text, mis_formats._sniff_delimiter(first), path)
-
-
-def _xlsx_records(path: Path) -> list[tuple[int, list[str]]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
-        raise ValidationError(f"{path.name} could not be read as an Excel workbook.") from None
-    try:
-        if not book.worksheets:
-            raise ValidationError(f"{path.name} has no sheets.")
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()
-        return [
-            (number, [mis_formats.cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        book.close()
+    with closing(records.rows):
+        (columns, recognised, unused), rest = mis_formats.split_header(
+            records, tries, resolve, f"{path.name} is empty: there is no header row."
+        )
+        rows = _rows(rest, columns)
+    if not rows:
+        raise ValidationError(f"{path.name} has a header row but no pupils in classes.")
+    return rows, kind, recognised, unused, records
 
 
 @dataclass
@@ -723,6 +693,7 @@ def import_classes(
     *,
     mapping: Mapping[str, str] | None = None,
     progress: Progress | None = None,
+    encoding: str | None = None,
 ) -> ClassImportReport:
     """The SENCo imports a class-list export (one row per pupil per class); the report.
 
@@ -736,14 +707,17 @@ def import_classes(
     actor.require(Role.SENCO, doing="import teaching groups")
     if isinstance(mapping, str):
         mapping = parse_class_map(mapping)
-    kind, recognised, unused, rows = read_class_list(path, mapping)
+    rows, kind, recognised, unused, records = _read_class_list(path, mapping, encoding)
     report = ClassImportReport(
         file_name=Path(path).name,
         kind=kind,
         rows_read=len(rows),
         columns=recognised,
         unused_columns=unused,
+        encoding=records.encoding,
+        legacy_lines=records.legacy_lines,
     )
+    report.notes += [(0, text[:1].upper() + text[1:] + ".") for text in records.warnings]
     try:
         with db.transaction() as s:
             pupils = dict(s.execute(select(Pupil.upn, Pupil.id)).all())

@@ -2,6 +2,8 @@
 
 Checking and importing run on a worker thread with a progress bar and Cancel, so a large
 export never freezes the window; cancelling an import rolls it back (nothing is written).
+When a CSV is not clean UTF-8 the dialog names the lines read as Windows-1252 and offers
+the encoding choice (as ``--encoding`` does), so accented names need not become mojibake.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -32,6 +35,13 @@ from sendesk.errors import SendeskError
 from sendesk.services.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
 from sendesk.ui.worker import Job, ProgressFn
+
+ENCODING_CHOICES: tuple[tuple[str, str | None], ...] = (
+    ("Detect (UTF-8; other lines as Windows-1252)", None),
+    ("UTF-8 (CSV UTF-8, Arbor, Bromcom)", "utf-8"),
+    ("Windows-1252 (older Excel and SIMS CSV)", "windows-1252"),
+)
+"""The encoding choices, as ``--encoding`` offers them."""
 
 
 class ImportDialog(QDialog):
@@ -67,6 +77,15 @@ class ImportDialog(QDialog):
         self.mapping.setAccessibleName("Extra column names")
         self.mapping.setPlaceholderText('Only if needed, e.g. "Legal Surname=surname,DOB=dob"')
         form.addRow("Column &map:", self.mapping)
+        self.encoding = QComboBox()
+        self.encoding.setAccessibleName("The file's encoding")
+        for label, value in ENCODING_CHOICES:
+            self.encoding.addItem(label, value)
+        self.encoding_label = QLabel("&Encoding:")
+        self.encoding_label.setBuddy(self.encoding)
+        form.addRow(self.encoding_label, self.encoding)
+        self.form = form
+        self._show_encoding(False)
         layout.addLayout(form)
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
@@ -106,6 +125,7 @@ class ImportDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         layout.addLayout(buttons)
         self.path.textChanged.connect(self._file_changed)
+        self.encoding.currentIndexChanged.connect(self._encoding_changed)
 
     # --- choosing and checking ----------------------------------------------------------
 
@@ -121,7 +141,24 @@ class ImportDialog(QDialog):
         self.report = None
         self.model.setRowCount(0)
         self.summary.clear()
+        blocked = self.encoding.blockSignals(True)
+        self.encoding.setCurrentIndex(0)  # a new file is detected afresh
+        self.encoding.blockSignals(blocked)
+        self._show_encoding(False)
         self._update_buttons()
+
+    def _show_encoding(self, shown: bool) -> None:
+        """The encoding choice is shown once a file was not clean UTF-8 (or was chosen)."""
+        self.form.setRowVisible(self.encoding, shown)
+
+    def chosen_encoding(self) -> str | None:
+        """None to detect, else "utf-8" or "windows-1252"."""
+        value = self.encoding.currentData()
+        return str(value) if value else None
+
+    def _encoding_changed(self) -> None:
+        if self.path.text().strip() and self.worker is None:
+            self.check()
 
     def _run(self, job: Callable[[ProgressFn], Any], done: Callable[[Any], None]) -> None:
         self.progress.setValue(0)
@@ -162,7 +199,10 @@ class ImportDialog(QDialog):
 
     def check(self) -> None:
         path, mapping = Path(self.path.text().strip()), self.mapping.text().strip() or None
-        self._run(lambda _p: validate_file(path, mapping)[1], self._show_report)
+        encoding = self.chosen_encoding()
+        self.report = None  # a file that cannot be read now must not import the last check's
+        self.model.setRowCount(0)
+        self._run(lambda _p: validate_file(path, mapping, encoding=encoding)[1], self._show_report)
 
     def _show_report(self, report: ImportReport) -> None:
         self.report = report
@@ -177,7 +217,14 @@ class ImportDialog(QDialog):
                         QStandardItem(text),
                     ]
                 )
-        self.summary.setText(self._summary(report))
+        summary = self._summary(report)
+        if report.legacy_lines:
+            summary += (
+                "\nSome lines are not UTF-8 and were read as Windows-1252 (see the note): if "
+                "names look wrong, choose the file's encoding above."
+            )
+        self.summary.setText(summary)
+        self._show_encoding(bool(report.legacy_lines) or self.chosen_encoding() is not None)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setStretchLastSection(True)
         self.skip.setEnabled(bool(report.problems) and report.valid_rows > 0 and not report.written)
@@ -205,7 +252,7 @@ class ImportDialog(QDialog):
 
     def run_import(self) -> None:
         path, mapping = Path(self.path.text().strip()), self.mapping.text().strip() or None
-        skip = self.skip.isChecked()
+        skip, encoding = self.skip.isChecked(), self.chosen_encoding()
         self._run(
             lambda progress: import_pupils(
                 self.ctx.db,
@@ -214,6 +261,7 @@ class ImportDialog(QDialog):
                 mapping=mapping,
                 skip_invalid=skip,
                 progress=progress,
+                encoding=encoding,
             ),
             self._imported,
         )

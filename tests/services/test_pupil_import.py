@@ -436,7 +436,8 @@ def test_quoted_newline_lines_and_names(db: Database, senco: Actor) -> None:
 def test_windows_1252_export(db: Database, senco: Actor) -> None:
     report = run(db, senco, DATA / "cp1252-export.csv")
     assert report.created == 3
-    assert "  The file is not UTF-8, so it was read as Windows-1252" in report.format()
+    # Detected line by line, and the lines read that way are named (issue 12).
+    assert "  Lines 2, 3 and 4 are not UTF-8, so they were read as Windows-1252" in report.format()
     assert get_pupil(db, senco, "W801200015036").legal_surname == "O’Neill"
     assert get_pupil(db, senco, "G801200015035").legal_forename == "Zoë"
 
