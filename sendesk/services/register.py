@@ -69,6 +69,8 @@ class RegisterSnapshot:
     provision: str | None
     needs: tuple[str, ...]
     version: RegisterVersion
+    entry_start: date | None
+    """When the open entry began: a change cannot be dated before it."""
 
 
 @dataclass
@@ -168,7 +170,8 @@ def read_register(db: Database, actor: Actor, pupil_id: int) -> RegisterSnapshot
         current = load_current(s, [pupil_id]).get(pupil_id, CurrentStatus(None, []))
         if current.entry is None and s.get(Pupil, pupil_id) is None:  # every pupil has one
             raise NotFoundError("That pupil is not in this database.")
-        return RegisterSnapshot(current.provision, current.codes, current.version)
+        start = current.entry.start_date if current.entry is not None else None
+        return RegisterSnapshot(current.provision, current.codes, current.version, start)
 
 
 def changed_since(session: Session, pupil_id: int) -> ConflictError:
