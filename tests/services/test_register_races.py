@@ -22,7 +22,7 @@ import queue
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +36,20 @@ from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import AuditWriter, chain_problems
-from sendesk.services.register import CurrentStatus, apply_change, change_status, read_register
+from sendesk.services.register import (
+    CurrentStatus,
+    apply_change,
+    change_status,
+    clash_conflict,
+    is_open_clash,
+    read_register,
+    void_entry,
+)
 from sendesk.services.school import init_school
 
 JOINED = date(2024, 9, 2)
 RACE_DAY = date(2026, 1, 5)
+DAY = timedelta(days=1)
 SECOND = ("senco2", "Mr Second")  # the other SENCo: username, display name
 CHANGED = re.compile(
     r"This pupil's SEN status was changed by (?P<name>.+) at \d\d:\d\d on "
@@ -49,6 +58,12 @@ CHANGED = re.compile(
 # What each writer of a pair records: one moves the pupil off the register, the other
 # changes only the needs (the open entry stays, so the version's need ids must tell).
 CHANGES: dict[str, tuple[str, tuple[str, ...]]] = {"A": ("N", ()), "B": ("K", ("SPLD", "SEMH"))}
+# Voiding races: A voids the pupil's move to N (typed on the wrong pupil), putting them back
+# on K with SPLD; B meanwhile records a change from N.
+VOID_CHANGES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "A": ("K", ("SPLD",)),
+    "B": ("K", ("SEMH",)),
+}
 
 
 # --- setting up ----------------------------------------------------------------------------
@@ -70,8 +85,11 @@ def new_school(target: str, key: str) -> Database:
     return db
 
 
-def pupils_on_k(db: Database, actor: Actor, count: int, first_serial: int = 1) -> list[int]:
-    """``count`` pupils on K with SPLD since JOINED, in one transaction (as an import)."""
+def pupils_on_k(
+    db: Database, actor: Actor, count: int, first_serial: int = 1, *, then_n: bool = False
+) -> list[int]:
+    """``count`` pupils on K with SPLD since JOINED, in one transaction (as an import);
+    ``then_n`` moves each to N the next day (a change the voiding races undo)."""
     with db.transaction() as s:
         rows = [
             Pupil(
@@ -87,9 +105,11 @@ def pupils_on_k(db: Database, actor: Actor, count: int, first_serial: int = 1) -
         s.flush()
         audit = AuditWriter(s, actor)
         for pupil in rows:
-            apply_change(
-                s, audit, pupil.id, CurrentStatus(None, []), "K", ("SPLD",), JOINED, "joined"
-            )
+            current = CurrentStatus(None, [])
+            apply_change(s, audit, pupil.id, current, "K", ("SPLD",), JOINED, "joined")
+            if then_n:
+                s.flush()
+                apply_change(s, audit, pupil.id, current, "N", (), JOINED + DAY, "progress")
         return [p.id for p in rows]
 
 
@@ -104,28 +124,28 @@ def _racer(
     pupil_ids: list[int],
     barrier: Any,
     results: Any,
+    voiding: bool = False,
 ) -> None:
     """One writer process: for each pupil, read the register, wait for the other writer at
-    the barrier, then change it saying what was read; report (pupil, side, outcome)."""
+    the barrier, then change it (or, ``voiding`` and side A, void the open entry) saying
+    what was read; report (pupil, side, outcome)."""
     db = open_database(target, key, upgrade=False)
     outcomes: list[tuple[int, str, str, str]] = []
     try:
         actor = acting_user(db, username)
-        provision, needs = CHANGES[side]
+        provision, needs = (VOID_CHANGES if voiding else CHANGES)[side]
         for pupil_id in pupil_ids:
             seen = read_register(db, actor, pupil_id).version
+            reason = f"race {pupil_id} by {side}"
             barrier.wait(timeout=120)
             try:
-                change_status(
-                    db,
-                    actor,
-                    pupil_id,
-                    provision,
-                    needs,
-                    RACE_DAY,
-                    f"race {pupil_id} by {side}",
-                    seen=seen,
-                )
+                if voiding and side == "A":
+                    assert seen.entry_id is not None
+                    void_entry(db, actor, seen.entry_id, reason, seen=seen)
+                else:
+                    change_status(
+                        db, actor, pupil_id, provision, needs, RACE_DAY, reason, seen=seen
+                    )
             except ConflictError as exc:
                 outcomes.append((pupil_id, side, "lost", str(exc)))
             except Exception as exc:  # reported, never hidden: the test fails on it
@@ -161,7 +181,9 @@ def target_and_key(db: Database) -> tuple[str, str]:
     return db.target.url.render_as_string(hide_password=False), db.key or ""
 
 
-def run_races(db: Database, pupil_ids: list[int], pairs: int) -> RaceFigures:
+def run_races(
+    db: Database, pupil_ids: list[int], pairs: int, *, voiding: bool = False
+) -> RaceFigures:
     """Race two writers (senco as A, senco2 as B) over every pupil, ``pairs`` pairs of
     processes at once each taking its share, and check the database afterwards."""
     target, key = target_and_key(db)
@@ -172,7 +194,10 @@ def run_races(db: Database, pupil_ids: list[int], pairs: int) -> RaceFigures:
     # Barrier nobody in this process holds is destroyed before the child can open it.
     barriers = [ctx.Barrier(2) for _ in shares]
     workers = [
-        ctx.Process(target=_racer, args=(target, key, username, side, share, barrier, results))
+        ctx.Process(
+            target=_racer,
+            args=(target, key, username, side, share, barrier, results, voiding),
+        )
         for share, barrier in zip(shares, barriers, strict=True)
         for username, side in (("senco", "A"), (SECOND[0], "B"))
     ]
@@ -190,11 +215,14 @@ def run_races(db: Database, pupil_ids: list[int], pairs: int) -> RaceFigures:
                 break
     for worker in workers:
         worker.join(timeout=60)
-    return check_races(db, pupil_ids, outcomes)
+    return check_races(db, pupil_ids, outcomes, VOID_CHANGES if voiding else CHANGES)
 
 
 def check_races(
-    db: Database, pupil_ids: list[int], outcomes: list[tuple[int, str, str, str]]
+    db: Database,
+    pupil_ids: list[int],
+    outcomes: list[tuple[int, str, str, str]],
+    changes: dict[str, tuple[str, tuple[str, ...]]],
 ) -> RaceFigures:
     figures = RaceFigures(races=len(pupil_ids))
     names = {"A": "Ms Senco", "B": SECOND[1]}
@@ -248,13 +276,11 @@ def check_races(
             codes[pupil_id].append((rank, code))
         for pupil_id, side in winners.items():
             state = (provision.get(pupil_id), tuple(c for _, c in sorted(codes[pupil_id])))
-            figures.wrong_state += state != CHANGES[side]
+            figures.wrong_state += state != changes[side]
         reasons = {
             json.loads(detail)["reason"]
             for detail in s.scalars(
-                select(AuditEvent.detail).where(
-                    AuditEvent.action == "register_change", AuditEvent.entity_id.in_(wanted)
-                )
+                select(AuditEvent.detail).where(AuditEvent.action.in_(["register_change", "void"]))
             )
         }
         for pupil_id, side in winners.items():
@@ -316,6 +342,15 @@ def test_races_on_a_sqlcipher_file_leave_one_winner_each(tmp_path: Path, raw_key
         db.dispose()
 
 
+def test_voiding_races_leave_one_winner_each(db: Database) -> None:
+    """One SENCo voids a mistaken move while the other records a change from it: one of
+    them is told, and the pupil keeps one open entry (on both backends)."""
+    with db.transaction() as s:
+        s.add(User(username=SECOND[0], display_name=SECOND[1], role=Role.SENCO))
+    pupil_ids = pupils_on_k(db, acting_user(db, "senco"), 40, then_n=True)
+    assert_clean(run_races(db, pupil_ids, pairs=1, voiding=True), 40)
+
+
 def _direct_second_entry(db: Database, pupil_id: int) -> None:
     with db.transaction() as s:
         s.add(RegisterEntry(pupil_id=pupil_id, provision="N", start_date=RACE_DAY))
@@ -332,8 +367,13 @@ def test_the_database_refuses_a_second_open_entry_or_need_written_directly(
 ) -> None:
     """Bypassing the service, straight into the tables: the indexes hold on both backends."""
     (pupil_id,) = pupils_on_k(db, senco, 1)
-    with pytest.raises(IntegrityError):
+    with pytest.raises(IntegrityError) as caught:
         write(db, pupil_id)
+    # A writer that did not say what it saw meets this refusal: the user gets one sentence
+    # naming the change that is there, never the database's error.
+    assert is_open_clash(caught.value)
+    match = CHANGED.fullmatch(str(clash_conflict(db, pupil_id)))
+    assert match is not None and match["name"] == "Ms Senco"
     snapshot = read_register(db, senco, pupil_id)
     assert (snapshot.provision, snapshot.needs) == ("K", ("SPLD",))
     with db.session() as s:
