@@ -48,7 +48,7 @@ from sendesk.services.pupils import (
     open_first_entry,
     validate_pupil,
 )
-from sendesk.services.register import CurrentStatus, apply_change, load_current
+from sendesk.services.register import CurrentStatus, apply_change, lock_current
 
 log = logging.getLogger(__name__)
 
@@ -496,7 +496,10 @@ def _write(
     progress: Progress | None,
 ) -> None:
     existing = {p.upn: p for p in session.scalars(select(Pupil))}
-    current = load_current(session)
+    # Every open entry held until the import commits, before its first audit event: a
+    # SENCo's change made meanwhile waits for the import, or the import for it, and each
+    # works on the other's result (issue 12; register.lock_current).
+    current = lock_current(session)
     planned: dict[int, date] = dict(
         session.execute(
             select(EhcPlan.pupil_id, EhcPlan.issued_on).where(EhcPlan.ceased_on.is_(None))

@@ -11,6 +11,12 @@ The register never says E without an EHC plan: choosing E for a pupil with no li
 recorded opens an "EHC plan" section asking for the plan's issue date and local authority,
 and the plan and the change are recorded together in one transaction (the rest of the
 plan is filled in on the EHC tab).
+
+Two SENCos at once (issue 12): the dialog reads the pupil's register when it opens and
+passes the :class:`~sendesk.services.register.RegisterVersion` it showed with the change.
+If someone else changed the register in the meantime the service writes nothing and says
+who and when ("changed by NAME at TIME — reload"); the dialog shows that sentence, then
+reloads what is recorded now, keeping the choices typed so far.
 """
 
 from __future__ import annotations
@@ -34,10 +40,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import SendeskError
+from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, census_problems
 from sendesk.services.ehc import PlanData
-from sendesk.services.register import change_status, live_plan_issued_on
+from sendesk.services.register import (
+    RegisterSnapshot,
+    RegisterVersion,
+    change_status,
+    live_plan_issued_on,
+    read_register,
+)
 from sendesk.ui.context import AppContext
 
 RANK_NAMES = ("Primary need", "Secondary need", "Third need")
@@ -74,6 +86,7 @@ class StatusDialog(QDialog):
         parent: QWidget | None = None,
         *,
         today: date | None = None,
+        seen: RegisterVersion | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
@@ -81,6 +94,11 @@ class StatusDialog(QDialog):
         self.current = (provision, tuple(needs))
         self.since = since
         self.today = today or date.today()
+        self.seen = seen
+        if seen is None:
+            # What the caller showed may be older than what is stored: read the register
+            # now and show that, so the version passed on OK is the one the user saw.
+            self._adopt(read_register(ctx.db, ctx.actor, pupil_id))
         self.plan_issued = live_plan_issued_on(ctx.db, ctx.actor, pupil_id)
         self.setWindowTitle("Change SEN status — SENDesk")
         layout = QVBoxLayout(self)
@@ -90,6 +108,11 @@ class StatusDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
+        self.now_label = QLabel()
+        self.now_label.setWordWrap(True)
+        self.now_label.setAccessibleName("Status recorded now")
+        self.now_label.setVisible(False)
+        layout.addWidget(self.now_label)
         form = QFormLayout()
         layout.addLayout(form)
 
@@ -112,10 +135,7 @@ class StatusDialog(QDialog):
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("dd/MM/yyyy")
         self.date_edit.setMaximumDate(to_qdate(self.today))
-        if since is not None and since <= self.today:
-            # The register cannot change before the current status began (the service
-            # refuses it too): offering those dates would only produce an error.
-            self.date_edit.setMinimumDate(to_qdate(since))
+        self._limit_dates()
         self.date_edit.setDate(to_qdate(self.today))
         self._add_row(form, "&Date of the change:", self.date_edit)
 
@@ -146,7 +166,7 @@ class StatusDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
 
-        self._set_current(provision, tuple(needs))
+        self._set_current(*self.current)
         self.provision_combo.currentIndexChanged.connect(self._provision_changed)
         for combo in self.need_combos:
             combo.currentIndexChanged.connect(self.revalidate)
@@ -158,6 +178,20 @@ class StatusDialog(QDialog):
         self.provision_combo.setFocus()
 
     # --- building -----------------------------------------------------------------------
+
+    def _adopt(self, snapshot: RegisterSnapshot) -> None:
+        """Take ``snapshot`` (read from the database) as the status the change starts from."""
+        shown = (snapshot.provision or Provision.N.value, snapshot.needs)
+        if shown != self.current:
+            self.current = shown
+            self.since = snapshot.entry_start
+        self.seen = snapshot.version
+
+    def _limit_dates(self) -> None:
+        if self.since is not None and self.since <= self.today:
+            # The register cannot change before the current status began (the service
+            # refuses it too): offering those dates would only produce an error.
+            self.date_edit.setMinimumDate(to_qdate(self.since))
 
     @staticmethod
     def _add_row(form: QFormLayout, text: str, field: QWidget) -> None:
@@ -325,8 +359,33 @@ class StatusDialog(QDialog):
                 self.reason,
                 plan=self.plan,
                 today=self.today,
+                seen=self.seen,
             )
+        except ConflictError as exc:
+            QMessageBox.warning(self, "SENDesk", str(exc))
+            self._reload()
+            return
         except SendeskError as exc:
             QMessageBox.warning(self, "SENDesk", str(exc))
             return
         super().accept()
+
+    def _reload(self) -> None:
+        """After someone else's change: start from what is recorded now, say what that is,
+        and keep the user's choices (OK offers their change again only if it still is one)."""
+        try:
+            snapshot = read_register(self.ctx.db, self.ctx.actor, self.pupil_id)
+            self.plan_issued = live_plan_issued_on(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError as exc:
+            QMessageBox.warning(self, "SENDesk", str(exc))
+            return
+        self._adopt(snapshot)
+        self.since = snapshot.entry_start
+        self._limit_dates()
+        provision, needs = self.current
+        label = PROVISION_LABELS[Provision(provision)]
+        self.now_label.setText(
+            f"Recorded now: {label} ({provision}), needs {', '.join(needs) or 'none'}."
+        )
+        self.now_label.setVisible(True)
+        self.revalidate()

@@ -11,22 +11,33 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+import time
 from datetime import date
 
 import pytest
 from pupil_factory import add_test_pupil
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, EhcPlan, RegisterEntry, Role, User
 from sendesk.reports.register_export import write_csv
+from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
+from sendesk.services.audit import AuditWriter, chain_problems
 from sendesk.services.ehc import PlanData, cease_plan, list_plans, record_plan
 from sendesk.services.pack import gather
+from sendesk.services.pupil_import import import_pupils
 from sendesk.services.pupil_record import get_record
-from sendesk.services.register import change_status, live_plan_issued_on, void_entry
+from sendesk.services.register import (
+    apply_change,
+    change_status,
+    live_plan_issued_on,
+    lock_current,
+    read_register,
+    void_entry,
+)
 from sendesk.services.register_view import register_rows, run_start
 from sendesk.services.statistics import register_statistics
 
@@ -282,3 +293,125 @@ def test_voiding_back_onto_e_needs_a_live_plan(db, senco) -> None:
     with pytest.raises(ValidationError, match="no live EHC plan is recorded for them"):
         void_entry(db, senco, entry_id(db, pid, "K", CORRECTED), "Wrong")
     assert get_record(db, senco, pid).provision == "K"
+
+
+# --- two SENCos at once (issue 12) ------------------------------------------------------------
+
+CHANGED = re.compile(
+    r"This pupil's SEN status was changed by (?P<name>.+) at \d\d:\d\d on "
+    r"(?P<day>\d\d/\d\d/\d{4}) — reload to see it; nothing was saved\."
+)
+
+
+def register_events(db: Database) -> int:
+    with db.session() as s:
+        return int(
+            s.scalar(
+                select(func.count())
+                .select_from(AuditEvent)
+                .where(AuditEvent.action.in_(["register_change", "void"]))
+            )
+            or 0
+        )
+
+
+def refused(call: object) -> str:
+    """The sentence of the ConflictError ``call`` raises."""
+    with pytest.raises(ConflictError) as caught:
+        call()  # type: ignore[operator]
+    assert CHANGED.fullmatch(str(caught.value)), str(caught.value)
+    return str(caught.value)
+
+
+def test_a_change_to_a_register_changed_since_it_was_read_is_refused(db, senco) -> None:
+    """The second SENCo is told who changed it and when; nothing of theirs is written."""
+    pid = on_k(db, senco)
+    other = make_user(db, "second", Role.SENCO)
+    seen = read_register(db, senco, pid)
+    assert (seen.provision, seen.needs, seen.entry_start) == ("K", ("SPLD",), JOINED)
+    change_status(db, other, pid, "N", [], CORRECTED, "Made good progress", seen=seen.version)
+    before = register_events(db)
+
+    text = refused(
+        lambda: change_status(db, senco, pid, "K", ["SPLD", "SEMH"], TODAY, "x", seen=seen.version)
+    )
+    match = CHANGED.fullmatch(text)
+    assert match is not None and match["name"] == "senco user"  # make_user's display name
+    assert register_events(db) == before
+    assert entries(db, pid) == [("K", JOINED, CORRECTED, False), ("N", CORRECTED, None, False)]
+    now = read_register(db, senco, pid)
+    change_status(db, senco, pid, "K", ["SEMH"], TODAY, "Anxiety", seen=now.version)
+    assert read_register(db, senco, pid).needs == ("SEMH",)
+
+
+def test_a_change_of_needs_alone_is_seen_too(db, senco) -> None:
+    """The open entry stays when only the needs change: the needs' ids tell."""
+    pid = on_k(db, senco)
+    other = make_user(db, "second", Role.SENCO)
+    seen = read_register(db, senco, pid).version
+    change_status(db, other, pid, "K", ["SPLD", "SLCN"], CORRECTED, "SALT report", seen=seen)
+    assert read_register(db, senco, pid).version.entry_id == seen.entry_id
+    refused(lambda: change_status(db, senco, pid, "N", [], TODAY, "Progress", seen=seen))
+    assert read_register(db, senco, pid).needs == ("SPLD", "SLCN")
+
+
+def test_voiding_says_who_changed_the_register_since(db, senco) -> None:
+    pid = mistake_then_correction(db, senco)
+    other = make_user(db, "second", Role.SENCO)
+    seen = read_register(db, senco, pid).version
+    corrected = entry_id(db, pid, "K", CORRECTED)
+    change_status(db, other, pid, "K", ["SPLD", "SEMH"], TODAY, "More needs", seen=seen)
+    before = register_events(db)
+    refused(lambda: void_entry(db, senco, corrected, "Wrong", seen=seen))
+    assert register_events(db) == before
+    assert not any(voided for *_, voided in entries(db, pid))
+    # The other way round: a void since the change was read is named as the change.
+    seen = read_register(db, senco, pid).version
+    void_entry(db, other, corrected, "Typed on the wrong pupil")
+    text = refused(lambda: change_status(db, senco, pid, "N", [], TODAY, "x", seen=seen))
+    assert "senco user" in text
+
+
+def test_an_import_waits_for_a_senco_change_and_works_from_it(
+    db: Database, senco: Actor, tmp_path
+) -> None:
+    """The MIS import says nothing of what it saw: it locks every open entry before it
+    reads, so a SENCo's change in progress is waited for and built on, not doubled (on
+    PostgreSQL the import would otherwise close the entry the SENCo had just closed and
+    open a second one)."""
+    pid = on_k(db, senco, serial=3)
+    upn = make(801, 2000, 24, 3)
+    path = tmp_path / "mis.csv"
+    path.write_text(
+        f"UPN,Surname,Forename,DOB,SEN Status,Primary Need\n{upn},Pupil,Test,01/01/2012,K,MLD\n",
+        encoding="utf-8",
+    )
+    done: list[object] = []
+    with db.transaction() as s:
+        current = lock_current(s, [pid])[pid]
+        apply_change(s, AuditWriter(s, senco), pid, current, "N", (), CORRECTED, "Progress")
+        s.flush()
+        worker = threading.Thread(
+            target=lambda: done.append(import_pupils(db, senco, path, today=TODAY))
+        )
+        worker.start()
+        if not db.is_file:  # wait until the import is queued behind this transaction's lock
+            with db.engine.connect() as watch:
+                waiting = 0
+                for _ in range(2000):
+                    waiting = watch.execute(
+                        text("SELECT count(*) FROM pg_locks WHERE NOT granted")
+                    ).scalar_one()
+                    if waiting:
+                        break
+                    time.sleep(0.01)
+                assert waiting, "the import never waited for the SENCo's change"
+    worker.join(timeout=120)
+    (report,) = done
+    assert report.register_changes == 1  # type: ignore[attr-defined]
+    assert entries(db, pid) == [
+        ("K", JOINED, CORRECTED, False),
+        ("N", CORRECTED, TODAY, False),
+        ("K", TODAY, None, False),
+    ]
+    assert read_register(db, senco, pid).needs == ("MLD",)

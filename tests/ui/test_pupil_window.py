@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -374,6 +375,56 @@ def test_status_dialog_with_a_recorded_plan_asks_nothing_more(qtbot, db, senco, 
     dialog.reason_edit.setPlainText("Final plan issued")
     assert not dialog.plan_box.isVisible() and dialog.plan is None
     assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
+
+
+def test_status_dialog_says_who_changed_the_status_meanwhile_and_saves_nothing(
+    qtbot, db, senco, pupil_id, warnings
+) -> None:
+    """Two SENCos at once (issue 12): the second to press OK is told who changed the status
+    and when, nothing of theirs is written, and the dialog shows what is recorded now."""
+    other = make_user(db, "mrsecond", Role.SENCO)
+    ctx = AppContext(db, senco, school_info(db))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("N"))
+    dialog.reason_edit.setPlainText("Made good progress")
+    assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
+
+    change_status(db, other, pupil_id, "K", ["SPLD", "SEMH"], date(2024, 5, 1), "SALT report")
+    dialog.ok_button.click()
+
+    assert len(warnings) == 1
+    assert re.fullmatch(
+        r"This pupil's SEN status was changed by Mrsecond at \d\d:\d\d on \d\d/\d\d/\d{4} "
+        r"— reload to see it; nothing was saved\.",
+        warnings[0],
+    ), warnings[0]
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    record = get_record(db, senco, pupil_id)
+    assert (record.provision, record.need_codes) == ("K", ("SPLD", "SEMH"))
+    assert "Made good progress" not in {h.reason for h in record.history}
+    assert dialog.now_label.isVisible()
+    assert dialog.now_label.text() == "Recorded now: SEN support (K), needs SPLD, SEMH."
+    # What the user chose is kept; knowing what is recorded now, they may still make it.
+    assert (dialog.provision, dialog.reason) == ("N", "Made good progress")
+    dialog.ok_button.click()
+    assert dialog.result() == QDialog.DialogCode.Accepted and len(warnings) == 1
+    assert get_record(db, senco, pupil_id).provision == "N"
+
+
+def test_status_dialog_opened_from_an_old_record_shows_the_status_now(
+    qtbot, db, senco, pupil_id
+) -> None:
+    """A window opened before someone else's change passes the old status: the dialog reads
+    the register itself, so it starts from (and says it saw) what is recorded."""
+    change_status(db, senco, pupil_id, "N", [], date(2024, 3, 1), "Made good progress")
+    ctx = AppContext(db, senco, school_info(db))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
+    qtbot.addWidget(dialog)
+    assert (dialog.provision, dialog.needs) == ("N", [])
+    assert dialog.date_edit.minimumDate().toPython() == date(2024, 3, 1)
+    assert "nothing has changed yet" in dialog.problems_label.text()
 
 
 # --- voiding a mistaken entry --------------------------------------------------------------
