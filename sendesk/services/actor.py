@@ -27,6 +27,9 @@ class Actor:
     display_name: str
     role: Role
     os_user: str | None = None
+    # A first password (a new account, a reset by the SENCo) is replaced before any work:
+    # the app asks for a new one before the window opens, the command line refuses.
+    must_change_password: bool = False
 
     def require(self, *roles: Role, doing: str) -> None:
         """Refuse unless the actor has one of ``roles``; ``doing`` completes the sentence."""
@@ -37,7 +40,14 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.display_name, Role(user.role), _os_user())
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            Role(user.role),
+            _os_user(),
+            bool(user.must_change_password),
+        )
 
 
 def _os_user() -> str | None:
