@@ -240,6 +240,18 @@ def default_username(db: Database) -> str:
     return names[0]
 
 
+def any_senco_password(db: Database) -> bool:
+    """True once any SENCo account has a password (see :func:`set_first_password`)."""
+    with db.session() as s:
+        return bool(
+            s.scalar(
+                select(func.count())
+                .select_from(User)
+                .where(User.role == Role.SENCO.value, User.password_hash.is_not(None))
+            )
+        )
+
+
 def set_first_password(db: Database, username: str, password: str) -> None:
     """Give a SENCo account its first password when no SENCo has one yet.
 
@@ -290,7 +302,7 @@ def list_users(db: Database, actor: Actor) -> list[UserSummary]:
         return [_summary(u) for u in s.scalars(select(User).order_by(User.display_name))]
 
 
-def _role(value: Role | str) -> Role:
+def role_named(value: Role | str) -> Role:
     try:
         return Role(value)
     except ValueError as exc:
@@ -324,7 +336,7 @@ def create_user(
         raise ValidationError("The username is empty.")
     if len(username) > 80:
         raise ValidationError("The username is longer than 80 characters.")
-    role = _role(role)
+    role = role_named(role)
     code = _clean_code(staff_code)
     if password is not None and (problem := password_problem(password)):
         raise ValidationError(problem)
@@ -367,7 +379,7 @@ def _other_active_sencos(s: Session, user: User) -> int:
 def set_role(db: Database, actor: Actor, username: str, role: Role | str) -> None:
     """The SENCo changes an account's role; the school always keeps an active SENCo."""
     actor.require(Role.SENCO, doing="change staff's roles")
-    role = _role(role)
+    role = role_named(role)
     with db.transaction() as s:
         user = _user(s, username)
         old = Role(user.role)
