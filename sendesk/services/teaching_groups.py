@@ -694,16 +694,18 @@ def _plan(
 
 def _match_teachers(session: Session, names: set[str]) -> tuple[dict[str, int], dict[str, str]]:
     """Teacher names (folded) → user id where one active teacher/SENCo matches by display
-    name or username; and the reason a name was not linked, by folded name."""
+    name, username or MIS staff code; and the reason a name was not linked, by folded name."""
     users = session.execute(
-        select(User.id, User.username, User.display_name)
+        select(User.id, User.username, User.display_name, User.staff_code)
         .where(User.active.is_(True))
         .where(User.role.in_([r.value for r in TEACHING_ROLES]))
     ).all()
     candidates: dict[str, set[int]] = defaultdict(set)
-    for user_id, username, display_name in users:
+    for user_id, username, display_name, staff_code in users:
         candidates[fold(username)].add(user_id)
         candidates[fold(display_name)].add(user_id)
+        if staff_code:  # many MIS class lists give the teacher as their staff code
+            candidates[fold(staff_code)].add(user_id)
     matched: dict[str, int] = {}
     unmatched: dict[str, str] = {}
     for name in names:

@@ -374,10 +374,12 @@ def test_a_staff_code_column_links_the_teacher_with_that_code(
         f"10A/Ma,Maths,S. Khan,KHN,{upns[0]}\n"
         f"10A/Ma,Maths,S. Khan,KHN,{upns[1]}\n"
         f"10B/Hi,History,Somebody Else,ZZZ,{upns[2]}\n"
+        f"10C/Gg,Geography,khn,,{upns[3]}\n"  # the teacher column gives the code
     )
     report = import_classes(db, senco, path)
-    assert report.created == 2
+    assert report.created == 3
     groups = by_code(db, senco)
+    assert groups["10C/Gg"].teacher == "Mrs Khan"
     maths, history = groups["10A/Ma"], groups["10B/Hi"]
     assert maths.teacher == "Mrs Khan" and maths.teacher_name == "S. Khan"
     assert history.teacher_id is None and history.teacher == "Somebody Else"
