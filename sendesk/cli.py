@@ -27,6 +27,7 @@ from sendesk.keystore import (
     key_problem,
     store_key,
 )
+from sendesk.roles import Role
 from sendesk.services.actor import Actor
 
 if TYPE_CHECKING:
@@ -111,7 +112,7 @@ def _actor(db: Database, args: argparse.Namespace) -> Actor:
     return _signed_in(db, getattr(args, "user", None))
 
 
-def _new_password(prompt: str) -> str:
+def _new_password(prompt: str, nothing: str = "nothing was changed") -> str:
     """A new password: $SENDESK_NEW_PASSWORD, else typed twice on the terminal."""
     from sendesk.services.users import password_problem
 
@@ -123,10 +124,10 @@ def _new_password(prompt: str) -> str:
     if password is None:
         raise SendeskError(
             f"Give the new password in SENDESK_NEW_PASSWORD or at the prompt ({prompt.lower()}); "
-            "nothing was changed."
+            f"{nothing}."
         )
     if problem := password_problem(password, again):
-        raise SendeskError(f"{problem} Nothing was changed.")
+        raise SendeskError(f"{problem} {nothing.capitalize()}.")
     return password
 
 
@@ -152,7 +153,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
     validate_school(args.school, args.urn)
     username = args.senco or getpass.getuser()
-    password = _new_password(f"Choose a password for the SENCo account {username}")
+    password = _new_password(
+        f"Choose a password for the SENCo account {username}", "nothing was created"
+    )
     db, where = _new(args)
     with db:
         init_school(
@@ -581,7 +584,7 @@ def _add_user(p: argparse.ArgumentParser) -> None:
     )
 
 
-_ROLE_CHOICES = "senco, learning_support, teacher, exams_officer, read_only"
+_ROLE_CHOICES = ", ".join(Role)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -187,3 +187,18 @@ def test_demo_prints_its_accounts(tmp_path: Path, capsys, env_key: str) -> None:
     roles = {a[1] for a in accounts}
     assert {"SENCo", "Learning", "Teacher", "Read-only"} <= roles
     assert len(accounts) > 10
+
+
+def test_users_help() -> None:
+    import subprocess
+    import sys
+
+    for action in ("list", "add", "set-role", "disable", "enable", "reset-password"):
+        result = subprocess.run(
+            [sys.executable, "-m", "sendesk", "users", action, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert result.returncode == 0, action
+        assert "--db" in result.stdout and "--user" in result.stdout
