@@ -182,7 +182,7 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
         raise SendeskError("The username or password is wrong.")
     outcome, refusal, new_hash = _check(user, password, now)
     with db.transaction() as s:
-        row = s.get(User, user.id)
+        row = s.get(User, user.id, with_for_update=True)  # two failures at once both count
         assert row is not None  # accounts are disabled, never deleted
         actor = Actor.of(row)
         detail: dict[str, object] = {"reason": outcome}
