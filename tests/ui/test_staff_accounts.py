@@ -220,3 +220,26 @@ def test_a_disabled_account_is_refused_in_one_sentence(qtbot, db, senco) -> None
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     assert dialog.actor is None
     assert dialog.error.text() == "This account has been disabled: ask the SENCo."
+
+
+def test_every_control_is_named_for_a_screen_reader(qtbot, db, senco) -> None:
+    from sendesk.ui.exams_list_page import ExamsListPage
+    from tests.ui.test_accessibility import unnamed_controls
+
+    create_user(db, senco, "lsa", "Ms Support", Role.LEARNING_SUPPORT)
+    dialog = open_dialog(qtbot, db, senco)
+    dialog.select("lsa")
+    user = dialog.selected()
+    sign = sign_in_dialog(qtbot, db)
+    sign._ask_for_new_password(senco)
+    page = ExamsListPage(ctx(db, senco))
+    qtbot.addWidget(page)
+    for widget in (
+        dialog,
+        dialog.add_dialog(),
+        dialog.password_dialog(user),
+        dialog.pupils_dialog(user),
+        sign,
+        page,
+    ):
+        assert unnamed_controls(widget) == [], type(widget).__name__
