@@ -61,8 +61,9 @@ _USER_SQL = "SELECT id, username, display_name, role, active FROM user_account"
 
 
 def acting_user(db: Database, username: str | None) -> Actor:
-    """The actor for a command-line run or a demo: the named user, or the first active
-    SENCo."""
+    """The actor for the app's throwaway demo school and for tests, without a password:
+    the named user, or the first active SENCo. The command line signs in instead
+    (:func:`sendesk.services.users.sign_in`, issue 13)."""
     with db.reading() as read:
         if username:
             found = read.rows(_USER_SQL + " WHERE username = ?", (username,))
