@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sendesk import __version__
 from sendesk.db import Database, Target, create_database, open_database, parse_target
@@ -25,7 +27,11 @@ from sendesk.keystore import (
     key_problem,
     store_key,
 )
-from sendesk.services.actor import Actor, acting_user
+from sendesk.roles import Role
+from sendesk.services.actor import Actor
+
+if TYPE_CHECKING:
+    from sendesk.services.users import UserSummary
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -68,8 +74,61 @@ def _new(args: argparse.Namespace) -> tuple[Database, str]:
         raise
 
 
+def _password_of(username: str) -> str:
+    """The signing-in user's password: $SENDESK_PASSWORD, else asked on the terminal."""
+    password = os.environ.get("SENDESK_PASSWORD")
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"SENDesk password for {username}: ")
+    if not password:
+        raise SendeskError(
+            f"Give the password of {username} in SENDESK_PASSWORD or at the prompt; "
+            "nothing was read."
+        )
+    return password
+
+
+def _signed_in(db: Database, username: str | None) -> Actor:
+    """Sign in as ``username`` (else $SENDESK_USER, else the only active SENCo) with a
+    password, before anything about a pupil is read or written (issue 13). The command
+    then does exactly what that user's role allows (the services check it)."""
+    from sendesk.services.users import default_username, sign_in
+
+    name = username or os.environ.get("SENDESK_USER") or default_username(db)
+    actor = sign_in(db, name, _password_of(name))
+    if actor.must_change_password:
+        raise _first_password(name)
+    return actor
+
+
+def _first_password(name: str) -> SendeskError:
+    return SendeskError(
+        f"The password of {name} was set by the SENCo and must be changed first: run "
+        f"'sendesk users reset-password --user {name} {name}' or sign in to the app."
+    )
+
+
 def _actor(db: Database, args: argparse.Namespace) -> Actor:
-    return acting_user(db, getattr(args, "user", None))
+    """The signed-in user for a command that reads or writes pupil data (``--user``)."""
+    return _signed_in(db, getattr(args, "user", None))
+
+
+def _new_password(prompt: str, nothing: str = "nothing was changed") -> str:
+    """A new password: $SENDESK_NEW_PASSWORD, else typed twice on the terminal."""
+    from sendesk.services.users import password_problem
+
+    password = os.environ.get("SENDESK_NEW_PASSWORD")
+    again: str | None = None
+    if password is None and sys.stdin.isatty():
+        password = getpass.getpass(f"{prompt}: ")
+        again = getpass.getpass("Type it again: ")
+    if password is None:
+        raise SendeskError(
+            f"Give the new password in SENDESK_NEW_PASSWORD or at the prompt ({prompt.lower()}); "
+            f"{nothing}."
+        )
+    if problem := password_problem(password, again):
+        raise SendeskError(f"{problem} {nothing.capitalize()}.")
+    return password
 
 
 def _progress_printer(label: str) -> Callable[[int, int], bool]:
@@ -93,9 +152,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     from sendesk.services.school import init_school, validate_school
 
     validate_school(args.school, args.urn)
+    username = args.senco or getpass.getuser()
+    password = _new_password(
+        f"Choose a password for the SENCo account {username}", "nothing was created"
+    )
     db, where = _new(args)
     with db:
-        username = args.senco or getpass.getuser()
         init_school(
             db,
             args.school,
@@ -103,6 +165,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             la_name=args.la,
             senco_username=username,
             senco_name=args.senco_name or username,
+            senco_password=password,
         )
     print(f"Created the SENDesk database for {args.school} at {db.target.describe()}.")
     print(f"Its encryption key is kept in {where}. First SENCo account: {username}.")
@@ -134,7 +197,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
         f"{summary.pupils} pupils, {summary.sen_support} on SEN support (K), "
         f"{summary.ehcp} with an EHC plan (E). Key kept in {where}."
     )
-    print(f"Every demo account (e.g. 'senco') has the password '{DEMO_PASSWORD}'.")
+    from sendesk.roles import ROLE_LABELS
+
+    print(f"Every demo account has the password '{DEMO_PASSWORD}':")
+    width = max(len(name) for name, _, _ in summary.accounts)
+    for name, role, display in summary.accounts:
+        print(f"  {name:<{width}}  {ROLE_LABELS[role]:<16}  {display}")
     return 0
 
 
@@ -302,7 +370,9 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
     since = _date_arg(args.since, "--since") if args.since else None
     with _existing(args) as db:
-        listing = audit_listing(db, _actor(db, args), upn=args.upn, username=args.by, since=since)
+        # --user filters here; the command signs in as $SENDESK_USER or the only SENCo
+        actor = _signed_in(db, None)
+        listing = audit_listing(db, actor, upn=args.upn, username=args.by, since=since)
     for line in listing.lines:
         what = f"{line.entity} {line.entity_id}" if line.entity_id is not None else line.entity
         if line.upn:
@@ -409,6 +479,95 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace) -> int:
+    """Staff accounts on the command line (issue 13): the SENCo lists, adds, changes
+    roles, disables, enables and resets passwords; anyone changes their own password."""
+    from sendesk.roles import ROLE_LABELS
+    from sendesk.services import users
+
+    if args.action == "add":
+        with _existing(args) as db:
+            actor = _actor(db, args)
+            role = users.role_named(args.role)
+            password = _new_password(f"Choose a first password for {args.username}")
+            users.create_user(
+                db,
+                actor,
+                args.username,
+                args.name,
+                role,
+                password,
+                staff_code=args.staff_code,
+            )
+        print(
+            f"Added {args.username} ({ROLE_LABELS[role]}); they choose their own password when "
+            "they first sign in."
+        )
+        return 0
+    if args.action == "reset-password":
+        return _reset_password(args)
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        if args.action == "list":
+            _print_users(users.list_users(db, actor))
+        elif args.action == "set-role":
+            role = users.role_named(args.role)
+            users.set_role(db, actor, args.username, role)
+            print(f"{args.username} is now {ROLE_LABELS[role]}.")
+        else:
+            active = args.action == "enable"
+            users.set_active(db, actor, args.username, active)
+            print(
+                f"{args.username} can sign in again."
+                if active
+                else f"{args.username} can no longer sign in; their history stays."
+            )
+    return 0
+
+
+def _print_users(summaries: Sequence[UserSummary]) -> None:
+    print("Username          Role              Active  Password    Staff code  Name")
+    for u in summaries:
+        password = "to change" if u.must_change_password else "set" if u.has_password else "none"
+        print(
+            f"{u.username:<16}  {u.role_label:<16}  {'yes' if u.active else 'no':<6}  "
+            f"{password:<10}  {u.staff_code or '':<10}  {u.display_name}"
+        )
+
+
+def _reset_password(args: argparse.Namespace) -> int:
+    """A SENCo resets anyone's password (a first password, changed at the next sign-in);
+    a user sets their own (also the way past a first password on the command line). A
+    database whose SENCo accounts have no password yet (made before passwords were
+    required) lets the key holder give a SENCo one, once."""
+    from sendesk.services import users
+
+    with _existing(args) as db:
+        if not users.any_senco_password(db):
+            password = _new_password(f"Choose a password for {args.username}")
+            users.set_first_password(db, args.username, password)
+            print(f"{args.username} can now sign in with the new password.")
+            return 0
+        name = args.user or os.environ.get("SENDESK_USER") or users.default_username(db)
+        actor = users.sign_in(db, name, _password_of(name))
+        own = actor.username == args.username
+        if not own and actor.must_change_password:
+            raise _first_password(name)
+        password = _new_password(
+            "Choose your new password" if own else f"Choose a first password for {args.username}"
+        )
+        if own:
+            users.change_own_password(db, actor, password, password)
+            print("Your password is changed.")
+        else:
+            users.set_password(db, actor, args.username, password)
+            print(
+                f"{args.username}'s password is reset; they choose their own when they next "
+                "sign in."
+            )
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from sendesk.services.backup import verify
 
@@ -435,7 +594,14 @@ def _add_db(p: argparse.ArgumentParser) -> None:
 
 
 def _add_user(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--user", help="act as this SENDesk user (default: the first SENCo)")
+    p.add_argument(
+        "--user",
+        help="sign in as this SENDesk user (default: $SENDESK_USER, else the only SENCo); "
+        "the password comes from $SENDESK_PASSWORD or a prompt",
+    )
+
+
+_ROLE_CHOICES = ", ".join(Role)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -462,7 +628,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--school", required=True, help="the school's name")
     p.add_argument("--urn", help="the school's 6-digit URN")
     p.add_argument("--la", help="the local authority's name")
-    p.add_argument("--senco", help="username of the first SENCo account (default: your login)")
+    p.add_argument(
+        "--senco",
+        help="username of the first SENCo account (default: your login); its password "
+        "comes from $SENDESK_NEW_PASSWORD or a prompt",
+    )
     p.add_argument("--senco-name", help="the SENCo's name as shown in the app")
     p.set_defaults(handler=cmd_init)
 
@@ -647,6 +817,41 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.add_argument("file", help="the backup file")
     p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser(
+        "users",
+        help="staff accounts: list, add, set-role, disable, enable, reset-password",
+        description="Manage SENDesk staff accounts (the SENCo). New passwords come from "
+        "SENDESK_NEW_PASSWORD or a prompt; the signing-in user's from SENDESK_PASSWORD or a "
+        "prompt. A password the SENCo sets is a first password: its owner chooses their own "
+        "at their next sign-in ('users reset-password --user ME ME' on the command line).",
+    )
+    users = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    u = users.add_parser("list", help="every account")
+    _add_db(u)
+    _add_user(u)
+    u = users.add_parser("add", help="add an account with a first password")
+    _add_db(u)
+    _add_user(u)
+    u.add_argument("username", metavar="USERNAME")
+    u.add_argument("--role", required=True, help=f"one of: {_ROLE_CHOICES}")
+    u.add_argument("--name", required=True, help="the person's full name")
+    u.add_argument("--staff-code", help="a teacher's MIS staff code (links their classes)")
+    u = users.add_parser("set-role", help="change an account's role")
+    _add_db(u)
+    _add_user(u)
+    u.add_argument("username", metavar="USERNAME")
+    u.add_argument("role", metavar="ROLE", help=f"one of: {_ROLE_CHOICES}")
+    for action, words in (
+        ("disable", "stop an account signing in (its history stays)"),
+        ("enable", "let a disabled account sign in again"),
+        ("reset-password", "give an account a first password, or change your own"),
+    ):
+        u = users.add_parser(action, help=words)
+        _add_db(u)
+        _add_user(u)
+        u.add_argument("username", metavar="USERNAME")
+    p.set_defaults(handler=cmd_users)
 
     p = sub.add_parser(
         "verify",

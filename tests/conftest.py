@@ -61,6 +61,9 @@ def memory_keyring(
     # The settings folder (the app's settings, the audit chain's anchors) is the test's own.
     monkeypatch.setenv("SENDESK_CONFIG_DIR", str(tmp_path_factory.mktemp("cfg")))
     monkeypatch.delenv("SENDESK_DB", raising=False)
+    # The command line signs in (issue 13): no password or user from the developer's shell.
+    for name in ("SENDESK_PASSWORD", "SENDESK_NEW_PASSWORD", "SENDESK_USER"):
+        monkeypatch.delenv(name, raising=False)
     yield backend
     keyring.set_keyring(previous)
 
@@ -182,6 +185,18 @@ def pg_server() -> Iterator[PgServer]:
 
 
 # --- SENDesk databases -------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_password(monkeypatch: pytest.MonkeyPatch) -> str:
+    """The command line signs in with a password (issue 13): a script gives it, and any
+    new password (``init``'s first SENCo, ``users add``), in the environment. The same as
+    the demo accounts', so demo schools and schools made with ``init`` both accept it."""
+    from sendesk.services.demo import DEMO_PASSWORD
+
+    monkeypatch.setenv("SENDESK_PASSWORD", DEMO_PASSWORD)
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", DEMO_PASSWORD)
+    return DEMO_PASSWORD
 
 
 @pytest.fixture

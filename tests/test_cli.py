@@ -14,7 +14,7 @@ from sendesk.keystore import SERVICE, key_id
 
 
 @pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str) -> str:
+def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
     return raw_key
 
@@ -94,7 +94,9 @@ def test_commands_refuse_a_path_with_no_database(tmp_path: Path, capsys, env_key
     assert not (tmp_path / "b.bak").exists()
 
 
-def test_no_keyring_and_no_key_creates_nothing(tmp_path: Path, capsys, monkeypatch) -> None:
+def test_no_keyring_and_no_key_creates_nothing(
+    tmp_path: Path, capsys, monkeypatch, cli_password: str
+) -> None:
     import keyring
     from keyring.backends import fail
 
@@ -106,7 +108,9 @@ def test_no_keyring_and_no_key_creates_nothing(tmp_path: Path, capsys, monkeypat
     assert not db.exists()
 
 
-def test_key_goes_to_keyring_and_is_found_again(tmp_path: Path, capsys, memory_keyring) -> None:
+def test_key_goes_to_keyring_and_is_found_again(
+    tmp_path: Path, capsys, memory_keyring, cli_password: str
+) -> None:
     db = tmp_path / "s.db"
     code, out, _ = run(capsys, "init", "--db", str(db), "--school", "Keyring School")
     assert code == 0 and "system keyring" in out
@@ -240,11 +244,12 @@ def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env
     from sendesk.db import open_database
     from sendesk.models import Role
     from sendesk.services.actor import acting_user
-    from sendesk.services.users import create_user
+    from sendesk.services.users import create_user, set_password
 
     with open_database(str(db), env_key) as database:
         senco = acting_user(database, "senco")
-        create_user(database, senco, "gov", "Governor", Role.READ_ONLY)
+        create_user(database, senco, "gov", "Governor", Role.READ_ONLY, "first-password")
+        set_password(database, acting_user(database, "gov"), "gov", "demo-password")
     code, _, err = run(capsys, "register", "--db", str(db), "--user", "gov")
     assert code == 3
     assert "Read-only accounts cannot see named pupil records" in err

@@ -24,6 +24,7 @@ from sendesk.services.access_arrangements import (
 )
 from sendesk.services.actor import acting_user
 from sendesk.services.school import init_school
+from sendesk.services.users import hash_password
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -35,19 +36,35 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def school(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_key: str) -> Path:
+def school(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str
+) -> Path:
     """A school file with six pupils, two teachers, and Amy's word processor approved."""
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
     path = tmp_path / "school.db"
     db = create_database(str(path), raw_key)
-    init_school(db, "Hill School", urn="123456", senco_username="senco", senco_name="Ms Senco")
+    init_school(
+        db,
+        "Hill School",
+        urn="123456",
+        senco_username="senco",
+        senco_name="Ms Senco",
+        senco_password=cli_password,
+    )
     senco = acting_user(db, "senco")
     ids = [
         add_test_pupil(db, senco, n, forename=f"P{n}", surname=f"Pupil{n}", year=11)
         for n in range(1, 7)
     ]
     with db.transaction() as s:
-        s.add(User(username="ateach", display_name="Ada Teach", role=Role.TEACHER))
+        s.add(
+            User(
+                username="ateach",
+                display_name="Ada Teach",
+                role=Role.TEACHER,
+                password_hash=hash_password(cli_password),
+            )
+        )
         s.add(User(username="jsmith", display_name="John Smith", role=Role.TEACHER))
     wp = propose_arrangement(
         db, senco, ids[0], ArrangementData("word_processor", "picture_of_need", date(2025, 11, 3))

@@ -18,12 +18,15 @@ from sendesk.services.school import init_school
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from census_school import plant_census_problems
 
+PASSWORD = "hill-school-pw"
 ON = "07/12/2026"  # the next census day is Thursday 21 January 2027
 
 
 def school(path: Path, key: str, *, planted: bool) -> str:
     db = create_database(str(path), key)
-    init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+    init_school(
+        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
+    )
     if planted:
         plant_census_problems(db, acting_user(db, "senco"))
     db.dispose()
@@ -34,6 +37,7 @@ def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
 ) -> tuple[int, list[str], str]:
     monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out.splitlines(), err
@@ -117,11 +121,12 @@ def test_bad_date_non_database_and_teacher_are_refused(
 def test_only_the_senco(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     from sendesk.db import open_database, parse_target
     from sendesk.models import Role
-    from sendesk.services.users import create_user
+    from sendesk.services.users import create_user, set_password
 
     path = school(tmp_path / "s.db", raw_key, planted=False)
     with open_database(parse_target(path), raw_key) as db:
-        create_user(db, acting_user(db, "senco"), "mr.t", "Mr T", Role.TEACHER)
+        create_user(db, acting_user(db, "senco"), "mr.t", "Mr T", Role.TEACHER, "first-pw1")
+        set_password(db, acting_user(db, "mr.t"), "mr.t", PASSWORD)  # his own, chosen
     code, lines, err = run(
         capsys, monkeypatch, raw_key, "census-check", "--db", path, "--user", "mr.t"
     )

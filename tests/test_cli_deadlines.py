@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.models import Role, User
-from sendesk.services.demo import write_demo_school
+from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.services.school import init_school
 
 LINE = re.compile(
@@ -33,7 +33,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     key = new_raw_key()
     path = str(tmp_path_factory.mktemp("cli") / "demo.db")
     db = create_database(path, key)
-    write_demo_school(db, pupils=200, seed=7)
+    write_demo_school(db, pupils=200, seed=7, password=DEMO_PASSWORD)
     db.dispose()
     yield path, key
 
@@ -42,6 +42,7 @@ def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
 ) -> tuple[int, list[str], str]:
     monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_PASSWORD", DEMO_PASSWORD)
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out.splitlines(), err
@@ -114,7 +115,13 @@ def test_bad_days_and_read_only_users_are_refused(capsys, monkeypatch, demo) -> 
 def test_nothing_due_says_so(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     path = str(tmp_path / "empty.db")
     db = create_database(path, raw_key)
-    init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+    init_school(
+        db,
+        "Hill School",
+        senco_username="senco",
+        senco_name="Ms S",
+        senco_password=DEMO_PASSWORD,
+    )
     db.dispose()
     code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path)
     assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 28 days."], "")
@@ -130,7 +137,13 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
 
     path = str(tmp_path / "school.db")
     db = create_database(path, raw_key)
-    init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+    init_school(
+        db,
+        "Hill School",
+        senco_username="senco",
+        senco_name="Ms S",
+        senco_password=DEMO_PASSWORD,
+    )
     senco = acting_user(db, "senco")
     pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
     data = RequestData("school", "Testshire", sent_on=None)

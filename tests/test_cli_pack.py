@@ -15,7 +15,7 @@ from sendesk.cli import main
 
 
 @pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str) -> str:
+def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
     return raw_key
 
@@ -112,7 +112,7 @@ def test_pack_with_no_evidence_and_another_la(
             2,
             "sendesk: Document 999999 is not one of this pupil's evidence documents.\n",
         ),
-        (("--user", "nobody"), 1, "sendesk: There is no active SENDesk user called 'nobody'.\n"),
+        (("--user", "nobody"), 1, "sendesk: The username or password is wrong.\n"),
     ],
 )
 def test_bad_input_is_one_sentence_and_writes_nothing(

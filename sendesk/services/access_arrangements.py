@@ -1897,7 +1897,7 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
     separate room is needed and adds the SENCo's room notes; approval is the earliest
     approval and expiry the earliest expiry, so the list never overstates how long an
     approval lasts. Pupils who have left are not listed. Two queries."""
-    actor.require(Role.SENCO, doing="see the exams officer's list")
+    actor.require(Role.SENCO, Role.EXAMS_OFFICER, doing="see the exams officer's list")
     today = today or date.today()
     with db.session() as s:
         arrangements = _live_arrangements(s, today, EXAM_STATUSES)

@@ -27,6 +27,9 @@ class Actor:
     display_name: str
     role: Role
     os_user: str | None = None
+    # A first password (a new account, a reset by the SENCo) is replaced before any work:
+    # the app asks for a new one before the window opens, the command line refuses.
+    must_change_password: bool = False
 
     def require(self, *roles: Role, doing: str) -> None:
         """Refuse unless the actor has one of ``roles``; ``doing`` completes the sentence."""
@@ -37,7 +40,14 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        return cls(user.id, user.username, user.display_name, Role(user.role), _os_user())
+        return cls(
+            user.id,
+            user.username,
+            user.display_name,
+            Role(user.role),
+            _os_user(),
+            bool(user.must_change_password),
+        )
 
 
 def _os_user() -> str | None:
@@ -51,8 +61,9 @@ _USER_SQL = "SELECT id, username, display_name, role, active FROM user_account"
 
 
 def acting_user(db: Database, username: str | None) -> Actor:
-    """The actor for a command-line run or a demo: the named user, or the first active
-    SENCo."""
+    """The actor for the app's throwaway demo school and for tests, without a password:
+    the named user, or the first active SENCo. The command line signs in instead
+    (:func:`sendesk.services.users.sign_in`, issue 13)."""
     with db.reading() as read:
         if username:
             found = read.rows(_USER_SQL + " WHERE username = ?", (username,))

@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -187,6 +189,8 @@ class DemoSummary:
     ehcp: int
     users: int
     register_changes: int
+    accounts: tuple[tuple[str, Role, str], ...] = ()
+    """Every account made: (username, role, name), SENCo first."""
 
 
 # --- the name book -------------------------------------------------------------------------
@@ -1079,6 +1083,25 @@ def _register_since(pupil: _PupilPlan) -> date | None:
     return since
 
 
+_DEMO_HASHES: dict[str, list[str]] = {}
+"""Distinct scrypt hashes (each with its own salt) of a demo password, made once per process:
+each costs about half a second, a demo school has about 40 accounts, and the test suite
+builds many demo schools. One database never uses the same hash twice."""
+
+
+def demo_password_hashes(password: str, count: int) -> list[str]:
+    """``count`` hashes of ``password``, each with its own salt (issue 12: the demo accounts
+    used to share one). Missing ones are made in threads: hashlib.scrypt releases the GIL,
+    and each needs 128 MiB, so at most four at once."""
+    known = _DEMO_HASHES.setdefault(password, [])
+    missing = count - len(known)
+    if missing > 0:
+        workers = max(1, min(4, os.cpu_count() or 1, missing))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            known.extend(pool.map(hash_password, [password] * missing))
+    return known[:count]
+
+
 def write_demo_school(
     db: Database,
     *,
@@ -1097,9 +1120,9 @@ def write_demo_school(
     carry the date of the change as their ``recorded_at``, as if the SENCo had recorded each
     one on the day; the audit trail records when they were really written.
 
-    Accounts get no password (the command line acts as ``senco`` without one) unless
-    ``password`` is given: then every demo account has it, so the file can be opened and
-    signed in to in the app (each hash costs a few tens of milliseconds).
+    Accounts get no password unless ``password`` is given: then every demo account has
+    it (each with its own salt, see :func:`demo_password_hashes`), so the file can be
+    opened and signed in to in the app and on the command line.
     """
     if isinstance(pupils, bool) or not 1 <= pupils <= MAX_PUPILS:
         raise ValidationError(f"The demo school needs between 1 and {MAX_PUPILS:,} pupils.")
@@ -1117,7 +1140,6 @@ def write_demo_school(
         dfe_number=f"{LA_NUMBER}{plan.estab}",
         senco_username=senco.username,
         senco_name=senco.display_name,
-        senco_password=password,
     )
     # The named contact every request pack gives the LA (Ofcom's drama numbers, .example).
     save_school_details(
@@ -1140,7 +1162,6 @@ def write_demo_school(
                 username=st.username,
                 display_name=st.display_name,
                 role=st.role.value,
-                password_hash=hash_password(password) if password else None,
             )
             for st in plan.staff[1:]
         ]
@@ -1199,9 +1220,15 @@ def write_demo_school(
             seed=seed,
             today=today,
             staff=staff,
-            password_hash=users[0].password_hash if users else None,
         )
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
+        accounts = list(s.scalars(select(User).order_by(User.id)))
+        if password:
+            for user, hashed in zip(
+                accounts, demo_password_hashes(password, len(accounts)), strict=True
+            ):
+                user.password_hash = hashed
+        made = tuple((u.username, Role(u.role), u.display_name) for u in accounts)
         school_id = s.scalar(select(School.id))
         audit.record(
             "create_demo", "school", school_id, {"pupils": pupils, "seed": seed, "today": today}
@@ -1215,4 +1242,5 @@ def write_demo_school(
         ehcp=sum(1 for p in plan.pupils if p.status == E),
         users=len(plan.staff) + access.teachers_created,
         register_changes=changes,
+        accounts=made,
     )

@@ -312,7 +312,7 @@ def teachers(db: Database, actor: Actor) -> list[tuple[int, str]]:
 
 # --- the class-list import -------------------------------------------------------------------
 
-FIELDS: tuple[str, ...] = ("code", "subject", "teacher", "upn", "entered")
+FIELDS: tuple[str, ...] = ("code", "subject", "teacher", "upn", "entered", "staff_code")
 """The field keys a column of a class-list export can be mapped to (``mapping``)."""
 REQUIRED: tuple[str, ...] = ("code", "subject", "upn")
 FIELD_LABELS: dict[str, str] = {
@@ -321,6 +321,7 @@ FIELD_LABELS: dict[str, str] = {
     "teacher": "teacher",
     "upn": "UPN",
     "entered": "entered for the exam",
+    "staff_code": "teacher's staff code",
 }
 YES = frozenset({"yes", "y", "true", "1", "x", "entered"})
 NO = frozenset({"no", "n", "false", "0", "", "not entered"})
@@ -352,6 +353,8 @@ _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
     ),
     "upn": ("UPN", "Student UPN", "Pupil UPN", "Unique Pupil Number"),
     "entered": ("Entered", "Exam entry", "Exam entered", "Entered for exam", "Exam entries"),
+    # the MIS staff code a SENDesk account is linked to (issue 13: classes follow from it)
+    "staff_code": ("Staff code", "Teacher code", "Staff ID", "Teacher ID"),
 }
 HEADER_ALIASES: dict[str, str] = {
     mis_formats.normalise_header(h): key for key, hs in _ALIAS_TABLE.items() for h in hs
@@ -592,6 +595,7 @@ class _PlannedGroup:
     teacher: str
     line: int
     upns: dict[str, int] = field(default_factory=dict)  # UPN -> first line
+    staff_code: str = ""
     entered: set[str] = field(default_factory=set)  # UPNs marked entered for the subject
 
 
@@ -642,6 +646,7 @@ def _plan(
             continue
         if group is None:
             group = groups[fold(code)] = _PlannedGroup(code, subject, teacher, row.line)
+            group.staff_code = v.get("staff_code", "")
         if flag in YES:
             group.entered.add(upn)
         if upn in group.upns:
@@ -659,16 +664,18 @@ def _plan(
 
 def _match_teachers(session: Session, names: set[str]) -> tuple[dict[str, int], dict[str, str]]:
     """Teacher names (folded) → user id where one active teacher/SENCo matches by display
-    name or username; and the reason a name was not linked, by folded name."""
+    name, username or MIS staff code; and the reason a name was not linked, by folded name."""
     users = session.execute(
-        select(User.id, User.username, User.display_name)
+        select(User.id, User.username, User.display_name, User.staff_code)
         .where(User.active.is_(True))
         .where(User.role.in_([r.value for r in TEACHING_ROLES]))
     ).all()
     candidates: dict[str, set[int]] = defaultdict(set)
-    for user_id, username, display_name in users:
+    for user_id, username, display_name, staff_code in users:
         candidates[fold(username)].add(user_id)
         candidates[fold(display_name)].add(user_id)
+        if staff_code:  # many MIS class lists give the teacher as their staff code
+            candidates[fold(staff_code)].add(user_id)
     matched: dict[str, int] = {}
     unmatched: dict[str, str] = {}
     for name in names:
@@ -680,6 +687,16 @@ def _match_teachers(session: Session, names: set[str]) -> tuple[dict[str, int], 
         else:
             unmatched[name] = "no account"
     return matched, unmatched
+
+
+def _by_staff_code(session: Session) -> dict[str, int]:
+    """Staff codes (folded) → the active teacher or SENCo linked to that MIS staff code."""
+    rows = session.execute(
+        select(User.staff_code, User.id)
+        .where(User.active.is_(True), User.staff_code.is_not(None))
+        .where(User.role.in_([r.value for r in TEACHING_ROLES]))
+    ).all()
+    return {fold(code): user_id for code, user_id in rows if code}
 
 
 class _Cancelled(Exception):
@@ -762,6 +779,7 @@ def _write(
     matched, unmatched = _match_teachers(
         session, {fold(p.teacher) for p in planned.values() if p.teacher}
     )
+    by_code = _by_staff_code(session)
     held: dict[int, set[int]] = defaultdict(set)
     for group_id, pupil_id in session.execute(
         select(TeachingGroupMember.group_id, TeachingGroupMember.pupil_id)
@@ -777,7 +795,8 @@ def _write(
             "code": plan.code,
             "subject": plan.subject,
             "teacher_name": plan.teacher,
-            "teacher_id": matched.get(fold(plan.teacher)) if plan.teacher else None,
+            "teacher_id": by_code.get(fold(plan.staff_code))
+            or (matched.get(fold(plan.teacher)) if plan.teacher else None),
         }
         wanted = {pupils[upn] for upn in plan.upns}
         report.members += len(wanted)
@@ -827,7 +846,8 @@ def _write(
         changed_ids += [ids[plan.code] for plan, _ in new_groups]
     shown: dict[str, str] = {}
     for plan in planned.values():
-        if plan.teacher and fold(plan.teacher) in unmatched:
+        linked = fold(plan.staff_code) in by_code
+        if plan.teacher and fold(plan.teacher) in unmatched and not linked:
             shown.setdefault(fold(plan.teacher), plan.teacher)
     report.unmatched_teachers = sorted(shown.values(), key=str.casefold)
     for key, name in shown.items():

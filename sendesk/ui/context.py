@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sendesk.db import Database
-from sendesk.roles import Role
+from sendesk.roles import NAMED_READERS, Role
 from sendesk.services.actor import Actor
 from sendesk.services.school import SchoolInfo
 
@@ -27,4 +27,4 @@ class AppContext:
 
     @property
     def sees_named_pupils(self) -> bool:
-        return self.actor.role != Role.READ_ONLY
+        return self.actor.role in NAMED_READERS  # not read-only, not the exams officer

@@ -65,6 +65,10 @@ class MainWindow(QMainWindow):
                 self._add_page("Provision map", self._provision_map)
                 self._add_page("Access arrangements", self._access_arrangements)
                 self._add_page("Census check", self._census_check)
+        elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
+            from sendesk.ui.exams_list_page import ExamsListPage
+
+            self._add_page("Exams officer's list", lambda: ExamsListPage(ctx))
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
@@ -172,6 +176,7 @@ class MainWindow(QMainWindow):
             self._action("&File", "&Back up the database…", self.backup)
             self._action("&File", "&Local authorities…", self.local_authorities)
             self._action("&File", "&School details…", self.school_details)
+            self._action("&File", "Staff &accounts…", self.staff_accounts)
             self._menu_by_title["&File"].addSeparator()
         self._action("&File", "Sign &out", self.sign_out)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
@@ -271,6 +276,12 @@ class MainWindow(QMainWindow):
         from sendesk.ui.school_details_dialog import SchoolDetailsDialog
 
         SchoolDetailsDialog(self.ctx, self).exec()
+
+    def staff_accounts(self) -> None:
+        """Who may sign in, and as what (issue 13)."""
+        from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+
+        StaffAccountsDialog(self.ctx, self).exec()
 
     def about(self) -> None:
         QMessageBox.about(

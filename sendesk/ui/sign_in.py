@@ -3,6 +3,11 @@
 The dialog is the first thing a SENCo sees, so it does not wait for SQLAlchemy: checking a
 password needs the models (:mod:`sendesk.services.users`), which are imported once the
 dialog is on screen, while the user types (see :mod:`sendesk.db` on start-up).
+
+A first password (a new account, or one the SENCo reset) is replaced before the window
+opens (issue 13): the dialog then asks for a new password, twice, under the same rules as
+every password (:func:`sendesk.services.users.password_problem`), and signs in only once
+it is saved. Cancelling leaves the user signed out.
 """
 
 from __future__ import annotations
@@ -54,6 +59,25 @@ class SignInDialog(QDialog):
         form.addRow("&Username:", self.username)
         form.addRow("&Password:", self.password)
         layout.addLayout(form)
+        # Shown instead of the form above when the password must be changed first.
+        self.change_box = QWidget()
+        change = QFormLayout(self.change_box)
+        change.setContentsMargins(0, 0, 0, 0)
+        self.change_note = QLabel()
+        self.change_note.setWordWrap(True)
+        self.new_password = QLineEdit()
+        self.new_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_password.setAccessibleName("New password")
+        self.new_again = QLineEdit()
+        self.new_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.new_again.setAccessibleName("New password again")
+        change.addRow(self.change_note)
+        change.addRow("&New password:", self.new_password)
+        change.addRow("&Again:", self.new_again)
+        self.change_box.hide()
+        self._first_form = form
+        self._pending: Actor | None = None
+        layout.addWidget(self.change_box)
         self.error = QLabel()
         self.error.setAccessibleName("Sign-in message")
         self.error.setWordWrap(True)
@@ -61,7 +85,8 @@ class SignInDialog(QDialog):
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Sign in")
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok_button.setText("Sign in")
         buttons.accepted.connect(self._try)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -69,13 +94,51 @@ class SignInDialog(QDialog):
         when_first_drawn(self, _import_sign_in)
 
     def _try(self) -> None:
+        if self._pending is not None:
+            self._change()
+            return
         from sendesk.services.users import sign_in  # see the module docstring
 
         try:
-            self.actor = sign_in(self.db, self.username.text(), self.password.text())
+            actor = sign_in(self.db, self.username.text(), self.password.text())
         except SendeskError as exc:
             self.error.setText(str(exc))
             self.password.selectAll()
             self.password.setFocus()
+            return
+        if actor.must_change_password:
+            self._ask_for_new_password(actor)
+            return
+        self.actor = actor
+        self.accept()
+
+    def _ask_for_new_password(self, actor: Actor) -> None:
+        """Swap the form for the new-password one: the user is not signed in until the
+        password they were given is replaced by their own."""
+        self._pending = actor
+        self.password.clear()
+        for row in range(self._first_form.rowCount()):
+            self._first_form.setRowVisible(row, False)
+        self.change_note.setText(
+            f"Welcome, {actor.display_name}. Your password was set by the SENCo: choose "
+            "your own to continue."
+        )
+        self.change_box.show()
+        self.error.clear()
+        self.ok_button.setText("Save and sign in")
+        self.new_password.setFocus()
+
+    def _change(self) -> None:
+        from sendesk.services.users import change_own_password
+
+        assert self._pending is not None
+        try:
+            self.actor = change_own_password(
+                self.db, self._pending, self.new_password.text(), self.new_again.text()
+            )
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            self.new_password.selectAll()
+            self.new_password.setFocus()
             return
         self.accept()

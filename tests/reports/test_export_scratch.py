@@ -56,6 +56,8 @@ def test_killed_xlsx_export_leaves_nothing_readable_behind(
     tmp_path: Path, raw_key: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
+    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     db = tmp_path / "school.db"
     assert main(["init", "--db", str(db), "--school", "Hill School"]) == 0
     source = tmp_path / "export.csv"

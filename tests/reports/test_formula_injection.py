@@ -68,6 +68,8 @@ def test_register_exports_of_hostile_names_hold_no_live_formula(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
+    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     db = tmp_path / "school.db"
     assert main(["init", "--db", str(db), "--school", "Hill School"]) == 0
     upns = [make(801, 2000, 24, serial) for serial in range(1, len(HOSTILE) + 1)]

@@ -40,7 +40,13 @@ def _school(tmp_path: Path, key: str) -> Path:
     path = tmp_path / "school.db"
     db = create_database(str(path), key)
     try:
-        init_school(db, "Hill School", senco_username="senco", senco_name="Ms Senco")
+        init_school(
+            db,
+            "Hill School",
+            senco_username="senco",
+            senco_name="Ms Senco",
+            senco_password="hill-school-pw",
+        )
         senco = acting_user(db, "senco")
         pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
         create_user(db, senco, "tkay", "Mr T Kay", Role.TEACHER, "teacher-password-1")
@@ -203,6 +209,7 @@ def test_audit_command_prints_the_anchor_and_verify_checks_a_restored_backup(
     tmp_path: Path, raw_key: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     path = _school(tmp_path, raw_key)
     capsys.readouterr()
     assert main(["audit", "--db", str(path), "--since", date.today().isoformat()]) == 0

@@ -92,6 +92,8 @@ def test_a_writer_kept_waiting_too_long_gets_one_sentence(
     says so in one sentence, exits non-zero, and writes nothing — no traceback, no SQL, no
     pupil's name."""
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
+    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     path = tmp_path / "school.db"
     assert main(["init", "--db", str(path), "--school", "Hill School"]) == 0
     csv = tmp_path / "pupils.csv"

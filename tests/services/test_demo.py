@@ -253,6 +253,20 @@ def test_a_password_lets_every_demo_account_sign_in(make_db: MakeDb) -> None:
     assert sign_in(db, usernames[-1], "demo-school").username == usernames[-1]
 
 
+def test_each_demo_account_has_its_own_salt_and_is_listed(make_db: MakeDb) -> None:
+    """Issue 12: the demo accounts shared one salt (one hash); each now has its own."""
+    db = make_db()
+    summary = write_demo_school(db, pupils=5, seed=1, today=TODAY, password="demo-password")
+    with db.session() as s:
+        users = s.execute(select(User.username, User.role, User.password_hash)).all()
+    salts = [h.split("$")[4] for _, _, h in users]
+    assert len(users) > 10 and len(set(salts)) == len(users)
+    assert summary.accounts[0][:2] == ("senco", Role.SENCO)
+    assert {(name, role) for name, role, _ in summary.accounts} == {
+        (name, Role(role)) for name, role, _ in users
+    }
+
+
 @pytest.mark.parametrize(
     "today", [date(2024, 9, 1), date(2024, 9, 2), date(2025, 7, 31), date(2028, 2, 29)]
 )

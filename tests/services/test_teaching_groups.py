@@ -357,3 +357,30 @@ def test_without_an_entered_column_entries_are_left_alone(
     assert "Exam entries" not in report.format()
     assert entries_of(db, senco, amy) == [("History", "manual")]
     assert parse_class_map("Sits=entered") == {"Sits": "entered"}
+
+
+def test_a_staff_code_column_links_the_teacher_with_that_code(
+    db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
+) -> None:
+    """Issue 13: a teacher linked to their MIS staff code gets their classes, whatever
+    name the MIS prints for them."""
+    from sendesk.services.users import create_user
+
+    create_user(db, senco, "mrsk", "Mrs Khan", Role.TEACHER, staff_code="KHN")
+    upns = list(school)
+    path = tmp_path / "classes.csv"
+    path.write_text(
+        "Class,Subject,Teacher,Staff code,UPN\n"
+        f"10A/Ma,Maths,S. Khan,KHN,{upns[0]}\n"
+        f"10A/Ma,Maths,S. Khan,KHN,{upns[1]}\n"
+        f"10B/Hi,History,Somebody Else,ZZZ,{upns[2]}\n"
+        f"10C/Gg,Geography,khn,,{upns[3]}\n"  # the teacher column gives the code
+    )
+    report = import_classes(db, senco, path)
+    assert report.created == 3
+    groups = by_code(db, senco)
+    assert groups["10C/Gg"].teacher == "Mrs Khan"
+    maths, history = groups["10A/Ma"], groups["10B/Hi"]
+    assert maths.teacher == "Mrs Khan" and maths.teacher_name == "S. Khan"
+    assert history.teacher_id is None and history.teacher == "Somebody Else"
+    assert report.unmatched_teachers == ["Somebody Else"]

@@ -13,7 +13,7 @@ from sendesk.keystore import SERVICE, key_id
 from sendesk.models import Role
 from sendesk.services.pupils import get_pupil
 from sendesk.services.school import school_info
-from sendesk.services.users import create_user
+from sendesk.services.users import create_user, sign_in
 from sendesk.ui.add_pupil_dialog import AddPupilDialog
 from sendesk.ui.context import AppContext
 from sendesk.ui.import_dialog import ImportDialog
@@ -58,6 +58,8 @@ def test_setup_wizard_creates_school_key_and_senco(
     settings = json.loads((config_dir / "settings.json").read_text())
     assert settings["database"] == str(db_path.resolve())
     assert "key" not in json.dumps(settings).lower()
+    # the first SENCo signs in with the password chosen here, and keeps it (issue 13)
+    assert not sign_in(ctx.db, "jsmith", "a good password").must_change_password
     ctx.db.dispose()
 
 
@@ -95,6 +97,11 @@ def test_sign_in_dialog(qtbot, db, senco) -> None:
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, "support123")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    # a first password set by the SENCo is replaced before the window opens (issue 13)
+    assert dialog.actor is None and dialog.change_box.isVisible()
+    qtbot.keyClicks(dialog.new_password, "support456")
+    qtbot.keyClicks(dialog.new_again, "support456")
+    qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
     assert dialog.actor is not None and dialog.actor.role == Role.LEARNING_SUPPORT
 
 
