@@ -17,7 +17,7 @@ MIXED = (
 
 
 @pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str) -> str:
+def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
     return raw_key
 
