@@ -188,7 +188,10 @@ def test_a_weak_key_never_protects_a_new_database(tmp_path: Path, key: str) -> N
 
 
 def test_cli_init_refuses_a_short_environment_key(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    cli_password: str,
 ) -> None:
     from sendesk.cli import main
 
