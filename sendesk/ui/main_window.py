@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
                 self._add_page("Provision map", self._provision_map)
                 self._add_page("Access arrangements", self._access_arrangements)
                 self._add_page("Census check", self._census_check)
+                self._add_page("Audit trail", self._audit_trail)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 
@@ -116,6 +117,11 @@ class MainWindow(QMainWindow):
         page = CensusPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
         return page
+
+    def _audit_trail(self) -> QWidget:
+        from sendesk.ui.audit_page import AuditPage
+
+        return AuditPage(self.ctx)
 
     def _interventions(self) -> QWidget:
         from sendesk.ui.interventions_page import InterventionsPage

@@ -41,6 +41,7 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
         "Provision map",
         "Access arrangements",
         "Census check",
+        "Audit trail",
     ]
     assert {
         "Import pupils from the MIS…",
