@@ -205,7 +205,7 @@ class LockScreen(QDialog):
         note = QLabel("Signing out here closes SENDesk's windows without saving.")
         note.setWordWrap(True)
         layout.addWidget(note)
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 28)
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
     def reject(self) -> None:
         """Escape does not close the lock screen."""
