@@ -71,6 +71,8 @@ class IdleWatcher(QObject):
     ``idle`` is emitted when it runs out."""
 
     idle = Signal()
+    window_shown = Signal(QWidget)
+    """While paused (locked): a window was shown, e.g. a message at the end of a job."""
 
     def __init__(self, minutes: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -85,8 +87,13 @@ class IdleWatcher(QObject):
         self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if not self.paused and event.type() in _INPUT:
-            self.timer.start()  # restarts the countdown
+        if not self.paused:
+            if event.type() in _INPUT:
+                self.timer.start()  # restarts the countdown
+        elif (
+            event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and watched.isWindow()
+        ):
+            self.window_shown.emit(watched)
         return False
 
     def pause(self) -> None:
@@ -242,6 +249,7 @@ class LockController(QObject):
         self.minutes = minutes
         self.watcher = IdleWatcher(minutes, self)
         self.watcher.idle.connect(lambda: self.lock(idle=True))
+        self.watcher.window_shown.connect(self._shown_while_locked)
         self.screen: LockScreen | None = None
         self._hidden: list[_Hidden] = []
         self._focus: QWidget | None = None
@@ -273,6 +281,28 @@ class LockController(QObject):
         self.screen.activateWindow()
         self.screen.password.setFocus()
         self.locked.emit()
+
+    def _shown_while_locked(self, window: QWidget) -> None:
+        """A window that appears under the lock (a job's closing message) is hidden too,
+        and the lock screen goes back on top: a new modal window would otherwise take the
+        keyboard from it."""
+        screen = self.screen
+        if screen is None or window is screen or window not in self._windows():
+            return
+        if any(hidden.window is window for hidden in self._hidden):
+            return
+        self._hidden.append(_hide_content(window))
+        QTimer.singleShot(0, self, self._screen_on_top)
+
+    def _screen_on_top(self) -> None:
+        screen = self.screen
+        if screen is not None and QApplication.activeModalWidget() is not screen:
+            screen.hide()
+            screen.show()  # shown last: the top of the modal stack again
+        if screen is not None:
+            screen.raise_()
+            screen.activateWindow()
+            screen.password.setFocus()
 
     def _windows(self) -> list[QWidget]:
         """Every visible SENDesk window but the lock screen, tooltips and popups."""

@@ -17,10 +17,12 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QDialog,
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -266,3 +268,23 @@ def test_a_crashed_runs_viewer_copies_are_deleted_at_the_next_start(
     running.mkdir()
     assert evidence.sweep_stale_viewer_folders() == 1
     assert not crashed.exists() and running.exists()
+
+
+def test_a_message_shown_under_the_lock_is_hidden_and_the_lock_stays_on_top(
+    qtbot, window: MainWindow
+) -> None:
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen is not None
+    # a job finishing while the SENCo is away (the request pack) says so in a message box
+    box = QMessageBox(
+        QMessageBox.Icon.Information, "SENDesk", "Built the pack for Zoë.", parent=window
+    )
+    box.setWindowModality(Qt.WindowModality.ApplicationModal)
+    box.show()
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is screen)
+    assert not any("Zoë" in t for t in visible_texts(box))
+    screen.password.setText(PASSWORD)
+    screen.unlock_button.click()
+    assert any("Zoë" in t for t in visible_texts(box))
+    box.close()
