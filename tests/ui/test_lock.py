@@ -288,3 +288,16 @@ def test_a_message_shown_under_the_lock_is_hidden_and_the_lock_stays_on_top(
     screen.unlock_button.click()
     assert any("Zoë" in t for t in visible_texts(box))
     box.close()
+
+
+def test_signing_out_or_quitting_deletes_the_viewer_copies(
+    qtbot, db: Database, senco: Actor, pupil: int, window: MainWindow, private_tmp: Path
+) -> None:
+    doc_id = evidence.add_document(
+        db, senco, pupil, small_pdf(), "EP report", None, filename="a.pdf"
+    )
+    copy = evidence.viewer_copy(db, senco, doc_id)
+    window.sign_out()  # File > Sign out; Quit closes the window the same way
+    assert window.signed_out and not window.isVisible()
+    assert not copy.exists()
+    assert not window.locker.watcher.timer.isActive()  # no lock after the session ended
