@@ -65,8 +65,8 @@ class MainWindow(QMainWindow):
                 self._add_page("Interventions", self._interventions)
                 self._add_page("Provision map", self._provision_map)
                 self._add_page("Access arrangements", self._access_arrangements)
-                self._add_page("Census check", self._census_check)
                 self._add_page("Audit trail", self._audit_trail)
+                self._add_page("Census check", self._census_check)
         else:
             from sendesk.ui.statistics_page import StatisticsPage
 

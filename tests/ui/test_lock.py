@@ -106,7 +106,9 @@ def visible_texts(root: QWidget) -> list[str]:
 
 
 def actions(db: Database, senco: Actor) -> list[str]:
-    return [line.action for line in audit_listing(db, senco).lines]
+    """The lock's own events, oldest first (checking the password may audit a sign-in)."""
+    ours = {"lock", "unlock", "unlock_failed"}
+    return [line.action for line in audit_listing(db, senco).lines if line.action in ours]
 
 
 def test_the_idle_time_is_the_schools_setting_five_minutes_unless_set(

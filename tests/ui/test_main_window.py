@@ -40,8 +40,8 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
         "Interventions",
         "Provision map",
         "Access arrangements",
-        "Census check",
         "Audit trail",
+        "Census check",
     ]
     assert {
         "Import pupils from the MIS…",
