@@ -27,6 +27,7 @@ from sendesk.services.users import create_user, sign_in
 from tests.services.pupil_factory import add_test_pupil
 
 TODAY = date(2026, 12, 7)
+PASSWORD = "correct horse"
 
 
 def small_pdf() -> bytes:
@@ -113,7 +114,7 @@ def test_an_export_names_what_how_many_pupils_and_the_file(
     record_export(db, senco, "register", 312, out)
     event = last(db)
     assert (event.action, event.entity, event.entity_id) == ("export", "export", None)
-    assert json.loads(event.detail) == {
+    assert json.loads(event.detail) == {  # not about one pupil: nothing else in it
         "what": "register",
         "pupils": 312,
         "file": "send-register.csv",  # the name, not the member of staff's folder
@@ -153,12 +154,15 @@ def test_the_register_and_census_commands_audit_their_exports(
     path = tmp_path / "school.sendesk"
     db = create_database(str(path), raw_key)
     try:
-        senco = init_school(db, "Hill School", senco_username="senco", senco_name="Ms S")
+        senco = init_school(
+            db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
+        )
         add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
         add_test_pupil(db, senco, 2, provision="K", needs=("MLD",))
     finally:
         db.dispose()
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)  # where the command line signs in
     out = tmp_path / "register.csv"
     assert main(["register", "--db", str(path), "--out", str(out)]) == 0
     assert main(["register", "--db", str(path)]) == 0  # to the screen

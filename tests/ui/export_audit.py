@@ -4,7 +4,8 @@ from __future__ import annotations
 
 
 def export_details(db) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
-    """The audited exports, oldest first (what, how many pupils, the file's name)."""
+    """The audited exports, oldest first: what, how many pupils, the file's name (other
+    keys, such as a seal of the pupil's rows on an event about a pupil, left out)."""
     import json
 
     from sqlalchemy import select
@@ -13,4 +14,5 @@ def export_details(db) -> list[dict[str, object]]:  # type: ignore[no-untyped-de
 
     with db.session() as s:
         query = select(AuditEvent.detail).where(AuditEvent.action == "export")
-        return [json.loads(d) for d in s.scalars(query.order_by(AuditEvent.id))]
+        details = [json.loads(d) for d in s.scalars(query.order_by(AuditEvent.id))]
+    return [{k: d[k] for k in ("what", "pupils", "file")} for d in details]
