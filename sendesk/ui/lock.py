@@ -121,8 +121,9 @@ class _Cover(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setAutoFillBackground(True)
         font = self.font()
-        font.setPointSizeF(font.pointSizeF() * 1.5)
-        self.setFont(font)
+        if font.pointSizeF() > 0:  # a font sized in pixels has no point size
+            font.setPointSizeF(font.pointSizeF() * 1.5)
+            self.setFont(font)
         self.setGeometry(window.rect())
         window.installEventFilter(self)
         self.show()
@@ -265,8 +266,11 @@ class LockController(QObject):
         if self.is_locked:
             return
         self.watcher.pause()
-        while (popup := QApplication.activePopupWidget()) is not None:
-            popup.close()  # an open menu or drop-down list
+        for _ in range(10):  # an open menu, a submenu, a drop-down list
+            popup = QApplication.activePopupWidget()
+            if popup is None:
+                break
+            popup.close()
         QToolTip.hideText()
         self._focus = QApplication.focusWidget()
         self._hidden = [_hide_content(w) for w in self._windows()]

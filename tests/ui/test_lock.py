@@ -303,3 +303,12 @@ def test_signing_out_or_quitting_deletes_the_viewer_copies(
     assert window.signed_out and not window.isVisible()
     assert not copy.exists()
     assert not window.locker.watcher.timer.isActive()  # no lock after the session ended
+
+
+def test_an_open_menu_is_closed_by_the_lock(qtbot, window: MainWindow) -> None:
+    menu = window._menu_by_title["&Pupil"]
+    menu.popup(window.mapToGlobal(window.rect().center()))
+    qtbot.waitUntil(menu.isVisible)
+    window.locker.lock()
+    assert not menu.isVisible()
+    assert window.locker.screen is not None and window.locker.screen.isVisible()
