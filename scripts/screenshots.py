@@ -170,6 +170,7 @@ def main() -> int:
             ("My groups", "my-groups"),
             ("Interventions", "interventions"),
             ("Provision map", "provision-map"),
+            ("Audit trail", "audit-trail"),
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             save(window, args.out / f"{name}.png")

@@ -7,6 +7,9 @@ accountability; a parent's subject access request may ask). The page lists the e
 it gives the chain's length and newest hash, the anchor the school can write down to
 prove later that nothing was taken out. "Export CSV…" saves the events shown (that
 export is audited too). The events' details are not shown: they may name other people.
+
+Below the table the SENCo sets how long SENDesk waits without use before it locks
+(:mod:`sendesk.ui.lock`): a school-wide setting, read at each sign-in.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,6 +41,12 @@ from sendesk.services.audit_log import (
     audit_actions,
     audit_listing,
     write_audit_csv,
+)
+from sendesk.services.session_lock import (
+    MAX_LOCK_AFTER_MINUTES,
+    MIN_LOCK_AFTER_MINUTES,
+    lock_after_minutes,
+    set_lock_after_minutes,
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel
@@ -114,8 +124,25 @@ class AuditPage(QWidget):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
+        lock_row = QHBoxLayout()
+        lock_label = QLabel("&Lock SENDesk after")
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(MIN_LOCK_AFTER_MINUTES, MAX_LOCK_AFTER_MINUTES)
+        self.lock_minutes.setSuffix(" minutes without use")
+        self.lock_minutes.setAccessibleName("Minutes without use before SENDesk locks")
+        self.lock_minutes.setValue(lock_after_minutes(self.ctx.db))
+        lock_label.setBuddy(self.lock_minutes)
+        self.lock_save = QPushButton("Save lock time")
+        self.lock_note = QLabel("Every computer, from its next sign-in.")
+        self.lock_note.setAccessibleName("Lock time message")
+        for widget in (lock_label, self.lock_minutes, self.lock_save, self.lock_note):
+            lock_row.addWidget(widget)
+        lock_row.addStretch(1)
+        layout.addLayout(lock_row)
+        self.lock_save.clicked.connect(self.save_lock_minutes)
         for edit in (self.upn, self.user):
             edit.returnPressed.connect(self.reload)
         self.show_button.clicked.connect(self.reload)
@@ -155,15 +182,34 @@ class AuditPage(QWidget):
             return
         self.listing = listing
         self.model.set_rows(listing.lines)
-        self.table.resizeColumnsToContents()
+        self.table.resizeColumnsToContents()  # sizes from the first rows only (Qt samples)
+        metrics = self.table.fontMetrics()
+        for column, widest in ((2, "access_arrangement_update"), (3, "evidence_document 12345")):
+            wide = metrics.horizontalAdvance(widest) + 16
+            self.table.setColumnWidth(column, max(self.table.columnWidth(column), wide))
+        self.table.scrollToBottom()  # oldest first, so the newest are in view
         shown = len(listing.lines)
         self.message.setText(
-            f"{shown:,} event{'s' if shown != 1 else ''} match, oldest first."
+            f"{shown:,} event{'s' if shown != 1 else ''} match, oldest first (newest in view)."
             if shown
             else "No audit events match."
         )
         self.anchor.setText(anchor_text(listing))
         self.export_button.setEnabled(shown > 0)
+
+    def save_lock_minutes(self) -> bool:
+        """Store the idle time (audited as a setting change); True when saved."""
+        minutes = self.lock_minutes.value()
+        try:
+            set_lock_after_minutes(self.ctx.db, self.ctx.actor, minutes)
+        except SendeskError as exc:
+            self.lock_note.setText(str(exc))
+            return False
+        self.lock_note.setText(
+            f"SENDesk now locks after {minutes} minute{'s' if minutes != 1 else ''} without "
+            "use, on every computer from its next sign-in."
+        )
+        return True
 
     def export(self) -> Path | None:
         """Save the events shown as CSV where the SENCo chooses; the file, or None."""

@@ -15,6 +15,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.audit_anchor import current_anchor
 from sendesk.services.pupil_record import view_record
 from sendesk.services.school import school_info
+from sendesk.services.session_lock import lock_after_minutes
 from sendesk.ui.audit_page import ANY_ACTION, AuditPage
 from sendesk.ui.context import AppContext
 from tests.services.pupil_factory import add_test_pupil
@@ -58,7 +59,7 @@ def test_filter_by_pupil_and_action(page: AuditPage) -> None:
     page.show_button.click()
     rows = shown(page)
     assert [(r[2], r[4]) for r in rows] == [("view", upn)]
-    assert page.message.text() == "1 event match, oldest first."
+    assert page.message.text() == "1 event match, oldest first (newest in view)."
     page.since_on.setChecked(True)
     page.since.setDate(page.since.date().addDays(1))  # from tomorrow: nothing yet
     page.show_button.click()
@@ -99,3 +100,17 @@ def test_export_csv_writes_the_events_shown_and_is_audited(
     page.show_button.click()
     assert [r[2] for r in shown(page)] == ["export"]
     assert date.today().strftime("%d/%m/%Y") in shown(page)[0][0]
+
+
+def test_the_senco_sets_the_lock_time_for_every_computer(page: AuditPage, db: Database) -> None:
+    assert page.lock_minutes.value() == 5
+    page.lock_minutes.setValue(12)
+    page.lock_save.click()
+    assert page.lock_note.text() == (
+        "SENDesk now locks after 12 minutes without use, on every computer from its next sign-in."
+    )
+    assert lock_after_minutes(db) == 12
+    page.lock_minutes.setValue(0)  # below the range: the box keeps 1, never "off"
+    assert page.lock_minutes.value() == 1
+    page.reload()
+    assert "update" in [line.action for line in page.model.rows]  # the change is audited
