@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.db import Database
+from sendesk.errors import ValidationError
 from sendesk.services import evidence
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit_log import audit_listing
@@ -119,7 +120,7 @@ def test_the_idle_time_is_the_schools_setting_five_minutes_unless_set(
     assert lock_after_minutes(db) == 2
     set_setting(db, senco, LOCK_AFTER_MINUTES, "0")  # edited by hand: never "never"
     assert lock_after_minutes(db) == 5
-    with pytest.raises(Exception, match="between 1 and 60 minutes"):
+    with pytest.raises(ValidationError, match="between 1 and 60 minutes"):
         set_lock_after_minutes(db, senco, 0)
 
 
