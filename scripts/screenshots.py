@@ -18,7 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
 from sendesk.services.register_view import register_rows
@@ -40,6 +40,30 @@ def save(widget: QWidget, path: Path) -> None:
     settle()
     widget.grab().save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+
+
+def save_locked(window: MainWindow, path: Path) -> None:
+    """The locked window with its lock screen centred over it, as Qt places the dialog:
+    the two are separate windows, so the picture paints one onto the other."""
+    from sendesk.services.demo import DEMO_PASSWORD
+
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen is not None
+    settle()
+    picture = window.grab()
+    prompt = screen.grab()
+    left = (picture.width() - prompt.width()) // 2
+    top = (picture.height() - prompt.height()) // 2
+    painter = QPainter(picture)
+    painter.drawPixmap(left, top, prompt)
+    painter.setPen(QColor("#7a7a7a"))  # the window frame a desktop would draw
+    painter.drawRect(left - 1, top - 1, prompt.width() + 1, prompt.height() + 1)
+    painter.end()
+    picture.save(str(path))
+    print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
+    screen.password.setText(DEMO_PASSWORD)
+    assert window.locker.try_unlock()
 
 
 def dark_palette() -> QPalette:
@@ -141,10 +165,12 @@ def main() -> int:
         save(window, args.out / "home.png")
         window.nav.setCurrentRow(1)
         save(window, args.out / "register.png")
+        save_locked(window, args.out / "lock.png")
         for title, name in (
             ("My groups", "my-groups"),
             ("Interventions", "interventions"),
             ("Provision map", "provision-map"),
+            ("Audit trail", "audit-trail"),
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             save(window, args.out / f"{name}.png")
@@ -178,6 +204,7 @@ def main() -> int:
         candidate.tabs.setCurrentWidget(candidate.access_tab)  # type: ignore[attr-defined]
         save(candidate, args.out / "pupil-access.png")
         candidate.close()
+        settle()  # deleted on close: gone before the same pupil's window is opened again
         # EHC: a request the LA is late with, a plan with its reviews, the pack wizard, LAs
         from sendesk.ui.la_profiles_dialog import LaProfilesDialog
         from sendesk.ui.pack_wizard import PackWizard

@@ -230,17 +230,21 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from sendesk.reports.register_export import write_register
+    from sendesk.services.exports import record_export
     from sendesk.services.register_view import register_rows
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
+    if not args.out and fmt != "csv":
+        raise SendeskError("Only CSV can go to the screen; give --out FILE for xlsx.")
     with _existing(args) as db:
-        rows = register_rows(db, _actor(db, args), include_all=args.all)
+        actor = _actor(db, args)
+        rows = register_rows(db, actor, include_all=args.all)
+        if args.out:
+            write_register(rows, Path(args.out), fmt)
+        record_export(db, actor, "register", len(rows), args.out)  # None: the screen
     if args.out:
-        write_register(rows, Path(args.out), fmt)
         print(f"Wrote {len(rows)} pupils to {args.out}.")
     else:
-        if fmt != "csv":
-            raise SendeskError("Only CSV can go to the screen; give --out FILE for xlsx.")
         from sendesk.reports.register_export import write_csv
 
         write_csv(rows, sys.stdout)
@@ -323,10 +327,15 @@ def cmd_access_arrangements(args: argparse.Namespace) -> int:
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx", "pdf"):
         raise SendeskError("Give --format csv, xlsx or pdf (or an --out name ending in one).")
+    from sendesk.services.exports import record_export
+
     with _existing(args) as db:
-        rows = exams_officer_rows(db, _actor(db, args))
+        actor = _actor(db, args)
+        rows = exams_officer_rows(db, actor)
         school = school_info(db).name
-    write_access_list(rows, Path(args.out), fmt, school=school, today=date.today())
+        write_access_list(rows, Path(args.out), fmt, school=school, today=date.today())
+        n = len({r.pupil_id for r in rows})
+        record_export(db, actor, "exams officer's list", n, args.out)
     who = "candidate" if len(rows) == 1 else "candidates"
     print(f"Wrote {len(rows)} {who} with access arrangements to {args.out}.")
     return 0
@@ -408,8 +417,14 @@ def cmd_census_check(args: argparse.Namespace) -> int:
     from sendesk.services.census_check import census_check
 
     on = _date_arg(args.on, "--on") if args.on else None
+    from sendesk.services.exports import record_export
+
     with _existing(args) as db:
-        report = census_check(db, _actor(db, args), today=on)
+        actor = _actor(db, args)
+        report = census_check(db, actor, today=on)
+        if args.format == "csv":  # a list of named pupils, to the screen
+            pupils = len({(p.upn, p.name) for p in report.problems})
+            record_export(db, actor, "census check", pupils, None)
     if args.format == "csv":
         out = csv.writer(sys.stdout, lineterminator="\n")
         out.writerow(["UPN", "Pupil", "Rule number", "Number confirmed", "Rule", "Found", "Fix"])

@@ -9,10 +9,12 @@ is — the anchor a school can write down (:mod:`sendesk.services.audit_anchor`)
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError
@@ -43,6 +45,30 @@ class AuditListing:
     anchor: Anchor  # the whole chain's length and newest hash, whatever the filter
 
 
+def _names_pupil(pupil_id: int) -> object:
+    """Events about the pupil: on the pupil itself, or on something of theirs whose detail
+    names them (a document opened, a plan, an arrangement: ``"pupil_id": N`` in the
+    detail as :mod:`sendesk.services.audit` writes it, keys sorted, ``", "`` between)."""
+    return or_(
+        (AuditEvent.entity == "pupil") & (AuditEvent.entity_id == pupil_id),
+        AuditEvent.detail.like(f'%"pupil_id": {pupil_id},%'),
+        AuditEvent.detail.like(f'%"pupil_id": {pupil_id}}}%'),
+    )
+
+
+def _detail_pupil(event: AuditEvent) -> int | None:
+    """The pupil an event is about: its entity, or the ``pupil_id`` its detail names."""
+    if event.entity == "pupil":
+        return event.entity_id
+    if '"pupil_id": ' not in event.detail:
+        return None
+    try:
+        value = json.loads(event.detail).get("pupil_id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
+
+
 def audit_listing(
     db: Database,
     actor: Actor,
@@ -50,8 +76,11 @@ def audit_listing(
     upn: str | None = None,
     username: str | None = None,
     since: date | None = None,
+    action: str | None = None,
 ) -> AuditListing:
-    """Events oldest first, filtered by pupil (UPN), user and date, with the chain's anchor."""
+    """Events oldest first, filtered by pupil (UPN), user, date and action, with the
+    chain's anchor. A pupil's events include those on their documents, plans and the like
+    (the detail names the pupil), so a subject access request finds every opening."""
     actor.require(Role.SENCO, doing="read the audit trail")
     with db.session() as s:
         stmt = (
@@ -64,7 +93,7 @@ def audit_listing(
             pupil = s.scalar(select(Pupil).where(Pupil.upn == upn.strip().upper()))
             if pupil is None:
                 raise NotFoundError(f"No pupil has the UPN {upn}.")
-            stmt = stmt.where(AuditEvent.entity == "pupil", AuditEvent.entity_id == pupil.id)
+            stmt = stmt.where(_names_pupil(pupil.id))
             upns[pupil.id] = pupil.upn
         if username is not None:
             user_id = s.scalar(select(User.id).where(User.username == username))
@@ -73,9 +102,12 @@ def audit_listing(
             stmt = stmt.where(AuditEvent.user_id == user_id)
         if since is not None:
             stmt = stmt.where(AuditEvent.at >= datetime.combine(since, time(), tzinfo=UTC))
+        if action is not None and action.strip():
+            stmt = stmt.where(AuditEvent.action == action.strip())
         rows = s.execute(stmt.limit(LIMIT)).all()
+        about = {e.id: _detail_pupil(e) for e, _ in rows}
         if upn is None:
-            ids = {e.entity_id for e, _ in rows if e.entity == "pupil" and e.entity_id}
+            ids = {pupil_id for pupil_id in about.values() if pupil_id}
             if ids:
                 upns = dict(s.execute(select(Pupil.id, Pupil.upn).where(Pupil.id.in_(ids))).all())
         anchor = current_anchor(s)
@@ -87,11 +119,67 @@ def audit_listing(
             action=e.action,
             entity=e.entity,
             entity_id=e.entity_id,
-            upn=upns.get(e.entity_id or 0, "") if e.entity == "pupil" else "",
+            upn=upns.get(about[e.id] or 0, ""),
         )
         for e, name in rows
     ]
     return AuditListing(lines, anchor)
 
 
-__all__ = ["LIMIT", "AuditLine", "AuditListing", "audit_listing"]
+CSV_HEADERS = ("Event", "When (UTC)", "User", "Action", "Record", "Record id", "UPN")
+
+
+def write_audit_csv(db: Database, actor: Actor, listing: AuditListing, path: Path) -> Path:
+    """The SENCo saves the events listed as CSV (all or nothing), with the chain's length
+    and newest hash as a last line; the export is itself audited.
+
+    Cells go through :func:`sendesk.reports.tabular.csv_row` (a UPN or name cannot run as
+    a spreadsheet formula); utf-8-sig so Excel shows names such as Zoë correctly.
+    """
+    import csv
+
+    from sendesk.reports.atomic import atomic_output
+    from sendesk.reports.tabular import csv_row
+    from sendesk.services.exports import record_export
+
+    actor.require(Role.SENCO, doing="export the audit trail")
+    with atomic_output(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(CSV_HEADERS)
+        for line in listing.lines:
+            out.writerow(
+                csv_row(
+                    [
+                        line.event_id,
+                        f"{line.at:%Y-%m-%d %H:%M:%S}",
+                        line.username,
+                        line.action,
+                        line.entity,
+                        "" if line.entity_id is None else line.entity_id,
+                        line.upn,
+                    ]
+                )
+            )
+        anchor = listing.anchor
+        out.writerow(csv_row([f"Audit trail: {anchor.length} events; newest hash {anchor.head}"]))
+    pupils = len({line.upn for line in listing.lines if line.upn})
+    record_export(db, actor, "audit trail", pupils, path)
+    return Path(path)
+
+
+def audit_actions(db: Database, actor: Actor) -> list[str]:
+    """Every action the trail holds, for the audit view's filter (SENCo only)."""
+    actor.require(Role.SENCO, doing="read the audit trail")
+    with db.session() as s:
+        return sorted(s.scalars(select(AuditEvent.action).distinct()))
+
+
+__all__ = [
+    "CSV_HEADERS",
+    "LIMIT",
+    "AuditLine",
+    "AuditListing",
+    "audit_actions",
+    "audit_listing",
+    "write_audit_csv",
+]

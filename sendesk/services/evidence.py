@@ -19,12 +19,14 @@ A viewer needs a file. :func:`viewer_copy` writes the document to a private fold
 for this run of SENDesk (``tempfile.mkdtemp``: mode 0700 on macOS and Linux, inside the
 user's own temporary folder on Windows), as a read-only file (0400), and returns its path
 for the UI to open (``QDesktopServices.openUrl``). The folder and everything in it is
-removed when the app exits: the UI calls :func:`remove_viewer_copies` from
-``QApplication.aboutToQuit``, and an ``atexit`` hook does the same as a fallback. A copy
-that could not be removed (a viewer on Windows still holding it open) or that survived a
-crash is swept at the next start by :func:`sweep_stale_viewer_folders`. The copies exist
-only while someone is reading the document; nothing else in SENDesk writes plain-text
-pupil data to temporary files.
+removed when the window locks, on signing out and when the app exits: the UI calls
+:func:`remove_viewer_copies` then (and from ``QApplication.aboutToQuit``), and an
+``atexit`` hook does the same as a fallback. A copy that could not be removed (a viewer on
+Windows still holding it open) or that survived a crash is swept at the next start by
+:func:`sweep_stale_viewer_folders`: the folder's name carries the process id of the
+SENDesk that made it, so a crashed run's folder goes at once (no such process is
+running). The copies exist only while someone is reading the document; nothing else in
+SENDesk writes plain-text pupil data to temporary files.
 """
 
 from __future__ import annotations
@@ -478,7 +480,9 @@ def _folder() -> Path:
     with _viewer_lock:
         if _viewer_folder is None or not _viewer_folder.is_dir():
             # mkdtemp: readable, writable and searchable only by this user (0700).
-            _viewer_folder = Path(tempfile.mkdtemp(prefix=VIEWER_PREFIX))
+            # The process id in the name lets the next start tell a crashed run's folder
+            # from a running SENDesk's (see sweep_stale_viewer_folders).
+            _viewer_folder = Path(tempfile.mkdtemp(prefix=f"{VIEWER_PREFIX}{os.getpid()}-"))
             if not _hooked:
                 atexit.register(remove_viewer_copies)
                 _hooked = True
@@ -543,12 +547,33 @@ def remove_viewer_copies() -> bool:
     return _remove_tree(folder)
 
 
+def _run_ended(name: str) -> bool:
+    """True when the folder's name gives the process id of a SENDesk no longer running.
+
+    Only on POSIX: ``os.kill(pid, 0)`` asks whether the process exists without touching
+    it; on Windows the same call would end the process, so there the age rule alone holds.
+    """
+    if os.name != "posix":
+        return False
+    pid_text = name.removeprefix(VIEWER_PREFIX).split("-", 1)[0]
+    if not pid_text.isdigit() or int(pid_text) in (0, os.getpid()):
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists but belongs to someone else (EPERM): not ours to judge
+        return False
+    return False
+
+
 def sweep_stale_viewer_folders(max_age_seconds: float = STALE_AFTER_SECONDS) -> int:
     """Remove this user's viewer folders left by earlier runs (a crash, a locked file).
 
-    Only folders named ``sendesk-view-*`` in the temporary folder, owned by this user and
-    untouched for ``max_age_seconds`` (another SENDesk window may be using a newer one).
-    Returns how many were removed. Call it once at start-up.
+    Only folders named ``sendesk-view-*`` in the temporary folder and owned by this user;
+    of those, a folder whose SENDesk is no longer running (the process id in its name, on
+    macOS and Linux) or untouched for ``max_age_seconds`` (another SENDesk window may be
+    using a newer one). Returns how many were removed. Call it once at start-up.
     """
     removed = 0
     now = time.time()
@@ -568,7 +593,7 @@ def sweep_stale_viewer_folders(max_age_seconds: float = STALE_AFTER_SECONDS) -> 
             continue
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             continue
-        if now - info.st_mtime < max_age_seconds:
+        if now - info.st_mtime < max_age_seconds and not _run_ended(folder.name):
             continue
         if _remove_tree(folder):
             removed += 1

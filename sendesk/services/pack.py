@@ -1243,6 +1243,7 @@ def _build(
                 pupil_id,
                 {
                     "la": data.la.name,
+                    "files": [pdf_name, docx_name],  # as every export names its file
                     "documents": [c.id for c in data.evidence],
                     "pages": written.pages,
                     "missing": [i.key for i in data.missing],

@@ -576,6 +576,21 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
         )
 
 
+def view_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
+    """:func:`get_record` for someone opening the pupil's record: the view is audited.
+
+    Why: who looked at a child's record is part of the school's accountability for
+    special-category data (UK GDPR Art. 5(2)); a parent's subject access request may ask.
+    One "view" event per opening of the record, after it was read (a refused or missing
+    record is not a view); re-reading the open record after a save is not a new view, so
+    those reads call :func:`get_record`.
+    """
+    record = get_record(db, actor, pupil_id)
+    with db.transaction() as s:
+        AuditWriter(s, actor).record("view", "pupil", pupil_id, {})
+    return record
+
+
 def _area_name(code: str) -> str | None:
     need = NEED_CODES.get(code)
     return need.area.value if need is not None and need.area is not None else None
@@ -825,4 +840,5 @@ __all__ = [
     "save_need_profile",
     "update_contact",
     "update_profile",
+    "view_record",
 ]

@@ -372,6 +372,7 @@ class AccessPage(QWidget):
     def export(self) -> Path | None:
         """Write the exams officer's list where the SENCo chooses; the file, or None."""
         from sendesk.reports.access_list import write_access_list
+        from sendesk.services.exports import record_export
 
         chosen = self._ask_export_path()
         if chosen is None:
@@ -380,10 +381,11 @@ class AccessPage(QWidget):
         try:
             rows = exams_officer_rows(self.ctx.db, self.ctx.actor, today=self.today)
             write_access_list(rows, path, fmt, school=self.ctx.school.name, today=self.today)
+            n = len({r.pupil_id for r in rows})
+            record_export(self.ctx.db, self.ctx.actor, "exams officer's list", n, path)
         except (SendeskError, OSError) as exc:
             QMessageBox.warning(self, "List not saved", _one_sentence(exc))
             return None
-        n = len({r.pupil_id for r in rows})
         QMessageBox.information(
             self,
             APP,

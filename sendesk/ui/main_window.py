@@ -21,6 +21,7 @@ from sendesk.errors import SendeskError
 from sendesk.roles import ROLE_LABELS, Role
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
+from sendesk.ui.lock import LockController
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +65,7 @@ class MainWindow(QMainWindow):
                 self._add_page("Interventions", self._interventions)
                 self._add_page("Provision map", self._provision_map)
                 self._add_page("Access arrangements", self._access_arrangements)
+                self._add_page("Audit trail", self._audit_trail)
                 self._add_page("Census check", self._census_check)
         elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
             from sendesk.ui.exams_list_page import ExamsListPage
@@ -74,6 +76,8 @@ class MainWindow(QMainWindow):
 
             self._add_page("Statistics", lambda: StatisticsPage(ctx))
             self._add_page("Provision map", self._provision_map)
+        # Locks after the school's idle time or File > Lock (see sendesk.ui.lock).
+        self.locker = LockController(ctx, self, self._sign_out_from_lock)
         self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)
         self._show_page(0)
@@ -117,6 +121,11 @@ class MainWindow(QMainWindow):
         page = CensusPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
         return page
+
+    def _audit_trail(self) -> QWidget:
+        from sendesk.ui.audit_page import AuditPage
+
+        return AuditPage(self.ctx)
 
     def _interventions(self) -> QWidget:
         from sendesk.ui.interventions_page import InterventionsPage
@@ -178,6 +187,7 @@ class MainWindow(QMainWindow):
             self._action("&File", "&School details…", self.school_details)
             self._action("&File", "Staff &accounts…", self.staff_accounts)
             self._menu_by_title["&File"].addSeparator()
+        self._action("&File", "&Lock", lambda: self.locker.lock(), "Ctrl+L")
         self._action("&File", "Sign &out", self.sign_out)
         self._action("&File", "&Quit", self.close, QKeySequence.StandardKey.Quit)
         if self.ctx.sees_named_pupils:
@@ -296,10 +306,15 @@ class MainWindow(QMainWindow):
         self.signed_out = True
         self.close()
 
+    def _sign_out_from_lock(self) -> None:
+        self.pupil_windows.clear()  # the lock discarded them, unsaved changes and all
+        self.sign_out()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for window in list(self.pupil_windows.values()):
             if not window.close():  # a pupil window with unsaved changes said "cancel"
                 event.ignore()
                 self.signed_out = False
                 return
+        self.locker.end()  # viewer copies deleted on sign-out and exit
         event.accept()

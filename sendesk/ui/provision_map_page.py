@@ -448,13 +448,19 @@ class ProvisionMapPage(QWidget):
         if chosen is None:
             return None
         path, fmt = chosen
+        from sendesk.services.exports import record_export
+
+        db, actor = self.ctx.db, self.ctx.actor
         try:
             if self.showing_pupil and self.pupil_data is not None:
                 written = write_pupil_provision(self.pupil_data, path, fmt)
+                pupil_id = self.pupil_data.pupil_id
+                record_export(db, actor, "provision map", 1, written, pupil_id=pupil_id)
             else:
                 written = write_school_provision(
                     self.school_lines, year, path, fmt, school_name=self.ctx.school.name
                 )
+                record_export(db, actor, "school provision map (no pupils named)", 0, written)
         except (SendeskError, OSError) as exc:
             QMessageBox.warning(self, "Provision map not exported", _one_sentence(exc))
             return None

@@ -65,6 +65,7 @@ from sendesk.services.pupil_record import (
     save_need_profile,
     update_contact,
     update_profile,
+    view_record,
 )
 from sendesk.services.register import void_entry
 from sendesk.ui.context import AppContext
@@ -339,7 +340,7 @@ class PupilWindow(QWidget):
         self.ctx = ctx
         self.pupil_id = pupil_id
         self.editable = ctx.is_senco
-        self.record: PupilRecord = get_record(ctx.db, ctx.actor, pupil_id)
+        self.record: PupilRecord = view_record(ctx.db, ctx.actor, pupil_id)  # audited
         self.version = self.record.version
         self.saved_profile: dict[str, Any] = {}
         self.area_editors: dict[str, AreaEditor] = {}

@@ -335,9 +335,13 @@ class RegisterPage(QWidget):
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in FORMATS:
             raise SendeskError("Choose a file name ending in .csv or .xlsx.")
+        from sendesk.services.exports import record_export
+
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            written = write_register(self.proxy.visible_rows(), path, fmt)
+            rows = self.proxy.visible_rows()
+            written = write_register(rows, path, fmt)
+            record_export(self.ctx.db, self.ctx.actor, "register", len(rows), written)
         finally:
             QApplication.restoreOverrideCursor()
         self.exported.emit(str(written))

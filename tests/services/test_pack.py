@@ -469,6 +469,7 @@ def test_building_is_audited_without_names(school: School, tmp_path: Path) -> No
     detail = json.loads(event.detail)
     assert detail["documents"] == list(story.every_document)
     assert detail["la"] == story.la_name
+    assert detail["files"] == list(pack.pack_file_names(data.pupil.upn, TODAY))
     assert set(story.every_document) <= set(opened)  # each document read is an audited opening
     for name_part in data.pupil.name.split():
         assert name_part not in event.detail

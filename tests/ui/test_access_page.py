@@ -30,6 +30,7 @@ from sendesk.ui.access_page import AccessPage, EditionDialog
 from sendesk.ui.arrangement_dialog import to_qdate
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
+from tests.ui.export_audit import export_details
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
@@ -204,6 +205,9 @@ def test_exams_officers_list(qtbot, db, senco, school, monkeypatch, tmp_path, to
     written = page.export()
     assert written == tmp_path / f"exams list.{fmt}" and written.is_file()
     assert told == [f"Saved the exams officer's list (2 candidates) to {written}."]
+    assert export_details(db) == [
+        {"what": "exams officer's list", "pupils": 2, "file": f"exams list.{fmt}"}
+    ]
     if fmt == "csv":
         text = written.read_text(encoding="utf-8-sig")
         table = list(csv.reader(text.splitlines()))

@@ -40,6 +40,7 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
         "Interventions",
         "Provision map",
         "Access arrangements",
+        "Audit trail",
         "Census check",
     ]
     assert {

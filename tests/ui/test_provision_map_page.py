@@ -19,6 +19,7 @@ from sendesk.services.school import school_info
 from sendesk.services.settings import notional_threshold_pence
 from sendesk.ui.context import AppContext
 from sendesk.ui.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
+from tests.ui.export_audit import export_details
 
 TODAY = date(2025, 3, 3)
 YEAR = 2024
@@ -192,6 +193,11 @@ def test_export_pupil_xlsx_and_pdf(  # type: ignore[no-untyped-def]
     save_as(monkeypatch, tmp_path / "pupil.xlsx")
     written = page.export()
     assert written is not None
+    assert export_details(demo_db)[-1] == {
+        "what": "provision map",
+        "pupils": 1,
+        "file": "pupil.xlsx",
+    }
     values = [
         str(v) for row in load_workbook(written).active.iter_rows(values_only=True) for v in row
     ]

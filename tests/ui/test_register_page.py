@@ -35,6 +35,7 @@ from sendesk.services.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.register_model import Column
 from sendesk.ui.register_page import RegisterPage, count_text
+from tests.ui.export_audit import export_details
 
 TODAY = date.today()
 
@@ -225,6 +226,7 @@ def test_export_shown_writes_the_rows_seen_in_order(
         ("Zoë", "Smith"),
     ]
     assert rows[0]["UPN"] == make(801, 2000, 24, 2)
+    assert export_details(page.ctx.db) == [{"what": "register", "pupils": 2, "file": "shown.csv"}]
 
 
 def test_export_to_xlsx(page: RegisterPage, tmp_path: Path) -> None:
