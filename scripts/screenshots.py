@@ -171,6 +171,7 @@ def main() -> int:
             ("Interventions", "interventions"),
             ("Provision map", "provision-map"),
             ("Audit trail", "audit-trail"),
+            ("Census check", "census-check"),
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             save(window, args.out / f"{name}.png")
@@ -232,6 +233,13 @@ def main() -> int:
         save(wizard, args.out / "pack-built.png")
         wizard.close()
         shutil.rmtree(packs.parent)
+        from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+
+        staff = StaffAccountsDialog(ctx, window)
+        staff.resize(1000, 620)
+        staff.show()
+        save(staff, args.out / "staff-accounts.png")
+        staff.close()
         profiles = LaProfilesDialog(ctx, window)
         profiles.resize(900, 600)
         profiles.show()

@@ -83,6 +83,7 @@ class ExamsListPage(QWidget):
     def export(self) -> Path | None:
         """Write the list where the exams officer chooses; the file, or None."""
         from sendesk.reports.access_list import write_access_list
+        from sendesk.services.exports import record_export
 
         suggested = Path.home() / f"access-arrangements-{self.today:%Y-%m-%d}.xlsx"
         name, chosen = QFileDialog.getSaveFileName(
@@ -97,6 +98,8 @@ class ExamsListPage(QWidget):
             path = path.with_name(f"{path.name}.{fmt}")
         try:
             write_access_list(self.rows, path, fmt, school=self.ctx.school.name, today=self.today)
+            pupils = len({r.pupil_id for r in self.rows})
+            record_export(self.ctx.db, self.ctx.actor, "exams officer's list", pupils, path)
         except (SendeskError, OSError) as exc:
             QMessageBox.warning(self, APP, str(exc))
             return None

@@ -169,6 +169,22 @@ def test_the_exams_officer_sees_only_the_list(qtbot, db, senco) -> None:
     assert not window._menu_by_title["&Pupil"].menuAction().isVisible()
 
 
+def test_the_exams_officers_export_is_audited(qtbot, db, senco, tmp_path, monkeypatch) -> None:
+    from PySide6.QtWidgets import QFileDialog
+
+    from sendesk.ui.exams_list_page import ExamsListPage
+    from tests.ui.export_audit import export_details
+
+    create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER)
+    page = ExamsListPage(ctx(db, acting_user(db, "exams")))
+    qtbot.addWidget(page)
+    target = tmp_path / "aa.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: None)
+    assert page.export() == target and target.exists()
+    assert export_details(db) == [{"what": "exams officer's list", "pupils": 0, "file": "aa.csv"}]
+
+
 # --- signing in --------------------------------------------------------------------------
 
 
