@@ -115,6 +115,7 @@ class HomePage(QWidget):
         layout = QVBoxLayout(self)
         self.summary = QLabel()
         self.summary.setAccessibleName("Summary of what is due")
+        self.summary.setWordWrap(True)  # the JCQ edition's notice is a long sentence
         layout.addWidget(self.summary)
         self.model = DueModel()
         self.table = QTableView()
