@@ -57,7 +57,9 @@ def extra_time_text(percent: int | None) -> str:
     return f"{percent}%" if percent else ""
 
 
-def _values(row: ExamsRow) -> list[object]:
+def row_values(row: ExamsRow) -> list[object]:
+    """One candidate's cells, in HEADERS order (dates as dates): every format and the
+    exams officer's page show the same columns."""
     return [
         row.pupil_name,
         row.upn,
@@ -87,7 +89,7 @@ def write_access_list(
                 out = csv.writer(fh)
                 out.writerow(HEADERS)
                 for row in rows:
-                    out.writerow(csv_row(_values(row)))
+                    out.writerow(csv_row(row_values(row)))
         elif fmt == "xlsx":
             with private_scratch():  # openpyxl's sheet XML never in shared temp
                 _xlsx(rows, tmp, school, today)
@@ -103,7 +105,7 @@ def _xlsx(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> Non
     widths = (26, 15, 6, 40, 34, 10, 34, 12, 12)
     ws = list_sheet(wb, "Access arrangements", HEADERS, widths, len(rows))
     for row in rows:
-        ws.append(xlsx_row(ws, _values(row), wrap=True))
+        ws.append(xlsx_row(ws, row_values(row), wrap=True))
     ws.append([])
     ws.append(xlsx_row(ws, [f"{school} · {TITLE} · produced {today:%d/%m/%Y} · confidential"]))
     ws.append([NOTE])
@@ -123,7 +125,7 @@ def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None
         Spacer(1, 8),
     ]
     if rows:
-        table_rows: list[Sequence[object]] = [HEADERS, *(_values(r) for r in rows)]
+        table_rows: list[Sequence[object]] = [HEADERS, *(row_values(r) for r in rows)]
         fractions = (0.135, 0.13, 0.045, 0.17, 0.17, 0.055, 0.115, 0.09, 0.09)
         story.append(pdf_table(table_rows, [f * doc.width for f in fractions], st))
     else:
@@ -133,4 +135,4 @@ def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None
     doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
-__all__ = ["FORMATS", "HEADERS", "write_access_list"]
+__all__ = ["FORMATS", "HEADERS", "row_values", "write_access_list"]

@@ -47,6 +47,7 @@ from sendesk.errors import SendeskError
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
 from sendesk.services.access_arrangements import (
+    ExamsRow,
     GapRow,
     access_notice,
     current_edition,
@@ -148,6 +149,45 @@ class EditionDialog(QDialog):
             QMessageBox.warning(self, APP, str(exc))
             return
         super().accept()
+
+
+def export_exams_list(
+    parent: QWidget, ctx: AppContext, today: date, rows: list[ExamsRow] | None = None
+) -> Path | None:
+    """Ask where, write the exams officer's list (``rows``, or read now) and audit it.
+
+    One way for the SENCo's Access arrangements page and the exams officer's own page:
+    the same formats, the same file, the same audit event. Returns the file, or None.
+    """
+    from sendesk.reports.access_list import write_access_list
+    from sendesk.services.exports import record_export
+
+    suggested = Path.home() / f"access-arrangements-{today:%Y-%m-%d}.xlsx"
+    name, chosen = QFileDialog.getSaveFileName(
+        parent, f"Exams officer's list — {APP}", str(suggested), ";;".join(EXPORT_FILTERS.values())
+    )
+    if not name:
+        return None
+    path = Path(name)
+    fmt = path.suffix.lower().lstrip(".")
+    if fmt not in EXPORT_FILTERS:
+        fmt = next((k for k, v in EXPORT_FILTERS.items() if v == chosen), "xlsx")
+        path = path.with_name(f"{path.name}.{fmt}")
+    try:
+        if rows is None:
+            rows = exams_officer_rows(ctx.db, ctx.actor, today=today)
+        write_access_list(rows, path, fmt, school=ctx.school.name, today=today)
+        n = len({r.pupil_id for r in rows})
+        record_export(ctx.db, ctx.actor, "exams officer's list", n, path)
+    except (SendeskError, OSError) as exc:
+        QMessageBox.warning(parent, "List not saved", _one_sentence(exc))
+        return None
+    QMessageBox.information(
+        parent,
+        APP,
+        f"Saved the exams officer's list ({n} candidate{'s' if n != 1 else ''}) to {path}.",
+    )
+    return path
 
 
 class AccessPage(QWidget):
@@ -354,44 +394,9 @@ class AccessPage(QWidget):
         if row is not None:
             self.pupil_activated.emit(row.pupil_id)
 
-    def _ask_export_path(self) -> tuple[Path, str] | None:
-        filters = ";;".join(EXPORT_FILTERS.values())
-        suggested = Path.home() / f"access-arrangements-{self.today:%Y-%m-%d}.xlsx"
-        name, chosen = QFileDialog.getSaveFileName(
-            self, f"Exams officer's list — {APP}", str(suggested), filters
-        )
-        if not name:
-            return None
-        path = Path(name)
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in EXPORT_FILTERS:
-            fmt = next((k for k, v in EXPORT_FILTERS.items() if v == chosen), "xlsx")
-            path = path.with_name(f"{path.name}.{fmt}")
-        return path, fmt
-
     def export(self) -> Path | None:
         """Write the exams officer's list where the SENCo chooses; the file, or None."""
-        from sendesk.reports.access_list import write_access_list
-        from sendesk.services.exports import record_export
-
-        chosen = self._ask_export_path()
-        if chosen is None:
-            return None
-        path, fmt = chosen
-        try:
-            rows = exams_officer_rows(self.ctx.db, self.ctx.actor, today=self.today)
-            write_access_list(rows, path, fmt, school=self.ctx.school.name, today=self.today)
-            n = len({r.pupil_id for r in rows})
-            record_export(self.ctx.db, self.ctx.actor, "exams officer's list", n, path)
-        except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, "List not saved", _one_sentence(exc))
-            return None
-        QMessageBox.information(
-            self,
-            APP,
-            f"Saved the exams officer's list ({n} candidate{'s' if n != 1 else ''}) to {path}.",
-        )
-        return path
+        return export_exams_list(self, self.ctx, self.today)
 
     def edition_dialog(self) -> EditionDialog:
         """The rules-edition dialog (not shown; :meth:`edit_edition` and tests run it)."""

@@ -11,35 +11,20 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sendesk.errors import SendeskError
-from sendesk.reports.access_list import HEADERS, NOBODY, extra_time_text
-from sendesk.rules.years import year_label
+from sendesk.reports.access_list import HEADERS, NOBODY, row_values
+from sendesk.reports.tabular import cell_text
 from sendesk.services.access_arrangements import ExamsRow, exams_officer_rows
 from sendesk.ui.context import AppContext
 from sendesk.ui.tables import action_button, button_row, read_only_item, read_only_table
 
 APP = "SENDesk"
-FILTERS = {
-    "xlsx": "Excel workbook (*.xlsx)",
-    "csv": "CSV for Excel (*.csv)",
-    "pdf": "PDF document (*.pdf)",
-}
 
 
 def _cells(row: ExamsRow) -> tuple[str, ...]:
-    return (
-        row.pupil_name,
-        row.upn,
-        year_label(row.year_group),
-        "; ".join(row.arrangements),
-        row.subjects,
-        extra_time_text(row.extra_time_percent),
-        row.room,
-        f"{row.approved_on:%d/%m/%Y}" if row.approved_on else "",
-        f"{row.expires_on:%d/%m/%Y}" if row.expires_on else "",
-    )
+    return tuple(cell_text(value) for value in row_values(row))
 
 
 class ExamsListPage(QWidget):
@@ -81,30 +66,10 @@ class ExamsListPage(QWidget):
         )
 
     def export(self) -> Path | None:
-        """Write the list where the exams officer chooses; the file, or None."""
-        from sendesk.reports.access_list import write_access_list
-        from sendesk.services.exports import record_export
+        """Write the list where the exams officer chooses (as the SENCo's page does)."""
+        from sendesk.ui.access_page import export_exams_list
 
-        suggested = Path.home() / f"access-arrangements-{self.today:%Y-%m-%d}.xlsx"
-        name, chosen = QFileDialog.getSaveFileName(
-            self, f"Exams officer's list — {APP}", str(suggested), ";;".join(FILTERS.values())
-        )
-        if not name:
-            return None
-        path = Path(name)
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in FILTERS:
-            fmt = next((k for k, v in FILTERS.items() if v == chosen), "xlsx")
-            path = path.with_name(f"{path.name}.{fmt}")
-        try:
-            write_access_list(self.rows, path, fmt, school=self.ctx.school.name, today=self.today)
-            pupils = len({r.pupil_id for r in self.rows})
-            record_export(self.ctx.db, self.ctx.actor, "exams officer's list", pupils, path)
-        except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return None
-        QMessageBox.information(self, APP, f"Saved the exams officer's list to {path}.")
-        return path
+        return export_exams_list(self, self.ctx, self.today, self.rows)
 
 
 __all__ = ["ExamsListPage"]
