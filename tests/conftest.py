@@ -200,6 +200,13 @@ def cli_password(monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 @pytest.fixture
+def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
+    """A command-line run's key (``SENDESK_DB_KEY``) and password, as a script gives them."""
+    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
+    return raw_key
+
+
+@pytest.fixture
 def raw_key() -> str:
     """A random raw SQLCipher key (no key-derivation cost, so tests stay fast)."""
     return new_raw_key()

@@ -6,23 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import sqlcipher3
+from cli_run import run
 
-from sendesk.cli import main
 from sendesk.keystore import SERVICE, key_id
-
-
-@pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    return raw_key
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_help_for_every_command() -> None:

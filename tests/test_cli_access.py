@@ -12,9 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
+from cli_run import run
 from pupil_factory import add_test_pupil
 
-from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.models import Role, User
 from sendesk.services.access_arrangements import (
@@ -27,12 +27,6 @@ from sendesk.services.school import init_school
 from sendesk.services.users import hash_password
 
 DATA = Path(__file__).resolve().parent / "data"
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

@@ -5,27 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from sendesk.cli import main
+from cli_run import run
 
 MIXED = (
     b"UPN,Surname,Forename,DOB\r\n"
     + "Y801200015020,Brontë,Zoë,01/02/2013\r\n".encode()
     + "M801200015021,Müller,Chloë,02/03/2013\r\n".encode("cp1252")
 )
-
-
-@pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    return raw_key
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def test_encoding_detected_named_or_chosen(tmp_path: Path, capsys, env_key: str) -> None:

@@ -5,22 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from cli_run import run
 
-from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.services.school import init_school
-
-
-@pytest.fixture
-def env_key(monkeypatch: pytest.MonkeyPatch, raw_key: str, cli_password: str) -> str:
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    return raw_key
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
