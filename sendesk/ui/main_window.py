@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -21,7 +22,9 @@ from sendesk.errors import SendeskError
 from sendesk.roles import ROLE_LABELS, Role
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
-from sendesk.ui.lock import LockController
+
+if TYPE_CHECKING:
+    from sendesk.ui.lock import LockController
 
 
 class MainWindow(QMainWindow):
@@ -76,8 +79,10 @@ class MainWindow(QMainWindow):
 
             self._add_page("Statistics", lambda: StatisticsPage(ctx))
             self._add_page("Provision map", self._provision_map)
-        # Locks after the school's idle time or File > Lock (see sendesk.ui.lock).
-        self.locker = LockController(ctx, self, self._sign_out_from_lock)
+        # Locks after the school's idle time or File > Lock (see sendesk.ui.lock); made
+        # once the window is drawn, so start-up does not wait for it (see ``locker``).
+        self._locker: LockController | None = None
+        when_first_drawn(self, self._start_lock)
         self.nav.currentRowChanged.connect(self._show_page)
         self.nav.setCurrentRow(0)
         self._show_page(0)
@@ -305,6 +310,18 @@ class MainWindow(QMainWindow):
     def sign_out(self) -> None:
         self.signed_out = True
         self.close()
+
+    def _start_lock(self) -> None:
+        self.locker  # noqa: B018 - made now: its idle timer starts counting
+
+    @property
+    def locker(self) -> LockController:
+        """The window's lock, made on first use (after the first draw, or File > Lock)."""
+        if self._locker is None:
+            from sendesk.ui.lock import LockController
+
+            self._locker = LockController(self.ctx, self, self._sign_out_from_lock)
+        return self._locker
 
     def _sign_out_from_lock(self) -> None:
         self.pupil_windows.clear()  # the lock discarded them, unsaved changes and all
