@@ -158,7 +158,7 @@ def sign_off_and_staff_time(db: Database, pupil_id: int, today: date) -> None:
                 "I want to work with animals, maybe as a vet. I want to read books about "
                 "animals on my own and to have friends in my class."
             )
-            request.signed_off_by, request.signed_off_role = "Dr Helen Marsh", "Head teacher"
+            request.signed_off_by, request.signed_off_role = "Mrs Helen Ward", "Head teacher"
             request.signed_off_on = today - timedelta(days=1)
         plan = s.scalars(
             select(SupportPlan)

@@ -1149,7 +1149,7 @@ def write_demo_school(
             senco_name=senco.display_name,
             senco_phone="01632 960 481",
             senco_email="senco@riverside-academy.example",
-            head_teacher_name="Dr Helen Marsh",
+            head_teacher_name="Mrs Helen Ward",  # who signs the demo requests off
             staff_rate_per_hour_pence=DEMO_STAFF_RATE_PENCE,
         ),
     )
