@@ -58,8 +58,7 @@ from sendesk.services.ehc import (
     remove_exception,
     remove_review,
 )
-from sendesk.services.pupil_record import get_record
-from sendesk.services.register import change_status
+from sendesk.services.register import change_status, read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc_request_dialog import recorded_steps, step_date, step_label
@@ -778,11 +777,13 @@ class EhcTab(QWidget):
         when the pupil is already E; the needs stay as they are.
         """
         try:
-            record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+            # What the question is asked about: a change made meanwhile by someone else is
+            # then refused with who and when (issue 12), not built on.
+            shown = read_register(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
             self._warn(exc)
             return
-        if record.provision == Provision.E.value:
+        if shown.provision == Provision.E.value:
             return
         answer = QMessageBox.question(
             self,
@@ -799,9 +800,10 @@ class EhcTab(QWidget):
                 self.ctx.actor,
                 self.pupil_id,
                 Provision.E,
-                record.need_codes,
+                shown.needs,
                 issued_on,
                 f"EHC plan issued {_dmy(issued_on)}",
+                seen=shown.version,
             )
         except SendeskError as exc:
             self._warn(exc)

@@ -67,7 +67,7 @@ from sendesk.services.pupil_record import (
     update_profile,
     view_record,
 )
-from sendesk.services.register import void_entry
+from sendesk.services.register import read_register, void_entry
 from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
 from sendesk.ui.tables import read_only_item as _item
@@ -660,6 +660,13 @@ class PupilWindow(QWidget):
     def _show(self, record: PupilRecord, *, forms: bool) -> None:
         """Show ``record``; with ``forms`` False, keep whatever the user is editing."""
         self.record = record
+        # The register as shown: a void says it saw this, so a change made meanwhile by
+        # someone else is refused with who and when (issue 12) instead of built on.
+        self.register_seen = (
+            read_register(self.ctx.db, self.ctx.actor, self.pupil_id).version
+            if self.ctx.is_senco
+            else None
+        )
         self.setWindowTitle(f"{record.display_name} — {APP}")
         status = provision_text(record.provision)
         since = f" since {_dmy(record.provision_since)}" if record.provision_since else ""
@@ -776,7 +783,9 @@ class PupilWindow(QWidget):
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:
-            void_entry(self.ctx.db, self.ctx.actor, item.entry_id, dialog.reason)
+            void_entry(
+                self.ctx.db, self.ctx.actor, item.entry_id, dialog.reason, seen=self.register_seen
+            )
         except SendeskError as exc:
             self._error(exc)
         else:

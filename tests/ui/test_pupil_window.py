@@ -475,6 +475,28 @@ def test_senco_voids_a_mistaken_entry_from_the_history(
     assert not any(r[1] == "SEN status" and r[0] == "08/03/2024" for r in rows)
 
 
+def test_a_void_on_an_out_of_date_window_is_refused_with_who_and_when(
+    qtbot, open_window, senco, db, pupil_id, monkeypatch, warnings
+) -> None:
+    """Another SENCo changed the register after this window was opened: voiding from the
+    stale history is refused in one sentence naming them, and nothing is voided (issue 12)."""
+    plan = PlanData(date(2024, 3, 1), "Testshire")
+    change_status(db, senco, pupil_id, "E", ["SPLD"], date(2024, 3, 1), "Plan", plan=plan)
+    window = open_window(senco)
+    other = make_user(db, "senco2", Role.SENCO)
+    change_status(db, other, pupil_id, "E", ["SPLD", "SLCN"], date(2024, 4, 1), "Needs")
+    table = window.history_table
+    table.selectRow(
+        next(r for r in range(table.rowCount()) if table.item(r, 3).text().endswith("(E)"))
+    )
+    monkeypatch.setattr(VoidDialog, "exec", lambda d: (d.reason_edit.setPlainText("Oops"), 1)[1])
+    answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
+    window.void_button.click()
+    assert len(warnings) == 1 and "was changed by" in warnings[0] and "reload" in warnings[0]
+    record = get_record(db, senco, pupil_id)
+    assert record.provision == "E" and not [h for h in record.history if h.voided]
+
+
 def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco, db, pupil_id):
     change_status(db, senco, pupil_id, "N", [], date(2024, 3, 8), "Typed on the wrong pupil")
     record = get_record(db, senco, pupil_id)
