@@ -22,8 +22,12 @@ from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import KIND_REQUEST, ehc_items, pupils_with_plans
+from sendesk.services.ehc import KIND_REVIEW, ehc_items, pupils_with_plans
 from sendesk.services.register import load_current
+from sendesk.services.scope import pupils_in_scope
+from sendesk.services.support_plans import (
+    DUE_KIND as PLAN_REVIEW_KIND,
+)
 from sendesk.services.support_plans import (
     open_plan_reviews,
     plan_review_items,
@@ -166,11 +170,21 @@ def due_items(
     today = today or date.today()
     with db.session() as s:
         items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]
-    if actor.role is not Role.SENCO:
-        # EHC requests and where a case stands are the SENCo's only (issue 13).
-        items = [i for i in items if i.kind not in SENCO_ONLY_KINDS]
+        mine = pupils_in_scope(s, actor)
+    if mine is not None:
+        # Staff see their own pupils' deadlines, of the kinds their work has (issue 13);
+        # EHC requests and where a case stands are never among them.
+        kinds = STAFF_KINDS.get(actor.role, frozenset())
+        items = [i for i in items if i.pupil_id in mine and i.kind in kinds]
     return sorted(items, key=DueItem.sort_key)
 
 
-SENCO_ONLY_KINDS = frozenset({KIND_REQUEST})
-"""Kinds of item only the SENCo's "what's due" shows."""
+_REVIEWS = frozenset({PLAN_REVIEW_KIND, "review", "annual review", KIND_REVIEW})
+STAFF_KINDS: dict[Role, frozenset[str]] = {
+    # evidence due for their classes and reviews of their pupils
+    Role.TEACHER: _REVIEWS | {"access evidence"},
+    # reviews of the pupils in their groups and assigned to them
+    Role.LEARNING_SUPPORT: _REVIEWS,
+}
+"""The kinds of item a member of staff's "what's due" shows, for the pupils they work
+with (:func:`sendesk.services.scope.pupils_in_scope`); the SENCo sees every kind."""

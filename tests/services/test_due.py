@@ -143,3 +143,75 @@ def test_pupils_on_sen_support_met_fewer_than_three_times_are_due(db, senco) -> 
         "reviews and plan starts with parents' views): on SEN support, at least three times "
         "a year (CoP 6.65)",
     }
+
+
+# --- each member of staff sees their own pupils (issue 13) ---------------------------------
+
+
+def _staff(db, username: str, role: Role):
+    from sendesk.models import User
+    from sendesk.services.actor import Actor
+
+    with db.transaction() as s:
+        user = User(username=username, display_name=username.title(), role=role)
+        s.add(user)
+        s.flush()
+        return Actor.of(user)
+
+
+def test_staff_see_only_their_own_pupils_deadlines(db, senco) -> None:
+    from sendesk.models import (
+        Enrolment,
+        Intervention,
+        InterventionGroup,
+        PupilAssignment,
+        TeachingGroup,
+        TeachingGroupMember,
+    )
+
+    today = date(2026, 3, 2)
+    soon = {"next_review_due": date(2026, 3, 16)}
+    amy, ben, cal, dee = (
+        add_test_pupil(db, senco, n, provision="K", needs=("SPLD",), forename=f, **soon)
+        for n, f in ((1, "Amy"), (2, "Ben"), (3, "Cal"), (4, "Dee"))
+    )
+    teacher = _staff(db, "teacher", Role.TEACHER)
+    ta = _staff(db, "ta", Role.LEARNING_SUPPORT)
+    with db.transaction() as s:
+        group = TeachingGroup(code="9X/En1", subject="English", teacher_id=teacher.user_id)
+        s.add(group)
+        s.flush()
+        s.add(TeachingGroupMember(group_id=group.id, pupil_id=amy))
+        reading = Intervention(
+            name="Reading catch-up",
+            area="Cognition and learning",
+            staff_role="TA",
+            measure="reading age",
+            measure_kind="age_months",
+        )
+        s.add(reading)
+        s.flush()
+        led = InterventionGroup(
+            intervention_id=reading.id,
+            name="Reading A",
+            staff_id=ta.user_id,
+            start_date=date(2026, 1, 5),
+        )
+        s.add(led)
+        s.flush()
+        s.add(Enrolment(group_id=led.id, pupil_id=ben, start_date=date(2026, 1, 5)))
+        s.add(PupilAssignment(user_id=ta.user_id, pupil_id=cal))
+
+    def shown(actor) -> dict[int, set[str]]:
+        found: dict[int, set[str]] = {}
+        for item in due_items(db, actor, today=today):
+            found.setdefault(item.pupil_id, set()).add(item.kind)
+        return found
+
+    everyone = shown(senco)
+    assert {amy, ben, cal, dee} <= set(everyone)
+    assert "review" in everyone[dee] and len(everyone[dee]) > 1  # gaps too, for the SENCo
+    # The teacher: the pupils in their class, their reviews; no record gaps.
+    assert shown(teacher) == {amy: {"review"}}
+    # Learning support: the pupils in the groups they lead and those assigned to them.
+    assert shown(ta) == {ben: {"review"}, cal: {"review"}}

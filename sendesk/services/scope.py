@@ -1,0 +1,47 @@
+"""Which pupils a member of staff works with: the first step of least privilege's scope.
+
+Why: a teacher needs their own pupils' deadlines, not the whole school's (issue 13:
+"teachers and learning support land on the whole school's what's due"). A teacher works
+with the pupils in the classes they teach (teaching groups from the MIS, linked to their
+account); learning support with the pupils in the intervention groups they lead and those
+assigned to them. The SENCo works with everyone (None: no limit).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendesk.models import (
+    Enrolment,
+    InterventionGroup,
+    PupilAssignment,
+    Role,
+    TeachingGroup,
+    TeachingGroupMember,
+)
+from sendesk.services.actor import Actor
+
+
+def pupils_in_scope(session: Session, actor: Actor) -> frozenset[int] | None:
+    """The ids of the pupils ``actor`` works with, or None for every pupil (the SENCo)."""
+    if actor.role is Role.SENCO:
+        return None
+    if actor.role is Role.TEACHER:
+        taught = select(TeachingGroupMember.pupil_id).join(
+            TeachingGroup, TeachingGroup.id == TeachingGroupMember.group_id
+        )
+        return frozenset(session.scalars(taught.where(TeachingGroup.teacher_id == actor.user_id)))
+    if actor.role is Role.LEARNING_SUPPORT:
+        led = select(Enrolment.pupil_id).join(
+            InterventionGroup, InterventionGroup.id == Enrolment.group_id
+        )
+        enrolled = session.scalars(led.where(InterventionGroup.staff_id == actor.user_id))
+        assigned = session.scalars(
+            select(PupilAssignment.pupil_id).where(PupilAssignment.user_id == actor.user_id)
+        )
+        return frozenset([*enrolled, *assigned])
+    return frozenset()
+
+
+__all__ = ["pupils_in_scope"]
