@@ -44,7 +44,7 @@ from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
 from sendesk.services.demo_access import add_access_history
-from sendesk.services.demo_ehc import add_ehc_history
+from sendesk.services.demo_ehc import HEAD_TEACHER, add_ehc_history
 from sendesk.services.demo_graduated import add_graduated_history
 from sendesk.services.demo_profiles import profiles_for
 from sendesk.services.register import CurrentStatus, apply_change, check_census
@@ -1149,7 +1149,7 @@ def write_demo_school(
             senco_name=senco.display_name,
             senco_phone="01632 960 481",
             senco_email="senco@riverside-academy.example",
-            head_teacher_name="Mrs Helen Ward",  # who signs the demo requests off
+            head_teacher_name=HEAD_TEACHER,  # who signs the demo requests off
             staff_rate_per_hour_pence=DEMO_STAFF_RATE_PENCE,
         ),
     )

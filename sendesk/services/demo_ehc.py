@@ -87,7 +87,9 @@ from sendesk.services.ehc import CASE_FIELDS, LaProfileData, case_problems, rule
 
 NEIGHBOUR_LA = "Bedford Borough"
 CASEWORKERS = ("Priya Shah", "Tom Whitfield", "Grace Okafor", "Dylan Hughes", "Marta Nowak")
-SIGNED_OFF_BY = ("Mrs Helen Ward", "Head teacher")
+HEAD_TEACHER = "Mrs Helen Ward"
+"""The demo school's head teacher (School details), who signs its requests off."""
+SIGNED_OFF_BY = (HEAD_TEACHER, "Head teacher")
 """Who signs the demo school's requests off, as the LA's form asks (name, role)."""
 ASPIRATIONS = (
     "I want to work with animals, maybe at a farm or a vet's. Having a friend to sit with "

@@ -24,6 +24,7 @@ from pypdf import PdfReader, PdfWriter
 from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
+from sendesk.services.demo_ehc import HEAD_TEACHER
 from sendesk.services.ehc import LaProfileData, RequestData, open_request, save_la_profile
 from sendesk.services.evidence import add_document
 from sendesk.services.interventions import MeasurePoint, Progress
@@ -146,7 +147,7 @@ def test_what_an_la_form_asks_for_is_in_the_pack(built: Built) -> None:
         f"Signed off by {SIGNED_BY} ({SIGNED_ROLE})",
         "The school's named contact",
         "senco@riverside-academy.example",
-        "Head teacher Dr Helen Marsh",
+        f"Head teacher {HEAD_TEACHER}",  # the demo school's, from its School details
         "Also held, from longer ago: French (Teacher assessment) Emerging",
     ):
         assert flat(text) in body, text

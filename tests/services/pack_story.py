@@ -38,6 +38,7 @@ from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.agencies import InvolvementData, add_involvement
 from sendesk.services.demo import write_demo_school
+from sendesk.services.demo_ehc import HEAD_TEACHER
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document, list_documents
 from sendesk.services.pack import PackData, build_pack, gather
@@ -60,7 +61,7 @@ EP_MARKER = "EP-REPORT-MARKER"
 SALT_MARKER = "SALT-REPORT-MARKER"
 SALT_DATED = date(2021, 11, 15)  # older than any LA's limit (36 months at most)
 ASPIRATIONS = "I want to be a vet and have a dog. Aspirations marker."
-SIGNED_BY, SIGNED_ROLE, SIGNED_ON = "Dr Helen Marsh", "Head teacher", TODAY - timedelta(days=2)
+SIGNED_BY, SIGNED_ROLE, SIGNED_ON = HEAD_TEACHER, "Head teacher", TODAY - timedelta(days=2)
 HOME_LANGUAGE, ETHNICITY = "Polish", "White - Polish"
 PARENT_ADDRESS = "14 Mill Lane, Riverside, AB1 2CD"
 IN_CLASS = "In-class support from a teaching assistant in English lessons, 5 × 30 minutes"
