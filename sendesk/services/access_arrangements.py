@@ -107,7 +107,6 @@ from sendesk.models import (
     Pupil,
     Role,
     School,
-    Setting,
     TeachingGroup,
     TeachingGroupMember,
     User,
@@ -117,7 +116,7 @@ from sendesk.rules import jcq
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.pupils import sentence
-from sendesk.services.settings import parse_date, parse_int, read_setting
+from sendesk.services.settings import parse_date, parse_int, read_setting, write_setting
 from sendesk.services.teaching_groups import fold, squash, teacher_label
 
 if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
@@ -487,16 +486,7 @@ def set_edition(db: Database, actor: Actor, found: jcq.Edition) -> None:
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
         for key, value in values.items():
-            row = s.get(Setting, key)
-            before = None if row is None else row.value
-            if before == value:
-                continue
-            if row is None:
-                s.add(Setting(key=key, value=value))
-            else:
-                row.value = value
-            s.flush()
-            audit.record("update", "setting", None, {"key": key, "from": before, "to": value})
+            write_setting(s, audit, key, value)
 
 
 def next_exam_season(today: date) -> date:

@@ -25,10 +25,10 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import Role, Setting
+from sendesk.models import Role
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
-from sendesk.services.settings import parse_int, read_setting
+from sendesk.services.settings import parse_int, read_setting, write_setting
 
 SENCO_NAME = "senco_name"
 SENCO_PHONE = "senco_phone"
@@ -122,16 +122,8 @@ def save_school_details(db: Database, actor: Actor, details: SchoolDetails) -> N
             value = getattr(details, f.name)
             text = "" if value is None else str(value).strip()
             key = _KEYS[f.name]
-            row = s.get(Setting, key)
-            before = None if row is None else row.value
-            if before == text or (before is None and not text):
-                continue
-            if row is None:
-                s.add(Setting(key=key, value=text))
-            else:
-                row.value = text
-            s.flush()
-            audit.record("update", "setting", None, {"key": key, "from": before, "to": text})
+            if text or read_setting(s, key) is not None:  # a blank never set stays unset
+                write_setting(s, audit, key, text)
 
 
 __all__ = [

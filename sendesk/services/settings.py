@@ -65,18 +65,24 @@ def set_setting(db: Database, actor: Actor, key: str, value: str) -> None:
     if len(value) > VALUE_MAX:
         raise ValidationError(f"The value of {key} is longer than {VALUE_MAX:,} characters.")
     with db.transaction() as s:
-        row = s.get(Setting, key)
-        before = None if row is None else row.value
-        if before == value:
-            return
-        if row is None:
-            s.add(Setting(key=key, value=value))
-        else:
-            row.value = value
-        s.flush()
-        AuditWriter(s, actor).record(
-            "update", "setting", None, {"key": key, "from": before, "to": value}
-        )
+        write_setting(s, AuditWriter(s, actor), key, value)
+
+
+def write_setting(session: Session, audit: AuditWriter, key: str, value: str) -> bool:
+    """Store ``value`` under ``key`` inside the caller's transaction, audited with the old
+    and new value; False (nothing written) when it is already so. One way for every service
+    that keeps several settings in one transaction (school details, the JCQ edition)."""
+    row = session.get(Setting, key)
+    before = None if row is None else row.value
+    if before == value:
+        return False
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    session.flush()
+    audit.record("update", "setting", None, {"key": key, "from": before, "to": value})
+    return True
 
 
 # --- typed helpers ---------------------------------------------------------------------
