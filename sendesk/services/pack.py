@@ -80,12 +80,11 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import AuditEvent, EhcRequest, Need, Pupil, RegisterEntry, Role, User
+from sendesk.models import EhcRequest, Pupil, Role
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
@@ -119,8 +118,6 @@ from sendesk.services.progress_data import (
     months_before,
 )
 from sendesk.services.pupil_record import HistoryItem, NeedItem, NeedProfileItem, get_record
-from sendesk.services.pupil_record import _audited_changes as audited_changes
-from sendesk.services.pupil_record import _history as register_history
 from sendesk.services.school import school_info
 from sendesk.services.school_details import SchoolDetails, read_school_details
 from sendesk.services.support_plans import PlanDetail, plan_details
@@ -775,7 +772,7 @@ def gather(
     school = school_info(db)
     request = _request(db, actor, pupil_id, today)
     extra = _extras(db, pupil_id, request.id if request else None)
-    history = extra.history if extra.history is not None else record.history
+    history = record.history  # already the effective history: no voided entry in it
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
     la = la_rules(db, name)
     plans = tuple(plan_details(db, actor, pupil_id))
@@ -909,19 +906,17 @@ def gather(
 @dataclass(frozen=True)
 class _Extras:
     """What the pack reads itself, beside the services it calls: the pupil's home language
-    and ethnicity, the request's aspirations and sign-off, the school's details, and the
-    register history rebuilt without voided entries (None: nothing was voided)."""
+    and ethnicity, the request's aspirations and sign-off, and the school's details."""
 
     home_language: str | None
     ethnicity: str | None
     aspirations: str
     sign_off: SignOff | None
     school: SchoolDetails
-    history: tuple[HistoryItem, ...] | None
 
 
 def _extras(db: Database, pupil_id: int, request_id: int | None) -> _Extras:
-    """Read :class:`_Extras` in one session (four or five small queries)."""
+    """Read :class:`_Extras` in one session (three or four small queries)."""
     with db.session() as s:
         language, ethnicity = s.execute(
             select(Pupil.home_language, Pupil.ethnicity).where(Pupil.id == pupil_id)
@@ -944,49 +939,13 @@ def _extras(db: Database, pupil_id: int, request_id: int | None) -> _Extras:
                     row.signed_off_on,
                 )
         details = read_school_details(s)
-        history = _history_without_voided(s, pupil_id)
     return _Extras(
         home_language=(language or "").strip() or None,
         ethnicity=(ethnicity or "").strip() or None,
         aspirations=aspirations,
         sign_off=sign_off,
         school=details,
-        history=history,
     )
-
-
-def _history_without_voided(s: Session, pupil_id: int) -> tuple[HistoryItem, ...] | None:
-    """The register history as :func:`get_record` builds it, from the entries that were not
-    voided (``voided_at IS NULL``); None when none was voided (the record's history stands,
-    and the usual pack costs one query here)."""
-    voided = s.scalar(
-        select(func.count())
-        .select_from(RegisterEntry)
-        .where(RegisterEntry.pupil_id == pupil_id, RegisterEntry.voided_at.is_not(None))
-    )
-    if not voided:
-        return None
-    entries = s.scalars(
-        select(RegisterEntry).where(
-            RegisterEntry.pupil_id == pupil_id, RegisterEntry.voided_at.is_(None)
-        )
-    ).all()
-    needs = s.scalars(select(Need).where(Need.pupil_id == pupil_id)).all()
-    events = s.scalars(
-        select(AuditEvent).where(
-            AuditEvent.action == "register_change",
-            AuditEvent.entity == "pupil",
-            AuditEvent.entity_id == pupil_id,
-        )
-    ).all()
-    user_ids = {e.recorded_by_id for e in entries} | {n.recorded_by_id for n in needs}
-    user_ids |= {e.user_id for e in events}
-    user_ids.discard(None)
-    names: dict[int, str] = {
-        uid: name
-        for uid, name in s.execute(select(User.id, User.display_name).where(User.id.in_(user_ids)))
-    }
-    return tuple(register_history(entries, needs, audited_changes(events), names))
 
 
 # --- what the wizard asks -----------------------------------------------------------------
