@@ -239,7 +239,7 @@ def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env
         set_password(database, acting_user(database, "gov"), "gov", "demo-password")
     code, _, err = run(capsys, "register", "--db", str(db), "--user", "gov")
     assert code == 3
-    assert "Read-only accounts cannot see named pupil records" in err
+    assert "Read-only accounts cannot see the SEND register and export it" in err
 
 
 ARBOR = Path(__file__).parent / "data" / "arbor-export-sample.csv"

@@ -107,7 +107,9 @@ def test_import_classes(school: Path, capsys: pytest.CaptureFixture[str]) -> Non
     )
     assert (
         code == 3
-        and err == "sendesk: Teacher accounts cannot import teaching groups; ask the SENCo.\n"
+        and err
+        == "sendesk: Teacher accounts cannot import pupils, classes and attainment; edit classes; "
+        "ask the SENCo.\n"
     )
     code, _, err = run(
         capsys,
@@ -179,7 +181,7 @@ def test_access_arrangements_list(
         "--out",
         str(tmp_path / "t.csv"),
     )
-    assert code == 3 and "cannot see the exams officer's list" in err
+    assert code == 3 and "cannot see and export the exams officer's list" in err
     assert not (tmp_path / "t.csv").exists()
 
 

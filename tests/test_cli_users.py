@@ -97,7 +97,7 @@ def test_the_senco_manages_accounts(school: str, capsys, monkeypatch: pytest.Mon
     code, out, err = run(capsys, "census-check", "--db", school)
     assert code == 3 and err.startswith("sendesk: Teacher accounts cannot")
     code, out, err = run(capsys, "users", "list", "--db", school)
-    assert code == 3 and "Teacher accounts cannot see other staff's accounts" in err
+    assert code == 3 and "Teacher accounts cannot manage staff accounts" in err
     monkeypatch.delenv("SENDESK_USER")
 
     monkeypatch.setenv("SENDESK_PASSWORD", "demo-password")
@@ -135,7 +135,10 @@ def test_the_exams_officer_gets_the_list_and_nothing_else(
     assert out_csv.exists()
     code, out, err = run(capsys, "register", "--db", school)
     assert (code, out) == (3, "")
-    assert err == "sendesk: Exams officer accounts cannot see named pupil records; ask the SENCo.\n"
+    assert (
+        err == "sendesk: Exams officer accounts cannot see the SEND register and export it; "
+        "ask the SENCo.\n"
+    )
 
 
 def test_several_sencos_need_a_user(school: str, capsys, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -63,8 +63,12 @@ def evidence_file_for(
 ) -> Path:
     """The SENCo writes a candidate's evidence file to ``path`` (PDF); returns the path."""
     today = today or date.today()
+    from sendesk.services.exports import record_export
+
     data = evidence_file_data(db, actor, pupil_id, today=today)
-    return write_evidence_file(data, Path(path), today=today)
+    written = write_evidence_file(data, Path(path), today=today)
+    record_export(db, actor, "access arrangements evidence file", 1, written, pupil_id=pupil_id)
+    return written
 
 
 def write_evidence_file(data: EvidenceFileData, path: Path, *, today: date) -> Path:

@@ -339,9 +339,15 @@ def passport_for(
 ) -> Path:
     """Write the passport of the pupil with ``upn`` to ``out``; returns the path.
 
-    What ``sendesk passport --db DB --upn UPN --out FILE`` and the pupil window call.
+    What ``sendesk passport --db DB --upn UPN --out FILE`` and the pupil window call. The
+    file leaving SENDesk is audited with its name (issue 13: every export is an event).
     """
-    return write_passport(passport_data(db, actor, upn, today=today), Path(out))
+    from sendesk.services.exports import record_export
+
+    data = passport_data(db, actor, upn, today=today)
+    written = write_passport(data, Path(out))
+    record_export(db, actor, "pupil passport", 1, written, pupil_id=data.pupil_id)
+    return written
 
 
 __all__ = ["HEADINGS", "passport_for", "write_passport"]

@@ -37,7 +37,7 @@ class Scope(StrEnum):
 SCOPE_WORDS: dict[Scope, str] = {
     Scope.ALL: "yes",
     Scope.TAUGHT: "pupils they teach",
-    Scope.MINE: "their groups and assigned pupils",
+    Scope.MINE: "groups they lead, pupils assigned to them",
     Scope.NONE: "—",
 }
 
@@ -56,12 +56,14 @@ class Action(StrEnum):
     OPEN_DOCUMENTS = "open_documents"
     VIEW_ACCESS_ARRANGEMENTS = "view_access_arrangements"
     VIEW_EXAMS_LIST = "view_exams_list"
-    VIEW_EHC = "view_ehc"
+    VIEW_EHC_REQUESTS = "view_ehc_requests"
+    VIEW_EHC_PLANS = "view_ehc_plans"
     VIEW_PROVISION_COSTS = "view_provision_costs"
     VIEW_DUE = "view_due"
     VIEW_CLASSES = "view_classes"
     # --- figures without names ---
     VIEW_SCHOOL_FIGURES = "view_school_figures"
+    VIEW_SCHOOL_COSTS = "view_school_costs"
     # --- recording ---
     RECORD_NWW = "record_nww"
     LOG_SESSIONS = "log_sessions"
@@ -97,7 +99,9 @@ A, T, M, N = Scope.ALL, Scope.TAUGHT, Scope.MINE, Scope.NONE
 _ROLES = (Role.SENCO, Role.TEACHER, Role.LEARNING_SUPPORT, Role.EXAMS_OFFICER, Role.READ_ONLY)
 
 
-def _row(doing: str, senco: Scope, teacher: Scope, ls: Scope, exams: Scope, ro: Scope) -> Permission:
+def _row(
+    doing: str, senco: Scope, teacher: Scope, ls: Scope, exams: Scope, ro: Scope
+) -> Permission:
     return Permission(doing, dict(zip(_ROLES, (senco, teacher, ls, exams, ro), strict=True)))
 
 
@@ -113,17 +117,19 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.OPEN_DOCUMENTS: _row("open evidence documents marked for staff", A, T, M, N, N),
     Action.VIEW_ACCESS_ARRANGEMENTS: _row("see exam access arrangements", A, T, M, A, N),
     Action.VIEW_EXAMS_LIST: _row("see and export the exams officer's list", A, N, N, A, N),
-    Action.VIEW_EHC: _row("see EHC requests, plans and case status", A, N, N, N, N),
+    Action.VIEW_EHC_REQUESTS: _row("see EHC requests and where a case stands", A, N, N, N, N),
+    Action.VIEW_EHC_PLANS: _row("see issued EHC plans and their reviews", A, T, M, N, N),
     Action.VIEW_PROVISION_COSTS: _row("see a pupil's provision costs", A, N, N, N, N),
     Action.VIEW_DUE: _row("see what's due", A, T, M, N, N),
     Action.VIEW_CLASSES: _row("see teaching groups (classes)", A, T, N, N, N),
-    Action.VIEW_SCHOOL_FIGURES: _row("see the school's anonymised figures", A, N, N, N, A),
+    Action.VIEW_SCHOOL_FIGURES: _row("see the register's anonymised statistics", A, A, A, N, A),
+    Action.VIEW_SCHOOL_COSTS: _row("see the school's provision map and costs", A, N, N, N, A),
     Action.RECORD_NWW: _row("record normal-way-of-working evidence", A, T, N, N, N),
-    Action.LOG_SESSIONS: _row("log intervention sessions", A, N, M, N, N),
-    Action.RECORD_MEASURES: _row("record entry and exit measures", A, N, M, N, N),
+    Action.LOG_SESSIONS: _row("log intervention sessions", A, M, M, N, N),
+    Action.RECORD_MEASURES: _row("record entry and exit measures", A, M, M, N, N),
     Action.CHANGE_REGISTER: _row("change the SEND register", A, N, N, N, N),
     Action.EDIT_PUPILS: _row("add pupils or change their details and contacts", A, N, N, N, N),
-    Action.IMPORT_DATA: _row("import pupils, classes and attainment", A, N, N, N, N),
+    Action.IMPORT_DATA: _row("import pupils, classes and attainment; edit classes", A, N, N, N, N),
     Action.EDIT_SUPPORT_PLANS: _row("write and review support plans", A, N, N, N, N),
     Action.MANAGE_INTERVENTIONS: _row("set up interventions, groups and enrolments", A, N, N, N, N),
     Action.RECORD_PROGRESS: _row("record attendance and attainment", A, N, N, N, N),
@@ -140,14 +146,18 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.READ_AUDIT: _row("read and export the audit trail", A, N, N, N, N),
 }
 
-PUPIL_SCOPES: dict[Role, Scope] = {
-    Role.SENCO: Scope.ALL,
-    Role.TEACHER: Scope.TAUGHT,
-    Role.LEARNING_SUPPORT: Scope.MINE,
-    Role.EXAMS_OFFICER: Scope.ALL,
-    Role.READ_ONLY: Scope.NONE,
+FIGURES_ONLY: frozenset[Action] = frozenset({Action.VIEW_SCHOOL_FIGURES, Action.VIEW_SCHOOL_COSTS})
+"""Actions that show no pupil by name (small counts suppressed): a scope does not apply."""
+
+ROLE_SCOPES: dict[Role, frozenset[Scope]] = {
+    Role.SENCO: frozenset({Scope.ALL}),
+    Role.TEACHER: frozenset({Scope.TAUGHT, Scope.MINE, Scope.NONE}),
+    Role.LEARNING_SUPPORT: frozenset({Scope.MINE, Scope.NONE}),
+    Role.EXAMS_OFFICER: frozenset({Scope.ALL, Scope.NONE}),
+    Role.READ_ONLY: frozenset({Scope.ALL, Scope.NONE}),
 }
-"""The widest scope each role ever has: a role's cells are this or none (tested)."""
+"""The scopes each role's cells about named pupils may hold (a test checks the table). A teacher
+may lead an intervention group too: they log its sessions and measures (MINE)."""
 
 
 def scope_of(role: Role, action: Action) -> Scope:
@@ -169,11 +179,11 @@ def out_of_scope(role: Role, action: Action) -> str:
     """The sentence for a pupil outside the user's scope."""
     whose = {
         Scope.TAUGHT: "the pupils they teach",
-        Scope.MINE: "the pupils in their groups or assigned to them",
+        Scope.MINE: "the groups they lead and the pupils assigned to them",
     }.get(scope_of(role, action), "no pupils")
     return (
         f"{ROLE_LABELS[role]} accounts can {PERMISSIONS[action].doing} only for {whose}; "
-        "this pupil is not one of them — ask the SENCo."
+        "this is not one of them — ask the SENCo."
     )
 
 

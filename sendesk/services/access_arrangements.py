@@ -111,10 +111,10 @@ from sendesk.models import (
     TeachingGroupMember,
     User,
 )
-from sendesk.roles import NAMED_READERS
 from sendesk.rules import jcq
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupils import sentence
 from sendesk.services.settings import parse_date, parse_int, read_setting, write_setting
 from sendesk.services.teaching_groups import fold, squash, teacher_label
@@ -449,7 +449,7 @@ def edition(session: Session) -> jcq.Edition:
 def access_notice(db: Database, actor: Actor, *, today: date | None = None) -> str | None:
     """A plain warning when today is outside the edition's dates (None otherwise): the
     rules still apply; the SENCo is asked to check JCQ's current edition."""
-    actor.require(*NAMED_READERS, doing="see access arrangements")
+    permit(actor, Action.VIEW_ACCESS_ARRANGEMENTS)
     with db.session() as s:
         found = edition(s)
     return jcq.edition_notice(today or date.today(), found)
@@ -457,7 +457,7 @@ def access_notice(db: Database, actor: Actor, *, today: date | None = None) -> s
 
 def current_edition(db: Database, actor: Actor) -> jcq.Edition:
     """The AARA edition the school's settings name (2025–26 by default)."""
-    actor.require(*NAMED_READERS, doing="see access arrangements")
+    permit(actor, Action.VIEW_ACCESS_ARRANGEMENTS)
     with db.session() as s:
         return edition(s)
 
@@ -468,7 +468,7 @@ EDITION_NAME_MAX = 120
 def set_edition(db: Database, actor: Actor, found: jcq.Edition) -> None:
     """The SENCo records the AARA edition in force and its dates (e.g. JCQ keeps 2025–26
     for 2026–27: move the end date on). One transaction, an audit event per changed key."""
-    actor.require(Role.SENCO, doing="change the school's settings")
+    permit(actor, Action.CHANGE_SETTINGS)
     name = squash(found.name or "")
     if not name:
         raise ValidationError("The edition's name is missing.")
@@ -531,12 +531,13 @@ def _pupil_exists(session: Session, pupil_id: int) -> Pupil:
 
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
     """The id of the pupil with ``upn`` (NotFoundError when there is none)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.VIEW_ACCESS_ARRANGEMENTS)
     key = upn.replace(" ", "").upper()
     with db.session() as s:
         pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
-    if pupil_id is None:
-        raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+        if pupil_id is None:
+            raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+        permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
     return pupil_id
 
 
@@ -608,7 +609,7 @@ def propose_arrangement(
     today: date | None = None,
 ) -> int:
     """The SENCo proposes an arrangement for a pupil (status "proposed"); returns its id."""
-    actor.require(Role.SENCO, doing="propose access arrangements")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     values = _clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         _pupil_exists(s, pupil_id)
@@ -650,7 +651,7 @@ def update_arrangement(
     the evidence behind the application, and unlinking it would let
     :func:`remove_assessment` delete it.
     """
-    actor.require(Role.SENCO, doing="change access arrangements")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     values = _clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         row = _read_arrangement(s, arrangement_id)
@@ -714,7 +715,7 @@ def set_arrangement_status(
     gathering evidence clears ``applied_on``. An arrangement resting on a specialist
     assessment cannot be approved or applied for without one linked.
     """
-    actor.require(Role.SENCO, doing="approve access arrangements")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     today = today or date.today()
     _check_date("date", on)
     with db.transaction() as s:
@@ -789,7 +790,7 @@ def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version:
     Only while it is proposed and no evidence has been recorded: anything further along is
     history an inspector may ask for, so it is withdrawn instead.
     """
-    actor.require(Role.SENCO, doing="change access arrangements")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
         row = _read_arrangement(s, arrangement_id)
         if row.version != version:
@@ -879,7 +880,7 @@ def record_assessment(
     What the JCQ rules flag (a test taken before Year 9, Part 1 dated after the
     assessment, no qualification on file) is recorded as it is and shown as problems.
     """
-    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     values = _clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
@@ -911,7 +912,7 @@ def update_assessment(
     today: date | None = None,
 ) -> int:
     """The SENCo corrects an assessment (its scores become ``data.scores``); new version."""
-    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     values = _clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
@@ -957,7 +958,7 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
     that is left with none cannot be approved or applied for until another is linked, and
     "what's due" asks for one before the exams.
     """
-    actor.require(Role.SENCO, doing="record access arrangement assessments")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
         row = s.get(AccessAssessment, assessment_id)
         if row is None:
@@ -1103,8 +1104,8 @@ def _entry_items(session: Session, pupil_id: int) -> tuple[ExamEntryItem, ...]:
 
 def exam_entries(db: Database, actor: Actor, pupil_id: int) -> tuple[ExamEntryItem, ...]:
     """The subjects a candidate is entered for, alphabetically."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
         _pupil_exists(s, pupil_id)
         return _entry_items(s, pupil_id)
 
@@ -1115,7 +1116,7 @@ def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> i
     An import never touches an entry made by hand (see
     :func:`sendesk.services.teaching_groups.import_classes`).
     """
-    actor.require(Role.SENCO, doing="change exam entries")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     name = squash(subject or "")
     if not name:
         raise ValidationError("The exam entry's subject is missing.")
@@ -1138,7 +1139,7 @@ def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> i
 def remove_exam_entry(db: Database, actor: Actor, entry_id: int) -> None:
     """The SENCo removes an exam entry (imported or by hand); a later import with the
     candidate marked entered for that subject adds it back."""
-    actor.require(Role.SENCO, doing="change exam entries")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
         row = s.get(ExamEntry, entry_id)
         if row is None:
@@ -1266,9 +1267,9 @@ def pupil_access(
     """A pupil's arrangements (live first), assessments (newest first) and the subjects
     they are taught, their exam entries and the professional evidence on file; nine queries
     whatever the history."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     today = today or date.today()
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
         pupil = _pupil_exists(s, pupil_id)
         dob = pupil.dob
         assessments = s.scalars(
@@ -1443,7 +1444,7 @@ def record_nww_many(
     in one transaction, each with its audit event. Three queries whatever the size of the
     batch (the arrangements, the teacher's groups, the audit chain's last link).
     """
-    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    permit(actor, Action.RECORD_NWW)
     today = today or date.today()
     items = list(items)
     if not items:
@@ -1563,7 +1564,7 @@ def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | No
       date): then the evidence is what an inspector reads, and a mistaken entry stays
       (a later entry's note can say so; the audit shows who recorded what).
     """
-    actor.require(Role.SENCO, Role.TEACHER, doing="record normal-way-of-working evidence")
+    permit(actor, Action.RECORD_NWW)
     today = today or date.today()
     with db.transaction() as s:
         row = s.get(NwwEvidence, evidence_id)
@@ -1614,8 +1615,11 @@ def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | No
 
 def list_nww(db: Database, actor: Actor, arrangement_id: int) -> list[NwwItem]:
     """An arrangement's NWW evidence, newest first, with who recorded each (two queries)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        arrangement = s.get(AccessArrangement, arrangement_id)
+        permit_pupil(
+            s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, arrangement and arrangement.pupil_id
+        )
         rows = s.scalars(
             select(NwwEvidence)
             .where(NwwEvidence.arrangement_id == arrangement_id)
@@ -1626,8 +1630,8 @@ def list_nww(db: Database, actor: Actor, arrangement_id: int) -> list[NwwItem]:
 
 def nww_for_pupil(db: Database, actor: Actor, pupil_id: int) -> list[NwwItem]:
     """Every piece of NWW evidence for a pupil's arrangements, newest first (two queries)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
         rows = s.scalars(
             select(NwwEvidence)
             .join(AccessArrangement, AccessArrangement.id == NwwEvidence.arrangement_id)
@@ -1704,7 +1708,7 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
     Five queries whatever the size of the school: groups, members with names, those
     pupils' live arrangements, the latest evidence of each, and account names.
     """
-    actor.require(Role.SENCO, Role.TEACHER, doing="see class lists for access arrangements")
+    permit(actor, Action.RECORD_NWW)
     today = today or date.today()
     with db.session() as s:
         groups_q = select(TeachingGroup)
@@ -1832,7 +1836,7 @@ def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[G
     saying "No exam entries recorded" (``entered`` False), and so does an arrangement for
     named subjects none of which is entered; nothing is silently left out. Pupils who have
     left are not listed. Four queries."""
-    actor.require(Role.SENCO, doing="see the access arrangements gap view")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     today = today or date.today()
     with db.session() as s:
         days = evidence_days(s)
@@ -1887,7 +1891,7 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
     separate room is needed and adds the SENCo's room notes; approval is the earliest
     approval and expiry the earliest expiry, so the list never overstates how long an
     approval lasts. Pupils who have left are not listed. Two queries."""
-    actor.require(Role.SENCO, Role.EXAMS_OFFICER, doing="see the exams officer's list")
+    permit(actor, Action.VIEW_EXAMS_LIST)
     today = today or date.today()
     with db.session() as s:
         arrangements = _live_arrangements(s, today, EXAM_STATUSES)
@@ -1974,7 +1978,7 @@ def evidence_file_data(
     db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
 ) -> EvidenceFileData:
     """The SENCo gathers a candidate's evidence file (audited: it leaves SENDesk)."""
-    actor.require(Role.SENCO, doing="make access arrangement evidence files")
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     today = today or date.today()
     access = pupil_access(db, actor, pupil_id, today=today)
     evidence = nww_for_pupil(db, actor, pupil_id)

@@ -25,10 +25,10 @@ from sqlalchemy.orm.exc import StaleDataError
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role
-from sendesk.roles import NAMED_READERS
 from sendesk.rules.confidentiality import STAFF, check_level, default_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupils import sentence
 
 AGENCIES: tuple[str, ...] = (
@@ -159,7 +159,7 @@ def add_involvement(
     db: Database, actor: Actor, pupil_id: int, data: InvolvementData, *, today: date | None = None
 ) -> int:
     """The SENCo records an agency's involvement with a pupil; returns its id."""
-    actor.require(Role.SENCO, doing="record agency involvement")
+    permit(actor, Action.EDIT_AGENCY_ADVICE)
     values = _clean(data, today or date.today())
     with db.transaction() as s:
         if s.get(Pupil, pupil_id) is None:
@@ -190,7 +190,7 @@ def update_involvement(
     today: date | None = None,
 ) -> int:
     """The SENCo corrects an involvement; returns its new version (ConflictError if stale)."""
-    actor.require(Role.SENCO, doing="record agency involvement")
+    permit(actor, Action.EDIT_AGENCY_ADVICE)
     values = _clean(data, today or date.today())
     with db.transaction() as s:
         row = _read(s, involvement_id)
@@ -221,7 +221,7 @@ def update_involvement(
 
 def remove_involvement(db: Database, actor: Actor, involvement_id: int, version: int) -> None:
     """The SENCo removes an involvement; its documents stay with the pupil, unlinked."""
-    actor.require(Role.SENCO, doing="record agency involvement")
+    permit(actor, Action.EDIT_AGENCY_ADVICE)
     with db.transaction() as s:
         row = _read(s, involvement_id)
         if row.version != version:
@@ -250,9 +250,9 @@ def list_involvements(db: Database, actor: Actor, pupil_id: int) -> list[Involve
 
     Two queries whatever the number of involvements; documents' contents are not read.
     """
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     senco = actor.role is Role.SENCO
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_AGENCY_ADVICE, pupil_id)
         stmt = select(AgencyInvolvement).where(AgencyInvolvement.pupil_id == pupil_id)
         doc_stmt = (
             select(EvidenceDocument.id, EvidenceDocument.involvement_id)
@@ -289,11 +289,12 @@ def list_involvements(db: Database, actor: Actor, pupil_id: int) -> list[Involve
 
 def get_involvement(db: Database, actor: Actor, involvement_id: int) -> InvolvementItem:
     """One involvement (NotFoundError when it no longer exists)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.VIEW_AGENCY_ADVICE)
     with db.session() as s:
         row = s.get(AgencyInvolvement, involvement_id)
         if row is None:
             raise NotFoundError(GONE)
+        permit_pupil(s, actor, Action.VIEW_AGENCY_ADVICE, row.pupil_id)
         senco = actor.role is Role.SENCO
         if not may_read(row.confidentiality, is_senco=senco):
             raise PermissionDeniedError(SENCO_ONLY_TEXT)

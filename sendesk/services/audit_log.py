@@ -18,9 +18,10 @@ from sqlalchemy import or_, select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError
-from sendesk.models import AuditEvent, Pupil, Role, User
+from sendesk.models import AuditEvent, Pupil, User
 from sendesk.services.actor import Actor
 from sendesk.services.audit_anchor import Anchor, current_anchor
+from sendesk.services.permissions import Action, permit
 
 LIMIT = 100_000
 """At most this many events are listed at once (narrow the filter for more)."""
@@ -81,7 +82,7 @@ def audit_listing(
     """Events oldest first, filtered by pupil (UPN), user, date and action, with the
     chain's anchor. A pupil's events include those on their documents, plans and the like
     (the detail names the pupil), so a subject access request finds every opening."""
-    actor.require(Role.SENCO, doing="read the audit trail")
+    permit(actor, Action.READ_AUDIT)
     with db.session() as s:
         stmt = (
             select(AuditEvent, User.username)
@@ -142,7 +143,7 @@ def write_audit_csv(db: Database, actor: Actor, listing: AuditListing, path: Pat
     from sendesk.reports.tabular import csv_row
     from sendesk.services.exports import record_export
 
-    actor.require(Role.SENCO, doing="export the audit trail")
+    permit(actor, Action.READ_AUDIT)
     with atomic_output(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         out = csv.writer(fh)
         out.writerow(CSV_HEADERS)
@@ -169,7 +170,7 @@ def write_audit_csv(db: Database, actor: Actor, listing: AuditListing, path: Pat
 
 def audit_actions(db: Database, actor: Actor) -> list[str]:
     """Every action the trail holds, for the audit view's filter (SENCo only)."""
-    actor.require(Role.SENCO, doing="read the audit trail")
+    permit(actor, Action.READ_AUDIT)
     with db.session() as s:
         return sorted(s.scalars(select(AuditEvent.action).distinct()))
 

@@ -25,7 +25,7 @@ from datetime import date
 from sqlalchemy import or_, select
 
 from sendesk.db import Database
-from sendesk.models import Need, Pupil, RegisterEntry, Role
+from sendesk.models import Need, Pupil, RegisterEntry
 from sendesk.rules.census_check import (
     CensusProblem,
     PupilRegister,
@@ -34,6 +34,7 @@ from sendesk.rules.census_check import (
     next_census_day,
 )
 from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,7 @@ def census_check(db: Database, actor: Actor, *, today: date | None = None) -> Ce
     :func:`sendesk.rules.census_check.next_census_day`). Raises PermissionDeniedError for
     anyone but the SENCo: the list names pupils and their needs, and fixing it is theirs.
     """
-    actor.require(Role.SENCO, doing="check the register against the census rules")
+    permit(actor, Action.CHECK_CENSUS)
     day = next_census_day(today or date.today())
     register = _read_register(db, day)
     return CensusReport(day, len(register), tuple(check_register(register)))

@@ -17,12 +17,13 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.models import Contact, NeedProfile, Pupil
-from sendesk.roles import NAMED_READERS, Role
+from sendesk.roles import Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc import KIND_REVIEW, ehc_items, pupils_with_plans
+from sendesk.services.permissions import Action, permit
 from sendesk.services.register import load_current
 from sendesk.services.scope import pupils_in_scope
 from sendesk.services.support_plans import (
@@ -166,7 +167,7 @@ def due_items(
     db: Database, actor: Actor, *, today: date | None = None, horizon_days: int = 90
 ) -> list[DueItem]:
     """Everything due across the school within ``horizon_days``, overdue first."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.VIEW_DUE)
     today = today or date.today()
     with db.session() as s:
         items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]

@@ -56,7 +56,6 @@ from sendesk.models import (
     Pupil,
     Role,
 )
-from sendesk.roles import NAMED_READERS
 from sendesk.rules import timeline
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.rules.timeline import (
@@ -79,6 +78,7 @@ from sendesk.rules.timeline import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupils import sentence
 
 if TYPE_CHECKING:  # types only; due.py lists this module's provider, so no import cycle
@@ -886,7 +886,7 @@ def open_request(
 
     One open request per pupil: an earlier one must have its final plan or be closed.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     values = _clean_request(data, today or date.today())
     with db.transaction() as s:
         _pupil(s, pupil_id)
@@ -924,7 +924,7 @@ def update_request(
     Moving the sent or received date is refused when a recorded decision would then be
     before it.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     values = _clean_request(data, today)
     with db.transaction() as s:
@@ -965,7 +965,7 @@ def record_step(
     request's next steps. The whole case is checked again, so a change that would leave a
     later step out of order is refused.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     if step not in STEPS:
         raise ValueError(f"unknown EHC step {step!r}")
     _check_dates(on=on)
@@ -1023,7 +1023,7 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
 
     Refused while a later step depends on it (clear those first).
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     if step not in STEPS:
         raise ValueError(f"unknown EHC step {step!r}")
     with db.transaction() as s:
@@ -1085,7 +1085,7 @@ def add_exception(
 ) -> int:
     """The SENCo records an exception to a time limit the LA gave (regs 5(4), 8(2),
     10(4), 13(3)); the milestones it excuses show as extended, with the reason."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     _check_dates(recorded_on=recorded_on)
     today = today or date.today()
     problems: list[str] = []
@@ -1129,7 +1129,7 @@ def add_exception(
 
 def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
     """The SENCo removes an exception recorded by mistake."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     with db.transaction() as s:
         exc: EhcClockException = _get(s, EhcClockException, exception_id)
         request = s.get(EhcRequest, exc.request_id)
@@ -1169,12 +1169,10 @@ def list_requests(
     """A pupil's requests, newest first (one still being prepared comes first).
 
     EHC requests, their health and social care sections and where a case stands are the
-    SENCo's only (issue 13): for anyone else the list is empty. (The confidential-detail
+    SENCo's only (issue 13): anyone else is refused. (The confidential-detail
     blanking of :func:`_request_item` stays as a second line of defence.)
     """
-    actor.require(*NAMED_READERS, doing=_READ)
-    if actor.role is not Role.SENCO:
-        return []
+    permit(actor, Action.VIEW_EHC_REQUESTS)
     today = today or date.today()
     with db.session() as s:
         _pupil(s, pupil_id)
@@ -1192,7 +1190,7 @@ def get_request(
 ) -> RequestItem:
     """One request by id (ConflictError when it has gone); the SENCo's only, as
     :func:`list_requests`."""
-    actor.require(Role.SENCO, doing="read EHC requests")
+    permit(actor, Action.VIEW_EHC_REQUESTS)
     with db.session() as s:
         row: EhcRequest = _get(s, EhcRequest, request_id)
         return _request_item(
@@ -1329,7 +1327,7 @@ def record_plan(
     db: Database, actor: Actor, pupil_id: int, data: PlanData, *, today: date | None = None
 ) -> int:
     """The SENCo records an issued EHC plan; returns its id. One live plan per pupil."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     _clean_plan(data, today)  # refuse bad input before opening a transaction
     with db.transaction() as s:
@@ -1374,7 +1372,7 @@ def update_plan(
     today: date | None = None,
 ) -> int:
     """The SENCo corrects a plan (or records an amended one's summary); new version."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     values = _clean_plan(data, today)
     with db.transaction() as s:
@@ -1411,7 +1409,7 @@ def cease_plan(
 ) -> int:
     """The SENCo records the day the plan ceased (the LA's decision took effect): not in the
     future, nor before the plan was issued or its last review meeting."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     _check_dates(on=on)
     today = today or date.today()
     with db.transaction() as s:
@@ -1458,7 +1456,7 @@ def reinstate_plan(
     """The SENCo undoes :func:`cease_plan` (a ceasing recorded by mistake, or one the LA
     withdrew): the plan is live again and its annual review due once more. Refused while the
     pupil has another live plan (one per pupil). Returns the plan's new version."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
         row: EhcPlan = _get(s, EhcPlan, plan_id)
@@ -1621,7 +1619,7 @@ def record_review(
     db: Database, actor: Actor, plan_id: int, data: ReviewData, *, today: date | None = None
 ) -> int:
     """The SENCo records an annual review (a booked meeting, or one held); returns its id."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     values = _clean_review(data, today)
     with db.transaction() as s:
@@ -1649,7 +1647,7 @@ def update_review(
     today: date | None = None,
 ) -> int:
     """The SENCo completes or corrects a review; returns its new version."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     values = _clean_review(data, today)
     with db.transaction() as s:
@@ -1680,7 +1678,7 @@ def remove_review(
 ) -> None:
     """The SENCo removes an annual review recorded by mistake (a meeting booked ahead that
     will not happen, say); the plan's next review date moves back with it."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
         row: AnnualReview = _get(s, AnnualReview, review_id)
@@ -1856,9 +1854,9 @@ def list_plans(
     db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
 ) -> list[PlanItem]:
     """A pupil's EHC plans, newest first, each with its reviews and next review date."""
-    actor.require(*NAMED_READERS, doing=_READ)
     today = today or date.today()
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_EHC_PLANS, pupil_id)
         _pupil(s, pupil_id)
         plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
         items = [_plan_item(p, list(p.reviews), today) for p in plans]
@@ -1955,7 +1953,7 @@ def save_la_profile(
     db: Database, actor: Actor, profile_id: int | None, version: int | None, data: LaProfileData
 ) -> int:
     """The SENCo adds (``profile_id`` None) or changes an LA profile; returns its id."""
-    actor.require(Role.SENCO, doing=_WRITE_LA)
+    permit(actor, Action.MANAGE_EHC)
     values = _clean_profile(data)
     with db.transaction() as s:
         same = _profile_named(s, values["name"])
@@ -1984,7 +1982,7 @@ def save_la_profile(
 
 def list_la_profiles(db: Database, actor: Actor) -> list[LaProfileItem]:
     """Every saved LA profile, by name."""
-    actor.require(*NAMED_READERS, doing="see LA profiles")
+    permit(actor, Action.VIEW_EHC_REQUESTS)
     with db.session() as s:
         rows = list(s.scalars(select(LaProfile)))
         items = [_profile_item(r) for r in rows]
@@ -1993,7 +1991,7 @@ def list_la_profiles(db: Database, actor: Actor) -> list[LaProfileItem]:
 
 def remove_la_profile(db: Database, actor: Actor, profile_id: int, version: int) -> None:
     """The SENCo removes an LA profile; requests to that LA fall back to the defaults."""
-    actor.require(Role.SENCO, doing=_WRITE_LA)
+    permit(actor, Action.MANAGE_EHC)
     with db.transaction() as s:
         row = s.get(LaProfile, profile_id)
         if row is None:

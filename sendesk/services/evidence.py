@@ -53,10 +53,10 @@ from sqlalchemy import delete, select, update
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role, User
-from sendesk.roles import NAMED_READERS
 from sendesk.rules.confidentiality import STAFF, check_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil, permit_pupils
 from sendesk.services.pupils import sentence
 
 MAX_BYTES = 20 * 1024 * 1024
@@ -232,7 +232,7 @@ def add_document(
     ``confidentiality`` ("senco" or "staff"): by default the involvement's level (a CAMHS
     letter is SENCo only like the CAMHS advice), or staff for a document of its own.
     """
-    actor.require(Role.SENCO, doing="add evidence documents")
+    permit(actor, Action.MANAGE_DOCUMENTS)
     content, name = _read_source(path_or_bytes, filename)
     problems: list[str] = []
     clean_title = " ".join(title.split())
@@ -240,6 +240,10 @@ def add_document(
         problems.append("the document's title is missing")
     elif len(clean_title) > TITLE_MAX:
         problems.append(f"the title is longer than {TITLE_MAX} characters")
+    elif any(ord(c) < 32 or ord(c) == 127 for c in clean_title):
+        # a control character (NUL above all: PostgreSQL refuses it in text) is never
+        # part of a title a person typed; say so rather than fail at the database
+        problems.append("the title contains a control character")
     if document_date is not None:
         if isinstance(document_date, datetime) or not isinstance(document_date, date):
             raise TypeError("document_date must be a date or None")
@@ -334,7 +338,6 @@ def list_documents(
 
     One query. With ``involvement_id``, only the documents of that involvement.
     """
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     stmt = (
         select(*_ITEM_COLUMNS)
         .outerjoin(User, User.id == EvidenceDocument.added_by_id)
@@ -345,6 +348,7 @@ def list_documents(
     if actor.role is not Role.SENCO:  # SENCo-only documents are not even listed for others
         stmt = stmt.where(EvidenceDocument.confidentiality == STAFF)
     with db.session() as s:
+        permit_pupil(s, actor, Action.OPEN_DOCUMENTS, pupil_id)
         items = [_item(tuple(r)) for r in s.execute(stmt)]
     items.sort(key=lambda d: (d.document_date or date.min, d.added_at, d.id), reverse=True)
     return items
@@ -352,16 +356,17 @@ def list_documents(
 
 def get_document(db: Database, actor: Actor, doc_id: int) -> DocumentItem:
     """One document's details (NotFoundError when it has been removed)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.OPEN_DOCUMENTS)
     with db.session() as s:
         row = s.execute(
             select(*_ITEM_COLUMNS)
             .outerjoin(User, User.id == EvidenceDocument.added_by_id)
             .where(EvidenceDocument.id == doc_id)
         ).first()
-    if row is None:
-        raise NotFoundError("That document is no longer in this database.")
-    item = _item(tuple(row))
+        if row is None:
+            raise NotFoundError("That document is no longer in this database.")
+        item = _item(tuple(row))
+        permit_pupil(s, actor, Action.OPEN_DOCUMENTS, item.pupil_id)
     if not may_read(item.confidentiality, is_senco=actor.role is Role.SENCO):
         raise PermissionDeniedError(SENCO_ONLY_TEXT)
     return item
@@ -378,7 +383,7 @@ def document_bytes(db: Database, actor: Actor, doc_id: int) -> bytes:
 def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[bytes]:
     """:func:`document_bytes` for several documents, in the order given, read and audited
     in one transaction (the EHC request pack appends them all): all of them, or an error."""
-    actor.require(*NAMED_READERS, doing="open evidence documents")
+    permit(actor, Action.OPEN_DOCUMENTS)
     with db.transaction() as s:
         rows = {
             row.id: row
@@ -393,6 +398,7 @@ def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[
                 ).where(EvidenceDocument.id.in_(set(doc_ids)))
             )
         }
+        permit_pupils(s, actor, Action.OPEN_DOCUMENTS, (r.pupil_id for r in rows.values()))
         audit = AuditWriter(s, actor)
         contents: list[bytes] = []
         for doc_id in doc_ids:
@@ -415,7 +421,7 @@ def documents_bytes(db: Database, actor: Actor, doc_ids: Sequence[int]) -> list[
 
 def set_document_confidentiality(db: Database, actor: Actor, doc_id: int, level: str) -> None:
     """The SENCo changes who may read a document (audited with the old and new level)."""
-    actor.require(Role.SENCO, doing="change who may read a document")
+    permit(actor, Action.MANAGE_DOCUMENTS)
     if (problem := check_level(level)) is not None:
         raise ValidationError(problem[0].upper() + problem[1:] + ".")
     with db.transaction() as s:
@@ -443,7 +449,7 @@ def set_document_confidentiality(db: Database, actor: Actor, doc_id: int, level:
 
 def remove_document(db: Database, actor: Actor, doc_id: int) -> None:
     """The SENCo removes a document (audited with its SHA-256, so the record of it stays)."""
-    actor.require(Role.SENCO, doing="remove evidence documents")
+    permit(actor, Action.MANAGE_DOCUMENTS)
     with db.transaction() as s:
         row = s.execute(
             select(

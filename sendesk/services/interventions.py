@@ -52,10 +52,11 @@ from sendesk.models import (
     User,
     utcnow,
 )
-from sendesk.roles import NAMED_READERS
 from sendesk.rules import progress as rules
+from sendesk.rules.permissions import Scope, out_of_scope, refusal
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil, pupils_allowed
 from sendesk.services.pupil_record import AREAS
 
 # --- vocabulary ------------------------------------------------------------------------------
@@ -613,7 +614,7 @@ def _name_taken(s: Session, name: str, other_than: int | None = None) -> bool:
 
 def add_intervention(db: Database, actor: Actor, data: InterventionData) -> int:
     """The SENCo adds a programme to the catalogue; returns its id."""
-    actor.require(Role.SENCO, doing="change the intervention catalogue")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     clean = _clean_intervention(data)
     with db.transaction() as s:
         if _name_taken(s, clean.name):
@@ -635,7 +636,7 @@ def update_intervention(
     """The SENCo edits a catalogue entry (retire one with ``active=False``); returns the new
     version. ``version`` is the one the SENCo opened: a later save by someone else wins
     and this one is refused with a ConflictError."""
-    actor.require(Role.SENCO, doing="change the intervention catalogue")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     clean = _clean_intervention(data)
     with db.transaction() as s:
         row = s.get(Intervention, intervention_id)
@@ -703,7 +704,7 @@ def _group_columns(data: GroupData) -> dict[str, Any]:
 
 def add_group(db: Database, actor: Actor, data: GroupData) -> int:
     """The SENCo starts a group of an intervention; returns its id."""
-    actor.require(Role.SENCO, doing="set up intervention groups")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
         clean = _clean_group(s, data)
         row = InterventionGroup(**_group_columns(clean))
@@ -715,7 +716,7 @@ def add_group(db: Database, actor: Actor, data: GroupData) -> int:
 
 def update_group(db: Database, actor: Actor, group_id: int, data: GroupData) -> None:
     """The SENCo changes a group (leader, days, dates)."""
-    actor.require(Role.SENCO, doing="set up intervention groups")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
         row = s.get(InterventionGroup, group_id)
         if row is None:
@@ -736,7 +737,7 @@ def list_groups(
     db: Database, actor: Actor, *, intervention_id: int | None = None
 ) -> list[GroupItem]:
     """Groups, newest first: all of them for the SENCo, the ones they lead for other staff."""
-    actor.require(*GROUP_LEADERS, doing="see intervention groups")
+    permit(actor, Action.VIEW_INTERVENTIONS)
     with db.session() as s:
         enrolled = (
             select(Enrolment.group_id, func.count().label("n"))
@@ -774,7 +775,7 @@ def list_groups(
 
 def group_leaders(db: Database, actor: Actor) -> list[tuple[int, str]]:
     """(user id, name) of the active staff who may lead a group, for the SENCo's choice."""
-    actor.require(Role.SENCO, doing="set up intervention groups")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.session() as s:
         return [
             (uid, name)
@@ -814,13 +815,12 @@ def _enrolment_context(
     return row[0], row[1], row[2]
 
 
-def _require_leader(actor: Actor, group: InterventionGroup, doing: str) -> None:
-    """The SENCo, or the member of staff who leads this group."""
-    actor.require(*GROUP_LEADERS, doing=doing)
-    if actor.role != Role.SENCO and group.staff_id != actor.user_id:
-        raise PermissionDeniedError(
-            f"You can {doing} only for groups you lead; ask the SENCo to do it for this group."
-        )
+def _require_leader(actor: Actor, group: InterventionGroup, action: Action) -> None:
+    """The SENCo, or the member of staff who leads this group (their scope, MINE, is the
+    groups they lead: checked on the group itself, which is what the session or measure
+    belongs to)."""
+    if permit(actor, action) is not Scope.ALL and group.staff_id != actor.user_id:
+        raise PermissionDeniedError(out_of_scope(actor.role, action))
 
 
 def enrol(
@@ -838,7 +838,7 @@ def enrol(
     The entry measure is dated ``entry_date`` (the start date when not given). A pupil can
     be in a group once at a time: enrol again only after their exit.
     """
-    actor.require(Role.SENCO, doing="enrol pupils in interventions")
+    permit(actor, Action.MANAGE_INTERVENTIONS)
     if entry_measure is not None and entry_date is None:
         entry_date = start
     with db.transaction() as s:
@@ -910,7 +910,7 @@ def record_exit(
     """
     with db.transaction() as s:
         row, group, intervention = _enrolment_context(s, enrolment_id)
-        _require_leader(actor, group, "record exit measures")
+        _require_leader(actor, group, Action.RECORD_MEASURES)
         _check_version(row.version, version)
         end = end_date or exit_date
         problems: list[str] = []
@@ -946,7 +946,7 @@ def add_measurement(
     """A measure taken during the enrolment (for the chart); returns its id."""
     with db.transaction() as s:
         row, group, intervention = _enrolment_context(s, enrolment_id)
-        _require_leader(actor, group, "record measures")
+        _require_leader(actor, group, Action.RECORD_MEASURES)
         problems: list[str] = []
         _measure(intervention.measure_kind, value, "", problems)
         if taken_on < row.start_date or (row.end_date is not None and taken_on > row.end_date):
@@ -1001,17 +1001,19 @@ def _enrolment_select() -> Any:
 
 def list_enrolments(db: Database, actor: Actor, group_id: int) -> list[EnrolmentItem]:
     """A group's enrolments, current ones first, then by name."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        allowed = pupils_allowed(s, actor, Action.VIEW_INTERVENTIONS)
         _group_and_intervention(s, group_id)
         items = _enrolment_items(s, _enrolment_select().where(Enrolment.group_id == group_id))
+    if allowed is not None:  # staff see the pupils they work with (issue 13)
+        items = [e for e in items if e.pupil_id in allowed]
     return sorted(items, key=lambda e: (not e.current, _folded(e.pupil_name), e.start_date))
 
 
 def pupil_enrolments(db: Database, actor: Actor, pupil_id: int) -> list[EnrolmentItem]:
     """Every enrolment of one pupil, newest first (for the pupil's record and pack)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
         items = _enrolment_items(s, _enrolment_select().where(Enrolment.pupil_id == pupil_id))
     return sorted(items, key=lambda e: (e.start_date, e.id), reverse=True)
 
@@ -1024,8 +1026,10 @@ def enrolment_progress(
     bands: rules.ScoreBands = rules.DEFAULT_SCORE_BANDS,
 ) -> Progress:
     """Measures over time and the verdict for one enrolment (see :class:`Progress`)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        pupil_id = s.scalar(select(Enrolment.pupil_id).where(Enrolment.id == enrolment_id))
+        if pupil_id is not None:
+            permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
         found = _progress_where(s, Enrolment.id == enrolment_id, bands)
     if enrolment_id not in found:
         raise NotFoundError("That enrolment does not exist.")
@@ -1041,8 +1045,8 @@ def pupil_progress(
 ) -> dict[int, Progress]:
     """:func:`enrolment_progress` for every enrolment of one pupil, by enrolment id, read
     together (the EHC request pack charts them all)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
         return _progress_where(s, Enrolment.pupil_id == pupil_id, bands)
 
 
@@ -1212,21 +1216,21 @@ def my_groups(db: Database, actor: Actor, on: date) -> list[GroupToday]:
 
     Four queries however many groups: groups, enrolments, sessions, attendance.
     """
-    actor.require(*GROUP_LEADERS, doing="log intervention sessions")
+    permit(actor, Action.LOG_SESSIONS)
     with db.session() as s:
         return _groups_on(s, actor, on)
 
 
 def group_day(db: Database, actor: Actor, group_id: int, on: date) -> GroupToday:
     """One group on one date (any date, scheduled or not), as :func:`my_groups` gives it."""
-    actor.require(*GROUP_LEADERS, doing="log intervention sessions")
+    permit(actor, Action.LOG_SESSIONS)
     with db.session() as s:
         found = _groups_on(s, actor, on, group_id=group_id)
         if not found:
             group = s.get(InterventionGroup, group_id)
             if group is None:
                 raise NotFoundError("That intervention group does not exist.")
-            _require_leader(actor, group, "log sessions")
+            _require_leader(actor, group, Action.LOG_SESSIONS)
         return found[0]
 
 
@@ -1322,7 +1326,7 @@ def log_session(
     """
     with db.transaction() as s:
         group, _intervention = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, "log sessions")
+        _require_leader(actor, group, Action.LOG_SESSIONS)
         problems = _check_session_date(group, on)
         reason = _clean_reason(reason)
         rows: list[dict[str, Any]] = []
@@ -1421,7 +1425,7 @@ def term_preview(db: Database, actor: Actor, group_id: int, start: date, end: da
     """The group's scheduled dates from ``start`` to ``end``: to log, and already logged."""
     with db.session() as s:
         group, _ = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, "log sessions")
+        _require_leader(actor, group, Action.LOG_SESSIONS)
         dates = scheduled_dates(
             parse_weekdays(group.weekdays),
             start,
@@ -1468,7 +1472,7 @@ def log_term(
     """
     with db.transaction() as s:
         group, _ = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, "log sessions")
+        _require_leader(actor, group, Action.LOG_SESSIONS)
         problems = _term_bounds(group, start, end)
         if isinstance(default_minutes, bool) or not 0 < default_minutes <= MAX_MINUTES:
             problems.append(f"the session's minutes must be from 1 to {MAX_MINUTES}")
@@ -1595,9 +1599,11 @@ def planned_vs_delivered(
     """
     if (pupil_id is None) == (group_id is None):
         raise TypeError("give exactly one of pupil_id or group_id")
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     as_of = as_of or date.today()
     with db.session() as s:
+        allowed = pupils_allowed(s, actor, Action.VIEW_INTERVENTIONS)
+        if pupil_id is not None and allowed is not None and pupil_id not in allowed:
+            permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)  # refuses
         stmt = (
             select(Enrolment, Pupil, InterventionGroup, Intervention)
             .join(Pupil, Pupil.id == Enrolment.pupil_id)
@@ -1612,6 +1618,8 @@ def planned_vs_delivered(
         else:
             stmt = stmt.where(Enrolment.group_id == group_id)
         enrolments = s.execute(stmt).all()
+        if allowed is not None:  # a group's row counts only the pupils the user works with
+            enrolments = [row for row in enrolments if row[0].pupil_id in allowed]
         groups: dict[int, tuple[InterventionGroup, Intervention]] = {
             g.id: (g, i) for _, _, g, i in enrolments
         }
@@ -1780,8 +1788,12 @@ def attended_rows(
     end: date | None = None,
 ) -> list[AttendedRow]:
     """:func:`attended_rows_in` for staff who may see named pupils."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        if pupil_id is None:  # the whole school's sessions: the SENCo's view of costs
+            if permit(actor, Action.VIEW_INTERVENTIONS) is not Scope.ALL:
+                raise PermissionDeniedError(refusal(actor.role, Action.VIEW_SCHOOL_COSTS))
+        else:
+            permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
         return attended_rows_in(s, pupil_id=pupil_id, start=start, end=end)
 
 

@@ -84,7 +84,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import CancelledError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import EhcRequest, Pupil, Role
+from sendesk.models import EhcRequest, Pupil
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
@@ -106,6 +106,7 @@ from sendesk.services.interventions import (
     total_costs,
 )
 from sendesk.services.interventions import Progress as EnrolmentProgress
+from sendesk.services.permissions import Action, permit
 from sendesk.services.progress_data import (
     AttainmentItem,
     AttainmentTrend,
@@ -766,7 +767,7 @@ def gather(
 
     ``evidence_ids``: the documents to append, in order (None: every document, oldest first).
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.BUILD_PACK)
     today = today or date.today()
     record = get_record(db, actor, pupil_id)
     school = school_info(db)
@@ -953,7 +954,7 @@ def _extras(db: Database, pupil_id: int, request_id: int | None) -> _Extras:
 
 def available_evidence(db: Database, actor: Actor, pupil_id: int) -> list[EvidenceChoice]:
     """The pupil's evidence documents that may be appended, oldest first (no contents)."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.BUILD_PACK)
     _require_pupil(db, pupil_id)
     involvements = list_involvements(db, actor, pupil_id)
     return _date_order(_choices(list_documents(db, actor, pupil_id), involvements))
@@ -1149,7 +1150,7 @@ def build_pack(
     ``cancelled()`` turns true the build stops with :class:`CancelledError` and leaves no
     file. Both files are complete, or neither is written.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.BUILD_PACK)
     folder = Path(out_dir).expanduser()
     if not folder.is_dir():
         raise SendeskError(f"The folder {folder} does not exist.")
@@ -1220,7 +1221,7 @@ def _build(
 
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
     """The id of the pupil with ``upn`` (spaces and case ignored), for ``sendesk pack``."""
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.BUILD_PACK)
     key = upn.replace(" ", "").upper()
     with db.session() as s:
         pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))

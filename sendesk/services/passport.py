@@ -32,11 +32,11 @@ from sqlalchemy import select
 from sendesk.db import Database
 from sendesk.errors import NotFoundError
 from sendesk.models import PlanOutcome, Pupil, School, SupportPlan
-from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import PROVISION_LABELS, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupil_record import get_record
 
 
@@ -76,6 +76,7 @@ class PassportData:
     school_name: str
     produced_on: date
     targets_reviewed_on: date | None = None  # the plan was reviewed; no new cycle yet
+    pupil_id: int | None = None  # whose passport (the export's audit event names them)
 
     @property
     def year_text(self) -> str:
@@ -99,12 +100,13 @@ def passport_data(
     Reads the pupil record (:func:`sendesk.services.pupil_record.get_record`), the pupil's
     support plans and the current plan's outcomes, and records a "passport" audit event.
     """
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.VIEW_PASSPORT)
     key = upn.replace(" ", "").upper()
     with db.session() as s:
         pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
         if pupil_id is None:
             raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+        permit_pupil(s, actor, Action.VIEW_PASSPORT, pupil_id)
     record = get_record(db, actor, pupil_id)
     with db.transaction() as s:
         plans = s.scalars(
@@ -138,6 +140,7 @@ def passport_data(
         )
 
     return PassportData(
+        pupil_id=record.pupil_id,
         name=record.display_name,
         upn=record.upn,
         year_group=record.year_group,

@@ -13,13 +13,15 @@ touches the data:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
+from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.rules.permissions import Action, Scope, out_of_scope, refusal, scope_of
 from sendesk.services.actor import Actor
-from sendesk.services.scope import pupils_in_scope
+
+if TYPE_CHECKING:  # the register opens for the SENCo before SQLAlchemy is imported
+    from sqlalchemy.orm import Session
 
 
 def permit(actor: Actor, action: Action) -> Scope:
@@ -35,7 +37,20 @@ def pupils_allowed(session: Session, actor: Actor, action: Action) -> frozenset[
     scope = permit(actor, action)
     if scope is Scope.ALL:
         return None
+    from sendesk.services.scope import pupils_in_scope
+
     return pupils_in_scope(session, actor)
+
+
+def pupils_allowed_in(db: Database, actor: Actor, action: Action) -> frozenset[int] | None:
+    """:func:`pupils_allowed` for callers without a session: the SENCo's answer (every
+    pupil) needs no query, so the register still opens without SQLAlchemy for them."""
+    if permit(actor, action) is Scope.ALL:
+        return None
+    from sendesk.services.scope import pupils_in_scope
+
+    with db.session() as s:
+        return pupils_in_scope(s, actor)
 
 
 def permit_pupil(session: Session, actor: Actor, action: Action, pupil_id: int | None) -> None:
@@ -45,13 +60,18 @@ def permit_pupil(session: Session, actor: Actor, action: Action, pupil_id: int |
         raise PermissionDeniedError(out_of_scope(actor.role, action))
 
 
-def permit_pupils(
-    session: Session, actor: Actor, action: Action, pupil_ids: Iterable[int]
-) -> None:
+def permit_pupils(session: Session, actor: Actor, action: Action, pupil_ids: Iterable[int]) -> None:
     """Refuse ``action`` unless every one of ``pupil_ids`` is in ``actor``'s scope."""
     allowed = pupils_allowed(session, actor, action)
     if allowed is not None and any(p not in allowed for p in pupil_ids):
         raise PermissionDeniedError(out_of_scope(actor.role, action))
 
 
-__all__ = ["Action", "permit", "permit_pupil", "permit_pupils", "pupils_allowed"]
+__all__ = [
+    "Action",
+    "permit",
+    "permit_pupil",
+    "permit_pupils",
+    "pupils_allowed",
+    "pupils_allowed_in",
+]

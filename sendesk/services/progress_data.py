@@ -32,11 +32,11 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
-from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil, Role
-from sendesk.roles import NAMED_READERS
+from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupils import sentence
 
 TERM_MAX = 30
@@ -130,7 +130,7 @@ def add_attendance(
 
     Recording a term the pupil already has replaces its figures (audited as an update).
     """
-    actor.require(Role.SENCO, doing="record attendance")
+    permit(actor, Action.RECORD_PROGRESS)
     _check_date(term_start, "term_start")
     term = _one_line(term)
     problems: list[str] = []
@@ -184,8 +184,8 @@ def add_attendance(
 
 def list_attendance(db: Database, actor: Actor, pupil_id: int) -> list[AttendanceItem]:
     """A pupil's termly attendance, oldest term first (one query)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_PROGRESS, pupil_id)
         rows = s.scalars(
             select(AttendanceRecord)
             .where(AttendanceRecord.pupil_id == pupil_id)
@@ -214,7 +214,7 @@ def attendance_last_year(
 
 def remove_attendance(db: Database, actor: Actor, record_id: int) -> None:
     """The SENCo removes a term's attendance record."""
-    actor.require(Role.SENCO, doing="record attendance")
+    permit(actor, Action.RECORD_PROGRESS)
     with db.transaction() as s:
         row = s.get(AttendanceRecord, record_id)
         if row is None:
@@ -281,7 +281,7 @@ def add_attainment(
     db: Database, actor: Actor, pupil_id: int, data: AttainmentData, *, today: date | None = None
 ) -> int:
     """The SENCo records one attainment snapshot; returns its id."""
-    actor.require(Role.SENCO, doing="record attainment")
+    permit(actor, Action.RECORD_PROGRESS)
     _check_date(data.taken_on, "taken_on")
     clean, problems = _attainment_problems(data, today or date.today())
     if problems:
@@ -306,8 +306,8 @@ def add_attainment(
 
 def list_attainment(db: Database, actor: Actor, pupil_id: int) -> list[AttainmentItem]:
     """A pupil's attainment snapshots by subject and measure, oldest first (one query)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_PROGRESS, pupil_id)
         rows = s.scalars(
             select(AttainmentSnapshot).where(AttainmentSnapshot.pupil_id == pupil_id)
         ).all()
@@ -321,7 +321,7 @@ def list_attainment(db: Database, actor: Actor, pupil_id: int) -> list[Attainmen
 
 def remove_attainment(db: Database, actor: Actor, snapshot_id: int) -> None:
     """The SENCo removes an attainment snapshot (a mistyped one, say)."""
-    actor.require(Role.SENCO, doing="record attainment")
+    permit(actor, Action.RECORD_PROGRESS)
     with db.transaction() as s:
         row = s.get(AttainmentSnapshot, snapshot_id)
         if row is None:
@@ -556,7 +556,7 @@ def import_attainment_csv(
     A file that cannot be read as such an export at all raises ValidationError.
     Queries: the pupils named, their stored snapshots, then one bulk insert.
     """
-    actor.require(Role.SENCO, doing="import attainment")
+    permit(actor, Action.IMPORT_DATA)
     today = today or date.today()
     path = Path(path).expanduser()
     raw_rows, name, notes = _read_table(path)

@@ -41,12 +41,12 @@ from sendesk.models import (
     Intervention,
     InterventionGroup,
     Pupil,
-    Role,
 )
 from sendesk.rules.census import Area
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.interventions import SessionCost, attended_rows_in, session_costs
+from sendesk.services.permissions import Action, permit
 from sendesk.services.settings import read_threshold
 
 AREA_ORDER: tuple[str, ...] = (*(a.value for a in Area), "Other")
@@ -194,7 +194,7 @@ def pupil_provision(
     Four queries whatever the number of sessions: the pupil, the threshold setting, the
     priced attendance, and the interventions' staff roles.
     """
-    actor.require(Role.SENCO, doing="see pupils' provision costs")
+    permit(actor, Action.VIEW_PROVISION_COSTS)
     first, last = academic_year_bounds(academic_year_start)
     with db.session() as s:
         pupil = s.get(Pupil, pupil_id)
@@ -288,7 +288,7 @@ def school_provision(
 
     Only interventions with at least one session logged as delivered in the year appear.
     """
-    actor.require(Role.SENCO, Role.READ_ONLY, doing="see the school's provision costs")
+    permit(actor, Action.VIEW_SCHOOL_COSTS)
     first, last = academic_year_bounds(academic_year_start)
     sessions = (
         select(

@@ -36,12 +36,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError
-from sendesk.models import EhcPlan, Pupil, Role
+from sendesk.models import EhcPlan, Pupil
 from sendesk.rules.census import census_problems, normalise_need, normalise_provision
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.mis_formats import FIELD_LABELS, SourceRow, SourceTable
+from sendesk.services.permissions import Action, permit
 from sendesk.services.pupils import (
     PUPIL_ATTRS,
     PupilData,
@@ -601,7 +602,7 @@ def import_pupils(
     PermissionDeniedError for anyone but the SENCo, ValidationError for a file that cannot
     be read as an export, ConflictError when someone else changed pupils meanwhile.
     """
-    actor.require(Role.SENCO, doing="import pupils")
+    permit(actor, Action.IMPORT_DATA)
     today = today or date.today()
     rows, report = validate_file(path, mapping, today=today, encoding=encoding)
     if (report.problems and not skip_invalid) or not rows:

@@ -20,12 +20,12 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
-from sendesk.models import Pupil, Role
-from sendesk.roles import NAMED_READERS
+from sendesk.models import Pupil
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register import CurrentStatus, apply_change, load_current
 
 NAME_MAX = 120  # Pupil.legal_surname etc.
@@ -261,7 +261,7 @@ def add_pupil(
     Raises ValidationError naming every problem (see :func:`validate_pupil`), or when the
     UPN is already another pupil's.
     """
-    actor.require(Role.SENCO, doing="add pupils")
+    permit(actor, Action.EDIT_PUPILS)
     today = today or date.today()
     problems = validate_pupil(data, today=today)
     if problems:
@@ -290,12 +290,13 @@ def pupil_data_of(pupil: Pupil, current: CurrentStatus | None) -> PupilData:
 
 def get_pupil(db: Database, actor: Actor, upn_text: str) -> PupilData:
     """A pupil's details and current SEN status by UPN (staff who may see named records)."""
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    permit(actor, Action.VIEW_RECORD)
     key = upn_text.strip().upper()
     with db.session() as s:
         pupil = s.scalar(select(Pupil).where(Pupil.upn == key))
         if pupil is None:
             raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+        permit_pupil(s, actor, Action.VIEW_RECORD, pupil.id)
         current = load_current(s, [pupil.id]).get(pupil.id)
         return pupil_data_of(pupil, current)
 

@@ -37,10 +37,11 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, ValidationError
-from sendesk.models import EhcPlan, Need, Pupil, RegisterEntry, Role, User, utcnow
+from sendesk.models import EhcPlan, Need, Pupil, RegisterEntry, User, utcnow
 from sendesk.rules.census import PROVISION_LABELS, Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit
 
 if TYPE_CHECKING:  # ehc imports pupils, which imports this module: no import cycle at run time
     from sendesk.services.ehc import PlanData
@@ -165,7 +166,7 @@ def lock_current(
 def read_register(db: Database, actor: Actor, pupil_id: int) -> RegisterSnapshot:
     """The pupil's current status and needs with the :class:`RegisterVersion` a change
     says it saw (the status dialog reads this when it opens)."""
-    actor.require(Role.SENCO, doing="change the SEND register")
+    permit(actor, Action.CHANGE_REGISTER)
     with db.session() as s:
         current = load_current(s, [pupil_id]).get(pupil_id, CurrentStatus(None, []))
         if current.entry is None and s.get(Pupil, pupil_id) is None:  # every pupil has one
@@ -360,7 +361,7 @@ def change_status(
     (:func:`read_register`): if anyone changed the register since, a ConflictError says
     who and when, and nothing is written (issue 12).
     """
-    actor.require(Role.SENCO, doing="change the SEND register")
+    permit(actor, Action.CHANGE_REGISTER)
     provision = Provision(provision).value
     if not reason.strip():
         raise ValidationError("Give a reason for the change to the register.")
@@ -390,7 +391,7 @@ def change_status(
 def live_plan_issued_on(db: Database, actor: Actor, pupil_id: int) -> date | None:
     """When the pupil's live (not ceased) EHC plan was issued; None when none is recorded.
     The status dialog asks, to offer recording the plan with a change to E."""
-    actor.require(Role.SENCO, doing="change the SEND register")
+    permit(actor, Action.CHANGE_REGISTER)
     with db.session() as s:
         plan = live_plan(s, pupil_id)
         return plan.issued_on if plan is not None else None
@@ -455,7 +456,7 @@ def void_entry(
     The pupil's open entry is locked first (:func:`lock_current`), as for a change; with
     ``seen`` (the register the SENCo was shown) a register changed since is refused.
     """
-    actor.require(Role.SENCO, doing="void a register entry")
+    permit(actor, Action.CHANGE_REGISTER)
     reason = reason.strip()
     if not reason:
         raise ValidationError("Give a reason for voiding the register entry.")

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sendesk.db import Database, as_date
-from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import NEED_CODES, ON_REGISTER, Provision, area_of
 from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, pupils_allowed_in
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
     Three queries whatever the number of pupils: pupils with their open entry, open needs,
     and register history (for the date each pupil joined the register).
     """
-    actor.require(*NAMED_READERS, doing="see named pupil records")
+    allowed = pupils_allowed_in(db, actor, Action.VIEW_REGISTER)
     # Without ``include_all`` only the pupils on the register are read, in all three.
     only = () if include_all else ON_REGISTER
     pupils_sql = _PUPILS_SQL.format(where="" if include_all else "WHERE e.provision IN (?, ?)")
@@ -127,6 +127,8 @@ def register_rows(db: Database, actor: Actor, *, include_all: bool = False) -> l
     history_sql = _HISTORY_SQL.format(also="" if include_all else " AND " + _ON_REGISTER_NOW)
     with db.reading() as read:
         pupils = read.rows(pupils_sql, only)
+        if allowed is not None:  # a teacher's or learning support's own pupils (issue 13)
+            pupils = [row for row in pupils if row[0] in allowed]
         needs: dict[int, list[tuple[int, str]]] = defaultdict(list)
         for pid, rank, code in read.rows(needs_sql, only):
             needs[pid].append((rank, code))

@@ -25,9 +25,9 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import Role
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit
 from sendesk.services.settings import parse_int, read_setting, write_setting
 
 SENCO_NAME = "senco_name"
@@ -111,7 +111,7 @@ def details_problems(details: SchoolDetails) -> list[str]:
 def save_school_details(db: Database, actor: Actor, details: SchoolDetails) -> None:
     """The SENCo saves the school's details: all of them or, when any is wrong, none
     (ValidationError naming each field)."""
-    actor.require(Role.SENCO, doing="change the school's settings")
+    permit(actor, Action.CHANGE_SETTINGS)
     problems = details_problems(details)
     if problems:
         text = "; ".join(problems)

@@ -24,24 +24,31 @@ from sendesk.services.actor import Actor
 
 
 def pupils_in_scope(session: Session, actor: Actor) -> frozenset[int] | None:
-    """The ids of the pupils ``actor`` works with, or None for every pupil (the SENCo)."""
+    """The ids of the pupils ``actor`` works with, or None for every pupil (the SENCo).
+
+    A teacher works with the pupils in their classes and, when they lead an intervention
+    group (some schools' teachers do), its pupils; learning support with the pupils in the
+    groups they lead and those assigned to them. The exams officer and read-only accounts
+    work with no named pupil here (their table cells are all or nothing)."""
     if actor.role is Role.SENCO:
         return None
+    found: set[int] = set()
     if actor.role is Role.TEACHER:
         taught = select(TeachingGroupMember.pupil_id).join(
             TeachingGroup, TeachingGroup.id == TeachingGroupMember.group_id
         )
-        return frozenset(session.scalars(taught.where(TeachingGroup.teacher_id == actor.user_id)))
-    if actor.role is Role.LEARNING_SUPPORT:
+        found.update(session.scalars(taught.where(TeachingGroup.teacher_id == actor.user_id)))
+    if actor.role in (Role.TEACHER, Role.LEARNING_SUPPORT):
         led = select(Enrolment.pupil_id).join(
             InterventionGroup, InterventionGroup.id == Enrolment.group_id
         )
-        enrolled = session.scalars(led.where(InterventionGroup.staff_id == actor.user_id))
-        assigned = session.scalars(
-            select(PupilAssignment.pupil_id).where(PupilAssignment.user_id == actor.user_id)
+        found.update(session.scalars(led.where(InterventionGroup.staff_id == actor.user_id)))
+        found.update(
+            session.scalars(
+                select(PupilAssignment.pupil_id).where(PupilAssignment.user_id == actor.user_id)
+            )
         )
-        return frozenset([*enrolled, *assigned])
-    return frozenset()
+    return frozenset(found)
 
 
 __all__ = ["pupils_in_scope"]

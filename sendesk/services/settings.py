@@ -21,9 +21,10 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import Role, Setting
+from sendesk.models import Setting
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit
 
 KEY_MAX = 80
 VALUE_MAX = 2_000
@@ -58,7 +59,7 @@ def get_setting(db: Database, key: str, default: str | None = None) -> str | Non
 
 def set_setting(db: Database, actor: Actor, key: str, value: str) -> None:
     """The SENCo stores a setting (audited with its old and new value); same value → no-op."""
-    actor.require(Role.SENCO, doing="change the school's settings")
+    permit(actor, Action.CHANGE_SETTINGS)
     key = _check_key(key)
     if not isinstance(value, str):
         raise TypeError("a setting's value is text; use the typed helpers for other types")

@@ -17,6 +17,7 @@ from sendesk.db import Database
 from sendesk.models import Pupil
 from sendesk.rules.census import Area, area_of
 from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit
 from sendesk.services.register import load_current
 
 SUPPRESS_BELOW = 5
@@ -64,7 +65,8 @@ class RegisterStatistics:
 
 
 def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
-    """Counts for every role; nothing identifies a pupil."""
+    """Counts (small ones suppressed): nothing identifies a pupil."""
+    permit(actor, Action.VIEW_SCHOOL_FIGURES)
     with db.session() as s:
         current = load_current(s)
         years: dict[int, int | None] = {

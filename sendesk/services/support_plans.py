@@ -50,11 +50,9 @@ from sendesk.models import (
     PlanOutcome,
     Pupil,
     RegisterEntry,
-    Role,
     SupportPlan,
     User,
 )
-from sendesk.roles import NAMED_READERS
 from sendesk.rules.census import Provision
 from sendesk.rules.support_plans import (
     MAX_OUTCOMES,
@@ -78,6 +76,7 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.permissions import Action, permit, permit_pupil
 
 if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
     from sendesk.services.due import DueItem
@@ -333,8 +332,8 @@ def _refuse(problems: list[str]) -> None:
 
 def list_plans(db: Database, actor: Actor, pupil_id: int) -> list[PlanSummary]:
     """The pupil's cycles, newest first, with how many outcomes went which way."""
-    actor.require(*NAMED_READERS, doing=_READ)
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
         _read_pupil(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
         counts: dict[int, Counter[str | None]] = {p.id: Counter() for p in plans}
@@ -366,9 +365,10 @@ def list_plans(db: Database, actor: Actor, pupil_id: int) -> list[PlanSummary]:
 
 def get_plan(db: Database, actor: Actor, plan_id: int) -> PlanDetail:
     """One plan in full: its dates, texts, outcomes (with results) and provision."""
-    actor.require(*NAMED_READERS, doing=_READ)
+    permit(actor, Action.VIEW_SUPPORT_PLANS)
     with db.session() as s:
         plan = _read_plan(s, plan_id)
+        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, plan.pupil_id)
         order = [
             pid
             for pid in s.scalars(
@@ -383,8 +383,8 @@ def get_plan(db: Database, actor: Actor, plan_id: int) -> PlanDetail:
 def plan_details(db: Database, actor: Actor, pupil_id: int) -> list[PlanDetail]:
     """Every cycle of the pupil's in full, oldest first, each as :func:`get_plan` gives it,
     read together (the EHC request pack shows the whole history)."""
-    actor.require(*NAMED_READERS, doing=_READ)
     with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
         _read_pupil(s, pupil_id)
         plans = list(
             s.scalars(
@@ -465,7 +465,7 @@ def _details(s: Session, plans: list[SupportPlan], cycles: dict[int, int]) -> li
 
 def intervention_choices(db: Database, actor: Actor) -> list[tuple[int, str]]:
     """The active interventions in the catalogue, by name, for planning provision."""
-    actor.require(*NAMED_READERS, doing=_READ)
+    permit(actor, Action.VIEW_SUPPORT_PLANS)
     with db.session() as s:
         return [
             (iid, name)
@@ -488,7 +488,7 @@ def new_cycle_draft(
     plan's, for the SENCo to change. Refused, as :func:`create_plan` would be, while the
     current plan is unreviewed.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.EDIT_SUPPORT_PLANS)
     today = today or date.today()
     with db.session() as s:
         _read_pupil(s, pupil_id)
@@ -531,7 +531,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
     one and, when ``draft`` has no outcomes, takes the outcomes that review found partly or
     not achieved (see the module docstring). Sets the pupil's next review date.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.EDIT_SUPPORT_PLANS)
     draft = _clean_draft(draft)
     with db.transaction() as s:
         pupil = _read_pupil(s, pupil_id)
@@ -607,7 +607,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
     one are added, and the plan's outcomes missing from the draft are removed — except on a
     reviewed plan, whose outcomes may only be reworded. Nothing changed → nothing written.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.EDIT_SUPPORT_PLANS)
     draft = _clean_draft(draft)
     with db.transaction() as s:
         plan = _read_plan(s, plan_id)
@@ -706,7 +706,7 @@ def review_plan(
     id) are optional. A first review clears the pupil's next review date when it was this
     plan's (the next cycle sets a new one). Reviewing again corrects the review.
     """
-    actor.require(Role.SENCO, doing=_WRITE)
+    permit(actor, Action.EDIT_SUPPORT_PLANS)
     today = today or date.today()
     comments = dict(comments or {})
     review = ReviewDraft(

@@ -28,6 +28,7 @@ from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, V
 from sendesk.models import ROLE_LABELS, Pupil, PupilAssignment, Role, User, utcnow
 from sendesk.services.actor import Actor, _os_user
 from sendesk.services.audit import record
+from sendesk.services.permissions import Action, permit
 
 MIN_PASSWORD = 8
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
@@ -301,7 +302,7 @@ def _summary(u: User) -> UserSummary:
 
 def list_users(db: Database, actor: Actor) -> list[UserSummary]:
     """Every account; only the SENCo manages (and so sees) the staff list (DESIGN.md)."""
-    actor.require(Role.SENCO, doing="see other staff's accounts")
+    permit(actor, Action.MANAGE_STAFF)
     with db.session() as s:
         return [_summary(u) for u in s.scalars(select(User).order_by(User.display_name))]
 
@@ -334,7 +335,7 @@ def create_user(
 ) -> int:
     """The SENCo adds a staff account. A password given here is a first password: the
     new user is made to choose their own at their first sign-in."""
-    actor.require(Role.SENCO, doing="add staff accounts")
+    permit(actor, Action.MANAGE_STAFF)
     username = username.strip()
     if not username:
         raise ValidationError("The username is empty.")
@@ -382,7 +383,7 @@ def _other_active_sencos(s: Session, user: User) -> int:
 
 def set_role(db: Database, actor: Actor, username: str, role: Role | str) -> None:
     """The SENCo changes an account's role; the school always keeps an active SENCo."""
-    actor.require(Role.SENCO, doing="change staff's roles")
+    permit(actor, Action.MANAGE_STAFF)
     role = role_named(role)
     with db.transaction() as s:
         user = _user(s, username)
@@ -400,7 +401,7 @@ def set_role(db: Database, actor: Actor, username: str, role: Role | str) -> Non
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
     """The SENCo disables or re-enables an account. A disabled user cannot sign in; their
     history and audit events stay (nothing is deleted)."""
-    actor.require(Role.SENCO, doing="disable or enable staff accounts")
+    permit(actor, Action.MANAGE_STAFF)
     with db.transaction() as s:
         user = _user(s, username)
         if bool(user.active) == active:
@@ -423,7 +424,7 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
     """
     own = actor.username == username.strip()
     if not own:
-        actor.require(Role.SENCO, doing="set another person's password")
+        permit(actor, Action.MANAGE_STAFF)
     if problem := password_problem(password):
         raise ValidationError(problem)
     hashed = hash_password(password)
@@ -454,7 +455,7 @@ def change_own_password(db: Database, actor: Actor, new_password: str, again: st
 def set_staff_code(db: Database, actor: Actor, username: str, staff_code: str | None) -> None:
     """The SENCo links a teacher to their MIS staff code, so ``import-classes`` makes them
     the teacher of their classes."""
-    actor.require(Role.SENCO, doing="change staff codes")
+    permit(actor, Action.MANAGE_STAFF)
     code = _clean_code(staff_code)
     with db.transaction() as s:
         user = _user(s, username)
@@ -480,7 +481,7 @@ class AssignedPupil:
 
 def assigned_pupils(db: Database, actor: Actor, username: str) -> list[AssignedPupil]:
     """The pupils assigned to a member of learning support (beyond their groups)."""
-    actor.require(Role.SENCO, doing="see staff's assigned pupils")
+    permit(actor, Action.MANAGE_STAFF)
     with db.session() as s:
         user = _user(s, username)
         rows = s.execute(
@@ -501,7 +502,7 @@ def set_assigned_pupils(
     today: date | None = None,
 ) -> None:
     """The SENCo assigns pupils to a member of learning support (a key adult, a 1:1)."""
-    actor.require(Role.SENCO, doing="assign pupils to staff")
+    permit(actor, Action.MANAGE_STAFF)
     wanted = set(pupil_ids)
     with db.transaction() as s:
         user = _user(s, username)

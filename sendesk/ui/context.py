@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sendesk.db import Database
 from sendesk.roles import NAMED_READERS, Role
+from sendesk.rules.permissions import Action, allowed
 from sendesk.services.actor import Actor
 from sendesk.services.school import SchoolInfo
 
@@ -24,6 +25,11 @@ class AppContext:
     @property
     def is_senco(self) -> bool:
         return self.actor.role == Role.SENCO
+
+    def may(self, action: Action) -> bool:
+        """Whether the permission table lets this user take ``action`` on some pupils: what
+        a screen offers follows the same table the services enforce (issue 13)."""
+        return allowed(self.actor.role, action)
 
     @property
     def sees_named_pupils(self) -> bool:

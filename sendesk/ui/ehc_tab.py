@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules.census import Provision
+from sendesk.rules.permissions import Action
 from sendesk.rules.readiness import money
 from sendesk.rules.timeline import Milestone, transfer_source
 from sendesk.services.ehc import (
@@ -499,7 +500,11 @@ class EhcTab(QWidget):
     # --- showing ----------------------------------------------------------------------------
 
     def _read(self) -> None:
-        self.requests = list_requests(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+        self.requests = (  # requests and where a case stands are the SENCo's only
+            list_requests(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+            if self.ctx.may(Action.VIEW_EHC_REQUESTS)
+            else []
+        )
         self.plans = list_plans(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
 
     def reload(self) -> None:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from sendesk import __version__
 from sendesk.errors import SendeskError
 from sendesk.roles import ROLE_LABELS, Role
+from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
 
@@ -60,15 +61,20 @@ class MainWindow(QMainWindow):
             self.register.find_shortcut.setEnabled(False)
             self._add_page("What's due", lambda: self.home)
             self._add_page("Register", lambda: self.register)
-            if ctx.actor.role in (Role.SENCO, Role.LEARNING_SUPPORT):
+            # The pages follow the permission table the services enforce (issue 13).
+            if ctx.may(Action.LOG_SESSIONS):  # learning support, and teachers who lead one
                 self._add_page("My groups", self._my_groups)
-            if ctx.actor.role in (Role.SENCO, Role.TEACHER):
+            if ctx.may(Action.RECORD_NWW):
                 self._add_page("My classes", self._my_classes)
-            if ctx.is_senco:
+            if ctx.may(Action.MANAGE_INTERVENTIONS):
                 self._add_page("Interventions", self._interventions)
+            if ctx.may(Action.VIEW_PROVISION_COSTS):
                 self._add_page("Provision map", self._provision_map)
+            if ctx.may(Action.MANAGE_ACCESS_ARRANGEMENTS):
                 self._add_page("Access arrangements", self._access_arrangements)
+            if ctx.may(Action.READ_AUDIT):
                 self._add_page("Audit trail", self._audit_trail)
+            if ctx.may(Action.CHECK_CENSUS):
                 self._add_page("Census check", self._census_check)
         elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
             from sendesk.ui.exams_list_page import ExamsListPage

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError
-from sendesk.models import AuditEvent, PlanOutcome, Role, SupportPlan, User
+from sendesk.models import AuditEvent, PlanOutcome, Pupil, Role, SupportPlan, User
 from sendesk.reports.passport import HEADINGS, SHORTENED, passport_for, write_passport
 from sendesk.reports.pdf_layout import FONT_DIR
 from sendesk.rules.upn import make
@@ -20,6 +20,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.passport import AreaText, PassportData, Target, passport_data
 from sendesk.services.pupil_record import save_need_profile
 from sendesk.services.pupils import PupilData, add_pupil
+from tests.services.pupil_factory import works_with
 
 TODAY = date(2025, 11, 20)
 CL = "Cognition and learning"
@@ -224,6 +225,10 @@ def test_who_may_read_a_passport(db: Database, senco: Actor, upn: str, tmp_path:
     teacher = make_user(db, "teacher", Role.TEACHER)
     ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
     governor = make_user(db, "governor", Role.READ_ONLY)
+    with db.session() as s:
+        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == upn))
+    works_with(db, teacher, pupil_id)
+    works_with(db, ta, pupil_id)
     assert passport_data(db, teacher, upn, today=TODAY).name == "Łucja Фёдорова-Nguyễn"
     passport_for(db, ta, upn, tmp_path / "ta.pdf", today=TODAY)
     with pytest.raises(PermissionDeniedError):

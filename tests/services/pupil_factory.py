@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import func, select
+
 from sendesk.db import Database
-from sendesk.models import Contact, EhcPlan, Need, Pupil, RegisterEntry
+from sendesk.models import (
+    Contact,
+    EhcPlan,
+    Need,
+    Pupil,
+    PupilAssignment,
+    RegisterEntry,
+    Role,
+    TeachingGroup,
+    TeachingGroupMember,
+)
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
@@ -70,3 +82,20 @@ def add_test_pupil(
 def add_test_contact(db: Database, pupil_id: int, *, pr: bool = True) -> None:
     with db.transaction() as s:
         s.add(Contact(pupil_id=pupil_id, name="A Parent", parental_responsibility=pr))
+
+
+def works_with(db: Database, staff: Actor, *pupil_ids: int) -> None:
+    """Put ``pupil_ids`` in ``staff``'s scope (issue 13): a class the teacher teaches, or
+    pupils assigned to learning support — what the school's MIS and SENCo would set up."""
+    with db.transaction() as s:
+        if staff.role is Role.TEACHER:
+            group = TeachingGroup(
+                code=f"T{staff.user_id}-{s.scalar(select(func.count(TeachingGroup.id)))}",
+                subject="English",
+                teacher_id=staff.user_id,
+            )
+            s.add(group)
+            s.flush()
+            s.add_all(TeachingGroupMember(group_id=group.id, pupil_id=p) for p in pupil_ids)
+        elif staff.role is Role.LEARNING_SUPPORT:
+            s.add_all(PupilAssignment(user_id=staff.user_id, pupil_id=p) for p in pupil_ids)

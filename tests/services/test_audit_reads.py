@@ -24,7 +24,7 @@ from sendesk.services.exports import STANDARD_OUTPUT, record_export
 from sendesk.services.pupil_record import get_record, view_record
 from sendesk.services.school import init_school
 from sendesk.services.users import create_user, sign_in
-from tests.services.pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 12, 7)
 PASSWORD = "correct horse"
@@ -132,6 +132,7 @@ def test_filters_by_action_user_and_date(db: Database, senco: Actor) -> None:
     create_user(db, senco, "ls1", "Mr Support", Role.LEARNING_SUPPORT, "support12")
     support = sign_in(db, "ls1", "support12")
     pupil = add_test_pupil(db, senco, 1)
+    works_with(db, support, pupil)
     view_record(db, support, pupil)
     view_record(db, senco, pupil)
     views = audit_listing(db, senco, action="view").lines

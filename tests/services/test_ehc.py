@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from pupil_factory import add_test_contact, add_test_pupil
+from pupil_factory import add_test_contact, add_test_pupil, works_with
 from sqlalchemy import select
 
 from sendesk.db import Database
@@ -1269,12 +1269,14 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
     rid = open_request(db, senco, pupil, request(), today=TODAY)
     plan_id = record_plan(db, senco, pupil, plan(), today=TODAY)
     staff = make_user(db, "staff", role)
+    works_with(db, staff, pupil)
     # EHC requests are the SENCo's only (issue 13); the issued plan is read by staff.
-    assert list_requests(db, staff, pupil, today=TODAY) == []
-    with pytest.raises(PermissionDeniedError, match="cannot read EHC requests"):
+    with pytest.raises(PermissionDeniedError, match="cannot see EHC requests"):
+        list_requests(db, staff, pupil, today=TODAY)
+    with pytest.raises(PermissionDeniedError, match="cannot see EHC requests"):
         ehc.get_request(db, staff, rid, today=TODAY)
     assert [p.id for p in list_plans(db, staff, pupil, today=TODAY)] == [plan_id]
-    with pytest.raises(PermissionDeniedError, match="cannot change EHC records; ask the SENCo"):
+    with pytest.raises(PermissionDeniedError, match="cannot record EHC requests, plans and"):
         open_request(db, staff, pupil, request(), today=TODAY)
     with pytest.raises(PermissionDeniedError):
         record_step(db, staff, rid, 1, "assess", TODAY, value=True, today=TODAY)
@@ -1289,7 +1291,7 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
     with pytest.raises(PermissionDeniedError):
         remove_review(db, staff, review_id, 1, today=TODAY)
     assert [r.id for r in list_plans(db, senco, pupil, today=TODAY)[0].reviews] == [review_id]
-    with pytest.raises(PermissionDeniedError, match="cannot change LA profiles"):
+    with pytest.raises(PermissionDeniedError, match="cannot record EHC requests"):
         save_la_profile(db, staff, None, None, LaProfileData("Kent"))
 
 
@@ -1320,6 +1322,7 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
     rid = confidential_case(db, senco, pupil)
     today = date(2025, 8, 25)
     staff = make_user(db, "staff", role)
+    works_with(db, staff, pupil)
     label = "Exceptional personal circumstances"
     full = ehc.get_request(db, senco, rid, today=today)
     assert (full.why_now, full.pupil_views, full.parent_views, full.health_info) == (
@@ -1335,7 +1338,8 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
     assert [e.reason for e in full.exceptions] == [REASON]
     assert full.milestones[0].note == f"extended: {label}: {REASON}"
     # Nobody else reads the request at all, nor where the case stands (issue 13).
-    assert list_requests(db, staff, pupil, today=today) == []
+    with pytest.raises(PermissionDeniedError):
+        list_requests(db, staff, pupil, today=today)
     with pytest.raises(PermissionDeniedError):
         ehc.get_request(db, staff, rid, today=today)
 
@@ -1358,7 +1362,7 @@ def test_whats_due_names_the_exception_never_its_reason(db, senco, pupil, role) 
 def test_read_only_may_not_read(db, senco, pupil) -> None:
     open_request(db, senco, pupil, request(), today=TODAY)
     governor = make_user(db, "governor", Role.READ_ONLY)
-    with pytest.raises(PermissionDeniedError, match="cannot see named pupil records"):
+    with pytest.raises(PermissionDeniedError, match="cannot see EHC requests"):
         list_requests(db, governor, pupil)
     with pytest.raises(PermissionDeniedError):
         list_plans(db, governor, pupil)

@@ -342,7 +342,7 @@ def test_enrolment_rules(db: Database, senco: Actor, ta: Actor, reading: int) ->
         True,
     )
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
-    with pytest.raises(PermissionDeniedError, match="only for groups you lead"):
+    with pytest.raises(PermissionDeniedError, match="only for the groups they lead"):
         record_exit(db, other, eid, 90, date(2025, 3, 1))
     with pytest.raises(ValidationError, match="before the enrolment began"):
         record_exit(db, senco, eid, 90, TERM_START - timedelta(days=1))
@@ -491,7 +491,7 @@ def test_learning_support_cannot_log_another_staff_members_group(
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
     gid = make_group(db, senco, reading, other)
     entries = everyone(enrol_pupils(db, senco, gid, 2))
-    with pytest.raises(PermissionDeniedError, match="only for groups you lead"):
+    with pytest.raises(PermissionDeniedError, match="only for the groups they lead"):
         log_session(db, ta, gid, MONDAY, True, None, 30, entries)
     with pytest.raises(PermissionDeniedError):
         log_term(db, ta, gid, TERM_START, date(2025, 2, 14), 30)

@@ -662,7 +662,7 @@ def test_only_the_senco_builds_packs(school: School, tmp_path: Path, role: Role)
         lambda: pack.available_evidence(school.db, actor, pupil_id),
         lambda: pack.find_pupil(school.db, actor, school.story.upn),
     ):
-        with pytest.raises(PermissionDeniedError, match="cannot build EHC request packs"):
+        with pytest.raises(PermissionDeniedError, match="cannot build EHC needs assessment"):
             call()
     assert files_in(tmp_path) == []
 

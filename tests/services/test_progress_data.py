@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil
+from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select
 
 from sendesk.db import Database
@@ -160,7 +160,9 @@ def test_permissions(db: Database, senco: Actor, pupil: int, tmp_path: Path) -> 
     add_attendance(db, senco, pupil, "2025-26 autumn", date(2025, 9, 2), 10, 9)
     data = AttainmentData("Maths", "Grade", "4", "4", TODAY)
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil)
     ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    works_with(db, ta, pupil)
     governor = make_user(db, "governor", Role.READ_ONLY)
     csv_file = tmp_path / "a.csv"
     csv_file.write_text("UPN,Subject,Measure,Value,Expected,Date\n", encoding="utf-8")

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
+from pupil_factory import works_with
 from sqlalchemy import event, select
 
 from sendesk.db import Database
@@ -304,6 +305,7 @@ def test_staff_read_but_do_not_change(db: Database, senco: Actor, role: Role) ->
     pid = make_pupil(db, senco)
     cid = add_contact(db, senco, pid, ContactData("Mrs Lovelace"))
     staff = make_user(db, "staff", role)
+    works_with(db, staff, pid)
 
     record = get_record(db, staff, pid)
 
@@ -325,5 +327,5 @@ def test_staff_read_but_do_not_change(db: Database, senco: Actor, role: Role) ->
 def test_read_only_accounts_cannot_see_named_records(db: Database, senco: Actor) -> None:
     pid = make_pupil(db, senco)
     governor = make_user(db, "governor", Role.READ_ONLY)
-    with pytest.raises(PermissionDeniedError, match="Read-only accounts cannot see named"):
+    with pytest.raises(PermissionDeniedError, match="Read-only accounts cannot see a pupil's"):
         get_record(db, governor, pid)

@@ -16,7 +16,7 @@ import time
 from datetime import date
 
 import pytest
-from pupil_factory import add_test_pupil
+from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select, text
 
 from sendesk.db import Database
@@ -269,6 +269,7 @@ def test_voiding_refusals(db, senco) -> None:
     pid = mistake_then_correction(db, senco)
     e_id = entry_id(db, pid, "E", MISTAKE)
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pid)
     with pytest.raises(PermissionDeniedError):
         void_entry(db, teacher, e_id, "Wrong pupil")
     with pytest.raises(ValidationError, match="Give a reason for voiding the register entry"):

@@ -7,7 +7,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil
+from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import select
 
 from sendesk.db import Database
@@ -603,10 +603,11 @@ def test_reviewed_plan_outcomes_can_be_reworded_not_added(db, senco, pupil) -> N
 def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
     plan_id = create_plan(db, senco, pupil, draft())
     staff = make_user(db, "staff", role)
+    works_with(db, staff, pupil)
     assert [p.id for p in list_plans(db, staff, pupil)] == [plan_id]
     plan = get_plan(db, staff, plan_id)
     assert intervention_choices(db, staff) == []
-    with pytest.raises(PermissionDeniedError, match="cannot change support plans; ask the SENCo"):
+    with pytest.raises(PermissionDeniedError, match="cannot write and review support plans"):
         create_plan(db, staff, pupil, draft())
     with pytest.raises(PermissionDeniedError):
         update_plan(db, staff, plan_id, plan.version, draft(assessment="x"))
@@ -619,7 +620,7 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
 def test_read_only_may_not_read(db, senco, pupil) -> None:
     plan_id = create_plan(db, senco, pupil, draft())
     governor = make_user(db, "governor", Role.READ_ONLY)
-    with pytest.raises(PermissionDeniedError, match="cannot see named pupil records"):
+    with pytest.raises(PermissionDeniedError, match="cannot see support plans' outcomes"):
         list_plans(db, governor, pupil)
     with pytest.raises(PermissionDeniedError):
         get_plan(db, governor, plan_id)

@@ -235,7 +235,7 @@ def test_roles_and_the_last_senco(db, senco) -> None:
     with pytest.raises(NotFoundError, match="no user called 'ghost'"):
         set_role(db, senco, "ghost", Role.TEACHER)
     teacher = sign_in(db, "eo", "password1")
-    with pytest.raises(PermissionDeniedError, match="Teacher accounts cannot change"):
+    with pytest.raises(PermissionDeniedError, match="Teacher accounts cannot manage staff"):
         set_role(db, teacher, "senco", Role.TEACHER)
 
 
@@ -276,7 +276,5 @@ def test_the_exams_officer_is_refused_pupil_records(db, senco) -> None:
     create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER, "password1")
     officer = sign_in(db, "exams", "password1")
     assert officer.role is Role.EXAMS_OFFICER
-    with pytest.raises(
-        PermissionDeniedError, match="Exams officer accounts cannot see named pupil records"
-    ):
+    with pytest.raises(PermissionDeniedError, match="Exams officer accounts cannot see"):
         register_rows(db, officer)

@@ -29,7 +29,7 @@ from sendesk.services.teaching_groups import GroupData, save_group
 from sendesk.ui.context import AppContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil
 
 TODAY = date(2026, 3, 2)
 

@@ -48,7 +48,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 1, 15)
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
@@ -337,6 +337,7 @@ def test_teacher_reads_and_opens_but_cannot_edit(qtbot, db, senco, pupil_id, pdf
     nurse = add_involvement(db, senco, pupil_id, InvolvementData("School nurse"))
     add_document(db, senco, pupil_id, pdf, "Nurse letter", date(2025, 5, 6), nurse, today=TODAY)
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.add_button is None and tab.edit_button is None and tab.remove_button is None
     assert tab.add_document_button is None and tab.remove_document_button is None
@@ -397,6 +398,7 @@ def test_the_senco_lets_staff_read_a_document_and_the_teacher_then_sees_it(
         db, senco, pupil_id, pdf, "Medical needs plan", date(2025, 5, 6), nurse, today=TODAY
     )
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     assert make_tab(qtbot, db, teacher, pupil_id).documents == []
 
     tab = make_tab(qtbot, db, senco, pupil_id)

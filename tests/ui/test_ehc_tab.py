@@ -35,7 +35,7 @@ from sendesk.ui.ehc_tab import STATUS_TINTS, EhcTab
 from sendesk.ui.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
@@ -486,6 +486,7 @@ def test_a_teacher_sees_the_plan_but_nothing_of_a_request(qtbot, db, senco, pupi
     assert senco_tab.clock_label.text().startswith("Week 25 of 20")
     assert rows(senco_tab.exceptions)[0][1] == reason
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.no_request_label.text() == (
         "Requests for an EHC needs assessment are seen by the SENCo only."

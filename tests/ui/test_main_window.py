@@ -57,7 +57,8 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
 def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
     window = _window(qtbot, db, sign_in(db, "t1", "teacher123"))
-    assert list(window.pages) == ["What's due", "Register", "My classes"]
+    # My groups: a teacher may lead an intervention group and log its sessions (the table)
+    assert list(window.pages) == ["What's due", "Register", "My groups", "My classes"]
     texts = _menu_texts(window)
     assert "Import pupils from the MIS…" not in texts
     assert "Add a pupil…" not in texts

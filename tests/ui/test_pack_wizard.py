@@ -30,7 +30,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.pack_wizard import MISSING, READY, PackWizard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil
 
 TODAY = date(2026, 3, 16)
 

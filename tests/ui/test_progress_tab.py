@@ -33,7 +33,7 @@ from sendesk.ui.progress_tab import (
 from sendesk.ui.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from pupil_factory import add_test_pupil
+from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 1, 15)
 
@@ -209,6 +209,7 @@ def test_teacher_reads_but_cannot_edit(qtbot, db, senco, pupil_id) -> None:
         db, senco, pupil_id, snap("Writing", "WTS", "EXS", date(2026, 1, 5)), today=TODAY
     )
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.add_term_button is None and tab.remove_term_button is None
     assert tab.add_snapshot_button is None and tab.remove_snapshot_button is None

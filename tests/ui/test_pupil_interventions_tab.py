@@ -35,6 +35,7 @@ from sendesk.ui.pupil_interventions_tab import (
     hours_text,
     measures_text,
 )
+from tests.services.pupil_factory import works_with
 
 TODAY = date(2025, 3, 3)
 
@@ -161,6 +162,7 @@ def test_hours_line_and_table_match_planned_vs_delivered(qtbot, demo_db, senco) 
 def test_staff_who_read_named_records_can_open_it(qtbot, demo_db, senco, role) -> None:  # type: ignore[no-untyped-def]
     pid = pupil_with_enrolments(demo_db, senco)
     reader = make_user(demo_db, f"reader_{role.value}", role)
+    works_with(demo_db, reader, pid)
     tab = make_tab(qtbot, demo_db, reader, pid)
     assert tab.enrolment_table.rowCount() == len(pupil_enrolments(demo_db, senco, pid))
     assert tab.hours_label.text() == hours_line(

@@ -38,6 +38,7 @@ from sendesk.services.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, VoidDialog, open_pupil_window
 from sendesk.ui.status_dialog import StatusDialog
+from tests.services.pupil_factory import works_with
 
 Opener = Callable[[Actor], PupilWindow]
 
@@ -504,6 +505,7 @@ def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco
     assert status.entry_id is not None
     void_entry(db, senco, status.entry_id, "Wrong pupil")
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     window = open_window(teacher)
     assert window.void_button is None
     texts = [window.history_table.item(r, 1).text() for r in range(window.history_table.rowCount())]
@@ -514,8 +516,9 @@ def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco
 # --- roles and layout ---------------------------------------------------------------------
 
 
-def test_teacher_sees_the_record_read_only(qtbot, open_window, db) -> None:
+def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> None:
     teacher = make_user(db, "teacher", Role.TEACHER)
+    works_with(db, teacher, pupil_id)
     window = open_window(teacher)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
     # reading evidence documents and saving the passport are allowed; nothing edits
@@ -536,7 +539,7 @@ def test_read_only_account_cannot_open_a_record(qtbot, db, pupil_id, warnings) -
     with pytest.raises(PermissionDeniedError):
         PupilWindow(ctx, pupil_id)
     assert open_pupil_window(ctx, pupil_id) is None
-    assert warnings and "cannot see named pupil records" in warnings[0]
+    assert warnings and "cannot see a pupil's record" in warnings[0]
 
 
 def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> None:
@@ -564,8 +567,11 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
 
 
 @pytest.mark.parametrize("as_senco", [True, False])
-def test_every_control_has_an_accessible_name(qtbot, open_window, senco, db, as_senco) -> None:
+def test_every_control_has_an_accessible_name(
+    qtbot, open_window, senco, db, pupil_id, as_senco
+) -> None:
     actor = senco if as_senco else make_user(db, "ta", Role.LEARNING_SUPPORT)
+    works_with(db, actor, pupil_id)
     window = open_window(actor)
     kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableWidget)
     unnamed = [

@@ -365,7 +365,7 @@ def test_a_role_that_may_not_see_names_gets_a_sentence(
     widget = RegisterPage(AppContext(db=db, actor=governor, school=school_info(db)))
     qtbot.addWidget(widget)
     assert widget.model.rowCount() == 0
-    assert "cannot see named pupil records" in widget.message_label.text()
+    assert "cannot see the SEND register" in widget.message_label.text()
     assert not widget.message_label.isHidden()
 
 

@@ -10,8 +10,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
-from pupil_factory import add_test_pupil
-
 from sendesk.models import Role
 from sendesk.services.actor import acting_user
 from sendesk.services.school import school_info
@@ -20,6 +18,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.sign_in import SignInDialog
 from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+from tests.services.pupil_factory import add_test_pupil
 
 
 def ctx(db, actor) -> AppContext:

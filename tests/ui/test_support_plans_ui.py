@@ -46,6 +46,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.status_dialog import to_qdate
 from sendesk.ui.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
+from tests.services.pupil_factory import works_with
 
 CL = Area.COGNITION_LEARNING.value
 SEMH = Area.SEMH.value
@@ -578,7 +579,9 @@ def test_cancelled_editor_changes_nothing(qtbot, db, senco, pupil_id, monkeypatc
 @pytest.mark.parametrize("role", [Role.LEARNING_SUPPORT, Role.TEACHER])
 def test_staff_read_plans_without_buttons(qtbot, db, senco, pupil_id, role) -> None:
     first_plan(db, senco, pupil_id)
-    tab = make_tab(qtbot, db, make_user(db, "staff", role), pupil_id)
+    staff = make_user(db, "staff", role)
+    works_with(db, staff, pupil_id)
+    tab = make_tab(qtbot, db, staff, pupil_id)
     assert tab.new_button is None and tab.edit_button is None and tab.review_button is None
     assert tab.findChildren(QPushButton) == []
     text = tab.detail_view.toPlainText()
