@@ -199,17 +199,25 @@ def due_items(
         # Staff see their own pupils' deadlines, of the kinds their work has (issue 13);
         # EHC requests and where a case stands are never among them. An item about a
         # group (sessions to log, measures to take) goes to whoever leads the group.
-        kinds = STAFF_KINDS.get(actor.role, frozenset())
-        items = [i for i in items if i.kind in kinds and _theirs(i, mine, led or frozenset())]
+        items = for_staff(items, actor.role, mine, led or frozenset())
     return sorted(items, key=DueItem.sort_key)
 
 
-def _theirs(item: DueItem, pupils: frozenset[int], groups: frozenset[int]) -> bool:
-    """Whether an item is a member of staff's: about a pupil they work with, and, when it
-    is about a group (its sessions, its pupils' measures), a group they lead."""
-    if item.group_id is not None and item.group_id not in groups:
-        return False
-    return item.pupil_id is None or item.pupil_id in pupils
+def for_staff(
+    items: list[DueItem], role: Role, pupils: frozenset[int], groups: frozenset[int]
+) -> list[DueItem]:
+    """The items a member of staff in ``role`` sees: of the kinds their work has
+    (:data:`STAFF_KINDS`), about pupils they work with (``pupils``), and, when about a group
+    (its sessions, its pupils' measures), a group they lead (``groups``) — a pupil in one
+    assistant's group may be assigned to another, but only the leader logs the group."""
+    kinds = STAFF_KINDS.get(role, frozenset())
+    return [
+        i
+        for i in items
+        if i.kind in kinds
+        and (i.group_id is None or i.group_id in groups)
+        and (i.pupil_id is None or i.pupil_id in pupils)
+    ]
 
 
 _REVIEWS = frozenset({PLAN_REVIEW_KIND, "review", "annual review", KIND_REVIEW})
