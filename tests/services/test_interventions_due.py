@@ -13,7 +13,7 @@ from pupil_factory import add_test_pupil
 from sqlalchemy import select
 
 from sendesk.db import Database
-from sendesk.models import Intervention, Pupil, Role, User
+from sendesk.models import Intervention, Pupil, PupilAssignment, Role, User
 from sendesk.rules.progress import AGE_MONTHS
 from sendesk.services.actor import Actor
 from sendesk.services.due import DueItem, due_items
@@ -139,7 +139,10 @@ def test_a_missing_exit_measure_appears_and_recording_it_removes_it(
     amy_in = enrol(db, senco, group, amy, start, ended, 84)
     enrol(db, senco, group, cal, start, ended, None)  # no entry measure taken either
     theirs = _group(db, senco, other, "Maths B", start, ended, weekday=start.weekday())
-    enrol(db, senco, theirs, add_test_pupil(db, senco, 2, forename="Ben"), start, None, 84)
+    ben = add_test_pupil(db, senco, 2, forename="Ben")
+    enrol(db, senco, theirs, ben, start, None, 84)
+    with db.transaction() as s:  # Ben is assigned to this assistant too: not their group
+        s.add(PupilAssignment(user_id=ta.user_id, pupil_id=ben))
 
     exit_text = (
         f"The exit measure in Reading A is due: the group ended {_d(ended)} (recording it "
