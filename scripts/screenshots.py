@@ -21,6 +21,8 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QWidget
 
+from sendesk.models import Role
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.register_view import register_rows
 from sendesk.ui.app import application, open_demo
 from sendesk.ui.context import AppContext
@@ -122,6 +124,29 @@ def pick_candidate(ctx: AppContext) -> int:
     return max(counts, key=lambda p: (counts[p], -p)) if counts else rows[0].pupil_id
 
 
+def pick_staff(ctx: AppContext, role: Role) -> AppContext:
+    """The demo's member of staff in ``role`` with the most on their "what's due" (and the
+    most about their groups, for learning support): the fullest home page of that role.
+    Worked out from the SENCo's list and each person's scope, not a list per person."""
+    from sqlalchemy import select
+
+    from sendesk.models import User
+    from sendesk.services.due import due_items, for_staff
+    from sendesk.services.scope import groups_led, pupils_in_scope
+
+    everything = due_items(ctx.db, ctx.actor)
+    score: dict[str, tuple[int, int, int]] = {}
+    with ctx.db.session() as s:
+        for user in s.scalars(select(User).where(User.role == role.value, User.active)):
+            actor = Actor.of(user)
+            pupils = pupils_in_scope(s, actor) or frozenset()
+            theirs = for_staff(everything, role, pupils, groups_led(s, actor) or frozenset())
+            grouped = sum(1 for i in theirs if i.group_id is not None)
+            score[user.username] = (grouped, len(theirs), -user.id)
+    chosen = max(score, key=score.__getitem__)
+    return AppContext(ctx.db, acting_user(ctx.db, chosen), ctx.school)
+
+
 def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
     """(the pupil whose open request the LA is latest with, the pupil with a reviewed EHC
     plan and the most evidence documents): the EHC tab's two halves; the first also fills
@@ -163,6 +188,14 @@ def main() -> int:
         window.resize(1280, 780)
         window.show()
         save(window, args.out / "home.png")
+        # what's due as a teacher and as learning support see it (issue 13)
+        for role, name in ((Role.TEACHER, "home-teacher"), (Role.LEARNING_SUPPORT, "home-support")):
+            staff = MainWindow(pick_staff(ctx, role))
+            staff.resize(1280, 780)
+            staff.show()
+            staff.home.load_once()
+            save(staff, args.out / f"{name}.png")
+            staff.close()
         window.nav.setCurrentRow(1)
         save(window, args.out / "register.png")
         save_locked(window, args.out / "lock.png")

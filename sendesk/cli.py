@@ -365,10 +365,10 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
         print(f"Warning: {notice}")
     dated = sorted(
         (i for i in items if i.due is not None),
-        key=lambda i: (i.due, i.pupil_name.casefold(), i.kind),
+        key=lambda i: (i.due, (i.pupil_name or i.group_name).casefold(), i.kind),
     )
     for i in dated:
-        print(f"{i.due:%d/%m/%Y}  {i.severity:<7}  {i.pupil_name} ({i.upn})  {i.kind}: {i.text}")
+        print(f"{i.due:%d/%m/%Y}  {i.severity:<7}  {i.who}  {i.kind}: {i.text}")
     if not dated:
         print(f"Nothing is overdue or due in the next {args.days} days.")
     return 0

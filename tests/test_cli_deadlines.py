@@ -21,7 +21,8 @@ from sendesk.services.school import init_school
 
 LINE = re.compile(
     r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
-    r"(?P<pupil>.+) \((?P<upn>[A-Z0-9]{13})\)  (?P<kind>[^:]+): (?P<text>.+)$"
+    r"(?:Group: (?P<group>.+?)|(?P<pupil>.+) \((?P<upn>[A-Z0-9]{13})\))  "
+    r"(?P<kind>[^:]+): (?P<text>.+)$"
 )
 
 

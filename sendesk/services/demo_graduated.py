@@ -1766,6 +1766,33 @@ def add_graduated_history(
     return summary
 
 
+def _left_to_do(
+    groups: list[_GroupPlan], staff: dict[str, list[int]], today: date
+) -> tuple[set[tuple[int, date]], tuple[_EnrolPlan | None, date | None]]:
+    """What one learning support assistant has not done yet, so their "what's due" shows
+    what it is for (issue 13): the last two sessions of a running group of theirs left
+    unlogged, and a pupil in it kept on past their planned end with no exit measure yet.
+
+    Decided from the plan alone (no random draws), so the rest of the demo is unchanged.
+    Returns the (group's index, day) of the sessions not to log — the caller maps the
+    index to the group's id — and the enrolment whose planned end moves to a week ago.
+    """
+    support = sorted(staff.get("learning_support") or [])
+    recent = today - timedelta(days=28)
+    running = [
+        (n, g)
+        for n, g in enumerate(groups)
+        if g.end is None and g.staff_id in support and len([d for d in g.days if d >= recent]) >= 2
+    ]
+    if not running:
+        return set(), (None, None)
+    n, group = min(running, key=lambda ng: (support.index(ng[1].staff_id), ng[0]))
+    skipped = {(n, day) for day in group.days[-2:]}
+    week_ago = _school_day_on_or_before(today - timedelta(days=7))
+    started = [e for _, e in group.members if e.start < week_ago and e.end is None]
+    return skipped, (started[0], week_ago) if started else (None, None)
+
+
 def _write_groups(
     session: Session,
     rng: random.Random,
@@ -1795,6 +1822,8 @@ def _write_groups(
     members = [
         (gid, pupil, e) for g, gid in zip(groups, group_ids, strict=True) for pupil, e in g.members
     ]
+    skipped, overrun = _left_to_do(groups, staff, today)
+    behind = {(group_ids[n], day) for n, day in skipped}
     enrolment_ids = _insert(
         session,
         Enrolment,
@@ -1803,7 +1832,7 @@ def _write_groups(
                 "group_id": gid,
                 "pupil_id": pupil.id,
                 "start_date": e.start,
-                "planned_end": e.planned_end,
+                "planned_end": overrun[1] if e is overrun[0] else e.planned_end,
                 "end_date": e.end,
                 "entry_measure": e.entry,
                 "entry_date": e.entry_date,
@@ -1851,13 +1880,17 @@ def _write_groups(
             )
             if delivered:
                 held_for.append((g, gid, day, minutes))
+    kept = [row for row in held if (row["group_id"], row["held_on"]) not in behind]
     session_ids = _insert(
-        session, DeliveredSession, held, DeliveredSession.group_id, DeliveredSession.held_on
+        session, DeliveredSession, kept, DeliveredSession.group_id, DeliveredSession.held_on
     )
-    delivered_ids = [sid for sid, row in zip(session_ids, held, strict=True) if row["delivered"]]
+    sid_for = {
+        (row["group_id"], row["held_on"]): sid for sid, row in zip(session_ids, kept, strict=True)
+    }
     enrolment_id = {id(e): eid for (_, _, e), eid in zip(members, enrolment_ids, strict=True)}
     marks: list[dict[str, Any]] = []
-    for (g, _, day, minutes), sid in zip(held_for, delivered_ids, strict=True):
+    for g, gid, day, minutes in held_for:
+        sid = sid_for.get((gid, day))  # None: left unlogged (the marks are drawn all the same)
         general = NOTES[""]
         own = NOTES.get(g.spec.key, ())
         for _, e in g.members:
@@ -1893,13 +1926,14 @@ def _write_groups(
                         "note": note,
                     }
                 )
+    marks = [m for m in marks if m["session_id"] is not None]
     if marks:
         session.execute(_bulk(SessionAttendance), marks)
     return {
         "groups": len(groups),
         "enrolments": len(members),
         "measurements": len(measurements),
-        "sessions": len(held),
+        "sessions": len(kept),
         "session_marks": len(marks),
     }
 

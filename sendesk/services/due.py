@@ -23,9 +23,15 @@ from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc import KIND_REVIEW, ehc_items, pupils_with_plans
+from sendesk.services.interventions_due import (
+    MEASURES_KIND,
+    SESSIONS_KIND,
+    measure_items,
+    session_log_items,
+)
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register import load_current
-from sendesk.services.scope import pupils_in_scope
+from sendesk.services.scope import groups_led, pupils_in_scope
 from sendesk.services.support_plans import (
     DUE_KIND as PLAN_REVIEW_KIND,
 )
@@ -40,19 +46,33 @@ SOON_DAYS = 28
 
 @dataclass(frozen=True)
 class DueItem:
-    """One thing that needs doing; ``due`` is None for a gap (needs doing now)."""
+    """One thing that needs doing; ``due`` is None for a gap (needs doing now).
+
+    Most items are about a pupil. One about an intervention group as a whole (sessions
+    not logged) has no pupil (``pupil_id`` None) and names its group instead; an item about
+    a pupil in a group (a measure due) has both, so that it goes to whoever leads the group.
+    """
 
     due: date | None
     severity: str  # "overdue", "soon", "later" or "gap"
     kind: str
-    pupil_id: int
+    pupil_id: int | None
     pupil_name: str
     upn: str
     text: str
+    group_id: int | None = None
+    group_name: str = ""
+
+    @property
+    def who(self) -> str:
+        """Whom it is about, as a list shows it: the pupil and their UPN, or the group."""
+        if self.pupil_id is None:
+            return f"Group: {self.group_name}"
+        return f"{self.pupil_name} ({self.upn})"
 
     def sort_key(self) -> tuple[int, date, str]:
         order = {"overdue": 0, "soon": 1, "gap": 2, "later": 3}[self.severity]
-        return (order, self.due or date.max, self.pupil_name)
+        return (order, self.due or date.max, self.pupil_name or self.group_name)
 
 
 def add_months(day: date, months: int) -> date:
@@ -67,7 +87,8 @@ def add_months(day: date, months: int) -> date:
     raise AssertionError("unreachable")
 
 
-def _severity(due: date, today: date) -> str:
+def severity_of(due: date, today: date) -> str:
+    """Overdue before today, soon within :data:`SOON_DAYS`, later after that."""
     if due < today:
         return "overdue"
     if due <= today + timedelta(days=SOON_DAYS):
@@ -120,7 +141,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
                 label = "EHC plan review" if status.provision == "E" else "SEN support review"
                 add(
                     pupil.next_review_due,
-                    _severity(pupil.next_review_due, today),
+                    severity_of(pupil.next_review_due, today),
                     "review",
                     f"{label} due {pupil.next_review_due:%d/%m/%Y}",
                 )
@@ -129,7 +150,7 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
             if due <= horizon:
                 add(
                     due,
-                    _severity(due, today),
+                    severity_of(due, today),
                     "annual review",
                     f"No annual review recorded: the EHC plan began {entry_start:%d/%m/%Y}, "
                     f"so a review is due by {due:%d/%m/%Y} (at least every 12 months)",
@@ -160,6 +181,8 @@ PROVIDERS: list[Provider] = [
     support_rhythm_items,
     ehc_items,
     access_items,
+    session_log_items,
+    measure_items,
 ]
 
 
@@ -172,20 +195,40 @@ def due_items(
     with db.session() as s:
         items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]
         mine = pupils_in_scope(s, actor)
+        led = groups_led(s, actor)
     if mine is not None:
         # Staff see their own pupils' deadlines, of the kinds their work has (issue 13);
-        # EHC requests and where a case stands are never among them.
-        kinds = STAFF_KINDS.get(actor.role, frozenset())
-        items = [i for i in items if i.pupil_id in mine and i.kind in kinds]
+        # EHC requests and where a case stands are never among them. An item about a
+        # group (sessions to log, measures to take) goes to whoever leads the group.
+        items = for_staff(items, actor.role, mine, led or frozenset())
     return sorted(items, key=DueItem.sort_key)
+
+
+def for_staff(
+    items: list[DueItem], role: Role, pupils: frozenset[int], groups: frozenset[int]
+) -> list[DueItem]:
+    """The items a member of staff in ``role`` sees: of the kinds their work has
+    (:data:`STAFF_KINDS`), about pupils they work with (``pupils``), and, when about a group
+    (its sessions, its pupils' measures), a group they lead (``groups``) — a pupil in one
+    assistant's group may be assigned to another, but only the leader logs the group."""
+    kinds = STAFF_KINDS.get(role, frozenset())
+    return [
+        i
+        for i in items
+        if i.kind in kinds
+        and (i.group_id is None or i.group_id in groups)
+        and (i.pupil_id is None or i.pupil_id in pupils)
+    ]
 
 
 _REVIEWS = frozenset({PLAN_REVIEW_KIND, "review", "annual review", KIND_REVIEW})
 STAFF_KINDS: dict[Role, frozenset[str]] = {
-    # evidence due for their classes and reviews of their pupils
-    Role.TEACHER: _REVIEWS | {"access evidence"},
-    # reviews of the pupils in their groups and assigned to them
-    Role.LEARNING_SUPPORT: _REVIEWS,
+    # evidence due for their classes and reviews of their pupils; and, for a teacher who
+    # leads an intervention group (the table lets them log it), its sessions and measures
+    Role.TEACHER: _REVIEWS | {"access evidence", SESSIONS_KIND, MEASURES_KIND},
+    # reviews of the pupils in their groups and assigned to them; sessions not yet logged
+    # and measures due for the groups they lead
+    Role.LEARNING_SUPPORT: _REVIEWS | {SESSIONS_KIND, MEASURES_KIND},
 }
 """The kinds of item a member of staff's "what's due" shows, for the pupils they work
 with (:func:`sendesk.services.scope.pupils_in_scope`); the SENCo sees every kind."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
@@ -90,7 +90,7 @@ class DueModel(QAbstractTableModel):
             return (
                 item.due.strftime("%d/%m/%Y") if item.due else "Now",
                 self.status_text(item),
-                f"{item.pupil_name} ({item.upn})",
+                item.who,
                 item.text,
             )[index.column()]
         if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
@@ -105,9 +105,11 @@ class DueModel(QAbstractTableModel):
 
 
 class HomePage(QWidget):
-    """What's due; double-click (or Enter) opens the pupil."""
+    """What's due; double-click (or Enter) opens the pupil, or for sessions not logged,
+    the group's first unlogged day in My groups (``group_activated``: group id, date)."""
 
     pupil_activated = Signal(int)
+    group_activated = Signal(int, object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,4 +175,11 @@ class HomePage(QWidget):
         self.loaded = True
 
     def _activated(self, index: QModelIndex) -> None:
-        self.pupil_activated.emit(self.model.items[index.row()].pupil_id)
+        from sendesk.services.interventions_due import LOG_WITHIN_DAYS
+
+        item = self.model.items[index.row()]
+        if item.pupil_id is not None:
+            self.pupil_activated.emit(item.pupil_id)
+        elif item.group_id is not None and item.due is not None:
+            # the item is due a week after the first session not logged: open that day
+            self.group_activated.emit(item.group_id, item.due - timedelta(days=LOG_WITHIN_DAYS))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -54,6 +55,7 @@ class MainWindow(QMainWindow):
 
             self.home = HomePage(ctx)
             self.home.pupil_activated.connect(self.open_pupil)
+            self.home.group_activated.connect(self.open_group_day)
             self.register = RegisterPage(ctx)
             self.register.pupil_activated.connect(self.open_pupil)
             # The window's Pupil > Find (Ctrl+F) works from every page; two Ctrl+F
@@ -242,6 +244,19 @@ class MainWindow(QMainWindow):
             self.pupil_windows[pupil_id] = window
         window.raise_()
         window.activateWindow()
+
+    def open_group_day(self, group_id: int, on: date) -> None:
+        """My groups, showing ``group_id`` on ``on`` (from a "sessions not logged" item);
+        nothing for a user without My groups."""
+        from sendesk.ui.session_logging import MyGroupsPage
+
+        if "My groups" not in self.pages:
+            return
+        self.nav.setCurrentRow(list(self.pages).index("My groups"))
+        page = self.page("My groups")
+        if isinstance(page, MyGroupsPage):
+            page.set_date(on)
+            page.select_group(group_id)
 
     def _pupil_closed(self, pupil_id: int) -> None:
         self.pupil_windows.pop(pupil_id, None)

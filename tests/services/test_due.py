@@ -10,6 +10,7 @@ from pupil_factory import add_test_contact, add_test_pupil
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import NeedProfile, Role, SupportPlan
 from sendesk.services.due import add_months, due_items
+from sendesk.services.interventions_due import MEASURES_KIND
 from sendesk.services.support_plans import RHYTHM_KIND
 from sendesk.services.users import create_user, sign_in
 
@@ -213,5 +214,6 @@ def test_staff_see_only_their_own_pupils_deadlines(db, senco) -> None:
     assert "review" in everyone[dee] and len(everyone[dee]) > 1  # gaps too, for the SENCo
     # The teacher: the pupils in their class, their reviews; no record gaps.
     assert shown(teacher) == {amy: {"review"}}
-    # Learning support: the pupils in the groups they lead and those assigned to them.
-    assert shown(ta) == {ben: {"review"}, cal: {"review"}}
+    # Learning support: the pupils in the groups they lead and those assigned to them, and
+    # the measures due in their groups (Ben was enrolled with no entry measure).
+    assert shown(ta) == {ben: {"review", MEASURES_KIND}, cal: {"review"}}
