@@ -56,7 +56,31 @@ def _tty_prompt(message: str, confirm: bool) -> str | None:
 def _existing(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
     target = parse_target(_db_value(args.db))
     key = key_for_existing(target.path, _tty_prompt) if target.path is not None else None
-    return open_database(target, key, upgrade=upgrade)
+    as_login = target.path is None and target.url.username is None
+    if as_login:
+        target = _as_login(target, getattr(args, "user", None))
+    try:
+        return open_database(target, key, upgrade=upgrade)
+    except SendeskError as exc:
+        if as_login and "password authentication failed" in str(exc):
+            raise SendeskError("The username or password is wrong.") from None
+        raise
+
+
+def _as_login(target: Target, username: str | None) -> Target:
+    """A server URL that names no account: connect as the user's own login
+    (``sendesk_<username>``) with their password, so the server checks it and its roles
+    bound what the command can read (services/pg_security.py). A URL naming an account
+    (the owner, as ``sendesk init`` uses) connects as that account."""
+    from sendesk.services.pg_security import user_url
+
+    name = username or os.environ.get("SENDESK_USER")
+    if not name:
+        raise SendeskError(
+            "Say who is signing in to the PostgreSQL server: give --user NAME or set "
+            "SENDESK_USER; nothing was read."
+        )
+    return Target(None, user_url(target.url, name, _password_of(name)))
 
 
 def _new(args: argparse.Namespace) -> tuple[Database, str]:
@@ -74,11 +98,19 @@ def _new(args: argparse.Namespace) -> tuple[Database, str]:
         raise
 
 
+_typed_passwords: dict[str, str] = {}
+"""Passwords typed at the prompt in this run: a server login and the sign-in after it ask
+once."""
+
+
 def _password_of(username: str) -> str:
     """The signing-in user's password: $SENDESK_PASSWORD, else asked on the terminal."""
     password = os.environ.get("SENDESK_PASSWORD")
+    if password is None and username in _typed_passwords:
+        password = _typed_passwords[username]
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(f"SENDesk password for {username}: ")
+        _typed_passwords[username] = password
     if not password:
         raise SendeskError(
             f"Give the password of {username} in SENDESK_PASSWORD or at the prompt; "
@@ -167,6 +199,10 @@ def cmd_init(args: argparse.Namespace) -> int:
             senco_name=args.senco_name or username,
             senco_password=password,
         )
+        if not db.is_file:  # the server's roles, and the first SENCo's login
+            from sendesk.services import pg_security
+
+            pg_security.secure(db, {username: password})
     print(f"Created the SENDesk database for {args.school} at {db.target.describe()}.")
     print(f"Its encryption key is kept in {where}. First SENCo account: {username}.")
     return 0
