@@ -78,11 +78,14 @@ def test_init_sets_up_the_roles_and_each_user_signs_in_as_their_login(
     code, out, err = run(capsys, "users", "list", "--db", url, "--user", teacher)
     assert code != 0 and "Teacher accounts cannot" in err, err
     target = make_url(url)
-    with psycopg.connect(
-        host=target.host,
-        port=target.port,
-        dbname=target.database,
-        user=f"sendesk_{teacher}",
-        password="my-very-own-password",
-    ) as conn, pytest.raises(psycopg.errors.InsufficientPrivilege):
+    with (
+        psycopg.connect(
+            host=target.host,
+            port=target.port,
+            dbname=target.database,
+            user=f"sendesk_{teacher}",
+            password="my-very-own-password",
+        ) as conn,
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
         conn.execute("SELECT password_hash FROM user_account")

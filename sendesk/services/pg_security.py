@@ -413,6 +413,20 @@ def _functions(schema: str, groups: Mapping[Role, str]) -> list[str]:
             LANGUAGE sql STABLE SECURITY DEFINER {safe} AS $$
             SELECT (SELECT count(*) FROM {s}.audit_event),
                    (SELECT a.hash FROM {s}.audit_event a ORDER BY a.id DESC LIMIT 1) $$""",
+        # The anonymised figures' raw counts, for read-only: no pupil row, id or name, only
+        # how many pupils share a year, a provision and a primary need (the statistics
+        # service suppresses the small ones before anything is shown).
+        f"""CREATE OR REPLACE FUNCTION {s}.sendesk_register_figures()
+            RETURNS TABLE (year_group integer, provision text, first_need text, pupils bigint)
+            LANGUAGE sql STABLE SECURITY DEFINER {safe} AS $$
+            SELECT p.year_group, e.provision::text, n.code::text, count(*)
+            FROM {s}.pupil p
+            LEFT JOIN {s}.register_entry e
+              ON e.pupil_id = p.id AND e.end_date IS NULL AND e.voided_at IS NULL
+            LEFT JOIN LATERAL (
+              SELECT x.code FROM {s}.need x WHERE x.pupil_id = p.id AND x.end_date IS NULL
+              ORDER BY x.rank, x.id LIMIT 1) n ON true
+            GROUP BY 1, 2, 3 $$""",
         # Refuses UPDATE, DELETE and TRUNCATE of audit events to all but the table's owner.
         f"""CREATE OR REPLACE FUNCTION {s}.sendesk_audit_guard() RETURNS trigger
             LANGUAGE plpgsql {safe} AS $$
@@ -575,6 +589,10 @@ def apply(engine: Engine) -> None:
         statements += [
             f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA {s} FROM PUBLIC",
             f"GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA {s} TO {everyone}",
+            # The school's figures: the SENCo and read-only (the permission table).
+            f"REVOKE EXECUTE ON FUNCTION {s}.sendesk_register_figures() FROM {everyone}",
+            f"GRANT EXECUTE ON FUNCTION {s}.sendesk_register_figures() "
+            f"TO {_q(groups[S])}, {_q(groups[R])}",
         ]
         tables = set(inspect(conn).get_table_names(schema=schema))
         policies = conn.execute(
@@ -617,6 +635,17 @@ def is_secured(conn: Connection | Session) -> bool:
 
 
 # --- logins ------------------------------------------------------------------------------
+
+
+def register_figures(session: Session) -> list[tuple[int | None, str | None, str | None, int]]:
+    """(year group, open provision, primary need, how many pupils) from the database's
+    own function: what read-only's anonymised figures need, and no pupil row."""
+    from sqlalchemy import text
+
+    rows = session.execute(
+        text("SELECT year_group, provision, first_need, pupils FROM sendesk_register_figures()")
+    )
+    return [(y, p, n, int(c)) for y, p, n, c in rows]
 
 
 def scram_verifier(session: Session, username: str, password: str) -> str:
@@ -704,6 +733,7 @@ __all__ = [
     "groups_of",
     "is_secured",
     "login_name",
+    "register_figures",
     "secure",
     "set_own_password",
     "sync_all_logins",

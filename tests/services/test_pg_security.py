@@ -12,6 +12,7 @@ fresh row no other test counts.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -570,3 +571,31 @@ def test_a_teacher_cannot_manage_logins_through_the_app_either(school: School) -
         forged = Actor(actor.user_id, actor.username, actor.display_name, Role.SENCO)
         with pytest.raises(Exception, match=r"permission denied|row-level security"):
             users.set_role(db, forged, school.logins[Role.READ_ONLY], Role.SENCO)
+
+
+def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None:
+    """The anonymised figures come from the database's own function: the same counts the
+    owner's full read gives, and read-only's login never reads a pupil row."""
+    from sendesk.services.statistics import _figures, register_statistics
+
+    name = school.logins[Role.READ_ONLY]
+    with school.owner.session() as s:
+        expected = _figures(s)
+    owner_view = register_statistics(school.owner, school.actor(Role.SENCO))
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        figures = register_statistics(db, actor)
+    assert figures == owner_view
+    # …and the function counts what the Python reading of every pupil row counts.
+    by_python: Counter[tuple[Any, ...]] = Counter()
+    for year, provision, need, n in expected:
+        by_python[(year, provision, need)] += n
+    with school.owner.session() as s:
+        by_sql = Counter({(y, p, n): c for y, p, n, c in pg_security.register_figures(s)})
+    assert by_sql == by_python
+    assert figures.pupils == len(expected) == len(school.scope(Role.SENCO))
+    with school.connect(name) as conn:
+        _refused(conn, "SELECT id FROM pupil")
+        assert _one(conn, "SELECT sum(pupils) FROM sendesk_register_figures()") == len(expected)
+    with school.connect(school.logins[Role.TEACHER]) as conn:
+        _refused(conn, "SELECT * FROM sendesk_register_figures()")
