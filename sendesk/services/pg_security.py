@@ -310,11 +310,19 @@ TABLES: dict[str, TableRules] = {
             ),
         }
     ),
-    # -- classes: a teacher sees their own; nobody else but the SENCo.
-    "teaching_group": TableRules({S: Rule("true"), T: Rule(f"teacher_id = {ME}")}),
-    "teaching_group_member": TableRules(
-        {S: Rule("true"), T: Rule("group_id IN (SELECT id FROM {schema}.teaching_group)")}
+    # -- classes: a teacher their own, and the classes of the pupils they work with (the
+    # access arrangements' "subjects taught" show them, to learning support too).
+    "teaching_group": TableRules(
+        {
+            S: Rule("true"),
+            T: Rule(
+                f"teacher_id = {ME} "
+                "OR id IN (SELECT group_id FROM {schema}.teaching_group_member)"
+            ),
+            L: Rule("id IN (SELECT group_id FROM {schema}.teaching_group_member)"),
+        }
     ),
+    "teaching_group_member": TableRules(_scoped()),
     # -- access arrangements: the exams officer sees every candidate's.
     "access_assessment": TableRules(_scoped(exams=True)),
     "assessment_score": TableRules(

@@ -280,9 +280,23 @@ def test_each_login_reads_exactly_what_the_app_shows_it(school: School, role: Ro
                 )
             else:
                 _refused(conn, f"SELECT * FROM {table}")
-        # Classes: a teacher their own; nobody else but the SENCo.
-        if role is Role.TEACHER:
-            assert [r[0] for r in conn.execute("SELECT code FROM teaching_group")] == ["T-SMALL"]
+        # Classes: the memberships of the pupils in scope (their "subjects taught") and
+        # those pupils' classes; for a teacher their own classes too.
+        if role in (Role.TEACHER, Role.LEARNING_SUPPORT):
+            members = school.owner_rows("SELECT group_id, pupil_id FROM teaching_group_member")
+            got = conn.execute("SELECT group_id, pupil_id FROM teaching_group_member").fetchall()
+            assert sorted(got) == sorted(m for m in members if m[1] in scope)
+            codes = {r[0] for r in conn.execute("SELECT code FROM teaching_group")}
+            assert codes == {
+                c
+                for (c,) in school.owner_rows(
+                    "SELECT code FROM teaching_group g WHERE g.id IN"
+                    " (SELECT group_id FROM teaching_group_member WHERE pupil_id = ANY(%s))",
+                    sorted(scope),
+                )
+            }
+            if role is Role.TEACHER:
+                assert "T-SMALL" in codes
         elif role is not Role.SENCO:
             _refused(conn, "SELECT id FROM teaching_group")
         # The audit trail: the SENCo reads it all; everyone else only their own events.
@@ -599,3 +613,161 @@ def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None
         assert _one(conn, "SELECT sum(pupils) FROM sendesk_register_figures()") == len(expected)
     with school.connect(school.logins[Role.TEACHER]) as conn:
         _refused(conn, "SELECT * FROM sendesk_register_figures()")
+
+
+def _reads(role: Role) -> list[str]:
+    """The reading services each role's screens call (the permission table's cells that
+    are not "—"), by name."""
+    named = [
+        "view_record",
+        "register_rows",
+        "due_items",
+        "passport_data",
+        "list_documents",
+        "list_involvements",
+        "list_plans",
+        "list_attendance",
+        "list_attainment",
+        "pupil_enrolments",
+        "pupil_access",
+        "nww_for_pupil",
+    ]
+    return {
+        Role.SENCO: [*named, "my_class_lists", "my_groups", "exams_officer_rows"],
+        Role.TEACHER: [*named, "my_class_lists"],
+        Role.LEARNING_SUPPORT: [*named, "my_groups"],
+        # pupil_access: the app itself still refuses the exams officer (actor.require);
+        # the permission table's "see exam access arrangements" cell is the lead's to wire.
+        Role.EXAMS_OFFICER: ["exams_officer_rows"],
+        Role.READ_ONLY: [],
+    }[role]
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.READ_ONLY])
+def test_each_roles_screens_work_connected_as_its_login(school: School, role: Role) -> None:
+    """Every reading service a role's screens call runs connected as that role's login:
+    the server's grants never refuse what the app allows (a refusal would be a crash)."""
+    from sendesk.services import access_arrangements as aa
+    from sendesk.services import (
+        agencies,
+        due,
+        evidence,
+        interventions,
+        passport,
+        progress_data,
+        pupil_record,
+        register_view,
+        support_plans,
+    )
+
+    name = school.logins[role]
+    pupil = (
+        min(school.scope(role))
+        if role is not Role.EXAMS_OFFICER
+        else school.scope(Role.TEACHER).pop()
+    )
+    [(upn,)] = school.owner_rows("SELECT upn FROM pupil WHERE id = %s", pupil)
+    calls = {
+        "view_record": lambda db, a: pupil_record.view_record(db, a, pupil),
+        "register_rows": lambda db, a: register_view.register_rows(db, a, include_all=True),
+        "due_items": lambda db, a: due.due_items(db, a, today=TODAY),
+        "passport_data": lambda db, a: passport.passport_data(db, a, upn, today=TODAY),
+        "list_documents": lambda db, a: evidence.list_documents(db, a, pupil),
+        "list_involvements": lambda db, a: agencies.list_involvements(db, a, pupil),
+        "list_plans": lambda db, a: support_plans.list_plans(db, a, pupil),
+        "list_attendance": lambda db, a: progress_data.list_attendance(db, a, pupil),
+        "list_attainment": lambda db, a: progress_data.list_attainment(db, a, pupil),
+        "pupil_enrolments": lambda db, a: interventions.pupil_enrolments(db, a, pupil),
+        "pupil_access": lambda db, a: aa.pupil_access(db, a, pupil, today=TODAY),
+        "nww_for_pupil": lambda db, a: aa.nww_for_pupil(db, a, pupil),
+        "my_class_lists": lambda db, a: aa.my_class_lists(db, a, today=TODAY),
+        "my_groups": lambda db, a: interventions.my_groups(db, a, TODAY),
+        "exams_officer_rows": lambda db, a: aa.exams_officer_rows(db, a, today=TODAY),
+    }
+    failures: dict[str, str] = {}
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        for call in _reads(role):
+            try:
+                calls[call](db, actor)
+            except Exception as exc:  # every screen's failure, not just the first
+                failures[call] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
+    assert failures == {call: failures.get(call, "") for call in EHC_GAPS.get(role, ())}
+    for call in EHC_GAPS.get(role, ()):
+        assert "permission denied for table ehc_plan" in failures[call]
+
+
+EHC_GAPS: dict[Role, tuple[str, ...]] = {
+    Role.TEACHER: ("due_items", "pupil_access"),
+    Role.LEARNING_SUPPORT: ("due_items", "pupil_access"),
+}
+"""KNOWN GAP, for the services to close: these read EHC tables for every role and filter
+afterwards (due.register_items -> ehc.pupils_with_plans, due.ehc_items reads every open
+EHC request and plan; access_arrangements.professional_evidence reads ehc_plan). The
+database gives EHC rows to the SENCo only (the permission table's "see EHC requests,
+plans and case status"), so on a server these screens are refused for teachers and
+learning support until the services skip those reads for roles without VIEW_EHC (or the
+table grants them "this pupil has a plan, issued on …": one Rule in pg_security.TABLES).
+This test fails when that changes, so the gap cannot be forgotten."""
+
+
+def test_learning_support_logs_sessions_and_measures_through_the_app(school: School) -> None:
+    """A session log with its attendance (replacing the demo's log of that day, so the
+    update and delete paths run too), and a measure, for a group they lead: the writes
+    the app makes for learning support, connected as their login."""
+    from datetime import timedelta
+
+    from sendesk.services.interventions import (
+        AttendanceEntry,
+        add_measurement,
+        log_session,
+        my_groups,
+    )
+
+    name = school.logins[Role.LEARNING_SUPPORT]
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        day, groups = next(
+            (d, g)
+            for d in (TODAY - timedelta(days=n) for n in range(7))
+            if (g := [x for x in my_groups(db, actor, d) if x.pupils])
+        )
+        group = groups[0]
+        lines = [AttendanceEntry(p.enrolment_id, True) for p in group.pupils]
+        session_id = log_session(
+            db, actor, group.group_id, day, True, None, group.minutes_per_session, lines
+        )
+        [(entry,)] = school.owner_rows(
+            "SELECT entry_measure FROM enrolment WHERE id = %s", lines[0].enrolment_id
+        )
+        if entry is not None:
+            add_measurement(db, actor, lines[0].enrolment_id, day, float(entry))
+    [(logged_by,)] = school.owner_rows(
+        "SELECT u.username FROM delivered_session d JOIN user_account u ON u.id = d.logged_by_id"
+        " WHERE d.id = %s",
+        session_id,
+    )
+    assert logged_by == name
+    assert school.owner_rows(
+        "SELECT count(*) FROM session_attendance WHERE session_id = %s", session_id
+    ) == [(len(lines),)]
+    with school.owner.session() as s:
+        assert list(chain_problems(s)) == []
+
+
+def test_setting_up_again_changes_nothing(school: School) -> None:
+    """apply() runs after every migration: a second run leaves the same grants and
+    policies (and the logins as they were)."""
+    snapshot = (
+        "SELECT (SELECT array_agg(p ORDER BY p) FROM (SELECT tablename || '.' || policyname"
+        " || coalesce(qual, '') || coalesce(with_check, '') AS p FROM pg_policies) x),"
+        " (SELECT array_agg(g ORDER BY g) FROM (SELECT table_name || privilege_type || grantee"
+        " AS g FROM information_schema.role_table_grants) y),"
+        " (SELECT array_agg(c ORDER BY c) FROM (SELECT table_name || column_name"
+        " || privilege_type || grantee AS c FROM information_schema.column_privileges) z)"
+    )
+    before = school.owner_rows(snapshot)
+    pg_security.apply(school.owner.engine)
+    assert school.owner_rows(snapshot) == before
+    with school.connect(school.logins[Role.TEACHER]) as conn:
+        assert _one(conn, "SELECT count(*) FROM pupil") == len(school.scope(Role.TEACHER))
