@@ -56,23 +56,17 @@ def _tty_prompt(message: str, confirm: bool) -> str | None:
 def _existing(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
     target = parse_target(_db_value(args.db))
     key = key_for_existing(target.path, _tty_prompt) if target.path is not None else None
-    as_login = target.path is None and target.url.username is None
-    if as_login:
-        target = _as_login(target, getattr(args, "user", None))
-    try:
-        return open_database(target, key, upgrade=upgrade)
-    except SendeskError as exc:
-        if as_login and "password authentication failed" in str(exc):
-            raise SendeskError("The username or password is wrong.") from None
-        raise
+    if target.path is None and target.url.username is None:
+        return _as_login(target, getattr(args, "user", None), upgrade=upgrade)
+    return open_database(target, key, upgrade=upgrade)
 
 
-def _as_login(target: Target, username: str | None) -> Target:
+def _as_login(target: Target, username: str | None, *, upgrade: bool) -> Database:
     """A server URL that names no account: connect as the user's own login
     (``sendesk_<username>``) with their password, so the server checks it and its roles
     bound what the command can read (services/pg_security.py). A URL naming an account
     (the owner, as ``sendesk init`` uses) connects as that account."""
-    from sendesk.services.pg_security import user_url
+    from sendesk.services.pg_security import open_as
 
     name = username or os.environ.get("SENDESK_USER")
     if not name:
@@ -80,7 +74,7 @@ def _as_login(target: Target, username: str | None) -> Target:
             "Say who is signing in to the PostgreSQL server: give --user NAME or set "
             "SENDESK_USER; nothing was read."
         )
-    return Target(None, user_url(target.url, name, _password_of(name)))
+    return open_as(target, name, _password_of(name), upgrade=upgrade)
 
 
 def _new(args: argparse.Namespace) -> tuple[Database, str]:

@@ -58,7 +58,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sendesk.errors import ValidationError
+from sendesk.db import Target
+from sendesk.errors import SendeskError, ValidationError
 from sendesk.roles import Role
 
 if TYPE_CHECKING:
@@ -113,6 +114,32 @@ def group_name(database: str, role: Role) -> str:
 def user_url(url: URL, username: str, password: str) -> URL:
     """The server URL with the user's own login and password (the server checks it)."""
     return url.set(username=login_name(username), password=password)
+
+
+def needs_login(target: Target) -> bool:
+    """A server URL that names no account: the app and the command line connect as the
+    signing-in user's own login. A URL naming one (the owner) connects as that account."""
+    return target.path is None and target.url.username is None
+
+
+def open_as(target: Target, username: str, password: str, *, upgrade: bool = True) -> Database:
+    """Open the server database as ``username``'s login, with their password: the server
+    checks it (SCRAM). A refusal is one sentence, the same vague one as a wrong password in
+    the app for an unknown user too; a disabled account's login is NOLOGIN."""
+    from sendesk.db import open_database
+
+    if not username.strip():
+        raise SendeskError("The username or password is wrong.")
+    url = user_url(target.url, username, password)
+    try:
+        return open_database(Target(None, url), upgrade=upgrade)
+    except SendeskError as exc:
+        text = str(exc)
+        if "password authentication failed" in text:
+            raise SendeskError("The username or password is wrong.") from None
+        if "is not permitted to log in" in text:
+            raise SendeskError("This account has been disabled: ask the SENCo.") from None
+        raise
 
 
 def connected_as(db: Database, username: str) -> bool:
@@ -741,6 +768,8 @@ __all__ = [
     "groups_of",
     "is_secured",
     "login_name",
+    "needs_login",
+    "open_as",
     "register_figures",
     "secure",
     "set_own_password",

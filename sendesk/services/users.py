@@ -171,9 +171,10 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     second of scrypt never holds the database's write lock. ``now`` is for tests.
 
     On PostgreSQL connected as the user's own login (:mod:`~sendesk.services.pg_security`)
-    the server has already checked the password (SCRAM) and refuses a wrong one before
-    SENDesk runs, so it is not checked again (that login may not read password hashes);
-    the sign-in is still audited.
+    the server has already checked the connection's password (SCRAM); that login may not
+    read password hashes, so ``password`` is compared with the one the server accepted
+    (the lock screen signs in again on the same connection: a wrong password there is a
+    wrong password, counted and slowed down like any other).
     """
     now = now or utcnow()
     name = username.strip()
@@ -190,7 +191,8 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
         with db.transaction() as s:
             record(s, _nobody(name), "sign_in_failed", "user", None, {"reason": "unknown"})
         raise SendeskError("The username or password is wrong.")
-    outcome, refusal, new_hash = _check(user, password, now, by_server=by_server)
+    accepted = (db.target.url.password or "") if by_server else None
+    outcome, refusal, new_hash = _check(user, password, now, accepted=accepted)
     with db.transaction() as s:
         row = s.get(User, user.id, with_for_update=True)  # two failures at once both count
         assert row is not None  # accounts are disabled, never deleted
@@ -213,14 +215,11 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
 
 
 def _check(
-    user: User, password: str, now: datetime, *, by_server: bool = False
+    user: User, password: str, now: datetime, *, accepted: str | None = None
 ) -> tuple[str, SendeskError | None, str]:
     """Judge one attempt at ``user``'s password: (outcome for the audit trail, the refusal
-    or None, a stronger hash to store or ""). ``by_server``: the server checked it."""
-    if by_server:
-        if not user.active:
-            return "disabled", SendeskError("This account has been disabled: ask the SENCo."), ""
-        return "ok", None, ""
+    or None, a stronger hash to store or ""). ``accepted``: the password the server
+    checked for this connection (the user's own login), compared instead of the hash."""
     wait = wait_after(user.failed_sign_ins or 0)
     last = user.last_failed_sign_in_at
     if wait and last is not None and now < last + wait:
@@ -232,7 +231,9 @@ def _check(
             ),
             "",
         )
-    if user.password_hash:
+    if accepted is not None:
+        ok = hmac.compare_digest(password.encode("utf-8"), accepted.encode("utf-8"))
+    elif user.password_hash:
         ok = check_password(user.password_hash, password)
     else:
         _dummy_check(password)
@@ -241,6 +242,8 @@ def _check(
         return "wrong password", SendeskError("The username or password is wrong."), ""
     if not user.active:
         return "disabled", SendeskError("This account has been disabled: ask the SENCo."), ""
+    if accepted is not None:
+        return "ok", None, ""  # the hash is not this login's to read, nor to rehash
     return "ok", None, hash_password(password) if needs_rehash(user.password_hash) else ""
 
 

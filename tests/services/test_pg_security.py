@@ -771,3 +771,27 @@ def test_setting_up_again_changes_nothing(school: School) -> None:
     assert school.owner_rows(snapshot) == before
     with school.connect(school.logins[Role.TEACHER]) as conn:
         assert _one(conn, "SELECT count(*) FROM pupil") == len(school.scope(Role.TEACHER))
+
+
+def test_the_lock_screen_still_checks_the_password_on_a_login(school: School) -> None:
+    """Connected as the user's login the hash is not readable, so the password typed at
+    the lock screen is compared with the one the server accepted: a wrong one is refused
+    (and counted), the right one unlocks."""
+    from sendesk.services.session_lock import unlock
+
+    name = school.logins[Role.TEACHER]
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        with pytest.raises(SendeskError, match="not the password of the person signed in"):
+            unlock(db, actor, "not-the-password")
+        unlock(db, actor, PASSWORD)
+    [(failures,)] = school.owner_rows(
+        "SELECT failed_sign_ins FROM user_account WHERE username = %s", name
+    )
+    assert failures == 0  # the right password reset the count
+    events = school.owner_rows(
+        "SELECT a.action FROM audit_event a JOIN user_account u ON u.id = a.user_id"
+        " WHERE u.username = %s ORDER BY a.id DESC LIMIT 5",
+        name,
+    )
+    assert {("sign_in_failed",), ("unlock_failed",), ("unlock",)} <= set(events)
