@@ -62,6 +62,9 @@ from sendesk.db import Target
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.roles import Role
 
+AUDIT_LOCK_KEY = 0x5E0D_A0D1
+"""services/audit.py's advisory lock (repeated: that module imports the models)."""
+
 if TYPE_CHECKING:
     from sqlalchemy import Connection, Engine
     from sqlalchemy.engine import URL
@@ -474,6 +477,24 @@ def _functions(schema: str, groups: Mapping[Role, str]) -> list[str]:
               IF TG_OP = 'DELETE' THEN RETURN OLD; END IF;
               RETURN NEW;
             END $$""",
+        # A login's event goes at the end of the chain: after the app's own advisory lock
+        # (taken here too, so psql cannot race the app), its prev_hash must be the head.
+        # A fork or a gap would be detected by verify anyway; this refuses it outright.
+        f"""CREATE OR REPLACE FUNCTION {s}.sendesk_audit_append() RETURNS trigger
+            LANGUAGE plpgsql {safe} AS $$
+            BEGIN
+              IF current_user = (SELECT pg_get_userbyid(c.relowner) FROM pg_class c
+                                 WHERE c.oid = TG_RELID) THEN
+                RETURN NEW;
+              END IF;
+              PERFORM pg_advisory_xact_lock({AUDIT_LOCK_KEY});
+              IF NEW.prev_hash IS DISTINCT FROM coalesce(
+                  (SELECT h.head FROM {s}.sendesk_audit_head() h), repeat('0', 64)) THEN
+                RAISE EXCEPTION 'an audit event must follow the newest one'
+                  USING ERRCODE = 'insufficient_privilege';
+              END IF;
+              RETURN NEW;
+            END $$""",
         # Creates or changes a user's login: for the SENCo's group and the owner only.
         f"""CREATE OR REPLACE FUNCTION {s}.sendesk_sync_login(
                 p_username text, p_role text, p_active boolean, p_verifier text)
@@ -649,6 +670,9 @@ def apply(engine: Engine) -> None:
         statements += [
             f"DROP TRIGGER IF EXISTS sendesk_audit_guard ON {audit}",
             f"DROP TRIGGER IF EXISTS sendesk_audit_guard_truncate ON {audit}",
+            f"DROP TRIGGER IF EXISTS sendesk_audit_append ON {audit}",
+            f"CREATE TRIGGER sendesk_audit_append BEFORE INSERT ON {audit} "
+            f"FOR EACH ROW EXECUTE FUNCTION {s}.sendesk_audit_append()",
             f"CREATE TRIGGER sendesk_audit_guard BEFORE UPDATE OR DELETE ON {audit} "
             f"FOR EACH ROW EXECUTE FUNCTION {s}.sendesk_audit_guard()",
             f"CREATE TRIGGER sendesk_audit_guard_truncate BEFORE TRUNCATE ON {audit} "

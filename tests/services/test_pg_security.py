@@ -460,14 +460,16 @@ def test_nobody_but_the_owner_changes_or_deletes_audit_events(school: School, ro
         _refused(conn, "UPDATE audit_event SET action = 'edited'")
         _refused(conn, "DELETE FROM audit_event")
         _refused(conn, "TRUNCATE audit_event")
-        # Appending is in one's own name only.
+        # Appending is in one's own name only, and at the end of the chain.
         insert = (
             "INSERT INTO audit_event (at, user_id, action, entity, detail, prev_hash, hash)"
-            " VALUES (now(), %s, 'forged', 'pupil', '{}', '', '')"
+            " VALUES (now(), %s, 'forged', 'pupil', '{}', %s, '')"
         )
-        _refused(conn, insert, me + 1000)
+        head = _one(conn, "SELECT head FROM sendesk_audit_head()")
+        _refused(conn, insert, me + 1000, head)
+        _refused(conn, insert, me, "0" * 64)  # a fork from the start
         with conn.transaction(force_rollback=True):
-            conn.execute(insert, (me,))
+            conn.execute(insert, (me, head))
 
 
 def test_the_trigger_refuses_even_a_login_granted_update(school: School) -> None:
@@ -795,3 +797,20 @@ def test_the_lock_screen_still_checks_the_password_on_a_login(school: School) ->
         name,
     )
     assert {("sign_in_failed",), ("unlock_failed",), ("unlock",)} <= set(events)
+
+
+def test_a_login_appends_several_events_in_one_transaction(school: School) -> None:
+    """The append trigger sees the events written earlier in the same flush, and takes the
+    same advisory lock as services/audit.py."""
+    from sendesk.services import audit
+
+    assert pg_security.AUDIT_LOCK_KEY == audit.AUDIT_LOCK_KEY
+    name = school.logins[Role.LEARNING_SUPPORT]
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        with db.transaction() as s:
+            writer = audit.AuditWriter(s, actor)
+            for n in range(3):
+                writer.record("test", "nothing", None, {"n": n})
+    with school.owner.session() as s:
+        assert list(chain_problems(s)) == []
