@@ -59,7 +59,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sendesk.db import Target
-from sendesk.errors import SendeskError, ValidationError
+from sendesk.errors import PermissionDeniedError, SendeskError, ValidationError
 from sendesk.roles import Role
 
 AUDIT_LOCK_KEY = 0x5E0D_A0D1
@@ -516,6 +516,13 @@ def _functions(schema: str, groups: Mapping[Role, str]) -> list[str]:
                 RAISE EXCEPTION 'not a SENDesk role' USING ERRCODE = 'invalid_parameter_value';
               END IF;
               target := groups[array_position(roles, p_role)];
+              -- Only the login of an account as the table has it: never a login with no
+              -- account behind it, nor a role or state the account does not have.
+              IF NOT EXISTS (SELECT 1 FROM {s}.user_account u WHERE u.username = p_username
+                             AND u.role = p_role AND u.active = p_active) THEN
+                RAISE EXCEPTION 'the login must match a SENDesk account'
+                  USING ERRCODE = 'insufficient_privilege';
+              END IF;
               IF octet_length(login) > {MAX_NAME} THEN
                 RAISE EXCEPTION 'login name too long' USING ERRCODE = 'invalid_parameter_value';
               END IF;
@@ -584,6 +591,11 @@ def _policy_sql(schema: str, table: str, spec: TableRules, groups: Mapping[Role,
                 out.append(f"GRANT {command} ON {t} TO {group}")
             if not spec.rls:
                 continue
+            if where == "true" and table != "user_account":
+                # Every row, for an active SENDesk account only: a login whose account
+                # was disabled or removed behind the app's back reads nothing. (Not on
+                # user_account itself, which sendesk_user_id() reads.)
+                where = f"{ME} IS NOT NULL"
             expr = where.format(schema=s)
             name = _q(f"sendesk_{role.value}_{command.lower()}")
             if command == "INSERT":
@@ -733,12 +745,27 @@ def sync_login(
 
     if not is_secured(session):
         return
-    login_name(username)  # one sentence if too long
+    from sqlalchemy.exc import DBAPIError
+
+    login = login_name(username)  # one sentence if too long
     verifier = scram_verifier(session, username, password) if password is not None else None
-    session.execute(
-        text("SELECT sendesk_sync_login(:u, :r, :a, :v)"),
-        {"u": username.strip(), "r": Role(role).value, "a": active, "v": verifier},
-    )
+    try:
+        session.execute(
+            text("SELECT sendesk_sync_login(:u, :r, :a, :v)"),
+            {"u": username.strip(), "r": Role(role).value, "a": active, "v": verifier},
+        )
+    except DBAPIError as exc:
+        state = getattr(exc.orig, "sqlstate", None)
+        if state == "42710":  # duplicate_object: the name is taken on this server
+            raise ValidationError(
+                f"The server already has a login called {login} that is not this school's "
+                "(another school's SENDesk on the same server?): choose another username."
+            ) from None
+        if state == "42501":
+            raise PermissionDeniedError(
+                "Only a SENCo's login can change staff logins on the server."
+            ) from None
+        raise
 
 
 def set_own_password(session: Session, username: str, password: str) -> None:

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from sendesk.db import Database, Target, create_database, open_database
-from sendesk.errors import SendeskError
+from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import (
     AccessArrangement,
     AgencyInvolvement,
@@ -45,6 +45,7 @@ from sendesk.services.access_arrangements import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
 from sendesk.services.demo import write_demo_school
+from sendesk.services.school import init_school
 from sendesk.services.scope import pupils_in_scope
 
 pytestmark = pytest.mark.postgres
@@ -324,6 +325,11 @@ def test_the_sql_scope_is_the_apps_and_answers_only_for_oneself(school: School) 
         login = pg_security.login_name(senco)
         assert conn.execute("SELECT sendesk_pupils_of(%s)", (login,)).fetchall() == []
         # Only the SENCo manages logins.
+        _refused(conn, "SELECT sendesk_sync_login(%s, 'senco', true, NULL)", teacher)
+    with school.connect(senco) as conn:
+        # …and only logins of accounts as the table has them: no hidden extra login, no
+        # role the account does not have.
+        _refused(conn, "SELECT sendesk_sync_login('ghost', 'senco', true, NULL)")
         _refused(conn, "SELECT sendesk_sync_login(%s, 'senco', true, NULL)", teacher)
 
 
@@ -814,3 +820,35 @@ def test_a_login_appends_several_events_in_one_transaction(school: School) -> No
                 writer.record("test", "nothing", None, {"n": n})
     with school.owner.session() as s:
         assert list(chain_problems(s)) == []
+
+
+def test_two_schools_on_one_server_keep_their_groups_and_logins_apart(
+    school: School, pg_server: Any
+) -> None:
+    """Group roles are per database; login names are the server's, so a second school's
+    account with a name the first school uses is refused in one sentence."""
+    owner_url, dbname, _host, _port = _owner_and_database(pg_server.admin_url)
+    with create_database(owner_url) as other:
+        users_senco = f"other{secrets.token_hex(3)}"
+        init_school(other, "Other School", senco_username=users_senco, senco_name="Other")
+        pg_security.apply(other.engine)
+        senco = acting_user(other, users_senco)
+        assert pg_security.group_name(dbname, Role.TEACHER) != pg_security.group_name(
+            school.dbname, Role.TEACHER
+        )
+        taken = school.logins[Role.TEACHER]
+        with pytest.raises(ValidationError, match=f"already has a login called sendesk_{taken}"):
+            users.create_user(other, senco, taken, "Same Name", Role.TEACHER, PASSWORD)
+        with other.session() as s:  # nothing was written
+            assert s.scalar(select(func.count()).where(User.username == taken)) == 0
+    # The first school's teacher still reads their pupils, and nothing of the other school.
+    with school.connect(taken) as conn:
+        assert _one(conn, "SELECT count(*) FROM pupil") == len(school.scope(Role.TEACHER))
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        psycopg.connect(
+            host=school.host,
+            port=school.port,
+            dbname=dbname,
+            user=pg_security.login_name(taken),
+            password=PASSWORD,
+        )
