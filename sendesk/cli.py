@@ -182,6 +182,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     password = _new_password(
         f"Choose a password for the SENCo account {username}", "nothing was created"
     )
+    target = parse_target(_db_value(args.db))
+    if target.path is None:  # the owner must be able to make the staff's logins
+        from sendesk.services.pg_security import check_owner
+
+        check_owner(target)
     db, where = _new(args)
     with db:
         init_school(

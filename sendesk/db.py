@@ -541,6 +541,12 @@ def open_database(
                 "install the newer SENDesk to open it."
             )
         if current != head and upgrade:
+            if target.path is None and (target.url.username or "").startswith("sendesk_"):
+                # A user's own login may not change the schema (services/pg_security.py).
+                raise SendeskError(
+                    f"{target.describe()} needs upgrading to this SENDesk's schema first: "
+                    "ask the IT technician to open it once as the database's owner."
+                )
             if target.path is not None:
                 from sendesk.services.backup import backup_file  # cycle: backup needs Database
 

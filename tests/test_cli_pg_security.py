@@ -89,3 +89,33 @@ def test_init_sets_up_the_roles_and_each_user_signs_in_as_their_login(
         pytest.raises(psycopg.errors.InsufficientPrivilege),
     ):
         conn.execute("SELECT password_hash FROM user_account")
+
+
+def test_init_refuses_an_owner_that_cannot_make_logins(
+    pg_server: Any, capsys: pytest.CaptureFixture[str], cli_password: str
+) -> None:
+    suffix = secrets.token_hex(4)
+    with psycopg.connect(pg_server.admin_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE plain_{suffix} LOGIN PASSWORD 'pw-{suffix}'")
+        conn.execute(f"CREATE DATABASE db_{suffix} OWNER plain_{suffix}")
+    admin = make_url(pg_server.admin_url)
+    url = f"postgresql+psycopg://plain_{suffix}:pw-{suffix}@{admin.host}:{admin.port}/db_{suffix}"
+    code, out, err = run(capsys, "init", "--db", url, "--school", "X", "--senco", "boss")
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "cannot create roles" in err and "nothing was created" in err
+    with psycopg.connect(url.replace("+psycopg", "")) as conn:
+        tables = conn.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")
+        assert tables.fetchone() == (0,)
+
+
+def test_a_login_does_not_upgrade_the_schema(
+    pg_server: Any, capsys: pytest.CaptureFixture[str], cli_password: str
+) -> None:
+    """Migrations are the owner's: a user's login opening an older schema is told so."""
+    owner_url, url = _owner_and_database(pg_server.admin_url)
+    boss = f"boss{secrets.token_hex(3)}"
+    assert run(capsys, "init", "--db", owner_url, "--school", "X", "--senco", boss)[0] == 0
+    with psycopg.connect(owner_url.replace("+psycopg", ""), autocommit=True) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0005'")
+    code, out, err = run(capsys, "users", "list", "--db", url, "--user", boss)
+    assert code == 1 and out == "" and "open it once as the database's owner" in err

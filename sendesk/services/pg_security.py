@@ -16,7 +16,12 @@ everything: anyone who copied it into ``psql`` bypassed the app. So on PostgreSQ
   (:data:`TABLES`): a teacher's login reads only the pupils they teach, no EHC rows, no
   agency advice or document marked SENCo only; read-only reads no pupil rows at all;
 - audit events are INSERT only for every login, the SENCo's included; a trigger refuses
-  UPDATE, DELETE and TRUNCATE to anyone but the schema owner.
+  UPDATE, DELETE and TRUNCATE to anyone but the schema owner, and another makes a login's
+  new event follow the chain's head (under the app's own advisory lock).
+
+What needs no pupil row gets a function instead of a grant: read-only's anonymised
+figures come from ``sendesk_register_figures()`` (counts by year group, provision and
+primary need; the statistics service suppresses small counts before showing them).
 
 The schema owner (the account ``sendesk init --db postgresql+psycopg://OWNER@HOST/DB``
 connects as) owns the tables, so it bypasses row-level security and runs the migrations;
@@ -49,6 +54,11 @@ not read everyone's audit events: ``sendesk_audit_head()`` (SECURITY DEFINER) re
 exactly those two values and nothing else (:mod:`sendesk.services.audit` calls it on a
 secured database). Row-level security on ``audit_event`` still lets each login read its
 own events (an INSERT … RETURNING needs that), and inserts are only in the login's name.
+
+Names: group roles are ``sendesk:<database>:<role>`` (per database, so two schools on one
+server never share one); logins are the server's, ``sendesk_<username>``, so two schools
+on one server need different usernames (the second is refused in one sentence), and each
+school's database refuses CONNECT to every login but its own groups'.
 """
 
 from __future__ import annotations
@@ -694,6 +704,31 @@ def apply(engine: Engine) -> None:
             conn.exec_driver_sql(statement.replace("%", "%%"))
 
 
+def check_owner(target: Target) -> None:
+    """Refuse, before anything is created, an owner account that cannot make the roles
+    (``sendesk init`` would otherwise leave a school with no logins). A connection that
+    fails is left for the caller to report."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+
+    engine = create_engine(target.url, hide_parameters=True)
+    try:
+        with engine.connect() as conn:
+            can = conn.execute(
+                text("SELECT rolcreaterole OR rolsuper FROM pg_roles WHERE rolname = current_user")
+            ).scalar()
+    except DBAPIError:
+        return
+    finally:
+        engine.dispose()
+    if not can:
+        raise SendeskError(
+            f"The account {target.url.username or 'connecting'} cannot create roles, which "
+            "SENDesk needs for each member of staff's login: give it CREATEROLE (ALTER ROLE "
+            "… CREATEROLE) and run init again; nothing was created."
+        )
+
+
 def is_secured(conn: Connection | Session) -> bool:
     """True when :func:`apply` has run on this database (its functions exist)."""
     from sqlalchemy import text
@@ -814,6 +849,7 @@ __all__ = [
     "Rule",
     "TableRules",
     "apply",
+    "check_owner",
     "connected_as",
     "group_name",
     "groups_of",
