@@ -618,6 +618,33 @@ def _reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_server_roles(args: argparse.Namespace) -> int:
+    """Give an existing PostgreSQL school the server's roles (issue 13): what ``init``
+    does for a new one. Run as the owner; idempotent (it also repairs the grants)."""
+    from sendesk.services import pg_security
+
+    target = parse_target(_db_value(args.db))
+    if target.path is not None:
+        raise SendeskError("Server roles are for a PostgreSQL database; a file has its key.")
+    if target.url.username is None:
+        raise SendeskError(
+            "Name the database's owner in the URL (postgresql+psycopg://OWNER@HOST/DB): "
+            "only the owner sets up the roles; nothing was changed."
+        )
+    pg_security.check_owner(target)
+    with open_database(target) as db:
+        pg_security.apply(db.engine)
+        made = pg_security.sync_all_logins(db.engine)
+    print(f"Set up the SENDesk roles of {db.target.describe()}; {len(made)} staff logins.")
+    print(
+        "A login has no password until one is set: the SENCo sets their own with "
+        "'sendesk users reset-password --db OWNER-URL --user SENCO SENCO', then resets "
+        "each colleague's (a first password, changed at their next sign-in). After that, "
+        "everyone connects with a URL naming no account."
+    )
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from sendesk.services.backup import verify
 
@@ -912,6 +939,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(p)
     p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser(
+        "server-roles",
+        help="give an existing PostgreSQL school its staff logins and roles (the owner)",
+        description="On a PostgreSQL server: make the group roles, grants and row-level "
+        "policies, and a login for every account (init does this for a new school). "
+        "Run with the owner's URL; running it again repairs the grants.",
+    )
+    _add_db(p)
+    p.set_defaults(handler=cmd_server_roles)
     return parser
 
 

@@ -119,3 +119,32 @@ def test_a_login_does_not_upgrade_the_schema(
         conn.execute("UPDATE alembic_version SET version_num = '0005'")
     code, out, err = run(capsys, "users", "list", "--db", url, "--user", boss)
     assert code == 1 and out == "" and "open it once as the database's owner" in err
+
+
+def test_an_existing_server_school_gets_its_roles(
+    pg_server: Any,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    cli_password: str,
+) -> None:
+    """A school made before the server's roles (one shared account): the owner runs
+    server-roles; the SENCo sets their own login's password through the owner's URL, then
+    signs in as their login."""
+    from sendesk.db import create_database
+    from sendesk.services.school import init_school
+
+    owner_url, url = _owner_and_database(pg_server.admin_url)
+    boss = f"boss{secrets.token_hex(3)}"
+    with create_database(owner_url) as db:
+        init_school(db, "Old", senco_username=boss, senco_name="B", senco_password=cli_password)
+    code, out, err = run(capsys, "server-roles", "--db", owner_url)
+    assert code == 0, err
+    assert "1 staff logins" in out
+    code, out, err = run(capsys, "users", "list", "--db", url, "--user", boss)
+    assert (code, err) == (1, "sendesk: The username or password is wrong.\n")  # no password yet
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "the-login-password")
+    code, out, err = run(capsys, "users", "reset-password", "--db", owner_url, "--user", boss, boss)
+    assert code == 0, err
+    monkeypatch.setenv("SENDESK_PASSWORD", "the-login-password")
+    code, out, err = run(capsys, "users", "list", "--db", url, "--user", boss)
+    assert code == 0 and boss in out
