@@ -57,6 +57,11 @@ def test_init_sets_up_the_roles_and_each_user_signs_in_as_their_login(
     assert code == 0, err
     code, out, err = run(capsys, "users", "list", "--db", url, "--user", boss)
     assert code == 0 and boss in out and teacher in out
+    # The SENCo's login checks the whole database (it reads everything verify reads).
+    monkeypatch.setenv("SENDESK_USER", boss)
+    code, out, err = run(capsys, "verify", "--db", url)
+    assert code == 0 and "All checks passed." in out, out + err
+    monkeypatch.delenv("SENDESK_USER")
     # Without saying who, on a server: one sentence.
     code, out, err = run(capsys, "users", "list", "--db", url)
     assert code == 1 and "--user NAME" in err and err.count("\n") == 1
