@@ -852,3 +852,64 @@ def test_two_schools_on_one_server_keep_their_groups_and_logins_apart(
             user=pg_security.login_name(taken),
             password=PASSWORD,
         )
+
+
+DELETES: dict[Role, set[str]] = {
+    Role.SENCO: set(Base.metadata.tables) - {"audit_event"},
+    Role.TEACHER: {"nww_evidence"},  # their own slip, taken back the same day
+    Role.LEARNING_SUPPORT: {"session_attendance"},  # a session log replaced
+    Role.EXAMS_OFFICER: set(),
+    Role.READ_ONLY: set(),
+}
+"""Which tables each role's login may DELETE from at all (the rows are then policed)."""
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_tables_update_and_delete_for_each_login(school: School, role: Role) -> None:
+    """Table by table: only the SENCo rewrites any column of anything (never an audit
+    event); the others delete only what their work takes back. The statements match no
+    row, so the server's privilege check is all that is tested."""
+    with school.connect(school.logins[role]) as conn:
+        for table in sorted(Base.metadata.tables):
+            key = next(iter(Base.metadata.tables[table].primary_key.columns)).name
+            update = f"UPDATE {table} SET {key} = {key} WHERE false"
+            delete = f"DELETE FROM {table} WHERE false"
+            if role is Role.SENCO and table != "audit_event":
+                conn.execute(update)
+            else:
+                _refused(conn, update)
+            if table in DELETES[role]:
+                conn.execute(delete)
+            else:
+                _refused(conn, delete)
+
+
+_EVERYONE_READS = {"school", "setting", "user_account", "audit_event"}
+_PUPIL_WORK = set(Base.metadata.tables) - set(EHC_TABLES) - {"pupil_assignment"}
+READS: dict[Role, set[str]] = {
+    Role.SENCO: set(Base.metadata.tables),
+    Role.TEACHER: _PUPIL_WORK,
+    Role.LEARNING_SUPPORT: _PUPIL_WORK | {"pupil_assignment"},
+    Role.EXAMS_OFFICER: _EVERYONE_READS
+    | {
+        "pupil",
+        "access_assessment",
+        "assessment_score",
+        "access_arrangement",
+        "exam_entry",
+        "nww_evidence",
+    },
+    Role.READ_ONLY: _EVERYONE_READS,
+}
+"""Which tables each role's login may SELECT from at all (the rows are then policed:
+see test_each_login_reads_exactly_what_the_app_shows_it)."""
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_tables_select_for_each_login(school: School, role: Role) -> None:
+    with school.connect(school.logins[role]) as conn:
+        for table in sorted(Base.metadata.tables):
+            if table in READS[role]:
+                conn.execute(f"SELECT count(*) FROM {table}")
+            else:
+                _refused(conn, f"SELECT count(*) FROM {table}")
