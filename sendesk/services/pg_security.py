@@ -306,7 +306,16 @@ TABLES: dict[str, TableRules] = {
             L: Rule(
                 IN_SCOPE,
                 update=f"group_id IN {MY_GROUPS}",
-                update_columns=("end_date", "exit_measure", "exit_date", "version"),
+                # "record entry and exit measures" (the permission table), and ending
+                # the enrolment with the exit; never which group or pupil it is.
+                update_columns=(
+                    "entry_measure",
+                    "entry_date",
+                    "end_date",
+                    "exit_measure",
+                    "exit_date",
+                    "version",
+                ),
             ),
         }
     ),
@@ -659,6 +668,9 @@ def apply(engine: Engine) -> None:
             f"REVOKE ALL ON DATABASE {db} FROM PUBLIC",
             f"GRANT CONNECT ON DATABASE {db} TO {everyone}",
             f"GRANT USAGE ON SCHEMA {s} TO {everyone}",
+            # No login makes objects of its own that could stand in for SENDesk's
+            # (PostgreSQL 15's default; a database made by an older server had it).
+            f"REVOKE CREATE ON SCHEMA {s} FROM PUBLIC",
             f"REVOKE ALL ON ALL TABLES IN SCHEMA {s} FROM PUBLIC, {everyone}",
             f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {s} FROM PUBLIC, {everyone}",
             f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA {s} TO {everyone}",

@@ -413,6 +413,18 @@ def test_what_learning_support_may_write(school: School) -> None:
                 "UPDATE enrolment SET exit_measure = 4, exit_date = %s WHERE id = %s",
                 (TODAY, enrolment_id),
             )
+            conn.execute(
+                "UPDATE enrolment SET entry_measure = 2, entry_date = %s WHERE id = %s",
+                (TODAY, enrolment_id),
+            )
+            # Another group's enrolment: no row of theirs to change.
+            assert (
+                conn.execute(
+                    "UPDATE enrolment SET entry_measure = 2 WHERE group_id <> ALL(%s)",
+                    ([g for _e, g in mine],),
+                ).rowcount
+                == 0
+            )
             session_id = _one(
                 conn,
                 "INSERT INTO delivered_session (group_id, held_on, delivered, minutes,"
@@ -433,7 +445,7 @@ def test_what_learning_support_may_write(school: School) -> None:
             other_group,
             me,
         )
-        _refused(conn, "UPDATE enrolment SET entry_measure = 1")
+        _refused(conn, "UPDATE enrolment SET pupil_id = pupil_id")
         _refused(conn, "UPDATE enrolment SET group_id = group_id")
         _refused(conn, "UPDATE register_entry SET reason = 'x'")
         _refused(conn, "INSERT INTO nww_evidence (arrangement_id) VALUES (1)")
