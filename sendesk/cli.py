@@ -56,7 +56,25 @@ def _tty_prompt(message: str, confirm: bool) -> str | None:
 def _existing(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
     target = parse_target(_db_value(args.db))
     key = key_for_existing(target.path, _tty_prompt) if target.path is not None else None
+    if target.path is None and target.url.username is None:
+        return _as_login(target, getattr(args, "user", None), upgrade=upgrade)
     return open_database(target, key, upgrade=upgrade)
+
+
+def _as_login(target: Target, username: str | None, *, upgrade: bool) -> Database:
+    """A server URL that names no account: connect as the user's own login
+    (``sendesk_<username>``) with their password, so the server checks it and its roles
+    bound what the command can read (services/pg_security.py). A URL naming an account
+    (the owner, as ``sendesk init`` uses) connects as that account."""
+    from sendesk.services.pg_security import open_as
+
+    name = username or os.environ.get("SENDESK_USER")
+    if not name:
+        raise SendeskError(
+            "Say who is signing in to the PostgreSQL server: give --user NAME or set "
+            "SENDESK_USER; nothing was read."
+        )
+    return open_as(target, name, _password_of(name), upgrade=upgrade)
 
 
 def _new(args: argparse.Namespace) -> tuple[Database, str]:
@@ -74,11 +92,19 @@ def _new(args: argparse.Namespace) -> tuple[Database, str]:
         raise
 
 
+_typed_passwords: dict[str, str] = {}
+"""Passwords typed at the prompt in this run: a server login and the sign-in after it ask
+once."""
+
+
 def _password_of(username: str) -> str:
     """The signing-in user's password: $SENDESK_PASSWORD, else asked on the terminal."""
     password = os.environ.get("SENDESK_PASSWORD")
+    if password is None and username in _typed_passwords:
+        password = _typed_passwords[username]
     if password is None and sys.stdin.isatty():
         password = getpass.getpass(f"SENDesk password for {username}: ")
+        _typed_passwords[username] = password
     if not password:
         raise SendeskError(
             f"Give the password of {username} in SENDESK_PASSWORD or at the prompt; "
@@ -156,6 +182,11 @@ def cmd_init(args: argparse.Namespace) -> int:
     password = _new_password(
         f"Choose a password for the SENCo account {username}", "nothing was created"
     )
+    target = parse_target(_db_value(args.db))
+    if target.path is None:  # the owner must be able to make the staff's logins
+        from sendesk.services.pg_security import check_owner
+
+        check_owner(target)
     db, where = _new(args)
     with db:
         init_school(
@@ -167,6 +198,10 @@ def cmd_init(args: argparse.Namespace) -> int:
             senco_name=args.senco_name or username,
             senco_password=password,
         )
+        if not db.is_file:  # the server's roles, and the first SENCo's login
+            from sendesk.services import pg_security
+
+            pg_security.secure(db, {username: password})
     print(f"Created the SENDesk database for {args.school} at {db.target.describe()}.")
     print(f"Its encryption key is kept in {where}. First SENCo account: {username}.")
     return 0
@@ -583,6 +618,33 @@ def _reset_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_server_roles(args: argparse.Namespace) -> int:
+    """Give an existing PostgreSQL school the server's roles (issue 13): what ``init``
+    does for a new one. Run as the owner; idempotent (it also repairs the grants)."""
+    from sendesk.services import pg_security
+
+    target = parse_target(_db_value(args.db))
+    if target.path is not None:
+        raise SendeskError("Server roles are for a PostgreSQL database; a file has its key.")
+    if target.url.username is None:
+        raise SendeskError(
+            "Name the database's owner in the URL (postgresql+psycopg://OWNER@HOST/DB): "
+            "only the owner sets up the roles; nothing was changed."
+        )
+    pg_security.check_owner(target)
+    with open_database(target) as db:
+        pg_security.apply(db.engine)
+        made = pg_security.sync_all_logins(db.engine)
+    print(f"Set up the SENDesk roles of {db.target.describe()}; {len(made)} staff logins.")
+    print(
+        "A login has no password until one is set: the SENCo sets their own with "
+        "'sendesk users reset-password --db OWNER-URL --user SENCO SENCO', then resets "
+        "each colleague's (a first password, changed at their next sign-in). After that, "
+        "everyone connects with a URL naming no account."
+    )
+    return 0
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     from sendesk.services.backup import verify
 
@@ -877,6 +939,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_db(p)
     p.set_defaults(handler=cmd_verify)
+
+    p = sub.add_parser(
+        "server-roles",
+        help="give an existing PostgreSQL school its staff logins and roles (the owner)",
+        description="On a PostgreSQL server: make the group roles, grants and row-level "
+        "policies, and a login for every account (init does this for a new school). "
+        "Run with the owner's URL; running it again repairs the grants.",
+    )
+    _add_db(p)
+    p.set_defaults(handler=cmd_server_roles)
     return parser
 
 

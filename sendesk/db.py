@@ -339,6 +339,17 @@ class Database:
                 self._file_readers[threading.get_ident()] = conn
             return conn
 
+    def use_password(self, password: str) -> None:
+        """Connect with ``password`` from now on: a server login whose password the user
+        just changed (connections already open stay valid; new ones need the new one)."""
+        if self.target.server_url is None:
+            return
+        self.target = Target(None, self.target.server_url.set(password=password))
+        with self._readers_lock:
+            old, self._engine, self._sessions = self._engine, None, None
+        if old is not None:
+            old.dispose()
+
     def dispose(self) -> None:
         with self._readers_lock:
             readers, self._file_readers = list(self._file_readers.values()), {}
@@ -530,6 +541,12 @@ def open_database(
                 "install the newer SENDesk to open it."
             )
         if current != head and upgrade:
+            if target.path is None and (target.url.username or "").startswith("sendesk_"):
+                # A user's own login may not change the schema (services/pg_security.py).
+                raise SendeskError(
+                    f"{target.describe()} needs upgrading to this SENDesk's schema first: "
+                    "ask the IT technician to open it once as the database's owner."
+                )
             if target.path is not None:
                 from sendesk.services.backup import backup_file  # cycle: backup needs Database
 
@@ -539,10 +556,23 @@ def open_database(
                 backup_file(db, dest)
                 log.info("backed up before upgrade to %s", dest)
             upgrade_to_head(db.engine)
+            if target.path is None:
+                _resecure(db)
         return db
     except BaseException:
         db.dispose()
         raise
+
+
+def _resecure(db: Database) -> None:
+    """After a migration on a server whose roles SENDesk set up, grant and police the new
+    schema the same way (a new table is otherwise the owner's alone: safe, but unusable)."""
+    from sendesk.services import pg_security  # cycle: services import Database
+
+    with db.engine.connect() as conn:
+        secured = pg_security.is_secured(conn)
+    if secured:
+        pg_security.apply(db.engine)
 
 
 def _probe(engine: Engine, target: Target) -> list[str]:

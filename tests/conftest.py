@@ -11,6 +11,7 @@ from __future__ import annotations
 import glob
 import itertools
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -135,14 +136,23 @@ def _start_pg() -> PgServer:
         shutil.chown(sock, "postgres")
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
+    # Password (SCRAM) authentication, over TCP as the app connects, not trust: the roles
+    # held by the server (services/pg_security.py) are only tested if the server checks
+    # who is connecting. The superuser gets a random password, given in admin_url.
+    password = secrets.token_hex(16)
+    pwfile = Path(folder) / "pw"
+    pwfile.write_text(password + "\n", encoding="utf-8")
+    if prefix:
+        shutil.chown(pwfile, "postgres")
     subprocess.run(
         [
             *prefix,
             initdb,
             "-D",
             str(data),
-            "-A",
-            "trust",
+            "--auth-host=scram-sha-256",
+            "--auth-local=scram-sha-256",
+            f"--pwfile={pwfile}",
             "-U",
             "sendesk",
             "-E",
@@ -173,8 +183,9 @@ def _start_pg() -> PgServer:
         check=True,
         capture_output=True,
     )
+    pwfile.unlink()
     stop = [*prefix, pg_ctl, "-D", str(data), "-m", "immediate", "stop"]
-    return PgServer(f"postgresql://sendesk@127.0.0.1:{port}/postgres", stop, folder)
+    return PgServer(f"postgresql://sendesk:{password}@127.0.0.1:{port}/postgres", stop, folder)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,10 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # scrypt hash ("scrypt$n$r$p$salt$hash"); None for accounts that only the command line
     # uses. The database key guards the data; the password decides *who* is acting.
-    password_hash: Mapped[str | None] = mapped_column(String(200))
+    # Deferred: loaded only where a password is checked, because on PostgreSQL only the
+    # SENCo's login may read the column (services/pg_security.py), and every other
+    # login still loads User rows (its own account, "logged by" names).
+    password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
     # A first password set by the SENCo (a new account, a reset) is changed at sign-in.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     # Wrong passwords in a row, and when the last was typed: each one after the fifth

@@ -115,7 +115,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.VIEW_PROGRESS: _row("see attendance and attainment", A, T, M, N, N),
     Action.VIEW_AGENCY_ADVICE: _row("see agency advice marked for staff", A, T, M, N, N),
     Action.OPEN_DOCUMENTS: _row("open evidence documents marked for staff", A, T, M, N, N),
-    Action.VIEW_ACCESS_ARRANGEMENTS: _row("see exam access arrangements", A, T, M, A, N),
+    Action.VIEW_ACCESS_ARRANGEMENTS: _row("see a pupil's exam access arrangements", A, T, M, N, N),
     Action.VIEW_EXAMS_LIST: _row("see and export the exams officer's list", A, N, N, A, N),
     Action.VIEW_EHC_REQUESTS: _row("see EHC requests and where a case stands", A, N, N, N, N),
     Action.VIEW_EHC_PLANS: _row("see issued EHC plans and their reviews", A, T, M, N, N),

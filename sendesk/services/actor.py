@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sendesk.db import Database
-from sendesk.errors import NotFoundError, PermissionDeniedError
-from sendesk.roles import ROLE_LABELS, Role
+from sendesk.errors import NotFoundError
+from sendesk.roles import Role
 
 if TYPE_CHECKING:
     from sendesk.models import User
@@ -30,13 +30,6 @@ class Actor:
     # A first password (a new account, a reset by the SENCo) is replaced before any work:
     # the app asks for a new one before the window opens, the command line refuses.
     must_change_password: bool = False
-
-    def require(self, *roles: Role, doing: str) -> None:
-        """Refuse unless the actor has one of ``roles``; ``doing`` completes the sentence."""
-        if self.role not in roles:
-            raise PermissionDeniedError(
-                f"{ROLE_LABELS[self.role]} accounts cannot {doing}; ask the SENCo."
-            )
 
     @classmethod
     def of(cls, user: User) -> Actor:

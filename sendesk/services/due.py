@@ -20,9 +20,15 @@ from sendesk.models import Contact, NeedProfile, Pupil
 from sendesk.roles import Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
+from sendesk.rules.permissions import allowed
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import KIND_REVIEW, ehc_items, pupils_with_plans
+from sendesk.services.ehc import (
+    KIND_REVIEW,
+    ehc_plan_items,
+    ehc_request_items,
+    pupils_with_plans,
+)
 from sendesk.services.interventions_due import (
     MEASURES_KIND,
     SESSIONS_KIND,
@@ -179,7 +185,8 @@ PROVIDERS: list[Provider] = [
     register_items,
     plan_review_items,
     support_rhythm_items,
-    ehc_items,
+    ehc_request_items,
+    ehc_plan_items,
     access_items,
     session_log_items,
     measure_items,
@@ -192,8 +199,15 @@ def due_items(
     """Everything due across the school within ``horizon_days``, overdue first."""
     permit(actor, Action.VIEW_DUE)
     today = today or date.today()
+    # EHC requests are the SENCo's only: not even read for anyone else (on a PostgreSQL
+    # server their login may not read the rows at all).
+    providers = [
+        p
+        for p in PROVIDERS
+        if p is not ehc_request_items or allowed(actor.role, Action.VIEW_EHC_REQUESTS)
+    ]
     with db.session() as s:
-        items = [item for provider in PROVIDERS for item in provider(s, today, horizon_days)]
+        items = [item for provider in providers for item in provider(s, today, horizon_days)]
         mine = pupils_in_scope(s, actor)
         led = groups_led(s, actor)
     if mine is not None:

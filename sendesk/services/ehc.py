@@ -2155,6 +2155,24 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
 
     Pupils who have left the school are skipped.
     """
+    return ehc_request_items(session, today, horizon_days) + ehc_plan_items(
+        session, today, horizon_days
+    )
+
+
+def _present_pupils(session: Session, pupil_ids: set[int], today: date) -> dict[int, Pupil]:
+    if not pupil_ids:
+        return {}
+    return {
+        p.id: p
+        for p in session.scalars(select(Pupil).where(Pupil.id.in_(pupil_ids)))
+        if p.leaving_date is None or p.leaving_date >= today
+    }
+
+
+def ehc_request_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """The open requests' next statutory milestones: the SENCo's only (requests and where
+    a case stands; on a PostgreSQL server nobody else may even read the rows)."""
     horizon = today + timedelta(days=horizon_days)
     requests = list(
         session.scalars(
@@ -2163,29 +2181,15 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
             )
         )
     )
-    plans = list(session.scalars(select(EhcPlan).where(EhcPlan.ceased_on.is_(None))))
-    pupil_ids = {r.pupil_id for r in requests} | {p.pupil_id for p in plans}
-    if not pupil_ids:
-        return []
-    pupils = {
-        p.id: p
-        for p in session.scalars(select(Pupil).where(Pupil.id.in_(pupil_ids)))
-        if p.leaving_date is None or p.leaving_date >= today
-    }
+    pupils = _present_pupils(session, {r.pupil_id for r in requests}, today)
     exceptions = _exceptions_by_request(session, [r.id for r in requests])
-    reviews: dict[int, list[AnnualReview]] = defaultdict(list)
-    if plans:
-        for review in session.scalars(
-            select(AnnualReview).where(AnnualReview.plan_id.in_([p.id for p in plans]))
-        ):
-            reviews[review.plan_id].append(review)
     items: list[DueItem] = []
     for request in requests:
         pupil = pupils.get(request.pupil_id)
         if pupil is None:
             continue
         item = _request_due_item(
-            # Teachers read this list: an exception shows by its kind, never its reason.
+            # An exception shows by its kind, never its reason.
             _request_item(request, exceptions[request.id], today, confidential=False),
             pupil,
             today,
@@ -2193,6 +2197,22 @@ def ehc_items(session: Session, today: date, horizon_days: int) -> list[DueItem]
         )
         if item is not None:
             items.append(item)
+    return items
+
+
+def ehc_plan_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """The live plans' annual reviews and what follows them (see :func:`ehc_items`): staff
+    who work with the pupil see these too."""
+    horizon = today + timedelta(days=horizon_days)
+    plans = list(session.scalars(select(EhcPlan).where(EhcPlan.ceased_on.is_(None))))
+    pupils = _present_pupils(session, {p.pupil_id for p in plans}, today)
+    reviews: dict[int, list[AnnualReview]] = defaultdict(list)
+    if plans:
+        for review in session.scalars(
+            select(AnnualReview).where(AnnualReview.plan_id.in_([p.id for p in plans]))
+        ):
+            reviews[review.plan_id].append(review)
+    items: list[DueItem] = []
     for plan in plans:
         pupil = pupils.get(plan.pupil_id)
         if pupil is not None:

@@ -21,11 +21,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import ROLE_LABELS, Pupil, PupilAssignment, Role, User, utcnow
+from sendesk.services import pg_security
 from sendesk.services.actor import Actor, _os_user
 from sendesk.services.audit import record
 from sendesk.services.permissions import Action, permit
@@ -169,11 +170,21 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     The outcome is audited ("sign_in" or "sign_in_failed" on the user), without the
     password. The password is checked before the write transaction starts, so half a
     second of scrypt never holds the database's write lock. ``now`` is for tests.
+
+    On PostgreSQL connected as the user's own login (:mod:`~sendesk.services.pg_security`)
+    the server has already checked the connection's password (SCRAM); that login may not
+    read password hashes, so ``password`` is compared with the one the server accepted
+    (the lock screen signs in again on the same connection: a wrong password there is a
+    wrong password, counted and slowed down like any other).
     """
     now = now or utcnow()
     name = username.strip()
+    by_server = pg_security.connected_as(db, name)
     with db.session() as s:
-        user = s.scalar(select(User).where(User.username == name)) if name else None
+        query = select(User).where(User.username == name)
+        if not by_server:
+            query = query.options(undefer(User.password_hash))
+        user = s.scalar(query) if name else None
         if user is not None:
             s.expunge(user)
     if user is None:
@@ -181,7 +192,8 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
         with db.transaction() as s:
             record(s, _nobody(name), "sign_in_failed", "user", None, {"reason": "unknown"})
         raise SendeskError("The username or password is wrong.")
-    outcome, refusal, new_hash = _check(user, password, now)
+    accepted = (db.target.url.password or "") if by_server else None
+    outcome, refusal, new_hash = _check(user, password, now, accepted=accepted)
     with db.transaction() as s:
         row = s.get(User, user.id, with_for_update=True)  # two failures at once both count
         assert row is not None  # accounts are disabled, never deleted
@@ -203,9 +215,12 @@ def sign_in(db: Database, username: str, password: str, *, now: datetime | None 
     return actor
 
 
-def _check(user: User, password: str, now: datetime) -> tuple[str, SendeskError | None, str]:
+def _check(
+    user: User, password: str, now: datetime, *, accepted: str | None = None
+) -> tuple[str, SendeskError | None, str]:
     """Judge one attempt at ``user``'s password: (outcome for the audit trail, the refusal
-    or None, a stronger hash to store or "")."""
+    or None, a stronger hash to store or ""). ``accepted``: the password the server
+    checked for this connection (the user's own login), compared instead of the hash."""
     wait = wait_after(user.failed_sign_ins or 0)
     last = user.last_failed_sign_in_at
     if wait and last is not None and now < last + wait:
@@ -217,7 +232,9 @@ def _check(user: User, password: str, now: datetime) -> tuple[str, SendeskError 
             ),
             "",
         )
-    if user.password_hash:
+    if accepted is not None:
+        ok = hmac.compare_digest(password.encode("utf-8"), accepted.encode("utf-8"))
+    elif user.password_hash:
         ok = check_password(user.password_hash, password)
     else:
         _dummy_check(password)
@@ -226,6 +243,8 @@ def _check(user: User, password: str, now: datetime) -> tuple[str, SendeskError 
         return "wrong password", SendeskError("The username or password is wrong."), ""
     if not user.active:
         return "disabled", SendeskError("This account has been disabled: ask the SENCo."), ""
+    if accepted is not None:
+        return "ok", None, ""  # the hash is not this login's to read, nor to rehash
     return "ok", None, hash_password(password) if needs_rehash(user.password_hash) else ""
 
 
@@ -246,7 +265,12 @@ def default_username(db: Database) -> str:
 
 
 def any_senco_password(db: Database) -> bool:
-    """True once any SENCo account has a password (see :func:`set_first_password`)."""
+    """True once any SENCo account has a password (see :func:`set_first_password`).
+
+    Connected to the server as a user's login, a password was given to make it, and
+    that login may not read password hashes: True."""
+    if not db.is_file and (db.target.url.username or "").startswith(pg_security.LOGIN_PREFIX):
+        return True
     with db.session() as s:
         return bool(
             s.scalar(
@@ -282,6 +306,8 @@ def set_first_password(db: Database, username: str, password: str) -> None:
         user.password_hash = hash_password(password)
         user.must_change_password = False
         record(s, Actor.of(user), "set_first_password", "user", user.id, {})
+        if not db.is_file:
+            pg_security.sync_login(s, user.username, Role(user.role), True, password)
 
 
 # --- managing accounts (the SENCo) ---------------------------------------------------------
@@ -304,7 +330,8 @@ def list_users(db: Database, actor: Actor) -> list[UserSummary]:
     """Every account; only the SENCo manages (and so sees) the staff list (DESIGN.md)."""
     permit(actor, Action.MANAGE_STAFF)
     with db.session() as s:
-        return [_summary(u) for u in s.scalars(select(User).order_by(User.display_name))]
+        query = select(User).options(undefer(User.password_hash)).order_by(User.display_name)
+        return [_summary(u) for u in s.scalars(query)]
 
 
 def role_named(value: Role | str) -> Role:
@@ -360,6 +387,8 @@ def create_user(
         s.add(user)
         s.flush()
         record(s, actor, "create", "user", user.id, {"role": role.value, "staff_code": code})
+        if not db.is_file:  # their server login, in the same transaction
+            pg_security.sync_login(s, username, role, True, password)
         return user.id
 
 
@@ -396,6 +425,8 @@ def set_role(db: Database, actor: Actor, username: str, role: Role | str) -> Non
             )
         user.role = role.value
         record(s, actor, "set_role", "user", user.id, {"from": old.value, "to": role.value})
+        if not db.is_file:
+            pg_security.sync_login(s, user.username, role, bool(user.active))
 
 
 def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
@@ -414,6 +445,8 @@ def set_active(db: Database, actor: Actor, username: str, active: bool) -> None:
             )
         user.active = active
         record(s, actor, "enable" if active else "disable", "user", user.id, {})
+        if not db.is_file:  # a disabled user's login is NOLOGIN: the server refuses it too
+            pg_security.sync_login(s, user.username, Role(user.role), active)
 
 
 def set_password(db: Database, actor: Actor, username: str, password: str) -> None:
@@ -435,6 +468,13 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
         user.failed_sign_ins = 0
         user.last_failed_sign_in_at = None
         record(s, actor, "set_password" if own else "reset_password", "user", user.id, {})
+        by_server = pg_security.connected_as(db, username)
+        if by_server and own:
+            pg_security.set_own_password(s, username, password)
+        elif not db.is_file:
+            pg_security.sync_login(s, user.username, Role(user.role), bool(user.active), password)
+    if by_server and own:  # the next connection needs the new password
+        db.use_password(password)
 
 
 def change_own_password(db: Database, actor: Actor, new_password: str, again: str) -> Actor:
@@ -442,9 +482,14 @@ def change_own_password(db: Database, actor: Actor, new_password: str, again: st
     must-change mark. The new password may not be the first one again."""
     if problem := password_problem(new_password, again):
         raise ValidationError(problem)
-    with db.session() as s:
-        stored = s.scalar(select(User.password_hash).where(User.id == actor.user_id))
-    if check_password(stored, new_password):
+    if pg_security.connected_as(db, actor.username):
+        # The login may not read hashes; the password it connected with is the current one.
+        same = db.target.url.password == new_password
+    else:
+        with db.session() as s:
+            stored = s.scalar(select(User.password_hash).where(User.id == actor.user_id))
+        same = check_password(stored, new_password)
+    if same:
         raise ValidationError("Choose a password different from the one you were given.")
     set_password(db, actor, actor.username, new_password)
     return Actor(

@@ -93,6 +93,34 @@ def sign_in_context(db: Database, username: str | None) -> AppContext | None:
     return AppContext(db, dialog.actor, info)
 
 
+def sign_in_server(target_text: str, username: str | None) -> AppContext | None:
+    """A PostgreSQL server named without an account: the sign-in opens the database as
+    the user's own login (services/pg_security.py), so the server checks the password and
+    its roles bound what this session can read."""
+    from sendesk.services.pg_security import open_as
+    from sendesk.ui.sign_in import SignInDialog
+
+    target = parse_target(target_text)
+    where = f"{target.url.database} on {target.url.host or 'this computer'}"
+    dialog = SignInDialog(
+        None, where, username, connect=lambda name, password: open_as(target, name, password)
+    )
+    if not dialog.exec() or dialog.actor is None or dialog.db is None:
+        if dialog.db is not None:
+            dialog.db.dispose()
+        return None
+    settings = load_settings()
+    settings.last_username = dialog.actor.username
+    save_settings(settings)
+    return AppContext(dialog.db, dialog.actor, school_info(dialog.db))
+
+
+def _as_login(target_text: str) -> bool:
+    from sendesk.services.pg_security import needs_login
+
+    return needs_login(parse_target(target_text))
+
+
 def first_run() -> AppContext | None:
     from sendesk.ui.setup_wizard import SetupWizard
 
@@ -114,6 +142,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
     evidence.sweep_stale_viewer_folders()
     sweep_scratch_folders()  # an export's scratch files, if a crash left any
     app.aboutToQuit.connect(evidence.remove_viewer_copies)
+    chosen_login: str | None = None  # a server named without an account
     with tempfile.TemporaryDirectory(prefix="sendesk-demo-") as scratch:
         try:
             if demo:
@@ -121,7 +150,10 @@ def run_gui(*, demo: bool, db: str | None) -> int:
             else:
                 settings = load_settings()
                 chosen = db or settings.database
-                if chosen:
+                if chosen and _as_login(chosen):
+                    chosen_login = chosen
+                    ctx = sign_in_server(chosen, settings.last_username)
+                elif chosen:
                     database = open_existing(chosen)
                     ctx = sign_in_context(database, settings.last_username)
                 else:
@@ -137,5 +169,9 @@ def run_gui(*, demo: bool, db: str | None) -> int:
             if not window.signed_out or demo:
                 ctx.db.dispose()
                 break
-            ctx = sign_in_context(ctx.db, None)
+            if chosen_login:  # the next user connects as their own login
+                ctx.db.dispose()
+                ctx = sign_in_server(chosen_login, None)
+            else:
+                ctx = sign_in_context(ctx.db, None)
         return 0

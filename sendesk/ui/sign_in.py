@@ -12,6 +12,8 @@ it is saved. Cancelling leaves the user signed out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -33,17 +35,26 @@ def _import_sign_in() -> None:
 
 
 class SignInDialog(QDialog):
-    """Username and password; on success ``actor`` is the signed-in user."""
+    """Username and password; on success ``actor`` is the signed-in user.
+
+    ``connect``: on a PostgreSQL server the database is opened *as the user* (their own
+    login, services/pg_security.py), so there is no ``db`` until they have typed their
+    name and password; the dialog then opens it with ``connect(username, password)`` and
+    keeps it in ``db`` (the caller disposes it if the dialog is cancelled).
+    """
 
     def __init__(
         self,
-        db: Database,
+        db: Database | None,
         school_name: str,
         username: str | None = None,
         parent: QWidget | None = None,
+        *,
+        connect: Callable[[str, str], Database] | None = None,
     ) -> None:
         super().__init__(parent)
         self.db = db
+        self._connect = connect
         self.actor: Actor | None = None
         self.setWindowTitle(f"Sign in — SENDesk — {school_name}")
         layout = QVBoxLayout(self)
@@ -100,6 +111,12 @@ class SignInDialog(QDialog):
         from sendesk.services.users import sign_in  # see the module docstring
 
         try:
+            if self._connect is not None:  # the server checks the password first
+                db = self._connect(self.username.text(), self.password.text())
+                if self.db is not None:
+                    self.db.dispose()
+                self.db = db
+            assert self.db is not None
             actor = sign_in(self.db, self.username.text(), self.password.text())
         except SendeskError as exc:
             self.error.setText(str(exc))
@@ -131,7 +148,7 @@ class SignInDialog(QDialog):
     def _change(self) -> None:
         from sendesk.services.users import change_own_password
 
-        assert self._pending is not None
+        assert self._pending is not None and self.db is not None
         try:
             self.actor = change_own_password(
                 self.db, self._pending, self.new_password.text(), self.new_again.text()

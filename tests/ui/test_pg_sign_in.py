@@ -1,0 +1,55 @@
+"""Signing in to a PostgreSQL server named without an account (issue 13): the dialog
+opens the database as the user's own login, so the server checks the password."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import psycopg
+import pytest
+from PySide6.QtCore import Qt
+from sqlalchemy.engine import make_url
+
+from sendesk.db import create_database, parse_target
+from sendesk.services import pg_security
+from sendesk.services.school import init_school
+from sendesk.ui.sign_in import SignInDialog
+
+pytestmark = pytest.mark.postgres
+
+
+def test_the_dialog_connects_as_the_users_login(qtbot: Any, pg_server: Any) -> None:
+    suffix = secrets.token_hex(4)
+    owner, dbname, owner_pw = f"owner_{suffix}", f"school_{suffix}", secrets.token_hex(12)
+    with psycopg.connect(pg_server.admin_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{owner_pw}'")
+        conn.execute(f"CREATE DATABASE {dbname} OWNER {owner}")
+    admin = make_url(pg_server.admin_url)
+    where = f"{admin.host}:{admin.port}/{dbname}"
+    boss = f"boss{suffix}"
+    with create_database(f"postgresql+psycopg://{owner}:{owner_pw}@{where}") as db:
+        init_school(
+            db,
+            "Server School",
+            senco_username=boss,
+            senco_name="The SENCo",
+            senco_password="boss-password",
+        )
+        pg_security.secure(db, {boss: "boss-password"})
+    target = parse_target(f"postgresql+psycopg://{where}")
+    dialog = SignInDialog(None, dbname, connect=lambda u, p: pg_security.open_as(target, u, p))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.username, boss)
+    qtbot.keyClicks(dialog.password, "wrong-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is None and dialog.db is None
+    assert dialog.error.text() == "The username or password is wrong."
+    dialog.password.clear()
+    qtbot.keyClicks(dialog.password, "boss-password")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    assert dialog.actor is not None and dialog.actor.username == boss
+    assert dialog.db is not None
+    assert dialog.db.target.url.username == f"sendesk_{boss}"
+    dialog.db.dispose()
