@@ -940,6 +940,50 @@ def record_exit(
         return row.version
 
 
+def record_entry(
+    db: Database,
+    actor: Actor,
+    enrolment_id: int,
+    entry_measure: float,
+    entry_date: date,
+    *,
+    version: int | None = None,
+) -> int:
+    """Record the entry measure of an enrolment that started without one; its new version.
+
+    Why: the measure is often taken in the first session, after the SENCo enrolled the
+    pupil, by whoever leads the group — and without it progress cannot be judged (the
+    pack's readiness check says "no entry measure"). The SENCo, or the group's leader;
+    only while no entry measure is recorded (a recorded one is the SENCo's to correct).
+    """
+    with db.transaction() as s:
+        row, group, intervention = _enrolment_context(s, enrolment_id)
+        _require_leader(actor, group, Action.RECORD_MEASURES)
+        _check_version(row.version, version)
+        problems: list[str] = []
+        if row.entry_measure is not None:
+            problems.append("this enrolment already has an entry measure")
+        if entry_date < row.start_date or (row.end_date is not None and entry_date > row.end_date):
+            problems.append(f"{_day(entry_date)} is outside the enrolment's dates")
+        if row.exit_date is not None and entry_date > row.exit_date:
+            problems.append(f"the entry is dated after the exit ({_day(row.exit_date)})")
+        if entry_date > date.today():
+            problems.append("the entry date is in the future")
+        _measure(intervention.measure_kind, entry_measure, "entry", problems)
+        if problems:
+            raise ValidationError(_sentence(problems))
+        row.entry_measure = entry_measure
+        row.entry_date = entry_date
+        _flush(s)
+        AuditWriter(s, actor).record(
+            "entry",
+            "enrolment",
+            row.id,
+            {"entry_measure": entry_measure, "entry_date": entry_date},
+        )
+        return row.version
+
+
 def add_measurement(
     db: Database, actor: Actor, enrolment_id: int, taken_on: date, value: float
 ) -> int:

@@ -59,6 +59,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import progress as rules
+from sendesk.rules.permissions import Action
 from sendesk.rules.years import year_label
 from sendesk.services.interventions import (
     MAX_GROUP_SIZE,
@@ -81,6 +82,7 @@ from sendesk.services.interventions import (
     list_enrolments,
     list_groups,
     list_interventions,
+    record_entry,
     record_exit,
     update_group,
     update_intervention,
@@ -736,7 +738,8 @@ class EnrolDialog(_ServiceDialog):
 
 
 class MeasureDialog(_ServiceDialog):
-    """Record the exit measure (ending the enrolment), or a measure along the way."""
+    """Record the exit measure (ending the enrolment), a measure along the way, or the entry
+    measure of an enrolment that began without one (``entry``)."""
 
     def __init__(
         self,
@@ -745,17 +748,23 @@ class MeasureDialog(_ServiceDialog):
         parent: QWidget | None = None,
         *,
         exit_measure: bool,
+        entry: bool = False,
         today: date | None = None,
     ) -> None:
-        self.title = "Record the exit" if exit_measure else "Add a measure"
+        self.title = (
+            "Record the entry" if entry else "Record the exit" if exit_measure else "Add a measure"
+        )
         super().__init__(ctx, parent)
         self.enrolment = enrolment
         self.is_exit = exit_measure
+        self.is_entry = entry
         today = today or date.today()
         intro = QLabel(
             f"{enrolment.pupil_name}: {enrolment.measure}. "
             + (
-                "Recording the exit ends the pupil's time in the group; leave the measure "
+                "The entry measure, taken as the pupil started: progress is judged from it."
+                if entry
+                else "Recording the exit ends the pupil's time in the group; leave the measure "
                 "blank if none was taken (a pupil who left)."
                 if exit_measure
                 else "A measure taken along the way shows on the progress chart."
@@ -772,12 +781,24 @@ class MeasureDialog(_ServiceDialog):
             self.form, f"&{enrolment.measure[:1].upper()}{enrolment.measure[1:]}:", self.value_edit
         )
         _add_row(self.form, "&Taken on:", self.date_edit)
-        self.ok_button.setText("Record &exit" if exit_measure else "&Add")
+        self.ok_button.setText(
+            "Record e&ntry" if entry else "Record &exit" if exit_measure else "&Add"
+        )
 
     def save(self) -> None:
         text = self.value_edit.text().strip()
         on = _from_qdate(self.date_edit.date())
-        if self.is_exit:
+        if self.is_entry:
+            value = rules.parse_measure(self.enrolment.measure_kind, text)
+            record_entry(
+                self.ctx.db,
+                self.ctx.actor,
+                self.enrolment.id,
+                value,
+                on,
+                version=self.enrolment.version,
+            )
+        elif self.is_exit:
             value = rules.parse_measure(self.enrolment.measure_kind, text) if text else None
             record_exit(
                 self.ctx.db,
@@ -844,6 +865,7 @@ class InterventionsPage(QWidget):
         self.edit_group_button = QPushButton("Edit gro&up…")
         self.enrolment_table = _table("Pupils in the chosen group", self.enrolment_model)
         self.enrol_button = QPushButton("En&rol a pupil…")
+        self.entry_button = QPushButton("Record e&ntry…")
         self.exit_button = QPushButton("Record e&xit…")
         self.measure_button = QPushButton("Add a &measure…")
         self.verdict_label = QLabel("Choose a pupil in a group to see their progress.")
@@ -869,7 +891,9 @@ class InterventionsPage(QWidget):
         enrol_layout = QVBoxLayout(enrol_box)
         enrol_layout.addWidget(self.enrolment_table)
         enrol_layout.addLayout(
-            self._buttons(self.enrol_button, self.exit_button, self.measure_button)
+            self._buttons(
+                self.enrol_button, self.entry_button, self.exit_button, self.measure_button
+            )
         )
 
         progress_box = QGroupBox("Progress")
@@ -910,6 +934,7 @@ class InterventionsPage(QWidget):
         self.add_group_button.clicked.connect(self.add_group)
         self.edit_group_button.clicked.connect(self.edit_group)
         self.enrol_button.clicked.connect(self.enrol_pupil)
+        self.entry_button.clicked.connect(self.record_entry)
         self.exit_button.clicked.connect(self.record_exit)
         self.measure_button.clicked.connect(self.add_measure)
 
@@ -1018,7 +1043,16 @@ class InterventionsPage(QWidget):
         self._load_progress()
 
     def _update_buttons(self) -> None:
-        senco = self.ctx.is_senco
+        senco = self.ctx.may(Action.MANAGE_INTERVENTIONS)
+        for button in (
+            self.add_button,
+            self.edit_button,
+            self.add_group_button,
+            self.edit_group_button,
+            self.enrol_button,
+        ):
+            # the group's leader records measures here; setting groups up is the SENCo's
+            button.setVisible(senco)
         for button in (self.add_button, self.add_group_button):
             button.setEnabled(senco)
         self.edit_button.setEnabled(senco and self.intervention is not None)
@@ -1026,6 +1060,9 @@ class InterventionsPage(QWidget):
         self.edit_group_button.setEnabled(senco and self.group is not None)
         self.enrol_button.setEnabled(senco and self.group is not None)
         enrolment = self.enrolment
+        self.entry_button.setEnabled(
+            enrolment is not None and enrolment.current and enrolment.entry_measure is None
+        )
         self.exit_button.setEnabled(enrolment is not None and enrolment.current)
         self.measure_button.setEnabled(enrolment is not None)
 
@@ -1090,6 +1127,15 @@ class InterventionsPage(QWidget):
         if self.group is None or self.intervention is None:
             return None
         dialog = EnrolDialog(self.ctx, self.group, self.intervention, self, today=self.today)
+        self._open(dialog)
+        return dialog
+
+    def record_entry(self) -> MeasureDialog | None:
+        if self.enrolment is None:
+            return None
+        dialog = MeasureDialog(
+            self.ctx, self.enrolment, self, exit_measure=False, entry=True, today=self.today
+        )
         self._open(dialog)
         return dialog
 

@@ -68,7 +68,7 @@ class MainWindow(QMainWindow):
                 self._add_page("My groups", self._my_groups)
             if ctx.may(Action.RECORD_NWW):
                 self._add_page("My classes", self._my_classes)
-            if ctx.may(Action.MANAGE_INTERVENTIONS):
+            if ctx.may(Action.RECORD_MEASURES):  # the SENCo sets up; a leader records measures
                 self._add_page("Interventions", self._interventions)
             if ctx.may(Action.VIEW_PROVISION_COSTS):
                 self._add_page("Provision map", self._provision_map)

@@ -48,6 +48,7 @@ from sendesk.services.interventions import (
     pounds,
     pupil_enrolments,
     pupil_progress,
+    record_entry,
     record_exit,
     scheduled_dates,
     session_costs,
@@ -676,3 +677,28 @@ def test_cost_from_logged_sessions(db: Database, senco: Actor, ta: Actor, readin
     assert total_costs(session_costs(pupil_rows), lambda r: r.area).pence == {
         "Cognition and learning": pytest.approx(400)
     }
+
+
+def test_the_groups_leader_records_a_missing_entry_measure(
+    db: Database, senco: Actor, ta: Actor, reading: int
+) -> None:
+    """Learning support record entry and exit measures for their groups' enrolments
+    (issue 13): the entry measure of a pupil enrolled without one, once, by the leader."""
+    gid = make_group(db, senco, reading, ta)
+    pid = add_test_pupil(db, senco, 1, forename="Ada")
+    eid = enrol(db, senco, gid, pid, TERM_START, None, None)
+    other = make_user(db, "other", Role.LEARNING_SUPPORT)
+    with pytest.raises(PermissionDeniedError, match="only for the groups they lead"):
+        record_entry(db, other, eid, 84, TERM_START)
+    with pytest.raises(ValidationError, match="outside the enrolment's dates"):
+        record_entry(db, ta, eid, 84, TERM_START - timedelta(days=1))
+    record_entry(db, ta, eid, 84, TERM_START)
+    progress = enrolment_progress(db, ta, eid)
+    assert progress.verdict_text == "Only the entry measure is recorded so far."
+    with pytest.raises(ValidationError, match="already has an entry measure"):
+        record_entry(db, ta, eid, 90, TERM_START)
+    with db.session() as s:
+        event = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == "entry").order_by(AuditEvent.id)
+        ).one()
+    assert (event.entity, event.entity_id, event.user_id) == ("enrolment", eid, ta.user_id)

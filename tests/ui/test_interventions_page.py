@@ -277,3 +277,35 @@ def test_learning_support_sees_the_catalogue_but_cannot_change_it(
     assert page.catalogue_model.rowCount() == 1
     assert not page.add_button.isEnabled() and not page.edit_button.isEnabled()
     assert not page.add_group_button.isEnabled()
+    # setting groups up is the SENCo's: those buttons are not even shown
+    assert not page.add_button.isVisible() and not page.enrol_button.isVisible()
+
+
+def test_the_leader_records_a_missing_entry_measure_on_the_page(
+    qtbot, open_page, db, senco
+) -> None:
+    """Learning support record the entry measure of their group's pupil (issue 13): the
+    group they lead is listed (another's is not), and the entry is saved and shown."""
+    iid = add_intervention(db, senco, READING)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    other = make_user(db, "other", Role.LEARNING_SUPPORT)
+    mine = add_group(db, senco, GroupData(iid, "Mine", ta.user_id, (0,), date(2025, 1, 6)))
+    add_group(db, senco, GroupData(iid, "Theirs", other.user_id, (0,), date(2025, 1, 6)))
+    pid = make_pupil(db, senco, 1, "Ada")
+    enrol(db, senco, mine, pid, date(2025, 1, 6), None, None)
+    page = open_page(ta)
+    page.select_intervention(iid)
+    assert [page.group_model.row_at(r).name for r in range(page.group_model.rowCount())] == ["Mine"]
+    page.select_group(mine)
+    [enrolment] = list_enrolments(db, ta, mine)
+    page.select_enrolment(enrolment.id)
+    assert page.entry_button.isEnabled()
+    dialog = page.record_entry()
+    assert dialog is not None and dialog.windowTitle() == "Record the entry — SENDesk"
+    dialog.value_edit.setText("7:06")
+    dialog.date_edit.setDate(_date(date(2025, 1, 6)))
+    dialog.ok_button.click()
+    [enrolment] = list_enrolments(db, ta, mine)
+    assert enrolment.entry_measure == 90
+    assert page.enrolment_model.data(page.enrolment_model.index(0, 4)) == "7:06 (06/01/2025)"
+    assert not page.entry_button.isEnabled()

@@ -58,7 +58,13 @@ def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
     window = _window(qtbot, db, sign_in(db, "t1", "teacher123"))
     # My groups: a teacher may lead an intervention group and log its sessions (the table)
-    assert list(window.pages) == ["What's due", "Register", "My groups", "My classes"]
+    assert list(window.pages) == [
+        "What's due",
+        "Register",
+        "My groups",
+        "My classes",
+        "Interventions",
+    ]
     texts = _menu_texts(window)
     assert "Import pupils from the MIS…" not in texts
     assert "Add a pupil…" not in texts
@@ -69,7 +75,7 @@ def test_teacher_cannot_import_or_add(qtbot, db, senco) -> None:
 def test_learning_support_logs_their_groups(qtbot, db, senco) -> None:
     create_user(db, senco, "ta", "Ms Support", Role.LEARNING_SUPPORT, "support123")
     window = _window(qtbot, db, sign_in(db, "ta", "support123"))
-    assert list(window.pages) == ["What's due", "Register", "My groups"]
+    assert list(window.pages) == ["What's due", "Register", "My groups", "Interventions"]
 
 
 def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:
