@@ -263,6 +263,18 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
     return 0 if report.written and not report.problems else 2
 
 
+def cmd_import_ctf(args: argparse.Namespace) -> int:
+    from sendesk.services.ctf_import import import_ctf
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise SendeskError(f"{path} does not exist.")
+    with _existing(args) as db:
+        report = import_ctf(db, _actor(db, args), path, skip_invalid=args.skip_invalid)
+    print("\n".join(report.lines()))
+    return 0 if report.written and not report.problems else 2
+
+
 def cmd_register(args: argparse.Namespace) -> int:
     from sendesk.reports.register_export import write_register
     from sendesk.services.exports import record_export
@@ -740,6 +752,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", help='extra column names, e.g. "Legal Surname=surname,DOB=dob"')
     _add_encoding(p)
     p.set_defaults(handler=cmd_import_pupils)
+
+    p = sub.add_parser(
+        "import-ctf",
+        help="add pupils' SEN history from a Common Transfer File",
+        description="Read a CTF (XML) from the previous school and add each matched "
+        "pupil's SEN history (provision entries and ranked needs) before their history "
+        "here, marked as from that school. Nothing recorded here is changed; importing "
+        "the same file again changes nothing. By default one problem means nothing is "
+        "written.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("file", help="the CTF: an .xml file")
+    p.add_argument(
+        "--skip-invalid",
+        action="store_true",
+        help="import the pupils without problems and list those left out",
+    )
+    p.set_defaults(handler=cmd_import_ctf)
 
     p = sub.add_parser(
         "register",

@@ -1,0 +1,83 @@
+"""`sendesk import-ctf`: a CTF's SEN history from the command line (issue 15)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from sendesk.cli import main
+from sendesk.db import create_database
+from sendesk.services.actor import acting_user
+from sendesk.services.pupil_record import get_record
+from sendesk.services.school import init_school
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
+from pupil_factory import add_test_pupil
+from test_ctf_import import ctf, need, pupil_xml, sen, upn_of
+
+PASSWORD = "hill-school-pw"
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
+) -> tuple[int, list[str], str]:
+    monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out.splitlines(), err
+
+
+def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    db = create_database(str(tmp_path / "s.db"), raw_key)
+    init_school(
+        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
+    )
+    pupil = add_test_pupil(db, acting_user(db, "senco"), 1)
+    db.dispose()
+    file = tmp_path / "8012001_CTF_8014000_001.xml"
+    file.write_bytes(
+        ctf(
+            pupil_xml(
+                upn_of(1), history=sen("2021-09-01", "K") + f"<SENneeds>{need('MLD', 1)}</SENneeds>"
+            )
+        )
+    )
+    code, lines, err = run(
+        capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
+    )
+    assert (code, err) == (0, "")
+    assert lines[0].startswith(f"{file.name}: a CTF from Hill Primary (version 25.0), 1 pupil(s)")
+    assert lines[1].startswith("Added 1 register entry and 1 need(s) for 1 pupil(s)")
+    code, lines, _ = run(
+        capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
+    )
+    assert code == 0 and lines[1].startswith("Added 0 register entries")
+    from sendesk.db import open_database
+
+    with open_database(str(tmp_path / "s.db"), raw_key) as again:
+        reasons = [h.reason for h in get_record(again, acting_user(again, "senco"), pupil).history]
+    assert reasons.count("from Hill Primary (CTF)") >= 1
+
+
+def test_a_bad_ctf_exits_non_zero_with_one_sentence(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    db = create_database(str(tmp_path / "s.db"), raw_key)
+    init_school(
+        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
+    )
+    add_test_pupil(db, acting_user(db, "senco"), 1)
+    db.dispose()
+    file = tmp_path / "bad.xml"
+    file.write_bytes(ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K", "2020-01-01"))))
+    code, lines, err = run(
+        capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
+    )
+    assert code != 0 and lines == []
+    assert err.startswith("sendesk: bad.xml was not imported: pupil 1 (") and "EndDate" in err
+    assert err.count("\n") == 1
