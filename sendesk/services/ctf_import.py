@@ -30,19 +30,24 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import Need, Pupil, RegisterEntry
+from sendesk.models import Need, Pupil, RegisterEntry, SupportPlan
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, normalise_need, normalise_provision
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.permissions import Action, permit
+
+if TYPE_CHECKING:
+    from sendesk.services.due import DueItem
 
 MAX_BYTES = 50 * 1024 * 1024
 """A CTF for a whole year group is a few megabytes; anything far larger is not one."""
@@ -397,6 +402,69 @@ def import_ctf(
     return report
 
 
+ARRIVAL_KIND = "arrival review"
+ARRIVAL_REVIEW_DAYS = 42
+"""The first half term: the previous school's provision is reviewed within six weeks."""
+ARRIVALS_SHOWN_DAYS = 365
+"""An arrival older than a year is not a new arrival any more."""
+
+
+def arrival_review_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
+    """What's-due provider: a pupil who arrived with SEN history from the previous school
+    (a CTF entry on or off the register) is reviewed within the first half term — until a
+    support plan starts here, or the SENCo records a register change here, after arrival.
+    The SENCo's (not among any other role's kinds)."""
+    from sendesk.services.due import DueItem, severity_of
+
+    imported: dict[int, list[RegisterEntry]] = {}
+    own: dict[int, list[RegisterEntry]] = {}
+    for entry in session.scalars(select(RegisterEntry).where(RegisterEntry.voided_at.is_(None))):
+        into = imported if CTF_MARK in (entry.reason or "") else own
+        into.setdefault(entry.pupil_id, []).append(entry)
+    with_sen = {
+        pid for pid, rows in imported.items() if any(e.provision in ON_REGISTER for e in rows)
+    }
+    if not with_sen:
+        return []
+    plans: dict[int, list[date]] = {}
+    for pid, start in session.execute(
+        select(SupportPlan.pupil_id, SupportPlan.start_date).where(
+            SupportPlan.pupil_id.in_(with_sen)
+        )
+    ):
+        plans.setdefault(pid, []).append(start)
+    horizon = today + timedelta(days=horizon_days)
+    items: list[DueItem] = []
+    for pupil in session.scalars(select(Pupil).where(Pupil.id.in_(with_sen))):
+        if pupil.leaving_date is not None and pupil.leaving_date < today:
+            continue
+        mine = sorted(own.get(pupil.id, []), key=lambda e: e.start_date)
+        arrived = pupil.admission_date or (mine[0].start_date if mine else None)
+        if arrived is None or arrived < today - timedelta(days=ARRIVALS_SHOWN_DAYS):
+            continue
+        decided = any(e.start_date > arrived for e in mine) or any(
+            start >= arrived for start in plans.get(pupil.id, [])
+        )
+        due = arrived + timedelta(days=ARRIVAL_REVIEW_DAYS)
+        if decided or due > horizon:
+            continue
+        last = max(imported[pupil.id], key=lambda e: e.start_date)
+        source = (last.reason or "").removeprefix("from ").removesuffix(f" {CTF_MARK}")
+        items.append(
+            DueItem(
+                due,
+                severity_of(due, today),
+                ARRIVAL_KIND,
+                pupil.id,
+                pupil.display_name,
+                pupil.upn,
+                f"Arrived {arrived:%d/%m/%Y} with SEN history from {source}: review the "
+                "previous school's provision within the first half term",
+            )
+        )
+    return items
+
+
 def ctf_problems(data: bytes) -> Sequence[str]:
     """Every problem :func:`import_ctf` would name in ``data`` (for tests and previews)."""
     root = parse_ctf_bytes(data)
@@ -406,4 +474,12 @@ def ctf_problems(data: bytes) -> Sequence[str]:
     return found
 
 
-__all__ = ["CTF_MARK", "CtfReport", "ctf_problems", "import_ctf", "parse_ctf_bytes"]
+__all__ = [
+    "ARRIVAL_KIND",
+    "CTF_MARK",
+    "CtfReport",
+    "arrival_review_items",
+    "ctf_problems",
+    "import_ctf",
+    "parse_ctf_bytes",
+]

@@ -23,6 +23,7 @@ from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.rules.permissions import allowed
 from sendesk.services.access_arrangements import access_items
 from sendesk.services.actor import Actor
+from sendesk.services.ctf_import import arrival_review_items
 from sendesk.services.ehc import (
     KIND_REVIEW,
     ehc_plan_items,
@@ -190,6 +191,7 @@ PROVIDERS: list[Provider] = [
     access_items,
     session_log_items,
     measure_items,
+    arrival_review_items,
 ]
 
 

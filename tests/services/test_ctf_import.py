@@ -240,3 +240,48 @@ def test_only_the_senco_imports(db, senco, pupil, tmp_path) -> None:
     path = write(tmp_path, ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K"))))
     with pytest.raises(PermissionDeniedError, match="cannot import pupils"):
         import_ctf(db, teacher, path)
+
+
+def test_a_new_arrival_with_sen_history_is_on_the_sencos_whats_due(db, senco, tmp_path) -> None:
+    from sendesk.services.due import due_items
+    from sendesk.services.support_plans import OutcomeDraft, PlanDraft, create_plan
+
+    arrived = date(2026, 11, 2)
+    pid = add_test_pupil(db, senco, 5, since=arrived, admission_date=arrived)
+    path = write(
+        tmp_path,
+        ctf(
+            pupil_xml(
+                upn_of(5),
+                history=sen("2022-09-01", "K") + f"<SENneeds>{need('SPLD', 1)}</SENneeds>",
+            )
+        ),
+    )
+    import_ctf(db, senco, path)
+    today = date(2026, 12, 7)
+    [item] = [i for i in due_items(db, senco, today=today) if i.kind == "arrival review"]
+    assert (item.pupil_id, item.due, item.severity) == (pid, date(2026, 12, 14), "soon")
+    assert item.text == (
+        "Arrived 02/11/2026 with SEN history from Hill Primary: review the previous "
+        "school's provision within the first half term"
+    )
+    with db.transaction() as s:
+        user = User(username="t", display_name="T", role=Role.TEACHER)
+        s.add(user)
+        s.flush()
+        teacher = Actor.of(user)
+    works_with(db, teacher, pid)
+    assert not [i for i in due_items(db, teacher, today=today) if i.kind == "arrival review"]
+    area = "Cognition and learning"
+    create_plan(
+        db,
+        senco,
+        pid,
+        PlanDraft(
+            start_date=date(2026, 12, 1),
+            review_due=date(2027, 2, 1),
+            assessment="Reviewed Hill Primary's provision",
+            outcomes=(OutcomeDraft("Reads 40 words", area), OutcomeDraft("Spells 20 words", area)),
+        ),
+    )
+    assert not [i for i in due_items(db, senco, today=today) if i.kind == "arrival review"]
