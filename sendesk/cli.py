@@ -208,7 +208,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
+    from sendesk.demo import DEMO_PASSWORD, write_demo_school
 
     if args.pupils < 1 or args.pupils > 50_000:
         raise SendeskError("--pupils must be between 1 and 50000.")

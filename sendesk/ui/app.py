@@ -38,8 +38,8 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     crashed inside SQLCipher when the GUI thread's garbage collection ran at the same time.
     None if the user cancels.
     """
+    from sendesk.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.keystore import new_raw_key
-    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
     db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
     dialog = QProgressDialog("Writing a demo school…", "Cancel", 0, pupils)

@@ -21,10 +21,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
+from sendesk.demo import HEAD_TEACHER
 from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.demo_ehc import HEAD_TEACHER
 from sendesk.services.ehc import LaProfileData, RequestData, open_request, save_la_profile
 from sendesk.services.evidence import add_document
 from sendesk.services.interventions import MeasurePoint, Progress

@@ -21,12 +21,12 @@ import pytest
 from sqlalchemy import select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
 from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.keystore import new_raw_key
 from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.services import pack
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
 from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
 from sendesk.services.evidence import list_documents
 from sendesk.services.interventions import InterventionItem, list_interventions, pupil_enrolments
