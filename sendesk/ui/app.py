@@ -9,9 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
 
-from sendesk.db import Database, create_database, open_database, parse_target
+from sendesk.db import Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.services.actor import acting_user
+from sendesk.services.opening import open_database
 from sendesk.services.school import school_info
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
