@@ -70,6 +70,7 @@ from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.agencies import InvolvementItem, list_involvements
+from sendesk.services.common import pupil_or_gone, refuse
 from sendesk.services.ehc import RequestItem, la_rules, list_requests
 from sendesk.services.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.interventions import (
@@ -363,8 +364,7 @@ class PackData:
 
 def _require_pupil(db: Database, pupil_id: int) -> None:
     with db.session() as s:
-        if s.get(Pupil, pupil_id) is None:
-            raise NotFoundError("That pupil is not in this database.")
+        pupil_or_gone(s, pupil_id)
 
 
 def _year_text(year: int | None) -> str:
@@ -476,14 +476,8 @@ def _chosen(
         else:
             chosen.append(by_id[doc_id])
         seen.add(doc_id)
-    if problems:
-        raise ValidationError(_sentence(problems))
+    refuse(problems)
     return chosen
-
-
-def _sentence(problems: Sequence[str]) -> str:
-    text = "; ".join(problems)
-    return text[0].upper() + text[1:] + "."
 
 
 # --- gathering ----------------------------------------------------------------------------
