@@ -359,8 +359,8 @@ def startup(args: argparse.Namespace) -> list[Result]:
     import tempfile
 
     from sendesk.db import create_database
+    from sendesk.demo import write_demo_school
     from sendesk.keystore import new_raw_key
-    from sendesk.services.demo import write_demo_school
 
     floor, _, floor_rss = _time_child(FLOOR_CHILD)
     with tempfile.TemporaryDirectory() as folder:

@@ -40,6 +40,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
+from sendesk.operations.pack import build_pack
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
@@ -56,7 +57,6 @@ from sendesk.services.interventions import (
     log_term,
     record_exit,
 )
-from sendesk.services.pack import build_pack
 from sendesk.services.progress_data import AttainmentData, add_attainment, add_attendance
 from sendesk.services.pupils import PupilData, add_pupil
 from sendesk.services.school import init_school

@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sendesk.db import create_database
+from sendesk.demo import write_demo_school
 from sendesk.keystore import new_raw_key
 from sendesk.services.actor import acting_user
-from sendesk.services.demo import write_demo_school
 from sendesk.services.pupil_record import get_record
 from sendesk.services.register_view import register_rows
 from sendesk.services.school import school_info

@@ -29,6 +29,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import func, select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
     EhcRequest,
@@ -38,12 +39,11 @@ from sendesk.models import (
     RegisterEntry,
     SupportPlan,
 )
+from sendesk.operations.pack import build_pack
 from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import write_demo_school
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document
-from sendesk.services.pack import build_pack
 from sendesk.services.pupil_record import ContactData, get_record, update_contact
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -47,7 +47,7 @@ def save(widget: QWidget, path: Path) -> None:
 def save_locked(window: MainWindow, path: Path) -> None:
     """The locked window with its lock screen centred over it, as Qt places the dialog:
     the two are separate windows, so the picture paints one onto the other."""
-    from sendesk.services.demo import DEMO_PASSWORD
+    from sendesk.demo import DEMO_PASSWORD
 
     window.locker.lock()
     screen = window.locker.screen

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sendesk import __version__
-from sendesk.db import Database, Target, create_database, open_database, parse_target
+from sendesk.db import Database, Target, create_database, parse_target
 from sendesk.db import target_from_env_or as _db_value
 from sendesk.errors import SendeskError
 from sendesk.keystore import (
@@ -29,6 +29,7 @@ from sendesk.keystore import (
 )
 from sendesk.roles import Role
 from sendesk.services.actor import Actor
+from sendesk.services.opening import open_database
 
 if TYPE_CHECKING:
     from sendesk.services.users import UserSummary
@@ -208,7 +209,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
+    from sendesk.demo import DEMO_PASSWORD, write_demo_school
 
     if args.pupils < 1 or args.pupils > 50_000:
         raise SendeskError("--pupils must be between 1 and 50000.")
@@ -308,7 +309,8 @@ def cmd_passport(args: argparse.Namespace) -> int:
 
 
 def cmd_pack(args: argparse.Namespace) -> int:
-    from sendesk.services.pack import build_pack, find_pupil, parse_evidence
+    from sendesk.operations.pack import build_pack
+    from sendesk.services.pack import find_pupil, parse_evidence
 
     evidence = parse_evidence(args.evidence)
     out = Path(args.out).expanduser()

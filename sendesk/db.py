@@ -19,7 +19,7 @@ import contextlib
 import logging
 import os
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -513,13 +513,19 @@ def open_database(
     *,
     upgrade: bool = True,
     backup_dir: Path | None = None,
+    backup: Callable[[Database, Path], object] | None = None,
+    after_upgrade: Callable[[Database], None] | None = None,
 ) -> Database:
     """Open an existing SENDesk database, upgrading its schema if it is older.
 
     Nothing is created or changed when the path holds no SENDesk database, the key is
     wrong, or the schema is newer than this SENDesk. Before an upgrade, a file database is
-    backed up beside itself (or into ``backup_dir``). A current file opens without
-    importing SQLAlchemy or Alembic.
+    backed up beside itself (or into ``backup_dir``) by ``backup`` (a plain encrypted
+    :func:`copy_database` when None). ``after_upgrade`` runs once the schema is current.
+    Both are hooks because what they add (the audit anchor a backup carries, a server's
+    grants) is the services' business, and this module sits below them: the app opens
+    through :func:`sendesk.services.opening.open_database`, which passes both. A current
+    file opens without importing SQLAlchemy or Alembic.
     """
     if isinstance(target, str):
         target = parse_target(target)
@@ -548,31 +554,18 @@ def open_database(
                     "ask the IT technician to open it once as the database's owner."
                 )
             if target.path is not None:
-                from sendesk.services.backup import backup_file  # cycle: backup needs Database
-
                 stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
                 folder = backup_dir or target.path.parent
                 dest = folder / f"{target.path.name}.before-upgrade-{current}-{stamp}.bak"
-                backup_file(db, dest)
+                (backup or copy_database)(db, dest)
                 log.info("backed up before upgrade to %s", dest)
             upgrade_to_head(db.engine)
-            if target.path is None:
-                _resecure(db)
+            if after_upgrade is not None:
+                after_upgrade(db)
         return db
     except BaseException:
         db.dispose()
         raise
-
-
-def _resecure(db: Database) -> None:
-    """After a migration on a server whose roles SENDesk set up, grant and police the new
-    schema the same way (a new table is otherwise the owner's alone: safe, but unusable)."""
-    from sendesk.services import pg_security  # cycle: services import Database
-
-    with db.engine.connect() as conn:
-        secured = pg_security.is_secured(conn)
-    if secured:
-        pg_security.apply(db.engine)
 
 
 def _probe(engine: Engine, target: Target) -> list[str]:
@@ -598,6 +591,53 @@ def private_file(path: Path) -> Path:
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     os.close(fd)
     return path
+
+
+def copy_database(db: Database, dest: Path, *, finish: Callable[[Any], None] | None = None) -> Path:
+    """Copy a SQLCipher database to ``dest`` (which must not exist), encrypted alike.
+
+    ``sqlcipher_export`` writes into a new file keyed with the same key, so the copy is
+    exactly as encrypted as its source and opens with the same key (and with the standard
+    ``sqlcipher`` tool). It is written under a temporary name, readable by its owner only,
+    and renamed when complete, so a crash never leaves half a copy. ``finish`` gets the
+    cursor while the copy is attached as ``backup``, to write into it before it is closed
+    (a backup stamps the audit chain's anchor there).
+    """
+    if not db.is_file or db.key is None:
+        raise SendeskError(
+            "Backups of a PostgreSQL database are made with the server's own tools "
+            "(pg_dump); 'sendesk backup' copies encrypted database files."
+        )
+    dest = dest.expanduser()
+    if dest.exists():
+        raise SendeskError(f"{dest} already exists: choose a new backup file name.")
+    if not dest.parent.exists():
+        raise SendeskError(f"The folder {dest.parent} does not exist.")
+    partial = dest.with_name(f".{dest.name}.partial")
+    if partial.exists():
+        partial.unlink()
+    private_file(partial)
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.cursor()
+        cur.execute(
+            f"ATTACH DATABASE {sqlite_quote(str(partial))} AS backup KEY {sqlite_quote(db.key)}"
+        )
+        try:
+            cur.execute("SELECT sqlcipher_export('backup')")
+            if finish is not None:
+                finish(cur)
+        finally:
+            cur.execute("DETACH DATABASE backup")
+        cur.close()
+    except BaseException:
+        if partial.exists():
+            partial.unlink()
+        raise
+    finally:
+        raw.close()
+    os.replace(partial, dest)
+    return dest
 
 
 def create_database(target: Target | str, key: str | None = None) -> Database:

@@ -203,7 +203,7 @@ def cli_password(monkeypatch: pytest.MonkeyPatch) -> str:
     """The command line signs in with a password (issue 13): a script gives it, and any
     new password (``init``'s first SENCo, ``users add``), in the environment. The same as
     the demo accounts', so demo schools and schools made with ``init`` both accept it."""
-    from sendesk.services.demo import DEMO_PASSWORD
+    from sendesk.demo import DEMO_PASSWORD
 
     monkeypatch.setenv("SENDESK_PASSWORD", DEMO_PASSWORD)
     monkeypatch.setenv("SENDESK_NEW_PASSWORD", DEMO_PASSWORD)

@@ -15,8 +15,8 @@ from sqlalchemy import select
 
 from sendesk.cli import main
 from sendesk.db import create_database
+from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.models import Role, User
-from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.services.school import init_school
 
 LINE = re.compile(

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from sendesk.rules.census import Area
+from sendesk.rules.sentences import as_sentences, sentence
 
 MIN_OUTCOMES = 2
 MAX_OUTCOMES = 5
@@ -333,17 +334,6 @@ def meetings_in_last_year(days: Iterable[date], today: date) -> int:
     """
     since = year_before(today)
     return len({d for d in days if since < d <= today})
-
-
-def sentence(problems: Iterable[str]) -> str:
-    """Problems joined into one sentence: capital first letter, full stop at the end."""
-    text = "; ".join(problems)
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
-def as_sentences(problems: Iterable[str]) -> list[str]:
-    """Each problem as a sentence of its own, for a list shown beside a form."""
-    return [p[:1].upper() + p[1:] + ("" if p.endswith(".") else ".") for p in problems]
 
 
 __all__ = [

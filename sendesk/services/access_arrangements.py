@@ -85,7 +85,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import (
@@ -114,8 +113,15 @@ from sendesk.models import (
 from sendesk.rules import jcq
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+    sentence,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
-from sendesk.services.pupils import sentence
 from sendesk.services.settings import parse_date, parse_int, read_setting, write_setting
 from sendesk.services.teaching_groups import fold, squash, teacher_label
 
@@ -515,20 +521,6 @@ def _check_date(label: str, value: object) -> None:
         raise TypeError(f"the {label} must be a date")
 
 
-def _flush(session: Session, conflict: str) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(conflict) from exc
-
-
-def _pupil_exists(session: Session, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFoundError("That pupil is not in this database.")
-    return pupil
-
-
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
     """The id of the pupil with ``upn`` (NotFoundError when there is none)."""
     permit(actor, Action.VIEW_ACCESS_ARRANGEMENTS)
@@ -575,8 +567,7 @@ def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
     notes = data.notes.strip()
     if len(notes) > NOTES_MAX:
         problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     return {
         "arrangement": data.arrangement,
         "evidence_route": data.evidence_route,
@@ -612,7 +603,7 @@ def propose_arrangement(
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     values = _clean_arrangement(data, today or date.today())
     with db.transaction() as s:
-        _pupil_exists(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         _check_assessment(s, values["assessment_id"], pupil_id)
         row = AccessArrangement(pupil_id=pupil_id, status=jcq.PROPOSED, **values)
         s.add(row)
@@ -627,9 +618,7 @@ def propose_arrangement(
 
 
 def _read_arrangement(session: Session, arrangement_id: int) -> AccessArrangement:
-    row = session.get(AccessArrangement, arrangement_id)
-    if row is None:
-        raise ConflictError(ARRANGEMENT_GONE)
+    row = get_or_gone(session, AccessArrangement, arrangement_id, ARRANGEMENT_GONE)
     return row
 
 
@@ -655,8 +644,7 @@ def update_arrangement(
     values = _clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         row = _read_arrangement(s, arrangement_id)
-        if row.version != version:
-            raise ConflictError(ARRANGEMENT_CONFLICT)
+        check_version(row.version, version, ARRANGEMENT_CONFLICT)
         _check_assessment(s, values["assessment_id"], row.pupil_id)
         if values["arrangement"] != row.arrangement and row.status not in (
             jcq.PROPOSED,
@@ -686,7 +674,7 @@ def update_arrangement(
             return row.version
         for name in changed:
             setattr(row, name, values[name])
-        _flush(s, ARRANGEMENT_CONFLICT)
+        flush_or_conflict(s, ARRANGEMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "update",
             "access_arrangement",
@@ -720,8 +708,7 @@ def set_arrangement_status(
     _check_date("date", on)
     with db.transaction() as s:
         row = _read_arrangement(s, arrangement_id)
-        if row.version != version:
-            raise ConflictError(ARRANGEMENT_CONFLICT)
+        check_version(row.version, version, ARRANGEMENT_CONFLICT)
         name = _arrangement_name(row.arrangement)
         if status not in jcq.STATUSES:
             raise ValidationError(
@@ -756,8 +743,7 @@ def set_arrangement_status(
             problems.append(
                 f"{name} rests on a specialist assessment: link the Form 8 assessment first"
             )
-        if problems:
-            raise ValidationError(sentence(problems))
+        refuse(problems)
         before = row.status
         row.status = status
         if status == jcq.APPROVED_IN_CENTRE:
@@ -774,7 +760,7 @@ def set_arrangement_status(
             row.ended_on = on
         elif status == jcq.GATHERING and before == jcq.APPLIED_ONLINE:
             row.applied_on = None
-        _flush(s, ARRANGEMENT_CONFLICT)
+        flush_or_conflict(s, ARRANGEMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "status",
             "access_arrangement",
@@ -793,8 +779,7 @@ def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version:
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
         row = _read_arrangement(s, arrangement_id)
-        if row.version != version:
-            raise ConflictError(ARRANGEMENT_CONFLICT)
+        check_version(row.version, version, ARRANGEMENT_CONFLICT)
         evidence = s.scalar(
             select(func.count(NwwEvidence.id)).where(NwwEvidence.arrangement_id == arrangement_id)
         )
@@ -805,7 +790,7 @@ def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version:
             )
         pupil_id = row.pupil_id
         s.delete(row)
-        _flush(s, ARRANGEMENT_CONFLICT)
+        flush_or_conflict(s, ARRANGEMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "delete", "access_arrangement", arrangement_id, {"pupil_id": pupil_id}
         )
@@ -854,8 +839,7 @@ def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
         if len(test) > TEST_MAX:
             problems.append(f"score {number}: the test's name is longer than {TEST_MAX} characters")
         scores.append({"position": number, "area": score.area, "score": score.score, "test": test})
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     return {
         "assessor_name": assessor,
         "assessor_qualification": qualification,
@@ -884,7 +868,7 @@ def record_assessment(
     values = _clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
-        _pupil_exists(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         row = AccessAssessment(
             pupil_id=pupil_id,
             created_by_id=actor.user_id,
@@ -921,8 +905,7 @@ def update_assessment(
         )
         if row is None:
             raise ConflictError(ASSESSMENT_GONE)
-        if row.version != version:
-            raise ConflictError(ASSESSMENT_CONFLICT)
+        check_version(row.version, version, ASSESSMENT_CONFLICT)
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         held = [
             {"position": x.position, "area": x.area, "score": x.score, "test": x.test}
@@ -937,7 +920,7 @@ def update_assessment(
             if name != "scores":
                 setattr(row, name, values[name])
         flag_modified(row, "assessor_name")  # scores alone must move the version on too
-        _flush(s, ASSESSMENT_CONFLICT)
+        flush_or_conflict(s, ASSESSMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "update",
             "access_assessment",
@@ -960,11 +943,8 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
-        row = s.get(AccessAssessment, assessment_id)
-        if row is None:
-            raise ConflictError(ASSESSMENT_GONE)
-        if row.version != version:
-            raise ConflictError(ASSESSMENT_CONFLICT)
+        row = get_or_gone(s, AccessAssessment, assessment_id, ASSESSMENT_GONE)
+        check_version(row.version, version, ASSESSMENT_CONFLICT)
         linked = s.execute(
             select(AccessArrangement.id, AccessArrangement.arrangement, AccessArrangement.status)
             .where(AccessArrangement.assessment_id == assessment_id)
@@ -988,7 +968,7 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
             )
         pupil_id = row.pupil_id
         s.delete(row)
-        _flush(s, ASSESSMENT_CONFLICT)
+        flush_or_conflict(s, ASSESSMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "delete",
             "access_assessment",
@@ -1106,7 +1086,7 @@ def exam_entries(db: Database, actor: Actor, pupil_id: int) -> tuple[ExamEntryIt
     """The subjects a candidate is entered for, alphabetically."""
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
-        _pupil_exists(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         return _entry_items(s, pupil_id)
 
 
@@ -1123,7 +1103,7 @@ def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> i
     if len(name) > SUBJECT_MAX:
         raise ValidationError(f"The exam entry's subject is longer than {SUBJECT_MAX} characters.")
     with db.transaction() as s:
-        _pupil_exists(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         held = _entries(s, [pupil_id]).get(pupil_id, {})
         if fold(name) in held:
             raise ValidationError(f"This candidate is already entered for {held[fold(name)]}.")
@@ -1141,9 +1121,7 @@ def remove_exam_entry(db: Database, actor: Actor, entry_id: int) -> None:
     candidate marked entered for that subject adds it back."""
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
-        row = s.get(ExamEntry, entry_id)
-        if row is None:
-            raise NotFoundError(ENTRY_CONFLICT)
+        row = get_or_gone(s, ExamEntry, entry_id, ENTRY_CONFLICT, NotFoundError)
         pupil_id, source = row.pupil_id, row.source
         s.delete(row)
         s.flush()
@@ -1270,7 +1248,7 @@ def pupil_access(
     today = today or date.today()
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
-        pupil = _pupil_exists(s, pupil_id)
+        pupil = pupil_or_gone(s, pupil_id)
         dob = pupil.dob
         assessments = s.scalars(
             select(AccessAssessment)
@@ -1567,9 +1545,9 @@ def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | No
     permit(actor, Action.RECORD_NWW)
     today = today or date.today()
     with db.transaction() as s:
-        row = s.get(NwwEvidence, evidence_id)
-        if row is None:
-            raise NotFoundError("That evidence has already been removed.")
+        row = get_or_gone(
+            s, NwwEvidence, evidence_id, "That evidence has already been removed.", NotFoundError
+        )
         arrangement = _read_arrangement(s, row.arrangement_id)
         if actor.role != Role.SENCO:
             if row.recorded_by_id != actor.user_id:
@@ -1983,7 +1961,7 @@ def evidence_file_data(
     access = pupil_access(db, actor, pupil_id, today=today)
     evidence = nww_for_pupil(db, actor, pupil_id)
     with db.transaction() as s:
-        pupil = _pupil_exists(s, pupil_id)
+        pupil = pupil_or_gone(s, pupil_id)
         school = s.scalar(select(School.name).order_by(School.id)) or ""
         approvers = dict(
             s.execute(

@@ -19,17 +19,21 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role
+from sendesk.errors import NotFoundError, PermissionDeniedError
+from sendesk.models import AgencyInvolvement, EvidenceDocument, Role
 from sendesk.rules.confidentiality import STAFF, check_level, default_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
-from sendesk.services.pupils import sentence
 
 AGENCIES: tuple[str, ...] = (
     "Educational psychologist",
@@ -129,8 +133,7 @@ def _clean(data: InvolvementData, today: date) -> dict[str, object]:
     level = data.confidentiality or default_level(agency)
     if (problem := check_level(level)) is not None:
         problems.append(problem)
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     return {
         "agency": agency,
         "professional": professional,
@@ -141,20 +144,6 @@ def _clean(data: InvolvementData, today: date) -> dict[str, object]:
     }
 
 
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(CONFLICT) from exc
-
-
-def _read(session: Session, involvement_id: int) -> AgencyInvolvement:
-    row = session.get(AgencyInvolvement, involvement_id)
-    if row is None:
-        raise ConflictError(GONE)
-    return row
-
-
 def add_involvement(
     db: Database, actor: Actor, pupil_id: int, data: InvolvementData, *, today: date | None = None
 ) -> int:
@@ -162,8 +151,7 @@ def add_involvement(
     permit(actor, Action.EDIT_AGENCY_ADVICE)
     values = _clean(data, today or date.today())
     with db.transaction() as s:
-        if s.get(Pupil, pupil_id) is None:
-            raise NotFoundError("That pupil is not in this database.")
+        pupil_or_gone(s, pupil_id)
         row = AgencyInvolvement(pupil_id=pupil_id, **values)
         s.add(row)
         s.flush()
@@ -193,9 +181,8 @@ def update_involvement(
     permit(actor, Action.EDIT_AGENCY_ADVICE)
     values = _clean(data, today or date.today())
     with db.transaction() as s:
-        row = _read(s, involvement_id)
-        if row.version != version:
-            raise ConflictError(CONFLICT)
+        row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
+        check_version(row.version, version, CONFLICT)
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if not changed:
             return row.version
@@ -214,7 +201,7 @@ def update_involvement(
             ).rowcount
         for name in changed:
             setattr(row, name, values[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record("update", "agency_involvement", involvement_id, detail)
         return row.version
 
@@ -223,9 +210,8 @@ def remove_involvement(db: Database, actor: Actor, involvement_id: int, version:
     """The SENCo removes an involvement; its documents stay with the pupil, unlinked."""
     permit(actor, Action.EDIT_AGENCY_ADVICE)
     with db.transaction() as s:
-        row = _read(s, involvement_id)
-        if row.version != version:
-            raise ConflictError(CONFLICT)
+        row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
+        check_version(row.version, version, CONFLICT)
         pupil_id = row.pupil_id
         # Unlink with one UPDATE rather than trusting ON DELETE SET NULL alone (and without
         # loading the documents' contents): the audit says how many were kept.
@@ -236,7 +222,7 @@ def remove_involvement(db: Database, actor: Actor, involvement_id: int, version:
             .execution_options(synchronize_session=False)
         ).rowcount
         s.delete(row)
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "delete",
             "agency_involvement",
@@ -291,9 +277,7 @@ def get_involvement(db: Database, actor: Actor, involvement_id: int) -> Involvem
     """One involvement (NotFoundError when it no longer exists)."""
     permit(actor, Action.VIEW_AGENCY_ADVICE)
     with db.session() as s:
-        row = s.get(AgencyInvolvement, involvement_id)
-        if row is None:
-            raise NotFoundError(GONE)
+        row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE, NotFoundError)
         permit_pupil(s, actor, Action.VIEW_AGENCY_ADVICE, row.pupil_id)
         senco = actor.role is Role.SENCO
         if not may_read(row.confidentiality, is_senco=senco):

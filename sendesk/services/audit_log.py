@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from pathlib import Path
 
 from sqlalchemy import or_, select
 
@@ -127,47 +126,6 @@ def audit_listing(
     return AuditListing(lines, anchor)
 
 
-CSV_HEADERS = ("Event", "When (UTC)", "User", "Action", "Record", "Record id", "UPN")
-
-
-def write_audit_csv(db: Database, actor: Actor, listing: AuditListing, path: Path) -> Path:
-    """The SENCo saves the events listed as CSV (all or nothing), with the chain's length
-    and newest hash as a last line; the export is itself audited.
-
-    Cells go through :func:`sendesk.reports.tabular.csv_row` (a UPN or name cannot run as
-    a spreadsheet formula); utf-8-sig so Excel shows names such as Zoë correctly.
-    """
-    import csv
-
-    from sendesk.reports.atomic import atomic_output
-    from sendesk.reports.tabular import csv_row
-    from sendesk.services.exports import record_export
-
-    permit(actor, Action.READ_AUDIT)
-    with atomic_output(Path(path)) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-        out = csv.writer(fh)
-        out.writerow(CSV_HEADERS)
-        for line in listing.lines:
-            out.writerow(
-                csv_row(
-                    [
-                        line.event_id,
-                        f"{line.at:%Y-%m-%d %H:%M:%S}",
-                        line.username,
-                        line.action,
-                        line.entity,
-                        "" if line.entity_id is None else line.entity_id,
-                        line.upn,
-                    ]
-                )
-            )
-        anchor = listing.anchor
-        out.writerow(csv_row([f"Audit trail: {anchor.length} events; newest hash {anchor.head}"]))
-    pupils = len({line.upn for line in listing.lines if line.upn})
-    record_export(db, actor, "audit trail", pupils, path)
-    return Path(path)
-
-
 def audit_actions(db: Database, actor: Actor) -> list[str]:
     """Every action the trail holds, for the audit view's filter (SENCo only)."""
     permit(actor, Action.READ_AUDIT)
@@ -176,11 +134,9 @@ def audit_actions(db: Database, actor: Actor) -> list[str]:
 
 
 __all__ = [
-    "CSV_HEADERS",
     "LIMIT",
     "AuditLine",
     "AuditListing",
     "audit_actions",
     "audit_listing",
-    "write_audit_csv",
 ]

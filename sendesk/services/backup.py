@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import (
     Database,
+    copy_database,
     current_revision,
     head_revision,
     open_database,
     private_file,
     schema_differences,
-    sqlite_quote,
 )
 from sendesk.errors import SendeskError
 from sendesk.models import AuditEvent, EvidenceDocument, Pupil, RegisterEntry, Setting
@@ -48,41 +48,9 @@ from sendesk.services.row_seals import seal_problems
 
 
 def backup_file(db: Database, dest: Path) -> Path:
-    """Copy a SQLCipher database to ``dest`` (which must not exist), encrypted alike."""
-    if not db.is_file or db.key is None:
-        raise SendeskError(
-            "Backups of a PostgreSQL database are made with the server's own tools "
-            "(pg_dump); 'sendesk backup' copies encrypted database files."
-        )
-    dest = dest.expanduser()
-    if dest.exists():
-        raise SendeskError(f"{dest} already exists: choose a new backup file name.")
-    if not dest.parent.exists():
-        raise SendeskError(f"The folder {dest.parent} does not exist.")
-    partial = dest.with_name(f".{dest.name}.partial")
-    if partial.exists():
-        partial.unlink()
-    private_file(partial)
-    raw = db.engine.raw_connection()
-    try:
-        cur = raw.cursor()
-        cur.execute(
-            f"ATTACH DATABASE {sqlite_quote(str(partial))} AS backup KEY {sqlite_quote(db.key)}"
-        )
-        try:
-            cur.execute("SELECT sqlcipher_export('backup')")
-            _stamp_anchor(cur)
-        finally:
-            cur.execute("DETACH DATABASE backup")
-        cur.close()
-    except BaseException:
-        if partial.exists():
-            partial.unlink()
-        raise
-    finally:
-        raw.close()
-    os.replace(partial, dest)
-    return dest
+    """Copy a SQLCipher database to ``dest`` (which must not exist), encrypted alike, with
+    the audit chain's anchor of this moment stamped into the copy."""
+    return copy_database(db, dest, finish=_stamp_anchor)
 
 
 def _stamp_anchor(cur: Any) -> None:

@@ -43,10 +43,9 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, NotFoundError, ValidationError
+from sendesk.errors import ValidationError
 from sendesk.models import (
     AnnualReview,
     EhcClockException,
@@ -78,8 +77,14 @@ from sendesk.rules.timeline import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
-from sendesk.services.pupils import sentence
 
 if TYPE_CHECKING:  # types only; due.py lists this module's provider, so no import cycle
     from _typeshed import DataclassInstance
@@ -453,43 +458,12 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _flush(session: Session, message: str = CONFLICT) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(message) from exc
-
-
-def _refuse(problems: list[str]) -> None:
-    if problems:
-        raise ValidationError(sentence(problems))
-
-
 def _text_problems(values: dict[str, str], labels: dict[str, str]) -> list[str]:
     return [
         f"{labels[k]} is longer than {TEXT_MAX:,} characters"
         for k, v in values.items()
         if len(v) > TEXT_MAX
     ]
-
-
-def _pupil(session: Session, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFoundError("That pupil is not in this database.")
-    return pupil
-
-
-def _get(session: Session, model: Any, row_id: int) -> Any:
-    row = session.get(model, row_id)
-    if row is None:
-        raise ConflictError(GONE)
-    return row
-
-
-def _check_version(row_version: int, version: int, message: str = CONFLICT) -> None:
-    if row_version != version:
-        raise ConflictError(message)
 
 
 # --- requests: cleaning what was typed ----------------------------------------------------
@@ -545,7 +519,7 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
         problems.append(
             "health information is written, so it cannot also be recorded as none known"
         )
-    _refuse(problems)
+    refuse(problems)
     return {
         "requested_by": data.requested_by,
         "la_name": la_name,
@@ -889,7 +863,7 @@ def open_request(
     permit(actor, Action.MANAGE_EHC)
     values = _clean_request(data, today or date.today())
     with db.transaction() as s:
-        _pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         earlier = _open_request_of(s, pupil_id)
         if earlier is not None:
             when = earlier.sent_on or earlier.received_on
@@ -928,16 +902,16 @@ def update_request(
     today = today or date.today()
     values = _clean_request(data, today)
     with db.transaction() as s:
-        row: EhcRequest = _get(s, EhcRequest, request_id)
-        _check_version(row.version, version)
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
         case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
-        _refuse(case_problems(case, today))
+        refuse(case_problems(case, today))
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if not changed:
             return row.version
         for name in changed:
             setattr(row, name, values[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}
         )
@@ -985,10 +959,10 @@ def record_step(
     note = note.strip()
     if len(note) > TEXT_MAX:
         problems.append(f"the note is longer than {TEXT_MAX:,} characters")
-    _refuse(problems)
+    refuse(problems)
     with db.transaction() as s:
-        row: EhcRequest = _get(s, EhcRequest, request_id)
-        _check_version(row.version, version)
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
         case = _case_of(row)
         if step != "close" and case["closed_on"] is not None:
             raise ValidationError(
@@ -1004,13 +978,13 @@ def record_step(
             case["next_steps"] = note
         problems = _step_problems(step, case, today)
         problems += [p for p in case_problems(case, today) if p not in problems]
-        _refuse(problems)
+        refuse(problems)
         changed = sorted(k for k, v in case.items() if getattr(row, k) != v)
         if not changed:
             return row.version
         for name in changed:
             setattr(row, name, case[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         detail: dict[str, Any] = {"pupil_id": row.pupil_id, "step": step, "on": on}
         if step in VALUE_STEPS:
             detail["value"] = value
@@ -1027,8 +1001,8 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
     if step not in STEPS:
         raise ValueError(f"unknown EHC step {step!r}")
     with db.transaction() as s:
-        row: EhcRequest = _get(s, EhcRequest, request_id)
-        _check_version(row.version, version)
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
         case = _case_of(row)
         if not _recorded(step, case):
             return row.version
@@ -1044,7 +1018,7 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
             )
         for name in _STEP_FIELDS[step]:
             setattr(row, name, case[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "clear_step", "ehc_request", row.id, {"pupil_id": row.pupil_id, "step": step}
         )
@@ -1100,9 +1074,9 @@ def add_exception(
         problems.append("give the date the exception was recorded")
     elif recorded_on > today:
         problems.append(f"the exception's date ({_d(recorded_on)}) is in the future")
-    _refuse(problems)
+    refuse(problems)
     with db.transaction() as s:
-        row: EhcRequest = _get(s, EhcRequest, request_id)
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
         start = row.received_on or row.sent_on
         if start is None:
             raise ValidationError(
@@ -1131,7 +1105,7 @@ def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
     """The SENCo removes an exception recorded by mistake."""
     permit(actor, Action.MANAGE_EHC)
     with db.transaction() as s:
-        exc: EhcClockException = _get(s, EhcClockException, exception_id)
+        exc: EhcClockException = get_or_gone(s, EhcClockException, exception_id, GONE)
         request = s.get(EhcRequest, exc.request_id)
         s.delete(exc)
         s.flush()
@@ -1175,7 +1149,7 @@ def list_requests(
     permit(actor, Action.VIEW_EHC_REQUESTS)
     today = today or date.today()
     with db.session() as s:
-        _pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         rows = list(s.scalars(select(EhcRequest).where(EhcRequest.pupil_id == pupil_id)))
         exceptions = _exceptions_by_request(s, [r.id for r in rows])
         items = [
@@ -1192,7 +1166,7 @@ def get_request(
     :func:`list_requests`."""
     permit(actor, Action.VIEW_EHC_REQUESTS)
     with db.session() as s:
-        row: EhcRequest = _get(s, EhcRequest, request_id)
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
         return _request_item(
             row,
             _exceptions_by_request(s, [row.id])[row.id],
@@ -1259,7 +1233,7 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
             problems.append(
                 f"the top-up funding must be from £0 to £{TOP_UP_MAX_PENCE // 100:,} a year"
             )
-    _refuse(problems)
+    refuse(problems)
     return {
         "issued_on": data.issued_on,
         "la_name": la_name,
@@ -1306,7 +1280,7 @@ def _sync_pupil_review(
 ) -> None:
     """Keep the pupil's next review date on the live plan's annual review (the register
     page shows it); the support-plan service leaves pupils with an EHC plan to this one."""
-    pupil = _pupil(session, pupil_id)
+    pupil = pupil_or_gone(session, pupil_id)
     plans = list(
         session.scalars(
             select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
@@ -1317,7 +1291,7 @@ def _sync_pupil_review(
     if value is None or pupil.next_review_due == value:
         return
     pupil.next_review_due = value
-    _flush(session)
+    flush_or_conflict(session, CONFLICT)
     audit.record(
         "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": plan_id}
     )
@@ -1344,7 +1318,7 @@ def add_plan(
     without the other. The caller has checked the SENCo's role.
     """
     values = _clean_plan(data, today)
-    _pupil(session, pupil_id)
+    pupil_or_gone(session, pupil_id)
     live = session.scalars(
         select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
     ).first()
@@ -1376,8 +1350,8 @@ def update_plan(
     today = today or date.today()
     values = _clean_plan(data, today)
     with db.transaction() as s:
-        row: EhcPlan = _get(s, EhcPlan, plan_id)
-        _check_version(row.version, version)
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
         _check_plan_request(s, row.pupil_id, values)
         first = min((r.meeting_on for r in row.reviews), default=None)
         problems: list[str] = []
@@ -1391,13 +1365,13 @@ def update_plan(
                 f"the plan's date ({_d(values['issued_on'])}) is after it ceased "
                 f"({_d(row.ceased_on)})"
             )
-        _refuse(problems)
+        refuse(problems)
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if not changed:
             return row.version
         for name in changed:
             setattr(row, name, values[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})
         _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
@@ -1413,8 +1387,8 @@ def cease_plan(
     _check_dates(on=on)
     today = today or date.today()
     with db.transaction() as s:
-        row: EhcPlan = _get(s, EhcPlan, plan_id)
-        _check_version(row.version, version)
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
         problems: list[str] = []
         if on is None:
             problems.append("give the date the plan ceased")
@@ -1434,16 +1408,16 @@ def cease_plan(
             )
         if row.ceased_on is not None:
             problems.append(f"the plan already ceased on {_d(row.ceased_on)}")
-        _refuse(problems)
+        refuse(problems)
         due_before = _next_review_due(row, list(row.reviews), today)
         row.ceased_on = on
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record("cease", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "on": on})
-        pupil = _pupil(s, row.pupil_id)
+        pupil = pupil_or_gone(s, row.pupil_id)
         if due_before is not None and pupil.next_review_due == due_before:
             pupil.next_review_due = None
-            _flush(s)
+            flush_or_conflict(s, CONFLICT)
             audit.record(
                 "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": row.id}
             )
@@ -1459,8 +1433,8 @@ def reinstate_plan(
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
-        row: EhcPlan = _get(s, EhcPlan, plan_id)
-        _check_version(row.version, version)
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
         if row.ceased_on is None:
             raise ValidationError("This EHC plan has not ceased, so there is nothing to undo.")
         live = s.scalars(
@@ -1477,7 +1451,7 @@ def reinstate_plan(
             )
         ceased_on = row.ceased_on
         row.ceased_on = None
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(
             "reinstate", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "was_ceased_on": ceased_on}
@@ -1549,7 +1523,7 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
     problems += _amendment_problems(data, decision)
     texts = {k: str(getattr(data, k)).strip() for k in _REVIEW_TEXTS}
     problems += _text_problems(texts, _REVIEW_TEXTS)
-    _refuse(problems)
+    refuse(problems)
     return {
         "meeting_on": meeting,
         "invitations_sent_on": data.invitations_sent_on,
@@ -1612,7 +1586,7 @@ def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | No
         problems.append(f"the plan ceased on {_d(plan.ceased_on)}, before this meeting")
     if any(r.meeting_on == meeting and r.id != review_id for r in plan.reviews):
         problems.append(f"this plan already has a review meeting on {_d(meeting)}")
-    _refuse(problems)
+    refuse(problems)
 
 
 def record_review(
@@ -1623,7 +1597,7 @@ def record_review(
     today = today or date.today()
     values = _clean_review(data, today)
     with db.transaction() as s:
-        plan: EhcPlan = _get(s, EhcPlan, plan_id)
+        plan: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
         _review_fits_plan(plan, values, None)
         row = AnnualReview(plan_id=plan.id, **values)
         s.add(row)
@@ -1651,16 +1625,16 @@ def update_review(
     today = today or date.today()
     values = _clean_review(data, today)
     with db.transaction() as s:
-        row: AnnualReview = _get(s, AnnualReview, review_id)
-        _check_version(row.version, version)
-        plan: EhcPlan = _get(s, EhcPlan, row.plan_id)
+        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         _review_fits_plan(plan, values, row.id)
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if not changed:
             return row.version
         for name in changed:
             setattr(row, name, values[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(
             "update",
@@ -1681,12 +1655,12 @@ def remove_review(
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
-        row: AnnualReview = _get(s, AnnualReview, review_id)
-        _check_version(row.version, version)
-        plan: EhcPlan = _get(s, EhcPlan, row.plan_id)
+        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         meeting_on = row.meeting_on
         s.delete(row)
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(
             "delete",
@@ -1857,7 +1831,7 @@ def list_plans(
     today = today or date.today()
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_EHC_PLANS, pupil_id)
-        _pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
         items = [_plan_item(p, list(p.reviews), today) for p in plans]
     return sorted(items, key=lambda p: (p.issued_on, p.id), reverse=True)
@@ -1908,12 +1882,12 @@ def _clean_profile(data: LaProfileData) -> dict[str, Any]:
             problems.append(f"{label} must be a whole number of pence")
     if data.notional_threshold_pence is None:
         problems.append("the notional SEN threshold is missing")
-    _refuse(problems)
+    refuse(problems)
     rules = rules_of(data)
     problems = la_rules_problems(rules)
     if len(rules.name) > NAME_MAX:
         problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
-    _refuse(problems)
+    refuse(problems)
     return {
         "name": rules.name,
         "reviewed_cycles": data.reviewed_cycles,
@@ -1963,19 +1937,18 @@ def save_la_profile(
         if profile_id is None:
             row = LaProfile(**values)
             s.add(row)
-            _flush(s, PROFILE_CONFLICT)
+            flush_or_conflict(s, PROFILE_CONFLICT)
             audit.record("create", "la_profile", row.id, {"name": row.name})
             return row.id
-        row = s.get(LaProfile, profile_id)
-        if row is None:
-            raise ConflictError("That LA profile has been removed since you opened it.")
-        if version is None or row.version != version:
-            raise ConflictError(PROFILE_CONFLICT)
+        row = get_or_gone(
+            s, LaProfile, profile_id, "That LA profile has been removed since you opened it."
+        )
+        check_version(row.version, version, PROFILE_CONFLICT)
         changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
         if changed:
             for name in changed:
                 setattr(row, name, values[name])
-            _flush(s, PROFILE_CONFLICT)
+            flush_or_conflict(s, PROFILE_CONFLICT)
             audit.record("update", "la_profile", row.id, {"name": row.name, "fields": changed})
         return row.id
 
@@ -1993,13 +1966,13 @@ def remove_la_profile(db: Database, actor: Actor, profile_id: int, version: int)
     """The SENCo removes an LA profile; requests to that LA fall back to the defaults."""
     permit(actor, Action.MANAGE_EHC)
     with db.transaction() as s:
-        row = s.get(LaProfile, profile_id)
-        if row is None:
-            raise ConflictError("That LA profile has been removed since you opened it.")
-        _check_version(row.version, version, PROFILE_CONFLICT)
+        row = get_or_gone(
+            s, LaProfile, profile_id, "That LA profile has been removed since you opened it."
+        )
+        check_version(row.version, version, PROFILE_CONFLICT)
         name = row.name
         s.delete(row)
-        _flush(s, PROFILE_CONFLICT)
+        flush_or_conflict(s, PROFILE_CONFLICT)
         AuditWriter(s, actor).record("delete", "la_profile", profile_id, {"name": name})
 
 

@@ -52,12 +52,12 @@ from sqlalchemy import delete, select, update
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
-from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil, Role, User
+from sendesk.models import AgencyInvolvement, EvidenceDocument, Role, User
 from sendesk.rules.confidentiality import STAFF, check_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit, permit_pupil, permit_pupils
-from sendesk.services.pupils import sentence
 
 MAX_BYTES = 20 * 1024 * 1024
 TITLE_MAX = 200
@@ -253,8 +253,7 @@ def add_document(
         problems.append("the file is empty")
     if confidentiality is not None and (problem := check_level(confidentiality)):
         problems.append(problem)
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     if name:
         media_type = media_type_for(name, content)
     else:
@@ -264,8 +263,7 @@ def add_document(
         media_type = found
     digest = hashlib.sha256(content).hexdigest()
     with db.transaction() as s:
-        if s.get(Pupil, pupil_id) is None:
-            raise NotFoundError("That pupil is not in this database.")
+        pupil_or_gone(s, pupil_id)
         level = confidentiality or STAFF
         if involvement_id is not None:
             found = s.execute(

@@ -36,7 +36,6 @@ from typing import Any
 from sqlalchemy import ColumnElement, delete, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -56,6 +55,13 @@ from sendesk.rules import progress as rules
 from sendesk.rules.permissions import Scope, out_of_scope, refusal
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil, pupils_allowed
 from sendesk.services.pupil_record import AREAS
 
@@ -436,11 +442,6 @@ def _day(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
-def _sentence(problems: Sequence[str]) -> str:
-    text = "; ".join(problems)
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
-
-
 def scheduled_dates(
     weekdays: Collection[int],
     start: date,
@@ -499,18 +500,6 @@ def session_costs(rows: Iterable[AttendedRow]) -> list[SessionCost]:
     return out
 
 
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(CONFLICT) from exc
-
-
-def _check_version(stored: int, given: int | None) -> None:
-    if given is not None and stored != given:
-        raise ConflictError(CONFLICT)
-
-
 def _text(value: str, name: str, limit: int, problems: list[str], *, required: bool) -> str:
     cleaned = (value or "").strip()
     if required and not cleaned:
@@ -556,8 +545,7 @@ def _clean_intervention(data: InterventionData) -> InterventionData:
     _whole(data.sessions_per_week, "sessions per week", 1, MAX_SESSIONS_PER_WEEK, problems)
     _whole(data.minutes_per_session, "minutes per session", 1, MAX_MINUTES, problems)
     _whole(data.cost_per_hour_pence, "cost per hour (pence)", 0, MAX_COST_PENCE, problems)
-    if problems:
-        raise ValidationError(_sentence(problems))
+    refuse(problems)
     return InterventionData(
         name=name,
         area=area,
@@ -639,10 +627,14 @@ def update_intervention(
     permit(actor, Action.MANAGE_INTERVENTIONS)
     clean = _clean_intervention(data)
     with db.transaction() as s:
-        row = s.get(Intervention, intervention_id)
-        if row is None:
-            raise NotFoundError("That intervention is not in the catalogue.")
-        _check_version(row.version, version)
+        row = get_or_gone(
+            s,
+            Intervention,
+            intervention_id,
+            "That intervention is not in the catalogue.",
+            NotFoundError,
+        )
+        check_version(row.version, version, CONFLICT, optional=True)
         if _name_taken(s, clean.name, intervention_id):
             raise ValidationError(
                 f"The catalogue already has an intervention called '{clean.name}'."
@@ -656,7 +648,7 @@ def update_intervention(
             return row.version
         for f in changed:
             setattr(row, f, getattr(clean, f))
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record("update", "intervention", row.id, changed)
         return row.version
 
@@ -684,8 +676,7 @@ def _clean_group(s: Session, data: GroupData) -> GroupData:
             problems.append("the member of staff leading the group has no active account")
         elif staff.role not in {r.value for r in GROUP_LEADERS}:
             problems.append("read-only accounts cannot lead a group")
-    if problems:
-        raise ValidationError(_sentence(problems))
+    refuse(problems)
     return GroupData(
         data.intervention_id, name, data.staff_id, days, data.start_date, data.end_date
     )
@@ -718,9 +709,9 @@ def update_group(db: Database, actor: Actor, group_id: int, data: GroupData) -> 
     """The SENCo changes a group (leader, days, dates)."""
     permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
-        row = s.get(InterventionGroup, group_id)
-        if row is None:
-            raise NotFoundError("That intervention group does not exist.")
+        row = get_or_gone(
+            s, InterventionGroup, group_id, "That intervention group does not exist.", NotFoundError
+        )
         clean = _clean_group(s, data)
         new = _group_columns(clean)
         changed = {
@@ -843,8 +834,7 @@ def enrol(
         entry_date = start
     with db.transaction() as s:
         group, intervention = _group_and_intervention(s, group_id)
-        if s.get(Pupil, pupil_id) is None:
-            raise NotFoundError("That pupil is not in this database.")
+        pupil_or_gone(s, pupil_id)
         problems: list[str] = []
         if planned_end is not None and planned_end < start:
             problems.append(
@@ -855,8 +845,7 @@ def enrol(
         if entry_measure is None and entry_date is not None:
             problems.append("an entry date was given without an entry measure")
         _measure(intervention.measure_kind, entry_measure, "entry", problems)
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         already = s.scalar(
             select(Enrolment.id).where(
                 Enrolment.group_id == group_id,
@@ -911,7 +900,7 @@ def record_exit(
     with db.transaction() as s:
         row, group, intervention = _enrolment_context(s, enrolment_id)
         _require_leader(actor, group, Action.RECORD_MEASURES)
-        _check_version(row.version, version)
+        check_version(row.version, version, CONFLICT, optional=True)
         end = end_date or exit_date
         problems: list[str] = []
         if row.end_date is not None:
@@ -925,12 +914,11 @@ def record_exit(
         if exit_date > date.today():
             problems.append("the exit date is in the future")
         _measure(intervention.measure_kind, exit_measure, "exit", problems)
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         row.exit_measure = exit_measure
         row.exit_date = exit_date if exit_measure is not None else None
         row.end_date = end
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "exit",
             "enrolment",
@@ -959,7 +947,7 @@ def record_entry(
     with db.transaction() as s:
         row, group, intervention = _enrolment_context(s, enrolment_id)
         _require_leader(actor, group, Action.RECORD_MEASURES)
-        _check_version(row.version, version)
+        check_version(row.version, version, CONFLICT, optional=True)
         problems: list[str] = []
         if row.entry_measure is not None:
             problems.append("this enrolment already has an entry measure")
@@ -970,11 +958,10 @@ def record_entry(
         if entry_date > date.today():
             problems.append("the entry date is in the future")
         _measure(intervention.measure_kind, entry_measure, "entry", problems)
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         row.entry_measure = entry_measure
         row.entry_date = entry_date
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "entry",
             "enrolment",
@@ -997,8 +984,7 @@ def add_measurement(
             problems.append(f"{_day(taken_on)} is outside the enrolment's dates")
         if taken_on > date.today():
             problems.append("the date is in the future")
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         m = Measurement(enrolment_id=enrolment_id, taken_on=taken_on, value=float(value))
         s.add(m)
         s.flush()
@@ -1271,9 +1257,13 @@ def group_day(db: Database, actor: Actor, group_id: int, on: date) -> GroupToday
     with db.session() as s:
         found = _groups_on(s, actor, on, group_id=group_id)
         if not found:
-            group = s.get(InterventionGroup, group_id)
-            if group is None:
-                raise NotFoundError("That intervention group does not exist.")
+            group = get_or_gone(
+                s,
+                InterventionGroup,
+                group_id,
+                "That intervention group does not exist.",
+                NotFoundError,
+            )
             _require_leader(actor, group, Action.LOG_SESSIONS)
         return found[0]
 
@@ -1392,8 +1382,7 @@ def log_session(
                 problems.append("say why the session was not delivered")
             elif len(reason) > SHORT_MAX:
                 problems.append(f"the reason is longer than {SHORT_MAX} characters")
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         existing = s.scalar(
             select(DeliveredSession).where(
                 DeliveredSession.group_id == group_id, DeliveredSession.held_on == on
@@ -1520,8 +1509,7 @@ def log_term(
         problems = _term_bounds(group, start, end)
         if isinstance(default_minutes, bool) or not 0 < default_minutes <= MAX_MINUTES:
             problems.append(f"the session's minutes must be from 1 to {MAX_MINUTES}")
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
         dates = scheduled_dates(
             parse_weekdays(group.weekdays),
             start,
@@ -1563,8 +1551,7 @@ def log_term(
                         f"an exception on {_day(ex.on)} is for a pupil not enrolled then"
                     )
                 pupil[(ex.on, ex.enrolment_id)] = reason or ""
-        if problems:
-            raise ValidationError(_sentence(problems))
+        refuse(problems)
 
         to_log = [d for d in dates if d not in logged]
         sessions = [
@@ -1656,8 +1643,7 @@ def planned_vs_delivered(
             .order_by(Enrolment.start_date, Enrolment.id)
         )
         if pupil_id is not None:
-            if s.get(Pupil, pupil_id) is None:
-                raise NotFoundError("That pupil is not in this database.")
+            pupil_or_gone(s, pupil_id)
             stmt = stmt.where(Enrolment.pupil_id == pupil_id)
         else:
             stmt = stmt.where(Enrolment.group_id == group_id)

@@ -139,7 +139,7 @@ def open_as(target: Target, username: str, password: str, *, upgrade: bool = Tru
     """Open the server database as ``username``'s login, with their password: the server
     checks it (SCRAM). A refusal is one sentence, the same vague one as a wrong password in
     the app for an unknown user too; a disabled account's login is NOLOGIN."""
-    from sendesk.db import open_database
+    from sendesk.services.opening import open_database
 
     if not username.strip():
         raise SendeskError("The username or password is wrong.")

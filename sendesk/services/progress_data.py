@@ -28,7 +28,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
-from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
@@ -36,8 +35,8 @@ from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import get_or_gone, pupil_or_gone, refuse, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
-from sendesk.services.pupils import sentence
 
 TERM_MAX = 30
 SUBJECT_MAX = 60
@@ -45,13 +44,6 @@ MEASURE_MAX = 60
 VALUE_MAX = 30
 SESSIONS_MAX = 1_000  # a whole year is about 380 half-day sessions
 DEFAULT_TOLERANCE_DAYS = 92  # about a term either side of "6 months ago"
-
-
-def _read_pupil(session: Session, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFoundError("That pupil is not in this database.")
-    return pupil
 
 
 def _one_line(text: str) -> str:
@@ -150,10 +142,9 @@ def add_attendance(
             f"attended sessions ({attended_sessions}) are more than the possible "
             f"sessions ({possible_sessions})"
         )
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     with db.transaction() as s:
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         row = s.scalar(
             select(AttendanceRecord).where(
                 AttendanceRecord.pupil_id == pupil_id, AttendanceRecord.term == term
@@ -216,9 +207,13 @@ def remove_attendance(db: Database, actor: Actor, record_id: int) -> None:
     """The SENCo removes a term's attendance record."""
     permit(actor, Action.RECORD_PROGRESS)
     with db.transaction() as s:
-        row = s.get(AttendanceRecord, record_id)
-        if row is None:
-            raise NotFoundError("That attendance record is no longer in this database.")
+        row = get_or_gone(
+            s,
+            AttendanceRecord,
+            record_id,
+            "That attendance record is no longer in this database.",
+            NotFoundError,
+        )
         pupil_id = row.pupil_id
         s.delete(row)
         s.flush()
@@ -284,10 +279,9 @@ def add_attainment(
     permit(actor, Action.RECORD_PROGRESS)
     _check_date(data.taken_on, "taken_on")
     clean, problems = _attainment_problems(data, today or date.today())
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     with db.transaction() as s:
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         row = AttainmentSnapshot(
             pupil_id=pupil_id,
             subject=clean.subject,
@@ -323,9 +317,13 @@ def remove_attainment(db: Database, actor: Actor, snapshot_id: int) -> None:
     """The SENCo removes an attainment snapshot (a mistyped one, say)."""
     permit(actor, Action.RECORD_PROGRESS)
     with db.transaction() as s:
-        row = s.get(AttainmentSnapshot, snapshot_id)
-        if row is None:
-            raise NotFoundError("That attainment record is no longer in this database.")
+        row = get_or_gone(
+            s,
+            AttainmentSnapshot,
+            snapshot_id,
+            "That attainment record is no longer in this database.",
+            NotFoundError,
+        )
         pupil_id = row.pupil_id
         s.delete(row)
         s.flush()

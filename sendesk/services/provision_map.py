@@ -35,16 +35,16 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.errors import NotFoundError, ValidationError
+from sendesk.errors import ValidationError
 from sendesk.models import (
     DeliveredSession,
     Intervention,
     InterventionGroup,
-    Pupil,
 )
 from sendesk.rules.census import Area
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
+from sendesk.services.common import pupil_or_gone
 from sendesk.services.interventions import SessionCost, attended_rows_in, session_costs
 from sendesk.services.permissions import Action, permit
 from sendesk.services.settings import read_threshold
@@ -197,9 +197,7 @@ def pupil_provision(
     permit(actor, Action.VIEW_PROVISION_COSTS)
     first, last = academic_year_bounds(academic_year_start)
     with db.session() as s:
-        pupil = s.get(Pupil, pupil_id)
-        if pupil is None:
-            raise NotFoundError("That pupil is not in this database.")
+        pupil = pupil_or_gone(s, pupil_id)
         threshold = read_threshold(s)
         priced = _priced(s, first, last, pupil_id)
         roles = _roles(s, sorted({c.row.intervention_id for c in priced}))

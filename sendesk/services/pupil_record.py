@@ -27,20 +27,19 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
-from sendesk.errors import ConflictError, NotFoundError, ValidationError
-from sendesk.models import AuditEvent, Contact, Need, NeedProfile, Pupil, RegisterEntry, Role, User
+from sendesk.errors import ConflictError, ValidationError
+from sendesk.models import AuditEvent, Contact, Need, NeedProfile, RegisterEntry, Role, User
 from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import check_version, flush_or_conflict, pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.pupils import (
     PupilData,
     pupil_data_of,
-    sentence,
     validate_pupil,
 )
 from sendesk.services.register_view import run_start
@@ -457,13 +456,6 @@ def _voided_history(
     return items
 
 
-def _read_pupil(session: Session, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFoundError("That pupil is not in this database.")
-    return pupil
-
-
 def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
     """One pupil's record for staff who may see named pupils (not read-only accounts).
 
@@ -473,7 +465,7 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
     """
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_RECORD, pupil_id)
-        pupil = _read_pupil(s, pupil_id)
+        pupil = pupil_or_gone(s, pupil_id)
         contacts = s.scalars(
             select(Contact)
             .where(Contact.pupil_id == pupil_id)
@@ -630,19 +622,6 @@ def _clean(name: str, value: Any) -> Any:
     raise TypeError(f"{name} is not a pupil field that can be edited here")
 
 
-def _check_version(row_version: int, version: int | None) -> None:
-    if version is None or row_version != version:
-        raise ConflictError(CONFLICT)
-
-
-def _flush(session: Session) -> None:
-    """Flush, turning a concurrent save caught by the version column into a ConflictError."""
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(CONFLICT) from exc
-
-
 def update_profile(db: Database, actor: Actor, pupil_id: int, version: int, **changes: Any) -> int:
     """The SENCo edits a pupil's details; returns the record's new version.
 
@@ -654,8 +633,8 @@ def update_profile(db: Database, actor: Actor, pupil_id: int, version: int, **ch
     permit(actor, Action.EDIT_PUPILS)
     cleaned = {name: _clean(name, value) for name, value in changes.items()}
     with db.transaction() as s:
-        pupil = _read_pupil(s, pupil_id)
-        _check_version(pupil.version, version)
+        pupil = pupil_or_gone(s, pupil_id)
+        check_version(pupil.version, version, CONFLICT)
         changed = {k: v for k, v in cleaned.items() if getattr(pupil, k) != v}
         if not changed:
             return pupil.version
@@ -665,11 +644,10 @@ def update_profile(db: Database, actor: Actor, pupil_id: int, version: int, **ch
         review = changed.get("next_review_due")
         if review is not None and review < pupil.dob:
             problems.append(f"next review date {review:%d/%m/%Y} is before the date of birth")
-        if problems:
-            raise ValidationError(sentence(problems))
+        refuse(problems)
         for name, value in changed.items():
             setattr(pupil, name, value)
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record("update", "pupil", pupil_id, {"fields": sorted(changed)})
         return pupil.version
 
@@ -704,7 +682,7 @@ def save_need_profile(
             )
     texts = {k: v.strip() for k, v in texts.items()}
     with db.transaction() as s:
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         row = s.scalar(
             select(NeedProfile).where(NeedProfile.pupil_id == pupil_id, NeedProfile.area == area)
         )
@@ -714,16 +692,16 @@ def save_need_profile(
                 raise ConflictError(CONFLICT)
             row = NeedProfile(pupil_id=pupil_id, area=area, **texts)
             s.add(row)
-            _flush(s)
+            flush_or_conflict(s, CONFLICT)
             audit.record("create", "need_profile", row.id, {"pupil_id": pupil_id, "area": area})
             return row.version
-        _check_version(row.version, version)
+        check_version(row.version, version, CONFLICT)
         changed = sorted(k for k, v in texts.items() if getattr(row, k) != v)
         if not changed:
             return row.version
         for name in changed:
             setattr(row, name, texts[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit.record(
             "update",
             "need_profile",
@@ -759,8 +737,7 @@ def _clean_contact(data: ContactData) -> dict[str, Any]:
         problems.append("contact priority must be between 1 and 99")
     values["priority"] = data.priority
     values["parental_responsibility"] = bool(data.parental_responsibility)
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     return values
 
 
@@ -779,7 +756,7 @@ def add_contact(db: Database, actor: Actor, pupil_id: int, data: ContactData) ->
     permit(actor, Action.EDIT_PUPILS)
     values = _clean_contact(data)
     with db.transaction() as s:
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         contact = Contact(pupil_id=pupil_id, **values)
         s.add(contact)
         s.flush()
@@ -795,13 +772,13 @@ def update_contact(
     values = _clean_contact(data)
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
-        _check_version(contact.version, version)
+        check_version(contact.version, version, CONFLICT)
         changed = sorted(k for k, v in values.items() if getattr(contact, k) != v)
         if not changed:
             return contact.version
         for name in changed:
             setattr(contact, name, values[name])
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "update", "contact", contact_id, {"pupil_id": contact.pupil_id, "fields": changed}
         )
@@ -813,10 +790,10 @@ def remove_contact(db: Database, actor: Actor, contact_id: int, version: int) ->
     permit(actor, Action.EDIT_PUPILS)
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
-        _check_version(contact.version, version)
+        check_version(contact.version, version, CONFLICT)
         pupil_id = contact.pupil_id
         s.delete(contact)
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record("delete", "contact", contact_id, {"pupil_id": pupil_id})
 
 

@@ -9,7 +9,6 @@ same mistakes. Register entries are only ever opened through
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from sendesk.rules import nhs, upn
 from sendesk.rules.census import Provision, census_problems
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register import CurrentStatus, apply_change, load_current
 
@@ -195,12 +195,6 @@ def validate_pupil(data: PupilData, *, today: date | None = None) -> list[Proble
     for why in census_problems(data.provision, list(data.needs)):
         problems.append(Problem("needs" if data.needs else "provision", why))
     return problems
-
-
-def sentence(reasons: Iterable[str]) -> str:
-    """Reasons joined into one sentence: first letter upper-cased, a full stop at the end."""
-    text = "; ".join(reasons)
-    return text[:1].upper() + text[1:] + "."
 
 
 def first_entry_date(data: PupilData, today: date) -> date:

@@ -40,7 +40,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, ValidationError
@@ -76,6 +75,13 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
 
 if TYPE_CHECKING:  # due.py lists this module's provider: import it lazily, no cycle
@@ -208,17 +214,10 @@ class PlanDetail:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _read_pupil(session: Session, pupil_id: int) -> Pupil:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        raise NotFoundError("That pupil is not in this database.")
-    return pupil
-
-
 def _read_plan(session: Session, plan_id: int) -> SupportPlan:
-    plan = session.get(SupportPlan, plan_id)
-    if plan is None:
-        raise NotFoundError("That support plan is not in this database.")
+    plan = get_or_gone(
+        session, SupportPlan, plan_id, "That support plan is not in this database.", NotFoundError
+    )
     return plan
 
 
@@ -231,18 +230,6 @@ def _pupil_plans(session: Session, pupil_id: int) -> list[SupportPlan]:
             .order_by(SupportPlan.start_date, SupportPlan.id)
         )
     )
-
-
-def _check_version(row_version: int, version: int | None) -> None:
-    if version is None or row_version != version:
-        raise ConflictError(CONFLICT)
-
-
-def _flush(session: Session) -> None:
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(CONFLICT) from exc
 
 
 def _open_plan_sentence(plan: SupportPlan) -> str:
@@ -268,7 +255,7 @@ def _set_next_review(
     if pupil.next_review_due == value or _has_ehc_plan(session, pupil.id):
         return
     pupil.next_review_due = value
-    _flush(session)
+    flush_or_conflict(session, CONFLICT)
     audit.record(
         "update",
         "pupil",
@@ -322,11 +309,6 @@ def _provision_key(p: PlannedProvision | ProvisionDraft) -> tuple[Any, ...]:
     return (p.kind, p.description, p.minutes_per_week, p.intervention_id)
 
 
-def _refuse(problems: list[str]) -> None:
-    if problems:
-        raise ValidationError(sentence(problems))
-
-
 # --- reading ------------------------------------------------------------------------------
 
 
@@ -334,7 +316,7 @@ def list_plans(db: Database, actor: Actor, pupil_id: int) -> list[PlanSummary]:
     """The pupil's cycles, newest first, with how many outcomes went which way."""
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
         counts: dict[int, Counter[str | None]] = {p.id: Counter() for p in plans}
         if plans:
@@ -385,7 +367,7 @@ def plan_details(db: Database, actor: Actor, pupil_id: int) -> list[PlanDetail]:
     read together (the EHC request pack shows the whole history)."""
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         plans = list(
             s.scalars(
                 select(SupportPlan)
@@ -491,7 +473,7 @@ def new_cycle_draft(
     permit(actor, Action.EDIT_SUPPORT_PLANS)
     today = today or date.today()
     with db.session() as s:
-        _read_pupil(s, pupil_id)
+        pupil_or_gone(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
         open_plans = [p for p in plans if p.reviewed_on is None]
         if open_plans:
@@ -534,7 +516,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
     permit(actor, Action.EDIT_SUPPORT_PLANS)
     draft = _clean_draft(draft)
     with db.transaction() as s:
-        pupil = _read_pupil(s, pupil_id)
+        pupil = pupil_or_gone(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
         open_plans = [p for p in plans if p.reviewed_on is None]
         if open_plans:
@@ -565,7 +547,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
         if draft.start_date < pupil.dob:
             problems.append("the plan cannot start before the pupil was born")
         problems += _intervention_problems(s, draft.provisions)
-        _refuse(problems)
+        refuse(problems)
 
         plan = SupportPlan(
             pupil_id=pupil_id,
@@ -611,8 +593,8 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
     draft = _clean_draft(draft)
     with db.transaction() as s:
         plan = _read_plan(s, plan_id)
-        _check_version(plan.version, version)
-        pupil = _read_pupil(s, plan.pupil_id)
+        check_version(plan.version, version, CONFLICT)
+        pupil = pupil_or_gone(s, plan.pupil_id)
         previous = s.get(SupportPlan, plan.previous_plan_id) if plan.previous_plan_id else None
         later = s.scalar(
             select(func.min(SupportPlan.start_date)).where(SupportPlan.previous_plan_id == plan.id)
@@ -639,7 +621,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
         if draft.start_date < pupil.dob:
             problems.append("the plan cannot start before the pupil was born")
         problems += _intervention_problems(s, draft.provisions)
-        _refuse(problems)
+        refuse(problems)
 
         changed: list[str] = [
             name
@@ -670,7 +652,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
         if "provisions" in changed:
             plan.provisions = _provision_rows(draft)
         flag_modified(plan, "assessment")  # a new version even when only outcomes changed
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(
             "update",
@@ -718,7 +700,7 @@ def review_plan(
     )
     with db.transaction() as s:
         plan = _read_plan(s, plan_id)
-        _check_version(plan.version, version)
+        check_version(plan.version, version, CONFLICT)
         outcome_ids = [o.id for o in plan.outcomes]
         problems = review_problems(review, outcome_ids, plan.start_date, today)
         later = s.scalar(
@@ -728,7 +710,7 @@ def review_plan(
             problems.append(
                 f"the review date cannot be after the next cycle began ({later:%d/%m/%Y})"
             )
-        _refuse(problems)
+        refuse(problems)
 
         first_review = plan.reviewed_on is None
         plan.reviewed_on = reviewed_on
@@ -738,7 +720,7 @@ def review_plan(
             outcome.result = results[outcome.id]
             outcome.review_comment = comments.get(outcome.id, "").strip()
         flag_modified(plan, "reviewed_on")
-        _flush(s)
+        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(
             "review" if first_review else "correct_review",
@@ -750,7 +732,7 @@ def review_plan(
                 "results": dict(Counter(results[o] for o in outcome_ids)),
             },
         )
-        pupil = _read_pupil(s, plan.pupil_id)
+        pupil = pupil_or_gone(s, plan.pupil_id)
         if first_review and pupil.next_review_due == plan.review_due:
             _set_next_review(s, audit, pupil, None, plan.id)
         return plan.version

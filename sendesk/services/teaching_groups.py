@@ -54,8 +54,8 @@ from sendesk.rules.permissions import Scope
 from sendesk.services import mis_formats
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
+from sendesk.services.common import check_version, flush_or_conflict, get_or_gone, refuse, sentence
 from sendesk.services.permissions import Action, permit
-from sendesk.services.pupils import sentence
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +142,7 @@ def _clean(session: Session, data: GroupData) -> dict[str, Any]:
                 f"{missing} of the pupils chosen {'is' if missing == 1 else 'are'} no longer "
                 "in SENDesk"
             )
-    if problems:
-        raise ValidationError(sentence(problems))
+    refuse(problems)
     return {
         "code": code,
         "subject": subject,
@@ -186,11 +185,8 @@ def save_group(
                 {"code": group.code, "subject": group.subject, "members": len(pupil_ids)},
             )
             return group.id
-        group = s.get(TeachingGroup, group_id)
-        if group is None:
-            raise ConflictError(GONE)
-        if version is None or group.version != version:
-            raise ConflictError(CONFLICT)
+        group = get_or_gone(s, TeachingGroup, group_id, GONE)
+        check_version(group.version, version, CONFLICT)
         changed = sorted(k for k, v in values.items() if getattr(group, k) != v)
         for name in changed:
             setattr(group, name, values[name])
@@ -216,10 +212,7 @@ def _bump(session: Session, group: TeachingGroup) -> None:
     """Save the group, moving its version on even when only its members changed (so a
     screen holding the old member list is told, rather than overwriting the change)."""
     flag_modified(group, "code")
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        raise ConflictError(CONFLICT) from exc
+    flush_or_conflict(session, CONFLICT)
 
 
 def _set_members(
@@ -247,17 +240,11 @@ def remove_group(db: Database, actor: Actor, group_id: int, version: int) -> Non
     """The SENCo removes a group and its membership (evidence already recorded stays)."""
     permit(actor, Action.IMPORT_DATA)
     with db.transaction() as s:
-        group = s.get(TeachingGroup, group_id)
-        if group is None:
-            raise ConflictError(GONE)
-        if group.version != version:
-            raise ConflictError(CONFLICT)
+        group = get_or_gone(s, TeachingGroup, group_id, GONE)
+        check_version(group.version, version, CONFLICT)
         code = group.code
         s.delete(group)
-        try:
-            s.flush()
-        except StaleDataError as exc:
-            raise ConflictError(CONFLICT) from exc
+        flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record("delete", "teaching_group", group_id, {"code": code})
 
 

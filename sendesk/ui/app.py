@@ -9,9 +9,10 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
 
-from sendesk.db import Database, create_database, open_database, parse_target
+from sendesk.db import Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.services.actor import acting_user
+from sendesk.services.opening import open_database
 from sendesk.services.school import school_info
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
@@ -38,8 +39,8 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     crashed inside SQLCipher when the GUI thread's garbage collection ran at the same time.
     None if the user cancels.
     """
+    from sendesk.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.keystore import new_raw_key
-    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
 
     db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
     dialog = QProgressDialog("Writing a demo school…", "Cancel", 0, pupils)

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.reports.audit_csv import write_audit_csv
 from sendesk.services.audit_log import (
     AuditLine,
     AuditListing,
     audit_actions,
     audit_listing,
-    write_audit_csv,
 )
 from sendesk.services.session_lock import (
     MAX_LOCK_AFTER_MINUTES,

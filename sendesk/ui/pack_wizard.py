@@ -54,14 +54,9 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import CancelledError, SendeskError
+from sendesk.operations.pack import PackResult, build_pack
 from sendesk.rules.readiness import ReadinessItem
-from sendesk.services.pack import (
-    EvidenceChoice,
-    PackResult,
-    available_evidence,
-    build_pack,
-    readiness_for,
-)
+from sendesk.services.pack import EvidenceChoice, available_evidence, readiness_for
 from sendesk.ui.agencies_tab import size_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_request_dialog import la_combo

@@ -20,10 +20,10 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from pypdf import PdfReader
 
+from sendesk.operations.pack import build_pack
 from sendesk.reports.pack_docx import FONT
 from sendesk.rules.readiness import SECTION_TITLES, money
 from sendesk.services.ehc import LaProfileData, save_la_profile
-from sendesk.services.pack import build_pack
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (

@@ -1,6 +1,6 @@
 """A demo pupil with a long history, made ready for an EHC request pack, for the pack tests.
 
-The demo school (:func:`sendesk.services.demo.write_demo_school`) gives pupils several
+The demo school (:func:`sendesk.demo.write_demo_school`) gives pupils several
 assess–plan–do–review cycles, intervention groups with every session logged, attendance
 and attainment. On top of that, for the pupil on SEN support with the most cycles (then
 the most interventions), :func:`ready_for_a_request` records through the services what a
@@ -25,6 +25,7 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import func, select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import HEAD_TEACHER, write_demo_school
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
     EhcRequest,
@@ -34,14 +35,13 @@ from sendesk.models import (
     RegisterEntry,
     SupportPlan,
 )
+from sendesk.operations.pack import build_pack
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.agencies import InvolvementData, add_involvement
-from sendesk.services.demo import write_demo_school
-from sendesk.services.demo_ehc import HEAD_TEACHER
 from sendesk.services.ehc import RequestData, list_requests, open_request, update_request
 from sendesk.services.evidence import add_document, list_documents
-from sendesk.services.pack import PackData, build_pack, gather
+from sendesk.services.pack import PackData, gather
 from sendesk.services.progress_data import AttainmentData, add_attainment
 from sendesk.services.pupil_record import (
     ContactData,

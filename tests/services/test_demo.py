@@ -14,14 +14,14 @@ import pytest
 from sqlalchemy import func, select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import DemoSummary, write_demo_school
+from sendesk.demo.access import SUBJECTS
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import AuditEvent, Contact, Need, Pupil, RegisterEntry, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, area_of, census_problems
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
-from sendesk.services.demo import DemoSummary, write_demo_school
-from sendesk.services.demo_access import SUBJECTS
 from sendesk.services.register_view import RegisterRow, register_rows
 from sendesk.services.users import sign_in
 

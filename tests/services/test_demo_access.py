@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
+from sendesk.demo.access import CLASSES_PER_TEACHER, SUBJECTS
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
     AccessArrangement,
@@ -36,8 +38,6 @@ from sendesk.services.access_arrangements import (
 )
 from sendesk.services.actor import acting_user
 from sendesk.services.audit import chain_problems
-from sendesk.services.demo import write_demo_school
-from sendesk.services.demo_access import CLASSES_PER_TEACHER, SUBJECTS
 from sendesk.services.due import due_items
 from sendesk.services.users import sign_in
 

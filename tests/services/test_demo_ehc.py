@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database, create_database
+from sendesk.demo import LA_NAME, write_demo_school
+from sendesk.demo.ehc import NEIGHBOUR_LA, OLD_REPORT_STAGES
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
     AgencyInvolvement,
@@ -35,8 +37,6 @@ from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
 from sendesk.services import ehc, pack
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
-from sendesk.services.demo import LA_NAME, write_demo_school
-from sendesk.services.demo_ehc import NEIGHBOUR_LA, OLD_REPORT_STAGES
 from sendesk.services.due import due_items
 
 TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended

@@ -15,6 +15,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
+from sendesk.demo.graduated import (
+    GraduatedSummary,
+    add_graduated_history,
+    ascii_name,
+    is_school_day,
+    recent_terms,
+    report_pdf,
+)
 from sendesk.keystore import new_raw_key
 from sendesk.models import (
     AgencyInvolvement,
@@ -46,15 +55,6 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import acting_user
 from sendesk.services.audit import AuditWriter, chain_problems
-from sendesk.services.demo import write_demo_school
-from sendesk.services.demo_graduated import (
-    GraduatedSummary,
-    add_graduated_history,
-    ascii_name,
-    is_school_day,
-    recent_terms,
-    report_pdf,
-)
 
 TODAY = date(2025, 3, 14)
 PUPILS = 150

@@ -21,12 +21,14 @@ import pytest
 from sqlalchemy import select
 
 from sendesk.db import Database, create_database
+from sendesk.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
 from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.keystore import new_raw_key
 from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
+from sendesk.operations.pack import build_pack, pack_file_names
 from sendesk.services import pack
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
+from sendesk.services.audit import AuditWriter
 from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
 from sendesk.services.evidence import list_documents
 from sendesk.services.interventions import InterventionItem, list_interventions, pupil_enrolments
@@ -394,12 +396,12 @@ def test_evidence_choices_are_checked_and_nothing_is_written(
     }
     for ids, message in cases.items():
         with pytest.raises(ValidationError) as caught:
-            pack.build_pack(
+            build_pack(
                 school.db, school.senco, story.pupil_id, tmp_path, evidence_ids=ids, today=TODAY
             )
         assert str(caught.value) == message
     with pytest.raises(ValidationError, match=f"Document {story.letter} is not one of"):
-        pack.build_pack(
+        build_pack(
             school.db, school.senco, other, tmp_path, evidence_ids=[story.letter], today=TODAY
         )
     assert files_in(tmp_path) == []
@@ -422,7 +424,7 @@ def test_build_reports_progress_and_writes_two_private_files(
 ) -> None:
     story = school.story
     seen: list[tuple[int, int]] = []
-    result = pack.build_pack(
+    result = build_pack(
         school.db,
         school.senco,
         story.pupil_id,
@@ -431,7 +433,7 @@ def test_build_reports_progress_and_writes_two_private_files(
         today=TODAY,
         progress=lambda done, total: seen.append((done, total)),
     )
-    pdf_name, docx_name = pack.pack_file_names(story.upn, TODAY)
+    pdf_name, docx_name = pack_file_names(story.upn, TODAY)
     assert (result.pdf, result.docx) == (tmp_path / pdf_name, tmp_path / docx_name)
     assert files_in(tmp_path) == sorted([pdf_name, docx_name])  # no temporary file left
     for path in (result.pdf, result.docx):
@@ -452,7 +454,7 @@ def test_build_reports_progress_and_writes_two_private_files(
 
 def test_building_is_audited_without_names(school: School, tmp_path: Path) -> None:
     story = school.story
-    pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     data = pack.gather(school.db, school.senco, story.pupil_id, today=TODAY)
     with school.db.session() as s:
         event = s.scalars(
@@ -469,7 +471,7 @@ def test_building_is_audited_without_names(school: School, tmp_path: Path) -> No
     detail = json.loads(event.detail)
     assert detail["documents"] == list(story.every_document)
     assert detail["la"] == story.la_name
-    assert detail["files"] == list(pack.pack_file_names(data.pupil.upn, TODAY))
+    assert detail["files"] == list(pack_file_names(data.pupil.upn, TODAY))
     assert set(story.every_document) <= set(opened)  # each document read is an audited opening
     for name_part in data.pupil.name.split():
         assert name_part not in event.detail
@@ -492,7 +494,7 @@ def test_a_cancel_at_any_step_leaves_no_file(
         return len(calls) >= limit
 
     with pytest.raises(CancelledError, match="no file was written"):
-        pack.build_pack(
+        build_pack(
             school.db,
             school.senco,
             story.pupil_id,
@@ -508,7 +510,7 @@ def test_a_failure_keeps_the_earlier_pack_and_leaves_no_partial_file(
     school: School, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     story = school.story
-    first = pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    first = build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
 
     def broken(*args: object, **kwargs: object) -> None:
@@ -518,7 +520,7 @@ def test_a_failure_keeps_the_earlier_pack_and_leaves_no_partial_file(
 
     monkeypatch.setattr(pack_docx, "write_pack_docx", broken)
     with pytest.raises(OSError, match="disk full"):
-        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+        build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     assert first.pdf.exists() and first.docx.exists()
 
@@ -537,7 +539,7 @@ def pack_audits(db: Database, pupil_id: int) -> int:
 def earlier_pack(school: School, folder: Path) -> dict[str, bytes]:
     """A pack built yesterday into ``folder`` and today's one made different from it, so a
     test can tell the old files from the new (the same names: the date is in them)."""
-    pack.build_pack(school.db, school.senco, school.story.pupil_id, folder, today=TODAY)
+    build_pack(school.db, school.senco, school.story.pupil_id, folder, today=TODAY)
     for path in folder.iterdir():
         path.write_bytes(b"yesterday's " + path.suffix.encode() + b" pack")
     return {p.name: p.read_bytes() for p in folder.iterdir()}
@@ -552,7 +554,7 @@ def test_a_failed_rename_keeps_both_earlier_files_and_is_not_audited(
     story = school.story
     before = earlier_pack(school, tmp_path)
     audits = pack_audits(school.db, story.pupil_id)
-    _, docx_name = pack.pack_file_names(story.upn, TODAY)
+    _, docx_name = pack_file_names(story.upn, TODAY)
     docx = tmp_path / docx_name
     real_replace = os.replace
 
@@ -567,7 +569,7 @@ def test_a_failed_rename_keeps_both_earlier_files_and_is_not_audited(
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(SendeskError) as failed:
-        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+        build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert str(failed.value) == (
         f"The pack could not be saved as {docx_name} (The file is in use by another "
         "program): close it if another program has it open, then try again; the files "
@@ -576,7 +578,7 @@ def test_a_failed_rename_keeps_both_earlier_files_and_is_not_audited(
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no hidden file
     assert pack_audits(school.db, story.pupil_id) == audits
     monkeypatch.setattr(os, "replace", real_replace)
-    result = pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+    result = build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert files_in(tmp_path) == sorted([result.pdf.name, result.docx.name])
     assert result.docx.read_bytes()[:2] == b"PK" and result.pdf.read_bytes()[:5] == b"%PDF-"
     assert pack_audits(school.db, story.pupil_id) == audits + 1
@@ -589,7 +591,7 @@ def test_a_file_that_cannot_be_put_back_is_named(
     the error says where the earlier one is rather than claiming all is as it was."""
     story = school.story
     earlier_pack(school, tmp_path)
-    pdf_name, docx_name = pack.pack_file_names(story.upn, TODAY)
+    pdf_name, docx_name = pack_file_names(story.upn, TODAY)
     real_replace = os.replace
 
     def replace(src: str | Path, dst: str | Path) -> None:
@@ -599,7 +601,7 @@ def test_a_file_that_cannot_be_put_back_is_named(
 
     monkeypatch.setattr(os, "replace", replace)
     with pytest.raises(SendeskError) as failed:
-        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+        build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert failed.value.__notes__ == [
         f"Some files could not be put back as they were: .{docx_name}.previous "
         "(in the pack's folder)."
@@ -613,13 +615,13 @@ def test_a_folder_where_the_docx_goes_is_left_alone(school: School, tmp_path: Pa
     story = school.story
     before = earlier_pack(school, tmp_path)
     audits = pack_audits(school.db, story.pupil_id)
-    _, docx_name = pack.pack_file_names(story.upn, TODAY)
+    _, docx_name = pack_file_names(story.upn, TODAY)
     (tmp_path / docx_name).unlink()
     (tmp_path / docx_name).mkdir()
     (tmp_path / docx_name / "notes.txt").write_text("mine")
     del before[docx_name]
     with pytest.raises(SendeskError, match=f"could not be saved as {docx_name}"):
-        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+        build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir() if p.is_file()} == before
     assert files_in(tmp_path) == sorted([*before, docx_name])
     assert (tmp_path / docx_name / "notes.txt").read_text() == "mine"
@@ -638,9 +640,9 @@ def test_when_the_audit_cannot_be_written_no_file_is_kept(
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("the database is locked")
 
-    monkeypatch.setattr(pack.AuditWriter, "record", broken)
+    monkeypatch.setattr(AuditWriter, "record", broken)
     with pytest.raises(OSError, match="the database is locked"):
-        pack.build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
+        build_pack(school.db, school.senco, story.pupil_id, tmp_path, today=TODAY)
     assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before
     assert pack_audits(school.db, story.pupil_id) == audits
 
@@ -648,7 +650,7 @@ def test_when_the_audit_cannot_be_written_no_file_is_kept(
 def test_the_folder_must_exist(school: School, tmp_path: Path) -> None:
     missing = tmp_path / "not-here"
     with pytest.raises(SendeskError, match="does not exist"):
-        pack.build_pack(school.db, school.senco, school.story.pupil_id, missing, today=TODAY)
+        build_pack(school.db, school.senco, school.story.pupil_id, missing, today=TODAY)
     assert not missing.exists()
 
 
@@ -657,7 +659,7 @@ def test_only_the_senco_builds_packs(school: School, tmp_path: Path, role: Role)
     actor = Actor(school.senco.user_id, "someone", "Someone", role)
     pupil_id = school.story.pupil_id
     for call in (
-        lambda: pack.build_pack(school.db, actor, pupil_id, tmp_path, today=TODAY),
+        lambda: build_pack(school.db, actor, pupil_id, tmp_path, today=TODAY),
         lambda: pack.readiness_for(school.db, actor, pupil_id, today=TODAY),
         lambda: pack.available_evidence(school.db, actor, pupil_id),
         lambda: pack.find_pupil(school.db, actor, school.story.upn),

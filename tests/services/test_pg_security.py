@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from sendesk.db import Database, Target, create_database, open_database
+from sendesk.demo import write_demo_school
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import (
     AccessArrangement,
@@ -44,7 +45,6 @@ from sendesk.services import pg_security, users
 from sendesk.services.access_arrangements import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.audit import chain_problems
-from sendesk.services.demo import write_demo_school
 from sendesk.services.school import init_school
 from sendesk.services.scope import pupils_in_scope
 

@@ -41,9 +41,9 @@ def test_learning_support_see_their_groups_sessions_and_measures(qtbot, tmp_path
     sees their group's sessions not yet logged, and a pupil's exit measure due, on their
     home page, as lines of the list; the others do not see that group's lines."""
     from sendesk.db import create_database
+    from sendesk.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.keystore import new_raw_key
     from sendesk.models import Role
-    from sendesk.services.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.services.interventions_due import MEASURES_KIND, SESSIONS_KIND
     from sendesk.services.users import sign_in
 

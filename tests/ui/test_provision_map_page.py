@@ -11,9 +11,9 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
 from sendesk.models import Enrolment, Pupil, Role, User
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import write_demo_school
 from sendesk.services.provision_map import pupil_provision
 from sendesk.services.school import school_info
 from sendesk.services.settings import notional_threshold_pence

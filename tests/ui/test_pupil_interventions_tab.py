@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QTableView
 
 from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Enrolment, Role, User
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.demo import write_demo_school
 from sendesk.services.interventions import (
     Progress,
     ProvisionHours,

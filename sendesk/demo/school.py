@@ -38,19 +38,23 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
+from sendesk.demo.access import add_access_history
+from sendesk.demo.ehc import HEAD_TEACHER, add_ehc_history
+from sendesk.demo.graduated import add_graduated_history
+from sendesk.demo.profiles import profiles_for
+from sendesk.demo.tables import load, tuples
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.audit import AuditWriter
-from sendesk.services.demo_access import add_access_history
-from sendesk.services.demo_ehc import HEAD_TEACHER, add_ehc_history
-from sendesk.services.demo_graduated import add_graduated_history
-from sendesk.services.demo_profiles import profiles_for
 from sendesk.services.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school import init_school
 from sendesk.services.school_details import SchoolDetails, save_school_details
 from sendesk.services.users import hash_password, password_problem
+
+_TABLES = load("school")
+"""The text tables of this module (names, phrases, advice): ``data/school.json``."""
 
 SCHOOL_NAME = "Riverside Academy"
 LA_NAME = "Hertfordshire"
@@ -125,56 +129,12 @@ AREA_EXAMPLES: dict[Area, tuple[str, ...]] = {
     Area.SENSORY_PHYSICAL: ("HI", "VI", "PD"),
 }
 
-FINDINGS: dict[str, str] = {
-    "SPLD": "a reading age well below chronological age and a spelling profile consistent "
-    "with dyslexia",
-    "MLD": "attainment well below age-related expectations across subjects despite "
-    "targeted teaching",
-    "SLD": "significant difficulties with learning across the curriculum",
-    "PMLD": "profound difficulties with learning alongside physical and sensory needs",
-    "SLCN": "difficulty following multi-step instructions and a limited expressive vocabulary",
-    "ASD": "social communication difficulties and a strong need for routine",
-    "SEMH": "persistent anxiety and low mood affecting attendance and learning",
-    "HI": "a hearing loss confirmed by audiology",
-    "VI": "a vision impairment confirmed by ophthalmology",
-    "MSI": "combined hearing and vision difficulties",
-    "PD": "physical needs affecting handwriting, stamina and moving around the site",
-    "OTH": "a medical condition affecting access to learning",
-    "NSA": "needs that affect progress; a specialist assessment has been requested",
-}
-SOURCES: dict[str, str] = {
-    "ASD": "a diagnosis of autism from the community paediatrician",
-    "SPLD": "a specialist teacher's assessment for dyslexia",
-    "MLD": "an educational psychologist's assessment",
-    "SLD": "an educational psychologist's assessment",
-    "PMLD": "an educational psychologist's assessment",
-    "SLCN": "a speech and language therapy assessment",
-    "SEMH": "a CAMHS assessment",
-    "HI": "an audiology assessment",
-    "VI": "an ophthalmology assessment",
-    "MSI": "an assessment by the sensory support service",
-    "PD": "an occupational therapy assessment",
-    "OTH": "advice from the school nurse and the GP",
-}
-TRIGGERS = (
-    "Concern raised by form tutor",
-    "Concern raised by Head of Year",
-    "Parents raised a concern at parents' evening",
-    "Concern raised by subject teachers at the progress review",
-    "Referral from the pastoral team",
-)
+FINDINGS: dict[str, str] = _TABLES["FINDINGS"]
+SOURCES: dict[str, str] = _TABLES["SOURCES"]
+TRIGGERS = tuples(_TABLES["TRIGGERS"])
 READING_TRIGGER = "Flagged by the whole-year reading screening"
-OFF_REGISTER = (
-    "Needs now met by quality-first teaching; removed from the register after review with parents.",
-    "Good progress over three review cycles; removed from SEN support with parents' "
-    "agreement, to be monitored.",
-    "Targets met at review; no longer needs provision additional to or different from "
-    "that of peers.",
-)
-BACK_ON = (
-    "Concern raised again by Head of Year after a difficult term; returned to SEN support.",
-    "Progress stalled after support ended; returned to SEN support after review with parents.",
-)
+OFF_REGISTER = tuples(_TABLES["OFF_REGISTER"])
+BACK_ON = tuples(_TABLES["BACK_ON"])
 
 
 @dataclass(frozen=True)
@@ -270,8 +230,8 @@ class _NameBook:
 
 @cache
 def _name_book() -> _NameBook:
-    """``resources/demo_names.json``, read once."""
-    text = resources.files("sendesk").joinpath("resources/demo_names.json").read_text("utf-8")
+    """``data/names.json``, read once."""
+    text = resources.files("sendesk.demo").joinpath("data/names.json").read_text("utf-8")
     data = json.loads(text)
     origins = []
     for key, raw in data["origins"].items():
@@ -346,7 +306,7 @@ class _PupilPlan:
     looked_after: bool
     nhs_number: str | None
     contacts: list[_ContactPlan]
-    origin: str = ""  # the family's key in demo_names.json
+    origin: str = ""  # the family's key in data/names.json
     home_language: str | None = None
     ethnicity: str | None = None
     reg_group: str = ""
@@ -933,32 +893,10 @@ def _next_review(rng: random.Random, pupil: _PupilPlan, today: date) -> date | N
     return _school_day(rng, lo, max(lo, today + timedelta(days=100)))
 
 
-# Home language and ethnicity by family origin (demo_names.json keys): the ethnicity as a
+# Home language and ethnicity by family origin (data/names.json keys): the ethnicity as a
 # SIMS-style DfE description, the languages an EAL pupil of that origin may speak at home.
 # A pupil without EAL speaks English at home. Origins not listed are treated as English.
-_BACKGROUND: dict[str, tuple[str, tuple[str, ...]]] = {
-    "english": ("White - British", ("English",)),
-    "welsh": ("White - British", ("Welsh",)),
-    "scottish": ("White - British", ("English",)),
-    "irish": ("White - Irish", ("English",)),
-    "polish": ("White - Polish", ("Polish",)),
-    "romanian": ("Any other White background", ("Romanian",)),
-    "lithuanian": ("Any other White background", ("Lithuanian",)),
-    "portuguese": ("Any other White background", ("Portuguese",)),
-    "turkish": ("White - Turkish/Turkish Cypriot", ("Turkish",)),
-    "greek": ("White - Greek/Greek Cypriot", ("Greek",)),
-    "cyrillic": ("Any other White background", ("Ukrainian", "Russian", "Bulgarian")),
-    "nigerian": ("Black - African", ("Yoruba", "Igbo")),
-    "ghanaian": ("Black - African", ("Akan (Twi/Fante)",)),
-    "somali": ("Black - African", ("Somali",)),
-    "caribbean": ("Black - Caribbean", ("English",)),
-    "bangladeshi": ("Asian - Bangladeshi", ("Bengali", "Sylheti")),
-    "pakistani": ("Asian - Pakistani", ("Urdu", "Panjabi")),
-    "indian": ("Asian - Indian", ("Gujarati", "Panjabi", "Tamil", "Hindi")),
-    "chinese": ("Chinese", ("Chinese (Cantonese)", "Chinese (Mandarin)")),
-    "vietnamese": ("Any other Asian background", ("Vietnamese",)),
-    "arabic": ("Any other ethnic group", ("Arabic",)),
-}
+_BACKGROUND: dict[str, tuple[str, tuple[str, ...]]] = tuples(_TABLES["_BACKGROUND"])
 
 
 def _assign_background(rng: random.Random, pupils: list[_PupilPlan]) -> None:
@@ -1055,7 +993,7 @@ def _plan_for(
 ) -> None:
     """Record the EHC plan before a move to E, and its end on a move off E: the register
     never says E without a plan (register.plan_problem). The EHC history
-    (:mod:`sendesk.services.demo_ehc`) fills in the live plans' sections and reviews."""
+    (:mod:`sendesk.demo.ehc`) fills in the live plans' sections and reviews."""
     if change.provision == E and held != E:
         plan = EhcPlan(
             pupil_id=pupil_id, issued_on=change.on, la_name=LA_NAME, named_setting=SCHOOL_NAME

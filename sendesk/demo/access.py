@@ -2,7 +2,7 @@
 
 So that every access-arrangement screen and document of a demo school has believable
 content, :func:`add_access_history` gives the school written by
-:func:`sendesk.services.demo.write_demo_school`:
+:func:`sendesk.demo.write_demo_school`:
 
 - teaching groups for every subject in every year group (one class per tutor group and
   subject, as a small school's MIS exports them), each with its teacher and pupils;
@@ -45,9 +45,11 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
+from sendesk.demo.bulk import bulk, insert_rows
+from sendesk.demo.tables import load, tuples
 from sendesk.models import (
     AccessArrangement,
     AccessAssessment,
@@ -65,6 +67,9 @@ from sendesk.models import (
 )
 from sendesk.rules import jcq
 from sendesk.services.audit import AuditWriter
+
+_TABLES = load("access")
+"""The text tables of this module (names, phrases, advice): ``data/access.json``."""
 
 CLASSES_PER_TEACHER = 12
 """At most this many classes per demo teacher (a full timetable in a secondary school)."""
@@ -91,94 +96,14 @@ ESSAY_SUBJECTS = ("English", "History", "Geography", "Religious Education")
 READ_SUBJECTS = ("Mathematics", "Science", "History", "Geography")
 
 # Made-up teachers for the new accounts, from the many backgrounds of an English staffroom.
-TEACHER_NAMES: tuple[tuple[str, str], ...] = (
-    ("Sarah", "Whitfield"),
-    ("Imran", "Qureshi"),
-    ("Joanna", "Kowalczyk"),
-    ("David", "Okafor"),
-    ("Helen", "Marsh"),
-    ("Rajesh", "Patel"),
-    ("Claire", "Donnelly"),
-    ("Tomasz", "Nowak"),
-    ("Amira", "Haddad"),
-    ("Gareth", "Hughes"),
-    ("Fiona", "MacLeod"),
-    ("Kwame", "Mensah"),
-    ("Louise", "Barnes"),
-    ("Chen", "Wei"),
-    ("Rebecca", "Stein"),
-    ("Mark", "Pemberton"),
-    ("Nadia", "Rahman"),
-    ("Peter", "Lindqvist"),
-    ("Grace", "Adeyemi"),
-    ("Owen", "Price"),
-    ("Sofia", "Ricci"),
-    ("James", "Thornton"),
-    ("Aisha", "Begum"),
-    ("Michael", "O'Connor"),
-    ("Katarzyna", "Wiśniewska"),
-    ("Daniel", "Levy"),
-    ("Priya", "Sharma"),
-    ("Robert", "Ellis"),
-    ("Yasmin", "Farouk"),
-    ("Thomas", "Bradley"),
-    ("Ewa", "Zielińska"),
-    ("Samuel", "Boateng"),
-    ("Lucy", "Harrington"),
-    ("Arjun", "Nair"),
-    ("Emma", "Fitzgerald"),
-    ("Hassan", "Ali"),
-    ("Rachel", "Goldberg"),
-    ("Stephen", "Walsh"),
-    ("Mei", "Lin"),
-    ("Catherine", "Doyle"),
-    ("Olumide", "Adebayo"),
-    ("Hannah", "Brooks"),
-    ("Marek", "Dvořák"),
-    ("Zara", "Hussain"),
-    ("Andrew", "Campbell"),
-    ("Leila", "Karimi"),
-    ("Simon", "Forsyth"),
-    ("Nicola", "Greaves"),
-)
+TEACHER_NAMES: tuple[tuple[str, str], ...] = tuples(_TABLES["TEACHER_NAMES"])
 
-ASSESSORS: tuple[tuple[str, str], ...] = (
-    ("Mrs Helen Carter", "AMBDA; Level 7 Certificate in Specialist Assessment (APC, PATOSS)"),
-    ("Mr Jonathan Reid", "Level 7 Certificate in Specialist Assessment (APC, Dyslexia Guild)"),
-    ("Dr Anjali Mehta", "Educational psychologist, HCPC registered"),
-)
-TESTS: dict[str, tuple[str, ...]] = {
-    jcq.READING_SPEED: ("TOWRE-2 (sight word efficiency)", "ARTS 2 (reading speed)"),
-    jcq.READING_COMPREHENSION_SPEED: ("ARTS 2 (comprehension speed)", "TOWRE-2"),
-    jcq.WRITING_SPEED: ("DASH 17+ (free writing)", "DASH 17+ (copy fast)"),
-    jcq.COGNITIVE_PROCESSING_SPEED: ("SDMT (symbol digit)", "CTOPP-2 (rapid naming)"),
-    jcq.READING_ACCURACY: ("WRAT5 (word reading)",),
-    jcq.READING_COMPREHENSION: ("WRAT5 (sentence comprehension)",),
-    jcq.SPELLING_ACCURACY: ("WRAT5 (spelling)",),
-}
+ASSESSORS: tuple[tuple[str, str], ...] = tuples(_TABLES["ASSESSORS"])
+TESTS: dict[str, tuple[str, ...]] = tuples(_TABLES["TESTS"])
 
-TASKS: dict[str, tuple[str, ...]] = {
-    "English": ("Language Paper 1 practice", "Macbeth essay", "Creative writing task"),
-    "Mathematics": ("Algebra end-of-unit test", "Ratio and proportion test", "Homework quiz"),
-    "Science": ("Required practical write-up", "Biology unit test", "Chemistry quiz"),
-    "History": ("Source analysis", "Medicine through time essay", "Unit test"),
-    "Geography": ("Fieldwork write-up", "Rivers unit test", "Map skills task"),
-    "French": ("Reading and listening test", "Writing task", "Vocabulary test"),
-    "Computing": ("Programming task", "Theory unit test", "Algorithms quiz"),
-    "Religious Education": ("Extended answer practice", "Unit test", "Ethics essay"),
-}
-NOTES_USED = (
-    "Used the arrangement throughout; finished in time.",
-    "Used it for the longer questions.",
-    "Needed it to finish the last question.",
-    "Worked steadily with it; calmer than without.",
-    "",
-    "",
-)
-NOTES_NOT_USED = (
-    "Did not need it for this short task.",
-    "Chose not to use it today.",
-)
+TASKS: dict[str, tuple[str, ...]] = tuples(_TABLES["TASKS"])
+NOTES_USED = tuples(_TABLES["NOTES_USED"])
+NOTES_NOT_USED = tuples(_TABLES["NOTES_NOT_USED"])
 
 
 @dataclass(frozen=True)
@@ -258,27 +183,6 @@ def _school_day(rng: random.Random, lo: date, hi: date) -> date:
         if day.weekday() < 5:
             return day
     return lo
-
-
-def _bulk(model: Any) -> Any:
-    return insert(model).execution_options(render_nulls=True)
-
-
-def _insert(
-    session: Session, model: Any, rows: list[dict[str, Any]], *key: InstrumentedAttribute[Any]
-) -> list[int]:
-    """Insert ``rows`` in bulk and return their ids in order, read back by the ``key``
-    columns (unique among the rows): an executemany is many times faster than RETURNING."""
-    if not rows:
-        return []
-    before = session.scalar(select(func.max(model.id))) or 0
-    session.execute(_bulk(model), rows)
-    names = [column.key for column in key]
-    found = {
-        tuple(values): row_id
-        for row_id, *values in session.execute(select(model.id, *key).where(model.id > before))
-    }
-    return [found[tuple(row[n] for n in names)] for row in rows]
 
 
 # --- pupils, groups and teachers -------------------------------------------------------------
@@ -391,7 +295,7 @@ def _write_groups(
             members_of.append([p.id for p in forms[form]])
             for p in forms[form]:
                 teacher_of[(p.id, subject)] = teacher
-    ids = _insert(session, TeachingGroup, rows, TeachingGroup.code)
+    ids = insert_rows(session, TeachingGroup, rows, TeachingGroup.code)
     member_rows = [
         {"group_id": gid, "pupil_id": pid}
         for gid, pids in zip(ids, members_of, strict=True)
@@ -840,7 +744,7 @@ def add_access_history(
         _evidence(evidence_rng, plan, taught, senco, today)
 
     # Assessments and their scores.
-    assessment_ids = _insert(
+    assessment_ids = insert_rows(
         session,
         AccessAssessment,
         [
@@ -886,7 +790,7 @@ def add_access_history(
         }
         for p in plans
     ]
-    arrangement_ids = _insert(
+    arrangement_ids = insert_rows(
         session,
         AccessArrangement,
         arrangement_rows,
@@ -900,7 +804,7 @@ def add_access_history(
         for e in p.evidence
     ]
     if evidence_rows:
-        session.execute(_bulk(NwwEvidence), evidence_rows)
+        session.execute(bulk(NwwEvidence), evidence_rows)
 
     by_status: dict[str, int] = defaultdict(int)
     for p in plans:

@@ -2,7 +2,7 @@
 
 So that the EHC screens, "what's due" and ``sendesk deadlines`` of a demo school show
 every state a SENCo meets, :func:`add_ehc_history` gives the pupils already written by
-:func:`sendesk.services.demo.write_demo_school`:
+:func:`sendesk.demo.write_demo_school`:
 
 - LA profiles for the school's LA and a neighbouring one with different panel rules;
 - an EHC plan for every pupil with an EHC plan on the register (sections B, E and F from
@@ -24,7 +24,7 @@ every state a SENCo meets, :func:`add_ehc_history` gives the pupils already writ
   educational psychologist's report, a specialist's report for their needs (speech and
   language, specialist teacher, occupational therapy…) and a work sample, stored as
   evidence documents, the reports linked to the agency's involvement. The reports are the
-  one-page PDFs of :func:`sendesk.services.demo_graduated.report_pdf`; a report the
+  one-page PDFs of :func:`sendesk.demo.graduated.report_pdf`; a report the
   graduated history already stored stands in for one. Three open requests
   (:data:`OLD_REPORT_STAGES`) have a specialist's report a few months past their LA's limit,
   so the request pack's readiness check has one to flag.
@@ -51,6 +51,15 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sendesk.demo.graduated import (
+    AGENCY_BY_NEED,
+    AGENCY_INFO,
+    BACKGROUND,
+    FONT_FILES,
+    PROFESSIONALS,
+    report_pdf,
+)
+from sendesk.demo.tables import load, tuples
 from sendesk.models import (
     AgencyInvolvement,
     AnnualReview,
@@ -75,34 +84,20 @@ from sendesk.rules.readiness import (
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.audit import AuditWriter
-from sendesk.services.demo_graduated import (
-    AGENCY_BY_NEED,
-    AGENCY_INFO,
-    BACKGROUND,
-    FONT_FILES,
-    PROFESSIONALS,
-    report_pdf,
-)
 from sendesk.services.ehc import CASE_FIELDS, LaProfileData, case_problems, rules_of
 
+_TABLES = load("ehc")
+"""The text tables of this module (names, phrases, advice): ``data/ehc.json``."""
+
 NEIGHBOUR_LA = "Bedford Borough"
-CASEWORKERS = ("Priya Shah", "Tom Whitfield", "Grace Okafor", "Dylan Hughes", "Marta Nowak")
+CASEWORKERS = tuples(_TABLES["CASEWORKERS"])
 HEAD_TEACHER = "Mrs Helen Ward"
 """The demo school's head teacher (School details), who signs its requests off."""
 SIGNED_OFF_BY = (HEAD_TEACHER, "Head teacher")
 """Who signs the demo school's requests off, as the LA's form asks (name, role)."""
-ASPIRATIONS = (
-    "I want to work with animals, maybe at a farm or a vet's. Having a friend to sit with "
-    "at lunch is important to me.",
-    "I would like to go to college and learn to cook. I want people to explain things "
-    "more than once without getting cross.",
-    "When I'm older I want to make games. It matters to me that I can go somewhere quiet "
-    "when it gets too loud.",
-    "I want to pass my exams and get a job in a garage like my uncle. I like it when "
-    "teachers tell me what is happening next.",
-)
+ASPIRATIONS = tuples(_TABLES["ASPIRATIONS"])
 """What is important to the pupil and their hopes for the future (LA forms ask for it)."""
-POST16_DESTINATIONS = ("Bedford College", "Central Bedfordshire College", "Shuttleworth College")
+POST16_DESTINATIONS = tuples(_TABLES["POST16_DESTINATIONS"])
 """Where the demo's Year 11 pupils with plans move on to (the school has no sixth form)."""
 REVIEWS_KEPT = 6  # Years 7–11 and the transfer review from primary
 MAX_YEARS_BACK = 8
@@ -115,87 +110,16 @@ _WEEK = timedelta(weeks=1)
 
 # What each area of need looks like in a plan's sections E (outcome) and F (provision).
 AREA_PLAN: dict[Area, tuple[str, str]] = {
-    Area.COGNITION_LEARNING: (
-        "By the next annual review {name} will read a Year 6 level text aloud with 95% "
-        "accuracy and write a paragraph of 100 words without adult help.",
-        "Small-group literacy intervention with a trained teaching assistant, 3 × 30 minutes "
-        "a week; subject vocabulary pre-taught by the teaching assistant, 1 × 20 minutes a "
-        "week; a reader and 25% extra time in tests.",
-    ),
-    Area.COMMUNICATION_INTERACTION: (
-        "By the next annual review {name} will follow a three-step spoken instruction in "
-        "class without a reminder in 4 lessons out of 5, and join a structured lunchtime "
-        "club at least twice a week.",
-        "Speech and language programme set by the NHS therapist, delivered 1:1 by a "
-        "teaching assistant, 2 × 20 minutes a week; a visual timetable checked with {him} "
-        "at the start of each day; a named adult at break and lunch.",
-    ),
-    Area.SEMH: (
-        "By the next annual review {name} will use {his} agreed calming plan, without "
-        "adult prompting, in 4 out of 5 times {he} feels overwhelmed, and attend at "
-        "least 95% of lessons.",
-        "1:1 mentoring with the learning mentor, 1 × 30 minutes a week; a check-in with "
-        "a key adult at 8:40 every morning (5 minutes); an exit card to the learning "
-        "support base, agreed with all {his} teachers.",
-    ),
-    Area.SENSORY_PHYSICAL: (
-        "By the next annual review {name} will set up and use {his} own equipment in "
-        "every lesson without adult help.",
-        "Specialist teacher advisory visit once each half term; radio aid or enlarged "
-        "materials prepared by the teaching assistant before every lesson; a seat chosen "
-        "with {him} in each classroom.",
-    ),
+    Area(k): v for k, v in tuples(_TABLES["AREA_PLAN"]).items()
 }
-GENERIC_PLAN = (
-    "By the next annual review {name} will complete the work set in 4 lessons out of 5 "
-    "with the agreed adjustments.",
-    "Teaching assistant support in English and maths, 5 × 50 minutes a week.",
-)
+GENERIC_PLAN = tuples(_TABLES["GENERIC_PLAN"])
 
-REVIEW_SUMMARIES = (
-    "{name} has settled well and is making steady progress towards the outcomes; the "
-    "provision in section F is in place and working.",
-    "Good progress in reading and in friendships; attendance has improved. Outcomes for "
-    "next year agreed with {name} and the family.",
-    "Progress is slower than hoped in literacy; the review recommends more small-group "
-    "time and updated advice from the educational psychologist.",
-    "{name} has met two of the three outcomes. New outcomes agreed for the coming year, "
-    "with a focus on independence and preparing for the next phase.",
-)
-PUPIL_VIEWS = (
-    "I like art and PE best. I find reading out loud hard and I don't like it when it is "
-    "noisy. It helps when Miss explains things again just to me.",
-    "I want to get better at writing so my work looks like everyone else's. Break times "
-    "are hard because I don't know who to play with.",
-    "I like being with my friends. Maths is hard. I would like help that does not make "
-    "me stand out.",
-)
-PARENT_VIEWS = (
-    "We want {name} to be happy at school and to have the help {he} needs to keep up. "
-    "Homework ends in tears most nights.",
-    "{name} comes home exhausted. We are worried that {he} is falling further behind "
-    "and want to know what support {he} will get in Year {year}.",
-    "We have seen {name} grow in confidence this year but reading is still a big worry "
-    "for the family.",
-)
-WHY_NOW = (
-    "Two reviewed cycles of SEN support, costed at about the notional £6,000, have not "
-    "closed the gap: {name}'s reading age is still more than three years behind and the "
-    "educational psychologist advises a statutory assessment.",
-    "Despite small-group and 1:1 support over three terms, {name}'s needs have grown and "
-    "{he} is now at risk of exclusion; the school cannot meet them from its own resources.",
-    "{name}'s needs are complex and long term: the speech and language therapist and the "
-    "paediatrician both advise that {he} will need provision set out in a plan.",
-)
-HEALTH = (
-    "Under the community paediatrician for an autism assessment (seen in the spring term).",
-    "Glue ear as a young child; hearing now within normal limits (audiology, last year).",
-    "Asthma, managed with an inhaler kept in the medical room.",
-)
-SOCIAL_CARE = (
-    "Early help plan closed last year; no current social care involvement.",
-    "Young carer for a younger sibling; supported by the young carers' service.",
-)
+REVIEW_SUMMARIES = tuples(_TABLES["REVIEW_SUMMARIES"])
+PUPIL_VIEWS = tuples(_TABLES["PUPIL_VIEWS"])
+PARENT_VIEWS = tuples(_TABLES["PARENT_VIEWS"])
+WHY_NOW = tuples(_TABLES["WHY_NOW"])
+HEALTH = tuples(_TABLES["HEALTH"])
+SOCIAL_CARE = tuples(_TABLES["SOCIAL_CARE"])
 
 
 @dataclass(frozen=True)
@@ -899,14 +823,7 @@ readiness check has an out-of-date report to flag: the SENCo preparing a request
 refusal that asks for fresh advice, and the request on the screenshots."""
 PDF = "application/pdf"
 PNG = "image/png"
-EHC_CONCERN: dict[Area, str] = {
-    Area.COGNITION_LEARNING: "literacy and working memory difficulties that two terms of SEN "
-    "support have not closed",
-    Area.COMMUNICATION_INTERACTION: "language and social communication needs that limit "
-    "access to most lessons",
-    Area.SEMH: "rising anxiety, time out of lessons and a risk of exclusion",
-    Area.SENSORY_PHYSICAL: "sensory and physical needs that make independent work slow and tiring",
-}
+EHC_CONCERN: dict[Area, str] = {Area(k): v for k, v in _TABLES["EHC_CONCERN"].items()}
 EP_REQUEST_ADVICE = (
     " Given the needs described and the support already tried, the school and parents "
     "should consider asking the local authority for an EHC needs assessment."
@@ -917,40 +834,7 @@ EP_PLAN_ADVICE = (
     "plan (sections E and F)."
 )
 WORK_SAMPLES: dict[Area, tuple[str, str, str, str]] = {
-    Area.COGNITION_LEARNING: (
-        "Work sample: independent writing (English)",
-        "My weekend",
-        "On saterday I went to the park with my cusin. We plaid football and I scord two "
-        "gols then we went home and had tea it was pizza. on sunday I was bord and I "
-        "watchd tv. my mum said go outsid but it was rainning.",
-        "Independent writing, 20 minutes, no adult help: {words} words. Good ideas in order; "
-        "next steps are full stops, capital letters and common spellings (Saturday, played).",
-    ),
-    Area.COMMUNICATION_INTERACTION: (
-        "Work sample: recount after a class discussion (English)",
-        "The school trip",
-        "We went on the coach. It was a long time. The museum had a big dinosaur it was a "
-        "T rex. I liked the shop. I got a rubber. Then we went back on the coach. The end.",
-        "Written after a class discussion, 20 minutes: {words} words. Events in order but "
-        "little detail or feeling; the task had to be explained again 1:1 before starting.",
-    ),
-    Area.SEMH: (
-        "Work sample: reflective writing (PSHE)",
-        "What helps me in lessons",
-        "I like it when the teacher tells me what we are doing before we start. I dont like "
-        "it when it is to loud and people shout. Sometimes I get angry and I walk out. I "
-        "want to stay in lessons more but",
-        "Started after 10 minutes of prompting; left the room after 15 minutes: {words} "
-        "words, unfinished. Shows real insight into what sets things off.",
-    ),
-    Area.SENSORY_PHYSICAL: (
-        "Work sample: copying from the board (science)",
-        "The water cycle",
-        "The sun heats the water in the sea and it evaporates. The water vapour rises and "
-        "cools and condenses into clouds. Then it rains and the water goes",
-        "Copied from the board, 25 minutes with a sloped board: {words} words (the class "
-        "wrote about 120). Letters well formed but slow; hand tired after 10 minutes.",
-    ),
+    Area(k): v for k, v in tuples(_TABLES["WORK_SAMPLES"]).items()
 }
 _PAPER, _RULE, _MARGIN, _PENCIL, _PEN = (
     (252, 251, 245),
@@ -1353,7 +1237,7 @@ def add_ehc_history(
 
     ``pupils`` is (pupil id, provision "N"/"K"/"E", current need codes, the date the pupil
     joined the register or None) for every pupil, as
-    :func:`sendesk.services.demo_graduated.add_graduated_history` takes it. Runs inside the
+    :func:`sendesk.demo.graduated.add_graduated_history` takes it. Runs inside the
     caller's transaction and records one audit event ("create_demo_ehc") with the counts.
     """
     session.flush()

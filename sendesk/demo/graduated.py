@@ -2,7 +2,7 @@
 
 So that every graduated-response screen and report of a demo school has believable content,
 :func:`add_graduated_history` gives the pupils already written by
-:func:`sendesk.services.demo.write_demo_school`:
+:func:`sendesk.demo.write_demo_school`:
 
 - a catalogue of ten interventions typical of an English secondary school, costed at the
   hourly rate of the staff who run them;
@@ -43,9 +43,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, insert, select
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from sendesk.demo.bulk import bulk, insert_rows
+from sendesk.demo.tables import load, tuples
 from sendesk.models import (
     AgencyInvolvement,
     AttainmentSnapshot,
@@ -68,6 +70,9 @@ from sendesk.models import (
 from sendesk.rules.census import Area, area_of
 from sendesk.rules.confidentiality import default_level
 from sendesk.services.audit import AuditWriter
+
+_TABLES = load("graduated")
+"""The text tables of this module (names, phrases, advice): ``data/graduated.json``."""
 
 AGE, SCORE, RATING = "age_months", "standardised", "rating"
 C_L = Area.COGNITION_LEARNING
@@ -130,183 +135,8 @@ class _Spec:
 
 TA, HLTA, TEACHER = "Teaching assistant", "HLTA", "Teacher"
 
-CATALOGUE: tuple[_Spec, ...] = (
-    _Spec(
-        "reading",
-        "Reading catch-up (phonics)",
-        "Reading catch-up",
-        C_L,
-        "Structured synthetic phonics for older readers: short daily-style lessons, decodable "
-        "texts matched to the pupil's level, reading aloud with feedback.",
-        4,
-        TA,
-        3,
-        30,
-        1600,
-        "Reading age",
-        AGE,
-    ),
-    _Spec(
-        "spelling",
-        "Precision teaching: spelling",
-        "Precision teaching",
-        C_L,
-        "One-to-one precision teaching of the pupil's own spelling list: a few words at a "
-        "time, timed one-minute probes, charted every session.",
-        1,
-        TA,
-        3,
-        15,
-        1600,
-        "Spelling age",
-        AGE,
-    ),
-    _Spec(
-        "maths",
-        "Maths catch-up",
-        "Maths catch-up",
-        C_L,
-        "Small-group teaching of number facts, place value and fractions with concrete "
-        "resources, taught by a maths teacher.",
-        6,
-        TEACHER,
-        2,
-        45,
-        3500,
-        "Maths standardised score",
-        SCORE,
-        entry=(68, 88),
-        change=(-3, 0, 2, 3, 4, 5, 6, 7, 9, 12),
-        ceiling=125,
-        teacher_led=True,
-    ),
-    _Spec(
-        "lego",
-        "Lego-based social skills group",
-        "Lego group",
-        C_I,
-        "Three pupils build a model together as engineer, supplier and builder, practising "
-        "turn-taking, joint attention and talking through a problem.",
-        3,
-        HLTA,
-        1,
-        60,
-        2000,
-        "Social skills rating (1-10)",
-        RATING,
-        entry=(2, 5),
-        change=(-1, 0, 1, 1, 2, 2, 3),
-        ceiling=10,
-    ),
-    _Spec(
-        "language",
-        "Speech and language programme",
-        "Language group",
-        C_I,
-        "Vocabulary and understanding of spoken language, following the speech and language "
-        "therapist's programme: word webs, following instructions, narrative.",
-        4,
-        HLTA,
-        2,
-        30,
-        2000,
-        "Receptive vocabulary standardised score",
-        SCORE,
-        entry=(66, 86),
-        change=(-2, 0, 1, 3, 4, 5, 6, 8, 10),
-        ceiling=120,
-    ),
-    _Spec(
-        "elsa",
-        "ELSA emotional literacy sessions",
-        "ELSA",
-        SEMH,
-        "One-to-one sessions with the school's emotional literacy support assistant: naming "
-        "feelings, managing worry and anger, friendships and self-esteem.",
-        1,
-        HLTA,
-        1,
-        45,
-        1800,
-        "Emotional literacy rating (1-10)",
-        RATING,
-        entry=(2, 5),
-        change=(-1, 0, 1, 1, 2, 2, 3),
-        ceiling=10,
-    ),
-    _Spec(
-        "handwriting",
-        "Handwriting and fine-motor group",
-        "Handwriting group",
-        S_P,
-        "Fine-motor warm-ups, letter formation and joins, and speed practice, following the "
-        "occupational therapist's advice.",
-        6,
-        TA,
-        2,
-        30,
-        1500,
-        "Handwriting speed (words a minute)",
-        RATING,
-        entry=(6, 12),
-        change=(0, 1, 1, 2, 2, 3, 4),
-        ceiling=25,
-    ),
-    _Spec(
-        "typing",
-        "Touch-typing course",
-        "Touch-typing",
-        S_P,
-        "An online touch-typing course in the ICT suite, so pupils who find handwriting hard "
-        "can use a laptop in lessons and exams.",
-        8,
-        TA,
-        2,
-        30,
-        1500,
-        "Typing speed (words a minute)",
-        RATING,
-        entry=(5, 14),
-        change=(2, 3, 4, 5, 6, 8, 10),
-        ceiling=45,
-    ),
-    _Spec(
-        "zones",
-        "Zones of Regulation group",
-        "Zones group",
-        SEMH,
-        "A small group learning to recognise their 'zone' and choose a strategy to get back "
-        "to green: calm-down plans, size of the problem, expected behaviour.",
-        5,
-        TA,
-        1,
-        45,
-        1700,
-        "Self-regulation rating (1-10)",
-        RATING,
-        entry=(2, 5),
-        change=(-1, 0, 1, 1, 2, 2, 3),
-        ceiling=10,
-    ),
-    _Spec(
-        "mentoring",
-        "Mentoring programme",
-        "Mentoring",
-        SEMH,
-        "Weekly one-to-one mentoring with a trusted teacher: attendance, organisation, "
-        "setting and checking small goals.",
-        1,
-        TEACHER,
-        1,
-        30,
-        3500,
-        "Engagement rating (1-10)",
-        RATING,
-        entry=(3, 6),
-        change=(-1, 0, 1, 1, 2, 2),
-        ceiling=10,
-        teacher_led=True,
-    ),
+CATALOGUE: tuple[_Spec, ...] = tuple(
+    _Spec(**{**tuples(row), "area": Area(row["area"])}) for row in _TABLES["CATALOGUE"]
 )
 SPECS: dict[str, _Spec] = {s.key: s for s in CATALOGUE}
 
@@ -888,33 +718,7 @@ def _enrol(
 SCHOOL_CLOSED = "school closed"
 NOT_DELIVERED = (("staff absent", 6), ("trip", 2), ("exam", 1), ("room unavailable", 1))
 MISSED = (("absent", 12), ("trip", 2), ("exam", 2), ("refused", 2))
-NOTES: dict[str, tuple[str, ...]] = {
-    "": (
-        "Needed prompting to start",
-        "Good focus throughout",
-        "Tired today",
-        "Arrived late from lesson",
-        "Met today's target",
-        "Unsettled after break; calmer by the end",
-        "Worked well with a partner",
-        "Very chatty; refocused with a reminder",
-    ),
-    "reading": (
-        "Read fluently today",
-        "Struggled with split digraphs",
-        "Self-corrected twice",
-        "Enjoyed the new book",
-    ),
-    "spelling": ("All probe words correct", "Mixed up 'their' and 'there' again"),
-    "maths": ("Used counters confidently", "Fractions still shaky", "Quick on times tables"),
-    "lego": ("Took turns as builder well", "Found it hard to accept the engineer's plan"),
-    "language": ("Used two new topic words", "Followed three-part instructions"),
-    "elsa": ("Talked about a worry at home", "Used the feelings scale without prompting"),
-    "handwriting": ("Letters better formed", "Hand ached after 10 minutes"),
-    "typing": ("Home row without looking", "Speed up on last week"),
-    "zones": ("Named the yellow zone and chose a strategy", "Left early to calm down"),
-    "mentoring": ("Planner checked and signed", "Talked through homework plan"),
-}
+NOTES: dict[str, tuple[str, ...]] = tuples(_TABLES["NOTES"])
 
 
 def _pick(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
@@ -924,414 +728,31 @@ def _pick(rng: random.Random, table: tuple[tuple[str, int], ...]) -> str:
 # --- support plans --------------------------------------------------------------------------
 
 # code -> templates: (text, lowest n, highest n); {name}, {he}, {his}, {month}, {n}
-OUTCOMES: dict[str, tuple[tuple[str, int, int], ...]] = {
-    "SPLD": (
-        (
-            "By the {month} review, {name} will read {n} words per minute on an "
-            "age-appropriate text, measured by a running record.",
-            70,
-            100,
-        ),
-        (
-            "By the {month} review, {name} will spell {n} of the 20 words on {his} personal "
-            "spelling list correctly in a weekly check.",
-            14,
-            18,
-        ),
-        (
-            "By the {month} review, {name} will use a word bank or spell-checker without "
-            "reminders in at least {n} lessons a week, as seen in book looks.",
-            3,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will touch-type at {n} words per minute with 90% "
-            "accuracy.",
-            15,
-            25,
-        ),
-        (
-            "By the {month} review, {name} will decode unfamiliar words of two and three "
-            "syllables with {n}% accuracy in a phonics check.",
-            80,
-            90,
-        ),
-    ),
-    "MLD": (
-        (
-            "By the {month} review, {name} will recall the 2, 5 and 10 times tables with "
-            "{n}% accuracy in a weekly quiz.",
-            80,
-            95,
-        ),
-        (
-            "By the {month} review, {name} will follow a visual task list to complete a "
-            "three-step task in {n} of 5 observed lessons.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will read and explain {n} key words for each "
-            "science topic, checked by a word quiz.",
-            8,
-            12,
-        ),
-        (
-            "By the {month} review, {name} will solve two-step money problems with {n}% accuracy.",
-            70,
-            85,
-        ),
-    ),
-    "SLD": (
-        (
-            "By the {month} review, {name} will use a symbol timetable to move between "
-            "lessons with no more than one prompt on {n} of 5 days.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will count out amounts of money up to £{n} "
-            "using coins, in a practical check.",
-            2,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will read {n} new everyday sight words in context.",
-            10,
-            20,
-        ),
-    ),
-    "PMLD": (
-        (
-            "By the {month} review, {name} will make a choice between two objects of "
-            "reference in {n} of 5 opportunities.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will tolerate hand-under-hand support for a "
-            "sensory activity for {n} minutes.",
-            5,
-            10,
-        ),
-    ),
-    "SLCN": (
-        (
-            "By the {month} review, {name} will follow a two-part spoken instruction in "
-            "class without repetition on {n} of 5 observed occasions.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will explain and use {n} new subject words each "
-            "half-term, checked in vocabulary sessions.",
-            8,
-            12,
-        ),
-        (
-            "By the {month} review, {name} will retell a short story or event in order with "
-            "a story planner, including {n} of 6 key points.",
-            4,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will ask for help with an agreed phrase at least "
-            "{n} times a week, as logged by staff.",
-            2,
-            4,
-        ),
-    ),
-    "ASD": (
-        (
-            "By the {month} review, {name} will take turns and share materials in the Lego "
-            "group for a whole session on {n} of 5 weeks.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will use {his} time-out card instead of leaving "
-            "lessons without permission, with no more than {n} incidents a half-term.",
-            1,
-            3,
-        ),
-        (
-            "By the {month} review, {name} will start a conversation with a peer at lunch "
-            "club at least {n} times a week, as observed by staff.",
-            2,
-            3,
-        ),
-        (
-            "By the {month} review, {name} will manage a change to the timetable with a "
-            "visual warning and settle to work within {n} minutes.",
-            3,
-            5,
-        ),
-    ),
-    "SEMH": (
-        (
-            "By the {month} review, {name} will name {his} feelings and choose a calming "
-            "strategy in {n} of 5 ELSA sessions.",
-            3,
-            4,
-        ),
-        ("By the {month} review, {name} will attend at least {n}% of sessions.", 92, 96),
-        (
-            "By the {month} review, {name} will arrive at lessons on time and settle within "
-            "5 minutes on {n} of 5 days, recorded on {his} report card.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will have fewer than {n} behaviour points a half-term.",
-            4,
-            8,
-        ),
-        (
-            "By the {month} review, {name} will check in with {his} trusted adult at least "
-            "{n} times a week.",
-            2,
-            5,
-        ),
-    ),
-    "HI": (
-        (
-            "By the {month} review, {name} will use {his} radio aid in every lesson and tell "
-            "staff when it is not working, on {n} of 5 checks.",
-            4,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will ask for repetition when {he} has not heard, "
-            "in {n} of 5 observed lessons.",
-            3,
-            4,
-        ),
-    ),
-    "VI": (
-        (
-            "By the {month} review, {name} will use enlarged (N18) resources and {his} "
-            "magnifier without prompting in {n} of 5 observed lessons.",
-            3,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will touch-type at {n} words per minute so that "
-            "{he} can write on a laptop in lessons.",
-            15,
-            25,
-        ),
-    ),
-    "MSI": (
-        (
-            "By the {month} review, {name} will use {his} communication passport to tell a "
-            "new adult what helps, on {n} of 5 occasions.",
-            3,
-            4,
-        ),
-        (
-            "By the {month} review, {name} will find {his} way between five key rooms with "
-            "no more than {n} prompts.",
-            1,
-            2,
-        ),
-    ),
-    "PD": (
-        (
-            "By the {month} review, {name} will write legibly for 10 minutes at {n} words "
-            "per minute using a sloped board.",
-            10,
-            16,
-        ),
-        (
-            "By the {month} review, {name} will move between lessons with the lift pass and "
-            "arrive on time on {n} of 5 days.",
-            4,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will use a laptop for extended writing in English "
-            "and humanities in {n} of 5 observed lessons.",
-            3,
-            5,
-        ),
-    ),
-    "OTH": (
-        (
-            "By the {month} review, {name} will follow {his} healthcare plan routines with "
-            "one reminder, on {n} of 5 days.",
-            4,
-            5,
-        ),
-        (
-            "By the {month} review, {name} will catch up work missed for appointments "
-            "within {n} days, checked by {his} form tutor.",
-            5,
-            10,
-        ),
-    ),
-}
+OUTCOMES: dict[str, tuple[tuple[str, int, int], ...]] = tuples(_TABLES["OUTCOMES"])
 OUTCOMES["NSA"] = OUTCOMES["MLD"][:2] + OUTCOMES["SPLD"][:1]
 OUTCOMES["DS"] = OUTCOMES["SLD"]
 
-STRATEGIES: dict[str, tuple[str, ...]] = {
-    "SPLD": (
-        "Pre-teaching of key vocabulary in science",
-        "Printed notes instead of copying from the board",
-        "Handouts on cream paper in a sans-serif font",
-        "Reader for tests and extra time",
-    ),
-    "MLD": (
-        "Tasks broken into small steps with a visual checklist",
-        "Concrete resources in maths",
-        "Key words pre-taught before each topic",
-    ),
-    "SLD": ("Symbol-supported timetable and instructions", "Life-skills maths with real coins"),
-    "PMLD": ("Objects of reference for each part of the day", "Sensory breaks every hour"),
-    "SLCN": (
-        "Word mats and pre-taught vocabulary",
-        "Instructions chunked and given in writing too",
-        "Thinking time before answering",
-    ),
-    "ASD": (
-        "Visual timetable and advance warning of changes",
-        "Leaves lessons two minutes early",
-        "Quiet space in the library at lunch",
-        "Clear, literal language; no sarcasm",
-    ),
-    "SEMH": (
-        "Named adult check-in each morning",
-        "Seat near the door with a time-out card",
-        "Praise in private rather than in front of the class",
-    ),
-    "HI": ("Seat near the front, facing the teacher", "Subtitles on all videos"),
-    "VI": ("Enlarged (N18) handouts", "Seat near the board, away from glare"),
-    "MSI": ("Communication passport shared with all staff", "Quiet, well-lit seat"),
-    "PD": ("Lift pass and leaves lessons early", "Extra time for practical tasks"),
-    "OTH": ("Individual healthcare plan followed in all lessons", "Rest breaks when needed"),
-}
+STRATEGIES: dict[str, tuple[str, ...]] = tuples(_TABLES["STRATEGIES"])
 STRATEGIES["NSA"] = STRATEGIES["MLD"]
 STRATEGIES["DS"] = STRATEGIES["SLD"]
-EQUIPMENT: dict[str, tuple[str, ...]] = {
-    "SPLD": ("Reading ruler", "Coloured overlay", "Reader pen", "Laptop for extended writing"),
-    "MLD": ("Times-table square", "Number line"),
-    "SLCN": ("Topic vocabulary organiser",),
-    "ASD": ("Ear defenders", "Time-out card"),
-    "SEMH": ("Fidget tool", "Time-out card"),
-    "HI": ("Radio aid",),
-    "VI": ("Magnifier", "Laptop with screen magnification"),
-    "PD": ("Sloped writing board", "Pencil grips", "Laptop for extended writing"),
-    "MSI": ("Magnifier", "Radio aid"),
-}
+EQUIPMENT: dict[str, tuple[str, ...]] = tuples(_TABLES["EQUIPMENT"])
 
 PUPIL_VIEWS: dict[Area, tuple[str, ...]] = {
-    C_L: (
-        "I like the reading group because it's quiet and nobody rushes me.",
-        "Reading out loud in class makes me nervous. I'd like to be asked before.",
-        "I don't like copying from the board. Printed notes help.",
-        "Maths is getting easier. I still get stuck on fractions.",
-        "My spellings are better but I forget them by the next week.",
-    ),
-    C_I: (
-        "I find it hard when lessons change. Knowing what's happening helps.",
-        "I like Lego club. I want to make more friends at lunch.",
-        "Sometimes I don't understand what the teacher wants. I like it written down.",
-        "Corridors are too loud. Leaving early helps.",
-    ),
-    SEMH: (
-        "Talking to Miss in ELSA helps when I'm angry.",
-        "I get worried in the mornings. Seeing my key worker first helps.",
-        "I don't like being told off in front of everyone.",
-        "I want to stop getting detentions.",
-    ),
-    S_P: (
-        "My hand hurts when I write a lot. The laptop is better.",
-        "I need to sit at the front to see the board.",
-        "I don't like people staring at my equipment.",
-    ),
+    Area(k): v for k, v in tuples(_TABLES["PUPIL_VIEWS"]).items()
 }
-PUPIL_VIEWS_ANY = (
-    "I like working in a small group.",
-    "I want to do well in my exams.",
-    "I'm good at art and PE.",
-    "I'd like more help in science.",
-)
-PARENT_VIEWS = (
-    "Mum says {name} is reading more at home and is more confident.",
-    "{His} parents are pleased with progress but worried about homework.",
-    "Dad feels {name} is happier coming to school this term.",
-    "Parents would like more notice of changes to the timetable.",
-    "Mum is worried about how {name} will cope with more homework.",
-    "{His} parents say {he} is very tired after school.",
-    "Parents asked for a copy of the strategies to use at home.",
-    "Mum says {name} still finds mornings hard but is getting to school.",
-    "{His} parents feel the group has helped a lot.",
-    "Dad would like regular updates by e-mail.",
-)
+PUPIL_VIEWS_ANY = tuples(_TABLES["PUPIL_VIEWS_ANY"])
+PARENT_VIEWS = tuples(_TABLES["PARENT_VIEWS"])
 ASSESSMENTS: dict[Area, tuple[str, ...]] = {
-    C_L: (
-        "Whole-year reading screening and teacher assessment show literacy well below age.",
-        "Maths and literacy assessments show gaps of several years; working memory is weak.",
-    ),
-    C_I: (
-        "Observation in lessons and at unstructured times; speech and language advice.",
-        "Staff report difficulty with group work, changes and spoken instructions.",
-    ),
-    SEMH: (
-        "Pastoral logs show rising anxiety and low mood; attendance is falling.",
-        "Behaviour log and the Strengths and Difficulties Questionnaire completed with parents.",
-    ),
-    S_P: (
-        "Specialist advice on access to the curriculum; handwriting speed assessed.",
-        "Advice from the sensory support service on seating, resources and equipment.",
-    ),
+    Area(k): v for k, v in tuples(_TABLES["ASSESSMENTS"]).items()
 }
-REVIEW_COMMENTS: dict[str, tuple[str, ...]] = {
-    "achieved": (
-        "Achieved: seen consistently in lessons.",
-        "Met at the review check; {name} is confident with this now.",
-        "Achieved ahead of the review.",
-    ),
-    "partly": (
-        "Partly: progress seen but not yet consistent.",
-        "Close: met on some checks; carry forward.",
-        "Met with adult support; next step is doing it independently.",
-    ),
-    "not": (
-        "Not yet: attendance at sessions was low this term.",
-        "Not achieved; target too ambitious for one term, to be broken into smaller steps.",
-        "Not achieved; {name} found this hard after a difficult half-term.",
-    ),
-}
-NEXT_STEPS = (
-    "Carry on with the current provision for another term and review.",
-    "Continue the intervention; add pre-teaching of vocabulary in science and humanities.",
-    "Reduce adult support in lessons to build independence.",
-    "Share the updated strategies with all teaching staff.",
-    "Ask the educational psychologist for advice at the next planning meeting.",
-    "Move to the next level of the programme.",
-    "Meet parents in six weeks to check how things are going at home.",
-)
+REVIEW_COMMENTS: dict[str, tuple[str, ...]] = tuples(_TABLES["REVIEW_COMMENTS"])
+NEXT_STEPS = tuples(_TABLES["NEXT_STEPS"])
 OFF_REGISTER_STEPS = (
     "Outcomes met; removed from SEN support with parents' agreement. Monitor through the "
     "half-termly progress review."
 )
 
-AGENCY_BY_NEED: dict[str, tuple[str, ...]] = {
-    "SPLD": ("Specialist teacher (learning)", "Educational psychologist"),
-    "MLD": ("Educational psychologist",),
-    "SLD": ("Educational psychologist", "Speech and language therapy"),
-    "PMLD": ("Occupational therapy", "Educational psychologist"),
-    "SLCN": ("Speech and language therapy",),
-    "ASD": ("Speech and language therapy", "Educational psychologist", "Autism outreach"),
-    "SEMH": ("CAMHS", "Educational psychologist", "School nurse"),
-    "HI": ("Specialist teacher (hearing impairment)",),
-    "VI": ("Specialist teacher (vision impairment)",),
-    "MSI": ("Specialist teacher (hearing impairment)", "Specialist teacher (vision impairment)"),
-    "PD": ("Occupational therapy",),
-    "OTH": ("School nurse",),
-    "NSA": ("Educational psychologist",),
-    "DS": ("Speech and language therapy", "Educational psychologist"),
-}
+AGENCY_BY_NEED: dict[str, tuple[str, ...]] = tuples(_TABLES["AGENCY_BY_NEED"])
 
 
 @dataclass(frozen=True)
@@ -1346,183 +767,9 @@ class _Agency:
 
 
 AGENCY_INFO: dict[str, _Agency] = {
-    "Educational psychologist": _Agency(
-        "Educational Psychologist",
-        "{la} Educational Psychology Service",
-        "Educational psychology report",
-        "ep-report",
-        (6, 16),
-        (
-            "Cognitive assessment shows verbal reasoning in the average range but working "
-            "memory and processing speed well below it.",
-            "Observation in maths and English showed good effort but difficulty holding "
-            "instructions in mind and starting tasks.",
-        ),
-        (
-            "Give one instruction at a time and check understanding; provide written task "
-            "lists. Continue small-group literacy and review progress termly.",
-            "Use pre-teaching and overlearning of key vocabulary; allow extra processing time "
-            "before expecting answers.",
-        ),
-    ),
-    "Speech and language therapy": _Agency(
-        "Specialist Speech and Language Therapist",
-        "Children's Speech and Language Therapy Service",
-        "Speech and language therapy report",
-        "salt-report",
-        (8, 20),
-        (
-            "Standardised assessment shows receptive and expressive language below the "
-            "expected range, with particular difficulty with multi-part instructions.",
-            "Social communication assessment shows difficulty with inference and with the "
-            "unwritten rules of conversation.",
-        ),
-        (
-            "Run the vocabulary programme twice weekly in a small group; teach topic words "
-            "with word webs; give instructions in short chunks with visual support.",
-            "Practise narrative with a story planner; explicitly teach inference questions; "
-            "review in two terms.",
-        ),
-    ),
-    "Occupational therapy": _Agency(
-        "Occupational Therapist",
-        "Children's Occupational Therapy Service",
-        "Occupational therapy report",
-        "ot-report",
-        (8, 24),
-        (
-            "Fine-motor skills and handwriting speed are well below age; pencil grip is "
-            "tight and the pupil tires quickly.",
-            "Postural stability is reduced; seated work is easier with feet supported and a "
-            "sloped surface.",
-        ),
-        (
-            "Use a sloped board and pencil grip; daily fine-motor warm-ups; a laptop for "
-            "extended writing and touch-typing lessons.",
-            "Provide a chair and table at the right height; allow movement breaks; review "
-            "handwriting speed in six months.",
-        ),
-    ),
-    "CAMHS": _Agency(
-        "Mental Health Practitioner",
-        "Child and Adolescent Mental Health Service (CAMHS)",
-        "CAMHS assessment letter",
-        "camhs-letter",
-        (12, 36),
-        (
-            "Assessment indicates significant anxiety, particularly about school and "
-            "friendships, with some low mood.",
-            "The young person described worry that builds through the day and difficulty "
-            "sleeping; no immediate risk identified.",
-        ),
-        (
-            "A course of cognitive behavioural therapy has been offered. School to continue "
-            "a daily check-in and an agreed exit plan for lessons.",
-            "Keep routines predictable; use the ELSA sessions to practise the calming plan; "
-            "contact CAMHS if concerns increase.",
-        ),
-    ),
-    "Specialist teacher (learning)": _Agency(
-        "Specialist Teacher (SpLD)",
-        "{la} Specialist Teaching Service",
-        "Specialist teacher report (literacy)",
-        "spld-report",
-        (3, 10),
-        (
-            "Single-word reading and spelling are well below age; phonological processing "
-            "and rapid naming are weak, consistent with a dyslexic profile.",
-            "Reading comprehension is better than decoding when text is read aloud.",
-        ),
-        (
-            "Structured phonics three times a week; precision teaching for high-frequency "
-            "spellings; a reader and extra time in tests.",
-            "Teach touch-typing; provide printed notes; use assistive technology for longer texts.",
-        ),
-    ),
-    "Specialist teacher (hearing impairment)": _Agency(
-        "Qualified Teacher of the Deaf",
-        "{la} Sensory Support Service",
-        "Sensory support report (hearing)",
-        "hi-report",
-        (3, 10),
-        (
-            "Moderate bilateral hearing loss; the pupil wears hearing aids consistently and "
-            "relies on lip-reading in noisy rooms.",
-            "Listening in class is tiring; the pupil misses information given while the "
-            "teacher faces the board.",
-        ),
-        (
-            "Use the radio aid in all lessons; seat near the front with a clear view of the "
-            "teacher; subtitle all video.",
-            "Pre-teach new vocabulary; check understanding discreetly; arrange exams in a "
-            "quiet room.",
-        ),
-    ),
-    "Specialist teacher (vision impairment)": _Agency(
-        "Qualified Teacher of Vision Impairment",
-        "{la} Sensory Support Service",
-        "Sensory support report (vision)",
-        "vi-report",
-        (3, 10),
-        (
-            "Reduced distance and near acuity; print below N18 is read slowly and with fatigue.",
-            "Glare from windows makes board work hard to see.",
-        ),
-        (
-            "Provide enlarged (N18) resources; seat near the board away from windows; allow "
-            "use of a magnifier and a laptop with magnification.",
-            "Give copies of board work; allow extra time and a modified paper in exams.",
-        ),
-    ),
-    "Autism outreach": _Agency(
-        "Autism Outreach Teacher",
-        "{la} Autism Outreach Team",
-        "Autism outreach report",
-        "autism-outreach",
-        (4, 12),
-        (
-            "Observation shows the pupil copes well in structured lessons but is anxious in "
-            "corridors and at lunch.",
-            "Changes to routine and unexpected cover lessons lead to shutdown.",
-        ),
-        (
-            "Provide a visual timetable with advance warning of changes; early release from "
-            "lessons; a quiet base at lunch.",
-            "Use social stories for new situations; run a Lego-based social skills group.",
-        ),
-    ),
-    "School nurse": _Agency(
-        "School Nurse",
-        "School Nursing Service",
-        "School nurse health review",
-        "nurse-review",
-        (1, 4),
-        (
-            "Health review completed with the pupil and parent; the medical condition is "
-            "stable with medication.",
-            "Sleep and eating routines discussed; the pupil reports feeling tired most mornings.",
-        ),
-        (
-            "Update the individual healthcare plan; allow rest breaks and water in lessons; "
-            "review in six months.",
-            "Share the sleep-hygiene advice with parents; refer to the GP if tiredness continues.",
-        ),
-    ),
+    key: _Agency(**tuples(row)) for key, row in _TABLES["AGENCY_INFO"].items()
 }
-PROFESSIONALS = (
-    "Hannah Okafor",
-    "James Whitfield",
-    "Priya Raman",
-    "Sian Roberts",
-    "Tom Brennan",
-    "Aisha Karim",
-    "Claire Donnelly",
-    "Mark Evans",
-    "Joanna Lisowska",
-    "Ruth Adeyemi",
-    "Helen Marsh",
-    "Daniel Osei",
-)
+PROFESSIONALS = tuples(_TABLES["PROFESSIONALS"])
 BACKGROUND = (
     "Referred by the school SENCo with parental consent. School reports {concern}. The "
     "pupil was seen in school and parents were consulted by telephone."
@@ -1656,36 +903,6 @@ def report_pdf(
 # --- the writer ---------------------------------------------------------------------------------
 
 
-def _bulk(model: Any) -> Any:
-    """An ORM bulk INSERT that writes None as NULL: otherwise rows with and without a None
-    go in different statements, and mixed rows fall back to one statement a row."""
-    return insert(model).execution_options(render_nulls=True)
-
-
-def _insert(
-    session: Session, model: Any, rows: list[dict[str, Any]], *key: InstrumentedAttribute[Any]
-) -> list[int]:
-    """Insert ``rows`` in bulk and return their ids, in order.
-
-    The ids are read back by ``key``, columns whose values are unique among the rows: a
-    plain executemany is many times faster than RETURNING in parameter order, which
-    SQLite can only do a row at a time.
-    """
-    if not rows:
-        return []
-    before = session.scalar(select(func.max(model.id))) or 0
-    session.execute(_bulk(model), rows)
-    found = {
-        tuple(values): row_id
-        for row_id, *values in session.execute(select(model.id, *key).where(model.id > before))
-    }
-    names = [column.key for column in key]
-    ids = [found[tuple(row[n] for n in names)] for row in rows]
-    if len(set(ids)) != len(rows):
-        raise RuntimeError(f"{model.__tablename__} rows are not unique by {', '.join(names)}")
-    return ids
-
-
 def add_graduated_history(
     session: Session,
     audit: AuditWriter,
@@ -1712,7 +929,7 @@ def add_graduated_history(
     school_id, school_name, la_name = school if school else (None, "", "")
 
     # The catalogue.
-    ids = _insert(
+    ids = insert_rows(
         session,
         Intervention,
         [
@@ -1803,7 +1020,7 @@ def _write_groups(
     now: datetime,
 ) -> dict[str, int]:
     groups = _plan_groups(rng, people, staff, today)
-    group_ids = _insert(
+    group_ids = insert_rows(
         session,
         InterventionGroup,
         [
@@ -1824,7 +1041,7 @@ def _write_groups(
     ]
     skipped, overrun = _left_to_do(groups, staff, today)
     behind = {(group_ids[n], day) for n, day in skipped}
-    enrolment_ids = _insert(
+    enrolment_ids = insert_rows(
         session,
         Enrolment,
         [
@@ -1852,7 +1069,7 @@ def _write_groups(
         for on, value in e.mids
     ]
     if measurements:
-        session.execute(_bulk(Measurement), measurements)
+        session.execute(bulk(Measurement), measurements)
 
     # Sessions: every scheduled day up to yesterday; a few not delivered.
     held: list[dict[str, Any]] = []
@@ -1881,7 +1098,7 @@ def _write_groups(
             if delivered:
                 held_for.append((g, gid, day, minutes))
     kept = [row for row in held if (row["group_id"], row["held_on"]) not in behind]
-    session_ids = _insert(
+    session_ids = insert_rows(
         session, DeliveredSession, kept, DeliveredSession.group_id, DeliveredSession.held_on
     )
     sid_for = {
@@ -1928,7 +1145,7 @@ def _write_groups(
                 )
     marks = [m for m in marks if m["session_id"] is not None]
     if marks:
-        session.execute(_bulk(SessionAttendance), marks)
+        session.execute(bulk(SessionAttendance), marks)
     return {
         "groups": len(groups),
         "enrolments": len(members),
@@ -2173,7 +1390,7 @@ def _write_plans(
         for i in at:
             if level:
                 plan_rows[i]["previous_plan_id"] = plan_ids[i - 1]
-        new_ids = _insert(
+        new_ids = insert_rows(
             session,
             SupportPlan,
             [plan_rows[i] for i in at],
@@ -2189,9 +1406,9 @@ def _write_plans(
         dict(p, plan_id=pid) for pid, ps in zip(plan_ids, provision_rows, strict=True) for p in ps
     ]
     if outcomes:
-        session.execute(_bulk(PlanOutcome), outcomes)
+        session.execute(bulk(PlanOutcome), outcomes)
     if provisions:
-        session.execute(_bulk(PlannedProvision), provisions)
+        session.execute(bulk(PlannedProvision), provisions)
     return {
         "support_plans": len(plan_rows),
         "plan_outcomes": len(outcomes),
@@ -2355,7 +1572,7 @@ def _write_agencies(
                     "confidentiality": default_level(agency),  # as the advice
                 }
             reports.append(report)
-    ids = _insert(
+    ids = insert_rows(
         session, AgencyInvolvement, rows, AgencyInvolvement.pupil_id, AgencyInvolvement.agency
     )
     documents = [
@@ -2364,7 +1581,7 @@ def _write_agencies(
         if report is not None
     ]
     if documents:
-        session.execute(_bulk(EvidenceDocument), documents)
+        session.execute(bulk(EvidenceDocument), documents)
     return {"involvements": len(rows), "documents": len(documents)}
 
 
@@ -2419,9 +1636,9 @@ def _write_progress(
             )
         snapshots += _attainment(rng, pupil, points, today)
     if attendance:
-        session.execute(_bulk(AttendanceRecord), attendance)
+        session.execute(bulk(AttendanceRecord), attendance)
     if snapshots:
-        session.execute(_bulk(AttainmentSnapshot), snapshots)
+        session.execute(bulk(AttainmentSnapshot), snapshots)
     return {"attendance_records": len(attendance), "attainment_snapshots": len(snapshots)}
 
 

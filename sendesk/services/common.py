@@ -1,0 +1,82 @@
+"""The few steps every use case repeats, written once: find a row or say it has gone, check
+the version the user opened, flush or report a concurrent save, refuse with one sentence.
+
+Why one module: each service used to carry its own copy, and the copies drifted (one took
+a missing version as "do not check", another as a conflict; one sentence-maker doubled a
+full stop that another dropped). The words stay each service's own — every helper takes
+the sentence to raise — so what users read does not change with the plumbing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeVar
+
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from sendesk.errors import ConflictError, NotFoundError, SendeskError, ValidationError
+from sendesk.models import Pupil
+from sendesk.rules.sentences import sentence
+
+Row = TypeVar("Row")
+
+NO_PUPIL = "That pupil is not in this database."
+
+__all__ = [
+    "NO_PUPIL",
+    "check_version",
+    "flush_or_conflict",
+    "get_or_gone",
+    "pupil_or_gone",
+    "refuse",
+    "sentence",
+]
+
+
+def refuse(problems: Iterable[str]) -> None:
+    """Raise a :class:`ValidationError` saying every problem in one sentence, if any."""
+    found = list(problems)
+    if found:
+        raise ValidationError(sentence(found))
+
+
+def get_or_gone(
+    session: Session,
+    model: type[Row],
+    row_id: int,
+    message: str,
+    error: type[SendeskError] = ConflictError,
+) -> Row:
+    """The row of ``model`` with ``row_id``, or ``error(message)`` when there is none: a
+    :class:`ConflictError` for a row removed since the user opened it (the default), a
+    :class:`NotFoundError` for one that was never there."""
+    row = session.get(model, row_id)
+    if row is None:
+        raise error(message)
+    return row
+
+
+def pupil_or_gone(session: Session, pupil_id: int) -> Pupil:
+    """The pupil with ``pupil_id``, or a :class:`NotFoundError` that names no one."""
+    return get_or_gone(session, Pupil, pupil_id, NO_PUPIL, NotFoundError)
+
+
+def check_version(stored: int, given: int | None, message: str, *, optional: bool = False) -> None:
+    """Refuse to save over someone else's change: ``given`` is the version the user opened.
+
+    A missing version is a conflict (the caller cannot show it was current), unless
+    ``optional``: then None means the caller asked for no check (scripts, the CLI).
+    """
+    if given is None and optional:
+        return
+    if given is None or stored != given:
+        raise ConflictError(message)
+
+
+def flush_or_conflict(session: Session, message: str) -> None:
+    """Flush, turning a concurrent save caught by a version column into ``ConflictError``."""
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(message) from exc

@@ -1,0 +1,47 @@
+"""The services' shared steps (services/common.py): the sentences users read when a save
+is refused, a record has gone, or someone else saved first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, NotFoundError, ValidationError
+from sendesk.models import School
+from sendesk.services import common
+
+
+def test_problems_read_as_one_sentence_with_one_full_stop() -> None:
+    assert common.sentence(["the name is empty", "the date is in the future"]) == (
+        "The name is empty; the date is in the future."
+    )
+    assert common.sentence(["The UPN is not valid."]) == "The UPN is not valid."
+    with pytest.raises(ValidationError, match=r"^The name is empty\.$"):
+        common.refuse(["the name is empty"])
+    common.refuse([])  # nothing to say: no refusal
+
+
+def test_a_version_other_than_the_one_opened_is_a_conflict_in_the_services_words() -> None:
+    common.check_version(3, 3, "Someone else changed it.")
+    with pytest.raises(ConflictError, match=r"^Someone else changed it\.$"):
+        common.check_version(4, 3, "Someone else changed it.")
+    with pytest.raises(ConflictError):
+        common.check_version(4, None, "Someone else changed it.")
+    common.check_version(
+        4, None, "Someone else changed it.", optional=True
+    )  # the caller asked for no check
+
+
+def test_a_missing_row_is_gone_or_not_found_and_names_no_one(db: Database) -> None:
+    with db.session() as s:
+        school_id = s.scalar(select(School.id))
+        assert school_id is not None
+        assert common.get_or_gone(s, School, school_id, "gone").id == school_id
+        with pytest.raises(ConflictError, match=r"^That school has been removed\.$"):
+            common.get_or_gone(s, School, school_id + 99, "That school has been removed.")
+        with pytest.raises(NotFoundError, match=f"^{re.escape(common.NO_PUPIL)}$"):
+            common.pupil_or_gone(s, 12345)
+        common.flush_or_conflict(s, "Someone else changed it.")  # nothing stale: no error
