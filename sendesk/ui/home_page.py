@@ -96,8 +96,8 @@ class Filters:
     period: str = "any"
 
 
-REMEMBERED: dict[int, Filters] = {}
-"""Each user's filters (by user id) for the rest of this run of SENDesk."""
+REMEMBERED: dict[tuple[str, int], Filters] = {}
+"""Each user's filters (by database and user id) for the rest of this run of SENDesk."""
 
 
 class DueModel(QAbstractTableModel):
@@ -280,7 +280,7 @@ class HomePage(QWidget):
     def _build_filters(self) -> QHBoxLayout:
         """Kind, year group and when: three lists with labels and mnemonics (Alt+K, Alt+Y,
         Alt+U), set from what this user chose before in this session."""
-        chosen = REMEMBERED.get(self.ctx.actor.user_id, Filters())
+        chosen = REMEMBERED.get(self._who(), Filters())
         self.kind_combo = QComboBox()
         self.kind_combo.setAccessibleName("Show items of this kind")
         self.kind_combo.addItem("All kinds", None)
@@ -312,6 +312,12 @@ class HomePage(QWidget):
             combo.currentIndexChanged.connect(self._refilter)
         row.addStretch(1)
         return row
+
+    def _who(self) -> tuple[str, int]:
+        """Whose filters these are: the database (a file, or a server URL without its
+        password) and the user in it."""
+        target = self.ctx.db.target
+        return (str(target.path or target.server_url), self.ctx.actor.user_id)
 
     def _fill_years(self, years: list[int | None], chosen: int | str | None) -> None:
         """The year list: every year group with an item, "not recorded" if a pupil has
@@ -348,7 +354,7 @@ class HomePage(QWidget):
         """Show the items the filters let through under their headings, every heading
         open, and remember the filters for the session."""
         filters = self.filters
-        REMEMBERED[self.ctx.actor.user_id] = filters
+        REMEMBERED[self._who()] = filters
         items = self.model.items
         today = self.model.today
         years = sorted(

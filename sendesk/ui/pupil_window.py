@@ -448,9 +448,10 @@ class PupilWindow(QWidget):
                 return True
         return False
 
-    def fit_to_screen(self) -> None:
+    def fit_to_screen(self, available: QSize | None = None) -> None:
         """Size the window so that every tab's title shows and the profile needs no
-        scrolling, within :data:`SCREEN_SHARE` of the screen's available area.
+        scrolling, within :data:`SCREEN_SHARE` of the screen's available area (or of
+        ``available``, for a test to stand in for a bigger screen).
 
         Why: Qt's own first size came from the layouts' minimums (632×666 at 100%), which
         put the tab bar's scroll arrows over half the record's tabs. Measured from the
@@ -468,9 +469,10 @@ class PupilWindow(QWidget):
         tab_bar = self.tabs.tabBar().sizeHint().height()
         profile_height = content.sizeHint().height() + tab_bar + 2 * frame + above_and_below
         wanted = QSize(max(hint.width(), tabs_width), max(hint.height(), profile_height))
-        if screen is not None:
-            room = screen.availableGeometry().size() * SCREEN_SHARE
-            wanted = wanted.boundedTo(room)
+        if available is None and screen is not None:
+            available = screen.availableGeometry().size()
+        if available is not None:
+            wanted = wanted.boundedTo(available * SCREEN_SHARE)
         self.resize(wanted)
 
     # --- building -----------------------------------------------------------------------
