@@ -381,7 +381,8 @@ class HomePage(QWidget):
             self.table.setFirstColumnSpanned(heading, QModelIndex(), True)
         self.table.expandAll()
         if not self.table.currentIndex().isValid() and self.grouped.rowCount():
-            self.table.setCurrentIndex(self.grouped.index(0, 0))
+            # the first item, not its heading: Enter opens what is most overdue
+            self.table.setCurrentIndex(self.grouped.index(0, 0, self.grouped.index(0, 0)))
         total = len(items)
         self.shown_label.setText(
             f"Showing all {total} items."

@@ -195,12 +195,17 @@ def choose(qtbot, combo, text: str) -> None:
         qtbot.keyClick(combo, key)
 
 
-def test_whats_due_is_grouped_and_filtered_by_kind_year_and_when(qtbot, db, senco) -> None:
+def test_whats_due_is_grouped_and_filtered_by_kind_year_and_when(
+    qtbot, qtmodeltester, db, senco
+) -> None:
     _school(db, senco)
     page = HomePage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     page.show()
     page.reload(MONDAY)
+    qtmodeltester.check(page.grouped)
+    # The first item (not its heading) is current: Enter opens what is most overdue.
+    assert page.table.currentIndex().data() == "01/11/2026"
     rows = shown(page)
     headings = [r for r in rows if isinstance(r, str)]
     assert headings == ["Overdue (1)", "This week (1)", "No date: gaps to fill (3)", "Later (1)"]
