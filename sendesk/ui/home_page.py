@@ -314,8 +314,8 @@ class HomePage(QWidget):
         return row
 
     def _who(self) -> tuple[str, int]:
-        """Whose filters these are: the database (a file, or a server URL without its
-        password) and the user in it."""
+        """Whose filters these are: the database (a file, or a server URL, its password
+        masked) and the user in it."""
         target = self.ctx.db.target
         return (str(target.path or target.server_url), self.ctx.actor.user_id)
 
@@ -384,14 +384,15 @@ class HomePage(QWidget):
             # the first item, not its heading: Enter opens what is most overdue
             self.table.setCurrentIndex(self.grouped.index(0, 0, self.grouped.index(0, 0)))
         total = len(items)
-        self.shown_label.setText(
-            f"Showing all {total} items."
-            if len(shown) == total
-            else (
+        if not total:
+            self.shown_label.setText("")  # the summary above says there is nothing due
+        elif len(shown) == total:
+            self.shown_label.setText(f"Showing all {total} items." if total > 1 else "")
+        else:
+            self.shown_label.setText(
                 f"Showing {len(shown)} of {total} items: change the filters above to see "
                 "the others."
             )
-        )
 
     def load_once(self) -> None:
         """Fill the page in (once), unless a reload already has; the pointer shows the
