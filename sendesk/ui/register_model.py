@@ -159,6 +159,8 @@ _CYRILLIC = str.maketrans(
         "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
         "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
         "ъ": None, "ы": "y", "ь": None, "э": "e", "ю": "yu", "я": "ya",
+        "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz", "ѓ": "gj",
+        "ќ": "kj", "ѕ": "dz",
     }
 )  # fmt: skip
 # Ukraine's national system (2010): these letters differ from the table above, and
@@ -210,7 +212,8 @@ def fold(text: str) -> str:
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     for pair, latin in _GREEK_PAIRS:  # after the accents are gone: ού is ου
         stripped = stripped.replace(pair, latin)
-    return stripped.translate(_GREEK).translate(_FOLD_TABLE).casefold()
+    # Any Cyrillic letter left was one with a mark the table does not list: now bare.
+    return stripped.translate(_CYRILLIC).translate(_GREEK).translate(_FOLD_TABLE).casefold()
 
 
 def fold_variants(text: str) -> list[str]:

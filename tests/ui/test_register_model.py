@@ -282,6 +282,7 @@ def test_fold_transliterates_cyrillic_and_greek() -> None:
     assert fold("Παπαδόπουλος") == "papadopoulos"
     assert fold("Ευάγγελος") == "evangelos"
     assert fold("Zoë Шевченко") == "zoe shevchenko"
+    assert fold("Ђоковић Љиљана") == "djokovic ljiljana"  # Serbian letters too
 
 
 def test_cyrillic_names_are_found_by_russian_and_ukrainian_spellings(qapp: object) -> None:
