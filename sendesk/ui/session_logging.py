@@ -98,6 +98,7 @@ class GroupsList(QListWidget):
         self.setWordWrap(True)
         self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap when the pane resizes
+        self.setSpacing(2)  # a wrapped name still reads as one group
 
     def sizeHint(self) -> QSize:
         hint = super().sizeHint()
