@@ -1,4 +1,5 @@
-"""The app's own settings file: which database to open. Never a key, never a password.
+"""The app's own settings file: which database to open, and where the user last saved a
+pack. Never a key, never a password, never anything about a pupil.
 
 Kept in the user's config folder (platformdirs); ``SENDESK_CONFIG_DIR`` moves it (tests,
 portable installs). A PostgreSQL URL is saved without its password: use a ~/.pgpass file.
@@ -18,6 +19,9 @@ CONFIG_ENV = "SENDESK_CONFIG_DIR"
 class AppSettings:
     database: str | None = None
     last_username: str | None = None
+    pack_folder: str | None = None
+    """The folder the last EHC pack was built into, so the next pack starts there (a path
+    on this computer, chosen by the user; a pupil's name is in the files, never here)."""
 
 
 def config_path() -> Path:
@@ -35,8 +39,12 @@ def load_settings() -> AppSettings:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return AppSettings()
+    if not isinstance(data, dict):
+        return AppSettings()
     return AppSettings(
-        database=data.get("database") or None, last_username=data.get("last_username") or None
+        database=data.get("database") or None,
+        last_username=data.get("last_username") or None,
+        pack_folder=data.get("pack_folder") or None,
     )
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import select
@@ -69,6 +69,7 @@ class DueItem:
     text: str
     group_id: int | None = None
     group_name: str = ""
+    year_group: int | None = None  # the pupil's, filled in by due_items (for its filter)
 
     @property
     def who(self) -> str:
@@ -212,6 +213,7 @@ def due_items(
         items = [item for provider in providers for item in provider(s, today, horizon_days)]
         mine = pupils_in_scope(s, actor)
         led = groups_led(s, actor)
+        items = with_year_groups(s, items)
     if mine is not None:
         # Staff see their own pupils' deadlines, of the kinds their work has (issue 13);
         # EHC requests and where a case stands are never among them. An item about a
@@ -248,3 +250,16 @@ STAFF_KINDS: dict[Role, frozenset[str]] = {
 }
 """The kinds of item a member of staff's "what's due" shows, for the pupils they work
 with (:func:`sendesk.services.scope.pupils_in_scope`); the SENCo sees every kind."""
+
+
+def with_year_groups(session: Session, items: list[DueItem]) -> list[DueItem]:
+    """``items`` with each pupil's year group filled in (one query), so that the home
+    page can filter by year without each provider having to know about it."""
+    ids = {i.pupil_id for i in items if i.pupil_id is not None}
+    if not ids:
+        return items
+    rows = session.execute(select(Pupil.id, Pupil.year_group).where(Pupil.id.in_(ids)))
+    years: dict[int, int | None] = {pid: year for pid, year in rows}
+    return [
+        replace(i, year_group=years.get(i.pupil_id)) if i.pupil_id is not None else i for i in items
+    ]

@@ -4,17 +4,27 @@ Why it fills in after the window shows: working out what's due reads every part 
 school (reviews, interventions, access arrangements, EHC clocks) through the services and
 their models, which import SQLAlchemy — most of a second the SENCo would otherwise spend
 looking at nothing. The main window calls :meth:`HomePage.load_once` once it has been drawn.
+
+What's shown (issue 14): the items under the headings overdue / this week / no date / later
+(a tree: arrow keys open and close a heading), filtered by kind, year group and when they
+are due (:mod:`sendesk.rules.due`, which imports no SQLAlchemy, so the filters are built
+before the first draw). The filters are kept for the rest of the session, also when the
+user locks or signs out and back in (:data:`REMEMBERED`); not on disk: they are a view.
+Double-clicking an item about a pupil opens the pupil on the tab it is about
+(:data:`TAB_FOR_KIND`).
 """
 
 from __future__ import annotations
 
 import html
 import logging
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import (
+    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
@@ -25,14 +35,17 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
-    QTableView,
+    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
 
 if TYPE_CHECKING:
@@ -41,6 +54,51 @@ if TYPE_CHECKING:
 SEVERITY_LABELS = {"overdue": "Overdue", "soon": "Due soon", "later": "Coming up", "gap": "Missing"}
 Index = QModelIndex | QPersistentModelIndex
 log = logging.getLogger(__name__)
+
+TAB_FOR_KIND: dict[str, str] = {
+    "review": "plans",  # the next SEN support review: set by a support plan
+    "plan review": "plans",
+    "parent meetings": "plans",  # parents' views are taken at plan starts and reviews
+    "annual review": "ehc",
+    "access arrangement": "access",
+    "access evidence": "access",
+    "intervention measure": "interventions",
+    "register": "history",  # left but still on the register: the status history
+    "arrival review": "history",  # the previous school's entries, marked (CTF)
+    "needs": "needs",
+    "contacts": "profile",
+    "UPN": "profile",
+}
+"""The pupil-record tab (:data:`sendesk.ui.pupil_window.TAB_TITLES`) a "what's due" item
+of each kind is about; every EHC kind opens the EHC plan tab."""
+
+
+def tab_for(item: DueItem) -> str:
+    """The tab of the pupil's record to open for ``item`` (Profile when none fits)."""
+    if item.kind.startswith("EHC"):
+        return "ehc"
+    return TAB_FOR_KIND.get(item.kind, "profile")
+
+
+def year_text(year: int) -> str:
+    """A year group as the school says it, for the year filter."""
+    if year == 0:
+        return "Reception"
+    return f"Nursery {year + 3}" if year < 0 else f"Year {year}"
+
+
+@dataclass
+class Filters:
+    """The home page's filters: categories (None: every kind), year (a year group,
+    None for "not recorded", or :data:`sendesk.rules.due.ALL_YEARS`) and period."""
+
+    category: str | None = None
+    year: int | str | None = rules.ALL_YEARS
+    period: str = "any"
+
+
+REMEMBERED: dict[tuple[str, int], Filters] = {}
+"""Each user's filters (by database and user id) for the rest of this run of SENDesk."""
 
 
 class DueModel(QAbstractTableModel):
@@ -104,11 +162,87 @@ class DueModel(QAbstractTableModel):
         return None
 
 
+class GroupedDueModel(QAbstractItemModel):
+    """The shown items of a :class:`DueModel` under headings, as a two-level tree.
+
+    A heading row's internal id is 0; an item row's is its heading's row + 1, and its data
+    come from the flat model (so the columns, words and colours are the same). The flat
+    model stays the list of everything; this one is rebuilt when a filter changes.
+    """
+
+    def __init__(self, source: DueModel) -> None:
+        super().__init__()
+        self.source = source
+        self.groups: list[tuple[str, list[int]]] = []  # heading label, source rows
+
+    def set_groups(self, groups: list[tuple[str, list[int]]]) -> None:
+        self.beginResetModel()
+        self.groups = groups
+        self.endResetModel()
+
+    def source_row(self, index: Index) -> int | None:
+        """The flat model's row for an item's index; None for a heading."""
+        if not index.isValid() or index.internalId() == 0:
+            return None
+        return self.groups[index.internalId() - 1][1][index.row()]
+
+    def shown_rows(self) -> list[int]:
+        """The flat model's rows shown, top to bottom."""
+        return [row for _label, rows in self.groups for row in rows]
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, 0)
+        return self.createIndex(row, column, parent.row() + 1)
+
+    def parent(self, index: Index) -> QModelIndex:  # type: ignore[override]
+        if not index.isValid() or index.internalId() == 0:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, 0)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self.groups)
+        if parent.internalId() == 0 and parent.column() == 0:
+            return len(self.groups[parent.row()][1])
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return len(DueModel.HEADERS)
+
+    def headerData(
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        return self.source.headerData(section, orientation, role)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.source_row(index)
+        if row is not None:
+            return self.source.data(self.source.index(row, index.column()), role)
+        label, rows = self.groups[index.row()]
+        if index.column() != 0:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return f"{label} ({len(rows)})"
+        if role == Qt.ItemDataRole.FontRole:
+            font = QApplication.font()
+            font.setBold(True)
+            return font
+        return None
+
+
 class HomePage(QWidget):
     """What's due; double-click (or Enter) opens the pupil, or for sessions not logged,
     the group's first unlogged day in My groups (``group_activated``: group id, date)."""
 
-    pupil_activated = Signal(int)
+    pupil_activated = Signal(int, str)  # pupil id, the tab of their record to open
     group_activated = Signal(int, object)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -119,22 +253,147 @@ class HomePage(QWidget):
         self.summary.setAccessibleName("Summary of what is due")
         self.summary.setWordWrap(True)  # the JCQ edition's notice is a long sentence
         layout.addWidget(self.summary)
+        layout.addLayout(self._build_filters())
         self.model = DueModel()
-        self.table = QTableView()
+        self.grouped = GroupedDueModel(self.model)
+        self.model.modelReset.connect(self._refilter)  # however the items arrive
+        self.table = QTreeView()
         self.table.setAccessibleName("What's due")
-        self.table.setModel(self.model)
+        self.table.setModel(self.grouped)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
+        self.table.setUniformRowHeights(True)  # thousands of rows lay out at once
+        self.table.setAllColumnsShowFocus(True)
+        self.table.setExpandsOnDoubleClick(False)  # _activated opens and closes headings
+        header = self.table.header()
         header.setResizeContentsPrecision(100)  # measure a sample of rows, not all of them
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table)
+        self.shown_label = QLabel()
+        self.shown_label.setAccessibleName("How many items are shown")
+        layout.addWidget(self.shown_label)
         self.loaded = False
         self.summary.setText("<b>What's due</b> — working it out…")
+
+    def _build_filters(self) -> QHBoxLayout:
+        """Kind, year group and when: three lists with labels and mnemonics (Alt+K, Alt+Y,
+        Alt+U), set from what this user chose before in this session."""
+        chosen = REMEMBERED.get(self._who(), Filters())
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Show items of this kind")
+        self.kind_combo.addItem("All kinds", None)
+        for key, label in rules.CATEGORIES:
+            self.kind_combo.addItem(label, key)
+        self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(chosen.category), 0))
+        self.year_combo = QComboBox()
+        self.year_combo.setAccessibleName("Show items about pupils in this year group")
+        self._fill_years([], chosen.year)
+        self.period_combo = QComboBox()
+        self.period_combo.setAccessibleName("Show items due by")
+        self.period_combo.setToolTip(
+            "Anything overdue, and gaps with no date (they need doing now), are due by "
+            "every choice but “Overdue only”."
+        )
+        for key, label, _days in rules.PERIODS:
+            self.period_combo.addItem(label, key)
+        self.period_combo.setCurrentIndex(max(self.period_combo.findData(chosen.period), 0))
+        row = QHBoxLayout()
+        for text, combo in (
+            ("&Kind:", self.kind_combo),
+            ("&Year group:", self.year_combo),
+            ("D&ue:", self.period_combo),
+        ):
+            label = QLabel(text)
+            label.setBuddy(combo)
+            row.addWidget(label)
+            row.addWidget(combo)
+            combo.currentIndexChanged.connect(self._refilter)
+        row.addStretch(1)
+        return row
+
+    def _who(self) -> tuple[str, int]:
+        """Whose filters these are: the database (a file, or a server URL, its password
+        masked) and the user in it."""
+        target = self.ctx.db.target
+        return (str(target.path or target.server_url), self.ctx.actor.user_id)
+
+    def _fill_years(self, years: list[int | None], chosen: int | str | None) -> None:
+        """The year list: every year group with an item, "not recorded" if a pupil has
+        none; the year chosen stays in the list (with nothing under it) until changed."""
+        combo = self.year_combo
+        combo.blockSignals(True)
+        try:
+            combo.clear()
+            combo.addItem("All year groups", rules.ALL_YEARS)
+            present = {y for y in years if y is not None}
+            if isinstance(chosen, int):
+                present.add(chosen)
+            for year in sorted(present):
+                combo.addItem(year_text(year), year)
+            if None in years or chosen is None:
+                combo.addItem("Year not recorded", None)
+            found = next(
+                (i for i in range(combo.count()) if combo.itemData(i) == chosen), 0
+            )  # findData would match 0 (Reception) with None
+            combo.setCurrentIndex(found)
+        finally:
+            combo.blockSignals(False)
+
+    @property
+    def filters(self) -> Filters:
+        """The filters chosen on screen."""
+        return Filters(
+            self.kind_combo.currentData(),
+            self.year_combo.currentData(),
+            self.period_combo.currentData(),
+        )
+
+    def _refilter(self) -> None:
+        """Show the items the filters let through under their headings, every heading
+        open, and remember the filters for the session."""
+        filters = self.filters
+        REMEMBERED[self._who()] = filters
+        items = self.model.items
+        today = self.model.today
+        years = sorted(
+            {i.year_group for i in items if i.pupil_id is not None}, key=lambda y: (y is None, y)
+        )
+        if [self.year_combo.itemData(i) for i in range(1, self.year_combo.count())] != years:
+            self._fill_years(years, filters.year)
+        row_of = {id(item): row for row, item in enumerate(items)}
+        shown = rules.filter_items(
+            items,
+            today,
+            categories=None if filters.category is None else {filters.category},
+            year=filters.year,
+            period=filters.period,
+        )
+        labels = dict(rules.GROUPS)
+        self.grouped.set_groups(
+            [
+                (labels[key], [row_of[id(i)] for i in group])
+                for key, group in rules.grouped(shown, today)
+            ]
+        )
+        for heading in range(self.grouped.rowCount()):
+            self.table.setFirstColumnSpanned(heading, QModelIndex(), True)
+        self.table.expandAll()
+        if not self.table.currentIndex().isValid() and self.grouped.rowCount():
+            # the first item, not its heading: Enter opens what is most overdue
+            self.table.setCurrentIndex(self.grouped.index(0, 0, self.grouped.index(0, 0)))
+        total = len(items)
+        if not total:
+            self.shown_label.setText("")  # the summary above says there is nothing due
+        elif len(shown) == total:
+            self.shown_label.setText(f"Showing all {total} items." if total > 1 else "")
+        else:
+            self.shown_label.setText(
+                f"Showing {len(shown)} of {total} items: change the filters above to see "
+                "the others."
+            )
 
     def load_once(self) -> None:
         """Fill the page in (once), unless a reload already has; the pointer shows the
@@ -175,11 +434,20 @@ class HomePage(QWidget):
         self.loaded = True
 
     def _activated(self, index: QModelIndex) -> None:
+        """Open what the item is about; on a heading, open or close it."""
         from sendesk.services.interventions_due import LOG_WITHIN_DAYS
 
-        item = self.model.items[index.row()]
+        if index.model() is self.grouped:
+            row = self.grouped.source_row(index)
+            if row is None:
+                heading = index.siblingAtColumn(0)
+                self.table.setExpanded(heading, not self.table.isExpanded(heading))
+                return
+        else:  # an index of the flat model (how tests and other callers name an item)
+            row = index.row()
+        item = self.model.items[row]
         if item.pupil_id is not None:
-            self.pupil_activated.emit(item.pupil_id)
+            self.pupil_activated.emit(item.pupil_id, tab_for(item))
         elif item.group_id is not None and item.due is not None:
             # the item is due a week after the first session not logged: open that day
             self.group_activated.emit(item.group_id, item.due - timedelta(days=LOG_WITHIN_DAYS))

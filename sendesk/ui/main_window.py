@@ -229,13 +229,16 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(list(self.pages).index("Register"))
         self.register.focus_search()
 
-    def open_pupil(self, pupil_id: int) -> None:
-        """One window per pupil: opening an open pupil brings their window forward."""
+    def open_pupil(self, pupil_id: int, tab: str | None = None) -> None:
+        """One window per pupil: opening an open pupil brings their window forward; with
+        ``tab`` (see :data:`sendesk.ui.pupil_window.TAB_TITLES`) on that tab."""
         from sendesk.ui.pupil_window import open_pupil_window
 
         window = self.pupil_windows.get(pupil_id)
+        if window is not None and tab:
+            window.show_tab(tab)
         if window is None:
-            window = open_pupil_window(self.ctx, pupil_id)
+            window = open_pupil_window(self.ctx, pupil_id, tab=tab or None)
             if window is None:  # the service refused; the reason was shown
                 return
             window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

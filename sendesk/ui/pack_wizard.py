@@ -8,7 +8,7 @@ the SENCo chooses which stored documents go in and in what order (a panel reads 
 report before a letter from the GP), with a checkable list that is usable from the
 keyboard (Space ticks, Alt+Up / Alt+Down move). Finally the pack is built where the SENCo
 chooses, with a progress bar and a working Cancel; a cancelled or failed run leaves no file
-behind (:func:`sendesk.services.pack.build_pack` writes beside the target and renames).
+behind (:func:`sendesk.operations.pack.build_pack` writes beside the target and renames).
 
 The build runs through :class:`sendesk.ui.worker.Job` on the GUI thread, pumping events
 from the progress callback: on a worker thread SQLCipher crashed when the GUI thread's
@@ -18,6 +18,7 @@ documents opens no document contents, so the first two pages appear at once.
 
 from __future__ import annotations
 
+import logging
 from datetime import date
 from pathlib import Path
 
@@ -57,15 +58,45 @@ from sendesk.errors import CancelledError, SendeskError
 from sendesk.operations.pack import PackResult, build_pack
 from sendesk.rules.readiness import ReadinessItem
 from sendesk.services.pack import EvidenceChoice, available_evidence, readiness_for
+from sendesk.settings import load_settings, save_settings
 from sendesk.ui.agencies_tab import size_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_request_dialog import la_combo
 from sendesk.ui.la_profiles_dialog import MoveKeys
 from sendesk.ui.worker import Job, ProgressFn
 
+log = logging.getLogger(__name__)
+
 APP = "SENDesk"
 READY = "✓ Ready"
 MISSING = "✗ Missing"
+
+
+def start_folder() -> Path:
+    """Where the folder field starts: the folder the last pack was built into, if it still
+    exists (a USB stick may be out, a share gone); else Documents; else the home folder.
+
+    Why: a SENCo builds packs into the same folder (the LA's, a shared drive) time after
+    time, and a starting folder that does not exist only earns a warning at the last step.
+    The folder is kept in the app's settings file on this computer, never in the database.
+    """
+    last = load_settings().pack_folder
+    documents = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+    for candidate in (last, documents):
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return Path.home()
+
+
+def remember_folder(folder: Path) -> None:
+    """Keep ``folder`` as where the next pack starts (best effort: an unwritable settings
+    file must not stop a pack being built)."""
+    settings = load_settings()
+    settings.pack_folder = str(folder.resolve())
+    try:
+        save_settings(settings)
+    except OSError:
+        log.warning("the pack folder could not be remembered in the settings file")
 
 
 def _dmy(value: date | None, empty: str = "") -> str:
@@ -364,10 +395,7 @@ class GeneratePage(QWizardPage):
         row = QHBoxLayout()
         self.folder = QLineEdit()
         self.folder.setAccessibleName("Folder to save the pack in")
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation
-        )
-        self.folder.setText(documents or str(Path.home()))
+        self.folder.setText(str(start_folder()))
         folder_label = QLabel("&Folder:")
         folder_label.setBuddy(self.folder)
         self.choose_button = QPushButton("C&hoose…")
@@ -451,6 +479,7 @@ class GeneratePage(QWizardPage):
         if not self.folder.text().strip() or not folder.is_dir():
             QMessageBox.warning(self, APP, "Choose a folder that exists to save the pack in.")
             return
+        remember_folder(folder)
         wizard = self._wizard()
         evidence = wizard.evidence_page.chosen_ids()
         la = wizard.readiness_page.la_name()

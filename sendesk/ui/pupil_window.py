@@ -20,12 +20,13 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QDate, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +43,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -75,6 +77,24 @@ from sendesk.ui.tables import read_only_table as _table
 from sendesk.ui.tables import share_width
 
 APP = "SENDesk"
+
+TAB_TITLES: dict[str, str] = {
+    "profile": "Profile",
+    "needs": "Needs",
+    "history": "Register history",
+    "plans": "Support plans",
+    "interventions": "Interventions",
+    "agencies": "Agencies & evidence",
+    "progress": "Progress",
+    "access": "Access arrangements",
+    "ehc": "EHC plan",
+}
+"""The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
+and each tab's title as shown without its mnemonic: found by title, so the order of the
+tabs or how they are built may change without the callers knowing."""
+
+SCREEN_SHARE = 0.9
+"""The most of the screen's available width and height a pupil window opens at."""
 
 PLACEHOLDERS: dict[str, str] = {}
 """Tabs a later issue fills in: a sentence each, and no controls that do nothing."""
@@ -415,6 +435,45 @@ class PupilWindow(QWidget):
         self.close_shortcut.activated.connect(self.close)
 
         self._show(self.record, forms=True)
+
+    # --- opening ------------------------------------------------------------------------
+
+    def show_tab(self, tab: str) -> bool:
+        """Bring forward the tab named ``tab`` (a key of :data:`TAB_TITLES`); False, and
+        nothing changes, when this record has no such tab."""
+        title = TAB_TITLES.get(tab)
+        for index in range(self.tabs.count()):
+            if re.sub("&(.)", r"\1", self.tabs.tabText(index)) == title:  # "&&" is "&"
+                self.tabs.setCurrentIndex(index)
+                return True
+        return False
+
+    def fit_to_screen(self, available: QSize | None = None) -> None:
+        """Size the window so that every tab's title shows and the profile needs no
+        scrolling, within :data:`SCREEN_SHARE` of the screen's available area (or of
+        ``available``, for a test to stand in for a bigger screen).
+
+        Why: Qt's own first size came from the layouts' minimums (632×666 at 100%), which
+        put the tab bar's scroll arrows over half the record's tabs. Measured from the
+        fonts and the style, so the size is right at 200% scaling too.
+        """
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        hint = self.sizeHint()
+        margins = self.layout().contentsMargins()
+        frame = 2 * self.style().pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth)
+        chrome = margins.left() + margins.right() + 2 * frame
+        tabs_width = self.tabs.tabBar().sizeHint().width() + chrome
+        first = self.tabs.widget(0)
+        content = first.widget() if isinstance(first, QScrollArea) else first
+        above_and_below = hint.height() - self.tabs.sizeHint().height()
+        tab_bar = self.tabs.tabBar().sizeHint().height()
+        profile_height = content.sizeHint().height() + tab_bar + 2 * frame + above_and_below
+        wanted = QSize(max(hint.width(), tabs_width), max(hint.height(), profile_height))
+        if available is None and screen is not None:
+            available = screen.availableGeometry().size()
+        if available is not None:
+            wanted = wanted.boundedTo(available * SCREEN_SHARE)
+        self.resize(wanted)
 
     # --- building -----------------------------------------------------------------------
 
@@ -1118,13 +1177,20 @@ class VoidDialog(QDialog):
 
 
 def open_pupil_window(
-    ctx: AppContext, pupil_id: int, parent: QWidget | None = None
+    ctx: AppContext, pupil_id: int, parent: QWidget | None = None, *, tab: str | None = None
 ) -> PupilWindow | None:
-    """Make and show a pupil's window, or say in one sentence why it cannot be opened."""
+    """Make and show a pupil's window, or say in one sentence why it cannot be opened.
+
+    The window opens at a size that shows every tab, on ``tab`` (a key of
+    :data:`TAB_TITLES`, e.g. the tab a "what's due" item is about) or else on Profile.
+    """
     try:
         window = PupilWindow(ctx, pupil_id, parent)
     except SendeskError as exc:
         QMessageBox.warning(parent, APP, str(exc))
         return None
+    window.fit_to_screen()
+    if tab is not None:
+        window.show_tab(tab)
     window.show()
     return window

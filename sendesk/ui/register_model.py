@@ -146,18 +146,84 @@ _FOLD_TABLE = str.maketrans(
 )
 
 
-def fold(text: str) -> str:
-    """Text reduced for matching: accents removed, special letters mapped, case folded.
+# Cyrillic and Greek letters have no accents to strip: they are transliterated, so that
+# "shevchenko" finds "Шевченко". Lower case only: the text is case-folded first. Russian
+# and Ukrainian romanise a few letters differently (Григорий is Grigoriy, Григорій is
+# Hryhorii on a Ukrainian passport), so a name written in Cyrillic is searchable under both
+# (:func:`fold_variants`); :func:`fold` itself gives the first, for sorting and for what
+# the user types.
+_CYRILLIC = str.maketrans(
+    {
+        "а": "a", "б": "b", "в": "v", "г": "g", "ґ": "g", "д": "d", "е": "e", "ё": "e",
+        "є": "ye", "ж": "zh", "з": "z", "и": "i", "і": "i", "ї": "yi", "й": "y", "к": "k",
+        "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t",
+        "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch",
+        "ъ": None, "ы": "y", "ь": None, "э": "e", "ю": "yu", "я": "ya",
+        "ў": "u", "ј": "j", "љ": "lj", "њ": "nj", "ћ": "c", "ђ": "dj", "џ": "dz", "ѓ": "gj",
+        "ќ": "kj", "ѕ": "dz",
+    }
+)  # fmt: skip
+# Ukraine's national system (2010): these letters differ from the table above, and
+# є ї й ю я are written ie i i iu ia inside a word (ye yi y yu ya only at its start).
+_UKRAINIAN = {"г": "h", "и": "y", "є": "ie", "ї": "i", "й": "i", "ю": "iu", "я": "ia"}
+_UKRAINIAN_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+# Greek (ELOT 743, simplified): a few pairs first, then letter by letter.
+_GREEK_PAIRS = (("ου", "ou"), ("αυ", "av"), ("ευ", "ev"), ("γγ", "ng"), ("γκ", "gk"))
+_GREEK = str.maketrans(
+    {
+        "α": "a", "β": "v", "γ": "g", "δ": "d", "ε": "e", "ζ": "z", "η": "i", "θ": "th",
+        "ι": "i", "κ": "k", "λ": "l", "μ": "m", "ν": "n", "ξ": "x", "ο": "o", "π": "p",
+        "ρ": "r", "σ": "s", "ς": "s", "τ": "t", "υ": "y", "φ": "f", "χ": "ch", "ψ": "ps",
+        "ω": "o",
+    }
+)  # fmt: skip
 
-    "Zoë" -> "zoe", "Łukasz" -> "lukasz", "Nguyễn" -> "nguyen", "O'Brien" -> "obrien".
+
+def _has_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def _ukrainian(text: str) -> str:
+    """Cyrillic letters written as Ukraine's national system writes them (the rest of the
+    text unchanged, for :func:`fold` to finish)."""
+    out: list[str] = []
+    previous = " "
+    for ch in text:
+        start = not previous.isalpha() and previous not in "'’ʼ"
+        out.append((_UKRAINIAN_INITIAL.get(ch) if start else None) or _UKRAINIAN.get(ch, ch))
+        previous = ch
+    return "".join(out)
+
+
+def fold(text: str) -> str:
+    """Text reduced for matching: accents removed, special letters mapped, Cyrillic and
+    Greek transliterated, case folded.
+
+    "Zoë" -> "zoe", "Łukasz" -> "lukasz", "Nguyễn" -> "nguyen", "O'Brien" -> "obrien",
+    "Шевченко" -> "shevchenko", "Παπαδόπουλος" -> "papadopoulos".
     The same function is applied to the pupils' names and to what the user types, so a
     search never depends on how the name was keyed in at the MIS.
     """
     if text.isascii():  # most names: no accents to strip, so skip the Unicode work
         return text.replace("'", "").lower()
-    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD_TABLE))
+    # Before decomposing: NFKD would split й into и and a breve, ї into і and a diaeresis.
+    lowered = unicodedata.normalize("NFC", text).casefold().translate(_CYRILLIC)
+    decomposed = unicodedata.normalize("NFKD", lowered.translate(_FOLD_TABLE))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.translate(_FOLD_TABLE).casefold()
+    for pair, latin in _GREEK_PAIRS:  # after the accents are gone: ού is ου
+        stripped = stripped.replace(pair, latin)
+    # Any Cyrillic letter left was one with a mark the table does not list: now bare.
+    return stripped.translate(_CYRILLIC).translate(_GREEK).translate(_FOLD_TABLE).casefold()
+
+
+def fold_variants(text: str) -> list[str]:
+    """:func:`fold` of ``text``, and for Cyrillic also its Ukrainian romanisation when that
+    differs — the spellings a search for the name may use."""
+    folded = fold(text)
+    if not _has_cyrillic(text):
+        return [folded]
+    ukrainian = fold(_ukrainian(unicodedata.normalize("NFC", text).casefold()))
+    return [folded] if ukrainian == folded else [folded, ukrainian]
 
 
 def search_key(row: RegisterRow) -> str:
@@ -171,7 +237,7 @@ def search_key(row: RegisterRow) -> str:
         f"{row.legal_forename} {row.legal_surname}",
         row.upn,
     ]
-    return "\n".join(fold(p) for p in parts)
+    return "\n".join(v for p in parts for v in fold_variants(p))
 
 
 def _day(value: date | None) -> str:

@@ -28,6 +28,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     Signal,
 )
@@ -51,6 +52,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QSplitter,
+    QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
@@ -79,6 +81,39 @@ from sendesk.ui.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 GROUP_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+LOGGED_MARK = "✓ "
+"""Starts the line of a group already logged on the day shown, where the eye starts."""
+
+
+class GroupsList(QListWidget):
+    """The day's groups, wide enough for their names: they wrap rather than being cut off
+    when the page is narrow, and the splitter starts the list at the width of its longest
+    line (up to about 48 characters) instead of Qt's fixed 256 pixels, which cut off
+    "— logged" at the end of a long group name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap when the pane resizes
+        self.setSpacing(2)  # a wrapped name still reads as one group
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        metrics = self.fontMetrics()
+        texts = [self.item(row).text() for row in range(self.count())]
+        if not texts:
+            return hint
+        widest = max(metrics.horizontalAdvance(line) for t in texts for line in t.splitlines())
+        chrome = (
+            2 * self.frameWidth()
+            + self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+            + 4 * metrics.averageCharWidth()  # the item's margins and focus frame
+        )
+        width = min(widest + chrome, 48 * metrics.averageCharWidth() + chrome)
+        return QSize(max(hint.width(), width), hint.height())
 
 
 def to_qdate(value: date) -> QDate:
@@ -486,7 +521,7 @@ class MyGroupsPage(QWidget):
         self.next_button = QPushButton("Ne&xt day")
         self.today_button = QPushButton("T&oday")
 
-        self.groups_list = QListWidget()
+        self.groups_list = GroupsList()
         self.groups_list.setAccessibleName("Groups meeting on this day")
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -636,7 +671,15 @@ class MyGroupsPage(QWidget):
         self.date_edit.setDate(to_qdate(on))
 
     def reload(self, *, keep_group: int | None = None) -> None:
-        """Read the day's groups again; show ``keep_group`` (or the first) if still there."""
+        """Read the day's groups again; show ``keep_group`` — by default the group shown
+        now — if it is still there, else the first.
+
+        Why the default: the main window reloads every page after a save, and a page that
+        then went back to its first group sent the assistant who had just logged the third
+        group of the day back to the top of the list.
+        """
+        if keep_group is None and self.group is not None:
+            keep_group = self.group.group_id
         try:
             self.groups = my_groups(self.ctx.db, self.ctx.actor, self.on)
         except SendeskError as exc:
@@ -652,12 +695,14 @@ class MyGroupsPage(QWidget):
             for group in self.groups:
                 item = QListWidgetItem(self._group_text(group))
                 item.setData(GROUP_ID_ROLE, group.group_id)
+                item.setToolTip(self._group_tip(group))
                 self.groups_list.addItem(item)
             ids = [g.group_id for g in self.groups]
             row = ids.index(keep_group) if keep_group in ids else (0 if ids else -1)
             self.groups_list.setCurrentRow(row)
         finally:
             self.groups_list.blockSignals(False)
+        self.groups_list.updateGeometry()  # a longer name may want a wider list
         self._show_group(self.groups[row] if row >= 0 else None)
 
     def select_group(self, group_id: int) -> None:
@@ -760,9 +805,19 @@ class MyGroupsPage(QWidget):
 
     @staticmethod
     def _group_text(group: GroupToday) -> str:
+        """The list's line: a tick at the start of a group already logged that day (a
+        screen reader reads "logged" at the end too), the name in full, the pupils."""
         pupils = f"{len(group.pupils)} pupil{'s' if len(group.pupils) != 1 else ''}"
-        logged = " — logged" if group.logged else ""
-        return f"{group.title} ({pupils}){logged}"
+        if group.logged:
+            return f"{LOGGED_MARK}{group.title} ({pupils}) — logged"
+        return f"{group.title} ({pupils})"
+
+    @staticmethod
+    def _group_tip(group: GroupToday) -> str:
+        if group.logged is None:
+            return f"{group.title}: not logged on {day_text(group.on)} yet."
+        who = group.logged.logged_by or "someone"
+        return f"{group.title}: logged on {day_text(group.on)} by {who}."
 
     def _show_group(self, group: GroupToday | None) -> None:
         self.group = group

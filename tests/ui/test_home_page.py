@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import QLabel
+
 from sendesk.services.school import school_info
 from sendesk.services.settings import set_setting
 from sendesk.ui.context import AppContext
@@ -125,3 +129,209 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     assert isinstance(page, MyGroupsPage)
     assert page.on == day and page.group is not None and page.group.group_id == gid
     assert page.group.logged is None  # ready to log
+
+
+# --- filters, groups and the tab an item opens on (issue 14) --------------------------------
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _forget_filters() -> None:
+    """Each test starts with the filters a new run of SENDesk starts with."""
+    from sendesk.ui.home_page import REMEMBERED
+
+    REMEMBERED.clear()
+
+
+def _school(db, senco) -> dict[str, int]:
+    """Three pupils on SEN support with reviews overdue, this week and later, in Years 7
+    and 9, with contacts and needs described (so the gaps are the parent meetings)."""
+    from sendesk.models import NeedProfile
+    from tests.services.pupil_factory import add_test_contact, add_test_pupil
+
+    ids = {
+        "Ana": add_test_pupil(
+            db, senco, 1, provision="K", needs=("SPLD",), year=7, forename="Ana",
+            next_review_due=date(2026, 11, 1),
+        ),
+        "Ben": add_test_pupil(
+            db, senco, 2, provision="K", needs=("SPLD",), year=9, forename="Ben",
+            next_review_due=date(2026, 11, 26),
+        ),
+        "Cai": add_test_pupil(
+            db, senco, 3, provision="K", needs=("SPLD",), year=9, forename="Cai",
+            next_review_due=date(2027, 1, 15),
+        ),
+    }  # fmt: skip
+    with db.transaction() as s:
+        for pid in ids.values():
+            s.add(NeedProfile(pupil_id=pid, area="Cognition and learning", difficulties="x"))
+    for pid in ids.values():
+        add_test_contact(db, pid)
+    return ids
+
+
+def shown(page: HomePage) -> list[str | tuple[str, ...]]:
+    """The list as the user sees it, top to bottom: a heading as its text, an item as its
+    row's cells (When, Status, Pupil, What)."""
+    tree = page.table.model()
+    out: list[str | tuple[str, ...]] = []
+    for h in range(tree.rowCount()):
+        heading = tree.index(h, 0)
+        out.append(heading.data())
+        for r in range(tree.rowCount(heading)):
+            out.append(tuple(tree.index(r, c, heading).data() for c in range(4)))
+    return out
+
+
+def choose(qtbot, combo, text: str) -> None:
+    """Pick ``text`` in a filter list from the keyboard (the list has focus; Down/Up)."""
+    combo.setFocus()
+    labels = [combo.itemText(i) for i in range(combo.count())]
+    target = labels.index(text)
+    while combo.currentIndex() != target:
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+
+
+def test_whats_due_is_grouped_and_filtered_by_kind_year_and_when(
+    qtbot, qtmodeltester, db, senco
+) -> None:
+    _school(db, senco)
+    page = HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.show()
+    page.reload(MONDAY)
+    qtmodeltester.check(page.grouped)
+    # The first item (not its heading) is current: Enter opens what is most overdue.
+    assert page.table.currentIndex().data() == "01/11/2026"
+    rows = shown(page)
+    headings = [r for r in rows if isinstance(r, str)]
+    assert headings == ["Overdue (1)", "This week (1)", "No date: gaps to fill (3)", "Later (1)"]
+    assert rows[1] == ("01/11/2026", "Overdue", f"Ana Pupil ({_upn(1)})", _review(2026, 11, 1))
+    assert rows[3][0] == "26/11/2026" and rows[3][2].startswith("Ben Pupil")
+    assert rows[-1][0] == "15/01/2027" and rows[-1][2].startswith("Cai Pupil")
+    assert page.shown_label.text() == "Showing all 6 items."
+    # Each filter has a label with a mnemonic and an accessible name.
+    for combo in (page.kind_combo, page.year_combo, page.period_combo):
+        assert combo.accessibleName()
+        assert any(label.buddy() is combo for label in page.findChildren(QLabel))
+    assert [page.year_combo.itemText(i) for i in range(page.year_combo.count())] == [
+        "All year groups",
+        "Year 7",
+        "Year 9",
+    ]
+
+    choose(qtbot, page.year_combo, "Year 9")
+    assert {r[2].split(" (")[0] for r in shown(page) if isinstance(r, tuple)} == {
+        "Ben Pupil",
+        "Cai Pupil",
+    }
+    choose(qtbot, page.period_combo, "By the end of this week")
+    rows = shown(page)
+    assert rows[0] == "This week (1)" and rows[1][2].startswith("Ben Pupil")
+    assert rows[2] == "No date: gaps to fill (2)"  # gaps need doing now: due by any date
+    assert "Later (1)" not in rows
+    assert page.shown_label.text().startswith("Showing 3 of 6 items")
+    choose(qtbot, page.kind_combo, "Reviews")
+    choose(qtbot, page.period_combo, "Overdue only")
+    choose(qtbot, page.year_combo, "All year groups")
+    assert shown(page) == ["Overdue (1)", rows_of_ana(page)]
+    choose(qtbot, page.kind_combo, "Access arrangements")
+    assert shown(page) == []
+    assert page.shown_label.text().startswith("Showing 0 of 6 items")
+
+    # Kept for the session: the page made again (after signing in again) has them.
+    again = HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(again)
+    again.reload(MONDAY)
+    assert again.kind_combo.currentText() == "Access arrangements"
+    assert again.period_combo.currentText() == "Overdue only"
+    assert shown(again) == []
+
+
+def _upn(serial: int) -> str:
+    from sendesk.rules.upn import make
+
+    return make(801, 2000, 24, serial)
+
+
+def _review(year: int, month: int, day: int) -> str:
+    return f"SEN support review due {date(year, month, day):%d/%m/%Y}"
+
+
+def rows_of_ana(page: HomePage) -> tuple[str, ...]:
+    return ("01/11/2026", "Overdue", f"Ana Pupil ({_upn(1)})", _review(2026, 11, 1))
+
+
+def test_an_item_opens_the_pupil_on_its_tab_in_a_window_showing_every_tab(qtbot, db, senco) -> None:
+    """Double-click (Enter) on a review opens the pupil on Support plans, on a parent
+    meetings gap too; a gap in needs on Needs — in a window wide enough for every tab and
+    no bigger than the screen's available area."""
+    from sendesk.models import NeedProfile
+    from sendesk.ui.main_window import MainWindow
+
+    ids = _school(db, senco)
+    with db.transaction() as s:  # Cai's needs no longer described: a gap in needs
+        for profile in s.query(NeedProfile).filter_by(pupil_id=ids["Cai"]):
+            profile.difficulties = ""
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.show()
+    window.home.reload(MONDAY)
+    tree = window.home.table.model()
+
+    def activate(who: str, what: str) -> None:
+        for h in range(tree.rowCount()):
+            heading = tree.index(h, 0)
+            for r in range(tree.rowCount(heading)):
+                if tree.index(r, 2, heading).data().startswith(who) and what in (
+                    tree.index(r, 3, heading).data()
+                ):
+                    window.home.table.activated.emit(tree.index(r, 3, heading))
+                    return
+        raise AssertionError(f"no line for {who}: {what}")
+
+    def tab_shown(pupil: str) -> str:
+        pupil_window = window.pupil_windows[ids[pupil]]
+        return pupil_window.tabs.tabText(pupil_window.tabs.currentIndex()).replace("&", "")
+
+    activate("Ana", "SEN support review due")
+    assert tab_shown("Ana") == "Support plans"
+    ana = window.pupil_windows[ids["Ana"]]
+    bar = ana.tabs.tabBar()
+    room = ana.screen().availableGeometry()  # the test screen: 800×800
+    assert ana.width() <= room.width() and ana.height() <= room.height()
+    assert ana.width() > 632 and ana.height() > 666  # bigger than it used to open
+    if bar.width() < bar.sizeHint().width():  # the tabs want more than this screen has
+        assert ana.width() >= 0.9 * room.width() - 1  # as wide as the screen allows
+        ana.fit_to_screen(QSize(1920, 1040))  # as on a school's usual screen
+        qtbot.waitUntil(lambda: bar.width() >= bar.sizeHint().width())  # every tab shows
+    activate("Cai", "No description of needs")
+    assert tab_shown("Cai") == "Needs"
+    window.pupil_windows[ids["Cai"]].tabs.setCurrentIndex(0)
+    activate("Cai", "Parents met")  # the window already open moves to the tab
+    assert tab_shown("Cai") == "Support plans"
+
+
+def test_every_kind_of_item_opens_a_tab_the_record_has() -> None:
+    """Each provider's kinds go to a tab of the pupil record that exists: access to Access
+    arrangements, every EHC kind to EHC plan, a measure to Interventions."""
+    from sendesk.services import ehc
+    from sendesk.services.due import DueItem
+    from sendesk.services.interventions_due import MEASURES_KIND
+    from sendesk.services.support_plans import DUE_KIND, RHYTHM_KIND
+    from sendesk.ui.home_page import TAB_FOR_KIND, tab_for
+    from sendesk.ui.pupil_window import TAB_TITLES
+
+    def tab(kind: str) -> str:
+        return tab_for(DueItem(None, "gap", kind, 1, "A", "U", "t"))
+
+    ehc_kinds = [getattr(ehc, n) for n in dir(ehc) if n.startswith("KIND_")]
+    assert ehc_kinds and {tab(k) for k in ehc_kinds} == {"ehc"}
+    assert tab("access evidence") == tab("access arrangement") == "access"
+    assert tab(MEASURES_KIND) == "interventions"
+    assert tab(DUE_KIND) == tab(RHYTHM_KIND) == tab("review") == "plans"
+    assert tab("needs") == "needs" and tab("UPN") == "profile"
+    assert set(TAB_FOR_KIND.values()) <= set(TAB_TITLES)

@@ -287,3 +287,44 @@ def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) ->
     w.show()
     assert len(warnings) == 1 and warnings[0].endswith(".")
     assert w.readiness_page.tree.topLevelItemCount() == 0
+
+
+def test_the_next_pack_starts_in_the_last_folder_used_while_it_exists(
+    qtbot, db, senco, pupil_id, wizard, tmp_path, monkeypatch, warnings
+) -> None:
+    """The folder field of the next wizard shows the folder the last pack went to (kept in
+    the app's settings file, with no pupil's name in it); once that folder is gone, it
+    shows Documents, and with no Documents folder either, the home folder — never a folder
+    that does not exist."""
+    from PySide6.QtCore import QStandardPaths
+
+    from sendesk.settings import config_path
+
+    def next_wizard_folder() -> str:
+        w = PackWizard(
+            AppContext(db, senco, school_info(db)), pupil_id, la_name="Testshire", today=TODAY
+        )
+        qtbot.addWidget(w)
+        return w.generate_page.folder.text()
+
+    wizard.next()
+    wizard.next()
+    generate = wizard.generate_page
+    out = tmp_path / "LA packs"
+    out.mkdir()
+    generate.folder.setText(str(out))
+    generate.progress.valueChanged.connect(lambda _v: generate.cancel_button.click())
+    generate.build_button.click()  # stopped at once: the folder was still the one used
+    assert next_wizard_folder() == str(out.resolve())
+    stored = config_path().read_text(encoding="utf-8")
+    assert str(out.resolve()).replace("\\", "\\\\") in stored and "Brontë" not in stored
+    out.rmdir()
+    documents = tmp_path / "Documents"
+    documents.mkdir()
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(QStandardPaths, "writableLocation", lambda _where: str(documents))
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: home))
+    assert next_wizard_folder() == str(documents)
+    documents.rmdir()
+    assert next_wizard_folder() == str(home)

@@ -599,3 +599,29 @@ def test_passport_button_saves_a_pdf(qtbot, open_window, senco, tmp_path, monkey
     assert told == [f"Saved the pupil passport to {dest}."]
     text = PdfReader(dest).pages[0].extract_text()
     assert window.record.legal_surname in text
+
+
+def test_opens_on_the_tab_asked_for_at_a_size_showing_every_tab(qtbot, db, senco, pupil_id):
+    """open_pupil_window(..., tab=...) shows that tab (Profile for none or an unknown one);
+    the window is bigger than Qt's 632×666 and within the screen's available area, and on
+    a screen with room every tab's title shows (no scroll arrows)."""
+    from PySide6.QtCore import QSize
+
+    from sendesk.ui.pupil_window import TAB_TITLES
+
+    ctx = AppContext(db, senco, school_info(db))
+    for tab, title in [*TAB_TITLES.items(), (None, "Profile"), ("nonsense", "Profile")]:
+        window = open_pupil_window(ctx, pupil_id, tab=tab)
+        assert window is not None
+        qtbot.addWidget(window)
+        shown = window.tabs.tabText(window.tabs.currentIndex())
+        assert shown.replace("&&", "\0").replace("&", "").replace("\0", "&") == title
+        window.close()
+    room = window.screen().availableGeometry()
+    assert 632 < window.width() <= room.width() and 666 < window.height() <= room.height()
+    window.fit_to_screen(QSize(1920, 1040))
+    window.show()
+    bar = window.tabs.tabBar()
+    qtbot.waitUntil(lambda: bar.width() >= bar.sizeHint().width())
+    page = window.tabs.widget(0)
+    assert page.widget().height() <= page.viewport().height()  # the profile: no scrolling

@@ -275,6 +275,43 @@ def test_fold_removes_accents_case_and_apostrophes() -> None:
     assert fold("Straße") == "strasse"
 
 
+def test_fold_transliterates_cyrillic_and_greek() -> None:
+    assert fold("Шевченко") == "shevchenko"
+    assert fold("ЖУКОВСЬКИЙ") == "zhukovskiy"
+    assert fold("Щербак Юлія") == "shcherbak yuliya"
+    assert fold("Παπαδόπουλος") == "papadopoulos"
+    assert fold("Ευάγγελος") == "evangelos"
+    assert fold("Zoë Шевченко") == "zoe shevchenko"
+    assert fold("Ђоковић Љиљана") == "djokovic ljiljana"  # Serbian letters too
+
+
+def test_cyrillic_names_are_found_by_russian_and_ukrainian_spellings(qapp: object) -> None:
+    m = RegisterTableModel(today=TODAY)
+    m.set_rows(
+        [
+            row(1, "Юлія", "Шевченко"),
+            row(2, "Григорий", "Ильин"),
+            row(3, "Андрій", "Гнатюк"),
+            row(4, "Νίκος", "Γεωργίου"),
+        ]
+    )
+    p = RegisterFilterProxy()
+    p.setSourceModel(m)
+    for text, expected in (
+        ("shevchenko", [1]),
+        ("yuliia", [1]),  # Ukrainian passport spelling
+        ("yuliya", [1]),
+        ("grigoriy", [2]),
+        ("ilin", [2]),
+        ("andrii hnatiuk", [3]),
+        ("andriy gnatyuk", [3]),
+        ("nikos georgiou", [4]),
+        ("ГНАТ", [3]),
+    ):
+        p.set_search(text)
+        assert ids(p) == expected, text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

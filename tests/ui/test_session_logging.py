@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
 
 from sendesk.db import Database
@@ -341,3 +341,70 @@ def test_term_dialog_refusal_keeps_it_open(qtbot, page: MyGroupsPage, warnings) 
     assert warnings and "not one of the group's days" in warnings[0]
     assert dialog.isVisible() and dialog.result_log is None
     dialog.reject()
+
+
+def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_one_stays(
+    qtbot, db, senco, ta, group_id
+) -> None:
+    """Two groups on Monday, one with a long name, in the main window as the assistant
+    sees it: every line is shown whole (not cut off), the group just saved gets its tick
+    and "— logged" while the other does not, and the list stays on the saved group when
+    the window reloads its pages after the save (it used to jump back to the first)."""
+    from sendesk.ui.main_window import MainWindow
+    from sendesk.ui.session_logging import GROUP_ID_ROLE, LOGGED_MARK
+
+    long_name = "Year 7 and 8 precision teaching, Monday lunchtime in the library"
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Precision teaching", "Cognition and learning", "TA", "words", "rating"),
+    )
+    second = add_group(db, senco, GroupData(iid, long_name, ta.user_id, (0,), TERM_START))
+    pid = add_pupil(
+        db,
+        senco,
+        PupilData(
+            upn=make(801, 2000, 24, 40),
+            legal_surname="Pupil",
+            legal_forename="Gita",
+            dob=date(2012, 1, 1),
+            year_group=7,
+        ),
+    )
+    enrol(db, senco, second, pid, TERM_START, None, 20)
+    window = MainWindow(AppContext(db, ta, school_info(db)))
+    qtbot.addWidget(window)
+    window.resize(1100, 700)
+    window.show()
+    window.open_group_day(second, MONDAY)
+    page = window.page("My groups")
+    assert isinstance(page, MyGroupsPage)
+    qtbot.waitExposed(page)
+    listed = page.groups_list
+
+    def lines() -> dict[int, str]:
+        return {
+            listed.item(r).data(GROUP_ID_ROLE): listed.item(r).text() for r in range(listed.count())
+        }
+
+    assert set(lines()) == {group_id, second}
+    metrics = listed.fontMetrics()
+    assert listed.width() > 256  # wider than Qt's default list, which cut names off
+    wrap = Qt.TextFlag.TextWordWrap
+    for row in range(listed.count()):  # every line whole: wrapped where need be, not cut off
+        item = listed.item(row)
+        room = listed.visualItemRect(item)
+        needed = metrics.boundingRect(QRect(0, 0, room.width() - 8, 10_000), wrap, item.text())
+        assert needed.height() <= room.height(), item.text()
+    assert not any(t.startswith(LOGGED_MARK) for t in lines().values())
+    assert page.group is not None and page.group.group_id == second
+    page.model.mark_all_present()
+    with qtbot.waitSignal(page.changed):
+        assert page.save()
+    assert page.group is not None and page.group.group_id == second
+    assert listed.currentItem().data(GROUP_ID_ROLE) == second
+    assert page.group_title.text().startswith(long_name)
+    shown = lines()
+    assert shown[second] == f"{LOGGED_MARK}{long_name} — Precision teaching (1 pupil) — logged"
+    assert shown[group_id] == "Y8 reading — Reading Recovery (8 pupils)"
+    assert "logged on Monday 03/03/2025 by Ta" in listed.currentItem().toolTip()
