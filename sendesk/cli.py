@@ -178,7 +178,7 @@ def _progress_printer(label: str) -> Callable[[int, int], bool]:
 def cmd_init(args: argparse.Namespace) -> int:
     from sendesk.services.school import init_school, validate_school
 
-    validate_school(args.school, args.urn)
+    validate_school(args.school, args.urn, args.dfe)
     username = args.senco or getpass.getuser()
     password = _new_password(
         f"Choose a password for the SENCo account {username}", "nothing was created"
@@ -195,6 +195,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             args.school,
             urn=args.urn,
             la_name=args.la,
+            dfe_number=args.dfe,
             senco_username=username,
             senco_name=args.senco_name or username,
             senco_password=password,
@@ -274,6 +275,43 @@ def cmd_import_ctf(args: argparse.Namespace) -> int:
         report = import_ctf(db, _actor(db, args), path, skip_invalid=args.skip_invalid)
     print("\n".join(report.lines()))
     return 0 if report.written and not report.problems else 2
+
+
+def cmd_export_ctf(args: argparse.Namespace) -> int:
+    from sendesk.reports.ctf_xml import write_ctf
+    from sendesk.services.ctf_export import ctf_export_data, record_ctf_sent
+
+    folder = Path(args.out).expanduser()
+    if not folder.is_dir():
+        raise SendeskError(f"The folder {folder} does not exist.")
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        data = ctf_export_data(db, actor, args.upn, dest=args.dest)
+        path = write_ctf(data, folder)
+        try:
+            record_ctf_sent(db, actor, data, path)
+        except BaseException:
+            path.unlink(missing_ok=True)  # no export leaves unaudited
+            raise
+    print(f"Wrote the SEN section of {len(data.pupils)} pupil(s) to {path}.")
+    return 0
+
+
+def cmd_leaver(args: argparse.Namespace) -> int:
+    from sendesk.rules.permissions import Action
+    from sendesk.services.leavers import record_leaving
+    from sendesk.services.pupils import pupil_id_of
+
+    on = _date_arg(args.on, "--on")
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        pupil_id = pupil_id_of(db, actor, args.upn, Action.TRANSFER_RECORDS)
+        record_leaving(db, actor, pupil_id, on, args.dest_name or "", args.dest or "")
+    print(
+        f"Recorded {args.upn.strip().upper()} leaving on {on:%d/%m/%Y}; their SEN file is "
+        "due 15 school days on (sendesk deadlines)."
+    )
+    return 0
 
 
 def cmd_register(args: argparse.Namespace) -> int:
@@ -725,6 +763,7 @@ def build_parser() -> argparse.ArgumentParser:
         "comes from $SENDESK_NEW_PASSWORD or a prompt",
     )
     p.add_argument("--senco-name", help="the SENCo's name as shown in the app")
+    p.add_argument("--dfe", help="the school's DfE number, LLL/EEEE (a CTF names its sender by it)")
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser(
@@ -773,6 +812,34 @@ def build_parser() -> argparse.ArgumentParser:
         help="import the pupils without problems and list those left out",
     )
     p.set_defaults(handler=cmd_import_ctf)
+
+    p = sub.add_parser(
+        "export-ctf",
+        help="write leavers' SEN history as a Common Transfer File",
+        description="Write a CTF-shaped file (SEN history only: DocumentQualifier "
+        "partial) for the pupils named, named as the DfE names CTFs "
+        "(LLLEEEE_CTF_LLLEEEE_NNN.xml), and record their SEN file as sent.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", action="append", required=True, help="a pupil (repeat for more)")
+    p.add_argument("--dest", help="the destination school's DfE number, LLL/EEEE")
+    p.add_argument("--out", required=True, help="the folder to write into")
+    p.set_defaults(handler=cmd_export_ctf)
+
+    p = sub.add_parser(
+        "leaver",
+        help="record that a pupil leaves, and for which school",
+        description="Record a pupil's leaving date and destination; what's due then asks "
+        "for their SEN file within 15 school days.",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", required=True)
+    p.add_argument("--on", required=True, help="the leaving date, DD/MM/YYYY or YYYY-MM-DD")
+    p.add_argument("--dest", help="the destination school's DfE number, LLL/EEEE")
+    p.add_argument("--dest-name", help="the destination school's name")
+    p.set_defaults(handler=cmd_leaver)
 
     p = sub.add_parser(
         "register",

@@ -81,3 +81,84 @@ def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     assert code != 0 and lines == []
     assert err.startswith("sendesk: bad.xml was not imported: pupil 1 (") and "EndDate" in err
     assert err.count("\n") == 1
+
+
+def test_init_with_a_dfe_number_then_a_leaver_goes_out_as_a_ctf(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    school = str(tmp_path / "s.db")
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", PASSWORD)
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        raw_key,
+        "init",
+        "--db",
+        school,
+        "--school",
+        "Hill School",
+        "--senco",
+        "senco",
+        "--dfe",
+        "8014000",
+    )
+    assert (code, err) == (0, "")
+    from sendesk.db import open_database
+
+    with open_database(school, raw_key) as db:
+        add_test_pupil(db, acting_user(db, "senco"), 1, provision="K", needs=("MLD",))
+    upn = upn_of(1)
+    code, lines, err = run(
+        capsys,
+        monkeypatch,
+        raw_key,
+        "leaver",
+        "--db",
+        school,
+        "--upn",
+        upn,
+        "--on",
+        "04/12/2026",
+        "--dest",
+        "802/4100",
+        "--dest-name",
+        "Brook High",
+    )
+    assert (code, err) == (0, "")
+    assert lines == [
+        f"Recorded {upn} leaving on 04/12/2026; their SEN file is due 15 school days on "
+        "(sendesk deadlines)."
+    ]
+    out = tmp_path / "out"
+    out.mkdir()
+    code, lines, err = run(
+        capsys,
+        monkeypatch,
+        raw_key,
+        "export-ctf",
+        "--db",
+        school,
+        "--upn",
+        upn,
+        "--out",
+        str(out),
+    )
+    assert (code, err) == (0, "")
+    written = out / "8014000_CTF_8024100_001.xml"
+    assert lines == [f"Wrote the SEN section of 1 pupil(s) to {written}."]
+    assert b"<SENprovision>K</SENprovision>" in written.read_bytes()
+    code, _, err = run(
+        capsys,
+        monkeypatch,
+        raw_key,
+        "init",
+        "--db",
+        str(tmp_path / "t.db"),
+        "--school",
+        "X",
+        "--senco",
+        "senco",
+        "--dfe",
+        "80/4000",
+    )
+    assert code != 0 and "is not a DfE number" in err and not (tmp_path / "t.db").exists()

@@ -31,6 +31,11 @@ class Pupil(Base):
     reg_group: Mapped[str | None] = mapped_column(String(20))
     admission_date: Mapped[date | None] = mapped_column(Date)
     leaving_date: Mapped[date | None] = mapped_column(Date)
+    # Where a leaver goes (the CTF's DestSchool: "LLL/EEEE") and when their SEN file was
+    # sent on: the law gives the old school 15 school days (issue 15; ctf.md §1).
+    destination_school: Mapped[str | None] = mapped_column(String(200))
+    destination_dfe: Mapped[str | None] = mapped_column(String(8))
+    sen_file_sent_on: Mapped[date | None] = mapped_column(Date)
     eal: Mapped[bool] = mapped_column(Boolean, default=False)
     pupil_premium: Mapped[bool] = mapped_column(Boolean, default=False)
     looked_after: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -39,6 +39,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("access", "Access arrangements"),
     ("sessions", "Sessions to log"),
     ("measures", "Intervention measures"),
+    ("transfers", "Joining and leaving"),
     ("gaps", "Gaps in records"),
 )
 """The kinds of item a user filters "what's due" by, in the order offered, with labels.
@@ -55,7 +56,8 @@ CATEGORY_OF_KIND = {
     "access evidence": "access",
     "session log": "sessions",
     "intervention measure": "measures",
-    "arrival review": "reviews",  # a new arrival's SEN history from the last school (CTF)
+    "arrival review": "transfers",  # a new arrival's SEN history from the last school (CTF)
+    "SEN file": "transfers",  # a leaver's SEN file and CTF, due 15 school days on
 }
 
 

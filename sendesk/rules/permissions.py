@@ -71,6 +71,7 @@ class Action(StrEnum):
     CHANGE_REGISTER = "change_register"
     EDIT_PUPILS = "edit_pupils"
     IMPORT_DATA = "import_data"
+    TRANSFER_RECORDS = "transfer_records"
     EDIT_SUPPORT_PLANS = "edit_support_plans"
     MANAGE_INTERVENTIONS = "manage_interventions"
     RECORD_PROGRESS = "record_progress"
@@ -130,6 +131,9 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.CHANGE_REGISTER: _row("change the SEND register", A, N, N, N, N),
     Action.EDIT_PUPILS: _row("add pupils or change their details and contacts", A, N, N, N, N),
     Action.IMPORT_DATA: _row("import pupils, classes and attainment; edit classes", A, N, N, N, N),
+    Action.TRANSFER_RECORDS: _row(
+        "import and export Common Transfer Files, record leavers", A, N, N, N, N
+    ),
     Action.EDIT_SUPPORT_PLANS: _row("write and review support plans", A, N, N, N, N),
     Action.MANAGE_INTERVENTIONS: _row("set up interventions, groups and enrolments", A, N, N, N, N),
     Action.RECORD_PROGRESS: _row("record attendance and attainment", A, N, N, N, N),

@@ -303,7 +303,7 @@ def import_ctf(
     Raises ValidationError (one sentence per problem, nothing written) unless
     ``skip_invalid``; then the pupils with problems are left out and listed.
     """
-    permit(actor, Action.IMPORT_DATA)
+    permit(actor, Action.TRANSFER_RECORDS)
     path = Path(path)
     try:
         data = path.read_bytes()

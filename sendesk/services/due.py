@@ -36,6 +36,7 @@ from sendesk.services.interventions_due import (
     measure_items,
     session_log_items,
 )
+from sendesk.services.leavers import sen_file_items
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register import load_current
 from sendesk.services.scope import groups_led, pupils_in_scope
@@ -193,6 +194,7 @@ PROVIDERS: list[Provider] = [
     session_log_items,
     measure_items,
     arrival_review_items,
+    sen_file_items,
 ]
 
 

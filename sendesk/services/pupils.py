@@ -282,6 +282,20 @@ def pupil_data_of(pupil: Pupil, current: CurrentStatus | None) -> PupilData:
     )
 
 
+def pupil_id_of(
+    db: Database, actor: Actor, upn_text: str, action: Action = Action.VIEW_RECORD
+) -> int:
+    """The id of the pupil with this UPN, for a command that then takes ``action`` on them
+    (NotFoundError when there is none; refused outside the actor's scope)."""
+    key = upn_text.replace(" ", "").upper()
+    with db.session() as s:
+        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
+        if pupil_id is None:
+            raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
+        permit_pupil(s, actor, action, pupil_id)
+        return pupil_id
+
+
 def get_pupil(db: Database, actor: Actor, upn_text: str) -> PupilData:
     """A pupil's details and current SEN status by UPN (staff who may see named records)."""
     permit(actor, Action.VIEW_RECORD)

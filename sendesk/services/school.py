@@ -26,12 +26,19 @@ class SchoolInfo:
     la_name: str | None
 
 
-def validate_school(name: str, urn: str | None) -> None:
+def validate_school(name: str, urn: str | None, dfe: str | None = None) -> None:
     """Check the set-up fields before anything is created."""
+    from sendesk.rules import dfe_number as dfe_rules
+
     if not name.strip():
         raise ValidationError("The school name is empty.")
     if urn and not URN.match(urn.strip()):
         raise ValidationError(f"URN '{urn}' is not a 6-digit unique reference number.")
+    if dfe and dfe_rules.parse(dfe) is None:
+        raise ValidationError(
+            f"'{dfe.strip()}' is not a DfE number: 3 digits for the LA and 4 for the school, "
+            "e.g. 801/4000."
+        )
 
 
 def init_school(
@@ -49,10 +56,13 @@ def init_school(
     from sqlalchemy import select
 
     from sendesk.models import School, User
+    from sendesk.rules import dfe_number as dfe_rules
     from sendesk.services.audit import record
     from sendesk.services.users import hash_password, password_problem
 
-    validate_school(name, urn)
+    validate_school(name, urn, dfe_number)
+    if dfe_number:
+        dfe_number = dfe_rules.normalise(dfe_number)
     if not senco_username.strip():
         raise ValidationError("The SENCo's username is empty.")
     if senco_password is not None and (problem := password_problem(senco_password)):

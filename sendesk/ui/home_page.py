@@ -65,6 +65,7 @@ TAB_FOR_KIND: dict[str, str] = {
     "intervention measure": "interventions",
     "register": "history",  # left but still on the register: the status history
     "arrival review": "history",  # the previous school's entries, marked (CTF)
+    "SEN file": "profile",  # the leaving date and destination
     "needs": "needs",
     "contacts": "profile",
     "UPN": "profile",

@@ -238,7 +238,9 @@ def test_only_the_senco_imports(db, senco, pupil, tmp_path) -> None:
         teacher = Actor.of(user)
     works_with(db, teacher, pupil)
     path = write(tmp_path, ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K"))))
-    with pytest.raises(PermissionDeniedError, match="cannot import pupils"):
+    with pytest.raises(
+        PermissionDeniedError, match="cannot import and export Common Transfer Files"
+    ):
         import_ctf(db, teacher, path)
 
 

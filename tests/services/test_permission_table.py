@@ -45,6 +45,7 @@ from sendesk.services import (
     ehc,
     evidence,
     interventions,
+    leavers,
     pack,
     passport,
     progress_data,
@@ -261,6 +262,9 @@ PROBES: dict[Action, Probe] = {
     ),
     Action.IMPORT_DATA: lambda w, a, i: teaching_groups.save_group(
         w.db, a, None, None, teaching_groups.GroupData(f"X{next(w.days)}", "Maths")
+    ),
+    Action.TRANSFER_RECORDS: lambda w, a, i: leavers.record_leaving(
+        w.db, a, _pupil(w, i), TODAY + timedelta(days=30), "Brook High", "802/4100"
     ),
     Action.EDIT_SUPPORT_PLANS: lambda w, a, i: support_plans.update_plan(
         w.db,
