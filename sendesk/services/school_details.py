@@ -21,10 +21,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, fields
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
+from sendesk.models import School
+from sendesk.rules import dfe_number as dfe_rules
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
 from sendesk.services.permissions import Action, permit
@@ -56,6 +59,9 @@ class SchoolDetails:
     senco_email: str = ""
     head_teacher_name: str = ""
     staff_rate_per_hour_pence: int | None = None
+    dfe_number: str = ""
+    """The school's DfE number, "LLL/EEEE": a CTF names its sender by it (kept on the
+    school's own row, not in the settings)."""
 
 
 _KEYS = {
@@ -72,8 +78,11 @@ def read_school_details(session: Session) -> SchoolDetails:
     of range, reads as not set)."""
     texts = {name: (read_setting(session, key) or "").strip() for name, key in _KEYS.items()}
     rate = parse_int(texts.pop("staff_rate_per_hour_pence") or None, -1)
+    number = session.scalar(select(School.dfe_number).order_by(School.id)) or ""
     return SchoolDetails(
-        **texts, staff_rate_per_hour_pence=rate if 0 <= rate <= RATE_MAX_PENCE else None
+        **texts,
+        staff_rate_per_hour_pence=rate if 0 <= rate <= RATE_MAX_PENCE else None,
+        dfe_number=number,
     )
 
 
@@ -105,6 +114,11 @@ def details_problems(details: SchoolDetails) -> list[str]:
         isinstance(rate, bool) or not isinstance(rate, int) or not 0 <= rate <= RATE_MAX_PENCE
     ):
         problems.append("the default staff rate must be between £0 and £1,000 an hour")
+    if details.dfe_number.strip() and dfe_rules.parse(details.dfe_number) is None:
+        problems.append(
+            f"the DfE number '{details.dfe_number.strip()}' is not 3 digits for the LA and 4 "
+            "for the school (e.g. 801/4000)"
+        )
     return problems
 
 
@@ -118,7 +132,19 @@ def save_school_details(db: Database, actor: Actor, details: SchoolDetails) -> N
         raise ValidationError(text[0].upper() + text[1:] + ".")
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
+        school = s.scalar(select(School).order_by(School.id))
+        number = dfe_rules.normalise(details.dfe_number) if details.dfe_number.strip() else None
+        if school is not None and school.dfe_number != number:
+            audit.record(
+                "update",
+                "school",
+                school.id,
+                {"dfe_number": {"from": school.dfe_number, "to": number}},
+            )
+            school.dfe_number = number
         for f in fields(SchoolDetails):
+            if f.name not in _KEYS:
+                continue
             value = getattr(details, f.name)
             text = "" if value is None else str(value).strip()
             key = _KEYS[f.name]

@@ -77,6 +77,8 @@ class SchoolDetailsDialog(QDialog):
         self.senco_phone = line("SENCo's &phone:", "The SENCo's phone number", PHONE_MAX)
         self.senco_email = line("SENCo's &email:", "The SENCo's email address", EMAIL_MAX)
         self.head = line("&Head teacher:", "The head teacher's name", NAME_MAX)
+        self.dfe = line("&DfE number:", "The school's DfE number, LLL/EEEE", 9)
+        self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4000 (names the school in a CTF)")
         self.use_rate = QCheckBox("&Default staff rate")
         self.use_rate.setAccessibleName("Use a default staff rate")
         self.rate = QDoubleSpinBox()
@@ -111,6 +113,7 @@ class SchoolDetailsDialog(QDialog):
         self.senco_phone.setText(details.senco_phone)
         self.senco_email.setText(details.senco_email)
         self.head.setText(details.head_teacher_name)
+        self.dfe.setText(details.dfe_number)
         rate = details.staff_rate_per_hour_pence
         self.use_rate.setChecked(rate is not None)
         self.rate.setEnabled(rate is not None)
@@ -126,6 +129,7 @@ class SchoolDetailsDialog(QDialog):
             senco_email=self.senco_email.text().strip(),
             head_teacher_name=self.head.text().strip(),
             staff_rate_per_hour_pence=pence if self.use_rate.isChecked() else None,
+            dfe_number=self.dfe.text().strip(),
         )
 
     def _check(self) -> None:

@@ -77,3 +77,20 @@ def test_only_the_senco_changes_them(db: Database, senco: Actor) -> None:
     with pytest.raises(PermissionDeniedError):
         save_school_details(db, teacher, DETAILS)
     assert school_details(db) == SchoolDetails()
+
+
+def test_the_dfe_number_is_kept_on_the_schools_row_checked_and_audited(
+    db: Database, senco: Actor
+) -> None:
+    from dataclasses import replace
+
+    from sendesk.models import School
+
+    with pytest.raises(ValidationError, match="The DfE number '80/4000' is not 3 digits"):
+        save_school_details(db, senco, replace(DETAILS, dfe_number="80/4000"))
+    save_school_details(db, senco, replace(DETAILS, dfe_number="801 4000"))
+    assert school_details(db).dfe_number == "801/4000"
+    with db.session() as s:
+        assert s.scalar(select(School.dfe_number)) == "801/4000"
+        [event] = s.scalars(select(AuditEvent).where(AuditEvent.entity == "school")).all()
+    assert '"to": "801/4000"' in event.detail

@@ -41,11 +41,14 @@ def test_the_senco_fills_in_the_schools_details(qtbot, db: Database, senco: Acto
     dialog.head.setText("Mr Tom Reed")
     dialog.use_rate.setChecked(True)
     dialog.rate.setValue(19.99)
+    dialog.dfe.setText("8014")
+    assert dialog.problems_label.text().startswith("The DfE number '8014' is not 3 digits")
+    dialog.dfe.setText("801/4000")
     assert dialog.problems_label.text() == "" and dialog.save_button.isEnabled()
     dialog.save_button.click()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert school_details(db) == SchoolDetails(
-        "Ms Priya Shah", "01632 960 123", "senco@school.example", "Mr Tom Reed", 1999
+        "Ms Priya Shah", "01632 960 123", "senco@school.example", "Mr Tom Reed", 1999, "801/4000"
     )
 
 
