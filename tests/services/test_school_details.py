@@ -92,5 +92,7 @@ def test_the_dfe_number_is_kept_on_the_schools_row_checked_and_audited(
     assert school_details(db).dfe_number == "801/4000"
     with db.session() as s:
         assert s.scalar(select(School.dfe_number)) == "801/4000"
-        [event] = s.scalars(select(AuditEvent).where(AuditEvent.entity == "school")).all()
+        [event] = s.scalars(
+            select(AuditEvent).where(AuditEvent.entity == "school", AuditEvent.action == "update")
+        ).all()
     assert '"to": "801/4000"' in event.detail
