@@ -78,6 +78,9 @@ def test_gaps_are_named(db, senco) -> None:
         "Left on 20/07/2026 but still on the SEN register",
         "No description of needs in social, emotional and mental health",
         "No contact with parental responsibility recorded",
+        # a leaver with SEN history: their SEN file goes on (issue 15)
+        "Left 20/07/2026 for their new school: send the SEN file and CTF within 15 school "
+        "days (weekdays counted; take off any holiday)",
     }
 
 
