@@ -190,9 +190,35 @@ promptly, not only at the owner's next checkout (its transaction would hold the 
 write lock till then)."""
 
 
-def set_thread_runner(ident: int, runner: Any) -> None:
-    """Register ``runner(job)``, which makes thread ``ident`` call ``job()`` soon."""
+_waitable: set[int] = set()
+
+
+def set_thread_runner(ident: int, runner: Any, *, may_wait: bool = False) -> None:
+    """Register ``runner(job)``, which makes thread ``ident`` call ``job()`` soon.
+
+    ``may_wait``: another thread may block until the job has run (a worker thread, whose
+    jobs never wait for others; not the GUI thread, which may itself be the one waiting).
+    """
     _thread_runners[ident] = runner
+    if may_wait:
+        _waitable.add(ident)
+
+
+def _run_and_wait(ident: int, job: Any, timeout: float = 30.0) -> bool:
+    """Run ``job`` on thread ``ident`` (a ``may_wait`` one) and wait; False if it cannot."""
+    runner = _thread_runners.get(ident)
+    if runner is None or ident not in _waitable or ident == threading.get_ident():
+        return False
+    done = threading.Event()
+
+    def wrapped() -> None:
+        try:
+            job()
+        finally:
+            done.set()
+
+    runner(wrapped)
+    return done.wait(timeout)
 
 
 def _roll_back_flagged(record: Any) -> None:
@@ -495,9 +521,19 @@ class Database:
             release()
 
     def dispose(self) -> None:
-        """Close every connection this thread owns, or whose thread has ended; a live
-        thread's are left to that thread (:meth:`release_thread`), never closed under it."""
-        me, live = threading.get_ident(), _live_threads()
+        """Close every connection: a worker thread's on that thread (it finishes the jobs
+        it was given first), this thread's and ended threads' here. Any other live thread's
+        are left to it (:meth:`release_thread`), never closed under it."""
+        me = threading.get_ident()
+        with self._readers_lock:
+            owners = set(self._file_readers)
+            pool = self._engine.pool if self._engine is not None else None
+        for record in list(getattr(pool, "_all_conns", ())):
+            owners.add(record.info.get(_OWNER))
+        for owner in owners - {me, None}:
+            if owner is not None:
+                _run_and_wait(owner, self.release_thread)
+        live = _live_threads()
         with self._readers_lock:
             readers, self._file_readers = dict(self._file_readers), {}
         for owner, conn in readers.items():

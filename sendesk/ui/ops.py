@@ -4,7 +4,8 @@ Why one long-lived worker thread: every service call that may take more than a f
 milliseconds runs on it, so the window keeps answering. SQLCipher connections belong to
 the thread that opened them (see :func:`sendesk.db._thread_owned_pool`); with one worker
 the database holds at most two (the GUI thread's start-up reads, the worker's), and the
-worker closes its own at shutdown (:func:`dispose_database`, :func:`shutdown`). A pool of
+worker closes its own when a database is disposed (``Database.dispose`` hands it the job)
+and the thread stops at exit (:func:`shutdown`). A pool of
 short-lived threads would open a connection per thread and leave them to be collected
 elsewhere — the crash that once kept this work on the GUI thread.
 
@@ -87,7 +88,7 @@ class Worker:
         self._thread = threading.Thread(target=self._loop, name="sendesk-worker", daemon=True)
         self._thread.start()
         assert self._thread.ident is not None
-        set_thread_runner(self._thread.ident, self.submit)
+        set_thread_runner(self._thread.ident, self.submit, may_wait=True)
         _gui_runner()
 
     @property
@@ -166,15 +167,8 @@ def worker() -> Worker:
         return _worker
 
 
-def dispose_database(db: Any) -> None:
-    """Close ``db``: the worker's connections on the worker, then the rest here."""
-    if _worker is not None:
-        _worker.call(db.release_thread)
-    db.dispose()
-
-
 def shutdown() -> None:
-    """Stop the worker (after :func:`dispose_database` for each open database)."""
+    """Stop the worker (after each open database's ``dispose()``)."""
     global _worker
     with _worker_lock:
         running, _worker = _worker, None

@@ -17,7 +17,7 @@ from sendesk.ui.home_page import HomePage
 def _summary(qtbot, db, senco, today: date) -> str:
     page = HomePage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
-    page.reload(today)
+    page.reload(today).wait()
     return page.summary.text()
 
 
@@ -54,7 +54,7 @@ def test_learning_support_see_their_groups_sessions_and_measures(qtbot, tmp_path
     for username in assistants:
         page = HomePage(AppContext(db, sign_in(db, username, DEMO_PASSWORD), school_info(db)))
         qtbot.addWidget(page)
-        page.reload(DEMO_TODAY)
+        page.reload(DEMO_TODAY).wait()
         pages[username] = page
 
     def rows(page: HomePage) -> list[tuple[str, ...]]:
@@ -115,7 +115,7 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     window = MainWindow(AppContext(db, ta, school_info(db)))
     qtbot.addWidget(window)
     window.show()
-    window.home.reload(today)
+    window.home.reload(today).wait()
     model = window.home.model
     row = next(r for r, i in enumerate(model.items) if i.kind == SESSIONS_KIND)
     assert model.index(row, 2).data() == "Group: Reading A"

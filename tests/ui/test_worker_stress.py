@@ -20,7 +20,7 @@ from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.services.demo import write_demo_school
 from sendesk.services.school import school_info
-from sendesk.ui.ops import Op, dispose_database, worker
+from sendesk.ui.ops import Op, worker
 
 SCHOOLS = 3
 SMALL_JOBS = 150
@@ -93,5 +93,5 @@ def test_jobs_on_the_worker_survive_the_gui_thread_collecting(qtbot, tmp_path: P
     assert len(read_names) == SCHOOLS * (SMALL_JOBS // SCHOOLS // 2) and all(read_names)
     for db in dbs:  # the worker's connections closed on the worker, the rest here
         assert school_info(db).name  # the GUI thread's own Session still works
-        dispose_database(db)
+        db.dispose()
     gc.collect()
