@@ -174,4 +174,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
                 ctx = sign_in_server(chosen_login, None)
             else:
                 ctx = sign_in_context(ctx.db, None)
+        from sendesk.ui.ops import shutdown
+
+        shutdown()  # the worker thread's connections were closed by each dispose()
         return 0

@@ -7,7 +7,10 @@ the database holds at most two (the GUI thread's start-up reads, the worker's), 
 worker closes its own when a database is disposed (``Database.dispose`` hands it the job)
 and the thread stops at exit (:func:`shutdown`). A pool of
 short-lived threads would open a connection per thread and leave them to be collected
-elsewhere — the crash that once kept this work on the GUI thread.
+elsewhere, and Python's automatic garbage collection, run on whichever thread allocates,
+would destroy widgets on the worker — the crashes that once kept this work on the GUI
+thread. While the worker runs, garbage is collected on the GUI thread only
+(:class:`_GuiCollector`).
 
 How a screen runs work::
 
@@ -26,6 +29,7 @@ stale and reload when next shown, instead of every page reloading after every sa
 from __future__ import annotations
 
 import enum
+import gc
 import logging
 import queue
 import threading
@@ -90,6 +94,7 @@ class Worker:
         assert self._thread.ident is not None
         set_thread_runner(self._thread.ident, self.submit, may_wait=True)
         _gui_runner()
+        _collect_on_gui_thread()
 
     @property
     def ident(self) -> int | None:
@@ -154,6 +159,41 @@ def _gui_runner() -> None:
         set_thread_runner(threading.get_ident(), _gui.job.emit)
 
 
+class _GuiCollector(QObject):
+    """Python's garbage collection, run only on the GUI thread (as Anki does).
+
+    Automatic collection runs on whichever thread happens to allocate when a threshold is
+    passed: on the worker it would destroy widgets (Qt objects may be deleted only on the
+    GUI thread) and hand back other threads' database connections — the crash that kept
+    work on the GUI thread. So automatic collection is off while the worker runs, and this
+    timer does what it would have done, generation by generation, on the GUI thread."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.timer = QTimer(self)
+        self.timer.setInterval(500)
+        self.timer.timeout.connect(self.collect)
+        self.timer.start()
+
+    @staticmethod
+    def collect() -> None:
+        counts, thresholds = gc.get_count(), gc.get_threshold()
+        for generation in (2, 1, 0):
+            if thresholds[generation] and counts[generation] > thresholds[generation]:
+                gc.collect(generation)
+                return
+
+
+_collector: _GuiCollector | None = None
+
+
+def _collect_on_gui_thread() -> None:
+    global _collector
+    if _collector is None:
+        _collector = _GuiCollector()
+        gc.disable()
+
+
 _worker: Worker | None = None
 _worker_lock = threading.Lock()
 
@@ -174,6 +214,7 @@ def shutdown() -> None:
         running, _worker = _worker, None
     if running is not None:
         running.stop()
+    gc.enable()
 
 
 _running: set[Op] = set()

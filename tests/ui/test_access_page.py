@@ -392,6 +392,7 @@ def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
     # Enter on a gap row opens the pupil's record in the main window
     access.set_year(10)
     access.open_pupil()
+    qtbot.waitUntil(lambda: school.cal in window.pupil_windows)  # read on the worker
     assert school.cal in window.pupil_windows
     for pupil in list(window.pupil_windows.values()):
         pupil.close()
