@@ -236,7 +236,11 @@ class Op(QObject):
         label: str | None = None,
         changes: Changes = Changes.NONE,
         show_after_ms: int = 400,
+        on_progress: Callable[[int, int], None] | None = None,
     ) -> None:
+        """``label``: show a progress dialog (with Cancel) once the work has lasted
+        ``show_after_ms``. ``on_progress``: or report progress to a screen's own bar (on
+        the GUI thread, a few times a second)."""
         super().__init__()
         self._parent = parent
         self._call = call
@@ -245,6 +249,7 @@ class Op(QObject):
         self.label = label
         self.changes = changes
         self._show_after_ms = show_after_ms
+        self._on_progress = on_progress
         self._cancelled = False
         self._done_total = (0, 0)
         self._dialog: QProgressDialog | None = None
@@ -257,16 +262,24 @@ class Op(QObject):
     def run(self) -> Op:
         """Start the work; returns self (tests may :meth:`wait` on it)."""
         _running.add(self)
-        if self.label:
+        if self.label or self._on_progress is not None:
             self._timer = QTimer(self)
             self._timer.setInterval(100)
             self._timer.timeout.connect(self._tick)
+        if self.label:
             QTimer.singleShot(self._show_after_ms, self, self._show_progress)
+        elif self._timer is not None:
+            self._timer.start()
         worker().submit(self._work)
         return self
 
     def cancel(self) -> None:
+        """Ask the work to stop: its next ``progress()`` report returns False."""
         self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
 
     def wait(self, timeout_ms: int = 60_000) -> Op:
         """Spin the event loop until finished (tests and shutdown; screens use callbacks)."""
@@ -314,9 +327,11 @@ class Op(QObject):
             self._timer.start()
 
     def _tick(self) -> None:
+        done, total = self._done_total
+        if self._on_progress is not None and self._alive():
+            self._on_progress(done, total)
         if self._dialog is None:
             return
-        done, total = self._done_total
         self._dialog.setMaximum(max(total, 0))
         if total:
             self._dialog.setValue(min(done, total))
