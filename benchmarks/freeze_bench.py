@@ -67,7 +67,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-startup", action="store_true", help="skip the 2,000-pupil part")
     args = parser.parse_args()
-    app = application()
+    _app = application()  # held: the QApplication lives while this runs
     probe = FreezeProbe()
     results: list[tuple[str, float]] = []
 
