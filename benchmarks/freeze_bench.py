@@ -68,6 +68,14 @@ def main() -> int:
     parser.add_argument("--no-startup", action="store_true", help="skip the 2,000-pupil part")
     args = parser.parse_args()
     _app = application()  # held: the QApplication lives while this runs
+    from PySide6.QtWidgets import QMessageBox
+
+    def told(_parent: object, _title: str, text: str, *_args: object) -> int:
+        print(f"    (message: {text})", flush=True)  # a modal box would wait for a click
+        return int(QMessageBox.StandardButton.Ok)
+
+    for kind in ("warning", "information", "critical"):
+        setattr(QMessageBox, kind, staticmethod(told))
     probe = FreezeProbe()
     results: list[tuple[str, float]] = []
 
@@ -145,7 +153,8 @@ def main() -> int:
                 saved.append(False)
 
         step("save an EHC request", save, lambda: bool(saved))
-        request.close()
+        request.hide()  # close() would ask whether to save (a modal question)
+        request.deleteLater()
 
         from sendesk.ui.pack_wizard import PackWizard
 
@@ -161,10 +170,11 @@ def main() -> int:
         step(
             "build the request pack",
             generate.build,
-            lambda: generate.job is None and generate.status.text() != "Building the pack…",
+            lambda: generate.job is None,
         )
         print(f"    {generate.status.text().splitlines()[0]}")
-        wizard.close()
+        wizard.hide()
+        wizard.deleteLater()
         for w in list(window.pupil_windows.values()):
             w.close()
         window.close()
