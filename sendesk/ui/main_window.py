@@ -339,14 +339,15 @@ class MainWindow(QMainWindow):
             return
         from pathlib import Path
 
-        try:
-            backup_file(self.ctx.db, Path(dest))
-        except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
-            return
-        QMessageBox.information(
-            self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
-        )
+        db = self.ctx.db
+        Op(  # on the worker thread; a refusal is shown in its one sentence
+            self,
+            lambda _progress: backup_file(db, Path(dest)),
+            success=lambda _result: QMessageBox.information(
+                self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
+            ),
+            label="Backing up the database…",
+        ).run()
 
     def local_authorities(self) -> None:
         """Each LA's panel rules, used by the EHC request pack's readiness check."""
