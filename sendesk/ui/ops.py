@@ -33,6 +33,7 @@ import gc
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -286,10 +287,15 @@ class Op(QObject):
         if self.done:
             return self
         loop = QEventLoop()
-        poll = QTimer()
-        poll.timeout.connect(lambda: self.done and loop.quit())
+        deadline = time.monotonic() + timeout_ms / 1000
+        poll = QTimer(loop)  # owned by the loop: nothing outlives this call
+
+        def check() -> None:
+            if self.done or time.monotonic() > deadline:
+                loop.quit()
+
+        poll.timeout.connect(check)
         poll.start(5)
-        QTimer.singleShot(timeout_ms, loop.quit)
         loop.exec()
         poll.stop()
         if not self.done:
