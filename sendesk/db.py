@@ -204,6 +204,12 @@ def set_thread_runner(ident: int, runner: Any, *, may_wait: bool = False) -> Non
         _waitable.add(ident)
 
 
+def forget_thread_runner(ident: int) -> None:
+    """The thread ``ident`` runs no more jobs (a stopped worker)."""
+    _thread_runners.pop(ident, None)
+    _waitable.discard(ident)
+
+
 def _run_and_wait(ident: int, job: Any, timeout: float = 30.0) -> bool:
     """Run ``job`` on thread ``ident`` (a ``may_wait`` one) and wait; False if it cannot."""
     runner = _thread_runners.get(ident)
@@ -530,7 +536,9 @@ class Database:
             pool = self._engine.pool if self._engine is not None else None
         for record in list(getattr(pool, "_all_conns", ())):
             owners.add(record.info.get(_OWNER))
-        for owner in owners - {me, None}:
+        # A worker thread finishes the jobs it was given first (on PostgreSQL too: a job
+        # still running would hand its connection back to a pool already disposed).
+        for owner in (owners | _waitable) - {me, None}:
             if owner is not None:
                 _run_and_wait(owner, self.release_thread)
         live = _live_threads()

@@ -41,7 +41,7 @@ import shiboken6
 from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from sendesk.db import set_thread_runner
+from sendesk.db import forget_thread_runner, set_thread_runner
 from sendesk.errors import SendeskError
 
 log = logging.getLogger(__name__)
@@ -122,8 +122,11 @@ class Worker:
         return box[0] if box else None
 
     def stop(self) -> None:
+        """Finish the jobs given, then end the thread."""
         self._jobs.put(None)
         self._thread.join()
+        if self._thread.ident is not None:
+            forget_thread_runner(self._thread.ident)
 
     def _loop(self) -> None:
         while True:
