@@ -172,6 +172,142 @@ def _connect_file(path: Path, key: str) -> Any:
     return conn
 
 
+_OWNER = "sendesk_owner_thread"
+_NEEDS_ROLLBACK = "sendesk_needs_rollback"
+_orphans: list[Any] = []
+"""Connections whose owning thread was still alive when their database was disposed: kept
+referenced (never closed or collected from the wrong thread) rather than risk a crash."""
+
+
+def _live_threads() -> set[int | None]:
+    return {t.ident for t in threading.enumerate()}
+
+
+_thread_runners: dict[int, Any] = {}
+"""For a thread that runs jobs (the GUI thread, the worker): how to hand it one, so that a
+connection found by another thread's garbage collection is rolled back by its owner
+promptly, not only at the owner's next checkout (its transaction would hold the file's
+write lock till then)."""
+
+
+_waitable: set[int] = set()
+
+
+def set_thread_runner(ident: int, runner: Any, *, may_wait: bool = False) -> None:
+    """Register ``runner(job)``, which makes thread ``ident`` call ``job()`` soon.
+
+    ``may_wait``: another thread may block until the job has run (a worker thread, whose
+    jobs never wait for others; not the GUI thread, which may itself be the one waiting).
+    """
+    _thread_runners[ident] = runner
+    if may_wait:
+        _waitable.add(ident)
+
+
+def forget_thread_runner(ident: int) -> None:
+    """The thread ``ident`` runs no more jobs (a stopped worker)."""
+    _thread_runners.pop(ident, None)
+    _waitable.discard(ident)
+
+
+def _run_and_wait(ident: int, job: Any, timeout: float = 30.0) -> bool:
+    """Run ``job`` on thread ``ident`` (a ``may_wait`` one) and wait; False if it cannot."""
+    runner = _thread_runners.get(ident)
+    if runner is None or ident not in _waitable or ident == threading.get_ident():
+        return False
+    done = threading.Event()
+
+    def wrapped() -> None:
+        try:
+            job()
+        finally:
+            done.set()
+
+    runner(wrapped)
+    return done.wait(timeout)
+
+
+def _roll_back_flagged(record: Any) -> None:
+    if record.info.pop(_NEEDS_ROLLBACK, False) and record.dbapi_connection is not None:
+        with contextlib.suppress(Exception):  # closed meanwhile: nothing left to undo
+            record.dbapi_connection.rollback()
+
+
+_pool_class: Any = None
+
+
+def _thread_owned_pool() -> Any:
+    """SQLAlchemy's SingletonThreadPool made safe for a GUI thread and a worker thread.
+
+    The stock pool (the SQLite dialect's default) keeps one connection per thread but
+    *closes other threads' connections*, in use or not, once more threads than its size
+    (five) have connected, and hands a connection found by garbage collection back to the
+    pool on the collecting thread. SQLCipher's C library crashed when that happened while
+    the owning thread was using the connection (the GUI thread collecting garbage while a
+    worker wrote a demo school). Here a connection is never closed by size, is closed only
+    on its own thread (:meth:`release_thread`) or once that thread has ended, and is never
+    forgotten while its thread lives (forgetting it would let the collector close it on
+    whichever thread runs next).
+    """
+    global _pool_class
+    if _pool_class is not None:
+        return _pool_class
+    from sqlalchemy.pool import SingletonThreadPool
+
+    class ThreadOwnedPool(SingletonThreadPool):
+        def __init__(self, creator: Any, pool_size: int = 5, **kw: Any) -> None:
+            super().__init__(creator, pool_size=1 << 30, **kw)  # size never evicts
+
+        def recreate(self) -> ThreadOwnedPool:
+            return self.__class__(
+                self._creator,
+                recycle=self._recycle,
+                echo=self.echo,
+                pre_ping=self._pre_ping,
+                logging_name=self._orig_logging_name,
+                reset_on_return=self._reset_on_return,
+                _dispatch=self.dispatch,
+                dialect=self._dialect,
+            )
+
+        def _do_return_conn(self, record: Any) -> None:
+            # The stock pool forgets the *returning thread's* current connection; a
+            # connection returned by another thread's garbage collection must not make
+            # that thread forget its own one in use.
+            current = getattr(self._fairy, "current", None)
+            fairy = current() if current is not None else None
+            if fairy is None or fairy._connection_record is record:
+                with contextlib.suppress(AttributeError):
+                    del self._fairy.current
+
+        def release_thread(self) -> None:
+            """Close the calling thread's connection (on that thread, as it must be)."""
+            current = getattr(self._conn, "current", None)
+            record = current() if current is not None else None
+            if record is None:
+                return
+            del self._conn.current
+            self._all_conns.discard(record)
+            record.close()
+
+        def dispose(self) -> None:
+            me, live = threading.get_ident(), _live_threads()
+            for record in list(self._all_conns):
+                owner = record.info.get(_OWNER)
+                if owner == me or owner not in live:
+                    with contextlib.suppress(Exception):  # a dead thread's: see above
+                        record.close()
+                else:
+                    log.warning("a database connection outlived its disposal on a live thread")
+                    _orphans.append(record)
+            self._all_conns.clear()
+            with contextlib.suppress(AttributeError):
+                del self._conn.current
+
+    _pool_class = ThreadOwnedPool
+    return ThreadOwnedPool
+
+
 def _make_engine(target: Target, key: str | None) -> Engine:
     from sqlalchemy import create_engine, event
 
@@ -183,12 +319,17 @@ def _make_engine(target: Target, key: str | None) -> Engine:
         raise WrongKeyError(f"No key was given for {target.path}.")
     _quiet_sqlcipher()
     url = target.url.set(password=key)
-    # The dialect's SingletonThreadPool keeps one connection per thread, so the key
-    # derivation (PBKDF2 for a passphrase) is paid once per thread, not once per query.
-    engine = create_engine(url, hide_parameters=True)
+    # One connection per thread (the key derivation, PBKDF2 for a passphrase, is paid once
+    # per thread), owned by that thread for good: see _thread_owned_pool. The pool does
+    # not roll back on return itself; _on_reset does, on the owning thread only.
+    engine = create_engine(
+        url, hide_parameters=True, poolclass=_thread_owned_pool(), pool_reset_on_return=None
+    )
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+    def _on_connect(dbapi_connection: Any, record: Any) -> None:
+        threading.current_thread()  # a thread Python did not start is listed from now on
+        record.info[_OWNER] = threading.get_ident()
         # Take transaction control from the driver so DDL (migrations) is transactional
         # too: SQLAlchemy's documented recipe for pysqlite-style drivers.
         dbapi_connection.isolation_level = None
@@ -196,6 +337,27 @@ def _make_engine(target: Target, key: str | None) -> Engine:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.close()
+
+    @event.listens_for(engine.pool, "reset")
+    def _on_reset(dbapi_connection: Any, record: Any, _state: Any) -> None:
+        # A connection comes back to the pool either from its own thread (a Session or
+        # Connection closed) or from whichever thread's garbage collection found a Session
+        # left unclosed. Only the owner may touch the C connection: from any other thread
+        # the rollback is left for the owner's next checkout (_on_checkout).
+        owner = None if record is None else record.info.get(_OWNER)
+        if owner is None or owner == threading.get_ident():
+            if dbapi_connection is not None:
+                dbapi_connection.rollback()
+            return
+        record.info[_NEEDS_ROLLBACK] = True
+        runner = _thread_runners.get(owner)
+        if runner is not None:  # the owner rolls back soon: its write lock is released
+            runner(lambda: _roll_back_flagged(record))
+
+    @event.listens_for(engine.pool, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if record.info.pop(_NEEDS_ROLLBACK, False):
+            dbapi_connection.rollback()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
@@ -299,8 +461,8 @@ class Database:
         For a file: one sqlcipher3 connection per thread, kept until :meth:`dispose` (a
         passphrase's key derivation is then paid once, as with the engine's pool). For
         PostgreSQL: a pooled connection of the engine's, handed back afterwards (the pool
-        rolls it back). Reads happen on the GUI thread today; :meth:`dispose` must not
-        race a read on another thread.
+        rolls it back). A thread's connection is closed on that thread
+        (:meth:`release_thread`), never by another one.
         """
         if self.target.path is not None:
             conn = self._file_reader()
@@ -335,6 +497,7 @@ class Database:
         with self._readers_lock:
             conn = self._file_readers.get(threading.get_ident())
             if conn is None:
+                threading.current_thread()  # listed among live threads (see dispose)
                 conn = _connect_file(self.target.path, self._key)
                 self._file_readers[threading.get_ident()] = conn
             return conn
@@ -350,11 +513,43 @@ class Database:
         if old is not None:
             old.dispose()
 
-    def dispose(self) -> None:
+    def release_thread(self) -> None:
+        """Close the calling thread's own connections (its plain reader and its engine
+        connection). A worker thread calls this before it ends or before the database is
+        disposed: a SQLCipher connection must be closed on the thread that used it."""
         with self._readers_lock:
-            readers, self._file_readers = list(self._file_readers.values()), {}
-        for conn in readers:
+            conn = self._file_readers.pop(threading.get_ident(), None)
+            engine = self._engine
+        if conn is not None:
             conn.close()
+        release = getattr(engine.pool, "release_thread", None) if engine is not None else None
+        if release is not None:
+            release()
+
+    def dispose(self) -> None:
+        """Close every connection: a worker thread's on that thread (it finishes the jobs
+        it was given first), this thread's and ended threads' here. Any other live thread's
+        are left to it (:meth:`release_thread`), never closed under it."""
+        me = threading.get_ident()
+        with self._readers_lock:
+            owners = set(self._file_readers)
+            pool = self._engine.pool if self._engine is not None else None
+        for record in list(getattr(pool, "_all_conns", ())):
+            owners.add(record.info.get(_OWNER))
+        # A worker thread finishes the jobs it was given first (on PostgreSQL too: a job
+        # still running would hand its connection back to a pool already disposed).
+        for owner in (owners | _waitable) - {me, None}:
+            if owner is not None:
+                _run_and_wait(owner, self.release_thread)
+        live = _live_threads()
+        with self._readers_lock:
+            readers, self._file_readers = dict(self._file_readers), {}
+        for owner, conn in readers.items():
+            if owner == me or owner not in live:
+                conn.close()
+            else:
+                log.warning("a database reader outlived its disposal on a live thread")
+                _orphans.append(conn)
         if self._engine is not None:
             self._engine.dispose()
 

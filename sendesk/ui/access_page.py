@@ -59,6 +59,7 @@ from sendesk.ui.access_words import dmy, status_text
 from sendesk.ui.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.ops import Op, show_failure
 
 APP = "SENDesk"
 ALL = "all"
@@ -297,14 +298,28 @@ class AccessPage(QWidget):
 
     # --- data -----------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the gap view again; the filters keep their choices where still offered."""
-        try:
-            self.rows = gap_view(self.ctx.db, self.ctx.actor, today=self.today)
-            notice = access_notice(self.ctx.db, self.ctx.actor, today=self.today)
-        except SendeskError as exc:
-            self.rows, notice = [], None
+    def reload(self) -> Op:
+        """Read the gap view again, on the worker thread (it reads every candidate's
+        arrangements, evidence and entries); the filters keep their choices where still
+        offered. Returns the running operation (tests wait on it)."""
+        ctx, today = self.ctx, self.today
+
+        def work(_progress: object) -> tuple[list[GapRow], str | None]:
+            rows = gap_view(ctx.db, ctx.actor, today=today)
+            return rows, access_notice(ctx.db, ctx.actor, today=today)
+
+        def failed(exc: BaseException) -> None:
+            if not isinstance(exc, SendeskError):
+                show_failure(self, exc)
+                return
+            self._show([], None)
             self.summary.setText(str(exc))
+
+        self.loading = Op(self, work, success=lambda got: self._show(*got), failure=failed)
+        return self.loading.run()
+
+    def _show(self, rows: list[GapRow], notice: str | None) -> None:
+        self.rows = rows
         self.notice.setText(f"Warning: {notice}" if notice else "")
         self.notice.setVisible(bool(notice))
         self._fill_filters()

@@ -6,8 +6,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from sendesk.db import Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
@@ -34,35 +33,30 @@ def application() -> QApplication:
 def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
     """A fresh demo school in ``folder`` with a key that exists only in memory.
 
-    Written on the GUI thread, keeping the window alive through the progress callback
-    (the progress dialog repaints and Cancel works between batches): a worker thread here
-    crashed inside SQLCipher when the GUI thread's garbage collection ran at the same time.
-    None if the user cancels.
+    Written on the worker thread (:mod:`sendesk.ui.ops`) behind a progress dialog with
+    Cancel; this waits for it in an event loop of its own, so the dialog repaints and
+    answers. None if the user cancels.
     """
     from sendesk.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.keystore import new_raw_key
+    from sendesk.ui.ops import Op
 
     db = create_database(str(folder / "demo-school.sendesk"), new_raw_key())
-    dialog = QProgressDialog("Writing a demo school…", "Cancel", 0, pupils)
-    dialog.setWindowTitle("SENDesk")
-    dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
-    dialog.setMinimumDuration(300)
-
-    def progress(done: int, total: int) -> bool:
-        dialog.setMaximum(max(total, 1))
-        dialog.setValue(done)
-        QApplication.processEvents()
-        return not dialog.wasCanceled()
-
-    try:
-        write_demo_school(db, pupils=pupils, progress=progress, password=DEMO_PASSWORD)
-    except SendeskError:
+    op = Op(
+        None,
+        lambda progress: write_demo_school(
+            db, pupils=pupils, progress=progress, password=DEMO_PASSWORD
+        ),
+        failure=lambda _exc: None,  # raised below, where the caller shows it
+        label="Writing a demo school…",
+        show_after_ms=300,
+    )
+    op.run().wait(timeout_ms=3_600_000)
+    if op.error is not None:
         db.dispose()
-        if dialog.wasCanceled():
+        if op.cancelled:
             return None
-        raise
-    finally:
-        dialog.close()
+        raise op.error
     return AppContext(db, acting_user(db, "senco"), school_info(db))
 
 
@@ -175,4 +169,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
                 ctx = sign_in_server(chosen_login, None)
             else:
                 ctx = sign_in_context(ctx.db, None)
+        from sendesk.ui.ops import shutdown
+
+        shutdown()  # the worker thread's connections were closed by each dispose()
         return 0

@@ -57,6 +57,7 @@ from sendesk.services.ehc import (
 )
 from sendesk.services.pupil_record import get_record
 from sendesk.ui.context import AppContext
+from sendesk.ui.ops import Changes, Op
 from sendesk.ui.pupil_window import OptionalDate
 from sendesk.ui.status_dialog import from_qdate, to_qdate
 from sendesk.ui.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
@@ -223,6 +224,7 @@ class RequestDialog(_GuardedDialog):
         today: date | None = None,
     ) -> None:
         super().__init__(parent)
+        self._saving = False
         self.ctx, self.pupil_id, self.request = ctx, pupil_id, request
         self.today = today or date.today()
         self.request_id: int | None = request.id if request else None
@@ -413,21 +415,39 @@ class RequestDialog(_GuardedDialog):
         return found
 
     def save(self) -> bool:
+        """Save on the worker thread (the request's checks read the whole record); the
+        dialog waits in its own event loop, as ``exec()`` does, so the window answers and
+        a refusal still reaches :meth:`accept` as an exception here."""
+        if self._saving:
+            return False  # Ctrl+S again while saving
         if self.request is None:
-            self.request_id = open_request(
-                self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
-            )
-            self.saved = True
+            ctx, pupil_id, data, today = self.ctx, self.pupil_id, self.data(), self.today
+
+            def write(_progress: object) -> int | None:
+                return open_request(ctx.db, ctx.actor, pupil_id, data, today=today)
+
         elif self.is_dirty:
-            update_request(
-                self.ctx.db,
-                self.ctx.actor,
-                self.request.id,
-                self.request.version,
-                self.data(),
-                today=self.today,
-            )
-            self.saved = True
+            ctx, request, data, today = self.ctx, self.request, self.data(), self.today
+
+            def write(_progress: object) -> int | None:
+                update_request(ctx.db, ctx.actor, request.id, request.version, data, today=today)
+                return None
+
+        else:
+            return True
+        self._saving = True
+        self.ok_button.setEnabled(False)
+        try:
+            op = Op(self, write, failure=lambda _exc: None, changes=Changes.EHC | Changes.DUE)
+            op.run().wait(timeout_ms=600_000)
+        finally:
+            self._saving = False
+            self.ok_button.setEnabled(True)
+        if op.error is not None:
+            raise op.error
+        if self.request is None:
+            self.request_id = op.result
+        self.saved = True
         return True
 
 

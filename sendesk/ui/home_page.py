@@ -3,7 +3,9 @@
 Why it fills in after the window shows: working out what's due reads every part of the
 school (reviews, interventions, access arrangements, EHC clocks) through the services and
 their models, which import SQLAlchemy — most of a second the SENCo would otherwise spend
-looking at nothing. The main window calls :meth:`HomePage.load_once` once it has been drawn.
+looking at nothing. The main window calls :meth:`HomePage.load_once` once it has been drawn,
+and the work runs on the worker thread (:mod:`sendesk.ui.ops`), so the window answers
+while it is worked out.
 
 What's shown (issue 14): the items under the headings overdue / this week / no date / later
 (a tree: arrow keys open and close a heading), filtered by kind, year group and when they
@@ -22,7 +24,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
@@ -47,6 +48,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
+from sendesk.ui.ops import Op
 
 if TYPE_CHECKING:
     from sendesk.services.due import DueItem
@@ -277,6 +279,7 @@ class HomePage(QWidget):
         self.shown_label.setAccessibleName("How many items are shown")
         layout.addWidget(self.shown_label)
         self.loaded = False
+        self._loading: Op | None = None
         self.summary.setText("<b>What's due</b> — working it out…")
 
     def _build_filters(self) -> QHBoxLayout:
@@ -396,34 +399,36 @@ class HomePage(QWidget):
                 "the others."
             )
 
-    def load_once(self) -> None:
-        """Fill the page in (once), unless a reload already has; the pointer shows the
-        wait."""
-        if self.loaded:
-            return
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            self.reload()
-        except SendeskError as exc:  # shown where the summary would be: nobody is waiting
-            self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
-        except Exception as exc:  # e.g. the database is locked: say so rather than hang
-            log.exception("what's due could not be worked out")
-            self.summary.setText(
-                "<b>What's due</b> — could not be worked out "
-                f"({html.escape(type(exc).__name__)}); try again after restarting SENDesk."
-            )
-        finally:
-            QApplication.restoreOverrideCursor()
+    def load_once(self) -> Op | None:
+        """Fill the page in (once), unless a reload already has or is under way."""
+        if self.loaded or self._loading is not None:
+            return self._loading
+        return self.reload()
 
-    def reload(self, today: date | None = None) -> None:
-        from sendesk.services.access_arrangements import access_notice
-        from sendesk.services.due import due_items  # see the module docstring
+    def reload(self, today: date | None = None) -> Op:
+        """Work out what's due on the worker thread (ops.py); the page fills in when it
+        is done. Returns the running operation (tests wait on it)."""
+        ctx = self.ctx
 
-        items = due_items(self.ctx.db, self.ctx.actor, today=today)
-        # Past the JCQ edition's dates the rules still apply: say so where everyone lands.
-        notice = access_notice(self.ctx.db, self.ctx.actor, today=today)
-        if not shiboken6.isValid(self.summary):
-            return  # the window was closed and deleted while this page was loading
+        def work(_progress: object) -> tuple[list[DueItem], str | None]:
+            from sendesk.services.access_arrangements import access_notice
+            from sendesk.services.due import due_items  # see the module docstring
+
+            items = due_items(ctx.db, ctx.actor, today=today)
+            # Past the JCQ edition's dates the rules still apply: say so where all land.
+            return items, access_notice(ctx.db, ctx.actor, today=today)
+
+        op = Op(
+            self,
+            work,
+            success=lambda result: self._show(*result, today=today),
+            failure=self._failed,
+        )
+        self._loading = op
+        return op.run()
+
+    def _show(self, items: list[DueItem], notice: str | None, *, today: date | None) -> None:
+        self._loading = None
         self.model.set_items(items, today)
         overdue = sum(1 for i in items if i.severity == "overdue")
         soon = sum(1 for i in items if i.severity == "soon")
@@ -433,6 +438,18 @@ class HomePage(QWidget):
             f"{gaps} gaps in records." + (f"<br>{html.escape(notice)}" if notice else "")
         )
         self.loaded = True
+
+    def _failed(self, exc: BaseException) -> None:
+        """Shown where the summary would be: nobody is waiting on a dialog."""
+        self._loading = None
+        if isinstance(exc, SendeskError):
+            self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
+            return
+        log.error("what's due could not be worked out", exc_info=exc)
+        self.summary.setText(  # e.g. the database is locked: say so rather than hang
+            "<b>What's due</b> — could not be worked out "
+            f"({html.escape(type(exc).__name__)}); try again after restarting SENDesk."
+        )
 
     def _activated(self, index: QModelIndex) -> None:
         """Open what the item is about; on a heading, open or close it."""

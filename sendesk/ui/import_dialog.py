@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.services.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
-from sendesk.ui.worker import Job, ProgressFn
+from sendesk.ui.ops import Op, ProgressFn
 
 ENCODING_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("Detect (UTF-8; other lines as Windows-1252)", None),
@@ -52,7 +52,7 @@ class ImportDialog(QDialog):
         self.ctx = ctx
         self.imported = False
         self.report: ImportReport | None = None
-        self.worker: Job | None = None
+        self.worker: Op | None = None
         self.setWindowTitle("Import pupils from the MIS — SENDesk")
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -166,14 +166,13 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
         self.import_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        running = Job(job)
-        self.worker = running
-        try:
-            result = running.run(self._progress)
-        except Exception as exc:  # shown to the user as one sentence
-            self._failed(exc)
-        else:
-            self._finish(result, done)
+        self.worker = Op(  # on the worker thread (sendesk.ui.ops)
+            self,
+            job,
+            success=lambda result: self._finish(result, done),
+            failure=self._failed,
+            on_progress=self._progress,
+        ).run()
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

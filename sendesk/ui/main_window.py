@@ -24,6 +24,7 @@ from sendesk.roles import ROLE_LABELS, Role
 from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
+from sendesk.ui.ops import Op, hub, show_failure
 
 if TYPE_CHECKING:
     from sendesk.ui.lock import LockController
@@ -48,6 +49,9 @@ class MainWindow(QMainWindow):
         row.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.pages: dict[str, QWidget | None] = {}
+        self._stale: set[str] = set()  # made pages to reload when next shown
+        self._opening: dict[int, Op] = {}  # pupils whose record is being read
+        hub().changed.connect(self.refresh)
         self._factories: dict[str, Callable[[], QWidget]] = {}
         if ctx.sees_named_pupils:
             from sendesk.ui.home_page import HomePage
@@ -176,8 +180,12 @@ class MainWindow(QMainWindow):
     def _show_page(self, row: int) -> None:
         if row < 0:
             return
-        self.page(list(self.pages)[row])
+        title = list(self.pages)[row]
+        page = self.page(title)
         self.stack.setCurrentIndex(row)
+        if title in self._stale:
+            self._stale.discard(title)
+            self._reload(page)
 
     def _action(
         self, menu_title: str, text: str, slot: object, shortcut: QKeySequence | str | None = None
@@ -213,40 +221,79 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Reload every page from the services (after an import or a saved change)."""
-        for page in self.pages.values():
+    def refresh(self, _changes: object = None) -> None:
+        """After an import or a saved change (a page's ``changed``, or an operation's
+        changes announced on :func:`sendesk.ui.ops.hub`): the page on screen reloads now,
+        the others are marked stale and reload when next shown."""
+        shown = self.stack.currentIndex()
+        for row, (title, page) in enumerate(self.pages.items()):
             if page is None:
                 continue  # not made yet: it reads fresh data when first shown
-            reload = getattr(page, "reload", None)
-            if reload is not None:
-                try:
-                    reload()
-                except SendeskError as exc:
-                    QMessageBox.warning(self, "SENDesk", str(exc))
+            if row == shown:
+                self._reload(page)
+            else:
+                self._stale.add(title)
+
+    def _reload(self, page: QWidget) -> None:
+        reload = getattr(page, "reload", None)
+        if reload is not None:
+            try:
+                reload()
+            except SendeskError as exc:
+                QMessageBox.warning(self, "SENDesk", str(exc))
 
     def find(self) -> None:
         self.nav.setCurrentRow(list(self.pages).index("Register"))
         self.register.focus_search()
 
-    def open_pupil(self, pupil_id: int, tab: str | None = None) -> None:
+    def open_pupil(self, pupil_id: int, tab: str | None = None) -> Op | None:
         """One window per pupil: opening an open pupil brings their window forward; with
-        ``tab`` (see :data:`sendesk.ui.pupil_window.TAB_TITLES`) on that tab."""
-        from sendesk.ui.pupil_window import open_pupil_window
+        ``tab`` (see :data:`sendesk.ui.pupil_window.TAB_TITLES`) on that tab.
+
+        The record is read (and the view audited) on the worker thread; the window is
+        made when it arrives. Returns the running operation, if one was started."""
+        from sendesk.services.pupil_record import view_record
 
         window = self.pupil_windows.get(pupil_id)
-        if window is not None and tab:
-            window.show_tab(tab)
-        if window is None:
-            window = open_pupil_window(self.ctx, pupil_id, tab=tab or None)
-            if window is None:  # the service refused; the reason was shown
+        if window is not None:
+            if tab:
+                window.show_tab(tab)
+            window.raise_()
+            window.activateWindow()
+            return None
+        if pupil_id in self._opening:
+            return self._opening[pupil_id]
+        ctx = self.ctx
+
+        def opened(record: object) -> None:
+            from sendesk.ui.pupil_window import PupilRecord, open_pupil_window
+
+            assert isinstance(record, PupilRecord)
+            made = open_pupil_window(ctx, pupil_id, record=record, tab=tab or None)
+            if made is None:  # the service refused; the reason was shown
                 return
-            window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-            window.changed.connect(self.refresh)
-            window.destroyed.connect(lambda *_: self._pupil_closed(pupil_id))
-            self.pupil_windows[pupil_id] = window
-        window.raise_()
-        window.activateWindow()
+            made.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            made.changed.connect(self.refresh)
+            made.destroyed.connect(lambda *_: self._pupil_closed(pupil_id))
+            self.pupil_windows[pupil_id] = made
+            made.raise_()
+            made.activateWindow()
+
+        def finished(_: object = None) -> None:
+            self._opening.pop(pupil_id, None)
+
+        def failed(exc: BaseException) -> None:
+            finished()
+            show_failure(self, exc)
+
+        op = Op(
+            self,
+            lambda _progress: view_record(ctx.db, ctx.actor, pupil_id),
+            success=lambda record: (finished(), opened(record)),
+            failure=failed,
+        )
+        self._opening[pupil_id] = op
+        return op.run()
 
     def open_group_day(self, group_id: int, on: date) -> None:
         """My groups, showing ``group_id`` on ``on`` (from a "sessions not logged" item);
@@ -295,14 +342,15 @@ class MainWindow(QMainWindow):
             return
         from pathlib import Path
 
-        try:
-            backup_file(self.ctx.db, Path(dest))
-        except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
-            return
-        QMessageBox.information(
-            self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
-        )
+        db = self.ctx.db
+        Op(  # on the worker thread; a refusal is shown in its one sentence
+            self,
+            lambda _progress: backup_file(db, Path(dest)),
+            success=lambda _result: QMessageBox.information(
+                self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
+            ),
+            label="Backing up the database…",
+        ).run()
 
     def local_authorities(self) -> None:
         """Each LA's panel rules, used by the EHC request pack's readiness check."""

@@ -10,9 +10,8 @@ keyboard (Space ticks, Alt+Up / Alt+Down move). Finally the pack is built where 
 chooses, with a progress bar and a working Cancel; a cancelled or failed run leaves no file
 behind (:func:`sendesk.operations.pack.build_pack` writes beside the target and renames).
 
-The build runs through :class:`sendesk.ui.worker.Job` on the GUI thread, pumping events
-from the progress callback: on a worker thread SQLCipher crashed when the GUI thread's
-garbage collection ran at the same moment. Reading the readiness check and the list of
+The build runs on the worker thread (:class:`sendesk.ui.ops.Op`), reporting to the page's
+progress bar; the window answers meanwhile. Reading the readiness check and the list of
 documents opens no document contents, so the first two pages appear at once.
 """
 
@@ -63,7 +62,7 @@ from sendesk.ui.agencies_tab import size_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc_request_dialog import la_combo
 from sendesk.ui.la_profiles_dialog import MoveKeys
-from sendesk.ui.worker import Job, ProgressFn
+from sendesk.ui.ops import Op, ProgressFn
 
 log = logging.getLogger(__name__)
 
@@ -383,7 +382,7 @@ class GeneratePage(QWizardPage):
     def __init__(self, ctx: AppContext, pupil_id: int, today: date | None) -> None:
         super().__init__()
         self.ctx, self.pupil_id, self.today = ctx, pupil_id, today
-        self.job: Job | None = None
+        self.job: Op | None = None
         self.result: PackResult | None = None
         self.setTitle("3. Build the pack")
         self.setSubTitle(
@@ -497,29 +496,35 @@ class GeneratePage(QWizardPage):
                 cancelled=lambda: job.cancelled,
             )
 
-        job = Job(run)
-        self.job = job
+        self.job = job = Op(  # on the worker thread (sendesk.ui.ops)
+            self, run, success=self._built, failure=self._not_built, on_progress=self._progress
+        )
         self.result = None
         self._set_running(True)
         self.status.setText("Building the pack…")
-        try:
-            result = job.run(self._progress)
-        except CancelledError:
+        job.run()
+
+    def _built(self, result: PackResult) -> None:
+        self.result = result
+        self.status.setText(self._result_text(result))
+        self._stopped()
+
+    def _not_built(self, exc: BaseException) -> None:
+        if isinstance(exc, CancelledError):
             self.status.setText("Stopped. Nothing was saved.")
-        except SendeskError as exc:
+        elif isinstance(exc, SendeskError):
             self.status.setText(str(exc))
             QMessageBox.warning(self, APP, str(exc))
-        except Exception as exc:  # shown as one sentence; nothing is left half-written
+        else:  # shown as one sentence; nothing is left half-written
             text = f"The pack could not be built ({type(exc).__name__}); nothing was saved."
             self.status.setText(text)
             QMessageBox.warning(self, APP, text)
-        else:
-            self.result = result
-            self.status.setText(self._result_text(result))
-        finally:
-            self.job = None
-            self._set_running(False)
-            self.completeChanged.emit()
+        self._stopped()
+
+    def _stopped(self) -> None:
+        self.job = None
+        self._set_running(False)
+        self.completeChanged.emit()
 
     @staticmethod
     def _result_text(result: PackResult) -> str:

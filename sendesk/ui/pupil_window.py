@@ -354,13 +354,24 @@ class PupilWindow(QWidget):
     changed = Signal()
     """Emitted after any change is saved, so lists elsewhere can refresh."""
 
-    def __init__(self, ctx: AppContext, pupil_id: int, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        parent: QWidget | None = None,
+        *,
+        record: PupilRecord | None = None,
+    ) -> None:
+        """``record``: :func:`view_record`'s result when the caller read it already (on the
+        worker thread, sendesk.ui.ops); otherwise it is read (and audited) here."""
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.ctx = ctx
         self.pupil_id = pupil_id
         self.editable = ctx.is_senco
-        self.record: PupilRecord = view_record(ctx.db, ctx.actor, pupil_id)  # audited
+        if record is None:
+            record = view_record(ctx.db, ctx.actor, pupil_id)  # audited
+        self.record: PupilRecord = record
         self.version = self.record.version
         self.saved_profile: dict[str, Any] = {}
         self.area_editors: dict[str, AreaEditor] = {}
@@ -1177,7 +1188,12 @@ class VoidDialog(QDialog):
 
 
 def open_pupil_window(
-    ctx: AppContext, pupil_id: int, parent: QWidget | None = None, *, tab: str | None = None
+    ctx: AppContext,
+    pupil_id: int,
+    parent: QWidget | None = None,
+    *,
+    record: PupilRecord | None = None,
+    tab: str | None = None,
 ) -> PupilWindow | None:
     """Make and show a pupil's window, or say in one sentence why it cannot be opened.
 
@@ -1185,7 +1201,7 @@ def open_pupil_window(
     :data:`TAB_TITLES`, e.g. the tab a "what's due" item is about) or else on Profile.
     """
     try:
-        window = PupilWindow(ctx, pupil_id, parent)
+        window = PupilWindow(ctx, pupil_id, parent, record=record)
     except SendeskError as exc:
         QMessageBox.warning(parent, APP, str(exc))
         return None

@@ -2,7 +2,8 @@
 
 The dialog is the first thing a SENCo sees, so it does not wait for SQLAlchemy: checking a
 password needs the models (:mod:`sendesk.services.users`), which are imported once the
-dialog is on screen, while the user types (see :mod:`sendesk.db` on start-up).
+dialog is on screen, while the user types (see :mod:`sendesk.db` on start-up). The check
+itself (scrypt, and on a server the login) runs on the worker thread (:mod:`sendesk.ui.ops`).
 
 A first password (a new account, or one the SENCo reset) is replaced before the window
 opens (issue 13): the dialog then asks for a new password, twice, under the same rules as
@@ -28,6 +29,7 @@ from sendesk.db import Database
 from sendesk.errors import SendeskError
 from sendesk.services.actor import Actor
 from sendesk.ui.first_draw import when_first_drawn
+from sendesk.ui.ops import Op, show_failure
 
 
 def _import_sign_in() -> None:
@@ -105,29 +107,50 @@ class SignInDialog(QDialog):
         when_first_drawn(self, _import_sign_in)
 
     def _try(self) -> None:
+        """Check the password on the worker thread (scrypt, and on a server the login
+        itself, take most of a second); the dialog answers meanwhile, OK disabled."""
         if self._pending is not None:
             self._change()
             return
-        from sendesk.services.users import sign_in  # see the module docstring
+        username, password = self.username.text(), self.password.text()
+        connect, db = self._connect, self.db
 
-        try:
-            if self._connect is not None:  # the server checks the password first
-                db = self._connect(self.username.text(), self.password.text())
-                if self.db is not None:
-                    self.db.dispose()
-                self.db = db
-            assert self.db is not None
-            actor = sign_in(self.db, self.username.text(), self.password.text())
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            self.password.selectAll()
-            self.password.setFocus()
-            return
+        def check(_progress: object) -> tuple[Database, Actor]:
+            from sendesk.services.users import sign_in  # see the module docstring
+
+            opened = connect(username, password) if connect is not None else db
+            assert opened is not None
+            try:
+                return opened, sign_in(opened, username, password)
+            except BaseException:
+                if opened is not db:
+                    opened.dispose()
+                raise
+
+        self.ok_button.setEnabled(False)
+        self.checking = Op(self, check, success=self._signed_in, failure=self._refused).run()
+
+    def _signed_in(self, got: tuple[Database, Actor]) -> None:
+        self.ok_button.setEnabled(True)
+        db, actor = got
+        if db is not self.db:  # the server checked the password first
+            if self.db is not None:
+                self.db.dispose()
+            self.db = db
         if actor.must_change_password:
             self._ask_for_new_password(actor)
             return
         self.actor = actor
         self.accept()
+
+    def _refused(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if not isinstance(exc, SendeskError):
+            show_failure(self, exc)
+            return
+        self.error.setText(str(exc))
+        self.password.selectAll()
+        self.password.setFocus()
 
     def _ask_for_new_password(self, actor: Actor) -> None:
         """Swap the form for the new-password one: the user is not signed in until the

@@ -82,6 +82,7 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def make_page(qtbot, db: Database, actor: Actor) -> AccessPage:
     page = AccessPage(ctx_for(db, actor), today=TODAY)
     qtbot.addWidget(page)
+    page.loading.wait()  # the gap view is read on the worker thread
     return page
 
 
@@ -143,7 +144,7 @@ def test_past_the_editions_end_a_plain_warning(qtbot, db, senco, school) -> None
     page = make_page(qtbot, db, senco)  # 02/03/2026: within AARA 2025–26
     assert page.notice.isHidden() and page.notice.text() == ""
     set_setting(db, senco, "jcq.edition_ends", "2026-02-28")
-    page.reload()
+    page.reload().wait()
     assert not page.notice.isHidden()
     assert page.notice.text().startswith(
         "Warning: The exam access rules SENDesk applies are from AARA 2025–26 (amended March "
@@ -168,7 +169,7 @@ def test_filters_by_year_arrangement_gaps_and_text(qtbot, db, senco, school) -> 
     page.search.setText("baker")
     assert sorted(brief(shown(page))) == sorted(r for r in ALL_ROWS if r[0] == "Ben Baker")
     # the filters keep their choices when the data is read again
-    page.reload()
+    page.reload().wait()
     assert page.only_gaps.isChecked() and page.search.text() == "baker"
     assert len(shown(page)) == 2
 
@@ -368,6 +369,7 @@ def test_page_reloads_after_groups_change(qtbot, db, senco, school, monkeypatch)
     monkeypatch.setattr(TeachingGroupsDialog, "exec", run)
     with qtbot.waitSignal(page.changed):
         page.groups_button.click()
+    page.loading.wait()  # read again on the worker thread
     # Cal's rest breaks cover all the subjects he sits: Drama is a new row in the gap view
     assert len(shown(page)) == before + 1
     assert ["Cal Cole", "Drama", "Supervised rest breaks", "—", "None"] in brief(shown(page))
@@ -378,6 +380,7 @@ def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
     qtbot.addWidget(window)
     assert {"My classes", "Access arrangements"} <= set(window.pages)
     access = window.page("Access arrangements")
+    access.loading.wait()  # the gap view is read on the worker thread
     classes = window.page("My classes")
     assert isinstance(access, AccessPage)
     assert unnamed_controls(access) == [] and unnamed_controls(classes) == []
@@ -389,6 +392,7 @@ def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
     # Enter on a gap row opens the pupil's record in the main window
     access.set_year(10)
     access.open_pupil()
+    qtbot.waitUntil(lambda: school.cal in window.pupil_windows)  # read on the worker
     assert school.cal in window.pupil_windows
     for pupil in list(window.pupil_windows.values()):
         pupil.close()
@@ -416,6 +420,7 @@ def test_the_senco_moves_the_editions_end_date_on(qtbot, db, senco, school, monk
 
     monkeypatch.setattr(EditionDialog, "exec", run)
     page.edition_button.click()
+    page.loading.wait()  # read again on the worker thread
     assert page.notice.isHidden()
 
 

@@ -75,7 +75,7 @@ def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
     assert isinstance(page, CensusPage)
     assert window.stack.currentWidget() is page
     page.table.activated.emit(page.table.model().index(1, 0))
-    assert ids["Cara"] in window.pupil_windows
+    qtbot.waitUntil(lambda: ids["Cara"] in window.pupil_windows)  # read on the worker
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
     teacher = MainWindow(AppContext(db, sign_in(db, "t1", "teacher123"), school_info(db)))
     qtbot.addWidget(teacher)

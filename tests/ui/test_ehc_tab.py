@@ -553,7 +553,7 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
     )
     page = HomePage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
-    page.reload(TODAY)
+    page.reload(TODAY).wait()
     model = page.model
     shown = [
         [model.index(r, c).data() for c in range(model.columnCount())]

@@ -154,7 +154,7 @@ def test_keyboard_input_restarts_the_idle_timer(qtbot, window: MainWindow) -> No
 def test_file_lock_then_the_right_password_shows_everything_again(
     qtbot, db: Database, senco: Actor, window: MainWindow, pupil: int
 ) -> None:
-    window.open_pupil(pupil)
+    window.open_pupil(pupil).wait()  # the record is read on the worker
     record = window.pupil_windows[pupil]
     qtbot.waitExposed(record)
     reg = record.fields["reg_group"]  # type: ignore[attr-defined]
@@ -228,7 +228,7 @@ def test_a_dialog_open_under_the_lock_keeps_what_was_typed(qtbot, window: MainWi
 def test_signing_out_from_the_lock_discards_unsaved_edits_without_asking(
     qtbot, db: Database, pupil: int, window: MainWindow
 ) -> None:
-    window.open_pupil(pupil)
+    window.open_pupil(pupil).wait()  # the record is read on the worker
     record = window.pupil_windows[pupil]
     record.fields["reg_group"].setText("9Z")  # type: ignore[attr-defined]
     assert record.is_dirty  # type: ignore[attr-defined]

@@ -102,7 +102,7 @@ def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path)
     first = register.proxy.index(0, 0)
     register.table.setCurrentIndex(first)
     pupil_id = register.proxy.row_at(first).pupil_id
-    window.open_pupil(pupil_id)
+    window.open_pupil(pupil_id).wait()  # the record is read on the worker
     assert pupil_id in window.pupil_windows
     pupil_window = window.pupil_windows[pupil_id]
     assert pupil_window.windowTitle().endswith("— SENDesk")

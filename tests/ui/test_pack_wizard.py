@@ -213,6 +213,7 @@ def test_choose_order_and_build_a_real_pack(qtbot, wizard, tmp_path, monkeypatch
     generate.folder.setText(str(out))
     assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     generate.build_button.click()
+    qtbot.waitUntil(lambda: generate.job is None, timeout=30_000)  # built on the worker
     assert warnings == []
     result = generate.result
     assert result is not None
@@ -246,8 +247,9 @@ def test_stop_leaves_no_file_behind(qtbot, wizard, tmp_path, warnings) -> None:
     out = tmp_path / "out"
     out.mkdir()
     generate.folder.setText(str(out))
-    generate.progress.valueChanged.connect(lambda _v: generate.cancel_button.click())
     generate.build_button.click()
+    generate.cancel_button.click()  # while it builds on the worker thread
+    qtbot.waitUntil(lambda: generate.job is None, timeout=30_000)
     assert generate.status.text() == "Stopped. Nothing was saved."
     assert generate.result is None
     assert list(out.iterdir()) == []

@@ -44,11 +44,13 @@ def test_the_dialog_connects_as_the_users_login(qtbot: Any, pg_server: Any) -> N
     qtbot.keyClicks(dialog.username, boss)
     qtbot.keyClicks(dialog.password, "wrong-password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()  # the login is checked on the worker thread
     assert dialog.actor is None and dialog.db is None
     assert dialog.error.text() == "The username or password is wrong."
     dialog.password.clear()
     qtbot.keyClicks(dialog.password, "boss-password")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()
     assert dialog.actor is not None and dialog.actor.username == boss
     assert dialog.db is not None
     assert dialog.db.target.url.username == f"sendesk_{boss}"

@@ -200,6 +200,7 @@ def test_a_first_password_is_changed_before_the_window_opens(qtbot, db, senco) -
     qtbot.keyClicks(dialog.username, "new")
     qtbot.keyClicks(dialog.password, "first-pass")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()  # the password is checked on the worker thread
     assert dialog.actor is None and dialog.isVisible()  # not signed in yet
     assert dialog.change_box.isVisible() and not dialog.username.isVisible()
     assert "choose your own to continue" in dialog.change_note.text()
@@ -233,6 +234,7 @@ def test_a_disabled_account_is_refused_in_one_sentence(qtbot, db, senco) -> None
     qtbot.keyClicks(dialog.username, "gone")
     qtbot.keyClicks(dialog.password, "his-own-pw")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()  # the password is checked on the worker thread
     assert dialog.actor is None
     assert dialog.error.text() == "This account has been disabled: ask the SENCo."
 

@@ -1,0 +1,211 @@
+"""Benchmark: the longest the GUI thread is blocked while a SENCo works (issue 14).
+
+Run: ``QT_QPA_PLATFORM=offscreen python benchmarks/freeze_bench.py [--pupils 1200]``.
+
+On a demo school (1,200 pupils), with :class:`sendesk.ui.freeze_probe.FreezeProbe`
+ticking every 5 ms on the GUI thread, it signs in, opens the main window, shows every page,
+opens the pupil with the most history, saves an EHC request, builds that pupil's request
+pack, and prints the longest GUI-thread block for each (target ≤ 100 ms). Then, in fresh
+processes (benchmarks/gui_bench.py's start-up children), how long after the window of a
+2,000-pupil school appears "what's due" has filled in, against the empty-window floor
+(target ≤ 0.5 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from sendesk.db import create_database
+from sendesk.demo import DEMO_PASSWORD, write_demo_school
+from sendesk.keystore import new_raw_key
+from sendesk.services.school import school_info
+from sendesk.ui.app import application
+from sendesk.ui.freeze_probe import FreezeProbe
+
+TARGET_MS = 100.0
+
+
+def _settle(until: Callable[[], bool], timeout: float = 120.0, quiet_ms: int = 150) -> None:
+    """Run the event loop until ``until()``, then a little more (late repaints count)."""
+    app = QApplication.instance()
+    assert app is not None
+    end = time.perf_counter() + timeout
+    while not until():
+        if time.perf_counter() > end:
+            raise TimeoutError("the step did not finish")
+        app.processEvents()
+        time.sleep(0.001)
+    end = time.perf_counter() + quiet_ms / 1000
+    while time.perf_counter() < end:
+        app.processEvents()
+        time.sleep(0.001)
+
+
+def _heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
+    from sendesk.services.pupil_record import get_record
+    from sendesk.services.register_view import register_rows
+
+    rows = register_rows(db, senco)
+    best = max(rows[:400], key=lambda r: len(get_record(db, senco, r.pupil_id).history))
+    return best.pupil_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pupils", type=int, default=1200)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-startup", action="store_true", help="skip the 2,000-pupil part")
+    args = parser.parse_args()
+    _app = application()  # held: the QApplication lives while this runs
+    from PySide6.QtWidgets import QMessageBox
+
+    def told(_parent: object, _title: str, text: str, *_args: object) -> int:
+        print(f"    (message: {text})", flush=True)  # a modal box would wait for a click
+        return int(QMessageBox.StandardButton.Ok)
+
+    for kind in ("warning", "information", "critical"):
+        setattr(QMessageBox, kind, staticmethod(told))
+    probe = FreezeProbe()
+    results: list[tuple[str, float]] = []
+
+    def step(name: str, start: Callable[[], object], done: Callable[[], bool]) -> None:
+        _settle(lambda: True, quiet_ms=100)
+        probe.reset()
+        start()
+        _settle(done)
+        results.append((name, probe.longest_ms))
+        print(f"  {name}: {probe.longest_ms:.0f} ms", flush=True)
+
+    with tempfile.TemporaryDirectory() as folder:
+        print(f"Writing a {args.pupils}-pupil demo school…", flush=True)
+        db = create_database(str(Path(folder) / "bench.sendesk"), new_raw_key())
+        write_demo_school(db, pupils=args.pupils, seed=args.seed, password=DEMO_PASSWORD)
+        info = school_info(db)
+        probe.start()
+
+        from sendesk.ui.sign_in import SignInDialog
+
+        dialog = SignInDialog(db, info.name, "senco")
+        dialog.show()
+        _settle(lambda: True, quiet_ms=400)  # the models import once it is drawn
+        dialog.password.setText(DEMO_PASSWORD)
+        step("sign in (password check)", dialog._try, lambda: dialog.actor is not None)
+        actor = dialog.actor
+        assert actor is not None
+        dialog.close()
+
+        from sendesk.ui.context import AppContext
+        from sendesk.ui.main_window import MainWindow
+
+        ctx = AppContext(db, actor, info)
+        holder: dict[str, MainWindow] = {}
+
+        def open_window() -> None:
+            holder["w"] = MainWindow(ctx)
+            holder["w"].resize(1200, 760)
+            holder["w"].show()
+
+        step("main window, what's due filled", open_window, lambda: holder["w"].home.loaded)
+        window = holder["w"]
+        for row, title in enumerate(list(window.pages)):
+            if row == 0:
+                continue
+
+            def loaded(title: str = title) -> bool:
+                page = window.pages.get(title)
+                op = getattr(page, "loading", None)
+                return page is not None and (op is None or op.done)
+
+            step(f"page: {title}", lambda row=row: window.nav.setCurrentRow(row), loaded)
+        window.nav.setCurrentRow(0)
+
+        pupil = _heaviest_pupil(db, actor)
+        step(
+            "open the pupil with the most history",
+            lambda: window.open_pupil(pupil),
+            lambda: pupil in window.pupil_windows,
+        )
+
+        from sendesk.ui.ehc_request_dialog import RequestDialog
+
+        request = RequestDialog(ctx, pupil, None, window)
+        request.show()
+        _settle(lambda: True)
+        request.la.setCurrentText("Demoshire")
+        saved: list[bool] = []
+
+        def save() -> None:
+            try:
+                saved.append(request.save())
+            except Exception as exc:  # refused (e.g. already open): still timed
+                print(f"    (the save was refused: {exc})")
+                saved.append(False)
+
+        step("save an EHC request", save, lambda: bool(saved))
+        request.hide()  # close() would ask whether to save (a modal question)
+        request.deleteLater()
+
+        from sendesk.ui.pack_wizard import PackWizard
+
+        wizard = PackWizard(ctx, pupil, la_name=None)
+        wizard.show()
+        _settle(lambda: True)
+        out = Path(folder) / "pack"
+        out.mkdir()
+        wizard.next()
+        wizard.next()
+        generate = wizard.generate_page
+        generate.folder.setText(str(out))
+        step(
+            "build the request pack",
+            generate.build,
+            lambda: generate.job is None,
+        )
+        print(f"    {generate.status.text().splitlines()[0]}")
+        wizard.hide()
+        wizard.deleteLater()
+        for w in list(window.pupil_windows.values()):
+            w.close()
+        window.close()
+        probe.stop()
+        db.dispose()
+
+    print("\nLongest GUI-thread block (target ≤ 100 ms):")
+    for name, ms in results:
+        print(f"  {'OK ' if ms <= TARGET_MS else 'OVER'} {ms:7.0f} ms  {name}")
+
+    if not args.no_startup:
+        sys.path.insert(0, str(Path(__file__).resolve().parent))
+        from gui_bench import APP_CHILD, FLOOR_CHILD, _time_child
+
+        floor, _, _ = _time_child(FLOOR_CHILD)
+        with tempfile.TemporaryDirectory() as folder:
+            path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
+            with create_database(path, key) as big:
+                write_demo_school(big, pupils=2000, seed=args.seed)
+            shown, loaded, _ = _time_child(APP_CHILD, path, key)
+        after = loaded - shown
+        print(
+            f"\nWhat's due on a 2,000-pupil school: window drawn {shown * 1000:.0f} ms "
+            f"(empty-window floor {floor * 1000:.0f} ms), filled in {after * 1000:.0f} ms "
+            f"after the window appeared (target ≤ 500 ms): {'OK' if after <= 0.5 else 'OVER'}"
+        )
+    from sendesk.ui.ops import shutdown
+
+    shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""The slow reads and writes behind what users do run on the worker thread, not the GUI's.
+
+Each test records the thread a service was called on (the service itself still runs,
+against the real database) and asserts only that it was not the GUI thread: how long the
+window was blocked is the benchmark's figure (benchmarks/freeze_bench.py), not a test's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from sendesk.services.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.ops import worker
+
+
+def _record_thread(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
+    """Wrap ``module.name`` so each call notes its thread, then does the real work."""
+    seen: list[int] = []
+    real: Callable[..., Any] = getattr(module, name)
+
+    def noted(*args: Any, **kwargs: Any) -> Any:
+        seen.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, noted)
+    return seen
+
+
+def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    from sendesk.services import due
+    from sendesk.ui.home_page import HomePage
+
+    seen = _record_thread(monkeypatch, due, "due_items")
+    page = HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.load_once().wait()
+    assert page.loaded and "What's due</b> — 0 overdue" in page.summary.text()
+    assert seen == [worker().ident] and threading.get_ident() not in seen
+
+
+def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    from sendesk.services import users
+    from sendesk.ui.sign_in import SignInDialog
+
+    seen = _record_thread(monkeypatch, users, "sign_in")
+    dialog = SignInDialog(db, "Test Academy", "senco")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.password, "wrong")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()
+    assert dialog.error.text() == "The username or password is wrong."
+    assert seen == [worker().ident]
+
+
+def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
+    qtbot, monkeypatch, db, senco
+) -> None:
+    from sendesk.services import pupil_record
+    from sendesk.ui import access_page
+    from sendesk.ui.main_window import MainWindow
+    from tests.services.pupil_factory import add_test_pupil
+
+    pupil = add_test_pupil(db, senco, 1, forename="Zoë")
+    gaps = _record_thread(monkeypatch, access_page, "gap_view")
+    records = _record_thread(monkeypatch, pupil_record, "view_record")
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.show()
+    page = window.page("Access arrangements")
+    page.loading.wait()
+    window.open_pupil(pupil).wait()
+    assert pupil in window.pupil_windows
+    assert "Zoë" in window.pupil_windows[pupil].header.text()
+    assert gaps == [worker().ident] and records == [worker().ident]
+    window.pupil_windows[pupil].close()
