@@ -38,6 +38,13 @@ def settle(ms: int = 150) -> None:
     loop.exec()
 
 
+def wait(op: object) -> None:
+    """Let an operation on the worker thread finish (and its window appear) first."""
+    if op is not None:
+        op.wait()  # type: ignore[attr-defined]
+    settle()
+
+
 def save(widget: QWidget, path: Path) -> None:
     settle()
     widget.grab().save(str(path))
@@ -187,13 +194,14 @@ def main() -> int:
         window = MainWindow(ctx)
         window.resize(1280, 780)
         window.show()
+        wait(window.home.load_once())  # what's due is worked out on the worker thread
         save(window, args.out / "home.png")
         # what's due as a teacher and as learning support see it (issue 13)
         for role, name in ((Role.TEACHER, "home-teacher"), (Role.LEARNING_SUPPORT, "home-support")):
             staff = MainWindow(pick_staff(ctx, role))
             staff.resize(1280, 780)
             staff.show()
-            staff.home.load_once()
+            wait(staff.home.load_once())
             save(staff, args.out / f"{name}.png")
             staff.close()
         window.nav.setCurrentRow(1)
@@ -208,7 +216,7 @@ def main() -> int:
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             save(window, args.out / f"{name}.png")
-        window.open_pupil(pick_pupil(ctx))
+        wait(window.open_pupil(pick_pupil(ctx)))  # the record is read on the worker
         pupil = next(iter(window.pupil_windows.values()))
         pupil.resize(1000, 760)
         tabs = pupil.tabs  # type: ignore[attr-defined]
@@ -232,7 +240,7 @@ def main() -> int:
         busiest = max(classes.classes, key=lambda c: len(c.rows))  # type: ignore[attr-defined]
         classes.select_class(busiest.group_id)  # type: ignore[attr-defined]
         save(window, args.out / "my-classes.png")
-        window.open_pupil(pick_candidate(ctx))
+        wait(window.open_pupil(pick_candidate(ctx)))
         candidate = next(iter(window.pupil_windows.values()))
         candidate.resize(1000, 760)
         candidate.tabs.setCurrentWidget(candidate.access_tab)  # type: ignore[attr-defined]
@@ -245,7 +253,7 @@ def main() -> int:
 
         late, planned = pick_ehc_cases(ctx)
         for pupil_id, name in ((late, "pupil-ehc-request"), (planned, "pupil-ehc-plan")):
-            window.open_pupil(pupil_id)
+            wait(window.open_pupil(pupil_id))
             case = window.pupil_windows[pupil_id]
             case.resize(1000, 760)
             case.tabs.setCurrentWidget(case.ehc_tab)  # type: ignore[attr-defined]
