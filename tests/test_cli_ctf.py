@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.services.actor import acting_user
 from sendesk.services.pupil_record import get_record
 from sendesk.services.school import init_school
+from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from pupil_factory import add_test_pupil
@@ -23,10 +23,10 @@ PASSWORD = "hill-school-pw"
 def run(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
 ) -> tuple[int, list[str], str]:
+    """:func:`tests.cli_run.run` with this school's key and password in the environment."""
     monkeypatch.setenv("SENDESK_DB_KEY", key)
     monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
+    code, out, err = cli_run(capsys, *argv)
     return code, out.splitlines(), err
 
 

@@ -522,15 +522,11 @@ def _check_date(label: str, value: object) -> None:
 
 
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
-    """The id of the pupil with ``upn`` (NotFoundError when there is none)."""
-    permit(actor, Action.VIEW_ACCESS_ARRANGEMENTS)
-    key = upn.replace(" ", "").upper()
-    with db.session() as s:
-        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
-        if pupil_id is None:
-            raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
-        permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
-    return pupil_id
+    """The id of the pupil with ``upn`` for the command line
+    (:func:`sendesk.services.pupils.pupil_id_of`)."""
+    from sendesk.services.pupils import pupil_id_of
+
+    return pupil_id_of(db, actor, upn, Action.VIEW_ACCESS_ARRANGEMENTS)
 
 
 # --- arrangements ---------------------------------------------------------------------------

@@ -418,7 +418,16 @@ def arrival_review_items(session: Session, today: date, horizon_days: int) -> li
 
     imported: dict[int, list[RegisterEntry]] = {}
     own: dict[int, list[RegisterEntry]] = {}
-    for entry in session.scalars(select(RegisterEntry).where(RegisterEntry.voided_at.is_(None))):
+    from_ctf = (
+        select(RegisterEntry.pupil_id)
+        .where(RegisterEntry.reason.like(f"%{CTF_MARK}"))
+        .scalar_subquery()
+    )
+    for entry in session.scalars(  # only the pupils who arrived with a CTF's history
+        select(RegisterEntry).where(
+            RegisterEntry.voided_at.is_(None), RegisterEntry.pupil_id.in_(from_ctf)
+        )
+    ):
         into = imported if CTF_MARK in (entry.reason or "") else own
         into.setdefault(entry.pupil_id, []).append(entry)
     with_sen = {

@@ -28,7 +28,7 @@ from sendesk.rules import dfe_number
 from sendesk.rules.census import ON_REGISTER
 from sendesk.services.actor import Actor
 from sendesk.services.audit import AuditWriter
-from sendesk.services.common import pupil_or_gone
+from sendesk.services.common import pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit
 
 if TYPE_CHECKING:
@@ -73,9 +73,7 @@ def record_leaving(
             problems.append(f"the destination's {exc}")
     if on > date.today() + timedelta(days=366):
         problems.append("the leaving date is more than a year away")
-    if problems:
-        text = "; ".join(problems)
-        raise ValidationError(text[0].upper() + text[1:] + ".")
+    refuse(problems)
     with db.transaction() as s:
         pupil = pupil_or_gone(s, pupil_id)
         if pupil.admission_date is not None and on < pupil.admission_date:

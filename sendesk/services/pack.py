@@ -63,7 +63,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import select
 
 from sendesk.db import Database
-from sendesk.errors import NotFoundError, ValidationError
+from sendesk.errors import ValidationError
 from sendesk.models import EhcRequest, Pupil
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
@@ -933,14 +933,11 @@ def readiness_for(
 
 
 def find_pupil(db: Database, actor: Actor, upn: str) -> int:
-    """The id of the pupil with ``upn`` (spaces and case ignored), for ``sendesk pack``."""
-    permit(actor, Action.BUILD_PACK)
-    key = upn.replace(" ", "").upper()
-    with db.session() as s:
-        pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
-    if pupil_id is None:
-        raise NotFoundError(f"There is no pupil with UPN {key} in SENDesk.")
-    return pupil_id
+    """The id of the pupil with ``upn`` for ``sendesk pack``
+    (:func:`sendesk.services.pupils.pupil_id_of`)."""
+    from sendesk.services.pupils import pupil_id_of
+
+    return pupil_id_of(db, actor, upn, Action.BUILD_PACK)
 
 
 def parse_evidence(text: str) -> list[int] | None:

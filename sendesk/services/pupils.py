@@ -286,7 +286,9 @@ def pupil_id_of(
     db: Database, actor: Actor, upn_text: str, action: Action = Action.VIEW_RECORD
 ) -> int:
     """The id of the pupil with this UPN, for a command that then takes ``action`` on them
-    (NotFoundError when there is none; refused outside the actor's scope)."""
+    (NotFoundError when there is none; refused outside the actor's scope). The one way
+    every command finds a pupil by UPN (spaces and case ignored)."""
+    permit(actor, action)
     key = upn_text.replace(" ", "").upper()
     with db.session() as s:
         pupil_id = s.scalar(select(Pupil.id).where(Pupil.upn == key))
