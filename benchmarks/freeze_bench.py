@@ -29,7 +29,7 @@ from PySide6.QtWidgets import QApplication
 from sendesk.db import create_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.keystore import new_raw_key
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.app import application
 from sendesk.ui.freeze_probe import FreezeProbe
 
@@ -53,8 +53,8 @@ def _settle(until: Callable[[], bool], timeout: float = 120.0, quiet_ms: int = 1
 
 
 def _heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
-    from sendesk.services.pupil_record import get_record
-    from sendesk.services.register_view import register_rows
+    from sendesk.services.register.pupil_record import get_record
+    from sendesk.services.register.register_view import register_rows
 
     rows = register_rows(db, senco)
     best = max(rows[:400], key=lambda r: len(get_record(db, senco, r.pupil_id).history))
@@ -94,7 +94,7 @@ def main() -> int:
         info = school_info(db)
         probe.start()
 
-        from sendesk.ui.sign_in import SignInDialog
+        from sendesk.ui.staff.sign_in import SignInDialog
 
         dialog = SignInDialog(db, info.name, "senco")
         dialog.show()
@@ -137,7 +137,7 @@ def main() -> int:
             lambda: pupil in window.pupil_windows,
         )
 
-        from sendesk.ui.ehc_request_dialog import RequestDialog
+        from sendesk.ui.ehc.ehc_request_dialog import RequestDialog
 
         request = RequestDialog(ctx, pupil, None, window)
         request.show()
@@ -156,7 +156,7 @@ def main() -> int:
         request.hide()  # close() would ask whether to save (a modal question)
         request.deleteLater()
 
-        from sendesk.ui.pack_wizard import PackWizard
+        from sendesk.ui.ehc.pack_wizard import PackWizard
 
         wizard = PackWizard(ctx, pupil, la_name=None)
         wizard.show()

@@ -40,8 +40,8 @@ from PySide6.QtWidgets import QApplication, QTableView
 
 from sendesk.rules import upn
 from sendesk.rules.census import NEED_CODES
-from sendesk.services.register_view import RegisterRow
-from sendesk.ui.register_model import RegisterFilterProxy, RegisterTableModel
+from sendesk.services.register.register_view import RegisterRow
+from sendesk.ui.register.register_model import RegisterFilterProxy, RegisterTableModel
 
 SURNAMES = [
     "Smith",
@@ -300,7 +300,7 @@ import sys
 from sendesk.ui.app import application
 from sendesk.db import open_database
 from sendesk.services.actor import acting_user
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 app = application()

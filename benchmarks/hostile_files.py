@@ -34,15 +34,15 @@ sys.path.insert(0, str(ROOT / "tests" / "services"))
 from hostile_builders import HOSTILE  # noqa: E402
 
 from sendesk.db import create_database  # noqa: E402
-from sendesk.services.school import init_school  # noqa: E402
+from sendesk.services.school.school import init_school  # noqa: E402
 
 CHILD = """
 import json, sys, time
 from sendesk.db import open_database
 from sendesk.errors import SendeskError
 from sendesk.services.actor import acting_user
-from sendesk.services.pupil_import import import_pupils
-from sendesk.services.teaching_groups import import_classes
+from sendesk.services.register.pupil_import import import_pupils
+from sendesk.services.staff.teaching_groups import import_classes
 
 target, key, which, path = sys.argv[1:5]
 db = open_database(target, key)

@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sendesk.db import create_database
 from sendesk.reports.register_export import write_register
 from sendesk.rules import upn
-from sendesk.services.pupil_import import import_pupils
-from sendesk.services.register_view import register_rows
-from sendesk.services.school import init_school
+from sendesk.services.register.pupil_import import import_pupils
+from sendesk.services.register.register_view import register_rows
+from sendesk.services.school.school import init_school
 
 T = TypeVar("T")
 

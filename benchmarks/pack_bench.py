@@ -44,10 +44,10 @@ from sendesk.operations.pack import build_pack
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.agencies import InvolvementData, add_involvement
-from sendesk.services.ehc import RequestData, open_request
-from sendesk.services.evidence import add_document
-from sendesk.services.interventions import (
+from sendesk.services.ehc.casework import RequestData, open_request
+from sendesk.services.evidence.agencies import InvolvementData, add_involvement
+from sendesk.services.evidence.evidence import add_document
+from sendesk.services.graduated.interventions import (
     GroupData,
     InterventionData,
     add_group,
@@ -57,10 +57,10 @@ from sendesk.services.interventions import (
     log_term,
     record_exit,
 )
-from sendesk.services.progress_data import AttainmentData, add_attainment, add_attendance
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.school import init_school
-from sendesk.services.support_plans import create_plan, get_plan, review_plan
+from sendesk.services.graduated.progress_data import AttainmentData, add_attainment, add_attendance
+from sendesk.services.graduated.support_plans import create_plan, get_plan, review_plan
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.school.school import init_school
 
 CYCLES = 6
 INTERVENTIONS = 10

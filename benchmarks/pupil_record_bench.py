@@ -24,10 +24,10 @@ from sendesk.db import create_database
 from sendesk.demo import write_demo_school
 from sendesk.keystore import new_raw_key
 from sendesk.services.actor import acting_user
-from sendesk.services.pupil_record import get_record
-from sendesk.services.register_view import register_rows
-from sendesk.services.school import school_info
-from sendesk.services.support_plans import list_plans
+from sendesk.services.graduated.support_plans import list_plans
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.register.register_view import register_rows
+from sendesk.services.school.school import school_info
 from sendesk.ui.app import application
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from sendesk.models import Role
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.register_view import register_rows
+from sendesk.services.register.register_view import register_rows
 from sendesk.ui.app import application, open_demo
 from sendesk.ui.context import AppContext
-from sendesk.ui.import_dialog import ImportDialog
 from sendesk.ui.main_window import MainWindow
+from sendesk.ui.register.import_dialog import ImportDialog
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -121,7 +121,7 @@ def pick_pupil(ctx: AppContext) -> int:
 
 def pick_candidate(ctx: AppContext) -> int:
     """A candidate with 25% extra time and the most subjects: the fullest access tab."""
-    from sendesk.services.access_arrangements import gap_view
+    from sendesk.services.access.arrangements import gap_view
 
     rows = gap_view(ctx.db, ctx.actor)
     counts: dict[int, int] = {}
@@ -161,8 +161,8 @@ def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
     request an out-of-date report, so the readiness check has one to flag."""
     from datetime import date
 
-    from sendesk.services.ehc import list_plans, list_requests
-    from sendesk.services.evidence import list_documents
+    from sendesk.services.ehc.casework import list_plans, list_requests
+    from sendesk.services.evidence.evidence import list_documents
 
     rows = register_rows(ctx.db, ctx.actor)
     late = [
@@ -248,8 +248,8 @@ def main() -> int:
         candidate.close()
         settle()  # deleted on close: gone before the same pupil's window is opened again
         # EHC: a request the LA is late with, a plan with its reviews, the pack wizard, LAs
-        from sendesk.ui.la_profiles_dialog import LaProfilesDialog
-        from sendesk.ui.pack_wizard import PackWizard
+        from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog
+        from sendesk.ui.ehc.pack_wizard import PackWizard
 
         late, planned = pick_ehc_cases(ctx)
         for pupil_id, name in ((late, "pupil-ehc-request"), (planned, "pupil-ehc-plan")):
@@ -274,7 +274,7 @@ def main() -> int:
         save(wizard, args.out / "pack-built.png")
         wizard.close()
         shutil.rmtree(packs.parent)
-        from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+        from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
 
         staff = StaffAccountsDialog(ctx, window)
         staff.resize(1000, 620)

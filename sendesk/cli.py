@@ -29,10 +29,10 @@ from sendesk.keystore import (
 )
 from sendesk.roles import Role
 from sendesk.services.actor import Actor
-from sendesk.services.opening import open_database
+from sendesk.services.store.opening import open_database
 
 if TYPE_CHECKING:
-    from sendesk.services.users import UserSummary
+    from sendesk.services.staff.users import UserSummary
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -65,9 +65,9 @@ def _existing(args: argparse.Namespace, *, upgrade: bool = True) -> Database:
 def _as_login(target: Target, username: str | None, *, upgrade: bool) -> Database:
     """A server URL that names no account: connect as the user's own login
     (``sendesk_<username>``) with their password, so the server checks it and its roles
-    bound what the command can read (services/pg_security.py). A URL naming an account
+    bound what the command can read (services/store/pg_security.py). A URL naming an account
     (the owner, as ``sendesk init`` uses) connects as that account."""
-    from sendesk.services.pg_security import open_as
+    from sendesk.services.store.pg_security import open_as
 
     name = username or os.environ.get("SENDESK_USER")
     if not name:
@@ -118,7 +118,7 @@ def _signed_in(db: Database, username: str | None) -> Actor:
     """Sign in as ``username`` (else $SENDESK_USER, else the only active SENCo) with a
     password, before anything about a pupil is read or written (issue 13). The command
     then does exactly what that user's role allows (the services check it)."""
-    from sendesk.services.users import default_username, sign_in
+    from sendesk.services.staff.users import default_username, sign_in
 
     name = username or os.environ.get("SENDESK_USER") or default_username(db)
     actor = sign_in(db, name, _password_of(name))
@@ -141,7 +141,7 @@ def _actor(db: Database, args: argparse.Namespace) -> Actor:
 
 def _new_password(prompt: str, nothing: str = "nothing was changed") -> str:
     """A new password: $SENDESK_NEW_PASSWORD, else typed twice on the terminal."""
-    from sendesk.services.users import password_problem
+    from sendesk.services.staff.users import password_problem
 
     password = os.environ.get("SENDESK_NEW_PASSWORD")
     again: str | None = None
@@ -176,7 +176,7 @@ def _progress_printer(label: str) -> Callable[[int, int], bool]:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from sendesk.services.school import init_school, validate_school
+    from sendesk.services.school.school import init_school, validate_school
 
     validate_school(args.school, args.urn, args.dfe)
     username = args.senco or getpass.getuser()
@@ -185,7 +185,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     )
     target = parse_target(_db_value(args.db))
     if target.path is None:  # the owner must be able to make the staff's logins
-        from sendesk.services.pg_security import check_owner
+        from sendesk.services.store.pg_security import check_owner
 
         check_owner(target)
     db, where = _new(args)
@@ -201,7 +201,7 @@ def cmd_init(args: argparse.Namespace) -> int:
             senco_password=password,
         )
         if not db.is_file:  # the server's roles, and the first SENCo's login
-            from sendesk.services import pg_security
+            from sendesk.services.store import pg_security
 
             pg_security.secure(db, {username: password})
     print(f"Created the SENDesk database for {args.school} at {db.target.describe()}.")
@@ -244,8 +244,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pupils(args: argparse.Namespace) -> int:
-    from sendesk.services.mis_formats import parse_map
-    from sendesk.services.pupil_import import import_pupils
+    from sendesk.services.register.mis_formats import parse_map
+    from sendesk.services.register.pupil_import import import_pupils
 
     mapping = parse_map(args.map) if args.map else None
     path = Path(args.file)
@@ -266,7 +266,7 @@ def cmd_import_pupils(args: argparse.Namespace) -> int:
 
 
 def cmd_import_ctf(args: argparse.Namespace) -> int:
-    from sendesk.services.ctf_import import import_ctf
+    from sendesk.services.transfer.ctf_import import import_ctf
 
     path = Path(args.file)
     if not path.is_file():
@@ -279,7 +279,7 @@ def cmd_import_ctf(args: argparse.Namespace) -> int:
 
 def cmd_export_ctf(args: argparse.Namespace) -> int:
     from sendesk.reports.ctf_xml import write_ctf
-    from sendesk.services.ctf_export import ctf_export_data, record_ctf_sent
+    from sendesk.services.transfer.ctf_export import ctf_export_data, record_ctf_sent
 
     folder = Path(args.out).expanduser()
     if not folder.is_dir():
@@ -299,8 +299,8 @@ def cmd_export_ctf(args: argparse.Namespace) -> int:
 
 def cmd_leaver(args: argparse.Namespace) -> int:
     from sendesk.rules.permissions import Action
-    from sendesk.services.leavers import record_leaving
-    from sendesk.services.pupils import pupil_id_of
+    from sendesk.services.register.pupils import pupil_id_of
+    from sendesk.services.transfer.leavers import record_leaving
 
     on = _date_arg(args.on, "--on")
     with _existing(args) as db:
@@ -316,8 +316,8 @@ def cmd_leaver(args: argparse.Namespace) -> int:
 
 def cmd_register(args: argparse.Namespace) -> int:
     from sendesk.reports.register_export import write_register
-    from sendesk.services.exports import record_export
-    from sendesk.services.register_view import register_rows
+    from sendesk.services.evidence.exports import record_export
+    from sendesk.services.register.register_view import register_rows
 
     fmt = args.format or (Path(args.out).suffix.lstrip(".").lower() if args.out else "csv")
     if not args.out and fmt != "csv":
@@ -348,7 +348,7 @@ def cmd_passport(args: argparse.Namespace) -> int:
 
 def cmd_pack(args: argparse.Namespace) -> int:
     from sendesk.operations.pack import build_pack
-    from sendesk.services.pack import find_pupil, parse_evidence
+    from sendesk.services.ehc.pack import find_pupil, parse_evidence
 
     evidence = parse_evidence(args.evidence)
     out = Path(args.out).expanduser()
@@ -387,7 +387,7 @@ def _add_encoding(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_import_classes(args: argparse.Namespace) -> int:
-    from sendesk.services.teaching_groups import import_classes, parse_class_map
+    from sendesk.services.staff.teaching_groups import import_classes, parse_class_map
 
     mapping = parse_class_map(args.map) if args.map else None
     path = Path(args.file)
@@ -408,13 +408,13 @@ def cmd_import_classes(args: argparse.Namespace) -> int:
 
 def cmd_access_arrangements(args: argparse.Namespace) -> int:
     from sendesk.reports.access_list import write_access_list
-    from sendesk.services.access_arrangements import exams_officer_rows
-    from sendesk.services.school import school_info
+    from sendesk.services.access.arrangements import exams_officer_rows
+    from sendesk.services.school.school import school_info
 
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
     if fmt not in ("csv", "xlsx", "pdf"):
         raise SendeskError("Give --format csv, xlsx or pdf (or an --out name ending in one).")
-    from sendesk.services.exports import record_export
+    from sendesk.services.evidence.exports import record_export
 
     with _existing(args) as db:
         actor = _actor(db, args)
@@ -430,7 +430,7 @@ def cmd_access_arrangements(args: argparse.Namespace) -> int:
 
 def cmd_access_evidence(args: argparse.Namespace) -> int:
     from sendesk.reports.access_evidence import evidence_file_for
-    from sendesk.services.access_arrangements import find_pupil
+    from sendesk.services.access.arrangements import find_pupil
 
     with _existing(args) as db:
         actor = _actor(db, args)
@@ -462,7 +462,7 @@ def cmd_deadlines(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from sendesk.services.audit_log import audit_listing
+    from sendesk.services.store.audit_log import audit_listing
 
     since = _date_arg(args.since, "--since") if args.since else None
     with _existing(args) as db:
@@ -484,7 +484,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _date_arg(text: str, option: str) -> date:
     """A date typed on the command line, as the MIS imports read dates (2026-12-07 or
     07/12/2026)."""
-    from sendesk.services.mis_formats import parse_date
+    from sendesk.services.register.mis_formats import parse_date
 
     try:
         day = parse_date(text)
@@ -501,10 +501,10 @@ def cmd_census_check(args: argparse.Namespace) -> int:
     import csv
 
     from sendesk.reports.tabular import csv_row
-    from sendesk.services.census_check import census_check
+    from sendesk.services.register.census_check import census_check
 
     on = _date_arg(args.on, "--on") if args.on else None
-    from sendesk.services.exports import record_export
+    from sendesk.services.evidence.exports import record_export
 
     with _existing(args) as db:
         actor = _actor(db, args)
@@ -547,13 +547,13 @@ def cmd_census_check(args: argparse.Namespace) -> int:
 def _access_notice(db: Database, actor: Actor, kinds: set[str]) -> str | None:
     """The AARA edition's warning (past its dates: the rules still apply) when the list has
     access-arrangement lines (``kinds`` of its items), else None."""
-    from sendesk.services.access_arrangements import access_notice
+    from sendesk.services.access.arrangements import access_notice
 
     return access_notice(db, actor) if any("access" in k for k in kinds) else None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from sendesk.services.backup import backup_file
+    from sendesk.services.store.backup import backup_file
 
     with _existing(args) as db:
         dest = backup_file(db, Path(args.out))
@@ -562,7 +562,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
 
 
 def cmd_restore(args: argparse.Namespace) -> int:
-    from sendesk.services.backup import restore_file
+    from sendesk.services.store.backup import restore_file
 
     target = parse_target(_db_value(args.db))
     if target.path is None:
@@ -585,7 +585,7 @@ def cmd_users(args: argparse.Namespace) -> int:
     """Staff accounts on the command line (issue 13): the SENCo lists, adds, changes
     roles, disables, enables and resets passwords; anyone changes their own password."""
     from sendesk.roles import ROLE_LABELS
-    from sendesk.services import users
+    from sendesk.services.staff import users
 
     if args.action == "add":
         with _existing(args) as db:
@@ -642,7 +642,7 @@ def _reset_password(args: argparse.Namespace) -> int:
     a user sets their own (also the way past a first password on the command line). A
     database whose SENCo accounts have no password yet (made before passwords were
     required) lets the key holder give a SENCo one, once."""
-    from sendesk.services import users
+    from sendesk.services.staff import users
 
     with _existing(args) as db:
         if not users.any_senco_password(db):
@@ -673,7 +673,7 @@ def _reset_password(args: argparse.Namespace) -> int:
 def cmd_server_roles(args: argparse.Namespace) -> int:
     """Give an existing PostgreSQL school the server's roles (issue 13): what ``init``
     does for a new one. Run as the owner; idempotent (it also repairs the grants)."""
-    from sendesk.services import pg_security
+    from sendesk.services.store import pg_security
 
     target = parse_target(_db_value(args.db))
     if target.path is not None:
@@ -698,7 +698,7 @@ def cmd_server_roles(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from sendesk.services.backup import verify
+    from sendesk.services.store.backup import verify
 
     with _existing(args, upgrade=False) as db:
         checks = verify(db)

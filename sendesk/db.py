@@ -719,7 +719,7 @@ def open_database(
     :func:`copy_database` when None). ``after_upgrade`` runs once the schema is current.
     Both are hooks because what they add (the audit anchor a backup carries, a server's
     grants) is the services' business, and this module sits below them: the app opens
-    through :func:`sendesk.services.opening.open_database`, which passes both. A current
+    through :func:`sendesk.services.store.opening.open_database`, which passes both. A current
     file opens without importing SQLAlchemy or Alembic.
     """
     if isinstance(target, str):
@@ -743,7 +743,7 @@ def open_database(
             )
         if current != head and upgrade:
             if target.path is None and (target.url.username or "").startswith("sendesk_"):
-                # A user's own login may not change the schema (services/pg_security.py).
+                # A user's own login may not change the schema (services/store/pg_security.py).
                 raise SendeskError(
                     f"{target.describe()} needs upgrading to this SENDesk's schema first: "
                     "ask the IT technician to open it once as the database's owner."

@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.services.actor import Actor
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
 
 
 class MemoryKeyring(KeyringBackend):
@@ -137,7 +137,7 @@ def _start_pg() -> PgServer:
         prefix = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     # Password (SCRAM) authentication, over TCP as the app connects, not trust: the roles
-    # held by the server (services/pg_security.py) are only tested if the server checks
+    # held by the server (services/store/pg_security.py) are only tested if the server checks
     # who is connecting. The superuser gets a random password, given in admin_url.
     password = secrets.token_hex(16)
     pwfile = Path(folder) / "pw"

@@ -231,7 +231,7 @@ def test_register_as_a_named_user_without_permission(tmp_path: Path, capsys, env
     from sendesk.db import open_database
     from sendesk.models import Role
     from sendesk.services.actor import acting_user
-    from sendesk.services.users import create_user, set_password
+    from sendesk.services.staff.users import create_user, set_password
 
     with open_database(str(db), env_key) as database:
         senco = acting_user(database, "senco")

@@ -17,14 +17,14 @@ from pupil_factory import add_test_pupil
 
 from sendesk.db import create_database
 from sendesk.models import Role, User
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ArrangementData,
     propose_arrangement,
     set_arrangement_status,
 )
 from sendesk.services.actor import acting_user
-from sendesk.services.school import init_school
-from sendesk.services.users import hash_password
+from sendesk.services.school.school import init_school
+from sendesk.services.staff.users import hash_password
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -13,7 +13,7 @@ import pytest
 from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.services.actor import acting_user
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from census_school import plant_census_problems
@@ -121,7 +121,7 @@ def test_bad_date_non_database_and_teacher_are_refused(
 def test_only_the_senco(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     from sendesk.db import open_database, parse_target
     from sendesk.models import Role
-    from sendesk.services.users import create_user, set_password
+    from sendesk.services.staff.users import create_user, set_password
 
     path = school(tmp_path / "s.db", raw_key, planted=False)
     with open_database(parse_target(path), raw_key) as db:

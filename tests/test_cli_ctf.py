@@ -9,8 +9,8 @@ import pytest
 
 from sendesk.db import create_database
 from sendesk.services.actor import acting_user
-from sendesk.services.pupil_record import get_record
-from sendesk.services.school import init_school
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.school.school import init_school
 from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))

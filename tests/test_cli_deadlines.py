@@ -17,7 +17,7 @@ from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.models import Role, User
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
 
 LINE = re.compile(
     r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
@@ -133,7 +133,7 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
 ) -> None:
     # The clock starts when the LA receives the request (reg 5(1)), never on opening it.
     from sendesk.services.actor import acting_user
-    from sendesk.services.ehc import RequestData, get_request, open_request, update_request
+    from sendesk.services.ehc.casework import RequestData, get_request, open_request, update_request
     from tests.services.pupil_factory import add_test_pupil
 
     path = str(tmp_path / "school.db")
@@ -185,7 +185,7 @@ def test_help() -> None:
 def set_edition_end(path: str, key: str, value: str) -> None:
     from sendesk.db import open_database, parse_target
     from sendesk.services.actor import acting_user
-    from sendesk.services.settings import set_setting
+    from sendesk.services.school.settings import set_setting
 
     with open_database(parse_target(path), key) as db:
         set_setting(db, acting_user(db, "senco"), "jcq.edition_ends", value)

@@ -136,7 +136,7 @@ def test_an_existing_server_school_gets_its_roles(
     server-roles; the SENCo sets their own login's password through the owner's URL, then
     signs in as their login."""
     from sendesk.db import create_database
-    from sendesk.services.school import init_school
+    from sendesk.services.school.school import init_school
 
     owner_url, url = _owner_and_database(pg_server.admin_url)
     boss = f"boss{secrets.token_hex(3)}"

@@ -8,7 +8,7 @@ import pytest
 from cli_run import run
 
 from sendesk.db import create_database
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
 
 
 @pytest.fixture

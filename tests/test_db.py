@@ -12,7 +12,7 @@ from sqlalchemy import text
 from sendesk.db import create_database, open_database, schema_differences
 from sendesk.errors import NotADatabaseError, WrongKeyError
 from sendesk.keystore import new_raw_key
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 
 
 def test_schema_from_migrations_equals_models(db) -> None:
@@ -150,7 +150,7 @@ def test_a_passphrase_file_opens_and_reads_without_sqlalchemy(tmp_path: Path) ->
     import subprocess
     import sys
 
-    from sendesk.services.school import init_school
+    from sendesk.services.school.school import init_school
 
     key = "correct horse 'battery' \"staple\""
     path = tmp_path / "p.db"
@@ -160,8 +160,8 @@ def test_a_passphrase_file_opens_and_reads_without_sqlalchemy(tmp_path: Path) ->
         "import sys\n"
         "from sendesk.db import open_database\n"
         "from sendesk.services.actor import acting_user\n"
-        "from sendesk.services.school import school_info\n"
-        "from sendesk.services.register_view import register_rows\n"
+        "from sendesk.services.school.school import school_info\n"
+        "from sendesk.services.register.register_view import register_rows\n"
         "db = open_database(sys.argv[1], sys.argv[2])\n"
         "print(school_info(db).name, len(register_rows(db, acting_user(db, 'senco'))))\n"
         "print('sqlalchemy' in sys.modules)\n"

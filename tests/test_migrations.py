@@ -17,7 +17,7 @@ from sendesk.db import (
 )
 from sendesk.errors import SchemaTooNewError
 from sendesk.services.actor import acting_user
-from sendesk.services.register_view import register_rows
+from sendesk.services.register.register_view import register_rows
 
 DATA = Path(__file__).parent / "data"
 OLD_KEY = "x'" + "5E" * 32 + "'"

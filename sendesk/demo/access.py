@@ -66,7 +66,7 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services.audit import AuditWriter
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("access")
 """The text tables of this module (names, phrases, advice): ``data/access.json``."""

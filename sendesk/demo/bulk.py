@@ -1,6 +1,7 @@
 """Bulk inserts for the demo generators: a 1,200-pupil school has tens of thousands of rows.
 
-The demo writes register changes through :func:`sendesk.services.register.apply_change`, but
+The demo writes register changes through
+:func:`sendesk.services.register.register.apply_change`, but
 the bulk of its history (sessions, marks, measurements, exam entries) goes in by executemany:
 one service call a row would take minutes, and the rows are planned whole, not edited.
 """

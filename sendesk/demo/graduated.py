@@ -69,7 +69,7 @@ from sendesk.models import (
 )
 from sendesk.rules.census import Area, area_of
 from sendesk.rules.confidentiality import default_level
-from sendesk.services.audit import AuditWriter
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("graduated")
 """The text tables of this module (names, phrases, advice): ``data/graduated.json``."""
@@ -714,7 +714,8 @@ def _enrol(
     return enrolment
 
 
-# The logging screen's words (sendesk.services.interventions), with how often each happens.
+# The logging screen's words (sendesk.services.graduated.interventions), with how often
+# each happens.
 SCHOOL_CLOSED = "school closed"
 NOT_DELIVERED = (("staff absent", 6), ("trip", 2), ("exam", 1), ("room unavailable", 1))
 MISSED = (("absent", 12), ("trip", 2), ("exam", 2), ("refused", 2))

@@ -47,11 +47,11 @@ from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
-from sendesk.services.audit import AuditWriter
-from sendesk.services.register import CurrentStatus, apply_change, check_census
-from sendesk.services.school import init_school
-from sendesk.services.school_details import SchoolDetails, save_school_details
-from sendesk.services.users import hash_password, password_problem
+from sendesk.services.register.register import CurrentStatus, apply_change, check_census
+from sendesk.services.school.school import init_school
+from sendesk.services.school.school_details import SchoolDetails, save_school_details
+from sendesk.services.staff.users import hash_password, password_problem
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("school")
 """The text tables of this module (names, phrases, advice): ``data/school.json``."""

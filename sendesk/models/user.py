@@ -23,7 +23,7 @@ class User(Base):
     # scrypt hash ("scrypt$n$r$p$salt$hash"); None for accounts that only the command line
     # uses. The database key guards the data; the password decides *who* is acting.
     # Deferred: loaded only where a password is checked, because on PostgreSQL only the
-    # SENCo's login may read the column (services/pg_security.py), and every other
+    # SENCo's login may read the column (services/store/pg_security.py), and every other
     # login still loads User rows (its own account, "logged by" names).
     password_hash: Mapped[str | None] = mapped_column(String(200), deferred=True)
     # A first password set by the SENCo (a new account, a reset) is changed at sign-in.

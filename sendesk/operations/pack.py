@@ -2,7 +2,7 @@
 place, audit.
 
 :func:`build_pack` is the long job the wizard and ``sendesk pack`` run: gather
-(:func:`sendesk.services.pack.gather`), read the chosen evidence documents (each checked
+(:func:`sendesk.services.ehc.pack.gather`), read the chosen evidence documents (each checked
 against its SHA-256 and audited as opened), lay out the PDF (:mod:`sendesk.reports.pack_pdf`)
 and the DOCX (:mod:`sendesk.reports.pack_docx`), each under a temporary name beside its
 target, and rename both only when both are complete: an earlier pack of the same names is
@@ -15,8 +15,8 @@ else, and the files are readable by their owner only (0600), because the pack is
 special-category data about a child. The file names carry the UPN and the date, never the
 child's name. The progress callback hears of every step.
 
-Why it sits here and not in ``services/pack.py``: the report writers read the services'
-plain data (:class:`sendesk.services.pack.PackData`), so a service that called them would
+Why it sits here and not in ``services/ehc/pack.py``: the report writers read the services'
+plain data (:class:`sendesk.services.ehc.pack.PackData`), so a service that called them would
 make the layers a loop. Operations sit above both: they call services for data and
 reports for files.
 """
@@ -34,10 +34,10 @@ from pathlib import Path
 from sendesk.db import Database
 from sendesk.errors import CancelledError, SendeskError
 from sendesk.services.actor import Actor
-from sendesk.services.audit import AuditWriter
-from sendesk.services.evidence import documents_bytes
-from sendesk.services.pack import gather
+from sendesk.services.ehc.pack import gather
+from sendesk.services.evidence.evidence import documents_bytes
 from sendesk.services.permissions import Action, permit
+from sendesk.services.store.audit import AuditWriter
 
 
 @dataclass(frozen=True)

@@ -42,7 +42,7 @@ from sendesk.reports.pdf_layout import (
 from sendesk.reports.tabular import dmy
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ArrangementItem,
     AssessmentItem,
     EvidenceFileData,
@@ -63,7 +63,7 @@ def evidence_file_for(
 ) -> Path:
     """The SENCo writes a candidate's evidence file to ``path`` (PDF); returns the path."""
     today = today or date.today()
-    from sendesk.services.exports import record_export
+    from sendesk.services.evidence.exports import record_export
 
     data = evidence_file_data(db, actor, pupil_id, today=today)
     written = write_evidence_file(data, Path(path), today=today)

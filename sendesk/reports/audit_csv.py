@@ -1,8 +1,8 @@
 """The audit trail as a CSV file: the events the SENCo listed, and the chain's anchor.
 
 A file writer, so it sits with the reports (above the services it reads: the listing from
-:func:`sendesk.services.audit_log.audit_listing`, the export's own audit event from
-:func:`sendesk.services.exports.record_export`).
+:func:`sendesk.services.store.audit_log.audit_listing`, the export's own audit event from
+:func:`sendesk.services.evidence.exports.record_export`).
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from sendesk.db import Database
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.tabular import csv_row
 from sendesk.services.actor import Actor
-from sendesk.services.audit_log import AuditListing
-from sendesk.services.exports import record_export
+from sendesk.services.evidence.exports import record_export
 from sendesk.services.permissions import Action, permit
+from sendesk.services.store.audit_log import AuditListing
 
 CSV_HEADERS = ("Event", "When (UTC)", "User", "Action", "Record", "Record id", "UPN")
 

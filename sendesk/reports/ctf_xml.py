@@ -6,7 +6,7 @@ source and destination schools) and ``CTFpupilData`` with each ``Pupil``'s core 
 (UPN, names, date of birth, ``Sex`` as from CTF 25) and ``SENhistory``: every ``SEN``
 entry oldest first (``StartDate``, ``EndDate`` on all but the current one,
 ``SENprovision``) and ``SENneeds`` ranked from 1. Dates are ``YYYY-MM-DD``. SENDesk's own
-importer (:mod:`sendesk.services.ctf_import`) reads it back, which the tests check.
+importer (:mod:`sendesk.services.transfer.ctf_import`) reads it back, which the tests check.
 
 The file is named ``LLLEEEE_CTF_LLLEEEE_NNN.xml`` — sender, "CTF", receiver, and the next
 free three-digit sequence number in the folder.
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sendesk.reports.atomic import atomic_output
 from sendesk.rules import dfe_number
-from sendesk.services.ctf_export import CTF_VERSION, CtfExport, CtfOutPupil
+from sendesk.services.transfer.ctf_export import CTF_VERSION, CtfExport, CtfOutPupil
 
 SUPPLIER = "SENDesk"
 

@@ -5,7 +5,8 @@ the way, the exit. A line through them on a time axis shows that at a glance, an
 age-equivalent measure such as a reading age — a dashed line from the entry rising a month
 for every month that passed shows the progress a child of average development would make:
 a line above it is the gap closing, below it widening. (The app's own chart,
-:class:`sendesk.ui.interventions_page.ProgressChart`, draws the same with Qt; reports never
+:class:`sendesk.ui.graduated.interventions_page.ProgressChart`, draws the same with Qt;
+reports never
 import Qt, so this is reportlab's drawing of it.)
 
 The chart is worked out as plain data first (:class:`ChartPlan`: the lines, the dots and
@@ -27,7 +28,7 @@ from reportlab.platypus import Flowable
 
 from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import progress as rules
-from sendesk.services.interventions import Progress
+from sendesk.services.graduated.interventions import Progress
 
 LINE = colors.HexColor("#1A4F9C")
 EXPECTED = colors.HexColor("#7A7A7A")

@@ -39,7 +39,7 @@ from docx.shared import Mm, Pt, RGBColor
 from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_sections import Grid, Sentence, day_text
 from sendesk.rules import readiness as rr
-from sendesk.services.pack import PackData
+from sendesk.services.ehc.pack import PackData
 
 FONT = "Arial"
 ACCENT = RGBColor(0x1A, 0x4F, 0x9C)

@@ -90,8 +90,8 @@ from sendesk.reports.pack_charts import measure_chart
 from sendesk.reports.pack_sections import Grid, Sentence, day_text
 from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import readiness as rr
-from sendesk.services.evidence import DOCX, JPEG, PDF, PNG
-from sendesk.services.pack import EvidenceChoice, PackData
+from sendesk.services.ehc.pack import EvidenceChoice, PackData
+from sendesk.services.evidence.evidence import DOCX, JPEG, PDF, PNG
 
 MARGIN = 18 * mm
 FOOTER = 11 * mm

@@ -4,7 +4,7 @@ A panel member may read the PDF while the LA's caseworker pastes from the DOCX; 
 two disagreed — a different total, a sentence in one and not the other — the school would
 look careless at the moment it most needs to be believed. So every table row, pair of
 label and value, and explanatory sentence the sections show is built here, from
-:class:`sendesk.services.pack.PackData`, as plain data, and
+:class:`sendesk.services.ehc.pack.PackData`, as plain data, and
 :mod:`sendesk.reports.pack_pdf` and :mod:`sendesk.reports.pack_docx` only lay it out.
 
 A sentence is a tuple of :class:`Span` (text, bold, italic) so that emphasis — a total,
@@ -21,15 +21,15 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from sendesk.rules import readiness as rr
-from sendesk.services.support_plans import RESULTS
+from sendesk.services.graduated.support_plans import RESULTS
 
 if TYPE_CHECKING:
-    from sendesk.services.agencies import InvolvementItem
-    from sendesk.services.ehc import RequestItem
-    from sendesk.services.interventions import Progress
-    from sendesk.services.pack import EvidenceChoice, InterventionRecord, PackData
-    from sendesk.services.progress_data import AttainmentPoint
-    from sendesk.services.support_plans import PlanDetail
+    from sendesk.services.ehc.casework import RequestItem
+    from sendesk.services.ehc.pack import EvidenceChoice, InterventionRecord, PackData
+    from sendesk.services.evidence.agencies import InvolvementItem
+    from sendesk.services.graduated.interventions import Progress
+    from sendesk.services.graduated.progress_data import AttainmentPoint
+    from sendesk.services.graduated.support_plans import PlanDetail
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from sendesk.reports.pdf_layout import (
     register_fonts,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.passport import AreaText, PassportData, passport_data
+from sendesk.services.graduated.passport import AreaText, PassportData, passport_data
 
 # --- layout -----------------------------------------------------------------------------
 
@@ -342,7 +342,7 @@ def passport_for(
     What ``sendesk passport --db DB --upn UPN --out FILE`` and the pupil window call. The
     file leaving SENDesk is audited with its name (issue 13: every export is an event).
     """
-    from sendesk.services.exports import record_export
+    from sendesk.services.evidence.exports import record_export
 
     data = passport_data(db, actor, upn, today=today)
     written = write_passport(data, Path(out))

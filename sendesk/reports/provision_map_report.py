@@ -24,7 +24,7 @@ from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import xlsx_cell, xlsx_row
-from sendesk.services.provision_map import (
+from sendesk.services.graduated.provision_map import (
     InterventionLine,
     PupilProvision,
     academic_year_label,

@@ -12,7 +12,7 @@ from sendesk.reports.atomic import atomic_output
 from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
-from sendesk.services.register_view import RegisterRow
+from sendesk.services.register.register_view import RegisterRow
 
 FORMATS = ("csv", "xlsx")
 HEADERS = (

@@ -56,7 +56,7 @@ _USER_SQL = "SELECT id, username, display_name, role, active FROM user_account"
 def acting_user(db: Database, username: str | None) -> Actor:
     """The actor for the app's throwaway demo school and for tests, without a password:
     the named user, or the first active SENCo. The command line signs in instead
-    (:func:`sendesk.services.users.sign_in`, issue 13)."""
+    (:func:`sendesk.services.staff.users.sign_in`, issue 13)."""
     with db.reading() as read:
         if username:
             found = read.rows(_USER_SQL + " WHERE username = ?", (username,))

@@ -21,33 +21,33 @@ from sendesk.roles import Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.rules.permissions import allowed
-from sendesk.services.access_arrangements import access_items
+from sendesk.services.access.arrangements import access_items
 from sendesk.services.actor import Actor
-from sendesk.services.ctf_import import arrival_review_items
-from sendesk.services.ehc import (
+from sendesk.services.ehc.casework import (
     KIND_REVIEW,
     ehc_plan_items,
     ehc_request_items,
     pupils_with_plans,
 )
-from sendesk.services.interventions_due import (
+from sendesk.services.graduated.interventions_due import (
     MEASURES_KIND,
     SESSIONS_KIND,
     measure_items,
     session_log_items,
 )
-from sendesk.services.leavers import sen_file_items
-from sendesk.services.permissions import Action, permit
-from sendesk.services.register import load_current
-from sendesk.services.scope import groups_led, pupils_in_scope
-from sendesk.services.support_plans import (
+from sendesk.services.graduated.support_plans import (
     DUE_KIND as PLAN_REVIEW_KIND,
 )
-from sendesk.services.support_plans import (
+from sendesk.services.graduated.support_plans import (
     open_plan_reviews,
     plan_review_items,
     support_rhythm_items,
 )
+from sendesk.services.permissions import Action, permit
+from sendesk.services.register.register import load_current
+from sendesk.services.scope import groups_led, pupils_in_scope
+from sendesk.services.transfer.ctf_import import arrival_review_items
+from sendesk.services.transfer.leavers import sen_file_items
 
 SOON_DAYS = 28
 

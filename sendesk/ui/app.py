@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 from sendesk.db import Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.services.actor import acting_user
-from sendesk.services.opening import open_database
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
+from sendesk.services.store.opening import open_database
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
 
@@ -76,7 +76,7 @@ def open_existing(target_text: str) -> Database:
 
 
 def sign_in_context(db: Database, username: str | None) -> AppContext | None:
-    from sendesk.ui.sign_in import SignInDialog
+    from sendesk.ui.staff.sign_in import SignInDialog
 
     info = school_info(db)
     dialog = SignInDialog(db, info.name, username)
@@ -90,10 +90,10 @@ def sign_in_context(db: Database, username: str | None) -> AppContext | None:
 
 def sign_in_server(target_text: str, username: str | None) -> AppContext | None:
     """A PostgreSQL server named without an account: the sign-in opens the database as
-    the user's own login (services/pg_security.py), so the server checks the password and
+    the user's own login (services/store/pg_security.py), so the server checks the password and
     its roles bound what this session can read."""
-    from sendesk.services.pg_security import open_as
-    from sendesk.ui.sign_in import SignInDialog
+    from sendesk.services.store.pg_security import open_as
+    from sendesk.ui.staff.sign_in import SignInDialog
 
     target = parse_target(target_text)
     where = f"{target.url.database} on {target.url.host or 'this computer'}"
@@ -111,13 +111,13 @@ def sign_in_server(target_text: str, username: str | None) -> AppContext | None:
 
 
 def _as_login(target_text: str) -> bool:
-    from sendesk.services.pg_security import needs_login
+    from sendesk.services.store.pg_security import needs_login
 
     return needs_login(parse_target(target_text))
 
 
 def first_run() -> AppContext | None:
-    from sendesk.ui.setup_wizard import SetupWizard
+    from sendesk.ui.school.setup_wizard import SetupWizard
 
     wizard = SetupWizard()
     if not wizard.exec():
@@ -128,7 +128,7 @@ def first_run() -> AppContext | None:
 def run_gui(*, demo: bool, db: str | None) -> int:
     """The whole desktop session; returns the process exit status."""
     from sendesk.reports.private_temp import sweep_scratch_folders
-    from sendesk.services import evidence
+    from sendesk.services.evidence import evidence
     from sendesk.ui.main_window import MainWindow
 
     app = application()

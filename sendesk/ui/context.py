@@ -8,7 +8,7 @@ from sendesk.db import Database
 from sendesk.roles import NAMED_READERS, Role
 from sendesk.rules.permissions import Action, allowed
 from sendesk.services.actor import Actor
-from sendesk.services.school import SchoolInfo
+from sendesk.services.school.school import SchoolInfo
 
 
 @dataclass

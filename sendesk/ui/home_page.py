@@ -411,7 +411,7 @@ class HomePage(QWidget):
         ctx = self.ctx
 
         def work(_progress: object) -> tuple[list[DueItem], str | None]:
-            from sendesk.services.access_arrangements import access_notice
+            from sendesk.services.access.arrangements import access_notice
             from sendesk.services.due import due_items  # see the module docstring
 
             items = due_items(ctx.db, ctx.actor, today=today)
@@ -453,7 +453,7 @@ class HomePage(QWidget):
 
     def _activated(self, index: QModelIndex) -> None:
         """Open what the item is about; on a heading, open or close it."""
-        from sendesk.services.interventions_due import LOG_WITHIN_DAYS
+        from sendesk.services.graduated.interventions_due import LOG_WITHIN_DAYS
 
         if index.model() is self.grouped:
             row = self.grouped.source_row(index)

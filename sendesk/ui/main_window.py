@@ -27,7 +27,7 @@ from sendesk.ui.first_draw import when_first_drawn
 from sendesk.ui.ops import Op, hub, show_failure
 
 if TYPE_CHECKING:
-    from sendesk.ui.lock import LockController
+    from sendesk.ui.staff.lock import LockController
 
 
 class MainWindow(QMainWindow):
@@ -55,7 +55,7 @@ class MainWindow(QMainWindow):
         self._factories: dict[str, Callable[[], QWidget]] = {}
         if ctx.sees_named_pupils:
             from sendesk.ui.home_page import HomePage
-            from sendesk.ui.register_page import RegisterPage
+            from sendesk.ui.register.register_page import RegisterPage
 
             self.home = HomePage(ctx)
             self.home.pupil_activated.connect(self.open_pupil)
@@ -83,15 +83,15 @@ class MainWindow(QMainWindow):
             if ctx.may(Action.CHECK_CENSUS):
                 self._add_page("Census check", self._census_check)
         elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
-            from sendesk.ui.exams_list_page import ExamsListPage
+            from sendesk.ui.access.exams_list_page import ExamsListPage
 
             self._add_page("Exams officer's list", lambda: ExamsListPage(ctx))
         else:
-            from sendesk.ui.statistics_page import StatisticsPage
+            from sendesk.ui.school.statistics_page import StatisticsPage
 
             self._add_page("Statistics", lambda: StatisticsPage(ctx))
             self._add_page("Provision map", self._provision_map)
-        # Locks after the school's idle time or File > Lock (see sendesk.ui.lock); made
+        # Locks after the school's idle time or File > Lock (see sendesk.ui.staff.lock); made
         # once the window is drawn, so start-up does not wait for it (see ``locker``).
         self._locker: LockController | None = None
         when_first_drawn(self, self._start_lock)
@@ -111,21 +111,21 @@ class MainWindow(QMainWindow):
     # and a SENCo who only wanted the register should not wait for the provision map.
 
     def _my_groups(self) -> QWidget:
-        from sendesk.ui.session_logging import MyGroupsPage
+        from sendesk.ui.graduated.session_logging import MyGroupsPage
 
         page = MyGroupsPage(self.ctx)
         page.changed.connect(self.refresh)
         return page
 
     def _my_classes(self) -> QWidget:
-        from sendesk.ui.class_evidence_page import ClassEvidencePage
+        from sendesk.ui.access.class_evidence_page import ClassEvidencePage
 
         page = ClassEvidencePage(self.ctx)
         page.changed.connect(self.refresh)
         return page
 
     def _access_arrangements(self) -> QWidget:
-        from sendesk.ui.access_page import AccessPage
+        from sendesk.ui.access.access_page import AccessPage
 
         page = AccessPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
@@ -133,26 +133,26 @@ class MainWindow(QMainWindow):
         return page
 
     def _census_check(self) -> QWidget:
-        from sendesk.ui.census_page import CensusPage
+        from sendesk.ui.register.census_page import CensusPage
 
         page = CensusPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
         return page
 
     def _audit_trail(self) -> QWidget:
-        from sendesk.ui.audit_page import AuditPage
+        from sendesk.ui.store.audit_page import AuditPage
 
         return AuditPage(self.ctx)
 
     def _interventions(self) -> QWidget:
-        from sendesk.ui.interventions_page import InterventionsPage
+        from sendesk.ui.graduated.interventions_page import InterventionsPage
 
         page = InterventionsPage(self.ctx)
         page.changed.connect(self.refresh)
         return page
 
     def _provision_map(self) -> QWidget:
-        from sendesk.ui.provision_map_page import ProvisionMapPage
+        from sendesk.ui.graduated.provision_map_page import ProvisionMapPage
 
         page = ProvisionMapPage(self.ctx)
         page.changed.connect(self.refresh)
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
 
         The record is read (and the view audited) on the worker thread; the window is
         made when it arrives. Returns the running operation, if one was started."""
-        from sendesk.services.pupil_record import view_record
+        from sendesk.services.register.pupil_record import view_record
 
         window = self.pupil_windows.get(pupil_id)
         if window is not None:
@@ -298,7 +298,7 @@ class MainWindow(QMainWindow):
     def open_group_day(self, group_id: int, on: date) -> None:
         """My groups, showing ``group_id`` on ``on`` (from a "sessions not logged" item);
         nothing for a user without My groups."""
-        from sendesk.ui.session_logging import MyGroupsPage
+        from sendesk.ui.graduated.session_logging import MyGroupsPage
 
         if "My groups" not in self.pages:
             return
@@ -312,7 +312,7 @@ class MainWindow(QMainWindow):
         self.pupil_windows.pop(pupil_id, None)
 
     def add_pupil(self) -> None:
-        from sendesk.ui.add_pupil_dialog import AddPupilDialog
+        from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
 
         dialog = AddPupilDialog(self.ctx, self)
         if dialog.exec() and dialog.pupil_id is not None:
@@ -320,7 +320,7 @@ class MainWindow(QMainWindow):
             self.open_pupil(dialog.pupil_id)
 
     def import_pupils(self) -> None:
-        from sendesk.ui.import_dialog import ImportDialog
+        from sendesk.ui.register.import_dialog import ImportDialog
 
         dialog = ImportDialog(self.ctx, self)
         dialog.exec()
@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
             self.refresh()
 
     def backup(self) -> None:
-        from sendesk.services.backup import backup_file
+        from sendesk.services.store.backup import backup_file
 
         if not self.ctx.db.is_file:
             QMessageBox.information(
@@ -354,19 +354,19 @@ class MainWindow(QMainWindow):
 
     def local_authorities(self) -> None:
         """Each LA's panel rules, used by the EHC request pack's readiness check."""
-        from sendesk.ui.la_profiles_dialog import LaProfilesDialog
+        from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog
 
         LaProfilesDialog(self.ctx, self).exec()
 
     def school_details(self) -> None:
         """The named contact and default staff rate every request pack uses."""
-        from sendesk.ui.school_details_dialog import SchoolDetailsDialog
+        from sendesk.ui.school.school_details_dialog import SchoolDetailsDialog
 
         SchoolDetailsDialog(self.ctx, self).exec()
 
     def staff_accounts(self) -> None:
         """Who may sign in, and as what (issue 13)."""
-        from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+        from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
 
         StaffAccountsDialog(self.ctx, self).exec()
 
@@ -390,7 +390,7 @@ class MainWindow(QMainWindow):
     def locker(self) -> LockController:
         """The window's lock, made on first use (after the first draw, or File > Lock)."""
         if self._locker is None:
-            from sendesk.ui.lock import LockController
+            from sendesk.ui.staff.lock import LockController
 
             self._locker = LockController(self.ctx, self, self._sign_out_from_lock)
         return self._locker

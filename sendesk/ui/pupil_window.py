@@ -2,7 +2,7 @@
 
 Why it is built this way:
 
-- Everything shown comes from one :func:`sendesk.services.pupil_record.get_record` call
+- Everything shown comes from one :func:`sendesk.services.register.pupil_record.get_record` call
   (plain data); every change goes back through a service that checks the role, writes the
   audit event and compares versions. Hiding the edit controls from staff who may only read
   is a courtesy; the services refuse them anyway (DESIGN.md).
@@ -53,7 +53,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import nhs
-from sendesk.services.pupil_record import (
+from sendesk.services.register.pupil_record import (
     AREAS,
     ContactData,
     ContactItem,
@@ -69,9 +69,9 @@ from sendesk.services.pupil_record import (
     update_profile,
     view_record,
 )
-from sendesk.services.register import read_register, void_entry
+from sendesk.services.register.register import read_register, void_entry
 from sendesk.ui.context import AppContext
-from sendesk.ui.status_dialog import StatusDialog, from_qdate, to_qdate
+from sendesk.ui.register.status_dialog import StatusDialog, from_qdate, to_qdate
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 from sendesk.ui.tables import share_width
@@ -387,16 +387,16 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self._scrolling(self._build_profile()), "&Profile")
         self.tabs.addTab(self._scrolling(self._build_needs()), "&Needs")
         self.tabs.addTab(self._build_history(), "Register &history")
-        from sendesk.ui.support_plans_tab import SupportPlansTab
+        from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
 
         self.plans_tab = SupportPlansTab(self.ctx, self.pupil_id)
         # A saved plan moves the pupil's next review date (and so the record's version):
         # re-read the forms unless the user has unsaved edits there.
         self.plans_tab.changed.connect(self._plans_changed)
         self.tabs.addTab(self.plans_tab, "Support p&lans")
-        from sendesk.ui.agencies_tab import AgenciesTab
-        from sendesk.ui.progress_tab import ProgressTab
-        from sendesk.ui.pupil_interventions_tab import PupilInterventionsTab
+        from sendesk.ui.evidence.agencies_tab import AgenciesTab
+        from sendesk.ui.graduated.progress_tab import ProgressTab
+        from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
 
         self.interventions_tab = PupilInterventionsTab(self.ctx, self.pupil_id)
         self.tabs.addTab(self.interventions_tab, "&Interventions")
@@ -407,12 +407,12 @@ class PupilWindow(QWidget):
             tab.changed.connect(self.changed.emit)
         self.tabs.addTab(self.agencies_tab, "Agencies && e&vidence")
         self.tabs.addTab(self.progress_tab, "Pro&gress")
-        from sendesk.ui.access_tab import AccessTab
+        from sendesk.ui.access.access_tab import AccessTab
 
         self.access_tab = AccessTab(self.ctx, self.pupil_id)
         self.access_tab.changed.connect(self.changed.emit)
         self.tabs.addTab(self.access_tab, "A&ccess arrangements")
-        from sendesk.ui.ehc_tab import EhcTab
+        from sendesk.ui.ehc.ehc_tab import EhcTab
 
         self.ehc_tab = EhcTab(self.ctx, self.pupil_id)
         # A plan or review moves the pupil's next review date, as a support plan does.

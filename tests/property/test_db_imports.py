@@ -23,10 +23,10 @@ from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES
 from sendesk.db import Database
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.evidence import add_document
-from sendesk.services.progress_data import import_attainment_csv
-from sendesk.services.pupil_import import import_pupils
-from sendesk.services.teaching_groups import import_classes
+from sendesk.services.evidence.evidence import add_document
+from sendesk.services.graduated.progress_data import import_attainment_csv
+from sendesk.services.register.pupil_import import import_pupils
+from sendesk.services.staff.teaching_groups import import_classes
 
 
 def db_settings(n: int) -> settings:

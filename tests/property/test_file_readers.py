@@ -22,9 +22,10 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from strategies import NASTY, TEXT
 
 from sendesk.rules.upn import make
-from sendesk.services import mis_formats as mf
-from sendesk.services import progress_data, teaching_groups
-from sendesk.services.pupil_import import validate_file
+from sendesk.services.graduated import progress_data
+from sendesk.services.register import mis_formats as mf
+from sendesk.services.register.pupil_import import validate_file
+from sendesk.services.staff import teaching_groups
 
 PUPIL_HEADERS = [h for headers in mf._ALIAS_TABLE.values() for h in headers[:2]]
 CLASS_HEADERS = [h for headers in teaching_groups._ALIAS_TABLE.values() for h in headers[:2]]

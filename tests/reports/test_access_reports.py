@@ -20,7 +20,7 @@ from sendesk.errors import PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.reports.access_evidence import evidence_file_for
 from sendesk.reports.access_list import HEADERS, write_access_list
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ArrangementData,
     AssessmentData,
     NwwData,
@@ -33,7 +33,7 @@ from sendesk.services.access_arrangements import (
     set_arrangement_status,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.teaching_groups import GroupData, save_group
+from sendesk.services.staff.teaching_groups import GroupData, save_group
 
 TODAY = date(2026, 3, 2)
 SCHOOL = "Test Academy"

@@ -17,9 +17,9 @@ from sendesk.reports.passport import HEADINGS, SHORTENED, passport_for, write_pa
 from sendesk.reports.pdf_layout import FONT_DIR
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.passport import AreaText, PassportData, Target, passport_data
-from sendesk.services.pupil_record import save_need_profile
-from sendesk.services.pupils import PupilData, add_pupil
+from sendesk.services.graduated.passport import AreaText, PassportData, Target, passport_data
+from sendesk.services.register.pupil_record import save_need_profile
+from sendesk.services.register.pupils import PupilData, add_pupil
 from tests.services.pupil_factory import works_with
 
 TODAY = date(2025, 11, 20)

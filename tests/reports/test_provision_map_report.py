@@ -16,7 +16,7 @@ from sendesk.reports.provision_map_report import (
     write_pupil_provision,
     write_school_provision,
 )
-from sendesk.services.provision_map import (
+from sendesk.services.graduated.provision_map import (
     AreaTotal,
     InterventionLine,
     ProvisionLine,

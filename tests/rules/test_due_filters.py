@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from sendesk.rules import due as rules
-from sendesk.services import ehc
-from sendesk.services.ctf_import import ARRIVAL_KIND
 from sendesk.services.due import SOON_DAYS, DueItem
-from sendesk.services.interventions_due import MEASURES_KIND, SESSIONS_KIND
-from sendesk.services.support_plans import DUE_KIND, RHYTHM_KIND
+from sendesk.services.ehc import casework as ehc
+from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
+from sendesk.services.graduated.support_plans import DUE_KIND, RHYTHM_KIND
+from sendesk.services.transfer.ctf_import import ARRIVAL_KIND
 
 MONDAY = date(2026, 11, 23)
 

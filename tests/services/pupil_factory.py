@@ -20,8 +20,8 @@ from sendesk.models import (
 )
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.audit import AuditWriter
-from sendesk.services.register import CurrentStatus, apply_change
+from sendesk.services.register.register import CurrentStatus, apply_change
+from sendesk.services.store.audit import AuditWriter
 
 
 def add_test_pupil(

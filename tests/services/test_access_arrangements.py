@@ -17,7 +17,7 @@ from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role, User
 from sendesk.rules import jcq
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ALL_SUBJECTS,
     NO_ENTRIES,
     ArrangementData,
@@ -49,8 +49,8 @@ from sendesk.services.access_arrangements import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
-from sendesk.services.settings import set_int
-from sendesk.services.teaching_groups import GroupData, save_group
+from sendesk.services.school.settings import set_int
+from sendesk.services.staff.teaching_groups import GroupData, save_group
 
 TODAY = date(2026, 3, 2)  # pupils from the factory are born 1 Jan 2012: Year 9 from 1/9/2025
 
@@ -901,7 +901,7 @@ def test_a_crash_mid_batch_leaves_nothing_written(
     amy, ben = people["amy"], people["ben"]
     rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
     rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
-    from sendesk.services import access_arrangements as service
+    from sendesk.services.access import arrangements as service
 
     real = service.AuditWriter.record
     calls: list[str] = []
@@ -989,7 +989,7 @@ def test_a_batch_takes_the_same_queries_whatever_its_size(
 
 
 def test_rows_are_named_in_runs() -> None:
-    from sendesk.services.access_arrangements import _rows_text
+    from sendesk.services.access.arrangements import _rows_text
 
     assert _rows_text([3], 5) == "row 3"
     assert _rows_text([2, 3], 5) == "rows 2 and 3"
@@ -1368,7 +1368,7 @@ def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
 
 
 def test_exam_entries_by_hand_are_audited(db: Database, senco: Actor, people: dict) -> None:
-    from sendesk.services.access_arrangements import exam_entries, remove_exam_entry
+    from sendesk.services.access.arrangements import exam_entries, remove_exam_entry
 
     amy = people["amy"]
     first = add_exam_entry(db, senco, amy, "  Mathematics ")
@@ -1415,8 +1415,8 @@ def test_the_tab_counts_entries_once_recorded(db: Database, senco: Actor, people
 
 
 def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Actor) -> None:
-    from sendesk.services.access_arrangements import access_notice
-    from sendesk.services.settings import set_setting
+    from sendesk.services.access.arrangements import access_notice
+    from sendesk.services.school.settings import set_setting
 
     assert access_notice(db, senco, today=date(2026, 3, 2)) is None
     notice = access_notice(db, senco, today=date(2026, 12, 7))
@@ -1433,7 +1433,7 @@ def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Act
 def test_the_senco_records_the_edition_in_one_audited_step(
     db: Database, senco: Actor, people: dict
 ) -> None:
-    from sendesk.services.access_arrangements import current_edition, set_edition
+    from sendesk.services.access.arrangements import current_edition, set_edition
 
     assert current_edition(db, senco) == jcq.EDITION_2025_26
     later = jcq.Edition("AARA 2025–26 (amended March 2026)", date(2025, 9, 1), date(2027, 8, 31))

@@ -24,9 +24,9 @@ from sendesk.errors import (
     ValidationError,
 )
 from sendesk.models import AuditEvent, EvidenceDocument, Role, User
-from sendesk.services import evidence
 from sendesk.services.actor import Actor
-from sendesk.services.agencies import (
+from sendesk.services.evidence import evidence
+from sendesk.services.evidence.agencies import (
     AGENCIES,
     InvolvementData,
     add_involvement,
@@ -35,8 +35,7 @@ from sendesk.services.agencies import (
     remove_involvement,
     update_involvement,
 )
-from sendesk.services.audit import chain_problems
-from sendesk.services.evidence import (
+from sendesk.services.evidence.evidence import (
     DOCX,
     JPEG,
     MAX_BYTES,
@@ -55,6 +54,7 @@ from sendesk.services.evidence import (
     sweep_stale_viewer_folders,
     viewer_copy,
 )
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2025, 11, 20)
 

@@ -17,13 +17,13 @@ from sendesk.db import Database, create_database, open_database
 from sendesk.errors import NotFoundError, PermissionDeniedError
 from sendesk.models import AuditEvent, Role
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import chain_problems
-from sendesk.services.audit_log import audit_actions, audit_listing
-from sendesk.services.evidence import add_document, document_bytes
-from sendesk.services.exports import STANDARD_OUTPUT, record_export
-from sendesk.services.pupil_record import get_record, view_record
-from sendesk.services.school import init_school
-from sendesk.services.users import create_user, sign_in
+from sendesk.services.evidence.evidence import add_document, document_bytes
+from sendesk.services.evidence.exports import STANDARD_OUTPUT, record_export
+from sendesk.services.register.pupil_record import get_record, view_record
+from sendesk.services.school.school import init_school
+from sendesk.services.staff.users import create_user, sign_in
+from sendesk.services.store.audit import chain_problems
+from sendesk.services.store.audit_log import audit_actions, audit_listing
 from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 12, 7)

@@ -25,11 +25,11 @@ from sendesk.cli import main
 from sendesk.db import _key_pragma, create_database
 from sendesk.models import Role
 from sendesk.services.actor import acting_user
-from sendesk.services.audit import _digest
-from sendesk.services.evidence import add_document
-from sendesk.services.school import init_school
-from sendesk.services.settings import set_setting
-from sendesk.services.users import create_user
+from sendesk.services.evidence.evidence import add_document
+from sendesk.services.school.school import init_school
+from sendesk.services.school.settings import set_setting
+from sendesk.services.staff.users import create_user
+from sendesk.services.store.audit import _digest
 
 Tamper = Callable[[sqlcipher3.Connection], None]
 

@@ -11,7 +11,7 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role
 from sendesk.services.actor import Actor
-from sendesk.services.census_check import census_check
+from sendesk.services.register.census_check import census_check
 
 TEACHER = Actor(user_id=99, username="teacher", display_name="A Teacher", role=Role.TEACHER)
 

@@ -22,8 +22,8 @@ from sendesk.cli import main
 from sendesk.db import Database, _key_pragma, open_database
 from sendesk.models import AuditEvent, Setting
 from sendesk.services.actor import acting_user
-from sendesk.services.audit import chain_problems
-from sendesk.services.settings import set_setting
+from sendesk.services.school.settings import set_setting
+from sendesk.services.store.audit import chain_problems
 
 WRITERS = 8
 WRITES_EACH = 125  # 1,000 concurrent audited writes in all: the issue's figure
@@ -127,7 +127,7 @@ def test_a_writer_kept_waiting_too_long_gets_one_sentence(
 def test_database_files_and_backups_are_private(tmp_path: Path, raw_key: str) -> None:
     """Made 0600, so other accounts on a shared computer cannot even copy them."""
     from sendesk.db import create_database
-    from sendesk.services.backup import backup_file
+    from sendesk.services.store.backup import backup_file
 
     db = create_database(str(tmp_path / "school.db"), raw_key)
     try:
@@ -146,7 +146,7 @@ def test_a_cut_short_backup_is_called_damaged_not_a_wrong_key(
 ) -> None:
     monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
     from sendesk.db import create_database
-    from sendesk.services.backup import backup_file
+    from sendesk.services.store.backup import backup_file
 
     db = create_database(str(tmp_path / "school.db"), raw_key)
     try:

@@ -18,11 +18,11 @@ from sendesk.errors import ValidationError
 from sendesk.models import AuditEvent, School
 from sendesk.reports.ctf_xml import write_ctf
 from sendesk.services.actor import Actor
-from sendesk.services.ctf_export import ctf_export_data, record_ctf_sent
-from sendesk.services.ctf_import import parse_ctf_bytes, read_pupil
 from sendesk.services.due import due_items
-from sendesk.services.leavers import add_school_days, record_leaving
-from sendesk.services.register import change_status
+from sendesk.services.register.register import change_status
+from sendesk.services.transfer.ctf_export import ctf_export_data, record_ctf_sent
+from sendesk.services.transfer.ctf_import import parse_ctf_bytes, read_pupil
+from sendesk.services.transfer.leavers import add_school_days, record_leaving
 
 TODAY = date(2026, 12, 7)
 

@@ -18,8 +18,8 @@ from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ctf_import import ctf_problems, import_ctf
-from sendesk.services.pupil_record import get_record
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.transfer.ctf_import import ctf_problems, import_ctf
 
 HERE_SINCE = date(2024, 9, 1)
 
@@ -246,7 +246,7 @@ def test_only_the_senco_imports(db, senco, pupil, tmp_path) -> None:
 
 def test_a_new_arrival_with_sen_history_is_on_the_sencos_whats_due(db, senco, tmp_path) -> None:
     from sendesk.services.due import due_items
-    from sendesk.services.support_plans import OutcomeDraft, PlanDraft, create_plan
+    from sendesk.services.graduated.support_plans import OutcomeDraft, PlanDraft, create_plan
 
     arrived = date(2026, 11, 2)
     pid = add_test_pupil(db, senco, 5, since=arrived, admission_date=arrived)

@@ -21,9 +21,9 @@ from sendesk.models import AuditEvent, Contact, Need, Pupil, RegisterEntry, Role
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, area_of, census_problems
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import chain_problems
-from sendesk.services.register_view import RegisterRow, register_rows
-from sendesk.services.users import sign_in
+from sendesk.services.register.register_view import RegisterRow, register_rows
+from sendesk.services.staff.users import sign_in
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2025, 3, 14)
 
@@ -334,7 +334,7 @@ def test_twelve_hundred_pupils(tmp_path: Path, raw_key: str) -> None:
 
 def test_home_language_and_ethnicity_where_held(make_db: MakeDb) -> None:
     """An LA's request form asks for both: most demo pupils have them, from the MIS."""
-    from sendesk.services.census_check import census_check
+    from sendesk.services.register.census_check import census_check
 
     db = make_db()
     write_demo_school(db, pupils=300, seed=5, today=TODAY)

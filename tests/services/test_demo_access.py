@@ -28,7 +28,7 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     covers,
     exams_officer_rows,
     gap_view,
@@ -37,9 +37,9 @@ from sendesk.services.access_arrangements import (
     split_subjects,
 )
 from sendesk.services.actor import acting_user
-from sendesk.services.audit import chain_problems
 from sendesk.services.due import due_items
-from sendesk.services.users import sign_in
+from sendesk.services.staff.users import sign_in
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2026, 3, 2)
 PUPILS = 300
@@ -283,7 +283,7 @@ def test_any_day_of_the_year(tmp_path: Path, today: date) -> None:
 def test_demo_candidates_have_exam_entries(school: Database) -> None:
     """The gap view asks only for subjects sat; a candidate with no entries is said."""
     from sendesk.models import ExamEntry
-    from sendesk.services.access_arrangements import NO_ENTRIES
+    from sendesk.services.access.arrangements import NO_ENTRIES
 
     senco = acting_user(school, "senco")
     with school.session() as s:

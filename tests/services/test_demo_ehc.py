@@ -34,10 +34,11 @@ from sendesk.models import (
     RegisterEntry,
 )
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
-from sendesk.services import ehc, pack
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import chain_problems
 from sendesk.services.due import due_items
+from sendesk.services.ehc import casework as ehc
+from sendesk.services.ehc import pack
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended
 PUPILS = 300

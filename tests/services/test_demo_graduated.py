@@ -54,7 +54,7 @@ from sendesk.rules.support_plans import (
     review_problems,
 )
 from sendesk.services.actor import acting_user
-from sendesk.services.audit import AuditWriter, chain_problems
+from sendesk.services.store.audit import AuditWriter, chain_problems
 
 TODAY = date(2025, 3, 14)
 PUPILS = 150

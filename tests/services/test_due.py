@@ -10,9 +10,9 @@ from pupil_factory import add_test_contact, add_test_pupil
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import NeedProfile, Role, SupportPlan
 from sendesk.services.due import add_months, due_items
-from sendesk.services.interventions_due import MEASURES_KIND
-from sendesk.services.support_plans import RHYTHM_KIND
-from sendesk.services.users import create_user, sign_in
+from sendesk.services.graduated.interventions_due import MEASURES_KIND
+from sendesk.services.graduated.support_plans import RHYTHM_KIND
+from sendesk.services.staff.users import create_user, sign_in
 
 TODAY = date(2026, 11, 23)
 

@@ -15,11 +15,10 @@ from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, EhcRequest, NeedProfile, Pupil, Role, User
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules
-from sendesk.services import ehc
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
 from sendesk.services.due import due_items
-from sendesk.services.ehc import (
+from sendesk.services.ehc import casework as ehc
+from sendesk.services.ehc.casework import (
     LaProfileData,
     PlanData,
     RequestData,
@@ -46,6 +45,7 @@ from sendesk.services.ehc import (
     update_request,
     update_review,
 )
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2026, 3, 2)
 SENT = date(2026, 2, 16)  # week 3 of 20 on TODAY

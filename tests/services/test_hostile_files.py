@@ -21,11 +21,11 @@ from pupil_factory import add_test_pupil
 from sendesk.db import Database
 from sendesk.errors import ValidationError
 from sendesk.rules.upn import make
-from sendesk.services import mis_formats as mf
 from sendesk.services.actor import Actor
-from sendesk.services.progress_data import import_attainment_csv
-from sendesk.services.pupil_import import import_pupils, validate_file
-from sendesk.services.teaching_groups import import_classes, read_class_list
+from sendesk.services.graduated.progress_data import import_attainment_csv
+from sendesk.services.register import mis_formats as mf
+from sendesk.services.register.pupil_import import import_pupils, validate_file
+from sendesk.services.staff.teaching_groups import import_classes, read_class_list
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -186,7 +186,7 @@ def test_files_that_exhausted_memory_are_refused_in_little(tmp_path: Path, build
     path = build(tmp_path)  # type: ignore[operator]
     code = (
         "from sendesk.errors import ValidationError\n"
-        "from sendesk.services.mis_formats import read_file\n"
+        "from sendesk.services.register.mis_formats import read_file\n"
         "try:\n"
         f"    read_file({str(path)!r})\n"
         "except ValidationError:\n"

@@ -21,8 +21,7 @@ from sendesk.errors import (
 from sendesk.models import AuditEvent, DeliveredSession, Role, SessionAttendance, User
 from sendesk.rules.progress import AGE_MONTHS, RATING, STANDARDISED, SUBSTANTIAL
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
-from sendesk.services.interventions import (
+from sendesk.services.graduated.interventions import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     AttendedRow,
@@ -58,6 +57,7 @@ from sendesk.services.interventions import (
     update_intervention,
     weekdays_text,
 )
+from sendesk.services.store.audit import chain_problems
 
 MONDAY = date(2025, 3, 3)
 WEDNESDAY = date(2025, 3, 5)

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sendesk.errors import ValidationError
-from sendesk.services import mis_formats as mf
+from sendesk.services.register import mis_formats as mf
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 

@@ -26,23 +26,27 @@ from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, 
 from sendesk.keystore import new_raw_key
 from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.operations.pack import build_pack, pack_file_names
-from sendesk.services import pack
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import AuditWriter
-from sendesk.services.ehc import LaProfileData, la_rules, list_requests, save_la_profile
-from sendesk.services.evidence import list_documents
-from sendesk.services.interventions import InterventionItem, list_interventions, pupil_enrolments
-from sendesk.services.progress_data import AttendanceItem
-from sendesk.services.provision_map import pupil_provision
-from sendesk.services.pupil_record import NeedItem
-from sendesk.services.school import school_info
-from sendesk.services.school_details import save_school_details, school_details
-from sendesk.services.support_plans import (
+from sendesk.services.ehc import pack
+from sendesk.services.ehc.casework import LaProfileData, la_rules, list_requests, save_la_profile
+from sendesk.services.evidence.evidence import list_documents
+from sendesk.services.graduated.interventions import (
+    InterventionItem,
+    list_interventions,
+    pupil_enrolments,
+)
+from sendesk.services.graduated.progress_data import AttendanceItem
+from sendesk.services.graduated.provision_map import pupil_provision
+from sendesk.services.graduated.support_plans import (
     OutcomeItem,
     PlanDetail,
     ProvisionItem,
     list_plans,
 )
+from sendesk.services.register.pupil_record import NeedItem
+from sendesk.services.school.school import school_info
+from sendesk.services.school.school_details import save_school_details, school_details
+from sendesk.services.store.audit import AuditWriter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from pack_story import (

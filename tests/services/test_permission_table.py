@@ -34,32 +34,24 @@ from sendesk.rules.permissions import (
     markdown_table,
     scope_of,
 )
-from sendesk.services import (
-    access_arrangements as aa,
-)
-from sendesk.services import (
-    agencies,
-    audit_log,
-    census_check,
-    due,
-    ehc,
-    evidence,
+from sendesk.services import due
+from sendesk.services.access import arrangements as aa
+from sendesk.services.actor import Actor, acting_user
+from sendesk.services.ehc import casework as ehc
+from sendesk.services.ehc import pack
+from sendesk.services.evidence import agencies, evidence
+from sendesk.services.graduated import (
     interventions,
-    leavers,
-    pack,
     passport,
     progress_data,
     provision_map,
-    pupil_record,
-    register,
-    register_view,
-    settings,
-    statistics,
     support_plans,
-    teaching_groups,
-    users,
 )
-from sendesk.services.actor import Actor, acting_user
+from sendesk.services.register import census_check, pupil_record, register, register_view
+from sendesk.services.school import settings, statistics
+from sendesk.services.staff import teaching_groups, users
+from sendesk.services.store import audit_log
+from sendesk.services.transfer import leavers
 
 TODAY = date.today()
 START = TODAY - timedelta(days=120)

@@ -21,6 +21,7 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import errors
+from sendesk.services.school.school.school import init_school
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -41,12 +42,12 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services import pg_security, users
-from sendesk.services.access_arrangements import is_live, split_subjects
+from sendesk.services.access.arrangements import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import chain_problems
-from sendesk.services.school import init_school
 from sendesk.services.scope import pupils_in_scope
+from sendesk.services.staff import users
+from sendesk.services.store import pg_security
+from sendesk.services.store.audit import chain_problems
 
 pytestmark = pytest.mark.postgres
 
@@ -534,7 +535,7 @@ def test_the_server_refuses_a_wrong_password(school: School) -> None:
 
 
 def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
-    from sendesk.services.access_arrangements import NwwData, record_nww
+    from sendesk.services.access.arrangements import NwwData, record_nww
 
     name = school.logins[Role.TEACHER]
     with school.as_user(name) as db:
@@ -559,7 +560,7 @@ def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
 def test_the_senco_changes_the_register_and_manages_logins_through_the_app(
     school: School,
 ) -> None:
-    from sendesk.services.register import change_status, load_current
+    from sendesk.services.register.register.register import change_status, load_current
 
     name = school.logins[Role.SENCO]
     with school.as_user(name) as db:
@@ -620,7 +621,7 @@ def test_a_teacher_cannot_manage_logins_through_the_app_either(school: School) -
 def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None:
     """The anonymised figures come from the database's own function: the same counts the
     owner's full read gives, and read-only's login never reads a pupil row."""
-    from sendesk.services.statistics import _figures, register_statistics
+    from sendesk.services.school.school.statistics import _figures, register_statistics
 
     name = school.logins[Role.READ_ONLY]
     with school.owner.session() as s:
@@ -676,19 +677,12 @@ def _reads(role: Role) -> list[str]:
 def test_each_roles_screens_work_connected_as_its_login(school: School, role: Role) -> None:
     """Every reading service a role's screens call runs connected as that role's login:
     the server's grants never refuse what the app allows (a refusal would be a crash)."""
-    from sendesk.services import access_arrangements as aa
-    from sendesk.services import (
-        agencies,
-        due,
-        ehc,
-        evidence,
-        interventions,
-        passport,
-        progress_data,
-        pupil_record,
-        register_view,
-        support_plans,
-    )
+    from sendesk.services import due
+    from sendesk.services.access import arrangements as aa
+    from sendesk.services.ehc import casework as ehc
+    from sendesk.services.evidence import agencies, evidence
+    from sendesk.services.graduated import interventions, passport, progress_data, support_plans
+    from sendesk.services.register import pupil_record, register_view
 
     name = school.logins[role]
     pupil = (
@@ -732,7 +726,7 @@ def test_learning_support_logs_sessions_and_measures_through_the_app(school: Sch
     the app makes for learning support, connected as their login."""
     from datetime import timedelta
 
-    from sendesk.services.interventions import (
+    from sendesk.services.graduated.interventions import (
         AttendanceEntry,
         add_measurement,
         log_session,
@@ -792,7 +786,7 @@ def test_the_lock_screen_still_checks_the_password_on_a_login(school: School) ->
     """Connected as the user's login the hash is not readable, so the password typed at
     the lock screen is compared with the one the server accepted: a wrong one is refused
     (and counted), the right one unlocks."""
-    from sendesk.services.session_lock import unlock
+    from sendesk.services.staff.session_lock import unlock
 
     name = school.logins[Role.TEACHER]
     with school.as_user(name) as db:
@@ -814,8 +808,8 @@ def test_the_lock_screen_still_checks_the_password_on_a_login(school: School) ->
 
 def test_a_login_appends_several_events_in_one_transaction(school: School) -> None:
     """The append trigger sees the events written earlier in the same flush, and takes the
-    same advisory lock as services/audit.py."""
-    from sendesk.services import audit
+    same advisory lock as services/store/audit.py."""
+    from sendesk.services.store import audit
 
     assert pg_security.AUDIT_LOCK_KEY == audit.AUDIT_LOCK_KEY
     name = school.logins[Role.LEARNING_SUPPORT]

@@ -13,8 +13,7 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AttainmentSnapshot, AuditEvent, Pupil, Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
-from sendesk.services.progress_data import (
+from sendesk.services.graduated.progress_data import (
     AttainmentData,
     add_attainment,
     add_attendance,
@@ -29,6 +28,7 @@ from sendesk.services.progress_data import (
     remove_attendance,
     term_name,
 )
+from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2025, 11, 20)
 

@@ -24,15 +24,15 @@ from sendesk.models import (
     SupportPlan,
     User,
 )
-from sendesk.services import settings
 from sendesk.services.actor import Actor
-from sendesk.services.provision_map import (
+from sendesk.services.graduated.provision_map import (
     academic_year_bounds,
     academic_year_label,
     academic_year_of,
     pupil_provision,
     school_provision,
 )
+from sendesk.services.school import settings
 
 CL = "Cognition and learning"
 SEMH = "Social, emotional and mental health"

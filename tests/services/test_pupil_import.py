@@ -15,10 +15,15 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import PlanData, record_plan
-from sendesk.services.pupil_import import NO_PLAN, ImportReport, import_pupils, validate_file
-from sendesk.services.pupils import get_pupil
-from sendesk.services.register import change_status
+from sendesk.services.ehc.casework import PlanData, record_plan
+from sendesk.services.register.pupil_import import (
+    NO_PLAN,
+    ImportReport,
+    import_pupils,
+    validate_file,
+)
+from sendesk.services.register.pupils import get_pupil
+from sendesk.services.register.register import change_status
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TODAY = date(2026, 11, 20)

@@ -16,9 +16,8 @@ from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, NeedProfile, Pupil, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
-from sendesk.services.ehc import PlanData
-from sendesk.services.pupil_record import (
+from sendesk.services.ehc.casework import PlanData
+from sendesk.services.register.pupil_record import (
     CONFLICT,
     OTHER_AREA,
     ContactData,
@@ -30,8 +29,9 @@ from sendesk.services.pupil_record import (
     update_contact,
     update_profile,
 )
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.register import change_status
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.register.register import change_status
+from sendesk.services.store.audit import chain_problems
 
 VALID_NHS = "9434765919"
 ADMITTED = date(2023, 9, 4)

@@ -13,7 +13,13 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role
 from sendesk.services.actor import Actor
-from sendesk.services.pupils import Problem, PupilData, add_pupil, get_pupil, validate_pupil
+from sendesk.services.register.pupils import (
+    Problem,
+    PupilData,
+    add_pupil,
+    get_pupil,
+    validate_pupil,
+)
 
 TODAY = date(2026, 11, 20)
 GOOD = PupilData(

@@ -25,12 +25,11 @@ from sendesk.models import AuditEvent, EhcPlan, RegisterEntry, Role, User
 from sendesk.reports.register_export import write_csv
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.audit import AuditWriter, chain_problems
-from sendesk.services.ehc import PlanData, cease_plan, list_plans, record_plan
-from sendesk.services.pack import gather
-from sendesk.services.pupil_import import import_pupils
-from sendesk.services.pupil_record import get_record
-from sendesk.services.register import (
+from sendesk.services.ehc.casework import PlanData, cease_plan, list_plans, record_plan
+from sendesk.services.ehc.pack import gather
+from sendesk.services.register.pupil_import import import_pupils
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.register.register import (
     apply_change,
     change_status,
     live_plan_issued_on,
@@ -38,8 +37,9 @@ from sendesk.services.register import (
     read_register,
     void_entry,
 )
-from sendesk.services.register_view import register_rows, run_start
-from sendesk.services.statistics import register_statistics
+from sendesk.services.register.register_view import register_rows, run_start
+from sendesk.services.school.statistics import register_statistics
+from sendesk.services.store.audit import AuditWriter, chain_problems
 
 TODAY = date(2026, 11, 20)
 JOINED = date(2024, 9, 2)

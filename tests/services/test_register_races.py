@@ -35,8 +35,7 @@ from sendesk.errors import ConflictError
 from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit import AuditWriter, chain_problems
-from sendesk.services.register import (
+from sendesk.services.register.register import (
     CurrentStatus,
     apply_change,
     change_status,
@@ -45,7 +44,8 @@ from sendesk.services.register import (
     read_register,
     void_entry,
 )
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
+from sendesk.services.store.audit import AuditWriter, chain_problems
 
 JOINED = date(2024, 9, 2)
 RACE_DAY = date(2026, 1, 5)

@@ -10,13 +10,13 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.school_details import (
+from sendesk.services.school.school_details import (
     STAFF_RATE,
     SchoolDetails,
     save_school_details,
     school_details,
 )
-from sendesk.services.settings import get_setting, set_setting
+from sendesk.services.school.settings import get_setting, set_setting
 
 DETAILS = SchoolDetails(
     senco_name="Ms Priya Shah",

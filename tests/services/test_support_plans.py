@@ -15,8 +15,7 @@ from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, 
 from sendesk.models import AuditEvent, Intervention, Pupil, Role, User
 from sendesk.rules.census import Area
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
-from sendesk.services.support_plans import (
+from sendesk.services.graduated.support_plans import (
     CONFLICT,
     DUE_KIND,
     OutcomeDraft,
@@ -34,6 +33,7 @@ from sendesk.services.support_plans import (
     review_plan,
     update_plan,
 )
+from sendesk.services.store.audit import chain_problems
 
 CL = Area.COGNITION_LEARNING.value
 CI = Area.COMMUNICATION_INTERACTION.value

@@ -14,8 +14,7 @@ from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.audit import chain_problems
-from sendesk.services.teaching_groups import (
+from sendesk.services.staff.teaching_groups import (
     MANUAL,
     MIS,
     GroupData,
@@ -26,6 +25,7 @@ from sendesk.services.teaching_groups import (
     save_group,
     teachers,
 )
+from sendesk.services.store.audit import chain_problems
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 
@@ -268,7 +268,7 @@ def test_who_may_do_what(db: Database, senco: Actor, school: dict[str, int]) -> 
 
 
 def entries_of(db: Database, senco: Actor, pupil_id: int) -> list[tuple[str, str]]:
-    from sendesk.services.access_arrangements import exam_entries
+    from sendesk.services.access.arrangements import exam_entries
 
     return [(e.subject, e.source) for e in exam_entries(db, senco, pupil_id)]
 
@@ -282,7 +282,7 @@ def write_list(tmp_path: Path, rows: list[str], name: str = "entries.csv") -> Pa
 def test_an_entered_column_records_exam_entries(
     db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
 ) -> None:
-    from sendesk.services.access_arrangements import add_exam_entry
+    from sendesk.services.access.arrangements import add_exam_entry
 
     amy, ben = school["K801200024001"], school["Z801200024002"]
     first = write_list(
@@ -348,7 +348,7 @@ def test_a_bad_entered_value_writes_nothing(
 def test_without_an_entered_column_entries_are_left_alone(
     db: Database, senco: Actor, school: dict[str, int]
 ) -> None:
-    from sendesk.services.access_arrangements import add_exam_entry
+    from sendesk.services.access.arrangements import add_exam_entry
 
     amy = school["K801200024001"]
     add_exam_entry(db, senco, amy, "History")
@@ -364,7 +364,7 @@ def test_a_staff_code_column_links_the_teacher_with_that_code(
 ) -> None:
     """Issue 13: a teacher linked to their MIS staff code gets their classes, whatever
     name the MIS prints for them."""
-    from sendesk.services.users import create_user
+    from sendesk.services.staff.users import create_user
 
     create_user(db, senco, "mrsk", "Mrs Khan", Role.TEACHER, staff_code="KHN")
     upns = list(school)

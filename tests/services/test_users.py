@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import AuditEvent, Role, User
-from sendesk.services import users
-from sendesk.services.users import (
+from sendesk.services.staff import users
+from sendesk.services.staff.users import (
     LONGEST_WAIT,
     SignInWaitError,
     assigned_pupils,
@@ -271,7 +271,7 @@ def test_the_first_password_of_an_old_database(db) -> None:
 
 
 def test_the_exams_officer_is_refused_pupil_records(db, senco) -> None:
-    from sendesk.services.register_view import register_rows
+    from sendesk.services.register.register_view import register_rows
 
     create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER, "password1")
     officer = sign_in(db, "exams", "password1")

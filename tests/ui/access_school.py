@@ -15,7 +15,7 @@ from pathlib import Path
 
 from sendesk.db import Database
 from sendesk.models import Role, User
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ArrangementData,
     AssessmentData,
     ScoreData,
@@ -24,8 +24,8 @@ from sendesk.services.access_arrangements import (
     set_arrangement_status,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.school import school_info
-from sendesk.services.teaching_groups import GroupData, save_group
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.teaching_groups import GroupData, save_group
 from sendesk.ui.context import AppContext
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     NO_ENTRIES,
     NwwData,
     add_exam_entry,
@@ -24,12 +24,12 @@ from sendesk.services.access_arrangements import (
     remove_exam_entry,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.settings import set_setting
-from sendesk.services.teaching_groups import GroupData, list_groups, save_group
-from sendesk.ui.access_page import AccessPage, EditionDialog
-from sendesk.ui.arrangement_dialog import to_qdate
+from sendesk.services.school.settings import set_setting
+from sendesk.services.staff.teaching_groups import GroupData, list_groups, save_group
+from sendesk.ui.access.access_page import AccessPage, EditionDialog
+from sendesk.ui.access.arrangement_dialog import to_qdate
 from sendesk.ui.main_window import MainWindow
-from sendesk.ui.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
+from sendesk.ui.staff.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
 from tests.ui.export_audit import export_details
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMessa
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     ArrangementData,
     AssessmentData,
     NwwData,
@@ -22,16 +22,16 @@ from sendesk.services.access_arrangements import (
     update_arrangement,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.settings import set_int
-from sendesk.ui.access_tab import AccessTab, details_text, scores_text
-from sendesk.ui.access_words import (
+from sendesk.services.school.settings import set_int
+from sendesk.ui.access.access_tab import AccessTab, details_text, scores_text
+from sendesk.ui.access.access_words import (
     evidence_summary,
     evidence_text,
     subjects_text,
     verdict_lines,
 )
-from sendesk.ui.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
-from sendesk.ui.assessment_dialog import AssessmentDialog
+from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
+from sendesk.ui.access.assessment_dialog import AssessmentDialog
 from sendesk.ui.pupil_window import PupilWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -616,7 +616,7 @@ def test_exam_entries_added_and_removed_by_the_senco(
 
 
 def test_a_teacher_sees_entries_without_the_buttons(qtbot, db, senco, school) -> None:
-    from sendesk.services.access_arrangements import add_exam_entry
+    from sendesk.services.access.arrangements import add_exam_entry
 
     add_exam_entry(db, senco, school.ann, "Maths")
     tab = make_tab(qtbot, db, school.teacher, school.ann)
@@ -629,7 +629,7 @@ def test_a_teacher_sees_entries_without_the_buttons(qtbot, db, senco, school) ->
 def test_extra_time_for_another_impairment_says_what_evidence_is_missing(
     qtbot, db, senco, school
 ) -> None:
-    from sendesk.services.access_arrangements import propose_arrangement
+    from sendesk.services.access.arrangements import propose_arrangement
 
     other = propose_arrangement(
         db,

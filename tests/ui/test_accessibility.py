@@ -18,13 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.services.register_view import register_rows
-from sendesk.ui.add_pupil_dialog import AddPupilDialog
+from sendesk.services.register.register_view import register_rows
 from sendesk.ui.app import open_demo
-from sendesk.ui.import_dialog import ImportDialog
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.pupil_window import PupilWindow
-from sendesk.ui.setup_wizard import SetupWizard
+from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
+from sendesk.ui.register.import_dialog import ImportDialog
+from sendesk.ui.school.setup_wizard import SetupWizard
 
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
 
@@ -84,7 +84,7 @@ def test_main_window_and_pupil_window_controls_are_named(qtbot, demo) -> None:
 
 def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("SENDESK_CONFIG_DIR", str(tmp_path / "cfg"))
-    from sendesk.ui.teaching_groups_dialog import TeachingGroupsDialog
+    from sendesk.ui.staff.teaching_groups_dialog import TeachingGroupsDialog
 
     groups = TeachingGroupsDialog(demo)
     for dialog in (AddPupilDialog(demo), ImportDialog(demo), SetupWizard(), groups):
@@ -93,11 +93,11 @@ def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) ->
 
 
 def test_ehc_screens_controls_are_named(qtbot, demo) -> None:
-    from sendesk.services.ehc import list_plans, list_requests
-    from sendesk.ui.ehc_plan_dialog import CeaseDialog, PlanDialog, ReviewDialog
-    from sendesk.ui.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
-    from sendesk.ui.la_profiles_dialog import LaProfilesDialog
-    from sendesk.ui.pack_wizard import PackWizard
+    from sendesk.services.ehc.casework import list_plans, list_requests
+    from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog, PlanDialog, ReviewDialog
+    from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
+    from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog
+    from sendesk.ui.ehc.pack_wizard import PackWizard
 
     rows = register_rows(demo.db, demo.actor)
     request = next(

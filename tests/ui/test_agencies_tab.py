@@ -29,23 +29,23 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.agencies import (
+from sendesk.services.evidence.agencies import (
     InvolvementData,
     add_involvement,
     get_involvement,
     list_involvements,
 )
-from sendesk.services.evidence import add_document, list_documents, remove_viewer_copies
-from sendesk.services.school import school_info
-from sendesk.ui.agencies_tab import (
+from sendesk.services.evidence.evidence import add_document, list_documents, remove_viewer_copies
+from sendesk.services.school.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.evidence.agencies_tab import (
     AgenciesTab,
     DocumentDialog,
     InvolvementDialog,
     first_line,
     size_text,
 )
-from sendesk.ui.context import AppContext
-from sendesk.ui.status_dialog import to_qdate
+from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with

@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QDialogButtonBox, QWizard
 
 from sendesk.keystore import SERVICE, key_id
 from sendesk.models import Role
-from sendesk.services.pupils import get_pupil
-from sendesk.services.school import school_info
-from sendesk.services.users import create_user, sign_in
-from sendesk.ui.add_pupil_dialog import AddPupilDialog
+from sendesk.services.register.pupils import get_pupil
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.users import create_user, sign_in
 from sendesk.ui.context import AppContext
-from sendesk.ui.import_dialog import ImportDialog
-from sendesk.ui.setup_wizard import SetupWizard
-from sendesk.ui.sign_in import SignInDialog
+from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
+from sendesk.ui.register.import_dialog import ImportDialog
+from sendesk.ui.school.setup_wizard import SetupWizard
+from sendesk.ui.staff.sign_in import SignInDialog
 
 CSV_HEADER = "UPN,Legal Surname,Legal Forename,DOB,Year,Reg,SEN Status,Primary Need\r\n"
 

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QFileDialog
 
 from sendesk.db import Database
 from sendesk.services.actor import Actor
-from sendesk.services.audit_anchor import current_anchor
-from sendesk.services.pupil_record import view_record
-from sendesk.services.school import school_info
-from sendesk.services.session_lock import lock_after_minutes
-from sendesk.ui.audit_page import ANY_ACTION, AuditPage
+from sendesk.services.register.pupil_record import view_record
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.session_lock import lock_after_minutes
+from sendesk.services.store.audit_anchor import current_anchor
 from sendesk.ui.context import AppContext
+from sendesk.ui.store.audit_page import ANY_ACTION, AuditPage
 from tests.services.pupil_factory import add_test_pupil
 from tests.ui.export_audit import export_details
 

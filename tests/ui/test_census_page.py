@@ -9,11 +9,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from sendesk.models import Role
-from sendesk.services.school import school_info
-from sendesk.services.users import create_user, sign_in
-from sendesk.ui.census_page import COLUMNS, CensusPage
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.users import create_user, sign_in
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
+from sendesk.ui.register.census_page import COLUMNS, CensusPage
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from census_school import TODAY, plant_census_problems

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import AuditEvent, NwwEvidence
-from sendesk.services.access_arrangements import (
+from sendesk.services.access.arrangements import (
     NwwData,
     list_nww,
     pupil_access,
@@ -22,8 +22,8 @@ from sendesk.services.access_arrangements import (
     set_arrangement_status,
 )
 from sendesk.services.actor import Actor
-from sendesk.ui.arrangement_dialog import to_qdate
-from sendesk.ui.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
+from sendesk.ui.access.arrangement_dialog import to_qdate
+from sendesk.ui.access.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
@@ -225,7 +225,7 @@ def test_a_refused_entry_means_nothing_of_the_batch_is_written(
 
 
 def test_refusals_name_the_pupils_shown() -> None:
-    from sendesk.services.access_arrangements import RowProblem, RowsInvalidError
+    from sendesk.services.access.arrangements import RowProblem, RowsInvalidError
 
     lines = [
         EvidenceLine(1, "Ann Able", "A", 11, "extra_time_25", "25% extra time", "proposed", None),

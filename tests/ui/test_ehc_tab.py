@@ -16,7 +16,7 @@ from sendesk.db import Database
 from sendesk.errors import SendeskError
 from sendesk.models import Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import (
+from sendesk.services.ehc.casework import (
     PlanData,
     RequestData,
     add_exception,
@@ -26,13 +26,13 @@ from sendesk.services.ehc import (
     record_plan,
     record_step,
 )
-from sendesk.services.pupil_record import get_record
-from sendesk.services.school import school_info
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.ehc_plan_dialog import PlanDialog, ReviewDialog
-from sendesk.ui.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
-from sendesk.ui.ehc_tab import STATUS_TINTS, EhcTab
-from sendesk.ui.status_dialog import to_qdate
+from sendesk.ui.ehc.ehc_plan_dialog import PlanDialog, ReviewDialog
+from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
+from sendesk.ui.ehc.ehc_tab import STATUS_TINTS, EhcTab
+from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
@@ -460,7 +460,7 @@ def test_record_the_plan_and_an_annual_review(
 
 
 def test_a_review_paperwork_overdue_is_marked_late(qtbot, db, senco, pupil_id) -> None:
-    from sendesk.services.ehc import ReviewData, record_review
+    from sendesk.services.ehc.casework import ReviewData, record_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -507,7 +507,7 @@ def test_read_only_accounts_cannot_open_the_tab(qtbot, db, senco, pupil_id) -> N
 def test_build_pack_opens_the_wizard_for_the_request_la(
     qtbot, db, senco, pupil_id, monkeypatch
 ) -> None:
-    from sendesk.ui.pack_wizard import PackWizard
+    from sendesk.ui.ehc.pack_wizard import PackWizard
 
     late_request(db, senco, pupil_id)
     seen: list[tuple[str | None, int]] = []
@@ -604,7 +604,7 @@ def test_recording_the_plan_offers_e_on_the_register_from_its_issue_date(
 def test_the_final_plan_step_leads_to_recording_the_plan_then_e(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc import get_request
+    from sendesk.services.ehc.casework import get_request
 
     request_id = late_request(db, senco, pupil_id)
     for step, on, value in (
@@ -722,7 +722,7 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
 def test_someone_elses_change_is_said_and_shown(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc import update_request
+    from sendesk.services.ehc.casework import update_request
 
     late_request(db, senco, pupil_id)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -753,7 +753,7 @@ def test_someone_elses_change_is_said_and_shown(
 def test_correct_a_review_and_cease_the_plan(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc import ReviewData, record_review
+    from sendesk.services.ehc.casework import ReviewData, record_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -783,7 +783,7 @@ def test_correct_a_review_and_cease_the_plan(
         dialog.accept()
         return dialog.result()
 
-    from sendesk.ui.ehc_plan_dialog import CeaseDialog
+    from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog
 
     monkeypatch.setattr(CeaseDialog, "exec", cease)
     tab.cease_button.click()
@@ -796,7 +796,7 @@ def test_correct_a_review_and_cease_the_plan(
 def test_remove_a_review_recorded_by_mistake_asks_first(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc import ReviewData, record_review, update_review
+    from sendesk.services.ehc.casework import ReviewData, record_review, update_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -841,7 +841,7 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
 def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc import cease_plan
+    from sendesk.services.ehc.casework import cease_plan
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     [plan] = list_plans(db, senco, pupil_id, today=TODAY)

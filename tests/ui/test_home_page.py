@@ -12,8 +12,8 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel
 
-from sendesk.services.school import school_info
-from sendesk.services.settings import set_setting
+from sendesk.services.school.school import school_info
+from sendesk.services.school.settings import set_setting
 from sendesk.ui.context import AppContext
 from sendesk.ui.home_page import HomePage
 
@@ -48,8 +48,8 @@ def test_learning_support_see_their_groups_sessions_and_measures(qtbot, tmp_path
     from sendesk.demo import DEMO_PASSWORD, write_demo_school
     from sendesk.keystore import new_raw_key
     from sendesk.models import Role
-    from sendesk.services.interventions_due import MEASURES_KIND, SESSIONS_KIND
-    from sendesk.services.users import sign_in
+    from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
+    from sendesk.services.staff.users import sign_in
 
     db = create_database(str(tmp_path / "demo.sendesk"), new_raw_key())
     summary = write_demo_school(db, pupils=80, seed=2, today=DEMO_TODAY, password=DEMO_PASSWORD)
@@ -92,17 +92,17 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     from datetime import timedelta
 
     from sendesk.models import Role
-    from sendesk.services.interventions import (
+    from sendesk.services.graduated.interventions import (
         GroupData,
         InterventionData,
         add_group,
         add_intervention,
         enrol,
     )
-    from sendesk.services.interventions_due import SESSIONS_KIND
-    from sendesk.services.users import create_user, sign_in
+    from sendesk.services.graduated.interventions_due import SESSIONS_KIND
+    from sendesk.services.staff.users import create_user, sign_in
+    from sendesk.ui.graduated.session_logging import MyGroupsPage
     from sendesk.ui.main_window import MainWindow
-    from sendesk.ui.session_logging import MyGroupsPage
     from tests.services.pupil_factory import add_test_pupil
 
     create_user(db, senco, "ta", "Ms Support", Role.LEARNING_SUPPORT, "support123")
@@ -320,10 +320,10 @@ def test_an_item_opens_the_pupil_on_its_tab_in_a_window_showing_every_tab(qtbot,
 def test_every_kind_of_item_opens_a_tab_the_record_has() -> None:
     """Each provider's kinds go to a tab of the pupil record that exists: access to Access
     arrangements, every EHC kind to EHC plan, a measure to Interventions."""
-    from sendesk.services import ehc
     from sendesk.services.due import DueItem
-    from sendesk.services.interventions_due import MEASURES_KIND
-    from sendesk.services.support_plans import DUE_KIND, RHYTHM_KIND
+    from sendesk.services.ehc import casework as ehc
+    from sendesk.services.graduated.interventions_due import MEASURES_KIND
+    from sendesk.services.graduated.support_plans import DUE_KIND, RHYTHM_KIND
     from sendesk.ui.home_page import TAB_FOR_KIND, tab_for
     from sendesk.ui.pupil_window import TAB_TITLES
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sendesk.services.pupils import get_pupil
-from sendesk.services.school import school_info
+from sendesk.services.register.pupils import get_pupil
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.import_dialog import ImportDialog
+from sendesk.ui.register.import_dialog import ImportDialog
 
 MIXED = (
     b"UPN,Surname,Forename,DOB\r\n"

@@ -12,7 +12,7 @@ from sendesk.db import Database
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.interventions import (
+from sendesk.services.graduated.interventions import (
     GroupData,
     InterventionData,
     add_group,
@@ -24,10 +24,10 @@ from sendesk.services.interventions import (
     list_interventions,
     record_exit,
 )
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.school import school_info
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.interventions_page import (
+from sendesk.ui.graduated.interventions_page import (
     EnrolDialog,
     GroupDialog,
     InterventionDialog,

@@ -29,23 +29,23 @@ from PySide6.QtWidgets import (
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.services import evidence
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.audit_log import audit_listing
-from sendesk.services.pupil_record import get_record
-from sendesk.services.school import school_info
-from sendesk.services.session_lock import (
+from sendesk.services.evidence import evidence
+from sendesk.services.register.pupil_record import get_record
+from sendesk.services.school.school import school_info
+from sendesk.services.school.settings import set_setting
+from sendesk.services.staff.session_lock import (
     DEFAULT_LOCK_AFTER_MINUTES,
     LOCK_AFTER_MINUTES,
     REFUSED,
     lock_after_minutes,
     set_lock_after_minutes,
 )
-from sendesk.services.settings import set_setting
-from sendesk.services.users import set_password
+from sendesk.services.staff.users import set_password
+from sendesk.services.store.audit_log import audit_listing
 from sendesk.ui.context import AppContext
-from sendesk.ui.lock import LOCKED_TEXT
 from sendesk.ui.main_window import MainWindow
+from sendesk.ui.staff.lock import LOCKED_TEXT
 from tests.services.pupil_factory import add_test_pupil
 
 PASSWORD = "correct horse"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sendesk.models import Role
-from sendesk.services.school import school_info
-from sendesk.services.users import create_user, sign_in
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.users import create_user, sign_in
 from sendesk.ui.app import open_demo
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ops import worker
 
@@ -45,8 +45,8 @@ def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) ->
 
 
 def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
-    from sendesk.services import users
-    from sendesk.ui.sign_in import SignInDialog
+    from sendesk.services.staff import users
+    from sendesk.ui.staff.sign_in import SignInDialog
 
     seen = _record_thread(monkeypatch, users, "sign_in")
     dialog = SignInDialog(db, "Test Academy", "senco")
@@ -62,8 +62,8 @@ def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) ->
 def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     qtbot, monkeypatch, db, senco
 ) -> None:
-    from sendesk.services import pupil_record
-    from sendesk.ui import access_page
+    from sendesk.services.register import pupil_record
+    from sendesk.ui.access import access_page
     from sendesk.ui.main_window import MainWindow
     from tests.services.pupil_factory import add_test_pupil
 

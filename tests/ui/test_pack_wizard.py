@@ -22,12 +22,12 @@ from sendesk.rules.census import Area
 from sendesk.rules.readiness import ITEM_KEYS
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import RequestData, open_request
-from sendesk.services.evidence import add_document
-from sendesk.services.school import school_info
-from sendesk.services.support_plans import create_plan
+from sendesk.services.ehc.casework import RequestData, open_request
+from sendesk.services.evidence.evidence import add_document
+from sendesk.services.graduated.support_plans import create_plan
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.pack_wizard import MISSING, READY, PackWizard
+from sendesk.ui.ehc.pack_wizard import MISSING, READY, PackWizard
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil
@@ -267,7 +267,7 @@ def test_a_folder_that_does_not_exist_is_refused(wizard, tmp_path, warnings) -> 
 
 
 def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
-    from sendesk.services.ehc import LaProfileData, save_la_profile
+    from sendesk.services.ehc.casework import LaProfileData, save_la_profile
 
     save_la_profile(db, senco, None, None, LaProfileData("Kent", reviewed_cycles=1))
     before = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))

@@ -12,9 +12,9 @@ from PySide6.QtCore import Qt
 from sqlalchemy.engine import make_url
 
 from sendesk.db import create_database, parse_target
-from sendesk.services import pg_security
-from sendesk.services.school import init_school
-from sendesk.ui.sign_in import SignInDialog
+from sendesk.services.school.school import init_school
+from sendesk.services.store import pg_security
+from sendesk.ui.staff.sign_in import SignInDialog
 
 pytestmark = pytest.mark.postgres
 

@@ -13,16 +13,16 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.progress_data import (
+from sendesk.services.graduated.progress_data import (
     AttainmentData,
     add_attainment,
     add_attendance,
     list_attainment,
     list_attendance,
 )
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.progress_tab import (
+from sendesk.ui.graduated.progress_tab import (
     NO_RECORD,
     AttainmentDialog,
     AttendanceDialog,
@@ -30,7 +30,7 @@ from sendesk.ui.progress_tab import (
     current_term,
     point_text,
 )
-from sendesk.ui.status_dialog import to_qdate
+from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with

@@ -14,11 +14,11 @@ from sendesk.db import Database, create_database
 from sendesk.demo import write_demo_school
 from sendesk.models import Enrolment, Pupil, Role, User
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.provision_map import pupil_provision
-from sendesk.services.school import school_info
-from sendesk.services.settings import notional_threshold_pence
+from sendesk.services.graduated.provision_map import pupil_provision
+from sendesk.services.school.school import school_info
+from sendesk.services.school.settings import notional_threshold_pence
 from sendesk.ui.context import AppContext
-from sendesk.ui.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
+from sendesk.ui.graduated.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
 from tests.ui.export_audit import export_details
 
 TODAY = date(2025, 3, 3)

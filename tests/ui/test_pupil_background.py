@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from sendesk.rules.upn import make
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.school import school_info
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 

@@ -29,15 +29,15 @@ from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import PlanData, list_plans, record_plan
-from sendesk.services.pupil_record import CONFLICT, ContactData, add_contact, get_record
-from sendesk.services.pupil_record import update_profile as service_update_profile
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.register import change_status, void_entry
-from sendesk.services.school import school_info
+from sendesk.services.ehc.casework import PlanData, list_plans, record_plan
+from sendesk.services.register.pupil_record import CONFLICT, ContactData, add_contact, get_record
+from sendesk.services.register.pupil_record import update_profile as service_update_profile
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.register.register import change_status, void_entry
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, VoidDialog, open_pupil_window
-from sendesk.ui.status_dialog import StatusDialog
+from sendesk.ui.register.status_dialog import StatusDialog
 from tests.services.pupil_factory import works_with
 
 Opener = Callable[[Actor], PupilWindow]

@@ -12,8 +12,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QPalette
 
 from sendesk.rules.census import Area
-from sendesk.services.register_view import RegisterRow
-from sendesk.ui.register_model import (
+from sendesk.services.register.register_view import RegisterRow
+from sendesk.ui.register.register_model import (
     HEADERS,
     PUPIL_ID_ROLE,
     SORT_ROLE,

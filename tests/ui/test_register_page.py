@@ -28,13 +28,13 @@ from sendesk.db import Database, Reader
 from sendesk.models import Pupil, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc import PlanData
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.register import change_status
-from sendesk.services.school import school_info
+from sendesk.services.ehc.casework import PlanData
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.register.register import change_status
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.register_model import Column
-from sendesk.ui.register_page import RegisterPage, count_text
+from sendesk.ui.register.register_model import Column
+from sendesk.ui.register.register_page import RegisterPage, count_text
 from tests.ui.export_audit import export_details
 
 TODAY = date.today()
@@ -289,7 +289,9 @@ def test_export_cancelled_writes_nothing(
     page: RegisterPage, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[object] = []
-    monkeypatch.setattr("sendesk.ui.register_page.write_register", lambda *a: calls.append(a))
+    monkeypatch.setattr(
+        "sendesk.ui.register.register_page.write_register", lambda *a: calls.append(a)
+    )
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
     page.export_shown()
     assert calls == []

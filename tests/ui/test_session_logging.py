@@ -12,7 +12,7 @@ from sendesk.db import Database
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.interventions import (
+from sendesk.services.graduated.interventions import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     GroupData,
@@ -27,10 +27,10 @@ from sendesk.services.interventions import (
     log_session,
     planned_vs_delivered,
 )
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.school import school_info
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
+from sendesk.ui.graduated.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
 
 MONDAY = date(2025, 3, 3)
 TERM_START = date(2025, 1, 6)
@@ -350,8 +350,8 @@ def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_on
     sees it: every line is shown whole (not cut off), the group just saved gets its tick
     and "— logged" while the other does not, and the list stays on the saved group when
     the window reloads its pages after the save (it used to jump back to the first)."""
+    from sendesk.ui.graduated.session_logging import GROUP_ID_ROLE, LOGGED_MARK
     from sendesk.ui.main_window import MainWindow
-    from sendesk.ui.session_logging import GROUP_ID_ROLE, LOGGED_MARK
 
     long_name = "Year 7 and 8 precision teaching, Monday lunchtime in the library"
     iid = add_intervention(

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
 from sendesk.models import Role
 from sendesk.services.actor import acting_user
-from sendesk.services.school import school_info
-from sendesk.services.users import assigned_pupils, create_user, list_users, sign_in
+from sendesk.services.school.school import school_info
+from sendesk.services.staff.users import assigned_pupils, create_user, list_users, sign_in
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
-from sendesk.ui.sign_in import SignInDialog
-from sendesk.ui.staff_accounts_dialog import StaffAccountsDialog
+from sendesk.ui.staff.sign_in import SignInDialog
+from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
 from tests.services.pupil_factory import add_test_pupil
 
 
@@ -171,7 +171,7 @@ def test_the_exams_officer_sees_only_the_list(qtbot, db, senco) -> None:
 def test_the_exams_officers_export_is_audited(qtbot, db, senco, tmp_path, monkeypatch) -> None:
     from PySide6.QtWidgets import QFileDialog
 
-    from sendesk.ui.exams_list_page import ExamsListPage
+    from sendesk.ui.access.exams_list_page import ExamsListPage
     from tests.ui.export_audit import export_details
 
     create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER)
@@ -225,7 +225,7 @@ def test_a_first_password_is_changed_before_the_window_opens(qtbot, db, senco) -
 
 
 def test_a_disabled_account_is_refused_in_one_sentence(qtbot, db, senco) -> None:
-    from sendesk.services.users import set_active, set_password
+    from sendesk.services.staff.users import set_active, set_password
 
     create_user(db, senco, "gone", "Mr Gone", Role.TEACHER)
     set_password(db, acting_user(db, "gone"), "gone", "his-own-pw")
@@ -240,7 +240,7 @@ def test_a_disabled_account_is_refused_in_one_sentence(qtbot, db, senco) -> None
 
 
 def test_every_control_is_named_for_a_screen_reader(qtbot, db, senco) -> None:
-    from sendesk.ui.exams_list_page import ExamsListPage
+    from sendesk.ui.access.exams_list_page import ExamsListPage
     from tests.ui.test_accessibility import unnamed_controls
 
     create_user(db, senco, "lsa", "Ms Support", Role.LEARNING_SUPPORT)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sendesk.db import create_database
 from sendesk.keystore import new_raw_key
-from sendesk.services.school import init_school
+from sendesk.services.school.school import init_school
 from tests.services.pupil_factory import add_test_pupil
 
 CHILD = """
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 from sendesk.ui.app import application
 from sendesk.db import open_database
 from sendesk.services.actor import acting_user
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 

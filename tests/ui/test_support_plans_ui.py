@@ -28,10 +28,7 @@ from sendesk.models import Role, User
 from sendesk.rules.census import Area
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.pupils import PupilData, add_pupil
-from sendesk.services.register import change_status
-from sendesk.services.school import school_info
-from sendesk.services.support_plans import (
+from sendesk.services.graduated.support_plans import (
     CONFLICT,
     OutcomeDraft,
     PlanDraft,
@@ -42,10 +39,13 @@ from sendesk.services.support_plans import (
     review_plan,
     update_plan,
 )
+from sendesk.services.register.pupils import PupilData, add_pupil
+from sendesk.services.register.register import change_status
+from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.status_dialog import to_qdate
-from sendesk.ui.support_plan_editor import PlanReviewDialog, SupportPlanEditor
-from sendesk.ui.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
+from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
+from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
+from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.pupil_factory import works_with
 
 CL = Area.COGNITION_LEARNING.value

@@ -19,7 +19,7 @@ from PySide6.QtCore import QTimer
 from sendesk.db import Database, create_database
 from sendesk.demo import write_demo_school
 from sendesk.keystore import new_raw_key
-from sendesk.services.school import school_info
+from sendesk.services.school.school import school_info
 from sendesk.ui.ops import Op, worker
 
 SCHOOLS = 3

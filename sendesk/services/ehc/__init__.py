@@ -1,0 +1,3 @@
+"""EHC needs assessment requests, EHC plans, annual reviews, LA profiles, and the request
+pack.
+"""

@@ -1,0 +1,1 @@
+"""Evidence documents, outside agencies' involvement, and the audit of exported files."""

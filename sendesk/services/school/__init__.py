@@ -1,0 +1,1 @@
+"""The school itself: its details, settings and whole-school figures."""

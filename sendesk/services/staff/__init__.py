@@ -1,0 +1,1 @@
+"""Staff accounts, teaching groups and classes, and the session lock."""

@@ -1,0 +1,3 @@
+"""Keeping the store safe: opening, backups, the audit chain and its anchor, row seals,
+PostgreSQL roles.
+"""

@@ -1,0 +1,715 @@
+"""The "Access arrangements" tab of the pupil record: arrangements, evidence, assessments.
+
+Why it is built this way: an inspector can ask to see the evidence for any candidate at
+any time, and the SENCo has to answer from this record. So one tab shows everything that
+answer needs — each arrangement with its status, who approves it (in words: delegated,
+online application, awarding body), the subjects it covers, its approval and expiry, and
+the latest normal-way-of-working evidence in each subject; under the chosen one, the
+criteria verdict and the assessment's problems in sentences and the teachers' evidence
+entries; then the Form 8 assessments with their scores. The SENCo proposes and corrects
+arrangements, moves them along the statuses JCQ allows (with a date; withdrawing asks
+first), records assessments, removes one recorded by mistake (after asking, and saying
+which arrangements lose their link to it; the service keeps the one behind a live
+application), and saves the candidate's evidence file as a PDF. Teachers and learning
+support read the same tab without the buttons; the services enforce roles.
+
+The candidate's exam entries sit between the two: evidence is needed only in the subjects
+a candidate sits, so the gap view and "what's due" count these, not every class. Entries
+come with the class-list import; the SENCo adds or removes one here (each change audited).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QGroupBox,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.rules import jcq
+from sendesk.services.access.arrangements import (
+    ArrangementItem,
+    AssessmentItem,
+    ExamEntryItem,
+    NwwItem,
+    PupilAccess,
+    add_exam_entry,
+    list_nww,
+    pupil_access,
+    remove_arrangement,
+    remove_assessment,
+    remove_exam_entry,
+)
+from sendesk.services.register.pupil_record import PupilRecord, get_record
+from sendesk.ui.access.access_words import (
+    bullets,
+    dmy,
+    evidence_gaps,
+    evidence_route_text,
+    evidence_summary,
+    evidence_text,
+    status_text,
+    subjects_text,
+    verdict_lines,
+)
+from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
+from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
+from sendesk.ui.context import AppContext
+from sendesk.ui.tables import action_button, button_row, share_width
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table as _table
+
+APP = "SENDesk"
+ARRANGEMENT_HEADERS = (
+    "Arrangement",
+    "Status",
+    "Who approves",
+    "Subjects",
+    "Approved",
+    "Expires",
+    "Evidence (last used)",
+)
+NWW_HEADERS = ("Date", "Subject", "Task", "Used", "Extra minutes", "Note", "Recorded by")
+ASSESSMENT_HEADERS = ("Assessed", "Assessor", "Qualification", "Scores", "Problems")
+ENTRY_HEADERS = ("Subject", "From")
+NO_ENTRIES_TEXT = (
+    "No exam entries recorded: the gap view and what's due cannot check evidence subject "
+    "by subject until they are (import them with the class lists, or add them here)."
+)
+
+
+def entry_source_text(entry: ExamEntryItem) -> str:
+    """Where an entry came from, as the table says it."""
+    return "The MIS (class-list import)" if entry.source == "mis" else "Added by hand"
+
+
+def scores_text(assessment: AssessmentItem) -> str:
+    """ "Writing speed 82 (DASH); Reading speed 79" — every score, in the form's order."""
+    return "; ".join(
+        f"{area_text(s.area)} {s.score}" + (f" ({s.test})" if s.test else "")
+        for s in assessment.scores
+    )
+
+
+def task_text(item: NwwItem) -> str:
+    """ "Mock: Paper 1" — the kind of task, and the task when one is named."""
+    kind = status_text(item.task_kind)
+    return f"{kind}: {item.task}" if item.task else kind
+
+
+def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> str:
+    """Everything about one arrangement an inspector would ask, as plain sentences."""
+    arrangement = jcq.ARRANGEMENTS.get(item.arrangement)
+    lines = [f"{item.name}: {item.route_label}."]
+    lines.append(f"Evidence route: {evidence_route_text(item.evidence_route)}.")
+    steps = [f"proposed {dmy(item.proposed_on)}"]
+    for label, on in (
+        ("approved in centre", item.approved_on),
+        ("applied online", item.applied_on),
+        ("approved by the awarding body", item.awarding_body_on),
+        ("ended", item.ended_on),
+    ):
+        if on is not None:
+            steps.append(f"{label} {dmy(on)}")
+    if item.expires_on is not None:
+        steps.append(f"{'expired' if item.ended_on else 'expires'} {dmy(item.expires_on)}")
+    lines.append(f"Status: {item.status} ({', '.join(steps)}).")
+    lines.append(f"Covers: {subjects_text(item.subjects)}.")
+    if item.room_note:
+        lines.append(f"Room needs: {item.room_note}")
+    gaps = evidence_gaps(item.evidence_by_subject)
+    if gaps and item.live:
+        lines.append(f"No normal-way-of-working evidence yet in: {', '.join(gaps)}.")
+    needs_scores = arrangement.needs_scores if arrangement else False
+    verdict = verdict_lines(item.verdict, needs_scores)
+    if verdict:
+        lines += ["", "Criteria check:", bullets(verdict)]
+    if assessment is not None:
+        lines += ["", f"Assessment: {dmy(assessment.assessed_on)} by {assessment.assessor_name}."]
+        if assessment.problems:
+            lines += ["Problems with the assessment:", bullets(assessment.problems)]
+    if item.notes:
+        lines += ["", f"Notes: {item.notes}"]
+    return "\n".join(lines)
+
+
+def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
+    table.blockSignals(True)
+    table.clearSelection()
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, cell in enumerate(row):
+            table.setItem(r, c, cell)
+    table.resizeRowsToContents()
+    if rows:
+        table.selectRow(keep if keep is not None and 0 <= keep < len(rows) else 0)
+    table.blockSignals(False)
+
+
+def _selected_row(table: QTableWidget, count: int) -> int | None:
+    rows = table.selectionModel().selectedRows()
+    if not rows or rows[0].row() >= count:
+        return None
+    return rows[0].row()
+
+
+class AccessTab(QWidget):
+    """A pupil's access arrangements, their evidence and the assessments behind them.
+
+    Raises SendeskError when the actor may not read them (a read-only account).
+    """
+
+    changed = Signal()
+    """Emitted after an arrangement or an assessment is saved or moved on."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id = ctx, pupil_id
+        self.today = today or date.today()
+        self.editable = ctx.is_senco
+        self.access = PupilAccess([], [], ())
+        self.nww: list[NwwItem] = []
+        self._build()
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+
+        arr_box = QGroupBox("Exam access arrangements")
+        arr_layout = QVBoxLayout(arr_box)
+        self.table = _table(ARRANGEMENT_HEADERS, "Access arrangements")
+        share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
+        self.table.itemSelectionChanged.connect(self._arrangement_chosen)
+        arr_layout.addWidget(self.table, 2)
+        self.empty_label = QLabel(
+            "No access arrangements."
+            + (" Propose one with Propose arrangement." if self.editable else "")
+        )
+        self.empty_label.setWordWrap(True)
+        arr_layout.addWidget(self.empty_label)
+
+        self.propose_button: QPushButton | None = None
+        self.edit_button: QPushButton | None = None
+        self.status_button: QPushButton | None = None
+        self.remove_button: QPushButton | None = None
+        if self.editable:
+            self.propose_button = action_button(
+                "&Propose arrangement…", "Propose an access arrangement", self.propose
+            )
+            self.edit_button = action_button(
+                "&Edit arrangement…", "Edit the selected arrangement", self.edit_arrangement
+            )
+            self.status_button = action_button(
+                "Change &status…",
+                "Change the status of the selected arrangement",
+                self.change_status,
+            )
+            self.remove_button = action_button(
+                "&Remove",
+                "Remove the selected arrangement, entered by mistake",
+                self.remove_arrangement,
+                tooltip="Remove a proposal entered by mistake (no evidence yet); withdraw "
+                "anything else",
+            )
+            button_row(
+                arr_layout,
+                self.propose_button,
+                self.edit_button,
+                self.status_button,
+                self.remove_button,
+            )
+            self.table.activated.connect(lambda _index: self.edit_arrangement())
+
+        self.details = QPlainTextEdit()
+        self.details.setReadOnly(True)
+        self.details.setAccessibleName("About the selected arrangement")
+        self.details.setTabChangesFocus(True)
+        arr_layout.addWidget(self.details, 2)
+        nww_label = QLabel("Teachers' normal-way-of-working evidence for it, newest first:")
+        nww_label.setWordWrap(True)
+        arr_layout.addWidget(nww_label)
+        self.nww_table = _table(NWW_HEADERS, "Normal-way-of-working evidence")
+        share_width(self.nww_table, (2, 5))  # the task and the note
+        arr_layout.addWidget(self.nww_table, 2)
+        layout.addWidget(arr_box, 3)
+
+        layout.addWidget(self._entries_box(), 0)
+
+        ass_box = QGroupBox("Specialist assessments (Form 8)")
+        ass_layout = QVBoxLayout(ass_box)
+        self.assessments_table = _table(ASSESSMENT_HEADERS, "Assessments")
+        # One line per assessment (the scores in full in their tooltip): a pupil rarely
+        # has more than two, and the arrangements above need the height more.
+        self.assessments_table.setWordWrap(False)
+        self.assessments_table.horizontalHeader().setSectionResizeMode(
+            3, QHeaderView.ResizeMode.Stretch
+        )
+        self.assessments_table.horizontalHeader().setStretchLastSection(False)
+        self.assessments_table.setMaximumHeight(self.fontMetrics().height() * 6)
+        self.assessments_table.itemSelectionChanged.connect(self._assessment_chosen)
+        ass_layout.addWidget(self.assessments_table, 1)
+        self.assessments_empty = QLabel("No assessments recorded.")
+        ass_layout.addWidget(self.assessments_empty)
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setAccessibleName("Problems with the selected assessment")
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        ass_layout.addWidget(self.problems_label)
+        self.record_button: QPushButton | None = None
+        self.edit_assessment_button: QPushButton | None = None
+        self.remove_assessment_button: QPushButton | None = None
+        self.evidence_button: QPushButton | None = None
+        if self.editable:
+            self.record_button = action_button(
+                "Record &assessment…", "Record a specialist assessment", self.record_assessment
+            )
+            self.edit_assessment_button = action_button(
+                "Edit assess&ment…", "Edit the selected assessment", self.edit_assessment
+            )
+            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
+            self.remove_assessment_button = action_button(
+                "Rem&ove assessment",
+                "Remove the selected assessment, recorded by mistake",
+                self.remove_assessment,
+                tooltip="Remove an assessment recorded by mistake; the arrangements linked to "
+                "it are unlinked. Not while an application resting on it is live.",
+            )
+            # The evidence file is the SENCo's to give an inspector.
+            self.evidence_button = action_button(
+                "Evidence &file (PDF)…",
+                "Save the candidate's evidence file as a PDF",
+                self.save_evidence_file,
+            )
+        button_row(
+            ass_layout,
+            self.record_button,
+            self.edit_assessment_button,
+            self.remove_assessment_button,
+            right=(self.evidence_button,),
+        )
+        layout.addWidget(ass_box, 0)
+
+    def _entries_box(self) -> QGroupBox:
+        box = QGroupBox("Exam entries (the subjects evidence is needed in)")
+        box_layout = QVBoxLayout(box)
+        self.entries_table = _table(ENTRY_HEADERS, "Exam entries")
+        self.entries_table.setWordWrap(False)
+        self.entries_table.setMaximumHeight(self.fontMetrics().height() * 7)
+        self.entries_table.itemSelectionChanged.connect(self._entry_chosen)
+        box_layout.addWidget(self.entries_table)
+        self.entries_empty = QLabel(NO_ENTRIES_TEXT)
+        self.entries_empty.setWordWrap(True)
+        box_layout.addWidget(self.entries_empty)
+        self.add_entry_button: QPushButton | None = None
+        self.remove_entry_button: QPushButton | None = None
+        if self.editable:
+            self.add_entry_button = action_button(
+                "Add e&xam entry…", "Add a subject the candidate is entered for", self.add_entry
+            )
+            self.remove_entry_button = action_button(
+                "Remove exam e&ntry",
+                "Remove the selected exam entry",
+                self.remove_entry,
+                tooltip="A later class-list import that marks the candidate entered adds an "
+                "imported entry back",
+            )
+            button_row(box_layout, self.add_entry_button, self.remove_entry_button)
+        return box
+
+    # --- showing --------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the pupil's arrangements and assessments again, keeping the selections."""
+        keep_arr = self.selected_arrangement()
+        keep_ass = self.selected_assessment()
+        self.access = pupil_access(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+        arrangements = self.access.arrangements
+        _fill(
+            self.table,
+            [
+                [
+                    _item(a.name, jcq.route_label(a.arrangement)),
+                    _item(status_text(a.status)),
+                    _item(a.route_label),
+                    _item(subjects_text(a.subjects)),
+                    _item(dmy(a.approved_on or a.awarding_body_on, "Not yet")),
+                    _item(dmy(a.expires_on, "—")),
+                    _item(
+                        evidence_summary(a.evidence_by_subject),
+                        evidence_text(a.evidence_by_subject).replace("; ", "\n"),
+                    ),
+                ]
+                for a in arrangements
+            ],
+            self._index_of([a.id for a in arrangements], keep_arr.id if keep_arr else None),
+        )
+        assessments = self.access.assessments
+        _fill(
+            self.assessments_table,
+            [
+                [
+                    _item(dmy(a.assessed_on)),
+                    _item(a.assessor_name),
+                    _item(a.assessor_qualification or "None on file"),
+                    _item(scores_text(a), scores_text(a).replace("; ", "\n") or None),
+                    _item(
+                        f"{len(a.problems)} problem{'s' if len(a.problems) != 1 else ''}"
+                        if a.problems
+                        else "None",
+                        "\n".join(a.problems) or None,
+                    ),
+                ]
+                for a in assessments
+            ],
+            self._index_of([a.id for a in assessments], keep_ass.id if keep_ass else None),
+        )
+        entries = self.access.exam_entries
+        _fill(
+            self.entries_table,
+            [[_item(e.subject), _item(entry_source_text(e))] for e in entries],
+            None,
+        )
+        self.entries_table.clearSelection()
+        self.entries_table.setVisible(bool(entries))
+        self.entries_empty.setVisible(not entries)
+        self._entry_chosen()
+        self.table.setVisible(bool(arrangements))
+        self.empty_label.setVisible(not arrangements)
+        self.assessments_table.setVisible(bool(assessments))
+        self.assessments_empty.setVisible(not assessments)
+        self._arrangement_chosen()
+        self._assessment_chosen()
+
+    @staticmethod
+    def _index_of(ids: list[int], keep: int | None) -> int | None:
+        return ids.index(keep) if keep in ids else None
+
+    def selected_arrangement(self) -> ArrangementItem | None:
+        row = _selected_row(self.table, len(self.access.arrangements))
+        return None if row is None else self.access.arrangements[row]
+
+    def selected_assessment(self) -> AssessmentItem | None:
+        row = _selected_row(self.assessments_table, len(self.access.assessments))
+        return None if row is None else self.access.assessments[row]
+
+    def assessment(self, assessment_id: int | None) -> AssessmentItem | None:
+        return next((a for a in self.access.assessments if a.id == assessment_id), None)
+
+    def select_arrangement(self, arrangement_id: int) -> None:
+        ids = [a.id for a in self.access.arrangements]
+        if arrangement_id in ids:
+            self.table.selectRow(ids.index(arrangement_id))
+
+    def _arrangement_chosen(self) -> None:
+        item = self.selected_arrangement()
+        if item is None:
+            self.details.setPlainText(
+                "Choose an arrangement to see its evidence." if self.access.arrangements else ""
+            )
+            self.nww = []
+        else:
+            self.details.setPlainText(details_text(item, self.assessment(item.assessment_id)))
+            try:
+                self.nww = list_nww(self.ctx.db, self.ctx.actor, item.id)
+            except SendeskError as exc:
+                self.nww = []
+                self.details.appendPlainText(f"\n{exc}")
+        _fill(
+            self.nww_table,
+            [
+                [
+                    _item(dmy(n.recorded_on)),
+                    _item(n.subject),
+                    _item(task_text(n)),
+                    _item("Yes" if n.used else "No"),
+                    _item(
+                        "" if n.extra_minutes_used is None else str(n.extra_minutes_used),
+                        number=True,
+                    ),
+                    _item(n.note, n.note or None),
+                    _item(n.recorded_by),
+                ]
+                for n in self.nww
+            ],
+            None,
+        )
+        self.nww_table.clearSelection()
+        if self.edit_button is not None and self.status_button is not None:
+            self.edit_button.setEnabled(item is not None)
+            self.status_button.setEnabled(item is not None and bool(item.next_statuses))
+        if self.remove_button is not None:
+            self.remove_button.setEnabled(
+                item is not None and item.status == jcq.PROPOSED and not self.nww
+            )
+
+    def selected_entry(self) -> ExamEntryItem | None:
+        row = _selected_row(self.entries_table, len(self.access.exam_entries))
+        return None if row is None else self.access.exam_entries[row]
+
+    def _entry_chosen(self) -> None:
+        if self.remove_entry_button is not None:
+            self.remove_entry_button.setEnabled(self.selected_entry() is not None)
+
+    def _assessment_chosen(self) -> None:
+        item = self.selected_assessment()
+        if item is None or not item.problems:
+            self.problems_label.setText(
+                "" if item is None else "No problems with this assessment's dates or paperwork."
+            )
+        else:
+            self.problems_label.setText("Problems with this assessment:\n" + bullets(item.problems))
+        if self.edit_assessment_button is not None:
+            self.edit_assessment_button.setEnabled(item is not None)
+        if self.remove_assessment_button is not None:
+            self.remove_assessment_button.setEnabled(item is not None)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _saved(self, select: int | None = None) -> None:
+        self.changed.emit()
+        self.reload()
+        if select is not None:
+            self.select_arrangement(select)
+
+    def arrangement_dialog(self, item: ArrangementItem | None) -> ArrangementDialog:
+        """The propose/edit dialog (not shown; :meth:`propose` and tests run it)."""
+        return ArrangementDialog(self.ctx, self.pupil_id, self.access, item, self, today=self.today)
+
+    def propose(self) -> None:
+        if not self.editable:
+            return
+        dialog = self.arrangement_dialog(None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(dialog.arrangement_id)
+        else:
+            self.reload()
+
+    def edit_arrangement(self) -> None:
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return
+        dialog = self.arrangement_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(item.id)
+        else:
+            self.reload()
+
+    def status_dialog(self, item: ArrangementItem, status: str | None = None) -> StatusDialog:
+        return StatusDialog(self.ctx, item, self, status=status, today=self.today)
+
+    def change_status(self) -> None:
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return
+        if not item.next_statuses:
+            QMessageBox.information(self, APP, f"{item.name} is {item.status}: it cannot move on.")
+            return
+        dialog = self.status_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(item.id)
+        else:
+            self.reload()
+
+    def remove_arrangement(self) -> bool:
+        """Remove a proposal entered by mistake, after asking; True when removed."""
+        item = self.selected_arrangement()
+        if item is None or not self.editable:
+            return False
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the proposal for {item.name}? Use this only for one entered by "
+            "mistake: an arrangement that was considered is withdrawn instead, so an "
+            "inspector can see its history.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
+
+    def add_entry(self, subject: str | None = None) -> bool:
+        """Add an exam entry by hand (asking for the subject, offering the classes the
+        candidate is taught and not yet entered for); True when added."""
+        if not self.editable:
+            return False
+        if subject is None:
+            entered = {e.subject.casefold() for e in self.access.exam_entries}
+            offered = [x for x in self.access.subjects_taught if x.casefold() not in entered]
+            subject, ok = QInputDialog.getItem(
+                self,
+                f"Add exam entry — {APP}",
+                "Subject the candidate is entered for:",
+                offered,
+                0,
+                True,
+            )
+            if not ok:
+                return False
+        try:
+            add_exam_entry(self.ctx.db, self.ctx.actor, self.pupil_id, subject)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return False
+        self._saved()
+        return True
+
+    def remove_entry(self) -> bool:
+        """Remove the selected exam entry, after asking; True when removed."""
+        entry = self.selected_entry()
+        if entry is None or not self.editable:
+            return False
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the exam entry for {entry.subject}? Evidence will no longer be asked for "
+            "in it.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_exam_entry(self.ctx.db, self.ctx.actor, entry.id)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
+
+    def _record(self) -> PupilRecord | None:
+        try:
+            return get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError:
+            return None
+
+    def _date_of_birth(self) -> date | None:
+        record = self._record()
+        return record.dob if record is not None else None
+
+    def assessment_dialog(self, item: AssessmentItem | None) -> AssessmentDialog:
+        chosen = self.selected_arrangement()
+        return AssessmentDialog(
+            self.ctx,
+            self.pupil_id,
+            item,
+            self,
+            check_arrangement=chosen.arrangement if chosen else None,
+            date_of_birth=self._date_of_birth(),
+            today=self.today,
+        )
+
+    def record_assessment(self) -> None:
+        if not self.editable:
+            return
+        dialog = self.assessment_dialog(None)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved()
+        else:
+            self.reload()
+
+    def edit_assessment(self) -> None:
+        item = self.selected_assessment()
+        if item is None or not self.editable:
+            return
+        dialog = self.assessment_dialog(item)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved()
+        else:
+            self.reload()
+
+    def remove_assessment(self) -> bool:
+        """Remove an assessment recorded by mistake, after asking; True when removed."""
+        item = self.selected_assessment()
+        if item is None or not self.editable:
+            return False
+        linked = [a.name for a in self.access.arrangements if a.assessment_id == item.id]
+        if linked:
+            rests = (
+                f" {', '.join(linked)} {'rests' if len(linked) == 1 else 'rest'} on it and "
+                f"will no longer be linked to an assessment."
+            )
+        else:
+            rests = " No arrangement rests on it."
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the assessment of {dmy(item.assessed_on)} by {item.assessor_name}, with "
+            f"its scores? Use this only for one recorded by mistake.{rests}",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_assessment(self.ctx.db, self.ctx.actor, item.id, item.version)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reload()
+            return False
+        self._saved()
+        return True
+
+    def save_evidence_file(self) -> Path | None:
+        """The candidate's evidence file for an inspector, as a PDF where the user chooses."""
+        from sendesk.reports.access_evidence import evidence_file_for
+
+        record = self._record()
+        suggested = f"access-arrangements-{record.upn if record else 'evidence'}.pdf"
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, f"Evidence file — {APP}", suggested, "PDF (*.pdf)"
+        )
+        if not chosen:
+            return None
+        path = Path(chosen)
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(f"{path.name}.pdf")
+        try:
+            written = evidence_file_for(
+                self.ctx.db, self.ctx.actor, self.pupil_id, path, today=self.today
+            )
+        except (SendeskError, OSError) as exc:
+            text = (
+                str(exc)
+                if isinstance(exc, SendeskError)
+                else (f"The evidence file could not be written: {exc.strerror or exc}.")
+            )
+            QMessageBox.warning(self, APP, text)
+            return None
+        QMessageBox.information(self, APP, f"Saved the evidence file to {written}.")
+        return written
+
+
+__all__ = ["AccessTab", "details_text", "entry_source_text", "scores_text", "task_text"]

@@ -1,0 +1,342 @@
+"""Recording a specialist assessment (JCQ Form 8): the assessor, the dates and the scores.
+
+Why it is built this way: the SENCo types the scores from the assessor's Form 8 and wants
+to know at once whether they support the arrangement applied for — and, if not, why not
+(which scores count, which thresholds they miss). So the scores are a small table (area
+from the JCQ list, the test's name, the standardised score), and under it the criteria
+verdict for a chosen arrangement is worked out again on every keystroke with the same
+pure rules the services use (:func:`sendesk.rules.jcq.check`). The paperwork problems an
+inspector would find — a test taken before Year 9, Part 1 dated after the assessment, no
+assessor qualification on file — are listed live too
+(:func:`sendesk.rules.jcq.assessment_problems`). OK saves through the service, which
+checks everything again; nothing typed is lost on a refusal.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import ConflictError, SendeskError
+from sendesk.rules import jcq
+from sendesk.services.access.arrangements import (
+    AssessmentData,
+    AssessmentItem,
+    ScoreData,
+    record_assessment,
+    update_assessment,
+)
+from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
+from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate, sentence_label, to_qdate
+from sendesk.ui.context import AppContext
+
+APP = "SENDesk"
+NAME_MAX = 120
+QUALIFICATION_MAX = 200
+TEST_MAX = 120
+DEFAULT_SCORE = 100
+SCORED = tuple(a.key for a in jcq.ARRANGEMENTS.values() if a.needs_scores)
+"""Arrangements whose criteria rest on standardised scores: the ones worth checking here."""
+
+
+def area_text(area: str) -> str:
+    return area[:1].upper() + area[1:]
+
+
+class AssessmentDialog(QDialog):
+    """Record a new assessment or correct one; ``assessment_id`` is set after OK.
+
+    ``check_arrangement`` chooses the arrangement the live verdict is for (the SENCo may
+    pick another); ``date_of_birth`` lets the Year 9 rule be checked as the date is typed.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        assessment: AssessmentItem | None = None,
+        parent: QWidget | None = None,
+        *,
+        check_arrangement: str | None = None,
+        date_of_birth: date | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id, self.item = ctx, pupil_id, assessment
+        self.date_of_birth = date_of_birth
+        self.today = today or date.today()
+        self.assessment_id: int | None = assessment.id if assessment else None
+        self.setWindowTitle(
+            ("Edit assessment" if assessment else "Record an assessment (Form 8)") + f" — {APP}"
+        )
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        def add(text: str, field: QWidget, buddy: QWidget | None = None) -> None:
+            label = QLabel(text)
+            label.setBuddy(buddy or field)
+            form.addRow(label, field)
+
+        self.assessor = QLineEdit()
+        self.assessor.setMaxLength(NAME_MAX)
+        self.assessor.setAccessibleName("Assessor's name")
+        add("Assessor's &name:", self.assessor)
+        self.qualification = QLineEdit()
+        self.qualification.setMaxLength(QUALIFICATION_MAX)
+        self.qualification.setAccessibleName("Assessor's qualification")
+        self.qualification.setPlaceholderText(
+            "e.g. Level 7 Certificate in specialist assessment (AMBDA)"
+        )
+        add("&Qualification:", self.qualification)
+        self.assessed_on = date_edit("Date of the assessment", self.today)
+        add("&Assessed on:", self.assessed_on)
+
+        pon = QWidget()
+        pon_row = QHBoxLayout(pon)
+        pon_row.setContentsMargins(0, 0, 0, 0)
+        self.pon_on = date_edit("Date of Form 8 Part 1 (picture of need)", self.today)
+        self.pon_missing = QCheckBox("Not &completed yet")
+        self.pon_missing.setAccessibleName("Form 8 Part 1 not completed yet")
+        self.pon_missing.toggled.connect(lambda on: self.pon_on.setEnabled(not on))
+        pon_row.addWidget(self.pon_on, 1)
+        pon_row.addWidget(self.pon_missing)
+        add("&Part 1 dated:", pon, self.pon_on)
+        self.picture = QPlainTextEdit()
+        self.picture.setAccessibleName("Picture of need")
+        self.picture.setTabChangesFocus(True)
+        self.picture.setPlaceholderText(
+            "Form 8 Part 1: the SENCo's picture of need, with teachers' comments"
+        )
+        self.picture.setMaximumHeight(self.fontMetrics().height() * 6)
+        add("Picture of &need:", self.picture)
+
+        scores_box = QGroupBox("Scores (standardised, mean 100)")
+        scores_layout = QVBoxLayout(scores_box)
+        self.scores = QTableWidget(0, 3)
+        self.scores.setAccessibleName("Test scores")
+        self.scores.setHorizontalHeaderLabels(["Area", "Test", "Score"])
+        self.scores.verticalHeader().hide()
+        self.scores.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.scores.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.scores.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        scores_layout.addWidget(self.scores)
+        score_buttons = QHBoxLayout()
+        self.add_score_button = QPushButton("Add sc&ore")
+        self.add_score_button.setAccessibleName("Add a score")
+        self.remove_score_button = QPushButton("Re&move score")
+        self.remove_score_button.setAccessibleName("Remove the selected score")
+        score_buttons.addWidget(self.add_score_button)
+        score_buttons.addWidget(self.remove_score_button)
+        score_buttons.addStretch(1)
+        scores_layout.addLayout(score_buttons)
+        layout.addWidget(scores_box, 1)
+
+        check_box = QGroupBox("What the scores support")
+        check_layout = QVBoxLayout(check_box)
+        check_row = QHBoxLayout()
+        self.check_kind = QComboBox()
+        self.check_kind.setAccessibleName("Arrangement to check the scores against")
+        for key in SCORED:
+            self.check_kind.addItem(jcq.ARRANGEMENTS[key].name, key)
+        if check_arrangement in SCORED:
+            self.check_kind.setCurrentIndex(self.check_kind.findData(check_arrangement))
+        check_label = QLabel("Check a&gainst:")
+        check_label.setBuddy(self.check_kind)
+        check_row.addWidget(check_label)
+        check_row.addWidget(self.check_kind, 1)
+        check_layout.addLayout(check_row)
+        self.verdict_label = sentence_label("Criteria check")
+        check_layout.addWidget(self.verdict_label)
+        self.problems_label = sentence_label("Problems with the assessment")
+        check_layout.addWidget(self.problems_label)
+        layout.addWidget(check_box)
+
+        self.notes = QPlainTextEdit()
+        self.notes.setAccessibleName("Notes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setMaximumHeight(self.fontMetrics().height() * 4)
+        notes_form = QFormLayout()
+        notes_label = QLabel("No&tes:")
+        notes_label.setBuddy(self.notes)
+        notes_form.addRow(notes_label, self.notes)
+        layout.addLayout(notes_form)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        if assessment is not None:
+            self.assessor.setText(assessment.assessor_name)
+            self.qualification.setText(assessment.assessor_qualification)
+            self.assessed_on.setDate(to_qdate(assessment.assessed_on))
+            self.pon_missing.setChecked(assessment.picture_of_need_on is None)
+            if assessment.picture_of_need_on is not None:
+                self.pon_on.setDate(to_qdate(assessment.picture_of_need_on))
+            self.picture.setPlainText(assessment.picture_of_need)
+            self.notes.setPlainText(assessment.notes)
+            for score in assessment.scores:
+                self.add_score(score.area, score.test, score.score)
+
+        self.add_score_button.clicked.connect(lambda: self.add_score())
+        self.remove_score_button.clicked.connect(self.remove_score)
+        for signal in (
+            self.check_kind.currentIndexChanged,
+            self.assessed_on.dateChanged,
+            self.pon_on.dateChanged,
+            self.pon_missing.toggled,
+            self.qualification.textChanged,
+        ):
+            signal.connect(self.update_check)
+        self.update_check()
+
+    # --- scores ---------------------------------------------------------------------------
+
+    def add_score(self, area: str | None = None, test: str = "", score: int | None = None) -> int:
+        """Add a score row (filled in when arguments are given); returns its row."""
+        row = self.scores.rowCount()
+        self.scores.insertRow(row)
+        area_combo = QComboBox()
+        area_combo.setAccessibleName(f"Area of score {row + 1}")
+        for known in jcq.AREAS:
+            area_combo.addItem(area_text(known), known)
+        if area is not None:
+            index = area_combo.findData(area)
+            if index < 0:  # an area the rules no longer list: show it, the check says so
+                area_combo.addItem(area, area)
+                index = area_combo.count() - 1
+            area_combo.setCurrentIndex(index)
+        test_edit = QLineEdit(test)
+        test_edit.setMaxLength(TEST_MAX)
+        test_edit.setAccessibleName(f"Test of score {row + 1}")
+        test_edit.setPlaceholderText("e.g. DASH 17+ free writing")
+        value = QSpinBox()
+        value.setAccessibleName(f"Standardised score {row + 1}")
+        value.setRange(jcq.SCORE_MIN, jcq.SCORE_MAX)
+        value.setValue(DEFAULT_SCORE if score is None else score)
+        self.scores.setCellWidget(row, 0, area_combo)
+        self.scores.setCellWidget(row, 1, test_edit)
+        self.scores.setCellWidget(row, 2, value)
+        area_combo.currentIndexChanged.connect(self.update_check)
+        test_edit.textChanged.connect(self.update_check)
+        value.valueChanged.connect(self.update_check)
+        self.scores.setCurrentCell(row, 0)
+        self.scores.resizeRowsToContents()
+        self.update_check()
+        area_combo.setFocus()
+        return row
+
+    def remove_score(self) -> None:
+        row = self.scores.currentRow()
+        if row >= 0:
+            self.scores.removeRow(row)
+            self.update_check()
+
+    def score_data(self) -> tuple[ScoreData, ...]:
+        out: list[ScoreData] = []
+        for row in range(self.scores.rowCount()):
+            area, test, value = (self.scores.cellWidget(row, c) for c in range(3))
+            if (
+                isinstance(area, QComboBox)
+                and isinstance(test, QLineEdit)
+                and isinstance(value, QSpinBox)
+            ):
+                value.interpretText()
+                out.append(ScoreData(str(area.currentData()), value.value(), test.text().strip()))
+        return tuple(out)
+
+    # --- the live check -------------------------------------------------------------------
+
+    @property
+    def picture_of_need_on(self) -> date | None:
+        return None if self.pon_missing.isChecked() else from_qdate(self.pon_on.date())
+
+    def update_check(self) -> None:
+        """Work the verdict and the paperwork problems out again from what is on screen."""
+        key = str(self.check_kind.currentData())
+        taken_on = from_qdate(self.assessed_on.date())
+        scores, refused = scores_for_check(
+            ((s.area, s.score, s.test) for s in self.score_data()), taken_on
+        )
+        lines = verdict_lines(jcq.check(key, scores), True) + refused
+        self.verdict_label.setText(bullets(lines))
+        problems = jcq.assessment_problems(
+            taken_on=taken_on,
+            date_of_birth=self.date_of_birth,
+            picture_of_need_on=self.picture_of_need_on,
+            assessor_qualification=self.qualification.text(),
+            today=self.today,
+        )
+        if self.date_of_birth is None:  # the service knows the date of birth; we may not
+            problems = [p for p in problems if "date of birth" not in p]
+        self.problems_label.setText(
+            "Problems an inspector would find:\n" + bullets(problems)
+            if problems
+            else "No problems with the dates or the assessor's qualification."
+        )
+
+    # --- saving ---------------------------------------------------------------------------
+
+    def data(self) -> AssessmentData:
+        return AssessmentData(
+            assessor_name=self.assessor.text(),
+            assessor_qualification=self.qualification.text(),
+            assessed_on=from_qdate(self.assessed_on.date()),
+            picture_of_need_on=self.picture_of_need_on,
+            picture_of_need=self.picture.toPlainText(),
+            notes=self.notes.toPlainText(),
+            scores=self.score_data(),
+        )
+
+    def accept(self) -> None:
+        try:
+            if self.item is None:
+                self.assessment_id = record_assessment(
+                    self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
+                )
+            else:
+                update_assessment(
+                    self.ctx.db,
+                    self.ctx.actor,
+                    self.item.id,
+                    self.item.version,
+                    self.data(),
+                    today=self.today,
+                )
+        except ConflictError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.reject()
+            return
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        super().accept()
+
+
+__all__ = ["SCORED", "AssessmentDialog", "area_text"]

@@ -1,0 +1,613 @@
+"""My classes: the teacher's screen for normal-way-of-working evidence, built for speed.
+
+Why it is built this way: an arrangement is only allowed when it is how the candidate
+works in lessons, tests and mocks, and only the subject teacher can say so — in the
+busiest weeks of the year. So the page opens on the teacher's own classes and shows, for
+the chosen class, only the pupils who have (or are proposed for) arrangements in that
+subject: one row per pupil and arrangement, with the date of the last evidence. The
+teacher selects rows (Ctrl+A for the whole class, Shift/Ctrl with the arrows or the mouse
+for some), fills one strip — date (today), kind of task, the task, used or not, extra
+minutes, a note — and presses Record (Ctrl+Enter): a whole mock paper is logged for the
+class in seconds. Below, the entries already recorded for the current row can be checked
+and one recorded by mistake taken back the same day (after that it is evidence an
+inspector may ask for, so it stays). The selected rows go to
+:func:`sendesk.services.access.arrangements.record_nww_many` as one batch: it checks every
+entry first (a pupil the teacher does not teach in that subject, an arrangement withdrawn
+meanwhile) and writes them all in one transaction or none, so a crash or a refusal never
+leaves a mock half-logged. A refusal names rows, never pupils (it may reach a log); the
+page puts back the names it shows.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QSpinBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.roles import Role
+from sendesk.rules import jcq
+from sendesk.services.access.arrangements import (
+    TASK_KINDS,
+    ClassList,
+    NwwData,
+    NwwItem,
+    RowsRefusedError,
+    list_nww,
+    my_class_lists,
+    record_nww_many,
+    remove_nww,
+)
+from sendesk.ui.access.access_tab import task_text
+from sendesk.ui.access.access_words import dmy, status_text
+from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
+from sendesk.ui.context import AppContext
+from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table as _table
+
+APP = "SENDesk"
+GROUP_ROLE = Qt.ItemDataRole.UserRole
+TASK_MAX = 200
+NOTE_MAX = 500
+MAX_EXTRA_MINUTES = 300
+NOTHING_YET = "None yet"
+ENTRY_HEADERS = ("Date", "Task", "Used", "Extra minutes", "Note", "Recorded by")
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    """One row of the class list: a pupil and one of their arrangements."""
+
+    pupil_id: int
+    pupil_name: str
+    upn: str
+    arrangement_id: int
+    arrangement: str
+    name: str
+    status: str
+    last_evidence: date | None
+
+    @property
+    def extra_time(self) -> bool:
+        """Whether extra minutes mean anything for this arrangement."""
+        found = jcq.ARRANGEMENTS.get(self.arrangement)
+        return found is not None and found.extra_time_percent is not None
+
+
+def lines_of(group: ClassList) -> list[EvidenceLine]:
+    """A class list as rows: each pupil once per arrangement, pupils in the service's order."""
+    return [
+        EvidenceLine(
+            row.pupil_id,
+            row.pupil_name,
+            row.upn,
+            brief.id,
+            brief.arrangement,
+            brief.name,
+            brief.status,
+            row.last_evidence.get(brief.id),
+        )
+        for row in group.rows
+        for brief in row.arrangements
+    ]
+
+
+COLUMNS: list[ColumnSpec[EvidenceLine]] = [
+    ColumnSpec("Pupil", lambda ln: ln.pupil_name),
+    ColumnSpec("Arrangement", lambda ln: ln.name),
+    ColumnSpec("Status", lambda ln: status_text(ln.status)),
+    ColumnSpec("Last used", lambda ln: dmy(ln.last_evidence, NOTHING_YET)),
+]
+
+
+def refusal_text(lines: Sequence[EvidenceLine], exc: SendeskError) -> str:
+    """A refused batch in the page's words: each problem once, with the pupils of the rows
+    it applies to ("Ben Baker: Word processor is withdrawn, …"), or alone when it applies
+    to every row. Other errors are shown as they are."""
+    if not isinstance(exc, RowsRefusedError) or not exc.problems:
+        return str(exc)
+    grouped: dict[str, list[int]] = {}
+    for problem in exc.problems:
+        grouped.setdefault(problem.text, []).append(problem.row)
+    parts: list[str] = []
+    for text, rows in grouped.items():
+        if len(lines) > 1 and len(set(rows)) == len(lines):
+            parts.append(text)
+            continue
+        names = dict.fromkeys(
+            lines[r - 1].pupil_name if 0 < r <= len(lines) else f"row {r}" for r in rows
+        )
+        parts.append(f"{', '.join(names)}: {text}")
+    said = "; ".join(parts)
+    return f"{said[:1].upper()}{said[1:]}."
+
+
+def class_text(group: ClassList, *, with_teacher: bool) -> str:
+    """ "11X/Ma1 — Mathematics (3 candidates)", with the teacher for the SENCo's list."""
+    pupils = len(group.rows)
+    count = f"{pupils} candidate{'s' if pupils != 1 else ''}" if pupils else "no candidates"
+    teacher = f", {group.teacher}" if with_teacher and group.teacher else ""
+    return f"{group.code} — {group.subject}{teacher} ({count})"
+
+
+class ClassEvidencePage(QWidget):
+    """The actor's classes (the SENCo's: every class) and quick NWW evidence entry.
+
+    ``changed`` is emitted after evidence is recorded or removed.
+    """
+
+    changed = Signal()
+
+    def __init__(
+        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.today = today or date.today()
+        self.classes: list[ClassList] = []
+        self.group: ClassList | None = None
+        self.entries: list[NwwItem] = []
+        self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS, self)
+        self._build()
+        self._connect()
+        self.reload()
+
+    # --- building -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.find = QLineEdit()
+        self.find.setAccessibleName("Find a class")
+        self.find.setPlaceholderText("Find a class or subject")
+        self.find.setClearButtonEnabled(True)
+        self.classes_list = QListWidget()
+        self.classes_list.setAccessibleName("Your classes")
+        self.classes_list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 20)
+        self.empty_label = QLabel()
+        self.empty_label.setWordWrap(True)
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        classes_label = QLabel("&Classes:")
+        classes_label.setBuddy(self.classes_list)
+        left_layout.addWidget(classes_label)
+        left_layout.addWidget(self.find)
+        left_layout.addWidget(self.classes_list, 1)
+        left_layout.addWidget(self.empty_label)
+
+        self.title = QLabel()
+        self.title.setAccessibleName("Class")
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.table = QTableView()
+        self.table.setAccessibleName("Pupils with arrangements in this subject")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.select_all_button = QPushButton("Select &all")
+        self.select_all_button.setAccessibleName("Select every row of the class")
+
+        strip = QGroupBox("Record evidence for the selected rows")
+        strip_layout = QGridLayout(strip)
+        self.date = date_edit("Date of the task", self.today, maximum=self.today)
+        self.kind = QComboBox()
+        self.kind.setAccessibleName("Kind of task")
+        for kind in TASK_KINDS:
+            self.kind.addItem(status_text(kind), kind)
+        self.task = QLineEdit()
+        self.task.setMaxLength(TASK_MAX)
+        self.task.setAccessibleName("Task or paper")
+        self.task.setPlaceholderText("e.g. Paper 1 mock")
+        self.used = QCheckBox("&Used")
+        self.used.setAccessibleName("The arrangement was used")
+        self.used.setChecked(True)
+        self.minutes = QSpinBox()
+        self.minutes.setAccessibleName("Extra minutes used (extra time only)")
+        self.minutes.setRange(0, MAX_EXTRA_MINUTES)
+        self.minutes.setSpecialValueText("—")
+        self.minutes.setSuffix(" min")
+        self.minutes.setToolTip("Extra minutes used; for extra-time arrangements only")
+        self.note = QLineEdit()
+        self.note.setMaxLength(NOTE_MAX)
+        self.note.setAccessibleName("Note")
+        self.note.setPlaceholderText("A short note (optional)")
+        self.record_button = QPushButton("&Record")
+        self.record_button.setAccessibleName("Record the evidence for the selected rows")
+        self.record_button.setToolTip("Record for every selected row (Ctrl+Enter)")
+        # Two rows: what the task was, then how it went; the task and note take the width.
+        first_row = (("&Date:", self.date), ("&Kind:", self.kind), ("&Task:", self.task))
+        for column, (text, widget) in enumerate(first_row):
+            label = QLabel(text)
+            label.setBuddy(widget)
+            strip_layout.addWidget(label, 0, column * 2)
+            strip_layout.addWidget(widget, 0, column * 2 + 1, 1, 3 if widget is self.task else 1)
+        strip_layout.addWidget(self.used, 1, 0, 1, 2)
+        minutes_label = QLabel("E&xtra:")
+        minutes_label.setBuddy(self.minutes)
+        strip_layout.addWidget(minutes_label, 1, 2)
+        strip_layout.addWidget(self.minutes, 1, 3)
+        note_label = QLabel("&Note:")
+        note_label.setBuddy(self.note)
+        strip_layout.addWidget(note_label, 1, 4)
+        strip_layout.addWidget(self.note, 1, 5, 1, 2)
+        strip_layout.addWidget(self.record_button, 1, 7)
+        strip_layout.setColumnStretch(5, 1)
+        self.record_shortcuts = [
+            QShortcut(QKeySequence(sequence), self) for sequence in ("Ctrl+Return", "Ctrl+Enter")
+        ]
+        for shortcut in self.record_shortcuts:
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setAccessibleName("Result of the last entry")
+
+        self.entries_label = QLabel()
+        self.entries_label.setWordWrap(True)
+        self.entries_table = _table(ENTRY_HEADERS, "Evidence recorded for the current row")
+        self.remove_button = QPushButton("Re&move entry")
+        self.remove_button.setAccessibleName("Remove the selected evidence entry")
+        self.remove_button.setToolTip(
+            "Remove an entry recorded by mistake; once the arrangement is applied for online, "
+            "approved by the awarding body or expired, its entries are inspection evidence "
+            "and stay"
+            if self.ctx.actor.role == Role.SENCO
+            else "Take back an entry you recorded by mistake today; after that it stays as "
+            "evidence an inspector may ask for (ask the SENCo)"
+        )
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.title)
+        right_layout.addWidget(self.hint)
+        right_layout.addWidget(self.table, 3)
+        select_row = QHBoxLayout()
+        select_row.addWidget(self.select_all_button)
+        select_row.addStretch(1)
+        right_layout.addLayout(select_row)
+        right_layout.addWidget(strip)
+        right_layout.addWidget(self.message)
+        right_layout.addWidget(self.entries_label)
+        right_layout.addWidget(self.entries_table, 1)
+        remove_row = QHBoxLayout()
+        remove_row.addStretch(1)
+        remove_row.addWidget(self.remove_button)
+        right_layout.addLayout(remove_row)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
+        splitter.setChildrenCollapsible(False)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Your classes, with the pupils who have (or are proposed for) exam access "
+            "arrangements in the subject. Record how they worked: classwork, timed tests "
+            "and mocks all count as evidence of their normal way of working."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        layout.addWidget(splitter, 1)
+
+        order = (
+            self.find,
+            self.classes_list,
+            self.table,
+            self.select_all_button,
+            self.date,
+            self.kind,
+            self.task,
+            self.used,
+            self.minutes,
+            self.note,
+            self.record_button,
+            self.entries_table,
+            self.remove_button,
+        )
+        for first, second in itertools.pairwise(order):
+            QWidget.setTabOrder(first, second)
+
+    def _connect(self) -> None:
+        self.find.textChanged.connect(self._filter_classes)
+        self.classes_list.currentItemChanged.connect(self._class_chosen)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(lambda _index: self.task.setFocus())
+        self.select_all_button.clicked.connect(self.select_all)
+        self.record_button.clicked.connect(self.record)
+        for shortcut in self.record_shortcuts:
+            shortcut.activated.connect(self.record)
+        self.used.toggled.connect(self._used_toggled)
+        self.remove_button.clicked.connect(self.remove_entry)
+        self.entries_table.itemSelectionChanged.connect(self._update_buttons)
+
+    # --- public API -------------------------------------------------------------------------
+
+    def reload(self, *, keep_group: int | None = None) -> None:
+        """Read the classes again; show ``keep_group`` (or the one shown, or the first)."""
+        if keep_group is None and self.group is not None:
+            keep_group = self.group.group_id
+        same = self.group is not None and keep_group == self.group.group_id
+        chosen = (
+            {(ln.pupil_id, ln.arrangement_id) for ln in self.selected_lines()} if same else set()
+        )
+        current = self.model.row_at(self.table.currentIndex().row()) if same else None
+        try:
+            self.classes = my_class_lists(self.ctx.db, self.ctx.actor, today=self.today)
+        except SendeskError as exc:
+            self.classes = []
+            self.empty_label.setText(str(exc))
+        else:
+            self.empty_label.setText(
+                ""
+                if self.classes
+                else "You have no classes in SENDesk yet: the SENCo imports them from the "
+                "MIS or sets them up."
+            )
+        self.classes_list.blockSignals(True)
+        try:
+            self.classes_list.clear()
+            for group in self.classes:
+                item = QListWidgetItem(class_text(group, with_teacher=self.ctx.is_senco))
+                item.setData(GROUP_ROLE, group.group_id)
+                self.classes_list.addItem(item)
+            self._filter_classes()
+            ids = [g.group_id for g in self.classes]
+            row = ids.index(keep_group) if keep_group in ids else self._first_shown()
+            self.classes_list.setCurrentRow(row)
+        finally:
+            self.classes_list.blockSignals(False)
+        self._show_class(self.classes[row] if row >= 0 else None)
+        if chosen or current is not None:  # the same class again: keep what was selected
+            keys = [(ln.pupil_id, ln.arrangement_id) for ln in self.model.rows]
+            self.select_rows([keys.index(k) for k in keys if k in chosen])
+            if current is not None and (current.pupil_id, current.arrangement_id) in keys:
+                at = keys.index((current.pupil_id, current.arrangement_id))
+                self.table.selectionModel().setCurrentIndex(
+                    self.model.index(at, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+                )
+
+    def select_class(self, group_id: int) -> None:
+        for row in range(self.classes_list.count()):
+            if self.classes_list.item(row).data(GROUP_ROLE) == group_id:
+                self.classes_list.setCurrentRow(row)
+                return
+
+    def select_all(self) -> None:
+        self.table.selectAll()
+        self.table.setFocus()
+
+    def select_rows(self, rows: list[int]) -> None:
+        """Select exactly these rows of the class list (the first becomes current)."""
+        selection = self.table.selectionModel()
+        selection.clearSelection()
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in rows:
+            selection.select(self.model.index(row, 0), flags)
+        if rows:
+            selection.setCurrentIndex(
+                self.model.index(rows[0], 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+
+    def selected_lines(self) -> list[EvidenceLine]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [line for r in rows if (line := self.model.row_at(r)) is not None]
+
+    def record(self) -> int:
+        """Record the strip for every selected row; returns how many entries were written.
+
+        All or nothing, in one transaction: when the service refuses any entry, none is
+        written, the class is read again and the refusal is shown, naming the pupils it
+        concerns.
+        """
+        group = self.group
+        lines = self.selected_lines()
+        if group is None or not lines:
+            self.message.setText("Select the pupils first (Ctrl+A selects the whole class).")
+            return 0
+        on = from_qdate(self.date.date())
+        kind = str(self.kind.currentData())
+        used = self.used.isChecked()
+        minutes = self.minutes.value() or None
+        items = [
+            NwwData(
+                arrangement_id=line.arrangement_id,
+                subject=group.subject,
+                recorded_on=on,
+                task_kind=kind,
+                task=self.task.text(),
+                used=used,
+                extra_minutes_used=minutes if used and line.extra_time else None,
+                note=self.note.text(),
+            )
+            for line in lines
+        ]
+        try:
+            written = record_nww_many(self.ctx.db, self.ctx.actor, items, today=self.today)
+        except SendeskError as exc:
+            text = f"Nothing was recorded. {refusal_text(lines, exc)}"
+            # Read the class again: an arrangement withdrawn meanwhile leaves the list, and
+            # the rows still selected can be recorded with one more press.
+            self.reload(keep_group=group.group_id)
+            self.message.setText(text)
+            QMessageBox.warning(self, APP, text)
+            return 0
+        self.reload(keep_group=group.group_id)
+        pupils = len({line.pupil_id for line in lines})
+        self.message.setText(
+            f"Recorded {self.kind.currentText().lower()} evidence on {dmy(on)} in "
+            f"{group.subject} for {pupils} pupil{'s' if pupils != 1 else ''} "
+            f"({len(written)} arrangement{'s' if len(written) != 1 else ''})."
+        )
+        self.note.clear()
+        self.changed.emit()
+        return len(written)
+
+    def remove_entry(self) -> bool:
+        rows = self.entries_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.entries):
+            return False
+        entry = self.entries[rows[0].row()]
+        answer = QMessageBox.question(
+            self,
+            APP,
+            f"Remove the {task_text(entry).lower()} entry of {dmy(entry.recorded_on)}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        try:
+            remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return False
+        self.reload()
+        self.message.setText("Removed the entry.")
+        self.changed.emit()
+        return True
+
+    # --- slots ------------------------------------------------------------------------------
+
+    def _first_shown(self) -> int:
+        for row in range(self.classes_list.count()):
+            if not self.classes_list.item(row).isHidden():
+                return row
+        return -1
+
+    def _filter_classes(self) -> None:
+        words = self.find.text().casefold().split()
+        for row in range(self.classes_list.count()):
+            item = self.classes_list.item(row)
+            item.setHidden(not all(w in item.text().casefold() for w in words))
+
+    def _class_chosen(self, current: QListWidgetItem | None, _previous: object) -> None:
+        if current is None:
+            self._show_class(None)
+            return
+        group_id = current.data(GROUP_ROLE)
+        self._show_class(next((g for g in self.classes if g.group_id == group_id), None))
+
+    def _show_class(self, group: ClassList | None) -> None:
+        self.group = group
+        self.model.set_rows(lines_of(group) if group else [])
+        if group is None:
+            self.title.setText("")
+            self.hint.setText("")
+        else:
+            teacher = f" — {group.teacher}" if group.teacher else ""
+            self.title.setText(f"{group.code}: {group.subject}{teacher}")
+            self.hint.setText(
+                "Select the rows a task applies to (Ctrl+A: everyone), fill in the strip and "
+                "press Record (Ctrl+Enter)."
+                if group.rows
+                else f"No pupil in {group.code} has (or is proposed for) an access "
+                f"arrangement in {group.subject}."
+            )
+        has_rows = self.model.rowCount() > 0
+        for widget in (self.table, self.select_all_button):
+            widget.setEnabled(has_rows)
+        if has_rows:
+            self.table.selectionModel().setCurrentIndex(
+                self.model.index(0, 0), QItemSelectionModel.SelectionFlag.NoUpdate
+            )
+        self._current_changed(self.table.currentIndex(), QModelIndex())
+        self._selection_changed()
+
+    def _selection_changed(self, *_args: object) -> None:
+        n = len(self.selected_lines())
+        self.record_button.setEnabled(n > 0)
+        self.record_button.setText(
+            f"&Record for {n} row{'s' if n != 1 else ''}" if n else "&Record"
+        )
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_entries(current.row() if current.isValid() else -1)
+
+    def _show_entries(self, row: int) -> None:
+        line = self.model.row_at(row) if row >= 0 else None
+        group = self.group
+        self.entries = []
+        if line is None or group is None:
+            self.entries_label.setText("")
+        else:
+            try:
+                self.entries = [
+                    e
+                    for e in list_nww(self.ctx.db, self.ctx.actor, line.arrangement_id)
+                    if e.subject.casefold() == group.subject.casefold()
+                ]
+            except SendeskError as exc:
+                self.entries_label.setText(str(exc))
+            else:
+                self.entries_label.setText(
+                    f"{line.pupil_name}, {line.name} in {group.subject}: "
+                    + (
+                        f"{len(self.entries)} entr{'ies' if len(self.entries) != 1 else 'y'} "
+                        "recorded, newest first."
+                        if self.entries
+                        else "nothing recorded yet."
+                    )
+                )
+        self.entries_table.setRowCount(len(self.entries))
+        for r, e in enumerate(self.entries):
+            cells = (
+                _item(dmy(e.recorded_on)),
+                _item(task_text(e)),
+                _item("Yes" if e.used else "No"),
+                _item(
+                    "" if e.extra_minutes_used is None else str(e.extra_minutes_used), number=True
+                ),
+                _item(e.note, e.note or None),
+                _item(e.recorded_by),
+            )
+            for c, cell in enumerate(cells):
+                self.entries_table.setItem(r, c, cell)
+        self.entries_table.clearSelection()
+        self._update_buttons()
+
+    def _used_toggled(self, used: bool) -> None:
+        self.minutes.setEnabled(used)
+
+    def _update_buttons(self) -> None:
+        self.remove_button.setEnabled(bool(self.entries_table.selectionModel().selectedRows()))
+
+
+__all__ = ["COLUMNS", "ClassEvidencePage", "EvidenceLine", "class_text", "lines_of", "refusal_text"]

@@ -1,0 +1,523 @@
+"""Recording an issued EHC plan, its annual reviews, and its end.
+
+Why these dialogs: once the LA issues a plan the school's job changes from gathering
+evidence to delivering what section F promises and reviewing it every year. The school
+does not keep the LA's document here (that is an evidence file); it keeps a summary it can
+act on: the setting named, the needs (section B), the outcomes (section E) and the
+provision (section F) in its own words, the hours a week and the top-up funding, so the
+provision map and the annual review can be checked against them. A review records the
+meeting, the paperwork's dates (invitations 2 weeks before, the report within 2 weeks
+after) and the LA's decision, so "what's due" can chase what is missing.
+
+Each dialog saves through :mod:`sendesk.services.ehc.casework` and stays open with everything
+typed when the service refuses (one sentence says why); a conflict closes it so the tab
+can show what is stored now. Money is typed in pounds and kept in pence.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.rules.timeline import (
+    NO_TRANSFER,
+    TRANSFER_KINDS,
+    transfer_deadline,
+    transfer_source,
+)
+from sendesk.services.ehc.casework import (
+    RECOMMENDATIONS,
+    PlanData,
+    PlanItem,
+    RequestItem,
+    ReviewData,
+    ReviewItem,
+    cease_plan,
+    record_plan,
+    record_review,
+    update_plan,
+    update_review,
+)
+from sendesk.ui.context import AppContext
+from sendesk.ui.ehc.ehc_request_dialog import la_combo
+from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
+from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
+from sendesk.ui.pupil_window import OptionalDate
+from sendesk.ui.register.status_dialog import from_qdate, to_qdate
+
+APP = "SENDesk"
+SETTING_MAX = 200
+HOURS_MAX = 60.0  # a school week is about 32.5 hours; more is a typing slip
+TOP_UP_MAX = 500_000.0  # pounds a year
+
+RECOMMENDATION_LABELS: dict[str, str] = {
+    "keep": "Keep the plan as it is",
+    "amend": "Amend the plan",
+    "cease": "Cease the plan",
+}
+LA_DECISION_LABELS: dict[str, str] = {
+    "keep": "Keep the plan as it is",
+    "amend": "Amend the plan",
+    "cease": "Cease the plan",
+}
+
+
+def _row(form: QFormLayout, text: str, field: QWidget) -> None:
+    label = QLabel(text)
+    label.setBuddy(field)
+    form.addRow(label, field)
+
+
+def _dmy(value: date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def _optional_number(name: str, maximum: float, decimals: int) -> QDoubleSpinBox:
+    """A number that may be "Not recorded" (its lowest value)."""
+    box = QDoubleSpinBox()
+    box.setAccessibleName(name)
+    box.setDecimals(decimals)
+    box.setRange(-1.0, maximum)
+    box.setSpecialValueText("Not recorded")
+    box.setValue(-1.0)
+    return box
+
+
+def _number(box: QDoubleSpinBox) -> float | None:
+    return None if box.value() < 0 else box.value()
+
+
+def _choice(name: str, labels: dict[str, str], keys: tuple[str, ...], value: str) -> QComboBox:
+    combo = QComboBox()
+    combo.setAccessibleName(name)
+    combo.addItem("Not yet", "")
+    for key in keys:
+        combo.addItem(labels.get(key, key.capitalize()), key)
+    if value and combo.findData(value) < 0:
+        combo.addItem(value, value)  # stored before the list changed: still shown
+    combo.setCurrentIndex(max(combo.findData(value), 0))
+    return combo
+
+
+class PlanDialog(_GuardedDialog):
+    """Record the plan the LA issued (``plan`` None) or correct ``plan``."""
+
+    what = "EHC plan"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        plan: PlanItem | None = None,
+        parent: QWidget | None = None,
+        *,
+        request: RequestItem | None = None,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
+        self.today = today or date.today()
+        self.plan_id: int | None = plan.id if plan else None
+        self.request_id = plan.request_id if plan else (request.id if request else None)
+        self.setWindowTitle(("EHC plan" if plan else "Record the EHC plan") + f" — {APP}")
+        p = plan
+        layout = QVBoxLayout(self)
+        if p is None and request is not None:
+            note = QLabel(
+                "From the request to "
+                + request.la_name
+                + (
+                    f"; final plan issued {_dmy(request.final_issued_on)}."
+                    if request.final_issued_on
+                    else "."
+                )
+            )
+            note.setWordWrap(True)
+            layout.addWidget(note)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        layout.addWidget(_scrolling(content), 1)
+
+        about = QGroupBox("The plan")
+        form = QFormLayout(about)
+        body.addWidget(about)
+        issued = p.issued_on if p else None
+        if issued is None and request is not None:
+            issued = request.final_issued_on
+        self.issued_on = date_edit("Date the plan was issued", issued or self.today)
+        _row(form, "&Issued on:", self.issued_on)
+        self.la = la_combo(ctx, p.la_name if p else (request.la_name if request else ""))
+        _row(form, "&Local authority:", self.la)
+        setting = p.named_setting if p else (request.draft_setting if request else "")
+        self.setting = QComboBox()
+        self.setting.setEditable(True)
+        self.setting.setAccessibleName("Setting named in the plan (section I)")
+        self.setting.addItems([s for s in (setting, ctx.school.name) if s])
+        self.setting.setCurrentText(setting or ctx.school.name)
+        line = self.setting.lineEdit()
+        if line is not None:
+            line.setMaxLength(SETTING_MAX)
+            line.setAccessibleName("Setting named in the plan (section I)")
+        _row(form, "&Setting named:", self.setting)
+        self.hours = _optional_number("Hours of support a week", HOURS_MAX, 1)
+        self.hours.setSuffix(" hours a week")
+        if p and p.hours_per_week is not None:
+            self.hours.setValue(p.hours_per_week)
+        _row(form, "&Hours a week:", self.hours)
+        self.top_up = _optional_number("Top-up funding a year", TOP_UP_MAX, 2)
+        self.top_up.setPrefix("£")
+        self.top_up.setSuffix(" a year")
+        self.top_up.setGroupSeparatorShown(True)
+        if p and p.top_up_pence is not None:
+            self.top_up.setValue(pence_to_pounds(p.top_up_pence))
+        _row(form, "&Top-up funding:", self.top_up)
+
+        sections = QGroupBox("The plan's sections, in the school's words")
+        form = QFormLayout(sections)
+        body.addWidget(sections)
+        self.needs = text_box("Section B: special educational needs", 4)
+        self.needs.setPlainText(p.needs if p else "")
+        _row(form, "Section &B, needs:", self.needs)
+        self.outcomes = text_box("Section E: outcomes", 4)
+        self.outcomes.setPlainText(p.outcomes if p else "")
+        _row(form, "Section &E, outcomes:", self.outcomes)
+        self.provision = text_box("Section F: special educational provision", 4)
+        self.provision.setPlainText(p.provision if p else "")
+        self.provision.setPlaceholderText(
+            "Who does what, how often and for how long, e.g. 1:1 reading with a teaching "
+            "assistant, 3 × 20 minutes a week"
+        )
+        _row(form, "Section &F, provision:", self.provision)
+        self._build_transfer(body, p)
+        body.addStretch(1)
+
+        self.issued_on.dateChanged.connect(self.revalidate)
+        self.la.currentTextChanged.connect(self.revalidate)
+        self.setting.currentTextChanged.connect(self.revalidate)
+        self.hours.valueChanged.connect(self.revalidate)
+        self.top_up.valueChanged.connect(self.revalidate)
+        for edit in (self.needs, self.outcomes, self.provision):
+            edit.textChanged.connect(self.revalidate)
+        self.transfer_kind.currentIndexChanged.connect(self._transfer_changed)
+        self.transfer_destination.textChanged.connect(self.revalidate)
+        self.transfer_on.connect(self._transfer_changed)
+        self._show_transfer()
+        self._finish_building(layout, "&Save plan")
+        self.issued_on.setFocus()
+
+    def _build_transfer(self, body: QVBoxLayout, p: PlanItem | None) -> None:
+        """The pupil's next phase transfer, if one is known: only a recorded move gets the
+        reg 18 deadline (a Year 11 pupil staying in the school's sixth form has none)."""
+        box = QGroupBox("Phase transfer (reg 18)")
+        form = QFormLayout(box)
+        body.addWidget(box)
+        self.transfer_kind = QComboBox()
+        self.transfer_kind.setAccessibleName("Kind of phase transfer")
+        self.transfer_kind.addItem("None recorded", "")
+        for key, label in TRANSFER_KINDS.items():
+            self.transfer_kind.addItem(label, key)
+        self.transfer_kind.setCurrentIndex(
+            max(self.transfer_kind.findData(p.transfer_kind if p else ""), 0)
+        )
+        _row(form, "&Moving on:", self.transfer_kind)
+        self.transfer_destination = QLineEdit(p.transfer_destination if p else "")
+        self.transfer_destination.setAccessibleName("School or college the pupil moves to")
+        self.transfer_destination.setMaxLength(SETTING_MAX)
+        self.transfer_destination.setPlaceholderText("If known")
+        _row(form, "Moving &to:", self.transfer_destination)
+        self.transfer_on = OptionalDate("Date of the &move:", "Date of the move")
+        self.transfer_on.set_value(p.transfer_on if p else None)
+        form.addRow(self.transfer_on.check, self.transfer_on.edit)
+        self.transfer_hint = QLabel()
+        self.transfer_hint.setWordWrap(True)
+        form.addRow(self.transfer_hint)
+
+    def _transfer_changed(self) -> None:
+        self._show_transfer()
+        self.revalidate()
+
+    def _show_transfer(self) -> None:
+        """Say the deadline the recorded transfer brings, as the service will count it."""
+        kind = str(self.transfer_kind.currentData() or "")
+        moving = kind not in ("", NO_TRANSFER)
+        # Staying on, or nothing recorded: the destination and date are not saved.
+        for widget in (self.transfer_destination, self.transfer_on.check):
+            widget.setEnabled(moving)
+        self.transfer_on.edit.setEnabled(moving and self.transfer_on.check.isChecked())
+        due = transfer_deadline(kind, self.transfer_on.value()) if moving else None
+        if due is not None:
+            rule = transfer_source(kind)
+            text = f"The plan must be reviewed and amended by {_dmy(due)} ({rule})."
+        elif moving:
+            text = "Give the date of the move: the deadline is counted from it."
+        else:
+            text = "No transfer: no phase transfer deadline."
+        self.transfer_hint.setText(text)
+
+    def data(self) -> PlanData:
+        top_up = _number(self.top_up)
+        kind = str(self.transfer_kind.currentData() or "")
+        moving = kind not in ("", NO_TRANSFER)
+        return PlanData(
+            issued_on=from_qdate(self.issued_on.date()),
+            la_name=self.la.currentText().strip(),
+            named_setting=self.setting.currentText().strip(),
+            needs=self.needs.toPlainText(),
+            outcomes=self.outcomes.toPlainText(),
+            provision=self.provision.toPlainText(),
+            hours_per_week=_number(self.hours),
+            top_up_pence=pounds_to_pence(top_up) if top_up is not None else None,
+            request_id=self.request_id,
+            transfer_kind=kind,
+            transfer_destination=self.transfer_destination.text().strip() if moving else "",
+            transfer_on=self.transfer_on.value() if moving else None,
+        )
+
+    def state(self) -> PlanData:
+        return self.data()
+
+    def problems(self) -> list[str]:
+        found = [] if self.la.currentText().strip() else ["name the local authority"]
+        d = self.data()
+        if d.transfer_kind not in ("", NO_TRANSFER) and d.transfer_on is None:
+            found.append("give the date of the phase transfer")
+        return found
+
+    def save(self) -> bool:
+        if self.plan is None:
+            self.plan_id = record_plan(
+                self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
+            )
+            self.saved = True
+        elif self.is_dirty:
+            update_plan(
+                self.ctx.db,
+                self.ctx.actor,
+                self.plan.id,
+                self.plan.version,
+                self.data(),
+                today=self.today,
+            )
+            self.saved = True
+        return True
+
+
+class ReviewDialog(_GuardedDialog):
+    """Record an annual review of ``plan`` (``review`` None) or correct ``review``."""
+
+    what = "annual review"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan: PlanItem,
+        review: ReviewItem | None = None,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.plan, self.review = ctx, plan, review
+        self.today = today or date.today()
+        self.review_id: int | None = review.id if review else None
+        self.setWindowTitle(
+            ("Annual review" if review else "Record an annual review") + f" — {APP}"
+        )
+        r = review
+        layout = QVBoxLayout(self)
+        due = plan.next_review_due
+        intro = QLabel(
+            "Invitations and advice go out at least 2 weeks before the meeting; the report "
+            "goes to the LA within 2 weeks after it; the LA decides within 4 weeks. After a "
+            "decision to amend, the family has 15 days to answer the proposed amendments and "
+            "the amended plan is due within 8 weeks of them."
+            + (f" This plan's review is due by {_dmy(due)}." if due and r is None else "")
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        layout.addWidget(_scrolling(content), 1)
+
+        meeting = QGroupBox("The meeting")
+        form = QFormLayout(meeting)
+        body.addWidget(meeting)
+        default = r.meeting_on if r else min(self.today, due) if due else self.today
+        self.meeting_on = date_edit("Date of the review meeting", default)
+        _row(form, "&Meeting on:", self.meeting_on)
+        self.invitations_sent_on = OptionalDate("&Invitations sent on:", "Invitations sent on")
+        self.invitations_sent_on.set_value(r.invitations_sent_on if r else None)
+        form.addRow(self.invitations_sent_on.check, self.invitations_sent_on.edit)
+        self.attendees = text_box("Who attended", 2)
+        self.attendees.setPlainText(r.attendees if r else "")
+        _row(form, "&Attended:", self.attendees)
+        self.pupil_views = text_box("The pupil's views", 3)
+        self.pupil_views.setPlainText(r.pupil_views if r else "")
+        _row(form, "P&upil's views:", self.pupil_views)
+        self.parent_views = text_box("The parents' views", 3)
+        self.parent_views.setPlainText(r.parent_views if r else "")
+        _row(form, "Pa&rents' views:", self.parent_views)
+        self.summary = text_box("Summary of the review", 3)
+        self.summary.setPlainText(r.summary if r else "")
+        self.summary.setPlaceholderText("Progress towards each outcome; what is working")
+        _row(form, "Summar&y:", self.summary)
+        self.recommendation = _choice(
+            "The school's recommendation",
+            RECOMMENDATION_LABELS,
+            RECOMMENDATIONS,
+            r.recommendation if r else "",
+        )
+        _row(form, "Re&commendation:", self.recommendation)
+
+        after = QGroupBox("After the meeting")
+        form = QFormLayout(after)
+        body.addWidget(after)
+        self.report_sent_on = OptionalDate("Report sent to the &LA on:", "Report sent on")
+        self.report_sent_on.set_value(r.report_sent_on if r else None)
+        form.addRow(self.report_sent_on.check, self.report_sent_on.edit)
+        self.la_decision = _choice(
+            "The LA's decision", LA_DECISION_LABELS, RECOMMENDATIONS, r.la_decision if r else ""
+        )
+        _row(form, "LA's &decision:", self.la_decision)
+        self.la_decision_on = OptionalDate("LA decided &on:", "Date of the LA's decision")
+        self.la_decision_on.set_value(r.la_decision_on if r else None)
+        form.addRow(self.la_decision_on.check, self.la_decision_on.edit)
+        self.amendments_proposed_on = OptionalDate(
+            "Amendments &proposed on:", "Date the LA proposed amendments"
+        )
+        self.amendments_proposed_on.set_value(r.amendments_proposed_on if r else None)
+        form.addRow(self.amendments_proposed_on.check, self.amendments_proposed_on.edit)
+        self.amended_plan_on = OptionalDate(
+            "Amended plan &issued on:", "Date the amended plan was issued"
+        )
+        self.amended_plan_on.set_value(r.amended_plan_on if r else None)
+        form.addRow(self.amended_plan_on.check, self.amended_plan_on.edit)
+        body.addStretch(1)
+
+        self.meeting_on.dateChanged.connect(self.revalidate)
+        for picker in (
+            self.invitations_sent_on,
+            self.report_sent_on,
+            self.la_decision_on,
+            self.amendments_proposed_on,
+            self.amended_plan_on,
+        ):
+            picker.connect(self.revalidate)
+        for edit in (self.attendees, self.pupil_views, self.parent_views, self.summary):
+            edit.textChanged.connect(self.revalidate)
+        self.recommendation.currentIndexChanged.connect(self.revalidate)
+        self.la_decision.currentIndexChanged.connect(self.revalidate)
+        self._finish_building(layout, "&Save review")
+        self.meeting_on.setFocus()
+
+    def data(self) -> ReviewData:
+        return ReviewData(
+            meeting_on=from_qdate(self.meeting_on.date()),
+            invitations_sent_on=self.invitations_sent_on.value(),
+            report_sent_on=self.report_sent_on.value(),
+            attendees=self.attendees.toPlainText(),
+            pupil_views=self.pupil_views.toPlainText(),
+            parent_views=self.parent_views.toPlainText(),
+            summary=self.summary.toPlainText(),
+            recommendation=str(self.recommendation.currentData() or ""),
+            la_decision=str(self.la_decision.currentData() or ""),
+            la_decision_on=self.la_decision_on.value(),
+            amendments_proposed_on=self.amendments_proposed_on.value(),
+            amended_plan_on=self.amended_plan_on.value(),
+        )
+
+    def state(self) -> ReviewData:
+        return self.data()
+
+    def problems(self) -> list[str]:
+        d = self.data()
+        if d.la_decision and d.la_decision_on is None:
+            return ["give the date of the LA's decision"]
+        return []
+
+    def save(self) -> bool:
+        if self.review is None:
+            self.review_id = record_review(
+                self.ctx.db, self.ctx.actor, self.plan.id, self.data(), today=self.today
+            )
+            self.saved = True
+        elif self.is_dirty:
+            update_review(
+                self.ctx.db,
+                self.ctx.actor,
+                self.review.id,
+                self.review.version,
+                self.data(),
+                today=self.today,
+            )
+            self.saved = True
+        return True
+
+
+class CeaseDialog(QDialog):
+    """The date the plan ceased (the LA's decision, or the pupil leaving its care)."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan: PlanItem,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.plan = ctx, plan
+        self.today = today or date.today()
+        self.setWindowTitle(f"Cease the EHC plan — {APP}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"The plan issued {_dmy(plan.issued_on)} stops being maintained from this date; "
+            'its annual reviews leave "what\'s due". The plan and its reviews are kept.'
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        layout.addLayout(form)
+        self.on = date_edit("Date the plan ceased", self.today)
+        self.on.setMinimumDate(to_qdate(plan.issued_on))
+        _row(form, "&Ceased on:", self.on)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText("C&ease plan")
+        ok.setAccessibleName("Cease the plan")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        try:
+            cease_plan(
+                self.ctx.db,
+                self.ctx.actor,
+                self.plan.id,
+                self.plan.version,
+                from_qdate(self.on.date()),
+            )
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        super().accept()
+
+
+__all__ = ["CeaseDialog", "PlanDialog", "ReviewDialog"]

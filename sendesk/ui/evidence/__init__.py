@@ -1,0 +1,1 @@
+"""Screens for evidence and outside agencies."""

@@ -1,0 +1,3 @@
+"""Screens for the graduated response: support plans, interventions and sessions, progress,
+the provision map.
+"""

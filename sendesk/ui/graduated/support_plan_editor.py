@@ -1,0 +1,764 @@
+"""Writing a support plan (one assess–plan–do–review cycle) and recording its review.
+
+Why these dialogs look as they do:
+
+- The plan rules (:mod:`sendesk.rules.support_plans`) are checked as the SENCo types, in
+  the same sentences the service would use, and shown under the form; OK is offered only
+  for a plan the service will accept (the service checks again anyway). A refusal from
+  the service (someone else's save, a rule that needs the database) is shown and the
+  dialog stays open with everything typed, except after a conflict, when it closes so the
+  tab can show what is stored now.
+- Outcomes are rows of their own — the words, the area of need each serves and a Remove
+  button — so removing one is never "the selected row, wherever that is". Two to five:
+  Add stops at five, Remove at two. A reviewed plan's outcomes may be reworded but not
+  added or removed (each keeps its judgement).
+- Nothing typed is lost silently: Ctrl+S saves, and Esc, Cancel or closing the window with
+  changes asks Save / Discard / Cancel.
+- Layouts only, palette colours only, an accessible name on every input (numbered rows
+  say which outcome they belong to), and the form scrolls rather than squashes at 200%.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import ConflictError, SendeskError
+from sendesk.rules.support_plans import (
+    AREAS,
+    DESCRIPTION_MAX,
+    MAX_OUTCOMES,
+    MIN_OUTCOMES,
+    MINUTES_PER_WEEK_MAX,
+    OUTCOME_TEXT_MAX,
+    PROVISION_KINDS,
+    RESULTS,
+    OutcomeDraft,
+    PlanDraft,
+    ProvisionDraft,
+    ReviewDraft,
+    as_sentences,
+    default_review_due,
+    plan_problems,
+    review_problems,
+)
+from sendesk.services.graduated.support_plans import (
+    PlanDetail,
+    create_plan,
+    intervention_choices,
+    plan_warnings,
+    review_plan,
+    update_plan,
+)
+from sendesk.ui.context import AppContext
+from sendesk.ui.register.status_dialog import from_qdate, to_qdate
+
+APP = "SENDesk"
+MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
+
+
+def _dmy(value: date) -> str:
+    return f"{value:%d/%m/%Y}"
+
+
+def text_box(name: str, lines: int) -> QPlainTextEdit:
+    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
+    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
+    return edit
+
+
+def date_edit(name: str, value: date) -> QDateEdit:
+    edit = QDateEdit()
+    edit.setAccessibleName(name)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd/MM/yyyy")
+    edit.setDate(to_qdate(value))
+    return edit
+
+
+def _form_row(form: QFormLayout, text: str, field: QWidget) -> None:
+    label = QLabel(text)
+    label.setBuddy(field)  # Alt+letter jumps to the field
+    form.addRow(label, field)
+
+
+def _bold(text: str) -> QLabel:
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def _scrolling(content: QWidget) -> QScrollArea:
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(content)
+    return area
+
+
+class _GuardedDialog(QDialog):
+    """A dialog that validates on OK, saves through a service, and asks before losing work.
+
+    Subclasses provide :meth:`problems`, :meth:`state` (compared with the state when
+    opened) and :meth:`save` (call the service; True when saved).
+    """
+
+    ok_button: QPushButton
+    problems_label: QLabel
+    what: str = "changes"
+    saved = False
+    """True once the service has stored something (OK with nothing changed stores nothing)."""
+
+    def _finish_building(self, layout: QVBoxLayout, ok_text: str) -> None:
+        self.problems_label = QLabel()
+        self.problems_label.setWordWrap(True)
+        self.problems_label.setAccessibleName("What still needs doing")
+        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.problems_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        assert isinstance(ok, QPushButton)
+        self.ok_button = ok
+        self.ok_button.setText(ok_text)
+        self.ok_button.setAccessibleName(ok_text.replace("&", ""))
+        self.ok_button.setToolTip("Save (Ctrl+S)")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
+        self.save_shortcut.activated.connect(self.accept)
+        self.opened_state = self.state()
+        self.revalidate()
+        self._fit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._fit()  # the widgets are polished now, so their sizes are the real ones
+        super().showEvent(event)
+
+    def _fit(self) -> None:
+        """Open big enough to show the whole form where the screen allows; scroll beyond."""
+        scroll = self.findChild(QScrollArea)
+        if scroll is None or scroll.widget() is None:
+            return
+        content = scroll.widget().sizeHint()
+        margins = self.layout().contentsMargins()
+        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        frame = 2 * scroll.frameWidth()
+        others = max(self.sizeHint().height() - scroll.sizeHint().height(), 0)
+        want = QSize(
+            content.width() + margins.left() + margins.right() + bar + frame,
+            content.height() + others + frame,
+        )
+        screen = self.screen()
+        if screen is not None:
+            room = screen.availableGeometry().size() * 0.9
+            want = want.boundedTo(room)
+        self.resize(want.expandedTo(self.size()))  # grow to fit new rows, never shrink
+
+    # --- for subclasses -------------------------------------------------------------------
+
+    def problems(self) -> list[str]:
+        raise NotImplementedError
+
+    def state(self) -> Any:
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        raise NotImplementedError
+
+    # --- shared -----------------------------------------------------------------------------
+
+    @property
+    def is_dirty(self) -> bool:
+        return bool(self.state() != self.opened_state)
+
+    def revalidate(self) -> None:
+        """Show what is still wrong and offer OK only when it can be saved."""
+        found = as_sentences(self.problems())
+        self.problems_label.setText("\n".join(found))
+        self.problems_label.setVisible(bool(found))
+        self.ok_button.setEnabled(not found)
+
+    def _warn(self, exc: SendeskError) -> None:
+        QMessageBox.warning(self, APP, str(exc))
+
+    def accept(self) -> None:
+        """Save through the service; stay open (nothing lost) if it is refused."""
+        if self.problems():
+            self.revalidate()
+            return
+        try:
+            saved = self.save()
+        except ConflictError as exc:
+            self._warn(exc)
+            super().reject()  # the tab reloads and shows what is stored now
+            return
+        except SendeskError as exc:
+            self._warn(exc)
+            return
+        if saved:
+            super().accept()
+
+    def reject(self) -> None:
+        """Esc, Cancel or the window's close button: with changes, ask first."""
+        if self.is_dirty:
+            answer = QMessageBox.question(
+                self,
+                APP,
+                f"Save the {self.what} before closing?",
+                QMessageBox.StandardButton.Save
+                | QMessageBox.StandardButton.Discard
+                | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Save,
+            )
+            if answer == QMessageBox.StandardButton.Cancel:
+                return
+            if answer == QMessageBox.StandardButton.Save:
+                self.accept()
+                return
+        super().reject()
+
+
+# --- the plan editor ----------------------------------------------------------------------------
+
+
+@dataclass
+class OutcomeRow:
+    """The widgets of one outcome: its words, its area, its Remove button."""
+
+    id: int | None
+    text: QLineEdit
+    area: QComboBox
+    remove: QPushButton
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.text, self.area, self.remove)
+
+    def draft(self) -> OutcomeDraft:
+        return OutcomeDraft(self.text.text(), str(self.area.currentData() or ""), self.id)
+
+
+@dataclass
+class ProvisionRow:
+    """The widgets of one piece of provision."""
+
+    kind: QComboBox
+    description: QLineEdit
+    intervention: QComboBox
+    minutes: QSpinBox
+    remove: QPushButton
+
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.kind, self.description, self.intervention, self.minutes, self.remove)
+
+    def draft(self) -> ProvisionDraft:
+        kind = str(self.kind.currentData() or "")
+        chosen = self.intervention.currentData()
+        return ProvisionDraft(
+            kind,
+            self.description.text(),
+            self.minutes.value() or None,
+            int(chosen) if chosen is not None and kind == "intervention" else None,
+        )
+
+
+class SupportPlanEditor(_GuardedDialog):
+    """A new cycle (``plan`` None, starting from ``draft``) or an edit of ``plan``.
+
+    On OK it calls :func:`create_plan` or :func:`update_plan`; ``plan_id`` then names the
+    saved plan. ``not_before`` is the last cycle's review date (a new cycle cannot start
+    before it); ``note`` is a sentence shown at the top (e.g. what was carried over).
+    """
+
+    what = "changes to this support plan"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        plan: PlanDetail | None = None,
+        draft: PlanDraft | None = None,
+        parent: QWidget | None = None,
+        *,
+        not_before: date | None = None,
+        note: str = "",
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
+        self.not_before = not_before
+        self.plan_id: int | None = plan.id if plan is not None else None
+        self.reviewed = plan is not None and plan.is_reviewed
+        today = today or date.today()
+        if plan is not None:
+            start = plan.draft()
+        elif draft is not None:
+            start = draft
+        else:
+            start = PlanDraft(today, default_review_due(today))
+        self.interventions = intervention_choices(ctx.db, ctx.actor)
+        title = (
+            f"Support plan, cycle {plan.cycle}" if plan is not None else "New support plan cycle"
+        )
+        self.setWindowTitle(f"{title} — {APP}")
+        self.outcome_rows: list[OutcomeRow] = []
+        self.provision_rows: list[ProvisionRow] = []
+
+        layout = QVBoxLayout(self)
+        notes = [note] if note else []
+        if self.reviewed:
+            notes.append(
+                "This plan has been reviewed: its outcomes can be reworded but not added or "
+                "removed, so each keeps its judgement."
+            )
+        self.note_label = QLabel(" ".join(notes))
+        self.note_label.setWordWrap(True)
+        self.note_label.setVisible(bool(notes))
+        layout.addWidget(self.note_label)
+
+        content = QWidget()
+        body = QVBoxLayout(content)
+        layout.addWidget(_scrolling(content), 1)
+
+        form = QFormLayout()
+        body.addLayout(form)
+        self.start_edit = date_edit("Start date", start.start_date)
+        _form_row(form, "&Start date:", self.start_edit)
+        self.review_due_edit = date_edit("Review due", start.review_due)
+        _form_row(form, "Re&view due:", self.review_due_edit)
+        # A warning, not a refusal: a review more than a term away (CoP 6.65, termly).
+        self.rhythm_label = QLabel()
+        self.rhythm_label.setWordWrap(True)
+        self.rhythm_label.setAccessibleName("Warning about the review date")
+        self.rhythm_label.setVisible(False)
+        form.addRow("", self.rhythm_label)
+        self.assessment_edit = text_box("Assessment that started this cycle", 3)
+        self.assessment_edit.setPlainText(start.assessment)
+        self.assessment_edit.setPlaceholderText(
+            "For example: Salford reading age 7y2m; class teacher's concern about spelling"
+        )
+        _form_row(form, "&Assessment:", self.assessment_edit)
+
+        outcomes = QGroupBox(
+            f"Outcomes ({MIN_OUTCOMES} to {MAX_OUTCOMES}, each specific and measurable)"
+        )
+        box = QVBoxLayout(outcomes)
+        self.outcome_grid = QGridLayout()
+        self.outcome_grid.addWidget(_bold("Outcome"), 0, 0)
+        self.outcome_grid.addWidget(_bold("Area of need"), 0, 1)
+        self.outcome_grid.setColumnStretch(0, 3)
+        self.outcome_grid.setColumnStretch(1, 1)
+        box.addLayout(self.outcome_grid)
+        self.add_outcome_button = QPushButton("Add &outcome")
+        self.add_outcome_button.setAccessibleName("Add outcome")
+        self.add_outcome_button.clicked.connect(lambda: self.add_outcome(focus=True))
+        row = QHBoxLayout()
+        row.addWidget(self.add_outcome_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        body.addWidget(outcomes)
+
+        provision = QGroupBox("Provision planned")
+        box = QVBoxLayout(provision)
+        self.provision_grid = QGridLayout()
+        for column, text in enumerate(
+            ("Kind", "Description", "From the catalogue", "Minutes a week")
+        ):
+            self.provision_grid.addWidget(_bold(text), 0, column)
+        self.provision_grid.setColumnStretch(1, 3)
+        self.provision_grid.setColumnStretch(2, 1)
+        box.addLayout(self.provision_grid)
+        self.no_provision_label = QLabel("No provision planned yet.")
+        box.addWidget(self.no_provision_label)
+        self.add_provision_button = QPushButton("Add &provision")
+        self.add_provision_button.setAccessibleName("Add provision")
+        self.add_provision_button.clicked.connect(lambda: self.add_provision(focus=True))
+        row = QHBoxLayout()
+        row.addWidget(self.add_provision_button)
+        row.addStretch(1)
+        box.addLayout(row)
+        body.addWidget(provision)
+
+        views = QFormLayout()
+        body.addLayout(views)
+        self.pupil_views_edit = text_box("The pupil's views", 3)
+        self.pupil_views_edit.setPlainText(start.pupil_views)
+        self.pupil_views_edit.setPlaceholderText("In the pupil's own words, where possible")
+        _form_row(views, "P&upil's views:", self.pupil_views_edit)
+        self.parent_views_edit = text_box("The parents' views", 3)
+        self.parent_views_edit.setPlainText(start.parent_views)
+        _form_row(views, "Pa&rents' views:", self.parent_views_edit)
+        body.addStretch(1)
+
+        for outcome in start.outcomes:
+            self.add_outcome(outcome)
+        while len(self.outcome_rows) < MIN_OUTCOMES and not self.reviewed:
+            self.add_outcome()
+        for item in start.provisions:
+            self.add_provision(item)
+
+        for edit in (self.start_edit, self.review_due_edit):
+            edit.dateChanged.connect(self.revalidate)
+        for text in (self.assessment_edit, self.pupil_views_edit, self.parent_views_edit):
+            text.textChanged.connect(self.revalidate)
+        self._finish_building(layout, "&Save plan")
+        self.start_edit.setFocus()
+
+    # --- outcome rows -----------------------------------------------------------------------
+
+    def add_outcome(self, outcome: OutcomeDraft | None = None, *, focus: bool = False) -> None:
+        if len(self.outcome_rows) >= MAX_OUTCOMES:
+            return
+        text = QLineEdit(outcome.text if outcome else "")
+        text.setMaxLength(OUTCOME_TEXT_MAX)
+        text.setPlaceholderText("What the pupil will do, by when, measured how")
+        area = QComboBox()
+        area.addItem("Choose an area…", "")
+        for name in AREAS:
+            area.addItem(name, name)
+        if outcome is not None and outcome.area:
+            found = area.findData(outcome.area)
+            if found < 0:  # a stored area no longer offered: show it, the rules will say
+                area.addItem(outcome.area, outcome.area)
+                found = area.count() - 1
+            area.setCurrentIndex(found)
+        remove = QPushButton("Remove")
+        row = OutcomeRow(outcome.id if outcome else None, text, area, remove)
+        remove.clicked.connect(lambda: self.remove_outcome(row))
+        text.textChanged.connect(self.revalidate)
+        area.currentIndexChanged.connect(self.revalidate)
+        self.outcome_rows.append(row)
+        self._lay_out_outcomes()
+        if focus:
+            text.setFocus()
+        if hasattr(self, "problems_label"):
+            self.revalidate()
+            self._fit()
+
+    def remove_outcome(self, row: OutcomeRow) -> None:
+        if len(self.outcome_rows) <= MIN_OUTCOMES or self.reviewed:
+            return
+        index = self.outcome_rows.index(row)
+        self.outcome_rows.remove(row)
+        for widget in row.widgets():
+            self.outcome_grid.removeWidget(widget)
+            widget.deleteLater()
+        self._lay_out_outcomes()
+        if self.outcome_rows:
+            self.outcome_rows[min(index, len(self.outcome_rows) - 1)].text.setFocus()
+        self.revalidate()
+
+    def _lay_out_outcomes(self) -> None:
+        """Put the rows back in order, numbered in their accessible names."""
+        for row in self.outcome_rows:
+            for widget in row.widgets():
+                self.outcome_grid.removeWidget(widget)
+        for i, row in enumerate(self.outcome_rows, start=1):
+            row.text.setAccessibleName(f"Outcome {i}")
+            row.area.setAccessibleName(f"Area of need for outcome {i}")
+            row.remove.setAccessibleName(f"Remove outcome {i}")
+            for column, widget in enumerate(row.widgets()):
+                self.outcome_grid.addWidget(widget, i, column)
+                widget.show()  # now, not later: the dialog's size must count it
+        fixed = self.reviewed
+        for row in self.outcome_rows:
+            row.remove.setEnabled(not fixed and len(self.outcome_rows) > MIN_OUTCOMES)
+        self.add_outcome_button.setEnabled(not fixed and len(self.outcome_rows) < MAX_OUTCOMES)
+
+    # --- provision rows ---------------------------------------------------------------------
+
+    def add_provision(self, item: ProvisionDraft | None = None, *, focus: bool = False) -> None:
+        if len(self.provision_rows) >= MAX_PROVISIONS:
+            return
+        kind = QComboBox()
+        kind.addItem("Choose a kind…", "")
+        for key, label in PROVISION_KINDS.items():
+            kind.addItem(label, key)
+        description = QLineEdit(item.description if item else "")
+        description.setMaxLength(DESCRIPTION_MAX)
+        intervention = QComboBox()
+        intervention.addItem("Not from the catalogue", None)
+        for iid, name in self.interventions:
+            intervention.addItem(name, iid)
+        minutes = QSpinBox()
+        minutes.setRange(0, MINUTES_PER_WEEK_MAX)
+        minutes.setSpecialValueText("Not set")
+        minutes.setSuffix(" min")
+        remove = QPushButton("Remove")
+        row = ProvisionRow(kind, description, intervention, minutes, remove)
+        if item is not None:
+            kind.setCurrentIndex(max(kind.findData(item.kind), 0))
+            if item.intervention_id is not None:
+                found = intervention.findData(item.intervention_id)
+                if found < 0:  # retired from the catalogue since: still name it
+                    intervention.addItem(
+                        f"Intervention {item.intervention_id}", item.intervention_id
+                    )
+                    found = intervention.count() - 1
+                intervention.setCurrentIndex(found)
+            minutes.setValue(item.minutes_per_week or 0)
+        remove.clicked.connect(lambda: self.remove_provision(row))
+        kind.currentIndexChanged.connect(lambda: self._kind_changed(row))
+        intervention.currentIndexChanged.connect(lambda: self._intervention_chosen(row))
+        description.textChanged.connect(self.revalidate)
+        minutes.valueChanged.connect(self.revalidate)
+        self.provision_rows.append(row)
+        self._kind_changed(row, check=False)
+        self._lay_out_provisions()
+        if focus:
+            kind.setFocus()
+        if hasattr(self, "problems_label"):
+            self.revalidate()
+            self._fit()
+
+    def remove_provision(self, row: ProvisionRow) -> None:
+        index = self.provision_rows.index(row)
+        self.provision_rows.remove(row)
+        for widget in row.widgets():
+            self.provision_grid.removeWidget(widget)
+            widget.deleteLater()
+        self._lay_out_provisions()
+        if self.provision_rows:
+            self.provision_rows[min(index, len(self.provision_rows) - 1)].kind.setFocus()
+        else:
+            self.add_provision_button.setFocus()
+        self.revalidate()
+
+    def _kind_changed(self, row: ProvisionRow, *, check: bool = True) -> None:
+        """Only an intervention may come from the catalogue."""
+        is_intervention = row.kind.currentData() == "intervention"
+        row.intervention.setEnabled(is_intervention and bool(self.interventions))
+        if check:
+            self.revalidate()
+
+    def _intervention_chosen(self, row: ProvisionRow) -> None:
+        """Choosing a catalogue intervention names it, unless a description is typed."""
+        if row.intervention.currentData() is not None and not row.description.text().strip():
+            row.description.setText(row.intervention.currentText())
+        self.revalidate()
+
+    def _lay_out_provisions(self) -> None:
+        for row in self.provision_rows:
+            for widget in row.widgets():
+                self.provision_grid.removeWidget(widget)
+        for i, row in enumerate(self.provision_rows, start=1):
+            row.kind.setAccessibleName(f"Kind of provision {i}")
+            row.description.setAccessibleName(f"Description of provision {i}")
+            row.intervention.setAccessibleName(f"Catalogue intervention for provision {i}")
+            row.minutes.setAccessibleName(f"Minutes a week for provision {i}")
+            row.remove.setAccessibleName(f"Remove provision {i}")
+            for column, widget in enumerate(row.widgets()):
+                self.provision_grid.addWidget(widget, i, column)
+                widget.show()
+        self.no_provision_label.setVisible(not self.provision_rows)
+        self.add_provision_button.setEnabled(len(self.provision_rows) < MAX_PROVISIONS)
+
+    # --- state --------------------------------------------------------------------------------
+
+    def draft(self) -> PlanDraft:
+        """The plan as it stands on screen."""
+        return PlanDraft(
+            start_date=from_qdate(self.start_edit.date()),
+            review_due=from_qdate(self.review_due_edit.date()),
+            assessment=self.assessment_edit.toPlainText(),
+            outcomes=tuple(row.draft() for row in self.outcome_rows),
+            provisions=tuple(row.draft() for row in self.provision_rows),
+            pupil_views=self.pupil_views_edit.toPlainText(),
+            parent_views=self.parent_views_edit.toPlainText(),
+        )
+
+    def state(self) -> PlanDraft:
+        return self.draft()
+
+    def problems(self) -> list[str]:
+        return plan_problems(self.draft(), not_before=self.not_before)
+
+    def revalidate(self) -> None:
+        """Problems (which stop OK) and warnings (which only inform), as the SENCo types."""
+        super().revalidate()
+        found = plan_warnings(self.draft())
+        self.rhythm_label.setText(" ".join(f"Warning: {w}" for w in found))
+        self.rhythm_label.setVisible(bool(found))
+
+    def save(self) -> bool:
+        if self.plan is None:
+            self.plan_id = create_plan(self.ctx.db, self.ctx.actor, self.pupil_id, self.draft())
+            self.saved = True
+        elif self.is_dirty:
+            update_plan(self.ctx.db, self.ctx.actor, self.plan.id, self.plan.version, self.draft())
+            self.saved = True
+        return True
+
+
+# --- the review ----------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    """How one outcome went: the judgement and a comment."""
+
+    outcome_id: int
+    result: QComboBox
+    comment: QLineEdit
+
+
+class PlanReviewDialog(_GuardedDialog):
+    """The review of ``plan``: each outcome achieved / partly / not, a summary, next steps.
+
+    A reviewed plan opens with its review filled in, to correct it. On OK it calls
+    :func:`review_plan`.
+    """
+
+    what = "review"
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan: PlanDetail,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.plan = ctx, plan
+        self.today = today or date.today()
+        self.setWindowTitle(f"Review of support plan cycle {plan.cycle} — {APP}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Cycle {plan.cycle} began {_dmy(plan.start_date)}; its review was due "
+            f"{_dmy(plan.review_due)}. Say how each outcome went and what changes next: "
+            "outcomes partly or not achieved are offered again in the next cycle."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        content = QWidget()
+        body = QVBoxLayout(content)
+        layout.addWidget(_scrolling(content), 1)
+
+        form = QFormLayout()
+        body.addLayout(form)
+        default = plan.reviewed_on or min(self.today, max(plan.start_date, plan.review_due))
+        self.date_edit = date_edit("Date of the review", default)
+        self.date_edit.setMinimumDate(to_qdate(plan.start_date))
+        self.date_edit.setMaximumDate(to_qdate(max(self.today, plan.start_date)))
+        _form_row(form, "&Date of the review:", self.date_edit)
+
+        outcomes = QGroupBox("How each outcome went")
+        grid = QGridLayout(outcomes)
+        for column, text in enumerate(("Outcome", "Result", "Comment")):
+            grid.addWidget(_bold(text), 0, column)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(2, 2)
+        self.result_rows: list[ResultRow] = []
+        for i, outcome in enumerate(plan.outcomes, start=1):
+            words = QLabel(f"{i}. {outcome.text} ({outcome.area})")
+            words.setWordWrap(True)
+            words.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            result = QComboBox()
+            result.setAccessibleName(f"Result of outcome {i}")
+            result.setAccessibleDescription(outcome.text)
+            result.addItem("Choose…", "")
+            for key, label in RESULTS.items():
+                result.addItem(label, key)
+            result.setCurrentIndex(max(result.findData(outcome.result or ""), 0))
+            comment = QLineEdit(outcome.review_comment)
+            comment.setAccessibleName(f"Comment on outcome {i}")
+            words.setBuddy(result)
+            result.currentIndexChanged.connect(self.revalidate)
+            comment.textChanged.connect(self.revalidate)
+            grid.addWidget(words, i, 0)
+            grid.addWidget(result, i, 1)
+            grid.addWidget(comment, i, 2)
+            self.result_rows.append(ResultRow(outcome.id, result, comment))
+        body.addWidget(outcomes)
+
+        texts = QFormLayout()
+        body.addLayout(texts)
+        self.summary_edit = text_box("Review summary", 3)
+        self.summary_edit.setPlainText(plan.review_summary)
+        _form_row(texts, "Review s&ummary:", self.summary_edit)
+        self.next_steps_edit = text_box("What changes next", 3)
+        self.next_steps_edit.setPlainText(plan.next_steps)
+        self.next_steps_edit.setPlaceholderText(
+            "For example: continue the reading group; add a help card in maths"
+        )
+        _form_row(texts, "What changes &next:", self.next_steps_edit)
+        body.addStretch(1)
+
+        self.date_edit.dateChanged.connect(self.revalidate)
+        self.summary_edit.textChanged.connect(self.revalidate)
+        self.next_steps_edit.textChanged.connect(self.revalidate)
+        self._finish_building(layout, "&Save review")
+        self.date_edit.setFocus()
+
+    def review(self) -> ReviewDraft:
+        return ReviewDraft(
+            reviewed_on=from_qdate(self.date_edit.date()),
+            results={r.outcome_id: str(r.result.currentData() or "") for r in self.result_rows},
+            comments={r.outcome_id: r.comment.text() for r in self.result_rows},
+            review_summary=self.summary_edit.toPlainText(),
+            next_steps=self.next_steps_edit.toPlainText(),
+        )
+
+    def state(self) -> tuple[Any, ...]:
+        r = self.review()
+        return (r.reviewed_on, dict(r.results), dict(r.comments), r.review_summary, r.next_steps)
+
+    def problems(self) -> list[str]:
+        ids = [o.id for o in self.plan.outcomes]
+        return review_problems(self.review(), ids, self.plan.start_date, self.today)
+
+    def save(self) -> bool:
+        r = self.review()
+        review_plan(
+            self.ctx.db,
+            self.ctx.actor,
+            self.plan.id,
+            self.plan.version,
+            r.reviewed_on,
+            dict(r.results),
+            dict(r.comments),
+            r.review_summary,
+            r.next_steps,
+            today=self.today,
+        )
+        self.saved = True
+        return True
+
+
+__all__ = [
+    "PlanReviewDialog",
+    "SupportPlanEditor",
+]

@@ -1,0 +1,3 @@
+"""Screens for the SEND register: the register page and model, adding and importing pupils,
+the census check, status changes.
+"""

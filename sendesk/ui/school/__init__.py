@@ -1,0 +1,1 @@
+"""Screens for the school: its details, the set-up wizard and statistics."""

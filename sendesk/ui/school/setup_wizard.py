@@ -1,0 +1,263 @@
+"""First run: the school, where its database lives, its key, and the first SENCo account."""
+
+from __future__ import annotations
+
+import getpass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from sendesk.db import Database, create_database, default_database_path, parse_target
+from sendesk.errors import SendeskError
+from sendesk.keystore import (
+    MIN_PASSPHRASE,
+    env_key,
+    forget_key,
+    key_for_new,
+    keyring_name,
+    keyring_usable,
+)
+from sendesk.services.actor import Actor
+from sendesk.services.school.school import init_school, school_info, validate_school
+from sendesk.services.staff.users import password_problem
+from sendesk.settings import AppSettings, save_settings
+from sendesk.ui.context import AppContext
+
+
+def _line(name: str, text: str = "", password: bool = False) -> QLineEdit:
+    edit = QLineEdit(text)
+    edit.setAccessibleName(name)
+    if password:
+        edit.setEchoMode(QLineEdit.EchoMode.Password)
+    return edit
+
+
+class SchoolPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Your school")
+        self.setSubTitle("SENDesk keeps one school's SEN records in one encrypted database.")
+        form = QFormLayout(self)
+        self.name = _line("School name")
+        self.urn = _line("URN")
+        self.urn.setPlaceholderText("6 digits, optional")
+        self.la = _line("Local authority")
+        form.addRow("School &name:", self.name)
+        form.addRow("&URN:", self.urn)
+        form.addRow("&Local authority:", self.la)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+        self.name.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:
+        return bool(self.name.text().strip())
+
+    def validatePage(self) -> bool:
+        try:
+            validate_school(self.name.text(), self.urn.text().strip() or None)
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        return True
+
+
+class StoragePage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("Where the records live")
+        layout = QVBoxLayout(self)
+        self.local = QRadioButton("On this computer, in an encrypted file (recommended)")
+        self.local.setChecked(True)
+        self.server = QRadioButton("On the school's PostgreSQL server")
+        group = QButtonGroup(self)
+        group.addButton(self.local)
+        group.addButton(self.server)
+        layout.addWidget(self.local)
+        row = QHBoxLayout()
+        self.path = _line("Database file", str(default_database_path()))
+        browse = QPushButton("&Browse…")
+        browse.setAccessibleName("Choose the database file")
+        browse.clicked.connect(self._browse)
+        row.addWidget(self.path)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        self.key_note = QLabel()
+        self.key_note.setWordWrap(True)
+        layout.addWidget(self.key_note)
+        form = QFormLayout()
+        self.passphrase = _line("Passphrase", password=True)
+        self.passphrase_again = _line("Passphrase again", password=True)
+        form.addRow("&Passphrase:", self.passphrase)
+        form.addRow("&Again:", self.passphrase_again)
+        layout.addLayout(form)
+        layout.addWidget(self.server)
+        self.url = _line("PostgreSQL URL")
+        self.url.setPlaceholderText(
+            "postgresql+psycopg://user@server/sendesk (password in ~/.pgpass)"
+        )
+        layout.addWidget(self.url)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        layout.addWidget(self.error)
+        self.needs_passphrase = not env_key() and not keyring_usable()
+        if env_key():
+            self.key_note.setText("The key comes from the SENDESK_DB_KEY environment variable.")
+        elif keyring_usable():
+            self.key_note.setText(
+                f"A random key will be made and kept in the system keyring ({keyring_name()})."
+            )
+        else:
+            self.key_note.setText(
+                "This computer has no system keyring, so choose a passphrase to encrypt the "
+                f"file (at least {MIN_PASSPHRASE} characters). SENDesk never stores it: "
+                "keep it somewhere safe — without it the records cannot be opened."
+            )
+        for w in (self.passphrase, self.passphrase_again):
+            w.setVisible(self.needs_passphrase)
+        self.local.toggled.connect(self._mode)
+        self._mode()
+
+    def _mode(self) -> None:
+        local = self.local.isChecked()
+        self.path.setEnabled(local)
+        self.passphrase.setEnabled(local)
+        self.passphrase_again.setEnabled(local)
+        self.url.setEnabled(not local)
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getSaveFileName(
+            self, "Database file", self.path.text(), "SENDesk database (*.sendesk)"
+        )
+        if chosen:
+            self.path.setText(chosen)
+
+    def target(self) -> str:
+        return self.path.text().strip() if self.local.isChecked() else self.url.text().strip()
+
+    def validatePage(self) -> bool:
+        try:
+            target = parse_target(self.target())
+            if target.path is not None:
+                if target.path.exists():
+                    raise SendeskError(f"{target.path} already exists: choose a new file name.")
+                if self.needs_passphrase:
+                    if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                        raise SendeskError(
+                            f"The passphrase needs at least {MIN_PASSPHRASE} characters."
+                        )
+                    if self.passphrase.text() != self.passphrase_again.text():
+                        raise SendeskError("The two passphrases differ.")
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        return True
+
+
+class SencoPage(QWizardPage):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setTitle("The SENCo's account")
+        self.setSubTitle("The SENCo can do everything, including adding other staff.")
+        form = QFormLayout(self)
+        try:
+            login = getpass.getuser()
+        except (KeyError, OSError):
+            login = ""
+        self.username = _line("SENCo username", login)
+        self.display = _line("SENCo name as shown")
+        self.password = _line("SENCo password", password=True)
+        self.again = _line("SENCo password again", password=True)
+        form.addRow("&Username:", self.username)
+        form.addRow("Your &name:", self.display)
+        form.addRow("&Password:", self.password)
+        form.addRow("&Again:", self.again)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+
+    def validatePage(self) -> bool:
+        if not self.username.text().strip():
+            self.error.setText("The username is empty.")
+            return False
+        problem = password_problem(self.password.text(), self.again.text())
+        if problem:
+            self.error.setText(problem)
+            return False
+        return True
+
+
+class SetupWizard(QWizard):
+    """Creates the database and the first account; ``context`` is set when it succeeds."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Set up SENDesk")
+        self.school = SchoolPage()
+        self.storage = StoragePage()
+        self.senco = SencoPage()
+        for page in (self.school, self.storage, self.senco):
+            self.addPage(page)
+        self.context: AppContext | None = None
+
+    def accept(self) -> None:
+        # Qt's Finish button calls this (virtual) slot directly: validate the last page here.
+        if not self.validateCurrentPage():
+            return
+        try:
+            self.context = self._create()
+        except SendeskError as exc:
+            QMessageBox.warning(self, "SENDesk", str(exc))
+            return
+        super().accept()
+
+    def _create(self) -> AppContext:
+        target = parse_target(self.storage.target())
+        key: str | None = None
+        if target.path is not None:
+            target.path.parent.mkdir(parents=True, exist_ok=True)
+            passphrase = self.storage.passphrase.text()
+            key, _where = key_for_new(target.path, lambda _m, _c: passphrase or None)
+        try:
+            db: Database = create_database(target, key)
+        except SendeskError:
+            if target.path is not None:
+                forget_key(target.path)
+            raise
+        try:
+            actor: Actor = init_school(
+                db,
+                self.school.name.text(),
+                urn=self.school.urn.text().strip() or None,
+                la_name=self.school.la.text().strip() or None,
+                senco_username=self.senco.username.text().strip(),
+                senco_name=self.senco.display.text().strip(),
+                senco_password=self.senco.password.text(),
+            )
+        except BaseException:
+            db.dispose()  # a school-less database is no use to anyone: remove it
+            if target.path is not None:
+                target.path.unlink(missing_ok=True)
+                forget_key(target.path)
+            raise
+        save_settings(
+            AppSettings(
+                database=str(Path(target.path).resolve()) if target.path else self.storage.target(),
+                last_username=actor.username,
+            )
+        )
+        return AppContext(db, actor, school_info(db))

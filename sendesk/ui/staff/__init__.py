@@ -1,0 +1,1 @@
+"""Screens for staff: accounts, teaching groups, signing in and the lock screen."""

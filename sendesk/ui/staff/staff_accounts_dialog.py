@@ -1,0 +1,424 @@
+"""File → Staff accounts…: the SENCo manages who may sign in and as what (issue 13).
+
+Why it exists: least privilege. Each member of staff signs in as themselves with the role
+their job needs — a teacher linked to their MIS staff code (their classes follow from the
+class-list import), learning support to the pupils they are assigned to, the exams officer
+to the exams officer's list only — and the audit trail names who did what.
+
+How it behaves: a table of every account (username, name, role, active, whether the
+password still has to be changed, staff code) with buttons under it. Add… and Reset
+password… set a *first* password, which its owner replaces at their next sign-in.
+Disabling asks first; a disabled account cannot sign in, and its history stays. Every
+change goes through :mod:`sendesk.services.staff.users`, which checks the role again and audits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.roles import ROLE_LABELS, Role
+from sendesk.services.staff.users import (
+    UserSummary,
+    assigned_pupils,
+    create_user,
+    list_users,
+    password_problem,
+    set_active,
+    set_assigned_pupils,
+    set_password,
+    set_role,
+    set_staff_code,
+)
+from sendesk.ui.context import AppContext
+from sendesk.ui.tables import action_button, button_row, read_only_item, read_only_table
+
+APP = "SENDesk"
+HEADERS = ("Username", "Name", "Role", "Active", "Must change password", "Staff code")
+
+
+def _password_line(name: str) -> QLineEdit:
+    line = QLineEdit()
+    line.setEchoMode(QLineEdit.EchoMode.Password)
+    line.setAccessibleName(name)
+    return line
+
+
+def _ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
+    buttons = QDialogButtonBox(
+        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+    )
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setAccessibleName("Message")
+    return label
+
+
+class AddAccountDialog(QDialog):
+    """A new account: username, name, role, staff code, and a first password (twice)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(f"Add a staff account — {APP}")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setAccessibleName("Username")
+        self.display = QLineEdit()
+        self.display.setAccessibleName("Full name")
+        self.role = QComboBox()
+        self.role.setAccessibleName("Role")
+        for role in Role:
+            self.role.addItem(ROLE_LABELS[role], role)
+        self.role.setCurrentIndex(self.role.findData(Role.TEACHER))
+        self.staff_code = QLineEdit()
+        self.staff_code.setAccessibleName("MIS staff code")
+        self.password = _password_line("First password")
+        self.again = _password_line("First password again")
+        form.addRow("&Username:", self.username)
+        form.addRow("Full &name:", self.display)
+        form.addRow("&Role:", self.role)
+        form.addRow("MIS &staff code:", self.staff_code)
+        form.addRow("First &password:", self.password)
+        form.addRow("&Again:", self.again)
+        layout.addLayout(form)
+        note = QLabel("They choose their own password when they first sign in.")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        layout.addWidget(_ok_cancel(self, "Add"))
+
+    def accept(self) -> None:
+        if problem := password_problem(self.password.text(), self.again.text()):
+            self.error.setText(problem)
+            return
+        try:
+            create_user(
+                self.ctx.db,
+                self.ctx.actor,
+                self.username.text(),
+                self.display.text(),
+                self.role.currentData(),
+                self.password.text(),
+                staff_code=self.staff_code.text(),
+            )
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class ResetPasswordDialog(QDialog):
+    """A first password for someone who forgot theirs (or was locked out)."""
+
+    def __init__(self, ctx: AppContext, user: UserSummary, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.setWindowTitle(f"Reset password — {APP}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"A first password for {user.display_name} ({user.username}): they choose "
+            "their own when they next sign in."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        form = QFormLayout()
+        self.password = _password_line("First password")
+        self.again = _password_line("First password again")
+        form.addRow("First &password:", self.password)
+        form.addRow("&Again:", self.again)
+        layout.addLayout(form)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        layout.addWidget(_ok_cancel(self, "Reset password"))
+
+    def accept(self) -> None:
+        if problem := password_problem(self.password.text(), self.again.text()):
+            self.error.setText(problem)
+            return
+        try:
+            set_password(self.ctx.db, self.ctx.actor, self.user.username, self.password.text())
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class AssignedPupilsDialog(QDialog):
+    """Tick the pupils a member of learning support works with (a key adult, a 1:1)."""
+
+    def __init__(self, ctx: AppContext, user: UserSummary, parent: QWidget | None = None) -> None:
+        from sendesk.services.register.register_view import register_rows
+
+        super().__init__(parent)
+        self.ctx = ctx
+        self.user = user
+        self.setWindowTitle(f"Assigned pupils — {user.display_name} — {APP}")
+        layout = QVBoxLayout(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Type part of a name or UPN to filter")
+        self.search.setAccessibleName("Filter pupils")
+        self.search.textChanged.connect(self.apply_filter)
+        layout.addWidget(self.search)
+        self.pupils = QListWidget()
+        self.pupils.setAccessibleName("Pupils")
+        chosen = {p.pupil_id for p in assigned_pupils(ctx.db, ctx.actor, user.username)}
+        rows = sorted(
+            register_rows(ctx.db, ctx.actor, include_all=True),
+            key=lambda r: (r.legal_surname.casefold(), r.legal_forename.casefold()),
+        )
+        for row in rows:
+            item = QListWidgetItem(f"{row.display_name} ({row.upn}, Year {row.year_group or '?'})")
+            item.setData(Qt.ItemDataRole.UserRole, row.pupil_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = row.pupil_id in chosen
+            item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.pupils.addItem(item)
+        layout.addWidget(self.pupils, 1)
+        self.error = _error_label()
+        layout.addWidget(self.error)
+        layout.addWidget(_ok_cancel(self, "Save"))
+
+    def apply_filter(self) -> None:
+        words = self.search.text().casefold().split()
+        for i in range(self.pupils.count()):
+            item = self.pupils.item(i)
+            item.setHidden(not all(w in item.text().casefold() for w in words))
+
+    def set_checked(self, pupil_id: int, checked: bool) -> None:
+        for i in range(self.pupils.count()):
+            item = self.pupils.item(i)
+            if item.data(Qt.ItemDataRole.UserRole) == pupil_id:
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+
+    def chosen(self) -> list[int]:
+        return [
+            int(self.pupils.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.pupils.count())
+            if self.pupils.item(i).checkState() == Qt.CheckState.Checked
+        ]
+
+    def accept(self) -> None:
+        try:
+            set_assigned_pupils(self.ctx.db, self.ctx.actor, self.user.username, self.chosen())
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
+
+
+class StaffAccountsDialog(QDialog):
+    """Every staff account, with the SENCo's actions on the selected one."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.users: list[UserSummary] = []
+        self.setWindowTitle(f"Staff accounts — {APP}")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Each member of staff signs in as themselves, with the role their job needs. "
+            "A disabled account cannot sign in; what its owner did stays on record."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = read_only_table(HEADERS, "Staff accounts")
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        layout.addWidget(self.table, 1)
+        self.add_button = action_button("&Add…", "Add a staff account", self.add_account)
+        self.role_button = action_button(
+            "Change &role…", "Change the selected account's role", self.change_role
+        )
+        self.active_button = action_button(
+            "&Disable", "Disable or enable the selected account", self.toggle_active
+        )
+        self.password_button = action_button(
+            "Reset &password…", "Reset the selected account's password", self.reset_password
+        )
+        self.code_button = action_button(
+            "&Staff code…", "Set the selected teacher's MIS staff code", self.change_staff_code
+        )
+        self.pupils_button = action_button(
+            "Assigned &pupils…",
+            "Choose the pupils assigned to the selected member of learning support",
+            self.assign_pupils,
+        )
+        button_row(
+            layout,
+            self.add_button,
+            self.role_button,
+            self.active_button,
+            self.password_button,
+            self.code_button,
+            self.pupils_button,
+        )
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(self.fontMetrics().horizontalAdvance("M") * 64, self.sizeHint().height() * 2)
+        self.reload()
+
+    def reload(self, *, select: str | None = None) -> None:
+        keep = select or (u.username if (u := self.selected()) else None)
+        self.users = list_users(self.ctx.db, self.ctx.actor)
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.users))
+        for r, u in enumerate(self.users):
+            cells = (
+                u.username,
+                u.display_name,
+                u.role_label,
+                "Yes" if u.active else "No (disabled)",
+                "Yes" if u.must_change_password else ("No password" if not u.has_password else ""),
+                u.staff_code or "",
+            )
+            for c, text in enumerate(cells):
+                self.table.setItem(r, c, read_only_item(text))
+        names = [u.username for u in self.users]
+        if names:
+            self.table.selectRow(names.index(keep) if keep in names else 0)
+        self.table.blockSignals(False)
+        self._update_buttons()
+
+    def selected(self) -> UserSummary | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.users):
+            return None
+        return self.users[rows[0].row()]
+
+    def select(self, username: str) -> None:
+        self.table.selectRow([u.username for u in self.users].index(username))
+
+    def _update_buttons(self) -> None:
+        user = self.selected()
+        for button in (self.role_button, self.active_button, self.password_button):
+            button.setEnabled(user is not None)
+        self.active_button.setText(
+            "&Enable" if user is not None and not user.active else "&Disable"
+        )
+        self.code_button.setEnabled(user is not None and user.role in (Role.TEACHER, Role.SENCO))
+        self.pupils_button.setEnabled(user is not None and user.role == Role.LEARNING_SUPPORT)
+
+    def _warn(self, exc: SendeskError) -> None:
+        QMessageBox.warning(self, APP, str(exc))
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def add_dialog(self) -> AddAccountDialog:
+        return AddAccountDialog(self.ctx, self)
+
+    def add_account(self) -> None:
+        dialog = self.add_dialog()
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.reload(select=dialog.username.text().strip())
+
+    def change_role(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        labels = [ROLE_LABELS[r] for r in Role]
+        label, ok = QInputDialog.getItem(
+            self,
+            f"Change role — {APP}",
+            f"Role for {user.display_name}:",
+            labels,
+            labels.index(user.role_label),
+            False,
+        )
+        if not ok:
+            return
+        try:
+            set_role(self.ctx.db, self.ctx.actor, user.username, list(Role)[labels.index(label)])
+        except SendeskError as exc:
+            self._warn(exc)
+        self.reload()
+
+    def toggle_active(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        if user.active:
+            answer = QMessageBox.question(
+                self,
+                APP,
+                f"Disable {user.display_name}'s account? They will not be able to sign in; "
+                "what they did stays on record, and you can enable it again.",
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        try:
+            set_active(self.ctx.db, self.ctx.actor, user.username, not user.active)
+        except SendeskError as exc:
+            self._warn(exc)
+        self.reload()
+
+    def password_dialog(self, user: UserSummary) -> ResetPasswordDialog:
+        return ResetPasswordDialog(self.ctx, user, self)
+
+    def reset_password(self) -> None:
+        user = self.selected()
+        if user is not None and self.password_dialog(user).exec() == QDialog.DialogCode.Accepted:
+            self.reload()
+
+    def change_staff_code(self) -> None:
+        user = self.selected()
+        if user is None:
+            return
+        code, ok = QInputDialog.getText(
+            self,
+            f"Staff code — {APP}",
+            f"{user.display_name}'s staff code in the MIS (their classes follow from the "
+            "class-list import):",
+            QLineEdit.EchoMode.Normal,
+            user.staff_code or "",
+        )
+        if not ok:
+            return
+        try:
+            set_staff_code(self.ctx.db, self.ctx.actor, user.username, code)
+        except SendeskError as exc:
+            self._warn(exc)
+        self.reload()
+
+    def pupils_dialog(self, user: UserSummary) -> AssignedPupilsDialog:
+        return AssignedPupilsDialog(self.ctx, user, self)
+
+    def assign_pupils(self) -> None:
+        user = self.selected()
+        if user is not None:
+            self.pupils_dialog(user).exec()
+
+
+__all__ = [
+    "AddAccountDialog",
+    "AssignedPupilsDialog",
+    "ResetPasswordDialog",
+    "StaffAccountsDialog",
+]

@@ -1,0 +1,1 @@
+"""Screens for the store's safekeeping: the audit trail."""
