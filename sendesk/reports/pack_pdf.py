@@ -216,15 +216,15 @@ def _faults_note(messages: list[str]) -> str:
     )
 
 
-def _prepare(appendix: Appendix) -> _Prepared:
+def _prepare(appendix: Appendix, noun: str = PACK.noun) -> _Prepared:
     with _pypdf_messages() as messages:
-        prepared = _prepare_quietly(appendix)
+        prepared = _prepare_quietly(appendix, noun)
     if messages and prepared.kind == "pdf":
         prepared.note = _faults_note(messages)
     return prepared
 
 
-def _prepare_quietly(appendix: Appendix) -> _Prepared:
+def _prepare_quietly(appendix: Appendix, noun: str) -> _Prepared:
     media = appendix.choice.media_type
     if media == PDF:
         try:
@@ -234,7 +234,8 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                     appendix,
                     "listed",
                     0,
-                    "It is protected by a password, so it is not appended: send it with the pack.",
+                    "It is protected by a password, so it is not appended: send it with the "
+                    f"{noun}.",
                 )
             pages = len(reader.pages)
         except Exception:
@@ -242,7 +243,7 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                 appendix,
                 "listed",
                 0,
-                "It could not be read as a PDF, so it is not appended: send it with the pack.",
+                f"It could not be read as a PDF, so it is not appended: send it with the {noun}.",
             )
         if pages == 0:
             return _Prepared(appendix, "listed", 0, "The PDF has no pages, so nothing is appended.")
@@ -258,17 +259,17 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                 appendix,
                 "listed",
                 0,
-                "The image could not be read, so it is not appended: send it with the pack.",
+                f"The image could not be read, so it is not appended: send it with the {noun}.",
             )
         if width <= 0 or height <= 0:
             return _Prepared(appendix, "listed", 0, "The image is empty, so nothing is appended.")
         return _Prepared(appendix, "image", 1, image=image)
     if media == DOCX:
         return _Prepared(
-            appendix, "listed", 0, "A Word document is not appended: send it with the pack."
+            appendix, "listed", 0, f"A Word document is not appended: send it with the {noun}."
         )
     return _Prepared(
-        appendix, "listed", 0, "Only PDFs and images are appended: send it with the pack."
+        appendix, "listed", 0, f"Only PDFs and images are appended: send it with the {noun}."
     )
 
 
@@ -836,9 +837,12 @@ class PackBody:
     # sections
 
     def section(self, key: str) -> list[Flowable]:
-        out = self.h1(rr.SECTION_TITLES[key])
-        out += getattr(self, f"_{key}")()
-        return out
+        return self.h1(rr.SECTION_TITLES[key]) + self.section_body(key)
+
+    def section_body(self, key: str) -> list[Flowable]:
+        """A section of the pack without its heading (another document heads it)."""
+        built: list[Flowable] = getattr(self, f"_{key}")()
+        return built
 
     def _about(self) -> list[Flowable]:
         st, d = self.st, self.data
@@ -1003,7 +1007,7 @@ class PackBody:
         out: list[Flowable] = []
         for inv in d.involvements:
             out.append(self.h2(ps.involvement_heading(inv), toc=True))
-            out.append(_pairs(st, ps.involvement_facts(d, inv), self.width))
+            out.append(_pairs(st, ps.involvement_facts(d, inv, self.doc.kind.noun), self.width))
             out.append(st.p(ps.ADVICE, st.h3))
             out.append(st.user(inv.advice))
         return out
@@ -1268,7 +1272,7 @@ def write_pdf(
     ``appendices`` follow, each page marked at its foot. Used by the pack and by the
     leaver's SEN file, so both lay out and append evidence the same way."""
     font, bold = register_fonts()
-    prepared = [_prepare(a) for a in appendices]
+    prepared = [_prepare(a, kind.noun) for a in appendices]
     appended = sum(i.pages for i in prepared)
     buffer = io.BytesIO()
     doc = _PackDoc(
