@@ -133,7 +133,8 @@ class LeavingDialog(QDialog):
 
 class LeavingPanel(QWidget):
     """One line under the pupil's record: leaving where and when, and the SEN file's state,
-    with "Leaving…". Hidden from all but the SENCo."""
+    with "Leaving…" and, for a leaver with SEN history, "SEN file…". Hidden from all but
+    the SENCo."""
 
     changed = Signal()
     """Emitted after the leaving details or the SEN file's state were saved."""
@@ -157,6 +158,11 @@ class LeavingPanel(QWidget):
         self.leaving_button.setAccessibleName("Record that the pupil is leaving")
         self.leaving_button.clicked.connect(self.edit_leaving)
         row.addWidget(self.leaving_button)
+        self.sen_file_button = QPushButton("SEN &file…")
+        self.sen_file_button.setAccessibleName("The SEN file for the next school")
+        self.sen_file_button.clicked.connect(self.sen_file)
+        self.sen_file_button.hide()  # once the pupil is leaving, with SEN history
+        row.addWidget(self.sen_file_button)
         self.leaving_button.setEnabled(False)  # until the state is read
         self.reload()
 
@@ -175,11 +181,24 @@ class LeavingPanel(QWidget):
         self.status = status
         self.state.setText(status.sentence())
         self.leaving_button.setEnabled(True)
+        self.sen_file_button.setVisible(status.leaving and status.has_sen_history)
 
     def edit_leaving(self) -> None:
         if self.status is None:
             return
         dialog = LeavingDialog(self.ctx, self.status, self)
         if dialog.exec():
+            self.reload()
+            self.changed.emit()
+
+    def sen_file(self) -> None:
+        """The leaver's SEN file: a PDF for the next school's SENCo, with evidence."""
+        from sendesk.ui.transfer.sen_file_dialog import SenFileDialog
+
+        if self.status is None:
+            return
+        dialog = SenFileDialog(self.ctx, self.status, self)
+        dialog.exec()
+        if dialog.marked_sent:
             self.reload()
             self.changed.emit()
