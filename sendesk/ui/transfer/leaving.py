@@ -69,10 +69,6 @@ class LeavingDialog(QDialog):
         self.dfe.setAccessibleName("Destination school's DfE number")
         self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4001 (if known)")
         form.addRow("Its &DfE number:", self.dfe)
-        self.dfe_hint = QLabel()
-        self.dfe_hint.setWordWrap(True)
-        self.dfe_hint.setAccessibleName("DfE number check")
-        form.addRow("", self.dfe_hint)
         self.on = QDateEdit()
         self.on.setAccessibleName("Leaving date")
         self.on.setCalendarPopup(True)
@@ -81,6 +77,10 @@ class LeavingDialog(QDialog):
         self.on.setDate(QDate(day.year, day.month, day.day))
         form.addRow("&Leaving date:", self.on)
         layout.addLayout(form)
+        self.dfe_hint = QLabel()  # under the form, full width: a wrapped form row is cut
+        self.dfe_hint.setWordWrap(True)
+        self.dfe_hint.setAccessibleName("DfE number check")
+        layout.addWidget(self.dfe_hint)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setAccessibleName("Why it was not saved")
@@ -93,6 +93,7 @@ class LeavingDialog(QDialog):
         layout.addWidget(self.buttons)
         self.dfe.textChanged.connect(self._check_dfe)
         self._check_dfe(self.dfe.text())
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 34)
 
     def _check_dfe(self, text: str) -> None:
         """Say at once when the DfE number cannot be one (it names the CTF file)."""
