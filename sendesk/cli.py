@@ -314,6 +314,32 @@ def cmd_leaver(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sen_file(args: argparse.Namespace) -> int:
+    from sendesk.operations.sen_file import build_sen_file
+    from sendesk.rules.permissions import Action
+    from sendesk.services.register.pupils import pupil_id_of
+
+    out = Path(args.out).expanduser()
+    if not out.is_dir():
+        raise SendeskError(f"The folder {out} does not exist: --out names the folder to write to.")
+    with _existing(args) as db:
+        actor = _actor(db, args)
+        pupil_id = pupil_id_of(db, actor, args.upn, Action.TRANSFER_RECORDS)
+        result = build_sen_file(
+            db,
+            actor,
+            pupil_id,
+            out,
+            evidence_ids=args.evidence or (),
+            progress=_progress_printer("Making the SEN file"),
+        )
+    print(f"Wrote the SEN file to {result.pdf} ({result.pages} pages).")
+    for note in result.notes:
+        print(f"  - {note}")
+    print("Once it has gone to the next school, sendesk export-ctf records it as sent.")
+    return 0
+
+
 def cmd_register(args: argparse.Namespace) -> int:
     from sendesk.reports.register_export import write_register
     from sendesk.services.evidence.exports import record_export
@@ -840,6 +866,28 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dest", help="the destination school's DfE number, LLL/EEEE")
     p.add_argument("--dest-name", help="the destination school's name")
     p.set_defaults(handler=cmd_leaver)
+
+    p = sub.add_parser(
+        "sen-file",
+        help="write a leaver's SEN file (PDF) for the next school",
+        description="Write one PDF for the next school's SENCo: register history, needs "
+        "and provision, the latest support plans and reviews, interventions and progress, "
+        "access arrangements, the EHC plan if any, and the evidence documents named "
+        "(appended in that order). The pupil must be recorded as leaving (sendesk leaver).",
+    )
+    _add_db(p)
+    _add_user(p)
+    p.add_argument("--upn", required=True)
+    p.add_argument("--out", required=True, help="the folder to write into")
+    p.add_argument(
+        "--evidence",
+        type=int,
+        nargs="+",
+        action="extend",
+        metavar="ID",
+        help="evidence documents to append, by number, in the order given",
+    )
+    p.set_defaults(handler=cmd_sen_file)
 
     p = sub.add_parser(
         "register",

@@ -92,6 +92,7 @@ from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import readiness as rr
 from sendesk.services.ehc.pack import EvidenceChoice, PackData
 from sendesk.services.evidence.evidence import DOCX, JPEG, PDF, PNG
+from sendesk.services.graduated.support_plans import PlanDetail
 
 MARGIN = 18 * mm
 FOOTER = 11 * mm
@@ -104,6 +105,18 @@ MISSING = colors.HexColor("#A0360F")
 PRESENT = colors.HexColor("#2E6B30")
 STAMP_INSET = 10 * mm  # where the line naming an appended page sits, from its corner
 STAMP_SIZE = 7  # its font size
+
+
+@dataclass(frozen=True)
+class PdfKind:
+    """Which document this layout writes: its title (the footer, the file's metadata) and
+    what a reader calls it ("pack page 7 of 41" at the foot of appended pages)."""
+
+    title: str
+    noun: str
+
+
+PACK = PdfKind("EHC needs assessment request", "pack")
 
 
 @dataclass(frozen=True)
@@ -203,15 +216,15 @@ def _faults_note(messages: list[str]) -> str:
     )
 
 
-def _prepare(appendix: Appendix) -> _Prepared:
+def _prepare(appendix: Appendix, noun: str = PACK.noun) -> _Prepared:
     with _pypdf_messages() as messages:
-        prepared = _prepare_quietly(appendix)
+        prepared = _prepare_quietly(appendix, noun)
     if messages and prepared.kind == "pdf":
         prepared.note = _faults_note(messages)
     return prepared
 
 
-def _prepare_quietly(appendix: Appendix) -> _Prepared:
+def _prepare_quietly(appendix: Appendix, noun: str) -> _Prepared:
     media = appendix.choice.media_type
     if media == PDF:
         try:
@@ -221,7 +234,8 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                     appendix,
                     "listed",
                     0,
-                    "It is protected by a password, so it is not appended: send it with the pack.",
+                    "It is protected by a password, so it is not appended: send it with the "
+                    f"{noun}.",
                 )
             pages = len(reader.pages)
         except Exception:
@@ -229,7 +243,7 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                 appendix,
                 "listed",
                 0,
-                "It could not be read as a PDF, so it is not appended: send it with the pack.",
+                f"It could not be read as a PDF, so it is not appended: send it with the {noun}.",
             )
         if pages == 0:
             return _Prepared(appendix, "listed", 0, "The PDF has no pages, so nothing is appended.")
@@ -245,17 +259,17 @@ def _prepare_quietly(appendix: Appendix) -> _Prepared:
                 appendix,
                 "listed",
                 0,
-                "The image could not be read, so it is not appended: send it with the pack.",
+                f"The image could not be read, so it is not appended: send it with the {noun}.",
             )
         if width <= 0 or height <= 0:
             return _Prepared(appendix, "listed", 0, "The image is empty, so nothing is appended.")
         return _Prepared(appendix, "image", 1, image=image)
     if media == DOCX:
         return _Prepared(
-            appendix, "listed", 0, "A Word document is not appended: send it with the pack."
+            appendix, "listed", 0, f"A Word document is not appended: send it with the {noun}."
         )
     return _Prepared(
-        appendix, "listed", 0, "Only PDFs and images are appended: send it with the pack."
+        appendix, "listed", 0, f"Only PDFs and images are appended: send it with the {noun}."
     )
 
 
@@ -513,9 +527,11 @@ class _PackDoc(BaseDocTemplate):
         prepared: Sequence[_Prepared],
         step: Callable[[], None],
         stamp_texts: Callable[[int], Sequence[str]] = lambda body_pages: (),
+        kind: PdfKind = PACK,
         **kw: Any,
     ) -> None:
         super().__init__(buffer, pagesize=A4, **kw)
+        self.kind = kind
         self.data = data
         self.prepared = prepared
         self.appended_pages = sum(i.pages for i in prepared)
@@ -573,8 +589,7 @@ class _PackDoc(BaseDocTemplate):
         canvas.drawString(
             MARGIN,
             y + 9,
-            f"{data.school_name} · EHC needs assessment request · {data.pupil.name} · "
-            f"UPN {data.pupil.upn}",
+            f"{data.school_name} · {self.kind.title} · {data.pupil.name} · UPN {data.pupil.upn}",
         )
         canvas.drawString(
             MARGIN,
@@ -695,7 +710,11 @@ class _PageRef(Flowable):
 # --- the sections ----------------------------------------------------------------------------
 
 
-class _Body:
+class PackBody:
+    """The flowables of a document laid out as the pack is: headings the contents page
+    lists, tables of :class:`Grid`, label–value pairs, and the pack's sections by key.
+    The leaver's SEN file (:mod:`sendesk.reports.sen_file`) builds its story from it too."""
+
     def __init__(self, doc: _PackDoc, data: PackData, prepared: Sequence[_Prepared]) -> None:
         self.doc = doc
         self.data = data
@@ -721,6 +740,14 @@ class _Body:
         """``grid`` as a table across the text width."""
         widths = [w * self.width for w in grid.widths]
         return _table(self.st, grid.header, grid.rows, widths, total_row=grid.total_row)
+
+    def pairs(self, rows: Sequence[tuple[str, str]]) -> Table:
+        """Labels (bold) and values across the text width."""
+        return _pairs(self.st, rows, self.width)
+
+    def sentence(self, sentence: Sentence, *, muted: bool = False) -> Flowable:
+        """A :data:`Sentence` (its bold and italic runs kept) as a paragraph."""
+        return self.st.p(_markup(sentence), self.st.muted if muted else self.st.body)
 
     def grid_or(self, grid: Grid | None, nothing: str) -> Flowable:
         """``grid`` as a table, or the sentence ``nothing`` in grey when there is none."""
@@ -810,9 +837,12 @@ class _Body:
     # sections
 
     def section(self, key: str) -> list[Flowable]:
-        out = self.h1(rr.SECTION_TITLES[key])
-        out += getattr(self, f"_{key}")()
-        return out
+        return self.h1(rr.SECTION_TITLES[key]) + self.section_body(key)
+
+    def section_body(self, key: str) -> list[Flowable]:
+        """A section of the pack without its heading (another document heads it)."""
+        built: list[Flowable] = getattr(self, f"_{key}")()
+        return built
 
     def _about(self) -> list[Flowable]:
         st, d = self.st, self.data
@@ -890,7 +920,13 @@ class _Body:
         if not d.plans:
             return [st.p(ps.NO_CYCLES, st.muted)]
         out: list[Flowable] = [st.p(_markup(ps.cycles_summary(d))), self.grid(ps.cycles_grid(d))]
-        for plan in d.plans:
+        return out + self.cycles(d.plans)
+
+    def cycles(self, plans: Sequence[PlanDetail]) -> list[Flowable]:
+        """Each cycle in full: assess, plan, do, the views then, and its review."""
+        st = self.st
+        out: list[Flowable] = []
+        for plan in plans:
             out.append(self.h2(ps.cycle_heading(plan), toc=True))
             out.append(st.p(ps.ASSESS, st.h3))
             out.append(st.user(plan.assessment))
@@ -971,7 +1007,7 @@ class _Body:
         out: list[Flowable] = []
         for inv in d.involvements:
             out.append(self.h2(ps.involvement_heading(inv), toc=True))
-            out.append(_pairs(st, ps.involvement_facts(d, inv), self.width))
+            out.append(_pairs(st, ps.involvement_facts(d, inv, self.doc.kind.noun), self.width))
             out.append(st.p(ps.ADVICE, st.h3))
             out.append(st.user(inv.advice))
         return out
@@ -997,8 +1033,8 @@ class _Body:
             st.p(
                 "The documents follow the written sections in this order. Each appended "
                 "page is marked at its foot with the document's number (E1, E2…) and its "
-                "page in the pack. The SHA-256 is the fingerprint taken when the document "
-                "was stored: the copy appended was checked against it."
+                f"page in the {self.doc.kind.noun}. The SHA-256 is the fingerprint taken when "
+                "the document was stored: the copy appended was checked against it."
             )
         ]
 
@@ -1096,7 +1132,9 @@ def _image_pages(
     return PdfReader(buffer)
 
 
-def _pdf_stamp_lines(prepared: Sequence[_Prepared], body_pages: int) -> list[tuple[int, str]]:
+def _pdf_stamp_lines(
+    prepared: Sequence[_Prepared], body_pages: int, noun: str = PACK.noun
+) -> list[tuple[int, str]]:
     """The line at the foot of each appended PDF page, by its page index in the pack."""
     ranges = page_ranges(body_pages, prepared)
     total = body_pages + sum(i.pages for i in prepared)
@@ -1111,7 +1149,7 @@ def _pdf_stamp_lines(prepared: Sequence[_Prepared], body_pages: int) -> list[tup
                 (
                     span[0] - 1 + k,
                     f"{label} · {c.title} · page {k + 1} of {item.pages} · "
-                    f"pack page {span[0] + k} of {total}",
+                    f"{noun} page {span[0] + k} of {total}",
                 )
             )
     return lines
@@ -1201,8 +1239,40 @@ def write_pack_pdf(
     document and once when the file is written (:func:`steps_needed` in all); it may raise
     (a cancel) to stop the build.
     """
+
+    def story(body: PackBody) -> tuple[list[Flowable], list[Flowable]]:
+        sections: list[Flowable] = []
+        for key in data.sections:
+            sections += body.section(key)
+        return body.cover(), sections
+
+    return write_pdf(
+        data,
+        appendices,
+        dest,
+        kind=PACK,
+        subject=f"Request pack produced {day_text(data.produced_on)}",
+        story=story,
+        step=step,
+    )
+
+
+def write_pdf(
+    data: PackData,
+    appendices: Sequence[Appendix],
+    dest: Path,
+    *,
+    kind: PdfKind,
+    subject: str,
+    story: Callable[[PackBody], tuple[list[Flowable], list[Flowable]]],
+    step: Callable[[], None] = lambda: None,
+) -> WrittenPdf:
+    """A document laid out as the pack is: ``story(body)`` gives its cover and its
+    sections (made with ``body``), a contents page goes between them, and the evidence
+    ``appendices`` follow, each page marked at its foot. Used by the pack and by the
+    leaver's SEN file, so both lay out and append evidence the same way."""
     font, bold = register_fonts()
-    prepared = [_prepare(a) for a in appendices]
+    prepared = [_prepare(a, kind.noun) for a in appendices]
     appended = sum(i.pages for i in prepared)
     buffer = io.BytesIO()
     doc = _PackDoc(
@@ -1210,24 +1280,22 @@ def write_pack_pdf(
         data,
         prepared,
         step,
-        lambda body_pages: [text for _, text in _pdf_stamp_lines(prepared, body_pages)],
+        lambda body_pages: [text for _, text in _pdf_stamp_lines(prepared, body_pages, kind.noun)],
+        kind=kind,
         leftMargin=MARGIN,
         rightMargin=MARGIN,
         topMargin=MARGIN,
         bottomMargin=MARGIN + FOOTER,
-        title="EHC needs assessment request",
+        title=kind.title,
         author="SENDesk",
-        subject=f"Request pack produced {day_text(data.produced_on)}",
+        subject=subject,
         creator="SENDesk",
         initialFontName=font,  # not Helvetica: every page's text is in the embedded font
     )
-    body = _Body(doc, data, prepared)
-    sections: list[Flowable] = []
-    for key in data.sections:
-        sections += body.section(key)
-    story = [*body.cover(), *body.contents(), *sections]
+    body = PackBody(doc, data, prepared)
+    cover, sections = story(body)
     doc.build(
-        story,
+        [*cover, *body.contents(), *sections],
         canvasmaker=lambda *a, **kw: _PackCanvas(*a, doc=doc, **kw),
     )
     body_pages = doc.body_pages
@@ -1238,7 +1306,8 @@ def write_pack_pdf(
     writer = PdfWriter(clone_from=PdfReader(buffer))
     image_stamps = {
         item.appendix.label: (
-            f"{item.appendix.label} · {item.appendix.choice.title} · pack page {span[0]} of {total}"
+            f"{item.appendix.label} · {item.appendix.choice.title} · {kind.noun} page "
+            f"{span[0]} of {total}"
         )
         for item in prepared
         if item.kind == "image" and (span := ranges[item.appendix.label]) is not None
@@ -1262,8 +1331,8 @@ def write_pack_pdf(
             )
             image_index += 1
         step()
-    _stamp(writer, _pdf_stamp_lines(prepared, body_pages), doc.stamps)
-    writer.add_metadata({"/Title": "EHC needs assessment request", "/Author": "SENDesk"})
+    _stamp(writer, _pdf_stamp_lines(prepared, body_pages, kind.noun), doc.stamps)
+    writer.add_metadata({"/Title": kind.title, "/Author": "SENDesk"})
     with open(dest, "wb") as fh:
         writer.write(fh)
     step()
@@ -1271,4 +1340,14 @@ def write_pack_pdf(
     return WrittenPdf(pages=total, body_pages=body_pages, ranges=ranges, notes=notes)
 
 
-__all__ = ["Appendix", "WrittenPdf", "page_ranges", "steps_needed", "write_pack_pdf"]
+__all__ = [
+    "PACK",
+    "Appendix",
+    "PackBody",
+    "PdfKind",
+    "WrittenPdf",
+    "page_ranges",
+    "steps_needed",
+    "write_pack_pdf",
+    "write_pdf",
+]

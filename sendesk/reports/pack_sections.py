@@ -760,12 +760,14 @@ def involvement_heading(involvement: InvolvementItem) -> str:
     )
 
 
-def involvement_facts(data: PackData, involvement: InvolvementItem) -> Pairs:
+def involvement_facts(data: PackData, involvement: InvolvementItem, noun: str = "pack") -> Pairs:
+    """When the agency was asked and came, and which appended documents are its reports
+    (``noun``: what the document is called, "pack" or "file")."""
     docs = [label for i in involvement.document_ids if (label := data.evidence_label(i))]
     return [
         ("Referred", day_text(involvement.referral_date)),
         ("Seen", day_text(involvement.seen_date)),
-        ("Reports in this pack", ", ".join(docs) if docs else "None appended"),
+        (f"Reports in this {noun}", ", ".join(docs) if docs else "None appended"),
     ]
 
 

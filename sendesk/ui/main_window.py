@@ -203,6 +203,9 @@ class MainWindow(QMainWindow):
         self._menu_by_title = {t: bar.addMenu(t) for t in ("&File", "&Pupil", "&Help")}
         if self.ctx.is_senco:
             self._action("&File", "&Import pupils from the MIS…", self.import_pupils, "Ctrl+I")
+        if self.ctx.may(Action.TRANSFER_RECORDS):
+            self._action("&File", "Import a &CTF…", self.import_ctf)
+        if self.ctx.is_senco:
             self._action("&File", "&Back up the database…", self.backup)
             self._action("&File", "&Local authorities…", self.local_authorities)
             self._action("&File", "&School details…", self.school_details)
@@ -326,6 +329,12 @@ class MainWindow(QMainWindow):
         dialog.exec()
         if dialog.imported:
             self.refresh()
+
+    def import_ctf(self) -> None:
+        """A pupil's SEN history from their previous school's Common Transfer File."""
+        from sendesk.ui.transfer.ctf_import_dialog import CtfImportDialog
+
+        CtfImportDialog(self.ctx, self).exec()  # its Op announces what changed
 
     def backup(self) -> None:
         from sendesk.services.store.backup import backup_file

@@ -421,6 +421,11 @@ class PupilWindow(QWidget):
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 
+        from sendesk.ui.transfer.leaving import LeavingPanel
+
+        self.leaving_panel = LeavingPanel(ctx, pupil_id, self)  # the SENCo's: leaving, SEN file
+        self.leaving_panel.changed.connect(self._plans_changed)  # the record's version moved
+        layout.addWidget(self.leaving_panel)
         buttons = QHBoxLayout()
         self.passport_button = QPushButton("Pupil pass&port (PDF)…")
         self.passport_button.setAccessibleName("Save the pupil passport as a PDF")

@@ -39,6 +39,7 @@ def test_setup_wizard_creates_school_key_and_senco(
     qtbot.keyClicks(wizard.school.name, "Brook Valley School")
     qtbot.keyClicks(wizard.school.urn, "654321")
     qtbot.keyClicks(wizard.school.la, "Devon")
+    qtbot.keyClicks(wizard.school.dfe, "878 4001")  # written as people write it
     wizard.next()
     assert wizard.currentPage() is wizard.storage
     db_path = tmp_path / "brook.sendesk"
@@ -53,6 +54,7 @@ def test_setup_wizard_creates_school_key_and_senco(
     assert wizard.context is not None
     ctx = wizard.context
     assert ctx.school.name == "Brook Valley School"
+    assert ctx.school.dfe_number == "878/4001"  # stored as the CTF names it
     assert ctx.actor.username == "jsmith" and ctx.actor.role == Role.SENCO
     assert (SERVICE, key_id(db_path)) in memory_keyring.store
     settings = json.loads((config_dir / "settings.json").read_text())
@@ -73,6 +75,13 @@ def test_setup_wizard_refuses_short_passwords(qtbot, tmp_path, config_dir) -> No
     assert wizard.currentPage() is wizard.school
     assert "not a 6-digit" in wizard.school.error.text()
     wizard.school.urn.clear()
+    wizard.school.dfe.setText("8784001X")  # the DfE number is optional, but checked
+    wizard.next()
+    assert wizard.currentPage() is wizard.school
+    assert wizard.school.error.text() == (
+        "'8784001X' is not a DfE number: 3 digits for the LA and 4 for the school, e.g. 801/4000."
+    )
+    wizard.school.dfe.clear()
     wizard.next()
     wizard.storage.path.setText(str(tmp_path / "x.sendesk"))
     wizard.next()

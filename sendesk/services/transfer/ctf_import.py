@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import itertools
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -38,7 +38,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.errors import ValidationError
+from sendesk.errors import CancelledError, ValidationError
 from sendesk.models import Need, Pupil, RegisterEntry, SupportPlan
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, normalise_need, normalise_provision
@@ -99,6 +99,10 @@ class CtfReport:
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     written: bool = False
+    importable: int = 0
+    """Pupils without problems: those an import (with ``skip_invalid``) would read."""
+    left_out: list[str] = field(default_factory=list)
+    """The pupils with problems, as the problems name them: "pupil 2 (A801…)"."""
 
     def lines(self) -> list[str]:
         out = [
@@ -112,6 +116,11 @@ class CtfReport:
                 f"{'y' if self.entries_added == 1 else 'ies'} and {self.needs_added} "
                 f"need(s) for {self.pupils_changed} pupil(s); nothing recorded here was changed."
             )
+            if self.left_out:
+                out.append(
+                    f"Left out {len(self.left_out)} pupil(s) with problems: "
+                    + ", ".join(self.left_out)
+                )
         else:
             out.append("Nothing was written.")
         out += [f"Problem: {p}" for p in self.problems]
@@ -291,20 +300,9 @@ def _history_rows(
     return kept, needs
 
 
-def import_ctf(
-    db: Database,
-    actor: Actor,
-    path: Path | str,
-    *,
-    skip_invalid: bool = False,
-) -> CtfReport:
-    """Read the CTF at ``path`` and add its pupils' SEN history (see the module docstring).
-
-    Raises ValidationError (one sentence per problem, nothing written) unless
-    ``skip_invalid``; then the pupils with problems are left out and listed.
-    """
-    permit(actor, Action.TRANSFER_RECORDS)
-    path = Path(path)
+def _read(path: Path) -> tuple[CtfReport, list[CtfPupil]]:
+    """The file's header and its pupils, checked: the report (problems listed, nothing
+    written) and the pupils without problems."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -328,6 +326,39 @@ def import_ctf(
         if pupil is not None:
             good.append(pupil)
             report.notes += pupil.notes
+        else:
+            upn = upn_rules.normalise(_text(element, "UPN"))
+            report.left_out.append(f"pupil {position} ({upn or 'no UPN'})")
+    report.importable = len(good)
+    return report, good
+
+
+def check_ctf(actor: Actor, path: Path | str) -> CtfReport:
+    """What :func:`import_ctf` would find in the file, without writing anything: every
+    problem (one sentence each, naming the pupil's UPN and the element) and how many
+    pupils could be imported — for the app to show before the SENCo imports."""
+    permit(actor, Action.TRANSFER_RECORDS)
+    return _read(Path(path))[0]
+
+
+def import_ctf(
+    db: Database,
+    actor: Actor,
+    path: Path | str,
+    *,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], bool] | None = None,
+) -> CtfReport:
+    """Read the CTF at ``path`` and add its pupils' SEN history (see the module docstring).
+
+    Raises ValidationError (one sentence per problem, nothing written) unless
+    ``skip_invalid``; then the pupils with problems are left out and listed.
+    ``progress(done, total)`` hears of each pupil; when it returns False the import stops
+    with :class:`CancelledError` and nothing is written.
+    """
+    permit(actor, Action.TRANSFER_RECORDS)
+    path = Path(path)
+    report, good = _read(path)
     if report.problems and not skip_invalid:
         raise ValidationError(
             f"{path.name} was not imported: "
@@ -339,7 +370,11 @@ def import_ctf(
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
         by_upn = {upn: pid for upn, pid in s.execute(select(Pupil.upn, Pupil.id))}
-        for pupil in good:
+        for done, pupil in enumerate(good):
+            if progress is not None and progress(done, len(good)) is False:
+                raise CancelledError(
+                    f"The import of {path.name} was cancelled: nothing was written."
+                )
             pupil_id = by_upn.get(pupil.upn) or by_upn.get(pupil.former_upn)
             if pupil_id is None:
                 report.not_on_roll.append(pupil.upn)
@@ -488,6 +523,7 @@ __all__ = [
     "CTF_MARK",
     "CtfReport",
     "arrival_review_items",
+    "check_ctf",
     "ctf_problems",
     "import_ctf",
     "parse_ctf_bytes",

@@ -15,6 +15,7 @@ earlier, safer date).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -92,6 +93,78 @@ def record_leaving(
         )
 
 
+@dataclass(frozen=True)
+class LeaverStatus:
+    """Where a pupil is going and where their SEN file stands, as the pupil window shows it.
+
+    ``sen_file_due`` is None when no SEN file is due: the pupil is not leaving, or was
+    never on the register (K or E) here or before."""
+
+    pupil_id: int
+    upn: str
+    leaving_date: date | None
+    destination_school: str | None
+    destination_dfe: str | None
+    sen_file_sent_on: date | None
+    has_sen_history: bool
+    sen_file_due: date | None
+
+    @property
+    def leaving(self) -> bool:
+        return self.leaving_date is not None
+
+    def sentence(self) -> str:
+        """One line for the pupil window: the destination, and the SEN file's state."""
+        if self.leaving_date is None:
+            return "Not recorded as leaving."
+        where = self.destination_school or "a school not yet recorded"
+        if self.destination_dfe:
+            where += f" (DfE {self.destination_dfe})"
+        text = f"Leaving on {self.leaving_date:%d/%m/%Y} for {where}. "
+        if self.sen_file_sent_on is not None:
+            return text + f"SEN file sent on {self.sen_file_sent_on:%d/%m/%Y}."
+        if self.sen_file_due is None:
+            return text + "No SEN history here or before: no SEN file is due."
+        return text + (
+            f"SEN file not sent yet: due by {self.sen_file_due:%d/%m/%Y} "
+            f"({SEN_FILE_SCHOOL_DAYS} school days, weekdays counted)."
+        )
+
+
+def leaver_status(db: Database, actor: Actor, pupil_id: int) -> LeaverStatus:
+    """The pupil's leaving details and SEN-file state (the SENCo's, as recording them is)."""
+    permit(actor, Action.TRANSFER_RECORDS)
+    with db.session() as s:
+        pupil = pupil_or_gone(s, pupil_id)
+        with_sen = (
+            s.scalar(
+                select(RegisterEntry.id)
+                .where(
+                    RegisterEntry.pupil_id == pupil_id,
+                    RegisterEntry.provision.in_(ON_REGISTER),
+                    RegisterEntry.voided_at.is_(None),
+                )
+                .limit(1)
+            )
+            is not None
+        )
+        due = (
+            add_school_days(pupil.leaving_date, SEN_FILE_SCHOOL_DAYS)
+            if pupil.leaving_date is not None and with_sen
+            else None
+        )
+        return LeaverStatus(
+            pupil_id=pupil.id,
+            upn=pupil.upn,
+            leaving_date=pupil.leaving_date,
+            destination_school=pupil.destination_school,
+            destination_dfe=pupil.destination_dfe,
+            sen_file_sent_on=pupil.sen_file_sent_on,
+            has_sen_history=with_sen,
+            sen_file_due=due,
+        )
+
+
 def mark_sen_file_sent(session: Session, pupil_ids: list[int], on: date) -> None:
     """Within the caller's transaction: the SEN file of these pupils went on ``on``."""
     for pupil in session.scalars(select(Pupil).where(Pupil.id.in_(pupil_ids))):
@@ -151,7 +224,9 @@ def sen_file_items(session: Session, today: date, horizon_days: int) -> list[Due
 
 __all__ = [
     "SEN_FILE_KIND",
+    "LeaverStatus",
     "add_school_days",
+    "leaver_status",
     "mark_sen_file_sent",
     "record_leaving",
     "sen_file_items",

@@ -56,8 +56,13 @@ class SchoolPage(QWizardPage):
         self.urn = _line("URN")
         self.urn.setPlaceholderText("6 digits, optional")
         self.la = _line("Local authority")
+        # The DfE number names the school in a Common Transfer File and in its file name
+        # (issue 15); optional here, it can be added later in File > School details.
+        self.dfe = _line("DfE number")
+        self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4000, optional")
         form.addRow("School &name:", self.name)
         form.addRow("&URN:", self.urn)
+        form.addRow("&DfE number:", self.dfe)
         form.addRow("&Local authority:", self.la)
         self.error = QLabel()
         self.error.setWordWrap(True)
@@ -69,7 +74,9 @@ class SchoolPage(QWizardPage):
 
     def validatePage(self) -> bool:
         try:
-            validate_school(self.name.text(), self.urn.text().strip() or None)
+            validate_school(
+                self.name.text(), self.urn.text().strip() or None, self.dfe.text().strip() or None
+            )
         except SendeskError as exc:
             self.error.setText(str(exc))
             return False
@@ -244,6 +251,7 @@ class SetupWizard(QWizard):
                 self.school.name.text(),
                 urn=self.school.urn.text().strip() or None,
                 la_name=self.school.la.text().strip() or None,
+                dfe_number=self.school.dfe.text().strip() or None,
                 senco_username=self.senco.username.text().strip(),
                 senco_name=self.senco.display.text().strip(),
                 senco_password=self.senco.password.text(),

@@ -1,0 +1,74 @@
+"""`sendesk sen-file`: a leaver's SEN file from the command line (issue 15), as the app
+makes it — the PDF read back, the evidence named appended, the file audited."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from sendesk.db import create_database, open_database
+from sendesk.models import AuditEvent
+from sendesk.services.actor import acting_user
+from sendesk.services.evidence.evidence import add_document
+from sendesk.services.school.school import init_school
+from sendesk.services.transfer.leavers import record_leaving
+from tests.cli_run import run as cli_run
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
+from pack_story import marked_pdf
+from pupil_factory import add_test_pupil
+from test_ctf_import import upn_of
+
+PASSWORD = "hill-school-pw"
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
+) -> tuple[int, list[str], str]:
+    monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
+    code, out, err = cli_run(capsys, *argv)
+    return code, out.splitlines(), err
+
+
+def test_sen_file_writes_the_pdf_with_the_evidence_named(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    where = str(tmp_path / "s.db")
+    db = create_database(where, raw_key)
+    init_school(
+        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
+    )
+    senco = acting_user(db, "senco")
+    pid = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë")
+    doc = add_document(
+        db, senco, pid, marked_pdf("SALT-NOTE", 1), "SALT note", date(2025, 1, 6), filename="s.pdf"
+    )
+    db.dispose()
+    out = tmp_path / "out"
+    out.mkdir()
+    argv = ("sen-file", "--db", where, "--upn", upn_of(1), "--out", str(out))
+    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    assert code != 0 and "not recorded as leaving" in err and list(out.iterdir()) == []
+
+    db = open_database(where, raw_key)
+    record_leaving(db, acting_user(db, "senco"), pid, date(2025, 7, 18), "Hill Academy", "801/4001")
+    db.dispose()
+    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, "--evidence", str(doc))
+    assert (code, err) == (0, "")
+    [pdf] = list(out.iterdir())
+    assert pdf.name.startswith(f"sen-file-{upn_of(1)}-") and pdf.suffix == ".pdf"
+    assert lines[0] == f"Wrote the SEN file to {pdf} ({len(PdfReader(pdf).pages)} pages)."
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(pdf).pages)
+    assert "Zoë Pupil" in text and "Hill Academy (DfE 801/4001)" in text
+    assert "SALT-NOTE page 1 of 1" in text
+    db = open_database(where, raw_key)
+    with db.session() as s:
+        detail = s.scalars(select(AuditEvent.detail).where(AuditEvent.action == "sen_file")).one()
+    db.dispose()
+    assert pdf.name in str(detail)
