@@ -44,7 +44,8 @@ from sendesk.operations.pack import build_pack
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import RequestData, open_request
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.agencies import InvolvementData, add_involvement
 from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.interventions import (

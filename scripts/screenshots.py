@@ -161,7 +161,8 @@ def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
     request an out-of-date report, so the readiness check has one to flag."""
     from datetime import date
 
-    from sendesk.services.ehc.casework import list_plans, list_requests
+    from sendesk.services.ehc.plans import list_plans
+    from sendesk.services.ehc.requests import list_requests
     from sendesk.services.evidence.evidence import list_documents
 
     rows = register_rows(ctx.db, ctx.actor)

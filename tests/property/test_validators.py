@@ -13,16 +13,20 @@ from datetime import date
 from cases import check, counted, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sendesk.services.register.register.pupils import PupilData, validate_pupil
 from strategies import DATES, INTS, NASTY, TEXT, full
 
 from sendesk.rules import support_plans as plan_rules
 from sendesk.rules.timeline import TRANSFER_KINDS
 from sendesk.services.access import arrangements as access_arrangements
-from sendesk.services.ehc import casework as ehc
+from sendesk.services.ehc import la_profiles
+from sendesk.services.ehc import plans as ehc_plans
+from sendesk.services.ehc import records as ehc_records
+from sendesk.services.ehc import requests as ehc_requests
+from sendesk.services.ehc import reviews as ehc_reviews
 from sendesk.services.evidence import agencies, evidence
 from sendesk.services.graduated import interventions, progress_data
 from sendesk.services.register import pupil_record
+from sendesk.services.register.pupils import PupilData, validate_pupil
 
 TODAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31))
 """The clock's date: not something a person types, so always a real school day's year.
@@ -83,37 +87,37 @@ def test_support_plan_review_rules(
 
 
 @settings(max_examples=examples(400))
-@given(data=full(ehc.RequestData), today=TODAY)
+@given(data=full(ehc_records.RequestData), today=TODAY)
 @counted
-def test_ehc_request_form(data: ehc.RequestData, today: date) -> None:
-    check(ehc._clean_request, data, today)
+def test_ehc_request_form(data: ehc_records.RequestData, today: date) -> None:
+    check(ehc_requests._clean_request, data, today)
 
 
 @settings(max_examples=examples(400))
 @given(
     data=full(
-        ehc.PlanData,
+        ehc_records.PlanData,
         transfer_kind=st.sampled_from(["", *TRANSFER_KINDS]) | TEXT,
     ),
     today=TODAY,
 )
 @counted
-def test_ehc_plan_form(data: ehc.PlanData, today: date) -> None:
-    check(ehc._clean_plan, data, today)
+def test_ehc_plan_form(data: ehc_records.PlanData, today: date) -> None:
+    check(ehc_plans._clean_plan, data, today)
 
 
 @settings(max_examples=examples(400))
-@given(data=full(ehc.ReviewData), today=TODAY)
+@given(data=full(ehc_records.ReviewData), today=TODAY)
 @counted
-def test_ehc_review_form(data: ehc.ReviewData, today: date) -> None:
-    check(ehc._clean_review, data, today)
+def test_ehc_review_form(data: ehc_records.ReviewData, today: date) -> None:
+    check(ehc_reviews._clean_review, data, today)
 
 
 @settings(max_examples=examples(300))
-@given(data=full(ehc.LaProfileData))
+@given(data=full(la_profiles.LaProfileData))
 @counted
-def test_la_profile_form(data: ehc.LaProfileData) -> None:
-    check(ehc._clean_profile, data)
+def test_la_profile_form(data: la_profiles.LaProfileData) -> None:
+    check(la_profiles._clean_profile, data)
 
 
 @settings(max_examples=examples(400))

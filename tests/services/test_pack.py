@@ -28,7 +28,8 @@ from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.operations.pack import build_pack, pack_file_names
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.ehc import pack
-from sendesk.services.ehc.casework import LaProfileData, la_rules, list_requests, save_la_profile
+from sendesk.services.ehc.la_profiles import LaProfileData, la_rules, save_la_profile
+from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.evidence import list_documents
 from sendesk.services.graduated.interventions import (
     InterventionItem,

@@ -37,8 +37,9 @@ from sendesk.rules.permissions import (
 from sendesk.services import due
 from sendesk.services.access import arrangements as aa
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.ehc import casework as ehc
-from sendesk.services.ehc import pack
+from sendesk.services.ehc import la_profiles, pack
+from sendesk.services.ehc import plans as ehc_plans
+from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.evidence import agencies, evidence
 from sendesk.services.graduated import (
     interventions,
@@ -218,8 +219,8 @@ PROBES: dict[Action, Probe] = {
     Action.OPEN_DOCUMENTS: lambda w, a, i: evidence.document_bytes(w.db, a, w.document[i]),
     Action.VIEW_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.pupil_access(w.db, a, _pupil(w, i)),
     Action.VIEW_EXAMS_LIST: lambda w, a, i: aa.exams_officer_rows(w.db, a),
-    Action.VIEW_EHC_REQUESTS: lambda w, a, i: ehc.list_requests(w.db, a, _pupil(w, i)),
-    Action.VIEW_EHC_PLANS: lambda w, a, i: ehc.list_plans(w.db, a, _pupil(w, i)),
+    Action.VIEW_EHC_REQUESTS: lambda w, a, i: ehc_requests.list_requests(w.db, a, _pupil(w, i)),
+    Action.VIEW_EHC_PLANS: lambda w, a, i: ehc_plans.list_plans(w.db, a, _pupil(w, i)),
     Action.VIEW_PROVISION_COSTS: lambda w, a, i: provision_map.pupil_provision(
         w.db, a, _pupil(w, i), provision_map.academic_year_of(TODAY)
     ),
@@ -291,8 +292,8 @@ PROBES: dict[Action, Probe] = {
     Action.MANAGE_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.add_exam_entry(
         w.db, a, _pupil(w, i), f"Subject {next(w.days)}"
     ),
-    Action.MANAGE_EHC: lambda w, a, i: ehc.save_la_profile(
-        w.db, a, None, None, ehc.LaProfileData(name=f"Shire {next(w.days)}")
+    Action.MANAGE_EHC: lambda w, a, i: la_profiles.save_la_profile(
+        w.db, a, None, None, la_profiles.LaProfileData(name=f"Shire {next(w.days)}")
     ),
     Action.BUILD_PACK: lambda w, a, i: pack.gather(w.db, a, _pupil(w, i)),
     Action.CHECK_CENSUS: lambda w, a, i: census_check.census_check(w.db, a),

@@ -21,7 +21,6 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import errors
-from sendesk.services.school.school.school import init_school
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -44,6 +43,7 @@ from sendesk.models import (
 from sendesk.rules import jcq
 from sendesk.services.access.arrangements import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
+from sendesk.services.school.school import init_school
 from sendesk.services.scope import pupils_in_scope
 from sendesk.services.staff import users
 from sendesk.services.store import pg_security
@@ -560,7 +560,7 @@ def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
 def test_the_senco_changes_the_register_and_manages_logins_through_the_app(
     school: School,
 ) -> None:
-    from sendesk.services.register.register.register import change_status, load_current
+    from sendesk.services.register.register import change_status, load_current
 
     name = school.logins[Role.SENCO]
     with school.as_user(name) as db:
@@ -679,7 +679,7 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
     the server's grants never refuse what the app allows (a refusal would be a crash)."""
     from sendesk.services import due
     from sendesk.services.access import arrangements as aa
-    from sendesk.services.ehc import casework as ehc
+    from sendesk.services.ehc import plans as ehc_plans
     from sendesk.services.evidence import agencies, evidence
     from sendesk.services.graduated import interventions, passport, progress_data, support_plans
     from sendesk.services.register import pupil_record, register_view
@@ -707,7 +707,7 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
         "my_class_lists": lambda db, a: aa.my_class_lists(db, a, today=TODAY),
         "my_groups": lambda db, a: interventions.my_groups(db, a, TODAY),
         "exams_officer_rows": lambda db, a: aa.exams_officer_rows(db, a, today=TODAY),
-        "ehc_plans": lambda db, a: ehc.list_plans(db, a, pupil, today=TODAY),
+        "ehc_plans": lambda db, a: ehc_plans.list_plans(db, a, pupil, today=TODAY),
     }
     failures: dict[str, str] = {}
     with school.as_user(name) as db:

@@ -16,8 +16,8 @@ both this module and the report writers: services never import reports.
 Where the parts come from and the choices made:
 
 - the LA's rules: the saved LA profile, or the defaults named after the LA
-  (:func:`sendesk.services.ehc.casework.la_rules`); the LA is the one named by the caller, else the
-  open EHC request's, else the school's;
+  (:func:`sendesk.services.ehc.la_profiles.la_rules`); the LA is the one named by the caller,
+  else the open EHC request's, else the school's;
 - views, consent, why now, health and social care: the pupil's latest open EHC request (the
   latest request of any kind when none is open); views fall back to the most recent support
   plan that records them, and the pack says which plan they came from;
@@ -71,7 +71,9 @@ from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone, refuse
-from sendesk.services.ehc.casework import RequestItem, la_rules, list_requests
+from sendesk.services.ehc.la_profiles import la_rules
+from sendesk.services.ehc.records import RequestItem
+from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.graduated.interventions import (
