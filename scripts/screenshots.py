@@ -121,7 +121,7 @@ def pick_pupil(ctx: AppContext) -> int:
 
 def pick_candidate(ctx: AppContext) -> int:
     """A candidate with 25% extra time and the most subjects: the fullest access tab."""
-    from sendesk.services.access.arrangements import gap_view
+    from sendesk.services.access.overviews import gap_view
 
     rows = gap_view(ctx.db, ctx.actor)
     counts: dict[int, int] = {}

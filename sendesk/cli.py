@@ -408,7 +408,7 @@ def cmd_import_classes(args: argparse.Namespace) -> int:
 
 def cmd_access_arrangements(args: argparse.Namespace) -> int:
     from sendesk.reports.access_list import write_access_list
-    from sendesk.services.access.arrangements import exams_officer_rows
+    from sendesk.services.access.overviews import exams_officer_rows
     from sendesk.services.school.school import school_info
 
     fmt = args.format or Path(args.out).suffix.lstrip(".").lower()
@@ -430,7 +430,7 @@ def cmd_access_arrangements(args: argparse.Namespace) -> int:
 
 def cmd_access_evidence(args: argparse.Namespace) -> int:
     from sendesk.reports.access_evidence import evidence_file_for
-    from sendesk.services.access.arrangements import find_pupil
+    from sendesk.services.access.records import find_pupil
 
     with _existing(args) as db:
         actor = _actor(db, args)
@@ -547,7 +547,7 @@ def cmd_census_check(args: argparse.Namespace) -> int:
 def _access_notice(db: Database, actor: Actor, kinds: set[str]) -> str | None:
     """The AARA edition's warning (past its dates: the rules still apply) when the list has
     access-arrangement lines (``kinds`` of its items), else None."""
-    from sendesk.services.access.arrangements import access_notice
+    from sendesk.services.access.edition import access_notice
 
     return access_notice(db, actor) if any("access" in k for k in kinds) else None
 

@@ -17,7 +17,10 @@ from strategies import DATES, INTS, NASTY, TEXT, full
 
 from sendesk.rules import support_plans as plan_rules
 from sendesk.rules.timeline import TRANSFER_KINDS
-from sendesk.services.access import arrangements as access_arrangements
+from sendesk.services.access import arrangement_edits
+from sendesk.services.access import assessments as access_assessments
+from sendesk.services.access import nww as access_nww
+from sendesk.services.access import records as access_records
 from sendesk.services.ehc import la_profiles
 from sendesk.services.ehc import plans as ehc_plans
 from sendesk.services.ehc import records as ehc_records
@@ -121,24 +124,24 @@ def test_la_profile_form(data: la_profiles.LaProfileData) -> None:
 
 
 @settings(max_examples=examples(400))
-@given(data=full(access_arrangements.ArrangementData), today=TODAY)
+@given(data=full(access_records.ArrangementData), today=TODAY)
 @counted
-def test_access_arrangement_form(data: access_arrangements.ArrangementData, today: date) -> None:
-    check(access_arrangements._clean_arrangement, data, today)
+def test_access_arrangement_form(data: access_records.ArrangementData, today: date) -> None:
+    check(arrangement_edits._clean_arrangement, data, today)
 
 
 @settings(max_examples=examples(400))
-@given(data=full(access_arrangements.AssessmentData), today=TODAY)
+@given(data=full(access_records.AssessmentData), today=TODAY)
 @counted
-def test_access_assessment_form(data: access_arrangements.AssessmentData, today: date) -> None:
-    check(access_arrangements._clean_assessment, data, today)
+def test_access_assessment_form(data: access_records.AssessmentData, today: date) -> None:
+    check(access_assessments._clean_assessment, data, today)
 
 
 @settings(max_examples=examples(300))
-@given(data=full(access_arrangements.NwwData), today=TODAY)
+@given(data=full(access_records.NwwData), today=TODAY)
 @counted
-def test_normal_way_of_working_form(data: access_arrangements.NwwData, today: date) -> None:
-    check(access_arrangements._clean_nww, data, today)
+def test_normal_way_of_working_form(data: access_records.NwwData, today: date) -> None:
+    check(access_nww._clean_nww, data, today)
 
 
 @settings(max_examples=examples(400))

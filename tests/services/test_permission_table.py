@@ -35,7 +35,12 @@ from sendesk.rules.permissions import (
     scope_of,
 )
 from sendesk.services import due
-from sendesk.services.access import arrangements as aa
+from sendesk.services.access import arrangement_edits
+from sendesk.services.access import exam_entries as access_entries
+from sendesk.services.access import nww as access_nww
+from sendesk.services.access import overviews as access_overviews
+from sendesk.services.access import pupil_access as access_pupil
+from sendesk.services.access import records as access_records
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.ehc import la_profiles, pack
 from sendesk.services.ehc import plans as ehc_plans
@@ -135,11 +140,13 @@ def _world(db: Database, tmp: Path) -> World:
             )
     for is_inside in (True, False):
         pid = w.pupil[is_inside]
-        w.arrangement[is_inside] = aa.propose_arrangement(
+        w.arrangement[is_inside] = arrangement_edits.propose_arrangement(
             db,
             senco,
             pid,
-            aa.ArrangementData("word_processor", "picture_of_need", TODAY, subjects=("English",)),
+            access_records.ArrangementData(
+                "word_processor", "picture_of_need", TODAY, subjects=("English",)
+            ),
         )
         w.involvement[is_inside] = agencies.add_involvement(
             db,
@@ -217,8 +224,10 @@ PROBES: dict[Action, Probe] = {
     Action.VIEW_PROGRESS: lambda w, a, i: progress_data.list_attainment(w.db, a, _pupil(w, i)),
     Action.VIEW_AGENCY_ADVICE: lambda w, a, i: agencies.get_involvement(w.db, a, w.involvement[i]),
     Action.OPEN_DOCUMENTS: lambda w, a, i: evidence.document_bytes(w.db, a, w.document[i]),
-    Action.VIEW_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.pupil_access(w.db, a, _pupil(w, i)),
-    Action.VIEW_EXAMS_LIST: lambda w, a, i: aa.exams_officer_rows(w.db, a),
+    Action.VIEW_ACCESS_ARRANGEMENTS: lambda w, a, i: access_pupil.pupil_access(
+        w.db, a, _pupil(w, i)
+    ),
+    Action.VIEW_EXAMS_LIST: lambda w, a, i: access_overviews.exams_officer_rows(w.db, a),
     Action.VIEW_EHC_REQUESTS: lambda w, a, i: ehc_requests.list_requests(w.db, a, _pupil(w, i)),
     Action.VIEW_EHC_PLANS: lambda w, a, i: ehc_plans.list_plans(w.db, a, _pupil(w, i)),
     Action.VIEW_PROVISION_COSTS: lambda w, a, i: provision_map.pupil_provision(
@@ -236,10 +245,10 @@ PROBES: dict[Action, Probe] = {
     Action.VIEW_SCHOOL_COSTS: lambda w, a, i: provision_map.school_provision(
         w.db, a, provision_map.academic_year_of(TODAY)
     ),
-    Action.RECORD_NWW: lambda w, a, i: aa.record_nww(
+    Action.RECORD_NWW: lambda w, a, i: access_nww.record_nww(
         w.db,
         a,
-        aa.NwwData(w.arrangement[i], "English", TODAY, "classwork", "Essay typed"),
+        access_records.NwwData(w.arrangement[i], "English", TODAY, "classwork", "Essay typed"),
     ),
     Action.LOG_SESSIONS: lambda w, a, i: interventions.log_session(
         w.db, a, _group_of(w, a, i), _next_day(w), False, "Staff absent", 0, ()
@@ -289,7 +298,7 @@ PROBES: dict[Action, Probe] = {
     Action.MANAGE_DOCUMENTS: lambda w, a, i: evidence.set_document_confidentiality(
         w.db, a, w.document[i], "senco" if next(w.days) % 2 else "staff"
     ),
-    Action.MANAGE_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.add_exam_entry(
+    Action.MANAGE_ACCESS_ARRANGEMENTS: lambda w, a, i: access_entries.add_exam_entry(
         w.db, a, _pupil(w, i), f"Subject {next(w.days)}"
     ),
     Action.MANAGE_EHC: lambda w, a, i: la_profiles.save_la_profile(

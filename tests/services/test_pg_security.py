@@ -41,7 +41,7 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import is_live, split_subjects
+from sendesk.services.access.records import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.scope import pupils_in_scope
@@ -535,7 +535,8 @@ def test_the_server_refuses_a_wrong_password(school: School) -> None:
 
 
 def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
-    from sendesk.services.access.arrangements import NwwData, record_nww
+    from sendesk.services.access.nww import record_nww
+    from sendesk.services.access.records import NwwData
 
     name = school.logins[Role.TEACHER]
     with school.as_user(name) as db:
@@ -678,7 +679,10 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
     """Every reading service a role's screens call runs connected as that role's login:
     the server's grants never refuse what the app allows (a refusal would be a crash)."""
     from sendesk.services import due
-    from sendesk.services.access import arrangements as aa
+    from sendesk.services.access import class_lists as access_class_lists
+    from sendesk.services.access import nww as access_nww
+    from sendesk.services.access import overviews as access_overviews
+    from sendesk.services.access import pupil_access as access_pupil
     from sendesk.services.ehc import plans as ehc_plans
     from sendesk.services.evidence import agencies, evidence
     from sendesk.services.graduated import interventions, passport, progress_data, support_plans
@@ -702,11 +706,11 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
         "list_attendance": lambda db, a: progress_data.list_attendance(db, a, pupil),
         "list_attainment": lambda db, a: progress_data.list_attainment(db, a, pupil),
         "pupil_enrolments": lambda db, a: interventions.pupil_enrolments(db, a, pupil),
-        "pupil_access": lambda db, a: aa.pupil_access(db, a, pupil, today=TODAY),
-        "nww_for_pupil": lambda db, a: aa.nww_for_pupil(db, a, pupil),
-        "my_class_lists": lambda db, a: aa.my_class_lists(db, a, today=TODAY),
+        "pupil_access": lambda db, a: access_pupil.pupil_access(db, a, pupil, today=TODAY),
+        "nww_for_pupil": lambda db, a: access_nww.nww_for_pupil(db, a, pupil),
+        "my_class_lists": lambda db, a: access_class_lists.my_class_lists(db, a, today=TODAY),
         "my_groups": lambda db, a: interventions.my_groups(db, a, TODAY),
-        "exams_officer_rows": lambda db, a: aa.exams_officer_rows(db, a, today=TODAY),
+        "exams_officer_rows": lambda db, a: access_overviews.exams_officer_rows(db, a, today=TODAY),
         "ehc_plans": lambda db, a: ehc_plans.list_plans(db, a, pupil, today=TODAY),
     }
     failures: dict[str, str] = {}

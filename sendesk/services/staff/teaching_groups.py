@@ -4,7 +4,7 @@ Why this module exists: an access arrangement is only allowed when it is the can
 normal way of working *in that subject*, and only the teacher of that subject can say so.
 So SENDesk has to know which teacher teaches which pupils which subject: that decides
 whose class list a pupil appears on and who may record normal-way-of-working evidence
-(:mod:`sendesk.services.access.arrangements` enforces it).
+(:mod:`sendesk.services.access.nww` enforces it).
 
 Groups come from the school's MIS as a class-list export — one row per pupil per class,
 with the class code, subject, teacher and the pupil's UPN — read like the pupil export
