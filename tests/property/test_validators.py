@@ -27,7 +27,7 @@ from sendesk.services.ehc import records as ehc_records
 from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.ehc import reviews as ehc_reviews
 from sendesk.services.evidence import agencies, evidence
-from sendesk.services.graduated import interventions, progress_data
+from sendesk.services.graduated import intervention_records, intervention_setup, progress_data
 from sendesk.services.register import pupil_record
 from sendesk.services.register.pupils import PupilData, validate_pupil
 
@@ -152,10 +152,10 @@ def test_agency_involvement_form(data: agencies.InvolvementData, today: date) ->
 
 
 @settings(max_examples=examples(300))
-@given(data=full(interventions.InterventionData))
+@given(data=full(intervention_records.InterventionData))
 @counted
-def test_intervention_form(data: interventions.InterventionData) -> None:
-    check(interventions._clean_intervention, data)
+def test_intervention_form(data: intervention_records.InterventionData) -> None:
+    check(intervention_setup._clean_intervention, data)
 
 
 @settings(max_examples=examples(300))

@@ -30,7 +30,7 @@ from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.records import RequestData
 from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.graduated.interventions import MeasurePoint, Progress
+from sendesk.services.graduated.intervention_records import MeasurePoint, Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (

@@ -46,13 +46,16 @@ from sendesk.services.ehc import la_profiles, pack
 from sendesk.services.ehc import plans as ehc_plans
 from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.evidence import agencies, evidence
+from sendesk.services.graduated import enrolments as intervention_enrolments
 from sendesk.services.graduated import (
-    interventions,
+    intervention_records,
+    intervention_setup,
     passport,
     progress_data,
     provision_map,
     support_plans,
 )
+from sendesk.services.graduated import sessions as intervention_sessions
 from sendesk.services.register import census_check, pupil_record, register, register_view
 from sendesk.services.school import settings, statistics
 from sendesk.services.staff import teaching_groups, users
@@ -105,10 +108,10 @@ def _world(db: Database, tmp: Path) -> World:
         db, senco, None, None, teaching_groups.GroupData("8E2", "English", pupil_ids=(outside,))
     )
     users.set_assigned_pupils(db, senco, ls.username, [inside])
-    intervention = interventions.add_intervention(
+    intervention = intervention_setup.add_intervention(
         db,
         senco,
-        interventions.InterventionData(
+        intervention_records.InterventionData(
             name="Reading boost",
             area="Cognition and learning",
             staff_role="Teaching assistant",
@@ -122,10 +125,10 @@ def _world(db: Database, tmp: Path) -> World:
             if leader is senco and is_inside:
                 continue
             owner = leader if is_inside else senco
-            gid = interventions.add_group(
+            gid = intervention_setup.add_group(
                 db,
                 senco,
-                interventions.GroupData(
+                intervention_records.GroupData(
                     intervention_id=intervention,
                     name=f"G {leader.username} {is_inside}",
                     staff_id=owner.user_id,
@@ -135,7 +138,7 @@ def _world(db: Database, tmp: Path) -> World:
             )
             pupil = w.pupil[is_inside]
             w.group[(leader.user_id, is_inside)] = gid
-            w.enrolment[(leader.user_id, is_inside)] = interventions.enrol(
+            w.enrolment[(leader.user_id, is_inside)] = intervention_enrolments.enrol(
                 db, senco, gid, pupil, START, None, 85.0
             )
     for is_inside in (True, False):
@@ -218,7 +221,7 @@ PROBES: dict[Action, Probe] = {
         w.db, a, pupil_record.get_record(w.db, w.senco, _pupil(w, i)).upn
     ),
     Action.VIEW_SUPPORT_PLANS: lambda w, a, i: support_plans.get_plan(w.db, a, w.plan[i]),
-    Action.VIEW_INTERVENTIONS: lambda w, a, i: interventions.pupil_enrolments(
+    Action.VIEW_INTERVENTIONS: lambda w, a, i: intervention_enrolments.pupil_enrolments(
         w.db, a, _pupil(w, i)
     ),
     Action.VIEW_PROGRESS: lambda w, a, i: progress_data.list_attainment(w.db, a, _pupil(w, i)),
@@ -250,10 +253,10 @@ PROBES: dict[Action, Probe] = {
         a,
         access_records.NwwData(w.arrangement[i], "English", TODAY, "classwork", "Essay typed"),
     ),
-    Action.LOG_SESSIONS: lambda w, a, i: interventions.log_session(
+    Action.LOG_SESSIONS: lambda w, a, i: intervention_sessions.log_session(
         w.db, a, _group_of(w, a, i), _next_day(w), False, "Staff absent", 0, ()
     ),
-    Action.RECORD_MEASURES: lambda w, a, i: interventions.add_measurement(
+    Action.RECORD_MEASURES: lambda w, a, i: intervention_enrolments.add_measurement(
         w.db, a, _enrolment_of(w, a, i), TODAY, 90.0
     ),
     Action.CHANGE_REGISTER: lambda w, a, i: register.change_status(
@@ -275,10 +278,10 @@ PROBES: dict[Action, Probe] = {
         support_plans.get_plan(w.db, w.senco, w.plan[i]).version,
         _draft(f"Reading age 7y{next(w.days) % 12}m"),
     ),
-    Action.MANAGE_INTERVENTIONS: lambda w, a, i: interventions.add_intervention(
+    Action.MANAGE_INTERVENTIONS: lambda w, a, i: intervention_setup.add_intervention(
         w.db,
         a,
-        interventions.InterventionData(
+        intervention_records.InterventionData(
             name=f"Maths boost {next(w.days)}",
             area="Cognition and learning",
             staff_role="Teaching assistant",

@@ -92,13 +92,9 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     from datetime import timedelta
 
     from sendesk.models import Role
-    from sendesk.services.graduated.interventions import (
-        GroupData,
-        InterventionData,
-        add_group,
-        add_intervention,
-        enrol,
-    )
+    from sendesk.services.graduated.enrolments import enrol
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
     from sendesk.services.graduated.interventions_due import SESSIONS_KIND
     from sendesk.services.staff.users import create_user, sign_in
     from sendesk.ui.graduated.session_logging import MyGroupsPage
