@@ -244,7 +244,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_import_pupils(args: argparse.Namespace) -> int:
-    from sendesk.services.register.mis_formats import parse_map
+    from sendesk.services.register.mis_columns import parse_map
     from sendesk.services.register.pupil_import import import_pupils
 
     mapping = parse_map(args.map) if args.map else None
@@ -484,7 +484,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def _date_arg(text: str, option: str) -> date:
     """A date typed on the command line, as the MIS imports read dates (2026-12-07 or
     07/12/2026)."""
-    from sendesk.services.register.mis_formats import parse_date
+    from sendesk.services.register.mis_values import parse_date
 
     try:
         day = parse_date(text)
