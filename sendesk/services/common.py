@@ -9,7 +9,7 @@ the sentence to raise — so what users read does not change with the plumbing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, TypeVar
 
@@ -30,6 +30,7 @@ NO_PUPIL = "That pupil is not in this database."
 
 __all__ = [
     "NO_PUPIL",
+    "apply_changes",
     "check_version",
     "data_of",
     "flush_or_conflict",
@@ -96,3 +97,13 @@ def data_of(item: object, target: type[Data]) -> Data:
     the item lacks fails loudly (AttributeError) instead of quietly taking its default.
     """
     return target(**{f.name: getattr(item, f.name) for f in fields(target)})
+
+
+def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
+    """Set on ``row`` each of ``values`` that differs from what is stored; returns the
+    changed field names, sorted: what an update's audit event lists, and empty when the
+    save changes nothing (the caller then writes no event and keeps the version)."""
+    changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed

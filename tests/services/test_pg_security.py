@@ -622,7 +622,7 @@ def test_a_teacher_cannot_manage_logins_through_the_app_either(school: School) -
 def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None:
     """The anonymised figures come from the database's own function: the same counts the
     owner's full read gives, and read-only's login never reads a pupil row."""
-    from sendesk.services.school.school.statistics import _figures, register_statistics
+    from sendesk.services.school.statistics import _figures, register_statistics
 
     name = school.logins[Role.READ_ONLY]
     with school.owner.session() as s:

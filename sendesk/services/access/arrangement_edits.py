@@ -33,6 +33,7 @@ from sendesk.services.access.records import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    apply_changes,
     check_version,
     flush_or_conflict,
     get_or_gone,
@@ -179,11 +180,9 @@ def update_arrangement(
                 f"The proposal date {values['proposed_on']:%d/%m/%Y} is after the "
                 f"arrangement was approved or applied for ({min(later):%d/%m/%Y})."
             )
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, values[name])
         flush_or_conflict(s, ARRANGEMENT_CONFLICT)
         AuditWriter(s, actor).record(
             "update",

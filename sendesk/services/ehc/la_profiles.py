@@ -17,7 +17,14 @@ from sendesk.errors import ValidationError
 from sendesk.models import LaProfile
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, data_of, flush_or_conflict, get_or_gone, refuse
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    data_of,
+    flush_or_conflict,
+    get_or_gone,
+    refuse,
+)
 from sendesk.services.ehc.records import NAME_MAX, PROFILE_CONFLICT, _one_line
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -165,10 +172,8 @@ def save_la_profile(
             s, LaProfile, profile_id, "That LA profile has been removed since you opened it."
         )
         check_version(row.version, version, PROFILE_CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
             flush_or_conflict(s, PROFILE_CONFLICT)
             audit.record("update", "la_profile", row.id, {"name": row.name, "fields": changed})
         return row.id

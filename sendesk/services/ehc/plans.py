@@ -35,6 +35,7 @@ from sendesk.rules.timeline import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    apply_changes,
     check_version,
     flush_or_conflict,
     get_or_gone,
@@ -50,6 +51,7 @@ from sendesk.services.ehc.records import (
     PlanData,
     PlanItem,
     ReviewItem,
+    _check_date_fields,
     _check_dates,
     _clean_texts,
     _d,
@@ -84,7 +86,7 @@ def _transfer_problems(kind: str, destination: str, moves_on: date | None) -> li
 
 
 def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
-    _check_dates(issued_on=data.issued_on, transfer_on=data.transfer_on)
+    _check_date_fields(data)
     problems: list[str] = []
     if data.issued_on is None:
         problems.append("the date the plan was issued is missing")
@@ -245,11 +247,9 @@ def update_plan(
                 f"({_d(row.ceased_on)})"
             )
         refuse(problems)
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, values[name])
         flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})

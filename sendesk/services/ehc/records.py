@@ -8,7 +8,7 @@ and the sentences they are checked with live once, below every use case.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -330,6 +330,14 @@ def _check_dates(**values: object) -> None:
     for name, value in values.items():
         if value is not None and not _is_date(value):
             raise TypeError(f"{name} must be a date or None")
+
+
+def _check_date_fields(data: object) -> None:
+    """:func:`_check_dates` for every field an input dataclass declares as a date, so a
+    date field added to a form is checked without anyone listing it again."""
+    _check_dates(
+        **{f.name: getattr(data, f.name) for f in fields(data) if str(f.type).startswith("date")}
+    )
 
 
 def _one_line(text: str) -> str:

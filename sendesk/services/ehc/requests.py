@@ -23,6 +23,7 @@ from sendesk.models import EhcClockException, EhcRequest, Role
 from sendesk.rules.timeline import EXCEPTION_KINDS
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    apply_changes,
     check_version,
     flush_or_conflict,
     get_or_gone,
@@ -43,6 +44,7 @@ from sendesk.services.ehc.records import (
     RequestData,
     RequestItem,
     _and,
+    _check_date_fields,
     _check_dates,
     _clean_texts,
     _d,
@@ -76,13 +78,7 @@ _REQUEST_TEXTS = {
 
 
 def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
-    _check_dates(
-        sent_on=data.sent_on,
-        received_on=data.received_on,
-        consent_on=data.consent_on,
-        young_person_consent_on=data.young_person_consent_on,
-        signed_off_on=data.signed_off_on,
-    )
+    _check_date_fields(data)
     problems: list[str] = []
     if data.requested_by not in REQUESTERS:
         problems.append("say who made the request: the school or a parent")
@@ -208,11 +204,9 @@ def update_request(
         check_version(row.version, version, CONFLICT)
         case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
         refuse(case_problems(case, today))
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, values[name])
         flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}

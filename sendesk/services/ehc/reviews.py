@@ -13,7 +13,13 @@ from typing import Any
 from sendesk.db import Database
 from sendesk.models import AnnualReview, EhcPlan
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, get_or_gone, refuse
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    refuse,
+)
 from sendesk.services.ehc.plans import _sync_pupil_review
 from sendesk.services.ehc.records import (
     CONFLICT,
@@ -21,7 +27,7 @@ from sendesk.services.ehc.records import (
     MEETING_AHEAD,
     RECOMMENDATIONS,
     ReviewData,
-    _check_dates,
+    _check_date_fields,
     _clean_texts,
     _d,
     _future_problems,
@@ -41,14 +47,7 @@ _REVIEW_TEXTS = {
 
 
 def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
-    _check_dates(
-        meeting_on=data.meeting_on,
-        invitations_sent_on=data.invitations_sent_on,
-        report_sent_on=data.report_sent_on,
-        la_decision_on=data.la_decision_on,
-        amendments_proposed_on=data.amendments_proposed_on,
-        amended_plan_on=data.amended_plan_on,
-    )
+    _check_date_fields(data)
     problems: list[str] = []
     meeting = data.meeting_on
     if meeting is None:
@@ -199,11 +198,9 @@ def update_review(
         check_version(row.version, version, CONFLICT)
         plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         _review_fits_plan(plan, values, row.id)
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, values[name])
         flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
         audit.record(

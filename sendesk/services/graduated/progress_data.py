@@ -33,7 +33,7 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
 from sendesk.services.actor import Actor
-from sendesk.services.common import get_or_gone, pupil_or_gone, refuse, sentence
+from sendesk.services.common import apply_changes, get_or_gone, pupil_or_gone, refuse, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register import mis_columns, mis_reading, mis_values
 from sendesk.services.store.audit import AuditWriter
@@ -162,10 +162,8 @@ def add_attendance(
             s.flush()
             audit.record("create", "attendance_record", row.id, {"pupil_id": pupil_id})
             return row.id
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
             s.flush()
             audit.record(
                 "update", "attendance_record", row.id, {"pupil_id": pupil_id, "fields": changed}
