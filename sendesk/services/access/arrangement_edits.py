@@ -44,8 +44,6 @@ from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
 
-# --- arrangements ---------------------------------------------------------------------------
-
 
 def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
     problems: list[str] = []

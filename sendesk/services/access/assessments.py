@@ -44,8 +44,6 @@ from sendesk.services.common import (
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
-# --- assessments -----------------------------------------------------------------------------
-
 
 def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
     problems: list[str] = []

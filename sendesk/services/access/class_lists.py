@@ -33,8 +33,6 @@ from sendesk.services.actor import Actor
 from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold, teacher_label
 
-# --- the teacher's class lists -----------------------------------------------------------------
-
 
 def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
     return {

@@ -32,9 +32,6 @@ if TYPE_CHECKING:
     from sendesk.services.due import DueItem
 
 
-# --- what's due ----------------------------------------------------------------------------------
-
-
 def access_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """ "What's due" for access arrangements, within the caller's session:
 

@@ -22,8 +22,6 @@ from sendesk.services.common import pupil_or_gone
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
-# --- the evidence file -----------------------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class EvidenceFileData:

@@ -24,8 +24,6 @@ from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
 
-# --- professional evidence and exam entries ------------------------------------------------
-
 
 def professional_evidence(session: Session, pupil_ids: Any, today: date) -> dict[int, str]:
     """Pupil id -> what professional evidence is on file, in words, for the pupils selected

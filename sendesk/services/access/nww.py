@@ -51,8 +51,6 @@ from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
 
-# --- normal-way-of-working evidence ---------------------------------------------------------
-
 
 @dataclass(frozen=True)
 class RowProblem:

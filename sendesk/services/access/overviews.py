@@ -39,8 +39,6 @@ from sendesk.services.actor import Actor
 from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold
 
-# --- the SENCo's views --------------------------------------------------------------------------
-
 
 def _live_arrangements(
     session: Session, today: date, statuses: Iterable[str] | None = None

@@ -38,8 +38,6 @@ from sendesk.services.common import pupil_or_gone
 from sendesk.services.permissions import Action, permit_pupil
 from sendesk.services.staff.teaching_groups import fold
 
-# --- reading a pupil's arrangements --------------------------------------------------------
-
 
 def _subjects_taught(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
     """Pupil id -> {folded subject: subject as the group spells it} for the pupils selected

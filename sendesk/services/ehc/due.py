@@ -35,9 +35,6 @@ if TYPE_CHECKING:
     from sendesk.services.due import DueItem
 
 
-# --- what's due ---------------------------------------------------------------------------
-
-
 def _severity(due: date, status: str, today: date) -> str:
     from sendesk.services.due import SOON_DAYS
 

@@ -65,9 +65,6 @@ class LaProfileItem:
         return data_of(self, LaProfileData)
 
 
-# --- LA profiles --------------------------------------------------------------------------
-
-
 def _money(pence: int | None) -> Decimal | None:
     return None if pence is None else Decimal(pence) / 100
 

@@ -61,8 +61,6 @@ from sendesk.services.ehc.records import (
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
 
-# --- plans --------------------------------------------------------------------------------
-
 _PLAN_TEXTS = {
     "needs": "the needs (section B)",
     "outcomes": "the outcomes (section E)",

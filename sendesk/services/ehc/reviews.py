@@ -36,8 +36,6 @@ from sendesk.services.ehc.records import (
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
-# --- reviews ------------------------------------------------------------------------------
-
 _REVIEW_TEXTS = {
     "attendees": "who attended",
     "pupil_views": "the pupil's views",

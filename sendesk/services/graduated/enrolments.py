@@ -34,8 +34,6 @@ from sendesk.services.graduated.intervention_records import (
 from sendesk.services.permissions import Action, permit, permit_pupil, pupils_allowed
 from sendesk.services.store.audit import AuditWriter
 
-# --- enrolments and measures --------------------------------------------------------------
-
 
 def _group_and_intervention(s: Session, group_id: int) -> tuple[InterventionGroup, Intervention]:
     row = s.execute(

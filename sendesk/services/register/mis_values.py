@@ -13,8 +13,6 @@ from datetime import date
 from sendesk.rules.census import NEED_CODES
 from sendesk.services.register.mis_columns import normalise_header
 
-# --- cell values -----------------------------------------------------------------------
-
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"  # a time after the date is ignored
 _DMY = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})" + _TIME)
 _YMD = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})" + _TIME)
