@@ -90,7 +90,8 @@ def flush_or_conflict(session: Session, message: str) -> None:
 
 
 def data_of(item: object, target: type[Data]) -> Data:
-    """The input dataclass ``target`` filled from ``item``'s fields of the same names.
+    """The dataclass ``target`` filled from ``item``'s attributes of the same names (an
+    item's fields, or a row's columns).
 
     An editor starts from what was saved: copying by the target's own field list means a
     field added to the input class is carried over without anyone remembering to, and one

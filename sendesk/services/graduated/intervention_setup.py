@@ -17,7 +17,7 @@ from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Enrolment, Intervention, InterventionGroup, Role, User
 from sendesk.rules import progress as rules
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, get_or_gone, refuse
+from sendesk.services.common import check_version, data_of, flush_or_conflict, get_or_gone, refuse
 from sendesk.services.graduated.intervention_records import (
     CONFLICT,
     GROUP_LEADERS,
@@ -78,21 +78,7 @@ def _clean_intervention(data: InterventionData) -> InterventionData:
 
 
 def _intervention_item(row: Intervention) -> InterventionItem:
-    return InterventionItem(
-        name=row.name,
-        area=row.area,
-        staff_role=row.staff_role,
-        measure=row.measure,
-        measure_kind=row.measure_kind,
-        group_size=row.group_size,
-        sessions_per_week=row.sessions_per_week,
-        minutes_per_session=row.minutes_per_session,
-        cost_per_hour_pence=row.cost_per_hour_pence,
-        description=row.description,
-        active=row.active,
-        id=row.id,
-        version=row.version,
-    )
+    return data_of(row, InterventionItem)  # every field is a column of the same name
 
 
 _INTERVENTION_FIELDS = tuple(InterventionData.__dataclass_fields__)
