@@ -44,20 +44,15 @@ from sendesk.operations.pack import build_pack
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import RequestData, open_request
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.agencies import InvolvementData, add_involvement
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.graduated.interventions import (
-    GroupData,
-    InterventionData,
-    add_group,
-    add_intervention,
-    add_measurement,
-    enrol,
-    log_term,
-    record_exit,
-)
+from sendesk.services.graduated.enrolments import add_measurement, enrol, record_exit
+from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.progress_data import AttainmentData, add_attainment, add_attendance
+from sendesk.services.graduated.sessions import log_term
 from sendesk.services.graduated.support_plans import create_plan, get_plan, review_plan
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import init_school

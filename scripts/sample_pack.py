@@ -42,7 +42,8 @@ from sendesk.models import (
 from sendesk.operations.pack import build_pack
 from sendesk.rules.readiness import CONSENT_OWN_AGE, age_on
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.ehc.casework import RequestData, list_requests, open_request, update_request
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import list_requests, open_request, update_request
 from sendesk.services.evidence.evidence import add_document
 from sendesk.services.register.pupil_record import ContactData, get_record, update_contact
 

@@ -121,7 +121,7 @@ def pick_pupil(ctx: AppContext) -> int:
 
 def pick_candidate(ctx: AppContext) -> int:
     """A candidate with 25% extra time and the most subjects: the fullest access tab."""
-    from sendesk.services.access.arrangements import gap_view
+    from sendesk.services.access.overviews import gap_view
 
     rows = gap_view(ctx.db, ctx.actor)
     counts: dict[int, int] = {}
@@ -161,7 +161,8 @@ def pick_ehc_cases(ctx: AppContext) -> tuple[int, int]:
     request an out-of-date report, so the readiness check has one to flag."""
     from datetime import date
 
-    from sendesk.services.ehc.casework import list_plans, list_requests
+    from sendesk.services.ehc.plans import list_plans
+    from sendesk.services.ehc.requests import list_requests
     from sendesk.services.evidence.evidence import list_documents
 
     rows = register_rows(ctx.db, ctx.actor)

@@ -17,11 +17,8 @@ from pupil_factory import add_test_pupil
 
 from sendesk.db import create_database
 from sendesk.models import Role, User
-from sendesk.services.access.arrangements import (
-    ArrangementData,
-    propose_arrangement,
-    set_arrangement_status,
-)
+from sendesk.services.access.arrangement_edits import propose_arrangement, set_arrangement_status
+from sendesk.services.access.records import ArrangementData
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import hash_password

@@ -133,7 +133,8 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
 ) -> None:
     # The clock starts when the LA receives the request (reg 5(1)), never on opening it.
     from sendesk.services.actor import acting_user
-    from sendesk.services.ehc.casework import RequestData, get_request, open_request, update_request
+    from sendesk.services.ehc.records import RequestData
+    from sendesk.services.ehc.requests import get_request, open_request, update_request
     from tests.services.pupil_factory import add_test_pupil
 
     path = str(tmp_path / "school.db")

@@ -32,8 +32,9 @@ every state a SENCo meets, :func:`add_ehc_history` gives the pupils already writ
 Everything is drawn from ``random.Random(f"{seed}-ehc")`` and anchored on ``today``, so
 the same seed and day give the same history. Rows are written inside the caller's
 transaction (a few per pupil, the documents small: fast), and every request is checked
-against the service's own order rules (:func:`sendesk.services.ehc.casework.case_problems`) before
-it is written, so the demo never shows a case the app itself would refuse.
+against the service's own order rules
+(:func:`sendesk.services.ehc.request_steps.case_problems`) before it is
+written, so the demo never shows a case the app itself would refuse.
 """
 
 from __future__ import annotations
@@ -83,7 +84,8 @@ from sendesk.rules.readiness import (
     la_rules_problems,
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
-from sendesk.services.ehc.casework import CASE_FIELDS, LaProfileData, case_problems, rules_of
+from sendesk.services.ehc.la_profiles import LaProfileData, rules_of
+from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")

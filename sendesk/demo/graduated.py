@@ -714,7 +714,7 @@ def _enrol(
     return enrolment
 
 
-# The logging screen's words (sendesk.services.graduated.interventions), with how often
+# The logging screen's words (sendesk.services.graduated.intervention_records), with how often
 # each happens.
 SCHOOL_CLOSED = "school closed"
 NOT_DELIVERED = (("staff absent", 6), ("trip", 2), ("exam", 1), ("room unavailable", 1))

@@ -42,13 +42,8 @@ from sendesk.reports.pdf_layout import (
 from sendesk.reports.tabular import dmy
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
-from sendesk.services.access.arrangements import (
-    ArrangementItem,
-    AssessmentItem,
-    EvidenceFileData,
-    NwwItem,
-    evidence_file_data,
-)
+from sendesk.services.access.evidence_file import EvidenceFileData, evidence_file_data
+from sendesk.services.access.records import ArrangementItem, AssessmentItem, NwwItem
 from sendesk.services.actor import Actor
 
 TITLE = "Access arrangements: evidence file"

@@ -4,7 +4,7 @@ Why this document: the exams officer seats the candidates and briefs the invigil
 usually from a printout on exam day. They need, for each candidate, what the arrangements
 are, for which subjects, how much extra time, whether a separate room is needed (and why),
 and until when the approval lasts — nothing about the candidate's needs beyond that. The
-rows come from :func:`sendesk.services.access.arrangements.exams_officer_rows` (live
+rows come from :func:`sendesk.services.access.overviews.exams_officer_rows` (live
 arrangements approved or applied for, candidates by legal surname).
 
 CSV is UTF-8 with a byte-order mark so Excel shows every name correctly; XLSX has real
@@ -30,7 +30,7 @@ from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, p
 from sendesk.reports.private_temp import private_scratch
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
-from sendesk.services.access.arrangements import ExamsRow
+from sendesk.services.access.records import ExamsRow
 
 FORMATS = ("csv", "xlsx", "pdf")
 TITLE = "Access arrangements: the exams officer's list"

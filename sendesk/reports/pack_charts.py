@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable
 
 from sendesk.reports.pdf_layout import register_fonts
 from sendesk.rules import progress as rules
-from sendesk.services.graduated.interventions import Progress
+from sendesk.services.graduated.intervention_records import Progress
 
 LINE = colors.HexColor("#1A4F9C")
 EXPECTED = colors.HexColor("#7A7A7A")

@@ -24,10 +24,10 @@ from sendesk.rules import readiness as rr
 from sendesk.services.graduated.support_plans import RESULTS
 
 if TYPE_CHECKING:
-    from sendesk.services.ehc.casework import RequestItem
     from sendesk.services.ehc.pack import EvidenceChoice, InterventionRecord, PackData
+    from sendesk.services.ehc.records import RequestItem
     from sendesk.services.evidence.agencies import InvolvementItem
-    from sendesk.services.graduated.interventions import Progress
+    from sendesk.services.graduated.intervention_records import Progress
     from sendesk.services.graduated.progress_data import AttainmentPoint
     from sendesk.services.graduated.support_plans import PlanDetail
 

@@ -33,7 +33,7 @@ from reportlab.platypus import Flowable, Spacer
 from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_pdf import Appendix, PackBody, PdfKind, WrittenPdf, write_pdf
 from sendesk.reports.pack_sections import Grid, day_text, plain
-from sendesk.services.ehc.casework import PlanItem
+from sendesk.services.ehc.records import PlanItem
 from sendesk.services.graduated.support_plans import PlanDetail
 from sendesk.services.transfer.sen_file import LATEST_CYCLES, SenFileData
 

@@ -9,8 +9,9 @@ the sentence to raise — so what users read does not change with the plumbing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TypeVar
+from collections.abc import Iterable, Mapping
+from dataclasses import fields
+from typing import TYPE_CHECKING, TypeVar
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,13 +20,19 @@ from sendesk.errors import ConflictError, NotFoundError, SendeskError, Validatio
 from sendesk.models import Pupil
 from sendesk.rules.sentences import sentence
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 Row = TypeVar("Row")
+Data = TypeVar("Data", bound="DataclassInstance")
 
 NO_PUPIL = "That pupil is not in this database."
 
 __all__ = [
     "NO_PUPIL",
+    "apply_changes",
     "check_version",
+    "data_of",
     "flush_or_conflict",
     "get_or_gone",
     "pupil_or_gone",
@@ -80,3 +87,24 @@ def flush_or_conflict(session: Session, message: str) -> None:
         session.flush()
     except StaleDataError as exc:
         raise ConflictError(message) from exc
+
+
+def data_of(item: object, target: type[Data]) -> Data:
+    """The dataclass ``target`` filled from ``item``'s attributes of the same names (an
+    item's fields, or a row's columns).
+
+    An editor starts from what was saved: copying by the target's own field list means a
+    field added to the input class is carried over without anyone remembering to, and one
+    the item lacks fails loudly (AttributeError) instead of quietly taking its default.
+    """
+    return target(**{f.name: getattr(item, f.name) for f in fields(target)})
+
+
+def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
+    """Set on ``row`` each of ``values`` that differs from what is stored; returns the
+    changed field names, sorted: what an update's audit event lists, and empty when the
+    save changes nothing (the caller then writes no event and keeps the version)."""
+    changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+    for name in changed:
+        setattr(row, name, values[name])
+    return changed

@@ -21,14 +21,10 @@ from sendesk.roles import Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.rules.permissions import allowed
-from sendesk.services.access.arrangements import access_items
+from sendesk.services.access.due import access_items
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import (
-    KIND_REVIEW,
-    ehc_plan_items,
-    ehc_request_items,
-    pupils_with_plans,
-)
+from sendesk.services.ehc.due import ehc_plan_items, ehc_request_items, pupils_with_plans
+from sendesk.services.ehc.records import KIND_REVIEW
 from sendesk.services.graduated.interventions_due import (
     MEASURES_KIND,
     SESSIONS_KIND,

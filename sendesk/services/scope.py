@@ -55,7 +55,7 @@ def groups_led(session: Session, actor: Actor) -> frozenset[int] | None:
     """The ids of the intervention groups ``actor`` leads, or None for the SENCo (who
     answers for every group). Why apart from the pupils: a pupil in one assistant's group
     may be assigned to another, but only the group's leader logs its sessions and takes its
-    measures (:func:`sendesk.services.graduated.interventions.record_exit`)."""
+    measures (:func:`sendesk.services.graduated.enrolments.record_exit`)."""
     if actor.role is Role.SENCO:
         return None
     led = select(InterventionGroup.id).where(InterventionGroup.staff_id == actor.user_id)

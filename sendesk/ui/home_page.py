@@ -411,7 +411,7 @@ class HomePage(QWidget):
         ctx = self.ctx
 
         def work(_progress: object) -> tuple[list[DueItem], str | None]:
-            from sendesk.services.access.arrangements import access_notice
+            from sendesk.services.access.edition import access_notice
             from sendesk.services.due import due_items  # see the module docstring
 
             items = due_items(ctx.db, ctx.actor, today=today)

@@ -23,11 +23,11 @@ from strategies import NASTY, TEXT
 
 from sendesk.rules.upn import make
 from sendesk.services.graduated import progress_data
-from sendesk.services.register import mis_formats as mf
+from sendesk.services.register import mis_columns, mis_reading, mis_values
 from sendesk.services.register.pupil_import import validate_file
 from sendesk.services.staff import teaching_groups
 
-PUPIL_HEADERS = [h for headers in mf._ALIAS_TABLE.values() for h in headers[:2]]
+PUPIL_HEADERS = [h for headers in mis_columns._ALIAS_TABLE.values() for h in headers[:2]]
 CLASS_HEADERS = [h for headers in teaching_groups._ALIAS_TABLE.values() for h in headers[:2]]
 ATTAINMENT_HEADERS = ["UPN", "Subject", "Measure", "Value", "Expected", "Date", "Grade"]
 ENCODINGS = st.sampled_from([None, "utf-8", "windows-1252"])
@@ -228,16 +228,16 @@ def test_cell_readers_and_maps(text: str) -> None:
     from cases import checked_value_error
 
     for reader in (
-        mf.parse_date,
-        mf.parse_year,
-        mf.parse_bool,
-        mf.parse_gender,
-        mf.provision_text,
-        mf.need_text,
-        mf.code_text,
+        mis_values.parse_date,
+        mis_values.parse_year,
+        mis_values.parse_bool,
+        mis_values.parse_gender,
+        mis_values.provision_text,
+        mis_values.need_text,
+        mis_values.code_text,
     ):
         checked_value_error(reader, text)
-    check(mf.parse_map, text)
+    check(mis_columns.parse_map, text)
     check(teaching_groups.parse_class_map, text)
-    check(mf.encoding_choice, text)
-    check(mf.normalise_header, text)
+    check(mis_reading.encoding_choice, text)
+    check(mis_columns.normalise_header, text)

@@ -17,10 +17,17 @@ from strategies import DATES, INTS, NASTY, TEXT, full
 
 from sendesk.rules import support_plans as plan_rules
 from sendesk.rules.timeline import TRANSFER_KINDS
-from sendesk.services.access import arrangements as access_arrangements
-from sendesk.services.ehc import casework as ehc
+from sendesk.services.access import arrangement_edits
+from sendesk.services.access import assessments as access_assessments
+from sendesk.services.access import nww as access_nww
+from sendesk.services.access import records as access_records
+from sendesk.services.ehc import la_profiles
+from sendesk.services.ehc import plans as ehc_plans
+from sendesk.services.ehc import records as ehc_records
+from sendesk.services.ehc import requests as ehc_requests
+from sendesk.services.ehc import reviews as ehc_reviews
 from sendesk.services.evidence import agencies, evidence
-from sendesk.services.graduated import interventions, progress_data
+from sendesk.services.graduated import intervention_records, intervention_setup, progress_data
 from sendesk.services.register import pupil_record
 from sendesk.services.register.pupils import PupilData, validate_pupil
 
@@ -83,58 +90,58 @@ def test_support_plan_review_rules(
 
 
 @settings(max_examples=examples(400))
-@given(data=full(ehc.RequestData), today=TODAY)
+@given(data=full(ehc_records.RequestData), today=TODAY)
 @counted
-def test_ehc_request_form(data: ehc.RequestData, today: date) -> None:
-    check(ehc._clean_request, data, today)
+def test_ehc_request_form(data: ehc_records.RequestData, today: date) -> None:
+    check(ehc_requests._clean_request, data, today)
 
 
 @settings(max_examples=examples(400))
 @given(
     data=full(
-        ehc.PlanData,
+        ehc_records.PlanData,
         transfer_kind=st.sampled_from(["", *TRANSFER_KINDS]) | TEXT,
     ),
     today=TODAY,
 )
 @counted
-def test_ehc_plan_form(data: ehc.PlanData, today: date) -> None:
-    check(ehc._clean_plan, data, today)
+def test_ehc_plan_form(data: ehc_records.PlanData, today: date) -> None:
+    check(ehc_plans._clean_plan, data, today)
 
 
 @settings(max_examples=examples(400))
-@given(data=full(ehc.ReviewData), today=TODAY)
+@given(data=full(ehc_records.ReviewData), today=TODAY)
 @counted
-def test_ehc_review_form(data: ehc.ReviewData, today: date) -> None:
-    check(ehc._clean_review, data, today)
+def test_ehc_review_form(data: ehc_records.ReviewData, today: date) -> None:
+    check(ehc_reviews._clean_review, data, today)
 
 
 @settings(max_examples=examples(300))
-@given(data=full(ehc.LaProfileData))
+@given(data=full(la_profiles.LaProfileData))
 @counted
-def test_la_profile_form(data: ehc.LaProfileData) -> None:
-    check(ehc._clean_profile, data)
+def test_la_profile_form(data: la_profiles.LaProfileData) -> None:
+    check(la_profiles._clean_profile, data)
 
 
 @settings(max_examples=examples(400))
-@given(data=full(access_arrangements.ArrangementData), today=TODAY)
+@given(data=full(access_records.ArrangementData), today=TODAY)
 @counted
-def test_access_arrangement_form(data: access_arrangements.ArrangementData, today: date) -> None:
-    check(access_arrangements._clean_arrangement, data, today)
+def test_access_arrangement_form(data: access_records.ArrangementData, today: date) -> None:
+    check(arrangement_edits._clean_arrangement, data, today)
 
 
 @settings(max_examples=examples(400))
-@given(data=full(access_arrangements.AssessmentData), today=TODAY)
+@given(data=full(access_records.AssessmentData), today=TODAY)
 @counted
-def test_access_assessment_form(data: access_arrangements.AssessmentData, today: date) -> None:
-    check(access_arrangements._clean_assessment, data, today)
+def test_access_assessment_form(data: access_records.AssessmentData, today: date) -> None:
+    check(access_assessments._clean_assessment, data, today)
 
 
 @settings(max_examples=examples(300))
-@given(data=full(access_arrangements.NwwData), today=TODAY)
+@given(data=full(access_records.NwwData), today=TODAY)
 @counted
-def test_normal_way_of_working_form(data: access_arrangements.NwwData, today: date) -> None:
-    check(access_arrangements._clean_nww, data, today)
+def test_normal_way_of_working_form(data: access_records.NwwData, today: date) -> None:
+    check(access_nww._clean_nww, data, today)
 
 
 @settings(max_examples=examples(400))
@@ -145,10 +152,10 @@ def test_agency_involvement_form(data: agencies.InvolvementData, today: date) ->
 
 
 @settings(max_examples=examples(300))
-@given(data=full(interventions.InterventionData))
+@given(data=full(intervention_records.InterventionData))
 @counted
-def test_intervention_form(data: interventions.InterventionData) -> None:
-    check(interventions._clean_intervention, data)
+def test_intervention_form(data: intervention_records.InterventionData) -> None:
+    check(intervention_setup._clean_intervention, data)
 
 
 @settings(max_examples=examples(300))

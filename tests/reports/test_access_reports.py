@@ -20,18 +20,12 @@ from sendesk.errors import PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.reports.access_evidence import evidence_file_for
 from sendesk.reports.access_list import HEADERS, write_access_list
-from sendesk.services.access.arrangements import (
-    ArrangementData,
-    AssessmentData,
-    NwwData,
-    ScoreData,
-    exams_officer_rows,
-    propose_arrangement,
-    pupil_access,
-    record_assessment,
-    record_nww,
-    set_arrangement_status,
-)
+from sendesk.services.access.arrangement_edits import propose_arrangement, set_arrangement_status
+from sendesk.services.access.assessments import record_assessment
+from sendesk.services.access.nww import record_nww
+from sendesk.services.access.overviews import exams_officer_rows
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import ArrangementData, AssessmentData, NwwData, ScoreData
 from sendesk.services.actor import Actor
 from sendesk.services.staff.teaching_groups import GroupData, save_group
 

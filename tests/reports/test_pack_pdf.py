@@ -26,9 +26,11 @@ from sendesk.operations.pack import build_pack
 from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.ehc.casework import LaProfileData, RequestData, open_request, save_la_profile
+from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.graduated.interventions import MeasurePoint, Progress
+from sendesk.services.graduated.intervention_records import MeasurePoint, Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (

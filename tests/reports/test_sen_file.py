@@ -25,7 +25,8 @@ from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Role, User
 from sendesk.operations.sen_file import SenFileResult, build_sen_file
 from sendesk.reports.sen_file import SECTIONS
-from sendesk.services.access.arrangements import ArrangementData, propose_arrangement
+from sendesk.services.access.arrangement_edits import propose_arrangement
+from sendesk.services.access.records import ArrangementData
 from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
 from sendesk.services.register.pupil_record import get_record

@@ -6,7 +6,7 @@ from datetime import date
 
 from sendesk.rules import due as rules
 from sendesk.services.due import SOON_DAYS, DueItem
-from sendesk.services.ehc import casework as ehc
+from sendesk.services.ehc import records as ehc_records
 from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
 from sendesk.services.graduated.support_plans import DUE_KIND, RHYTHM_KIND
 from sendesk.services.transfer.ctf_import import ARRIVAL_KIND
@@ -27,9 +27,9 @@ def test_every_providers_kind_is_placed_deliberately() -> None:
     assert {DUE_KIND, RHYTHM_KIND, SESSIONS_KIND, MEASURES_KIND, ARRIVAL_KIND} <= set(
         rules.CATEGORY_OF_KIND
     )
-    for name in dir(ehc):
+    for name in dir(ehc_records):
         if name.startswith("KIND_"):
-            assert rules.category_of(item(None, "gap", getattr(ehc, name))) == "ehc"
+            assert rules.category_of(item(None, "gap", getattr(ehc_records, name))) == "ehc"
     assert rules.category_of(item(None, "gap", SESSIONS_KIND)) == "sessions"
     assert rules.category_of(item(None, "gap", MEASURES_KIND)) == "measures"
     assert rules.category_of(item(None, "gap", "access evidence")) == "access"
@@ -40,7 +40,7 @@ def test_every_providers_kind_is_placed_deliberately() -> None:
 def test_groups_overdue_this_week_no_date_later() -> None:
     items = [
         item(date(2026, 11, 1), "overdue", "review"),
-        item(date(2026, 11, 20), "soon", ehc.KIND_REQUEST),  # extended: past, not overdue
+        item(date(2026, 11, 20), "soon", ehc_records.KIND_REQUEST),  # extended: past, not overdue
         item(date(2026, 11, 29), "soon", "review"),  # Sunday: the 7th day
         item(None, "gap", "needs"),
         item(date(2026, 11, 30), "soon", "review"),  # next Monday: later
@@ -60,7 +60,7 @@ def test_filters_by_kind_year_and_period() -> None:
         week := item(date(2026, 11, 25), "soon", "access evidence", year=9),
         gap := item(None, "gap", "contacts", year=None),
         month := item(date(2026, 12, 18), "soon", "plan review", year=9),
-        later := item(date(2027, 2, 1), "later", ehc.KIND_REVIEW, year=9),
+        later := item(date(2027, 2, 1), "later", ehc_records.KIND_REVIEW, year=9),
         group := item(date(2026, 11, 24), "soon", SESSIONS_KIND, year=None, pupil=None),
     ]
 

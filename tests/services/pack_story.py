@@ -38,8 +38,9 @@ from sendesk.models import (
 from sendesk.operations.pack import build_pack
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.ehc.casework import RequestData, list_requests, open_request, update_request
 from sendesk.services.ehc.pack import PackData, gather
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import list_requests, open_request, update_request
 from sendesk.services.evidence.agencies import InvolvementData, add_involvement
 from sendesk.services.evidence.evidence import add_document, list_documents
 from sendesk.services.graduated.progress_data import AttainmentData, add_attainment

@@ -17,35 +17,40 @@ from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role, User
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
+from sendesk.services.access.arrangement_edits import (
+    propose_arrangement,
+    remove_arrangement,
+    set_arrangement_status,
+    update_arrangement,
+)
+from sendesk.services.access.assessments import (
+    record_assessment,
+    remove_assessment,
+    update_assessment,
+)
+from sendesk.services.access.class_lists import my_class_lists
+from sendesk.services.access.edition import next_exam_season
+from sendesk.services.access.exam_entries import add_exam_entry
+from sendesk.services.access.nww import (
+    RowProblem,
+    RowsInvalidError,
+    RowsNotPermittedError,
+    list_nww,
+    nww_for_pupil,
+    record_nww,
+    record_nww_many,
+    remove_nww,
+)
+from sendesk.services.access.overviews import exams_officer_rows, gap_view
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import (
     ALL_SUBJECTS,
     NO_ENTRIES,
     ArrangementData,
     AssessmentData,
     NwwData,
-    RowProblem,
-    RowsInvalidError,
-    RowsNotPermittedError,
     ScoreData,
-    add_exam_entry,
-    exams_officer_rows,
     find_pupil,
-    gap_view,
-    list_nww,
-    my_class_lists,
-    next_exam_season,
-    nww_for_pupil,
-    propose_arrangement,
-    pupil_access,
-    record_assessment,
-    record_nww,
-    record_nww_many,
-    remove_arrangement,
-    remove_assessment,
-    remove_nww,
-    set_arrangement_status,
-    update_arrangement,
-    update_assessment,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
@@ -901,9 +906,10 @@ def test_a_crash_mid_batch_leaves_nothing_written(
     amy, ben = people["amy"], people["ben"]
     rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
     rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
-    from sendesk.services.access import arrangements as service
 
-    real = service.AuditWriter.record
+    from sendesk.services.access import nww
+
+    real = nww.AuditWriter.record
     calls: list[str] = []
 
     def record(self, action, entity, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -913,7 +919,7 @@ def test_a_crash_mid_batch_leaves_nothing_written(
                 raise RuntimeError("the disk went away")
         return real(self, action, entity, *args, **kwargs)
 
-    monkeypatch.setattr(service.AuditWriter, "record", record)
+    monkeypatch.setattr(nww.AuditWriter, "record", record)
     with pytest.raises(RuntimeError):
         record_nww_many(db, people["maths"], [paper(rest_amy), paper(rest_ben)], today=TODAY)
     assert calls == ["create", "create"]  # the first was written in the session…
@@ -989,7 +995,7 @@ def test_a_batch_takes_the_same_queries_whatever_its_size(
 
 
 def test_rows_are_named_in_runs() -> None:
-    from sendesk.services.access.arrangements import _rows_text
+    from sendesk.services.access.nww import _rows_text
 
     assert _rows_text([3], 5) == "row 3"
     assert _rows_text([2, 3], 5) == "rows 2 and 3"
@@ -1368,7 +1374,7 @@ def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
 
 
 def test_exam_entries_by_hand_are_audited(db: Database, senco: Actor, people: dict) -> None:
-    from sendesk.services.access.arrangements import exam_entries, remove_exam_entry
+    from sendesk.services.access.exam_entries import exam_entries, remove_exam_entry
 
     amy = people["amy"]
     first = add_exam_entry(db, senco, amy, "  Mathematics ")
@@ -1415,7 +1421,7 @@ def test_the_tab_counts_entries_once_recorded(db: Database, senco: Actor, people
 
 
 def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Actor) -> None:
-    from sendesk.services.access.arrangements import access_notice
+    from sendesk.services.access.edition import access_notice
     from sendesk.services.school.settings import set_setting
 
     assert access_notice(db, senco, today=date(2026, 3, 2)) is None
@@ -1433,7 +1439,7 @@ def test_edition_dates_are_settings_with_a_plain_notice(db: Database, senco: Act
 def test_the_senco_records_the_edition_in_one_audited_step(
     db: Database, senco: Actor, people: dict
 ) -> None:
-    from sendesk.services.access.arrangements import current_edition, set_edition
+    from sendesk.services.access.edition import current_edition, set_edition
 
     assert current_edition(db, senco) == jcq.EDITION_2025_26
     later = jcq.Edition("AARA 2025–26 (amended March 2026)", date(2025, 9, 1), date(2027, 8, 31))

@@ -28,14 +28,10 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
-    covers,
-    exams_officer_rows,
-    gap_view,
-    my_class_lists,
-    pupil_access,
-    split_subjects,
-)
+from sendesk.services.access.class_lists import my_class_lists
+from sendesk.services.access.overviews import exams_officer_rows, gap_view
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import covers, split_subjects
 from sendesk.services.actor import acting_user
 from sendesk.services.due import due_items
 from sendesk.services.staff.users import sign_in
@@ -283,7 +279,7 @@ def test_any_day_of_the_year(tmp_path: Path, today: date) -> None:
 def test_demo_candidates_have_exam_entries(school: Database) -> None:
     """The gap view asks only for subjects sat; a candidate with no entries is said."""
     from sendesk.models import ExamEntry
-    from sendesk.services.access.arrangements import NO_ENTRIES
+    from sendesk.services.access.records import NO_ENTRIES
 
     senco = acting_user(school, "senco")
     with school.session() as s:

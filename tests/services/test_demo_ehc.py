@@ -36,8 +36,11 @@ from sendesk.models import (
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.due import due_items
-from sendesk.services.ehc import casework as ehc
-from sendesk.services.ehc import pack
+from sendesk.services.ehc import la_profiles, pack, request_steps
+from sendesk.services.ehc import plans as ehc_plans
+from sendesk.services.ehc import records as ehc_records
+from sendesk.services.ehc import requests as ehc_requests
+from sendesk.services.ehc import reviews as ehc_reviews
 from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended
@@ -70,26 +73,26 @@ def senco(school: Database) -> Actor:
     return acting_user(school, "senco")
 
 
-def requests_of(db: Database, actor: Actor, today: date = TODAY) -> list[ehc.RequestItem]:
+def requests_of(db: Database, actor: Actor, today: date = TODAY) -> list[ehc_records.RequestItem]:
     with db.session() as s:
         pupil_ids = sorted(set(s.scalars(select(EhcRequest.pupil_id))))
-    return [r for pid in pupil_ids for r in ehc.list_requests(db, actor, pid, today=today)]
+    return [r for pid in pupil_ids for r in ehc_requests.list_requests(db, actor, pid, today=today)]
 
 
-def plans_of(db: Database, senco: Actor) -> list[ehc.PlanItem]:
+def plans_of(db: Database, senco: Actor) -> list[ehc_records.PlanItem]:
     with db.session() as s:
         pupil_ids = sorted(set(s.scalars(select(EhcPlan.pupil_id))))
-    return [p for pid in pupil_ids for p in ehc.list_plans(db, senco, pid, today=TODAY)]
+    return [p for pid in pupil_ids for p in ehc_plans.list_plans(db, senco, pid, today=TODAY)]
 
 
 def test_la_profiles_for_the_school_and_its_neighbour(school, senco) -> None:
-    names = [p.name for p in ehc.list_la_profiles(school, senco)]
+    names = [p.name for p in la_profiles.list_la_profiles(school, senco)]
     assert names == sorted([LA_NAME, NEIGHBOUR_LA])
-    home = ehc.la_rules(school, LA_NAME)
+    home = la_profiles.la_rules(school, LA_NAME)
     assert (home.reviewed_cycles, home.report_max_age_months) == (2, 12)
     assert home.staff_rate_per_hour == Decimal("23.50")
     assert home.section_order == DEFAULT_SECTION_ORDER
-    neighbour = ehc.la_rules(school, NEIGHBOUR_LA)
+    neighbour = la_profiles.la_rules(school, NEIGHBOUR_LA)
     assert (neighbour.reviewed_cycles, neighbour.report_max_age_months) == (3, 18)
     assert neighbour.staff_rate_per_hour is None
     assert neighbour.section_order[:3] == ("about", "views", "health_social_care")
@@ -239,16 +242,16 @@ def test_demo_rows_pass_the_services_own_checks(school, senco) -> None:
     with school.session() as s:
         events = s.scalar(select(func.count(AuditEvent.id)))
     for item in requests_of(school, senco):
-        assert ehc.update_request(
+        assert ehc_requests.update_request(
             school, senco, item.id, item.version, item.data(), today=TODAY
         ) == (item.version)
     for plan in plans_of(school, senco):
-        assert ehc.update_plan(school, senco, plan.id, plan.version, plan.data(), today=TODAY) == (
-            plan.version
-        )
+        assert ehc_plans.update_plan(
+            school, senco, plan.id, plan.version, plan.data(), today=TODAY
+        ) == (plan.version)
         for review in plan.reviews:
             assert (
-                ehc.update_review(
+                ehc_reviews.update_review(
                     school, senco, review.id, review.version, review.data(), today=TODAY
                 )
                 == review.version
@@ -403,7 +406,7 @@ def test_the_readiness_check_finds_reports_attached_and_some_out_of_date(school,
             flagged.append((item, checks["report_age"]))
     assert len(flagged) >= len(OLD_REPORT_STAGES)
     for item, check in flagged:
-        months = ehc.la_rules(school, item.la_name).report_max_age_months
+        months = la_profiles.la_rules(school, item.la_name).report_max_age_months
         assert f"older than {months} months (the limit for {item.la_name})" in check.reason
 
 
@@ -474,7 +477,10 @@ def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: d
         with db.session() as s:
             rows = list(s.scalars(select(EhcRequest)))
             assert all(
-                ehc.case_problems({n: getattr(r, n) for n in ehc.CASE_FIELDS}, today) == []
+                request_steps.case_problems(
+                    {n: getattr(r, n) for n in request_steps.CASE_FIELDS}, today
+                )
+                == []
                 for r in rows
             )
             assert all(

@@ -17,34 +17,36 @@ from sendesk.models import AuditEvent, EhcRequest, NeedProfile, Pupil, Role, Use
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules
 from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
-from sendesk.services.ehc import casework as ehc
-from sendesk.services.ehc.casework import (
+from sendesk.services.ehc import records as ehc_records
+from sendesk.services.ehc import request_steps
+from sendesk.services.ehc import requests as ehc_requests
+from sendesk.services.ehc.due import ehc_items
+from sendesk.services.ehc.la_profiles import (
     LaProfileData,
-    PlanData,
-    RequestData,
-    ReviewData,
-    add_exception,
-    available_steps,
-    cease_plan,
-    clear_step,
-    ehc_items,
     la_rules,
     list_la_profiles,
+    remove_la_profile,
+    save_la_profile,
+)
+from sendesk.services.ehc.plans import (
+    cease_plan,
     list_plans,
+    record_plan,
+    reinstate_plan,
+    update_plan,
+)
+from sendesk.services.ehc.records import PlanData, RequestData, ReviewData
+from sendesk.services.ehc.request_steps import available_steps
+from sendesk.services.ehc.requests import (
+    add_exception,
+    clear_step,
     list_requests,
     open_request,
-    record_plan,
-    record_review,
     record_step,
-    reinstate_plan,
     remove_exception,
-    remove_la_profile,
-    remove_review,
-    save_la_profile,
-    update_plan,
     update_request,
-    update_review,
 )
+from sendesk.services.ehc.reviews import record_review, remove_review, update_review
 from sendesk.services.store.audit import chain_problems
 
 TODAY = date(2026, 3, 2)
@@ -81,7 +83,7 @@ def request(**changes: object) -> RequestData:
     return RequestData(**values)  # type: ignore[arg-type]
 
 
-def the_request(db, senco, pupil, today: date = TODAY) -> ehc.RequestItem:
+def the_request(db, senco, pupil, today: date = TODAY) -> ehc_records.RequestItem:
     (item,) = list_requests(db, senco, pupil, today=today)
     return item
 
@@ -459,7 +461,7 @@ ADVICE_SENT = date(2025, 12, 1)  # week 14 of 20 on TODAY: the 16 weeks not yet 
 ASSESSED = date(2026, 1, 5)
 
 
-def advice_mark(item: ehc.RequestItem) -> tuple[date, date | None, str, str]:
+def advice_mark(item: ehc_records.RequestItem) -> tuple[date, date | None, str, str]:
     m = next(m for m in item.milestones if m.key == "advice")
     return m.due, m.done_on, m.status, m.note
 
@@ -604,11 +606,11 @@ def test_advice_steps_follow_a_yes_and_are_cleared_last_first(db, senco, pupil) 
     assert the_request(db, senco, pupil).stage == "refused"
     with db.session() as s:
         row = s.scalars(select(EhcRequest)).one()
-        case = {name: getattr(row, name) for name in ehc.CASE_FIELDS}
-    assert ehc.case_problems(case, TODAY) == []
-    assert ehc.STEP_DATES["advice_asked"] == "advice_asked_on"
+        case = {name: getattr(row, name) for name in request_steps.CASE_FIELDS}
+    assert request_steps.case_problems(case, TODAY) == []
+    assert request_steps.STEP_DATES["advice_asked"] == "advice_asked_on"
     case |= {"advice_asked_on": date(2026, 1, 7)}
-    assert ehc.case_problems(case, TODAY) == [
+    assert request_steps.case_problems(case, TODAY) == [
         "the LA decided not to assess, so no health and social care advice is asked for"
     ]
 
@@ -1274,7 +1276,7 @@ def test_staff_may_read_but_not_change(db, senco, pupil, role) -> None:
     with pytest.raises(PermissionDeniedError, match="cannot see EHC requests"):
         list_requests(db, staff, pupil, today=TODAY)
     with pytest.raises(PermissionDeniedError, match="cannot see EHC requests"):
-        ehc.get_request(db, staff, rid, today=TODAY)
+        ehc_requests.get_request(db, staff, rid, today=TODAY)
     assert [p.id for p in list_plans(db, staff, pupil, today=TODAY)] == [plan_id]
     with pytest.raises(PermissionDeniedError, match="cannot record EHC requests, plans and"):
         open_request(db, staff, pupil, request(), today=TODAY)
@@ -1324,7 +1326,7 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
     staff = make_user(db, "staff", role)
     works_with(db, staff, pupil)
     label = "Exceptional personal circumstances"
-    full = ehc.get_request(db, senco, rid, today=today)
+    full = ehc_requests.get_request(db, senco, rid, today=today)
     assert (full.why_now, full.pupil_views, full.parent_views, full.health_info) == (
         "Two reviewed cycles and little progress in reading.",
         "I want to read to my sister.",
@@ -1341,7 +1343,7 @@ def test_only_the_senco_reads_health_social_care_views_and_reasons(db, senco, pu
     with pytest.raises(PermissionDeniedError):
         list_requests(db, staff, pupil, today=today)
     with pytest.raises(PermissionDeniedError):
-        ehc.get_request(db, staff, rid, today=today)
+        ehc_requests.get_request(db, staff, rid, today=today)
 
 
 @pytest.mark.parametrize("role", [Role.SENCO, Role.TEACHER])
@@ -1352,7 +1354,7 @@ def test_whats_due_names_the_exception_never_its_reason(db, senco, pupil, role) 
         (due,) = ehc_items(s, today, 90)
     assert due.text.endswith("; extended: Exceptional personal circumstances")
     reader = senco if role is Role.SENCO else make_user(db, "staff", role)
-    shown = [d for d in due_items(db, reader, today=today) if d.kind == ehc.KIND_REQUEST]
+    shown = [d for d in due_items(db, reader, today=today) if d.kind == ehc_records.KIND_REQUEST]
     if role is Role.SENCO:
         assert [d.text for d in shown] == [due.text] and "hospital" not in shown[0].text
     else:  # a teacher's what's due carries no EHC request news (issue 13)
@@ -1436,10 +1438,10 @@ def test_stored_request_rows_match_the_rules(db, senco, pupil) -> None:
     step(db, senco, pupil, "way_forward", date(2025, 10, 20))
     with db.session() as s:
         row = s.scalars(select(EhcRequest)).one()
-        case = {name: getattr(row, name) for name in ehc.CASE_FIELDS}
-    assert ehc.case_problems(case, TODAY) == []
+        case = {name: getattr(row, name) for name in request_steps.CASE_FIELDS}
+    assert request_steps.case_problems(case, TODAY) == []
     case["way_forward_on"] = date(2025, 10, 1)
-    assert ehc.case_problems(case, TODAY) == [
+    assert request_steps.case_problems(case, TODAY) == [
         "the way-forward meeting (01/10/2025) is before the refusal (06/10/2025)"
     ]
 

@@ -23,7 +23,7 @@ from sendesk.errors import ValidationError
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.progress_data import import_attainment_csv
-from sendesk.services.register import mis_formats as mf
+from sendesk.services.register import mis_reading
 from sendesk.services.register.pupil_import import import_pupils, validate_file
 from sendesk.services.staff.teaching_groups import import_classes, read_class_list
 
@@ -37,7 +37,7 @@ CASES: dict[str, tuple[object, str]] = {
         r"row 2 has a value in column WKE, past the 1,000 columns an MIS export can have",
     ),
     "tall sheet": (
-        lambda folder: hb.tall_xlsx(folder, rows=mf.MAX_ROWS + 2),
+        lambda folder: hb.tall_xlsx(folder, rows=mis_reading.MAX_ROWS + 2),
         r"has a sheet of more than 100,000 rows, more than an MIS export can need",
     ),
     "big shared string": (
@@ -99,7 +99,7 @@ def test_refused_imports_write_nothing(
 def test_attainment_import_has_the_same_limits(db: Database, senco: Actor, tmp_path: Path) -> None:
     before = table_counts(db)
     path = tmp_path / "assessments.csv"
-    path.write_text("UPN,Subject,Measure,Value,Date\n" + "1,,,,\n" * (mf.MAX_ROWS + 1))
+    path.write_text("UPN,Subject,Measure,Value,Date\n" + "1,,,,\n" * (mis_reading.MAX_ROWS + 1))
     with pytest.raises(ValidationError, match="has more than 100,000 lines"):
         import_attainment_csv(db, senco, path)
     wide = hb.wide_csv(tmp_path)
@@ -111,7 +111,7 @@ def test_attainment_import_has_the_same_limits(db: Database, senco: Actor, tmp_p
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path: Path) -> None:
     path = tmp_path / "big.csv"
     with path.open("wb") as out:  # sparse: the size is checked, the bytes never read
-        out.truncate(mf.MAX_FILE_BYTES + 1)
+        out.truncate(mis_reading.MAX_FILE_BYTES + 1)
     with pytest.raises(ValidationError, match=r"big\.csv is 20\.0 MB, more than the 20 MB"):
         validate_file(path)
 
@@ -132,7 +132,7 @@ def test_a_row_with_empty_cells_far_right_is_read(tmp_path: Path) -> None:
         ]
 
     path = hb._workbook(tmp_path / "formatted.xlsx", sheet())
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     assert [row.values["surname"] for row in table.rows] == ["Smith"]
 
 
@@ -146,10 +146,10 @@ def test_a_cell_longer_than_excel_allows_is_refused(tmp_path: Path) -> None:
 def test_header_matching_is_linear_in_the_columns(tmp_path: Path) -> None:
     """A header at the column limit with every name unknown is read (the old sort was
     quadratic); the unknown columns are listed in file order."""
-    names = [f"Extra {i}" for i in range(mf.MAX_COLUMNS - 4, 0, -1)]
+    names = [f"Extra {i}" for i in range(mis_reading.MAX_COLUMNS - 4, 0, -1)]
     path = tmp_path / "wide-ok.csv"
     path.write_text("UPN,Surname,Forename,DOB," + ",".join(names) + "\n" + hb.ROW + "\n")
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     assert table.unrecognised == names
 
 
@@ -176,7 +176,7 @@ def _peak_rss_mb(code: str) -> float:
     "build",
     [
         lambda folder: hb.shared_string_xlsx(folder, megabytes=300),
-        lambda folder: hb.sparse_xlsx(folder, rows=mf.MAX_ROWS + 2),
+        lambda folder: hb.sparse_xlsx(folder, rows=mis_reading.MAX_ROWS + 2),
     ],
     ids=["300 MB shared string", "100,002 sparse rows to XFD"],
 )
@@ -186,7 +186,7 @@ def test_files_that_exhausted_memory_are_refused_in_little(tmp_path: Path, build
     path = build(tmp_path)  # type: ignore[operator]
     code = (
         "from sendesk.errors import ValidationError\n"
-        "from sendesk.services.register.mis_formats import read_file\n"
+        "from sendesk.services.register.mis_reading import read_file\n"
         "try:\n"
         f"    read_file({str(path)!r})\n"
         "except ValidationError:\n"
@@ -210,7 +210,7 @@ MIXED = (
 def test_lines_not_utf8_are_named_and_read_as_windows_1252(tmp_path: Path) -> None:
     path = tmp_path / "mixed.csv"
     path.write_bytes(MIXED)
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     # Line by line: the UTF-8 line keeps its names (the whole file used to become mojibake).
     assert [r.values["forename"] for r in table.rows] == ["Zoë", "Chloë", "Amy"]
     assert table.legacy_lines == (3,)
@@ -230,13 +230,13 @@ def test_the_encoding_can_be_chosen(tmp_path: Path) -> None:
     with pytest.raises(
         ValidationError, match=r"mixed\.csv is not all UTF-8 \(line 3 cannot be read that way\)"
     ):
-        mf.read_file(path, encoding="utf-8")
-    table = mf.read_file(path, encoding="windows-1252")
+        mis_reading.read_file(path, encoding="utf-8")
+    table = mis_reading.read_file(path, encoding="windows-1252")
     assert [r.values["forename"] for r in table.rows] == ["ZoÃ«", "Chloë", "Amy"]
     assert table.legacy_lines == () and table.warnings == []
     assert table.encoding == "Windows-1252"
     with pytest.raises(ValidationError, match="The encoding 'latin-9' is not one SENDesk reads"):
-        mf.read_file(path, encoding="latin-9")
+        mis_reading.read_file(path, encoding="latin-9")
 
 
 def test_a_byte_windows_1252_does_not_use_is_named(tmp_path: Path) -> None:
@@ -245,15 +245,17 @@ def test_a_byte_windows_1252_does_not_use_is_named(tmp_path: Path) -> None:
     with pytest.raises(
         ValidationError, match=r"odd\.csv is not UTF-8 or Windows-1252 text \(line 2"
     ):
-        mf.read_file(path)
+        mis_reading.read_file(path)
     with pytest.raises(ValidationError, match=r"\(line 2 has a byte Windows-1252 does not use\)"):
-        mf.read_file(path, encoding="windows-1252")
+        mis_reading.read_file(path, encoding="windows-1252")
 
 
 def test_many_legacy_lines_are_listed_briefly() -> None:
-    assert mf.line_list(list(range(2, 40))) == ("lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 28 more")
-    assert mf.line_list([4, 9]) == "lines 4 and 9"
-    assert mf.line_list([1_200]) == "line 1,200"
+    assert mis_reading.line_list(list(range(2, 40))) == (
+        "lines 2, 3, 4, 5, 6, 7, 8, 9, 10, 11 and 28 more"
+    )
+    assert mis_reading.line_list([4, 9]) == "lines 4 and 9"
+    assert mis_reading.line_list([1_200]) == "line 1,200"
 
 
 def test_class_import_names_the_legacy_lines(db: Database, senco: Actor, tmp_path: Path) -> None:
@@ -317,6 +319,8 @@ def test_a_zip_directory_that_understates_a_part_cannot_smuggle_it_in(tmp_path: 
 
 def test_utf16_lines_are_counted_before_they_are_split(tmp_path: Path) -> None:
     path = tmp_path / "unicode-text.csv"
-    path.write_bytes(("UPN\tSurname\tForename\tDOB\r\n" + "\n" * mf.MAX_ROWS).encode("utf-16"))
+    path.write_bytes(
+        ("UPN\tSurname\tForename\tDOB\r\n" + "\n" * mis_reading.MAX_ROWS).encode("utf-16")
+    )
     with pytest.raises(ValidationError, match="has more than 100,000 lines"):
         validate_file(path)

@@ -21,41 +21,45 @@ from sendesk.errors import (
 from sendesk.models import AuditEvent, DeliveredSession, Role, SessionAttendance, User
 from sendesk.rules.progress import AGE_MONTHS, RATING, STANDARDISED, SUBSTANTIAL
 from sendesk.services.actor import Actor
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
+from sendesk.services.graduated.enrolments import (
+    add_measurement,
+    enrol,
+    enrolment_progress,
+    list_enrolments,
+    pupil_enrolments,
+    pupil_progress,
+    record_entry,
+    record_exit,
+)
+from sendesk.services.graduated.intervention_records import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     AttendedRow,
     GroupData,
     InterventionData,
     TermException,
+    planned_sessions,
+    pounds,
+    scheduled_dates,
+    session_costs,
+    weekdays_text,
+)
+from sendesk.services.graduated.intervention_setup import (
     add_group,
     add_intervention,
-    add_measurement,
-    attended_rows,
-    enrol,
-    enrolment_progress,
-    group_day,
     group_leaders,
-    list_enrolments,
     list_groups,
     list_interventions,
+    update_group,
+    update_intervention,
+)
+from sendesk.services.graduated.sessions import (
+    group_day,
     log_session,
     log_term,
     my_groups,
-    planned_sessions,
-    planned_vs_delivered,
-    pounds,
-    pupil_enrolments,
-    pupil_progress,
-    record_entry,
-    record_exit,
-    scheduled_dates,
-    session_costs,
     term_preview,
-    total_costs,
-    update_group,
-    update_intervention,
-    weekdays_text,
 )
 from sendesk.services.store.audit import chain_problems
 

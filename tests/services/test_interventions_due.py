@@ -2,7 +2,7 @@
 to whoever leads the group — and to the SENCo — and go away once put right.
 
 Dates are relative to the real today: sessions and exits cannot be logged in the future
-(sendesk.services.graduated.interventions), so the test logs them the way staff would.
+(sendesk.services.graduated.sessions), so the test logs them the way staff would.
 """
 
 from __future__ import annotations
@@ -17,18 +17,16 @@ from sendesk.models import Intervention, Pupil, PupilAssignment, Role, User
 from sendesk.rules.progress import AGE_MONTHS
 from sendesk.services.actor import Actor
 from sendesk.services.due import DueItem, due_items
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.enrolments import enrol, record_exit
+from sendesk.services.graduated.intervention_records import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     GroupData,
     InterventionData,
-    add_group,
-    add_intervention,
-    enrol,
-    log_session,
-    record_exit,
 )
+from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
+from sendesk.services.graduated.sessions import log_session
 
 TODAY = date.today()
 READING = InterventionData(

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sendesk.errors import ValidationError
-from sendesk.services.register import mis_formats as mf
+from sendesk.services.register import mis_columns, mis_reading, mis_values
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -36,7 +36,7 @@ ROW = ["H801200001001", "Smith", "Ann", "01/02/2013"]
 
 
 def test_fields_are_the_public_keys() -> None:
-    assert mf.FIELDS == (
+    assert mis_columns.FIELDS == (
         "upn",
         "surname",
         "forename",
@@ -59,8 +59,8 @@ def test_fields_are_the_public_keys() -> None:
         "home_language",
         "ethnicity",
     )
-    assert set(mf.FIELD_LABELS) == set(mf.FIELDS)
-    assert set(mf.HEADER_ALIASES.values()) <= set(mf.FIELDS)
+    assert set(mis_columns.FIELD_LABELS) == set(mis_columns.FIELDS)
+    assert set(mis_columns.HEADER_ALIASES.values()) <= set(mis_columns.FIELDS)
 
 
 @pytest.mark.parametrize(
@@ -125,21 +125,21 @@ def test_fields_are_the_public_keys() -> None:
     ],
 )
 def test_usual_mis_headers_are_recognised(header: str, key: str) -> None:
-    assert mf.HEADER_ALIASES[mf.normalise_header(header)] == key
+    assert mis_columns.HEADER_ALIASES[mis_columns.normalise_header(header)] == key
 
 
 def test_fsm_is_not_pupil_premium() -> None:
-    assert mf.normalise_header("FSM") not in mf.HEADER_ALIASES
-    assert mf.normalise_header("FSM Eligible") not in mf.HEADER_ALIASES
+    assert mis_columns.normalise_header("FSM") not in mis_columns.HEADER_ALIASES
+    assert mis_columns.normalise_header("FSM Eligible") not in mis_columns.HEADER_ALIASES
 
 
 def test_parse_map() -> None:
-    assert mf.parse_map("Legal Surname=surname, DOB = dob,") == {
+    assert mis_columns.parse_map("Legal Surname=surname, DOB = dob,") == {
         "Legal Surname": "surname",
         "DOB": "dob",
     }
-    assert mf.parse_map("Kid ID=UPN,Birthday=DOB") == {"Kid ID": "upn", "Birthday": "dob"}
-    assert mf.parse_map("") == {}
+    assert mis_columns.parse_map("Kid ID=UPN,Birthday=DOB") == {"Kid ID": "upn", "Birthday": "dob"}
+    assert mis_columns.parse_map("") == {}
 
 
 @pytest.mark.parametrize(
@@ -154,7 +154,7 @@ def test_parse_map() -> None:
 )
 def test_parse_map_refuses_with_a_clear_sentence(text: str, message: str) -> None:
     with pytest.raises(ValueError, match=r"^--map") as caught:
-        mf.parse_map(text)
+        mis_columns.parse_map(text)
     assert message in str(caught.value)
     assert isinstance(caught.value, ValidationError)
 
@@ -163,7 +163,7 @@ def test_parse_map_refuses_with_a_clear_sentence(text: str, message: str) -> Non
 
 
 def test_arbor_sample_bom_crlf_quotes_and_scripts() -> None:
-    table = mf.read_file(DATA / "arbor-export-sample.csv")
+    table = mis_reading.read_file(DATA / "arbor-export-sample.csv")
     assert table.kind == "csv"
     assert table.headers[0] == "Student UPN"  # the BOM is not part of the first header
     assert table.recognised["Student UPN"] == "upn"
@@ -182,7 +182,7 @@ def test_arbor_sample_bom_crlf_quotes_and_scripts() -> None:
 
 
 def test_quoted_newlines_keep_physical_line_numbers() -> None:
-    table = mf.read_file(DATA / "quoted-newline.csv")
+    table = mis_reading.read_file(DATA / "quoted-newline.csv")
     assert [r.line for r in table.rows] == [2, 3, 5, 8, 9]
     assert table.rows[1].values["surname"] == "Fitz\r\nGerald"
     assert table.rows[4].values["surname"] == "O'Neill, Snr"
@@ -191,7 +191,7 @@ def test_quoted_newlines_keep_physical_line_numbers() -> None:
 
 
 def test_windows_1252_is_read_and_said() -> None:
-    table = mf.read_file(DATA / "cp1252-export.csv")
+    table = mis_reading.read_file(DATA / "cp1252-export.csv")
     assert [r.values["surname"] for r in table.rows] == ["Müller", "O’Neill", "Françoise"]
     assert [r.values["forename"] for r in table.rows] == ["Zoë", "Siobhán", "Chloë"]
     assert len(table.warnings) == 1
@@ -203,7 +203,7 @@ def test_utf16_tab_separated_from_excel_unicode_text(tmp_path: Path) -> None:
     path = tmp_path / "export.txt"
     text = "\t".join(BASIC) + "\r\n" + "\t".join(["H801200001001", "Ωρίων", "Ёлка", "01/02/2013"])
     path.write_bytes(text.encode("utf-16"))
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     assert table.rows[0].values == {
         "upn": "H801200001001",
         "surname": "Ωρίων",
@@ -216,13 +216,13 @@ def test_utf16_tab_separated_from_excel_unicode_text(tmp_path: Path) -> None:
 def test_semicolon_separated(tmp_path: Path) -> None:
     path = tmp_path / "e.csv"
     path.write_text(";".join(BASIC) + "\n" + ";".join(ROW) + "\n", encoding="utf-8")
-    assert mf.read_file(path).rows[0].values["surname"] == "Smith"
+    assert mis_reading.read_file(path).rows[0].values["surname"] == "Smith"
 
 
 def test_values_are_stripped_and_nfc(tmp_path: Path) -> None:
     decomposed = unicodedata.normalize("NFD", "Zoë Łucja")
     path = write_csv(tmp_path / "e.csv", BASIC, [["  H801200001001 ", decomposed, " Ann ", ROW[3]]])
-    values = mf.read_file(path).rows[0].values
+    values = mis_reading.read_file(path).rows[0].values
     assert values["surname"] == "Zoë Łucja"
     assert values["upn"] == "H801200001001"
     assert values["forename"] == "Ann"
@@ -234,7 +234,7 @@ def test_blank_lines_are_skipped_but_counted(tmp_path: Path) -> None:
         ",".join(BASIC) + "\n\n" + ",".join(ROW) + "\n,,,\n" + ",".join(ROW) + "\n",
         encoding="utf-8",
     )
-    assert [r.line for r in mf.read_file(path).rows] == [3, 5]
+    assert [r.line for r in mis_reading.read_file(path).rows] == [3, 5]
 
 
 def test_short_rows_are_padded_and_long_rows_flagged(tmp_path: Path) -> None:
@@ -246,7 +246,7 @@ def test_short_rows_are_padded_and_long_rows_flagged(tmp_path: Path) -> None:
         + "\n",
         encoding="utf-8",
     )
-    rows = mf.read_file(path).rows
+    rows = mis_reading.read_file(path).rows
     assert rows[0].values == {"upn": "H801200001001", "surname": "Smith", "forename": "", "dob": ""}
     assert rows[0].problems == ()
     assert rows[1].line == 3
@@ -260,7 +260,7 @@ def test_short_rows_are_padded_and_long_rows_flagged(tmp_path: Path) -> None:
 def test_a_trailing_comma_on_every_line_is_not_a_problem(tmp_path: Path) -> None:
     path = tmp_path / "e.csv"
     path.write_text(",".join(BASIC) + "\n" + (",".join(ROW) + ",\n") * 3, encoding="utf-8")
-    assert all(r.problems == () for r in mf.read_file(path).rows)
+    assert all(r.problems == () for r in mis_reading.read_file(path).rows)
 
 
 def test_mapping_renames_and_overrides_aliases(tmp_path: Path) -> None:
@@ -270,11 +270,11 @@ def test_mapping_renames_and_overrides_aliases(tmp_path: Path) -> None:
         [["H801200001001", "Smith", "Ann", "01/02/2013", "03/09/2024", "Red"]],
     )
     with pytest.raises(ValidationError, match="no column for UPN, legal surname"):
-        mf.read_file(path)
-    mapping = mf.parse_map(
+        mis_reading.read_file(path)
+    mapping = mis_columns.parse_map(
         "Pupil ID=upn,Family=surname,Given=forename,born=dob,Start Date=sen_start_date"
     )
-    table = mf.read_file(path, mapping)
+    table = mis_reading.read_file(path, mapping)
     assert table.recognised == {
         "Pupil ID": "upn",
         "Family": "surname",
@@ -289,12 +289,12 @@ def test_mapping_renames_and_overrides_aliases(tmp_path: Path) -> None:
 def test_map_naming_a_missing_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", BASIC, [ROW])
     with pytest.raises(ValidationError, match=r"--map names a column the file does not have"):
-        mf.read_file(path, {"Legal Surname": "surname"})
+        mis_reading.read_file(path, {"Legal Surname": "surname"})
 
 
 def test_two_columns_for_one_field_first_wins(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [*BASIC, "Reg", "Form"], [[*ROW, "7A", "7 Tutor"]])
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     assert table.rows[0].values["reg_group"] == "7A"
     assert table.unrecognised == ["Form"]
     assert table.warnings == [
@@ -305,7 +305,7 @@ def test_two_columns_for_one_field_first_wins(tmp_path: Path) -> None:
 def test_missing_required_columns_named_with_headers_found(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", ["UPN", "Surname", "Forename", "Gender"], [ROW])
     with pytest.raises(ValidationError) as caught:
-        mf.read_file(path)
+        mis_reading.read_file(path)
     message = str(caught.value)
     assert message.startswith("The file has no column for date of birth")
     assert "(the columns are: UPN, Surname, Forename, Gender)" in message
@@ -315,7 +315,7 @@ def test_missing_required_columns_named_with_headers_found(tmp_path: Path) -> No
 def test_needs_without_a_status_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "e.csv", [*BASIC, "Primary Need"], [[*ROW, "SPLD"]])
     with pytest.raises(ValidationError, match="type-of-need column but no SEN status column"):
-        mf.read_file(path)
+        mis_reading.read_file(path)
 
 
 @pytest.mark.parametrize(
@@ -334,16 +334,16 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: st
     path = tmp_path / name
     path.write_bytes(content)
     with pytest.raises(ValidationError, match=message):
-        mf.read_file(path)
+        mis_reading.read_file(path)
 
 
 def test_missing_file_and_folder(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="does not exist"):
-        mf.read_file(tmp_path / "nope.csv")
+        mis_reading.read_file(tmp_path / "nope.csv")
     folder = tmp_path / "dir.csv"
     folder.mkdir()
     with pytest.raises(ValidationError, match="is a folder"):
-        mf.read_file(folder)
+        mis_reading.read_file(folder)
 
 
 # --- XLSX -----------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ def test_xlsx_first_sheet_header_after_blank_rows(tmp_path: Path) -> None:
     other.append(["ignored"])
     path = tmp_path / "bromcom.xlsx"
     book.save(path)
-    table = mf.read_file(path)
+    table = mis_reading.read_file(path)
     assert table.kind == "xlsx"
     assert table.line_word == "row"
     assert [r.line for r in table.rows] == [4, 6]
@@ -381,12 +381,12 @@ def test_xlsx_first_sheet_header_after_blank_rows(tmp_path: Path) -> None:
 
 
 def test_cell_text() -> None:
-    assert mf.cell_text(None) == ""
-    assert mf.cell_text(datetime(2013, 2, 1)) == "2013-02-01"
-    assert mf.cell_text(date(2013, 2, 1)) == "2013-02-01"
-    assert mf.cell_text(12.0) == "12"
-    assert mf.cell_text(9434765919) == "9434765919"
-    assert mf.cell_text(False) == "N"
+    assert mis_reading.cell_text(None) == ""
+    assert mis_reading.cell_text(datetime(2013, 2, 1)) == "2013-02-01"
+    assert mis_reading.cell_text(date(2013, 2, 1)) == "2013-02-01"
+    assert mis_reading.cell_text(12.0) == "12"
+    assert mis_reading.cell_text(9434765919) == "9434765919"
+    assert mis_reading.cell_text(False) == "N"
 
 
 # --- cell parsers ---------------------------------------------------------------------------
@@ -408,7 +408,7 @@ def test_cell_text() -> None:
     ],
 )
 def test_parse_date(text: str, expected: date | None) -> None:
-    assert mf.parse_date(text) == expected
+    assert mis_values.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -426,16 +426,16 @@ def test_parse_date(text: str, expected: date | None) -> None:
 )
 def test_parse_date_refuses(text: str, message: str) -> None:
     with pytest.raises(ValueError) as caught:
-        mf.parse_date(text)
+        mis_values.parse_date(text)
     assert str(caught.value) == message
 
 
 @given(st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
 def test_any_date_round_trips_day_first(value: date) -> None:
-    assert mf.parse_date(value.strftime("%d/%m/%Y")) == value
-    assert mf.parse_date(f"{value.day}/{value.month}/{value.year}") == value
-    assert mf.parse_date(value.strftime("%d-%m-%Y")) == value
-    assert mf.parse_date(value.isoformat()) == value
+    assert mis_values.parse_date(value.strftime("%d/%m/%Y")) == value
+    assert mis_values.parse_date(f"{value.day}/{value.month}/{value.year}") == value
+    assert mis_values.parse_date(value.strftime("%d-%m-%Y")) == value
+    assert mis_values.parse_date(value.isoformat()) == value
 
 
 @given(st.integers(1900, 2100), st.integers(1, 12), st.integers(1, 31))
@@ -445,9 +445,9 @@ def test_a_day_that_does_not_exist_is_never_shifted(year: int, month: int, day: 
         expected = date(year, month, day)
     except ValueError:
         with pytest.raises(ValueError, match="does not exist"):
-            mf.parse_date(text)
+            mis_values.parse_date(text)
     else:
-        assert mf.parse_date(text) == expected
+        assert mis_values.parse_date(text) == expected
 
 
 @pytest.mark.parametrize(
@@ -469,12 +469,12 @@ def test_a_day_that_does_not_exist_is_never_shifted(year: int, month: int, day: 
     ],
 )
 def test_parse_year(text: str, year: int | None) -> None:
-    assert mf.parse_year(text) == year
+    assert mis_values.parse_year(text) == year
 
 
 def test_parse_year_refuses() -> None:
     with pytest.raises(ValueError, match=r"'Year Seven' is not a year group \(e.g. 7"):
-        mf.parse_year("Year Seven")
+        mis_values.parse_year("Year Seven")
 
 
 @pytest.mark.parametrize(
@@ -492,16 +492,16 @@ def test_parse_year_refuses() -> None:
     ],
 )
 def test_parse_bool(text: str, value: bool) -> None:
-    assert mf.parse_bool(text) is value
+    assert mis_values.parse_bool(text) is value
 
 
 def test_parse_bool_refuses() -> None:
     with pytest.raises(ValueError, match=r"'maybe' is not yes or no \(Y/N\)"):
-        mf.parse_bool("maybe")
+        mis_values.parse_bool("maybe")
 
 
 def test_parse_gender() -> None:
-    assert [mf.parse_gender(t) for t in ("M", "f", "Male", "Female", "")] == [
+    assert [mis_values.parse_gender(t) for t in ("M", "f", "Male", "Female", "")] == [
         "M",
         "F",
         "M",
@@ -509,7 +509,7 @@ def test_parse_gender() -> None:
         None,
     ]
     with pytest.raises(ValueError, match="'Q' is not M or F"):
-        mf.parse_gender("Q")
+        mis_values.parse_gender("Q")
 
 
 @pytest.mark.parametrize(
@@ -529,14 +529,14 @@ def test_parse_gender() -> None:
     ],
 )
 def test_provision_text(text: str, code: str) -> None:
-    assert mf.provision_text(text) == code
+    assert mis_values.provision_text(text) == code
 
 
 def test_need_text() -> None:
-    assert mf.need_text("SPLD") == "SPLD"
-    assert mf.need_text("SPLD - Specific Learning Difficulty") == "SPLD"
-    assert mf.need_text("Autistic Spectrum Disorder") == "ASD"
-    assert mf.need_text("XYZ") == "XYZ"
+    assert mis_values.need_text("SPLD") == "SPLD"
+    assert mis_values.need_text("SPLD - Specific Learning Difficulty") == "SPLD"
+    assert mis_values.need_text("Autistic Spectrum Disorder") == "ASD"
+    assert mis_values.need_text("XYZ") == "XYZ"
 
 
 # --- property: anything a CSV writer writes, we read back on the right line -----------------
@@ -560,7 +560,7 @@ def test_csv_round_trip_any_script_and_line_numbers(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "e.csv"
         path.write_bytes(out.getvalue().encode("utf-8-sig" if bom else "utf-8"))
-        table = mf.read_file(path)
+        table = mis_reading.read_file(path)
     assert [r.line for r in table.rows] == expected_lines
     for row, (surname, forename) in zip(table.rows, names, strict=True):
         assert row.values["surname"] == unicodedata.normalize("NFC", surname.strip())

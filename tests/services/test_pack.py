@@ -28,13 +28,12 @@ from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.operations.pack import build_pack, pack_file_names
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.ehc import pack
-from sendesk.services.ehc.casework import LaProfileData, la_rules, list_requests, save_la_profile
+from sendesk.services.ehc.la_profiles import LaProfileData, la_rules, save_la_profile
+from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.evidence import list_documents
-from sendesk.services.graduated.interventions import (
-    InterventionItem,
-    list_interventions,
-    pupil_enrolments,
-)
+from sendesk.services.graduated.enrolments import pupil_enrolments
+from sendesk.services.graduated.intervention_records import InterventionItem
+from sendesk.services.graduated.intervention_setup import list_interventions
 from sendesk.services.graduated.progress_data import AttendanceItem
 from sendesk.services.graduated.provision_map import pupil_provision
 from sendesk.services.graduated.support_plans import (

@@ -35,18 +35,27 @@ from sendesk.rules.permissions import (
     scope_of,
 )
 from sendesk.services import due
-from sendesk.services.access import arrangements as aa
+from sendesk.services.access import arrangement_edits
+from sendesk.services.access import exam_entries as access_entries
+from sendesk.services.access import nww as access_nww
+from sendesk.services.access import overviews as access_overviews
+from sendesk.services.access import pupil_access as access_pupil
+from sendesk.services.access import records as access_records
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.ehc import casework as ehc
-from sendesk.services.ehc import pack
+from sendesk.services.ehc import la_profiles, pack
+from sendesk.services.ehc import plans as ehc_plans
+from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.evidence import agencies, evidence
+from sendesk.services.graduated import enrolments as intervention_enrolments
 from sendesk.services.graduated import (
-    interventions,
+    intervention_records,
+    intervention_setup,
     passport,
     progress_data,
     provision_map,
     support_plans,
 )
+from sendesk.services.graduated import sessions as intervention_sessions
 from sendesk.services.register import census_check, pupil_record, register, register_view
 from sendesk.services.school import settings, statistics
 from sendesk.services.staff import teaching_groups, users
@@ -99,10 +108,10 @@ def _world(db: Database, tmp: Path) -> World:
         db, senco, None, None, teaching_groups.GroupData("8E2", "English", pupil_ids=(outside,))
     )
     users.set_assigned_pupils(db, senco, ls.username, [inside])
-    intervention = interventions.add_intervention(
+    intervention = intervention_setup.add_intervention(
         db,
         senco,
-        interventions.InterventionData(
+        intervention_records.InterventionData(
             name="Reading boost",
             area="Cognition and learning",
             staff_role="Teaching assistant",
@@ -116,10 +125,10 @@ def _world(db: Database, tmp: Path) -> World:
             if leader is senco and is_inside:
                 continue
             owner = leader if is_inside else senco
-            gid = interventions.add_group(
+            gid = intervention_setup.add_group(
                 db,
                 senco,
-                interventions.GroupData(
+                intervention_records.GroupData(
                     intervention_id=intervention,
                     name=f"G {leader.username} {is_inside}",
                     staff_id=owner.user_id,
@@ -129,16 +138,18 @@ def _world(db: Database, tmp: Path) -> World:
             )
             pupil = w.pupil[is_inside]
             w.group[(leader.user_id, is_inside)] = gid
-            w.enrolment[(leader.user_id, is_inside)] = interventions.enrol(
+            w.enrolment[(leader.user_id, is_inside)] = intervention_enrolments.enrol(
                 db, senco, gid, pupil, START, None, 85.0
             )
     for is_inside in (True, False):
         pid = w.pupil[is_inside]
-        w.arrangement[is_inside] = aa.propose_arrangement(
+        w.arrangement[is_inside] = arrangement_edits.propose_arrangement(
             db,
             senco,
             pid,
-            aa.ArrangementData("word_processor", "picture_of_need", TODAY, subjects=("English",)),
+            access_records.ArrangementData(
+                "word_processor", "picture_of_need", TODAY, subjects=("English",)
+            ),
         )
         w.involvement[is_inside] = agencies.add_involvement(
             db,
@@ -210,16 +221,18 @@ PROBES: dict[Action, Probe] = {
         w.db, a, pupil_record.get_record(w.db, w.senco, _pupil(w, i)).upn
     ),
     Action.VIEW_SUPPORT_PLANS: lambda w, a, i: support_plans.get_plan(w.db, a, w.plan[i]),
-    Action.VIEW_INTERVENTIONS: lambda w, a, i: interventions.pupil_enrolments(
+    Action.VIEW_INTERVENTIONS: lambda w, a, i: intervention_enrolments.pupil_enrolments(
         w.db, a, _pupil(w, i)
     ),
     Action.VIEW_PROGRESS: lambda w, a, i: progress_data.list_attainment(w.db, a, _pupil(w, i)),
     Action.VIEW_AGENCY_ADVICE: lambda w, a, i: agencies.get_involvement(w.db, a, w.involvement[i]),
     Action.OPEN_DOCUMENTS: lambda w, a, i: evidence.document_bytes(w.db, a, w.document[i]),
-    Action.VIEW_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.pupil_access(w.db, a, _pupil(w, i)),
-    Action.VIEW_EXAMS_LIST: lambda w, a, i: aa.exams_officer_rows(w.db, a),
-    Action.VIEW_EHC_REQUESTS: lambda w, a, i: ehc.list_requests(w.db, a, _pupil(w, i)),
-    Action.VIEW_EHC_PLANS: lambda w, a, i: ehc.list_plans(w.db, a, _pupil(w, i)),
+    Action.VIEW_ACCESS_ARRANGEMENTS: lambda w, a, i: access_pupil.pupil_access(
+        w.db, a, _pupil(w, i)
+    ),
+    Action.VIEW_EXAMS_LIST: lambda w, a, i: access_overviews.exams_officer_rows(w.db, a),
+    Action.VIEW_EHC_REQUESTS: lambda w, a, i: ehc_requests.list_requests(w.db, a, _pupil(w, i)),
+    Action.VIEW_EHC_PLANS: lambda w, a, i: ehc_plans.list_plans(w.db, a, _pupil(w, i)),
     Action.VIEW_PROVISION_COSTS: lambda w, a, i: provision_map.pupil_provision(
         w.db, a, _pupil(w, i), provision_map.academic_year_of(TODAY)
     ),
@@ -235,15 +248,15 @@ PROBES: dict[Action, Probe] = {
     Action.VIEW_SCHOOL_COSTS: lambda w, a, i: provision_map.school_provision(
         w.db, a, provision_map.academic_year_of(TODAY)
     ),
-    Action.RECORD_NWW: lambda w, a, i: aa.record_nww(
+    Action.RECORD_NWW: lambda w, a, i: access_nww.record_nww(
         w.db,
         a,
-        aa.NwwData(w.arrangement[i], "English", TODAY, "classwork", "Essay typed"),
+        access_records.NwwData(w.arrangement[i], "English", TODAY, "classwork", "Essay typed"),
     ),
-    Action.LOG_SESSIONS: lambda w, a, i: interventions.log_session(
+    Action.LOG_SESSIONS: lambda w, a, i: intervention_sessions.log_session(
         w.db, a, _group_of(w, a, i), _next_day(w), False, "Staff absent", 0, ()
     ),
-    Action.RECORD_MEASURES: lambda w, a, i: interventions.add_measurement(
+    Action.RECORD_MEASURES: lambda w, a, i: intervention_enrolments.add_measurement(
         w.db, a, _enrolment_of(w, a, i), TODAY, 90.0
     ),
     Action.CHANGE_REGISTER: lambda w, a, i: register.change_status(
@@ -265,10 +278,10 @@ PROBES: dict[Action, Probe] = {
         support_plans.get_plan(w.db, w.senco, w.plan[i]).version,
         _draft(f"Reading age 7y{next(w.days) % 12}m"),
     ),
-    Action.MANAGE_INTERVENTIONS: lambda w, a, i: interventions.add_intervention(
+    Action.MANAGE_INTERVENTIONS: lambda w, a, i: intervention_setup.add_intervention(
         w.db,
         a,
-        interventions.InterventionData(
+        intervention_records.InterventionData(
             name=f"Maths boost {next(w.days)}",
             area="Cognition and learning",
             staff_role="Teaching assistant",
@@ -288,11 +301,11 @@ PROBES: dict[Action, Probe] = {
     Action.MANAGE_DOCUMENTS: lambda w, a, i: evidence.set_document_confidentiality(
         w.db, a, w.document[i], "senco" if next(w.days) % 2 else "staff"
     ),
-    Action.MANAGE_ACCESS_ARRANGEMENTS: lambda w, a, i: aa.add_exam_entry(
+    Action.MANAGE_ACCESS_ARRANGEMENTS: lambda w, a, i: access_entries.add_exam_entry(
         w.db, a, _pupil(w, i), f"Subject {next(w.days)}"
     ),
-    Action.MANAGE_EHC: lambda w, a, i: ehc.save_la_profile(
-        w.db, a, None, None, ehc.LaProfileData(name=f"Shire {next(w.days)}")
+    Action.MANAGE_EHC: lambda w, a, i: la_profiles.save_la_profile(
+        w.db, a, None, None, la_profiles.LaProfileData(name=f"Shire {next(w.days)}")
     ),
     Action.BUILD_PACK: lambda w, a, i: pack.gather(w.db, a, _pupil(w, i)),
     Action.CHECK_CENSUS: lambda w, a, i: census_check.census_check(w.db, a),

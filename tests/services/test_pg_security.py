@@ -41,7 +41,7 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import is_live, split_subjects
+from sendesk.services.access.records import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.scope import pupils_in_scope
@@ -535,7 +535,8 @@ def test_the_server_refuses_a_wrong_password(school: School) -> None:
 
 
 def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
-    from sendesk.services.access.arrangements import NwwData, record_nww
+    from sendesk.services.access.nww import record_nww
+    from sendesk.services.access.records import NwwData
 
     name = school.logins[Role.TEACHER]
     with school.as_user(name) as db:
@@ -678,10 +679,15 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
     """Every reading service a role's screens call runs connected as that role's login:
     the server's grants never refuse what the app allows (a refusal would be a crash)."""
     from sendesk.services import due
-    from sendesk.services.access import arrangements as aa
-    from sendesk.services.ehc import casework as ehc
+    from sendesk.services.access import class_lists as access_class_lists
+    from sendesk.services.access import nww as access_nww
+    from sendesk.services.access import overviews as access_overviews
+    from sendesk.services.access import pupil_access as access_pupil
+    from sendesk.services.ehc import plans as ehc_plans
     from sendesk.services.evidence import agencies, evidence
-    from sendesk.services.graduated import interventions, passport, progress_data, support_plans
+    from sendesk.services.graduated import enrolments as intervention_enrolments
+    from sendesk.services.graduated import passport, progress_data, support_plans
+    from sendesk.services.graduated import sessions as intervention_sessions
     from sendesk.services.register import pupil_record, register_view
 
     name = school.logins[role]
@@ -701,13 +707,13 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
         "list_plans": lambda db, a: support_plans.list_plans(db, a, pupil),
         "list_attendance": lambda db, a: progress_data.list_attendance(db, a, pupil),
         "list_attainment": lambda db, a: progress_data.list_attainment(db, a, pupil),
-        "pupil_enrolments": lambda db, a: interventions.pupil_enrolments(db, a, pupil),
-        "pupil_access": lambda db, a: aa.pupil_access(db, a, pupil, today=TODAY),
-        "nww_for_pupil": lambda db, a: aa.nww_for_pupil(db, a, pupil),
-        "my_class_lists": lambda db, a: aa.my_class_lists(db, a, today=TODAY),
-        "my_groups": lambda db, a: interventions.my_groups(db, a, TODAY),
-        "exams_officer_rows": lambda db, a: aa.exams_officer_rows(db, a, today=TODAY),
-        "ehc_plans": lambda db, a: ehc.list_plans(db, a, pupil, today=TODAY),
+        "pupil_enrolments": lambda db, a: intervention_enrolments.pupil_enrolments(db, a, pupil),
+        "pupil_access": lambda db, a: access_pupil.pupil_access(db, a, pupil, today=TODAY),
+        "nww_for_pupil": lambda db, a: access_nww.nww_for_pupil(db, a, pupil),
+        "my_class_lists": lambda db, a: access_class_lists.my_class_lists(db, a, today=TODAY),
+        "my_groups": lambda db, a: intervention_sessions.my_groups(db, a, TODAY),
+        "exams_officer_rows": lambda db, a: access_overviews.exams_officer_rows(db, a, today=TODAY),
+        "ehc_plans": lambda db, a: ehc_plans.list_plans(db, a, pupil, today=TODAY),
     }
     failures: dict[str, str] = {}
     with school.as_user(name) as db:
@@ -726,12 +732,9 @@ def test_learning_support_logs_sessions_and_measures_through_the_app(school: Sch
     the app makes for learning support, connected as their login."""
     from datetime import timedelta
 
-    from sendesk.services.graduated.interventions import (
-        AttendanceEntry,
-        add_measurement,
-        log_session,
-        my_groups,
-    )
+    from sendesk.services.graduated.enrolments import add_measurement
+    from sendesk.services.graduated.intervention_records import AttendanceEntry
+    from sendesk.services.graduated.sessions import log_session, my_groups
 
     name = school.logins[Role.LEARNING_SUPPORT]
     with school.as_user(name) as db:

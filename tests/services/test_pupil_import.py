@@ -15,7 +15,8 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, Need, Pupil, RegisterEntry, Role
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import PlanData, record_plan
+from sendesk.services.ehc.plans import record_plan
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_import import (
     NO_PLAN,
     ImportReport,

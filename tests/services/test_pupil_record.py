@@ -16,7 +16,7 @@ from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
 from sendesk.models import AuditEvent, NeedProfile, Pupil, Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import PlanData
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_record import (
     CONFLICT,
     OTHER_AREA,

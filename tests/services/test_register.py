@@ -25,8 +25,9 @@ from sendesk.models import AuditEvent, EhcPlan, RegisterEntry, Role, User
 from sendesk.reports.register_export import write_csv
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import PlanData, cease_plan, list_plans, record_plan
 from sendesk.services.ehc.pack import gather
+from sendesk.services.ehc.plans import cease_plan, list_plans, record_plan
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_import import import_pupils
 from sendesk.services.register.pupil_record import get_record
 from sendesk.services.register.register import (

@@ -268,7 +268,7 @@ def test_who_may_do_what(db: Database, senco: Actor, school: dict[str, int]) -> 
 
 
 def entries_of(db: Database, senco: Actor, pupil_id: int) -> list[tuple[str, str]]:
-    from sendesk.services.access.arrangements import exam_entries
+    from sendesk.services.access.exam_entries import exam_entries
 
     return [(e.subject, e.source) for e in exam_entries(db, senco, pupil_id)]
 
@@ -282,7 +282,7 @@ def write_list(tmp_path: Path, rows: list[str], name: str = "entries.csv") -> Pa
 def test_an_entered_column_records_exam_entries(
     db: Database, senco: Actor, school: dict[str, int], tmp_path: Path
 ) -> None:
-    from sendesk.services.access.arrangements import add_exam_entry
+    from sendesk.services.access.exam_entries import add_exam_entry
 
     amy, ben = school["K801200024001"], school["Z801200024002"]
     first = write_list(
@@ -348,7 +348,7 @@ def test_a_bad_entered_value_writes_nothing(
 def test_without_an_entered_column_entries_are_left_alone(
     db: Database, senco: Actor, school: dict[str, int]
 ) -> None:
-    from sendesk.services.access.arrangements import add_exam_entry
+    from sendesk.services.access.exam_entries import add_exam_entry
 
     amy = school["K801200024001"]
     add_exam_entry(db, senco, amy, "History")

@@ -15,14 +15,9 @@ from pathlib import Path
 
 from sendesk.db import Database
 from sendesk.models import Role, User
-from sendesk.services.access.arrangements import (
-    ArrangementData,
-    AssessmentData,
-    ScoreData,
-    propose_arrangement,
-    record_assessment,
-    set_arrangement_status,
-)
+from sendesk.services.access.arrangement_edits import propose_arrangement, set_arrangement_status
+from sendesk.services.access.assessments import record_assessment
+from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
 from sendesk.services.actor import Actor
 from sendesk.services.school.school import school_info
 from sendesk.services.staff.teaching_groups import GroupData, save_group

@@ -14,15 +14,10 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
-from sendesk.services.access.arrangements import (
-    NO_ENTRIES,
-    NwwData,
-    add_exam_entry,
-    exam_entries,
-    my_class_lists,
-    record_nww,
-    remove_exam_entry,
-)
+from sendesk.services.access.class_lists import my_class_lists
+from sendesk.services.access.exam_entries import add_exam_entry, exam_entries, remove_exam_entry
+from sendesk.services.access.nww import record_nww
+from sendesk.services.access.records import NO_ENTRIES, NwwData
 from sendesk.services.actor import Actor
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.teaching_groups import GroupData, list_groups, save_group

@@ -12,15 +12,11 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QLineEdit, QMessa
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
-from sendesk.services.access.arrangements import (
-    ArrangementData,
-    AssessmentData,
-    NwwData,
-    pupil_access,
-    record_assessment,
-    record_nww,
-    update_arrangement,
-)
+from sendesk.services.access.arrangement_edits import update_arrangement
+from sendesk.services.access.assessments import record_assessment
+from sendesk.services.access.nww import record_nww
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import ArrangementData, AssessmentData, NwwData
 from sendesk.services.actor import Actor
 from sendesk.services.school.settings import set_int
 from sendesk.ui.access.access_tab import AccessTab, details_text, scores_text
@@ -616,7 +612,7 @@ def test_exam_entries_added_and_removed_by_the_senco(
 
 
 def test_a_teacher_sees_entries_without_the_buttons(qtbot, db, senco, school) -> None:
-    from sendesk.services.access.arrangements import add_exam_entry
+    from sendesk.services.access.exam_entries import add_exam_entry
 
     add_exam_entry(db, senco, school.ann, "Maths")
     tab = make_tab(qtbot, db, school.teacher, school.ann)
@@ -629,7 +625,7 @@ def test_a_teacher_sees_entries_without_the_buttons(qtbot, db, senco, school) ->
 def test_extra_time_for_another_impairment_says_what_evidence_is_missing(
     qtbot, db, senco, school
 ) -> None:
-    from sendesk.services.access.arrangements import propose_arrangement
+    from sendesk.services.access.arrangement_edits import propose_arrangement
 
     other = propose_arrangement(
         db,

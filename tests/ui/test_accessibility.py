@@ -93,7 +93,8 @@ def test_dialogs_controls_are_named(qtbot, demo, tmp_path: Path, monkeypatch) ->
 
 
 def test_ehc_screens_controls_are_named(qtbot, demo) -> None:
-    from sendesk.services.ehc.casework import list_plans, list_requests
+    from sendesk.services.ehc.plans import list_plans
+    from sendesk.services.ehc.requests import list_requests
     from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog, PlanDialog, ReviewDialog
     from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
     from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog

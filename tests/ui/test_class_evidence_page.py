@@ -14,13 +14,10 @@ from sqlalchemy import func, select
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import AuditEvent, NwwEvidence
-from sendesk.services.access.arrangements import (
-    NwwData,
-    list_nww,
-    pupil_access,
-    record_nww,
-    set_arrangement_status,
-)
+from sendesk.services.access.arrangement_edits import set_arrangement_status
+from sendesk.services.access.nww import list_nww, record_nww
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import NwwData
 from sendesk.services.actor import Actor
 from sendesk.ui.access.arrangement_dialog import to_qdate
 from sendesk.ui.access.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
@@ -225,7 +222,7 @@ def test_a_refused_entry_means_nothing_of_the_batch_is_written(
 
 
 def test_refusals_name_the_pupils_shown() -> None:
-    from sendesk.services.access.arrangements import RowProblem, RowsInvalidError
+    from sendesk.services.access.nww import RowProblem, RowsInvalidError
 
     lines = [
         EvidenceLine(1, "Ann Able", "A", 11, "extra_time_25", "25% extra time", "proposed", None),

@@ -16,16 +16,9 @@ from sendesk.db import Database
 from sendesk.errors import SendeskError
 from sendesk.models import Role, User
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import (
-    PlanData,
-    RequestData,
-    add_exception,
-    list_plans,
-    list_requests,
-    open_request,
-    record_plan,
-    record_step,
-)
+from sendesk.services.ehc.plans import list_plans, record_plan
+from sendesk.services.ehc.records import PlanData, RequestData
+from sendesk.services.ehc.requests import add_exception, list_requests, open_request, record_step
 from sendesk.services.register.pupil_record import get_record
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
@@ -460,7 +453,8 @@ def test_record_the_plan_and_an_annual_review(
 
 
 def test_a_review_paperwork_overdue_is_marked_late(qtbot, db, senco, pupil_id) -> None:
-    from sendesk.services.ehc.casework import ReviewData, record_review
+    from sendesk.services.ehc.records import ReviewData
+    from sendesk.services.ehc.reviews import record_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -604,7 +598,7 @@ def test_recording_the_plan_offers_e_on_the_register_from_its_issue_date(
 def test_the_final_plan_step_leads_to_recording_the_plan_then_e(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc.casework import get_request
+    from sendesk.services.ehc.requests import get_request
 
     request_id = late_request(db, senco, pupil_id)
     for step, on, value in (
@@ -722,7 +716,7 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
 def test_someone_elses_change_is_said_and_shown(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc.casework import update_request
+    from sendesk.services.ehc.requests import update_request
 
     late_request(db, senco, pupil_id)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -753,7 +747,8 @@ def test_someone_elses_change_is_said_and_shown(
 def test_correct_a_review_and_cease_the_plan(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc.casework import ReviewData, record_review
+    from sendesk.services.ehc.records import ReviewData
+    from sendesk.services.ehc.reviews import record_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -796,7 +791,8 @@ def test_correct_a_review_and_cease_the_plan(
 def test_remove_a_review_recorded_by_mistake_asks_first(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc.casework import ReviewData, record_review, update_review
+    from sendesk.services.ehc.records import ReviewData
+    from sendesk.services.ehc.reviews import record_review, update_review
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     record_review(db, senco, plan_id, ReviewData(meeting_on=date(2026, 2, 2)), today=TODAY)
@@ -841,7 +837,7 @@ def test_remove_a_review_recorded_by_mistake_asks_first(
 def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
     qtbot, db, senco, pupil_id, monkeypatch, warnings
 ) -> None:
-    from sendesk.services.ehc.casework import cease_plan
+    from sendesk.services.ehc.plans import cease_plan
 
     plan_id = record_plan(db, senco, pupil_id, PlanData(date(2025, 3, 3), "Testshire"), today=TODAY)
     [plan] = list_plans(db, senco, pupil_id, today=TODAY)

@@ -92,13 +92,9 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     from datetime import timedelta
 
     from sendesk.models import Role
-    from sendesk.services.graduated.interventions import (
-        GroupData,
-        InterventionData,
-        add_group,
-        add_intervention,
-        enrol,
-    )
+    from sendesk.services.graduated.enrolments import enrol
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
     from sendesk.services.graduated.interventions_due import SESSIONS_KIND
     from sendesk.services.staff.users import create_user, sign_in
     from sendesk.ui.graduated.session_logging import MyGroupsPage
@@ -321,7 +317,7 @@ def test_every_kind_of_item_opens_a_tab_the_record_has() -> None:
     """Each provider's kinds go to a tab of the pupil record that exists: access to Access
     arrangements, every EHC kind to EHC plan, a measure to Interventions."""
     from sendesk.services.due import DueItem
-    from sendesk.services.ehc import casework as ehc
+    from sendesk.services.ehc import records as ehc_records
     from sendesk.services.graduated.interventions_due import MEASURES_KIND
     from sendesk.services.graduated.support_plans import DUE_KIND, RHYTHM_KIND
     from sendesk.ui.home_page import TAB_FOR_KIND, tab_for
@@ -330,7 +326,7 @@ def test_every_kind_of_item_opens_a_tab_the_record_has() -> None:
     def tab(kind: str) -> str:
         return tab_for(DueItem(None, "gap", kind, 1, "A", "U", "t"))
 
-    ehc_kinds = [getattr(ehc, n) for n in dir(ehc) if n.startswith("KIND_")]
+    ehc_kinds = [getattr(ehc_records, n) for n in dir(ehc_records) if n.startswith("KIND_")]
     assert ehc_kinds and {tab(k) for k in ehc_kinds} == {"ehc"}
     assert tab("access evidence") == tab("access arrangement") == "access"
     assert tab(MEASURES_KIND) == "interventions"

@@ -12,17 +12,18 @@ from sendesk.db import Database
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.graduated.interventions import (
-    GroupData,
-    InterventionData,
-    add_group,
-    add_intervention,
+from sendesk.services.graduated.enrolments import (
     add_measurement,
     enrol,
     list_enrolments,
+    record_exit,
+)
+from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+from sendesk.services.graduated.intervention_setup import (
+    add_group,
+    add_intervention,
     list_groups,
     list_interventions,
-    record_exit,
 )
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info

@@ -13,7 +13,12 @@ from sendesk.db import Database
 from sendesk.models import Role, User
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, SECTION_TITLES
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import LaProfileData, la_rules, list_la_profiles, save_la_profile
+from sendesk.services.ehc.la_profiles import (
+    LaProfileData,
+    la_rules,
+    list_la_profiles,
+    save_la_profile,
+)
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog, pounds_to_pence

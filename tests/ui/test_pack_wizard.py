@@ -22,7 +22,8 @@ from sendesk.rules.census import Area
 from sendesk.rules.readiness import ITEM_KEYS
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import RequestData, open_request
+from sendesk.services.ehc.records import RequestData
+from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.support_plans import create_plan
 from sendesk.services.school.school import school_info
@@ -267,7 +268,7 @@ def test_a_folder_that_does_not_exist_is_refused(wizard, tmp_path, warnings) -> 
 
 
 def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
-    from sendesk.services.ehc.casework import LaProfileData, save_la_profile
+    from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 
     save_la_profile(db, senco, None, None, LaProfileData("Kent", reviewed_cycles=1))
     before = next(r for r in tree_rows(wizard) if r[1].startswith("Reviewed support plans"))

@@ -13,13 +13,9 @@ from sendesk.demo import write_demo_school
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Enrolment, Role, User
 from sendesk.services.actor import Actor, acting_user
-from sendesk.services.graduated.interventions import (
-    Progress,
-    ProvisionHours,
-    enrolment_progress,
-    planned_vs_delivered,
-    pupil_enrolments,
-)
+from sendesk.services.graduated.costs import planned_vs_delivered
+from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
+from sendesk.services.graduated.intervention_records import Progress, ProvisionHours
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ProgressChart
@@ -221,7 +217,7 @@ def _progress(points, verdict, *, final: bool) -> Progress:  # type: ignore[no-u
 
 def test_wording_helpers() -> None:
     from sendesk.rules import progress as rules
-    from sendesk.services.graduated.interventions import MeasurePoint
+    from sendesk.services.graduated.intervention_records import MeasurePoint
 
     entry = MeasurePoint(date(2024, 9, 2), 84.0, "entry")
     later = MeasurePoint(date(2024, 11, 1), 90.0)

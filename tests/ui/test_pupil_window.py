@@ -29,7 +29,8 @@ from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import PlanData, list_plans, record_plan
+from sendesk.services.ehc.plans import list_plans, record_plan
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_record import CONFLICT, ContactData, add_contact, get_record
 from sendesk.services.register.pupil_record import update_profile as service_update_profile
 from sendesk.services.register.pupils import PupilData, add_pupil

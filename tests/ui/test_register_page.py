@@ -28,7 +28,7 @@ from sendesk.db import Database, Reader
 from sendesk.models import Pupil, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.casework import PlanData
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status
 from sendesk.services.school.school import school_info

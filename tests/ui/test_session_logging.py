@@ -12,7 +12,9 @@ from sendesk.db import Database
 from sendesk.models import Role, User
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.costs import planned_vs_delivered
+from sendesk.services.graduated.enrolments import enrol
+from sendesk.services.graduated.intervention_records import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     GroupData,
@@ -20,13 +22,9 @@ from sendesk.services.graduated.interventions import (
     GroupToday,
     InterventionData,
     LoggedSession,
-    add_group,
-    add_intervention,
-    enrol,
-    group_day,
-    log_session,
-    planned_vs_delivered,
 )
+from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+from sendesk.services.graduated.sessions import group_day, log_session
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext

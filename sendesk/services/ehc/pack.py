@@ -16,14 +16,14 @@ both this module and the report writers: services never import reports.
 Where the parts come from and the choices made:
 
 - the LA's rules: the saved LA profile, or the defaults named after the LA
-  (:func:`sendesk.services.ehc.casework.la_rules`); the LA is the one named by the caller, else the
-  open EHC request's, else the school's;
+  (:func:`sendesk.services.ehc.la_profiles.la_rules`); the LA is the one named by the caller,
+  else the open EHC request's, else the school's;
 - views, consent, why now, health and social care: the pupil's latest open EHC request (the
   latest request of any kind when none is open); views fall back to the most recent support
   plan that records them, and the pack says which plan they came from;
 - costs, two figures: what was *delivered* in the 12 months to the day of the pack, priced
   by the same rule as the provision map
-  (:func:`sendesk.services.graduated.interventions.session_costs`),
+  (:func:`sendesk.services.graduated.intervention_records.session_costs`),
   one line per intervention rounded to the penny; and the *full-year* cost of the provision
   in place now — the latest support plan that has started (after its review too, until the
   next cycle starts) — every line with weekly minutes costed as hours × rate × the LA's
@@ -71,22 +71,21 @@ from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone, refuse
-from sendesk.services.ehc.casework import RequestItem, la_rules, list_requests
+from sendesk.services.ehc.la_profiles import la_rules
+from sendesk.services.ehc.records import RequestItem
+from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
+from sendesk.services.graduated.enrolments import pupil_enrolments, pupil_progress
+from sendesk.services.graduated.intervention_records import (
     EnrolmentItem,
     InterventionItem,
     ProvisionHours,
-    attended_rows,
-    list_interventions,
-    planned_vs_delivered,
-    pupil_enrolments,
-    pupil_progress,
     session_costs,
-    total_costs,
 )
-from sendesk.services.graduated.interventions import Progress as EnrolmentProgress
+from sendesk.services.graduated.intervention_records import Progress as EnrolmentProgress
+from sendesk.services.graduated.intervention_setup import list_interventions
 from sendesk.services.graduated.progress_data import (
     AttainmentItem,
     AttainmentTrend,

@@ -36,7 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.models import DeliveredSession, Enrolment, InterventionGroup, Pupil
-from sendesk.services.graduated.interventions import parse_weekdays, scheduled_dates
+from sendesk.services.graduated.intervention_records import parse_weekdays, scheduled_dates
 
 if TYPE_CHECKING:
     from sendesk.services.due import DueItem

@@ -33,9 +33,9 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
 from sendesk.services.actor import Actor
-from sendesk.services.common import get_or_gone, pupil_or_gone, refuse, sentence
+from sendesk.services.common import apply_changes, get_or_gone, pupil_or_gone, refuse, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
-from sendesk.services.register import mis_formats
+from sendesk.services.register import mis_columns, mis_reading, mis_values
 from sendesk.services.store.audit import AuditWriter
 
 TERM_MAX = 30
@@ -162,10 +162,8 @@ def add_attendance(
             s.flush()
             audit.record("create", "attendance_record", row.id, {"pupil_id": pupil_id})
             return row.id
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         if changed:
-            for name in changed:
-                setattr(row, name, values[name])
             s.flush()
             audit.record(
                 "update", "attendance_record", row.id, {"pupil_id": pupil_id, "fields": changed}
@@ -502,12 +500,12 @@ class _Row:
 
 def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list[str]]:
     """The rows of an assessment export by column key, read within the MIS export limits
-    (:data:`mis_formats.MAX_FILE_BYTES` and the rest, checked before parsing); its name;
+    (:data:`mis_reading.MAX_FILE_BYTES` and the rest, checked before parsing); its name;
     notes for the report (the lines not UTF-8, read as Windows-1252)."""
     name = path.name
     if path.is_dir():
         raise ValidationError(f"{path} is a folder, not an export file.")
-    records = mis_formats.open_records(path, "csv")
+    records = mis_reading.open_records(path, "csv")
 
     def resolve(cells: list[str]) -> tuple[list[str], dict[str, int]]:
         headers = [h.strip() for h in cells]
@@ -518,7 +516,7 @@ def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list
                 columns[key] = index
         missing = [_LABELS[k] for k in _REQUIRED if k not in columns]
         if missing:
-            shown = mis_formats.shown_columns(headers)
+            shown = mis_columns.shown_columns(headers)
             raise ValidationError(
                 f"{name} has no column for {', '.join(missing)} (the columns are: {shown}); "
                 "the columns needed are UPN, Subject, Measure, Value, Expected and Date."
@@ -527,7 +525,7 @@ def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list
 
     rows: list[tuple[int, dict[str, str]]] = []
     with closing(records.rows):
-        (_headers, columns), rest = mis_formats.split_header(
+        (_headers, columns), rest = mis_reading.split_header(
             records, 1, resolve, f"{name} is empty: there is no header row."
         )
         for line, cells in rest:
@@ -580,7 +578,7 @@ def import_attainment_csv(
                 problems.append(f"UPN {upn} is not a pupil in SENDesk")
             taken_on: date | None = None
             try:
-                taken_on = mis_formats.parse_date(values["date"])
+                taken_on = mis_values.parse_date(values["date"])
                 if taken_on is None:
                     problems.append("the date is missing")
             except ValueError as exc:

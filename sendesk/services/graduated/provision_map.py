@@ -7,8 +7,9 @@ staff logged as held (``DeliveredSession.delivered``) at which the pupil was mar
 present (``SessionAttendance.attended``) with the minutes logged for them. A session
 planned but never logged, logged as not delivered, or missed by the pupil costs nothing.
 
-**The cost rule** is :func:`sendesk.services.graduated.interventions.session_costs`, used here so
-every screen prices a session the same way: a group's staff time is shared among the
+**The cost rule** is
+:func:`sendesk.services.graduated.intervention_records.session_costs`, used here so every
+screen prices a session the same way: a group's staff time is shared among the
 pupils present — a pupil's share of a session is minutes attended ÷ 60 × the staff role's
 cost per hour ÷ pupils present (so one-to-one time is the pupil's alone). It uses each
 intervention's current cost per hour. Shares are summed per intervention and rounded half
@@ -45,7 +46,8 @@ from sendesk.rules.census import Area
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone
-from sendesk.services.graduated.interventions import SessionCost, attended_rows_in, session_costs
+from sendesk.services.graduated.costs import attended_rows_in
+from sendesk.services.graduated.intervention_records import SessionCost, session_costs
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.settings import read_threshold
 

@@ -40,8 +40,8 @@ from sendesk.models import EhcPlan, Pupil
 from sendesk.rules.census import census_problems, normalise_need, normalise_provision
 from sendesk.services.actor import Actor
 from sendesk.services.permissions import Action, permit
-from sendesk.services.register import mis_formats
-from sendesk.services.register.mis_formats import FIELD_LABELS, SourceRow, SourceTable
+from sendesk.services.register import mis_columns, mis_reading, mis_values
+from sendesk.services.register.mis_columns import FIELD_LABELS, SourceRow, SourceTable
 from sendesk.services.register.pupils import (
     PUPIL_ATTRS,
     PupilData,
@@ -101,7 +101,7 @@ class ImportReport:
     """What an import found and did; :meth:`lines` is the plain-text report.
 
     ``problems`` and ``warnings`` are ``(line, field, text)`` with ``field`` one of
-    :data:`mis_formats.FIELDS` ("" for the row as a whole) and line 0 for the file as a
+    :data:`mis_columns.FIELDS` ("" for the row as a whole) and line 0 for the file as a
     whole. ``updated`` counts pupils with any change, ``register_changes`` those of them
     whose SEN status or needs changed (new pupils' first entries are not counted there).
     """
@@ -224,7 +224,7 @@ class _RowCheck:
 
 def _optional_date(row: SourceRow, key: str, check: _RowCheck) -> date | None:
     try:
-        return mis_formats.parse_date(row.values.get(key, ""))
+        return mis_values.parse_date(row.values.get(key, ""))
     except ValueError as exc:
         check.problem(key, f"{FIELD_LABELS[key]} {exc}")
         return None
@@ -239,7 +239,7 @@ def _parse_register(
     ok = True
     raw = row.values["sen_status"]
     try:
-        provision, note = normalise_provision(mis_formats.provision_text(raw))
+        provision, note = normalise_provision(mis_values.provision_text(raw))
         if note:
             check.warnings.append(("sen_status", f"SEN status: {note}"))
     except ValueError:
@@ -251,7 +251,7 @@ def _parse_register(
         if not raw:
             continue
         try:
-            code, note = normalise_need(mis_formats.need_text(raw))
+            code, note = normalise_need(mis_values.need_text(raw))
         except ValueError:
             check.problem(key, f"{FIELD_LABELS[key]} '{raw}' is not a census type-of-need code")
             ok = False
@@ -291,25 +291,25 @@ def _check_row(
             )
     dob: date | None = None
     try:
-        dob = mis_formats.parse_date(v["dob"])
+        dob = mis_values.parse_date(v["dob"])
         if dob is None:
             check.problem("dob", "date of birth is missing")
     except ValueError as exc:
         check.problem("dob", f"date of birth {exc}")
     year: int | None = None
     try:
-        year = mis_formats.parse_year(v.get("year", ""))
+        year = mis_values.parse_year(v.get("year", ""))
     except ValueError as exc:
         check.problem("year", f"year group {exc}")
     gender: str | None = None
     try:
-        gender = mis_formats.parse_gender(v.get("gender", ""))
+        gender = mis_values.parse_gender(v.get("gender", ""))
     except ValueError as exc:
         check.problem("gender", f"gender {exc}")
     flags: dict[str, bool] = {}
     for key in ("eal", "pupil_premium", "looked_after"):
         try:
-            flags[key] = mis_formats.parse_bool(v.get(key, ""))
+            flags[key] = mis_values.parse_bool(v.get(key, ""))
         except ValueError as exc:
             check.problem(key, f"{FIELD_LABELS[key]} {exc}")
             flags[key] = False
@@ -390,8 +390,8 @@ def validate_file(
     """
     today = today or date.today()
     if isinstance(mapping, str):
-        mapping = mis_formats.parse_map(mapping)
-    table = mis_formats.read_file(path, mapping, encoding)
+        mapping = mis_columns.parse_map(mapping)
+    table = mis_reading.read_file(path, mapping, encoding)
     report = ImportReport(
         file_name=Path(path).name,
         kind=table.kind,

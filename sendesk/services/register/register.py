@@ -44,7 +44,7 @@ from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
 if TYPE_CHECKING:  # ehc imports pupils, which imports this module: no import cycle at run time
-    from sendesk.services.ehc.casework import PlanData
+    from sendesk.services.ehc.records import PlanData
 
 E = Provision.E.value
 
@@ -377,9 +377,7 @@ def change_status(
             _check_seen(s, pupil_id, current, seen)
             audit = AuditWriter(s, actor)
             if plan is not None:
-                from sendesk.services.ehc.casework import (
-                    add_plan,  # ehc imports pupils, which imports us
-                )
+                from sendesk.services.ehc.plans import add_plan
 
                 add_plan(s, audit, pupil_id, plan, today or date.today())
             apply_change(s, audit, pupil_id, current, provision, needs, on, reason.strip())

@@ -4,7 +4,7 @@ Why this module exists: an access arrangement is only allowed when it is the can
 normal way of working *in that subject*, and only the teacher of that subject can say so.
 So SENDesk has to know which teacher teaches which pupils which subject: that decides
 whose class list a pupil appears on and who may record normal-way-of-working evidence
-(:mod:`sendesk.services.access.arrangements` enforces it).
+(:mod:`sendesk.services.access.nww` enforces it).
 
 Groups come from the school's MIS as a class-list export — one row per pupil per class,
 with the class code, subject, teacher and the pupil's UPN — read like the pupil export
@@ -54,7 +54,7 @@ from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
 from sendesk.services.common import check_version, flush_or_conflict, get_or_gone, refuse, sentence
 from sendesk.services.permissions import Action, permit
-from sendesk.services.register import mis_formats
+from sendesk.services.register import mis_columns, mis_reading
 from sendesk.services.store.audit import AuditWriter
 
 log = logging.getLogger(__name__)
@@ -349,7 +349,7 @@ _ALIAS_TABLE: dict[str, tuple[str, ...]] = {
     "staff_code": ("Staff code", "Teacher code", "Staff ID", "Teacher ID"),
 }
 HEADER_ALIASES: dict[str, str] = {
-    mis_formats.normalise_header(h): key for key, hs in _ALIAS_TABLE.items() for h in hs
+    mis_columns.normalise_header(h): key for key, hs in _ALIAS_TABLE.items() for h in hs
 }
 
 
@@ -484,10 +484,10 @@ def parse_class_map(text: str) -> dict[str, str]:
 def _resolve(
     headers: Sequence[str], mapping: Mapping[str, str] | None
 ) -> tuple[dict[int, str], dict[str, str], list[str]]:
-    by_norm = {mis_formats.normalise_header(h): k for h, k in (mapping or {}).items()}
-    shown = mis_formats.shown_columns(headers)
-    present = {mis_formats.normalise_header(h) for h in headers}
-    missing_mapped = [h for h in (mapping or {}) if mis_formats.normalise_header(h) not in present]
+    by_norm = {mis_columns.normalise_header(h): k for h, k in (mapping or {}).items()}
+    shown = mis_columns.shown_columns(headers)
+    present = {mis_columns.normalise_header(h) for h in headers}
+    missing_mapped = [h for h in (mapping or {}) if mis_columns.normalise_header(h) not in present]
     if missing_mapped:
         raise ValidationError(
             f"--map names a column the file does not have ('{missing_mapped[0]}'); the "
@@ -498,13 +498,13 @@ def _resolve(
     unused: list[str] = []
     order = sorted(
         range(len(headers)),
-        key=lambda i: mis_formats.normalise_header(headers[i]) not in by_norm,
+        key=lambda i: mis_columns.normalise_header(headers[i]) not in by_norm,
     )
     for index in order:
         header = headers[index].strip()
         if not header:
             continue
-        norm = mis_formats.normalise_header(header)
+        norm = mis_columns.normalise_header(header)
         key = by_norm.get(norm) or HEADER_ALIASES.get(norm)
         if key is None or key in columns.values():
             unused.append(header)
@@ -553,17 +553,17 @@ def read_class_list(
 
 def _read_class_list(
     path: Path | str, mapping: Mapping[str, str] | None, encoding: str | None
-) -> tuple[list[ClassRow], str, dict[str, str], list[str], mis_formats.Records]:
+) -> tuple[list[ClassRow], str, dict[str, str], list[str], mis_reading.Records]:
     path = Path(path)
-    kind = mis_formats.SUFFIXES.get(path.suffix.casefold())
+    kind = mis_columns.SUFFIXES.get(path.suffix.casefold())
     if kind is None:
         raise ValidationError(
             f"{path.name} is not a CSV or XLSX file (expected a name ending .csv or .xlsx)."
         )
     if not path.is_file():
         raise ValidationError(f"{path} does not exist.")
-    records = mis_formats.open_records(path, kind, mis_formats.encoding_choice(encoding))
-    tries = mis_formats.HEADER_SEARCH_ROWS if kind == "xlsx" else 1
+    records = mis_reading.open_records(path, kind, mis_reading.encoding_choice(encoding))
+    tries = mis_columns.HEADER_SEARCH_ROWS if kind == "xlsx" else 1
 
     def resolve(
         cells: list[str],
@@ -571,7 +571,7 @@ def _read_class_list(
         return _resolve([squash(h) for h in cells], mapping)
 
     with closing(records.rows):
-        (columns, recognised, unused), rest = mis_formats.split_header(
+        (columns, recognised, unused), rest = mis_reading.split_header(
             records, tries, resolve, f"{path.name} is empty: there is no header row."
         )
         rows = _rows(rest, columns)

@@ -26,11 +26,13 @@ from datetime import date
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.services.access.arrangements import PupilAccess, pupil_access
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import PupilAccess
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone
-from sendesk.services.ehc.casework import PlanItem, list_plans
 from sendesk.services.ehc.pack import EvidenceChoice, PackData, available_evidence, gather
+from sendesk.services.ehc.plans import list_plans
+from sendesk.services.ehc.records import PlanItem
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.school import school_info
 from sendesk.services.store.audit import AuditWriter

@@ -4,7 +4,7 @@ Why it is built this way: before each exam season the SENCo must be able to say,
 candidate, every live arrangement and every subject it covers, whether there is current
 evidence that it is the candidate's normal way of working — and chase the teachers where
 there is not. So the page is one table with a row per candidate × arrangement × subject
-(:func:`sendesk.services.access.arrangements.gap_view`), filtered by year, by arrangement
+(:func:`sendesk.services.access.overviews.gap_view`), filtered by year, by arrangement
 and to the gaps only, with a sentence counting what is shown; Enter on a row opens the
 pupil's record. "Exams officer's list…" writes what the exams officer needs to seat
 candidates and brief invigilators (CSV, XLSX or PDF, the same file as
@@ -46,15 +46,9 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import jcq
 from sendesk.rules.years import year_label
-from sendesk.services.access.arrangements import (
-    ExamsRow,
-    GapRow,
-    access_notice,
-    current_edition,
-    exams_officer_rows,
-    gap_view,
-    set_edition,
-)
+from sendesk.services.access.edition import access_notice, current_edition, set_edition
+from sendesk.services.access.overviews import exams_officer_rows, gap_view
+from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext

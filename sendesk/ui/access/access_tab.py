@@ -42,18 +42,17 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
+from sendesk.services.access.arrangement_edits import remove_arrangement
+from sendesk.services.access.assessments import remove_assessment
+from sendesk.services.access.exam_entries import add_exam_entry, remove_exam_entry
+from sendesk.services.access.nww import list_nww
+from sendesk.services.access.pupil_access import pupil_access
+from sendesk.services.access.records import (
     ArrangementItem,
     AssessmentItem,
     ExamEntryItem,
     NwwItem,
     PupilAccess,
-    add_exam_entry,
-    list_nww,
-    pupil_access,
-    remove_arrangement,
-    remove_assessment,
-    remove_exam_entry,
 )
 from sendesk.services.register.pupil_record import PupilRecord, get_record
 from sendesk.ui.access.access_words import (

@@ -37,15 +37,17 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
+from sendesk.services.access.arrangement_edits import (
+    propose_arrangement,
+    set_arrangement_status,
+    update_arrangement,
+)
+from sendesk.services.access.records import (
     APPROVAL_MONTHS_SETTING,
     ArrangementData,
     ArrangementItem,
     AssessmentItem,
     PupilAccess,
-    propose_arrangement,
-    set_arrangement_status,
-    update_arrangement,
 )
 from sendesk.services.school.settings import get_int
 from sendesk.ui.access.access_words import (

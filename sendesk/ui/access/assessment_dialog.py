@@ -39,13 +39,8 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
-    AssessmentData,
-    AssessmentItem,
-    ScoreData,
-    record_assessment,
-    update_assessment,
-)
+from sendesk.services.access.assessments import record_assessment, update_assessment
+from sendesk.services.access.records import AssessmentData, AssessmentItem, ScoreData
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate, sentence_label, to_qdate
 from sendesk.ui.context import AppContext

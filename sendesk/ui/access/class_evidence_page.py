@@ -11,7 +11,7 @@ minutes, a note — and presses Record (Ctrl+Enter): a whole mock paper is logge
 class in seconds. Below, the entries already recorded for the current row can be checked
 and one recorded by mistake taken back the same day (after that it is evidence an
 inspector may ask for, so it stays). The selected rows go to
-:func:`sendesk.services.access.arrangements.record_nww_many` as one batch: it checks every
+:func:`sendesk.services.access.nww.record_nww_many` as one batch: it checks every
 entry first (a pupil the teacher does not teach in that subject, an arrangement withdrawn
 meanwhile) and writes them all in one transaction or none, so a crash or a refusal never
 leaves a mock half-logged. A refusal names rows, never pupils (it may reach a log); the
@@ -51,17 +51,9 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.roles import Role
 from sendesk.rules import jcq
-from sendesk.services.access.arrangements import (
-    TASK_KINDS,
-    ClassList,
-    NwwData,
-    NwwItem,
-    RowsRefusedError,
-    list_nww,
-    my_class_lists,
-    record_nww_many,
-    remove_nww,
-)
+from sendesk.services.access.class_lists import my_class_lists
+from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_many, remove_nww
+from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
 from sendesk.ui.access.access_tab import task_text
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate

@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from sendesk.errors import SendeskError
 from sendesk.reports.access_list import HEADERS, NOBODY, row_values
 from sendesk.reports.tabular import cell_text
-from sendesk.services.access.arrangements import ExamsRow, exams_officer_rows
+from sendesk.services.access.overviews import exams_officer_rows
+from sendesk.services.access.records import ExamsRow
 from sendesk.ui.context import AppContext
 from sendesk.ui.tables import action_button, button_row, read_only_item, read_only_table
 

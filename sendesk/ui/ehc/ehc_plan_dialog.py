@@ -9,7 +9,7 @@ provision map and the annual review can be checked against them. A review record
 meeting, the paperwork's dates (invitations 2 weeks before, the report within 2 weeks
 after) and the LA's decision, so "what's due" can chase what is missing.
 
-Each dialog saves through :mod:`sendesk.services.ehc.casework` and stays open with everything
+Each dialog saves through :mod:`sendesk.services.ehc.plans` and stays open with everything
 typed when the service refuses (one sentence says why); a conflict closes it so the tab
 can show what is stored now. Money is typed in pounds and kept in pence.
 """
@@ -39,19 +39,16 @@ from sendesk.rules.timeline import (
     transfer_deadline,
     transfer_source,
 )
-from sendesk.services.ehc.casework import (
+from sendesk.services.ehc.plans import cease_plan, record_plan, update_plan
+from sendesk.services.ehc.records import (
     RECOMMENDATIONS,
     PlanData,
     PlanItem,
     RequestItem,
     ReviewData,
     ReviewItem,
-    cease_plan,
-    record_plan,
-    record_review,
-    update_plan,
-    update_review,
 )
+from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence

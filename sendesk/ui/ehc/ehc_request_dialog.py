@@ -7,7 +7,7 @@ assess on 02/03", "draft plan sent, naming Hill School") arrive one at a time ov
 weeks and are each a date with perhaps a yes/no or a setting; and an exception to a limit
 (advice asked during the summer closure) is a reason the clock is extended, recorded
 beside the request rather than by editing a date. Each dialog saves through
-:mod:`sendesk.services.ehc.casework`, which checks the role, the order of the steps and the dates
+:mod:`sendesk.services.ehc.requests`, which checks the role, the order of the steps and the dates
 and says in one sentence what is wrong; the dialog shows that sentence and stays open with
 everything typed.
 """
@@ -41,7 +41,7 @@ from sendesk.rules.timeline import (
     end_of_compulsory_school_age,
     is_young_person,
 )
-from sendesk.services.ehc.casework import (
+from sendesk.services.ehc.records import (
     REQUESTERS,
     SIGNED_BY_MAX,
     SIGNED_ROLE_MAX,
@@ -49,12 +49,9 @@ from sendesk.services.ehc.casework import (
     VALUE_STEPS,
     RequestData,
     RequestItem,
-    add_exception,
-    available_steps,
-    open_request,
-    record_step,
-    update_request,
 )
+from sendesk.services.ehc.request_steps import available_steps
+from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
@@ -82,7 +79,7 @@ STEP_LABELS: dict[str, str] = {
     "appeal": "Appeal lodged with the tribunal",
     "close": "Request closed",
 }
-"""What each step of :data:`sendesk.services.ehc.casework.STEPS` is called on screen."""
+"""What each step of :data:`sendesk.services.ehc.records.STEPS` is called on screen."""
 
 STEP_DATES: dict[str, str] = {
     "assess": "decision_to_assess_on",
@@ -159,7 +156,7 @@ def _date_row(form: QFormLayout, picker: OptionalDate) -> None:
 
 def la_choices(ctx: AppContext, extra: tuple[str, ...] = ()) -> list[str]:
     """LA names to offer: the school's own LA, those with settings, any ``extra``."""
-    from sendesk.services.ehc.casework import list_la_profiles
+    from sendesk.services.ehc.la_profiles import list_la_profiles
 
     names = [*extra, ctx.school.la_name or ""]
     with contextlib.suppress(SendeskError):  # the names are only suggestions

@@ -10,7 +10,8 @@ recorded exception applies). The bottom half is the issued plan as the school su
 it (sections B, E and F, hours, funding) with its annual reviews and their own due dates.
 
 Every date here is computed by :mod:`sendesk.rules.timeline` through
-:mod:`sendesk.services.ehc.casework`; the tab only shows it. Changes go through the dialogs in
+:mod:`sendesk.services.ehc.requests` and :mod:`sendesk.services.ehc.plans`; the tab only shows
+it. Changes go through the dialogs in
 :mod:`sendesk.ui.ehc.ehc_request_dialog` and :mod:`sendesk.ui.ehc.ehc_plan_dialog`, which call the
 service (it checks the role, the order of steps and the dates again). Only the SENCo gets
 the buttons that change things or build the pack; teachers and learning support read.
@@ -46,19 +47,16 @@ from sendesk.rules.census import Provision
 from sendesk.rules.permissions import Action
 from sendesk.rules.readiness import money
 from sendesk.rules.timeline import Milestone, transfer_source
-from sendesk.services.ehc.casework import (
+from sendesk.services.ehc.plans import list_plans, reinstate_plan
+from sendesk.services.ehc.records import (
     REQUESTERS,
     ExceptionItem,
     PlanItem,
     RequestItem,
     ReviewItem,
-    clear_step,
-    list_plans,
-    list_requests,
-    reinstate_plan,
-    remove_exception,
-    remove_review,
 )
+from sendesk.services.ehc.requests import clear_step, list_requests, remove_exception
+from sendesk.services.ehc.reviews import remove_review
 from sendesk.services.register.register import change_status, read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS

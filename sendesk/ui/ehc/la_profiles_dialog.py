@@ -59,7 +59,7 @@ from sendesk.rules.readiness import (
     money,
 )
 from sendesk.rules.support_plans import as_sentences
-from sendesk.services.ehc.casework import (
+from sendesk.services.ehc.la_profiles import (
     LaProfileData,
     LaProfileItem,
     list_la_profiles,

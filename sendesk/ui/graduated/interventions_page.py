@@ -5,7 +5,7 @@ provision — what programmes we offer (the catalogue), who is running each one 
 (groups), which pupils are in the chosen group with their entry and exit measures
 (enrolments), and what happened to the chosen pupil (the verdict sentence from
 :mod:`sendesk.rules.progress`, and a small chart of the measures over time). Every change
-goes through a dialog that calls a service (:mod:`sendesk.services.graduated.interventions`); a
+goes through a dialog that calls a service (:mod:`sendesk.services.graduated.intervention_setup`); a
 refusal is shown and the dialog stays open, so nothing typed is lost.
 
 The chart is drawn with QPainter (:class:`ProgressChart`): a few points need no charting
@@ -61,7 +61,15 @@ from sendesk.errors import SendeskError
 from sendesk.rules import progress as rules
 from sendesk.rules.permissions import Action
 from sendesk.rules.years import year_label
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.enrolments import (
+    add_measurement,
+    enrol,
+    enrolment_progress,
+    list_enrolments,
+    record_entry,
+    record_exit,
+)
+from sendesk.services.graduated.intervention_records import (
     MAX_GROUP_SIZE,
     MAX_MINUTES,
     MAX_SESSIONS_PER_WEEK,
@@ -73,17 +81,13 @@ from sendesk.services.graduated.interventions import (
     InterventionItem,
     MeasurePoint,
     Progress,
+)
+from sendesk.services.graduated.intervention_setup import (
     add_group,
     add_intervention,
-    add_measurement,
-    enrol,
-    enrolment_progress,
     group_leaders,
-    list_enrolments,
     list_groups,
     list_interventions,
-    record_entry,
-    record_exit,
     update_group,
     update_intervention,
 )

@@ -3,10 +3,10 @@
 Why it is built this way: an EHC needs assessment request asks what the school has tried,
 for how long and with what result. The tab lists every enrolment of the pupil (newest
 first) with its entry and exit measures and the verdict band from
-:func:`sendesk.services.graduated.interventions.enrolment_progress`; choosing one shows the verdict
+:func:`sendesk.services.graduated.enrolments.enrolment_progress`; choosing one shows the verdict
 sentence and the measures over time (the same :class:`ProgressChart` the Interventions
 page draws). Below, the hours planned, delivered and attended per enrolment, exactly as
-:func:`sendesk.services.graduated.interventions.planned_vs_delivered` works them out from
+:func:`sendesk.services.graduated.costs.planned_vs_delivered` works them out from
 the session
 log (never from the plan alone). Nothing is edited here: enrolments and measures are the
 SENCo's, on the Interventions page. Anyone who may read named pupil records may open it;
@@ -28,14 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.services.graduated.interventions import (
-    EnrolmentItem,
-    Progress,
-    ProvisionHours,
-    enrolment_progress,
-    planned_vs_delivered,
-    pupil_enrolments,
-)
+from sendesk.services.graduated.costs import planned_vs_delivered
+from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
+from sendesk.services.graduated.intervention_records import EnrolmentItem, Progress, ProvisionHours
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ProgressChart
 from sendesk.ui.tables import read_only_item as _item

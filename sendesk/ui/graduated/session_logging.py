@@ -4,7 +4,7 @@ Why it is built this way: a teaching assistant logs a group between two lessons.
 page opens on today's groups, the pupils of the chosen group are one table in which the
 keyboard does everything — arrows move, Space ticks "attended" on any cell of the row, Tab
 moves cell to cell, typing on a cell starts editing it — and one Save (Ctrl+S) writes the
-whole group in one transaction (:func:`sendesk.services.graduated.interventions.log_session`). A
+whole group in one transaction (:func:`sendesk.services.graduated.sessions.log_session`). A
 pupil not ticked needs a missed reason; the cell says so rather than a dialog per pupil. A
 session that did not happen is one toggle and a reason. "Log a whole term…" fills every
 scheduled day of a range at once, with the few exceptions listed.
@@ -62,7 +62,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
-from sendesk.services.graduated.interventions import (
+from sendesk.services.graduated.intervention_records import (
     MAX_MINUTES,
     MISSED_REASONS,
     NOT_DELIVERED_REASONS,
@@ -72,11 +72,8 @@ from sendesk.services.graduated.interventions import (
     GroupToday,
     TermException,
     TermLog,
-    log_session,
-    log_term,
-    my_groups,
-    term_preview,
 )
+from sendesk.services.graduated.sessions import log_session, log_term, my_groups, term_preview
 from sendesk.ui.context import AppContext
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -910,7 +907,7 @@ class LogTermDialog(QDialog):
 
     Each exception is a date, who it is about (the whole group — the session did not
     happen — or one pupil who missed it) and the reason. OK calls
-    :func:`sendesk.services.graduated.interventions.log_term`; days already logged are skipped.
+    :func:`sendesk.services.graduated.sessions.log_term`; days already logged are skipped.
     """
 
     def __init__(

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, census_problems
-from sendesk.services.ehc.casework import PlanData
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.register import (
     RegisterSnapshot,
     RegisterVersion,

@@ -1,0 +1,275 @@
+"""Specialist assessments (JCQ Form 8): recording, correcting and removing them, and the
+verdict they give an arrangement that relies on them.
+
+Why: an assessment's scores and dates decide whether extra time may be approved, so what
+is wrong with them is said where the SENCo records them.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import flag_modified
+
+from sendesk.db import Database
+from sendesk.errors import ConflictError, ValidationError
+from sendesk.models import AccessArrangement, AccessAssessment, AssessmentScore
+from sendesk.rules import jcq
+from sendesk.services.access.records import (
+    ASSESSMENT_CONFLICT,
+    ASSESSMENT_GONE,
+    ASSESSOR_MAX,
+    LIVE_APPLICATION_STATUSES,
+    NOTES_MAX,
+    QUALIFICATION_MAX,
+    SCORES_MAX,
+    TEST_MAX,
+    AssessmentData,
+    AssessmentItem,
+    ScoreData,
+    _arrangement_name,
+    _check_date,
+)
+from sendesk.services.actor import Actor
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
+from sendesk.services.permissions import Action, permit
+from sendesk.services.store.audit import AuditWriter
+
+
+def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
+    problems: list[str] = []
+    assessor = " ".join(data.assessor_name.split())
+    qualification = " ".join(data.assessor_qualification.split())
+    if not assessor:
+        problems.append("the assessor's name is missing")
+    elif len(assessor) > ASSESSOR_MAX:
+        problems.append(f"the assessor's name is longer than {ASSESSOR_MAX} characters")
+    if len(qualification) > QUALIFICATION_MAX:
+        problems.append(
+            f"the assessor's qualification is longer than {QUALIFICATION_MAX} characters"
+        )
+    _check_date("assessment date", data.assessed_on)
+    if data.picture_of_need_on is not None:
+        _check_date("picture of need date", data.picture_of_need_on)
+    if data.assessed_on > today:
+        problems.append(f"the assessment date {data.assessed_on:%d/%m/%Y} is in the future")
+    if data.picture_of_need_on is not None and data.picture_of_need_on > today:
+        problems.append(
+            f"the picture of need date {data.picture_of_need_on:%d/%m/%Y} is in the future"
+        )
+    picture, notes = data.picture_of_need.strip(), data.notes.strip()
+    if len(picture) > NOTES_MAX:
+        problems.append(f"the picture of need is longer than {NOTES_MAX:,} characters")
+    if len(notes) > NOTES_MAX:
+        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    if len(data.scores) > SCORES_MAX:
+        problems.append(f"at most {SCORES_MAX} scores may be recorded")
+    scores: list[dict[str, Any]] = []
+    for number, score in enumerate(data.scores, start=1):
+        test = " ".join(score.test.split())
+        try:
+            jcq.Score(score.area, score.score)
+        except ValueError as exc:
+            text = str(exc).rstrip(".")
+            problems.append(f"score {number}: {text[:1].lower()}{text[1:]}")
+            continue
+        if len(test) > TEST_MAX:
+            problems.append(f"score {number}: the test's name is longer than {TEST_MAX} characters")
+        scores.append({"position": number, "area": score.area, "score": score.score, "test": test})
+    refuse(problems)
+    return {
+        "assessor_name": assessor,
+        "assessor_qualification": qualification,
+        "assessed_on": data.assessed_on,
+        "picture_of_need_on": data.picture_of_need_on,
+        "picture_of_need": picture,
+        "notes": notes,
+        "scores": scores,
+    }
+
+
+def record_assessment(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    data: AssessmentData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo records a specialist assessment (Form 8) with its scores; returns its id.
+
+    What the JCQ rules flag (a test taken before Year 9, Part 1 dated after the
+    assessment, no qualification on file) is recorded as it is and shown as problems.
+    """
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
+    values = _clean_assessment(data, today or date.today())
+    scores = values.pop("scores")
+    with db.transaction() as s:
+        pupil_or_gone(s, pupil_id)
+        row = AccessAssessment(
+            pupil_id=pupil_id,
+            created_by_id=actor.user_id,
+            scores=[AssessmentScore(**sc) for sc in scores],
+            **values,
+        )
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "access_assessment",
+            row.id,
+            {"pupil_id": pupil_id, "scores": len(scores)},
+        )
+        return row.id
+
+
+def update_assessment(
+    db: Database,
+    actor: Actor,
+    assessment_id: int,
+    version: int,
+    data: AssessmentData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects an assessment (its scores become ``data.scores``); new version."""
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
+    values = _clean_assessment(data, today or date.today())
+    scores = values.pop("scores")
+    with db.transaction() as s:
+        row = s.get(
+            AccessAssessment, assessment_id, options=[selectinload(AccessAssessment.scores)]
+        )
+        if row is None:
+            raise ConflictError(ASSESSMENT_GONE)
+        check_version(row.version, version, ASSESSMENT_CONFLICT)
+        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        held = [
+            {"position": x.position, "area": x.area, "score": x.score, "test": x.test}
+            for x in row.scores
+        ]
+        if held != scores:
+            changed.append("scores")
+            row.scores = [AssessmentScore(**sc) for sc in scores]
+        if not changed:
+            return row.version
+        for name in changed:
+            if name != "scores":
+                setattr(row, name, values[name])
+        flag_modified(row, "assessor_name")  # scores alone must move the version on too
+        flush_or_conflict(s, ASSESSMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "update",
+            "access_assessment",
+            assessment_id,
+            {"pupil_id": row.pupil_id, "fields": changed},
+        )
+        return row.version
+
+
+def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: int) -> None:
+    """The SENCo removes a Form 8 assessment recorded by mistake, with its scores.
+
+    Arrangements that linked it are unlinked (explicitly, not left to ON DELETE SET NULL,
+    and each moves on a version so an open edit of it is told), and the audit says how
+    many. Refused, with nothing changed, while any of them is applied for online or
+    approved by the awarding body: the evidence behind a live application must stay
+    (correct the assessment instead). An arrangement resting on a specialist assessment
+    that is left with none cannot be approved or applied for until another is linked, and
+    "what's due" asks for one before the exams.
+    """
+    permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
+    with db.transaction() as s:
+        row = get_or_gone(s, AccessAssessment, assessment_id, ASSESSMENT_GONE)
+        check_version(row.version, version, ASSESSMENT_CONFLICT)
+        linked = s.execute(
+            select(AccessArrangement.id, AccessArrangement.arrangement, AccessArrangement.status)
+            .where(AccessArrangement.assessment_id == assessment_id)
+            .order_by(AccessArrangement.id)
+        ).all()
+        live = [r for r in linked if r.status in LIVE_APPLICATION_STATUSES]
+        if live:
+            which = ", ".join(f"{_arrangement_name(r.arrangement)} ({r.status})" for r in live)
+            raise ValidationError(
+                f"This assessment is the evidence behind {which}, so it cannot be removed: "
+                "the evidence behind a live application must be kept (correct the assessment "
+                "instead)."
+            )
+        unlinked = [r.id for r in linked]
+        if unlinked:
+            s.execute(
+                update(AccessArrangement)
+                .where(AccessArrangement.assessment_id == assessment_id)
+                .values(assessment_id=None, version=AccessArrangement.version + 1)
+                .execution_options(synchronize_session=False)
+            )
+        pupil_id = row.pupil_id
+        s.delete(row)
+        flush_or_conflict(s, ASSESSMENT_CONFLICT)
+        AuditWriter(s, actor).record(
+            "delete",
+            "access_assessment",
+            assessment_id,
+            {
+                "pupil_id": pupil_id,
+                "arrangements_unlinked": len(unlinked),
+                "arrangement_ids": unlinked,
+            },
+        )
+
+
+def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+    return AssessmentItem(
+        id=row.id,
+        pupil_id=row.pupil_id,
+        assessor_name=row.assessor_name,
+        assessor_qualification=row.assessor_qualification,
+        assessed_on=row.assessed_on,
+        picture_of_need_on=row.picture_of_need_on,
+        picture_of_need=row.picture_of_need,
+        notes=row.notes,
+        scores=tuple(ScoreData(x.area, x.score, x.test) for x in row.scores),
+        problems=tuple(
+            jcq.assessment_problems(
+                taken_on=row.assessed_on,
+                date_of_birth=dob,
+                picture_of_need_on=row.picture_of_need_on,
+                assessor_qualification=row.assessor_qualification,
+                today=today,
+            )
+        ),
+        version=row.version,
+    )
+
+
+def verdict_for(
+    key: str, assessment: AssessmentItem | None, professional: str | None = None
+) -> jcq.Verdict | None:
+    """The JCQ criteria check of ``assessment``'s scores for arrangement ``key``; None when
+    the arrangement needs no scores (or is unknown) or no assessment is given.
+
+    25% extra time for another impairment is checked on ``professional`` instead — what
+    :func:`professional_evidence` found on file (None: nothing) — so it is never "met" on
+    no evidence (AARA 2025–26 ch. 5, §5.2: confirm number).
+    """
+    if key == "extra_time_25_other":
+        return jcq.check(key, [], professional_evidence=professional)
+    found = jcq.ARRANGEMENTS.get(key)
+    if found is None or not found.needs_scores or assessment is None:
+        return None
+    scores = []
+    for x in assessment.scores:
+        try:
+            scores.append(jcq.Score(x.area, x.score, assessment.assessed_on, x.test or None))
+        except ValueError:
+            continue  # recorded under an older rule; the assessment's own check shows it
+    return jcq.check(key, scores)

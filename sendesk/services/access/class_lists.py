@@ -1,0 +1,150 @@
+"""The teacher's class lists: each of their teaching groups with the pupils' live
+arrangements, so evidence is recorded where the teacher works.
+
+Why by group: teachers think in classes, not pupils.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendesk.db import Database
+from sendesk.models import AccessArrangement, Pupil, Role, TeachingGroup, TeachingGroupMember, User
+from sendesk.rules import jcq
+from sendesk.services.access.pupil_access import _latest_evidence, _latest_in
+from sendesk.services.access.records import (
+    ArrangementBrief,
+    ClassList,
+    ClassListRow,
+    _arrangement_name,
+    _catalogue_order,
+    _name,
+    _still_here,
+    covers,
+    is_live,
+    split_subjects,
+)
+from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit
+from sendesk.services.staff.teaching_groups import fold, teacher_label
+
+
+def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
+    return {
+        r.id: r
+        for r in session.execute(
+            select(
+                Pupil.id,
+                Pupil.upn,
+                Pupil.legal_forename,
+                Pupil.legal_surname,
+                Pupil.preferred_forename,
+                Pupil.preferred_surname,
+                Pupil.year_group,
+            ).where(Pupil.id.in_(pupil_ids))
+        )
+    }
+
+
+def _display(row: Any) -> str:
+    return _name(
+        row.legal_forename, row.legal_surname, row.preferred_forename, row.preferred_surname
+    )
+
+
+def _surname_key(row: Any) -> tuple[str, str, str]:
+    return (
+        (row.preferred_surname or row.legal_surname).casefold(),
+        (row.preferred_forename or row.legal_forename).casefold(),
+        row.upn,
+    )
+
+
+def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> list[ClassList]:
+    """The acting teacher's groups (the SENCo's: every group), each with only its pupils
+    who have live (or proposed) arrangements covering the group's subject and who have not
+    left the school.
+
+    Five queries whatever the size of the school: groups, members with names, those
+    pupils' live arrangements, the latest evidence of each, and account names.
+    """
+    permit(actor, Action.RECORD_NWW)
+    today = today or date.today()
+    with db.session() as s:
+        groups_q = select(TeachingGroup)
+        if actor.role != Role.SENCO:
+            groups_q = groups_q.where(TeachingGroup.teacher_id == actor.user_id)
+        groups = s.scalars(groups_q).all()
+        if not groups:
+            return []
+        member_q = select(TeachingGroupMember.group_id, TeachingGroupMember.pupil_id)
+        pupil_q = select(TeachingGroupMember.pupil_id)
+        if actor.role != Role.SENCO:
+            mine = select(TeachingGroup.id).where(TeachingGroup.teacher_id == actor.user_id)
+            member_q = member_q.where(TeachingGroupMember.group_id.in_(mine))
+            pupil_q = pupil_q.where(TeachingGroupMember.group_id.in_(mine))
+        arrangements = [
+            r
+            for r in s.scalars(
+                select(AccessArrangement)
+                .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
+                .where(AccessArrangement.pupil_id.in_(pupil_q))
+                .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
+                .where(_still_here(today))  # a leaver is no longer in anyone's class
+            )
+            if is_live(r.status, r.expires_on, today)
+        ]
+        by_pupil: dict[int, list[AccessArrangement]] = defaultdict(list)
+        for r in arrangements:
+            by_pupil[r.pupil_id].append(r)
+        members: dict[int, list[int]] = defaultdict(list)
+        for group_id, pupil_id in s.execute(member_q):
+            if pupil_id in by_pupil:
+                members[group_id].append(pupil_id)
+        people = _pupil_names(s, list(by_pupil)) if by_pupil else {}
+        latest = _latest_evidence(s, [r.id for r in arrangements]) if arrangements else {}
+        names = dict(s.execute(select(User.id, User.display_name)).all())
+        lists: list[ClassList] = []
+        for g in groups:
+            rows: list[ClassListRow] = []
+            for pupil_id in members.get(g.id, ()):
+                here = [
+                    r for r in by_pupil[pupil_id] if covers(split_subjects(r.subjects), g.subject)
+                ]
+                if not here:
+                    continue
+                here.sort(key=lambda r: (_catalogue_order(r.arrangement), r.id))
+                person = people[pupil_id]
+                rows.append(
+                    ClassListRow(
+                        pupil_id=pupil_id,
+                        pupil_name=_display(person),
+                        upn=person.upn,
+                        arrangements=tuple(
+                            ArrangementBrief(
+                                r.id, r.arrangement, _arrangement_name(r.arrangement), r.status
+                            )
+                            for r in here
+                        ),
+                        last_evidence={
+                            r.id: _latest_in(latest.get(r.id, {}), g.subject) for r in here
+                        },
+                    )
+                )
+            rows.sort(key=lambda row: _surname_key(people[row.pupil_id]))
+            lists.append(
+                ClassList(
+                    group_id=g.id,
+                    code=g.code,
+                    subject=g.subject,
+                    teacher=teacher_label(g.teacher_id, g.teacher_name, names),
+                    rows=rows,
+                )
+            )
+    lists.sort(key=lambda c: (fold(c.code), c.group_id))
+    return lists

@@ -1,0 +1,502 @@
+"""EHC plans: recording one once issued, correcting it, ceasing and reinstating it, and
+each plan as the screens show it, with its reviews and the milestones computed from them.
+
+Why: a plan starts the annual review clock (12 months from the plan or the last review),
+so the pupil's next review date follows every change here; the milestones (paperwork, the
+LA's decision, the amended plan, a phase transfer) are computed on every read because only
+dates and decisions are stored, so a corrected date moves every milestone with it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendesk.db import Database
+from sendesk.errors import ValidationError
+from sendesk.models import AnnualReview, EhcPlan, EhcRequest
+from sendesk.rules import timeline
+from sendesk.rules.timeline import (
+    NO_TRANSFER,
+    TRANSFER_KINDS,
+    Milestone,
+    amended_plan_due,
+    amendment_response_ends,
+    annual_review_due,
+    la_review_decision_due,
+    rag,
+    review_invitations_by,
+    review_meeting_by,
+    review_report_due,
+    transfer_deadline,
+)
+from sendesk.services.actor import Actor
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
+from sendesk.services.ehc.records import (
+    CONFLICT,
+    GONE,
+    HOURS_MAX,
+    SETTING_MAX,
+    TOP_UP_MAX_PENCE,
+    PlanData,
+    PlanItem,
+    ReviewItem,
+    _check_date_fields,
+    _check_dates,
+    _clean_texts,
+    _d,
+    _la_name,
+    _one_line,
+)
+from sendesk.services.permissions import Action, permit, permit_pupil
+from sendesk.services.store.audit import AuditWriter
+
+_PLAN_TEXTS = {
+    "needs": "the needs (section B)",
+    "outcomes": "the outcomes (section E)",
+    "provision": "the provision (section F)",
+}
+
+
+def _transfer_problems(kind: str, destination: str, moves_on: date | None) -> list[str]:
+    """A recorded transfer needs its kind; a real move (not staying on) needs its date, from
+    which reg 18 counts."""
+    if kind not in TRANSFER_KINDS and kind != "":
+        return [f"'{kind}' is not a kind of phase transfer"]
+    problems: list[str] = []
+    if len(destination) > SETTING_MAX:
+        problems.append(f"the transfer destination is longer than {SETTING_MAX} characters")
+    if not kind and (destination or moves_on is not None):
+        problems.append("say what kind of phase transfer the destination or date is for")
+    elif kind not in ("", NO_TRANSFER) and moves_on is None:
+        problems.append("the date of the phase transfer is missing (reg 18 counts from it)")
+    return problems
+
+
+def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
+    _check_date_fields(data)
+    problems: list[str] = []
+    if data.issued_on is None:
+        problems.append("the date the plan was issued is missing")
+    elif data.issued_on > today:
+        problems.append(f"the plan's date ({_d(data.issued_on)}) is in the future")
+    la_name = _la_name(data.la_name, problems)
+    setting = _one_line(data.named_setting)
+    if len(setting) > SETTING_MAX:
+        problems.append(f"the named setting is longer than {SETTING_MAX} characters")
+    texts = _clean_texts(data, _PLAN_TEXTS, problems)
+    kind = (data.transfer_kind or "").strip()
+    destination = _one_line(data.transfer_destination or "")
+    problems += _transfer_problems(kind, destination, data.transfer_on)
+    hours = data.hours_per_week
+    if hours is not None:
+        if isinstance(hours, bool) or not isinstance(hours, int | float) or hours != hours:
+            problems.append("the hours a week must be a number")
+        elif not 0 <= hours <= HOURS_MAX:
+            problems.append(f"the hours a week must be from 0 to {HOURS_MAX:g} (not {hours:g})")
+    top_up = data.top_up_pence
+    if top_up is not None:
+        if isinstance(top_up, bool) or not isinstance(top_up, int):
+            problems.append("the top-up funding must be a whole number of pence")
+        elif not 0 <= top_up <= TOP_UP_MAX_PENCE:
+            problems.append(
+                f"the top-up funding must be from £0 to £{TOP_UP_MAX_PENCE // 100:,} a year"
+            )
+    refuse(problems)
+    return {
+        "issued_on": data.issued_on,
+        "la_name": la_name,
+        "named_setting": setting,
+        "hours_per_week": float(hours) if hours is not None else None,
+        "top_up_pence": top_up,
+        "request_id": data.request_id,
+        "transfer_kind": kind,
+        "transfer_destination": destination,
+        "transfer_on": data.transfer_on,
+        **texts,
+    }
+
+
+def _check_plan_request(session: Session, pupil_id: int, values: dict[str, Any]) -> None:
+    request_id = values["request_id"]
+    if request_id is None:
+        return
+    request = session.get(EhcRequest, request_id)
+    if request is None or request.pupil_id != pupil_id:
+        raise ValidationError("The plan's request is not one of this pupil's EHC requests.")
+    start = request.received_on or request.sent_on
+    if start is not None and values["issued_on"] < start:
+        raise ValidationError(
+            f"The plan's date ({_d(values['issued_on'])}) is before its request was "
+            f"received ({_d(start)})."
+        )
+
+
+def _held(reviews: list[AnnualReview], today: date) -> list[AnnualReview]:
+    return [r for r in reviews if r.meeting_on <= today]
+
+
+def _next_review_due(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> date | None:
+    if plan.ceased_on is not None:
+        return None
+    held = _held(reviews, today)
+    anchor = max([plan.issued_on, *(r.meeting_on for r in held)])
+    return annual_review_due(anchor)
+
+
+def _sync_pupil_review(
+    session: Session, audit: AuditWriter, pupil_id: int, today: date, plan_id: int
+) -> None:
+    """Keep the pupil's next review date on the live plan's annual review (the register
+    page shows it); the support-plan service leaves pupils with an EHC plan to this one."""
+    pupil = pupil_or_gone(session, pupil_id)
+    plans = list(
+        session.scalars(
+            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+        )
+    )
+    dues = [d for p in plans if (d := _next_review_due(p, list(p.reviews), today))]
+    value = min(dues) if dues else None
+    if value is None or pupil.next_review_due == value:
+        return
+    pupil.next_review_due = value
+    flush_or_conflict(session, CONFLICT)
+    audit.record(
+        "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": plan_id}
+    )
+
+
+def record_plan(
+    db: Database, actor: Actor, pupil_id: int, data: PlanData, *, today: date | None = None
+) -> int:
+    """The SENCo records an issued EHC plan; returns its id. One live plan per pupil."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    _clean_plan(data, today)  # refuse bad input before opening a transaction
+    with db.transaction() as s:
+        return add_plan(s, AuditWriter(s, actor), pupil_id, data, today)
+
+
+def add_plan(
+    session: Session, audit: AuditWriter, pupil_id: int, data: PlanData, today: date
+) -> int:
+    """Record an issued plan inside the caller's transaction; returns its id.
+
+    Why a function of its own: the status dialog records a plan and the change to E in one
+    transaction (:func:`sendesk.services.register.register.change_status`), so neither is written
+    without the other. The caller has checked the SENCo's role.
+    """
+    values = _clean_plan(data, today)
+    pupil_or_gone(session, pupil_id)
+    live = session.scalars(
+        select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+    ).first()
+    if live is not None:
+        raise ValidationError(
+            f"This pupil already has an EHC plan (issued {_d(live.issued_on)}); record "
+            "when it ceased before adding another."
+        )
+    _check_plan_request(session, pupil_id, values)
+    row = EhcPlan(pupil_id=pupil_id, **values)
+    session.add(row)
+    session.flush()
+    audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
+    _sync_pupil_review(session, audit, pupil_id, today, row.id)
+    return row.id
+
+
+def update_plan(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    version: int,
+    data: PlanData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects a plan (or records an amended one's summary); new version."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    values = _clean_plan(data, today)
+    with db.transaction() as s:
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        _check_plan_request(s, row.pupil_id, values)
+        first = min((r.meeting_on for r in row.reviews), default=None)
+        problems: list[str] = []
+        if first is not None and values["issued_on"] > first:
+            problems.append(
+                f"the plan's date ({_d(values['issued_on'])}) is after its first review "
+                f"meeting ({_d(first)})"
+            )
+        if row.ceased_on is not None and values["issued_on"] > row.ceased_on:
+            problems.append(
+                f"the plan's date ({_d(values['issued_on'])}) is after it ceased "
+                f"({_d(row.ceased_on)})"
+            )
+        refuse(problems)
+        changed = apply_changes(row, values)
+        if not changed:
+            return row.version
+        flush_or_conflict(s, CONFLICT)
+        audit = AuditWriter(s, actor)
+        audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})
+        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        return row.version
+
+
+def cease_plan(
+    db: Database, actor: Actor, plan_id: int, version: int, on: date, *, today: date | None = None
+) -> int:
+    """The SENCo records the day the plan ceased (the LA's decision took effect): not in the
+    future, nor before the plan was issued or its last review meeting."""
+    permit(actor, Action.MANAGE_EHC)
+    _check_dates(on=on)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        problems: list[str] = []
+        if on is None:
+            problems.append("give the date the plan ceased")
+        elif on > today:
+            problems.append(f"the date the plan ceased ({_d(on)}) is in the future")
+        elif on < row.issued_on:
+            problems.append(
+                f"the plan cannot cease ({_d(on)}) before it was issued ({_d(row.issued_on)})"
+            )
+        # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
+        # one included.
+        last = max((r.meeting_on for r in row.reviews), default=None)
+        if on is not None and last is not None and on < last and on >= row.issued_on:
+            problems.append(
+                f"the plan cannot cease ({_d(on)}) before its last review meeting ({_d(last)}); "
+                "give a later date, or correct that meeting's date first"
+            )
+        if row.ceased_on is not None:
+            problems.append(f"the plan already ceased on {_d(row.ceased_on)}")
+        refuse(problems)
+        due_before = _next_review_due(row, list(row.reviews), today)
+        row.ceased_on = on
+        flush_or_conflict(s, CONFLICT)
+        audit = AuditWriter(s, actor)
+        audit.record("cease", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "on": on})
+        pupil = pupil_or_gone(s, row.pupil_id)
+        if due_before is not None and pupil.next_review_due == due_before:
+            pupil.next_review_due = None
+            flush_or_conflict(s, CONFLICT)
+            audit.record(
+                "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": row.id}
+            )
+        return row.version
+
+
+def reinstate_plan(
+    db: Database, actor: Actor, plan_id: int, version: int, *, today: date | None = None
+) -> int:
+    """The SENCo undoes :func:`cease_plan` (a ceasing recorded by mistake, or one the LA
+    withdrew): the plan is live again and its annual review due once more. Refused while the
+    pupil has another live plan (one per pupil). Returns the plan's new version."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        if row.ceased_on is None:
+            raise ValidationError("This EHC plan has not ceased, so there is nothing to undo.")
+        live = s.scalars(
+            select(EhcPlan).where(
+                EhcPlan.pupil_id == row.pupil_id,
+                EhcPlan.ceased_on.is_(None),
+                EhcPlan.id != row.id,
+            )
+        ).first()
+        if live is not None:
+            raise ValidationError(
+                f"This pupil has another live EHC plan (issued {_d(live.issued_on)}); record "
+                "when that one ceased before reinstating this one."
+            )
+        ceased_on = row.ceased_on
+        row.ceased_on = None
+        flush_or_conflict(s, CONFLICT)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "reinstate", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "was_ceased_on": ceased_on}
+        )
+        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        return row.version
+
+
+def _join_notes(*parts: str) -> str:
+    return "; ".join(p for p in parts if p)
+
+
+def _amendment_milestones(proposed: date, amended: date | None, today: date) -> list[Milestone]:
+    """After proposed amendments (reg 22): the family's 15 days to answer them, and the
+    final amended plan within 8 weeks. The 15 days are the family's, never red: over once
+    they have passed or the amended plan was issued."""
+    ends = amendment_response_ends(proposed)
+    label = "Family's 15 days on the proposed amendments"
+    note = f"comments and a named school or college by {_d(ends)}"
+    if amended is not None and amended <= ends:
+        response = Milestone(
+            "amendment_response",
+            label,
+            ends,
+            amended,
+            "done",
+            f"{note}; the amended plan was issued before the 15 days ended",
+        )
+    elif amended is not None or today > ends:
+        response = Milestone("amendment_response", label, ends, ends, "done", note)
+    else:
+        response = Milestone("amendment_response", label, ends, None, rag(ends, today), note)
+    due = amended_plan_due(proposed)
+    return [
+        response,
+        Milestone(
+            "amended_plan",
+            "Final amended plan issued",
+            due,
+            amended,
+            rag(due, today, amended),
+            f"within 8 weeks of the amendments proposed on {_d(proposed)}",
+        ),
+    ]
+
+
+def _review_milestones(review: AnnualReview, anchor: date, today: date) -> list[Milestone]:
+    """The statutory steps of one review: invitations, the meeting, report, decision, and
+    after proposed amendments the family's 15 days and the amended plan.
+
+    ``anchor`` is the plan's issue or the last review: the meeting is due 4 weeks before
+    the 12 months starting with it end, so the LA's decision fits in them (CFA s44(1))."""
+    due = review_meeting_by(anchor)
+    meeting = review.meeting_on
+    held = meeting <= today
+
+    def step(key: str, label: str, by: date, done: date | None, note: str = "") -> Milestone:
+        if not held and key in ("report", "la_decision"):
+            return Milestone(key, label, by, None, "not applicable", "after the meeting")
+        return Milestone(key, label, by, done, rag(by, today, done), note)
+
+    invitations = review_invitations_by(meeting)
+    marks = [
+        step(
+            "invitations",
+            "Invitations and advice sent",
+            invitations,
+            review.invitations_sent_on,
+            "at least 2 weeks before the meeting",
+        ),
+        Milestone(
+            "meeting",
+            "Annual review meeting",
+            due,
+            meeting if held else None,
+            rag(due, today, meeting if held else None),
+            _join_notes(
+                f"booked for {_d(meeting)}" if not held else "",
+                f"the LA's decision by {_d(annual_review_due(anchor))}, within 12 months",
+            ),
+        ),
+        step(
+            "report",
+            "Review report to the LA",
+            review_report_due(meeting),
+            review.report_sent_on,
+            "within 2 weeks of the meeting",
+        ),
+        step(
+            "la_decision",
+            "LA's decision: keep, amend or cease",
+            la_review_decision_due(meeting),
+            review.la_decision_on,
+            "within 4 weeks of the meeting",
+        ),
+    ]
+    if review.amendments_proposed_on is not None:
+        marks += _amendment_milestones(review.amendments_proposed_on, review.amended_plan_on, today)
+    return marks
+
+
+def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanItem:
+    ordered = sorted(reviews, key=lambda r: (r.meeting_on, r.id))
+    items: list[ReviewItem] = []
+    anchor = plan.issued_on
+    for r in ordered:
+        proposed = r.amendments_proposed_on
+        items.append(
+            ReviewItem(
+                id=r.id,
+                plan_id=r.plan_id,
+                meeting_on=r.meeting_on,
+                invitations_sent_on=r.invitations_sent_on,
+                report_sent_on=r.report_sent_on,
+                attendees=r.attendees or "",
+                pupil_views=r.pupil_views or "",
+                parent_views=r.parent_views or "",
+                summary=r.summary or "",
+                recommendation=r.recommendation or "",
+                la_decision=r.la_decision or "",
+                la_decision_on=r.la_decision_on,
+                version=r.version,
+                invitations_by=review_invitations_by(r.meeting_on),
+                report_due=review_report_due(r.meeting_on),
+                la_decision_due=la_review_decision_due(r.meeting_on),
+                milestones=_review_milestones(r, anchor, today),
+                amendments_proposed_on=r.amendments_proposed_on,
+                amended_plan_on=r.amended_plan_on,
+                amendment_response_ends=amendment_response_ends(proposed) if proposed else None,
+                amended_plan_due=amended_plan_due(proposed) if proposed else None,
+            )
+        )
+        anchor = max(anchor, r.meeting_on)
+    next_due = _next_review_due(plan, ordered, today)
+    meeting_by = next_due - timedelta(weeks=timeline.REVIEW_DECISION_WEEKS) if next_due else None
+    return PlanItem(
+        id=plan.id,
+        pupil_id=plan.pupil_id,
+        request_id=plan.request_id,
+        issued_on=plan.issued_on,
+        la_name=plan.la_name,
+        named_setting=plan.named_setting or "",
+        needs=plan.needs or "",
+        outcomes=plan.outcomes or "",
+        provision=plan.provision or "",
+        hours_per_week=plan.hours_per_week,
+        top_up_pence=plan.top_up_pence,
+        ceased_on=plan.ceased_on,
+        version=plan.version,
+        reviews=items,
+        next_review_due=next_due,
+        next_review_status=rag(meeting_by, today) if meeting_by else "",
+        next_meeting_by=meeting_by,
+        transfer_kind=plan.transfer_kind or "",
+        transfer_destination=plan.transfer_destination or "",
+        transfer_on=plan.transfer_on,
+        transfer_deadline=transfer_deadline(plan.transfer_kind or "", plan.transfer_on),
+    )
+
+
+def list_plans(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> list[PlanItem]:
+    """A pupil's EHC plans, newest first, each with its reviews and next review date."""
+    today = today or date.today()
+    with db.session() as s:
+        permit_pupil(s, actor, Action.VIEW_EHC_PLANS, pupil_id)
+        pupil_or_gone(s, pupil_id)
+        plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
+        items = [_plan_item(p, list(p.reviews), today) for p in plans]
+    return sorted(items, key=lambda p: (p.issued_on, p.id), reverse=True)

@@ -1,0 +1,462 @@
+"""EHC needs assessment requests: opening, correcting, recording each step as the LA's
+letters arrive, exceptions to a time limit, and reading them back.
+
+Why: once a school asks the LA to assess, the law sets every date that follows (the
+decision within 6 weeks, the final plan within 20) but nobody reminds the school. Each
+change is one transaction with its audit event, checked against the version the user
+opened; learning support and teachers read a request without its health, social care and
+family detail.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from sendesk.db import Database
+from sendesk.errors import ValidationError
+from sendesk.models import EhcClockException, EhcRequest, Role
+from sendesk.rules.timeline import EXCEPTION_KINDS
+from sendesk.services.actor import Actor
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+)
+from sendesk.services.ehc.records import (
+    CONFLICT,
+    GONE,
+    NAME_MAX,
+    REQUESTERS,
+    SETTING_MAX,
+    SIGNED_BY_MAX,
+    SIGNED_ROLE_MAX,
+    STEPS,
+    TEXT_MAX,
+    VALUE_STEPS,
+    RequestData,
+    RequestItem,
+    _and,
+    _check_date_fields,
+    _check_dates,
+    _clean_texts,
+    _d,
+    _future_problems,
+    _la_name,
+    _one_line,
+)
+from sendesk.services.ehc.request_steps import (
+    _STEP_DATE,
+    _STEP_FIELDS,
+    _case_of,
+    _recorded,
+    _request_item,
+    _requirement,
+    _step_problems,
+    case_problems,
+)
+from sendesk.services.permissions import Action, permit
+from sendesk.services.store.audit import AuditWriter
+
+# --- requests: cleaning what was typed ----------------------------------------------------
+
+_REQUEST_TEXTS = {
+    "why_now": "why the request is made now",
+    "pupil_views": "the pupil's views",
+    "parent_views": "the parents' views",
+    "aspirations": "what is important to the pupil and their hopes for the future",
+    "health_info": "the health information",
+    "social_care_info": "the social care information",
+}
+
+
+def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
+    _check_date_fields(data)
+    problems: list[str] = []
+    if data.requested_by not in REQUESTERS:
+        problems.append("say who made the request: the school or a parent")
+    la_name = _la_name(data.la_name, problems)
+    caseworker = _one_line(data.caseworker)
+    if len(caseworker) > NAME_MAX:
+        problems.append(f"the caseworker's name is longer than {NAME_MAX} characters")
+    signed_by, signed_role = _one_line(data.signed_off_by), _one_line(data.signed_off_role)
+    problems += _sign_off_problems(signed_by, signed_role, data.signed_off_on)
+    problems += _future_problems(
+        today,
+        {
+            "date the request was sent": data.sent_on,
+            "date the LA received the request": data.received_on,
+            "date of the parent's consent": data.consent_on,
+            "date of the young person's consent": data.young_person_consent_on,
+            "date the request was signed off": data.signed_off_on,
+        },
+    )
+    if data.sent_on and data.received_on and data.received_on < data.sent_on:
+        problems.append(
+            f"the LA cannot have received the request ({_d(data.received_on)}) before it "
+            f"was sent ({_d(data.sent_on)})"
+        )
+    texts = _clean_texts(data, _REQUEST_TEXTS, problems)
+    if data.health_none_known and texts["health_info"]:
+        problems.append(
+            "health information is written, so it cannot also be recorded as none known"
+        )
+    refuse(problems)
+    return {
+        "requested_by": data.requested_by,
+        "la_name": la_name,
+        "caseworker": caseworker,
+        "sent_on": data.sent_on,
+        "received_on": data.received_on,
+        "consent_on": data.consent_on,
+        "young_person_consent_on": data.young_person_consent_on,
+        "health_none_known": bool(data.health_none_known),
+        "signed_off_by": signed_by,
+        "signed_off_role": signed_role,
+        "signed_off_on": data.signed_off_on,
+        **texts,
+    }
+
+
+def _sign_off_problems(by: str, role: str, on: date | None) -> list[str]:
+    """The sign-off is whole or absent: a role or a date says nothing without who signed."""
+    problems: list[str] = []
+    if len(by) > SIGNED_BY_MAX:
+        problems.append(f"the name of who signed off is longer than {SIGNED_BY_MAX} characters")
+    if len(role) > SIGNED_ROLE_MAX:
+        problems.append(f"the sign-off role is longer than {SIGNED_ROLE_MAX} characters")
+    if not by and (role or on is not None):
+        problems.append("say who signed the request off (a role or date is recorded without)")
+    return problems
+
+
+# --- requests: the use cases --------------------------------------------------------------
+
+
+def _open_request_of(session: Session, pupil_id: int, but: int | None = None) -> EhcRequest | None:
+    stmt = select(EhcRequest).where(
+        EhcRequest.pupil_id == pupil_id,
+        EhcRequest.closed_on.is_(None),
+        EhcRequest.final_issued_on.is_(None),
+    )
+    if but is not None:
+        stmt = stmt.where(EhcRequest.id != but)
+    return session.scalars(stmt.order_by(EhcRequest.id)).first()
+
+
+def open_request(
+    db: Database, actor: Actor, pupil_id: int, data: RequestData, *, today: date | None = None
+) -> int:
+    """The SENCo opens an EHC needs assessment request for a pupil; returns its id.
+
+    One open request per pupil: an earlier one must have its final plan or be closed.
+    """
+    permit(actor, Action.MANAGE_EHC)
+    values = _clean_request(data, today or date.today())
+    with db.transaction() as s:
+        pupil_or_gone(s, pupil_id)
+        earlier = _open_request_of(s, pupil_id)
+        if earlier is not None:
+            when = earlier.sent_on or earlier.received_on
+            since = f" (sent {_d(when)})" if when else " (not sent yet)"
+            raise ValidationError(
+                f"This pupil already has an open EHC request{since}; close it before "
+                "opening another."
+            )
+        row = EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values)
+        s.add(row)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "ehc_request",
+            row.id,
+            {"pupil_id": pupil_id, "requested_by": values["requested_by"]},
+        )
+        return row.id
+
+
+def update_request(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    version: int,
+    data: RequestData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo corrects a request's details; returns its new version.
+
+    Moving the sent or received date is refused when a recorded decision would then be
+    before it.
+    """
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    values = _clean_request(data, today)
+    with db.transaction() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
+        refuse(case_problems(case, today))
+        changed = apply_changes(row, values)
+        if not changed:
+            return row.version
+        flush_or_conflict(s, CONFLICT)
+        AuditWriter(s, actor).record(
+            "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}
+        )
+        return row.version
+
+
+def record_step(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    version: int,
+    step: str,
+    on: date,
+    *,
+    value: bool | None = None,
+    setting: str = "",
+    note: str = "",
+    today: date | None = None,
+) -> int:
+    """The SENCo records a decision or event of the case (or corrects one); returns the
+    request's new version.
+
+    ``value`` is the LA's yes/no for "assess" and "issue"; ``setting`` the setting named
+    in the draft plan; a ``note`` (what happens next, why the case closed) is kept as the
+    request's next steps. The whole case is checked again, so a change that would leave a
+    later step out of order is refused.
+    """
+    permit(actor, Action.MANAGE_EHC)
+    if step not in STEPS:
+        raise ValueError(f"unknown EHC step {step!r}")
+    _check_dates(on=on)
+    if on is None:
+        raise TypeError("on must be a date")
+    if step not in VALUE_STEPS and value is not None:
+        raise ValueError(f"the {step!r} step takes no yes/no value")
+    today = today or date.today()
+    problems: list[str] = []
+    if step in VALUE_STEPS and not isinstance(value, bool):
+        problems.append(f"say whether the LA said yes or no to {STEPS[step]}")
+    setting = _one_line(setting)
+    if setting and step != "draft":
+        raise ValueError("only the draft plan names a setting")
+    if len(setting) > SETTING_MAX:
+        problems.append(f"the setting's name is longer than {SETTING_MAX} characters")
+    note = note.strip()
+    if len(note) > TEXT_MAX:
+        problems.append(f"the note is longer than {TEXT_MAX:,} characters")
+    refuse(problems)
+    with db.transaction() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        case = _case_of(row)
+        if step != "close" and case["closed_on"] is not None:
+            raise ValidationError(
+                f"This request was closed on {_d(case['closed_on'])}; undo the closing "
+                f"before recording {STEPS[step]}."
+            )
+        if step in VALUE_STEPS:
+            case[_STEP_FIELDS[step][0]] = value
+        if step == "draft":
+            case["draft_setting"] = setting
+        case[_STEP_DATE[step]] = on
+        if note:
+            case["next_steps"] = note
+        problems = _step_problems(step, case, today)
+        problems += [p for p in case_problems(case, today) if p not in problems]
+        refuse(problems)
+        changed = sorted(k for k, v in case.items() if getattr(row, k) != v)
+        if not changed:
+            return row.version
+        for name in changed:
+            setattr(row, name, case[name])
+        flush_or_conflict(s, CONFLICT)
+        detail: dict[str, Any] = {"pupil_id": row.pupil_id, "step": step, "on": on}
+        if step in VALUE_STEPS:
+            detail["value"] = value
+        AuditWriter(s, actor).record("record_step", "ehc_request", row.id, detail)
+        return row.version
+
+
+def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: str) -> int:
+    """The SENCo undoes a step entered by mistake; returns the request's new version.
+
+    Refused while a later step depends on it (clear those first).
+    """
+    permit(actor, Action.MANAGE_EHC)
+    if step not in STEPS:
+        raise ValueError(f"unknown EHC step {step!r}")
+    with db.transaction() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        case = _case_of(row)
+        if not _recorded(step, case):
+            return row.version
+        for name in _STEP_FIELDS[step]:
+            case[name] = "" if name == "draft_setting" else None
+        blocked = _dependents(case)
+        if blocked:
+            raise ValidationError(
+                f"{STEPS[step][:1].upper()}{STEPS[step][1:]} cannot be cleared while "
+                f"{_and(STEPS[b] for b in blocked)} "
+                f"{'depends' if len(blocked) == 1 else 'depend'} on it; clear "
+                f"{'that' if len(blocked) == 1 else 'those'} first."
+            )
+        for name in _STEP_FIELDS[step]:
+            setattr(row, name, case[name])
+        flush_or_conflict(s, CONFLICT)
+        AuditWriter(s, actor).record(
+            "clear_step", "ehc_request", row.id, {"pupil_id": row.pupil_id, "step": step}
+        )
+        return row.version
+
+
+def _dependents(case: dict[str, Any]) -> list[str]:
+    """The recorded steps left standing on nothing in ``case``, directly or through
+    another (clearing the decision to assess strands the decision to issue and the draft)."""
+    left = dict(case)
+    found: list[str] = []
+    while stranded := [s for s in STEPS if _recorded(s, left) and _requirement(s, left)]:
+        found += stranded
+        for step in stranded:
+            for name in _STEP_FIELDS[step]:
+                left[name] = "" if name == "draft_setting" else None
+    return [s for s in STEPS if s in found]
+
+
+def add_exception(
+    db: Database,
+    actor: Actor,
+    request_id: int,
+    kind: str,
+    reason: str,
+    recorded_on: date,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo records an exception to a time limit the LA gave (regs 5(4), 8(2),
+    10(4), 13(3)); the milestones it excuses show as extended, with the reason."""
+    permit(actor, Action.MANAGE_EHC)
+    _check_dates(recorded_on=recorded_on)
+    today = today or date.today()
+    problems: list[str] = []
+    reason = reason.strip()
+    if kind not in EXCEPTION_KINDS:
+        problems.append("choose which exception to the time limits applies")
+    if not reason:
+        problems.append("say why the time limit cannot be met")
+    elif len(reason) > TEXT_MAX:
+        problems.append(f"the reason is longer than {TEXT_MAX:,} characters")
+    if recorded_on is None:
+        problems.append("give the date the exception was recorded")
+    elif recorded_on > today:
+        problems.append(f"the exception's date ({_d(recorded_on)}) is in the future")
+    refuse(problems)
+    with db.transaction() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        start = row.received_on or row.sent_on
+        if start is None:
+            raise ValidationError(
+                "This request has not been sent, so no time limit is running yet."
+            )
+        if recorded_on < start:
+            raise ValidationError(
+                f"The exception's date ({_d(recorded_on)}) is before the request was "
+                f"received ({_d(start)})."
+            )
+        exc = EhcClockException(
+            request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on
+        )
+        s.add(exc)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "create",
+            "ehc_clock_exception",
+            exc.id,
+            {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
+        )
+        return exc.id
+
+
+def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
+    """The SENCo removes an exception recorded by mistake."""
+    permit(actor, Action.MANAGE_EHC)
+    with db.transaction() as s:
+        exc: EhcClockException = get_or_gone(s, EhcClockException, exception_id, GONE)
+        request = s.get(EhcRequest, exc.request_id)
+        s.delete(exc)
+        s.flush()
+        AuditWriter(s, actor).record(
+            "delete",
+            "ehc_clock_exception",
+            exception_id,
+            {"pupil_id": request.pupil_id if request else None, "request_id": exc.request_id},
+        )
+
+
+def _exceptions_by_request(
+    session: Session, request_ids: list[int]
+) -> dict[int, list[EhcClockException]]:
+    found: dict[int, list[EhcClockException]] = defaultdict(list)
+    if request_ids:
+        for e in session.scalars(
+            select(EhcClockException)
+            .where(EhcClockException.request_id.in_(request_ids))
+            .order_by(EhcClockException.recorded_on, EhcClockException.id)
+        ):
+            found[e.request_id].append(e)
+    return found
+
+
+def _confidential(actor: Actor) -> bool:
+    """Whether the actor may read a request's health, social care and family detail: only
+    the SENCo (DESIGN.md: teachers must not read confidential health detail)."""
+    return actor.role is Role.SENCO
+
+
+def list_requests(
+    db: Database, actor: Actor, pupil_id: int, *, today: date | None = None
+) -> list[RequestItem]:
+    """A pupil's requests, newest first (one still being prepared comes first).
+
+    EHC requests, their health and social care sections and where a case stands are the
+    SENCo's only (issue 13): anyone else is refused. (The confidential-detail
+    blanking of :func:`_request_item` stays as a second line of defence.)
+    """
+    permit(actor, Action.VIEW_EHC_REQUESTS)
+    today = today or date.today()
+    with db.session() as s:
+        pupil_or_gone(s, pupil_id)
+        rows = list(s.scalars(select(EhcRequest).where(EhcRequest.pupil_id == pupil_id)))
+        exceptions = _exceptions_by_request(s, [r.id for r in rows])
+        items = [
+            _request_item(r, exceptions[r.id], today, confidential=_confidential(actor))
+            for r in rows
+        ]
+    return sorted(items, key=lambda i: (i.clock_start or date.max, i.id), reverse=True)
+
+
+def get_request(
+    db: Database, actor: Actor, request_id: int, *, today: date | None = None
+) -> RequestItem:
+    """One request by id (ConflictError when it has gone); the SENCo's only, as
+    :func:`list_requests`."""
+    permit(actor, Action.VIEW_EHC_REQUESTS)
+    with db.session() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        return _request_item(
+            row,
+            _exceptions_by_request(s, [row.id])[row.id],
+            today or date.today(),
+            confidential=_confidential(actor),
+        )

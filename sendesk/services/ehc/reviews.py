@@ -1,0 +1,237 @@
+"""EHC annual reviews: recording, correcting and removing a review meeting and what the
+LA decided after it.
+
+Why: a review meeting restarts the 12-month clock and, when it recommends amending the
+plan, starts the 8-week wait for the amended plan (reg 22).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sendesk.db import Database
+from sendesk.models import AnnualReview, EhcPlan
+from sendesk.services.actor import Actor
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    flush_or_conflict,
+    get_or_gone,
+    refuse,
+)
+from sendesk.services.ehc.plans import _sync_pupil_review
+from sendesk.services.ehc.records import (
+    CONFLICT,
+    GONE,
+    MEETING_AHEAD,
+    RECOMMENDATIONS,
+    ReviewData,
+    _check_date_fields,
+    _clean_texts,
+    _d,
+    _future_problems,
+    _or,
+)
+from sendesk.services.permissions import Action, permit
+from sendesk.services.store.audit import AuditWriter
+
+_REVIEW_TEXTS = {
+    "attendees": "who attended",
+    "pupil_views": "the pupil's views",
+    "parent_views": "the parents' views",
+    "summary": "the summary",
+}
+
+
+def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
+    _check_date_fields(data)
+    problems: list[str] = []
+    meeting = data.meeting_on
+    if meeting is None:
+        problems.append("the date of the review meeting is missing")
+    elif meeting > today + MEETING_AHEAD:
+        problems.append(f"the review meeting ({_d(meeting)}) is more than a year ahead")
+    problems += _future_problems(
+        today,
+        {
+            "date invitations were sent": data.invitations_sent_on,
+            "date the report was sent": data.report_sent_on,
+            "date of the LA's decision": data.la_decision_on,
+            "date the amendments were proposed": data.amendments_proposed_on,
+            "date of the amended plan": data.amended_plan_on,
+        },
+    )
+    if meeting is not None:
+        if data.invitations_sent_on and data.invitations_sent_on > meeting:
+            problems.append(
+                f"the invitations ({_d(data.invitations_sent_on)}) are after the meeting "
+                f"({_d(meeting)})"
+            )
+        if data.report_sent_on and data.report_sent_on < meeting:
+            problems.append(
+                f"the report ({_d(data.report_sent_on)}) is before the meeting ({_d(meeting)})"
+            )
+        if data.la_decision_on and data.la_decision_on < meeting:
+            problems.append(
+                f"the LA's decision ({_d(data.la_decision_on)}) is before the meeting "
+                f"({_d(meeting)})"
+            )
+    recommendation = data.recommendation.strip().lower()
+    decision = data.la_decision.strip().lower()
+    choices = _or(RECOMMENDATIONS)
+    if recommendation and recommendation not in RECOMMENDATIONS:
+        problems.append(f"the review's recommendation must be {choices}")
+    if decision and decision not in RECOMMENDATIONS:
+        problems.append(f"the LA's decision must be {choices}")
+    if decision and data.la_decision_on is None:
+        problems.append("give the date of the LA's decision")
+    if data.la_decision_on is not None and not decision:
+        problems.append("say what the LA decided (keep, amend or cease)")
+    problems += _amendment_problems(data, decision)
+    texts = _clean_texts(data, _REVIEW_TEXTS, problems)
+    refuse(problems)
+    return {
+        "meeting_on": meeting,
+        "invitations_sent_on": data.invitations_sent_on,
+        "report_sent_on": data.report_sent_on,
+        "recommendation": recommendation,
+        "la_decision": decision,
+        "la_decision_on": data.la_decision_on,
+        "amendments_proposed_on": data.amendments_proposed_on,
+        "amended_plan_on": data.amended_plan_on,
+        **texts,
+    }
+
+
+def _amendment_problems(data: ReviewData, decision: str) -> list[str]:
+    """What is wrong with the amendment dates of a review (reg 22): they follow an LA
+    decision to amend, the proposal comes with or after that decision (and the meeting),
+    and the amended plan comes after the proposal."""
+    proposed, amended = data.amendments_proposed_on, data.amended_plan_on
+    if proposed is None and amended is None:
+        return []
+    if decision != "amend":
+        now = (
+            f"the LA's decision recorded is to {decision} it"
+            if decision in RECOMMENDATIONS
+            else "no decision to amend is recorded"
+        )
+        return [
+            "the dates of proposed amendments and an amended plan only follow an LA "
+            f"decision to amend the plan, and {now}"
+        ]
+    problems: list[str] = []
+    if proposed is None:
+        problems.append("give the date the amendments were proposed before the amended plan")
+    else:
+        floors = [(data.meeting_on, "the meeting"), (data.la_decision_on, "the LA's decision")]
+        dated = [(d, what) for d, what in floors if d is not None]
+        if dated:
+            floor, what = max(dated, key=lambda x: x[0])
+            if proposed < floor:
+                problems.append(
+                    f"the amendments proposed ({_d(proposed)}) are before {what} ({_d(floor)})"
+                )
+        if amended is not None and amended < proposed:
+            problems.append(
+                f"the amended plan ({_d(amended)}) is before the amendments were proposed "
+                f"({_d(proposed)})"
+            )
+    return problems
+
+
+def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | None) -> None:
+    meeting = values["meeting_on"]
+    problems: list[str] = []
+    if meeting < plan.issued_on:
+        problems.append(
+            f"the review meeting ({_d(meeting)}) is before the plan was issued "
+            f"({_d(plan.issued_on)})"
+        )
+    if plan.ceased_on is not None and meeting > plan.ceased_on:
+        problems.append(f"the plan ceased on {_d(plan.ceased_on)}, before this meeting")
+    if any(r.meeting_on == meeting and r.id != review_id for r in plan.reviews):
+        problems.append(f"this plan already has a review meeting on {_d(meeting)}")
+    refuse(problems)
+
+
+def record_review(
+    db: Database, actor: Actor, plan_id: int, data: ReviewData, *, today: date | None = None
+) -> int:
+    """The SENCo records an annual review (a booked meeting, or one held); returns its id."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    values = _clean_review(data, today)
+    with db.transaction() as s:
+        plan: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
+        _review_fits_plan(plan, values, None)
+        row = AnnualReview(plan_id=plan.id, **values)
+        s.add(row)
+        s.flush()
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "create", "annual_review", row.id, {"pupil_id": plan.pupil_id, "plan_id": plan.id}
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        return row.id
+
+
+def update_review(
+    db: Database,
+    actor: Actor,
+    review_id: int,
+    version: int,
+    data: ReviewData,
+    *,
+    today: date | None = None,
+) -> int:
+    """The SENCo completes or corrects a review; returns its new version."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    values = _clean_review(data, today)
+    with db.transaction() as s:
+        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
+        _review_fits_plan(plan, values, row.id)
+        changed = apply_changes(row, values)
+        if not changed:
+            return row.version
+        flush_or_conflict(s, CONFLICT)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "update",
+            "annual_review",
+            row.id,
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "fields": changed},
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        return row.version
+
+
+def remove_review(
+    db: Database, actor: Actor, review_id: int, version: int, *, today: date | None = None
+) -> None:
+    """The SENCo removes an annual review recorded by mistake (a meeting booked ahead that
+    will not happen, say); the plan's next review date moves back with it."""
+    permit(actor, Action.MANAGE_EHC)
+    today = today or date.today()
+    with db.transaction() as s:
+        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
+        check_version(row.version, version, CONFLICT)
+        plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
+        meeting_on = row.meeting_on
+        s.delete(row)
+        flush_or_conflict(s, CONFLICT)
+        audit = AuditWriter(s, actor)
+        audit.record(
+            "delete",
+            "annual_review",
+            review_id,
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "meeting_on": meeting_on},
+        )
+        s.refresh(plan, ["reviews"])
+        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
