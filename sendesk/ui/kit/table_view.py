@@ -1,0 +1,88 @@
+"""How every read-only table looks: keyboard-navigable, whole rows selected, fitting its
+width at any scaling. :func:`read_only_view` shows a :class:`RowsModel`;
+:func:`read_only_table` and :func:`read_only_item` remain for the screens still filled
+cell by cell (the pupil window's overview), styled the same way."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from sendesk.ui.kit.table_model import ROW_ROLE
+
+
+def _style(table: QTableView, name: str) -> None:
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    # Wrapped cells are measured at the width their column has *now*: a row filled before
+    # the table was laid out would otherwise keep the height of a narrow column, several
+    # lines too tall, once the window gives it room. Measured after the resize settles
+    # (inside sectionResized the header still reports the old geometry), once however many
+    # columns moved.
+    remeasure = QTimer(table)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(0)
+    remeasure.timeout.connect(table.resizeRowsToContents)
+    header.sectionResized.connect(remeasure.start)
+
+
+def read_only_view(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only view of ``model`` called ``name`` for a screen reader."""
+    view = QTableView()
+    view.setModel(model)
+    _style(view, name)
+    model.modelReset.connect(view.resizeRowsToContents)
+    model.layoutChanged.connect(view.resizeRowsToContents)
+    return view
+
+
+def selected_record(view: QTableView) -> Any:
+    """The record of the selected row (through any proxy), or None."""
+    rows = view.selectionModel().selectedRows()
+    return rows[0].data(ROW_ROLE) if rows else None
+
+
+def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only table filled cell by cell (prefer :func:`read_only_view` and a model)."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    _style(table, name)
+    return table
+
+
+def read_only_item(
+    text: str, tooltip: str | None = None, *, number: bool = False
+) -> QTableWidgetItem:
+    """A cell that can be selected but not edited; numbers align right."""
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tooltip:
+        item.setToolTip(tooltip)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
+    """Let ``columns`` share the spare width and wrap, so the table fits its page at any
+    scaling instead of scrolling sideways; the other columns fit their contents."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
