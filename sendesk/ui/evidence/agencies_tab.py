@@ -159,13 +159,13 @@ class InvolvementDialog(FormDialog):
         if involvement is not None:
             self.load(involvement)
         else:
-            self.set_value("seen_date", None)
+            self.set_field("seen_date", None)
             self._agency_changed(self.agency.currentText())
 
     def _agency_changed(self, agency: str) -> None:
         """A new involvement takes its agency's level until the SENCo picks one."""
         if not self._level_chosen:
-            self.set_value("confidentiality", default_level(agency))
+            self.set_field("confidentiality", default_level(agency))
 
 
 @dataclass(frozen=True)
@@ -250,7 +250,7 @@ class DocumentDialog(FormDialog):
         self.layout_.insertWidget(0, file_label)
         self.title_edit.setText(path.stem)
         if involvement_id is not None:
-            self.set_value("involvement_id", involvement_id)
+            self.set_field("involvement_id", involvement_id)
 
     @property
     def document_id(self) -> int | None:

@@ -212,7 +212,7 @@ class FormDialog(QDialog):
 
     # --- values ---------------------------------------------------------------------------
 
-    def value(self, name: str) -> Any:
+    def field_value(self, name: str) -> Any:
         editor, kind = self._editors[name], self._kinds[name]
         if kind == OPTIONAL_DATE:
             return editor.value()
@@ -228,7 +228,7 @@ class FormDialog(QDialog):
             return editor.isChecked()
         return editor.text()
 
-    def set_value(self, name: str, value: Any) -> None:
+    def set_field(self, name: str, value: Any) -> None:
         editor, kind = self._editors[name], self._kinds[name]
         if kind == OPTIONAL_DATE:
             editor.set_value(value)
@@ -256,12 +256,12 @@ class FormDialog(QDialog):
         """Show a record's values in the fields of the same names."""
         for field in self.fields:
             if hasattr(record, field.name):
-                self.set_value(field.name, getattr(record, field.name))
+                self.set_field(field.name, getattr(record, field.name))
 
     def data(self) -> Any:
         """The service's input, from the fields (and ``fixed``)."""
         names = {f.name for f in dataclasses.fields(self.schema)}
-        values = {f.name: self.value(f.name) for f in self.fields if f.name in names}
+        values = {f.name: self.field_value(f.name) for f in self.fields if f.name in names}
         return self.schema(**values, **self.fixed)
 
     # --- saving ---------------------------------------------------------------------------
