@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 
@@ -32,3 +33,15 @@ def headers(view: QTableView) -> list[str]:
 def set_current(view: QTableView, row: int) -> None:
     """Put the keyboard's current cell on ``row`` (as arrow keys would)."""
     view.setCurrentIndex(view.model().index(row, 0))
+
+
+def background(view: QTableView, row: int, column: int) -> str:
+    """The name of the tint behind a cell ("" for none)."""
+    colour = view.model().index(row, column).data(Qt.ItemDataRole.BackgroundRole)
+    return colour.name() if colour is not None else ""
+
+
+def foreground(view: QTableView, row: int, column: int) -> QColor:
+    """The colour of a cell's text (the palette's when the model sets none)."""
+    colour = view.model().index(row, column).data(Qt.ItemDataRole.ForegroundRole)
+    return colour if colour is not None else view.palette().text().color()

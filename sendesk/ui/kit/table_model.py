@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
 
 R = TypeVar("R")
 Index = QModelIndex | QPersistentModelIndex
@@ -24,18 +25,22 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 """What a proxy sorts by: the column's ``sort_key``, or its text."""
 
 _RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+DARK_TEXT = "#1a1a1a"
 
 
 @dataclass(frozen=True)
 class ColumnSpec(Generic[R]):
     """One column: its header, the text a row shows in it, and optionally the row's
-    tooltip there, whether it is a number (right-aligned) and what it sorts by."""
+    tooltip there, whether it is a number (right-aligned), what it sorts by, and a tint
+    behind the cell (a colour name, or None) — the words always say what the tint means,
+    and the text on a tint is dark."""
 
     header: str
     text: Callable[[R], str]
     tooltip: Callable[[R], str] | None = None
     number: bool = False
     sort_key: Callable[[R], Any] | None = None
+    tint: Callable[[R], str | None] | None = None
 
 
 class RowsModel(QAbstractTableModel, Generic[R]):
@@ -86,6 +91,11 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return int(_RIGHT.value) if column.number else None
         if role == Qt.ItemDataRole.AccessibleTextRole:
             return column.text(record)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            tint = column.tint(record) if column.tint is not None else None
+            if tint is None:
+                return None
+            return QColor(tint if role == Qt.ItemDataRole.BackgroundRole else DARK_TEXT)
         if role == ROW_ROLE:
             return record
         if role == SORT_ROLE:

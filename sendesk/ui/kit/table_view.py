@@ -52,6 +52,30 @@ def read_only_view(model: QAbstractItemModel, name: str) -> QTableView:
     return view
 
 
+def fit_to_rows(view: QTableView) -> QTableView:
+    """Make ``view`` exactly as tall as its rows, always (the page scrolls, not the table):
+    a table among other sections, whose long notes wrap in the last column instead of
+    scrolling sideways. When the columns' widths change the rows are measured again
+    (:func:`read_only_view`), and the height follows them, so no wrapped note is cut off."""
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit_height() -> None:
+        rows = view.model().rowCount()
+        body = sum(view.rowHeight(r) for r in range(rows))
+        body = max(body, view.verticalHeader().defaultSectionSize())
+        header = view.horizontalHeader().sizeHint().height()
+        view.setFixedHeight(header + body + 2 * view.frameWidth())
+
+    follow = QTimer(view)  # once for however many rows changed height
+    follow.setSingleShot(True)
+    follow.setInterval(0)
+    follow.timeout.connect(fit_height)
+    view.verticalHeader().sectionResized.connect(follow.start)
+    view.model().modelReset.connect(fit_height)
+    return view
+
+
 def selected_record(view: QTableView) -> Any:
     """The record of the selected row (through any proxy), or None."""
     rows = view.selectionModel().selectedRows()
