@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QItemSelectionModel, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -30,7 +30,7 @@ from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
-from sendesk.ui.kit.table_view import read_only_view, selected_record
+from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record, show_rows
 
 R = TypeVar("R")
 
@@ -123,11 +123,7 @@ class RecordList(QGroupBox, Generic[R]):
     def set_rows(self, rows: Sequence[R], *, select: Hashable | None = None) -> None:
         """Show ``rows``, keeping the selected record (or selecting ``select``; else the
         first); the table gives way to the "none yet" sentence when there are none."""
-        current = self.selected()
-        keep = select if select is not None else (self.key(current) if current else None)
-        self.model.set_rows(rows)
-        if not self.select(keep) and rows:
-            self.view.selectRow(0)
+        show_rows(self.view, self.model, rows, select=select, key=self.key)
         self.view.setVisible(bool(rows))
         self.empty_label.setVisible(not rows and bool(self.empty_label.text()))
         self._selection_changed()
@@ -137,18 +133,7 @@ class RecordList(QGroupBox, Generic[R]):
 
     def select(self, key: Hashable | None) -> bool:
         """Select the record named ``key``; False when it is not shown."""
-        if key is None:
-            return False
-        for number, record in enumerate(self.model.rows):
-            if self.key(record) == key:
-                self.view.selectionModel().select(
-                    self.model.index(number, 0),
-                    QItemSelectionModel.SelectionFlag.ClearAndSelect
-                    | QItemSelectionModel.SelectionFlag.Rows,
-                )
-                self.view.setCurrentIndex(self.model.index(number, 0))
-                return True
-        return False
+        return select_record(self.view, key, self.key)
 
     def _selection_changed(self, *_args: object) -> None:
         record = self.selected()

@@ -5,9 +5,10 @@ cell by cell (the pupil window's overview), styled the same way."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, Qt, QTimer
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -16,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableWidgetItem,
 )
 
-from sendesk.ui.kit.table_model import ROW_ROLE
+from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel
 
 
 def _style(table: QTableView, name: str) -> None:
@@ -80,6 +81,42 @@ def selected_record(view: QTableView) -> Any:
     """The record of the selected row (through any proxy), or None."""
     rows = view.selectionModel().selectedRows()
     return rows[0].data(ROW_ROLE) if rows else None
+
+
+def select_record(view: QTableView, key: Hashable | None, of: Callable[[Any], Hashable]) -> bool:
+    """Select the row whose record ``of(record) == key``; False when none is shown."""
+    if key is None:
+        return False
+    model = view.model()
+    for number in range(model.rowCount()):
+        index = model.index(number, 0)
+        if of(index.data(ROW_ROLE)) == key:
+            view.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            view.setCurrentIndex(index)
+            return True
+    return False
+
+
+def show_rows(
+    view: QTableView,
+    model: RowsModel[Any],
+    rows: Sequence[Any],
+    *,
+    select: Hashable | None = None,
+    key: Callable[[Any], Hashable] = lambda record: record.id,
+    first: bool = True,
+) -> None:
+    """Show ``rows`` in ``view``, keeping the selected record (by ``key``), or selecting
+    ``select``, or else the first row (``first``) or none."""
+    current = selected_record(view)
+    keep = select if select is not None else (key(current) if current is not None else None)
+    model.set_rows(rows)
+    if not select_record(view, keep, key) and rows and first:
+        view.selectRow(0)
 
 
 def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
