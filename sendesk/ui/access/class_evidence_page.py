@@ -64,9 +64,9 @@ from sendesk.services.access.arrangements import (
 )
 from sendesk.ui.access.access_tab import task_text
 from sendesk.ui.access.access_words import dmy, status_text
-from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 

@@ -1,0 +1,13 @@
+"""Pressing OK in a dialog whose save runs on the worker thread, and waiting for it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def accept(dialog: Any) -> int:
+    """Press OK, wait for the save (if one started), and return the dialog's result."""
+    dialog.accept()
+    if getattr(dialog, "save_op", None) is not None:
+        dialog.save_op.wait()
+    return dialog.result()
