@@ -11,3 +11,9 @@ def accept(dialog: Any) -> int:
     if getattr(dialog, "save_op", None) is not None:
         dialog.save_op.wait()
     return dialog.result()
+
+
+def wait_for_save(dialog: Any) -> None:
+    """Wait for a save already started (OK clicked, Ctrl+S pressed) to finish."""
+    if getattr(dialog, "save_op", None) is not None:
+        dialog.save_op.wait()

@@ -109,7 +109,7 @@ def test_an_empty_date_is_saved_as_none_on_the_worker(qtbot, db, senco, pupil_id
     dialog.seen_date.set_value(None)
     assert not dialog.seen_date.edit.isEnabled()
     dialog.advice.setPlainText("Wait list.\nReview in spring.")
-    with qtbot.waitSignal(dialog.saved) as saved:
+    with qtbot.waitSignal(dialog.stored) as saved:
         dialog.accept()
     assert threads and threads[0] != threading.get_ident()  # not the GUI thread
     assert dialog.result() == dialog.DialogCode.Accepted

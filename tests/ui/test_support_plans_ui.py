@@ -47,6 +47,7 @@ from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPl
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.pupil_factory import works_with
+from tests.ui.dialogs import accept, wait_for_save
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
@@ -193,6 +194,7 @@ def test_fill_a_new_plan_and_save(qtbot, open_editor, db, senco, pupil_id) -> No
     assert editor.ok_button.isEnabled(), editor.problems_label.text()
     assert not editor.problems_label.isVisible()
     qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_save(editor)
 
     assert editor.result() == QDialog.DialogCode.Accepted
     [summary] = list_plans(db, senco, pupil_id)
@@ -257,6 +259,7 @@ def test_a_review_more_than_a_term_away_is_a_warning_not_a_refusal(
     )
     assert editor.ok_button.isEnabled(), editor.problems_label.text()  # warned, not stopped
     qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_save(editor)
     [summary] = list_plans(db, senco, pupil_id)
     assert summary.review_due == START + timedelta(weeks=20)
 
@@ -331,6 +334,7 @@ def test_ctrl_s_saves(qtbot, open_editor, db, senco, pupil_id) -> None:
         draft=PlanDraft(START, DUE, outcomes=(OutcomeDraft("a", CL), OutcomeDraft("b", SEMH)))
     )
     qtbot.keyClick(editor.assessment_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_for_save(editor)
     assert editor.result() == QDialog.DialogCode.Accepted
     assert [p.id for p in list_plans(db, senco, pupil_id)] == [editor.plan_id]
 
@@ -363,6 +367,7 @@ def test_closing_with_changes_asks(qtbot, open_editor, db, senco, pupil_id, monk
     editor.assessment_edit.setPlainText("Saved on the way out")
     answer_question(monkeypatch, QMessageBox.StandardButton.Save)
     editor.close()
+    wait_for_save(editor)
     assert editor.result() == QDialog.DialogCode.Accepted
     assert get_plan(db, senco, editor.plan_id).assessment == "Saved on the way out"
 
@@ -376,6 +381,7 @@ def test_edit_a_plan(qtbot, open_editor, db, senco, pupil_id) -> None:
     editor.outcome_rows[0].text.setText("Reads 50 common exception words")
     editor.outcome_rows[2].remove.click()
     editor.ok_button.click()
+    wait_for_save(editor)
     after = get_plan(db, senco, plan.id)
     assert [o.text for o in after.outcomes] == [
         "Reads 50 common exception words",
@@ -394,6 +400,7 @@ def test_someone_else_saving_first_is_told(
     editor = open_editor(plan=plan, draft=None)
     editor.assessment_edit.setPlainText("Mine")
     editor.ok_button.click()
+    wait_for_save(editor)
     assert warnings == [CONFLICT]
     assert editor.result() == QDialog.DialogCode.Rejected and not editor.isVisible()
     assert get_plan(db, senco, plan.id).assessment == "Theirs"
@@ -466,6 +473,7 @@ def test_review_dialog(qtbot, ctx, db, senco, pupil_id) -> None:
     qtbot.keyClicks(dialog.next_steps_edit, "Add a help card; keep the group")
     assert dialog.ok_button.isEnabled()
     dialog.ok_button.click()
+    wait_for_save(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     after = get_plan(db, senco, plan.id)
     assert after.reviewed_on == DUE
@@ -512,7 +520,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         ):
             row.text.setText(text)
             choose(row.area, area)
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", write_plan)
@@ -535,7 +543,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         choose(first.result, "achieved")
         choose(second.result, "partly")
         dialog.next_steps_edit.setPlainText("Keep going")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanReviewDialog, "exec", review)
@@ -555,7 +563,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         assert editor.outcome_rows[0].area.currentData() == SEMH
         editor.outcome_rows[1].text.setText("Joins a club")
         choose(editor.outcome_rows[1].area, SEMH)
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", next_cycle)
@@ -619,7 +627,7 @@ def test_edit_with_nothing_changed_signals_nothing(qtbot, db, senco, pupil_id, m
     tab = make_tab(qtbot, db, senco, pupil_id)
 
     def ok(editor: SupportPlanEditor) -> int:
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", ok)

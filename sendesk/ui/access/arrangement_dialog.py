@@ -126,7 +126,7 @@ class ArrangementDialog(SavingDialog):
         self.today = today or date.today()
         self.arrangement_id: int | None = arrangement.id if arrangement else None
         if arrangement is None:
-            self.saved.connect(lambda new_id: setattr(self, "arrangement_id", new_id))
+            self.stored.connect(lambda new_id: setattr(self, "arrangement_id", new_id))
         self.setWindowTitle(
             ("Edit access arrangement" if arrangement else "Propose an access arrangement")
             + f" — {APP}"
@@ -391,7 +391,7 @@ class StatusDialog(SavingDialog):
         self.ctx, self.item = ctx, item
         self.today = today or date.today()
         self.new_version: int | None = None
-        self.saved.connect(lambda version: setattr(self, "new_version", version))
+        self.stored.connect(lambda version: setattr(self, "new_version", version))
         self.setWindowTitle(f"Change the status of {item.name} — {APP}")
         months = get_int(ctx.db, APPROVAL_MONTHS_SETTING, jcq.APPROVAL_MONTHS)
         self.months = months if months >= 1 else jcq.APPROVAL_MONTHS  # as the service reads it

@@ -85,7 +85,7 @@ class AssessmentDialog(SavingDialog):
         self.date_of_birth = date_of_birth
         self.today = today or date.today()
         self.assessment_id: int | None = assessment.id if assessment else None
-        self.saved.connect(self._remember)
+        self.stored.connect(self._remember)
         self.setWindowTitle(
             ("Edit assessment" if assessment else "Record an assessment (Form 8)") + f" — {APP}"
         )

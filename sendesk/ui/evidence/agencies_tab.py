@@ -152,7 +152,7 @@ class InvolvementDialog(FormDialog):
         super().__init__(ctx, title, InvolvementData, fields, save, parent, today=today)
         self.involvement = involvement
         self.involvement_id: int | None = involvement.id if involvement else None
-        self.saved.connect(lambda new_id: setattr(self, "involvement_id", new_id))
+        self.stored.connect(lambda new_id: setattr(self, "involvement_id", new_id))
         self._level_chosen = involvement is not None
         self.confidentiality.activated.connect(lambda _i: setattr(self, "_level_chosen", True))
         self.agency.currentTextChanged.connect(self._agency_changed)

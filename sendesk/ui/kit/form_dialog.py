@@ -8,7 +8,7 @@ with the dialog left open and what was typed kept. The service's dataclass is th
 its field names are the form's, its length limits come from the service's constants.
 
 The save runs on the worker thread through :class:`~sendesk.ui.ops.Op` (the form's values
-are read first, on the GUI thread); ``saved`` is emitted with the service's answer (an id
+are read first, on the GUI thread); ``stored`` is emitted with the service's answer (an id
 or a version) and then the dialog closes as accepted. A ``ConflictError`` (someone else
 changed the record meanwhile) closes it as rejected and emits ``conflicted``, so the
 screen behind it reads the record again.
@@ -102,13 +102,13 @@ def _kind_of(hint: object) -> str:
 class SavingDialog(QDialog):
     """A dialog whose OK saves through a service on the worker thread (see module doc).
 
-    ``accept()`` reads the form and calls :meth:`save_with`; ``saved`` is emitted with
+    ``accept()`` reads the form and calls :meth:`save_with`; ``stored`` is emitted with
     the service's answer and the dialog closes as accepted; a ``SendeskError`` is shown
     (its sentence also in :attr:`problem`, once placed in the layout) and the dialog
     stays; a ``ConflictError`` closes it as rejected and emits ``conflicted``.
     """
 
-    saved = Signal(object)
+    stored = Signal(object)
     conflicted = Signal()
 
     def __init__(self, parent: QWidget | None = None, *, changes: Changes = Changes.PUPIL):
@@ -154,7 +154,7 @@ class SavingDialog(QDialog):
         if self.save_buttons is not None:
             self.save_buttons.setEnabled(True)
         self.result_value = result
-        self.saved.emit(result)
+        self.stored.emit(result)
         QDialog.accept(self)
 
     def _refused(self, exc: BaseException) -> None:
@@ -163,7 +163,7 @@ class SavingDialog(QDialog):
         if isinstance(exc, ConflictError):
             warn(self, exc)
             self.conflicted.emit()
-            self.reject()
+            QDialog.reject(self)  # closes without asking whether to keep the changes
         elif isinstance(exc, SendeskError):
             self.problem.setText(str(exc))
             self.problem.show()

@@ -202,7 +202,7 @@ class RecordTab(QWidget):
             if into is not None and result is not None:
                 into.select(result if isinstance(result, Hashable) else None)
 
-        dialog.saved.connect(saved)
+        dialog.stored.connect(saved)
         dialog.conflicted.connect(self.reload)
         dialog.exec()
 
