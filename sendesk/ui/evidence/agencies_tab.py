@@ -264,15 +264,8 @@ class AgenciesTab(RecordTab):
     Raises SendeskError when they may not be read (a read-only account).
     """
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
+        ctx = self.ctx
         self.editable = ctx.may(Action.EDIT_AGENCY_ADVICE)
         manages = ctx.may(Action.MANAGE_DOCUMENTS)
 
@@ -356,7 +349,6 @@ class AgenciesTab(RecordTab):
         )
         self.layout_.addWidget(docs, 1)
         self.layout_.addStretch(0)  # takes the spare height when both lists are empty
-        self.reload()
 
     def _document_columns(self) -> tuple[ColumnSpec[DocumentItem], ...]:
         def agency(d: DocumentItem) -> str:
