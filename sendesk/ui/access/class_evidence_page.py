@@ -67,8 +67,8 @@ from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
 from sendesk.ui.kit.dates import date_edit, from_qdate
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.table_view import read_only_item as _item
+from sendesk.ui.kit.table_view import read_only_table as _table
 
 APP = "SENDesk"
 GROUP_ROLE = Qt.ItemDataRole.UserRole
