@@ -39,35 +39,13 @@ from access_school import TODAY, School, ctx_for, make_school
 from test_accessibility import unnamed_controls
 
 from tests.ui.dialogs import accept
+from tests.ui.dialogs import answer_question as answer
 from tests.ui.views import all_cells, cells, row_count
 
 
 @pytest.fixture
 def school(db: Database, senco: Actor) -> School:
     return make_school(db, senco)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AccessTab:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QTableView
 
 from sendesk.db import Database
 from sendesk.errors import SendeskError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.casework import (
     PlanData,
@@ -36,25 +36,12 @@ from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
-from tests.ui.dialogs import accept
+from tests.ui.dialogs import accept, answer_question, make_user
 from tests.ui.views import all_cells as rows
 from tests.ui.views import background, cells, foreground, row_count
 
 TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-@pytest.fixture
-def pupil_id(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
 
 
 @pytest.fixture(autouse=True)
@@ -67,29 +54,6 @@ def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("question", "warning", "information"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:

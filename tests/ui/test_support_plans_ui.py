@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.census import Area
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
@@ -47,7 +47,7 @@ from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPl
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import accept, wait_for_save
+from tests.ui.dialogs import accept, answer_question, make_user, wait_for_save
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
@@ -56,14 +56,6 @@ CI = Area.COMMUNICATION_INTERACTION.value
 START = date(2025, 9, 8)
 DUE = date(2025, 12, 1)
 TODAY = date(2026, 1, 15)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture
@@ -87,29 +79,6 @@ def pupil_id(db: Database, senco: Actor) -> int:
 @pytest.fixture
 def ctx(db: Database, senco: Actor) -> AppContext:
     return AppContext(db, senco, school_info(db))
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def choose(combo: QComboBox, data: object) -> None:
