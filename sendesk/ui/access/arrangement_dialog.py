@@ -55,7 +55,7 @@ from sendesk.ui.access.access_words import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import ask
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -344,20 +344,17 @@ class ArrangementDialog(SavingDialog):
                 "Tick the subjects or papers the arrangement covers, or tick All subjects.",
             )
             return
-        db, actor, today, item, data = (
-            self.ctx.db,
-            self.ctx.actor,
-            self.today,
-            self.item,
+        call = store_call(
+            self.ctx,
             self.data(),
+            add=propose_arrangement,
+            owner_id=self.pupil_id,
+            update=update_arrangement,
+            item=self.item,
+            today=self.today,
         )
-        if item is None:
-            pupil_id = self.pupil_id
-            self.save_with(lambda: propose_arrangement(db, actor, pupil_id, data, today=today))
-        else:  # a conflict closes the dialog: the tab reloads and shows what is stored now
-            self.save_with(
-                lambda: update_arrangement(db, actor, item.id, item.version, data, today=today)
-            )
+        if call is not None:  # a conflict closes: the tab shows what is stored now
+            self.save_with(call)
 
 
 # --- moving the status along ------------------------------------------------------------------

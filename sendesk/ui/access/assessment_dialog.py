@@ -46,7 +46,7 @@ from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_li
 from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -314,20 +314,17 @@ class AssessmentDialog(SavingDialog):
             self.assessment_id = result
 
     def accept(self) -> None:
-        db, actor, today, item, data = (
-            self.ctx.db,
-            self.ctx.actor,
-            self.today,
-            self.item,
+        call = store_call(
+            self.ctx,
             self.data(),
+            add=record_assessment,
+            owner_id=self.pupil_id,
+            update=update_assessment,
+            item=self.item,
+            today=self.today,
         )
-        if item is None:
-            pupil_id = self.pupil_id
-            self.save_with(lambda: record_assessment(db, actor, pupil_id, data, today=today))
-        else:
-            self.save_with(
-                lambda: update_assessment(db, actor, item.id, item.version, data, today=today)
-            )
+        if call is not None:
+            self.save_with(call)
 
 
 __all__ = ["SCORED", "AssessmentDialog", "area_text"]

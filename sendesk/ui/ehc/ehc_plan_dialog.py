@@ -55,7 +55,7 @@ from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
 from sendesk.ui.pupil_window import OptionalDate
 
@@ -299,14 +299,16 @@ class PlanDialog(_GuardedDialog):
         return found
 
     def saving(self) -> Callable[[], object] | None:
-        db, actor, plan, today = self.ctx.db, self.ctx.actor, self.plan, self.today
-        data = self.data()
-        if plan is None:
-            pupil_id = self.pupil_id
-            return lambda: record_plan(db, actor, pupil_id, data, today=today)
-        if self.is_dirty:
-            return lambda: update_plan(db, actor, plan.id, plan.version, data, today=today)
-        return None
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=record_plan,
+            owner_id=self.pupil_id,
+            update=update_plan,
+            item=self.plan,
+            today=self.today,
+            changed=self.is_dirty,
+        )
 
     def _remember(self, result: object) -> None:
         if self.plan is None and isinstance(result, int):
@@ -448,14 +450,16 @@ class ReviewDialog(_GuardedDialog):
         return []
 
     def saving(self) -> Callable[[], object] | None:
-        db, actor, review, today = self.ctx.db, self.ctx.actor, self.review, self.today
-        data = self.data()
-        if review is None:
-            plan_id = self.plan.id
-            return lambda: record_review(db, actor, plan_id, data, today=today)
-        if self.is_dirty:
-            return lambda: update_review(db, actor, review.id, review.version, data, today=today)
-        return None
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=record_review,
+            owner_id=self.plan.id,
+            update=update_review,
+            item=self.review,
+            today=self.today,
+            changed=self.is_dirty,
+        )
 
     def _remember(self, result: object) -> None:
         if self.review is None and isinstance(result, int):

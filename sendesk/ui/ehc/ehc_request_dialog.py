@@ -58,7 +58,7 @@ from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
 from sendesk.ui.pupil_window import OptionalDate
 
@@ -416,14 +416,16 @@ class RequestDialog(_GuardedDialog):
 
     def saving(self) -> Callable[[], object] | None:
         """The request's checks read the whole record: saved on the worker thread."""
-        db, actor, request, today = self.ctx.db, self.ctx.actor, self.request, self.today
-        data = self.data()
-        if request is None:
-            pupil_id = self.pupil_id
-            return lambda: open_request(db, actor, pupil_id, data, today=today)
-        if self.is_dirty:
-            return lambda: update_request(db, actor, request.id, request.version, data, today=today)
-        return None
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=open_request,
+            owner_id=self.pupil_id,
+            update=update_request,
+            item=self.request,
+            today=self.today,
+            changed=self.is_dirty,
+        )
 
     def _remember(self, result: object) -> None:
         if self.request is None and isinstance(result, int):

@@ -99,6 +99,29 @@ def _kind_of(hint: object) -> str:
     return LINE
 
 
+def store_call(
+    ctx: AppContext,
+    data: object,
+    *,
+    add: Callable[..., object],
+    owner_id: int,
+    update: Callable[..., object],
+    item: Any,
+    today: date,
+    changed: bool = True,
+) -> Callable[[], object] | None:
+    """The service call that stores ``data`` (for :meth:`SavingDialog.save_with`): the
+    services' shape ``add(db, actor, owner_id, data, today=)`` for a new record, or
+    ``update(db, actor, item.id, item.version, data, today=)`` to correct ``item``; None
+    when ``item`` is unchanged."""
+    db, actor = ctx.db, ctx.actor
+    if item is None:
+        return lambda: add(db, actor, owner_id, data, today=today)
+    if not changed:
+        return None
+    return lambda: update(db, actor, item.id, item.version, data, today=today)
+
+
 class SavingDialog(QDialog):
     """A dialog whose OK saves through a service on the worker thread (see module doc).
 
