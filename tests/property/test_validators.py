@@ -13,7 +13,6 @@ from datetime import date
 from cases import check, counted, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from sendesk.services.register.register.pupils import PupilData, validate_pupil
 from strategies import DATES, INTS, NASTY, TEXT, full
 
 from sendesk.rules import support_plans as plan_rules
@@ -23,6 +22,7 @@ from sendesk.services.ehc import casework as ehc
 from sendesk.services.evidence import agencies, evidence
 from sendesk.services.graduated import interventions, progress_data
 from sendesk.services.register import pupil_record
+from sendesk.services.register.pupils import PupilData, validate_pupil
 
 TODAY = st.dates(min_value=date(2020, 1, 1), max_value=date(2040, 12, 31))
 """The clock's date: not something a person types, so always a real school day's year.

@@ -21,7 +21,6 @@ from typing import Any
 import psycopg
 import pytest
 from psycopg import errors
-from sendesk.services.school.school.school import init_school
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
@@ -44,6 +43,7 @@ from sendesk.models import (
 from sendesk.rules import jcq
 from sendesk.services.access.arrangements import is_live, split_subjects
 from sendesk.services.actor import Actor, acting_user
+from sendesk.services.school.school import init_school
 from sendesk.services.scope import pupils_in_scope
 from sendesk.services.staff import users
 from sendesk.services.store import pg_security
@@ -591,7 +591,7 @@ def test_a_teacher_raises_a_concern_and_adds_evidence_through_the_app(school: Sc
 def test_the_senco_changes_the_register_and_manages_logins_through_the_app(
     school: School,
 ) -> None:
-    from sendesk.services.register.register.register import change_status, load_current
+    from sendesk.services.register.register import change_status, load_current
 
     name = school.logins[Role.SENCO]
     with school.as_user(name) as db:
@@ -652,7 +652,7 @@ def test_a_teacher_cannot_manage_logins_through_the_app_either(school: School) -
 def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None:
     """The anonymised figures come from the database's own function: the same counts the
     owner's full read gives, and read-only's login never reads a pupil row."""
-    from sendesk.services.school.school.statistics import _figures, register_statistics
+    from sendesk.services.school.statistics import _figures, register_statistics
 
     name = school.logins[Role.READ_ONLY]
     with school.owner.session() as s:
