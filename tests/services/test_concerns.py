@@ -121,7 +121,7 @@ def test_a_concern_missing_its_facts_is_refused_in_one_sentence(
 
 def test_a_bad_work_sample_writes_nothing(school) -> None:
     db, senco, teacher, taught, _ = school
-    with pytest.raises(ValidationError, match="(?i)the file is empty"):
+    with pytest.raises(ValidationError, match=r"(?i)the file is empty"):
         concerns.raise_concern(
             db,
             teacher,
@@ -185,7 +185,7 @@ def test_monitor_puts_the_date_to_look_again_on_whats_due(school) -> None:
     db, senco, teacher, taught, _ = school
     cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
     version = _only(db, senco, taught).version
-    with pytest.raises(ValidationError, match="(?i)give the date to look at it again"):
+    with pytest.raises(ValidationError, match=r"(?i)give the date to look at it again"):
         concerns.decide(db, senco, cid, version, "monitor", on=TODAY)
     look = TODAY + timedelta(days=42)
     concerns.decide(
@@ -204,7 +204,7 @@ def test_adding_to_the_register_makes_the_pupil_k_with_the_primary_need(school) 
     db, senco, teacher, taught, _ = school
     cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
     version = _only(db, senco, taught).version
-    with pytest.raises(ValidationError, match="(?i)primary need"):
+    with pytest.raises(ValidationError, match=r"(?i)primary need"):
         concerns.decide(db, senco, cid, version, "register", on=TODAY)
     concerns.decide(db, senco, cid, version, "register", on=TODAY, need_code="spld")
     snapshot = register.read_register(db, senco, taught)

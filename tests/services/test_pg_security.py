@@ -580,9 +580,12 @@ def test_a_teacher_raises_a_concern_and_adds_evidence_through_the_app(school: Sc
         concerns.add_evidence(db, teacher, cid, version, "Two more weeks: no change", on=TODAY)
         (item,) = [c for c in concerns.list_concerns(db, teacher, pupil) if c.id == cid]
     assert [s.kind for s in item.steps] == ["raised", "evidence asked", "evidence added"]
-    assert [s.by for s in item.steps][0] == school.owner_rows(
-        "SELECT display_name FROM user_account WHERE username = %s", name
-    )[0][0]
+    assert (
+        item.steps[0].by
+        == school.owner_rows("SELECT display_name FROM user_account WHERE username = %s", name)[0][
+            0
+        ]
+    )
     assert len(item.document_ids) == 1
     with school.owner.session() as s:
         assert list(chain_problems(s)) == []
