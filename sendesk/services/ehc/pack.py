@@ -74,6 +74,7 @@ from sendesk.services.common import pupil_or_gone, refuse
 from sendesk.services.ehc.casework import RequestItem, la_rules, list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
+from sendesk.services.graduated.concerns import ConcernItem, list_concerns
 from sendesk.services.graduated.interventions import (
     EnrolmentItem,
     InterventionItem,
@@ -346,6 +347,7 @@ class PackData:
     aspirations: str = ""  # "what is important to me, my hopes for the future"
     sign_off: SignOff | None = None
     older_attainment: tuple[AttainmentItem, ...] = ()  # subjects with no recent snapshot
+    concerns: tuple[ConcernItem, ...] = ()  # causes for concern, oldest first
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -743,6 +745,7 @@ def gather(
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
     la = la_rules(db, name)
     plans = tuple(plan_details(db, actor, pupil_id))
+    concerns = tuple(reversed(list_concerns(db, actor, pupil_id)))
     catalogue = {i.id: i for i in list_interventions(db, actor)}
     roles = {iid: i.staff_role for iid, i in catalogue.items()}
     areas = _plan_areas(plans, catalogue, record.needs)
@@ -863,6 +866,7 @@ def gather(
         older_attainment=tuple(
             sorted(older.values(), key=lambda a: (a.subject.casefold(), a.measure.casefold()))
         ),
+        concerns=concerns,
     )
     # Before documents are chosen, a report counts as attached when one is stored.
     attached = {c.id for c in (chosen if evidence_ids is not None else stored)}

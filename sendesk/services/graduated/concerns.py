@@ -339,6 +339,17 @@ def decide(
             )  # fmt: skip
         concern.status = decision
         concern.review_on = review_on if decision == rules.MONITOR else None
+        if decision == rules.ASSESS:
+            # a cycle already started since the concern was raised is its first plan
+            concern.support_plan_id = s.scalar(
+                select(SupportPlan.id)
+                .where(
+                    SupportPlan.pupil_id == concern.pupil_id,
+                    SupportPlan.start_date >= concern.raised_on,
+                )
+                .order_by(SupportPlan.start_date, SupportPlan.id)
+                .limit(1)
+            )
         _step(
             s, actor, concern, decision, on, text=note,
             review_on=concern.review_on, need_code=code,
