@@ -38,6 +38,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
 from test_accessibility import unnamed_controls
 
+from tests.ui.views import all_cells, cells, row_count
+
 
 @pytest.fixture
 def school(db: Database, senco: Actor) -> School:
@@ -73,12 +75,8 @@ def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AccessTab:
     return tab
 
 
-def cells(table, row: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [table.item(row, c).text() for c in range(table.columnCount())]
-
-
 def column(table, col: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [table.item(r, col).text() for r in range(table.rowCount())]
+    return [row[col] for row in all_cells(table)]
 
 
 def test_words() -> None:
@@ -104,7 +102,7 @@ def test_senco_reads_arrangements_route_dates_and_verdict(qtbot, db, senco, scho
         today=TODAY,
     )
     tab = make_tab(qtbot, db, senco, school.ann)
-    assert tab.table.rowCount() == 2
+    assert row_count(tab.table) == 2
     assert cells(tab.table, 0) == [
         "25% extra time",
         "Approved by awarding body",
@@ -127,7 +125,7 @@ def test_senco_reads_arrangements_route_dates_and_verdict(qtbot, db, senco, scho
     assert "Writing speed 82 counts: below average (84 or less)" in details
     assert "No normal-way-of-working evidence yet in: English." in details
     # the teacher's mock entry is listed under the arrangement
-    assert tab.nww_table.rowCount() == 1
+    assert row_count(tab.nww_table) == 1
     assert cells(tab.nww_table, 0) == [
         "09/02/2026",
         "Maths",
@@ -149,7 +147,7 @@ def test_senco_reads_arrangements_route_dates_and_verdict(qtbot, db, senco, scho
     tab.table.selectRow(1)
     assert "Reader: Needs an online application (AAO)." in tab.details.toPlainText()
     assert "Criteria" not in tab.details.toPlainText()
-    assert tab.nww_table.rowCount() == 0
+    assert row_count(tab.nww_table) == 0
 
 
 def test_propose_through_the_dialog_with_live_verdict(
@@ -332,7 +330,7 @@ def test_remove_only_a_proposal_entered_by_mistake(qtbot, db, senco, school, mon
     asked = answer(monkeypatch, QMessageBox.StandardButton.No)
     tab.remove_button.click()
     assert asked[0].startswith("Remove the proposal for Reader?")
-    assert tab.table.rowCount() == 2
+    assert row_count(tab.table) == 2
     answer(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(tab.changed):
         tab.remove_button.click()
@@ -378,7 +376,7 @@ def test_remove_a_mistaken_assessment_asks_first_and_unlinks(
         "only for one recorded by mistake. Reader rests on it and will no longer be linked "
         "to an assessment."
     ]
-    assert tab.assessments_table.rowCount() == 2  # not asked to: nothing removed
+    assert row_count(tab.assessments_table) == 2  # not asked to: nothing removed
     answer(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(tab.changed):
         tab.remove_assessment_button.click()

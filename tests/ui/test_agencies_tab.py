@@ -49,6 +49,7 @@ from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.ui.views import cells, row_count, set_current, tooltip
 
 TODAY = date(2026, 1, 15)
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
@@ -120,10 +121,6 @@ def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AgenciesTab:
     return tab
 
 
-def cells(table, row: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [table.item(row, c).text() for c in range(table.columnCount())]
-
-
 def test_helpers() -> None:
     assert size_text(820) == "820 bytes"
     assert size_text(34 * 1024 + 1) == "35 KB"
@@ -145,6 +142,7 @@ def test_add_involvement_through_its_dialog(
         dialog.seen.edit.setDate(to_qdate(date(2025, 11, 20)))
         dialog.advice.setPlainText("Use visual supports.\nPre-teach vocabulary.")
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
@@ -153,7 +151,7 @@ def test_add_involvement_through_its_dialog(
     with qtbot.waitSignal(tab.changed):
         tab.add_button.click()
     assert warnings == []
-    assert tab.table.rowCount() == 1
+    assert row_count(tab.table) == 1
     assert cells(tab.table, 0) == [
         "Speech and language therapy",
         "Ms Ní Bhriain, SaLT",
@@ -162,7 +160,7 @@ def test_add_involvement_through_its_dialog(
         "Use visual supports. …",
         "SENCo only",  # a therapy: health advice starts as the SENCo's only
     ]
-    assert tab.table.item(0, 4).toolTip() == "Use visual supports.\nPre-teach vocabulary."
+    assert tooltip(tab.table, 0, 4) == "Use visual supports.\nPre-teach vocabulary."
     [stored] = list_involvements(db, senco, pupil_id)
     assert stored.professional == "Ms Ní Bhriain, SaLT" and stored.seen_date == date(2025, 11, 20)
 
@@ -171,6 +169,7 @@ def test_typed_agency_and_not_yet_seen(qtbot, db, senco, pupil_id, monkeypatch) 
     def fill(dialog: InvolvementDialog) -> int:
         dialog.agency.setEditText("Testshire Sensory Service")
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
@@ -187,6 +186,7 @@ def test_refusal_is_one_sentence_and_the_dialog_stays(qtbot, db, senco, pupil_id
     dialog.seen.not_yet.setChecked(False)
     dialog.seen.edit.setDate(to_qdate(date(2025, 11, 1)))
     dialog.accept()
+    dialog.save_op.wait()
     assert len(warnings) == 1 and "before the referral date" in warnings[0]
     assert warnings[0].count(".") >= 1 and warnings[0].endswith(".")
     assert dialog.result() != dialog.DialogCode.Accepted
@@ -211,13 +211,14 @@ def test_edit_by_enter_and_remove_keeps_documents(
         dialog.seen.not_yet.setChecked(False)
         dialog.seen.edit.setDate(to_qdate(date(2025, 9, 3)))
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
     assert cells(tab.documents_table, 0)[4] == "CAMHS"
     tab.table.setFocus()
-    tab.table.setCurrentCell(0, 0)
+    set_current(tab.table, 0)
     with qtbot.waitSignal(tab.changed):
         qtbot.keyClick(tab.table, Qt.Key.Key_Return)
     assert get_involvement(db, senco, inv_id).seen_date == date(2025, 9, 3)
@@ -226,7 +227,7 @@ def test_edit_by_enter_and_remove_keeps_documents(
     asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
     tab.remove_button.click()
     assert "Its 1 document will stay with the pupil" in asked[0]
-    assert tab.table.rowCount() == 1
+    assert row_count(tab.table) == 1
     answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(tab.changed):
         tab.remove_button.click()
@@ -256,8 +257,9 @@ def test_add_document_then_open_it(
         assert dialog.title_edit.text() == "EP report"
         assert dialog.agency.currentData() is not None  # the selected involvement
         dialog.title_edit.setText("EP report — Zoë")
-        dialog.date.setDate(to_qdate(date(2025, 12, 2)))
+        dialog.document_date.edit.setDate(to_qdate(date(2025, 12, 2)))
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", get_open_file_name)
@@ -280,7 +282,7 @@ def test_add_document_then_open_it(
 
     # Enter on the documents table opens too.
     tab.documents_table.setFocus()
-    tab.documents_table.setCurrentCell(0, 0)
+    set_current(tab.documents_table, 0)
     qtbot.keyClick(tab.documents_table, Qt.Key.Key_Return)
     assert len(opened) == 2 and opened[1].read_bytes() == pdf.read_bytes()
 
@@ -305,6 +307,7 @@ def test_a_file_that_is_not_a_document_is_refused(
     dialog = DocumentDialog(AppContext(db, senco, school_info(db)), pupil_id, fake, [], today=TODAY)
     qtbot.addWidget(dialog)
     dialog.accept()
+    dialog.save_op.wait()
     assert len(warnings) == 1 and warnings[0].endswith(".")
     assert dialog.result() != dialog.DialogCode.Accepted
     assert list_documents(db, senco, pupil_id) == []
@@ -341,7 +344,7 @@ def test_teacher_reads_and_opens_but_cannot_edit(qtbot, db, senco, pupil_id, pdf
     tab = make_tab(qtbot, db, teacher, pupil_id)
     assert tab.add_button is None and tab.edit_button is None and tab.remove_button is None
     assert tab.add_document_button is None and tab.remove_document_button is None
-    assert tab.table.rowCount() == 1
+    assert row_count(tab.table) == 1
     assert cells(tab.table, 0)[:4] == ["Specialist teacher (learning)", "", "Not yet", "05/05/2025"]
     tab.open_button.click()
     assert opened[0].read_bytes() == pdf.read_bytes()

@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableView
 
 from sendesk.db import Database
 from sendesk.errors import SendeskError
@@ -36,6 +36,8 @@ from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.ui.views import all_cells as rows
+from tests.ui.views import background, cells, foreground, row_count
 
 TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
@@ -95,15 +97,8 @@ def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:
     return tab
 
 
-def rows(table: QTableWidget) -> list[list[str]]:
-    return [
-        [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
-    ]
-
-
-def row_named(table: QTableWidget, label: str) -> int:
-    names = [table.item(r, 0).text() for r in range(table.rowCount())]
+def row_named(table: QTableView, label: str) -> int:
+    names = [row[0] for row in rows(table)]
     assert label in names, names
     return names.index(label)
 
@@ -249,9 +244,8 @@ def test_a_late_la_is_visible_at_a_glance(qtbot, db, senco, pupil_id) -> None:
     assert decided[1:4] == ["10/11/2025", "03/11/2025", "Done"]
     r = row_named(tab.milestones, "Final plan issued")
     assert rows(tab.milestones)[r][1:4] == ["16/02/2026", "", "Late"]
-    status = tab.milestones.item(r, 3)
-    assert status.background().color().name() == STATUS_TINTS["red"]
-    assert tab.milestones.item(r, 3).foreground().color().lightness() < 80  # dark on the tint
+    assert background(tab.milestones, r, 3) == STATUS_TINTS["red"]
+    assert foreground(tab.milestones, r, 3).lightness() < 80  # dark on the tint
 
 
 def test_record_the_next_step_through_its_dialog(
@@ -373,7 +367,7 @@ def test_an_exception_shows_the_clock_extended_with_its_reason(
     shown = rows(tab.milestones)[r]
     assert shown[3] == "Extended"
     assert "Family bereavement" in shown[4]
-    assert tab.milestones.item(r, 3).background().color().name() == STATUS_TINTS["extended"]
+    assert background(tab.milestones, r, 3) == STATUS_TINTS["extended"]
     assert rows(tab.exceptions) == [
         [
             "Exceptional personal circumstances",
@@ -468,7 +462,7 @@ def test_a_review_paperwork_overdue_is_marked_late(qtbot, db, senco, pupil_id) -
     [shown] = rows(tab.reviews)
     assert shown[2] == "16/02/2026 — late"  # the report was due 2 weeks after the meeting
     assert shown[5] == "02/03/2026 — late"  # and the LA's decision within 4 weeks
-    assert tab.reviews.item(0, 2).background().color().name() == STATUS_TINTS["red"]
+    assert background(tab.reviews, 0, 2) == STATUS_TINTS["red"]
 
 
 # --- who sees what ---------------------------------------------------------------------------
@@ -889,15 +883,15 @@ def test_reinstate_a_ceased_plan_asks_first_and_is_refused_beside_a_live_one(
     ]
 
 
-def _fits_its_rows(table: QTableWidget) -> bool:
+def _fits_its_rows(table: QTableView) -> bool:
     """Each row is as tall as its cells need at the columns' widths now, and the table is
     exactly as tall as its rows (the tab scrolls, not the table)."""
     measured = all(
         table.rowHeight(r)
         == max(table.sizeHintForRow(r), table.verticalHeader().sectionSizeHint(r))
-        for r in range(table.rowCount())
+        for r in range(row_count(table))
     )
-    body = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    body = sum(table.rowHeight(r) for r in range(row_count(table)))
     header = table.horizontalHeader().sizeHint().height()
     return measured and table.height() == header + body + 2 * table.frameWidth()
 
@@ -920,7 +914,7 @@ def test_milestones_stay_as_tall_as_their_wrapped_notes_when_the_tab_is_resized(
     tab.show()
     qtbot.waitExposed(tab)
     r = row_named(table, "Decision whether to assess")
-    assert reason in table.item(r, 4).text()
+    assert reason in cells(table, r)[4]
     qtbot.waitUntil(lambda: _fits_its_rows(table))
     narrow_row, narrow = table.rowHeight(r), table.height()
     assert narrow_row > 2 * table.fontMetrics().height()  # the note wraps

@@ -34,6 +34,7 @@ from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.ui.views import cells, row_count
 
 TODAY = date(2026, 1, 15)
 
@@ -80,10 +81,6 @@ def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> ProgressTab:
     return tab
 
 
-def cells(table, row: int) -> list[str]:  # type: ignore[no-untyped-def]
-    return [table.item(row, c).text() for c in range(table.columnCount())]
-
-
 def snap(subject: str, value: str, expected: str, on: date, measure: str = "TA") -> AttainmentData:
     return AttainmentData(subject, measure, value, expected, on)
 
@@ -104,6 +101,7 @@ def test_add_a_term_through_its_dialog(qtbot, db, senco, pupil_id, monkeypatch, 
         dialog.attended.setValue(131)
         assert dialog.percentage_label.text() == "93.6%"
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(AttendanceDialog, "exec", fill)
@@ -126,6 +124,7 @@ def test_more_attended_than_possible_is_refused(qtbot, db, senco, pupil_id, warn
     dialog.attended.setValue(12)
     assert "More sessions attended than possible" in dialog.percentage_label.text()
     dialog.accept()
+    dialog.save_op.wait()
     assert len(warnings) == 1 and "more than the possible" in warnings[0]
     assert dialog.result() != dialog.DialogCode.Accepted
     assert list_attendance(db, senco, pupil_id) == []
@@ -135,7 +134,7 @@ def test_remove_a_term_asks_first(qtbot, db, senco, pupil_id, monkeypatch) -> No
     add_attendance(db, senco, pupil_id, "2025-26 autumn", date(2025, 9, 3), 140, 120)
     add_attendance(db, senco, pupil_id, "2024-25 summer", date(2025, 4, 22), 110, 100)
     tab = make_tab(qtbot, db, senco, pupil_id)
-    assert tab.attendance_table.rowCount() == 2
+    assert row_count(tab.attendance_table) == 2
     assert "(220 of 250 sessions, 2 terms)" in tab.attendance_summary.text()
     asked = answer_question(monkeypatch, QMessageBox.StandardButton.No)
     tab.attendance_table.selectRow(1)
@@ -161,6 +160,7 @@ def test_add_a_snapshot_and_see_now_6_and_12_months_ago(
         dialog.expected.setText("4")
         dialog.taken_on.setDate(to_qdate(date(2026, 1, 9)))
         dialog.accept()
+        dialog.save_op.wait()
         return dialog.result()
 
     monkeypatch.setattr(AttainmentDialog, "exec", fill)
@@ -176,7 +176,7 @@ def test_add_a_snapshot_and_see_now_6_and_12_months_ago(
         tab.add_snapshot_button.click()
     assert warnings == []
     assert cells(tab.trend_table, 0)[2] == "3 (expected 4)\non 09/01/2026"
-    assert tab.snapshot_table.rowCount() == 3
+    assert row_count(tab.snapshot_table) == 3
     assert cells(tab.snapshot_table, 2) == ["Reading", "TA", "09/01/2026", "3", "4"]
     assert len(list_attainment(db, senco, pupil_id)) == 3
 
@@ -187,6 +187,7 @@ def test_snapshot_with_missing_value_is_refused(qtbot, db, senco, pupil_id, warn
     dialog.subject.setText("Maths")
     dialog.measure.setText("Test")
     dialog.accept()
+    dialog.save_op.wait()
     assert warnings == ["The value is missing."]
     assert dialog.result() != dialog.DialogCode.Accepted
 

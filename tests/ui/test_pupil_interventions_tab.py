@@ -36,6 +36,7 @@ from sendesk.ui.graduated.pupil_interventions_tab import (
     measures_text,
 )
 from tests.services.pupil_factory import works_with
+from tests.ui.views import cells, headers, row_count
 
 TODAY = date(2025, 3, 3)
 
@@ -86,8 +87,7 @@ def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> PupilIntervent
 
 
 def cell(table, row: int, col: int) -> str:  # type: ignore[no-untyped-def]
-    item = table.item(row, col)
-    return item.text() if item is not None else ""
+    return cells(table, row)[col]
 
 
 def test_enrolments_table_lists_every_enrolment(qtbot, demo_db, senco) -> None:  # type: ignore[no-untyped-def]
@@ -95,10 +95,8 @@ def test_enrolments_table_lists_every_enrolment(qtbot, demo_db, senco) -> None: 
     enrolments = pupil_enrolments(demo_db, senco, pid)
     tab = make_tab(qtbot, demo_db, senco, pid)
     table = tab.enrolment_table
-    assert table.rowCount() == len(enrolments) > 0
-    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == list(
-        ENROLMENT_HEADERS
-    )
+    assert row_count(table) == len(enrolments) > 0
+    assert headers(table) == list(ENROLMENT_HEADERS)
     for row, e in enumerate(enrolments):
         p = enrolment_progress(demo_db, senco, e.id)
         assert cell(table, row, 0) == p.intervention_name
@@ -145,10 +143,8 @@ def test_hours_line_and_table_match_planned_vs_delivered(qtbot, demo_db, senco) 
     assert f"{delivered:.1f} delivered" in text
     assert f"{attended:.1f} attended" in text
     table = tab.hours_table
-    assert [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())] == list(
-        HOURS_HEADERS
-    )
-    assert table.rowCount() == len(hours)
+    assert headers(table) == list(HOURS_HEADERS)
+    assert row_count(table) == len(hours)
     for row, h in enumerate(hours):
         assert cell(table, row, 0) == h.intervention_name
         assert cell(table, row, 1) == h.group_name
@@ -164,7 +160,7 @@ def test_staff_who_read_named_records_can_open_it(qtbot, demo_db, senco, role) -
     reader = make_user(demo_db, f"reader_{role.value}", role)
     works_with(demo_db, reader, pid)
     tab = make_tab(qtbot, demo_db, reader, pid)
-    assert tab.enrolment_table.rowCount() == len(pupil_enrolments(demo_db, senco, pid))
+    assert row_count(tab.enrolment_table) == len(pupil_enrolments(demo_db, senco, pid))
     assert tab.hours_label.text() == hours_line(
         planned_vs_delivered(demo_db, senco, pupil_id=pid, as_of=TODAY)
     )
@@ -185,7 +181,7 @@ def test_pupil_without_enrolments_says_so(qtbot, demo_db, senco) -> None:  # typ
         enrolled = {pid for (pid,) in s.query(Enrolment.pupil_id)}
         pid = next(p for (p,) in s.query(Pupil.id).order_by(Pupil.id) if p not in enrolled)
     tab = make_tab(qtbot, demo_db, senco, pid)
-    assert tab.enrolment_table.rowCount() == 0
+    assert row_count(tab.enrolment_table) == 0
     assert tab.empty_label.isVisible() and tab.empty_label.text() == NO_ENROLMENTS
     assert not tab.enrolment_table.isVisible() and not tab.chart.isVisible()
     assert tab.selected_progress() is None
@@ -196,7 +192,7 @@ def test_pupil_without_enrolments_says_so(qtbot, demo_db, senco) -> None:  # typ
 def test_reload_keeps_the_chosen_enrolment(qtbot, demo_db, senco) -> None:  # type: ignore[no-untyped-def]
     pid = pupil_with_enrolments(demo_db, senco)
     tab = make_tab(qtbot, demo_db, senco, pid)
-    last = tab.enrolment_table.rowCount() - 1
+    last = row_count(tab.enrolment_table) - 1
     tab.enrolment_table.selectRow(last)
     chosen = tab.selected_enrolment()
     tab.reload()

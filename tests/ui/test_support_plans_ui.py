@@ -47,6 +47,7 @@ from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPl
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.pupil_factory import works_with
+from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
 SEMH = Area.SEMH.value
@@ -517,8 +518,8 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
     monkeypatch.setattr(SupportPlanEditor, "exec", write_plan)
     with qtbot.waitSignal(tab.changed):
         tab.new_button.click()
-    assert tab.table.rowCount() == 1
-    assert [tab.table.item(0, c).text() for c in range(5)] == [
+    assert row_count(tab.table) == 1
+    assert cells(tab.table, 0) == [
         "1",
         "08/09/2025",
         "01/12/2025",
@@ -540,8 +541,8 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
     monkeypatch.setattr(PlanReviewDialog, "exec", review)
     with qtbot.waitSignal(tab.changed):
         tab.review_button.click()
-    assert tab.table.item(0, 3).text() == "Reviewed 01/12/2025"
-    assert tab.table.item(0, 4).text() == "1 of 2"
+    assert cells(tab.table, 0)[3] == "Reviewed 01/12/2025"
+    assert cells(tab.table, 0)[4] == "1 of 2"
     assert "Partly achieved" in tab.detail_view.toPlainText()
     assert tab.new_button.isEnabled() and tab.review_button.text() == "Correct re&view…"
 
@@ -562,8 +563,8 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         tab.new_button.click()
     assert "1 outcome partly or not achieved carried over" in seen[0].note_label.text()
     assert seen[0].start_edit.date() == to_qdate(TODAY)
-    assert tab.table.rowCount() == 2
-    assert tab.table.item(0, 0).text() == "2" and tab.selected_id() == seen[0].plan_id
+    assert row_count(tab.table) == 2
+    assert cells(tab.table, 0)[0] == "2" and tab.selected_id() == seen[0].plan_id
     plans = list_plans(db, senco, pupil_id)
     assert get_plan(db, senco, plans[0].id).previous_plan_id == plans[1].id
 

@@ -34,8 +34,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -70,23 +68,11 @@ from sendesk.ui.access.access_words import (
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.tables import action_button, button_row, share_width
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
 
 APP = "SENDesk"
-ARRANGEMENT_HEADERS = (
-    "Arrangement",
-    "Status",
-    "Who approves",
-    "Subjects",
-    "Approved",
-    "Expires",
-    "Evidence (last used)",
-)
-NWW_HEADERS = ("Date", "Subject", "Task", "Used", "Extra minutes", "Note", "Recorded by")
-ASSESSMENT_HEADERS = ("Assessed", "Assessor", "Qualification", "Scores", "Problems")
-ENTRY_HEADERS = ("Subject", "From")
 NO_ENTRIES_TEXT = (
     "No exam entries recorded: the gap view and what's due cannot check evidence subject "
     "by subject until they are (import them with the class lists, or add them here)."
@@ -148,24 +134,49 @@ def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> st
     return "\n".join(lines)
 
 
-def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
-    table.blockSignals(True)
-    table.clearSelection()
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, cell in enumerate(row):
-            table.setItem(r, c, cell)
-    table.resizeRowsToContents()
-    if rows:
-        table.selectRow(keep if keep is not None and 0 <= keep < len(rows) else 0)
-    table.blockSignals(False)
+def _count(things: tuple[str, ...] | list[str], word: str) -> str:
+    return f"{len(things)} {word}{'s' if len(things) != 1 else ''}" if things else "None"
 
 
-def _selected_row(table: QTableWidget, count: int) -> int | None:
-    rows = table.selectionModel().selectedRows()
-    if not rows or rows[0].row() >= count:
-        return None
-    return rows[0].row()
+ARRANGEMENT_COLUMNS: tuple[ColumnSpec[ArrangementItem], ...] = (
+    ColumnSpec("Arrangement", lambda a: a.name, tooltip=lambda a: jcq.route_label(a.arrangement)),
+    ColumnSpec("Status", lambda a: status_text(a.status)),
+    ColumnSpec("Who approves", lambda a: a.route_label),
+    ColumnSpec("Subjects", lambda a: subjects_text(a.subjects)),
+    ColumnSpec("Approved", lambda a: dmy(a.approved_on or a.awarding_body_on, "Not yet")),
+    ColumnSpec("Expires", lambda a: dmy(a.expires_on, "—")),
+    ColumnSpec(
+        "Evidence (last used)",
+        lambda a: evidence_summary(a.evidence_by_subject),
+        tooltip=lambda a: evidence_text(a.evidence_by_subject).replace("; ", "\n"),
+    ),
+)
+NWW_COLUMNS: tuple[ColumnSpec[NwwItem], ...] = (
+    ColumnSpec("Date", lambda n: dmy(n.recorded_on)),
+    ColumnSpec("Subject", lambda n: n.subject),
+    ColumnSpec("Task", task_text),
+    ColumnSpec("Used", lambda n: "Yes" if n.used else "No"),
+    ColumnSpec(
+        "Extra minutes",
+        lambda n: "" if n.extra_minutes_used is None else str(n.extra_minutes_used),
+        number=True,
+    ),
+    ColumnSpec("Note", lambda n: n.note, tooltip=lambda n: n.note),
+    ColumnSpec("Recorded by", lambda n: n.recorded_by),
+)
+ASSESSMENT_COLUMNS: tuple[ColumnSpec[AssessmentItem], ...] = (
+    ColumnSpec("Assessed", lambda a: dmy(a.assessed_on)),
+    ColumnSpec("Assessor", lambda a: a.assessor_name),
+    ColumnSpec("Qualification", lambda a: a.assessor_qualification or "None on file"),
+    ColumnSpec("Scores", scores_text, tooltip=lambda a: scores_text(a).replace("; ", "\n")),
+    ColumnSpec(
+        "Problems", lambda a: _count(a.problems, "problem"), tooltip=lambda a: "\n".join(a.problems)
+    ),
+)
+ENTRY_COLUMNS: tuple[ColumnSpec[ExamEntryItem], ...] = (
+    ColumnSpec("Subject", lambda e: e.subject),
+    ColumnSpec("From", entry_source_text),
+)
 
 
 class AccessTab(QWidget):
@@ -201,9 +212,10 @@ class AccessTab(QWidget):
 
         arr_box = QGroupBox("Exam access arrangements")
         arr_layout = QVBoxLayout(arr_box)
-        self.table = _table(ARRANGEMENT_HEADERS, "Access arrangements")
+        self.arrangement_model: RowsModel[ArrangementItem] = RowsModel(ARRANGEMENT_COLUMNS)
+        self.table = read_only_view(self.arrangement_model, "Access arrangements")
         share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
-        self.table.itemSelectionChanged.connect(self._arrangement_chosen)
+        self.table.selectionModel().selectionChanged.connect(self._arrangement_chosen)
         arr_layout.addWidget(self.table, 2)
         self.empty_label = QLabel(
             "No access arrangements."
@@ -252,7 +264,8 @@ class AccessTab(QWidget):
         nww_label = QLabel("Teachers' normal-way-of-working evidence for it, newest first:")
         nww_label.setWordWrap(True)
         arr_layout.addWidget(nww_label)
-        self.nww_table = _table(NWW_HEADERS, "Normal-way-of-working evidence")
+        self.nww_model: RowsModel[NwwItem] = RowsModel(NWW_COLUMNS)
+        self.nww_table = read_only_view(self.nww_model, "Normal-way-of-working evidence")
         share_width(self.nww_table, (2, 5))  # the task and the note
         arr_layout.addWidget(self.nww_table, 2)
         layout.addWidget(arr_box, 3)
@@ -261,7 +274,8 @@ class AccessTab(QWidget):
 
         ass_box = QGroupBox("Specialist assessments (Form 8)")
         ass_layout = QVBoxLayout(ass_box)
-        self.assessments_table = _table(ASSESSMENT_HEADERS, "Assessments")
+        self.assessment_model: RowsModel[AssessmentItem] = RowsModel(ASSESSMENT_COLUMNS)
+        self.assessments_table = read_only_view(self.assessment_model, "Assessments")
         # One line per assessment (the scores in full in their tooltip): a pupil rarely
         # has more than two, and the arrangements above need the height more.
         self.assessments_table.setWordWrap(False)
@@ -270,7 +284,7 @@ class AccessTab(QWidget):
         )
         self.assessments_table.horizontalHeader().setStretchLastSection(False)
         self.assessments_table.setMaximumHeight(self.fontMetrics().height() * 6)
-        self.assessments_table.itemSelectionChanged.connect(self._assessment_chosen)
+        self.assessments_table.selectionModel().selectionChanged.connect(self._assessment_chosen)
         ass_layout.addWidget(self.assessments_table, 1)
         self.assessments_empty = QLabel("No assessments recorded.")
         ass_layout.addWidget(self.assessments_empty)
@@ -316,10 +330,11 @@ class AccessTab(QWidget):
     def _entries_box(self) -> QGroupBox:
         box = QGroupBox("Exam entries (the subjects evidence is needed in)")
         box_layout = QVBoxLayout(box)
-        self.entries_table = _table(ENTRY_HEADERS, "Exam entries")
+        self.entry_model: RowsModel[ExamEntryItem] = RowsModel(ENTRY_COLUMNS)
+        self.entries_table = read_only_view(self.entry_model, "Exam entries")
         self.entries_table.setWordWrap(False)
         self.entries_table.setMaximumHeight(self.fontMetrics().height() * 7)
-        self.entries_table.itemSelectionChanged.connect(self._entry_chosen)
+        self.entries_table.selectionModel().selectionChanged.connect(self._entry_chosen)
         box_layout.addWidget(self.entries_table)
         self.entries_empty = QLabel(NO_ENTRIES_TEXT)
         self.entries_empty.setWordWrap(True)
@@ -344,55 +359,18 @@ class AccessTab(QWidget):
 
     def reload(self) -> None:
         """Read the pupil's arrangements and assessments again, keeping the selections."""
-        keep_arr = self.selected_arrangement()
-        keep_ass = self.selected_assessment()
         self.access = pupil_access(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         arrangements = self.access.arrangements
-        _fill(
-            self.table,
-            [
-                [
-                    _item(a.name, jcq.route_label(a.arrangement)),
-                    _item(status_text(a.status)),
-                    _item(a.route_label),
-                    _item(subjects_text(a.subjects)),
-                    _item(dmy(a.approved_on or a.awarding_body_on, "Not yet")),
-                    _item(dmy(a.expires_on, "—")),
-                    _item(
-                        evidence_summary(a.evidence_by_subject),
-                        evidence_text(a.evidence_by_subject).replace("; ", "\n"),
-                    ),
-                ]
-                for a in arrangements
-            ],
-            self._index_of([a.id for a in arrangements], keep_arr.id if keep_arr else None),
-        )
         assessments = self.access.assessments
-        _fill(
-            self.assessments_table,
-            [
-                [
-                    _item(dmy(a.assessed_on)),
-                    _item(a.assessor_name),
-                    _item(a.assessor_qualification or "None on file"),
-                    _item(scores_text(a), scores_text(a).replace("; ", "\n") or None),
-                    _item(
-                        f"{len(a.problems)} problem{'s' if len(a.problems) != 1 else ''}"
-                        if a.problems
-                        else "None",
-                        "\n".join(a.problems) or None,
-                    ),
-                ]
-                for a in assessments
-            ],
-            self._index_of([a.id for a in assessments], keep_ass.id if keep_ass else None),
-        )
+        for view, model, rows in (
+            (self.table, self.arrangement_model, arrangements),
+            (self.assessments_table, self.assessment_model, assessments),
+        ):
+            view.selectionModel().blockSignals(True)
+            show_rows(view, model, rows)
+            view.selectionModel().blockSignals(False)
         entries = self.access.exam_entries
-        _fill(
-            self.entries_table,
-            [[_item(e.subject), _item(entry_source_text(e))] for e in entries],
-            None,
-        )
+        show_rows(self.entries_table, self.entry_model, entries, first=False)
         self.entries_table.clearSelection()
         self.entries_table.setVisible(bool(entries))
         self.entries_empty.setVisible(not entries)
@@ -404,25 +382,19 @@ class AccessTab(QWidget):
         self._arrangement_chosen()
         self._assessment_chosen()
 
-    @staticmethod
-    def _index_of(ids: list[int], keep: int | None) -> int | None:
-        return ids.index(keep) if keep in ids else None
-
     def selected_arrangement(self) -> ArrangementItem | None:
-        row = _selected_row(self.table, len(self.access.arrangements))
-        return None if row is None else self.access.arrangements[row]
+        return selected_record(self.table)
 
     def selected_assessment(self) -> AssessmentItem | None:
-        row = _selected_row(self.assessments_table, len(self.access.assessments))
-        return None if row is None else self.access.assessments[row]
+        return selected_record(self.assessments_table)
 
     def assessment(self, assessment_id: int | None) -> AssessmentItem | None:
         return next((a for a in self.access.assessments if a.id == assessment_id), None)
 
     def select_arrangement(self, arrangement_id: int) -> None:
-        ids = [a.id for a in self.access.arrangements]
-        if arrangement_id in ids:
-            self.table.selectRow(ids.index(arrangement_id))
+        show_rows(
+            self.table, self.arrangement_model, self.access.arrangements, select=arrangement_id
+        )
 
     def _arrangement_chosen(self) -> None:
         item = self.selected_arrangement()
@@ -438,25 +410,7 @@ class AccessTab(QWidget):
             except SendeskError as exc:
                 self.nww = []
                 self.details.appendPlainText(f"\n{exc}")
-        _fill(
-            self.nww_table,
-            [
-                [
-                    _item(dmy(n.recorded_on)),
-                    _item(n.subject),
-                    _item(task_text(n)),
-                    _item("Yes" if n.used else "No"),
-                    _item(
-                        "" if n.extra_minutes_used is None else str(n.extra_minutes_used),
-                        number=True,
-                    ),
-                    _item(n.note, n.note or None),
-                    _item(n.recorded_by),
-                ]
-                for n in self.nww
-            ],
-            None,
-        )
+        show_rows(self.nww_table, self.nww_model, self.nww, first=False)
         self.nww_table.clearSelection()
         if self.edit_button is not None and self.status_button is not None:
             self.edit_button.setEnabled(item is not None)
@@ -467,8 +421,7 @@ class AccessTab(QWidget):
             )
 
     def selected_entry(self) -> ExamEntryItem | None:
-        row = _selected_row(self.entries_table, len(self.access.exam_entries))
-        return None if row is None else self.access.exam_entries[row]
+        return selected_record(self.entries_table)
 
     def _entry_chosen(self) -> None:
         if self.remove_entry_button is not None:
@@ -539,21 +492,17 @@ class AccessTab(QWidget):
         item = self.selected_arrangement()
         if item is None or not self.editable:
             return False
-        answer = QMessageBox.question(
+        if not ask(
             self,
-            APP,
             f"Remove the proposal for {item.name}? Use this only for one entered by "
             "mistake: an arrangement that was considered is withdrawn instead, so an "
             "inspector can see its history.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.reload()
             return False
         self._saved()
@@ -580,7 +529,7 @@ class AccessTab(QWidget):
         try:
             add_exam_entry(self.ctx.db, self.ctx.actor, self.pupil_id, subject)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return False
         self._saved()
         return True
@@ -590,20 +539,16 @@ class AccessTab(QWidget):
         entry = self.selected_entry()
         if entry is None or not self.editable:
             return False
-        answer = QMessageBox.question(
+        if not ask(
             self,
-            APP,
             f"Remove the exam entry for {entry.subject}? Evidence will no longer be asked for "
             "in it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             remove_exam_entry(self.ctx.db, self.ctx.actor, entry.id)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.reload()
             return False
         self._saved()
@@ -663,20 +608,16 @@ class AccessTab(QWidget):
             )
         else:
             rests = " No arrangement rests on it."
-        answer = QMessageBox.question(
+        if not ask(
             self,
-            APP,
             f"Remove the assessment of {dmy(item.assessed_on)} by {item.assessor_name}, with "
             f"its scores? Use this only for one recorded by mistake.{rests}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return False
         try:
             remove_assessment(self.ctx.db, self.ctx.actor, item.id, item.version)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.reload()
             return False
         self._saved()

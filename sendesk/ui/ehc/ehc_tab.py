@@ -22,10 +22,9 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from functools import partial
+from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -34,8 +33,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
-    QTableWidget,
-    QTableWidgetItem,
+    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -63,24 +61,14 @@ from sendesk.services.register.register import change_status, read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
-from sendesk.ui.tables import action_button, button_row
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record
 
 APP = "SENDesk"
 CEASE_TEXT, CEASE_NAME = "Cease plan…", "Cease the EHC plan"
 REINSTATE_TEXT, REINSTATE_NAME = "Reinstate plan…", "Reinstate the ceased EHC plan"
-MILESTONE_HEADERS = ("Milestone", "Due", "Done", "Status", "Note")
-EXCEPTION_HEADERS = ("Exception", "Reason", "Recorded")
-REVIEW_HEADERS = (
-    "Meeting",
-    "Invitations by",
-    "Report due",
-    "Report sent",
-    "Recommendation",
-    "LA decision due",
-    "LA decision",
-)
 
 STATUS_TEXT: dict[str, str] = {
     "done": "Done",
@@ -101,21 +89,11 @@ STATUS_TINTS: dict[str, str] = {
     "done late": "#ececec",
 }
 """Light tints behind the status cell; the text on them is always dark (see module doc)."""
-DARK_TEXT = "#1a1a1a"
+assert DARK_TEXT  # the kit's dark text on every tint
 
 
-def _dmy(value: date | None, empty: str = "") -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else empty
-
-
-def status_item(status: str) -> QTableWidgetItem:
-    """A status cell: the words, and a tint for the colours that mean something."""
-    item = _item(STATUS_TEXT.get(status, status.capitalize()))
-    tint = STATUS_TINTS.get(status)
-    if tint is not None:
-        item.setBackground(QBrush(QColor(tint)))
-        item.setForeground(QBrush(QColor(DARK_TEXT)))
-    return item
+def status_text(status: str) -> str:
+    return STATUS_TEXT.get(status, status.capitalize())
 
 
 def stage_sentence(request: RequestItem) -> str:
@@ -249,53 +227,62 @@ def _decision_text(review: ReviewItem) -> str:
     return text
 
 
-def _fit_height(table: QTableWidget) -> None:
-    """Make the table exactly as tall as its rows are now."""
-    rows = table.rowCount()
-    body = sum(table.rowHeight(r) for r in range(rows))
-    body = max(body, table.verticalHeader().defaultSectionSize())
-    header = table.horizontalHeader().sizeHint().height()
-    table.setFixedHeight(header + body + 2 * table.frameWidth())
+MILESTONE_COLUMNS: tuple[ColumnSpec[Milestone], ...] = (
+    ColumnSpec("Milestone", lambda m: m.label),
+    ColumnSpec("Due", lambda m: _dmy(m.due)),
+    ColumnSpec("Done", lambda m: _dmy(m.done_on)),
+    ColumnSpec(
+        "Status", lambda m: status_text(m.status), tint=lambda m: STATUS_TINTS.get(m.status)
+    ),
+    ColumnSpec("Note", lambda m: m.note, tooltip=lambda m: m.note),
+)
+EXCEPTION_COLUMNS: tuple[ColumnSpec[ExceptionItem], ...] = (
+    ColumnSpec("Exception", lambda e: e.kind_label),
+    ColumnSpec("Reason", lambda e: e.reason),
+    ColumnSpec("Recorded", lambda e: _dmy(e.recorded_on)),
+)
 
 
-def _fit(table: QTableWidget) -> None:
-    """Measure the rows for the columns' widths and make the table exactly that tall."""
-    table.resizeRowsToContents()
-    _fit_height(table)
+def _review_columns(today: date) -> tuple[ColumnSpec[ReviewItem], ...]:
+    def due(when: date, done: date | None) -> str:
+        return _dmy(when) + (" — late" if done is None and when < today else "")
+
+    def late(when: date, done: date | None) -> str | None:
+        return STATUS_TINTS["red"] if done is None and when < today else None
+
+    def decided(r: ReviewItem) -> date | None:
+        return r.la_decision_on if r.la_decision else None
+
+    return (
+        ColumnSpec("Meeting", lambda r: _dmy(r.meeting_on)),
+        ColumnSpec(
+            "Invitations by",
+            lambda r: (
+                _dmy(r.invitations_by)
+                + (f" (sent {_dmy(r.invitations_sent_on)})" if r.invitations_sent_on else "")
+            ),
+        ),
+        ColumnSpec(
+            "Report due",
+            lambda r: due(r.report_due, r.report_sent_on),
+            tint=lambda r: late(r.report_due, r.report_sent_on),
+        ),
+        ColumnSpec("Report sent", lambda r: _dmy(r.report_sent_on, "Not yet")),
+        ColumnSpec(
+            "Recommendation",
+            lambda r: RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation or "Not given"),
+        ),
+        ColumnSpec(
+            "LA decision due",
+            lambda r: due(r.la_decision_due, decided(r)),
+            tint=lambda r: late(r.la_decision_due, decided(r)),
+        ),
+        ColumnSpec("LA decision", _decision_text),
+    )
 
 
-def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]]) -> None:
-    """Put ``rows`` in ``table`` and size it to them (the tab scrolls, not the table)."""
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, item in enumerate(row):
-            table.setItem(r, c, item)
-    _fit(table)
-
-
-def _fitted_table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    """A read-only table as tall as its rows, whose long notes wrap in the last column.
-
-    The last column takes the spare width (no sideways scrolling). When the columns' widths
-    change, :func:`read_only_table` measures the rows again; the table's height follows
-    them, so a wrapped note is never cut off.
-    """
-    table = _table(headers, name)
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    follow = QTimer(table)  # once for however many rows changed height
-    follow.setSingleShot(True)
-    follow.setInterval(0)
-    follow.timeout.connect(partial(_fit_height, table))
-    table.verticalHeader().sectionResized.connect(follow.start)
-    return table
-
-
-def _selected_row(table: QTableWidget, count: int) -> int | None:
-    rows = table.selectionModel().selectedRows()
-    if not rows or rows[0].row() >= count:
-        return None
-    return rows[0].row()
+def _fitted(model: RowsModel[Any], name: str) -> QTableView:
+    return fit_to_rows(read_only_view(model, name))
 
 
 class EhcTab(QWidget):
@@ -379,16 +366,18 @@ class EhcTab(QWidget):
         self.clock_label.setFont(font)
         layout.addWidget(self.clock_label)
 
-        self.milestones = _fitted_table(MILESTONE_HEADERS, "Statutory milestones")
+        self.milestone_model: RowsModel[Milestone] = RowsModel(MILESTONE_COLUMNS)
+        self.milestones = _fitted(self.milestone_model, "Statutory milestones")
         layout.addWidget(self.milestones)
         self.exceptions_label = QLabel("Exceptions to the time limits:")
         layout.addWidget(self.exceptions_label)
-        self.exceptions = _fitted_table(EXCEPTION_HEADERS, "Exceptions to the time limits")
+        self.exception_model: RowsModel[ExceptionItem] = RowsModel(EXCEPTION_COLUMNS)
+        self.exceptions = _fitted(self.exception_model, "Exceptions to the time limits")
         # Only the SENCo reads an exception's reason (the service blanks it for others):
         # theirs would be an empty column.
-        self.exceptions.setColumnHidden(EXCEPTION_HEADERS.index("Reason"), not self.editable)
+        self.exceptions.setColumnHidden(1, not self.editable)  # the reason
         self.exceptions_label.setBuddy(self.exceptions)
-        self.exceptions.itemSelectionChanged.connect(self._update_buttons)
+        self.exceptions.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.exceptions)
 
         self.open_button: QPushButton | None = None
@@ -454,9 +443,10 @@ class EhcTab(QWidget):
         layout.addWidget(self.sections)
         self.reviews_label = QLabel("Annual reviews:")
         layout.addWidget(self.reviews_label)
-        self.reviews = _fitted_table(REVIEW_HEADERS, "Annual reviews")
+        self.review_model: RowsModel[ReviewItem] = RowsModel(_review_columns(self.today))
+        self.reviews = _fitted(self.review_model, "Annual reviews")
         self.reviews_label.setBuddy(self.reviews)
-        self.reviews.itemSelectionChanged.connect(self._update_buttons)
+        self.reviews.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.reviews)
         self.no_reviews_label = QLabel("No annual review recorded yet.")
         layout.addWidget(self.no_reviews_label)
@@ -585,28 +575,12 @@ class EhcTab(QWidget):
         self.request_label.setText(request_summary(request))
         self.stage_label.setText("Stage: " + stage_sentence(request))
         self.clock_label.setText(clock_sentence(request))
-        _fill(self.milestones, [self._milestone_row(m) for m in request.milestones])
+        self.milestone_model.set_rows(request.milestones)
         self.milestones.setVisible(bool(request.milestones))
-        _fill(
-            self.exceptions,
-            [
-                [_item(e.kind_label), _item(e.reason), _item(_dmy(e.recorded_on))]
-                for e in request.exceptions
-            ],
-        )
+        self.exception_model.set_rows(request.exceptions)
         self.exceptions_label.setVisible(bool(request.exceptions))
         self.exceptions.setVisible(bool(request.exceptions))
         self._update_buttons()
-
-    @staticmethod
-    def _milestone_row(m: Milestone) -> list[QTableWidgetItem]:
-        return [
-            _item(m.label),
-            _item(_dmy(m.due)),
-            _item(_dmy(m.done_on)),
-            status_item(m.status),
-            _item(m.note, m.note or None),
-        ]
 
     def _show_plan(self) -> None:
         plan = self.plan
@@ -621,50 +595,18 @@ class EhcTab(QWidget):
             return
         self.plan_label.setText(plan_summary(plan, self.today))
         self.sections.setHtml(plan_sections_html(plan))
-        _fill(self.reviews, [self._review_row(r) for r in plan.reviews])
+        self.review_model.set_rows(plan.reviews)
         self.reviews.setVisible(bool(plan.reviews))
         self.no_reviews_label.setVisible(not plan.reviews)
         if plan.reviews:
             self.reviews.selectRow(len(plan.reviews) - 1)
         self._update_buttons()
 
-    def _review_row(self, r: ReviewItem) -> list[QTableWidgetItem]:
-        def due(when: date, done: date | None) -> QTableWidgetItem:
-            if done is not None:
-                return _item(_dmy(when))
-            late = when < self.today
-            item = _item(_dmy(when) + (" — late" if late else ""))
-            if late:
-                item.setBackground(QBrush(QColor(STATUS_TINTS["red"])))
-                item.setForeground(QBrush(QColor(DARK_TEXT)))
-            return item
-
-        return [
-            _item(_dmy(r.meeting_on)),
-            _item(
-                _dmy(r.invitations_by)
-                + (f" (sent {_dmy(r.invitations_sent_on)})" if r.invitations_sent_on else "")
-            ),
-            due(r.report_due, r.report_sent_on),
-            _item(_dmy(r.report_sent_on, "Not yet")),
-            _item(RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation or "Not given")),
-            due(r.la_decision_due, r.la_decision_on if r.la_decision else None),
-            _item(_decision_text(r)),
-        ]
-
     def selected_exception(self) -> ExceptionItem | None:
-        request = self.request
-        if request is None:
-            return None
-        row = _selected_row(self.exceptions, len(request.exceptions))
-        return None if row is None else request.exceptions[row]
+        return selected_record(self.exceptions) if self.request is not None else None
 
     def selected_review(self) -> ReviewItem | None:
-        plan = self.plan
-        if plan is None:
-            return None
-        row = _selected_row(self.reviews, len(plan.reviews))
-        return None if row is None else plan.reviews[row]
+        return selected_record(self.reviews) if self.plan is not None else None
 
     def _update_buttons(self) -> None:
         if not self.editable:

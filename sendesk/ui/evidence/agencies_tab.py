@@ -12,35 +12,17 @@ Edit and Remove buttons; the services check the role again.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFileDialog,
-    QFormLayout,
-    QGroupBox,
-    QHBoxLayout,
-    QInputDialog,
-    QLabel,
-    QLineEdit,
-    QMessageBox,
-    QPlainTextEdit,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QWidget
 
-from sendesk.errors import ConflictError, SendeskError
+from sendesk.errors import SendeskError
 from sendesk.rules.confidentiality import LEVELS, default_level
+from sendesk.rules.permissions import Action
 from sendesk.services.evidence.agencies import (
     AGENCIES,
     AGENCY_MAX,
@@ -62,20 +44,15 @@ from sendesk.services.evidence.evidence import (
     viewer_copy,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
-from sendesk.ui.tables import action_button, button_row
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.buttons import APP
+from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.form_dialog import TEXT, Field, FormDialog
+from sendesk.ui.kit.record_tab import RecordList, RecordTab
+from sendesk.ui.kit.table_model import ColumnSpec
 
-APP = "SENDesk"
-INVOLVEMENT_HEADERS = ("Agency", "Professional", "Referred", "Seen", "Advice", "Who may read")
-DOCUMENT_HEADERS = ("Title", "Date", "Type", "Size", "Agency", "Who may read")
 FILE_FILTER = "Documents (*.pdf *.docx *.png *.jpg *.jpeg);;All files (*)"
 NOT_YET = "Not yet"
-
-
-def _dmy(value: date | None, empty: str = "") -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else empty
+LEVEL_CHOICES = tuple((label, key) for key, label in LEVELS.items())
 
 
 def size_text(size: int) -> str:
@@ -95,42 +72,21 @@ def first_line(text: str) -> str:
     return lines[0] + (" …" if len(lines) > 1 else "")
 
 
-def _selected_row(table: QTableWidget, count: int) -> int | None:
-    rows = table.selectionModel().selectedRows()
-    if not rows or rows[0].row() >= count:
-        return None
-    return rows[0].row()
+def _level(key: str) -> str:
+    return LEVELS.get(key, key)
 
 
-class _Date:
-    """A date field with a "Not yet" checkbox beside it (QDateEdit has no empty state)."""
-
-    def __init__(self, name: str, check_text: str, today: date) -> None:
-        self.today = today
-        self.edit = QDateEdit()
-        self.edit.setAccessibleName(name)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setDate(to_qdate(today))
-        self.not_yet = QCheckBox(check_text)
-        self.not_yet.setAccessibleName(f"{name}: not yet")
-        self.not_yet.toggled.connect(lambda on: self.edit.setEnabled(not on))
-        self.widget = QWidget()
-        row = QHBoxLayout(self.widget)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.not_yet)
-
-    def value(self) -> date | None:
-        return None if self.not_yet.isChecked() else from_qdate(self.edit.date())
-
-    def set_value(self, value: date | None) -> None:
-        self.edit.setDate(to_qdate(value if value is not None else self.today))
-        self.not_yet.setChecked(value is None)
-        self.edit.setEnabled(value is not None)
+INVOLVEMENT_COLUMNS: tuple[ColumnSpec[InvolvementItem], ...] = (
+    ColumnSpec("Agency", lambda i: i.agency),
+    ColumnSpec("Professional", lambda i: i.professional),
+    ColumnSpec("Referred", lambda i: dmy(i.referral_date, NOT_YET)),
+    ColumnSpec("Seen", lambda i: dmy(i.seen_date, NOT_YET)),
+    ColumnSpec("Advice", lambda i: first_line(i.advice), tooltip=lambda i: i.advice),
+    ColumnSpec("Who may read", lambda i: _level(i.confidentiality)),
+)
 
 
-class InvolvementDialog(QDialog):
+class InvolvementDialog(FormDialog):
     """Add or correct one agency involvement; the service saves it when the user presses OK."""
 
     def __init__(
@@ -142,125 +98,87 @@ class InvolvementDialog(QDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id, self.involvement = ctx, pupil_id, involvement
-        self.today = today or date.today()
+        today = today or date.today()
+
+        def save(data: InvolvementData) -> int:
+            if involvement is None:
+                return add_involvement(ctx.db, ctx.actor, pupil_id, data, today=today)
+            update_involvement(
+                ctx.db, ctx.actor, involvement.id, involvement.version, data, today=today
+            )
+            return involvement.id
+
+        fields = (
+            Field(
+                "agency",
+                "&Agency:",
+                choices=tuple((a, a) for a in AGENCIES),
+                editable=True,
+                max_length=AGENCY_MAX,
+                tooltip="Choose an agency, or type the service's own name.",
+            ),
+            Field(
+                "professional",
+                "&Professional:",
+                max_length=PROFESSIONAL_MAX,
+                placeholder="Name and role, e.g. Dr A Shah, EP",
+            ),
+            Field(
+                "referral_date",
+                "&Referred on:",
+                attr="referral",
+                accessible="Referral date",
+                until_today=True,
+            ),
+            Field(
+                "seen_date", "&Seen on:", attr="seen", accessible="Seen date", not_yet="Not y&et"
+            ),
+            Field(
+                "advice",
+                "A&dvice:",
+                kind=TEXT,
+                placeholder="What they advised, in the school's words",
+            ),
+            Field(
+                "confidentiality",
+                "&Who may read it:",
+                choices=LEVEL_CHOICES,
+                accessible="Who may read this advice and its documents",
+                tooltip="Health and social care start as SENCo only; teachers and learning "
+                "support see only what is for staff who work with the pupil.",
+            ),
+        )
+        title = "Edit agency involvement" if involvement else "Add agency involvement"
+        super().__init__(ctx, title, InvolvementData, fields, save, parent, today=today)
+        self.involvement = involvement
         self.involvement_id: int | None = involvement.id if involvement else None
-        self.setWindowTitle(
-            ("Edit agency involvement" if involvement else "Add agency involvement") + f" — {APP}"
-        )
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
-
-        def add(text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-            label = QLabel(text)
-            label.setBuddy(buddy or field)
-            form.addRow(label, field)
-
-        self.agency = QComboBox()
-        self.agency.setEditable(True)
-        self.agency.addItems(list(AGENCIES))
-        self.agency.setAccessibleName("Agency")
-        self.agency.setToolTip("Choose an agency, or type the service's own name.")
-        line_edit = self.agency.lineEdit()
-        if line_edit is not None:
-            line_edit.setMaxLength(AGENCY_MAX)
-            line_edit.setAccessibleName("Agency")
-        add("&Agency:", self.agency)
-        self.professional = QLineEdit()
-        self.professional.setMaxLength(PROFESSIONAL_MAX)
-        self.professional.setAccessibleName("Professional")
-        self.professional.setPlaceholderText("Name and role, e.g. Dr A Shah, EP")
-        add("&Professional:", self.professional)
-        self.referral = _Date("Referral date", "Not &yet", self.today)
-        self.referral.edit.setMaximumDate(to_qdate(self.today))
-        add("&Referred on:", self.referral.widget, self.referral.edit)
-        self.seen = _Date("Seen date", "Not y&et", self.today)
-        add("&Seen on:", self.seen.widget, self.seen.edit)
-        self.advice = QPlainTextEdit()
-        self.advice.setAccessibleName("Advice")
-        self.advice.setTabChangesFocus(True)
-        self.advice.setPlaceholderText("What they advised, in the school's words")
-        add("A&dvice:", self.advice)
-        self.confidentiality = level_combo("Who may read this advice and its documents")
-        self.confidentiality.setToolTip(
-            "Health and social care start as SENCo only; teachers and learning support see "
-            "only what is for staff who work with the pupil."
-        )
-        add("&Who may read it:", self.confidentiality)
+        self.saved.connect(lambda new_id: setattr(self, "involvement_id", new_id))
         self._level_chosen = involvement is not None
         self.confidentiality.activated.connect(lambda _i: setattr(self, "_level_chosen", True))
         self.agency.currentTextChanged.connect(self._agency_changed)
-
         if involvement is not None:
-            index = self.agency.findText(involvement.agency)
-            if index >= 0:
-                self.agency.setCurrentIndex(index)
-            else:
-                self.agency.setEditText(involvement.agency)
-            self.professional.setText(involvement.professional)
-            self.referral.set_value(involvement.referral_date)
-            self.seen.set_value(involvement.seen_date)
-            self.advice.setPlainText(involvement.advice)
-            self.confidentiality.setCurrentIndex(
-                self.confidentiality.findData(involvement.confidentiality)
-            )
+            self.load(involvement)
         else:
-            self.seen.set_value(None)
+            self.set_field("seen_date", None)
             self._agency_changed(self.agency.currentText())
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
 
     def _agency_changed(self, agency: str) -> None:
         """A new involvement takes its agency's level until the SENCo picks one."""
         if not self._level_chosen:
-            self.confidentiality.setCurrentIndex(
-                self.confidentiality.findData(default_level(agency))
-            )
-
-    def data(self) -> InvolvementData:
-        return InvolvementData(
-            agency=self.agency.currentText(),
-            professional=self.professional.text(),
-            referral_date=self.referral.value(),
-            seen_date=self.seen.value(),
-            advice=self.advice.toPlainText(),
-            confidentiality=self.confidentiality.currentData(),
-        )
-
-    def accept(self) -> None:
-        """Save through the service; on a refusal say why and keep what was typed."""
-        try:
-            if self.involvement is None:
-                self.involvement_id = add_involvement(
-                    self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
-                )
-            else:
-                update_involvement(
-                    self.ctx.db,
-                    self.ctx.actor,
-                    self.involvement.id,
-                    self.involvement.version,
-                    self.data(),
-                    today=self.today,
-                )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()  # the tab reloads either way
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+            self.set_field("confidentiality", default_level(agency))
 
 
-class DocumentDialog(QDialog):
+@dataclass(frozen=True)
+class DocumentForm:
+    """What the document dialog asks for (the file itself is chosen before it opens)."""
+
+    title: str
+    document_date: date | None
+    involvement_id: int | None
+    confidentiality: str | None
+
+
+class DocumentDialog(FormDialog):
     """Title, date and agency for a chosen file; OK stores it through the service."""
 
     def __init__(
@@ -274,111 +192,77 @@ class DocumentDialog(QDialog):
         involvement_id: int | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id, self.path = ctx, pupil_id, path
-        self.today = today or date.today()
-        self.document_id: int | None = None
-        self.setWindowTitle(f"Add a document — {APP}")
-        layout = QVBoxLayout(self)
-        file_label = QLabel(f"File: {path.name}")
-        file_label.setWordWrap(True)
-        file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(file_label)
-        form = QFormLayout()
-        layout.addLayout(form)
+        today = today or date.today()
+        self.path = path
 
-        self.title_edit = QLineEdit(path.stem)
-        self.title_edit.setMaxLength(TITLE_MAX)
-        self.title_edit.setAccessibleName("Document title")
-        title_label = QLabel("&Title:")
-        title_label.setBuddy(self.title_edit)
-        form.addRow(title_label, self.title_edit)
+        def save(data: DocumentForm) -> int:
+            return add_document(
+                ctx.db,
+                ctx.actor,
+                pupil_id,
+                path,
+                data.title,
+                data.document_date,
+                data.involvement_id,
+                today=today,
+                confidentiality=data.confidentiality,
+            )
 
-        self.date = QDateEdit()
-        self.date.setAccessibleName("Document date")
-        self.date.setCalendarPopup(True)
-        self.date.setDisplayFormat("dd/MM/yyyy")
-        self.date.setMaximumDate(to_qdate(self.today))
-        self.date.setDate(to_qdate(self.today))
-        self.undated = QCheckBox("&Undated")
-        self.undated.setAccessibleName("The document is undated")
-        self.undated.toggled.connect(lambda on: self.date.setEnabled(not on))
-        date_row = QWidget()
-        row = QHBoxLayout(date_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.date, 1)
-        row.addWidget(self.undated)
-        date_label = QLabel("&Date:")
-        date_label.setBuddy(self.date)
-        form.addRow(date_label, date_row)
-
-        self.agency = QComboBox()
-        self.agency.setAccessibleName("Agency the document belongs to")
-        self.agency.addItem("Not linked to an agency", None)
+        agencies: list[tuple[str, object]] = [("Not linked to an agency", None)]
         for inv in involvements:
             text = inv.agency + (f" ({inv.professional})" if inv.professional else "")
             if inv.last_date is not None:
-                text += f", {_dmy(inv.last_date)}"
-            self.agency.addItem(text, inv.id)
-        if involvement_id is not None and self.agency.findData(involvement_id) >= 0:
-            self.agency.setCurrentIndex(self.agency.findData(involvement_id))
-        agency_label = QLabel("A&gency:")
-        agency_label.setBuddy(self.agency)
-        form.addRow(agency_label, self.agency)
-
-        self.confidentiality = level_combo("Who may read this document")
-        self.confidentiality.insertItem(0, "As its agency's advice (staff if none)", None)
-        self.confidentiality.setCurrentIndex(0)
-        level_label = QLabel("&Who may read it:")
-        level_label.setBuddy(self.confidentiality)
-        form.addRow(level_label, self.confidentiality)
-
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+                text += f", {dmy(inv.last_date)}"
+            agencies.append((text, inv.id))
+        fields = (
+            Field(
+                "title",
+                "&Title:",
+                attr="title_edit",
+                accessible="Document title",
+                max_length=TITLE_MAX,
+            ),
+            Field(
+                "document_date",
+                "&Date:",
+                accessible="Document date",
+                not_yet="&Undated",
+                until_today=True,
+            ),
+            Field(
+                "involvement_id",
+                "A&gency:",
+                attr="agency",
+                accessible="Agency the document belongs to",
+                choices=agencies,
+            ),
+            Field(
+                "confidentiality",
+                "&Who may read it:",
+                accessible="Who may read this document",
+                choices=(("As its agency's advice (staff if none)", None), *LEVEL_CHOICES),
+            ),
         )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        super().__init__(ctx, "Add a document", DocumentForm, fields, save, parent, today=today)
+        file_label = QLabel(f"File: {path.name}")
+        file_label.setWordWrap(True)
+        file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.layout_.insertWidget(0, file_label)
+        self.title_edit.setText(path.stem)
+        if involvement_id is not None:
+            self.set_field("involvement_id", involvement_id)
 
-    def document_date(self) -> date | None:
-        return None if self.undated.isChecked() else from_qdate(self.date.date())
-
-    def accept(self) -> None:
-        try:
-            self.document_id = add_document(
-                self.ctx.db,
-                self.ctx.actor,
-                self.pupil_id,
-                self.path,
-                self.title_edit.text(),
-                self.document_date(),
-                self.agency.currentData(),
-                today=self.today,
-                confidentiality=self.confidentiality.currentData(),
-            )
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+    @property
+    def document_id(self) -> int | None:
+        value = self.result_value
+        return value if isinstance(value, int) else None
 
 
-def level_combo(name: str) -> QComboBox:
-    """A choice of who may read something: the SENCo only, or staff who work with the pupil."""
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    for key, label in LEVELS.items():
-        combo.addItem(label, key)
-    return combo
-
-
-class AgenciesTab(QWidget):
+class AgenciesTab(RecordTab):
     """A pupil's agency involvements and evidence documents.
 
     Raises SendeskError when they may not be read (a read-only account).
     """
-
-    changed = Signal()
-    """Emitted after an involvement or a document is added, corrected or removed."""
 
     def __init__(
         self,
@@ -388,190 +272,128 @@ class AgenciesTab(QWidget):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
-        self.editable = ctx.is_senco
-        self.involvements: list[InvolvementItem] = []
-        self.documents: list[DocumentItem] = []
+        super().__init__(ctx, pupil_id, parent, today=today)
+        self.editable = ctx.may(Action.EDIT_AGENCY_ADVICE)
+        manages = ctx.may(Action.MANAGE_DOCUMENTS)
 
-        layout = QVBoxLayout(self)
-
-        # --- involvements -------------------------------------------------------------
-        agencies_box = QGroupBox("Agency involvement")
-        agencies_layout = QVBoxLayout(agencies_box)
-        intro = QLabel(
-            "Professionals asked to see the pupil, most recent first. Many local authorities "
-            "want involvement within the last 18 months in an EHC needs assessment request."
+        self.involvement_list: RecordList[InvolvementItem] = RecordList(
+            "Agency involvement",
+            INVOLVEMENT_COLUMNS,
+            "Agency involvements",
+            intro="Professionals asked to see the pupil, most recent first. Many local "
+            "authorities want involvement within the last 18 months in an EHC needs "
+            "assessment request.",
+            empty="No agency involvement recorded."
+            + (" Add one with Add involvement." if self.editable else ""),
         )
-        intro.setWordWrap(True)
-        agencies_layout.addWidget(intro)
-        self.table = _table(INVOLVEMENT_HEADERS, "Agency involvements")
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        agencies_layout.addWidget(self.table, 1)
-        self.empty_label = QLabel(
-            "No agency involvement recorded."
-            + (" Add one with Add involvement." if self.editable else "")
+        inv = self.involvement_list
+        self.table, self.empty_label = inv.view, inv.empty_label
+        action = Action.EDIT_AGENCY_ADVICE
+        self.add_button = inv.offer(
+            ctx,
+            action,
+            "&Add involvement…",
+            "Add an agency involvement",
+            self.add_involvement,
+            needs_selection=False,
         )
-        self.empty_label.setWordWrap(True)
-        agencies_layout.addWidget(self.empty_label)
-
-        self.add_button: QPushButton | None = None
-        self.edit_button: QPushButton | None = None
-        self.remove_button: QPushButton | None = None
+        self.edit_button = inv.offer(
+            ctx, action, "&Edit…", "Edit the selected agency involvement", self.edit_involvement
+        )
+        self.remove_button = inv.offer(
+            ctx,
+            action,
+            "&Remove",
+            "Remove the selected agency involvement",
+            self.remove_involvement,
+        )
+        inv.buttons(self.add_button, self.edit_button, self.remove_button)
         if self.editable:
-            self.add_button = action_button(
-                "&Add involvement…", "Add an agency involvement", self.add_involvement
-            )
-            self.edit_button = action_button(
-                "&Edit…", "Edit the selected agency involvement", self.edit_involvement
-            )
-            self.remove_button = action_button(
-                "&Remove", "Remove the selected agency involvement", self.remove_involvement
-            )
-            button_row(agencies_layout, self.add_button, self.edit_button, self.remove_button)
             self.table.activated.connect(lambda _index: self.edit_involvement())
-        layout.addWidget(agencies_box, 1)
+        self.layout_.addWidget(inv, 1)
 
-        # --- documents ----------------------------------------------------------------
-        docs_box = QGroupBox("Evidence documents")
-        docs_layout = QVBoxLayout(docs_box)
-        docs_intro = QLabel(
-            "Reports, letters and work samples, kept inside the encrypted database. Open "
-            "shows a read-only copy that SENDesk deletes when it closes."
+        self.document_list: RecordList[DocumentItem] = RecordList(
+            "Evidence documents",
+            self._document_columns(),
+            "Evidence documents",
+            intro="Reports, letters and work samples, kept inside the encrypted database. "
+            "Open shows a read-only copy that SENDesk deletes when it closes.",
+            empty="No documents yet." + (" Add one with Add document." if manages else ""),
         )
-        docs_intro.setWordWrap(True)
-        docs_layout.addWidget(docs_intro)
-        self.documents_table = _table(DOCUMENT_HEADERS, "Evidence documents")
-        self.documents_table.itemSelectionChanged.connect(self._update_buttons)
+        docs = self.document_list
+        self.documents_table, self.documents_empty_label = docs.view, docs.empty_label
         self.documents_table.activated.connect(lambda _index: self.open_document())
-        docs_layout.addWidget(self.documents_table, 1)
-        self.documents_empty_label = QLabel(
-            "No documents yet." + (" Add one with Add document." if self.editable else "")
+        self.add_document_button = docs.offer(
+            ctx,
+            Action.MANAGE_DOCUMENTS,
+            "Add &document…",
+            "Add an evidence document",
+            self.add_document,
+            needs_selection=False,
         )
-        self.documents_empty_label.setWordWrap(True)
-        docs_layout.addWidget(self.documents_empty_label)
-
-        self.add_document_button: QPushButton | None = None
-        self.remove_document_button: QPushButton | None = None
-        self.level_button: QPushButton | None = None
-        self.open_button = action_button("&Open", "Open the selected document", self.open_document)
-        if self.editable:
-            self.add_document_button = action_button(
-                "Add &document…", "Add an evidence document", self.add_document
-            )
-            self.remove_document_button = action_button(
-                "Re&move document", "Remove the selected document", self.remove_document
-            )
-            self.level_button = action_button(
-                "&Who may read…",
-                "Change who may read the selected document",
-                self.change_document_level,
-            )
-        button_row(
-            docs_layout,
+        self.open_button = docs.offer(
+            ctx, None, "&Open", "Open the selected document", self.open_document
+        )
+        self.level_button = docs.offer(
+            ctx,
+            Action.MANAGE_DOCUMENTS,
+            "&Who may read…",
+            "Change who may read the selected document",
+            self.change_document_level,
+        )
+        self.remove_document_button = docs.offer(
+            ctx,
+            Action.MANAGE_DOCUMENTS,
+            "Re&move document",
+            "Remove the selected document",
+            self.remove_document,
+        )
+        docs.buttons(
             self.add_document_button,
             self.open_button,
             self.level_button,
             self.remove_document_button,
         )
-        layout.addWidget(docs_box, 1)
-        layout.addStretch(0)  # takes the spare height when both lists are empty
-
+        self.layout_.addWidget(docs, 1)
+        self.layout_.addStretch(0)  # takes the spare height when both lists are empty
         self.reload()
+
+    def _document_columns(self) -> tuple[ColumnSpec[DocumentItem], ...]:
+        def agency(d: DocumentItem) -> str:
+            agency_of = {i.id: i.agency for i in self.involvement_list.rows}
+            return agency_of.get(d.involvement_id, "") if d.involvement_id else ""
+
+        return (
+            ColumnSpec("Title", lambda d: d.title, tooltip=lambda d: d.filename),
+            ColumnSpec("Date", lambda d: dmy(d.document_date, "Undated")),
+            ColumnSpec("Type", lambda d: d.kind),
+            ColumnSpec("Size", lambda d: size_text(d.size), sort_key=lambda d: d.size),
+            ColumnSpec("Agency", agency),
+            ColumnSpec("Who may read", lambda d: _level(d.confidentiality)),
+        )
 
     # --- showing --------------------------------------------------------------------------
 
+    @property
+    def involvements(self) -> list[InvolvementItem]:
+        return self.involvement_list.rows
+
+    @property
+    def documents(self) -> list[DocumentItem]:
+        return self.document_list.rows
+
     def reload(self) -> None:
         """Read the involvements and documents again, keeping the selections."""
-        keep_inv = self.selected_involvement()
-        keep_doc = self.selected_document()
-        self.involvements = list_involvements(self.ctx.db, self.ctx.actor, self.pupil_id)
-        self.documents = list_documents(self.ctx.db, self.ctx.actor, self.pupil_id)
-        agency_of = {i.id: i.agency for i in self.involvements}
-
-        inv_rows = [
-            [
-                _item(i.agency),
-                _item(i.professional),
-                _item(_dmy(i.referral_date, NOT_YET)),
-                _item(_dmy(i.seen_date, NOT_YET)),
-                _item(first_line(i.advice), i.advice),
-                _item(LEVELS.get(i.confidentiality, i.confidentiality)),
-            ]
-            for i in self.involvements
-        ]
-        doc_rows = [
-            [
-                _item(d.title, d.filename),
-                _item(_dmy(d.document_date, "Undated")),
-                _item(d.kind),
-                _item(size_text(d.size)),
-                _item(agency_of.get(d.involvement_id, "") if d.involvement_id else ""),
-                _item(LEVELS.get(d.confidentiality, d.confidentiality)),
-            ]
-            for d in self.documents
-        ]
-        self._fill(
-            self.table,
-            inv_rows,
-            [i.id for i in self.involvements],
-            keep_inv.id if keep_inv else None,
-        )
-        self._fill(
-            self.documents_table,
-            doc_rows,
-            [d.id for d in self.documents],
-            keep_doc.id if keep_doc else None,
-        )
-        self.empty_label.setVisible(not self.involvements)
-        self.table.setVisible(bool(self.involvements))
-        self.documents_empty_label.setVisible(not self.documents)
-        self.documents_table.setVisible(bool(self.documents))
-        # A box whose list is empty keeps only the height it needs.
-        layout = self.layout()
-        if isinstance(layout, QVBoxLayout):
-            layout.setStretch(0, 1 if self.involvements else 0)
-            layout.setStretch(1, 1 if self.documents else 0)
-            layout.setStretch(2, 0 if self.involvements or self.documents else 1)
-        self._update_buttons()
-
-    @staticmethod
-    def _fill(
-        table: QTableWidget, rows: list[list[QTableWidgetItem]], ids: list[int], keep: int | None
-    ) -> None:
-        table.blockSignals(True)
-        table.clearSelection()
-        table.setRowCount(len(rows))
-        for r, row in enumerate(rows):
-            for c, item in enumerate(row):
-                table.setItem(r, c, item)
-        table.resizeRowsToContents()
-        if ids:
-            table.selectRow(ids.index(keep) if keep in ids else 0)
-        table.blockSignals(False)
+        db, actor = self.ctx.db, self.ctx.actor
+        self.involvement_list.set_rows(list_involvements(db, actor, self.pupil_id))
+        self.document_list.set_rows(list_documents(db, actor, self.pupil_id))
+        self.stretch((self.involvement_list, 1), (self.document_list, 1))
 
     def selected_involvement(self) -> InvolvementItem | None:
-        row = _selected_row(self.table, len(self.involvements))
-        return None if row is None else self.involvements[row]
+        return self.involvement_list.selected()
 
     def selected_document(self) -> DocumentItem | None:
-        row = _selected_row(self.documents_table, len(self.documents))
-        return None if row is None else self.documents[row]
-
-    def _update_buttons(self) -> None:
-        inv = self.selected_involvement() is not None
-        doc = self.selected_document() is not None
-        for button in (self.edit_button, self.remove_button):
-            if button is not None:
-                button.setEnabled(inv)
-        self.open_button.setEnabled(doc)
-        for button in (self.remove_document_button, self.level_button):
-            if button is not None:
-                button.setEnabled(doc)
-
-    def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
+        return self.document_list.selected()
 
     # --- involvements ---------------------------------------------------------------------
 
@@ -585,15 +407,7 @@ class AgenciesTab(QWidget):
 
     def _involvement_dialog(self, inv: InvolvementItem | None) -> None:
         dialog = InvolvementDialog(self.ctx, self.pupil_id, inv, self, today=self.today)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed.emit()
-            self.reload()
-            if dialog.involvement_id is not None:
-                ids = [i.id for i in self.involvements]
-                if dialog.involvement_id in ids:
-                    self.table.selectRow(ids.index(dialog.involvement_id))
-        else:
-            self.reload()
+        self.open_form(dialog, self.involvement_list)
 
     def remove_involvement(self) -> None:
         inv = self.selected_involvement()
@@ -606,27 +420,15 @@ class AgenciesTab(QWidget):
             if docs
             else ""
         )
-        answer = QMessageBox.question(
-            self,
-            APP,
+        self.change(
+            lambda: remove_involvement(self.ctx.db, self.ctx.actor, inv.id, inv.version),
             f"Remove the {inv.agency} involvement?{kept}",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_involvement(self.ctx.db, self.ctx.actor, inv.id, inv.version)
-        except SendeskError as exc:
-            self._warn(exc)
-        else:
-            self.changed.emit()
-        self.reload()
 
     # --- documents ------------------------------------------------------------------------
 
     def add_document(self) -> None:
-        if not self.editable:
+        if self.add_document_button is None:
             return
         name, _filter = QFileDialog.getOpenFileName(
             self, f"Choose a document — {APP}", "", FILE_FILTER
@@ -643,12 +445,7 @@ class AgenciesTab(QWidget):
             involvement_id=inv.id if inv else None,
             today=self.today,
         )
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self.changed.emit()
-            self.reload()
-            ids = [d.id for d in self.documents]
-            if dialog.document_id in ids:
-                self.documents_table.selectRow(ids.index(dialog.document_id))
+        self.open_form(dialog, self.document_list)
 
     def open_document(self) -> None:
         """Open a checked, read-only copy of the selected document in the system's viewer."""
@@ -658,7 +455,7 @@ class AgenciesTab(QWidget):
         try:
             path = viewer_copy(self.ctx.db, self.ctx.actor, doc.id)
         except SendeskError as exc:
-            self._warn(exc)
+            self.warn(exc)
             self.reload()
             return
         if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
@@ -672,7 +469,7 @@ class AgenciesTab(QWidget):
     def change_document_level(self) -> None:
         """The SENCo makes a document SENCo only, or readable by staff (audited)."""
         doc = self.selected_document()
-        if doc is None or not self.editable:
+        if doc is None or self.level_button is None:
             return
         labels = list(LEVELS.values())
         current = labels.index(LEVELS.get(doc.confidentiality, labels[0]))
@@ -682,35 +479,19 @@ class AgenciesTab(QWidget):
         if not ok:
             return
         level = next(k for k, v in LEVELS.items() if v == label)
-        try:
-            set_document_confidentiality(self.ctx.db, self.ctx.actor, doc.id, level)
-        except SendeskError as exc:
-            self._warn(exc)
-        else:
-            self.changed.emit()
-        self.reload()
+        self.change(
+            lambda: set_document_confidentiality(self.ctx.db, self.ctx.actor, doc.id, level)
+        )
 
     def remove_document(self) -> None:
         doc = self.selected_document()
-        if doc is None or not self.editable:
+        if doc is None or self.remove_document_button is None:
             return
-        answer = QMessageBox.question(
-            self,
-            APP,
+        self.change(
+            lambda: remove_document(self.ctx.db, self.ctx.actor, doc.id),
             f"Remove the document “{doc.title}”? It cannot be opened again afterwards "
             "(a backup still holds it).",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_document(self.ctx.db, self.ctx.actor, doc.id)
-        except SendeskError as exc:
-            self._warn(exc)
-        else:
-            self.changed.emit()
-        self.reload()
 
 
 __all__ = [

@@ -17,16 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import NamedTuple
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QGroupBox,
-    QLabel,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QWidget
 
 from sendesk.services.graduated.interventions import (
     EnrolmentItem,
@@ -38,34 +32,13 @@ from sendesk.services.graduated.interventions import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ProgressChart
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.record_tab import RecordList, RecordTab
+from sendesk.ui.kit.table_model import ColumnSpec
 
-ENROLMENT_HEADERS = (
-    "Intervention",
-    "Group",
-    "Started",
-    "Ended / planned end",
-    "Entry → exit",
-    "Verdict",
-)
-HOURS_HEADERS = (
-    "Intervention",
-    "Group",
-    "From",
-    "To",
-    "Planned hours",
-    "Delivered hours",
-    "Attended hours",
-    "Sessions not delivered",
-)
 NO_ENROLMENTS = "This pupil has not been enrolled in any intervention."
 CHOOSE = "Choose an intervention above to see its progress."
 NOT_JUDGED = "Not judged"
-
-
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def hours_text(value: float | None) -> str:
@@ -121,31 +94,41 @@ def hours_line(rows: Sequence[ProvisionHours]) -> str:
     )
 
 
-def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], keep: int | None) -> None:
-    table.blockSignals(True)
-    table.clearSelection()
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, item in enumerate(row):
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
-    if rows:
-        table.selectRow(keep if keep is not None and keep < len(rows) else 0)
-    table.blockSignals(False)
+class EnrolmentRow(NamedTuple):
+    """One enrolment with its progress: a row of the interventions table."""
+
+    enrolment: EnrolmentItem
+    progress: Progress
 
 
-def _selected_row(table: QTableWidget, count: int) -> int | None:
-    rows = table.selectionModel().selectedRows()
-    if not rows or rows[0].row() >= count:
-        return None
-    return rows[0].row()
+ENROLMENT_COLUMNS: tuple[ColumnSpec[EnrolmentRow], ...] = (
+    ColumnSpec("Intervention", lambda r: r.progress.intervention_name),
+    ColumnSpec("Group", lambda r: r.progress.group_name),
+    ColumnSpec("Started", lambda r: _dmy(r.enrolment.start_date)),
+    ColumnSpec("Ended / planned end", lambda r: end_text(r.enrolment)),
+    ColumnSpec(
+        "Entry → exit", lambda r: measures_text(r.progress), tooltip=lambda r: r.progress.measure
+    ),
+    ColumnSpec("Verdict", lambda r: band_text(r.progress)),
+)
+HOURS_COLUMNS: tuple[ColumnSpec[ProvisionHours], ...] = (
+    ColumnSpec("Intervention", lambda h: h.intervention_name),
+    ColumnSpec("Group", lambda h: h.group_name),
+    ColumnSpec("From", lambda h: _dmy(h.period_start)),
+    ColumnSpec("To", lambda h: _dmy(h.period_end)),
+    ColumnSpec("Planned hours", lambda h: hours_text(h.planned_hours), number=True),
+    ColumnSpec("Delivered hours", lambda h: hours_text(h.delivered_hours), number=True),
+    ColumnSpec("Attended hours", lambda h: hours_text(h.attended_hours), number=True),
+    ColumnSpec("Sessions not delivered", lambda h: str(h.not_delivered_sessions), number=True),
+)
+ENROLMENT_HEADERS = tuple(c.header for c in ENROLMENT_COLUMNS)
+HOURS_HEADERS = tuple(c.header for c in HOURS_COLUMNS)
 
 
-class PupilInterventionsTab(QWidget):
-    """A pupil's interventions, progress and hours. Raises SendeskError when refused."""
+class PupilInterventionsTab(RecordTab):
+    """A pupil's interventions, progress and hours. Raises SendeskError when refused.
 
-    changed = Signal()
-    """Never emitted (nothing is edited here); kept so every pupil tab looks the same."""
+    ``changed`` is never emitted (nothing is edited here); every pupil tab has it."""
 
     def __init__(
         self,
@@ -155,108 +138,73 @@ class PupilInterventionsTab(QWidget):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
-        self.enrolments: list[EnrolmentItem] = []
-        self.progress: dict[int, Progress] = {}
-        self.hours: list[ProvisionHours] = []
-
-        layout = QVBoxLayout(self)
+        super().__init__(ctx, pupil_id, parent, today=today)
 
         # --- enrolments and progress --------------------------------------------------
-        progress_box = QGroupBox("Interventions and progress")
-        box = QVBoxLayout(progress_box)
-        self.empty_label = QLabel(NO_ENROLMENTS)
-        self.empty_label.setWordWrap(True)
+        self.enrolment_list: RecordList[EnrolmentRow] = RecordList(
+            "Interventions and progress",
+            ENROLMENT_COLUMNS,
+            "Interventions this pupil was enrolled in",
+            empty=NO_ENROLMENTS,
+            key=lambda r: r.enrolment.id,
+        )
+        box = self.enrolment_list
+        self.enrolment_table, self.empty_label = box.view, box.empty_label
         self.empty_label.setAccessibleName("No interventions")
-        box.addWidget(self.empty_label)
-        self.enrolment_table = _table(ENROLMENT_HEADERS, "Interventions this pupil was enrolled in")
-        self.enrolment_table.itemSelectionChanged.connect(self._show_selected)
-        box.addWidget(self.enrolment_table, 1)
+        box.selection_changed.connect(self._show_selected)
         self.verdict_label = QLabel(CHOOSE)
         self.verdict_label.setWordWrap(True)
         self.verdict_label.setAccessibleName("Progress verdict")
         self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.verdict_label)
+        box.box.addWidget(self.verdict_label)
         self.chart = ProgressChart()
-        box.addWidget(self.chart, 2)
-        layout.addWidget(progress_box, 3)
+        box.box.addWidget(self.chart, 2)
+        self.layout_.addWidget(box, 3)
 
         # --- sessions -----------------------------------------------------------------
-        hours_box = QGroupBox("Sessions: hours planned, delivered and attended")
-        box = QVBoxLayout(hours_box)
-        self.hours_label = QLabel()
-        self.hours_label.setWordWrap(True)
+        self.hours_list: RecordList[ProvisionHours] = RecordList(
+            "Sessions: hours planned, delivered and attended",
+            HOURS_COLUMNS,
+            "Hours planned, delivered and attended",
+            intro=" ",
+            key=lambda h: h.enrolment_id,
+        )
+        self.hours_label, self.hours_table = self.hours_list.intro, self.hours_list.view
         self.hours_label.setAccessibleName("Hours planned, delivered and attended")
         self.hours_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        box.addWidget(self.hours_label)
-        self.hours_table = _table(HOURS_HEADERS, "Hours planned, delivered and attended")
         self.hours_table.horizontalHeader().setStretchLastSection(False)
-        box.addWidget(self.hours_table, 1)
-        layout.addWidget(hours_box, 1)
-
+        self.layout_.addWidget(self.hours_list, 1)
         self.reload()
 
     # --- showing --------------------------------------------------------------------------
 
+    @property
+    def enrolments(self) -> list[EnrolmentItem]:
+        return [r.enrolment for r in self.enrolment_list.rows]
+
+    @property
+    def hours(self) -> list[ProvisionHours]:
+        return self.hours_list.rows
+
     def reload(self) -> None:
         db, actor = self.ctx.db, self.ctx.actor
-        keep = self.selected_enrolment()
         enrolments = pupil_enrolments(db, actor, self.pupil_id)
-        progress = {e.id: enrolment_progress(db, actor, e.id) for e in enrolments}
+        rows = [EnrolmentRow(e, enrolment_progress(db, actor, e.id)) for e in enrolments]
         hours = planned_vs_delivered(db, actor, pupil_id=self.pupil_id, as_of=self.today)
-        self.enrolments, self.progress, self.hours = enrolments, progress, hours
-
-        ids = [e.id for e in enrolments]
-        _fill(
-            self.enrolment_table,
-            [
-                [
-                    _item(progress[e.id].intervention_name),
-                    _item(progress[e.id].group_name),
-                    _item(_dmy(e.start_date)),
-                    _item(end_text(e)),
-                    _item(measures_text(progress[e.id]), progress[e.id].measure),
-                    _item(band_text(progress[e.id])),
-                ]
-                for e in enrolments
-            ],
-            ids.index(keep.id) if keep is not None and keep.id in ids else None,
-        )
-        self.enrolment_table.setVisible(bool(enrolments))
-        self.empty_label.setVisible(not enrolments)
-        self.verdict_label.setVisible(bool(enrolments))
-        self.chart.setVisible(bool(enrolments))
-
         self.hours_label.setText(hours_line(hours))
-        _fill(
-            self.hours_table,
-            [
-                [
-                    _item(h.intervention_name),
-                    _item(h.group_name),
-                    _item(_dmy(h.period_start)),
-                    _item(_dmy(h.period_end)),
-                    _item(hours_text(h.planned_hours), number=True),
-                    _item(hours_text(h.delivered_hours), number=True),
-                    _item(hours_text(h.attended_hours), number=True),
-                    _item(str(h.not_delivered_sessions), number=True),
-                ]
-                for h in hours
-            ],
-            None,
-        )
-        self.hours_table.setVisible(bool(hours))
+        self.hours_list.set_rows(hours)
+        self.enrolment_list.set_rows(rows)
+        self.verdict_label.setVisible(bool(rows))
+        self.chart.setVisible(bool(rows))
         self._show_selected()
 
     def selected_enrolment(self) -> EnrolmentItem | None:
-        row = _selected_row(self.enrolment_table, len(self.enrolments))
-        return None if row is None else self.enrolments[row]
+        row = self.enrolment_list.selected()
+        return None if row is None else row.enrolment
 
     def selected_progress(self) -> Progress | None:
-        enrolment = self.selected_enrolment()
-        return None if enrolment is None else self.progress.get(enrolment.id)
+        row = self.enrolment_list.selected()
+        return None if row is None else row.progress
 
     def _show_selected(self) -> None:
         p = self.selected_progress()
@@ -266,9 +214,7 @@ class PupilInterventionsTab(QWidget):
             self.verdict_label.setText(
                 f"{p.intervention_name} — {p.group_name}. Measured by {p.measure}. {p.verdict_text}"
             )
-            rows = [i for i, h in enumerate(self.hours) if h.enrolment_id == p.enrolment_id]
-            if rows:
-                self.hours_table.selectRow(rows[0])
+            self.hours_list.select(p.enrolment_id)
         self.chart.set_progress(p)
 
 

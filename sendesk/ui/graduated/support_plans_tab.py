@@ -18,22 +18,10 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QDialog,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMessageBox,
-    QPushButton,
-    QTableWidget,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialog, QTextBrowser, QWidget
 
 from sendesk.errors import SendeskError
+from sendesk.rules.permissions import Action
 from sendesk.services.graduated.support_plans import (
     PlanDetail,
     PlanSummary,
@@ -43,15 +31,11 @@ from sendesk.services.graduated.support_plans import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
-from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.record_tab import RecordList, RecordTab
+from sendesk.ui.kit.table_model import ColumnSpec
 
-APP = "SENDesk"
-HEADERS = ("Cycle", "Started", "Review due", "Status", "Outcomes achieved")
 OPEN_PLAN_REASON = "Review the current cycle before starting a new one."
-
-
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def status_text(plan: PlanSummary, today: date) -> str:
@@ -130,11 +114,21 @@ def plan_html(plan: PlanDetail) -> str:
     return "".join(parts)
 
 
-class SupportPlansTab(QWidget):
-    """A pupil's support plans. Raises SendeskError when they may not be read."""
+def _columns(today: date) -> tuple[ColumnSpec[PlanSummary], ...]:
+    return (
+        ColumnSpec("Cycle", lambda p: str(p.cycle), sort_key=lambda p: p.cycle),
+        ColumnSpec("Started", lambda p: _dmy(p.start_date), sort_key=lambda p: p.start_date),
+        ColumnSpec("Review due", lambda p: _dmy(p.review_due), sort_key=lambda p: p.review_due),
+        ColumnSpec("Status", lambda p: status_text(p, today)),
+        ColumnSpec("Outcomes achieved", achieved_text),
+    )
 
-    changed = Signal()
-    """Emitted after a plan or review is saved (the pupil's next review date may move)."""
+
+class SupportPlansTab(RecordTab):
+    """A pupil's support plans. Raises SendeskError when they may not be read.
+
+    ``changed`` is emitted after a plan or review is saved (the next review date may move).
+    """
 
     def __init__(
         self,
@@ -144,70 +138,52 @@ class SupportPlansTab(QWidget):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
-        self.editable = ctx.is_senco
-        self.plans: list[PlanSummary] = []
+        super().__init__(ctx, pupil_id, parent, today=today)
+        self.editable = ctx.may(Action.EDIT_SUPPORT_PLANS)
         self.detail: PlanDetail | None = None
-
-        layout = QVBoxLayout(self)
-        intro = QLabel(
-            "Each assess–plan–do–review cycle, newest first. A new cycle starts from the last "
-            "review."
-        )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setHorizontalHeaderLabels(list(HEADERS))
-        self.table.setAccessibleName("Support plan cycles")
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.table.itemSelectionChanged.connect(self._selection_changed)
-        layout.addWidget(self.table, 1)
-
-        self.empty_label = QLabel(
-            "No support plans yet."
-            + (" Start the first cycle with New cycle." if self.editable else "")
-        )
-        self.empty_label.setWordWrap(True)
-        layout.addWidget(self.empty_label)
-
-        self.new_button: QPushButton | None = None
-        self.edit_button: QPushButton | None = None
-        self.review_button: QPushButton | None = None
-        if self.editable:
-            row = QHBoxLayout()
-            self.new_button = QPushButton("Ne&w cycle…")
-            self.edit_button = QPushButton("&Edit plan…")
-            self.review_button = QPushButton("Re&view…")
-            for button, name, slot in (
-                (self.new_button, "New support plan cycle", self.new_cycle),
-                (self.edit_button, "Edit the selected plan", self.edit_plan),
-                (self.review_button, "Review the selected plan", self.review_plan),
-            ):
-                button.setAccessibleName(name)
-                button.clicked.connect(slot)
-                row.addWidget(button)
-            row.addStretch(1)
-            layout.addLayout(row)
-            self.table.activated.connect(lambda _index: self.edit_plan())
-
         self.detail_view = QTextBrowser()
         self.detail_view.setAccessibleName("Support plan details")
         self.detail_view.setOpenLinks(False)
-        layout.addWidget(self.detail_view, 2)
+        self.plan_list: RecordList[PlanSummary] = RecordList(
+            "Support plan cycles",
+            _columns(self.today),
+            "Support plan cycles",
+            intro="Each assess–plan–do–review cycle, newest first. A new cycle starts from "
+            "the last review.",
+            empty="No support plans yet."
+            + (" Start the first cycle with New cycle." if self.editable else ""),
+        )
+        plans = self.plan_list
+        self.table, self.empty_label = plans.view, plans.empty_label
+        plans.selection_changed.connect(self._selection_changed)
+        action = Action.EDIT_SUPPORT_PLANS
+        self.new_button = plans.offer(
+            ctx,
+            action,
+            "Ne&w cycle…",
+            "New support plan cycle",
+            self.new_cycle,
+            needs_selection=False,
+        )
+        self.edit_button = plans.offer(
+            ctx, action, "&Edit plan…", "Edit the selected plan", self.edit_plan
+        )
+        self.review_button = plans.offer(
+            ctx, action, "Re&view…", "Review the selected plan", self.review_plan
+        )
+        plans.buttons(self.new_button, self.edit_button, self.review_button)
+        if self.editable:
+            self.table.activated.connect(lambda _index: self.edit_plan())
+        self.layout_.addWidget(plans, 1)
+        self.layout_.addWidget(self.detail_view, 2)
 
         self.reload()
 
     # --- showing --------------------------------------------------------------------------------
+
+    @property
+    def plans(self) -> list[PlanSummary]:
+        return self.plan_list.rows
 
     @property
     def open_plan(self) -> PlanSummary | None:
@@ -215,37 +191,13 @@ class SupportPlansTab(QWidget):
 
     def reload(self, select_id: int | None = None) -> None:
         """Read the cycles again, keeping (or moving to) the selected plan."""
-        keep = select_id if select_id is not None else self.selected_id()
-        self.plans = list_plans(self.ctx.db, self.ctx.actor, self.pupil_id)
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.setRowCount(len(self.plans))
-        for r, plan in enumerate(self.plans):
-            for c, text in enumerate(
-                (
-                    str(plan.cycle),
-                    _dmy(plan.start_date),
-                    _dmy(plan.review_due),
-                    status_text(plan, self.today),
-                    achieved_text(plan),
-                )
-            ):
-                self.table.setItem(r, c, _item(text))
-        self.table.resizeRowsToContents()
-        ids = [p.id for p in self.plans]
-        row = ids.index(keep) if keep in ids else 0
-        if self.plans:
-            self.table.selectRow(row)
-        self.table.blockSignals(False)
-        self.empty_label.setVisible(not self.plans)
-        self.table.setVisible(bool(self.plans))
-        self._selection_changed()
+        self.plan_list.set_rows(
+            list_plans(self.ctx.db, self.ctx.actor, self.pupil_id), select=select_id
+        )
 
     def selected_id(self) -> int | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.plans):
-            return None
-        return self.plans[rows[0].row()].id
+        plan = self.plan_list.selected()
+        return None if plan is None else plan.id
 
     def _selection_changed(self) -> None:
         plan_id = self.selected_id()
@@ -254,7 +206,7 @@ class SupportPlansTab(QWidget):
             try:
                 self.detail = get_plan(self.ctx.db, self.ctx.actor, plan_id)
             except SendeskError as exc:
-                self._warn(exc)
+                self.warn(exc)
         self.detail_view.setHtml(plan_html(self.detail) if self.detail else "")
         self.detail_view.setVisible(self.detail is not None)
         self._update_buttons()
@@ -271,9 +223,6 @@ class SupportPlansTab(QWidget):
         reviewed = self.detail is not None and self.detail.is_reviewed
         self.review_button.setText("Correct re&view…" if reviewed else "Re&view…")
 
-    def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
-
     # --- actions --------------------------------------------------------------------------------
 
     def new_cycle(self) -> None:
@@ -281,7 +230,7 @@ class SupportPlansTab(QWidget):
         try:
             draft = new_cycle_draft(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         except SendeskError as exc:
-            self._warn(exc)
+            self.warn(exc)
             return
         last = self.plans[0] if self.plans else None
         note = ""
@@ -316,7 +265,7 @@ class SupportPlansTab(QWidget):
         try:
             return get_plan(self.ctx.db, self.ctx.actor, plan_id)
         except SendeskError as exc:
-            self._warn(exc)
+            self.warn(exc)
             return None
 
     def edit_plan(self) -> None:

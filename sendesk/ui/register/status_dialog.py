@@ -24,7 +24,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -51,16 +50,9 @@ from sendesk.services.register.register import (
     read_register,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import from_qdate, to_qdate
 
 RANK_NAMES = ("Primary need", "Secondary need", "Third need")
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 def _sentence(text: str) -> str:

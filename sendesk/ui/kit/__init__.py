@@ -1,0 +1,9 @@
+"""The UI kit: the pieces every tab, page and dialog is made of (one way to do each).
+
+- :mod:`.table_model` — ``RowsModel`` and ``ColumnSpec``: records shown as a table.
+- :mod:`.table_view` — how a read-only table looks; the selected record.
+- :mod:`.record_tab` — ``RecordList`` (a list with its buttons) and ``RecordTab``.
+- :mod:`.form_dialog` — ``FormDialog`` from a service's input dataclass, saved off-thread.
+- :mod:`.filtered_page` — ``FilteredPage``: filters, the list, export of what is shown.
+- :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons, ask and warn.
+"""

@@ -1,0 +1,59 @@
+"""Buttons, rows of buttons and the two questions every screen asks (may I? and why not)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMessageBox, QPushButton, QWidget
+
+APP = "SENDesk"
+
+
+def action_button(
+    text: str, name: str, slot: Callable[[], object], *, tooltip: str = ""
+) -> QPushButton:
+    """A button showing ``text`` (with its Alt+ key), called ``name`` for a screen reader,
+    that runs ``slot`` when clicked."""
+    button = QPushButton(text)
+    button.setAccessibleName(name)
+    if tooltip:
+        button.setToolTip(tooltip)
+    button.clicked.connect(slot)
+    return button
+
+
+def button_row(
+    layout: QBoxLayout,
+    *buttons: QPushButton | None,
+    right: tuple[QPushButton | None, ...] = (),
+) -> QHBoxLayout:
+    """Put ``buttons`` in a row at the end of ``layout``: on the left in the order given
+    (which is also the Tab order), then ``right`` pushed to the right-hand end. A None is
+    left out: a button the reader's role does not get. Returns the row."""
+    row = QHBoxLayout()
+    for button in buttons:
+        if button is not None:
+            row.addWidget(button)
+    row.addStretch(1)
+    for button in right:
+        if button is not None:
+            row.addWidget(button)
+    layout.addLayout(row)
+    return row
+
+
+def ask(parent: QWidget, text: str) -> bool:
+    """A yes/no question whose safe answer, No, is the default."""
+    answer = QMessageBox.question(
+        parent,
+        APP,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        QMessageBox.StandardButton.No,
+    )
+    return answer == QMessageBox.StandardButton.Yes
+
+
+def warn(parent: QWidget, exc: Exception) -> None:
+    """A service's refusal: its one sentence."""
+    QMessageBox.warning(parent, APP, str(exc))

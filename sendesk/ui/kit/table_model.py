@@ -1,0 +1,142 @@
+"""One read-only table model for every list of records (vorta's archive table model).
+
+Why a model and not a hand-filled ``QTableWidget``: the rows stay the service's frozen
+dataclasses, so a screen asks "which record is selected" instead of "which row number",
+the selection survives a reload by the record's key, sorting and filtering go through a
+proxy without copying text into cells, and the model is tested without any widget. What a
+column shows is declared once in a :class:`ColumnSpec`; an export writes the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+R = TypeVar("R")
+Index = QModelIndex | QPersistentModelIndex
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+"""``index.data(ROW_ROLE)`` hands back the row's record, through any proxy."""
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+"""What a proxy sorts by: the column's ``sort_key``, or its text."""
+
+_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+DARK_TEXT = "#1a1a1a"
+
+
+@dataclass(frozen=True)
+class ColumnSpec(Generic[R]):
+    """One column: its header, the text a row shows in it, and optionally the row's
+    tooltip there, whether it is a number (right-aligned), what it sorts by, and a tint
+    behind the cell (a colour name, or None) — the words always say what the tint means,
+    and the text on a tint is dark."""
+
+    header: str
+    text: Callable[[R], str]
+    tooltip: Callable[[R], str] | None = None
+    number: bool = False
+    sort_key: Callable[[R], Any] | None = None
+    tint: Callable[[R], str | None] | None = None
+
+
+class RowsModel(QAbstractTableModel, Generic[R]):
+    """Rows of records shown through column specs; read-only, selectable, sortable."""
+
+    def __init__(self, columns: Sequence[ColumnSpec[R]], rows: Sequence[R] = ()) -> None:
+        super().__init__()
+        self.columns = tuple(columns)
+        self._rows: list[R] = list(rows)
+
+    # --- the records ----------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[R]:
+        return list(self._rows)
+
+    def set_rows(self, rows: Sequence[R]) -> None:
+        """Show ``rows`` instead (views keep their selection by key, see ``RecordList``)."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row(self, number: int) -> R:
+        return self._rows[number]
+
+    def text(self, number: int, column: int) -> str:
+        """What the cell shows: the same text :func:`shown_table` exports."""
+        return self.columns[column].text(self._rows[number])
+
+    # --- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self._rows):
+            return None
+        record = self._rows[index.row()]
+        column = self.columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(record)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return column.tooltip(record) if column.tooltip is not None else None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(_RIGHT.value) if column.number else None
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return column.text(record)
+        if role in (Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole):
+            tint = column.tint(record) if column.tint is not None else None
+            if tint is None:
+                return None
+            return QColor(tint if role == Qt.ItemDataRole.BackgroundRole else DARK_TEXT)
+        if role == ROW_ROLE:
+            return record
+        if role == SORT_ROLE:
+            return column.sort_key(record) if column.sort_key else column.text(record)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.columns)
+        ):
+            return self.columns[section].header
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by the column's ``sort_key`` (its text when it has none)."""
+        spec = self.columns[column]
+        key = spec.sort_key or spec.text
+        self.layoutAboutToBeChanged.emit()
+        self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
+        self.layoutChanged.emit()
+
+
+def shown_table(model: RowsModel[Any] | Any) -> tuple[list[str], list[list[str]]]:
+    """The headers and cell texts a model shows, in its order (a proxy's too): what an
+    export writes, so a file holds exactly what the screen showed."""
+    columns = model.columnCount()
+    headers = [
+        str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole))
+        for c in range(columns)
+    ]
+    rows = [
+        [str(model.index(r, c).data(Qt.ItemDataRole.DisplayRole) or "") for c in range(columns)]
+        for r in range(model.rowCount())
+    ]
+    return headers, rows

@@ -1,0 +1,149 @@
+"""How every read-only table looks: keyboard-navigable, whole rows selected, fitting its
+width at any scaling. :func:`read_only_view` shows a :class:`RowsModel`;
+:func:`read_only_table` and :func:`read_only_item` remain for the screens still filled
+cell by cell (the pupil window's overview), styled the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+)
+
+from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel
+
+
+def _style(table: QTableView, name: str) -> None:
+    table.setAccessibleName(name)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
+    table.setWordWrap(True)
+    table.verticalHeader().setVisible(False)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setStretchLastSection(True)
+    # Wrapped cells are measured at the width their column has *now*: a row filled before
+    # the table was laid out would otherwise keep the height of a narrow column, several
+    # lines too tall, once the window gives it room. Measured after the resize settles
+    # (inside sectionResized the header still reports the old geometry), once however many
+    # columns moved.
+    remeasure = QTimer(table)
+    remeasure.setSingleShot(True)
+    remeasure.setInterval(0)
+    remeasure.timeout.connect(table.resizeRowsToContents)
+    header.sectionResized.connect(remeasure.start)
+
+
+def read_only_view(model: QAbstractItemModel, name: str) -> QTableView:
+    """A read-only view of ``model`` called ``name`` for a screen reader."""
+    view = QTableView()
+    view.setModel(model)
+    _style(view, name)
+    model.modelReset.connect(view.resizeRowsToContents)
+    model.layoutChanged.connect(view.resizeRowsToContents)
+    return view
+
+
+def fit_to_rows(view: QTableView) -> QTableView:
+    """Make ``view`` exactly as tall as its rows, always (the page scrolls, not the table):
+    a table among other sections, whose long notes wrap in the last column instead of
+    scrolling sideways. When the columns' widths change the rows are measured again
+    (:func:`read_only_view`), and the height follows them, so no wrapped note is cut off."""
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+    def fit_height() -> None:
+        rows = view.model().rowCount()
+        body = sum(view.rowHeight(r) for r in range(rows))
+        body = max(body, view.verticalHeader().defaultSectionSize())
+        header = view.horizontalHeader().sizeHint().height()
+        view.setFixedHeight(header + body + 2 * view.frameWidth())
+
+    follow = QTimer(view)  # once for however many rows changed height
+    follow.setSingleShot(True)
+    follow.setInterval(0)
+    follow.timeout.connect(fit_height)
+    view.verticalHeader().sectionResized.connect(follow.start)
+    view.model().modelReset.connect(fit_height)
+    return view
+
+
+def selected_record(view: QTableView) -> Any:
+    """The record of the selected row (through any proxy), or None."""
+    rows = view.selectionModel().selectedRows()
+    return rows[0].data(ROW_ROLE) if rows else None
+
+
+def select_record(view: QTableView, key: Hashable | None, of: Callable[[Any], Hashable]) -> bool:
+    """Select the row whose record ``of(record) == key``; False when none is shown."""
+    if key is None:
+        return False
+    model = view.model()
+    for number in range(model.rowCount()):
+        index = model.index(number, 0)
+        if of(index.data(ROW_ROLE)) == key:
+            view.selectionModel().select(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+            view.setCurrentIndex(index)
+            return True
+    return False
+
+
+def show_rows(
+    view: QTableView,
+    model: RowsModel[Any],
+    rows: Sequence[Any],
+    *,
+    select: Hashable | None = None,
+    key: Callable[[Any], Hashable] = lambda record: record.id,
+    first: bool = True,
+) -> None:
+    """Show ``rows`` in ``view``, keeping the selected record (by ``key``), or selecting
+    ``select``, or else the first row (``first``) or none."""
+    current = selected_record(view)
+    keep = select if select is not None else (key(current) if current is not None else None)
+    model.set_rows(rows)
+    if not select_record(view, keep, key) and rows and first:
+        view.selectRow(0)
+
+
+def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
+    """A read-only table filled cell by cell (prefer :func:`read_only_view` and a model)."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(list(headers))
+    _style(table, name)
+    return table
+
+
+def read_only_item(
+    text: str, tooltip: str | None = None, *, number: bool = False
+) -> QTableWidgetItem:
+    """A cell that can be selected but not edited; numbers align right."""
+    item = QTableWidgetItem(text)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+    if tooltip:
+        item.setToolTip(tooltip)
+    if number:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
+    """Let ``columns`` share the spare width and wrap, so the table fits its page at any
+    scaling instead of scrolling sideways; the other columns fit their contents."""
+    header = table.horizontalHeader()
+    header.setStretchLastSection(False)
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
