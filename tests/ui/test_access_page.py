@@ -30,7 +30,9 @@ from sendesk.ui.access.access_page import AccessPage, EditionDialog
 from sendesk.ui.access.arrangement_dialog import to_qdate
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
+from tests.ui.dialogs import accept
 from tests.ui.export_audit import export_details
+from tests.ui.views import all_cells
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
@@ -58,18 +60,6 @@ def school(db: Database, senco: Actor) -> School:
             add_exam_entry(db, senco, pupil, subject)
     add_exam_entry(db, senco, made.cal, "Maths")
     return made
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 @pytest.fixture
@@ -237,8 +227,7 @@ def test_a_cancelled_export_writes_nothing(qtbot, db, senco, school, monkeypatch
 
 
 def groups_table(dialog: TeachingGroupsDialog) -> list[list[str]]:
-    t = dialog.table
-    return [[t.item(r, c).text() for c in range(t.columnCount())] for r in range(t.rowCount())]
+    return all_cells(dialog.table)
 
 
 def test_groups_listed_added_edited_and_removed(
@@ -267,8 +256,7 @@ def test_groups_listed_added_edited_and_removed(
         d.set_member(school.ann, True)
         d.set_member(school.cal, True)
         assert d.count_label.text() == "2 pupils in the group."
-        d.accept()
-        return d.result()
+        return accept(d)
 
     monkeypatch.setattr(GroupDialog, "exec", add)
     dialog.add_button.click()
@@ -291,8 +279,7 @@ def test_groups_listed_added_edited_and_removed(
         ]
         assert len(visible) == 2
         d.set_member(school.cal, False)
-        d.accept()
-        return d.result()
+        return accept(d)
 
     monkeypatch.setattr(GroupDialog, "exec", edit)
     dialog.edit_button.click()
@@ -316,7 +303,7 @@ def test_a_duplicate_code_is_refused_in_one_sentence(qtbot, db, senco, school, w
     qtbot.addWidget(group)
     group.code.setText("11x/ma1")
     group.subject.setEditText("Maths")
-    group.accept()
+    accept(group)
     assert warnings == ["There is already a teaching group with the code 11X/Ma1."]
     assert group.result() != QDialog.DialogCode.Accepted
 
@@ -362,7 +349,7 @@ def test_page_reloads_after_groups_change(qtbot, db, senco, school, monkeypatch)
         group.code.setText("10Y/Dr1")
         group.subject.setEditText("Drama")
         group.set_member(school.cal, True)
-        group.accept()
+        accept(group)
         d.changed = True
         return 0
 

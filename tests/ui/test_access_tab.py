@@ -38,35 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
 from test_accessibility import unnamed_controls
 
+from tests.ui.dialogs import accept
+from tests.ui.dialogs import answer_question as answer
 from tests.ui.views import all_cells, cells, row_count
 
 
 @pytest.fixture
 def school(db: Database, senco: Actor) -> School:
     return make_school(db, senco)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list[str]:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AccessTab:
@@ -164,7 +143,7 @@ def test_propose_through_the_dialog_with_live_verdict(
         seen["verdict"] = dialog.verdict_view.toPlainText()
         dialog.set_subjects(("English", "History"))
         dialog.room_note.setText("Small room")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
@@ -202,14 +181,14 @@ def test_no_subject_chosen_is_refused_and_nothing_saved(qtbot, db, senco, school
     dialog.kind.setCurrentIndex(dialog.kind.findData("prompter"))
     assert dialog.route_label.text() == "Decided in the centre (delegated)"
     assert "No standardised scores are needed for a prompter" in dialog.verdict_view.toPlainText()
-    dialog.accept()
+    accept(dialog)
     assert warnings == ["Tick the subjects or papers the arrangement covers, or tick All subjects."]
     assert dialog.result() != QDialog.DialogCode.Accepted
     # a proposal dated in the future is refused by the service in one sentence
     dialog.all_subjects.setChecked(True)
     dialog.proposed_on.setMaximumDate(to_qdate(date(2030, 1, 1)))
     dialog.proposed_on.setDate(to_qdate(date(2026, 4, 1)))
-    dialog.accept()
+    accept(dialog)
     assert warnings[-1] == "The proposal date 01/04/2026 is in the future."
     assert dialog.result() != QDialog.DialogCode.Accepted
     assert len(pupil_access(db, senco, school.cal, today=TODAY).arrangements) == 1
@@ -223,7 +202,7 @@ def test_edit_keeps_fields_and_saves_changes(qtbot, db, senco, school, monkeypat
         dialog.other_subject.setText("History")
         dialog.add_subject_button.click()
         dialog.notes.setPlainText("Reads slowly; a reader in English and History.")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
@@ -254,7 +233,7 @@ def test_a_stale_edit_is_refused_and_the_tab_reloads(
 
     def fill(dialog: ArrangementDialog) -> int:
         dialog.room_note.setText("Room 12")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
@@ -283,7 +262,7 @@ def test_status_moves_with_dates_and_expiry(qtbot, db, senco, school, monkeypatc
     def run(d: StatusDialog) -> int:
         d.status.setCurrentIndex(d.status.findData("approved in centre"))
         d.on.setDate(to_qdate(date(2026, 2, 27)))
-        d.accept()
+        accept(d)
         return d.result()
 
     monkeypatch.setattr(StatusDialog, "exec", run)
@@ -305,7 +284,7 @@ def test_withdrawing_asks_first(qtbot, db, senco, school, monkeypatch, warnings)
 
     def withdraw(d: StatusDialog) -> int:
         d.status.setCurrentIndex(d.status.findData("withdrawn"))
-        d.accept()
+        accept(d)
         return d.result()
 
     monkeypatch.setattr(StatusDialog, "exec", withdraw)
@@ -450,7 +429,7 @@ def test_assessment_dialog_checks_scores_and_paperwork_live(
     assert dialog.problems_label.text() == (
         "No problems with the dates or the assessor's qualification."
     )
-    dialog.accept()
+    accept(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     [stored] = pupil_access(db, senco, school.cal, today=TODAY).assessments
     assert [(s.area, s.score, s.test) for s in stored.scores] == [
@@ -468,7 +447,7 @@ def test_record_an_assessment_from_the_tab_shows_its_problems(
         dialog.assessed_on.setDate(to_qdate(date(2026, 1, 20)))
         dialog.pon_missing.setChecked(True)
         dialog.add_score("spelling accuracy", "WRAT5", 79)
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(AssessmentDialog, "exec", fill)
@@ -493,7 +472,7 @@ def test_assessment_refusal_keeps_the_dialog_open(qtbot, db, senco, school, warn
     dialog = AssessmentDialog(ctx_for(db, senco), school.cal, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.add_score()
-    dialog.accept()  # no assessor's name
+    accept(dialog)  # no assessor's name
     assert len(warnings) == 1 and "assessor" in warnings[0].lower()
     assert warnings[0].endswith(".")
     assert dialog.result() != QDialog.DialogCode.Accepted

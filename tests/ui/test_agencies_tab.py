@@ -27,7 +27,7 @@ from reportlab.pdfgen import canvas
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.services.actor import Actor
 from sendesk.services.evidence.agencies import (
     InvolvementData,
@@ -48,24 +48,12 @@ from sendesk.ui.evidence.agencies_tab import (
 from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.services.pupil_factory import works_with
+from tests.ui.dialogs import answer_question, make_user
 from tests.ui.views import cells, row_count, set_current, tooltip
 
 TODAY = date(2026, 1, 15)
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-@pytest.fixture
-def pupil_id(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
 
 
 @pytest.fixture
@@ -76,18 +64,6 @@ def pdf(tmp_path: Path) -> Path:
     c.showPage()
     c.save()
     return path
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 @pytest.fixture
@@ -102,17 +78,6 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
     yield urls
     remove_viewer_copies()
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AgenciesTab:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 from pathlib import Path
 
@@ -18,13 +19,12 @@ from sendesk.ui.register.census_page import COLUMNS, CensusPage
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from census_school import TODAY, plant_census_problems
 
+from tests.ui.export_audit import export_details
+from tests.ui.views import all_cells, headers, row_count, set_current
+
 
 def cells(page: CensusPage) -> list[list[str]]:
-    table = page.table
-    return [
-        [table.item(r, c).text() for c in range(table.columnCount())]
-        for r in range(table.rowCount())
-    ]
+    return all_cells(page.table)
 
 
 def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, senco) -> None:
@@ -36,7 +36,7 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
         "4 problems for 4 pupils (7 pupils on roll checked) to fix before the spring census "
         "on Thursday 21 January 2027. Enter opens the pupil's record."
     )
-    assert [page.table.horizontalHeaderItem(c).text() for c in range(6)] == list(COLUMNS)
+    assert headers(page.table) == list(COLUMNS)
     rows = cells(page)
     assert [(r[0], r[2]) for r in rows] == [
         ("Ben Lower", "Not confirmed"),
@@ -50,7 +50,7 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
     assert "Eve Voided" not in {r[0] for r in rows}  # her voided entry is not the register
     # Enter on a row opens that pupil.
     page.table.setFocus()
-    page.table.setCurrentCell(2, 0)
+    set_current(page.table, 2)
     with qtbot.waitSignal(page.pupil_activated) as opened:
         QTest.keyClick(page.table, Qt.Key.Key_Return)
     assert opened.args == [ids["Dan"]]
@@ -59,11 +59,11 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
 def test_check_again_after_a_fix_and_a_clean_register(qtbot, db, senco) -> None:
     page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
     qtbot.addWidget(page)
-    assert page.table.rowCount() == 0
+    assert row_count(page.table) == 0
     assert page.summary.text().startswith("No census problems: 0 pupils on roll checked")
     plant_census_problems(db, senco)
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
-    assert page.table.rowCount() == 4
+    assert row_count(page.table) == 4
 
 
 def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
@@ -80,3 +80,19 @@ def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
     teacher = MainWindow(AppContext(db, sign_in(db, "t1", "teacher123"), school_info(db)))
     qtbot.addWidget(teacher)
     assert "Census check" not in teacher.pages
+
+
+def test_export_writes_the_problems_shown_and_says_where(qtbot, db, senco, tmp_path) -> None:
+    plant_census_problems(db, senco)
+    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
+    qtbot.addWidget(page)
+    page.show()
+    assert page.export_button.isEnabled() and not page.written.isVisible()
+    target = tmp_path / "census problems.csv"
+    with qtbot.waitSignal(page.exported):
+        page.export_to(target)
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        written = list(csv.reader(fh))
+    assert written == [list(COLUMNS), *cells(page)]
+    assert page.written.text() == f"Saved 4 rows to {target}."
+    assert export_details(db) == [{"what": "census check", "pupils": 4, "file": target.name}]

@@ -35,18 +35,6 @@ def school(db: Database, senco: Actor) -> School:
     return make_school(db, senco)
 
 
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
 def make_page(qtbot, db: Database, actor: Actor) -> ClassEvidencePage:
     page = ClassEvidencePage(ctx_for(db, actor), today=TODAY)
     qtbot.addWidget(page)

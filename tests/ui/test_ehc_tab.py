@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog, QMessageBox, QTableView
 
 from sendesk.db import Database
 from sendesk.errors import SendeskError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.casework import (
     PlanData,
@@ -36,24 +36,12 @@ from sendesk.ui.register.status_dialog import to_qdate
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.ui.dialogs import accept, answer_question, make_user
 from tests.ui.views import all_cells as rows
 from tests.ui.views import background, cells, foreground, row_count
 
 TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-@pytest.fixture
-def pupil_id(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
 
 
 @pytest.fixture(autouse=True)
@@ -66,29 +54,6 @@ def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("question", "warning", "information"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:
@@ -148,7 +113,7 @@ def test_open_a_request_and_see_the_clock_start(
         dialog.sent_on.set_value(TODAY)
         dialog.consent_on.set_value(TODAY - timedelta(days=3))
         dialog.pupil_views.setPlainText("I want help with talking to my friends.")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
@@ -190,7 +155,7 @@ def test_a_new_request_starts_unsent_with_no_statutory_dates(
         assert not dialog.ok_button.isEnabled()  # a role with nobody named
         assert "who signed the request off" in dialog.problems_label.text()
         dialog.signed_off_by.setText("Mrs Head")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
@@ -260,7 +225,7 @@ def test_record_the_next_step_through_its_dialog(
         dialog.on.setDate(to_qdate(date(2026, 3, 9)))
         dialog.yes.setChecked(True)
         assert dialog.ok_button.isEnabled()
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(StepDialog, "exec", fill)
@@ -281,7 +246,7 @@ def test_record_the_next_step_through_its_dialog(
         assert "Draft plan sent" not in offered  # not before the decision to issue
         dialog.on.setDate(to_qdate(date(2026, 3, 11)))
         dialog.yes.setChecked(True)
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     def draft(dialog: StepDialog) -> int:
@@ -289,7 +254,7 @@ def test_record_the_next_step_through_its_dialog(
         assert dialog.setting.isVisibleTo(dialog) and dialog.decision_box.isHidden()
         dialog.setting.setText("Hill School")
         dialog.on.setDate(to_qdate(date(2026, 3, 12)))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     for fill_in in (issue, draft):
@@ -311,7 +276,7 @@ def test_a_step_out_of_order_is_refused_in_one_sentence(
     qtbot.addWidget(dialog)
     dialog.yes.setChecked(True)
     dialog.on.setDate(to_qdate(date(2026, 1, 5)))  # before the request was sent
-    dialog.accept()
+    accept(dialog)
     assert len(warnings) == 1
     assert warnings[0].endswith(".") and "\n" not in warnings[0]
     assert dialog.result() != QDialog.DialogCode.Accepted
@@ -357,7 +322,7 @@ def test_an_exception_shows_the_clock_extended_with_its_reason(
         dialog.kind.setCurrentIndex(dialog.kind.findData("personal_circumstances"))
         dialog.reason.setPlainText("Family bereavement; the parent asked for time")
         dialog.recorded_on.setDate(to_qdate(date(2026, 2, 10)))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ExceptionDialog, "exec", fill)
@@ -399,7 +364,7 @@ def test_record_the_plan_and_an_annual_review(
         dialog.needs.setPlainText("Severe difficulty with expressive language.")
         dialog.outcomes.setPlainText("By July 2027, uses 3-word sentences in class.")
         dialog.provision.setPlainText("SaLT programme, 3 × 20 minutes a week with a TA.")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
@@ -430,7 +395,7 @@ def test_record_the_plan_and_an_annual_review(
         dialog.attendees.setPlainText("Parent, SENCo, class teacher, SaLT")
         dialog.summary.setPlainText("Good progress towards the language outcome.")
         dialog.recommendation.setCurrentIndex(dialog.recommendation.findData("amend"))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ReviewDialog, "exec", fill_review)
@@ -572,7 +537,7 @@ def test_recording_the_plan_offers_e_on_the_register_from_its_issue_date(
     def fill_plan(dialog: PlanDialog) -> int:
         dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
         dialog.la.setCurrentText("Testshire")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
@@ -611,12 +576,12 @@ def test_the_final_plan_step_leads_to_recording_the_plan_then_e(
     def final(dialog: StepDialog) -> int:
         dialog.step.setCurrentIndex(dialog.step.findData("final"))
         dialog.on.setDate(to_qdate(date(2026, 3, 9)))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     def fill_plan(dialog: PlanDialog) -> int:
         assert dialog.data().issued_on == date(2026, 3, 9)  # from the request's final plan
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(StepDialog, "exec", final)
@@ -654,7 +619,7 @@ def test_a_recorded_phase_transfer_and_its_deadline(
         assert dialog.transfer_hint.text() == (
             "The plan must be reviewed and amended by 30/03/2027 (reg 18(1))."
         )
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
@@ -672,7 +637,7 @@ def test_a_recorded_phase_transfer_and_its_deadline(
         assert dialog.transfer_on.value() == date(2027, 9, 6)
         dialog.transfer_kind.setCurrentIndex(dialog.transfer_kind.findData("own_sixth_form"))
         assert dialog.transfer_hint.text() == "No transfer: no phase transfer deadline."
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", stay_on)
@@ -696,7 +661,7 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
 
     def fill_plan(dialog: PlanDialog) -> int:
         dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
@@ -735,7 +700,7 @@ def test_someone_elses_change_is_said_and_shown(
 
     def fill(dialog: RequestDialog) -> int:
         dialog.caseworker.setText("Mr Ó Briain (acting)")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
@@ -760,7 +725,7 @@ def test_correct_a_review_and_cease_the_plan(
         assert not dialog.ok_button.isEnabled()  # a decision needs its date
         assert "Give the date of the LA's decision." in dialog.problems_label.text()
         dialog.la_decision_on.set_value(date(2026, 2, 20))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(ReviewDialog, "exec", correct)
@@ -774,7 +739,7 @@ def test_correct_a_review_and_cease_the_plan(
 
     def cease(dialog) -> int:  # type: ignore[no-untyped-def]
         dialog.on.setDate(to_qdate(date(2026, 3, 13)))
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog

@@ -6,10 +6,9 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QMessageBox
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.interventions import (
@@ -35,6 +34,7 @@ from sendesk.ui.graduated.interventions_page import (
     MeasureDialog,
     ProgressChart,
 )
+from tests.ui.dialogs import make_user
 
 TODAY = date(2025, 3, 3)
 READING = InterventionData(
@@ -48,14 +48,6 @@ READING = InterventionData(
     minutes_per_session=30,
     cost_per_hour_pence=2400,
 )
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def make_pupil(db: Database, senco: Actor, serial: int, forename: str) -> int:
@@ -81,18 +73,6 @@ def open_page(qtbot, db: Database):  # type: ignore[no-untyped-def]
         return page
 
     return opener
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 def _date(value: date) -> QDate:

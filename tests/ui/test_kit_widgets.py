@@ -10,9 +10,8 @@ import threading
 from datetime import date
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from sendesk.db import Database
 from sendesk.models import Role, User
@@ -34,28 +33,11 @@ from sendesk.ui.kit.filtered_page import FilteredPage
 from sendesk.ui.kit.form_dialog import TEXT, Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.services.pupil_factory import works_with
 from tests.ui.export_audit import export_details
 from tests.ui.views import all_cells, cells
 
 TODAY = date(2026, 1, 15)
-
-
-@pytest.fixture
-def pupil_id(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 def teacher(db: Database, senco: Actor, pupil_id: int) -> Actor:
@@ -109,7 +91,7 @@ def test_an_empty_date_is_saved_as_none_on_the_worker(qtbot, db, senco, pupil_id
     dialog.seen_date.set_value(None)
     assert not dialog.seen_date.edit.isEnabled()
     dialog.advice.setPlainText("Wait list.\nReview in spring.")
-    with qtbot.waitSignal(dialog.saved) as saved:
+    with qtbot.waitSignal(dialog.stored) as saved:
         dialog.accept()
     assert threads and threads[0] != threading.get_ident()  # not the GUI thread
     assert dialog.result() == dialog.DialogCode.Accepted

@@ -10,21 +10,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, SECTION_TITLES
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.casework import LaProfileData, la_rules, list_la_profiles, save_la_profile
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog, pounds_to_pence
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
+from tests.ui.dialogs import answer_question, make_user
 
 
 @pytest.fixture(autouse=True)
@@ -37,29 +30,6 @@ def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
 
     for name in ("question", "warning", "information"):
         monkeypatch.setattr(QMessageBox, name, unexpected)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def open_dialog(qtbot, db: Database, actor: Actor) -> LaProfilesDialog:

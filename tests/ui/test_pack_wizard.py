@@ -124,18 +124,6 @@ def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-@pytest.fixture
 def wizard(qtbot, db: Database, senco: Actor, pupil_id: int) -> PackWizard:
     w = PackWizard(
         AppContext(db, senco, school_info(db)), pupil_id, la_name="Testshire", today=TODAY

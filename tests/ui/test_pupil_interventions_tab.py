@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QTableVie
 from sendesk.db import Database, create_database
 from sendesk.demo import write_demo_school
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import Enrolment, Role, User
+from sendesk.models import Enrolment, Role
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated.interventions import (
     Progress,
@@ -36,6 +36,7 @@ from sendesk.ui.graduated.pupil_interventions_tab import (
     measures_text,
 )
 from tests.services.pupil_factory import works_with
+from tests.ui.dialogs import make_user
 from tests.ui.views import cells, headers, row_count
 
 TODAY = date(2025, 3, 3)
@@ -53,14 +54,6 @@ def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
 @pytest.fixture
 def senco(demo_db: Database) -> Actor:
     return acting_user(demo_db, "senco")
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def pupil_with_enrolments(db: Database, actor: Actor) -> int:

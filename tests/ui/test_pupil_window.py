@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.casework import PlanData, list_plans, record_plan
@@ -39,6 +39,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, VoidDialog, open_pupil_window
 from sendesk.ui.register.status_dialog import StatusDialog
 from tests.services.pupil_factory import works_with
+from tests.ui.dialogs import answer_question, make_user
 
 Opener = Callable[[Actor], PupilWindow]
 
@@ -60,14 +61,6 @@ def make_pupil(db: Database, actor: Actor) -> int:
     change_status(db, actor, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
     add_contact(db, actor, pid, ContactData("Mrs Hopper", "Mother", True))
     return pid
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture
@@ -94,30 +87,6 @@ def open_window(qtbot, db: Database, pupil_id: int) -> Opener:
         return window
 
     return opener
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes that would block: recorded instead of shown."""
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 # --- the SENCo edits ----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.interventions import (
@@ -31,18 +31,11 @@ from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
+from tests.ui.dialogs import make_user
 
 MONDAY = date(2025, 3, 3)
 TERM_START = date(2025, 1, 6)
 NAMES = ("Zoë", "Łukasz", "Amara", "Ben", "Chloé", "Dev", "Eilidh", "Farah")
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture
@@ -91,19 +84,6 @@ def page(qtbot, db: Database, ta: Actor, group_id: int) -> MyGroupsPage:
     qtbot.addWidget(widget)
     widget.show()
     return widget
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Message boxes that would block: recorded instead of shown."""
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 def row_of(model: AttendanceModel, name: str) -> int:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.census import Area
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
@@ -47,6 +47,7 @@ from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPl
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.pupil_factory import works_with
+from tests.ui.dialogs import accept, answer_question, make_user, wait_for_save
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
@@ -55,14 +56,6 @@ CI = Area.COMMUNICATION_INTERACTION.value
 START = date(2025, 9, 8)
 DUE = date(2025, 12, 1)
 TODAY = date(2026, 1, 15)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture
@@ -86,29 +79,6 @@ def pupil_id(db: Database, senco: Actor) -> int:
 @pytest.fixture
 def ctx(db: Database, senco: Actor) -> AppContext:
     return AppContext(db, senco, school_info(db))
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
-
-
-def answer_question(monkeypatch: pytest.MonkeyPatch, button: QMessageBox.StandardButton) -> list:
-    asked: list[str] = []
-
-    def question(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        asked.append(text)
-        return button
-
-    monkeypatch.setattr(QMessageBox, "question", question)
-    return asked
 
 
 def choose(combo: QComboBox, data: object) -> None:
@@ -193,6 +163,7 @@ def test_fill_a_new_plan_and_save(qtbot, open_editor, db, senco, pupil_id) -> No
     assert editor.ok_button.isEnabled(), editor.problems_label.text()
     assert not editor.problems_label.isVisible()
     qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_save(editor)
 
     assert editor.result() == QDialog.DialogCode.Accepted
     [summary] = list_plans(db, senco, pupil_id)
@@ -257,6 +228,7 @@ def test_a_review_more_than_a_term_away_is_a_warning_not_a_refusal(
     )
     assert editor.ok_button.isEnabled(), editor.problems_label.text()  # warned, not stopped
     qtbot.mouseClick(editor.ok_button, Qt.MouseButton.LeftButton)
+    wait_for_save(editor)
     [summary] = list_plans(db, senco, pupil_id)
     assert summary.review_due == START + timedelta(weeks=20)
 
@@ -331,6 +303,7 @@ def test_ctrl_s_saves(qtbot, open_editor, db, senco, pupil_id) -> None:
         draft=PlanDraft(START, DUE, outcomes=(OutcomeDraft("a", CL), OutcomeDraft("b", SEMH)))
     )
     qtbot.keyClick(editor.assessment_edit, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait_for_save(editor)
     assert editor.result() == QDialog.DialogCode.Accepted
     assert [p.id for p in list_plans(db, senco, pupil_id)] == [editor.plan_id]
 
@@ -363,6 +336,7 @@ def test_closing_with_changes_asks(qtbot, open_editor, db, senco, pupil_id, monk
     editor.assessment_edit.setPlainText("Saved on the way out")
     answer_question(monkeypatch, QMessageBox.StandardButton.Save)
     editor.close()
+    wait_for_save(editor)
     assert editor.result() == QDialog.DialogCode.Accepted
     assert get_plan(db, senco, editor.plan_id).assessment == "Saved on the way out"
 
@@ -376,6 +350,7 @@ def test_edit_a_plan(qtbot, open_editor, db, senco, pupil_id) -> None:
     editor.outcome_rows[0].text.setText("Reads 50 common exception words")
     editor.outcome_rows[2].remove.click()
     editor.ok_button.click()
+    wait_for_save(editor)
     after = get_plan(db, senco, plan.id)
     assert [o.text for o in after.outcomes] == [
         "Reads 50 common exception words",
@@ -394,6 +369,7 @@ def test_someone_else_saving_first_is_told(
     editor = open_editor(plan=plan, draft=None)
     editor.assessment_edit.setPlainText("Mine")
     editor.ok_button.click()
+    wait_for_save(editor)
     assert warnings == [CONFLICT]
     assert editor.result() == QDialog.DialogCode.Rejected and not editor.isVisible()
     assert get_plan(db, senco, plan.id).assessment == "Theirs"
@@ -466,6 +442,7 @@ def test_review_dialog(qtbot, ctx, db, senco, pupil_id) -> None:
     qtbot.keyClicks(dialog.next_steps_edit, "Add a help card; keep the group")
     assert dialog.ok_button.isEnabled()
     dialog.ok_button.click()
+    wait_for_save(dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     after = get_plan(db, senco, plan.id)
     assert after.reviewed_on == DUE
@@ -512,7 +489,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         ):
             row.text.setText(text)
             choose(row.area, area)
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", write_plan)
@@ -535,7 +512,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         choose(first.result, "achieved")
         choose(second.result, "partly")
         dialog.next_steps_edit.setPlainText("Keep going")
-        dialog.accept()
+        accept(dialog)
         return dialog.result()
 
     monkeypatch.setattr(PlanReviewDialog, "exec", review)
@@ -555,7 +532,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         assert editor.outcome_rows[0].area.currentData() == SEMH
         editor.outcome_rows[1].text.setText("Joins a club")
         choose(editor.outcome_rows[1].area, SEMH)
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", next_cycle)
@@ -619,7 +596,7 @@ def test_edit_with_nothing_changed_signals_nothing(qtbot, db, senco, pupil_id, m
     tab = make_tab(qtbot, db, senco, pupil_id)
 
     def ok(editor: SupportPlanEditor) -> int:
-        editor.accept()
+        accept(editor)
         return editor.result()
 
     monkeypatch.setattr(SupportPlanEditor, "exec", ok)

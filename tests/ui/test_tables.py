@@ -5,13 +5,8 @@ from __future__ import annotations
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from sendesk.ui.tables import (
-    action_button,
-    button_row,
-    read_only_item,
-    read_only_table,
-    share_width,
-)
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.table_view import read_only_item, read_only_table, share_width
 
 ADVICE = (
     "Assessment indicates significant anxiety, particularly about school and friendships, "

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -35,11 +35,11 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
 from sendesk.rules import jcq
+from sendesk.rules.permissions import Action
 from sendesk.services.access.arrangements import (
     ArrangementItem,
     AssessmentItem,
@@ -67,8 +67,8 @@ from sendesk.ui.access.access_words import (
 )
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
-from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
+from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
 
@@ -179,36 +179,20 @@ ENTRY_COLUMNS: tuple[ColumnSpec[ExamEntryItem], ...] = (
 )
 
 
-class AccessTab(QWidget):
+class AccessTab(RecordTab):
     """A pupil's access arrangements, their evidence and the assessments behind them.
 
     Raises SendeskError when the actor may not read them (a read-only account).
+    ``changed`` is emitted after an arrangement or an assessment is saved or moved on.
     """
-
-    changed = Signal()
-    """Emitted after an arrangement or an assessment is saved or moved on."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
-        self.editable = ctx.is_senco
-        self.access = PupilAccess([], [], ())
-        self.nww: list[NwwItem] = []
-        self._build()
-        self.reload()
 
     # --- building -------------------------------------------------------------------------
 
-    def _build(self) -> None:
-        layout = QVBoxLayout(self)
+    def build(self) -> None:
+        self.editable = self.ctx.may(Action.MANAGE_ACCESS_ARRANGEMENTS)
+        self.access = PupilAccess([], [], ())
+        self.nww: list[NwwItem] = []
+        layout = self.layout_
 
         arr_box = QGroupBox("Exam access arrangements")
         arr_layout = QVBoxLayout(arr_box)

@@ -15,13 +15,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +32,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import jcq
 from sendesk.services.access.arrangements import (
     APPROVAL_MONTHS_SETTING,
@@ -57,30 +53,14 @@ from sendesk.ui.access.access_words import (
     verdict_lines,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import ask
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 ROOM_NOTE_MAX = 200
 SUBJECT_MAX = 60
-
-
-def to_qdate(value: date) -> QDate:
-    return QDate(value.year, value.month, value.day)
-
-
-def from_qdate(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
-
-
-def date_edit(name: str, value: date, *, maximum: date | None = None) -> QDateEdit:
-    """A dd/mm/yyyy date field with a calendar, named for screen readers."""
-    edit = QDateEdit()
-    edit.setAccessibleName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    if maximum is not None:
-        edit.setMaximumDate(to_qdate(maximum))
-    edit.setDate(to_qdate(value))
-    return edit
 
 
 def sentence_label(name: str, text: str = "") -> QLabel:
@@ -125,7 +105,7 @@ def check_assessment(
     return [*verdict_lines(jcq.check(key, scores), arrangement.needs_scores), *refused]
 
 
-class ArrangementDialog(QDialog):
+class ArrangementDialog(SavingDialog):
     """Propose an arrangement for a pupil, or correct one; OK saves through the service.
 
     ``arrangement_id`` holds the saved arrangement's id after OK.
@@ -141,10 +121,12 @@ class ArrangementDialog(QDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.ACCESS)
         self.ctx, self.pupil_id, self.access, self.item = ctx, pupil_id, access, arrangement
         self.today = today or date.today()
         self.arrangement_id: int | None = arrangement.id if arrangement else None
+        if arrangement is None:
+            self.stored.connect(lambda new_id: setattr(self, "arrangement_id", new_id))
         self.setWindowTitle(
             ("Edit access arrangement" if arrangement else "Propose an access arrangement")
             + f" — {APP}"
@@ -223,12 +205,7 @@ class ArrangementDialog(QDialog):
         self.notes.setMaximumHeight(self.fontMetrics().height() * 5)
         add("&Notes:", self.notes)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = self.ok_cancel(layout)
 
         self._fill_subjects(access.subjects_taught, arrangement.subjects if arrangement else ())
         if arrangement is not None:
@@ -367,28 +344,17 @@ class ArrangementDialog(QDialog):
                 "Tick the subjects or papers the arrangement covers, or tick All subjects.",
             )
             return
-        try:
-            if self.item is None:
-                self.arrangement_id = propose_arrangement(
-                    self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
-                )
-            else:
-                update_arrangement(
-                    self.ctx.db,
-                    self.ctx.actor,
-                    self.item.id,
-                    self.item.version,
-                    self.data(),
-                    today=self.today,
-                )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()  # the tab reloads and shows what is stored now
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        call = store_call(
+            self.ctx,
+            self.data(),
+            add=propose_arrangement,
+            owner_id=self.pupil_id,
+            update=update_arrangement,
+            item=self.item,
+            today=self.today,
+        )
+        if call is not None:  # a conflict closes: the tab shows what is stored now
+            self.save_with(call)
 
 
 # --- moving the status along ------------------------------------------------------------------
@@ -406,7 +372,7 @@ STEP_WORDS: dict[str, str] = {
 APPROVALS = (jcq.APPROVED_IN_CENTRE, jcq.APPROVED_BY_AB)
 
 
-class StatusDialog(QDialog):
+class StatusDialog(SavingDialog):
     """Move an arrangement to one of the statuses its route allows next, on a date."""
 
     def __init__(
@@ -418,10 +384,11 @@ class StatusDialog(QDialog):
         status: str | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.ACCESS)
         self.ctx, self.item = ctx, item
         self.today = today or date.today()
         self.new_version: int | None = None
+        self.stored.connect(lambda version: setattr(self, "new_version", version))
         self.setWindowTitle(f"Change the status of {item.name} — {APP}")
         months = get_int(ctx.db, APPROVAL_MONTHS_SETTING, jcq.APPROVAL_MONTHS)
         self.months = months if months >= 1 else jcq.APPROVAL_MONTHS  # as the service reads it
@@ -451,12 +418,7 @@ class StatusDialog(QDialog):
         self.explain = sentence_label("What the change records")
         layout.addWidget(self.explain)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = self.ok_cancel(layout)
         self.status.currentIndexChanged.connect(self._explain)
         self.on.dateChanged.connect(self._explain)
         self._explain()
@@ -479,35 +441,22 @@ class StatusDialog(QDialog):
         if not step:
             self.reject()
             return
-        if step == jcq.WITHDRAWN:
-            answer = QMessageBox.question(
-                self,
-                APP,
-                f"Withdraw {self.item.name}? It will no longer apply in any exam, and a "
-                "withdrawn arrangement cannot be brought back (propose a new one instead).",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        try:
-            self.new_version = set_arrangement_status(
-                self.ctx.db,
-                self.ctx.actor,
-                self.item.id,
-                self.item.version,
-                step,
-                from_qdate(self.on.date()),
-                today=self.today,
-            )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()
+        if step == jcq.WITHDRAWN and not ask(
+            self,
+            f"Withdraw {self.item.name}? It will no longer apply in any exam, and a "
+            "withdrawn arrangement cannot be brought back (propose a new one instead).",
+        ):
             return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        db, actor, today, item, on = (
+            self.ctx.db,
+            self.ctx.actor,
+            self.today,
+            self.item,
+            from_qdate(self.on.date()),
+        )
+        self.save_with(
+            lambda: set_arrangement_status(db, actor, item.id, item.version, step, on, today=today)
+        )
 
 
 __all__ = [
@@ -515,7 +464,7 @@ __all__ = [
     "StatusDialog",
     "assessment_text",
     "check_assessment",
-    "date_edit",
+    "date_edit",  # re-exported from the kit for the access page
     "from_qdate",
     "sentence_label",
     "to_qdate",

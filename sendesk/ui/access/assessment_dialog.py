@@ -20,15 +20,12 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
@@ -37,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import jcq
 from sendesk.services.access.arrangements import (
     AssessmentData,
@@ -47,8 +43,11 @@ from sendesk.services.access.arrangements import (
     update_assessment,
 )
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
-from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate, sentence_label, to_qdate
+from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 NAME_MAX = 120
@@ -63,7 +62,7 @@ def area_text(area: str) -> str:
     return area[:1].upper() + area[1:]
 
 
-class AssessmentDialog(QDialog):
+class AssessmentDialog(SavingDialog):
     """Record a new assessment or correct one; ``assessment_id`` is set after OK.
 
     ``check_arrangement`` chooses the arrangement the live verdict is for (the SENCo may
@@ -81,11 +80,12 @@ class AssessmentDialog(QDialog):
         date_of_birth: date | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.ACCESS)
         self.ctx, self.pupil_id, self.item = ctx, pupil_id, assessment
         self.date_of_birth = date_of_birth
         self.today = today or date.today()
         self.assessment_id: int | None = assessment.id if assessment else None
+        self.stored.connect(self._remember)
         self.setWindowTitle(
             ("Edit assessment" if assessment else "Record an assessment (Form 8)") + f" — {APP}"
         )
@@ -185,12 +185,7 @@ class AssessmentDialog(QDialog):
         notes_form.addRow(notes_label, self.notes)
         layout.addLayout(notes_form)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = self.ok_cancel(layout)
 
         if assessment is not None:
             self.assessor.setText(assessment.assessor_name)
@@ -314,29 +309,22 @@ class AssessmentDialog(QDialog):
             scores=self.score_data(),
         )
 
+    def _remember(self, result: object) -> None:
+        if self.item is None and isinstance(result, int):
+            self.assessment_id = result
+
     def accept(self) -> None:
-        try:
-            if self.item is None:
-                self.assessment_id = record_assessment(
-                    self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
-                )
-            else:
-                update_assessment(
-                    self.ctx.db,
-                    self.ctx.actor,
-                    self.item.id,
-                    self.item.version,
-                    self.data(),
-                    today=self.today,
-                )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        call = store_call(
+            self.ctx,
+            self.data(),
+            add=record_assessment,
+            owner_id=self.pupil_id,
+            update=update_assessment,
+            item=self.item,
+            today=self.today,
+        )
+        if call is not None:
+            self.save_with(call)
 
 
 __all__ = ["SCORED", "AssessmentDialog", "area_text"]

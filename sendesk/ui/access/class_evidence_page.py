@@ -64,11 +64,11 @@ from sendesk.services.access.arrangements import (
 )
 from sendesk.ui.access.access_tab import task_text
 from sendesk.ui.access.access_words import dmy, status_text
-from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.table_view import read_only_item as _item
+from sendesk.ui.kit.table_view import read_only_table as _table
 
 APP = "SENDesk"
 GROUP_ROLE = Qt.ItemDataRole.UserRole

@@ -18,7 +18,8 @@ from sendesk.reports.access_list import HEADERS, NOBODY, row_values
 from sendesk.reports.tabular import cell_text
 from sendesk.services.access.arrangements import ExamsRow, exams_officer_rows
 from sendesk.ui.context import AppContext
-from sendesk.ui.tables import action_button, button_row, read_only_item, read_only_table
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.table_view import read_only_item, read_only_table
 
 APP = "SENDesk"
 

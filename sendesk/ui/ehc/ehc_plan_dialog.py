@@ -16,23 +16,21 @@ can show what is stored now. Money is typed in pounds and kept in pence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
 
-from sendesk.errors import SendeskError
 from sendesk.rules.timeline import (
     NO_TRANSFER,
     TRANSFER_KINDS,
@@ -56,8 +54,10 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
+from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.ops import Changes
 from sendesk.ui.pupil_window import OptionalDate
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
 
 APP = "SENDesk"
 SETTING_MAX = 200
@@ -128,10 +128,11 @@ class PlanDialog(_GuardedDialog):
         request: RequestItem | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
         self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
         self.today = today or date.today()
         self.plan_id: int | None = plan.id if plan else None
+        self.stored.connect(self._remember)
         self.request_id = plan.request_id if plan else (request.id if request else None)
         self.setWindowTitle(("EHC plan" if plan else "Record the EHC plan") + f" — {APP}")
         p = plan
@@ -297,23 +298,21 @@ class PlanDialog(_GuardedDialog):
             found.append("give the date of the phase transfer")
         return found
 
-    def save(self) -> bool:
-        if self.plan is None:
-            self.plan_id = record_plan(
-                self.ctx.db, self.ctx.actor, self.pupil_id, self.data(), today=self.today
-            )
-            self.saved = True
-        elif self.is_dirty:
-            update_plan(
-                self.ctx.db,
-                self.ctx.actor,
-                self.plan.id,
-                self.plan.version,
-                self.data(),
-                today=self.today,
-            )
-            self.saved = True
-        return True
+    def saving(self) -> Callable[[], object] | None:
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=record_plan,
+            owner_id=self.pupil_id,
+            update=update_plan,
+            item=self.plan,
+            today=self.today,
+            changed=self.is_dirty,
+        )
+
+    def _remember(self, result: object) -> None:
+        if self.plan is None and isinstance(result, int):
+            self.plan_id = result
 
 
 class ReviewDialog(_GuardedDialog):
@@ -330,10 +329,11 @@ class ReviewDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
         self.ctx, self.plan, self.review = ctx, plan, review
         self.today = today or date.today()
         self.review_id: int | None = review.id if review else None
+        self.stored.connect(self._remember)
         self.setWindowTitle(
             ("Annual review" if review else "Record an annual review") + f" — {APP}"
         )
@@ -449,26 +449,24 @@ class ReviewDialog(_GuardedDialog):
             return ["give the date of the LA's decision"]
         return []
 
-    def save(self) -> bool:
-        if self.review is None:
-            self.review_id = record_review(
-                self.ctx.db, self.ctx.actor, self.plan.id, self.data(), today=self.today
-            )
-            self.saved = True
-        elif self.is_dirty:
-            update_review(
-                self.ctx.db,
-                self.ctx.actor,
-                self.review.id,
-                self.review.version,
-                self.data(),
-                today=self.today,
-            )
-            self.saved = True
-        return True
+    def saving(self) -> Callable[[], object] | None:
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=record_review,
+            owner_id=self.plan.id,
+            update=update_review,
+            item=self.review,
+            today=self.today,
+            changed=self.is_dirty,
+        )
+
+    def _remember(self, result: object) -> None:
+        if self.review is None and isinstance(result, int):
+            self.review_id = result
 
 
-class CeaseDialog(QDialog):
+class CeaseDialog(SavingDialog):
     """The date the plan ceased (the LA's decision, or the pupil leaving its care)."""
 
     def __init__(
@@ -479,7 +477,7 @@ class CeaseDialog(QDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
         self.ctx, self.plan = ctx, plan
         self.today = today or date.today()
         self.setWindowTitle(f"Cease the EHC plan — {APP}")
@@ -503,21 +501,13 @@ class CeaseDialog(QDialog):
         ok.setAccessibleName("Cease the plan")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        layout.addWidget(self.problem)
         layout.addWidget(buttons)
+        self.save_buttons = buttons
 
     def accept(self) -> None:
-        try:
-            cease_plan(
-                self.ctx.db,
-                self.ctx.actor,
-                self.plan.id,
-                self.plan.version,
-                from_qdate(self.on.date()),
-            )
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        db, actor, plan, on = self.ctx.db, self.ctx.actor, self.plan, from_qdate(self.on.date())
+        self.save_with(lambda: cease_plan(db, actor, plan.id, plan.version, on))
 
 
 __all__ = ["CeaseDialog", "PlanDialog", "ReviewDialog"]

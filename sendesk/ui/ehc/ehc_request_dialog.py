@@ -15,27 +15,26 @@ everything typed.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sendesk.errors import ConflictError, SendeskError
+from sendesk.errors import SendeskError
 from sendesk.rules.timeline import (
     EXCEPTION_KINDS,
     end_of_compulsory_school_age,
@@ -58,9 +57,10 @@ from sendesk.services.ehc.casework import (
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
-from sendesk.ui.ops import Changes, Op
+from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.ops import Changes
 from sendesk.ui.pupil_window import OptionalDate
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
 
 APP = "SENDesk"
 LA_MAX = 120
@@ -223,11 +223,11 @@ class RequestDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._saving = False
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
         self.ctx, self.pupil_id, self.request = ctx, pupil_id, request
         self.today = today or date.today()
         self.request_id: int | None = request.id if request else None
+        self.stored.connect(self._remember)
         self.setWindowTitle(
             ("EHC needs assessment request" if request else "Open an EHC needs assessment request")
             + f" — {APP}"
@@ -414,44 +414,25 @@ class RequestDialog(_GuardedDialog):
             found.append("say who signed the request off")
         return found
 
-    def save(self) -> bool:
-        """Save on the worker thread (the request's checks read the whole record); the
-        dialog waits in its own event loop, as ``exec()`` does, so the window answers and
-        a refusal still reaches :meth:`accept` as an exception here."""
-        if self._saving:
-            return False  # Ctrl+S again while saving
-        if self.request is None:
-            ctx, pupil_id, data, today = self.ctx, self.pupil_id, self.data(), self.today
+    def saving(self) -> Callable[[], object] | None:
+        """The request's checks read the whole record: saved on the worker thread."""
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=open_request,
+            owner_id=self.pupil_id,
+            update=update_request,
+            item=self.request,
+            today=self.today,
+            changed=self.is_dirty,
+        )
 
-            def write(_progress: object) -> int | None:
-                return open_request(ctx.db, ctx.actor, pupil_id, data, today=today)
-
-        elif self.is_dirty:
-            ctx, request, data, today = self.ctx, self.request, self.data(), self.today
-
-            def write(_progress: object) -> int | None:
-                update_request(ctx.db, ctx.actor, request.id, request.version, data, today=today)
-                return None
-
-        else:
-            return True
-        self._saving = True
-        self.ok_button.setEnabled(False)
-        try:
-            op = Op(self, write, failure=lambda _exc: None, changes=Changes.EHC | Changes.DUE)
-            op.run().wait(timeout_ms=600_000)
-        finally:
-            self._saving = False
-            self.ok_button.setEnabled(True)
-        if op.error is not None:
-            raise op.error
-        if self.request is None:
-            self.request_id = op.result
-        self.saved = True
-        return True
+    def _remember(self, result: object) -> None:
+        if self.request is None and isinstance(result, int):
+            self.request_id = result
 
 
-class StepDialog(QDialog):
+class StepDialog(SavingDialog):
     """Record one step of ``request``: which, when, and the decision or setting it needs."""
 
     def __init__(
@@ -462,7 +443,7 @@ class StepDialog(QDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
         self.ctx, self.request = ctx, request
         self.today = today or date.today()
         self.setWindowTitle(f"Record a step — {APP}")
@@ -530,7 +511,9 @@ class StepDialog(QDialog):
         self.ok_button = ok
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.save_buttons = self.buttons
         self.step.currentIndexChanged.connect(self._step_changed)
         self.decision.buttonToggled.connect(self._update_ok)
         self.setting.textChanged.connect(self._update_ok)
@@ -586,30 +569,27 @@ class StepDialog(QDialog):
             if not (self.yes.isChecked() or self.no.isChecked()):
                 return
             value = self.yes.isChecked()
-        try:
-            record_step(
-                self.ctx.db,
-                self.ctx.actor,
-                self.request.id,
-                self.request.version,
+        db, actor, request, today = self.ctx.db, self.ctx.actor, self.request, self.today
+        on = from_qdate(self.on.date())
+        setting = self.setting.text().strip() if step == "draft" else ""
+        note = self.note.toPlainText().strip()
+        self.save_with(  # a conflict closes the dialog: the tab reloads what is stored now
+            lambda: record_step(
+                db,
+                actor,
+                request.id,
+                request.version,
                 step,
-                from_qdate(self.on.date()),
+                on,
                 value=value,
-                setting=self.setting.text().strip() if step == "draft" else "",
-                note=self.note.toPlainText().strip(),
-                today=self.today,
+                setting=setting,
+                note=note,
+                today=today,
             )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            super().reject()  # the tab reloads and shows what is stored now
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        )
 
 
-class ExceptionDialog(QDialog):
+class ExceptionDialog(SavingDialog):
     """Record why a statutory limit cannot be met (the clock shows as extended)."""
 
     def __init__(
@@ -620,10 +600,11 @@ class ExceptionDialog(QDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
         self.ctx, self.request = ctx, request
         self.today = today or date.today()
         self.exception_id: int | None = None
+        self.stored.connect(lambda new_id: setattr(self, "exception_id", new_id))
         self.setWindowTitle(f"Record an exception to the time limits — {APP}")
         layout = QVBoxLayout(self)
         intro = QLabel(
@@ -658,7 +639,9 @@ class ExceptionDialog(QDialog):
         self.ok_button = ok
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.problem)
         layout.addWidget(self.buttons)
+        self.save_buttons = self.buttons
         self.reason.textChanged.connect(
             lambda: self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
         )
@@ -669,20 +652,9 @@ class ExceptionDialog(QDialog):
         reason = self.reason.toPlainText().strip()
         if not reason:
             return
-        try:
-            self.exception_id = add_exception(
-                self.ctx.db,
-                self.ctx.actor,
-                self.request.id,
-                str(self.kind.currentData()),
-                reason,
-                from_qdate(self.recorded_on.date()),
-                today=self.today,
-            )
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        db, actor, request_id, today = self.ctx.db, self.ctx.actor, self.request.id, self.today
+        kind, on = str(self.kind.currentData()), from_qdate(self.recorded_on.date())
+        self.save_with(lambda: add_exception(db, actor, request_id, kind, reason, on, today=today))
 
 
 __all__ = [

@@ -24,7 +24,7 @@ import html
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -58,11 +58,11 @@ from sendesk.services.ehc.casework import (
     remove_review,
 )
 from sendesk.services.register.register import change_status, read_register
-from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
 from sendesk.ui.kit.buttons import action_button, button_row
 from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record
 
@@ -285,31 +285,19 @@ def _fitted(model: RowsModel[Any], name: str) -> QTableView:
     return fit_to_rows(read_only_view(model, name))
 
 
-class EhcTab(QWidget):
+class EhcTab(RecordTab):
     """A pupil's EHC needs assessment requests and EHC plans.
 
-    Raises SendeskError when they may not be read (a read-only account).
+    Raises SendeskError when they may not be read (a read-only account). ``changed`` is
+    emitted after anything is saved here (the register and what's due may change).
     """
 
-    changed = Signal()
-    """Emitted after anything is saved here (the register and what's due may change)."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
-        self.editable = ctx.is_senco
+    def build(self) -> None:
+        self.editable = self.ctx.may(Action.MANAGE_EHC)
         self.requests: list[RequestItem] = []
         self.plans: list[PlanItem] = []
 
-        outer = QVBoxLayout(self)
+        outer = self.layout_
         outer.setContentsMargins(0, 0, 0, 0)
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -322,6 +310,8 @@ class EhcTab(QWidget):
         layout.addWidget(self._build_request_box())
         layout.addWidget(self._build_plan_box())
         layout.addStretch(1)
+
+    def first_read(self) -> None:
         self._read()  # raises for an account that may not read EHC records
         self._show_all()
 

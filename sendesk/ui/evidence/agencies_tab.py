@@ -152,7 +152,7 @@ class InvolvementDialog(FormDialog):
         super().__init__(ctx, title, InvolvementData, fields, save, parent, today=today)
         self.involvement = involvement
         self.involvement_id: int | None = involvement.id if involvement else None
-        self.saved.connect(lambda new_id: setattr(self, "involvement_id", new_id))
+        self.stored.connect(lambda new_id: setattr(self, "involvement_id", new_id))
         self._level_chosen = involvement is not None
         self.confidentiality.activated.connect(lambda _i: setattr(self, "_level_chosen", True))
         self.agency.currentTextChanged.connect(self._agency_changed)
@@ -264,15 +264,8 @@ class AgenciesTab(RecordTab):
     Raises SendeskError when they may not be read (a read-only account).
     """
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
+        ctx = self.ctx
         self.editable = ctx.may(Action.EDIT_AGENCY_ADVICE)
         manages = ctx.may(Action.MANAGE_DOCUMENTS)
 
@@ -356,7 +349,6 @@ class AgenciesTab(RecordTab):
         )
         self.layout_.addWidget(docs, 1)
         self.layout_.addStretch(0)  # takes the spare height when both lists are empty
-        self.reload()
 
     def _document_columns(self) -> tuple[ColumnSpec[DocumentItem], ...]:
         def agency(d: DocumentItem) -> str:

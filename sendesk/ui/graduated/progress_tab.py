@@ -221,15 +221,8 @@ class AttainmentDialog(FormDialog):
 class ProgressTab(RecordTab):
     """A pupil's attendance and attainment. Raises SendeskError when they may not be read."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
+        ctx = self.ctx
         self.editable = ctx.may(Action.RECORD_PROGRESS)
         action = Action.RECORD_PROGRESS
 
@@ -294,7 +287,6 @@ class ProgressTab(RecordTab):
         snaps.buttons(self.add_snapshot_button, self.remove_snapshot_button)
         self.layout_.addWidget(snaps, 1)
         self.layout_.addStretch(0)  # takes the spare height when every list is empty
-        self.reload()
 
     # --- showing --------------------------------------------------------------------------
 

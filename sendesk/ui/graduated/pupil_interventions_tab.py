@@ -16,11 +16,10 @@ the services refuse anyone else (PermissionDeniedError propagates out of the con
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QWidget
+from PySide6.QtWidgets import QLabel
 
 from sendesk.services.graduated.interventions import (
     EnrolmentItem,
@@ -30,7 +29,6 @@ from sendesk.services.graduated.interventions import (
     planned_vs_delivered,
     pupil_enrolments,
 )
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ProgressChart
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
@@ -130,15 +128,7 @@ class PupilInterventionsTab(RecordTab):
 
     ``changed`` is never emitted (nothing is edited here); every pupil tab has it."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
 
         # --- enrolments and progress --------------------------------------------------
         self.enrolment_list: RecordList[EnrolmentRow] = RecordList(
@@ -174,7 +164,6 @@ class PupilInterventionsTab(RecordTab):
         self.hours_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hours_table.horizontalHeader().setStretchLastSection(False)
         self.layout_.addWidget(self.hours_list, 1)
-        self.reload()
 
     # --- showing --------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ Why these dialogs look as they do:
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,7 +29,6 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -47,7 +47,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules.support_plans import (
     AREAS,
     DESCRIPTION_MAX,
@@ -75,7 +74,9 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
@@ -92,15 +93,6 @@ def text_box(name: str, lines: int) -> QPlainTextEdit:
     edit.setTabChangesFocus(True)
     margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
-
-
-def date_edit(name: str, value: date) -> QDateEdit:
-    edit = QDateEdit()
-    edit.setAccessibleName(name)
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("dd/MM/yyyy")
-    edit.setDate(to_qdate(value))
     return edit
 
 
@@ -126,11 +118,12 @@ def _scrolling(content: QWidget) -> QScrollArea:
     return area
 
 
-class _GuardedDialog(QDialog):
+class _GuardedDialog(SavingDialog):
     """A dialog that validates on OK, saves through a service, and asks before losing work.
 
     Subclasses provide :meth:`problems`, :meth:`state` (compared with the state when
-    opened) and :meth:`save` (call the service; True when saved).
+    opened) and :meth:`saving` (read the form and hand back the service call, run on the
+    worker thread; None when there is nothing to store).
     """
 
     ok_button: QPushButton
@@ -145,6 +138,7 @@ class _GuardedDialog(QDialog):
         self.problems_label.setAccessibleName("What still needs doing")
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.problems_label)
+        layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -157,6 +151,8 @@ class _GuardedDialog(QDialog):
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.save_buttons = self.buttons
+        self.stored.connect(lambda _result: setattr(self, "saved", True))
         self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
         self.save_shortcut.activated.connect(self.accept)
         self.opened_state = self.state()
@@ -195,7 +191,7 @@ class _GuardedDialog(QDialog):
     def state(self) -> Any:
         raise NotImplementedError
 
-    def save(self) -> bool:
+    def saving(self) -> Callable[[], object] | None:
         raise NotImplementedError
 
     # --- shared -----------------------------------------------------------------------------
@@ -211,25 +207,17 @@ class _GuardedDialog(QDialog):
         self.problems_label.setVisible(bool(found))
         self.ok_button.setEnabled(not found)
 
-    def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
-
     def accept(self) -> None:
-        """Save through the service; stay open (nothing lost) if it is refused."""
+        """Save through the service on the worker; stay open (nothing lost) if it is
+        refused; after a conflict close, so the tab reloads and shows what is stored now."""
         if self.problems():
             self.revalidate()
             return
-        try:
-            saved = self.save()
-        except ConflictError as exc:
-            self._warn(exc)
-            super().reject()  # the tab reloads and shows what is stored now
-            return
-        except SendeskError as exc:
-            self._warn(exc)
-            return
-        if saved:
-            super().accept()
+        call = self.saving()
+        if call is None:
+            QDialog.accept(self)  # nothing changed: nothing to store
+        else:
+            self.save_with(call)
 
     def reject(self) -> None:
         """Esc, Cancel or the window's close button: with changes, ask first."""
@@ -316,10 +304,11 @@ class SupportPlanEditor(_GuardedDialog):
         note: str = "",
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.PUPIL | Changes.DUE)
         self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
         self.not_before = not_before
         self.plan_id: int | None = plan.id if plan is not None else None
+        self.stored.connect(self._remember)
         self.reviewed = plan is not None and plan.is_reviewed
         today = today or date.today()
         if plan is not None:
@@ -612,14 +601,18 @@ class SupportPlanEditor(_GuardedDialog):
         self.rhythm_label.setText(" ".join(f"Warning: {w}" for w in found))
         self.rhythm_label.setVisible(bool(found))
 
-    def save(self) -> bool:
-        if self.plan is None:
-            self.plan_id = create_plan(self.ctx.db, self.ctx.actor, self.pupil_id, self.draft())
-            self.saved = True
-        elif self.is_dirty:
-            update_plan(self.ctx.db, self.ctx.actor, self.plan.id, self.plan.version, self.draft())
-            self.saved = True
-        return True
+    def saving(self) -> Callable[[], object] | None:
+        db, actor, plan, draft = self.ctx.db, self.ctx.actor, self.plan, self.draft()
+        if plan is None:
+            pupil_id = self.pupil_id
+            return lambda: create_plan(db, actor, pupil_id, draft)
+        if self.is_dirty:
+            return lambda: update_plan(db, actor, plan.id, plan.version, draft)
+        return None
+
+    def _remember(self, result: object) -> None:
+        if self.plan is None and isinstance(result, int):
+            self.plan_id = result
 
 
 # --- the review ----------------------------------------------------------------------------------
@@ -651,7 +644,7 @@ class PlanReviewDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.PUPIL | Changes.DUE)
         self.ctx, self.plan = ctx, plan
         self.today = today or date.today()
         self.setWindowTitle(f"Review of support plan cycle {plan.cycle} — {APP}")
@@ -740,22 +733,26 @@ class PlanReviewDialog(_GuardedDialog):
         ids = [o.id for o in self.plan.outcomes]
         return review_problems(self.review(), ids, self.plan.start_date, self.today)
 
-    def save(self) -> bool:
-        r = self.review()
-        review_plan(
+    def saving(self) -> Callable[[], object] | None:
+        db, actor, plan, today, r = (
             self.ctx.db,
             self.ctx.actor,
-            self.plan.id,
-            self.plan.version,
+            self.plan,
+            self.today,
+            self.review(),
+        )
+        return lambda: review_plan(
+            db,
+            actor,
+            plan.id,
+            plan.version,
             r.reviewed_on,
             dict(r.results),
             dict(r.comments),
             r.review_summary,
             r.next_steps,
-            today=self.today,
+            today=today,
         )
-        self.saved = True
-        return True
 
 
 __all__ = [

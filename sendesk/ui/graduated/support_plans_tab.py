@@ -18,7 +18,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtWidgets import QDialog, QTextBrowser, QWidget
+from PySide6.QtWidgets import QDialog, QTextBrowser
 
 from sendesk.errors import SendeskError
 from sendesk.rules.permissions import Action
@@ -29,7 +29,6 @@ from sendesk.services.graduated.support_plans import (
     list_plans,
     new_cycle_draft,
 )
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
@@ -130,15 +129,8 @@ class SupportPlansTab(RecordTab):
     ``changed`` is emitted after a plan or review is saved (the next review date may move).
     """
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
+        ctx = self.ctx
         self.editable = ctx.may(Action.EDIT_SUPPORT_PLANS)
         self.detail: PlanDetail | None = None
         self.detail_view = QTextBrowser()
@@ -176,8 +168,6 @@ class SupportPlansTab(RecordTab):
             self.table.activated.connect(lambda _index: self.edit_plan())
         self.layout_.addWidget(plans, 1)
         self.layout_.addWidget(self.detail_view, 2)
-
-        self.reload()
 
     # --- showing --------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ with the dialog left open and what was typed kept. The service's dataclass is th
 its field names are the form's, its length limits come from the service's constants.
 
 The save runs on the worker thread through :class:`~sendesk.ui.ops.Op` (the form's values
-are read first, on the GUI thread); ``saved`` is emitted with the service's answer (an id
+are read first, on the GUI thread); ``stored`` is emitted with the service's answer (an id
 or a version) and then the dialog closes as accepted. A ``ConflictError`` (someone else
 changed the record meanwhile) closes it as rejected and emits ``conflicted``, so the
 screen behind it reads the record again.
@@ -99,12 +99,105 @@ def _kind_of(hint: object) -> str:
     return LINE
 
 
-class FormDialog(QDialog):
+def store_call(
+    ctx: AppContext,
+    data: object,
+    *,
+    add: Callable[..., object],
+    owner_id: int,
+    update: Callable[..., object],
+    item: Any,
+    today: date,
+    changed: bool = True,
+) -> Callable[[], object] | None:
+    """The service call that stores ``data`` (for :meth:`SavingDialog.save_with`): the
+    services' shape ``add(db, actor, owner_id, data, today=)`` for a new record, or
+    ``update(db, actor, item.id, item.version, data, today=)`` to correct ``item``; None
+    when ``item`` is unchanged."""
+    db, actor = ctx.db, ctx.actor
+    if item is None:
+        return lambda: add(db, actor, owner_id, data, today=today)
+    if not changed:
+        return None
+    return lambda: update(db, actor, item.id, item.version, data, today=today)
+
+
+class SavingDialog(QDialog):
+    """A dialog whose OK saves through a service on the worker thread (see module doc).
+
+    ``accept()`` reads the form and calls :meth:`save_with`; ``stored`` is emitted with
+    the service's answer and the dialog closes as accepted; a ``SendeskError`` is shown
+    (its sentence also in :attr:`problem`, once placed in the layout) and the dialog
+    stays; a ``ConflictError`` closes it as rejected and emits ``conflicted``.
+    """
+
+    stored = Signal(object)
+    conflicted = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, changes: Changes = Changes.PUPIL):
+        super().__init__(parent)
+        self.changes = changes
+        self.save_op: Op | None = None
+        self.result_value: object = None
+        self.save_buttons: QWidget | None = None
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        self.problem.setAccessibleName("Why it was not saved")
+        self.problem.hide()
+
+    def ok_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox:
+        """The refusal's sentence, then OK and Cancel, at the end of ``layout``."""
+        layout.addWidget(self.problem)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.save_buttons = buttons
+        return buttons
+
+    def save_with(self, call: Callable[[], object]) -> Op | None:
+        """Run ``call`` (which must not touch widgets: read the form first) on the worker."""
+        if self.save_op is not None and not self.save_op.done:
+            return None  # one save at a time
+        self.problem.hide()
+        if self.save_buttons is not None:
+            self.save_buttons.setEnabled(False)
+        self.save_op = Op(
+            self,
+            call=lambda _progress: call(),
+            success=self._saved,
+            failure=self._refused,
+            changes=self.changes,
+        ).run()
+        return self.save_op
+
+    def _saved(self, result: object) -> None:
+        if self.save_buttons is not None:
+            self.save_buttons.setEnabled(True)
+        self.result_value = result
+        self.stored.emit(result)
+        QDialog.accept(self)
+
+    def _refused(self, exc: BaseException) -> None:
+        if self.save_buttons is not None:
+            self.save_buttons.setEnabled(True)
+        if isinstance(exc, ConflictError):
+            warn(self, exc)
+            self.conflicted.emit()
+            QDialog.reject(self)  # closes without asking whether to keep the changes
+        elif isinstance(exc, SendeskError):
+            self.problem.setText(str(exc))
+            self.problem.show()
+            warn(self, exc)
+        else:
+            show_failure(self, exc)
+
+
+class FormDialog(SavingDialog):
     """Fields from ``schema`` (a service's input dataclass); OK runs ``save(data)`` on the
     worker. ``fixed``: values of the dataclass the form does not ask for."""
-
-    saved = Signal(object)
-    conflicted = Signal()
 
     def __init__(
         self,
@@ -120,16 +213,13 @@ class FormDialog(QDialog):
         fixed: Mapping[str, object] | None = None,
         changes: Changes = Changes.PUPIL,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=changes)
         self.ctx = ctx
         self.today = today or date.today()
         self.schema = schema
         self.fields = tuple(fields)
         self._save = save
         self.fixed = dict(fixed or {})
-        self.changes = changes
-        self.save_op: Op | None = None
-        self.result_value: object = None
         self.setWindowTitle(f"{title} — {APP}")
         hints = typing.get_type_hints(schema)
         self.layout_ = QVBoxLayout(self)
@@ -148,17 +238,7 @@ class FormDialog(QDialog):
             self._editors[field.name] = editor
             setattr(self, field.attr or field.name, editor)
             self.add_row(field.label, widget, buddy)
-        self.problem = QLabel()
-        self.problem.setWordWrap(True)
-        self.problem.setAccessibleName("Why it was not saved")
-        self.problem.hide()
-        self.layout_.addWidget(self.problem)
-        self.button_box = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.button_box.accepted.connect(self.accept)
-        self.button_box.rejected.connect(self.reject)
-        self.layout_.addWidget(self.button_box)
+        self.button_box = self.ok_cancel(self.layout_)
 
     # --- building -------------------------------------------------------------------------
 
@@ -268,34 +348,5 @@ class FormDialog(QDialog):
 
     def accept(self) -> None:
         """Read the form, then save it on the worker; the dialog closes when it is saved."""
-        if self.save_op is not None and not self.save_op.done:
-            return  # one save at a time
         data = self.data()
-        self.problem.hide()
-        self.button_box.setEnabled(False)
-        self.save_op = Op(
-            self,
-            call=lambda _progress: self._save(data),
-            success=self._saved,
-            failure=self._refused,
-            changes=self.changes,
-        ).run()
-
-    def _saved(self, result: object) -> None:
-        self.button_box.setEnabled(True)
-        self.result_value = result
-        self.saved.emit(result)
-        super().accept()
-
-    def _refused(self, exc: BaseException) -> None:
-        self.button_box.setEnabled(True)
-        if isinstance(exc, ConflictError):
-            warn(self, exc)
-            self.conflicted.emit()
-            self.reject()
-        elif isinstance(exc, SendeskError):
-            self.problem.setText(str(exc))
-            self.problem.show()
-            warn(self, exc)
-        else:
-            show_failure(self, exc)
+        self.save_with(lambda: self._save(data))

@@ -146,7 +146,12 @@ class RecordList(QGroupBox, Generic[R]):
 
 class RecordTab(QWidget):
     """What every tab of the pupil window shares: its context, pupil and today, the
-    ``changed`` signal, and one way to confirm and make a small change."""
+    ``changed`` signal, and one way to confirm and make a small change.
+
+    A tab says what it shows in :meth:`build` (its lists, into :attr:`layout_`) and how to
+    read it in :meth:`reload`; the constructor, the same for every tab, runs both (a tab
+    whose records may not be read raises the service's SendeskError from it).
+    """
 
     changed = Signal()
     """Emitted after a record of the tab is added, corrected or removed."""
@@ -163,6 +168,16 @@ class RecordTab(QWidget):
         self.ctx, self.pupil_id = ctx, pupil_id
         self.today = today or date.today()
         self.layout_ = QVBoxLayout(self)
+        self.build()
+        self.first_read()
+
+    def first_read(self) -> None:
+        """Read the records the first time (a refusal raises out of the constructor)."""
+        self.reload()
+
+    def build(self) -> None:
+        """Make the tab's lists and buttons (each tab says which)."""
+        raise NotImplementedError
 
     def reload(self) -> None:
         """Read the tab's records again (each tab says how)."""
@@ -202,7 +217,7 @@ class RecordTab(QWidget):
             if into is not None and result is not None:
                 into.select(result if isinstance(result, Hashable) else None)
 
-        dialog.saved.connect(saved)
+        dialog.stored.connect(saved)
         dialog.conflicted.connect(self.reload)
         dialog.exec()
 

@@ -7,29 +7,25 @@ runs :func:`sendesk.services.register.census_check.census_check` (the same check
 ``sendesk census-check``) and shows a sentence naming the census day and counting the
 problems, then one row per problem: the pupil, the rule's number (or that it is not
 confirmed), what the rule says, what was found and how to fix it. Enter or a double-click
-on a row opens the pupil's record, where most fixes are made; "Check again" re-runs it.
+on a row opens the pupil's record, where most fixes are made; "Check again" re-runs it;
+"Export shown" writes the same columns to a CSV for whoever fixes the MIS (audited).
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QLabel, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Signal
+from PySide6.QtWidgets import QWidget
 
 from sendesk.errors import SendeskError
 from sendesk.rules.census_check import CensusProblem
 from sendesk.services.register.census_check import census_check
 from sendesk.ui.context import AppContext
-from sendesk.ui.tables import (
-    action_button,
-    button_row,
-    read_only_item,
-    read_only_table,
-    share_width,
-)
-
-COLUMNS = ("Pupil", "UPN", "Rule", "What the rule says", "Found", "How to fix")
+from sendesk.ui.kit.buttons import action_button
+from sendesk.ui.kit.filtered_page import FilteredPage
+from sendesk.ui.kit.table_model import ColumnSpec
+from sendesk.ui.kit.table_view import share_width
 
 
 def rule_number(problem: CensusProblem) -> str:
@@ -39,7 +35,18 @@ def rule_number(problem: CensusProblem) -> str:
     return f"{text} (query)" if rule.kind == "query" else text
 
 
-class CensusPage(QWidget):
+CENSUS_COLUMNS: tuple[ColumnSpec[CensusProblem], ...] = (
+    ColumnSpec("Pupil", lambda p: p.name),
+    ColumnSpec("UPN", lambda p: p.upn),
+    ColumnSpec("Rule", rule_number, tooltip=lambda p: p.rule.source),
+    ColumnSpec("What the rule says", lambda p: p.rule.text),
+    ColumnSpec("Found", lambda p: p.detail),
+    ColumnSpec("How to fix", lambda p: p.rule.fix),
+)
+COLUMNS = tuple(c.header for c in CENSUS_COLUMNS)
+
+
+class CensusPage(FilteredPage[CensusProblem]):
     """``pupil_activated(pupil_id)`` asks the main window to open a pupil's record."""
 
     pupil_activated = Signal(int)
@@ -47,20 +54,21 @@ class CensusPage(QWidget):
     def __init__(
         self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(
+            ctx,
+            CENSUS_COLUMNS,
+            "Census problems by pupil",
+            what="census check",
+            pupils=lambda rows: len({p.pupil_id for p in rows}),
+            parent=parent,
+        )
         self.today = today
-        layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Census check summary")
-        layout.addWidget(self.summary)
-        self.table = read_only_table(COLUMNS, "Census problems by pupil")
+        self.table = self.view
         share_width(self.table, (3, 5))
         self.table.activated.connect(self._open_row)
-        layout.addWidget(self.table, 1)
         self.check_button = action_button("&Check again", "Check again", self.reload)
-        button_row(layout, self.check_button)
+        self.buttons.insertWidget(0, self.check_button)
         self.reload()
 
     def reload(self) -> None:
@@ -69,31 +77,18 @@ class CensusPage(QWidget):
             report = census_check(self.ctx.db, self.ctx.actor, today=self.today)
         except SendeskError as exc:
             self.summary.setText(str(exc))
-            self.table.setRowCount(0)
+            self.set_rows([])
             return
         self.summary.setText(
             report.summary() + (" Enter opens the pupil's record." if report.problems else "")
         )
-        self.table.setRowCount(len(report.problems))
-        for row, problem in enumerate(report.problems):
-            cells = [
-                read_only_item(problem.name),
-                read_only_item(problem.upn),
-                read_only_item(rule_number(problem), problem.rule.source),
-                read_only_item(problem.rule.text),
-                read_only_item(problem.detail),
-                read_only_item(problem.rule.fix),
-            ]
-            cells[0].setData(Qt.ItemDataRole.UserRole, problem.pupil_id)
-            for column, item in enumerate(cells):
-                self.table.setItem(row, column, item)
-        self.table.resizeRowsToContents()
+        self.set_rows(report.problems)
 
     def pupil_id_at(self, row: int) -> int | None:
-        item: QTableWidgetItem | None = self.table.item(row, 0)
-        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+        problem = self.record_at(self.proxy.index(row, 0))
+        return None if problem is None else problem.pupil_id
 
     def _open_row(self, index: QModelIndex) -> None:
-        pupil_id = self.pupil_id_at(index.row())
-        if pupil_id is not None:
-            self.pupil_activated.emit(pupil_id)
+        problem = self.record_at(index)
+        if problem is not None:
+            self.pupil_activated.emit(problem.pupil_id)

@@ -45,7 +45,8 @@ from sendesk.services.staff.users import (
     set_staff_code,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.tables import action_button, button_row, read_only_item, read_only_table
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.table_view import read_only_item, read_only_table
 
 APP = "SENDesk"
 HEADERS = ("Username", "Name", "Role", "Active", "Must change password", "Staff code")

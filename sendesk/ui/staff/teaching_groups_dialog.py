@@ -24,19 +24,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sendesk.errors import ConflictError, SendeskError
+from sendesk.errors import SendeskError
 from sendesk.rules.years import year_label
 from sendesk.services.register.register_view import RegisterRow, register_rows
 from sendesk.services.staff.teaching_groups import (
@@ -51,11 +48,13 @@ from sendesk.services.staff.teaching_groups import (
     teachers,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
+from sendesk.ui.kit.buttons import action_button, ask, warn
+from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.record_tab import RecordList
+from sendesk.ui.kit.table_model import ColumnSpec
+from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
-HEADERS = ("Class", "Subject", "Teacher", "Pupils", "From")
 CODE_MAX = 40
 SUBJECT_MAX = 60
 TEACHER_MAX = 120
@@ -71,7 +70,18 @@ def pupil_text(row: RegisterRow) -> str:
     return f"{surname}, {forename} — Year {year or '?'} — {row.upn}"
 
 
-class GroupDialog(QDialog):
+GROUP_COLUMNS: tuple[ColumnSpec[GroupItem], ...] = (
+    ColumnSpec("Class", lambda g: g.code),
+    ColumnSpec("Subject", lambda g: g.subject),
+    ColumnSpec("Teacher", lambda g: g.teacher or "Not given"),
+    ColumnSpec(
+        "Pupils", lambda g: str(len(g.pupil_ids)), number=True, sort_key=lambda g: len(g.pupil_ids)
+    ),
+    ColumnSpec("From", lambda g: "MIS" if g.source == MIS else "Set by hand"),
+)
+
+
+class GroupDialog(SavingDialog):
     """Make a teaching group or change one; OK saves it (``group_id`` is set)."""
 
     def __init__(
@@ -83,9 +93,10 @@ class GroupDialog(QDialog):
         subjects: list[str],
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(parent, changes=Changes.ACCESS | Changes.STAFF)
         self.ctx, self.group = ctx, group
         self.group_id: int | None = group.id if group else None
+        self.stored.connect(lambda group_id: setattr(self, "group_id", group_id))
         self.setWindowTitle(
             (f"Teaching group {group.code}" if group else "New teaching group") + f" — {APP}"
         )
@@ -163,12 +174,7 @@ class GroupDialog(QDialog):
             self.teacher.setCurrentIndex(max(self.teacher.findData(group.teacher_id), 0))
             self.teacher_name.setText(group.teacher_name)
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = self.ok_cancel(layout)
         self.filter.textChanged.connect(self.apply_filter)
         self.only_chosen.toggled.connect(self.apply_filter)
         self.pupils.itemChanged.connect(self._count)
@@ -221,22 +227,10 @@ class GroupDialog(QDialog):
         )
 
     def accept(self) -> None:
-        try:
-            self.group_id = save_group(
-                self.ctx.db,
-                self.ctx.actor,
-                self.group.id if self.group else None,
-                self.group.version if self.group else None,
-                self.data(),
-            )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
+        db, actor, data = self.ctx.db, self.ctx.actor, self.data()
+        group_id = self.group.id if self.group else None
+        version = self.group.version if self.group else None
+        self.save_with(lambda: save_group(db, actor, group_id, version, data))
 
 
 class ReportDialog(QDialog):
@@ -266,7 +260,6 @@ class TeachingGroupsDialog(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.changed = False
-        self.groups: list[GroupItem] = []
         self._pupils: list[RegisterRow] | None = None
         self.setWindowTitle(f"Teaching groups — {APP}")
         layout = QVBoxLayout(self)
@@ -276,72 +269,44 @@ class TeachingGroupsDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = _table(HEADERS, "Teaching groups")
-        self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.table.activated.connect(lambda _index: self.edit_group())
-        layout.addWidget(self.table, 1)
-        self.empty_label = QLabel(
-            "No teaching groups yet. Import class lists from the MIS, or add a group."
+        self.group_list: RecordList[GroupItem] = RecordList(
+            "",
+            GROUP_COLUMNS,
+            "Teaching groups",
+            empty="No teaching groups yet. Import class lists from the MIS, or add a group.",
         )
-        self.empty_label.setWordWrap(True)
-        layout.addWidget(self.empty_label)
-        row = QHBoxLayout()
-        self.add_button = QPushButton("&Add group…")
-        self.edit_button = QPushButton("&Edit…")
-        self.remove_button = QPushButton("&Remove")
-        self.import_button = QPushButton("&Import class lists…")
-        for button, name, slot in (
-            (self.add_button, "Add a teaching group", self.add_group),
-            (self.edit_button, "Edit the selected teaching group", self.edit_group),
-            (self.remove_button, "Remove the selected teaching group", self.remove_group),
-            (self.import_button, "Import class lists from the MIS", self.import_file),
-        ):
-            button.setAccessibleName(name)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        row.addStretch(1)
-        layout.addLayout(row)
+        self.group_list.setFlat(True)
+        self.table, self.empty_label = self.group_list.view, self.group_list.empty_label
+        self.table.activated.connect(lambda _index: self.edit_group())
+        self.add_button = action_button("&Add group…", "Add a teaching group", self.add_group)
+        self.edit_button = self.group_list.offer(
+            ctx, None, "&Edit…", "Edit the selected teaching group", self.edit_group
+        )
+        self.remove_button = self.group_list.offer(
+            ctx, None, "&Remove", "Remove the selected teaching group", self.remove_group
+        )
+        self.import_button = action_button(
+            "&Import class lists…", "Import class lists from the MIS", self.import_file
+        )
+        self.group_list.buttons(
+            self.add_button, self.edit_button, self.remove_button, self.import_button
+        )
+        layout.addWidget(self.group_list, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 56, self.sizeHint().height() * 2)
         self.reload()
 
+    @property
+    def groups(self) -> list[GroupItem]:
+        return self.group_list.rows
+
     def reload(self, *, select: int | None = None) -> None:
-        keep = select if select is not None else (g.id if (g := self.selected()) else None)
-        self.groups = list_groups(self.ctx.db, self.ctx.actor)
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.setRowCount(len(self.groups))
-        for r, g in enumerate(self.groups):
-            n = len(g.pupil_ids)
-            cells = (
-                _item(g.code),
-                _item(g.subject),
-                _item(g.teacher or "Not given"),
-                _item(str(n), number=True),
-                _item("MIS" if g.source == MIS else "Set by hand"),
-            )
-            for c, cell in enumerate(cells):
-                self.table.setItem(r, c, cell)
-        ids = [g.id for g in self.groups]
-        if ids:
-            self.table.selectRow(ids.index(keep) if keep in ids else 0)
-        self.table.blockSignals(False)
-        self.table.setVisible(bool(self.groups))
-        self.empty_label.setVisible(not self.groups)
-        self._update_buttons()
+        self.group_list.set_rows(list_groups(self.ctx.db, self.ctx.actor), select=select)
 
     def selected(self) -> GroupItem | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.groups):
-            return None
-        return self.groups[rows[0].row()]
-
-    def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
-        self.edit_button.setEnabled(chosen)
-        self.remove_button.setEnabled(chosen)
+        return self.group_list.selected()
 
     def group_dialog(self, group: GroupItem | None) -> GroupDialog:
         """The add/edit dialog for ``group`` (not shown: callers exec or test it)."""
@@ -370,20 +335,16 @@ class TeachingGroupsDialog(QDialog):
         group = self.selected()
         if group is None:
             return
-        answer = QMessageBox.question(
+        if not ask(
             self,
-            APP,
             f"Remove the teaching group {group.code} ({group.subject})? Evidence teachers "
             "have recorded stays with the pupils.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        ):
             return
         try:
             remove_group(self.ctx.db, self.ctx.actor, group.id, group.version)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
         else:
             self.changed = True
         self.reload()
@@ -403,7 +364,7 @@ class TeachingGroupsDialog(QDialog):
             )
         except SendeskError as exc:
             QApplication.restoreOverrideCursor()
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return None
         QApplication.restoreOverrideCursor()
         if report.written:
