@@ -81,7 +81,6 @@ def test_a_teacher_raises_a_concern_with_a_work_sample(
         "No causes for concern raised. Raise one with Raise a concern."
     )
     dialog = RaiseConcernDialog(tab.ctx, pupil, tab, today=TODAY)
-    qtbot.addWidget(dialog)
     dialog.area.setCurrentIndex(dialog.area.findData("Communication and interaction"))
     dialog.seen.setPlainText("Does not follow two-step instructions")
     dialog.tried.setPlainText("Visual prompts, instructions one at a time")
@@ -111,7 +110,6 @@ def test_a_concern_with_nothing_seen_is_refused_and_the_dialog_stays(
 ) -> None:  # type: ignore[no-untyped-def]
     tab = make_tab(qtbot, db, teacher, pupil)
     dialog = RaiseConcernDialog(tab.ctx, pupil, tab, today=TODAY)
-    qtbot.addWidget(dialog)
     dialog.accept()
     assert dialog.save_op is not None
     dialog.save_op.wait()
@@ -134,7 +132,6 @@ def test_the_senco_asks_the_teacher_answers_and_the_senco_adds_the_pupil_to_the_
     tab = make_tab(qtbot, db, teacher, pupil)
     assert tab.evidence_button is not None and tab.evidence_button.isEnabled()
     answer = AddEvidenceDialog(tab.ctx, tab.concerns[0], tab, today=TODAY + timedelta(days=7))
-    qtbot.addWidget(answer)
     assert answer.findChild(type(tab.concern_list.intro)) is not None
     assert "The SENCo asked: What have you tried in class?" in [
         label.text() for label in answer.findChildren(type(tab.concern_list.intro))
@@ -147,7 +144,6 @@ def test_the_senco_asks_the_teacher_answers_and_the_senco_adds_the_pupil_to_the_
     assert all_cells(tab.concern_list.view)[0][3] == "New: waiting for the SENCo"
     assert tab.decide_button is not None and tab.decide_button.isEnabled()
     decide = DecideDialog(tab.ctx, tab.concerns[0], tab, today=TODAY + timedelta(days=10))
-    qtbot.addWidget(decide)
     decide.decision.setCurrentIndex(decide.decision.findData("register"))
     decide.need_code.setCurrentIndex(decide.need_code.findData("SPLD"))
     decide.on.setDate(to_qdate(TODAY + timedelta(days=10)))

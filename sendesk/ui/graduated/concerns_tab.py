@@ -275,15 +275,8 @@ class DecideDialog(FormDialog):
 class ConcernsTab(RecordTab):
     """A pupil's causes for concern. Raises SendeskError when they may not be read."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(ctx, pupil_id, parent, today=today)
+    def build(self) -> None:
+        ctx = self.ctx
         concerns: RecordList[ConcernItem] = RecordList(
             "Causes for concern",
             COLUMNS,
@@ -320,7 +313,6 @@ class ConcernsTab(RecordTab):
         )
         concerns.selection_changed.connect(self._enable)
         self.layout_.addWidget(concerns, 1)
-        self.reload()
 
     @property
     def concerns(self) -> list[ConcernItem]:
