@@ -39,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.demo.access import add_access_history
+from sendesk.demo.concerns import add_demo_concerns
 from sendesk.demo.ehc import HEAD_TEACHER, add_ehc_history
 from sendesk.demo.graduated import add_graduated_history
 from sendesk.demo.profiles import profiles_for
@@ -1171,6 +1172,7 @@ def write_demo_school(
         audit.record(
             "create_demo", "school", school_id, {"pupils": pupils, "seed": seed, "today": today}
         )
+    add_demo_concerns(db, actor, seed=seed, today=today)
     return DemoSummary(
         school=SCHOOL_NAME,
         urn=plan.urn,

@@ -11,6 +11,7 @@ from sendesk.models.access import (
 )
 from sendesk.models.audit import AuditEvent
 from sendesk.models.base import Base, utcnow
+from sendesk.models.concern import Concern, ConcernStep
 from sendesk.models.ehc import AnnualReview, EhcClockException, EhcPlan, EhcRequest, LaProfile
 from sendesk.models.graduated import (
     AgencyInvolvement,
@@ -45,6 +46,8 @@ __all__ = [
     "AttendanceRecord",
     "AuditEvent",
     "Base",
+    "Concern",
+    "ConcernStep",
     "Contact",
     "DeliveredSession",
     "EhcClockException",

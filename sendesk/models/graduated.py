@@ -221,6 +221,8 @@ class EvidenceDocument(Base):
     involvement_id: Mapped[int | None] = mapped_column(
         ForeignKey("agency_involvement.id", ondelete="SET NULL")
     )
+    # A work sample attached to a cause for concern (sendesk.models.concern).
+    concern_id: Mapped[int | None] = mapped_column(ForeignKey("concern.id", ondelete="SET NULL"))
     title: Mapped[str] = mapped_column(String(200))
     filename: Mapped[str] = mapped_column(String(200))
     media_type: Mapped[str] = mapped_column(String(100))

@@ -392,6 +392,9 @@ class _Writer:
 
     def graduated_response(self) -> None:
         d = self.data
+        if (concerns := ps.concerns_grid(d)) is not None:
+            self.h3(ps.CONCERNS)
+            self.grid(concerns)
         if not d.plans:
             self.para(ps.NO_CYCLES, muted=True)
             return

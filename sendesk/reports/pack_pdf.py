@@ -917,9 +917,16 @@ class PackBody:
 
     def _graduated_response(self) -> list[Flowable]:
         st, d = self.st, self.data
+        began: list[Flowable] = []
+        if (concerns := ps.concerns_grid(d)) is not None:
+            began = [st.p(ps.CONCERNS, st.h3), self.grid(concerns)]
         if not d.plans:
-            return [st.p(ps.NO_CYCLES, st.muted)]
-        out: list[Flowable] = [st.p(_markup(ps.cycles_summary(d))), self.grid(ps.cycles_grid(d))]
+            return [*began, st.p(ps.NO_CYCLES, st.muted)]
+        out: list[Flowable] = [
+            *began,
+            st.p(_markup(ps.cycles_summary(d))),
+            self.grid(ps.cycles_grid(d)),
+        ]
         return out + self.cycles(d.plans)
 
     def cycles(self, plans: Sequence[PlanDetail]) -> list[Flowable]:

@@ -428,6 +428,37 @@ VIEWS_THEN = "Views at the start of the cycle"
 REVIEW = "Review"
 
 
+CONCERNS = "How it began: causes for concern"
+
+
+def concerns_grid(data: PackData) -> Grid | None:
+    """Each cause for concern raised about the pupil: when, by whom, what was seen and
+    tried, and what was decided — where the graduated response began."""
+    if not data.concerns:
+        return None
+    rows = []
+    for c in data.concerns:
+        decided = [s for s in c.steps if s.kind in ("monitor", "assess", "register")]
+        outcome = decided[-1].words if decided else c.status_words
+        if c.support_plan_start is not None:
+            outcome += f"; first support plan started {day_text(c.support_plan_start)}"
+        rows.append(
+            (
+                day_text(c.raised_on),
+                c.raised_by or "—",
+                c.area,
+                c.seen,
+                c.tried_words,
+                outcome,
+            )
+        )
+    return Grid(
+        ("Raised", "By", "Area of need", "What was seen", "Already tried", "Decision"),
+        rows,
+        (0.11, 0.13, 0.14, 0.24, 0.2, 0.18),
+    )
+
+
 def cycles_summary(data: PackData) -> Sentence:
     plans = data.plans
     reviewed = sum(1 for p in plans if p.reviewed_on is not None)

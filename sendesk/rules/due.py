@@ -34,6 +34,7 @@ SOON_DAYS = 28
 """As :data:`sendesk.services.due.SOON_DAYS`: "due soon" reaches four weeks ahead."""
 
 CATEGORIES: tuple[tuple[str, str], ...] = (
+    ("concerns", "Causes for concern"),
     ("reviews", "Reviews"),
     ("ehc", "EHC"),
     ("access", "Access arrangements"),
@@ -58,6 +59,9 @@ CATEGORY_OF_KIND = {
     "intervention measure": "measures",
     "arrival review": "transfers",  # a new arrival's SEN history from the last school (CTF)
     "SEN file": "transfers",  # a leaver's SEN file and CTF, due 15 school days on
+    "concern": "concerns",  # a new cause for concern for the SENCo to decide
+    "concern evidence": "concerns",  # more evidence the SENCo asked the staff for
+    "concern review": "concerns",  # a monitored concern's date, or a first plan to write
 }
 
 

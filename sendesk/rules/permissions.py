@@ -61,14 +61,17 @@ class Action(StrEnum):
     VIEW_PROVISION_COSTS = "view_provision_costs"
     VIEW_DUE = "view_due"
     VIEW_CLASSES = "view_classes"
+    VIEW_CONCERNS = "view_concerns"
     # --- figures without names ---
     VIEW_SCHOOL_FIGURES = "view_school_figures"
     VIEW_SCHOOL_COSTS = "view_school_costs"
     # --- recording ---
     RECORD_NWW = "record_nww"
+    RAISE_CONCERN = "raise_concern"
     LOG_SESSIONS = "log_sessions"
     RECORD_MEASURES = "record_measures"
     CHANGE_REGISTER = "change_register"
+    DECIDE_CONCERNS = "decide_concerns"
     EDIT_PUPILS = "edit_pupils"
     IMPORT_DATA = "import_data"
     TRANSFER_RECORDS = "transfer_records"
@@ -123,12 +126,17 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.VIEW_PROVISION_COSTS: _row("see a pupil's provision costs", A, N, N, N, N),
     Action.VIEW_DUE: _row("see what's due", A, T, M, N, N),
     Action.VIEW_CLASSES: _row("see teaching groups (classes)", A, T, N, N, N),
+    Action.VIEW_CONCERNS: _row("see causes for concern and what was decided", A, T, M, N, N),
     Action.VIEW_SCHOOL_FIGURES: _row("see the register's anonymised statistics", A, A, A, N, A),
     Action.VIEW_SCHOOL_COSTS: _row("see the school's provision map and costs", A, N, N, N, A),
     Action.RECORD_NWW: _row("record normal-way-of-working evidence", A, T, N, N, N),
+    Action.RAISE_CONCERN: _row("raise a cause for concern and add evidence to it", A, T, M, N, N),
     Action.LOG_SESSIONS: _row("log intervention sessions", A, M, M, N, N),
     Action.RECORD_MEASURES: _row("record entry and exit measures", A, M, M, N, N),
     Action.CHANGE_REGISTER: _row("change the SEND register", A, N, N, N, N),
+    Action.DECIDE_CONCERNS: _row(
+        "ask for more evidence on a concern and decide what happens", A, N, N, N, N
+    ),
     Action.EDIT_PUPILS: _row("add pupils or change their details and contacts", A, N, N, N, N),
     Action.IMPORT_DATA: _row("import pupils, classes and attainment; edit classes", A, N, N, N, N),
     Action.TRANSFER_RECORDS: _row(

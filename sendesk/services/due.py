@@ -25,6 +25,7 @@ from sendesk.services.access.due import access_items
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.due import ehc_plan_items, ehc_request_items, pupils_with_plans
 from sendesk.services.ehc.records import KIND_REVIEW
+from sendesk.services.graduated.concerns import KIND_EVIDENCE, concern_items
 from sendesk.services.graduated.interventions_due import (
     MEASURES_KIND,
     SESSIONS_KIND,
@@ -191,6 +192,7 @@ PROVIDERS: list[Provider] = [
     measure_items,
     arrival_review_items,
     sen_file_items,
+    concern_items,
 ]
 
 
@@ -241,10 +243,10 @@ _REVIEWS = frozenset({PLAN_REVIEW_KIND, "review", "annual review", KIND_REVIEW})
 STAFF_KINDS: dict[Role, frozenset[str]] = {
     # evidence due for their classes and reviews of their pupils; and, for a teacher who
     # leads an intervention group (the table lets them log it), its sessions and measures
-    Role.TEACHER: _REVIEWS | {"access evidence", SESSIONS_KIND, MEASURES_KIND},
+    Role.TEACHER: _REVIEWS | {"access evidence", SESSIONS_KIND, MEASURES_KIND, KIND_EVIDENCE},
     # reviews of the pupils in their groups and assigned to them; sessions not yet logged
     # and measures due for the groups they lead
-    Role.LEARNING_SUPPORT: _REVIEWS | {SESSIONS_KIND, MEASURES_KIND},
+    Role.LEARNING_SUPPORT: _REVIEWS | {SESSIONS_KIND, MEASURES_KIND, KIND_EVIDENCE},
 }
 """The kinds of item a member of staff's "what's due" shows, for the pupils they work
 with (:func:`sendesk.services.scope.pupils_in_scope`); the SENCo sees every kind."""

@@ -27,6 +27,7 @@ from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (
+    CONCERN_SEEN,
     IN_CLASS,
     IN_CLASS_MINUTES,
     PARENT_VIEWS,
@@ -116,6 +117,22 @@ def test_the_apdr_history_is_a_table(built: Built) -> None:
             assert row[2] == f"due {plan.review_due:%d/%m/%Y}"
         else:
             assert row[2] == f"{plan.reviewed_on:%d/%m/%Y}"
+
+
+def test_where_it_began_is_a_table_of_concerns(built: Built) -> None:
+    document = Document(str(built.docx))
+    rows = table_headed(
+        document, "Raised", "By", "Area of need", "What was seen", "Already tried", "Decision"
+    )
+    (concern,) = built.data.concerns
+    assert rows[1][:5] == [
+        f"{concern.raised_on:%d/%m/%Y}",
+        concern.raised_by,
+        "Cognition and learning",
+        CONCERN_SEEN,
+        "Word mats, pair reading (for 6 weeks)",
+    ]
+    assert rows[1][5].startswith("Decided: assess; first support plan started ")
 
 
 def test_costs_are_a_table_with_a_total(built: Built) -> None:

@@ -35,6 +35,7 @@ from sendesk.services.graduated.intervention_records import MeasurePoint, Progre
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (
     ASPIRATIONS,
+    CONCERN_SEEN,
     EP_MARKER,
     ETHNICITY,
     HEALTH,
@@ -101,7 +102,7 @@ def test_the_written_sections_read_back(built: Built) -> None:
     assert f"Page 1 of {built.pages}" in pages[0]
     for key in data.sections:
         assert SECTION_TITLES[key] in body, key
-    for text in (WHY_NOW, PUPIL_VIEWS, HEALTH):
+    for text in (WHY_NOW, PUPIL_VIEWS, HEALTH, "How it began: causes for concern", CONCERN_SEEN):
         assert flat(text) in body
     latest = data.plans[-1]
     assert latest.outcomes

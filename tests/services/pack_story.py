@@ -36,6 +36,7 @@ from sendesk.models import (
     SupportPlan,
 )
 from sendesk.operations.pack import build_pack
+from sendesk.rules.concerns import ConcernDraft
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.ehc.pack import PackData, gather
@@ -43,6 +44,7 @@ from sendesk.services.ehc.records import RequestData
 from sendesk.services.ehc.requests import list_requests, open_request, update_request
 from sendesk.services.evidence.agencies import InvolvementData, add_involvement
 from sendesk.services.evidence.evidence import add_document, list_documents
+from sendesk.services.graduated import concerns
 from sendesk.services.graduated.progress_data import AttainmentData, add_attainment
 from sendesk.services.register.pupil_record import (
     ContactData,
@@ -67,6 +69,7 @@ HOME_LANGUAGE, ETHNICITY = "Polish", "White - Polish"
 PARENT_ADDRESS = "14 Mill Lane, Riverside, AB1 2CD"
 IN_CLASS = "In-class support from a teaching assistant in English lessons, 5 × 30 minutes"
 IN_CLASS_MINUTES = 150
+CONCERN_SEEN = "Copies words letter by letter; concern marker"
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,17 @@ def long_history_pupil(db: Database) -> int:
     return max(cycles, key=lambda pid: (cycles[pid], groups.get(pid, 0), -pid))
 
 
+def _raised_concern(db: Database, senco: Actor, pupil_id: int) -> None:
+    """Where it began: a teacher's cause for concern, which the SENCo decided to assess."""
+    raised = TODAY - timedelta(days=700)
+    draft = ConcernDraft(
+        "Cognition and learning", CONCERN_SEEN, "Word mats, pair reading", 6, raised
+    )
+    cid = concerns.raise_concern(db, senco, pupil_id, draft, today=TODAY)
+    version = concerns.list_concerns(db, senco, pupil_id)[0].version
+    concerns.decide(db, senco, cid, version, "assess", on=raised + timedelta(days=9))
+
+
 def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
     """Record a request, needs in each area, agencies and evidence for ``pupil_id``.
 
@@ -163,6 +177,7 @@ def ready_for_a_request(db: Database, senco: Actor, pupil_id: int) -> Story:
     """
     requests = [r for r in list_requests(db, senco, pupil_id, today=TODAY) if r.is_open]
     record = get_record(db, senco, pupil_id)
+    _raised_concern(db, senco, pupil_id)
     adult = is_young_person(record.dob, TODAY)
     details = {
         "caseworker": "Sam Okafor",

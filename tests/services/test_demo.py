@@ -353,3 +353,20 @@ def test_home_language_and_ethnicity_where_held(make_db: MakeDb) -> None:
     # The demo register meets the census rules, bar the DS spelling query.
     report = census_check(db, senco_of(db), today=TODAY)
     assert {p.rule.key for p in report.problems} <= {"down-syndrome-code"}
+
+
+def test_the_demo_has_causes_for_concern_at_each_stage(make_db: MakeDb) -> None:
+    """Raised by teachers through the service: three waiting for the SENCo, one waiting for
+    the evidence asked for, one monitored — each on "what's due" with its words."""
+    from sendesk.services import due
+
+    db = make_db()
+    write_demo_school(db, pupils=150, seed=3, today=TODAY)
+    items = [
+        d for d in due.due_items(db, senco_of(db), today=TODAY) if d.kind.startswith("concern")
+    ]
+    kinds = sorted(d.kind for d in items)
+    assert kinds == ["concern", "concern", "concern", "concern evidence", "concern review"]
+    assert all(d.pupil_id is not None for d in items)
+    new = [d for d in items if d.kind == "concern"]
+    assert all(d.text.endswith(": decide what happens") for d in new)

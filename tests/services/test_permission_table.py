@@ -25,6 +25,7 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Base, Role
 from sendesk.rules.census import Area
+from sendesk.rules.concerns import ConcernDraft
 from sendesk.rules.permissions import (
     FIGURES_ONLY,
     PERMISSIONS,
@@ -46,8 +47,8 @@ from sendesk.services.ehc import la_profiles, pack
 from sendesk.services.ehc import plans as ehc_plans
 from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.evidence import agencies, evidence
-from sendesk.services.graduated import enrolments as intervention_enrolments
 from sendesk.services.graduated import (
+    concerns,
     intervention_records,
     intervention_setup,
     passport,
@@ -55,6 +56,7 @@ from sendesk.services.graduated import (
     provision_map,
     support_plans,
 )
+from sendesk.services.graduated import enrolments as intervention_enrolments
 from sendesk.services.graduated import sessions as intervention_sessions
 from sendesk.services.register import census_check, pupil_record, register, register_view
 from sendesk.services.school import settings, statistics
@@ -82,6 +84,7 @@ class World:
     involvement: dict[bool, int] = field(default_factory=dict)
     document: dict[bool, int] = field(default_factory=dict)
     plan: dict[bool, int] = field(default_factory=dict)
+    concern: dict[bool, int] = field(default_factory=dict)
     days: itertools.count = field(default_factory=lambda: itertools.count(1))
 
 
@@ -173,7 +176,26 @@ def _world(db: Database, tmp: Path) -> World:
             pid,
             _draft("Reading age 7y2m"),
         )
+        w.concern[is_inside] = concerns.raise_concern(
+            db, senco, pid, _concern(TODAY - timedelta(days=200)), today=TODAY
+        )
     return w
+
+
+def _concern(on: date) -> ConcernDraft:
+    return ConcernDraft(Area.SEMH.value, "Withdrawn in group work", "Seating plan", 3, on)
+
+
+def _ask_again(w: World, actor: Actor, inside: bool) -> int:
+    """The SENCo's step on the concern: ask for more evidence (again), at its version."""
+    (item,) = [
+        c
+        for c in concerns.list_concerns(w.db, w.senco, w.pupil[inside])
+        if c.id == w.concern[inside]
+    ]
+    return concerns.ask_for_evidence(
+        w.db, actor, item.id, item.version, "Two work samples, please", on=TODAY
+    )
 
 
 def _draft(assessment: str) -> support_plans.PlanDraft:
@@ -244,6 +266,11 @@ PROBES: dict[Action, Probe] = {
         w.pupil[i],
         lambda p: p,
     ),
+    Action.VIEW_CONCERNS: lambda w, a, i: concerns.list_concerns(w.db, a, _pupil(w, i)),
+    Action.RAISE_CONCERN: lambda w, a, i: concerns.raise_concern(
+        w.db, a, _pupil(w, i), _concern(_next_day(w)), today=TODAY
+    ),
+    Action.DECIDE_CONCERNS: _ask_again,
     Action.VIEW_SCHOOL_FIGURES: lambda w, a, i: statistics.register_statistics(w.db, a),
     Action.VIEW_SCHOOL_COSTS: lambda w, a, i: provision_map.school_provision(
         w.db, a, provision_map.academic_year_of(TODAY)

@@ -558,6 +558,40 @@ def test_a_teacher_records_nww_evidence_through_the_app(school: School) -> None:
         assert list(chain_problems(s)) == []
 
 
+def test_a_teacher_raises_a_concern_and_adds_evidence_through_the_app(school: School) -> None:
+    """A cause for concern with a work sample, the SENCo's question, the teacher's answer:
+    each written connected as its own login (the row policies let exactly this through)."""
+    from sendesk.rules.concerns import ConcernDraft
+    from sendesk.services.graduated import concerns
+
+    name = school.logins[Role.TEACHER]
+    pupil = min(school.scope(Role.TEACHER))
+    sample = concerns.WorkSample(b"%PDF-1.4\n%%EOF\n", "Writing sample", "writing.pdf")
+    draft = ConcernDraft("Cognition and learning", "Letters reversed", "Word mat", 4, TODAY)
+    with school.as_user(name) as db:
+        teacher = users.sign_in(db, name, PASSWORD)
+        cid = concerns.raise_concern(db, teacher, pupil, draft, (sample,), today=TODAY)
+    senco_name = school.logins[Role.SENCO]
+    with school.as_user(senco_name) as db:
+        senco = users.sign_in(db, senco_name, PASSWORD)
+        (item,) = [c for c in concerns.list_concerns(db, senco, pupil) if c.id == cid]
+        version = concerns.ask_for_evidence(db, senco, cid, item.version, "More", on=TODAY)
+    with school.as_user(name) as db:
+        teacher = users.sign_in(db, name, PASSWORD)
+        concerns.add_evidence(db, teacher, cid, version, "Two more weeks: no change", on=TODAY)
+        (item,) = [c for c in concerns.list_concerns(db, teacher, pupil) if c.id == cid]
+    assert [s.kind for s in item.steps] == ["raised", "evidence asked", "evidence added"]
+    assert (
+        item.steps[0].by
+        == school.owner_rows("SELECT display_name FROM user_account WHERE username = %s", name)[0][
+            0
+        ]
+    )
+    assert len(item.document_ids) == 1
+    with school.owner.session() as s:
+        assert list(chain_problems(s)) == []
+
+
 def test_the_senco_changes_the_register_and_manages_logins_through_the_app(
     school: School,
 ) -> None:
@@ -664,6 +698,7 @@ def _reads(role: Role) -> list[str]:
         "pupil_access",
         "nww_for_pupil",
         "ehc_plans",
+        "list_concerns",
     ]
     return {
         Role.SENCO: [*named, "my_class_lists", "my_groups", "exams_officer_rows"],
@@ -685,8 +720,8 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
     from sendesk.services.access import pupil_access as access_pupil
     from sendesk.services.ehc import plans as ehc_plans
     from sendesk.services.evidence import agencies, evidence
+    from sendesk.services.graduated import concerns, passport, progress_data, support_plans
     from sendesk.services.graduated import enrolments as intervention_enrolments
-    from sendesk.services.graduated import passport, progress_data, support_plans
     from sendesk.services.graduated import sessions as intervention_sessions
     from sendesk.services.register import pupil_record, register_view
 
@@ -714,6 +749,7 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
         "my_groups": lambda db, a: intervention_sessions.my_groups(db, a, TODAY),
         "exams_officer_rows": lambda db, a: access_overviews.exams_officer_rows(db, a, today=TODAY),
         "ehc_plans": lambda db, a: ehc_plans.list_plans(db, a, pupil, today=TODAY),
+        "list_concerns": lambda db, a: concerns.list_concerns(db, a, pupil),
     }
     failures: dict[str, str] = {}
     with school.as_user(name) as db:

@@ -76,6 +76,7 @@ from sendesk.services.ehc.records import RequestItem
 from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
+from sendesk.services.graduated.concerns import ConcernItem, list_concerns
 from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
 from sendesk.services.graduated.enrolments import pupil_enrolments, pupil_progress
 from sendesk.services.graduated.intervention_records import (
@@ -345,6 +346,7 @@ class PackData:
     aspirations: str = ""  # "what is important to me, my hopes for the future"
     sign_off: SignOff | None = None
     older_attainment: tuple[AttainmentItem, ...] = ()  # subjects with no recent snapshot
+    concerns: tuple[ConcernItem, ...] = ()  # causes for concern, oldest first
 
     @property
     def sections(self) -> tuple[str, ...]:
@@ -742,6 +744,7 @@ def gather(
     name = (la_name or "").strip() or (request.la_name if request else "") or (school.la_name or "")
     la = la_rules(db, name)
     plans = tuple(plan_details(db, actor, pupil_id))
+    concerns = tuple(reversed(list_concerns(db, actor, pupil_id)))
     catalogue = {i.id: i for i in list_interventions(db, actor)}
     roles = {iid: i.staff_role for iid, i in catalogue.items()}
     areas = _plan_areas(plans, catalogue, record.needs)
@@ -862,6 +865,7 @@ def gather(
         older_attainment=tuple(
             sorted(older.values(), key=lambda a: (a.subject.casefold(), a.measure.casefold()))
         ),
+        concerns=concerns,
     )
     # Before documents are chosen, a report counts as attached when one is stored.
     attached = {c.id for c in (chosen if evidence_ids is not None else stored)}

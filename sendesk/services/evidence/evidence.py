@@ -49,6 +49,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
@@ -211,28 +212,32 @@ def _read_source(source: Path | str | bytes, filename: str | None) -> tuple[byte
 # --- storing and reading ---------------------------------------------------------------
 
 
-def add_document(
-    db: Database,
-    actor: Actor,
-    pupil_id: int,
+@dataclass(frozen=True)
+class CheckedDocument:
+    """A document's bytes and details, checked and ready to store (no database yet)."""
+
+    content: bytes
+    title: str
+    filename: str
+    media_type: str
+    sha256: str
+    document_date: date | None
+
+
+def check_document(
     path_or_bytes: Path | str | bytes,
     title: str,
     document_date: date | None,
-    involvement_id: int | None = None,
     *,
     filename: str | None = None,
     today: date | None = None,
     confidentiality: str | None = None,
-) -> int:
-    """The SENCo stores a document as evidence for a pupil; returns its id.
+) -> CheckedDocument:
+    """Read and check a document before any transaction (ValidationError, one sentence).
 
-    ``path_or_bytes`` is a file to read, or the document's bytes (then ``filename`` gives
-    its name; without one, the type is taken from the contents and the title names it).
-    ``involvement_id`` links it to an agency involvement of the same pupil.
-    ``confidentiality`` ("senco" or "staff"): by default the involvement's level (a CAMHS
-    letter is SENCo only like the CAMHS advice), or staff for a document of its own.
+    Shared by :func:`add_document` and the work samples of a cause for concern
+    (:mod:`sendesk.services.graduated.concerns`): one set of checks for every stored file.
     """
-    permit(actor, Action.MANAGE_DOCUMENTS)
     content, name = _read_source(path_or_bytes, filename)
     problems: list[str] = []
     clean_title = " ".join(title.split())
@@ -261,7 +266,88 @@ def add_document(
         if found is None:
             raise ValidationError(f"That is not a document SENDesk can store: add {ACCEPTED}.")
         media_type = found
-    digest = hashlib.sha256(content).hexdigest()
+    return CheckedDocument(
+        content=content,
+        title=clean_title,
+        filename=_safe_filename(name, media_type, clean_title),
+        media_type=media_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        document_date=document_date,
+    )
+
+
+def store_document(
+    session: Session,
+    actor: Actor,
+    pupil_id: int,
+    doc: CheckedDocument,
+    level: str,
+    *,
+    involvement_id: int | None = None,
+    concern_id: int | None = None,
+) -> int:
+    """Insert a checked document for ``pupil_id`` and audit it; the caller has checked
+    permission and the pupil, inside its own transaction. Returns the document's id."""
+    row = EvidenceDocument(
+        pupil_id=pupil_id,
+        involvement_id=involvement_id,
+        concern_id=concern_id,
+        title=doc.title,
+        filename=doc.filename,
+        media_type=doc.media_type,
+        size=len(doc.content),
+        sha256=doc.sha256,
+        document_date=doc.document_date,
+        content=doc.content,
+        added_by_id=actor.user_id or None,
+        confidentiality=level,
+    )
+    session.add(row)
+    session.flush()
+    detail: dict[str, object] = {
+        "pupil_id": pupil_id,
+        "involvement_id": involvement_id,
+        "media_type": doc.media_type,
+        "size": len(doc.content),
+        "sha256": doc.sha256,
+        "confidentiality": level,
+    }
+    if concern_id is not None:
+        detail["concern_id"] = concern_id
+    AuditWriter(session, actor).record("create", "evidence_document", row.id, detail)
+    return row.id
+
+
+def add_document(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    path_or_bytes: Path | str | bytes,
+    title: str,
+    document_date: date | None,
+    involvement_id: int | None = None,
+    *,
+    filename: str | None = None,
+    today: date | None = None,
+    confidentiality: str | None = None,
+) -> int:
+    """The SENCo stores a document as evidence for a pupil; returns its id.
+
+    ``path_or_bytes`` is a file to read, or the document's bytes (then ``filename`` gives
+    its name; without one, the type is taken from the contents and the title names it).
+    ``involvement_id`` links it to an agency involvement of the same pupil.
+    ``confidentiality`` ("senco" or "staff"): by default the involvement's level (a CAMHS
+    letter is SENCo only like the CAMHS advice), or staff for a document of its own.
+    """
+    permit(actor, Action.MANAGE_DOCUMENTS)
+    doc = check_document(
+        path_or_bytes,
+        title,
+        document_date,
+        filename=filename,
+        today=today,
+        confidentiality=confidentiality,
+    )
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         level = confidentiality or STAFF
@@ -276,35 +362,7 @@ def add_document(
             if found[0] != pupil_id:
                 raise ValidationError("That agency involvement is another pupil's.")
             level = confidentiality or found[1]
-        doc = EvidenceDocument(
-            pupil_id=pupil_id,
-            involvement_id=involvement_id,
-            title=clean_title,
-            filename=_safe_filename(name, media_type, clean_title),
-            media_type=media_type,
-            size=len(content),
-            sha256=digest,
-            document_date=document_date,
-            content=content,
-            added_by_id=actor.user_id or None,
-            confidentiality=level,
-        )
-        s.add(doc)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
-            "evidence_document",
-            doc.id,
-            {
-                "pupil_id": pupil_id,
-                "involvement_id": involvement_id,
-                "media_type": media_type,
-                "size": len(content),
-                "sha256": digest,
-                "confidentiality": level,
-            },
-        )
-        return doc.id
+        return store_document(s, actor, pupil_id, doc, level, involvement_id=involvement_id)
 
 
 _ITEM_COLUMNS = (

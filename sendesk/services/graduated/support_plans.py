@@ -81,6 +81,7 @@ from sendesk.services.common import (
     pupil_or_gone,
     refuse,
 )
+from sendesk.services.graduated.concerns import link_first_plan
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
 
@@ -578,6 +579,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
                 "carried_over": carried,
             },
         )
+        link_first_plan(s, pupil_id, plan)
         _set_next_review(s, audit, pupil, plan.review_due, plan.id)
         return plan.id
 

@@ -294,7 +294,46 @@ TABLES: dict[str, TableRules] = {
         {S: Rule("true"), T: Rule(_STAFF_LEVEL_IN_SCOPE), L: Rule(_STAFF_LEVEL_IN_SCOPE)}
     ),
     "evidence_document": TableRules(
-        {S: Rule("true"), T: Rule(_STAFF_LEVEL_IN_SCOPE), L: Rule(_STAFF_LEVEL_IN_SCOPE)}
+        {
+            S: Rule("true"),
+            # staff add work samples to a concern, in their own name, marked for staff
+            **{
+                r: Rule(
+                    _STAFF_LEVEL_IN_SCOPE,
+                    insert=f"{_STAFF_LEVEL_IN_SCOPE} AND concern_id IS NOT NULL "
+                    f"AND added_by_id = {ME}",
+                )
+                for r in (T, L)
+            },
+        }
+    ),
+    # -- causes for concern: the staff who work with the pupil raise them and add evidence
+    # (a step in their own name); the SENCo decides.
+    "concern": TableRules(
+        {
+            S: Rule("true"),
+            **{
+                r: Rule(
+                    IN_SCOPE,
+                    insert=f"{IN_SCOPE} AND raised_by_id = {ME}",
+                    update=IN_SCOPE,
+                    update_columns=("status", "version"),
+                )
+                for r in (T, L)
+            },
+        }
+    ),
+    "concern_step": TableRules(
+        {
+            S: Rule("true"),
+            **{
+                r: Rule(
+                    "concern_id IN (SELECT id FROM {schema}.concern)",
+                    insert=f"concern_id IN (SELECT id FROM {{schema}}.concern) AND by_id = {ME}",
+                )
+                for r in (T, L)
+            },
+        }
     ),
     # -- interventions: the catalogue and groups hold no pupil; enrolments do.
     "intervention": TableRules({S: Rule("true"), T: Rule("true"), L: Rule("true")}, rls=False),
