@@ -590,9 +590,9 @@ class ClassEvidencePage(QWidget):
         line = self.model.row_at(row) if row >= 0 else None
         group = self.group
         self.entries = []
+        self.entries_label.setText("")
+        self._fill_entries()  # never the last row's entries under this one
         if line is None or group is None:
-            self.entries_label.setText("")
-            self._fill_entries()
             return
         ctx, arrangement, subject = self.ctx, line.arrangement_id, group.subject
 
