@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -40,14 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
-from sendesk.reports.provision_map_report import (
-    hours_text,
-    money,
-    write_pupil_provision,
-    write_school_provision,
-)
 from sendesk.rules.years import year_label
-from sendesk.services.graduated.progress_data import import_attainment_csv
 from sendesk.services.graduated.provision_map import (
     AreaTotal,
     InterventionLine,
@@ -63,6 +57,26 @@ from sendesk.services.school.settings import notional_threshold_pence, set_notio
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
 from sendesk.ui.ops import Op
+
+
+def money(pence: int) -> str:
+    """The exports' own wording of money (see :func:`_report`)."""
+    return _report().money(pence)
+
+
+def hours_text(minutes: int) -> str:
+    """The exports' own wording of hours (see :func:`_report`)."""
+    return _report().hours_text(minutes)
+
+
+def _report() -> ModuleType:
+    """The XLSX and PDF provision maps, imported when first needed: the module brings the
+    PDF layout with it, and the page's first read imports it on the worker thread
+    (:meth:`ProvisionMapPage._read`) so that opening the page does not wait for it."""
+    from sendesk.reports import provision_map_report
+
+    return provision_map_report
+
 
 YEARS_SHOWN = 5
 """This academic year and the previous four."""
@@ -354,6 +368,7 @@ class ProvisionMapPage(QWidget):
         with_pupil = self.pupil_view is not None
 
         def work(_progress: object) -> _Read:
+            _report()  # imported here, on the worker, before the figures are shown
             read = _Read(year, keep)
             if pupils:
                 try:
@@ -495,11 +510,11 @@ class ProvisionMapPage(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         try:
             if self.showing_pupil and self.pupil_data is not None:
-                written = write_pupil_provision(self.pupil_data, path, fmt)
+                written = _report().write_pupil_provision(self.pupil_data, path, fmt)
                 pupil_id = self.pupil_data.pupil_id
                 record_export(db, actor, "provision map", 1, written, pupil_id=pupil_id)
             else:
-                written = write_school_provision(
+                written = _report().write_school_provision(
                     self.school_lines, year, path, fmt, school_name=self.ctx.school.name
                 )
                 record_export(db, actor, "school provision map (no pupils named)", 0, written)
@@ -548,6 +563,9 @@ class ProvisionMapPage(QWidget):
         )
         if not name:
             return False
+        # Imported here: the importer is a large module the page does not need to open.
+        from sendesk.services.graduated.progress_data import import_attainment_csv
+
         try:
             report = import_attainment_csv(self.ctx.db, self.ctx.actor, name, today=self.today)
         except (SendeskError, OSError) as exc:
