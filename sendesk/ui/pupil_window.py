@@ -13,6 +13,10 @@ Why it is built this way:
   field edit, so the register history stays complete. A mistaken status entry is voided
   ("Void entry…" on the history tab, SENCo only, with a reason): it stays in the history,
   greyed and saying who voided it, when and why, but leaves the pupil's effective status.
+- Opening a pupil reads the record only (on the worker thread, see ``MainWindow.open_pupil``):
+  the other tabs (:data:`LAZY_TABS`) each read their own part, so each is made the first
+  time it is shown, or asked for (:meth:`PupilWindow.tab`); opened on a tab, as "what's
+  due" does, only that one is made (issue 14).
 - No fixed sizes or colours: layouts and the palette decide, so the window works at 100%
   and 200% scaling and in a dark palette; every input has an accessible name, a label
   with a mnemonic or a place in the tab order.
