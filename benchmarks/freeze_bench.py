@@ -35,6 +35,39 @@ from sendesk.ui.freeze_probe import FreezeProbe
 
 TARGET_MS = 100.0
 
+SIGNED_IN_CHILD = """
+import sys
+from sendesk.ui.app import application
+from sendesk.db import open_database
+from sendesk.services.school.school import school_info
+from sendesk.ui.context import AppContext
+from sendesk.ui.main_window import MainWindow
+from sendesk.ui.ops import Op
+app = application()
+db = open_database(sys.argv[1], sys.argv[2])
+
+def check(_progress):
+    from sendesk.services.staff.users import sign_in  # as the sign-in dialog does
+    return sign_in(db, "senco", sys.argv[3])
+
+actor = Op(None, check).run().wait().result
+w = MainWindow(AppContext(db, actor, school_info(db)))
+w.nav.setCurrentRow(1)
+w.resize(1200, 760)
+watch = FirstDrawn(); w.installEventFilter(watch)
+w.show()
+while not watch.drawn:
+    app.processEvents()
+while not w.home.loaded:
+    app.processEvents()
+assert w.home.model.rowCount() > 0
+print("DONE", rss(), flush=True)
+"""
+"""The app's own path to "what's due": the sign-in dialog checks the password on the worker
+thread (importing the models while the user types), then the main window opens. The
+window is timed from the process start, the same as benchmarks/gui_bench.py's children;
+only the time from the window's first draw to "what's due" filled in is the figure."""
+
 
 def _settle(until: Callable[[], bool], timeout: float = 120.0, quiet_ms: int = 150) -> None:
     """Run the event loop until ``until()``, then a little more (late repaints count)."""
@@ -50,6 +83,11 @@ def _settle(until: Callable[[], bool], timeout: float = 120.0, quiet_ms: int = 1
     while time.perf_counter() < end:
         app.processEvents()
         time.sleep(0.001)
+
+
+def _load() -> str:
+    """The machine's load averages: a block on a shared, busy machine includes waiting."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
@@ -77,14 +115,14 @@ def main() -> int:
     for kind in ("warning", "information", "critical"):
         setattr(QMessageBox, kind, staticmethod(told))
     probe = FreezeProbe()
-    results: list[tuple[str, float]] = []
+    results: list[tuple[str, float, float]] = []
 
     def step(name: str, start: Callable[[], object], done: Callable[[], bool]) -> None:
         _settle(lambda: True, quiet_ms=100)
         probe.reset()
         start()
         _settle(done)
-        results.append((name, probe.longest_ms))
+        results.append((name, probe.longest_ms, probe.longest_cpu_ms))
         print(f"  {name}: {probe.longest_ms:.0f} ms", flush=True)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -181,26 +219,37 @@ def main() -> int:
         probe.stop()
         db.dispose()
 
-    print("\nLongest GUI-thread block (target ≤ 100 ms):")
-    for name, ms in results:
-        print(f"  {'OK ' if ms <= TARGET_MS else 'OVER'} {ms:7.0f} ms  {name}")
+    print(f"\nLongest GUI-thread block (target ≤ 100 ms); load average {_load()}:")
+    print("        block   its own CPU  step")
+    for name, ms, cpu in results:
+        print(f"  {'OK ' if ms <= TARGET_MS else 'OVER'} {ms:5.0f} ms  {cpu:5.0f} ms     {name}")
 
     if not args.no_startup:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from gui_bench import APP_CHILD, FLOOR_CHILD, _time_child
+        from gui_bench import APP_CHILD, FIRST_DRAWN, FLOOR_CHILD, _time_child
 
         floor, _, _ = _time_child(FLOOR_CHILD)
         with tempfile.TemporaryDirectory() as folder:
             path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
             with create_database(path, key) as big:
-                write_demo_school(big, pupils=2000, seed=args.seed)
+                write_demo_school(big, pupils=2000, seed=args.seed, password=DEMO_PASSWORD)
             shown, loaded, _ = _time_child(APP_CHILD, path, key)
-        after = loaded - shown
+            signed_shown, signed_loaded, _ = _time_child(
+                FIRST_DRAWN + SIGNED_IN_CHILD, path, key, DEMO_PASSWORD
+            )
         print(
-            f"\nWhat's due on a 2,000-pupil school: window drawn {shown * 1000:.0f} ms "
-            f"(empty-window floor {floor * 1000:.0f} ms), filled in {after * 1000:.0f} ms "
-            f"after the window appeared (target ≤ 500 ms): {'OK' if after <= 0.5 else 'OVER'}"
+            f"\nWhat's due on a 2,000-pupil school (empty-window floor {floor * 1000:.0f} ms; "
+            f"load average {_load()}):"
         )
+        for how, drawn, filled in (
+            ("window straight away (SQLAlchemy not yet imported)", shown, loaded),
+            ("after signing in, as the app does", signed_shown, signed_loaded),
+        ):
+            after = filled - drawn
+            print(
+                f"  {'OK ' if after <= 0.5 else 'OVER'} {how}: window drawn {drawn * 1000:.0f} ms,"
+                f" filled in {after * 1000:.0f} ms after it appeared (target ≤ 500 ms)"
+            )
     from sendesk.ui.ops import shutdown
 
     shutdown()

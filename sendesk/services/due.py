@@ -8,11 +8,12 @@ so the home page stays one list.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
@@ -26,6 +27,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.ehc.due import ehc_plan_items, ehc_request_items, pupils_with_plans
 from sendesk.services.ehc.records import KIND_REVIEW
 from sendesk.services.graduated.concerns import KIND_EVIDENCE, concern_items
+from sendesk.services.graduated.intervention_records import display_name
 from sendesk.services.graduated.interventions_due import (
     MEASURES_KIND,
     SESSIONS_KIND,
@@ -41,7 +43,7 @@ from sendesk.services.graduated.support_plans import (
     support_rhythm_items,
 )
 from sendesk.services.permissions import Action, permit
-from sendesk.services.register.register import load_current
+from sendesk.services.register.register import open_statuses
 from sendesk.services.scope import groups_led, pupils_in_scope
 from sendesk.services.transfer.ctf_import import arrival_review_items
 from sendesk.services.transfer.leavers import sen_file_items
@@ -105,13 +107,34 @@ def severity_of(due: date, today: date) -> str:
 Provider = Callable[[Session, date, int], list[DueItem]]
 
 
+def pupil_rows(session: Session, pupil_ids: Iterable[int]) -> list[Row[Any]]:
+    """What providers say about pupils (names, UPN, leaving and review dates), as plain
+    rows: loading whole pupils as ORM objects, hundreds at a time, was most of the time
+    "what's due" took on a large school. Rows work with ``display_name``."""
+    return list(
+        session.execute(
+            select(
+                Pupil.id,
+                Pupil.upn,
+                Pupil.legal_forename,
+                Pupil.legal_surname,
+                Pupil.preferred_forename,
+                Pupil.preferred_surname,
+                Pupil.leaving_date,
+                Pupil.next_review_due,
+            ).where(Pupil.id.in_(list(pupil_ids)))
+        )
+    )
+
+
 def register_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """Review dates, EHC annual reviews and record gaps for pupils on the register."""
-    current = load_current(session)
-    on_register = {pid: c for pid, c in current.items() if c.provision in ON_REGISTER}
+    on_register = {
+        pid: c for pid, c in open_statuses(session).items() if c.provision in ON_REGISTER
+    }
     if not on_register:
         return []
-    pupils = session.scalars(select(Pupil).where(Pupil.id.in_(on_register))).all()
+    pupils = pupil_rows(session, on_register)
     described: dict[int, set[str]] = defaultdict(set)
     for pid, area, diff, strat in session.execute(
         select(
@@ -129,12 +152,12 @@ def register_items(session: Session, today: date, horizon_days: int) -> list[Due
     items: list[DueItem] = []
     for pupil in pupils:
         status = on_register[pupil.id]
-        name, upn = pupil.display_name, pupil.upn
+        name, upn = display_name(pupil), pupil.upn
 
         def add(due: date | None, severity: str, kind: str, text: str) -> None:
             items.append(DueItem(due, severity, kind, pupil.id, name, upn, text))  # noqa: B023
 
-        entry_start = status.entry.start_date if status.entry else today
+        entry_start = status.since
         if pupil.id in with_ehc_plan:
             pass  # the EHC plan's own annual review items say it, from the plan's dates
         elif (

@@ -18,6 +18,7 @@ Double-clicking an item about a pupil opens the pupil on the tab it is about
 
 from __future__ import annotations
 
+import heapq
 import html
 import logging
 from dataclasses import dataclass
@@ -38,7 +39,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QTreeView,
     QVBoxLayout,
@@ -112,12 +112,26 @@ class DueModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueItem] = []
+        self.texts: list[tuple[str, str, str, str]] = []
         self.today = date.today()
+        self._overdue = QPalette().brush(QPalette.ColorRole.Link)  # readable, light or dark
 
     def set_items(self, items: list[DueItem], today: date | None = None) -> None:
+        """Show ``items``; each row's words are made once here, not on each of the many
+        times Qt asks for a cell (sizing the columns, opening every heading, painting)."""
         self.beginResetModel()
         self.items = items
         self.today = today or date.today()
+        self.texts = [
+            (
+                item.due.strftime("%d/%m/%Y") if item.due else "Now",
+                self.status_text(item),
+                item.who,
+                item.text,
+            )
+            for item in items
+        ]
+        self._overdue = QPalette().brush(QPalette.ColorRole.Link)
         self.endResetModel()
 
     def status_text(self, item: DueItem) -> str:
@@ -146,22 +160,20 @@ class DueModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        item = self.items[index.row()]
+        return self.cell(index.row(), index.column(), role)
+
+    def cell(self, row: int, column: int, role: int) -> Any:
+        """What :meth:`data` gives for a row and column (the grouped view asks directly)."""
         if role == Qt.ItemDataRole.DisplayRole:
-            return (
-                item.due.strftime("%d/%m/%Y") if item.due else "Now",
-                self.status_text(item),
-                item.who,
-                item.text,
-            )[index.column()]
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return item.text
+            return self.texts[row][column]
+        if role == Qt.ItemDataRole.ToolTipRole and column == 3:
+            return self.texts[row][3]
         if (
             role == Qt.ItemDataRole.ForegroundRole
-            and item.severity == "overdue"
-            and index.column() < 2
+            and column < 2
+            and self.items[row].severity == "overdue"
         ):
-            return QPalette().brush(QPalette.ColorRole.Link)  # readable in light and dark
+            return self._overdue
         return None
 
 
@@ -228,7 +240,7 @@ class GroupedDueModel(QAbstractItemModel):
             return None
         row = self.source_row(index)
         if row is not None:
-            return self.source.data(self.source.index(row, index.column()), role)
+            return self.source.cell(row, index.column(), role)
         label, rows = self.groups[index.row()]
         if index.column() != 0:
             return None
@@ -270,9 +282,7 @@ class HomePage(QWidget):
         self.table.setAllColumnsShowFocus(True)
         self.table.setExpandsOnDoubleClick(False)  # _activated opens and closes headings
         header = self.table.header()
-        header.setResizeContentsPrecision(100)  # measure a sample of rows, not all of them
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        header.setStretchLastSection(True)  # the columns are sized in _fit_columns
         self.table.activated.connect(self._activated)
         layout.addWidget(self.table)
         self.shown_label = QLabel()
@@ -385,6 +395,7 @@ class HomePage(QWidget):
         for heading in range(self.grouped.rowCount()):
             self.table.setFirstColumnSpanned(heading, QModelIndex(), True)
         self.table.expandAll()
+        self._fit_columns()
         if not self.table.currentIndex().isValid() and self.grouped.rowCount():
             # the first item, not its heading: Enter opens what is most overdue
             self.table.setCurrentIndex(self.grouped.index(0, 0, self.grouped.index(0, 0)))
@@ -398,6 +409,21 @@ class HomePage(QWidget):
                 f"Showing {len(shown)} of {total} items: change the filters above to see "
                 "the others."
             )
+
+    def _fit_columns(self) -> None:
+        """Size the columns to their headers and widest words, measuring only the longest
+        texts: Qt sizing them to their contents asked for every cell of every open
+        heading, again on each change of filter (issue 14)."""
+        metrics = self.table.fontMetrics()
+        header = self.table.header()
+        pad = 2 * metrics.averageCharWidth()
+        texts = self.model.texts
+        for column, title in enumerate(DueModel.HEADERS[:-1]):  # the last one stretches
+            longest = heapq.nlargest(8, (t[column] for t in texts), key=len)
+            wide = max(metrics.horizontalAdvance(t) for t in [title, *longest]) + pad
+            if column == 0:  # the headings' triangles and indentation share the first
+                wide += self.table.indentation()
+            header.resizeSection(column, wide)
 
     def load_once(self) -> Op | None:
         """Fill the page in (once), unless a reload already has or is under way."""

@@ -13,6 +13,10 @@ Why it is built this way:
   field edit, so the register history stays complete. A mistaken status entry is voided
   ("Void entry…" on the history tab, SENCo only, with a reason): it stays in the history,
   greyed and saying who voided it, when and why, but leaves the pupil's effective status.
+- Opening a pupil reads the record only (on the worker thread, see ``MainWindow.open_pupil``):
+  the other tabs (:data:`LAZY_TABS`) each read their own part, so each is made the first
+  time it is shown, or asked for (:meth:`PupilWindow.tab`); opened on a tab, as "what's
+  due" does, only that one is made (issue 14).
 - No fixed sizes or colours: layouts and the palette decide, so the window works at 100%
   and 200% scaling and in a dark palette; every input has an accessible name, a label
   with a mnemonic or a place in the tab order.
@@ -23,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPalette, QShortcut
@@ -76,6 +80,14 @@ from sendesk.ui.tables import read_only_item as _item
 from sendesk.ui.tables import read_only_table as _table
 from sendesk.ui.tables import share_width
 
+if TYPE_CHECKING:
+    from sendesk.ui.access.access_tab import AccessTab
+    from sendesk.ui.ehc.ehc_tab import EhcTab
+    from sendesk.ui.evidence.agencies_tab import AgenciesTab
+    from sendesk.ui.graduated.progress_tab import ProgressTab
+    from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
+    from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
+
 APP = "SENDesk"
 
 TAB_TITLES: dict[str, str] = {
@@ -92,6 +104,18 @@ TAB_TITLES: dict[str, str] = {
 """The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
 and each tab's title as shown without its mnemonic: found by title, so the order of the
 tabs or how they are built may change without the callers knowing."""
+
+LAZY_TABS: tuple[tuple[str, str], ...] = (
+    ("plans", "Support p&lans"),
+    ("interventions", "&Interventions"),
+    ("agencies", "Agencies && e&vidence"),
+    ("progress", "Pro&gress"),
+    ("access", "A&ccess arrangements"),
+    ("ehc", "&EHC plan"),
+)
+"""The tabs made when first shown (key of :data:`TAB_TITLES`, title with its mnemonic):
+each reads its own part of the pupil's record, so opening the window reads only the
+profile, needs and history (issue 14)."""
 
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
@@ -387,37 +411,16 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self._scrolling(self._build_profile()), "&Profile")
         self.tabs.addTab(self._scrolling(self._build_needs()), "&Needs")
         self.tabs.addTab(self._build_history(), "Register &history")
-        from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
-
-        self.plans_tab = SupportPlansTab(self.ctx, self.pupil_id)
-        # A saved plan moves the pupil's next review date (and so the record's version):
-        # re-read the forms unless the user has unsaved edits there.
-        self.plans_tab.changed.connect(self._plans_changed)
-        self.tabs.addTab(self.plans_tab, "Support p&lans")
-        from sendesk.ui.evidence.agencies_tab import AgenciesTab
-        from sendesk.ui.graduated.progress_tab import ProgressTab
-        from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
-
-        self.interventions_tab = PupilInterventionsTab(self.ctx, self.pupil_id)
-        self.tabs.addTab(self.interventions_tab, "&Interventions")
-
-        self.agencies_tab = AgenciesTab(self.ctx, self.pupil_id)
-        self.progress_tab = ProgressTab(self.ctx, self.pupil_id)
-        for tab in (self.agencies_tab, self.progress_tab):
-            tab.changed.connect(self.changed.emit)
-        self.tabs.addTab(self.agencies_tab, "Agencies && e&vidence")
-        self.tabs.addTab(self.progress_tab, "Pro&gress")
-        from sendesk.ui.access.access_tab import AccessTab
-
-        self.access_tab = AccessTab(self.ctx, self.pupil_id)
-        self.access_tab.changed.connect(self.changed.emit)
-        self.tabs.addTab(self.access_tab, "A&ccess arrangements")
-        from sendesk.ui.ehc.ehc_tab import EhcTab
-
-        self.ehc_tab = EhcTab(self.ctx, self.pupil_id)
-        # A plan or review moves the pupil's next review date, as a support plan does.
-        self.ehc_tab.changed.connect(self._plans_changed)
-        self.tabs.addTab(self.ehc_tab, "&EHC plan")
+        # The other tabs each read their own part of the record: each is made the first
+        # time it is shown (or asked for), so opening a pupil reads only the record.
+        self._lazy: dict[str, QWidget] = {}
+        self._built: dict[str, QWidget] = {}
+        for key, title in LAZY_TABS:
+            stand_in = QWidget()
+            stand_in.setObjectName(f"unbuilt:{key}")
+            self._lazy[key] = stand_in
+            self.tabs.addTab(stand_in, title)
+        self.tabs.currentChanged.connect(self._tab_shown)
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 
@@ -451,6 +454,107 @@ class PupilWindow(QWidget):
         self.close_shortcut.activated.connect(self.close)
 
         self._show(self.record, forms=True)
+
+    # --- the tabs made when first shown -------------------------------------------------
+
+    def _tab_shown(self, index: int) -> None:
+        for key, stand_in in self._lazy.items():
+            if self.tabs.widget(index) is stand_in:
+                self.tab(key)
+                return
+
+    def is_built(self, key: str) -> bool:
+        """Whether the tab ``key`` (of :data:`LAZY_TABS`) has been made yet."""
+        return key in self._built
+
+    def tab(self, key: str) -> QWidget:
+        """The tab ``key`` (of :data:`LAZY_TABS`), made now if it has not been yet; it
+        takes its stand-in's place, so the tab bar and the tab shown stay as they were."""
+        made = self._built.get(key)
+        if made is not None:
+            return made
+        made = self._make_tab(key)
+        self._built[key] = made
+        stand_in = self._lazy.pop(key)
+        index = self.tabs.indexOf(stand_in)
+        title = self.tabs.tabText(index)
+        current = self.tabs.currentIndex()
+        self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
+        try:
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, made, title)
+            self.tabs.setCurrentIndex(current)
+        finally:
+            self.tabs.blockSignals(False)
+        stand_in.deleteLater()
+        return made
+
+    def _make_tab(self, key: str) -> QWidget:
+        """One tab's widget, connected as the window needs it."""
+        ctx, pupil_id = self.ctx, self.pupil_id
+        made: Any
+        if key == "plans":
+            from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
+
+            made = SupportPlansTab(ctx, pupil_id)
+            # A saved plan moves the pupil's next review date (and so the record's
+            # version): re-read the forms unless the user has unsaved edits there.
+            made.changed.connect(self._plans_changed)
+        elif key == "interventions":
+            from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
+
+            made = PupilInterventionsTab(ctx, pupil_id)
+        elif key == "agencies":
+            from sendesk.ui.evidence.agencies_tab import AgenciesTab
+
+            made = AgenciesTab(ctx, pupil_id)
+            made.changed.connect(self.changed.emit)
+        elif key == "progress":
+            from sendesk.ui.graduated.progress_tab import ProgressTab
+
+            made = ProgressTab(ctx, pupil_id)
+            made.changed.connect(self.changed.emit)
+        elif key == "access":
+            from sendesk.ui.access.access_tab import AccessTab
+
+            made = AccessTab(ctx, pupil_id)
+            made.changed.connect(self.changed.emit)
+        elif key == "ehc":
+            from sendesk.ui.ehc.ehc_tab import EhcTab
+
+            made = EhcTab(ctx, pupil_id)
+            # A plan or review moves the pupil's next review date, as a support plan does.
+            made.changed.connect(self._plans_changed)
+        else:
+            raise KeyError(key)
+        assert isinstance(made, QWidget)
+        return made
+
+    # The tabs by name, as callers and tests knew them: asking for one makes it.
+
+    @property
+    def plans_tab(self) -> SupportPlansTab:
+        return self.tab("plans")  # type: ignore[return-value]
+
+    @property
+    def interventions_tab(self) -> PupilInterventionsTab:
+        return self.tab("interventions")  # type: ignore[return-value]
+
+    @property
+    def agencies_tab(self) -> AgenciesTab:
+        return self.tab("agencies")  # type: ignore[return-value]
+
+    @property
+    def progress_tab(self) -> ProgressTab:
+        return self.tab("progress")  # type: ignore[return-value]
+
+    @property
+    def access_tab(self) -> AccessTab:
+        return self.tab("access")  # type: ignore[return-value]
+
+    @property
+    def ehc_tab(self) -> EhcTab:
+        return self.tab("ehc")  # type: ignore[return-value]
 
     # --- opening ------------------------------------------------------------------------
 

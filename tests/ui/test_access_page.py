@@ -385,7 +385,7 @@ def test_teacher_has_my_classes_but_not_the_gap_view(qtbot, db, school) -> None:
     qtbot.addWidget(window)
     assert "My classes" in window.pages and "Access arrangements" not in window.pages
     page = window.page("My classes")
-    assert page.classes_list.count() == 2  # type: ignore[attr-defined]
+    qtbot.waitUntil(lambda: page.classes_list.count() == 2)  # type: ignore[attr-defined]
 
 
 def test_the_senco_moves_the_editions_end_date_on(qtbot, db, senco, school, monkeypatch) -> None:

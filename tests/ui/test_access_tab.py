@@ -527,6 +527,7 @@ def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, s
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert "Access arrangements" in titles
+    window.show_tab("access")  # made when first shown
     tab = window.tabs.widget(titles.index("Access arrangements"))
     assert isinstance(tab, AccessTab)
     assert column(tab.table, 0) == ["25% extra time", "Reader"]

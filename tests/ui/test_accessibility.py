@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.app import open_demo
 from sendesk.ui.main_window import MainWindow
-from sendesk.ui.pupil_window import PupilWindow
+from sendesk.ui.pupil_window import LAZY_TABS, PupilWindow
 from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
 from sendesk.ui.register.import_dialog import ImportDialog
 from sendesk.ui.school.setup_wizard import SetupWizard
@@ -79,6 +79,8 @@ def test_main_window_and_pupil_window_controls_are_named(qtbot, demo) -> None:
     pupil_id = register_rows(demo.db, demo.actor)[0].pupil_id
     pupil = PupilWindow(demo, pupil_id)
     qtbot.addWidget(pupil)
+    for key, _title in LAZY_TABS:  # tabs are made when first shown: make them all
+        pupil.tab(key)
     assert unnamed_controls(pupil) == []
 
 

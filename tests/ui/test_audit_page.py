@@ -31,7 +31,14 @@ def page(qtbot, db: Database, senco: Actor) -> AuditPage:
     made = AuditPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(made)
     made.show()
+    made.loading.wait()  # the trail is read on the worker thread
     return made
+
+
+def show(page: AuditPage) -> None:
+    """Press Show and wait for the events (read on the worker thread)."""
+    page.show_button.click()
+    page.loading.wait()
 
 
 def shown(page: AuditPage) -> list[tuple[str, ...]]:
@@ -56,25 +63,25 @@ def test_filter_by_pupil_and_action(page: AuditPage) -> None:
     upn = shown(page)[-2][4]
     page.upn.setText(upn.lower())  # case does not matter
     page.action.setCurrentText("view")
-    page.show_button.click()
+    show(page)
     rows = shown(page)
     assert [(r[2], r[4]) for r in rows] == [("view", upn)]
     assert page.message.text() == "1 event match, oldest first (newest in view)."
     page.since_on.setChecked(True)
     page.since.setDate(page.since.date().addDays(1))  # from tomorrow: nothing yet
-    page.show_button.click()
+    show(page)
     assert shown(page) == [] and page.message.text() == "No audit events match."
     assert not page.export_button.isEnabled()
 
 
 def test_an_unknown_pupil_or_user_is_one_sentence(page: AuditPage) -> None:
     page.user.setText("nobody")
-    page.show_button.click()
+    show(page)
     assert page.message.text() == "There is no SENDesk user called 'nobody'."
     page.user.clear()
     page.action.setCurrentText(ANY_ACTION)
     page.upn.setText("A123")
-    page.show_button.click()
+    show(page)
     assert page.message.text() == "No pupil has the UPN A123."
 
 
@@ -82,7 +89,7 @@ def test_export_csv_writes_the_events_shown_and_is_audited(
     page: AuditPage, db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page.action.setCurrentText("view")
-    page.show_button.click()
+    show(page)
     upns = [r[4] for r in shown(page)]
     target = tmp_path / "trail"
     monkeypatch.setattr(
@@ -97,7 +104,7 @@ def test_export_csv_writes_the_events_shown_and_is_audited(
     assert table[-1][0].startswith("Audit trail: ")
     assert export_details(db) == [{"what": "audit trail", "pupils": 2, "file": "trail.csv"}]
     page.action.setCurrentText("export")
-    page.show_button.click()
+    show(page)
     assert [r[2] for r in shown(page)] == ["export"]
     assert date.today().strftime("%d/%m/%Y") in shown(page)[0][0]
 
@@ -112,5 +119,5 @@ def test_the_senco_sets_the_lock_time_for_every_computer(page: AuditPage, db: Da
     assert lock_after_minutes(db) == 12
     page.lock_minutes.setValue(0)  # below the range: the box keeps 1, never "off"
     assert page.lock_minutes.value() == 1
-    page.reload()
+    page.reload().wait()
     assert "update" in [line.action for line in page.model.rows]  # the change is audited

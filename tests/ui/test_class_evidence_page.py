@@ -32,11 +32,19 @@ def school(db: Database, senco: Actor) -> School:
     return make_school(db, senco)
 
 
+def settled(page: ClassEvidencePage) -> None:
+    """Wait for every read the page has asked the worker for (the classes, then the
+    entries of the row shown); the worker runs them in order."""
+    while not page.loading.done:
+        page.loading.wait()
+
+
 def make_page(qtbot, db: Database, actor: Actor) -> ClassEvidencePage:
     page = ClassEvidencePage(ctx_for(db, actor), today=TODAY)
     qtbot.addWidget(page)
     page.resize(1100, 700)
     page.show()
+    settled(page)  # the classes are read on the worker thread
     return page
 
 
@@ -59,6 +67,7 @@ def test_teacher_sees_only_their_classes_and_candidates(qtbot, db, school) -> No
         "11X/Ma1 — Maths (2 candidates)",
     ]
     page.select_class(school.maths_11)
+    settled(page)
     assert page.title.text() == "11X/Ma1: Maths — Mr Maths"
     # Dee has no arrangement; Ann's reader is for English only, so it is not listed here
     assert rows(page) == [
@@ -66,6 +75,7 @@ def test_teacher_sees_only_their_classes_and_candidates(qtbot, db, school) -> No
         ["Ben Baker", "Word processor", "Approved in centre", "None yet"],
     ]
     page.select_class(school.maths_10)
+    settled(page)
     assert rows(page) == [["Cal Cole", "Supervised rest breaks", "Proposed", "None yet"]]
 
 
@@ -95,6 +105,7 @@ def test_english_teacher_sees_the_reader_and_senco_sees_every_class(qtbot, db, s
 def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
+    settled(page)
     with qtbot.waitActive(page):
         page.activateWindow()
     page.table.setFocus()
@@ -108,6 +119,7 @@ def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> 
     qtbot.keyClicks(page.note, "Used all the extra time")
     with qtbot.waitSignal(page.changed):
         qtbot.keyClick(page.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settled(page)  # the class is read again on the worker thread
     assert page.message.text() == (
         "Recorded mock evidence on 23/02/2026 in Maths for 2 pupils (2 arrangements)."
     )
@@ -124,6 +136,7 @@ def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> 
     assert ben.extra_minutes_used is None  # minutes mean nothing for a word processor
     # the entries of the current row are listed below the strip
     page.table.setCurrentIndex(page.model.index(0, 0))
+    settled(page)
     assert page.entries_label.text() == (
         "Ann Able, 25% extra time in Maths: 1 entry recorded, newest first."
     )
@@ -140,17 +153,20 @@ def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> 
 def test_some_rows_and_not_used(qtbot, db, school) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
+    settled(page)
     page.select_rows([1])
     page.kind.setCurrentIndex(page.kind.findData("timed test"))
     page.used.setChecked(False)
     assert not page.minutes.isEnabled()
     assert page.record() == 1
+    settled(page)
     [ben] = list_nww(db, school.teacher, school.ben_word_processor)
     assert (ben.task_kind, ben.used, ben.extra_minutes_used) == ("timed test", False, None)
     assert list_nww(db, school.teacher, school.ann_extra_time) == []
     # "last used" counts only tasks where the arrangement was used
     assert rows(page)[1][3] == "None yet"
     page.table.setCurrentIndex(page.model.index(1, 0))
+    settled(page)
     assert [page.entries_table.item(0, c).text() for c in range(4)] == [
         "02/03/2026",
         "Timed test",
@@ -162,6 +178,7 @@ def test_some_rows_and_not_used(qtbot, db, school) -> None:
 def test_nothing_selected_records_nothing(qtbot, db, school) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
+    settled(page)
     page.table.clearSelection()
     assert not page.record_button.isEnabled()
     assert page.record() == 0
@@ -178,6 +195,7 @@ def test_a_refused_entry_means_nothing_of_the_batch_is_written(
 ) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
+    settled(page)
     page.select_all()
     page.kind.setCurrentIndex(page.kind.findData("mock"))
     page.task.setText("Paper 2")
@@ -189,6 +207,7 @@ def test_a_refused_entry_means_nothing_of_the_batch_is_written(
     )
     set_arrangement_status(db, senco, word.id, word.version, "withdrawn", TODAY, today=TODAY)
     assert page.record() == 0
+    settled(page)
     said = (
         "Nothing was recorded. Ben Baker: Word processor is withdrawn, so no more evidence is "
         "recorded."
@@ -205,6 +224,7 @@ def test_a_refused_entry_means_nothing_of_the_batch_is_written(
     assert rows(page) == [["Ann Able", "25% extra time", "Approved by awarding body", "None yet"]]
     assert [ln.pupil_name for ln in page.selected_lines()] == ["Ann Able"]
     assert page.record() == 1
+    settled(page)
     assert nww_audit_events(db) == ["create"]
     assert rows(page)[0][3] == "02/03/2026"
 
@@ -259,7 +279,9 @@ def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
         "an inspector may ask for (ask the SENCo)"
     )
     page.select_class(school.maths_11)
+    settled(page)
     page.table.setCurrentIndex(page.model.index(0, 0))
+    settled(page)
     assert page.entries_table.rowCount() == 1 and not page.remove_button.isEnabled()
     page.entries_table.selectRow(0)
     asked: list[str] = []
@@ -269,6 +291,7 @@ def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
         lambda _p, _t, text, *_a: asked.append(text) or QMessageBox.StandardButton.Yes,
     )
     assert page.remove_entry()
+    settled(page)
     assert asked == ["Remove the classwork: essay entry of 02/02/2026?"]
     assert list_nww(db, school.teacher, school.ann_extra_time) == []
     assert page.entries_table.rowCount() == 0
@@ -287,7 +310,9 @@ def test_yesterdays_entry_stays_and_the_teacher_is_told_why(
     keyed_in(db, entry, date(2026, 2, 27))
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)
+    settled(page)
     page.table.setCurrentIndex(page.model.index(0, 0))
+    settled(page)
     page.entries_table.selectRow(0)
     monkeypatch.setattr(QMessageBox, "question", lambda *_a: QMessageBox.StandardButton.Yes)
     assert not page.remove_entry()
@@ -301,7 +326,9 @@ def test_yesterdays_entry_stays_and_the_teacher_is_told_why(
     senco_page = make_page(qtbot, db, school.senco)
     assert "its entries are inspection evidence and stay" in senco_page.remove_button.toolTip()
     senco_page.select_class(school.maths_11)
+    settled(senco_page)
     senco_page.table.setCurrentIndex(senco_page.model.index(0, 0))
+    settled(senco_page)
     senco_page.entries_table.selectRow(0)
     assert not senco_page.remove_entry()
     assert warnings[1].startswith(

@@ -485,6 +485,7 @@ def test_the_pupil_window_has_the_tab_in_place_of_the_placeholder(
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert "EHC plan" in titles
+    window.show_tab("ehc")  # made when first shown
     assert isinstance(window.tabs.widget(titles.index("EHC plan")), EhcTab)
 
 

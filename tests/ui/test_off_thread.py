@@ -80,3 +80,77 @@ def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     assert "Zoë" in window.pupil_windows[pupil].header.text()
     assert gaps == [worker().ident] and records == [worker().ident]
     window.pupil_windows[pupil].close()
+
+
+def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    from sendesk.ui.store import audit_page
+
+    seen = {
+        name: _record_thread(monkeypatch, audit_page, name)
+        for name in ("audit_listing", "audit_actions", "lock_after_minutes")
+    }
+    page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert page.message.text().endswith("match, oldest first (newest in view).")
+    assert page.lock_minutes.isEnabled() and page.lock_minutes.value() == 5
+    page.show_button.click()
+    page.loading.wait()
+    assert seen == {
+        "audit_listing": [worker().ident] * 2,
+        "audit_actions": [worker().ident] * 2,
+        "lock_after_minutes": [worker().ident],
+    }
+
+
+def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    from sendesk.ui.graduated import provision_map_page
+    from tests.services.pupil_factory import add_test_pupil
+
+    zoe = add_test_pupil(db, senco, 1, forename="Zoë")
+    seen = {
+        name: _record_thread(monkeypatch, provision_map_page, name)
+        for name in ("register_rows", "school_provision", "pupil_provision")
+    }
+    page = provision_map_page.ProvisionMapPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert "Zoë" in page.pupil_combo.itemText(0)
+    page.show_pupil(zoe)
+    page.loading.wait()
+    assert page.pupil_id == zoe and "Zoë" in page.pupil_heading.text()
+    assert seen == {
+        "register_rows": [worker().ident],
+        "school_provision": [worker().ident],
+        "pupil_provision": [worker().ident],
+    }
+
+
+def test_my_classes_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    from sendesk.ui.access import class_evidence_page
+
+    seen = _record_thread(monkeypatch, class_evidence_page, "my_class_lists")
+    page = class_evidence_page.ClassEvidencePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert "You have no classes in SENDesk yet" in page.empty_label.text()
+    page.reload().wait()
+    assert seen == [worker().ident] * 2
+
+
+def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
+    """What's due opens a pupil on the tab its item is about: the record is read on the
+    worker and only that tab is made; the others wait until they are first shown."""
+    from sendesk.ui.ehc.ehc_tab import EhcTab
+    from sendesk.ui.main_window import MainWindow
+    from sendesk.ui.pupil_window import LAZY_TABS
+    from tests.services.pupil_factory import add_test_pupil
+
+    pupil = add_test_pupil(db, senco, 1, provision="E", forename="Zoë")
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.open_pupil(pupil, "ehc").wait()  # type: ignore[union-attr]
+    record = window.pupil_windows[pupil]
+    assert isinstance(record.tabs.currentWidget(), EhcTab)
+    assert [key for key, _title in LAZY_TABS if record.is_built(key)] == ["ehc"]  # type: ignore[attr-defined]
+    record.close()

@@ -54,6 +54,7 @@ def open_page(qtbot, demo_db: Database):  # type: ignore[no-untyped-def]
         page = ProvisionMapPage(AppContext(demo_db, actor, school_info(demo_db)), today=TODAY)
         qtbot.addWidget(page)
         page.show()
+        page.loading.wait()  # the pupils and the maps are read on the worker thread
         return page
 
     return opener
@@ -121,6 +122,7 @@ def test_whole_school_shows_interventions_with_cost(open_page, senco) -> None:  
     assert f"{len(model.rows)} interventions" in total
     # An empty year says so.
     page.set_academic_year(2020)
+    page.loading.wait()
     assert page.school_model.rowCount() == 0
     assert "No intervention sessions" in page.school_total_label.text()
 
@@ -132,6 +134,7 @@ def test_pupil_view_shows_threshold_sentence(open_page, senco, demo_db) -> None:
     assert "Choose a pupil" in page.pupil_heading.text()
     pid = pupil_with_sessions(demo_db, senco)
     page.show_pupil(pid)
+    page.loading.wait()
     assert page.showing_pupil and page.pupil_id == pid
     data = page.pupil_data
     assert data is not None and data.total_cost_pence > 0
@@ -148,6 +151,7 @@ def test_pupil_view_shows_threshold_sentence(open_page, senco, demo_db) -> None:
     assert any(upn in page.pupil_combo.itemText(i) for i in range(page.pupil_combo.count()))
     # Another year: the same pupil, nothing logged, nothing spent.
     page.set_academic_year(2020)
+    page.loading.wait()
     assert page.pupil_model.rowCount() == 0
     nothing = "£0 of the £6,000 notional SEN threshold (£6,000 below it)."
     assert page.threshold_label.text() == nothing
@@ -187,6 +191,7 @@ def test_export_pupil_xlsx_and_pdf(  # type: ignore[no-untyped-def]
     # No pupil chosen yet: nothing to export.
     assert not page.export_button.isEnabled()
     page.show_pupil(pupil_with_sessions(demo_db, senco))
+    page.loading.wait()
     assert page.export_button.isEnabled()
     data = page.pupil_data
     assert data is not None
@@ -234,6 +239,7 @@ def test_threshold_change_updates_sentence(  # type: ignore[no-untyped-def]
     page = open_page(senco)
     assert page.threshold_button.isVisible()
     page.show_pupil(pupil_with_sessions(demo_db, senco))
+    page.loading.wait()
     data = page.pupil_data
     assert data is not None
     asked: list[float] = []
@@ -245,6 +251,7 @@ def test_threshold_change_updates_sentence(  # type: ignore[no-untyped-def]
     monkeypatch.setattr(QInputDialog, "getDouble", staticmethod(fake_get_double))
     with qtbot.waitSignal(page.changed, timeout=1000):
         assert page.change_threshold()
+    page.loading.wait()  # the maps are read again on the worker thread
     assert asked == [6000.0]
     assert notional_threshold_pence(demo_db) == data.total_cost_pence - 1000
     assert page.threshold_label.text().endswith("(£10 above it).")
@@ -291,6 +298,7 @@ def test_read_only_user_sees_whole_school_only(open_page, governor, monkeypatch)
     assert not page.import_button.isVisible()
     assert page.export_button.isEnabled()
     page.show_pupil(1)
+    page.loading.wait()
     assert not page.showing_pupil
     assert not page.change_threshold() and not page.import_attainment()
 

@@ -37,7 +37,13 @@ from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status, void_entry
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow, VoidDialog, open_pupil_window
+from sendesk.ui.pupil_window import (
+    LAZY_TABS,
+    PLACEHOLDERS,
+    PupilWindow,
+    VoidDialog,
+    open_pupil_window,
+)
 from sendesk.ui.register.status_dialog import StatusDialog
 from tests.services.pupil_factory import works_with
 from tests.ui.dialogs import answer_question, make_user
@@ -486,10 +492,18 @@ def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco
 # --- roles and layout ---------------------------------------------------------------------
 
 
+def build_every_tab(window: PupilWindow) -> None:
+    """Show each tab once, so each is made (they are made when first shown)."""
+    for key, _title in LAZY_TABS:
+        window.show_tab(key)
+    window.show_tab("profile")
+
+
 def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> None:
     teacher = make_user(db, "teacher", Role.TEACHER)
     works_with(db, teacher, pupil_id)
     window = open_window(teacher)
+    build_every_tab(window)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
     # reading evidence documents and saving the passport are allowed; nothing edits
     assert buttons == ["&Open", "Pupil pass&port (PDF)…", "Close"]
@@ -543,6 +557,7 @@ def test_every_control_has_an_accessible_name(
     actor = senco if as_senco else make_user(db, "ta", Role.LEARNING_SUPPORT)
     works_with(db, actor, pupil_id)
     window = open_window(actor)
+    build_every_tab(window)
     kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableWidget)
     unnamed = [
         w
@@ -595,3 +610,29 @@ def test_opens_on_the_tab_asked_for_at_a_size_showing_every_tab(qtbot, db, senco
     qtbot.waitUntil(lambda: bar.width() >= bar.sizeHint().width())
     page = window.tabs.widget(0)
     assert page.widget().height() <= page.viewport().height()  # the profile: no scrolling
+
+
+def test_tabs_are_made_when_first_shown(qtbot, db, senco, pupil_id) -> None:
+    """Opening a pupil reads the record only: every other tab is made (and reads its part)
+    the first time it is shown. Opening on a tab, as "what's due" does, makes that one."""
+    from sendesk.ui.ehc.ehc_tab import EhcTab
+    from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
+
+    window = open_pupil_window(AppContext(db, senco, school_info(db)), pupil_id, tab="ehc")
+    assert window is not None
+    qtbot.addWidget(window, before_close_func=_discard)
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert isinstance(window.tabs.currentWidget(), EhcTab)
+    assert [key for key, _title in LAZY_TABS if window.is_built(key)] == ["ehc"]
+    assert window.findChildren(SupportPlansTab) == []
+
+    bar = window.tabs.tabBar()
+    plans = [t.replace("&", "") for t in titles].index("Support plans")
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(plans).center())
+    shown = window.tabs.currentWidget()
+    assert isinstance(shown, SupportPlansTab) and window.tabs.currentIndex() == plans
+    assert shown.isVisible()
+    assert [key for key, _title in LAZY_TABS if window.is_built(key)] == ["plans", "ehc"]
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles
+    window.show_tab("ehc")  # made once: the same tab again
+    assert window.findChildren(EhcTab) == [window.tabs.currentWidget()]

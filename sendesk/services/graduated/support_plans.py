@@ -748,18 +748,19 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
 
     Pupils who have left the school are skipped (their plans need no review).
     """
-    from sendesk.services.due import SOON_DAYS, DueItem
+    from sendesk.services.due import SOON_DAYS, DueItem, display_name, pupil_rows
 
     horizon = today + timedelta(days=horizon_days)
     rows = session.execute(
-        select(SupportPlan.review_due, SupportPlan.start_date, Pupil)
-        .join(Pupil, Pupil.id == SupportPlan.pupil_id)
+        select(SupportPlan.review_due, SupportPlan.start_date, SupportPlan.pupil_id)
         .where(SupportPlan.reviewed_on.is_(None), SupportPlan.review_due <= horizon)
         .order_by(SupportPlan.review_due, SupportPlan.id)
     ).all()
+    pupils = {p.id: p for p in pupil_rows(session, {pid for _due, _start, pid in rows})}
     items: list[DueItem] = []
-    for due, start, pupil in rows:
-        if pupil.leaving_date is not None and pupil.leaving_date < today:
+    for due, start, pupil_id in rows:
+        pupil = pupils.get(pupil_id)
+        if pupil is None or (pupil.leaving_date is not None and pupil.leaving_date < today):
             continue
         if due < today:
             severity = "overdue"
@@ -773,7 +774,7 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
                 severity,
                 DUE_KIND,
                 pupil.id,
-                pupil.display_name,
+                display_name(pupil),
                 pupil.upn,
                 f"Support plan review due {due:%d/%m/%Y} (the cycle began {start:%d/%m/%Y})",
             )
@@ -819,15 +820,15 @@ def parent_meeting_days(
 def support_rhythm_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """What's-due provider: pupils on SEN support (K) now, not leavers, met with parents
     fewer than three times in the last 12 months (Code of Practice 6.65)."""
-    from sendesk.services.due import DueItem
-    from sendesk.services.register.register import load_current
+    from sendesk.services.due import DueItem, display_name, pupil_rows
+    from sendesk.services.register.register import open_statuses
 
-    on_k = {pid for pid, c in load_current(session).items() if c.provision == Provision.K.value}
+    on_k = {pid for pid, c in open_statuses(session).items() if c.provision == Provision.K.value}
     if not on_k:
         return []
     days = parent_meeting_days(session, on_k, year_before(today))
     items: list[DueItem] = []
-    for pupil in session.scalars(select(Pupil).where(Pupil.id.in_(on_k))):
+    for pupil in pupil_rows(session, on_k):
         if pupil.leaving_date is not None and pupil.leaving_date <= today:
             continue
         met = meetings_in_last_year(days[pupil.id], today)
@@ -840,7 +841,7 @@ def support_rhythm_items(session: Session, today: date, horizon_days: int) -> li
                 "gap",
                 RHYTHM_KIND,
                 pupil.id,
-                pupil.display_name,
+                display_name(pupil),
                 pupil.upn,
                 f"Parents met {times} in the last 12 months (counting support-plan reviews "
                 "and plan starts with parents' views): on SEN support, at least three times "

@@ -132,6 +132,37 @@ def load_current(
     return dict(current)
 
 
+@dataclass(frozen=True)
+class OpenStatus:
+    """A pupil's current SEN status as plain values: what readers that change nothing need."""
+
+    provision: str
+    since: date
+    codes: tuple[str, ...]  # the open needs, primary first
+
+
+def open_statuses(session: Session) -> dict[int, OpenStatus]:
+    """Every pupil with an open register entry: status, since when, needs (two queries).
+
+    Why not :func:`load_current`: "what's due" reads every pupil's status each time it is
+    worked out, and building thousands of ORM objects (entries and needs) was most of its
+    time on a large school; it changes nothing, so plain columns will do.
+    """
+    codes: dict[int, list[str]] = defaultdict(list)
+    for pupil_id, code in session.execute(
+        select(Need.pupil_id, Need.code).where(Need.end_date.is_(None)).order_by(Need.rank)
+    ):
+        codes[pupil_id].append(code)
+    return {
+        pupil_id: OpenStatus(provision, start, tuple(codes.get(pupil_id, ())))
+        for pupil_id, provision, start in session.execute(
+            select(RegisterEntry.pupil_id, RegisterEntry.provision, RegisterEntry.start_date).where(
+                RegisterEntry.end_date.is_(None), RegisterEntry.voided_at.is_(None)
+            )
+        )
+    }
+
+
 def lock_current(
     session: Session, pupil_ids: Sequence[int] | None = None
 ) -> dict[int, CurrentStatus]:

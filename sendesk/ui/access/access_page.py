@@ -20,10 +20,13 @@ edition…" is where the SENCo records the edition in force and its dates.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any, Generic
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,11 +36,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -52,7 +55,7 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.graduated.interventions_page import AnyIndex, ColumnSpec, Row
 from sendesk.ui.ops import Op, show_failure
 
 APP = "SENDesk"
@@ -86,6 +89,75 @@ GAP_COLUMNS: list[ColumnSpec[GapRow]] = [
     ColumnSpec("Last evidence", lambda r: dmy(r.last_evidence, "—")),
     ColumnSpec("Evidence", evidence_state),
 ]
+
+
+class TextRowsModel(QAbstractTableModel, Generic[Row]):
+    """A read-only table whose cells' texts were worked out once, with the rows.
+
+    Why not :class:`RowsModel` for a big table: Qt asks for each cell's text many times
+    (sizing columns, painting, accessibility), and a Python function per ask over
+    thousands of rows held the window for seconds (issue 14). Here the texts are made when
+    the rows are read, on the worker thread (:func:`texts_of`), each ask is a lookup, and
+    :func:`fit_columns` sizes the columns once from the longest texts instead of Qt
+    measuring every row.
+    """
+
+    def __init__(self, columns: Sequence[ColumnSpec[Row]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[Row] = []
+        self.texts: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: Sequence[Row], texts: Sequence[tuple[str, ...]] | None = None) -> None:
+        """Show ``rows`` (all at once); ``texts``, from :func:`texts_of`, when made already."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.texts = list(texts) if texts is not None else texts_of(self.columns, self.rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> Row | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            row = index.row()
+            return self.texts[row][index.column()] if 0 <= row < len(self.texts) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align_right:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+
+def texts_of(columns: Sequence[ColumnSpec[Row]], rows: Sequence[Row]) -> list[tuple[str, ...]]:
+    """Every cell's text, row by row (plain Python: run it on the worker thread)."""
+    return [tuple(spec.text(row) for spec in columns) for row in rows]
+
+
+def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
+    """Size each column to its header and its widest text (measuring only the ``longest``
+    texts by length), once, instead of Qt measuring every row on every change."""
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader()
+    pad = (
+        2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        + metrics.averageCharWidth()
+    )
+    for column, spec in enumerate(model.columns):
+        texts = heapq.nlargest(longest, (t[column] for t in model.texts), key=len)
+        wide = max((metrics.horizontalAdvance(t) for t in [spec.header, *texts]), default=0)
+        header.resizeSection(column, wide + 2 * pad)
 
 
 def _one_sentence(exc: BaseException) -> str:
@@ -202,7 +274,8 @@ class AccessPage(QWidget):
         self.ctx = ctx
         self.today = today or date.today()
         self.rows: list[GapRow] = []
-        self.model: RowsModel[GapRow] = RowsModel(GAP_COLUMNS, self)
+        self.texts: list[tuple[str, ...]] = []  # each row's cells, made on the worker
+        self.model: TextRowsModel[GapRow] = TextRowsModel(GAP_COLUMNS, self)
         self._build()
         self.reload()
 
@@ -254,9 +327,7 @@ class AccessPage(QWidget):
         self.table.setTabKeyNavigation(False)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
+        self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
@@ -298,22 +369,23 @@ class AccessPage(QWidget):
         offered. Returns the running operation (tests wait on it)."""
         ctx, today = self.ctx, self.today
 
-        def work(_progress: object) -> tuple[list[GapRow], str | None]:
+        def work(_progress: object) -> tuple[list[GapRow], list[tuple[str, ...]], str | None]:
             rows = gap_view(ctx.db, ctx.actor, today=today)
-            return rows, access_notice(ctx.db, ctx.actor, today=today)
+            texts = texts_of(GAP_COLUMNS, rows)  # here, not cell by cell on the GUI thread
+            return rows, texts, access_notice(ctx.db, ctx.actor, today=today)
 
         def failed(exc: BaseException) -> None:
             if not isinstance(exc, SendeskError):
                 show_failure(self, exc)
                 return
-            self._show([], None)
+            self._show([], [], None)
             self.summary.setText(str(exc))
 
         self.loading = Op(self, work, success=lambda got: self._show(*got), failure=failed)
         return self.loading.run()
 
-    def _show(self, rows: list[GapRow], notice: str | None) -> None:
-        self.rows = rows
+    def _show(self, rows: list[GapRow], texts: list[tuple[str, ...]], notice: str | None) -> None:
+        self.rows, self.texts = rows, texts
         self.notice.setText(f"Warning: {notice}" if notice else "")
         self.notice.setVisible(bool(notice))
         self._fill_filters()
@@ -345,11 +417,14 @@ class AccessPage(QWidget):
 
     def shown_rows(self) -> list[GapRow]:
         """The rows the filters let through, in the service's order."""
+        return [self.rows[i] for i in self._shown()]
+
+    def _shown(self) -> list[int]:
         year, key = self.year.currentData(), self.arrangement.currentData()
         words = self.search.text().casefold().split()
         gaps = self.only_gaps.isChecked()
         out = []
-        for r in self.rows:
+        for i, r in enumerate(self.rows):
             if year not in (None, ALL) and r.year_group != year:
                 continue
             if key not in (None, ALL) and r.arrangement != key:
@@ -359,12 +434,14 @@ class AccessPage(QWidget):
             text = f"{r.pupil_name} {r.upn} {r.subject}".casefold()
             if not all(w in text for w in words):
                 continue
-            out.append(r)
+            out.append(i)
         return out
 
     def apply_filters(self) -> None:
-        shown = self.shown_rows()
-        self.model.set_rows(shown)
+        indices = self._shown()
+        shown = [self.rows[i] for i in indices]
+        self.model.set_rows(shown, [self.texts[i] for i in indices])
+        fit_columns(self.table, self.model)
         gaps = sum(1 for r in shown if not r.current)
         candidates = len({r.pupil_id for r in shown})
         if not self.rows:
@@ -429,4 +506,13 @@ class AccessPage(QWidget):
             self.changed.emit()
 
 
-__all__ = ["GAP_COLUMNS", "NOT_ENTERED", "AccessPage", "EditionDialog", "evidence_state"]
+__all__ = [
+    "GAP_COLUMNS",
+    "NOT_ENTERED",
+    "AccessPage",
+    "EditionDialog",
+    "TextRowsModel",
+    "evidence_state",
+    "fit_columns",
+    "texts_of",
+]

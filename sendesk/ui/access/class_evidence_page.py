@@ -61,6 +61,7 @@ from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.table_view import read_only_item as _item
 from sendesk.ui.kit.table_view import read_only_table as _table
+from sendesk.ui.ops import Op
 
 APP = "SENDesk"
 GROUP_ROLE = Qt.ItemDataRole.UserRole
@@ -165,6 +166,7 @@ class ClassEvidencePage(QWidget):
         self.group: ClassList | None = None
         self.entries: list[NwwItem] = []
         self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS, self)
+        self.loading: Op | None = None
         self._build()
         self._connect()
         self.reload()
@@ -352,8 +354,10 @@ class ClassEvidencePage(QWidget):
 
     # --- public API -------------------------------------------------------------------------
 
-    def reload(self, *, keep_group: int | None = None) -> None:
-        """Read the classes again; show ``keep_group`` (or the one shown, or the first)."""
+    def reload(self, *, keep_group: int | None = None) -> Op:
+        """Read the classes again, on the worker thread (the SENCo's list is every class in
+        the school); show ``keep_group`` (or the one shown, or the first), keeping the rows
+        selected when it is the same class. Returns the running operation."""
         if keep_group is None and self.group is not None:
             keep_group = self.group.group_id
         same = self.group is not None and keep_group == self.group.group_id
@@ -361,12 +365,31 @@ class ClassEvidencePage(QWidget):
             {(ln.pupil_id, ln.arrangement_id) for ln in self.selected_lines()} if same else set()
         )
         current = self.model.row_at(self.table.currentIndex().row()) if same else None
-        try:
-            self.classes = my_class_lists(self.ctx.db, self.ctx.actor, today=self.today)
-        except SendeskError as exc:
+        ctx, today = self.ctx, self.today
+
+        def work(_progress: object) -> list[ClassList] | str:
+            try:
+                return my_class_lists(ctx.db, ctx.actor, today=today)
+            except SendeskError as exc:
+                return str(exc)
+
+        self.loading = Op(
+            self, work, success=lambda read: self._show_classes(read, keep_group, chosen, current)
+        )
+        return self.loading.run()
+
+    def _show_classes(
+        self,
+        read: list[ClassList] | str,
+        keep_group: int | None,
+        chosen: set[tuple[int, int]],
+        current: EvidenceLine | None,
+    ) -> None:
+        if isinstance(read, str):
             self.classes = []
-            self.empty_label.setText(str(exc))
+            self.empty_label.setText(read)
         else:
+            self.classes = read
             self.empty_label.setText(
                 ""
                 if self.classes
@@ -554,30 +577,48 @@ class ClassEvidencePage(QWidget):
         self._show_entries(current.row() if current.isValid() else -1)
 
     def _show_entries(self, row: int) -> None:
+        """The entries recorded for the row ``row`` in this class's subject, read on the
+        worker thread (a read here would wait for any write the worker is making)."""
         line = self.model.row_at(row) if row >= 0 else None
         group = self.group
         self.entries = []
+        self.entries_label.setText("")
+        self._fill_entries()  # never the last row's entries under this one
         if line is None or group is None:
-            self.entries_label.setText("")
-        else:
+            return
+        ctx, arrangement, subject = self.ctx, line.arrangement_id, group.subject
+
+        def work(_progress: object) -> list[NwwItem] | str:
             try:
-                self.entries = [
-                    e
-                    for e in list_nww(self.ctx.db, self.ctx.actor, line.arrangement_id)
-                    if e.subject.casefold() == group.subject.casefold()
-                ]
+                found = list_nww(ctx.db, ctx.actor, arrangement)
             except SendeskError as exc:
-                self.entries_label.setText(str(exc))
-            else:
-                self.entries_label.setText(
-                    f"{line.pupil_name}, {line.name} in {group.subject}: "
-                    + (
-                        f"{len(self.entries)} entr{'ies' if len(self.entries) != 1 else 'y'} "
-                        "recorded, newest first."
-                        if self.entries
-                        else "nothing recorded yet."
-                    )
+                return str(exc)
+            return [e for e in found if e.subject.casefold() == subject.casefold()]
+
+        self.loading = Op(self, work, success=lambda read: self._entries_read(line, group, read))
+        self.loading.run()
+
+    def _entries_read(
+        self, line: EvidenceLine, group: ClassList, read: list[NwwItem] | str
+    ) -> None:
+        if group is not self.group or self.model.row_at(self.table.currentIndex().row()) != line:
+            return  # the user has moved on: the read for the row now current follows
+        if isinstance(read, str):
+            self.entries_label.setText(read)
+        else:
+            self.entries = read
+            self.entries_label.setText(
+                f"{line.pupil_name}, {line.name} in {group.subject}: "
+                + (
+                    f"{len(self.entries)} entr{'ies' if len(self.entries) != 1 else 'y'} "
+                    "recorded, newest first."
+                    if self.entries
+                    else "nothing recorded yet."
                 )
+            )
+        self._fill_entries()
+
+    def _fill_entries(self) -> None:
         self.entries_table.setRowCount(len(self.entries))
         for r, e in enumerate(self.entries):
             cells = (

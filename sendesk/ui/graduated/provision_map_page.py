@@ -15,8 +15,10 @@ and imports attainment from an MIS CSV, since both are what a request pack is bu
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from types import ModuleType
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -39,14 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
-from sendesk.reports.provision_map_report import (
-    hours_text,
-    money,
-    write_pupil_provision,
-    write_school_provision,
-)
 from sendesk.rules.years import year_label
-from sendesk.services.graduated.progress_data import import_attainment_csv
 from sendesk.services.graduated.provision_map import (
     AreaTotal,
     InterventionLine,
@@ -61,6 +56,27 @@ from sendesk.services.register.register_view import register_rows
 from sendesk.services.school.settings import notional_threshold_pence, set_notional_threshold_pence
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.ops import Op
+
+
+def money(pence: int) -> str:
+    """The exports' own wording of money (see :func:`_report`)."""
+    return _report().money(pence)
+
+
+def hours_text(minutes: int) -> str:
+    """The exports' own wording of hours (see :func:`_report`)."""
+    return _report().hours_text(minutes)
+
+
+def _report() -> ModuleType:
+    """The XLSX and PDF provision maps, imported when first needed: the module brings the
+    PDF layout with it, and the page's first read imports it on the worker thread
+    (:meth:`ProvisionMapPage._read`) so that opening the page does not wait for it."""
+    from sendesk.reports import provision_map_report
+
+    return provision_map_report
+
 
 YEARS_SHOWN = 5
 """This academic year and the previous four."""
@@ -128,6 +144,18 @@ AREA_COLUMNS: list[ColumnSpec[AreaTotal]] = [
 ]
 
 
+@dataclass
+class _Read:
+    """What one read on the worker thread found; a string is a refusal's sentence."""
+
+    year: int
+    pupil_id: int | None
+    pupils: list[tuple[str, int]] | None = None  # (text shown, pupil id), when read
+    pupils_refused: str | None = None
+    school: list[InterventionLine] | str | None = None
+    pupil: PupilProvision | str | None = None
+
+
 def _table(name: str, model: RowsModel) -> QTableView:  # type: ignore[type-arg]
     table = QTableView()
     table.setAccessibleName(name)
@@ -171,6 +199,8 @@ class ProvisionMapPage(QWidget):
         self.school_model: RowsModel[InterventionLine] = RowsModel(SCHOOL_COLUMNS, self)
         self.pupil_model: RowsModel[ProvisionLine] = RowsModel(PUPIL_COLUMNS, self)
         self.area_model: RowsModel[AreaTotal] = RowsModel(AREA_COLUMNS, self)
+        self._pupil_ids: list[int] = []  # the pupil list's ids, in its order
+        self.loading: Op | None = None
         self._build()
         self._connect()
         self.reload()
@@ -307,61 +337,94 @@ class ProvisionMapPage(QWidget):
         if self.pupil_view is None:
             return
         self.tabs.setCurrentWidget(self.pupil_view)
-        if pupil_id is not None:
-            index = self.pupil_combo.findData(pupil_id)
-            if index >= 0:
-                self.pupil_combo.setCurrentIndex(index)
+        if pupil_id is not None and pupil_id in self._pupil_ids:
+            self.pupil_combo.setCurrentIndex(self._pupil_ids.index(pupil_id))
 
     @property
     def pupil_id(self) -> int | None:
-        if self.pupil_view is None or self.pupil_combo.currentIndex() < 0:
+        if self.pupil_view is None:
             return None
-        data = self.pupil_combo.currentData()
-        return int(data) if data is not None else None
+        index = self.pupil_combo.currentIndex()
+        return self._pupil_ids[index] if 0 <= index < len(self._pupil_ids) else None
 
     # --- reading -------------------------------------------------------------------------
+    # Every read runs on the worker thread (issue 14): the pupil list is the whole school
+    # and the maps add up a year of sessions. One worker runs them in the order asked, so
+    # the last answer shown is the one for what is chosen now; ``loading`` is the latest.
 
-    def reload(self) -> None:
+    def reload(self) -> Op:
         """Read the pupils and both maps again, keeping the year and pupil chosen."""
-        if self.pupil_view is not None:
-            self._load_pupils()
-        self._load_maps()
+        return self._read(pupils=self.pupil_view is not None, school=True)
 
-    def _load_pupils(self) -> None:
+    def _load_maps(self) -> Op:
+        return self._read(pupils=False, school=True)
+
+    def _load_pupil(self) -> Op:
+        return self._read(pupils=False, school=False)
+
+    def _read(self, *, pupils: bool, school: bool) -> Op:
+        ctx, year = self.ctx, self.academic_year_start
         keep = self.pupil_id
-        try:
-            rows = register_rows(self.ctx.db, self.ctx.actor, include_all=True)
-        except SendeskError as exc:
-            QMessageBox.warning(self, "Provision map", str(exc))
-            rows = []
+        with_pupil = self.pupil_view is not None
+
+        def work(_progress: object) -> _Read:
+            _report()  # imported here, on the worker, before the figures are shown
+            read = _Read(year, keep)
+            if pupils:
+                try:
+                    rows = register_rows(ctx.db, ctx.actor, include_all=True)
+                except SendeskError as exc:
+                    read.pupils_refused = str(exc)
+                    rows = []
+                read.pupils = [
+                    (f"{r.display_name} ({year_label(r.year_group)}, {r.upn})", r.pupil_id)
+                    for r in rows
+                ]
+            if school:
+                try:
+                    read.school = school_provision(ctx.db, ctx.actor, year)
+                except SendeskError as exc:
+                    read.school = str(exc)
+            if with_pupil and keep is not None:
+                try:
+                    read.pupil = pupil_provision(ctx.db, ctx.actor, keep, year)
+                except SendeskError as exc:
+                    read.pupil = str(exc)
+            return read
+
+        self.loading = Op(self, work, success=self._show_read)
+        return self.loading.run()
+
+    def _show_read(self, read: _Read) -> None:
+        if read.pupils is not None:
+            self._fill_pupils(read.pupils, read.pupils_refused)
+        if read.school is not None:
+            self._show_school(read.school)
+        if self.pupil_view is not None and read.pupil_id == self.pupil_id:
+            self._show_pupil(read.pupil)
+        self._update_buttons()
+
+    def _fill_pupils(self, pupils: list[tuple[str, int]], refused: str | None) -> None:
+        if refused:
+            QMessageBox.warning(self, "Provision map", refused)
+        keep = self.pupil_id
+        self._pupil_ids = [pid for _text, pid in pupils]
         self.pupil_combo.blockSignals(True)
         try:
             self.pupil_combo.clear()
-            for row in rows:
-                self.pupil_combo.addItem(
-                    f"{row.display_name} ({year_label(row.year_group)}, {row.upn})", row.pupil_id
-                )
-            index = self.pupil_combo.findData(keep) if keep is not None else -1
+            self.pupil_combo.addItems([text for text, _pid in pupils])  # one call, not 2,000
+            index = self._pupil_ids.index(keep) if keep in self._pupil_ids else -1
             self.pupil_combo.setCurrentIndex(index)
         finally:
             self.pupil_combo.blockSignals(False)
 
-    def _load_maps(self) -> None:
-        self._load_school()
-        if self.pupil_view is not None:
-            self._load_pupil()
-        self._update_buttons()
-
-    def _load_school(self) -> None:
-        try:
-            self.school_lines = school_provision(
-                self.ctx.db, self.ctx.actor, self.academic_year_start
-            )
-        except SendeskError as exc:
+    def _show_school(self, read: list[InterventionLine] | str) -> None:
+        if isinstance(read, str):
             self.school_lines = []
-            self.school_total_label.setText(str(exc))
+            self.school_total_label.setText(read)
             self.school_model.set_rows([])
             return
+        self.school_lines = read
         self.school_model.set_rows(self.school_lines)
         self.school_total_label.setText(self.school_total_text())
 
@@ -379,16 +442,11 @@ class ProvisionMapPage(QWidget):
             f"{hours_text(minutes)} staff hours, {money(cost)}."
         )
 
-    def _load_pupil(self) -> None:
+    def _show_pupil(self, read: PupilProvision | str | None) -> None:
         pupil_id = self.pupil_id
-        self.pupil_data = None
-        if pupil_id is not None:
-            try:
-                self.pupil_data = pupil_provision(
-                    self.ctx.db, self.ctx.actor, pupil_id, self.academic_year_start
-                )
-            except SendeskError as exc:
-                self.pupil_heading.setText(str(exc))
+        self.pupil_data = read if isinstance(read, PupilProvision) else None
+        if isinstance(read, str):
+            self.pupil_heading.setText(read)
         data = self.pupil_data
         self.pupil_model.set_rows(data.lines if data else [])
         self.area_model.set_rows(data.areas if data else [])
@@ -408,7 +466,6 @@ class ProvisionMapPage(QWidget):
                 f"{data.name}{year} (UPN {data.upn}) in {data.academic_year}: {delivered}."
             )
             self.threshold_label.setText(threshold_sentence(data))
-        self._update_buttons()
 
     def _update_buttons(self) -> None:
         if self.showing_pupil:
@@ -453,11 +510,11 @@ class ProvisionMapPage(QWidget):
         db, actor = self.ctx.db, self.ctx.actor
         try:
             if self.showing_pupil and self.pupil_data is not None:
-                written = write_pupil_provision(self.pupil_data, path, fmt)
+                written = _report().write_pupil_provision(self.pupil_data, path, fmt)
                 pupil_id = self.pupil_data.pupil_id
                 record_export(db, actor, "provision map", 1, written, pupil_id=pupil_id)
             else:
-                written = write_school_provision(
+                written = _report().write_school_provision(
                     self.school_lines, year, path, fmt, school_name=self.ctx.school.name
                 )
                 record_export(db, actor, "school provision map (no pupils named)", 0, written)
@@ -506,6 +563,9 @@ class ProvisionMapPage(QWidget):
         )
         if not name:
             return False
+        # Imported here: the importer is a large module the page does not need to open.
+        from sendesk.services.graduated.progress_data import import_attainment_csv
+
         try:
             report = import_attainment_csv(self.ctx.db, self.ctx.actor, name, today=self.today)
         except (SendeskError, OSError) as exc:

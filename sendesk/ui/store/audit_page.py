@@ -14,6 +14,7 @@ Below the table the SENCo sets how long SENDesk waits without use before it lock
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -48,8 +49,10 @@ from sendesk.services.store.audit_log import (
     audit_actions,
     audit_listing,
 )
+from sendesk.ui.access.access_page import TextRowsModel, fit_columns, texts_of
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.graduated.interventions_page import ColumnSpec
+from sendesk.ui.ops import Op
 
 ANY_ACTION = "Any action"
 
@@ -65,6 +68,17 @@ COLUMNS: list[ColumnSpec[AuditLine]] = [
 ]
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What one reload read on the worker thread."""
+
+    actions: list[str]
+    lock_minutes: int | None  # read with the first load only
+    listing: AuditListing | None
+    texts: list[tuple[str, ...]]  # the listing's cells, made on the worker
+    refused: str | None  # an unknown UPN or user, in one sentence
+
+
 def anchor_text(listing: AuditListing) -> str:
     """The whole chain's length and newest hash, whatever the filter."""
     anchor = listing.anchor
@@ -78,8 +92,9 @@ class AuditPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.listing: AuditListing | None = None
+        self.loading: Op | None = None
         self._build()
-        self.reload()
+        self.reload(with_lock_time=True)
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
@@ -118,7 +133,7 @@ class AuditPage(QWidget):
         self.anchor.setAccessibleName("Audit trail length and newest hash")
         self.anchor.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.anchor)
-        self.model: RowsModel[AuditLine] = RowsModel(COLUMNS, self)
+        self.model: TextRowsModel[AuditLine] = TextRowsModel(COLUMNS, self)
         self.table = QTableView()
         self.table.setAccessibleName("Audit events")
         self.table.setModel(self.model)
@@ -133,7 +148,7 @@ class AuditPage(QWidget):
         self.lock_minutes.setRange(MIN_LOCK_AFTER_MINUTES, MAX_LOCK_AFTER_MINUTES)
         self.lock_minutes.setSuffix(" minutes without use")
         self.lock_minutes.setAccessibleName("Minutes without use before SENDesk locks")
-        self.lock_minutes.setValue(lock_after_minutes(self.ctx.db))
+        self.lock_minutes.setEnabled(False)  # until the school's setting has been read
         lock_label.setBuddy(self.lock_minutes)
         self.lock_save = QPushButton("Save lock time")
         self.lock_note = QLabel("Every computer, from its next sign-in.")
@@ -145,15 +160,15 @@ class AuditPage(QWidget):
         self.lock_save.clicked.connect(self.save_lock_minutes)
         for edit in (self.upn, self.user):
             edit.returnPressed.connect(self.reload)
-        self.show_button.clicked.connect(self.reload)
+        self.show_button.clicked.connect(lambda: self.reload())
         self.export_button.clicked.connect(self.export)
 
-    def _fill_actions(self) -> None:
+    def _fill_actions(self, actions: list[str]) -> None:
         chosen = self.action.currentText()
         self.action.blockSignals(True)
         self.action.clear()
         self.action.addItem(ANY_ACTION)
-        self.action.addItems(audit_actions(self.ctx.db, self.ctx.actor))
+        self.action.addItems(actions)
         index = self.action.findText(chosen)
         self.action.setCurrentIndex(max(index, 0))
         self.action.blockSignals(False)
@@ -172,17 +187,36 @@ class AuditPage(QWidget):
             "action": None if action in ("", ANY_ACTION) else action,
         }
 
-    def reload(self) -> None:
-        """Read the events matching the filters (an unknown UPN or user: one sentence)."""
-        try:
-            self._fill_actions()
-            listing = audit_listing(self.ctx.db, self.ctx.actor, **self.filters())  # type: ignore[arg-type]
-        except SendeskError as exc:
-            self.message.setText(str(exc))
+    def reload(self, *, with_lock_time: bool = False) -> Op:
+        """Read the events matching the filters, on the worker thread (the trail holds
+        every view and change: tens of thousands of events in a school year); an unknown
+        UPN or user is one sentence. Returns the running operation (tests wait on it)."""
+        ctx, filters = self.ctx, self.filters()
+
+        def work(_progress: object) -> _Read:
+            actions = audit_actions(ctx.db, ctx.actor)
+            minutes = lock_after_minutes(ctx.db) if with_lock_time else None
+            try:
+                listing = audit_listing(ctx.db, ctx.actor, **filters)  # type: ignore[arg-type]
+            except SendeskError as exc:
+                return _Read(actions, minutes, None, [], str(exc))
+            return _Read(actions, minutes, listing, texts_of(COLUMNS, listing.lines), None)
+
+        self.loading = Op(self, work, success=self._show)
+        return self.loading.run()
+
+    def _show(self, read: _Read) -> None:
+        self._fill_actions(read.actions)
+        if read.lock_minutes is not None:
+            self.lock_minutes.setValue(read.lock_minutes)
+            self.lock_minutes.setEnabled(True)
+        listing = read.listing
+        if listing is None:
+            self.message.setText(read.refused or "")
             return
         self.listing = listing
-        self.model.set_rows(listing.lines)
-        self.table.resizeColumnsToContents()  # sizes from the first rows only (Qt samples)
+        self.model.set_rows(listing.lines, read.texts)
+        fit_columns(self.table, self.model)
         metrics = self.table.fontMetrics()
         for column, widest in ((2, "access_arrangement_update"), (3, "evidence_document 12345")):
             wide = metrics.horizontalAdvance(widest) + 16
@@ -228,7 +262,7 @@ class AuditPage(QWidget):
         except (SendeskError, OSError) as exc:
             QMessageBox.warning(self, "Audit trail not exported", str(exc).split("\n")[0])
             return None
-        self._fill_actions()  # "export" is now an action the trail holds
+        self._fill_actions(audit_actions(self.ctx.db, self.ctx.actor))  # now with "export"
         self.message.setText(f"Saved {len(self.listing.lines):,} events to {written}.")
         return written
 
