@@ -38,7 +38,15 @@ _COLOURS = ("#00695C", "#7B3F99", "#2E6B30")  # white text on each passes WCAG A
 _FOOTER_MM = 4
 
 
-def _part(part: ProfilePart, colour: str, width: float) -> object:
+def _part(part: ProfilePart, colour: str, width: float, min_height: float = 0) -> object:
+    """One part as a box; at least ``min_height`` tall, so that three short parts still
+    fill the page as a designed page rather than a form left half empty."""
+    box = _box(part, colour, width, 0)
+    _, height = box.wrap(width, 10_000)  # type: ignore[attr-defined]
+    return _box(part, colour, width, min_height - height) if height < min_height else box
+
+
+def _box(part: ProfilePart, colour: str, width: float, pad: float) -> object:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Table, TableStyle
@@ -91,6 +99,10 @@ def _part(part: ProfilePart, colour: str, width: float) -> object:
         lines = [ln.strip().lstrip("-•*").strip() for ln in text.splitlines() if ln.strip()]
         content = [para(WRITTEN_WITH, muted)]
         content += [bullet(ln, point) for ln in lines] if len(lines) > 1 else [para(lines[0], body)]
+    if pad > 0:
+        from reportlab.platypus import Spacer
+
+        content.append(Spacer(1, pad))
     box = Table([[para(part.heading, heading)], [content]], colWidths=[width])
     box.setStyle(
         TableStyle(
@@ -139,8 +151,10 @@ def write_profile(data: ProfileData, path: Path | str) -> Path:
         para(facts or " ", sub),
         Spacer(1, 10),
     ]
+    # the three boxes share what the page leaves below the title and above the note
+    box_height = (height - 130) / 3
     for part, colour in zip(data.parts, _COLOURS, strict=True):
-        story += [_part(part, colour, width), Spacer(1, 10)]
+        story += [_part(part, colour, width, box_height), Spacer(1, 10)]
     first = data.name.split(" ", 1)[0]
     when = (
         f"Written with {first} on {long_date(data.written_on, weekday=False)}. "

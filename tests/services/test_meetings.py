@@ -232,8 +232,10 @@ def test_who_came_and_what_they_said_is_recorded_with_the_review(school: Meeting
         )
     ]
     people = (
-        AttendeeDraft(parent.name, parent.role, True, "Reading at home most nights", True, parent.id),
-        AttendeeDraft(teacher.name, teacher.role, True, "Uses the word mat without prompting", person_id=teacher.id),
+        AttendeeDraft(parent.name, parent.role, True, "Reading at home most nights", True,
+                      parent.id),
+        AttendeeDraft(teacher.name, teacher.role, True, "Uses the word mat without prompting",
+                      person_id=teacher.id),
         AttendeeDraft(ep.name, ep.role, False, person_id=ep.id),
         AttendeeDraft("Amy", "Pupil", True, "I like the reading group"),
     )  # fmt: skip
