@@ -62,6 +62,8 @@ TAB_FOR_KIND: dict[str, str] = {
     "plan review": "plans",
     "parent meetings": "plans",  # parents' views are taken at plan starts and reviews
     "annual review": "ehc",
+    "meeting invitations": "meetings",  # a booked review meeting's letter to write
+    "meeting record": "meetings",  # who came to a meeting held
     "access arrangement": "access",
     "access evidence": "access",
     "intervention measure": "interventions",

@@ -88,6 +88,7 @@ TAB_TITLES: dict[str, str] = {
     "progress": "Progress",
     "access": "Access arrangements",
     "ehc": "EHC plan",
+    "meetings": "Meetings & parents",
 }
 """The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
 and each tab's title as shown without its mnemonic: found by title, so the order of the
@@ -418,6 +419,9 @@ class PupilWindow(QWidget):
         # A plan or review moves the pupil's next review date, as a support plan does.
         self.ehc_tab.changed.connect(self._plans_changed)
         self.tabs.addTab(self.ehc_tab, "&EHC plan")
+        from sendesk.ui.graduated.meetings_tab import MeetingsTab
+
+        self.tabs.addTab(MeetingsTab(self.ctx, self.pupil_id), "Meetings && pa&rents")
         for title, text in PLACEHOLDERS.items():
             self.tabs.addTab(self._placeholder(title, text), title)
 

@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 
-from pupil_factory import add_test_pupil, works_with
-
 from sendesk.db import Database
 from sendesk.models import Role
 from sendesk.rules.census import Area
@@ -16,6 +14,7 @@ from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated import support_plans
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
 from sendesk.services.staff import users
+from tests.services.pupil_factory import add_test_pupil, works_with
 
 TODAY = date(2026, 11, 2)  # a Monday
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from meeting_school import KIND_ANNUAL, KIND_PLAN, TODAY, MeetingSchool, draft, make_school
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -19,9 +18,18 @@ from sendesk.models import AuditEvent
 from sendesk.operations.meeting_letter import write_invitation_letter
 from sendesk.rules.meetings import AttendeeDraft, InviteeDraft
 from sendesk.rules.support_plans import meetings_in_last_year
+from sendesk.rules.upn import make
 from sendesk.services import due
 from sendesk.services.actor import Actor
 from sendesk.services.graduated import meetings, support_plans
+from tests.services.meeting_school import (
+    KIND_ANNUAL,
+    KIND_PLAN,
+    TODAY,
+    MeetingSchool,
+    draft,
+    make_school,
+)
 
 
 @pytest.fixture
@@ -163,7 +171,8 @@ def test_the_invitation_letter_is_written_dated_and_audited(
         assert "by Wednesday 18 November 2026 to Ms Senco, SENCo: 01632 960123 or" in flat
         assert "senco@test.sch.uk" in flat
         assert "within 2 weeks" in flat
-        assert "H801200024002" not in flat  # no UPN on a letter home
+        assert make(801, 2000, 24, 2) not in flat  # Ben's UPN: none on a letter home
+        assert "Okafor" not in flat  # the child by the name the family uses
     item = meetings.get_meeting(s.db, s.senco, booked.meeting_id)
     assert item.invitations_sent_on == TODAY and item.version == result.version
     assert not [

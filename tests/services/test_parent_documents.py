@@ -9,7 +9,6 @@ from pathlib import Path
 
 import docx
 import pytest
-from meeting_school import KIND_PLAN, TODAY, MeetingSchool, draft, make_school
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -20,6 +19,7 @@ from sendesk.reports.one_page_profile import OWN_WORDS, WRITTEN_WITH, profile_fo
 from sendesk.reports.parent_summary import parent_summary_for
 from sendesk.services.actor import Actor
 from sendesk.services.graduated import meetings, one_page_profile, parent_summary, support_plans
+from tests.services.meeting_school import KIND_PLAN, TODAY, MeetingSchool, draft, make_school
 
 
 @pytest.fixture

@@ -74,6 +74,7 @@ class ParentSummaryData:
     contact_phone: str
     contact_email: str
     produced_on: date
+    plan_version: int = 0  # the plan's version, for saving "how you can help" over it
 
     @property
     def next_meeting_words(self) -> str:
@@ -176,6 +177,7 @@ def parent_summary_data(
             contact_phone=details.senco_phone,
             contact_email=details.senco_email,
             produced_on=today,
+            plan_version=plan.version,
         )
 
 
