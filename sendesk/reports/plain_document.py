@@ -14,7 +14,6 @@ Both files are written all or nothing (:func:`sendesk.reports.atomic.atomic_outp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -313,21 +312,6 @@ def write_docx(doc: PlainDocument, path: Path | str) -> Path:
     return dest
 
 
-def docx_text(blocks: Sequence[Block]) -> list[str]:
-    """The text of ``blocks`` line by line (for tests comparing the two files' words)."""
-    out: list[str] = []
-    for block in blocks:
-        if isinstance(block, Heading | Para):
-            out.append(block.text)
-        elif isinstance(block, Facts):
-            out += [f"{k} {v}" for k, v in block.rows]
-        elif isinstance(block, Bullets):
-            out += list(block.items)
-        elif isinstance(block, Quote):
-            out += [block.lead, quoted(block.text)]
-    return out
-
-
 __all__ = [
     "Block",
     "Bullets",
@@ -337,7 +321,6 @@ __all__ = [
     "Para",
     "PlainDocument",
     "Quote",
-    "docx_text",
     "quoted",
     "write_docx",
     "write_pdf",
