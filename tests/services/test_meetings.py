@@ -202,6 +202,30 @@ def test_a_letter_sent_late_says_the_notice_is_broken(
     assert meetings.get_meeting(s.db, s.senco, booked.meeting_id).notice_warning(TODAY) == (
         result.warning
     )
+    # moved to give the notice: the old letter names the old day, so a new one is due
+    moved = meetings.move_meeting(
+        s.db, s.senco, booked.meeting_id, result.version, draft(KIND_ANNUAL, 16), today=TODAY
+    )
+    assert moved.warning is None
+    after = meetings.get_meeting(s.db, s.senco, booked.meeting_id)
+    assert after.invitations_sent_on is None
+    assert [
+        i.text for i in due.due_items(s.db, s.senco, today=TODAY) if i.kind == "meeting invitations"
+    ] == [
+        "EHC plan annual review meeting on 18/11/2026: send the invitations by 04/11/2026 "
+        "(at least 2 weeks before, reg 20)"
+    ]
+    # a new letter; then only who else is invited changes: the letter sent still holds
+    again = write_invitation_letter(
+        s.db, s.senco, booked.meeting_id, moved.version, tmp_path / "again.pdf", today=TODAY
+    )
+    people = (InviteeDraft("Mrs Nowak", "Parent", True),)
+    meetings.move_meeting(
+        s.db, s.senco, booked.meeting_id, again.version, draft(KIND_ANNUAL, 16, invitees=people),
+        today=TODAY,
+    )  # fmt: skip
+    after = meetings.get_meeting(s.db, s.senco, booked.meeting_id)
+    assert after.invitations_sent_on == TODAY and len(after.invitees) == 1
 
 
 def test_a_letter_whose_meeting_changed_meanwhile_leaves_no_file(

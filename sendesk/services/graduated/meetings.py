@@ -282,9 +282,10 @@ def move_meeting(
     *,
     today: date | None = None,
 ) -> Scheduled:
-    """Change a booked meeting (date, time, place, invitees, what it is for); the notice
-    is checked against the invitations already sent, if any. A meeting whose attendance is
-    recorded keeps its people: correct them with :func:`record_attendance`."""
+    """Change a booked meeting (date, time, place, invitees, what it is for). Once the
+    invitations have gone, a new day, time or place means a new letter: the invitations
+    are marked as not sent, and the notice is checked from today again. A meeting whose
+    attendance is recorded keeps its people: correct them with :func:`record_attendance`."""
     permit(actor, Action.MANAGE_MEETINGS)
     today = today or date.today()
     refuse(rules.draft_problems(draft, today))
@@ -298,6 +299,14 @@ def move_meeting(
         pupil = pupil_or_gone(s, meeting.pupil_id)
         clean = _clean(draft, _first_name(pupil))
         moved_from = meeting.meeting_on
+        # a letter already sent names the old day, time or place: the family needs a new
+        # one, so the invitations are to send again (and "what's due" says so)
+        resend = meeting.invitations_sent_on is not None and (
+            (meeting.meeting_on, meeting.starts_at, meeting.place)
+            != (clean.meeting_on, clean.starts_at, clean.place)
+        )
+        if resend:
+            meeting.invitations_sent_on = None
         meeting.meeting_on = clean.meeting_on
         meeting.starts_at = clean.starts_at
         meeting.place = clean.place
@@ -315,7 +324,12 @@ def move_meeting(
             "update",
             "review_meeting",
             meeting.id,
-            {"pupil_id": meeting.pupil_id, "meeting_on": clean.meeting_on, "was": moved_from},
+            {
+                "pupil_id": meeting.pupil_id,
+                "meeting_on": clean.meeting_on,
+                "was": moved_from,
+                "invitations_to_send_again": resend,
+            },
         )
         warning = rules.notice_warning(
             meeting.kind, meeting.meeting_on, meeting.invitations_sent_on, today

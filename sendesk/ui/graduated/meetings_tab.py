@@ -287,10 +287,14 @@ class ScheduleDialog(QDialog):
 
     def _update_notice(self) -> None:
         """The 2-week notice of an annual review, as the date is chosen."""
-        sent = self.meeting.invitations_sent_on if self.meeting else None
-        warning = rules.notice_warning(
-            self.kind_combo.currentData(), from_qdate(self.date_edit.date()), sent, self.today
+        chosen = from_qdate(self.date_edit.date())
+        # a new day needs a new letter (the service marks the invitations as not sent)
+        sent = (
+            self.meeting.invitations_sent_on
+            if self.meeting is not None and chosen == self.meeting.meeting_on
+            else None
         )
+        warning = rules.notice_warning(self.kind_combo.currentData(), chosen, sent, self.today)
         self.notice_label.setText(warning or "")
         self.notice_label.setVisible(bool(warning))
 
