@@ -29,6 +29,7 @@ from sendesk.models.graduated import (
     Setting,
     SupportPlan,
 )
+from sendesk.models.meeting import MeetingPerson, PupilProfile, ReviewMeeting
 from sendesk.models.pupil import Contact, NeedProfile, Pupil
 from sendesk.models.register import Need, RegisterEntry
 from sendesk.models.school import School
@@ -60,6 +61,7 @@ __all__ = [
     "InterventionGroup",
     "LaProfile",
     "Measurement",
+    "MeetingPerson",
     "Need",
     "NeedProfile",
     "NwwEvidence",
@@ -67,7 +69,9 @@ __all__ = [
     "PlannedProvision",
     "Pupil",
     "PupilAssignment",
+    "PupilProfile",
     "RegisterEntry",
+    "ReviewMeeting",
     "Role",
     "School",
     "SessionAttendance",

@@ -45,6 +45,8 @@ class SupportPlan(Base):
     reviewed_on: Mapped[date | None] = mapped_column(Date)
     review_summary: Mapped[str] = mapped_column(Text, default="")
     next_steps: Mapped[str] = mapped_column(Text, default="")  # what changes next
+    # "How you can help": what the SENCo asks of parents, for their summary of the plan.
+    how_you_can_help: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -62,6 +62,8 @@ CATEGORY_OF_KIND = {
     "concern": "concerns",  # a new cause for concern for the SENCo to decide
     "concern evidence": "concerns",  # more evidence the SENCo asked the staff for
     "concern review": "concerns",  # a monitored concern's date, or a first plan to write
+    "meeting invitations": "reviews",  # an annual review's invitations, 2 weeks before
+    "meeting record": "reviews",  # a review meeting held: who came and what they said
 }
 
 

@@ -62,6 +62,7 @@ class Action(StrEnum):
     VIEW_DUE = "view_due"
     VIEW_CLASSES = "view_classes"
     VIEW_CONCERNS = "view_concerns"
+    VIEW_MEETINGS = "view_meetings"
     # --- figures without names ---
     VIEW_SCHOOL_FIGURES = "view_school_figures"
     VIEW_SCHOOL_COSTS = "view_school_costs"
@@ -72,6 +73,8 @@ class Action(StrEnum):
     RECORD_MEASURES = "record_measures"
     CHANGE_REGISTER = "change_register"
     DECIDE_CONCERNS = "decide_concerns"
+    MANAGE_MEETINGS = "manage_meetings"
+    WRITE_PROFILES = "write_profiles"
     EDIT_PUPILS = "edit_pupils"
     IMPORT_DATA = "import_data"
     TRANSFER_RECORDS = "transfer_records"
@@ -113,7 +116,9 @@ def _row(
 PERMISSIONS: dict[Action, Permission] = {
     Action.VIEW_REGISTER: _row("see the SEND register and export it", A, T, M, N, N),
     Action.VIEW_RECORD: _row("see a pupil's record (status, needs, what helps)", A, T, M, N, N),
-    Action.VIEW_PASSPORT: _row("see and export a pupil passport", A, T, M, N, N),
+    Action.VIEW_PASSPORT: _row(
+        "see and export a pupil passport and one-page profile", A, T, M, N, N
+    ),
     Action.VIEW_SUPPORT_PLANS: _row("see support plans' outcomes and provision", A, T, M, N, N),
     Action.VIEW_INTERVENTIONS: _row("see interventions, enrolments and measures", A, T, M, N, N),
     Action.VIEW_PROGRESS: _row("see attendance and attainment", A, T, M, N, N),
@@ -127,6 +132,7 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.VIEW_DUE: _row("see what's due", A, T, M, N, N),
     Action.VIEW_CLASSES: _row("see teaching groups (classes)", A, T, N, N, N),
     Action.VIEW_CONCERNS: _row("see causes for concern and what was decided", A, T, M, N, N),
+    Action.VIEW_MEETINGS: _row("see review meetings, who came and what they said", A, T, M, N, N),
     Action.VIEW_SCHOOL_FIGURES: _row("see the register's anonymised statistics", A, A, A, N, A),
     Action.VIEW_SCHOOL_COSTS: _row("see the school's provision map and costs", A, N, N, N, A),
     Action.RECORD_NWW: _row("record normal-way-of-working evidence", A, T, N, N, N),
@@ -137,6 +143,10 @@ PERMISSIONS: dict[Action, Permission] = {
     Action.DECIDE_CONCERNS: _row(
         "ask for more evidence on a concern and decide what happens", A, N, N, N, N
     ),
+    Action.MANAGE_MEETINGS: _row(
+        "schedule review meetings, write to parents and record who came", A, N, N, N, N
+    ),
+    Action.WRITE_PROFILES: _row("write a pupil's one-page profile with them", A, N, N, N, N),
     Action.EDIT_PUPILS: _row("add pupils or change their details and contacts", A, N, N, N, N),
     Action.IMPORT_DATA: _row("import pupils, classes and attainment; edit classes", A, N, N, N, N),
     Action.TRANSFER_RECORDS: _row(

@@ -34,6 +34,7 @@ from sendesk.services.graduated.interventions_due import (
     measure_items,
     session_log_items,
 )
+from sendesk.services.graduated.meetings import meeting_items
 from sendesk.services.graduated.support_plans import (
     DUE_KIND as PLAN_REVIEW_KIND,
 )
@@ -216,6 +217,7 @@ PROVIDERS: list[Provider] = [
     arrival_review_items,
     sen_file_items,
     concern_items,
+    meeting_items,
 ]
 
 

@@ -62,6 +62,11 @@ TAB_FOR_KIND: dict[str, str] = {
     "plan review": "plans",
     "parent meetings": "plans",  # parents' views are taken at plan starts and reviews
     "annual review": "ehc",
+    "meeting invitations": "meetings",  # a booked review meeting's letter to write
+    "meeting record": "meetings",  # who came to a meeting held
+    "concern": "concerns",  # a new cause for concern to decide
+    "concern evidence": "concerns",  # more evidence the SENCo asked for
+    "concern review": "concerns",  # a monitored concern, or a first plan to write
     "access arrangement": "access",
     "access evidence": "access",
     "intervention measure": "interventions",

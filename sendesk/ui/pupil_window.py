@@ -24,6 +24,7 @@ Why it is built this way:
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable
 from datetime import date
@@ -84,6 +85,8 @@ if TYPE_CHECKING:
     from sendesk.ui.access.access_tab import AccessTab
     from sendesk.ui.ehc.ehc_tab import EhcTab
     from sendesk.ui.evidence.agencies_tab import AgenciesTab
+    from sendesk.ui.graduated.concerns_tab import ConcernsTab
+    from sendesk.ui.graduated.meetings_tab import MeetingsTab
     from sendesk.ui.graduated.progress_tab import ProgressTab
     from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
     from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
@@ -100,22 +103,45 @@ TAB_TITLES: dict[str, str] = {
     "progress": "Progress",
     "access": "Access arrangements",
     "ehc": "EHC plan",
+    "concerns": "Concerns",
+    "meetings": "Meetings & parents",
 }
 """The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
 and each tab's title as shown without its mnemonic: found by title, so the order of the
 tabs or how they are built may change without the callers knowing."""
 
-LAZY_TABS: tuple[tuple[str, str], ...] = (
-    ("plans", "Support p&lans"),
-    ("interventions", "&Interventions"),
-    ("agencies", "Agencies && e&vidence"),
-    ("progress", "Pro&gress"),
-    ("access", "A&ccess arrangements"),
-    ("ehc", "&EHC plan"),
+RECORD, OTHER, NOTHING = "record", "other", "nothing"
+"""What a tab's ``changed`` means to the window: the record's version moved (re-read the
+forms), something other pages show changed (pass it on), or the tab changes nothing."""
+
+LAZY_TABS: tuple[tuple[str, str, str, str, str], ...] = (
+    # key, title with its mnemonic, module, class, what its "changed" means
+    ("concerns", "C&oncerns", "sendesk.ui.graduated.concerns_tab", "ConcernsTab", RECORD),
+    (
+        "plans",
+        "Support p&lans",
+        "sendesk.ui.graduated.support_plans_tab",
+        "SupportPlansTab",
+        RECORD,
+    ),
+    (
+        "interventions",
+        "&Interventions",
+        "sendesk.ui.graduated.pupil_interventions_tab",
+        "PupilInterventionsTab",
+        NOTHING,
+    ),
+    ("agencies", "Agencies && e&vidence", "sendesk.ui.evidence.agencies_tab", "AgenciesTab", OTHER),
+    ("progress", "Pro&gress", "sendesk.ui.graduated.progress_tab", "ProgressTab", OTHER),
+    ("access", "A&ccess arrangements", "sendesk.ui.access.access_tab", "AccessTab", OTHER),
+    ("ehc", "&EHC plan", "sendesk.ui.ehc.ehc_tab", "EhcTab", RECORD),
+    ("meetings", "Meetings && pa&rents", "sendesk.ui.graduated.meetings_tab", "MeetingsTab", OTHER),
 )
-"""The tabs made when first shown (key of :data:`TAB_TITLES`, title with its mnemonic):
-each reads its own part of the pupil's record, so opening the window reads only the
-profile, needs and history (issue 14)."""
+"""The tabs made when first shown: each reads its own part of the pupil's record, so
+opening the window reads only the profile, needs and history (issue 14). A saved support
+plan, EHC plan or concern decision moves the pupil's next review date or register status
+(and so the record's version): the window re-reads its forms unless they hold unsaved
+edits. Adding a tab is one line here (and its key in :data:`TAB_TITLES`)."""
 
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
@@ -415,7 +441,7 @@ class PupilWindow(QWidget):
         # time it is shown (or asked for), so opening a pupil reads only the record.
         self._lazy: dict[str, QWidget] = {}
         self._built: dict[str, QWidget] = {}
-        for key, title in LAZY_TABS:
+        for key, title, *_how in LAZY_TABS:
             stand_in = QWidget()
             stand_in.setObjectName(f"unbuilt:{key}")
             self._lazy[key] = stand_in
@@ -490,43 +516,17 @@ class PupilWindow(QWidget):
         return made
 
     def _make_tab(self, key: str) -> QWidget:
-        """One tab's widget, connected as the window needs it."""
-        ctx, pupil_id = self.ctx, self.pupil_id
-        made: Any
-        if key == "plans":
-            from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
-
-            made = SupportPlansTab(ctx, pupil_id)
-            # A saved plan moves the pupil's next review date (and so the record's
-            # version): re-read the forms unless the user has unsaved edits there.
-            made.changed.connect(self._plans_changed)
-        elif key == "interventions":
-            from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
-
-            made = PupilInterventionsTab(ctx, pupil_id)
-        elif key == "agencies":
-            from sendesk.ui.evidence.agencies_tab import AgenciesTab
-
-            made = AgenciesTab(ctx, pupil_id)
-            made.changed.connect(self.changed.emit)
-        elif key == "progress":
-            from sendesk.ui.graduated.progress_tab import ProgressTab
-
-            made = ProgressTab(ctx, pupil_id)
-            made.changed.connect(self.changed.emit)
-        elif key == "access":
-            from sendesk.ui.access.access_tab import AccessTab
-
-            made = AccessTab(ctx, pupil_id)
-            made.changed.connect(self.changed.emit)
-        elif key == "ehc":
-            from sendesk.ui.ehc.ehc_tab import EhcTab
-
-            made = EhcTab(ctx, pupil_id)
-            # A plan or review moves the pupil's next review date, as a support plan does.
-            made.changed.connect(self._plans_changed)
-        else:
+        """One tab's widget, imported when first made and connected as :data:`LAZY_TABS`
+        says."""
+        found = [row for row in LAZY_TABS if row[0] == key]
+        if not found:
             raise KeyError(key)
+        _key, _title, module, name, meaning = found[0]
+        made = getattr(importlib.import_module(module), name)(self.ctx, self.pupil_id)
+        if meaning == RECORD:
+            made.changed.connect(self._plans_changed)
+        elif meaning == OTHER:
+            made.changed.connect(self.changed.emit)
         assert isinstance(made, QWidget)
         return made
 
@@ -555,6 +555,14 @@ class PupilWindow(QWidget):
     @property
     def ehc_tab(self) -> EhcTab:
         return self.tab("ehc")  # type: ignore[return-value]
+
+    @property
+    def concerns_tab(self) -> ConcernsTab:
+        return self.tab("concerns")  # type: ignore[return-value]
+
+    @property
+    def meetings_tab(self) -> MeetingsTab:
+        return self.tab("meetings")  # type: ignore[return-value]
 
     # --- opening ------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ import io
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,7 @@ from sendesk.errors import PermissionDeniedError
 from sendesk.models import Base, Role
 from sendesk.rules.census import Area
 from sendesk.rules.concerns import ConcernDraft
+from sendesk.rules.meetings import KIND_PLAN, InviteeDraft, MeetingDraft
 from sendesk.rules.permissions import (
     FIGURES_ONLY,
     PERMISSIONS,
@@ -51,6 +52,8 @@ from sendesk.services.graduated import (
     concerns,
     intervention_records,
     intervention_setup,
+    meetings,
+    one_page_profile,
     passport,
     progress_data,
     provision_map,
@@ -186,6 +189,31 @@ def _concern(on: date) -> ConcernDraft:
     return ConcernDraft(Area.SEMH.value, "Withdrawn in group work", "Seating plan", 3, on)
 
 
+def _meeting(w: World, actor: Actor, inside: bool) -> object:
+    """Book a support-plan review for the pupil (each probe books another)."""
+    return meetings.schedule_meeting(
+        w.db,
+        actor,
+        w.pupil[inside],
+        MeetingDraft(
+            KIND_PLAN,
+            TODAY + timedelta(days=20),
+            time(15, 30),
+            "Library",
+            (InviteeDraft("A Parent", "Parent", parent=True),),
+        ),
+        today=TODAY,
+    )
+
+
+def _profile(w: World, actor: Actor, inside: bool) -> int:
+    """Write the pupil's one-page profile at the version stored (none the first time)."""
+    pupil = w.pupil[inside]
+    version = one_page_profile.profile_data(w.db, w.senco, pupil).version
+    draft = one_page_profile.ProfileDraft("Kind to others", "My dog", "Tell me twice", TODAY)
+    return one_page_profile.save_profile(w.db, actor, pupil, version, draft, today=TODAY)
+
+
 def _ask_again(w: World, actor: Actor, inside: bool) -> int:
     """The SENCo's step on the concern: ask for more evidence (again), at its version."""
     (item,) = [
@@ -271,6 +299,9 @@ PROBES: dict[Action, Probe] = {
         w.db, a, _pupil(w, i), _concern(_next_day(w)), today=TODAY
     ),
     Action.DECIDE_CONCERNS: _ask_again,
+    Action.VIEW_MEETINGS: lambda w, a, i: meetings.list_meetings(w.db, a, _pupil(w, i)),
+    Action.MANAGE_MEETINGS: _meeting,
+    Action.WRITE_PROFILES: _profile,
     Action.VIEW_SCHOOL_FIGURES: lambda w, a, i: statistics.register_statistics(w.db, a),
     Action.VIEW_SCHOOL_COSTS: lambda w, a, i: provision_map.school_provision(
         w.db, a, provision_map.academic_year_of(TODAY)

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import psycopg
@@ -592,6 +593,81 @@ def test_a_teacher_raises_a_concern_and_adds_evidence_through_the_app(school: Sc
         assert list(chain_problems(s)) == []
 
 
+def test_the_senco_books_a_meeting_and_the_teacher_reads_who_came(
+    school: School, tmp_path: Path
+) -> None:
+    """A review meeting booked, its letter written, who came recorded and the one-page
+    profile written, each as the SENCo's login; read back as the teacher's (their pupil
+    only): the grants and row policies of the meeting tables let exactly this through."""
+    from datetime import time, timedelta
+
+    from sendesk.errors import PermissionDeniedError
+    from sendesk.operations.meeting_letter import write_invitation_letter
+    from sendesk.rules.meetings import KIND_PLAN, AttendeeDraft, InviteeDraft, MeetingDraft
+    from sendesk.services.graduated import meetings, one_page_profile, support_plans
+
+    teacher_name, senco_name = school.logins[Role.TEACHER], school.logins[Role.SENCO]
+    taught = school.scope(Role.TEACHER)
+    pupil = min(taught)
+    outside = min(school.scope(Role.SENCO) - taught)
+    with school.as_user(senco_name) as db:
+        senco = users.sign_in(db, senco_name, PASSWORD)
+        if not support_plans.list_plans(db, senco, pupil):
+            support_plans.create_plan(
+                db,
+                senco,
+                pupil,
+                support_plans.PlanDraft(
+                    TODAY - timedelta(days=60),
+                    TODAY + timedelta(days=20),
+                    outcomes=(
+                        support_plans.OutcomeDraft("Reads 40 words", "Cognition and learning"),
+                        support_plans.OutcomeDraft("Asks for help", "Cognition and learning"),
+                    ),
+                ),
+            )
+        draft = MeetingDraft(
+            KIND_PLAN,
+            TODAY - timedelta(days=1),
+            time(9, 0),
+            "Library",
+            (InviteeDraft("A Parent", "Parent", True), InviteeDraft("Ms Class", "Teacher")),
+        )
+        booked = meetings.schedule_meeting(
+            db, senco, pupil, draft, today=TODAY - timedelta(days=20)
+        )
+        letter = write_invitation_letter(
+            db, senco, booked.meeting_id, booked.version, tmp_path / "letter.pdf",
+            today=TODAY - timedelta(days=20),
+        )  # fmt: skip
+        item = meetings.get_meeting(db, senco, booked.meeting_id)
+        people = tuple(
+            AttendeeDraft(p.name, p.role, True, f"{p.name} spoke", p.parent, p.id)
+            for p in item.people
+        )
+        meetings.record_attendance(db, senco, item.id, letter.version, people, today=TODAY)
+        one_page_profile.save_profile(
+            db, senco, pupil, one_page_profile.profile_data(db, senco, pupil).version,
+            one_page_profile.ProfileDraft("Kind", "My dog", "Tell me twice", TODAY, True),
+            today=TODAY,
+        )  # fmt: skip
+    with school.as_user(teacher_name) as db:
+        teacher = users.sign_in(db, teacher_name, PASSWORD)
+        (read,) = [m for m in meetings.list_meetings(db, teacher, pupil) if m.id == item.id]
+        assert [(p.name, p.attended, p.contribution) for p in read.people] == [
+            ("A Parent", True, "A Parent spoke"),
+            ("Ms Class", True, "Ms Class spoke"),
+        ]
+        assert one_page_profile.profile_data(db, teacher, pupil).parts[0].text == "Kind"
+        with pytest.raises(PermissionDeniedError):
+            meetings.list_meetings(db, teacher, outside)
+    with school.connect(teacher_name) as conn:
+        # the server itself: the teacher's login sees no meeting of a pupil outside scope
+        assert _one(conn, "SELECT count(*) FROM review_meeting WHERE pupil_id = %s", outside) == 0
+    with school.owner.session() as s:
+        assert list(chain_problems(s)) == []
+
+
 def test_the_senco_changes_the_register_and_manages_logins_through_the_app(
     school: School,
 ) -> None:
@@ -699,6 +775,8 @@ def _reads(role: Role) -> list[str]:
         "nww_for_pupil",
         "ehc_plans",
         "list_concerns",
+        "list_meetings",
+        "profile_data",
     ]
     return {
         Role.SENCO: [*named, "my_class_lists", "my_groups", "exams_officer_rows"],
@@ -720,7 +798,14 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
     from sendesk.services.access import pupil_access as access_pupil
     from sendesk.services.ehc import plans as ehc_plans
     from sendesk.services.evidence import agencies, evidence
-    from sendesk.services.graduated import concerns, passport, progress_data, support_plans
+    from sendesk.services.graduated import (
+        concerns,
+        meetings,
+        one_page_profile,
+        passport,
+        progress_data,
+        support_plans,
+    )
     from sendesk.services.graduated import enrolments as intervention_enrolments
     from sendesk.services.graduated import sessions as intervention_sessions
     from sendesk.services.register import pupil_record, register_view
@@ -750,6 +835,8 @@ def test_each_roles_screens_work_connected_as_its_login(school: School, role: Ro
         "exams_officer_rows": lambda db, a: access_overviews.exams_officer_rows(db, a, today=TODAY),
         "ehc_plans": lambda db, a: ehc_plans.list_plans(db, a, pupil, today=TODAY),
         "list_concerns": lambda db, a: concerns.list_concerns(db, a, pupil),
+        "list_meetings": lambda db, a: meetings.list_meetings(db, a, pupil),
+        "profile_data": lambda db, a: one_page_profile.profile_data(db, a, pupil, today=TODAY),
     }
     failures: dict[str, str] = {}
     with school.as_user(name) as db:

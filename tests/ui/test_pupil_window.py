@@ -505,8 +505,17 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> 
     window = open_window(teacher)
     build_every_tab(window)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
-    # reading evidence documents and saving the passport are allowed; nothing edits
-    assert buttons == ["&Open", "Pupil pass&port (PDF)…", "Close"]
+    # reading evidence documents and saving the passport are allowed, and the parents'
+    # summary and the one-page profile beside it (issue 15); nothing edits
+    assert sorted(buttons) == sorted(
+        [
+            "&Open",
+            "Pupil pass&port (PDF)…",
+            "Close",
+            "Parents' s&ummary…",
+            "E&xport the one-page profile (PDF)…",
+        ]
+    )
     assert window.save_button is None and window.change_status_button is None
     assert window.add_contact_button is None and window.add_area_combo is None
     assert window.fields["reg_group"].text() == "8H"
@@ -539,6 +548,7 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "Pro&gress",
         "A&ccess arrangements",
         "&EHC plan",
+        "Meetings && pa&rents",
     ]
     for index, (title, sentence) in enumerate(PLACEHOLDERS.items(), start=8):
         page = window.tabs.widget(index)

@@ -793,9 +793,9 @@ def parent_meeting_days(
 ) -> dict[int, list[date]]:
     """Pupil id → the days parents are on record as met since ``since``.
 
-    There is no meeting log yet: a support-plan review (``reviewed_on``) counts, and so
-    does a plan's start when the parents' views were recorded for it. A later meeting
-    table adds its dates here, and the count (:func:`meetings_in_last_year`) stays as is.
+    A support-plan review (``reviewed_on``) counts, and so does a plan's start when the
+    parents' views were recorded for it, and so does a review meeting a parent or carer
+    came to (:func:`sendesk.services.graduated.meetings.parent_days`).
     """
     days: dict[int, list[date]] = {pid: [] for pid in pupil_ids}
     rows = session.execute(
@@ -814,6 +814,10 @@ def parent_meeting_days(
             days[pid].append(reviewed_on)
         if (parent_views or "").strip():
             days[pid].append(start)
+    from sendesk.services.graduated.meetings import parent_days
+
+    for pid, held in parent_days(session, pupil_ids, since).items():
+        days[pid] += held
     return days
 
 

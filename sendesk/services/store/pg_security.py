@@ -335,6 +335,11 @@ TABLES: dict[str, TableRules] = {
             },
         }
     ),
+    # -- review meetings with parents, who came and what they said; the pupil's own
+    # profile: the SENCo writes, the staff who work with the pupil read.
+    "review_meeting": TableRules(_scoped()),
+    "meeting_person": TableRules(_via("meeting_id IN (SELECT id FROM {schema}.review_meeting)")),
+    "pupil_profile": TableRules(_scoped()),
     # -- interventions: the catalogue and groups hold no pupil; enrolments do.
     "intervention": TableRules({S: Rule("true"), T: Rule("true"), L: Rule("true")}, rls=False),
     "intervention_group": TableRules(

@@ -1,0 +1,843 @@
+"""The "Meetings & parents" tab of the pupil window (issue 15).
+
+Why one tab for all of it: what a SENCo does with a family goes together — book the review
+meeting, write the invitation letter, record who came and what they said, give parents a
+plain summary of the plan, and write the pupil's one-page profile with them. The tab lists
+the pupil's meetings (newest first) and shows the selected one whole: when and where, who
+was invited, who came and what each said, and — for an EHC annual review — whether the
+2-week notice (reg 20) is kept. Staff who work with the pupil read it all; only what the
+permission table allows them is offered as a button.
+
+Every save goes through :class:`sendesk.ui.ops.Op` (off the GUI thread) to the services,
+which check the role, the rules and the version again. Dialogs save in their own accept
+(and stay open with the one sentence when a save is refused).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QTextBrowser,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
+from sendesk.rules import meetings as rules
+from sendesk.rules.permissions import Action
+from sendesk.services.graduated.meetings import (
+    MeetingItem,
+    Scheduled,
+    list_meetings,
+    move_meeting,
+    record_attendance,
+    schedule_meeting,
+)
+from sendesk.services.graduated.one_page_profile import (
+    HEADINGS,
+    ProfileData,
+    ProfileDraft,
+    profile_data,
+    save_profile,
+)
+from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
+from sendesk.services.register.pupil_record import get_record
+from sendesk.ui.context import AppContext
+from sendesk.ui.ops import Changes, Op, ProgressFn
+from sendesk.ui.register.status_dialog import from_qdate, to_qdate
+from sendesk.ui.tables import read_only_item as _item
+from sendesk.ui.tables import read_only_table
+
+APP = "SENDesk"
+HEADERS = ("Date", "Time", "Meeting", "Place", "Where it stands")
+WARNING_STYLE = "color: #8A2A0A; font-weight: bold;"
+
+
+def _dmy(value: date | None) -> str:
+    return f"{value:%d/%m/%Y}" if value is not None else ""
+
+
+def _save(parent: QWidget, call: Callable[[ProgressFn], Any], changes: Changes) -> Any:
+    """Run a save on the worker and wait for it; the one sentence if it is refused (then
+    None is returned and nothing was saved)."""
+    op = Op(parent, call, failure=lambda _exc: None, changes=changes).run().wait(600_000)
+    if op.error is not None:
+        if isinstance(op.error, SendeskError):
+            QMessageBox.warning(parent, APP, str(op.error))
+            return None
+        raise op.error
+    return op.result
+
+
+def meeting_html(m: MeetingItem, today: date) -> str:
+    """The meeting whole, as simple HTML a screen reader reads in order."""
+    e = html.escape
+    parts = [
+        f"<h3>{e(m.kind_words)}: {m.meeting_on:%A} {_dmy(m.meeting_on)} at {e(m.time_text)}</h3>",
+        f"<p><b>Where:</b> {e(m.place)}<br><b>What it is for:</b> {e(m.purpose)}</p>",
+    ]
+    sent = (
+        f"Invitations sent {_dmy(m.invitations_sent_on)}."
+        if m.invitations_sent_on
+        else "Invitations not sent yet"
+        + (f": send them by {_dmy(m.invitations_by)}." if m.invitations_by else ".")
+    )
+    views = f" Parents' views asked for by {_dmy(m.views_by)}." if m.views_by else ""
+    parts.append(f"<p>{e(sent + views)}</p>")
+    warning = m.notice_warning(today) if m.held_on is None else None
+    if warning:
+        parts.append(f"<p><b>{e(warning)}</b></p>")
+    parts.append("<h4>Invited</h4><ul>")
+    for p in m.invitees:
+        parts.append(f"<li>{e(p.name)} ({e(p.role)})</li>")
+    parts.append("</ul>")
+    if m.held_on is not None:
+        parts.append(f"<h4>Who came ({_dmy(m.held_on)})</h4><ul>")
+        for p in m.people:
+            came = "came" if p.attended else "did not come"
+            said = f": “{e(p.contribution)}”" if p.contribution else ""
+            parts.append(f"<li><b>{e(p.name)}</b> ({e(p.role)}), {came}{said}</li>")
+        parts.append("</ul>")
+        if m.notes:
+            parts.append(f"<h4>What was agreed</h4><p>{e(m.notes)}</p>")
+    return "".join(parts)
+
+
+# --- booking ------------------------------------------------------------------------------
+
+
+class PeopleTable(QTableWidget):
+    """Name, role or relationship, parent or carer (a tick); editable, one person a row."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(0, 3)
+        self.setHorizontalHeaderLabels(["Name", "Role or relationship", "Parent or carer"])
+        self.setAccessibleName(name)
+        self.verticalHeader().setVisible(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+
+    def add_person(self, name: str = "", role: str = "", parent: bool = False) -> int:
+        row = self.rowCount()
+        self.insertRow(row)
+        self.setItem(row, 0, QTableWidgetItem(name))
+        self.setItem(row, 1, QTableWidgetItem(role))
+        tick = QTableWidgetItem()
+        tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        tick.setCheckState(Qt.CheckState.Checked if parent else Qt.CheckState.Unchecked)
+        self.setItem(row, 2, tick)
+        return row
+
+    def text(self, row: int, column: int) -> str:
+        item = self.item(row, column)
+        return item.text() if item is not None else ""
+
+    def ticked(self, row: int, column: int) -> bool:
+        item = self.item(row, column)
+        return item is not None and item.checkState() == Qt.CheckState.Checked
+
+    def invitees(self) -> tuple[rules.InviteeDraft, ...]:
+        """The rows typed in (wholly blank rows left out)."""
+        out = []
+        for row in range(self.rowCount()):
+            name, role = self.text(row, 0), self.text(row, 1)
+            if name.strip() or role.strip():
+                out.append(rules.InviteeDraft(name, role, self.ticked(row, 2)))
+        return tuple(out)
+
+
+class ScheduleDialog(QDialog):
+    """Book a review meeting (``meeting`` None) or change a booked one."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        meeting: MeetingItem | None,
+        parents: list[tuple[str, str]],
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id, self.meeting = ctx, pupil_id, meeting
+        self.today = today or date.today()
+        self.scheduled: Scheduled | None = None
+        self.setWindowTitle("Change the meeting" if meeting else "Schedule a review meeting")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        layout.addLayout(form)
+
+        self.kind_combo = QComboBox()
+        self.kind_combo.setAccessibleName("Kind of meeting")
+        for key, words in rules.KINDS.items():
+            self.kind_combo.addItem(words, key)
+        form.addRow("&Meeting:", self.kind_combo)
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("dd/MM/yyyy")
+        self.date_edit.setAccessibleName("Meeting date")
+        form.addRow("&Date:", self.date_edit)
+        self.time_edit = QTimeEdit()
+        self.time_edit.setDisplayFormat("HH:mm")
+        self.time_edit.setAccessibleName("Start time")
+        form.addRow("&Time:", self.time_edit)
+        self.place_edit = QLineEdit()
+        self.place_edit.setMaxLength(rules.PLACE_MAX)
+        self.place_edit.setAccessibleName("Place")
+        form.addRow("&Place:", self.place_edit)
+        self.purpose_edit = QPlainTextEdit()
+        self.purpose_edit.setAccessibleName("What the meeting is for")
+        self.purpose_edit.setPlaceholderText("Leave empty for the usual plain words")
+        self.purpose_edit.setMaximumHeight(70)
+        form.addRow("What it is &for:", self.purpose_edit)
+        self.views_edit = QDateEdit()
+        self.views_edit.setCalendarPopup(True)
+        self.views_edit.setDisplayFormat("dd/MM/yyyy")
+        self.views_edit.setAccessibleName("Parents' views wanted by")
+        form.addRow("&Views by:", self.views_edit)
+
+        layout.addWidget(QLabel("Who is invited (tick parents and carers: the letter is to them):"))
+        self.people = PeopleTable("People invited")
+        layout.addWidget(self.people, 1)
+        row = QHBoxLayout()
+        self.add_button = QPushButton("&Add a person")
+        self.add_button.setAccessibleName("Add a person to invite")
+        self.add_button.clicked.connect(lambda: self.people.add_person())
+        self.remove_button = QPushButton("&Remove")
+        self.remove_button.setAccessibleName("Remove the selected person")
+        self.remove_button.clicked.connect(self._remove)
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(WARNING_STYLE)
+        self.notice_label.setAccessibleName("Notice warning")
+        layout.addWidget(self.notice_label)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        if meeting is not None:
+            self.kind_combo.setCurrentIndex(self.kind_combo.findData(meeting.kind))
+            self.kind_combo.setEnabled(False)
+            self.date_edit.setDate(to_qdate(meeting.meeting_on))
+            self.time_edit.setTime(QTime(meeting.starts_at.hour, meeting.starts_at.minute))
+            self.place_edit.setText(meeting.place)
+            self.purpose_edit.setPlainText(meeting.purpose)
+            self.views_edit.setDate(to_qdate(meeting.views_by or meeting.meeting_on))
+            for p in meeting.invitees:
+                self.people.add_person(p.name, p.role, p.parent)
+            self.people.setEnabled(meeting.held_on is None)
+        else:
+            start = self.today.toordinal() + 21
+            self.date_edit.setDate(to_qdate(date.fromordinal(start)))
+            self.time_edit.setTime(QTime(15, 30))
+            self.views_edit.setDate(to_qdate(rules.default_views_by(date.fromordinal(start))))
+            for name, relationship in parents:
+                self.people.add_person(name, relationship or "Parent", True)
+            if not parents:
+                self.people.add_person("", "Parent", True)
+        self.kind_combo.currentIndexChanged.connect(self._update_notice)
+        self.date_edit.dateChanged.connect(self._date_changed)
+        self._update_notice()
+
+    def _remove(self) -> None:
+        rows = sorted({i.row() for i in self.people.selectedIndexes()}, reverse=True)
+        for r in rows:
+            self.people.removeRow(r)
+
+    def _date_changed(self) -> None:
+        self.views_edit.setDate(to_qdate(rules.default_views_by(from_qdate(self.date_edit.date()))))
+        self._update_notice()
+
+    def _update_notice(self) -> None:
+        """The 2-week notice of an annual review, as the date is chosen."""
+        chosen = from_qdate(self.date_edit.date())
+        # a new day needs a new letter (the service marks the invitations as not sent)
+        sent = (
+            self.meeting.invitations_sent_on
+            if self.meeting is not None and chosen == self.meeting.meeting_on
+            else None
+        )
+        warning = rules.notice_warning(self.kind_combo.currentData(), chosen, sent, self.today)
+        self.notice_label.setText(warning or "")
+        self.notice_label.setVisible(bool(warning))
+
+    def draft(self) -> rules.MeetingDraft:
+        at = self.time_edit.time()
+        return rules.MeetingDraft(
+            kind=self.kind_combo.currentData(),
+            meeting_on=from_qdate(self.date_edit.date()),
+            starts_at=time(at.hour(), at.minute()),
+            place=self.place_edit.text(),
+            invitees=self.people.invitees(),
+            purpose=self.purpose_edit.toPlainText(),
+            views_by=from_qdate(self.views_edit.date()),
+        )
+
+    def accept(self) -> None:
+        draft, db, actor, today = self.draft(), self.ctx.db, self.ctx.actor, self.today
+        meeting, pupil_id = self.meeting, self.pupil_id
+        if meeting is None:
+            call: Callable[[ProgressFn], Any] = lambda _p: schedule_meeting(  # noqa: E731
+                db, actor, pupil_id, draft, today=today
+            )
+        else:
+            call = lambda _p: move_meeting(  # noqa: E731
+                db, actor, meeting.id, meeting.version, draft, today=today
+            )
+        result = _save(self, call, Changes.PUPIL | Changes.DUE)
+        if result is None:
+            return
+        self.scheduled = result
+        super().accept()
+
+
+# --- who came -------------------------------------------------------------------------------
+
+
+class AttendanceDialog(QDialog):
+    """Record who came to a meeting and what each one said."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        meeting: MeetingItem,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.meeting = ctx, meeting
+        self.today = today or date.today()
+        self.saved_version: int | None = None
+        self.setWindowTitle("Who came to the meeting")
+        self.resize(760, 460)
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.held_edit = QDateEdit()
+        self.held_edit.setCalendarPopup(True)
+        self.held_edit.setDisplayFormat("dd/MM/yyyy")
+        self.held_edit.setAccessibleName("Date held")
+        self.held_edit.setDate(to_qdate(meeting.held_on or meeting.meeting_on))
+        form.addRow("&Held on:", self.held_edit)
+        layout.addLayout(form)
+        layout.addWidget(
+            QLabel("Tick who came, and write what each one said (their views, in brief):")
+        )
+        self.table = QTableWidget(0, 4)
+        self.table.setHorizontalHeaderLabels(["Name", "Role", "Came", "What they said"])
+        self.table.setAccessibleName("People at the meeting")
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.person_ids: list[int | None] = []
+        self.parents: list[bool] = []
+        for p in meeting.people:
+            # before anything is recorded everyone invited is ticked: most come
+            self.add_row(p.name, p.role, p.attended is not False, p.contribution, p.parent, p.id)
+        layout.addWidget(self.table, 1)
+        self.add_button = QPushButton("&Add someone who came")
+        self.add_button.setAccessibleName("Add someone who came without an invitation")
+        self.add_button.clicked.connect(lambda: self.add_row("", "", True, "", False, None))
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        layout.addWidget(QLabel("What was &agreed:"))
+        self.notes_edit = QPlainTextEdit(meeting.notes)
+        self.notes_edit.setAccessibleName("What was agreed")
+        self.notes_edit.setMaximumHeight(90)
+        layout.addWidget(self.notes_edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def add_row(
+        self, name: str, role: str, came: bool, said: str, parent: bool, person_id: int | None
+    ) -> int:
+        row = self.table.rowCount()
+        self.table.insertRow(row)
+        invited = person_id is not None and any(
+            p.id == person_id and p.invited for p in self.meeting.people
+        )
+        for column, text in ((0, name), (1, role)):
+            item = QTableWidgetItem(text)
+            if invited:  # an invitee's name and role are the booking's
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
+            self.table.setItem(row, column, item)
+        tick = QTableWidgetItem()
+        tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+        tick.setCheckState(Qt.CheckState.Checked if came else Qt.CheckState.Unchecked)
+        self.table.setItem(row, 2, tick)
+        self.table.setItem(row, 3, QTableWidgetItem(said))
+        self.person_ids.append(person_id)
+        self.parents.append(parent)
+        return row
+
+    def people(self) -> tuple[rules.AttendeeDraft, ...]:
+        out = []
+        for row in range(self.table.rowCount()):
+            texts = [(self.table.item(row, c) or QTableWidgetItem()).text() for c in (0, 1, 3)]
+            came = self.table.item(row, 2).checkState() == Qt.CheckState.Checked
+            if self.person_ids[row] is None and not any(t.strip() for t in texts[:2]):
+                continue
+            out.append(
+                rules.AttendeeDraft(
+                    texts[0], texts[1], came, texts[2], self.parents[row], self.person_ids[row]
+                )
+            )
+        return tuple(out)
+
+    def accept(self) -> None:
+        db, actor, m, today = self.ctx.db, self.ctx.actor, self.meeting, self.today
+        people, notes = self.people(), self.notes_edit.toPlainText()
+        held = from_qdate(self.held_edit.date())
+        result = _save(
+            self,
+            lambda _p: record_attendance(
+                db, actor, m.id, m.version, people, notes, held_on=held, today=today
+            ),
+            Changes.PUPIL | Changes.DUE,
+        )
+        if result is None:
+            return
+        self.saved_version = result
+        super().accept()
+
+
+# --- the pupil's profile and what parents can do --------------------------------------------
+
+
+class ProfileDialog(QDialog):
+    """Write the one-page profile with the pupil: three parts, each with "these are the
+    pupil's own words"."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        data: ProfileData,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.data = ctx, data
+        self.today = today or date.today()
+        self.saved_version: int | None = None
+        first = data.name.split(" ", 1)[0]
+        self.setWindowTitle(f"One-page profile: written with {first}")
+        self.resize(640, 560)
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"Write each part with {first}. Tick “{first}'s own words” when the words are "
+            f"theirs: the page shows them in quotation marks, as {first}'s."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        grid = QGridLayout()
+        layout.addLayout(grid, 1)
+        draft = data.draft()
+        self.texts: dict[str, QPlainTextEdit] = {}
+        self.own: dict[str, QCheckBox] = {}
+        for row, (key, heading) in enumerate(HEADINGS.items()):
+            label = QLabel(f"<b>{html.escape(heading)}</b>")
+            edit = QPlainTextEdit(getattr(draft, key))
+            edit.setAccessibleName(heading)
+            own = QCheckBox(f"{first}'s own words")
+            own.setAccessibleName(f"{heading}: the pupil's own words")
+            own.setChecked(getattr(draft, f"{key}_own"))
+            grid.addWidget(label, row * 2, 0)
+            grid.addWidget(own, row * 2, 1, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(edit, row * 2 + 1, 0, 1, 2)
+            self.texts[key], self.own[key] = edit, own
+        form = QFormLayout()
+        self.written_edit = QDateEdit()
+        self.written_edit.setCalendarPopup(True)
+        self.written_edit.setDisplayFormat("dd/MM/yyyy")
+        self.written_edit.setAccessibleName("Written with the pupil on")
+        self.written_edit.setDate(to_qdate(draft.written_on))
+        form.addRow(f"&Written with {first} on:", self.written_edit)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def draft(self) -> ProfileDraft:
+        return ProfileDraft(
+            **{k: e.toPlainText() for k, e in self.texts.items()},
+            **{f"{k}_own": c.isChecked() for k, c in self.own.items()},
+            written_on=from_qdate(self.written_edit.date()),
+        )
+
+    def accept(self) -> None:
+        db, actor, d, today = self.ctx.db, self.ctx.actor, self.data, self.today
+        draft = self.draft()
+        result = _save(
+            self,
+            lambda _p: save_profile(db, actor, d.pupil_id, d.version, draft, today=today),
+            Changes.PUPIL,
+        )
+        if result is None:
+            return
+        self.saved_version = result
+        super().accept()
+
+
+class HelpDialog(QDialog):
+    """What the SENCo asks of the family, kept with the current support plan."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        plan_id: int,
+        version: int,
+        text: str,
+        first: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.plan_id, self.version = ctx, plan_id, version
+        self.setWindowTitle("How you can help")
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            f"What can {first}'s family do at home? One idea a line, in plain words. It is "
+            "printed under “How you can help” in the parents' summary."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.text_edit = QPlainTextEdit(text)
+        self.text_edit.setAccessibleName("How you can help")
+        layout.addWidget(self.text_edit, 1)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def accept(self) -> None:
+        db, actor, plan_id, version = self.ctx.db, self.ctx.actor, self.plan_id, self.version
+        text = self.text_edit.toPlainText()
+        result = _save(
+            self,
+            lambda _p: set_how_you_can_help(db, actor, plan_id, version, text),
+            Changes.PUPIL,
+        )
+        if result is None:
+            return
+        super().accept()
+
+
+# --- the tab --------------------------------------------------------------------------------
+
+
+class MeetingsTab(QWidget):
+    """A pupil's review meetings and the documents for their family."""
+
+    changed = Signal()
+    """Emitted after a meeting, the profile or "how you can help" is saved."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        pupil_id: int,
+        parent: QWidget | None = None,
+        *,
+        today: date | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx, self.pupil_id = ctx, pupil_id
+        self.today = today or date.today()
+        self.meetings: list[MeetingItem] = []
+        layout = QVBoxLayout(self)
+        intro = QLabel(
+            "Review meetings with the family, newest first: who was invited, who came and "
+            "what they said. An EHC annual review needs its invitations out 2 weeks before."
+        )
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
+        self.table = read_only_table(HEADERS, "Review meetings")
+        self.table.itemSelectionChanged.connect(self._selection_changed)
+        layout.addWidget(self.table, 1)
+        self.empty_label = QLabel("No review meetings booked yet.")
+        layout.addWidget(self.empty_label)
+        self.notice_label = QLabel()
+        self.notice_label.setWordWrap(True)
+        self.notice_label.setStyleSheet(WARNING_STYLE)
+        self.notice_label.setAccessibleName("Notice warning")
+        layout.addWidget(self.notice_label)
+
+        manage = ctx.may(Action.MANAGE_MEETINGS)
+        self.buttons: dict[str, QPushButton] = {}
+        meeting_row = QHBoxLayout()
+        family_row = QHBoxLayout()
+        views, plans = ctx.may(Action.VIEW_SUPPORT_PLANS), ctx.may(Action.EDIT_SUPPORT_PLANS)
+        for key, text, name, slot, allowed, row in (
+            ("schedule", "Sche&dule…", "Schedule a review meeting", self.schedule, manage,
+             meeting_row),
+            ("change", "Edi&t…", "Change the selected meeting", self.change, manage, meeting_row),
+            ("letter", "&Write the invitation letter…", "Write the invitation letter to parents",
+             self.write_letter, manage, meeting_row),
+            ("record", "Rec&ord who came…", "Record who came and what they said",
+             self.record_who_came, manage, meeting_row),
+            ("summary", "Parents' s&ummary…", "Save the parents' summary of the support plan",
+             self.save_summary, views, family_row),
+            ("help", "How &you can help…", "Write how parents can help at home",
+             self.edit_help, plans, family_row),
+            ("profile", "One-page pro&file…", "Write the one-page profile with the pupil",
+             self.edit_profile, ctx.may(Action.WRITE_PROFILES), family_row),
+            ("profile_pdf", "E&xport the one-page profile (PDF)…",
+             "Save the one-page profile as a PDF", self.save_profile_pdf,
+             ctx.may(Action.VIEW_PASSPORT), family_row),
+        ):  # fmt: skip
+            if not allowed:
+                continue
+            button = QPushButton(text)
+            button.setAccessibleName(name)
+            button.clicked.connect(slot)
+            row.addWidget(button)
+            self.buttons[key] = button
+        for row in (meeting_row, family_row):
+            row.addStretch(1)
+            layout.addLayout(row)
+        self.detail_view = QTextBrowser()
+        self.detail_view.setAccessibleName("Meeting details")
+        self.detail_view.setOpenLinks(False)
+        layout.addWidget(self.detail_view, 2)
+        self.reload()
+
+    # --- showing --------------------------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> None:
+        keep = select_id if select_id is not None else self.selected_id()
+        try:
+            self.meetings = list_meetings(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            self.meetings = []
+        self.table.blockSignals(True)
+        self.table.clearSelection()
+        self.table.setRowCount(len(self.meetings))
+        for r, m in enumerate(self.meetings):
+            for c, text in enumerate(
+                (_dmy(m.meeting_on), m.time_text, m.kind_words, m.place, m.status_words)
+            ):
+                self.table.setItem(r, c, _item(text))
+        ids = [m.id for m in self.meetings]
+        if self.meetings:
+            self.table.selectRow(ids.index(keep) if keep in ids else 0)
+        self.table.blockSignals(False)
+        self.table.setVisible(bool(self.meetings))
+        self.empty_label.setVisible(not self.meetings)
+        self._selection_changed()
+
+    def selected_id(self) -> int | None:
+        m = self.selected()
+        return m.id if m else None
+
+    def selected(self) -> MeetingItem | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.meetings):
+            return None
+        return self.meetings[rows[0].row()]
+
+    def _selection_changed(self) -> None:
+        m = self.selected()
+        self.detail_view.setHtml(meeting_html(m, self.today) if m else "")
+        self.detail_view.setVisible(m is not None)
+        warning = m.notice_warning(self.today) if m and m.held_on is None else None
+        self.notice_label.setText(warning or "")
+        self.notice_label.setVisible(bool(warning))
+        for key in ("change", "letter", "record"):
+            if key in self.buttons:
+                self.buttons[key].setEnabled(m is not None)
+        if m is not None and "letter" in self.buttons:
+            self.buttons["letter"].setEnabled(m.held_on is None)
+
+    def _after_save(self, select_id: int | None = None) -> None:
+        self.changed.emit()
+        self.reload(select_id)
+
+    # --- meetings -------------------------------------------------------------------------
+
+    def _parents(self) -> list[tuple[str, str]]:
+        """The pupil's contacts with parental responsibility, offered as invitees."""
+        try:
+            record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
+        except SendeskError:
+            return []
+        return [
+            (c.name, c.relationship_to_pupil or "Parent")
+            for c in record.contacts
+            if c.parental_responsibility
+        ]
+
+    def schedule(self) -> None:
+        dialog = ScheduleDialog(
+            self.ctx, self.pupil_id, None, self._parents(), self, today=self.today
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scheduled is not None:
+            self._after_save(dialog.scheduled.meeting_id)
+
+    def change(self) -> None:
+        m = self.selected()
+        if m is None:
+            return
+        dialog = ScheduleDialog(self.ctx, self.pupil_id, m, [], self, today=self.today)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._after_save(m.id)
+        else:
+            self.reload(m.id)
+
+    def record_who_came(self) -> None:
+        m = self.selected()
+        if m is None:
+            return
+        dialog = AttendanceDialog(self.ctx, m, self, today=self.today)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._after_save(m.id)
+
+    def _choose(self, title: str, suggested: str) -> Path | None:
+        chosen, _ = QFileDialog.getSaveFileName(self, title, suggested, "PDF (*.pdf)")
+        return Path(chosen) if chosen else None
+
+    def _upn(self) -> str:
+        try:
+            return get_record(self.ctx.db, self.ctx.actor, self.pupil_id).upn
+        except SendeskError:
+            return str(self.pupil_id)
+
+    def write_letter(self) -> None:
+        """The invitation letter to the parents (PDF, and the same as DOCX beside it); its
+        date is recorded as the day the invitations went out."""
+        from sendesk.operations.meeting_letter import LetterResult, write_invitation_letter
+
+        m = self.selected()
+        if m is None:
+            return
+        path = self._choose(
+            "Invitation letter", f"invitation-{self._upn()}-{m.meeting_on:%Y-%m-%d}.pdf"
+        )
+        if path is None:
+            return
+        db, actor, today = self.ctx.db, self.ctx.actor, self.today
+        result: LetterResult | None = _save(
+            self,
+            lambda _p: write_invitation_letter(db, actor, m.id, m.version, path, today=today),
+            Changes.PUPIL | Changes.DUE,
+        )
+        if result is None:
+            return
+        self._after_save(m.id)
+        message = f"Saved the letter to {result.pdf} and {result.docx.name}."
+        if result.warning:
+            QMessageBox.warning(self, APP, f"{message}\n\n{result.warning}")
+        else:
+            QMessageBox.information(self, APP, message)
+
+    # --- family documents -----------------------------------------------------------------
+
+    def save_summary(self) -> None:
+        from sendesk.reports.parent_summary import parent_summary_for
+
+        path = self._choose("Parents' summary", f"summary-{self._upn()}-{self.today:%Y-%m-%d}.pdf")
+        if path is None:
+            return
+        db, actor, pupil_id, today = self.ctx.db, self.ctx.actor, self.pupil_id, self.today
+        written = _save(
+            self,
+            lambda _p: parent_summary_for(db, actor, pupil_id, path, today=today),
+            Changes.NONE,
+        )
+        if written is not None:
+            QMessageBox.information(
+                self, APP, f"Saved the parents' summary to {written[0]} and {written[1].name}."
+            )
+
+    def edit_help(self) -> None:
+        try:
+            data = parent_summary_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        dialog = HelpDialog(
+            self.ctx, data.plan_id, data.plan_version, data.how_you_can_help, data.first_name, self
+        )
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed.emit()
+
+    def edit_profile(self) -> None:
+        try:
+            data = profile_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
+        except SendeskError as exc:
+            QMessageBox.warning(self, APP, str(exc))
+            return
+        dialog = ProfileDialog(self.ctx, data, self, today=self.today)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.changed.emit()
+
+    def save_profile_pdf(self) -> None:
+        from sendesk.reports.one_page_profile import profile_for
+
+        path = self._choose("One-page profile", f"profile-{self._upn()}.pdf")
+        if path is None:
+            return
+        db, actor, pupil_id, today = self.ctx.db, self.ctx.actor, self.pupil_id, self.today
+        written = _save(
+            self, lambda _p: profile_for(db, actor, pupil_id, path, today=today), Changes.NONE
+        )
+        if written is not None:
+            QMessageBox.information(self, APP, f"Saved the one-page profile to {written}.")
+
+
+__all__ = [
+    "AttendanceDialog",
+    "HelpDialog",
+    "MeetingsTab",
+    "ProfileDialog",
+    "ScheduleDialog",
+    "meeting_html",
+]
