@@ -494,7 +494,7 @@ def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco
 
 def build_every_tab(window: PupilWindow) -> None:
     """Show each tab once, so each is made (they are made when first shown)."""
-    for key, _title in LAZY_TABS:
+    for key, *_rest in LAZY_TABS:
         window.show_tab(key)
     window.show_tab("profile")
 
@@ -506,7 +506,8 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> 
     build_every_tab(window)
     buttons = [b.text() for b in window.findChildren(QPushButton)]
     # reading evidence documents and saving the passport are allowed, and the parents'
-    # summary and the one-page profile beside it (issue 15); nothing edits
+    # summary and the one-page profile beside it (issue 15); the record itself is not
+    # edited — a teacher's one write is a cause for concern and its evidence (issue 15)
     assert sorted(buttons) == sorted(
         [
             "&Open",
@@ -514,6 +515,8 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> 
             "Close",
             "Parents' s&ummary…",
             "E&xport the one-page profile (PDF)…",
+            "&Raise a concern…",
+            "Add &evidence…",
         ]
     )
     assert window.save_button is None and window.change_status_button is None
@@ -542,6 +545,7 @@ def test_placeholder_tabs_say_what_comes_later(qtbot, open_window, senco) -> Non
         "&Profile",
         "&Needs",
         "Register &history",
+        "C&oncerns",
         "Support p&lans",
         "&Interventions",
         "Agencies && e&vidence",
@@ -633,7 +637,7 @@ def test_tabs_are_made_when_first_shown(qtbot, db, senco, pupil_id) -> None:
     qtbot.addWidget(window, before_close_func=_discard)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert isinstance(window.tabs.currentWidget(), EhcTab)
-    assert [key for key, _title in LAZY_TABS if window.is_built(key)] == ["ehc"]
+    assert [key for key, *_rest in LAZY_TABS if window.is_built(key)] == ["ehc"]
     assert window.findChildren(SupportPlansTab) == []
 
     bar = window.tabs.tabBar()
@@ -642,7 +646,7 @@ def test_tabs_are_made_when_first_shown(qtbot, db, senco, pupil_id) -> None:
     shown = window.tabs.currentWidget()
     assert isinstance(shown, SupportPlansTab) and window.tabs.currentIndex() == plans
     assert shown.isVisible()
-    assert [key for key, _title in LAZY_TABS if window.is_built(key)] == ["plans", "ehc"]
+    assert [key for key, *_rest in LAZY_TABS if window.is_built(key)] == ["plans", "ehc"]
     assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == titles
     window.show_tab("ehc")  # made once: the same tab again
     assert window.findChildren(EhcTab) == [window.tabs.currentWidget()]
