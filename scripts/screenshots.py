@@ -45,6 +45,12 @@ def wait(op: object) -> None:
     settle()
 
 
+def settled(page: object) -> None:
+    """Wait for every read a page asked the worker for (the worker runs them in order)."""
+    while (loading := getattr(page, "loading", None)) is not None and not loading.done:
+        wait(loading)
+
+
 def save(widget: QWidget, path: Path) -> None:
     settle()
     widget.grab().save(str(path))
@@ -216,34 +222,44 @@ def main() -> int:
             ("Census check", "census-check"),
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
+            settled(window.page(title))
             save(window, args.out / f"{name}.png")
         wait(window.open_pupil(pick_pupil(ctx)))  # the record is read on the worker
         pupil = next(iter(window.pupil_windows.values()))
-        pupil.resize(1000, 760)
-        tabs = pupil.tabs  # type: ignore[attr-defined]
-        for index, name in (
-            (0, "pupil-profile"),
-            (1, "pupil-needs"),
-            (2, "pupil-history"),
-            (3, "pupil-plans"),
-            (4, "pupil-interventions"),
-            (5, "pupil-agencies"),
-            (6, "pupil-progress"),
-        ):
-            tabs.setCurrentIndex(index)
-            save(pupil, args.out / f"{name}.png")
+        pupil.resize(1280, 760)
+        for key in ("profile", "needs", "history", "plans", "interventions", "agencies"):
+            pupil.show_tab(key)  # type: ignore[attr-defined]
+            save(pupil, args.out / f"pupil-{key}.png")
+        pupil.show_tab("progress")  # type: ignore[attr-defined]
+        save(pupil, args.out / "pupil-progress.png")
         pupil.close()
+        settle()
+        # a cause for concern with more evidence asked for: its whole story beside the list
+        from sendesk.services.graduated.concerns import open_concerns
+
+        waiting = [c for c in open_concerns(ctx.db, ctx.actor) if len(c.steps) > 1]
+        concern = (waiting or open_concerns(ctx.db, ctx.actor))[0]
+        wait(window.open_pupil(concern.pupil_id))
+        raised = window.pupil_windows[concern.pupil_id]
+        raised.resize(1280, 760)
+        raised.show_tab("concerns")  # type: ignore[attr-defined]
+        raised.concerns_tab.concern_list.select(concern.id)  # type: ignore[attr-defined]
+        save(raised, args.out / "pupil-concerns.png")
+        raised.close()
         # access arrangements: the SENCo's gap view, a class list, a candidate's record
         window.nav.setCurrentRow(list(window.pages).index("Access arrangements"))
+        settled(window.page("Access arrangements"))
         save(window, args.out / "access-arrangements.png")
         window.nav.setCurrentRow(list(window.pages).index("My classes"))
         classes = window.page("My classes")
+        settled(classes)
         busiest = max(classes.classes, key=lambda c: len(c.rows))  # type: ignore[attr-defined]
         classes.select_class(busiest.group_id)  # type: ignore[attr-defined]
+        settled(classes)
         save(window, args.out / "my-classes.png")
         wait(window.open_pupil(pick_candidate(ctx)))
         candidate = next(iter(window.pupil_windows.values()))
-        candidate.resize(1000, 760)
+        candidate.resize(1280, 760)
         candidate.tabs.setCurrentWidget(candidate.access_tab)  # type: ignore[attr-defined]
         save(candidate, args.out / "pupil-access.png")
         candidate.close()
@@ -256,7 +272,7 @@ def main() -> int:
         for pupil_id, name in ((late, "pupil-ehc-request"), (planned, "pupil-ehc-plan")):
             wait(window.open_pupil(pupil_id))
             case = window.pupil_windows[pupil_id]
-            case.resize(1000, 760)
+            case.resize(1280, 760)
             case.tabs.setCurrentWidget(case.ehc_tab)  # type: ignore[attr-defined]
             save(case, args.out / f"{name}.png")
             case.close()

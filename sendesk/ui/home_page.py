@@ -426,8 +426,9 @@ class HomePage(QWidget):
         for column, title in enumerate(DueModel.HEADERS[:-1]):  # the last one stretches
             longest = heapq.nlargest(8, (t[column] for t in texts), key=len)
             wide = max(metrics.horizontalAdvance(t) for t in [title, *longest]) + pad
-            if column == 0:  # the headings' triangles and indentation share the first
-                wide += self.table.indentation()
+            if column == 0:  # an item sits under its heading: the heading's branch and
+                # the item's own indentation come before its text
+                wide += 2 * self.table.indentation() + pad
             header.resizeSection(column, wide)
 
     def load_once(self) -> Op | None:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Hashable, Sequence
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -78,6 +78,8 @@ class RecordList(QGroupBox, Generic[R]):
         else:
             self.details = QLabel()
             self.details.setWordWrap(True)
+            # read from the top, beside the row chosen, not floating mid-height
+            self.details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
             self.details.setAccessibleName(f"{name}: the selected one")
             pair = QHBoxLayout()
             pair.addWidget(self.view, 2)
