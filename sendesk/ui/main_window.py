@@ -380,12 +380,16 @@ class MainWindow(QMainWindow):
         StaffAccountsDialog(self.ctx, self).exec()
 
     def about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About SENDesk",
-            f"SENDesk {__version__}\nThe SEN office's register, graduated "
-            "response, access arrangements and EHC requests — offline and "
-            "encrypted.",
+        QMessageBox.about(self, "About SENDesk", self.about_text())
+
+    def about_text(self) -> str:
+        """The release, and the schema revision of the database open: what IT asks for."""
+        from sendesk.services.school.school import schema_revision
+
+        return (
+            f"SENDesk {__version__}\nDatabase schema revision {schema_revision(self.ctx.db)}"
+            f" ({self.ctx.db.target.describe()})\n\nThe SEN office's register, graduated "
+            "response, access arrangements and EHC requests — offline and encrypted."
         )
 
     def sign_out(self) -> None:

@@ -110,3 +110,13 @@ def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path)
     qtbot.waitUntil(lambda: pupil_id not in window.pupil_windows)
     window.close()
     ctx.db.dispose()
+
+
+def test_about_says_the_release_and_the_databases_schema_revision(qtbot, db, senco) -> None:
+    from sendesk import __version__
+    from sendesk.db import head_revision
+
+    window = _window(qtbot, db, senco)
+    text = window.about_text()
+    assert f"SENDesk {__version__}" in text
+    assert f"Database schema revision {head_revision()}" in text

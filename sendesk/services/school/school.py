@@ -107,3 +107,11 @@ def school_info(db: Database) -> SchoolInfo:
             f"{db.target.describe()} should hold one school and holds {len(found)}."
         )
     return SchoolInfo(*found[0])
+
+
+def schema_revision(db: Database) -> str:
+    """The database's schema revision (Alembic's), for the About box: which SENDesk made
+    or last upgraded the file tells IT which release can open it."""
+    with db.reading() as read:
+        found = read.rows("SELECT version_num FROM alembic_version")
+    return str(found[0][0]) if found else "unknown"
