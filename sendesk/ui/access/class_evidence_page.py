@@ -57,8 +57,8 @@ from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwI
 from sendesk.ui.access.access_tab import task_text
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
 from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_item as _item
 from sendesk.ui.kit.table_view import read_only_table as _table
 from sendesk.ui.ops import Op
@@ -165,7 +165,7 @@ class ClassEvidencePage(QWidget):
         self.classes: list[ClassList] = []
         self.group: ClassList | None = None
         self.entries: list[NwwItem] = []
-        self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS, self)
+        self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS)
         self.loading: Op | None = None
         self._build()
         self._connect()

@@ -14,16 +14,13 @@ library, and the colours come from the palette so it reads in a dark theme too.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any, Generic, TypeVar
+from typing import Any, TypeVar
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QDate,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QPointF,
     QRectF,
@@ -33,7 +30,6 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QPainter, QPainterPath, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -44,7 +40,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -94,6 +89,8 @@ from sendesk.services.graduated.intervention_setup import (
 from sendesk.services.register.pupil_record import AREAS
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 Row = TypeVar("Row")
@@ -144,66 +141,17 @@ def _add_row(form: QFormLayout, text: str, field: QWidget) -> None:
     form.addRow(label, field)
 
 
-# --- table models ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ColumnSpec(Generic[Row]):
-    """A column of a :class:`RowsModel`: its header and how a row shows in it."""
-
-    header: str
-    text: Callable[[Row], str]
-    align_right: bool = False
-
-
-class RowsModel(QAbstractTableModel, Generic[Row]):
-    """A read-only table of plain rows (dataclasses from a service), one column per spec."""
-
-    def __init__(self, columns: Sequence[ColumnSpec[Row]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Row] = []
-
-    def set_rows(self, rows: Sequence[Row]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Row | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        spec = self.columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return spec.text(self.rows[index.row()])
-        if role == Qt.ItemDataRole.TextAlignmentRole and spec.align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
+# --- table columns ------------------------------------------------------------------------------
 
 
 CATALOGUE_COLUMNS: list[ColumnSpec[InterventionItem]] = [
     ColumnSpec("Name", lambda i: i.name),
     ColumnSpec("Area of need", lambda i: i.area),
-    ColumnSpec("Group size", lambda i: str(i.group_size), True),
+    ColumnSpec("Group size", lambda i: str(i.group_size), number=True),
     ColumnSpec("Staff role", lambda i: i.staff_role),
-    ColumnSpec("Sessions a week", lambda i: str(i.sessions_per_week), True),
-    ColumnSpec("Minutes", lambda i: str(i.minutes_per_session), True),
-    ColumnSpec("Cost an hour", lambda i: i.cost_per_hour_text, True),
+    ColumnSpec("Sessions a week", lambda i: str(i.sessions_per_week), number=True),
+    ColumnSpec("Minutes", lambda i: str(i.minutes_per_session), number=True),
+    ColumnSpec("Cost an hour", lambda i: i.cost_per_hour_text, number=True),
     ColumnSpec("Measure", lambda i: i.measure),
     ColumnSpec("In use", lambda i: "Yes" if i.active else "Retired"),
 ]
@@ -214,7 +162,7 @@ GROUP_COLUMNS: list[ColumnSpec[GroupItem]] = [
     ColumnSpec("Days", lambda g: g.weekdays_text),
     ColumnSpec("From", lambda g: _day(g.start_date)),
     ColumnSpec("To", lambda g: _day(g.end_date)),
-    ColumnSpec("Pupils", lambda g: str(g.enrolled), True),
+    ColumnSpec("Pupils", lambda g: str(g.enrolled), number=True),
 ]
 
 
@@ -820,22 +768,6 @@ class MeasureDialog(_ServiceDialog):
 # --- the page ---------------------------------------------------------------------------------
 
 
-def _table(name: str, model: QAbstractTableModel) -> QTableView:
-    table = QTableView()
-    table.setAccessibleName(name)
-    table.setModel(model)
-    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    table.setTabKeyNavigation(False)
-    table.setAlternatingRowColors(True)
-    table.verticalHeader().hide()
-    header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setStretchLastSection(True)
-    return table
-
-
 class InterventionsPage(QWidget):
     """The SENCo's interventions: catalogue, groups, enrolments and progress.
 
@@ -850,9 +782,9 @@ class InterventionsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.today = today or date.today()
-        self.catalogue_model: RowsModel[InterventionItem] = RowsModel(CATALOGUE_COLUMNS, self)
-        self.group_model: RowsModel[GroupItem] = RowsModel(GROUP_COLUMNS, self)
-        self.enrolment_model: RowsModel[EnrolmentItem] = RowsModel(ENROLMENT_COLUMNS, self)
+        self.catalogue_model: RowsModel[InterventionItem] = RowsModel(CATALOGUE_COLUMNS)
+        self.group_model: RowsModel[GroupItem] = RowsModel(GROUP_COLUMNS)
+        self.enrolment_model: RowsModel[EnrolmentItem] = RowsModel(ENROLMENT_COLUMNS)
         self.progress: Progress | None = None
         self._build()
         self._connect()
@@ -861,13 +793,13 @@ class InterventionsPage(QWidget):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.catalogue_table = _table("Intervention catalogue", self.catalogue_model)
+        self.catalogue_table = read_only_view(self.catalogue_model, "Intervention catalogue")
         self.add_button = QPushButton("&Add intervention…")
         self.edit_button = QPushButton("&Edit intervention…")
-        self.group_table = _table("Groups of the chosen intervention", self.group_model)
+        self.group_table = read_only_view(self.group_model, "Groups of the chosen intervention")
         self.add_group_button = QPushButton("Start a &group…")
         self.edit_group_button = QPushButton("Edit gro&up…")
-        self.enrolment_table = _table("Pupils in the chosen group", self.enrolment_model)
+        self.enrolment_table = read_only_view(self.enrolment_model, "Pupils in the chosen group")
         self.enrol_button = QPushButton("En&rol a pupil…")
         self.entry_button = QPushButton("Record e&ntry…")
         self.exit_button = QPushButton("Record e&xit…")

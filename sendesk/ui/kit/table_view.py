@@ -5,6 +5,7 @@ cell by cell (the pupil window's overview), styled the same way."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -12,12 +13,13 @@ from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
 )
 
-from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel
+from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel, TextRowsModel
 
 
 def _style(table: QTableView, name: str) -> None:
@@ -147,3 +149,18 @@ def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
     header.setStretchLastSection(False)
     for column in columns:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
+    """Size each column to its header and its widest text (measuring only the ``longest``
+    texts by length), once, instead of Qt measuring every row on every change."""
+    metrics = table.fontMetrics()
+    header = table.horizontalHeader()
+    pad = (
+        2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        + metrics.averageCharWidth()
+    )
+    for column, spec in enumerate(model.columns):
+        texts = heapq.nlargest(longest, (t[column] for t in model.texts), key=len)
+        wide = max((metrics.horizontalAdvance(t) for t in [spec.header, *texts]), default=0)
+        header.resizeSection(column, wide + 2 * pad)
