@@ -18,7 +18,6 @@ Double-clicking an item about a pupil opens the pupil on the tab it is about
 
 from __future__ import annotations
 
-import heapq
 import html
 import logging
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.table_view import fit_texts
 from sendesk.ui.ops import Op
 
 if TYPE_CHECKING:
@@ -419,16 +419,13 @@ class HomePage(QWidget):
         """Size the columns to their headers and widest words, measuring only the longest
         texts: Qt sizing them to their contents asked for every cell of every open
         heading, again on each change of filter (issue 14)."""
-        metrics = self.table.fontMetrics()
-        header = self.table.header()
-        pad = 2 * metrics.averageCharWidth()
-        texts = self.model.texts
-        for column, title in enumerate(DueModel.HEADERS[:-1]):  # the last one stretches
-            longest = heapq.nlargest(8, (t[column] for t in texts), key=len)
-            wide = max(metrics.horizontalAdvance(t) for t in [title, *longest]) + pad
-            if column == 0:  # the headings' triangles and indentation share the first
-                wide += self.table.indentation()
-            header.resizeSection(column, wide)
+        fit_texts(
+            self.table,
+            DueModel.HEADERS[:-1],  # the last one stretches
+            self.model.texts,
+            8,
+            first_extra=self.table.indentation(),  # the headings' triangles share the first
+        )
 
     def load_once(self) -> Op | None:
         """Fill the page in (once), unless a reload already has or is under way."""

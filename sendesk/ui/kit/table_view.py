@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QTableView,
     QTableWidget,
     QTableWidgetItem,
+    QTreeView,
 )
 
 from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel, TextRowsModel
@@ -152,15 +153,29 @@ def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
 
 
 def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
-    """Size each column to its header and its widest text (measuring only the ``longest``
-    texts by length), once, instead of Qt measuring every row on every change."""
-    metrics = table.fontMetrics()
-    header = table.horizontalHeader()
+    """Size each column of ``model``'s view to its header and widest text, once."""
+    fit_texts(table, [spec.header for spec in model.columns], model.texts, longest)
+
+
+def fit_texts(
+    view: QTableView | QTreeView,
+    titles: Sequence[str],
+    texts: Sequence[tuple[str, ...]],
+    longest: int = 12,
+    *,
+    first_extra: int = 0,
+) -> None:
+    """Size the columns headed ``titles`` to the title and the widest of ``texts``
+    (measuring only the ``longest`` texts by length), once, instead of Qt measuring every
+    row on every change (issue 14). ``first_extra``: room the first column also needs (a
+    tree's indentation). A table's or a tree's header."""
+    metrics = view.fontMetrics()
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
     pad = (
-        2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        2 * view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
         + metrics.averageCharWidth()
     )
-    for column, spec in enumerate(model.columns):
-        texts = heapq.nlargest(longest, (t[column] for t in model.texts), key=len)
-        wide = max((metrics.horizontalAdvance(t) for t in [spec.header, *texts]), default=0)
-        header.resizeSection(column, wide + 2 * pad)
+    for column, title in enumerate(titles):
+        widest = heapq.nlargest(longest, (t[column] for t in texts), key=len)
+        wide = max(metrics.horizontalAdvance(t) for t in [title, *widest]) + 2 * pad
+        header.resizeSection(column, wide + (first_extra if column == 0 else 0))
