@@ -28,7 +28,8 @@ from sendesk.services.graduated.sessions import group_day, log_session
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
+from sendesk.ui.graduated.attendance_table import REASON_NEEDED, AttendanceModel, Col
+from sendesk.ui.graduated.session_logging import MyGroupsPage
 from tests.ui.dialogs import make_user
 
 MONDAY = date(2025, 3, 3)
