@@ -22,6 +22,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.meetings_tab import AttendanceDialog, MeetingsTab, ScheduleDialog
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.meeting_school import KIND_ANNUAL, TODAY, MeetingSchool, draft, make_school
+from tests.ui.views import cells, row_count
 
 
 @pytest.fixture
@@ -81,7 +82,7 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
         "The annual review meeting on 12/11/2026 is only 10 days away: invitations must go "
         "out at least 2 weeks before (reg 20), by 29/10/2026. Choose 16/11/2026 or later."
     ]
-    assert [tab.table.item(0, c).text() for c in range(5)] == [
+    assert cells(tab.table, 0) == [
         "23/11/2026",
         "3:30pm",
         "EHC plan annual review",
@@ -111,7 +112,7 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages).split())
     assert "Dear Mrs Okafor," in text and "Monday 23 November 2026 at 3:30pm" in text
     assert "Dear Mrs Okafor," in [p.text for p in docx.Document(str(word)).paragraphs]
-    assert tab.table.item(0, 4).text() == "Invitations sent 02/11/2026"
+    assert cells(tab.table, 0)[4] == "Invitations sent 02/11/2026"
 
 
 def test_a_meeting_booked_too_late_shows_the_warning_on_the_tab(
@@ -167,7 +168,7 @@ def test_who_came_is_recorded_through_the_dialog(
     monkeypatch.setattr(AttendanceDialog, "exec", record)
     with qtbot.waitSignal(tab.changed):
         tab.buttons["record"].click()
-    assert tab.table.item(0, 4).text() == "Held: 3 came"
+    assert cells(tab.table, 0)[4] == "Held: 3 came"
     detail = tab.detail_view.toPlainText()
     assert "Mrs Nowak (Parent), came: “Reading every night now”" in detail
     assert "Dr Green (Educational psychologist (EP)), did not come" in detail
@@ -180,5 +181,5 @@ def test_a_teacher_reads_the_meetings_but_is_offered_only_the_documents(
 ) -> None:
     meetings.schedule_meeting(school.db, school.senco, school.amy, draft(), today=TODAY)
     tab = _tab(qtbot, school, school.teacher, school.amy)
-    assert tab.table.rowCount() == 1
+    assert row_count(tab.table) == 1
     assert set(tab.buttons) == {"summary", "profile_pdf"}

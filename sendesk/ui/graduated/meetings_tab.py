@@ -68,13 +68,19 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table
 
 APP = "SENDesk"
-HEADERS = ("Date", "Time", "Meeting", "Place", "Where it stands")
+MEETING_COLUMNS: tuple[ColumnSpec[MeetingItem], ...] = (
+    ColumnSpec("Date", lambda m: _dmy(m.meeting_on)),
+    ColumnSpec("Time", lambda m: m.time_text),
+    ColumnSpec("Meeting", lambda m: m.kind_words),
+    ColumnSpec("Place", lambda m: m.place),
+    ColumnSpec("Where it stands", lambda m: m.status_words),
+)
 WARNING_STYLE = "color: #8A2A0A; font-weight: bold;"
 
 
@@ -599,8 +605,9 @@ class MeetingsTab(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = read_only_table(HEADERS, "Review meetings")
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.model: RowsModel[MeetingItem] = RowsModel(MEETING_COLUMNS)
+        self.table = read_only_view(self.model, "Review meetings")
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         self.empty_label = QLabel("No review meetings booked yet.")
         layout.addWidget(self.empty_label)
@@ -658,18 +665,11 @@ class MeetingsTab(QWidget):
         except SendeskError as exc:
             QMessageBox.warning(self, APP, str(exc))
             self.meetings = []
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.setRowCount(len(self.meetings))
-        for r, m in enumerate(self.meetings):
-            for c, text in enumerate(
-                (_dmy(m.meeting_on), m.time_text, m.kind_words, m.place, m.status_words)
-            ):
-                self.table.setItem(r, c, _item(text))
-        ids = [m.id for m in self.meetings]
-        if self.meetings:
-            self.table.selectRow(ids.index(keep) if keep in ids else 0)
-        self.table.blockSignals(False)
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(self.meetings)
+        if not select_record(self.table, keep, lambda m: m.id) and self.meetings:
+            self.table.selectRow(0)
+        self.table.selectionModel().blockSignals(False)
         self.table.setVisible(bool(self.meetings))
         self.empty_label.setVisible(not self.meetings)
         self._selection_changed()
@@ -679,10 +679,8 @@ class MeetingsTab(QWidget):
         return m.id if m else None
 
     def selected(self) -> MeetingItem | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.meetings):
-            return None
-        return self.meetings[rows[0].row()]
+        meeting: MeetingItem | None = selected_record(self.table)
+        return meeting
 
     def _selection_changed(self) -> None:
         m = self.selected()

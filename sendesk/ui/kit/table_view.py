@@ -1,7 +1,6 @@
 """How every read-only table looks: keyboard-navigable, whole rows selected, fitting its
-width at any scaling. :func:`read_only_view` shows a :class:`RowsModel`;
-:func:`read_only_table` and :func:`read_only_item` remain for the screens still filled
-cell by cell (the pupil window's overview), styled the same way."""
+width at any scaling. :func:`read_only_view` shows a :class:`RowsModel` (no table is
+filled cell by cell any more: issue 14)."""
 
 from __future__ import annotations
 
@@ -15,8 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QStyle,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
     QTreeView,
 )
 
@@ -120,27 +117,6 @@ def show_rows(
     model.set_rows(rows)
     if not select_record(view, keep, key) and rows and first:
         view.selectRow(0)
-
-
-def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    """A read-only table filled cell by cell (prefer :func:`read_only_view` and a model)."""
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    _style(table, name)
-    return table
-
-
-def read_only_item(
-    text: str, tooltip: str | None = None, *, number: bool = False
-) -> QTableWidgetItem:
-    """A cell that can be selected but not edited; numbers align right."""
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
 
 
 def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
