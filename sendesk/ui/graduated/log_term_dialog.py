@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
-    QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -34,10 +32,17 @@ from sendesk.services.graduated.intervention_records import (
 from sendesk.services.graduated.sessions import log_term, term_preview
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 
 # --- a whole term --------------------------------------------------------------------------------
 
 WHOLE_GROUP = "Whole group (not delivered)"
+
+
+def _reasons(exception: TermException) -> list[tuple[str, str]]:
+    """The usual reasons: a session not delivered, or a pupil who missed one."""
+    reasons = NOT_DELIVERED_REASONS if exception.enrolment_id is None else MISSED_REASONS
+    return [(reason, reason) for reason in reasons]
 
 
 class LogTermDialog(QDialog):
@@ -74,11 +79,12 @@ class LogTermDialog(QDialog):
         self.minutes_spin.setSuffix(" min")
         self.minutes_spin.setValue(group.minutes_per_session or 30)
 
-        self.exceptions = QTableWidget(0, 3)
-        self.exceptions.setAccessibleName("Exceptions: days not delivered, pupils who missed one")
-        self.exceptions.setHorizontalHeaderLabels(["Date", "Who", "Reason"])
-        self.exceptions.horizontalHeader().setStretchLastSection(True)
-        self.exceptions.verticalHeader().hide()
+        self.exception_model: EditRowsModel[TermException] = EditRowsModel(
+            self._exception_columns(), self
+        )
+        self.exceptions = edit_view(
+            self.exception_model, "Exceptions: days not delivered, pupils who missed one"
+        )
         self.add_button = QPushButton("&Add exception")
         self.remove_button = QPushButton("&Remove exception")
         self.preview_label = QLabel()
@@ -140,58 +146,52 @@ class LogTermDialog(QDialog):
 
     # --- exceptions ---------------------------------------------------------------------------
 
+    def _exception_columns(self) -> tuple[EditColumn[TermException], ...]:
+        """Date, who (the whole group or one pupil) and why; the reasons offered follow who."""
+        who = [(WHOLE_GROUP, None), *((p.name, p.enrolment_id) for p in self.group.pupils)]
+        return (
+            EditColumn(
+                "Date",
+                lambda e: e.on,
+                lambda e, v: replace(e, on=v),
+                lambda _n: "Date of the exception",
+                is_date=True,
+            ),
+            EditColumn(
+                "Who",
+                lambda e: e.enrolment_id,
+                lambda e, v: replace(e, enrolment_id=v),
+                lambda _n: "Who the exception is about",
+                choices=lambda _e: who,
+            ),
+            EditColumn(
+                "Reason",
+                lambda e: e.reason,
+                lambda e, v: replace(e, reason=str(v)),
+                lambda _n: "Reason",
+                choices=_reasons,
+                free=True,
+            ),
+        )
+
     def add_exception(
         self, on: date | None = None, enrolment_id: int | None = None, reason: str | None = None
     ) -> int:
         """Add an exception row (filled in when arguments are given); returns its row."""
-        row = self.exceptions.rowCount()
-        self.exceptions.insertRow(row)
-        day = date_edit("Date of the exception", on or from_qdate(self.end_edit.date()))
-        who = QComboBox()
-        who.setAccessibleName("Who the exception is about")
-        who.addItem(WHOLE_GROUP, None)
-        for pupil in self.group.pupils:
-            who.addItem(pupil.name, pupil.enrolment_id)
-        if enrolment_id is not None:
-            who.setCurrentIndex(max(who.findData(enrolment_id), 0))
-        why = QComboBox()
-        why.setAccessibleName("Reason")
-        why.setEditable(True)
-        self._fill_reasons(why, who.currentData() is None)
-        who.currentIndexChanged.connect(lambda: self._fill_reasons(why, who.currentData() is None))
-        if reason:
-            why.setCurrentText(reason)
-        self.exceptions.setCellWidget(row, 0, day)
-        self.exceptions.setCellWidget(row, 1, who)
-        self.exceptions.setCellWidget(row, 2, why)
-        self.exceptions.setCurrentCell(row, 0)
+        if enrolment_id not in {p.enrolment_id for p in self.group.pupils}:
+            enrolment_id = None
+        default = SCHOOL_CLOSED if enrolment_id is None else MISSED_REASONS[0]
+        row = self.exception_model.add(
+            TermException(on or from_qdate(self.end_edit.date()), reason or default, enrolment_id)
+        )
+        self.exceptions.setCurrentIndex(self.exception_model.index(row, 0))
         return row
 
-    @staticmethod
-    def _fill_reasons(combo: QComboBox, whole_group: bool) -> None:
-        text = combo.currentText()
-        combo.clear()
-        combo.addItems(list(NOT_DELIVERED_REASONS if whole_group else MISSED_REASONS))
-        combo.setCurrentText(text or (SCHOOL_CLOSED if whole_group else MISSED_REASONS[0]))
-
     def _remove_current(self) -> None:
-        row = self.exceptions.currentRow()
-        if row >= 0:
-            self.exceptions.removeRow(row)
+        self.exception_model.remove(self.exceptions.currentIndex().row())
 
     def term_exceptions(self) -> list[TermException]:
-        out: list[TermException] = []
-        for row in range(self.exceptions.rowCount()):
-            day, who, why = (self.exceptions.cellWidget(row, c) for c in range(3))
-            if (
-                isinstance(day, QDateEdit)
-                and isinstance(who, QComboBox)
-                and isinstance(why, QComboBox)
-            ):
-                out.append(
-                    TermException(from_qdate(day.date()), why.currentText(), who.currentData())
-                )
-        return out
+        return self.exception_model.rows
 
     # --- preview and OK --------------------------------------------------------------------------
 
