@@ -77,7 +77,7 @@ TAB_FOR_KIND: dict[str, str] = {
     "contacts": "profile",
     "UPN": "profile",
 }
-"""The pupil-record tab (:data:`sendesk.ui.pupil_window.TAB_TITLES`) a "what's due" item
+"""The pupil-record tab (:data:`sendesk.ui.register.pupil_tabs.TAB_TITLES`) a "what's due" item
 of each kind is about; every EHC kind opens the EHC plan tab."""
 
 

@@ -25,7 +25,6 @@ Why it is built this way:
 from __future__ import annotations
 
 import importlib
-import re
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -80,6 +79,7 @@ from sendesk.ui.register.pupil_forms import (
     label_of,
 )
 from sendesk.ui.register.pupil_history import HistoryTab
+from sendesk.ui.register.pupil_tabs import LAZY_TABS, OTHER, RECORD, LazyTabs
 from sendesk.ui.register.status_dialog import StatusDialog
 
 if TYPE_CHECKING:
@@ -94,61 +94,8 @@ if TYPE_CHECKING:
 
 APP = "SENDesk"
 
-TAB_TITLES: dict[str, str] = {
-    "profile": "Profile",
-    "needs": "Needs",
-    "history": "Register history",
-    "plans": "Support plans",
-    "interventions": "Interventions",
-    "agencies": "Agencies & evidence",
-    "progress": "Progress",
-    "access": "Access arrangements",
-    "ehc": "EHC plan",
-    "concerns": "Concerns",
-    "meetings": "Meetings & parents",
-}
-"""The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
-and each tab's title as shown without its mnemonic: found by title, so the order of the
-tabs or how they are built may change without the callers knowing."""
-
-RECORD, OTHER, NOTHING = "record", "other", "nothing"
-"""What a tab's ``changed`` means to the window: the record's version moved (re-read the
-forms), something other pages show changed (pass it on), or the tab changes nothing."""
-
-LAZY_TABS: tuple[tuple[str, str, str, str, str], ...] = (
-    # key, title with its mnemonic, module, class, what its "changed" means
-    ("concerns", "C&oncerns", "sendesk.ui.graduated.concerns_tab", "ConcernsTab", RECORD),
-    (
-        "plans",
-        "Support p&lans",
-        "sendesk.ui.graduated.support_plans_tab",
-        "SupportPlansTab",
-        RECORD,
-    ),
-    (
-        "interventions",
-        "&Interventions",
-        "sendesk.ui.graduated.pupil_interventions_tab",
-        "PupilInterventionsTab",
-        NOTHING,
-    ),
-    ("agencies", "Agencies && e&vidence", "sendesk.ui.evidence.agencies_tab", "AgenciesTab", OTHER),
-    ("progress", "Pro&gress", "sendesk.ui.graduated.progress_tab", "ProgressTab", OTHER),
-    ("access", "A&ccess arrangements", "sendesk.ui.access.access_tab", "AccessTab", OTHER),
-    ("ehc", "&EHC plan", "sendesk.ui.ehc.ehc_tab", "EhcTab", RECORD),
-    ("meetings", "Meetings && pa&rents", "sendesk.ui.graduated.meetings_tab", "MeetingsTab", OTHER),
-)
-"""The tabs made when first shown: each reads its own part of the pupil's record, so
-opening the window reads only the profile, needs and history (issue 14). A saved support
-plan, EHC plan or concern decision moves the pupil's next review date or register status
-(and so the record's version): the window re-reads its forms unless they hold unsaved
-edits. Adding a tab is one line here (and its key in :data:`TAB_TITLES`)."""
-
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
-
-PLACEHOLDERS: dict[str, str] = {}
-"""Tabs a later issue fills in: a sentence each, and no controls that do nothing."""
 
 
 class PupilWindow(QWidget):
@@ -197,16 +144,7 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self._build_history(), "Register &history")
         # The other tabs each read their own part of the record: each is made the first
         # time it is shown (or asked for), so opening a pupil reads only the record.
-        self._lazy: dict[str, QWidget] = {}
-        self._built: dict[str, QWidget] = {}
-        for key, title, *_how in LAZY_TABS:
-            stand_in = QWidget()
-            stand_in.setObjectName(f"unbuilt:{key}")
-            self._lazy[key] = stand_in
-            self.tabs.addTab(stand_in, title)
-        self.tabs.currentChanged.connect(self._tab_shown)
-        for title, text in PLACEHOLDERS.items():
-            self.tabs.addTab(self._placeholder(title, text), title)
+        self.lazy_tabs = LazyTabs(self.tabs, self._make_tab)
 
         from sendesk.ui.transfer.leaving import LeavingPanel
 
@@ -241,37 +179,13 @@ class PupilWindow(QWidget):
 
     # --- the tabs made when first shown -------------------------------------------------
 
-    def _tab_shown(self, index: int) -> None:
-        for key, stand_in in self._lazy.items():
-            if self.tabs.widget(index) is stand_in:
-                self.tab(key)
-                return
-
     def is_built(self, key: str) -> bool:
         """Whether the tab ``key`` (of :data:`LAZY_TABS`) has been made yet."""
-        return key in self._built
+        return self.lazy_tabs.is_built(key)
 
     def tab(self, key: str) -> QWidget:
-        """The tab ``key`` (of :data:`LAZY_TABS`), made now if it has not been yet; it
-        takes its stand-in's place, so the tab bar and the tab shown stay as they were."""
-        made = self._built.get(key)
-        if made is not None:
-            return made
-        made = self._make_tab(key)
-        self._built[key] = made
-        stand_in = self._lazy.pop(key)
-        index = self.tabs.indexOf(stand_in)
-        title = self.tabs.tabText(index)
-        current = self.tabs.currentIndex()
-        self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
-        try:
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, made, title)
-            self.tabs.setCurrentIndex(current)
-        finally:
-            self.tabs.blockSignals(False)
-        stand_in.deleteLater()
-        return made
+        """The tab ``key`` (of :data:`LAZY_TABS`), made now if it has not been yet."""
+        return self.lazy_tabs.tab(key)
 
     def _make_tab(self, key: str) -> QWidget:
         """One tab's widget, imported when first made and connected as :data:`LAZY_TABS`
@@ -327,12 +241,7 @@ class PupilWindow(QWidget):
     def show_tab(self, tab: str) -> bool:
         """Bring forward the tab named ``tab`` (a key of :data:`TAB_TITLES`); False, and
         nothing changes, when this record has no such tab."""
-        title = TAB_TITLES.get(tab)
-        for index in range(self.tabs.count()):
-            if re.sub("&(.)", r"\1", self.tabs.tabText(index)) == title:  # "&&" is "&"
-                self.tabs.setCurrentIndex(index)
-                return True
-        return False
+        return self.lazy_tabs.show(tab)
 
     def fit_to_screen(self, available: QSize | None = None) -> None:
         """Size the window so that every tab's title shows and the profile needs no
@@ -371,23 +280,6 @@ class PupilWindow(QWidget):
         area.setFrameShape(QScrollArea.Shape.NoFrame)
         area.setWidget(content)
         return area
-
-    @staticmethod
-    def _placeholder(title: str, text: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setAccessibleName(title)
-        label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a screen reader can reach it
-        layout.addWidget(label)
-        layout.addStretch(1)
-        page.setObjectName(f"placeholder:{title}")
-        return page
 
     def _build_profile(self) -> QWidget:
         page = QWidget()

@@ -37,13 +37,9 @@ from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status, void_entry
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.pupil_window import (
-    LAZY_TABS,
-    PLACEHOLDERS,
-    PupilWindow,
-    open_pupil_window,
-)
+from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
 from sendesk.ui.register.pupil_history import VoidDialog
+from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
 from sendesk.ui.register.status_dialog import StatusDialog
 from tests.services.pupil_factory import works_with
 from tests.ui.dialogs import answer_question, make_user
@@ -605,7 +601,7 @@ def test_opens_on_the_tab_asked_for_at_a_size_showing_every_tab(qtbot, db, senco
     a screen with room every tab's title shows (no scroll arrows)."""
     from PySide6.QtCore import QSize
 
-    from sendesk.ui.pupil_window import TAB_TITLES
+    from sendesk.ui.register.pupil_tabs import TAB_TITLES
 
     ctx = AppContext(db, senco, school_info(db))
     for tab, title in [*TAB_TITLES.items(), (None, "Profile"), ("nonsense", "Profile")]:
