@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from sendesk.db import Database
@@ -20,9 +19,10 @@ from sendesk.services.graduated import meetings
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.meetings_tab import AttendanceDialog, MeetingsTab, ScheduleDialog
+from sendesk.ui.kit.edit_table import editor_at
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.meeting_school import KIND_ANNUAL, TODAY, MeetingSchool, draft, make_school
-from tests.ui.views import cells, row_count
+from tests.ui.views import cells, row_count, set_ticked
 
 
 @pytest.fixture
@@ -68,10 +68,10 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
         assert dialog.views_edit.date() == to_qdate(TODAY + timedelta(days=16))
         dialog.place_edit.setText("Library")
         assert dialog.people.text(0, 1) == "Parent" and dialog.people.ticked(0, 2)
-        dialog.people.item(0, 0).setText("Mrs Okafor")
+        editor_at(dialog.people, 0, 0).setText("Mrs Okafor")
         row = dialog.people.add_person()
-        dialog.people.item(row, 0).setText("Dr Green")
-        dialog.people.item(row, 1).setText("Educational psychologist (EP)")
+        editor_at(dialog.people, row, 0).setText("Dr Green")
+        editor_at(dialog.people, row, 1).setText("Educational psychologist (EP)")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
         return dialog.result()
 
@@ -157,8 +157,8 @@ def test_who_came_is_recorded_through_the_dialog(
     tab = _tab(qtbot, school, school.senco, school.amy)
 
     def record(dialog: AttendanceDialog) -> int:
-        dialog.table.item(0, 3).setText("Reading every night now")
-        dialog.table.item(2, 2).setCheckState(Qt.CheckState.Unchecked)
+        editor_at(dialog.table, 0, 3).setText("Reading every night now")
+        set_ticked(dialog.table, 2, 2, False)
         row = dialog.add_row("Amy", "Pupil", True, "I like the reading group", False, None)
         assert row == 3
         dialog.notes_edit.setPlainText("Keep the word mat")

@@ -41,8 +41,10 @@ class EditColumn(Generic[R]):
     """One editable column: its header, the value a row holds there (``get``) and the row
     with a new value (``put``, e.g. ``dataclasses.replace``), and its editor: ``choices``
     (label, value) pairs for a combo box (``free`` lets the user type another text),
-    ``spin`` a (lowest, highest) range, ``is_date`` a date field, else a line of at most
-    ``max_length``. ``name(row_number)`` is the editor's name for a screen reader."""
+    ``spin`` a (lowest, highest) range, ``is_date`` a date field, ``check`` a tick (a
+    bool, no editor), else a line of at most ``max_length``. ``name(row_number)`` is the
+    editor's name for a screen reader; ``editable(row)`` False shows a row's cell as text
+    only (e.g. an invitee's name, which the booking set)."""
 
     header: str
     get: Callable[[R], Any]
@@ -54,6 +56,12 @@ class EditColumn(Generic[R]):
     is_date: bool = False
     max_length: int = 0
     placeholder: str = ""
+    check: bool = False
+    editable: Callable[[R], bool] | None = None
+
+    def edits(self, row: R) -> bool:
+        """Whether the cell of ``row`` has an editor (a tick is clicked, not edited)."""
+        return not self.check and (self.editable is None or self.editable(row))
 
     def text(self, row: R) -> str:
         value = self.get(row)
@@ -107,6 +115,13 @@ class EditRowsModel(QAbstractTableModel, Generic[R]):
         if not index.isValid() or index.row() >= len(self._rows):
             return None
         row, column = self._rows[index.row()], self.columns[index.column()]
+        if column.check:
+            on = bool(column.get(row))
+            if role == Qt.ItemDataRole.CheckStateRole:
+                return Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+            if role == Qt.ItemDataRole.AccessibleTextRole:
+                return "Yes" if on else "No"
+            return None
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return column.text(row)
         if role == Qt.ItemDataRole.EditRole:
@@ -114,7 +129,13 @@ class EditRowsModel(QAbstractTableModel, Generic[R]):
         return None
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+        if not index.isValid():
+            return False
+        if self.columns[index.column()].check:
+            if role != Qt.ItemDataRole.CheckStateRole:
+                return False
+            value = Qt.CheckState(value) == Qt.CheckState.Checked
+        elif role != Qt.ItemDataRole.EditRole:
             return False
         number = index.row()
         changed = self.columns[index.column()].put(self._rows[number], value)
@@ -126,9 +147,15 @@ class EditRowsModel(QAbstractTableModel, Generic[R]):
         return True
 
     def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
+        if not index.isValid() or index.row() >= len(self._rows):
             return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
+        column = self.columns[index.column()]
+        shown = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if column.check:
+            return shown | Qt.ItemFlag.ItemIsUserCheckable
+        return (
+            shown | Qt.ItemFlag.ItemIsEditable if column.edits(self._rows[index.row()]) else shown
+        )
 
 
 class EditDelegate(QStyledItemDelegate):
@@ -217,30 +244,39 @@ class EditDelegate(QStyledItemDelegate):
         model.setData(index, value, Qt.ItemDataRole.EditRole)
 
 
-def edit_view(model: EditRowsModel[Any], name: str, stretch: int = -1) -> QTableView:
-    """A grid of ``model`` called ``name``, every cell's editor open; column ``stretch``
-    (the last by default) takes the spare width."""
-    view = QTableView()
-    view.setModel(model)
-    view.setItemDelegate(EditDelegate(view))
-    view.setAccessibleName(name)
-    view.verticalHeader().hide()
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(
-        stretch if stretch >= 0 else len(model.columns) - 1, QHeaderView.ResizeMode.Stretch
-    )
+class EditView(QTableView):
+    """A grid of ``model`` called ``name``, every editable cell's editor open; column
+    ``stretch`` (the last by default) takes the spare width."""
 
-    def open_editors(_parent: QModelIndex, first: int, last: int) -> None:
+    def __init__(self, model: EditRowsModel[Any], name: str, stretch: int = -1) -> None:
+        super().__init__()
+        self.setModel(model)
+        self.setItemDelegate(EditDelegate(self))
+        self.setAccessibleName(name)
+        self.verticalHeader().hide()
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(
+            stretch if stretch >= 0 else len(model.columns) - 1, QHeaderView.ResizeMode.Stretch
+        )
+        model.rowsInserted.connect(self._open_editors)
+
+    def _open_editors(self, _parent: QModelIndex, first: int, last: int) -> None:
+        model = self.model()
+        assert isinstance(model, EditRowsModel)
         for number in range(first, last + 1):
-            for column in range(model.columnCount()):
-                view.openPersistentEditor(model.index(number, column))
-        view.resizeRowsToContents()
+            row = model.rows[number]
+            for column, spec in enumerate(model.columns):
+                if spec.edits(row):
+                    self.openPersistentEditor(model.index(number, column))
+        self.resizeRowsToContents()
 
-    model.rowsInserted.connect(open_editors)
-    return view
+
+def edit_view(model: EditRowsModel[Any], name: str, stretch: int = -1) -> EditView:
+    """An :class:`EditView` of ``model``."""
+    return EditView(model, name, stretch)
 
 
 def editor_at(view: QTableView, row: int, column: int) -> QWidget | None:
