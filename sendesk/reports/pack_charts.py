@@ -5,7 +5,7 @@ the way, the exit. A line through them on a time axis shows that at a glance, an
 age-equivalent measure such as a reading age — a dashed line from the entry rising a month
 for every month that passed shows the progress a child of average development would make:
 a line above it is the gap closing, below it widening. (The app's own chart,
-:class:`sendesk.ui.graduated.interventions_page.ProgressChart`, draws the same with Qt;
+:class:`sendesk.ui.graduated.progress_chart.ProgressChart`, draws the same with Qt;
 reports never
 import Qt, so this is reportlab's drawing of it.)
 

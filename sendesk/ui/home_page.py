@@ -18,7 +18,6 @@ Double-clicking an item about a pupil opens the pupil on the tab it is about
 
 from __future__ import annotations
 
-import heapq
 import html
 import logging
 from dataclasses import dataclass
@@ -48,6 +47,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.table_view import fit_texts
 from sendesk.ui.ops import Op
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ TAB_FOR_KIND: dict[str, str] = {
     "contacts": "profile",
     "UPN": "profile",
 }
-"""The pupil-record tab (:data:`sendesk.ui.pupil_window.TAB_TITLES`) a "what's due" item
+"""The pupil-record tab (:data:`sendesk.ui.register.pupil_tabs.TAB_TITLES`) a "what's due" item
 of each kind is about; every EHC kind opens the EHC plan tab."""
 
 
@@ -419,17 +419,15 @@ class HomePage(QWidget):
         """Size the columns to their headers and widest words, measuring only the longest
         texts: Qt sizing them to their contents asked for every cell of every open
         heading, again on each change of filter (issue 14)."""
-        metrics = self.table.fontMetrics()
-        header = self.table.header()
-        pad = 2 * metrics.averageCharWidth()
-        texts = self.model.texts
-        for column, title in enumerate(DueModel.HEADERS[:-1]):  # the last one stretches
-            longest = heapq.nlargest(8, (t[column] for t in texts), key=len)
-            wide = max(metrics.horizontalAdvance(t) for t in [title, *longest]) + pad
-            if column == 0:  # an item sits under its heading: the heading's branch and
-                # the item's own indentation come before its text
-                wide += 2 * self.table.indentation() + pad
-            header.resizeSection(column, wide)
+        fit_texts(
+            self.table,
+            DueModel.HEADERS[:-1],  # the last one stretches
+            self.model.texts,
+            8,
+            # an item sits under its heading: the heading's branch and the item's own
+            # indentation come before its text (dates were cut short with one)
+            first_extra=2 * self.table.indentation(),
+        )
 
     def load_once(self) -> Op | None:
         """Fill the page in (once), unless a reload already has or is under way."""

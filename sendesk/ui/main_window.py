@@ -251,7 +251,7 @@ class MainWindow(QMainWindow):
 
     def open_pupil(self, pupil_id: int, tab: str | None = None) -> Op | None:
         """One window per pupil: opening an open pupil brings their window forward; with
-        ``tab`` (see :data:`sendesk.ui.pupil_window.TAB_TITLES`) on that tab.
+        ``tab`` (see :data:`sendesk.ui.register.pupil_tabs.TAB_TITLES`) on that tab.
 
         The record is read (and the view audited) on the worker thread; the window is
         made when it arrives. Returns the running operation, if one was started."""

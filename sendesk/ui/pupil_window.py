@@ -25,32 +25,23 @@ Why it is built this way:
 from __future__ import annotations
 
 import importlib
-import re
-from collections.abc import Callable
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QDate, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QPalette, QShortcut
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
-    QSpinBox,
     QStyle,
-    QTableWidget,
-    QTableWidgetItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -60,26 +51,36 @@ from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import nhs
 from sendesk.services.register.pupil_record import (
     AREAS,
-    ContactData,
     ContactItem,
-    HistoryItem,
+    NeedItem,
     NeedProfileItem,
     PupilRecord,
-    add_contact,
     get_record,
     provision_text,
     remove_contact,
     save_need_profile,
-    update_contact,
     update_profile,
     view_record,
 )
-from sendesk.services.register.register import read_register, void_entry
+from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
-from sendesk.ui.register.status_dialog import StatusDialog, from_qdate, to_qdate
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table as _table
-from sendesk.ui.tables import share_width
+from sendesk.ui.kit.table_model import RowsModel
+from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
+from sendesk.ui.register.pupil_forms import (
+    CONTACT_COLUMNS,
+    GENDERS,
+    NEED_COLUMNS,
+    NOT_HELD,
+    YEAR_GROUPS,
+    AreaEditor,
+    ContactDialog,
+    OptionalDate,
+    dmy,
+    label_of,
+)
+from sendesk.ui.register.pupil_history import HistoryTab
+from sendesk.ui.register.pupil_tabs import LAZY_TABS, OTHER, RECORD, LazyTabs
+from sendesk.ui.register.status_dialog import StatusDialog
 
 if TYPE_CHECKING:
     from sendesk.ui.access.access_tab import AccessTab
@@ -93,304 +94,8 @@ if TYPE_CHECKING:
 
 APP = "SENDesk"
 
-TAB_TITLES: dict[str, str] = {
-    "profile": "Profile",
-    "needs": "Needs",
-    "history": "Register history",
-    "plans": "Support plans",
-    "interventions": "Interventions",
-    "agencies": "Agencies & evidence",
-    "progress": "Progress",
-    "access": "Access arrangements",
-    "ehc": "EHC plan",
-    "concerns": "Concerns",
-    "meetings": "Meetings & parents",
-}
-"""The record's tabs by a name callers use (``open_pupil_window(..., tab="plans")``),
-and each tab's title as shown without its mnemonic: found by title, so the order of the
-tabs or how they are built may change without the callers knowing."""
-
-RECORD, OTHER, NOTHING = "record", "other", "nothing"
-"""What a tab's ``changed`` means to the window: the record's version moved (re-read the
-forms), something other pages show changed (pass it on), or the tab changes nothing."""
-
-LAZY_TABS: tuple[tuple[str, str, str, str, str], ...] = (
-    # key, title with its mnemonic, module, class, what its "changed" means
-    ("concerns", "C&oncerns", "sendesk.ui.graduated.concerns_tab", "ConcernsTab", RECORD),
-    (
-        "plans",
-        "Support p&lans",
-        "sendesk.ui.graduated.support_plans_tab",
-        "SupportPlansTab",
-        RECORD,
-    ),
-    (
-        "interventions",
-        "&Interventions",
-        "sendesk.ui.graduated.pupil_interventions_tab",
-        "PupilInterventionsTab",
-        NOTHING,
-    ),
-    ("agencies", "Agencies && e&vidence", "sendesk.ui.evidence.agencies_tab", "AgenciesTab", OTHER),
-    ("progress", "Pro&gress", "sendesk.ui.graduated.progress_tab", "ProgressTab", OTHER),
-    ("access", "A&ccess arrangements", "sendesk.ui.access.access_tab", "AccessTab", OTHER),
-    ("ehc", "&EHC plan", "sendesk.ui.ehc.ehc_tab", "EhcTab", RECORD),
-    ("meetings", "Meetings && pa&rents", "sendesk.ui.graduated.meetings_tab", "MeetingsTab", OTHER),
-)
-"""The tabs made when first shown: each reads its own part of the pupil's record, so
-opening the window reads only the profile, needs and history (issue 14). A saved support
-plan, EHC plan or concern decision moves the pupil's next review date or register status
-(and so the record's version): the window re-reads its forms unless they hold unsaved
-edits. Adding a tab is one line here (and its key in :data:`TAB_TITLES`)."""
-
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
-
-PLACEHOLDERS: dict[str, str] = {}
-"""Tabs a later issue fills in: a sentence each, and no controls that do nothing."""
-
-GENDERS: tuple[tuple[str, str | None], ...] = (
-    ("Not recorded", None),
-    ("Female", "F"),
-    ("Male", "M"),
-)
-YEAR_GROUPS: tuple[tuple[str, int | None], ...] = (
-    ("Not recorded", None),
-    ("Nursery 1", -2),
-    ("Nursery 2", -1),
-    ("Reception", 0),
-    *((f"Year {n}", n) for n in range(1, 15)),
-)
-RANKS = {1: "Primary", 2: "Secondary"}
-NOT_HELD = "Not held"  # home language or ethnicity the MIS export did not give
-NEED_TEXTS = (
-    ("strengths", "Strengths"),
-    ("difficulties", "Difficulties"),
-    ("strategies", "Strategies that work"),
-)
-
-
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
-
-
-def _label_of(options: tuple[tuple[str, Any], ...], value: Any) -> str:
-    return next((label for label, v in options if v == value), str(value))
-
-
-def _fill(table: QTableWidget, rows: list[list[QTableWidgetItem]], *, fit: bool = False) -> None:
-    """Put ``rows`` in ``table``; with ``fit``, size a short table to its rows.
-
-    Heights come from the rows Qt measured with the current font, so a fitted table is just
-    as snug at 200% scaling as at 100%.
-    """
-    table.setRowCount(len(rows))
-    for r, row in enumerate(rows):
-        for c, item in enumerate(row):
-            table.setItem(r, c, item)
-    table.resizeRowsToContents()
-    if fit:
-        body = sum(table.rowHeight(r) for r in range(len(rows)))
-        body = max(body, table.verticalHeader().defaultSectionSize())  # room to say "none"
-        scroll = table.horizontalScrollBar().sizeHint().height()
-        header = table.horizontalHeader().sizeHint().height()
-        table.setFixedHeight(header + body + scroll + 2 * table.frameWidth())
-
-
-def _text_box(name: str, lines: int) -> QPlainTextEdit:
-    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setTabChangesFocus(True)
-    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
-
-
-class OptionalDate:
-    """A date that may be "not recorded": a checkbox (the row's label) and a date field.
-
-    QDateEdit has no empty state; a checkbox saying whether the date is recorded is
-    clearer than a sentinel date and reads well to a screen reader. While unticked the
-    field reads "Not recorded" rather than showing a date nobody entered.
-    """
-
-    FLOOR = QDate(1900, 1, 1)  # shown as "Not recorded"; no pupil's date is this old
-
-    def __init__(self, text: str, name: str) -> None:
-        self.check = QCheckBox(text)
-        self.check.setAccessibleName(f"{name} recorded")
-        self.edit = QDateEdit()
-        self.edit.setAccessibleName(name)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setMinimumDate(self.FLOOR)
-        self.edit.setSpecialValueText("Not recorded")
-        self.edit.setDate(self.FLOOR)
-        self.edit.setEnabled(False)
-        self.check.toggled.connect(self._toggled)
-
-    def _toggled(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        if on and self.edit.date() == self.FLOOR:
-            self.edit.setDate(QDate.currentDate())
-        elif not on:
-            self.edit.setDate(self.FLOOR)
-
-    def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.edit.setDate(to_qdate(value) if value is not None else self.FLOOR)
-        self.check.setChecked(value is not None)
-        self._toggled(value is not None)
-
-    def connect(self, slot: Callable[[], None]) -> None:
-        self.check.toggled.connect(slot)
-        self.edit.dateChanged.connect(slot)
-
-
-class AreaEditor(QGroupBox):
-    """Strengths, difficulties and strategies that work in one area of need."""
-
-    changed = Signal()
-
-    def __init__(self, area: str, profile: NeedProfileItem | None, editable: bool) -> None:
-        super().__init__(area)
-        self.area = area
-        self.setAccessibleName(f"What works: {area}")
-        form = QFormLayout(self)
-        self.edits: dict[str, QPlainTextEdit] = {}
-        for key, label in NEED_TEXTS:
-            edit = _text_box(f"{label}: {area}", 5)
-            if not editable:
-                edit.setReadOnly(True)
-                edit.setTextInteractionFlags(
-                    Qt.TextInteractionFlag.TextSelectableByKeyboard
-                    | Qt.TextInteractionFlag.TextSelectableByMouse
-                )
-            edit.textChanged.connect(self.changed)
-            caption = QLabel(f"{label}:")
-            caption.setBuddy(edit)
-            form.addRow(caption, edit)
-            self.edits[key] = edit
-        self.set_profile(profile)
-
-    def set_profile(self, profile: NeedProfileItem | None) -> None:
-        """Show ``profile`` (or blanks) and take it as the saved state."""
-        self.version = profile.version if profile else None
-        self.saved = {key: getattr(profile, key) if profile else "" for key, _ in NEED_TEXTS}
-        for key, edit in self.edits.items():
-            edit.setPlainText(self.saved[key])
-
-    def texts(self) -> dict[str, str]:
-        return {key: edit.toPlainText() for key, edit in self.edits.items()}
-
-    @property
-    def is_dirty(self) -> bool:
-        return {k: v.strip() for k, v in self.texts().items()} != {
-            k: v.strip() for k, v in self.saved.items()
-        }
-
-    def mark_saved(self, version: int) -> None:
-        self.version = version
-        self.saved = self.texts()
-
-
-class ContactDialog(QDialog):
-    """Add or correct one contact; the service saves it when the user presses OK."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        contact: ContactItem | None,
-        parent: QWidget | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id, self.contact = ctx, pupil_id, contact
-        self.setWindowTitle(("Edit contact" if contact else "Add a contact") + f" — {APP}")
-        layout = QVBoxLayout(self)
-        form = QFormLayout()
-        layout.addLayout(form)
-
-        def line(text: str, name: str, value: str | None, limit: int) -> QLineEdit:
-            edit = QLineEdit(value or "")
-            edit.setAccessibleName(name)
-            edit.setMaxLength(limit)
-            label = QLabel(text)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
-            return edit
-
-        c = contact
-        self.name = line("&Name:", "Contact name", c.name if c else "", 200)
-        self.relationship = line(
-            "&Relationship to pupil:",
-            "Relationship to pupil",
-            c.relationship_to_pupil if c else "",
-            60,
-        )
-        self.parental_responsibility = QCheckBox("Has &parental responsibility")
-        self.parental_responsibility.setAccessibleName("Has parental responsibility")
-        self.parental_responsibility.setChecked(bool(c and c.parental_responsibility))
-        form.addRow("", self.parental_responsibility)
-        self.priority = QSpinBox()
-        self.priority.setRange(1, 99)
-        self.priority.setValue(c.priority if c else 1)
-        self.priority.setAccessibleName("Contact priority (1 is contacted first)")
-        priority_label = QLabel("Pr&iority:")
-        priority_label.setBuddy(self.priority)
-        form.addRow(priority_label, self.priority)
-        self.phone = line("P&hone:", "Phone", c.phone if c else "", 40)
-        self.email = line("&Email:", "Email", c.email if c else "", 200)
-        self.address = _text_box("Address", 3)
-        self.address.setPlainText(c.address or "" if c else "")
-        address_label = QLabel("A&ddress:")
-        address_label.setBuddy(self.address)
-        form.addRow(address_label, self.address)
-        self.preferred = line(
-            "Pre&ferred contact method:",
-            "Preferred contact method",
-            c.preferred_contact if c else "",
-            40,
-        )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-
-    def data(self) -> ContactData:
-        return ContactData(
-            name=self.name.text(),
-            relationship_to_pupil=self.relationship.text(),
-            parental_responsibility=self.parental_responsibility.isChecked(),
-            priority=self.priority.value(),
-            phone=self.phone.text(),
-            email=self.email.text(),
-            address=self.address.toPlainText(),
-            preferred_contact=self.preferred.text(),
-        )
-
-    def accept(self) -> None:
-        """Save through the service; on a refusal say why and keep what was typed."""
-        try:
-            if self.contact is None:
-                add_contact(self.ctx.db, self.ctx.actor, self.pupil_id, self.data())
-            else:
-                update_contact(
-                    self.ctx.db, self.ctx.actor, self.contact.id, self.contact.version, self.data()
-                )
-        except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            self.reject()  # the window reloads the contacts either way
-            return
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-            return
-        super().accept()
 
 
 class PupilWindow(QWidget):
@@ -439,16 +144,7 @@ class PupilWindow(QWidget):
         self.tabs.addTab(self._build_history(), "Register &history")
         # The other tabs each read their own part of the record: each is made the first
         # time it is shown (or asked for), so opening a pupil reads only the record.
-        self._lazy: dict[str, QWidget] = {}
-        self._built: dict[str, QWidget] = {}
-        for key, title, *_how in LAZY_TABS:
-            stand_in = QWidget()
-            stand_in.setObjectName(f"unbuilt:{key}")
-            self._lazy[key] = stand_in
-            self.tabs.addTab(stand_in, title)
-        self.tabs.currentChanged.connect(self._tab_shown)
-        for title, text in PLACEHOLDERS.items():
-            self.tabs.addTab(self._placeholder(title, text), title)
+        self.lazy_tabs = LazyTabs(self.tabs, self._make_tab)
 
         from sendesk.ui.transfer.leaving import LeavingPanel
 
@@ -483,37 +179,13 @@ class PupilWindow(QWidget):
 
     # --- the tabs made when first shown -------------------------------------------------
 
-    def _tab_shown(self, index: int) -> None:
-        for key, stand_in in self._lazy.items():
-            if self.tabs.widget(index) is stand_in:
-                self.tab(key)
-                return
-
     def is_built(self, key: str) -> bool:
         """Whether the tab ``key`` (of :data:`LAZY_TABS`) has been made yet."""
-        return key in self._built
+        return self.lazy_tabs.is_built(key)
 
     def tab(self, key: str) -> QWidget:
-        """The tab ``key`` (of :data:`LAZY_TABS`), made now if it has not been yet; it
-        takes its stand-in's place, so the tab bar and the tab shown stay as they were."""
-        made = self._built.get(key)
-        if made is not None:
-            return made
-        made = self._make_tab(key)
-        self._built[key] = made
-        stand_in = self._lazy.pop(key)
-        index = self.tabs.indexOf(stand_in)
-        title = self.tabs.tabText(index)
-        current = self.tabs.currentIndex()
-        self.tabs.blockSignals(True)  # the same tab stays current: nothing to announce
-        try:
-            self.tabs.removeTab(index)
-            self.tabs.insertTab(index, made, title)
-            self.tabs.setCurrentIndex(current)
-        finally:
-            self.tabs.blockSignals(False)
-        stand_in.deleteLater()
-        return made
+        """The tab ``key`` (of :data:`LAZY_TABS`), made now if it has not been yet."""
+        return self.lazy_tabs.tab(key)
 
     def _make_tab(self, key: str) -> QWidget:
         """One tab's widget, imported when first made and connected as :data:`LAZY_TABS`
@@ -569,12 +241,7 @@ class PupilWindow(QWidget):
     def show_tab(self, tab: str) -> bool:
         """Bring forward the tab named ``tab`` (a key of :data:`TAB_TITLES`); False, and
         nothing changes, when this record has no such tab."""
-        title = TAB_TITLES.get(tab)
-        for index in range(self.tabs.count()):
-            if re.sub("&(.)", r"\1", self.tabs.tabText(index)) == title:  # "&&" is "&"
-                self.tabs.setCurrentIndex(index)
-                return True
-        return False
+        return self.lazy_tabs.show(tab)
 
     def fit_to_screen(self, available: QSize | None = None) -> None:
         """Size the window so that every tab's title shows and the profile needs no
@@ -614,23 +281,6 @@ class PupilWindow(QWidget):
         area.setWidget(content)
         return area
 
-    @staticmethod
-    def _placeholder(title: str, text: str) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        label = QLabel(text)
-        label.setWordWrap(True)
-        label.setAccessibleName(title)
-        label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByKeyboard
-            | Qt.TextInteractionFlag.TextSelectableByMouse
-        )
-        label.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # a screen reader can reach it
-        layout.addWidget(label)
-        layout.addStretch(1)
-        page.setObjectName(f"placeholder:{title}")
-        return page
-
     def _build_profile(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -666,10 +316,8 @@ class PupilWindow(QWidget):
         contacts = QGroupBox("Contacts")
         box = QVBoxLayout(contacts)
         layout.addWidget(contacts)
-        self.contacts_table = _table(
-            ("Name", "Relationship", "Parental responsibility", "Phone", "Email", "Preferred"),
-            "Contacts",
-        )
+        self.contacts_model: RowsModel[ContactItem] = RowsModel(CONTACT_COLUMNS)
+        self.contacts_table = fit_to_rows(read_only_view(self.contacts_model, "Contacts"))
         box.addWidget(self.contacts_table)
         self.add_contact_button: QPushButton | None = None
         self.edit_contact_button: QPushButton | None = None
@@ -689,7 +337,7 @@ class PupilWindow(QWidget):
                 row.addWidget(button)
             row.addStretch(1)
             box.addLayout(row)
-            self.contacts_table.itemSelectionChanged.connect(self._contact_selection)
+            self.contacts_table.selectionModel().selectionChanged.connect(self._contact_selection)
             self.contacts_table.activated.connect(lambda _index: self.edit_contact())
         layout.addStretch(1)
         return page
@@ -769,7 +417,8 @@ class PupilWindow(QWidget):
         self.status_label.setWordWrap(True)
         self.status_label.setAccessibleName("Current SEN status")
         layout.addWidget(self.status_label)
-        self.needs_table = _table(("Rank", "Code", "Description", "Area"), "Current needs")
+        self.needs_model: RowsModel[NeedItem] = RowsModel(NEED_COLUMNS)
+        self.needs_table = fit_to_rows(read_only_view(self.needs_model, "Current needs"))
         layout.addWidget(self.needs_table)
         self.change_status_button: QPushButton | None = None
         if self.editable:
@@ -812,35 +461,12 @@ class PupilWindow(QWidget):
         return page
 
     def _build_history(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        note = QLabel("Every change to the SEN status and needs, newest first.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
-        self.history_table = _table(
-            ("Date", "Change", "From", "To", "Reason", "Recorded by"), "Register history"
-        )
-        # From, to and reason share the spare width and wrap, so the table fits the window
-        # at any scaling and never hides who recorded the change off to the right.
-        share_width(self.history_table, (2, 3, 4))
-        layout.addWidget(self.history_table, 1)
-        self.history_items: list[HistoryItem] = []
-        self.void_button: QPushButton | None = None
-        if self.editable:
-            self.void_button = QPushButton("&Void entry…")
-            self.void_button.setAccessibleName("Void the selected register entry")
-            self.void_button.setToolTip(
-                "For a status recorded by mistake: it leaves the pupil's status, census and "
-                "pack, and stays here greyed with who voided it and why."
-            )
-            self.void_button.clicked.connect(self.void_selected)
-            self.void_button.setEnabled(False)
-            self.history_table.itemSelectionChanged.connect(self._history_selection)
-            row = QHBoxLayout()
-            row.addWidget(self.void_button)
-            row.addStretch(1)
-            layout.addLayout(row)
-        return page
+        self.history = HistoryTab(self.ctx, self.editable)
+        self.history_table = self.history.table
+        self.void_button = self.history.void_button
+        self.history.voided.connect(self.changed)
+        self.history.tried.connect(lambda: self.reload(forms=False))
+        return self.history
 
     # --- showing the record -------------------------------------------------------------
 
@@ -856,143 +482,37 @@ class PupilWindow(QWidget):
         )
         self.setWindowTitle(f"{record.display_name} — {APP}")
         status = provision_text(record.provision)
-        since = f" since {_dmy(record.provision_since)}" if record.provision_since else ""
+        since = f" since {dmy(record.provision_since)}" if record.provision_since else ""
         self.header.setText(f"{record.display_name} · UPN {record.upn} · {status}{since}")
         self.upn_view.setText(record.upn)
         self.legal_view.setText(f"{record.legal_forename} {record.legal_surname}")
-        self.dob_view.setText(_dmy(record.dob))
+        self.dob_view.setText(dmy(record.dob))
         self.language_view.setText(record.home_language or NOT_HELD)
         self.ethnicity_view.setText(record.ethnicity or NOT_HELD)
         if forms:
             self.version = record.version
             self._show_profile(record)
-        _fill(
-            self.contacts_table,
-            [
-                [
-                    _item(c.name, c.address or None),
-                    _item(c.relationship_to_pupil or ""),
-                    _item("Yes" if c.parental_responsibility else "No"),
-                    _item(c.phone or ""),
-                    _item(c.email or ""),
-                    _item(c.preferred_contact or ""),
-                ]
-                for c in record.contacts
-            ],
-            fit=True,
-        )
+        show_rows(self.contacts_table, self.contacts_model, record.contacts, first=False)
         self._contact_selection()
         self.status_label.setText(f"SEN status: {status}{since}.")
-        _fill(
-            self.needs_table,
-            [
-                [
-                    _item(RANKS.get(n.rank, str(n.rank))),
-                    _item(n.code),
-                    _item(n.description),
-                    _item(n.area or "No single area"),
-                ]
-                for n in record.needs
-            ],
-            fit=True,
-        )
+        self.needs_model.set_rows(record.needs)
         self._show_areas(record, forms=forms)
-        self._show_history(record)
+        self.history.show_record(record, self.register_seen)
         self._update_dirty()
-
-    def _show_history(self, record: PupilRecord) -> None:
-        """Effective changes, plus (for the SENCo) voided entries greyed, newest first."""
-        items = sorted(
-            [*record.history, *record.voided_history],
-            key=lambda h: (h.on, h.voided is None),
-            reverse=True,
-        )
-        self.history_items = items
-        grey = self.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
-        rows = []
-        for h in items:
-            reason = h.reason or ""
-            if h.voided:
-                # The words say it, not only the grey: "voided by NAME on DATE: reason".
-                reason = f"{h.voided[:1].upper()}{h.voided[1:]}. Recorded as: {reason}"
-            change = "SEN status" if h.kind == "status" else "Type of need"
-            row = [
-                _item(_dmy(h.on)),
-                _item(f"{change} (voided)" if h.voided else change),
-                _item(h.before or "—"),
-                _item(h.after),
-                _item(reason, reason or None),
-                _item(
-                    h.recorded_by,
-                    f"Recorded {h.recorded_at:%d/%m/%Y %H:%M} UTC" if h.recorded_at else None,
-                ),
-            ]
-            if h.voided:
-                for cell in row:
-                    cell.setForeground(grey)
-            rows.append(row)
-        _fill(self.history_table, rows)
-        self._history_selection()
-
-    def _selected_history(self) -> HistoryItem | None:
-        rows = self.history_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        index = rows[0].row()
-        return self.history_items[index] if index < len(self.history_items) else None
-
-    def _history_selection(self) -> None:
-        """Only an effective status entry can be voided."""
-        if self.void_button is None:
-            return
-        item = self._selected_history()
-        self.void_button.setEnabled(
-            item is not None and item.entry_id is not None and item.voided is None
-        )
-
-    def void_selected(self) -> None:
-        """Ask why, confirm, then void the selected status entry through the service."""
-        item = self._selected_history()
-        if item is None or item.entry_id is None or item.voided is not None:
-            return
-        dialog = VoidDialog(item, self)
-        if dialog.exec() != QDialog.DialogCode.Accepted:
-            return
-        answer = QMessageBox.question(
-            self,
-            APP,
-            f"Void the change to {item.after} on {_dmy(item.on)}? It leaves "
-            f"{self.record.display_name}'s status, census return and pack; you will still "
-            "see it here, greyed.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            void_entry(
-                self.ctx.db, self.ctx.actor, item.entry_id, dialog.reason, seen=self.register_seen
-            )
-        except SendeskError as exc:
-            self._error(exc)
-        else:
-            self.changed.emit()
-        self.reload(forms=False)
 
     def _show_profile(self, record: PupilRecord) -> None:
         values = record.profile_values()
         if not self.editable:
             shown = {
                 **{k: v or "" for k, v in values.items()},
-                "gender": _label_of(GENDERS, values["gender"]),
-                "year_group": _label_of(YEAR_GROUPS, values["year_group"]),
+                "gender": label_of(GENDERS, values["gender"]),
+                "year_group": label_of(YEAR_GROUPS, values["year_group"]),
                 **{
                     k: "Yes" if values[k] else "No"
                     for k in ("eal", "pupil_premium", "looked_after")
                 },
                 **{
-                    k: _dmy(values[k])
-                    for k in ("admission_date", "leaving_date", "next_review_due")
+                    k: dmy(values[k]) for k in ("admission_date", "leaving_date", "next_review_due")
                 },
             }
             for name, view in self.fields.items():
@@ -1196,11 +716,8 @@ class PupilWindow(QWidget):
         editor.edits["strengths"].setFocus()
 
     def _selected_contact(self) -> ContactItem | None:
-        rows = self.contacts_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        index = rows[0].row()
-        return self.record.contacts[index] if index < len(self.record.contacts) else None
+        contact: ContactItem | None = selected_record(self.contacts_table)
+        return contact
 
     def _contact_selection(self) -> None:
         chosen = self._selected_contact() is not None
@@ -1262,46 +779,6 @@ class PupilWindow(QWidget):
                 event.ignore()
                 return
         event.accept()
-
-
-class VoidDialog(QDialog):
-    """Asks why a register entry is being voided; the reason is required (it is audited
-    and shown with the voided entry)."""
-
-    def __init__(self, item: HistoryItem, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWindowTitle(f"Void register entry — {APP}")
-        layout = QVBoxLayout(self)
-        what = QLabel(
-            f"The change on {_dmy(item.on)} from {item.before or 'nothing'} to {item.after} "
-            "will no longer count: the status before it applies again. Say why it was a "
-            "mistake."
-        )
-        what.setWordWrap(True)
-        layout.addWidget(what)
-        label = QLabel("&Why is it being voided?")
-        self.reason_edit = _text_box("Reason for voiding the entry", 3)
-        label.setBuddy(self.reason_edit)
-        layout.addWidget(label)
-        layout.addWidget(self.reason_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
-        ok.setText("&Void entry")
-        ok.setAccessibleName("Void entry")
-        ok.setEnabled(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.reason_edit.textChanged.connect(lambda: ok.setEnabled(bool(self.reason)))
-        self.reason_edit.setFocus()
-
-    @property
-    def reason(self) -> str:
-        return self.reason_edit.toPlainText().strip()
 
 
 def open_pupil_window(

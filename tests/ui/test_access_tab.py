@@ -28,6 +28,7 @@ from sendesk.ui.access.access_words import (
 )
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
 from sendesk.ui.access.assessment_dialog import AssessmentDialog
+from sendesk.ui.kit.edit_table import editor_at
 from sendesk.ui.pupil_window import PupilWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -411,7 +412,7 @@ def test_assessment_dialog_checks_scores_and_paperwork_live(
     assert "Writing speed 84 counts: below average (84 or less)" in text
     assert "Cognitive processing speed 90 does not count" in text
     assert "Criteria not met." in text
-    spin = dialog.scores.cellWidget(row, 2)
+    spin = editor_at(dialog.scores, row, 2)
     assert isinstance(spin, QSpinBox)
     spin.setValue(89)
     assert "Criteria met." in dialog.verdict_label.text()
@@ -544,7 +545,7 @@ def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, s
     # the score rows' editors are named too
     scores = dialogs[2].scores
     for c in range(3):
-        widget = scores.cellWidget(0, c)
+        widget = editor_at(scores, 0, c)
         assert isinstance(widget, QComboBox | QLineEdit | QSpinBox)
         assert widget.accessibleName()
 

@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.app import open_demo
 from sendesk.ui.main_window import MainWindow
-from sendesk.ui.pupil_window import LAZY_TABS, PupilWindow
+from sendesk.ui.pupil_window import PupilWindow
 from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
 from sendesk.ui.register.import_dialog import ImportDialog
+from sendesk.ui.register.pupil_tabs import LAZY_TABS
 from sendesk.ui.school.setup_wizard import SetupWizard
 
 INPUTS = (QLineEdit, QComboBox, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)

@@ -21,6 +21,7 @@ from sendesk.services.access.records import NwwData
 from sendesk.services.actor import Actor
 from sendesk.ui.access.arrangement_dialog import to_qdate
 from sendesk.ui.access.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
+from tests.ui.views import cells, row_count
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from access_school import TODAY, School, ctx_for, make_school
@@ -140,7 +141,7 @@ def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> 
     assert page.entries_label.text() == (
         "Ann Able, 25% extra time in Maths: 1 entry recorded, newest first."
     )
-    assert [page.entries_table.item(0, c).text() for c in range(6)] == [
+    assert cells(page.entries_table, 0) == [
         "23/02/2026",
         "Mock: Paper 1 (calculator)",
         "Yes",
@@ -167,7 +168,7 @@ def test_some_rows_and_not_used(qtbot, db, school) -> None:
     assert rows(page)[1][3] == "None yet"
     page.table.setCurrentIndex(page.model.index(1, 0))
     settled(page)
-    assert [page.entries_table.item(0, c).text() for c in range(4)] == [
+    assert cells(page.entries_table, 0)[:4] == [
         "02/03/2026",
         "Timed test",
         "No",
@@ -282,7 +283,7 @@ def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
     settled(page)
     page.table.setCurrentIndex(page.model.index(0, 0))
     settled(page)
-    assert page.entries_table.rowCount() == 1 and not page.remove_button.isEnabled()
+    assert row_count(page.entries_table) == 1 and not page.remove_button.isEnabled()
     page.entries_table.selectRow(0)
     asked: list[str] = []
     monkeypatch.setattr(
@@ -294,7 +295,7 @@ def test_remove_a_mistaken_entry(qtbot, db, school, monkeypatch) -> None:
     settled(page)
     assert asked == ["Remove the classwork: essay entry of 02/02/2026?"]
     assert list_nww(db, school.teacher, school.ann_extra_time) == []
-    assert page.entries_table.rowCount() == 0
+    assert row_count(page.entries_table) == 0
     assert rows(page)[0][3] == "None yet"
 
 
@@ -321,7 +322,7 @@ def test_yesterdays_entry_stays_and_the_teacher_is_told_why(
         "day they recorded it, so it now stays as evidence (ask the SENCo if it is wrong)."
     ]
     assert [e.id for e in list_nww(db, school.teacher, school.ann_extra_time)] == [entry]
-    assert page.entries_table.rowCount() == 1
+    assert row_count(page.entries_table) == 1
     # The SENCo is told why the awarding body's approval keeps it.
     senco_page = make_page(qtbot, db, school.senco)
     assert "its entries are inspection evidence and stay" in senco_page.remove_button.toolTip()

@@ -478,7 +478,8 @@ def test_build_pack_opens_the_wizard_for_the_request_la(
 def test_the_pupil_window_has_the_tab_in_place_of_the_placeholder(
     qtbot, db, senco, pupil_id
 ) -> None:
-    from sendesk.ui.pupil_window import PLACEHOLDERS, PupilWindow
+    from sendesk.ui.pupil_window import PupilWindow
+    from sendesk.ui.register.pupil_tabs import PLACEHOLDERS
 
     assert "EHC plan" not in PLACEHOLDERS
     window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)

@@ -321,7 +321,7 @@ def test_every_kind_of_item_opens_a_tab_the_record_has() -> None:
     from sendesk.services.graduated.interventions_due import MEASURES_KIND
     from sendesk.services.graduated.support_plans import DUE_KIND, RHYTHM_KIND
     from sendesk.ui.home_page import TAB_FOR_KIND, tab_for
-    from sendesk.ui.pupil_window import TAB_TITLES
+    from sendesk.ui.register.pupil_tabs import TAB_TITLES
 
     def tab(kind: str) -> str:
         return tab_for(DueItem(None, "gap", kind, 1, "A", "U", "t"))

@@ -27,14 +27,14 @@ from sendesk.services.graduated.intervention_setup import (
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import (
+from sendesk.ui.graduated.intervention_dialogs import (
     EnrolDialog,
     GroupDialog,
     InterventionDialog,
-    InterventionsPage,
     MeasureDialog,
-    ProgressChart,
 )
+from sendesk.ui.graduated.interventions_page import InterventionsPage
+from sendesk.ui.graduated.progress_chart import ProgressChart
 from tests.ui.dialogs import make_user
 
 TODAY = date(2025, 3, 3)

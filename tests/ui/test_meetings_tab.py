@@ -10,7 +10,6 @@ from pathlib import Path
 import docx
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 
 from sendesk.db import Database
@@ -20,8 +19,10 @@ from sendesk.services.graduated import meetings
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.meetings_tab import AttendanceDialog, MeetingsTab, ScheduleDialog
+from sendesk.ui.kit.edit_table import editor_at
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.services.meeting_school import KIND_ANNUAL, TODAY, MeetingSchool, draft, make_school
+from tests.ui.views import cells, row_count, set_ticked
 
 
 @pytest.fixture
@@ -67,10 +68,10 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
         assert dialog.views_edit.date() == to_qdate(TODAY + timedelta(days=16))
         dialog.place_edit.setText("Library")
         assert dialog.people.text(0, 1) == "Parent" and dialog.people.ticked(0, 2)
-        dialog.people.item(0, 0).setText("Mrs Okafor")
+        editor_at(dialog.people, 0, 0).setText("Mrs Okafor")
         row = dialog.people.add_person()
-        dialog.people.item(row, 0).setText("Dr Green")
-        dialog.people.item(row, 1).setText("Educational psychologist (EP)")
+        editor_at(dialog.people, row, 0).setText("Dr Green")
+        editor_at(dialog.people, row, 1).setText("Educational psychologist (EP)")
         dialog.buttons.button(dialog.buttons.StandardButton.Save).click()
         return dialog.result()
 
@@ -81,7 +82,7 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
         "The annual review meeting on 12/11/2026 is only 10 days away: invitations must go "
         "out at least 2 weeks before (reg 20), by 29/10/2026. Choose 16/11/2026 or later."
     ]
-    assert [tab.table.item(0, c).text() for c in range(5)] == [
+    assert cells(tab.table, 0) == [
         "23/11/2026",
         "3:30pm",
         "EHC plan annual review",
@@ -111,7 +112,7 @@ def test_scheduling_an_annual_review_warns_of_the_notice_then_writes_its_letter(
     text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages).split())
     assert "Dear Mrs Okafor," in text and "Monday 23 November 2026 at 3:30pm" in text
     assert "Dear Mrs Okafor," in [p.text for p in docx.Document(str(word)).paragraphs]
-    assert tab.table.item(0, 4).text() == "Invitations sent 02/11/2026"
+    assert cells(tab.table, 0)[4] == "Invitations sent 02/11/2026"
 
 
 def test_a_meeting_booked_too_late_shows_the_warning_on_the_tab(
@@ -156,8 +157,8 @@ def test_who_came_is_recorded_through_the_dialog(
     tab = _tab(qtbot, school, school.senco, school.amy)
 
     def record(dialog: AttendanceDialog) -> int:
-        dialog.table.item(0, 3).setText("Reading every night now")
-        dialog.table.item(2, 2).setCheckState(Qt.CheckState.Unchecked)
+        editor_at(dialog.table, 0, 3).setText("Reading every night now")
+        set_ticked(dialog.table, 2, 2, False)
         row = dialog.add_row("Amy", "Pupil", True, "I like the reading group", False, None)
         assert row == 3
         dialog.notes_edit.setPlainText("Keep the word mat")
@@ -167,7 +168,7 @@ def test_who_came_is_recorded_through_the_dialog(
     monkeypatch.setattr(AttendanceDialog, "exec", record)
     with qtbot.waitSignal(tab.changed):
         tab.buttons["record"].click()
-    assert tab.table.item(0, 4).text() == "Held: 3 came"
+    assert cells(tab.table, 0)[4] == "Held: 3 came"
     detail = tab.detail_view.toPlainText()
     assert "Mrs Nowak (Parent), came: “Reading every night now”" in detail
     assert "Dr Green (Educational psychologist (EP)), did not come" in detail
@@ -180,5 +181,5 @@ def test_a_teacher_reads_the_meetings_but_is_offered_only_the_documents(
 ) -> None:
     meetings.schedule_meeting(school.db, school.senco, school.amy, draft(), today=TODAY)
     tab = _tab(qtbot, school, school.teacher, school.amy)
-    assert tab.table.rowCount() == 1
+    assert row_count(tab.table) == 1
     assert set(tab.buttons) == {"summary", "profile_pdf"}

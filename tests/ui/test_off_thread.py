@@ -143,7 +143,7 @@ def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     worker and only that tab is made; the others wait until they are first shown."""
     from sendesk.ui.ehc.ehc_tab import EhcTab
     from sendesk.ui.main_window import MainWindow
-    from sendesk.ui.pupil_window import LAZY_TABS
+    from sendesk.ui.register.pupil_tabs import LAZY_TABS
     from tests.services.pupil_factory import add_test_pupil
 
     pupil = add_test_pupil(db, senco, 1, provision="E", forename="Zoë")

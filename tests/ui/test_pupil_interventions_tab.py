@@ -18,7 +18,7 @@ from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enro
 from sendesk.services.graduated.intervention_records import Progress, ProvisionHours
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ProgressChart
+from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.graduated.pupil_interventions_tab import (
     ENROLMENT_HEADERS,
     HOURS_HEADERS,

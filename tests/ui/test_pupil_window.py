@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
+    QTableView,
     QWidget,
 )
 
@@ -37,16 +37,13 @@ from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status, void_entry
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.pupil_window import (
-    LAZY_TABS,
-    PLACEHOLDERS,
-    PupilWindow,
-    VoidDialog,
-    open_pupil_window,
-)
+from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
+from sendesk.ui.register.pupil_history import VoidDialog
+from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
 from sendesk.ui.register.status_dialog import StatusDialog
 from tests.services.pupil_factory import works_with
 from tests.ui.dialogs import answer_question, make_user
+from tests.ui.views import all_cells, cells, foreground, row_count
 
 Opener = Callable[[Actor], PupilWindow]
 
@@ -191,7 +188,7 @@ def test_invalid_value_is_refused_in_one_sentence_and_kept(
 
 
 def test_add_contact_through_its_dialog(qtbot, open_window, senco, db, pupil_id, monkeypatch):
-    from sendesk.ui.pupil_window import ContactDialog
+    from sendesk.ui.register.pupil_forms import ContactDialog
 
     def fill(dialog: ContactDialog) -> int:
         qtbot.keyClicks(dialog.name, "Mr Hopper")
@@ -207,7 +204,7 @@ def test_add_contact_through_its_dialog(qtbot, open_window, senco, db, pupil_id,
         "Mrs Hopper",
         "Mr Hopper",
     ]
-    assert window.contacts_table.rowCount() == 2
+    assert row_count(window.contacts_table) == 2
 
 
 # --- SEN status ---------------------------------------------------------------------------
@@ -261,7 +258,7 @@ def test_change_status_by_keyboard_shows_in_history(
 
     assert seen
     table = window.history_table
-    top = [table.item(0, c).text() for c in range(table.columnCount())]
+    top = cells(table, 0)
     assert top == [
         f"{date.today():%d/%m/%Y}",
         "SEN status",
@@ -270,12 +267,12 @@ def test_change_status_by_keyboard_shows_in_history(
         "EHC plan issued by the LA",
         "Ms Senco",
     ]
-    second = [table.item(1, c).text() for c in range(table.columnCount())]
+    second = cells(table, 1)
     assert second[1:5] == ["Type of need", "SPLD", "SPLD, ASD", "EHC plan issued by the LA"]
     assert "Education, health and care plan (E)" in window.status_label.text()
     (plan,) = list_plans(db, senco, pupil_id)
     assert (plan.issued_on, plan.la_name) == (date.today(), "Testshire")
-    assert window.needs_table.rowCount() == 2
+    assert row_count(window.needs_table) == 2
     assert "Communication and interaction" in window.area_editors  # ASD's area appears
 
 
@@ -419,7 +416,7 @@ def test_senco_voids_a_mistaken_entry_from_the_history(
     assert "SEN support (K) since 08/03/2024" in window.header.text()
     table = window.history_table
     assert window.void_button is not None and not window.void_button.isEnabled()
-    mistake = next(r for r in range(table.rowCount()) if table.item(r, 3).text().endswith("(E)"))
+    mistake = next(r for r in range(row_count(table)) if cells(table, r)[3].endswith("(E)"))
     table.selectRow(mistake)
     assert window.void_button.isEnabled()
 
@@ -437,7 +434,7 @@ def test_senco_voids_a_mistaken_entry_from_the_history(
     assert asked and asked[0].startswith("Void the change to Education, health and care plan")
     assert warnings == []
     assert "SEN support (K) since 08/01/2024" in window.header.text()
-    rows = [[table.item(r, c).text() for c in range(6)] for r in range(table.rowCount())]
+    rows = all_cells(table)
     voided = [r for r in rows if r[1] == "SEN status (voided)"]
     assert len(voided) == 1
     assert voided[0][0] == "01/03/2024"
@@ -445,7 +442,7 @@ def test_senco_voids_a_mistaken_entry_from_the_history(
     assert ": Recorded on the wrong pupil. Recorded as: Plan" in voided[0][4]
     grey = window.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
     row = rows.index(voided[0])
-    assert table.item(row, 0).foreground() == grey
+    assert foreground(table, row, 0) == grey.color()
     table.selectRow(row)
     assert not window.void_button.isEnabled()  # already voided
     # The correction back to K is no change any more: the history reads K since January.
@@ -463,9 +460,7 @@ def test_a_void_on_an_out_of_date_window_is_refused_with_who_and_when(
     other = make_user(db, "senco2", Role.SENCO)
     change_status(db, other, pupil_id, "E", ["SPLD", "SLCN"], date(2024, 4, 1), "Needs")
     table = window.history_table
-    table.selectRow(
-        next(r for r in range(table.rowCount()) if table.item(r, 3).text().endswith("(E)"))
-    )
+    table.selectRow(next(r for r in range(row_count(table)) if cells(table, r)[3].endswith("(E)")))
     monkeypatch.setattr(VoidDialog, "exec", lambda d: (d.reason_edit.setPlainText("Oops"), 1)[1])
     answer_question(monkeypatch, QMessageBox.StandardButton.Yes)
     window.void_button.click()
@@ -484,7 +479,7 @@ def test_no_void_button_or_voided_rows_for_other_staff(qtbot, open_window, senco
     works_with(db, teacher, pupil_id)
     window = open_window(teacher)
     assert window.void_button is None
-    texts = [window.history_table.item(r, 1).text() for r in range(window.history_table.rowCount())]
+    texts = [row[1] for row in all_cells(window.history_table)]
     assert "SEN status (voided)" not in texts
     assert "SEN support (K) since 08/01/2024" in window.header.text()
 
@@ -524,8 +519,8 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> 
     assert window.fields["reg_group"].text() == "8H"
     assert all(f.isReadOnly() for f in window.fields.values())
     assert all(e.isReadOnly() for a in window.area_editors.values() for e in a.edits.values())
-    assert window.history_table.rowCount() == 3
-    assert window.contacts_table.item(0, 0).text() == "Mrs Hopper"
+    assert row_count(window.history_table) == 3
+    assert cells(window.contacts_table, 0)[0] == "Mrs Hopper"
     assert not window.is_dirty
 
 
@@ -572,7 +567,7 @@ def test_every_control_has_an_accessible_name(
     works_with(db, actor, pupil_id)
     window = open_window(actor)
     build_every_tab(window)
-    kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableWidget)
+    kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableView)
     unnamed = [
         w
         for w in window.findChildren(QWidget)
@@ -606,7 +601,7 @@ def test_opens_on_the_tab_asked_for_at_a_size_showing_every_tab(qtbot, db, senco
     a screen with room every tab's title shows (no scroll arrows)."""
     from PySide6.QtCore import QSize
 
-    from sendesk.ui.pupil_window import TAB_TITLES
+    from sendesk.ui.register.pupil_tabs import TAB_TITLES
 
     ctx = AppContext(db, senco, school_info(db))
     for tab, title in [*TAB_TITLES.items(), (None, "Profile"), ("nonsense", "Profile")]:

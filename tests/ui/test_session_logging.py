@@ -28,7 +28,9 @@ from sendesk.services.graduated.sessions import group_day, log_session
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
+from sendesk.ui.graduated.attendance_table import REASON_NEEDED, AttendanceModel, Col
+from sendesk.ui.graduated.session_logging import MyGroupsPage
+from sendesk.ui.kit.edit_table import editor_at
 from tests.ui.dialogs import make_user
 
 MONDAY = date(2025, 3, 3)
@@ -288,13 +290,13 @@ def test_log_a_whole_term(qtbot, page: MyGroupsPage, db, ta, group_id) -> None:
         "7 sessions will be logged; 1 day already logged will be left as they are."
     )
     row = dialog.add_exception(date(2025, 1, 29))
-    who = dialog.exceptions.cellWidget(row, 1)
+    who = editor_at(dialog.exceptions, row, 1)
     assert isinstance(who, QComboBox) and who.currentText().startswith("Whole group")
-    why = dialog.exceptions.cellWidget(row, 2)
+    why = editor_at(dialog.exceptions, row, 2)
     assert isinstance(why, QComboBox) and why.currentText() == SCHOOL_CLOSED
     pupil = page.model.lines[0]
     dialog.add_exception(date(2025, 1, 20), pupil.enrolment_id, "exam")
-    assert isinstance(dialog.exceptions.cellWidget(1, 0), QDateEdit)
+    assert isinstance(editor_at(dialog.exceptions, 1, 0), QDateEdit)
 
     with qtbot.waitSignal(page.changed):
         dialog.ok_button.click()

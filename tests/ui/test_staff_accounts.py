@@ -19,6 +19,7 @@ from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.sign_in import SignInDialog
 from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
 from tests.services.pupil_factory import add_test_pupil
+from tests.ui.views import all_cells, headers
 
 
 def ctx(db, actor) -> AppContext:
@@ -33,11 +34,7 @@ def open_dialog(qtbot, db, actor) -> StaffAccountsDialog:
 
 
 def table(dialog: StaffAccountsDialog) -> dict[str, list[str]]:
-    t = dialog.table
-    return {
-        t.item(r, 0).text(): [t.item(r, c).text() for c in range(t.columnCount())]
-        for r in range(t.rowCount())
-    }
+    return {row[0]: row for row in all_cells(dialog.table)}
 
 
 @pytest.fixture
@@ -60,7 +57,7 @@ def answers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 def test_the_senco_adds_an_account_with_a_first_password(qtbot, db, senco) -> None:
     dialog = open_dialog(qtbot, db, senco)
-    assert dialog.table.horizontalHeaderItem(4).text() == "Must change password"
+    assert headers(dialog.table)[4] == "Must change password"
     add = dialog.add_dialog()
     qtbot.keyClicks(add.username, "mrk")
     qtbot.keyClicks(add.display, "Mr Khan")

@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.table_view import read_only_item, read_only_table, share_width
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, share_width
 
 ADVICE = (
     "Assessment indicates significant anxiety, particularly about school and friendships, "
@@ -14,15 +15,19 @@ ADVICE = (
 )
 
 
+def texts_model(*headers: str) -> RowsModel[tuple[str, ...]]:
+    """A model whose rows are tuples of the texts each column shows."""
+    return RowsModel([ColumnSpec(h, lambda row, c=c: row[c]) for c, h in enumerate(headers)])
+
+
 def test_a_row_filled_while_narrow_shrinks_when_the_table_widens(qtbot: QtBot) -> None:
-    table = read_only_table(("Agency", "Advice"), "Agency involvement")
+    model = texts_model("Agency", "Advice")
+    table = read_only_view(model, "Agency involvement")
     qtbot.addWidget(table)
     table.resize(260, 300)
     table.show()
     qtbot.waitExposed(table)
-    table.setRowCount(1)
-    table.setItem(0, 0, read_only_item("CAMHS"))
-    table.setItem(0, 1, read_only_item(ADVICE))
+    model.set_rows([("CAMHS", ADVICE)])
     table.resizeRowsToContents()
     narrow = table.rowHeight(0)
     assert narrow > 3 * table.fontMetrics().height()  # wrapped over several lines
@@ -33,12 +38,11 @@ def test_a_row_filled_while_narrow_shrinks_when_the_table_widens(qtbot: QtBot) -
 
 
 def test_shared_columns_take_the_spare_width(qtbot: QtBot) -> None:
-    table = read_only_table(("Date", "Advice", "By"), "History")
+    model = texts_model("Date", "Advice", "By")
+    table = read_only_view(model, "History")
     qtbot.addWidget(table)
     share_width(table, (1,))
-    table.setRowCount(1)
-    for column, text in enumerate(("01/09/2025", ADVICE, "Ms Senco")):
-        table.setItem(0, column, read_only_item(text))
+    model.set_rows([("01/09/2025", ADVICE, "Ms Senco")])
     table.resize(900, 200)
     table.show()
     qtbot.waitExposed(table)

@@ -45,3 +45,9 @@ def foreground(view: QTableView, row: int, column: int) -> QColor:
     """The colour of a cell's text (the palette's when the model sets none)."""
     colour = view.model().index(row, column).data(Qt.ItemDataRole.ForegroundRole)
     return colour if colour is not None else view.palette().text().color()
+
+
+def set_ticked(view: QTableView, row: int, column: int, on: bool) -> None:
+    """Tick or untick a cell's box, as a click on it does."""
+    state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked
+    view.model().setData(view.model().index(row, column), state, Qt.ItemDataRole.CheckStateRole)

@@ -20,13 +20,10 @@ edition…" is where the SENCo records the edition in force and its dates.
 
 from __future__ import annotations
 
-import heapq
-from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Generic
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +37,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QStyle,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -55,7 +51,8 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import AnyIndex, ColumnSpec, Row
+from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
+from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
 
 APP = "SENDesk"
@@ -82,82 +79,13 @@ def evidence_state(row: GapRow) -> str:
 GAP_COLUMNS: list[ColumnSpec[GapRow]] = [
     ColumnSpec("Candidate", lambda r: r.pupil_name),
     ColumnSpec("UPN", lambda r: r.upn),
-    ColumnSpec("Year", lambda r: year_label(r.year_group), True),
+    ColumnSpec("Year", lambda r: year_label(r.year_group), number=True),
     ColumnSpec("Arrangement", lambda r: r.name),
     ColumnSpec("Status", lambda r: status_text(r.status)),
     ColumnSpec("Subject", lambda r: r.subject),
     ColumnSpec("Last evidence", lambda r: dmy(r.last_evidence, "—")),
     ColumnSpec("Evidence", evidence_state),
 ]
-
-
-class TextRowsModel(QAbstractTableModel, Generic[Row]):
-    """A read-only table whose cells' texts were worked out once, with the rows.
-
-    Why not :class:`RowsModel` for a big table: Qt asks for each cell's text many times
-    (sizing columns, painting, accessibility), and a Python function per ask over
-    thousands of rows held the window for seconds (issue 14). Here the texts are made when
-    the rows are read, on the worker thread (:func:`texts_of`), each ask is a lookup, and
-    :func:`fit_columns` sizes the columns once from the longest texts instead of Qt
-    measuring every row.
-    """
-
-    def __init__(self, columns: Sequence[ColumnSpec[Row]], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.columns = list(columns)
-        self.rows: list[Row] = []
-        self.texts: list[tuple[str, ...]] = []
-
-    def set_rows(self, rows: Sequence[Row], texts: Sequence[tuple[str, ...]] | None = None) -> None:
-        """Show ``rows`` (all at once); ``texts``, from :func:`texts_of`, when made already."""
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.texts = list(texts) if texts is not None else texts_of(self.columns, self.rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> Row | None:
-        return self.rows[row] if 0 <= row < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
-            row = index.row()
-            return self.texts[row][index.column()] if 0 <= row < len(self.texts) else None
-        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].align_right:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-def texts_of(columns: Sequence[ColumnSpec[Row]], rows: Sequence[Row]) -> list[tuple[str, ...]]:
-    """Every cell's text, row by row (plain Python: run it on the worker thread)."""
-    return [tuple(spec.text(row) for spec in columns) for row in rows]
-
-
-def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
-    """Size each column to its header and its widest text (measuring only the ``longest``
-    texts by length), once, instead of Qt measuring every row on every change."""
-    metrics = table.fontMetrics()
-    header = table.horizontalHeader()
-    pad = (
-        2 * table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
-        + metrics.averageCharWidth()
-    )
-    for column, spec in enumerate(model.columns):
-        texts = heapq.nlargest(longest, (t[column] for t in model.texts), key=len)
-        wide = max((metrics.horizontalAdvance(t) for t in [spec.header, *texts]), default=0)
-        header.resizeSection(column, wide + 2 * pad)
 
 
 def _one_sentence(exc: BaseException) -> str:
@@ -511,8 +439,5 @@ __all__ = [
     "NOT_ENTERED",
     "AccessPage",
     "EditionDialog",
-    "TextRowsModel",
     "evidence_state",
-    "fit_columns",
-    "texts_of",
 ]

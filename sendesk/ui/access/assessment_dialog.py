@@ -14,22 +14,19 @@ checks everything again; nothing typed is lost on a refusal.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QSpinBox,
-    QTableWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -41,6 +38,7 @@ from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_li
 from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
 
@@ -51,6 +49,36 @@ TEST_MAX = 120
 DEFAULT_SCORE = 100
 SCORED = tuple(a.key for a in jcq.ARRANGEMENTS.values() if a.needs_scores)
 """Arrangements whose criteria rest on standardised scores: the ones worth checking here."""
+
+
+def _areas(_score: ScoreData) -> list[tuple[str, str]]:
+    return [(area_text(area), area) for area in jcq.AREAS]
+
+
+SCORE_COLUMNS: tuple[EditColumn[ScoreData], ...] = (
+    EditColumn(
+        "Area",
+        lambda s: s.area,
+        lambda s, v: replace(s, area=str(v)),
+        lambda n: f"Area of score {n + 1}",
+        choices=_areas,  # an area the rules no longer list is shown; the check says so
+    ),
+    EditColumn(
+        "Test",
+        lambda s: s.test,
+        lambda s, v: replace(s, test=str(v)),
+        lambda n: f"Test of score {n + 1}",
+        max_length=TEST_MAX,
+        placeholder="e.g. DASH 17+ free writing",
+    ),
+    EditColumn(
+        "Score",
+        lambda s: s.score,
+        lambda s, v: replace(s, score=int(v)),
+        lambda n: f"Standardised score {n + 1}",
+        spin=(jcq.SCORE_MIN, jcq.SCORE_MAX),
+    ),
+)
 
 
 def area_text(area: str) -> str:
@@ -128,16 +156,9 @@ class AssessmentDialog(SavingDialog):
 
         scores_box = QGroupBox("Scores (standardised, mean 100)")
         scores_layout = QVBoxLayout(scores_box)
-        self.scores = QTableWidget(0, 3)
-        self.scores.setAccessibleName("Test scores")
-        self.scores.setHorizontalHeaderLabels(["Area", "Test", "Score"])
-        self.scores.verticalHeader().hide()
-        self.scores.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.scores.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.scores.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.score_model: EditRowsModel[ScoreData] = EditRowsModel(SCORE_COLUMNS, self)
+        self.scores = edit_view(self.score_model, "Test scores", stretch=1)
+        self.score_model.dataChanged.connect(self.update_check)
         scores_layout.addWidget(self.scores)
         score_buttons = QHBoxLayout()
         self.add_score_button = QPushButton("Add sc&ore")
@@ -210,56 +231,24 @@ class AssessmentDialog(SavingDialog):
 
     def add_score(self, area: str | None = None, test: str = "", score: int | None = None) -> int:
         """Add a score row (filled in when arguments are given); returns its row."""
-        row = self.scores.rowCount()
-        self.scores.insertRow(row)
-        area_combo = QComboBox()
-        area_combo.setAccessibleName(f"Area of score {row + 1}")
-        for known in jcq.AREAS:
-            area_combo.addItem(area_text(known), known)
-        if area is not None:
-            index = area_combo.findData(area)
-            if index < 0:  # an area the rules no longer list: show it, the check says so
-                area_combo.addItem(area, area)
-                index = area_combo.count() - 1
-            area_combo.setCurrentIndex(index)
-        test_edit = QLineEdit(test)
-        test_edit.setMaxLength(TEST_MAX)
-        test_edit.setAccessibleName(f"Test of score {row + 1}")
-        test_edit.setPlaceholderText("e.g. DASH 17+ free writing")
-        value = QSpinBox()
-        value.setAccessibleName(f"Standardised score {row + 1}")
-        value.setRange(jcq.SCORE_MIN, jcq.SCORE_MAX)
-        value.setValue(DEFAULT_SCORE if score is None else score)
-        self.scores.setCellWidget(row, 0, area_combo)
-        self.scores.setCellWidget(row, 1, test_edit)
-        self.scores.setCellWidget(row, 2, value)
-        area_combo.currentIndexChanged.connect(self.update_check)
-        test_edit.textChanged.connect(self.update_check)
-        value.valueChanged.connect(self.update_check)
-        self.scores.setCurrentCell(row, 0)
-        self.scores.resizeRowsToContents()
+        row = self.score_model.add(
+            ScoreData(area or jcq.AREAS[0], DEFAULT_SCORE if score is None else score, test)
+        )
+        self.scores.setCurrentIndex(self.score_model.index(row, 0))
         self.update_check()
-        area_combo.setFocus()
+        area_editor = self.scores.indexWidget(self.score_model.index(row, 0))
+        if area_editor is not None:
+            area_editor.setFocus()
         return row
 
     def remove_score(self) -> None:
-        row = self.scores.currentRow()
+        row = self.scores.currentIndex().row()
         if row >= 0:
-            self.scores.removeRow(row)
+            self.score_model.remove(row)
             self.update_check()
 
     def score_data(self) -> tuple[ScoreData, ...]:
-        out: list[ScoreData] = []
-        for row in range(self.scores.rowCount()):
-            area, test, value = (self.scores.cellWidget(row, c) for c in range(3))
-            if (
-                isinstance(area, QComboBox)
-                and isinstance(test, QLineEdit)
-                and isinstance(value, QSpinBox)
-            ):
-                value.interpretText()
-                out.append(ScoreData(str(area.currentData()), value.value(), test.text().strip()))
-        return tuple(out)
+        return tuple(replace(s, test=s.test.strip()) for s in self.score_model.rows)
 
     # --- the live check -------------------------------------------------------------------
 

@@ -57,10 +57,9 @@ from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwI
 from sendesk.ui.access.access_tab import task_text
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
 from sendesk.ui.kit.dates import date_edit, from_qdate
-from sendesk.ui.kit.table_view import read_only_item as _item
-from sendesk.ui.kit.table_view import read_only_table as _table
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, selected_record
 from sendesk.ui.ops import Op
 
 APP = "SENDesk"
@@ -69,7 +68,18 @@ TASK_MAX = 200
 NOTE_MAX = 500
 MAX_EXTRA_MINUTES = 300
 NOTHING_YET = "None yet"
-ENTRY_HEADERS = ("Date", "Task", "Used", "Extra minutes", "Note", "Recorded by")
+ENTRY_COLUMNS: tuple[ColumnSpec[NwwItem], ...] = (
+    ColumnSpec("Date", lambda e: dmy(e.recorded_on)),
+    ColumnSpec("Task", task_text),
+    ColumnSpec("Used", lambda e: "Yes" if e.used else "No"),
+    ColumnSpec(
+        "Extra minutes",
+        lambda e: "" if e.extra_minutes_used is None else str(e.extra_minutes_used),
+        number=True,
+    ),
+    ColumnSpec("Note", lambda e: e.note, tooltip=lambda e: e.note),
+    ColumnSpec("Recorded by", lambda e: e.recorded_by),
+)
 
 
 @dataclass(frozen=True)
@@ -165,7 +175,7 @@ class ClassEvidencePage(QWidget):
         self.classes: list[ClassList] = []
         self.group: ClassList | None = None
         self.entries: list[NwwItem] = []
-        self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS, self)
+        self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS)
         self.loading: Op | None = None
         self._build()
         self._connect()
@@ -273,7 +283,10 @@ class ClassEvidencePage(QWidget):
 
         self.entries_label = QLabel()
         self.entries_label.setWordWrap(True)
-        self.entries_table = _table(ENTRY_HEADERS, "Evidence recorded for the current row")
+        self.entries_model: RowsModel[NwwItem] = RowsModel(ENTRY_COLUMNS)
+        self.entries_table = read_only_view(
+            self.entries_model, "Evidence recorded for the current row"
+        )
         self.remove_button = QPushButton("Re&move entry")
         self.remove_button.setAccessibleName("Remove the selected evidence entry")
         self.remove_button.setToolTip(
@@ -350,7 +363,7 @@ class ClassEvidencePage(QWidget):
             shortcut.activated.connect(self.record)
         self.used.toggled.connect(self._used_toggled)
         self.remove_button.clicked.connect(self.remove_entry)
-        self.entries_table.itemSelectionChanged.connect(self._update_buttons)
+        self.entries_table.selectionModel().selectionChanged.connect(self._update_buttons)
 
     # --- public API -------------------------------------------------------------------------
 
@@ -496,10 +509,9 @@ class ClassEvidencePage(QWidget):
         return len(written)
 
     def remove_entry(self) -> bool:
-        rows = self.entries_table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.entries):
+        entry: NwwItem | None = selected_record(self.entries_table)
+        if entry is None:
             return False
-        entry = self.entries[rows[0].row()]
         answer = QMessageBox.question(
             self,
             APP,
@@ -619,20 +631,7 @@ class ClassEvidencePage(QWidget):
         self._fill_entries()
 
     def _fill_entries(self) -> None:
-        self.entries_table.setRowCount(len(self.entries))
-        for r, e in enumerate(self.entries):
-            cells = (
-                _item(dmy(e.recorded_on)),
-                _item(task_text(e)),
-                _item("Yes" if e.used else "No"),
-                _item(
-                    "" if e.extra_minutes_used is None else str(e.extra_minutes_used), number=True
-                ),
-                _item(e.note, e.note or None),
-                _item(e.recorded_by),
-            )
-            for c, cell in enumerate(cells):
-                self.entries_table.setItem(r, c, cell)
+        self.entries_model.set_rows(self.entries)
         self.entries_table.clearSelection()
         self._update_buttons()
 

@@ -20,13 +20,22 @@ from sendesk.services.access.overviews import exams_officer_rows
 from sendesk.services.access.records import ExamsRow
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.table_view import read_only_item, read_only_table
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view
 
 APP = "SENDesk"
 
 
 def _cells(row: ExamsRow) -> tuple[str, ...]:
     return tuple(cell_text(value) for value in row_values(row))
+
+
+def _column(number: int, header: str) -> ColumnSpec[ExamsRow]:
+    """Column ``number`` of the report's row: the screen shows what the file holds."""
+    return ColumnSpec(header, lambda row: _cells(row)[number])
+
+
+COLUMNS: tuple[ColumnSpec[ExamsRow], ...] = tuple(_column(n, h) for n, h in enumerate(HEADERS))
 
 
 class ExamsListPage(QWidget):
@@ -42,7 +51,8 @@ class ExamsListPage(QWidget):
         self.summary.setWordWrap(True)
         self.summary.setAccessibleName("Summary")
         layout.addWidget(self.summary)
-        self.table = read_only_table(HEADERS, "The exams officer's list")
+        self.model: RowsModel[ExamsRow] = RowsModel(COLUMNS)
+        self.table = read_only_view(self.model, "The exams officer's list")
         layout.addWidget(self.table, 1)
         self.export_button = action_button(
             "&Export…", "Export the exams officer's list", self.export
@@ -56,12 +66,9 @@ class ExamsListPage(QWidget):
         except SendeskError as exc:
             self.rows = []
             self.summary.setText(str(exc))
-            self.table.setRowCount(0)
+            self.model.set_rows([])
             return
-        self.table.setRowCount(len(self.rows))
-        for r, row in enumerate(self.rows):
-            for c, text in enumerate(_cells(row)):
-                self.table.setItem(r, c, read_only_item(text))
+        self.model.set_rows(self.rows)
         n = len(self.rows)
         self.summary.setText(
             f"{n} candidate{'s' if n != 1 else ''} with access arrangements." if n else NOBODY

@@ -57,7 +57,7 @@ from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling,
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.ops import Changes
-from sendesk.ui.pupil_window import OptionalDate
+from sendesk.ui.register.pupil_forms import OptionalDate
 
 APP = "SENDesk"
 LA_MAX = 120

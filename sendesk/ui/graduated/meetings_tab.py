@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, time
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -39,8 +39,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QTextBrowser,
     QTimeEdit,
     QVBoxLayout,
@@ -68,13 +66,20 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
-from sendesk.ui.tables import read_only_item as _item
-from sendesk.ui.tables import read_only_table
 
 APP = "SENDesk"
-HEADERS = ("Date", "Time", "Meeting", "Place", "Where it stands")
+MEETING_COLUMNS: tuple[ColumnSpec[MeetingItem], ...] = (
+    ColumnSpec("Date", lambda m: _dmy(m.meeting_on)),
+    ColumnSpec("Time", lambda m: m.time_text),
+    ColumnSpec("Meeting", lambda m: m.kind_words),
+    ColumnSpec("Place", lambda m: m.place),
+    ColumnSpec("Where it stands", lambda m: m.status_words),
+)
 WARNING_STYLE = "color: #8A2A0A; font-weight: bold;"
 
 
@@ -131,47 +136,64 @@ def meeting_html(m: MeetingItem, today: date) -> str:
 # --- booking ------------------------------------------------------------------------------
 
 
-class PeopleTable(QTableWidget):
+def _column(header: str, field: str, **how: Any) -> EditColumn[Any]:
+    """A column editing the dataclass field ``field`` of its rows."""
+    return EditColumn(
+        header,
+        lambda row: getattr(row, field),
+        lambda row, value: replace(row, **{field: value}),
+        lambda n: f"{header}, person {n + 1}",
+        **how,
+    )
+
+
+INVITEE_COLUMNS: tuple[EditColumn[rules.InviteeDraft], ...] = (
+    _column("Name", "name"),
+    _column("Role or relationship", "role"),
+    _column("Parent or carer", "parent", check=True),
+)
+
+
+def attendee_columns(invited: set[int]) -> tuple[EditColumn[rules.AttendeeDraft], ...]:
+    """Name, role, came (a tick), what they said. The name and role of someone
+    ``invited`` (their ids) are the booking's; whoever else came is typed in."""
+
+    def typed(person: rules.AttendeeDraft) -> bool:
+        return person.person_id not in invited
+
+    return (
+        _column("Name", "name", editable=typed),
+        _column("Role", "role", editable=typed),
+        _column("Came", "attended", check=True),
+        _column("What they said", "contribution"),
+    )
+
+
+class PeopleTable(EditView):
     """Name, role or relationship, parent or carer (a tick); editable, one person a row."""
 
     def __init__(self, name: str) -> None:
-        super().__init__(0, 3)
-        self.setHorizontalHeaderLabels(["Name", "Role or relationship", "Parent or carer"])
-        self.setAccessibleName(name)
-        self.verticalHeader().setVisible(False)
-        header = self.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.people: EditRowsModel[rules.InviteeDraft] = EditRowsModel(INVITEE_COLUMNS)
+        super().__init__(self.people, name, stretch=1)
+        self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
 
     def add_person(self, name: str = "", role: str = "", parent: bool = False) -> int:
-        row = self.rowCount()
-        self.insertRow(row)
-        self.setItem(row, 0, QTableWidgetItem(name))
-        self.setItem(row, 1, QTableWidgetItem(role))
-        tick = QTableWidgetItem()
-        tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-        tick.setCheckState(Qt.CheckState.Checked if parent else Qt.CheckState.Unchecked)
-        self.setItem(row, 2, tick)
-        return row
+        return self.people.add(rules.InviteeDraft(name, role, parent))
 
     def text(self, row: int, column: int) -> str:
-        item = self.item(row, column)
-        return item.text() if item is not None else ""
+        return str(self.people.index(row, column).data() or "")
 
     def ticked(self, row: int, column: int) -> bool:
-        item = self.item(row, column)
-        return item is not None and item.checkState() == Qt.CheckState.Checked
+        state = self.people.index(row, column).data(Qt.ItemDataRole.CheckStateRole)
+        return state == Qt.CheckState.Checked
+
+    def remove_selected(self) -> None:
+        for row in sorted({i.row() for i in self.selectedIndexes()}, reverse=True):
+            self.people.remove(row)
 
     def invitees(self) -> tuple[rules.InviteeDraft, ...]:
         """The rows typed in (wholly blank rows left out)."""
-        out = []
-        for row in range(self.rowCount()):
-            name, role = self.text(row, 0), self.text(row, 1)
-            if name.strip() or role.strip():
-                out.append(rules.InviteeDraft(name, role, self.ticked(row, 2)))
-        return tuple(out)
+        return tuple(p for p in self.people.rows if p.name.strip() or p.role.strip())
 
 
 class ScheduleDialog(QDialog):
@@ -277,9 +299,7 @@ class ScheduleDialog(QDialog):
         self._update_notice()
 
     def _remove(self) -> None:
-        rows = sorted({i.row() for i in self.people.selectedIndexes()}, reverse=True)
-        for r in rows:
-            self.people.removeRow(r)
+        self.people.remove_selected()
 
     def _date_changed(self) -> None:
         self.views_edit.setDate(to_qdate(rules.default_views_by(from_qdate(self.date_edit.date()))))
@@ -360,15 +380,11 @@ class AttendanceDialog(QDialog):
         layout.addWidget(
             QLabel("Tick who came, and write what each one said (their views, in brief):")
         )
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Name", "Role", "Came", "What they said"])
-        self.table.setAccessibleName("People at the meeting")
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
-        self.person_ids: list[int | None] = []
-        self.parents: list[bool] = []
+        invited = {p.id for p in meeting.people if p.invited}
+        self.model: EditRowsModel[rules.AttendeeDraft] = EditRowsModel(
+            attendee_columns(invited), self
+        )
+        self.table = edit_view(self.model, "People at the meeting")
         for p in meeting.people:
             # before anything is recorded everyone invited is ticked: most come
             self.add_row(p.name, p.role, p.attended is not False, p.contribution, p.parent, p.id)
@@ -395,38 +411,12 @@ class AttendanceDialog(QDialog):
     def add_row(
         self, name: str, role: str, came: bool, said: str, parent: bool, person_id: int | None
     ) -> int:
-        row = self.table.rowCount()
-        self.table.insertRow(row)
-        invited = person_id is not None and any(
-            p.id == person_id and p.invited for p in self.meeting.people
-        )
-        for column, text in ((0, name), (1, role)):
-            item = QTableWidgetItem(text)
-            if invited:  # an invitee's name and role are the booking's
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-            self.table.setItem(row, column, item)
-        tick = QTableWidgetItem()
-        tick.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
-        tick.setCheckState(Qt.CheckState.Checked if came else Qt.CheckState.Unchecked)
-        self.table.setItem(row, 2, tick)
-        self.table.setItem(row, 3, QTableWidgetItem(said))
-        self.person_ids.append(person_id)
-        self.parents.append(parent)
-        return row
+        return self.model.add(rules.AttendeeDraft(name, role, came, said, parent, person_id))
 
     def people(self) -> tuple[rules.AttendeeDraft, ...]:
-        out = []
-        for row in range(self.table.rowCount()):
-            texts = [(self.table.item(row, c) or QTableWidgetItem()).text() for c in (0, 1, 3)]
-            came = self.table.item(row, 2).checkState() == Qt.CheckState.Checked
-            if self.person_ids[row] is None and not any(t.strip() for t in texts[:2]):
-                continue
-            out.append(
-                rules.AttendeeDraft(
-                    texts[0], texts[1], came, texts[2], self.parents[row], self.person_ids[row]
-                )
-            )
-        return tuple(out)
+        return tuple(
+            p for p in self.model.rows if p.person_id is not None or (p.name + p.role).strip()
+        )
 
     def accept(self) -> None:
         db, actor, m, today = self.ctx.db, self.ctx.actor, self.meeting, self.today
@@ -599,8 +589,9 @@ class MeetingsTab(QWidget):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = read_only_table(HEADERS, "Review meetings")
-        self.table.itemSelectionChanged.connect(self._selection_changed)
+        self.model: RowsModel[MeetingItem] = RowsModel(MEETING_COLUMNS)
+        self.table = read_only_view(self.model, "Review meetings")
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         layout.addWidget(self.table, 1)
         self.empty_label = QLabel("No review meetings booked yet.")
         layout.addWidget(self.empty_label)
@@ -658,18 +649,11 @@ class MeetingsTab(QWidget):
         except SendeskError as exc:
             QMessageBox.warning(self, APP, str(exc))
             self.meetings = []
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.setRowCount(len(self.meetings))
-        for r, m in enumerate(self.meetings):
-            for c, text in enumerate(
-                (_dmy(m.meeting_on), m.time_text, m.kind_words, m.place, m.status_words)
-            ):
-                self.table.setItem(r, c, _item(text))
-        ids = [m.id for m in self.meetings]
-        if self.meetings:
-            self.table.selectRow(ids.index(keep) if keep in ids else 0)
-        self.table.blockSignals(False)
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(self.meetings)
+        if not select_record(self.table, keep, lambda m: m.id) and self.meetings:
+            self.table.selectRow(0)
+        self.table.selectionModel().blockSignals(False)
         self.table.setVisible(bool(self.meetings))
         self.empty_label.setVisible(not self.meetings)
         self._selection_changed()
@@ -679,10 +663,8 @@ class MeetingsTab(QWidget):
         return m.id if m else None
 
     def selected(self) -> MeetingItem | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.meetings):
-            return None
-        return self.meetings[rows[0].row()]
+        meeting: MeetingItem | None = selected_record(self.table)
+        return meeting
 
     def _selection_changed(self) -> None:
         m = self.selected()

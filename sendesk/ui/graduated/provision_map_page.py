@@ -55,7 +55,7 @@ from sendesk.services.graduated.provision_map import (
 from sendesk.services.register.register_view import register_rows
 from sendesk.services.school.settings import notional_threshold_pence, set_notional_threshold_pence
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.ops import Op
 
 
@@ -122,25 +122,25 @@ def _one_sentence(exc: BaseException, doing: str = "written") -> str:
 SCHOOL_COLUMNS: list[ColumnSpec[InterventionLine]] = [
     ColumnSpec("Intervention", lambda ln: ln.intervention),
     ColumnSpec("Area of need", lambda ln: ln.area),
-    ColumnSpec("Pupils", lambda ln: f"{ln.pupils:,}", True),
-    ColumnSpec("Sessions delivered", lambda ln: f"{ln.sessions_delivered:,}", True),
-    ColumnSpec("Staff hours", lambda ln: hours_text(ln.staff_minutes), True),
-    ColumnSpec("Cost", lambda ln: money(ln.cost_pence), True),
+    ColumnSpec("Pupils", lambda ln: f"{ln.pupils:,}", number=True),
+    ColumnSpec("Sessions delivered", lambda ln: f"{ln.sessions_delivered:,}", number=True),
+    ColumnSpec("Staff hours", lambda ln: hours_text(ln.staff_minutes), number=True),
+    ColumnSpec("Cost", lambda ln: money(ln.cost_pence), number=True),
 ]
 
 PUPIL_COLUMNS: list[ColumnSpec[ProvisionLine]] = [
     ColumnSpec("Intervention", lambda ln: ln.intervention),
     ColumnSpec("Area of need", lambda ln: ln.area),
     ColumnSpec("Staff role", lambda ln: ln.staff_role),
-    ColumnSpec("Sessions attended", lambda ln: f"{ln.sessions_attended:,}", True),
-    ColumnSpec("Hours", lambda ln: hours_text(ln.minutes), True),
-    ColumnSpec("Cost", lambda ln: money(ln.cost_pence), True),
+    ColumnSpec("Sessions attended", lambda ln: f"{ln.sessions_attended:,}", number=True),
+    ColumnSpec("Hours", lambda ln: hours_text(ln.minutes), number=True),
+    ColumnSpec("Cost", lambda ln: money(ln.cost_pence), number=True),
 ]
 
 AREA_COLUMNS: list[ColumnSpec[AreaTotal]] = [
     ColumnSpec("Area of need", lambda a: a.area),
-    ColumnSpec("Hours", lambda a: hours_text(a.minutes), True),
-    ColumnSpec("Cost", lambda a: money(a.cost_pence), True),
+    ColumnSpec("Hours", lambda a: hours_text(a.minutes), number=True),
+    ColumnSpec("Cost", lambda a: money(a.cost_pence), number=True),
 ]
 
 
@@ -196,9 +196,9 @@ class ProvisionMapPage(QWidget):
         self.today = today or date.today()
         self.school_lines: list[InterventionLine] = []
         self.pupil_data: PupilProvision | None = None
-        self.school_model: RowsModel[InterventionLine] = RowsModel(SCHOOL_COLUMNS, self)
-        self.pupil_model: RowsModel[ProvisionLine] = RowsModel(PUPIL_COLUMNS, self)
-        self.area_model: RowsModel[AreaTotal] = RowsModel(AREA_COLUMNS, self)
+        self.school_model: RowsModel[InterventionLine] = RowsModel(SCHOOL_COLUMNS)
+        self.pupil_model: RowsModel[ProvisionLine] = RowsModel(PUPIL_COLUMNS)
+        self.area_model: RowsModel[AreaTotal] = RowsModel(AREA_COLUMNS)
         self._pupil_ids: list[int] = []  # the pupil list's ids, in its order
         self.loading: Op | None = None
         self._build()

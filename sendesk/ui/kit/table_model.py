@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
 R = TypeVar("R")
@@ -65,6 +65,10 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
     def row(self, number: int) -> R:
         return self._rows[number]
+
+    def row_at(self, number: int) -> R | None:
+        """Row ``number``'s record, or None (no row, e.g. ``currentIndex()`` of nothing)."""
+        return self._rows[number] if 0 <= number < len(self._rows) else None
 
     def text(self, number: int, column: int) -> str:
         """What the cell shows: the same text :func:`shown_table` exports."""
@@ -125,6 +129,61 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         self.layoutAboutToBeChanged.emit()
         self._rows.sort(key=key, reverse=order == Qt.SortOrder.DescendingOrder)
         self.layoutChanged.emit()
+
+
+class TextRowsModel(QAbstractTableModel, Generic[R]):
+    """A read-only table whose cells' texts were worked out once, with the rows.
+
+    Why not :class:`RowsModel` for a big table: Qt asks for each cell's text many times
+    (sizing columns, painting, accessibility), and a Python function per ask over
+    thousands of rows held the window for seconds (issue 14). Here the texts are made when
+    the rows are read, on the worker thread (:func:`texts_of`), each ask is a lookup, and
+    :func:`sendesk.ui.kit.table_view.fit_columns` sizes the columns once from the longest
+    texts instead of Qt measuring every row. A cell's tooltip is its text (a long one is
+    cut off on screen).
+    """
+
+    def __init__(self, columns: Sequence[ColumnSpec[R]], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.columns = list(columns)
+        self.rows: list[R] = []
+        self.texts: list[tuple[str, ...]] = []
+
+    def set_rows(self, rows: Sequence[R], texts: Sequence[tuple[str, ...]] | None = None) -> None:
+        """Show ``rows`` (all at once); ``texts``, from :func:`texts_of`, when made already."""
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.texts = list(texts) if texts is not None else texts_of(self.columns, self.rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> R | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.columns[section].header
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:
+            row = index.row()
+            return self.texts[row][index.column()] if 0 <= row < len(self.texts) else None
+        if role == Qt.ItemDataRole.TextAlignmentRole and self.columns[index.column()].number:
+            return int(_RIGHT.value)
+        return None
+
+
+def texts_of(columns: Sequence[ColumnSpec[R]], rows: Sequence[R]) -> list[tuple[str, ...]]:
+    """Every cell's text, row by row (plain Python: run it on the worker thread)."""
+    return [tuple(spec.text(row) for spec in columns) for row in rows]
 
 
 def shown_table(model: RowsModel[Any] | Any) -> tuple[list[str], list[list[str]]]:

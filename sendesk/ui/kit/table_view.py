@@ -1,10 +1,10 @@
 """How every read-only table looks: keyboard-navigable, whole rows selected, fitting its
-width at any scaling. :func:`read_only_view` shows a :class:`RowsModel`;
-:func:`read_only_table` and :func:`read_only_item` remain for the screens still filled
-cell by cell (the pupil window's overview), styled the same way."""
+width at any scaling. :func:`read_only_view` shows a :class:`RowsModel` (no table is
+filled cell by cell any more: issue 14)."""
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Hashable, Sequence
 from typing import Any
 
@@ -12,12 +12,12 @@ from PySide6.QtCore import QAbstractItemModel, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
+    QStyle,
     QTableView,
-    QTableWidget,
-    QTableWidgetItem,
+    QTreeView,
 )
 
-from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel
+from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel, TextRowsModel
 
 
 def _style(table: QTableView, name: str) -> None:
@@ -119,27 +119,6 @@ def show_rows(
         view.selectRow(0)
 
 
-def read_only_table(headers: tuple[str, ...], name: str) -> QTableWidget:
-    """A read-only table filled cell by cell (prefer :func:`read_only_view` and a model)."""
-    table = QTableWidget(0, len(headers))
-    table.setHorizontalHeaderLabels(list(headers))
-    _style(table, name)
-    return table
-
-
-def read_only_item(
-    text: str, tooltip: str | None = None, *, number: bool = False
-) -> QTableWidgetItem:
-    """A cell that can be selected but not edited; numbers align right."""
-    item = QTableWidgetItem(text)
-    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable)
-    if tooltip:
-        item.setToolTip(tooltip)
-    if number:
-        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-    return item
-
-
 def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
     """Let ``columns`` share the spare width and wrap, so the table fits its page at any
     scaling instead of scrolling sideways; the other columns fit their contents."""
@@ -147,3 +126,32 @@ def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
     header.setStretchLastSection(False)
     for column in columns:
         header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+
+
+def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
+    """Size each column of ``model``'s view to its header and widest text, once."""
+    fit_texts(table, [spec.header for spec in model.columns], model.texts, longest)
+
+
+def fit_texts(
+    view: QTableView | QTreeView,
+    titles: Sequence[str],
+    texts: Sequence[tuple[str, ...]],
+    longest: int = 12,
+    *,
+    first_extra: int = 0,
+) -> None:
+    """Size the columns headed ``titles`` to the title and the widest of ``texts``
+    (measuring only the ``longest`` texts by length), once, instead of Qt measuring every
+    row on every change (issue 14). ``first_extra``: room the first column also needs (a
+    tree's indentation). A table's or a tree's header."""
+    metrics = view.fontMetrics()
+    header = view.header() if isinstance(view, QTreeView) else view.horizontalHeader()
+    pad = (
+        2 * view.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin)
+        + metrics.averageCharWidth()
+    )
+    for column, title in enumerate(titles):
+        widest = heapq.nlargest(longest, (t[column] for t in texts), key=len)
+        wide = max(metrics.horizontalAdvance(t) for t in [title, *widest]) + 2 * pad
+        header.resizeSection(column, wide + (first_extra if column == 0 else 0))

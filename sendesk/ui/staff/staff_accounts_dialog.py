@@ -46,10 +46,21 @@ from sendesk.services.staff.users import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.table_view import read_only_item, read_only_table
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
+from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 
 APP = "SENDesk"
-HEADERS = ("Username", "Name", "Role", "Active", "Must change password", "Staff code")
+COLUMNS: tuple[ColumnSpec[UserSummary], ...] = (
+    ColumnSpec("Username", lambda u: u.username),
+    ColumnSpec("Name", lambda u: u.display_name),
+    ColumnSpec("Role", lambda u: u.role_label),
+    ColumnSpec("Active", lambda u: "Yes" if u.active else "No (disabled)"),
+    ColumnSpec(
+        "Must change password",
+        lambda u: "Yes" if u.must_change_password else ("" if u.has_password else "No password"),
+    ),
+    ColumnSpec("Staff code", lambda u: u.staff_code or ""),
+)
 
 
 def _password_line(name: str) -> QLineEdit:
@@ -247,8 +258,9 @@ class StaffAccountsDialog(QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        self.table = read_only_table(HEADERS, "Staff accounts")
-        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.model: RowsModel[UserSummary] = RowsModel(COLUMNS)
+        self.table = read_only_view(self.model, "Staff accounts")
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.table, 1)
         self.add_button = action_button("&Add…", "Add a staff account", self.add_account)
         self.role_button = action_button(
@@ -286,34 +298,19 @@ class StaffAccountsDialog(QDialog):
     def reload(self, *, select: str | None = None) -> None:
         keep = select or (u.username if (u := self.selected()) else None)
         self.users = list_users(self.ctx.db, self.ctx.actor)
-        self.table.blockSignals(True)
-        self.table.clearSelection()
-        self.table.setRowCount(len(self.users))
-        for r, u in enumerate(self.users):
-            cells = (
-                u.username,
-                u.display_name,
-                u.role_label,
-                "Yes" if u.active else "No (disabled)",
-                "Yes" if u.must_change_password else ("No password" if not u.has_password else ""),
-                u.staff_code or "",
-            )
-            for c, text in enumerate(cells):
-                self.table.setItem(r, c, read_only_item(text))
-        names = [u.username for u in self.users]
-        if names:
-            self.table.selectRow(names.index(keep) if keep in names else 0)
-        self.table.blockSignals(False)
+        self.table.selectionModel().blockSignals(True)
+        self.model.set_rows(self.users)
+        if not select_record(self.table, keep, lambda u: u.username) and self.users:
+            self.table.selectRow(0)
+        self.table.selectionModel().blockSignals(False)
         self._update_buttons()
 
     def selected(self) -> UserSummary | None:
-        rows = self.table.selectionModel().selectedRows()
-        if not rows or rows[0].row() >= len(self.users):
-            return None
-        return self.users[rows[0].row()]
+        user: UserSummary | None = selected_record(self.table)
+        return user
 
     def select(self, username: str) -> None:
-        self.table.selectRow([u.username for u in self.users].index(username))
+        select_record(self.table, username, lambda u: u.username)
 
     def _update_buttons(self) -> None:
         user = self.selected()

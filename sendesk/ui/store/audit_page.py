@@ -49,9 +49,9 @@ from sendesk.services.store.audit_log import (
     audit_actions,
     audit_listing,
 )
-from sendesk.ui.access.access_page import TextRowsModel, fit_columns, texts_of
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.interventions_page import ColumnSpec
+from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
+from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op
 
 ANY_ACTION = "Any action"
