@@ -254,3 +254,14 @@ def senco(db: Database) -> Actor:
     from sendesk.services.actor import acting_user
 
     return acting_user(db, "senco")
+
+
+@pytest.fixture
+def pupil(db: Database, senco: Actor) -> int:
+    """Zoë, on SEN support (K) for SPLD, added by the SENCo: the pupil a record test opens.
+
+    A file that needs another pupil defines its own ``pupil``, which takes precedence here.
+    """
+    from tests.factories import add_test_pupil
+
+    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")

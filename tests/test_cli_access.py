@@ -9,11 +9,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from cli_run import run
-from pupil_factory import add_test_pupil
+from pypdf import PdfReader
 
 from sendesk.db import create_database
 from sendesk.models import Role, User
@@ -22,6 +19,7 @@ from sendesk.services.access.records import ArrangementData
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import hash_password
+from tests.factories import add_test_pupil
 
 DATA = Path(__file__).resolve().parent / "data"
 

@@ -14,8 +14,9 @@ from sendesk.services.school.school import init_school
 from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
-from pupil_factory import add_test_pupil
 from test_ctf_import import ctf, need, pupil_xml, sen, upn_of
+
+from tests.factories import add_test_pupil
 
 PASSWORD = "hill-school-pw"
 

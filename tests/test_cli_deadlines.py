@@ -135,7 +135,7 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
     from sendesk.services.actor import acting_user
     from sendesk.services.ehc.records import RequestData
     from sendesk.services.ehc.requests import get_request, open_request, update_request
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     path = str(tmp_path / "school.db")
     db = create_database(path, raw_key)

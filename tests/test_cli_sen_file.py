@@ -21,8 +21,9 @@ from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from pack_story import marked_pdf
-from pupil_factory import add_test_pupil
 from test_ctf_import import upn_of
+
+from tests.factories import add_test_pupil
 
 PASSWORD = "hill-school-pw"
 

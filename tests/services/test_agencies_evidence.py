@@ -13,7 +13,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import select, text
 
 from sendesk.db import Database
@@ -23,7 +22,7 @@ from sendesk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from sendesk.models import AuditEvent, EvidenceDocument, Role, User
+from sendesk.models import AuditEvent, EvidenceDocument, Role
 from sendesk.services.actor import Actor
 from sendesk.services.evidence import evidence
 from sendesk.services.evidence.agencies import (
@@ -55,16 +54,9 @@ from sendesk.services.evidence.evidence import (
     viewer_copy,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_pupil, make_user, works_with
 
 TODAY = date(2025, 11, 20)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def small_pdf() -> bytes:

@@ -24,7 +24,7 @@ from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import create_user, sign_in
 from sendesk.services.store.audit import chain_problems
 from sendesk.services.store.audit_log import audit_actions, audit_listing
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.factories import add_test_pupil, works_with
 
 TODAY = date(2026, 12, 7)
 PASSWORD = "correct horse"

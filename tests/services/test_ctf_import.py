@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select
 
 from sendesk.db import Database
@@ -20,6 +19,7 @@ from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.register.pupil_record import get_record
 from sendesk.services.transfer.ctf_import import ctf_problems, import_ctf
+from tests.factories import add_test_pupil, works_with
 
 HERE_SINCE = date(2024, 9, 1)
 

@@ -7,7 +7,6 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import event, select
 
 from sendesk.db import Database
@@ -22,7 +21,6 @@ from sendesk.models import (
     Role,
     SessionAttendance,
     SupportPlan,
-    User,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.provision_map import (
@@ -33,17 +31,10 @@ from sendesk.services.graduated.provision_map import (
     school_provision,
 )
 from sendesk.services.school import settings
+from tests.factories import add_test_pupil, make_user
 
 CL = "Cognition and learning"
 SEMH = "Social, emotional and mental health"
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @contextmanager

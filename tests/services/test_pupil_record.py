@@ -8,12 +8,11 @@ from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from pupil_factory import works_with
 from sqlalchemy import event, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, NeedProfile, Pupil, Role, User
+from sendesk.models import AuditEvent, NeedProfile, Pupil, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.records import PlanData
@@ -32,6 +31,7 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status
 from sendesk.services.store.audit import chain_problems
+from tests.factories import make_user, works_with
 
 VALID_NHS = "9434765919"
 ADMITTED = date(2023, 9, 4)
@@ -52,14 +52,6 @@ def make_pupil(db: Database, actor: Actor, serial: int = 1, **fields: object) ->
     }
     values.update(fields)
     return add_pupil(db, actor, PupilData(**values))  # type: ignore[arg-type]
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @contextmanager

@@ -7,12 +7,11 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Intervention, Pupil, Role, User
+from sendesk.models import AuditEvent, Intervention, Pupil, Role
 from sendesk.rules.census import Area
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.support_plans import (
@@ -34,6 +33,7 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_pupil, make_user, works_with
 
 CL = Area.COGNITION_LEARNING.value
 CI = Area.COMMUNICATION_INTERACTION.value
@@ -41,14 +41,6 @@ SEMH = Area.SEMH.value
 START = date(2025, 9, 8)
 DUE = date(2025, 12, 1)
 TODAY = date(2026, 1, 15)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def draft(**changes: object) -> PlanDraft:
@@ -72,11 +64,6 @@ def draft(**changes: object) -> PlanDraft:
     }
     values.update(changes)
     return PlanDraft(**values)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def pupil(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
 
 
 def next_review(db: Database, pupil_id: int) -> date | None:

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from sendesk.db import Database
 from sendesk.services.actor import Actor
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 
 
 @pytest.fixture

@@ -35,7 +35,7 @@ from sendesk.ui.graduated.interventions_page import (
     MeasureDialog,
     ProgressChart,
 )
-from tests.ui.dialogs import make_user
+from tests.factories import make_user
 
 TODAY = date(2025, 3, 3)
 READING = InterventionData(

@@ -33,7 +33,7 @@ from sendesk.ui.kit.filtered_page import FilteredPage
 from sendesk.ui.kit.form_dialog import TEXT, Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
-from tests.services.pupil_factory import works_with
+from tests.factories import works_with
 from tests.ui.export_audit import export_details
 from tests.ui.views import all_cells, cells
 

@@ -22,7 +22,8 @@ from sendesk.services.ehc.la_profiles import (
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog, pounds_to_pence
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import make_user
+from tests.ui.dialogs import answer_question
 
 
 @pytest.fixture(autouse=True)

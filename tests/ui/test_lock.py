@@ -46,7 +46,6 @@ from sendesk.services.store.audit_log import audit_listing
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.lock import LOCKED_TEXT
-from tests.services.pupil_factory import add_test_pupil
 
 PASSWORD = "correct horse"
 
@@ -69,11 +68,6 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield folder
     evidence.remove_viewer_copies()
-
-
-@pytest.fixture
-def pupil(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ nothing behind."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -29,9 +28,7 @@ from sendesk.services.graduated.support_plans import create_plan
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.pack_wizard import MISSING, READY, PackWizard
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 
 TODAY = date(2026, 3, 16)
 

@@ -31,8 +31,7 @@ from sendesk.ui.graduated.pupil_interventions_tab import (
     hours_text,
     measures_text,
 )
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import make_user
+from tests.factories import make_user, works_with
 from tests.ui.views import cells, headers, row_count
 
 TODAY = date(2025, 3, 3)

@@ -45,8 +45,8 @@ from sendesk.ui.pupil_window import (
     open_pupil_window,
 )
 from sendesk.ui.register.status_dialog import StatusDialog
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import make_user, works_with
+from tests.ui.dialogs import answer_question
 
 Opener = Callable[[Actor], PupilWindow]
 

@@ -29,7 +29,7 @@ from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.session_logging import REASON_NEEDED, AttendanceModel, Col, MyGroupsPage
-from tests.ui.dialogs import make_user
+from tests.factories import make_user
 
 MONDAY = date(2025, 3, 3)
 TERM_START = date(2025, 1, 6)

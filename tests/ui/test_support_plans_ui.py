@@ -46,8 +46,8 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import accept, answer_question, make_user, wait_for_save
+from tests.factories import make_user, works_with
+from tests.ui.dialogs import accept, answer_question, wait_for_save
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
