@@ -8,6 +8,7 @@ SENCo would, without going through permission checks the tests are not about.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 from sqlalchemy import func, select
@@ -127,3 +128,15 @@ def works_with(db: Database, staff: Actor, *pupil_ids: int) -> None:
             s.add_all(TeachingGroupMember(group_id=group.id, pupil_id=p) for p in pupil_ids)
         elif staff.role is Role.LEARNING_SUPPORT:
             s.add_all(PupilAssignment(user_id=staff.user_id, pupil_id=p) for p in pupil_ids)
+
+
+def small_pdf(text: str = "Educational psychology report (test)") -> bytes:
+    """A real one-page PDF with ``text`` on it: what a member of staff uploads as a report."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf)
+    page.drawString(72, 720, text)
+    page.showPage()
+    page.save()
+    return buf.getvalue()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
-from cli_run import run
 from pypdf import PdfReader
 
 from sendesk.db import create_database
@@ -19,6 +16,7 @@ from sendesk.services.access.records import ArrangementData
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import hash_password
+from tests.cli_run import run, sendesk_help
 from tests.factories import add_test_pupil
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -65,12 +63,7 @@ def school(
 
 def test_help_for_the_new_commands() -> None:
     for command in ("import-classes", "access-arrangements", "access-evidence"):
-        result = subprocess.run(
-            [sys.executable, "-m", "sendesk", command, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = sendesk_help(command)
         assert result.returncode == 0, command
         assert "--db" in result.stdout
 
@@ -136,12 +129,7 @@ def test_import_classes_with_exam_entries(
     assert (code, err) == (0, "")
     assert "Sits exam → entered for the exam" in out
     assert "Exam entries: 1 added, 0 removed" in out
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "import-classes", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("import-classes")
     assert "Entered column" in " ".join(result.stdout.split())
 
 

@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.models import Role, User
 from sendesk.services.school.school import init_school
+from tests.cli_run import run_with_key, sendesk_help
 
 LINE = re.compile(
     r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
@@ -39,14 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     yield path, key
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
-) -> tuple[int, list[str], str]:
-    monkeypatch.setenv("SENDESK_DB_KEY", key)
-    monkeypatch.setenv("SENDESK_PASSWORD", DEMO_PASSWORD)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err
+run = partial(run_with_key, password=DEMO_PASSWORD)
 
 
 def parsed(lines: list[str]) -> list[dict[str, str]]:
@@ -173,12 +165,7 @@ def test_a_path_with_no_database_is_refused(capsys, monkeypatch, tmp_path: Path,
 
 
 def test_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "deadlines", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("deadlines")
     assert result.returncode == 0
     assert "--db" in result.stdout and "--days" in result.stdout
 

@@ -4,7 +4,6 @@ technical measures for special-category data)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
@@ -46,19 +45,9 @@ from sendesk.services.store.audit_log import audit_listing
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.lock import LOCKED_TEXT
+from tests.factories import small_pdf
 
 PASSWORD = "correct horse"
-
-
-def small_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    page = canvas.Canvas(buf)
-    page.drawString(72, 720, "Educational psychology report (test)")
-    page.showPage()
-    page.save()
-    return buf.getvalue()
 
 
 @pytest.fixture
