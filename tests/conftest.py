@@ -16,7 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -254,6 +254,30 @@ def senco(db: Database) -> Actor:
     from sendesk.services.actor import acting_user
 
     return acting_user(db, "senco")
+
+
+@pytest.fixture
+def make_db(
+    empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Database]]:
+    """New empty databases on the backend under test (the first at ``empty_target``), for
+    tests that compare two schools or start again from nothing."""
+    target, key = empty_target
+    made: list[Database] = []
+
+    def make() -> Database:
+        where = target
+        if made:
+            if "://" in target:
+                where = request.getfixturevalue("pg_server").new_database()
+            else:
+                where = str(tmp_path / f"school-{len(made)}.db")
+        made.append(create_database(where, key))
+        return made[-1]
+
+    yield make
+    for db in made:
+        db.dispose()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ SENCo would, without going through permission checks the tests are not about.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import func, select
@@ -28,8 +29,12 @@ from sendesk.models import (
 )
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
+from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import CurrentStatus, apply_change
 from sendesk.services.store.audit import AuditWriter
+
+MakeDb = Callable[[], Database]
+"""The ``make_db`` fixture (tests/conftest.py): each call, a new empty database."""
 
 
 def make_user(
@@ -105,6 +110,22 @@ def add_test_pupil(
             "test",
         )
         return pupil.id
+
+
+def admit_pupil(db: Database, actor: Actor, serial: int, forename: str, *, year: int = 8) -> int:
+    """A pupil "Pupil", born 1 January 2012, added through the register service as the
+    admissions screen adds one (audited, no SEN status yet)."""
+    return add_pupil(
+        db,
+        actor,
+        PupilData(
+            upn=make(801, 2000, 24, serial),
+            legal_surname="Pupil",
+            legal_forename=forename,
+            dob=date(2012, 1, 1),
+            year_group=year,
+        ),
+    )
 
 
 def add_test_contact(db: Database, pupil_id: int, *, pr: bool = True) -> None:

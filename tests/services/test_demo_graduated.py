@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -55,12 +55,12 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import acting_user
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.factories import MakeDb
 
 TODAY = date(2025, 3, 14)
 PUPILS = 150
 SEED = 3
 
-MakeDb = Callable[[], Database]
 
 TABLES = {
     "interventions": Intervention,
@@ -77,29 +77,6 @@ TABLES = {
     "attendance_records": AttendanceRecord,
     "attainment_snapshots": AttainmentSnapshot,
 }
-
-
-@pytest.fixture
-def make_db(
-    empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[MakeDb]:
-    """New empty databases on the backend under test (the first at ``empty_target``)."""
-    target, key = empty_target
-    made: list[Database] = []
-
-    def make() -> Database:
-        where = target
-        if made:
-            if "://" in target:
-                where = request.getfixturevalue("pg_server").new_database()
-            else:
-                where = str(tmp_path / f"school-{len(made)}.db")
-        made.append(create_database(where, key))
-        return made[-1]
-
-    yield make
-    for db in made:
-        db.dispose()
 
 
 def register_pupils(s: Session) -> list[tuple[int, str, tuple[str, ...], date | None]]:

@@ -33,16 +33,7 @@ TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A message box nobody answers would block the test run: fail at once instead (tests
-    that expect one answer it with ``warnings`` or ``answer_question``)."""
-
-    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        pytest.fail(f"unexpected message box: {text}")
-
-    for name in ("question", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:

@@ -12,7 +12,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QWizard
 from reportlab.pdfgen import canvas
 
 from sendesk.db import Database
@@ -109,16 +109,7 @@ def pupil_id(db: Database, senco: Actor, tmp_path: Path) -> int:
     return pid
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A message box nobody answers would block the test run: fail at once instead (tests
-    that expect one answer it with ``warnings`` or ``answer_question``)."""
-
-    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        pytest.fail(f"unexpected message box: {text}")
-
-    for name in ("question", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 @pytest.fixture
