@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -47,6 +46,7 @@ from sendesk.ui.pupil_window import (
 from sendesk.ui.register.status_dialog import StatusDialog
 from tests.factories import make_user, works_with
 from tests.ui.dialogs import answer_question
+from tests.ui.labels import unlabelled
 
 Opener = Callable[[Actor], PupilWindow]
 
@@ -573,16 +573,7 @@ def test_every_control_has_an_accessible_name(
     window = open_window(actor)
     build_every_tab(window)
     kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableWidget)
-    unnamed = [
-        w
-        for w in window.findChildren(QWidget)
-        if isinstance(w, kinds)
-        and not w.accessibleName()
-        and not (isinstance(w, QAbstractButton) and w.text())
-        # the line edit inside a spin box or date field takes its parent's name
-        and not isinstance(w.parent(), QComboBox | QAbstractSpinBox)
-    ]
-    assert unnamed == []
+    assert unlabelled(window, kinds) == []
 
 
 def test_passport_button_saves_a_pdf(qtbot, open_window, senco, tmp_path, monkeypatch) -> None:
