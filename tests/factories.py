@@ -14,7 +14,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from sendesk.db import Database
+from sendesk.db import Database, create_database
 from sendesk.models import (
     Contact,
     EhcPlan,
@@ -31,10 +31,21 @@ from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import CurrentStatus, apply_change
+from sendesk.services.school.school import init_school
 from sendesk.services.store.audit import AuditWriter
 
 MakeDb = Callable[[], Database]
 """The ``make_db`` fixture (tests/conftest.py): each call, a new empty database."""
+
+
+def hill_school(where: str, key: str, password: str) -> tuple[Database, Actor]:
+    """Hill School on a new SQLCipher file at ``where``; its SENCo ``senco`` (Ms S) signs in
+    with ``password``: the school a command-line test runs a command against."""
+    db = create_database(where, key)
+    senco = init_school(
+        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=password
+    )
+    return db, senco
 
 
 def make_user(

@@ -8,10 +8,9 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from sendesk.db import create_database
 from sendesk.services.actor import acting_user
-from sendesk.services.school.school import init_school
 from tests.cli_run import run_with_key, sendesk_help
+from tests.factories import hill_school
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from census_school import plant_census_problems
@@ -21,10 +20,7 @@ ON = "07/12/2026"  # the next census day is Thursday 21 January 2027
 
 
 def school(path: Path, key: str, *, planted: bool) -> str:
-    db = create_database(str(path), key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(path), key, PASSWORD)
     if planted:
         plant_census_problems(db, acting_user(db, "senco"))
     db.dispose()

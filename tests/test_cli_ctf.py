@@ -6,16 +6,14 @@ import sys
 from functools import partial
 from pathlib import Path
 
-from sendesk.db import create_database
 from sendesk.services.actor import acting_user
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import init_school
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from test_ctf_import import ctf, need, pupil_xml, sen, upn_of
 
 from tests.cli_run import run_with_key
-from tests.factories import add_test_pupil
+from tests.factories import add_test_pupil, hill_school
 
 PASSWORD = "hill-school-pw"
 
@@ -26,10 +24,7 @@ run = partial(run_with_key, password=PASSWORD)
 def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db = create_database(str(tmp_path / "s.db"), raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
     pupil = add_test_pupil(db, acting_user(db, "senco"), 1)
     db.dispose()
     file = tmp_path / "8012001_CTF_8014000_001.xml"
@@ -60,10 +55,7 @@ def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
 def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db = create_database(str(tmp_path / "s.db"), raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
     add_test_pupil(db, acting_user(db, "senco"), 1)
     db.dispose()
     file = tmp_path / "bad.xml"

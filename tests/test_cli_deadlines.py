@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sendesk.db import create_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.models import Role, User
-from sendesk.services.school.school import init_school
 from tests.cli_run import run_with_key, sendesk_help
+from tests.factories import hill_school
 
 LINE = re.compile(
     r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
@@ -107,14 +107,7 @@ def test_bad_days_and_read_only_users_are_refused(capsys, monkeypatch, demo) -> 
 
 def test_nothing_due_says_so(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     path = str(tmp_path / "empty.db")
-    db = create_database(path, raw_key)
-    init_school(
-        db,
-        "Hill School",
-        senco_username="senco",
-        senco_name="Ms S",
-        senco_password=DEMO_PASSWORD,
-    )
+    db, _ = hill_school(path, raw_key, DEMO_PASSWORD)
     db.dispose()
     code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path)
     assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 28 days."], "")
@@ -130,14 +123,7 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
     from tests.factories import add_test_pupil
 
     path = str(tmp_path / "school.db")
-    db = create_database(path, raw_key)
-    init_school(
-        db,
-        "Hill School",
-        senco_username="senco",
-        senco_name="Ms S",
-        senco_password=DEMO_PASSWORD,
-    )
+    db, _ = hill_school(path, raw_key, DEMO_PASSWORD)
     senco = acting_user(db, "senco")
     pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
     data = RequestData("school", "Testshire", sent_on=None)

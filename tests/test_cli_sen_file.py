@@ -11,11 +11,10 @@ from pathlib import Path
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from sendesk.db import create_database, open_database
+from sendesk.db import open_database
 from sendesk.models import AuditEvent
 from sendesk.services.actor import acting_user
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.school.school import init_school
 from sendesk.services.transfer.leavers import record_leaving
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
@@ -23,7 +22,7 @@ from pack_story import marked_pdf
 from test_ctf_import import upn_of
 
 from tests.cli_run import run_with_key
-from tests.factories import add_test_pupil
+from tests.factories import add_test_pupil, hill_school
 
 PASSWORD = "hill-school-pw"
 
@@ -35,10 +34,7 @@ def test_sen_file_writes_the_pdf_with_the_evidence_named(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     where = str(tmp_path / "s.db")
-    db = create_database(where, raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(where, raw_key, PASSWORD)
     senco = acting_user(db, "senco")
     pid = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë")
     doc = add_document(
