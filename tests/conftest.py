@@ -256,6 +256,26 @@ def senco(db: Database) -> Actor:
     return acting_user(db, "senco")
 
 
+@pytest.fixture(
+    scope="module",
+    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def module_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """An empty database per backend that one test module fills once (a demo school is slow
+    to write) and its read-only tests share."""
+    if request.param == "sqlcipher":
+        target = str(tmp_path_factory.mktemp("school") / "school.db")
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    db = create_database(target, new_raw_key())
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
 @pytest.fixture
 def make_db(
     empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -14,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sendesk.db import Database, create_database
+from sendesk.db import Database
 from sendesk.demo import write_demo_school
 from sendesk.demo.graduated import (
     GraduatedSummary,
@@ -24,7 +23,6 @@ from sendesk.demo.graduated import (
     recent_terms,
     report_pdf,
 )
-from sendesk.keystore import new_raw_key
 from sendesk.models import (
     AgencyInvolvement,
     AttainmentSnapshot,
@@ -130,24 +128,11 @@ def counts(db: Database) -> dict[str, int]:
         }
 
 
-@pytest.fixture(
-    scope="module",
-    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def school(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
+@pytest.fixture(scope="module")
+def school(module_db: Database) -> Database:
     """One demo school with its history per backend, shared by the tests that only read it."""
-    if request.param == "sqlcipher":
-        target = str(tmp_path_factory.mktemp("graduated") / "school.db")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    db = create_database(target, new_raw_key())
-    try:
-        build(db)
-        yield db
-    finally:
-        db.dispose()
+    build(module_db)
+    return module_db
 
 
 def test_same_seed_and_day_give_the_same_history(make_db: MakeDb) -> None:
