@@ -309,3 +309,16 @@ def pupil(db: Database, senco: Actor) -> int:
     from tests.factories import add_test_pupil
 
     return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The temp folder the OS viewer's copies of evidence go to, private to the test; the
+    copies are removed afterwards, as the app does when it quits."""
+    from sendesk.services.evidence.evidence import remove_viewer_copies
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    remove_viewer_copies()

@@ -6,9 +6,7 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -415,15 +413,6 @@ def test_document_permissions(db: Database, senco: Actor, pupil: int) -> None:
 
 
 # --- copies for the OS viewer ---------------------------------------------------------------
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    remove_viewer_copies()
 
 
 def test_viewer_copy_is_private_and_removed_on_exit(
