@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QWizard
 from reportlab.pdfgen import canvas
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.census import Area
 from sendesk.rules.readiness import ITEM_KEYS
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
@@ -28,7 +28,7 @@ from sendesk.services.graduated.support_plans import create_plan
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.pack_wizard import MISSING, READY, PackWizard
-from tests.factories import add_test_pupil
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 16)
 
@@ -256,11 +256,7 @@ def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
 
 
 def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) -> None:
-    with db.transaction() as s:
-        user = User(username="teacher", display_name="Teacher", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        teacher = Actor.of(user)
+    teacher = make_user(db, "teacher", Role.TEACHER, "Teacher")
     w = PackWizard(AppContext(db, teacher, school_info(db)), pupil_id, today=TODAY)
     qtbot.addWidget(w)
     w.show()

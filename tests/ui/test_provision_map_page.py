@@ -10,13 +10,14 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from sendesk.db import Database
-from sendesk.models import Enrolment, Pupil, Role, User
+from sendesk.models import Enrolment, Pupil, Role
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated.provision_map import pupil_provision
 from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import notional_threshold_pence
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
+from tests.factories import make_user
 from tests.ui.export_audit import export_details
 
 TODAY = date(2025, 3, 3)  # DEMO_TODAY: the demo_db school's (tests/ui/conftest.py)
@@ -30,11 +31,7 @@ def senco(demo_db: Database) -> Actor:
 
 @pytest.fixture
 def governor(demo_db: Database) -> Actor:
-    with demo_db.transaction() as s:
-        user = User(username="governor", display_name="A Governor", role=Role.READ_ONLY)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
+    return make_user(demo_db, "governor", Role.READ_ONLY, "A Governor")
 
 
 @pytest.fixture
