@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from sendesk.cli import main
@@ -12,3 +15,28 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def run_with_key(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    key: str,
+    *argv: str,
+    password: str,
+) -> tuple[int, list[str], str]:
+    """:func:`run` as a member of staff would: the school's key and ``password`` in the
+    environment, stdout split into lines. Bind ``password`` with :func:`functools.partial`."""
+    monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_PASSWORD", password)
+    code, out, err = run(capsys, *argv)
+    return code, out.splitlines(), err
+
+
+def sendesk_help(*command: str) -> subprocess.CompletedProcess[str]:
+    """``python -m sendesk COMMAND… --help`` in a child process, as a user types it."""
+    return subprocess.run(
+        [sys.executable, "-m", "sendesk", *command, "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )

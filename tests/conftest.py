@@ -16,7 +16,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import keyring
@@ -254,3 +254,71 @@ def senco(db: Database) -> Actor:
     from sendesk.services.actor import acting_user
 
     return acting_user(db, "senco")
+
+
+@pytest.fixture(
+    scope="module",
+    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
+)
+def module_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """An empty database per backend that one test module fills once (a demo school is slow
+    to write) and its read-only tests share."""
+    if request.param == "sqlcipher":
+        target = str(tmp_path_factory.mktemp("school") / "school.db")
+    else:
+        target = request.getfixturevalue("pg_server").new_database()
+    db = create_database(target, new_raw_key())
+    try:
+        yield db
+    finally:
+        db.dispose()
+
+
+@pytest.fixture
+def make_db(
+    empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest
+) -> Iterator[Callable[[], Database]]:
+    """New empty databases on the backend under test (the first at ``empty_target``), for
+    tests that compare two schools or start again from nothing."""
+    target, key = empty_target
+    made: list[Database] = []
+
+    def make() -> Database:
+        where = target
+        if made:
+            if "://" in target:
+                where = request.getfixturevalue("pg_server").new_database()
+            else:
+                where = str(tmp_path / f"school-{len(made)}.db")
+        made.append(create_database(where, key))
+        return made[-1]
+
+    yield make
+    for db in made:
+        db.dispose()
+
+
+@pytest.fixture
+def pupil(db: Database, senco: Actor) -> int:
+    """Zoë, on SEN support (K) for SPLD, added by the SENCo: the pupil a record test opens.
+
+    A file that needs another pupil defines its own ``pupil``, which takes precedence here.
+    """
+    from tests.factories import add_test_pupil
+
+    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
+
+
+@pytest.fixture
+def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """The temp folder the OS viewer's copies of evidence go to, private to the test; the
+    copies are removed afterwards, as the app does when it quits."""
+    from sendesk.services.evidence.evidence import remove_viewer_copies
+
+    folder = tmp_path / "tmp"
+    folder.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(folder))
+    yield folder
+    remove_viewer_copies()

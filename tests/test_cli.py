@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import sqlcipher3
-from cli_run import run
 
 from sendesk.keystore import SERVICE, key_id
+from tests.cli_run import run, sendesk_help
 
 
 def test_help_for_every_command() -> None:
@@ -24,12 +22,7 @@ def test_help_for_every_command() -> None:
         "verify",
         "census-check",
     ]:
-        result = subprocess.run(
-            [sys.executable, "-m", "sendesk", command, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = sendesk_help(command)
         assert result.returncode == 0, command
         assert "--db" in result.stdout
 

@@ -3,17 +3,11 @@
 from __future__ import annotations
 
 import csv
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-
-sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
-from cli_run import run
-from pupil_factory import add_test_pupil
 
 from sendesk.db import create_database
 from sendesk.models import Role, User
@@ -22,6 +16,8 @@ from sendesk.services.access.records import ArrangementData
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import hash_password
+from tests.cli_run import run, sendesk_help
+from tests.factories import add_test_pupil
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -67,12 +63,7 @@ def school(
 
 def test_help_for_the_new_commands() -> None:
     for command in ("import-classes", "access-arrangements", "access-evidence"):
-        result = subprocess.run(
-            [sys.executable, "-m", "sendesk", command, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = sendesk_help(command)
         assert result.returncode == 0, command
         assert "--db" in result.stdout
 
@@ -138,12 +129,7 @@ def test_import_classes_with_exam_entries(
     assert (code, err) == (0, "")
     assert "Sits exam → entered for the exam" in out
     assert "Exam entries: 1 added, 0 removed" in out
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "import-classes", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("import-classes")
     assert "Entered column" in " ".join(result.stdout.split())
 
 

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
-import pytest
-
-from sendesk.cli import main
-from sendesk.db import create_database
 from sendesk.services.actor import acting_user
-from sendesk.services.school.school import init_school
+from tests.cli_run import run_with_key, sendesk_help
+from tests.factories import hill_school
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from census_school import plant_census_problems
@@ -23,24 +20,14 @@ ON = "07/12/2026"  # the next census day is Thursday 21 January 2027
 
 
 def school(path: Path, key: str, *, planted: bool) -> str:
-    db = create_database(str(path), key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(path), key, PASSWORD)
     if planted:
         plant_census_problems(db, acting_user(db, "senco"))
     db.dispose()
     return str(path)
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
-) -> tuple[int, list[str], str]:
-    monkeypatch.setenv("SENDESK_DB_KEY", key)
-    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err
+run = partial(run_with_key, password=PASSWORD)
 
 
 def test_lists_each_problem_with_rule_and_fix_then_exits_1(
@@ -135,12 +122,7 @@ def test_only_the_senco(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> No
 
 
 def test_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "census-check", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("census-check")
     assert result.returncode == 0
     assert "--db" in result.stdout and "--format" in result.stdout
     assert "Exit status: 0 when nothing needs fixing, 1 when problems" in " ".join(

@@ -3,40 +3,28 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
-import pytest
-
-from sendesk.db import create_database
 from sendesk.services.actor import acting_user
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import init_school
-from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
-from pupil_factory import add_test_pupil
 from test_ctf_import import ctf, need, pupil_xml, sen, upn_of
+
+from tests.cli_run import run_with_key
+from tests.factories import add_test_pupil, hill_school
 
 PASSWORD = "hill-school-pw"
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
-) -> tuple[int, list[str], str]:
-    """:func:`tests.cli_run.run` with this school's key and password in the environment."""
-    monkeypatch.setenv("SENDESK_DB_KEY", key)
-    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
-    code, out, err = cli_run(capsys, *argv)
-    return code, out.splitlines(), err
+run = partial(run_with_key, password=PASSWORD)
 
 
 def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db = create_database(str(tmp_path / "s.db"), raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
     pupil = add_test_pupil(db, acting_user(db, "senco"), 1)
     db.dispose()
     file = tmp_path / "8012001_CTF_8014000_001.xml"
@@ -67,10 +55,7 @@ def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
 def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db = create_database(str(tmp_path / "s.db"), raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
     add_test_pupil(db, acting_user(db, "senco"), 1)
     db.dispose()
     file = tmp_path / "bad.xml"

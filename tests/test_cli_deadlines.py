@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from sendesk.cli import main
 from sendesk.db import create_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.models import Role, User
-from sendesk.services.school.school import init_school
+from tests.cli_run import run_with_key, sendesk_help
+from tests.factories import hill_school
 
 LINE = re.compile(
     r"^(?P<due>\d\d/\d\d/\d{4})  (?P<status>overdue|soon   |later  )  "
@@ -39,14 +38,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     yield path, key
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
-) -> tuple[int, list[str], str]:
-    monkeypatch.setenv("SENDESK_DB_KEY", key)
-    monkeypatch.setenv("SENDESK_PASSWORD", DEMO_PASSWORD)
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out.splitlines(), err
+run = partial(run_with_key, password=DEMO_PASSWORD)
 
 
 def parsed(lines: list[str]) -> list[dict[str, str]]:
@@ -115,14 +107,7 @@ def test_bad_days_and_read_only_users_are_refused(capsys, monkeypatch, demo) -> 
 
 def test_nothing_due_says_so(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     path = str(tmp_path / "empty.db")
-    db = create_database(path, raw_key)
-    init_school(
-        db,
-        "Hill School",
-        senco_username="senco",
-        senco_name="Ms S",
-        senco_password=DEMO_PASSWORD,
-    )
+    db, _ = hill_school(path, raw_key, DEMO_PASSWORD)
     db.dispose()
     code, lines, err = run(capsys, monkeypatch, raw_key, "deadlines", "--db", path)
     assert (code, lines, err) == (0, ["Nothing is overdue or due in the next 28 days."], "")
@@ -135,17 +120,10 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
     from sendesk.services.actor import acting_user
     from sendesk.services.ehc.records import RequestData
     from sendesk.services.ehc.requests import get_request, open_request, update_request
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     path = str(tmp_path / "school.db")
-    db = create_database(path, raw_key)
-    init_school(
-        db,
-        "Hill School",
-        senco_username="senco",
-        senco_name="Ms S",
-        senco_password=DEMO_PASSWORD,
-    )
+    db, _ = hill_school(path, raw_key, DEMO_PASSWORD)
     senco = acting_user(db, "senco")
     pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
     data = RequestData("school", "Testshire", sent_on=None)
@@ -173,12 +151,7 @@ def test_a_path_with_no_database_is_refused(capsys, monkeypatch, tmp_path: Path,
 
 
 def test_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "deadlines", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("deadlines")
     assert result.returncode == 0
     assert "--db" in result.stdout and "--days" in result.stdout
 

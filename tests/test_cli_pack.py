@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from cli_run import run
 from docx import Document
 from pypdf import PdfReader
+
+from tests.cli_run import run, sendesk_help
 
 
 @pytest.fixture
@@ -139,12 +138,7 @@ def test_the_out_folder_must_exist(
 
 
 def test_pack_has_help() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "sendesk", "pack", "--help"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = sendesk_help("pack")
     assert result.returncode == 0
     for option in ("--db", "--upn", "--out", "--la", "--evidence"):
         assert option in result.stdout

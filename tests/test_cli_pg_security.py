@@ -10,22 +10,12 @@ from typing import Any
 
 import psycopg
 import pytest
-from cli_run import run
 from sqlalchemy.engine import make_url
 
+from tests.cli_run import run
+from tests.pg_owner import owner_and_database
+
 pytestmark = pytest.mark.postgres
-
-
-def _owner_and_database(admin_url: str) -> tuple[str, str]:
-    """(the owner's URL, the URL naming no account), as an IT technician sets them up."""
-    suffix = secrets.token_hex(4)
-    owner, dbname, owner_pw = f"owner_{suffix}", f"school_{suffix}", secrets.token_hex(12)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{owner_pw}'")
-        conn.execute(f"CREATE DATABASE {dbname} OWNER {owner}")
-    admin = make_url(admin_url)
-    where = f"{admin.host}:{admin.port}/{dbname}"
-    return f"postgresql+psycopg://{owner}:{owner_pw}@{where}", f"postgresql+psycopg://{where}"
 
 
 def test_init_sets_up_the_roles_and_each_user_signs_in_as_their_login(
@@ -34,7 +24,8 @@ def test_init_sets_up_the_roles_and_each_user_signs_in_as_their_login(
     monkeypatch: pytest.MonkeyPatch,
     cli_password: str,
 ) -> None:
-    owner_url, url = _owner_and_database(pg_server.admin_url)
+    owned = owner_and_database(pg_server.admin_url)
+    owner_url, url = owned.owner_url, owned.url_without_account
     boss, teacher = f"boss{secrets.token_hex(3)}", f"teach{secrets.token_hex(3)}"
     code, out, err = run(capsys, "init", "--db", owner_url, "--school", "X", "--senco", boss)
     assert code == 0, err
@@ -117,7 +108,8 @@ def test_a_login_does_not_upgrade_the_schema(
     pg_server: Any, capsys: pytest.CaptureFixture[str], cli_password: str
 ) -> None:
     """Migrations are the owner's: a user's login opening an older schema is told so."""
-    owner_url, url = _owner_and_database(pg_server.admin_url)
+    owned = owner_and_database(pg_server.admin_url)
+    owner_url, url = owned.owner_url, owned.url_without_account
     boss = f"boss{secrets.token_hex(3)}"
     assert run(capsys, "init", "--db", owner_url, "--school", "X", "--senco", boss)[0] == 0
     with psycopg.connect(owner_url.replace("+psycopg", ""), autocommit=True) as conn:
@@ -138,7 +130,8 @@ def test_an_existing_server_school_gets_its_roles(
     from sendesk.db import create_database
     from sendesk.services.school.school import init_school
 
-    owner_url, url = _owner_and_database(pg_server.admin_url)
+    owned = owner_and_database(pg_server.admin_url)
+    owner_url, url = owned.owner_url, owned.url_without_account
     boss = f"boss{secrets.token_hex(3)}"
     with create_database(owner_url) as db:
         init_school(db, "Old", senco_username=boss, senco_name="B", senco_password=cli_password)

@@ -5,45 +5,36 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
-import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from sendesk.db import create_database, open_database
+from sendesk.db import open_database
 from sendesk.models import AuditEvent
 from sendesk.services.actor import acting_user
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.school.school import init_school
 from sendesk.services.transfer.leavers import record_leaving
-from tests.cli_run import run as cli_run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from pack_story import marked_pdf
-from pupil_factory import add_test_pupil
 from test_ctf_import import upn_of
+
+from tests.cli_run import run_with_key
+from tests.factories import add_test_pupil, hill_school
 
 PASSWORD = "hill-school-pw"
 
 
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, key: str, *argv: str
-) -> tuple[int, list[str], str]:
-    monkeypatch.setenv("SENDESK_DB_KEY", key)
-    monkeypatch.setenv("SENDESK_PASSWORD", PASSWORD)
-    code, out, err = cli_run(capsys, *argv)
-    return code, out.splitlines(), err
+run = partial(run_with_key, password=PASSWORD)
 
 
 def test_sen_file_writes_the_pdf_with_the_evidence_named(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     where = str(tmp_path / "s.db")
-    db = create_database(where, raw_key)
-    init_school(
-        db, "Hill School", senco_username="senco", senco_name="Ms S", senco_password=PASSWORD
-    )
+    db, _ = hill_school(where, raw_key, PASSWORD)
     senco = acting_user(db, "senco")
     pid = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë")
     doc = add_document(

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from cli_run import run
 
 from sendesk.db import create_database
 from sendesk.services.school.school import init_school
+from tests.cli_run import run, sendesk_help
 
 
 @pytest.fixture
@@ -181,15 +181,8 @@ def test_demo_prints_its_accounts(tmp_path: Path, capsys, env_key: str) -> None:
 
 
 def test_users_help() -> None:
-    import subprocess
-    import sys
 
     for action in ("list", "add", "set-role", "disable", "enable", "reset-password"):
-        result = subprocess.run(
-            [sys.executable, "-m", "sendesk", "users", action, "--help"],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        result = sendesk_help("users", action)
         assert result.returncode == 0, action
         assert "--db" in result.stdout and "--user" in result.stdout

@@ -16,7 +16,6 @@ from cases import check, counted, examples
 from db_snapshot import table_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pupil_factory import add_test_pupil
 from strategies import DATES, NASTY, TEXT
 from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES
 
@@ -27,6 +26,7 @@ from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.progress_data import import_attainment_csv
 from sendesk.services.register.pupil_import import import_pupils
 from sendesk.services.staff.teaching_groups import import_classes
+from tests.factories import add_test_pupil
 
 
 def db_settings(n: int) -> settings:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import csv
 import re
-import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
-from pupil_factory import add_test_pupil
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, SendeskError, ValidationError
@@ -28,6 +24,7 @@ from sendesk.services.access.pupil_access import pupil_access
 from sendesk.services.access.records import ArrangementData, AssessmentData, NwwData, ScoreData
 from sendesk.services.actor import Actor
 from sendesk.services.staff.teaching_groups import GroupData, save_group
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)
 SCHOOL = "Test Academy"
@@ -54,11 +51,7 @@ def school(db: Database, senco: Actor) -> dict[str, int]:
     """Łucja (known as Lu) with 25% extra time approved online, a reader proposed, a Form 8
     and maths and English evidence including mocks; Ben with a word processor approved in
     the centre; Cal with a prompter only proposed."""
-    with db.transaction() as s:
-        user = User(username="mt", display_name="Mo Maths", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        maths = Actor.of(user)
+    maths = make_user(db, "mt", Role.TEACHER, "Mo Maths")
     lu = add_test_pupil(
         db, senco, 1, forename="Łucja", surname="Nguyễn", preferred_forename="Lu", year=11
     )

@@ -37,7 +37,8 @@ from pack_story import (
     build_story_pack,
     demo_school_with_story,
 )
-from pupil_factory import add_test_pupil
+
+from tests.factories import add_test_pupil
 
 
 @pytest.fixture(scope="module")

@@ -53,7 +53,8 @@ from pack_story import (
     demo_school_with_story,
     marked_pdf,
 )
-from pupil_factory import add_test_pupil
+
+from tests.factories import add_test_pupil
 
 GREEK_CYRILLIC = ("Ζωή", "Кузнецова")
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError
-from sendesk.models import AuditEvent, PlanOutcome, Pupil, Role, SupportPlan, User
+from sendesk.models import AuditEvent, PlanOutcome, Pupil, Role, SupportPlan
 from sendesk.reports.passport import HEADINGS, SHORTENED, passport_for, write_passport
 from sendesk.reports.pdf_layout import FONT_DIR
 from sendesk.rules.upn import make
@@ -20,7 +20,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.graduated.passport import AreaText, PassportData, Target, passport_data
 from sendesk.services.register.pupil_record import save_need_profile
 from sendesk.services.register.pupils import PupilData, add_pupil
-from tests.services.pupil_factory import works_with
+from tests.factories import make_user, works_with
 
 TODAY = date(2025, 11, 20)
 CL = "Cognition and learning"
@@ -40,14 +40,6 @@ def pdf_text(path: Path) -> tuple[int, str]:
 def flat(text: str) -> str:
     """Extracted text with line breaks and runs of spaces made single spaces."""
     return " ".join(text.split())
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Role, User
+from sendesk.models import AuditEvent, Role
 from sendesk.operations.sen_file import SenFileResult, build_sen_file
 from sendesk.reports.sen_file import SECTIONS
 from sendesk.services.access.arrangement_edits import propose_arrangement
@@ -32,6 +32,7 @@ from sendesk.services.due import due_items
 from sendesk.services.register.pupil_record import get_record
 from sendesk.services.transfer.leavers import leaver_status, record_leaving
 from sendesk.services.transfer.sen_file import LATEST_CYCLES, gather_sen_file, record_sen_file_sent
+from tests.factories import make_user
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import EP_MARKER, TODAY, Story, demo_school_with_story
@@ -156,11 +157,7 @@ def test_the_file_is_audited_and_sent_clears_whats_due(leaver: Leaver) -> None:
 
 def test_only_the_senco_and_only_for_a_leaver(leaver: Leaver, tmp_path: Path) -> None:
     db, senco = leaver.db, leaver.senco
-    with db.transaction() as s:
-        user = User(username="ls1", display_name="Ls", role=Role.LEARNING_SUPPORT)
-        s.add(user)
-        s.flush()
-        support = Actor.of(user)
+    support = make_user(db, "ls1", Role.LEARNING_SUPPORT, "Ls")
     with pytest.raises(PermissionDeniedError):
         build_sen_file(db, support, leaver.story.pupil_id, tmp_path, today=TODAY)
     staying = next(p for p in range(1, 80) if p != leaver.story.pupil_id and _exists(db, senco, p))

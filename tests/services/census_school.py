@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from pupil_factory import add_test_pupil
-
 from sendesk.db import Database
 from sendesk.models import Need, Pupil, RegisterEntry
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
+from tests.factories import add_test_pupil
 
 SINCE = date(2024, 9, 1)
 TODAY = date(2026, 12, 7)  # the next census day is Thursday 21 January 2027

@@ -14,7 +14,7 @@ from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated import support_plans
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
 from sendesk.services.staff import users
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.factories import add_test_pupil, works_with
 
 TODAY = date(2026, 11, 2)  # a Monday
 

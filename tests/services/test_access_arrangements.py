@@ -10,12 +10,11 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import event, func, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role, User
+from sendesk.models import AssessmentScore, AuditEvent, NwwEvidence, Role
 from sendesk.rules import jcq
 from sendesk.services.access.arrangement_edits import (
     propose_arrangement,
@@ -56,16 +55,9 @@ from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
 from sendesk.services.school.settings import set_int
 from sendesk.services.staff.teaching_groups import GroupData, save_group
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)  # pupils from the factory are born 1 Jan 2012: Year 9 from 1/9/2025
-
-
-def make_user(db: Database, username: str, role: Role, name: str) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=name, role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def arrangement(

@@ -6,14 +6,11 @@ import hashlib
 import io
 import os
 import stat
-import tempfile
 import time
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import select, text
 
 from sendesk.db import Database
@@ -23,7 +20,7 @@ from sendesk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from sendesk.models import AuditEvent, EvidenceDocument, Role, User
+from sendesk.models import AuditEvent, EvidenceDocument, Role
 from sendesk.services.actor import Actor
 from sendesk.services.evidence import evidence
 from sendesk.services.evidence.agencies import (
@@ -55,27 +52,10 @@ from sendesk.services.evidence.evidence import (
     viewer_copy,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import audit_events
+from tests.factories import add_test_pupil, make_user, small_pdf, works_with
 
 TODAY = date(2025, 11, 20)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-def small_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf)
-    c.drawString(72, 720, "Educational psychology report (test)")
-    c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def small_png() -> bytes:
@@ -107,13 +87,6 @@ def small_docx() -> bytes:
 @pytest.fixture
 def pupil(db: Database, senco: Actor) -> int:
     return add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
-
-
-def events(db: Database, entity: str) -> list[AuditEvent]:
-    with db.session() as s:
-        return list(
-            s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
-        )
 
 
 # --- agency involvement -------------------------------------------------------------------
@@ -162,7 +135,7 @@ def test_involvement_add_update_list_remove(db: Database, senco: Actor, pupil: i
 
     remove_involvement(db, senco, later, 1)
     assert [i.id for i in list_involvements(db, senco, pupil)] == [inv_id]
-    actions = [(e.action, e.entity_id) for e in events(db, "agency_involvement")]
+    actions = [(e.action, e.entity_id) for e in audit_events(db, "agency_involvement")]
     assert actions == [
         ("create", inv_id),
         ("create", later),
@@ -190,7 +163,7 @@ def test_involvement_dates_and_texts_are_checked(db: Database, senco: Actor, pup
         )
     with pytest.raises(NotFoundError):
         add_involvement(db, senco, 999_999, InvolvementData("CAMHS"), today=TODAY)
-    assert events(db, "agency_involvement") == []
+    assert audit_events(db, "agency_involvement") == []
 
 
 def test_involvement_permissions(db: Database, senco: Actor, pupil: int) -> None:
@@ -254,14 +227,14 @@ def test_pdf_and_png_are_stored_with_their_sha256(
         stored = s.scalar(select(EvidenceDocument.content).where(EvidenceDocument.id == pdf_id))
     assert bytes(stored) == pdf
     # Adding and each opening are audited, without the title or file name.
-    audit = [(e.action, e.entity_id) for e in events(db, "evidence_document")]
+    audit = [(e.action, e.entity_id) for e in audit_events(db, "evidence_document")]
     assert audit == [
         ("create", pdf_id),
         ("create", png_id),
         ("open", pdf_id),
         ("open", png_id),
     ]
-    assert "EP report" not in "".join(e.detail for e in events(db, "evidence_document"))
+    assert "EP report" not in "".join(e.detail for e in audit_events(db, "evidence_document"))
 
 
 def test_docx_and_jpeg_are_recognised_by_their_contents() -> None:
@@ -305,7 +278,7 @@ def test_tampering_is_detected_on_read(db: Database, senco: Actor, pupil: int) -
     with pytest.raises(DocumentIntegrityError):
         viewer_copy(db, senco, doc_id)
     # A failed check is not recorded as an opening.
-    assert [e.action for e in events(db, "evidence_document")] == ["create"]
+    assert [e.action for e in audit_events(db, "evidence_document")] == ["create"]
 
 
 def test_several_documents_open_together_in_order_all_or_none(
@@ -316,7 +289,7 @@ def test_several_documents_open_together_in_order_all_or_none(
     png_id = add_document(db, senco, pupil, png, "Work", None, filename="w.png", today=TODAY)
     assert documents_bytes(db, senco, [png_id, pdf_id]) == [png, pdf]
     assert documents_bytes(db, senco, []) == []
-    opened = [(e.action, e.entity_id) for e in events(db, "evidence_document")][2:]
+    opened = [(e.action, e.entity_id) for e in audit_events(db, "evidence_document")][2:]
     assert opened == [("open", png_id), ("open", pdf_id)]
     with db.session() as s:
         assert list(chain_problems(s)) == []  # two openings in one transaction, chained
@@ -329,7 +302,9 @@ def test_several_documents_open_together_in_order_all_or_none(
         documents_bytes(db, senco, [png_id, pdf_id])
     with pytest.raises(NotFoundError):
         documents_bytes(db, senco, [png_id, 9999])
-    assert len(events(db, "evidence_document")) == 4  # neither failed read recorded an opening
+    assert (
+        len(audit_events(db, "evidence_document")) == 4
+    )  # neither failed read recorded an opening
 
 
 @pytest.mark.parametrize(
@@ -397,7 +372,7 @@ def test_removing_an_involvement_keeps_its_documents(
     remove_involvement(db, senco, inv_id, 1)
     assert get_document(db, senco, doc_id).involvement_id is None
     assert [d.id for d in list_documents(db, senco, pupil)] == [doc_id]
-    assert '"documents_kept": 1' in events(db, "agency_involvement")[-1].detail
+    assert '"documents_kept": 1' in audit_events(db, "agency_involvement")[-1].detail
 
 
 def test_remove_document_is_senco_only_and_audited(db: Database, senco: Actor, pupil: int) -> None:
@@ -413,7 +388,7 @@ def test_remove_document_is_senco_only_and_audited(db: Database, senco: Actor, p
         document_bytes(db, senco, doc_id)
     with pytest.raises(NotFoundError):
         remove_document(db, senco, doc_id)
-    last = events(db, "evidence_document")[-1]
+    last = audit_events(db, "evidence_document")[-1]
     assert last.action == "delete"
     assert hashlib.sha256(pdf).hexdigest() in last.detail
 
@@ -438,15 +413,6 @@ def test_document_permissions(db: Database, senco: Actor, pupil: int) -> None:
 
 
 # --- copies for the OS viewer ---------------------------------------------------------------
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    remove_viewer_copies()
 
 
 def test_viewer_copy_is_private_and_removed_on_exit(

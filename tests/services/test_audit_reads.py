@@ -4,7 +4,6 @@ subject access request may ask who has seen their child's record)."""
 
 from __future__ import annotations
 
-import io
 import json
 from datetime import date
 from pathlib import Path
@@ -24,21 +23,11 @@ from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import create_user, sign_in
 from sendesk.services.store.audit import chain_problems
 from sendesk.services.store.audit_log import audit_actions, audit_listing
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.factories import add_test_pupil, small_pdf, works_with
 
 TODAY = date(2026, 12, 7)
 PASSWORD = "correct horse"
-
-
-def small_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    page = canvas.Canvas(buf)
-    page.drawString(72, 720, "Speech and language report (test)")
-    page.showPage()
-    page.save()
-    return buf.getvalue()
+SALT = "Speech and language report (test)"  # what the uploaded PDF says
 
 
 def last(db: Database) -> AuditEvent:
@@ -89,8 +78,8 @@ def test_a_refused_or_missing_record_is_no_view(db: Database, senco: Actor) -> N
 def test_a_document_opened_is_found_under_the_pupils_upn(db: Database, senco: Actor) -> None:
     pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",))
     other = add_test_pupil(db, senco, 2)
-    doc = add_document(db, senco, pupil, small_pdf(), "SALT report", None, filename="salt.pdf")
-    add_document(db, senco, other, small_pdf(), "Other", None, filename="o.pdf")
+    doc = add_document(db, senco, pupil, small_pdf(SALT), "SALT report", None, filename="salt.pdf")
+    add_document(db, senco, other, small_pdf(SALT), "Other", None, filename="o.pdf")
     document_bytes(db, senco, doc)
     upn = get_record(db, senco, pupil).upn
     listing = audit_listing(db, senco, upn=upn, action="open")

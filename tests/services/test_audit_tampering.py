@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
-from pupil_factory import add_test_pupil
 
 from sendesk.cli import main
 from sendesk.db import _key_pragma, create_database
@@ -30,6 +29,7 @@ from sendesk.services.school.school import init_school
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.users import create_user
 from sendesk.services.store.audit import _digest
+from tests.factories import add_test_pupil
 
 Tamper = Callable[[sqlcipher3.Connection], None]
 

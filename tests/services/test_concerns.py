@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
@@ -18,6 +17,7 @@ from sendesk.services.evidence import evidence
 from sendesk.services.graduated import concerns, support_plans
 from sendesk.services.register import register
 from sendesk.services.staff import users
+from tests.factories import add_test_pupil, works_with
 
 TODAY = date(2026, 11, 2)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

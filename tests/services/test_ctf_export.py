@@ -10,7 +10,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import select
 
 from sendesk.db import Database
@@ -23,6 +22,7 @@ from sendesk.services.register.register import change_status
 from sendesk.services.transfer.ctf_export import ctf_export_data, record_ctf_sent
 from sendesk.services.transfer.ctf_import import parse_ctf_bytes, read_pupil
 from sendesk.services.transfer.leavers import add_school_days, record_leaving
+from tests.factories import add_test_pupil
 
 TODAY = date(2026, 12, 7)
 

@@ -10,16 +10,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Role, User
+from sendesk.models import AuditEvent, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.register.pupil_record import get_record
 from sendesk.services.transfer.ctf_import import ctf_problems, import_ctf
+from tests.factories import add_test_pupil, make_user, works_with
 
 HERE_SINCE = date(2024, 9, 1)
 
@@ -231,11 +231,7 @@ def test_hostile_and_wrong_files_are_refused_in_a_sentence(db, senco, tmp_path) 
 
 
 def test_only_the_senco_imports(db, senco, pupil, tmp_path) -> None:
-    with db.transaction() as s:
-        user = User(username="t", display_name="T", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        teacher = Actor.of(user)
+    teacher = make_user(db, "t", Role.TEACHER, "T")
     works_with(db, teacher, pupil)
     path = write(tmp_path, ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K"))))
     with pytest.raises(
@@ -267,11 +263,7 @@ def test_a_new_arrival_with_sen_history_is_on_the_sencos_whats_due(db, senco, tm
         "Arrived 02/11/2026 with SEN history from Hill Primary: review the previous "
         "school's provision within the first half term"
     )
-    with db.transaction() as s:
-        user = User(username="t", display_name="T", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        teacher = Actor.of(user)
+    teacher = make_user(db, "t", Role.TEACHER, "T")
     works_with(db, teacher, pid)
     assert not [i for i in due_items(db, teacher, today=today) if i.kind == "arrival review"]
     area = "Cognition and learning"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -24,33 +23,9 @@ from sendesk.services.actor import Actor, acting_user
 from sendesk.services.register.register_view import RegisterRow, register_rows
 from sendesk.services.staff.users import sign_in
 from sendesk.services.store.audit import chain_problems
+from tests.factories import MakeDb
 
 TODAY = date(2025, 3, 14)
-
-MakeDb = Callable[[], Database]
-
-
-@pytest.fixture
-def make_db(
-    empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[MakeDb]:
-    """New empty databases on the backend under test (the first at ``empty_target``)."""
-    target, key = empty_target
-    made: list[Database] = []
-
-    def make() -> Database:
-        where = target
-        if made:
-            if "://" in target:
-                where = request.getfixturevalue("pg_server").new_database()
-            else:
-                where = str(tmp_path / f"school-{len(made)}.db")
-        made.append(create_database(where, key))
-        return made[-1]
-
-    yield make
-    for db in made:
-        db.dispose()
 
 
 def senco_of(db: Database) -> Actor:

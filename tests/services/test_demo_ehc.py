@@ -7,7 +7,6 @@ from __future__ import annotations
 import hashlib
 import io
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -48,24 +47,11 @@ PUPILS = 300
 SEED = 5
 
 
-@pytest.fixture(
-    scope="module",
-    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def school(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
+@pytest.fixture(scope="module")
+def school(module_db: Database) -> Database:
     """One demo school per backend, shared by the tests that only read it."""
-    if request.param == "sqlcipher":
-        target = str(tmp_path_factory.mktemp("ehc") / "school.db")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    db = create_database(target, new_raw_key())
-    try:
-        write_demo_school(db, pupils=PUPILS, seed=SEED, today=TODAY)
-        yield db
-    finally:
-        db.dispose()
+    write_demo_school(module_db, pupils=PUPILS, seed=SEED, today=TODAY)
+    return module_db
 
 
 @pytest.fixture

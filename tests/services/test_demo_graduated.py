@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from itertools import pairwise
 from pathlib import Path
@@ -14,7 +13,7 @@ from pypdf import PdfReader
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sendesk.db import Database, create_database
+from sendesk.db import Database
 from sendesk.demo import write_demo_school
 from sendesk.demo.graduated import (
     GraduatedSummary,
@@ -24,7 +23,6 @@ from sendesk.demo.graduated import (
     recent_terms,
     report_pdf,
 )
-from sendesk.keystore import new_raw_key
 from sendesk.models import (
     AgencyInvolvement,
     AttainmentSnapshot,
@@ -55,12 +53,12 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import acting_user
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.factories import MakeDb
 
 TODAY = date(2025, 3, 14)
 PUPILS = 150
 SEED = 3
 
-MakeDb = Callable[[], Database]
 
 TABLES = {
     "interventions": Intervention,
@@ -77,29 +75,6 @@ TABLES = {
     "attendance_records": AttendanceRecord,
     "attainment_snapshots": AttainmentSnapshot,
 }
-
-
-@pytest.fixture
-def make_db(
-    empty_target: tuple[str, str], tmp_path: Path, request: pytest.FixtureRequest
-) -> Iterator[MakeDb]:
-    """New empty databases on the backend under test (the first at ``empty_target``)."""
-    target, key = empty_target
-    made: list[Database] = []
-
-    def make() -> Database:
-        where = target
-        if made:
-            if "://" in target:
-                where = request.getfixturevalue("pg_server").new_database()
-            else:
-                where = str(tmp_path / f"school-{len(made)}.db")
-        made.append(create_database(where, key))
-        return made[-1]
-
-    yield make
-    for db in made:
-        db.dispose()
 
 
 def register_pupils(s: Session) -> list[tuple[int, str, tuple[str, ...], date | None]]:
@@ -153,24 +128,11 @@ def counts(db: Database) -> dict[str, int]:
         }
 
 
-@pytest.fixture(
-    scope="module",
-    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def school(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
+@pytest.fixture(scope="module")
+def school(module_db: Database) -> Database:
     """One demo school with its history per backend, shared by the tests that only read it."""
-    if request.param == "sqlcipher":
-        target = str(tmp_path_factory.mktemp("graduated") / "school.db")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    db = create_database(target, new_raw_key())
-    try:
-        build(db)
-        yield db
-    finally:
-        db.dispose()
+    build(module_db)
+    return module_db
 
 
 def test_same_seed_and_day_give_the_same_history(make_db: MakeDb) -> None:

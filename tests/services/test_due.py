@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from pupil_factory import add_test_contact, add_test_pupil
 
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import NeedProfile, Role, SupportPlan
@@ -13,6 +12,7 @@ from sendesk.services.due import add_months, due_items
 from sendesk.services.graduated.interventions_due import MEASURES_KIND
 from sendesk.services.graduated.support_plans import RHYTHM_KIND
 from sendesk.services.staff.users import create_user, sign_in
+from tests.factories import add_test_contact, add_test_pupil, make_user
 
 TODAY = date(2026, 11, 23)
 
@@ -152,17 +152,6 @@ def test_pupils_on_sen_support_met_fewer_than_three_times_are_due(db, senco) -> 
 # --- each member of staff sees their own pupils (issue 13) ---------------------------------
 
 
-def _staff(db, username: str, role: Role):
-    from sendesk.models import User
-    from sendesk.services.actor import Actor
-
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
 def test_staff_see_only_their_own_pupils_deadlines(db, senco) -> None:
     from sendesk.models import (
         Enrolment,
@@ -179,8 +168,8 @@ def test_staff_see_only_their_own_pupils_deadlines(db, senco) -> None:
         add_test_pupil(db, senco, n, provision="K", needs=("SPLD",), forename=f, **soon)
         for n, f in ((1, "Amy"), (2, "Ben"), (3, "Cal"), (4, "Dee"))
     )
-    teacher = _staff(db, "teacher", Role.TEACHER)
-    ta = _staff(db, "ta", Role.LEARNING_SUPPORT)
+    teacher = make_user(db, "teacher", Role.TEACHER)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
     with db.transaction() as s:
         group = TeachingGroup(code="9X/En1", subject="English", teacher_id=teacher.user_id)
         s.add(group)

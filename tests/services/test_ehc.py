@@ -8,14 +8,11 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from pupil_factory import add_test_contact, add_test_pupil, works_with
 from sqlalchemy import select
 
-from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, EhcRequest, NeedProfile, Pupil, Role, User
+from sendesk.models import AuditEvent, EhcRequest, NeedProfile, Pupil, Role
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules
-from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
 from sendesk.services.ehc import records as ehc_records
 from sendesk.services.ehc import request_steps
@@ -48,22 +45,10 @@ from sendesk.services.ehc.requests import (
 )
 from sendesk.services.ehc.reviews import record_review, remove_review, update_review
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_contact, add_test_pupil, make_user, works_with
 
 TODAY = date(2026, 3, 2)
 SENT = date(2026, 2, 16)  # week 3 of 20 on TODAY
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-@pytest.fixture
-def pupil(db, senco) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
 
 
 def request(**changes: object) -> RequestData:

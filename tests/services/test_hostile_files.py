@@ -16,7 +16,6 @@ from pathlib import Path
 import hostile_builders as hb
 import pytest
 from db_snapshot import table_counts
-from pupil_factory import add_test_pupil
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
@@ -26,6 +25,7 @@ from sendesk.services.graduated.progress_data import import_attainment_csv
 from sendesk.services.register import mis_reading
 from sendesk.services.register.pupil_import import import_pupils, validate_file
 from sendesk.services.staff.teaching_groups import import_classes, read_class_list
+from tests.factories import add_test_pupil
 
 ROOT = Path(__file__).resolve().parents[2]
 

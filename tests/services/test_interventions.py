@@ -8,7 +8,6 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import event, func, select
 
 from sendesk.db import Database
@@ -18,7 +17,7 @@ from sendesk.errors import (
     PermissionDeniedError,
     ValidationError,
 )
-from sendesk.models import AuditEvent, DeliveredSession, Role, SessionAttendance, User
+from sendesk.models import AuditEvent, DeliveredSession, Role, SessionAttendance
 from sendesk.rules.progress import AGE_MONTHS, RATING, STANDARDISED, SUBSTANTIAL
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
@@ -62,6 +61,7 @@ from sendesk.services.graduated.sessions import (
     term_preview,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_pupil, make_user
 
 MONDAY = date(2025, 3, 3)
 WEDNESDAY = date(2025, 3, 5)
@@ -79,14 +79,6 @@ READING = InterventionData(
     minutes_per_session=30,
     cost_per_hour_pence=2400,
 )
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture

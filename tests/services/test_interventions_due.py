@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from pupil_factory import add_test_pupil
 from sqlalchemy import select
 
 from sendesk.db import Database
-from sendesk.models import Intervention, Pupil, PupilAssignment, Role, User
+from sendesk.models import Intervention, Pupil, PupilAssignment, Role
 from sendesk.rules.progress import AGE_MONTHS
 from sendesk.services.actor import Actor
 from sendesk.services.due import DueItem, due_items
@@ -27,6 +26,7 @@ from sendesk.services.graduated.intervention_records import (
 from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
 from sendesk.services.graduated.sessions import log_session
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date.today()
 READING = InterventionData(
@@ -37,14 +37,6 @@ READING = InterventionData(
     measure_kind=AGE_MONTHS,
     group_size=8,
 )
-
-
-def _user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def _group(
@@ -78,8 +70,8 @@ def _d(day: date) -> str:
 def test_sessions_not_logged_appear_for_the_leader_and_go_once_logged(
     db: Database, senco: Actor
 ) -> None:
-    ta = _user(db, "ta", Role.LEARNING_SUPPORT)
-    other = _user(db, "other", Role.LEARNING_SUPPORT)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    other = make_user(db, "other", Role.LEARNING_SUPPORT)
     # Reading A meets once a week on the weekday three days ago, since three weeks ago:
     # three sessions have passed (17, 10 and 3 days ago), none logged yet.
     weekday = (TODAY - timedelta(days=3)).weekday()
@@ -128,8 +120,8 @@ def test_sessions_not_logged_appear_for_the_leader_and_go_once_logged(
 def test_a_missing_exit_measure_appears_and_recording_it_removes_it(
     db: Database, senco: Actor
 ) -> None:
-    ta = _user(db, "ta", Role.LEARNING_SUPPORT)
-    other = _user(db, "other", Role.LEARNING_SUPPORT)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
+    other = make_user(db, "other", Role.LEARNING_SUPPORT)
     start, ended = TODAY - timedelta(days=70), TODAY - timedelta(days=14)
     group = _group(db, senco, ta, "Reading A", start, ended, weekday=start.weekday())
     amy = add_test_pupil(db, senco, 1, forename="Amy", surname="Able")
@@ -172,7 +164,7 @@ def test_a_missing_exit_measure_appears_and_recording_it_removes_it(
 def test_an_enrolment_under_way_without_an_entry_measure_is_a_gap(
     db: Database, senco: Actor
 ) -> None:
-    ta = _user(db, "ta", Role.LEARNING_SUPPORT)
+    ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
     start = TODAY - timedelta(days=7)
     group = _group(db, senco, ta, "Reading A", start, weekday=start.weekday())
     amy = add_test_pupil(db, senco, 1, forename="Amy")
@@ -181,7 +173,7 @@ def test_an_enrolment_under_way_without_an_entry_measure_is_a_gap(
     assert [(i.pupil_name, i.severity, i.due) for i in items] == [("Amy Pupil", "gap", None)]
     assert items[0].text.startswith("No entry measure in Reading A")
     # A teacher's list has none of the groups' items, even for a group they lead.
-    teacher = _user(db, "teacher", Role.TEACHER)
+    teacher = make_user(db, "teacher", Role.TEACHER)
     _group(db, senco, teacher, "Maths B", start, weekday=start.weekday())
     assert not [i for i in due_items(db, teacher) if i.group_id is not None]
 

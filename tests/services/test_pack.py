@@ -11,7 +11,6 @@ import json
 import os
 import stat
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -20,10 +19,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from sendesk.db import Database, create_database
+from sendesk.db import Database
 from sendesk.demo import DEMO_STAFF_RATE_PENCE, write_demo_school
 from sendesk.errors import CancelledError, PermissionDeniedError, SendeskError, ValidationError
-from sendesk.keystore import new_raw_key
 from sendesk.models import AuditEvent, Pupil, RegisterEntry, Role
 from sendesk.operations.pack import build_pack, pack_file_names
 from sendesk.services.actor import Actor, acting_user
@@ -77,25 +75,12 @@ class School:
     story: Story
 
 
-@pytest.fixture(
-    scope="module",
-    params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)],
-)
-def school(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[School]:
-    if request.param == "sqlcipher":
-        target = str(tmp_path_factory.mktemp("pack") / "school.db")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    db = create_database(target, new_raw_key())
-    try:
-        write_demo_school(db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
-        senco = acting_user(db, None)
-        story = ready_for_a_request(db, senco, long_history_pupil(db))
-        yield School(db, senco, story)
-    finally:
-        db.dispose()
+@pytest.fixture(scope="module")
+def school(module_db: Database) -> School:
+    write_demo_school(module_db, pupils=DEMO_PUPILS, seed=DEMO_SEED, today=TODAY)
+    senco = acting_user(module_db, None)
+    story = ready_for_a_request(module_db, senco, long_history_pupil(module_db))
+    return School(module_db, senco, story)
 
 
 def other_pupil_with_plans(school: School) -> int:

@@ -18,7 +18,6 @@ from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import select
 
 from sendesk.db import Database
@@ -66,6 +65,7 @@ from sendesk.services.school import settings, statistics
 from sendesk.services.staff import teaching_groups, users
 from sendesk.services.store import audit_log
 from sendesk.services.transfer import leavers
+from tests.factories import add_test_pupil
 
 TODAY = date.today()
 START = TODAY - timedelta(days=120)

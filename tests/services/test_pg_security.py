@@ -49,6 +49,7 @@ from sendesk.services.scope import pupils_in_scope
 from sendesk.services.staff import users
 from sendesk.services.store import pg_security
 from sendesk.services.store.audit import chain_problems
+from tests.pg_owner import owner_and_database
 
 pytestmark = pytest.mark.postgres
 
@@ -119,22 +120,10 @@ class School:
             return set(s.scalars(select(Pupil.id))) if found is None else set(found)
 
 
-def _owner_and_database(admin_url: str) -> tuple[str, str, str, int]:
-    """A non-superuser owner with CREATEROLE and its own database, as the README says an
-    IT technician makes them; returns (owner URL, database, host, port)."""
-    suffix = secrets.token_hex(4)
-    owner, dbname, owner_pw = f"owner_{suffix}", f"school_{suffix}", secrets.token_hex(12)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{owner_pw}'")
-        conn.execute(f"CREATE DATABASE {dbname} OWNER {owner}")
-    admin = make_url(admin_url)
-    url = f"postgresql+psycopg://{owner}:{owner_pw}@{admin.host}:{admin.port}/{dbname}"
-    return url, dbname, str(admin.host), int(admin.port or 5432)
-
-
 @pytest.fixture(scope="module")
 def school(pg_server: Any) -> Iterator[School]:
-    owner_url, dbname, host, port = _owner_and_database(pg_server.admin_url)
+    owned = owner_and_database(pg_server.admin_url)
+    owner_url, dbname, host, port = owned.owner_url, owned.dbname, owned.host, owned.port
     owner = create_database(owner_url)
     write_demo_school(owner, pupils=150, seed=5, today=TODAY)
     pg_security.apply(owner.engine)
@@ -954,7 +943,8 @@ def test_two_schools_on_one_server_keep_their_groups_and_logins_apart(
 ) -> None:
     """Group roles are per database; login names are the server's, so a second school's
     account with a name the first school uses is refused in one sentence."""
-    owner_url, dbname, _host, _port = _owner_and_database(pg_server.admin_url)
+    owned = owner_and_database(pg_server.admin_url)
+    owner_url, dbname = owned.owner_url, owned.dbname
     with create_database(owner_url) as other:
         users_senco = f"other{secrets.token_hex(3)}"
         init_school(other, "Other School", senco_username=users_senco, senco_name="Other")

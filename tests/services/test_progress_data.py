@@ -6,12 +6,11 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AttainmentSnapshot, AuditEvent, Pupil, Role, User
+from sendesk.models import AttainmentSnapshot, AuditEvent, Pupil, Role
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.progress_data import (
     AttainmentData,
@@ -29,16 +28,9 @@ from sendesk.services.graduated.progress_data import (
     term_name,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_pupil, make_user, works_with
 
 TODAY = date(2025, 11, 20)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def upn_of(db: Database, pupil_id: int) -> str:

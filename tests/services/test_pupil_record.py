@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 
 import pytest
-from pupil_factory import works_with
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, NeedProfile, Pupil, Role, User
+from sendesk.models import NeedProfile, Pupil, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.records import PlanData
@@ -32,6 +29,8 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import audit_events, count_selects
+from tests.factories import make_user, works_with
 
 VALID_NHS = "9434765919"
 ADMITTED = date(2023, 9, 4)
@@ -52,34 +51,6 @@ def make_pupil(db: Database, actor: Actor, serial: int = 1, **fields: object) ->
     }
     values.update(fields)
     return add_pupil(db, actor, PupilData(**values))  # type: ignore[arg-type]
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
-
-
-@contextmanager
-def count_selects(db: Database) -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
-        yield seen
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-
-
-def audit_events(db: Database, entity: str) -> list[AuditEvent]:
-    with db.session() as s:
-        return list(s.scalars(select(AuditEvent).where(AuditEvent.entity == entity)))
 
 
 # --- reading ------------------------------------------------------------------------------

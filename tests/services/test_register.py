@@ -16,12 +16,11 @@ import time
 from datetime import date
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
 from sqlalchemy import func, select, text
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, EhcPlan, RegisterEntry, Role, User
+from sendesk.models import AuditEvent, EhcPlan, RegisterEntry, Role
 from sendesk.reports.register_export import write_csv
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
@@ -41,19 +40,12 @@ from sendesk.services.register.register import (
 from sendesk.services.register.register_view import register_rows, run_start
 from sendesk.services.school.statistics import register_statistics
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.factories import add_test_pupil, make_user, works_with
 
 TODAY = date(2026, 11, 20)
 JOINED = date(2024, 9, 2)
 MISTAKE = date(2025, 1, 13)
 CORRECTED = date(2025, 1, 20)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def on_k(db: Database, senco: Actor, serial: int = 1) -> int:
@@ -328,7 +320,7 @@ def refused(call: object) -> str:
 def test_a_change_to_a_register_changed_since_it_was_read_is_refused(db, senco) -> None:
     """The second SENCo is told who changed it and when; nothing of theirs is written."""
     pid = on_k(db, senco)
-    other = make_user(db, "second", Role.SENCO)
+    other = make_user(db, "second", Role.SENCO, "senco user")
     seen = read_register(db, senco, pid)
     assert (seen.provision, seen.needs, seen.entry_start) == ("K", ("SPLD",), JOINED)
     change_status(db, other, pid, "N", [], CORRECTED, "Made good progress", seen=seen.version)
@@ -338,7 +330,7 @@ def test_a_change_to_a_register_changed_since_it_was_read_is_refused(db, senco) 
         lambda: change_status(db, senco, pid, "K", ["SPLD", "SEMH"], TODAY, "x", seen=seen.version)
     )
     match = CHANGED.fullmatch(text)
-    assert match is not None and match["name"] == "senco user"  # make_user's display name
+    assert match is not None and match["name"] == "senco user"  # the second SENCo's display name
     assert register_events(db) == before
     assert entries(db, pid) == [("K", JOINED, CORRECTED, False), ("N", CORRECTED, None, False)]
     now = read_register(db, senco, pid)
@@ -349,7 +341,7 @@ def test_a_change_to_a_register_changed_since_it_was_read_is_refused(db, senco) 
 def test_a_change_of_needs_alone_is_seen_too(db, senco) -> None:
     """The open entry stays when only the needs change: the needs' ids tell."""
     pid = on_k(db, senco)
-    other = make_user(db, "second", Role.SENCO)
+    other = make_user(db, "second", Role.SENCO, "senco user")
     seen = read_register(db, senco, pid).version
     change_status(db, other, pid, "K", ["SPLD", "SLCN"], CORRECTED, "SALT report", seen=seen)
     assert read_register(db, senco, pid).version.entry_id == seen.entry_id
@@ -359,7 +351,7 @@ def test_a_change_of_needs_alone_is_seen_too(db, senco) -> None:
 
 def test_voiding_says_who_changed_the_register_since(db, senco) -> None:
     pid = mistake_then_correction(db, senco)
-    other = make_user(db, "second", Role.SENCO)
+    other = make_user(db, "second", Role.SENCO, "senco user")
     seen = read_register(db, senco, pid).version
     corrected = entry_id(db, pid, "K", CORRECTED)
     change_status(db, other, pid, "K", ["SPLD", "SEMH"], TODAY, "More needs", seen=seen)

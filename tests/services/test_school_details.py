@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Role, User
+from sendesk.models import AuditEvent, Role
 from sendesk.services.actor import Actor
 from sendesk.services.school.school_details import (
     STAFF_RATE,
@@ -17,6 +17,7 @@ from sendesk.services.school.school_details import (
     school_details,
 )
 from sendesk.services.school.settings import get_setting, set_setting
+from tests.factories import make_user
 
 DETAILS = SchoolDetails(
     senco_name="Ms Priya Shah",
@@ -25,14 +26,6 @@ DETAILS = SchoolDetails(
     head_teacher_name="Mr Tom Reed",
     staff_rate_per_hour_pence=2_150,
 )
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=f"{role.value} user", role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def test_details_are_saved_together_and_read_back(db: Database, senco: Actor) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pupil_factory import add_test_pupil
-
 from sendesk.models import Role
 from sendesk.services.school.statistics import register_statistics, shown, suppress
 from sendesk.services.staff.users import create_user, sign_in
+from tests.factories import add_test_pupil
 
 
 def test_shown_suppresses_small_numbers() -> None:

@@ -7,12 +7,10 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from pupil_factory import add_test_pupil, works_with
-from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Intervention, Pupil, Role, User
+from sendesk.models import Intervention, Pupil, Role
 from sendesk.rules.census import Area
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.support_plans import (
@@ -34,6 +32,8 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import audit_events
+from tests.factories import add_test_pupil, make_user, works_with
 
 CL = Area.COGNITION_LEARNING.value
 CI = Area.COMMUNICATION_INTERACTION.value
@@ -41,14 +41,6 @@ SEMH = Area.SEMH.value
 START = date(2025, 9, 8)
 DUE = date(2025, 12, 1)
 TODAY = date(2026, 1, 15)
-
-
-def make_user(db: Database, username: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def draft(**changes: object) -> PlanDraft:
@@ -74,23 +66,11 @@ def draft(**changes: object) -> PlanDraft:
     return PlanDraft(**values)  # type: ignore[arg-type]
 
 
-@pytest.fixture
-def pupil(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
-
-
 def next_review(db: Database, pupil_id: int) -> date | None:
     with db.session() as s:
         p = s.get(Pupil, pupil_id)
         assert p is not None
         return p.next_review_due
-
-
-def events(db: Database, entity: str) -> list[AuditEvent]:
-    with db.session() as s:
-        return list(
-            s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
-        )
 
 
 def reviewed_plan(db: Database, senco: Actor, pupil: int, results: tuple[str, ...]) -> int:
@@ -141,7 +121,7 @@ def test_create_then_read_back(db, senco, pupil) -> None:
     [summary] = list_plans(db, senco, pupil)
     assert (summary.id, summary.cycle, summary.outcomes, summary.achieved) == (plan_id, 1, 3, 0)
     assert summary.status == "open" and summary.version == plan.version
-    [event] = events(db, "support_plan")
+    [event] = audit_events(db, "support_plan")
     assert event.action == "create" and event.entity_id == plan_id
     assert json.loads(event.detail) == {
         "carried_over": False,
@@ -191,11 +171,11 @@ def test_creating_sets_the_next_review_and_reviewing_clears_it(db, senco, pupil)
     assert reviewed.reviewed_on == date(2025, 11, 28) and reviewed.status == "reviewed"
     assert reviewed.achieved == 3
     assert reviewed.next_steps == "Leave SEN support; monitor"
-    assert [e.action for e in events(db, "support_plan")] == ["create", "review"]
+    assert [e.action for e in audit_events(db, "support_plan")] == ["create", "review"]
     # Each pupil event carries the pupil's row seals (row_seals); the rest is the change.
     pupil_events = [
         {k: v for k, v in json.loads(e.detail).items() if k != "sealed"}
-        for e in events(db, "pupil")
+        for e in audit_events(db, "pupil")
     ]
     assert pupil_events[-2:] == [
         {"fields": ["next_review_due"], "support_plan_id": plan_id},
@@ -241,7 +221,7 @@ def test_ehc_pupils_keep_their_annual_review_date(db, senco) -> None:
     plan = get_plan(db, senco, plan_id)
     update_plan(db, senco, plan_id, plan.version, draft(review_due=date(2025, 12, 8)))
     assert next_review(db, pid) == date(2026, 3, 1)
-    assert not [e for e in events(db, "pupil") if "support_plan_id" in json.loads(e.detail)]
+    assert not [e for e in audit_events(db, "pupil") if "support_plan_id" in json.loads(e.detail)]
 
 
 # --- a new cycle starts from the last review -----------------------------------------------
@@ -266,7 +246,7 @@ def test_new_cycle_carries_over_partly_and_not_achieved_outcomes(db, senco, pupi
         (first, 1, "reviewed"),
     ]
     assert (summaries[1].achieved, summaries[1].partly, summaries[1].not_achieved) == (1, 1, 1)
-    assert json.loads(events(db, "support_plan")[-1].detail)["carried_over"] is True
+    assert json.loads(audit_events(db, "support_plan")[-1].detail)["carried_over"] is True
 
 
 def test_own_outcomes_replace_the_carry_over(db, senco, pupil) -> None:
@@ -354,7 +334,7 @@ def test_invalid_draft_is_refused_in_one_sentence(db, senco, pupil) -> None:
         "(choose one of: intervention, in-class strategy, equipment, staff time); "
         "provision 1 has no description."
     )
-    assert list_plans(db, senco, pupil) == [] and events(db, "support_plan") == []
+    assert list_plans(db, senco, pupil) == [] and audit_events(db, "support_plan") == []
 
 
 def test_plan_cannot_start_before_birth(db, senco, pupil) -> None:
@@ -441,7 +421,7 @@ def test_review_needs_every_outcome_and_a_sensible_date(db, senco, pupil) -> Non
     with pytest.raises(ValidationError, match="Say what changes next"):
         review_plan(db, senco, plan_id, plan.version, DUE, all_results, {}, "", " ", today=DUE)
     assert get_plan(db, senco, plan_id).reviewed_on is None
-    assert [e.action for e in events(db, "support_plan")] == ["create"]
+    assert [e.action for e in audit_events(db, "support_plan")] == ["create"]
 
 
 def test_review_comments_and_correction(db, senco, pupil) -> None:
@@ -469,7 +449,7 @@ def test_review_comments_and_correction(db, senco, pupil) -> None:
     corrected = get_plan(db, senco, plan_id)
     assert [o.result for o in corrected.outcomes] == ["achieved"] * 3
     assert corrected.outcomes[0].review_comment == ""
-    assert [e.action for e in events(db, "support_plan")] == [
+    assert [e.action for e in audit_events(db, "support_plan")] == [
         "create",
         "review",
         "correct_review",
@@ -529,7 +509,7 @@ def test_update_edits_outcomes_in_place_and_moves_the_review_date(db, senco, pup
     assert b.id not in {o.id for o in after.outcomes}
     assert [p.description for p in after.provisions] == ["Visual timetable"]
     assert next_review(db, pupil) == date(2025, 12, 8)
-    detail = json.loads(events(db, "support_plan")[-1].detail)
+    detail = json.loads(audit_events(db, "support_plan")[-1].detail)
     assert detail == {"fields": ["outcomes", "provisions", "review_due"], "pupil_id": pupil}
 
 
@@ -549,7 +529,7 @@ def test_nothing_changed_writes_nothing(db, senco, pupil) -> None:
     plan_id = create_plan(db, senco, pupil, draft())
     plan = get_plan(db, senco, plan_id)
     assert update_plan(db, senco, plan_id, plan.version, plan.draft()) == plan.version
-    assert [e.action for e in events(db, "support_plan")] == ["create"]
+    assert [e.action for e in audit_events(db, "support_plan")] == ["create"]
 
 
 def test_second_saver_is_told(db, senco, pupil) -> None:

@@ -6,12 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-from pupil_factory import add_test_pupil
 from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, PermissionDeniedError, ValidationError
-from sendesk.models import AuditEvent, Role, User
+from sendesk.models import AuditEvent, Role
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.staff.teaching_groups import (
@@ -26,16 +25,9 @@ from sendesk.services.staff.teaching_groups import (
     teachers,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.factories import add_test_pupil, make_user
 
 DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def make_user(db: Database, username: str, role: Role, name: str, *, active: bool = True) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=name, role=role, active=active)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 @pytest.fixture

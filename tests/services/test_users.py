@@ -240,7 +240,7 @@ def test_roles_and_the_last_senco(db, senco) -> None:
 
 
 def test_staff_codes_and_assigned_pupils(db, senco) -> None:
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     create_user(db, senco, "tch", "Mr Teach", Role.TEACHER, staff_code="ABC")
     create_user(db, senco, "lsa", "Ms Support", Role.LEARNING_SUPPORT)

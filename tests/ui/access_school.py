@@ -8,13 +8,11 @@ subject; Cal supervised rest breaks, only proposed; Dee nothing.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.services.access.arrangement_edits import propose_arrangement, set_arrangement_status
 from sendesk.services.access.assessments import record_assessment
 from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
@@ -22,19 +20,9 @@ from sendesk.services.actor import Actor
 from sendesk.services.school.school import school_info
 from sendesk.services.staff.teaching_groups import GroupData, save_group
 from sendesk.ui.context import AppContext
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)
-
-
-def make_user(db: Database, username: str, display: str, role: Role) -> Actor:
-    with db.transaction() as s:
-        user = User(username=username, display_name=display, role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
 
 
 def ctx_for(db: Database, actor: Actor) -> AppContext:
@@ -61,8 +49,8 @@ class School:
 
 
 def make_school(db: Database, senco: Actor) -> School:
-    teacher = make_user(db, "maths", "Mr Maths", Role.TEACHER)
-    english = make_user(db, "english", "Ms English", Role.TEACHER)
+    teacher = make_user(db, "maths", Role.TEACHER, "Mr Maths")
+    english = make_user(db, "english", Role.TEACHER, "Ms English")
     ann = add_test_pupil(db, senco, 1, forename="Ann", surname="Able", year=11, provision="K")
     ben = add_test_pupil(db, senco, 2, forename="Ben", surname="Baker", year=11)
     cal = add_test_pupil(db, senco, 3, forename="Cal", surname="Cole", year=10)

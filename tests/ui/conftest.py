@@ -1,13 +1,21 @@
-"""Fixtures the UI tests share: a pupil to open, and the warnings a screen shows."""
+"""Fixtures the UI tests share: a pupil to open, a demo school, the warnings a screen shows
+and a guard against message boxes nobody answers."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from sendesk.db import Database
+from sendesk.db import Database, create_database
+from sendesk.demo import write_demo_school
 from sendesk.services.actor import Actor
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
+
+DEMO_TODAY = date(2025, 3, 3)
+"""The demo school's today: files using ``demo_db`` set their ``TODAY`` to it."""
 
 
 @pytest.fixture
@@ -26,3 +34,26 @@ def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "warning", warning)
     return shown
+
+
+@pytest.fixture
+def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message box nobody answers would block the test run: fail at once instead (tests
+    that expect one answer it with ``warnings`` or ``answer_question``)."""
+
+    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
+        pytest.fail(f"unexpected message box: {text}")
+
+    for name in ("question", "warning", "information"):
+        monkeypatch.setattr(QMessageBox, name, unexpected)
+
+
+@pytest.fixture
+def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
+    """An 80-pupil demo school (seed 2, as on 3 March 2025): whole-school pages with
+    enough pupils, groups and sessions to show. A file that uses it points ``senco`` here."""
+    target, key = empty_target
+    database = create_database(target, key)
+    write_demo_school(database, pupils=80, seed=2, today=DEMO_TODAY)
+    yield database
+    database.dispose()

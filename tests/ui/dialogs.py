@@ -31,15 +31,3 @@ def answer_question(monkeypatch: Any, button: Any) -> list[str]:
 
     monkeypatch.setattr(QMessageBox, "question", question)
     return asked
-
-
-def make_user(db: Any, username: str, role: Any) -> Any:
-    """A member of staff with ``role``, named after ``username``."""
-    from sendesk.models import User
-    from sendesk.services.actor import Actor
-
-    with db.transaction() as s:
-        user = User(username=username, display_name=username.title(), role=role)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -46,10 +45,8 @@ from sendesk.ui.evidence.agencies_tab import (
     size_text,
 )
 from sendesk.ui.register.status_dialog import to_qdate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import make_user, works_with
+from tests.ui.dialogs import answer_question
 from tests.ui.views import cells, row_count, set_current, tooltip
 
 TODAY = date(2026, 1, 15)

@@ -18,7 +18,7 @@ from sendesk.services.staff.session_lock import lock_after_minutes
 from sendesk.services.store.audit_anchor import current_anchor
 from sendesk.ui.context import AppContext
 from sendesk.ui.store.audit_page import ANY_ACTION, AuditPage
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 from tests.ui.export_audit import export_details
 
 

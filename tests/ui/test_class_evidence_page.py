@@ -339,11 +339,10 @@ def test_yesterdays_entry_stays_and_the_teacher_is_told_why(
 
 
 def test_no_classes_says_so_and_every_control_is_named(qtbot, db, senco, school) -> None:
-    from access_school import make_user
-
     from sendesk.models import Role
+    from tests.factories import make_user
 
-    newcomer = make_user(db, "new", "Ms New", Role.TEACHER)
+    newcomer = make_user(db, "new", Role.TEACHER, "Ms New")
     page = make_page(qtbot, db, newcomer)
     assert classes(page) == []
     assert "You have no classes in SENDesk yet" in page.empty_label.text()

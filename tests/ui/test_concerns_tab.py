@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog
 
 from sendesk.db import Database
 from sendesk.models import Role
@@ -26,22 +26,10 @@ from sendesk.ui.graduated.concerns_tab import (
     RaiseConcernDialog,
 )
 from sendesk.ui.kit.dates import to_qdate
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.factories import add_test_pupil, works_with
 from tests.ui.views import all_cells
 
 TODAY = date(2026, 11, 2)
-
-
-@pytest.fixture
-def warnings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    shown: list[str] = []
-
-    def warning(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        shown.append(text)
-        return QMessageBox.StandardButton.Ok
-
-    monkeypatch.setattr(QMessageBox, "warning", warning)
-    return shown
 
 
 @pytest.fixture

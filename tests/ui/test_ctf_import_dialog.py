@@ -4,9 +4,7 @@ here; the import runs on the worker thread."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 from sendesk.models import Role
 from sendesk.services.register.pupil_record import get_record
@@ -15,9 +13,7 @@ from sendesk.services.staff.users import create_user, sign_in
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.transfer.ctf_import_dialog import CtfImportDialog
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 from tests.services.test_ctf_import import ctf, need, pupil_xml, sen, upn_of, write
 
 

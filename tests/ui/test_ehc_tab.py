@@ -5,9 +5,7 @@ plan and its annual review. Assertions are on what the user reads."""
 from __future__ import annotations
 
 import dataclasses
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QDialog, QMessageBox, QTableView
@@ -26,10 +24,8 @@ from sendesk.ui.ehc.ehc_plan_dialog import PlanDialog, ReviewDialog
 from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
 from sendesk.ui.ehc.ehc_tab import STATUS_TINTS, EhcTab
 from sendesk.ui.register.status_dialog import to_qdate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil, works_with
-from tests.ui.dialogs import accept, answer_question, make_user
+from tests.factories import add_test_pupil, make_user, works_with
+from tests.ui.dialogs import accept, answer_question
 from tests.ui.views import all_cells as rows
 from tests.ui.views import background, cells, foreground, row_count
 
@@ -37,16 +33,7 @@ TODAY = date(2026, 3, 16)  # a Monday
 LATE_RECEIVED = date(2025, 9, 29)  # 24 weeks before TODAY: week 25 of 20
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A message box nobody answers would block the test run: fail at once instead (tests
-    that expect one answer it with ``warnings`` or ``answer_question``)."""
-
-    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        pytest.fail(f"unexpected message box: {text}")
-
-    for name in ("question", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:

@@ -99,7 +99,7 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     from sendesk.services.staff.users import create_user, sign_in
     from sendesk.ui.graduated.session_logging import MyGroupsPage
     from sendesk.ui.main_window import MainWindow
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     create_user(db, senco, "ta", "Ms Support", Role.LEARNING_SUPPORT, "support123")
     ta = sign_in(db, "ta", "support123")
@@ -144,7 +144,7 @@ def _school(db, senco) -> dict[str, int]:
     """Three pupils on SEN support with reviews overdue, this week and later, in Years 7
     and 9, with contacts and needs described (so the gaps are the parent meetings)."""
     from sendesk.models import NeedProfile
-    from tests.services.pupil_factory import add_test_contact, add_test_pupil
+    from tests.factories import add_test_contact, add_test_pupil
 
     ids = {
         "Ana": add_test_pupil(

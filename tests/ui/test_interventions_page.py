@@ -9,7 +9,6 @@ from PySide6.QtCore import QDate
 
 from sendesk.db import Database
 from sendesk.models import Role
-from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.enrolments import (
     add_measurement,
@@ -24,7 +23,6 @@ from sendesk.services.graduated.intervention_setup import (
     list_groups,
     list_interventions,
 )
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.intervention_dialogs import (
@@ -35,7 +33,7 @@ from sendesk.ui.graduated.intervention_dialogs import (
 )
 from sendesk.ui.graduated.interventions_page import InterventionsPage
 from sendesk.ui.graduated.progress_chart import ProgressChart
-from tests.ui.dialogs import make_user
+from tests.factories import admit_pupil, make_user
 
 TODAY = date(2025, 3, 3)
 READING = InterventionData(
@@ -49,20 +47,6 @@ READING = InterventionData(
     minutes_per_session=30,
     cost_per_hour_pence=2400,
 )
-
-
-def make_pupil(db: Database, senco: Actor, serial: int, forename: str) -> int:
-    return add_pupil(
-        db,
-        senco,
-        PupilData(
-            upn=make(801, 2000, 24, serial),
-            legal_surname="Pupil",
-            legal_forename=forename,
-            dob=date(2012, 1, 1),
-            year_group=8,
-        ),
-    )
 
 
 @pytest.fixture
@@ -141,7 +125,7 @@ def test_edit_retires_an_intervention(qtbot, open_page, db, senco) -> None:
 def test_start_a_group_and_enrol_a_pupil(qtbot, open_page, db, senco) -> None:
     ta = make_user(db, "ta", Role.LEARNING_SUPPORT)
     iid = add_intervention(db, senco, READING)
-    pid = make_pupil(db, senco, 1, "Siân")
+    pid = admit_pupil(db, senco, 1, "Siân")
     page = open_page(senco)
 
     group_dialog = page.add_group()
@@ -173,7 +157,7 @@ def test_start_a_group_and_enrol_a_pupil(qtbot, open_page, db, senco) -> None:
 def test_enrol_dialog_refuses_a_bad_measure(qtbot, open_page, db, senco, warnings) -> None:
     iid = add_intervention(db, senco, READING)
     add_group(db, senco, GroupData(iid, "G", None, (0,), date(2025, 1, 6)))
-    pid = make_pupil(db, senco, 1, "Ada")
+    pid = admit_pupil(db, senco, 1, "Ada")
     page = open_page(senco)
     dialog = page.enrol_pupil()
     assert dialog is not None
@@ -190,7 +174,7 @@ def test_enrol_dialog_refuses_a_bad_measure(qtbot, open_page, db, senco, warning
 def test_progress_verdict_and_chart_are_shown(qtbot, open_page, db, senco) -> None:
     iid = add_intervention(db, senco, READING)
     gid = add_group(db, senco, GroupData(iid, "Autumn reading", None, (0, 2), date(2024, 9, 2)))
-    pid = make_pupil(db, senco, 1, "Zoë")
+    pid = admit_pupil(db, senco, 1, "Zoë")
     eid = enrol(db, senco, gid, pid, date(2024, 9, 2), date(2024, 12, 20), 84, date(2024, 9, 2))
     add_measurement(db, senco, eid, date(2024, 11, 1), 88)
     record_exit(db, senco, eid, 93, date(2025, 1, 2))
@@ -221,7 +205,7 @@ def test_record_exit_and_a_measure_through_dialogs(qtbot, open_page, db, senco) 
         InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
     )
     gid = add_group(db, senco, GroupData(iid, "G", None, (0,), date(2025, 1, 6)))
-    eid = enrol(db, senco, gid, make_pupil(db, senco, 1, "Ada"), date(2025, 1, 6), None, 82)
+    eid = enrol(db, senco, gid, admit_pupil(db, senco, 1, "Ada"), date(2025, 1, 6), None, 82)
     page = open_page(senco)
     page.select_enrolment(eid)
 
@@ -272,7 +256,7 @@ def test_the_leader_records_a_missing_entry_measure_on_the_page(
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
     mine = add_group(db, senco, GroupData(iid, "Mine", ta.user_id, (0,), date(2025, 1, 6)))
     add_group(db, senco, GroupData(iid, "Theirs", other.user_id, (0,), date(2025, 1, 6)))
-    pid = make_pupil(db, senco, 1, "Ada")
+    pid = admit_pupil(db, senco, 1, "Ada")
     enrol(db, senco, mine, pid, date(2025, 1, 6), None, None)
     page = open_page(ta)
     page.select_intervention(iid)

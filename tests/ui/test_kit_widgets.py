@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.permissions import Action
 from sendesk.services.actor import Actor
 from sendesk.services.evidence.agencies import (
@@ -33,7 +33,7 @@ from sendesk.ui.kit.filtered_page import FilteredPage
 from sendesk.ui.kit.form_dialog import TEXT, Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
-from tests.services.pupil_factory import works_with
+from tests.factories import make_user, works_with
 from tests.ui.export_audit import export_details
 from tests.ui.views import all_cells, cells
 
@@ -41,11 +41,7 @@ TODAY = date(2026, 1, 15)
 
 
 def teacher(db: Database, senco: Actor, pupil_id: int) -> Actor:
-    with db.transaction() as s:
-        user = User(username="t1", display_name="Teacher One", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        actor = Actor.of(user)
+    actor = make_user(db, "t1", Role.TEACHER, "Teacher One")
     works_with(db, actor, pupil_id)
     return actor
 

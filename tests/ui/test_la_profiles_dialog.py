@@ -22,19 +22,10 @@ from sendesk.services.ehc.la_profiles import (
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog, pounds_to_pence
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import make_user
+from tests.ui.dialogs import answer_question
 
-
-@pytest.fixture(autouse=True)
-def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A message box nobody answers would block the test run: fail at once instead (tests
-    that expect one answer it with ``warnings`` or ``answer_question``)."""
-
-    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        pytest.fail(f"unexpected message box: {text}")
-
-    for name in ("question", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 def open_dialog(qtbot, db: Database, actor: Actor) -> LaProfilesDialog:

@@ -4,9 +4,7 @@ SEN file is due, and what's due asks for it."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -20,9 +18,7 @@ from sendesk.services.transfer.leavers import leaver_status
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 from sendesk.ui.transfer.leaving import LeavingDialog
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil, works_with
+from tests.factories import add_test_pupil, works_with
 
 LEAVES = date(2026, 12, 18)  # a Friday: 15 weekdays on is Friday 8 January
 

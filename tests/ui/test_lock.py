@@ -4,12 +4,9 @@ technical measures for special-category data)."""
 
 from __future__ import annotations
 
-import io
 import os
 import subprocess
 import sys
-import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -46,34 +43,9 @@ from sendesk.services.store.audit_log import audit_listing
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.lock import LOCKED_TEXT
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import small_pdf
 
 PASSWORD = "correct horse"
-
-
-def small_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
-
-    buf = io.BytesIO()
-    page = canvas.Canvas(buf)
-    page.drawString(72, 720, "Educational psychology report (test)")
-    page.showPage()
-    page.save()
-    return buf.getvalue()
-
-
-@pytest.fixture
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "tmp"
-    folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
-    yield folder
-    evidence.remove_viewer_copies()
-
-
-@pytest.fixture
-def pupil(db: Database, senco: Actor) -> int:
-    return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",), forename="Zoë")
 
 
 @pytest.fixture

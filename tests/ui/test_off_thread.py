@@ -65,7 +65,7 @@ def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     from sendesk.services.register import pupil_record
     from sendesk.ui.access import access_page
     from sendesk.ui.main_window import MainWindow
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     pupil = add_test_pupil(db, senco, 1, forename="Zoë")
     gaps = _record_thread(monkeypatch, access_page, "gap_view")
@@ -105,7 +105,7 @@ def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) ->
 
 def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.ui.graduated import provision_map_page
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     zoe = add_test_pupil(db, senco, 1, forename="Zoë")
     seen = {
@@ -144,7 +144,7 @@ def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     from sendesk.ui.ehc.ehc_tab import EhcTab
     from sendesk.ui.main_window import MainWindow
     from sendesk.ui.register.pupil_tabs import LAZY_TABS
-    from tests.services.pupil_factory import add_test_pupil
+    from tests.factories import add_test_pupil
 
     pupil = add_test_pupil(db, senco, 1, provision="E", forename="Zoë")
     window = MainWindow(AppContext(db, senco, school_info(db)))

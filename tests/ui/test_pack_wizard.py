@@ -5,7 +5,6 @@ nothing behind."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -13,11 +12,11 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QMessageBox, QWizard
+from PySide6.QtWidgets import QWizard
 from reportlab.pdfgen import canvas
 
 from sendesk.db import Database
-from sendesk.models import Role, User
+from sendesk.models import Role
 from sendesk.rules.census import Area
 from sendesk.rules.readiness import ITEM_KEYS
 from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
@@ -29,9 +28,7 @@ from sendesk.services.graduated.support_plans import create_plan
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.pack_wizard import MISSING, READY, PackWizard
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 16)
 
@@ -112,16 +109,7 @@ def pupil_id(db: Database, senco: Actor, tmp_path: Path) -> int:
     return pid
 
 
-@pytest.fixture(autouse=True)
-def no_unexpected_questions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A message box nobody answers would block the test run: fail at once instead (tests
-    that expect one answer it with ``warnings`` or ``answer_question``)."""
-
-    def unexpected(_parent, _title, text, *_args):  # type: ignore[no-untyped-def]
-        pytest.fail(f"unexpected message box: {text}")
-
-    for name in ("question", "warning", "information"):
-        monkeypatch.setattr(QMessageBox, name, unexpected)
+pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 @pytest.fixture
@@ -268,11 +256,7 @@ def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
 
 
 def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) -> None:
-    with db.transaction() as s:
-        user = User(username="teacher", display_name="Teacher", role=Role.TEACHER)
-        s.add(user)
-        s.flush()
-        teacher = Actor.of(user)
+    teacher = make_user(db, "teacher", Role.TEACHER, "Teacher")
     w = PackWizard(AppContext(db, teacher, school_info(db)), pupil_id, today=TODAY)
     qtbot.addWidget(w)
     w.show()

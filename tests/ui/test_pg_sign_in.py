@@ -6,29 +6,22 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-import psycopg
 import pytest
 from PySide6.QtCore import Qt
-from sqlalchemy.engine import make_url
 
 from sendesk.db import create_database, parse_target
 from sendesk.services.school.school import init_school
 from sendesk.services.store import pg_security
 from sendesk.ui.staff.sign_in import SignInDialog
+from tests.pg_owner import owner_and_database
 
 pytestmark = pytest.mark.postgres
 
 
 def test_the_dialog_connects_as_the_users_login(qtbot: Any, pg_server: Any) -> None:
-    suffix = secrets.token_hex(4)
-    owner, dbname, owner_pw = f"owner_{suffix}", f"school_{suffix}", secrets.token_hex(12)
-    with psycopg.connect(pg_server.admin_url, autocommit=True) as conn:
-        conn.execute(f"CREATE ROLE {owner} LOGIN CREATEROLE PASSWORD '{owner_pw}'")
-        conn.execute(f"CREATE DATABASE {dbname} OWNER {owner}")
-    admin = make_url(pg_server.admin_url)
-    where = f"{admin.host}:{admin.port}/{dbname}"
-    boss = f"boss{suffix}"
-    with create_database(f"postgresql+psycopg://{owner}:{owner_pw}@{where}") as db:
+    owned = owner_and_database(pg_server.admin_url)
+    boss = f"boss{secrets.token_hex(4)}"
+    with create_database(owned.owner_url) as db:
         init_school(
             db,
             "Server School",
@@ -37,8 +30,10 @@ def test_the_dialog_connects_as_the_users_login(qtbot: Any, pg_server: Any) -> N
             senco_password="boss-password",
         )
         pg_security.secure(db, {boss: "boss-password"})
-    target = parse_target(f"postgresql+psycopg://{where}")
-    dialog = SignInDialog(None, dbname, connect=lambda u, p: pg_security.open_as(target, u, p))
+    target = parse_target(owned.url_without_account)
+    dialog = SignInDialog(
+        None, owned.dbname, connect=lambda u, p: pg_security.open_as(target, u, p)
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     qtbot.keyClicks(dialog.username, boss)

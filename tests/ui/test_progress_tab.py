@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -31,10 +29,8 @@ from sendesk.ui.graduated.progress_tab import (
     point_text,
 )
 from sendesk.ui.register.status_dialog import to_qdate
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
-from tests.services.pupil_factory import add_test_pupil, works_with
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import add_test_pupil, make_user, works_with
+from tests.ui.dialogs import answer_question
 from tests.ui.views import cells, row_count
 
 TODAY = date(2026, 1, 15)

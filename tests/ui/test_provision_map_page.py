@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -10,28 +9,19 @@ from typing import Any
 import pytest
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
-from sendesk.db import Database, create_database
-from sendesk.demo import write_demo_school
-from sendesk.models import Enrolment, Pupil, Role, User
+from sendesk.db import Database
+from sendesk.models import Enrolment, Pupil, Role
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated.provision_map import pupil_provision
 from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import notional_threshold_pence
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
+from tests.factories import make_user
 from tests.ui.export_audit import export_details
 
-TODAY = date(2025, 3, 3)
+TODAY = date(2025, 3, 3)  # DEMO_TODAY: the demo_db school's (tests/ui/conftest.py)
 YEAR = 2024
-
-
-@pytest.fixture
-def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
-    target, key = empty_target
-    database = create_database(target, key)
-    write_demo_school(database, pupils=80, seed=2, today=TODAY)
-    yield database
-    database.dispose()
 
 
 @pytest.fixture
@@ -41,11 +31,7 @@ def senco(demo_db: Database) -> Actor:
 
 @pytest.fixture
 def governor(demo_db: Database) -> Actor:
-    with demo_db.transaction() as s:
-        user = User(username="governor", display_name="A Governor", role=Role.READ_ONLY)
-        s.add(user)
-        s.flush()
-        return Actor.of(user)
+    return make_user(demo_db, "governor", Role.READ_ONLY, "A Governor")
 
 
 @pytest.fixture

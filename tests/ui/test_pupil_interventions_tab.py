@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QComboBox, QPushButton, QTableView
 
-from sendesk.db import Database, create_database
-from sendesk.demo import write_demo_school
+from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Enrolment, Role
 from sendesk.services.actor import Actor, acting_user
@@ -31,20 +29,10 @@ from sendesk.ui.graduated.pupil_interventions_tab import (
     hours_text,
     measures_text,
 )
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import make_user
+from tests.factories import make_user, works_with
 from tests.ui.views import cells, headers, row_count
 
-TODAY = date(2025, 3, 3)
-
-
-@pytest.fixture
-def demo_db(empty_target: tuple[str, str]) -> Iterator[Database]:
-    target, key = empty_target
-    database = create_database(target, key)
-    write_demo_school(database, pupils=80, seed=2, today=TODAY)
-    yield database
-    database.dispose()
+TODAY = date(2025, 3, 3)  # DEMO_TODAY: the demo_db school's (tests/ui/conftest.py)
 
 
 @pytest.fixture

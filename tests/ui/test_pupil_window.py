@@ -11,7 +11,6 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QAbstractButton,
-    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -41,8 +40,9 @@ from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
 from sendesk.ui.register.pupil_history import VoidDialog
 from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
 from sendesk.ui.register.status_dialog import StatusDialog
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import answer_question, make_user
+from tests.factories import make_user, works_with
+from tests.ui.dialogs import answer_question
+from tests.ui.labels import unlabelled
 from tests.ui.views import all_cells, cells, foreground, row_count
 
 Opener = Callable[[Actor], PupilWindow]
@@ -568,16 +568,7 @@ def test_every_control_has_an_accessible_name(
     window = open_window(actor)
     build_every_tab(window)
     kinds = (QLineEdit, QComboBox, QCheckBox, QPlainTextEdit, QDateEdit, QPushButton, QTableView)
-    unnamed = [
-        w
-        for w in window.findChildren(QWidget)
-        if isinstance(w, kinds)
-        and not w.accessibleName()
-        and not (isinstance(w, QAbstractButton) and w.text())
-        # the line edit inside a spin box or date field takes its parent's name
-        and not isinstance(w.parent(), QComboBox | QAbstractSpinBox)
-    ]
-    assert unnamed == []
+    assert unlabelled(window, kinds) == []
 
 
 def test_passport_button_saves_a_pdf(qtbot, open_window, senco, tmp_path, monkeypatch) -> None:

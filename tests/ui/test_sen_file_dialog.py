@@ -4,9 +4,7 @@ takes it off what's due and shows in the pupil's record."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date, timedelta
-from pathlib import Path
 
 from pypdf import PdfReader
 from PySide6.QtCore import QDate, Qt
@@ -18,10 +16,8 @@ from sendesk.services.transfer.leavers import leaver_status, record_leaving
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 from sendesk.ui.transfer.sen_file_dialog import SenFileDialog
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
+from tests.factories import add_test_pupil
 from tests.services.pack_story import marked_pdf
-from tests.services.pupil_factory import add_test_pupil
 
 
 def test_make_the_file_with_a_ticked_document_then_record_it_sent(

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import QComboBox, QDateEdit, QMessageBox
 
 from sendesk.db import Database
 from sendesk.models import Role
-from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.costs import planned_vs_delivered
 from sendesk.services.graduated.enrolments import enrol
@@ -25,13 +24,12 @@ from sendesk.services.graduated.intervention_records import (
 )
 from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.sessions import group_day, log_session
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.attendance_table import REASON_NEEDED, AttendanceModel, Col
 from sendesk.ui.graduated.session_logging import MyGroupsPage
 from sendesk.ui.kit.edit_table import editor_at
-from tests.ui.dialogs import make_user
+from tests.factories import admit_pupil, make_user
 
 MONDAY = date(2025, 3, 3)
 TERM_START = date(2025, 1, 6)
@@ -63,17 +61,7 @@ def group_id(db: Database, senco: Actor, ta: Actor) -> int:
     )
     gid = add_group(db, senco, GroupData(iid, "Y8 reading", ta.user_id, (0, 2), TERM_START))
     for serial, name in enumerate(NAMES, start=1):
-        pid = add_pupil(
-            db,
-            senco,
-            PupilData(
-                upn=make(801, 2000, 24, serial),
-                legal_surname="Pupil",
-                legal_forename=name,
-                dob=date(2012, 1, 1),
-                year_group=8,
-            ),
-        )
+        pid = admit_pupil(db, senco, serial, name)
         enrol(db, senco, gid, pid, TERM_START, None, 84)
     return gid
 
@@ -340,17 +328,7 @@ def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_on
         InterventionData("Precision teaching", "Cognition and learning", "TA", "words", "rating"),
     )
     second = add_group(db, senco, GroupData(iid, long_name, ta.user_id, (0,), TERM_START))
-    pid = add_pupil(
-        db,
-        senco,
-        PupilData(
-            upn=make(801, 2000, 24, 40),
-            legal_surname="Pupil",
-            legal_forename="Gita",
-            dob=date(2012, 1, 1),
-            year_group=7,
-        ),
-    )
+    pid = admit_pupil(db, senco, 40, "Gita", year=7)
     enrol(db, senco, second, pid, TERM_START, None, 20)
     window = MainWindow(AppContext(db, ta, school_info(db)))
     qtbot.addWidget(window)

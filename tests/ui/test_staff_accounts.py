@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "services"))
 from sendesk.models import Role
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import school_info
@@ -18,7 +14,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.sign_in import SignInDialog
 from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 from tests.ui.views import all_cells, headers
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from sendesk.db import create_database
 from sendesk.keystore import new_raw_key
 from sendesk.services.school.school import init_school
-from tests.services.pupil_factory import add_test_pupil
+from tests.factories import add_test_pupil
 
 CHILD = """
 import json, sys

@@ -9,8 +9,6 @@ from datetime import date, timedelta
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractSpinBox,
     QComboBox,
     QDateEdit,
     QDialog,
@@ -46,8 +44,9 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
-from tests.services.pupil_factory import works_with
-from tests.ui.dialogs import accept, answer_question, make_user, wait_for_save
+from tests.factories import make_user, works_with
+from tests.ui.dialogs import accept, answer_question, wait_for_save
+from tests.ui.labels import unlabelled
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
@@ -404,15 +403,7 @@ def test_every_input_has_an_accessible_name(qtbot, open_editor, db, senco, pupil
     qtbot.addWidget(review)
     kinds = (QLineEdit, QComboBox, QPlainTextEdit, QDateEdit, QSpinBox, QPushButton)
     for dialog in (editor, review):
-        unnamed = [
-            w
-            for w in dialog.findChildren(QWidget)
-            if isinstance(w, kinds)
-            and not w.accessibleName()
-            and not (isinstance(w, QAbstractButton) and w.text())
-            and not isinstance(w.parent(), QComboBox | QAbstractSpinBox)
-        ]
-        assert unnamed == []
+        assert unlabelled(dialog, kinds) == []
 
 
 # --- the review dialog --------------------------------------------------------------------------

@@ -1,0 +1,40 @@
+"""Reading what a service wrote, for tests: its audit events and the queries it ran.
+
+Several test files check the audit trail of one entity and how many SELECTs a screen's read
+costs; one definition keeps them reading it the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, select
+
+from sendesk.db import Database
+from sendesk.models import AuditEvent
+
+
+def audit_events(db: Database, entity: str) -> list[AuditEvent]:
+    """The audit events about ``entity`` (a table's name), oldest first."""
+    with db.session() as s:
+        return list(
+            s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
+        )
+
+
+@contextmanager
+def count_selects(db: Database, *, with_ctes: bool = False) -> Iterator[list[str]]:
+    """Collect every SELECT the block runs (and ``WITH`` queries when ``with_ctes``)."""
+    kinds = ("SELECT", "WITH") if with_ctes else ("SELECT",)
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if statement.lstrip().upper().startswith(kinds):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        event.remove(db.engine, "before_cursor_execute", before)
