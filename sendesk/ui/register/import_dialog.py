@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import SendeskError
 from sendesk.services.register.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Op, ProgressFn
 
 ENCODING_CHOICES: tuple[tuple[str, str | None], ...] = (
@@ -44,8 +44,10 @@ ENCODING_CHOICES: tuple[tuple[str, str | None], ...] = (
 """The encoding choices, as ``--encoding`` offers them."""
 
 
-class ImportDialog(QDialog):
+class ImportDialog(WorkerSteps, QDialog):
     """The GUI face of ``sendesk import-pupils``."""
+
+    FAILED = "The import failed unexpectedly: {name}."
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -173,28 +175,6 @@ class ImportDialog(QDialog):
             failure=self._failed,
             on_progress=self._progress,
         ).run()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _finish(self, result: Any, done: Callable[[Any], None]) -> None:
-        self.worker = None
-        self.progress.hide()
-        self.check_button.setEnabled(True)
-        done(result)
-        self._update_buttons()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.worker = None
-        self.progress.hide()
-        self.check_button.setEnabled(True)
-        self.summary.setText(
-            str(exc)
-            if isinstance(exc, SendeskError)
-            else f"The import failed unexpectedly: {type(exc).__name__}."
-        )
-        self._update_buttons()
 
     def check(self) -> None:
         path, mapping = Path(self.path.text().strip()), self.mapping.text().strip() or None

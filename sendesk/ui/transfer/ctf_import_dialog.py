@@ -29,14 +29,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from sendesk.errors import SendeskError
 from sendesk.services.transfer.ctf_import import CtfReport, check_ctf, import_ctf
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Changes, Op, ProgressFn
 
 
-class CtfImportDialog(QDialog):
+class CtfImportDialog(WorkerSteps, QDialog):
     """Choose a CTF, see every problem, then import it (or the rest of it)."""
+
+    FAILED = "The import failed unexpectedly ({name}); nothing was written."
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -133,28 +135,6 @@ class CtfImportDialog(QDialog):
             on_progress=self._progress,
             changes=changes,
         ).run()
-
-    def _progress(self, done: int, total: int) -> None:
-        self.progress.setMaximum(max(total, 1))
-        self.progress.setValue(done)
-
-    def _finish(self, result: Any, done: Callable[[Any], None]) -> None:
-        self.worker = None
-        self.progress.hide()
-        self.check_button.setEnabled(True)
-        done(result)
-        self._update_buttons()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.worker = None
-        self.progress.hide()
-        self.check_button.setEnabled(True)
-        self.summary.setText(
-            str(exc)
-            if isinstance(exc, SendeskError)
-            else f"The import failed unexpectedly ({type(exc).__name__}); nothing was written."
-        )
-        self._update_buttons()
 
     def check(self) -> None:
         """Read the file on the worker and list every problem (nothing is written)."""
