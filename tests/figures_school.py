@@ -139,11 +139,14 @@ def _attainment(db: Database, senco: Actor, ids: dict[str, int]) -> None:
 
 def _access(db: Database, ids: dict[str, int]) -> None:
     """In place on 20 July 2026: 25% extra time for the K six; a reader for Gwendolyn
-    (approved by the awarding body). Not counted: Hamish's (only proposed), Ignatius's
-    (he left), Jolyon's (expired on 1 July 2026), Kassandra's (withdrawn)."""
+    (approved by the awarding body); rest breaks for Leopold, Marigold and Nikolai (3: the
+    count the report must show as "fewer than 5"): 10 pupils. Not counted: Hamish's (only
+    proposed), Ignatius's (he left), Jolyon's (expired on 1 July 2026), Kassandra's
+    (withdrawn)."""
     rows = [
         *((name, "extra_time_25", "approved in centre", None) for name in FORENAMES[:6]),
         ("Gwendolyn", "reader", "approved by awarding body", date(2027, 6, 30)),
+        *((name, "rest_breaks", "approved in centre", None) for name in FORENAMES[11:14]),
         ("Hamish", "reader", "proposed", None),
         ("Ignatius", "scribe", "approved in centre", None),
         ("Jolyon", "scribe", "approved by awarding body", date(2026, 7, 1)),

@@ -109,8 +109,12 @@ def test_attendance_and_progress_against_the_whole_school(figures) -> None:
 def test_access_arrangements_in_place(figures) -> None:
     a = figures.access
     assert a.counted_on == END
-    assert a.pupils == 7
-    assert a.by_arrangement == {"25% extra time": 6, "Reader": None}
+    assert a.pupils == 10
+    assert a.by_arrangement == {
+        "25% extra time": 6,
+        "Reader": None,
+        "Supervised rest breaks": None,
+    }
 
 
 def test_ehc_requests_decisions_and_the_20_week_deadline(figures) -> None:

@@ -49,6 +49,7 @@ from sendesk.models import (
     Need,
     Pupil,
     RegisterEntry,
+    School,
 )
 from sendesk.roles import Role
 from sendesk.rules import attainment, jcq, timeline
@@ -200,12 +201,14 @@ class EhcFigures:
 class SchoolFigures:
     """Everything the governors' report and the SEN information report show, anonymised.
 
-    ``start`` and ``end`` are the period (``end`` no later than the day it was worked
-    out); ``counted_on`` is the day the register and the access arrangements are counted
-    on (``end``). ``changes`` holds the last :data:`YEARS_OF_CHANGE` academic years, oldest
-    first, the last being the one ``end`` falls in. ``outcomes`` follows :data:`GROUPS`.
+    ``school`` is the school's name. ``start`` and ``end`` are the period (``end`` no
+    later than the day it was worked out); ``counted_on`` is the day the register and the
+    access arrangements are counted on (``end``). ``changes`` holds the last
+    :data:`YEARS_OF_CHANGE` academic years, oldest first, the last being the one ``end``
+    falls in. ``outcomes`` follows :data:`GROUPS`.
     """
 
+    school: str
     start: date
     end: date
     counted_on: date
@@ -594,6 +597,7 @@ def school_figures(
         _check_reader(s, db, actor)
         pupils = _histories(s)
         return SchoolFigures(
+            school=s.scalar(select(School.name).order_by(School.id)) or "",
             start=first,
             end=last,
             counted_on=last,
