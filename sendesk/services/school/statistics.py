@@ -37,6 +37,21 @@ def shown(count: Count) -> str:
     return f"{count:,}"
 
 
+def suppress_count(count: int) -> Count:
+    """One count standing alone (no total it adds up to is published): 1 to 4 becomes None.
+
+    For figures that are not cells of one row — pupils who joined the register in a year,
+    pupils with a given access arrangement (a pupil may have several) — so there is nothing
+    to subtract a hidden count from, and primary suppression is all that is needed.
+    """
+    return None if 0 < count < SUPPRESS_BELOW else count
+
+
+def suppress_each(counts: Mapping[_K, int]) -> dict[_K, Count]:
+    """Counts that do not add up to a published total, each suppressed on its own."""
+    return {k: suppress_count(n) for k, n in counts.items()}
+
+
 def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
     """The counts of one table row (whose total is known) as they may be published.
 
@@ -45,9 +60,7 @@ def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
     hidden one could be worked out by subtracting the rest from the total. Done here, in
     the service, so no caller can publish a small count by mistake.
     """
-    result: dict[_K, Count] = {
-        k: (None if 0 < n < SUPPRESS_BELOW else n) for k, n in counts.items()
-    }
+    result = suppress_each(counts)
     hidden = [k for k, v in result.items() if v is None]
     if len(hidden) == 1:
         others = [(n, k) for k, n in counts.items() if k not in hidden and n > 0]

@@ -1,0 +1,129 @@
+"""The governors' SEND report, read back from the PDF as a governor would read it."""
+
+from __future__ import annotations
+
+import re
+import stat
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from sendesk.errors import PermissionDeniedError
+from sendesk.models import Pupil, Role
+from sendesk.reports.figure_charts import Series, bar_plan
+from sendesk.reports.governors_report import write_governors_report
+from tests.factories import make_user
+from tests.figures_school import END, START, TODAY, build
+
+
+def _text(path: Path) -> str:
+    reader = PdfReader(str(path))
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture(scope="module")
+def report(module_db, tmp_path_factory) -> tuple[Path, list[str], list[str], str]:
+    """The report on the hand-made school, written once, as the read-only role writes it;
+    with the pupils' names and UPNs to look for."""
+    from sendesk.services.school.school import init_school
+
+    senco = init_school(module_db, "Test Academy", senco_username="senco", senco_name="Ms S")
+    build(module_db, senco)
+    with module_db.session() as s:
+        rows = s.execute(select(Pupil.legal_forename, Pupil.legal_surname, Pupil.upn)).all()
+    governor = make_user(module_db, "gov", Role.READ_ONLY, "A Governor")
+    out = tmp_path_factory.mktemp("governors") / "governors.pdf"
+    steps: list[tuple[int, int]] = []
+    written = write_governors_report(
+        module_db,
+        governor,
+        out,
+        start=START,
+        end=END,
+        today=TODAY,
+        progress=lambda done, total: steps.append((done, total)),
+    )
+    assert written == out
+    assert steps[-1][0] == steps[-1][1]
+    names = [n for f, sur, _ in rows for n in (f, sur)]
+    return out, names, [upn for *_, upn in rows], _text(out)
+
+
+def test_the_headings_and_figures_a_governor_reads(report) -> None:
+    _out, _names, _upns, text = report
+    flat = _flat(text)
+    for heading in (
+        "SEND report for governors",
+        "Test Academy · 1 September 2025 to 20 July 2026 · produced 07/12/2026",
+        "The SEND register on 20 July 2026",
+        "By broad area of need",
+        "By type of need (primary need)",
+        "By year group",
+        "Changes over the last three years",
+        "Attendance and progress of pupils with SEND",
+        "Exam access arrangements in place on 20 July 2026",
+        "EHC needs assessments and the 20-week deadline",
+    ):
+        assert heading in flat, heading
+    assert "All pupils on roll 20" in flat
+    assert "On the SEND register (K and E) 18" in flat
+    assert "SEN support (K) 12" in flat
+    assert "Education, health and care plan (E) fewer than 5" in flat
+    # The three years: census day, K, E, on the register, joined, left.
+    assert "2023–24 18/01/2024 (census) 7 0 7 13 0" in flat
+    assert "2025–26 15/01/2026 (census) 12 6 18 6 fewer than 5" in flat
+    assert "All pupils with SEND 13 83.8% 12 25.0% 12 91.7%" in flat
+    assert "Whole school 14 85.3% 12 25.0% 12 91.7%" in flat
+    assert "Final EHC plans issued 9" in flat
+    assert "6 of the 11 20-week deadlines in the period were met." in flat
+    assert "… missed 5" in flat
+
+
+def test_a_count_of_3_reads_fewer_than_5(report) -> None:
+    flat = _flat(report[3])
+    # Three pupils have supervised rest breaks.
+    assert "Supervised rest breaks fewer than 5" in flat
+    assert "Supervised rest breaks 3" not in flat
+
+
+def test_no_pupils_name_or_upn_is_in_the_pdf(report) -> None:
+    out, names, upns, text = report
+    reader = PdfReader(str(out))
+    metadata = " ".join(str(v) for v in (reader.metadata or {}).values())
+    assert len(names) == 42 and len(upns) == 21
+    for word in (*names, *upns):
+        assert word not in text, word
+        assert word not in metadata, word
+
+
+def test_written_owner_only_and_whole(report) -> None:
+    out = report[0]
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert not list(out.parent.glob(".*.partial"))
+    assert len(PdfReader(str(out)).pages) >= 2
+
+
+def test_a_role_without_the_figures_writes_nothing(db, tmp_path) -> None:
+    exams = make_user(db, "exams", Role.EXAMS_OFFICER)
+    out = tmp_path / "governors.pdf"
+    with pytest.raises(PermissionDeniedError):
+        write_governors_report(db, exams, out, today=date(2026, 12, 7))
+    assert not out.exists()
+
+
+def test_a_suppressed_count_has_no_bar_only_its_words() -> None:
+    plan = bar_plan(
+        ["Cognition", "Sensory"],
+        [Series("Pupils", (12.0, None), ("12", "fewer than 5"))],
+        400,
+    )
+    assert len(plan.bars) == 1
+    assert [m.text for m in plan.muted] == ["fewer than 5"]
+    assert "12" in plan.texts and "Cognition" in plan.texts

@@ -1,0 +1,180 @@
+"""The governors' figures on a small school counted by hand (tests/figures_school.py)."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+from datetime import date
+
+import pytest
+
+from sendesk.errors import PermissionDeniedError, ValidationError
+from sendesk.models import Role
+from sendesk.rules.attainment import at_or_above, compare
+from sendesk.services.school.figures import (
+    ALL_SEND,
+    EHC_PLAN,
+    NO_SEND,
+    OTHER_AREA,
+    SEN_SUPPORT,
+    WHOLE_SCHOOL,
+    counts_of,
+    school_figures,
+    spring_census_day,
+)
+from sendesk.services.school.statistics import suppress_count, suppress_each
+from tests.factories import add_test_pupil, make_user
+from tests.figures_school import END, START, TODAY, build
+
+
+@pytest.fixture
+def figures(db, senco):
+    build(db, senco)
+    return school_figures(db, senco, start=START, end=END, today=TODAY)
+
+
+def test_the_register_as_it_stood_on_the_periods_last_day(figures) -> None:
+    r = figures.register
+    assert (figures.start, figures.end, r.counted_on) == (START, END, END)
+    # 21 pupils, Ignatius left in June 2025: 20 on roll. N 2 (Hamish, Jolyon) is hidden,
+    # and with it the smaller of the rest (E 6), or it could be worked out from the roll.
+    assert r.pupils == 20
+    assert r.by_status == {"N": None, "K": 12, "E": None}
+    assert r.on_register == 18
+    assert r.by_area == {
+        "Cognition and learning": 6,
+        "Communication and interaction": 7,
+        "Social, emotional and mental health": 5,
+        "Sensory and/or physical": 0,
+        OTHER_AREA: 0,
+    }
+    # SLCN 1 (Kassandra) hidden, and the next smallest (SEMH 5) with it.
+    assert {k: v for k, v in r.by_need.items() if v != 0} == {
+        "SPLD": 6,
+        "SLCN": None,
+        "ASD": 6,
+        "SEMH": None,
+    }
+    # Year groups as they were in 2025-26 (the recorded ones are 2026-27's, a year on).
+    assert r.by_year == {
+        6: {"N": 0, "K": 5, "E": 0},
+        7: {"N": None, "K": None, "E": 0},
+        8: {"N": 0, "K": 0, "E": 6},
+    }
+
+
+def test_three_years_of_change_from_the_registers_history(figures) -> None:
+    assert [spring_census_day(y) for y in (2023, 2024, 2025)] == [
+        date(2024, 1, 18),
+        date(2025, 1, 16),
+        date(2026, 1, 15),
+    ]
+    rows = [
+        (c.label, c.counted_on, c.to_date, c.support, c.plans, c.on_register, c.joined, c.left)
+        for c in figures.changes
+    ]
+    assert rows == [
+        # Six K and Ignatius on census day; the plans began in March 2024. Joined: the
+        # seven, and the six with plans.
+        ("2023–24", date(2024, 1, 18), False, 7, 0, 7, 13, 0),
+        # Hamish on K from October: K 8, E 6; he joined and Ignatius left (1 each).
+        ("2024–25", date(2025, 1, 16), False, 8, 6, 14, None, None),
+        # Kassandra and five more joined, Hamish came off in November.
+        ("2025–26", date(2026, 1, 15), False, 12, 6, 18, 6, None),
+    ]
+
+
+def test_attendance_and_progress_against_the_whole_school(figures) -> None:
+    rows = {
+        o.group: (
+            o.attendance_pupils,
+            o.attendance_percent,
+            o.attainment_pupils,
+            o.at_expected_percent,
+            o.progress_pupils,
+            o.progress_percent,
+        )
+        for o in figures.outcomes
+    }
+    assert rows == {
+        # Six at 90/100 and Hamish, on K on the autumn term's first day, at 70/100.
+        SEN_SUPPORT: (7, 87.1, 6, 50.0, 6, 100.0),
+        EHC_PLAN: (6, 80.0, 6, 0.0, 6, 83.3),
+        ALL_SEND: (13, 83.8, 12, 25.0, 12, 91.7),
+        # Hamish's spring and Jolyon: 2 pupils, no percentage; Jolyon's words uncounted.
+        NO_SEND: (None, None, 0, None, 0, None),
+        WHOLE_SCHOOL: (14, 85.3, 12, 25.0, 12, 91.7),
+    }
+
+
+def test_access_arrangements_in_place(figures) -> None:
+    a = figures.access
+    assert a.counted_on == END
+    assert a.pupils == 10
+    assert a.by_arrangement == {
+        "25% extra time": 6,
+        "Reader": None,
+        "Supervised rest breaks": None,
+    }
+
+
+def test_ehc_requests_decisions_and_the_20_week_deadline(figures) -> None:
+    e = figures.ehc
+    assert (e.requests_made, e.agreed_to_assess, e.refused_to_assess) == (14, 14, None)
+    assert (e.refused_to_issue, e.plans_issued) == (None, 9)
+    # 6 on time (one on the deadline day itself), 3 issued late, 2 with no plan by their
+    # deadline day; 2 of the 5 missed had an exception recorded.
+    assert (e.deadlines, e.deadlines_met, e.deadlines_missed) == (11, 6, 5)
+    assert e.missed_with_exception is None
+
+
+def test_no_published_count_is_from_1_to_4(figures) -> None:
+    assert not [n for n in counts_of(figures) if n is not None and 0 < n < 5]
+    with pytest.raises(FrozenInstanceError):
+        figures.register.pupils = 1  # type: ignore[misc]
+
+
+def test_a_read_only_account_may_run_it_a_teacher_may_not_see_more(db, senco) -> None:
+    for serial in range(1, 7):
+        add_test_pupil(db, senco, serial, provision="K", needs=("SPLD",))
+    governor = make_user(db, "gov", Role.READ_ONLY)
+    figures = school_figures(db, governor, end=date(2025, 1, 1), today=TODAY)
+    assert figures.start == date(2024, 9, 1)  # the academic year's first day
+    assert figures.register.by_status == {"N": 0, "K": 6, "E": 0}
+    exams = make_user(db, "exams", Role.EXAMS_OFFICER)
+    with pytest.raises(PermissionDeniedError):
+        school_figures(db, exams, today=TODAY)
+
+
+def test_a_period_that_ends_before_it_starts_is_refused(db, senco) -> None:
+    with pytest.raises(ValidationError, match=r"start \(02/01/2026\) is after its end"):
+        school_figures(db, senco, start=date(2026, 1, 2), end=date(2026, 1, 1), today=TODAY)
+    # An end after today is counted to today.
+    figures = school_figures(db, senco, end=date(2030, 1, 1), today=TODAY)
+    assert (figures.start, figures.end) == (date(2026, 9, 1), TODAY)
+
+
+def test_single_counts_are_suppressed_on_their_own() -> None:
+    assert [suppress_count(n) for n in (0, 1, 4, 5)] == [0, None, None, 5]
+    assert suppress_each({"a": 3, "b": 40}) == {"a": None, "b": 40}
+
+
+@pytest.mark.parametrize(
+    ("value", "expected", "meets"),
+    [
+        ("100", "100", True),
+        ("96", "100", False),
+        ("4-", "4", False),
+        ("4=", "4", True),
+        ("4+", "4", True),
+        ("5-", "4+", True),
+        ("7:04", "7y 6m", False),
+        ("Expected", "expected", True),
+        ("Working towards", "Expected", None),
+        ("102", "8:06", None),  # a score against an age: not comparable
+        ("102", "", None),  # no expected value recorded
+    ],
+)
+def test_attainment_values_are_compared_only_when_they_can_be(value, expected, meets) -> None:
+    assert at_or_above(value, expected) is meets
+    if meets is not None:
+        assert compare(value, expected) in (0, 1) if meets else compare(value, expected) == -1
