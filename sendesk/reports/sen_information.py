@@ -42,7 +42,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.evidence.exports import record_export
 from sendesk.services.school.figures import EHC_PLAN, SEN_SUPPORT
 from sendesk.services.school.sen_information import SenInformation, sen_information
-from sendesk.services.school.statistics import Count, shown
+from sendesk.services.school.statistics import shown, shown_percent
 
 ProgressFn = Callable[[int, int], bool]
 """The one progress protocol: ``progress(done, total)``; False asks the writer to stop."""
@@ -438,9 +438,9 @@ class _Report:
             [
                 (
                     o.group,
-                    percent_text(o.attendance_percent, o.attendance_pupils),
-                    percent_text(o.at_expected_percent, o.attainment_pupils),
-                    percent_text(o.progress_percent, o.progress_pupils),
+                    shown_percent(o.attendance_percent, o.attendance_pupils),
+                    shown_percent(o.at_expected_percent, o.attainment_pupils),
+                    shown_percent(o.progress_percent, o.progress_pupils),
                 )
                 for o in outcomes
             ],
@@ -490,14 +490,6 @@ class _Report:
 def day_text(day: date) -> str:
     """A date as the report writes it: "1 September 2025"."""
     return f"{day.day} {day:%B %Y}"
-
-
-def percent_text(value: float | None, pupils: Count) -> str:
-    """A percentage; "no records" when no pupil had any; "not shown" when it is drawn
-    from fewer than 5 pupils (it would describe individual children)."""
-    if value is not None:
-        return f"{value:.1f}%"
-    return "no records" if pupils == 0 else "not shown"
 
 
 def _need_name(code: str) -> str:
@@ -555,4 +547,4 @@ def write_sen_information(
     return written
 
 
-__all__ = ["HEADINGS", "TITLE", "day_text", "draft", "percent_text", "write_sen_information"]
+__all__ = ["HEADINGS", "TITLE", "day_text", "draft", "write_sen_information"]

@@ -37,6 +37,14 @@ def shown(count: Count) -> str:
     return f"{count:,}"
 
 
+def shown_percent(value: float | None, pupils: Count) -> str:
+    """A published percentage in words: "83.8%"; "no records" when no pupil had any;
+    "not shown" when it was withheld, being drawn from fewer than 5 pupils."""
+    if value is not None:
+        return f"{value:.1f}%"
+    return "no records" if pupils == 0 else "not shown"
+
+
 def suppress_count(count: int) -> Count:
     """One count standing alone (no total it adds up to is published): 1 to 4 becomes None.
 
