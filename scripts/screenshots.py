@@ -220,6 +220,7 @@ def main() -> int:
             ("Provision map", "provision-map"),
             ("Audit trail", "audit-trail"),
             ("Census check", "census-check"),
+            ("Figures", "figures"),
         ):
             window.nav.setCurrentRow(list(window.pages).index(title))
             settled(window.page(title))

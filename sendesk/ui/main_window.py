@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
                 self._add_page("Audit trail", self._audit_trail)
             if ctx.may(Action.CHECK_CENSUS):
                 self._add_page("Census check", self._census_check)
+            if ctx.is_senco:  # the whole-school figures and the reports made from them
+                self._add_page("Figures", self._figures)
         elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
             from sendesk.ui.access.exams_list_page import ExamsListPage
 
@@ -138,6 +140,11 @@ class MainWindow(QMainWindow):
         page = CensusPage(self.ctx)
         page.pupil_activated.connect(self.open_pupil)
         return page
+
+    def _figures(self) -> QWidget:
+        from sendesk.ui.school.figures_page import FiguresPage
+
+        return FiguresPage(self.ctx)
 
     def _audit_trail(self) -> QWidget:
         from sendesk.ui.store.audit_page import AuditPage

@@ -42,6 +42,7 @@ def test_senco_sees_everything(qtbot, db, senco) -> None:
         "Access arrangements",
         "Audit trail",
         "Census check",
+        "Figures",
     ]
     assert {
         "Import pupils from the MIS…",

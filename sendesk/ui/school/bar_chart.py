@@ -41,12 +41,18 @@ class BarChart(QWidget):
         self.setAccessibleName(name)
         self.series: tuple[str, ...] = ()
         self.bars: tuple[Bar, ...] = ()
+        self.scale: float | None = None
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a screen reader reaches its words
 
-    def set_bars(self, series: Sequence[str], bars: Sequence[Bar]) -> None:
+    def set_bars(
+        self, series: Sequence[str], bars: Sequence[Bar], *, scale: float | None = None
+    ) -> None:
+        """Show ``bars``; a bar of ``scale`` spans the width (None: the largest value does,
+        for counts; 100 for percentages, so 5% looks like 5%)."""
         self.series = tuple(series)
         self.bars = tuple(bars)
+        self.scale = scale
         self.setAccessibleDescription(self.describe())
         self.setToolTip(self.describe())
         self.updateGeometry()
@@ -107,18 +113,19 @@ class BarChart(QWidget):
                 painter.drawText(x + line, top + metrics.ascent(), name)
                 x += line + metrics.horizontalAdvance(name) + line
             top += self._legend_height()
+        gap = metrics.averageCharWidth() * 2
         label_width = min(
-            max(metrics.horizontalAdvance(b.label) for b in self.bars) + 12,
+            max(metrics.horizontalAdvance(b.label) for b in self.bars) + gap + 4,
             self.width() // 3,
         )
         text_width = max(metrics.horizontalAdvance(t) for b in self.bars for t in b.texts) + 10
         plot_width = max(10, self.width() - label_width - text_width)
-        largest = max((v for b in self.bars for v in b.values if v), default=0.0) or 1.0
+        largest = self.scale or max((v for b in self.bars for v in b.values if v), default=1.0)
         row_height = self._row_height()
         for bar in self.bars:
             painter.setPen(text_colour)
-            label_rect = QRectF(0, top, label_width - 12, row_height)
-            elided = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - 12)
+            label_rect = QRectF(0, top, label_width - gap, row_height)
+            elided = metrics.elidedText(bar.label, Qt.TextElideMode.ElideRight, label_width - gap)
             painter.drawText(label_rect, Qt.AlignmentFlag.AlignVCenter, elided)
             y = top + 4
             for k, (value, text) in enumerate(zip(bar.values, bar.texts, strict=True)):
