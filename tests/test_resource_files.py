@@ -1,6 +1,6 @@
 """Every file SENDesk reads from ``resources/`` is there, found through one module.
 
-Why: the fonts, census rules and demo-school recipe moved to the repository's
+Why: the fonts, census rules, icon and demo-school recipe moved to the repository's
 top-level ``resources/`` (DESIGN.md), and the app runs from a checkout, an installed wheel
 and a PyInstaller bundle. A reader that builds its own path, or a file the code names but
 nobody shipped, shows up at a school as a missing font or an empty census check; here it
@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from sendesk.demo import graduated
 from sendesk.reports.pdf_layout import FONT_DIR, register_fonts
 from sendesk.resource_files import resource_path, resource_root
 from sendesk.rules.census_check import RULES_FILE, rules
+from sendesk.ui.app import APP_ICON, application
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 DEMO_TABLES = ("access", "concerns", "ehc", "graduated", "names", "profiles", "school")
@@ -50,6 +52,18 @@ def test_the_census_rules_are_read_from_the_resources_folder() -> None:
 def test_every_demo_table_is_there_and_no_other() -> None:
     folder = resource_path("demo")
     assert sorted(path.stem for path in folder.glob("*.json")) == sorted(DEMO_TABLES)
+
+
+def test_the_icon_is_there_in_every_format_a_build_uses() -> None:
+    for name in ("sendesk.svg", "sendesk.png", "sendesk.ico"):  # source, Qt, Windows exe
+        assert resource_path("icons", name).is_file(), name
+    assert resource_path("icons", "sendesk.png") == APP_ICON
+
+
+def test_every_window_has_the_sendesk_icon(qtbot: QtBot) -> None:
+    icon = application().windowIcon()
+    assert not icon.isNull()
+    assert icon.pixmap(64, 64).width() == 64
 
 
 @pytest.fixture
