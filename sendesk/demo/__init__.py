@@ -6,7 +6,7 @@ modules follow the capabilities they fill in: :mod:`.school` plans the pupils, s
 register history and drives the rest; :mod:`.graduated` adds support plans, interventions
 and progress; :mod:`.access` exam access arrangements and the classes teachers teach;
 :mod:`.ehc` EHC requests, plans and reviews; :mod:`.profiles` the needs profiles. Their
-long text tables (names, phrases, advice) live in ``sendesk/demo/data/``.
+long text tables (names, phrases, advice) live in ``resources/demo/``.
 """
 
 from sendesk.demo.ehc import HEAD_TEACHER

@@ -69,7 +69,7 @@ from sendesk.rules import jcq
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("access")
-"""The text tables of this module (names, phrases, advice): ``data/access.json``."""
+"""The text tables of this module (names, phrases, advice): ``resources/demo/access.json``."""
 
 CLASSES_PER_TEACHER = 12
 """At most this many classes per demo teacher (a full timetable in a secondary school)."""

@@ -89,7 +89,7 @@ from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
-"""The text tables of this module (names, phrases, advice): ``data/ehc.json``."""
+"""The text tables of this module (names, phrases, advice): ``resources/demo/ehc.json``."""
 
 NEIGHBOUR_LA = "Bedford Borough"
 CASEWORKERS = tuples(_TABLES["CASEWORKERS"])

@@ -67,12 +67,13 @@ from sendesk.models import (
     SessionAttendance,
     SupportPlan,
 )
+from sendesk.resource_files import resource_path
 from sendesk.rules.census import Area, area_of
 from sendesk.rules.confidentiality import default_level
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("graduated")
-"""The text tables of this module (names, phrases, advice): ``data/graduated.json``."""
+"""The text tables of this module (names, phrases, advice): ``resources/demo/graduated.json``."""
 
 AGE, SCORE, RATING = "age_months", "standardised", "rating"
 C_L = Area.COGNITION_LEARNING
@@ -82,8 +83,10 @@ S_P = Area.SENSORY_PHYSICAL
 TERMS_OF_GROUPS = 3
 PDF = "application/pdf"
 _DAY = timedelta(days=1)
-_REPO_FONT = Path(__file__).resolve().parent.parent / "resources" / "fonts" / "DejaVuSans.ttf"
-FONT_FILES = (Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"), _REPO_FONT)
+FONT_FILES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    resource_path("fonts", "DejaVuSans.ttf"),
+)
 FONT_NAME = "SENDeskDemoSans"
 
 

@@ -13,7 +13,7 @@ from sendesk.demo.tables import load
 from sendesk.rules.census import area_of
 
 _TABLES = load("profiles")
-"""The text tables of this module (names, phrases, advice): ``data/profiles.json``."""
+"""The text tables of this module (names, phrases, advice): ``resources/demo/profiles.json``."""
 
 # need code -> (strengths, difficulties, strategies): each a list of sentences to draw from
 TEXT: dict[str, tuple[list[str], list[str], list[str]]] = {

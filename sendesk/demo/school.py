@@ -31,7 +31,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from sqlalchemy import select
@@ -46,6 +45,7 @@ from sendesk.demo.profiles import profiles_for
 from sendesk.demo.tables import load, tuples
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
+from sendesk.resource_files import resource_path
 from sendesk.rules import nhs, upn
 from sendesk.rules.census import Area, Provision, area_of, describe
 from sendesk.services.register.register import CurrentStatus, apply_change, check_census
@@ -55,7 +55,7 @@ from sendesk.services.staff.users import hash_password, password_problem
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("school")
-"""The text tables of this module (names, phrases, advice): ``data/school.json``."""
+"""The text tables of this module (names, phrases, advice): ``resources/demo/school.json``."""
 
 SCHOOL_NAME = "Riverside Academy"
 LA_NAME = "Hertfordshire"
@@ -231,8 +231,8 @@ class _NameBook:
 
 @cache
 def _name_book() -> _NameBook:
-    """``data/names.json``, read once."""
-    text = resources.files("sendesk.demo").joinpath("data/names.json").read_text("utf-8")
+    """``resources/demo/names.json``, read once."""
+    text = resource_path("demo", "names.json").read_text("utf-8")
     data = json.loads(text)
     origins = []
     for key, raw in data["origins"].items():
@@ -307,7 +307,7 @@ class _PupilPlan:
     looked_after: bool
     nhs_number: str | None
     contacts: list[_ContactPlan]
-    origin: str = ""  # the family's key in data/names.json
+    origin: str = ""  # the family's key in resources/demo/names.json
     home_language: str | None = None
     ethnicity: str | None = None
     reg_group: str = ""
@@ -894,7 +894,7 @@ def _next_review(rng: random.Random, pupil: _PupilPlan, today: date) -> date | N
     return _school_day(rng, lo, max(lo, today + timedelta(days=100)))
 
 
-# Home language and ethnicity by family origin (data/names.json keys): the ethnicity as a
+# Home language and ethnicity by family origin (resources/demo/names.json keys): the ethnicity as a
 # SIMS-style DfE description, the languages an EAL pupil of that origin may speak at home.
 # A pupil without EAL speaks English at home. Origins not listed are treated as English.
 _BACKGROUND: dict[str, tuple[str, tuple[str, ...]]] = tuples(_TABLES["_BACKGROUND"])

@@ -1,4 +1,4 @@
-"""The demo school's text tables, read from JSON files in ``sendesk/demo/data/``.
+"""The demo school's text tables, read from JSON files in ``resources/demo/``.
 
 Names, phrases, outcomes and advice are data, not logic: kept apart they can be read,
 reviewed and extended without scrolling past hundreds of lines of strings, and the
@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from importlib import resources
 from typing import Any
+
+from sendesk.resource_files import resource_path
 
 
 @cache
 def load(name: str) -> dict[str, Any]:
-    """The tables of ``data/<name>.json`` (one JSON object, a key per table), read once."""
-    text = resources.files("sendesk.demo").joinpath(f"data/{name}.json").read_text("utf-8")
+    """The tables of ``resources/demo/<name>.json`` (a JSON object, a key per table), read once."""
+    text = resource_path("demo", f"{name}.json").read_text("utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -3,7 +3,7 @@
 One A4 page, always: the pupil's (preferred) name, year and tutor group, their needs, and
 four boxes — "About me", "What I find hard", "What helps me" (the widest: it is what a
 teacher acts on) and "My targets now". No photo. Text is set in DejaVu Sans, shipped
-inside the package (``sendesk/resources/fonts``, with its licence) so that names in any
+with SENDesk (``resources/fonts``, with its licence) so that names in any
 Latin, Greek or Cyrillic script — Łucja, Фёдор, Ωmega, Nguyễn — render the same on
 Windows, macOS and Linux.
 

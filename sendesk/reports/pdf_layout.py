@@ -5,7 +5,7 @@ maps and the pupil passport are read side by side (an inspector, a panel, a teac
 they should look like one product — the same typeface, margins, footer and tables — and a
 change to that look (a colour, a margin, the confidential line) should be made once.
 
-Text is set in DejaVu Sans, shipped inside the package (``sendesk/resources/fonts``, with
+Text is set in DejaVu Sans, shipped with SENDesk (``resources/fonts``, with
 its licence) so that names in any Latin, Greek or Cyrillic script — Łucja, Фёдор, Ωmega,
 Nguyễn — render the same on Windows, macOS and Linux. Every text a user typed goes into a
 paragraph escaped, so a name with "&" or "<" prints as written.
@@ -26,12 +26,13 @@ from xml.sax.saxutils import escape
 
 from sendesk.errors import SendeskError
 from sendesk.reports.tabular import cell_text
+from sendesk.resource_files import resource_path
 
 if TYPE_CHECKING:
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
-FONT_DIR = Path(__file__).resolve().parent.parent / "resources" / "fonts"
+FONT_DIR = resource_path("fonts")
 FONT = "SENDeskSans"
 FONT_BOLD = "SENDeskSans-Bold"
 MARGIN_MM = 14  # every side; the footer's line sits below the bottom margin

@@ -8,9 +8,10 @@ import from before a rule, a UPN typed in lower case in the MIS) and says, per p
 rule, what it means and how to fix it.
 
 The rules themselves (number, wording, source, whether the number is confirmed, the fix)
-live in one data file, ``sendesk/resources/census_rules.json``, so the text shown to the
+live in one data file, ``resources/census_rules.json``, so the text shown to the
 SENCo and the reference can be checked against the DfE's in one place. This module only
-reads that file (importlib.resources) and applies the checks; it does no other I/O.
+reads that file (:func:`sendesk.resource_files.resource_path`) and applies the checks; it
+does no other I/O.
 
 Census days (DfE school census guide): the autumn census is on the first Thursday of
 October, the spring census on the third Thursday of January and the summer census on the
@@ -26,12 +27,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from importlib import resources
 
+from sendesk.resource_files import resource_path
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import LEGACY_NEED, LEGACY_PROVISION, NEED_CODES, Provision
 
-RULES_FILE = "resources/census_rules.json"
+RULES_FILE = "census_rules.json"
+"""The rules' file in ``resources/``."""
 _THURSDAY = 3  # date.weekday()
 
 
@@ -62,7 +64,7 @@ class CensusRule:
 @cache
 def rules() -> dict[str, CensusRule]:
     """Every rule in the data file, by key, in the file's order (read once)."""
-    text = resources.files("sendesk").joinpath(RULES_FILE).read_text("utf-8")
+    text = resource_path(RULES_FILE).read_text("utf-8")
     data = json.loads(text)
     sources: dict[str, str] = data["sources"]
     return {

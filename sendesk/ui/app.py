@@ -6,10 +6,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from sendesk.db import Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
+from sendesk.resource_files import resource_path
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import school_info
 from sendesk.services.store.opening import open_database
@@ -17,6 +19,9 @@ from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
 
 DEMO_PUPILS = 1200
+APP_ICON = resource_path("icons", "sendesk.png")
+"""Every window's icon (title bar, task bar); drawn from ``sendesk.svg`` by
+scripts/make_icons.py so showing it needs no SVG support."""
 
 
 def application() -> QApplication:
@@ -26,6 +31,7 @@ def application() -> QApplication:
     app.setApplicationName("SENDesk")
     app.setApplicationDisplayName("SENDesk")
     app.setOrganizationName("SENDesk")
+    app.setWindowIcon(QIcon(str(APP_ICON)))
     assert isinstance(app, QApplication)
     return app
 

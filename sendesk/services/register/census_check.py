@@ -12,7 +12,7 @@ effective register only:
 * their open needs.
 
 The checks themselves are pure and live in :mod:`sendesk.rules.census_check`, with the
-rules' numbers, wording and sources in ``sendesk/resources/census_rules.json``. Nothing is
+rules' numbers, wording and sources in ``resources/census_rules.json``. Nothing is
 written and nothing is logged about pupils.
 """
 
