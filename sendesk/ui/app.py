@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from sendesk.db import Database, create_database, parse_target
+from sendesk.db import DB_ENV_VAR, Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.services.actor import acting_user
 from sendesk.services.school.school import school_info
@@ -125,6 +126,13 @@ def first_run() -> AppContext | None:
     return wizard.context
 
 
+def chosen_database(option: str | None, setting: str | None) -> str | None:
+    """The database the app opens: ``--db``, else ``SENDESK_DB`` (as every command reads
+    it, so one shortcut or login script can point both at a school), else the settings
+    file's choice; None means the first-run wizard."""
+    return option or os.environ.get(DB_ENV_VAR) or setting or None
+
+
 def run_gui(*, demo: bool, db: str | None) -> int:
     """The whole desktop session; returns the process exit status."""
     from sendesk.reports.private_temp import sweep_scratch_folders
@@ -144,7 +152,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
                 ctx = open_demo(Path(scratch))
             else:
                 settings = load_settings()
-                chosen = db or settings.database
+                chosen = chosen_database(db, settings.database)
                 if chosen and _as_login(chosen):
                     chosen_login = chosen
                     ctx = sign_in_server(chosen, settings.last_username)
