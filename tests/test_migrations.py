@@ -116,3 +116,22 @@ def test_0006_mends_a_raced_register_and_keeps_health_advice_senco_only(old_db: 
             ]
     finally:
         db.dispose()
+
+
+def test_verify_of_an_old_file_says_to_open_it_first_and_changes_nothing(
+    old_db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sendesk verify` on a file an older SENDesk wrote: no traceback about a missing
+    table, but the schema check failing in a sentence that says what to do; the file is
+    neither upgraded nor backed up (verify changes nothing)."""
+    from tests.cli_run import run
+
+    monkeypatch.setenv("SENDESK_DB_KEY", OLD_KEY)
+    before = old_db.read_bytes()
+    code, out, err = run(capsys, "verify", "--db", str(old_db))
+    assert code == 1 and "Traceback" not in out + err
+    assert "ok    file integrity (SQLite and SQLCipher)" in out
+    assert "FAIL  schema is current and matches this SENDesk" in out
+    assert f"schema 0001 is older than {head_revision()}: open the file with this SENDesk" in out
+    assert old_db.read_bytes() == before
+    assert not list(old_db.parent.glob("*.bak"))

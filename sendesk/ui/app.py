@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
-from sendesk.db import Database, create_database, parse_target
+from sendesk.db import DB_ENV_VAR, Database, create_database, parse_target
 from sendesk.errors import KeyUnavailableError, SendeskError
 from sendesk.resource_files import resource_path
 from sendesk.services.actor import acting_user
@@ -131,6 +132,13 @@ def first_run() -> AppContext | None:
     return wizard.context
 
 
+def chosen_database(option: str | None, setting: str | None) -> str | None:
+    """The database the app opens: ``--db``, else ``SENDESK_DB`` (as every command reads
+    it, so one shortcut or login script can point both at a school), else the settings
+    file's choice; None means the first-run wizard."""
+    return option or os.environ.get(DB_ENV_VAR) or setting or None
+
+
 def run_gui(*, demo: bool, db: str | None) -> int:
     """The whole desktop session; returns the process exit status."""
     from sendesk.reports.private_temp import sweep_scratch_folders
@@ -150,7 +158,7 @@ def run_gui(*, demo: bool, db: str | None) -> int:
                 ctx = open_demo(Path(scratch))
             else:
                 settings = load_settings()
-                chosen = db or settings.database
+                chosen = chosen_database(db, settings.database)
                 if chosen and _as_login(chosen):
                     chosen_login = chosen
                     ctx = sign_in_server(chosen, settings.last_username)

@@ -89,3 +89,21 @@ def test_the_register_is_drawn_before_sqlalchemy_loads_and_whats_due_follows(
     assert report["register"] == ["Zoë Pupil"]
     assert "overdue" in report["summary"] and "working it out" not in report["summary"]
     assert any("review" in text.lower() for text in report["due"]), report["due"]
+
+
+def test_the_app_opens_the_database_the_option_then_sendesk_db_then_the_settings_name(
+    monkeypatch,
+) -> None:
+    """`sendesk --db X` wins; without it the app opens $SENDESK_DB as every command does
+    (one login script can point both at the school's server); then the settings file's
+    database; with none, the first-run wizard (None)."""
+    from sendesk.ui.app import chosen_database
+
+    monkeypatch.delenv("SENDESK_DB", raising=False)
+    assert chosen_database(None, None) is None
+    assert chosen_database(None, "/srv/school.sendesk") == "/srv/school.sendesk"
+    monkeypatch.setenv("SENDESK_DB", "postgresql+psycopg://dbserver/school_sen")
+    assert (
+        chosen_database(None, "/srv/school.sendesk") == "postgresql+psycopg://dbserver/school_sen"
+    )
+    assert chosen_database("/tmp/other.sendesk", "/srv/school.sendesk") == "/tmp/other.sendesk"
