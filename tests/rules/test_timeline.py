@@ -475,12 +475,15 @@ def test_refusal_without_a_recorded_date_counts_from_the_deadline() -> None:
 # --- milestones: assessed, refused to issue -----------------------------------------------
 
 
+ASSESSING = CaseFacts(
+    received=RECEIVED, decided_to_assess=True, decision_to_assess_on=date(2025, 12, 22)
+)
+"""A request the LA decided to assess on 22 December: where both endings below start."""
+
 refused_to_issue = partial(
     replace,
-    CaseFacts(
-        received=RECEIVED,
-        decided_to_assess=True,
-        decision_to_assess_on=date(2025, 12, 22),
+    replace(
+        ASSESSING,
         advice_asked_on=date(2025, 12, 23),
         advice_received_on=date(2026, 1, 30),
         decided_to_issue=False,
@@ -532,10 +535,8 @@ def test_no_decision_to_issue_by_week_16_is_red() -> None:
 
 issuing = partial(
     replace,
-    CaseFacts(
-        received=RECEIVED,
-        decided_to_assess=True,
-        decision_to_assess_on=date(2025, 12, 22),
+    replace(
+        ASSESSING,
         decided_to_issue=True,
         decision_to_issue_on=date(2026, 2, 26),
         draft_sent_on=date(2026, 3, 2),
@@ -648,13 +649,7 @@ def test_an_exception_also_covers_an_amber_step_but_leaves_green_alone() -> None
 
 def test_a_missed_appointment_excuses_advice_only() -> None:
     missed = ClockException("missed_appointment", "paediatric clinic missed", date(2026, 1, 20))
-    facts = CaseFacts(
-        received=RECEIVED,
-        decided_to_assess=True,
-        decision_to_assess_on=date(2025, 12, 22),
-        advice_asked_on=date(2025, 12, 23),
-        exceptions=(missed,),
-    )
+    facts = replace(ASSESSING, advice_asked_on=date(2025, 12, 23), exceptions=(missed,))
     m = by_key(milestones(facts, FINAL + timedelta(days=1)))
     assert m["advice"].status == "extended"
     assert "paediatric clinic missed" in m["advice"].note
