@@ -191,24 +191,26 @@ EVIDENCE_ROUTES: dict[str, str] = {
 SEPARATE_ROOM = "separate room"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Arrangement:
     """One access arrangement: who approves it, what evidence it needs, where it is sat.
 
     ``called`` is how a sentence names it ("a reader"); ``room`` is the room it normally
     needs (None: the main exam room will do); ``evidence_routes`` are keys of
-    :data:`EVIDENCE_ROUTES`, the usual one first.
+    :data:`EVIDENCE_ROUTES`, the usual one first. Most arrangements need no scores, give
+    no extra time and are sat in the main room: those are the defaults, so an entry in the
+    catalogue says only how it differs.
     """
 
     key: str
     name: str
     route: str
-    needs_scores: bool
-    extra_time_percent: int | None
-    room: str | None
     evidence: str
     called: str
     evidence_routes: tuple[str, ...]
+    needs_scores: bool = False
+    extra_time_percent: int | None = None
+    room: str | None = None
 
 
 _NWW = "evidence that the arrangement is the candidate's normal way of working"
@@ -222,8 +224,6 @@ def _delegated(key: str, name: str, called: str, *, room: str | None = None) -> 
         key=key,
         name=name,
         route=DELEGATED,
-        needs_scores=False,
-        extra_time_percent=None,
         room=room,
         evidence=f"The SENCo's decision, with {_NWW}.",
         called=called,
@@ -238,9 +238,6 @@ def _modified(key: str, name: str, called: str) -> Arrangement:
         key=key,
         name=name,
         route=AWARDING_BODY,
-        needs_scores=False,
-        extra_time_percent=None,
-        room=None,
         evidence=(
             f"Evidence of the need (for example a qualified teacher of the visually impaired's "
             f"report) and {_NWW}; ordered by the modified papers deadline."
@@ -257,8 +254,6 @@ def _read_to(key: str, name: str, called: str, *, room: str | None) -> Arrangeme
         key=key,
         name=name,
         route=ONLINE,
-        needs_scores=False,
-        extra_time_percent=None,
         room=room,
         evidence=f"The SENCo's picture of need and {_NWW}.",
         called=called,
@@ -275,7 +270,6 @@ def _dictated(key: str, name: str, called: str) -> Arrangement:
         name=name,
         route=ONLINE,
         needs_scores=True,
-        extra_time_percent=None,
         room=SEPARATE_ROOM,
         evidence=(
             f"A Form 8 with spelling accuracy or writing speed of {SCRIBE_MAX} or less, or a "
@@ -295,7 +289,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         route=ONLINE,
         needs_scores=True,
         extra_time_percent=25,
-        room=None,
         evidence=(
             "A Form 8 with two qualifying scores in two different areas of speed of working, "
             f"Part 1 completed before the assessment, and {_NWW}."
@@ -311,9 +304,7 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         key="extra_time_25_other",
         name="25% extra time (other impairment)",
         route=ONLINE,
-        needs_scores=False,
         extra_time_percent=25,
-        room=None,
         evidence=(
             "The EHC plan or a professional's letter confirming the impairment and how it "
             "slows the candidate, and "
@@ -331,7 +322,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         route=AWARDING_BODY,
         needs_scores=True,
         extra_time_percent=50,
-        room=None,
         evidence=(
             "Very substantially below-average scores (69 or less) in two different areas of "
             f"speed of working, or a professional's evidence of an exceptional need, and {_NWW}."
@@ -383,8 +373,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         key="practical_assistant",
         name="Practical assistant",
         route=ONLINE,
-        needs_scores=False,
-        extra_time_percent=None,
         room=SEPARATE_ROOM,  # the candidate gives instructions aloud
         evidence=(
             "Evidence of the need (for example a professional's letter or the EHC plan) and "
