@@ -77,7 +77,11 @@ from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.graduated.concerns import ConcernItem, list_concerns
-from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
+from sendesk.services.graduated.costs import (
+    attended_rows,
+    by_intervention,
+    planned_vs_delivered,
+)
 from sendesk.services.graduated.enrolments import pupil_enrolments, pupil_progress
 from sendesk.services.graduated.intervention_records import (
     EnrolmentItem,
@@ -501,25 +505,17 @@ def _delivered(
 ) -> list[CostLine]:
     """What the sessions logged in [start, today] cost, one line per intervention."""
     priced = session_costs(attended_rows(db, actor, pupil_id=pupil_id, start=start, end=today))
-    totals = total_costs(priced, lambda r: r.intervention_id)
-    sessions: dict[int, int] = {}
-    about: dict[int, tuple[str, str, int]] = {}
-    for cost in priced:
-        row = cost.row
-        sessions[row.intervention_id] = sessions.get(row.intervention_id, 0) + 1
-        area = areas.get(row.intervention_id, row.area)
-        about[row.intervention_id] = (row.intervention_name, area, row.cost_per_hour_pence)
     return [
         CostLine(
-            intervention=about[iid][0],
-            area=about[iid][1],
-            staff_role=roles.get(iid, ""),
-            cost_per_hour_pence=about[iid][2],
-            sessions=sessions[iid],
-            minutes=totals.minutes[iid],
-            cost_pence=_round_pence(totals.pence[iid]),
+            intervention=c.intervention,
+            area=areas.get(c.intervention_id, c.area),
+            staff_role=roles.get(c.intervention_id, ""),
+            cost_per_hour_pence=c.cost_per_hour_pence,
+            sessions=c.sessions,
+            minutes=c.minutes,
+            cost_pence=_round_pence(c.pence),
         )
-        for iid in about
+        for c in by_intervention(priced)
     ]
 
 
