@@ -103,7 +103,7 @@ def test_the_written_sections_read_back(built: Built) -> None:
         assert flat(outcome.text) in body
     costs = data.costs
     total = money(Decimal(costs.total_pence) / 100)
-    assert f"Total delivered {sum(ln.sessions for ln in costs.lines)}" in body
+    assert f"Total delivered {sum(ln.sessions_attended for ln in costs.lines)}" in body
     assert total in body
     for line in costs.lines:
         assert line.intervention in body

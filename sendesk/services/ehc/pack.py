@@ -102,6 +102,7 @@ from sendesk.services.graduated.progress_data import (
     list_attendance,
     months_before,
 )
+from sendesk.services.graduated.provision_map import ProvisionLine
 from sendesk.services.graduated.support_plans import PlanDetail, plan_details
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register.pupil_record import (
@@ -217,23 +218,6 @@ class InterventionRecord:
 
 
 @dataclass(frozen=True)
-class CostLine:
-    """What one intervention delivered to the pupil in the costing period cost."""
-
-    intervention: str
-    area: str
-    staff_role: str
-    cost_per_hour_pence: int
-    sessions: int
-    minutes: int
-    cost_pence: int
-
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
-
-@dataclass(frozen=True)
 class PlannedCostLine:
     """One line of the provision in place now, costed for a full school year.
 
@@ -262,7 +246,7 @@ class Costs:
 
     period_start: date
     period_end: date
-    lines: tuple[CostLine, ...]
+    lines: tuple[ProvisionLine, ...]  # what each intervention delivered in the period
     threshold: Decimal
     weeks_per_year: int
     planned: tuple[PlannedCostLine, ...] = ()
@@ -502,16 +486,17 @@ def _delivered(
     areas: dict[int, str],
     start: date,
     today: date,
-) -> list[CostLine]:
+) -> list[ProvisionLine]:
     """What the sessions logged in [start, today] cost, one line per intervention."""
     priced = session_costs(attended_rows(db, actor, pupil_id=pupil_id, start=start, end=today))
     return [
-        CostLine(
+        ProvisionLine(
+            intervention_id=c.intervention_id,
             intervention=c.intervention,
             area=areas.get(c.intervention_id, c.area),
             staff_role=roles.get(c.intervention_id, ""),
             cost_per_hour_pence=c.cost_per_hour_pence,
-            sessions=c.sessions,
+            sessions_attended=c.sessions,
             minutes=c.minutes,
             cost_pence=_round_pence(c.pence),
         )
@@ -580,7 +565,7 @@ def _planned(
 
 
 def _costs(
-    delivered: list[CostLine],
+    delivered: list[ProvisionLine],
     planned: list[PlannedCostLine],
     plan: PlanDetail | None,
     la: rr.LaRules,
@@ -967,7 +952,6 @@ def parse_evidence(text: str) -> list[int] | None:
 __all__ = [
     "DELIVERED",
     "PLANNED",
-    "CostLine",
     "Costs",
     "EvidenceChoice",
     "InterventionRecord",
