@@ -32,16 +32,17 @@ from xml.sax.saxutils import escape
 
 from docx import Document
 from docx.document import Document as DocxDocument
-from docx.oxml import OxmlElement, parse_xml
+from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
 from sendesk.reports import pack_sections as ps
 from sendesk.reports.pack_sections import Grid, Sentence, day_text
+from sendesk.reports.plain_document import DOCX_FONT, set_docx_font
 from sendesk.rules import readiness as rr
 from sendesk.services.ehc.pack import PackData
 
-FONT = "Arial"
+FONT = DOCX_FONT
 ACCENT = RGBColor(0x1A, 0x4F, 0x9C)
 MUTED = RGBColor(0x5A, 0x5A, 0x5A)
 TEXT_WIDTH_MM = 174.0  # A4 less 18 mm margins
@@ -103,20 +104,6 @@ def _paragraph(runs: str, style_id: str | None = None) -> str:
     return f"<w:p>{ppr}{runs}</w:p>"
 
 
-def _set_font(style: Any, name: str = FONT) -> None:
-    """Name ``name`` for every script slot of ``style``, dropping theme fonts."""
-    style.font.name = name
-    rpr = style.element.get_or_add_rPr()
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)
-    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attr), None)
-    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), name)
-
-
 def _unused_table_styles(doc: DocxDocument, keep: Collection[str]) -> list[Any]:
     """The table styles of ``doc`` that neither ``keep`` (style ids) nor any style they are
     based on names: python-docx's default document defines all hundred of Word's, which
@@ -155,7 +142,7 @@ def _template() -> tuple[bytes, dict[str, str]]:
     found = {name: styles[name] for name in _STYLES}
     for name, style in found.items():
         if name != "Table Grid":
-            _set_font(style)
+            set_docx_font(style)
     found["Normal"].font.size = Pt(10)
     for name in ("Heading 1", "Heading 2", "Title"):
         found[name].font.color.rgb = ACCENT

@@ -290,37 +290,9 @@ class _Styles:
         )
         self.cell_bold = ParagraphStyle("cellb", parent=self.cell, fontName=bold)
         self.hash = ParagraphStyle("hash", parent=self.cell, fontSize=6.2, leading=7.6)
-        self.h1 = ParagraphStyle(
-            "h1",
-            parent=self.body,
-            fontName=bold,
-            fontSize=15,
-            leading=19,
-            textColor=ACCENT,
-            spaceBefore=4,
-            spaceAfter=8,
-            keepWithNext=1,
-        )
-        self.h2 = ParagraphStyle(
-            "h2",
-            parent=self.body,
-            fontName=bold,
-            fontSize=11.5,
-            leading=14.5,
-            textColor=INK,
-            spaceBefore=8,
-            spaceAfter=4,
-            keepWithNext=1,
-        )
-        self.h3 = ParagraphStyle(
-            "h3",
-            parent=self.body,
-            fontName=bold,
-            fontSize=9.5,
-            spaceBefore=5,
-            spaceAfter=2,
-            keepWithNext=1,
-        )
+        self.h1 = self._heading("h1", 15, leading=19, color=ACCENT, before=4, after=8)
+        self.h2 = self._heading("h2", 11.5, leading=14.5, color=INK, before=8, after=4)
+        self.h3 = self._heading("h3", 9.5, leading=self.body.leading, color=INK, before=5, after=2)
         self.title = ParagraphStyle(
             "title", parent=self.body, fontName=bold, fontSize=22, leading=27, textColor=ACCENT
         )
@@ -334,20 +306,41 @@ class _Styles:
         self.detail = ParagraphStyle(
             "detail", parent=self.small, leftIndent=24, textColor=MUTED, spaceAfter=1
         )
+        # The contents page: chapters, then their sections indented and muted.
         self.toc = [
-            ParagraphStyle(
-                "toc0", parent=self.body, fontSize=10, leading=15, leftIndent=0, spaceAfter=0
-            ),
-            ParagraphStyle(
-                "toc1",
-                parent=self.body,
-                fontSize=8.8,
-                leading=12,
-                leftIndent=14,
-                textColor=MUTED,
-                spaceAfter=0,
-            ),
+            self._contents("toc0", 10, leading=15, indent=0, color=INK),
+            self._contents("toc1", 8.8, leading=12, indent=14, color=MUTED),
         ]
+
+    def _heading(
+        self, name: str, size: float, *, leading: float, color: Any, before: float, after: float
+    ) -> ParagraphStyle:
+        """A bold heading kept with what follows it (never alone at a page's foot)."""
+        return ParagraphStyle(
+            name,
+            parent=self.body,
+            fontName=self.bold,
+            fontSize=size,
+            leading=leading,
+            textColor=color,
+            spaceBefore=before,
+            spaceAfter=after,
+            keepWithNext=1,
+        )
+
+    def _contents(
+        self, name: str, size: float, *, leading: float, indent: float, color: Any
+    ) -> ParagraphStyle:
+        """One level of the contents page: tight lines, indented by level."""
+        return ParagraphStyle(
+            name,
+            parent=self.body,
+            fontSize=size,
+            leading=leading,
+            leftIndent=indent,
+            textColor=color,
+            spaceAfter=0,
+        )
 
     def p(self, text: str, style: ParagraphStyle | None = None) -> _Para:
         return _Para(text, style or self.body)

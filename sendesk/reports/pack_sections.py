@@ -652,7 +652,7 @@ def costs_grid(data: PackData) -> Grid | None:
             ln.area,
             ln.staff_role or "—",
             money_text(ln.cost_per_hour_pence),
-            str(ln.sessions),
+            str(ln.sessions_attended),
             hours_text(ln.minutes),
             money_text(ln.cost_pence),
         )
@@ -664,7 +664,7 @@ def costs_grid(data: PackData) -> Grid | None:
             "",
             "",
             "",
-            str(sum(ln.sessions for ln in c.lines)),
+            str(sum(ln.sessions_attended for ln in c.lines)),
             hours_text(c.total_minutes),
             money_text(c.total_pence),
         )

@@ -220,12 +220,16 @@ def write_pdf(doc: PlainDocument, path: Path | str, *, subject: str = "") -> Pat
 # --- DOCX -------------------------------------------------------------------------------------
 
 
-def _font(style: object, size: float | None = None) -> None:
+def set_docx_font(style: object, size: float | None = None, name: str = DOCX_FONT) -> None:
+    """Name ``name`` for every script slot of a Word style (and set its size), dropping the
+    theme fonts: otherwise Word sets a Greek or Cyrillic name in the theme's face, so one
+    pupil's name shows in two typefaces. Every SENDesk document (the pack, letters,
+    summaries) sets its styles through this."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    style.font.name = DOCX_FONT  # type: ignore[attr-defined]
+    style.font.name = name  # type: ignore[attr-defined]
     if size:
         style.font.size = Pt(size)  # type: ignore[attr-defined]
     rpr = style.element.get_or_add_rPr()  # type: ignore[attr-defined]
@@ -236,7 +240,7 @@ def _font(style: object, size: float | None = None) -> None:
     for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
         fonts.attrib.pop(qn(attr), None)
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attr), DOCX_FONT)
+        fonts.set(qn(attr), name)
 
 
 def _rgb(hex_colour: str):  # type: ignore[no-untyped-def] - docx.shared.RGBColor
@@ -260,7 +264,7 @@ def write_docx(doc: PlainDocument, path: Path | str) -> Path:
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(18))
     for name, size in (("Normal", 11), ("Title", 18), ("Heading 1", 13), ("List Bullet", 11)):
-        _font(word.styles[name], size)
+        set_docx_font(word.styles[name], size)
     for name in ("Title", "Heading 1"):
         word.styles[name].font.color.rgb = _rgb(ACCENT)
         word.styles[name].font.bold = True
@@ -322,6 +326,7 @@ __all__ = [
     "PlainDocument",
     "Quote",
     "quoted",
+    "set_docx_font",
     "write_docx",
     "write_pdf",
 ]

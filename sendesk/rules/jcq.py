@@ -35,7 +35,7 @@ every verdict is a first step, never an approval.
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -191,24 +191,26 @@ EVIDENCE_ROUTES: dict[str, str] = {
 SEPARATE_ROOM = "separate room"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Arrangement:
     """One access arrangement: who approves it, what evidence it needs, where it is sat.
 
     ``called`` is how a sentence names it ("a reader"); ``room`` is the room it normally
     needs (None: the main exam room will do); ``evidence_routes`` are keys of
-    :data:`EVIDENCE_ROUTES`, the usual one first.
+    :data:`EVIDENCE_ROUTES`, the usual one first. Most arrangements need no scores, give
+    no extra time and are sat in the main room: those are the defaults, so an entry in the
+    catalogue says only how it differs.
     """
 
     key: str
     name: str
     route: str
-    needs_scores: bool
-    extra_time_percent: int | None
-    room: str | None
     evidence: str
     called: str
     evidence_routes: tuple[str, ...]
+    needs_scores: bool = False
+    extra_time_percent: int | None = None
+    room: str | None = None
 
 
 _NWW = "evidence that the arrangement is the candidate's normal way of working"
@@ -222,8 +224,6 @@ def _delegated(key: str, name: str, called: str, *, room: str | None = None) -> 
         key=key,
         name=name,
         route=DELEGATED,
-        needs_scores=False,
-        extra_time_percent=None,
         room=room,
         evidence=f"The SENCo's decision, with {_NWW}.",
         called=called,
@@ -238,15 +238,45 @@ def _modified(key: str, name: str, called: str) -> Arrangement:
         key=key,
         name=name,
         route=AWARDING_BODY,
-        needs_scores=False,
-        extra_time_percent=None,
-        room=None,
         evidence=(
             f"Evidence of the need (for example a qualified teacher of the visually impaired's "
             f"report) and {_NWW}; ordered by the modified papers deadline."
         ),
         called=called,
         evidence_routes=("professional", "picture_of_need"),
+    )
+
+
+def _read_to(key: str, name: str, called: str, *, room: str | None) -> Arrangement:
+    # A reader or computer reader (AARA ch. 5, "Computer reader/reader"): applied for online
+    # on the SENCo's picture of need, no standardised scores.
+    return Arrangement(
+        key=key,
+        name=name,
+        route=ONLINE,
+        room=room,
+        evidence=f"The SENCo's picture of need and {_NWW}.",
+        called=called,
+        evidence_routes=("picture_of_need",),
+    )
+
+
+def _dictated(key: str, name: str, called: str) -> Arrangement:
+    # A scribe or speech recognition technology (AARA ch. 5, "Scribe" and "Speech recognition
+    # technology"): the same score rule (:func:`_scribe`), and the candidate dictates aloud,
+    # so it is sat in a separate room.
+    return Arrangement(
+        key=key,
+        name=name,
+        route=ONLINE,
+        needs_scores=True,
+        room=SEPARATE_ROOM,
+        evidence=(
+            f"A Form 8 with spelling accuracy or writing speed of {SCRIBE_MAX} or less, or a "
+            f"professional's evidence of a physical or medical need, and {_NWW}."
+        ),
+        called=called,
+        evidence_routes=("assessment", "professional"),
     )
 
 
@@ -259,7 +289,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         route=ONLINE,
         needs_scores=True,
         extra_time_percent=25,
-        room=None,
         evidence=(
             "A Form 8 with two qualifying scores in two different areas of speed of working, "
             f"Part 1 completed before the assessment, and {_NWW}."
@@ -275,9 +304,7 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         key="extra_time_25_other",
         name="25% extra time (other impairment)",
         route=ONLINE,
-        needs_scores=False,
         extra_time_percent=25,
-        room=None,
         evidence=(
             "The EHC plan or a professional's letter confirming the impairment and how it "
             "slows the candidate, and "
@@ -295,7 +322,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         route=AWARDING_BODY,
         needs_scores=True,
         extra_time_percent=50,
-        room=None,
         evidence=(
             "Very substantially below-average scores (69 or less) in two different areas of "
             f"speed of working, or a professional's evidence of an exceptional need, and {_NWW}."
@@ -305,56 +331,14 @@ _CATALOGUE: tuple[Arrangement, ...] = (
     ),
     # AARA ch. 5, "Computer reader/reader" (confirm number): standardised scores are no
     # longer required. confirm: whether 2025–26 still asks for an online application.
-    Arrangement(
-        key="reader",
-        name="Reader",
-        route=ONLINE,
-        needs_scores=False,
-        extra_time_percent=None,
-        room=SEPARATE_ROOM,  # a human reader reads aloud: the candidate sits apart
-        evidence=f"The SENCo's picture of need and {_NWW}.",
-        called="a reader",
-        evidence_routes=("picture_of_need",),
-    ),
-    Arrangement(
-        key="computer_reader",
-        name="Computer reader",
-        route=ONLINE,
-        needs_scores=False,
-        extra_time_percent=None,
-        room=None,  # text-to-speech through headphones can be used in the main room
-        evidence=f"The SENCo's picture of need and {_NWW}.",
-        called="a computer reader",
-        evidence_routes=("picture_of_need",),
-    ),
+    # A human reader reads aloud, so the candidate sits apart; text-to-speech through
+    # headphones can be used in the main room.
+    _read_to("reader", "Reader", "a reader", room=SEPARATE_ROOM),
+    _read_to("computer_reader", "Computer reader", "a computer reader", room=None),
     # AARA ch. 5, "Scribe" and "Speech recognition technology" (confirm numbers).
-    Arrangement(
-        key="scribe",
-        name="Scribe",
-        route=ONLINE,
-        needs_scores=True,
-        extra_time_percent=None,
-        room=SEPARATE_ROOM,  # the candidate dictates aloud
-        evidence=(
-            "A Form 8 with spelling accuracy or writing speed of 84 or less, or a "
-            f"professional's evidence of a physical or medical need, and {_NWW}."
-        ),
-        called="a scribe",
-        evidence_routes=("assessment", "professional"),
-    ),
-    Arrangement(
-        key="speech_recognition",
-        name="Speech recognition technology",
-        route=ONLINE,
-        needs_scores=True,
-        extra_time_percent=None,
-        room=SEPARATE_ROOM,  # the candidate dictates aloud
-        evidence=(
-            "A Form 8 with spelling accuracy or writing speed of 84 or less, or a "
-            f"professional's evidence of a physical or medical need, and {_NWW}."
-        ),
-        called="speech recognition technology",
-        evidence_routes=("assessment", "professional"),
+    _dictated("scribe", "Scribe", "a scribe"),
+    _dictated(
+        "speech_recognition", "Speech recognition technology", "speech recognition technology"
     ),
     _delegated("word_processor", "Word processor", "a word processor"),
     # Rest breaks are taken at the desk or outside the room under supervision, so no room
@@ -389,8 +373,6 @@ _CATALOGUE: tuple[Arrangement, ...] = (
         key="practical_assistant",
         name="Practical assistant",
         route=ONLINE,
-        needs_scores=False,
-        extra_time_percent=None,
         room=SEPARATE_ROOM,  # the candidate gives instructions aloud
         evidence=(
             "Evidence of the need (for example a professional's letter or the EHC plan) and "
@@ -560,6 +542,36 @@ def _speed_of_working(
     return reasons, strong, weak
 
 
+def _two_areas(
+    strong: list[str],
+    weak: list[str],
+    *,
+    both_strong: Callable[[str], str],
+    one_each: Callable[[str], str],
+    only_weak: str,
+) -> tuple[bool, str]:
+    """The closing verdict both extra-time rules share: met by two areas in the stronger
+    band, or one in each band (never by two in the weaker band alone).
+
+    ``strong`` and ``weak`` are the areas :func:`_speed_of_working` found in each band; the
+    sentences differ by rule, so the caller words them (``areas`` is the counted areas).
+    """
+    if len(strong) >= 2:
+        return True, both_strong(_and(strong))
+    if strong and weak:
+        return True, one_each(_and([strong[0], weak[0]]))
+    found = len(strong) + len(weak)
+    if found == 0:
+        return False, (
+            "Two scores in two different areas of speed of working are needed; none was found."
+        )
+    if found == 1:
+        return False, (
+            "Two scores in two different areas of speed of working are needed; only one was found."
+        )
+    return False, only_weak
+
+
 def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
     # AARA ch. 5, "Extra time", 25% for a learning difficulty (§5.2: confirm number).
     reasons, below, low = _speed_of_working(
@@ -569,34 +581,22 @@ def _extra_time_25(scores: list[Score], arrangement: Arrangement) -> Verdict:
         f"does not count: {LOW_AVERAGE_MAX + 1} or more is average or above, and extra time "
         f"needs {LOW_AVERAGE_MAX} or less",
     )
-    if len(below) >= 2:
-        met = True
-        reasons.append(
-            f"Met: below-average scores in two different areas of speed of working ({_and(below)})."
-        )
-    elif below and low:
-        met = True
-        reasons.append(
+    met, verdict = _two_areas(
+        below,
+        low,
+        both_strong=lambda areas: (
+            f"Met: below-average scores in two different areas of speed of working ({areas})."
+        ),
+        one_each=lambda areas: (
             "Met: one below-average score and one low-average score in two different areas "
-            f"of speed of working ({_and([below[0], low[0]])})."
-        )
-    else:
-        met = False
-        found = len(below) + len(low)
-        if found == 0:
-            reasons.append(
-                "Two scores in two different areas of speed of working are needed; none was found."
-            )
-        elif found == 1:
-            reasons.append(
-                "Two scores in two different areas of speed of working are needed; only one "
-                "was found."
-            )
-        else:
-            reasons.append(
-                "Two low-average scores are not enough: at least one of the two must be below "
-                f"average ({BELOW_AVERAGE_MAX} or less)."
-            )
+            f"of speed of working ({areas})."
+        ),
+        only_weak=(
+            "Two low-average scores are not enough: at least one of the two must be below "
+            f"average ({BELOW_AVERAGE_MAX} or less)."
+        ),
+    )
+    reasons.append(verdict)
     if met:
         reasons.append(
             "The scores alone do not approve it: Form 8 Part 1 with teachers' comments, and "
@@ -614,36 +614,25 @@ def _extra_time_50(scores: list[Score], arrangement: Arrangement) -> Verdict:
         "does not count for more than 25% extra time: it is not below average "
         f"({BELOW_AVERAGE_MAX} or less)",
     )
-    if len(very_low) >= 2:
-        met = True
-        reasons.append(
+    met, verdict = _two_areas(
+        very_low,
+        below,
+        both_strong=lambda areas: (
             f"Met: very substantially below-average scores ({VERY_LOW_MAX} or less) in two "
-            f"different areas of speed of working ({_and(very_low)})."
-        )
-    elif very_low and below:
-        met = True
-        reasons.append(
+            f"different areas of speed of working ({areas})."
+        ),
+        one_each=lambda areas: (
             f"Met: one very substantially below-average score ({VERY_LOW_MAX} or less) and one "
             f"below-average score ({VERY_LOW_MAX + 1}–{BELOW_AVERAGE_MAX}) in two different "
-            f"areas of speed of working ({_and([very_low[0], below[0]])})."
-        )
-    else:
-        met = False
-        found = len(very_low) + len(below)
-        if found == 0:
-            reasons.append(
-                "Two scores in two different areas of speed of working are needed; none was found."
-            )
-        elif found == 1:
-            reasons.append(
-                "Two scores in two different areas of speed of working are needed; only one "
-                "was found."
-            )
-        else:
-            reasons.append(
-                f"At least one score of {VERY_LOW_MAX} or less (very substantially below "
-                "average) is needed; none was found."
-            )
+            f"areas of speed of working ({areas})."
+        ),
+        only_weak=(
+            f"At least one score of {VERY_LOW_MAX} or less (very substantially below "
+            "average) is needed; none was found."
+        ),
+    )
+    reasons.append(verdict)
+    if not met:
         reasons.append(
             "Without such scores, more than 25% extra time needs a professional's evidence of "
             "an exceptional need."

@@ -89,15 +89,21 @@ def flush_or_conflict(session: Session, message: str) -> None:
         raise ConflictError(message) from exc
 
 
-def data_of(item: object, target: type[Data]) -> Data:
+def data_of(item: object, target: type[Data], **given: object) -> Data:
     """The dataclass ``target`` filled from ``item``'s attributes of the same names (an
-    item's fields, or a row's columns).
+    item's fields, or a row's columns), with ``given`` for what ``item`` does not hold as
+    it is (a count, linked ids, a computed verdict, a confidential text blanked).
 
-    An editor starts from what was saved: copying by the target's own field list means a
-    field added to the input class is carried over without anyone remembering to, and one
-    the item lacks fails loudly (AttributeError) instead of quietly taking its default.
+    An editor starts from what was saved, and a list and a single read build the same item
+    from a row: copying by the target's own field list means a field added to both is
+    carried over without anyone remembering to, and one the item lacks fails loudly
+    (AttributeError) instead of quietly taking its default.
     """
-    return target(**{f.name: getattr(item, f.name) for f in fields(target)})
+    names = [f.name for f in fields(target) if f.init]
+    unknown = set(given).difference(names)
+    if unknown:
+        raise TypeError(f"{target.__name__} has no field {', '.join(sorted(unknown))}")
+    return target(**{n: given[n] if n in given else getattr(item, n) for n in names})
 
 
 def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:

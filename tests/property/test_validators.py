@@ -8,8 +8,11 @@ run in memory. test_db_imports.py sends a smaller share through the database.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
+import pytest
 from cases import check, counted, examples
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -89,87 +92,74 @@ def test_support_plan_review_rules(
     assert check(plan_rules.review_problems, review, outcome_ids, start, today) is not None
 
 
-@settings(max_examples=examples(400))
-@given(data=full(ehc_records.RequestData), today=TODAY)
-@counted
-def test_ehc_request_form(data: ehc_records.RequestData, today: date) -> None:
-    check(ehc_requests._clean_request, data, today)
-
-
-@settings(max_examples=examples(400))
-@given(
-    data=full(
-        ehc_records.PlanData,
-        transfer_kind=st.sampled_from(["", *TRANSFER_KINDS]) | TEXT,
+FORMS = [
+    pytest.param(full(ehc_records.RequestData), ehc_requests._clean_request, 400, id="ehc_request"),
+    pytest.param(
+        full(ehc_records.PlanData, transfer_kind=st.sampled_from(["", *TRANSFER_KINDS]) | TEXT),
+        ehc_plans._clean_plan,
+        400,
+        id="ehc_plan",
     ),
-    today=TODAY,
-)
-@counted
-def test_ehc_plan_form(data: ehc_records.PlanData, today: date) -> None:
-    check(ehc_plans._clean_plan, data, today)
+    pytest.param(full(ehc_records.ReviewData), ehc_reviews._clean_review, 400, id="ehc_review"),
+    pytest.param(
+        full(la_profiles.LaProfileData),
+        lambda data, today: la_profiles._clean_profile(data),
+        300,
+        id="la_profile",
+    ),
+    pytest.param(
+        full(access_records.ArrangementData),
+        arrangement_edits._clean_arrangement,
+        400,
+        id="access_arrangement",
+    ),
+    pytest.param(
+        full(access_records.AssessmentData),
+        access_assessments._clean_assessment,
+        400,
+        id="access_assessment",
+    ),
+    pytest.param(
+        full(access_records.NwwData), access_nww._clean_nww, 300, id="normal_way_of_working"
+    ),
+    pytest.param(full(agencies.InvolvementData), agencies._clean, 400, id="agency_involvement"),
+    pytest.param(
+        full(intervention_records.InterventionData),
+        lambda data, today: intervention_setup._clean_intervention(data),
+        300,
+        id="intervention",
+    ),
+    pytest.param(
+        full(progress_data.AttainmentData),
+        progress_data._attainment_problems,
+        300,
+        id="attainment",
+    ),
+    pytest.param(
+        full(pupil_record.ContactData),
+        lambda data, today: pupil_record._clean_contact(data),
+        300,
+        id="contact",
+    ),
+]
+"""Each form's pure check (``_clean*``, or a ``*_problems`` that lists what is wrong), what it
+is fed, and how many examples. Forms without a date rule ignore ``today``."""
 
 
-@settings(max_examples=examples(400))
-@given(data=full(ehc_records.ReviewData), today=TODAY)
-@counted
-def test_ehc_review_form(data: ehc_records.ReviewData, today: date) -> None:
-    check(ehc_reviews._clean_review, data, today)
+@pytest.mark.parametrize(("forms", "clean", "n"), FORMS)
+def test_form_validator(forms: st.SearchStrategy[Any], clean: Callable[..., Any], n: int) -> None:
+    """Cleaned data or one sentence refusing it, never a crash; a check that lists problems
+    (attainment) never refuses, it answers with the list."""
 
+    @settings(max_examples=examples(n))
+    @given(data=forms, today=TODAY)
+    @counted
+    def run(data: Any, today: date) -> None:
+        result = check(clean, data, today)
+        if clean is progress_data._attainment_problems:
+            assert result is not None
 
-@settings(max_examples=examples(300))
-@given(data=full(la_profiles.LaProfileData))
-@counted
-def test_la_profile_form(data: la_profiles.LaProfileData) -> None:
-    check(la_profiles._clean_profile, data)
-
-
-@settings(max_examples=examples(400))
-@given(data=full(access_records.ArrangementData), today=TODAY)
-@counted
-def test_access_arrangement_form(data: access_records.ArrangementData, today: date) -> None:
-    check(arrangement_edits._clean_arrangement, data, today)
-
-
-@settings(max_examples=examples(400))
-@given(data=full(access_records.AssessmentData), today=TODAY)
-@counted
-def test_access_assessment_form(data: access_records.AssessmentData, today: date) -> None:
-    check(access_assessments._clean_assessment, data, today)
-
-
-@settings(max_examples=examples(300))
-@given(data=full(access_records.NwwData), today=TODAY)
-@counted
-def test_normal_way_of_working_form(data: access_records.NwwData, today: date) -> None:
-    check(access_nww._clean_nww, data, today)
-
-
-@settings(max_examples=examples(400))
-@given(data=full(agencies.InvolvementData), today=TODAY)
-@counted
-def test_agency_involvement_form(data: agencies.InvolvementData, today: date) -> None:
-    check(agencies._clean, data, today)
-
-
-@settings(max_examples=examples(300))
-@given(data=full(intervention_records.InterventionData))
-@counted
-def test_intervention_form(data: intervention_records.InterventionData) -> None:
-    check(intervention_setup._clean_intervention, data)
-
-
-@settings(max_examples=examples(300))
-@given(data=full(progress_data.AttainmentData), today=TODAY)
-@counted
-def test_attainment_form(data: progress_data.AttainmentData, today: date) -> None:
-    assert check(progress_data._attainment_problems, data, today) is not None
-
-
-@settings(max_examples=examples(300))
-@given(data=full(pupil_record.ContactData))
-@counted
-def test_contact_form(data: pupil_record.ContactData) -> None:
-    check(pupil_record._clean_contact, data)
+    run()
 
 
 DOCUMENT_BYTES = st.one_of(

@@ -23,7 +23,6 @@ from pypdf import PdfReader
 from sendesk.operations.pack import build_pack
 from sendesk.reports.pack_docx import FONT
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from pack_story import (
@@ -34,8 +33,8 @@ from pack_story import (
     TODAY,
     WHY_NOW,
     Built,
-    build_story_pack,
-    demo_school_with_story,
+    pack_in_la_order,
+    story_pack_in,
 )
 
 from tests.factories import add_test_pupil
@@ -43,14 +42,7 @@ from tests.factories import add_test_pupil
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    folder = tmp_path_factory.mktemp("pack-docx")
-    db, senco, story = demo_school_with_story(folder / "school.db")
-    out = folder / "out"
-    out.mkdir()
-    try:
-        yield build_story_pack(db, senco, story, out)
-    finally:
-        db.dispose()
+    yield from story_pack_in(tmp_path_factory.mktemp("pack-docx"))
 
 
 def headings(document: DocxDocument, style: str) -> list[str]:
@@ -256,18 +248,7 @@ def test_greek_and_cyrillic_names_read_back(built: Built, tmp_path: Path) -> Non
 
 def test_an_las_section_order_is_the_documents_order(built: Built, tmp_path: Path) -> None:
     order = tuple(reversed(tuple(SECTION_TITLES)))
-    save_la_profile(
-        built.db, built.senco, None, None, LaProfileData(name="Backwardshire", section_order=order)
-    )
-    result = build_pack(
-        built.db,
-        built.senco,
-        built.story.pupil_id,
-        tmp_path,
-        evidence_ids=[],
-        la_name="Backwardshire",
-        today=TODAY,
-    )
+    result = pack_in_la_order(built, tmp_path, "Backwardshire", order)
     document = Document(str(result.docx))
     assert headings(document, "Heading 1") == [
         "Readiness check",

@@ -26,10 +26,8 @@ from sendesk.operations.pack import build_pack
 from sendesk.reports.pack_charts import MeasureChart, chart_plan, expected_line, measure_chart
 from sendesk.rules import progress as progress_rules
 from sendesk.rules.readiness import SECTION_TITLES, money
-from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.records import RequestData
 from sendesk.services.ehc.requests import open_request
-from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.intervention_records import MeasurePoint, Progress
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
@@ -49,9 +47,10 @@ from pack_story import (
     TODAY,
     WHY_NOW,
     Built,
-    build_story_pack,
-    demo_school_with_story,
+    documents_for,
     marked_pdf,
+    pack_in_la_order,
+    story_pack_in,
 )
 
 from tests.factories import add_test_pupil
@@ -61,14 +60,7 @@ GREEK_CYRILLIC = ("Ζωή", "Кузнецова")
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    folder = tmp_path_factory.mktemp("pack-pdf")
-    db, senco, story = demo_school_with_story(folder / "school.db")
-    out = folder / "out"
-    out.mkdir()
-    try:
-        yield build_story_pack(db, senco, story, out)
-    finally:
-        db.dispose()
+    yield from story_pack_in(tmp_path_factory.mktemp("pack-pdf"))
 
 
 def flat(text: str) -> str:
@@ -111,7 +103,7 @@ def test_the_written_sections_read_back(built: Built) -> None:
         assert flat(outcome.text) in body
     costs = data.costs
     total = money(Decimal(costs.total_pence) / 100)
-    assert f"Total delivered {sum(ln.sessions for ln in costs.lines)}" in body
+    assert f"Total delivered {sum(ln.sessions_attended for ln in costs.lines)}" in body
     assert total in body
     for line in costs.lines:
         assert line.intervention in body
@@ -319,23 +311,13 @@ def test_unreadable_and_protected_pdfs_are_listed_not_appended(
     locked = io.BytesIO()
     protected.write(locked)
     pupil_id = add_test_pupil(built.db, built.senco, 902, provision="K", needs=("MLD",))
-    ids = [
-        add_document(
-            built.db,
-            built.senco,
-            pupil_id,
-            content,
-            title,
-            date(2025, 1, 10),
-            filename=name,
-            today=TODAY,
-        )
-        for content, title, name in (
-            (locked.getvalue(), "Locked report", "locked.pdf"),
-            (b"%PDF-1.7\nthis is not really a PDF at all", "Damaged scan", "scan.pdf"),
-            (marked_pdf("GOOD-ONE", 2), "Readable report", "good.pdf"),
-        )
-    ]
+    ids = documents_for(
+        built,
+        pupil_id,
+        (locked.getvalue(), "Locked report", "locked.pdf"),
+        (b"%PDF-1.7\nthis is not really a PDF at all", "Damaged scan", "scan.pdf"),
+        (marked_pdf("GOOD-ONE", 2), "Readable report", "good.pdf"),
+    )
     result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=ids, today=TODAY)
     reader = PdfReader(result.pdf)
     pages = [flat(p.extract_text()) for p in reader.pages]
@@ -356,19 +338,10 @@ def test_an_earlier_pack_appended_keeps_its_lines_and_gets_new_ones(
     the new lines would take, so the new ones take other names and both read true."""
     title = "Попередній пакет"  # a title in Cyrillic: glyphs the written part may lack
     pupil_id = add_test_pupil(built.db, built.senco, 903, provision="K", needs=("SLD",))
-    doc_id = add_document(
-        built.db,
-        built.senco,
-        pupil_id,
-        built.pdf.read_bytes(),
-        title,
-        date(2025, 2, 1),
-        filename="earlier-pack.pdf",
-        today=TODAY,
+    ids = documents_for(
+        built, pupil_id, (built.pdf.read_bytes(), title, "earlier-pack.pdf"), dated=date(2025, 2, 1)
     )
-    result = build_pack(
-        built.db, built.senco, pupil_id, tmp_path, evidence_ids=[doc_id], today=TODAY
-    )
+    result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=ids, today=TODAY)
     reader = PdfReader(result.pdf)
     pages = [flat(p.extract_text()) for p in reader.pages]
     first = result.pages - built.pages  # the new pack's written part
@@ -404,18 +377,7 @@ def test_sections_follow_the_las_order(built: Built, tmp_path: Path) -> None:
         "attainment",
         "evidence_index",
     )
-    save_la_profile(
-        built.db, built.senco, None, None, LaProfileData(name="Ordershire", section_order=order)
-    )
-    result = build_pack(
-        built.db,
-        built.senco,
-        built.story.pupil_id,
-        tmp_path,
-        evidence_ids=[],
-        la_name="Ordershire",
-        today=TODAY,
-    )
+    result = pack_in_la_order(built, tmp_path, "Ordershire", order)
     reader = PdfReader(result.pdf)
     titles = [o.title for o in reader.outline if not isinstance(o, list)]
     assert titles == [SECTION_TITLES[k] for k in order]
@@ -525,22 +487,12 @@ def test_a_damaged_pdf_says_so_in_the_pack_not_on_the_terminal(
     )
     cut = good[: good.rindex(b"%%EOF")]  # no end marker: unreadable
     pupil_id = add_test_pupil(built.db, built.senco, 931, provision="K", needs=("MLD",))
-    ids = [
-        add_document(
-            built.db,
-            built.senco,
-            pupil_id,
-            content,
-            title,
-            date(2025, 1, 10),
-            filename=name,
-            today=TODAY,
-        )
-        for content, title, name in (
-            (shaky, "Shaky scan", "shaky.pdf"),
-            (cut, "Cut-off scan", "cut.pdf"),
-        )
-    ]
+    ids = documents_for(
+        built,
+        pupil_id,
+        (shaky, "Shaky scan", "shaky.pdf"),
+        (cut, "Cut-off scan", "cut.pdf"),
+    )
     capfd.readouterr()
     result = build_pack(built.db, built.senco, pupil_id, tmp_path, evidence_ids=ids, today=TODAY)
     out, err = capfd.readouterr()

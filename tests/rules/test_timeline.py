@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from functools import partial
 
 import pytest
 from hypothesis import given
@@ -390,14 +392,15 @@ def test_an_undecided_request_turns_amber_then_red() -> None:
 # --- milestones: refused to assess --------------------------------------------------------
 
 
-def refused_to_assess(**changes: object) -> CaseFacts:
-    values: dict[str, object] = {
-        "received": RECEIVED,
-        "decided_to_assess": False,
-        "decision_to_assess_on": date(2025, 12, 18),
-    }
-    values.update(changes)
-    return CaseFacts(**values)  # type: ignore[arg-type]
+refused_to_assess = partial(
+    replace,
+    CaseFacts(
+        received=RECEIVED,
+        decided_to_assess=False,
+        decision_to_assess_on=date(2025, 12, 18),
+    ),
+)
+"""A request the LA refused to assess; call with changes (``refused_to_assess(x=...)``)."""
 
 
 def test_refusal_to_assess_stops_the_clock_and_offers_a_way_forward_and_appeal() -> None:
@@ -472,18 +475,22 @@ def test_refusal_without_a_recorded_date_counts_from_the_deadline() -> None:
 # --- milestones: assessed, refused to issue -----------------------------------------------
 
 
-def refused_to_issue(**changes: object) -> CaseFacts:
-    values: dict[str, object] = {
-        "received": RECEIVED,
-        "decided_to_assess": True,
-        "decision_to_assess_on": date(2025, 12, 22),
-        "advice_asked_on": date(2025, 12, 23),
-        "advice_received_on": date(2026, 1, 30),
-        "decided_to_issue": False,
-        "decision_to_issue_on": date(2026, 3, 5),
-    }
-    values.update(changes)
-    return CaseFacts(**values)  # type: ignore[arg-type]
+ASSESSING = CaseFacts(
+    received=RECEIVED, decided_to_assess=True, decision_to_assess_on=date(2025, 12, 22)
+)
+"""A request the LA decided to assess on 22 December: where both endings below start."""
+
+refused_to_issue = partial(
+    replace,
+    replace(
+        ASSESSING,
+        advice_asked_on=date(2025, 12, 23),
+        advice_received_on=date(2026, 1, 30),
+        decided_to_issue=False,
+        decision_to_issue_on=date(2026, 3, 5),
+    ),
+)
+"""An assessment that ended in a decision not to issue a plan; call with changes."""
 
 
 def test_refusal_to_issue_is_due_by_week_16_and_leads_to_appeal() -> None:
@@ -526,17 +533,16 @@ def test_no_decision_to_issue_by_week_16_is_red() -> None:
 # --- milestones: issuing a plan -----------------------------------------------------------
 
 
-def issuing(**changes: object) -> CaseFacts:
-    values: dict[str, object] = {
-        "received": RECEIVED,
-        "decided_to_assess": True,
-        "decision_to_assess_on": date(2025, 12, 22),
-        "decided_to_issue": True,
-        "decision_to_issue_on": date(2026, 2, 26),
-        "draft_sent_on": date(2026, 3, 2),
-    }
-    values.update(changes)
-    return CaseFacts(**values)  # type: ignore[arg-type]
+issuing = partial(
+    replace,
+    replace(
+        ASSESSING,
+        decided_to_issue=True,
+        decision_to_issue_on=date(2026, 2, 26),
+        draft_sent_on=date(2026, 3, 2),
+    ),
+)
+"""An assessment that is issuing a plan (draft sent); call with changes."""
 
 
 def test_decision_to_issue_leads_to_draft_consultation_and_final_plan() -> None:
@@ -643,13 +649,7 @@ def test_an_exception_also_covers_an_amber_step_but_leaves_green_alone() -> None
 
 def test_a_missed_appointment_excuses_advice_only() -> None:
     missed = ClockException("missed_appointment", "paediatric clinic missed", date(2026, 1, 20))
-    facts = CaseFacts(
-        received=RECEIVED,
-        decided_to_assess=True,
-        decision_to_assess_on=date(2025, 12, 22),
-        advice_asked_on=date(2025, 12, 23),
-        exceptions=(missed,),
-    )
+    facts = replace(ASSESSING, advice_asked_on=date(2025, 12, 23), exceptions=(missed,))
     m = by_key(milestones(facts, FINAL + timedelta(days=1)))
     assert m["advice"].status == "extended"
     assert "paediatric clinic missed" in m["advice"].note
@@ -705,41 +705,30 @@ def test_exception_kinds() -> None:
 # --- stage --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("facts", "expected"),
-    [
-        (CaseFacts(received=RECEIVED), "request sent"),
-        (CaseFacts(received=RECEIVED, decided_to_assess=True), "decision to assess"),
-        (
-            CaseFacts(received=RECEIVED, decided_to_assess=True, advice_asked_on=DECIDE),
-            "assessment and advice",
-        ),
-        (issuing(draft_sent_on=None), "decision to issue"),
-        (issuing(), "draft plan"),
-        (issuing(final_issued_on=FINAL), "final plan issued"),
-        (refused_to_assess(), "refused"),
-        (refused_to_issue(), "refused"),
-    ],
-)
+STAGE_CASES = [
+    (CaseFacts(received=RECEIVED), "request sent"),
+    (CaseFacts(received=RECEIVED, decided_to_assess=True), "decision to assess"),
+    (
+        CaseFacts(received=RECEIVED, decided_to_assess=True, advice_asked_on=DECIDE),
+        "assessment and advice",
+    ),
+    (issuing(draft_sent_on=None), "decision to issue"),
+    (issuing(), "draft plan"),
+    (issuing(final_issued_on=FINAL), "final plan issued"),
+    (refused_to_assess(), "refused"),
+    (refused_to_issue(), "refused"),
+]
+"""A case at each point of the process, and the stage it is shown at."""
+
+
+@pytest.mark.parametrize(("facts", "expected"), STAGE_CASES)
 def test_stage(facts: CaseFacts, expected: str) -> None:
     assert stage(facts) == expected
     assert expected in STAGES
 
 
 def test_every_stage_is_reachable() -> None:
-    reached = {
-        stage(f)
-        for f in (
-            CaseFacts(received=RECEIVED),
-            CaseFacts(received=RECEIVED, decided_to_assess=True),
-            CaseFacts(received=RECEIVED, decided_to_assess=True, advice_asked_on=DECIDE),
-            issuing(draft_sent_on=None),
-            issuing(),
-            issuing(final_issued_on=FINAL),
-            refused_to_assess(),
-        )
-    }
-    assert reached == set(STAGES)
+    assert {stage(facts) for facts, _ in STAGE_CASES} == set(STAGES)
 
 
 # --- properties of milestones -------------------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -35,10 +36,11 @@ from sendesk.models import (
     RegisterEntry,
     SupportPlan,
 )
-from sendesk.operations.pack import build_pack
+from sendesk.operations.pack import PackResult, build_pack
 from sendesk.rules.concerns import ConcernDraft
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
+from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.pack import PackData, gather
 from sendesk.services.ehc.records import RequestData
 from sendesk.services.ehc.requests import list_requests, open_request, update_request
@@ -407,3 +409,44 @@ def build_story_pack(db: Database, senco: Actor, story: Story, out: Path) -> Bui
     result = build_pack(db, senco, story.pupil_id, out, evidence_ids=story.documents, today=TODAY)
     data = gather(db, senco, story.pupil_id, evidence_ids=story.documents, today=TODAY)
     return Built(db, senco, story, result.pdf, result.docx, result.pages, data)
+
+
+def story_pack_in(folder: Path) -> Iterator[Built]:
+    """The story's pack built in ``folder`` (a module fixture's temporary folder): yields
+    it, then closes the database whatever the tests did."""
+    db, senco, story = demo_school_with_story(folder / "school.db")
+    out = folder / "out"
+    out.mkdir()
+    try:
+        yield build_story_pack(db, senco, story, out)
+    finally:
+        db.dispose()
+
+
+def pack_in_la_order(built: Built, out: Path, la_name: str, order: tuple[str, ...]) -> PackResult:
+    """The story pupil's pack, no documents appended, for an LA profile saved now that
+    lists the sections in ``order``."""
+    save_la_profile(
+        built.db, built.senco, None, None, LaProfileData(name=la_name, section_order=order)
+    )
+    return build_pack(
+        built.db,
+        built.senco,
+        built.story.pupil_id,
+        out,
+        evidence_ids=[],
+        la_name=la_name,
+        today=TODAY,
+    )
+
+
+def documents_for(
+    built: Built, pupil_id: int, *files: tuple[bytes, str, str], dated: date = date(2025, 1, 10)
+) -> list[int]:
+    """Upload each (content, title, file name) for the pupil, dated ``dated``; their ids."""
+    return [
+        add_document(
+            built.db, built.senco, pupil_id, content, title, dated, filename=name, today=TODAY
+        )
+        for content, title, name in files
+    ]

@@ -5,12 +5,11 @@ teachers who may give it, the class lists, the gap view, the exams officer's lis
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -55,6 +54,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
 from sendesk.services.school.settings import set_int
 from sendesk.services.staff.teaching_groups import GroupData, save_group
+from tests.db_reads import audit_events, count_selects
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)  # pupils from the factory are born 1 Jan 2012: Year 9 from 1/9/2025
@@ -76,6 +76,11 @@ def arrangement(
         room_note=room_note,
         assessment_id=assessment_id,
     )
+
+
+def propose(db: Database, actor: Actor, pupil_id: int, key: str, *args: Any, **kw: Any) -> int:
+    """Propose :func:`arrangement` ``(key, *args, **kw)`` for the pupil, as of TODAY."""
+    return propose_arrangement(db, actor, pupil_id, arrangement(key, *args, **kw), today=TODAY)
 
 
 def form8(*scores: tuple[str, int], **changes: object) -> AssessmentData:
@@ -141,20 +146,8 @@ def people(db: Database, senco: Actor) -> dict[str, object]:
 
 def test_propose_and_read_back(db: Database, senco: Actor, people: dict) -> None:
     amy = people["amy"]
-    wp = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("word_processor", "picture_of_need", "English", " english "),
-        today=TODAY,
-    )
-    room = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("separate_invigilation", room_note="Small room near exit"),
-        today=TODAY,
-    )
+    wp = propose(db, senco, amy, "word_processor", "picture_of_need", "English", " english ")
+    room = propose(db, senco, amy, "separate_invigilation", room_note="Small room near exit")
     access = pupil_access(db, senco, amy, today=TODAY)
     assert access.subjects_taught == ("English", "Mathematics")
     by_id = {a.id: a for a in access.arrangements}
@@ -168,34 +161,22 @@ def test_propose_and_read_back(db: Database, senco: Actor, people: dict) -> None
     assert by_id[room].evidence_by_subject == {"English": None, "Mathematics": None}
     assert by_id[room].room_note == "Small room near exit" and by_id[room].covers_all_subjects
     assert find_pupil(db, senco, "k801200024001") == amy
-    with db.session() as s:
-        events = s.scalars(
-            select(AuditEvent).where(AuditEvent.entity == "access_arrangement")
-        ).all()
-        assert [e.action for e in events] == ["create", "create"]
+    assert [e.action for e in audit_events(db, "access_arrangement")] == ["create", "create"]
 
 
 def test_bad_proposals_are_one_sentence(db: Database, senco: Actor, people: dict) -> None:
     amy = people["amy"]
     with pytest.raises(ValidationError) as bad:
-        propose_arrangement(
-            db,
-            senco,
-            amy,
-            arrangement("extra_time_25", "picture_of_need", on=TODAY + timedelta(1)),
-            today=TODAY,
-        )
+        propose(db, senco, amy, "extra_time_25", "picture_of_need", on=TODAY + timedelta(1))
     assert str(bad.value) == (
         "25% extra time is supported by 'specialist assessment with standardised scores "
         "(form 8)', not by that evidence; the proposal date 03/03/2026 is in the future."
     )
     with pytest.raises(ValidationError, match="'time_and_a_half' is not an arrangement"):
-        propose_arrangement(db, senco, amy, arrangement("time_and_a_half"), today=TODAY)
+        propose(db, senco, amy, "time_and_a_half")
     other = record_assessment(db, senco, people["ben"], form8(), today=TODAY)
     with pytest.raises(ValidationError, match="The assessment chosen is another pupil's"):
-        propose_arrangement(
-            db, senco, amy, arrangement("scribe", "assessment", assessment_id=other), today=TODAY
-        )
+        propose(db, senco, amy, "scribe", "assessment", assessment_id=other)
     for role, name in ((Role.TEACHER, "t"), (Role.LEARNING_SUPPORT, "l")):
         with pytest.raises(PermissionDeniedError):
             propose_arrangement(
@@ -212,13 +193,7 @@ def test_form8_verdict_and_problems(db: Database, senco: Actor, people: dict) ->
         form8(("writing speed", 82), ("cognitive processing speed", 88), ("spelling accuracy", 79)),
         today=TODAY,
     )
-    extra = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("extra_time_25", "assessment", assessment_id=assessment),
-        today=TODAY,
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment", assessment_id=assessment)
     access = pupil_access(db, senco, amy, today=TODAY)
     (form,) = access.assessments
     assert form.problems == ()
@@ -287,9 +262,7 @@ def test_form8_verdict_and_problems(db: Database, senco: Actor, people: dict) ->
 
 def test_status_moves_dates_and_expiry(db: Database, senco: Actor, people: dict) -> None:
     amy = people["amy"]
-    extra = propose_arrangement(
-        db, senco, amy, arrangement("extra_time_25", "assessment"), today=TODAY
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment")
     with pytest.raises(ValidationError) as wrong:
         move(db, senco, extra, "applied online", date(2025, 11, 10))
     assert str(wrong.value) == (
@@ -329,7 +302,7 @@ def test_status_moves_dates_and_expiry(db: Database, senco: Actor, people: dict)
 
     # Delegated, approved in the centre; a school that sets approval to 24 months.
     set_int(db, senco, "jcq.approval_months", 24)
-    wp = propose_arrangement(db, senco, amy, arrangement("word_processor"), today=TODAY)
+    wp = propose(db, senco, amy, "word_processor")
     version = move(db, senco, wp, "approved in centre", date(2025, 12, 31))
     done = item_of(db, senco, wp)
     assert (done.approved_on, done.expires_on, done.version) == (
@@ -359,10 +332,10 @@ def test_status_moves_dates_and_expiry(db: Database, senco: Actor, people: dict)
 
 def test_remove_only_a_fresh_proposal(db: Database, senco: Actor, people: dict) -> None:
     amy = people["amy"]
-    first = propose_arrangement(db, senco, amy, arrangement("prompter"), today=TODAY)
+    first = propose(db, senco, amy, "prompter")
     remove_arrangement(db, senco, first, 1)
     assert pupil_access(db, senco, amy, today=TODAY).arrangements == []
-    second = propose_arrangement(db, senco, amy, arrangement("prompter"), today=TODAY)
+    second = propose(db, senco, amy, "prompter")
     version = move(db, senco, second, "gathering evidence", TODAY)
     with pytest.raises(ValidationError, match="withdraw it instead"):
         remove_arrangement(db, senco, second, version)
@@ -371,13 +344,9 @@ def test_remove_only_a_fresh_proposal(db: Database, senco: Actor, people: dict) 
 def test_who_may_record_evidence(db: Database, senco: Actor, people: dict) -> None:
     amy, ben, cal = people["amy"], people["ben"], people["cal"]
     maths, english = people["maths"], people["english"]
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    wp_ben = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", "picture_of_need", "English"), today=TODAY
-    )
-    wp_cal = propose_arrangement(
-        db, senco, cal, arrangement("word_processor", "picture_of_need", "English"), today=TODAY
-    )
+    rest = propose(db, senco, amy, "rest_breaks")
+    wp_ben = propose(db, senco, ben, "word_processor", "picture_of_need", "English")
+    wp_cal = propose(db, senco, cal, "word_processor", "picture_of_need", "English")
 
     def nww(arrangement_id: int, subject: str, **more: object) -> NwwData:
         values: dict[str, object] = {
@@ -465,14 +434,10 @@ def test_class_lists_show_only_my_pupils_with_arrangements_in_my_subject(
 ) -> None:
     amy, ben, cal = people["amy"], people["ben"], people["cal"]
     maths, english = people["maths"], people["english"]
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    reader = propose_arrangement(
-        db, senco, amy, arrangement("read_aloud", "picture_of_need", "English"), today=TODAY
-    )
-    propose_arrangement(
-        db, senco, ben, arrangement("word_processor", "picture_of_need", "English"), today=TODAY
-    )
-    gone = propose_arrangement(db, senco, cal, arrangement("prompter"), today=TODAY)
+    rest = propose(db, senco, amy, "rest_breaks")
+    reader = propose(db, senco, amy, "read_aloud", "picture_of_need", "English")
+    propose(db, senco, ben, "word_processor", "picture_of_need", "English")
+    gone = propose(db, senco, cal, "prompter")
     move(db, senco, gone, "withdrawn", TODAY)
     record_nww(
         db,
@@ -508,32 +473,16 @@ def test_class_lists_show_only_my_pupils_with_arrangements_in_my_subject(
         my_class_lists(db, make_user(db, "lsa", Role.LEARNING_SUPPORT, "L S"), today=TODAY)
 
 
-@contextmanager
-def counting(db: Database) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def seen(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
-
-
 def test_class_lists_and_gap_view_take_a_few_queries_whatever_the_size(
     db: Database, senco: Actor, people: dict
 ) -> None:
     maths = people["maths"]
-    propose_arrangement(db, senco, people["amy"], arrangement("rest_breaks"), today=TODAY)
+    propose(db, senco, people["amy"], "rest_breaks")
 
     def queries() -> tuple[int, int]:
-        with counting(db) as small:
+        with count_selects(db) as small:
             my_class_lists(db, maths, today=TODAY)
-        with counting(db) as gaps:
+        with count_selects(db) as gaps:
             gap_view(db, senco, today=TODAY)
         return len(small), len(gaps)
 
@@ -543,7 +492,7 @@ def test_class_lists_and_gap_view_take_a_few_queries_whatever_the_size(
         db, senco, None, None, GroupData("11Y/Ma2", "Mathematics", "", maths.user_id, tuple(pupils))
     )
     for pupil in pupils:
-        propose_arrangement(db, senco, pupil, arrangement("word_processor"), today=TODAY)
+        propose(db, senco, pupil, "word_processor")
     assert len(my_class_lists(db, maths, today=TODAY)[1].rows) == 30
     assert queries() == before
 
@@ -561,19 +510,13 @@ def test_gap_view(db: Database, senco: Actor, people: dict) -> None:
     save_group(db, senco, None, None, GroupData("11X/PE1", "PE", "", maths.user_id, (amy,)))
     enter(db, senco, amy, "English", "Mathematics")
     enter(db, senco, cal, "English", "History", "Art")
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    reader = propose_arrangement(
-        db,
-        senco,
-        cal,
-        arrangement("read_aloud", "picture_of_need", "English", "History"),
-        today=TODAY,
-    )
+    rest = propose(db, senco, amy, "rest_breaks")
+    reader = propose(db, senco, cal, "read_aloud", "picture_of_need", "English", "History")
     record_nww(db, maths, NwwData(rest, "Mathematics", date(2025, 3, 1), "mock"), today=TODAY)
     record_nww(db, english, NwwData(rest, "English", date(2025, 3, 3), "mock"), today=TODAY)
     record_nww(db, english, NwwData(reader, "English", date(2026, 1, 20), "classwork"), today=TODAY)
     loner = add_test_pupil(db, senco, 9, forename="Dee", surname="Nobody", year=10)
-    room = propose_arrangement(db, senco, loner, arrangement("separate_invigilation"), today=TODAY)
+    room = propose(db, senco, loner, "separate_invigilation")
 
     rows = gap_view(db, senco, today=TODAY)
     seen = [(r.pupil_name, r.name, r.subject, r.last_evidence, r.current) for r in rows]
@@ -604,9 +547,7 @@ def test_gap_view(db: Database, senco: Actor, people: dict) -> None:
 def test_gap_view_for_named_subjects_not_entered(db: Database, senco: Actor, people: dict) -> None:
     cal = people["cal"]
     enter(db, senco, cal, "Mathematics")
-    propose_arrangement(
-        db, senco, cal, arrangement("read_aloud", "picture_of_need", "English"), today=TODAY
-    )
+    propose(db, senco, cal, "read_aloud", "picture_of_need", "English")
     (row,) = gap_view(db, senco, today=TODAY)
     assert (row.subject, row.entered, row.current) == ("Not entered for English", False, False)
 
@@ -616,33 +557,19 @@ def test_exams_officer_rows(db: Database, senco: Actor, people: dict) -> None:
     form = record_assessment(
         db, senco, amy, form8(("writing speed", 80), ("reading speed", 81)), today=TODAY
     )
-    extra = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("extra_time_25", "assessment", assessment_id=form),
-        today=TODAY,
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment", assessment_id=form)
     for status, on in (
         ("gathering evidence", date(2025, 11, 4)),
         ("applied online", date(2025, 11, 5)),
         ("approved by awarding body", date(2025, 11, 6)),
     ):
         move(db, senco, extra, status, on)
-    reader = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("reader", "picture_of_need", "English", room_note="Room 12"),
-        today=TODAY,
-    )
+    reader = propose(db, senco, amy, "reader", "picture_of_need", "English", room_note="Room 12")
     move(db, senco, reader, "gathering evidence", date(2025, 12, 1))
     move(db, senco, reader, "applied online", date(2025, 12, 2))
-    wp = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
-    )
+    wp = propose(db, senco, ben, "word_processor", on=date(2024, 1, 2))
     move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expired 10/03/2026…
-    propose_arrangement(db, senco, cal, arrangement("prompter"), today=TODAY)  # not approved
+    propose(db, senco, cal, "prompter")  # not approved
 
     (row,) = exams_officer_rows(db, senco, today=date(2026, 3, 11))
     assert row.pupil_name == "Zephyr, Amy" and row.upn == "K801200024001"
@@ -668,18 +595,12 @@ def test_whats_due(db: Database, senco: Actor, people: dict) -> None:
     maths = people["maths"]
     enter(db, senco, amy, "English", "Mathematics")
     enter(db, senco, ben, "Mathematics")
-    wp = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
-    )
+    wp = propose(db, senco, ben, "word_processor", on=date(2024, 1, 2))
     move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
-    old = propose_arrangement(
-        db, senco, cal, arrangement("prompter", on=date(2023, 9, 4)), today=TODAY
-    )
+    old = propose(db, senco, cal, "prompter", on=date(2023, 9, 4))
     move(db, senco, old, "approved in centre", date(2023, 9, 5))  # expired 05/11/2025
-    propose_arrangement(db, senco, amy, arrangement("extra_time_25", "assessment"), today=TODAY)
-    rest = propose_arrangement(
-        db, senco, amy, arrangement("rest_breaks", "picture_of_need", "Mathematics"), today=TODAY
-    )
+    propose(db, senco, amy, "extra_time_25", "assessment")
+    rest = propose(db, senco, amy, "rest_breaks", "picture_of_need", "Mathematics")
     record_nww(db, maths, NwwData(rest, "Mathematics", date(2026, 2, 2), "mock"), today=TODAY)
 
     assert next_exam_season(TODAY) == date(2026, 5, 1)
@@ -724,9 +645,9 @@ def test_whats_due_counts_only_entered_subjects(db: Database, senco: Actor, peop
     for code, subject in (("11X/PE1", "PE"), ("11X/Ar1", "Art"), ("11X/Mu1", "Music")):
         save_group(db, senco, None, None, GroupData(code, subject, "", maths.user_id, (amy, ben)))
     enter(db, senco, amy, "Mathematics")
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest = propose(db, senco, amy, "rest_breaks")
     record_nww(db, maths, NwwData(rest, "Mathematics", date(2026, 2, 2), "mock"), today=TODAY)
-    propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    propose(db, senco, ben, "rest_breaks")
 
     items = [i for i in due_items(db, senco, today=TODAY, horizon_days=90) if "access" in i.kind]
     # Amy sits maths only, and has its evidence: PE, art and music are not asked for.
@@ -750,8 +671,8 @@ def test_extra_time_for_another_impairment_needs_professional_evidence(
     enter(db, senco, amy, "English")
     enter(db, senco, ben, "English")
     key = "extra_time_25_other"
-    on_amy = propose_arrangement(db, senco, amy, arrangement(key, "professional"), today=TODAY)
-    propose_arrangement(db, senco, ben, arrangement(key, "professional"), today=TODAY)
+    on_amy = propose(db, senco, amy, key, "professional")
+    propose(db, senco, ben, key, "professional")
     verdict = item_of(db, senco, on_amy).verdict
     assert verdict is not None and not verdict.met
     assert verdict.reasons[0].startswith("Not met: no professional evidence is recorded.")
@@ -802,15 +723,7 @@ def count(db: Database, model: type, *where: object) -> int:
 
 
 def nww_events(db: Database) -> list[dict]:
-    with db.session() as s:
-        return [
-            json.loads(e.detail)
-            for e in s.scalars(
-                select(AuditEvent)
-                .where(AuditEvent.entity == "nww_evidence")
-                .order_by(AuditEvent.id)
-            )
-        ]
+    return [json.loads(e.detail) for e in audit_events(db, "nww_evidence")]
 
 
 def paper(arrangement_id: int, subject: str = "Mathematics", **more: object) -> NwwData:
@@ -828,11 +741,9 @@ def paper(arrangement_id: int, subject: str = "Mathematics", **more: object) -> 
 def test_a_batch_with_one_bad_item_writes_nothing(db: Database, senco: Actor, people: dict):
     amy, ben = people["amy"], people["ben"]
     maths = people["maths"]
-    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
-    wp_ben = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", "picture_of_need", "English"), today=TODAY
-    )
+    rest_amy = propose(db, senco, amy, "rest_breaks")
+    rest_ben = propose(db, senco, ben, "rest_breaks")
+    wp_ben = propose(db, senco, ben, "word_processor", "picture_of_need", "English")
     ids = (rest_amy, wp_ben, rest_ben)
     batch = [paper(a) for a in ids]
     with pytest.raises(RowsInvalidError) as bad:
@@ -855,7 +766,7 @@ def test_a_batch_with_one_bad_item_writes_nothing(db: Database, senco: Actor, pe
         "cover Mathematics (it covers English)."
     )
     # An arrangement removed since the list was opened is a refusal too.
-    gone = propose_arrangement(db, senco, amy, arrangement("prompter"), today=TODAY)
+    gone = propose(db, senco, amy, "prompter")
     remove_arrangement(db, senco, gone, 1)
     with pytest.raises(RowsInvalidError, match=r"^Row 3: that access arrangement has been"):
         record_nww_many(db, senco, [paper(rest_amy), paper(rest_ben), paper(gone)], today=TODAY)
@@ -867,9 +778,9 @@ def test_a_good_batch_writes_every_item_with_its_audit_event(
 ) -> None:
     amy, ben = people["amy"], people["ben"]
     maths = people["maths"]
-    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
-    wp_ben = propose_arrangement(db, senco, ben, arrangement("word_processor"), today=TODAY)
+    rest_amy = propose(db, senco, amy, "rest_breaks")
+    rest_ben = propose(db, senco, ben, "rest_breaks")
+    wp_ben = propose(db, senco, ben, "word_processor")
     ids = record_nww_many(
         db,
         maths,
@@ -896,8 +807,8 @@ def test_a_crash_mid_batch_leaves_nothing_written(
     db: Database, senco: Actor, people: dict, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     amy, ben = people["amy"], people["ben"]
-    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
+    rest_amy = propose(db, senco, amy, "rest_breaks")
+    rest_ben = propose(db, senco, ben, "rest_breaks")
 
     from sendesk.services.access import nww
 
@@ -923,9 +834,9 @@ def test_a_teacher_is_checked_for_every_item_of_a_batch(
 ) -> None:
     amy, ben, cal = people["amy"], people["ben"], people["cal"]
     maths = people["maths"]
-    rest_amy = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
-    rest_ben = propose_arrangement(db, senco, ben, arrangement("rest_breaks"), today=TODAY)
-    rest_cal = propose_arrangement(db, senco, cal, arrangement("rest_breaks"), today=TODAY)
+    rest_amy = propose(db, senco, amy, "rest_breaks")
+    rest_ben = propose(db, senco, ben, "rest_breaks")
+    rest_cal = propose(db, senco, cal, "rest_breaks")
     # Cal is not in the maths teacher's group: refused, before row 1's bad date is mentioned.
     batch = [paper(rest_amy, recorded_on=TODAY + timedelta(days=1)), paper(rest_cal)]
     with pytest.raises(RowsNotPermittedError) as refused:
@@ -975,12 +886,10 @@ def test_a_batch_takes_the_same_queries_whatever_its_size(
     save_group(
         db, senco, None, None, GroupData("11Y/Ma2", "Mathematics", "", maths.user_id, tuple(pupils))
     )
-    rests = [
-        propose_arrangement(db, senco, p, arrangement("rest_breaks"), today=TODAY) for p in pupils
-    ]
-    with counting(db) as two:
+    rests = [propose(db, senco, p, "rest_breaks") for p in pupils]
+    with count_selects(db) as two:
         record_nww_many(db, maths, [paper(a) for a in rests[:2]], today=TODAY)
-    with counting(db) as thirty:
+    with count_selects(db) as thirty:
         record_nww_many(db, maths, [paper(a, task="Paper 2") for a in rests], today=TODAY)
     assert len(thirty) == len(two)
     assert count(db, NwwEvidence) == 32
@@ -1002,20 +911,10 @@ def test_remove_a_mistaken_assessment_unlinks_its_arrangements(
     amy = people["amy"]
     mistake = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
     keep = record_assessment(db, senco, amy, form8(("reading speed", 80)), today=TODAY)
-    extra = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("extra_time_25", "assessment", assessment_id=mistake),
-        today=TODAY,
-    )
-    wp = propose_arrangement(
-        db, senco, amy, arrangement("word_processor", assessment_id=mistake), today=TODAY
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment", assessment_id=mistake)
+    wp = propose(db, senco, amy, "word_processor", assessment_id=mistake)
     move(db, senco, wp, "approved in centre", TODAY)
-    other = propose_arrangement(
-        db, senco, amy, arrangement("scribe", "assessment", assessment_id=keep), today=TODAY
-    )
+    other = propose(db, senco, amy, "scribe", "assessment", assessment_id=keep)
     before = {a.id: a.version for a in pupil_access(db, senco, amy, today=TODAY).arrangements}
 
     with pytest.raises(PermissionDeniedError):
@@ -1033,13 +932,8 @@ def test_remove_a_mistaken_assessment_unlinks_its_arrangements(
         wp: (None, before[wp] + 1),
         other: (keep, before[other]),
     }
-    with db.session() as s:
-        event_ = s.scalars(
-            select(AuditEvent)
-            .where(AuditEvent.entity == "access_assessment")
-            .order_by(AuditEvent.id.desc())
-        ).first()
-    assert event_ is not None and (event_.action, event_.entity_id) == ("delete", mistake)
+    event_ = audit_events(db, "access_assessment")[-1]
+    assert (event_.action, event_.entity_id) == ("delete", mistake)
     assert json.loads(event_.detail) == {
         "pupil_id": amy,
         "arrangements_unlinked": 2,
@@ -1061,16 +955,8 @@ def test_the_assessment_behind_a_live_application_stays(
 ) -> None:
     amy = people["amy"]
     form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
-    extra = propose_arrangement(
-        db,
-        senco,
-        amy,
-        arrangement("extra_time_25", "assessment", assessment_id=form),
-        today=TODAY,
-    )
-    scribe = propose_arrangement(
-        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment", assessment_id=form)
+    scribe = propose(db, senco, amy, "scribe", "assessment", assessment_id=form)
     move(db, senco, extra, "gathering evidence", date(2026, 1, 5))
     move(db, senco, extra, "applied online", date(2026, 1, 12))
     events = count(db, AuditEvent)
@@ -1104,9 +990,7 @@ def test_a_live_application_keeps_its_assessment_and_evidence_route(
     amy = people["amy"]
     form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
     other = record_assessment(db, senco, amy, form8(("reading speed", 80)), today=TODAY)
-    scribe = propose_arrangement(
-        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
-    )
+    scribe = propose(db, senco, amy, "scribe", "assessment", assessment_id=form)
     move(db, senco, scribe, "gathering evidence", date(2026, 1, 5))
     move(db, senco, scribe, "applied online", date(2026, 1, 12))
     refusal = (
@@ -1140,9 +1024,7 @@ def test_a_live_application_keeps_its_assessment_and_evidence_route(
             db, senco, scribe, version, arrangement("scribe", "assessment"), today=TODAY
         )
     # Sent back to gathering evidence, the application is no longer live: it may change.
-    other_pupil = propose_arrangement(
-        db, senco, amy, arrangement("scribe", "assessment", assessment_id=form), today=TODAY
-    )
+    other_pupil = propose(db, senco, amy, "scribe", "assessment", assessment_id=form)
     move(db, senco, other_pupil, "gathering evidence", date(2026, 1, 5))
     move(db, senco, other_pupil, "applied online", date(2026, 1, 12))
     move(db, senco, other_pupil, "gathering evidence", date(2026, 2, 3))
@@ -1172,9 +1054,7 @@ def test_leavers_leave_the_gap_view_the_exams_list_and_whats_due(
     )
     stays = add_test_pupil(db, senco, 24, forename="Sam", surname="Stays", year=11)
     for pupil in (left, today_leaver, later, stays):
-        wp = propose_arrangement(
-            db, senco, pupil, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
-        )
+        wp = propose(db, senco, pupil, "word_processor", on=date(2024, 1, 2))
         move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
     here = ["Fay Soon", "Sam Stays", "Tod Last"]  # leaving today or later: still here
 
@@ -1209,7 +1089,7 @@ def test_a_teacher_takes_back_only_todays_entry_for_a_pupil_they_still_teach(
     db: Database, senco: Actor, people: dict
 ) -> None:
     amy, ben, maths = people["amy"], people["ben"], people["maths"]
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest = propose(db, senco, amy, "rest_breaks")
     move(db, senco, rest, "approved in centre", date(2026, 2, 2))
 
     def entry(day: date) -> int:
@@ -1253,19 +1133,13 @@ def test_inspection_evidence_stays_even_for_the_senco(
 ) -> None:
     amy, ben, cal = people["amy"], people["ben"], people["cal"]
     form = record_assessment(db, senco, amy, form8(("writing speed", 82)), today=TODAY)
-    extra = propose_arrangement(
-        db, senco, amy, arrangement("extra_time_25", "assessment", assessment_id=form), today=TODAY
-    )
+    extra = propose(db, senco, amy, "extra_time_25", "assessment", assessment_id=form)
     move(db, senco, extra, "gathering evidence", date(2026, 1, 5))
-    wp = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
-    )
+    wp = propose(db, senco, ben, "word_processor", on=date(2024, 1, 2))
     move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
-    old = propose_arrangement(
-        db, senco, cal, arrangement("prompter", on=date(2023, 9, 4)), today=TODAY
-    )
+    old = propose(db, senco, cal, "prompter", on=date(2023, 9, 4))
     move(db, senco, old, "approved in centre", date(2023, 9, 5))  # expired 05/11/2025
-    gone = propose_arrangement(db, senco, cal, arrangement("rest_breaks"), today=TODAY)
+    gone = propose(db, senco, cal, "rest_breaks")
     before_expiry = date(2025, 10, 1)
     extra_one, extra_two = record_nww_many(db, senco, [paper(extra), paper(extra)], today=TODAY)
     wp_one = record_nww(db, senco, paper(wp), today=TODAY)
@@ -1305,9 +1179,7 @@ def test_inspection_evidence_stays_even_for_the_senco(
 
 def test_no_evidence_once_an_approval_has_lapsed(db: Database, senco: Actor, people: dict) -> None:
     ben, maths = people["ben"], people["maths"]
-    wp = propose_arrangement(
-        db, senco, ben, arrangement("word_processor", on=date(2024, 1, 2)), today=TODAY
-    )
+    wp = propose(db, senco, ben, "word_processor", on=date(2024, 1, 2))
     move(db, senco, wp, "approved in centre", date(2024, 1, 10))  # expires 10/03/2026
     on_the_day = date(2026, 3, 10)
     record_nww(db, maths, paper(wp, recorded_on=on_the_day), today=on_the_day)
@@ -1332,7 +1204,7 @@ def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(
 ) -> None:
     amy, maths, english = people["amy"], people["maths"], people["english"]
     enter(db, senco, amy, "English", "Mathematics")
-    rest = propose_arrangement(db, senco, amy, arrangement("rest_breaks"), today=TODAY)
+    rest = propose(db, senco, amy, "rest_breaks")
     # The season starts 01/05/2026; 365 days before is 01/05/2025.
     for teacher, subject, on in (
         (maths, "Mathematics", date(2025, 4, 30)),  # current today, lapses on 30/04/2026
@@ -1389,13 +1261,7 @@ def test_exam_entries_by_hand_are_audited(db: Database, senco: Actor, people: di
     assert [e.subject for e in pupil_access(db, senco, amy, today=TODAY).exam_entries] == [
         "English"
     ]
-    with db.session() as s:
-        events = [
-            (e.action, e.entity_id, json.loads(e.detail))
-            for e in s.scalars(
-                select(AuditEvent).where(AuditEvent.entity == "exam_entry").order_by(AuditEvent.id)
-            )
-        ]
+    events = [(e.action, e.entity_id, json.loads(e.detail)) for e in audit_events(db, "exam_entry")]
     assert events[0] == ("create", first, {"pupil_id": amy, "source": "manual"})
     assert events[-1] == ("delete", first, {"pupil_id": amy, "source": "manual"})
     assert len(events) == 3
@@ -1405,7 +1271,7 @@ def test_exam_entries_by_hand_are_audited(db: Database, senco: Actor, people: di
 
 def test_the_tab_counts_entries_once_recorded(db: Database, senco: Actor, people: dict) -> None:
     amy = people["amy"]
-    room = propose_arrangement(db, senco, amy, arrangement("separate_invigilation"), today=TODAY)
+    room = propose(db, senco, amy, "separate_invigilation")
     # taught English and Mathematics; no entries yet: the classes taught stand in
     assert item_of(db, senco, room).evidence_by_subject == {"English": None, "Mathematics": None}
     enter(db, senco, amy, "Mathematics")
@@ -1445,11 +1311,7 @@ def test_the_senco_records_the_edition_in_one_audited_step(
     set_edition(db, senco, later)  # the same again: nothing to write
     assert current_edition(db, senco) == later
 
-    with db.session() as s:
-        changed = [
-            json.loads(e.detail)
-            for e in s.scalars(select(AuditEvent).where(AuditEvent.entity == "setting"))
-        ]
+    changed = [json.loads(e.detail) for e in audit_events(db, "setting")]
     # each key is written and audited once, the first time; the repeat wrote nothing
     assert [c["key"] for c in changed] == [
         "jcq.edition_name",

@@ -4,6 +4,7 @@ is refused, a record has gone, or someone else saved first."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import select
@@ -45,3 +46,29 @@ def test_a_missing_row_is_gone_or_not_found_and_names_no_one(db: Database) -> No
         with pytest.raises(NotFoundError, match=f"^{re.escape(common.NO_PUPIL)}$"):
             common.pupil_or_gone(s, 12345)
         common.flush_or_conflict(s, "Someone else changed it.")  # nothing stale: no error
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: int
+    name: str
+    note: str
+    shown: str = "default"
+
+
+class _Row:
+    id = 7
+    name = "Ann"
+    note = None
+
+
+def test_an_item_is_filled_from_a_row_by_its_own_fields() -> None:
+    """Every field the row holds is copied, ``given`` fills or overrides the rest, a field
+    nobody gives fails loudly rather than taking its default, and a misspelt ``given`` is
+    refused rather than ignored."""
+    item = common.data_of(_Row(), _Item, note=_Row.note or "", shown="computed")
+    assert item == _Item(7, "Ann", "", "computed")
+    with pytest.raises(AttributeError, match="shown"):
+        common.data_of(_Row(), _Item, note="")
+    with pytest.raises(TypeError, match="_Item has no field nmae"):
+        common.data_of(_Row(), _Item, note="", shown="", nmae="x")

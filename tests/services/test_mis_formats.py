@@ -36,31 +36,19 @@ ROW = ["H801200001001", "Smith", "Ann", "01/02/2013"]
 
 
 def test_fields_are_the_public_keys() -> None:
-    assert mis_columns.FIELDS == (
-        "upn",
-        "surname",
-        "forename",
-        "preferred_surname",
-        "preferred_forename",
-        "dob",
-        "gender",
-        "year",
-        "reg_group",
-        "admission_date",
-        "leaving_date",
-        "sen_status",
-        "primary_need",
-        "secondary_need",
-        "sen_start_date",
-        "eal",
-        "pupil_premium",
-        "looked_after",
-        "nhs_number",
-        "home_language",
-        "ethnicity",
+    """Every field key in the table is one a person can give to ``--map`` (whatever its case,
+    or with a space or hyphen for the underscore), has a label for the import report, and
+    every alias and required field is one of them. The names themselves are pinned by the
+    header tests below and the ``--map`` tests, not by a second copy of the table."""
+    typed = ",".join(
+        f"Column {i}={key.upper().replace('_', ' ' if i % 2 else '-')}"
+        for i, key in enumerate(mis_columns.FIELDS)
     )
+    assert list(mis_columns.parse_map(typed).values()) == list(mis_columns.FIELDS)
     assert set(mis_columns.FIELD_LABELS) == set(mis_columns.FIELDS)
     assert set(mis_columns.HEADER_ALIASES.values()) <= set(mis_columns.FIELDS)
+    assert set(mis_columns.REQUIRED) <= set(mis_columns.FIELDS)
+    assert len(set(mis_columns.FIELDS)) == len(mis_columns.FIELDS)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ from sendesk.services.graduated.support_plans import (
     CONFLICT,
     DUE_KIND,
     OutcomeDraft,
+    PlanDetail,
     PlanDraft,
     ProvisionDraft,
     create_plan,
@@ -92,6 +93,34 @@ def reviewed_plan(db: Database, senco: Actor, pupil: int, results: tuple[str, ..
     return plan_id
 
 
+def review_all(
+    db: Database,
+    actor: Actor,
+    plan: PlanDetail,
+    result: str,
+    *,
+    on: date = DUE,
+    comments: dict[int, str] | None = None,
+    summary: str = "",
+    next_steps: str = "Carry on",
+    today: date = TODAY,
+) -> int:
+    """Review ``plan`` as it was opened (its version) with one ``result`` for every outcome;
+    the new version."""
+    return review_plan(
+        db,
+        actor,
+        plan.id,
+        plan.version,
+        on,
+        {o.id: result for o in plan.outcomes},
+        comments,
+        summary,
+        next_steps,
+        today=today,
+    )
+
+
 # --- create, read, review ------------------------------------------------------------------
 
 
@@ -152,17 +181,14 @@ def test_creating_sets_the_next_review_and_reviewing_clears_it(db, senco, pupil)
     assert next_review(db, pupil) == DUE
     assert open_plan_reviews_of(db) == {pupil: DUE}
     plan = get_plan(db, senco, plan_id)
-    new_version = review_plan(
+    new_version = review_all(
         db,
         senco,
-        plan_id,
-        plan.version,
-        date(2025, 11, 28),
-        {o.id: "achieved" for o in plan.outcomes},
-        None,
-        "All met",
-        "Leave SEN support; monitor",
-        today=TODAY,
+        plan,
+        "achieved",
+        on=date(2025, 11, 28),
+        summary="All met",
+        next_steps="Leave SEN support; monitor",
     )
     assert next_review(db, pupil) is None  # the next date comes with the next cycle
     assert open_plan_reviews_of(db) == {}
@@ -197,18 +223,7 @@ def test_review_keeps_a_date_the_senco_set_by_hand(db, senco, pupil) -> None:
         assert p is not None
         p.next_review_due = date(2026, 2, 2)
     plan = get_plan(db, senco, plan_id)
-    review_plan(
-        db,
-        senco,
-        plan_id,
-        plan.version,
-        DUE,
-        {o.id: "partly" for o in plan.outcomes},
-        {},
-        "",
-        "Carry on",
-        today=TODAY,
-    )
+    review_all(db, senco, plan, "partly")
     assert next_review(db, pupil) == date(2026, 2, 2)
 
 
@@ -434,18 +449,7 @@ def test_review_comments_and_correction(db, senco, pupil) -> None:
         "Not achieved",
     ]
     assert plan.outcomes[0].review_comment == "Secure on 38"
-    review_plan(
-        db,
-        senco,
-        plan_id,
-        plan.version,
-        DUE,
-        {o.id: "achieved" for o in plan.outcomes},
-        {},
-        "Corrected",
-        "Carry on",
-        today=TODAY,
-    )
+    review_all(db, senco, plan, "achieved", summary="Corrected")
     corrected = get_plan(db, senco, plan_id)
     assert [o.result for o in corrected.outcomes] == ["achieved"] * 3
     assert corrected.outcomes[0].review_comment == ""
@@ -540,18 +544,7 @@ def test_second_saver_is_told(db, senco, pupil) -> None:
         update_plan(db, senco, plan_id, plan.version, draft(assessment="Theirs"))
     assert str(caught.value) == CONFLICT
     with pytest.raises(ConflictError):
-        review_plan(
-            db,
-            senco,
-            plan_id,
-            plan.version,
-            DUE,
-            {o.id: "achieved" for o in plan.outcomes},
-            {},
-            "",
-            "x",
-            today=TODAY,
-        )
+        review_all(db, senco, plan, "achieved", next_steps="x")
     assert get_plan(db, senco, plan_id).assessment == "Mine first"
 
 
@@ -629,18 +622,7 @@ def test_plan_reviews_due_soon_or_overdue(db, senco) -> None:
     ):
         create_plan(db, senco, pid, draft(start_date=date(2025, 11, 3), review_due=due))
     plan = get_plan(db, senco, list_plans(db, senco, done)[0].id)
-    review_plan(
-        db,
-        senco,
-        plan.id,
-        plan.version,
-        date(2026, 1, 5),
-        {o.id: "achieved" for o in plan.outcomes},
-        {},
-        "",
-        "Monitor",
-        today=today,
-    )
+    review_all(db, senco, plan, "achieved", on=date(2026, 1, 5), next_steps="Monitor", today=today)
     with db.session() as s:
         items = plan_review_items(s, today, 90)
     assert [(i.pupil_name, i.severity, i.due, i.kind) for i in items] == [

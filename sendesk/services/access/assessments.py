@@ -36,6 +36,7 @@ from sendesk.services.access.records import (
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -228,15 +229,9 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
 
 
 def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
-    return AssessmentItem(
-        id=row.id,
-        pupil_id=row.pupil_id,
-        assessor_name=row.assessor_name,
-        assessor_qualification=row.assessor_qualification,
-        assessed_on=row.assessed_on,
-        picture_of_need_on=row.picture_of_need_on,
-        picture_of_need=row.picture_of_need,
-        notes=row.notes,
+    return data_of(
+        row,
+        AssessmentItem,
         scores=tuple(ScoreData(x.area, x.score, x.test) for x in row.scores),
         problems=tuple(
             jcq.assessment_problems(
@@ -247,7 +242,6 @@ def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> As
                 today=today,
             )
         ),
-        version=row.version,
     )
 
 

@@ -46,7 +46,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import get_or_gone, sentence
+from sendesk.services.common import data_of, get_or_gone, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
@@ -389,19 +389,4 @@ def _nww_items(session: Session, rows: Sequence[NwwEvidence]) -> list[NwwItem]:
         names = dict(
             session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
         )
-    return [
-        NwwItem(
-            id=r.id,
-            arrangement_id=r.arrangement_id,
-            subject=r.subject,
-            recorded_on=r.recorded_on,
-            task_kind=r.task_kind,
-            task=r.task,
-            used=r.used,
-            extra_minutes_used=r.extra_minutes_used,
-            note=r.note,
-            recorded_by=names.get(r.recorded_by_id or -1, ""),
-            recorded_by_id=r.recorded_by_id,
-        )
-        for r in rows
-    ]
+    return [data_of(r, NwwItem, recorded_by=names.get(r.recorded_by_id or -1, "")) for r in rows]

@@ -34,7 +34,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import pupil_or_gone
+from sendesk.services.common import data_of, pupil_or_gone
 from sendesk.services.permissions import Action, permit_pupil
 from sendesk.services.staff.teaching_groups import fold
 
@@ -101,27 +101,14 @@ def _arrangement_item(
         nexts = jcq.next_statuses(row.arrangement, row.status)
     except ValueError:
         nexts = ()
-    return ArrangementItem(
-        id=row.id,
-        pupil_id=row.pupil_id,
-        arrangement=row.arrangement,
+    return data_of(
+        row,
+        ArrangementItem,
         name=found.name if found else row.arrangement,
         route=found.route if found else "",
         route_label=jcq.ROUTE_LABELS[found.route] if found else "",
-        status=row.status,
         next_statuses=nexts,
-        evidence_route=row.evidence_route,
         subjects=split_subjects(row.subjects),
-        proposed_on=row.proposed_on,
-        approved_on=row.approved_on,
-        applied_on=row.applied_on,
-        awarding_body_on=row.awarding_body_on,
-        expires_on=row.expires_on,
-        ended_on=row.ended_on,
-        room_note=row.room_note,
-        notes=row.notes,
-        assessment_id=row.assessment_id,
-        version=row.version,
         verdict=verdict,
         evidence_by_subject=evidence,
         live=is_live(row.status, row.expires_on, today),

@@ -84,17 +84,7 @@ def rules_of(data: LaProfileData) -> LaRules:
 
 def _profile_item(row: LaProfile) -> LaProfileItem:
     order = tuple(k for k in (row.section_order or "").split(",") if k)
-    return LaProfileItem(
-        id=row.id,
-        name=row.name,
-        reviewed_cycles=row.reviewed_cycles,
-        report_max_age_months=row.report_max_age_months,
-        notional_threshold_pence=row.notional_threshold_pence,
-        staff_rate_per_hour_pence=row.staff_rate_per_hour_pence,
-        weeks_per_year=row.weeks_per_year,
-        section_order=order or DEFAULT_SECTION_ORDER,
-        version=row.version,
-    )
+    return data_of(row, LaProfileItem, section_order=order or DEFAULT_SECTION_ORDER)
 
 
 def _clean_profile(data: LaProfileData) -> dict[str, Any]:

@@ -77,7 +77,11 @@ from sendesk.services.ehc.requests import list_requests
 from sendesk.services.evidence.agencies import InvolvementItem, list_involvements
 from sendesk.services.evidence.evidence import KIND_NAMES, DocumentItem, list_documents
 from sendesk.services.graduated.concerns import ConcernItem, list_concerns
-from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
+from sendesk.services.graduated.costs import (
+    attended_rows,
+    by_intervention,
+    planned_vs_delivered,
+)
 from sendesk.services.graduated.enrolments import pupil_enrolments, pupil_progress
 from sendesk.services.graduated.intervention_records import (
     EnrolmentItem,
@@ -98,6 +102,7 @@ from sendesk.services.graduated.progress_data import (
     list_attendance,
     months_before,
 )
+from sendesk.services.graduated.provision_map import ProvisionLine
 from sendesk.services.graduated.support_plans import PlanDetail, plan_details
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register.pupil_record import (
@@ -213,23 +218,6 @@ class InterventionRecord:
 
 
 @dataclass(frozen=True)
-class CostLine:
-    """What one intervention delivered to the pupil in the costing period cost."""
-
-    intervention: str
-    area: str
-    staff_role: str
-    cost_per_hour_pence: int
-    sessions: int
-    minutes: int
-    cost_pence: int
-
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
-
-@dataclass(frozen=True)
 class PlannedCostLine:
     """One line of the provision in place now, costed for a full school year.
 
@@ -258,7 +246,7 @@ class Costs:
 
     period_start: date
     period_end: date
-    lines: tuple[CostLine, ...]
+    lines: tuple[ProvisionLine, ...]  # what each intervention delivered in the period
     threshold: Decimal
     weeks_per_year: int
     planned: tuple[PlannedCostLine, ...] = ()
@@ -498,28 +486,21 @@ def _delivered(
     areas: dict[int, str],
     start: date,
     today: date,
-) -> list[CostLine]:
+) -> list[ProvisionLine]:
     """What the sessions logged in [start, today] cost, one line per intervention."""
     priced = session_costs(attended_rows(db, actor, pupil_id=pupil_id, start=start, end=today))
-    totals = total_costs(priced, lambda r: r.intervention_id)
-    sessions: dict[int, int] = {}
-    about: dict[int, tuple[str, str, int]] = {}
-    for cost in priced:
-        row = cost.row
-        sessions[row.intervention_id] = sessions.get(row.intervention_id, 0) + 1
-        area = areas.get(row.intervention_id, row.area)
-        about[row.intervention_id] = (row.intervention_name, area, row.cost_per_hour_pence)
     return [
-        CostLine(
-            intervention=about[iid][0],
-            area=about[iid][1],
-            staff_role=roles.get(iid, ""),
-            cost_per_hour_pence=about[iid][2],
-            sessions=sessions[iid],
-            minutes=totals.minutes[iid],
-            cost_pence=_round_pence(totals.pence[iid]),
+        ProvisionLine(
+            intervention_id=c.intervention_id,
+            intervention=c.intervention,
+            area=areas.get(c.intervention_id, c.area),
+            staff_role=roles.get(c.intervention_id, ""),
+            cost_per_hour_pence=c.cost_per_hour_pence,
+            sessions_attended=c.sessions,
+            minutes=c.minutes,
+            cost_pence=_round_pence(c.pence),
         )
-        for iid in about
+        for c in by_intervention(priced)
     ]
 
 
@@ -584,7 +565,7 @@ def _planned(
 
 
 def _costs(
-    delivered: list[CostLine],
+    delivered: list[ProvisionLine],
     planned: list[PlannedCostLine],
     plan: PlanDetail | None,
     la: rr.LaRules,
@@ -971,7 +952,6 @@ def parse_evidence(text: str) -> list[int] | None:
 __all__ = [
     "DELIVERED",
     "PLANNED",
-    "CostLine",
     "Costs",
     "EvidenceChoice",
     "InterventionRecord",

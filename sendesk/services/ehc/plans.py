@@ -37,6 +37,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     apply_changes,
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -437,26 +438,19 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
     for r in ordered:
         proposed = r.amendments_proposed_on
         items.append(
-            ReviewItem(
-                id=r.id,
-                plan_id=r.plan_id,
-                meeting_on=r.meeting_on,
-                invitations_sent_on=r.invitations_sent_on,
-                report_sent_on=r.report_sent_on,
+            data_of(
+                r,
+                ReviewItem,
                 attendees=r.attendees or "",
                 pupil_views=r.pupil_views or "",
                 parent_views=r.parent_views or "",
                 summary=r.summary or "",
                 recommendation=r.recommendation or "",
                 la_decision=r.la_decision or "",
-                la_decision_on=r.la_decision_on,
-                version=r.version,
                 invitations_by=review_invitations_by(r.meeting_on),
                 report_due=review_report_due(r.meeting_on),
                 la_decision_due=la_review_decision_due(r.meeting_on),
                 milestones=_review_milestones(r, anchor, today),
-                amendments_proposed_on=r.amendments_proposed_on,
-                amended_plan_on=r.amended_plan_on,
                 amendment_response_ends=amendment_response_ends(proposed) if proposed else None,
                 amended_plan_due=amended_plan_due(proposed) if proposed else None,
             )
@@ -464,27 +458,19 @@ def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanI
         anchor = max(anchor, r.meeting_on)
     next_due = _next_review_due(plan, ordered, today)
     meeting_by = next_due - timedelta(weeks=timeline.REVIEW_DECISION_WEEKS) if next_due else None
-    return PlanItem(
-        id=plan.id,
-        pupil_id=plan.pupil_id,
-        request_id=plan.request_id,
-        issued_on=plan.issued_on,
-        la_name=plan.la_name,
+    return data_of(
+        plan,
+        PlanItem,
         named_setting=plan.named_setting or "",
         needs=plan.needs or "",
         outcomes=plan.outcomes or "",
         provision=plan.provision or "",
-        hours_per_week=plan.hours_per_week,
-        top_up_pence=plan.top_up_pence,
-        ceased_on=plan.ceased_on,
-        version=plan.version,
         reviews=items,
         next_review_due=next_due,
         next_review_status=rag(meeting_by, today) if meeting_by else "",
         next_meeting_by=meeting_by,
         transfer_kind=plan.transfer_kind or "",
         transfer_destination=plan.transfer_destination or "",
-        transfer_on=plan.transfer_on,
         transfer_deadline=transfer_deadline(plan.transfer_kind or "", plan.transfer_on),
     )
 

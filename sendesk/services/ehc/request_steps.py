@@ -14,6 +14,7 @@ from typing import Any
 from sendesk.models import EhcClockException, EhcRequest
 from sendesk.rules import timeline
 from sendesk.rules.timeline import CaseFacts, ClockException, Milestone
+from sendesk.services.common import data_of
 from sendesk.services.ehc.records import STEPS, VALUE_STEPS, ExceptionItem, RequestItem, _d
 
 # --- requests: the order of the steps -----------------------------------------------------
@@ -181,22 +182,13 @@ def _facts(
     start = row.received_on or row.sent_on
     if start is None:
         return None
-    return CaseFacts(
+    return data_of(
+        row,
+        CaseFacts,
         received=start,
-        decided_to_assess=row.decided_to_assess,
-        decision_to_assess_on=row.decision_to_assess_on,
-        decided_to_issue=row.decided_to_issue,
-        decision_to_issue_on=row.decision_to_issue_on,
-        draft_sent_on=row.draft_sent_on,
-        final_issued_on=row.final_issued_on,
         exceptions=tuple(
             ClockException(e.kind, e.reason if reasons else "", e.recorded_on) for e in exceptions
         ),
-        advice_asked_on=row.advice_asked_on,
-        advice_received_on=row.advice_received_on,
-        way_forward_on=row.way_forward_on,
-        mediation_certificate_on=row.mediation_certificate_on,
-        appeal_lodged_on=row.appeal_lodged_on,
     )
 
 
@@ -249,38 +241,18 @@ def _request_item(
         late = row.closed_on is None and any(
             m.status == "red" and _chased(m, row.decided_to_assess) for m in marks
         )
-    return RequestItem(
-        id=row.id,
-        pupil_id=row.pupil_id,
-        requested_by=row.requested_by,
-        la_name=row.la_name,
+    return data_of(
+        row,
+        RequestItem,
         caseworker=row.caseworker or "",
-        sent_on=row.sent_on,
-        received_on=row.received_on,
-        consent_on=row.consent_on,
-        young_person_consent_on=row.young_person_consent_on,
         why_now=secret(row.why_now),
         pupil_views=secret(row.pupil_views),
         parent_views=secret(row.parent_views),
         health_info=secret(row.health_info),
         social_care_info=secret(row.social_care_info),
         health_none_known=bool(row.health_none_known),
-        decided_to_assess=row.decided_to_assess,
-        decision_to_assess_on=row.decision_to_assess_on,
-        decided_to_issue=row.decided_to_issue,
-        decision_to_issue_on=row.decision_to_issue_on,
-        draft_sent_on=row.draft_sent_on,
         draft_setting=row.draft_setting or "",
-        final_issued_on=row.final_issued_on,
-        way_forward_on=row.way_forward_on,
-        mediation_on=row.mediation_on,
-        mediation_certificate_on=row.mediation_certificate_on,
-        appeal_lodged_on=row.appeal_lodged_on,
         next_steps=row.next_steps or "",
-        closed_on=row.closed_on,
-        created_by_id=row.created_by_id,
-        created_at=row.created_at,
-        version=row.version,
         exceptions=tuple(
             ExceptionItem(e.id, e.request_id, e.kind, secret(e.reason), e.recorded_on)
             for e in exceptions
@@ -289,12 +261,9 @@ def _request_item(
         stage=stage,
         clock=clock,
         late=late,
-        advice_asked_on=row.advice_asked_on,
-        advice_received_on=row.advice_received_on,
         aspirations=secret(row.aspirations),
         signed_off_by=row.signed_off_by or "",
         signed_off_role=row.signed_off_role or "",
-        signed_off_on=row.signed_off_on,
     )
 
 

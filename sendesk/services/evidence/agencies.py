@@ -27,6 +27,7 @@ from sendesk.rules.confidentiality import STAFF, check_level, default_level, may
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -254,21 +255,7 @@ def list_involvements(db: Database, actor: Actor, pupil_id: int) -> list[Involve
         if rows:
             for doc_id, inv_id in s.execute(doc_stmt):
                 docs[inv_id].append(doc_id)
-    items = [
-        InvolvementItem(
-            id=r.id,
-            pupil_id=r.pupil_id,
-            agency=r.agency,
-            professional=r.professional,
-            referral_date=r.referral_date,
-            seen_date=r.seen_date,
-            advice=r.advice,
-            version=r.version,
-            document_ids=tuple(docs.get(r.id, ())),
-            confidentiality=r.confidentiality,
-        )
-        for r in rows
-    ]
+    items = [data_of(r, InvolvementItem, document_ids=tuple(docs.get(r.id, ()))) for r in rows]
     items.sort(key=lambda i: (i.last_date or date.min, i.id), reverse=True)
     return items
 
@@ -290,18 +277,7 @@ def get_involvement(db: Database, actor: Actor, involvement_id: int) -> Involvem
         if not senco:
             doc_stmt = doc_stmt.where(EvidenceDocument.confidentiality == STAFF)
         doc_ids = s.scalars(doc_stmt).all()
-        return InvolvementItem(
-            id=row.id,
-            pupil_id=row.pupil_id,
-            agency=row.agency,
-            professional=row.professional,
-            referral_date=row.referral_date,
-            seen_date=row.seen_date,
-            advice=row.advice,
-            version=row.version,
-            document_ids=tuple(doc_ids),
-            confidentiality=row.confidentiality,
-        )
+        return data_of(row, InvolvementItem, document_ids=tuple(doc_ids))
 
 
 __all__ = [

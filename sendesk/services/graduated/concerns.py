@@ -32,6 +32,7 @@ from sendesk.rules.confidentiality import STAFF
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -415,22 +416,13 @@ def _items(s: Session, concerns: list[Concern]) -> list[ConcernItem]:
             )
         )
     return [
-        ConcernItem(
-            id=c.id,
-            pupil_id=c.pupil_id,
-            raised_on=c.raised_on,
+        data_of(
+            c,
+            ConcernItem,
             raised_by=names.get(c.raised_by_id, "") if c.raised_by_id else "",
-            area=c.area,
-            seen=c.seen,
-            tried=c.tried,
-            tried_weeks=c.tried_weeks,
-            status=c.status,
-            review_on=c.review_on,
-            support_plan_id=c.support_plan_id,
             support_plan_start=starts.get(c.support_plan_id) if c.support_plan_id else None,
             document_ids=tuple(docs.get(c.id, ())),
             steps=tuple(steps.get(c.id, ())),
-            version=c.version,
         )
         for c in concerns
     ]

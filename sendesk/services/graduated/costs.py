@@ -274,3 +274,37 @@ def total_costs(costs: Iterable[SessionCost], key: Any) -> CostTotals:
         totals.minutes[k] = totals.minutes.get(k, 0) + c.row.minutes
         totals.pence[k] = totals.pence.get(k, 0.0) + c.cost_pence
     return totals
+
+
+@dataclass(frozen=True)
+class InterventionCost:
+    """What the priced sessions of one intervention add up to: the intervention as its
+    latest session names it, the sessions attended, their minutes and exact cost (pence,
+    unrounded: each report rounds its own lines)."""
+
+    intervention_id: int
+    intervention: str
+    area: str
+    cost_per_hour_pence: int
+    sessions: int
+    minutes: int
+    pence: float
+
+
+def by_intervention(costs: Iterable[SessionCost]) -> list[InterventionCost]:
+    """Sum priced sessions per intervention, in the order each first appears.
+
+    Why one function: the provision map and the EHC pack both list "what each intervention
+    delivered to this pupil and cost", and must count it the same way.
+    """
+    sums: dict[int, tuple[int, int, float]] = {}
+    about: dict[int, tuple[str, str, int]] = {}
+    for cost in costs:
+        row = cost.row
+        n, minutes, pence = sums.get(row.intervention_id, (0, 0, 0.0))
+        sums[row.intervention_id] = (n + 1, minutes + row.minutes, pence + cost.cost_pence)
+        about[row.intervention_id] = (row.intervention_name, row.area, row.cost_per_hour_pence)
+    return [
+        InterventionCost(iid, *about[iid], n, minutes, pence)
+        for iid, (n, minutes, pence) in sums.items()
+    ]

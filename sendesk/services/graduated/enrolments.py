@@ -20,7 +20,7 @@ from sendesk.models import Enrolment, Intervention, InterventionGroup, Measureme
 from sendesk.rules import progress as rules
 from sendesk.rules.permissions import Scope, out_of_scope
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, pupil_or_gone, refuse
+from sendesk.services.common import check_version, data_of, flush_or_conflict, pupil_or_gone, refuse
 from sendesk.services.graduated.intervention_records import (
     CONFLICT,
     EnrolmentItem,
@@ -253,22 +253,13 @@ def add_measurement(
 
 def _enrolment_items(s: Session, stmt: Any) -> list[EnrolmentItem]:
     return [
-        EnrolmentItem(
-            id=e.id,
-            group_id=e.group_id,
-            pupil_id=e.pupil_id,
+        data_of(
+            e,
+            EnrolmentItem,
             pupil_name=display_name(p),
             year_group=p.year_group,
-            start_date=e.start_date,
-            planned_end=e.planned_end,
-            end_date=e.end_date,
-            entry_measure=e.entry_measure,
-            entry_date=e.entry_date,
-            exit_measure=e.exit_measure,
-            exit_date=e.exit_date,
             measure=i.measure,
             measure_kind=i.measure_kind,
-            version=e.version,
         )
         for e, p, i in s.execute(stmt)
     ]

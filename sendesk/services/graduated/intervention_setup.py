@@ -62,16 +62,13 @@ def _clean_intervention(data: InterventionData) -> InterventionData:
     _whole(data.minutes_per_session, "minutes per session", 1, MAX_MINUTES, problems)
     _whole(data.cost_per_hour_pence, "cost per hour (pence)", 0, MAX_COST_PENCE, problems)
     refuse(problems)
-    return InterventionData(
+    return data_of(
+        data,
+        InterventionData,
         name=name,
         area=area,
         staff_role=staff_role,
         measure=measure,
-        measure_kind=data.measure_kind,
-        group_size=data.group_size,
-        sessions_per_week=data.sessions_per_week,
-        minutes_per_session=data.minutes_per_session,
-        cost_per_hour_pence=data.cost_per_hour_pence,
         description=(data.description or "").strip(),
         active=bool(data.active),
     )
@@ -250,14 +247,10 @@ def list_groups(
         if actor.role != Role.SENCO:
             stmt = stmt.where(InterventionGroup.staff_id == actor.user_id)
         return [
-            GroupItem(
-                intervention_id=g.intervention_id,
-                name=g.name,
-                staff_id=g.staff_id,
+            data_of(
+                g,
+                GroupItem,
                 weekdays=parse_weekdays(g.weekdays),
-                start_date=g.start_date,
-                end_date=g.end_date,
-                id=g.id,
                 intervention_name=iname,
                 staff_name=staff,
                 enrolled=n or 0,

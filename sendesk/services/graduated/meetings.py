@@ -41,6 +41,7 @@ from sendesk.rules import meetings as rules
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -145,25 +146,13 @@ def time_words(at: time) -> str:
 
 
 def _item(m: ReviewMeeting) -> MeetingItem:
-    return MeetingItem(
-        id=m.id,
-        pupil_id=m.pupil_id,
-        kind=m.kind,
-        support_plan_id=m.support_plan_id,
-        ehc_plan_id=m.ehc_plan_id,
-        meeting_on=m.meeting_on,
-        starts_at=m.starts_at,
-        place=m.place,
-        purpose=m.purpose,
-        views_by=m.views_by,
-        invitations_sent_on=m.invitations_sent_on,
-        held_on=m.held_on,
-        notes=m.notes,
+    return data_of(
+        m,
+        MeetingItem,
         people=tuple(
             PersonItem(p.id, p.name, p.role, p.parent, p.invited, p.attended, p.contribution)
             for p in m.people
         ),
-        version=m.version,
     )
 
 

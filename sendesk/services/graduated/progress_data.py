@@ -203,21 +203,31 @@ def attendance_last_year(
 
 def remove_attendance(db: Database, actor: Actor, record_id: int) -> None:
     """The SENCo removes a term's attendance record."""
+    _remove(
+        db,
+        actor,
+        AttendanceRecord,
+        record_id,
+        "That attendance record is no longer in this database.",
+    )
+
+
+def _remove(
+    db: Database,
+    actor: Actor,
+    model: type[AttendanceRecord | AttainmentSnapshot],
+    row_id: int,
+    gone: str,
+) -> None:
+    """Delete one of a pupil's progress records and audit it under its table's name; a
+    NotFoundError saying ``gone`` when it has already been removed."""
     permit(actor, Action.RECORD_PROGRESS)
     with db.transaction() as s:
-        row = get_or_gone(
-            s,
-            AttendanceRecord,
-            record_id,
-            "That attendance record is no longer in this database.",
-            NotFoundError,
-        )
+        row = get_or_gone(s, model, row_id, gone, NotFoundError)
         pupil_id = row.pupil_id
         s.delete(row)
         s.flush()
-        AuditWriter(s, actor).record(
-            "delete", "attendance_record", record_id, {"pupil_id": pupil_id}
-        )
+        AuditWriter(s, actor).record("delete", model.__tablename__, row_id, {"pupil_id": pupil_id})
 
 
 # --- attainment -------------------------------------------------------------------------
@@ -313,21 +323,13 @@ def list_attainment(db: Database, actor: Actor, pupil_id: int) -> list[Attainmen
 
 def remove_attainment(db: Database, actor: Actor, snapshot_id: int) -> None:
     """The SENCo removes an attainment snapshot (a mistyped one, say)."""
-    permit(actor, Action.RECORD_PROGRESS)
-    with db.transaction() as s:
-        row = get_or_gone(
-            s,
-            AttainmentSnapshot,
-            snapshot_id,
-            "That attainment record is no longer in this database.",
-            NotFoundError,
-        )
-        pupil_id = row.pupil_id
-        s.delete(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "delete", "attainment_snapshot", snapshot_id, {"pupil_id": pupil_id}
-        )
+    _remove(
+        db,
+        actor,
+        AttainmentSnapshot,
+        snapshot_id,
+        "That attainment record is no longer in this database.",
+    )
 
 
 # --- now, 6 months ago, 12 months ago -----------------------------------------------------

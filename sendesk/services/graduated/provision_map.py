@@ -46,7 +46,7 @@ from sendesk.rules.census import Area
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone
-from sendesk.services.graduated.costs import attended_rows_in
+from sendesk.services.graduated.costs import attended_rows_in, by_intervention
 from sendesk.services.graduated.intervention_records import SessionCost, session_costs
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.settings import read_threshold
@@ -203,27 +203,18 @@ def pupil_provision(
         threshold = read_threshold(s)
         priced = _priced(s, first, last, pupil_id)
         roles = _roles(s, sorted({c.row.intervention_id for c in priced}))
-    sums: dict[int, list[float]] = defaultdict(lambda: [0, 0, 0.0])  # sessions, minutes, pence
-    names: dict[int, tuple[str, str, int]] = {}
-    for cost in priced:
-        row = cost.row
-        entry = sums[row.intervention_id]
-        entry[0] += 1
-        entry[1] += row.minutes
-        entry[2] += cost.cost_pence
-        names[row.intervention_id] = (row.intervention_name, row.area, row.cost_per_hour_pence)
     lines = [
         ProvisionLine(
-            intervention_id=iid,
-            intervention=names[iid][0],
-            area=names[iid][1],
-            staff_role=roles.get(iid, ("", 1))[0],
-            cost_per_hour_pence=names[iid][2],
-            sessions_attended=int(n),
-            minutes=int(minutes),
-            cost_pence=_pence(pence),
+            intervention_id=c.intervention_id,
+            intervention=c.intervention,
+            area=c.area,
+            staff_role=roles.get(c.intervention_id, ("", 1))[0],
+            cost_per_hour_pence=c.cost_per_hour_pence,
+            sessions_attended=c.sessions,
+            minutes=c.minutes,
+            cost_pence=_pence(c.pence),
         )
-        for iid, (n, minutes, pence) in sums.items()
+        for c in by_intervention(priced)
     ]
     lines.sort(key=lambda ln: (_area_key(ln.area), ln.intervention.casefold()))
     by_area: dict[str, list[int]] = defaultdict(lambda: [0, 0])

@@ -76,6 +76,7 @@ from sendesk.rules.support_plans import (
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -198,17 +199,14 @@ class PlanDetail:
 
     def draft(self) -> PlanDraft:
         """The plan as the editor starts from it (outcomes keep their ids)."""
-        return PlanDraft(
-            start_date=self.start_date,
-            review_due=self.review_due,
-            assessment=self.assessment,
+        return data_of(
+            self,
+            PlanDraft,
             outcomes=tuple(OutcomeDraft(o.text, o.area, o.id) for o in self.outcomes),
             provisions=tuple(
                 ProvisionDraft(p.kind, p.description, p.minutes_per_week, p.intervention_id)
                 for p in self.provisions
             ),
-            pupil_views=self.pupil_views,
-            parent_views=self.parent_views,
         )
 
 
@@ -328,18 +326,14 @@ def list_plans(db: Database, actor: Actor, pupil_id: int) -> list[PlanSummary]:
             ):
                 counts[plan_id][result] += n
         summaries = [
-            PlanSummary(
-                id=p.id,
-                pupil_id=p.pupil_id,
+            data_of(
+                p,
+                PlanSummary,
                 cycle=cycle,
-                start_date=p.start_date,
-                review_due=p.review_due,
-                reviewed_on=p.reviewed_on,
                 outcomes=sum(counts[p.id].values()),
                 achieved=counts[p.id]["achieved"],
                 partly=counts[p.id]["partly"],
                 not_achieved=counts[p.id]["not"],
-                version=p.version,
             )
             for cycle, p in enumerate(plans, start=1)
         ]
@@ -406,24 +400,18 @@ def _details(s: Session, plans: list[SupportPlan], cycles: dict[int, int]) -> li
             )
         }
     return [
-        PlanDetail(
-            id=plan.id,
-            pupil_id=plan.pupil_id,
+        data_of(
+            plan,
+            PlanDetail,
             cycle=cycles[plan.id],
-            previous_plan_id=plan.previous_plan_id,
-            start_date=plan.start_date,
-            review_due=plan.review_due,
             assessment=plan.assessment or "",
             pupil_views=plan.pupil_views or "",
             parent_views=plan.parent_views or "",
-            reviewed_on=plan.reviewed_on,
             review_summary=plan.review_summary or "",
             next_steps=plan.next_steps or "",
             created_by=authors.get(plan.created_by_id, "Unknown")
             if plan.created_by_id
             else "Unknown",
-            created_at=plan.created_at,
-            version=plan.version,
             outcomes=tuple(
                 OutcomeItem(o.id, o.position, o.text, o.area, o.result, o.review_comment or "")
                 for o in plan.outcomes

@@ -34,7 +34,7 @@ from sendesk.models import AuditEvent, Contact, Need, NeedProfile, RegisterEntry
 from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, pupil_or_gone, refuse
+from sendesk.services.common import check_version, data_of, flush_or_conflict, pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register.pupils import (
     PupilData,
@@ -510,40 +510,17 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
         open_needs = sorted((n for n in needs if n.end_date is None), key=lambda n: n.rank)
         history = _history(entries, needs, _audited_changes(events), names)
         order = {area: i for i, area in enumerate(AREAS)}
-        return PupilRecord(
+        return data_of(
+            pupil,
+            PupilRecord,
             pupil_id=pupil.id,
-            upn=pupil.upn,
-            legal_surname=pupil.legal_surname,
-            legal_forename=pupil.legal_forename,
-            preferred_surname=pupil.preferred_surname,
-            preferred_forename=pupil.preferred_forename,
-            dob=pupil.dob,
-            gender=pupil.gender,
-            year_group=pupil.year_group,
-            reg_group=pupil.reg_group,
-            admission_date=pupil.admission_date,
-            leaving_date=pupil.leaving_date,
             eal=bool(pupil.eal),
             pupil_premium=bool(pupil.pupil_premium),
             looked_after=bool(pupil.looked_after),
-            nhs_number=pupil.nhs_number,
-            next_review_due=pupil.next_review_due,
-            version=pupil.version,
             provision=current.provision if current else Provision.N.value,
             provision_since=since,
             contacts=tuple(
-                ContactItem(
-                    id=c.id,
-                    name=c.name,
-                    relationship_to_pupil=c.relationship_to_pupil,
-                    parental_responsibility=bool(c.parental_responsibility),
-                    priority=c.priority,
-                    phone=c.phone,
-                    email=c.email,
-                    address=c.address,
-                    preferred_contact=c.preferred_contact,
-                    version=c.version,
-                )
+                data_of(c, ContactItem, parental_responsibility=bool(c.parental_responsibility))
                 for c in contacts
             ),
             needs=tuple(
@@ -560,8 +537,6 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
                 for p in sorted(profiles, key=lambda p: (order.get(p.area, len(order)), p.area))
             ),
             history=tuple(history),
-            home_language=pupil.home_language,
-            ethnicity=pupil.ethnicity,
             voided_history=tuple(_voided_history(entries, voided, names))
             if actor.role is Role.SENCO
             else (),

@@ -52,7 +52,14 @@ from sendesk.errors import ConflictError, ValidationError
 from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupMember, User
 from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, get_or_gone, refuse, sentence
+from sendesk.services.common import (
+    check_version,
+    data_of,
+    flush_or_conflict,
+    get_or_gone,
+    refuse,
+    sentence,
+)
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register import mis_columns, mis_reading
 from sendesk.services.store.audit import AuditWriter
@@ -266,16 +273,11 @@ def list_groups(db: Database, actor: Actor) -> list[GroupItem]:
         ):
             members[group_id].append(pupil_id)
         items = [
-            GroupItem(
-                id=g.id,
-                code=g.code,
-                subject=g.subject,
-                teacher_name=g.teacher_name,
-                teacher_id=g.teacher_id,
+            data_of(
+                g,
+                GroupItem,
                 teacher=teacher_label(g.teacher_id, g.teacher_name, names),
                 pupil_ids=tuple(members.get(g.id, ())),
-                version=g.version,
-                source=g.source,
             )
             for g in groups
         ]

@@ -28,7 +28,7 @@ from sendesk.models import Pupil, RegisterEntry
 from sendesk.rules import dfe_number
 from sendesk.rules.census import ON_REGISTER
 from sendesk.services.actor import Actor
-from sendesk.services.common import pupil_or_gone, refuse
+from sendesk.services.common import data_of, pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
@@ -153,15 +153,8 @@ def leaver_status(db: Database, actor: Actor, pupil_id: int) -> LeaverStatus:
             if pupil.leaving_date is not None and with_sen
             else None
         )
-        return LeaverStatus(
-            pupil_id=pupil.id,
-            upn=pupil.upn,
-            leaving_date=pupil.leaving_date,
-            destination_school=pupil.destination_school,
-            destination_dfe=pupil.destination_dfe,
-            sen_file_sent_on=pupil.sen_file_sent_on,
-            has_sen_history=with_sen,
-            sen_file_due=due,
+        return data_of(
+            pupil, LeaverStatus, pupil_id=pupil.id, has_sen_history=with_sen, sen_file_due=due
         )
 
 
