@@ -15,9 +15,11 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import keyring
 import pytest
@@ -29,6 +31,47 @@ from sendesk.db import Database, create_database
 from sendesk.keystore import new_raw_key
 from sendesk.services.actor import Actor
 from sendesk.services.school.school import init_school
+
+# --- the property tests' case count, across pytest-xdist workers --------------------------
+
+_WORKER_TOTALS: list[dict[str, int]] = []
+"""The hypothesis totals each xdist worker sent back (tests/property/cases.py counts them in
+the process that ran the tests; with ``-n`` that is a worker, not the process that prints)."""
+
+
+def _own_totals() -> dict[str, int] | None:
+    cases = sys.modules.get("cases")
+    return dict(cases.TOTALS) if cases is not None else None
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """A worker hands its totals to the controller through xdist's ``workeroutput``."""
+    output = getattr(session.config, "workeroutput", None)
+    totals = _own_totals()
+    if output is not None and totals is not None:
+        output["hypothesis_totals"] = totals
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    totals = getattr(node, "workeroutput", {}).get("hypothesis_totals")
+    if totals:
+        _WORKER_TOTALS.append(totals)
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """ "hypothesis: N cases, 0 crashes": benchmarks/hostile_files.py quotes this line."""
+    parts = [*_WORKER_TOTALS, *([own] if (own := _own_totals()) else [])]
+    totals = {
+        key: sum(part.get(key, 0) for part in parts)
+        for key in ("cases", "checks", "crashes", "refused", "written")
+    }
+    if totals["cases"]:
+        terminalreporter.write_line(
+            f"hypothesis: {totals['cases']:,} cases, {totals['crashes']} crashes "
+            f"({totals['checks']:,} calls into SENDesk, {totals['refused']:,} refused in a "
+            f"sentence, {totals['written']:,} database imports or uploads written)"
+        )
 
 
 class MemoryKeyring(KeyringBackend):

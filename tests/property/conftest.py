@@ -12,13 +12,12 @@ import os
 import sys
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, settings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 
-import cases
+import cases  # noqa: F401  (tests/conftest.py prints its totals from sys.modules)
 
 settings.register_profile(
     "sendesk",
@@ -29,13 +28,3 @@ settings.register_profile(
 )
 settings.register_profile("dev", parent=settings.get_profile("sendesk"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "sendesk"))
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    totals = cases.TOTALS
-    if totals["cases"]:
-        terminalreporter.write_line(
-            f"hypothesis: {totals['cases']:,} cases, {totals['crashes']} crashes "
-            f"({totals['checks']:,} calls into SENDesk, {totals['refused']:,} refused in a "
-            f"sentence, {totals['written']:,} database imports or uploads written)"
-        )
