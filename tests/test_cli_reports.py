@@ -75,7 +75,7 @@ def test_effectiveness_pdf_and_xlsx(
     summary = [list(r) for r in load_workbook(xlsx)["Summary"].iter_rows(values_only=True)]
     assert summary[1][0] == "Hill School · Period: up to 31 August 2025"
     total = next(r for r in summary if r[0] == "School total")
-    assert total[3:5] == [4, 4] and total[8] == 88.0
+    assert total[3:6] == [4, 6, 4] and total[9] == 88.0
 
 
 def test_the_head_teacher_gets_no_names_and_a_teacher_nothing(
