@@ -283,6 +283,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     wb = Workbook(write_only=True)
     title, sub = _title(report, school_name)
     ws = wb.create_sheet("Summary")
+    ws.freeze_panes = "A5"  # before the first row: a streamed sheet writes its view then
     widths = (30, 30, 18, 8, 11, 10, 17, 11, 11, 12, 14, 34)
     for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[col].width = width
@@ -290,7 +291,6 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     ws.append(xlsx_row(ws, [sub]))
     ws.append([])
     ws.append([xlsx_cell(ws, h, bold=True) for h in SUMMARY_HEADERS])
-    ws.freeze_panes = "A5"
     for row in report.rows:
         ws.append(
             xlsx_row(
@@ -336,6 +336,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
         ws.append([UNNAMED])
 
     pupils = wb.create_sheet("Pupils")
+    pupils.freeze_panes = "A5"
     headers = ("Intervention", *(PUPIL_HEADERS if report.named else PUPIL_HEADERS[1:]))
     widths = (30, 26, 20, 10, 16, 20, 20, 10, 8, 12)
     for i, width in enumerate(widths if report.named else widths[:1] + widths[2:]):
@@ -344,7 +345,6 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     pupils.append(xlsx_row(pupils, [sub]))
     pupils.append([])
     pupils.append([xlsx_cell(pupils, h, bold=True) for h in headers])
-    pupils.freeze_panes = "A5"
     for row in report.rows:
         for e in row.enrolments:
             who = [e.pupil] if report.named else []

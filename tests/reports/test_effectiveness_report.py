@@ -100,6 +100,7 @@ def test_the_xlsx_has_numbers_that_add_up(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     book = load_workbook(out)
     assert book.sheetnames == ["Summary", "Pupils"]
+    assert [ws.freeze_panes for ws in book.worksheets] == ["A5", "A5"]  # headings stay
     summary = [list(r) for r in book["Summary"].iter_rows(values_only=True)]
     assert summary[0][0] == "Intervention effectiveness"
     assert summary[1][0] == "Test Academy · Period: all dates"
