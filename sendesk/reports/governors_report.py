@@ -116,7 +116,9 @@ def write_governors_report(
 ) -> Path:
     """Write the governors' SEND report for ``start``–``end`` to ``out`` (a PDF); returns
     the path. The period's defaults are :func:`school_figures`'s (this academic year so
-    far). Anyone who may see the school's anonymised figures may write it."""
+    far). Whoever may see both the school's anonymised figures and its costs may write
+    it: the SENCo and the read-only role, not a teacher. ``today`` is for tests and for
+    a report dated on another day."""
     # The interventions' costs are figures the read-only role and the SENCo see, not
     # teachers (VIEW_SCHOOL_COSTS): checked first, so nothing is worked out for nobody.
     permit(actor, Action.VIEW_SCHOOL_COSTS)

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from sendesk.errors import PermissionDeniedError, ValidationError
-from sendesk.models import Role
+from sendesk.models import EhcClockException, EhcRequest, Role
 from sendesk.rules.attainment import at_or_above, compare
 from sendesk.services.school.figures import (
     ALL_SEND,
@@ -23,7 +23,7 @@ from sendesk.services.school.figures import (
 )
 from sendesk.services.school.statistics import suppress_count, suppress_each
 from tests.factories import add_test_pupil, make_user
-from tests.figures_school import END, START, TODAY, build
+from tests.figures_school import END, START, TODAY, _issued, build
 
 
 @pytest.fixture
@@ -178,3 +178,46 @@ def test_attainment_values_are_compared_only_when_they_can_be(value, expected, m
     assert at_or_above(value, expected) is meets
     if meets is not None:
         assert compare(value, expected) in (0, 1) if meets else compare(value, expected) == -1
+
+
+def test_missed_deadlines_with_an_exception_are_counted_apart(db, senco) -> None:
+    """Five plans on time, five late with an exception the regulations allow (reg 13(3)),
+    five late without: every count 5, so none is hidden."""
+    pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
+    received = [date(2025, 9, 1) + timedelta(days=7 * n) for n in range(15)]
+    with db.transaction() as s:
+        for n, day in enumerate(received):
+            deadline = day + timedelta(weeks=20)
+            issued = deadline if n < 5 else deadline + timedelta(days=1)
+            row = EhcRequest(
+                pupil_id=pupil,
+                requested_by="school",
+                la_name="Testshire",
+                sent_on=day,
+                **_issued(day, issued),
+            )
+            s.add(row)
+            s.flush()
+            if 5 <= n < 10:
+                s.add(
+                    EhcClockException(
+                        request_id=row.id,
+                        kind="summer_closure",
+                        reason="",
+                        recorded_on=day + timedelta(weeks=10),
+                    )
+                )
+            # Not an exception to the final plan (reg 8(2): advice only): still missed.
+            if n >= 10:
+                s.add(
+                    EhcClockException(
+                        request_id=row.id,
+                        kind="missed_appointment",
+                        reason="",
+                        recorded_on=day + timedelta(weeks=10),
+                    )
+                )
+    e = school_figures(db, senco, start=START, end=END, today=TODAY).ehc
+    assert (e.deadlines, e.deadlines_met, e.deadlines_missed) == (15, 5, 10)
+    assert e.missed_with_exception == 5
+    assert e.plans_issued == 15
