@@ -140,6 +140,14 @@ def test_a_read_only_account_may_run_it_a_teacher_may_not_see_more(db, senco) ->
     figures = school_figures(db, governor, end=date(2025, 1, 1), today=TODAY)
     assert figures.start == date(2024, 9, 1)  # the academic year's first day
     assert figures.register.by_status == {"N": 0, "K": 6, "E": 0}
+    # The spring census of 2024-25 is still to come on 1 January 2025: counted that day.
+    last = figures.changes[-1]
+    assert (last.label, last.counted_on, last.to_date, last.support) == (
+        "2024–25",
+        date(2025, 1, 1),
+        True,
+        6,
+    )
     exams = make_user(db, "exams", Role.EXAMS_OFFICER)
     with pytest.raises(PermissionDeniedError):
         school_figures(db, exams, today=TODAY)
