@@ -240,10 +240,11 @@ def _register_section(f: SchoolFigures, st: dict[str, Any], width: float) -> lis
         )
         for y, row in r.by_year.items()
     ]
-    out += [
-        para("By year group", st["h3"]),
-        _table(years, (0.25, 0.18, 0.18, 0.18), st, width, {1, 2, 3}),
-    ]
+    out.append(para("By year group", st["h3"]))
+    if len(years) > 1:
+        out.append(_table(years, (0.25, 0.18, 0.18, 0.18), st, width, {1, 2, 3}))
+    else:
+        out.append(para("Nobody is on roll.", st["body"]))
     return out
 
 
@@ -324,41 +325,32 @@ def _outcomes_section(f: SchoolFigures, st: dict[str, Any], width: float) -> lis
 
     groups = [o.group for o in f.outcomes]
 
-    def series(name: str, values: Sequence[float | None]) -> Series:
-        return Series(
-            name,
-            tuple(values),
-            tuple("not shown" if v is None else f"{v:.1f}%" for v in values),
-        )
+    def series(name: str, pairs: Sequence[tuple[float | None, Count]]) -> Series:
+        return Series(name, tuple(v for v, _ in pairs), tuple(_pct(v, n) for v, n in pairs))
 
+    attendance = [(o.attendance_percent, o.attendance_pupils) for o in f.outcomes]
+    at_expected = [(o.at_expected_percent, o.attainment_pupils) for o in f.outcomes]
+    moved = [(o.progress_percent, o.progress_pupils) for o in f.outcomes]
     fractions = (0.22, 0.1, 0.14, 0.1, 0.14, 0.1, 0.14)
-    return [
+    out: list[Any] = [
         para("Attendance and progress of pupils with SEND", st["h2"]),
         _table(rows, fractions, st, width, {1, 2, 3, 4, 5, 6}),
         _space(3),
         para(OUTCOMES_NOTE, st["muted"]),
-        _keep(
-            para("Attendance", st["h3"]),
-            _chart(
-                groups,
-                [series("Attendance", [o.attendance_percent for o in f.outcomes])],
-                width,
-                maximum=100.0,
-            ),
-        ),
-        _keep(
-            para("Attainment and progress", st["h3"]),
-            _chart(
-                groups,
-                [
-                    series("At or above expected", [o.at_expected_percent for o in f.outcomes]),
-                    series("Made progress", [o.progress_percent for o in f.outcomes]),
-                ],
-                width,
-                maximum=100.0,
-            ),
-        ),
     ]
+    # A chart with no percentage in it at all (nothing recorded yet) would be empty axes.
+    if any(v is not None for v, _ in attendance):
+        chart = _chart(groups, [series("Attendance", attendance)], width, maximum=100.0)
+        out.append(_keep(para("Attendance", st["h3"]), chart))
+    if any(v is not None for v, _ in (*at_expected, *moved)):
+        chart = _chart(
+            groups,
+            [series("At or above expected", at_expected), series("Made progress", moved)],
+            width,
+            maximum=100.0,
+        )
+        out.append(_keep(para("Attainment and progress", st["h3"]), chart))
+    return out
 
 
 def _few(pupils: int) -> bool:

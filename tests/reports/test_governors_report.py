@@ -137,3 +137,15 @@ def test_a_suppressed_count_has_no_bar_only_its_words() -> None:
     assert len(plan.bars) == 1
     assert [m.text for m in plan.muted] == ["fewer than 5"]
     assert "12" in plan.texts and "Cognition" in plan.texts
+
+
+def test_a_new_school_with_nothing_recorded_says_so(db, senco, tmp_path) -> None:
+    out = write_governors_report(db, senco, tmp_path / "empty.pdf", today=date(2026, 12, 7))
+    flat = _flat(_text(out))
+    assert "1 September 2026 to 7 December 2026" in flat
+    assert "All pupils on roll 0" in flat
+    assert "Nobody is on the register." in flat
+    assert "Nobody is on roll." in flat
+    assert "2026–27 07/12/2026 (so far) 0 0 0 0 0" in flat
+    assert "No intervention was delivered in the period." in flat
+    assert "No 20-week deadline fell in the period." in flat
