@@ -59,6 +59,40 @@ def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) ->
     assert seen == [worker().ident]
 
 
+def test_signing_in_derives_keys_and_imports_the_models_on_the_worker(
+    qtbot, monkeypatch, db, senco
+) -> None:
+    """Every scrypt of signing in (checking the given password, hashing the new one that
+    replaces it) and the models' import while the user types run off the GUI thread."""
+    from sendesk.models import Role
+    from sendesk.services.staff import users
+    from sendesk.ui.staff import sign_in
+
+    users.create_user(db, senco, "new", "Ms New", Role.TEACHER, "first-pass")
+    seen = {
+        name: _record_thread(monkeypatch, users, name)
+        for name in ("check_password", "hash_password", "change_own_password")
+    }
+    imported = _record_thread(monkeypatch, sign_in, "_import_sign_in")
+    dialog = sign_in.SignInDialog(db, "Test Academy", "new")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.importing is not None)
+    dialog.importing.wait()  # type: ignore[union-attr]
+    qtbot.keyClicks(dialog.password, "first-pass")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()
+    assert dialog.change_box.isVisible() and dialog.actor is None
+    qtbot.keyClicks(dialog.new_password, "my-own-pass")
+    qtbot.keyClicks(dialog.new_again, "my-own-pass")
+    qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
+    dialog.checking.wait()
+    assert dialog.actor is not None and not dialog.isVisible()
+    assert imported == [worker().ident]
+    assert seen["check_password"] and seen["hash_password"] and seen["change_own_password"]
+    assert {t for threads in seen.values() for t in threads} == {worker().ident}
+
+
 def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     qtbot, monkeypatch, db, senco
 ) -> None:
