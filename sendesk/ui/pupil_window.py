@@ -116,9 +116,11 @@ class PupilWindow(QWidget):
         parent: QWidget | None = None,
         *,
         record: PupilRecord | None = None,
+        register_seen: int | None = None,
     ) -> None:
         """``record``: :func:`view_record`'s result when the caller read it already (on the
-        worker thread, sendesk.ui.ops); otherwise it is read (and audited) here."""
+        worker thread, sendesk.ui.ops), with ``register_seen`` (see :func:`read_for_window`);
+        otherwise both are read (and the view audited) here."""
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.ctx = ctx
@@ -175,7 +177,7 @@ class PupilWindow(QWidget):
         self.close_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         self.close_shortcut.activated.connect(self.close)
 
-        self._show(self.record, forms=True)
+        self._show(self.record, forms=True, register_seen=register_seen)
 
     # --- the tabs made when first shown -------------------------------------------------
 
@@ -470,16 +472,15 @@ class PupilWindow(QWidget):
 
     # --- showing the record -------------------------------------------------------------
 
-    def _show(self, record: PupilRecord, *, forms: bool) -> None:
-        """Show ``record``; with ``forms`` False, keep whatever the user is editing."""
+    def _show(self, record: PupilRecord, *, forms: bool, register_seen: int | None = None) -> None:
+        """Show ``record``; with ``forms`` False, keep whatever the user is editing.
+        ``register_seen``: the register's version read with the record (else read now)."""
         self.record = record
         # The register as shown: a void says it saw this, so a change made meanwhile by
         # someone else is refused with who and when (issue 12) instead of built on.
-        self.register_seen = (
-            read_register(self.ctx.db, self.ctx.actor, self.pupil_id).version
-            if self.ctx.is_senco
-            else None
-        )
+        if register_seen is None:
+            register_seen = register_version(self.ctx, self.pupil_id)
+        self.register_seen = register_seen
         self.setWindowTitle(f"{record.display_name} — {APP}")
         status = provision_text(record.provision)
         since = f" since {dmy(record.provision_since)}" if record.provision_since else ""
@@ -781,12 +782,27 @@ class PupilWindow(QWidget):
         event.accept()
 
 
+def register_version(ctx: AppContext, pupil_id: int) -> int | None:
+    """The version of the pupil's register a void must have seen (the SENCo's), or None."""
+    return read_register(ctx.db, ctx.actor, pupil_id).version if ctx.is_senco else None
+
+
+def read_for_window(ctx: AppContext, pupil_id: int) -> tuple[PupilRecord, int | None]:
+    """What a pupil's window shows, read (and the view audited) in one go: on the worker
+    thread (:meth:`sendesk.ui.main_window.MainWindow.open_pupil`), so that opening a pupil
+    reads nothing on the GUI thread."""
+    from sendesk.services.register import pupil_record  # looked up now: tests wrap it
+
+    return pupil_record.view_record(ctx.db, ctx.actor, pupil_id), register_version(ctx, pupil_id)
+
+
 def open_pupil_window(
     ctx: AppContext,
     pupil_id: int,
     parent: QWidget | None = None,
     *,
     record: PupilRecord | None = None,
+    register_seen: int | None = None,
     tab: str | None = None,
 ) -> PupilWindow | None:
     """Make and show a pupil's window, or say in one sentence why it cannot be opened.
@@ -795,7 +811,7 @@ def open_pupil_window(
     :data:`TAB_TITLES`, e.g. the tab a "what's due" item is about) or else on Profile.
     """
     try:
-        window = PupilWindow(ctx, pupil_id, parent, record=record)
+        window = PupilWindow(ctx, pupil_id, parent, record=record, register_seen=register_seen)
     except SendeskError as exc:
         QMessageBox.warning(parent, APP, str(exc))
         return None
