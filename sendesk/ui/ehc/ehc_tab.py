@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QTableView,
     QTextBrowser,
@@ -58,7 +57,7 @@ from sendesk.services.ehc.reviews import remove_review
 from sendesk.services.register.register import change_status, read_register
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import button_row, buttons_for
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
@@ -368,37 +367,27 @@ class EhcTab(RecordTab):
         self.exceptions.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.exceptions)
 
-        self.open_button: QPushButton | None = None
-        self.edit_button: QPushButton | None = None
-        self.step_button: QPushButton | None = None
-        self.undo_button: QPushButton | None = None
-        self.add_exception_button: QPushButton | None = None
-        self.remove_exception_button: QPushButton | None = None
-        self.pack_button: QPushButton | None = None
+        (
+            self.open_button,
+            self.edit_button,
+            self.step_button,
+            self.undo_button,
+            self.add_exception_button,
+            self.remove_exception_button,
+            self.pack_button,
+        ) = buttons_for(
+            self.editable,
+            ("&Open a request…", "Open an EHC needs assessment request", self.open_request),
+            ("E&dit request…", "Edit the request", self.edit_request),
+            ("&Record next step…", "Record the next step of the request", self.record_step),
+            ("&Undo last step", "Undo the last step recorded", self.undo_step),
+            ("Add e&xception…", "Record an exception to the time limits", self.add_exception),
+            ("Re&move exception", "Remove the selected exception", self.remove_exception),
+            ("&Build request pack…", "Build the request pack", self.build_pack),
+        )
         if self.editable:
-            self.open_button = action_button(
-                "&Open a request…", "Open an EHC needs assessment request", self.open_request
-            )
-            self.edit_button = action_button(
-                "E&dit request…", "Edit the request", self.edit_request
-            )
-            self.step_button = action_button(
-                "&Record next step…", "Record the next step of the request", self.record_step
-            )
-            self.undo_button = action_button(
-                "&Undo last step", "Undo the last step recorded", self.undo_step
-            )
             button_row(
                 layout, self.open_button, self.edit_button, self.step_button, self.undo_button
-            )
-            self.add_exception_button = action_button(
-                "Add e&xception…", "Record an exception to the time limits", self.add_exception
-            )
-            self.remove_exception_button = action_button(
-                "Re&move exception", "Remove the selected exception", self.remove_exception
-            )
-            self.pack_button = action_button(
-                "&Build request pack…", "Build the request pack", self.build_pack
             )
             button_row(
                 layout,
@@ -439,30 +428,24 @@ class EhcTab(RecordTab):
         self.no_reviews_label = QLabel("No annual review recorded yet.")
         layout.addWidget(self.no_reviews_label)
 
-        self.record_plan_button: QPushButton | None = None
-        self.edit_plan_button: QPushButton | None = None
-        self.review_button: QPushButton | None = None
-        self.edit_review_button: QPushButton | None = None
-        self.remove_review_button: QPushButton | None = None
-        self.cease_button: QPushButton | None = None
+        # The cease button reads "Reinstate plan…" while the plan shown has ceased.
+        (
+            self.record_plan_button,
+            self.edit_plan_button,
+            self.review_button,
+            self.edit_review_button,
+            self.remove_review_button,
+            self.cease_button,
+        ) = buttons_for(
+            self.editable,
+            ("Record the pl&an…", "Record the EHC plan", self.record_plan),
+            ("Edi&t plan…", "Edit the EHC plan", self.edit_plan),
+            ("Record a revie&w…", "Record an annual review", self.record_review),
+            ("Edit review…", "Edit the selected annual review", self.edit_review),
+            ("Remove review…", "Remove the selected annual review", self.remove_review),
+            (CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate),
+        )
         if self.editable:
-            self.record_plan_button = action_button(
-                "Record the pl&an…", "Record the EHC plan", self.record_plan
-            )
-            self.edit_plan_button = action_button(
-                "Edi&t plan…", "Edit the EHC plan", self.edit_plan
-            )
-            self.review_button = action_button(
-                "Record a revie&w…", "Record an annual review", self.record_review
-            )
-            self.edit_review_button = action_button(
-                "Edit review…", "Edit the selected annual review", self.edit_review
-            )
-            self.remove_review_button = action_button(
-                "Remove review…", "Remove the selected annual review", self.remove_review
-            )
-            # Reads "Reinstate plan…" while the plan shown has ceased (_update_buttons).
-            self.cease_button = action_button(CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate)
             button_row(
                 layout,
                 self.record_plan_button,

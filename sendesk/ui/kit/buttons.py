@@ -8,6 +8,9 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMessageBox, QPushButton,
 
 APP = "SENDesk"
 
+ButtonSpec = tuple[str, str, Callable[[], object]] | tuple[str, str, Callable[[], object], str]
+"""What :func:`action_button` is given: text, accessible name, slot[, tooltip]."""
+
 
 def action_button(
     text: str, name: str, slot: Callable[[], object], *, tooltip: str = ""
@@ -20,6 +23,15 @@ def action_button(
         button.setToolTip(tooltip)
     button.clicked.connect(slot)
     return button
+
+
+def buttons_for(allowed: bool, *specs: ButtonSpec) -> list[QPushButton | None]:
+    """One :func:`action_button` per spec when ``allowed`` (the reader's role may change
+    what the buttons act on), else None for each: the attributes exist for every role, and
+    :func:`button_row` leaves a None out."""
+    if not allowed:
+        return [None] * len(specs)
+    return [action_button(*spec[:3], tooltip=spec[3] if len(spec) > 3 else "") for spec in specs]
 
 
 def button_row(
