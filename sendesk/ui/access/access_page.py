@@ -51,6 +51,7 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
@@ -185,7 +186,7 @@ def export_exams_list(
     return path
 
 
-class AccessPage(QWidget):
+class AccessPage(Page):
     """The gap view with its filters, the exams officer's list and teaching groups.
 
     ``pupil_activated(pupil_id)`` asks the main window to open a pupil's record;
@@ -193,19 +194,11 @@ class AccessPage(QWidget):
     """
 
     pupil_activated = Signal(int)
-    changed = Signal()
 
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.rows: list[GapRow] = []
         self.texts: list[tuple[str, ...]] = []  # each row's cells, made on the worker
         self.model: TextRowsModel[GapRow] = TextRowsModel(GAP_COLUMNS, self)
-        self._build()
-        self.reload()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)

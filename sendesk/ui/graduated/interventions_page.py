@@ -21,7 +21,6 @@ from typing import Any
 from PySide6.QtCore import (
     QModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -32,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
@@ -62,6 +60,7 @@ from sendesk.ui.graduated.intervention_dialogs import (
 )
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view
 from sendesk.ui.ops import Op
@@ -169,30 +168,19 @@ def _read_page(
 # --- the page ---------------------------------------------------------------------------------
 
 
-class InterventionsPage(QWidget):
+class InterventionsPage(Page):
     """The SENCo's interventions: catalogue, groups, enrolments and progress.
 
     ``changed`` is emitted after anything is saved.
     """
 
-    changed = Signal()
-
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.catalogue_model: RowsModel[InterventionItem] = RowsModel(CATALOGUE_COLUMNS)
         self.group_model: RowsModel[GroupItem] = RowsModel(GROUP_COLUMNS)
         self.enrolment_model: RowsModel[EnrolmentItem] = RowsModel(ENROLMENT_COLUMNS)
         self.progress: Progress | None = None
-        self.loading: Op | None = None
         self._aiming: tuple[int | None, int | None, int | None] = (None, None, None)
         self._applying = False  # choices made by a read's answer start no read of their own
-        self._build()
-        self._connect()
-        self.reload()
 
     # --- building ------------------------------------------------------------------------------
 

@@ -8,5 +8,7 @@
 - :mod:`.record_tab` — ``RecordList`` (a list with its buttons) and ``RecordTab``.
 - :mod:`.form_dialog` — ``FormDialog`` from a service's input dataclass, saved off-thread.
 - :mod:`.filtered_page` — ``FilteredPage``: filters, the list, export of what is shown.
+- :mod:`.page` — ``Page``: a main-window page (context, today, ``changed``, its read in
+  ``loading``); a page says its state, ``_build``, ``_connect`` and ``reload``.
 - :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons, ask and warn.
 """
