@@ -33,11 +33,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -62,6 +60,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys
 from sendesk.ui.evidence.agencies_tab import size_text
+from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
 
 log = logging.getLogger(__name__)
@@ -391,18 +390,13 @@ class GeneratePage(QWizardPage):
         )
         self.setCommitPage(False)
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.folder = QLineEdit()
-        self.folder.setAccessibleName("Folder to save the pack in")
-        self.folder.setText(str(start_folder()))
-        folder_label = QLabel("&Folder:")
-        folder_label.setBuddy(self.folder)
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setAccessibleName("Choose the folder")
-        self.choose_button.clicked.connect(self.choose_folder)
-        row.addWidget(folder_label)
-        row.addWidget(self.folder, 1)
-        row.addWidget(self.choose_button)
+        row, self.folder, self.choose_button = path_row(
+            "&Folder:",
+            "Folder to save the pack in",
+            ("C&hoose…", "Choose the folder"),
+            self.choose_folder,
+            str(start_folder()),
+        )
         layout.addLayout(row)
         row = QHBoxLayout()
         self.build_button = QPushButton("&Build the pack")
@@ -459,11 +453,7 @@ class GeneratePage(QWizardPage):
         return self.job is not None
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, f"Save the pack in — {APP}", self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        choose_folder(self, f"Save the pack in — {APP}", self.folder)
 
     def _wizard(self) -> PackWizard:
         wizard = self.wizard()

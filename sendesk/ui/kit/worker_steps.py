@@ -2,8 +2,9 @@
 
 Why: the MIS import and the CTF import each check a file on the worker, then import it,
 with one progress bar, the Check button held while a step runs, and a failure said in
-the summary line. Both dialogs had the same three handlers; they live here once. A dialog
-using this has ``worker``, ``progress``, ``check_button``, ``summary`` and
+the summary line. Both dialogs had the same three handlers and the same controls under the
+file's findings (the skip box, the progress bar, Import and Cancel); they live here once. A
+dialog using this has ``worker``, ``check_button``, ``summary``, ``run_import`` and
 ``_update_buttons``, and says what an unexpected failure means in :attr:`FAILED`.
 """
 
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from PySide6.QtWidgets import QBoxLayout, QCheckBox, QHBoxLayout, QProgressBar, QPushButton
 
 from sendesk.errors import SendeskError
 
@@ -26,6 +29,34 @@ class WorkerSteps:
 
     def _update_buttons(self) -> None:  # each dialog says which buttons it offers when
         raise NotImplementedError
+
+    def run_import(self) -> None:
+        raise NotImplementedError
+
+    def _import_controls(
+        self, layout: QBoxLayout, skip_text: str, cancel: Callable[[], None]
+    ) -> QPushButton:
+        """Add the skip box (``skip``), the progress bar (``progress``) and the Import
+        (``import_button``) and Cancel buttons under the findings; returns Cancel."""
+        self.skip = QCheckBox(skip_text)
+        self.skip.setEnabled(False)
+        self.skip.toggled.connect(self._update_buttons)
+        layout.addWidget(self.skip)
+        self.progress = QProgressBar()
+        self.progress.setAccessibleName("Progress")
+        self.progress.hide()
+        layout.addWidget(self.progress)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.import_button = QPushButton("&Import")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        cancel_button = QPushButton("Cancel")
+        cancel_button.clicked.connect(cancel)
+        buttons.addWidget(self.import_button)
+        buttons.addWidget(cancel_button)
+        layout.addLayout(buttons)
+        return cancel_button
 
     def _progress(self, done: int, total: int) -> None:
         self.progress.setMaximum(max(total, 1))

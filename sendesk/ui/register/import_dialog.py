@@ -15,16 +15,12 @@ from typing import Any
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.register.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Op, ProgressFn
 
@@ -64,14 +61,9 @@ class ImportDialog(WorkerSteps, QDialog):
             )
         )
         form = QFormLayout()
-        row = QHBoxLayout()
-        self.path = QLineEdit()
-        self.path.setAccessibleName("Export file")
-        choose = QPushButton("&Choose file…")
-        choose.setAccessibleName("Choose the export file")
-        choose.clicked.connect(self._choose)
-        row.addWidget(self.path, 1)
-        row.addWidget(choose)
+        row, self.path, _choose = path_row(
+            None, "Export file", ("&Choose file…", "Choose the export file"), self._choose
+        )
         file_label = QLabel("&File:")
         file_label.setBuddy(self.path)
         form.addRow(file_label, row)
@@ -108,35 +100,18 @@ class ImportDialog(WorkerSteps, QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.skip = QCheckBox("Import the good rows and &skip the ones with problems")
-        self.skip.setEnabled(False)
-        self.skip.toggled.connect(self._update_buttons)
-        layout.addWidget(self.skip)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.progress.hide()
-        layout.addWidget(self.progress)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.import_button = QPushButton("&Import")
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self._cancel)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        self.cancel_button = self._import_controls(
+            layout, "Import the good rows and &skip the ones with problems", self._cancel
+        )
         self.path.textChanged.connect(self._file_changed)
         self.encoding.currentIndexChanged.connect(self._encoding_changed)
 
     # --- choosing and checking ----------------------------------------------------------
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Pupil export", "", "MIS exports (*.csv *.xlsx);;All files (*)"
-        )
-        if chosen:
-            self.path.setText(chosen)
+        if choose_file(
+            self, "Pupil export", "MIS exports (*.csv *.xlsx);;All files (*)", self.path
+        ):
             self.check()
 
     def _file_changed(self) -> None:

@@ -16,14 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
-    QFileDialog,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.transfer.ctf_import import CtfReport, check_ctf, import_ctf
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Changes, Op, ProgressFn
 
@@ -56,17 +52,9 @@ class CtfImportDialog(WorkerSteps, QDialog):
         )
         intro.setWordWrap(True)
         layout.addWidget(intro)
-        row = QHBoxLayout()
-        file_label = QLabel("&File:")
-        self.path = QLineEdit()
-        self.path.setAccessibleName("CTF file")
-        file_label.setBuddy(self.path)
-        choose = QPushButton("&Choose file…")
-        choose.setAccessibleName("Choose the CTF file")
-        choose.clicked.connect(self._choose)
-        row.addWidget(file_label)
-        row.addWidget(self.path, 1)
-        row.addWidget(choose)
+        row, self.path, _choose = path_row(
+            "&File:", "CTF file", ("&Choose file…", "Choose the CTF file"), self._choose
+        )
         layout.addLayout(row)
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
@@ -79,35 +67,16 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.problems.setAccessibleName("Problems and notes")
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems, 1)
-        self.skip = QCheckBox("Import the &rest: leave out the pupils with problems")
-        self.skip.setEnabled(False)
-        self.skip.toggled.connect(self._update_buttons)
-        layout.addWidget(self.skip)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.progress.hide()
-        layout.addWidget(self.progress)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.import_button = QPushButton("&Import")
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
-        self.close_button = QPushButton("Cancel")
-        self.close_button.clicked.connect(self._close)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.close_button = self._import_controls(
+            layout, "Import the &rest: leave out the pupils with problems", self._close
+        )
         self.path.textChanged.connect(self._file_changed)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 52, self.sizeHint().height())
 
     # --- choosing and checking ------------------------------------------------------------
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Common Transfer File", "", "CTF files (*.xml);;All files (*)"
-        )
-        if chosen:
-            self.path.setText(chosen)
+        if choose_file(self, "Common Transfer File", "CTF files (*.xml);;All files (*)", self.path):
             self.check()
 
     def _file_changed(self) -> None:

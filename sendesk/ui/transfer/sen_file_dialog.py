@@ -19,11 +19,9 @@ from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -37,6 +35,7 @@ from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
 
 
@@ -76,17 +75,13 @@ class SenFileDialog(QDialog):
         self.no_evidence = QLabel("Reading the pupil's documents…")
         self.no_evidence.setWordWrap(True)
         layout.addWidget(self.no_evidence)
-        row = QHBoxLayout()
-        folder_label = QLabel("Save in &folder:")
-        self.folder = QLineEdit(str(Path.home()))
-        self.folder.setAccessibleName("Folder to save the SEN file in")
-        folder_label.setBuddy(self.folder)
-        browse = QPushButton("&Browse…")
-        browse.setAccessibleName("Choose the folder")
-        browse.clicked.connect(self._browse)
-        row.addWidget(folder_label)
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+        row, self.folder, _browse = path_row(
+            "Save in &folder:",
+            "Folder to save the SEN file in",
+            ("&Browse…", "Choose the folder"),
+            self._browse,
+            str(Path.home()),
+        )
         layout.addLayout(row)
         self.make_button = QPushButton("&Make the SEN file")
         self.make_button.clicked.connect(self.make)
@@ -162,9 +157,7 @@ class SenFileDialog(QDialog):
         return out
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Save the SEN file in", self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        choose_folder(self, "Save the SEN file in", self.folder)
 
     # --- making and sending -------------------------------------------------------------
 
