@@ -64,6 +64,7 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
 from sendesk.ui.register.pupil_forms import (
@@ -745,20 +746,14 @@ class PupilWindow(QWidget):
         contact = self._selected_contact()
         if contact is None:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove {contact.name} from this pupil's contacts?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_contact(self.ctx.db, self.ctx.actor, contact.id, contact.version),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if done is None:
             return
-        try:
-            remove_contact(self.ctx.db, self.ctx.actor, contact.id, contact.version)
-        except SendeskError as exc:
-            self._error(exc)
-        else:
+        if done:
             self.changed.emit()
         self.reload(forms=False)
 

@@ -55,6 +55,7 @@ from sendesk.services.access.class_lists import my_class_lists
 from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_many, remove_nww
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
 from sendesk.ui.access.access_words import dmy, status_text, task_text
+from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
@@ -500,19 +501,11 @@ class ClassEvidencePage(Page):
         entry: NwwItem | None = selected_record(self.entries_table)
         if entry is None:
             return False
-        answer = QMessageBox.question(
+        if not confirmed_change(
             self,
-            APP,
             f"Remove the {task_text(entry).lower()} entry of {dmy(entry.recorded_on)}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today)
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            lambda: remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today),
+        ):
             return False
         self.reload()
         self.message.setText("Removed the entry.")

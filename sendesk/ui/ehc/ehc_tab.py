@@ -57,7 +57,7 @@ from sendesk.services.ehc.reviews import remove_review
 from sendesk.services.register.register import change_status, read_register
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
-from sendesk.ui.kit.buttons import button_row, buttons_for
+from sendesk.ui.kit.buttons import button_row, buttons_for, confirmed_change
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
@@ -737,23 +737,14 @@ class EhcTab(RecordTab):
             return
         step = steps[-1]
         on = step_date(request, step)
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Undo “{step_label(step)}” recorded for {_dmy(on)}? The milestones are worked "
             "out again without it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: clear_step(self.ctx.db, self.ctx.actor, request.id, request.version, step),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            clear_step(self.ctx.db, self.ctx.actor, request.id, request.version, step)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)  # refused: read again, it may have changed meanwhile
 
     def add_exception(self) -> None:
         from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog
@@ -769,23 +760,14 @@ class EhcTab(RecordTab):
         if chosen is None:
             return
         kind = chosen.kind_label
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove the exception “{kind}” recorded on {_dmy(chosen.recorded_on)}? "
             "Milestones it extended will show as late again if they are.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_exception(self.ctx.db, self.ctx.actor, chosen.id),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_exception(self.ctx.db, self.ctx.actor, chosen.id)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def build_pack(self) -> None:
         from sendesk.ui.ehc.pack_wizard import PackWizard
@@ -849,23 +831,16 @@ class EhcTab(RecordTab):
         plan, review = self.plan, self.selected_review()
         if plan is None or review is None or not self.editable:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove the annual review meeting on {_dmy(review.meeting_on)}? Everything "
             "recorded for it goes, and the next annual review is worked out again without it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_review(
+                self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today
+            ),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_review(self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def cease_or_reinstate(self) -> None:
         """The one button: cease a live plan, reinstate a ceased one."""
@@ -879,23 +854,16 @@ class EhcTab(RecordTab):
         plan = self.plan
         if plan is None or plan.ceased_on is None or not self.editable:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Reinstate the EHC plan issued {_dmy(plan.issued_on)} by {plan.la_name}, recorded "
             f"as ceased on {_dmy(plan.ceased_on)}? Its annual reviews fall due again.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: reinstate_plan(
+                self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today
+            ),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            reinstate_plan(self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def cease_plan(self) -> None:
         from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog

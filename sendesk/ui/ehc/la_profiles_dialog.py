@@ -67,6 +67,7 @@ from sendesk.services.ehc.la_profiles import (
     save_la_profile,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import confirmed_change
 
 APP = "SENDesk"
 NAME_MAX = 120
@@ -488,20 +489,16 @@ class LaProfilesDialog(QDialog):
         profile = self.current
         if profile is None:
             return
-        answer = QMessageBox.question(
-            self,
-            APP,
-            f"Remove the settings for {profile.name}? Its requests will be checked against "
-            "the usual expectations instead.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if (
+            confirmed_change(
+                self,
+                f"Remove the settings for {profile.name}? Its requests will be checked "
+                "against the usual expectations instead.",
+                lambda: remove_la_profile(self.ctx.db, self.ctx.actor, profile.id, profile.version),
+            )
+            is None
+        ):
             return
-        try:
-            remove_la_profile(self.ctx.db, self.ctx.actor, profile.id, profile.version)
-        except SendeskError as exc:
-            self._warn(exc)
         self.saved_state = self._state()  # nothing left to ask about
         self.reload()
 

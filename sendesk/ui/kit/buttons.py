@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMessageBox, QPushButton, QWidget
 
+from sendesk.errors import SendeskError
+
 APP = "SENDesk"
 
 ButtonSpec = tuple[str, str, Callable[[], object]] | tuple[str, str, Callable[[], object], str]
@@ -69,3 +71,18 @@ def ask(parent: QWidget, text: str) -> bool:
 def warn(parent: QWidget, exc: Exception) -> None:
     """A service's refusal: its one sentence."""
     QMessageBox.warning(parent, APP, str(exc))
+
+
+def confirmed_change(parent: QWidget, question: str, change: Callable[[], object]) -> bool | None:
+    """Ask ``question`` (No is the default) and, on Yes, make ``change`` (a service call).
+
+    None when the user said No; False when the service refused (its one sentence is shown);
+    True when the change was made. Every "remove …?" and "undo …?" of the record works so."""
+    if not ask(parent, question):
+        return None
+    try:
+        change()
+    except SendeskError as exc:
+        warn(parent, exc)
+        return False
+    return True
