@@ -4,7 +4,7 @@ Why: the MIS import and the CTF import each check a file on the worker, then imp
 with one progress bar, the Check button held while a step runs, and a failure said in
 the summary line. Both dialogs had the same three handlers and the same controls under the
 file's findings (the skip box, the progress bar, Import and Cancel); they live here once. A
-dialog using this has ``worker``, ``check_button``, ``summary``, ``run_import`` and
+dialog using this has ``worker``, ``check_button``, ``summary``, ``imported``, ``run_import`` and
 ``_update_buttons``, and says what an unexpected failure means in :attr:`FAILED`.
 """
 
@@ -26,12 +26,32 @@ class WorkerSteps:
     progress: Any
     check_button: Any
     summary: Any
+    imported: Any
 
     def _update_buttons(self) -> None:  # each dialog says which buttons it offers when
         raise NotImplementedError
 
     def run_import(self) -> None:
         raise NotImplementedError
+
+    def reject(self) -> None:
+        """Esc or closing the window while work runs cancels the work first."""
+        if self.worker is not None:
+            self._cancel()
+            return
+        super().reject()  # type: ignore[misc]  # QDialog's, after this mix-in
+
+    def _cancel(self) -> None:
+        """Cancel: stop the step running (nothing is written), else close the dialog —
+        accepted once something was imported, so the window reads the register again."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.summary.setText("Cancelling… nothing will be written.")
+            return
+        if self.imported:
+            self.accept()  # type: ignore[attr-defined]
+        else:
+            super().reject()  # type: ignore[misc]
 
     def _import_controls(
         self, layout: QBoxLayout, skip_text: str, cancel: Callable[[], None]

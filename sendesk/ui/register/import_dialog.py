@@ -226,20 +226,3 @@ class ImportDialog(WorkerSteps, QDialog):
         if report.written:
             self.cancel_button.setText("Close")
             self.skip.setEnabled(False)
-
-    def reject(self) -> None:
-        """Esc or closing the window while work runs cancels the work first."""
-        if self.worker is not None:
-            self._cancel()
-            return
-        super().reject()
-
-    def _cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.summary.setText("Cancelling… nothing will be written.")
-            return
-        if self.imported:
-            self.accept()
-        else:
-            super().reject()

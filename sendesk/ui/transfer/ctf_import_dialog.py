@@ -68,7 +68,7 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems, 1)
         self.close_button = self._import_controls(
-            layout, "Import the &rest: leave out the pupils with problems", self._close
+            layout, "Import the &rest: leave out the pupils with problems", self._cancel
         )
         self.path.textChanged.connect(self._file_changed)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 52, self.sizeHint().height())
@@ -186,20 +186,3 @@ class CtfImportDialog(WorkerSteps, QDialog):
         )
         self.skip.setEnabled(False)
         self.close_button.setText("Close")
-
-    def reject(self) -> None:
-        """Esc or closing the window while work runs cancels the work first."""
-        if self.worker is not None:
-            self._close()
-            return
-        super().reject()
-
-    def _close(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.summary.setText("Cancelling… nothing will be written.")
-            return
-        if self.imported:
-            self.accept()
-        else:
-            super().reject()
