@@ -22,7 +22,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,6 +67,7 @@ from sendesk.services.graduated.parent_summary import parent_summary_data, set_h
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
+from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
@@ -564,25 +565,14 @@ class HelpDialog(QDialog):
 # --- the tab --------------------------------------------------------------------------------
 
 
-class MeetingsTab(QWidget):
-    """A pupil's review meetings and the documents for their family."""
+class MeetingsTab(RecordTab):
+    """A pupil's review meetings and the documents for their family.
 
-    changed = Signal()
-    """Emitted after a meeting, the profile or "how you can help" is saved."""
+    ``changed`` is emitted after a meeting, the profile or "how you can help" is saved."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
+    def build(self) -> None:
+        ctx, layout = self.ctx, self.layout_
         self.meetings: list[MeetingItem] = []
-        layout = QVBoxLayout(self)
         intro = QLabel(
             "Review meetings with the family, newest first: who was invited, who came and "
             "what they said. An EHC annual review needs its invitations out 2 weeks before."
@@ -609,7 +599,8 @@ class MeetingsTab(QWidget):
         for key, text, name, slot, allowed, row in (
             ("schedule", "Sche&dule…", "Schedule a review meeting", self.schedule, manage,
              meeting_row),
-            ("change", "Edi&t…", "Change the selected meeting", self.change, manage, meeting_row),
+            ("change", "Edi&t…", "Change the selected meeting", self.change_meeting, manage,
+             meeting_row),
             ("letter", "&Write the invitation letter…", "Write the invitation letter to parents",
              self.write_letter, manage, meeting_row),
             ("record", "Rec&ord who came…", "Record who came and what they said",
@@ -638,7 +629,6 @@ class MeetingsTab(QWidget):
         self.detail_view.setAccessibleName("Meeting details")
         self.detail_view.setOpenLinks(False)
         layout.addWidget(self.detail_view, 2)
-        self.reload()
 
     # --- showing --------------------------------------------------------------------------
 
@@ -704,7 +694,7 @@ class MeetingsTab(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scheduled is not None:
             self._after_save(dialog.scheduled.meeting_id)
 
-    def change(self) -> None:
+    def change_meeting(self) -> None:
         m = self.selected()
         if m is None:
             return
