@@ -60,6 +60,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys
 from sendesk.ui.evidence.agencies_tab import size_text
+from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
 
@@ -277,25 +278,14 @@ class EvidencePage(QWizardPage):
         self.list.setAccessibleName("Evidence documents to append, in order")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         body.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.up_button = QPushButton("Move &up")
-        self.up_button.setAccessibleName("Move the selected document up")
-        self.up_button.setToolTip("Alt+Up in the list")
-        self.down_button = QPushButton("Move do&wn")
-        self.down_button.setAccessibleName("Move the selected document down")
-        self.down_button.setToolTip("Alt+Down in the list")
-        self.all_button = QPushButton("Tick &all")
-        self.all_button.setAccessibleName("Tick every document")
-        self.none_button = QPushButton("Tick &none")
-        self.none_button.setAccessibleName("Untick every document")
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(1))
-        self.all_button.clicked.connect(lambda: self.tick_all(True))
-        self.none_button.clicked.connect(lambda: self.tick_all(False))
-        for button in (self.up_button, self.down_button, self.all_button, self.none_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        body.addLayout(buttons)
+        self.up_button, self.down_button = move_buttons("document", self.move)
+        self.all_button = action_button(
+            "Tick &all", "Tick every document", lambda: self.tick_all(True)
+        )
+        self.none_button = action_button(
+            "Tick &none", "Untick every document", lambda: self.tick_all(False)
+        )
+        button_column(body, self.up_button, self.down_button, self.all_button, self.none_button)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Documents chosen")
         layout.addWidget(self.count_label)

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from sendesk.errors import SendeskError
 
@@ -54,6 +61,31 @@ def button_row(
             row.addWidget(button)
     layout.addLayout(row)
     return row
+
+
+def move_buttons(what: str, move: Callable[[int], None]) -> tuple[QPushButton, QPushButton]:
+    """Move up and Move down for the selected ``what`` of an ordered list (``move(-1)``,
+    ``move(1)``); the list itself answers Alt+Up and Alt+Down the same way."""
+    up = action_button(
+        "Move &up", f"Move the selected {what} up", lambda: move(-1), tooltip="Alt+Up in the list"
+    )
+    down = action_button(
+        "Move do&wn",
+        f"Move the selected {what} down",
+        lambda: move(1),
+        tooltip="Alt+Down in the list",
+    )
+    return up, down
+
+
+def button_column(layout: QBoxLayout, *buttons: QPushButton) -> QVBoxLayout:
+    """Put ``buttons`` one under another beside a list, at the top of the column."""
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    layout.addLayout(column)
+    return column
 
 
 def ask(parent: QWidget, text: str) -> bool:
