@@ -65,6 +65,7 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.forms import form_row
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
 from sendesk.ui.register.pupil_forms import (
@@ -356,17 +357,12 @@ class PupilWindow(QWidget):
         return view
 
     def _build_profile_editors(self, form: QFormLayout) -> None:
-        def add(text: str, widget: QWidget) -> None:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-
         def line(name: str, text: str, accessible: str, limit: int) -> None:
             edit = QLineEdit()
             edit.setAccessibleName(accessible)
             edit.setMaxLength(limit)
             edit.textChanged.connect(self._update_dirty)
-            add(text, edit)
+            form_row(form, text, edit)
             self.fields[name] = edit
 
         def combo(
@@ -377,7 +373,7 @@ class PupilWindow(QWidget):
             for label, value in options:
                 box.addItem(label, value)
             box.currentIndexChanged.connect(self._update_dirty)
-            add(text, box)
+            form_row(form, text, box)
             self.fields[name] = box
 
         def optional_date(name: str, text: str, accessible: str) -> None:

@@ -1,0 +1,17 @@
+"""A labelled row of a form: the label's Alt+letter jumps to its field.
+
+Why here: every dialog builds its form rows the same way (a label whose buddy is the field,
+or another widget of the row), and ten dialogs each had their own copy of these lines.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+
+
+def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
+    """Add ``field`` to ``form`` under the label ``text`` (e.g. "&Name:"), whose Alt+letter
+    moves to ``buddy`` (the field itself unless another widget of the row is meant)."""
+    label = QLabel(text)
+    label.setBuddy(buddy or field)
+    form.addRow(label, field)
