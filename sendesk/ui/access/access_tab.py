@@ -20,6 +20,7 @@ come with the class-list import; the SENCo adds or removes one here (each change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -418,6 +419,15 @@ class AccessTab(RecordTab):
         if select is not None:
             self.select_arrangement(select)
 
+    def _run(self, dialog: QDialog, select: Callable[[], int | None] = lambda: None) -> None:
+        """Run a dialog that saves through a service: saved, tell the pupil window and
+        read again choosing ``select()``; cancelled, read again (it may have refused a
+        change made meanwhile)."""
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(select())
+        else:
+            self.reload()
+
     def arrangement_dialog(self, item: ArrangementItem | None) -> ArrangementDialog:
         """The propose/edit dialog (not shown; :meth:`propose` and tests run it)."""
         return ArrangementDialog(self.ctx, self.pupil_id, self.access, item, self, today=self.today)
@@ -426,20 +436,13 @@ class AccessTab(RecordTab):
         if not self.editable:
             return
         dialog = self.arrangement_dialog(None)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(dialog.arrangement_id)
-        else:
-            self.reload()
+        self._run(dialog, lambda: dialog.arrangement_id)
 
     def edit_arrangement(self) -> None:
         item = self.selected_arrangement()
         if item is None or not self.editable:
             return
-        dialog = self.arrangement_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(item.id)
-        else:
-            self.reload()
+        self._run(self.arrangement_dialog(item), lambda: item.id)
 
     def status_dialog(self, item: ArrangementItem, status: str | None = None) -> StatusDialog:
         return StatusDialog(self.ctx, item, self, status=status, today=self.today)
@@ -451,11 +454,7 @@ class AccessTab(RecordTab):
         if not item.next_statuses:
             QMessageBox.information(self, APP, f"{item.name} is {item.status}: it cannot move on.")
             return
-        dialog = self.status_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(item.id)
-        else:
-            self.reload()
+        self._run(self.status_dialog(item), lambda: item.id)
 
     def remove_arrangement(self) -> bool:
         """Remove a proposal entered by mistake, after asking; True when removed."""
@@ -549,21 +548,13 @@ class AccessTab(RecordTab):
     def record_assessment(self) -> None:
         if not self.editable:
             return
-        dialog = self.assessment_dialog(None)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved()
-        else:
-            self.reload()
+        self._run(self.assessment_dialog(None))
 
     def edit_assessment(self) -> None:
         item = self.selected_assessment()
         if item is None or not self.editable:
             return
-        dialog = self.assessment_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved()
-        else:
-            self.reload()
+        self._run(self.assessment_dialog(item))
 
     def remove_assessment(self) -> bool:
         """Remove an assessment recorded by mistake, after asking; True when removed."""
