@@ -65,7 +65,7 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
 from sendesk.ui.register.pupil_forms import (
@@ -412,10 +412,7 @@ class PupilWindow(QWidget):
     def _build_needs(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Current SEN status")
-        layout.addWidget(self.status_label)
+        self.status_label = note(layout, "", "Current SEN status")
         self.needs_model: RowsModel[NeedItem] = RowsModel(NEED_COLUMNS)
         self.needs_table = fit_to_rows(read_only_view(self.needs_model, "Current needs"))
         layout.addWidget(self.needs_table)
@@ -433,12 +430,11 @@ class PupilWindow(QWidget):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        self.no_areas_label = QLabel(
+        self.no_areas_label = note(
+            layout,
             "Nothing has been written about this pupil's needs yet."
-            + (" Add an area below to describe it." if self.editable else "")
+            + (" Add an area below to describe it." if self.editable else ""),
         )
-        self.no_areas_label.setWordWrap(True)
-        layout.addWidget(self.no_areas_label)
         self.areas_layout = QVBoxLayout()
         layout.addLayout(self.areas_layout)
         self.add_area_combo: QComboBox | None = None

@@ -51,6 +51,7 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
@@ -107,13 +108,12 @@ class EditionDialog(QDialog):
         self.setWindowTitle(f"Exam access rules edition — {APP}")
         found = current_edition(ctx.db, ctx.actor)
         layout = QVBoxLayout(self)
-        explain = QLabel(
+        note(
+            layout,
             "The JCQ edition whose rules SENDesk applies. When JCQ keeps an edition in force "
             "for another year, move its end date on; after the end date SENDesk still "
-            "applies the rules and shows a warning."
+            "applies the rules and shows a warning.",
         )
-        explain.setWordWrap(True)
-        layout.addWidget(explain)
         form = QFormLayout()
         layout.addLayout(form)
         self.name = QLineEdit(found.name)
@@ -202,13 +202,12 @@ class AccessPage(Page):
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Every candidate's live arrangements, subject by subject, and whether a teacher "
             "has recorded current evidence that it is their normal way of working. Enter "
-            "opens the pupil's record."
+            "opens the pupil's record.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Exam access rules edition warning")
@@ -250,10 +249,7 @@ class AccessPage(Page):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the table shows")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "What the table shows")
 
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open pupil")

@@ -68,6 +68,7 @@ from sendesk.ui.access.access_words import (
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
 from sendesk.ui.kit.buttons import ask, button_row, buttons_for, warn
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
@@ -195,12 +196,11 @@ class AccessTab(RecordTab):
         share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
         self.table.selectionModel().selectionChanged.connect(self._arrangement_chosen)
         arr_layout.addWidget(self.table, 2)
-        self.empty_label = QLabel(
+        self.empty_label = note(
+            arr_layout,
             "No access arrangements."
-            + (" Propose one with Propose arrangement." if self.editable else "")
+            + (" Propose one with Propose arrangement." if self.editable else ""),
         )
-        self.empty_label.setWordWrap(True)
-        arr_layout.addWidget(self.empty_label)
 
         self.propose_button, self.edit_button, self.status_button, self.remove_button = buttons_for(
             self.editable,
@@ -233,9 +233,7 @@ class AccessTab(RecordTab):
         self.details.setAccessibleName("About the selected arrangement")
         self.details.setTabChangesFocus(True)
         arr_layout.addWidget(self.details, 2)
-        nww_label = QLabel("Teachers' normal-way-of-working evidence for it, newest first:")
-        nww_label.setWordWrap(True)
-        arr_layout.addWidget(nww_label)
+        note(arr_layout, "Teachers' normal-way-of-working evidence for it, newest first:")
         self.nww_model: RowsModel[NwwItem] = RowsModel(NWW_COLUMNS)
         self.nww_table = read_only_view(self.nww_model, "Normal-way-of-working evidence")
         share_width(self.nww_table, (2, 5))  # the task and the note
@@ -308,9 +306,7 @@ class AccessTab(RecordTab):
         self.entries_table.setMaximumHeight(self.fontMetrics().height() * 7)
         self.entries_table.selectionModel().selectionChanged.connect(self._entry_chosen)
         box_layout.addWidget(self.entries_table)
-        self.entries_empty = QLabel(NO_ENTRIES_TEXT)
-        self.entries_empty.setWordWrap(True)
-        box_layout.addWidget(self.entries_empty)
+        self.entries_empty = note(box_layout, NO_ENTRIES_TEXT)
         self.add_entry_button, self.remove_entry_button = buttons_for(
             self.editable,
             ("Add e&xam entry…", "Add a subject the candidate is entered for", self.add_entry),

@@ -57,6 +57,7 @@ from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwI
 from sendesk.ui.access.access_words import dmy, status_text, task_text
 from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record
@@ -313,13 +314,12 @@ class ClassEvidencePage(Page):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Your classes, with the pupils who have (or are proposed for) exam access "
             "arrangements in the subject. Record how they worked: classwork, timed tests "
-            "and mocks all count as evidence of their normal way of working."
+            "and mocks all count as evidence of their normal way of working.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         layout.addWidget(splitter, 1)
 
         order = (

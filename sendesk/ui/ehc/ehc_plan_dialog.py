@@ -53,7 +53,7 @@ from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -474,12 +474,11 @@ class CeaseDialog(SavingDialog):
         self.today = today or date.today()
         self.setWindowTitle(f"Cease the EHC plan — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"The plan issued {_dmy(plan.issued_on)} stops being maintained from this date; "
-            'its annual reviews leave "what\'s due". The plan and its reviews are kept.'
+            'its annual reviews leave "what\'s due". The plan and its reviews are kept.',
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
         self.on = date_edit("Date the plan ceased", self.today)

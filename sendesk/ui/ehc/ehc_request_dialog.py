@@ -56,7 +56,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -226,13 +226,12 @@ class RequestDialog(_GuardedDialog):
         )
         r = request
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "The statutory clock starts when the LA receives the request (reg 5); if you do "
             "not know that date, the date it was sent is used. While the request is still "
-            "being prepared, leave the date sent unticked: it then has no statutory dates."
+            "being prepared, leave the date sent unticked: it then has no statutory dates.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         content = QWidget()
         body = QVBoxLayout(content)
         layout.addWidget(_scrolling(content), 1)
@@ -491,9 +490,7 @@ class StepDialog(SavingDialog):
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 3 + margin)
         form_row(form, "No&te:", self.note)
 
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        layout.addWidget(self.hint)
+        self.hint = note(layout)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

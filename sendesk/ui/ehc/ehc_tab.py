@@ -59,6 +59,7 @@ from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LA
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
 from sendesk.ui.kit.buttons import button_row, buttons_for, confirmed_change
 from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record
@@ -332,16 +333,15 @@ class EhcTab(RecordTab):
         self.request_choice.setAccessibleName("Which request")
         self.request_choice.currentIndexChanged.connect(self._show_request)
         layout.addWidget(self.request_choice)
-        self.no_request_label = QLabel(
+        self.no_request_label = note(
+            layout,
             "No request for an EHC needs assessment has been recorded for this pupil. Open "
             "one with Open a request."
             if self.editable
             # Requests and where a case stands are the SENCo's only (issue 13): others are
             # not told whether one exists.
-            else "Requests for an EHC needs assessment are seen by the SENCo only."
+            else "Requests for an EHC needs assessment are seen by the SENCo only.",
         )
-        self.no_request_label.setWordWrap(True)
-        layout.addWidget(self.no_request_label)
         self.request_label = self._label("About the request")
         layout.addWidget(self.request_label)
         self.stage_label = self._label("Stage of the request")
@@ -404,12 +404,11 @@ class EhcTab(RecordTab):
         self.plan_choice.setAccessibleName("Which plan")
         self.plan_choice.currentIndexChanged.connect(self._show_plan)
         layout.addWidget(self.plan_choice)
-        self.no_plan_label = QLabel(
+        self.no_plan_label = note(
+            layout,
             "No EHC plan has been recorded for this pupil."
-            + (" Once the LA issues one, record it with Record the plan." if self.editable else "")
+            + (" Once the LA issues one, record it with Record the plan." if self.editable else ""),
         )
-        self.no_plan_label.setWordWrap(True)
-        layout.addWidget(self.no_plan_label)
         self.plan_label = self._label("About the plan")
         layout.addWidget(self.plan_label)
         self.sections = QTextBrowser()

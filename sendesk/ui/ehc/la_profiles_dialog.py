@@ -68,7 +68,7 @@ from sendesk.services.ehc.la_profiles import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_column, confirmed_change, move_buttons
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 
 APP = "SENDesk"
 NAME_MAX = 120
@@ -269,10 +269,7 @@ class LaProfilesDialog(QDialog):
         self.sections = SectionOrder()
         form_row(form, "&Section order:", self.sections, self.sections.list)
 
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("What still needs doing")
-        layout.addWidget(self.problems_label)
+        self.problems_label = note(layout, "", "What still needs doing")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.save_button = QPushButton("&Save")
         self.save_button.setAccessibleName("Save these settings")

@@ -61,6 +61,7 @@ from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys
 from sendesk.ui.evidence.agencies_tab import size_text
 from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
 
@@ -182,10 +183,7 @@ class ReadinessPage(QWizardPage):
         self.check_button.clicked.connect(self.check)
         row.addWidget(self.check_button)
         layout.addLayout(row)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Readiness summary")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "Readiness summary")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Readiness check")
         self.tree.setColumnCount(2)
@@ -266,12 +264,11 @@ class EvidencePage(QWizardPage):
             "them. Space ticks; Alt+Up and Alt+Down move the selected document."
         )
         layout = QVBoxLayout(self)
-        self.empty_label = QLabel(
+        self.empty_label = note(
+            layout,
             "No evidence documents are stored for this pupil. Add professionals' reports on "
-            "the Agencies & evidence tab; the pack can still be built without them."
+            "the Agencies & evidence tab; the pack can still be built without them.",
         )
-        self.empty_label.setWordWrap(True)
-        layout.addWidget(self.empty_label)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.list = QListWidget()

@@ -67,6 +67,7 @@ from sendesk.services.graduated.parent_summary import parent_summary_data, set_h
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
@@ -459,12 +460,11 @@ class ProfileDialog(QDialog):
         self.setWindowTitle(f"One-page profile: written with {first}")
         self.resize(640, 560)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"Write each part with {first}. Tick “{first}'s own words” when the words are "
-            f"theirs: the page shows them in quotation marks, as {first}'s."
+            f"theirs: the page shows them in quotation marks, as {first}'s.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         grid = QGridLayout()
         layout.addLayout(grid, 1)
         draft = data.draft()
@@ -533,12 +533,11 @@ class HelpDialog(QDialog):
         self.ctx, self.plan_id, self.version = ctx, plan_id, version
         self.setWindowTitle("How you can help")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"What can {first}'s family do at home? One idea a line, in plain words. It is "
-            "printed under “How you can help” in the parents' summary."
+            "printed under “How you can help” in the parents' summary.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.text_edit = QPlainTextEdit(text)
         self.text_edit.setAccessibleName("How you can help")
         layout.addWidget(self.text_edit, 1)
@@ -573,12 +572,11 @@ class MeetingsTab(RecordTab):
     def build(self) -> None:
         ctx, layout = self.ctx, self.layout_
         self.meetings: list[MeetingItem] = []
-        intro = QLabel(
+        note(
+            layout,
             "Review meetings with the family, newest first: who was invited, who came and "
-            "what they said. An EHC annual review needs its invitations out 2 weeks before."
+            "what they said. An EHC annual review needs its invitations out 2 weeks before.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.model: RowsModel[MeetingItem] = RowsModel(MEETING_COLUMNS)
         self.table = read_only_view(self.model, "Review meetings")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)

@@ -76,7 +76,7 @@ from sendesk.services.graduated.support_plans import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -644,13 +644,12 @@ class PlanReviewDialog(_GuardedDialog):
         self.today = today or date.today()
         self.setWindowTitle(f"Review of support plan cycle {plan.cycle} — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"Cycle {plan.cycle} began {_dmy(plan.start_date)}; its review was due "
             f"{_dmy(plan.review_due)}. Say how each outcome went and what changes next: "
-            "outcomes partly or not achieved are offered again in the next cycle."
+            "outcomes partly or not achieved are offered again in the next cycle.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         content = QWidget()
         body = QVBoxLayout(content)
         layout.addWidget(_scrolling(content), 1)

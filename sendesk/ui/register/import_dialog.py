@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.register.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Op, ProgressFn
@@ -84,10 +85,7 @@ class ImportDialog(WorkerSteps, QDialog):
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
         layout.addWidget(self.check_button)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Import summary")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "Import summary")
         self.model = QStandardItemModel(0, 4)
         self.model.setHorizontalHeaderLabels(["Line", "Kind", "Field", "Reason"])
         self.table = QTableView()

@@ -24,6 +24,7 @@ from sendesk.services.register.pupil_record import HistoryItem, PupilRecord
 from sendesk.services.register.register import void_entry
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, Index, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width
 from sendesk.ui.register.pupil_forms import dmy, text_box
@@ -84,9 +85,7 @@ class HistoryTab(QWidget):
         self.record: PupilRecord | None = None
         self.register_seen: int | None = None
         layout = QVBoxLayout(self)
-        note = QLabel("Every change to the SEN status and needs, newest first.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        note(layout, "Every change to the SEN status and needs, newest first.")
         self.model = HistoryModel(self.palette())
         self.table = read_only_view(self.model, "Register history")
         # From, to and reason share the spare width and wrap, so the table fits the window
@@ -170,13 +169,12 @@ class VoidDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Void register entry — {APP}")
         layout = QVBoxLayout(self)
-        what = QLabel(
+        note(
+            layout,
             f"The change on {dmy(item.on)} from {item.before or 'nothing'} to {item.after} "
             "will no longer count: the status before it applies again. Say why it was a "
-            "mistake."
+            "mistake.",
         )
-        what.setWordWrap(True)
-        layout.addWidget(what)
         label = QLabel("&Why is it being voided?")
         self.reason_edit = text_box("Reason for voiding the entry", 3)
         label.setBuddy(self.reason_edit)

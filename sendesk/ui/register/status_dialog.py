@@ -51,7 +51,7 @@ from sendesk.services.register.register import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import from_qdate, to_qdate
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 
 RANK_NAMES = ("Primary need", "Secondary need", "Third need")
 
@@ -95,12 +95,11 @@ class StatusDialog(QDialog):
         self.plan_issued = live_plan_issued_on(ctx.db, ctx.actor, pupil_id)
         self.setWindowTitle("Change SEN status — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "The current status is kept in the register history; the new one starts on the "
-            "date you give."
+            "date you give.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.now_label = QLabel()
         self.now_label.setWordWrap(True)
         self.now_label.setAccessibleName("Status recorded now")
@@ -142,10 +141,7 @@ class StatusDialog(QDialog):
 
         layout.addWidget(self._build_plan_box(ctx))
 
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("Problems with this change")
-        layout.addWidget(self.problems_label)
+        self.problems_label = note(layout, "", "Problems with this change")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -190,13 +186,12 @@ class StatusDialog(QDialog):
         """The plan's issue date and LA, asked only when E is chosen and no plan is live."""
         self.plan_box = QGroupBox("EHC plan")
         box = QVBoxLayout(self.plan_box)
-        note = QLabel(
+        note(
+            box,
             "No EHC plan is recorded for this pupil, and E means they have one. Give the "
             "date the local authority issued the final plan and who issued it: the plan is "
-            "recorded with this change, and the rest of it can be added on the EHC tab."
+            "recorded with this change, and the rest of it can be added on the EHC tab.",
         )
-        note.setWordWrap(True)
-        box.addWidget(note)
         form = QFormLayout()
         box.addLayout(form)
         self.plan_date_edit = QDateEdit()

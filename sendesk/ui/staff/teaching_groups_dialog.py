@@ -50,7 +50,7 @@ from sendesk.services.staff.teaching_groups import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, ask, warn
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.ops import Changes
@@ -103,12 +103,11 @@ class GroupDialog(SavingDialog):
         )
         layout = QVBoxLayout(self)
         if group is not None and group.source == MIS:
-            note = QLabel(
+            note(
+                layout,
                 "This class came from the MIS: the next class-list import replaces its "
-                "subject, teacher and pupils with the MIS's."
+                "subject, teacher and pupils with the MIS's.",
             )
-            note.setWordWrap(True)
-            layout.addWidget(note)
         form = QFormLayout()
         layout.addLayout(form)
 
@@ -259,12 +258,11 @@ class TeachingGroupsDialog(QDialog):
         self._pupils: list[RegisterRow] | None = None
         self.setWindowTitle(f"Teaching groups — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Classes decide whose list a candidate appears on and who may record their "
-            "normal way of working. Import them from the MIS, or set them here."
+            "normal way of working. Import them from the MIS, or set them here.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.group_list: RecordList[GroupItem] = RecordList(
             "",
             GROUP_COLUMNS,

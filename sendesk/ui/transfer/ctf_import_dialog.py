@@ -17,7 +17,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QDialog,
-    QLabel,
     QListWidget,
     QPushButton,
     QVBoxLayout,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.transfer.ctf_import import CtfReport, check_ctf, import_ctf
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Changes, Op, ProgressFn
@@ -44,14 +44,13 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.worker: Op | None = None
         self.setWindowTitle("Import a CTF — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Choose a Common Transfer File (CTF) from a pupil's previous school. SENDesk "
             "brings in each pupil's SEN history — provision, dates and ranked needs — as "
             'register history "from <school> (CTF)", never changing what is recorded here. '
-            "It checks the whole file first; nothing is written until you press Import."
+            "It checks the whole file first; nothing is written until you press Import.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         row, self.path, _choose = path_row(
             "&File:", "CTF file", ("&Choose file…", "Choose the CTF file"), self._choose
         )
@@ -59,10 +58,7 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
         layout.addWidget(self.check_button)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the import found")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "What the import found")
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems and notes")
         self.problems.setWordWrap(True)
@@ -145,8 +141,8 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.problems.clear()
         for problem in report.problems:
             self.problems.addItem(f"Problem: {problem}")
-        for note in report.notes:
-            self.problems.addItem(f"Note: {note}")
+        for said in report.notes:
+            self.problems.addItem(f"Note: {said}")
         for upn in report.not_on_roll:
             self.problems.addItem(f"Not on roll here (import the MIS file first): {upn}")
 

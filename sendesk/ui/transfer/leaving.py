@@ -35,6 +35,7 @@ from sendesk.rules import dfe_number
 from sendesk.rules.permissions import Action
 from sendesk.services.transfer.leavers import LeaverStatus, leaver_status, record_leaving
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op
 
 
@@ -54,12 +55,11 @@ class LeavingDialog(QDialog):
         self.op: Op | None = None
         self.setWindowTitle("Leaving — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             'Where the pupil is going and when. With SEN history, "what\'s due" then asks '
-            "for the SEN file within 15 school days of the leaving date."
+            "for the SEN file within 15 school days of the leaving date.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         self.school = QLineEdit(status.destination_school or "")
         self.school.setAccessibleName("Destination school")
@@ -81,10 +81,7 @@ class LeavingDialog(QDialog):
         self.dfe_hint.setWordWrap(True)
         self.dfe_hint.setAccessibleName("DfE number check")
         layout.addWidget(self.dfe_hint)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Why it was not saved")
-        layout.addWidget(self.message)
+        self.message = note(layout, "", "Why it was not saved")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -35,6 +35,7 @@ from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
 
@@ -57,24 +58,18 @@ class SenFileDialog(QDialog):
         self.op: Op | None = None
         self.setWindowTitle("SEN file — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "One PDF for the next school's SENCo: register history, needs and provision, the "
             "latest support plans and reviews, interventions and progress, access "
             "arrangements and the EHC plan if any. Tick the documents to send with it; "
-            "they are appended in this order."
+            "they are appended in this order.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.where = QLabel(status.sentence())
-        self.where.setWordWrap(True)
-        self.where.setAccessibleName("Where the pupil is going")
-        layout.addWidget(self.where)
+        self.where = note(layout, status.sentence(), "Where the pupil is going")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence documents to send")
         layout.addWidget(self.evidence, 1)
-        self.no_evidence = QLabel("Reading the pupil's documents…")
-        self.no_evidence.setWordWrap(True)
-        layout.addWidget(self.no_evidence)
+        self.no_evidence = note(layout, "Reading the pupil's documents…")
         row, self.folder, _browse = path_row(
             "Save in &folder:",
             "Folder to save the SEN file in",
