@@ -15,9 +15,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QGroupBox,
     QHBoxLayout,
@@ -35,6 +34,7 @@ from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
@@ -90,12 +90,9 @@ class SenFileDialog(QDialog):
         sent = QGroupBox("Once it has gone to the next school")
         sent_row = QHBoxLayout(sent)
         sent_label = QLabel("&Sent on:")
-        self.sent_on = QDateEdit()
-        self.sent_on.setAccessibleName("The day the SEN file was sent")
-        self.sent_on.setCalendarPopup(True)
-        self.sent_on.setDisplayFormat("dd/MM/yyyy")
-        self.sent_on.setDate(QDate.currentDate())
-        self.sent_on.setMaximumDate(QDate.currentDate())
+        self.sent_on = date_edit(
+            "The day the SEN file was sent", status.sen_file_sent_on or date.today(), date.today()
+        )
         sent_label.setBuddy(self.sent_on)
         self.sent_button = QPushButton("&Record as sent")
         self.sent_button.setAccessibleName("Record that the SEN file was sent")
@@ -111,8 +108,6 @@ class SenFileDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        if status.sen_file_sent_on is not None:
-            self.sent_on.setDate(QDate(*status.sen_file_sent_on.timetuple()[:3]))
         self.make_button.setEnabled(False)  # until the documents are read
         db, actor, pupil_id = ctx.db, ctx.actor, status.pupil_id
         self.loading: Op | None = Op(
@@ -189,8 +184,7 @@ class SenFileDialog(QDialog):
     def record_sent(self) -> None:
         if self.op is not None:
             return
-        day = self.sent_on.date()
-        on = date(day.year(), day.month(), day.day())
+        on = from_qdate(self.sent_on.date())
         db, actor, pupil_id = self.ctx.db, self.ctx.actor, self.status.pupil_id
         self.sent_button.setEnabled(False)
         self.op = Op(
