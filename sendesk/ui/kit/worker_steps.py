@@ -4,8 +4,9 @@ Why: the MIS import and the CTF import each check a file on the worker, then imp
 with one progress bar, the Check button held while a step runs, and a failure said in
 the summary line. Both dialogs had the same three handlers and the same controls under the
 file's findings (the skip box, the progress bar, Import and Cancel); they live here once. A
-dialog using this has ``worker``, ``check_button``, ``summary``, ``imported``, ``run_import`` and
-``_update_buttons``, and says what an unexpected failure means in :attr:`FAILED`.
+dialog using this has ``worker``, ``check_button``, ``summary``, ``report``, ``imported`` and
+``run_import``, says how much of a report it would import (:meth:`_importable`) and what an
+unexpected failure means in :attr:`FAILED`.
 """
 
 from __future__ import annotations
@@ -27,9 +28,26 @@ class WorkerSteps:
     check_button: Any
     summary: Any
     imported: Any
+    report: Any
 
-    def _update_buttons(self) -> None:  # each dialog says which buttons it offers when
+    @staticmethod
+    def _importable(report: Any) -> int:
+        """How many rows (or pupils) of a checked file would be imported."""
         raise NotImplementedError
+
+    def _update_buttons(self) -> None:
+        """Import is offered once a check found something to import, and — when it found
+        problems too — only with the skip box ticked."""
+        report = self.report
+        can = (
+            self.worker is None
+            and report is not None
+            and not report.written
+            and self._importable(report) > 0
+            and (not report.problems or self.skip.isChecked())
+        )
+        self.import_button.setEnabled(bool(can))
+        self.import_button.setDefault(bool(can))
 
     def run_import(self) -> None:
         raise NotImplementedError

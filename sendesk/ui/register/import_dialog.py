@@ -188,17 +188,9 @@ class ImportDialog(WorkerSteps, QDialog):
         last_blank = max((i for i, line in enumerate(lines) if not line), default=-1)
         return "\n".join([lines[0], *(line for line in lines[last_blank + 1 :] if line)])
 
-    def _update_buttons(self) -> None:
-        report = self.report
-        can = (
-            self.worker is None
-            and report is not None
-            and not report.written
-            and report.valid_rows > 0
-            and (not report.problems or self.skip.isChecked())
-        )
-        self.import_button.setEnabled(bool(can))
-        self.import_button.setDefault(bool(can))
+    @staticmethod
+    def _importable(report: ImportReport) -> int:
+        return report.valid_rows
 
     # --- importing ------------------------------------------------------------------------
 

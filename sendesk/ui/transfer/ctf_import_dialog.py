@@ -146,17 +146,9 @@ class CtfImportDialog(WorkerSteps, QDialog):
         for upn in report.not_on_roll:
             self.problems.addItem(f"Not on roll here (import the MIS file first): {upn}")
 
-    def _update_buttons(self) -> None:
-        report = self.report
-        can = (
-            self.worker is None
-            and report is not None
-            and not report.written
-            and report.importable > 0
-            and (not report.problems or self.skip.isChecked())
-        )
-        self.import_button.setEnabled(bool(can))
-        self.import_button.setDefault(bool(can))
+    @staticmethod
+    def _importable(report: CtfReport) -> int:
+        return report.importable
 
     # --- importing ------------------------------------------------------------------------
 
