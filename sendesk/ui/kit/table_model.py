@@ -50,12 +50,19 @@ class ColumnsModel(QAbstractTableModel):
     :class:`ColumnSpec`, an ``EditColumn``) unless it says :meth:`_headers` itself."""
 
     columns: Sequence[Any] = ()
+    _header_texts: tuple[Sequence[Any], tuple[str, ...]] | None = None
 
     def _count(self) -> int:
         raise NotImplementedError
 
     def _headers(self) -> Sequence[str]:
-        return [column.header for column in self.columns]
+        """The columns' headings, worked out once per set of columns: Qt asks for them
+        (and for the column count) thousands of times while it sizes and paints a view."""
+        cached = self._header_texts
+        if cached is None or cached[0] is not self.columns:
+            cached = (self.columns, tuple(column.header for column in self.columns))
+            self._header_texts = cached
+        return cached[1]
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else self._count()
