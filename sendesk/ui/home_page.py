@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -47,6 +46,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.table_model import ColumnsModel
 from sendesk.ui.kit.table_view import fit_texts
 from sendesk.ui.ops import Op
 
@@ -109,7 +109,7 @@ REMEMBERED: dict[tuple[str, int], Filters] = {}
 """Each user's filters (by database and user id) for the rest of this run of SENDesk."""
 
 
-class DueModel(QAbstractTableModel):
+class DueModel(ColumnsModel):
     """Rows of :class:`DueItem`; the severity is spelled out, not shown by colour alone."""
 
     HEADERS = ("When", "Status", "Pupil", "What")
@@ -146,21 +146,11 @@ class DueModel(QAbstractTableModel):
             return "Extended"
         return SEVERITY_LABELS.get(item.severity, item.severity.capitalize())
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.items)
+    def _count(self) -> int:
+        return len(self.items)
 
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(
-        self,
-        section: int,
-        orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.HEADERS[section]
-        return None
+    def _headers(self) -> tuple[str, ...]:
+        return self.HEADERS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():

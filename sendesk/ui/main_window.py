@@ -262,8 +262,6 @@ class MainWindow(QMainWindow):
 
         The record is read (and the view audited) on the worker thread; the window is
         made when it arrives. Returns the running operation, if one was started."""
-        from sendesk.services.register.pupil_record import view_record
-
         window = self.pupil_windows.get(pupil_id)
         if window is not None:
             if tab:
@@ -275,11 +273,14 @@ class MainWindow(QMainWindow):
             return self._opening[pupil_id]
         ctx = self.ctx
 
-        def opened(record: object) -> None:
+        def opened(read: tuple[object, int | None]) -> None:
             from sendesk.ui.pupil_window import PupilRecord, open_pupil_window
 
+            record, register_seen = read
             assert isinstance(record, PupilRecord)
-            made = open_pupil_window(ctx, pupil_id, record=record, tab=tab or None)
+            made = open_pupil_window(
+                ctx, pupil_id, record=record, register_seen=register_seen, tab=tab or None
+            )
             if made is None:  # the service refused; the reason was shown
                 return
             made.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -298,7 +299,7 @@ class MainWindow(QMainWindow):
 
         op = Op(
             self,
-            lambda _progress: view_record(ctx.db, ctx.actor, pupil_id),
+            lambda _progress: _read_pupil(ctx, pupil_id),
             success=lambda record: (finished(), opened(record)),
             failure=failed,
         )
@@ -427,3 +428,11 @@ class MainWindow(QMainWindow):
                 return
         self.locker.end()  # viewer copies deleted on sign-out and exit
         event.accept()
+
+
+def _read_pupil(ctx: AppContext, pupil_id: int) -> tuple[object, int | None]:
+    """On the worker: the record and the register version its window shows (imported
+    here, so the window module loads on the worker the first time a pupil is opened)."""
+    from sendesk.ui.pupil_window import read_for_window
+
+    return read_for_window(ctx, pupil_id)

@@ -64,6 +64,8 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
 from sendesk.ui.register.pupil_forms import (
@@ -116,9 +118,11 @@ class PupilWindow(QWidget):
         parent: QWidget | None = None,
         *,
         record: PupilRecord | None = None,
+        register_seen: int | None = None,
     ) -> None:
         """``record``: :func:`view_record`'s result when the caller read it already (on the
-        worker thread, sendesk.ui.ops); otherwise it is read (and audited) here."""
+        worker thread, sendesk.ui.ops), with ``register_seen`` (see :func:`read_for_window`);
+        otherwise both are read (and the view audited) here."""
         super().__init__(parent)
         self.setWindowFlag(Qt.WindowType.Window)
         self.ctx = ctx
@@ -175,7 +179,7 @@ class PupilWindow(QWidget):
         self.close_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Close), self)
         self.close_shortcut.activated.connect(self.close)
 
-        self._show(self.record, forms=True)
+        self._show(self.record, forms=True, register_seen=register_seen)
 
     # --- the tabs made when first shown -------------------------------------------------
 
@@ -353,17 +357,12 @@ class PupilWindow(QWidget):
         return view
 
     def _build_profile_editors(self, form: QFormLayout) -> None:
-        def add(text: str, widget: QWidget) -> None:
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
-
         def line(name: str, text: str, accessible: str, limit: int) -> None:
             edit = QLineEdit()
             edit.setAccessibleName(accessible)
             edit.setMaxLength(limit)
             edit.textChanged.connect(self._update_dirty)
-            add(text, edit)
+            form_row(form, text, edit)
             self.fields[name] = edit
 
         def combo(
@@ -374,7 +373,7 @@ class PupilWindow(QWidget):
             for label, value in options:
                 box.addItem(label, value)
             box.currentIndexChanged.connect(self._update_dirty)
-            add(text, box)
+            form_row(form, text, box)
             self.fields[name] = box
 
         def optional_date(name: str, text: str, accessible: str) -> None:
@@ -413,10 +412,7 @@ class PupilWindow(QWidget):
     def _build_needs(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
-        self.status_label = QLabel()
-        self.status_label.setWordWrap(True)
-        self.status_label.setAccessibleName("Current SEN status")
-        layout.addWidget(self.status_label)
+        self.status_label = note(layout, "", "Current SEN status")
         self.needs_model: RowsModel[NeedItem] = RowsModel(NEED_COLUMNS)
         self.needs_table = fit_to_rows(read_only_view(self.needs_model, "Current needs"))
         layout.addWidget(self.needs_table)
@@ -434,12 +430,11 @@ class PupilWindow(QWidget):
         font.setBold(True)
         heading.setFont(font)
         layout.addWidget(heading)
-        self.no_areas_label = QLabel(
+        self.no_areas_label = note(
+            layout,
             "Nothing has been written about this pupil's needs yet."
-            + (" Add an area below to describe it." if self.editable else "")
+            + (" Add an area below to describe it." if self.editable else ""),
         )
-        self.no_areas_label.setWordWrap(True)
-        layout.addWidget(self.no_areas_label)
         self.areas_layout = QVBoxLayout()
         layout.addLayout(self.areas_layout)
         self.add_area_combo: QComboBox | None = None
@@ -470,16 +465,15 @@ class PupilWindow(QWidget):
 
     # --- showing the record -------------------------------------------------------------
 
-    def _show(self, record: PupilRecord, *, forms: bool) -> None:
-        """Show ``record``; with ``forms`` False, keep whatever the user is editing."""
+    def _show(self, record: PupilRecord, *, forms: bool, register_seen: int | None = None) -> None:
+        """Show ``record``; with ``forms`` False, keep whatever the user is editing.
+        ``register_seen``: the register's version read with the record (else read now)."""
         self.record = record
         # The register as shown: a void says it saw this, so a change made meanwhile by
         # someone else is refused with who and when (issue 12) instead of built on.
-        self.register_seen = (
-            read_register(self.ctx.db, self.ctx.actor, self.pupil_id).version
-            if self.ctx.is_senco
-            else None
-        )
+        if register_seen is None:
+            register_seen = register_version(self.ctx, self.pupil_id)
+        self.register_seen = register_seen
         self.setWindowTitle(f"{record.display_name} — {APP}")
         status = provision_text(record.provision)
         since = f" since {dmy(record.provision_since)}" if record.provision_since else ""
@@ -744,20 +738,14 @@ class PupilWindow(QWidget):
         contact = self._selected_contact()
         if contact is None:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove {contact.name} from this pupil's contacts?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_contact(self.ctx.db, self.ctx.actor, contact.id, contact.version),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if done is None:
             return
-        try:
-            remove_contact(self.ctx.db, self.ctx.actor, contact.id, contact.version)
-        except SendeskError as exc:
-            self._error(exc)
-        else:
+        if done:
             self.changed.emit()
         self.reload(forms=False)
 
@@ -781,12 +769,27 @@ class PupilWindow(QWidget):
         event.accept()
 
 
+def register_version(ctx: AppContext, pupil_id: int) -> int | None:
+    """The version of the pupil's register a void must have seen (the SENCo's), or None."""
+    return read_register(ctx.db, ctx.actor, pupil_id).version if ctx.is_senco else None
+
+
+def read_for_window(ctx: AppContext, pupil_id: int) -> tuple[PupilRecord, int | None]:
+    """What a pupil's window shows, read (and the view audited) in one go: on the worker
+    thread (:meth:`sendesk.ui.main_window.MainWindow.open_pupil`), so that opening a pupil
+    reads nothing on the GUI thread."""
+    from sendesk.services.register import pupil_record  # looked up now: tests wrap it
+
+    return pupil_record.view_record(ctx.db, ctx.actor, pupil_id), register_version(ctx, pupil_id)
+
+
 def open_pupil_window(
     ctx: AppContext,
     pupil_id: int,
     parent: QWidget | None = None,
     *,
     record: PupilRecord | None = None,
+    register_seen: int | None = None,
     tab: str | None = None,
 ) -> PupilWindow | None:
     """Make and show a pupil's window, or say in one sentence why it cannot be opened.
@@ -795,7 +798,7 @@ def open_pupil_window(
     :data:`TAB_TITLES`, e.g. the tab a "what's due" item is about) or else on Profile.
     """
     try:
-        window = PupilWindow(ctx, pupil_id, parent, record=record)
+        window = PupilWindow(ctx, pupil_id, parent, record=record, register_seen=register_seen)
     except SendeskError as exc:
         QMessageBox.warning(parent, APP, str(exc))
         return None

@@ -113,6 +113,7 @@ def test_sign_in_dialog(qtbot, db, senco) -> None:
     qtbot.keyClicks(dialog.new_password, "support456")
     qtbot.keyClicks(dialog.new_again, "support456")
     qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
+    dialog.checking.wait()  # the new password is saved on the worker thread
     assert dialog.actor is not None and dialog.actor.role == Role.LEARNING_SUPPORT
 
 

@@ -55,9 +55,16 @@ def open_page(qtbot, db: Database):  # type: ignore[no-untyped-def]
         page = InterventionsPage(AppContext(db, actor, school_info(db)), today=TODAY)
         qtbot.addWidget(page)
         page.show()
-        return page
+        return settled(page)
 
     return opener
+
+
+def settled(page: InterventionsPage) -> InterventionsPage:
+    """Wait for the page's latest read (it reads on the worker thread)."""
+    assert page.loading is not None
+    page.loading.wait()
+    return page
 
 
 def _date(value: date) -> QDate:
@@ -82,6 +89,7 @@ def test_add_to_the_catalogue_through_the_dialog(qtbot, open_page, db, senco) ->
     with qtbot.waitSignal(page.changed):
         dialog.ok_button.click()
     assert not dialog.isVisible()
+    settled(page)
 
     [item] = list_interventions(db, senco)
     assert (item.name, item.group_size, item.sessions_per_week, item.minutes_per_session) == (
@@ -118,6 +126,7 @@ def test_edit_retires_an_intervention(qtbot, open_page, db, senco) -> None:
     assert dialog.kind_combo.currentData() == "age_months"
     dialog.active_check.setChecked(False)
     dialog.ok_button.click()
+    settled(page)
     assert list_interventions(db, senco, include_inactive=False) == []
     assert page.catalogue_model.data(page.catalogue_model.index(0, 8)) == "Retired"
 
@@ -136,6 +145,7 @@ def test_start_a_group_and_enrol_a_pupil(qtbot, open_page, db, senco) -> None:
     group_dialog.day_checks[2].setChecked(True)
     group_dialog.start_edit.setDate(_date(date(2025, 1, 6)))
     group_dialog.ok_button.click()
+    settled(page)
     [group] = list_groups(db, senco, intervention_id=iid)
     assert (group.name, group.staff_id, group.weekdays) == ("Y8 reading", ta.user_id, (0, 2))
     assert page.group is not None and page.group.id == group.id
@@ -147,6 +157,7 @@ def test_start_a_group_and_enrol_a_pupil(qtbot, open_page, db, senco) -> None:
     enrol_dialog.entry_edit.setText("7:06")
     enrol_dialog.entry_date_edit.setDate(_date(date(2025, 1, 6)))
     enrol_dialog.ok_button.click()
+    settled(page)
     [enrolment] = list_enrolments(db, senco, group.id)
     assert (enrolment.pupil_id, enrolment.entry_measure) == (pid, 90)
     assert page.enrolment is not None and page.enrolment.id == enrolment.id
@@ -181,8 +192,11 @@ def test_progress_verdict_and_chart_are_shown(qtbot, open_page, db, senco) -> No
 
     page = open_page(senco)
     page.select_intervention(iid)
+    settled(page)
     page.select_group(gid)
+    settled(page)
     page.select_enrolment(eid)
+    settled(page)
     text = page.verdict_label.text()
     assert text.startswith("Zoë Pupil in Autumn reading (Reading Recovery).")
     assert "Ratio gain 2.3: substantial impact (Brooks)" in text
@@ -208,18 +222,21 @@ def test_record_exit_and_a_measure_through_dialogs(qtbot, open_page, db, senco) 
     eid = enrol(db, senco, gid, admit_pupil(db, senco, 1, "Ada"), date(2025, 1, 6), None, 82)
     page = open_page(senco)
     page.select_enrolment(eid)
+    settled(page)
 
     measure = page.add_measure()
     assert isinstance(measure, MeasureDialog)
     measure.value_edit.setText("85")
     measure.date_edit.setDate(_date(date(2025, 2, 3)))
     measure.ok_button.click()
+    settled(page)
     assert "So far: SWRT 82 → 85 (+3): no clear change." in page.verdict_label.text()
 
     exit_dialog = page.record_exit()
     assert exit_dialog is not None
     exit_dialog.value_edit.setText("90")
     exit_dialog.ok_button.click()  # dated today (03/03/2025)
+    settled(page)
     assert page.verdict_label.text().endswith("SWRT 82 → 90 (+8): significant gain.")
     assert page.enrolment_model.data(page.enrolment_model.index(0, 6)) == "03/03/2025"
 
@@ -260,16 +277,20 @@ def test_the_leader_records_a_missing_entry_measure_on_the_page(
     enrol(db, senco, mine, pid, date(2025, 1, 6), None, None)
     page = open_page(ta)
     page.select_intervention(iid)
+    settled(page)
     assert [page.group_model.row_at(r).name for r in range(page.group_model.rowCount())] == ["Mine"]
     page.select_group(mine)
+    settled(page)
     [enrolment] = list_enrolments(db, ta, mine)
     page.select_enrolment(enrolment.id)
+    settled(page)
     assert page.entry_button.isEnabled()
     dialog = page.record_entry()
     assert dialog is not None and dialog.windowTitle() == "Record the entry — SENDesk"
     dialog.value_edit.setText("7:06")
     dialog.date_edit.setDate(_date(date(2025, 1, 6)))
     dialog.ok_button.click()
+    settled(page)
     [enrolment] = list_enrolments(db, ta, mine)
     assert enrolment.entry_measure == 90
     assert page.enrolment_model.data(page.enrolment_model.index(0, 4)) == "7:06 (06/01/2025)"

@@ -59,6 +59,40 @@ def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) ->
     assert seen == [worker().ident]
 
 
+def test_signing_in_derives_keys_and_imports_the_models_on_the_worker(
+    qtbot, monkeypatch, db, senco
+) -> None:
+    """Every scrypt of signing in (checking the given password, hashing the new one that
+    replaces it) and the models' import while the user types run off the GUI thread."""
+    from sendesk.models import Role
+    from sendesk.services.staff import users
+    from sendesk.ui.staff import sign_in
+
+    users.create_user(db, senco, "new", "Ms New", Role.TEACHER, "first-pass")
+    seen = {
+        name: _record_thread(monkeypatch, users, name)
+        for name in ("check_password", "hash_password", "change_own_password")
+    }
+    imported = _record_thread(monkeypatch, sign_in, "_import_sign_in")
+    dialog = sign_in.SignInDialog(db, "Test Academy", "new")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.importing is not None)
+    dialog.importing.wait()  # type: ignore[union-attr]
+    qtbot.keyClicks(dialog.password, "first-pass")
+    qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+    dialog.checking.wait()
+    assert dialog.change_box.isVisible() and dialog.actor is None
+    qtbot.keyClicks(dialog.new_password, "my-own-pass")
+    qtbot.keyClicks(dialog.new_again, "my-own-pass")
+    qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
+    dialog.checking.wait()
+    assert dialog.actor is not None and not dialog.isVisible()
+    assert imported == [worker().ident]
+    assert seen["check_password"] and seen["hash_password"] and seen["change_own_password"]
+    assert {t for threads in seen.values() for t in threads} == {worker().ident}
+
+
 def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     qtbot, monkeypatch, db, senco
 ) -> None:
@@ -136,6 +170,46 @@ def test_my_classes_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> Non
     assert "You have no classes in SENDesk yet" in page.empty_label.text()
     page.reload().wait()
     assert seen == [worker().ident] * 2
+
+
+def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """Opening the page reads the catalogue, the first group, its pupils and the first
+    pupil's progress on the worker; choosing another group reads from there down."""
+    from datetime import date
+
+    from sendesk.services.graduated.enrolments import enrol
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+    from sendesk.ui.graduated import interventions_page
+    from tests.factories import admit_pupil
+
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    first = add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
+    second = add_group(db, senco, GroupData(iid, "Friday", None, (4,), date(2025, 1, 10)))
+    enrol(db, senco, first, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
+    seen = {
+        name: _record_thread(monkeypatch, interventions_page, name)
+        for name in ("list_interventions", "list_groups", "list_enrolments", "enrolment_progress")
+    }
+    page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    assert page.loading_label.text() == "Loading…" and not page.loading_label.isHidden()
+    assert page.loading is not None
+    page.loading.wait()
+    assert page.loading_label.isHidden()
+    assert page.catalogue_model.rowCount() == 1 and page.group_model.rowCount() == 2
+    page.select_group(first).wait()  # type: ignore[union-attr]
+    assert page.verdict_label.text().startswith("Zoë Pupil in Monday (Toe by Toe).")
+    page.select_group(second).wait()  # type: ignore[union-attr]
+    assert page.enrolment_model.rowCount() == 0
+    assert page.verdict_label.text() == "Choose a pupil in a group to see their progress."
+    calls = {name: len(threads) for name, threads in seen.items()}
+    assert calls["list_interventions"] == 1 and calls["list_enrolments"] >= 2
+    assert {t for threads in seen.values() for t in threads} == {worker().ident}
 
 
 def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:

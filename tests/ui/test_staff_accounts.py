@@ -201,15 +201,18 @@ def test_a_first_password_is_changed_before_the_window_opens(qtbot, db, senco) -
     qtbot.keyClicks(dialog.new_password, "short")
     qtbot.keyClicks(dialog.new_again, "short")
     qtbot.keyClick(dialog.new_again, Qt.Key.Key_Return)
+    dialog.checking.wait()  # the new password is saved on the worker thread
     assert dialog.error.text() == "A password needs at least 8 characters."
     assert dialog.actor is None
     dialog.new_password.setText("first-pass")
     dialog.new_again.setText("first-pass")
     dialog.ok_button.click()
+    dialog.checking.wait()
     assert dialog.error.text() == "Choose a password different from the one you were given."
     dialog.new_password.setText("my-own-pass")
     dialog.new_again.setText("my-own-pass")
     dialog.ok_button.click()
+    dialog.checking.wait()
     assert dialog.actor is not None and not dialog.actor.must_change_password
     assert not dialog.isVisible()
     summary = {u.username: u for u in list_users(db, senco)}["new"]

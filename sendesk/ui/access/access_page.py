@@ -51,6 +51,8 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
@@ -106,13 +108,12 @@ class EditionDialog(QDialog):
         self.setWindowTitle(f"Exam access rules edition — {APP}")
         found = current_edition(ctx.db, ctx.actor)
         layout = QVBoxLayout(self)
-        explain = QLabel(
+        note(
+            layout,
             "The JCQ edition whose rules SENDesk applies. When JCQ keeps an edition in force "
             "for another year, move its end date on; after the end date SENDesk still "
-            "applies the rules and shows a warning."
+            "applies the rules and shows a warning.",
         )
-        explain.setWordWrap(True)
-        layout.addWidget(explain)
         form = QFormLayout()
         layout.addLayout(form)
         self.name = QLineEdit(found.name)
@@ -185,7 +186,7 @@ def export_exams_list(
     return path
 
 
-class AccessPage(QWidget):
+class AccessPage(Page):
     """The gap view with its filters, the exams officer's list and teaching groups.
 
     ``pupil_activated(pupil_id)`` asks the main window to open a pupil's record;
@@ -193,29 +194,20 @@ class AccessPage(QWidget):
     """
 
     pupil_activated = Signal(int)
-    changed = Signal()
 
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.rows: list[GapRow] = []
         self.texts: list[tuple[str, ...]] = []  # each row's cells, made on the worker
         self.model: TextRowsModel[GapRow] = TextRowsModel(GAP_COLUMNS, self)
-        self._build()
-        self.reload()
 
     def _build(self) -> None:
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Every candidate's live arrangements, subject by subject, and whether a teacher "
             "has recorded current evidence that it is their normal way of working. Enter "
-            "opens the pupil's record."
+            "opens the pupil's record.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.notice = QLabel()
         self.notice.setWordWrap(True)
         self.notice.setAccessibleName("Exam access rules edition warning")
@@ -257,10 +249,7 @@ class AccessPage(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the table shows")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "What the table shows")
 
         buttons = QHBoxLayout()
         self.open_button = QPushButton("&Open pupil")

@@ -20,6 +20,7 @@ come with the class-list import; the SENCo adds or removes one here (each change
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -33,7 +34,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
 )
 
@@ -62,11 +62,13 @@ from sendesk.ui.access.access_words import (
     evidence_text,
     status_text,
     subjects_text,
+    task_text,
     verdict_lines,
 )
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
-from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
+from sendesk.ui.kit.buttons import ask, button_row, buttons_for, warn
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
@@ -89,12 +91,6 @@ def scores_text(assessment: AssessmentItem) -> str:
         f"{area_text(s.area)} {s.score}" + (f" ({s.test})" if s.test else "")
         for s in assessment.scores
     )
-
-
-def task_text(item: NwwItem) -> str:
-    """ "Mock: Paper 1" — the kind of task, and the task when one is named."""
-    kind = status_text(item.task_kind)
-    return f"{kind}: {item.task}" if item.task else kind
 
 
 def details_text(item: ArrangementItem, assessment: AssessmentItem | None) -> str:
@@ -200,36 +196,29 @@ class AccessTab(RecordTab):
         share_width(self.table, (3, 6))  # subjects and evidence wrap in the spare width
         self.table.selectionModel().selectionChanged.connect(self._arrangement_chosen)
         arr_layout.addWidget(self.table, 2)
-        self.empty_label = QLabel(
+        self.empty_label = note(
+            arr_layout,
             "No access arrangements."
-            + (" Propose one with Propose arrangement." if self.editable else "")
+            + (" Propose one with Propose arrangement." if self.editable else ""),
         )
-        self.empty_label.setWordWrap(True)
-        arr_layout.addWidget(self.empty_label)
 
-        self.propose_button: QPushButton | None = None
-        self.edit_button: QPushButton | None = None
-        self.status_button: QPushButton | None = None
-        self.remove_button: QPushButton | None = None
-        if self.editable:
-            self.propose_button = action_button(
-                "&Propose arrangement…", "Propose an access arrangement", self.propose
-            )
-            self.edit_button = action_button(
-                "&Edit arrangement…", "Edit the selected arrangement", self.edit_arrangement
-            )
-            self.status_button = action_button(
+        self.propose_button, self.edit_button, self.status_button, self.remove_button = buttons_for(
+            self.editable,
+            ("&Propose arrangement…", "Propose an access arrangement", self.propose),
+            ("&Edit arrangement…", "Edit the selected arrangement", self.edit_arrangement),
+            (
                 "Change &status…",
                 "Change the status of the selected arrangement",
                 self.change_status,
-            )
-            self.remove_button = action_button(
+            ),
+            (
                 "&Remove",
                 "Remove the selected arrangement, entered by mistake",
                 self.remove_arrangement,
-                tooltip="Remove a proposal entered by mistake (no evidence yet); withdraw "
-                "anything else",
-            )
+                "Remove a proposal entered by mistake (no evidence yet); withdraw anything else",
+            ),
+        )
+        if self.editable:
             button_row(
                 arr_layout,
                 self.propose_button,
@@ -244,9 +233,7 @@ class AccessTab(RecordTab):
         self.details.setAccessibleName("About the selected arrangement")
         self.details.setTabChangesFocus(True)
         arr_layout.addWidget(self.details, 2)
-        nww_label = QLabel("Teachers' normal-way-of-working evidence for it, newest first:")
-        nww_label.setWordWrap(True)
-        arr_layout.addWidget(nww_label)
+        note(arr_layout, "Teachers' normal-way-of-working evidence for it, newest first:")
         self.nww_model: RowsModel[NwwItem] = RowsModel(NWW_COLUMNS)
         self.nww_table = read_only_view(self.nww_model, "Normal-way-of-working evidence")
         share_width(self.nww_table, (2, 5))  # the task and the note
@@ -276,31 +263,31 @@ class AccessTab(RecordTab):
         self.problems_label.setAccessibleName("Problems with the selected assessment")
         self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         ass_layout.addWidget(self.problems_label)
-        self.record_button: QPushButton | None = None
-        self.edit_assessment_button: QPushButton | None = None
-        self.remove_assessment_button: QPushButton | None = None
-        self.evidence_button: QPushButton | None = None
-        if self.editable:
-            self.record_button = action_button(
-                "Record &assessment…", "Record a specialist assessment", self.record_assessment
-            )
-            self.edit_assessment_button = action_button(
-                "Edit assess&ment…", "Edit the selected assessment", self.edit_assessment
-            )
-            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
-            self.remove_assessment_button = action_button(
+        # The evidence file is the SENCo's to give an inspector.
+        (
+            self.record_button,
+            self.edit_assessment_button,
+            self.remove_assessment_button,
+            self.evidence_button,
+        ) = buttons_for(
+            self.editable,
+            ("Record &assessment…", "Record a specialist assessment", self.record_assessment),
+            ("Edit assess&ment…", "Edit the selected assessment", self.edit_assessment),
+            (
                 "Rem&ove assessment",
                 "Remove the selected assessment, recorded by mistake",
                 self.remove_assessment,
-                tooltip="Remove an assessment recorded by mistake; the arrangements linked to "
+                "Remove an assessment recorded by mistake; the arrangements linked to "
                 "it are unlinked. Not while an application resting on it is live.",
-            )
-            # The evidence file is the SENCo's to give an inspector.
-            self.evidence_button = action_button(
+            ),
+            (
                 "Evidence &file (PDF)…",
                 "Save the candidate's evidence file as a PDF",
                 self.save_evidence_file,
-            )
+            ),
+        )
+        if self.editable:
+            self.assessments_table.activated.connect(lambda _index: self.edit_assessment())
         button_row(
             ass_layout,
             self.record_button,
@@ -319,22 +306,19 @@ class AccessTab(RecordTab):
         self.entries_table.setMaximumHeight(self.fontMetrics().height() * 7)
         self.entries_table.selectionModel().selectionChanged.connect(self._entry_chosen)
         box_layout.addWidget(self.entries_table)
-        self.entries_empty = QLabel(NO_ENTRIES_TEXT)
-        self.entries_empty.setWordWrap(True)
-        box_layout.addWidget(self.entries_empty)
-        self.add_entry_button: QPushButton | None = None
-        self.remove_entry_button: QPushButton | None = None
-        if self.editable:
-            self.add_entry_button = action_button(
-                "Add e&xam entry…", "Add a subject the candidate is entered for", self.add_entry
-            )
-            self.remove_entry_button = action_button(
+        self.entries_empty = note(box_layout, NO_ENTRIES_TEXT)
+        self.add_entry_button, self.remove_entry_button = buttons_for(
+            self.editable,
+            ("Add e&xam entry…", "Add a subject the candidate is entered for", self.add_entry),
+            (
                 "Remove exam e&ntry",
                 "Remove the selected exam entry",
                 self.remove_entry,
-                tooltip="A later class-list import that marks the candidate entered adds an "
+                "A later class-list import that marks the candidate entered adds an "
                 "imported entry back",
-            )
+            ),
+        )
+        if self.editable:
             button_row(box_layout, self.add_entry_button, self.remove_entry_button)
         return box
 
@@ -431,6 +415,15 @@ class AccessTab(RecordTab):
         if select is not None:
             self.select_arrangement(select)
 
+    def _run(self, dialog: QDialog, select: Callable[[], int | None] = lambda: None) -> None:
+        """Run a dialog that saves through a service: saved, tell the pupil window and
+        read again choosing ``select()``; cancelled, read again (it may have refused a
+        change made meanwhile)."""
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._saved(select())
+        else:
+            self.reload()
+
     def arrangement_dialog(self, item: ArrangementItem | None) -> ArrangementDialog:
         """The propose/edit dialog (not shown; :meth:`propose` and tests run it)."""
         return ArrangementDialog(self.ctx, self.pupil_id, self.access, item, self, today=self.today)
@@ -439,20 +432,13 @@ class AccessTab(RecordTab):
         if not self.editable:
             return
         dialog = self.arrangement_dialog(None)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(dialog.arrangement_id)
-        else:
-            self.reload()
+        self._run(dialog, lambda: dialog.arrangement_id)
 
     def edit_arrangement(self) -> None:
         item = self.selected_arrangement()
         if item is None or not self.editable:
             return
-        dialog = self.arrangement_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(item.id)
-        else:
-            self.reload()
+        self._run(self.arrangement_dialog(item), lambda: item.id)
 
     def status_dialog(self, item: ArrangementItem, status: str | None = None) -> StatusDialog:
         return StatusDialog(self.ctx, item, self, status=status, today=self.today)
@@ -464,11 +450,7 @@ class AccessTab(RecordTab):
         if not item.next_statuses:
             QMessageBox.information(self, APP, f"{item.name} is {item.status}: it cannot move on.")
             return
-        dialog = self.status_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved(item.id)
-        else:
-            self.reload()
+        self._run(self.status_dialog(item), lambda: item.id)
 
     def remove_arrangement(self) -> bool:
         """Remove a proposal entered by mistake, after asking; True when removed."""
@@ -562,21 +544,13 @@ class AccessTab(RecordTab):
     def record_assessment(self) -> None:
         if not self.editable:
             return
-        dialog = self.assessment_dialog(None)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved()
-        else:
-            self.reload()
+        self._run(self.assessment_dialog(None))
 
     def edit_assessment(self) -> None:
         item = self.selected_assessment()
         if item is None or not self.editable:
             return
-        dialog = self.assessment_dialog(item)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            self._saved()
-        else:
-            self.reload()
+        self._run(self.assessment_dialog(item))
 
     def remove_assessment(self) -> bool:
         """Remove an assessment recorded by mistake, after asking; True when removed."""

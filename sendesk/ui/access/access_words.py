@@ -11,8 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sendesk.rules import jcq
+
+if TYPE_CHECKING:
+    from sendesk.services.access.records import NwwItem
 
 ALL_SUBJECTS = "All subjects"
 NO_EVIDENCE = "none yet"
@@ -80,6 +84,12 @@ def status_text(status: str) -> str:
     return status[:1].upper() + status[1:]
 
 
+def task_text(item: NwwItem) -> str:
+    """ "Mock: Paper 1" — the kind of task, and the task when one is named."""
+    kind = status_text(item.task_kind)
+    return f"{kind}: {item.task}" if item.task else kind
+
+
 def verdict_lines(verdict: jcq.Verdict | None, needs_scores: bool) -> list[str]:
     """The criteria verdict as lines a person reads: a headline, then each reason."""
     if verdict is None:
@@ -129,5 +139,6 @@ __all__ = [
     "scores_for_check",
     "status_text",
     "subjects_text",
+    "task_text",
     "verdict_lines",
 ]

@@ -58,6 +58,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import ask
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.forms import form_row
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -137,27 +138,22 @@ class ArrangementDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        def add(text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-            label = QLabel(text)
-            label.setBuddy(buddy or field)
-            form.addRow(label, field)
-
         self.kind = QComboBox()
         self.kind.setAccessibleName("Arrangement")
         for arr in jcq.ARRANGEMENTS.values():
             self.kind.addItem(arr.name, arr.key)
-        add("&Arrangement:", self.kind)
+        form_row(form, "&Arrangement:", self.kind)
         self.route_label = sentence_label("Who approves it")
-        add("Who approves:", self.route_label)
+        form_row(form, "Who approves:", self.route_label)
         self.needs_label = sentence_label("Evidence it needs")
-        add("Evidence needed:", self.needs_label)
+        form_row(form, "Evidence needed:", self.needs_label)
 
         self.evidence_route = QComboBox()
         self.evidence_route.setAccessibleName("Evidence route")
-        add("&Evidence route:", self.evidence_route)
+        form_row(form, "&Evidence route:", self.evidence_route)
 
         self.proposed_on = date_edit("Proposed on", self.today, maximum=self.today)
-        add("&Proposed on:", self.proposed_on)
+        form_row(form, "&Proposed on:", self.proposed_on)
 
         subjects = QWidget()
         subjects_layout = QVBoxLayout(subjects)
@@ -179,33 +175,33 @@ class ArrangementDialog(SavingDialog):
         other_row.addWidget(self.other_subject, 1)
         other_row.addWidget(self.add_subject_button)
         subjects_layout.addLayout(other_row)
-        add("&Subjects:", subjects, self.all_subjects)
+        form_row(form, "&Subjects:", subjects, self.all_subjects)
 
         self.room_note = QLineEdit()
         self.room_note.setMaxLength(ROOM_NOTE_MAX)
         self.room_note.setAccessibleName("Room needs")
         self.room_note.setPlaceholderText("e.g. Small room with a reader; near the door")
-        add("&Room needs:", self.room_note)
+        form_row(form, "&Room needs:", self.room_note)
 
         self.assessment = QComboBox()
         self.assessment.setAccessibleName("Assessment it rests on")
         self.assessment.addItem("No assessment linked", None)
         for a in access.assessments:
             self.assessment.addItem(assessment_text(a), a.id)
-        add("Assess&ment:", self.assessment)
+        form_row(form, "Assess&ment:", self.assessment)
         self.verdict_view = QPlainTextEdit()
         self.verdict_view.setReadOnly(True)
         self.verdict_view.setAccessibleName("Criteria check")
         self.verdict_view.setTabChangesFocus(True)
         self.verdict_view.setMaximumHeight(self.fontMetrics().height() * 8)
-        add("Criteria check:", self.verdict_view)
+        form_row(form, "Criteria check:", self.verdict_view)
 
         self.notes = QPlainTextEdit()
         self.notes.setAccessibleName("Notes")
         self.notes.setTabChangesFocus(True)
         self.notes.setPlaceholderText("The SENCo's note of the decision, if any")
         self.notes.setMaximumHeight(self.fontMetrics().height() * 5)
-        add("&Notes:", self.notes)
+        form_row(form, "&Notes:", self.notes)
 
         self.buttons = self.ok_cancel(layout)
 

@@ -40,6 +40,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.forms import form_row
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -116,24 +117,19 @@ class AssessmentDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        def add(text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-            label = QLabel(text)
-            label.setBuddy(buddy or field)
-            form.addRow(label, field)
-
         self.assessor = QLineEdit()
         self.assessor.setMaxLength(NAME_MAX)
         self.assessor.setAccessibleName("Assessor's name")
-        add("Assessor's &name:", self.assessor)
+        form_row(form, "Assessor's &name:", self.assessor)
         self.qualification = QLineEdit()
         self.qualification.setMaxLength(QUALIFICATION_MAX)
         self.qualification.setAccessibleName("Assessor's qualification")
         self.qualification.setPlaceholderText(
             "e.g. Level 7 Certificate in specialist assessment (AMBDA)"
         )
-        add("&Qualification:", self.qualification)
+        form_row(form, "&Qualification:", self.qualification)
         self.assessed_on = date_edit("Date of the assessment", self.today)
-        add("&Assessed on:", self.assessed_on)
+        form_row(form, "&Assessed on:", self.assessed_on)
 
         pon = QWidget()
         pon_row = QHBoxLayout(pon)
@@ -144,7 +140,7 @@ class AssessmentDialog(SavingDialog):
         self.pon_missing.toggled.connect(lambda on: self.pon_on.setEnabled(not on))
         pon_row.addWidget(self.pon_on, 1)
         pon_row.addWidget(self.pon_missing)
-        add("&Part 1 dated:", pon, self.pon_on)
+        form_row(form, "&Part 1 dated:", pon, self.pon_on)
         self.picture = QPlainTextEdit()
         self.picture.setAccessibleName("Picture of need")
         self.picture.setTabChangesFocus(True)
@@ -152,7 +148,7 @@ class AssessmentDialog(SavingDialog):
             "Form 8 Part 1: the SENCo's picture of need, with teachers' comments"
         )
         self.picture.setMaximumHeight(self.fontMetrics().height() * 6)
-        add("Picture of &need:", self.picture)
+        form_row(form, "Picture of &need:", self.picture)
 
         scores_box = QGroupBox("Scores (standardised, mean 100)")
         scores_layout = QVBoxLayout(scores_box)

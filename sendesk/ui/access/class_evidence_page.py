@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -54,10 +54,11 @@ from sendesk.rules import jcq
 from sendesk.services.access.class_lists import my_class_lists
 from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_many, remove_nww
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
-from sendesk.ui.access.access_tab import task_text
-from sendesk.ui.access.access_words import dmy, status_text
-from sendesk.ui.context import AppContext
+from sendesk.ui.access.access_words import dmy, status_text, task_text
+from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record
 from sendesk.ui.ops import Op
@@ -158,28 +159,17 @@ def class_text(group: ClassList, *, with_teacher: bool) -> str:
     return f"{group.code} — {group.subject}{teacher} ({count})"
 
 
-class ClassEvidencePage(QWidget):
+class ClassEvidencePage(Page):
     """The actor's classes (the SENCo's: every class) and quick NWW evidence entry.
 
     ``changed`` is emitted after evidence is recorded or removed.
     """
 
-    changed = Signal()
-
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.classes: list[ClassList] = []
         self.group: ClassList | None = None
         self.entries: list[NwwItem] = []
         self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS)
-        self.loading: Op | None = None
-        self._build()
-        self._connect()
-        self.reload()
 
     # --- building -------------------------------------------------------------------------
 
@@ -324,13 +314,12 @@ class ClassEvidencePage(QWidget):
         splitter.setStretchFactor(1, 3)
         splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Your classes, with the pupils who have (or are proposed for) exam access "
             "arrangements in the subject. Record how they worked: classwork, timed tests "
-            "and mocks all count as evidence of their normal way of working."
+            "and mocks all count as evidence of their normal way of working.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         layout.addWidget(splitter, 1)
 
         order = (
@@ -512,19 +501,11 @@ class ClassEvidencePage(QWidget):
         entry: NwwItem | None = selected_record(self.entries_table)
         if entry is None:
             return False
-        answer = QMessageBox.question(
+        if not confirmed_change(
             self,
-            APP,
             f"Remove the {task_text(entry).lower()} entry of {dmy(entry.recorded_on)}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
-            return False
-        try:
-            remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today)
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            lambda: remove_nww(self.ctx.db, self.ctx.actor, entry.id, today=self.today),
+        ):
             return False
         self.reload()
         self.message.setText("Removed the entry.")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from sendesk.errors import SendeskError
 from sendesk.reports.access_list import HEADERS, NOBODY, row_values
@@ -20,6 +20,7 @@ from sendesk.services.access.overviews import exams_officer_rows
 from sendesk.services.access.records import ExamsRow
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view
 
@@ -47,10 +48,7 @@ class ExamsListPage(QWidget):
         self.today = date.today()
         self.rows: list[ExamsRow] = []
         layout = QVBoxLayout(self)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Summary")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "Summary")
         self.model: RowsModel[ExamsRow] = RowsModel(COLUMNS)
         self.table = read_only_view(self.model, "The exams officer's list")
         layout.addWidget(self.table, 1)

@@ -53,6 +53,7 @@ from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -71,12 +72,6 @@ LA_DECISION_LABELS: dict[str, str] = {
     "amend": "Amend the plan",
     "cease": "Cease the plan",
 }
-
-
-def _row(form: QFormLayout, text: str, field: QWidget) -> None:
-    label = QLabel(text)
-    label.setBuddy(field)
-    form.addRow(label, field)
 
 
 def _dmy(value: date) -> str:
@@ -157,9 +152,9 @@ class PlanDialog(_GuardedDialog):
         if issued is None and request is not None:
             issued = request.final_issued_on
         self.issued_on = date_edit("Date the plan was issued", issued or self.today)
-        _row(form, "&Issued on:", self.issued_on)
+        form_row(form, "&Issued on:", self.issued_on)
         self.la = la_combo(ctx, p.la_name if p else (request.la_name if request else ""))
-        _row(form, "&Local authority:", self.la)
+        form_row(form, "&Local authority:", self.la)
         setting = p.named_setting if p else (request.draft_setting if request else "")
         self.setting = QComboBox()
         self.setting.setEditable(True)
@@ -170,36 +165,36 @@ class PlanDialog(_GuardedDialog):
         if line is not None:
             line.setMaxLength(SETTING_MAX)
             line.setAccessibleName("Setting named in the plan (section I)")
-        _row(form, "&Setting named:", self.setting)
+        form_row(form, "&Setting named:", self.setting)
         self.hours = _optional_number("Hours of support a week", HOURS_MAX, 1)
         self.hours.setSuffix(" hours a week")
         if p and p.hours_per_week is not None:
             self.hours.setValue(p.hours_per_week)
-        _row(form, "&Hours a week:", self.hours)
+        form_row(form, "&Hours a week:", self.hours)
         self.top_up = _optional_number("Top-up funding a year", TOP_UP_MAX, 2)
         self.top_up.setPrefix("£")
         self.top_up.setSuffix(" a year")
         self.top_up.setGroupSeparatorShown(True)
         if p and p.top_up_pence is not None:
             self.top_up.setValue(pence_to_pounds(p.top_up_pence))
-        _row(form, "&Top-up funding:", self.top_up)
+        form_row(form, "&Top-up funding:", self.top_up)
 
         sections = QGroupBox("The plan's sections, in the school's words")
         form = QFormLayout(sections)
         body.addWidget(sections)
         self.needs = text_box("Section B: special educational needs", 4)
         self.needs.setPlainText(p.needs if p else "")
-        _row(form, "Section &B, needs:", self.needs)
+        form_row(form, "Section &B, needs:", self.needs)
         self.outcomes = text_box("Section E: outcomes", 4)
         self.outcomes.setPlainText(p.outcomes if p else "")
-        _row(form, "Section &E, outcomes:", self.outcomes)
+        form_row(form, "Section &E, outcomes:", self.outcomes)
         self.provision = text_box("Section F: special educational provision", 4)
         self.provision.setPlainText(p.provision if p else "")
         self.provision.setPlaceholderText(
             "Who does what, how often and for how long, e.g. 1:1 reading with a teaching "
             "assistant, 3 × 20 minutes a week"
         )
-        _row(form, "Section &F, provision:", self.provision)
+        form_row(form, "Section &F, provision:", self.provision)
         self._build_transfer(body, p)
         body.addStretch(1)
 
@@ -231,12 +226,12 @@ class PlanDialog(_GuardedDialog):
         self.transfer_kind.setCurrentIndex(
             max(self.transfer_kind.findData(p.transfer_kind if p else ""), 0)
         )
-        _row(form, "&Moving on:", self.transfer_kind)
+        form_row(form, "&Moving on:", self.transfer_kind)
         self.transfer_destination = QLineEdit(p.transfer_destination if p else "")
         self.transfer_destination.setAccessibleName("School or college the pupil moves to")
         self.transfer_destination.setMaxLength(SETTING_MAX)
         self.transfer_destination.setPlaceholderText("If known")
-        _row(form, "Moving &to:", self.transfer_destination)
+        form_row(form, "Moving &to:", self.transfer_destination)
         self.transfer_on = OptionalDate("Date of the &move:", "Date of the move")
         self.transfer_on.set_value(p.transfer_on if p else None)
         form.addRow(self.transfer_on.check, self.transfer_on.edit)
@@ -355,30 +350,30 @@ class ReviewDialog(_GuardedDialog):
         body.addWidget(meeting)
         default = r.meeting_on if r else min(self.today, due) if due else self.today
         self.meeting_on = date_edit("Date of the review meeting", default)
-        _row(form, "&Meeting on:", self.meeting_on)
+        form_row(form, "&Meeting on:", self.meeting_on)
         self.invitations_sent_on = OptionalDate("&Invitations sent on:", "Invitations sent on")
         self.invitations_sent_on.set_value(r.invitations_sent_on if r else None)
         form.addRow(self.invitations_sent_on.check, self.invitations_sent_on.edit)
         self.attendees = text_box("Who attended", 2)
         self.attendees.setPlainText(r.attendees if r else "")
-        _row(form, "&Attended:", self.attendees)
+        form_row(form, "&Attended:", self.attendees)
         self.pupil_views = text_box("The pupil's views", 3)
         self.pupil_views.setPlainText(r.pupil_views if r else "")
-        _row(form, "P&upil's views:", self.pupil_views)
+        form_row(form, "P&upil's views:", self.pupil_views)
         self.parent_views = text_box("The parents' views", 3)
         self.parent_views.setPlainText(r.parent_views if r else "")
-        _row(form, "Pa&rents' views:", self.parent_views)
+        form_row(form, "Pa&rents' views:", self.parent_views)
         self.summary = text_box("Summary of the review", 3)
         self.summary.setPlainText(r.summary if r else "")
         self.summary.setPlaceholderText("Progress towards each outcome; what is working")
-        _row(form, "Summar&y:", self.summary)
+        form_row(form, "Summar&y:", self.summary)
         self.recommendation = _choice(
             "The school's recommendation",
             RECOMMENDATION_LABELS,
             RECOMMENDATIONS,
             r.recommendation if r else "",
         )
-        _row(form, "Re&commendation:", self.recommendation)
+        form_row(form, "Re&commendation:", self.recommendation)
 
         after = QGroupBox("After the meeting")
         form = QFormLayout(after)
@@ -389,7 +384,7 @@ class ReviewDialog(_GuardedDialog):
         self.la_decision = _choice(
             "The LA's decision", LA_DECISION_LABELS, RECOMMENDATIONS, r.la_decision if r else ""
         )
-        _row(form, "LA's &decision:", self.la_decision)
+        form_row(form, "LA's &decision:", self.la_decision)
         self.la_decision_on = OptionalDate("LA decided &on:", "Date of the LA's decision")
         self.la_decision_on.set_value(r.la_decision_on if r else None)
         form.addRow(self.la_decision_on.check, self.la_decision_on.edit)
@@ -479,17 +474,16 @@ class CeaseDialog(SavingDialog):
         self.today = today or date.today()
         self.setWindowTitle(f"Cease the EHC plan — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"The plan issued {_dmy(plan.issued_on)} stops being maintained from this date; "
-            'its annual reviews leave "what\'s due". The plan and its reviews are kept.'
+            'its annual reviews leave "what\'s due". The plan and its reviews are kept.',
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
         self.on = date_edit("Date the plan ceased", self.today)
         self.on.setMinimumDate(to_qdate(plan.issued_on))
-        _row(form, "&Ceased on:", self.on)
+        form_row(form, "&Ceased on:", self.on)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -56,6 +56,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -143,12 +144,6 @@ def _line(value: str, name: str, limit: int, placeholder: str = "") -> QLineEdit
     return edit
 
 
-def _row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-    label = QLabel(text)
-    label.setBuddy(buddy or field)
-    form.addRow(label, field)
-
-
 def _date_row(form: QFormLayout, picker: OptionalDate) -> None:
     """An optional date: its checkbox is the row's label (and says what the date is)."""
     form.addRow(picker.check, picker.edit)
@@ -231,13 +226,12 @@ class RequestDialog(_GuardedDialog):
         )
         r = request
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "The statutory clock starts when the LA receives the request (reg 5); if you do "
             "not know that date, the date it was sent is used. While the request is still "
-            "being prepared, leave the date sent unticked: it then has no statutory dates."
+            "being prepared, leave the date sent unticked: it then has no statutory dates.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         content = QWidget()
         body = QVBoxLayout(content)
         layout.addWidget(_scrolling(content), 1)
@@ -252,13 +246,13 @@ class RequestDialog(_GuardedDialog):
         self.requested_by.setCurrentIndex(
             max(self.requested_by.findData(r.requested_by if r else "school"), 0)
         )
-        _row(form, "Re&quested by:", self.requested_by)
+        form_row(form, "Re&quested by:", self.requested_by)
         self.la = la_combo(ctx, r.la_name if r else "")
-        _row(form, "&Local authority:", self.la)
+        form_row(form, "&Local authority:", self.la)
         self.caseworker = _line(
             r.caseworker if r else "", "LA caseworker", CASEWORKER_MAX, "Name, if known"
         )
-        _row(form, "LA &caseworker:", self.caseworker)
+        form_row(form, "LA &caseworker:", self.caseworker)
         self.sent_on = OptionalDate("Sent to the LA &on:", "Date sent to the LA")
         # A new request is being prepared: ticking "sent" is what starts the clock.
         self.sent_on.set_value(r.sent_on if r else None)
@@ -290,7 +284,7 @@ class RequestDialog(_GuardedDialog):
             edit = text_box(name, 3)
             edit.setPlainText(value)
             edit.setPlaceholderText(placeholder)
-            _row(form, label, edit)
+            form_row(form, label, edit)
             return edit
 
         self.why_now = text(
@@ -340,7 +334,7 @@ class RequestDialog(_GuardedDialog):
         self.signed_off_by = _line(
             r.signed_off_by if r else "", "Signed off by", SIGNED_BY_MAX, "Name"
         )
-        _row(form, "Signed off &by:", self.signed_off_by)
+        form_row(form, "Signed off &by:", self.signed_off_by)
         self.signed_off_role = QComboBox()
         self.signed_off_role.setEditable(True)
         self.signed_off_role.setAccessibleName("Role of who signed off")
@@ -350,7 +344,7 @@ class RequestDialog(_GuardedDialog):
         if role_line is not None:
             role_line.setMaxLength(SIGNED_ROLE_MAX)
             role_line.setAccessibleName("Role of who signed off")
-        _row(form, "&Role:", self.signed_off_role)
+        form_row(form, "&Role:", self.signed_off_role)
         self.signed_off_on = OptionalDate("Si&gned off on:", "Date signed off")
         self.signed_off_on.set_value(r.signed_off_on if r else None)
         _date_row(form, self.signed_off_on)
@@ -457,9 +451,9 @@ class StepDialog(SavingDialog):
                 text += f" (correct the entry for {_dmy(step_date(request, step))})"
             self.step.addItem(text, step)
         self.step.setCurrentIndex(max(self.step.findData(suggested_step(request, offered)), 0))
-        _row(form, "&Step:", self.step)
+        form_row(form, "&Step:", self.step)
         self.on = date_edit("Date of the step", self.today)
-        _row(form, "&Date:", self.on)
+        form_row(form, "&Date:", self.on)
 
         self.decision_box = QWidget()
         decision = QHBoxLayout(self.decision_box)
@@ -494,11 +488,9 @@ class StepDialog(SavingDialog):
         self.note.setPlaceholderText("What was said or agreed, what happens next")
         margin = 2 * (self.note.frameWidth() + int(self.note.document().documentMargin()))
         self.note.setFixedHeight(self.note.fontMetrics().lineSpacing() * 3 + margin)
-        _row(form, "No&te:", self.note)
+        form_row(form, "No&te:", self.note)
 
-        self.hint = QLabel()
-        self.hint.setWordWrap(True)
-        layout.addWidget(self.hint)
+        self.hint = note(layout)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -617,16 +609,16 @@ class ExceptionDialog(SavingDialog):
         self.kind.setAccessibleName("Kind of exception")
         for key, label in exception_kinds():
             self.kind.addItem(label, key)
-        _row(form, "&Kind:", self.kind)
+        form_row(form, "&Kind:", self.kind)
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason for the exception")
         self.reason.setTabChangesFocus(True)
         self.reason.setPlaceholderText(
             "For example: EP advice asked on 15/07; school closed 22/07 to 03/09"
         )
-        _row(form, "&Reason:", self.reason)
+        form_row(form, "&Reason:", self.reason)
         self.recorded_on = date_edit("Date recorded", self.today)
-        _row(form, "&Date:", self.recorded_on)
+        form_row(form, "&Date:", self.recorded_on)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QMessageBox,
-    QPushButton,
     QScrollArea,
     QTableView,
     QTextBrowser,
@@ -58,8 +57,9 @@ from sendesk.services.ehc.reviews import remove_review
 from sendesk.services.register.register import change_status, read_register
 from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
 from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import button_row, buttons_for, confirmed_change
 from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record
@@ -333,16 +333,15 @@ class EhcTab(RecordTab):
         self.request_choice.setAccessibleName("Which request")
         self.request_choice.currentIndexChanged.connect(self._show_request)
         layout.addWidget(self.request_choice)
-        self.no_request_label = QLabel(
+        self.no_request_label = note(
+            layout,
             "No request for an EHC needs assessment has been recorded for this pupil. Open "
             "one with Open a request."
             if self.editable
             # Requests and where a case stands are the SENCo's only (issue 13): others are
             # not told whether one exists.
-            else "Requests for an EHC needs assessment are seen by the SENCo only."
+            else "Requests for an EHC needs assessment are seen by the SENCo only.",
         )
-        self.no_request_label.setWordWrap(True)
-        layout.addWidget(self.no_request_label)
         self.request_label = self._label("About the request")
         layout.addWidget(self.request_label)
         self.stage_label = self._label("Stage of the request")
@@ -368,37 +367,27 @@ class EhcTab(RecordTab):
         self.exceptions.selectionModel().selectionChanged.connect(self._update_buttons)
         layout.addWidget(self.exceptions)
 
-        self.open_button: QPushButton | None = None
-        self.edit_button: QPushButton | None = None
-        self.step_button: QPushButton | None = None
-        self.undo_button: QPushButton | None = None
-        self.add_exception_button: QPushButton | None = None
-        self.remove_exception_button: QPushButton | None = None
-        self.pack_button: QPushButton | None = None
+        (
+            self.open_button,
+            self.edit_button,
+            self.step_button,
+            self.undo_button,
+            self.add_exception_button,
+            self.remove_exception_button,
+            self.pack_button,
+        ) = buttons_for(
+            self.editable,
+            ("&Open a request…", "Open an EHC needs assessment request", self.open_request),
+            ("E&dit request…", "Edit the request", self.edit_request),
+            ("&Record next step…", "Record the next step of the request", self.record_step),
+            ("&Undo last step", "Undo the last step recorded", self.undo_step),
+            ("Add e&xception…", "Record an exception to the time limits", self.add_exception),
+            ("Re&move exception", "Remove the selected exception", self.remove_exception),
+            ("&Build request pack…", "Build the request pack", self.build_pack),
+        )
         if self.editable:
-            self.open_button = action_button(
-                "&Open a request…", "Open an EHC needs assessment request", self.open_request
-            )
-            self.edit_button = action_button(
-                "E&dit request…", "Edit the request", self.edit_request
-            )
-            self.step_button = action_button(
-                "&Record next step…", "Record the next step of the request", self.record_step
-            )
-            self.undo_button = action_button(
-                "&Undo last step", "Undo the last step recorded", self.undo_step
-            )
             button_row(
                 layout, self.open_button, self.edit_button, self.step_button, self.undo_button
-            )
-            self.add_exception_button = action_button(
-                "Add e&xception…", "Record an exception to the time limits", self.add_exception
-            )
-            self.remove_exception_button = action_button(
-                "Re&move exception", "Remove the selected exception", self.remove_exception
-            )
-            self.pack_button = action_button(
-                "&Build request pack…", "Build the request pack", self.build_pack
             )
             button_row(
                 layout,
@@ -415,12 +404,11 @@ class EhcTab(RecordTab):
         self.plan_choice.setAccessibleName("Which plan")
         self.plan_choice.currentIndexChanged.connect(self._show_plan)
         layout.addWidget(self.plan_choice)
-        self.no_plan_label = QLabel(
+        self.no_plan_label = note(
+            layout,
             "No EHC plan has been recorded for this pupil."
-            + (" Once the LA issues one, record it with Record the plan." if self.editable else "")
+            + (" Once the LA issues one, record it with Record the plan." if self.editable else ""),
         )
-        self.no_plan_label.setWordWrap(True)
-        layout.addWidget(self.no_plan_label)
         self.plan_label = self._label("About the plan")
         layout.addWidget(self.plan_label)
         self.sections = QTextBrowser()
@@ -439,30 +427,24 @@ class EhcTab(RecordTab):
         self.no_reviews_label = QLabel("No annual review recorded yet.")
         layout.addWidget(self.no_reviews_label)
 
-        self.record_plan_button: QPushButton | None = None
-        self.edit_plan_button: QPushButton | None = None
-        self.review_button: QPushButton | None = None
-        self.edit_review_button: QPushButton | None = None
-        self.remove_review_button: QPushButton | None = None
-        self.cease_button: QPushButton | None = None
+        # The cease button reads "Reinstate plan…" while the plan shown has ceased.
+        (
+            self.record_plan_button,
+            self.edit_plan_button,
+            self.review_button,
+            self.edit_review_button,
+            self.remove_review_button,
+            self.cease_button,
+        ) = buttons_for(
+            self.editable,
+            ("Record the pl&an…", "Record the EHC plan", self.record_plan),
+            ("Edi&t plan…", "Edit the EHC plan", self.edit_plan),
+            ("Record a revie&w…", "Record an annual review", self.record_review),
+            ("Edit review…", "Edit the selected annual review", self.edit_review),
+            ("Remove review…", "Remove the selected annual review", self.remove_review),
+            (CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate),
+        )
         if self.editable:
-            self.record_plan_button = action_button(
-                "Record the pl&an…", "Record the EHC plan", self.record_plan
-            )
-            self.edit_plan_button = action_button(
-                "Edi&t plan…", "Edit the EHC plan", self.edit_plan
-            )
-            self.review_button = action_button(
-                "Record a revie&w…", "Record an annual review", self.record_review
-            )
-            self.edit_review_button = action_button(
-                "Edit review…", "Edit the selected annual review", self.edit_review
-            )
-            self.remove_review_button = action_button(
-                "Remove review…", "Remove the selected annual review", self.remove_review
-            )
-            # Reads "Reinstate plan…" while the plan shown has ceased (_update_buttons).
-            self.cease_button = action_button(CEASE_TEXT, CEASE_NAME, self.cease_or_reinstate)
             button_row(
                 layout,
                 self.record_plan_button,
@@ -754,23 +736,14 @@ class EhcTab(RecordTab):
             return
         step = steps[-1]
         on = step_date(request, step)
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Undo “{step_label(step)}” recorded for {_dmy(on)}? The milestones are worked "
             "out again without it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: clear_step(self.ctx.db, self.ctx.actor, request.id, request.version, step),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            clear_step(self.ctx.db, self.ctx.actor, request.id, request.version, step)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)  # refused: read again, it may have changed meanwhile
 
     def add_exception(self) -> None:
         from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog
@@ -786,23 +759,14 @@ class EhcTab(RecordTab):
         if chosen is None:
             return
         kind = chosen.kind_label
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove the exception “{kind}” recorded on {_dmy(chosen.recorded_on)}? "
             "Milestones it extended will show as late again if they are.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_exception(self.ctx.db, self.ctx.actor, chosen.id),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_exception(self.ctx.db, self.ctx.actor, chosen.id)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def build_pack(self) -> None:
         from sendesk.ui.ehc.pack_wizard import PackWizard
@@ -866,23 +830,16 @@ class EhcTab(RecordTab):
         plan, review = self.plan, self.selected_review()
         if plan is None or review is None or not self.editable:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Remove the annual review meeting on {_dmy(review.meeting_on)}? Everything "
             "recorded for it goes, and the next annual review is worked out again without it.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: remove_review(
+                self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today
+            ),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            remove_review(self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def cease_or_reinstate(self) -> None:
         """The one button: cease a live plan, reinstate a ceased one."""
@@ -896,23 +853,16 @@ class EhcTab(RecordTab):
         plan = self.plan
         if plan is None or plan.ceased_on is None or not self.editable:
             return
-        answer = QMessageBox.question(
+        done = confirmed_change(
             self,
-            APP,
             f"Reinstate the EHC plan issued {_dmy(plan.issued_on)} by {plan.la_name}, recorded "
             f"as ceased on {_dmy(plan.ceased_on)}? Its annual reviews fall due again.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: reinstate_plan(
+                self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today
+            ),
         )
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            reinstate_plan(self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today)
-        except SendeskError as exc:
-            self._warn(exc)
-            self.reload()
-            return
-        self._after(True)
+        if done is not None:
+            self._after(done)
 
     def cease_plan(self) -> None:
         from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog

@@ -67,6 +67,8 @@ from sendesk.services.ehc.la_profiles import (
     save_la_profile,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import action_button, button_column, confirmed_change, move_buttons
+from sendesk.ui.kit.forms import form_row, note
 
 APP = "SENDesk"
 NAME_MAX = 120
@@ -146,22 +148,13 @@ class SectionOrder(QWidget):
         self.list.setWordWrap(True)  # long section titles wrap rather than scroll sideways
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         layout.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.up_button = QPushButton("Move &up")
-        self.up_button.setAccessibleName("Move the selected section up")
-        self.up_button.setToolTip("Alt+Up in the list")
-        self.down_button = QPushButton("Move do&wn")
-        self.down_button.setAccessibleName("Move the selected section down")
-        self.down_button.setToolTip("Alt+Down in the list")
-        self.reset_button = QPushButton("Usual &order")
-        self.reset_button.setAccessibleName("Put the sections back in the usual order")
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(1))
-        self.reset_button.clicked.connect(lambda: self.set_order(DEFAULT_SECTION_ORDER))
-        for button in (self.up_button, self.down_button, self.reset_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
+        self.up_button, self.down_button = move_buttons("section", self.move)
+        self.reset_button = action_button(
+            "Usual &order",
+            "Put the sections back in the usual order",
+            lambda: self.set_order(DEFAULT_SECTION_ORDER),
+        )
+        button_column(layout, self.up_button, self.down_button, self.reset_button)
         self.move_keys = MoveKeys(self.list, self.move)
         self.list.currentRowChanged.connect(self._update_buttons)
         self.set_order(DEFAULT_SECTION_ORDER)
@@ -247,24 +240,19 @@ class LaProfilesDialog(QDialog):
         form = QFormLayout(box)
         body.addWidget(box, 2)
 
-        def add(text: str, field: QWidget, buddy: QWidget | None = None) -> None:
-            label = QLabel(text)
-            label.setBuddy(buddy or field)
-            form.addRow(label, field)
-
         self.name = QLineEdit()
         self.name.setAccessibleName("Local authority name")
         self.name.setMaxLength(NAME_MAX)
         self.name.setPlaceholderText("As the school writes it, e.g. Kent")
-        add("N&ame:", self.name)
+        form_row(form, "N&ame:", self.name)
         self.cycles = _spin("Reviewed support-plan cycles expected", REVIEWED_CYCLES_RANGE, "")
-        add("Reviewed c&ycles expected:", self.cycles)
+        form_row(form, "Reviewed c&ycles expected:", self.cycles)
         self.report_age = _spin(
             "Oldest professional report accepted, in months", REPORT_MAX_AGE_RANGE, " months"
         )
-        add("Oldest re&port accepted:", self.report_age)
+        form_row(form, "Oldest re&port accepted:", self.report_age)
         self.threshold = _money_box("Notional SEN threshold a year")
-        add("Notional SEN &threshold:", self.threshold)
+        form_row(form, "Notional SEN &threshold:", self.threshold)
         self.use_rate = QCheckBox("Cost staff time at the LA's &rate")
         self.use_rate.setAccessibleName("Cost staff time at the LA's rate")
         self.rate = _money_box("LA staff rate an hour")
@@ -275,16 +263,13 @@ class LaProfilesDialog(QDialog):
         rate_layout.setContentsMargins(0, 0, 0, 0)
         rate_layout.addWidget(self.use_rate)
         rate_layout.addWidget(self.rate, 1)
-        add("Staff rate:", rate_row, self.use_rate)
+        form_row(form, "Staff rate:", rate_row, self.use_rate)
         self.weeks = _spin("Weeks a year provision is costed for", WEEKS_PER_YEAR_RANGE, " weeks")
-        add("&Weeks a year:", self.weeks)
+        form_row(form, "&Weeks a year:", self.weeks)
         self.sections = SectionOrder()
-        add("&Section order:", self.sections, self.sections.list)
+        form_row(form, "&Section order:", self.sections, self.sections.list)
 
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("What still needs doing")
-        layout.addWidget(self.problems_label)
+        self.problems_label = note(layout, "", "What still needs doing")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.save_button = QPushButton("&Save")
         self.save_button.setAccessibleName("Save these settings")
@@ -488,20 +473,16 @@ class LaProfilesDialog(QDialog):
         profile = self.current
         if profile is None:
             return
-        answer = QMessageBox.question(
-            self,
-            APP,
-            f"Remove the settings for {profile.name}? Its requests will be checked against "
-            "the usual expectations instead.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if (
+            confirmed_change(
+                self,
+                f"Remove the settings for {profile.name}? Its requests will be checked "
+                "against the usual expectations instead.",
+                lambda: remove_la_profile(self.ctx.db, self.ctx.actor, profile.id, profile.version),
+            )
+            is None
+        ):
             return
-        try:
-            remove_la_profile(self.ctx.db, self.ctx.actor, profile.id, profile.version)
-        except SendeskError as exc:
-            self._warn(exc)
         self.saved_state = self._state()  # nothing left to ask about
         self.reload()
 

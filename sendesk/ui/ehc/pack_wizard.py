@@ -33,11 +33,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -62,6 +60,9 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys
 from sendesk.ui.evidence.agencies_tab import size_text
+from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
 
 log = logging.getLogger(__name__)
@@ -182,10 +183,7 @@ class ReadinessPage(QWizardPage):
         self.check_button.clicked.connect(self.check)
         row.addWidget(self.check_button)
         layout.addLayout(row)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Readiness summary")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "Readiness summary")
         self.tree = QTreeWidget()
         self.tree.setAccessibleName("Readiness check")
         self.tree.setColumnCount(2)
@@ -266,37 +264,25 @@ class EvidencePage(QWizardPage):
             "them. Space ticks; Alt+Up and Alt+Down move the selected document."
         )
         layout = QVBoxLayout(self)
-        self.empty_label = QLabel(
+        self.empty_label = note(
+            layout,
             "No evidence documents are stored for this pupil. Add professionals' reports on "
-            "the Agencies & evidence tab; the pack can still be built without them."
+            "the Agencies & evidence tab; the pack can still be built without them.",
         )
-        self.empty_label.setWordWrap(True)
-        layout.addWidget(self.empty_label)
         body = QHBoxLayout()
         layout.addLayout(body, 1)
         self.list = QListWidget()
         self.list.setAccessibleName("Evidence documents to append, in order")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         body.addWidget(self.list, 1)
-        buttons = QVBoxLayout()
-        self.up_button = QPushButton("Move &up")
-        self.up_button.setAccessibleName("Move the selected document up")
-        self.up_button.setToolTip("Alt+Up in the list")
-        self.down_button = QPushButton("Move do&wn")
-        self.down_button.setAccessibleName("Move the selected document down")
-        self.down_button.setToolTip("Alt+Down in the list")
-        self.all_button = QPushButton("Tick &all")
-        self.all_button.setAccessibleName("Tick every document")
-        self.none_button = QPushButton("Tick &none")
-        self.none_button.setAccessibleName("Untick every document")
-        self.up_button.clicked.connect(lambda: self.move(-1))
-        self.down_button.clicked.connect(lambda: self.move(1))
-        self.all_button.clicked.connect(lambda: self.tick_all(True))
-        self.none_button.clicked.connect(lambda: self.tick_all(False))
-        for button in (self.up_button, self.down_button, self.all_button, self.none_button):
-            buttons.addWidget(button)
-        buttons.addStretch(1)
-        body.addLayout(buttons)
+        self.up_button, self.down_button = move_buttons("document", self.move)
+        self.all_button = action_button(
+            "Tick &all", "Tick every document", lambda: self.tick_all(True)
+        )
+        self.none_button = action_button(
+            "Tick &none", "Untick every document", lambda: self.tick_all(False)
+        )
+        button_column(body, self.up_button, self.down_button, self.all_button, self.none_button)
         self.count_label = QLabel()
         self.count_label.setAccessibleName("Documents chosen")
         layout.addWidget(self.count_label)
@@ -391,18 +377,13 @@ class GeneratePage(QWizardPage):
         )
         self.setCommitPage(False)
         layout = QVBoxLayout(self)
-        row = QHBoxLayout()
-        self.folder = QLineEdit()
-        self.folder.setAccessibleName("Folder to save the pack in")
-        self.folder.setText(str(start_folder()))
-        folder_label = QLabel("&Folder:")
-        folder_label.setBuddy(self.folder)
-        self.choose_button = QPushButton("C&hoose…")
-        self.choose_button.setAccessibleName("Choose the folder")
-        self.choose_button.clicked.connect(self.choose_folder)
-        row.addWidget(folder_label)
-        row.addWidget(self.folder, 1)
-        row.addWidget(self.choose_button)
+        row, self.folder, self.choose_button = path_row(
+            "&Folder:",
+            "Folder to save the pack in",
+            ("C&hoose…", "Choose the folder"),
+            self.choose_folder,
+            str(start_folder()),
+        )
         layout.addLayout(row)
         row = QHBoxLayout()
         self.build_button = QPushButton("&Build the pack")
@@ -459,11 +440,7 @@ class GeneratePage(QWizardPage):
         return self.job is not None
 
     def choose_folder(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(
-            self, f"Save the pack in — {APP}", self.folder.text()
-        )
-        if chosen:
-            self.folder.setText(chosen)
+        choose_folder(self, f"Save the pack in — {APP}", self.folder)
 
     def _wizard(self) -> PackWizard:
         wizard = self.wizard()

@@ -60,6 +60,7 @@ from sendesk.services.register.pupil_record import AREAS
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.forms import form_row
 
 STAFF_ROLES = (
     "Teaching assistant",
@@ -78,12 +79,6 @@ MEASURES = (
     ("standardised spelling score", rules.STANDARDISED),
     ("rating scale", rules.RATING),
 )
-
-
-def add_row(form: QFormLayout, text: str, field: QWidget) -> None:
-    label = QLabel(text)
-    label.setBuddy(field)
-    form.addRow(label, field)
 
 
 # --- dialogs -------------------------------------------------------------------------------------
@@ -168,16 +163,16 @@ class InterventionDialog(_ServiceDialog):
         self.active_check = QCheckBox("In &use (untick to retire it)")
         self.active_check.setChecked(True)
 
-        add_row(self.form, "&Name:", self.name_edit)
-        add_row(self.form, "&Area of need:", self.area_combo)
-        add_row(self.form, "&Description:", self.description_edit)
-        add_row(self.form, "&Group size:", self.group_size_spin)
-        add_row(self.form, "&Staff role:", self.staff_role_combo)
-        add_row(self.form, "Sessions a &week:", self.sessions_spin)
-        add_row(self.form, "&Minutes per session:", self.minutes_spin)
-        add_row(self.form, "&Cost an hour:", self.cost_spin)
-        add_row(self.form, "Measu&re:", self.measure_combo)
-        add_row(self.form, "&Kind of measure:", self.kind_combo)
+        form_row(self.form, "&Name:", self.name_edit)
+        form_row(self.form, "&Area of need:", self.area_combo)
+        form_row(self.form, "&Description:", self.description_edit)
+        form_row(self.form, "&Group size:", self.group_size_spin)
+        form_row(self.form, "&Staff role:", self.staff_role_combo)
+        form_row(self.form, "Sessions a &week:", self.sessions_spin)
+        form_row(self.form, "&Minutes per session:", self.minutes_spin)
+        form_row(self.form, "&Cost an hour:", self.cost_spin)
+        form_row(self.form, "Measu&re:", self.measure_combo)
+        form_row(self.form, "&Kind of measure:", self.kind_combo)
         self.form.addRow("", self.active_check)
         self.active_check.setVisible(item is not None)
         self.ok_button.setText("&Save" if item else "&Add")
@@ -295,11 +290,11 @@ class GroupDialog(_ServiceDialog):
         end_layout.addWidget(self.end_edit)
         end_layout.addStretch(1)
 
-        add_row(self.form, "&Intervention:", self.intervention_combo)
-        add_row(self.form, "&Name:", self.name_edit)
-        add_row(self.form, "&Led by:", self.staff_combo)
-        add_row(self.form, "&Days:", days)
-        add_row(self.form, "&From:", self.start_edit)
+        form_row(self.form, "&Intervention:", self.intervention_combo)
+        form_row(self.form, "&Name:", self.name_edit)
+        form_row(self.form, "&Led by:", self.staff_combo)
+        form_row(self.form, "&Days:", days)
+        form_row(self.form, "&From:", self.start_edit)
         self.form.addRow("", end_row)
         self.ok_button.setText("&Save" if item else "&Start group")
         if item is not None:
@@ -379,11 +374,11 @@ class EnrolDialog(_ServiceDialog):
         self.entry_edit.setPlaceholderText(_measure_hint(intervention.measure_kind))
         self.entry_date_edit = date_edit("Date of the entry measure", start)
 
-        add_row(self.form, "&Pupil:", self.pupil_combo)
-        add_row(self.form, "&Start:", self.start_edit)
-        add_row(self.form, "Planned &end:", self.planned_end_edit)
-        add_row(self.form, f"Entry &measure ({intervention.measure}):", self.entry_edit)
-        add_row(self.form, "Measure &taken on:", self.entry_date_edit)
+        form_row(self.form, "&Pupil:", self.pupil_combo)
+        form_row(self.form, "&Start:", self.start_edit)
+        form_row(self.form, "Planned &end:", self.planned_end_edit)
+        form_row(self.form, f"Entry &measure ({intervention.measure}):", self.entry_edit)
+        form_row(self.form, "Measure &taken on:", self.entry_date_edit)
         self.ok_button.setText("&Enrol")
         self.setWindowTitle(f"Enrol a pupil in {group.name} — SENDesk")
 
@@ -448,10 +443,10 @@ class MeasureDialog(_ServiceDialog):
         self.value_edit.setPlaceholderText(_measure_hint(enrolment.measure_kind))
         self.date_edit = date_edit("Date the measure was taken", today)
         self.date_edit.setMaximumDate(to_qdate(today))
-        add_row(
+        form_row(
             self.form, f"&{enrolment.measure[:1].upper()}{enrolment.measure[1:]}:", self.value_edit
         )
-        add_row(self.form, "&Taken on:", self.date_edit)
+        form_row(self.form, "&Taken on:", self.date_edit)
         self.ok_button.setText(
             "Record e&ntry" if entry else "Record &exit" if exit_measure else "&Add"
         )

@@ -14,13 +14,13 @@ library, and the colours come from the palette so it reads in a dark theme too.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import (
     QModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QDialog,
@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
@@ -61,8 +60,10 @@ from sendesk.ui.graduated.intervention_dialogs import (
 )
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view
+from sendesk.ui.ops import Op
 
 # --- table columns ------------------------------------------------------------------------------
 
@@ -107,30 +108,79 @@ ENROLMENT_COLUMNS: list[ColumnSpec[EnrolmentItem]] = [
 ]
 
 
+# --- reading, on the worker ------------------------------------------------------------------
+
+_CATALOGUE, _GROUPS, _ENROLMENTS, _PROGRESS = range(4)
+"""Where a read starts: the level whose choice changed; everything below it is read too."""
+
+
+@dataclass
+class _Read:
+    """One read's answer: a list is None when its level was not read (it stays shown)."""
+
+    chosen: tuple[int | None, int | None, int | None]
+    catalogue: list[InterventionItem] | None = None
+    groups: list[GroupItem] | None = None
+    enrolments: list[EnrolmentItem] | None = None
+    progress: Progress | None = None
+    refused: str | None = None
+
+
+def _kept(rows: list[Any], wanted: int | None) -> int | None:
+    """The row to choose after a read: the one wanted while it is there, else the first."""
+    ids = [row.id for row in rows]
+    return wanted if wanted in ids else (ids[0] if ids else None)
+
+
+def _read_page(
+    ctx: AppContext, level: int, intervention: int | None, group: int | None, enrolment: int | None
+) -> _Read:
+    """Read from ``level`` down, choosing as the page will (see :meth:`InterventionsPage._select`);
+    a refusal leaves its list empty and is said once."""
+    read = _Read((intervention, group, enrolment))
+
+    def attempt(call: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return call(ctx.db, ctx.actor, *args, **kwargs)
+        except SendeskError as exc:
+            read.refused = read.refused or str(exc)
+            return None
+
+    if level <= _CATALOGUE:
+        read.catalogue = attempt(list_interventions) or []
+        intervention = _kept(read.catalogue, intervention)
+    if level <= _GROUPS:
+        read.groups = []
+        if intervention is not None:
+            read.groups = attempt(list_groups, intervention_id=intervention) or []
+        group = _kept(read.groups, group)
+    if level <= _ENROLMENTS:
+        read.enrolments = []
+        if group is not None:
+            read.enrolments = attempt(list_enrolments, group) or []
+        enrolment = _kept(read.enrolments, enrolment)
+    if enrolment is not None:
+        read.progress = attempt(enrolment_progress, enrolment)
+    read.chosen = (intervention, group, enrolment)
+    return read
+
+
 # --- the page ---------------------------------------------------------------------------------
 
 
-class InterventionsPage(QWidget):
+class InterventionsPage(Page):
     """The SENCo's interventions: catalogue, groups, enrolments and progress.
 
     ``changed`` is emitted after anything is saved.
     """
 
-    changed = Signal()
-
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.catalogue_model: RowsModel[InterventionItem] = RowsModel(CATALOGUE_COLUMNS)
         self.group_model: RowsModel[GroupItem] = RowsModel(GROUP_COLUMNS)
         self.enrolment_model: RowsModel[EnrolmentItem] = RowsModel(ENROLMENT_COLUMNS)
         self.progress: Progress | None = None
-        self._build()
-        self._connect()
-        self.reload()
+        self._aiming: tuple[int | None, int | None, int | None] = (None, None, None)
+        self._applying = False  # choices made by a read's answer start no read of their own
 
     # --- building ------------------------------------------------------------------------------
 
@@ -154,6 +204,9 @@ class InterventionsPage(QWidget):
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.hide()
+        self.loading_label = QLabel("Loading…")
+        self.loading_label.setAccessibleName("Loading")
+        self.loading_label.hide()
 
         catalogue_box = QGroupBox("Catalogue")
         catalogue_layout = QVBoxLayout(catalogue_box)
@@ -191,6 +244,7 @@ class InterventionsPage(QWidget):
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.message_label)
+        layout.addWidget(self.loading_label)
         layout.addWidget(splitter, 1)
 
     @staticmethod
@@ -230,14 +284,18 @@ class InterventionsPage(QWidget):
     def enrolment(self) -> EnrolmentItem | None:
         return self.enrolment_model.row_at(self.enrolment_table.currentIndex().row())
 
-    def select_intervention(self, intervention_id: int) -> None:
+    def select_intervention(self, intervention_id: int) -> Op | None:
+        """Choose an intervention; its groups are read. Returns the latest read (tests wait)."""
         self._select(self.catalogue_table, self.catalogue_model, intervention_id)
+        return self.loading
 
-    def select_group(self, group_id: int) -> None:
+    def select_group(self, group_id: int) -> Op | None:
         self._select(self.group_table, self.group_model, group_id)
+        return self.loading
 
-    def select_enrolment(self, enrolment_id: int) -> None:
+    def select_enrolment(self, enrolment_id: int) -> Op | None:
         self._select(self.enrolment_table, self.enrolment_model, enrolment_id)
+        return self.loading
 
     @staticmethod
     def _select(table: QTableView, model: RowsModel[Any], row_id: int | None) -> None:
@@ -249,58 +307,57 @@ class InterventionsPage(QWidget):
             table.setCurrentIndex(QModelIndex())
 
     # --- reading ---------------------------------------------------------------------------------
+    # Every read runs on the worker thread (issue 14): the catalogue, the chosen
+    # intervention's groups, the chosen group's pupils and the chosen pupil's progress are
+    # read in one operation, from the level whose choice changed down. One worker runs them
+    # in the order asked; only the latest answer (``loading``) is shown, and a new read aims
+    # at the choices the one in flight was aiming at, so a save's "select what was saved" is
+    # not lost to a reload asked for meanwhile.
 
-    def reload(self) -> None:
+    def reload(self) -> Op:
         """Read the catalogue again, keeping the chosen intervention, group and pupil."""
-        keep = (
-            self.intervention.id if self.intervention else None,
-            self.group.id if self.group else None,
-            self.enrolment.id if self.enrolment else None,
-        )
+        return self._read(_CATALOGUE, *self._aim())
+
+    def _aim(self) -> tuple[int | None, int | None, int | None]:
+        """The choices to keep: the ones the read in flight aims at, else those shown."""
+        if self.loading is not None and not self.loading.done:
+            return self._aiming
+        return self._chosen()
+
+    def _read(
+        self, level: int, intervention: int | None, group: int | None, enrolment: int | None
+    ) -> Op:
+        ctx = self.ctx
+        self._aiming = (intervention, group, enrolment)
+        self.loading_label.show()
+
+        def work(_progress: object) -> _Read:
+            return _read_page(ctx, level, intervention, group, enrolment)
+
+        op = Op(self, work, success=lambda read: self._show_read(op, read))
+        self.loading = op
+        return op.run()
+
+    def _show_read(self, op: Op, read: _Read) -> None:
+        if op is not self.loading:
+            return  # a later read was asked for: its answer is the one to show
+        self.loading_label.hide()
+        if read.refused:
+            self._show_message(read.refused)
+        self._applying = True
         try:
-            items = list_interventions(self.ctx.db, self.ctx.actor)
-        except SendeskError as exc:
-            self._show_message(str(exc))
-            items = []
-        self.catalogue_model.set_rows(items)
-        self._select(self.catalogue_table, self.catalogue_model, keep[0])
-        self._load_groups(keep[1], keep[2])
-        self._update_buttons()
-
-    def _load_groups(
-        self, keep_group: int | None = None, keep_enrolment: int | None = None
-    ) -> None:
-        intervention = self.intervention
-        groups: list[GroupItem] = []
-        if intervention is not None:
-            try:
-                groups = list_groups(self.ctx.db, self.ctx.actor, intervention_id=intervention.id)
-            except SendeskError as exc:
-                self._show_message(str(exc))
-        self.group_model.set_rows(groups)
-        self._select(self.group_table, self.group_model, keep_group)
-        self._load_enrolments(keep_enrolment)
-
-    def _load_enrolments(self, keep: int | None = None) -> None:
-        group = self.group
-        rows: list[EnrolmentItem] = []
-        if group is not None:
-            try:
-                rows = list_enrolments(self.ctx.db, self.ctx.actor, group.id)
-            except SendeskError as exc:
-                self._show_message(str(exc))
-        self.enrolment_model.set_rows(rows)
-        self._select(self.enrolment_table, self.enrolment_model, keep)
-        self._load_progress()
-
-    def _load_progress(self) -> None:
-        enrolment = self.enrolment
-        self.progress = None
-        if enrolment is not None:
-            try:
-                self.progress = enrolment_progress(self.ctx.db, self.ctx.actor, enrolment.id)
-            except SendeskError as exc:
-                self._show_message(str(exc))
+            if read.catalogue is not None:
+                self.catalogue_model.set_rows(read.catalogue)
+                self._select(self.catalogue_table, self.catalogue_model, read.chosen[0])
+            if read.groups is not None:
+                self.group_model.set_rows(read.groups)
+                self._select(self.group_table, self.group_model, read.chosen[1])
+            if read.enrolments is not None:
+                self.enrolment_model.set_rows(read.enrolments)
+                self._select(self.enrolment_table, self.enrolment_model, read.chosen[2])
+        finally:
+            self._applying = False
+        self.progress = read.progress
         if self.progress is None:
             self.verdict_label.setText("Choose a pupil in a group to see their progress.")
         else:
@@ -312,13 +369,24 @@ class InterventionsPage(QWidget):
         self._update_buttons()
 
     def _intervention_chosen(self) -> None:
-        self._load_groups()
+        if not self._applying:
+            self._read(_GROUPS, self.intervention.id if self.intervention else None, None, None)
 
     def _group_chosen(self) -> None:
-        self._load_enrolments()
+        if not self._applying:
+            intervention = self.intervention.id if self.intervention else None
+            self._read(_ENROLMENTS, intervention, self.group.id if self.group else None, None)
 
     def _enrolment_chosen(self) -> None:
-        self._load_progress()
+        if not self._applying:
+            self._read(_PROGRESS, *self._chosen())
+
+    def _chosen(self) -> tuple[int | None, int | None, int | None]:
+        return (
+            self.intervention.id if self.intervention else None,
+            self.group.id if self.group else None,
+            self.enrolment.id if self.enrolment else None,
+        )
 
     def _update_buttons(self) -> None:
         senco = self.ctx.may(Action.MANAGE_INTERVENTIONS)
@@ -355,20 +423,17 @@ class InterventionsPage(QWidget):
         dialog.open()
 
     def _saved(self, sender: QDialog) -> None:
+        """Read again (on the worker), choosing what was just saved."""
         saved_id = getattr(sender, "saved_id", None)
+        intervention, group, _enrolment = self._aim()
         if isinstance(sender, InterventionDialog) and saved_id is not None:
-            self.catalogue_model.set_rows(list_interventions(self.ctx.db, self.ctx.actor))
-            self.select_intervention(saved_id)
-            self._load_groups()
+            self._read(_CATALOGUE, saved_id, None, None)
         elif isinstance(sender, GroupDialog) and saved_id is not None:
-            self._load_groups(keep_group=saved_id)
+            self._read(_GROUPS, intervention, saved_id, None)
         elif isinstance(sender, EnrolDialog) and saved_id is not None:
-            self._load_groups(
-                keep_group=self.group.id if self.group else None, keep_enrolment=saved_id
-            )
+            self._read(_GROUPS, intervention, group, saved_id)
         else:
             self.reload()
-        self._update_buttons()
         self.changed.emit()
 
     def add_intervention(self) -> InterventionDialog:

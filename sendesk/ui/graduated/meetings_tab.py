@@ -22,7 +22,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -67,6 +67,8 @@ from sendesk.services.graduated.parent_summary import parent_summary_data, set_h
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
@@ -458,12 +460,11 @@ class ProfileDialog(QDialog):
         self.setWindowTitle(f"One-page profile: written with {first}")
         self.resize(640, 560)
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"Write each part with {first}. Tick “{first}'s own words” when the words are "
-            f"theirs: the page shows them in quotation marks, as {first}'s."
+            f"theirs: the page shows them in quotation marks, as {first}'s.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         grid = QGridLayout()
         layout.addLayout(grid, 1)
         draft = data.draft()
@@ -532,12 +533,11 @@ class HelpDialog(QDialog):
         self.ctx, self.plan_id, self.version = ctx, plan_id, version
         self.setWindowTitle("How you can help")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"What can {first}'s family do at home? One idea a line, in plain words. It is "
-            "printed under “How you can help” in the parents' summary."
+            "printed under “How you can help” in the parents' summary.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.text_edit = QPlainTextEdit(text)
         self.text_edit.setAccessibleName("How you can help")
         layout.addWidget(self.text_edit, 1)
@@ -564,31 +564,19 @@ class HelpDialog(QDialog):
 # --- the tab --------------------------------------------------------------------------------
 
 
-class MeetingsTab(QWidget):
-    """A pupil's review meetings and the documents for their family."""
+class MeetingsTab(RecordTab):
+    """A pupil's review meetings and the documents for their family.
 
-    changed = Signal()
-    """Emitted after a meeting, the profile or "how you can help" is saved."""
+    ``changed`` is emitted after a meeting, the profile or "how you can help" is saved."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx, self.pupil_id = ctx, pupil_id
-        self.today = today or date.today()
+    def build(self) -> None:
+        ctx, layout = self.ctx, self.layout_
         self.meetings: list[MeetingItem] = []
-        layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Review meetings with the family, newest first: who was invited, who came and "
-            "what they said. An EHC annual review needs its invitations out 2 weeks before."
+            "what they said. An EHC annual review needs its invitations out 2 weeks before.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.model: RowsModel[MeetingItem] = RowsModel(MEETING_COLUMNS)
         self.table = read_only_view(self.model, "Review meetings")
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
@@ -609,7 +597,8 @@ class MeetingsTab(QWidget):
         for key, text, name, slot, allowed, row in (
             ("schedule", "Sche&dule…", "Schedule a review meeting", self.schedule, manage,
              meeting_row),
-            ("change", "Edi&t…", "Change the selected meeting", self.change, manage, meeting_row),
+            ("change", "Edi&t…", "Change the selected meeting", self.change_meeting, manage,
+             meeting_row),
             ("letter", "&Write the invitation letter…", "Write the invitation letter to parents",
              self.write_letter, manage, meeting_row),
             ("record", "Rec&ord who came…", "Record who came and what they said",
@@ -638,7 +627,6 @@ class MeetingsTab(QWidget):
         self.detail_view.setAccessibleName("Meeting details")
         self.detail_view.setOpenLinks(False)
         layout.addWidget(self.detail_view, 2)
-        self.reload()
 
     # --- showing --------------------------------------------------------------------------
 
@@ -704,7 +692,7 @@ class MeetingsTab(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.scheduled is not None:
             self._after_save(dialog.scheduled.meeting_id)
 
-    def change(self) -> None:
+    def change_meeting(self) -> None:
         m = self.selected()
         if m is None:
             return

@@ -16,11 +16,10 @@ and imports attainment from an MIS CSV, since both are what a request pack is bu
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from types import ModuleType
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -54,7 +53,7 @@ from sendesk.services.graduated.provision_map import (
 )
 from sendesk.services.register.register_view import register_rows
 from sendesk.services.school.settings import notional_threshold_pence, set_notional_threshold_pence
-from sendesk.ui.context import AppContext
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.ops import Op
 
@@ -180,30 +179,19 @@ def _sentence_label(name: str, text: str = "") -> QLabel:
     return label
 
 
-class ProvisionMapPage(QWidget):
+class ProvisionMapPage(Page):
     """The costed provision map for an academic year: whole school, and one pupil (SENCo).
 
     ``changed`` is emitted after the threshold is changed or attainment is imported.
     """
 
-    changed = Signal()
-
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.school_lines: list[InterventionLine] = []
         self.pupil_data: PupilProvision | None = None
         self.school_model: RowsModel[InterventionLine] = RowsModel(SCHOOL_COLUMNS)
         self.pupil_model: RowsModel[ProvisionLine] = RowsModel(PUPIL_COLUMNS)
         self.area_model: RowsModel[AreaTotal] = RowsModel(AREA_COLUMNS)
         self._pupil_ids: list[int] = []  # the pupil list's ids, in its order
-        self.loading: Op | None = None
-        self._build()
-        self._connect()
-        self.reload()
 
     @property
     def shows_pupils(self) -> bool:

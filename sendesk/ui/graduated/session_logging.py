@@ -21,7 +21,6 @@ from datetime import date, timedelta
 from PySide6.QtCore import (
     QSize,
     Qt,
-    Signal,
 )
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -50,7 +49,6 @@ from sendesk.services.graduated.intervention_records import (
     GroupToday,
 )
 from sendesk.services.graduated.sessions import log_session, my_groups
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.attendance_table import (
     AttendanceModel,
     AttendanceTable,
@@ -60,6 +58,7 @@ from sendesk.ui.graduated.attendance_table import (
 )
 from sendesk.ui.graduated.log_term_dialog import LogTermDialog
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.page import Page
 
 GROUP_ID_ROLE = Qt.ItemDataRole.UserRole
 
@@ -105,27 +104,17 @@ def day_text(value: date) -> str:
 # --- the page -------------------------------------------------------------------------------------
 
 
-class MyGroupsPage(QWidget):
+class MyGroupsPage(Page):
     """The actor's groups meeting on a date (today by default) and the session log for one.
 
     ``changed`` is emitted after a session (or a term) is saved.
     """
 
-    changed = Signal()
-
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
+    def _start(self) -> None:
         self.groups: list[GroupToday] = []
         self.group: GroupToday | None = None
         self.dirty = False
         self.model = AttendanceModel(self)
-        self._build()
-        self._connect()
-        self.reload()
 
     # --- building ---------------------------------------------------------------------------
 

@@ -76,6 +76,7 @@ from sendesk.services.graduated.support_plans import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -94,12 +95,6 @@ def text_box(name: str, lines: int) -> QPlainTextEdit:
     margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
     return edit
-
-
-def _form_row(form: QFormLayout, text: str, field: QWidget) -> None:
-    label = QLabel(text)
-    label.setBuddy(field)  # Alt+letter jumps to the field
-    form.addRow(label, field)
 
 
 def _bold(text: str) -> QLabel:
@@ -344,9 +339,9 @@ class SupportPlanEditor(_GuardedDialog):
         form = QFormLayout()
         body.addLayout(form)
         self.start_edit = date_edit("Start date", start.start_date)
-        _form_row(form, "&Start date:", self.start_edit)
+        form_row(form, "&Start date:", self.start_edit)
         self.review_due_edit = date_edit("Review due", start.review_due)
-        _form_row(form, "Re&view due:", self.review_due_edit)
+        form_row(form, "Re&view due:", self.review_due_edit)
         # A warning, not a refusal: a review more than a term away (CoP 6.65, termly).
         self.rhythm_label = QLabel()
         self.rhythm_label.setWordWrap(True)
@@ -358,7 +353,7 @@ class SupportPlanEditor(_GuardedDialog):
         self.assessment_edit.setPlaceholderText(
             "For example: Salford reading age 7y2m; class teacher's concern about spelling"
         )
-        _form_row(form, "&Assessment:", self.assessment_edit)
+        form_row(form, "&Assessment:", self.assessment_edit)
 
         outcomes = QGroupBox(
             f"Outcomes ({MIN_OUTCOMES} to {MAX_OUTCOMES}, each specific and measurable)"
@@ -405,10 +400,10 @@ class SupportPlanEditor(_GuardedDialog):
         self.pupil_views_edit = text_box("The pupil's views", 3)
         self.pupil_views_edit.setPlainText(start.pupil_views)
         self.pupil_views_edit.setPlaceholderText("In the pupil's own words, where possible")
-        _form_row(views, "P&upil's views:", self.pupil_views_edit)
+        form_row(views, "P&upil's views:", self.pupil_views_edit)
         self.parent_views_edit = text_box("The parents' views", 3)
         self.parent_views_edit.setPlainText(start.parent_views)
-        _form_row(views, "Pa&rents' views:", self.parent_views_edit)
+        form_row(views, "Pa&rents' views:", self.parent_views_edit)
         body.addStretch(1)
 
         for outcome in start.outcomes:
@@ -649,13 +644,12 @@ class PlanReviewDialog(_GuardedDialog):
         self.today = today or date.today()
         self.setWindowTitle(f"Review of support plan cycle {plan.cycle} — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"Cycle {plan.cycle} began {_dmy(plan.start_date)}; its review was due "
             f"{_dmy(plan.review_due)}. Say how each outcome went and what changes next: "
-            "outcomes partly or not achieved are offered again in the next cycle."
+            "outcomes partly or not achieved are offered again in the next cycle.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         content = QWidget()
         body = QVBoxLayout(content)
         layout.addWidget(_scrolling(content), 1)
@@ -666,7 +660,7 @@ class PlanReviewDialog(_GuardedDialog):
         self.date_edit = date_edit("Date of the review", default)
         self.date_edit.setMinimumDate(to_qdate(plan.start_date))
         self.date_edit.setMaximumDate(to_qdate(max(self.today, plan.start_date)))
-        _form_row(form, "&Date of the review:", self.date_edit)
+        form_row(form, "&Date of the review:", self.date_edit)
 
         outcomes = QGroupBox("How each outcome went")
         grid = QGridLayout(outcomes)
@@ -701,13 +695,13 @@ class PlanReviewDialog(_GuardedDialog):
         body.addLayout(texts)
         self.summary_edit = text_box("Review summary", 3)
         self.summary_edit.setPlainText(plan.review_summary)
-        _form_row(texts, "Review s&ummary:", self.summary_edit)
+        form_row(texts, "Review s&ummary:", self.summary_edit)
         self.next_steps_edit = text_box("What changes next", 3)
         self.next_steps_edit.setPlainText(plan.next_steps)
         self.next_steps_edit.setPlaceholderText(
             "For example: continue the reading group; add a help card in maths"
         )
-        _form_row(texts, "What changes &next:", self.next_steps_edit)
+        form_row(texts, "What changes &next:", self.next_steps_edit)
         body.addStretch(1)
 
         self.date_edit.dateChanged.connect(self.revalidate)

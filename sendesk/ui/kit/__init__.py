@@ -8,5 +8,11 @@
 - :mod:`.record_tab` — ``RecordList`` (a list with its buttons) and ``RecordTab``.
 - :mod:`.form_dialog` — ``FormDialog`` from a service's input dataclass, saved off-thread.
 - :mod:`.filtered_page` — ``FilteredPage``: filters, the list, export of what is shown.
-- :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons, ask and warn.
+- :mod:`.page` — ``Page``: a main-window page (context, today, ``changed``, its read in
+  ``loading``); a page says its state, ``_build``, ``_connect`` and ``reload``.
+- :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons (a role's editing
+  buttons, Move up/down), ask, warn and ``confirmed_change``.
+- :mod:`.forms` — ``form_row``: a labelled form row; :mod:`.paths` — a file or folder field
+  with its Choose button.
+- :mod:`.worker_steps` — the check-then-import dialogs' steps, controls and Cancel.
 """

@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from sendesk.errors import SendeskError
 
 APP = "SENDesk"
+
+ButtonSpec = tuple[str, str, Callable[[], object]] | tuple[str, str, Callable[[], object], str]
+"""What :func:`action_button` is given: text, accessible name, slot[, tooltip]."""
 
 
 def action_button(
@@ -20,6 +32,15 @@ def action_button(
         button.setToolTip(tooltip)
     button.clicked.connect(slot)
     return button
+
+
+def buttons_for(allowed: bool, *specs: ButtonSpec) -> list[QPushButton | None]:
+    """One :func:`action_button` per spec when ``allowed`` (the reader's role may change
+    what the buttons act on), else None for each: the attributes exist for every role, and
+    :func:`button_row` leaves a None out."""
+    if not allowed:
+        return [None] * len(specs)
+    return [action_button(*spec[:3], tooltip=spec[3] if len(spec) > 3 else "") for spec in specs]
 
 
 def button_row(
@@ -42,6 +63,31 @@ def button_row(
     return row
 
 
+def move_buttons(what: str, move: Callable[[int], None]) -> tuple[QPushButton, QPushButton]:
+    """Move up and Move down for the selected ``what`` of an ordered list (``move(-1)``,
+    ``move(1)``); the list itself answers Alt+Up and Alt+Down the same way."""
+    up = action_button(
+        "Move &up", f"Move the selected {what} up", lambda: move(-1), tooltip="Alt+Up in the list"
+    )
+    down = action_button(
+        "Move do&wn",
+        f"Move the selected {what} down",
+        lambda: move(1),
+        tooltip="Alt+Down in the list",
+    )
+    return up, down
+
+
+def button_column(layout: QBoxLayout, *buttons: QPushButton) -> QVBoxLayout:
+    """Put ``buttons`` one under another beside a list, at the top of the column."""
+    column = QVBoxLayout()
+    for button in buttons:
+        column.addWidget(button)
+    column.addStretch(1)
+    layout.addLayout(column)
+    return column
+
+
 def ask(parent: QWidget, text: str) -> bool:
     """A yes/no question whose safe answer, No, is the default."""
     answer = QMessageBox.question(
@@ -57,3 +103,18 @@ def ask(parent: QWidget, text: str) -> bool:
 def warn(parent: QWidget, exc: Exception) -> None:
     """A service's refusal: its one sentence."""
     QMessageBox.warning(parent, APP, str(exc))
+
+
+def confirmed_change(parent: QWidget, question: str, change: Callable[[], object]) -> bool | None:
+    """Ask ``question`` (No is the default) and, on Yes, make ``change`` (a service call).
+
+    None when the user said No; False when the service refused (its one sentence is shown);
+    True when the change was made. Every "remove …?" and "undo …?" of the record works so."""
+    if not ask(parent, question):
+        return None
+    try:
+        change()
+    except SendeskError as exc:
+        warn(parent, exc)
+        return False
+    return True

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, Qt
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.ui.kit.dates import DISPLAY_FORMAT, from_qdate, to_qdate
-from sendesk.ui.kit.table_model import Index
+from sendesk.ui.kit.table_model import ColumnsModel, Index
 
 R = TypeVar("R")
 
@@ -72,7 +72,7 @@ class EditColumn(Generic[R]):
         return "" if value is None else str(value)
 
 
-class EditRowsModel(QAbstractTableModel, Generic[R]):
+class EditRowsModel(ColumnsModel, Generic[R]):
     """Rows edited in place; ``rows`` is what the grid holds now."""
 
     def __init__(self, columns: Sequence[EditColumn[R]], parent: QObject | None = None) -> None:
@@ -98,18 +98,8 @@ class EditRowsModel(QAbstractTableModel, Generic[R]):
             del self._rows[number]
             self.endRemoveRows()
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):

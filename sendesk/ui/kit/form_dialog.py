@@ -44,6 +44,7 @@ from sendesk.errors import ConflictError, SendeskError
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import APP, warn
 from sendesk.ui.kit.dates import OptionalDate, date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op, show_failure
 
 LINE, TEXT, DATE, OPTIONAL_DATE, CHOICE, NUMBER, TICK = (
@@ -224,9 +225,7 @@ class FormDialog(SavingDialog):
         hints = typing.get_type_hints(schema)
         self.layout_ = QVBoxLayout(self)
         if intro:
-            note = QLabel(intro)
-            note.setWordWrap(True)
-            self.layout_.addWidget(note)
+            note(self.layout_, intro)
         self.form = QFormLayout()
         self.layout_.addLayout(self.form)
         self._kinds: dict[str, str] = {}

@@ -29,6 +29,7 @@ from sendesk.errors import SendeskError
 from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record, show_rows
 
@@ -85,9 +86,7 @@ class RecordList(QGroupBox, Generic[R]):
             pair.addWidget(self.view, 2)
             pair.addWidget(self.details, 1)
             self.box.addLayout(pair, 1)
-        self.empty_label = QLabel(empty)
-        self.empty_label.setWordWrap(True)
-        self.box.addWidget(self.empty_label)
+        self.empty_label = note(self.box, empty)
 
     # --- buttons --------------------------------------------------------------------------
 

@@ -43,7 +43,47 @@ class ColumnSpec(Generic[R]):
     tint: Callable[[R], str | None] | None = None
 
 
-class RowsModel(QAbstractTableModel, Generic[R]):
+class ColumnsModel(QAbstractTableModel):
+    """What every flat table model shares: its rows' count, its columns' headings.
+
+    A model says :meth:`_count`; its headings are its ``columns``' ``header`` (a
+    :class:`ColumnSpec`, an ``EditColumn``) unless it says :meth:`_headers` itself."""
+
+    columns: Sequence[Any] = ()
+    _header_texts: tuple[Sequence[Any], tuple[str, ...]] | None = None
+
+    def _count(self) -> int:
+        raise NotImplementedError
+
+    def _headers(self) -> Sequence[str]:
+        """The columns' headings, worked out once per set of columns: Qt asks for them
+        (and for the column count) thousands of times while it sizes and paints a view."""
+        cached = self._header_texts
+        if cached is None or cached[0] is not self.columns:
+            cached = (self.columns, tuple(column.header for column in self.columns))
+            self._header_texts = cached
+        return cached[1]
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count()
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._headers())
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        headers = self._headers()
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(headers)
+        ):
+            return headers[section]
+        return None
+
+
+class RowsModel(ColumnsModel, Generic[R]):
     """Rows of records shown through column specs; read-only, selectable, sortable."""
 
     def __init__(self, columns: Sequence[ColumnSpec[R]], rows: Sequence[R] = ()) -> None:
@@ -76,11 +116,8 @@ class RowsModel(QAbstractTableModel, Generic[R]):
 
     # --- QAbstractTableModel --------------------------------------------------------------
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
+    def _count(self) -> int:
+        return len(self._rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or index.row() >= len(self._rows):
@@ -106,17 +143,6 @@ class RowsModel(QAbstractTableModel, Generic[R]):
             return column.sort_key(record) if column.sort_key else column.text(record)
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.columns)
-        ):
-            return self.columns[section].header
-        return None
-
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -131,7 +157,7 @@ class RowsModel(QAbstractTableModel, Generic[R]):
         self.layoutChanged.emit()
 
 
-class TextRowsModel(QAbstractTableModel, Generic[R]):
+class TextRowsModel(ColumnsModel, Generic[R]):
     """A read-only table whose cells' texts were worked out once, with the rows.
 
     Why not :class:`RowsModel` for a big table: Qt asks for each cell's text many times
@@ -159,18 +185,8 @@ class TextRowsModel(QAbstractTableModel, Generic[R]):
     def row_at(self, row: int) -> R | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
 
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.columns)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return self.columns[section].header
-        return None
+    def _count(self) -> int:
+        return len(self.rows)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.DisplayRole or role == Qt.ItemDataRole.ToolTipRole:

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -29,6 +28,7 @@ from sendesk.errors import SendeskError
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision
 from sendesk.services.register.pupils import PupilData, add_pupil, validate_pupil
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 
 
 def _date(qdate: QDate) -> date:
@@ -81,10 +81,7 @@ class AddPupilDialog(QDialog):
         form.addRow("Pri&mary need:", self.primary)
         form.addRow("Secondar&y need:", self.secondary)
         layout.addLayout(form)
-        self.problems = QLabel()
-        self.problems.setWordWrap(True)
-        self.problems.setAccessibleName("Problems with this pupil's details")
-        layout.addWidget(self.problems)
+        self.problems = note(layout, "", "Problems with this pupil's details")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

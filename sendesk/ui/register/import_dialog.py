@@ -15,16 +15,12 @@ from typing import Any
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QComboBox,
     QDialog,
-    QFileDialog,
     QFormLayout,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,6 +29,8 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.register.pupil_import import ImportReport, import_pupils, validate_file
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Op, ProgressFn
 
@@ -64,14 +62,9 @@ class ImportDialog(WorkerSteps, QDialog):
             )
         )
         form = QFormLayout()
-        row = QHBoxLayout()
-        self.path = QLineEdit()
-        self.path.setAccessibleName("Export file")
-        choose = QPushButton("&Choose file…")
-        choose.setAccessibleName("Choose the export file")
-        choose.clicked.connect(self._choose)
-        row.addWidget(self.path, 1)
-        row.addWidget(choose)
+        row, self.path, _choose = path_row(
+            None, "Export file", ("&Choose file…", "Choose the export file"), self._choose
+        )
         file_label = QLabel("&File:")
         file_label.setBuddy(self.path)
         form.addRow(file_label, row)
@@ -92,10 +85,7 @@ class ImportDialog(WorkerSteps, QDialog):
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
         layout.addWidget(self.check_button)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("Import summary")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "Import summary")
         self.model = QStandardItemModel(0, 4)
         self.model.setHorizontalHeaderLabels(["Line", "Kind", "Field", "Reason"])
         self.table = QTableView()
@@ -108,35 +98,18 @@ class ImportDialog(WorkerSteps, QDialog):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         layout.addWidget(self.table, 1)
-        self.skip = QCheckBox("Import the good rows and &skip the ones with problems")
-        self.skip.setEnabled(False)
-        self.skip.toggled.connect(self._update_buttons)
-        layout.addWidget(self.skip)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.progress.hide()
-        layout.addWidget(self.progress)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.import_button = QPushButton("&Import")
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self._cancel)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.cancel_button)
-        layout.addLayout(buttons)
+        self.cancel_button = self._import_controls(
+            layout, "Import the good rows and &skip the ones with problems", self._cancel
+        )
         self.path.textChanged.connect(self._file_changed)
         self.encoding.currentIndexChanged.connect(self._encoding_changed)
 
     # --- choosing and checking ----------------------------------------------------------
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Pupil export", "", "MIS exports (*.csv *.xlsx);;All files (*)"
-        )
-        if chosen:
-            self.path.setText(chosen)
+        if choose_file(
+            self, "Pupil export", "MIS exports (*.csv *.xlsx);;All files (*)", self.path
+        ):
             self.check()
 
     def _file_changed(self) -> None:
@@ -215,17 +188,9 @@ class ImportDialog(WorkerSteps, QDialog):
         last_blank = max((i for i, line in enumerate(lines) if not line), default=-1)
         return "\n".join([lines[0], *(line for line in lines[last_blank + 1 :] if line)])
 
-    def _update_buttons(self) -> None:
-        report = self.report
-        can = (
-            self.worker is None
-            and report is not None
-            and not report.written
-            and report.valid_rows > 0
-            and (not report.problems or self.skip.isChecked())
-        )
-        self.import_button.setEnabled(bool(can))
-        self.import_button.setDefault(bool(can))
+    @staticmethod
+    def _importable(report: ImportReport) -> int:
+        return report.valid_rows
 
     # --- importing ------------------------------------------------------------------------
 
@@ -251,20 +216,3 @@ class ImportDialog(WorkerSteps, QDialog):
         if report.written:
             self.cancel_button.setText("Close")
             self.skip.setEnabled(False)
-
-    def reject(self) -> None:
-        """Esc or closing the window while work runs cancels the work first."""
-        if self.worker is not None:
-            self._cancel()
-            return
-        super().reject()
-
-    def _cancel(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.summary.setText("Cancelling… nothing will be written.")
-            return
-        if self.imported:
-            self.accept()
-        else:
-            super().reject()

@@ -15,16 +15,16 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QLabel,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from sendesk.errors import SendeskError
 from sendesk.services.register.pupil_record import HistoryItem, PupilRecord
 from sendesk.services.register.register import void_entry
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, Index, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width
 from sendesk.ui.register.pupil_forms import dmy, text_box
@@ -85,9 +85,7 @@ class HistoryTab(QWidget):
         self.record: PupilRecord | None = None
         self.register_seen: int | None = None
         layout = QVBoxLayout(self)
-        note = QLabel("Every change to the SEN status and needs, newest first.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        note(layout, "Every change to the SEN status and needs, newest first.")
         self.model = HistoryModel(self.palette())
         self.table = read_only_view(self.model, "Register history")
         # From, to and reason share the spare width and wrap, so the table fits the window
@@ -146,24 +144,19 @@ class HistoryTab(QWidget):
         dialog = VoidDialog(item, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
-        answer = QMessageBox.question(
+        entry_id, reason = item.entry_id, dialog.reason
+        done = confirmed_change(
             self,
-            APP,
             f"Void the change to {item.after} on {dmy(item.on)}? It leaves "
             f"{self.record.display_name}'s status, census return and pack; you will still "
             "see it here, greyed.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            lambda: void_entry(
+                self.ctx.db, self.ctx.actor, entry_id, reason, seen=self.register_seen
+            ),
         )
-        if answer != QMessageBox.StandardButton.Yes:
+        if done is None:
             return
-        try:
-            void_entry(
-                self.ctx.db, self.ctx.actor, item.entry_id, dialog.reason, seen=self.register_seen
-            )
-        except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
-        else:
+        if done:
             self.voided.emit()
         self.tried.emit()
 
@@ -176,13 +169,12 @@ class VoidDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Void register entry — {APP}")
         layout = QVBoxLayout(self)
-        what = QLabel(
+        note(
+            layout,
             f"The change on {dmy(item.on)} from {item.before or 'nothing'} to {item.after} "
             "will no longer count: the status before it applies again. Say why it was a "
-            "mistake."
+            "mistake.",
         )
-        what.setWordWrap(True)
-        layout.addWidget(what)
         label = QLabel("&Why is it being voided?")
         self.reason_edit = text_box("Reason for voiding the entry", 3)
         label.setBuddy(self.reason_edit)

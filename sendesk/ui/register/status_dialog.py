@@ -51,6 +51,7 @@ from sendesk.services.register.register import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.forms import form_row, note
 
 RANK_NAMES = ("Primary need", "Secondary need", "Third need")
 
@@ -94,12 +95,11 @@ class StatusDialog(QDialog):
         self.plan_issued = live_plan_issued_on(ctx.db, ctx.actor, pupil_id)
         self.setWindowTitle("Change SEN status — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "The current status is kept in the register history; the new one starts on the "
-            "date you give."
+            "date you give.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.now_label = QLabel()
         self.now_label.setWordWrap(True)
         self.now_label.setAccessibleName("Status recorded now")
@@ -112,15 +112,15 @@ class StatusDialog(QDialog):
         self.provision_combo.setAccessibleName("SEN provision")
         for p in Provision:
             self.provision_combo.addItem(f"{p.value} — {PROVISION_LABELS[p]}", p.value)
-        self._add_row(form, "SEN &provision:", self.provision_combo)
+        form_row(form, "SEN &provision:", self.provision_combo)
 
         self.primary_combo = self._need_combo(RANK_NAMES[0], "Choose the primary need")
         self.secondary_combo = self._need_combo(RANK_NAMES[1], "None")
         self.third_combo = self._need_combo(RANK_NAMES[2], "None")
         self.need_combos = (self.primary_combo, self.secondary_combo, self.third_combo)
-        self._add_row(form, "P&rimary need:", self.primary_combo)
-        self._add_row(form, "S&econdary need:", self.secondary_combo)
-        self._add_row(form, "&Third need:", self.third_combo)
+        form_row(form, "P&rimary need:", self.primary_combo)
+        form_row(form, "S&econdary need:", self.secondary_combo)
+        form_row(form, "&Third need:", self.third_combo)
 
         self.date_edit = QDateEdit()
         self.date_edit.setAccessibleName("Date of the change")
@@ -129,7 +129,7 @@ class StatusDialog(QDialog):
         self.date_edit.setMaximumDate(to_qdate(self.today))
         self._limit_dates()
         self.date_edit.setDate(to_qdate(self.today))
-        self._add_row(form, "&Date of the change:", self.date_edit)
+        form_row(form, "&Date of the change:", self.date_edit)
 
         self.reason_edit = QPlainTextEdit()
         self.reason_edit.setAccessibleName("Reason for the change")
@@ -137,14 +137,11 @@ class StatusDialog(QDialog):
         self.reason_edit.setPlaceholderText("For example: EP report received; needs re-assessed")
         lines = self.reason_edit.fontMetrics().lineSpacing()
         self.reason_edit.setMinimumHeight(lines * 4)
-        self._add_row(form, "Rea&son:", self.reason_edit)
+        form_row(form, "Rea&son:", self.reason_edit)
 
         layout.addWidget(self._build_plan_box(ctx))
 
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("Problems with this change")
-        layout.addWidget(self.problems_label)
+        self.problems_label = note(layout, "", "Problems with this change")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -185,23 +182,16 @@ class StatusDialog(QDialog):
             # refuses it too): offering those dates would only produce an error.
             self.date_edit.setMinimumDate(to_qdate(self.since))
 
-    @staticmethod
-    def _add_row(form: QFormLayout, text: str, field: QWidget) -> None:
-        label = QLabel(text)
-        label.setBuddy(field)  # Alt+letter jumps to the field
-        form.addRow(label, field)
-
     def _build_plan_box(self, ctx: AppContext) -> QGroupBox:
         """The plan's issue date and LA, asked only when E is chosen and no plan is live."""
         self.plan_box = QGroupBox("EHC plan")
         box = QVBoxLayout(self.plan_box)
-        note = QLabel(
+        note(
+            box,
             "No EHC plan is recorded for this pupil, and E means they have one. Give the "
             "date the local authority issued the final plan and who issued it: the plan is "
-            "recorded with this change, and the rest of it can be added on the EHC tab."
+            "recorded with this change, and the rest of it can be added on the EHC tab.",
         )
-        note.setWordWrap(True)
-        box.addWidget(note)
         form = QFormLayout()
         box.addLayout(form)
         self.plan_date_edit = QDateEdit()
@@ -210,12 +200,12 @@ class StatusDialog(QDialog):
         self.plan_date_edit.setDisplayFormat("dd/MM/yyyy")
         self.plan_date_edit.setMaximumDate(to_qdate(self.today))
         self.plan_date_edit.setDate(to_qdate(self.today))
-        self._add_row(form, "Plan &issued on:", self.plan_date_edit)
+        form_row(form, "Plan &issued on:", self.plan_date_edit)
         # Imported here: ehc_request_dialog imports pupil_window, which imports this module.
         from sendesk.ui.ehc.ehc_request_dialog import la_combo
 
         self.plan_la = la_combo(ctx, "", "Local authority that issued the plan")
-        self._add_row(form, "&Local authority:", self.plan_la)
+        form_row(form, "&Local authority:", self.plan_la)
         self.plan_box.setVisible(False)
         return self.plan_box
 

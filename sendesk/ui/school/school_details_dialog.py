@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QVBoxLayout,
@@ -43,6 +42,7 @@ from sendesk.services.school.school_details import (
     school_details,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 
 APP = "SENDesk"
 
@@ -55,13 +55,12 @@ class SchoolDetailsDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle("School details")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Every EHC request pack gives the local authority the school's named contact "
             "and prices staff time in support plans at the default staff rate when a plan "
-            "line has no rate of its own."
+            "line has no rate of its own.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
 
@@ -95,10 +94,7 @@ class SchoolDetailsDialog(QDialog):
         row_layout.addWidget(self.rate, 1)
         form.addRow("Staff time:", row)
 
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("What still needs doing")
-        layout.addWidget(self.problems_label)
+        self.problems_label = note(layout, "", "What still needs doing")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

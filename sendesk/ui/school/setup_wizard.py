@@ -36,6 +36,7 @@ from sendesk.services.school.school import init_school, school_info, validate_sc
 from sendesk.services.staff.users import password_problem
 from sendesk.settings import AppSettings, save_settings
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 
 
 def _line(name: str, text: str = "", password: bool = False) -> QLineEdit:
@@ -103,9 +104,7 @@ class StoragePage(QWizardPage):
         row.addWidget(self.path)
         row.addWidget(browse)
         layout.addLayout(row)
-        self.key_note = QLabel()
-        self.key_note.setWordWrap(True)
-        layout.addWidget(self.key_note)
+        self.key_note = note(layout)
         form = QFormLayout()
         self.passphrase = _line("Passphrase", password=True)
         self.passphrase_again = _line("Passphrase again", password=True)
@@ -118,9 +117,7 @@ class StoragePage(QWizardPage):
             "postgresql+psycopg://user@server/sendesk (password in ~/.pgpass)"
         )
         layout.addWidget(self.url)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        layout.addWidget(self.error)
+        self.error = note(layout)
         self.needs_passphrase = not env_key() and not keyring_usable()
         if env_key():
             self.key_note.setText("The key comes from the SENDESK_DB_KEY environment variable.")

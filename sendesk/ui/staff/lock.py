@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.roles import ROLE_LABELS
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
 
 log = logging.getLogger(__name__)
 
@@ -210,9 +211,7 @@ class LockScreen(QDialog):
         buttons.addButton(self.unlock_button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.sign_out_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         layout.addWidget(buttons)
-        note = QLabel("Signing out here closes SENDesk's windows without saving.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        note(layout, "Signing out here closes SENDesk's windows without saving.")
         self.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 36)
 
     def reject(self) -> None:

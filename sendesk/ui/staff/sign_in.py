@@ -1,9 +1,11 @@
 """Signing in: who is using SENDesk decides what the window offers.
 
 The dialog is the first thing a SENCo sees, so it does not wait for SQLAlchemy: checking a
-password needs the models (:mod:`sendesk.services.staff.users`), which are imported once the
-dialog is on screen, while the user types (see :mod:`sendesk.db` on start-up). The check
-itself (scrypt, and on a server the login) runs on the worker thread (:mod:`sendesk.ui.ops`).
+password needs the models (:mod:`sendesk.services.staff.users`), which are imported on the
+worker thread once the dialog is on screen, while the user types (see :mod:`sendesk.db` on
+start-up). The check itself (scrypt, and on a server the login) and saving a new password
+(scrypt again) run on the worker thread too (:mod:`sendesk.ui.ops`): scrypt takes a large
+part of a second and the dialog keeps answering meanwhile.
 
 A first password (a new account, or one the SENCo reset) is replaced before the window
 opens (issue 13): the dialog then asks for a new password, twice, under the same rules as
@@ -32,8 +34,13 @@ from sendesk.ui.first_draw import when_first_drawn
 from sendesk.ui.ops import Op, show_failure
 
 
-def _import_sign_in() -> None:
+def _import_sign_in(_progress: object = None) -> None:
     import sendesk.services.staff.users  # noqa: F401 - imported now so that signing in is quick
+
+
+def _import_on_the_worker() -> Op:
+    """Import the models on the worker: a fifth of a second the dialog would not answer."""
+    return Op(None, _import_sign_in).run()
 
 
 class SignInDialog(QDialog):
@@ -104,7 +111,11 @@ class SignInDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
-        when_first_drawn(self, _import_sign_in)
+        self.importing: Op | None = None
+        when_first_drawn(self, self._start_import)
+
+    def _start_import(self) -> None:
+        self.importing = _import_on_the_worker()
 
     def _try(self) -> None:
         """Check the password on the worker thread (scrypt, and on a server the login
@@ -169,16 +180,29 @@ class SignInDialog(QDialog):
         self.new_password.setFocus()
 
     def _change(self) -> None:
+        """Save the new password on the worker thread (scrypt); OK is disabled meanwhile."""
         from sendesk.services.staff.users import change_own_password
 
         assert self._pending is not None and self.db is not None
-        try:
-            self.actor = change_own_password(
-                self.db, self._pending, self.new_password.text(), self.new_again.text()
-            )
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            self.new_password.selectAll()
-            self.new_password.setFocus()
-            return
+        db, pending = self.db, self._pending
+        new, again = self.new_password.text(), self.new_again.text()
+
+        def save(_progress: object) -> Actor:
+            return change_own_password(db, pending, new, again)
+
+        self.ok_button.setEnabled(False)
+        self.checking = Op(self, save, success=self._changed, failure=self._not_changed).run()
+
+    def _changed(self, actor: Actor) -> None:
+        self.ok_button.setEnabled(True)
+        self.actor = actor
         self.accept()
+
+    def _not_changed(self, exc: BaseException) -> None:
+        self.ok_button.setEnabled(True)
+        if not isinstance(exc, SendeskError):
+            show_failure(self, exc)
+            return
+        self.error.setText(str(exc))
+        self.new_password.selectAll()
+        self.new_password.setFocus()

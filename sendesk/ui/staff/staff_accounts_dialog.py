@@ -46,6 +46,7 @@ from sendesk.services.staff.users import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 
@@ -116,9 +117,7 @@ class AddAccountDialog(QDialog):
         form.addRow("First &password:", self.password)
         form.addRow("&Again:", self.again)
         layout.addLayout(form)
-        note = QLabel("They choose their own password when they first sign in.")
-        note.setWordWrap(True)
-        layout.addWidget(note)
+        note(layout, "They choose their own password when they first sign in.")
         self.error = _error_label()
         layout.addWidget(self.error)
         layout.addWidget(_ok_cancel(self, "Add"))
@@ -152,12 +151,11 @@ class ResetPasswordDialog(QDialog):
         self.user = user
         self.setWindowTitle(f"Reset password — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             f"A first password for {user.display_name} ({user.username}): they choose "
-            "their own when they next sign in."
+            "their own when they next sign in.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         self.password = _password_line("First password")
         self.again = _password_line("First password again")
@@ -252,12 +250,11 @@ class StaffAccountsDialog(QDialog):
         self.users: list[UserSummary] = []
         self.setWindowTitle(f"Staff accounts — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Each member of staff signs in as themselves, with the role their job needs. "
-            "A disabled account cannot sign in; what its owner did stays on record."
+            "A disabled account cannot sign in; what its owner did stays on record.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.model: RowsModel[UserSummary] = RowsModel(COLUMNS)
         self.table = read_only_view(self.model, "Staff accounts")
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)

@@ -50,6 +50,7 @@ from sendesk.services.staff.teaching_groups import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, ask, warn
 from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.ops import Changes
@@ -102,25 +103,19 @@ class GroupDialog(SavingDialog):
         )
         layout = QVBoxLayout(self)
         if group is not None and group.source == MIS:
-            note = QLabel(
+            note(
+                layout,
                 "This class came from the MIS: the next class-list import replaces its "
-                "subject, teacher and pupils with the MIS's."
+                "subject, teacher and pupils with the MIS's.",
             )
-            note.setWordWrap(True)
-            layout.addWidget(note)
         form = QFormLayout()
         layout.addLayout(form)
-
-        def add(text: str, field: QWidget) -> None:
-            label = QLabel(text)
-            label.setBuddy(field)
-            form.addRow(label, field)
 
         self.code = QLineEdit()
         self.code.setMaxLength(CODE_MAX)
         self.code.setAccessibleName("Class code")
         self.code.setPlaceholderText("e.g. 11X/Ma1")
-        add("&Class code:", self.code)
+        form_row(form, "&Class code:", self.code)
         self.subject = QComboBox()
         self.subject.setEditable(True)
         self.subject.setAccessibleName("Subject")
@@ -131,24 +126,24 @@ class GroupDialog(SavingDialog):
             line.setMaxLength(SUBJECT_MAX)
             line.setAccessibleName("Subject")
             line.setPlaceholderText("e.g. Mathematics")
-        add("&Subject:", self.subject)
+        form_row(form, "&Subject:", self.subject)
         self.teacher = QComboBox()
         self.teacher.setAccessibleName("Teacher's SENDesk account")
         self.teacher.addItem("No SENDesk account (name below)", None)
         for user_id, name in staff:
             self.teacher.addItem(name, user_id)
-        add("&Teacher:", self.teacher)
+        form_row(form, "&Teacher:", self.teacher)
         self.teacher_name = QLineEdit()
         self.teacher_name.setMaxLength(TEACHER_MAX)
         self.teacher_name.setAccessibleName("Teacher's name as the MIS gives it")
         self.teacher_name.setPlaceholderText("As the MIS names them, e.g. Mr R Patel")
-        add("Teacher's &name:", self.teacher_name)
+        form_row(form, "Teacher's &name:", self.teacher_name)
 
         self.filter = QLineEdit()
         self.filter.setAccessibleName("Find pupils by name, year or UPN")
         self.filter.setPlaceholderText("Type part of a name, a year (Year 10) or a UPN")
         self.filter.setClearButtonEnabled(True)
-        add("&Find pupils:", self.filter)
+        form_row(form, "&Find pupils:", self.filter)
         self.only_chosen = QCheckBox("Show only the pupils &in the group")
         form.addRow("", self.only_chosen)
         self.pupils = QListWidget()
@@ -263,12 +258,11 @@ class TeachingGroupsDialog(QDialog):
         self._pupils: list[RegisterRow] | None = None
         self.setWindowTitle(f"Teaching groups — {APP}")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Classes decide whose list a candidate appears on and who may record their "
-            "normal way of working. Import them from the MIS, or set them here."
+            "normal way of working. Import them from the MIS, or set them here.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         self.group_list: RecordList[GroupItem] = RecordList(
             "",
             GROUP_COLUMNS,

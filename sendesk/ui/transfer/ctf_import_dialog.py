@@ -16,14 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QDialog,
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
     QListWidget,
-    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -31,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from sendesk.services.transfer.ctf_import import CtfReport, check_ctf, import_ctf
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.paths import choose_file, path_row
 from sendesk.ui.kit.worker_steps import WorkerSteps
 from sendesk.ui.ops import Changes, Op, ProgressFn
 
@@ -48,66 +44,35 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.worker: Op | None = None
         self.setWindowTitle("Import a CTF — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "Choose a Common Transfer File (CTF) from a pupil's previous school. SENDesk "
             "brings in each pupil's SEN history — provision, dates and ranked needs — as "
             'register history "from <school> (CTF)", never changing what is recorded here. '
-            "It checks the whole file first; nothing is written until you press Import."
+            "It checks the whole file first; nothing is written until you press Import.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        row = QHBoxLayout()
-        file_label = QLabel("&File:")
-        self.path = QLineEdit()
-        self.path.setAccessibleName("CTF file")
-        file_label.setBuddy(self.path)
-        choose = QPushButton("&Choose file…")
-        choose.setAccessibleName("Choose the CTF file")
-        choose.clicked.connect(self._choose)
-        row.addWidget(file_label)
-        row.addWidget(self.path, 1)
-        row.addWidget(choose)
+        row, self.path, _choose = path_row(
+            "&File:", "CTF file", ("&Choose file…", "Choose the CTF file"), self._choose
+        )
         layout.addLayout(row)
         self.check_button = QPushButton("Chec&k file")
         self.check_button.clicked.connect(self.check)
         layout.addWidget(self.check_button)
-        self.summary = QLabel()
-        self.summary.setWordWrap(True)
-        self.summary.setAccessibleName("What the import found")
-        layout.addWidget(self.summary)
+        self.summary = note(layout, "", "What the import found")
         self.problems = QListWidget()
         self.problems.setAccessibleName("Problems and notes")
         self.problems.setWordWrap(True)
         layout.addWidget(self.problems, 1)
-        self.skip = QCheckBox("Import the &rest: leave out the pupils with problems")
-        self.skip.setEnabled(False)
-        self.skip.toggled.connect(self._update_buttons)
-        layout.addWidget(self.skip)
-        self.progress = QProgressBar()
-        self.progress.setAccessibleName("Progress")
-        self.progress.hide()
-        layout.addWidget(self.progress)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        self.import_button = QPushButton("&Import")
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
-        self.close_button = QPushButton("Cancel")
-        self.close_button.clicked.connect(self._close)
-        buttons.addWidget(self.import_button)
-        buttons.addWidget(self.close_button)
-        layout.addLayout(buttons)
+        self.close_button = self._import_controls(
+            layout, "Import the &rest: leave out the pupils with problems", self._cancel
+        )
         self.path.textChanged.connect(self._file_changed)
         self.resize(self.fontMetrics().horizontalAdvance("M") * 52, self.sizeHint().height())
 
     # --- choosing and checking ------------------------------------------------------------
 
     def _choose(self) -> None:
-        chosen, _ = QFileDialog.getOpenFileName(
-            self, "Common Transfer File", "", "CTF files (*.xml);;All files (*)"
-        )
-        if chosen:
-            self.path.setText(chosen)
+        if choose_file(self, "Common Transfer File", "CTF files (*.xml);;All files (*)", self.path):
             self.check()
 
     def _file_changed(self) -> None:
@@ -176,22 +141,14 @@ class CtfImportDialog(WorkerSteps, QDialog):
         self.problems.clear()
         for problem in report.problems:
             self.problems.addItem(f"Problem: {problem}")
-        for note in report.notes:
-            self.problems.addItem(f"Note: {note}")
+        for said in report.notes:
+            self.problems.addItem(f"Note: {said}")
         for upn in report.not_on_roll:
             self.problems.addItem(f"Not on roll here (import the MIS file first): {upn}")
 
-    def _update_buttons(self) -> None:
-        report = self.report
-        can = (
-            self.worker is None
-            and report is not None
-            and not report.written
-            and report.importable > 0
-            and (not report.problems or self.skip.isChecked())
-        )
-        self.import_button.setEnabled(bool(can))
-        self.import_button.setDefault(bool(can))
+    @staticmethod
+    def _importable(report: CtfReport) -> int:
+        return report.importable
 
     # --- importing ------------------------------------------------------------------------
 
@@ -217,20 +174,3 @@ class CtfImportDialog(WorkerSteps, QDialog):
         )
         self.skip.setEnabled(False)
         self.close_button.setText("Close")
-
-    def reject(self) -> None:
-        """Esc or closing the window while work runs cancels the work first."""
-        if self.worker is not None:
-            self._close()
-            return
-        super().reject()
-
-    def _close(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel()
-            self.summary.setText("Cancelling… nothing will be written.")
-            return
-        if self.imported:
-            self.accept()
-        else:
-            super().reject()

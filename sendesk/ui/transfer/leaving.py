@@ -16,9 +16,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -35,11 +34,9 @@ from sendesk.rules import dfe_number
 from sendesk.rules.permissions import Action
 from sendesk.services.transfer.leavers import LeaverStatus, leaver_status, record_leaving
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op
-
-
-def _to_date(value: QDate) -> date:
-    return date(value.year(), value.month(), value.day())
 
 
 class LeavingDialog(QDialog):
@@ -54,12 +51,11 @@ class LeavingDialog(QDialog):
         self.op: Op | None = None
         self.setWindowTitle("Leaving — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             'Where the pupil is going and when. With SEN history, "what\'s due" then asks '
-            "for the SEN file within 15 school days of the leaving date."
+            "for the SEN file within 15 school days of the leaving date.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         self.school = QLineEdit(status.destination_school or "")
         self.school.setAccessibleName("Destination school")
@@ -69,22 +65,14 @@ class LeavingDialog(QDialog):
         self.dfe.setAccessibleName("Destination school's DfE number")
         self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4001 (if known)")
         form.addRow("Its &DfE number:", self.dfe)
-        self.on = QDateEdit()
-        self.on.setAccessibleName("Leaving date")
-        self.on.setCalendarPopup(True)
-        self.on.setDisplayFormat("dd/MM/yyyy")
-        day = status.leaving_date or date.today()
-        self.on.setDate(QDate(day.year, day.month, day.day))
+        self.on = date_edit("Leaving date", status.leaving_date or date.today())
         form.addRow("&Leaving date:", self.on)
         layout.addLayout(form)
         self.dfe_hint = QLabel()  # under the form, full width: a wrapped form row is cut
         self.dfe_hint.setWordWrap(True)
         self.dfe_hint.setAccessibleName("DfE number check")
         layout.addWidget(self.dfe_hint)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setAccessibleName("Why it was not saved")
-        layout.addWidget(self.message)
+        self.message = note(layout, "", "Why it was not saved")
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -111,7 +99,7 @@ class LeavingDialog(QDialog):
         if self.op is not None:
             return
         db, actor, pupil_id = self.ctx.db, self.ctx.actor, self.status.pupil_id
-        on, school, dfe = _to_date(self.on.date()), self.school.text(), self.dfe.text()
+        on, school, dfe = from_qdate(self.on.date()), self.school.text(), self.dfe.text()
         self.buttons.setEnabled(False)
         self.message.clear()
         self.op = Op(

@@ -15,15 +15,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QDialog,
-    QFileDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -37,6 +34,9 @@ from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import date_edit, from_qdate
+from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
 
 
@@ -58,35 +58,25 @@ class SenFileDialog(QDialog):
         self.op: Op | None = None
         self.setWindowTitle("SEN file — SENDesk")
         layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "One PDF for the next school's SENCo: register history, needs and provision, the "
             "latest support plans and reviews, interventions and progress, access "
             "arrangements and the EHC plan if any. Tick the documents to send with it; "
-            "they are appended in this order."
+            "they are appended in this order.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        self.where = QLabel(status.sentence())
-        self.where.setWordWrap(True)
-        self.where.setAccessibleName("Where the pupil is going")
-        layout.addWidget(self.where)
+        self.where = note(layout, status.sentence(), "Where the pupil is going")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence documents to send")
         layout.addWidget(self.evidence, 1)
-        self.no_evidence = QLabel("Reading the pupil's documents…")
-        self.no_evidence.setWordWrap(True)
-        layout.addWidget(self.no_evidence)
-        row = QHBoxLayout()
-        folder_label = QLabel("Save in &folder:")
-        self.folder = QLineEdit(str(Path.home()))
-        self.folder.setAccessibleName("Folder to save the SEN file in")
-        folder_label.setBuddy(self.folder)
-        browse = QPushButton("&Browse…")
-        browse.setAccessibleName("Choose the folder")
-        browse.clicked.connect(self._browse)
-        row.addWidget(folder_label)
-        row.addWidget(self.folder, 1)
-        row.addWidget(browse)
+        self.no_evidence = note(layout, "Reading the pupil's documents…")
+        row, self.folder, _browse = path_row(
+            "Save in &folder:",
+            "Folder to save the SEN file in",
+            ("&Browse…", "Choose the folder"),
+            self._browse,
+            str(Path.home()),
+        )
         layout.addLayout(row)
         self.make_button = QPushButton("&Make the SEN file")
         self.make_button.clicked.connect(self.make)
@@ -100,12 +90,9 @@ class SenFileDialog(QDialog):
         sent = QGroupBox("Once it has gone to the next school")
         sent_row = QHBoxLayout(sent)
         sent_label = QLabel("&Sent on:")
-        self.sent_on = QDateEdit()
-        self.sent_on.setAccessibleName("The day the SEN file was sent")
-        self.sent_on.setCalendarPopup(True)
-        self.sent_on.setDisplayFormat("dd/MM/yyyy")
-        self.sent_on.setDate(QDate.currentDate())
-        self.sent_on.setMaximumDate(QDate.currentDate())
+        self.sent_on = date_edit(
+            "The day the SEN file was sent", status.sen_file_sent_on or date.today(), date.today()
+        )
         sent_label.setBuddy(self.sent_on)
         self.sent_button = QPushButton("&Record as sent")
         self.sent_button.setAccessibleName("Record that the SEN file was sent")
@@ -121,8 +108,6 @@ class SenFileDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(close)
         layout.addLayout(buttons)
-        if status.sen_file_sent_on is not None:
-            self.sent_on.setDate(QDate(*status.sen_file_sent_on.timetuple()[:3]))
         self.make_button.setEnabled(False)  # until the documents are read
         db, actor, pupil_id = ctx.db, ctx.actor, status.pupil_id
         self.loading: Op | None = Op(
@@ -162,9 +147,7 @@ class SenFileDialog(QDialog):
         return out
 
     def _browse(self) -> None:
-        chosen = QFileDialog.getExistingDirectory(self, "Save the SEN file in", self.folder.text())
-        if chosen:
-            self.folder.setText(chosen)
+        choose_folder(self, "Save the SEN file in", self.folder)
 
     # --- making and sending -------------------------------------------------------------
 
@@ -201,8 +184,7 @@ class SenFileDialog(QDialog):
     def record_sent(self) -> None:
         if self.op is not None:
             return
-        day = self.sent_on.date()
-        on = date(day.year(), day.month(), day.day())
+        on = from_qdate(self.sent_on.date())
         db, actor, pupil_id = self.ctx.db, self.ctx.actor, self.status.pupil_id
         self.sent_button.setEnabled(False)
         self.op = Op(

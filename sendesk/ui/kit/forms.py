@@ -1,0 +1,30 @@
+"""A labelled row of a form (the label's Alt+letter jumps to its field), and a note.
+
+Why here: every dialog builds its form rows the same way (a label whose buddy is the field,
+or another widget of the row), and ten dialogs each had their own copy of these lines; and
+almost every screen puts wrapped sentences above or below its fields (forty-eight copies of
+the same four lines).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
+
+
+def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
+    """Add ``field`` to ``form`` under the label ``text`` (e.g. "&Name:"), whose Alt+letter
+    moves to ``buddy`` (the field itself unless another widget of the row is meant)."""
+    label = QLabel(text)
+    label.setBuddy(buddy or field)
+    form.addRow(label, field)
+
+
+def note(layout: QLayout, text: str = "", name: str | None = None) -> QLabel:
+    """A wrapped line of text added to ``layout`` — an introduction, a hint, a message —
+    called ``name`` for a screen reader when it changes after the screen opens."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if name is not None:
+        label.setAccessibleName(name)
+    layout.addWidget(label)
+    return label
