@@ -121,10 +121,11 @@ def queries(seen: Sequence[Statement]) -> int:
     return sum(1 for sql, _, _ in seen if not sql.lstrip().upper().startswith(CONTROL))
 
 
-def replay(plain: Path, seen: Sequence[Statement]) -> float:
+def replay(plain: Path, seen: Sequence[Statement], *, commit: bool = False) -> float:
     """Seconds plain SQLite (Python's ``sqlite3``, no encryption, no ORM) takes to run the
     same statements with the same parameters on the unencrypted copy, fetching every row,
-    in one transaction committed at the end."""
+    in one transaction: committed with ``commit`` (the import), else rolled back so the
+    step can run again (a pupil record's opening writes its audit event)."""
     conn = sqlite3.connect(plain, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("SELECT count(*) FROM sqlite_master").fetchall()  # the schema read in
@@ -139,7 +140,7 @@ def replay(plain: Path, seen: Sequence[Statement]) -> float:
             conn.executemany(sql, params)
         else:
             conn.execute(sql, params or ()).fetchall()
-    conn.execute("COMMIT")
+    conn.execute("COMMIT" if commit else "ROLLBACK")
     seconds = time.perf_counter() - start
     conn.close()
     return seconds
@@ -230,7 +231,7 @@ def measure_import(school: School, folder: Path, seed: int) -> Figure:
         with statements(db) as seen:
             seconds, report = timed(lambda: import_pupils(db, actor, export))
         assert report.written and report.created == school.pupils, report.format()
-    return Figure(seconds, replay(plain, seen) if plain else None)
+    return Figure(seconds, replay(plain, seen, commit=True) if plain else None)
 
 
 def database_step(
@@ -342,7 +343,8 @@ def gui_blocks(ctx: AppContext) -> dict[str, Figure]:
 
 
 def measure_school(school: School, folder: Path, args: argparse.Namespace) -> None:
-    """Every figure for one school, into ``school.figures``."""
+    """Every figure for one school, into ``school.figures``. A step that fails is shown
+    as failed in its row and the others still run (a long run is not lost to one error)."""
     figures = school.figures
     print(f"\n{school.label}: writing the demo school…", flush=True)
     with create_database(school.target, school.key) as db:
@@ -352,36 +354,71 @@ def measure_school(school: School, folder: Path, args: argparse.Namespace) -> No
         if db.is_file:
             school.plain = plain_copy(db, folder / f"school-{school.label}.plain")
         actor = acting_user(db, "senco")
-        figures["import (MIS CSV, new school)"] = measure_import(school, folder, args.seed)
-        print("  import done", flush=True)
-        shown, loaded, _ = time_child(APP_CHILD, school.target, school.key or "", runs=args.runs)
-        figures["start-up: window drawn"] = Figure(shown, args.floor_startup)
-        figures["start-up: what's due filled in"] = Figure(loaded, args.floor_startup)
-        print("  start-up done", flush=True)
-        figure, count = database_step(
-            school, db, lambda: timed(lambda: register_rows(db, actor))[0], args.runs
-        )
-        figures["register load"] = figure
-        figures["SQL queries: register load"] = Figure(count, count=True)
-        rows = register_rows(db, actor, include_all=True)
-        times, _, _ = typed_on(rows, args.keystrokes, with_view=True)
-        figures["search keystroke (every pupil, median)"] = Figure(statistics.median(times))
         ctx = AppContext(db, actor, school_info(db))
-        pupil = heaviest_pupil(db, actor)
-        figure, count = database_step(school, db, lambda: open_times(ctx, pupil, 1)[0], args.runs)
-        figures["pupil record open (most history)"] = figure
-        figures["SQL queries: pupil record open"] = Figure(count, count=True)
-        print("  reads done", flush=True)
-        figures.update(gui_blocks(ctx))
-        print("  GUI blocks done", flush=True)
-        figures["request pack (EHC pupil, all documents)"] = measure_pack(
-            db, actor, pack_pupil(db, actor), folder / f"pack-{school.label}", args.runs
-        )
-        figures["governors' report (PDF, last year)"] = measure_governors(
-            school, db, actor, folder / f"governors-{school.label}.pdf"
-        )
-        figures["backup"] = measure_backup(school, db, folder, args.runs)
-        print("  pack, report and backup done", flush=True)
+
+        def start_up() -> dict[str, Figure]:
+            key = school.key or ""
+            shown, loaded, _ = time_child(APP_CHILD, school.target, key, runs=args.runs)
+            return {
+                "start-up: window drawn": Figure(shown, args.floor_startup),
+                "start-up: what's due filled in": Figure(loaded, args.floor_startup),
+            }
+
+        def register() -> dict[str, Figure]:
+            load = lambda: timed(lambda: register_rows(db, actor))[0]  # noqa: E731
+            figure, count = database_step(school, db, load, args.runs)
+            rows = register_rows(db, actor, include_all=True)
+            times, _, _ = typed_on(rows, args.keystrokes, with_view=True)
+            return {
+                "register load": figure,
+                "SQL queries: register load": Figure(count, count=True),
+                "search keystroke (every pupil, median)": Figure(statistics.median(times)),
+            }
+
+        def record() -> dict[str, Figure]:
+            pupil = heaviest_pupil(db, actor)
+            opening = lambda: open_times(ctx, pupil, 1)[0]  # noqa: E731
+            figure, count = database_step(school, db, opening, args.runs)
+            return {
+                "pupil record open (most history)": figure,
+                "SQL queries: pupil record open": Figure(count, count=True),
+            }
+
+        steps: list[tuple[str, Callable[[], dict[str, Figure]]]] = [
+            (
+                "import (MIS CSV, new school)",
+                lambda: {"import (MIS CSV, new school)": measure_import(school, folder, args.seed)},
+            ),
+            ("start-up: what's due filled in", start_up),
+            ("register load", register),
+            ("pupil record open (most history)", record),
+            ("GUI block: main window", lambda: gui_blocks(ctx)),
+            (
+                "request pack (EHC pupil, all documents)",
+                lambda: {
+                    "request pack (EHC pupil, all documents)": measure_pack(
+                        db, actor, pack_pupil(db, actor), folder / f"pack-{school.label}", args.runs
+                    )
+                },
+            ),
+            (
+                "governors' report (PDF, last year)",
+                lambda: {
+                    "governors' report (PDF, last year)": measure_governors(
+                        school, db, actor, folder / f"governors-{school.label}.pdf"
+                    )
+                },
+            ),
+            ("backup", lambda: {"backup": measure_backup(school, db, folder, args.runs)}),
+        ]
+        for name, step in steps:
+            try:
+                figures.update(step())
+            except Exception as exc:
+                print(f"  {name}: failed — {type(exc).__name__}: {exc}", flush=True)
+                figures[name] = Figure(text=f"failed ({type(exc).__name__})")
+            else:
+                print(f"  {name}: done", flush=True)
 
 
 # --- the table ---------------------------------------------------------------------------
