@@ -32,6 +32,7 @@ from sendesk.keystore import new_raw_key
 from sendesk.services.school.school import school_info
 from sendesk.ui.app import application
 from sendesk.ui.freeze_probe import FreezeProbe
+from sendesk.ui.main_window import MainWindow
 
 TARGET_MS = 100.0
 
@@ -90,7 +91,51 @@ def _load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def _heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
+def print_message_boxes() -> None:
+    """Message boxes print their text instead of waiting for a click (a modal box would
+    stop the benchmark)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def told(_parent: object, _title: str, text: str, *_args: object) -> int:
+        print(f"    (message: {text})", flush=True)
+        return int(QMessageBox.StandardButton.Ok)
+
+    for kind in ("warning", "information", "critical"):
+        setattr(QMessageBox, kind, staticmethod(told))
+
+
+def blocked(
+    probe: FreezeProbe, name: str, start: Callable[[], object], done: Callable[[], bool]
+) -> tuple[str, float, float]:
+    """``name``, the longest GUI-thread block and its own CPU milliseconds while ``start()``
+    runs and the event loop turns until ``done()``."""
+    _settle(lambda: True, quiet_ms=100)
+    probe.reset()
+    start()
+    _settle(done)
+    return name, probe.longest_ms, probe.longest_cpu_ms
+
+
+def page_blocks(window: MainWindow, probe: FreezeProbe) -> list[tuple[str, float, float]]:
+    """Show every page of ``window`` but the first (already open) in turn, until its data
+    has loaded: each page's longest GUI-thread block (name, ms, own CPU ms)."""
+    results = []
+    for row, title in enumerate(list(window.pages)):
+        if row == 0:
+            continue
+
+        def loaded(title: str = title) -> bool:
+            page = window.pages.get(title)
+            op = getattr(page, "loading", None)
+            return page is not None and (op is None or op.done)
+
+        start = lambda row=row: window.nav.setCurrentRow(row)  # noqa: E731
+        results.append(blocked(probe, f"page: {title}", start, loaded))
+    window.nav.setCurrentRow(0)
+    return results
+
+
+def heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
     from sendesk.services.register.pupil_record import get_record
     from sendesk.services.register.register_view import register_rows
 
@@ -106,23 +151,12 @@ def main() -> int:
     parser.add_argument("--no-startup", action="store_true", help="skip the 2,000-pupil part")
     args = parser.parse_args()
     _app = application()  # held: the QApplication lives while this runs
-    from PySide6.QtWidgets import QMessageBox
-
-    def told(_parent: object, _title: str, text: str, *_args: object) -> int:
-        print(f"    (message: {text})", flush=True)  # a modal box would wait for a click
-        return int(QMessageBox.StandardButton.Ok)
-
-    for kind in ("warning", "information", "critical"):
-        setattr(QMessageBox, kind, staticmethod(told))
+    print_message_boxes()
     probe = FreezeProbe()
     results: list[tuple[str, float, float]] = []
 
     def step(name: str, start: Callable[[], object], done: Callable[[], bool]) -> None:
-        _settle(lambda: True, quiet_ms=100)
-        probe.reset()
-        start()
-        _settle(done)
-        results.append((name, probe.longest_ms, probe.longest_cpu_ms))
+        results.append(blocked(probe, name, start, done))
         print(f"  {name}: {probe.longest_ms:.0f} ms", flush=True)
 
     with tempfile.TemporaryDirectory() as folder:
@@ -144,7 +178,6 @@ def main() -> int:
         dialog.close()
 
         from sendesk.ui.context import AppContext
-        from sendesk.ui.main_window import MainWindow
 
         ctx = AppContext(db, actor, info)
         holder: dict[str, MainWindow] = {}
@@ -156,19 +189,11 @@ def main() -> int:
 
         step("main window, what's due filled", open_window, lambda: holder["w"].home.loaded)
         window = holder["w"]
-        for row, title in enumerate(list(window.pages)):
-            if row == 0:
-                continue
+        for name, ms, cpu in page_blocks(window, probe):
+            results.append((name, ms, cpu))
+            print(f"  {name}: {ms:.0f} ms", flush=True)
 
-            def loaded(title: str = title) -> bool:
-                page = window.pages.get(title)
-                op = getattr(page, "loading", None)
-                return page is not None and (op is None or op.done)
-
-            step(f"page: {title}", lambda row=row: window.nav.setCurrentRow(row), loaded)
-        window.nav.setCurrentRow(0)
-
-        pupil = _heaviest_pupil(db, actor)
+        pupil = heaviest_pupil(db, actor)
         step(
             "open the pupil with the most history",
             lambda: window.open_pupil(pupil),
@@ -230,15 +255,15 @@ def main() -> int:
 
     if not args.no_startup:
         sys.path.insert(0, str(Path(__file__).resolve().parent))
-        from gui_bench import APP_CHILD, FIRST_DRAWN, FLOOR_CHILD, _time_child
+        from gui_bench import APP_CHILD, FIRST_DRAWN, FLOOR_CHILD, time_child
 
-        floor, _, _ = _time_child(FLOOR_CHILD)
+        floor, _, _ = time_child(FLOOR_CHILD)
         with tempfile.TemporaryDirectory() as folder:
             path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
             with create_database(path, key) as big:
                 write_demo_school(big, pupils=2000, seed=args.seed, password=DEMO_PASSWORD)
-            shown, loaded, _ = _time_child(APP_CHILD, path, key)
-            signed_shown, signed_loaded, _ = _time_child(
+            shown, loaded, _ = time_child(APP_CHILD, path, key)
+            signed_shown, signed_loaded, _ = time_child(
                 FIRST_DRAWN + SIGNED_IN_CHILD, path, key, DEMO_PASSWORD
             )
         print(

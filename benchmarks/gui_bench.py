@@ -177,8 +177,12 @@ def keystroke_times(proxy: RegisterFilterProxy, keystrokes: int) -> tuple[list[f
     return times, first_letters
 
 
-def measure_keystrokes(size: int, keystrokes: int, seed: int, *, with_view: bool) -> Result:
-    """Median keystroke time on ``size`` rows, with or without a table view attached."""
+def typed_on(
+    rows: list[RegisterRow], keystrokes: int, *, with_view: bool
+) -> tuple[list[float], list[float], int]:
+    """Seconds per keystroke and per first letter typed into the register's search over
+    ``rows`` (with or without a table view attached), and the proxy's full re-filters.
+    benchmarks/run_all.py types on a demo school's real register with it."""
     model = RegisterTableModel()
     proxy = RegisterFilterProxy()
     proxy.setSourceModel(model)
@@ -189,22 +193,30 @@ def measure_keystrokes(size: int, keystrokes: int, seed: int, *, with_view: bool
         view.setSortingEnabled(True)
         view.resize(1200, 800)
         view.show()
-    model.set_rows(synthetic_rows(size, seed))
+    model.set_rows(rows)
     proxy.sort(0)
     QApplication.processEvents()
     times, first_letters = keystroke_times(proxy, keystrokes)
+    if view is not None:
+        view.close()
+        view.deleteLater()
+    return times, first_letters, proxy.full_refilters
+
+
+def measure_keystrokes(size: int, keystrokes: int, seed: int, *, with_view: bool) -> Result:
+    """Median keystroke time on ``size`` rows, with or without a table view attached."""
+    times, first_letters, refilters = typed_on(
+        synthetic_rows(size, seed), keystrokes, with_view=with_view
+    )
     median_ms = statistics.median(times) * 1000
     worst_ms = max(times) * 1000
     first_ms = statistics.median(first_letters) * 1000
     target = TARGET_MS.get(size)
-    if view is not None:
-        view.close()
-        view.deleteLater()
     where = "table view" if with_view else "proxy only"
     return Result(
         f"search keystroke, {size:,} rows ({where})",
         f"median {median_ms:.1f} ms, first letters {first_ms:.1f} ms, max {worst_ms:.1f} ms "
-        f"({len(times)} keys, {proxy.full_refilters} full re-filters)",
+        f"({len(times)} keys, {refilters} full re-filters)",
         f"≤ {target:.0f} ms" if target else "",
         median_ms <= target if target else None,
     )
@@ -322,7 +334,7 @@ print("DONE", rss(), flush=True)
 )
 
 
-def _time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float, float]:
+def time_child(code: str, *args: str, runs: int = 3) -> tuple[float, float, float]:
     """Medians of seconds from spawning ``python -c code`` to its READY line (window
     drawn) and to its DONE line (everything loaded); the peak RSS in MiB.
 
@@ -362,12 +374,12 @@ def startup(args: argparse.Namespace) -> list[Result]:
     from sendesk.demo import write_demo_school
     from sendesk.keystore import new_raw_key
 
-    floor, _, floor_rss = _time_child(FLOOR_CHILD)
+    floor, _, floor_rss = time_child(FLOOR_CHILD)
     with tempfile.TemporaryDirectory() as folder:
         path, key = str(Path(folder) / "bench.sendesk"), new_raw_key()
         with create_database(path, key) as db:
             write_demo_school(db, pupils=2000, seed=args.seed)
-        shown, loaded, app_rss = _time_child(APP_CHILD, path, key)
+        shown, loaded, app_rss = time_child(APP_CHILD, path, key)
     ratio = shown / floor
     return [
         Result(

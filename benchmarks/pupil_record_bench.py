@@ -33,6 +33,23 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 
 
+def open_times(ctx: AppContext, pupil_id: int, runs: int) -> list[float]:
+    """Seconds to build and show the pupil's ``PupilWindow`` (every tab reads its data),
+    ``runs`` times; benchmarks/run_all.py uses it at every school size."""
+    app = application()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        window = PupilWindow(ctx, pupil_id)
+        window.show()
+        app.processEvents()
+        times.append(time.perf_counter() - start)
+        window.close()
+        window.deleteLater()
+        app.processEvents()
+    return times
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pupils", type=int, default=1200)
@@ -53,16 +70,7 @@ def main() -> int:
         pupil_id = max((r.pupil_id for r in rows), key=weight)
         record = get_record(db, actor, pupil_id)
         plans = list_plans(db, actor, pupil_id)
-        times = []
-        for _ in range(7):
-            start = time.perf_counter()
-            window = PupilWindow(ctx, pupil_id)
-            window.show()
-            app.processEvents()
-            times.append(time.perf_counter() - start)
-            window.close()
-            window.deleteLater()
-            app.processEvents()
+        times = open_times(ctx, pupil_id, 7)
         db.dispose()
     median = statistics.median(times) * 1000
     print(
