@@ -135,3 +135,26 @@ def test_verify_of_an_old_file_says_to_open_it_first_and_changes_nothing(
     assert f"schema 0001 is older than {head_revision()}: open the file with this SENDesk" in out
     assert old_db.read_bytes() == before
     assert not list(old_db.parent.glob("*.bak"))
+
+
+def test_a_pupils_audit_events_are_read_through_the_entity_index(old_db: Path) -> None:
+    """Opening a pupil reads that pupil's register changes from the audit trail: after the
+    upgrade (migration 0010) SQLite finds them by the (entity, entity_id) index instead of
+    scanning every event the school has ever recorded."""
+    from sqlalchemy import select, text
+
+    from sendesk.models import AuditEvent
+
+    db = open_database(str(old_db), OLD_KEY)
+    try:
+        query = select(AuditEvent).where(
+            AuditEvent.action == "register_change",
+            AuditEvent.entity == "pupil",
+            AuditEvent.entity_id == 1,
+        )
+        sql = str(query.compile(db.engine, compile_kwargs={"literal_binds": True}))
+        with db.engine.connect() as conn:
+            plan = " ".join(str(row[-1]) for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql)))
+        assert "USING INDEX ix_audit_event_entity" in plan, plan
+    finally:
+        db.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from sendesk.models.base import Base, UTCDateTime
@@ -19,6 +19,9 @@ class AuditEvent(Base):
     """
 
     __tablename__ = "audit_event"
+    # A pupil's record and the audit page read one entity's events: without this index
+    # each read scans the whole trail, which grows with every change (migration 0010).
+    __table_args__ = (Index("ix_audit_event_entity", "entity", "entity_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime)
