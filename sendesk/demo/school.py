@@ -21,7 +21,7 @@ in the range the NHS reserves for testing (999...).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -33,7 +33,9 @@ from sendesk.db import Database
 from sendesk.demo.access import add_access_history
 from sendesk.demo.concerns import add_demo_concerns
 from sendesk.demo.ehc import HEAD_TEACHER, add_ehc_history
+from sendesk.demo.ehc.plans import add_la_profiles
 from sendesk.demo.graduated import add_graduated_history
+from sendesk.demo.graduated.catalogue import add_catalogue
 from sendesk.demo.school_plan import (
     DEMO_STAFF_RATE_PENCE,
     LA_NAME,
@@ -47,13 +49,15 @@ from sendesk.demo.school_plan import (
     _Change,
     _plan,
     _PupilPlan,
+    _StaffPlan,
 )
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
+from sendesk.services.actor import Actor
 from sendesk.services.register.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school.school import init_school
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
-from sendesk.services.staff.users import hash_password, password_problem
+from sendesk.services.staff.users import create_user, hash_password, password_problem
 from sendesk.services.store.audit import AuditWriter
 
 
@@ -166,6 +170,17 @@ def demo_password_hashes(password: str, count: int) -> list[str]:
     return known[:count]
 
 
+def _add_staff(db: Database, senco: Actor, planned: Sequence[_StaffPlan]) -> dict[str, list[int]]:
+    """The other staff's accounts, added by the SENCo through the users service (no
+    password yet: :func:`write_demo_school` gives the demo's afterwards); returns the user
+    ids by role value, the SENCo's included."""
+    staff: dict[str, list[int]] = {Role.SENCO.value: [senco.user_id]}
+    for person in planned:
+        user_id = create_user(db, senco, person.username, person.display_name, person.role)
+        staff.setdefault(person.role.value, []).append(user_id)
+    return staff
+
+
 def write_demo_school(
     db: Database,
     *,
@@ -177,9 +192,12 @@ def write_demo_school(
 ) -> DemoSummary:
     """Write the demo school into ``db``, a new database with no school yet.
 
-    The school and its SENCo (username ``senco``) are made by :func:`init_school`; the other
-    staff, the pupils, their contacts and their register history follow in one transaction,
-    so a failure or a cancel (``progress`` returning False) leaves no pupils behind.
+    The school and its SENCo (username ``senco``) are made by :func:`init_school`; the
+    SENCo then sets up, through the services, the other staff's accounts, the intervention
+    catalogue and the LA profiles. The pupils, their contacts, their register history and
+    the histories of :mod:`.graduated`, :mod:`.access` and :mod:`.ehc` follow in one
+    transaction, so a failure or a cancel (``progress`` returning False) leaves no pupils
+    behind.
     ``progress(done, total)`` is called about every 50 pupils. Register entries and needs
     carry the date of the change as their ``recorded_at``, as if the SENCo had recorded each
     one on the day; the audit trail records when they were really written.
@@ -217,22 +235,15 @@ def write_demo_school(
             staff_rate_per_hour_pence=DEMO_STAFF_RATE_PENCE,
         ),
     )
+    # Set up as the SENCo would, through the services (their checks, their audit events):
+    # the staff accounts, the intervention catalogue and the LA profiles.
+    staff = _add_staff(db, actor, plan.staff[1:])
+    add_catalogue(db, actor)
+    add_la_profiles(db, actor, LA_NAME)
     changes = 0
     now = datetime.now(UTC)
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
-        users = [
-            User(
-                username=st.username,
-                display_name=st.display_name,
-                role=st.role.value,
-            )
-            for st in plan.staff[1:]
-        ]
-        s.add_all(users)
-        s.flush()
-        for user in users:
-            audit.record("create", "user", user.id, {"role": user.role})
         registered: list[tuple[int, str, tuple[str, ...], date | None]] = []
         for start in range(0, len(plan.pupils), PROGRESS_EVERY):
             chunk = plan.pupils[start : start + PROGRESS_EVERY]
@@ -274,9 +285,6 @@ def write_demo_school(
                     for area, strengths, difficulties, strategies in pupil.profiles
                 )
             _report(progress, start + len(chunk), pupils)
-        staff: dict[str, list[int]] = {Role.SENCO.value: [actor.user_id]}
-        for user in users:
-            staff.setdefault(user.role, []).append(user.id)
         add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
         access = add_access_history(
             s,

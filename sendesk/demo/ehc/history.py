@@ -7,14 +7,15 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from sendesk.demo.ehc.cases import _Case, _load
 from sendesk.demo.ehc.evidence import _evidence
-from sendesk.demo.ehc.plans import _plans, _profile_data, _profiles
+from sendesk.demo.ehc.plans import _plans, _profile_data
 from sendesk.demo.ehc.requests import _open_requests
 from sendesk.models import (
+    LaProfile,
     School,
 )
 from sendesk.services.store.audit import AuditWriter
@@ -64,7 +65,8 @@ def add_ehc_history(
     school = session.execute(select(School.id, School.name, School.la_name)).first()
     school_id, school_name, la_name = school if school else (None, "", "")
     la_name = la_name or "Hertfordshire"
-    profiles = _profiles(session, audit, la_name)
+    # Saved through the service before this transaction (:func:`.plans.add_la_profiles`).
+    profiles = session.scalar(select(func.count(LaProfile.id))) or 0
     limits = {p.name: p.report_max_age_months for p in _profile_data(la_name)}
     cases: list[_Case] = []
     plans, reviews, completed = _plans(

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sendesk.db import Database
 from sendesk.demo.ehc.cases import (
     _DAY,
     _WEEK,
@@ -42,14 +43,13 @@ from sendesk.models import (
     AnnualReview,
     EhcPlan,
     EhcRequest,
-    LaProfile,
 )
 from sendesk.rules.readiness import (
     DEFAULT_SECTION_ORDER,
-    la_rules_problems,
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
-from sendesk.services.ehc.la_profiles import LaProfileData, rules_of
+from sendesk.services.actor import Actor
+from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
 from sendesk.services.store.audit import AuditWriter
 
@@ -89,24 +89,13 @@ def _profile_data(la_name: str) -> tuple[LaProfileData, ...]:
     )
 
 
-def _profiles(session: Session, audit: AuditWriter, la_name: str) -> int:
+def add_la_profiles(db: Database, senco: Actor, la_name: str) -> int:
+    """Save the school's LA and its neighbour through the LA profiles service, as the
+    SENCo would on the EHC settings page (its checks and its audit event); returns how
+    many. Before the history's transaction: they depend on nothing but the LA's name."""
     profiles = _profile_data(la_name)
     for data in profiles:
-        rules = rules_of(data)
-        if problems := la_rules_problems(rules):
-            raise AssertionError(f"demo LA profile {data.name}: {problems}")
-        row = LaProfile(
-            name=data.name,
-            reviewed_cycles=data.reviewed_cycles,
-            report_max_age_months=data.report_max_age_months,
-            notional_threshold_pence=data.notional_threshold_pence,
-            staff_rate_per_hour_pence=data.staff_rate_per_hour_pence,
-            weeks_per_year=data.weeks_per_year,
-            section_order=",".join(rules.section_order),
-        )
-        session.add(row)
-        session.flush()
-        audit.record("create", "la_profile", row.id, {"name": row.name, "source": "demo"})
+        save_la_profile(db, senco, None, None, data)
     return len(profiles)
 
 

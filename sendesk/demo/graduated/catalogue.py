@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sendesk.db import Database
 from sendesk.demo.tables import load, tuples
 from sendesk.rules.census import Area, area_of
+from sendesk.services.actor import Actor
+from sendesk.services.graduated.intervention_records import InterventionData
+from sendesk.services.graduated.intervention_setup import add_intervention
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``data/graduated.json``."""
@@ -76,3 +80,27 @@ def _area(code: str) -> Area:
     except ValueError:
         found = None
     return found or AREA_FOR_CODE.get(code, C_L)
+
+
+def add_catalogue(db: Database, senco: Actor) -> int:
+    """Add the catalogue through the interventions service, as the SENCo sets it up on the
+    Interventions page (its checks, its audit events); returns how many. Before the
+    history's transaction: the groups that run them are planned from it."""
+    for spec in CATALOGUE:
+        add_intervention(
+            db,
+            senco,
+            InterventionData(
+                name=spec.name,
+                area=spec.area.value,
+                staff_role=spec.staff_role,
+                measure=spec.measure,
+                measure_kind=spec.kind,
+                group_size=spec.group_size,
+                sessions_per_week=spec.sessions_per_week,
+                minutes_per_session=spec.minutes,
+                cost_per_hour_pence=spec.cost_pence,
+                description=spec.description,
+            ),
+        )
+    return len(CATALOGUE)

@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import insert_rows
 from sendesk.demo.graduated.agencies import _write_agencies
 from sendesk.demo.graduated.catalogue import CATALOGUE
 from sendesk.demo.graduated.interventions import _write_groups
 from sendesk.demo.graduated.progress import _write_progress
 from sendesk.demo.graduated.pupils import _load_pupils
 from sendesk.demo.graduated.support_plans import _write_plans
+from sendesk.errors import SendeskError
 from sendesk.models import (
     Intervention,
     School,
@@ -64,8 +64,10 @@ def add_graduated_history(
     ``pupils`` is (pupil id, provision "N"/"K"/"E", current need codes, the date the pupil
     joined the register or None) for every pupil; pupils with "N" who were on the register
     before are found from their register history. ``staff`` maps role values ("senco",
-    "learning_support", "teacher") to user ids. Runs inside the caller's transaction and
-    records one audit event ("create_demo_history") with the counts.
+    "learning_support", "teacher") to user ids. The intervention catalogue must be there
+    already (:func:`sendesk.demo.graduated.catalogue.add_catalogue`). Runs inside the
+    caller's transaction and records one audit event ("create_demo_history") with the
+    counts.
     """
     session.flush()
     rng = random.Random(f"{seed}-graduated")
@@ -75,30 +77,11 @@ def add_graduated_history(
     school = session.execute(select(School.id, School.name, School.la_name)).first()
     school_id, school_name, la_name = school if school else (None, "", "")
 
-    # The catalogue.
-    ids = insert_rows(
-        session,
-        Intervention,
-        [
-            {
-                "name": s.name,
-                "area": s.area.value,
-                "description": s.description,
-                "group_size": s.group_size,
-                "staff_role": s.staff_role,
-                "sessions_per_week": s.sessions_per_week,
-                "minutes_per_session": s.minutes,
-                "cost_per_hour_pence": s.cost_pence,
-                "measure": s.measure,
-                "measure_kind": s.kind,
-                "active": True,
-                "version": 1,
-            }
-            for s in CATALOGUE
-        ],
-        Intervention.name,
-    )
-    spec_ids = {s.key: i for s, i in zip(CATALOGUE, ids, strict=True)}
+    # The catalogue, saved through the service before this transaction (add_catalogue).
+    ids = {name: id_ for name, id_ in session.execute(select(Intervention.name, Intervention.id))}
+    if missing := [s.name for s in CATALOGUE if s.name not in ids]:
+        raise SendeskError(f"The demo's interventions are not in the catalogue: {missing}.")
+    spec_ids = {s.key: ids[s.name] for s in CATALOGUE}
 
     counts: dict[str, int] = {"interventions": len(CATALOGUE)}
     counts.update(
