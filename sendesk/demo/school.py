@@ -30,7 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.demo.access import add_access_history
+from sendesk.demo.access import add_access_history, add_departments
 from sendesk.demo.concerns import add_demo_concerns
 from sendesk.demo.ehc import HEAD_TEACHER, add_ehc_history
 from sendesk.demo.ehc.plans import add_la_profiles
@@ -193,11 +193,11 @@ def write_demo_school(
     """Write the demo school into ``db``, a new database with no school yet.
 
     The school and its SENCo (username ``senco``) are made by :func:`init_school`; the
-    SENCo then sets up, through the services, the other staff's accounts, the intervention
-    catalogue and the LA profiles. The pupils, their contacts, their register history and
-    the histories of :mod:`.graduated`, :mod:`.access` and :mod:`.ehc` follow in one
-    transaction, so a failure or a cancel (``progress`` returning False) leaves no pupils
-    behind.
+    SENCo then sets up, through the services, the other staff's accounts (and the teachers
+    each subject's classes need), the intervention catalogue and the LA profiles. The
+    pupils, their contacts, their register history and the histories of
+    :mod:`.graduated`, :mod:`.access` and :mod:`.ehc` follow in one transaction, so a
+    failure or a cancel (``progress`` returning False) leaves no pupils behind.
     ``progress(done, total)`` is called about every 50 pupils. Register entries and needs
     carry the date of the change as their ``recorded_at``, as if the SENCo had recorded each
     one on the day; the audit trail records when they were really written.
@@ -236,10 +236,13 @@ def write_demo_school(
         ),
     )
     # Set up as the SENCo would, through the services (their checks, their audit events):
-    # the staff accounts, the intervention catalogue and the LA profiles.
+    # the staff accounts, the intervention catalogue, the LA profiles and the teachers each
+    # subject needs for its classes.
     staff = _add_staff(db, actor, plan.staff[1:])
     add_catalogue(db, actor)
     add_la_profiles(db, actor, LA_NAME)
+    forms = {p.reg_group for p in plan.pupils if p.reg_group}  # the tutor groups
+    departments = add_departments(db, actor, seed=seed, forms=len(forms), staff=staff)
     changes = 0
     now = datetime.now(UTC)
     with db.transaction() as s:
@@ -292,6 +295,7 @@ def write_demo_school(
             seed=seed,
             today=today,
             staff=staff,
+            departments=departments,
         )
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
         accounts = list(s.scalars(select(User).order_by(User.id)))
