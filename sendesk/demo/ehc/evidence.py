@@ -33,11 +33,12 @@ from sendesk.models import (
     EvidenceDocument,
 )
 from sendesk.rules.census import Area
-from sendesk.rules.confidentiality import default_level
+from sendesk.rules.confidentiality import STAFF, default_level
 from sendesk.rules.readiness import (
     DEFAULT_REPORT_MAX_AGE_MONTHS,
     add_months,
 )
+from sendesk.services.evidence.evidence import check_document, store_document
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
@@ -292,27 +293,30 @@ def _evidence(
             row.id,
             {"pupil_id": row.pupil_id, "agency": row.agency, "source": "demo"},
         )
-    senco = audit.actor.user_id or None
-    documents = [
-        EvidenceDocument(
-            pupil_id=p.pupil_id, involvement_id=p.involvement, added_by_id=senco, **p.values
+    # Each document through the evidence service's own checks and audit event, as the
+    # SENCo stores one (the demo's pupils and involvements are this transaction's).
+    documents = []
+    for p in planned:
+        v = p.values
+        involvement = p.involvement if isinstance(p.involvement, int) else None
+        level = v.get("confidentiality", STAFF)  # a report: as the agency's advice
+        doc = check_document(
+            v["content"],
+            v["title"],
+            v["document_date"],
+            filename=v["filename"],
+            today=today,
+            confidentiality=level,
         )
-        for p in planned
-    ]
-    session.add_all(documents)
-    session.flush()
-    for doc in documents:
-        audit.record(
-            "create",
-            "evidence_document",
-            doc.id,
-            {
-                "pupil_id": doc.pupil_id,
-                "involvement_id": doc.involvement_id,
-                "media_type": doc.media_type,
-                "size": doc.size,
-                "sha256": doc.sha256,
-                "source": "demo",
-            },
+        documents.append(
+            store_document(
+                session,
+                audit.actor,
+                p.pupil_id,
+                doc,
+                level,
+                involvement_id=involvement,
+                added_at=v["added_at"],
+            )
         )
     return len(rows), len(documents)
