@@ -48,6 +48,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
+from sendesk.db import Database
 from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.tables import load, tuples
 from sendesk.models import (
@@ -66,6 +67,8 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
+from sendesk.services.actor import Actor
+from sendesk.services.staff.users import create_user, list_users
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("access")
@@ -220,44 +223,42 @@ def _load_pupils(session: Session) -> list[_Pupil]:
     return pupils
 
 
-def _teachers(
-    session: Session,
-    rng: random.Random,
-    staff: dict[str, list[int]],
-    groups_per_subject: dict[str, int],
-    password_hash: str | None,
-    audit: AuditWriter,
-) -> tuple[dict[str, list[int]], int]:
-    """A department (user ids) for each subject: the demo's teachers first, then new
-    accounts until nobody has more than CLASSES_PER_TEACHER classes."""
+@dataclass(frozen=True)
+class Departments:
+    """The teachers of each subject (user ids), and how many accounts were added for them."""
+
+    members: dict[str, list[int]]
+    created: int
+
+
+def add_departments(
+    db: Database, senco: Actor, *, seed: int, forms: int, staff: dict[str, list[int]]
+) -> Departments:
+    """A department for each subject: the demo's teachers first, then accounts the SENCo
+    adds through the users service (its checks, its audit event) until nobody has more
+    than CLASSES_PER_TEACHER classes, one class per subject for each of the ``forms``
+    tutor groups. Before the history's transaction, which then fills the classes
+    (:func:`add_access_history`); its draws are the first of the access history's."""
+    rng = random.Random(random.Random(f"{seed}-access").random())
     existing = list(staff.get(Role.TEACHER.value, []))
     rng.shuffle(existing)
-    taken = set(session.scalars(select(User.username)))
+    taken = {u.username for u in list_users(db, senco)}
     names = list(TEACHER_NAMES)
     rng.shuffle(names)
     departments: dict[str, list[int]] = {}
-    new_users: list[tuple[str, User]] = []
+    created = 0
     for subject, _ in SUBJECTS:
-        need = max(1, math.ceil(groups_per_subject.get(subject, 0) / CLASSES_PER_TEACHER))
+        need = max(1, math.ceil(forms / CLASSES_PER_TEACHER))
         members: list[int] = []
         while existing and len(members) < need:
             members.append(existing.pop())
         departments[subject] = members
         for _ in range(need - len(members)):
-            forename, surname = names.pop() if names else ("Alex", f"Teacher{len(new_users) + 1}")
-            user = User(
-                username=_username(forename, surname, taken),
-                display_name=f"{forename} {surname}",
-                role=Role.TEACHER.value,
-                password_hash=password_hash,
-            )
-            new_users.append((subject, user))
-    session.add_all(user for _, user in new_users)
-    session.flush()
-    for subject, user in new_users:
-        departments[subject].append(user.id)
-        audit.record("create", "user", user.id, {"role": user.role, "source": "demo"})
-    return departments, len(new_users)
+            forename, surname = names.pop() if names else ("Alex", f"Teacher{created + 1}")
+            username = _username(forename, surname, taken)
+            members.append(create_user(db, senco, username, f"{forename} {surname}", Role.TEACHER))
+            created += 1
+    return Departments(departments, created)
 
 
 def _write_groups(
@@ -699,26 +700,22 @@ def add_access_history(
     seed: int,
     today: date,
     staff: dict[str, list[int]],
-    password_hash: str | None = None,
+    departments: Departments,
 ) -> AccessSummary:
-    """Write the demo school's teaching groups, extra teachers and access arrangements.
+    """Write the demo school's teaching groups and access arrangements.
 
-    ``staff`` maps role values to user ids, as for the graduated-response history; new
-    teacher accounts get ``password_hash`` (the demo password's, so they can sign in).
-    Runs inside the caller's transaction; records an audit event per new account and one
-    "create_demo_access" event with the counts.
+    ``staff`` maps role values to user ids, as for the graduated-response history;
+    ``departments`` are the teachers of each subject (:func:`add_departments`, saved
+    before). Runs inside the caller's transaction; records one "create_demo_access"
+    event with the counts.
     """
     session.flush()
     rng = random.Random(f"{seed}-access")
+    rng.random()  # the draw of add_departments
     pupils = _load_pupils(session)
-    forms = {p.form for p in pupils}
-    groups_per_subject = {subject: len(forms) for subject, _ in SUBJECTS}
-    departments, created = _teachers(
-        session, random.Random(rng.random()), staff, groups_per_subject, password_hash, audit
-    )
     names = dict(session.execute(select(User.id, User.display_name)).all())
     taught, groups, members = _write_groups(
-        session, random.Random(rng.random()), pupils, departments, names
+        session, random.Random(rng.random()), pupils, departments.members, names
     )
 
     plan_rng = random.Random(rng.random())
@@ -810,7 +807,7 @@ def add_access_history(
     for p in plans:
         by_status[p.status] += 1
     summary = AccessSummary(
-        teachers_created=created,
+        teachers_created=departments.created,
         teaching_groups=groups,
         group_members=members,
         assessments=len(assessment_ids),
@@ -830,4 +827,11 @@ def add_access_history(
     return summary
 
 
-__all__ = ["CLASSES_PER_TEACHER", "SUBJECTS", "AccessSummary", "add_access_history"]
+__all__ = [
+    "CLASSES_PER_TEACHER",
+    "SUBJECTS",
+    "AccessSummary",
+    "Departments",
+    "add_access_history",
+    "add_departments",
+]

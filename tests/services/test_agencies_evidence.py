@@ -7,7 +7,7 @@ import io
 import os
 import stat
 import time
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -40,6 +40,7 @@ from sendesk.services.evidence.evidence import (
     PNG,
     DocumentIntegrityError,
     add_document,
+    check_document,
     document_bytes,
     documents_bytes,
     get_document,
@@ -48,6 +49,7 @@ from sendesk.services.evidence.evidence import (
     remove_viewer_copies,
     set_document_confidentiality,
     sniff_media_type,
+    store_document,
     sweep_stale_viewer_folders,
     viewer_copy,
 )
@@ -531,3 +533,22 @@ def test_a_title_with_a_control_character_is_refused_in_a_sentence(
     with pytest.raises(ValidationError, match="The title contains a control character"):
         add_document(db, senco, pupil, small_pdf(), "Report\x00", None, filename="r.pdf")
     assert list_documents(db, senco, pupil) == []
+
+
+def test_a_document_of_the_past_keeps_when_it_was_added(
+    db: Database, senco: Actor, pupil: int
+) -> None:
+    """The demo school's history stores its documents through store_document as if added
+    over the years; a time of adding after now is refused, and nothing is written."""
+    doc = check_document(small_pdf(), "Old report", date(2021, 5, 3), filename="old.pdf")
+    added = datetime(2021, 5, 4, 10, 30, tzinfo=UTC)
+    with db.transaction() as s:
+        doc_id = store_document(s, senco, pupil, doc, "staff", added_at=added)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with (
+        pytest.raises(ValidationError, match="time of adding is in the future"),
+        db.transaction() as s,
+    ):
+        store_document(s, senco, pupil, doc, "staff", added_at=later)
+    items = evidence.list_documents(db, senco, pupil)
+    assert [(i.id, i.added_at.astimezone(UTC)) for i in items] == [(doc_id, added)]

@@ -19,16 +19,17 @@ from pathlib import Path
 
 import pytest
 import sqlcipher3
+from sqlalchemy import select
 
 from sendesk.cli import main
-from sendesk.db import _key_pragma, create_database
-from sendesk.models import Role
-from sendesk.services.actor import acting_user
+from sendesk.db import Database, _key_pragma, create_database
+from sendesk.models import AuditEvent, Role
+from sendesk.services.actor import Actor, acting_user
 from sendesk.services.evidence.evidence import add_document
 from sendesk.services.school.school import init_school
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.users import create_user
-from sendesk.services.store.audit import _digest
+from sendesk.services.store.audit import AuditWriter, _digest, chain_problems
 from tests.factories import add_test_pupil
 
 Tamper = Callable[[sqlcipher3.Connection], None]
@@ -231,3 +232,20 @@ def test_audit_command_prints_the_anchor_and_verify_checks_a_restored_backup(
     assert main(["verify", "--db", str(restored)]) == 1
     out = capsys.readouterr().out
     assert "the backup it came from" in out and "100 audit events are missing" in out
+
+
+def test_two_writers_in_one_transaction_keep_one_chain(db: Database, senco: Actor) -> None:
+    """A caller holding a writer and a service called with the same session (the demo
+    school stores its documents through store_document) append in turn: each event
+    follows the one before, whoever wrote it, and verify finds nothing."""
+    with db.transaction() as s:
+        caller = AuditWriter(s, senco)
+        caller.record("note", "school", None, {"n": 1})
+        AuditWriter(s, senco).record("note", "school", None, {"n": 2})  # the service's
+        caller.record("note", "school", None, {"n": 3})
+    with db.session() as s:
+        assert list(chain_problems(s)) == []
+        notes = s.scalars(
+            select(AuditEvent.detail).where(AuditEvent.action == "note").order_by(AuditEvent.id)
+        )
+        assert list(notes) == ['{"n": 1}', '{"n": 2}', '{"n": 3}']

@@ -53,7 +53,7 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
-from sendesk.models import AgencyInvolvement, EvidenceDocument, Role, User
+from sendesk.models import AgencyInvolvement, EvidenceDocument, Role, User, utcnow
 from sendesk.rules.confidentiality import STAFF, check_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone, refuse
@@ -285,9 +285,17 @@ def store_document(
     *,
     involvement_id: int | None = None,
     concern_id: int | None = None,
+    added_at: datetime | None = None,
 ) -> int:
     """Insert a checked document for ``pupil_id`` and audit it; the caller has checked
-    permission and the pupil, inside its own transaction. Returns the document's id."""
+    permission and the pupil, inside its own transaction. Returns the document's id.
+
+    ``added_at`` is when it was added, for a record of the past (the demo school's
+    history, written today as if over the years); now when not given. It is never after
+    now: the audit trail records when the row was really written."""
+    if added_at is not None and added_at > utcnow():
+        raise ValidationError("The document's time of adding is in the future.")
+    extra: dict[str, datetime] = {} if added_at is None else {"added_at": added_at}
     row = EvidenceDocument(
         pupil_id=pupil_id,
         involvement_id=involvement_id,
@@ -301,6 +309,7 @@ def store_document(
         content=doc.content,
         added_by_id=actor.user_id or None,
         confidentiality=level,
+        **extra,
     )
     session.add(row)
     session.flush()

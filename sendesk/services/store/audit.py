@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from sendesk.models import AuditEvent, utcnow
 from sendesk.services.actor import Actor
-from sendesk.services.store.audit_anchor import note_appended
+from sendesk.services.store.audit_anchor import appended_head, note_appended
 from sendesk.services.store.row_seals import SEALED, seals_for
 
 GENESIS = "0" * 64
@@ -109,6 +109,10 @@ class AuditWriter:
         if self._last is None:
             _serialise_appends(self.session)
             self._last, self._length = _chain_head(self.session)
+        elif (appended := appended_head(self.session)) is not None and appended[1] != self._last:
+            # Another writer appended in this transaction since (a service called with the
+            # same session, as the demo school calls store_document): follow on from it.
+            self._length, self._last = appended
         at = utcnow()
         values = dict(detail or {})
         seals = seals_for(self.session, entity, entity_id)

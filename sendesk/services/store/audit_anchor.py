@@ -142,6 +142,13 @@ def note_appended(session: Session, length: int, head: str) -> None:
         event.listen(session, "after_rollback", _after_rollback)
 
 
+def appended_head(session: Session) -> tuple[int, str] | None:
+    """The chain's length and head after the last event appended in this session's open
+    transaction (by any writer), or None when none has been."""
+    pending: tuple[int, str] | None = session.info.get(_PENDING)
+    return pending
+
+
 def _after_commit(session: Session) -> None:
     pending = session.info.pop(_PENDING, None)
     if pending is not None:

@@ -1,0 +1,98 @@
+"""The demo school sets itself up through the services, as a SENCo would: its staff
+accounts (teachers for every subject's classes too), intervention catalogue and LA
+profiles carry the services' own audit events, the same as the same data saved through
+the same service in another school."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from sendesk.db import Database
+from sendesk.demo import write_demo_school
+from sendesk.models import AuditEvent, Intervention, LaProfile, Role, User
+from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
+from sendesk.services.graduated.intervention_records import InterventionData
+from sendesk.services.graduated.intervention_setup import add_intervention
+from sendesk.services.school.school import init_school
+from sendesk.services.staff.users import create_user
+from sendesk.services.store.audit import chain_problems
+from sendesk.services.store.row_seals import SEALED
+from tests.factories import MakeDb
+
+TODAY = date(2025, 3, 14)
+
+
+def _events(db: Database, action: str, entity: str) -> dict[int, tuple[int | None, dict[str, Any]]]:
+    """entity id -> (who, the detail without the row seals, which hold ids and times)."""
+    with db.session() as s:
+        rows = s.scalars(
+            select(AuditEvent).where(AuditEvent.action == action, AuditEvent.entity == entity)
+        ).all()
+    found: dict[int, tuple[int | None, dict[str, Any]]] = {}
+    for event in rows:
+        assert event.entity_id is not None and event.entity_id not in found  # one each
+        detail = json.loads(event.detail)
+        detail.pop(SEALED, None)
+        found[event.entity_id] = (event.user_id, detail)
+    return found
+
+
+def test_set_up_through_the_services_with_their_audit_events(make_db: MakeDb) -> None:
+    demo = make_db()
+    write_demo_school(demo, pupils=60, seed=5, today=TODAY)
+    with demo.session() as s:
+        senco_id = s.scalar(select(User.id).where(User.role == Role.SENCO.value))
+        users = s.scalars(select(User).where(User.id != senco_id).order_by(User.id)).all()
+        interventions = s.scalars(select(Intervention).order_by(Intervention.id)).all()
+        profiles = s.scalars(select(LaProfile).order_by(LaProfile.id)).all()
+        assert list(chain_problems(s)) == []
+    user_events = _events(demo, "create", "user")
+    added = _events(demo, "add", "intervention")
+    saved = _events(demo, "create", "la_profile")
+    assert len(interventions) == len(added) == 10
+    assert len(profiles) == len(saved) == 2
+
+    # The same data saved through the same services by the SENCo of another school.
+    other = make_db()
+    senco = init_school(other, "Other School", senco_username="boss", senco_name="Ms Boss")
+    assert {u.role for u in users} >= {Role.LEARNING_SUPPORT.value, Role.TEACHER.value}
+    for user in users:  # the staff planned with the school and the teachers added for classes
+        new_id = create_user(other, senco, user.username, user.display_name, user.role)
+        who, detail = user_events[user.id]
+        assert who == senco_id
+        assert detail == _events(other, "create", "user")[new_id][1]
+    for row in interventions:
+        data = InterventionData(
+            name=row.name,
+            area=row.area,
+            staff_role=row.staff_role,
+            measure=row.measure,
+            measure_kind=row.measure_kind,
+            group_size=row.group_size,
+            sessions_per_week=row.sessions_per_week,
+            minutes_per_session=row.minutes_per_session,
+            cost_per_hour_pence=row.cost_per_hour_pence,
+            description=row.description,
+        )
+        new_id = add_intervention(other, senco, data)
+        who, detail = added[row.id]
+        assert who == senco_id
+        assert detail == _events(other, "add", "intervention")[new_id][1]
+    for profile in profiles:
+        data = LaProfileData(
+            profile.name,
+            reviewed_cycles=profile.reviewed_cycles,
+            report_max_age_months=profile.report_max_age_months,
+            notional_threshold_pence=profile.notional_threshold_pence,
+            staff_rate_per_hour_pence=profile.staff_rate_per_hour_pence,
+            weeks_per_year=profile.weeks_per_year,
+            section_order=tuple(filter(None, profile.section_order.split(","))),
+        )
+        new_id = save_la_profile(other, senco, None, None, data)
+        who, detail = saved[profile.id]
+        assert who == senco_id
+        assert detail == _events(other, "create", "la_profile")[new_id][1]
