@@ -228,3 +228,31 @@ def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     assert isinstance(record.tabs.currentWidget(), EhcTab)
     assert [key for key, *_rest in LAZY_TABS if record.is_built(key)] == ["ehc"]  # type: ignore[attr-defined]
     record.close()
+
+
+def test_unlocking_checks_the_password_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The lock screen's password check (the sign-in's scrypt) runs off the GUI thread; a
+    wrong password is refused in the lock screen's sentence and the right one unlocks."""
+    from sendesk.services.staff import users
+    from sendesk.services.staff.session_lock import REFUSED
+    from sendesk.ui.main_window import MainWindow
+
+    users.set_password(db, senco, "senco", "correct horse")
+    seen = _record_thread(monkeypatch, users, "sign_in")
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.show()
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen is not None
+    screen.password.setText("not my password")
+    checking = window.locker.try_unlock()
+    assert checking is not None and not screen.unlock_button.isEnabled()
+    checking.wait()
+    assert window.locker.is_locked and screen.message.text() == REFUSED
+    screen.password.setText("correct horse")
+    checking = window.locker.try_unlock()
+    assert checking is not None
+    checking.wait()
+    assert not window.locker.is_locked and window.centralWidget().isVisible()
+    assert seen == [worker().ident] * 2
