@@ -256,3 +256,42 @@ def test_unlocking_checks_the_password_on_the_worker(qtbot, monkeypatch, db, sen
     checking.wait()
     assert not window.locker.is_locked and window.centralWidget().isVisible()
     assert seen == [worker().ident] * 2
+
+
+def test_my_groups_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """My groups reads the day's groups on the worker, saying "Loading…" meanwhile; a
+    group asked for while the day is read (a "sessions not logged" item opening its day)
+    is the one shown when the read lands."""
+    from datetime import date
+
+    from sendesk.services.graduated.enrolments import enrol
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+    from sendesk.ui.graduated import session_logging
+    from tests.factories import admit_pupil
+
+    monday = date(2025, 3, 3)
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    first = add_group(db, senco, GroupData(iid, "Early", senco.user_id, (0,), date(2025, 1, 6)))
+    second = add_group(db, senco, GroupData(iid, "Late", senco.user_id, (0,), date(2025, 1, 6)))
+    enrol(db, senco, second, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
+    seen = _record_thread(monkeypatch, session_logging, "my_groups")
+    page = session_logging.MyGroupsPage(
+        AppContext(db, senco, school_info(db)), today=monday + date.resolution * 7
+    )
+    qtbot.addWidget(page)
+    assert not page.loading_label.isHidden() and not page.save_button.isEnabled()
+    page.set_date(monday)  # while the first read (of today) runs
+    assert page.select_group(second) is page.loading
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.loading_label.isHidden() and page.groups_list.count() == 2
+    assert page.group is not None and page.group.group_id == second
+    assert page.group_title.text() == "Late — Toe by Toe — Monday 03/03/2025"
+    assert page.model.rowCount() == 1 and page.save_button.isEnabled()
+    page.select_group(first)
+    assert page.group is not None and page.group.group_id == first
+    assert seen == [worker().ident] * 2
