@@ -295,3 +295,20 @@ def test_my_groups_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None
     page.select_group(first)
     assert page.group is not None and page.group.group_id == first
     assert seen == [worker().ident] * 2
+
+
+def test_the_census_check_runs_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The census check page runs the check (a read of the whole register) on the worker,
+    saying it is checking meanwhile, both when opened and on "Check again"."""
+    from sendesk.ui.register import census_page
+
+    seen = _record_thread(monkeypatch, census_page, "census_check")
+    page = census_page.CensusPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    assert page.summary.text() == "Checking the register…"
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.summary.text().startswith("No census problems: 0 pupils on roll checked")
+    page.check_button.click()
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.summary.text().startswith("No census problems")
+    assert seen == [worker().ident] * 2
