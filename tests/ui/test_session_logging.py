@@ -253,6 +253,26 @@ def test_leaving_unsaved_work_asks_first(
     assert asked and page.on == MONDAY and page.model.attended_count() == 1
 
 
+def test_ticks_made_while_the_day_is_read_again_stay_and_a_new_day_starts_empty(
+    qtbot, page: MyGroupsPage
+) -> None:
+    """The day's groups are read on the worker: a tick made while they are read again
+    (after another page's save) is kept when they land, and a day changed to shows nothing
+    of the day before, so nothing can be saved under the wrong day."""
+    reading = page.reload()
+    page.model.toggle(0)
+    reading.wait()
+    assert page.dirty and page.model.attended_count() == 1
+    assert page.group is not None and page.save_button.isEnabled()
+    page.dirty = False  # the user chose to drop the tick
+    page.set_date(date(2025, 2, 24))  # the Monday before
+    assert page.groups_list.count() == 0 and page.group is None
+    assert not page.save_button.isEnabled() and not page.loading_label.isHidden()
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.group is not None and page.group.on == date(2025, 2, 24)
+    assert page.model.attended_count() == 0 and page.loading_label.isHidden()
+
+
 def test_another_staff_members_page_shows_only_their_groups(qtbot, db, senco, group_id) -> None:
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
     page = MyGroupsPage(AppContext(db, other, school_info(db)), today=MONDAY)
