@@ -78,7 +78,10 @@ def save_locked(window: MainWindow, path: Path) -> None:
     picture.save(str(path))
     print(f"wrote {path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}")
     screen.password.setText(DEMO_PASSWORD)
-    assert window.locker.try_unlock()
+    checking = window.locker.try_unlock()  # the password is checked on the worker
+    assert checking is not None
+    checking.wait()
+    assert not window.locker.is_locked
 
 
 def dark_palette() -> QPalette:

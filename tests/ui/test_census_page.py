@@ -32,6 +32,7 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
     page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
     qtbot.addWidget(page)
     page.show()
+    page.loading.wait()  # type: ignore[union-attr]  # the check runs on the worker
     assert page.summary.text() == (
         "4 problems for 4 pupils (7 pupils on roll checked) to fix before the spring census "
         "on Thursday 21 January 2027. Enter opens the pupil's record."
@@ -59,10 +60,13 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
 def test_check_again_after_a_fix_and_a_clean_register(qtbot, db, senco) -> None:
     page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
     qtbot.addWidget(page)
+    page.loading.wait()  # type: ignore[union-attr]
     assert row_count(page.table) == 0
     assert page.summary.text().startswith("No census problems: 0 pupils on roll checked")
     plant_census_problems(db, senco)
     qtbot.mouseClick(page.check_button, Qt.MouseButton.LeftButton)
+    assert page.summary.text() == "Checking the register…"
+    page.loading.wait()  # type: ignore[union-attr]
     assert row_count(page.table) == 4
 
 
@@ -74,6 +78,7 @@ def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
     page = window.pages["Census check"]
     assert isinstance(page, CensusPage)
     assert window.stack.currentWidget() is page
+    page.loading.wait()  # type: ignore[union-attr]
     page.table.activated.emit(page.table.model().index(1, 0))
     qtbot.waitUntil(lambda: ids["Cara"] in window.pupil_windows)  # read on the worker
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
@@ -87,6 +92,7 @@ def test_export_writes_the_problems_shown_and_says_where(qtbot, db, senco, tmp_p
     page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
     qtbot.addWidget(page)
     page.show()
+    page.loading.wait()  # type: ignore[union-attr]
     assert page.export_button.isEnabled() and not page.written.isVisible()
     target = tmp_path / "census problems.csv"
     with qtbot.waitSignal(page.exported):

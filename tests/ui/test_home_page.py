@@ -123,6 +123,7 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
     window.home.table.activated.emit(model.index(row, 3))
     page = window.stack.currentWidget()
     assert isinstance(page, MyGroupsPage)
+    page.loading.wait()  # type: ignore[union-attr]  # the day's groups, read on the worker
     assert page.on == day and page.group is not None and page.group.group_id == gid
     assert page.group.logged is None  # ready to log
 

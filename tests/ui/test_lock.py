@@ -144,6 +144,7 @@ def test_file_lock_then_the_right_password_shows_everything_again(
     assert screen is not None
     QTest.keyClicks(screen.password, PASSWORD)
     QTest.keyClick(screen.password, Qt.Key.Key_Return)
+    window.locker.checking.wait()  # type: ignore[union-attr]  # the password, on the worker
     assert not window.locker.is_locked
     assert reg.isVisible() and reg.text() == "8Q, not yet saved"
     assert record.is_dirty  # type: ignore[attr-defined]
@@ -163,6 +164,8 @@ def test_a_wrong_password_is_refused_in_one_sentence_and_audited(
     assert screen is not None
     screen.password.setText("not my password")
     screen.unlock_button.click()
+    window.locker.checking.wait()  # type: ignore[union-attr]
+    assert screen.unlock_button.isEnabled()
     assert window.locker.is_locked and window.centralWidget().isHidden()
     assert screen.message.text() == REFUSED
     assert screen.password.text() == ""
@@ -189,6 +192,7 @@ def test_a_dialog_open_under_the_lock_keeps_what_was_typed(qtbot, window: MainWi
         assert screen is not None
         screen.password.setText(PASSWORD)
         screen.unlock_button.click()
+        window.locker.checking.wait()  # type: ignore[union-attr]
         seen["after"] = (edit.isVisible(), edit.text())
         dialog.accept()
 
@@ -261,6 +265,7 @@ def test_a_message_shown_under_the_lock_is_hidden_and_the_lock_stays_on_top(
     assert not any("Zoë" in t for t in visible_texts(box))
     screen.password.setText(PASSWORD)
     screen.unlock_button.click()
+    window.locker.checking.wait()  # type: ignore[union-attr]
     assert any("Zoë" in t for t in visible_texts(box))
     box.close()
 

@@ -228,3 +228,87 @@ def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     assert isinstance(record.tabs.currentWidget(), EhcTab)
     assert [key for key, *_rest in LAZY_TABS if record.is_built(key)] == ["ehc"]  # type: ignore[attr-defined]
     record.close()
+
+
+def test_unlocking_checks_the_password_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The lock screen's password check (the sign-in's scrypt) runs off the GUI thread; a
+    wrong password is refused in the lock screen's sentence and the right one unlocks."""
+    from sendesk.services.staff import users
+    from sendesk.services.staff.session_lock import REFUSED
+    from sendesk.ui.main_window import MainWindow
+
+    users.set_password(db, senco, "senco", "correct horse")
+    seen = _record_thread(monkeypatch, users, "sign_in")
+    window = MainWindow(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(window)
+    window.show()
+    window.locker.lock()
+    screen = window.locker.screen
+    assert screen is not None
+    screen.password.setText("not my password")
+    checking = window.locker.try_unlock()
+    assert checking is not None and not screen.unlock_button.isEnabled()
+    checking.wait()
+    assert window.locker.is_locked and screen.message.text() == REFUSED
+    screen.password.setText("correct horse")
+    checking = window.locker.try_unlock()
+    assert checking is not None
+    checking.wait()
+    assert not window.locker.is_locked and window.centralWidget().isVisible()
+    assert seen == [worker().ident] * 2
+
+
+def test_my_groups_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """My groups reads the day's groups on the worker, saying "Loading…" meanwhile; a
+    group asked for while the day is read (a "sessions not logged" item opening its day)
+    is the one shown when the read lands."""
+    from datetime import date
+
+    from sendesk.services.graduated.enrolments import enrol
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+    from sendesk.ui.graduated import session_logging
+    from tests.factories import admit_pupil
+
+    monday = date(2025, 3, 3)
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    first = add_group(db, senco, GroupData(iid, "Early", senco.user_id, (0,), date(2025, 1, 6)))
+    second = add_group(db, senco, GroupData(iid, "Late", senco.user_id, (0,), date(2025, 1, 6)))
+    enrol(db, senco, second, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
+    seen = _record_thread(monkeypatch, session_logging, "my_groups")
+    page = session_logging.MyGroupsPage(
+        AppContext(db, senco, school_info(db)), today=monday + date.resolution * 7
+    )
+    qtbot.addWidget(page)
+    assert not page.loading_label.isHidden() and not page.save_button.isEnabled()
+    page.set_date(monday)  # while the first read (of today) runs
+    assert page.select_group(second) is page.loading
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.loading_label.isHidden() and page.groups_list.count() == 2
+    assert page.group is not None and page.group.group_id == second
+    assert page.group_title.text() == "Late — Toe by Toe — Monday 03/03/2025"
+    assert page.model.rowCount() == 1 and page.save_button.isEnabled()
+    page.select_group(first)
+    assert page.group is not None and page.group.group_id == first
+    assert seen == [worker().ident] * 2
+
+
+def test_the_census_check_runs_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The census check page runs the check (a read of the whole register) on the worker,
+    saying it is checking meanwhile, both when opened and on "Check again"."""
+    from sendesk.ui.register import census_page
+
+    seen = _record_thread(monkeypatch, census_page, "census_check")
+    page = census_page.CensusPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    assert page.summary.text() == "Checking the register…"
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.summary.text().startswith("No census problems: 0 pupils on roll checked")
+    page.check_button.click()
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.summary.text().startswith("No census problems")
+    assert seen == [worker().ident] * 2

@@ -71,6 +71,8 @@ def page(qtbot, db: Database, ta: Actor, group_id: int) -> MyGroupsPage:
     widget = MyGroupsPage(AppContext(db, ta, school_info(db)), today=MONDAY)
     qtbot.addWidget(widget)
     widget.show()
+    assert widget.loading is not None
+    widget.loading.wait()  # the day's groups are read on the worker
     return widget
 
 
@@ -165,6 +167,7 @@ def test_ticking_a_group_of_eight_and_saving(qtbot, page: MyGroupsPage, db, ta, 
 
     with qtbot.waitSignal(page.changed):
         assert page.save()
+    page.loading.wait()  # type: ignore[union-attr]  # the day read again after the save
     assert not page.dirty
     assert page.message_label.text().startswith("Saved Y8 reading on Monday 03/03/2025: 7 of 8")
     assert page.groups_list.item(0).text().endswith("— logged")
@@ -206,7 +209,7 @@ def test_a_session_not_delivered_needs_a_reason(
     assert logged is not None and not logged.delivered
     assert logged.not_delivered_reason == "staff absent"
     # Reopening the day shows what was saved.
-    page.reload()
+    page.reload().wait()
     assert not page.delivered_check.isChecked()
     assert page.reason_combo.currentData() == "staff absent"
 
@@ -224,11 +227,13 @@ def test_ctrl_s_saves_and_a_saved_log_reopens(qtbot, page: MyGroupsPage, db, ta,
     assert {a.minutes for a in logged.attendance} == {25}
 
     page.set_date(date(2025, 3, 2))  # a Sunday: no groups
+    page.loading.wait()  # type: ignore[union-attr]
     assert page.groups_list.count() == 0
     assert "No groups of yours meet on Sunday 02/03/2025" in page.empty_label.text()
     assert not page.save_button.isEnabled()
     page.next_button.click()
     page.next_button.click()  # not past today
+    page.loading.wait()  # type: ignore[union-attr]
     assert page.on == MONDAY
     assert page.model.attended_count() == 8 and page.minutes_spin.value() == 25
 
@@ -248,13 +253,35 @@ def test_leaving_unsaved_work_asks_first(
     assert asked and page.on == MONDAY and page.model.attended_count() == 1
 
 
+def test_ticks_made_while_the_day_is_read_again_stay_and_a_new_day_starts_empty(
+    qtbot, page: MyGroupsPage
+) -> None:
+    """The day's groups are read on the worker: a tick made while they are read again
+    (after another page's save) is kept when they land, and a day changed to shows nothing
+    of the day before, so nothing can be saved under the wrong day."""
+    reading = page.reload()
+    page.model.toggle(0)
+    reading.wait()
+    assert page.dirty and page.model.attended_count() == 1
+    assert page.group is not None and page.save_button.isEnabled()
+    page.dirty = False  # the user chose to drop the tick
+    page.set_date(date(2025, 2, 24))  # the Monday before
+    assert page.groups_list.count() == 0 and page.group is None
+    assert not page.save_button.isEnabled() and not page.loading_label.isHidden()
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.group is not None and page.group.on == date(2025, 2, 24)
+    assert page.model.attended_count() == 0 and page.loading_label.isHidden()
+
+
 def test_another_staff_members_page_shows_only_their_groups(qtbot, db, senco, group_id) -> None:
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
     page = MyGroupsPage(AppContext(db, other, school_info(db)), today=MONDAY)
     qtbot.addWidget(page)
+    page.loading.wait()  # type: ignore[union-attr]
     assert page.groups_list.count() == 0 and not page.save_button.isEnabled()
     senco_page = MyGroupsPage(AppContext(db, senco, school_info(db)), today=MONDAY)
     qtbot.addWidget(senco_page)
+    senco_page.loading.wait()  # type: ignore[union-attr]
     assert senco_page.groups_list.count() == 1
 
 
@@ -288,6 +315,7 @@ def test_log_a_whole_term(qtbot, page: MyGroupsPage, db, ta, group_id) -> None:
 
     with qtbot.waitSignal(page.changed):
         dialog.ok_button.click()
+    page.loading.wait()  # type: ignore[union-attr]
     assert dialog.result_log is not None
     assert len(dialog.result_log.logged) == 7
     assert dialog.result_log.not_delivered == (date(2025, 1, 29),)
@@ -334,7 +362,9 @@ def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_on
     qtbot.addWidget(window)
     window.resize(1100, 700)
     window.show()
-    window.open_group_day(second, MONDAY)
+    opening = window.open_group_day(second, MONDAY)
+    assert opening is not None
+    opening.wait()
     page = window.page("My groups")
     assert isinstance(page, MyGroupsPage)
     qtbot.waitExposed(page)
@@ -359,6 +389,7 @@ def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_on
     page.model.mark_all_present()
     with qtbot.waitSignal(page.changed):
         assert page.save()
+    page.loading.wait()  # type: ignore[union-attr]  # and the window's reload after it
     assert page.group is not None and page.group.group_id == second
     assert listed.currentItem().data(GROUP_ID_ROLE) == second
     assert page.group_title.text().startswith(long_name)

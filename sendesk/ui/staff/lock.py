@@ -17,7 +17,8 @@ What locking does:
 - decrypted copies of documents opened in the system's viewer are deleted
   (:func:`sendesk.services.evidence.evidence.remove_viewer_copies`);
 - an application-modal lock screen asks for the same person's password (checked by the
-  users service) or offers to sign out. Signing out from the lock discards unsaved edits
+  users service, on the worker thread: :meth:`LockController.try_unlock`) or offers to
+  sign out. Signing out from the lock discards unsaved edits
   without asking: whoever is at the keyboard may not be the person who made them, and
   must not be able to save them under that person's name.
 
@@ -48,6 +49,7 @@ from sendesk.errors import SendeskError
 from sendesk.roles import ROLE_LABELS
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.forms import note
+from sendesk.ui.ops import Op, show_failure
 
 log = logging.getLogger(__name__)
 
@@ -253,6 +255,7 @@ class LockController(QObject):
         self.screen: LockScreen | None = None
         self._hidden: list[_Hidden] = []
         self._focus: QWidget | None = None
+        self.checking: Op | None = None  # the password check in flight (tests wait on it)
 
     @property
     def is_locked(self) -> bool:
@@ -318,27 +321,57 @@ class LockController(QObject):
 
     # --- unlocking --------------------------------------------------------------------
 
-    def try_unlock(self) -> bool:
-        """Unlock when the password is the signed-in person's; otherwise say why."""
+    def try_unlock(self) -> Op | None:
+        """Check the typed password on the worker; unlock when it is the signed-in
+        person's, otherwise say why. Returns the check in flight (also ``checking``; tests
+        and scripts wait on it), or None when there was nothing to check.
+
+        Why on the worker: the check is the sign-in's scrypt, a deliberately slow key
+        derivation, and on the GUI thread it froze every window for its duration.
+        """
         screen = self.screen
         if screen is None:
-            return True
+            return None
+        if self.checking is not None and not self.checking.done:
+            return self.checking  # Enter pressed again while the first check runs
         password = screen.password.text()
         screen.password.clear()
         if not password:
             screen.message.setText("Type your password to unlock SENDesk.")
-            return False
-        from sendesk.services.staff.session_lock import unlock
+            return None
+        ctx = self.ctx
 
-        try:
-            unlock(self.ctx.db, self.ctx.actor, password)
-        except SendeskError as exc:
-            screen.message.setText(str(exc))
-            screen.password.setFocus()
-            return False
+        def check(_progress: object) -> None:
+            from sendesk.services.staff.session_lock import unlock
+
+            unlock(ctx.db, ctx.actor, password)
+
+        screen.message.setText("Checking…")
+        screen.unlock_button.setEnabled(False)
+        self.checking = Op(
+            screen,
+            check,
+            success=lambda _none: self._password_right(screen),
+            failure=lambda exc: self._password_wrong(screen, exc),
+        )
+        return self.checking.run()
+
+    def _password_right(self, screen: LockScreen) -> None:
+        if self.screen is not screen:
+            return  # signed out from the lock while the password was checked
         self._restore()
         self.unlocked.emit()
-        return True
+
+    def _password_wrong(self, screen: LockScreen, exc: BaseException) -> None:
+        if self.screen is not screen:
+            return
+        screen.unlock_button.setEnabled(True)
+        if not isinstance(exc, SendeskError):
+            show_failure(screen, exc)
+            screen.message.setText("")
+            return
+        screen.message.setText(str(exc))
+        screen.password.setFocus()
 
     def _restore(self) -> None:
         for hidden in self._hidden:
