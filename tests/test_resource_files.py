@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from sendesk.demo import graduated
+from sendesk.demo.graduated import agencies
 from sendesk.reports.pdf_layout import FONT_DIR, register_fonts
 from sendesk.resource_files import resource_path, resource_root
 from sendesk.rules.census_check import RULES_FILE, rules
@@ -39,7 +39,7 @@ def test_every_font_the_pdfs_use_is_there_with_its_licence() -> None:
     for name in ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "LICENSE"):
         assert (FONT_DIR / name).is_file(), name
     assert register_fonts() == ("SENDeskSans", "SENDeskSans-Bold")
-    assert resource_path("fonts", "DejaVuSans.ttf") in graduated.FONT_FILES  # the demo's
+    assert resource_path("fonts", "DejaVuSans.ttf") in agencies.FONT_FILES  # the demo's
 
 
 def test_the_census_rules_are_read_from_the_resources_folder() -> None:
