@@ -21,6 +21,7 @@ from sendesk.services.graduated.progress_data import (
 )
 from sendesk.services.register.register import change_status
 from tests.factories import add_test_pupil
+from tests.services.effect_school import _enrol, _intervention, _log
 
 TODAY = date(2026, 12, 7)
 START = date(2025, 9, 1)
@@ -100,6 +101,7 @@ def build(db: Database, senco: Actor) -> dict[str, int]:
     _attainment(db, senco, ids)
     _access(db, ids)
     _requests(db, ids)
+    _interventions(db, ids)
     return ids
 
 
@@ -165,6 +167,32 @@ def _access(db: Database, ids: dict[str, int]) -> None:
                     expires_on=expires,
                 )
             )
+
+
+def _interventions(db: Database, ids: dict[str, int]) -> None:
+    """Reading catch-up (reading age, £24 an hour) for the K six: 8:00 on 2/9/2025, 9:00 on
+    2/12/2025 — 12 months gained in 3, ratio gain 4.0, 9 months of catch-up each (54 in
+    all); one 60-minute session on 1/10/2025 with all six: £24.00, £4.00 a pupil, £24.00 ÷
+    54 = £0.44 per month of catch-up. ELSA (self-rating, £20 an hour) for Hamish and
+    Jolyon: one 45-minute session, £15.00; 2 pupils, so only the pupils ("fewer than 5")
+    and the cost are shown. All interventions: 8 pupils, £39.00."""
+    reading = _intervention(
+        db, "Reading catch-up", "Cognition and learning", 2400, "reading age", "age_months", "R1"
+    )
+    elsa = _intervention(
+        db, "ELSA", "Social, emotional and mental health", 2000, "self-rating", "rating", "E1"
+    )
+    start, end = date(2025, 9, 2), date(2025, 12, 2)
+    enrolled = [
+        _enrol(db, reading, ids[name], (96, start), (108, end), start=start)
+        for name in FORENAMES[:6]
+    ]
+    _log(db, reading, date(2025, 10, 1), 60, dict.fromkeys(enrolled, True))
+    pair = [
+        _enrol(db, elsa, ids[name], (3, start), (5, end), start=start)
+        for name in ("Hamish", "Jolyon")
+    ]
+    _log(db, elsa, date(2025, 10, 2), 45, dict.fromkeys(pair, True))
 
 
 DEADLINE = timedelta(weeks=20)

@@ -4,8 +4,8 @@ Each command is a thin shell over a service: parse, find the key, call, print. E
 one sentence on stderr and a non-zero exit status; nothing is half-written because every
 service runs in one transaction and every file is written under a temporary name. The
 commands live by capability (:mod:`.database`, :mod:`.register`, :mod:`.transfer`,
-:mod:`.ehc`, :mod:`.access`, :mod:`.oversight`, :mod:`.users`); what they share (opening
-the database, signing in, the common options) is :mod:`.shell`.
+:mod:`.ehc`, :mod:`.access`, :mod:`.oversight`, :mod:`.reports`, :mod:`.users`); what
+they share (opening the database, signing in, the common options) is :mod:`.shell`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from sendesk import __version__
-from sendesk.cli import access, database, ehc, oversight, register, transfer, users
+from sendesk.cli import access, database, ehc, oversight, register, reports, transfer, users
 from sendesk.cli.shell import Subparsers
 from sendesk.errors import SendeskError
 
@@ -38,6 +38,7 @@ COMMANDS: tuple[Callable[[Subparsers], None], ...] = (
     oversight.add_deadlines,
     oversight.add_audit,
     register.add_census_check,
+    reports.add_report,
     database.add_backup,
     database.add_restore,
     users.add_users,

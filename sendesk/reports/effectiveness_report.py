@@ -47,6 +47,7 @@ SUMMARY_HEADERS = (
     "Area of need",
     "Measure",
     "Pupils",
+    "Enrolments",
     "Measured",
     "Average progress",
     "Staff hours",
@@ -55,6 +56,14 @@ SUMMARY_HEADERS = (
     "Cost per pupil",
     "Cost per unit of progress",
 )
+PDF_SUMMARY_HEADERS = (
+    *SUMMARY_HEADERS[:2],
+    SUMMARY_HEADERS[3],
+    "Enrolments measured",
+    *SUMMARY_HEADERS[6:],
+)
+"""The printed summary leaves the measure to each intervention's section (a landscape page
+holds ten columns legibly) and shows "13 of 15" where the spreadsheet has two numbers."""
 PUPIL_HEADERS = (
     "Pupil",
     "Group",
@@ -68,16 +77,22 @@ PUPIL_HEADERS = (
 )
 
 HOW_COUNTED = (
-    "Progress is each pupil's entry measure against their exit measure (or their latest "
-    "measure while they are still in the group: marked 'so far'). Hours and cost come from "
+    "An enrolment is one pupil's time in one group (a pupil who joined a group again has two). "
+    "Progress is each enrolment's entry measure against its exit measure (or the latest "
+    "measure while the pupil is still in the group: marked 'so far'). Hours and cost come from "
     "the sessions logged as delivered in the period: staff hours are the sessions' length, "
     "pupil hours the time each pupil was logged present, and a pupil's cost is their share "
     "of each session (hours attended × the staff role's cost per hour ÷ the pupils present). "
-    "Cost per unit of progress is the cost of the pupils whose progress was measured ÷ the "
-    "progress they made, added up; with none, or none above zero, it reads 'no measured "
+    "Cost per unit of progress is the cost of the enrolments whose progress was measured ÷ "
+    "the progress they made, added up; with none, or none above zero, it reads 'no measured "
     "progress'. Ratio-gain bands follow Brooks (2016); a change in standardised score is "
     "banded by the school's default setting."
 )
+KEEP_TOGETHER_ROWS = 14
+"""An intervention's table of up to this many rows (header and total included) is kept on
+one page with its heading; a longer one would leave most of a page empty if moved whole."""
+START_ROOM = 130
+"""Points left on a page for a long section to start there: heading, header and a few rows."""
 UNNAMED = "Pupils are not named in this copy: it was made by an account that sees figures only."
 
 
@@ -169,11 +184,11 @@ def unit_sentence(row: InterventionEffect) -> str:
     measured = len(row.measured)
     if row.cost_per_unit_pence is None:
         if not measured:
-            why = "no pupil has an entry measure and a later one"
+            why = "no enrolment has an entry measure and a later one"
         else:
             units = row.progress_units or 0.0
             why = (
-                f"the {measured} measured pupil{'s' if measured != 1 else ''} made "
+                f"the {measured} measured enrolment{'s' if measured != 1 else ''} made "
                 f"{_units(units, row.unit)} in all"
             )
         return f"Cost per unit of progress: no measured progress ({why})."
@@ -181,7 +196,7 @@ def unit_sentence(row: InterventionEffect) -> str:
     return (
         f"Cost per unit of progress: {row.cost_per_unit_text} — "
         f"{pounds(row.measured_cost_pence)} spent on the {measured} measured "
-        f"pupil{'s' if measured != 1 else ''} ÷ {_units(units, row.unit)}; "
+        f"enrolment{'s' if measured != 1 else ''} ÷ {_units(units, row.unit)}; "
         f"{UNIT_EXPLAINED.get(row.measure_kind, UNIT_EXPLAINED[rules.RATING])}."
     )
 
@@ -268,13 +283,14 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     wb = Workbook(write_only=True)
     title, sub = _title(report, school_name)
     ws = wb.create_sheet("Summary")
-    for col, width in zip("ABCDEFGHIJK", (30, 30, 18, 8, 10, 17, 11, 11, 12, 14, 34), strict=True):
+    ws.freeze_panes = "A5"  # before the first row: a streamed sheet writes its view then
+    widths = (30, 30, 18, 8, 11, 10, 17, 11, 11, 12, 14, 34)
+    for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
         ws.column_dimensions[col].width = width
     ws.append([xlsx_cell(ws, title, bold=True)])
     ws.append(xlsx_row(ws, [sub]))
     ws.append([])
     ws.append([xlsx_cell(ws, h, bold=True) for h in SUMMARY_HEADERS])
-    ws.freeze_panes = "A5"
     for row in report.rows:
         ws.append(
             xlsx_row(
@@ -284,6 +300,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
                     row.area,
                     row.measure,
                     row.pupils,
+                    len(row.enrolments),
                     len(row.measured),
                     average_text(row),
                     _hours(ws, row.delivered_minutes),
@@ -301,6 +318,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
             None,
             None,
             t.pupils,
+            t.enrolments,
             t.measured,
             None,
             _hours(ws, t.delivered_minutes, bold=True),
@@ -318,6 +336,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
         ws.append([UNNAMED])
 
     pupils = wb.create_sheet("Pupils")
+    pupils.freeze_panes = "A5"
     headers = ("Intervention", *(PUPIL_HEADERS if report.named else PUPIL_HEADERS[1:]))
     widths = (30, 26, 20, 10, 16, 20, 20, 10, 8, 12)
     for i, width in enumerate(widths if report.named else widths[:1] + widths[2:]):
@@ -326,7 +345,6 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     pupils.append(xlsx_row(pupils, [sub]))
     pupils.append([])
     pupils.append([xlsx_cell(pupils, h, bold=True) for h in headers])
-    pupils.freeze_panes = "A5"
     for row in report.rows:
         for e in row.enrolments:
             who = [e.pupil] if report.named else []
@@ -355,7 +373,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
 
 def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.platypus import KeepTogether, Spacer
+    from reportlab.platypus import CondPageBreak, KeepTogether, Spacer
 
     st = pdf_styles(size=9, leading=11.5)
     title, sub = _title(report, school_name)
@@ -363,15 +381,14 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
     width = doc.width
     story: list[Any] = [para(title, st["title"]), para(sub, st["sub"]), Spacer(1, 8)]
 
-    rows: list[list[object]] = [list(SUMMARY_HEADERS)]
+    rows: list[list[object]] = [list(PDF_SUMMARY_HEADERS)]
     for row in report.rows:
         rows.append(
             [
                 row.name,
                 row.area,
-                row.measure,
                 row.pupils,
-                len(row.measured),
+                f"{len(row.measured)} of {len(row.enrolments)}",
                 average_text(row),
                 hours_text(row.delivered_minutes),
                 hours_text(row.attended_minutes),
@@ -385,9 +402,8 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
         [
             "School total",
             "",
-            "",
             t.pupils,
-            t.measured,
+            f"{t.measured} of {t.enrolments}",
             "",
             hours_text(t.delivered_minutes),
             hours_text(t.attended_minutes),
@@ -396,13 +412,13 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
             "not added across measures",
         ]
     )
-    fractions = (0.13, 0.115, 0.085, 0.06, 0.085, 0.09, 0.06, 0.06, 0.075, 0.075, 0.165)
+    fractions = (0.15, 0.13, 0.06, 0.1, 0.09, 0.07, 0.07, 0.1, 0.085, 0.145)
     story.append(
         pdf_table(
             rows,
             [f * width for f in fractions],
             st,
-            numeric={3, 4, 6, 7, 8, 9},
+            numeric={2, 3, 5, 6, 7, 8},
             total_row=True,
             bottom_padding=2.5,
         )
@@ -421,9 +437,9 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
 
     named = report.named
     headers = list(PUPIL_HEADERS if named else PUPIL_HEADERS[1:])
-    fractions = (0.16, 0.15, 0.08, 0.12, 0.1, 0.14, 0.08, 0.07, 0.1)
+    fractions = (0.15, 0.23, 0.07, 0.1, 0.08, 0.13, 0.075, 0.065, 0.09)
     if not named:
-        fractions = (0.22, 0.1, 0.14, 0.12, 0.16, 0.08, 0.08, 0.1)
+        fractions = (0.3, 0.08, 0.12, 0.09, 0.15, 0.08, 0.07, 0.1)
     numeric = {i for i, h in enumerate(headers) if h in ("Sessions", "Hours", "Cost")}
     for row in report.rows:
         heading = [
@@ -462,25 +478,25 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
         )
         summary = (
             f"{row.pupils} pupil{'s' if row.pupils != 1 else ''}, "
+            f"{len(row.enrolments)} enrolment{'s' if len(row.enrolments) != 1 else ''}, "
             f"{len(row.measured)} with progress measured · staff time "
             f"{hours_text(row.delivered_minutes)} hours in {row.delivered_sessions} "
             f"session{'s' if row.delivered_sessions != 1 else ''} · cost per pupil "
             f"{_per_pupil(row.cost_per_pupil_pence)}"
         )
-        # a short section stays on one page; a long one splits with its header repeated
-        story.append(
-            KeepTogether(
-                [
-                    para(row.name, st["h2"]),
-                    para(f"{row.area} · {_measure_line(row)}", st["muted"]),
-                    Spacer(1, 4),
-                    table,
-                    Spacer(1, 4),
-                    para(summary, st["body"]),
-                    para(unit_sentence(row), st["body"]),
-                ]
-            )
-        )
+        section = [
+            para(row.name, st["h2"]),
+            para(f"{row.area} · {_measure_line(row)}", st["muted"]),
+            Spacer(1, 4),
+            table,
+            Spacer(1, 4),
+            para(summary, st["body"]),
+            para(unit_sentence(row), st["body"]),
+        ]
+        if len(lines) <= KEEP_TOGETHER_ROWS:  # a short section is not split over two pages
+            story.append(KeepTogether(section))
+        else:  # a long one starts with room for a few rows and splits, its header repeated
+            story += [CondPageBreak(START_ROOM), *section]
     footer = page_footer(
         f"{TITLE} · {report.period_text} · produced by SENDesk on {date.today():%d/%m/%Y} · "
         "confidential"

@@ -28,12 +28,20 @@ from typing import Any
 
 from sendesk.db import Database
 from sendesk.reports.atomic import atomic_output
+from sendesk.reports.effectiveness_report import average_text
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.rules.census import NEED_CODES, describe
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
+from sendesk.services.graduated.effectiveness import (
+    EffectivenessReport,
+    InterventionEffect,
+    intervention_effectiveness,
+)
+from sendesk.services.graduated.intervention_records import pounds
+from sendesk.services.permissions import Action, permit
 from sendesk.services.school.figures import SchoolFigures, school_figures
-from sendesk.services.school.statistics import Count, shown
+from sendesk.services.school.statistics import SUPPRESS_BELOW, Count, shown, suppress_count
 
 ProgressCallback = Callable[[int, int], object]
 """``progress(done, total)``, called as the report's steps finish."""
@@ -60,6 +68,18 @@ OUTCOMES_NOTE = (
     "fewer than 5 pupils is not shown; “Pupils” says how many pupils the figure beside "
     "it is drawn from."
 )
+EFFECT_NOTE = (
+    "Progress is each pupil's entry measure against their exit measure (or their latest, "
+    "while still in the group), averaged over the pupils measured: a ratio gain for a "
+    "reading or spelling age (1.0 is keeping pace with the calendar; Brooks counts 1.4 "
+    "and above as useful impact, 2.0 substantial), a change in points for a score. Cost is "
+    "the staff time pupils attended in the period at the staff role's cost per hour. Cost "
+    "per unit of progress is the cost of the pupils measured ÷ the progress they made (a "
+    "month of catch-up beyond the months that passed, or a point of score). For an "
+    "intervention with fewer than 5 pupils only the pupils and the cost are shown: the "
+    "rest would be one child's figures."
+)
+NOT_SHOWN = "not shown"
 EHC_NOTE = (
     "The LA must issue a final EHC plan within 20 weeks of receiving the request (SEND "
     "Regulations 2014, reg 13(2)). A deadline is counted when the plan was issued in the "
@@ -96,9 +116,14 @@ def write_governors_report(
 ) -> Path:
     """Write the governors' SEND report for ``start``–``end`` to ``out`` (a PDF); returns
     the path. The period's defaults are :func:`school_figures`'s (this academic year so
-    far). Anyone who may see the school's anonymised figures may write it."""
+    far). Whoever may see both the school's anonymised figures and its costs may write
+    it: the SENCo and the read-only role, not a teacher. ``today`` is for tests and for
+    a report dated on another day."""
+    # The interventions' costs are figures the read-only role and the SENCo see, not
+    # teachers (VIEW_SCHOOL_COSTS): checked first, so nothing is worked out for nobody.
+    permit(actor, Action.VIEW_SCHOOL_COSTS)
     today = today or date.today()
-    steps = 2
+    steps = 3
 
     def tick(done: int) -> None:
         if progress is not None:
@@ -106,17 +131,19 @@ def write_governors_report(
 
     figures = school_figures(db, actor, start=start, end=end, today=today)
     tick(1)
+    effects = intervention_effectiveness(db, actor, start=figures.start, end=figures.end)
+    tick(2)
     dest = Path(out)
     with atomic_output(dest) as tmp:
-        _pdf(figures, tmp, today)
-    tick(2)
+        _pdf(figures, effects, tmp, today)
+    tick(3)
     return dest
 
 
 # --- the PDF ------------------------------------------------------------------------------
 
 
-def _pdf(f: SchoolFigures, path: Path, today: date) -> None:
+def _pdf(f: SchoolFigures, effects: EffectivenessReport, path: Path, today: date) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.platypus import Spacer
 
@@ -132,6 +159,7 @@ def _pdf(f: SchoolFigures, path: Path, today: date) -> None:
     story += _register_section(f, st, width)
     story += _changes_section(f, st, width)
     story += _outcomes_section(f, st, width)
+    story += _effect_section(effects, st, width)
     story += _access_section(f, st, width)
     story += _ehc_section(f, st, width)
     footer = page_footer(f"{f.school} · {TITLE} · {today:%d/%m/%Y} · anonymised")
@@ -212,10 +240,11 @@ def _register_section(f: SchoolFigures, st: dict[str, Any], width: float) -> lis
         )
         for y, row in r.by_year.items()
     ]
-    out += [
-        para("By year group", st["h3"]),
-        _table(years, (0.25, 0.18, 0.18, 0.18), st, width, {1, 2, 3}),
-    ]
+    out.append(para("By year group", st["h3"]))
+    if len(years) > 1:
+        out.append(_table(years, (0.25, 0.18, 0.18, 0.18), st, width, {1, 2, 3}))
+    else:
+        out.append(para("Nobody is on roll.", st["body"]))
     return out
 
 
@@ -296,41 +325,105 @@ def _outcomes_section(f: SchoolFigures, st: dict[str, Any], width: float) -> lis
 
     groups = [o.group for o in f.outcomes]
 
-    def series(name: str, values: Sequence[float | None]) -> Series:
-        return Series(
-            name,
-            tuple(values),
-            tuple("not shown" if v is None else f"{v:.1f}%" for v in values),
-        )
+    def series(name: str, pairs: Sequence[tuple[float | None, Count]]) -> Series:
+        return Series(name, tuple(v for v, _ in pairs), tuple(_pct(v, n) for v, n in pairs))
 
+    attendance = [(o.attendance_percent, o.attendance_pupils) for o in f.outcomes]
+    at_expected = [(o.at_expected_percent, o.attainment_pupils) for o in f.outcomes]
+    moved = [(o.progress_percent, o.progress_pupils) for o in f.outcomes]
     fractions = (0.22, 0.1, 0.14, 0.1, 0.14, 0.1, 0.14)
-    return [
+    out: list[Any] = [
         para("Attendance and progress of pupils with SEND", st["h2"]),
         _table(rows, fractions, st, width, {1, 2, 3, 4, 5, 6}),
         _space(3),
         para(OUTCOMES_NOTE, st["muted"]),
-        _keep(
-            para("Attendance", st["h3"]),
-            _chart(
-                groups,
-                [series("Attendance", [o.attendance_percent for o in f.outcomes])],
-                width,
-                maximum=100.0,
-            ),
-        ),
-        _keep(
-            para("Attainment and progress", st["h3"]),
-            _chart(
-                groups,
-                [
-                    series("At or above expected", [o.at_expected_percent for o in f.outcomes]),
-                    series("Made progress", [o.progress_percent for o in f.outcomes]),
-                ],
-                width,
-                maximum=100.0,
-            ),
-        ),
     ]
+    # A chart with no percentage in it at all (nothing recorded yet) would be empty axes.
+    if any(v is not None for v, _ in attendance):
+        chart = _chart(groups, [series("Attendance", attendance)], width, maximum=100.0)
+        out.append(_keep(para("Attendance", st["h3"]), chart))
+    if any(v is not None for v, _ in (*at_expected, *moved)):
+        chart = _chart(
+            groups,
+            [series("At or above expected", at_expected), series("Made progress", moved)],
+            width,
+            maximum=100.0,
+        )
+        out.append(_keep(para("Attainment and progress", st["h3"]), chart))
+    return out
+
+
+def _few(pupils: int) -> bool:
+    return pupils < SUPPRESS_BELOW
+
+
+def _effect_row(row: InterventionEffect) -> tuple[object, ...]:
+    few = _few(row.pupils)
+    per_pupil = row.cost_per_pupil_pence
+    return (
+        row.name,
+        row.area,
+        shown(suppress_count(row.pupils)),
+        NOT_SHOWN if few else average_text(row),
+        pounds(row.cost_pence),
+        NOT_SHOWN if few or per_pupil is None else pounds(per_pupil),
+        NOT_SHOWN if few else row.cost_per_unit_text,
+    )
+
+
+def _effect_section(report: EffectivenessReport, st: dict[str, Any], width: float) -> list[Any]:
+    from sendesk.reports.figure_charts import Series
+
+    head: list[Any] = [para("Intervention effectiveness", st["h2"])]
+    if not report.rows:
+        return [*head, para("No intervention was delivered in the period.", st["body"])]
+    rows: list[Sequence[object]] = [
+        (
+            "Intervention",
+            "Area of need",
+            "Pupils",
+            "Average progress",
+            "Cost",
+            "Cost per pupil",
+            "Cost per unit of progress",
+        ),
+        *(_effect_row(r) for r in report.rows),
+    ]
+    total = report.total
+    per_pupil = total.cost_per_pupil_pence
+    rows.append(
+        (
+            "All interventions",
+            "",
+            shown(suppress_count(total.pupils)),
+            "",
+            pounds(total.cost_pence),
+            NOT_SHOWN if _few(total.pupils) or per_pupil is None else pounds(per_pupil),
+            "",
+        )
+    )
+    fractions = (0.2, 0.17, 0.09, 0.13, 0.1, 0.1, 0.21)
+    out = [
+        *head,
+        _table(rows, fractions, st, width, {2, 4, 5}, total_row=True),
+        _space(3),
+        para(EFFECT_NOTE, st["muted"]),
+    ]
+    charted = [r for r in report.rows if not _few(r.pupils) and r.cost_per_pupil_pence]
+    if charted:
+        pence = [r.cost_per_pupil_pence or 0 for r in charted]
+        series = Series(
+            "Cost per pupil",
+            tuple(p / 100 for p in pence),
+            tuple(pounds(p) for p in pence),
+        )
+        out.append(
+            _keep(
+                para("Cost per pupil (£; interventions with 5 or more pupils)", st["h3"]),
+                _chart([r.name for r in charted], [series], width),
+            )
+        )
+    return out
 
 
 def _access_section(f: SchoolFigures, st: dict[str, Any], width: float) -> list[Any]:

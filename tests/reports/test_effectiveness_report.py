@@ -44,11 +44,11 @@ def test_the_pdf_shows_each_intervention_its_pupils_and_its_price(
     assert "Intervention effectiveness" in text
     assert "Test Academy · Period: 1 September 2024 to 31 August 2025" in text
     # the summary: a line per intervention, then the school's total
-    assert "Reading catch-up Cognition and learning reading age 2 2 ratio gain 2.5" in text
+    assert "Reading catch-up Cognition and learning 2 2 of 2 ratio gain 2.5" in text
     assert "£48.00 £24.00 £5.33 per month of catch-up" in text
     assert "£2.50 per standard-score point" in text
     # Tara's enrolment ended before the period: three pupils share the cost
-    assert "School total 3 4 3.8 4.8 £88.00 £29.33 not added across measures" in text
+    assert "School total 3 4 of 5 3.8 4.8 £88.00 £29.33 not added across measures" in text
     # each intervention's pupils with their measures, progress, hours and cost
     assert "Zoë Pupil Reading A 8:00 9:00 4.0 remarkable impact 2 2.0 £36.00" in text
     assert "Quinn Pupil Reading A 7:06 7:09 1.0 modest impact 1 1.0 £12.00" in text
@@ -57,12 +57,12 @@ def test_the_pdf_shows_each_intervention_its_pupils_and_its_price(
     assert "Tara Pupil" not in text  # her enrolment ended before the period
     # the unit of progress is said in words, and a loss is not priced
     assert "a month of catch-up is a month gained on the age measure beyond the months" in text
-    assert "£48.00 spent on the 2 measured pupils ÷ 9 months of catch-up" in text
+    assert "£48.00 spent on the 2 measured enrolments ÷ 9 months of catch-up" in text
     assert (
-        "Cost per unit of progress: no measured progress (the 1 measured pupil made "
+        "Cost per unit of progress: no measured progress (the 1 measured enrolment made "
         "−5 standard-score points in all)"
     ) in text
-    assert "no pupil has an entry measure and a later one" in text
+    assert "no enrolment has an entry measure and a later one" in text
     assert "confidential" in text
     (event,) = audit_events(db, "export")
     assert json.loads(event.detail) == {
@@ -100,12 +100,14 @@ def test_the_xlsx_has_numbers_that_add_up(
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     book = load_workbook(out)
     assert book.sheetnames == ["Summary", "Pupils"]
+    assert [ws.freeze_panes for ws in book.worksheets] == ["A5", "A5"]  # headings stay
     summary = [list(r) for r in book["Summary"].iter_rows(values_only=True)]
     assert summary[0][0] == "Intervention effectiveness"
     assert summary[1][0] == "Test Academy · Period: all dates"
     assert summary[3][:4] == ["Intervention", "Area of need", "Measure", "Pupils"]
     rows = {r[0]: r for r in summary[4:9]}
     assert rows["Reading catch-up"][3:] == [
+        3,
         3,
         2,
         "ratio gain 2.5",
@@ -115,11 +117,11 @@ def test_the_xlsx_has_numbers_that_add_up(
         16.0,
         "£5.33 per month of catch-up",
     ]
-    assert rows["Spelling boost"][10] == "no measured progress"
+    assert rows["Spelling boost"][11] == "no measured progress"
     total = rows["School total"]
-    assert total[3:5] == [4, 4] and total[8] == 88.0 and total[9] == 22.0
-    assert total[8] == sum(rows[n][8] for n in rows if n != "School total")
-    assert book["Summary"]["I5"].number_format == '"£"#,##0.00'
+    assert total[3:6] == [4, 6, 4] and total[9] == 88.0 and total[10] == 22.0
+    assert total[9] == sum(rows[n][9] for n in rows if n != "School total")
+    assert book["Summary"]["J5"].number_format == '"£"#,##0.00'
     pupils = [list(r) for r in book["Pupils"].iter_rows(values_only=True)]
     assert pupils[3][:3] == ["Intervention", "Pupil", "Group"]
     lines = {(r[0], r[1]): r[2:] for r in pupils[4:]}
@@ -166,4 +168,4 @@ def test_any_other_ending_is_refused_and_nothing_is_written(
 def test_an_empty_school_says_so(db: Database, senco: Actor, tmp_path: Path) -> None:
     text = pdf_text(write_effectiveness_report(db, senco, tmp_path / "empty.pdf"))
     assert "No intervention had pupils enrolled or sessions delivered in this period." in text
-    assert "School total 0 0 0.0 0.0 £0.00 — not added across measures" in text
+    assert "School total 0 0 of 0 0.0 0.0 £0.00 — not added across measures" in text

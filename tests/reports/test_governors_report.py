@@ -68,6 +68,8 @@ def test_the_headings_and_figures_a_governor_reads(report) -> None:
         "By year group",
         "Changes over the last three years",
         "Attendance and progress of pupils with SEND",
+        "Intervention effectiveness",
+        "Cost per pupil (£; interventions with 5 or more pupils)",
         "Exam access arrangements in place on 20 July 2026",
         "EHC needs assessments and the 20-week deadline",
     ):
@@ -84,6 +86,12 @@ def test_the_headings_and_figures_a_governor_reads(report) -> None:
     assert "Final EHC plans issued 9" in flat
     assert "6 of the 11 20-week deadlines in the period were met." in flat
     assert "… missed 5" in flat
+    # Interventions: the reading group's six, and ELSA's two (only pupils and cost shown).
+    assert "6 ratio gain 4.0 £24.00 £4.00 £0.44 per month of catch-up" in flat
+    assert (
+        "ELSA Social, emotional and mental health fewer than 5 not shown £15.00 not shown not shown"
+    ) in flat
+    assert "All interventions 8 £39.00 £4.88" in flat
 
 
 def test_a_count_of_3_reads_fewer_than_5(report) -> None:
@@ -110,11 +118,13 @@ def test_written_owner_only_and_whole(report) -> None:
     assert len(PdfReader(str(out)).pages) >= 2
 
 
-def test_a_role_without_the_figures_writes_nothing(db, tmp_path) -> None:
-    exams = make_user(db, "exams", Role.EXAMS_OFFICER)
+@pytest.mark.parametrize("role", [Role.EXAMS_OFFICER, Role.TEACHER])
+def test_a_role_without_the_figures_and_costs_writes_nothing(db, tmp_path, role) -> None:
+    # A teacher sees the anonymised register figures but not the school's costs.
+    staff = make_user(db, "staff", role)
     out = tmp_path / "governors.pdf"
     with pytest.raises(PermissionDeniedError):
-        write_governors_report(db, exams, out, today=date(2026, 12, 7))
+        write_governors_report(db, staff, out, today=date(2026, 12, 7))
     assert not out.exists()
 
 
@@ -127,3 +137,15 @@ def test_a_suppressed_count_has_no_bar_only_its_words() -> None:
     assert len(plan.bars) == 1
     assert [m.text for m in plan.muted] == ["fewer than 5"]
     assert "12" in plan.texts and "Cognition" in plan.texts
+
+
+def test_a_new_school_with_nothing_recorded_says_so(db, senco, tmp_path) -> None:
+    out = write_governors_report(db, senco, tmp_path / "empty.pdf", today=date(2026, 12, 7))
+    flat = _flat(_text(out))
+    assert "1 September 2026 to 7 December 2026" in flat
+    assert "All pupils on roll 0" in flat
+    assert "Nobody is on the register." in flat
+    assert "Nobody is on roll." in flat
+    assert "2026–27 07/12/2026 (so far) 0 0 0 0 0" in flat
+    assert "No intervention was delivered in the period." in flat
+    assert "No 20-week deadline fell in the period." in flat

@@ -746,6 +746,25 @@ def test_read_only_sees_the_schools_figures_and_no_pupil(school: School) -> None
         _refused(conn, "SELECT * FROM sendesk_register_figures()")
 
 
+def test_on_a_secured_server_only_the_senco_works_out_the_governors_figures(
+    school: School,
+) -> None:
+    """Row-level security would show read-only (and a teacher) only some rows, or none:
+    figures from those would be quietly short, so they are refused in one sentence."""
+    from sendesk.errors import PermissionDeniedError
+    from sendesk.services.school.figures import school_figures
+
+    name = school.logins[Role.READ_ONLY]
+    with school.as_user(name) as db:
+        actor = users.sign_in(db, name, PASSWORD)
+        with pytest.raises(PermissionDeniedError, match="only the SENCo"):
+            school_figures(db, actor)
+    name = school.logins[Role.SENCO]
+    with school.as_user(name) as db:
+        figures = school_figures(db, users.sign_in(db, name, PASSWORD))
+    assert figures.register.pupils == len(school.scope(Role.SENCO))
+
+
 def _reads(role: Role) -> list[str]:
     """The reading services each role's screens call (the permission table's cells that
     are not "—"), by name."""

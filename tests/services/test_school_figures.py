@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import FrozenInstanceError
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from sendesk.errors import PermissionDeniedError, ValidationError
-from sendesk.models import Role
+from sendesk.models import EhcClockException, EhcRequest, Role
 from sendesk.rules.attainment import at_or_above, compare
 from sendesk.services.school.figures import (
     ALL_SEND,
@@ -23,7 +23,7 @@ from sendesk.services.school.figures import (
 )
 from sendesk.services.school.statistics import suppress_count, suppress_each
 from tests.factories import add_test_pupil, make_user
-from tests.figures_school import END, START, TODAY, build
+from tests.figures_school import END, START, TODAY, _issued, build
 
 
 @pytest.fixture
@@ -140,6 +140,14 @@ def test_a_read_only_account_may_run_it_a_teacher_may_not_see_more(db, senco) ->
     figures = school_figures(db, governor, end=date(2025, 1, 1), today=TODAY)
     assert figures.start == date(2024, 9, 1)  # the academic year's first day
     assert figures.register.by_status == {"N": 0, "K": 6, "E": 0}
+    # The spring census of 2024-25 is still to come on 1 January 2025: counted that day.
+    last = figures.changes[-1]
+    assert (last.label, last.counted_on, last.to_date, last.support) == (
+        "2024–25",
+        date(2025, 1, 1),
+        True,
+        6,
+    )
     exams = make_user(db, "exams", Role.EXAMS_OFFICER)
     with pytest.raises(PermissionDeniedError):
         school_figures(db, exams, today=TODAY)
@@ -178,3 +186,46 @@ def test_attainment_values_are_compared_only_when_they_can_be(value, expected, m
     assert at_or_above(value, expected) is meets
     if meets is not None:
         assert compare(value, expected) in (0, 1) if meets else compare(value, expected) == -1
+
+
+def test_missed_deadlines_with_an_exception_are_counted_apart(db, senco) -> None:
+    """Five plans on time, five late with an exception the regulations allow (reg 13(3)),
+    five late without: every count 5, so none is hidden."""
+    pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
+    received = [date(2025, 9, 1) + timedelta(days=7 * n) for n in range(15)]
+    with db.transaction() as s:
+        for n, day in enumerate(received):
+            deadline = day + timedelta(weeks=20)
+            issued = deadline if n < 5 else deadline + timedelta(days=1)
+            row = EhcRequest(
+                pupil_id=pupil,
+                requested_by="school",
+                la_name="Testshire",
+                sent_on=day,
+                **_issued(day, issued),
+            )
+            s.add(row)
+            s.flush()
+            if 5 <= n < 10:
+                s.add(
+                    EhcClockException(
+                        request_id=row.id,
+                        kind="summer_closure",
+                        reason="",
+                        recorded_on=day + timedelta(weeks=10),
+                    )
+                )
+            # Not an exception to the final plan (reg 8(2): advice only): still missed.
+            if n >= 10:
+                s.add(
+                    EhcClockException(
+                        request_id=row.id,
+                        kind="missed_appointment",
+                        reason="",
+                        recorded_on=day + timedelta(weeks=10),
+                    )
+                )
+    e = school_figures(db, senco, start=START, end=END, today=TODAY).ehc
+    assert (e.deadlines, e.deadlines_met, e.deadlines_missed) == (15, 5, 10)
+    assert e.missed_with_exception == 5
+    assert e.plans_issued == 15

@@ -89,7 +89,8 @@ UNIT_EXPLAINED: dict[str, str] = {
     ),
     rules.STANDARDISED: "a standard-score point is one point of change in the standardised "
     "score (exit − entry)",
-    rules.RATING: "a rating point is one point of change on the school's rating scale",
+    rules.RATING: "a point on a rating scale is one point of change on the intervention's own "
+    "measure, read as higher is better",
 }
 
 
