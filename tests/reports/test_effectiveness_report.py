@@ -169,3 +169,22 @@ def test_an_empty_school_says_so(db: Database, senco: Actor, tmp_path: Path) -> 
     text = pdf_text(write_effectiveness_report(db, senco, tmp_path / "empty.pdf"))
     assert "No intervention had pupils enrolled or sessions delivered in this period." in text
     assert "School total 0 0 of 0 0.0 0.0 £0.00 — not added across measures" in text
+
+
+def test_a_name_typed_as_a_formula_stays_text(
+    db: Database, senco: Actor, school: None, tmp_path: Path
+) -> None:
+    from sendesk.models import Intervention, Pupil
+
+    with db.transaction() as s:
+        s.query(Pupil).filter(Pupil.legal_forename == "Zoë").update(
+            {Pupil.legal_forename: '=HYPERLINK("http://x","y")'}
+        )
+        s.query(Intervention).filter(Intervention.name == "ELSA").update(
+            {Intervention.name: "=1+1"}
+        )
+    book = load_workbook(write_effectiveness_report(db, senco, tmp_path / "e.xlsx"))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    hostile = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {c.value for c in hostile} == {"=1+1", '=HYPERLINK("http://x","y") Pupil'}
+    assert all(c.data_type == "s" for c in hostile)
