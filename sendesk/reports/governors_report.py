@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from sendesk.db import Database
+from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.effectiveness_report import average_text
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.rules.census import NEED_CODES, describe
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
+from sendesk.services.evidence.exports import record_export
 from sendesk.services.graduated.effectiveness import (
     EffectivenessReport,
     InterventionEffect,
@@ -118,7 +120,17 @@ def write_governors_report(
     the path. The period's defaults are :func:`school_figures`'s (this academic year so
     far). Whoever may see both the school's anonymised figures and its costs may write
     it: the SENCo and the read-only role, not a teacher. ``today`` is for tests and for
-    a report dated on another day."""
+    a report dated on another day.
+
+    The writer audits its own export, as every report writer does, so the figures page
+    and ``sendesk report`` both are, once (a file whose audit event cannot be written is
+    removed again). ``out`` must end in .pdf: checked before anything is read."""
+    dest = Path(out)
+    if dest.suffix.lower() != ".pdf":
+        raise ValidationError(
+            f"The governors' report is a PDF: give a file name ending in .pdf, not "
+            f"'{dest.name}'; nothing was written."
+        )
     # The interventions' costs are figures the read-only role and the SENCo see, not
     # teachers (VIEW_SCHOOL_COSTS): checked first, so nothing is worked out for nobody.
     permit(actor, Action.VIEW_SCHOOL_COSTS)
@@ -133,11 +145,12 @@ def write_governors_report(
     tick(1)
     effects = intervention_effectiveness(db, actor, start=figures.start, end=figures.end)
     tick(2)
-    dest = Path(out)
     with atomic_output(dest) as tmp:
         _pdf(figures, effects, tmp, today)
+    written = dest.expanduser()
+    record_export(db, actor, "governors' SEND report (no pupils named)", 0, written)
     tick(3)
-    return dest
+    return written
 
 
 # --- the PDF ------------------------------------------------------------------------------

@@ -100,7 +100,7 @@ GOVERNORS = Report(
     "governors-send-report",
     (".pdf",),
     _governors,
-    audited=False,
+    audited=True,
     dated=True,
 )
 SEN_INFORMATION = Report(
