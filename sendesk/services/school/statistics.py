@@ -7,8 +7,10 @@ picked out of a small group (the usual DfE suppression practice).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -60,21 +62,128 @@ def suppress_each(counts: Mapping[_K, int]) -> dict[_K, Count]:
     return {k: suppress_count(n) for k, n in counts.items()}
 
 
-def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
-    """The counts of one table row (whose total is known) as they may be published.
+def suppress_with_total(parts: Mapping[_K, int], total: int) -> tuple[dict[_K, Count], Count]:
+    """Parts each suppressed on their own, and their total hidden too when any part is.
 
-    Primary suppression: a count from 1 to 4 becomes None. Secondary: when that leaves a
-    single cell suppressed, the smallest other non-zero cell is suppressed too, or the
-    hidden one could be worked out by subtracting the rest from the total. Done here, in
-    the service, so no caller can publish a small count by mistake.
+    For rows whose total is not the rest's public sum and whose rows matter more than the
+    total (the interventions: a pupil may attend several, and each intervention's own
+    figures are what governors read): hiding the total, rather than the next-smallest
+    row, is the rule's other way of leaving nothing to subtract from."""
+    shown_parts = suppress_each(parts)
+    hidden = any(v is None for v in shown_parts.values())
+    return shown_parts, None if hidden else suppress_count(total)
+
+
+def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
+    """The counts of one table row whose total is known (published, or public anyway, as
+    the pupils on roll are) as they may be published: :func:`suppress_linked` with that
+    one sum."""
+    total = _RowTotal()
+    cells: dict[Hashable, int] = {**counts, total: sum(counts.values())}
+    shown_cells = suppress_linked(cells, [(total, list(counts))], public={total})
+    return {k: shown_cells[k] for k in counts}
+
+
+class _RowTotal:
+    """The key of a row's total in :func:`suppress` (equal only to itself)."""
+
+
+def suppress_linked(
+    counts: Mapping[_K, int],
+    sums: Iterable[tuple[_K, Sequence[_K]]],
+    *,
+    public: Collection[_K] = (),
+) -> dict[_K, Count]:
+    """Counts published together, some adding up to others, as they may be published.
+
+    ``sums`` says which published counts add up to which: ``(total, parts)`` means
+    ``counts[total] == sum(counts[p] for p in parts)`` — or may be taken to by a reader
+    (a pupil counted in two groups makes the real total smaller; assuming it equal only
+    hides more). ``public`` counts are known anyway (the pupils on roll: the DfE publishes
+    them) and are never hidden.
+
+    Primary suppression: a count from 1 to 4 becomes None. Then complementary: while any
+    hidden count could be worked out exactly from the shown counts — by subtracting the
+    others from a total, or through several sums at once (a year group's column and its
+    row; an area and the needs in it) — one more count is hidden, the one that leaves
+    fewest counts worked out, the smallest of those (the usual rule: the next-smallest
+    cell of the row). Zeros are shown: hiding them protects nobody. Done once, here, for
+    every table the figures service publishes, so no report or screen can publish a
+    hidden count by subtraction.
     """
-    result = suppress_each(counts)
-    hidden = [k for k, v in result.items() if v is None]
-    if len(hidden) == 1:
-        others = [(n, k) for k, n in counts.items() if k not in hidden and n > 0]
-        if others:
-            result[min(others, key=lambda pair: pair[0])[1]] = None
-    return result
+    equations = [(total, tuple(parts)) for total, parts in sums]
+    small = {k for k, n in counts.items() if 0 < n < SUPPRESS_BELOW and k not in public}
+    in_play = {k for total, parts in equations for k in (total, *parts)}
+    hideable = [k for k in counts if k in in_play and k not in public and counts[k] > 0]
+    # A small count the public counts and the zeros give away whatever is hidden (a year
+    # group of 3 pupils, all with a plan) cannot be protected here: it is left out of the
+    # target rather than hiding the whole table for nothing.
+    target = small - _worked_out(counts, equations, set(hideable) | small)
+    hidden = set(small)
+
+    def exposed(extra: Collection[_K] = ()) -> int:
+        return len(_worked_out(counts, equations, hidden | set(extra)) & target)
+
+    while now := exposed():
+        free = [k for k in hideable if k not in hidden]
+        # One more count, else two (where two sums meet in the hidden one, no single count
+        # helps): whatever leaves fewest small counts worked out, then hides least.
+        choices = [(k,) for k in free]
+        best = min(choices, key=lambda ks: (exposed(ks), sum(counts[k] for k in ks)), default=())
+        if best and exposed(best) >= now:
+            pairs = list(combinations(free, 2))
+            best = min(pairs, key=lambda ks: (exposed(ks), sum(counts[k] for k in ks)), default=())
+            if best and exposed(best) >= now:
+                best = tuple(free)  # nothing less will do
+        if not best:
+            break
+        hidden |= set(best)
+    # Show again, largest first, any count hidden on the way that protects nothing.
+    for k in sorted(hidden - small, key=lambda k: -counts[k]):
+        hidden.discard(k)
+        if exposed():
+            hidden.add(k)
+    return {k: None if k in hidden else n for k, n in counts.items()}
+
+
+def _worked_out(
+    counts: Mapping[_K, int],
+    equations: Sequence[tuple[_K, tuple[_K, ...]]],
+    hidden: Collection[_K],
+) -> set[_K]:
+    """The hidden counts a reader could work out exactly from the shown ones and the sums.
+
+    Each sum is a linear equation in the hidden counts (the shown ones are numbers); a
+    hidden count is worked out exactly when the equations fix it whatever the others are:
+    in the equations' reduced row echelon form it leads a row with nothing in the free
+    columns. Exact fractions; the tables are small."""
+    names = sorted(hidden, key=repr)
+    column = {k: i for i, k in enumerate(names)}
+    rows: list[list[Fraction]] = []
+    for total, parts in equations:
+        row = [Fraction(0)] * len(names)
+        for k, sign in ((total, 1), *((p, -1) for p in parts)):
+            if k in column:
+                row[column[k]] += sign
+        if any(row):
+            rows.append(row)
+    pivots: list[int] = []
+    r = 0
+    for c in range(len(names)):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        lead = rows[r][c]
+        rows[r] = [x / lead for x in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                factor = rows[i][c]
+                rows[i] = [x - factor * y for x, y in zip(rows[i], rows[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    free = [c for c in range(len(names)) if c not in pivots]
+    return {names[c] for i, c in enumerate(pivots) if all(rows[i][f] == 0 for f in free)}
 
 
 @dataclass(frozen=True)
