@@ -43,7 +43,12 @@ from sendesk.services.graduated.effectiveness import (
 from sendesk.services.graduated.intervention_records import pounds
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.figures import SchoolFigures, school_figures
-from sendesk.services.school.statistics import SUPPRESS_BELOW, Count, shown, suppress_count
+from sendesk.services.school.statistics import (
+    SUPPRESS_BELOW,
+    Count,
+    shown,
+    suppress_with_total,
+)
 
 ProgressCallback = Callable[[int, int], object]
 """``progress(done, total)``, called as the report's steps finish."""
@@ -56,9 +61,10 @@ STATUS_NAMES = {
 }
 ABOUT = (
     "This report counts pupils; it names none. Any count from 1 to 4 is shown as "
-    "“fewer than 5”, and where a hidden count could be worked out by subtracting the "
-    "others from a total, one more count in that row is hidden too, so that no child can be "
-    "picked out of a small group. A hidden count has no bar in a chart."
+    "“fewer than 5”, and where a hidden count could be worked out from the counts shown "
+    "(by subtracting the others from a total, in this table or another), more counts are "
+    "hidden the same way, whatever their size, so that no child can be picked out of a "
+    "small group. A hidden count has no bar in a chart."
 )
 OUTCOMES_NOTE = (
     "Attendance: sessions attended ÷ possible sessions, for every term recorded that began "
@@ -370,13 +376,13 @@ def _few(pupils: int) -> bool:
     return pupils < SUPPRESS_BELOW
 
 
-def _effect_row(row: InterventionEffect) -> tuple[object, ...]:
+def _effect_row(row: InterventionEffect, pupils: Count) -> tuple[object, ...]:
     few = _few(row.pupils)
     per_pupil = row.cost_per_pupil_pence
     return (
         row.name,
         row.area,
-        shown(suppress_count(row.pupils)),
+        shown(pupils),
         NOT_SHOWN if few else average_text(row),
         pounds(row.cost_pence),
         NOT_SHOWN if few or per_pupil is None else pounds(per_pupil),
@@ -400,22 +406,28 @@ def _effect_section(report: EffectivenessReport, st: dict[str, Any], width: floa
             "Cost per pupil",
             "Cost per unit of progress",
         ),
-        *(_effect_row(r) for r in report.rows),
     ]
+    # A hidden intervention's pupils would be the total less the others: the total's
+    # pupils (and its cost per pupil, their cost ÷ them) are hidden with it.
+    counts, total_pupils = suppress_with_total(
+        {i: r.pupils for i, r in enumerate(report.rows)}, report.total.pupils
+    )
+    rows += [_effect_row(r, counts[i]) for i, r in enumerate(report.rows)]
     total = report.total
     per_pupil = total.cost_per_pupil_pence
     rows.append(
         (
             "All interventions",
             "",
-            shown(suppress_count(total.pupils)),
+            # Hidden to protect a row, not for being small: it does not read "fewer than 5".
+            NOT_SHOWN if total_pupils is None and not _few(total.pupils) else shown(total_pupils),
             "",
             pounds(total.cost_pence),
-            NOT_SHOWN if _few(total.pupils) or per_pupil is None else pounds(per_pupil),
+            NOT_SHOWN if total_pupils is None or per_pupil is None else pounds(per_pupil),
             "",
         )
     )
-    fractions = (0.2, 0.17, 0.09, 0.13, 0.1, 0.1, 0.21)
+    fractions = (0.2, 0.17, 0.09, 0.13, 0.12, 0.1, 0.19)
     out = [
         *head,
         _table(rows, fractions, st, width, {2, 4, 5}, total_row=True),
