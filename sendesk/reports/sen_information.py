@@ -149,8 +149,9 @@ class _Report:
         self.draft(
             "This is a draft. Every paragraph in square brackets is a suggestion for the SENCo "
             "to rewrite in the school's own words, or delete; the figures come from SENDesk's "
-            "records and are anonymised (no child is named, and a count from 1 to 4 reads "
-            '"fewer than 5"). Remove this note before publishing.'
+            "records and are anonymised (no child is named; a count from 1 to 4 reads "
+            '"fewer than 5", and so does any other count it could be worked out from). '
+            "Remove this note before publishing."
         )
         self.draft(
             f"{info.school_name} is a mainstream school. This report tells parents and carers "

@@ -254,7 +254,8 @@ class FiguresPage(QWidget):
         so_far = " (today: the period so far)" if last < period[1] else ""
         self.status.setText(
             f"{dmy(first)} to {dmy(last)}{so_far}. No pupil is named; a count from 1 to 4 "
-            "is shown as “fewer than 5”."
+            "is shown as “fewer than 5”, and so is any other count it could be worked out "
+            "from."
         )
         for section in sections:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._section(section))
