@@ -69,29 +69,38 @@ def test_the_page_shows_the_figures_as_charts_and_tables(page, school, senco) ->
         "Exam access arrangements in place on 31/08/2026",
         "EHC needs assessments",
     ]
-    # Counted by hand (tests/figures_school.py): 20 on roll, 12 on SEN support, 18 on the
-    # register; 2 without SEN and so a suppressed pair.
+    # Counted by hand (tests/figures_school.py): 20 on roll, 2 without SEN (hidden), 12 on
+    # SEN support, 6 with a plan (Year 8's whole roll: public anyway). Shown, 12 and 18 on
+    # the register would give the 2 away (20 - 18, or 20 - 12 - 6): both are hidden.
     register = page.tables["The SEN register on 31/08/2026"]
     assert headers(register) == ["Status", "Pupils"]
     assert all_cells(register) == [
         ["No SEN (N)", "fewer than 5"],
-        ["SEN support (K)", "12"],
-        ["EHC plan (E)", "fewer than 5"],
+        ["SEN support (K)", "fewer than 5"],
+        ["EHC plan (E)", "6"],
     ]
     notes = [label.text() for label in page.body.findChildren(QLabel)]
-    assert "20 pupils on roll; 18 on the SEN register (SEN support and EHC plans)." in notes
+    assert (
+        "20 pupils on roll; fewer than 5 on the SEN register (SEN support and EHC plans)." in notes
+    )
+    # Communication and interaction 7 is SLCN 1 and ASD 6: neither need is shown.
     assert all_cells(page.tables["By broad area of need"])[:3] == [
         ["Cognition and learning", "6"],
         ["Communication and interaction", "7"],
-        ["Social, emotional and mental health", "5"],
+        ["Social, emotional and mental health", "fewer than 5"],
     ]
+    needs = dict(map(tuple, all_cells(page.tables["By type of need"])))  # type: ignore[arg-type]
+    assert [needs[k] for k in needs if "(SLCN)" in k or "(ASD)" in k] == ["fewer than 5"] * 2
+    # Year 7: 9 on roll; its N (2) and K are hidden together, K's column with them.
+    years = all_cells(page.tables["By year group"])
+    assert ["Year 7", "fewer than 5", "fewer than 5", "0"] in years
     # The chart says in words what it draws; a suppressed count is written, not drawn.
     chart = page.charts["The SEN register on 31/08/2026"]
     assert chart.accessibleDescription() == (
-        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils 12; EHC plan (E): Pupils "
-        "fewer than 5"
+        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils fewer than 5; EHC plan (E): "
+        "Pupils 6"
     )
-    assert [b.values for b in chart.bars] == [(None,), (12.0,), (None,)]
+    assert [b.values for b in chart.bars] == [(None,), (None,), (6.0,)]
     # Every other figure is the service's own, through the one wording of a count.
     figures = school_figures(school, senco, start=YEAR[0], end=YEAR[1], today=TODAY)
     access = dict(map(tuple, all_cells(page.tables[titles[7]])))  # type: ignore[arg-type]
@@ -122,7 +131,11 @@ def test_saving_the_sen_information_report(page, monkeypatch, tmp_path, school) 
     found = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert found[: len(HEADINGS)] == list(HEADINGS)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "On 31 August 2026 there were 20 pupils on roll: 12 on SEN support" in text
+    assert (
+        "On 31 August 2026 there were 20 pupils on roll: fewer than 5 on SEN support and 6 "
+        "with an education, health and care (EHC) plan (fewer than 5 on our SEN register in "
+        "all)."
+    ) in text
     assert export_details(school)[-1] == {
         "what": "SEN information report (no pupils named)",
         "pupils": 0,
