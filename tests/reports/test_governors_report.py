@@ -11,12 +11,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from sendesk.errors import PermissionDeniedError
+from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import Pupil, Role
 from sendesk.reports.figure_charts import Series, bar_plan
 from sendesk.reports.governors_report import write_governors_report
 from tests.factories import make_user
 from tests.figures_school import END, START, TODAY, build
+from tests.ui.export_audit import export_details
 
 
 def _text(path: Path) -> str:
@@ -122,6 +123,27 @@ def test_written_owner_only_and_whole(report) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not list(out.parent.glob(".*.partial"))
     assert len(PdfReader(str(out)).pages) >= 2
+
+
+def test_audited_once_by_the_writer(db, senco, tmp_path) -> None:
+    before = len(export_details(db))
+    write_governors_report(db, senco, tmp_path / "g.pdf", today=date(2026, 12, 7))
+    assert export_details(db)[before:] == [
+        {"what": "governors' SEND report (no pupils named)", "pupils": 0, "file": "g.pdf"}
+    ]
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_in_one_sentence(db, senco, tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValidationError) as caught:
+        write_governors_report(db, senco, out / "g.docx", today=date(2026, 12, 7))
+    assert str(caught.value) == (
+        "The governors' report is a PDF: give a file name ending in .pdf, not 'g.docx'; "
+        "nothing was written."
+    )
+    assert list(out.iterdir()) == []
+    assert export_details(db) == []
 
 
 @pytest.mark.parametrize("role", [Role.EXAMS_OFFICER, Role.TEACHER])
