@@ -126,3 +126,14 @@ def test_a_small_count_given_away_by_public_counts_alone_hides_nothing_more() ->
     cells = {"roll": 3, "N": 0, "K": 0, "E": 3, "other": 40}
     shown = suppress_linked(cells, [("roll", ["N", "K", "E"])], public={"roll"})
     assert shown == {"roll": 3, "N": 0, "K": 0, "E": None, "other": 40}
+
+
+def test_hidden_counts_pinned_by_their_bounds() -> None:
+    # 8 on roll, 6 on SEN support: N and E add up to 2, so both are 1 — hidden counts are
+    # never 0. And 4 + 4 = 8 beside 40 in 48: "fewer than 5" each, so 4 each.
+    for counts in ({"N": 1, "K": 6, "E": 1}, {"N": 4, "K": 40, "E": 4}):
+        shown = suppress(counts)
+        assert shown == {"N": None, "K": None, "E": None}
+        cells = {"roll": sum(counts.values()), **counts}
+        published = {"roll": cells["roll"], **shown}
+        assert_nothing_small_worked_out(cells, published, [("roll", ["N", "K", "E"])])

@@ -183,7 +183,31 @@ def _worked_out(
         pivots.append(c)
         r += 1
     free = [c for c in range(len(names)) if c not in pivots]
-    return {names[c] for i, c in enumerate(pivots) if all(rows[i][f] == 0 for f in free)}
+    exact = {names[c] for i, c in enumerate(pivots) if all(rows[i][f] == 0 for f in free)}
+    return exact | _pinned(counts, equations, hidden)
+
+
+def _pinned(
+    counts: Mapping[_K, int],
+    equations: Sequence[tuple[_K, tuple[_K, ...]]],
+    hidden: Collection[_K],
+) -> set[_K]:
+    """Hidden parts a sum pins down by their bounds rather than by algebra: parts that
+    must add up to as many as there are of them are 1 each (a hidden count is never 0),
+    and small ones that add up to 4 each are 4 each (a reader takes "fewer than 5" at its
+    word)."""
+    out: set[_K] = set()
+    for total, parts in equations:
+        if total in hidden:
+            continue
+        gone = [p for p in parts if p in hidden]
+        if not gone:
+            continue
+        left = counts[total] - sum(counts[p] for p in parts if p not in hidden)
+        small = all(counts[p] < SUPPRESS_BELOW for p in gone)
+        if left == len(gone) or (small and left == (SUPPRESS_BELOW - 1) * len(gone)):
+            out.update(gone)
+    return out
 
 
 @dataclass(frozen=True)
