@@ -44,8 +44,10 @@ from sendesk.services.graduated.intervention_records import pounds
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.figures import SchoolFigures, school_figures
 from sendesk.services.school.statistics import (
+    SMALL_NUMBERS_NOTE,
     SUPPRESS_BELOW,
     Count,
+    hidden,
     shown,
     suppress_with_total,
 )
@@ -60,11 +62,11 @@ STATUS_NAMES = {
     "E": "Education, health and care plan (E)",
 }
 ABOUT = (
-    "This report counts pupils; it names none. Any count from 1 to 4 is shown as "
-    "“fewer than 5”, and where a hidden count could be worked out from the counts shown "
-    "(by subtracting the others from a total, in this table or another), more counts are "
-    "hidden the same way, whatever their size, so that no child can be picked out of a "
-    "small group. A hidden count has no bar in a chart."
+    "This report counts pupils; it names none. Any count from 1 to 4 is hidden, and where "
+    "a hidden count could be worked out from the counts shown (by subtracting the others "
+    "from a total, in this table or another), more counts are hidden, so that no child can "
+    f"be picked out of a small group: {SMALL_NUMBERS_NOTE}. A hidden count has no bar in a "
+    "chart."
 )
 OUTCOMES_NOTE = (
     "Attendance: sessions attended ÷ possible sessions, for every term recorded that began "
@@ -109,7 +111,7 @@ def _pct(value: float | None, pupils: Count) -> str:
 
 
 def _value(count: Count) -> float | None:
-    return None if count is None else float(count)
+    return None if hidden(count) else float(count)  # type: ignore[arg-type]
 
 
 def write_governors_report(
@@ -419,11 +421,11 @@ def _effect_section(report: EffectivenessReport, st: dict[str, Any], width: floa
         (
             "All interventions",
             "",
-            # Hidden to protect a row, not for being small: it does not read "fewer than 5".
-            NOT_SHOWN if total_pupils is None and not _few(total.pupils) else shown(total_pupils),
+            # Hidden to protect a row, not for being small, it reads "not shown".
+            shown(total_pupils),
             "",
             pounds(total.cost_pence),
-            NOT_SHOWN if total_pupils is None or per_pupil is None else pounds(per_pupil),
+            NOT_SHOWN if hidden(total_pupils) or per_pupil is None else pounds(per_pupil),
             "",
         )
     )

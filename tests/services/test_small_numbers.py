@@ -9,6 +9,7 @@ possible value. The search is a plain one, independent of the service's own alge
 from __future__ import annotations
 
 from sendesk.rules.census import NEED_CODES, Area
+from sendesk.services.school import statistics
 from sendesk.services.school.figures import (
     ALL_SEND,
     EHC_PLAN,
@@ -21,8 +22,13 @@ from sendesk.services.school.figures import (
     _met_or_missed,
     _register_cells,
 )
-from sendesk.services.school.statistics import suppress, suppress_linked, suppress_with_total
-from tests.small_numbers import assert_nothing_small_worked_out
+from sendesk.services.school.statistics import (
+    NOT_SHOWN,
+    suppress,
+    suppress_linked,
+    suppress_with_total,
+)
+from tests.small_numbers import assert_nothing_small_worked_out, possible_values
 
 
 def test_the_reviews_example_the_register_and_ehc_plans() -> None:
@@ -54,8 +60,8 @@ def test_an_area_and_the_needs_in_it() -> None:
     shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})
     assert shown[("need", "SLCN")] is None
     assert (
-        shown[("area", Area.COMMUNICATION_INTERACTION.value)] is None
-        or shown[("need", "ASD")] is None
+        shown[("area", Area.COMMUNICATION_INTERACTION.value)] is NOT_SHOWN
+        or shown[("need", "ASD")] is NOT_SHOWN
     )
     assert_nothing_small_worked_out(cells, shown, sums)
 
@@ -110,7 +116,7 @@ def test_deadlines_met_and_missed() -> None:
 def test_intervention_rows_and_their_total() -> None:
     # The reading group's 6 and ELSA's 2: a total of 8 would give ELSA's away.
     rows, total = suppress_with_total({"Reading": 6, "ELSA": 2}, 8)
-    assert rows == {"Reading": 6, "ELSA": None} and total is None
+    assert rows == {"Reading": 6, "ELSA": None} and total is NOT_SHOWN
     assert suppress_with_total({"Reading": 6, "Maths": 9}, 15) == (
         {"Reading": 6, "Maths": 9},
         15,
@@ -133,7 +139,50 @@ def test_hidden_counts_pinned_by_their_bounds() -> None:
     # never 0. And 4 + 4 = 8 beside 40 in 48: "fewer than 5" each, so 4 each.
     for counts in ({"N": 1, "K": 6, "E": 1}, {"N": 4, "K": 40, "E": 4}):
         shown = suppress(counts)
-        assert shown == {"N": None, "K": None, "E": None}
+        assert shown == {"N": None, "K": NOT_SHOWN, "E": None}
         cells = {"roll": sum(counts.values()), **counts}
         published = {"roll": cells["roll"], **shown}
         assert_nothing_small_worked_out(cells, published, [("roll", ["N", "K", "E"])])
+
+
+def test_a_small_count_and_a_not_shown_one_adding_up_to_6() -> None:
+    # 26 on roll: N 1, K 5, E 20. Hiding K beside N leaves N + K = 6, and "not shown" is 5
+    # or more, so K = 5 and N = 1: the suppressor must hide differently.
+    counts = {"N": 1, "K": 5, "E": 20}
+    shown = suppress(counts)
+    assert shown["N"] is None
+    assert shown != {"N": None, "K": NOT_SHOWN, "E": 20}
+    cells = {"roll": 26, **counts}
+    published = {"roll": 26, **shown}
+    assert_nothing_small_worked_out(cells, published, [("roll", ["N", "K", "E"])])
+    # The reader's search pins the naive choice, so the test above can fail.
+    naive = {"roll": 26, "N": None, "K": NOT_SHOWN, "E": 20}
+    assert possible_values(naive, [("roll", ["N", "K", "E"])], 26) == {"N": {1}, "K": {5}}
+
+
+def test_a_count_hidden_to_protect_another_reads_not_shown() -> None:
+    # The review's register of 18: it is hidden so that N 2 cannot be worked out, and it is
+    # not "fewer than 5".
+    statuses = {"N": 2, "K": 12, "E": 6}
+    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 18}
+    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 18}
+    cells, sums = _register_cells(20, statuses, areas, needs, {7: dict(statuses)})
+    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7)})
+    secondary = [k for k, v in shown.items() if v is NOT_SHOWN]
+    assert secondary and all(cells[k] >= 5 for k in secondary)
+    assert [k for k, v in shown.items() if v is None] == [k for k, n in cells.items() if 0 < n < 5]
+    assert {statistics.shown(shown[k]) for k in secondary} == {"not shown"}
+    assert statistics.shown(None) == "fewer than 5"
+    assert_nothing_small_worked_out(cells, shown, sums)
+
+
+def test_two_secondary_counts_and_a_small_one_across_a_column_and_a_row() -> None:
+    # Years 7 and 8, each N/K/E, and the status totals: Year 7's E of 2. Whatever is hidden
+    # with it, the bound "not shown ≥ 5" must not pin it.
+    statuses = {"N": 40, "K": 11, "E": 8}
+    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 19}
+    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 19}
+    years = {7: {"N": 20, "K": 5, "E": 2}, 8: {"N": 20, "K": 6, "E": 6}}
+    cells, sums = _register_cells(59, statuses, areas, needs, years)
+    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})
+    assert_nothing_small_worked_out(cells, shown, sums)

@@ -28,12 +28,41 @@ SUPPRESS_BELOW = 5
 
 _K = TypeVar("_K")
 
-Count = int | None
-"""A published count: None stands for one that was suppressed (1 to 4)."""
+
+class NotShown:
+    """The type of :data:`NOT_SHOWN` (one instance: compare with ``is``)."""
+
+    def __repr__(self) -> str:
+        return "NOT_SHOWN"
+
+
+NOT_SHOWN = NotShown()
+"""A count hidden to protect another (secondary suppression): it is 5 or more, and reads
+"not shown" — never "fewer than 5", which would be false (a register of 18)."""
+
+Count = int | None | NotShown
+"""A published count: None is one suppressed for being small (1 to 4), :data:`NOT_SHOWN`
+one hidden so that a small one cannot be worked out from it."""
+
+
+SMALL_NUMBERS_NOTE = (
+    "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a small "
+    "one cannot be worked out from it"
+)
+"""The one sentence every report and page that publishes counts gives where it explains
+small numbers (the lead's wording, issue 16)."""
+
+
+def hidden(count: Count) -> bool:
+    """Whether a published count was hidden, either way."""
+    return not isinstance(count, int)
 
 
 def shown(count: Count) -> str:
-    """A published count in words: a suppressed one reads "fewer than 5"."""
+    """A published count in words: a suppressed one reads "fewer than 5", one hidden to
+    protect another "not shown"."""
+    if count is NOT_SHOWN:
+        return "not shown"
     if count is None or 0 < count < SUPPRESS_BELOW:
         return "fewer than 5"
     return f"{count:,}"
@@ -70,8 +99,8 @@ def suppress_with_total(parts: Mapping[_K, int], total: int) -> tuple[dict[_K, C
     figures are what governors read): hiding the total, rather than the next-smallest
     row, is the rule's other way of leaving nothing to subtract from."""
     shown_parts = suppress_each(parts)
-    hidden = any(v is None for v in shown_parts.values())
-    return shown_parts, None if hidden else suppress_count(total)
+    hidden = any(v is None for v in shown_parts.values()) and total >= SUPPRESS_BELOW
+    return shown_parts, NOT_SHOWN if hidden else suppress_count(total)
 
 
 def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
@@ -143,7 +172,7 @@ def suppress_linked(
         hidden.discard(k)
         if exposed():
             hidden.add(k)
-    return {k: None if k in hidden else n for k, n in counts.items()}
+    return {k: None if k in small else NOT_SHOWN if k in hidden else n for k, n in counts.items()}
 
 
 def _worked_out(
@@ -156,20 +185,25 @@ def _worked_out(
     Each sum is a linear equation in the hidden counts (the shown ones are numbers); a
     hidden count is worked out exactly when the equations fix it whatever the others are:
     in the equations' reduced row echelon form it leads a row with nothing in the free
-    columns. Exact fractions; the tables are small."""
+    columns. Exact fractions; the tables are small. Then the bounds a reader knows
+    (:func:`_pinned`) are pushed through the sums and the reduced rows alike."""
     names = sorted(hidden, key=repr)
     column = {k: i for i, k in enumerate(names)}
+    width = len(names)
     rows: list[list[Fraction]] = []
     for total, parts in equations:
-        row = [Fraction(0)] * len(names)
+        row = [Fraction(0)] * (width + 1)  # the last column is the shown counts' side
         for k, sign in ((total, 1), *((p, -1) for p in parts)):
             if k in column:
                 row[column[k]] += sign
-        if any(row):
+            else:
+                row[width] -= sign * counts[k]
+        if any(row[:width]):
             rows.append(row)
+    sums = [list(row) for row in rows]
     pivots: list[int] = []
     r = 0
-    for c in range(len(names)):
+    for c in range(width):
         pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
         if pivot is None:
             continue
@@ -182,32 +216,51 @@ def _worked_out(
                 rows[i] = [x - factor * y for x, y in zip(rows[i], rows[r], strict=True)]
         pivots.append(c)
         r += 1
-    free = [c for c in range(len(names)) if c not in pivots]
+    free = [c for c in range(width) if c not in pivots]
     exact = {names[c] for i, c in enumerate(pivots) if all(rows[i][f] == 0 for f in free)}
-    return exact | _pinned(counts, equations, hidden)
+    return exact | _pinned(counts, names, sums + rows[:r])
 
 
 def _pinned(
-    counts: Mapping[_K, int],
-    equations: Sequence[tuple[_K, tuple[_K, ...]]],
-    hidden: Collection[_K],
+    counts: Mapping[_K, int], names: Sequence[_K], rows: Sequence[Sequence[Fraction]]
 ) -> set[_K]:
-    """Hidden parts a sum pins down by their bounds rather than by algebra: parts that
-    must add up to as many as there are of them are 1 each (a hidden count is never 0),
-    and small ones that add up to 4 each are 4 each (a reader takes "fewer than 5" at its
-    word)."""
-    out: set[_K] = set()
-    for total, parts in equations:
-        if total in hidden:
-            continue
-        gone = [p for p in parts if p in hidden]
-        if not gone:
-            continue
-        left = counts[total] - sum(counts[p] for p in parts if p not in hidden)
-        small = all(counts[p] < SUPPRESS_BELOW for p in gone)
-        if left == len(gone) or (small and left == (SUPPRESS_BELOW - 1) * len(gone)):
-            out.update(gone)
-    return out
+    """Hidden counts pinned by their bounds rather than by algebra alone.
+
+    A reader knows each hidden count's range from its words: "fewer than 5" is 1 to 4;
+    "not shown" (hidden to protect another) is 5 or more — so one of each adding up to 6
+    are 5 and 1. Each equation (a sum, or a row of the reduced form) narrows each count to
+    what the others' ranges leave it; repeated until nothing narrows, a count whose range
+    is one number is pinned."""
+    low = [1 if counts[k] < SUPPRESS_BELOW else SUPPRESS_BELOW for k in names]
+    high: list[int | None] = [
+        SUPPRESS_BELOW - 1 if counts[k] < SUPPRESS_BELOW else None for k in names
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for row in rows:
+            terms = [(i, a) for i, a in enumerate(row[:-1]) if a != 0]
+            for i, a in terms:
+                # a·x_i = c − Σ a_j·x_j over the others: the others' least and most.
+                least: Fraction | None = Fraction(0)
+                most: Fraction | None = Fraction(0)
+                for j, b in terms:
+                    if j == i:
+                        continue
+                    lo_j, hi_j = (low[j], high[j]) if b > 0 else (high[j], low[j])
+                    least = None if least is None or lo_j is None else least + b * lo_j
+                    most = None if most is None or hi_j is None else most + b * hi_j
+                ends = [None if m is None else (row[-1] - m) / a for m in (most, least)]
+                lower, upper = ends if a > 0 else ends[::-1]
+                if lower is not None and -((-lower.numerator) // lower.denominator) > low[i]:
+                    low[i] = -((-lower.numerator) // lower.denominator)
+                    changed = True
+                if upper is not None:
+                    top = upper.numerator // upper.denominator
+                    if high[i] is None or top < high[i]:
+                        high[i] = top
+                        changed = True
+    return {k for k, lo, hi in zip(names, low, high, strict=True) if lo == hi}
 
 
 @dataclass(frozen=True)
