@@ -76,29 +76,29 @@ def test_the_page_shows_the_figures_as_charts_and_tables(page, school, senco) ->
     assert headers(register) == ["Status", "Pupils"]
     assert all_cells(register) == [
         ["No SEN (N)", "fewer than 5"],
-        ["SEN support (K)", "fewer than 5"],
+        ["SEN support (K)", "not shown"],
         ["EHC plan (E)", "6"],
     ]
     notes = [label.text() for label in page.body.findChildren(QLabel)]
-    assert (
-        "20 pupils on roll; fewer than 5 on the SEN register (SEN support and EHC plans)." in notes
-    )
+    assert "20 pupils on roll; not shown on the SEN register (SEN support and EHC plans)." in notes
     # Communication and interaction 7 is SLCN 1 and ASD 6: neither need is shown.
     assert all_cells(page.tables["By broad area of need"])[:3] == [
         ["Cognition and learning", "6"],
         ["Communication and interaction", "7"],
-        ["Social, emotional and mental health", "fewer than 5"],
+        ["Social, emotional and mental health", "not shown"],
     ]
     needs = dict(map(tuple, all_cells(page.tables["By type of need"])))  # type: ignore[arg-type]
-    assert [needs[k] for k in needs if "(SLCN)" in k or "(ASD)" in k] == ["fewer than 5"] * 2
+    assert [needs[k] for k in needs if "(SLCN)" in k or "(ASD)" in k] == [
+        "fewer than 5",
+        "not shown",
+    ]
     # Year 7: 9 on roll; its N (2) and K are hidden together, K's column with them.
     years = all_cells(page.tables["By year group"])
-    assert ["Year 7", "fewer than 5", "fewer than 5", "0"] in years
+    assert ["Year 7", "fewer than 5", "not shown", "0"] in years
     # The chart says in words what it draws; a suppressed count is written, not drawn.
     chart = page.charts["The SEN register on 31/08/2026"]
     assert chart.accessibleDescription() == (
-        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils fewer than 5; EHC plan (E): "
-        "Pupils 6"
+        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils not shown; EHC plan (E): Pupils 6"
     )
     assert [b.values for b in chart.bars] == [(None,), (None,), (6.0,)]
     # Every other figure is the service's own, through the one wording of a count.
@@ -132,8 +132,8 @@ def test_saving_the_sen_information_report(page, monkeypatch, tmp_path, school) 
     assert found[: len(HEADINGS)] == list(HEADINGS)
     text = "\n".join(p.text for p in doc.paragraphs)
     assert (
-        "On 31 August 2026 there were 20 pupils on roll: fewer than 5 on SEN support and 6 "
-        "with an education, health and care (EHC) plan (fewer than 5 on our SEN register in "
+        "On 31 August 2026 there were 20 pupils on roll: not shown on SEN support and 6 "
+        "with an education, health and care (EHC) plan (not shown on our SEN register in "
         "all)."
     ) in text
     assert export_details(school)[-1] == {
