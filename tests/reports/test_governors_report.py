@@ -79,6 +79,11 @@ def test_the_headings_and_figures_a_governor_reads(report) -> None:
     # register's 18 are hidden too: shown, 20 - 18 or 20 - 12 - 6 would give the 2.
     assert "All pupils on roll 20" in flat
     assert "On the SEND register (K and E) not shown" in flat
+    # The one note that says what both words mean.
+    assert (
+        "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a "
+        "small one cannot be worked out from it"
+    ) in flat
     assert "SEN support (K) not shown" in flat
     assert "No special educational need (N) fewer than 5" in flat
     assert "Education, health and care plan (E) 6" in flat

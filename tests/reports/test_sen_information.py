@@ -137,6 +137,10 @@ def test_the_register_figures(report) -> None:  # type: ignore[no-untyped-def]
     text = _all_text(doc)
     assert "The figures cover 1 September 2025 to 20 July 2026." in text
     assert (
+        "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a "
+        "small one cannot be worked out from it"
+    ) in text
+    assert (
         "On 20 July 2026 there were 20 pupils on roll: not shown on SEN support and 6 "
         "with an education, health and care (EHC) plan (not shown on our SEN register in "
         "all)."

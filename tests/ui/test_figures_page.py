@@ -56,7 +56,10 @@ def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 
 def test_the_page_shows_the_figures_as_charts_and_tables(page, school, senco) -> None:  # type: ignore[no-untyped-def]
-    assert page.status.text().startswith("01/09/2025 to 31/08/2026. No pupil")
+    assert page.status.text() == (
+        "01/09/2025 to 31/08/2026. No pupil is named; “fewer than 5” is a count from 1 to 4; "
+        "“not shown” is a count hidden so that a small one cannot be worked out from it."
+    )
     titles = [s.title for s in page.sections]
     assert titles == [
         "The SEN register on 31/08/2026",
