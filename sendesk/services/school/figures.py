@@ -66,6 +66,8 @@ from sendesk.services.graduated.progress_data import percentage
 from sendesk.services.graduated.provision_map import academic_year_label, academic_year_of
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.statistics import (
+    OTHER_AREA,
+    STATUSES,
     SUPPRESS_BELOW,
     Count,
     suppress_count,
@@ -73,9 +75,6 @@ from sendesk.services.school.statistics import (
 )
 from sendesk.services.store import pg_security
 
-OTHER_AREA = "Other / not assessed"
-"""The area a primary need in no broad area (OTH, NSA, DS) is counted under."""
-STATUSES: tuple[str, ...] = ("N", "K", "E")
 YEARS_OF_CHANGE = 3
 
 SEN_SUPPORT = "SEN support"

@@ -25,6 +25,9 @@ from sendesk.services.register.register import load_current
 from sendesk.services.store import pg_security
 
 SUPPRESS_BELOW = 5
+STATUSES: tuple[str, ...] = ("N", "K", "E")
+OTHER_AREA = "Other / not assessed"
+"""The area a primary need in no broad area (OTH, NSA, DS) is counted under."""
 
 _K = TypeVar("_K")
 
@@ -290,6 +293,10 @@ def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
     On a PostgreSQL server with SENDesk's roles the read-only login may not read pupil
     rows at all, so the counts come from the database's own function
     (:func:`~sendesk.services.store.pg_security.register_figures`), for every role alike.
+    The three tables are one linked table (:func:`suppress_linked`): each year group's
+    N, K and E add up to its roll, each status's column over the year groups to the
+    status's total, and the areas to the pupils on the register (K and E; one with no need
+    recorded is "Other / not assessed"), so no hidden count is given away by another table.
     """
     permit(actor, Action.VIEW_SCHOOL_FIGURES)
     with db.session() as s:
@@ -304,15 +311,30 @@ def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
         provision = open_provision or "N"
         by_provision[provision] += pupils
         by_year.setdefault(year if year is not None else -99, Counter())[provision] += pupils
-        if provision in ("K", "E") and first_need:
-            area = area_of(first_need)
-            by_area[area.value if area else "Other / not assessed"] += pupils
+        if provision in ("K", "E"):
+            area = area_of(first_need) if first_need else None
+            by_area[area.value if area else OTHER_AREA] += pupils
+    roll = sum(f[3] for f in figures)
+    years = sorted(by_year)
+    cells: dict[Hashable, int] = {("roll",): roll, ("on",): by_provision["K"] + by_provision["E"]}
+    cells |= {("status", p): by_provision.get(p, 0) for p in STATUSES}
+    cells |= {("area", a): n for a, n in by_area.items()}
+    for y in years:
+        cells[("roll", y)] = sum(by_year[y].values())
+        cells |= {("year", y, p): by_year[y].get(p, 0) for p in STATUSES}
+    sums: list[tuple[Hashable, list[Hashable]]] = [
+        (("roll",), [("status", p) for p in STATUSES]),
+        (("on",), [("status", "K"), ("status", "E")]),
+        (("on",), [("area", a) for a in by_area]),
+        *((("roll", y), [("year", y, p) for p in STATUSES]) for y in years),
+        *((("status", p), [("year", y, p) for y in years]) for p in STATUSES),
+    ]
+    # The year groups' rolls are public (the DfE publishes them); the pupils on the
+    # register are not shown on the page, but are taken as known: that only hides more.
+    out = suppress_linked(cells, sums, public={("roll",), *(("roll", y) for y in years)})
     return RegisterStatistics(
-        pupils=sum(f[3] for f in figures),
-        by_provision=suppress({p: by_provision.get(p, 0) for p in ("N", "K", "E")}),
-        by_area=suppress(dict(by_area)),
-        by_year={
-            y: suppress({p: c.get(p, 0) for p in ("N", "K", "E")})
-            for y, c in sorted(by_year.items())
-        },
+        pupils=roll,
+        by_provision={p: out[("status", p)] for p in STATUSES},
+        by_area={a: out[("area", a)] for a in by_area},
+        by_year={y: {p: out[("year", y, p)] for p in STATUSES} for y in years},
     )
