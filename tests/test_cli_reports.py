@@ -4,7 +4,6 @@ sentence with nothing written."""
 
 from __future__ import annotations
 
-import importlib.util
 from functools import partial
 from pathlib import Path
 
@@ -12,11 +11,13 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from sendesk.db import open_database
 from sendesk.models import Role, User
 from sendesk.services.staff.users import hash_password
 from tests.cli_run import run_with_key, sendesk_help
 from tests.factories import hill_school
 from tests.services.effect_school import make_effect_school
+from tests.ui.export_audit import export_details
 
 PASSWORD = "hill-school-pw"
 
@@ -146,24 +147,49 @@ def test_a_missing_folder_is_refused(capsys, monkeypatch, raw_key: str, school: 
 
 
 @pytest.mark.parametrize(
-    ("kind", "module", "label"),
+    ("kind", "name", "message"),
     [
-        ("governors", "sendesk.reports.governors_report", "governors' report"),
-        ("sen-information", "sendesk.reports.sen_information", "SEN information report"),
+        ("governors", "g.docx", "--out must end in .pdf for the governors' report (not '.docx')"),
+        ("governors", "g", "--out must end in .pdf for the governors' report (not 'no ending')"),
+        (
+            "sen-information",
+            "s.pdf",
+            "--out must end in .docx for the SEN information report (not '.pdf')",
+        ),
     ],
 )
-def test_a_report_not_in_this_build_says_so(
-    capsys, monkeypatch, raw_key: str, school: str, out: Path, kind: str, module: str, label: str
+def test_the_governors_and_sen_information_reports_check_their_ending(
+    capsys, monkeypatch, raw_key: str, school: str, out: Path, kind: str, name: str, message: str
 ) -> None:
-    """Until the governors' and SEN information reports are merged (the lead removes this
-    fallback and this test then)."""
-    if importlib.util.find_spec(module) is not None:
-        pytest.skip(f"{module} is in this build: its own tests run the command")
-    argv = ("report", kind, "--db", school, "--out", str(out / "r.pdf"))
+    argv = ("report", kind, "--db", school, "--out", str(out / name))
     code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and lines == []
-    assert err == f"sendesk: The {label} is not in this build of SENDesk; nothing was written.\n"
+    assert err == f"sendesk: {message}; nothing was written.\n"
     assert list(out.iterdir()) == []
+
+
+def test_each_report_is_audited_once(
+    capsys, monkeypatch, raw_key: str, school: str, out: Path
+) -> None:
+    """The writers audit their own exports; the command adds none of its own."""
+    for kind, name in (
+        ("governors", "g.pdf"),
+        ("sen-information", "s.docx"),
+        ("effectiveness", "e.pdf"),
+        ("effectiveness", "e.xlsx"),
+    ):
+        code, _, err = run(
+            capsys, monkeypatch, raw_key, "report", kind, "--db", school, "--out", str(out / name)
+        )
+        assert (code, err) == (0, "")
+    with open_database(school, raw_key) as db:
+        details = export_details(db)
+    assert [(d["what"], d["file"]) for d in details] == [
+        ("governors' SEND report (no pupils named)", "g.pdf"),
+        ("SEN information report (no pupils named)", "s.docx"),
+        ("intervention effectiveness report", "e.pdf"),
+        ("intervention effectiveness report", "e.xlsx"),
+    ]
 
 
 def test_help_names_the_kinds_and_the_period() -> None:

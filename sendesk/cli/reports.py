@@ -5,9 +5,10 @@ Why one command with a kind: the three reports take the same things — the data
 signing in, the file to write and an optional period — and are refused in the same words,
 so a school's script that makes all three at the end of term reads the same three times.
 
-Each kind's writer has one shape, ``write(db, actor, out, *, start, end, progress)``, and
-is imported only when its kind is asked for (reportlab, python-docx and openpyxl load only
-then). The dates are checked before the database is opened: a bad period writes nothing.
+Each kind's writer has one shape, ``write(db, actor, out, *, start, end, progress)``, audits
+its own export, and is imported only when its kind is asked for (reportlab, python-docx and
+openpyxl load only then). The dates and ``--out``'s ending are checked before the database
+is opened: a bad period or file name writes nothing.
 """
 
 from __future__ import annotations
@@ -31,18 +32,22 @@ class ReportKind:
     module: str
     writer: str
     label: str
-    suffixes: tuple[str, ...] = ()
-    """The endings ``--out`` may have; empty: the writer checks its own."""
+    suffixes: tuple[str, ...]
+    """The endings ``--out`` may have (the file's format)."""
 
 
 KINDS: dict[str, ReportKind] = {
     "governors": ReportKind(
-        "sendesk.reports.governors_report", "write_governors_report", "governors' report"
+        "sendesk.reports.governors_report",
+        "write_governors_report",
+        "governors' report",
+        (".pdf",),
     ),
     "sen-information": ReportKind(
         "sendesk.reports.sen_information",
         "write_sen_information",
         "SEN information report",
+        (".docx",),
     ),
     "effectiveness": ReportKind(
         "sendesk.reports.effectiveness_report",
@@ -54,17 +59,8 @@ KINDS: dict[str, ReportKind] = {
 
 
 def _writer(kind: ReportKind) -> Callable[..., Any]:
-    """The kind's writer, imported now; a report whose module this build lacks is one
-    sentence (a missing dependency inside a present module is not hidden)."""
-    try:
-        module = importlib.import_module(kind.module)
-    except ModuleNotFoundError as exc:
-        if exc.name != kind.module:
-            raise
-        raise SendeskError(
-            f"The {kind.label} is not in this build of SENDesk; nothing was written."
-        ) from None
-    return getattr(module, kind.writer)
+    """The kind's writer, imported now (its libraries load with it)."""
+    return getattr(importlib.import_module(kind.module), kind.writer)
 
 
 def period(args: argparse.Namespace) -> tuple[date | None, date | None]:
@@ -84,7 +80,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     kind = KINDS[args.kind]
     start, end = period(args)
     out = Path(args.out).expanduser()
-    if kind.suffixes and out.suffix.lower() not in kind.suffixes:
+    if out.suffix.lower() not in kind.suffixes:
         endings = " or ".join(kind.suffixes)
         raise SendeskError(
             f"--out must end in {endings} for the {kind.label} (not "

@@ -27,12 +27,14 @@ from pathlib import Path
 from typing import Any
 
 from sendesk.db import Database
+from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.effectiveness_report import average_text
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.rules.census import NEED_CODES, describe
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
+from sendesk.services.evidence.exports import record_export
 from sendesk.services.graduated.effectiveness import (
     EffectivenessReport,
     InterventionEffect,
@@ -41,7 +43,14 @@ from sendesk.services.graduated.effectiveness import (
 from sendesk.services.graduated.intervention_records import pounds
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.figures import SchoolFigures, school_figures
-from sendesk.services.school.statistics import SUPPRESS_BELOW, Count, shown, suppress_count
+from sendesk.services.school.statistics import (
+    SMALL_NUMBERS_NOTE,
+    SUPPRESS_BELOW,
+    Count,
+    hidden,
+    shown,
+    suppress_with_total,
+)
 
 ProgressCallback = Callable[[int, int], object]
 """``progress(done, total)``, called as the report's steps finish."""
@@ -53,10 +62,11 @@ STATUS_NAMES = {
     "E": "Education, health and care plan (E)",
 }
 ABOUT = (
-    "This report counts pupils; it names none. Any count from 1 to 4 is shown as "
-    "“fewer than 5”, and where a hidden count could be worked out by subtracting the "
-    "others from a total, one more count in that row is hidden too, so that no child can be "
-    "picked out of a small group. A hidden count has no bar in a chart."
+    "This report counts pupils; it names none. Any count from 1 to 4 is hidden, and where "
+    "a hidden count could be worked out from the counts shown (by subtracting the others "
+    "from a total, in this table or another), more counts are hidden, so that no child can "
+    f"be picked out of a small group: {SMALL_NUMBERS_NOTE}. A hidden count has no bar in a "
+    "chart."
 )
 OUTCOMES_NOTE = (
     "Attendance: sessions attended ÷ possible sessions, for every term recorded that began "
@@ -101,7 +111,7 @@ def _pct(value: float | None, pupils: Count) -> str:
 
 
 def _value(count: Count) -> float | None:
-    return None if count is None else float(count)
+    return None if hidden(count) else float(count)  # type: ignore[arg-type]
 
 
 def write_governors_report(
@@ -118,7 +128,17 @@ def write_governors_report(
     the path. The period's defaults are :func:`school_figures`'s (this academic year so
     far). Whoever may see both the school's anonymised figures and its costs may write
     it: the SENCo and the read-only role, not a teacher. ``today`` is for tests and for
-    a report dated on another day."""
+    a report dated on another day.
+
+    The writer audits its own export, as every report writer does, so the figures page
+    and ``sendesk report`` both are, once (a file whose audit event cannot be written is
+    removed again). ``out`` must end in .pdf: checked before anything is read."""
+    dest = Path(out)
+    if dest.suffix.lower() != ".pdf":
+        raise ValidationError(
+            f"The governors' report is a PDF: give a file name ending in .pdf, not "
+            f"'{dest.name}'; nothing was written."
+        )
     # The interventions' costs are figures the read-only role and the SENCo see, not
     # teachers (VIEW_SCHOOL_COSTS): checked first, so nothing is worked out for nobody.
     permit(actor, Action.VIEW_SCHOOL_COSTS)
@@ -133,11 +153,12 @@ def write_governors_report(
     tick(1)
     effects = intervention_effectiveness(db, actor, start=figures.start, end=figures.end)
     tick(2)
-    dest = Path(out)
     with atomic_output(dest) as tmp:
         _pdf(figures, effects, tmp, today)
+    written = dest.expanduser()
+    record_export(db, actor, "governors' SEND report (no pupils named)", 0, written)
     tick(3)
-    return dest
+    return written
 
 
 # --- the PDF ------------------------------------------------------------------------------
@@ -357,13 +378,13 @@ def _few(pupils: int) -> bool:
     return pupils < SUPPRESS_BELOW
 
 
-def _effect_row(row: InterventionEffect) -> tuple[object, ...]:
+def _effect_row(row: InterventionEffect, pupils: Count) -> tuple[object, ...]:
     few = _few(row.pupils)
     per_pupil = row.cost_per_pupil_pence
     return (
         row.name,
         row.area,
-        shown(suppress_count(row.pupils)),
+        shown(pupils),
         NOT_SHOWN if few else average_text(row),
         pounds(row.cost_pence),
         NOT_SHOWN if few or per_pupil is None else pounds(per_pupil),
@@ -387,22 +408,28 @@ def _effect_section(report: EffectivenessReport, st: dict[str, Any], width: floa
             "Cost per pupil",
             "Cost per unit of progress",
         ),
-        *(_effect_row(r) for r in report.rows),
     ]
+    # A hidden intervention's pupils would be the total less the others: the total's
+    # pupils (and its cost per pupil, their cost ÷ them) are hidden with it.
+    counts, total_pupils = suppress_with_total(
+        {i: r.pupils for i, r in enumerate(report.rows)}, report.total.pupils
+    )
+    rows += [_effect_row(r, counts[i]) for i, r in enumerate(report.rows)]
     total = report.total
     per_pupil = total.cost_per_pupil_pence
     rows.append(
         (
             "All interventions",
             "",
-            shown(suppress_count(total.pupils)),
+            # Hidden to protect a row, not for being small, it reads "not shown".
+            shown(total_pupils),
             "",
             pounds(total.cost_pence),
-            NOT_SHOWN if _few(total.pupils) or per_pupil is None else pounds(per_pupil),
+            NOT_SHOWN if hidden(total_pupils) or per_pupil is None else pounds(per_pupil),
             "",
         )
     )
-    fractions = (0.2, 0.17, 0.09, 0.13, 0.1, 0.1, 0.21)
+    fractions = (0.2, 0.17, 0.09, 0.13, 0.12, 0.1, 0.19)
     out = [
         *head,
         _table(rows, fractions, st, width, {2, 4, 5}, total_row=True),

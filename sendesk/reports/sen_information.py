@@ -42,7 +42,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.evidence.exports import record_export
 from sendesk.services.school.figures import EHC_PLAN, SEN_SUPPORT
 from sendesk.services.school.sen_information import SenInformation, sen_information
-from sendesk.services.school.statistics import shown, shown_percent
+from sendesk.services.school.statistics import SMALL_NUMBERS_NOTE, shown, shown_percent
 
 ProgressFn = Callable[[int, int], bool]
 """The one progress protocol: ``progress(done, total)``; False asks the writer to stop."""
@@ -149,8 +149,8 @@ class _Report:
         self.draft(
             "This is a draft. Every paragraph in square brackets is a suggestion for the SENCo "
             "to rewrite in the school's own words, or delete; the figures come from SENDesk's "
-            "records and are anonymised (no child is named, and a count from 1 to 4 reads "
-            '"fewer than 5"). Remove this note before publishing.'
+            f"records and are anonymised (no child is named; {SMALL_NUMBERS_NOTE}). "
+            "Remove this note before publishing."
         )
         self.draft(
             f"{info.school_name} is a mainstream school. This report tells parents and carers "

@@ -11,12 +11,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from sendesk.errors import PermissionDeniedError
+from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import Pupil, Role
 from sendesk.reports.figure_charts import Series, bar_plan
 from sendesk.reports.governors_report import write_governors_report
 from tests.factories import make_user
 from tests.figures_school import END, START, TODAY, build
+from tests.ui.export_audit import export_details
 
 
 def _text(path: Path) -> str:
@@ -74,15 +75,24 @@ def test_the_headings_and_figures_a_governor_reads(report) -> None:
         "EHC needs assessments and the 20-week deadline",
     ):
         assert heading in flat, heading
+    # 20 on roll, N 2 hidden; E 6 is Year 8's whole roll (public anyway), so K 12 and the
+    # register's 18 are hidden too: shown, 20 - 18 or 20 - 12 - 6 would give the 2.
     assert "All pupils on roll 20" in flat
-    assert "On the SEND register (K and E) 18" in flat
-    assert "SEN support (K) 12" in flat
-    assert "Education, health and care plan (E) fewer than 5" in flat
+    assert "On the SEND register (K and E) not shown" in flat
+    # The one note that says what both words mean.
+    assert (
+        "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a "
+        "small one cannot be worked out from it"
+    ) in flat
+    assert "SEN support (K) not shown" in flat
+    assert "No special educational need (N) fewer than 5" in flat
+    assert "Education, health and care plan (E) 6" in flat
     # The three years: census day, K, E, on the register, joined, left.
     assert "2023–24 18/01/2024 (census) 7 0 7 13 0" in flat
     assert "2025–26 15/01/2026 (census) 12 6 18 6 fewer than 5" in flat
     assert "All pupils with SEND 13 83.8% 12 25.0% 12 91.7%" in flat
-    assert "Whole school 14 85.3% 12 25.0% 12 91.7%" in flat
+    # 14 in all less 13 with SEND would give the hidden pupils without SEND away.
+    assert "Whole school not shown 85.3% 12 25.0% 12 91.7%" in flat
     assert "Final EHC plans issued 9" in flat
     assert "6 of the 11 20-week deadlines in the period were met." in flat
     assert "… missed 5" in flat
@@ -91,7 +101,9 @@ def test_the_headings_and_figures_a_governor_reads(report) -> None:
     assert (
         "ELSA Social, emotional and mental health fewer than 5 not shown £15.00 not shown not shown"
     ) in flat
-    assert "All interventions 8 £39.00 £4.88" in flat
+    # 8 in all less the reading group's 6 would give ELSA's 2 away (and £39.00 ÷ £4.88 the
+    # 8): the total's pupils and cost per pupil are not shown.
+    assert "All interventions not shown £39.00 not shown" in flat
 
 
 def test_a_count_of_3_reads_fewer_than_5(report) -> None:
@@ -116,6 +128,27 @@ def test_written_owner_only_and_whole(report) -> None:
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert not list(out.parent.glob(".*.partial"))
     assert len(PdfReader(str(out)).pages) >= 2
+
+
+def test_audited_once_by_the_writer(db, senco, tmp_path) -> None:
+    before = len(export_details(db))
+    write_governors_report(db, senco, tmp_path / "g.pdf", today=date(2026, 12, 7))
+    assert export_details(db)[before:] == [
+        {"what": "governors' SEND report (no pupils named)", "pupils": 0, "file": "g.pdf"}
+    ]
+
+
+def test_a_file_that_is_not_a_pdf_is_refused_in_one_sentence(db, senco, tmp_path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ValidationError) as caught:
+        write_governors_report(db, senco, out / "g.docx", today=date(2026, 12, 7))
+    assert str(caught.value) == (
+        "The governors' report is a PDF: give a file name ending in .pdf, not 'g.docx'; "
+        "nothing was written."
+    )
+    assert list(out.iterdir()) == []
+    assert export_details(db) == []
 
 
 @pytest.mark.parametrize("role", [Role.EXAMS_OFFICER, Role.TEACHER])

@@ -137,18 +137,26 @@ def test_the_register_figures(report) -> None:  # type: ignore[no-untyped-def]
     text = _all_text(doc)
     assert "The figures cover 1 September 2025 to 20 July 2026." in text
     assert (
-        "On 20 July 2026 there were 20 pupils on roll: 12 on SEN support and fewer than 5 "
-        "with an education, health and care (EHC) plan (18 on our SEN register in all)."
+        "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a "
+        "small one cannot be worked out from it"
+    ) in text
+    assert (
+        "On 20 July 2026 there were 20 pupils on roll: not shown on SEN support and 6 "
+        "with an education, health and care (EHC) plan (not shown on our SEN register in "
+        "all)."
     ) in text
     # SPLD ×6; ASD ×6 and SLCN ×1; SEMH ×5 (Hamish is off the register again); no one
-    # in sensory and/or physical, so that area is left out.
+    # in sensory and/or physical, so that area is left out. 7 - 6 would give SLCN's 1, and
+    # the areas added up the register's total (and 20 less it the hidden N): ASD and SEMH
+    # are hidden with SLCN.
     assert _table_with(doc, ["Area of need", "Pupils"]) == [
         ["Cognition and learning", "6"],
         ["Communication and interaction", "7"],
-        ["Social, emotional and mental health", "5"],
+        ["Social, emotional and mental health", "not shown"],
     ]
     needs = dict(map(tuple, _table_with(doc, ["Main need", "Pupils"])))  # type: ignore[arg-type]
-    assert needs["Autistic spectrum disorder (ASD)"] == "6"
+    assert needs["Autistic spectrum disorder (ASD)"] == "not shown"
+    assert needs["Speech, language and communication needs (SLCN)"] == "fewer than 5"
     changes = _table_with(
         doc, ["Academic year", "Counted on", "SEN support", "EHC plan", "Joined", "Left"]
     )
@@ -176,11 +184,16 @@ def test_school_details_interventions_and_staff(report) -> None:  # type: ignore
     assert "Telephone: 01632 960123" in text
     assert "Email: senco@test-academy.example" in text
     offered = [p.text for p in doc.paragraphs if p.style.name == "List Bullet"]
+    # The active catalogue, by name: the retired scheme is not offered. ELSA and Reading
+    # catch-up are the figures school's own (tests/figures_school.py, since the governors'
+    # report shows what its interventions achieved).
     assert offered == [
+        "ELSA (Social, emotional and mental health)",
         "Lego therapy (Social, emotional and mental health)",
+        "Reading catch-up (Cognition and learning)",
         "Toe by Toe (Cognition and learning)",
-    ]  # the active catalogue, by name: the retired scheme is not offered
-    assert "Interventions for social, emotional and mental health: Lego therapy" in text
+    ]
+    assert "Interventions for social, emotional and mental health: ELSA, Lego therapy" in text
     staff = _table_with(doc, ["Role", "Staff"])
     assert staff == [["SENCo", "1"], ["Learning support", "2"]]  # active accounts only
     assert "Testshire" in text  # the local offer and SENDIASS name the school's LA

@@ -56,7 +56,10 @@ def _save_as(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
 
 
 def test_the_page_shows_the_figures_as_charts_and_tables(page, school, senco) -> None:  # type: ignore[no-untyped-def]
-    assert page.status.text().startswith("01/09/2025 to 31/08/2026. No pupil")
+    assert page.status.text() == (
+        "01/09/2025 to 31/08/2026. No pupil is named; “fewer than 5” is a count from 1 to 4; "
+        "“not shown” is a count hidden so that a small one cannot be worked out from it."
+    )
     titles = [s.title for s in page.sections]
     assert titles == [
         "The SEN register on 31/08/2026",
@@ -69,29 +72,38 @@ def test_the_page_shows_the_figures_as_charts_and_tables(page, school, senco) ->
         "Exam access arrangements in place on 31/08/2026",
         "EHC needs assessments",
     ]
-    # Counted by hand (tests/figures_school.py): 20 on roll, 12 on SEN support, 18 on the
-    # register; 2 without SEN and so a suppressed pair.
+    # Counted by hand (tests/figures_school.py): 20 on roll, 2 without SEN (hidden), 12 on
+    # SEN support, 6 with a plan (Year 8's whole roll: public anyway). Shown, 12 and 18 on
+    # the register would give the 2 away (20 - 18, or 20 - 12 - 6): both are hidden.
     register = page.tables["The SEN register on 31/08/2026"]
     assert headers(register) == ["Status", "Pupils"]
     assert all_cells(register) == [
         ["No SEN (N)", "fewer than 5"],
-        ["SEN support (K)", "12"],
-        ["EHC plan (E)", "fewer than 5"],
+        ["SEN support (K)", "not shown"],
+        ["EHC plan (E)", "6"],
     ]
     notes = [label.text() for label in page.body.findChildren(QLabel)]
-    assert "20 pupils on roll; 18 on the SEN register (SEN support and EHC plans)." in notes
+    assert "20 pupils on roll; not shown on the SEN register (SEN support and EHC plans)." in notes
+    # Communication and interaction 7 is SLCN 1 and ASD 6: neither need is shown.
     assert all_cells(page.tables["By broad area of need"])[:3] == [
         ["Cognition and learning", "6"],
         ["Communication and interaction", "7"],
-        ["Social, emotional and mental health", "5"],
+        ["Social, emotional and mental health", "not shown"],
     ]
+    needs = dict(map(tuple, all_cells(page.tables["By type of need"])))  # type: ignore[arg-type]
+    assert [needs[k] for k in needs if "(SLCN)" in k or "(ASD)" in k] == [
+        "fewer than 5",
+        "not shown",
+    ]
+    # Year 7: 9 on roll; its N (2) and K are hidden together, K's column with them.
+    years = all_cells(page.tables["By year group"])
+    assert ["Year 7", "fewer than 5", "not shown", "0"] in years
     # The chart says in words what it draws; a suppressed count is written, not drawn.
     chart = page.charts["The SEN register on 31/08/2026"]
     assert chart.accessibleDescription() == (
-        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils 12; EHC plan (E): Pupils "
-        "fewer than 5"
+        "No SEN (N): Pupils fewer than 5; SEN support (K): Pupils not shown; EHC plan (E): Pupils 6"
     )
-    assert [b.values for b in chart.bars] == [(None,), (12.0,), (None,)]
+    assert [b.values for b in chart.bars] == [(None,), (None,), (6.0,)]
     # Every other figure is the service's own, through the one wording of a count.
     figures = school_figures(school, senco, start=YEAR[0], end=YEAR[1], today=TODAY)
     access = dict(map(tuple, all_cells(page.tables[titles[7]])))  # type: ignore[arg-type]
@@ -122,7 +134,11 @@ def test_saving_the_sen_information_report(page, monkeypatch, tmp_path, school) 
     found = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert found[: len(HEADINGS)] == list(HEADINGS)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "On 31 August 2026 there were 20 pupils on roll: 12 on SEN support" in text
+    assert (
+        "On 31 August 2026 there were 20 pupils on roll: not shown on SEN support and 6 "
+        "with an education, health and care (EHC) plan (not shown on our SEN register in "
+        "all)."
+    ) in text
     assert export_details(school)[-1] == {
         "what": "SEN information report (no pupils named)",
         "pupils": 0,
@@ -133,6 +149,7 @@ def test_saving_the_sen_information_report(page, monkeypatch, tmp_path, school) 
 def test_saving_the_governors_and_effectiveness_reports(  # type: ignore[no-untyped-def]
     page, monkeypatch, tmp_path, school
 ) -> None:
+    before = len(export_details(school))
     _save_as(monkeypatch, tmp_path / "governors.pdf")
     page.report_buttons[GOVERNORS].click()
     page.saving.wait()
@@ -143,10 +160,10 @@ def test_saving_the_governors_and_effectiveness_reports(  # type: ignore[no-unty
     page.report_buttons[EFFECTIVENESS].click()
     page.saving.wait()
     assert (tmp_path / "effect.xlsx").stat().st_size > 0
-    whats = [d["what"] for d in export_details(school)]
-    assert whats[-2:] == [
-        "governors' SEND report (no pupils named)",
-        "intervention effectiveness report",
+    # One audit event per report saved: the writers audit, the page adds none.
+    assert [(d["what"], d["file"]) for d in export_details(school)[before:]] == [
+        ("governors' SEND report (no pupils named)", "governors.pdf"),
+        ("intervention effectiveness report", "effect.xlsx"),
     ]
 
 

@@ -87,6 +87,10 @@ def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:
     text = window.pages["Statistics"].body.text()
     assert "SEND register at a glance" in text
     assert "0 pupils." in text
+    assert (
+        "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a "
+        "small one cannot be worked out from it"
+    ) in text
 
 
 def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path) -> None:

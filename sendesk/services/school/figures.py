@@ -10,10 +10,13 @@ never disagree.
 
 Anonymised twice over: no name, UPN or pupil id leaves this module (only counts and
 percentages), and every count from 1 to 4 is suppressed to None — "fewer than 5" — by
-:mod:`sendesk.services.school.statistics` (:func:`suppress` for the cells of a row that
-adds up to a published total, :func:`suppress_count` for a count standing alone); a
-percentage of a group of fewer than 5 pupils is None too. Callers print counts with
-:func:`sendesk.services.school.statistics.shown`.
+:mod:`sendesk.services.school.statistics`. Counts that add up to others (the statuses to
+the roll, the areas and the needs to the register, the year groups to the statuses, the
+groups compared, the access arrangements, the 20-week deadlines met and missed) are
+suppressed together by :func:`suppress_linked`, which hides more counts until no hidden
+one can be worked out from the shown ones by subtraction; a count standing alone goes
+through :func:`suppress_count`. A percentage of a group of fewer than 5 pupils is None
+too. Callers print counts with :func:`sendesk.services.school.statistics.shown`.
 
 The period: ``start`` to ``end`` (both days counted). ``end`` defaults to today and is
 never later than today (figures are facts, not forecasts); ``start`` defaults to 1
@@ -34,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -62,17 +66,15 @@ from sendesk.services.graduated.progress_data import percentage
 from sendesk.services.graduated.provision_map import academic_year_label, academic_year_of
 from sendesk.services.permissions import Action, permit
 from sendesk.services.school.statistics import (
+    OTHER_AREA,
+    STATUSES,
     SUPPRESS_BELOW,
     Count,
-    suppress,
     suppress_count,
-    suppress_each,
+    suppress_linked,
 )
 from sendesk.services.store import pg_security
 
-OTHER_AREA = "Other / not assessed"
-"""The area a primary need in no broad area (OTH, NSA, DS) is counted under."""
-STATUSES: tuple[str, ...] = ("N", "K", "E")
 YEARS_OF_CHANGE = 3
 
 SEN_SUPPORT = "SEN support"
@@ -335,15 +337,56 @@ def _register(pupils: dict[int, _History], day: date, today: date) -> RegisterFi
             areas[area.value if area else OTHER_AREA] += 1
             if code in needs:
                 needs[code] += 1
+    cells, sums = _register_cells(roll, statuses, areas, needs, years)
+    out = suppress_linked(cells, sums, public={ROLL, *(("roll", y) for y in years)})
     return RegisterFigures(
         counted_on=day,
         pupils=roll,
-        by_status=suppress(statuses),
-        on_register=suppress_count(statuses["K"] + statuses["E"]),
-        by_area=suppress(areas),
-        by_need=suppress(needs),
-        by_year={y: suppress(row) for y, row in sorted(years.items())},
+        by_status={k: out[("status", k)] for k in statuses},
+        on_register=out[ON],
+        by_area={a: out[("area", a)] for a in areas},
+        by_need={c: out[("need", c)] for c in needs},
+        by_year={y: {k: out[("year", y, k)] for k in row} for y, row in sorted(years.items())},
     )
+
+
+ROLL = ("roll",)
+ON = ("on register",)
+
+
+def _register_cells(
+    roll: int,
+    statuses: dict[str, int],
+    areas: dict[str, int],
+    needs: dict[str, int],
+    years: dict[int, dict[str, int]],
+) -> tuple[dict[tuple[object, ...], int], list[tuple[tuple[object, ...], list[Any]]]]:
+    """The register's counts as one linked table for :func:`suppress_linked`, with every
+    sum a reader could use: the roll is N + K + E; the register is K + E, and is the sum of
+    the areas; each area is the sum of its needs (the "other" area taken to be the sum of
+    the needs in no area, though it also holds pupils with no census need: assuming more
+    sums only hides more); each status is the sum of its column of year groups, and each
+    year group's roll (public: it is in the school census) the sum of its row."""
+    cells: dict[tuple[object, ...], int] = {ROLL: roll, ON: statuses["K"] + statuses["E"]}
+    cells |= {("status", k): n for k, n in statuses.items()}
+    cells |= {("area", a): n for a, n in areas.items()}
+    cells |= {("need", c): n for c, n in needs.items()}
+    for y, row in years.items():
+        cells[("roll", y)] = sum(row.values())
+        cells |= {("year", y, k): n for k, n in row.items()}
+    in_area: dict[str, list[Any]] = {a: [] for a in areas}
+    for code in needs:
+        area = area_of(code)
+        in_area[area.value if area else OTHER_AREA].append(("need", code))
+    sums: list[tuple[tuple[object, ...], list[Any]]] = [
+        (ROLL, [("status", k) for k in statuses]),
+        (ON, [("status", "K"), ("status", "E")]),
+        (ON, [("area", a) for a in areas]),
+        *((("area", a), parts) for a, parts in in_area.items()),
+        *((("status", k), [("year", y, k) for y in years]) for k in statuses),
+        *((("roll", y), [("year", y, k) for k in row]) for y, row in years.items()),
+    ]
+    return cells, sums
 
 
 def spring_census_day(academic_year: int) -> date:
@@ -351,7 +394,9 @@ def spring_census_day(academic_year: int) -> date:
     return census_days(academic_year + 1)[0]
 
 
-def _changes(pupils: dict[int, _History], end: date) -> tuple[YearChange, ...]:
+def _changes(
+    pupils: dict[int, _History], end: date, register: RegisterFigures
+) -> tuple[YearChange, ...]:
     last = academic_year_of(end)
     moves = [history.moves() for history in pupils.values()]
     out: list[YearChange] = []
@@ -367,7 +412,15 @@ def _changes(pupils: dict[int, _History], end: date) -> tuple[YearChange, ...]:
         first, final = date(year, 9, 1), min(date(year + 1, 8, 31), end)
         joined = sum(1 for m in moves if any(on and first <= d <= final for d, on in m))
         left = sum(1 for m in moves if any(not on and first <= d <= final for d, on in m))
-        shown = suppress(counts)
+        if day == register.counted_on:
+            # The register's own day: the same counts, hidden as the register hides them
+            # (hidden differently, one table would give away what the other hides).
+            shown = {k: register.by_status[k] for k in counts}
+            on_register = register.on_register
+        else:
+            cells = {**counts, "on": counts["K"] + counts["E"]}
+            shown = suppress_linked(cells, [("on", ["K", "E"])])
+            on_register = shown["on"]
         out.append(
             YearChange(
                 academic_year=year,
@@ -376,7 +429,7 @@ def _changes(pupils: dict[int, _History], end: date) -> tuple[YearChange, ...]:
                 to_date=day < census,
                 support=shown["K"],
                 plans=shown["E"],
-                on_register=suppress_count(counts["K"] + counts["E"]),
+                on_register=on_register,
                 joined=suppress_count(joined),
                 left=suppress_count(left),
             )
@@ -443,18 +496,35 @@ def _outcomes(
                 moved[group][0] += order > 0
                 moved[group][1] += 1
                 moved_pupils[group].add(pid)
+    shown_attending = _group_counts(attending)
+    shown_met = _group_counts(met_pupils)
+    shown_moved = _group_counts(moved_pupils)
     return tuple(
         GroupOutcome(
             group=g,
-            attendance_pupils=suppress_count(len(attending[g])),
+            attendance_pupils=shown_attending[g],
             attendance_percent=_share(attended[g][0], attended[g][1], len(attending[g])),
-            attainment_pupils=suppress_count(len(met_pupils[g])),
+            attainment_pupils=shown_met[g],
             at_expected_percent=_share(met[g][0], met[g][1], len(met_pupils[g])),
-            progress_pupils=suppress_count(len(moved_pupils[g])),
+            progress_pupils=shown_moved[g],
             progress_percent=_share(moved[g][0], moved[g][1], len(moved_pupils[g])),
         )
         for g in GROUPS
     )
+
+
+GROUP_SUMS: tuple[tuple[str, list[str]], ...] = (
+    (ALL_SEND, [SEN_SUPPORT, EHC_PLAN]),
+    (WHOLE_SCHOOL, [ALL_SEND, NO_SEND]),
+)
+"""How the groups' pupil counts add up, as a reader would take them (a pupil whose
+status changed between terms is in both K and E but once in all pupils with SEND: taking
+the sums as exact only hides more)."""
+
+
+def _group_counts(pupils: dict[str, set[int]]) -> dict[str, Count]:
+    """How many pupils each group's figure is drawn from, as one linked table."""
+    return suppress_linked({g: len(pupils[g]) for g in GROUPS}, GROUP_SUMS)
 
 
 def _access(s: Session, day: date) -> AccessFigures:
@@ -476,9 +546,19 @@ def _access(s: Session, day: date) -> AccessFigures:
     everyone = set().union(*holders.values()) if holders else set()
     return AccessFigures(
         counted_on=day,
-        pupils=suppress_count(len(everyone)),
-        by_arrangement=suppress_each({k: len(v) for k, v in holders.items() if v}),
+        **_access_counts(len(everyone), {k: len(v) for k, v in holders.items() if v}),
     )
+
+
+def _access_counts(pupils: int, held: dict[str, int]) -> dict[str, Any]:
+    """The pupils with an arrangement and those with each, as one linked table: a pupil
+    may have several, so they add up to no less than the pupils; a reader taking them as
+    adding up exactly could narrow a hidden one down, so the table is hidden as if they
+    did."""
+    total = ("pupils",)
+    cells: dict[Any, int] = {total: pupils, **held}
+    out = suppress_linked(cells, [(total, list(held))])
+    return {"pupils": out[total], "by_arrangement": {k: out[k] for k in held}}
 
 
 def _within(day: date | None, start: date, end: date) -> bool:
@@ -539,16 +619,22 @@ def _ehc(s: Session, start: date, end: date) -> EhcFigures:
         refused_to_assess=suppress_count(n["refused"]),
         refused_to_issue=suppress_count(n["no_plan"]),
         plans_issued=suppress_count(n["issued"]),
-        deadlines=suppress_count(n["deadlines"]),
         **_met_or_missed(n["met"], n["missed"]),
         missed_with_exception=suppress_count(n["excused"]),
     )
 
 
 def _met_or_missed(met: int, missed: int) -> dict[str, Count]:
-    """Met and missed add up to the deadlines published beside them: one row."""
-    row = suppress({"met": met, "missed": missed})
-    return {"deadlines_met": row["met"], "deadlines_missed": row["missed"]}
+    """The deadlines, met and missed: one linked table (met + missed = deadlines)."""
+    row = suppress_linked(
+        {"deadlines": met + missed, "met": met, "missed": missed},
+        [("deadlines", ["met", "missed"])],
+    )
+    return {
+        "deadlines": row["deadlines"],
+        "deadlines_met": row["met"],
+        "deadlines_missed": row["missed"],
+    }
 
 
 # --- the figures --------------------------------------------------------------------------
@@ -596,13 +682,14 @@ def school_figures(
     with db.session() as s:
         _check_reader(s, db, actor)
         pupils = _histories(s)
+        register = _register(pupils, last, today)
         return SchoolFigures(
             school=s.scalar(select(School.name).order_by(School.id)) or "",
             start=first,
             end=last,
             counted_on=last,
-            register=_register(pupils, last, today),
-            changes=_changes(pupils, last),
+            register=register,
+            changes=_changes(pupils, last, register),
             outcomes=_outcomes(s, pupils, first, last),
             access=_access(s, last),
             ehc=_ehc(s, first, last),

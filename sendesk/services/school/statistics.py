@@ -7,8 +7,10 @@ picked out of a small group (the usual DfE suppression practice).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from itertools import combinations
 from typing import TypeVar
 
 from sqlalchemy import select
@@ -23,15 +25,47 @@ from sendesk.services.register.register import load_current
 from sendesk.services.store import pg_security
 
 SUPPRESS_BELOW = 5
+STATUSES: tuple[str, ...] = ("N", "K", "E")
+OTHER_AREA = "Other / not assessed"
+"""The area a primary need in no broad area (OTH, NSA, DS) is counted under."""
 
 _K = TypeVar("_K")
 
-Count = int | None
-"""A published count: None stands for one that was suppressed (1 to 4)."""
+
+class NotShown:
+    """The type of :data:`NOT_SHOWN` (one instance: compare with ``is``)."""
+
+    def __repr__(self) -> str:
+        return "NOT_SHOWN"
+
+
+NOT_SHOWN = NotShown()
+"""A count hidden to protect another (secondary suppression): it is 5 or more, and reads
+"not shown" — never "fewer than 5", which would be false (a register of 18)."""
+
+Count = int | None | NotShown
+"""A published count: None is one suppressed for being small (1 to 4), :data:`NOT_SHOWN`
+one hidden so that a small one cannot be worked out from it."""
+
+
+SMALL_NUMBERS_NOTE = (
+    "“fewer than 5” is a count from 1 to 4; “not shown” is a count hidden so that a small "
+    "one cannot be worked out from it"
+)
+"""The one sentence every report and page that publishes counts gives where it explains
+small numbers (the lead's wording, issue 16)."""
+
+
+def hidden(count: Count) -> bool:
+    """Whether a published count was hidden, either way."""
+    return not isinstance(count, int)
 
 
 def shown(count: Count) -> str:
-    """A published count in words: a suppressed one reads "fewer than 5"."""
+    """A published count in words: a suppressed one reads "fewer than 5", one hidden to
+    protect another "not shown"."""
+    if count is NOT_SHOWN:
+        return "not shown"
     if count is None or 0 < count < SUPPRESS_BELOW:
         return "fewer than 5"
     return f"{count:,}"
@@ -60,21 +94,176 @@ def suppress_each(counts: Mapping[_K, int]) -> dict[_K, Count]:
     return {k: suppress_count(n) for k, n in counts.items()}
 
 
-def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
-    """The counts of one table row (whose total is known) as they may be published.
+def suppress_with_total(parts: Mapping[_K, int], total: int) -> tuple[dict[_K, Count], Count]:
+    """Parts each suppressed on their own, and their total hidden too when any part is.
 
-    Primary suppression: a count from 1 to 4 becomes None. Secondary: when that leaves a
-    single cell suppressed, the smallest other non-zero cell is suppressed too, or the
-    hidden one could be worked out by subtracting the rest from the total. Done here, in
-    the service, so no caller can publish a small count by mistake.
+    For rows whose total is not the rest's public sum and whose rows matter more than the
+    total (the interventions: a pupil may attend several, and each intervention's own
+    figures are what governors read): hiding the total, rather than the next-smallest
+    row, is the rule's other way of leaving nothing to subtract from."""
+    shown_parts = suppress_each(parts)
+    hidden = any(v is None for v in shown_parts.values()) and total >= SUPPRESS_BELOW
+    return shown_parts, NOT_SHOWN if hidden else suppress_count(total)
+
+
+def suppress(counts: Mapping[_K, int]) -> dict[_K, Count]:
+    """The counts of one table row whose total is known (published, or public anyway, as
+    the pupils on roll are) as they may be published: :func:`suppress_linked` with that
+    one sum."""
+    total = _RowTotal()
+    cells: dict[Hashable, int] = {**counts, total: sum(counts.values())}
+    shown_cells = suppress_linked(cells, [(total, list(counts))], public={total})
+    return {k: shown_cells[k] for k in counts}
+
+
+class _RowTotal:
+    """The key of a row's total in :func:`suppress` (equal only to itself)."""
+
+
+def suppress_linked(
+    counts: Mapping[_K, int],
+    sums: Iterable[tuple[_K, Sequence[_K]]],
+    *,
+    public: Collection[_K] = (),
+) -> dict[_K, Count]:
+    """Counts published together, some adding up to others, as they may be published.
+
+    ``sums`` says which published counts add up to which: ``(total, parts)`` means
+    ``counts[total] == sum(counts[p] for p in parts)`` — or may be taken to by a reader
+    (a pupil counted in two groups makes the real total smaller; assuming it equal only
+    hides more). ``public`` counts are known anyway (the pupils on roll: the DfE publishes
+    them) and are never hidden.
+
+    Primary suppression: a count from 1 to 4 becomes None. Then complementary: while any
+    hidden count could be worked out exactly from the shown counts — by subtracting the
+    others from a total, or through several sums at once (a year group's column and its
+    row; an area and the needs in it) — one more count is hidden, the one that leaves
+    fewest counts worked out, the smallest of those (the usual rule: the next-smallest
+    cell of the row). Zeros are shown: hiding them protects nobody. Done once, here, for
+    every table the figures service publishes, so no report or screen can publish a
+    hidden count by subtraction.
     """
-    result = suppress_each(counts)
-    hidden = [k for k, v in result.items() if v is None]
-    if len(hidden) == 1:
-        others = [(n, k) for k, n in counts.items() if k not in hidden and n > 0]
-        if others:
-            result[min(others, key=lambda pair: pair[0])[1]] = None
-    return result
+    equations = [(total, tuple(parts)) for total, parts in sums]
+    small = {k for k, n in counts.items() if 0 < n < SUPPRESS_BELOW and k not in public}
+    in_play = {k for total, parts in equations for k in (total, *parts)}
+    hideable = [k for k in counts if k in in_play and k not in public and counts[k] > 0]
+    # A small count the public counts and the zeros give away whatever is hidden (a year
+    # group of 3 pupils, all with a plan) cannot be protected here: it is left out of the
+    # target rather than hiding the whole table for nothing.
+    target = small - _worked_out(counts, equations, set(hideable) | small)
+    hidden = set(small)
+
+    def exposed(extra: Collection[_K] = ()) -> int:
+        return len(_worked_out(counts, equations, hidden | set(extra)) & target)
+
+    while now := exposed():
+        free = [k for k in hideable if k not in hidden]
+        # One more count, else two (where two sums meet in the hidden one, no single count
+        # helps): whatever leaves fewest small counts worked out, then hides least.
+        choices = [(k,) for k in free]
+        best = min(choices, key=lambda ks: (exposed(ks), sum(counts[k] for k in ks)), default=())
+        if best and exposed(best) >= now:
+            pairs = list(combinations(free, 2))
+            best = min(pairs, key=lambda ks: (exposed(ks), sum(counts[k] for k in ks)), default=())
+            if best and exposed(best) >= now:
+                best = tuple(free)  # nothing less will do
+        if not best:
+            break
+        hidden |= set(best)
+    # Show again, largest first, any count hidden on the way that protects nothing.
+    for k in sorted(hidden - small, key=lambda k: -counts[k]):
+        hidden.discard(k)
+        if exposed():
+            hidden.add(k)
+    return {k: None if k in small else NOT_SHOWN if k in hidden else n for k, n in counts.items()}
+
+
+def _worked_out(
+    counts: Mapping[_K, int],
+    equations: Sequence[tuple[_K, tuple[_K, ...]]],
+    hidden: Collection[_K],
+) -> set[_K]:
+    """The hidden counts a reader could work out exactly from the shown ones and the sums.
+
+    Each sum is a linear equation in the hidden counts (the shown ones are numbers); a
+    hidden count is worked out exactly when the equations fix it whatever the others are:
+    in the equations' reduced row echelon form it leads a row with nothing in the free
+    columns. Exact fractions; the tables are small. Then the bounds a reader knows
+    (:func:`_pinned`) are pushed through the sums and the reduced rows alike."""
+    names = sorted(hidden, key=repr)
+    column = {k: i for i, k in enumerate(names)}
+    width = len(names)
+    rows: list[list[Fraction]] = []
+    for total, parts in equations:
+        row = [Fraction(0)] * (width + 1)  # the last column is the shown counts' side
+        for k, sign in ((total, 1), *((p, -1) for p in parts)):
+            if k in column:
+                row[column[k]] += sign
+            else:
+                row[width] -= sign * counts[k]
+        if any(row[:width]):
+            rows.append(row)
+    sums = [list(row) for row in rows]
+    pivots: list[int] = []
+    r = 0
+    for c in range(width):
+        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
+        if pivot is None:
+            continue
+        rows[r], rows[pivot] = rows[pivot], rows[r]
+        lead = rows[r][c]
+        rows[r] = [x / lead for x in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                factor = rows[i][c]
+                rows[i] = [x - factor * y for x, y in zip(rows[i], rows[r], strict=True)]
+        pivots.append(c)
+        r += 1
+    free = [c for c in range(width) if c not in pivots]
+    exact = {names[c] for i, c in enumerate(pivots) if all(rows[i][f] == 0 for f in free)}
+    return exact | _pinned(counts, names, sums + rows[:r])
+
+
+def _pinned(
+    counts: Mapping[_K, int], names: Sequence[_K], rows: Sequence[Sequence[Fraction]]
+) -> set[_K]:
+    """Hidden counts pinned by their bounds rather than by algebra alone.
+
+    A reader knows each hidden count's range from its words: "fewer than 5" is 1 to 4;
+    "not shown" (hidden to protect another) is 5 or more — so one of each adding up to 6
+    are 5 and 1. Each equation (a sum, or a row of the reduced form) narrows each count to
+    what the others' ranges leave it; repeated until nothing narrows, a count whose range
+    is one number is pinned."""
+    low = [1 if counts[k] < SUPPRESS_BELOW else SUPPRESS_BELOW for k in names]
+    high: list[int | None] = [
+        SUPPRESS_BELOW - 1 if counts[k] < SUPPRESS_BELOW else None for k in names
+    ]
+    changed = True
+    while changed:
+        changed = False
+        for row in rows:
+            terms = [(i, a) for i, a in enumerate(row[:-1]) if a != 0]
+            for i, a in terms:
+                # a·x_i = c − Σ a_j·x_j over the others: the others' least and most.
+                least: Fraction | None = Fraction(0)
+                most: Fraction | None = Fraction(0)
+                for j, b in terms:
+                    if j == i:
+                        continue
+                    lo_j, hi_j = (low[j], high[j]) if b > 0 else (high[j], low[j])
+                    least = None if least is None or lo_j is None else least + b * lo_j
+                    most = None if most is None or hi_j is None else most + b * hi_j
+                ends = [None if m is None else (row[-1] - m) / a for m in (most, least)]
+                lower, upper = ends if a > 0 else ends[::-1]
+                if lower is not None and -((-lower.numerator) // lower.denominator) > low[i]:
+                    low[i] = -((-lower.numerator) // lower.denominator)
+                    changed = True
+                if upper is not None:
+                    top = upper.numerator // upper.denominator
+                    if high[i] is None or top < high[i]:
+                        high[i] = top
+                        changed = True
+    return {k for k, lo, hi in zip(names, low, high, strict=True) if lo == hi}
 
 
 @dataclass(frozen=True)
@@ -104,6 +293,10 @@ def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
     On a PostgreSQL server with SENDesk's roles the read-only login may not read pupil
     rows at all, so the counts come from the database's own function
     (:func:`~sendesk.services.store.pg_security.register_figures`), for every role alike.
+    The three tables are one linked table (:func:`suppress_linked`): each year group's
+    N, K and E add up to its roll, each status's column over the year groups to the
+    status's total, and the areas to the pupils on the register (K and E; one with no need
+    recorded is "Other / not assessed"), so no hidden count is given away by another table.
     """
     permit(actor, Action.VIEW_SCHOOL_FIGURES)
     with db.session() as s:
@@ -118,15 +311,30 @@ def register_statistics(db: Database, actor: Actor) -> RegisterStatistics:
         provision = open_provision or "N"
         by_provision[provision] += pupils
         by_year.setdefault(year if year is not None else -99, Counter())[provision] += pupils
-        if provision in ("K", "E") and first_need:
-            area = area_of(first_need)
-            by_area[area.value if area else "Other / not assessed"] += pupils
+        if provision in ("K", "E"):
+            area = area_of(first_need) if first_need else None
+            by_area[area.value if area else OTHER_AREA] += pupils
+    roll = sum(f[3] for f in figures)
+    years = sorted(by_year)
+    cells: dict[Hashable, int] = {("roll",): roll, ("on",): by_provision["K"] + by_provision["E"]}
+    cells |= {("status", p): by_provision.get(p, 0) for p in STATUSES}
+    cells |= {("area", a): n for a, n in by_area.items()}
+    for y in years:
+        cells[("roll", y)] = sum(by_year[y].values())
+        cells |= {("year", y, p): by_year[y].get(p, 0) for p in STATUSES}
+    sums: list[tuple[Hashable, list[Hashable]]] = [
+        (("roll",), [("status", p) for p in STATUSES]),
+        (("on",), [("status", "K"), ("status", "E")]),
+        (("on",), [("area", a) for a in by_area]),
+        *((("roll", y), [("year", y, p) for p in STATUSES]) for y in years),
+        *((("status", p), [("year", y, p) for y in years]) for p in STATUSES),
+    ]
+    # The year groups' rolls are public (the DfE publishes them); the pupils on the
+    # register are not shown on the page, but are taken as known: that only hides more.
+    out = suppress_linked(cells, sums, public={("roll",), *(("roll", y) for y in years)})
     return RegisterStatistics(
-        pupils=sum(f[3] for f in figures),
-        by_provision=suppress({p: by_provision.get(p, 0) for p in ("N", "K", "E")}),
-        by_area=suppress(dict(by_area)),
-        by_year={
-            y: suppress({p: c.get(p, 0) for p in ("N", "K", "E")})
-            for y, c in sorted(by_year.items())
-        },
+        pupils=roll,
+        by_provision={p: out[("status", p)] for p in STATUSES},
+        by_area={a: out[("area", a)] for a in by_area},
+        by_year={y: {p: out[("year", y, p)] for p in STATUSES} for y in years},
     )

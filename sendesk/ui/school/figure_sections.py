@@ -33,8 +33,9 @@ class FigureSection:
 
 
 def count_bar(label: str, *counts: Count) -> Bar:
-    """A chart row of counts: a suppressed one (None) draws no bar and reads "fewer than 5"."""
-    values = tuple(float(c) if c else None for c in counts)
+    """A chart row of counts: a hidden one draws no bar and reads "fewer than 5" (1 to 4)
+    or "not shown" (hidden to protect another)."""
+    values = tuple(float(c) if isinstance(c, int) and c else None for c in counts)
     return Bar(label, values, tuple(shown(c) for c in counts))
 
 

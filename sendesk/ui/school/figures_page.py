@@ -43,6 +43,7 @@ from sendesk.services.graduated.provision_map import (
     academic_year_of,
 )
 from sendesk.services.school.figures import school_figures
+from sendesk.services.school.statistics import SMALL_NUMBERS_NOTE
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button
 from sendesk.ui.kit.dates import dmy
@@ -100,7 +101,7 @@ GOVERNORS = Report(
     "governors-send-report",
     (".pdf",),
     _governors,
-    audited=False,
+    audited=True,
     dated=True,
 )
 SEN_INFORMATION = Report(
@@ -253,8 +254,7 @@ class FiguresPage(QWidget):
         self.sections = sections
         so_far = " (today: the period so far)" if last < period[1] else ""
         self.status.setText(
-            f"{dmy(first)} to {dmy(last)}{so_far}. No pupil is named; a count from 1 to 4 "
-            "is shown as “fewer than 5”."
+            f"{dmy(first)} to {dmy(last)}{so_far}. No pupil is named; {SMALL_NUMBERS_NOTE}."
         )
         for section in sections:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._section(section))

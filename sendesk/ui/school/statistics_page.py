@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from sendesk.rules.census import PROVISION_LABELS, Provision
-from sendesk.services.school.statistics import register_statistics, shown
+from sendesk.services.school.statistics import SMALL_NUMBERS_NOTE, register_statistics, shown
 from sendesk.ui.context import AppContext
 
 
@@ -43,8 +43,8 @@ class StatisticsPage(QWidget):
             for y, c in stats.by_year.items()
         )
         self.body.setText(
-            f"<h2>SEND register at a glance</h2><p>{stats.pupils:,} pupils. Counts from 1 to 4 "
-            "are shown as “fewer than 5” so that no child can be identified.</p>"
+            f"<h2>SEND register at a glance</h2><p>{stats.pupils:,} pupils. No child can be "
+            f"identified: {SMALL_NUMBERS_NOTE}.</p>"
             f"<h3>SEN provision</h3><table cellpadding=4>{rows}</table>"
             f"<h3>Primary need, by broad area</h3><table cellpadding=4>{areas}</table>"
             "<h3>By year group</h3><table cellpadding=4><tr><th></th><th>N</th><th>K</th>"
