@@ -393,11 +393,16 @@ class _Report:
         f = self.info.figures
         r = f.register
         status = r.by_status
-        self.para(
-            f"On {day_text(r.counted_on)} there were {r.pupils:,} pupils on roll: "
-            f"{shown(status.get('K'))} on SEN support and {shown(status.get('E'))} with an "
-            f"education, health and care (EHC) plan ({shown(r.on_register)} on our SEN "
-            "register in all)."
+        # A table, not a sentence: a hidden count ("not shown", "fewer than 5") reads
+        # plainly in a cell, where in prose it made "not shown on SEN support".
+        self.para(f"On {day_text(r.counted_on)} there were {r.pupils:,} pupils on roll.")
+        self.table(
+            ("On our SEN register", "Pupils"),
+            [
+                (SEN_SUPPORT, shown(status.get("K"))),
+                ("With an education, health and care (EHC) plan", shown(status.get("E"))),
+                ("On the SEN register in all", shown(r.on_register)),
+            ],
         )
         areas = [(area, shown(n)) for area, n in r.by_area.items() if n != 0]
         if areas:

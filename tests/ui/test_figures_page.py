@@ -134,11 +134,13 @@ def test_saving_the_sen_information_report(page, monkeypatch, tmp_path, school) 
     found = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
     assert found[: len(HEADINGS)] == list(HEADINGS)
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert (
-        "On 31 August 2026 there were 20 pupils on roll: not shown on SEN support and 6 "
-        "with an education, health and care (EHC) plan (not shown on our SEN register in "
-        "all)."
-    ) in text
+    assert "On 31 August 2026 there were 20 pupils on roll." in text
+    register = next(t for t in doc.tables if t.rows[0].cells[0].text == "On our SEN register")
+    assert [[c.text for c in row.cells] for row in register.rows][1:] == [
+        ["SEN support", "not shown"],
+        ["With an education, health and care (EHC) plan", "6"],
+        ["On the SEN register in all", "not shown"],
+    ]
     assert export_details(school)[-1] == {
         "what": "SEN information report (no pupils named)",
         "pupils": 0,
