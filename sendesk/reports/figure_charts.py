@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
 
-from sendesk.reports.pack_charts import AXIS, GRID, LINE, TEXT, Label, _nice_axis
+from sendesk.reports.pack_charts import LINE, TEXT, Label, PlannedChart, Segment, nice_axis
 from sendesk.reports.pdf_layout import register_fonts
 
 SERIES_COLOURS = (LINE, colors.HexColor("#E08A1E"), colors.HexColor("#4E9A5B"))
@@ -49,8 +48,8 @@ class BarPlan:
     width: float
     height: float
     bars: tuple[tuple[float, float, float, float, int], ...]  # x, y, w, h, series
-    lines: tuple[tuple[float, float, float, float], ...]  # grid lines
-    axes: tuple[tuple[float, float, float, float], ...]
+    lines: tuple[Segment, ...]  # grid lines
+    axes: tuple[Segment, ...]
     labels: tuple[Label, ...]
     muted: tuple[Label, ...]  # the words of a suppressed count
     legend: tuple[tuple[float, float, int, str], ...]  # x, y, series, name
@@ -80,7 +79,7 @@ def bar_plan(
     plot_w = width - left - 60
     known = [v for s in series for v in s.values if v is not None]
     if maximum is None:
-        _low, maximum, step = _nice_axis(0.0, max(known, default=1.0) or 1.0, _STEPS)
+        _low, maximum, step = nice_axis(0.0, max(known, default=1.0) or 1.0, _STEPS)
     else:
         step = maximum / 4
     scale = plot_w / maximum if maximum else 0.0
@@ -125,27 +124,14 @@ def bar_plan(
     )
 
 
-class BarChart(Flowable):
-    """A :class:`BarPlan` drawn on the page with the canvas's own operators."""
-
-    def __init__(self, plan: BarPlan) -> None:
-        super().__init__()
-        self.plan = plan
-        self.width, self.height = plan.width, plan.height
-
-    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        return self.width, self.height
+class BarChart(PlannedChart[BarPlan]):
+    """A :class:`BarPlan` drawn on the page."""
 
     def draw(self) -> None:
         font, _bold = register_fonts()
         plan, canvas = self.plan, self.canv
         canvas.saveState()
-        canvas.setLineWidth(0.5)
-        canvas.setStrokeColor(GRID)
-        canvas.lines(plan.lines)
-        canvas.setLineWidth(0.8)
-        canvas.setStrokeColor(AXIS)
-        canvas.lines(plan.axes)
+        self.draw_frame(plan.lines, plan.axes)
         for x, y, w, h, n in plan.bars:
             canvas.setFillColor(SERIES_COLOURS[n % len(SERIES_COLOURS)])
             canvas.rect(x, y, w, h, stroke=0, fill=1)

@@ -22,6 +22,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Generic, Protocol, TypeVar
 
 from reportlab.lib import colors
 from reportlab.platypus import Flowable
@@ -32,6 +33,9 @@ from sendesk.services.graduated.intervention_records import Progress
 
 LINE = colors.HexColor("#1A4F9C")
 EXPECTED = colors.HexColor("#7A7A7A")
+Segment = tuple[float, float, float, float]
+"""A straight line on a chart, (x1, y1, x2, y2) in points."""
+
 GRID = colors.HexColor("#DDDDDD")
 AXIS = colors.HexColor("#555555")
 TEXT = colors.HexColor("#222222")
@@ -51,7 +55,7 @@ def _date_ticks(low: float, high: float, count: int) -> list[float]:
     return [low + step * i for i in range(count)]
 
 
-def _nice_axis(low: float, high: float, steps: Sequence[float]) -> tuple[float, float, float]:
+def nice_axis(low: float, high: float, steps: Sequence[float]) -> tuple[float, float, float]:
     """Axis ends and a round step (from ``steps``) giving about four gridlines."""
     span = max(high - low, 1e-9)
     step = next((s for s in steps if span / s <= 4), steps[-1])
@@ -97,8 +101,8 @@ class ChartPlan:
 
     width: float
     height: float
-    grid: tuple[tuple[float, float, float, float], ...]  # light lines across
-    axes: tuple[tuple[float, float, float, float], ...]  # the axes and their ticks
+    grid: tuple[Segment, ...]  # light lines across
+    axes: tuple[Segment, ...]  # the axes and their ticks
     expected: tuple[float, float, float, float] | None  # the dashed age-expected line
     points: tuple[tuple[float, float], ...]  # the measures, joined in date order
     labels: tuple[Label, ...]
@@ -125,7 +129,7 @@ def chart_plan(progress: Progress, width: float, height: float) -> ChartPlan | N
     x_min, x_max = x_low - x_pad, x_high + x_pad
     y_pad = max((max(ys) - min(ys)) * 0.12, 0.5)
     steps = _AGE_STEPS if kind == rules.AGE_MONTHS else _SCORE_STEPS
-    y_min, y_max, step = _nice_axis(min(ys) - y_pad / 2, max(ys) + y_pad / 2, steps)
+    y_min, y_max, step = nice_axis(min(ys) - y_pad / 2, max(ys) + y_pad / 2, steps)
     left, bottom = 46.0, 28.0
     plot_w, plot_h = width - left - 12, height - bottom - 10
 
@@ -170,10 +174,20 @@ def chart_plan(progress: Progress, width: float, height: float) -> ChartPlan | N
     return ChartPlan(width, height, tuple(grid), tuple(axes), dashed, placed, tuple(labels))
 
 
-class MeasureChart(Flowable):
-    """A :class:`ChartPlan` drawn on the page with the canvas's own operators."""
+class _Sized(Protocol):
+    width: float
+    height: float
 
-    def __init__(self, plan: ChartPlan) -> None:
+
+P = TypeVar("P", bound=_Sized)
+
+
+class PlannedChart(Flowable, Generic[P]):
+    """A chart laid out beforehand as a frozen plan (its size, gridlines and axes in
+    points), drawn with the canvas's own operators: the layout is tested without a PDF,
+    and every chart in every report has the same grid and axes."""
+
+    def __init__(self, plan: P) -> None:
         super().__init__()
         self.plan = plan
         self.width, self.height = plan.width, plan.height
@@ -181,16 +195,25 @@ class MeasureChart(Flowable):
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         return self.width, self.height
 
+    def draw_frame(self, grid: Sequence[Segment], axes: Sequence[Segment]) -> None:
+        """The light gridlines, then the darker axes over them."""
+        canvas = self.canv
+        canvas.setLineWidth(0.5)
+        canvas.setStrokeColor(GRID)
+        canvas.lines(grid)
+        canvas.setLineWidth(0.8)
+        canvas.setStrokeColor(AXIS)
+        canvas.lines(axes)
+
+
+class MeasureChart(PlannedChart[ChartPlan]):
+    """A :class:`ChartPlan` drawn on the page."""
+
     def draw(self) -> None:
         font, bold = register_fonts()
         plan, canvas = self.plan, self.canv
         canvas.saveState()
-        canvas.setLineWidth(0.5)
-        canvas.setStrokeColor(GRID)
-        canvas.lines(plan.grid)
-        canvas.setLineWidth(0.8)
-        canvas.setStrokeColor(AXIS)
-        canvas.lines(plan.axes)
+        self.draw_frame(plan.grid, plan.axes)
         if plan.expected is not None:
             canvas.setLineWidth(1)
             canvas.setStrokeColor(EXPECTED)
