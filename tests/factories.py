@@ -32,6 +32,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import CurrentStatus, apply_change
 from sendesk.services.school.school import init_school
+from sendesk.services.staff.users import hash_password
 from sendesk.services.store.audit import AuditWriter
 
 MakeDb = Callable[[], Database]
@@ -49,9 +50,16 @@ def hill_school(where: str, key: str, password: str) -> tuple[Database, Actor]:
 
 
 def make_user(
-    db: Database, username: str, role: Role, name: str | None = None, *, active: bool = True
+    db: Database,
+    username: str,
+    role: Role,
+    name: str | None = None,
+    *,
+    active: bool = True,
+    password: str | None = None,
 ) -> Actor:
-    """A staff account with ``role``, made directly (no password, no audit of the setup).
+    """A staff account with ``role``, made directly (no audit of the setup); with
+    ``password`` it can sign in on the command line, otherwise not at all.
 
     The display name defaults to ``username.title()``; pass ``name`` where a test reads it
     back from a screen, a report or the audit trail.
@@ -62,6 +70,7 @@ def make_user(
             display_name=username.title() if name is None else name,
             role=role,
             active=active,
+            password_hash=None if password is None else hash_password(password),
         )
         s.add(user)
         s.flush()

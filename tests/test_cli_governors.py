@@ -8,10 +8,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from sendesk.models import Role, User
-from sendesk.services.staff.users import hash_password
+from sendesk.models import Role
 from tests.cli_run import run_with_key
-from tests.factories import hill_school
+from tests.factories import hill_school, make_user
 from tests.figures_school import FORENAMES, SURNAME, build
 
 PASSWORD = "hill-school-pw"
@@ -26,16 +25,8 @@ def school(tmp_path: Path, raw_key: str) -> str:
     where = str(tmp_path / "s.db")
     db, senco = hill_school(where, raw_key, PASSWORD)
     build(db, senco)
-    with db.transaction() as s:
-        for name, role in (("head", Role.READ_ONLY), ("teacher", Role.TEACHER)):
-            s.add(
-                User(
-                    username=name,
-                    display_name=name.title(),
-                    role=role,
-                    password_hash=hash_password(PASSWORD),
-                )
-            )
+    make_user(db, "head", Role.READ_ONLY, password=PASSWORD)
+    make_user(db, "teacher", Role.TEACHER, password=PASSWORD)
     db.dispose()
     return where
 

@@ -12,10 +12,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sendesk.db import open_database
-from sendesk.models import Role, User
-from sendesk.services.staff.users import hash_password
+from sendesk.models import Role
 from tests.cli_run import run_with_key, sendesk_help
-from tests.factories import hill_school
+from tests.factories import hill_school, make_user
 from tests.services.effect_school import make_effect_school
 from tests.ui.export_audit import export_details
 
@@ -31,16 +30,8 @@ def school(tmp_path: Path, raw_key: str) -> str:
     where = str(tmp_path / "s.db")
     db, senco = hill_school(where, raw_key, PASSWORD)
     make_effect_school(db, senco)
-    with db.transaction() as s:
-        for name, role in (("head", Role.READ_ONLY), ("teacher", Role.TEACHER)):
-            s.add(
-                User(
-                    username=name,
-                    display_name=name.title(),
-                    role=role,
-                    password_hash=hash_password(PASSWORD),
-                )
-            )
+    make_user(db, "head", Role.READ_ONLY, password=PASSWORD)
+    make_user(db, "teacher", Role.TEACHER, password=PASSWORD)
     db.dispose()
     return where
 
