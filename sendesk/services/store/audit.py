@@ -106,13 +106,16 @@ class AuditWriter:
         entity_id: int | None = None,
         detail: Mapping[str, Any] | None = None,
     ) -> AuditEvent:
-        if self._last is None:
+        appended = appended_head(self.session)
+        if appended is not None:
+            # This transaction has appended already (this writer, or another one on the same
+            # session: a service called by a caller that writes too, as the demo school calls
+            # store_document): follow on from it. The appends are already serialised, and
+            # the chain's head need not be read again (a count over the whole trail).
+            self._length, self._last = appended
+        elif self._last is None:
             _serialise_appends(self.session)
             self._last, self._length = _chain_head(self.session)
-        elif (appended := appended_head(self.session)) is not None and appended[1] != self._last:
-            # Another writer appended in this transaction since (a service called with the
-            # same session, as the demo school calls store_document): follow on from it.
-            self._length, self._last = appended
         at = utcnow()
         values = dict(detail or {})
         seals = seals_for(self.session, entity, entity_id)
