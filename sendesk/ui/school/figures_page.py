@@ -71,8 +71,6 @@ class Report:
     """Imports and returns the writer ``(db, actor, out, *, start, end, progress)``: a
     report is imported when first saved (the PDF ones bring reportlab with them), on the
     worker thread."""
-    audited: bool
-    """Whether the writer audits its own export (else the page does, as it saves)."""
     dated: bool
     """Whether the writer takes ``today`` (the page's day, so it counts what it shows)."""
 
@@ -101,7 +99,6 @@ GOVERNORS = Report(
     "governors-send-report",
     (".pdf",),
     _governors,
-    audited=True,
     dated=True,
 )
 SEN_INFORMATION = Report(
@@ -110,7 +107,6 @@ SEN_INFORMATION = Report(
     "sen-information-report",
     (".docx",),
     _sen_information,
-    audited=True,
     dated=True,
 )
 EFFECTIVENESS = Report(
@@ -119,7 +115,6 @@ EFFECTIVENESS = Report(
     "intervention-effectiveness",
     (".pdf", ".xlsx"),
     _effectiveness,
-    audited=True,
     dated=False,
 )
 REPORTS = (GOVERNORS, SEN_INFORMATION, EFFECTIVENESS)
@@ -326,13 +321,10 @@ class FiguresPage(QWidget):
         def work(progress: ProgressFn) -> Path:
             dated = {"today": today} if report.dated else {}
             write = report.writer()
+            # Each writer records its own export in the audit trail (as the command does).
             written = write(
                 ctx.db, ctx.actor, path, start=start, end=end, progress=progress, **dated
             )
-            if not report.audited:
-                from sendesk.services.evidence.exports import record_export
-
-                record_export(ctx.db, ctx.actor, f"{report.title} (no pupils named)", 0, written)
             return Path(written)
 
         def saved(written: Path) -> None:
