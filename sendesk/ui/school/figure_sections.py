@@ -197,9 +197,7 @@ def _ehc(f: SchoolFigures) -> FigureSection:
     )
     return FigureSection(
         "EHC needs assessments",
-        f"{shown(e.deadlines_met)} of the {shown(e.deadlines)} 20-week deadlines in the period "
-        f"were met ({shown(e.deadlines_missed)} missed, {shown(e.missed_with_exception)} of "
-        "them with an exception the regulations allow).",
+        e.deadlines_sentence(),
         ("Requests",),
         tuple(count_bar(label, n) for label, n in rows),
         ("", "Number"),
