@@ -114,3 +114,20 @@ def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
     for name in changed:
         setattr(row, name, values[name])
     return changed
+
+
+# --- shared by graduated/register/staff/transfer (s8-svc1) ---
+
+PUPIL_NAME_COLUMNS = (
+    Pupil.id,
+    Pupil.upn,
+    Pupil.legal_forename,
+    Pupil.legal_surname,
+    Pupil.preferred_forename,
+    Pupil.preferred_surname,
+)
+"""What a list needs to name a pupil, read as plain columns (rows work with
+``display_name``): loading whole pupils as ORM objects, hundreds at a time, is what made
+the long lists slow. Select ``*PUPIL_NAME_COLUMNS`` and add what else the list shows."""
+
+__all__ += ["PUPIL_NAME_COLUMNS"]

@@ -24,6 +24,7 @@ from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.rules.permissions import allowed
 from sendesk.services.access.due import access_items
 from sendesk.services.actor import Actor
+from sendesk.services.common import PUPIL_NAME_COLUMNS
 from sendesk.services.ehc.due import ehc_plan_items, ehc_request_items, pupils_with_plans
 from sendesk.services.ehc.records import KIND_REVIEW
 from sendesk.services.graduated.concerns import KIND_EVIDENCE, concern_items
@@ -114,16 +115,9 @@ def pupil_rows(session: Session, pupil_ids: Iterable[int]) -> list[Row[Any]]:
     "what's due" took on a large school. Rows work with ``display_name``."""
     return list(
         session.execute(
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.legal_forename,
-                Pupil.legal_surname,
-                Pupil.preferred_forename,
-                Pupil.preferred_surname,
-                Pupil.leaving_date,
-                Pupil.next_review_due,
-            ).where(Pupil.id.in_(list(pupil_ids)))
+            select(*PUPIL_NAME_COLUMNS, Pupil.leaving_date, Pupil.next_review_due).where(
+                Pupil.id.in_(list(pupil_ids))
+            )
         )
     )
 
