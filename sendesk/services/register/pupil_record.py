@@ -34,9 +34,17 @@ from sendesk.models import AuditEvent, Contact, Need, NeedProfile, RegisterEntry
 from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, data_of, flush_or_conflict, pupil_or_gone, refuse
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    data_of,
+    flush_or_conflict,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register.pupils import (
+    SCHOOL_DETAILS,
     PupilData,
     pupil_data_of,
     validate_pupil,
@@ -57,15 +65,7 @@ AREAS: tuple[str, ...] = (*(a.value for a in Area), OTHER_AREA)
 PROFILE_FIELDS: tuple[str, ...] = (
     "preferred_forename",
     "preferred_surname",
-    "gender",
-    "year_group",
-    "reg_group",
-    "admission_date",
-    "leaving_date",
-    "eal",
-    "pupil_premium",
-    "looked_after",
-    "nhs_number",
+    *SCHOOL_DETAILS,
     "next_review_due",
 )
 """Pupil fields the SENCo may edit in SENDesk. UPN, legal names and date of birth come from
@@ -671,11 +671,9 @@ def save_need_profile(
             audit.record("create", "need_profile", row.id, {"pupil_id": pupil_id, "area": area})
             return row.version
         check_version(row.version, version, CONFLICT)
-        changed = sorted(k for k, v in texts.items() if getattr(row, k) != v)
+        changed = apply_changes(row, texts)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, texts[name])
         flush_or_conflict(s, CONFLICT)
         audit.record(
             "update",
@@ -748,11 +746,9 @@ def update_contact(
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
         check_version(contact.version, version, CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(contact, k) != v)
+        changed = apply_changes(contact, values)
         if not changed:
             return contact.version
-        for name in changed:
-            setattr(contact, name, values[name])
         flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "update", "contact", contact_id, {"pupil_id": contact.pupil_id, "fields": changed}

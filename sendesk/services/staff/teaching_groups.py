@@ -53,6 +53,7 @@ from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupM
 from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    apply_changes,
     check_version,
     data_of,
     flush_or_conflict,
@@ -194,9 +195,7 @@ def save_group(
             return group.id
         group = get_or_gone(s, TeachingGroup, group_id, GONE)
         check_version(group.version, version, CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(group, k) != v)
-        for name in changed:
-            setattr(group, name, values[name])
+        changed = apply_changes(group, values)
         held = set(
             s.scalars(
                 select(TeachingGroupMember.pupil_id).where(TeachingGroupMember.group_id == group_id)
@@ -801,9 +800,7 @@ def _write(
             report.kept_manual.append(group.code)
             report.members -= len(wanted)
         else:
-            fields = sorted(k for k, v in values.items() if getattr(group, k) != v)
-            for name in fields:
-                setattr(group, name, values[name])
+            fields = apply_changes(group, values)
             added, removed = _set_members(session, group.id, held[group.id], wanted)
             report.members_added += added
             report.members_removed += removed
