@@ -80,6 +80,14 @@ class DueItem:
             return f"Group: {self.group_name}"
         return f"{self.pupil_name} ({self.upn})"
 
+    @classmethod
+    def for_pupil(cls, pupil: Any, due: date, today: date, kind: str, text: str) -> DueItem:
+        """An item about ``pupil`` (a Pupil, or a row with its names and UPN) due on
+        ``due``, as severe as that is on ``today``: what most providers list."""
+        return cls(
+            due, severity_of(due, today), kind, pupil.id, display_name(pupil), pupil.upn, text
+        )
+
     def sort_key(self) -> tuple[int, date, str]:
         order = {"overdue": 0, "soon": 1, "gap": 2, "later": 3}[self.severity]
         return (order, self.due or date.max, self.pupil_name or self.group_name)
