@@ -164,6 +164,17 @@ class FileImportReport:
     def _where(self, line: int) -> str:
         return f"{self.line_word} {line}: " if line else ""
 
+    def _column_lines(self, labels: Mapping[str, str]) -> list[str]:
+        """The report's lines on the file's columns: each header read, with the field it
+        was read as (named by ``labels``), and the headers not used."""
+        out: list[str] = []
+        if self.columns:
+            used = "; ".join(f"{h} → {labels[k]}" for h, k in self.columns.items())
+            out.append(f"Columns read: {used}.")
+        if self.unused_columns:
+            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        return out
+
 
 def _too_many_lines(name: str) -> ValidationError:
     return ValidationError(

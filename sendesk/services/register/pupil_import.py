@@ -121,11 +121,7 @@ class ImportReport(mis_reading.FileImportReport):
     def lines(self) -> list[str]:
         word = self.line_word
         out = [f"Pupil import from {self.file_name}: {_count(self.rows_read, 'pupil')} read."]
-        if self.columns:
-            used = "; ".join(f"{h} → {FIELD_LABELS[k]}" for h, k in self.columns.items())
-            out.append(f"Columns read: {used}.")
-        if self.unused_columns:
-            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        out += self._column_lines(FIELD_LABELS)
         bad = self.problem_lines
         if self.problems:
             out += ["", f"{_count(len(bad), word)} with problems:"]

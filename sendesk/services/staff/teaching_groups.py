@@ -396,11 +396,7 @@ class ClassImportReport(mis_reading.FileImportReport):
             f"Class-list import from {self.file_name}: {_count(self.rows_read, 'row')} read, "
             f"{_count(self.groups_in_file, 'class', 'classes')}."
         ]
-        if self.columns:
-            used = "; ".join(f"{h} → {FIELD_LABELS[k]}" for h, k in self.columns.items())
-            out.append(f"Columns read: {used}.")
-        if self.unused_columns:
-            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        out += self._column_lines(FIELD_LABELS)
         if self.problems:
             bad = sorted({line for line, _ in self.problems if line})
             out += ["", f"{_count(len(bad), self.line_word)} with problems:"]
