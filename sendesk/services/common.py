@@ -13,12 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.errors import ConflictError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import Pupil
+from sendesk.models import Pupil, User
 from sendesk.rules.sentences import sentence
+from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit_pupil
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -130,4 +133,23 @@ PUPIL_NAME_COLUMNS = (
 ``display_name``): loading whole pupils as ORM objects, hundreds at a time, is what made
 the long lists slow. Select ``*PUPIL_NAME_COLUMNS`` and add what else the list shows."""
 
-__all__ += ["PUPIL_NAME_COLUMNS"]
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of the given users by id, in one query (none for no ids; a None
+    among them, a row nobody is recorded against, is passed over): who wrote or changed
+    what, as a record's history names them."""
+    ids = {uid for uid in user_ids if uid is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def permitted_pupil(session: Session, actor: Actor, action: Action, pupil_id: int) -> Pupil:
+    """The pupil with ``pupil_id``, once ``actor`` may do ``action`` on them: the scope is
+    checked first, so an account limited to its own pupils is refused alike whether or
+    not a pupil outside them exists."""
+    permit_pupil(session, actor, action, pupil_id)
+    return pupil_or_gone(session, pupil_id)
+
+
+__all__ += ["PUPIL_NAME_COLUMNS", "permitted_pupil", "user_names"]
