@@ -13,12 +13,15 @@ from collections.abc import Iterable, Mapping
 from dataclasses import fields
 from typing import TYPE_CHECKING, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.errors import ConflictError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import Pupil
+from sendesk.models import Pupil, User
 from sendesk.rules.sentences import sentence
+from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit_pupil
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -114,3 +117,39 @@ def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
     for name in changed:
         setattr(row, name, values[name])
     return changed
+
+
+# --- shared by graduated/register/staff/transfer (s8-svc1) ---
+
+PUPIL_NAME_COLUMNS = (
+    Pupil.id,
+    Pupil.upn,
+    Pupil.legal_forename,
+    Pupil.legal_surname,
+    Pupil.preferred_forename,
+    Pupil.preferred_surname,
+)
+"""What a list needs to name a pupil, read as plain columns (rows work with
+``display_name``): loading whole pupils as ORM objects, hundreds at a time, is what made
+the long lists slow. Select ``*PUPIL_NAME_COLUMNS`` and add what else the list shows."""
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of the given users by id, in one query (none for no ids; a None
+    among them, a row nobody is recorded against, is passed over): who wrote or changed
+    what, as a record's history names them."""
+    ids = {uid for uid in user_ids if uid is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def permitted_pupil(session: Session, actor: Actor, action: Action, pupil_id: int) -> Pupil:
+    """The pupil with ``pupil_id``, once ``actor`` may do ``action`` on them: the scope is
+    checked first, so an account limited to its own pupils is refused alike whether or
+    not a pupil outside them exists."""
+    permit_pupil(session, actor, action, pupil_id)
+    return pupil_or_gone(session, pupil_id)
+
+
+__all__ += ["PUPIL_NAME_COLUMNS", "permitted_pupil", "user_names"]
