@@ -19,12 +19,10 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
@@ -39,6 +37,7 @@ from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
+from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row
 from sendesk.ui.ops import Changes
@@ -117,15 +116,12 @@ class AssessmentDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.assessor = QLineEdit()
-        self.assessor.setMaxLength(NAME_MAX)
-        self.assessor.setAccessibleName("Assessor's name")
+        self.assessor = line_edit("Assessor's name", NAME_MAX)
         form_row(form, "Assessor's &name:", self.assessor)
-        self.qualification = QLineEdit()
-        self.qualification.setMaxLength(QUALIFICATION_MAX)
-        self.qualification.setAccessibleName("Assessor's qualification")
-        self.qualification.setPlaceholderText(
-            "e.g. Level 7 Certificate in specialist assessment (AMBDA)"
+        self.qualification = line_edit(
+            "Assessor's qualification",
+            QUALIFICATION_MAX,
+            "e.g. Level 7 Certificate in specialist assessment (AMBDA)",
         )
         form_row(form, "&Qualification:", self.qualification)
         self.assessed_on = date_edit("Date of the assessment", self.today)
@@ -170,12 +166,11 @@ class AssessmentDialog(SavingDialog):
         check_box = QGroupBox("What the scores support")
         check_layout = QVBoxLayout(check_box)
         check_row = QHBoxLayout()
-        self.check_kind = QComboBox()
-        self.check_kind.setAccessibleName("Arrangement to check the scores against")
-        for key in SCORED:
-            self.check_kind.addItem(jcq.ARRANGEMENTS[key].name, key)
-        if check_arrangement in SCORED:
-            self.check_kind.setCurrentIndex(self.check_kind.findData(check_arrangement))
+        self.check_kind = choice(
+            "Arrangement to check the scores against",
+            [(jcq.ARRANGEMENTS[key].name, key) for key in SCORED],
+            check_arrangement,
+        )
         check_label = QLabel("Check a&gainst:")
         check_label.setBuddy(self.check_kind)
         check_row.addWidget(check_label)
