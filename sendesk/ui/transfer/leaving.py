@@ -39,23 +39,42 @@ from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op
 
 
-class LeavingDialog(QDialog):
-    """Record that a pupil is leaving: destination school, its DfE number, the date."""
+class LeaverDialog(QDialog):
+    """A dialog of the leaving panel about one leaver (``status``): its title, the sentence
+    that says what it is for, and its work on the worker thread (``op``, one at a time)."""
 
     def __init__(
-        self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
+        self,
+        ctx: AppContext,
+        status: LeaverStatus,
+        parent: QWidget | None,
+        title: str,
+        intro: str,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.status = status
         self.op: Op | None = None
-        self.setWindowTitle("Leaving — SENDesk")
-        layout = QVBoxLayout(self)
-        note(
-            layout,
+        self.setWindowTitle(f"{title} — SENDesk")
+        self.layout_ = QVBoxLayout(self)
+        note(self.layout_, intro)
+
+
+class LeavingDialog(LeaverDialog):
+    """Record that a pupil is leaving: destination school, its DfE number, the date."""
+
+    def __init__(
+        self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(
+            ctx,
+            status,
+            parent,
+            "Leaving",
             'Where the pupil is going and when. With SEN history, "what\'s due" then asks '
             "for the SEN file within 15 school days of the leaving date.",
         )
+        layout = self.layout_
         form = QFormLayout()
         self.school = QLineEdit(status.destination_school or "")
         self.school.setAccessibleName("Destination school")

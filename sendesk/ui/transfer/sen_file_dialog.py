@@ -17,14 +17,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -38,33 +36,32 @@ from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
+from sendesk.ui.transfer.leaving import LeaverDialog
 
 
 def _day(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else "undated"
 
 
-class SenFileDialog(QDialog):
+class SenFileDialog(LeaverDialog):
     """Make the leaver's SEN file, then record that it was sent."""
 
     def __init__(
         self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.status = status
-        self.result: SenFileResult | None = None
-        self.marked_sent = False
-        self.op: Op | None = None
-        self.setWindowTitle("SEN file — SENDesk")
-        layout = QVBoxLayout(self)
-        note(
-            layout,
+        super().__init__(
+            ctx,
+            status,
+            parent,
+            "SEN file",
             "One PDF for the next school's SENCo: register history, needs and provision, the "
             "latest support plans and reviews, interventions and progress, access "
             "arrangements and the EHC plan if any. Tick the documents to send with it; "
             "they are appended in this order.",
         )
+        self.result: SenFileResult | None = None
+        self.marked_sent = False
+        layout = self.layout_
         self.where = note(layout, status.sentence(), "Where the pupil is going")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence documents to send")
