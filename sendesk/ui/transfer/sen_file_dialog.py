@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QWidget,
+    QVBoxLayout,
 )
 
 from sendesk.errors import SendeskError
@@ -31,7 +31,6 @@ from sendesk.operations.sen_file import SenFileResult, build_sen_file
 from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
-from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
@@ -46,22 +45,17 @@ def _day(value: date | None) -> str:
 class SenFileDialog(LeaverDialog):
     """Make the leaver's SEN file, then record that it was sent."""
 
-    def __init__(
-        self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(
-            ctx,
-            status,
-            parent,
-            "SEN file",
-            "One PDF for the next school's SENCo: register history, needs and provision, the "
-            "latest support plans and reviews, interventions and progress, access "
-            "arrangements and the EHC plan if any. Tick the documents to send with it; "
-            "they are appended in this order.",
-        )
+    TITLE = "SEN file"
+    INTRO = (
+        "One PDF for the next school's SENCo: register history, needs and provision, the "
+        "latest support plans and reviews, interventions and progress, access "
+        "arrangements and the EHC plan if any. Tick the documents to send with it; "
+        "they are appended in this order."
+    )
+
+    def build(self, layout: QVBoxLayout, status: LeaverStatus) -> None:
         self.result: SenFileResult | None = None
         self.marked_sent = False
-        layout = self.layout_
         self.where = note(layout, status.sentence(), "Where the pupil is going")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence documents to send")
@@ -106,7 +100,7 @@ class SenFileDialog(LeaverDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.make_button.setEnabled(False)  # until the documents are read
-        db, actor, pupil_id = ctx.db, ctx.actor, status.pupil_id
+        db, actor, pupil_id = self.ctx.db, self.ctx.actor, status.pupil_id
         self.loading: Op | None = Op(
             self,
             lambda _progress: sen_file_evidence(db, actor, pupil_id),
