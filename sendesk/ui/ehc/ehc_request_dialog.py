@@ -402,8 +402,11 @@ class RequestDialog(_GuardedDialog):
             self.request_id = result
 
 
-class StepDialog(SavingDialog):
-    """Record one step of ``request``: which, when, and the decision or setting it needs."""
+class RequestEntryDialog(SavingDialog):
+    """Something recorded against ``request`` (a step, an exception), saved on the worker:
+    its ``TITLE``, then what :meth:`build` puts in ``layout``."""
+
+    TITLE = ""
 
     def __init__(
         self,
@@ -416,8 +419,19 @@ class StepDialog(SavingDialog):
         super().__init__(parent, changes=Changes.EHC | Changes.DUE)
         self.ctx, self.request = ctx, request
         self.today = today or date.today()
-        self.setWindowTitle(f"Record a step — {APP}")
-        layout = QVBoxLayout(self)
+        self.setWindowTitle(f"{self.TITLE} — {APP}")
+        self.build(QVBoxLayout(self), request)
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
+        raise NotImplementedError
+
+
+class StepDialog(RequestEntryDialog):
+    """Record one step of ``request``: which, when, and the decision or setting it needs."""
+
+    TITLE = "Record a step"
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
         form = QFormLayout()
         layout.addLayout(form)
         done = set(recorded_steps(request))
@@ -547,24 +561,14 @@ class StepDialog(SavingDialog):
         )
 
 
-class ExceptionDialog(SavingDialog):
+class ExceptionDialog(RequestEntryDialog):
     """Record why a statutory limit cannot be met (the clock shows as extended)."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        request: RequestItem,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
-        self.ctx, self.request = ctx, request
-        self.today = today or date.today()
+    TITLE = "Record an exception to the time limits"
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
         self.exception_id: int | None = None
         self.stored.connect(lambda new_id: setattr(self, "exception_id", new_id))
-        self.setWindowTitle(f"Record an exception to the time limits — {APP}")
-        layout = QVBoxLayout(self)
         note(
             layout,
             "The regulations allow a limit to be missed for these reasons only (regs 5(4), "
