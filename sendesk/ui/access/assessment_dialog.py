@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,7 @@ from sendesk.services.access.records import AssessmentData, AssessmentItem, Scor
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
 from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.field_widgets import choice, line_edit
@@ -152,15 +152,11 @@ class AssessmentDialog(SavingDialog):
         self.scores = edit_view(self.score_model, "Test scores", stretch=1)
         self.score_model.dataChanged.connect(self.update_check)
         scores_layout.addWidget(self.scores)
-        score_buttons = QHBoxLayout()
-        self.add_score_button = QPushButton("Add sc&ore")
-        self.add_score_button.setAccessibleName("Add a score")
-        self.remove_score_button = QPushButton("Re&move score")
-        self.remove_score_button.setAccessibleName("Remove the selected score")
-        score_buttons.addWidget(self.add_score_button)
-        score_buttons.addWidget(self.remove_score_button)
-        score_buttons.addStretch(1)
-        scores_layout.addLayout(score_buttons)
+        self.add_score_button = action_button("Add sc&ore", "Add a score", lambda: self.add_score())
+        self.remove_score_button = action_button(
+            "Re&move score", "Remove the selected score", self.remove_score
+        )
+        button_row(scores_layout, self.add_score_button, self.remove_score_button)
         layout.addWidget(scores_box, 1)
 
         check_box = QGroupBox("What the scores support")
@@ -206,8 +202,6 @@ class AssessmentDialog(SavingDialog):
             for score in assessment.scores:
                 self.add_score(score.area, score.test, score.score)
 
-        self.add_score_button.clicked.connect(lambda: self.add_score())
-        self.remove_score_button.clicked.connect(self.remove_score)
         for signal in (
             self.check_kind.currentIndexChanged,
             self.assessed_on.dateChanged,
