@@ -16,14 +16,12 @@ can show what is stored now. Money is typed in pounds and kept in pence.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -46,9 +44,9 @@ from sendesk.services.ehc.records import (
 )
 from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
-from sendesk.ui.ehc.ehc_request_dialog import la_combo
+from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
-from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
+from sendesk.ui.graduated.support_plan_editor import date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
@@ -60,7 +58,7 @@ from sendesk.ui.kit.field_widgets import (
     text_row,
     typed_choice,
 )
-from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
@@ -123,10 +121,12 @@ def _choice(name: str, labels: dict[str, str], keys: tuple[str, ...], value: str
     return choice(name, items, value)
 
 
-class PlanDialog(_GuardedDialog):
+class PlanDialog(EhcRecordDialog):
     """Record the plan the LA issued (``plan`` None) or correct ``plan``."""
 
     what = "EHC plan"
+    ADD = staticmethod(record_plan)
+    UPDATE = staticmethod(update_plan)
 
     def __init__(
         self,
@@ -138,15 +138,19 @@ class PlanDialog(_GuardedDialog):
         request: RequestItem | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
-        self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
-        self.today = today or date.today()
-        self.plan_id: int | None = plan.id if plan else None
-        self.stored.connect(self._remember)
+        super().__init__(
+            ctx,
+            pupil_id,
+            plan,
+            parent,
+            title="EHC plan" if plan else "Record the EHC plan",
+            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
+            today=today,
+        )
+        self.pupil_id, self.plan = pupil_id, plan
         self.request_id = plan.request_id if plan else (request.id if request else None)
-        self.setWindowTitle(("EHC plan" if plan else "Record the EHC plan") + f" — {APP}")
         p = plan
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         if p is None and request is not None:
             note(
                 layout,
@@ -158,13 +162,9 @@ class PlanDialog(_GuardedDialog):
                     else "."
                 ),
             )
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        about = QGroupBox("The plan")
-        form = QFormLayout(about)
-        body.addWidget(about)
+        form = self.section(body, "The plan")
         issued = p.issued_on if p else None
         if issued is None and request is not None:
             issued = request.final_issued_on
@@ -193,9 +193,7 @@ class PlanDialog(_GuardedDialog):
             self.top_up.setValue(pence_to_pounds(p.top_up_pence))
         form_row(form, "&Top-up funding:", self.top_up)
 
-        sections = QGroupBox("The plan's sections, in the school's words")
-        form = QFormLayout(sections)
-        body.addWidget(sections)
+        form = self.section(body, "The plan's sections, in the school's words")
         self.needs = text_row(
             form,
             "Section &B, needs:",
@@ -239,9 +237,7 @@ class PlanDialog(_GuardedDialog):
     def _build_transfer(self, body: QVBoxLayout, p: PlanItem | None) -> None:
         """The pupil's next phase transfer, if one is known: only a recorded move gets the
         reg 18 deadline (a Year 11 pupil staying in the school's sixth form has none)."""
-        box = QGroupBox("Phase transfer (reg 18)")
-        form = QFormLayout(box)
-        body.addWidget(box)
+        form = self.section(body, "Phase transfer (reg 18)")
         self.transfer_kind = choice(
             "Kind of phase transfer",
             [("None recorded", ""), *labelled(TRANSFER_KINDS)],
@@ -303,8 +299,10 @@ class PlanDialog(_GuardedDialog):
             transfer_on=self.transfer_on.value() if moving else None,
         )
 
-    def state(self) -> PlanData:
-        return self.data()
+    @property
+    def plan_id(self) -> int | None:
+        """The plan's id: the one corrected, or the one recorded once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         found = [] if self.la.currentText().strip() else ["name the local authority"]
@@ -313,27 +311,13 @@ class PlanDialog(_GuardedDialog):
             found.append("give the date of the phase transfer")
         return found
 
-    def saving(self) -> Callable[[], object] | None:
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=record_plan,
-            owner_id=self.pupil_id,
-            update=update_plan,
-            item=self.plan,
-            today=self.today,
-            changed=self.is_dirty,
-        )
 
-    def _remember(self, result: object) -> None:
-        if self.plan is None and isinstance(result, int):
-            self.plan_id = result
-
-
-class ReviewDialog(_GuardedDialog):
+class ReviewDialog(EhcRecordDialog):
     """Record an annual review of ``plan`` (``review`` None) or correct ``review``."""
 
     what = "annual review"
+    ADD = staticmethod(record_review)
+    UPDATE = staticmethod(update_review)
 
     def __init__(
         self,
@@ -344,16 +328,18 @@ class ReviewDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
-        self.ctx, self.plan, self.review = ctx, plan, review
-        self.today = today or date.today()
-        self.review_id: int | None = review.id if review else None
-        self.stored.connect(self._remember)
-        self.setWindowTitle(
-            ("Annual review" if review else "Record an annual review") + f" — {APP}"
+        super().__init__(
+            ctx,
+            plan.id,
+            review,
+            parent,
+            title="Annual review" if review else "Record an annual review",
+            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
+            today=today,
         )
+        self.plan, self.review = plan, review
         r = review
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         due = plan.next_review_due
         note(
             layout,
@@ -363,13 +349,9 @@ class ReviewDialog(_GuardedDialog):
             "the amended plan is due within 8 weeks of them."
             + (f" This plan's review is due by {_dmy(due)}." if due and r is None else ""),
         )
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        meeting = QGroupBox("The meeting")
-        form = QFormLayout(meeting)
-        body.addWidget(meeting)
+        form = self.section(body, "The meeting")
         default = r.meeting_on if r else min(self.today, due) if due else self.today
         self.meeting_on = date_edit("Date of the review meeting", default)
         form_row(form, "&Meeting on:", self.meeting_on)
@@ -391,9 +373,7 @@ class ReviewDialog(_GuardedDialog):
         )
         form_row(form, "Re&commendation:", self.recommendation)
 
-        after = QGroupBox("After the meeting")
-        form = QFormLayout(after)
-        body.addWidget(after)
+        form = self.section(body, "After the meeting")
         self.report_sent_on = date_row(
             form,
             OptionalDate("Report sent to the &LA on:", "Report sent on"),
@@ -451,30 +431,16 @@ class ReviewDialog(_GuardedDialog):
             amended_plan_on=self.amended_plan_on.value(),
         )
 
-    def state(self) -> ReviewData:
-        return self.data()
+    @property
+    def review_id(self) -> int | None:
+        """The review's id: the one corrected, or the one recorded once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         d = self.data()
         if d.la_decision and d.la_decision_on is None:
             return ["give the date of the LA's decision"]
         return []
-
-    def saving(self) -> Callable[[], object] | None:
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=record_review,
-            owner_id=self.plan.id,
-            update=update_review,
-            item=self.review,
-            today=self.today,
-            changed=self.is_dirty,
-        )
-
-    def _remember(self, result: object) -> None:
-        if self.review is None and isinstance(result, int):
-            self.review_id = result
 
 
 class CeaseDialog(SavingDialog):

@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -228,10 +229,81 @@ def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
     return f"{rule} For this pupil that is after {_dmy(ended)}."
 
 
-class RequestDialog(_GuardedDialog):
+class EhcRecordDialog(_GuardedDialog):
+    """Add one record of a pupil's EHC file (``item`` None) or correct ``item``: the
+    request, the plan, an annual review.
+
+    What they share: guarded (a check before OK, a question before losing work), sections
+    of a form that scrolls, and the services' add/update shape (:func:`store_call`) with
+    ``ADD`` and ``UPDATE``, saved on the worker; ``saved_id`` is the record's id once it is
+    stored. A subclass builds its sections and says its ``data()``.
+    """
+
+    ADD: Callable[..., object]
+    UPDATE: Callable[..., object]
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        owner_id: int,
+        item: Any,
+        parent: QWidget | None,
+        *,
+        title: str,
+        changes: Changes,
+        today: date | None,
+    ) -> None:
+        super().__init__(parent, changes=changes)
+        self.ctx, self.owner_id, self.item = ctx, owner_id, item
+        self.today = today or date.today()
+        self.saved_id: int | None = item.id if item else None
+        self.stored.connect(self._remember)
+        self.setWindowTitle(f"{title} — {APP}")
+        self.layout_ = QVBoxLayout(self)
+
+    def scrolling_body(self) -> QVBoxLayout:
+        """The part of the dialog that scrolls, under what is already in it."""
+        content = QWidget()
+        self.layout_.addWidget(_scrolling(content), 1)
+        return QVBoxLayout(content)
+
+    @staticmethod
+    def section(body: QVBoxLayout, title: str) -> QFormLayout:
+        """A titled box of labelled rows, added to ``body``."""
+        box = QGroupBox(title)
+        body.addWidget(box)
+        return QFormLayout(box)
+
+    def data(self) -> Any:
+        raise NotImplementedError
+
+    def state(self) -> Any:
+        return self.data()
+
+    def saving(self) -> Callable[[], object] | None:
+        """The record's checks read the whole file: saved on the worker thread."""
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=type(self).ADD,
+            owner_id=self.owner_id,
+            update=type(self).UPDATE,
+            item=self.item,
+            today=self.today,
+            changed=self.is_dirty,
+        )
+
+    def _remember(self, result: object) -> None:
+        if self.item is None and isinstance(result, int):
+            self.saved_id = result
+
+
+class RequestDialog(EhcRecordDialog):
     """Open a request for ``pupil_id`` (``request`` None) or correct ``request``."""
 
     what = "request"
+    ADD = staticmethod(open_request)
+    UPDATE = staticmethod(update_request)
 
     def __init__(
         self,
@@ -242,30 +314,29 @@ class RequestDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
-        self.ctx, self.pupil_id, self.request = ctx, pupil_id, request
-        self.today = today or date.today()
-        self.request_id: int | None = request.id if request else None
-        self.stored.connect(self._remember)
-        self.setWindowTitle(
-            ("EHC needs assessment request" if request else "Open an EHC needs assessment request")
-            + f" — {APP}"
+        super().__init__(
+            ctx,
+            pupil_id,
+            request,
+            parent,
+            title="EHC needs assessment request"
+            if request
+            else "Open an EHC needs assessment request",
+            changes=Changes.EHC | Changes.DUE,
+            today=today,
         )
+        self.pupil_id, self.request = pupil_id, request
         r = request
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         note(
             layout,
             "The statutory clock starts when the LA receives the request (reg 5); if you do "
             "not know that date, the date it was sent is used. While the request is still "
             "being prepared, leave the date sent unticked: it then has no statutory dates.",
         )
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        case = QGroupBox("The request")
-        form = QFormLayout(case)
-        body.addWidget(case)
+        form = self.section(body, "The request")
         self.requested_by = choice(
             "Who requests the assessment", labelled(REQUESTERS), r.requested_by if r else "school"
         )
@@ -286,9 +357,7 @@ class RequestDialog(_GuardedDialog):
             r and r.received_on,
         )
 
-        consent = QGroupBox("Consent")
-        form = QFormLayout(consent)
-        body.addWidget(consent)
+        form = self.section(body, "Consent")
         self.consent_on = date_row(
             form,
             OptionalDate("&Parent's consent given on:", "Parent's consent date"),
@@ -303,9 +372,7 @@ class RequestDialog(_GuardedDialog):
         self.young_person_hint.setWordWrap(True)
         form.addRow(self.young_person_hint)
 
-        story = QGroupBox("What the panel reads")
-        form = QFormLayout(story)
-        body.addWidget(story)
+        form = self.section(body, "What the panel reads")
         self.story: list[QPlainTextEdit] = []
         for attr, label, name, placeholder in STORY_FIELDS:
             value = getattr(r, attr) if r else ""
@@ -316,9 +383,7 @@ class RequestDialog(_GuardedDialog):
         self.health_none_known.setChecked(bool(r and r.health_none_known))
         form.addRow("", self.health_none_known)
 
-        sign_off = QGroupBox("Signed off for the school")
-        form = QFormLayout(sign_off)
-        body.addWidget(sign_off)
+        form = self.section(body, "Signed off for the school")
         self.signed_off_by = line_edit(
             "Signed off by", SIGNED_BY_MAX, "Name", r.signed_off_by if r else ""
         )
@@ -372,8 +437,10 @@ class RequestDialog(_GuardedDialog):
             },
         )
 
-    def state(self) -> RequestData:
-        return self.data()
+    @property
+    def request_id(self) -> int | None:
+        """The request's id: the one corrected, or the one opened once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         d = self.data()
@@ -383,23 +450,6 @@ class RequestDialog(_GuardedDialog):
         if not d.signed_off_by and (d.signed_off_role or d.signed_off_on):
             found.append("say who signed the request off")
         return found
-
-    def saving(self) -> Callable[[], object] | None:
-        """The request's checks read the whole record: saved on the worker thread."""
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=open_request,
-            owner_id=self.pupil_id,
-            update=update_request,
-            item=self.request,
-            today=self.today,
-            changed=self.is_dirty,
-        )
-
-    def _remember(self, result: object) -> None:
-        if self.request is None and isinstance(result, int):
-            self.request_id = result
 
 
 class RequestEntryDialog(SavingDialog):
