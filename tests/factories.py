@@ -17,12 +17,17 @@ from sqlalchemy import func, select
 from sendesk.db import Database, create_database
 from sendesk.models import (
     Contact,
+    DeliveredSession,
     EhcPlan,
+    Enrolment,
+    Intervention,
+    InterventionGroup,
     Need,
     Pupil,
     PupilAssignment,
     RegisterEntry,
     Role,
+    SessionAttendance,
     TeachingGroup,
     TeachingGroupMember,
     User,
@@ -169,6 +174,111 @@ def works_with(db: Database, staff: Actor, *pupil_ids: int) -> None:
             s.add_all(TeachingGroupMember(group_id=group.id, pupil_id=p) for p in pupil_ids)
         elif staff.role is Role.LEARNING_SUPPORT:
             s.add_all(PupilAssignment(user_id=staff.user_id, pupil_id=p) for p in pupil_ids)
+
+
+def add_test_intervention(
+    db: Database,
+    name: str,
+    area: str,
+    rate: int,
+    *,
+    size: int = 4,
+    measure: str = "reading age",
+    kind: str = "age_months",
+    group: str | None = None,
+    weekdays: str = "0,2",
+    start: date = date(2024, 9, 1),
+) -> int:
+    """A catalogue entry run by a teaching assistant, 2 × 60 minutes a week at ``rate`` pence
+    an hour, and one group of it (``group``, or "<name> group"); returns the group's id.
+
+    Written as rows, not through the catalogue service, so that a costing or effectiveness
+    test sets up its school without the SENCo's permission checks it is not about.
+    """
+    with db.transaction() as s:
+        iv = Intervention(
+            name=name,
+            area=area,
+            group_size=size,
+            staff_role="Teaching assistant",
+            sessions_per_week=2,
+            minutes_per_session=60,
+            cost_per_hour_pence=rate,
+            measure=measure,
+            measure_kind=kind,
+        )
+        s.add(iv)
+        s.flush()
+        row = InterventionGroup(
+            intervention_id=iv.id,
+            name=f"{name} group" if group is None else group,
+            weekdays=weekdays,
+            start_date=start,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def enrol_test_pupil(
+    db: Database,
+    group: int,
+    pupil: int,
+    entry: tuple[float, date] | None = None,
+    exit_: tuple[float, date] | None = None,
+    *,
+    start: date = date(2024, 9, 1),
+    end: date | None = None,
+) -> int:
+    """``pupil`` in ``group`` from ``start``, with the (measure, date) taken on entry and exit
+    where given; returns the enrolment's id."""
+    with db.transaction() as s:
+        row = Enrolment(
+            group_id=group,
+            pupil_id=pupil,
+            start_date=start,
+            end_date=end,
+            entry_measure=entry[0] if entry else None,
+            entry_date=entry[1] if entry else None,
+            exit_measure=exit_[0] if exit_ else None,
+            exit_date=exit_[1] if exit_ else None,
+        )
+        s.add(row)
+        s.flush()
+        return row.id
+
+
+def log_test_session(
+    db: Database,
+    group: int,
+    on: date,
+    minutes: int,
+    attendance: dict[int, int | None],
+    *,
+    delivered: bool = True,
+) -> None:
+    """A session of ``minutes`` (not delivered: staff absent); ``attendance`` maps enrolment →
+    minutes attended (None = missed, absent)."""
+    with db.transaction() as s:
+        session = DeliveredSession(
+            group_id=group,
+            held_on=on,
+            delivered=delivered,
+            not_delivered_reason=None if delivered else "staff absent",
+            minutes=minutes if delivered else 0,
+        )
+        s.add(session)
+        s.flush()
+        for enrolment, attended in attendance.items():
+            s.add(
+                SessionAttendance(
+                    session_id=session.id,
+                    enrolment_id=enrolment,
+                    attended=attended is not None,
+                    minutes=attended or 0,
+                    missed_reason=None if attended is not None else "absent",
+                )
+            )
 
 
 def small_pdf(text: str = "Educational psychology report (test)") -> bytes:
