@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -137,18 +138,34 @@ def add_test_pupil(
         return pupil.id
 
 
-def admit_pupil(db: Database, actor: Actor, serial: int, forename: str, *, year: int = 8) -> int:
-    """A pupil "Pupil", born 1 January 2012, added through the register service as the
-    admissions screen adds one (audited, no SEN status yet)."""
+def admit_pupil(
+    db: Database,
+    actor: Actor,
+    serial: int,
+    forename: str,
+    *,
+    surname: str = "Pupil",
+    dob: date = date(2012, 1, 1),
+    year: int | None = 8,
+    upn_year: int = 24,
+    **fields: Any,
+) -> int:
+    """A pupil (by default "Pupil", born 1 January 2012, in Year 8) added through the register
+    service as the admissions screen adds one (audited, no SEN status yet).
+
+    ``upn_year`` is the UPN's year of allocation; ``fields`` are any other ``PupilData``
+    fields the admissions screen takes (registration group, home language, admission date).
+    """
     return add_pupil(
         db,
         actor,
         PupilData(
-            upn=make(801, 2000, 24, serial),
-            legal_surname="Pupil",
+            upn=make(801, 2000, upn_year, serial),
+            legal_surname=surname,
             legal_forename=forename,
-            dob=date(2012, 1, 1),
+            dob=dob,
             year_group=year,
+            **fields,
         ),
     )
 

@@ -26,13 +26,11 @@ from PySide6.QtWidgets import (
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role
-from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.plans import list_plans, record_plan
 from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_record import CONFLICT, ContactData, add_contact, get_record
 from sendesk.services.register.pupil_record import update_profile as service_update_profile
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status, void_entry
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
@@ -40,7 +38,7 @@ from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
 from sendesk.ui.register.pupil_history import VoidDialog
 from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
 from sendesk.ui.register.status_dialog import StatusDialog
-from tests.factories import make_user, works_with
+from tests.factories import admit_pupil, make_user, works_with
 from tests.ui.dialogs import answer_question
 from tests.ui.labels import unlabelled
 from tests.ui.views import all_cells, cells, foreground, row_count
@@ -49,18 +47,16 @@ Opener = Callable[[Actor], PupilWindow]
 
 
 def make_pupil(db: Database, actor: Actor) -> int:
-    pid = add_pupil(
+    pid = admit_pupil(
         db,
         actor,
-        PupilData(
-            upn=make(801, 2000, 23, 7),
-            legal_surname="Hopper",
-            legal_forename="Grace",
-            dob=date(2012, 12, 9),
-            year_group=8,
-            reg_group="8H",
-            admission_date=date(2023, 9, 4),
-        ),
+        7,
+        "Grace",
+        surname="Hopper",
+        dob=date(2012, 12, 9),
+        upn_year=23,
+        reg_group="8H",
+        admission_date=date(2023, 9, 4),
     )
     change_status(db, actor, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
     add_contact(db, actor, pid, ContactData("Mrs Hopper", "Mother", True))
