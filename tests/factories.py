@@ -55,6 +55,20 @@ def hill_school(where: str, key: str, password: str) -> tuple[Database, Actor]:
     return db, senco
 
 
+def staffed_hill_school(
+    where: str, key: str, password: str, build: Callable[[Database, Actor], object]
+) -> str:
+    """:func:`hill_school` at ``where``, filled by ``build`` (as its SENCo), with a head
+    teacher ``head`` (read-only) and a teacher ``teacher`` who sign in with ``password``
+    too; closed again and returned as the file a command-line test opens."""
+    db, senco = hill_school(where, key, password)
+    build(db, senco)
+    make_user(db, "head", Role.READ_ONLY, password=password)
+    make_user(db, "teacher", Role.TEACHER, password=password)
+    db.dispose()
+    return where
+
+
 def make_user(
     db: Database,
     username: str,
