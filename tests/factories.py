@@ -33,13 +33,29 @@ from sendesk.models import (
     TeachingGroupMember,
     User,
 )
+from sendesk.rules.progress import AGE_MONTHS
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
+from sendesk.services.graduated.intervention_records import InterventionData
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import CurrentStatus, apply_change
 from sendesk.services.school.school import init_school
 from sendesk.services.staff.users import hash_password
 from sendesk.services.store.audit import AuditWriter
+
+READING_RECOVERY = InterventionData(
+    name="Reading Recovery",
+    area="Cognition and learning",
+    staff_role="Teaching assistant",
+    measure="reading age",
+    measure_kind=AGE_MONTHS,
+    group_size=8,
+    sessions_per_week=2,
+    minutes_per_session=30,
+    cost_per_hour_pence=2400,
+)
+"""The catalogue entry the intervention service tests add through the catalogue service: a
+reading group of up to 8, twice a week for 30 minutes at £24 an hour."""
 
 MakeDb = Callable[[], Database]
 """The ``make_db`` fixture (tests/conftest.py): each call, a new empty database."""
