@@ -32,6 +32,13 @@ def _record_thread(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> l
     return seen
 
 
+def _record_threads(
+    monkeypatch: pytest.MonkeyPatch, module: Any, *names: str
+) -> dict[str, list[int]]:
+    """:func:`_record_thread` for each of ``names``: name → the threads it was called on."""
+    return {name: _record_thread(monkeypatch, module, name) for name in names}
+
+
 def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.services import due
     from sendesk.ui.home_page import HomePage
@@ -69,10 +76,9 @@ def test_signing_in_derives_keys_and_imports_the_models_on_the_worker(
     from sendesk.ui.staff import sign_in
 
     users.create_user(db, senco, "new", "Ms New", Role.TEACHER, "first-pass")
-    seen = {
-        name: _record_thread(monkeypatch, users, name)
-        for name in ("check_password", "hash_password", "change_own_password")
-    }
+    seen = _record_threads(
+        monkeypatch, users, "check_password", "hash_password", "change_own_password"
+    )
     imported = _record_thread(monkeypatch, sign_in, "_import_sign_in")
     dialog = sign_in.SignInDialog(db, "Test Academy", "new")
     qtbot.addWidget(dialog)
@@ -119,10 +125,9 @@ def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
 def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.ui.store import audit_page
 
-    seen = {
-        name: _record_thread(monkeypatch, audit_page, name)
-        for name in ("audit_listing", "audit_actions", "lock_after_minutes")
-    }
+    seen = _record_threads(
+        monkeypatch, audit_page, "audit_listing", "audit_actions", "lock_after_minutes"
+    )
     page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     page.loading.wait()
@@ -142,10 +147,9 @@ def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) 
     from tests.factories import add_test_pupil
 
     zoe = add_test_pupil(db, senco, 1, forename="Zoë")
-    seen = {
-        name: _record_thread(monkeypatch, provision_map_page, name)
-        for name in ("register_rows", "school_provision", "pupil_provision")
-    }
+    seen = _record_threads(
+        monkeypatch, provision_map_page, "register_rows", "school_provision", "pupil_provision"
+    )
     page = provision_map_page.ProvisionMapPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     page.loading.wait()
@@ -191,10 +195,14 @@ def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senc
     first = add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
     second = add_group(db, senco, GroupData(iid, "Friday", None, (4,), date(2025, 1, 10)))
     enrol(db, senco, first, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
-    seen = {
-        name: _record_thread(monkeypatch, interventions_page, name)
-        for name in ("list_interventions", "list_groups", "list_enrolments", "enrolment_progress")
-    }
+    seen = _record_threads(
+        monkeypatch,
+        interventions_page,
+        "list_interventions",
+        "list_groups",
+        "list_enrolments",
+        "enrolment_progress",
+    )
     page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     assert page.loading_label.text() == "Loading…" and not page.loading_label.isHidden()
