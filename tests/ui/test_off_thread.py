@@ -212,6 +212,30 @@ def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senc
     assert {t for threads in seen.values() for t in threads} == {worker().ident}
 
 
+def test_the_interventions_page_words_its_rows_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The catalogue's, groups' and pupils' cells are worded (and their widest found) on the
+    worker with the read: a big school's intervention has thousands of groups."""
+    from datetime import date
+
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+    from sendesk.ui.graduated import interventions_page
+
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
+    seen = _record_thread(monkeypatch, interventions_page, "text_rows")
+    page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert page.catalogue_model.data(page.catalogue_model.index(0, 0)) == "Toe by Toe"
+    assert page.group_model.data(page.group_model.index(0, 0)) == "Monday"
+    assert len(seen) == 3 and set(seen) == {worker().ident}
+
+
 def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     """What's due opens a pupil on the tab its item is about: the record is read on the
     worker and only that tab is made; the others wait until they are first shown."""
