@@ -137,6 +137,20 @@ def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) ->
     }
 
 
+def test_the_audit_trails_cells_are_worded_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """Tens of thousands of events: their texts and the widest of them (which size the
+    columns) are made with the read, on the worker."""
+    from sendesk.ui.store import audit_page
+
+    seen = _record_thread(monkeypatch, audit_page, "text_rows")
+    page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert page.model.rowCount() > 0 and page.model.widest
+    assert page.model.data(page.model.index(0, 1)) == page.listing.lines[0].username
+    assert seen == [worker().ident]
+
+
 def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.ui.graduated import provision_map_page
     from tests.factories import add_test_pupil
