@@ -44,6 +44,24 @@ def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) ->
     assert seen == [worker().ident] and threading.get_ident() not in seen
 
 
+def test_whats_due_is_worded_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """Each item's cells and the widest of them are made with the items, on the worker;
+    the page shows them under their headings, open."""
+    from sendesk.ui import home_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë")  # SEN support, no review date
+    seen = _record_thread(monkeypatch, home_page, "due_texts")
+    page = home_page.HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.load_once().wait()
+    heading = page.grouped.index(0, 0)
+    assert page.table.isExpanded(heading) and page.grouped.rowCount(heading) > 0
+    first = page.grouped.index(0, 2, heading)
+    assert "Zoë" in page.grouped.data(first) and page.model.widest
+    assert seen == [worker().ident]
+
+
 def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.services.staff import users
     from sendesk.ui.staff.sign_in import SignInDialog
