@@ -74,13 +74,15 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import save_discard_cancel
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
+_scrolling = scrolling  # the EHC dialogs import it from here; the kit's is the one
 
 
 def _dmy(value: date) -> str:
@@ -95,22 +97,6 @@ def text_box(name: str, lines: int) -> QPlainTextEdit:
     margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
     edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
     return edit
-
-
-def _bold(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _scrolling(content: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(content)
-    return area
 
 
 class _GuardedDialog(SavingDialog):
@@ -217,15 +203,7 @@ class _GuardedDialog(SavingDialog):
     def reject(self) -> None:
         """Esc, Cancel or the window's close button: with changes, ask first."""
         if self.is_dirty:
-            answer = QMessageBox.question(
-                self,
-                APP,
-                f"Save the {self.what} before closing?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
+            answer = save_discard_cancel(self, f"Save the {self.what} before closing?")
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Save:
@@ -334,7 +312,7 @@ class SupportPlanEditor(_GuardedDialog):
 
         content = QWidget()
         body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        layout.addWidget(scrolling(content), 1)
 
         form = QFormLayout()
         body.addLayout(form)
@@ -360,8 +338,8 @@ class SupportPlanEditor(_GuardedDialog):
         )
         box = QVBoxLayout(outcomes)
         self.outcome_grid = QGridLayout()
-        self.outcome_grid.addWidget(_bold("Outcome"), 0, 0)
-        self.outcome_grid.addWidget(_bold("Area of need"), 0, 1)
+        self.outcome_grid.addWidget(bold("Outcome"), 0, 0)
+        self.outcome_grid.addWidget(bold("Area of need"), 0, 1)
         self.outcome_grid.setColumnStretch(0, 3)
         self.outcome_grid.setColumnStretch(1, 1)
         box.addLayout(self.outcome_grid)
@@ -380,7 +358,7 @@ class SupportPlanEditor(_GuardedDialog):
         for column, text in enumerate(
             ("Kind", "Description", "From the catalogue", "Minutes a week")
         ):
-            self.provision_grid.addWidget(_bold(text), 0, column)
+            self.provision_grid.addWidget(bold(text), 0, column)
         self.provision_grid.setColumnStretch(1, 3)
         self.provision_grid.setColumnStretch(2, 1)
         box.addLayout(self.provision_grid)
@@ -652,7 +630,7 @@ class PlanReviewDialog(_GuardedDialog):
         )
         content = QWidget()
         body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        layout.addWidget(scrolling(content), 1)
 
         form = QFormLayout()
         body.addLayout(form)
@@ -665,7 +643,7 @@ class PlanReviewDialog(_GuardedDialog):
         outcomes = QGroupBox("How each outcome went")
         grid = QGridLayout(outcomes)
         for column, text in enumerate(("Outcome", "Result", "Comment")):
-            grid.addWidget(_bold(text), 0, column)
+            grid.addWidget(bold(text), 0, column)
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(2, 2)
         self.result_rows: list[ResultRow] = []
