@@ -47,7 +47,25 @@ def _line(name: str, text: str = "", password: bool = False) -> QLineEdit:
     return edit
 
 
-class SchoolPage(QWizardPage):
+class _CheckedPage(QWizardPage):
+    """A page that goes on (Next or Finish) only once :meth:`check` raises nothing: its
+    one sentence shows on the page, in :attr:`error`."""
+
+    error: QLabel
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def validatePage(self) -> bool:
+        try:
+            self.check()
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        return True
+
+
+class SchoolPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Your school")
@@ -73,18 +91,13 @@ class SchoolPage(QWizardPage):
     def isComplete(self) -> bool:
         return bool(self.name.text().strip())
 
-    def validatePage(self) -> bool:
-        try:
-            validate_school(
-                self.name.text(), self.urn.text().strip() or None, self.dfe.text().strip() or None
-            )
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return False
-        return True
+    def check(self) -> None:
+        validate_school(
+            self.name.text(), self.urn.text().strip() or None, self.dfe.text().strip() or None
+        )
 
 
-class StoragePage(QWizardPage):
+class StoragePage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Where the records live")
@@ -153,26 +166,20 @@ class StoragePage(QWizardPage):
     def target(self) -> str:
         return self.path.text().strip() if self.local.isChecked() else self.url.text().strip()
 
-    def validatePage(self) -> bool:
-        try:
-            target = parse_target(self.target())
-            if target.path is not None:
-                if target.path.exists():
-                    raise SendeskError(f"{target.path} already exists: choose a new file name.")
-                if self.needs_passphrase:
-                    if len(self.passphrase.text()) < MIN_PASSPHRASE:
-                        raise SendeskError(
-                            f"The passphrase needs at least {MIN_PASSPHRASE} characters."
-                        )
-                    if self.passphrase.text() != self.passphrase_again.text():
-                        raise SendeskError("The two passphrases differ.")
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return False
-        return True
+    def check(self) -> None:
+        target = parse_target(self.target())
+        if target.path is None:
+            return
+        if target.path.exists():
+            raise SendeskError(f"{target.path} already exists: choose a new file name.")
+        if self.needs_passphrase:
+            if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                raise SendeskError(f"The passphrase needs at least {MIN_PASSPHRASE} characters.")
+            if self.passphrase.text() != self.passphrase_again.text():
+                raise SendeskError("The two passphrases differ.")
 
 
-class SencoPage(QWizardPage):
+class SencoPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("The SENCo's account")
@@ -194,15 +201,12 @@ class SencoPage(QWizardPage):
         self.error.setWordWrap(True)
         form.addRow(self.error)
 
-    def validatePage(self) -> bool:
+    def check(self) -> None:
         if not self.username.text().strip():
-            self.error.setText("The username is empty.")
-            return False
+            raise SendeskError("The username is empty.")
         problem = password_problem(self.password.text(), self.again.text())
         if problem:
-            self.error.setText(problem)
-            return False
-        return True
+            raise SendeskError(problem)
 
 
 class SetupWizard(QWizard):
