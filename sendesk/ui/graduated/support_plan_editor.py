@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -215,6 +215,44 @@ class _GuardedDialog(SavingDialog):
 # --- the plan editor ----------------------------------------------------------------------------
 
 
+class _GridRow(Protocol):
+    def widgets(self) -> tuple[QWidget, ...]: ...
+
+
+RowT = TypeVar("RowT", bound=_GridRow)
+
+
+class _RowGrid(Generic[RowT]):
+    """Rows of widgets (outcomes, provision) in a grid under its header row: laid out in
+    order, each row's widgets named with its number by ``name`` (row, number)."""
+
+    def __init__(self, grid: QGridLayout, name: Callable[[RowT, int], None]) -> None:
+        self.grid = grid
+        self.name = name
+        self.rows: list[RowT] = []
+
+    def lay_out(self) -> None:
+        """Put the rows back in order, numbered in their accessible names."""
+        for row in self.rows:
+            for widget in row.widgets():
+                self.grid.removeWidget(widget)
+        for i, row in enumerate(self.rows, start=1):
+            self.name(row, i)
+            for column, widget in enumerate(row.widgets()):
+                self.grid.addWidget(widget, i, column)
+                widget.show()  # now, not later: the dialog's size must count it
+
+    def remove(self, row: RowT) -> RowT | None:
+        """Take ``row`` out; the row now in its place (or the last), to move the focus to."""
+        index = self.rows.index(row)
+        self.rows.remove(row)
+        for widget in row.widgets():
+            self.grid.removeWidget(widget)
+            widget.deleteLater()
+        self.lay_out()
+        return self.rows[min(index, len(self.rows) - 1)] if self.rows else None
+
+
 @dataclass
 class OutcomeRow:
     """The widgets of one outcome: its words, its area, its Remove button."""
@@ -253,6 +291,20 @@ class ProvisionRow:
             self.minutes.value() or None,
             int(chosen) if chosen is not None and kind == "intervention" else None,
         )
+
+
+def _name_outcome(row: OutcomeRow, i: int) -> None:
+    row.text.setAccessibleName(f"Outcome {i}")
+    row.area.setAccessibleName(f"Area of need for outcome {i}")
+    row.remove.setAccessibleName(f"Remove outcome {i}")
+
+
+def _name_provision(row: ProvisionRow, i: int) -> None:
+    row.kind.setAccessibleName(f"Kind of provision {i}")
+    row.description.setAccessibleName(f"Description of provision {i}")
+    row.intervention.setAccessibleName(f"Catalogue intervention for provision {i}")
+    row.minutes.setAccessibleName(f"Minutes a week for provision {i}")
+    row.remove.setAccessibleName(f"Remove provision {i}")
 
 
 class SupportPlanEditor(_GuardedDialog):
@@ -295,8 +347,6 @@ class SupportPlanEditor(_GuardedDialog):
             f"Support plan, cycle {plan.cycle}" if plan is not None else "New support plan cycle"
         )
         self.setWindowTitle(f"{title} — {APP}")
-        self.outcome_rows: list[OutcomeRow] = []
-        self.provision_rows: list[ProvisionRow] = []
 
         layout = QVBoxLayout(self)
         notes = [note] if note else []
@@ -342,6 +392,8 @@ class SupportPlanEditor(_GuardedDialog):
         self.outcome_grid.addWidget(bold("Area of need"), 0, 1)
         self.outcome_grid.setColumnStretch(0, 3)
         self.outcome_grid.setColumnStretch(1, 1)
+        self.outcomes = _RowGrid[OutcomeRow](self.outcome_grid, _name_outcome)
+        self.outcome_rows = self.outcomes.rows
         box.addLayout(self.outcome_grid)
         self.add_outcome_button = QPushButton("Add &outcome")
         self.add_outcome_button.setAccessibleName("Add outcome")
@@ -361,6 +413,8 @@ class SupportPlanEditor(_GuardedDialog):
             self.provision_grid.addWidget(bold(text), 0, column)
         self.provision_grid.setColumnStretch(1, 3)
         self.provision_grid.setColumnStretch(2, 1)
+        self.provisions = _RowGrid[ProvisionRow](self.provision_grid, _name_provision)
+        self.provision_rows = self.provisions.rows
         box.addLayout(self.provision_grid)
         self.no_provision_label = QLabel("No provision planned yet.")
         box.addWidget(self.no_provision_label)
@@ -423,37 +477,19 @@ class SupportPlanEditor(_GuardedDialog):
         area.currentIndexChanged.connect(self.revalidate)
         self.outcome_rows.append(row)
         self._lay_out_outcomes()
-        if focus:
-            text.setFocus()
-        if hasattr(self, "problems_label"):
-            self.revalidate()
-            self._fit()
+        self._added(text if focus else None)
 
     def remove_outcome(self, row: OutcomeRow) -> None:
         if len(self.outcome_rows) <= MIN_OUTCOMES or self.reviewed:
             return
-        index = self.outcome_rows.index(row)
-        self.outcome_rows.remove(row)
-        for widget in row.widgets():
-            self.outcome_grid.removeWidget(widget)
-            widget.deleteLater()
+        next_row = self.outcomes.remove(row)
         self._lay_out_outcomes()
-        if self.outcome_rows:
-            self.outcome_rows[min(index, len(self.outcome_rows) - 1)].text.setFocus()
+        if next_row is not None:
+            next_row.text.setFocus()
         self.revalidate()
 
     def _lay_out_outcomes(self) -> None:
-        """Put the rows back in order, numbered in their accessible names."""
-        for row in self.outcome_rows:
-            for widget in row.widgets():
-                self.outcome_grid.removeWidget(widget)
-        for i, row in enumerate(self.outcome_rows, start=1):
-            row.text.setAccessibleName(f"Outcome {i}")
-            row.area.setAccessibleName(f"Area of need for outcome {i}")
-            row.remove.setAccessibleName(f"Remove outcome {i}")
-            for column, widget in enumerate(row.widgets()):
-                self.outcome_grid.addWidget(widget, i, column)
-                widget.show()  # now, not later: the dialog's size must count it
+        self.outcomes.lay_out()
         fixed = self.reviewed
         for row in self.outcome_rows:
             row.remove.setEnabled(not fixed and len(self.outcome_rows) > MIN_OUTCOMES)
@@ -499,21 +535,22 @@ class SupportPlanEditor(_GuardedDialog):
         self.provision_rows.append(row)
         self._kind_changed(row, check=False)
         self._lay_out_provisions()
-        if focus:
-            kind.setFocus()
+        self._added(kind if focus else None)
+
+    def _added(self, focus: QWidget | None) -> None:
+        """After a row is added: focus its first field if asked, and once the dialog is
+        built, check the plan again and grow to show the row."""
+        if focus is not None:
+            focus.setFocus()
         if hasattr(self, "problems_label"):
             self.revalidate()
             self._fit()
 
     def remove_provision(self, row: ProvisionRow) -> None:
-        index = self.provision_rows.index(row)
-        self.provision_rows.remove(row)
-        for widget in row.widgets():
-            self.provision_grid.removeWidget(widget)
-            widget.deleteLater()
+        next_row = self.provisions.remove(row)
         self._lay_out_provisions()
-        if self.provision_rows:
-            self.provision_rows[min(index, len(self.provision_rows) - 1)].kind.setFocus()
+        if next_row is not None:
+            next_row.kind.setFocus()
         else:
             self.add_provision_button.setFocus()
         self.revalidate()
@@ -532,18 +569,7 @@ class SupportPlanEditor(_GuardedDialog):
         self.revalidate()
 
     def _lay_out_provisions(self) -> None:
-        for row in self.provision_rows:
-            for widget in row.widgets():
-                self.provision_grid.removeWidget(widget)
-        for i, row in enumerate(self.provision_rows, start=1):
-            row.kind.setAccessibleName(f"Kind of provision {i}")
-            row.description.setAccessibleName(f"Description of provision {i}")
-            row.intervention.setAccessibleName(f"Catalogue intervention for provision {i}")
-            row.minutes.setAccessibleName(f"Minutes a week for provision {i}")
-            row.remove.setAccessibleName(f"Remove provision {i}")
-            for column, widget in enumerate(row.widgets()):
-                self.provision_grid.addWidget(widget, i, column)
-                widget.show()
+        self.provisions.lay_out()
         self.no_provision_label.setVisible(not self.provision_rows)
         self.add_provision_button.setEnabled(len(self.provision_rows) < MAX_PROVISIONS)
 

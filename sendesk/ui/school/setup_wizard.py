@@ -53,6 +53,15 @@ class _CheckedPage(QWizardPage):
 
     error: QLabel
 
+    def _form(self, *rows: tuple[str, QLineEdit]) -> None:
+        """The page as a form: ``rows`` (label, field), then the line for :attr:`error`."""
+        form = QFormLayout(self)
+        for text, field in rows:
+            form.addRow(text, field)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+
     def check(self) -> None:
         raise NotImplementedError
 
@@ -70,7 +79,6 @@ class SchoolPage(_CheckedPage):
         super().__init__()
         self.setTitle("Your school")
         self.setSubTitle("SENDesk keeps one school's SEN records in one encrypted database.")
-        form = QFormLayout(self)
         self.name = _line("School name")
         self.urn = _line("URN")
         self.urn.setPlaceholderText("6 digits, optional")
@@ -79,13 +87,12 @@ class SchoolPage(_CheckedPage):
         # (issue 15); optional here, it can be added later in File > School details.
         self.dfe = _line("DfE number")
         self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4000, optional")
-        form.addRow("School &name:", self.name)
-        form.addRow("&URN:", self.urn)
-        form.addRow("&DfE number:", self.dfe)
-        form.addRow("&Local authority:", self.la)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
+        self._form(
+            ("School &name:", self.name),
+            ("&URN:", self.urn),
+            ("&DfE number:", self.dfe),
+            ("&Local authority:", self.la),
+        )
         self.name.textChanged.connect(self.completeChanged)
 
     def isComplete(self) -> bool:
@@ -184,7 +191,6 @@ class SencoPage(_CheckedPage):
         super().__init__()
         self.setTitle("The SENCo's account")
         self.setSubTitle("The SENCo can do everything, including adding other staff.")
-        form = QFormLayout(self)
         try:
             login = getpass.getuser()
         except (KeyError, OSError):
@@ -193,13 +199,12 @@ class SencoPage(_CheckedPage):
         self.display = _line("SENCo name as shown")
         self.password = _line("SENCo password", password=True)
         self.again = _line("SENCo password again", password=True)
-        form.addRow("&Username:", self.username)
-        form.addRow("Your &name:", self.display)
-        form.addRow("&Password:", self.password)
-        form.addRow("&Again:", self.again)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
+        self._form(
+            ("&Username:", self.username),
+            ("Your &name:", self.display),
+            ("&Password:", self.password),
+            ("&Again:", self.again),
+        )
 
     def check(self) -> None:
         if not self.username.text().strip():
