@@ -38,7 +38,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -77,7 +76,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import save_discard_cancel
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import bold, form_row, note, scrolling
+from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
@@ -87,16 +86,6 @@ _scrolling = scrolling  # the EHC dialogs import it from here; the kit's is the 
 
 def _dmy(value: date) -> str:
     return f"{value:%d/%m/%Y}"
-
-
-def text_box(name: str, lines: int) -> QPlainTextEdit:
-    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setTabChangesFocus(True)
-    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
-    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
 
 
 class _GuardedDialog(SavingDialog):
@@ -293,6 +282,16 @@ class ProvisionRow:
         )
 
 
+def _choose(combo: QComboBox, value: object, shown: str) -> None:
+    """Choose ``value`` in ``combo``, adding it (as ``shown``) when it is no longer offered:
+    a stored plan shows what it says."""
+    found = combo.findData(value)
+    if found < 0:
+        combo.addItem(shown, value)
+        found = combo.count() - 1
+    combo.setCurrentIndex(found)
+
+
 def _name_outcome(row: OutcomeRow, i: int) -> None:
     row.text.setAccessibleName(f"Outcome {i}")
     row.area.setAccessibleName(f"Area of need for outcome {i}")
@@ -465,11 +464,8 @@ class SupportPlanEditor(_GuardedDialog):
         for name in AREAS:
             area.addItem(name, name)
         if outcome is not None and outcome.area:
-            found = area.findData(outcome.area)
-            if found < 0:  # a stored area no longer offered: show it, the rules will say
-                area.addItem(outcome.area, outcome.area)
-                found = area.count() - 1
-            area.setCurrentIndex(found)
+            # a stored area no longer offered: show it, the rules will say
+            _choose(area, outcome.area, outcome.area)
         remove = QPushButton("Remove")
         row = OutcomeRow(outcome.id if outcome else None, text, area, remove)
         remove.clicked.connect(lambda: self.remove_outcome(row))
@@ -519,13 +515,9 @@ class SupportPlanEditor(_GuardedDialog):
         if item is not None:
             kind.setCurrentIndex(max(kind.findData(item.kind), 0))
             if item.intervention_id is not None:
-                found = intervention.findData(item.intervention_id)
-                if found < 0:  # retired from the catalogue since: still name it
-                    intervention.addItem(
-                        f"Intervention {item.intervention_id}", item.intervention_id
-                    )
-                    found = intervention.count() - 1
-                intervention.setCurrentIndex(found)
+                # retired from the catalogue since: still name it
+                iid = item.intervention_id
+                _choose(intervention, iid, f"Intervention {iid}")
             minutes.setValue(item.minutes_per_week or 0)
         remove.clicked.connect(lambda: self.remove_provision(row))
         kind.currentIndexChanged.connect(lambda: self._kind_changed(row))

@@ -1,5 +1,5 @@
 """A labelled row of a form (the label's Alt+letter jumps to its field), a note, a bold
-heading, and a form that scrolls.
+heading, a box of a few lines, and a form that scrolls.
 
 Why here: every dialog builds its form rows the same way (a label whose buddy is the field,
 or another widget of the row), and ten dialogs each had their own copy of these lines; and
@@ -9,7 +9,7 @@ the same four lines).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QScrollArea, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QPlainTextEdit, QScrollArea, QWidget
 
 
 def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
@@ -29,6 +29,21 @@ def note(layout: QLayout, text: str = "", name: str | None = None) -> QLabel:
         label.setAccessibleName(name)
     layout.addWidget(label)
     return label
+
+
+def text_box(name: str, lines: int, *, fixed: bool = False) -> QPlainTextEdit:
+    """A multi-line box called ``name``, about ``lines`` high in the current font (at least
+    that, or exactly that when ``fixed``); Tab moves on (no trap)."""
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
+    height = edit.fontMetrics().lineSpacing() * lines + margin
+    if fixed:
+        edit.setFixedHeight(height)
+    else:
+        edit.setMinimumHeight(height)
+    return edit
 
 
 def bold(text: str) -> QLabel:

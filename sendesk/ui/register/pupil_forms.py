@@ -35,6 +35,7 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import text_box
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
 
@@ -83,16 +84,6 @@ NEED_COLUMNS: tuple[ColumnSpec[NeedItem], ...] = (
     ColumnSpec("Description", lambda n: n.description),
     ColumnSpec("Area", lambda n: n.area or "No single area"),
 )
-
-
-def text_box(name: str, lines: int) -> QPlainTextEdit:
-    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setTabChangesFocus(True)
-    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
 
 
 class OptionalDate:
@@ -150,7 +141,7 @@ class AreaEditor(QGroupBox):
         form = QFormLayout(self)
         self.edits: dict[str, QPlainTextEdit] = {}
         for key, label in NEED_TEXTS:
-            edit = text_box(f"{label}: {area}", 5)
+            edit = text_box(f"{label}: {area}", 5, fixed=True)
             if not editable:
                 edit.setReadOnly(True)
                 edit.setTextInteractionFlags(
@@ -232,7 +223,7 @@ class ContactDialog(QDialog):
         form.addRow(priority_label, self.priority)
         self.phone = line("P&hone:", "Phone", c.phone if c else "", 40)
         self.email = line("&Email:", "Email", c.email if c else "", 200)
-        self.address = text_box("Address", 3)
+        self.address = text_box("Address", 3, fixed=True)
         self.address.setPlainText(c.address or "" if c else "")
         address_label = QLabel("A&ddress:")
         address_label.setBuddy(self.address)
