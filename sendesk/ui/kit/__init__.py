@@ -13,6 +13,6 @@
 - :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons (a role's editing
   buttons, Move up/down), ask, warn, ``save_discard_cancel`` and ``confirmed_change``.
 - :mod:`.forms` — ``form_row``: a labelled form row; ``note``, ``bold``, ``scrolling``;
-  :mod:`.paths` — a file or folder field with its Choose button.
+  :mod:`.paths` — a file or folder field with its Choose button; ``file_problem``.
 - :mod:`.worker_steps` — the check-then-import dialogs' steps, controls and Cancel.
 """
