@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -73,7 +72,7 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import save_discard_cancel
+from sendesk.ui.kit.buttons import action_button, button_row, save_discard_cancel
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
@@ -211,12 +210,30 @@ class _GridRow(Protocol):
 RowT = TypeVar("RowT", bound=_GridRow)
 
 
-class _RowGrid(Generic[RowT]):
-    """Rows of widgets (outcomes, provision) in a grid under its header row: laid out in
-    order, each row's widgets named with its number by ``name`` (row, number)."""
+def headed_grid(
+    grid: QGridLayout, headers: tuple[str, ...], stretch: dict[int, int]
+) -> QGridLayout:
+    """``grid`` with a bold header row, its columns stretched by ``stretch`` (column to
+    factor)."""
+    for column, text in enumerate(headers):
+        grid.addWidget(bold(text), 0, column)
+    for column, factor in stretch.items():
+        grid.setColumnStretch(column, factor)
+    return grid
 
-    def __init__(self, grid: QGridLayout, name: Callable[[RowT, int], None]) -> None:
-        self.grid = grid
+
+class _RowGrid(Generic[RowT]):
+    """Rows of widgets (outcomes, provision) in a grid under a bold header row (its
+    columns stretched by ``stretch``, column to factor): laid out in order, each row's
+    widgets named with its number by ``name`` (row, number)."""
+
+    def __init__(
+        self,
+        headers: tuple[str, ...],
+        stretch: dict[int, int],
+        name: Callable[[RowT, int], None],
+    ) -> None:
+        self.grid = headed_grid(QGridLayout(), headers, stretch)
         self.name = name
         self.rows: list[RowT] = []
 
@@ -386,44 +403,32 @@ class SupportPlanEditor(_GuardedDialog):
             f"Outcomes ({MIN_OUTCOMES} to {MAX_OUTCOMES}, each specific and measurable)"
         )
         box = QVBoxLayout(outcomes)
-        self.outcome_grid = QGridLayout()
-        self.outcome_grid.addWidget(bold("Outcome"), 0, 0)
-        self.outcome_grid.addWidget(bold("Area of need"), 0, 1)
-        self.outcome_grid.setColumnStretch(0, 3)
-        self.outcome_grid.setColumnStretch(1, 1)
-        self.outcomes = _RowGrid[OutcomeRow](self.outcome_grid, _name_outcome)
-        self.outcome_rows = self.outcomes.rows
+        self.outcomes = _RowGrid[OutcomeRow](
+            ("Outcome", "Area of need"), {0: 3, 1: 1}, _name_outcome
+        )
+        self.outcome_grid, self.outcome_rows = self.outcomes.grid, self.outcomes.rows
         box.addLayout(self.outcome_grid)
-        self.add_outcome_button = QPushButton("Add &outcome")
-        self.add_outcome_button.setAccessibleName("Add outcome")
-        self.add_outcome_button.clicked.connect(lambda: self.add_outcome(focus=True))
-        row = QHBoxLayout()
-        row.addWidget(self.add_outcome_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.add_outcome_button = action_button(
+            "Add &outcome", "Add outcome", lambda: self.add_outcome(focus=True)
+        )
+        button_row(box, self.add_outcome_button)
         body.addWidget(outcomes)
 
         provision = QGroupBox("Provision planned")
         box = QVBoxLayout(provision)
-        self.provision_grid = QGridLayout()
-        for column, text in enumerate(
-            ("Kind", "Description", "From the catalogue", "Minutes a week")
-        ):
-            self.provision_grid.addWidget(bold(text), 0, column)
-        self.provision_grid.setColumnStretch(1, 3)
-        self.provision_grid.setColumnStretch(2, 1)
-        self.provisions = _RowGrid[ProvisionRow](self.provision_grid, _name_provision)
-        self.provision_rows = self.provisions.rows
+        self.provisions = _RowGrid[ProvisionRow](
+            ("Kind", "Description", "From the catalogue", "Minutes a week"),
+            {1: 3, 2: 1},
+            _name_provision,
+        )
+        self.provision_grid, self.provision_rows = self.provisions.grid, self.provisions.rows
         box.addLayout(self.provision_grid)
         self.no_provision_label = QLabel("No provision planned yet.")
         box.addWidget(self.no_provision_label)
-        self.add_provision_button = QPushButton("Add &provision")
-        self.add_provision_button.setAccessibleName("Add provision")
-        self.add_provision_button.clicked.connect(lambda: self.add_provision(focus=True))
-        row = QHBoxLayout()
-        row.addWidget(self.add_provision_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.add_provision_button = action_button(
+            "Add &provision", "Add provision", lambda: self.add_provision(focus=True)
+        )
+        button_row(box, self.add_provision_button)
         body.addWidget(provision)
 
         views = QFormLayout()
@@ -659,11 +664,7 @@ class PlanReviewDialog(_GuardedDialog):
         form_row(form, "&Date of the review:", self.date_edit)
 
         outcomes = QGroupBox("How each outcome went")
-        grid = QGridLayout(outcomes)
-        for column, text in enumerate(("Outcome", "Result", "Comment")):
-            grid.addWidget(bold(text), 0, column)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(2, 2)
+        grid = headed_grid(QGridLayout(outcomes), ("Outcome", "Result", "Comment"), {0: 3, 2: 2})
         self.result_rows: list[ResultRow] = []
         for i, outcome in enumerate(plan.outcomes, start=1):
             words = QLabel(f"{i}. {outcome.text} ({outcome.area})")
