@@ -110,7 +110,9 @@ class _TabNamed(Generic[TabT]):
     def __init__(self, key: str) -> None:
         self.key = key
 
-    def __get__(self, window: PupilWindow, owner: type | None = None) -> TabT:
+    def __get__(self, window: PupilWindow | None, owner: type | None = None) -> TabT:
+        if window is None:  # asked of the class, as of a property: the descriptor itself
+            return self  # type: ignore[return-value]
         return window.tab(self.key)  # type: ignore[return-value]
 
 
