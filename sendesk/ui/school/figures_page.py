@@ -45,9 +45,9 @@ from sendesk.services.graduated.provision_map import (
     academic_year_label,
     academic_year_of,
 )
-from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view
 from sendesk.ui.ops import Op, ProgressFn, show_failure
@@ -146,22 +146,14 @@ def _columns(header: tuple[str, ...]) -> list[ColumnSpec[tuple[str, ...]]]:
     ]
 
 
-class FiguresPage(QWidget):
+class FiguresPage(Page):
     """The school's anonymised SEND figures for a period, and the reports made from them."""
 
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
-        self.loading: Op | None = None
+    def _start(self) -> None:
         self.saving: Op | None = None
         self.sections: list[FigureSection] = []
         self.charts: dict[str, BarChart] = {}
         self.tables: dict[str, Any] = {}
-        self._build()
-        self.reload()
 
     # --- building ------------------------------------------------------------------------
 
