@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,6 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sendesk.errors import ConflictError, NotFoundError, SendeskError, ValidationError
 from sendesk.models import Pupil
 from sendesk.rules.sentences import sentence
+from sendesk.services.store.audit import AuditWriter
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -30,6 +31,7 @@ NO_PUPIL = "That pupil is not in this database."
 
 __all__ = [
     "NO_PUPIL",
+    "add_audited",
     "apply_changes",
     "check_version",
     "data_of",
@@ -37,6 +39,8 @@ __all__ = [
     "get_or_gone",
     "pupil_or_gone",
     "refuse",
+    "remove_audited",
+    "save_changes",
     "sentence",
 ]
 
@@ -114,3 +118,57 @@ def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
     for name in changed:
         setattr(row, name, values[name])
     return changed
+
+
+# --- shared by access/ehc/evidence/school/store (s8-svc2) ---
+# Creating, changing and removing a row each end the same way: write, flush (a concurrent
+# save caught), and one audit event of what was done. Written once so no service writes a
+# row without its event, or its event before the flush that may still refuse the save.
+
+
+def add_audited(
+    session: Session, audit: AuditWriter, row: Any, entity: str, detail: Mapping[str, object]
+) -> int:
+    """Add the new ``row``, flush for its id and write its "create" event (``entity``,
+    ``detail``); returns the id."""
+    session.add(row)
+    session.flush()
+    audit.record("create", entity, row.id, detail)
+    return int(row.id)
+
+
+def save_changes(
+    session: Session,
+    audit: AuditWriter,
+    row: Any,
+    values: Mapping[str, object],
+    conflict: str,
+    entity: str,
+    detail: Mapping[str, object],
+) -> list[str]:
+    """:func:`apply_changes` and, when anything changed, flush (``conflict`` if someone
+    else saved it since) and write the "update" event: ``detail`` and the changed fields.
+
+    Returns the changed field names; empty when the save changes nothing, and then nothing
+    is written and the version stays as it was."""
+    changed = apply_changes(row, values)
+    if changed:
+        flush_or_conflict(session, conflict)
+        audit.record("update", entity, row.id, {**detail, "fields": changed})
+    return changed
+
+
+def remove_audited(
+    session: Session,
+    audit: AuditWriter,
+    row: Any,
+    conflict: str,
+    entity: str,
+    detail: Mapping[str, object],
+) -> None:
+    """Delete ``row``, flush (``conflict`` if someone else saved it since) and write its
+    "delete" event (``entity``, ``detail``)."""
+    row_id = row.id
+    session.delete(row)
+    flush_or_conflict(session, conflict)
+    audit.record("delete", entity, row_id, detail)

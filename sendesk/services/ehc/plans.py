@@ -35,13 +35,14 @@ from sendesk.rules.timeline import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
     data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    save_changes,
 )
 from sendesk.services.ehc.records import (
     CONFLICT,
@@ -208,12 +209,11 @@ def add_plan(
             "when it ceased before adding another."
         )
     _check_plan_request(session, pupil_id, values)
-    row = EhcPlan(pupil_id=pupil_id, **values)
-    session.add(row)
-    session.flush()
-    audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
-    _sync_pupil_review(session, audit, pupil_id, today, row.id)
-    return row.id
+    plan_id = add_audited(
+        session, audit, EhcPlan(pupil_id=pupil_id, **values), "ehc_plan", {"pupil_id": pupil_id}
+    )
+    _sync_pupil_review(session, audit, pupil_id, today, plan_id)
+    return plan_id
 
 
 def update_plan(
@@ -246,13 +246,9 @@ def update_plan(
                 f"({_d(row.ceased_on)})"
             )
         refuse(problems)
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
-        audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})
-        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        if save_changes(s, audit, row, values, CONFLICT, "ehc_plan", {"pupil_id": row.pupil_id}):
+            _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
         return row.version
 
 

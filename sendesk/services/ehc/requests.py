@@ -23,12 +23,14 @@ from sendesk.models import EhcClockException, EhcRequest, Role
 from sendesk.rules.timeline import EXCEPTION_KINDS
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     apply_changes,
     check_version,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    save_changes,
 )
 from sendesk.services.ehc.records import (
     CONFLICT,
@@ -170,16 +172,13 @@ def open_request(
                 f"This pupil already has an open EHC request{since}; close it before "
                 "opening another."
             )
-        row = EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values)
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values),
             "ehc_request",
-            row.id,
             {"pupil_id": pupil_id, "requested_by": values["requested_by"]},
         )
-        return row.id
 
 
 def update_request(
@@ -204,13 +203,8 @@ def update_request(
         check_version(row.version, version, CONFLICT)
         case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
         refuse(case_problems(case, today))
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}
-        )
+        audit = AuditWriter(s, actor)
+        save_changes(s, audit, row, values, CONFLICT, "ehc_request", {"pupil_id": row.pupil_id})
         return row.version
 
 
@@ -275,11 +269,8 @@ def record_step(
         problems = _step_problems(step, case, today)
         problems += [p for p in case_problems(case, today) if p not in problems]
         refuse(problems)
-        changed = sorted(k for k, v in case.items() if getattr(row, k) != v)
-        if not changed:
+        if not apply_changes(row, case):
             return row.version
-        for name in changed:
-            setattr(row, name, case[name])
         flush_or_conflict(s, CONFLICT)
         detail: dict[str, Any] = {"pupil_id": row.pupil_id, "step": step, "on": on}
         if step in VALUE_STEPS:
@@ -374,18 +365,13 @@ def add_exception(
                 f"The exception's date ({_d(recorded_on)}) is before the request was "
                 f"received ({_d(start)})."
             )
-        exc = EhcClockException(
-            request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on
-        )
-        s.add(exc)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on),
             "ehc_clock_exception",
-            exc.id,
             {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
         )
-        return exc.id
 
 
 def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
