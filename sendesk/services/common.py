@@ -34,6 +34,7 @@ __all__ = [
     "add_audited",
     "apply_changes",
     "check_version",
+    "checked_text",
     "data_of",
     "flush_or_conflict",
     "get_or_gone",
@@ -172,3 +173,25 @@ def remove_audited(
     session.delete(row)
     flush_or_conflict(session, conflict)
     audit.record("delete", entity, row_id, detail)
+
+
+def checked_text(
+    raw: str,
+    limit: int,
+    what: str,
+    problems: list[str],
+    *,
+    lines: bool = False,
+    missing: str | None = None,
+) -> str:
+    """``raw`` as it is stored: on one line with its spaces folded (a name, a title), or
+    with ``lines`` only stripped (notes keep their paragraphs). Adds to ``problems``
+    ``missing`` when given and the text is empty, else "{what} longer than {limit}
+    characters" when it is too long; ``what`` carries its verb ("the task is", "the notes
+    are") so the sentence agrees. Every form checks its texts this way."""
+    text = raw.strip() if lines else " ".join(raw.split())
+    if missing is not None and not text:
+        problems.append(missing)
+    elif len(text) > limit:
+        problems.append(f"{what} longer than {limit:,} characters")
+    return text

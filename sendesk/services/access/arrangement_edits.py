@@ -35,6 +35,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
     check_version,
+    checked_text,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -72,12 +73,8 @@ def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
         subjects.append(subject)
     if len(subjects) > SUBJECTS_MAX:
         problems.append(f"at most {SUBJECTS_MAX} subjects may be listed (leave none for all)")
-    room_note = " ".join(data.room_note.split())
-    if len(room_note) > ROOM_NOTE_MAX:
-        problems.append(f"the room note is longer than {ROOM_NOTE_MAX} characters")
-    notes = data.notes.strip()
-    if len(notes) > NOTES_MAX:
-        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    room_note = checked_text(data.room_note, ROOM_NOTE_MAX, "the room note is", problems)
+    notes = checked_text(data.notes, NOTES_MAX, "the notes are", problems, lines=True)
     refuse(problems)
     return {
         "arrangement": data.arrangement,

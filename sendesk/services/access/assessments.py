@@ -38,6 +38,7 @@ from sendesk.services.common import (
     add_audited,
     apply_changes,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
@@ -51,16 +52,16 @@ from sendesk.services.store.audit import AuditWriter
 
 def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
     problems: list[str] = []
-    assessor = " ".join(data.assessor_name.split())
-    qualification = " ".join(data.assessor_qualification.split())
-    if not assessor:
-        problems.append("the assessor's name is missing")
-    elif len(assessor) > ASSESSOR_MAX:
-        problems.append(f"the assessor's name is longer than {ASSESSOR_MAX} characters")
-    if len(qualification) > QUALIFICATION_MAX:
-        problems.append(
-            f"the assessor's qualification is longer than {QUALIFICATION_MAX} characters"
-        )
+    assessor = checked_text(
+        data.assessor_name,
+        ASSESSOR_MAX,
+        "the assessor's name is",
+        problems,
+        missing="the assessor's name is missing",
+    )
+    qualification = checked_text(
+        data.assessor_qualification, QUALIFICATION_MAX, "the assessor's qualification is", problems
+    )
     _check_date("assessment date", data.assessed_on)
     if data.picture_of_need_on is not None:
         _check_date("picture of need date", data.picture_of_need_on)
@@ -70,11 +71,10 @@ def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
         problems.append(
             f"the picture of need date {data.picture_of_need_on:%d/%m/%Y} is in the future"
         )
-    picture, notes = data.picture_of_need.strip(), data.notes.strip()
-    if len(picture) > NOTES_MAX:
-        problems.append(f"the picture of need is longer than {NOTES_MAX:,} characters")
-    if len(notes) > NOTES_MAX:
-        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    picture = checked_text(
+        data.picture_of_need, NOTES_MAX, "the picture of need is", problems, lines=True
+    )
+    notes = checked_text(data.notes, NOTES_MAX, "the notes are", problems, lines=True)
     if len(data.scores) > SCORES_MAX:
         problems.append(f"at most {SCORES_MAX} scores may be recorded")
     scores: list[dict[str, Any]] = []

@@ -37,6 +37,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
@@ -93,9 +94,7 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
     elif data.issued_on > today:
         problems.append(f"the plan's date ({_d(data.issued_on)}) is in the future")
     la_name = _la_name(data.la_name, problems)
-    setting = _one_line(data.named_setting)
-    if len(setting) > SETTING_MAX:
-        problems.append(f"the named setting is longer than {SETTING_MAX} characters")
+    setting = checked_text(data.named_setting, SETTING_MAX, "the named setting is", problems)
     texts = _clean_texts(data, _PLAN_TEXTS, problems)
     kind = (data.transfer_kind or "").strip()
     destination = _one_line(data.transfer_destination or "")

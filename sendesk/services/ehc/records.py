@@ -23,7 +23,7 @@ from sendesk.rules.timeline import (
     TRANSFER_KINDS,
     Milestone,
 )
-from sendesk.services.common import data_of
+from sendesk.services.common import checked_text, data_of
 
 REQUESTERS: dict[str, str] = {"school": "The school", "parent": "A parent or carer"}
 """Who asked the LA to assess, and how the screens say it."""
@@ -312,13 +312,10 @@ def _clean_texts(data: object, labels: dict[str, str], problems: list[str]) -> d
     """The free-text fields named by ``labels`` (field → words), stripped; each one over
     :data:`TEXT_MAX` adds a problem naming it. Requests, plans and reviews check their
     texts the same way, so the limit and its sentence live here once."""
-    texts = {k: str(getattr(data, k)).strip() for k in labels}
-    problems += [
-        f"{labels[k]} is longer than {TEXT_MAX:,} characters"
-        for k, v in texts.items()
-        if len(v) > TEXT_MAX
-    ]
-    return texts
+    return {
+        k: checked_text(str(getattr(data, k)), TEXT_MAX, f"{label} is", problems, lines=True)
+        for k, label in labels.items()
+    }
 
 
 def _future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
@@ -333,12 +330,13 @@ def _future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
 
 def _la_name(raw: str, problems: list[str]) -> str:
     """The local authority's name on one line; missing or too long adds a problem."""
-    la_name = _one_line(raw)
-    if not la_name:
-        problems.append("the local authority is missing")
-    elif len(la_name) > NAME_MAX:
-        problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
-    return la_name
+    return checked_text(
+        raw,
+        NAME_MAX,
+        "the local authority's name is",
+        problems,
+        missing="the local authority is missing",
+    )
 
 
 def _and(parts: Any, word: str = "and") -> str:

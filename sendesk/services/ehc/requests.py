@@ -26,6 +26,7 @@ from sendesk.services.common import (
     add_audited,
     apply_changes,
     check_version,
+    checked_text,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -85,9 +86,7 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
     if data.requested_by not in REQUESTERS:
         problems.append("say who made the request: the school or a parent")
     la_name = _la_name(data.la_name, problems)
-    caseworker = _one_line(data.caseworker)
-    if len(caseworker) > NAME_MAX:
-        problems.append(f"the caseworker's name is longer than {NAME_MAX} characters")
+    caseworker = checked_text(data.caseworker, NAME_MAX, "the caseworker's name is", problems)
     signed_by, signed_role = _one_line(data.signed_off_by), _one_line(data.signed_off_role)
     problems += _sign_off_problems(signed_by, signed_role, data.signed_off_on)
     problems += _future_problems(
@@ -241,14 +240,10 @@ def record_step(
     problems: list[str] = []
     if step in VALUE_STEPS and not isinstance(value, bool):
         problems.append(f"say whether the LA said yes or no to {STEPS[step]}")
-    setting = _one_line(setting)
+    setting = checked_text(setting, SETTING_MAX, "the setting's name is", problems)
     if setting and step != "draft":
         raise ValueError("only the draft plan names a setting")
-    if len(setting) > SETTING_MAX:
-        problems.append(f"the setting's name is longer than {SETTING_MAX} characters")
-    note = note.strip()
-    if len(note) > TEXT_MAX:
-        problems.append(f"the note is longer than {TEXT_MAX:,} characters")
+    note = checked_text(note, TEXT_MAX, "the note is", problems, lines=True)
     refuse(problems)
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)

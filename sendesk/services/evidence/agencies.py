@@ -28,6 +28,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
     check_version,
+    checked_text,
     data_of,
     get_or_gone,
     pupil_or_gone,
@@ -108,17 +109,13 @@ class InvolvementItem:
 
 def _clean(data: InvolvementData, today: date) -> dict[str, object]:
     problems: list[str] = []
-    agency = " ".join(data.agency.split())
-    professional = " ".join(data.professional.split())
-    advice = data.advice.strip()
-    if not agency:
-        problems.append("the agency is missing")
-    elif len(agency) > AGENCY_MAX:
-        problems.append(f"the agency's name is longer than {AGENCY_MAX} characters")
-    if len(professional) > PROFESSIONAL_MAX:
-        problems.append(f"the professional's name is longer than {PROFESSIONAL_MAX} characters")
-    if len(advice) > ADVICE_MAX:
-        problems.append(f"the advice is longer than {ADVICE_MAX:,} characters")
+    agency = checked_text(
+        data.agency, AGENCY_MAX, "the agency's name is", problems, missing="the agency is missing"
+    )
+    professional = checked_text(
+        data.professional, PROFESSIONAL_MAX, "the professional's name is", problems
+    )
+    advice = checked_text(data.advice, ADVICE_MAX, "the advice is", problems, lines=True)
     for label, value in (("referral date", data.referral_date), ("seen date", data.seen_date)):
         if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
             raise TypeError(f"the {label} must be a date or None")
