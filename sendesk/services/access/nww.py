@@ -46,7 +46,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import data_of, get_or_gone, sentence
+from sendesk.services.common import checked_text, data_of, get_or_gone, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
@@ -93,12 +93,8 @@ def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
         problems.append(
             f"the kind of task must be {', '.join(TASK_KINDS[:-1])} or {TASK_KINDS[-1]}"
         )
-    task = " ".join(data.task.split())
-    if len(task) > TASK_MAX:
-        problems.append(f"the task is longer than {TASK_MAX} characters")
-    note = data.note.strip()
-    if len(note) > NOTE_MAX:
-        problems.append(f"the note is longer than {NOTE_MAX:,} characters")
+    task = checked_text(data.task, TASK_MAX, "the task is", problems)
+    note = checked_text(data.note, NOTE_MAX, "the note is", problems, lines=True)
     minutes = data.extra_minutes_used
     if minutes is not None:
         if isinstance(minutes, bool) or not isinstance(minutes, int):
