@@ -31,7 +31,9 @@ from sendesk.rules.census import ON_REGISTER, describe, normalise_need
 from sendesk.rules.confidentiality import STAFF
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
@@ -130,8 +132,9 @@ class ConcernItem:
 
 
 def _clean_text(text: str, limit: int, what: str) -> str:
-    clean = text.strip()
-    refuse([f"{what} is longer than {limit:,} characters"] if len(clean) > limit else [])
+    problems: list[str] = []
+    clean = checked_text(text, limit, f"{what} is", problems, lines=True)
+    refuse(problems)
     return clean
 
 
@@ -187,15 +190,14 @@ def raise_concern(
             tried_weeks=draft.tried_weeks,
             status=rules.NEW,
         )
-        s.add(concern)
-        s.flush()
-        _step(s, actor, concern, rules.RAISED, draft.raised_on)
-        AuditWriter(s, actor).record(
-            "create",
+        add_audited(
+            s,
+            AuditWriter(s, actor),
+            concern,
             "concern",
-            concern.id,
             {"pupil_id": pupil_id, "area": draft.area, "samples": len(docs)},
         )
+        _step(s, actor, concern, rules.RAISED, draft.raised_on)
         for doc in docs:
             store_document(s, actor, pupil_id, doc, STAFF, concern_id=concern.id)
         return concern.id

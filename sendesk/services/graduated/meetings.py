@@ -40,7 +40,9 @@ from sendesk.models import (
 from sendesk.rules import meetings as rules
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
@@ -239,12 +241,11 @@ def schedule_meeting(
                 for i, p in enumerate(clean.invitees)
             ],
         )
-        s.add(meeting)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        add_audited(
+            s,
+            AuditWriter(s, actor),
+            meeting,
             "review_meeting",
-            meeting.id,
             {
                 "pupil_id": pupil_id,
                 "kind": clean.kind,
@@ -371,12 +372,9 @@ def record_attendance(
     as came or not; people who came uninvited are added. Returns the new version."""
     permit(actor, Action.MANAGE_MEETINGS)
     today = today or date.today()
-    notes = notes.strip()
-    refuse(
-        [f"the notes are longer than {rules.TEXT_MAX:,} characters"]
-        if len(notes) > rules.TEXT_MAX
-        else []
-    )
+    problems: list[str] = []
+    notes = checked_text(notes, rules.TEXT_MAX, "the notes are", problems, lines=True)
+    refuse(problems)
     with db.transaction() as s:
         meeting = _open(s, actor, Action.MANAGE_MEETINGS, meeting_id)
         check_version(meeting.version, version, CONFLICT)

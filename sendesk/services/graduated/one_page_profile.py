@@ -27,6 +27,7 @@ from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    checked_text,
     flush_or_conflict,
     permitted_pupil,
     pupil_or_gone,
@@ -148,12 +149,11 @@ def save_profile(
     returns its new version."""
     permit(actor, Action.WRITE_PROFILES)
     today = today or date.today()
-    texts = {k: getattr(draft, k).strip() for k in HEADINGS}
-    problems = [
-        f'"{HEADINGS[k].lower()}" is longer than {TEXT_MAX:,} characters'
-        for k, t in texts.items()
-        if len(t) > TEXT_MAX
-    ]
+    problems: list[str] = []
+    texts = {
+        k: checked_text(getattr(draft, k), TEXT_MAX, f'"{h.lower()}" is', problems, lines=True)
+        for k, h in HEADINGS.items()
+    }
     if not any(texts.values()):
         problems.append("write at least one part of the profile with the pupil")
     if draft.written_on > today:

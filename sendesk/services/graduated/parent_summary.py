@@ -29,6 +29,7 @@ from sendesk.rules.permissions import allowed
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     check_version,
+    checked_text,
     flush_or_conflict,
     get_or_gone,
     permitted_pupil,
@@ -184,12 +185,9 @@ def set_how_you_can_help(db: Database, actor: Actor, plan_id: int, version: int,
     """Keep with the plan what the SENCo asks of the family ("How you can help"); returns
     the plan's new version."""
     permit(actor, Action.EDIT_SUPPORT_PLANS)
-    text = text.strip()
-    refuse(
-        [f'"how you can help" is longer than {HELP_MAX:,} characters']
-        if len(text) > HELP_MAX
-        else []
-    )
+    problems: list[str] = []
+    text = checked_text(text, HELP_MAX, '"how you can help" is', problems, lines=True)
+    refuse(problems)
     with db.transaction() as s:
         plan = get_or_gone(s, SupportPlan, plan_id, "That support plan has been removed.")
         permit_pupil(s, actor, Action.EDIT_SUPPORT_PLANS, plan.pupil_id)

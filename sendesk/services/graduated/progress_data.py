@@ -33,7 +33,15 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
 from sendesk.services.actor import Actor
-from sendesk.services.common import apply_changes, get_or_gone, pupil_or_gone, refuse, sentence
+from sendesk.services.common import (
+    add_audited,
+    apply_changes,
+    checked_text,
+    get_or_gone,
+    pupil_or_gone,
+    refuse,
+    sentence,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.register import mis_columns, mis_reading, mis_values
 from sendesk.services.store.audit import AuditWriter
@@ -124,12 +132,10 @@ def add_attendance(
     """
     permit(actor, Action.RECORD_PROGRESS)
     _check_date(term_start, "term_start")
-    term = _one_line(term)
     problems: list[str] = []
-    if not term:
-        problems.append("the term is missing")
-    elif len(term) > TERM_MAX:
-        problems.append(f"the term's name is longer than {TERM_MAX} characters")
+    term = checked_text(
+        _one_line(term), TERM_MAX, "the term's name is", problems, missing="the term is missing"
+    )
     for label, value in (("possible", possible_sessions), ("attended", attended_sessions)):
         if isinstance(value, bool) or not isinstance(value, int):
             raise TypeError(f"{label} sessions must be a whole number")
@@ -158,10 +164,7 @@ def add_attendance(
         }
         if row is None:
             row = AttendanceRecord(pupil_id=pupil_id, term=term, **values)
-            s.add(row)
-            s.flush()
-            audit.record("create", "attendance_record", row.id, {"pupil_id": pupil_id})
-            return row.id
+            return add_audited(s, audit, row, "attendance_record", {"pupil_id": pupil_id})
         changed = apply_changes(row, values)
         if changed:
             s.flush()
@@ -271,10 +274,8 @@ def _attainment_problems(data: AttainmentData, today: date) -> tuple[AttainmentD
         ("value", clean.value, VALUE_MAX, True),
         ("expected value", clean.expected, VALUE_MAX, False),
     ):
-        if required and not text:
-            problems.append(f"the {label} is missing")
-        elif len(text) > limit:
-            problems.append(f"the {label} is longer than {limit} characters")
+        missing = f"the {label} is missing" if required else None
+        checked_text(text, limit, f"the {label} is", problems, missing=missing)
     if clean.taken_on > today:
         problems.append(f"the date {clean.taken_on:%d/%m/%Y} is in the future")
     return clean, problems
@@ -298,12 +299,9 @@ def add_attainment(
             expected=clean.expected,
             taken_on=clean.taken_on,
         )
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create", "attainment_snapshot", row.id, {"pupil_id": pupil_id}
+        return add_audited(
+            s, AuditWriter(s, actor), row, "attainment_snapshot", {"pupil_id": pupil_id}
         )
-        return row.id
 
 
 def list_attainment(db: Database, actor: Actor, pupil_id: int) -> list[AttainmentItem]:
