@@ -35,13 +35,15 @@ from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
+    checked_text,
     data_of,
-    flush_or_conflict,
     permitted_pupil,
     pupil_or_gone,
     refuse,
+    remove_audited,
+    save_changes,
     user_names,
 )
 from sendesk.services.permissions import Action, permit
@@ -613,10 +615,7 @@ def update_profile(db: Database, actor: Actor, pupil_id: int, version: int, **ch
         if review is not None and review < pupil.dob:
             problems.append(f"next review date {review:%d/%m/%Y} is before the date of birth")
         refuse(problems)
-        for name, value in changed.items():
-            setattr(pupil, name, value)
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record("update", "pupil", pupil_id, {"fields": sorted(changed)})
+        save_changes(s, AuditWriter(s, actor), pupil, changed, CONFLICT, "pupil", {})
         return pupil.version
 
 
@@ -659,20 +658,11 @@ def save_need_profile(
             if version is not None:
                 raise ConflictError(CONFLICT)
             row = NeedProfile(pupil_id=pupil_id, area=area, **texts)
-            s.add(row)
-            flush_or_conflict(s, CONFLICT)
-            audit.record("create", "need_profile", row.id, {"pupil_id": pupil_id, "area": area})
+            add_audited(s, audit, row, "need_profile", {"pupil_id": pupil_id, "area": area})
             return row.version
         check_version(row.version, version, CONFLICT)
-        changed = apply_changes(row, texts)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
-        audit.record(
-            "update",
-            "need_profile",
-            row.id,
-            {"pupil_id": pupil_id, "area": area, "fields": changed},
+        save_changes(
+            s, audit, row, texts, CONFLICT, "need_profile", {"pupil_id": pupil_id, "area": area}
         )
         return row.version
 
@@ -684,12 +674,14 @@ def _clean_contact(data: ContactData) -> dict[str, Any]:
     """The contact's values ready to store, or a ValidationError naming what is wrong."""
     values: dict[str, Any] = {}
     problems: list[str] = []
-    name = data.name.strip()
-    if not name:
-        problems.append("the contact's name is missing")
-    elif len(name) > CONTACT_NAME_MAX:
-        problems.append(f"the contact's name is longer than {CONTACT_NAME_MAX} characters")
-    values["name"] = name
+    values["name"] = checked_text(
+        data.name,
+        CONTACT_NAME_MAX,
+        "the contact's name is",
+        problems,
+        lines=True,
+        missing="the contact's name is missing",
+    )
     for attr in ("relationship_to_pupil", "phone", "email", "address", "preferred_contact"):
         values[attr] = (getattr(data, attr) or "").strip() or None
     for attr, limit in _CONTACT_SHORT.items():
@@ -724,10 +716,7 @@ def add_contact(db: Database, actor: Actor, pupil_id: int, data: ContactData) ->
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         contact = Contact(pupil_id=pupil_id, **values)
-        s.add(contact)
-        s.flush()
-        AuditWriter(s, actor).record("create", "contact", contact.id, {"pupil_id": pupil_id})
-        return contact.id
+        return add_audited(s, AuditWriter(s, actor), contact, "contact", {"pupil_id": pupil_id})
 
 
 def update_contact(
@@ -739,12 +728,14 @@ def update_contact(
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
         check_version(contact.version, version, CONFLICT)
-        changed = apply_changes(contact, values)
-        if not changed:
-            return contact.version
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "update", "contact", contact_id, {"pupil_id": contact.pupil_id, "fields": changed}
+        save_changes(
+            s,
+            AuditWriter(s, actor),
+            contact,
+            values,
+            CONFLICT,
+            "contact",
+            {"pupil_id": contact.pupil_id},
         )
         return contact.version
 
@@ -755,10 +746,9 @@ def remove_contact(db: Database, actor: Actor, contact_id: int, version: int) ->
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
         check_version(contact.version, version, CONFLICT)
-        pupil_id = contact.pupil_id
-        s.delete(contact)
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record("delete", "contact", contact_id, {"pupil_id": pupil_id})
+        remove_audited(
+            s, AuditWriter(s, actor), contact, CONFLICT, "contact", {"pupil_id": contact.pupil_id}
+        )
 
 
 __all__ = [

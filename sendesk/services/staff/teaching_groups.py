@@ -53,12 +53,15 @@ from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupM
 from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     apply_changes,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
     refuse,
+    remove_audited,
     sentence,
 )
 from sendesk.services.permissions import Action, permit
@@ -125,17 +128,10 @@ def _group_problems(code: str, subject: str, teacher: str, *, in_file: bool = Fa
     a file: the same rules both ways. A file's problem names the code (a file holds many
     classes); the form's does not need to."""
     problems: list[str] = []
-    if not code:
-        problems.append("the class code is missing")
-    elif len(code) > CODE_MAX:
-        which = f"the class code {code}" if in_file else "the class code"
-        problems.append(f"{which} is longer than {CODE_MAX} characters")
-    if not subject:
-        problems.append("the subject is missing")
-    elif len(subject) > SUBJECT_MAX:
-        problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
-    if len(teacher) > TEACHER_MAX:
-        problems.append(f"the teacher's name is longer than {TEACHER_MAX} characters")
+    which = f"the class code {code}" if in_file else "the class code"
+    checked_text(code, CODE_MAX, f"{which} is", problems, missing="the class code is missing")
+    checked_text(subject, SUBJECT_MAX, "the subject is", problems, missing="the subject is missing")
+    checked_text(teacher, TEACHER_MAX, "the teacher's name is", problems)
     return problems
 
 
@@ -192,15 +188,14 @@ def save_group(
         audit = AuditWriter(s, actor)
         if group_id is None:
             group = TeachingGroup(source=MANUAL, **values)
-            s.add(group)
-            s.flush()
-            _set_members(s, group.id, set(), set(pupil_ids))
-            audit.record(
-                "create",
+            add_audited(
+                s,
+                audit,
+                group,
                 "teaching_group",
-                group.id,
                 {"code": group.code, "subject": group.subject, "members": len(pupil_ids)},
             )
+            _set_members(s, group.id, set(), set(pupil_ids))
             return group.id
         group = get_or_gone(s, TeachingGroup, group_id, GONE)
         check_version(group.version, version, CONFLICT)
@@ -257,10 +252,9 @@ def remove_group(db: Database, actor: Actor, group_id: int, version: int) -> Non
     with db.transaction() as s:
         group = get_or_gone(s, TeachingGroup, group_id, GONE)
         check_version(group.version, version, CONFLICT)
-        code = group.code
-        s.delete(group)
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record("delete", "teaching_group", group_id, {"code": code})
+        remove_audited(
+            s, AuditWriter(s, actor), group, CONFLICT, "teaching_group", {"code": group.code}
+        )
 
 
 def list_groups(db: Database, actor: Actor) -> list[GroupItem]:

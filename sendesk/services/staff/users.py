@@ -27,9 +27,10 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import ROLE_LABELS, Pupil, PupilAssignment, Role, User, utcnow
 from sendesk.services.actor import Actor, _os_user
+from sendesk.services.common import add_audited, checked_text, refuse
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store import pg_security
-from sendesk.services.store.audit import record
+from sendesk.services.store.audit import AuditWriter, record
 
 MIN_PASSWORD = 8
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**17, 8, 1
@@ -344,9 +345,9 @@ def role_named(value: Role | str) -> Role:
 
 
 def _clean_code(code: str | None) -> str | None:
-    code = (code or "").strip()
-    if len(code) > 20:
-        raise ValidationError("The staff code is longer than 20 characters.")
+    problems: list[str] = []
+    code = checked_text(code or "", 20, "the staff code is", problems, lines=True)
+    refuse(problems)
     return code or None
 
 
@@ -363,11 +364,11 @@ def create_user(
     """The SENCo adds a staff account. A password given here is a first password: the
     new user is made to choose their own at their first sign-in."""
     permit(actor, Action.MANAGE_STAFF)
-    username = username.strip()
-    if not username:
-        raise ValidationError("The username is empty.")
-    if len(username) > 80:
-        raise ValidationError("The username is longer than 80 characters.")
+    problems: list[str] = []
+    username = checked_text(
+        username, 80, "the username is", problems, lines=True, missing="the username is empty"
+    )
+    refuse(problems)
     role = role_named(role)
     code = _clean_code(staff_code)
     if password is not None and (problem := password_problem(password)):
@@ -384,9 +385,9 @@ def create_user(
             must_change_password=bool(hashed),
             staff_code=code,
         )
-        s.add(user)
-        s.flush()
-        record(s, actor, "create", "user", user.id, {"role": role.value, "staff_code": code})
+        add_audited(
+            s, AuditWriter(s, actor), user, "user", {"role": role.value, "staff_code": code}
+        )
         if not db.is_file:  # their server login, in the same transaction
             pg_security.sync_login(s, username, role, True, password)
         return user.id
