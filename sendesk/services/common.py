@@ -167,13 +167,21 @@ def permitted_pupil(session: Session, actor: Actor, action: Action, pupil_id: in
 
 
 def add_audited(
-    session: Session, audit: AuditWriter, row: Any, entity: str, detail: Mapping[str, object]
+    session: Session,
+    audit: AuditWriter,
+    row: Any,
+    entity: str,
+    detail: Mapping[str, object],
+    *,
+    action: str = "create",
 ) -> int:
     """Add the new ``row``, flush for its id and write its "create" event (``entity``,
-    ``detail``); returns the id."""
+    ``detail``); returns the id. ``action`` keeps the word a service has always audited
+    the addition under ("enrol", "add"): the trail a school has already kept reads on
+    the same way."""
     session.add(row)
     session.flush()
-    audit.record("create", entity, row.id, detail)
+    audit.record(action, entity, row.id, detail)
     return int(row.id)
 
 

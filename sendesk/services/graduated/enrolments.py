@@ -20,7 +20,14 @@ from sendesk.models import Enrolment, Intervention, InterventionGroup, Measureme
 from sendesk.rules import progress as rules
 from sendesk.rules.permissions import Scope, out_of_scope
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, data_of, flush_or_conflict, pupil_or_gone, refuse
+from sendesk.services.common import (
+    add_audited,
+    check_version,
+    data_of,
+    flush_or_conflict,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.graduated.intervention_records import (
     CONFLICT,
     EnrolmentItem,
@@ -120,12 +127,11 @@ def enrol(
             entry_measure=entry_measure,
             entry_date=entry_date,
         )
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "enrol",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            row,
             "enrolment",
-            row.id,
             {
                 "group_id": group_id,
                 "pupil_id": pupil_id,
@@ -134,8 +140,8 @@ def enrol(
                 "entry_measure": entry_measure,
                 "entry_date": entry_date,
             },
+            action="enrol",
         )
-        return row.id
 
 
 def record_exit(
@@ -244,15 +250,14 @@ def add_measurement(
             problems.append("the date is in the future")
         refuse(problems)
         m = Measurement(enrolment_id=enrolment_id, taken_on=taken_on, value=float(value))
-        s.add(m)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "add",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            m,
             "measurement",
-            m.id,
             {"enrolment_id": enrolment_id, "on": taken_on, "value": value},
+            action="add",
         )
-        return m.id
 
 
 def _enrolment_items(s: Session, stmt: Any) -> list[EnrolmentItem]:

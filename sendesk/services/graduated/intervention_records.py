@@ -17,6 +17,7 @@ from typing import Any
 
 from sendesk.models import Role
 from sendesk.rules import progress as rules
+from sendesk.services.common import checked_text
 
 # --- vocabulary ------------------------------------------------------------------------------
 
@@ -454,12 +455,8 @@ def session_costs(rows: Iterable[AttendedRow]) -> list[SessionCost]:
 
 
 def _text(value: str, name: str, limit: int, problems: list[str], *, required: bool) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        problems.append(f"the {name} is empty")
-    elif len(cleaned) > limit:
-        problems.append(f"the {name} is longer than {limit} characters")
-    return cleaned
+    missing = f"the {name} is empty" if required else None
+    return checked_text(value or "", limit, f"the {name} is", problems, lines=True, missing=missing)
 
 
 def _whole(value: int, name: str, low: int, high: int, problems: list[str]) -> None:

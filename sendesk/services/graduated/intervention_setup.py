@@ -17,7 +17,14 @@ from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Enrolment, Intervention, InterventionGroup, Role, User
 from sendesk.rules import progress as rules
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, data_of, flush_or_conflict, get_or_gone, refuse
+from sendesk.services.common import (
+    add_audited,
+    check_version,
+    data_of,
+    flush_or_conflict,
+    get_or_gone,
+    refuse,
+)
 from sendesk.services.graduated.intervention_records import (
     CONFLICT,
     GROUP_LEADERS,
@@ -108,13 +115,9 @@ def add_intervention(db: Database, actor: Actor, data: InterventionData) -> int:
             raise ValidationError(
                 f"The catalogue already has an intervention called '{clean.name}'."
             )
-        row = Intervention(**{f: getattr(clean, f) for f in _INTERVENTION_FIELDS})
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "add", "intervention", row.id, {f: getattr(clean, f) for f in _INTERVENTION_FIELDS}
-        )
-        return row.id
+        columns = {f: getattr(clean, f) for f in _INTERVENTION_FIELDS}
+        row = Intervention(**columns)
+        return add_audited(s, AuditWriter(s, actor), row, "intervention", columns, action="add")
 
 
 def update_intervention(
@@ -197,11 +200,11 @@ def add_group(db: Database, actor: Actor, data: GroupData) -> int:
     permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
         clean = _clean_group(s, data)
-        row = InterventionGroup(**_group_columns(clean))
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record("add", "intervention_group", row.id, _group_columns(clean))
-        return row.id
+        columns = _group_columns(clean)
+        row = InterventionGroup(**columns)
+        return add_audited(
+            s, AuditWriter(s, actor), row, "intervention_group", columns, action="add"
+        )
 
 
 def update_group(db: Database, actor: Actor, group_id: int, data: GroupData) -> None:

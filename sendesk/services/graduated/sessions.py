@@ -30,7 +30,7 @@ from sendesk.models import (
     utcnow,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import get_or_gone, refuse
+from sendesk.services.common import checked_text, get_or_gone, refuse
 from sendesk.services.graduated.enrolments import _group_and_intervention, _require_leader
 from sendesk.services.graduated.intervention_records import (
     LOGGED_CONCURRENTLY,
@@ -273,7 +273,6 @@ def log_session(
         group, _intervention = _group_and_intervention(s, group_id)
         _require_leader(actor, group, Action.LOG_SESSIONS)
         problems = _check_session_date(group, on)
-        reason = _clean_reason(reason)
         rows: list[dict[str, Any]] = []
         if delivered:
             if isinstance(minutes, bool) or not 0 < minutes <= MAX_MINUTES:
@@ -289,10 +288,14 @@ def log_session(
             reason = None
         else:
             minutes = 0
-            if reason is None:
-                problems.append("say why the session was not delivered")
-            elif len(reason) > SHORT_MAX:
-                problems.append(f"the reason is longer than {SHORT_MAX} characters")
+            reason = checked_text(
+                reason or "",
+                SHORT_MAX,
+                "the reason is",
+                problems,
+                lines=True,
+                missing="say why the session was not delivered",
+            )
         refuse(problems)
         existing = s.scalar(
             select(DeliveredSession).where(
@@ -441,25 +444,26 @@ def log_term(
         pupil: dict[tuple[date, int], str] = {}
         wanted = set(dates)
         for ex in exceptions:
-            reason = _clean_reason(ex.reason)
-            if reason is None:
-                problems.append(f"the exception on {_day(ex.on)} has no reason")
-            elif len(reason) > SHORT_MAX:
-                problems.append(
-                    f"the reason for {_day(ex.on)} is longer than {SHORT_MAX} characters"
-                )
+            reason = checked_text(
+                ex.reason or "",
+                SHORT_MAX,
+                f"the reason for {_day(ex.on)} is",
+                problems,
+                lines=True,
+                missing=f"the exception on {_day(ex.on)} has no reason",
+            )
             if ex.on not in wanted:
                 problems.append(f"{_day(ex.on)} is not one of the group's days in that range")
                 continue
             if ex.enrolment_id is None:
-                whole[ex.on] = reason or ""
+                whole[ex.on] = reason
             else:
                 e = by_id.get(ex.enrolment_id)
                 if e is None or e not in enrolled_on(ex.on):
                     problems.append(
                         f"an exception on {_day(ex.on)} is for a pupil not enrolled then"
                     )
-                pupil[(ex.on, ex.enrolment_id)] = reason or ""
+                pupil[(ex.on, ex.enrolment_id)] = reason
         refuse(problems)
 
         to_log = [d for d in dates if d not in logged]

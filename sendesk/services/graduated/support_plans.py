@@ -74,6 +74,7 @@ from sendesk.rules.support_plans import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     check_version,
     data_of,
     flush_or_conflict,
@@ -542,13 +543,12 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
             ],
             provisions=_provision_rows(draft),
         )
-        s.add(plan)
-        s.flush()
         audit = AuditWriter(s, actor)
-        audit.record(
-            "create",
+        add_audited(
+            s,
+            audit,
+            plan,
             "support_plan",
-            plan.id,
             {
                 "pupil_id": pupil_id,
                 "previous_plan_id": plan.previous_plan_id,
