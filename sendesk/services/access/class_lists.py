@@ -30,6 +30,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
+from sendesk.services.common import PUPIL_NAME_COLUMNS
 from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold, teacher_label
 
@@ -38,15 +39,7 @@ def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
     return {
         r.id: r
         for r in session.execute(
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.legal_forename,
-                Pupil.legal_surname,
-                Pupil.preferred_forename,
-                Pupil.preferred_surname,
-                Pupil.year_group,
-            ).where(Pupil.id.in_(pupil_ids))
+            select(*PUPIL_NAME_COLUMNS, Pupil.year_group).where(Pupil.id.in_(pupil_ids))
         )
     }
 

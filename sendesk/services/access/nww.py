@@ -24,7 +24,6 @@ from sendesk.models import (
     Role,
     TeachingGroup,
     TeachingGroupMember,
-    User,
 )
 from sendesk.rules import jcq
 from sendesk.services.access.arrangement_edits import _read_arrangement
@@ -46,7 +45,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import checked_text, data_of, get_or_gone, sentence
+from sendesk.services.common import checked_text, data_of, get_or_gone, sentence, user_names
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
@@ -379,10 +378,5 @@ def nww_for_pupil(db: Database, actor: Actor, pupil_id: int) -> list[NwwItem]:
 
 
 def _nww_items(session: Session, rows: Sequence[NwwEvidence]) -> list[NwwItem]:
-    ids = {r.recorded_by_id for r in rows if r.recorded_by_id is not None}
-    names: dict[int, str] = {}
-    if ids:
-        names = dict(
-            session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all()
-        )
+    names = user_names(session, (r.recorded_by_id for r in rows))
     return [data_of(r, NwwItem, recorded_by=names.get(r.recorded_by_id or -1, "")) for r in rows]

@@ -298,8 +298,7 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
                 f"{'depends' if len(blocked) == 1 else 'depend'} on it; clear "
                 f"{'that' if len(blocked) == 1 else 'those'} first."
             )
-        for name in _STEP_FIELDS[step]:
-            setattr(row, name, case[name])
+        apply_changes(row, {name: case[name] for name in _STEP_FIELDS[step]})
         flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "clear_step", "ehc_request", row.id, {"pupil_id": row.pupil_id, "step": step}
