@@ -30,8 +30,8 @@ from sendesk.services.access.records import (
     AssessmentData,
     AssessmentItem,
     ScoreData,
-    _arrangement_name,
-    _check_date,
+    arrangement_name,
+    check_date,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -58,9 +58,9 @@ def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
         problems.append(
             f"the assessor's qualification is longer than {QUALIFICATION_MAX} characters"
         )
-    _check_date("assessment date", data.assessed_on)
+    check_date("assessment date", data.assessed_on)
     if data.picture_of_need_on is not None:
-        _check_date("picture of need date", data.picture_of_need_on)
+        check_date("picture of need date", data.picture_of_need_on)
     if data.assessed_on > today:
         problems.append(f"the assessment date {data.assessed_on:%d/%m/%Y} is in the future")
     if data.picture_of_need_on is not None and data.picture_of_need_on > today:
@@ -199,7 +199,7 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
         ).all()
         live = [r for r in linked if r.status in LIVE_APPLICATION_STATUSES]
         if live:
-            which = ", ".join(f"{_arrangement_name(r.arrangement)} ({r.status})" for r in live)
+            which = ", ".join(f"{arrangement_name(r.arrangement)} ({r.status})" for r in live)
             raise ValidationError(
                 f"This assessment is the evidence behind {which}, so it cannot be removed: "
                 "the evidence behind a live application must be kept (correct the assessment "
@@ -228,7 +228,9 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
         )
 
 
-def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+def assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+    """A stored assessment as screens see it, with what JCQ would query about it on ``today``
+    (its age against the candidate's ``dob``, the picture of need, the assessor)."""
     return data_of(
         row,
         AssessmentItem,
