@@ -374,22 +374,34 @@ class PackBody:
         """``grid`` as a table, or the sentence ``nothing`` in grey when there is none."""
         return self.grid(grid) if grid is not None else self.st.p(nothing, self.st.muted)
 
+    def parent_contacts(self) -> list[Flowable]:
+        """ "Parents and carers": each contact's name and details, or a sentence saying
+        none is recorded."""
+        st = self.st
+        out: list[Flowable] = [self.h2("Parents and carers")]
+        contacts = ps.parent_contacts(self.data)
+        if not contacts:
+            out.append(st.p(ps.NO_PARENT_CONTACTS, st.muted))
+        for heading, pairs in contacts:
+            out.append(st.p(escape(heading), st.h3))
+            out.append(self.pairs(pairs))
+        return out
+
     # cover and contents
+
+    def cover_top(self, kicker: str) -> list[Flowable]:
+        """A cover's opening: what the document is (``kicker``), the child's name large,
+        and their legal name when it is not the name they go by."""
+        st, p = self.st, self.data.pupil
+        out: list[Flowable] = [st.p(kicker, st.kicker), st.p(escape(p.name), st.name)]
+        if p.legal_name != p.name:
+            out.append(st.p(f"Legal name: {escape(p.legal_name)}", st.body))
+        return out
 
     def cover(self) -> list[Flowable]:
         st, d = self.st, self.data
-        p = d.pupil
-        out: list[Flowable] = [
-            st.p("REQUEST FOR AN EDUCATION, HEALTH AND CARE NEEDS ASSESSMENT", st.kicker),
-            st.p(escape(p.name), st.name),
-        ]
-        if p.legal_name != p.name:
-            out.append(st.p(f"Legal name: {escape(p.legal_name)}", st.body))
-        out += [
-            Spacer(1, 4 * mm),
-            self.pairs(ps.cover_facts(d)),
-            Spacer(1, 7 * mm),
-        ]
+        out = self.cover_top("REQUEST FOR AN EDUCATION, HEALTH AND CARE NEEDS ASSESSMENT")
+        out += [Spacer(1, 4 * mm), self.pairs(ps.cover_facts(d)), Spacer(1, 7 * mm)]
         out.append(st.p("Readiness check", st.h2))
         out.append(st.p(sentence_markup(ps.missing_summary(d)), st.body))
         for item in d.missing:
@@ -471,14 +483,7 @@ class PackBody:
 
     def _about(self) -> list[Flowable]:
         st, d = self.st, self.data
-        out: list[Flowable] = [self.pairs(ps.about_facts(d))]
-        out.append(self.h2("Parents and carers"))
-        contacts = ps.parent_contacts(d)
-        if not contacts:
-            out.append(st.p(ps.NO_PARENT_CONTACTS, st.muted))
-        for heading, pairs in contacts:
-            out.append(st.p(escape(heading), st.h3))
-            out.append(self.pairs(pairs))
+        out: list[Flowable] = [self.pairs(ps.about_facts(d)), *self.parent_contacts()]
         r = d.request
         if r is not None:
             out.append(self.h2("The request"))
