@@ -66,6 +66,30 @@ BACKGROUND = (
 )
 
 
+def document_row(
+    rng: random.Random,
+    title: str,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    written: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """The stored-document fields of a demo evidence document written on ``written``:
+    its checksum and size, and added to SENDesk some time in the school day it was written
+    (never after ``now``)."""
+    return {
+        "title": title,
+        "filename": filename,
+        "media_type": media_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "document_date": written,
+        "content": content,
+        "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
+    }
+
+
 # --- the PDF reports ---------------------------------------------------------------------------
 
 _CYRILLIC = "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєґ"
@@ -190,6 +214,37 @@ def report_pdf(
     return buffer.getvalue()
 
 
+def agency_report(
+    *,
+    service: str,
+    title: str,
+    name: str,
+    dob: date,
+    school: str,
+    seen: date,
+    professional: str,
+    concern: str,
+    finding: str,
+    recommendation: str,
+) -> bytes:
+    """:func:`report_pdf` as every demo agency writes it: the background (the school's
+    ``concern``, :data:`BACKGROUND`), the findings, then the recommendations."""
+    return report_pdf(
+        service=service,
+        title=title,
+        name=name,
+        dob=dob,
+        school=school,
+        seen=seen,
+        professional=professional,
+        paragraphs=(
+            ("Background", BACKGROUND.format(concern=concern)),
+            ("Findings", finding),
+            ("Recommendations", recommendation),
+        ),
+    )
+
+
 # --- agencies and their reports -------------------------------------------------------------
 
 
@@ -265,7 +320,7 @@ def _write_agencies(
                     SEMH: "anxiety and falling attendance",
                     S_P: "difficulties with access to lessons and written work",
                 }[_area(pupil.needs[0])]
-                content = report_pdf(
+                content = agency_report(
                     service=info.service.format(la=la).strip(),
                     title=info.document,
                     name=pupil.legal_name,
@@ -273,23 +328,22 @@ def _write_agencies(
                     school=school,
                     seen=seen,
                     professional=professional,
-                    paragraphs=(
-                        ("Background", BACKGROUND.format(concern=concern)),
-                        ("Findings", finding),
-                        ("Recommendations", recommendation),
-                    ),
+                    concern=concern,
+                    finding=finding,
+                    recommendation=recommendation,
                 )
                 report = {
                     "pupil_id": pupil.id,
-                    "title": info.document,
-                    "filename": f"{info.slug}-{written:%Y-%m-%d}.pdf",
-                    "media_type": PDF,
-                    "size": len(content),
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                    "document_date": written,
-                    "content": content,
+                    **document_row(
+                        rng,
+                        info.document,
+                        f"{info.slug}-{written:%Y-%m-%d}.pdf",
+                        PDF,
+                        content,
+                        written,
+                        now,
+                    ),
                     "added_by_id": senco,
-                    "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
                     "confidentiality": default_level(agency),  # as the advice
                 }
             reports.append(report)
