@@ -177,6 +177,19 @@ def _measure_line(row: InterventionEffect) -> str:
     )
 
 
+def _effect_cells(row: InterventionEffect, e: EnrolmentEffect) -> list[object]:
+    """An enrolment's group, entry and latest measures, progress, impact and sessions, as
+    the spreadsheet and the printed report both list them."""
+    return [
+        e.group,
+        e.entry,
+        latest_text(e),
+        figure_text(row.measure_kind, e.figure),
+        impact_text(e),
+        e.attended_sessions,
+    ]
+
+
 def unit_sentence(row: InterventionEffect) -> str:
     """How the intervention's cost per unit of progress was reached, in one sentence."""
     measured = len(row.measured)
@@ -340,12 +353,7 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
                     [
                         row.name,
                         *who,
-                        e.group,
-                        e.entry,
-                        latest_text(e),
-                        figure_text(row.measure_kind, e.figure),
-                        impact_text(e),
-                        e.attended_sessions,
+                        *_effect_cells(row, e),
                         _hours(pupils, e.attended_minutes),
                         money_cell(pupils, e.cost_pence),
                     ],
@@ -437,12 +445,7 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
             lines.append(
                 [
                     *who,
-                    e.group,
-                    e.entry,
-                    latest_text(e),
-                    figure_text(row.measure_kind, e.figure),
-                    impact_text(e),
-                    e.attended_sessions,
+                    *_effect_cells(row, e),
                     hours_text(e.attended_minutes),
                     pounds(e.cost_pence),
                 ]
