@@ -23,8 +23,9 @@ from sendesk.demo.graduated.agencies import (
     AGENCY_BY_NEED,
     AGENCY_INFO,
     PROFESSIONALS,
-    agency_report,
     document_row,
+    report_paragraphs,
+    report_pdf,
 )
 from sendesk.demo.tables import load
 from sendesk.models import (
@@ -88,7 +89,7 @@ def _report_values(
         recommendation += EP_REQUEST_ADVICE
     areas = _areas(case.pupil)
     concern = EHC_CONCERN[areas[0]] if areas else "needs that SEN support has not met"
-    content = agency_report(
+    content = report_pdf(
         service=info.service.format(la=case.la).strip(),
         title=title,
         name=f"{pupil.legal_forename} {pupil.legal_surname}",
@@ -96,9 +97,7 @@ def _report_values(
         school=school,
         seen=seen,
         professional=professional,
-        concern=concern,
-        finding=finding,
-        recommendation=recommendation,
+        paragraphs=report_paragraphs(concern, finding, recommendation),
     )
     document = document_row(
         rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now

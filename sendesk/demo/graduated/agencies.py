@@ -214,34 +214,15 @@ def report_pdf(
     return buffer.getvalue()
 
 
-def agency_report(
-    *,
-    service: str,
-    title: str,
-    name: str,
-    dob: date,
-    school: str,
-    seen: date,
-    professional: str,
-    concern: str,
-    finding: str,
-    recommendation: str,
-) -> bytes:
-    """:func:`report_pdf` as every demo agency writes it: the background (the school's
+def report_paragraphs(
+    concern: str, finding: str, recommendation: str
+) -> tuple[tuple[str, str], ...]:
+    """What every demo agency's :func:`report_pdf` says: the background (the school's
     ``concern``, :data:`BACKGROUND`), the findings, then the recommendations."""
-    return report_pdf(
-        service=service,
-        title=title,
-        name=name,
-        dob=dob,
-        school=school,
-        seen=seen,
-        professional=professional,
-        paragraphs=(
-            ("Background", BACKGROUND.format(concern=concern)),
-            ("Findings", finding),
-            ("Recommendations", recommendation),
-        ),
+    return (
+        ("Background", BACKGROUND.format(concern=concern)),
+        ("Findings", finding),
+        ("Recommendations", recommendation),
     )
 
 
@@ -320,7 +301,7 @@ def _write_agencies(
                     SEMH: "anxiety and falling attendance",
                     S_P: "difficulties with access to lessons and written work",
                 }[_area(pupil.needs[0])]
-                content = agency_report(
+                content = report_pdf(
                     service=info.service.format(la=la).strip(),
                     title=info.document,
                     name=pupil.legal_name,
@@ -328,9 +309,7 @@ def _write_agencies(
                     school=school,
                     seen=seen,
                     professional=professional,
-                    concern=concern,
-                    finding=finding,
-                    recommendation=recommendation,
+                    paragraphs=report_paragraphs(concern, finding, recommendation),
                 )
                 report = {
                     "pupil_id": pupil.id,
