@@ -220,6 +220,17 @@ def table_cell(value: object, style: ParagraphStyle, width: float) -> object:
     return Para(para_text(text), style)
 
 
+CELL_PADDING: tuple[tuple[object, ...], ...] = (
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 3),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+)
+"""Table style commands for the pack's tight cells, text at the top of each (every table
+but the contents page's)."""
+
+
 def cell_fonts(
     st: Styles, bold_rows: Sequence[int], bold_columns: Sequence[int] = ()
 ) -> list[tuple[object, ...]]:
@@ -255,11 +266,7 @@ def data_table(
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
         ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
         ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 3),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        *CELL_PADDING,
     ]
     if total_row:
         commands.append(("LINEABOVE", (0, -1), (-1, -1), 0.8, INK))
@@ -281,11 +288,7 @@ def pairs_table(st: Styles, rows: Sequence[tuple[str, str]], width: float) -> Ta
             [
                 *cell_fonts(st, [], [0]),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.3, RULE),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 3),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 3),
-                ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+                *CELL_PADDING,
             ]
         )
     )
