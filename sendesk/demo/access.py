@@ -49,7 +49,6 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.tables import load, tuples
 from sendesk.models import (
     AccessArrangement,
@@ -68,6 +67,7 @@ from sendesk.models import (
 )
 from sendesk.rules import jcq
 from sendesk.services.actor import Actor
+from sendesk.services.bulk_rows import bulk, insert_rows
 from sendesk.services.staff.users import create_user, list_users
 from sendesk.services.store.audit import AuditWriter
 

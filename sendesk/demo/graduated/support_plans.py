@@ -10,7 +10,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.graduated.catalogue import AGE, SPECS, _area, _Spec
 from sendesk.demo.graduated.pupils import _EnrolPlan, _intervention_weights, _Pupil, _weighted_pick
 from sendesk.demo.graduated.school_calendar import (
@@ -28,6 +27,7 @@ from sendesk.models import (
     SupportPlan,
 )
 from sendesk.rules.census import Area
+from sendesk.services.bulk_rows import bulk, insert_rows
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""
