@@ -90,7 +90,7 @@ def add_graduated_history(
         )
     )
     counts.update(
-        _write_plans(session, random.Random(rng.random()), people, spec_ids, senco, today, now)
+        _write_plans(session, audit, random.Random(rng.random()), people, spec_ids, today, now)
     )
     counts.update(
         _write_agencies(
