@@ -39,7 +39,7 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
-from sendesk.rules.sentences import sentence
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.access.arrangement_edits import _clean_arrangement
 from sendesk.services.access.assessments import _clean_assessment
 from sendesk.services.access.nww import _clean_nww
@@ -47,9 +47,6 @@ from sendesk.services.access.records import ArrangementData, AssessmentData, Nww
 from sendesk.services.bulk_rows import bulk, insert_rows
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
-
-MAX_PROBLEMS_SAID = 5
-"""A history with many problems names the first few: one sentence, not a page."""
 
 STATUS_DATE: dict[str, str] = {
     jcq.APPROVED_IN_CENTRE: "approved_on",
@@ -111,15 +108,6 @@ class PastAccessCounts:
     nww_evidence: int
 
 
-def _said(problems: list[str]) -> ValidationError:
-    said = problems[:MAX_PROBLEMS_SAID]
-    more = len(problems) - len(said)
-    return ValidationError(
-        sentence(said + ([f"{more} more problem(s)"] if more > 0 else []))
-        + " Nothing was recorded."
-    )
-
-
 def _status_problems(where: str, a: PastArrangement, today: date) -> list[str]:
     problems: list[str] = []
     proposed = a.data.proposed_on
@@ -168,7 +156,7 @@ def record_past_access(
         try:
             values = _clean_assessment(past.data, today)
         except ValidationError as exc:
-            problems.append(f"assessment {n} (pupil {past.pupil_id}): {exc}")
+            problems.append(f"assessment {n} (pupil {past.pupil_id}): {as_clause(str(exc))}")
             continue
         assessment_rows.append({"pupil_id": past.pupil_id, **values})
     teachers = set(session.scalars(select(User.id)))
@@ -179,7 +167,7 @@ def record_past_access(
         try:
             values = _clean_arrangement(dataclasses.replace(past.data, assessment_id=None), today)
         except ValidationError as exc:
-            problems.append(f"{where}: {exc}")
+            problems.append(f"{where}: {as_clause(str(exc))}")
             continue
         problems += _status_problems(where, past, today)
         if past.assessment is not None and (
@@ -223,10 +211,8 @@ def record_past_access(
             }
         )
         evidence.append(items)
-        if len(problems) > MAX_PROBLEMS_SAID:
-            break
     if problems:
-        raise _said(problems)
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
 
     session.flush()
     author = audit.actor.user_id or None

@@ -34,7 +34,7 @@ from sendesk.models import (
     Measurement,
     SessionAttendance,
 )
-from sendesk.rules.sentences import sentence
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.bulk_rows import bulk, insert_rows
 from sendesk.services.graduated.intervention_records import (
     MAX_MINUTES,
@@ -50,9 +50,6 @@ from sendesk.services.graduated.intervention_setup import (
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
-
-MAX_PROBLEMS_SAID = 5
-"""A history with many problems names the first few: one sentence, not a page."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +193,7 @@ def _checked(session: Session, groups: Sequence[PastGroup], today: date) -> list
         try:
             clean = _clean_group(session, past.group)
         except ValidationError as exc:
-            problems.append(f"the group {name!r}: {exc}")
+            problems.append(f"the group {name!r}: {as_clause(str(exc))}")
             continue
         if names[name] > 1:
             problems.append(f"the group name {name!r} is used more than once")
@@ -212,15 +209,8 @@ def _checked(session: Session, groups: Sequence[PastGroup], today: date) -> list
         for ps in past.sessions:
             where = f"the group {name!r} on {_day(ps.held_on)}"
             problems += _session_problems(where, clean, past.enrolments, ps, today)
-        if len(problems) > MAX_PROBLEMS_SAID:
-            break
     if problems:
-        said = problems[:MAX_PROBLEMS_SAID]
-        more = len(problems) - len(said)
-        raise ValidationError(
-            sentence(said + ([f"{more} more problem(s)"] if more > 0 else []))
-            + " Nothing was recorded."
-        )
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
     return cleaned
 
 

@@ -27,15 +27,12 @@ from sqlalchemy.orm import Session
 
 from sendesk.errors import ValidationError
 from sendesk.models import Intervention, PlannedProvision, PlanOutcome, SupportPlan
-from sendesk.rules.sentences import sentence
+from sendesk.rules.sentences import first_problems
 from sendesk.rules.support_plans import PlanDraft, ReviewDraft, plan_problems, review_problems
 from sendesk.services.bulk_rows import bulk, insert_rows
 from sendesk.services.graduated.support_plans import _clean_draft
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
-
-MAX_PROBLEMS_SAID = 5
-"""A history with many problems names the first few: one sentence, not a page."""
 
 
 @dataclass(frozen=True)
@@ -144,15 +141,8 @@ def record_past_plans(
     drafts = [[_clean_draft(p.draft) for p in c.plans] for c in cycles]
     for past, cleaned in zip(cycles, drafts, strict=True):
         problems += _cycle_problems(f"pupil {past.pupil_id}", past, cleaned, known, today)
-        if len(problems) > MAX_PROBLEMS_SAID:
-            break
     if problems:
-        said = problems[:MAX_PROBLEMS_SAID]
-        more = len(problems) - len(said)
-        raise ValidationError(
-            sentence(said + ([f"{more} more problem(s)"] if more > 0 else []))
-            + " Nothing was recorded."
-        )
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
 
     # Plans go in level by level (every first cycle, then every second...), so each cycle
     # can name the one before it.
