@@ -29,8 +29,11 @@ content, :func:`add_access_history` gives the school written by
 
 Everything is drawn from ``random.Random(f"{seed}-access")`` and anchored on ``today``, so
 the same seed and day give the same school; a generator of its own leaves the school's
-other draws as they were. Rows are written in bulk inside the caller's transaction, with
-one audit event for each new account and one for the whole.
+other draws as they were. The assessments, arrangements and evidence go through
+:func:`~sendesk.services.access.past_access.record_past_access` (checked as the day-to-day
+services check them, audited once); the teaching groups and exam entries are still written
+in bulk directly. All inside the caller's transaction, with one audit event for each new
+account and one for the whole.
 """
 
 from __future__ import annotations
