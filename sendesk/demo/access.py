@@ -444,8 +444,10 @@ def _plan_candidate(
                 qualification = ""  # the certificate is not on file yet: flagged
             assessed_on = start
             part1 = assessed_on - timedelta(days=rng.randint(7, 28))
-            if rng.random() < 0.05:
-                part1 = assessed_on + timedelta(days=rng.randint(1, 6))  # Part 1 late: flagged
+            if rng.random() < 0.05:  # Part 1 late: flagged, unless that is after today (the
+                # service refuses a date in the future, as it would the SENCo's typing one)
+                late = assessed_on + timedelta(days=rng.randint(1, 6))
+                part1 = late if late <= today else part1
             assessments.append(
                 {
                     "pupil_id": pupil.id,
