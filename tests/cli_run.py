@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,20 @@ def run_with_key(
     monkeypatch.setenv("SENDESK_PASSWORD", password)
     code, out, err = run(capsys, *argv)
     return code, out.splitlines(), err
+
+
+HILL_PASSWORD = "hill-school-pw"
+"""The password Hill School's SENCo chooses in :func:`init_hill_school`."""
+
+
+def init_hill_school(monkeypatch: pytest.MonkeyPatch, key: str, path: Path) -> None:
+    """``sendesk init`` of Hill School at ``path``, as the SENCo types it, checking that it
+    succeeds. The key and the SENCo's password stay in the environment, so the commands the
+    test runs next open the school as the SENCo."""
+    monkeypatch.setenv("SENDESK_DB_KEY", key)
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", HILL_PASSWORD)
+    monkeypatch.setenv("SENDESK_PASSWORD", HILL_PASSWORD)
+    assert main(["init", "--db", str(path), "--school", "Hill School"]) == 0
 
 
 def sendesk_help(*command: str) -> subprocess.CompletedProcess[str]:

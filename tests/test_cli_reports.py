@@ -12,9 +12,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sendesk.db import open_database
-from sendesk.models import Role
 from tests.cli_run import run_with_key, sendesk_help
-from tests.factories import hill_school, make_user
+from tests.factories import staffed_hill_school
 from tests.services.effect_school import make_effect_school
 from tests.ui.export_audit import export_details
 
@@ -27,13 +26,7 @@ run = partial(run_with_key, password=PASSWORD)
 def school(tmp_path: Path, raw_key: str) -> str:
     """Hill School with the effectiveness school's interventions, a head teacher (read-only)
     and a teacher, all signing in with PASSWORD; returns the database file."""
-    where = str(tmp_path / "s.db")
-    db, senco = hill_school(where, raw_key, PASSWORD)
-    make_effect_school(db, senco)
-    make_user(db, "head", Role.READ_ONLY, password=PASSWORD)
-    make_user(db, "teacher", Role.TEACHER, password=PASSWORD)
-    db.dispose()
-    return where
+    return staffed_hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD, make_effect_school)
 
 
 @pytest.fixture

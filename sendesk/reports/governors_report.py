@@ -484,14 +484,7 @@ def _ehc_section(f: SchoolFigures, st: dict[str, Any], width: float) -> list[Any
         ("… missed", shown(e.deadlines_missed)),
         ("… missed, with an exception recorded", shown(e.missed_with_exception)),
     ]
-    if e.deadlines == 0:
-        summary = "No 20-week deadline fell in the period."
-    else:
-        met = shown(e.deadlines_met)
-        summary = (
-            f"{met[:1].upper()}{met[1:]} of the {shown(e.deadlines)} 20-week deadlines in "
-            "the period were met."
-        )
+    summary = e.deadlines_sentence()
     return [
         _keep(
             para("EHC needs assessments and the 20-week deadline", st["h2"]),

@@ -484,10 +484,8 @@ class _Report:
                     shown(e.refused_to_issue),
                 ),
                 ("EHC plans issued", shown(e.plans_issued)),
-                (
-                    "Plans due in the period that were issued within the 20-week limit",
-                    f"{shown(e.deadlines_met)} of {shown(e.deadlines)}",
-                ),
+                ("20-week deadlines in the period", shown(e.deadlines)),
+                ("… met (the plan issued within 20 weeks)", shown(e.deadlines_met)),
             ],
         )
 

@@ -11,14 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from sendesk.errors import ConflictError, NotFoundError, SendeskError, ValidationError
-from sendesk.models import Pupil
+from sendesk.models import Pupil, User
 from sendesk.rules.sentences import sentence
+from sendesk.services.actor import Actor
+from sendesk.services.permissions import Action, permit_pupil
+from sendesk.services.store.audit import AuditWriter
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
@@ -30,14 +34,21 @@ NO_PUPIL = "That pupil is not in this database."
 
 __all__ = [
     "NO_PUPIL",
+    "PUPIL_NAME_COLUMNS",
+    "add_audited",
     "apply_changes",
     "check_version",
+    "checked_text",
     "data_of",
     "flush_or_conflict",
     "get_or_gone",
+    "permitted_pupil",
     "pupil_or_gone",
     "refuse",
+    "remove_audited",
+    "save_changes",
     "sentence",
+    "user_names",
 ]
 
 
@@ -114,3 +125,112 @@ def apply_changes(row: object, values: Mapping[str, object]) -> list[str]:
     for name in changed:
         setattr(row, name, values[name])
     return changed
+
+
+# --- shared by graduated/register/staff/transfer (s8-svc1) ---
+
+PUPIL_NAME_COLUMNS = (
+    Pupil.id,
+    Pupil.upn,
+    Pupil.legal_forename,
+    Pupil.legal_surname,
+    Pupil.preferred_forename,
+    Pupil.preferred_surname,
+)
+"""What a list needs to name a pupil, read as plain columns (rows work with
+``display_name``): loading whole pupils as ORM objects, hundreds at a time, is what made
+the long lists slow. Select ``*PUPIL_NAME_COLUMNS`` and add what else the list shows."""
+
+
+def user_names(session: Session, user_ids: Iterable[int | None]) -> dict[int, str]:
+    """The display names of the given users by id, in one query (none for no ids; a None
+    among them, a row nobody is recorded against, is passed over): who wrote or changed
+    what, as a record's history names them."""
+    ids = {uid for uid in user_ids if uid is not None}
+    if not ids:
+        return {}
+    return dict(session.execute(select(User.id, User.display_name).where(User.id.in_(ids))).all())
+
+
+def permitted_pupil(session: Session, actor: Actor, action: Action, pupil_id: int) -> Pupil:
+    """The pupil with ``pupil_id``, once ``actor`` may do ``action`` on them: the scope is
+    checked first, so an account limited to its own pupils is refused alike whether or
+    not a pupil outside them exists."""
+    permit_pupil(session, actor, action, pupil_id)
+    return pupil_or_gone(session, pupil_id)
+
+
+# --- shared by access/ehc/evidence/school/store (s8-svc2) ---
+# Creating, changing and removing a row each end the same way: write, flush (a concurrent
+# save caught), and one audit event of what was done. Written once so no service writes a
+# row without its event, or its event before the flush that may still refuse the save.
+
+
+def add_audited(
+    session: Session, audit: AuditWriter, row: Any, entity: str, detail: Mapping[str, object]
+) -> int:
+    """Add the new ``row``, flush for its id and write its "create" event (``entity``,
+    ``detail``); returns the id."""
+    session.add(row)
+    session.flush()
+    audit.record("create", entity, row.id, detail)
+    return int(row.id)
+
+
+def save_changes(
+    session: Session,
+    audit: AuditWriter,
+    row: Any,
+    values: Mapping[str, object],
+    conflict: str,
+    entity: str,
+    detail: Mapping[str, object],
+) -> list[str]:
+    """:func:`apply_changes` and, when anything changed, flush (``conflict`` if someone
+    else saved it since) and write the "update" event: ``detail`` and the changed fields.
+
+    Returns the changed field names; empty when the save changes nothing, and then nothing
+    is written and the version stays as it was."""
+    changed = apply_changes(row, values)
+    if changed:
+        flush_or_conflict(session, conflict)
+        audit.record("update", entity, row.id, {**detail, "fields": changed})
+    return changed
+
+
+def remove_audited(
+    session: Session,
+    audit: AuditWriter,
+    row: Any,
+    conflict: str,
+    entity: str,
+    detail: Mapping[str, object],
+) -> None:
+    """Delete ``row``, flush (``conflict`` if someone else saved it since) and write its
+    "delete" event (``entity``, ``detail``)."""
+    row_id = row.id
+    session.delete(row)
+    flush_or_conflict(session, conflict)
+    audit.record("delete", entity, row_id, detail)
+
+
+def checked_text(
+    raw: str,
+    limit: int,
+    what: str,
+    problems: list[str],
+    *,
+    lines: bool = False,
+    missing: str | None = None,
+) -> str:
+    """``raw`` as it is stored: on one line with its spaces folded (a name, a title), or
+    with ``lines`` only stripped (notes keep their paragraphs). Adds to ``problems``
+    ``missing`` when given and the text is empty, else "{what} longer than {limit}
+    characters" when it is too long; ``what`` carries its verb ("the task is", "the notes
+    are") so the sentence agrees. Every form checks its texts this way."""
+    text = raw.strip() if lines else " ".join(raw.split())
+    if missing is not None and not text:
+        problems.append(missing)
+    elif len(text) > limit:
+        problems.append(f"{what} longer than {limit:,} characters")
+    return text

@@ -24,6 +24,7 @@ from sendesk.rules.census import ON_REGISTER, area_of
 from sendesk.rules.permissions import allowed
 from sendesk.services.access.due import access_items
 from sendesk.services.actor import Actor
+from sendesk.services.common import PUPIL_NAME_COLUMNS
 from sendesk.services.ehc.due import ehc_plan_items, ehc_request_items, pupils_with_plans
 from sendesk.services.ehc.records import KIND_REVIEW
 from sendesk.services.graduated.concerns import KIND_EVIDENCE, concern_items
@@ -79,6 +80,14 @@ class DueItem:
             return f"Group: {self.group_name}"
         return f"{self.pupil_name} ({self.upn})"
 
+    @classmethod
+    def for_pupil(cls, pupil: Any, due: date, today: date, kind: str, text: str) -> DueItem:
+        """An item about ``pupil`` (a Pupil, or a row with its names and UPN) due on
+        ``due``, as severe as that is on ``today``: what most providers list."""
+        return cls(
+            due, severity_of(due, today), kind, pupil.id, display_name(pupil), pupil.upn, text
+        )
+
     def sort_key(self) -> tuple[int, date, str]:
         order = {"overdue": 0, "soon": 1, "gap": 2, "later": 3}[self.severity]
         return (order, self.due or date.max, self.pupil_name or self.group_name)
@@ -114,16 +123,9 @@ def pupil_rows(session: Session, pupil_ids: Iterable[int]) -> list[Row[Any]]:
     "what's due" took on a large school. Rows work with ``display_name``."""
     return list(
         session.execute(
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.legal_forename,
-                Pupil.legal_surname,
-                Pupil.preferred_forename,
-                Pupil.preferred_surname,
-                Pupil.leaving_date,
-                Pupil.next_review_due,
-            ).where(Pupil.id.in_(list(pupil_ids)))
+            select(*PUPIL_NAME_COLUMNS, Pupil.leaving_date, Pupil.next_review_due).where(
+                Pupil.id.in_(list(pupil_ids))
+            )
         )
     )
 

@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.table_model import ColumnsModel
+from sendesk.ui.kit.table_model import ColumnsModel, widest_texts
 from sendesk.ui.kit.table_view import fit_texts
 from sendesk.ui.ops import Op
 
@@ -105,8 +105,37 @@ class Filters:
     period: str = "any"
 
 
+WIDEST = 8
+"""How many of each column's longest texts are measured to fit it."""
+
 REMEMBERED: dict[tuple[str, int], Filters] = {}
 """Each user's filters (by database and user id) for the rest of this run of SENDesk."""
+
+
+def status_text(item: DueItem, today: date) -> str:
+    """The severity in words; a step past its date yet not overdue has had its time
+    extended (an EHC clock exception), and says so."""
+    if item.severity == "soon" and item.due is not None and item.due < today:
+        return "Extended"
+    return SEVERITY_LABELS.get(item.severity, item.severity.capitalize())
+
+
+Texts = list[tuple[str, str, str, str]]
+
+
+def due_texts(items: list[DueItem], today: date) -> Texts:
+    """Each item's four cells, made once, not on each of the many times Qt asks for a cell
+    (sizing the columns, opening every heading, painting); plain Python, made on the
+    worker thread with the items (a big school has thousands)."""
+    return [
+        (
+            item.due.strftime("%d/%m/%Y") if item.due else "Now",
+            status_text(item, today),
+            item.who,
+            item.text,
+        )
+        for item in items
+    ]
 
 
 class DueModel(ColumnsModel):
@@ -117,34 +146,27 @@ class DueModel(ColumnsModel):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[DueItem] = []
-        self.texts: list[tuple[str, str, str, str]] = []
+        self.texts: Texts = []
+        self.widest: Texts = []  # the rows with the widest texts: what the columns fit
         self.today = date.today()
         self._overdue = QPalette().brush(QPalette.ColorRole.Link)  # readable, light or dark
 
-    def set_items(self, items: list[DueItem], today: date | None = None) -> None:
-        """Show ``items``; each row's words are made once here, not on each of the many
-        times Qt asks for a cell (sizing the columns, opening every heading, painting)."""
+    def set_items(
+        self,
+        items: list[DueItem],
+        today: date | None = None,
+        texts: Texts | None = None,
+        widest: Texts | None = None,
+    ) -> None:
+        """Show ``items``, with their :func:`due_texts` and the widest of those when
+        made already (on the worker)."""
         self.beginResetModel()
         self.items = items
         self.today = today or date.today()
-        self.texts = [
-            (
-                item.due.strftime("%d/%m/%Y") if item.due else "Now",
-                self.status_text(item),
-                item.who,
-                item.text,
-            )
-            for item in items
-        ]
+        self.texts = texts if texts is not None else due_texts(items, self.today)
+        self.widest = widest if widest is not None else widest_texts(self.texts, WIDEST)
         self._overdue = QPalette().brush(QPalette.ColorRole.Link)
         self.endResetModel()
-
-    def status_text(self, item: DueItem) -> str:
-        """The severity in words; a step past its date yet not overdue has had its time
-        extended (an EHC clock exception), and says so."""
-        if item.severity == "soon" and item.due is not None and item.due < self.today:
-            return "Extended"
-        return SEVERITY_LABELS.get(item.severity, item.severity.capitalize())
 
     def _count(self) -> int:
         return len(self.items)
@@ -201,11 +223,16 @@ class GroupedDueModel(QAbstractItemModel):
         return [row for _label, rows in self.groups for row in rows]
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        """Checked here rather than by ``hasIndex``, which asks Python for the row and
+        column counts again: opening every heading asks for each item's index."""
+        if not 0 <= column < len(DueModel.HEADERS) or row < 0:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, 0)
-        return self.createIndex(row, column, parent.row() + 1)
+            return self.createIndex(row, column, 0) if row < len(self.groups) else QModelIndex()
+        heading = parent.row()
+        if parent.internalId() != 0 or parent.column() != 0 or row >= len(self.groups[heading][1]):
+            return QModelIndex()
+        return self.createIndex(row, column, heading + 1)
 
     def parent(self, index: Index) -> QModelIndex:  # type: ignore[override]
         if not index.isValid() or index.internalId() == 0:
@@ -248,6 +275,16 @@ class GroupedDueModel(QAbstractItemModel):
         return None
 
 
+@dataclass(frozen=True)
+class _Read:
+    """What's due as read on the worker, with its cells' texts and the widest of them."""
+
+    items: list[DueItem]
+    texts: Texts
+    widest: Texts
+    notice: str | None  # past the JCQ edition's dates
+
+
 class HomePage(QWidget):
     """What's due; double-click (or Enter) opens the pupil, or for sessions not logged,
     the group's first unlogged day in My groups (``group_activated``: group id, date)."""
@@ -284,6 +321,8 @@ class HomePage(QWidget):
         self.shown_label.setAccessibleName("How many items are shown")
         layout.addWidget(self.shown_label)
         self.loaded = False
+        self.failure: str | None = None
+        """Why the last load failed (the sentence shown instead of the items), else None."""
         self._loading: Op | None = None
         self.summary.setText("<b>What's due</b> — working it out…")
 
@@ -389,7 +428,9 @@ class HomePage(QWidget):
         )
         for heading in range(self.grouped.rowCount()):
             self.table.setFirstColumnSpanned(heading, QModelIndex(), True)
-        self.table.expandAll()
+            # The headings only: expandAll would also mark each of thousands of items
+            # expanded (a persistent index each) and ask each for children it cannot have.
+            self.table.expand(self.grouped.index(heading, 0))
         self._fit_columns()
         if not self.table.currentIndex().isValid() and self.grouped.rowCount():
             # the first item, not its heading: Enter opens what is most overdue
@@ -412,8 +453,8 @@ class HomePage(QWidget):
         fit_texts(
             self.table,
             DueModel.HEADERS[:-1],  # the last one stretches
-            self.model.texts,
-            8,
+            self.model.widest,  # found on the worker
+            WIDEST,
             # an item sits under its heading: the heading's branch and the item's own
             # indentation come before its text (dates were cut short with one)
             first_extra=2 * self.table.indentation(),
@@ -430,26 +471,30 @@ class HomePage(QWidget):
         is done. Returns the running operation (tests wait on it)."""
         ctx = self.ctx
 
-        def work(_progress: object) -> tuple[list[DueItem], str | None]:
+        def work(_progress: object) -> _Read:
             from sendesk.services.access.edition import access_notice
             from sendesk.services.due import due_items  # see the module docstring
 
             items = due_items(ctx.db, ctx.actor, today=today)
+            texts = due_texts(items, today or date.today())
             # Past the JCQ edition's dates the rules still apply: say so where all land.
-            return items, access_notice(ctx.db, ctx.actor, today=today)
+            notice = access_notice(ctx.db, ctx.actor, today=today)
+            return _Read(items, texts, widest_texts(texts, WIDEST), notice)
 
         op = Op(
             self,
             work,
-            success=lambda result: self._show(*result, today=today),
+            success=lambda read: self._show(read, today=today),
             failure=self._failed,
         )
         self._loading = op
         return op.run()
 
-    def _show(self, items: list[DueItem], notice: str | None, *, today: date | None) -> None:
+    def _show(self, read: _Read, *, today: date | None) -> None:
         self._loading = None
-        self.model.set_items(items, today)
+        self.failure = None
+        items, notice = read.items, read.notice
+        self.model.set_items(items, today, read.texts, read.widest)
         overdue = sum(1 for i in items if i.severity == "overdue")
         soon = sum(1 for i in items if i.severity == "soon")
         gaps = sum(1 for i in items if i.severity == "gap")
@@ -463,13 +508,15 @@ class HomePage(QWidget):
         """Shown where the summary would be: nobody is waiting on a dialog."""
         self._loading = None
         if isinstance(exc, SendeskError):
-            self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
-            return
-        log.error("what's due could not be worked out", exc_info=exc)
-        self.summary.setText(  # e.g. the database is locked: say so rather than hang
-            "<b>What's due</b> — could not be worked out "
-            f"({html.escape(type(exc).__name__)}); try again after restarting SENDesk."
-        )
+            self.failure = str(exc)
+        else:
+            log.error("what's due could not be worked out", exc_info=exc)
+            # e.g. the database is locked: say so rather than hang
+            self.failure = (
+                f"could not be worked out ({type(exc).__name__}); "
+                "try again after restarting SENDesk."
+            )
+        self.summary.setText(f"<b>What's due</b> — {html.escape(self.failure)}")
 
     def _activated(self, index: QModelIndex) -> None:
         """Open what the item is about; on a heading, open or close it."""

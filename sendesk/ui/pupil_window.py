@@ -25,7 +25,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QGuiApplication, QKeySequence, QShortcut
@@ -64,8 +64,8 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel
+from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
 from sendesk.ui.register.pupil_forms import (
@@ -98,6 +98,22 @@ APP = "SENDesk"
 
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
+
+
+TabT = TypeVar("TabT", bound=QWidget)
+
+
+class _TabNamed(Generic[TabT]):
+    """A lazy tab as an attribute of the window (``window.plans_tab``): reading it makes the
+    tab if it has not been made yet (:meth:`PupilWindow.tab`)."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+    def __get__(self, window: PupilWindow | None, owner: type | None = None) -> TabT:
+        if window is None:  # asked of the class, as of a property: the descriptor itself
+            return self  # type: ignore[return-value]
+        return window.tab(self.key)  # type: ignore[return-value]
 
 
 class PupilWindow(QWidget):
@@ -143,8 +159,8 @@ class PupilWindow(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Pupil record sections")
         layout.addWidget(self.tabs, 1)
-        self.tabs.addTab(self._scrolling(self._build_profile()), "&Profile")
-        self.tabs.addTab(self._scrolling(self._build_needs()), "&Needs")
+        self.tabs.addTab(scrolling(self._build_profile()), "&Profile")
+        self.tabs.addTab(scrolling(self._build_needs()), "&Needs")
         self.tabs.addTab(self._build_history(), "Register &history")
         # The other tabs each read their own part of the record: each is made the first
         # time it is shown (or asked for), so opening a pupil reads only the record.
@@ -208,37 +224,14 @@ class PupilWindow(QWidget):
 
     # The tabs by name, as callers and tests knew them: asking for one makes it.
 
-    @property
-    def plans_tab(self) -> SupportPlansTab:
-        return self.tab("plans")  # type: ignore[return-value]
-
-    @property
-    def interventions_tab(self) -> PupilInterventionsTab:
-        return self.tab("interventions")  # type: ignore[return-value]
-
-    @property
-    def agencies_tab(self) -> AgenciesTab:
-        return self.tab("agencies")  # type: ignore[return-value]
-
-    @property
-    def progress_tab(self) -> ProgressTab:
-        return self.tab("progress")  # type: ignore[return-value]
-
-    @property
-    def access_tab(self) -> AccessTab:
-        return self.tab("access")  # type: ignore[return-value]
-
-    @property
-    def ehc_tab(self) -> EhcTab:
-        return self.tab("ehc")  # type: ignore[return-value]
-
-    @property
-    def concerns_tab(self) -> ConcernsTab:
-        return self.tab("concerns")  # type: ignore[return-value]
-
-    @property
-    def meetings_tab(self) -> MeetingsTab:
-        return self.tab("meetings")  # type: ignore[return-value]
+    plans_tab: _TabNamed[SupportPlansTab] = _TabNamed("plans")
+    interventions_tab: _TabNamed[PupilInterventionsTab] = _TabNamed("interventions")
+    agencies_tab: _TabNamed[AgenciesTab] = _TabNamed("agencies")
+    progress_tab: _TabNamed[ProgressTab] = _TabNamed("progress")
+    access_tab: _TabNamed[AccessTab] = _TabNamed("access")
+    ehc_tab: _TabNamed[EhcTab] = _TabNamed("ehc")
+    concerns_tab: _TabNamed[ConcernsTab] = _TabNamed("concerns")
+    meetings_tab: _TabNamed[MeetingsTab] = _TabNamed("meetings")
 
     # --- opening ------------------------------------------------------------------------
 
@@ -275,15 +268,6 @@ class PupilWindow(QWidget):
         self.resize(wanted)
 
     # --- building -----------------------------------------------------------------------
-
-    @staticmethod
-    def _scrolling(content: QWidget) -> QScrollArea:
-        """Tabs scroll rather than squash, so 200% scaling on a small screen still works."""
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QScrollArea.Shape.NoFrame)
-        area.setWidget(content)
-        return area
 
     def _build_profile(self) -> QWidget:
         page = QWidget()
@@ -351,9 +335,7 @@ class PupilWindow(QWidget):
         view = QLineEdit()
         view.setReadOnly(True)
         view.setAccessibleName(name)
-        label = QLabel(text)
-        label.setBuddy(view)
-        form.addRow(label, view)
+        form_row(form, text, view)
         return view
 
     def _build_profile_editors(self, form: QFormLayout) -> None:
@@ -425,11 +407,7 @@ class PupilWindow(QWidget):
             row.addWidget(self.change_status_button)
             row.addStretch(1)
             layout.addLayout(row)
-        heading = QLabel("What works for this pupil, by area of need")
-        font = heading.font()
-        font.setBold(True)
-        heading.setFont(font)
-        layout.addWidget(heading)
+        layout.addWidget(bold("What works for this pupil, by area of need"))
         self.no_areas_label = note(
             layout,
             "Nothing has been written about this pupil's needs yet."
@@ -752,14 +730,8 @@ class PupilWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         """Closing with unsaved changes asks Save / Discard / Cancel; nothing goes silently."""
         if self.is_dirty:
-            answer = QMessageBox.question(
-                self,
-                APP,
-                f"Save the changes to {self.record.display_name}'s record before closing?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
+            answer = save_discard_cancel(
+                self, f"Save the changes to {self.record.display_name}'s record before closing?"
             )
             if answer == QMessageBox.StandardButton.Cancel or (
                 answer == QMessageBox.StandardButton.Save and not self.save()

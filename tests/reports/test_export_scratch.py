@@ -21,6 +21,7 @@ import pytest
 from sendesk.cli import main
 from sendesk.reports.private_temp import PREFIX, private_scratch, sweep_scratch_folders
 from sendesk.rules.upn import make
+from tests.cli_run import init_hill_school
 
 SURNAME = "Quillfeatherstone"
 
@@ -55,11 +56,8 @@ def test_scratch_folder_is_private_and_removed(tmp_path: Path, monkeypatch) -> N
 def test_killed_xlsx_export_leaves_nothing_readable_behind(
     tmp_path: Path, raw_key: str, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
-    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     db = tmp_path / "school.db"
-    assert main(["init", "--db", str(db), "--school", "Hill School"]) == 0
+    init_hill_school(monkeypatch, raw_key, db)
     source = tmp_path / "export.csv"
     with source.open("w", encoding="utf-8", newline="") as fh:
         out = csv.writer(fh)

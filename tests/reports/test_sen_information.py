@@ -175,7 +175,8 @@ def test_progress_access_and_ehc_figures(report) -> None:  # type: ignore[no-unt
     assert "3" not in access.values()
     ehc = dict(map(tuple, _table_with(doc, ["EHC needs assessments", "Number"])))  # type: ignore[arg-type]
     assert ehc["EHC plans issued"] == "9"
-    assert ehc["Plans due in the period that were issued within the 20-week limit"] == "6 of 11"
+    assert ehc["20-week deadlines in the period"] == "11"
+    assert ehc["… met (the plan issued within 20 weeks)"] == "6"
 
 
 def test_school_details_interventions_and_staff(report) -> None:  # type: ignore[no-untyped-def]

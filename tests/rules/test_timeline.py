@@ -354,17 +354,21 @@ def test_rag_extended_replaces_amber_and_red_but_not_green() -> None:
 
 # --- milestones: nothing decided yet ------------------------------------------------------
 
+EVERY_STEP = [
+    "decide_to_assess",
+    "advice",
+    "notify_no_plan",
+    "draft_plan",
+    "consultation",
+    "final_plan",
+]
+"""The milestones of a request with no refusal on the way (none yet, or a plan being
+issued), in order."""
+
 
 def test_a_new_request_shows_every_step_with_its_date() -> None:
     result = milestones(CaseFacts(received=RECEIVED), RECEIVED + timedelta(days=3))
-    assert keys(result) == [
-        "decide_to_assess",
-        "advice",
-        "notify_no_plan",
-        "draft_plan",
-        "consultation",
-        "final_plan",
-    ]
+    assert keys(result) == EVERY_STEP
     m = by_key(result)
     assert m["decide_to_assess"].due == DECIDE
     assert m["advice"].due == advice_due(DECIDE)
@@ -547,14 +551,7 @@ issuing = partial(
 
 def test_decision_to_issue_leads_to_draft_consultation_and_final_plan() -> None:
     result = milestones(issuing(), date(2026, 3, 10))
-    assert keys(result) == [
-        "decide_to_assess",
-        "advice",
-        "notify_no_plan",
-        "draft_plan",
-        "consultation",
-        "final_plan",
-    ]
+    assert keys(result) == EVERY_STEP
     m = by_key(result)
     assert m["notify_no_plan"].status == "not applicable"
     assert (m["draft_plan"].status, m["draft_plan"].done_on) == ("done", date(2026, 3, 2))

@@ -31,11 +31,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sendesk.db import Database
-from sendesk.models import DeliveredSession, Enrolment, Intervention, InterventionGroup
 from sendesk.services.actor import Actor
-from tests.factories import add_test_pupil
+from tests.factories import (
+    add_test_intervention,
+    add_test_pupil,
+    enrol_test_pupil,
+    log_test_session,
+)
 
 CL = "Cognition and learning"
 SEMH = "Social, emotional and mental health"
@@ -52,80 +57,31 @@ class EffectSchool:
 def _intervention(
     db: Database, name: str, area: str, rate: int, measure: str, kind: str, group: str
 ) -> int:
-    """A catalogue entry and one group of it; returns the group's id."""
-    with db.transaction() as s:
-        iv = Intervention(
-            name=name,
-            area=area,
-            group_size=4,
-            staff_role="Teaching assistant",
-            sessions_per_week=2,
-            minutes_per_session=60,
-            cost_per_hour_pence=rate,
-            measure=measure,
-            measure_kind=kind,
-        )
-        s.add(iv)
-        s.flush()
-        row = InterventionGroup(
-            intervention_id=iv.id, name=group, weekdays="1,3", start_date=date(2024, 1, 8)
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+    """A catalogue entry and one group of it (Mondays and Wednesdays since 8 January 2024);
+    returns the group's id."""
+    return add_test_intervention(
+        db,
+        name,
+        area,
+        rate,
+        measure=measure,
+        kind=kind,
+        group=group,
+        weekdays="1,3",
+        start=date(2024, 1, 8),
+    )
 
 
-def _enrol(
-    db: Database,
-    group: int,
-    pupil: int,
-    entry: tuple[float, date] | None = None,
-    exit_: tuple[float, date] | None = None,
-    *,
-    start: date = date(2024, 9, 2),
-    end: date | None = None,
-) -> int:
-    with db.transaction() as s:
-        row = Enrolment(
-            group_id=group,
-            pupil_id=pupil,
-            start_date=start,
-            end_date=end,
-            entry_measure=entry[0] if entry else None,
-            entry_date=entry[1] if entry else None,
-            exit_measure=exit_[0] if exit_ else None,
-            exit_date=exit_[1] if exit_ else None,
-        )
-        s.add(row)
-        s.flush()
-        return row.id
+_enrol = partial(enrol_test_pupil, start=date(2024, 9, 2))
+"""An enrolment from the first day of the autumn term 2024 unless ``start`` says otherwise."""
 
 
 def _log(
     db: Database, group: int, on: date, minutes: int, present: dict[int, bool], *, held: bool = True
 ) -> None:
-    from sendesk.models import SessionAttendance
-
-    with db.transaction() as s:
-        session = DeliveredSession(
-            group_id=group,
-            held_on=on,
-            delivered=held,
-            not_delivered_reason=None if held else "staff absent",
-            minutes=minutes if held else 0,
-        )
-        s.add(session)
-        s.flush()
-        for enrolment, there in present.items():
-            s.add(
-                SessionAttendance(
-                    session_id=session.id,
-                    enrolment_id=enrolment,
-                    attended=there,
-                    minutes=minutes if there else 0,
-                    missed_reason=None if there else "absent",
-                )
-            )
+    """A session of ``minutes``, attended in full by the enrolments ``present`` maps to True."""
+    attendance = {enrolment: minutes if there else None for enrolment, there in present.items()}
+    log_test_session(db, group, on, minutes, attendance, delivered=held)
 
 
 def make_effect_school(db: Database, senco: Actor) -> EffectSchool:

@@ -40,6 +40,7 @@ from sendesk.operations.pack import PackResult, build_pack
 from sendesk.rules.concerns import ConcernDraft
 from sendesk.rules.timeline import is_young_person
 from sendesk.services.actor import Actor, acting_user
+from sendesk.services.common import data_of
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.pack import PackData, gather
 from sendesk.services.ehc.records import RequestData
@@ -316,22 +317,8 @@ def _request_form_details(db: Database, senco: Actor, pupil_id: int) -> None:
     to other screens, and the pack only reads them."""
     record = get_record(db, senco, pupil_id)
     parent = next(c for c in record.contacts if c.parental_responsibility)
-    update_contact(
-        db,
-        senco,
-        parent.id,
-        parent.version,
-        ContactData(
-            name=parent.name,
-            relationship_to_pupil=parent.relationship_to_pupil,
-            parental_responsibility=True,
-            priority=parent.priority,
-            phone=parent.phone,
-            email=parent.email,
-            address=PARENT_ADDRESS,
-            preferred_contact=parent.preferred_contact,
-        ),
-    )
+    changed = data_of(parent, ContactData, address=PARENT_ADDRESS)
+    update_contact(db, senco, parent.id, parent.version, changed)
     for subject, measure, value, expected, taken_on in (
         (
             "Science",

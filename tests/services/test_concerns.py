@@ -54,6 +54,14 @@ def _only(db: Database, actor: Actor, pupil: int) -> concerns.ConcernItem:
     return item
 
 
+def _raised(school: tuple[Database, Actor, Actor, int, int]) -> tuple[int, int]:
+    """The teacher raises the usual concern about the pupil they teach: its id, and the
+    version the SENCo's decision starts from."""
+    db, senco, teacher, taught, _ = school
+    cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
+    return cid, _only(db, senco, taught).version
+
+
 def test_a_teacher_raises_a_concern_with_a_work_sample_and_the_senco_sees_it(school) -> None:
     db, senco, teacher, taught, _ = school
     cid = concerns.raise_concern(
@@ -172,9 +180,8 @@ def test_more_evidence_goes_to_the_teacher_and_back_to_the_senco(school) -> None
 
 
 def test_a_stale_version_is_a_conflict_and_writes_nothing(school) -> None:
-    db, senco, teacher, taught, _ = school
-    cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
-    version = _only(db, senco, taught).version
+    db, senco, _, taught, _ = school
+    cid, version = _raised(school)
     concerns.ask_for_evidence(db, senco, cid, version, "Samples please", on=TODAY)
     with pytest.raises(ConflictError, match="Someone else changed this concern"):
         concerns.decide(db, senco, cid, version, "monitor", on=TODAY, review_on=TODAY)
@@ -182,9 +189,8 @@ def test_a_stale_version_is_a_conflict_and_writes_nothing(school) -> None:
 
 
 def test_monitor_puts_the_date_to_look_again_on_whats_due(school) -> None:
-    db, senco, teacher, taught, _ = school
-    cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
-    version = _only(db, senco, taught).version
+    db, senco, _, taught, _ = school
+    cid, version = _raised(school)
     with pytest.raises(ValidationError, match=r"(?i)give the date to look at it again"):
         concerns.decide(db, senco, cid, version, "monitor", on=TODAY)
     look = TODAY + timedelta(days=42)
@@ -201,9 +207,8 @@ def test_monitor_puts_the_date_to_look_again_on_whats_due(school) -> None:
 
 
 def test_adding_to_the_register_makes_the_pupil_k_with_the_primary_need(school) -> None:
-    db, senco, teacher, taught, _ = school
-    cid = concerns.raise_concern(db, teacher, taught, _draft(), today=TODAY)
-    version = _only(db, senco, taught).version
+    db, senco, _, taught, _ = school
+    cid, version = _raised(school)
     with pytest.raises(ValidationError, match=r"(?i)primary need"):
         concerns.decide(db, senco, cid, version, "register", on=TODAY)
     concerns.decide(db, senco, cid, version, "register", on=TODAY, need_code="spld")

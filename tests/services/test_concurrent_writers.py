@@ -24,6 +24,7 @@ from sendesk.models import AuditEvent, Setting
 from sendesk.services.actor import acting_user
 from sendesk.services.school.settings import set_setting
 from sendesk.services.store.audit import chain_problems
+from tests.cli_run import init_hill_school
 
 WRITERS = 8
 WRITES_EACH = 125  # 1,000 concurrent audited writes in all: the issue's figure
@@ -91,11 +92,8 @@ def test_a_writer_kept_waiting_too_long_gets_one_sentence(
     """Another program holds the file's write lock: the command waits (briefly here), then
     says so in one sentence, exits non-zero, and writes nothing — no traceback, no SQL, no
     pupil's name."""
-    monkeypatch.setenv("SENDESK_DB_KEY", raw_key)
-    monkeypatch.setenv("SENDESK_NEW_PASSWORD", "hill-school-pw")
-    monkeypatch.setenv("SENDESK_PASSWORD", "hill-school-pw")
     path = tmp_path / "school.db"
-    assert main(["init", "--db", str(path), "--school", "Hill School"]) == 0
+    init_hill_school(monkeypatch, raw_key, path)
     csv = tmp_path / "pupils.csv"
     csv.write_text(
         "UPN,Legal Surname,Legal Forename,DOB,Gender,Year\n"

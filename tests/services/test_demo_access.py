@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -43,23 +42,11 @@ SEED = 2
 PASSWORD = "demo-password"
 
 
-@pytest.fixture(
-    scope="module", params=["sqlcipher", pytest.param("postgresql", marks=pytest.mark.postgres)]
-)
-def school(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Database]:
+@pytest.fixture(scope="module")
+def school(module_db: Database) -> Database:
     """One demo school per backend, shared by the tests that only read it."""
-    if request.param == "sqlcipher":
-        target = str(tmp_path_factory.mktemp("access") / "school.db")
-    else:
-        target = request.getfixturevalue("pg_server").new_database()
-    db = create_database(target, new_raw_key())
-    try:
-        write_demo_school(db, pupils=PUPILS, seed=SEED, today=TODAY, password=PASSWORD)
-        yield db
-    finally:
-        db.dispose()
+    write_demo_school(module_db, pupils=PUPILS, seed=SEED, today=TODAY, password=PASSWORD)
+    return module_db
 
 
 def summary(db: Database) -> dict[str, object]:

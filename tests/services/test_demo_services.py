@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sendesk.db import Database
 from sendesk.demo import write_demo_school
 from sendesk.models import AuditEvent, Intervention, LaProfile, Role, User
+from sendesk.services.common import data_of
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.graduated.intervention_records import InterventionData
 from sendesk.services.graduated.intervention_setup import add_intervention
@@ -66,33 +67,56 @@ def test_set_up_through_the_services_with_their_audit_events(make_db: MakeDb) ->
         assert who == senco_id
         assert detail == _events(other, "create", "user")[new_id][1]
     for row in interventions:
-        data = InterventionData(
-            name=row.name,
-            area=row.area,
-            staff_role=row.staff_role,
-            measure=row.measure,
-            measure_kind=row.measure_kind,
-            group_size=row.group_size,
-            sessions_per_week=row.sessions_per_week,
-            minutes_per_session=row.minutes_per_session,
-            cost_per_hour_pence=row.cost_per_hour_pence,
-            description=row.description,
-        )
-        new_id = add_intervention(other, senco, data)
+        new_id = add_intervention(other, senco, data_of(row, InterventionData))
         who, detail = added[row.id]
         assert who == senco_id
         assert detail == _events(other, "add", "intervention")[new_id][1]
     for profile in profiles:
-        data = LaProfileData(
-            profile.name,
-            reviewed_cycles=profile.reviewed_cycles,
-            report_max_age_months=profile.report_max_age_months,
-            notional_threshold_pence=profile.notional_threshold_pence,
-            staff_rate_per_hour_pence=profile.staff_rate_per_hour_pence,
-            weeks_per_year=profile.weeks_per_year,
-            section_order=tuple(filter(None, profile.section_order.split(","))),
-        )
+        section_order = tuple(filter(None, profile.section_order.split(",")))
+        data = data_of(profile, LaProfileData, section_order=section_order)
         new_id = save_la_profile(other, senco, None, None, data)
         who, detail = saved[profile.id]
         assert who == senco_id
         assert detail == _events(other, "create", "la_profile")[new_id][1]
+
+
+def test_its_histories_go_through_the_services_batches_audited_once_each(
+    make_db: MakeDb,
+) -> None:
+    """The intervention history, the support plans and the access arrangements are
+    recorded by the services' batch calls (issue 14): one event each, by the SENCo, whose
+    counts are the rows the school holds."""
+    from sqlalchemy import func
+
+    from sendesk.models import (
+        AccessArrangement,
+        DeliveredSession,
+        SessionAttendance,
+        SupportPlan,
+    )
+
+    demo = make_db()
+    write_demo_school(demo, pupils=120, seed=5, today=TODAY)
+    with demo.session() as s:
+        senco_id = s.scalar(select(User.id).where(User.role == Role.SENCO.value))
+        events = {
+            action: [
+                (e.user_id, json.loads(e.detail))
+                for e in s.scalars(select(AuditEvent).where(AuditEvent.action == action))
+            ]
+            for action in ("record_past_interventions", "record_past_plans", "record_past_access")
+        }
+        held = {
+            model: s.scalar(select(func.count()).select_from(model))
+            for model in (DeliveredSession, SessionAttendance, SupportPlan, AccessArrangement)
+        }
+    [(who, sessions)] = events["record_past_interventions"]
+    assert who == senco_id
+    assert (sessions["sessions"], sessions["session_marks"]) == (
+        held[DeliveredSession],
+        held[SessionAttendance],
+    )
+    [(who, plans)] = events["record_past_plans"]
+    assert who == senco_id and plans["support_plans"] == held[SupportPlan] > 0
+    [(who, access)] = events["record_past_access"]
+    assert who == senco_id and access["arrangements"] == held[AccessArrangement]

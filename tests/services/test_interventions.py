@@ -18,7 +18,7 @@ from sendesk.errors import (
     ValidationError,
 )
 from sendesk.models import AuditEvent, DeliveredSession, Role, SessionAttendance
-from sendesk.rules.progress import AGE_MONTHS, RATING, STANDARDISED, SUBSTANTIAL
+from sendesk.rules.progress import RATING, STANDARDISED, SUBSTANTIAL
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.costs import attended_rows, planned_vs_delivered, total_costs
 from sendesk.services.graduated.enrolments import (
@@ -61,24 +61,12 @@ from sendesk.services.graduated.sessions import (
     term_preview,
 )
 from sendesk.services.store.audit import chain_problems
-from tests.factories import add_test_pupil, make_user
+from tests.factories import READING_RECOVERY, add_test_pupil, make_user
 
 MONDAY = date(2025, 3, 3)
 WEDNESDAY = date(2025, 3, 5)
 TERM_START = date(2025, 1, 6)  # a Monday
 MON_WED = (0, 2)
-
-READING = InterventionData(
-    name="Reading Recovery",
-    area="Cognition and learning",
-    staff_role="Teaching assistant",
-    measure="reading age",
-    measure_kind=AGE_MONTHS,
-    group_size=8,
-    sessions_per_week=2,
-    minutes_per_session=30,
-    cost_per_hour_pence=2400,
-)
 
 
 @pytest.fixture
@@ -88,7 +76,7 @@ def ta(db: Database) -> Actor:
 
 @pytest.fixture
 def reading(db: Database, senco: Actor) -> int:
-    return add_intervention(db, senco, READING)
+    return add_intervention(db, senco, READING_RECOVERY)
 
 
 def make_group(
@@ -147,7 +135,7 @@ def audit_actions(db: Database) -> list[str]:
 
 
 def test_senco_adds_and_lists_the_catalogue(db: Database, senco: Actor, ta: Actor) -> None:
-    iid = add_intervention(db, senco, READING)
+    iid = add_intervention(db, senco, READING_RECOVERY)
     add_intervention(
         db,
         senco,
@@ -166,7 +154,7 @@ def test_senco_adds_and_lists_the_catalogue(db: Database, senco: Actor, ta: Acto
 
 def test_catalogue_is_the_sencos(db: Database, ta: Actor) -> None:
     with pytest.raises(PermissionDeniedError, match="Learning support accounts cannot"):
-        add_intervention(db, ta, READING)
+        add_intervention(db, ta, READING_RECOVERY)
 
 
 @pytest.mark.parametrize(
@@ -187,7 +175,7 @@ def test_catalogue_entries_are_checked(
     from dataclasses import replace
 
     with pytest.raises(ValidationError) as raised:
-        add_intervention(db, senco, replace(READING, **change))  # type: ignore[arg-type]
+        add_intervention(db, senco, replace(READING_RECOVERY, **change))  # type: ignore[arg-type]
     assert message in str(raised.value)
 
 
@@ -197,19 +185,26 @@ def test_catalogue_names_are_unique_whatever_the_case(
     from dataclasses import replace
 
     with pytest.raises(ValidationError, match="already has an intervention"):
-        add_intervention(db, senco, replace(READING, name="reading recovery"))
+        add_intervention(db, senco, replace(READING_RECOVERY, name="reading recovery"))
 
 
 def test_update_with_optimistic_locking(db: Database, senco: Actor, reading: int) -> None:
     from dataclasses import replace
 
-    v2 = update_intervention(db, senco, reading, 1, replace(READING, minutes_per_session=40))
+    v2 = update_intervention(
+        db, senco, reading, 1, replace(READING_RECOVERY, minutes_per_session=40)
+    )
     assert v2 == 2
-    assert update_intervention(db, senco, reading, 2, replace(READING, minutes_per_session=40)) == 2
+    assert (
+        update_intervention(
+            db, senco, reading, 2, replace(READING_RECOVERY, minutes_per_session=40)
+        )
+        == 2
+    )
     with pytest.raises(ConflictError):
-        update_intervention(db, senco, reading, 1, replace(READING, active=False))
+        update_intervention(db, senco, reading, 1, replace(READING_RECOVERY, active=False))
     assert list_interventions(db, senco, include_inactive=False)[0].minutes_per_session == 40
-    update_intervention(db, senco, reading, 2, replace(READING, active=False))
+    update_intervention(db, senco, reading, 2, replace(READING_RECOVERY, active=False))
     assert list_interventions(db, senco, include_inactive=False) == []
     with db.session() as s:
         detail = json.loads(
@@ -302,7 +297,9 @@ def test_standardised_change_end_to_end(db: Database, senco: Actor, ta: Actor) -
     from dataclasses import replace
 
     iid = add_intervention(
-        db, senco, replace(READING, name="Toe by Toe", measure="SWRT", measure_kind=STANDARDISED)
+        db,
+        senco,
+        replace(READING_RECOVERY, name="Toe by Toe", measure="SWRT", measure_kind=STANDARDISED),
     )
     gid = make_group(db, senco, iid, ta)
     pid = add_test_pupil(db, senco, 2)

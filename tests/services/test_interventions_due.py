@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.models import Intervention, Pupil, PupilAssignment, Role
-from sendesk.rules.progress import AGE_MONTHS
 from sendesk.services.actor import Actor
 from sendesk.services.due import DueItem, due_items
 from sendesk.services.graduated.enrolments import enrol, record_exit
@@ -21,22 +20,13 @@ from sendesk.services.graduated.intervention_records import (
     SCHOOL_CLOSED,
     AttendanceEntry,
     GroupData,
-    InterventionData,
 )
 from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.interventions_due import MEASURES_KIND, SESSIONS_KIND
 from sendesk.services.graduated.sessions import log_session
-from tests.factories import add_test_pupil, make_user
+from tests.factories import READING_RECOVERY, add_test_pupil, make_user
 
 TODAY = date.today()
-READING = InterventionData(
-    name="Reading Recovery",
-    area="Cognition and learning",
-    staff_role="Teaching assistant",
-    measure="reading age",
-    measure_kind=AGE_MONTHS,
-    group_size=8,
-)
 
 
 def _group(
@@ -53,7 +43,7 @@ def _group(
     with db.session() as s:
         reading = s.scalar(select(Intervention.id))
     if reading is None:
-        reading = add_intervention(db, senco, READING)
+        reading = add_intervention(db, senco, READING_RECOVERY)
     return add_group(db, senco, GroupData(reading, name, leader.user_id, (weekday,), start, end))
 
 

@@ -11,13 +11,9 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import (
     AuditEvent,
-    DeliveredSession,
-    Enrolment,
-    Intervention,
     InterventionGroup,
     PlannedProvision,
     Role,
-    SessionAttendance,
     SupportPlan,
 )
 from sendesk.services.actor import Actor
@@ -30,76 +26,16 @@ from sendesk.services.graduated.provision_map import (
 )
 from sendesk.services.school import settings
 from tests.db_reads import count_selects
-from tests.factories import add_test_pupil, make_user
+from tests.factories import (
+    add_test_intervention,
+    add_test_pupil,
+    enrol_test_pupil,
+    log_test_session,
+    make_user,
+)
 
 CL = "Cognition and learning"
 SEMH = "Social, emotional and mental health"
-
-
-def intervention(
-    db: Database, name: str, area: str, rate: int, size: int = 4, start: date = date(2024, 9, 1)
-) -> int:
-    """An intervention and one group of it; returns the group's id."""
-    with db.transaction() as s:
-        iv = Intervention(
-            name=name,
-            area=area,
-            group_size=size,
-            staff_role="Teaching assistant",
-            sessions_per_week=2,
-            minutes_per_session=60,
-            cost_per_hour_pence=rate,
-            measure="reading age",
-            measure_kind="age_months",
-        )
-        s.add(iv)
-        s.flush()
-        group = InterventionGroup(
-            intervention_id=iv.id, name=f"{name} group", weekdays="0,2", start_date=start
-        )
-        s.add(group)
-        s.flush()
-        return group.id
-
-
-def enrol(db: Database, group_id: int, pupil_id: int) -> int:
-    with db.transaction() as s:
-        row = Enrolment(group_id=group_id, pupil_id=pupil_id, start_date=date(2024, 9, 1))
-        s.add(row)
-        s.flush()
-        return row.id
-
-
-def log(
-    db: Database,
-    group_id: int,
-    on: date,
-    minutes: int,
-    attendance: dict[int, int | None],
-    *,
-    delivered: bool = True,
-) -> None:
-    """A session of ``minutes``; ``attendance`` maps enrolment → minutes (None = missed)."""
-    with db.transaction() as s:
-        session = DeliveredSession(
-            group_id=group_id,
-            held_on=on,
-            delivered=delivered,
-            not_delivered_reason=None if delivered else "staff absent",
-            minutes=minutes if delivered else 0,
-        )
-        s.add(session)
-        s.flush()
-        for enrolment_id, attended in attendance.items():
-            s.add(
-                SessionAttendance(
-                    session_id=session.id,
-                    enrolment_id=enrolment_id,
-                    attended=attended is not None,
-                    minutes=attended or 0,
-                    missed_reason=None if attended is not None else "absent",
-                )
-            )
 
 
 @pytest.fixture
@@ -113,12 +49,12 @@ def school(db: Database, senco: Actor) -> dict[str, int]:
     """
     p = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD", "SEMH"), forename="Zoë")
     q = add_test_pupil(db, senco, 2, provision="K", needs=("SPLD",))
-    reading = intervention(db, "Reading catch-up", CL, 2400)
-    mentor = intervention(db, "ELSA mentor", SEMH, 3000, size=1)
-    planned = intervention(db, "Social skills group", SEMH, 2000, size=6)
-    rp, rq = enrol(db, reading, p), enrol(db, reading, q)
-    mp = enrol(db, mentor, p)
-    enrol(db, planned, p)
+    reading = add_test_intervention(db, "Reading catch-up", CL, 2400)
+    mentor = add_test_intervention(db, "ELSA mentor", SEMH, 3000, size=1)
+    planned = add_test_intervention(db, "Social skills group", SEMH, 2000, size=6)
+    rp, rq = enrol_test_pupil(db, reading, p), enrol_test_pupil(db, reading, q)
+    mp = enrol_test_pupil(db, mentor, p)
+    enrol_test_pupil(db, planned, p)
     with db.transaction() as s:  # planned in a support plan, never logged
         plan = SupportPlan(pupil_id=p, start_date=date(2024, 9, 2), review_due=date(2024, 12, 13))
         s.add(plan)
@@ -135,12 +71,12 @@ def school(db: Database, senco: Actor) -> dict[str, int]:
                 minutes_per_week=120,
             )
         )
-    log(db, reading, date(2024, 10, 1), 60, {rp: 60, rq: 60})
-    log(db, reading, date(2024, 10, 3), 60, {rp: 60, rq: None})
-    log(db, reading, date(2024, 10, 8), 60, {rp: 60, rq: 60}, delivered=False)
-    log(db, reading, date(2024, 8, 31), 60, {rp: 60})  # 2023–24
-    log(db, reading, date(2025, 9, 1), 60, {rp: 60})  # 2025–26
-    log(db, mentor, date(2025, 8, 31), 30, {mp: 30})  # last day of 2024–25
+    log_test_session(db, reading, date(2024, 10, 1), 60, {rp: 60, rq: 60})
+    log_test_session(db, reading, date(2024, 10, 3), 60, {rp: 60, rq: None})
+    log_test_session(db, reading, date(2024, 10, 8), 60, {rp: 60, rq: 60}, delivered=False)
+    log_test_session(db, reading, date(2024, 8, 31), 60, {rp: 60})  # 2023–24
+    log_test_session(db, reading, date(2025, 9, 1), 60, {rp: 60})  # 2025–26
+    log_test_session(db, mentor, date(2025, 8, 31), 30, {mp: 30})  # last day of 2024–25
     return {"p": p, "q": q, "reading": reading, "mentor": mentor, "rp": rp, "mp": mp}
 
 
@@ -209,10 +145,10 @@ def test_other_years_and_pupils(db: Database, senco: Actor, school: dict[str, in
 def test_shares_round_once_per_line(db: Database, senco: Actor) -> None:
     """Three pupils share 20 minutes at £10/hour three times: each owes 3 × 111⅑p = 333⅓p."""
     ids = [add_test_pupil(db, senco, n) for n in (1, 2, 3)]
-    group = intervention(db, "Phonics", CL, 1000, size=3)
-    enrolments = [enrol(db, group, pid) for pid in ids]
+    group = add_test_intervention(db, "Phonics", CL, 1000, size=3)
+    enrolments = [enrol_test_pupil(db, group, pid) for pid in ids]
     for day in (1, 2, 3):
-        log(db, group, date(2024, 10, day), 20, dict.fromkeys(enrolments, 20))
+        log_test_session(db, group, date(2024, 10, day), 20, dict.fromkeys(enrolments, 20))
     data = pupil_provision(db, senco, ids[0], 2024)
     assert data.total_cost_pence == 333
     line = school_provision(db, senco, 2024)[0]
@@ -237,7 +173,7 @@ def test_school_map_by_intervention(db: Database, senco: Actor, school: dict[str
 def test_a_delivered_session_nobody_attended_costs_the_school_not_a_pupil(
     db: Database, senco: Actor, school: dict[str, int]
 ) -> None:
-    log(db, school["reading"], date(2024, 11, 5), 60, {school["rp"]: None})
+    log_test_session(db, school["reading"], date(2024, 11, 5), 60, {school["rp"]: None})
     reading = school_provision(db, senco, 2024)[0]
     assert reading.sessions_delivered == 3
     assert reading.cost_pence == 7200 and reading.allocated_pence == 4800
@@ -250,8 +186,8 @@ def test_fixed_number_of_queries(db: Database, senco: Actor, school: dict[str, i
     with count_selects(db, with_ctes=True) as few_school:
         school_provision(db, senco, 2024)
     for day in range(1, 29):  # a month more of sessions
-        log(db, school["reading"], date(2025, 2, day), 45, {school["rp"]: 45})
-        log(db, school["mentor"], date(2025, 2, day), 30, {school["mp"]: 30})
+        log_test_session(db, school["reading"], date(2025, 2, day), 45, {school["rp"]: 45})
+        log_test_session(db, school["mentor"], date(2025, 2, day), 30, {school["mp"]: 30})
     with count_selects(db, with_ctes=True) as many:
         data = pupil_provision(db, senco, school["p"], 2024)
     with count_selects(db, with_ctes=True) as many_school:

@@ -17,12 +17,13 @@ from sendesk.services.school.figures import (
     OTHER_AREA,
     SEN_SUPPORT,
     WHOLE_SCHOOL,
+    EhcFigures,
     _register_cells,
     counts_of,
     school_figures,
     spring_census_day,
 )
-from sendesk.services.school.statistics import NOT_SHOWN, suppress_count, suppress_each
+from sendesk.services.school.statistics import NOT_SHOWN, Count, suppress_count, suppress_each
 from tests.factories import add_test_pupil, make_user
 from tests.figures_school import END, START, TODAY, _issued, build
 from tests.small_numbers import possible_values
@@ -240,26 +241,57 @@ def test_missed_deadlines_with_an_exception_are_counted_apart(db, senco) -> None
             )
             s.add(row)
             s.flush()
-            if 5 <= n < 10:
+            # The second five: a summer closure, an exception the regulations allow. The
+            # last five: a missed appointment, not an exception to the final plan (reg 8(2):
+            # advice only), so still missed.
+            if n >= 5:
+                kind = "summer_closure" if n < 10 else "missed_appointment"
+                recorded_on = day + timedelta(weeks=10)
                 s.add(
                     EhcClockException(
-                        request_id=row.id,
-                        kind="summer_closure",
-                        reason="",
-                        recorded_on=day + timedelta(weeks=10),
-                    )
-                )
-            # Not an exception to the final plan (reg 8(2): advice only): still missed.
-            if n >= 10:
-                s.add(
-                    EhcClockException(
-                        request_id=row.id,
-                        kind="missed_appointment",
-                        reason="",
-                        recorded_on=day + timedelta(weeks=10),
+                        request_id=row.id, kind=kind, reason="", recorded_on=recorded_on
                     )
                 )
     e = school_figures(db, senco, start=START, end=END, today=TODAY).ehc
     assert (e.deadlines, e.deadlines_met, e.deadlines_missed) == (15, 5, 10)
     assert e.missed_with_exception == 5
     assert e.plans_issued == 15
+
+
+def _ehc(deadlines: Count, met: Count, missed: Count, excused: Count = 0) -> EhcFigures:
+    return EhcFigures(0, 0, 0, 0, 0, deadlines, met, missed, excused)
+
+
+@pytest.mark.parametrize(
+    ("ehc", "sentence"),
+    [
+        (_ehc(0, 0, 0), "No 20-week deadline fell in the period."),
+        (
+            _ehc(11, 6, 5, None),
+            "6 of the 11 20-week deadlines in the period were met (5 missed, fewer than 5 of "
+            "them with an exception the regulations allow).",
+        ),
+        (_ehc(9, 9, 0), "9 of the 9 20-week deadlines in the period were met."),
+        (
+            _ehc(7, None, 5),
+            "Fewer than 5 of the 7 20-week deadlines in the period were met (5 missed, 0 of "
+            "them with an exception the regulations allow).",
+        ),
+        (
+            _ehc(8, 5, None),
+            "5 of the 8 20-week deadlines in the period were met (fewer than 5 missed).",
+        ),
+        # A hidden count has words of its own: never "Not shown of the 7 …".
+        (
+            _ehc(7, NOT_SHOWN, None),
+            "How many of the 7 20-week deadlines in the period were met is not shown: it would "
+            "let a count under 5 be worked out.",
+        ),
+        (
+            _ehc(None, None, None),
+            "Fewer than 5 20-week deadlines fell in the period; how many were met is not shown.",
+        ),
+    ],
+)
+def test_the_deadlines_sentence_reads_as_english(ehc: EhcFigures, sentence: str) -> None:
+    assert ehc.deadlines_sentence() == sentence

@@ -31,12 +31,18 @@ from sendesk.services.school.statistics import (
 from tests.small_numbers import assert_nothing_small_worked_out, possible_values
 
 
+def _every_need_other(sen: int) -> tuple[dict[str, int], dict[str, int]]:
+    """The counts by area and by need of a register whose ``sen`` pupils all have the need
+    "other" (so only the status and year-group cells are in play)."""
+    areas = {a.value: 0 for a in Area} | {OTHER_AREA: sen}
+    return areas, dict.fromkeys(NEED_CODES, 0) | {"OTH": sen}
+
+
 def test_the_reviews_example_the_register_and_ehc_plans() -> None:
     # On roll 20, on the register 18, K 12, E 6, N 2: with N hidden, 20 - 18 gives N; hiding
     # the smaller of K and E as well still leaves 18 - 12 = E.
     statuses = {"N": 2, "K": 12, "E": 6}
-    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 18}
-    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 18}
+    areas, needs = _every_need_other(18)
     years = {7: dict(statuses)}
     cells, sums = _register_cells(20, statuses, areas, needs, years)
     shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7)})
@@ -70,8 +76,7 @@ def test_a_year_group_column_and_its_status_total() -> None:
     # E: Year 7 has 3, Year 8 10, 13 in all. A row-by-row rule hides Year 7's E and the
     # smallest other cell of Year 7's row, but 13 - 10 still gives the 3.
     statuses = {"N": 60, "K": 20, "E": 13}
-    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 33}
-    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 33}
+    areas, needs = _every_need_other(33)
     years = {7: {"N": 30, "K": 10, "E": 3}, 8: {"N": 30, "K": 10, "E": 10}}
     cells, sums = _register_cells(93, statuses, areas, needs, years)
     row_by_row = {y: suppress(row) for y, row in years.items()}
@@ -164,8 +169,7 @@ def test_a_count_hidden_to_protect_another_reads_not_shown() -> None:
     # The review's register of 18: it is hidden so that N 2 cannot be worked out, and it is
     # not "fewer than 5".
     statuses = {"N": 2, "K": 12, "E": 6}
-    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 18}
-    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 18}
+    areas, needs = _every_need_other(18)
     cells, sums = _register_cells(20, statuses, areas, needs, {7: dict(statuses)})
     shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7)})
     secondary = [k for k, v in shown.items() if v is NOT_SHOWN]
@@ -180,8 +184,7 @@ def test_two_secondary_counts_and_a_small_one_across_a_column_and_a_row() -> Non
     # Years 7 and 8, each N/K/E, and the status totals: Year 7's E of 2. Whatever is hidden
     # with it, the bound "not shown ≥ 5" must not pin it.
     statuses = {"N": 40, "K": 11, "E": 8}
-    areas = {a.value: 0 for a in Area} | {OTHER_AREA: 19}
-    needs = dict.fromkeys(NEED_CODES, 0) | {"OTH": 19}
+    areas, needs = _every_need_other(19)
     years = {7: {"N": 20, "K": 5, "E": 2}, 8: {"N": 20, "K": 6, "E": 6}}
     cells, sums = _register_cells(59, statuses, areas, needs, years)
     shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})

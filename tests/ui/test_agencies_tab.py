@@ -46,7 +46,7 @@ from sendesk.ui.evidence.agencies_tab import (
 )
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import make_user, works_with
-from tests.ui.dialogs import answer_question
+from tests.ui.dialogs import accept, answer_question
 from tests.ui.views import cells, row_count, set_current, tooltip
 
 TODAY = date(2026, 1, 15)
@@ -103,9 +103,7 @@ def test_add_involvement_through_its_dialog(
         dialog.seen.not_yet.setChecked(False)
         dialog.seen.edit.setDate(to_qdate(date(2025, 11, 20)))
         dialog.advice.setPlainText("Use visual supports.\nPre-teach vocabulary.")
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -130,9 +128,7 @@ def test_add_involvement_through_its_dialog(
 def test_typed_agency_and_not_yet_seen(qtbot, db, senco, pupil_id, monkeypatch) -> None:
     def fill(dialog: InvolvementDialog) -> int:
         dialog.agency.setEditText("Testshire Sensory Service")
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -172,9 +168,7 @@ def test_edit_by_enter_and_remove_keeps_documents(
         assert dialog.agency.currentText() == "CAMHS"
         dialog.seen.not_yet.setChecked(False)
         dialog.seen.edit.setDate(to_qdate(date(2025, 9, 3)))
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(InvolvementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -220,9 +214,7 @@ def test_add_document_then_open_it(
         assert dialog.agency.currentData() is not None  # the selected involvement
         dialog.title_edit.setText("EP report — Zoë")
         dialog.document_date.edit.setDate(to_qdate(date(2025, 12, 2)))
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(QFileDialog, "getOpenFileName", get_open_file_name)
     monkeypatch.setattr(DocumentDialog, "exec", fill)

@@ -103,6 +103,41 @@ def test_english_teacher_sees_the_reader_and_senco_sees_every_class(qtbot, db, s
     assert shown == ["11X/En1 — English, Ms English (2 candidates)"]
 
 
+def test_the_class_list_is_worded_on_the_worker_and_find_hides_and_shows_again(
+    qtbot, monkeypatch, db, school
+) -> None:
+    """The SENCo's list is every class in the school: its lines are made with the read, on
+    the worker; Find hides the others and clearing it shows them all again, and choosing
+    a class by its row still shows that class."""
+    import threading
+
+    from sendesk.ui.access import class_evidence_page
+    from sendesk.ui.ops import worker
+
+    seen: list[int] = []
+    real = class_evidence_page.class_text
+
+    def noted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        seen.append(threading.get_ident())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(class_evidence_page, "class_text", noted)
+    page = make_page(qtbot, db, school.senco)
+    assert len(classes(page)) == 3 and set(seen) == {worker().ident}
+
+    def shown() -> list[str]:
+        items = [page.classes_list.item(r) for r in range(page.classes_list.count())]
+        return [item.text() for item in items if not item.isHidden()]
+
+    page.find.setText("maths")
+    assert [text[:7] for text in shown()] == ["10Y/Ma2", "11X/Ma1"]
+    page.find.clear()
+    assert shown() == classes(page)
+    page.classes_list.setCurrentRow(1)
+    settled(page)
+    assert page.title.text() == "11X/En1: English — Ms English"
+
+
 def test_log_a_mock_for_the_whole_class_from_the_keyboard(qtbot, db, school) -> None:
     page = make_page(qtbot, db, school.teacher)
     page.select_class(school.maths_11)

@@ -22,7 +22,6 @@ from sendesk.services.school.school import school_info
 from sendesk.services.school.statistics import shown
 from sendesk.ui.context import AppContext
 from sendesk.ui.ops import worker
-from sendesk.ui.school import figures_page
 from sendesk.ui.school.figures_page import EFFECTIVENESS, GOVERNORS, SEN_INFORMATION, FiguresPage
 from tests.figures_school import TODAY, build
 from tests.ui.export_audit import export_details
@@ -195,8 +194,15 @@ def test_figures_and_reports_are_read_on_the_worker(
     qtbot, monkeypatch, school, senco, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     from sendesk.reports import sen_information
+    from sendesk.services.school import figures
+    from sendesk.ui.school import figure_sections
 
-    seen: dict[str, list[int]] = {"school_figures": [], "sen_information": []}
+    # the page imports the figures' services on the worker, when it first reads
+    seen: dict[str, list[int]] = {
+        "school_figures": [],
+        "figure_sections": [],
+        "sen_information": [],
+    }
 
     def noted(module: Any, name: str) -> None:
         real = getattr(module, name)
@@ -207,11 +213,17 @@ def test_figures_and_reports_are_read_on_the_worker(
 
         monkeypatch.setattr(module, name, call)
 
-    noted(figures_page, "school_figures")
+    noted(figures, "school_figures")
+    noted(figure_sections, "figure_sections")
     noted(sen_information, "sen_information")
     page = FiguresPage(AppContext(school, senco, school_info(school)), today=TODAY)
     qtbot.addWidget(page)
     page.loading.wait()
     _save_as(monkeypatch, tmp_path / "report.docx")
     page.save_report(SEN_INFORMATION).wait()
-    assert seen == {"school_figures": [worker().ident], "sen_information": [worker().ident]}
+    assert page.sections
+    assert seen == {
+        "school_figures": [worker().ident],
+        "figure_sections": [worker().ident],
+        "sen_information": [worker().ident],
+    }

@@ -218,13 +218,16 @@ def test_signing_out_from_the_lock_discards_unsaved_edits_without_asking(
     assert get_record(db, acting_user(db, "senco"), pupil).reg_group != "9Z"
 
 
-def test_locking_deletes_the_decrypted_viewer_copies(
-    qtbot, db: Database, senco: Actor, pupil: int, window: MainWindow, private_tmp: Path
-) -> None:
+@pytest.fixture
+def copy(db: Database, senco: Actor, pupil: int, private_tmp: Path) -> Path:
+    """An EP report the SENCo opened in the OS viewer: its decrypted copy on disk."""
     doc_id = evidence.add_document(
         db, senco, pupil, small_pdf(), "EP report", None, filename="ep.pdf"
     )
-    copy = evidence.viewer_copy(db, senco, doc_id)
+    return evidence.viewer_copy(db, senco, doc_id)
+
+
+def test_locking_deletes_the_decrypted_viewer_copies(window: MainWindow, copy: Path) -> None:
     assert copy.exists()
     window.locker.lock()
     assert not copy.exists() and not copy.parent.exists()
@@ -270,13 +273,7 @@ def test_a_message_shown_under_the_lock_is_hidden_and_the_lock_stays_on_top(
     box.close()
 
 
-def test_signing_out_or_quitting_deletes_the_viewer_copies(
-    qtbot, db: Database, senco: Actor, pupil: int, window: MainWindow, private_tmp: Path
-) -> None:
-    doc_id = evidence.add_document(
-        db, senco, pupil, small_pdf(), "EP report", None, filename="a.pdf"
-    )
-    copy = evidence.viewer_copy(db, senco, doc_id)
+def test_signing_out_or_quitting_deletes_the_viewer_copies(window: MainWindow, copy: Path) -> None:
     window.sign_out()  # File > Sign out; Quit closes the window the same way
     assert window.signed_out and not window.isVisible()
     assert not copy.exists()

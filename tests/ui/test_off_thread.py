@@ -32,6 +32,13 @@ def _record_thread(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> l
     return seen
 
 
+def _record_threads(
+    monkeypatch: pytest.MonkeyPatch, module: Any, *names: str
+) -> dict[str, list[int]]:
+    """:func:`_record_thread` for each of ``names``: name → the threads it was called on."""
+    return {name: _record_thread(monkeypatch, module, name) for name in names}
+
+
 def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.services import due
     from sendesk.ui.home_page import HomePage
@@ -42,6 +49,24 @@ def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) ->
     page.load_once().wait()
     assert page.loaded and "What's due</b> — 0 overdue" in page.summary.text()
     assert seen == [worker().ident] and threading.get_ident() not in seen
+
+
+def test_whats_due_is_worded_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """Each item's cells and the widest of them are made with the items, on the worker;
+    the page shows them under their headings, open."""
+    from sendesk.ui import home_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë")  # SEN support, no review date
+    seen = _record_thread(monkeypatch, home_page, "due_texts")
+    page = home_page.HomePage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.load_once().wait()
+    heading = page.grouped.index(0, 0)
+    assert page.table.isExpanded(heading) and page.grouped.rowCount(heading) > 0
+    first = page.grouped.index(0, 2, heading)
+    assert "Zoë" in page.grouped.data(first) and page.model.widest
+    assert seen == [worker().ident]
 
 
 def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
@@ -69,10 +94,9 @@ def test_signing_in_derives_keys_and_imports_the_models_on_the_worker(
     from sendesk.ui.staff import sign_in
 
     users.create_user(db, senco, "new", "Ms New", Role.TEACHER, "first-pass")
-    seen = {
-        name: _record_thread(monkeypatch, users, name)
-        for name in ("check_password", "hash_password", "change_own_password")
-    }
+    seen = _record_threads(
+        monkeypatch, users, "check_password", "hash_password", "change_own_password"
+    )
     imported = _record_thread(monkeypatch, sign_in, "_import_sign_in")
     dialog = sign_in.SignInDialog(db, "Test Academy", "new")
     qtbot.addWidget(dialog)
@@ -119,10 +143,9 @@ def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
 def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.ui.store import audit_page
 
-    seen = {
-        name: _record_thread(monkeypatch, audit_page, name)
-        for name in ("audit_listing", "audit_actions", "lock_after_minutes")
-    }
+    seen = _record_threads(
+        monkeypatch, audit_page, "audit_listing", "audit_actions", "lock_after_minutes"
+    )
     page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     page.loading.wait()
@@ -137,15 +160,28 @@ def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) ->
     }
 
 
+def test_the_audit_trails_cells_are_worded_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """Tens of thousands of events: their texts and the widest of them (which size the
+    columns) are made with the read, on the worker."""
+    from sendesk.ui.store import audit_page
+
+    seen = _record_thread(monkeypatch, audit_page, "text_rows")
+    page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert page.model.rowCount() > 0 and page.model.widest
+    assert page.model.data(page.model.index(0, 1)) == page.listing.lines[0].username
+    assert seen == [worker().ident]
+
+
 def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
     from sendesk.ui.graduated import provision_map_page
     from tests.factories import add_test_pupil
 
     zoe = add_test_pupil(db, senco, 1, forename="Zoë")
-    seen = {
-        name: _record_thread(monkeypatch, provision_map_page, name)
-        for name in ("register_rows", "school_provision", "pupil_provision")
-    }
+    seen = _record_threads(
+        monkeypatch, provision_map_page, "register_rows", "school_provision", "pupil_provision"
+    )
     page = provision_map_page.ProvisionMapPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     page.loading.wait()
@@ -191,10 +227,14 @@ def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senc
     first = add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
     second = add_group(db, senco, GroupData(iid, "Friday", None, (4,), date(2025, 1, 10)))
     enrol(db, senco, first, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
-    seen = {
-        name: _record_thread(monkeypatch, interventions_page, name)
-        for name in ("list_interventions", "list_groups", "list_enrolments", "enrolment_progress")
-    }
+    seen = _record_threads(
+        monkeypatch,
+        interventions_page,
+        "list_interventions",
+        "list_groups",
+        "list_enrolments",
+        "enrolment_progress",
+    )
     page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
     qtbot.addWidget(page)
     assert page.loading_label.text() == "Loading…" and not page.loading_label.isHidden()
@@ -210,6 +250,30 @@ def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senc
     calls = {name: len(threads) for name, threads in seen.items()}
     assert calls["list_interventions"] == 1 and calls["list_enrolments"] >= 2
     assert {t for threads in seen.values() for t in threads} == {worker().ident}
+
+
+def test_the_interventions_page_words_its_rows_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The catalogue's, groups' and pupils' cells are worded (and their widest found) on the
+    worker with the read: a big school's intervention has thousands of groups."""
+    from datetime import date
+
+    from sendesk.services.graduated.intervention_records import GroupData, InterventionData
+    from sendesk.services.graduated.intervention_setup import add_group, add_intervention
+    from sendesk.ui.graduated import interventions_page
+
+    iid = add_intervention(
+        db,
+        senco,
+        InterventionData("Toe by Toe", "Cognition and learning", "TA", "SWRT", "standardised"),
+    )
+    add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
+    seen = _record_thread(monkeypatch, interventions_page, "text_rows")
+    page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()
+    assert page.catalogue_model.data(page.catalogue_model.index(0, 0)) == "Toe by Toe"
+    assert page.group_model.data(page.group_model.index(0, 0)) == "Monday"
+    assert len(seen) == 3 and set(seen) == {worker().ident}
 
 
 def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:

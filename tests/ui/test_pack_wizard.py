@@ -28,7 +28,7 @@ from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.support_plans import create_plan
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
-from sendesk.ui.ehc.pack_wizard import MISSING, READY, PackWizard
+from sendesk.ui.ehc.pack_wizard import MISSING, READY, GeneratePage, PackWizard
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 16)
@@ -80,33 +80,13 @@ def pupil_id(db: Database, senco: Actor, tmp_path: Path) -> int:
     )
     folder = tmp_path / "source"
     folder.mkdir()
-    add_document(
-        db,
-        senco,
-        pid,
-        make_pdf(folder / "ep.pdf", "EVIDENCE-ALPHA", 2),
-        "Educational psychology report",
-        date(2025, 10, 1),
-        today=TODAY,
-    )
-    add_document(
-        db,
-        senco,
-        pid,
-        make_pdf(folder / "salt.pdf", "EVIDENCE-BETA", 3),
-        "Speech and language report",
-        date(2025, 11, 1),
-        today=TODAY,
-    )
-    add_document(
-        db,
-        senco,
-        pid,
-        make_pdf(folder / "letter.pdf", "EVIDENCE-GAMMA", 1),
-        "GP letter",
-        date(2025, 12, 1),
-        today=TODAY,
-    )
+    for name, marker, pages, title, dated in (
+        ("ep", "EVIDENCE-ALPHA", 2, "Educational psychology report", date(2025, 10, 1)),
+        ("salt", "EVIDENCE-BETA", 3, "Speech and language report", date(2025, 11, 1)),
+        ("letter", "EVIDENCE-GAMMA", 1, "GP letter", date(2025, 12, 1)),
+    ):
+        pdf = make_pdf(folder / f"{name}.pdf", marker, pages)
+        add_document(db, senco, pid, pdf, title, dated, today=TODAY)
     return pid
 
 
@@ -121,6 +101,13 @@ def wizard(qtbot, db: Database, senco: Actor, pupil_id: int) -> PackWizard:
     qtbot.addWidget(w)
     w.show()
     return w
+
+
+def save_into(wizard: PackWizard, folder: Path) -> GeneratePage:
+    """Make ``folder`` and choose it on the wizard's last page (showing); returns the page."""
+    folder.mkdir()
+    wizard.generate_page.folder.setText(str(folder))
+    return wizard.generate_page
 
 
 def tree_rows(wizard: PackWizard) -> list[tuple[str, str, list[str]]]:
@@ -185,10 +172,8 @@ def test_choose_order_and_build_a_real_pack(qtbot, wizard, tmp_path, monkeypatch
     assert page.count_label.text() == "2 of 3 documents will be appended."
 
     wizard.next()
-    generate = wizard.generate_page
     out = tmp_path / "out"
-    out.mkdir()
-    generate.folder.setText(str(out))
+    generate = save_into(wizard, out)
     assert not wizard.button(QWizard.WizardButton.FinishButton).isEnabled()
     generate.build_button.click()
     qtbot.waitUntil(lambda: generate.job is None, timeout=30_000)  # built on the worker
@@ -221,10 +206,8 @@ def test_choose_order_and_build_a_real_pack(qtbot, wizard, tmp_path, monkeypatch
 def test_stop_leaves_no_file_behind(qtbot, wizard, tmp_path, warnings) -> None:
     wizard.next()
     wizard.next()
-    generate = wizard.generate_page
     out = tmp_path / "out"
-    out.mkdir()
-    generate.folder.setText(str(out))
+    generate = save_into(wizard, out)
     generate.build_button.click()
     generate.cancel_button.click()  # while it builds on the worker thread
     qtbot.waitUntil(lambda: generate.job is None, timeout=30_000)
@@ -285,10 +268,8 @@ def test_the_next_pack_starts_in_the_last_folder_used_while_it_exists(
 
     wizard.next()
     wizard.next()
-    generate = wizard.generate_page
     out = tmp_path / "LA packs"
-    out.mkdir()
-    generate.folder.setText(str(out))
+    generate = save_into(wizard, out)
     generate.progress.valueChanged.connect(lambda _v: generate.cancel_button.click())
     generate.build_button.click()  # stopped at once: the folder was still the one used
     # The worker may be part-way through a page when Stop is seen (or, on a slow machine,

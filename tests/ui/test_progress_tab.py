@@ -30,7 +30,7 @@ from sendesk.ui.graduated.progress_tab import (
 )
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import add_test_pupil, make_user, works_with
-from tests.ui.dialogs import answer_question
+from tests.ui.dialogs import accept, answer_question
 from tests.ui.views import cells, row_count
 
 TODAY = date(2026, 1, 15)
@@ -66,9 +66,7 @@ def test_add_a_term_through_its_dialog(qtbot, db, senco, pupil_id, monkeypatch, 
         dialog.possible.setValue(140)
         dialog.attended.setValue(131)
         assert dialog.percentage_label.text() == "93.6%"
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(AttendanceDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -125,9 +123,7 @@ def test_add_a_snapshot_and_see_now_6_and_12_months_ago(
         dialog.value.setText("3")
         dialog.expected.setText("4")
         dialog.taken_on.setDate(to_qdate(date(2026, 1, 9)))
-        dialog.accept()
-        dialog.save_op.wait()
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(AttainmentDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)

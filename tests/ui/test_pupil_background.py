@@ -4,35 +4,27 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendesk.rules.upn import make
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
+from tests.factories import admit_pupil
 
 
 def test_profile_shows_home_language_and_ethnicity_or_not_held(qtbot, db, senco) -> None:
-    held = add_pupil(
+    held = admit_pupil(
         db,
         senco,
-        PupilData(
-            upn=make(801, 2000, 23, 1),
-            legal_surname="Nowak",
-            legal_forename="Ola",
-            dob=date(2012, 5, 1),
-            home_language="Polish",
-            ethnicity="White - Polish",
-        ),
+        1,
+        "Ola",
+        surname="Nowak",
+        dob=date(2012, 5, 1),
+        year=None,
+        upn_year=23,
+        home_language="Polish",
+        ethnicity="White - Polish",
     )
-    not_held = add_pupil(
-        db,
-        senco,
-        PupilData(
-            upn=make(801, 2000, 23, 2),
-            legal_surname="Lee",
-            legal_forename="Bo",
-            dob=date(2012, 5, 1),
-        ),
+    not_held = admit_pupil(
+        db, senco, 2, "Bo", surname="Lee", dob=date(2012, 5, 1), year=None, upn_year=23
     )
     ctx = AppContext(db, senco, school_info(db))
     window = PupilWindow(ctx, held)

@@ -26,13 +26,11 @@ from PySide6.QtWidgets import (
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role
-from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.ehc.plans import list_plans, record_plan
 from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_record import CONFLICT, ContactData, add_contact, get_record
 from sendesk.services.register.pupil_record import update_profile as service_update_profile
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status, void_entry
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
@@ -40,7 +38,7 @@ from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
 from sendesk.ui.register.pupil_history import VoidDialog
 from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
 from sendesk.ui.register.status_dialog import StatusDialog
-from tests.factories import make_user, works_with
+from tests.factories import admit_pupil, make_user, works_with
 from tests.ui.dialogs import answer_question
 from tests.ui.labels import unlabelled
 from tests.ui.views import all_cells, cells, foreground, row_count
@@ -49,18 +47,16 @@ Opener = Callable[[Actor], PupilWindow]
 
 
 def make_pupil(db: Database, actor: Actor) -> int:
-    pid = add_pupil(
+    pid = admit_pupil(
         db,
         actor,
-        PupilData(
-            upn=make(801, 2000, 23, 7),
-            legal_surname="Hopper",
-            legal_forename="Grace",
-            dob=date(2012, 12, 9),
-            year_group=8,
-            reg_group="8H",
-            admission_date=date(2023, 9, 4),
-        ),
+        7,
+        "Grace",
+        surname="Hopper",
+        dob=date(2012, 12, 9),
+        upn_year=23,
+        reg_group="8H",
+        admission_date=date(2023, 9, 4),
     )
     change_status(db, actor, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
     add_contact(db, actor, pid, ContactData("Mrs Hopper", "Mother", True))
@@ -276,10 +272,27 @@ def test_change_status_by_keyboard_shows_in_history(
     assert "Communication and interaction" in window.area_editors  # ASD's area appears
 
 
-def test_status_dialog_checks_as_the_user_edits(qtbot, db, senco, pupil_id) -> None:
+def open_status_dialog(
+    qtbot,
+    db: Database,
+    senco: Actor,
+    pupil_id: int,
+    *,
+    today: date = date(2024, 6, 3),
+    show: bool = True,
+) -> StatusDialog:
+    """The SEN status dialog as the SENCo opens it on ``today`` for the pupil on SEN support
+    (K) for SPLD since 8 January 2024; shown on screen unless ``show`` is False."""
     ctx = AppContext(db, senco, school_info(db))
-    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 1))
+    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=today)
     qtbot.addWidget(dialog)
+    if show:
+        dialog.show()
+    return dialog
+
+
+def test_status_dialog_checks_as_the_user_edits(qtbot, db, senco, pupil_id) -> None:
+    dialog = open_status_dialog(qtbot, db, senco, pupil_id, today=date(2024, 6, 1), show=False)
     assert dialog.date_edit.calendarPopup()
     assert dialog.date_edit.maximumDate().toPython() == date(2024, 6, 1)
     assert dialog.date_edit.minimumDate().toPython() == date(2024, 1, 8)
@@ -311,10 +324,7 @@ def test_status_dialog_asks_for_the_plan_only_when_none_is_recorded(
 ) -> None:
     """E means an EHC plan (census code E): without a recorded plan the dialog asks for its
     issue date and LA and records both in one step; with one it asks nothing more."""
-    ctx = AppContext(db, senco, school_info(db))
-    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_status_dialog(qtbot, db, senco, pupil_id)
     assert not dialog.plan_box.isVisible()
     dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("E"))
     dialog.reason_edit.setPlainText("Final plan issued")
@@ -341,10 +351,7 @@ def test_status_dialog_with_a_recorded_plan_asks_nothing_more(qtbot, db, senco, 
     record_plan(
         db, senco, pupil_id, PlanData(date(2024, 5, 20), "Testshire"), today=date(2024, 6, 3)
     )
-    ctx = AppContext(db, senco, school_info(db))
-    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_status_dialog(qtbot, db, senco, pupil_id)
     dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("E"))
     dialog.reason_edit.setPlainText("Final plan issued")
     assert not dialog.plan_box.isVisible() and dialog.plan is None
@@ -357,10 +364,7 @@ def test_status_dialog_says_who_changed_the_status_meanwhile_and_saves_nothing(
     """Two SENCos at once (issue 12): the second to press OK is told who changed the status
     and when, nothing of theirs is written, and the dialog shows what is recorded now."""
     other = make_user(db, "mrsecond", Role.SENCO)
-    ctx = AppContext(db, senco, school_info(db))
-    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = open_status_dialog(qtbot, db, senco, pupil_id)
     dialog.provision_combo.setCurrentIndex(dialog.provision_combo.findData("N"))
     dialog.reason_edit.setPlainText("Made good progress")
     assert dialog.ok_button.isEnabled(), dialog.problems_label.text()
@@ -393,9 +397,7 @@ def test_status_dialog_opened_from_an_old_record_shows_the_status_now(
     """A window opened before someone else's change passes the old status: the dialog reads
     the register itself, so it starts from (and says it saw) what is recorded."""
     change_status(db, senco, pupil_id, "N", [], date(2024, 3, 1), "Made good progress")
-    ctx = AppContext(db, senco, school_info(db))
-    dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=date(2024, 6, 3))
-    qtbot.addWidget(dialog)
+    dialog = open_status_dialog(qtbot, db, senco, pupil_id, show=False)
     assert (dialog.provision, dialog.needs) == ("N", [])
     assert dialog.date_edit.minimumDate().toPython() == date(2024, 3, 1)
     assert "nothing has changed yet" in dialog.problems_label.text()

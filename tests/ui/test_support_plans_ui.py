@@ -24,7 +24,6 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError
 from sendesk.models import Role
 from sendesk.rules.census import Area
-from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.support_plans import (
     CONFLICT,
@@ -37,14 +36,13 @@ from sendesk.services.graduated.support_plans import (
     review_plan,
     update_plan,
 )
-from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import change_status
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
 from sendesk.ui.register.status_dialog import to_qdate
-from tests.factories import make_user, works_with
+from tests.factories import admit_pupil, make_user, works_with
 from tests.ui.dialogs import accept, answer_question, wait_for_save
 from tests.ui.labels import unlabelled
 from tests.ui.views import cells, row_count
@@ -59,17 +57,15 @@ TODAY = date(2026, 1, 15)
 
 @pytest.fixture
 def pupil_id(db: Database, senco: Actor) -> int:
-    pid = add_pupil(
+    pid = admit_pupil(
         db,
         senco,
-        PupilData(
-            upn=make(801, 2000, 23, 9),
-            legal_surname="Brontë",
-            legal_forename="Zoë",
-            dob=date(2012, 5, 1),
-            year_group=8,
-            admission_date=date(2023, 9, 4),
-        ),
+        9,
+        "Zoë",
+        surname="Brontë",
+        dob=date(2012, 5, 1),
+        upn_year=23,
+        admission_date=date(2023, 9, 4),
     )
     change_status(db, senco, pid, "K", ["SPLD"], date(2024, 1, 8), "Dyslexia screen")
     return pid

@@ -6,8 +6,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
-from sendesk.ui.kit.table_view import read_only_view, share_width
+from sendesk.ui.kit.table_model import ColumnSpec, RowsModel, TextRowsModel, text_rows
+from sendesk.ui.kit.table_view import read_only_view, share_width, text_rows_view
 
 ADVICE = (
     "Assessment indicates significant anxiety, particularly about school and friendships, "
@@ -50,6 +50,26 @@ def test_shared_columns_take_the_spare_width(qtbot: QtBot) -> None:
     # The last column keeps its own width rather than stretching; the advice takes the rest.
     assert header.sectionSize(1) > header.sectionSize(0) + header.sectionSize(2)
     assert not header.stretchLastSection()
+
+
+def test_a_long_list_fits_its_columns_to_the_widest_texts_of_any_row(qtbot: QtBot) -> None:
+    """A list that grows with the school (:func:`text_rows_view`) is sized from the rows
+    with the widest texts, found with the texts (on the worker): a long name far down the
+    list still fits, and every row is one line high."""
+    columns = [ColumnSpec("Group", lambda r: r[0]), ColumnSpec("Led by", lambda r: r[1])]
+    rows = [(f"10X/Ma{n}", "Ms Senco") for n in range(3000)]
+    rows[2500] = ("11Y/Further Mathematics (Saturday school)", "Ms Senco")
+    model: TextRowsModel[tuple[str, str]] = TextRowsModel(columns)
+    table = text_rows_view(model, "Groups")
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    qtbot.waitExposed(table)
+    model.set_table(text_rows(columns, rows))
+    assert model.data(model.index(2500, 0)) == rows[2500][0]
+    wanted = table.fontMetrics().horizontalAdvance(rows[2500][0])
+    assert table.columnWidth(0) > wanted
+    assert table.rowHeight(2500) == table.rowHeight(0) < 2 * table.fontMetrics().height()
 
 
 def test_a_button_row_keeps_its_order_and_leaves_out_buttons_the_role_has_not(

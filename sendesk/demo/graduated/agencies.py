@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.graduated.catalogue import C_I, C_L, PDF, S_P, SEMH, _area
 from sendesk.demo.graduated.pupils import _Pupil
 from sendesk.demo.graduated.school_calendar import (
@@ -31,6 +30,7 @@ from sendesk.models import (
 )
 from sendesk.resource_files import resource_path
 from sendesk.rules.confidentiality import default_level
+from sendesk.services.bulk_rows import bulk, insert_rows
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""

@@ -33,19 +33,22 @@ from sendesk.services.access.records import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
+    checked_text,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    remove_audited,
+    save_changes,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
 
 
-def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
+def clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
     problems: list[str] = []
     found = jcq.ARRANGEMENTS.get(data.arrangement)
     if found is None:
@@ -70,12 +73,8 @@ def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
         subjects.append(subject)
     if len(subjects) > SUBJECTS_MAX:
         problems.append(f"at most {SUBJECTS_MAX} subjects may be listed (leave none for all)")
-    room_note = " ".join(data.room_note.split())
-    if len(room_note) > ROOM_NOTE_MAX:
-        problems.append(f"the room note is longer than {ROOM_NOTE_MAX} characters")
-    notes = data.notes.strip()
-    if len(notes) > NOTES_MAX:
-        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    room_note = checked_text(data.room_note, ROOM_NOTE_MAX, "the room note is", problems)
+    notes = checked_text(data.notes, NOTES_MAX, "the notes are", problems, lines=True)
     refuse(problems)
     return {
         "arrangement": data.arrangement,
@@ -110,20 +109,17 @@ def propose_arrangement(
 ) -> int:
     """The SENCo proposes an arrangement for a pupil (status "proposed"); returns its id."""
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_arrangement(data, today or date.today())
+    values = clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         _check_assessment(s, values["assessment_id"], pupil_id)
-        row = AccessArrangement(pupil_id=pupil_id, status=jcq.PROPOSED, **values)
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            AccessArrangement(pupil_id=pupil_id, status=jcq.PROPOSED, **values),
             "access_arrangement",
-            row.id,
-            {"pupil_id": pupil_id, "arrangement": row.arrangement},
+            {"pupil_id": pupil_id, "arrangement": values["arrangement"]},
         )
-        return row.id
 
 
 def read_arrangement(session: Session, arrangement_id: int) -> AccessArrangement:
@@ -152,7 +148,7 @@ def update_arrangement(
     :func:`remove_assessment` delete it.
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_arrangement(data, today or date.today())
+    values = clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         row = read_arrangement(s, arrangement_id)
         check_version(row.version, version, ARRANGEMENT_CONFLICT)
@@ -180,15 +176,14 @@ def update_arrangement(
                 f"The proposal date {values['proposed_on']:%d/%m/%Y} is after the "
                 f"arrangement was approved or applied for ({min(later):%d/%m/%Y})."
             )
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, ARRANGEMENT_CONFLICT)
-        AuditWriter(s, actor).record(
-            "update",
+        save_changes(
+            s,
+            AuditWriter(s, actor),
+            row,
+            values,
+            ARRANGEMENT_CONFLICT,
             "access_arrangement",
-            arrangement_id,
-            {"pupil_id": row.pupil_id, "fields": changed},
+            {"pupil_id": row.pupil_id},
         )
         return row.version
 
@@ -297,9 +292,11 @@ def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version:
                 "Only a proposed arrangement with no evidence recorded can be removed; "
                 "withdraw it instead, so its history is kept."
             )
-        pupil_id = row.pupil_id
-        s.delete(row)
-        flush_or_conflict(s, ARRANGEMENT_CONFLICT)
-        AuditWriter(s, actor).record(
-            "delete", "access_arrangement", arrangement_id, {"pupil_id": pupil_id}
+        remove_audited(
+            s,
+            AuditWriter(s, actor),
+            row,
+            ARRANGEMENT_CONFLICT,
+            "access_arrangement",
+            {"pupil_id": row.pupil_id},
         )

@@ -35,29 +35,33 @@ from sendesk.services.access.records import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
+    apply_changes,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    remove_audited,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
 
-def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
+def clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
     problems: list[str] = []
-    assessor = " ".join(data.assessor_name.split())
-    qualification = " ".join(data.assessor_qualification.split())
-    if not assessor:
-        problems.append("the assessor's name is missing")
-    elif len(assessor) > ASSESSOR_MAX:
-        problems.append(f"the assessor's name is longer than {ASSESSOR_MAX} characters")
-    if len(qualification) > QUALIFICATION_MAX:
-        problems.append(
-            f"the assessor's qualification is longer than {QUALIFICATION_MAX} characters"
-        )
+    assessor = checked_text(
+        data.assessor_name,
+        ASSESSOR_MAX,
+        "the assessor's name is",
+        problems,
+        missing="the assessor's name is missing",
+    )
+    qualification = checked_text(
+        data.assessor_qualification, QUALIFICATION_MAX, "the assessor's qualification is", problems
+    )
     check_date("assessment date", data.assessed_on)
     if data.picture_of_need_on is not None:
         check_date("picture of need date", data.picture_of_need_on)
@@ -67,11 +71,10 @@ def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
         problems.append(
             f"the picture of need date {data.picture_of_need_on:%d/%m/%Y} is in the future"
         )
-    picture, notes = data.picture_of_need.strip(), data.notes.strip()
-    if len(picture) > NOTES_MAX:
-        problems.append(f"the picture of need is longer than {NOTES_MAX:,} characters")
-    if len(notes) > NOTES_MAX:
-        problems.append(f"the notes are longer than {NOTES_MAX:,} characters")
+    picture = checked_text(
+        data.picture_of_need, NOTES_MAX, "the picture of need is", problems, lines=True
+    )
+    notes = checked_text(data.notes, NOTES_MAX, "the notes are", problems, lines=True)
     if len(data.scores) > SCORES_MAX:
         problems.append(f"at most {SCORES_MAX} scores may be recorded")
     scores: list[dict[str, Any]] = []
@@ -112,7 +115,7 @@ def record_assessment(
     assessment, no qualification on file) is recorded as it is and shown as problems.
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_assessment(data, today or date.today())
+    values = clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
@@ -122,15 +125,13 @@ def record_assessment(
             scores=[AssessmentScore(**sc) for sc in scores],
             **values,
         )
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            row,
             "access_assessment",
-            row.id,
             {"pupil_id": pupil_id, "scores": len(scores)},
         )
-        return row.id
 
 
 def update_assessment(
@@ -144,7 +145,7 @@ def update_assessment(
 ) -> int:
     """The SENCo corrects an assessment (its scores become ``data.scores``); new version."""
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_assessment(data, today or date.today())
+    values = clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
         row = s.get(
@@ -153,7 +154,7 @@ def update_assessment(
         if row is None:
             raise ConflictError(ASSESSMENT_GONE)
         check_version(row.version, version, ASSESSMENT_CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
+        changed = apply_changes(row, values)
         held = [
             {"position": x.position, "area": x.area, "score": x.score, "test": x.test}
             for x in row.scores
@@ -163,9 +164,6 @@ def update_assessment(
             row.scores = [AssessmentScore(**sc) for sc in scores]
         if not changed:
             return row.version
-        for name in changed:
-            if name != "scores":
-                setattr(row, name, values[name])
         flag_modified(row, "assessor_name")  # scores alone must move the version on too
         flush_or_conflict(s, ASSESSMENT_CONFLICT)
         AuditWriter(s, actor).record(
@@ -213,15 +211,14 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
                 .values(assessment_id=None, version=AccessArrangement.version + 1)
                 .execution_options(synchronize_session=False)
             )
-        pupil_id = row.pupil_id
-        s.delete(row)
-        flush_or_conflict(s, ASSESSMENT_CONFLICT)
-        AuditWriter(s, actor).record(
-            "delete",
+        remove_audited(
+            s,
+            AuditWriter(s, actor),
+            row,
+            ASSESSMENT_CONFLICT,
             "access_assessment",
-            assessment_id,
             {
-                "pupil_id": pupil_id,
+                "pupil_id": row.pupil_id,
                 "arrangements_unlinked": len(unlinked),
                 "arrangement_ids": unlinked,
             },

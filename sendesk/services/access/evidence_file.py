@@ -18,7 +18,7 @@ from sendesk.services.access.nww import nww_for_pupil
 from sendesk.services.access.pupil_access import pupil_access
 from sendesk.services.access.records import CURRENT_EVIDENCE_DAYS, NwwItem, PupilAccess
 from sendesk.services.actor import Actor
-from sendesk.services.common import pupil_or_gone
+from sendesk.services.common import data_of, pupil_or_gone
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
@@ -60,15 +60,13 @@ def evidence_file_data(
                 .where(AccessArrangement.pupil_id == pupil_id)
             ).all()
         )
-        data = EvidenceFileData(
+        data = data_of(
+            pupil,
+            EvidenceFileData,
             school=school,
             pupil_id=pupil_id,
             name=pupil.display_name,
             legal_name=f"{pupil.legal_forename} {pupil.legal_surname}",
-            upn=pupil.upn,
-            dob=pupil.dob,
-            year_group=pupil.year_group,
-            reg_group=pupil.reg_group,
             access=access,
             evidence=evidence,
             approved_by=approvers,

@@ -19,7 +19,7 @@ from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AgencyInvolvement, EhcPlan, EvidenceDocument, ExamEntry
 from sendesk.services.access.records import ENTRY_CONFLICT, SUBJECT_MAX, ExamEntryItem
 from sendesk.services.actor import Actor
-from sendesk.services.common import get_or_gone, pupil_or_gone
+from sendesk.services.common import add_audited, get_or_gone, pupil_or_gone
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
@@ -101,13 +101,13 @@ def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> i
         held = entries_by_pupil(s, [pupil_id]).get(pupil_id, {})
         if fold(name) in held:
             raise ValidationError(f"This candidate is already entered for {held[fold(name)]}.")
-        row = ExamEntry(pupil_id=pupil_id, subject=name, source="manual")
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create", "exam_entry", row.id, {"pupil_id": pupil_id, "source": "manual"}
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            ExamEntry(pupil_id=pupil_id, subject=name, source="manual"),
+            "exam_entry",
+            {"pupil_id": pupil_id, "source": "manual"},
         )
-        return row.id
 
 
 def remove_exam_entry(db: Database, actor: Actor, entry_id: int) -> None:

@@ -46,7 +46,7 @@ from sendesk.services.access.records import (
     split_subjects,
 )
 from sendesk.services.actor import Actor
-from sendesk.services.common import data_of, get_or_gone, sentence
+from sendesk.services.common import checked_text, data_of, get_or_gone, sentence
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
@@ -78,7 +78,7 @@ class RowsNotPermittedError(RowsRefusedError, PermissionDeniedError):
     """The teacher may not record some items of a batch (not their pupil in that subject)."""
 
 
-def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
+def clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
     """The item's values as stored, and what is wrong with it (clauses; none when valid)."""
     problems: list[str] = []
     subject = squash(data.subject)
@@ -93,12 +93,8 @@ def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
         problems.append(
             f"the kind of task must be {', '.join(TASK_KINDS[:-1])} or {TASK_KINDS[-1]}"
         )
-    task = " ".join(data.task.split())
-    if len(task) > TASK_MAX:
-        problems.append(f"the task is longer than {TASK_MAX} characters")
-    note = data.note.strip()
-    if len(note) > NOTE_MAX:
-        problems.append(f"the note is longer than {NOTE_MAX:,} characters")
+    task = checked_text(data.task, TASK_MAX, "the task is", problems)
+    note = checked_text(data.note, NOTE_MAX, "the note is", problems, lines=True)
     minutes = data.extra_minutes_used
     if minutes is not None:
         if isinstance(minutes, bool) or not isinstance(minutes, int):
@@ -193,7 +189,7 @@ def record_nww_many(
     cleaned: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
     for row, data in enumerate(items, start=1):
-        values, found = _clean_nww(data, today)
+        values, found = clean_nww(data, today)
         cleaned.append(values)
         problems += [RowProblem(row, text) for text in found]
     with db.transaction() as s:

@@ -3,6 +3,11 @@ part shares, and the small helpers they all use (subjects, live statuses, findin
 
 Why one module: proposals, assessments, NWW evidence, class lists and the SENCo's views all
 read the same items, so the dataclasses live once, below every use case.
+
+An item (:class:`ArrangementItem`, :class:`AssessmentItem`, :class:`NwwItem`) is its data
+class (what the SENCo or teacher types) extended with its id, version and what is worked
+out from it: a subclass rather than a second list of the same fields, so an editor that
+starts from an item finds every field it saves.
 """
 
 from __future__ import annotations
@@ -118,25 +123,18 @@ class AssessmentData:
     scores: tuple[ScoreData, ...] = ()
 
 
-@dataclass(frozen=True)
-class AssessmentItem:
+@dataclass(frozen=True, kw_only=True)
+class AssessmentItem(AssessmentData):
     """An assessment as shown, with what is wrong with its dates and paperwork."""
 
     id: int
     pupil_id: int
-    assessor_name: str
-    assessor_qualification: str
-    assessed_on: date
-    picture_of_need_on: date | None
-    picture_of_need: str
-    notes: str
-    scores: tuple[ScoreData, ...]
     problems: tuple[str, ...]
     version: int
 
 
-@dataclass(frozen=True)
-class ArrangementItem:
+@dataclass(frozen=True, kw_only=True)
+class ArrangementItem(ArrangementData):
     """One arrangement as shown on the pupil's tab (plain data, no ORM).
 
     ``verdict`` is the JCQ criteria check on the linked assessment's scores (None when the
@@ -148,23 +146,16 @@ class ArrangementItem:
 
     id: int
     pupil_id: int
-    arrangement: str
     name: str
     route: str
     route_label: str
     status: str
     next_statuses: tuple[str, ...]
-    evidence_route: str
-    subjects: tuple[str, ...]
-    proposed_on: date
     approved_on: date | None
     applied_on: date | None
     awarding_body_on: date | None
     expires_on: date | None
     ended_on: date | None
-    room_note: str
-    notes: str
-    assessment_id: int | None
     version: int
     verdict: jcq.Verdict | None
     evidence_by_subject: dict[str, date | None]
@@ -219,19 +210,11 @@ class NwwData:
     note: str = ""
 
 
-@dataclass(frozen=True)
-class NwwItem:
+@dataclass(frozen=True, kw_only=True)
+class NwwItem(NwwData):
     """A recorded piece of NWW evidence, with who recorded it."""
 
     id: int
-    arrangement_id: int
-    subject: str
-    recorded_on: date
-    task_kind: str
-    task: str
-    used: bool
-    extra_minutes_used: int | None
-    note: str
     recorded_by: str
     recorded_by_id: int | None = None
 

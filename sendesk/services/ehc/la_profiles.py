@@ -18,12 +18,13 @@ from sendesk.models import LaProfile
 from sendesk.rules.readiness import DEFAULT_SECTION_ORDER, LaRules, la_rules_problems
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
     data_of,
-    flush_or_conflict,
     get_or_gone,
     refuse,
+    remove_audited,
+    save_changes,
 )
 from sendesk.services.ehc.records import NAME_MAX, PROFILE_CONFLICT, one_line
 from sendesk.services.permissions import Action, permit
@@ -150,19 +151,16 @@ def save_la_profile(
             raise ValidationError(f"There is already a profile for {same.name}.")
         audit = AuditWriter(s, actor)
         if profile_id is None:
-            row = LaProfile(**values)
-            s.add(row)
-            flush_or_conflict(s, PROFILE_CONFLICT)
-            audit.record("create", "la_profile", row.id, {"name": row.name})
-            return row.id
+            return add_audited(
+                s, audit, LaProfile(**values), "la_profile", {"name": values["name"]}
+            )
         row = get_or_gone(
             s, LaProfile, profile_id, "That LA profile has been removed since you opened it."
         )
         check_version(row.version, version, PROFILE_CONFLICT)
-        changed = apply_changes(row, values)
-        if changed:
-            flush_or_conflict(s, PROFILE_CONFLICT)
-            audit.record("update", "la_profile", row.id, {"name": row.name, "fields": changed})
+        save_changes(
+            s, audit, row, values, PROFILE_CONFLICT, "la_profile", {"name": values["name"]}
+        )
         return row.id
 
 
@@ -183,7 +181,6 @@ def remove_la_profile(db: Database, actor: Actor, profile_id: int, version: int)
             s, LaProfile, profile_id, "That LA profile has been removed since you opened it."
         )
         check_version(row.version, version, PROFILE_CONFLICT)
-        name = row.name
-        s.delete(row)
-        flush_or_conflict(s, PROFILE_CONFLICT)
-        AuditWriter(s, actor).record("delete", "la_profile", profile_id, {"name": name})
+        remove_audited(
+            s, AuditWriter(s, actor), row, PROFILE_CONFLICT, "la_profile", {"name": row.name}
+        )

@@ -70,7 +70,7 @@ from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
-from sendesk.services.common import pupil_or_gone, refuse
+from sendesk.services.common import data_of, pupil_or_gone, refuse
 from sendesk.services.ehc.la_profiles import la_rules
 from sendesk.services.ehc.records import RequestItem
 from sendesk.services.ehc.requests import list_requests
@@ -431,15 +431,10 @@ def _choices(
 ) -> list[EvidenceChoice]:
     agency_of = {i.id: i.agency for i in involvements}
     return [
-        EvidenceChoice(
-            id=d.id,
-            title=d.title,
-            filename=d.filename,
-            media_type=d.media_type,
-            size=d.size,
-            document_date=d.document_date,
+        data_of(
+            d,
+            EvidenceChoice,
             agency=agency_of.get(d.involvement_id) if d.involvement_id is not None else None,
-            sha256=d.sha256,
         )
         for d in docs
     ]
@@ -777,23 +772,15 @@ def gather(
     if record.provision in Provision.__members__:
         provision = f"{PROVISION_LABELS[Provision(record.provision)]} ({record.provision})"
     responsible = [c for c in record.contacts if c.parental_responsibility]
-    pupil = PupilDetails(
+    pupil = data_of(
+        record,
+        PupilDetails,
         name=record.display_name,
         legal_name=f"{record.legal_forename} {record.legal_surname}",
-        upn=record.upn,
-        dob=record.dob,
         age=age,
-        gender=record.gender,
         year_text=_year_text(record.year_group),
         chronological_year_text=chrono_text,
-        reg_group=record.reg_group,
-        admission_date=record.admission_date,
-        eal=record.eal,
-        pupil_premium=record.pupil_premium,
-        looked_after=record.looked_after,
-        nhs_number=record.nhs_number,
         provision=provision,
-        provision_since=record.provision_since,
         parents=tuple(
             f"{c.name} ({c.relationship_to_pupil})" if c.relationship_to_pupil else c.name
             for c in responsible

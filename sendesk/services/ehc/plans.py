@@ -35,13 +35,15 @@ from sendesk.rules.timeline import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
+    checked_text,
     data_of,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    save_changes,
 )
 from sendesk.services.ehc.records import (
     CONFLICT,
@@ -92,9 +94,7 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
     elif data.issued_on > today:
         problems.append(f"the plan's date ({short_date(data.issued_on)}) is in the future")
     la_name = clean_la_name(data.la_name, problems)
-    setting = one_line(data.named_setting)
-    if len(setting) > SETTING_MAX:
-        problems.append(f"the named setting is longer than {SETTING_MAX} characters")
+    setting = checked_text(data.named_setting, SETTING_MAX, "the named setting is", problems)
     texts = clean_texts(data, _PLAN_TEXTS, problems)
     kind = (data.transfer_kind or "").strip()
     destination = one_line(data.transfer_destination or "")
@@ -208,12 +208,11 @@ def add_plan(
             "when it ceased before adding another."
         )
     _check_plan_request(session, pupil_id, values)
-    row = EhcPlan(pupil_id=pupil_id, **values)
-    session.add(row)
-    session.flush()
-    audit.record("create", "ehc_plan", row.id, {"pupil_id": pupil_id})
-    sync_pupil_review(session, audit, pupil_id, today, row.id)
-    return row.id
+    plan_id = add_audited(
+        session, audit, EhcPlan(pupil_id=pupil_id, **values), "ehc_plan", {"pupil_id": pupil_id}
+    )
+    sync_pupil_review(session, audit, pupil_id, today, plan_id)
+    return plan_id
 
 
 def update_plan(
@@ -246,13 +245,9 @@ def update_plan(
                 f"({short_date(row.ceased_on)})"
             )
         refuse(problems)
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
-        audit.record("update", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "fields": changed})
-        sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        if save_changes(s, audit, row, values, CONFLICT, "ehc_plan", {"pupil_id": row.pupil_id}):
+            sync_pupil_review(s, audit, row.pupil_id, today, row.id)
         return row.version
 
 

@@ -4,6 +4,11 @@ casework shares.
 Why one module: requests, plans, reviews, LA profiles and what's due all read the same
 items (a plan carries its reviews; what's due reads requests and plans), so the dataclasses
 and the sentences they are checked with live once, below every use case.
+
+An item (:class:`RequestItem`, :class:`PlanItem`, :class:`ReviewItem`) is its data class
+(what the SENCo types) extended with its id, version and what is worked out from it: a
+subclass rather than a second list of the same fields, so the editor's ``data()`` copy and
+the item cannot drift apart.
 """
 
 from __future__ import annotations
@@ -18,7 +23,7 @@ from sendesk.rules.timeline import (
     TRANSFER_KINDS,
     Milestone,
 )
-from sendesk.services.common import data_of
+from sendesk.services.common import checked_text, data_of
 
 REQUESTERS: dict[str, str] = {"school": "The school", "parent": "A parent or carer"}
 """Who asked the LA to assess, and how the screens say it."""
@@ -129,26 +134,13 @@ class ExceptionItem:
         return EXCEPTION_KINDS.get(self.kind, self.kind)
 
 
-@dataclass(frozen=True)
-class RequestItem:
+@dataclass(frozen=True, kw_only=True)
+class RequestItem(RequestData):
     """One request as the pupil's EHC tab shows it: every column, the milestones computed
     from them, where the case stands and the clock."""
 
     id: int
     pupil_id: int
-    requested_by: str
-    la_name: str
-    caseworker: str
-    sent_on: date | None
-    received_on: date | None
-    consent_on: date | None
-    young_person_consent_on: date | None
-    why_now: str
-    pupil_views: str
-    parent_views: str
-    health_info: str
-    social_care_info: str
-    health_none_known: bool
     decided_to_assess: bool | None
     decision_to_assess_on: date | None
     decided_to_issue: bool | None
@@ -172,10 +164,6 @@ class RequestItem:
     late: bool
     advice_asked_on: date | None = None
     advice_received_on: date | None = None
-    aspirations: str = ""
-    signed_off_by: str = ""
-    signed_off_role: str = ""
-    signed_off_on: date | None = None
 
     @property
     def clock_start(self) -> date | None:
@@ -237,8 +225,8 @@ class ReviewData:
     amended_plan_on: date | None = None
 
 
-@dataclass(frozen=True)
-class ReviewItem:
+@dataclass(frozen=True, kw_only=True)
+class ReviewItem(ReviewData):
     """One annual review with its statutory dates and their milestones.
 
     After an LA decision to amend: ``amendment_response_ends`` is the family's last day to
@@ -249,23 +237,11 @@ class ReviewItem:
 
     id: int
     plan_id: int
-    meeting_on: date
-    invitations_sent_on: date | None
-    report_sent_on: date | None
-    attendees: str
-    pupil_views: str
-    parent_views: str
-    summary: str
-    recommendation: str
-    la_decision: str
-    la_decision_on: date | None
     version: int
     invitations_by: date
     report_due: date
     la_decision_due: date
     milestones: list[Milestone]
-    amendments_proposed_on: date | None = None
-    amended_plan_on: date | None = None
     amendment_response_ends: date | None = None
     amended_plan_due: date | None = None
 
@@ -273,8 +249,8 @@ class ReviewItem:
         return data_of(self, ReviewData)
 
 
-@dataclass(frozen=True)
-class PlanItem:
+@dataclass(frozen=True, kw_only=True)
+class PlanItem(PlanData):
     """One EHC plan with its reviews (oldest first) and when the next review is due.
 
     ``next_review_due`` is the last lawful day of the next annual review (the day before
@@ -286,24 +262,12 @@ class PlanItem:
 
     id: int
     pupil_id: int
-    request_id: int | None
-    issued_on: date
-    la_name: str
-    named_setting: str
-    needs: str
-    outcomes: str
-    provision: str
-    hours_per_week: float | None
-    top_up_pence: int | None
     ceased_on: date | None
     version: int
     reviews: list[ReviewItem]
     next_review_due: date | None
     next_review_status: str
     next_meeting_by: date | None = None
-    transfer_kind: str = ""
-    transfer_destination: str = ""
-    transfer_on: date | None = None
     transfer_deadline: date | None = None
 
     @property
@@ -350,13 +314,10 @@ def clean_texts(data: object, labels: dict[str, str], problems: list[str]) -> di
     """The free-text fields named by ``labels`` (field → words), stripped; each one over
     :data:`TEXT_MAX` adds a problem naming it. Requests, plans and reviews check their
     texts the same way, so the limit and its sentence live here once."""
-    texts = {k: str(getattr(data, k)).strip() for k in labels}
-    problems += [
-        f"{labels[k]} is longer than {TEXT_MAX:,} characters"
-        for k, v in texts.items()
-        if len(v) > TEXT_MAX
-    ]
-    return texts
+    return {
+        k: checked_text(str(getattr(data, k)), TEXT_MAX, f"{label} is", problems, lines=True)
+        for k, label in labels.items()
+    }
 
 
 def future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
@@ -371,12 +332,13 @@ def future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
 
 def clean_la_name(raw: str, problems: list[str]) -> str:
     """The local authority's name on one line; missing or too long adds a problem."""
-    la_name = one_line(raw)
-    if not la_name:
-        problems.append("the local authority is missing")
-    elif len(la_name) > NAME_MAX:
-        problems.append(f"the local authority's name is longer than {NAME_MAX} characters")
-    return la_name
+    return checked_text(
+        raw,
+        NAME_MAX,
+        "the local authority's name is",
+        problems,
+        missing="the local authority is missing",
+    )
 
 
 def joined(parts: Any, word: str = "and") -> str:

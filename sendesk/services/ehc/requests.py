@@ -23,12 +23,15 @@ from sendesk.models import EhcClockException, EhcRequest, Role
 from sendesk.rules.timeline import EXCEPTION_KINDS
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     apply_changes,
     check_version,
+    checked_text,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    save_changes,
 )
 from sendesk.services.ehc.records import (
     CONFLICT,
@@ -83,9 +86,7 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
     if data.requested_by not in REQUESTERS:
         problems.append("say who made the request: the school or a parent")
     la_name = clean_la_name(data.la_name, problems)
-    caseworker = one_line(data.caseworker)
-    if len(caseworker) > NAME_MAX:
-        problems.append(f"the caseworker's name is longer than {NAME_MAX} characters")
+    caseworker = checked_text(data.caseworker, NAME_MAX, "the caseworker's name is", problems)
     signed_by, signed_role = one_line(data.signed_off_by), one_line(data.signed_off_role)
     problems += _sign_off_problems(signed_by, signed_role, data.signed_off_on)
     problems += future_problems(
@@ -170,16 +171,13 @@ def open_request(
                 f"This pupil already has an open EHC request{since}; close it before "
                 "opening another."
             )
-        row = EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values)
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            EhcRequest(pupil_id=pupil_id, created_by_id=actor.user_id, **values),
             "ehc_request",
-            row.id,
             {"pupil_id": pupil_id, "requested_by": values["requested_by"]},
         )
-        return row.id
 
 
 def update_request(
@@ -204,13 +202,8 @@ def update_request(
         check_version(row.version, version, CONFLICT)
         case = case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
         refuse(case_problems(case, today))
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "update", "ehc_request", row.id, {"pupil_id": row.pupil_id, "fields": changed}
-        )
+        audit = AuditWriter(s, actor)
+        save_changes(s, audit, row, values, CONFLICT, "ehc_request", {"pupil_id": row.pupil_id})
         return row.version
 
 
@@ -247,14 +240,10 @@ def record_step(
     problems: list[str] = []
     if step in VALUE_STEPS and not isinstance(value, bool):
         problems.append(f"say whether the LA said yes or no to {STEPS[step]}")
-    setting = one_line(setting)
+    setting = checked_text(setting, SETTING_MAX, "the setting's name is", problems)
     if setting and step != "draft":
         raise ValueError("only the draft plan names a setting")
-    if len(setting) > SETTING_MAX:
-        problems.append(f"the setting's name is longer than {SETTING_MAX} characters")
-    note = note.strip()
-    if len(note) > TEXT_MAX:
-        problems.append(f"the note is longer than {TEXT_MAX:,} characters")
+    note = checked_text(note, TEXT_MAX, "the note is", problems, lines=True)
     refuse(problems)
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
@@ -275,11 +264,8 @@ def record_step(
         problems = step_problems(step, case, today)
         problems += [p for p in case_problems(case, today) if p not in problems]
         refuse(problems)
-        changed = sorted(k for k, v in case.items() if getattr(row, k) != v)
-        if not changed:
+        if not apply_changes(row, case):
             return row.version
-        for name in changed:
-            setattr(row, name, case[name])
         flush_or_conflict(s, CONFLICT)
         detail: dict[str, Any] = {"pupil_id": row.pupil_id, "step": step, "on": on}
         if step in VALUE_STEPS:
@@ -374,18 +360,13 @@ def add_exception(
                 f"The exception's date ({short_date(recorded_on)}) is before the request was "
                 f"received ({short_date(start)})."
             )
-        exc = EhcClockException(
-            request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on
-        )
-        s.add(exc)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on),
             "ehc_clock_exception",
-            exc.id,
             {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
         )
-        return exc.id
 
 
 def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:

@@ -14,11 +14,12 @@ from sendesk.db import Database
 from sendesk.models import AnnualReview, EhcPlan
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
-    apply_changes,
+    add_audited,
     check_version,
-    flush_or_conflict,
     get_or_gone,
     refuse,
+    remove_audited,
+    save_changes,
 )
 from sendesk.services.ehc.plans import sync_pupil_review
 from sendesk.services.ehc.records import (
@@ -168,16 +169,17 @@ def record_review(
     with db.transaction() as s:
         plan: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
         _review_fits_plan(plan, values, None)
-        row = AnnualReview(plan_id=plan.id, **values)
-        s.add(row)
-        s.flush()
         audit = AuditWriter(s, actor)
-        audit.record(
-            "create", "annual_review", row.id, {"pupil_id": plan.pupil_id, "plan_id": plan.id}
+        review_id = add_audited(
+            s,
+            audit,
+            AnnualReview(plan_id=plan.id, **values),
+            "annual_review",
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id},
         )
         s.refresh(plan, ["reviews"])
         sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
-        return row.id
+        return review_id
 
 
 def update_review(
@@ -198,17 +200,10 @@ def update_review(
         check_version(row.version, version, CONFLICT)
         plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         _review_fits_plan(plan, values, row.id)
-        changed = apply_changes(row, values)
-        if not changed:
-            return row.version
-        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
-        audit.record(
-            "update",
-            "annual_review",
-            row.id,
-            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "fields": changed},
-        )
+        detail = {"pupil_id": plan.pupil_id, "plan_id": plan.id}
+        if not save_changes(s, audit, row, values, CONFLICT, "annual_review", detail):
+            return row.version
         s.refresh(plan, ["reviews"])
         sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
         return row.version
@@ -225,15 +220,14 @@ def remove_review(
         row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
         check_version(row.version, version, CONFLICT)
         plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
-        meeting_on = row.meeting_on
-        s.delete(row)
-        flush_or_conflict(s, CONFLICT)
         audit = AuditWriter(s, actor)
-        audit.record(
-            "delete",
+        remove_audited(
+            s,
+            audit,
+            row,
+            CONFLICT,
             "annual_review",
-            review_id,
-            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "meeting_on": meeting_on},
+            {"pupil_id": plan.pupil_id, "plan_id": plan.id, "meeting_on": row.meeting_on},
         )
         s.refresh(plan, ["reviews"])
         sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)

@@ -26,12 +26,15 @@ from sendesk.models import AgencyInvolvement, EvidenceDocument, Role
 from sendesk.rules.confidentiality import STAFF, check_level, default_level, may_read
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    add_audited,
     check_version,
+    checked_text,
     data_of,
-    flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
     refuse,
+    remove_audited,
+    save_changes,
 )
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
@@ -106,17 +109,13 @@ class InvolvementItem:
 
 def _clean(data: InvolvementData, today: date) -> dict[str, object]:
     problems: list[str] = []
-    agency = " ".join(data.agency.split())
-    professional = " ".join(data.professional.split())
-    advice = data.advice.strip()
-    if not agency:
-        problems.append("the agency is missing")
-    elif len(agency) > AGENCY_MAX:
-        problems.append(f"the agency's name is longer than {AGENCY_MAX} characters")
-    if len(professional) > PROFESSIONAL_MAX:
-        problems.append(f"the professional's name is longer than {PROFESSIONAL_MAX} characters")
-    if len(advice) > ADVICE_MAX:
-        problems.append(f"the advice is longer than {ADVICE_MAX:,} characters")
+    agency = checked_text(
+        data.agency, AGENCY_MAX, "the agency's name is", problems, missing="the agency is missing"
+    )
+    professional = checked_text(
+        data.professional, PROFESSIONAL_MAX, "the professional's name is", problems
+    )
+    advice = checked_text(data.advice, ADVICE_MAX, "the advice is", problems, lines=True)
     for label, value in (("referral date", data.referral_date), ("seen date", data.seen_date)):
         if value is not None and (isinstance(value, datetime) or not isinstance(value, date)):
             raise TypeError(f"the {label} must be a date or None")
@@ -153,20 +152,17 @@ def add_involvement(
     values = _clean(data, today or date.today())
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
-        row = AgencyInvolvement(pupil_id=pupil_id, **values)
-        s.add(row)
-        s.flush()
-        AuditWriter(s, actor).record(
-            "create",
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            AgencyInvolvement(pupil_id=pupil_id, **values),
             "agency_involvement",
-            row.id,
             {
                 "pupil_id": pupil_id,
                 "agency": values["agency"],
                 "confidentiality": values["confidentiality"],
             },
         )
-        return row.id
 
 
 def update_involvement(
@@ -184,11 +180,8 @@ def update_involvement(
     with db.transaction() as s:
         row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
         check_version(row.version, version, CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(row, k) != v)
-        if not changed:
-            return row.version
-        detail: dict[str, object] = {"pupil_id": row.pupil_id, "fields": changed}
-        if "confidentiality" in changed:
+        detail: dict[str, object] = {"pupil_id": row.pupil_id}
+        if values["confidentiality"] != row.confidentiality:
             # Its documents follow it: advice made SENCo only takes its letters along.
             detail["confidentiality"] = {
                 "from": row.confidentiality,
@@ -200,10 +193,7 @@ def update_involvement(
                 .values(confidentiality=values["confidentiality"])
                 .execution_options(synchronize_session=False)
             ).rowcount
-        for name in changed:
-            setattr(row, name, values[name])
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record("update", "agency_involvement", involvement_id, detail)
+        save_changes(s, AuditWriter(s, actor), row, values, CONFLICT, "agency_involvement", detail)
         return row.version
 
 
@@ -213,7 +203,6 @@ def remove_involvement(db: Database, actor: Actor, involvement_id: int, version:
     with db.transaction() as s:
         row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
         check_version(row.version, version, CONFLICT)
-        pupil_id = row.pupil_id
         # Unlink with one UPDATE rather than trusting ON DELETE SET NULL alone (and without
         # loading the documents' contents): the audit says how many were kept.
         kept = s.execute(
@@ -222,13 +211,13 @@ def remove_involvement(db: Database, actor: Actor, involvement_id: int, version:
             .values(involvement_id=None)
             .execution_options(synchronize_session=False)
         ).rowcount
-        s.delete(row)
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "delete",
+        remove_audited(
+            s,
+            AuditWriter(s, actor),
+            row,
+            CONFLICT,
             "agency_involvement",
-            involvement_id,
-            {"pupil_id": pupil_id, "documents_kept": kept},
+            {"pupil_id": row.pupil_id, "documents_kept": kept},
         )
 
 

@@ -56,7 +56,7 @@ from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, V
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Role, User, utcnow
 from sendesk.rules.confidentiality import STAFF, check_level, may_read
 from sendesk.services.actor import Actor
-from sendesk.services.common import pupil_or_gone, refuse
+from sendesk.services.common import add_audited, pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit, permit_pupil, permit_pupils
 from sendesk.services.store.audit import AuditWriter
 
@@ -311,8 +311,6 @@ def store_document(
         confidentiality=level,
         **extra,
     )
-    session.add(row)
-    session.flush()
     detail: dict[str, object] = {
         "pupil_id": pupil_id,
         "involvement_id": involvement_id,
@@ -323,8 +321,7 @@ def store_document(
     }
     if concern_id is not None:
         detail["concern_id"] = concern_id
-    AuditWriter(session, actor).record("create", "evidence_document", row.id, detail)
-    return row.id
+    return add_audited(session, AuditWriter(session, actor), row, "evidence_document", detail)
 
 
 def add_document(

@@ -464,7 +464,7 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
     """What's-due provider: new concerns for the SENCo to decide, evidence asked of the
     staff who work with the pupil, monitoring dates, and a first support plan to write
     after deciding to assess."""
-    from sendesk.services.due import DueItem, severity_of
+    from sendesk.services.due import DueItem
 
     horizon = today + timedelta(days=horizon_days)
     concerns = session.scalars(
@@ -513,9 +513,5 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
             )
         if due > horizon:
             continue
-        items.append(
-            DueItem(
-                due, severity_of(due, today), kind, pupil.id, pupil.display_name, pupil.upn, text
-            )
-        )
+        items.append(DueItem.for_pupil(pupil, due, today, kind, text))
     return items

@@ -169,8 +169,30 @@ def _per(total_pence: int, count: float) -> int | None:
     return whole_pence(total_pence / count) if count > 0 else None
 
 
+class _TimeAndCost:
+    """Staff and pupil time in hours, and the cost per pupil: the same sums on an
+    intervention's row and on the whole school's."""
+
+    pupils: int
+    delivered_minutes: int
+    attended_minutes: int
+    cost_pence: int
+
+    @property
+    def delivered_hours(self) -> float:
+        return self.delivered_minutes / 60
+
+    @property
+    def attended_hours(self) -> float:
+        return self.attended_minutes / 60
+
+    @property
+    def cost_per_pupil_pence(self) -> int | None:
+        return _per(self.cost_pence, self.pupils)
+
+
 @dataclass(frozen=True)
-class InterventionEffect:
+class InterventionEffect(_TimeAndCost):
     """One catalogue intervention over the period: one row of the report."""
 
     intervention_id: int
@@ -200,20 +222,8 @@ class InterventionEffect:
         return sum(e.attended_minutes for e in self.enrolments)
 
     @property
-    def delivered_hours(self) -> float:
-        return self.delivered_minutes / 60
-
-    @property
-    def attended_hours(self) -> float:
-        return self.attended_minutes / 60
-
-    @property
     def cost_pence(self) -> int:
         return sum(e.cost_pence for e in self.enrolments)
-
-    @property
-    def cost_per_pupil_pence(self) -> int | None:
-        return _per(self.cost_pence, self.pupils)
 
     @property
     def measured(self) -> tuple[EnrolmentEffect, ...]:
@@ -257,7 +267,7 @@ class InterventionEffect:
 
 
 @dataclass(frozen=True)
-class EffectivenessTotal:
+class EffectivenessTotal(_TimeAndCost):
     """The whole school's row: every intervention in the report together.
 
     Progress is not added across interventions: their units differ (months, points).
@@ -270,18 +280,6 @@ class EffectivenessTotal:
     delivered_minutes: int
     attended_minutes: int
     cost_pence: int
-
-    @property
-    def cost_per_pupil_pence(self) -> int | None:
-        return _per(self.cost_pence, self.pupils)
-
-    @property
-    def delivered_hours(self) -> float:
-        return self.delivered_minutes / 60
-
-    @property
-    def attended_hours(self) -> float:
-        return self.attended_minutes / 60
 
 
 @dataclass(frozen=True)

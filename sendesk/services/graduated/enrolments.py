@@ -48,8 +48,10 @@ def group_and_intervention(s: Session, group_id: int) -> tuple[InterventionGroup
 
 
 def _enrolment_context(
-    s: Session, enrolment_id: int
-) -> tuple[Enrolment, InterventionGroup, Intervention]:
+    s: Session, actor: Actor, enrolment_id: int
+) -> tuple[Enrolment, Intervention]:
+    """An enrolment with its intervention, once ``actor`` may record its measures: the
+    SENCo or whoever leads the enrolment's group."""
     row = s.execute(
         select(Enrolment, InterventionGroup, Intervention)
         .join(InterventionGroup, InterventionGroup.id == Enrolment.group_id)
@@ -58,7 +60,8 @@ def _enrolment_context(
     ).first()
     if row is None:
         raise NotFoundError("That enrolment does not exist.")
-    return row[0], row[1], row[2]
+    require_leader(actor, row[1], Action.RECORD_MEASURES)
+    return row[0], row[2]
 
 
 def require_leader(actor: Actor, group: InterventionGroup, action: Action) -> None:
@@ -153,8 +156,7 @@ def record_exit(
     enrolment's new version.
     """
     with db.transaction() as s:
-        row, group, intervention = _enrolment_context(s, enrolment_id)
-        require_leader(actor, group, Action.RECORD_MEASURES)
+        row, intervention = _enrolment_context(s, actor, enrolment_id)
         check_version(row.version, version, CONFLICT, optional=True)
         end = end_date or exit_date
         problems: list[str] = []
@@ -175,14 +177,23 @@ def record_exit(
         row.exit_measure = exit_measure
         row.exit_date = exit_date if exit_measure is not None else None
         row.end_date = end
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
+        return _save_measure(
+            s,
+            actor,
+            row,
             "exit",
-            "enrolment",
-            row.id,
             {"exit_measure": exit_measure, "exit_date": exit_date, "end_date": end},
         )
-        return row.version
+
+
+def _save_measure(
+    s: Session, actor: Actor, row: Enrolment, step: str, details: dict[str, object]
+) -> int:
+    """Write an entry or exit measure (a conflict if someone saved the enrolment first),
+    audit it as ``step``; the enrolment's new version."""
+    flush_or_conflict(s, CONFLICT)
+    AuditWriter(s, actor).record(step, "enrolment", row.id, details)
+    return row.version
 
 
 def record_entry(
@@ -202,8 +213,7 @@ def record_entry(
     only while no entry measure is recorded (a recorded one is the SENCo's to correct).
     """
     with db.transaction() as s:
-        row, group, intervention = _enrolment_context(s, enrolment_id)
-        require_leader(actor, group, Action.RECORD_MEASURES)
+        row, intervention = _enrolment_context(s, actor, enrolment_id)
         check_version(row.version, version, CONFLICT, optional=True)
         problems: list[str] = []
         if row.entry_measure is not None:
@@ -218,14 +228,9 @@ def record_entry(
         refuse(problems)
         row.entry_measure = entry_measure
         row.entry_date = entry_date
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "entry",
-            "enrolment",
-            row.id,
-            {"entry_measure": entry_measure, "entry_date": entry_date},
+        return _save_measure(
+            s, actor, row, "entry", {"entry_measure": entry_measure, "entry_date": entry_date}
         )
-        return row.version
 
 
 def add_measurement(
@@ -233,8 +238,7 @@ def add_measurement(
 ) -> int:
     """A measure taken during the enrolment (for the chart); returns its id."""
     with db.transaction() as s:
-        row, group, intervention = _enrolment_context(s, enrolment_id)
-        require_leader(actor, group, Action.RECORD_MEASURES)
+        row, intervention = _enrolment_context(s, actor, enrolment_id)
         problems: list[str] = []
         check_measure(intervention.measure_kind, value, "", problems)
         if taken_on < row.start_date or (row.end_date is not None and taken_on > row.end_date):

@@ -155,7 +155,7 @@ def update_intervention(
 # --- groups -----------------------------------------------------------------------------------
 
 
-def _clean_group(s: Session, data: GroupData) -> GroupData:
+def clean_group(s: Session, data: GroupData) -> GroupData:
     problems: list[str] = []
     name = clean_text(data.name, "group name", NAME_MAX, problems, required=True)
     days = tuple(sorted(set(data.weekdays)))
@@ -182,7 +182,7 @@ def _clean_group(s: Session, data: GroupData) -> GroupData:
     )
 
 
-def _group_columns(data: GroupData) -> dict[str, Any]:
+def group_columns(data: GroupData) -> dict[str, Any]:
     return {
         "intervention_id": data.intervention_id,
         "name": data.name,
@@ -197,11 +197,11 @@ def add_group(db: Database, actor: Actor, data: GroupData) -> int:
     """The SENCo starts a group of an intervention; returns its id."""
     permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
-        clean = _clean_group(s, data)
-        row = InterventionGroup(**_group_columns(clean))
+        clean = clean_group(s, data)
+        row = InterventionGroup(**group_columns(clean))
         s.add(row)
         s.flush()
-        AuditWriter(s, actor).record("add", "intervention_group", row.id, _group_columns(clean))
+        AuditWriter(s, actor).record("add", "intervention_group", row.id, group_columns(clean))
         return row.id
 
 
@@ -212,8 +212,8 @@ def update_group(db: Database, actor: Actor, group_id: int, data: GroupData) -> 
         row = get_or_gone(
             s, InterventionGroup, group_id, "That intervention group does not exist.", NotFoundError
         )
-        clean = _clean_group(s, data)
-        new = _group_columns(clean)
+        clean = clean_group(s, data)
+        new = group_columns(clean)
         changed = {
             k: {"from": getattr(row, k), "to": v} for k, v in new.items() if getattr(row, k) != v
         }

@@ -159,31 +159,31 @@ def _item(m: ReviewMeeting) -> MeetingItem:
 def _linked_plan(s: Session, pupil_id: int, kind: str) -> tuple[int | None, int | None]:
     """The review the meeting is for: the pupil's latest support plan, or their live EHC
     plan; a sentence naming what is missing when there is none."""
-    if kind == rules.KIND_PLAN:
-        plan_id = s.scalar(
+    support = kind == rules.KIND_PLAN
+    if support:
+        latest = (
             select(SupportPlan.id)
             .where(SupportPlan.pupil_id == pupil_id)
             .order_by(SupportPlan.start_date.desc(), SupportPlan.id.desc())
-            .limit(1)
         )
-        if plan_id is None:
-            raise ValidationError(
-                "This pupil has no support plan to review yet; write their first plan, "
-                "then book its review meeting."
-            )
-        return plan_id, None
-    ehc_id = s.scalar(
-        select(EhcPlan.id)
-        .where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
-        .order_by(EhcPlan.issued_on.desc(), EhcPlan.id.desc())
-        .limit(1)
-    )
-    if ehc_id is None:
-        raise ValidationError(
+        missing = (
+            "This pupil has no support plan to review yet; write their first plan, "
+            "then book its review meeting."
+        )
+    else:
+        latest = (
+            select(EhcPlan.id)
+            .where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
+            .order_by(EhcPlan.issued_on.desc(), EhcPlan.id.desc())
+        )
+        missing = (
             "This pupil has no live EHC plan recorded, so there is no annual review to book; "
             "record the plan on the EHC plan tab first."
         )
-    return None, ehc_id
+    plan_id = s.scalar(latest.limit(1))
+    if plan_id is None:
+        raise ValidationError(missing)
+    return (plan_id, None) if support else (None, plan_id)
 
 
 def _clean(draft: rules.MeetingDraft, first_name: str) -> rules.MeetingDraft:
@@ -308,22 +308,27 @@ def move_meeting(
                 MeetingPerson(position=i, name=p.name, role=p.role, parent=p.parent, invited=True)
                 for i, p in enumerate(clean.invitees)
             )
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "update",
-            "review_meeting",
-            meeting.id,
-            {
-                "pupil_id": meeting.pupil_id,
-                "meeting_on": clean.meeting_on,
-                "was": moved_from,
-                "invitations_to_send_again": resend,
-            },
+        _save_change(
+            s,
+            actor,
+            meeting,
+            meeting_on=clean.meeting_on,
+            was=moved_from,
+            invitations_to_send_again=resend,
         )
         warning = rules.notice_warning(
             meeting.kind, meeting.meeting_on, meeting.invitations_sent_on, today
         )
         return Scheduled(meeting.id, meeting.version, warning)
+
+
+def _save_change(session: Session, actor: Actor, meeting: ReviewMeeting, **details: object) -> None:
+    """Write a change to a booked meeting (a conflict if someone saved it first) and audit
+    it with what changed: moving it, sending its invitations and recording it alike."""
+    flush_or_conflict(session, CONFLICT)
+    AuditWriter(session, actor).record(
+        "update", "review_meeting", meeting.id, {"pupil_id": meeting.pupil_id, **details}
+    )
 
 
 def mark_invitations_sent(
@@ -345,13 +350,7 @@ def mark_invitations_sent(
     if meeting.held_on is not None:
         raise ValidationError("This meeting has been held; its invitations cannot change now.")
     meeting.invitations_sent_on = sent_on
-    flush_or_conflict(session, CONFLICT)
-    AuditWriter(session, actor).record(
-        "update",
-        "review_meeting",
-        meeting.id,
-        {"pupil_id": meeting.pupil_id, "invitations_sent_on": sent_on},
-    )
+    _save_change(session, actor, meeting, invitations_sent_on=sent_on)
     warning = rules.notice_warning(meeting.kind, meeting.meeting_on, sent_on, today)
     return meeting.version, warning
 
@@ -424,17 +423,7 @@ def record_attendance(
                 )
         meeting.held_on = held
         meeting.notes = notes
-        flush_or_conflict(s, CONFLICT)
-        AuditWriter(s, actor).record(
-            "update",
-            "review_meeting",
-            meeting.id,
-            {
-                "pupil_id": meeting.pupil_id,
-                "held_on": held,
-                "attended": sum(1 for p in people if p.attended),
-            },
-        )
+        _save_change(s, actor, meeting, held_on=held, attended=sum(1 for p in people if p.attended))
         return meeting.version
 
 
@@ -556,7 +545,7 @@ def letter_data(
 def meeting_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """What's-due provider: an annual review meeting's invitations to send (by 2 weeks
     before: reg 20), and a meeting held whose attendance is not yet recorded."""
-    from sendesk.services.due import DueItem, severity_of
+    from sendesk.services.due import DueItem
 
     horizon = today + timedelta(days=horizon_days)
     meetings = session.scalars(
@@ -604,11 +593,7 @@ def meeting_items(session: Session, today: date, horizon_days: int) -> list[DueI
             text = f"{words} meeting on {m.meeting_on:%d/%m/%Y}: record who came and what they said"
         if due > horizon:
             continue
-        items.append(
-            DueItem(
-                due, severity_of(due, today), kind, pupil.id, pupil.display_name, pupil.upn, text
-            )
-        )
+        items.append(DueItem.for_pupil(pupil, due, today, kind, text))
     return items
 
 

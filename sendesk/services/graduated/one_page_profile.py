@@ -25,7 +25,13 @@ from sendesk.errors import ConflictError, NotFoundError
 from sendesk.models import PupilProfile, School
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, flush_or_conflict, pupil_or_gone, refuse
+from sendesk.services.common import (
+    check_version,
+    flush_or_conflict,
+    permitted_pupil,
+    pupil_or_gone,
+    refuse,
+)
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
 
@@ -106,8 +112,7 @@ def profile_data(
     permit(actor, Action.VIEW_PASSPORT)
     today = today or date.today()
     with db.session() as s:
-        permit_pupil(s, actor, Action.VIEW_PASSPORT, pupil_id)
-        pupil = pupil_or_gone(s, pupil_id)
+        pupil = permitted_pupil(s, actor, Action.VIEW_PASSPORT, pupil_id)
         row = s.scalar(select(PupilProfile).where(PupilProfile.pupil_id == pupil_id))
         parts = tuple(
             ProfilePart(

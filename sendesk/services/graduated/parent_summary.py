@@ -31,7 +31,7 @@ from sendesk.services.common import (
     check_version,
     flush_or_conflict,
     get_or_gone,
-    pupil_or_gone,
+    permitted_pupil,
     refuse,
 )
 from sendesk.services.graduated.meetings import MeetingItem, next_meeting
@@ -133,8 +133,7 @@ def parent_summary_data(
     permit(actor, Action.VIEW_SUPPORT_PLANS)
     today = today or date.today()
     with db.session() as s:
-        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
-        pupil = pupil_or_gone(s, pupil_id)
+        pupil = permitted_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
         plan = _current(s, pupil_id, today)
         names = {
             iid: name

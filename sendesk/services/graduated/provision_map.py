@@ -97,11 +97,22 @@ def _priced(
     return session_costs(attended_rows_in(session, pupil_id=pupil_id, start=first, end=last))
 
 
+class _Hours:
+    """``hours`` for a line or total that counts ``minutes``: kept in minutes so sums stay
+    exact, shown in hours."""
+
+    minutes: int
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+
 # --- one pupil ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class ProvisionLine:
+class ProvisionLine(_Hours):
     """One intervention on a pupil's map: what was delivered to them and what it cost."""
 
     intervention_id: int
@@ -113,22 +124,14 @@ class ProvisionLine:
     minutes: int
     cost_pence: int
 
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
-
 
 @dataclass(frozen=True)
-class AreaTotal:
+class AreaTotal(_Hours):
     """The hours and cost of everything delivered in one area of need."""
 
     area: str
     minutes: int
     cost_pence: int
-
-    @property
-    def hours(self) -> float:
-        return self.minutes / 60
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,17 @@ class InterventionLine:
         return self.staff_minutes / 60
 
 
+# What a whole-school line shows of its intervention: selected and grouped by alike.
+_LINE_COLUMNS = (
+    Intervention.id,
+    Intervention.name,
+    Intervention.area,
+    Intervention.staff_role,
+    Intervention.group_size,
+    Intervention.cost_per_hour_pence,
+)
+
+
 def school_provision(
     db: Database, actor: Actor, academic_year_start: int
 ) -> list[InterventionLine]:
@@ -284,12 +298,7 @@ def school_provision(
     first, last = academic_year_bounds(academic_year_start)
     sessions = (
         select(
-            Intervention.id,
-            Intervention.name,
-            Intervention.area,
-            Intervention.staff_role,
-            Intervention.group_size,
-            Intervention.cost_per_hour_pence,
+            *_LINE_COLUMNS,
             func.count(DeliveredSession.id),
             func.sum(DeliveredSession.minutes),
         )
@@ -301,14 +310,7 @@ def school_provision(
             DeliveredSession.held_on >= first,
             DeliveredSession.held_on <= last,
         )
-        .group_by(
-            Intervention.id,
-            Intervention.name,
-            Intervention.area,
-            Intervention.staff_role,
-            Intervention.group_size,
-            Intervention.cost_per_hour_pence,
-        )
+        .group_by(*_LINE_COLUMNS)
     )
     with db.session() as s:
         delivered = s.execute(sessions).all()

@@ -50,7 +50,6 @@ from sendesk.models import (
     Pupil,
     RegisterEntry,
     SupportPlan,
-    User,
 )
 from sendesk.rules.census import Provision
 from sendesk.rules.support_plans import (
@@ -79,8 +78,10 @@ from sendesk.services.common import (
     data_of,
     flush_or_conflict,
     get_or_gone,
+    permitted_pupil,
     pupil_or_gone,
     refuse,
+    user_names,
 )
 from sendesk.services.graduated.concerns import link_first_plan
 from sendesk.services.permissions import Action, permit, permit_pupil
@@ -137,8 +138,23 @@ class ProvisionItem:
         return PROVISION_KINDS.get(self.kind, self.kind)
 
 
+class _Reviewed:
+    """Whether a plan (listed or opened) is reviewed: it is once it has a review date."""
+
+    reviewed_on: date | None
+
+    @property
+    def is_reviewed(self) -> bool:
+        return self.reviewed_on is not None
+
+    @property
+    def status(self) -> str:
+        """ "reviewed" or "open"."""
+        return "reviewed" if self.is_reviewed else "open"
+
+
 @dataclass(frozen=True)
-class PlanSummary:
+class PlanSummary(_Reviewed):
     """A cycle as listed: its dates, whether it is reviewed and how the outcomes went."""
 
     id: int
@@ -153,18 +169,9 @@ class PlanSummary:
     not_achieved: int
     version: int
 
-    @property
-    def is_reviewed(self) -> bool:
-        return self.reviewed_on is not None
-
-    @property
-    def status(self) -> str:
-        """ "reviewed" or "open"."""
-        return "reviewed" if self.is_reviewed else "open"
-
 
 @dataclass(frozen=True)
-class PlanDetail:
+class PlanDetail(_Reviewed):
     """One plan with its outcomes and provision, as plain data."""
 
     id: int
@@ -184,14 +191,6 @@ class PlanDetail:
     version: int
     outcomes: tuple[OutcomeItem, ...]
     provisions: tuple[ProvisionItem, ...]
-
-    @property
-    def is_reviewed(self) -> bool:
-        return self.reviewed_on is not None
-
-    @property
-    def status(self) -> str:
-        return "reviewed" if self.is_reviewed else "open"
 
     @property
     def achieved(self) -> int:
@@ -275,7 +274,7 @@ def _intervention_problems(session: Session, provisions: tuple[ProvisionDraft, .
     ]
 
 
-def _clean_draft(draft: PlanDraft) -> PlanDraft:
+def clean_draft(draft: PlanDraft) -> PlanDraft:
     """Surrounding blanks off every text (what is stored is what the rules checked)."""
     return dataclasses.replace(
         draft,
@@ -314,8 +313,7 @@ def _provision_key(p: PlannedProvision | ProvisionDraft) -> tuple[Any, ...]:
 def list_plans(db: Database, actor: Actor, pupil_id: int) -> list[PlanSummary]:
     """The pupil's cycles, newest first, with how many outcomes went which way."""
     with db.session() as s:
-        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
-        pupil_or_gone(s, pupil_id)
+        permitted_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
         plans = _pupil_plans(s, pupil_id)
         counts: dict[int, Counter[str | None]] = {p.id: Counter() for p in plans}
         if plans:
@@ -361,8 +359,7 @@ def plan_details(db: Database, actor: Actor, pupil_id: int) -> list[PlanDetail]:
     """Every cycle of the pupil's in full, oldest first, each as :func:`get_plan` gives it,
     read together (the EHC request pack shows the whole history)."""
     with db.session() as s:
-        permit_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
-        pupil_or_gone(s, pupil_id)
+        permitted_pupil(s, actor, Action.VIEW_SUPPORT_PLANS, pupil_id)
         plans = list(
             s.scalars(
                 select(SupportPlan)
@@ -390,15 +387,7 @@ def _details(s: Session, plans: list[SupportPlan], cycles: dict[int, int]) -> li
                 select(Intervention.id, Intervention.name).where(Intervention.id.in_(ids))
             )
         }
-    author_ids = {plan.created_by_id for plan in plans if plan.created_by_id}
-    authors: dict[int, str] = {}
-    if author_ids:
-        authors = {
-            uid: name
-            for uid, name in s.execute(
-                select(User.id, User.display_name).where(User.id.in_(author_ids))
-            )
-        }
+    authors = user_names(s, (plan.created_by_id for plan in plans))
     return [
         data_of(
             plan,
@@ -503,7 +492,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
     not achieved (see the module docstring). Sets the pupil's next review date.
     """
     permit(actor, Action.EDIT_SUPPORT_PLANS)
-    draft = _clean_draft(draft)
+    draft = clean_draft(draft)
     with db.transaction() as s:
         pupil = pupil_or_gone(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
@@ -580,7 +569,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
     reviewed plan, whose outcomes may only be reworded. Nothing changed → nothing written.
     """
     permit(actor, Action.EDIT_SUPPORT_PLANS)
-    draft = _clean_draft(draft)
+    draft = clean_draft(draft)
     with db.transaction() as s:
         plan = _read_plan(s, plan_id)
         check_version(plan.version, version, CONFLICT)

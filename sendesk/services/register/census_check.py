@@ -34,6 +34,7 @@ from sendesk.rules.census_check import (
     next_census_day,
 )
 from sendesk.services.actor import Actor
+from sendesk.services.common import PUPIL_NAME_COLUMNS
 from sendesk.services.permissions import Action, permit
 
 
@@ -75,14 +76,9 @@ def _read_register(db: Database, census_day: date) -> list[PupilRegister]:
     """Pupils on roll on ``census_day`` with their open, not voided, entries and open needs."""
     with db.session() as s:
         pupils = s.execute(
-            select(
-                Pupil.id,
-                Pupil.upn,
-                Pupil.legal_forename,
-                Pupil.legal_surname,
-                Pupil.preferred_forename,
-                Pupil.preferred_surname,
-            ).where(or_(Pupil.leaving_date.is_(None), Pupil.leaving_date >= census_day))
+            select(*PUPIL_NAME_COLUMNS).where(
+                or_(Pupil.leaving_date.is_(None), Pupil.leaving_date >= census_day)
+            )
         ).all()
         provisions: dict[int, list[str]] = defaultdict(list)
         for pupil_id, provision in s.execute(

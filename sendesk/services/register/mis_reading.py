@@ -14,7 +14,7 @@ import io
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import closing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any, TypeVar
@@ -136,6 +136,44 @@ class Records:
             "check that accented names there look right, or choose the file's encoding "
             "(UTF-8 or Windows-1252) and read it again"
         ]
+
+
+@dataclass
+class FileImportReport:
+    """What every import of an MIS export reports about the file it read and what it did,
+    whatever the file holds (pupils, classes): the pupil import's and the class-list
+    import's reports extend it with their own counts and their own printed lines."""
+
+    file_name: str = ""
+    kind: str = "csv"
+    rows_read: int = 0
+    columns: dict[str, str] = field(default_factory=dict)
+    unused_columns: list[str] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    written: bool = False
+    cancelled: bool = False
+    encoding: str = ""  # how a CSV was read: "UTF-8", "UTF-16" or "Windows-1252"
+    legacy_lines: tuple[int, ...] = ()  # lines not UTF-8, read as Windows-1252
+
+    @property
+    def line_word(self) -> str:
+        return "row" if self.kind == "xlsx" else "line"
+
+    def _where(self, line: int) -> str:
+        return f"{self.line_word} {line}: " if line else ""
+
+    def _column_lines(self, labels: Mapping[str, str]) -> list[str]:
+        """The report's lines on the file's columns: each header read, with the field it
+        was read as (named by ``labels``), and the headers not used."""
+        out: list[str] = []
+        if self.columns:
+            used = "; ".join(f"{h} → {labels[k]}" for h, k in self.columns.items())
+            out.append(f"Columns read: {used}.")
+        if self.unused_columns:
+            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        return out
 
 
 def _too_many_lines(name: str) -> ValidationError:

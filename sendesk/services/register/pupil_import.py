@@ -97,7 +97,7 @@ class ImportRow:
 
 
 @dataclass
-class ImportReport:
+class ImportReport(mis_reading.FileImportReport):
     """What an import found and did; :meth:`lines` is the plain-text report.
 
     ``problems`` and ``warnings`` are ``(line, field, text)`` with ``field`` one of
@@ -106,45 +106,22 @@ class ImportReport:
     whose SEN status or needs changed (new pupils' first entries are not counted there).
     """
 
-    file_name: str = ""
-    kind: str = "csv"
-    rows_read: int = 0
     valid_rows: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    unused_columns: list[str] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     register_changes: int = 0
     skipped: int = 0
     not_in_file: int = 0
     problems: list[tuple[int, str, str]] = field(default_factory=list)
     warnings: list[tuple[int, str, str]] = field(default_factory=list)
-    written: bool = False
-    cancelled: bool = False
-    encoding: str = ""  # how a CSV was read: "UTF-8", "UTF-16" or "Windows-1252"
-    legacy_lines: tuple[int, ...] = ()  # lines not UTF-8, read as Windows-1252
-
-    @property
-    def line_word(self) -> str:
-        return "row" if self.kind == "xlsx" else "line"
 
     @property
     def problem_lines(self) -> list[int]:
         """The lines (rows) with at least one problem, in file order."""
         return sorted({line for line, _, _ in self.problems})
 
-    def _where(self, line: int) -> str:
-        return f"{self.line_word} {line}: " if line else ""
-
     def lines(self) -> list[str]:
         word = self.line_word
         out = [f"Pupil import from {self.file_name}: {_count(self.rows_read, 'pupil')} read."]
-        if self.columns:
-            used = "; ".join(f"{h} → {FIELD_LABELS[k]}" for h, k in self.columns.items())
-            out.append(f"Columns read: {used}.")
-        if self.unused_columns:
-            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        out += self._column_lines(FIELD_LABELS)
         bad = self.problem_lines
         if self.problems:
             out += ["", f"{_count(len(bad), word)} with problems:"]

@@ -30,13 +30,23 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, ValidationError
-from sendesk.models import AuditEvent, Contact, Need, NeedProfile, RegisterEntry, Role, User
+from sendesk.models import AuditEvent, Contact, Need, NeedProfile, RegisterEntry, Role
 from sendesk.rules import nhs
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Area, Provision
 from sendesk.services.actor import Actor
-from sendesk.services.common import check_version, data_of, flush_or_conflict, pupil_or_gone, refuse
-from sendesk.services.permissions import Action, permit, permit_pupil
+from sendesk.services.common import (
+    apply_changes,
+    check_version,
+    data_of,
+    flush_or_conflict,
+    permitted_pupil,
+    pupil_or_gone,
+    refuse,
+    user_names,
+)
+from sendesk.services.permissions import Action, permit
 from sendesk.services.register.pupils import (
+    SCHOOL_DETAILS,
     PupilData,
     pupil_data_of,
     validate_pupil,
@@ -57,15 +67,7 @@ AREAS: tuple[str, ...] = (*(a.value for a in Area), OTHER_AREA)
 PROFILE_FIELDS: tuple[str, ...] = (
     "preferred_forename",
     "preferred_surname",
-    "gender",
-    "year_group",
-    "reg_group",
-    "admission_date",
-    "leaving_date",
-    "eal",
-    "pupil_premium",
-    "looked_after",
-    "nhs_number",
+    *SCHOOL_DETAILS,
     "next_review_due",
 )
 """Pupil fields the SENCo may edit in SENDesk. UPN, legal names and date of birth come from
@@ -464,8 +466,7 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
     change of needs alone, which no row holds) and the names of the users who recorded them.
     """
     with db.session() as s:
-        permit_pupil(s, actor, Action.VIEW_RECORD, pupil_id)
-        pupil = pupil_or_gone(s, pupil_id)
+        pupil = permitted_pupil(s, actor, Action.VIEW_RECORD, pupil_id)
         contacts = s.scalars(
             select(Contact)
             .where(Contact.pupil_id == pupil_id)
@@ -495,15 +496,7 @@ def get_record(db: Database, actor: Actor, pupil_id: int) -> PupilRecord:
         user_ids = {e.recorded_by_id for e in all_entries} | {n.recorded_by_id for n in needs}
         user_ids |= {e.voided_by_id for e in voided}
         user_ids |= {e.user_id for e in events}
-        user_ids.discard(None)
-        names: dict[int, str] = {}
-        if user_ids:
-            names = {
-                uid: name
-                for uid, name in s.execute(
-                    select(User.id, User.display_name).where(User.id.in_(user_ids))
-                )
-            }
+        names = user_names(s, user_ids)
         current = next((e for e in entries if e.end_date is None), None)
         in_force = sorted(entries, key=lambda e: (e.start_date, e.id))
         since = run_start((e.provision, e.start_date) for e in in_force) if current else None
@@ -671,11 +664,9 @@ def save_need_profile(
             audit.record("create", "need_profile", row.id, {"pupil_id": pupil_id, "area": area})
             return row.version
         check_version(row.version, version, CONFLICT)
-        changed = sorted(k for k, v in texts.items() if getattr(row, k) != v)
+        changed = apply_changes(row, texts)
         if not changed:
             return row.version
-        for name in changed:
-            setattr(row, name, texts[name])
         flush_or_conflict(s, CONFLICT)
         audit.record(
             "update",
@@ -748,11 +739,9 @@ def update_contact(
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
         check_version(contact.version, version, CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(contact, k) != v)
+        changed = apply_changes(contact, values)
         if not changed:
             return contact.version
-        for name in changed:
-            setattr(contact, name, values[name])
         flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "update", "contact", contact_id, {"pupil_id": contact.pupil_id, "fields": changed}

@@ -34,12 +34,7 @@ REG_GROUP_MAX = 20
 YEAR_GROUPS = range(-2, 15)  # N1 (-2), N2 (-1), Reception (0), Years 1-14
 GENDERS = ("M", "F")
 
-PUPIL_ATTRS: tuple[str, ...] = (
-    "legal_surname",
-    "legal_forename",
-    "preferred_surname",
-    "preferred_forename",
-    "dob",
+SCHOOL_DETAILS: tuple[str, ...] = (
     "gender",
     "year_group",
     "reg_group",
@@ -49,6 +44,17 @@ PUPIL_ATTRS: tuple[str, ...] = (
     "pupil_premium",
     "looked_after",
     "nhs_number",
+)
+"""The pupil's school details: an MIS import writes them, and the SENCo may also edit them
+in SENDesk (unlike the UPN, legal names and date of birth, which only the MIS changes)."""
+
+PUPIL_ATTRS: tuple[str, ...] = (
+    "legal_surname",
+    "legal_forename",
+    "preferred_surname",
+    "preferred_forename",
+    "dob",
+    *SCHOOL_DETAILS,
     "home_language",
     "ethnicity",
 )
@@ -313,6 +319,7 @@ def get_pupil(db: Database, actor: Actor, upn_text: str) -> PupilData:
 
 __all__ = [
     "PUPIL_ATTRS",
+    "SCHOOL_DETAILS",
     "Problem",
     "PupilData",
     "add_pupil",

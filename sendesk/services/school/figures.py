@@ -70,6 +70,7 @@ from sendesk.services.school.statistics import (
     STATUSES,
     SUPPRESS_BELOW,
     Count,
+    shown,
     suppress_count,
     suppress_linked,
 )
@@ -197,6 +198,36 @@ class EhcFigures:
     deadlines_met: Count
     deadlines_missed: Count
     missed_with_exception: Count
+
+    def deadlines_sentence(self) -> str:
+        """The 20-week deadlines in one sentence, as the report and the Figures page lead
+        with them: a hidden count is said in words of its own, never pasted in where a
+        number belongs ("Not shown of the 7 deadlines…" read as nonsense)."""
+        if self.deadlines == 0:
+            return "No 20-week deadline fell in the period."
+        if not isinstance(self.deadlines, int):
+            return (
+                f"{shown(self.deadlines).capitalize()} 20-week deadlines fell in the period; "
+                "how many were met is not shown."
+            )
+        of_them = f"of the {self.deadlines:,} 20-week deadlines in the period"
+        if self.deadlines_met is None:
+            met = f"Fewer than 5 {of_them} were met"
+        elif not isinstance(self.deadlines_met, int):
+            return (
+                f"How many {of_them} were met is not shown: it would let a count under 5 "
+                "be worked out."
+            )
+        else:
+            met = f"{self.deadlines_met:,} {of_them} were met"
+        if self.deadlines_missed is None:
+            return f"{met} (fewer than 5 missed)."
+        if not isinstance(self.deadlines_missed, int) or self.deadlines_missed == 0:
+            return f"{met}."
+        return (
+            f"{met} ({self.deadlines_missed:,} missed, {shown(self.missed_with_exception)} "
+            "of them with an exception the regulations allow)."
+        )
 
 
 @dataclass(frozen=True)

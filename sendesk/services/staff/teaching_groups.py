@@ -53,6 +53,7 @@ from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupM
 from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
+    apply_changes,
     check_version,
     data_of,
     flush_or_conflict,
@@ -119,19 +120,28 @@ def fold(text: str) -> str:
 # --- by hand -------------------------------------------------------------------------------
 
 
-def _clean(session: Session, data: GroupData) -> dict[str, Any]:
+def _group_problems(code: str, subject: str, teacher: str, *, in_file: bool = False) -> list[str]:
+    """What is wrong with a class's code, subject and teacher's name, typed in or read from
+    a file: the same rules both ways. A file's problem names the code (a file holds many
+    classes); the form's does not need to."""
     problems: list[str] = []
-    code, subject, teacher_name = squash(data.code), squash(data.subject), squash(data.teacher_name)
     if not code:
         problems.append("the class code is missing")
     elif len(code) > CODE_MAX:
-        problems.append(f"the class code is longer than {CODE_MAX} characters")
+        which = f"the class code {code}" if in_file else "the class code"
+        problems.append(f"{which} is longer than {CODE_MAX} characters")
     if not subject:
         problems.append("the subject is missing")
     elif len(subject) > SUBJECT_MAX:
         problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
-    if len(teacher_name) > TEACHER_MAX:
+    if len(teacher) > TEACHER_MAX:
         problems.append(f"the teacher's name is longer than {TEACHER_MAX} characters")
+    return problems
+
+
+def _clean(session: Session, data: GroupData) -> dict[str, Any]:
+    code, subject, teacher_name = squash(data.code), squash(data.subject), squash(data.teacher_name)
+    problems = _group_problems(code, subject, teacher_name)
     if data.teacher_id is not None:
         user = session.get(User, data.teacher_id)
         if user is None or not user.active:
@@ -194,9 +204,7 @@ def save_group(
             return group.id
         group = get_or_gone(s, TeachingGroup, group_id, GONE)
         check_version(group.version, version, CONFLICT)
-        changed = sorted(k for k, v in values.items() if getattr(group, k) != v)
-        for name in changed:
-            setattr(group, name, values[name])
+        changed = apply_changes(group, values)
         held = set(
             s.scalars(
                 select(TeachingGroupMember.pupil_id).where(TeachingGroupMember.group_id == group_id)
@@ -364,22 +372,14 @@ class ClassRow:
 
 
 @dataclass
-class ClassImportReport:
+class ClassImportReport(mis_reading.FileImportReport):
     """What a class-list import found and did; :meth:`format` is the printed report.
 
     ``problems`` are ``(line, text)``, line 0 for the file as a whole; an import with any
     problem writes nothing.
     """
 
-    file_name: str = ""
-    kind: str = "csv"
-    rows_read: int = 0
-    columns: dict[str, str] = field(default_factory=dict)
-    unused_columns: list[str] = field(default_factory=list)
     groups_in_file: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
     members: int = 0
     members_added: int = 0
     members_removed: int = 0
@@ -390,28 +390,13 @@ class ClassImportReport:
     unmatched_teachers: list[str] = field(default_factory=list)
     problems: list[tuple[int, str]] = field(default_factory=list)
     notes: list[tuple[int, str]] = field(default_factory=list)
-    written: bool = False
-    cancelled: bool = False
-    encoding: str = ""  # how a CSV was read: "UTF-8", "UTF-16" or "Windows-1252"
-    legacy_lines: tuple[int, ...] = ()  # lines not UTF-8, read as Windows-1252
-
-    @property
-    def line_word(self) -> str:
-        return "row" if self.kind == "xlsx" else "line"
-
-    def _where(self, line: int) -> str:
-        return f"{self.line_word} {line}: " if line else ""
 
     def lines(self) -> list[str]:
         out = [
             f"Class-list import from {self.file_name}: {_count(self.rows_read, 'row')} read, "
             f"{_count(self.groups_in_file, 'class', 'classes')}."
         ]
-        if self.columns:
-            used = "; ".join(f"{h} → {FIELD_LABELS[k]}" for h, k in self.columns.items())
-            out.append(f"Columns read: {used}.")
-        if self.unused_columns:
-            out.append(f"Columns not used: {', '.join(self.unused_columns)}.")
+        out += self._column_lines(FIELD_LABELS)
         if self.problems:
             bad = sorted({line for line, _ in self.problems if line})
             out += ["", f"{_count(len(bad), self.line_word)} with problems:"]
@@ -601,19 +586,9 @@ def _plan(
     groups: dict[str, _PlannedGroup] = {}
     for row in rows:
         v = row.values
-        problems: list[str] = []
         code, subject, teacher = v["code"], v["subject"], v.get("teacher", "")
         upn = v["upn"].replace(" ", "").upper()
-        if not code:
-            problems.append("the class code is missing")
-        elif len(code) > CODE_MAX:
-            problems.append(f"the class code {code} is longer than {CODE_MAX} characters")
-        if not subject:
-            problems.append("the subject is missing")
-        elif len(subject) > SUBJECT_MAX:
-            problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
-        if len(teacher) > TEACHER_MAX:
-            problems.append(f"the teacher's name is longer than {TEACHER_MAX} characters")
+        problems = _group_problems(code, subject, teacher, in_file=True)
         flag = v.get("entered", "").casefold()
         if flag not in YES and flag not in NO:
             problems.append(
@@ -801,9 +776,7 @@ def _write(
             report.kept_manual.append(group.code)
             report.members -= len(wanted)
         else:
-            fields = sorted(k for k, v in values.items() if getattr(group, k) != v)
-            for name in fields:
-                setattr(group, name, values[name])
+            fields = apply_changes(group, values)
             added, removed = _set_members(session, group.id, held[group.id], wanted)
             report.members_added += added
             report.members_removed += removed

@@ -23,20 +23,15 @@ from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Need, Pupil, RegisterEntry, School
 from sendesk.rules import dfe_number
 from sendesk.services.actor import Actor
+from sendesk.services.graduated.provision_map import academic_year_of
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
+from sendesk.services.transfer.ctf_import import CtfEntry
 from sendesk.services.transfer.leavers import mark_sen_file_sent
 
 CTF_VERSION = "25.0"
 """The newest CTF version confirmed (ctf.md §2: CTF 26 for 2026/27 would follow the
 numbering rule, but its publication is unconfirmed)."""
-
-
-@dataclass(frozen=True)
-class CtfSen:
-    provision: str
-    start: date
-    end: date | None
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,7 @@ class CtfOutPupil:
     forename: str
     dob: date
     sex: str
-    entries: tuple[CtfSen, ...]
+    entries: tuple[CtfEntry, ...]  # the same entries a CTF brings in
     needs: tuple[tuple[str, int], ...]  # (code, rank), rank 1 first
 
 
@@ -59,11 +54,6 @@ class CtfExport:
     dest_dfe: str  # "" when unknown
     academic_year: int
     pupils: tuple[CtfOutPupil, ...]
-
-
-def academic_year_of(day: date) -> int:
-    """The CTF's AcademicYear: the start year, changing in September (ctf.md §4)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def ctf_export_data(
@@ -124,7 +114,7 @@ def ctf_export_data(
                     forename=pupil.legal_forename,
                     dob=pupil.dob,
                     sex=pupil.gender or "U",
-                    entries=tuple(CtfSen(e.provision, e.start_date, e.end_date) for e in mine),
+                    entries=tuple(CtfEntry(e.provision, e.start_date, e.end_date) for e in mine),
                     needs=_ranked_needs(needs.get(pupil.id, []), pupil.leaving_date or today),
                 )
             )
@@ -133,7 +123,7 @@ def ctf_export_data(
             source_dfe=school.dfe_number,
             source_urn=school.urn or "",
             dest_dfe=destination,
-            academic_year=academic_year_of(today),
+            academic_year=academic_year_of(today),  # the start year (ctf.md §4)
             pupils=tuple(out),
         )
 

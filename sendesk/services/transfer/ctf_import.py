@@ -449,7 +449,7 @@ def arrival_review_items(session: Session, today: date, horizon_days: int) -> li
     (a CTF entry on or off the register) is reviewed within the first half term — until a
     support plan starts here, or the SENCo records a register change here, after arrival.
     The SENCo's (not among any other role's kinds)."""
-    from sendesk.services.due import DueItem, severity_of
+    from sendesk.services.due import DueItem
 
     imported: dict[int, list[RegisterEntry]] = {}
     own: dict[int, list[RegisterEntry]] = {}
@@ -495,13 +495,11 @@ def arrival_review_items(session: Session, today: date, horizon_days: int) -> li
         last = max(imported[pupil.id], key=lambda e: e.start_date)
         source = (last.reason or "").removeprefix("from ").removesuffix(f" {CTF_MARK}")
         items.append(
-            DueItem(
+            DueItem.for_pupil(
+                pupil,
                 due,
-                severity_of(due, today),
+                today,
                 ARRIVAL_KIND,
-                pupil.id,
-                pupil.display_name,
-                pupil.upn,
                 f"Arrived {arrived:%d/%m/%Y} with SEN history from {source}: review the "
                 "previous school's provision within the first half term",
             )

@@ -168,7 +168,7 @@ def mark_sen_file_sent(session: Session, pupil_ids: list[int], on: date) -> None
 def sen_file_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """What's-due provider: each leaver with SEN history (K or E at any time) whose SEN file
     has not been recorded as sent, due 15 school days after leaving. The SENCo's."""
-    from sendesk.services.due import DueItem, severity_of
+    from sendesk.services.due import DueItem
 
     leavers = {
         p.id: p
@@ -201,13 +201,11 @@ def sen_file_items(session: Session, today: date, horizon_days: int) -> list[Due
             continue
         where = pupil.destination_school or "their new school"
         items.append(
-            DueItem(
+            DueItem.for_pupil(
+                pupil,
                 due,
-                severity_of(due, today),
+                today,
                 SEN_FILE_KIND,
-                pid,
-                pupil.display_name,
-                pupil.upn,
                 f"Left {pupil.leaving_date:%d/%m/%Y} for {where}: send the SEN file and CTF "
                 f"within 15 school days (weekdays counted; take off any holiday)",
             )

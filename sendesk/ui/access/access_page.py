@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -51,7 +50,8 @@ from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
@@ -120,14 +120,9 @@ class EditionDialog(QDialog):
         self.name.setAccessibleName("Edition")
         self.starts = date_edit("In force from", found.starts)
         self.ends = date_edit("In force until", found.ends)
-        for text, widget in (
-            ("&Edition:", self.name),
-            ("In force &from:", self.starts),
-            ("In force &until:", self.ends),
-        ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
+        form_row(form, "&Edition:", self.name)
+        form_row(form, "In force &from:", self.starts)
+        form_row(form, "In force &until:", self.ends)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -251,21 +246,23 @@ class AccessPage(Page):
         layout.addWidget(self.table, 1)
         self.summary = note(layout, "", "What the table shows")
 
-        buttons = QHBoxLayout()
-        self.open_button = QPushButton("&Open pupil")
-        self.open_button.setAccessibleName("Open the selected candidate's record")
-        self.export_button = QPushButton("E&xams officer's list…")
-        self.export_button.setAccessibleName("Save the exams officer's list")
-        self.groups_button = QPushButton("&Teaching groups…")
-        self.groups_button.setAccessibleName("Teaching groups")
-        self.edition_button = QPushButton("Rules e&dition…")
-        self.edition_button.setAccessibleName("The exam access rules edition and its dates")
-        buttons.addWidget(self.open_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.edition_button)
-        buttons.addWidget(self.groups_button)
-        buttons.addWidget(self.export_button)
-        layout.addLayout(buttons)
+        self.open_button = action_button(
+            "&Open pupil", "Open the selected candidate's record", self.open_pupil
+        )
+        self.export_button = action_button(
+            "E&xams officer's list…", "Save the exams officer's list", self.export
+        )
+        self.groups_button = action_button(
+            "&Teaching groups…", "Teaching groups", self.teaching_groups
+        )
+        self.edition_button = action_button(
+            "Rules e&dition…", "The exam access rules edition and its dates", self.edit_edition
+        )
+        button_row(
+            layout,
+            self.open_button,
+            right=(self.edition_button, self.groups_button, self.export_button),
+        )
 
         self.year.currentIndexChanged.connect(self.apply_filters)
         self.arrangement.currentIndexChanged.connect(self.apply_filters)
@@ -273,10 +270,6 @@ class AccessPage(Page):
         self.only_gaps.toggled.connect(self.apply_filters)
         self.table.activated.connect(lambda _index: self.open_pupil())
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
-        self.open_button.clicked.connect(self.open_pupil)
-        self.export_button.clicked.connect(self.export)
-        self.groups_button.clicked.connect(self.teaching_groups)
-        self.edition_button.clicked.connect(self.edit_edition)
 
     # --- data -----------------------------------------------------------------------------
 

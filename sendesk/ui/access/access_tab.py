@@ -67,7 +67,7 @@ from sendesk.ui.access.access_words import (
 )
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
-from sendesk.ui.kit.buttons import ask, button_row, buttons_for, warn
+from sendesk.ui.kit.buttons import button_row, buttons_for, warn
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
@@ -457,21 +457,12 @@ class AccessTab(RecordTab):
         item = self.selected_arrangement()
         if item is None or not self.editable:
             return False
-        if not ask(
-            self,
+        return self.change(
+            lambda: remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version),
             f"Remove the proposal for {item.name}? Use this only for one entered by "
             "mistake: an arrangement that was considered is withdrawn instead, so an "
             "inspector can see its history.",
-        ):
-            return False
-        try:
-            remove_arrangement(self.ctx.db, self.ctx.actor, item.id, item.version)
-        except SendeskError as exc:
-            warn(self, exc)
-            self.reload()
-            return False
-        self._saved()
-        return True
+        )
 
     def add_entry(self, subject: str | None = None) -> bool:
         """Add an exam entry by hand (asking for the subject, offering the classes the
@@ -504,20 +495,11 @@ class AccessTab(RecordTab):
         entry = self.selected_entry()
         if entry is None or not self.editable:
             return False
-        if not ask(
-            self,
+        return self.change(
+            lambda: remove_exam_entry(self.ctx.db, self.ctx.actor, entry.id),
             f"Remove the exam entry for {entry.subject}? Evidence will no longer be asked for "
             "in it.",
-        ):
-            return False
-        try:
-            remove_exam_entry(self.ctx.db, self.ctx.actor, entry.id)
-        except SendeskError as exc:
-            warn(self, exc)
-            self.reload()
-            return False
-        self._saved()
-        return True
+        )
 
     def _record(self) -> PupilRecord | None:
         try:
@@ -565,20 +547,11 @@ class AccessTab(RecordTab):
             )
         else:
             rests = " No arrangement rests on it."
-        if not ask(
-            self,
+        return self.change(
+            lambda: remove_assessment(self.ctx.db, self.ctx.actor, item.id, item.version),
             f"Remove the assessment of {dmy(item.assessed_on)} by {item.assessor_name}, with "
             f"its scores? Use this only for one recorded by mistake.{rests}",
-        ):
-            return False
-        try:
-            remove_assessment(self.ctx.db, self.ctx.actor, item.id, item.version)
-        except SendeskError as exc:
-            warn(self, exc)
-            self.reload()
-            return False
-        self._saved()
-        return True
+        )
 
     def save_evidence_file(self) -> Path | None:
         """The candidate's evidence file for an inspector, as a PDF where the user chooses."""

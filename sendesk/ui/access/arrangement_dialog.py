@@ -18,11 +18,9 @@ from datetime import date
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -57,6 +55,7 @@ from sendesk.ui.access.access_words import (
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import ask
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row
 from sendesk.ui.ops import Changes
@@ -138,18 +137,18 @@ class ArrangementDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.kind = QComboBox()
-        self.kind.setAccessibleName("Arrangement")
-        for arr in jcq.ARRANGEMENTS.values():
-            self.kind.addItem(arr.name, arr.key)
+        self.kind = choice(
+            "Arrangement",
+            [(arr.name, arr.key) for arr in jcq.ARRANGEMENTS.values()],
+            arrangement.arrangement if arrangement else None,
+        )
         form_row(form, "&Arrangement:", self.kind)
         self.route_label = sentence_label("Who approves it")
         form_row(form, "Who approves:", self.route_label)
         self.needs_label = sentence_label("Evidence it needs")
         form_row(form, "Evidence needed:", self.needs_label)
 
-        self.evidence_route = QComboBox()
-        self.evidence_route.setAccessibleName("Evidence route")
+        self.evidence_route = choice("Evidence route", [])
         form_row(form, "&Evidence route:", self.evidence_route)
 
         self.proposed_on = date_edit("Proposed on", self.today, maximum=self.today)
@@ -166,10 +165,9 @@ class ArrangementDialog(SavingDialog):
         self.subjects.setMaximumHeight(self.fontMetrics().height() * 8)
         subjects_layout.addWidget(self.subjects)
         other_row = QHBoxLayout()
-        self.other_subject = QLineEdit()
-        self.other_subject.setMaxLength(SUBJECT_MAX)
-        self.other_subject.setAccessibleName("Another subject or paper")
-        self.other_subject.setPlaceholderText("Another subject or paper, e.g. Maths Paper 1")
+        self.other_subject = line_edit(
+            "Another subject or paper", SUBJECT_MAX, "Another subject or paper, e.g. Maths Paper 1"
+        )
         self.add_subject_button = QPushButton("A&dd subject")
         self.add_subject_button.setAccessibleName("Add the subject or paper typed")
         other_row.addWidget(self.other_subject, 1)
@@ -177,17 +175,18 @@ class ArrangementDialog(SavingDialog):
         subjects_layout.addLayout(other_row)
         form_row(form, "&Subjects:", subjects, self.all_subjects)
 
-        self.room_note = QLineEdit()
-        self.room_note.setMaxLength(ROOM_NOTE_MAX)
-        self.room_note.setAccessibleName("Room needs")
-        self.room_note.setPlaceholderText("e.g. Small room with a reader; near the door")
+        self.room_note = line_edit(
+            "Room needs", ROOM_NOTE_MAX, "e.g. Small room with a reader; near the door"
+        )
         form_row(form, "&Room needs:", self.room_note)
 
-        self.assessment = QComboBox()
-        self.assessment.setAccessibleName("Assessment it rests on")
-        self.assessment.addItem("No assessment linked", None)
-        for a in access.assessments:
-            self.assessment.addItem(assessment_text(a), a.id)
+        self.assessment = choice(
+            "Assessment it rests on",
+            [
+                ("No assessment linked", None),
+                *((assessment_text(a), a.id) for a in access.assessments),
+            ],
+        )
         form_row(form, "Assess&ment:", self.assessment)
         self.verdict_view = QPlainTextEdit()
         self.verdict_view.setReadOnly(True)
@@ -207,7 +206,6 @@ class ArrangementDialog(SavingDialog):
 
         self._fill_subjects(access.subjects_taught, arrangement.subjects if arrangement else ())
         if arrangement is not None:
-            self.kind.setCurrentIndex(max(self.kind.findData(arrangement.arrangement), 0))
             self.proposed_on.setDate(to_qdate(arrangement.proposed_on))
             self.room_note.setText(arrangement.room_note)
             self.notes.setPlainText(arrangement.notes)
@@ -400,19 +398,12 @@ class StatusDialog(SavingDialog):
         )
         form = QFormLayout()
         layout.addLayout(form)
-        self.status = QComboBox()
-        self.status.setAccessibleName("New status")
-        for step in item.next_statuses:
-            self.status.addItem(status_text(step), step)
-        if status is not None:
-            self.status.setCurrentIndex(max(self.status.findData(status), 0))
-        label = QLabel("New &status:")
-        label.setBuddy(self.status)
-        form.addRow(label, self.status)
+        self.status = choice(
+            "New status", [(status_text(step), step) for step in item.next_statuses], status
+        )
+        form_row(form, "New &status:", self.status)
         self.on = date_edit("Date of the change", self.today, maximum=self.today)
-        label = QLabel("&On:")
-        label.setBuddy(self.on)
-        form.addRow(label, self.on)
+        form_row(form, "&On:", self.on)
         self.explain = sentence_label("What the change records")
         layout.addWidget(self.explain)
 

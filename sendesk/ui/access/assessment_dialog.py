@@ -19,14 +19,11 @@ from datetime import date
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -37,8 +34,10 @@ from sendesk.services.access.records import AssessmentData, AssessmentItem, Scor
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
 from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
+from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row
 from sendesk.ui.ops import Changes
@@ -117,15 +116,12 @@ class AssessmentDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.assessor = QLineEdit()
-        self.assessor.setMaxLength(NAME_MAX)
-        self.assessor.setAccessibleName("Assessor's name")
+        self.assessor = line_edit("Assessor's name", NAME_MAX)
         form_row(form, "Assessor's &name:", self.assessor)
-        self.qualification = QLineEdit()
-        self.qualification.setMaxLength(QUALIFICATION_MAX)
-        self.qualification.setAccessibleName("Assessor's qualification")
-        self.qualification.setPlaceholderText(
-            "e.g. Level 7 Certificate in specialist assessment (AMBDA)"
+        self.qualification = line_edit(
+            "Assessor's qualification",
+            QUALIFICATION_MAX,
+            "e.g. Level 7 Certificate in specialist assessment (AMBDA)",
         )
         form_row(form, "&Qualification:", self.qualification)
         self.assessed_on = date_edit("Date of the assessment", self.today)
@@ -156,26 +152,21 @@ class AssessmentDialog(SavingDialog):
         self.scores = edit_view(self.score_model, "Test scores", stretch=1)
         self.score_model.dataChanged.connect(self.update_check)
         scores_layout.addWidget(self.scores)
-        score_buttons = QHBoxLayout()
-        self.add_score_button = QPushButton("Add sc&ore")
-        self.add_score_button.setAccessibleName("Add a score")
-        self.remove_score_button = QPushButton("Re&move score")
-        self.remove_score_button.setAccessibleName("Remove the selected score")
-        score_buttons.addWidget(self.add_score_button)
-        score_buttons.addWidget(self.remove_score_button)
-        score_buttons.addStretch(1)
-        scores_layout.addLayout(score_buttons)
+        self.add_score_button = action_button("Add sc&ore", "Add a score", lambda: self.add_score())
+        self.remove_score_button = action_button(
+            "Re&move score", "Remove the selected score", self.remove_score
+        )
+        button_row(scores_layout, self.add_score_button, self.remove_score_button)
         layout.addWidget(scores_box, 1)
 
         check_box = QGroupBox("What the scores support")
         check_layout = QVBoxLayout(check_box)
         check_row = QHBoxLayout()
-        self.check_kind = QComboBox()
-        self.check_kind.setAccessibleName("Arrangement to check the scores against")
-        for key in SCORED:
-            self.check_kind.addItem(jcq.ARRANGEMENTS[key].name, key)
-        if check_arrangement in SCORED:
-            self.check_kind.setCurrentIndex(self.check_kind.findData(check_arrangement))
+        self.check_kind = choice(
+            "Arrangement to check the scores against",
+            [(jcq.ARRANGEMENTS[key].name, key) for key in SCORED],
+            check_arrangement,
+        )
         check_label = QLabel("Check a&gainst:")
         check_label.setBuddy(self.check_kind)
         check_row.addWidget(check_label)
@@ -211,8 +202,6 @@ class AssessmentDialog(SavingDialog):
             for score in assessment.scores:
                 self.add_score(score.area, score.test, score.score)
 
-        self.add_score_button.clicked.connect(lambda: self.add_score())
-        self.remove_score_button.clicked.connect(self.remove_score)
         for signal in (
             self.check_kind.currentIndexChanged,
             self.assessed_on.dateChanged,

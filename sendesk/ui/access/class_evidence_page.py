@@ -64,7 +64,6 @@ from sendesk.ui.kit.table_view import read_only_view, selected_record
 from sendesk.ui.ops import Op
 
 APP = "SENDesk"
-GROUP_ROLE = Qt.ItemDataRole.UserRole
 TASK_MAX = 200
 NOTE_MAX = 500
 MAX_EXTRA_MINUTES = 300
@@ -159,6 +158,16 @@ def class_text(group: ClassList, *, with_teacher: bool) -> str:
     return f"{group.code} — {group.subject}{teacher} ({count})"
 
 
+@dataclass(frozen=True)
+class _Classes:
+    """The classes as read on the worker, with the list's texts made there too: the
+    SENCo's list is every class in the school (thousands in a big one)."""
+
+    classes: list[ClassList]
+    texts: list[str]  # the list's line for each class, in order
+    keys: list[str]  # the same, casefolded, for Find
+
+
 class ClassEvidencePage(Page):
     """The actor's classes (the SENCo's: every class) and quick NWW evidence entry.
 
@@ -166,7 +175,9 @@ class ClassEvidencePage(Page):
     """
 
     def _start(self) -> None:
-        self.classes: list[ClassList] = []
+        self.classes: list[ClassList] = []  # in the order of the list's rows
+        self._keys: list[str] = []  # each row's text, casefolded (Find)
+        self._hidden: set[int] = set()  # the rows Find hides
         self.group: ClassList | None = None
         self.entries: list[NwwItem] = []
         self.model: RowsModel[EvidenceLine] = RowsModel(COLUMNS)
@@ -180,6 +191,7 @@ class ClassEvidencePage(Page):
         self.find.setClearButtonEnabled(True)
         self.classes_list = QListWidget()
         self.classes_list.setAccessibleName("Your classes")
+        self.classes_list.setUniformItemSizes(True)  # one line each: laid out at once
         self.classes_list.setMinimumWidth(self.fontMetrics().horizontalAdvance("M") * 20)
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
@@ -367,13 +379,15 @@ class ClassEvidencePage(Page):
             {(ln.pupil_id, ln.arrangement_id) for ln in self.selected_lines()} if same else set()
         )
         current = self.model.row_at(self.table.currentIndex().row()) if same else None
-        ctx, today = self.ctx, self.today
+        ctx, today, with_teacher = self.ctx, self.today, self.ctx.is_senco
 
-        def work(_progress: object) -> list[ClassList] | str:
+        def work(_progress: object) -> _Classes | str:
             try:
-                return my_class_lists(ctx.db, ctx.actor, today=today)
+                classes = my_class_lists(ctx.db, ctx.actor, today=today)
             except SendeskError as exc:
                 return str(exc)
+            texts = [class_text(group, with_teacher=with_teacher) for group in classes]
+            return _Classes(classes, texts, [text.casefold() for text in texts])
 
         self.loading = Op(
             self, work, success=lambda read: self._show_classes(read, keep_group, chosen, current)
@@ -382,16 +396,16 @@ class ClassEvidencePage(Page):
 
     def _show_classes(
         self,
-        read: list[ClassList] | str,
+        read: _Classes | str,
         keep_group: int | None,
         chosen: set[tuple[int, int]],
         current: EvidenceLine | None,
     ) -> None:
         if isinstance(read, str):
-            self.classes = []
+            self.classes, texts, self._keys = [], [], []
             self.empty_label.setText(read)
         else:
-            self.classes = read
+            self.classes, texts, self._keys = read.classes, read.texts, read.keys
             self.empty_label.setText(
                 ""
                 if self.classes
@@ -401,10 +415,8 @@ class ClassEvidencePage(Page):
         self.classes_list.blockSignals(True)
         try:
             self.classes_list.clear()
-            for group in self.classes:
-                item = QListWidgetItem(class_text(group, with_teacher=self.ctx.is_senco))
-                item.setData(GROUP_ROLE, group.group_id)
-                self.classes_list.addItem(item)
+            self._hidden = set()
+            self.classes_list.addItems(texts)  # one call, not an item made per class
             self._filter_classes()
             ids = [g.group_id for g in self.classes]
             row = ids.index(keep_group) if keep_group in ids else self._first_shown()
@@ -422,8 +434,8 @@ class ClassEvidencePage(Page):
                 )
 
     def select_class(self, group_id: int) -> None:
-        for row in range(self.classes_list.count()):
-            if self.classes_list.item(row).data(GROUP_ROLE) == group_id:
+        for row, group in enumerate(self.classes):
+            if group.group_id == group_id:
                 self.classes_list.setCurrentRow(row)
                 return
 
@@ -515,23 +527,25 @@ class ClassEvidencePage(Page):
     # --- slots ------------------------------------------------------------------------------
 
     def _first_shown(self) -> int:
-        for row in range(self.classes_list.count()):
-            if not self.classes_list.item(row).isHidden():
-                return row
-        return -1
+        return next((row for row in range(len(self.classes)) if row not in self._hidden), -1)
 
     def _filter_classes(self) -> None:
+        """Hide the classes without every word of Find; only rows that change are told
+        (the SENCo's list is every class in the school)."""
         words = self.find.text().casefold().split()
-        for row in range(self.classes_list.count()):
-            item = self.classes_list.item(row)
-            item.setHidden(not all(w in item.text().casefold() for w in words))
+        for row, key in enumerate(self._keys):
+            hide = not all(w in key for w in words)
+            if hide == (row in self._hidden):
+                continue
+            self.classes_list.setRowHidden(row, hide)
+            if hide:
+                self._hidden.add(row)
+            else:
+                self._hidden.discard(row)
 
     def _class_chosen(self, current: QListWidgetItem | None, _previous: object) -> None:
-        if current is None:
-            self._show_class(None)
-            return
-        group_id = current.data(GROUP_ROLE)
-        self._show_class(next((g for g in self.classes if g.group_id == group_id), None))
+        row = self.classes_list.row(current) if current is not None else -1
+        self._show_class(self.classes[row] if 0 <= row < len(self.classes) else None)
 
     def _show_class(self, group: ClassList | None) -> None:
         self.group = group

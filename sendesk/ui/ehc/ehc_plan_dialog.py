@@ -16,17 +16,13 @@ can show what is stored now. Money is typed in pounds and kept in pence.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QLabel,
-    QLineEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -48,11 +44,21 @@ from sendesk.services.ehc.records import (
 )
 from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
-from sendesk.ui.ehc.ehc_request_dialog import la_combo
+from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
-from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
+from sendesk.ui.graduated.support_plan_editor import date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog, store_call
+from sendesk.ui.kit.field_widgets import (
+    choice,
+    date_row,
+    labelled,
+    line_edit,
+    named_ok,
+    on_change,
+    text_row,
+    typed_choice,
+)
+from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
@@ -72,6 +78,20 @@ LA_DECISION_LABELS: dict[str, str] = {
     "amend": "Amend the plan",
     "cease": "Cease the plan",
 }
+MEETING_TEXTS: tuple[tuple[str, str, str, int, str], ...] = (
+    ("attendees", "&Attended:", "Who attended", 2, ""),
+    ("pupil_views", "P&upil's views:", "The pupil's views", 3, ""),
+    ("parent_views", "Pa&rents' views:", "The parents' views", 3, ""),
+    (
+        "summary",
+        "Summar&y:",
+        "Summary of the review",
+        3,
+        "Progress towards each outcome; what is working",
+    ),
+)
+"""A review meeting's free text: (attribute of the review and of the dialog, label, name
+for a screen reader, lines high, hint while empty)."""
 
 
 def _dmy(value: date) -> str:
@@ -94,21 +114,19 @@ def _number(box: QDoubleSpinBox) -> float | None:
 
 
 def _choice(name: str, labels: dict[str, str], keys: tuple[str, ...], value: str) -> QComboBox:
-    combo = QComboBox()
-    combo.setAccessibleName(name)
-    combo.addItem("Not yet", "")
-    for key in keys:
-        combo.addItem(labels.get(key, key.capitalize()), key)
-    if value and combo.findData(value) < 0:
-        combo.addItem(value, value)  # stored before the list changed: still shown
-    combo.setCurrentIndex(max(combo.findData(value), 0))
-    return combo
+    items: list[tuple[str, object]] = [("Not yet", "")]
+    items += [(labels.get(key, key.capitalize()), key) for key in keys]
+    if value and value not in keys:
+        items.append((value, value))  # stored before the list changed: still shown
+    return choice(name, items, value)
 
 
-class PlanDialog(_GuardedDialog):
+class PlanDialog(EhcRecordDialog):
     """Record the plan the LA issued (``plan`` None) or correct ``plan``."""
 
     what = "EHC plan"
+    ADD = staticmethod(record_plan)
+    UPDATE = staticmethod(update_plan)
 
     def __init__(
         self,
@@ -120,34 +138,33 @@ class PlanDialog(_GuardedDialog):
         request: RequestItem | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
-        self.ctx, self.pupil_id, self.plan = ctx, pupil_id, plan
-        self.today = today or date.today()
-        self.plan_id: int | None = plan.id if plan else None
-        self.stored.connect(self._remember)
+        super().__init__(
+            ctx,
+            pupil_id,
+            plan,
+            parent,
+            title="EHC plan" if plan else "Record the EHC plan",
+            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
+            today=today,
+        )
+        self.pupil_id, self.plan = pupil_id, plan
         self.request_id = plan.request_id if plan else (request.id if request else None)
-        self.setWindowTitle(("EHC plan" if plan else "Record the EHC plan") + f" — {APP}")
         p = plan
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         if p is None and request is not None:
-            note = QLabel(
+            note(
+                layout,
                 "From the request to "
                 + request.la_name
                 + (
                     f"; final plan issued {_dmy(request.final_issued_on)}."
                     if request.final_issued_on
                     else "."
-                )
+                ),
             )
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        about = QGroupBox("The plan")
-        form = QFormLayout(about)
-        body.addWidget(about)
+        form = self.section(body, "The plan")
         issued = p.issued_on if p else None
         if issued is None and request is not None:
             issued = request.final_issued_on
@@ -156,15 +173,12 @@ class PlanDialog(_GuardedDialog):
         self.la = la_combo(ctx, p.la_name if p else (request.la_name if request else ""))
         form_row(form, "&Local authority:", self.la)
         setting = p.named_setting if p else (request.draft_setting if request else "")
-        self.setting = QComboBox()
-        self.setting.setEditable(True)
-        self.setting.setAccessibleName("Setting named in the plan (section I)")
-        self.setting.addItems([s for s in (setting, ctx.school.name) if s])
-        self.setting.setCurrentText(setting or ctx.school.name)
-        line = self.setting.lineEdit()
-        if line is not None:
-            line.setMaxLength(SETTING_MAX)
-            line.setAccessibleName("Setting named in the plan (section I)")
+        self.setting = typed_choice(
+            "Setting named in the plan (section I)",
+            [s for s in (setting, ctx.school.name) if s],
+            setting or ctx.school.name,
+            SETTING_MAX,
+        )
         form_row(form, "&Setting named:", self.setting)
         self.hours = _optional_number("Hours of support a week", HOURS_MAX, 1)
         self.hours.setSuffix(" hours a week")
@@ -179,35 +193,43 @@ class PlanDialog(_GuardedDialog):
             self.top_up.setValue(pence_to_pounds(p.top_up_pence))
         form_row(form, "&Top-up funding:", self.top_up)
 
-        sections = QGroupBox("The plan's sections, in the school's words")
-        form = QFormLayout(sections)
-        body.addWidget(sections)
-        self.needs = text_box("Section B: special educational needs", 4)
-        self.needs.setPlainText(p.needs if p else "")
-        form_row(form, "Section &B, needs:", self.needs)
-        self.outcomes = text_box("Section E: outcomes", 4)
-        self.outcomes.setPlainText(p.outcomes if p else "")
-        form_row(form, "Section &E, outcomes:", self.outcomes)
-        self.provision = text_box("Section F: special educational provision", 4)
-        self.provision.setPlainText(p.provision if p else "")
-        self.provision.setPlaceholderText(
-            "Who does what, how often and for how long, e.g. 1:1 reading with a teaching "
-            "assistant, 3 × 20 minutes a week"
+        form = self.section(body, "The plan's sections, in the school's words")
+        self.needs = text_row(
+            form,
+            "Section &B, needs:",
+            text_box("Section B: special educational needs", 4),
+            p.needs if p else "",
         )
-        form_row(form, "Section &F, provision:", self.provision)
+        self.outcomes = text_row(
+            form,
+            "Section &E, outcomes:",
+            text_box("Section E: outcomes", 4),
+            p.outcomes if p else "",
+        )
+        self.provision = text_row(
+            form,
+            "Section &F, provision:",
+            text_box("Section F: special educational provision", 4),
+            p.provision if p else "",
+            "Who does what, how often and for how long, e.g. 1:1 reading with a teaching "
+            "assistant, 3 × 20 minutes a week",
+        )
         self._build_transfer(body, p)
         body.addStretch(1)
 
-        self.issued_on.dateChanged.connect(self.revalidate)
-        self.la.currentTextChanged.connect(self.revalidate)
-        self.setting.currentTextChanged.connect(self.revalidate)
-        self.hours.valueChanged.connect(self.revalidate)
-        self.top_up.valueChanged.connect(self.revalidate)
-        for edit in (self.needs, self.outcomes, self.provision):
-            edit.textChanged.connect(self.revalidate)
-        self.transfer_kind.currentIndexChanged.connect(self._transfer_changed)
-        self.transfer_destination.textChanged.connect(self.revalidate)
-        self.transfer_on.connect(self._transfer_changed)
+        on_change(
+            self.revalidate,
+            self.issued_on,
+            self.la,
+            self.setting,
+            self.hours,
+            self.top_up,
+            self.needs,
+            self.outcomes,
+            self.provision,
+            self.transfer_destination,
+        )
+        on_change(self._transfer_changed, self.transfer_kind, self.transfer_on)
         self._show_transfer()
         self._finish_building(layout, "&Save plan")
         self.issued_on.setFocus()
@@ -215,26 +237,23 @@ class PlanDialog(_GuardedDialog):
     def _build_transfer(self, body: QVBoxLayout, p: PlanItem | None) -> None:
         """The pupil's next phase transfer, if one is known: only a recorded move gets the
         reg 18 deadline (a Year 11 pupil staying in the school's sixth form has none)."""
-        box = QGroupBox("Phase transfer (reg 18)")
-        form = QFormLayout(box)
-        body.addWidget(box)
-        self.transfer_kind = QComboBox()
-        self.transfer_kind.setAccessibleName("Kind of phase transfer")
-        self.transfer_kind.addItem("None recorded", "")
-        for key, label in TRANSFER_KINDS.items():
-            self.transfer_kind.addItem(label, key)
-        self.transfer_kind.setCurrentIndex(
-            max(self.transfer_kind.findData(p.transfer_kind if p else ""), 0)
+        form = self.section(body, "Phase transfer (reg 18)")
+        self.transfer_kind = choice(
+            "Kind of phase transfer",
+            [("None recorded", ""), *labelled(TRANSFER_KINDS)],
+            p.transfer_kind if p else "",
         )
         form_row(form, "&Moving on:", self.transfer_kind)
-        self.transfer_destination = QLineEdit(p.transfer_destination if p else "")
-        self.transfer_destination.setAccessibleName("School or college the pupil moves to")
-        self.transfer_destination.setMaxLength(SETTING_MAX)
-        self.transfer_destination.setPlaceholderText("If known")
+        self.transfer_destination = line_edit(
+            "School or college the pupil moves to",
+            SETTING_MAX,
+            "If known",
+            p.transfer_destination if p else "",
+        )
         form_row(form, "Moving &to:", self.transfer_destination)
-        self.transfer_on = OptionalDate("Date of the &move:", "Date of the move")
-        self.transfer_on.set_value(p.transfer_on if p else None)
-        form.addRow(self.transfer_on.check, self.transfer_on.edit)
+        self.transfer_on = date_row(
+            form, OptionalDate("Date of the &move:", "Date of the move"), p and p.transfer_on
+        )
         self.transfer_hint = QLabel()
         self.transfer_hint.setWordWrap(True)
         form.addRow(self.transfer_hint)
@@ -280,8 +299,10 @@ class PlanDialog(_GuardedDialog):
             transfer_on=self.transfer_on.value() if moving else None,
         )
 
-    def state(self) -> PlanData:
-        return self.data()
+    @property
+    def plan_id(self) -> int | None:
+        """The plan's id: the one corrected, or the one recorded once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         found = [] if self.la.currentText().strip() else ["name the local authority"]
@@ -290,27 +311,13 @@ class PlanDialog(_GuardedDialog):
             found.append("give the date of the phase transfer")
         return found
 
-    def saving(self) -> Callable[[], object] | None:
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=record_plan,
-            owner_id=self.pupil_id,
-            update=update_plan,
-            item=self.plan,
-            today=self.today,
-            changed=self.is_dirty,
-        )
 
-    def _remember(self, result: object) -> None:
-        if self.plan is None and isinstance(result, int):
-            self.plan_id = result
-
-
-class ReviewDialog(_GuardedDialog):
+class ReviewDialog(EhcRecordDialog):
     """Record an annual review of ``plan`` (``review`` None) or correct ``review``."""
 
     what = "annual review"
+    ADD = staticmethod(record_review)
+    UPDATE = staticmethod(update_review)
 
     def __init__(
         self,
@@ -321,52 +328,43 @@ class ReviewDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
-        self.ctx, self.plan, self.review = ctx, plan, review
-        self.today = today or date.today()
-        self.review_id: int | None = review.id if review else None
-        self.stored.connect(self._remember)
-        self.setWindowTitle(
-            ("Annual review" if review else "Record an annual review") + f" — {APP}"
+        super().__init__(
+            ctx,
+            plan.id,
+            review,
+            parent,
+            title="Annual review" if review else "Record an annual review",
+            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
+            today=today,
         )
+        self.plan, self.review = plan, review
         r = review
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         due = plan.next_review_due
-        intro = QLabel(
+        note(
+            layout,
             "Invitations and advice go out at least 2 weeks before the meeting; the report "
             "goes to the LA within 2 weeks after it; the LA decides within 4 weeks. After a "
             "decision to amend, the family has 15 days to answer the proposed amendments and "
             "the amended plan is due within 8 weeks of them."
-            + (f" This plan's review is due by {_dmy(due)}." if due and r is None else "")
+            + (f" This plan's review is due by {_dmy(due)}." if due and r is None else ""),
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        meeting = QGroupBox("The meeting")
-        form = QFormLayout(meeting)
-        body.addWidget(meeting)
+        form = self.section(body, "The meeting")
         default = r.meeting_on if r else min(self.today, due) if due else self.today
         self.meeting_on = date_edit("Date of the review meeting", default)
         form_row(form, "&Meeting on:", self.meeting_on)
-        self.invitations_sent_on = OptionalDate("&Invitations sent on:", "Invitations sent on")
-        self.invitations_sent_on.set_value(r.invitations_sent_on if r else None)
-        form.addRow(self.invitations_sent_on.check, self.invitations_sent_on.edit)
-        self.attendees = text_box("Who attended", 2)
-        self.attendees.setPlainText(r.attendees if r else "")
-        form_row(form, "&Attended:", self.attendees)
-        self.pupil_views = text_box("The pupil's views", 3)
-        self.pupil_views.setPlainText(r.pupil_views if r else "")
-        form_row(form, "P&upil's views:", self.pupil_views)
-        self.parent_views = text_box("The parents' views", 3)
-        self.parent_views.setPlainText(r.parent_views if r else "")
-        form_row(form, "Pa&rents' views:", self.parent_views)
-        self.summary = text_box("Summary of the review", 3)
-        self.summary.setPlainText(r.summary if r else "")
-        self.summary.setPlaceholderText("Progress towards each outcome; what is working")
-        form_row(form, "Summar&y:", self.summary)
+        self.invitations_sent_on = date_row(
+            form,
+            OptionalDate("&Invitations sent on:", "Invitations sent on"),
+            r and r.invitations_sent_on,
+        )
+        self.texts = [
+            text_row(form, label, text_box(name, lines), getattr(r, attr) if r else "", hint)
+            for attr, label, name, lines, hint in MEETING_TEXTS
+        ]
+        self.attendees, self.pupil_views, self.parent_views, self.summary = self.texts
         self.recommendation = _choice(
             "The school's recommendation",
             RECOMMENDATION_LABELS,
@@ -375,44 +373,45 @@ class ReviewDialog(_GuardedDialog):
         )
         form_row(form, "Re&commendation:", self.recommendation)
 
-        after = QGroupBox("After the meeting")
-        form = QFormLayout(after)
-        body.addWidget(after)
-        self.report_sent_on = OptionalDate("Report sent to the &LA on:", "Report sent on")
-        self.report_sent_on.set_value(r.report_sent_on if r else None)
-        form.addRow(self.report_sent_on.check, self.report_sent_on.edit)
+        form = self.section(body, "After the meeting")
+        self.report_sent_on = date_row(
+            form,
+            OptionalDate("Report sent to the &LA on:", "Report sent on"),
+            r and r.report_sent_on,
+        )
         self.la_decision = _choice(
             "The LA's decision", LA_DECISION_LABELS, RECOMMENDATIONS, r.la_decision if r else ""
         )
         form_row(form, "LA's &decision:", self.la_decision)
-        self.la_decision_on = OptionalDate("LA decided &on:", "Date of the LA's decision")
-        self.la_decision_on.set_value(r.la_decision_on if r else None)
-        form.addRow(self.la_decision_on.check, self.la_decision_on.edit)
-        self.amendments_proposed_on = OptionalDate(
-            "Amendments &proposed on:", "Date the LA proposed amendments"
+        self.la_decision_on = date_row(
+            form,
+            OptionalDate("LA decided &on:", "Date of the LA's decision"),
+            r and r.la_decision_on,
         )
-        self.amendments_proposed_on.set_value(r.amendments_proposed_on if r else None)
-        form.addRow(self.amendments_proposed_on.check, self.amendments_proposed_on.edit)
-        self.amended_plan_on = OptionalDate(
-            "Amended plan &issued on:", "Date the amended plan was issued"
+        self.amendments_proposed_on = date_row(
+            form,
+            OptionalDate("Amendments &proposed on:", "Date the LA proposed amendments"),
+            r and r.amendments_proposed_on,
         )
-        self.amended_plan_on.set_value(r.amended_plan_on if r else None)
-        form.addRow(self.amended_plan_on.check, self.amended_plan_on.edit)
+        self.amended_plan_on = date_row(
+            form,
+            OptionalDate("Amended plan &issued on:", "Date the amended plan was issued"),
+            r and r.amended_plan_on,
+        )
         body.addStretch(1)
 
-        self.meeting_on.dateChanged.connect(self.revalidate)
-        for picker in (
+        on_change(
+            self.revalidate,
+            self.meeting_on,
             self.invitations_sent_on,
             self.report_sent_on,
             self.la_decision_on,
             self.amendments_proposed_on,
             self.amended_plan_on,
-        ):
-            picker.connect(self.revalidate)
-        for edit in (self.attendees, self.pupil_views, self.parent_views, self.summary):
-            edit.textChanged.connect(self.revalidate)
-        self.recommendation.currentIndexChanged.connect(self.revalidate)
-        self.la_decision.currentIndexChanged.connect(self.revalidate)
+            *self.texts,
+            self.recommendation,
+            self.la_decision,
+        )
         self._finish_building(layout, "&Save review")
         self.meeting_on.setFocus()
 
@@ -432,30 +431,16 @@ class ReviewDialog(_GuardedDialog):
             amended_plan_on=self.amended_plan_on.value(),
         )
 
-    def state(self) -> ReviewData:
-        return self.data()
+    @property
+    def review_id(self) -> int | None:
+        """The review's id: the one corrected, or the one recorded once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         d = self.data()
         if d.la_decision and d.la_decision_on is None:
             return ["give the date of the LA's decision"]
         return []
-
-    def saving(self) -> Callable[[], object] | None:
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=record_review,
-            owner_id=self.plan.id,
-            update=update_review,
-            item=self.review,
-            today=self.today,
-            changed=self.is_dirty,
-        )
-
-    def _remember(self, result: object) -> None:
-        if self.review is None and isinstance(result, int):
-            self.review_id = result
 
 
 class CeaseDialog(SavingDialog):
@@ -484,17 +469,7 @@ class CeaseDialog(SavingDialog):
         self.on = date_edit("Date the plan ceased", self.today)
         self.on.setMinimumDate(to_qdate(plan.issued_on))
         form_row(form, "&Ceased on:", self.on)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("C&ease plan")
-        ok.setAccessibleName("Cease the plan")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(self.problem)
-        layout.addWidget(buttons)
-        self.save_buttons = buttons
+        named_ok(self, layout, "C&ease plan", "Cease the plan")
 
     def accept(self) -> None:
         db, actor, plan, on = self.ctx.db, self.ctx.actor, self.plan, from_qdate(self.on.date())

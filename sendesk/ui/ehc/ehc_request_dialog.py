@@ -17,17 +17,16 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QRadioButton,
     QVBoxLayout,
@@ -55,6 +54,16 @@ from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
 from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.field_widgets import (
+    choice,
+    date_row,
+    labelled,
+    line_edit,
+    named_ok,
+    on_change,
+    text_row,
+    typed_choice,
+)
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.ops import Changes
@@ -99,6 +108,47 @@ STEP_DATES: dict[str, str] = {
 
 YES_NO_STEPS = VALUE_STEPS
 
+STORY_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "why_now",
+        "&Why now:",
+        "Why an assessment is asked for now",
+        "What has been tried, and why SEN support is not enough",
+    ),
+    (
+        "pupil_views",
+        "P&upil's views:",
+        "The pupil's views",
+        "In the pupil's own words, where possible",
+    ),
+    (
+        "aspirations",
+        "&Hopes and what matters:",
+        "What is important to the pupil, their hopes for the future",
+        "What is important to me, my hopes for the future",
+    ),
+    (
+        "parent_views",
+        "P&arents' views:",
+        "The parents' views",
+        "What the family wants for the child",
+    ),
+    (
+        "health_info",
+        "H&ealth:",
+        "Health information",
+        "Diagnoses, medication, therapies, health professionals involved",
+    ),
+    (
+        "social_care_info",
+        "&Social care:",
+        "Social care information",
+        "Social worker, early help, child in need or looked-after status",
+    ),
+)
+"""The request's free-text fields, as the panel reads them: (attribute of the request and
+of the dialog, label, name for a screen reader, hint while empty)."""
+
 
 def step_label(step: str) -> str:
     return STEP_LABELS.get(step, step.replace("_", " ").capitalize())
@@ -135,20 +185,6 @@ def exception_kinds() -> list[tuple[str, str]]:
     return list(EXCEPTION_KINDS.items())
 
 
-def _line(value: str, name: str, limit: int, placeholder: str = "") -> QLineEdit:
-    edit = QLineEdit(value)
-    edit.setAccessibleName(name)
-    edit.setMaxLength(limit)
-    if placeholder:
-        edit.setPlaceholderText(placeholder)
-    return edit
-
-
-def _date_row(form: QFormLayout, picker: OptionalDate) -> None:
-    """An optional date: its checkbox is the row's label (and says what the date is)."""
-    form.addRow(picker.check, picker.edit)
-
-
 def la_choices(ctx: AppContext, extra: tuple[str, ...] = ()) -> list[str]:
     """LA names to offer: the school's own LA, those with settings, any ``extra``."""
     from sendesk.services.ehc.la_profiles import list_la_profiles
@@ -167,16 +203,8 @@ def la_choices(ctx: AppContext, extra: tuple[str, ...] = ()) -> list[str]:
 
 def la_combo(ctx: AppContext, value: str, name: str = "Local authority") -> QComboBox:
     """An editable list of LA names: choose a known one or type another."""
-    combo = QComboBox()
-    combo.setEditable(True)
-    combo.setAccessibleName(name)
-    combo.addItems(la_choices(ctx, (value,) if value else ()))
-    combo.setCurrentText(value or (ctx.school.la_name or ""))
-    line = combo.lineEdit()
-    if line is not None:
-        line.setMaxLength(LA_MAX)
-        line.setAccessibleName(name)
-    return combo
+    choices = la_choices(ctx, (value,) if value else ())
+    return typed_choice(name, choices, value or (ctx.school.la_name or ""), LA_MAX)
 
 
 def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
@@ -201,10 +229,81 @@ def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
     return f"{rule} For this pupil that is after {_dmy(ended)}."
 
 
-class RequestDialog(_GuardedDialog):
+class EhcRecordDialog(_GuardedDialog):
+    """Add one record of a pupil's EHC file (``item`` None) or correct ``item``: the
+    request, the plan, an annual review.
+
+    What they share: guarded (a check before OK, a question before losing work), sections
+    of a form that scrolls, and the services' add/update shape (:func:`store_call`) with
+    ``ADD`` and ``UPDATE``, saved on the worker; ``saved_id`` is the record's id once it is
+    stored. A subclass builds its sections and says its ``data()``.
+    """
+
+    ADD: Callable[..., object]
+    UPDATE: Callable[..., object]
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        owner_id: int,
+        item: Any,
+        parent: QWidget | None,
+        *,
+        title: str,
+        changes: Changes,
+        today: date | None,
+    ) -> None:
+        super().__init__(parent, changes=changes)
+        self.ctx, self.owner_id, self.item = ctx, owner_id, item
+        self.today = today or date.today()
+        self.saved_id: int | None = item.id if item else None
+        self.stored.connect(self._remember)
+        self.setWindowTitle(f"{title} — {APP}")
+        self.layout_ = QVBoxLayout(self)
+
+    def scrolling_body(self) -> QVBoxLayout:
+        """The part of the dialog that scrolls, under what is already in it."""
+        content = QWidget()
+        self.layout_.addWidget(_scrolling(content), 1)
+        return QVBoxLayout(content)
+
+    @staticmethod
+    def section(body: QVBoxLayout, title: str) -> QFormLayout:
+        """A titled box of labelled rows, added to ``body``."""
+        box = QGroupBox(title)
+        body.addWidget(box)
+        return QFormLayout(box)
+
+    def data(self) -> Any:
+        raise NotImplementedError
+
+    def state(self) -> Any:
+        return self.data()
+
+    def saving(self) -> Callable[[], object] | None:
+        """The record's checks read the whole file: saved on the worker thread."""
+        return store_call(
+            self.ctx,
+            self.data(),
+            add=type(self).ADD,
+            owner_id=self.owner_id,
+            update=type(self).UPDATE,
+            item=self.item,
+            today=self.today,
+            changed=self.is_dirty,
+        )
+
+    def _remember(self, result: object) -> None:
+        if self.item is None and isinstance(result, int):
+            self.saved_id = result
+
+
+class RequestDialog(EhcRecordDialog):
     """Open a request for ``pupil_id`` (``request`` None) or correct ``request``."""
 
     what = "request"
+    ADD = staticmethod(open_request)
+    UPDATE = staticmethod(update_request)
 
     def __init__(
         self,
@@ -215,160 +314,107 @@ class RequestDialog(_GuardedDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
-        self.ctx, self.pupil_id, self.request = ctx, pupil_id, request
-        self.today = today or date.today()
-        self.request_id: int | None = request.id if request else None
-        self.stored.connect(self._remember)
-        self.setWindowTitle(
-            ("EHC needs assessment request" if request else "Open an EHC needs assessment request")
-            + f" — {APP}"
+        super().__init__(
+            ctx,
+            pupil_id,
+            request,
+            parent,
+            title="EHC needs assessment request"
+            if request
+            else "Open an EHC needs assessment request",
+            changes=Changes.EHC | Changes.DUE,
+            today=today,
         )
+        self.pupil_id, self.request = pupil_id, request
         r = request
-        layout = QVBoxLayout(self)
+        layout = self.layout_
         note(
             layout,
             "The statutory clock starts when the LA receives the request (reg 5); if you do "
             "not know that date, the date it was sent is used. While the request is still "
             "being prepared, leave the date sent unticked: it then has no statutory dates.",
         )
-        content = QWidget()
-        body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        body = self.scrolling_body()
 
-        case = QGroupBox("The request")
-        form = QFormLayout(case)
-        body.addWidget(case)
-        self.requested_by = QComboBox()
-        self.requested_by.setAccessibleName("Who requests the assessment")
-        for key, label in REQUESTERS.items():
-            self.requested_by.addItem(label, key)
-        self.requested_by.setCurrentIndex(
-            max(self.requested_by.findData(r.requested_by if r else "school"), 0)
+        form = self.section(body, "The request")
+        self.requested_by = choice(
+            "Who requests the assessment", labelled(REQUESTERS), r.requested_by if r else "school"
         )
         form_row(form, "Re&quested by:", self.requested_by)
         self.la = la_combo(ctx, r.la_name if r else "")
         form_row(form, "&Local authority:", self.la)
-        self.caseworker = _line(
-            r.caseworker if r else "", "LA caseworker", CASEWORKER_MAX, "Name, if known"
+        self.caseworker = line_edit(
+            "LA caseworker", CASEWORKER_MAX, "Name, if known", r.caseworker if r else ""
         )
         form_row(form, "LA &caseworker:", self.caseworker)
-        self.sent_on = OptionalDate("Sent to the LA &on:", "Date sent to the LA")
         # A new request is being prepared: ticking "sent" is what starts the clock.
-        self.sent_on.set_value(r.sent_on if r else None)
-        _date_row(form, self.sent_on)
-        self.received_on = OptionalDate("Recei&ved by the LA on:", "Date the LA received it")
-        self.received_on.set_value(r.received_on if r else None)
-        _date_row(form, self.received_on)
-
-        consent = QGroupBox("Consent")
-        form = QFormLayout(consent)
-        body.addWidget(consent)
-        self.consent_on = OptionalDate("&Parent's consent given on:", "Parent's consent date")
-        self.consent_on.set_value(r.consent_on if r else None)
-        _date_row(form, self.consent_on)
-        self.young_person_consent_on = OptionalDate(
-            "&Young person's own consent on:", "Young person's consent date"
+        self.sent_on = date_row(
+            form, OptionalDate("Sent to the LA &on:", "Date sent to the LA"), r and r.sent_on
         )
-        self.young_person_consent_on.set_value(r.young_person_consent_on if r else None)
-        _date_row(form, self.young_person_consent_on)
+        self.received_on = date_row(
+            form,
+            OptionalDate("Recei&ved by the LA on:", "Date the LA received it"),
+            r and r.received_on,
+        )
+
+        form = self.section(body, "Consent")
+        self.consent_on = date_row(
+            form,
+            OptionalDate("&Parent's consent given on:", "Parent's consent date"),
+            r and r.consent_on,
+        )
+        self.young_person_consent_on = date_row(
+            form,
+            OptionalDate("&Young person's own consent on:", "Young person's consent date"),
+            r and r.young_person_consent_on,
+        )
         self.young_person_hint = QLabel(young_person_note(ctx, pupil_id, self.today))
         self.young_person_hint.setWordWrap(True)
         form.addRow(self.young_person_hint)
 
-        story = QGroupBox("What the panel reads")
-        form = QFormLayout(story)
-        body.addWidget(story)
-
-        def text(value: str, name: str, label: str, placeholder: str) -> QPlainTextEdit:
-            edit = text_box(name, 3)
-            edit.setPlainText(value)
-            edit.setPlaceholderText(placeholder)
-            form_row(form, label, edit)
-            return edit
-
-        self.why_now = text(
-            r.why_now if r else "",
-            "Why an assessment is asked for now",
-            "&Why now:",
-            "What has been tried, and why SEN support is not enough",
-        )
-        self.pupil_views = text(
-            r.pupil_views if r else "",
-            "The pupil's views",
-            "P&upil's views:",
-            "In the pupil's own words, where possible",
-        )
-        self.aspirations = text(
-            r.aspirations if r else "",
-            "What is important to the pupil, their hopes for the future",
-            "&Hopes and what matters:",
-            "What is important to me, my hopes for the future",
-        )
-        self.parent_views = text(
-            r.parent_views if r else "",
-            "The parents' views",
-            "P&arents' views:",
-            "What the family wants for the child",
-        )
-        self.health_info = text(
-            r.health_info if r else "",
-            "Health information",
-            "H&ealth:",
-            "Diagnoses, medication, therapies, health professionals involved",
-        )
-        self.social_care_info = text(
-            r.social_care_info if r else "",
-            "Social care information",
-            "&Social care:",
-            "Social worker, early help, child in need or looked-after status",
-        )
+        form = self.section(body, "What the panel reads")
+        self.story: list[QPlainTextEdit] = []
+        for attr, label, name, placeholder in STORY_FIELDS:
+            value = getattr(r, attr) if r else ""
+            self.story.append(text_row(form, label, text_box(name, 3), value, placeholder))
+            setattr(self, attr, self.story[-1])
         self.health_none_known = QCheckBox("No health or social care &needs are known")
         self.health_none_known.setAccessibleName("No health or social care needs are known")
         self.health_none_known.setChecked(bool(r and r.health_none_known))
         form.addRow("", self.health_none_known)
 
-        sign_off = QGroupBox("Signed off for the school")
-        form = QFormLayout(sign_off)
-        body.addWidget(sign_off)
-        self.signed_off_by = _line(
-            r.signed_off_by if r else "", "Signed off by", SIGNED_BY_MAX, "Name"
+        form = self.section(body, "Signed off for the school")
+        self.signed_off_by = line_edit(
+            "Signed off by", SIGNED_BY_MAX, "Name", r.signed_off_by if r else ""
         )
         form_row(form, "Signed off &by:", self.signed_off_by)
-        self.signed_off_role = QComboBox()
-        self.signed_off_role.setEditable(True)
-        self.signed_off_role.setAccessibleName("Role of who signed off")
-        self.signed_off_role.addItems(["", *SIGN_OFF_ROLES])
-        self.signed_off_role.setCurrentText(r.signed_off_role if r else "")
-        role_line = self.signed_off_role.lineEdit()
-        if role_line is not None:
-            role_line.setMaxLength(SIGNED_ROLE_MAX)
-            role_line.setAccessibleName("Role of who signed off")
+        self.signed_off_role = typed_choice(
+            "Role of who signed off",
+            ["", *SIGN_OFF_ROLES],
+            r.signed_off_role if r else "",
+            SIGNED_ROLE_MAX,
+        )
         form_row(form, "&Role:", self.signed_off_role)
-        self.signed_off_on = OptionalDate("Si&gned off on:", "Date signed off")
-        self.signed_off_on.set_value(r.signed_off_on if r else None)
-        _date_row(form, self.signed_off_on)
+        self.signed_off_on = date_row(
+            form, OptionalDate("Si&gned off on:", "Date signed off"), r and r.signed_off_on
+        )
         body.addStretch(1)
 
-        for picker in (self.sent_on, self.received_on, self.consent_on):
-            picker.connect(self.revalidate)
-        self.young_person_consent_on.connect(self.revalidate)
-        self.signed_off_on.connect(self.revalidate)
-        self.signed_off_by.textChanged.connect(self.revalidate)
-        self.signed_off_role.currentTextChanged.connect(self.revalidate)
-        self.requested_by.currentIndexChanged.connect(self.revalidate)
-        self.la.currentTextChanged.connect(self.revalidate)
-        self.caseworker.textChanged.connect(self.revalidate)
-        for edit in (
-            self.why_now,
-            self.pupil_views,
-            self.aspirations,
-            self.parent_views,
-            self.health_info,
-            self.social_care_info,
-        ):
-            edit.textChanged.connect(self.revalidate)
-        self.health_none_known.toggled.connect(self.revalidate)
+        on_change(
+            self.revalidate,
+            self.sent_on,
+            self.received_on,
+            self.consent_on,
+            self.young_person_consent_on,
+            self.signed_off_on,
+            self.signed_off_by,
+            self.signed_off_role,
+            self.requested_by,
+            self.la,
+            self.caseworker,
+            *self.story,
+            self.health_none_known,
+        )
         self._finish_building(layout, "&Save request" if r else "&Open request")
         self.requested_by.setFocus()
 
@@ -381,20 +427,20 @@ class RequestDialog(_GuardedDialog):
             received_on=self.received_on.value(),
             consent_on=self.consent_on.value(),
             young_person_consent_on=self.young_person_consent_on.value(),
-            why_now=self.why_now.toPlainText(),
-            pupil_views=self.pupil_views.toPlainText(),
-            parent_views=self.parent_views.toPlainText(),
-            health_info=self.health_info.toPlainText(),
-            social_care_info=self.social_care_info.toPlainText(),
             health_none_known=self.health_none_known.isChecked(),
-            aspirations=self.aspirations.toPlainText(),
             signed_off_by=self.signed_off_by.text().strip(),
             signed_off_role=self.signed_off_role.currentText().strip(),
             signed_off_on=self.signed_off_on.value(),
+            **{
+                attr: edit.toPlainText()
+                for (attr, *_), edit in zip(STORY_FIELDS, self.story, strict=True)
+            },
         )
 
-    def state(self) -> RequestData:
-        return self.data()
+    @property
+    def request_id(self) -> int | None:
+        """The request's id: the one corrected, or the one opened once it is stored."""
+        return self.saved_id
 
     def problems(self) -> list[str]:
         d = self.data()
@@ -405,26 +451,12 @@ class RequestDialog(_GuardedDialog):
             found.append("say who signed the request off")
         return found
 
-    def saving(self) -> Callable[[], object] | None:
-        """The request's checks read the whole record: saved on the worker thread."""
-        return store_call(
-            self.ctx,
-            self.data(),
-            add=open_request,
-            owner_id=self.pupil_id,
-            update=update_request,
-            item=self.request,
-            today=self.today,
-            changed=self.is_dirty,
-        )
 
-    def _remember(self, result: object) -> None:
-        if self.request is None and isinstance(result, int):
-            self.request_id = result
+class RequestEntryDialog(SavingDialog):
+    """Something recorded against ``request`` (a step, an exception), saved on the worker:
+    its ``TITLE``, then what :meth:`build` puts in ``layout``."""
 
-
-class StepDialog(SavingDialog):
-    """Record one step of ``request``: which, when, and the decision or setting it needs."""
+    TITLE = ""
 
     def __init__(
         self,
@@ -437,20 +469,32 @@ class StepDialog(SavingDialog):
         super().__init__(parent, changes=Changes.EHC | Changes.DUE)
         self.ctx, self.request = ctx, request
         self.today = today or date.today()
-        self.setWindowTitle(f"Record a step — {APP}")
-        layout = QVBoxLayout(self)
+        self.setWindowTitle(f"{self.TITLE} — {APP}")
+        self.build(QVBoxLayout(self), request)
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
+        raise NotImplementedError
+
+
+class StepDialog(RequestEntryDialog):
+    """Record one step of ``request``: which, when, and the decision or setting it needs."""
+
+    TITLE = "Record a step"
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
         form = QFormLayout()
         layout.addLayout(form)
         done = set(recorded_steps(request))
         offered = available_steps(request)
-        self.step = QComboBox()
-        self.step.setAccessibleName("Step")
-        for step in offered:
-            text = step_label(step)
-            if step in done:
-                text += f" (correct the entry for {_dmy(step_date(request, step))})"
-            self.step.addItem(text, step)
-        self.step.setCurrentIndex(max(self.step.findData(suggested_step(request, offered)), 0))
+
+        def shown(step: str) -> str:
+            if step not in done:
+                return step_label(step)
+            return f"{step_label(step)} (correct the entry for {_dmy(step_date(request, step))})"
+
+        self.step = choice(
+            "Step", [(shown(s), s) for s in offered], suggested_step(request, offered)
+        )
         form_row(form, "&Step:", self.step)
         self.on = date_edit("Date of the step", self.today)
         form_row(form, "&Date:", self.on)
@@ -472,11 +516,11 @@ class StepDialog(SavingDialog):
         self.decision_label.setBuddy(self.yes)
         form.addRow(self.decision_label, self.decision_box)
 
-        self.setting = _line(
-            request.draft_setting,
+        self.setting = line_edit(
             "Setting named in the draft plan",
             SETTING_MAX,
             "School or college",
+            request.draft_setting,
         )
         self.setting_label = QLabel("Setting &named:")
         self.setting_label.setBuddy(self.setting)
@@ -491,18 +535,7 @@ class StepDialog(SavingDialog):
         form_row(form, "No&te:", self.note)
 
         self.hint = note(layout)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Record")
-        ok.setAccessibleName("Record the step")
-        self.ok_button = ok
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.save_buttons = self.buttons
+        self.ok_button = named_ok(self, layout, "&Record", "Record the step")
         self.step.currentIndexChanged.connect(self._step_changed)
         self.decision.buttonToggled.connect(self._update_ok)
         self.setting.textChanged.connect(self._update_ok)
@@ -578,37 +611,23 @@ class StepDialog(SavingDialog):
         )
 
 
-class ExceptionDialog(SavingDialog):
+class ExceptionDialog(RequestEntryDialog):
     """Record why a statutory limit cannot be met (the clock shows as extended)."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        request: RequestItem,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
-        self.ctx, self.request = ctx, request
-        self.today = today or date.today()
+    TITLE = "Record an exception to the time limits"
+
+    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
         self.exception_id: int | None = None
         self.stored.connect(lambda new_id: setattr(self, "exception_id", new_id))
-        self.setWindowTitle(f"Record an exception to the time limits — {APP}")
-        layout = QVBoxLayout(self)
-        intro = QLabel(
+        note(
+            layout,
             "The regulations allow a limit to be missed for these reasons only (regs 5(4), "
             "10(4), 13(3)). The clock then shows as extended, with the reason, rather than "
-            "late."
+            "late.",
         )
-        intro.setWordWrap(True)
-        layout.addWidget(intro)
         form = QFormLayout()
         layout.addLayout(form)
-        self.kind = QComboBox()
-        self.kind.setAccessibleName("Kind of exception")
-        for key, label in exception_kinds():
-            self.kind.addItem(label, key)
+        self.kind = choice("Kind of exception", labelled(dict(exception_kinds())))
         form_row(form, "&Kind:", self.kind)
         self.reason = QPlainTextEdit()
         self.reason.setAccessibleName("Reason for the exception")
@@ -619,18 +638,7 @@ class ExceptionDialog(SavingDialog):
         form_row(form, "&Reason:", self.reason)
         self.recorded_on = date_edit("Date recorded", self.today)
         form_row(form, "&Date:", self.recorded_on)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setText("&Record")
-        ok.setAccessibleName("Record the exception")
-        self.ok_button = ok
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.problem)
-        layout.addWidget(self.buttons)
-        self.save_buttons = self.buttons
+        self.ok_button = named_ok(self, layout, "&Record", "Record the exception")
         self.reason.textChanged.connect(
             lambda: self.ok_button.setEnabled(bool(self.reason.toPlainText().strip()))
         )

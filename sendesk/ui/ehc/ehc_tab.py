@@ -22,6 +22,7 @@ fixed light tints with dark text so they read in light and dark palettes alike.
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -55,8 +56,21 @@ from sendesk.services.ehc.records import (
 from sendesk.services.ehc.requests import clear_step, list_requests, remove_exception
 from sendesk.services.ehc.reviews import remove_review
 from sendesk.services.register.register import change_status, read_register
-from sendesk.ui.ehc.ehc_plan_dialog import LA_DECISION_LABELS, RECOMMENDATION_LABELS
-from sendesk.ui.ehc.ehc_request_dialog import recorded_steps, step_date, step_label
+from sendesk.ui.ehc.ehc_plan_dialog import (
+    LA_DECISION_LABELS,
+    RECOMMENDATION_LABELS,
+    CeaseDialog,
+    PlanDialog,
+    ReviewDialog,
+)
+from sendesk.ui.ehc.ehc_request_dialog import (
+    ExceptionDialog,
+    RequestDialog,
+    StepDialog,
+    recorded_steps,
+    step_date,
+    step_label,
+)
 from sendesk.ui.kit.buttons import button_row, buttons_for, confirmed_change
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.forms import note
@@ -326,13 +340,24 @@ class EhcTab(RecordTab):
         )
         return label
 
-    def _build_request_box(self) -> QGroupBox:
-        box = QGroupBox("EHC needs assessment request")
+    @staticmethod
+    def _chosen_box(
+        title: str, which: str, show: Callable[[], None]
+    ) -> tuple[QGroupBox, QVBoxLayout, QComboBox]:
+        """A box showing one of several records, chosen in the list at its top (hidden
+        while there is only one), which calls ``show`` when another is chosen."""
+        box = QGroupBox(title)
         layout = QVBoxLayout(box)
-        self.request_choice = QComboBox()
-        self.request_choice.setAccessibleName("Which request")
-        self.request_choice.currentIndexChanged.connect(self._show_request)
-        layout.addWidget(self.request_choice)
+        choice = QComboBox()
+        choice.setAccessibleName(which)
+        choice.currentIndexChanged.connect(show)
+        layout.addWidget(choice)
+        return box, layout, choice
+
+    def _build_request_box(self) -> QGroupBox:
+        box, layout, self.request_choice = self._chosen_box(
+            "EHC needs assessment request", "Which request", self._show_request
+        )
         self.no_request_label = note(
             layout,
             "No request for an EHC needs assessment has been recorded for this pupil. Open "
@@ -398,12 +423,7 @@ class EhcTab(RecordTab):
         return box
 
     def _build_plan_box(self) -> QGroupBox:
-        box = QGroupBox("EHC plan")
-        layout = QVBoxLayout(box)
-        self.plan_choice = QComboBox()
-        self.plan_choice.setAccessibleName("Which plan")
-        self.plan_choice.currentIndexChanged.connect(self._show_plan)
-        layout.addWidget(self.plan_choice)
+        box, layout, self.plan_choice = self._chosen_box("EHC plan", "Which plan", self._show_plan)
         self.no_plan_label = note(
             layout,
             "No EHC plan has been recorded for this pupil."
@@ -628,11 +648,27 @@ class EhcTab(RecordTab):
             self.changed.emit()
         self.reload()
 
+    def _edit(
+        self, item: Any, make: Callable[[Any], QDialog], *, saved: bool = False
+    ) -> QDialog | None:
+        """Run the dialog ``make`` builds for ``item`` (nothing without one), then read again
+        (telling the pupil window when it was accepted — and, where ``saved``, when it
+        stored something: OK with nothing changed stores nothing). The dialog when accepted."""
+        if item is None:
+            return None
+        dialog = make(item)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        self._after(accepted and (not saved or bool(getattr(dialog, "saved", False))))
+        return dialog if accepted else None
+
+    def _offer(self, question: str) -> bool:
+        """A next step the user most likely wants: Yes is the default."""
+        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+        return QMessageBox.question(self, APP, question, yes | no, yes) == yes
+
     # --- request actions --------------------------------------------------------------------
 
     def open_request(self) -> None:
-        from sendesk.ui.ehc.ehc_request_dialog import RequestDialog
-
         dialog = RequestDialog(self.ctx, self.pupil_id, None, self, today=self.today)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         if accepted and dialog.request_id is not None:
@@ -645,25 +681,16 @@ class EhcTab(RecordTab):
         self._after(accepted)
 
     def edit_request(self) -> None:
-        from sendesk.ui.ehc.ehc_request_dialog import RequestDialog
-
-        request = self.request
-        if request is None:
-            return
-        dialog = RequestDialog(self.ctx, self.pupil_id, request, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved)
+        self._edit(
+            self.request,
+            lambda r: RequestDialog(self.ctx, self.pupil_id, r, self, today=self.today),
+            saved=True,
+        )
 
     def record_step(self) -> None:
-        from sendesk.ui.ehc.ehc_request_dialog import StepDialog
-
-        request = self.request
-        if request is None:
-            return
-        dialog = StepDialog(self.ctx, request, self, today=self.today)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        self._after(accepted)
-        if accepted and dialog.chosen() == "final":
-            self._after_final_plan(request.id)
+        dialog = self._edit(self.request, lambda r: StepDialog(self.ctx, r, self, today=self.today))
+        if isinstance(dialog, StepDialog) and dialog.chosen() == "final":
+            self._after_final_plan(dialog.request.id)
 
     def _after_final_plan(self, request_id: int) -> None:
         """The final plan is out: the register's E needs the plan recorded here, so offer
@@ -675,15 +702,10 @@ class EhcTab(RecordTab):
         if live is not None:
             self.offer_register_change(live.issued_on)
             return
-        answer = QMessageBox.question(
-            self,
-            APP,
+        if self._offer(
             f"The final EHC plan was issued on {_dmy(issued)}. Record the plan now (its "
-            "sections, hours and funding)? The register can then change to E.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer == QMessageBox.StandardButton.Yes:
+            "sections, hours and funding)? The register can then change to E."
+        ):
             self.record_plan()
 
     def offer_register_change(self, issued_on: date) -> None:
@@ -702,14 +724,7 @@ class EhcTab(RecordTab):
             return
         if shown.provision == Provision.E.value:
             return
-        answer = QMessageBox.question(
-            self,
-            APP,
-            f"Change the register to E (EHC plan) from {_dmy(issued_on)}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes,
-        )
-        if answer != QMessageBox.StandardButton.Yes:
+        if not self._offer(f"Change the register to E (EHC plan) from {_dmy(issued_on)}?"):
             return
         try:
             change_status(
@@ -746,13 +761,7 @@ class EhcTab(RecordTab):
             self._after(done)  # refused: read again, it may have changed meanwhile
 
     def add_exception(self) -> None:
-        from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog
-
-        request = self.request
-        if request is None:
-            return
-        dialog = ExceptionDialog(self.ctx, request, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted)
+        self._edit(self.request, lambda r: ExceptionDialog(self.ctx, r, self, today=self.today))
 
     def remove_exception(self) -> None:
         chosen = self.selected_exception()
@@ -784,8 +793,6 @@ class EhcTab(RecordTab):
     # --- plan actions -----------------------------------------------------------------------
 
     def record_plan(self) -> None:
-        from sendesk.ui.ehc.ehc_plan_dialog import PlanDialog
-
         issued = next((r for r in self.requests if r.final_issued_on is not None), None)
         dialog = PlanDialog(self.ctx, self.pupil_id, None, self, request=issued, today=self.today)
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
@@ -800,31 +807,23 @@ class EhcTab(RecordTab):
                 self.offer_register_change(saved.issued_on)
 
     def edit_plan(self) -> None:
-        from sendesk.ui.ehc.ehc_plan_dialog import PlanDialog
-
-        plan = self.plan
-        if plan is None:
-            return
-        dialog = PlanDialog(self.ctx, self.pupil_id, plan, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved)
+        self._edit(
+            self.plan,
+            lambda p: PlanDialog(self.ctx, self.pupil_id, p, self, today=self.today),
+            saved=True,
+        )
 
     def record_review(self) -> None:
-        from sendesk.ui.ehc.ehc_plan_dialog import ReviewDialog
-
-        plan = self.plan
-        if plan is None:
-            return
-        dialog = ReviewDialog(self.ctx, plan, None, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted)
+        self._edit(self.plan, lambda p: ReviewDialog(self.ctx, p, None, self, today=self.today))
 
     def edit_review(self) -> None:
-        from sendesk.ui.ehc.ehc_plan_dialog import ReviewDialog
-
         plan, review = self.plan, self.selected_review()
-        if plan is None or review is None or not self.editable:
-            return
-        dialog = ReviewDialog(self.ctx, plan, review, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved)
+        if plan is not None and self.editable:
+            self._edit(
+                review,
+                lambda r: ReviewDialog(self.ctx, plan, r, self, today=self.today),
+                saved=True,
+            )
 
     def remove_review(self) -> None:
         plan, review = self.plan, self.selected_review()
@@ -865,13 +864,7 @@ class EhcTab(RecordTab):
             self._after(done)
 
     def cease_plan(self) -> None:
-        from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog
-
-        plan = self.plan
-        if plan is None:
-            return
-        dialog = CeaseDialog(self.ctx, plan, self, today=self.today)
-        self._after(dialog.exec() == QDialog.DialogCode.Accepted)
+        self._edit(self.plan, lambda p: CeaseDialog(self.ctx, p, self, today=self.today))
 
 
 __all__ = [

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -67,7 +66,14 @@ from sendesk.services.ehc.la_profiles import (
     save_la_profile,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_column, confirmed_change, move_buttons
+from sendesk.ui.kit.buttons import (
+    action_button,
+    button_column,
+    button_row,
+    confirmed_change,
+    move_buttons,
+)
+from sendesk.ui.kit.field_widgets import line_edit
 from sendesk.ui.kit.forms import form_row, note
 
 APP = "SENDesk"
@@ -135,6 +141,18 @@ class MoveKeys(QObject):
         return super().eventFilter(watched, event)
 
 
+def move_row(view: QListWidget, step: int) -> bool:
+    """Move the current row of ``view`` by ``step``, keeping it current so moves chain;
+    False when there is no row or it would leave the list."""
+    row = view.currentRow()
+    target = row + step
+    if row < 0 or not 0 <= target < view.count():
+        return False
+    view.insertItem(target, view.takeItem(row))
+    view.setCurrentRow(target)
+    return True
+
+
 class SectionOrder(QWidget):
     """The pack's sections in an order the user sets with buttons or Alt+Up / Alt+Down."""
 
@@ -178,14 +196,8 @@ class SectionOrder(QWidget):
         )
 
     def move(self, step: int) -> None:
-        row = self.list.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.list.count():
-            return
-        item = self.list.takeItem(row)
-        self.list.insertItem(target, item)
-        self.list.setCurrentRow(target)  # the moved section stays selected, so moves chain
-        self._update_buttons()
+        if move_row(self.list, step):
+            self._update_buttons()
 
     def _update_buttons(self) -> None:
         row = self.list.currentRow()
@@ -223,27 +235,22 @@ class LaProfilesDialog(QDialog):
         list_label.setBuddy(self.list)
         left.addWidget(list_label)
         left.addWidget(self.list, 1)
-        row = QHBoxLayout()
-        self.new_button = QPushButton("&New")
-        self.new_button.setAccessibleName("Add settings for another local authority")
-        self.new_button.clicked.connect(self.new_profile)
-        self.remove_button = QPushButton("&Remove")
-        self.remove_button.setAccessibleName("Remove the selected local authority's settings")
-        self.remove_button.clicked.connect(self.remove_profile)
-        row.addWidget(self.new_button)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        left.addLayout(row)
+        self.new_button = action_button(
+            "&New", "Add settings for another local authority", self.new_profile
+        )
+        self.remove_button = action_button(
+            "&Remove", "Remove the selected local authority's settings", self.remove_profile
+        )
+        button_row(left, self.new_button, self.remove_button)
         body.addLayout(left, 1)
 
         box = QGroupBox("Settings")
         form = QFormLayout(box)
         body.addWidget(box, 2)
 
-        self.name = QLineEdit()
-        self.name.setAccessibleName("Local authority name")
-        self.name.setMaxLength(NAME_MAX)
-        self.name.setPlaceholderText("As the school writes it, e.g. Kent")
+        self.name = line_edit(
+            "Local authority name", NAME_MAX, "As the school writes it, e.g. Kent"
+        )
         form_row(form, "N&ame:", self.name)
         self.cycles = _spin("Reviewed support-plan cycles expected", REVIEWED_CYCLES_RANGE, "")
         form_row(form, "Reviewed c&ycles expected:", self.cycles)

@@ -58,7 +58,7 @@ from sendesk.services.ehc.pack import EvidenceChoice, available_evidence, readin
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
-from sendesk.ui.ehc.la_profiles_dialog import MoveKeys
+from sendesk.ui.ehc.la_profiles_dialog import MoveKeys, move_row
 from sendesk.ui.evidence.agencies_tab import size_text
 from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
 from sendesk.ui.kit.forms import note
@@ -336,14 +336,8 @@ class EvidencePage(QWizardPage):
         return out
 
     def move(self, step: int) -> None:
-        row = self.list.currentRow()
-        target = row + step
-        if row < 0 or not 0 <= target < self.list.count():
-            return
-        item = self.list.takeItem(row)
-        self.list.insertItem(target, item)
-        self.list.setCurrentRow(target)
-        self._update_buttons()
+        if move_row(self.list, step):
+            self._update_buttons()
 
     def tick_all(self, on: bool) -> None:
         state = Qt.CheckState.Checked if on else Qt.CheckState.Unchecked

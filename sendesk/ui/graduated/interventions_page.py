@@ -61,8 +61,8 @@ from sendesk.ui.graduated.intervention_dialogs import (
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.page import Page
-from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
-from sendesk.ui.kit.table_view import read_only_view
+from sendesk.ui.kit.table_model import ColumnSpec, TextRows, TextRowsModel, text_rows
+from sendesk.ui.kit.table_view import text_rows_view
 from sendesk.ui.ops import Op
 
 # --- table columns ------------------------------------------------------------------------------
@@ -116,12 +116,15 @@ _CATALOGUE, _GROUPS, _ENROLMENTS, _PROGRESS = range(4)
 
 @dataclass
 class _Read:
-    """One read's answer: a list is None when its level was not read (it stays shown)."""
+    """One read's answer: a list is None when its level was not read (it stays shown).
+    Each list comes with its cells' texts, made on the worker too: a big school's
+    intervention has a group for every class and year (thousands of rows), and the
+    window would otherwise word and measure every one of them (issue 14)."""
 
     chosen: tuple[int | None, int | None, int | None]
-    catalogue: list[InterventionItem] | None = None
-    groups: list[GroupItem] | None = None
-    enrolments: list[EnrolmentItem] | None = None
+    catalogue: TextRows[InterventionItem] | None = None
+    groups: TextRows[GroupItem] | None = None
+    enrolments: TextRows[EnrolmentItem] | None = None
     progress: Progress | None = None
     refused: str | None = None
 
@@ -147,18 +150,21 @@ def _read_page(
             return None
 
     if level <= _CATALOGUE:
-        read.catalogue = attempt(list_interventions) or []
-        intervention = _kept(read.catalogue, intervention)
+        catalogue = attempt(list_interventions) or []
+        read.catalogue = text_rows(CATALOGUE_COLUMNS, catalogue)
+        intervention = _kept(catalogue, intervention)
     if level <= _GROUPS:
-        read.groups = []
+        groups = []
         if intervention is not None:
-            read.groups = attempt(list_groups, intervention_id=intervention) or []
-        group = _kept(read.groups, group)
+            groups = attempt(list_groups, intervention_id=intervention) or []
+        read.groups = text_rows(GROUP_COLUMNS, groups)
+        group = _kept(groups, group)
     if level <= _ENROLMENTS:
-        read.enrolments = []
+        enrolments = []
         if group is not None:
-            read.enrolments = attempt(list_enrolments, group) or []
-        enrolment = _kept(read.enrolments, enrolment)
+            enrolments = attempt(list_enrolments, group) or []
+        read.enrolments = text_rows(ENROLMENT_COLUMNS, enrolments)
+        enrolment = _kept(enrolments, enrolment)
     if enrolment is not None:
         read.progress = attempt(enrolment_progress, enrolment)
     read.chosen = (intervention, group, enrolment)
@@ -175,9 +181,11 @@ class InterventionsPage(Page):
     """
 
     def _start(self) -> None:
-        self.catalogue_model: RowsModel[InterventionItem] = RowsModel(CATALOGUE_COLUMNS)
-        self.group_model: RowsModel[GroupItem] = RowsModel(GROUP_COLUMNS)
-        self.enrolment_model: RowsModel[EnrolmentItem] = RowsModel(ENROLMENT_COLUMNS)
+        self.catalogue_model: TextRowsModel[InterventionItem] = TextRowsModel(
+            CATALOGUE_COLUMNS, self
+        )
+        self.group_model: TextRowsModel[GroupItem] = TextRowsModel(GROUP_COLUMNS, self)
+        self.enrolment_model: TextRowsModel[EnrolmentItem] = TextRowsModel(ENROLMENT_COLUMNS, self)
         self.progress: Progress | None = None
         self._aiming: tuple[int | None, int | None, int | None] = (None, None, None)
         self._applying = False  # choices made by a read's answer start no read of their own
@@ -185,13 +193,13 @@ class InterventionsPage(Page):
     # --- building ------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.catalogue_table = read_only_view(self.catalogue_model, "Intervention catalogue")
+        self.catalogue_table = text_rows_view(self.catalogue_model, "Intervention catalogue")
         self.add_button = QPushButton("&Add intervention…")
         self.edit_button = QPushButton("&Edit intervention…")
-        self.group_table = read_only_view(self.group_model, "Groups of the chosen intervention")
+        self.group_table = text_rows_view(self.group_model, "Groups of the chosen intervention")
         self.add_group_button = QPushButton("Start a &group…")
         self.edit_group_button = QPushButton("Edit gro&up…")
-        self.enrolment_table = read_only_view(self.enrolment_model, "Pupils in the chosen group")
+        self.enrolment_table = text_rows_view(self.enrolment_model, "Pupils in the chosen group")
         self.enrol_button = QPushButton("En&rol a pupil…")
         self.entry_button = QPushButton("Record e&ntry…")
         self.exit_button = QPushButton("Record e&xit…")
@@ -298,9 +306,9 @@ class InterventionsPage(Page):
         return self.loading
 
     @staticmethod
-    def _select(table: QTableView, model: RowsModel[Any], row_id: int | None) -> None:
-        ids = [row.id for row in model.rows]
-        row = ids.index(row_id) if row_id in ids else (0 if ids else -1)
+    def _select(table: QTableView, model: TextRowsModel[Any], row_id: int | None) -> None:
+        rows = model.rows
+        row = next((n for n, r in enumerate(rows) if r.id == row_id), 0 if rows else -1)
         if row >= 0:
             table.setCurrentIndex(model.index(row, 0))
         else:
@@ -347,13 +355,13 @@ class InterventionsPage(Page):
         self._applying = True
         try:
             if read.catalogue is not None:
-                self.catalogue_model.set_rows(read.catalogue)
+                self.catalogue_model.set_table(read.catalogue)
                 self._select(self.catalogue_table, self.catalogue_model, read.chosen[0])
             if read.groups is not None:
-                self.group_model.set_rows(read.groups)
+                self.group_model.set_table(read.groups)
                 self._select(self.group_table, self.group_model, read.chosen[1])
             if read.enrolments is not None:
-                self.enrolment_model.set_rows(read.enrolments)
+                self.enrolment_model.set_table(read.enrolments)
                 self._select(self.enrolment_table, self.enrolment_model, read.chosen[2])
         finally:
             self._applying = False

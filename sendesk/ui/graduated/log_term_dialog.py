@@ -33,6 +33,7 @@ from sendesk.services.graduated.sessions import log_term, term_preview
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
+from sendesk.ui.kit.forms import form_row
 
 # --- a whole term --------------------------------------------------------------------------------
 
@@ -111,9 +112,7 @@ class LogTermDialog(QDialog):
             ("&To:", self.end_edit),
             ("&Minutes per session:", self.minutes_spin),
         ):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            form.addRow(label, widget)
+            form_row(form, text, widget)
         exception_buttons = QHBoxLayout()
         exception_buttons.addWidget(self.add_button)
         exception_buttons.addWidget(self.remove_button)

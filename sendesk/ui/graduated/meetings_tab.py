@@ -26,7 +26,6 @@ from PySide6.QtCore import Qt, QTime
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -66,13 +65,13 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
 
 APP = "SENDesk"
 MEETING_COLUMNS: tuple[ColumnSpec[MeetingItem], ...] = (
@@ -99,6 +98,36 @@ def _save(parent: QWidget, call: Callable[[ProgressFn], Any], changes: Changes) 
             return None
         raise op.error
     return op.result
+
+
+class _SaveDialog(QDialog):
+    """A dialog whose Save runs one service call (:meth:`call`, read from the form on the
+    GUI thread) and waits for it: closed with the service's answer in :attr:`result_value`,
+    or left open with the one sentence when the save is refused."""
+
+    changes = Changes.PUPIL
+    result_value: Any = None
+
+    def save_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox:
+        """Save and Cancel at the end of ``layout``."""
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        return buttons
+
+    def call(self) -> Callable[[], Any]:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        call = self.call()
+        result = _save(self, lambda _p: call(), self.changes)
+        if result is None:
+            return
+        self.result_value = result
+        super().accept()
 
 
 def meeting_html(m: MeetingItem, today: date) -> str:
@@ -198,8 +227,10 @@ class PeopleTable(EditView):
         return tuple(p for p in self.people.rows if p.name.strip() or p.role.strip())
 
 
-class ScheduleDialog(QDialog):
+class ScheduleDialog(_SaveDialog):
     """Book a review meeting (``meeting`` None) or change a booked one."""
+
+    changes = Changes.PUPIL | Changes.DUE
 
     def __init__(
         self,
@@ -214,7 +245,6 @@ class ScheduleDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.pupil_id, self.meeting = ctx, pupil_id, meeting
         self.today = today or date.today()
-        self.scheduled: Scheduled | None = None
         self.setWindowTitle("Change the meeting" if meeting else "Schedule a review meeting")
         layout = QVBoxLayout(self)
         form = QFormLayout()
@@ -225,10 +255,7 @@ class ScheduleDialog(QDialog):
         for key, words in rules.KINDS.items():
             self.kind_combo.addItem(words, key)
         form.addRow("&Meeting:", self.kind_combo)
-        self.date_edit = QDateEdit()
-        self.date_edit.setCalendarPopup(True)
-        self.date_edit.setDisplayFormat("dd/MM/yyyy")
-        self.date_edit.setAccessibleName("Meeting date")
+        self.date_edit = date_edit("Meeting date", self.today)
         form.addRow("&Date:", self.date_edit)
         self.time_edit = QTimeEdit()
         self.time_edit.setDisplayFormat("HH:mm")
@@ -243,10 +270,7 @@ class ScheduleDialog(QDialog):
         self.purpose_edit.setPlaceholderText("Leave empty for the usual plain words")
         self.purpose_edit.setMaximumHeight(70)
         form.addRow("What it is &for:", self.purpose_edit)
-        self.views_edit = QDateEdit()
-        self.views_edit.setCalendarPopup(True)
-        self.views_edit.setDisplayFormat("dd/MM/yyyy")
-        self.views_edit.setAccessibleName("Parents' views wanted by")
+        self.views_edit = date_edit("Parents' views wanted by", self.today)
         form.addRow("&Views by:", self.views_edit)
 
         layout.addWidget(QLabel("Who is invited (tick parents and carers: the letter is to them):"))
@@ -269,12 +293,7 @@ class ScheduleDialog(QDialog):
         self.notice_label.setStyleSheet(WARNING_STYLE)
         self.notice_label.setAccessibleName("Notice warning")
         layout.addWidget(self.notice_label)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons = self.save_cancel(layout)
 
         if meeting is not None:
             self.kind_combo.setCurrentIndex(self.kind_combo.findData(meeting.kind))
@@ -332,29 +351,37 @@ class ScheduleDialog(QDialog):
             views_by=from_qdate(self.views_edit.date()),
         )
 
-    def accept(self) -> None:
+    @property
+    def scheduled(self) -> Scheduled | None:
+        """What the service stored (None until saved)."""
+        scheduled: Scheduled | None = self.result_value
+        return scheduled
+
+    def call(self) -> Callable[[], Any]:
         draft, db, actor, today = self.draft(), self.ctx.db, self.ctx.actor, self.today
         meeting, pupil_id = self.meeting, self.pupil_id
         if meeting is None:
-            call: Callable[[ProgressFn], Any] = lambda _p: schedule_meeting(  # noqa: E731
-                db, actor, pupil_id, draft, today=today
-            )
-        else:
-            call = lambda _p: move_meeting(  # noqa: E731
-                db, actor, meeting.id, meeting.version, draft, today=today
-            )
-        result = _save(self, call, Changes.PUPIL | Changes.DUE)
-        if result is None:
-            return
-        self.scheduled = result
-        super().accept()
+            return lambda: schedule_meeting(db, actor, pupil_id, draft, today=today)
+        return lambda: move_meeting(db, actor, meeting.id, meeting.version, draft, today=today)
 
 
 # --- who came -------------------------------------------------------------------------------
 
 
-class AttendanceDialog(QDialog):
+class _VersionDialog(_SaveDialog):
+    """A save whose answer is the record's new version."""
+
+    @property
+    def saved_version(self) -> int | None:
+        """The version the service stored (None until saved)."""
+        version: int | None = self.result_value
+        return version
+
+
+class AttendanceDialog(_VersionDialog):
     """Record who came to a meeting and what each one said."""
+
+    changes = Changes.PUPIL | Changes.DUE
 
     def __init__(
         self,
@@ -367,16 +394,11 @@ class AttendanceDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.meeting = ctx, meeting
         self.today = today or date.today()
-        self.saved_version: int | None = None
         self.setWindowTitle("Who came to the meeting")
         self.resize(760, 460)
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.held_edit = QDateEdit()
-        self.held_edit.setCalendarPopup(True)
-        self.held_edit.setDisplayFormat("dd/MM/yyyy")
-        self.held_edit.setAccessibleName("Date held")
-        self.held_edit.setDate(to_qdate(meeting.held_on or meeting.meeting_on))
+        self.held_edit = date_edit("Date held", meeting.held_on or meeting.meeting_on)
         form.addRow("&Held on:", self.held_edit)
         layout.addLayout(form)
         layout.addWidget(
@@ -403,12 +425,7 @@ class AttendanceDialog(QDialog):
         self.notes_edit.setAccessibleName("What was agreed")
         self.notes_edit.setMaximumHeight(90)
         layout.addWidget(self.notes_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_cancel(layout)
 
     def add_row(
         self, name: str, role: str, came: bool, said: str, parent: bool, person_id: int | None
@@ -420,27 +437,19 @@ class AttendanceDialog(QDialog):
             p for p in self.model.rows if p.person_id is not None or (p.name + p.role).strip()
         )
 
-    def accept(self) -> None:
+    def call(self) -> Callable[[], Any]:
         db, actor, m, today = self.ctx.db, self.ctx.actor, self.meeting, self.today
         people, notes = self.people(), self.notes_edit.toPlainText()
         held = from_qdate(self.held_edit.date())
-        result = _save(
-            self,
-            lambda _p: record_attendance(
-                db, actor, m.id, m.version, people, notes, held_on=held, today=today
-            ),
-            Changes.PUPIL | Changes.DUE,
+        return lambda: record_attendance(
+            db, actor, m.id, m.version, people, notes, held_on=held, today=today
         )
-        if result is None:
-            return
-        self.saved_version = result
-        super().accept()
 
 
 # --- the pupil's profile and what parents can do --------------------------------------------
 
 
-class ProfileDialog(QDialog):
+class ProfileDialog(_VersionDialog):
     """Write the one-page profile with the pupil: three parts, each with "these are the
     pupil's own words"."""
 
@@ -455,7 +464,6 @@ class ProfileDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.data = ctx, data
         self.today = today or date.today()
-        self.saved_version: int | None = None
         first = data.name.split(" ", 1)[0]
         self.setWindowTitle(f"One-page profile: written with {first}")
         self.resize(640, 560)
@@ -482,19 +490,10 @@ class ProfileDialog(QDialog):
             grid.addWidget(edit, row * 2 + 1, 0, 1, 2)
             self.texts[key], self.own[key] = edit, own
         form = QFormLayout()
-        self.written_edit = QDateEdit()
-        self.written_edit.setCalendarPopup(True)
-        self.written_edit.setDisplayFormat("dd/MM/yyyy")
-        self.written_edit.setAccessibleName("Written with the pupil on")
-        self.written_edit.setDate(to_qdate(draft.written_on))
+        self.written_edit = date_edit("Written with the pupil on", draft.written_on)
         form.addRow(f"&Written with {first} on:", self.written_edit)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_cancel(layout)
 
     def draft(self) -> ProfileDraft:
         return ProfileDraft(
@@ -503,21 +502,13 @@ class ProfileDialog(QDialog):
             written_on=from_qdate(self.written_edit.date()),
         )
 
-    def accept(self) -> None:
+    def call(self) -> Callable[[], Any]:
         db, actor, d, today = self.ctx.db, self.ctx.actor, self.data, self.today
         draft = self.draft()
-        result = _save(
-            self,
-            lambda _p: save_profile(db, actor, d.pupil_id, d.version, draft, today=today),
-            Changes.PUPIL,
-        )
-        if result is None:
-            return
-        self.saved_version = result
-        super().accept()
+        return lambda: save_profile(db, actor, d.pupil_id, d.version, draft, today=today)
 
 
-class HelpDialog(QDialog):
+class HelpDialog(_SaveDialog):
     """What the SENCo asks of the family, kept with the current support plan."""
 
     def __init__(
@@ -541,24 +532,12 @@ class HelpDialog(QDialog):
         self.text_edit = QPlainTextEdit(text)
         self.text_edit.setAccessibleName("How you can help")
         layout.addWidget(self.text_edit, 1)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        self.save_cancel(layout)
 
-    def accept(self) -> None:
+    def call(self) -> Callable[[], Any]:
         db, actor, plan_id, version = self.ctx.db, self.ctx.actor, self.plan_id, self.version
         text = self.text_edit.toPlainText()
-        result = _save(
-            self,
-            lambda _p: set_how_you_can_help(db, actor, plan_id, version, text),
-            Changes.PUPIL,
-        )
-        if result is None:
-            return
-        super().accept()
+        return lambda: set_how_you_can_help(db, actor, plan_id, version, text)
 
 
 # --- the tab --------------------------------------------------------------------------------

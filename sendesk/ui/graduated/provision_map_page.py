@@ -54,6 +54,7 @@ from sendesk.services.graduated.provision_map import (
 from sendesk.services.register.register_view import register_rows
 from sendesk.services.school.settings import notional_threshold_pence, set_notional_threshold_pence
 from sendesk.ui.kit.page import Page
+from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.ops import Op
 
@@ -106,16 +107,6 @@ def threshold_sentence(data: PupilProvision) -> str:
     else:
         where = f"{pounds(data.remainder_pence)} below it"
     return f"{spent} of the {threshold} notional SEN threshold ({where})."
-
-
-def _one_sentence(exc: BaseException, doing: str = "written") -> str:
-    """An error as one sentence for a message box (OS errors carry no full stop)."""
-    if isinstance(exc, SendeskError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"The file could not be {doing}{where}: {exc.strerror.lower()}."
-    return f"The file could not be {doing}: {exc}."
 
 
 SCHOOL_COLUMNS: list[ColumnSpec[InterventionLine]] = [
@@ -507,7 +498,7 @@ class ProvisionMapPage(Page):
                 )
                 record_export(db, actor, "school provision map (no pupils named)", 0, written)
         except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, "Provision map not exported", _one_sentence(exc))
+            QMessageBox.warning(self, "Provision map not exported", file_problem(exc))
             return None
         return written
 
@@ -557,7 +548,7 @@ class ProvisionMapPage(Page):
         try:
             report = import_attainment_csv(self.ctx.db, self.ctx.actor, name, today=self.today)
         except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, "Attainment not imported", _one_sentence(exc, "read"))
+            QMessageBox.warning(self, "Attainment not imported", file_problem(exc, "read"))
             return False
         text = report.format().rstrip()
         if report.written:

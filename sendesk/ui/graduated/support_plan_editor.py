@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
@@ -34,11 +34,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSpinBox,
@@ -74,43 +72,19 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import action_button, button_row, save_discard_cancel
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
+_scrolling = scrolling  # the EHC dialogs import it from here; the kit's is the one
 
 
 def _dmy(value: date) -> str:
     return f"{value:%d/%m/%Y}"
-
-
-def text_box(name: str, lines: int) -> QPlainTextEdit:
-    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setTabChangesFocus(True)
-    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
-    edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
-
-
-def _bold(text: str) -> QLabel:
-    label = QLabel(text)
-    font = label.font()
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-def _scrolling(content: QWidget) -> QScrollArea:
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QScrollArea.Shape.NoFrame)
-    area.setWidget(content)
-    return area
 
 
 class _GuardedDialog(SavingDialog):
@@ -217,15 +191,7 @@ class _GuardedDialog(SavingDialog):
     def reject(self) -> None:
         """Esc, Cancel or the window's close button: with changes, ask first."""
         if self.is_dirty:
-            answer = QMessageBox.question(
-                self,
-                APP,
-                f"Save the {self.what} before closing?",
-                QMessageBox.StandardButton.Save
-                | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Save,
-            )
+            answer = save_discard_cancel(self, f"Save the {self.what} before closing?")
             if answer == QMessageBox.StandardButton.Cancel:
                 return
             if answer == QMessageBox.StandardButton.Save:
@@ -235,6 +201,62 @@ class _GuardedDialog(SavingDialog):
 
 
 # --- the plan editor ----------------------------------------------------------------------------
+
+
+class _GridRow(Protocol):
+    def widgets(self) -> tuple[QWidget, ...]: ...
+
+
+RowT = TypeVar("RowT", bound=_GridRow)
+
+
+def headed_grid(
+    grid: QGridLayout, headers: tuple[str, ...], stretch: dict[int, int]
+) -> QGridLayout:
+    """``grid`` with a bold header row, its columns stretched by ``stretch`` (column to
+    factor)."""
+    for column, text in enumerate(headers):
+        grid.addWidget(bold(text), 0, column)
+    for column, factor in stretch.items():
+        grid.setColumnStretch(column, factor)
+    return grid
+
+
+class _RowGrid(Generic[RowT]):
+    """Rows of widgets (outcomes, provision) in a grid under a bold header row (its
+    columns stretched by ``stretch``, column to factor): laid out in order, each row's
+    widgets named with its number by ``name`` (row, number)."""
+
+    def __init__(
+        self,
+        headers: tuple[str, ...],
+        stretch: dict[int, int],
+        name: Callable[[RowT, int], None],
+    ) -> None:
+        self.grid = headed_grid(QGridLayout(), headers, stretch)
+        self.name = name
+        self.rows: list[RowT] = []
+
+    def lay_out(self) -> None:
+        """Put the rows back in order, numbered in their accessible names."""
+        for row in self.rows:
+            for widget in row.widgets():
+                self.grid.removeWidget(widget)
+        for i, row in enumerate(self.rows, start=1):
+            self.name(row, i)
+            for column, widget in enumerate(row.widgets()):
+                self.grid.addWidget(widget, i, column)
+                widget.show()  # now, not later: the dialog's size must count it
+
+    def remove(self, row: RowT) -> RowT | None:
+        """Take ``row`` out; the row now in its place (or the last), to move the focus to."""
+        index = self.rows.index(row)
+        self.rows.remove(row)
+        for widget in row.widgets():
+            self.grid.removeWidget(widget)
+            widget.deleteLater()
+        self.lay_out()
+        return self.rows[min(index, len(self.rows) - 1)] if self.rows else None
 
 
 @dataclass
@@ -277,6 +299,30 @@ class ProvisionRow:
         )
 
 
+def _choose(combo: QComboBox, value: object, shown: str) -> None:
+    """Choose ``value`` in ``combo``, adding it (as ``shown``) when it is no longer offered:
+    a stored plan shows what it says."""
+    found = combo.findData(value)
+    if found < 0:
+        combo.addItem(shown, value)
+        found = combo.count() - 1
+    combo.setCurrentIndex(found)
+
+
+def _name_outcome(row: OutcomeRow, i: int) -> None:
+    row.text.setAccessibleName(f"Outcome {i}")
+    row.area.setAccessibleName(f"Area of need for outcome {i}")
+    row.remove.setAccessibleName(f"Remove outcome {i}")
+
+
+def _name_provision(row: ProvisionRow, i: int) -> None:
+    row.kind.setAccessibleName(f"Kind of provision {i}")
+    row.description.setAccessibleName(f"Description of provision {i}")
+    row.intervention.setAccessibleName(f"Catalogue intervention for provision {i}")
+    row.minutes.setAccessibleName(f"Minutes a week for provision {i}")
+    row.remove.setAccessibleName(f"Remove provision {i}")
+
+
 class SupportPlanEditor(_GuardedDialog):
     """A new cycle (``plan`` None, starting from ``draft``) or an edit of ``plan``.
 
@@ -317,8 +363,6 @@ class SupportPlanEditor(_GuardedDialog):
             f"Support plan, cycle {plan.cycle}" if plan is not None else "New support plan cycle"
         )
         self.setWindowTitle(f"{title} — {APP}")
-        self.outcome_rows: list[OutcomeRow] = []
-        self.provision_rows: list[ProvisionRow] = []
 
         layout = QVBoxLayout(self)
         notes = [note] if note else []
@@ -334,7 +378,7 @@ class SupportPlanEditor(_GuardedDialog):
 
         content = QWidget()
         body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        layout.addWidget(scrolling(content), 1)
 
         form = QFormLayout()
         body.addLayout(form)
@@ -359,40 +403,32 @@ class SupportPlanEditor(_GuardedDialog):
             f"Outcomes ({MIN_OUTCOMES} to {MAX_OUTCOMES}, each specific and measurable)"
         )
         box = QVBoxLayout(outcomes)
-        self.outcome_grid = QGridLayout()
-        self.outcome_grid.addWidget(_bold("Outcome"), 0, 0)
-        self.outcome_grid.addWidget(_bold("Area of need"), 0, 1)
-        self.outcome_grid.setColumnStretch(0, 3)
-        self.outcome_grid.setColumnStretch(1, 1)
+        self.outcomes = _RowGrid[OutcomeRow](
+            ("Outcome", "Area of need"), {0: 3, 1: 1}, _name_outcome
+        )
+        self.outcome_grid, self.outcome_rows = self.outcomes.grid, self.outcomes.rows
         box.addLayout(self.outcome_grid)
-        self.add_outcome_button = QPushButton("Add &outcome")
-        self.add_outcome_button.setAccessibleName("Add outcome")
-        self.add_outcome_button.clicked.connect(lambda: self.add_outcome(focus=True))
-        row = QHBoxLayout()
-        row.addWidget(self.add_outcome_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.add_outcome_button = action_button(
+            "Add &outcome", "Add outcome", lambda: self.add_outcome(focus=True)
+        )
+        button_row(box, self.add_outcome_button)
         body.addWidget(outcomes)
 
         provision = QGroupBox("Provision planned")
         box = QVBoxLayout(provision)
-        self.provision_grid = QGridLayout()
-        for column, text in enumerate(
-            ("Kind", "Description", "From the catalogue", "Minutes a week")
-        ):
-            self.provision_grid.addWidget(_bold(text), 0, column)
-        self.provision_grid.setColumnStretch(1, 3)
-        self.provision_grid.setColumnStretch(2, 1)
+        self.provisions = _RowGrid[ProvisionRow](
+            ("Kind", "Description", "From the catalogue", "Minutes a week"),
+            {1: 3, 2: 1},
+            _name_provision,
+        )
+        self.provision_grid, self.provision_rows = self.provisions.grid, self.provisions.rows
         box.addLayout(self.provision_grid)
         self.no_provision_label = QLabel("No provision planned yet.")
         box.addWidget(self.no_provision_label)
-        self.add_provision_button = QPushButton("Add &provision")
-        self.add_provision_button.setAccessibleName("Add provision")
-        self.add_provision_button.clicked.connect(lambda: self.add_provision(focus=True))
-        row = QHBoxLayout()
-        row.addWidget(self.add_provision_button)
-        row.addStretch(1)
-        box.addLayout(row)
+        self.add_provision_button = action_button(
+            "Add &provision", "Add provision", lambda: self.add_provision(focus=True)
+        )
+        button_row(box, self.add_provision_button)
         body.addWidget(provision)
 
         views = QFormLayout()
@@ -433,11 +469,8 @@ class SupportPlanEditor(_GuardedDialog):
         for name in AREAS:
             area.addItem(name, name)
         if outcome is not None and outcome.area:
-            found = area.findData(outcome.area)
-            if found < 0:  # a stored area no longer offered: show it, the rules will say
-                area.addItem(outcome.area, outcome.area)
-                found = area.count() - 1
-            area.setCurrentIndex(found)
+            # a stored area no longer offered: show it, the rules will say
+            _choose(area, outcome.area, outcome.area)
         remove = QPushButton("Remove")
         row = OutcomeRow(outcome.id if outcome else None, text, area, remove)
         remove.clicked.connect(lambda: self.remove_outcome(row))
@@ -445,37 +478,19 @@ class SupportPlanEditor(_GuardedDialog):
         area.currentIndexChanged.connect(self.revalidate)
         self.outcome_rows.append(row)
         self._lay_out_outcomes()
-        if focus:
-            text.setFocus()
-        if hasattr(self, "problems_label"):
-            self.revalidate()
-            self._fit()
+        self._added(text if focus else None)
 
     def remove_outcome(self, row: OutcomeRow) -> None:
         if len(self.outcome_rows) <= MIN_OUTCOMES or self.reviewed:
             return
-        index = self.outcome_rows.index(row)
-        self.outcome_rows.remove(row)
-        for widget in row.widgets():
-            self.outcome_grid.removeWidget(widget)
-            widget.deleteLater()
+        next_row = self.outcomes.remove(row)
         self._lay_out_outcomes()
-        if self.outcome_rows:
-            self.outcome_rows[min(index, len(self.outcome_rows) - 1)].text.setFocus()
+        if next_row is not None:
+            next_row.text.setFocus()
         self.revalidate()
 
     def _lay_out_outcomes(self) -> None:
-        """Put the rows back in order, numbered in their accessible names."""
-        for row in self.outcome_rows:
-            for widget in row.widgets():
-                self.outcome_grid.removeWidget(widget)
-        for i, row in enumerate(self.outcome_rows, start=1):
-            row.text.setAccessibleName(f"Outcome {i}")
-            row.area.setAccessibleName(f"Area of need for outcome {i}")
-            row.remove.setAccessibleName(f"Remove outcome {i}")
-            for column, widget in enumerate(row.widgets()):
-                self.outcome_grid.addWidget(widget, i, column)
-                widget.show()  # now, not later: the dialog's size must count it
+        self.outcomes.lay_out()
         fixed = self.reviewed
         for row in self.outcome_rows:
             row.remove.setEnabled(not fixed and len(self.outcome_rows) > MIN_OUTCOMES)
@@ -505,13 +520,9 @@ class SupportPlanEditor(_GuardedDialog):
         if item is not None:
             kind.setCurrentIndex(max(kind.findData(item.kind), 0))
             if item.intervention_id is not None:
-                found = intervention.findData(item.intervention_id)
-                if found < 0:  # retired from the catalogue since: still name it
-                    intervention.addItem(
-                        f"Intervention {item.intervention_id}", item.intervention_id
-                    )
-                    found = intervention.count() - 1
-                intervention.setCurrentIndex(found)
+                # retired from the catalogue since: still name it
+                iid = item.intervention_id
+                _choose(intervention, iid, f"Intervention {iid}")
             minutes.setValue(item.minutes_per_week or 0)
         remove.clicked.connect(lambda: self.remove_provision(row))
         kind.currentIndexChanged.connect(lambda: self._kind_changed(row))
@@ -521,21 +532,22 @@ class SupportPlanEditor(_GuardedDialog):
         self.provision_rows.append(row)
         self._kind_changed(row, check=False)
         self._lay_out_provisions()
-        if focus:
-            kind.setFocus()
+        self._added(kind if focus else None)
+
+    def _added(self, focus: QWidget | None) -> None:
+        """After a row is added: focus its first field if asked, and once the dialog is
+        built, check the plan again and grow to show the row."""
+        if focus is not None:
+            focus.setFocus()
         if hasattr(self, "problems_label"):
             self.revalidate()
             self._fit()
 
     def remove_provision(self, row: ProvisionRow) -> None:
-        index = self.provision_rows.index(row)
-        self.provision_rows.remove(row)
-        for widget in row.widgets():
-            self.provision_grid.removeWidget(widget)
-            widget.deleteLater()
+        next_row = self.provisions.remove(row)
         self._lay_out_provisions()
-        if self.provision_rows:
-            self.provision_rows[min(index, len(self.provision_rows) - 1)].kind.setFocus()
+        if next_row is not None:
+            next_row.kind.setFocus()
         else:
             self.add_provision_button.setFocus()
         self.revalidate()
@@ -554,18 +566,7 @@ class SupportPlanEditor(_GuardedDialog):
         self.revalidate()
 
     def _lay_out_provisions(self) -> None:
-        for row in self.provision_rows:
-            for widget in row.widgets():
-                self.provision_grid.removeWidget(widget)
-        for i, row in enumerate(self.provision_rows, start=1):
-            row.kind.setAccessibleName(f"Kind of provision {i}")
-            row.description.setAccessibleName(f"Description of provision {i}")
-            row.intervention.setAccessibleName(f"Catalogue intervention for provision {i}")
-            row.minutes.setAccessibleName(f"Minutes a week for provision {i}")
-            row.remove.setAccessibleName(f"Remove provision {i}")
-            for column, widget in enumerate(row.widgets()):
-                self.provision_grid.addWidget(widget, i, column)
-                widget.show()
+        self.provisions.lay_out()
         self.no_provision_label.setVisible(not self.provision_rows)
         self.add_provision_button.setEnabled(len(self.provision_rows) < MAX_PROVISIONS)
 
@@ -652,7 +653,7 @@ class PlanReviewDialog(_GuardedDialog):
         )
         content = QWidget()
         body = QVBoxLayout(content)
-        layout.addWidget(_scrolling(content), 1)
+        layout.addWidget(scrolling(content), 1)
 
         form = QFormLayout()
         body.addLayout(form)
@@ -663,11 +664,7 @@ class PlanReviewDialog(_GuardedDialog):
         form_row(form, "&Date of the review:", self.date_edit)
 
         outcomes = QGroupBox("How each outcome went")
-        grid = QGridLayout(outcomes)
-        for column, text in enumerate(("Outcome", "Result", "Comment")):
-            grid.addWidget(_bold(text), 0, column)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(2, 2)
+        grid = headed_grid(QGridLayout(outcomes), ("Outcome", "Result", "Comment"), {0: 3, 2: 2})
         self.result_rows: list[ResultRow] = []
         for i, outcome in enumerate(plan.outcomes, start=1):
             words = QLabel(f"{i}. {outcome.text} ({outcome.area})")

@@ -11,8 +11,8 @@
 - :mod:`.page` — ``Page``: a main-window page (context, today, ``changed``, its read in
   ``loading``); a page says its state, ``_build``, ``_connect`` and ``reload``.
 - :mod:`.dates`, :mod:`.buttons` — date fields ("not yet"), buttons (a role's editing
-  buttons, Move up/down), ask, warn and ``confirmed_change``.
-- :mod:`.forms` — ``form_row``: a labelled form row; :mod:`.paths` — a file or folder field
-  with its Choose button.
+  buttons, Move up/down), ask, warn, ``save_discard_cancel`` and ``confirmed_change``.
+- :mod:`.forms` — ``form_row``: a labelled form row; ``note``, ``bold``, ``scrolling``;
+  :mod:`.paths` — a file or folder field with its Choose button; ``file_problem``.
 - :mod:`.worker_steps` — the check-then-import dialogs' steps, controls and Cancel.
 """

@@ -100,6 +100,20 @@ def ask(parent: QWidget, text: str) -> bool:
     return answer == QMessageBox.StandardButton.Yes
 
 
+def save_discard_cancel(parent: QWidget, question: str) -> QMessageBox.StandardButton:
+    """Closing with unsaved changes: ``question`` answered Save (the default), Discard or
+    Cancel — nothing typed goes silently."""
+    return QMessageBox.question(
+        parent,
+        APP,
+        question,
+        QMessageBox.StandardButton.Save
+        | QMessageBox.StandardButton.Discard
+        | QMessageBox.StandardButton.Cancel,
+        QMessageBox.StandardButton.Save,
+    )
+
+
 def warn(parent: QWidget, exc: Exception) -> None:
     """A service's refusal: its one sentence."""
     QMessageBox.warning(parent, APP, str(exc))

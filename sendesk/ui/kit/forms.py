@@ -1,4 +1,5 @@
-"""A labelled row of a form (the label's Alt+letter jumps to its field), and a note.
+"""A labelled row of a form (the label's Alt+letter jumps to its field), a note, a bold
+heading, a box of a few lines, and a form that scrolls.
 
 Why here: every dialog builds its form rows the same way (a label whose buddy is the field,
 or another widget of the row), and ten dialogs each had their own copy of these lines; and
@@ -8,7 +9,7 @@ the same four lines).
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QPlainTextEdit, QScrollArea, QWidget
 
 
 def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
@@ -28,3 +29,38 @@ def note(layout: QLayout, text: str = "", name: str | None = None) -> QLabel:
         label.setAccessibleName(name)
     layout.addWidget(label)
     return label
+
+
+def text_box(name: str, lines: int, *, fixed: bool = False) -> QPlainTextEdit:
+    """A multi-line box called ``name``, about ``lines`` high in the current font (at least
+    that, or exactly that when ``fixed``); Tab moves on (no trap)."""
+    edit = QPlainTextEdit()
+    edit.setAccessibleName(name)
+    edit.setTabChangesFocus(True)
+    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
+    height = edit.fontMetrics().lineSpacing() * lines + margin
+    if fixed:
+        edit.setFixedHeight(height)
+    else:
+        edit.setMinimumHeight(height)
+    return edit
+
+
+def bold(text: str) -> QLabel:
+    """A label in the current font made bold (a column's or a section's heading): the
+    palette's colours and the user's font size, only heavier."""
+    label = QLabel(text)
+    font = label.font()
+    font.setBold(True)
+    label.setFont(font)
+    return label
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """``content`` in a frameless scroll area: a form scrolls rather than squashes, so 200%
+    scaling on a small screen still shows every field."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QScrollArea.Shape.NoFrame)
+    area.setWidget(content)
+    return area

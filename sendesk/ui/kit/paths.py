@@ -1,4 +1,5 @@
-"""A file or folder field with its Choose button, and the choosers behind it.
+"""A file or folder field with its Choose button, the choosers behind it, and why a file
+could not be written or read, in one sentence.
 
 Why: the MIS import, the CTF import, the pack wizard and the leaver's SEN file each ask for
 a file or a folder the same way — a label with its Alt+ key, a field the user may type or
@@ -12,7 +13,20 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
+from sendesk.errors import SendeskError
 from sendesk.ui.kit.buttons import action_button
+
+
+def file_problem(exc: BaseException, doing: str = "written", what: str = "file") -> str:
+    """Why the ``what`` could not be ``doing`` (written, read), as one sentence for a
+    message box: a service's refusal as it is; an OS error (which carries no full stop)
+    with the file it names."""
+    if isinstance(exc, SendeskError):
+        return str(exc)
+    if isinstance(exc, OSError) and exc.strerror:
+        where = f" ({exc.filename})" if exc.filename else ""
+        return f"The {what} could not be {doing}{where}: {exc.strerror.lower()}."
+    return f"The {what} could not be {doing}: {exc}."
 
 
 def path_row(

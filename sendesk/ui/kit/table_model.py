@@ -9,6 +9,7 @@ column shows is declared once in a :class:`ColumnSpec`; an export writes the sam
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -174,13 +175,25 @@ class TextRowsModel(ColumnsModel, Generic[R]):
         self.columns = list(columns)
         self.rows: list[R] = []
         self.texts: list[tuple[str, ...]] = []
+        self.widest: list[tuple[str, ...]] = []
 
-    def set_rows(self, rows: Sequence[R], texts: Sequence[tuple[str, ...]] | None = None) -> None:
-        """Show ``rows`` (all at once); ``texts``, from :func:`texts_of`, when made already."""
+    def set_rows(
+        self,
+        rows: Sequence[R],
+        texts: Sequence[tuple[str, ...]] | None = None,
+        widest: Sequence[tuple[str, ...]] | None = None,
+    ) -> None:
+        """Show ``rows`` (all at once); ``texts``, from :func:`texts_of`, and ``widest``,
+        from :func:`widest_texts`, when made already (on the worker thread)."""
         self.beginResetModel()
         self.rows = list(rows)
         self.texts = list(texts) if texts is not None else texts_of(self.columns, self.rows)
+        self.widest = list(widest) if widest is not None else widest_texts(self.texts)
         self.endResetModel()
+
+    def set_table(self, table: TextRows[R]) -> None:
+        """Show rows read and worded on the worker thread (:func:`text_rows`)."""
+        self.set_rows(table.rows, table.texts, table.widest)
 
     def row_at(self, row: int) -> R | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
@@ -200,6 +213,34 @@ class TextRowsModel(ColumnsModel, Generic[R]):
 def texts_of(columns: Sequence[ColumnSpec[R]], rows: Sequence[R]) -> list[tuple[str, ...]]:
     """Every cell's text, row by row (plain Python: run it on the worker thread)."""
     return [tuple(spec.text(row) for spec in columns) for row in rows]
+
+
+def widest_texts(texts: Sequence[tuple[str, ...]], longest: int = 12) -> list[tuple[str, ...]]:
+    """The rows holding each column's ``longest`` longest texts, in their order: all that
+    :func:`sendesk.ui.kit.table_view.fit_columns` measures, so sizing a table's columns
+    costs the same for ten rows or ten thousand (plain Python: run it on the worker)."""
+    if not texts:
+        return []
+    keep: set[int] = set()
+    for column in range(len(texts[0])):
+        keep.update(heapq.nlargest(longest, range(len(texts)), key=lambda r: len(texts[r][column])))
+    return [texts[r] for r in sorted(keep)]
+
+
+@dataclass(frozen=True)
+class TextRows(Generic[R]):
+    """Rows with their cells' texts and the widest of those: what a
+    :class:`TextRowsModel` shows, made in one go on the worker thread."""
+
+    rows: list[R]
+    texts: list[tuple[str, ...]]
+    widest: list[tuple[str, ...]]
+
+
+def text_rows(columns: Sequence[ColumnSpec[R]], rows: Sequence[R]) -> TextRows[R]:
+    """``rows`` ready for :meth:`TextRowsModel.set_table` (plain Python: run it on the worker)."""
+    texts = texts_of(columns, rows)
+    return TextRows(list(rows), texts, widest_texts(texts))
 
 
 def shown_table(model: RowsModel[Any] | Any) -> tuple[list[str], list[list[str]]]:

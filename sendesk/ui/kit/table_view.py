@@ -20,17 +20,23 @@ from PySide6.QtWidgets import (
 from sendesk.ui.kit.table_model import ROW_ROLE, RowsModel, TextRowsModel
 
 
-def _style(table: QTableView, name: str) -> None:
+def _style(table: QTableView, name: str, *, fit_rows: bool = True) -> None:
+    """How a read-only table looks; ``fit_rows``: the columns fit their contents and each
+    row is as tall as its wrapped texts (measured from every row: for short tables)."""
     table.setAccessibleName(name)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move inside it
-    table.setWordWrap(True)
     table.verticalHeader().setVisible(False)
     header = table.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(True)
+    if not fit_rows:
+        table.setWordWrap(False)
+        table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+        return
+    table.setWordWrap(True)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     # Wrapped cells are measured at the width their column has *now*: a row filled before
     # the table was laid out would otherwise keep the height of a narrow column, several
     # lines too tall, once the window gives it room. Measured after the resize settles
@@ -129,8 +135,21 @@ def share_width(table: QTableView, columns: tuple[int, ...]) -> None:
 
 
 def fit_columns(table: QTableView, model: TextRowsModel[Any], longest: int = 12) -> None:
-    """Size each column of ``model``'s view to its header and widest text, once."""
-    fit_texts(table, [spec.header for spec in model.columns], model.texts, longest)
+    """Size each column of ``model``'s view to its header and widest text, once, measuring
+    only the rows with the widest texts (``model.widest``, found on the worker)."""
+    fit_texts(table, [spec.header for spec in model.columns], model.widest, longest)
+
+
+def text_rows_view(model: TextRowsModel[Any], name: str) -> QTableView:
+    """A read-only view of a :class:`TextRowsModel` called ``name``, for lists that grow
+    with the school: each row one line high and the columns fitted to the widest texts
+    whenever the rows change, so nothing is measured row by row (issue 14); a long text
+    is cut off, and shown whole in its tooltip."""
+    view = QTableView()
+    view.setModel(model)
+    _style(view, name, fit_rows=False)
+    model.modelReset.connect(lambda: fit_columns(view, model))
+    return view
 
 
 def fit_texts(

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QGroupBox,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -35,6 +34,7 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import form_row, text_box
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
 
@@ -83,16 +83,6 @@ NEED_COLUMNS: tuple[ColumnSpec[NeedItem], ...] = (
     ColumnSpec("Description", lambda n: n.description),
     ColumnSpec("Area", lambda n: n.area or "No single area"),
 )
-
-
-def text_box(name: str, lines: int) -> QPlainTextEdit:
-    """A multi-line box about ``lines`` high in the current font; Tab moves on (no trap)."""
-    edit = QPlainTextEdit()
-    edit.setAccessibleName(name)
-    edit.setTabChangesFocus(True)
-    margin = 2 * (edit.frameWidth() + int(edit.document().documentMargin()))
-    edit.setFixedHeight(edit.fontMetrics().lineSpacing() * lines + margin)
-    return edit
 
 
 class OptionalDate:
@@ -150,7 +140,7 @@ class AreaEditor(QGroupBox):
         form = QFormLayout(self)
         self.edits: dict[str, QPlainTextEdit] = {}
         for key, label in NEED_TEXTS:
-            edit = text_box(f"{label}: {area}", 5)
+            edit = text_box(f"{label}: {area}", 5, fixed=True)
             if not editable:
                 edit.setReadOnly(True)
                 edit.setTextInteractionFlags(
@@ -158,9 +148,7 @@ class AreaEditor(QGroupBox):
                     | Qt.TextInteractionFlag.TextSelectableByMouse
                 )
             edit.textChanged.connect(self.changed)
-            caption = QLabel(f"{label}:")
-            caption.setBuddy(edit)
-            form.addRow(caption, edit)
+            form_row(form, f"{label}:", edit)
             self.edits[key] = edit
         self.set_profile(profile)
 
@@ -206,9 +194,7 @@ class ContactDialog(QDialog):
             edit = QLineEdit(value or "")
             edit.setAccessibleName(name)
             edit.setMaxLength(limit)
-            label = QLabel(text)
-            label.setBuddy(edit)
-            form.addRow(label, edit)
+            form_row(form, text, edit)
             return edit
 
         c = contact
@@ -227,16 +213,12 @@ class ContactDialog(QDialog):
         self.priority.setRange(1, 99)
         self.priority.setValue(c.priority if c else 1)
         self.priority.setAccessibleName("Contact priority (1 is contacted first)")
-        priority_label = QLabel("Pr&iority:")
-        priority_label.setBuddy(self.priority)
-        form.addRow(priority_label, self.priority)
+        form_row(form, "Pr&iority:", self.priority)
         self.phone = line("P&hone:", "Phone", c.phone if c else "", 40)
         self.email = line("&Email:", "Email", c.email if c else "", 200)
-        self.address = text_box("Address", 3)
+        self.address = text_box("Address", 3, fixed=True)
         self.address.setPlainText(c.address or "" if c else "")
-        address_label = QLabel("A&ddress:")
-        address_label.setBuddy(self.address)
-        form.addRow(address_label, self.address)
+        form_row(form, "A&ddress:", self.address)
         self.preferred = line(
             "Pre&ferred contact method:",
             "Preferred contact method",

@@ -24,10 +24,10 @@ from sendesk.services.register.pupil_record import HistoryItem, PupilRecord
 from sendesk.services.register.register import void_entry
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change
-from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.forms import note, text_box
 from sendesk.ui.kit.table_model import ColumnSpec, Index, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width
-from sendesk.ui.register.pupil_forms import dmy, text_box
+from sendesk.ui.register.pupil_forms import dmy
 
 APP = "SENDesk"
 
@@ -176,7 +176,7 @@ class VoidDialog(QDialog):
             "mistake.",
         )
         label = QLabel("&Why is it being voided?")
-        self.reason_edit = text_box("Reason for voiding the entry", 3)
+        self.reason_edit = text_box("Reason for voiding the entry", 3, fixed=True)
         label.setBuddy(self.reason_edit)
         layout.addWidget(label)
         layout.addWidget(self.reason_edit)

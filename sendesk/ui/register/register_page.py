@@ -44,6 +44,7 @@ from sendesk.reports.register_export import FORMATS, write_register
 from sendesk.rules.census import NEED_CODES, Area, Provision
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.register.register_model import (
     Column,
     RegisterFilterProxy,
@@ -328,7 +329,7 @@ class RegisterPage(QWidget):
         try:
             self.export_to(path)
         except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, "Export failed", _one_sentence(exc))
+            QMessageBox.warning(self, "Export failed", file_problem(exc))
 
     def export_to(self, path: Path) -> Path:
         """Write the shown rows to ``path``; the format follows the suffix (.csv or .xlsx)."""
@@ -465,13 +466,3 @@ class RegisterPage(QWidget):
             fmt = "xlsx" if chosen == EXPORT_FILTERS["xlsx"] else "csv"
             path = path.with_name(f"{path.name}.{fmt}")
         return path
-
-
-def _one_sentence(exc: BaseException) -> str:
-    """An error as one sentence for a message box (OS errors carry no full stop)."""
-    if isinstance(exc, SendeskError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"The file could not be written{where}: {exc.strerror.lower()}."
-    return f"The file could not be written: {exc}."

@@ -44,6 +44,21 @@ def percent_bar(label: str, value: float | None, pupils: Count) -> Bar:
     return Bar(label, (value,), (shown_percent(value, pupils),))
 
 
+def counts(
+    title: str, note: str, series: str, header: tuple[str, ...], counted: list[tuple[str, Count]]
+) -> FigureSection:
+    """A section of one count a row (``counted``: label and count): a bar of ``series``
+    each, and a table under ``header`` of the label and the count as published."""
+    return FigureSection(
+        title,
+        note,
+        (series,),
+        tuple(count_bar(label, n) for label, n in counted),
+        header,
+        tuple((label, shown(n)) for label, n in counted),
+    )
+
+
 def _register(f: SchoolFigures) -> list[FigureSection]:
     r = f.register
     on = dmy(r.counted_on)
@@ -52,32 +67,29 @@ def _register(f: SchoolFigures) -> list[FigureSection]:
     needs = [(f"{describe(code)} ({code})", n) for code, n in r.by_need.items() if n != 0]
     years = list(r.by_year.items())
     return [
-        FigureSection(
+        counts(
             f"The SEN register on {on}",
             f"{r.pupils:,} pupils on roll; {shown(r.on_register)} on the SEN register "
             "(SEN support and EHC plans).",
-            ("Pupils",),
-            tuple(count_bar(label, n) for label, n in statuses),
+            "Pupils",
             ("Status", "Pupils"),
-            tuple((label, shown(n)) for label, n in statuses),
+            statuses,
         ),
-        FigureSection(
+        counts(
             "By broad area of need",
             "Pupils on the register, by the area of their primary need.",
-            ("Pupils",),
-            tuple(count_bar(area, n) for area, n in areas),
+            "Pupils",
             ("Area of need", "Pupils"),
-            tuple((area, shown(n)) for area, n in areas),
+            areas,
         ),
-        FigureSection(
+        counts(
             "By type of need",
             "Pupils on the register, by their primary need (needs no pupil has are left out)."
             if needs
             else "No pupil is on the register.",
-            ("Pupils",),
-            tuple(count_bar(label, n) for label, n in needs),
+            "Pupils",
             ("Primary need", "Pupils") if needs else (),
-            tuple((label, shown(n)) for label, n in needs),
+            needs,
         ),
         FigureSection(
             "By year group",
@@ -174,36 +186,32 @@ def _outcomes(f: SchoolFigures) -> list[FigureSection]:
 def _access(f: SchoolFigures) -> FigureSection:
     a = f.access
     held = [(name, n) for name, n in a.by_arrangement.items() if n != 0]
-    return FigureSection(
+    return counts(
         f"Exam access arrangements in place on {dmy(a.counted_on)}",
         f"{shown(a.pupils)} pupils have at least one (a pupil may have several)."
         if held
         else "No exam access arrangements are in place.",
-        ("Pupils",),
-        tuple(count_bar(name, n) for name, n in held),
+        "Pupils",
         ("Access arrangement", "Pupils") if held else (),
-        tuple((name, shown(n)) for name, n in held),
+        held,
     )
 
 
 def _ehc(f: SchoolFigures) -> FigureSection:
     e = f.ehc
-    rows = (
+    rows: list[tuple[str, Count]] = [
         ("Requests made", e.requests_made),
         ("Agreed to assess", e.agreed_to_assess),
         ("Refused to assess", e.refused_to_assess),
         ("Assessed, no plan", e.refused_to_issue),
         ("Final plans issued", e.plans_issued),
-    )
-    return FigureSection(
+    ]
+    return counts(
         "EHC needs assessments",
-        f"{shown(e.deadlines_met)} of the {shown(e.deadlines)} 20-week deadlines in the period "
-        f"were met ({shown(e.deadlines_missed)} missed, {shown(e.missed_with_exception)} of "
-        "them with an exception the regulations allow).",
-        ("Requests",),
-        tuple(count_bar(label, n) for label, n in rows),
+        e.deadlines_sentence(),
+        "Requests",
         ("", "Number"),
-        tuple((label, shown(n)) for label, n in rows),
+        rows,
     )
 
 

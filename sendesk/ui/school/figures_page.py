@@ -12,6 +12,9 @@ What is shown is exactly what the reports print
 
 Every read and every report runs on the worker thread (:class:`sendesk.ui.ops.Op`): the
 figures add up the whole school's records, and a report reads them again to write them.
+The services that work the figures out are imported there too, the first time the page
+reads: importing them is a tenth of a second the window would otherwise be held when the
+page is first opened (issue 14).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -42,16 +45,16 @@ from sendesk.services.graduated.provision_map import (
     academic_year_label,
     academic_year_of,
 )
-from sendesk.services.school.figures import school_figures
-from sendesk.services.school.statistics import SMALL_NUMBERS_NOTE
-from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view
 from sendesk.ui.ops import Op, ProgressFn, show_failure
 from sendesk.ui.school.bar_chart import BarChart
-from sendesk.ui.school.figure_sections import FigureSection, figure_sections
+
+if TYPE_CHECKING:
+    from sendesk.ui.school.figure_sections import FigureSection
 
 YEARS_SHOWN = 5
 """This academic year and the previous four, each on its own."""
@@ -126,6 +129,16 @@ FILTERS = {
 }
 
 
+@dataclass(frozen=True)
+class _Read:
+    """The figures for a period, laid out in sections on the worker."""
+
+    period: Period  # the period asked for
+    shown: Period  # the days counted (up to today, for the current year)
+    sections: list[FigureSection]
+    small_numbers: str  # how counts from 1 to 4 are shown
+
+
 def _columns(header: tuple[str, ...]) -> list[ColumnSpec[tuple[str, ...]]]:
     """Column specs for rows of texts (the first column a label, the rest figures)."""
     return [
@@ -133,22 +146,14 @@ def _columns(header: tuple[str, ...]) -> list[ColumnSpec[tuple[str, ...]]]:
     ]
 
 
-class FiguresPage(QWidget):
+class FiguresPage(Page):
     """The school's anonymised SEND figures for a period, and the reports made from them."""
 
-    def __init__(
-        self, ctx: AppContext, parent: QWidget | None = None, *, today: date | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.today = today or date.today()
-        self.loading: Op | None = None
+    def _start(self) -> None:
         self.saving: Op | None = None
         self.sections: list[FigureSection] = []
         self.charts: dict[str, BarChart] = {}
         self.tables: dict[str, Any] = {}
-        self._build()
-        self.reload()
 
     # --- building ------------------------------------------------------------------------
 
@@ -226,9 +231,14 @@ class FiguresPage(QWidget):
         start, end = self.period
         self.status.setText("Reading the figures…")
 
-        def work(_progress: ProgressFn) -> tuple[Period, Period, list[FigureSection]]:
+        def work(_progress: ProgressFn) -> _Read:
+            from sendesk.services.school.figures import school_figures
+            from sendesk.services.school.statistics import SMALL_NUMBERS_NOTE
+            from sendesk.ui.school.figure_sections import figure_sections
+
             figures = school_figures(ctx.db, ctx.actor, start=start, end=end, today=today)
-            return (start, end), (figures.start, figures.end), figure_sections(figures)
+            shown = (figures.start, figures.end)
+            return _Read((start, end), shown, figure_sections(figures), SMALL_NUMBERS_NOTE)
 
         self.loading = Op(self, work, success=self._show, failure=self._failed)
         return self.loading.run()
@@ -241,17 +251,17 @@ class FiguresPage(QWidget):
             self.status.setText("The figures could not be read.")
             show_failure(self, exc)
 
-    def _show(self, read: tuple[Period, Period, list[FigureSection]]) -> None:
-        period, (first, last), sections = read
+    def _show(self, read: _Read) -> None:
+        period, (first, last) = read.period, read.shown
         if period != self.period:
             return  # the period changed while this was read; its own read follows
         self._clear()
-        self.sections = sections
+        self.sections = read.sections
         so_far = " (today: the period so far)" if last < period[1] else ""
         self.status.setText(
-            f"{dmy(first)} to {dmy(last)}{so_far}. No pupil is named; {SMALL_NUMBERS_NOTE}."
+            f"{dmy(first)} to {dmy(last)}{so_far}. No pupil is named; {read.small_numbers}."
         )
-        for section in sections:
+        for section in read.sections:
             self.body_layout.insertWidget(self.body_layout.count() - 1, self._section(section))
 
     def _clear(self) -> None:

@@ -47,12 +47,38 @@ def _line(name: str, text: str = "", password: bool = False) -> QLineEdit:
     return edit
 
 
-class SchoolPage(QWizardPage):
+class _CheckedPage(QWizardPage):
+    """A page that goes on (Next or Finish) only once :meth:`check` raises nothing: its
+    one sentence shows on the page, in :attr:`error`."""
+
+    error: QLabel
+
+    def _form(self, *rows: tuple[str, QLineEdit]) -> None:
+        """The page as a form: ``rows`` (label, field), then the line for :attr:`error`."""
+        form = QFormLayout(self)
+        for text, field in rows:
+            form.addRow(text, field)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        form.addRow(self.error)
+
+    def check(self) -> None:
+        raise NotImplementedError
+
+    def validatePage(self) -> bool:
+        try:
+            self.check()
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return False
+        return True
+
+
+class SchoolPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Your school")
         self.setSubTitle("SENDesk keeps one school's SEN records in one encrypted database.")
-        form = QFormLayout(self)
         self.name = _line("School name")
         self.urn = _line("URN")
         self.urn.setPlaceholderText("6 digits, optional")
@@ -61,30 +87,24 @@ class SchoolPage(QWizardPage):
         # (issue 15); optional here, it can be added later in File > School details.
         self.dfe = _line("DfE number")
         self.dfe.setPlaceholderText("LLL/EEEE, e.g. 801/4000, optional")
-        form.addRow("School &name:", self.name)
-        form.addRow("&URN:", self.urn)
-        form.addRow("&DfE number:", self.dfe)
-        form.addRow("&Local authority:", self.la)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
+        self._form(
+            ("School &name:", self.name),
+            ("&URN:", self.urn),
+            ("&DfE number:", self.dfe),
+            ("&Local authority:", self.la),
+        )
         self.name.textChanged.connect(self.completeChanged)
 
     def isComplete(self) -> bool:
         return bool(self.name.text().strip())
 
-    def validatePage(self) -> bool:
-        try:
-            validate_school(
-                self.name.text(), self.urn.text().strip() or None, self.dfe.text().strip() or None
-            )
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return False
-        return True
+    def check(self) -> None:
+        validate_school(
+            self.name.text(), self.urn.text().strip() or None, self.dfe.text().strip() or None
+        )
 
 
-class StoragePage(QWizardPage):
+class StoragePage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("Where the records live")
@@ -153,31 +173,24 @@ class StoragePage(QWizardPage):
     def target(self) -> str:
         return self.path.text().strip() if self.local.isChecked() else self.url.text().strip()
 
-    def validatePage(self) -> bool:
-        try:
-            target = parse_target(self.target())
-            if target.path is not None:
-                if target.path.exists():
-                    raise SendeskError(f"{target.path} already exists: choose a new file name.")
-                if self.needs_passphrase:
-                    if len(self.passphrase.text()) < MIN_PASSPHRASE:
-                        raise SendeskError(
-                            f"The passphrase needs at least {MIN_PASSPHRASE} characters."
-                        )
-                    if self.passphrase.text() != self.passphrase_again.text():
-                        raise SendeskError("The two passphrases differ.")
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return False
-        return True
+    def check(self) -> None:
+        target = parse_target(self.target())
+        if target.path is None:
+            return
+        if target.path.exists():
+            raise SendeskError(f"{target.path} already exists: choose a new file name.")
+        if self.needs_passphrase:
+            if len(self.passphrase.text()) < MIN_PASSPHRASE:
+                raise SendeskError(f"The passphrase needs at least {MIN_PASSPHRASE} characters.")
+            if self.passphrase.text() != self.passphrase_again.text():
+                raise SendeskError("The two passphrases differ.")
 
 
-class SencoPage(QWizardPage):
+class SencoPage(_CheckedPage):
     def __init__(self) -> None:
         super().__init__()
         self.setTitle("The SENCo's account")
         self.setSubTitle("The SENCo can do everything, including adding other staff.")
-        form = QFormLayout(self)
         try:
             login = getpass.getuser()
         except (KeyError, OSError):
@@ -186,23 +199,19 @@ class SencoPage(QWizardPage):
         self.display = _line("SENCo name as shown")
         self.password = _line("SENCo password", password=True)
         self.again = _line("SENCo password again", password=True)
-        form.addRow("&Username:", self.username)
-        form.addRow("Your &name:", self.display)
-        form.addRow("&Password:", self.password)
-        form.addRow("&Again:", self.again)
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        form.addRow(self.error)
+        self._form(
+            ("&Username:", self.username),
+            ("Your &name:", self.display),
+            ("&Password:", self.password),
+            ("&Again:", self.again),
+        )
 
-    def validatePage(self) -> bool:
+    def check(self) -> None:
         if not self.username.text().strip():
-            self.error.setText("The username is empty.")
-            return False
+            raise SendeskError("The username is empty.")
         problem = password_problem(self.password.text(), self.again.text())
         if problem:
-            self.error.setText(problem)
-            return False
-        return True
+            raise SendeskError(problem)
 
 
 class SetupWizard(QWizard):

@@ -154,14 +154,17 @@ class SignInDialog(QDialog):
         self.actor = actor
         self.accept()
 
-    def _refused(self, exc: BaseException) -> None:
+    def _refused(self, exc: BaseException, field: QLineEdit | None = None) -> None:
+        """The one sentence under the form, and the password refused (``field``, the first
+        form's unless said) selected to type again."""
         self.ok_button.setEnabled(True)
         if not isinstance(exc, SendeskError):
             show_failure(self, exc)
             return
         self.error.setText(str(exc))
-        self.password.selectAll()
-        self.password.setFocus()
+        retype = field or self.password
+        retype.selectAll()
+        retype.setFocus()
 
     def _ask_for_new_password(self, actor: Actor) -> None:
         """Swap the form for the new-password one: the user is not signed in until the
@@ -191,18 +194,14 @@ class SignInDialog(QDialog):
             return change_own_password(db, pending, new, again)
 
         self.ok_button.setEnabled(False)
-        self.checking = Op(self, save, success=self._changed, failure=self._not_changed).run()
+        self.checking = Op(
+            self,
+            save,
+            success=self._changed,
+            failure=lambda exc: self._refused(exc, self.new_password),
+        ).run()
 
     def _changed(self, actor: Actor) -> None:
         self.ok_button.setEnabled(True)
         self.actor = actor
         self.accept()
-
-    def _not_changed(self, exc: BaseException) -> None:
-        self.ok_button.setEnabled(True)
-        if not isinstance(exc, SendeskError):
-            show_failure(self, exc)
-            return
-        self.error.setText(str(exc))
-        self.new_password.selectAll()
-        self.new_password.setFocus()

@@ -14,6 +14,8 @@ change goes through :mod:`sendesk.services.staff.users`, which checks the role a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -45,7 +46,7 @@ from sendesk.services.staff.users import (
     set_staff_code,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
@@ -81,20 +82,60 @@ def _ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
     return buttons
 
 
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setWordWrap(True)
-    label.setAccessibleName("Message")
-    return label
+class _AccountDialog(QDialog):
+    """A dialog whose OK makes one change to an account (:meth:`store`) once
+    :meth:`problem` has nothing to say; a refusal's sentence shows under the form and the
+    dialog stays open with what was typed."""
+
+    def __init__(self, ctx: AppContext, title: str, parent: QWidget | None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle(f"{title} — {APP}")
+
+    def finish(self, layout: QVBoxLayout, ok_text: str) -> None:
+        """The message line, then OK (called ``ok_text``) and Cancel."""
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setAccessibleName("Message")
+        layout.addWidget(self.error)
+        layout.addWidget(_ok_cancel(self, ok_text))
+
+    def problem(self) -> str | None:
+        return None
+
+    def store(self) -> None:
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        if problem := self.problem():
+            self.error.setText(problem)
+            return
+        try:
+            self.store()
+        except SendeskError as exc:
+            self.error.setText(str(exc))
+            return
+        super().accept()
 
 
-class AddAccountDialog(QDialog):
+class _PasswordDialog(_AccountDialog):
+    """An account dialog that sets a first password, typed twice."""
+
+    def password_rows(self, form: QFormLayout) -> None:
+        self.password = _password_line("First password")
+        self.again = _password_line("First password again")
+        form.addRow("First &password:", self.password)
+        form.addRow("&Again:", self.again)
+
+    def problem(self) -> str | None:
+        return password_problem(self.password.text(), self.again.text())
+
+
+class AddAccountDialog(_PasswordDialog):
     """A new account: username, name, role, staff code, and a first password (twice)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setWindowTitle(f"Add a staff account — {APP}")
+        super().__init__(ctx, "Add a staff account", parent)
         layout = QVBoxLayout(self)
         form = QFormLayout()
         self.username = QLineEdit()
@@ -108,48 +149,33 @@ class AddAccountDialog(QDialog):
         self.role.setCurrentIndex(self.role.findData(Role.TEACHER))
         self.staff_code = QLineEdit()
         self.staff_code.setAccessibleName("MIS staff code")
-        self.password = _password_line("First password")
-        self.again = _password_line("First password again")
         form.addRow("&Username:", self.username)
         form.addRow("Full &name:", self.display)
         form.addRow("&Role:", self.role)
         form.addRow("MIS &staff code:", self.staff_code)
-        form.addRow("First &password:", self.password)
-        form.addRow("&Again:", self.again)
+        self.password_rows(form)
         layout.addLayout(form)
         note(layout, "They choose their own password when they first sign in.")
-        self.error = _error_label()
-        layout.addWidget(self.error)
-        layout.addWidget(_ok_cancel(self, "Add"))
+        self.finish(layout, "Add")
 
-    def accept(self) -> None:
-        if problem := password_problem(self.password.text(), self.again.text()):
-            self.error.setText(problem)
-            return
-        try:
-            create_user(
-                self.ctx.db,
-                self.ctx.actor,
-                self.username.text(),
-                self.display.text(),
-                self.role.currentData(),
-                self.password.text(),
-                staff_code=self.staff_code.text(),
-            )
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+    def store(self) -> None:
+        create_user(
+            self.ctx.db,
+            self.ctx.actor,
+            self.username.text(),
+            self.display.text(),
+            self.role.currentData(),
+            self.password.text(),
+            staff_code=self.staff_code.text(),
+        )
 
 
-class ResetPasswordDialog(QDialog):
+class ResetPasswordDialog(_PasswordDialog):
     """A first password for someone who forgot theirs (or was locked out)."""
 
     def __init__(self, ctx: AppContext, user: UserSummary, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, "Reset password", parent)
         self.user = user
-        self.setWindowTitle(f"Reset password — {APP}")
         layout = QVBoxLayout(self)
         note(
             layout,
@@ -157,37 +183,22 @@ class ResetPasswordDialog(QDialog):
             "their own when they next sign in.",
         )
         form = QFormLayout()
-        self.password = _password_line("First password")
-        self.again = _password_line("First password again")
-        form.addRow("First &password:", self.password)
-        form.addRow("&Again:", self.again)
+        self.password_rows(form)
         layout.addLayout(form)
-        self.error = _error_label()
-        layout.addWidget(self.error)
-        layout.addWidget(_ok_cancel(self, "Reset password"))
+        self.finish(layout, "Reset password")
 
-    def accept(self) -> None:
-        if problem := password_problem(self.password.text(), self.again.text()):
-            self.error.setText(problem)
-            return
-        try:
-            set_password(self.ctx.db, self.ctx.actor, self.user.username, self.password.text())
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+    def store(self) -> None:
+        set_password(self.ctx.db, self.ctx.actor, self.user.username, self.password.text())
 
 
-class AssignedPupilsDialog(QDialog):
+class AssignedPupilsDialog(_AccountDialog):
     """Tick the pupils a member of learning support works with (a key adult, a 1:1)."""
 
     def __init__(self, ctx: AppContext, user: UserSummary, parent: QWidget | None = None) -> None:
         from sendesk.services.register.register_view import register_rows
 
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, f"Assigned pupils — {user.display_name}", parent)
         self.user = user
-        self.setWindowTitle(f"Assigned pupils — {user.display_name} — {APP}")
         layout = QVBoxLayout(self)
         self.search = QLineEdit()
         self.search.setPlaceholderText("Type part of a name or UPN to filter")
@@ -209,9 +220,7 @@ class AssignedPupilsDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             self.pupils.addItem(item)
         layout.addWidget(self.pupils, 1)
-        self.error = _error_label()
-        layout.addWidget(self.error)
-        layout.addWidget(_ok_cancel(self, "Save"))
+        self.finish(layout, "Save")
 
     def apply_filter(self) -> None:
         words = self.search.text().casefold().split()
@@ -232,13 +241,8 @@ class AssignedPupilsDialog(QDialog):
             if self.pupils.item(i).checkState() == Qt.CheckState.Checked
         ]
 
-    def accept(self) -> None:
-        try:
-            set_assigned_pupils(self.ctx.db, self.ctx.actor, self.user.username, self.chosen())
-        except SendeskError as exc:
-            self.error.setText(str(exc))
-            return
-        super().accept()
+    def store(self) -> None:
+        set_assigned_pupils(self.ctx.db, self.ctx.actor, self.user.username, self.chosen())
 
 
 class StaffAccountsDialog(QDialog):
@@ -319,8 +323,14 @@ class StaffAccountsDialog(QDialog):
         self.code_button.setEnabled(user is not None and user.role in (Role.TEACHER, Role.SENCO))
         self.pupils_button.setEnabled(user is not None and user.role == Role.LEARNING_SUPPORT)
 
-    def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
+    def _change(self, call: Callable[[], object]) -> None:
+        """Make a change to the selected account (a refusal's sentence is shown), then show
+        the list as it is now."""
+        try:
+            call()
+        except SendeskError as exc:
+            warn(self, exc)
+        self.reload()
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -347,32 +357,22 @@ class StaffAccountsDialog(QDialog):
         )
         if not ok:
             return
-        try:
-            set_role(self.ctx.db, self.ctx.actor, user.username, list(Role)[labels.index(label)])
-        except SendeskError as exc:
-            self._warn(exc)
-        self.reload()
+        role = list(Role)[labels.index(label)]
+        self._change(lambda: set_role(self.ctx.db, self.ctx.actor, user.username, role))
 
     def toggle_active(self) -> None:
         user = self.selected()
         if user is None:
             return
-        if user.active:
-            answer = QMessageBox.question(
-                self,
-                APP,
-                f"Disable {user.display_name}'s account? They will not be able to sign in; "
-                "what they did stays on record, and you can enable it again.",
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        try:
-            set_active(self.ctx.db, self.ctx.actor, user.username, not user.active)
-        except SendeskError as exc:
-            self._warn(exc)
-        self.reload()
+        if user.active and not ask(
+            self,
+            f"Disable {user.display_name}'s account? They will not be able to sign in; "
+            "what they did stays on record, and you can enable it again.",
+        ):
+            return
+        self._change(
+            lambda: set_active(self.ctx.db, self.ctx.actor, user.username, not user.active)
+        )
 
     def password_dialog(self, user: UserSummary) -> ResetPasswordDialog:
         return ResetPasswordDialog(self.ctx, user, self)
@@ -396,11 +396,7 @@ class StaffAccountsDialog(QDialog):
         )
         if not ok:
             return
-        try:
-            set_staff_code(self.ctx.db, self.ctx.actor, user.username, code)
-        except SendeskError as exc:
-            self._warn(exc)
-        self.reload()
+        self._change(lambda: set_staff_code(self.ctx.db, self.ctx.actor, user.username, code))
 
     def pupils_dialog(self, user: UserSummary) -> AssignedPupilsDialog:
         return AssignedPupilsDialog(self.ctx, user, self)

@@ -50,7 +50,7 @@ from sendesk.services.store.audit_log import (
     audit_listing,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
+from sendesk.ui.kit.table_model import ColumnSpec, TextRows, TextRowsModel, text_rows
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op
 
@@ -75,7 +75,7 @@ class _Read:
     actions: list[str]
     lock_minutes: int | None  # read with the first load only
     listing: AuditListing | None
-    texts: list[tuple[str, ...]]  # the listing's cells, made on the worker
+    table: TextRows[AuditLine] | None  # the listing's cells and widest, made on the worker
     refused: str | None  # an unknown UPN or user, in one sentence
 
 
@@ -199,8 +199,8 @@ class AuditPage(QWidget):
             try:
                 listing = audit_listing(ctx.db, ctx.actor, **filters)  # type: ignore[arg-type]
             except SendeskError as exc:
-                return _Read(actions, minutes, None, [], str(exc))
-            return _Read(actions, minutes, listing, texts_of(COLUMNS, listing.lines), None)
+                return _Read(actions, minutes, None, None, str(exc))
+            return _Read(actions, minutes, listing, text_rows(COLUMNS, listing.lines), None)
 
         self.loading = Op(self, work, success=self._show)
         return self.loading.run()
@@ -211,12 +211,12 @@ class AuditPage(QWidget):
             self.lock_minutes.setValue(read.lock_minutes)
             self.lock_minutes.setEnabled(True)
         listing = read.listing
-        if listing is None:
+        if listing is None or read.table is None:
             self.message.setText(read.refused or "")
             return
         self.listing = listing
-        self.model.set_rows(listing.lines, read.texts)
-        fit_columns(self.table, self.model)
+        self.model.set_table(read.table)
+        fit_columns(self.table, self.model)  # from the widest texts, found on the worker
         metrics = self.table.fontMetrics()
         for column, widest in ((2, "access_arrangement_update"), (3, "evidence_document 12345")):
             wide = metrics.horizontalAdvance(widest) + 16

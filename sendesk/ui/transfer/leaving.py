@@ -39,8 +39,13 @@ from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op
 
 
-class LeavingDialog(QDialog):
-    """Record that a pupil is leaving: destination school, its DfE number, the date."""
+class LeaverDialog(QDialog):
+    """A dialog of the leaving panel about one leaver (``status``): its ``TITLE``, the
+    sentence that says what it is for (``INTRO``), then what :meth:`build` adds; its work
+    runs on the worker thread (``op``, one at a time)."""
+
+    TITLE = ""
+    INTRO = ""
 
     def __init__(
         self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
@@ -49,13 +54,26 @@ class LeavingDialog(QDialog):
         self.ctx = ctx
         self.status = status
         self.op: Op | None = None
-        self.setWindowTitle("Leaving — SENDesk")
+        self.setWindowTitle(f"{self.TITLE} — SENDesk")
         layout = QVBoxLayout(self)
-        note(
-            layout,
-            'Where the pupil is going and when. With SEN history, "what\'s due" then asks '
-            "for the SEN file within 15 school days of the leaving date.",
-        )
+        note(layout, self.INTRO)
+        self.build(layout, status)
+
+    def build(self, layout: QVBoxLayout, status: LeaverStatus) -> None:
+        """Add the dialog's fields and buttons under its introduction."""
+        raise NotImplementedError
+
+
+class LeavingDialog(LeaverDialog):
+    """Record that a pupil is leaving: destination school, its DfE number, the date."""
+
+    TITLE = "Leaving"
+    INTRO = (
+        'Where the pupil is going and when. With SEN history, "what\'s due" then asks '
+        "for the SEN file within 15 school days of the leaving date."
+    )
+
+    def build(self, layout: QVBoxLayout, status: LeaverStatus) -> None:
         form = QFormLayout()
         self.school = QLineEdit(status.destination_school or "")
         self.school.setAccessibleName("Destination school")

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QDialog,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
@@ -33,38 +31,31 @@ from sendesk.operations.sen_file import SenFileResult, build_sen_file
 from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
-from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
+from sendesk.ui.transfer.leaving import LeaverDialog
 
 
 def _day(value: date | None) -> str:
     return f"{value:%d/%m/%Y}" if value else "undated"
 
 
-class SenFileDialog(QDialog):
+class SenFileDialog(LeaverDialog):
     """Make the leaver's SEN file, then record that it was sent."""
 
-    def __init__(
-        self, ctx: AppContext, status: LeaverStatus, parent: QWidget | None = None
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.status = status
+    TITLE = "SEN file"
+    INTRO = (
+        "One PDF for the next school's SENCo: register history, needs and provision, the "
+        "latest support plans and reviews, interventions and progress, access "
+        "arrangements and the EHC plan if any. Tick the documents to send with it; "
+        "they are appended in this order."
+    )
+
+    def build(self, layout: QVBoxLayout, status: LeaverStatus) -> None:
         self.result: SenFileResult | None = None
         self.marked_sent = False
-        self.op: Op | None = None
-        self.setWindowTitle("SEN file — SENDesk")
-        layout = QVBoxLayout(self)
-        note(
-            layout,
-            "One PDF for the next school's SENCo: register history, needs and provision, the "
-            "latest support plans and reviews, interventions and progress, access "
-            "arrangements and the EHC plan if any. Tick the documents to send with it; "
-            "they are appended in this order.",
-        )
         self.where = note(layout, status.sentence(), "Where the pupil is going")
         self.evidence = QListWidget()
         self.evidence.setAccessibleName("Evidence documents to send")
@@ -109,7 +100,7 @@ class SenFileDialog(QDialog):
         buttons.addWidget(close)
         layout.addLayout(buttons)
         self.make_button.setEnabled(False)  # until the documents are read
-        db, actor, pupil_id = ctx.db, ctx.actor, status.pupil_id
+        db, actor, pupil_id = self.ctx.db, self.ctx.actor, status.pupil_id
         self.loading: Op | None = Op(
             self,
             lambda _progress: sen_file_evidence(db, actor, pupil_id),

@@ -1,0 +1,113 @@
+"""The hand-built dialogs' fields (kit/field_widgets): what a screen reader hears, the
+limits, the value shown, and that a change of any kind of field reaches the check."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from sendesk.ui.kit.field_widgets import (
+    choice,
+    date_row,
+    labelled,
+    line_edit,
+    on_change,
+    text_row,
+    typed_choice,
+)
+from sendesk.ui.register.pupil_forms import OptionalDate
+
+
+def test_a_line_is_named_limited_and_filled(qtbot) -> None:
+    edit = line_edit("LA caseworker", 5, "Name, if known", "Ms A Long")
+    qtbot.addWidget(edit)
+    assert edit.accessibleName() == "LA caseworker"
+    assert edit.placeholderText() == "Name, if known"
+    assert edit.text() == "Ms A "  # cut at the limit, as typing would be
+
+
+def test_a_choice_shows_its_value_or_else_the_first(qtbot) -> None:
+    labels = {"keep": "Keep the plan", "cease": "Cease the plan"}
+    combo = choice("Decision", labelled(labels), "cease")
+    qtbot.addWidget(combo)
+    assert [combo.itemText(i) for i in range(combo.count())] == list(labels.values())
+    assert combo.currentData() == "cease" and combo.accessibleName() == "Decision"
+    other = choice("Decision", labelled(labels), "gone")
+    qtbot.addWidget(other)
+    assert other.currentData() == "keep"
+
+
+def test_a_typed_choice_names_and_limits_what_is_typed(qtbot) -> None:
+    combo = typed_choice("Role of who signed off", ["", "SENCo"], "Head of year", 8)
+    qtbot.addWidget(combo)
+    line = combo.lineEdit()
+    assert line is not None
+    assert line.accessibleName() == "Role of who signed off"
+    assert line.maxLength() == 8
+    assert combo.currentText() == "Head of "  # cut at the limit, as typing would be
+
+
+def test_rows_show_their_values_under_their_labels(qtbot) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    form = QFormLayout(host)
+    notes = text_row(form, "&Why now:", QPlainTextEdit(), "Tried A", "What has been tried")
+    assert notes.toPlainText() == "Tried A"
+    assert notes.placeholderText() == "What has been tried"
+    label = form.labelForField(notes)
+    assert isinstance(label, QLabel) and label.buddy() is notes
+    sent = date_row(form, OptionalDate("Sent &on:", "Date sent"), date(2026, 3, 2))
+    assert sent.value() == date(2026, 3, 2)
+    assert form.labelForField(sent.edit) is sent.check  # its box is the row's label
+
+
+FIELDS: dict[str, tuple[Callable[[], QWidget], Callable[[QWidget], None]]] = {
+    "line": (QLineEdit, lambda w: w.setText("x")),
+    "text": (QPlainTextEdit, lambda w: w.setPlainText("x")),
+    "list": (lambda: choice("List", [("a", 1), ("b", 2)]), lambda w: w.setCurrentIndex(1)),
+    "typed list": (lambda: typed_choice("Typed", ["a"], "a", 9), lambda w: w.setEditText("ab")),
+    "date": (QDateEdit, lambda w: w.setDate(QDate(2026, 1, 5))),
+    "number": (QDoubleSpinBox, lambda w: w.setValue(2.5)),
+    "tick": (QCheckBox, lambda w: w.setChecked(True)),
+}
+
+
+@pytest.mark.parametrize("kind", FIELDS)
+def test_any_change_reaches_the_check(qtbot, kind: str) -> None:
+    make, change = FIELDS[kind]
+    field = make()
+    qtbot.addWidget(field)
+    seen: list[str] = []
+    on_change(lambda: seen.append(kind), field)
+    change(field)
+    assert seen and set(seen) == {kind}
+
+
+def test_an_optional_date_reports_through_its_own_connect(qtbot) -> None:
+    picker = OptionalDate("Sent &on:", "Date sent")
+    qtbot.addWidget(picker.check)
+    qtbot.addWidget(picker.edit)
+    seen: list[int] = []
+    on_change(lambda: seen.append(1), picker)
+    picker.check.setChecked(True)
+    assert seen
+
+
+def test_a_field_with_no_known_change_is_refused(qtbot) -> None:
+    label = QLabel("Not a field")
+    qtbot.addWidget(label)
+    with pytest.raises(TypeError, match="QLabel"):
+        on_change(lambda: None, label)
