@@ -25,8 +25,8 @@ from sendesk.services.graduated.past_interventions import (
 )
 from sendesk.services.graduated.sessions import group_day
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.factories import READING_RECOVERY as READING
 from tests.factories import add_test_pupil, make_user
-from tests.services.test_interventions import READING
 
 MONDAY, WEDNESDAY = date(2025, 3, 3), date(2025, 3, 5)
 START, TODAY = date(2025, 1, 6), date(2025, 3, 7)
