@@ -60,6 +60,14 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="open the app on a fresh demo school (temporary database)",
     )
+    parser.add_argument(
+        "--exit-when-ready",
+        action="store_true",
+        help="open the app, and once the register and what's due have filled in print "
+        "one line and quit (exit status 1, and one sentence, if it could not): for CI and "
+        "checking an install. Signs in as SENDESK_USER (else the only SENCo) with "
+        "SENDESK_PASSWORD",
+    )
     parser.add_argument("--db", help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:
@@ -71,6 +79,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     handler: Handler | None = getattr(args, "handler", None)
+    if handler is not None and args.exit_when_ready:
+        parser.error("--exit-when-ready opens the app: give it without a command.")
     from sendesk.reports.private_temp import sweep_scratch_folders
 
     sweep_scratch_folders()  # scratch files of an export that was killed, if any
@@ -78,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if handler is None:
             from sendesk.app import run_app
 
-            return run_app(demo=args.demo, db=args.db)
+            return run_app(demo=args.demo, db=args.db, exit_when_ready=args.exit_when_ready)
         return handler(args)
     except SendeskError as exc:
         print(f"sendesk: {exc}", file=sys.stderr)

@@ -29,8 +29,11 @@ content, :func:`add_access_history` gives the school written by
 
 Everything is drawn from ``random.Random(f"{seed}-access")`` and anchored on ``today``, so
 the same seed and day give the same school; a generator of its own leaves the school's
-other draws as they were. Rows are written in bulk inside the caller's transaction, with
-one audit event for each new account and one for the whole.
+other draws as they were. The assessments, arrangements and evidence go through
+:func:`~sendesk.services.access.past_access.record_past_access` (checked as the day-to-day
+services check them, audited once); the teaching groups and exam entries are still written
+in bulk directly. All inside the caller's transaction, with one audit event for each new
+account and one for the whole.
 """
 
 from __future__ import annotations
@@ -49,15 +52,10 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.tables import load, tuples
 from sendesk.models import (
-    AccessArrangement,
-    AccessAssessment,
-    AssessmentScore,
     ExamEntry,
     Need,
-    NwwEvidence,
     Pupil,
     RegisterEntry,
     Role,
@@ -67,7 +65,15 @@ from sendesk.models import (
     User,
 )
 from sendesk.rules import jcq
+from sendesk.services.access.past_access import (
+    PastArrangement,
+    PastAssessment,
+    PastEvidence,
+    record_past_access,
+)
+from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
 from sendesk.services.actor import Actor
+from sendesk.services.bulk_rows import insert_rows
 from sendesk.services.staff.users import create_user, list_users
 from sendesk.services.store.audit import AuditWriter
 
@@ -438,8 +444,10 @@ def _plan_candidate(
                 qualification = ""  # the certificate is not on file yet: flagged
             assessed_on = start
             part1 = assessed_on - timedelta(days=rng.randint(7, 28))
-            if rng.random() < 0.05:
-                part1 = assessed_on + timedelta(days=rng.randint(1, 6))  # Part 1 late: flagged
+            if rng.random() < 0.05:  # Part 1 late: flagged, unless that is after today (the
+                # service refuses a date in the future, as it would the SENCo's typing one)
+                late = assessed_on + timedelta(days=rng.randint(1, 6))
+                part1 = late if late <= today else part1
             assessments.append(
                 {
                     "pupil_id": pupil.id,
@@ -740,68 +748,47 @@ def add_access_history(
     for plan in plans:
         _evidence(evidence_rng, plan, taught, senco, today)
 
-    # Assessments and their scores.
-    assessment_ids = insert_rows(
-        session,
-        AccessAssessment,
-        [
-            {k: v for k, v in a.items() if k not in ("meets", "scores")}
-            | {"created_by_id": senco, "version": 1}
-            for a in assessments
-        ],
-        AccessAssessment.pupil_id,
-    )
-    score_rows = [
-        {
-            "assessment_id": aid,
-            "position": n,
-            "area": area,
-            "score": score,
-            "test": rng.choice(TESTS[area]),
-        }
-        for aid, a in zip(assessment_ids, assessments, strict=True)
-        for n, (area, score) in enumerate(a["scores"], start=1)
+    # Recorded through the service as any other caller's history: checked, audited once.
+    past_assessments = [
+        PastAssessment(
+            a["pupil_id"],
+            AssessmentData(
+                assessor_name=a["assessor_name"],
+                assessor_qualification=a["assessor_qualification"],
+                assessed_on=a["assessed_on"],
+                picture_of_need_on=a["picture_of_need_on"],
+                picture_of_need=a["picture_of_need"],
+                notes=a["notes"],
+                scores=tuple(
+                    ScoreData(area, score, rng.choice(TESTS[area])) for area, score in a["scores"]
+                ),
+            ),
+        )
+        for a in assessments
     ]
-    if score_rows:
-        session.execute(insert(AssessmentScore), score_rows)
-
-    # Arrangements, then their evidence.
-    arrangement_rows = [
-        {
-            "pupil_id": p.pupil.id,
-            "arrangement": p.key,
-            "status": p.status,
-            "evidence_route": p.route,
-            "subjects": "\n".join(p.subjects),
-            "assessment_id": assessment_ids[p.assessment] if p.assessment is not None else None,
-            "proposed_on": p.proposed_on,
-            "approved_on": p.approved_on,
-            "applied_on": p.applied_on,
-            "awarding_body_on": p.awarding_body_on,
-            "expires_on": p.expires_on,
-            "ended_on": p.ended_on,
-            "room_note": p.room_note,
-            "notes": p.notes,
-            "approved_by_id": senco if (p.approved_on or p.awarding_body_on) else None,
-            "version": 1,
-        }
+    past_arrangements = [
+        PastArrangement(
+            pupil_id=p.pupil.id,
+            data=ArrangementData(
+                arrangement=p.key,
+                evidence_route=p.route,
+                proposed_on=p.proposed_on,
+                subjects=p.subjects,
+                room_note=p.room_note,
+                notes=p.notes,
+            ),
+            status=p.status,
+            assessment=p.assessment,
+            approved_on=p.approved_on,
+            applied_on=p.applied_on,
+            awarding_body_on=p.awarding_body_on,
+            expires_on=p.expires_on,
+            ended_on=p.ended_on,
+            evidence=tuple(PastEvidence(**e) for e in p.evidence),
+        )
         for p in plans
     ]
-    arrangement_ids = insert_rows(
-        session,
-        AccessArrangement,
-        arrangement_rows,
-        AccessArrangement.pupil_id,
-        AccessArrangement.arrangement,
-        AccessArrangement.proposed_on,
-    )
-    evidence_rows = [
-        {"arrangement_id": aid, **e}
-        for aid, p in zip(arrangement_ids, plans, strict=True)
-        for e in p.evidence
-    ]
-    if evidence_rows:
-        session.execute(bulk(NwwEvidence), evidence_rows)
+    counts = record_past_access(session, audit, past_assessments, past_arrangements, today=today)
 
     by_status: dict[str, int] = defaultdict(int)
     for p in plans:
@@ -810,10 +797,10 @@ def add_access_history(
         teachers_created=departments.created,
         teaching_groups=groups,
         group_members=members,
-        assessments=len(assessment_ids),
-        assessment_scores=len(score_rows),
-        arrangements=len(arrangement_ids),
-        nww_evidence=len(evidence_rows),
+        assessments=counts.assessments,
+        assessment_scores=counts.assessment_scores,
+        arrangements=counts.arrangements,
+        nww_evidence=counts.nww_evidence,
         by_status=dict(sorted(by_status.items())),
         exam_entries=entries,
     )

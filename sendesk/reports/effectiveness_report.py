@@ -24,7 +24,7 @@ from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.reports.private_temp import private_scratch
-from sendesk.reports.tabular import xlsx_cell, xlsx_row
+from sendesk.reports.tabular import hours_cell, money_cell, report_sheet, xlsx_cell, xlsx_row
 from sendesk.rules import progress as rules
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.effectiveness import (
@@ -39,8 +39,6 @@ from sendesk.services.graduated.intervention_records import pounds
 
 FORMATS = ("pdf", "xlsx")
 TITLE = "Intervention effectiveness"
-MONEY_FORMAT = '"£"#,##0.00'
-HOURS_FORMAT = "0.0"
 
 SUMMARY_HEADERS = (
     "Intervention",
@@ -179,6 +177,19 @@ def _measure_line(row: InterventionEffect) -> str:
     )
 
 
+def _effect_cells(row: InterventionEffect, e: EnrolmentEffect) -> list[object]:
+    """An enrolment's group, entry and latest measures, progress, impact and sessions, as
+    the spreadsheet and the printed report both list them."""
+    return [
+        e.group,
+        e.entry,
+        latest_text(e),
+        figure_text(row.measure_kind, e.figure),
+        impact_text(e),
+        e.attended_sessions,
+    ]
+
+
 def unit_sentence(row: InterventionEffect) -> str:
     """How the intervention's cost per unit of progress was reached, in one sentence."""
     measured = len(row.measured)
@@ -269,12 +280,8 @@ def _title(report: EffectivenessReport, school_name: str) -> tuple[str, str]:
 # --- XLSX -----------------------------------------------------------------------------------
 
 
-def _money(ws: Any, pence: int | None, *, bold: bool = False) -> Any:
-    return None if pence is None else xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT, bold=bold)
-
-
 def _hours(ws: Any, minutes: int, *, bold: bool = False) -> Any:
-    return xlsx_cell(ws, round(minutes / 60, 2), fmt=HOURS_FORMAT, bold=bold)
+    return hours_cell(ws, minutes / 60, bold=bold)
 
 
 def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
@@ -282,15 +289,8 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
 
     wb = Workbook(write_only=True)
     title, sub = _title(report, school_name)
-    ws = wb.create_sheet("Summary")
-    ws.freeze_panes = "A5"  # before the first row: a streamed sheet writes its view then
     widths = (30, 30, 18, 8, 11, 10, 17, 11, 11, 12, 14, 34)
-    for col, width in zip("ABCDEFGHIJKL", widths, strict=True):
-        ws.column_dimensions[col].width = width
-    ws.append([xlsx_cell(ws, title, bold=True)])
-    ws.append(xlsx_row(ws, [sub]))
-    ws.append([])
-    ws.append([xlsx_cell(ws, h, bold=True) for h in SUMMARY_HEADERS])
+    ws = report_sheet(wb, "Summary", widths, [[title], [sub]], SUMMARY_HEADERS)
     for row in report.rows:
         ws.append(
             xlsx_row(
@@ -305,8 +305,8 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
                     average_text(row),
                     _hours(ws, row.delivered_minutes),
                     _hours(ws, row.attended_minutes),
-                    _money(ws, row.cost_pence),
-                    _money(ws, row.cost_per_pupil_pence),
+                    money_cell(ws, row.cost_pence),
+                    money_cell(ws, row.cost_per_pupil_pence),
                     row.cost_per_unit_text,
                 ],
             )
@@ -323,8 +323,8 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
             None,
             _hours(ws, t.delivered_minutes, bold=True),
             _hours(ws, t.attended_minutes, bold=True),
-            _money(ws, t.cost_pence, bold=True),
-            _money(ws, t.cost_per_pupil_pence, bold=True),
+            money_cell(ws, t.cost_pence, bold=True),
+            money_cell(ws, t.cost_per_pupil_pence, bold=True),
             "not added across measures",
         ]
     )
@@ -335,16 +335,15 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
     if not report.named:
         ws.append([UNNAMED])
 
-    pupils = wb.create_sheet("Pupils")
-    pupils.freeze_panes = "A5"
     headers = ("Intervention", *(PUPIL_HEADERS if report.named else PUPIL_HEADERS[1:]))
     widths = (30, 26, 20, 10, 16, 20, 20, 10, 8, 12)
-    for i, width in enumerate(widths if report.named else widths[:1] + widths[2:]):
-        pupils.column_dimensions["ABCDEFGHIJ"[i]].width = width
-    pupils.append([xlsx_cell(pupils, title, bold=True)])
-    pupils.append(xlsx_row(pupils, [sub]))
-    pupils.append([])
-    pupils.append([xlsx_cell(pupils, h, bold=True) for h in headers])
+    pupils = report_sheet(
+        wb,
+        "Pupils",
+        widths if report.named else widths[:1] + widths[2:],
+        [[title], [sub]],
+        headers,
+    )
     for row in report.rows:
         for e in row.enrolments:
             who = [e.pupil] if report.named else []
@@ -354,14 +353,9 @@ def _xlsx(report: EffectivenessReport, path: Path, school_name: str) -> None:
                     [
                         row.name,
                         *who,
-                        e.group,
-                        e.entry,
-                        latest_text(e),
-                        figure_text(row.measure_kind, e.figure),
-                        impact_text(e),
-                        e.attended_sessions,
+                        *_effect_cells(row, e),
                         _hours(pupils, e.attended_minutes),
-                        _money(pupils, e.cost_pence),
+                        money_cell(pupils, e.cost_pence),
                     ],
                 )
             )
@@ -451,12 +445,7 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
             lines.append(
                 [
                     *who,
-                    e.group,
-                    e.entry,
-                    latest_text(e),
-                    figure_text(row.measure_kind, e.figure),
-                    impact_text(e),
-                    e.attended_sessions,
+                    *_effect_cells(row, e),
                     hours_text(e.attended_minutes),
                     pounds(e.cost_pence),
                 ]

@@ -23,7 +23,7 @@ from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.reports.private_temp import private_scratch
-from sendesk.reports.tabular import xlsx_cell, xlsx_row
+from sendesk.reports.tabular import hours_cell, money_cell, report_sheet, xlsx_cell, xlsx_row
 from sendesk.services.graduated.provision_map import (
     InterventionLine,
     PupilProvision,
@@ -31,8 +31,6 @@ from sendesk.services.graduated.provision_map import (
 )
 
 FORMATS = ("xlsx", "pdf")
-MONEY_FORMAT = '"£"#,##0.00'
-HOURS_FORMAT = "0.0"
 
 PUPIL_NOTE = (
     "Costs are from sessions logged as delivered and attended, not from plans. A group's "
@@ -112,14 +110,14 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Provision map")
-    for col, width in zip("ABCDEF", (34, 34, 22, 18, 10, 14), strict=True):
-        ws.column_dimensions[col].width = width
-    ws.append([xlsx_cell(ws, f"Costed provision map {data.academic_year}", bold=True)])
     year = f"Year {data.year_group_label}" if data.year_group_label else ""
-    ws.append(xlsx_row(ws, [data.name, f"UPN {data.upn}", year]))
-    ws.append([])
-    ws.append([xlsx_cell(ws, h, bold=True) for h in PUPIL_HEADERS])
+    ws = report_sheet(
+        wb,
+        "Provision map",
+        (34, 34, 22, 18, 10, 14),
+        [[f"Costed provision map {data.academic_year}"], [data.name, f"UPN {data.upn}", year]],
+        PUPIL_HEADERS,
+    )
     for line in data.lines:
         ws.append(
             xlsx_row(
@@ -129,8 +127,8 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                     line.area,
                     line.staff_role,
                     line.sessions_attended,
-                    _hours_cell(ws, line.hours),
-                    _money_cell(ws, line.cost_pence),
+                    hours_cell(ws, line.hours),
+                    money_cell(ws, line.cost_pence),
                 ],
             )
         )
@@ -145,8 +143,8 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 None,
                 None,
                 None,
-                _hours_cell(ws, area.hours),
-                _money_cell(ws, area.cost_pence),
+                hours_cell(ws, area.hours),
+                money_cell(ws, area.cost_pence),
             ]
         )
     ws.append(
@@ -155,16 +153,16 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
             None,
             None,
             sum(ln.sessions_attended for ln in data.lines),
-            _hours_cell(ws, data.total_hours, bold=True),
-            _money_cell(ws, data.total_cost_pence, bold=True),
+            hours_cell(ws, data.total_hours, bold=True),
+            money_cell(ws, data.total_cost_pence, bold=True),
         ]
     )
     ws.append(
-        ["Notional SEN threshold", None, None, None, None, _money_cell(ws, data.threshold_pence)]
+        ["Notional SEN threshold", None, None, None, None, money_cell(ws, data.threshold_pence)]
     )
     if data.above_threshold:
         ws.append(
-            ["Above the threshold by", None, None, None, None, _money_cell(ws, data.excess_pence)]
+            ["Above the threshold by", None, None, None, None, money_cell(ws, data.excess_pence)]
         )
     else:
         ws.append(
@@ -174,22 +172,12 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
                 None,
                 None,
                 None,
-                _money_cell(ws, data.remainder_pence),
+                money_cell(ws, data.remainder_pence),
             ]
         )
     ws.append([])
     ws.append([PUPIL_NOTE])
     wb.save(path)
-
-
-def _money_cell(ws: Any, pence: int, *, bold: bool = False) -> Any:
-    """An amount as a number of pounds shown "£1,234.56", so that it can be summed."""
-    return xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT, bold=bold)
-
-
-def _hours_cell(ws: Any, hours: float, *, bold: bool = False) -> Any:
-    """Hours as a number shown to one decimal place."""
-    return xlsx_cell(ws, round(hours, 2), fmt=HOURS_FORMAT, bold=bold)
 
 
 # --- the school map ----------------------------------------------------------------------
@@ -221,14 +209,14 @@ def _school_xlsx(
     from openpyxl import Workbook
 
     wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Provision map")
-    for col, width in zip("ABCDEFGH", (34, 34, 11, 9, 18, 12, 14, 19), strict=True):
-        ws.column_dimensions[col].width = width
     title = f"Whole-school provision map {academic_year_label(start)}"
-    ws.append(xlsx_row(ws, [xlsx_cell(ws, title, bold=True), school_name or None]))
-    ws.append([])
-    ws.append([xlsx_cell(ws, h, bold=True) for h in SCHOOL_HEADERS])
-    ws.freeze_panes = "A4"
+    ws = report_sheet(
+        wb,
+        "Provision map",
+        (34, 34, 11, 9, 18, 12, 14, 19),
+        [[title, school_name or None]],
+        SCHOOL_HEADERS,
+    )
     for line in lines:
         ws.append(
             xlsx_row(
@@ -239,9 +227,9 @@ def _school_xlsx(
                     line.group_size,
                     line.pupils,
                     line.sessions_delivered,
-                    _hours_cell(ws, line.hours),
-                    _money_cell(ws, line.cost_pence),
-                    _money_cell(ws, line.allocated_pence),
+                    hours_cell(ws, line.hours),
+                    money_cell(ws, line.cost_pence),
+                    money_cell(ws, line.allocated_pence),
                 ],
             )
         )
@@ -252,9 +240,9 @@ def _school_xlsx(
             None,
             None,
             sum(ln.sessions_delivered for ln in lines),
-            _hours_cell(ws, sum(ln.staff_minutes for ln in lines) / 60),
-            _money_cell(ws, sum(ln.cost_pence for ln in lines), bold=True),
-            _money_cell(ws, sum(ln.allocated_pence for ln in lines)),
+            hours_cell(ws, sum(ln.staff_minutes for ln in lines) / 60),
+            money_cell(ws, sum(ln.cost_pence for ln in lines), bold=True),
+            money_cell(ws, sum(ln.allocated_pence for ln in lines)),
         ]
     )
     ws.append([])

@@ -183,13 +183,7 @@ def _story(data: SenFileData) -> Callable[[PackBody], tuple[list[Flowable], list
 
     def story(body: PackBody) -> tuple[list[Flowable], list[Flowable]]:
         st = body.st
-        p = d.pupil
-        cover: list[Flowable] = [
-            st.p("SEN FILE FOR THE RECEIVING SCHOOL", st.kicker),
-            st.p(escape(p.name), st.name),
-        ]
-        if p.legal_name != p.name:
-            cover.append(st.p(f"Legal name: {escape(p.legal_name)}"))
+        cover = body.cover_top("SEN FILE FOR THE RECEIVING SCHOOL")
         cover += [
             Spacer(1, 4 * mm),
             body.pairs(cover_facts(data)),
@@ -211,13 +205,7 @@ def _story(data: SenFileData) -> Callable[[PackBody], tuple[list[Flowable], list
 
         h1("About the pupil")
         out.append(body.pairs(ps.about_facts(d)))
-        out.append(body.h2("Parents and carers"))
-        contacts = ps.parent_contacts(d)
-        if not contacts:
-            out.append(st.p(ps.NO_PARENT_CONTACTS, st.muted))
-        for heading, pairs in contacts:
-            out.append(st.p(escape(heading), st.h3))
-            out.append(body.pairs(pairs))
+        out += body.parent_contacts()
 
         h1("SEN register history")
         out.append(

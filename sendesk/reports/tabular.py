@@ -18,6 +18,8 @@ from datetime import date
 from typing import Any
 
 DATE_FORMAT = "DD/MM/YYYY"
+MONEY_FORMAT = '"£"#,##0.00'
+HOURS_FORMAT = "0.0"
 
 
 def dmy(value: date | None) -> str:
@@ -95,6 +97,50 @@ def list_sheet(
     return ws
 
 
+def report_sheet(
+    wb: Any,
+    name: str,
+    widths: Sequence[float],
+    lines: Sequence[Sequence[object]],
+    headers: Sequence[str],
+) -> Any:
+    """A sheet named ``name`` of a write-only workbook for a report's table: its columns
+    ``widths`` wide, the report's heading ``lines`` (the first value, its title, in bold), a
+    blank row, then ``headers`` in bold; everything down to the headers frozen, so they
+    stay in view as the table scrolls.
+
+    The freeze is set before the first row: a streamed sheet writes its view (where the
+    panes are frozen) when its first row is written, so a freeze set after rows is lost.
+    """
+    from openpyxl.utils import get_column_letter
+
+    ws = wb.create_sheet(name)
+    ws.freeze_panes = f"A{len(lines) + 3}"
+    for i, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for n, line in enumerate(lines):
+        values = list(line)
+        if n == 0 and values:
+            values[0] = xlsx_cell(ws, values[0], bold=True)
+        ws.append(xlsx_row(ws, values))
+    ws.append([])
+    ws.append([xlsx_cell(ws, title, bold=True) for title in headers])
+    return ws
+
+
+def money_cell(ws: Any, pence: int | None, *, bold: bool = False) -> Any:
+    """An amount as a number of pounds shown "£1,234.56", so that a spreadsheet can sum
+    it; no cell for no amount."""
+    if pence is None:
+        return None
+    return xlsx_cell(ws, pence / 100, fmt=MONEY_FORMAT, bold=bold)
+
+
+def hours_cell(ws: Any, hours: float, *, bold: bool = False) -> Any:
+    """Hours as a number shown to one decimal place (kept to two, so sums come out)."""
+    return xlsx_cell(ws, round(hours, 2), fmt=HOURS_FORMAT, bold=bold)
+
+
 def xlsx_row(ws: Any, values: Iterable[object], *, wrap: bool = False) -> list[object]:
     """One row's values for ``ws.append``: dates as real dates shown 31/12/2025; with
     ``wrap`` every cell wraps. Other values stay plain (the fastest to write)."""
@@ -114,11 +160,16 @@ def _formula_like(value: object) -> bool:
 __all__ = [
     "DATE_FORMAT",
     "FORMULA_STARTS",
+    "HOURS_FORMAT",
+    "MONEY_FORMAT",
     "cell_text",
     "csv_cell",
     "csv_row",
     "dmy",
+    "hours_cell",
     "list_sheet",
+    "money_cell",
+    "report_sheet",
     "xlsx_cell",
     "xlsx_row",
 ]

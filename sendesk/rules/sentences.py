@@ -19,3 +19,18 @@ def sentence(problems: Iterable[str]) -> str:
 def as_sentences(problems: Iterable[str]) -> list[str]:
     """Each problem as a sentence of its own, for a list shown beside a form."""
     return [p[:1].upper() + p[1:] + ("" if p.endswith(".") else ".") for p in problems]
+
+
+def as_clause(text: str) -> str:
+    """A sentence (a refusal's message) back as a clause, to put after where it is about:
+    "the group 'Y8 reading': the end date is before the start date"."""
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]
+
+
+def first_problems(problems: Iterable[str], limit: int = 5) -> str:
+    """A long list of problems (a whole history checked at once) as one sentence naming
+    the first ``limit`` and how many more, not a page."""
+    found = list(problems)
+    more = len(found) - limit
+    return sentence(found[:limit] + ([f"{more} more problem(s)"] if more > 0 else []))

@@ -38,12 +38,14 @@ class Actor:
             user.username,
             user.display_name,
             Role(user.role),
-            _os_user(),
+            login_name(),
             bool(user.must_change_password),
         )
 
 
-def _os_user() -> str | None:
+def login_name() -> str | None:
+    """The operating system's login name, for the audit trail (None where there is none,
+    as in some containers)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):  # no login name (some containers)
@@ -70,4 +72,4 @@ def acting_user(db: Database, username: str | None) -> Actor:
             if not found:
                 raise NotFoundError("This database has no active SENCo account to act as.")
     user_id, name, display_name, role, _active = found[0]
-    return Actor(user_id, name, display_name, Role(role), _os_user())
+    return Actor(user_id, name, display_name, Role(role), login_name())

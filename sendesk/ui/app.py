@@ -139,8 +139,13 @@ def chosen_database(option: str | None, setting: str | None) -> str | None:
     return option or os.environ.get(DB_ENV_VAR) or setting or None
 
 
-def run_gui(*, demo: bool, db: str | None) -> int:
-    """The whole desktop session; returns the process exit status."""
+def run_gui(*, demo: bool, db: str | None, exit_when_ready: bool = False) -> int:
+    """The whole desktop session; returns the process exit status.
+
+    ``exit_when_ready``: sign in from the environment, quit once the window has filled in
+    (:mod:`sendesk.ui.exit_when_ready`); a problem is one sentence on stderr, not a dialog
+    nobody is there to close.
+    """
     from sendesk.reports.private_temp import sweep_scratch_folders
     from sendesk.services.evidence import evidence
     from sendesk.ui.main_window import MainWindow
@@ -159,7 +164,11 @@ def run_gui(*, demo: bool, db: str | None) -> int:
             else:
                 settings = load_settings()
                 chosen = chosen_database(db, settings.database)
-                if chosen and _as_login(chosen):
+                if exit_when_ready:
+                    from sendesk.ui.exit_when_ready import signed_in_without_asking
+
+                    ctx = signed_in_without_asking(chosen)
+                elif chosen and _as_login(chosen):
                     chosen_login = chosen
                     ctx = sign_in_server(chosen, settings.last_username)
                 elif chosen:
@@ -168,14 +177,27 @@ def run_gui(*, demo: bool, db: str | None) -> int:
                 else:
                     ctx = first_run()
         except (SendeskError, KeyUnavailableError) as exc:
-            QMessageBox.critical(None, "SENDesk", str(exc))
+            if exit_when_ready:
+                print(f"sendesk: {exc}", file=sys.stderr)
+            else:
+                QMessageBox.critical(None, "SENDesk", str(exc))
             return 1
+        if exit_when_ready and ctx is None:
+            print("sendesk: the demo school was not written, so nothing opened.", file=sys.stderr)
+            return 1
+        status = 0
         while ctx is not None:
             window = MainWindow(ctx)
             window.resize(1200, 760)
             window.show()
-            app.exec()
-            if not window.signed_out or demo:
+            if exit_when_ready:
+                from sendesk.ui.exit_when_ready import ReadyWatch
+
+                watch = ReadyWatch(window)
+                watch.finished.connect(app.exit)
+                watch.start()
+            status = app.exec()
+            if exit_when_ready or not window.signed_out or demo:
                 ctx.db.dispose()
                 break
             if chosen_login:  # the next user connects as their own login
@@ -186,4 +208,4 @@ def run_gui(*, demo: bool, db: str | None) -> int:
         from sendesk.ui.ops import shutdown
 
         shutdown()  # the worker thread's connections were closed by each dispose()
-        return 0
+        return status

@@ -321,6 +321,8 @@ class HomePage(QWidget):
         self.shown_label.setAccessibleName("How many items are shown")
         layout.addWidget(self.shown_label)
         self.loaded = False
+        self.failure: str | None = None
+        """Why the last load failed (the sentence shown instead of the items), else None."""
         self._loading: Op | None = None
         self.summary.setText("<b>What's due</b> — working it out…")
 
@@ -490,6 +492,7 @@ class HomePage(QWidget):
 
     def _show(self, read: _Read, *, today: date | None) -> None:
         self._loading = None
+        self.failure = None
         items, notice = read.items, read.notice
         self.model.set_items(items, today, read.texts, read.widest)
         overdue = sum(1 for i in items if i.severity == "overdue")
@@ -505,13 +508,15 @@ class HomePage(QWidget):
         """Shown where the summary would be: nobody is waiting on a dialog."""
         self._loading = None
         if isinstance(exc, SendeskError):
-            self.summary.setText(f"<b>What's due</b> — {html.escape(str(exc))}")
-            return
-        log.error("what's due could not be worked out", exc_info=exc)
-        self.summary.setText(  # e.g. the database is locked: say so rather than hang
-            "<b>What's due</b> — could not be worked out "
-            f"({html.escape(type(exc).__name__)}); try again after restarting SENDesk."
-        )
+            self.failure = str(exc)
+        else:
+            log.error("what's due could not be worked out", exc_info=exc)
+            # e.g. the database is locked: say so rather than hang
+            self.failure = (
+                f"could not be worked out ({type(exc).__name__}); "
+                "try again after restarting SENDesk."
+            )
+        self.summary.setText(f"<b>What's due</b> — {html.escape(self.failure)}")
 
     def _activated(self, index: QModelIndex) -> None:
         """Open what the item is about; on a heading, open or close it."""

@@ -464,16 +464,16 @@ def test_plain_text_makes_the_fragments_the_markup_parser_makes(text: str) -> No
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.platypus.paraparser import ParaParser
 
-    from sendesk.reports.pack_pdf import _plain_frags
+    from sendesk.reports.pack_pdf_style import plain_frags
     from sendesk.reports.pdf_layout import register_fonts
 
     style = ParagraphStyle("t", fontName=register_fonts()[1], fontSize=9, textColor="#5A5A5A")
-    made = _plain_frags(text, style)
+    made = plain_frags(text, style)
     _, parsed, _ = ParaParser().parse(text, style)
     assert made is not None
     assert [f.__dict__ for f in made] == [f.__dict__ for f in parsed]
-    assert _plain_frags("<b>bold</b>", style) is None
-    assert _plain_frags("Tom &amp; Jerry", style) is None
+    assert plain_frags("<b>bold</b>", style) is None
+    assert plain_frags("Tom &amp; Jerry", style) is None
 
 
 def test_a_damaged_pdf_says_so_in_the_pack_not_on_the_terminal(

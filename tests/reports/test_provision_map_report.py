@@ -166,6 +166,19 @@ def test_school_map_xlsx(tmp_path: Path) -> None:
     assert total[6] == pytest.approx(7698.0) and total[7] == pytest.approx(7350.0)
 
 
+def test_both_maps_open_with_their_headers_frozen(tmp_path: Path) -> None:
+    """The table's headers (and the title above them) stay in view as a long map scrolls.
+    The school map's freeze was set after its rows, which a streamed sheet ignores: it
+    opened with nothing frozen."""
+    school = write_school_provision(school_map(), 2024, tmp_path / "school.xlsx", "xlsx")
+    pupil = write_pupil_provision(pupil_map(), tmp_path / "pupil.xlsx", "xlsx")
+    for out, header_row in ((school, 3), (pupil, 4)):
+        ws = load_workbook(out).active
+        assert ws.cell(row=header_row, column=1).value == "Intervention"
+        assert ws.cell(row=header_row, column=1).font.b
+        assert ws.freeze_panes == f"A{header_row + 1}"
+
+
 def test_school_map_pdf_runs_over_pages_with_headers(tmp_path: Path) -> None:
     many = [
         InterventionLine(

@@ -78,3 +78,45 @@ def test_set_up_through_the_services_with_their_audit_events(make_db: MakeDb) ->
         who, detail = saved[profile.id]
         assert who == senco_id
         assert detail == _events(other, "create", "la_profile")[new_id][1]
+
+
+def test_its_histories_go_through_the_services_batches_audited_once_each(
+    make_db: MakeDb,
+) -> None:
+    """The intervention history, the support plans and the access arrangements are
+    recorded by the services' batch calls (issue 14): one event each, by the SENCo, whose
+    counts are the rows the school holds."""
+    from sqlalchemy import func
+
+    from sendesk.models import (
+        AccessArrangement,
+        DeliveredSession,
+        SessionAttendance,
+        SupportPlan,
+    )
+
+    demo = make_db()
+    write_demo_school(demo, pupils=120, seed=5, today=TODAY)
+    with demo.session() as s:
+        senco_id = s.scalar(select(User.id).where(User.role == Role.SENCO.value))
+        events = {
+            action: [
+                (e.user_id, json.loads(e.detail))
+                for e in s.scalars(select(AuditEvent).where(AuditEvent.action == action))
+            ]
+            for action in ("record_past_interventions", "record_past_plans", "record_past_access")
+        }
+        held = {
+            model: s.scalar(select(func.count()).select_from(model))
+            for model in (DeliveredSession, SessionAttendance, SupportPlan, AccessArrangement)
+        }
+    [(who, sessions)] = events["record_past_interventions"]
+    assert who == senco_id
+    assert (sessions["sessions"], sessions["session_marks"]) == (
+        held[DeliveredSession],
+        held[SessionAttendance],
+    )
+    [(who, plans)] = events["record_past_plans"]
+    assert who == senco_id and plans["support_plans"] == held[SupportPlan] > 0
+    [(who, access)] = events["record_past_access"]
+    assert who == senco_id and access["arrangements"] == held[AccessArrangement]

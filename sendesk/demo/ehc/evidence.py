@@ -3,10 +3,9 @@ report for the pupil's needs and a work sample, linked to the agency's involveme
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections import defaultdict
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -23,8 +22,9 @@ from sendesk.demo.ehc.work_samples import WORK_SAMPLES, work_sample_png
 from sendesk.demo.graduated.agencies import (
     AGENCY_BY_NEED,
     AGENCY_INFO,
-    BACKGROUND,
     PROFESSIONALS,
+    document_row,
+    report_paragraphs,
     report_pdf,
 )
 from sendesk.demo.tables import load
@@ -97,39 +97,12 @@ def _report_values(
         school=school,
         seen=seen,
         professional=professional,
-        paragraphs=(
-            ("Background", BACKGROUND.format(concern=concern)),
-            ("Findings", finding),
-            ("Recommendations", recommendation),
-        ),
+        paragraphs=report_paragraphs(concern, finding, recommendation),
     )
-    document = _document(
+    document = document_row(
         rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now
     )
     return {**document, "confidentiality": default_level(agency)}  # as the agency's advice
-
-
-def _document(
-    rng: random.Random,
-    title: str,
-    filename: str,
-    media_type: str,
-    content: bytes,
-    written: date,
-    now: datetime,
-) -> dict[str, Any]:
-    minutes = rng.randint(9 * 60, 16 * 60)
-    added = datetime.combine(written, time(minutes // 60, minutes % 60), tzinfo=UTC)
-    return {
-        "title": title,
-        "filename": filename,
-        "media_type": media_type,
-        "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "document_date": written,
-        "content": content,
-        "added_at": min(added, now),
-    }
 
 
 def _written_on(rng: random.Random, case: _Case, limit: int, specialist: bool, today: date) -> date:
@@ -219,7 +192,9 @@ def _work_sample(rng: random.Random, case: _Case, today: date, now: datetime) ->
         note=note.format(words=len(text.split())),
     )
     filename = f"work-sample-{on:%Y-%m-%d}.png"
-    return _Planned(case.pupil.row.id, None, _document(rng, title, filename, PNG, content, on, now))
+    return _Planned(
+        case.pupil.row.id, None, document_row(rng, title, filename, PNG, content, on, now)
+    )
 
 
 def _evidence(

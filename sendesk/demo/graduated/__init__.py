@@ -20,9 +20,14 @@ So that every graduated-response screen and report of a demo school has believab
 
 Everything is drawn from ``random.Random(f"{seed}-graduated")`` and anchored on
 ``today``, so the same seed and day give the same history; a generator of its own leaves
-the school's other draws as they were. Rows are written in bulk (tens of thousands of
-session marks for a school of 1,200) inside the caller's transaction, and one audit event
-records what was made.
+the school's other draws as they were. The interventions (groups, enrolments, measures,
+sessions and every mark: tens of thousands for a school of 1,200) and the support plans go
+through the services' batch calls
+(:func:`~sendesk.services.graduated.past_interventions.record_past_interventions`,
+:func:`~sendesk.services.graduated.past_plans.record_past_plans`), which check them as the
+day-to-day services would and audit each batch once; the agencies' involvement, school
+attendance and attainment are still written directly. All inside the caller's
+transaction, and one audit event records what was made.
 
 Dates of things that happened are never after ``today``; dates that are planned (a review
 due, a group's planned end) may be. Sessions are only logged up to yesterday: today's are

@@ -16,7 +16,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.graduated.catalogue import C_I, C_L, PDF, S_P, SEMH, _area
 from sendesk.demo.graduated.pupils import _Pupil
 from sendesk.demo.graduated.school_calendar import (
@@ -31,6 +30,7 @@ from sendesk.models import (
 )
 from sendesk.resource_files import resource_path
 from sendesk.rules.confidentiality import default_level
+from sendesk.services.bulk_rows import bulk, insert_rows
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""
@@ -64,6 +64,30 @@ BACKGROUND = (
     "Referred by the school SENCo with parental consent. School reports {concern}. The "
     "pupil was seen in school and parents were consulted by telephone."
 )
+
+
+def document_row(
+    rng: random.Random,
+    title: str,
+    filename: str,
+    media_type: str,
+    content: bytes,
+    written: date,
+    now: datetime,
+) -> dict[str, Any]:
+    """The stored-document fields of a demo evidence document written on ``written``:
+    its checksum and size, and added to SENDesk some time in the school day it was written
+    (never after ``now``)."""
+    return {
+        "title": title,
+        "filename": filename,
+        "media_type": media_type,
+        "size": len(content),
+        "sha256": hashlib.sha256(content).hexdigest(),
+        "document_date": written,
+        "content": content,
+        "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
+    }
 
 
 # --- the PDF reports ---------------------------------------------------------------------------
@@ -190,6 +214,18 @@ def report_pdf(
     return buffer.getvalue()
 
 
+def report_paragraphs(
+    concern: str, finding: str, recommendation: str
+) -> tuple[tuple[str, str], ...]:
+    """What every demo agency's :func:`report_pdf` says: the background (the school's
+    ``concern``, :data:`BACKGROUND`), the findings, then the recommendations."""
+    return (
+        ("Background", BACKGROUND.format(concern=concern)),
+        ("Findings", finding),
+        ("Recommendations", recommendation),
+    )
+
+
 # --- agencies and their reports -------------------------------------------------------------
 
 
@@ -273,23 +309,20 @@ def _write_agencies(
                     school=school,
                     seen=seen,
                     professional=professional,
-                    paragraphs=(
-                        ("Background", BACKGROUND.format(concern=concern)),
-                        ("Findings", finding),
-                        ("Recommendations", recommendation),
-                    ),
+                    paragraphs=report_paragraphs(concern, finding, recommendation),
                 )
                 report = {
                     "pupil_id": pupil.id,
-                    "title": info.document,
-                    "filename": f"{info.slug}-{written:%Y-%m-%d}.pdf",
-                    "media_type": PDF,
-                    "size": len(content),
-                    "sha256": hashlib.sha256(content).hexdigest(),
-                    "document_date": written,
-                    "content": content,
+                    **document_row(
+                        rng,
+                        info.document,
+                        f"{info.slug}-{written:%Y-%m-%d}.pdf",
+                        PDF,
+                        content,
+                        written,
+                        now,
+                    ),
                     "added_by_id": senco,
-                    "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
                     "confidentiality": default_level(agency),  # as the advice
                 }
             reports.append(report)

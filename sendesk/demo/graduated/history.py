@@ -85,10 +85,12 @@ def add_graduated_history(
 
     counts: dict[str, int] = {"interventions": len(CATALOGUE)}
     counts.update(
-        _write_groups(session, random.Random(rng.random()), people, staff, spec_ids, today, now)
+        _write_groups(
+            session, audit, random.Random(rng.random()), people, staff, spec_ids, today, now
+        )
     )
     counts.update(
-        _write_plans(session, random.Random(rng.random()), people, spec_ids, senco, today, now)
+        _write_plans(session, audit, random.Random(rng.random()), people, spec_ids, today, now)
     )
     counts.update(
         _write_agencies(

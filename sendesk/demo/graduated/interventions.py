@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.graduated.catalogue import CATALOGUE, _Spec
 from sendesk.demo.graduated.pupils import (
     _between,
@@ -34,13 +32,15 @@ from sendesk.demo.graduated.school_calendar import (
     recent_terms,
 )
 from sendesk.demo.tables import load, tuples
-from sendesk.models import (
-    DeliveredSession,
-    Enrolment,
-    InterventionGroup,
-    Measurement,
-    SessionAttendance,
+from sendesk.services.graduated.intervention_records import GroupData
+from sendesk.services.graduated.past_interventions import (
+    PastEnrolment,
+    PastGroup,
+    PastMark,
+    PastSession,
+    record_past_interventions,
 )
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""
@@ -287,6 +287,7 @@ def _left_to_do(
 
 def _write_groups(
     session: Session,
+    audit: AuditWriter,
     rng: random.Random,
     people: list[_Pupil],
     staff: dict[str, list[int]],
@@ -294,63 +295,16 @@ def _write_groups(
     today: date,
     now: datetime,
 ) -> dict[str, int]:
+    """Plan the groups, their sessions and every mark, then record them through
+    :func:`~sendesk.services.graduated.past_interventions.record_past_interventions`
+    (checked like any other caller's, audited once)."""
     groups = _plan_groups(rng, people, staff, today)
-    group_ids = insert_rows(
-        session,
-        InterventionGroup,
-        [
-            {
-                "intervention_id": spec_ids[g.spec.key],
-                "name": g.name,
-                "staff_id": g.staff_id,
-                "weekdays": ",".join(str(d) for d in g.weekdays),
-                "start_date": g.start,
-                "end_date": g.end,
-            }
-            for g in groups
-        ],
-        InterventionGroup.name,
-    )
-    members = [
-        (gid, pupil, e) for g, gid in zip(groups, group_ids, strict=True) for pupil, e in g.members
-    ]
     skipped, overrun = _left_to_do(groups, staff, today)
-    behind = {(group_ids[n], day) for n, day in skipped}
-    enrolment_ids = insert_rows(
-        session,
-        Enrolment,
-        [
-            {
-                "group_id": gid,
-                "pupil_id": pupil.id,
-                "start_date": e.start,
-                "planned_end": overrun[1] if e is overrun[0] else e.planned_end,
-                "end_date": e.end,
-                "entry_measure": e.entry,
-                "entry_date": e.entry_date,
-                "exit_measure": e.exit,
-                "exit_date": e.end if e.exit is not None else None,
-                "version": 1,
-            }
-            for gid, pupil, e in members
-        ],
-        Enrolment.group_id,
-        Enrolment.pupil_id,
-        Enrolment.start_date,
-    )
-    measurements = [
-        {"enrolment_id": eid, "taken_on": on, "value": value}
-        for (_, _, e), eid in zip(members, enrolment_ids, strict=True)
-        for on, value in e.mids
-    ]
-    if measurements:
-        session.execute(bulk(Measurement), measurements)
-
     # Sessions: every scheduled day up to yesterday; a few not delivered.
-    held: list[dict[str, Any]] = []
-    held_for: list[tuple[_GroupPlan, int, date, int]] = []  # group, its id, day, minutes
-    for g, gid in zip(groups, group_ids, strict=True):
+    planned: list[list[PastSession]] = []
+    for g in groups:
         closed = set(g.closed)
+        sessions: list[PastSession] = []
         for day in sorted([*g.days, *g.closed]):
             delivered = day not in closed and rng.random() >= 0.05
             reason = None
@@ -359,72 +313,88 @@ def _write_groups(
             minutes = g.spec.minutes
             if delivered and rng.random() < 0.08:
                 minutes -= rng.choice((5, 10))
-            held.append(
-                {
-                    "group_id": gid,
-                    "held_on": day,
-                    "delivered": delivered,
-                    "not_delivered_reason": reason,
-                    "minutes": minutes if delivered else 0,
-                    "logged_by_id": g.staff_id,
-                    "logged_at": _at(day, rng.randint(9 * 60, 16 * 60 + 30), now),
-                }
+            sessions.append(
+                PastSession(
+                    held_on=day,
+                    delivered=delivered,
+                    minutes=minutes if delivered else 0,
+                    logged_at=_at(day, rng.randint(9 * 60, 16 * 60 + 30), now),
+                    reason=reason,
+                )
             )
-            if delivered:
-                held_for.append((g, gid, day, minutes))
-    kept = [row for row in held if (row["group_id"], row["held_on"]) not in behind]
-    session_ids = insert_rows(
-        session, DeliveredSession, kept, DeliveredSession.group_id, DeliveredSession.held_on
-    )
-    sid_for = {
-        (row["group_id"], row["held_on"]): sid for sid, row in zip(session_ids, kept, strict=True)
-    }
-    enrolment_id = {id(e): eid for (_, _, e), eid in zip(members, enrolment_ids, strict=True)}
-    marks: list[dict[str, Any]] = []
-    for g, gid, day, minutes in held_for:
-        sid = sid_for.get((gid, day))  # None: left unlogged (the marks are drawn all the same)
-        general = NOTES[""]
-        own = NOTES.get(g.spec.key, ())
-        for _, e in g.members:
-            if day < e.start or (e.end is not None and day > e.end):
-                continue
-            attended = rng.random() < e.attend
-            note = ""
-            if attended:
-                late = minutes - 5 if rng.random() < 0.03 and minutes > 10 else minutes
-                if rng.random() < 0.08:
-                    note = rng.choice(own if own and rng.random() < 0.6 else general)
-                marks.append(
-                    {
-                        "session_id": sid,
-                        "enrolment_id": enrolment_id[id(e)],
-                        "attended": True,
-                        "minutes": late,
-                        "missed_reason": None,
-                        "note": note,
-                    }
-                )
-            else:
-                reason = _pick(rng, MISSED)
-                if reason == "absent" and rng.random() < 0.15:
-                    note = rng.choice(("Ill", "Medical appointment", "Off site with family"))
-                marks.append(
-                    {
-                        "session_id": sid,
-                        "enrolment_id": enrolment_id[id(e)],
-                        "attended": False,
-                        "minutes": 0,
-                        "missed_reason": reason,
-                        "note": note,
-                    }
-                )
-    marks = [m for m in marks if m["session_id"] is not None]
-    if marks:
-        session.execute(bulk(SessionAttendance), marks)
+        planned.append(sessions)
+    # Then who came to each, group by group; the marks of the sessions left unlogged are
+    # drawn all the same, so the other draws do not move.
+    past: list[PastGroup] = []
+    for n, (g, sessions) in enumerate(zip(groups, planned, strict=True)):
+        members = [e for _, e in g.members]
+        place = {id(e): i for i, e in enumerate(members)}
+        marked = [
+            replace(ps, marks=_marks(rng, g, members, place, ps)) if ps.delivered else ps
+            for ps in sessions
+        ]
+        past.append(
+            PastGroup(
+                group=GroupData(
+                    intervention_id=spec_ids[g.spec.key],
+                    name=g.name,
+                    staff_id=g.staff_id,
+                    weekdays=g.weekdays,
+                    start_date=g.start,
+                    end_date=g.end,
+                ),
+                enrolments=tuple(
+                    PastEnrolment(
+                        pupil_id=pupil.id,
+                        start=e.start,
+                        planned_end=overrun[1] if e is overrun[0] else e.planned_end,
+                        end=e.end,
+                        entry_measure=e.entry,
+                        entry_date=e.entry_date,
+                        exit_measure=e.exit,
+                        exit_date=e.end if e.exit is not None else None,
+                        measures=tuple(e.mids),
+                    )
+                    for pupil, e in g.members
+                ),
+                sessions=tuple(ps for ps in marked if (n, ps.held_on) not in skipped),
+            )
+        )
+    counts = record_past_interventions(session, audit, past, today=today)
     return {
-        "groups": len(groups),
-        "enrolments": len(members),
-        "measurements": len(measurements),
-        "sessions": len(kept),
-        "session_marks": len(marks),
+        "groups": counts.groups,
+        "enrolments": counts.enrolments,
+        "measurements": counts.measurements,
+        "sessions": counts.sessions,
+        "session_marks": counts.session_marks,
     }
+
+
+def _marks(
+    rng: random.Random,
+    g: _GroupPlan,
+    members: list[_EnrolPlan],
+    place: dict[int, int],
+    ps: PastSession,
+) -> tuple[PastMark, ...]:
+    """Who came to a delivered session, who missed it and why, and a note now and then."""
+    day, minutes = ps.held_on, ps.minutes
+    general = NOTES[""]
+    own = NOTES.get(g.spec.key, ())
+    marks: list[PastMark] = []
+    for e in members:
+        if day < e.start or (e.end is not None and day > e.end):
+            continue
+        attended = rng.random() < e.attend
+        note = ""
+        if attended:
+            late = minutes - 5 if rng.random() < 0.03 and minutes > 10 else minutes
+            if rng.random() < 0.08:
+                note = rng.choice(own if own and rng.random() < 0.6 else general)
+            marks.append(PastMark(place[id(e)], True, late, None, note))
+        else:
+            reason = _pick(rng, MISSED)
+            if reason == "absent" and rng.random() < 0.15:
+                note = rng.choice(("Ill", "Medical appointment", "Off site with family"))
+            marks.append(PastMark(place[id(e)], False, 0, reason, note))
+    return tuple(marks)

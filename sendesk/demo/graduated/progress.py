@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk
 from sendesk.demo.graduated.pupils import _Pupil
 from sendesk.demo.graduated.school_calendar import (
     _DAY,
@@ -23,6 +22,7 @@ from sendesk.models import (
     AttainmentSnapshot,
     AttendanceRecord,
 )
+from sendesk.services.bulk_rows import bulk
 
 # --- attendance and attainment ----------------------------------------------------------------
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.bulk import bulk, insert_rows
 from sendesk.demo.graduated.catalogue import AGE, SPECS, _area, _Spec
 from sendesk.demo.graduated.pupils import _EnrolPlan, _intervention_weights, _Pupil, _weighted_pick
 from sendesk.demo.graduated.school_calendar import (
@@ -22,12 +20,15 @@ from sendesk.demo.graduated.school_calendar import (
     _weekday_on_or_before,
 )
 from sendesk.demo.tables import load, tuples
-from sendesk.models import (
-    PlannedProvision,
-    PlanOutcome,
-    SupportPlan,
-)
 from sendesk.rules.census import Area
+from sendesk.rules.support_plans import OutcomeDraft, PlanDraft, ProvisionDraft
+from sendesk.services.graduated.past_plans import (
+    PastCycles,
+    PastPlan,
+    PastReview,
+    record_past_plans,
+)
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""
@@ -176,13 +177,16 @@ def _results_sentence(results: list[str]) -> str:
 
 def _write_plans(
     session: Session,
+    audit: AuditWriter,
     rng: random.Random,
     people: list[_Pupil],
     spec_ids: dict[str, int],
-    senco: int | None,
     today: date,
     now: datetime,
 ) -> dict[str, int]:
+    """Plan each pupil's cycles, then record them through
+    :func:`~sendesk.services.graduated.past_plans.record_past_plans` (checked like any
+    other caller's, audited once; the SENCo recording them is each plan's author)."""
     chains: list[tuple[_Pupil, list[_Cycle]]] = []
     for pupil in people:
         chance = (0.95 if pupil.provision == "E" else 0.9) if pupil.current else 0.6
@@ -206,28 +210,19 @@ def _write_plans(
             ]
         chains.append((pupil, cycles))
 
-    plan_rows: list[dict[str, Any]] = []
-    outcome_rows: list[list[dict[str, Any]]] = []
-    provision_rows: list[list[dict[str, Any]]] = []
-    depth: list[int] = []
+    past: list[PastCycles] = []
     for pupil, cycles in chains:
         words = pupil.words()
+        plans: list[PastPlan] = []
         for level, cycle in enumerate(cycles):
             last_cycle = level == len(cycles) - 1
             month = f"{cycle.review_due:%B}"
             outcomes = [
-                {
-                    "position": n,
-                    "text": _render(OUTCOMES[code][index], value, words, month),
-                    "area": _area(code).value,
-                    "result": cycle.results[n - 1] if cycle.results else None,
-                    "review_comment": (
-                        rng.choice(REVIEW_COMMENTS[cycle.results[n - 1]]).format(**words)
-                        if cycle.results
-                        else ""
-                    ),
-                }
-                for n, (code, index, value) in enumerate(cycle.outcomes, start=1)
+                OutcomeDraft(_render(OUTCOMES[code][index], value, words, month), _area(code).value)
+                for code, index, value in cycle.outcomes
+            ]
+            comments = [
+                rng.choice(REVIEW_COMMENTS[result]).format(**words) for result in cycle.results
             ]
             until = cycle.reviewed_on or today
             during = [
@@ -235,7 +230,7 @@ def _write_plans(
             ]
             provisions = _provisions(rng, pupil, cycle, during, spec_ids)
             ended = [e for e in during if e.end is not None and e.end <= until]
-            review_summary = next_steps = ""
+            review: PastReview | None = None
             if cycle.reviewed_on is not None:
                 parts = [_results_sentence(cycle.results)]
                 parts += [_measure_note(e) for e in ended]
@@ -243,11 +238,17 @@ def _write_plans(
                     parts.append(
                         f"{words['name']} took part in the review with {words['his']} parents."
                     )
-                review_summary = " ".join(p for p in parts if p)
                 if last_cycle and not pupil.current:
                     next_steps = OFF_REGISTER_STEPS
                 else:
                     next_steps = " ".join(rng.sample(NEXT_STEPS, 2))
+                review = PastReview(
+                    reviewed_on=cycle.reviewed_on,
+                    results=tuple(cycle.results),
+                    comments=tuple(comments),
+                    review_summary=" ".join(p for p in parts if p),
+                    next_steps=next_steps,
+                )
             if level == 0:
                 area = _area(pupil.needs[0])
                 assessment = rng.choice(ASSESSMENTS[area])
@@ -267,57 +268,23 @@ def _write_plans(
                 if rng.random() < 0.8
                 else ""
             )
-            plan_rows.append(
-                {
-                    "pupil_id": pupil.id,
-                    "previous_plan_id": None,
-                    "start_date": cycle.start,
-                    "review_due": cycle.review_due,
-                    "assessment": assessment,
-                    "pupil_views": pupil_views,
-                    "parent_views": parent_views,
-                    "reviewed_on": cycle.reviewed_on,
-                    "review_summary": review_summary,
-                    "next_steps": next_steps,
-                    "created_by_id": senco,
-                    "created_at": _at(cycle.start, rng.randint(8 * 60, 17 * 60), now),
-                    "version": 1,
-                }
+            draft = PlanDraft(
+                start_date=cycle.start,
+                review_due=cycle.review_due,
+                assessment=assessment,
+                outcomes=tuple(outcomes),
+                provisions=tuple(provisions),
+                pupil_views=pupil_views,
+                parent_views=parent_views,
             )
-            outcome_rows.append(outcomes)
-            provision_rows.append(provisions)
-            depth.append(level)
-
-    # Each level in one insert, so each cycle can name the one before it.
-    plan_ids: list[int] = [0] * len(plan_rows)
-    for level in range(max(depth, default=-1) + 1):
-        at = [i for i, d in enumerate(depth) if d == level]
-        for i in at:
-            if level:
-                plan_rows[i]["previous_plan_id"] = plan_ids[i - 1]
-        new_ids = insert_rows(
-            session,
-            SupportPlan,
-            [plan_rows[i] for i in at],
-            SupportPlan.pupil_id,
-            SupportPlan.start_date,
-        )
-        for i, pid in zip(at, new_ids, strict=True):
-            plan_ids[i] = pid
-    outcomes = [
-        dict(o, plan_id=pid) for pid, os in zip(plan_ids, outcome_rows, strict=True) for o in os
-    ]
-    provisions = [
-        dict(p, plan_id=pid) for pid, ps in zip(plan_ids, provision_rows, strict=True) for p in ps
-    ]
-    if outcomes:
-        session.execute(bulk(PlanOutcome), outcomes)
-    if provisions:
-        session.execute(bulk(PlannedProvision), provisions)
+            created_at = _at(cycle.start, rng.randint(8 * 60, 17 * 60), now)
+            plans.append(PastPlan(draft, created_at, review))
+        past.append(PastCycles(pupil.id, tuple(plans)))
+    counts = record_past_plans(session, audit, past, today=today)
     return {
-        "support_plans": len(plan_rows),
-        "plan_outcomes": len(outcomes),
-        "planned_provisions": len(provisions),
+        "support_plans": counts.support_plans,
+        "plan_outcomes": counts.plan_outcomes,
+        "planned_provisions": counts.planned_provisions,
     }
 
 
@@ -327,19 +294,11 @@ def _provisions(
     cycle: _Cycle,
     during: list[_EnrolPlan],
     spec_ids: dict[str, int],
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+) -> list[ProvisionDraft]:
+    rows: list[ProvisionDraft] = []
 
     def add(kind: str, description: str, minutes: int | None, intervention: int | None) -> None:
-        rows.append(
-            {
-                "position": len(rows) + 1,
-                "kind": kind,
-                "description": description,
-                "minutes_per_week": minutes,
-                "intervention_id": intervention,
-            }
-        )
+        rows.append(ProvisionDraft(kind, description, minutes, intervention))
 
     specs: list[_Spec] = []
     for e in during:

@@ -28,8 +28,8 @@ from sendesk.services.access.records import (
     SUBJECT_MAX,
     SUBJECTS_MAX,
     ArrangementData,
-    _arrangement_name,
-    _check_date,
+    arrangement_name,
+    check_date,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -48,7 +48,7 @@ from sendesk.services.staff.teaching_groups import fold, squash
 from sendesk.services.store.audit import AuditWriter
 
 
-def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
+def clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
     problems: list[str] = []
     found = jcq.ARRANGEMENTS.get(data.arrangement)
     if found is None:
@@ -56,7 +56,7 @@ def _clean_arrangement(data: ArrangementData, today: date) -> dict[str, Any]:
     elif data.evidence_route not in found.evidence_routes:
         allowed = " or ".join(f"'{jcq.EVIDENCE_ROUTES[r].lower()}'" for r in found.evidence_routes)
         problems.append(f"{found.name} is supported by {allowed}, not by that evidence")
-    _check_date("proposal date", data.proposed_on)
+    check_date("proposal date", data.proposed_on)
     if data.proposed_on > today:
         problems.append(f"the proposal date {data.proposed_on:%d/%m/%Y} is in the future")
     subjects: list[str] = []
@@ -109,7 +109,7 @@ def propose_arrangement(
 ) -> int:
     """The SENCo proposes an arrangement for a pupil (status "proposed"); returns its id."""
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_arrangement(data, today or date.today())
+    values = clean_arrangement(data, today or date.today())
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         _check_assessment(s, values["assessment_id"], pupil_id)
@@ -122,7 +122,9 @@ def propose_arrangement(
         )
 
 
-def _read_arrangement(session: Session, arrangement_id: int) -> AccessArrangement:
+def read_arrangement(session: Session, arrangement_id: int) -> AccessArrangement:
+    """The arrangement ``arrangement_id``, or the "no longer exists" error a screen shows
+    when someone else deleted it (the NWW records read arrangements the same way)."""
     row = get_or_gone(session, AccessArrangement, arrangement_id, ARRANGEMENT_GONE)
     return row
 
@@ -146,9 +148,9 @@ def update_arrangement(
     :func:`remove_assessment` delete it.
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_arrangement(data, today or date.today())
+    values = clean_arrangement(data, today or date.today())
     with db.transaction() as s:
-        row = _read_arrangement(s, arrangement_id)
+        row = read_arrangement(s, arrangement_id)
         check_version(row.version, version, ARRANGEMENT_CONFLICT)
         _check_assessment(s, values["assessment_id"], row.pupil_id)
         if values["arrangement"] != row.arrangement and row.status not in (
@@ -164,7 +166,7 @@ def update_arrangement(
             or values["evidence_route"] != row.evidence_route
         ):
             raise ValidationError(
-                f"{_arrangement_name(row.arrangement)} is {row.status}, so the assessment it "
+                f"{arrangement_name(row.arrangement)} is {row.status}, so the assessment it "
                 "rests on and its evidence route cannot be changed: they are the evidence "
                 "behind a live application (correct the assessment instead)."
             )
@@ -207,11 +209,11 @@ def set_arrangement_status(
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     today = today or date.today()
-    _check_date("date", on)
+    check_date("date", on)
     with db.transaction() as s:
-        row = _read_arrangement(s, arrangement_id)
+        row = read_arrangement(s, arrangement_id)
         check_version(row.version, version, ARRANGEMENT_CONFLICT)
-        name = _arrangement_name(row.arrangement)
+        name = arrangement_name(row.arrangement)
         if status not in jcq.STATUSES:
             raise ValidationError(
                 f"'{status}' is not an arrangement status (known: {', '.join(jcq.STATUSES)})."
@@ -280,7 +282,7 @@ def remove_arrangement(db: Database, actor: Actor, arrangement_id: int, version:
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
-        row = _read_arrangement(s, arrangement_id)
+        row = read_arrangement(s, arrangement_id)
         check_version(row.version, version, ARRANGEMENT_CONFLICT)
         evidence = s.scalar(
             select(func.count(NwwEvidence.id)).where(NwwEvidence.arrangement_id == arrangement_id)

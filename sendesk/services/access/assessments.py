@@ -30,8 +30,8 @@ from sendesk.services.access.records import (
     AssessmentData,
     AssessmentItem,
     ScoreData,
-    _arrangement_name,
-    _check_date,
+    arrangement_name,
+    check_date,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -50,7 +50,7 @@ from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
 
-def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
+def clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
     problems: list[str] = []
     assessor = checked_text(
         data.assessor_name,
@@ -62,9 +62,9 @@ def _clean_assessment(data: AssessmentData, today: date) -> dict[str, Any]:
     qualification = checked_text(
         data.assessor_qualification, QUALIFICATION_MAX, "the assessor's qualification is", problems
     )
-    _check_date("assessment date", data.assessed_on)
+    check_date("assessment date", data.assessed_on)
     if data.picture_of_need_on is not None:
-        _check_date("picture of need date", data.picture_of_need_on)
+        check_date("picture of need date", data.picture_of_need_on)
     if data.assessed_on > today:
         problems.append(f"the assessment date {data.assessed_on:%d/%m/%Y} is in the future")
     if data.picture_of_need_on is not None and data.picture_of_need_on > today:
@@ -115,7 +115,7 @@ def record_assessment(
     assessment, no qualification on file) is recorded as it is and shown as problems.
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_assessment(data, today or date.today())
+    values = clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
@@ -145,7 +145,7 @@ def update_assessment(
 ) -> int:
     """The SENCo corrects an assessment (its scores become ``data.scores``); new version."""
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
-    values = _clean_assessment(data, today or date.today())
+    values = clean_assessment(data, today or date.today())
     scores = values.pop("scores")
     with db.transaction() as s:
         row = s.get(
@@ -197,7 +197,7 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
         ).all()
         live = [r for r in linked if r.status in LIVE_APPLICATION_STATUSES]
         if live:
-            which = ", ".join(f"{_arrangement_name(r.arrangement)} ({r.status})" for r in live)
+            which = ", ".join(f"{arrangement_name(r.arrangement)} ({r.status})" for r in live)
             raise ValidationError(
                 f"This assessment is the evidence behind {which}, so it cannot be removed: "
                 "the evidence behind a live application must be kept (correct the assessment "
@@ -225,7 +225,9 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
         )
 
 
-def _assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+def assessment_item(row: AccessAssessment, dob: date | None, today: date) -> AssessmentItem:
+    """A stored assessment as screens see it, with what JCQ would query about it on ``today``
+    (its age against the candidate's ``dob``, the picture of need, the assessor)."""
     return data_of(
         row,
         AssessmentItem,

@@ -16,18 +16,18 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.models import AccessArrangement, Pupil, Role, TeachingGroup, TeachingGroupMember, User
 from sendesk.rules import jcq
-from sendesk.services.access.pupil_access import _latest_evidence, _latest_in
+from sendesk.services.access.pupil_access import latest_evidence, latest_in
 from sendesk.services.access.records import (
     ArrangementBrief,
     ClassList,
     ClassListRow,
-    _arrangement_name,
-    _catalogue_order,
-    _name,
-    _still_here,
+    arrangement_name,
+    catalogue_order,
     covers,
     is_live,
+    preferred_name,
     split_subjects,
+    still_here,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import PUPIL_NAME_COLUMNS
@@ -35,7 +35,8 @@ from sendesk.services.permissions import Action, permit
 from sendesk.services.staff.teaching_groups import fold, teacher_label
 
 
-def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
+def pupil_name_rows(session: Session, pupil_ids: Any) -> dict[int, Any]:
+    """Pupil id -> the columns the access lists name and sort a pupil by; one query."""
     return {
         r.id: r
         for r in session.execute(
@@ -44,13 +45,16 @@ def _pupil_names(session: Session, pupil_ids: Any) -> dict[int, Any]:
     }
 
 
-def _display(row: Any) -> str:
-    return _name(
+def shown_name(row: Any) -> str:
+    """The name staff know a pupil by, from a row of :func:`pupil_name_rows`."""
+    return preferred_name(
         row.legal_forename, row.legal_surname, row.preferred_forename, row.preferred_surname
     )
 
 
-def _surname_key(row: Any) -> tuple[str, str, str]:
+def surname_key(row: Any) -> tuple[str, str, str]:
+    """Sort key for a row of :func:`pupil_name_rows`: surname, forename (the names staff
+    use), then UPN so two pupils of one name keep one order."""
     return (
         (row.preferred_surname or row.legal_surname).casefold(),
         (row.preferred_forename or row.legal_forename).casefold(),
@@ -88,7 +92,7 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
                 .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
                 .where(AccessArrangement.pupil_id.in_(pupil_q))
                 .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
-                .where(_still_here(today))  # a leaver is no longer in anyone's class
+                .where(still_here(today))  # a leaver is no longer in anyone's class
             )
             if is_live(r.status, r.expires_on, today)
         ]
@@ -99,8 +103,8 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
         for group_id, pupil_id in s.execute(member_q):
             if pupil_id in by_pupil:
                 members[group_id].append(pupil_id)
-        people = _pupil_names(s, list(by_pupil)) if by_pupil else {}
-        latest = _latest_evidence(s, [r.id for r in arrangements]) if arrangements else {}
+        people = pupil_name_rows(s, list(by_pupil)) if by_pupil else {}
+        latest = latest_evidence(s, [r.id for r in arrangements]) if arrangements else {}
         names = dict(s.execute(select(User.id, User.display_name)).all())
         lists: list[ClassList] = []
         for g in groups:
@@ -111,25 +115,25 @@ def my_class_lists(db: Database, actor: Actor, *, today: date | None = None) -> 
                 ]
                 if not here:
                     continue
-                here.sort(key=lambda r: (_catalogue_order(r.arrangement), r.id))
+                here.sort(key=lambda r: (catalogue_order(r.arrangement), r.id))
                 person = people[pupil_id]
                 rows.append(
                     ClassListRow(
                         pupil_id=pupil_id,
-                        pupil_name=_display(person),
+                        pupil_name=shown_name(person),
                         upn=person.upn,
                         arrangements=tuple(
                             ArrangementBrief(
-                                r.id, r.arrangement, _arrangement_name(r.arrangement), r.status
+                                r.id, r.arrangement, arrangement_name(r.arrangement), r.status
                             )
                             for r in here
                         ),
                         last_evidence={
-                            r.id: _latest_in(latest.get(r.id, {}), g.subject) for r in here
+                            r.id: latest_in(latest.get(r.id, {}), g.subject) for r in here
                         },
                     )
                 )
-            rows.sort(key=lambda row: _surname_key(people[row.pupil_id]))
+            rows.sort(key=lambda row: surname_key(people[row.pupil_id]))
             lists.append(
                 ClassList(
                     group_id=g.id,

@@ -17,15 +17,19 @@ from sqlalchemy.orm import Session
 
 from sendesk.models import AccessArrangement, Pupil
 from sendesk.rules import jcq
-from sendesk.services.access.class_lists import _display, _pupil_names
+from sendesk.services.access.class_lists import pupil_name_rows, shown_name
 from sendesk.services.access.edition import evidence_days, next_exam_season
-from sendesk.services.access.exam_entries import _entries, _to_evidence, professional_evidence
-from sendesk.services.access.pupil_access import _latest_evidence, _latest_in
+from sendesk.services.access.exam_entries import (
+    entries_by_pupil,
+    professional_evidence,
+    subjects_to_evidence,
+)
+from sendesk.services.access.pupil_access import latest_evidence, latest_in
 from sendesk.services.access.records import (
-    _arrangement_name,
-    _catalogue_order,
-    _still_here,
+    arrangement_name,
+    catalogue_order,
     split_subjects,
+    still_here,
 )
 
 if TYPE_CHECKING:
@@ -55,7 +59,7 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
             select(AccessArrangement)
             .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
             .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
-            .where(_still_here(today))
+            .where(still_here(today))
         )
     )
     if not rows:
@@ -63,9 +67,9 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
     horizon = today + timedelta(days=horizon_days)
     season = next_exam_season(today)
     pupil_ids = sorted({r.pupil_id for r in rows})
-    people = _pupil_names(session, pupil_ids)
-    entered = _entries(session, pupil_ids)
-    latest = _latest_evidence(session, [r.id for r in rows])
+    people = pupil_name_rows(session, pupil_ids)
+    entered = entries_by_pupil(session, pupil_ids)
+    latest = latest_evidence(session, [r.id for r in rows])
     professional = professional_evidence(session, pupil_ids, today)
     days = evidence_days(session)
     stale = today - timedelta(days=days)  # older than this is not current even now
@@ -78,13 +82,13 @@ def access_items(session: Session, today: date, horizon_days: int) -> list[DueIt
 
     def item(pupil_id: int, due: date, kind: str, text: str) -> DueItem:
         person = people[pupil_id]
-        return DueItem(due, severity(due), kind, pupil_id, _display(person), person.upn, text)
+        return DueItem(due, severity(due), kind, pupil_id, shown_name(person), person.upn, text)
 
     items: list[DueItem] = []
     missing: dict[int, list[str]] = defaultdict(list)  # pupil id -> what is missing
-    ordered = sorted(rows, key=lambda r: (_catalogue_order(r.arrangement), r.id))
+    ordered = sorted(rows, key=lambda r: (catalogue_order(r.arrangement), r.id))
     for r in ordered:
-        name = _arrangement_name(r.arrangement)
+        name = arrangement_name(r.arrangement)
         if r.expires_on is not None and r.expires_on < today:
             items.append(
                 item(
@@ -161,11 +165,11 @@ def _missing_parts(
         )
     if not entered:
         return parts  # the candidate's line says no entries are recorded
-    wanted, not_entered = _to_evidence(split_subjects(r.subjects), entered)
+    wanted, not_entered = subjects_to_evidence(split_subjects(r.subjects), entered)
     if not wanted:
         parts.append(f"{name}: the candidate is not entered for {', '.join(not_entered)}")
         return parts
-    dates = {subject: _latest_in(latest, subject) for subject in wanted}
+    dates = {subject: latest_in(latest, subject) for subject in wanted}
     none = [subject for subject, on in dates.items() if on is None or on < stale]
     lapsing = [
         f"{subject} (last {on:%d/%m/%Y})"

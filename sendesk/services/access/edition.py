@@ -22,7 +22,7 @@ from sendesk.services.access.records import (
     EDITION_STARTS_SETTING,
     EVIDENCE_DAYS_SETTING,
     SUMMER_SERIES,
-    _check_date,
+    check_date,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.permissions import Action, permit
@@ -81,8 +81,8 @@ def set_edition(db: Database, actor: Actor, found: jcq.Edition) -> None:
         raise ValidationError("The edition's name is missing.")
     if len(name) > EDITION_NAME_MAX:
         raise ValidationError(f"The edition's name is longer than {EDITION_NAME_MAX} characters.")
-    _check_date("edition's start date", found.starts)
-    _check_date("edition's end date", found.ends)
+    check_date("edition's start date", found.starts)
+    check_date("edition's end date", found.ends)
     if found.ends < found.starts:
         raise ValidationError("The edition's end date must be on or after its start date.")
     values = {

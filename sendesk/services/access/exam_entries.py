@@ -51,7 +51,7 @@ def professional_evidence(session: Session, pupil_ids: Any, today: date) -> dict
     return found
 
 
-def _entries(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
+def entries_by_pupil(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
     """Pupil id -> {folded subject: subject} of their exam entries; one query."""
     entered: dict[int, dict[str, str]] = defaultdict(dict)
     for pupil_id, subject in session.execute(
@@ -63,7 +63,8 @@ def _entries(session: Session, pupil_ids: Any) -> dict[int, dict[str, str]]:
     return entered
 
 
-def _entry_items(session: Session, pupil_id: int) -> tuple[ExamEntryItem, ...]:
+def entry_items(session: Session, pupil_id: int) -> tuple[ExamEntryItem, ...]:
+    """The pupil's exam entries by subject (case ignored), for the pupil's access page."""
     rows = session.execute(
         select(ExamEntry.id, ExamEntry.subject, ExamEntry.source).where(
             ExamEntry.pupil_id == pupil_id
@@ -80,7 +81,7 @@ def exam_entries(db: Database, actor: Actor, pupil_id: int) -> tuple[ExamEntryIt
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_ACCESS_ARRANGEMENTS, pupil_id)
         pupil_or_gone(s, pupil_id)
-        return _entry_items(s, pupil_id)
+        return entry_items(s, pupil_id)
 
 
 def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> int:
@@ -97,7 +98,7 @@ def add_exam_entry(db: Database, actor: Actor, pupil_id: int, subject: str) -> i
         raise ValidationError(f"The exam entry's subject is longer than {SUBJECT_MAX} characters.")
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
-        held = _entries(s, [pupil_id]).get(pupil_id, {})
+        held = entries_by_pupil(s, [pupil_id]).get(pupil_id, {})
         if fold(name) in held:
             raise ValidationError(f"This candidate is already entered for {held[fold(name)]}.")
         return add_audited(
@@ -123,7 +124,7 @@ def remove_exam_entry(db: Database, actor: Actor, entry_id: int) -> None:
         )
 
 
-def _to_evidence(
+def subjects_to_evidence(
     subjects: Sequence[str], entered: Mapping[str, str]
 ) -> tuple[list[str], list[str]]:
     """The subjects an arrangement needs evidence in — those it covers that the candidate

@@ -26,7 +26,7 @@ from sendesk.models import (
     TeachingGroupMember,
 )
 from sendesk.rules import jcq
-from sendesk.services.access.arrangement_edits import _read_arrangement
+from sendesk.services.access.arrangement_edits import read_arrangement
 from sendesk.services.access.records import (
     EVIDENCE_FOR_GONE,
     EVIDENCE_KEPT_STATUSES,
@@ -38,8 +38,8 @@ from sendesk.services.access.records import (
     TASK_MAX,
     NwwData,
     NwwItem,
-    _arrangement_name,
-    _check_date,
+    arrangement_name,
+    check_date,
     covers,
     is_live,
     split_subjects,
@@ -77,7 +77,7 @@ class RowsNotPermittedError(RowsRefusedError, PermissionDeniedError):
     """The teacher may not record some items of a batch (not their pupil in that subject)."""
 
 
-def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
+def clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
     """The item's values as stored, and what is wrong with it (clauses; none when valid)."""
     problems: list[str] = []
     subject = squash(data.subject)
@@ -85,7 +85,7 @@ def _clean_nww(data: NwwData, today: date) -> tuple[dict[str, Any], list[str]]:
         problems.append("the subject is missing")
     elif len(subject) > SUBJECT_MAX:
         problems.append(f"the subject is longer than {SUBJECT_MAX} characters")
-    _check_date("date", data.recorded_on)
+    check_date("date", data.recorded_on)
     if data.recorded_on > today:
         problems.append(f"the date {data.recorded_on:%d/%m/%Y} is in the future")
     if data.task_kind not in TASK_KINDS:
@@ -188,7 +188,7 @@ def record_nww_many(
     cleaned: list[dict[str, Any]] = []
     problems: list[RowProblem] = []
     for row, data in enumerate(items, start=1):
-        values, found = _clean_nww(data, today)
+        values, found = clean_nww(data, today)
         cleaned.append(values)
         problems += [RowProblem(row, text) for text in found]
     with db.transaction() as s:
@@ -229,7 +229,7 @@ def record_nww_many(
                     )
                     continue
                 spelled = spelled or group_subject
-            name = _arrangement_name(arrangement.arrangement)
+            name = arrangement_name(arrangement.arrangement)
             if arrangement.status in jcq.FINAL_STATUSES:
                 problems.append(
                     RowProblem(
@@ -306,7 +306,7 @@ def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | No
         row = get_or_gone(
             s, NwwEvidence, evidence_id, "That evidence has already been removed.", NotFoundError
         )
-        arrangement = _read_arrangement(s, row.arrangement_id)
+        arrangement = read_arrangement(s, row.arrangement_id)
         if actor.role != Role.SENCO:
             if row.recorded_by_id != actor.user_id:
                 raise PermissionDeniedError(
@@ -336,7 +336,7 @@ def remove_nww(db: Database, actor: Actor, evidence_id: int, *, today: date | No
                     else f"past its expiry date ({arrangement.expires_on:%d/%m/%Y})"
                 )
                 raise ValidationError(
-                    f"{_arrangement_name(arrangement.arrangement)} is {state}, so its evidence "
+                    f"{arrangement_name(arrangement.arrangement)} is {state}, so its evidence "
                     "is what a JCQ inspector may ask to see and this entry cannot be removed: "
                     "a mistaken entry stays, with the audit of who recorded it (a new "
                     "entry's note can say what was wrong)."

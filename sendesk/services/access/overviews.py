@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.models import AccessArrangement, Pupil
 from sendesk.rules import jcq
-from sendesk.services.access.class_lists import _display, _pupil_names, _surname_key
+from sendesk.services.access.class_lists import pupil_name_rows, shown_name, surname_key
 from sendesk.services.access.edition import evidence_days
-from sendesk.services.access.exam_entries import _entries, _to_evidence
-from sendesk.services.access.pupil_access import _latest_evidence, _latest_in
+from sendesk.services.access.exam_entries import entries_by_pupil, subjects_to_evidence
+from sendesk.services.access.pupil_access import latest_evidence, latest_in
 from sendesk.services.access.records import (
     ALL_SUBJECTS,
     APPROVED_STATUSES,
@@ -29,11 +29,11 @@ from sendesk.services.access.records import (
     NO_ENTRIES,
     ExamsRow,
     GapRow,
-    _arrangement_name,
-    _catalogue_order,
-    _still_here,
+    arrangement_name,
+    catalogue_order,
     is_live,
     split_subjects,
+    still_here,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.permissions import Action, permit
@@ -48,7 +48,7 @@ def _live_arrangements(
         select(AccessArrangement)
         .join(Pupil, Pupil.id == AccessArrangement.pupil_id)
         .where(AccessArrangement.status.not_in(jcq.FINAL_STATUSES))
-        .where(_still_here(today))
+        .where(still_here(today))
     )
     if statuses is not None:
         q = q.where(AccessArrangement.status.in_(list(statuses)))
@@ -60,12 +60,12 @@ def _gap_row(
 ) -> GapRow:
     return GapRow(
         pupil_id=r.pupil_id,
-        pupil_name=_display(person),
+        pupil_name=shown_name(person),
         upn=person.upn,
         year_group=person.year_group,
         arrangement_id=r.id,
         arrangement=r.arrangement,
-        name=_arrangement_name(r.arrangement),
+        name=arrangement_name(r.arrangement),
         status=r.status,
         subject=subject,
         last_evidence=on,
@@ -90,27 +90,27 @@ def gap_view(db: Database, actor: Actor, *, today: date | None = None) -> list[G
         if not arrangements:
             return []
         pupil_ids = sorted({r.pupil_id for r in arrangements})
-        people = _pupil_names(s, pupil_ids)
-        entered = _entries(s, pupil_ids)
-        latest = _latest_evidence(s, [r.id for r in arrangements])
+        people = pupil_name_rows(s, pupil_ids)
+        entered = entries_by_pupil(s, pupil_ids)
+        latest = latest_evidence(s, [r.id for r in arrangements])
     oldest = today - timedelta(days=days)
     rows: list[GapRow] = []
     for r in arrangements:
         person = people[r.pupil_id]
         held = latest.get(r.id, {})
         mine = entered.get(r.pupil_id, {})
-        wanted, not_entered = _to_evidence(split_subjects(r.subjects), mine)
+        wanted, not_entered = subjects_to_evidence(split_subjects(r.subjects), mine)
         if not mine:
             rows.append(_gap_row(r, person, NO_ENTRIES, None, oldest, False))
         elif not wanted:
             shown = f"Not entered for {', '.join(not_entered)}"
             rows.append(_gap_row(r, person, shown, None, oldest, False))
         for subject in wanted:
-            rows.append(_gap_row(r, person, subject, _latest_in(held, subject), oldest, True))
+            rows.append(_gap_row(r, person, subject, latest_in(held, subject), oldest, True))
     rows.sort(
         key=lambda g: (
-            *_surname_key(people[g.pupil_id]),
-            _catalogue_order(g.arrangement),
+            *surname_key(people[g.pupil_id]),
+            catalogue_order(g.arrangement),
             g.arrangement_id,
             g.subject.casefold(),
         )
@@ -143,16 +143,16 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
         arrangements = _live_arrangements(s, today, EXAM_STATUSES)
         if not arrangements:
             return []
-        people = _pupil_names(s, sorted({r.pupil_id for r in arrangements}))
+        people = pupil_name_rows(s, sorted({r.pupil_id for r in arrangements}))
     by_pupil: dict[int, list[AccessArrangement]] = defaultdict(list)
     for r in arrangements:
         by_pupil[r.pupil_id].append(r)
     out: list[ExamsRow] = []
     for pupil_id, rows in by_pupil.items():
-        rows.sort(key=lambda r: (_catalogue_order(r.arrangement), r.id))
+        rows.sort(key=lambda r: (catalogue_order(r.arrangement), r.id))
         person = people[pupil_id]
         names = tuple(
-            _arrangement_name(r.arrangement)
+            arrangement_name(r.arrangement)
             + ("" if r.status in APPROVED_STATUSES else " (applied for)")
             for r in rows
         )
@@ -162,7 +162,7 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
             if (a := jcq.ARRANGEMENTS.get(r.arrangement)) and a.extra_time_percent
         ]
         room_for = [
-            _arrangement_name(r.arrangement).lower()
+            arrangement_name(r.arrangement).lower()
             for r in rows
             if (a := jcq.ARRANGEMENTS.get(r.arrangement)) and a.room
         ]
@@ -180,7 +180,7 @@ def exams_officer_rows(db: Database, actor: Actor, *, today: date | None = None)
                 year_group=person.year_group,
                 arrangements=names,
                 subjects=_subjects_line(
-                    [(_arrangement_name(r.arrangement), split_subjects(r.subjects)) for r in rows]
+                    [(arrangement_name(r.arrangement), split_subjects(r.subjects)) for r in rows]
                 ),
                 extra_time_percent=max(percents) if percents else None,
                 room="; ".join(room_parts),

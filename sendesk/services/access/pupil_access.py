@@ -24,12 +24,12 @@ from sendesk.models import (
     TeachingGroupMember,
 )
 from sendesk.rules import jcq
-from sendesk.services.access.assessments import _assessment_item, verdict_for
-from sendesk.services.access.exam_entries import _entry_items, professional_evidence
+from sendesk.services.access.assessments import assessment_item, verdict_for
+from sendesk.services.access.exam_entries import entry_items, professional_evidence
 from sendesk.services.access.records import (
     ArrangementItem,
     PupilAccess,
-    _catalogue_order,
+    catalogue_order,
     is_live,
     split_subjects,
 )
@@ -53,7 +53,7 @@ def _subjects_taught(session: Session, pupil_ids: Any) -> dict[int, dict[str, st
     return taught
 
 
-def _latest_evidence(
+def latest_evidence(
     session: Session, arrangement_ids: Any
 ) -> dict[int, dict[str, tuple[str, date]]]:
     """Arrangement id -> {folded subject: (subject, latest date it was used)}; one query."""
@@ -71,7 +71,9 @@ def _latest_evidence(
     return latest
 
 
-def _latest_in(latest: Mapping[str, tuple[str, date]], subject: str) -> date | None:
+def latest_in(latest: Mapping[str, tuple[str, date]], subject: str) -> date | None:
+    """The latest day the evidence in :func:`latest_evidence` was used for ``subject``
+    (case and spacing ignored), or None."""
     found = latest.get(fold(subject))
     return found[1] if found else None
 
@@ -118,7 +120,7 @@ def _arrangement_item(
 def _status_order(item: ArrangementItem) -> tuple[int, int, int, int]:
     """Live arrangements first, then by the JCQ list's order, newest proposal first."""
     live = 0 if item.live else 1
-    return (live, _catalogue_order(item.arrangement), -item.proposed_on.toordinal(), item.id)
+    return (live, catalogue_order(item.arrangement), -item.proposed_on.toordinal(), item.id)
 
 
 def pupil_access(
@@ -138,16 +140,16 @@ def pupil_access(
             .options(selectinload(AccessAssessment.scores))
             .order_by(AccessAssessment.assessed_on.desc(), AccessAssessment.id.desc())
         ).all()
-        assessment_items = [_assessment_item(a, dob, today) for a in assessments]
+        assessment_items = [assessment_item(a, dob, today) for a in assessments]
         by_id = {a.id: a for a in assessment_items}
         rows = s.scalars(
             select(AccessArrangement).where(AccessArrangement.pupil_id == pupil_id)
         ).all()
         taught = _subjects_taught(s, [pupil_id]).get(pupil_id, {})
-        entries = _entry_items(s, pupil_id)
+        entries = entry_items(s, pupil_id)
         # the subjects sat, once entries are recorded; until then the classes taught
         sat = {fold(e.subject): e.subject for e in entries} or taught
-        latest = _latest_evidence(s, [r.id for r in rows]) if rows else {}
+        latest = latest_evidence(s, [r.id for r in rows]) if rows else {}
         professional = professional_evidence(s, [pupil_id], today).get(pupil_id)
         items = [
             _arrangement_item(

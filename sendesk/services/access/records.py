@@ -306,21 +306,28 @@ def is_live(status: str, expires_on: date | None, today: date) -> bool:
     return expires_on is None or expires_on >= today
 
 
-def _name(forename: str, surname: str, pref_fore: str | None, pref_sur: str | None) -> str:
+def preferred_name(forename: str, surname: str, pref_fore: str | None, pref_sur: str | None) -> str:
+    """Forename and surname as staff use them: preferred where recorded, legal otherwise."""
     return f"{pref_fore or forename} {pref_sur or surname}"
 
 
-def _arrangement_name(key: str) -> str:
+def arrangement_name(key: str) -> str:
+    """The JCQ name of the arrangement ``key`` (the key itself when the catalogue no longer
+    has it, so an old record still reads)."""
     found = jcq.ARRANGEMENTS.get(key)
     return found.name if found else key
 
 
-def _catalogue_order(key: str) -> int:
+def catalogue_order(key: str) -> int:
+    """Where ``key`` stands in the JCQ catalogue, so lists follow the regulations' order
+    (unknown keys last)."""
     keys = list(jcq.ARRANGEMENTS)
     return keys.index(key) if key in keys else len(keys)
 
 
-def _check_date(label: str, value: object) -> None:
+def check_date(label: str, value: object) -> None:
+    """Programming errors, not the user's: ``value`` for the field ``label`` must be a date
+    (not a datetime)."""
     if isinstance(value, datetime) or not isinstance(value, date):
         raise TypeError(f"the {label} must be a date")
 
@@ -333,7 +340,7 @@ def find_pupil(db: Database, actor: Actor, upn: str) -> int:
     return pupil_id_of(db, actor, upn, Action.VIEW_ACCESS_ARRANGEMENTS)
 
 
-def _still_here(today: date) -> Any:
+def still_here(today: date) -> Any:
     """The condition that an arrangement's pupil has not left the school by ``today`` (a
     leaving date in the future is a pupil still here) — for a query joined to Pupil."""
     return or_(Pupil.leaving_date.is_(None), Pupil.leaving_date >= today)

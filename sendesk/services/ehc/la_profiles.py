@@ -26,7 +26,7 @@ from sendesk.services.common import (
     remove_audited,
     save_changes,
 )
-from sendesk.services.ehc.records import NAME_MAX, PROFILE_CONFLICT, _one_line
+from sendesk.services.ehc.records import NAME_MAX, PROFILE_CONFLICT, one_line
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
 
@@ -73,7 +73,7 @@ def _money(pence: int | None) -> Decimal | None:
 def rules_of(data: LaProfileData) -> LaRules:
     """The readiness rules ``data`` stands for (pence become pounds; no order: the default)."""
     return LaRules(
-        name=_one_line(data.name),
+        name=one_line(data.name),
         reviewed_cycles=data.reviewed_cycles,
         report_max_age_months=data.report_max_age_months,
         notional_threshold=_money(data.notional_threshold_pence) or Decimal(0),
@@ -117,9 +117,9 @@ def _clean_profile(data: LaProfileData) -> dict[str, Any]:
 
 def _profile_named(session: Session, name: str) -> LaProfile | None:
     """The profile whose name matches ``name`` whatever its case and spacing."""
-    wanted = _one_line(name).casefold()
+    wanted = one_line(name).casefold()
     for row in session.scalars(select(LaProfile).order_by(LaProfile.id)):
-        if _one_line(row.name).casefold() == wanted:
+        if one_line(row.name).casefold() == wanted:
             return row
     return None
 
@@ -128,7 +128,7 @@ def la_rules_in(session: Session, la_name: str) -> LaRules:
     """:func:`la_rules` inside a session the caller holds (the pack service's)."""
     row = _profile_named(session, la_name)
     if row is None:
-        return LaRules(name=_one_line(la_name))
+        return LaRules(name=one_line(la_name))
     return _profile_item(row).rules
 
 

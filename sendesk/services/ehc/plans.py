@@ -54,12 +54,12 @@ from sendesk.services.ehc.records import (
     PlanData,
     PlanItem,
     ReviewItem,
-    _check_date_fields,
-    _check_dates,
-    _clean_texts,
-    _d,
-    _la_name,
-    _one_line,
+    check_date_fields,
+    check_dates,
+    clean_la_name,
+    clean_texts,
+    one_line,
+    short_date,
 )
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
@@ -87,17 +87,17 @@ def _transfer_problems(kind: str, destination: str, moves_on: date | None) -> li
 
 
 def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
-    _check_date_fields(data)
+    check_date_fields(data)
     problems: list[str] = []
     if data.issued_on is None:
         problems.append("the date the plan was issued is missing")
     elif data.issued_on > today:
-        problems.append(f"the plan's date ({_d(data.issued_on)}) is in the future")
-    la_name = _la_name(data.la_name, problems)
+        problems.append(f"the plan's date ({short_date(data.issued_on)}) is in the future")
+    la_name = clean_la_name(data.la_name, problems)
     setting = checked_text(data.named_setting, SETTING_MAX, "the named setting is", problems)
-    texts = _clean_texts(data, _PLAN_TEXTS, problems)
+    texts = clean_texts(data, _PLAN_TEXTS, problems)
     kind = (data.transfer_kind or "").strip()
-    destination = _one_line(data.transfer_destination or "")
+    destination = one_line(data.transfer_destination or "")
     problems += _transfer_problems(kind, destination, data.transfer_on)
     hours = data.hours_per_week
     if hours is not None:
@@ -138,8 +138,8 @@ def _check_plan_request(session: Session, pupil_id: int, values: dict[str, Any])
     start = request.received_on or request.sent_on
     if start is not None and values["issued_on"] < start:
         raise ValidationError(
-            f"The plan's date ({_d(values['issued_on'])}) is before its request was "
-            f"received ({_d(start)})."
+            f"The plan's date ({short_date(values['issued_on'])}) is before its request was "
+            f"received ({short_date(start)})."
         )
 
 
@@ -155,7 +155,7 @@ def _next_review_due(plan: EhcPlan, reviews: list[AnnualReview], today: date) ->
     return annual_review_due(anchor)
 
 
-def _sync_pupil_review(
+def sync_pupil_review(
     session: Session, audit: AuditWriter, pupil_id: int, today: date, plan_id: int
 ) -> None:
     """Keep the pupil's next review date on the live plan's annual review (the register
@@ -204,14 +204,14 @@ def add_plan(
     ).first()
     if live is not None:
         raise ValidationError(
-            f"This pupil already has an EHC plan (issued {_d(live.issued_on)}); record "
+            f"This pupil already has an EHC plan (issued {short_date(live.issued_on)}); record "
             "when it ceased before adding another."
         )
     _check_plan_request(session, pupil_id, values)
     plan_id = add_audited(
         session, audit, EhcPlan(pupil_id=pupil_id, **values), "ehc_plan", {"pupil_id": pupil_id}
     )
-    _sync_pupil_review(session, audit, pupil_id, today, plan_id)
+    sync_pupil_review(session, audit, pupil_id, today, plan_id)
     return plan_id
 
 
@@ -236,18 +236,18 @@ def update_plan(
         problems: list[str] = []
         if first is not None and values["issued_on"] > first:
             problems.append(
-                f"the plan's date ({_d(values['issued_on'])}) is after its first review "
-                f"meeting ({_d(first)})"
+                f"the plan's date ({short_date(values['issued_on'])}) is after its first review "
+                f"meeting ({short_date(first)})"
             )
         if row.ceased_on is not None and values["issued_on"] > row.ceased_on:
             problems.append(
-                f"the plan's date ({_d(values['issued_on'])}) is after it ceased "
-                f"({_d(row.ceased_on)})"
+                f"the plan's date ({short_date(values['issued_on'])}) is after it ceased "
+                f"({short_date(row.ceased_on)})"
             )
         refuse(problems)
         audit = AuditWriter(s, actor)
         if save_changes(s, audit, row, values, CONFLICT, "ehc_plan", {"pupil_id": row.pupil_id}):
-            _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+            sync_pupil_review(s, audit, row.pupil_id, today, row.id)
         return row.version
 
 
@@ -257,7 +257,7 @@ def cease_plan(
     """The SENCo records the day the plan ceased (the LA's decision took effect): not in the
     future, nor before the plan was issued or its last review meeting."""
     permit(actor, Action.MANAGE_EHC)
-    _check_dates(on=on)
+    check_dates(on=on)
     today = today or date.today()
     with db.transaction() as s:
         row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
@@ -266,21 +266,23 @@ def cease_plan(
         if on is None:
             problems.append("give the date the plan ceased")
         elif on > today:
-            problems.append(f"the date the plan ceased ({_d(on)}) is in the future")
+            problems.append(f"the date the plan ceased ({short_date(on)}) is in the future")
         elif on < row.issued_on:
             problems.append(
-                f"the plan cannot cease ({_d(on)}) before it was issued ({_d(row.issued_on)})"
+                f"the plan cannot cease ({short_date(on)}) before it was issued "
+                f"({short_date(row.issued_on)})"
             )
         # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
         # one included.
         last = max((r.meeting_on for r in row.reviews), default=None)
         if on is not None and last is not None and on < last and on >= row.issued_on:
             problems.append(
-                f"the plan cannot cease ({_d(on)}) before its last review meeting ({_d(last)}); "
+                f"the plan cannot cease ({short_date(on)}) before its last review meeting "
+                f"({short_date(last)}); "
                 "give a later date, or correct that meeting's date first"
             )
         if row.ceased_on is not None:
-            problems.append(f"the plan already ceased on {_d(row.ceased_on)}")
+            problems.append(f"the plan already ceased on {short_date(row.ceased_on)}")
         refuse(problems)
         due_before = _next_review_due(row, list(row.reviews), today)
         row.ceased_on = on
@@ -319,8 +321,8 @@ def reinstate_plan(
         ).first()
         if live is not None:
             raise ValidationError(
-                f"This pupil has another live EHC plan (issued {_d(live.issued_on)}); record "
-                "when that one ceased before reinstating this one."
+                f"This pupil has another live EHC plan (issued {short_date(live.issued_on)}); "
+                "record when that one ceased before reinstating this one."
             )
         ceased_on = row.ceased_on
         row.ceased_on = None
@@ -329,7 +331,7 @@ def reinstate_plan(
         audit.record(
             "reinstate", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "was_ceased_on": ceased_on}
         )
-        _sync_pupil_review(s, audit, row.pupil_id, today, row.id)
+        sync_pupil_review(s, audit, row.pupil_id, today, row.id)
         return row.version
 
 
@@ -343,7 +345,7 @@ def _amendment_milestones(proposed: date, amended: date | None, today: date) -> 
     they have passed or the amended plan was issued."""
     ends = amendment_response_ends(proposed)
     label = "Family's 15 days on the proposed amendments"
-    note = f"comments and a named school or college by {_d(ends)}"
+    note = f"comments and a named school or college by {short_date(ends)}"
     if amended is not None and amended <= ends:
         response = Milestone(
             "amendment_response",
@@ -366,7 +368,7 @@ def _amendment_milestones(proposed: date, amended: date | None, today: date) -> 
             due,
             amended,
             rag(due, today, amended),
-            f"within 8 weeks of the amendments proposed on {_d(proposed)}",
+            f"within 8 weeks of the amendments proposed on {short_date(proposed)}",
         ),
     ]
 
@@ -402,8 +404,8 @@ def _review_milestones(review: AnnualReview, anchor: date, today: date) -> list[
             meeting if held else None,
             rag(due, today, meeting if held else None),
             _join_notes(
-                f"booked for {_d(meeting)}" if not held else "",
-                f"the LA's decision by {_d(annual_review_due(anchor))}, within 12 months",
+                f"booked for {short_date(meeting)}" if not held else "",
+                f"the LA's decision by {short_date(annual_review_due(anchor))}, within 12 months",
             ),
         ),
         step(
@@ -426,7 +428,9 @@ def _review_milestones(review: AnnualReview, anchor: date, today: date) -> list[
     return marks
 
 
-def _plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanItem:
+def plan_item(plan: EhcPlan, reviews: list[AnnualReview], today: date) -> PlanItem:
+    """A plan as screens see it: its reviews in meeting order, each with its statutory
+    dates worked out, and what is due on ``today``."""
     ordered = sorted(reviews, key=lambda r: (r.meeting_on, r.id))
     items: list[ReviewItem] = []
     anchor = plan.issued_on
@@ -479,5 +483,5 @@ def list_plans(
         permit_pupil(s, actor, Action.VIEW_EHC_PLANS, pupil_id)
         pupil_or_gone(s, pupil_id)
         plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
-        items = [_plan_item(p, list(p.reviews), today) for p in plans]
+        items = [plan_item(p, list(p.reviews), today) for p in plans]
     return sorted(items, key=lambda p: (p.issued_on, p.id), reverse=True)

@@ -281,7 +281,8 @@ class PlanItem(PlanData):
 # --- small helpers ------------------------------------------------------------------------
 
 
-def _d(day: date) -> str:
+def short_date(day: date) -> str:
+    """A date as it reads in the EHC screens' sentences: 07/12/2026."""
     return f"{day:%d/%m/%Y}"
 
 
@@ -289,26 +290,27 @@ def _is_date(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
 
-def _check_dates(**values: object) -> None:
+def check_dates(**values: object) -> None:
     """Programming errors, not the user's: a date field given something else."""
     for name, value in values.items():
         if value is not None and not _is_date(value):
             raise TypeError(f"{name} must be a date or None")
 
 
-def _check_date_fields(data: object) -> None:
-    """:func:`_check_dates` for every field an input dataclass declares as a date, so a
+def check_date_fields(data: object) -> None:
+    """:func:`check_dates` for every field an input dataclass declares as a date, so a
     date field added to a form is checked without anyone listing it again."""
-    _check_dates(
+    check_dates(
         **{f.name: getattr(data, f.name) for f in fields(data) if str(f.type).startswith("date")}
     )
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """``text`` on one line, runs of spaces and line breaks made one space."""
     return " ".join(text.split())
 
 
-def _clean_texts(data: object, labels: dict[str, str], problems: list[str]) -> dict[str, str]:
+def clean_texts(data: object, labels: dict[str, str], problems: list[str]) -> dict[str, str]:
     """The free-text fields named by ``labels`` (field → words), stripped; each one over
     :data:`TEXT_MAX` adds a problem naming it. Requests, plans and reviews check their
     texts the same way, so the limit and its sentence live here once."""
@@ -318,17 +320,17 @@ def _clean_texts(data: object, labels: dict[str, str], problems: list[str]) -> d
     }
 
 
-def _future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
+def future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
     """One problem for each date (label → date) after ``today``: "the {label} (…) is in
     the future"."""
     return [
-        f"the {label} ({_d(value)}) is in the future"
+        f"the {label} ({short_date(value)}) is in the future"
         for label, value in dates.items()
         if value is not None and value > today
     ]
 
 
-def _la_name(raw: str, problems: list[str]) -> str:
+def clean_la_name(raw: str, problems: list[str]) -> str:
     """The local authority's name on one line; missing or too long adds a problem."""
     return checked_text(
         raw,
@@ -339,10 +341,12 @@ def _la_name(raw: str, problems: list[str]) -> str:
     )
 
 
-def _and(parts: Any, word: str = "and") -> str:
+def joined(parts: Any, word: str = "and") -> str:
+    """ "a, b and c": ``parts`` in a sentence, joined by ``word`` before the last."""
     items = list(parts)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} " + items[-1]
 
 
-def _or(parts: Any) -> str:
-    return _and(parts, "or")
+def joined_or(parts: Any) -> str:
+    """ "a, b or c": :func:`joined` with "or"."""
+    return joined(parts, "or")

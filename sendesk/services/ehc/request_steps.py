@@ -15,11 +15,11 @@ from sendesk.models import EhcClockException, EhcRequest
 from sendesk.rules import timeline
 from sendesk.rules.timeline import CaseFacts, ClockException, Milestone
 from sendesk.services.common import data_of
-from sendesk.services.ehc.records import STEPS, VALUE_STEPS, ExceptionItem, RequestItem, _d
+from sendesk.services.ehc.records import STEPS, VALUE_STEPS, ExceptionItem, RequestItem, short_date
 
 # --- requests: the order of the steps -----------------------------------------------------
 
-_STEP_FIELDS: dict[str, tuple[str, ...]] = {
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "assess": ("decided_to_assess", "decision_to_assess_on"),
     "advice_asked": ("advice_asked_on",),
     "advice_received": ("advice_received_on",),
@@ -32,6 +32,8 @@ _STEP_FIELDS: dict[str, tuple[str, ...]] = {
     "appeal": ("appeal_lodged_on",),
     "close": ("closed_on",),
 }
+"""The request's fields each step of :data:`STEPS` records (its decision first, where it
+has one)."""
 STEP_DATES: dict[str, str] = {
     "assess": "decision_to_assess_on",
     "advice_asked": "advice_asked_on",
@@ -47,17 +49,17 @@ STEP_DATES: dict[str, str] = {
 }
 """The request's date field that says each step of :data:`STEPS` happened (screens that
 list the recorded steps read it rather than keep their own copy)."""
-_STEP_DATE = STEP_DATES
 CASE_FIELDS = (
     "sent_on",
     "received_on",
-    *(f for fields in _STEP_FIELDS.values() for f in fields),
+    *(f for fields in STEP_FIELDS.values() for f in fields),
     "next_steps",
 )
 """The fields of a request that :func:`case_problems` reads (its dates and decisions)."""
 
 
-def _case_of(row: EhcRequest) -> dict[str, Any]:
+def case_of(row: EhcRequest) -> dict[str, Any]:
+    """The fields of ``row`` the step rules read (:data:`CASE_FIELDS`), by name."""
     return {name: getattr(row, name) for name in CASE_FIELDS}
 
 
@@ -65,10 +67,11 @@ def _start(case: dict[str, Any]) -> date | None:
     return case["received_on"] or case["sent_on"]
 
 
-def _recorded(step: str, case: dict[str, Any]) -> bool:
+def step_recorded(step: str, case: dict[str, Any]) -> bool:
+    """Whether ``step`` is recorded in ``case``: its decision made, or its date given."""
     if step in VALUE_STEPS:
-        return case[_STEP_FIELDS[step][0]] is not None
-    return case[_STEP_DATE[step]] is not None
+        return case[STEP_FIELDS[step][0]] is not None
+    return case[STEP_DATES[step]] is not None
 
 
 def _refusal(case: dict[str, Any]) -> tuple[str, date | None] | None:
@@ -80,7 +83,7 @@ def _refusal(case: dict[str, Any]) -> tuple[str, date | None] | None:
     return None
 
 
-def _requirement(step: str, case: dict[str, Any]) -> str | None:
+def step_requirement(step: str, case: dict[str, Any]) -> str | None:
     """Why ``step`` cannot stand on what else is recorded (None when it can)."""
     if step == "close":
         return None
@@ -141,26 +144,28 @@ def _earliest(step: str, case: dict[str, Any]) -> tuple[date, str] | None:
         if step == "mediation_certificate":
             floor.append((case["mediation_on"], "mediation"))
     elif step == "close":
-        floor += [(case[_STEP_DATE[s]], STEPS[s]) for s in STEPS if s != "close"]
+        floor += [(case[STEP_DATES[s]], STEPS[s]) for s in STEPS if s != "close"]
     dated = [(d, what) for d, what in floor if d is not None]
     return max(dated, key=lambda x: x[0]) if dated else None
 
 
-def _step_problems(step: str, case: dict[str, Any], today: date) -> list[str]:
+def step_problems(step: str, case: dict[str, Any], today: date) -> list[str]:
     """What is wrong with ``step`` as recorded in ``case`` (it must be recorded)."""
     problems: list[str] = []
-    need = _requirement(step, case)
+    need = step_requirement(step, case)
     if need:
         problems.append(need)
-    on = case[_STEP_DATE[step]]
+    on = case[STEP_DATES[step]]
     if step in VALUE_STEPS and on is None:
         problems.append(f"{STEPS[step]} has no date")
     if on is not None:
         if on > today:
-            problems.append(f"{STEPS[step]} ({_d(on)}) is in the future")
+            problems.append(f"{STEPS[step]} ({short_date(on)}) is in the future")
         floor = _earliest(step, case)
         if floor is not None and on < floor[0]:
-            problems.append(f"{STEPS[step]} ({_d(on)}) is before {floor[1]} ({_d(floor[0])})")
+            problems.append(
+                f"{STEPS[step]} ({short_date(on)}) is before {floor[1]} ({short_date(floor[0])})"
+            )
     return problems
 
 
@@ -169,12 +174,12 @@ def case_problems(case: dict[str, Any], today: date) -> list[str]:
     date fields), in step order; empty when the case is consistent."""
     problems: list[str] = []
     for step in STEPS:
-        if _recorded(step, case):
-            problems += _step_problems(step, case, today)
+        if step_recorded(step, case):
+            problems += step_problems(step, case, today)
     return problems
 
 
-def _facts(
+def case_facts(
     row: EhcRequest, exceptions: list[EhcClockException], *, reasons: bool = True
 ) -> CaseFacts | None:
     """The case as the rules see it; without ``reasons`` an exception is known by its kind
@@ -203,7 +208,7 @@ def _clock_stop(row: EhcRequest) -> date | None:
     return min(dated) if dated else None
 
 
-def _chased(mark: Milestone, decided_to_assess: bool | None) -> bool:
+def chased(mark: Milestone, decided_to_assess: bool | None) -> bool:
     """Whether ``mark`` counts towards "late" and what's due. Health and social care advice
     is only asked for once the LA agreed to assess: before that its date is a projection
     (and a summer-closure exception that excuses the decision does not excuse advice), so
@@ -211,14 +216,14 @@ def _chased(mark: Milestone, decided_to_assess: bool | None) -> bool:
     return mark.key != "advice" or decided_to_assess is True
 
 
-def _request_item(
+def request_item(
     row: EhcRequest, exceptions: list[EhcClockException], today: date, *, confidential: bool
 ) -> RequestItem:
     """The request as a reader sees it. Without ``confidential`` (anyone but the SENCo, and
     "what's due", which teachers read) the health, social care and family detail — why now,
     the views, health and social care information and each exception's reason — is blank:
     the exception keeps its kind, and the milestones and the clock read the same."""
-    facts = _facts(row, exceptions, reasons=confidential)
+    facts = case_facts(row, exceptions, reasons=confidential)
 
     def secret(text: str | None) -> str:
         return (text or "") if confidential else ""
@@ -239,7 +244,7 @@ def _request_item(
         stop = _clock_stop(row)
         clock = timeline.clock_text(facts.received, min(stop, today) if stop else today)
         late = row.closed_on is None and any(
-            m.status == "red" and _chased(m, row.decided_to_assess) for m in marks
+            m.status == "red" and chased(m, row.decided_to_assess) for m in marks
         )
     return data_of(
         row,
@@ -273,4 +278,4 @@ def available_steps(item: RequestItem) -> tuple[str, ...]:
     case = {name: getattr(item, name) for name in CASE_FIELDS}
     if item.closed_on is not None:
         return ("close",)
-    return tuple(s for s in STEPS if _requirement(s, case) is None)
+    return tuple(s for s in STEPS if step_requirement(s, case) is None)

@@ -46,24 +46,24 @@ from sendesk.services.ehc.records import (
     VALUE_STEPS,
     RequestData,
     RequestItem,
-    _and,
-    _check_date_fields,
-    _check_dates,
-    _clean_texts,
-    _d,
-    _future_problems,
-    _la_name,
-    _one_line,
+    check_date_fields,
+    check_dates,
+    clean_la_name,
+    clean_texts,
+    future_problems,
+    joined,
+    one_line,
+    short_date,
 )
 from sendesk.services.ehc.request_steps import (
-    _STEP_DATE,
-    _STEP_FIELDS,
-    _case_of,
-    _recorded,
-    _request_item,
-    _requirement,
-    _step_problems,
+    STEP_DATES,
+    STEP_FIELDS,
+    case_of,
     case_problems,
+    request_item,
+    step_problems,
+    step_recorded,
+    step_requirement,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -81,15 +81,15 @@ _REQUEST_TEXTS = {
 
 
 def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
-    _check_date_fields(data)
+    check_date_fields(data)
     problems: list[str] = []
     if data.requested_by not in REQUESTERS:
         problems.append("say who made the request: the school or a parent")
-    la_name = _la_name(data.la_name, problems)
+    la_name = clean_la_name(data.la_name, problems)
     caseworker = checked_text(data.caseworker, NAME_MAX, "the caseworker's name is", problems)
-    signed_by, signed_role = _one_line(data.signed_off_by), _one_line(data.signed_off_role)
+    signed_by, signed_role = one_line(data.signed_off_by), one_line(data.signed_off_role)
     problems += _sign_off_problems(signed_by, signed_role, data.signed_off_on)
-    problems += _future_problems(
+    problems += future_problems(
         today,
         {
             "date the request was sent": data.sent_on,
@@ -101,10 +101,10 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
     )
     if data.sent_on and data.received_on and data.received_on < data.sent_on:
         problems.append(
-            f"the LA cannot have received the request ({_d(data.received_on)}) before it "
-            f"was sent ({_d(data.sent_on)})"
+            f"the LA cannot have received the request ({short_date(data.received_on)}) before it "
+            f"was sent ({short_date(data.sent_on)})"
         )
-    texts = _clean_texts(data, _REQUEST_TEXTS, problems)
+    texts = clean_texts(data, _REQUEST_TEXTS, problems)
     if data.health_none_known and texts["health_info"]:
         problems.append(
             "health information is written, so it cannot also be recorded as none known"
@@ -166,7 +166,7 @@ def open_request(
         earlier = _open_request_of(s, pupil_id)
         if earlier is not None:
             when = earlier.sent_on or earlier.received_on
-            since = f" (sent {_d(when)})" if when else " (not sent yet)"
+            since = f" (sent {short_date(when)})" if when else " (not sent yet)"
             raise ValidationError(
                 f"This pupil already has an open EHC request{since}; close it before "
                 "opening another."
@@ -200,7 +200,7 @@ def update_request(
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
         check_version(row.version, version, CONFLICT)
-        case = _case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
+        case = case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
         refuse(case_problems(case, today))
         audit = AuditWriter(s, actor)
         save_changes(s, audit, row, values, CONFLICT, "ehc_request", {"pupil_id": row.pupil_id})
@@ -231,7 +231,7 @@ def record_step(
     permit(actor, Action.MANAGE_EHC)
     if step not in STEPS:
         raise ValueError(f"unknown EHC step {step!r}")
-    _check_dates(on=on)
+    check_dates(on=on)
     if on is None:
         raise TypeError("on must be a date")
     if step not in VALUE_STEPS and value is not None:
@@ -248,20 +248,20 @@ def record_step(
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
         check_version(row.version, version, CONFLICT)
-        case = _case_of(row)
+        case = case_of(row)
         if step != "close" and case["closed_on"] is not None:
             raise ValidationError(
-                f"This request was closed on {_d(case['closed_on'])}; undo the closing "
+                f"This request was closed on {short_date(case['closed_on'])}; undo the closing "
                 f"before recording {STEPS[step]}."
             )
         if step in VALUE_STEPS:
-            case[_STEP_FIELDS[step][0]] = value
+            case[STEP_FIELDS[step][0]] = value
         if step == "draft":
             case["draft_setting"] = setting
-        case[_STEP_DATE[step]] = on
+        case[STEP_DATES[step]] = on
         if note:
             case["next_steps"] = note
-        problems = _step_problems(step, case, today)
+        problems = step_problems(step, case, today)
         problems += [p for p in case_problems(case, today) if p not in problems]
         refuse(problems)
         if not apply_changes(row, case):
@@ -285,20 +285,20 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
         check_version(row.version, version, CONFLICT)
-        case = _case_of(row)
-        if not _recorded(step, case):
+        case = case_of(row)
+        if not step_recorded(step, case):
             return row.version
-        for name in _STEP_FIELDS[step]:
+        for name in STEP_FIELDS[step]:
             case[name] = "" if name == "draft_setting" else None
         blocked = _dependents(case)
         if blocked:
             raise ValidationError(
                 f"{STEPS[step][:1].upper()}{STEPS[step][1:]} cannot be cleared while "
-                f"{_and(STEPS[b] for b in blocked)} "
+                f"{joined(STEPS[b] for b in blocked)} "
                 f"{'depends' if len(blocked) == 1 else 'depend'} on it; clear "
                 f"{'that' if len(blocked) == 1 else 'those'} first."
             )
-        apply_changes(row, {name: case[name] for name in _STEP_FIELDS[step]})
+        apply_changes(row, {name: case[name] for name in STEP_FIELDS[step]})
         flush_or_conflict(s, CONFLICT)
         AuditWriter(s, actor).record(
             "clear_step", "ehc_request", row.id, {"pupil_id": row.pupil_id, "step": step}
@@ -311,10 +311,10 @@ def _dependents(case: dict[str, Any]) -> list[str]:
     another (clearing the decision to assess strands the decision to issue and the draft)."""
     left = dict(case)
     found: list[str] = []
-    while stranded := [s for s in STEPS if _recorded(s, left) and _requirement(s, left)]:
+    while stranded := [s for s in STEPS if step_recorded(s, left) and step_requirement(s, left)]:
         found += stranded
         for step in stranded:
-            for name in _STEP_FIELDS[step]:
+            for name in STEP_FIELDS[step]:
                 left[name] = "" if name == "draft_setting" else None
     return [s for s in STEPS if s in found]
 
@@ -332,7 +332,7 @@ def add_exception(
     """The SENCo records an exception to a time limit the LA gave (regs 5(4), 8(2),
     10(4), 13(3)); the milestones it excuses show as extended, with the reason."""
     permit(actor, Action.MANAGE_EHC)
-    _check_dates(recorded_on=recorded_on)
+    check_dates(recorded_on=recorded_on)
     today = today or date.today()
     problems: list[str] = []
     reason = reason.strip()
@@ -345,7 +345,7 @@ def add_exception(
     if recorded_on is None:
         problems.append("give the date the exception was recorded")
     elif recorded_on > today:
-        problems.append(f"the exception's date ({_d(recorded_on)}) is in the future")
+        problems.append(f"the exception's date ({short_date(recorded_on)}) is in the future")
     refuse(problems)
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
@@ -356,8 +356,8 @@ def add_exception(
             )
         if recorded_on < start:
             raise ValidationError(
-                f"The exception's date ({_d(recorded_on)}) is before the request was "
-                f"received ({_d(start)})."
+                f"The exception's date ({short_date(recorded_on)}) is before the request was "
+                f"received ({short_date(start)})."
             )
         return add_audited(
             s,
@@ -384,9 +384,10 @@ def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
         )
 
 
-def _exceptions_by_request(
+def exceptions_by_request(
     session: Session, request_ids: list[int]
 ) -> dict[int, list[EhcClockException]]:
+    """Request id -> its clock exceptions in the order recorded; one query for them all."""
     found: dict[int, list[EhcClockException]] = defaultdict(list)
     if request_ids:
         for e in session.scalars(
@@ -411,16 +412,16 @@ def list_requests(
 
     EHC requests, their health and social care sections and where a case stands are the
     SENCo's only (issue 13): anyone else is refused. (The confidential-detail
-    blanking of :func:`_request_item` stays as a second line of defence.)
+    blanking of :func:`request_item` stays as a second line of defence.)
     """
     permit(actor, Action.VIEW_EHC_REQUESTS)
     today = today or date.today()
     with db.session() as s:
         pupil_or_gone(s, pupil_id)
         rows = list(s.scalars(select(EhcRequest).where(EhcRequest.pupil_id == pupil_id)))
-        exceptions = _exceptions_by_request(s, [r.id for r in rows])
+        exceptions = exceptions_by_request(s, [r.id for r in rows])
         items = [
-            _request_item(r, exceptions[r.id], today, confidential=_confidential(actor))
+            request_item(r, exceptions[r.id], today, confidential=_confidential(actor))
             for r in rows
         ]
     return sorted(items, key=lambda i: (i.clock_start or date.max, i.id), reverse=True)
@@ -434,9 +435,9 @@ def get_request(
     permit(actor, Action.VIEW_EHC_REQUESTS)
     with db.session() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
-        return _request_item(
+        return request_item(
             row,
-            _exceptions_by_request(s, [row.id])[row.id],
+            exceptions_by_request(s, [row.id])[row.id],
             today or date.today(),
             confidential=_confidential(actor),
         )

@@ -21,18 +21,18 @@ from sendesk.services.common import (
     remove_audited,
     save_changes,
 )
-from sendesk.services.ehc.plans import _sync_pupil_review
+from sendesk.services.ehc.plans import sync_pupil_review
 from sendesk.services.ehc.records import (
     CONFLICT,
     GONE,
     MEETING_AHEAD,
     RECOMMENDATIONS,
     ReviewData,
-    _check_date_fields,
-    _clean_texts,
-    _d,
-    _future_problems,
-    _or,
+    check_date_fields,
+    clean_texts,
+    future_problems,
+    joined_or,
+    short_date,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -46,14 +46,14 @@ _REVIEW_TEXTS = {
 
 
 def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
-    _check_date_fields(data)
+    check_date_fields(data)
     problems: list[str] = []
     meeting = data.meeting_on
     if meeting is None:
         problems.append("the date of the review meeting is missing")
     elif meeting > today + MEETING_AHEAD:
-        problems.append(f"the review meeting ({_d(meeting)}) is more than a year ahead")
-    problems += _future_problems(
+        problems.append(f"the review meeting ({short_date(meeting)}) is more than a year ahead")
+    problems += future_problems(
         today,
         {
             "date invitations were sent": data.invitations_sent_on,
@@ -66,21 +66,22 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
     if meeting is not None:
         if data.invitations_sent_on and data.invitations_sent_on > meeting:
             problems.append(
-                f"the invitations ({_d(data.invitations_sent_on)}) are after the meeting "
-                f"({_d(meeting)})"
+                f"the invitations ({short_date(data.invitations_sent_on)}) are after the meeting "
+                f"({short_date(meeting)})"
             )
         if data.report_sent_on and data.report_sent_on < meeting:
             problems.append(
-                f"the report ({_d(data.report_sent_on)}) is before the meeting ({_d(meeting)})"
+                f"the report ({short_date(data.report_sent_on)}) is before the meeting "
+                f"({short_date(meeting)})"
             )
         if data.la_decision_on and data.la_decision_on < meeting:
             problems.append(
-                f"the LA's decision ({_d(data.la_decision_on)}) is before the meeting "
-                f"({_d(meeting)})"
+                f"the LA's decision ({short_date(data.la_decision_on)}) is before the meeting "
+                f"({short_date(meeting)})"
             )
     recommendation = data.recommendation.strip().lower()
     decision = data.la_decision.strip().lower()
-    choices = _or(RECOMMENDATIONS)
+    choices = joined_or(RECOMMENDATIONS)
     if recommendation and recommendation not in RECOMMENDATIONS:
         problems.append(f"the review's recommendation must be {choices}")
     if decision and decision not in RECOMMENDATIONS:
@@ -90,7 +91,7 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
     if data.la_decision_on is not None and not decision:
         problems.append("say what the LA decided (keep, amend or cease)")
     problems += _amendment_problems(data, decision)
-    texts = _clean_texts(data, _REVIEW_TEXTS, problems)
+    texts = clean_texts(data, _REVIEW_TEXTS, problems)
     refuse(problems)
     return {
         "meeting_on": meeting,
@@ -132,12 +133,13 @@ def _amendment_problems(data: ReviewData, decision: str) -> list[str]:
             floor, what = max(dated, key=lambda x: x[0])
             if proposed < floor:
                 problems.append(
-                    f"the amendments proposed ({_d(proposed)}) are before {what} ({_d(floor)})"
+                    f"the amendments proposed ({short_date(proposed)}) are before {what} "
+                    f"({short_date(floor)})"
                 )
         if amended is not None and amended < proposed:
             problems.append(
-                f"the amended plan ({_d(amended)}) is before the amendments were proposed "
-                f"({_d(proposed)})"
+                f"the amended plan ({short_date(amended)}) is before the amendments were proposed "
+                f"({short_date(proposed)})"
             )
     return problems
 
@@ -147,13 +149,13 @@ def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | No
     problems: list[str] = []
     if meeting < plan.issued_on:
         problems.append(
-            f"the review meeting ({_d(meeting)}) is before the plan was issued "
-            f"({_d(plan.issued_on)})"
+            f"the review meeting ({short_date(meeting)}) is before the plan was issued "
+            f"({short_date(plan.issued_on)})"
         )
     if plan.ceased_on is not None and meeting > plan.ceased_on:
-        problems.append(f"the plan ceased on {_d(plan.ceased_on)}, before this meeting")
+        problems.append(f"the plan ceased on {short_date(plan.ceased_on)}, before this meeting")
     if any(r.meeting_on == meeting and r.id != review_id for r in plan.reviews):
-        problems.append(f"this plan already has a review meeting on {_d(meeting)}")
+        problems.append(f"this plan already has a review meeting on {short_date(meeting)}")
     refuse(problems)
 
 
@@ -176,7 +178,7 @@ def record_review(
             {"pupil_id": plan.pupil_id, "plan_id": plan.id},
         )
         s.refresh(plan, ["reviews"])
-        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
         return review_id
 
 
@@ -203,7 +205,7 @@ def update_review(
         if not save_changes(s, audit, row, values, CONFLICT, "annual_review", detail):
             return row.version
         s.refresh(plan, ["reviews"])
-        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
         return row.version
 
 
@@ -228,4 +230,4 @@ def remove_review(
             {"pupil_id": plan.pupil_id, "plan_id": plan.id, "meeting_on": row.meeting_on},
         )
         s.refresh(plan, ["reviews"])
-        _sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+        sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)

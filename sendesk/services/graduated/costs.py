@@ -29,7 +29,7 @@ from sendesk.models import (
 from sendesk.rules.permissions import Scope, refusal
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone
-from sendesk.services.graduated.enrolments import _group_and_intervention
+from sendesk.services.graduated.enrolments import group_and_intervention
 from sendesk.services.graduated.intervention_records import (
     SCHOOL_CLOSED,
     AttendedRow,
@@ -85,7 +85,7 @@ def planned_vs_delivered(
             g.id: (g, i) for _, _, g, i in enrolments
         }
         if group_id is not None and group_id not in groups:
-            groups[group_id] = _group_and_intervention(s, group_id)
+            groups[group_id] = group_and_intervention(s, group_id)
         sessions: dict[int, list[Any]] = defaultdict(list)  # rows of the columns used
         if groups:
             for ds in s.execute(

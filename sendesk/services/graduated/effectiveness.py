@@ -6,7 +6,7 @@ and is it worth the money?". The answer has to use the arithmetic the rest of th
 or the report and the pupil's record would disagree:
 
 - **progress** is each enrolment's progress exactly as the progress view and the request
-  pack read it (:func:`sendesk.services.graduated.enrolments._progress_where`): the entry
+  pack read it (:func:`sendesk.services.graduated.enrolments.progress_where`): the entry
   measure against the exit measure, or against the latest measure while the pupil is still
   in the group ("so far"), judged by :func:`sendesk.rules.progress.verdict` — a ratio gain
   for an age-equivalent measure, a change in points for a standardised score or a rating;
@@ -63,15 +63,15 @@ from sendesk.rules import progress as rules
 from sendesk.rules.permissions import Scope
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.costs import attended_rows_in
-from sendesk.services.graduated.enrolments import _progress_where
+from sendesk.services.graduated.enrolments import progress_where
 from sendesk.services.graduated.intervention_records import (
     MeasurePoint,
     Progress,
-    _folded,
+    folded,
     pounds,
     session_costs,
 )
-from sendesk.services.graduated.provision_map import _area_key, _pence
+from sendesk.services.graduated.provision_map import area_key, whole_pence
 from sendesk.services.permissions import Action, permit, scope_of
 
 ProgressCallback = Callable[[int, int], object]
@@ -166,7 +166,7 @@ class EnrolmentEffect:
 
 
 def _per(total_pence: int, count: float) -> int | None:
-    return _pence(total_pence / count) if count > 0 else None
+    return whole_pence(total_pence / count) if count > 0 else None
 
 
 class _TimeAndCost:
@@ -255,7 +255,7 @@ class InterventionEffect(_TimeAndCost):
         units = self.progress_units
         if units is None or units <= 0 or math.isclose(units, 0.0, abs_tol=1e-9):
             return None
-        return _pence(self.measured_cost_pence / units)
+        return whole_pence(self.measured_cost_pence / units)
 
     @property
     def cost_per_unit_text(self) -> str:
@@ -370,7 +370,7 @@ def intervention_effectiveness(
         in_period = and_(*overlap) if overlap else Enrolment.id.is_not(None)
         if attended_ids:
             in_period = or_(in_period, Enrolment.id.in_(attended_ids))
-        found = _progress_where(s, in_period, rules.DEFAULT_SCORE_BANDS)
+        found = progress_where(s, in_period, rules.DEFAULT_SCORE_BANDS)
         tick(3)
         enrolled = (
             s.execute(
@@ -410,8 +410,8 @@ def intervention_effectiveness(
         lines = sorted(
             enrolments_of.get(iid, []),
             key=lambda e: (
-                _folded(e.group),
-                _folded(e.pupil or "") if named else "",
+                folded(e.group),
+                folded(e.pupil or "") if named else "",
                 e.start_date,
                 e.enrolment_id,
             ),
@@ -431,7 +431,7 @@ def intervention_effectiveness(
                 delivered_minutes=delivered.get(iid, [0, 0])[1],
             )
         )
-    rows.sort(key=lambda r: (_area_key(r.area), r.name.casefold()))
+    rows.sort(key=lambda r: (area_key(r.area), r.name.casefold()))
     total = EffectivenessTotal(
         pupils=len({p for _, p, _ in enrolled}),
         enrolments=sum(len(r.enrolments) for r in rows),
@@ -467,7 +467,7 @@ def _enrolment_effect(
         verdict=p.verdict_text,
         attended_sessions=sessions,
         attended_minutes=minutes,
-        cost_pence=_pence(cost_pence),
+        cost_pence=whole_pence(cost_pence),
     )
 
 

@@ -33,16 +33,17 @@ from sendesk.services.graduated.intervention_records import (
     EnrolmentItem,
     MeasurePoint,
     Progress,
-    _day,
-    _folded,
-    _measure,
+    check_measure,
     display_name,
+    folded,
+    short_date,
 )
 from sendesk.services.permissions import Action, permit, permit_pupil, pupils_allowed
 from sendesk.services.store.audit import AuditWriter
 
 
-def _group_and_intervention(s: Session, group_id: int) -> tuple[InterventionGroup, Intervention]:
+def group_and_intervention(s: Session, group_id: int) -> tuple[InterventionGroup, Intervention]:
+    """The group ``group_id`` and the intervention it runs, or the "does not exist" error."""
     row = s.execute(
         select(InterventionGroup, Intervention)
         .join(Intervention, Intervention.id == InterventionGroup.intervention_id)
@@ -66,11 +67,11 @@ def _enrolment_context(
     ).first()
     if row is None:
         raise NotFoundError("That enrolment does not exist.")
-    _require_leader(actor, row[1], Action.RECORD_MEASURES)
+    require_leader(actor, row[1], Action.RECORD_MEASURES)
     return row[0], row[2]
 
 
-def _require_leader(actor: Actor, group: InterventionGroup, action: Action) -> None:
+def require_leader(actor: Actor, group: InterventionGroup, action: Action) -> None:
     """The SENCo, or the member of staff who leads this group (their scope, MINE, is the
     groups they lead: checked on the group itself, which is what the session or measure
     belongs to)."""
@@ -97,18 +98,18 @@ def enrol(
     if entry_measure is not None and entry_date is None:
         entry_date = start
     with db.transaction() as s:
-        group, intervention = _group_and_intervention(s, group_id)
+        group, intervention = group_and_intervention(s, group_id)
         pupil_or_gone(s, pupil_id)
         problems: list[str] = []
         if planned_end is not None and planned_end < start:
             problems.append(
-                f"the planned end {_day(planned_end)} is before the start {_day(start)}"
+                f"the planned end {short_date(planned_end)} is before the start {short_date(start)}"
             )
         if start < group.start_date or (group.end_date is not None and start > group.end_date):
-            problems.append(f"the start date {_day(start)} is outside the group's dates")
+            problems.append(f"the start date {short_date(start)} is outside the group's dates")
         if entry_measure is None and entry_date is not None:
             problems.append("an entry date was given without an entry measure")
-        _measure(intervention.measure_kind, entry_measure, "entry", problems)
+        check_measure(intervention.measure_kind, entry_measure, "entry", problems)
         refuse(problems)
         already = s.scalar(
             select(Enrolment.id).where(
@@ -168,14 +169,16 @@ def record_exit(
         if row.end_date is not None:
             problems.append("this enrolment has already ended")
         if exit_date < row.start_date or end < row.start_date:
-            problems.append(f"the exit is before the enrolment began ({_day(row.start_date)})")
+            problems.append(
+                f"the exit is before the enrolment began ({short_date(row.start_date)})"
+            )
         if exit_measure is not None and row.entry_date is not None and exit_date < row.entry_date:
             problems.append(
-                f"the exit measure is dated before the entry measure ({_day(row.entry_date)})"
+                f"the exit measure is dated before the entry measure ({short_date(row.entry_date)})"
             )
         if exit_date > date.today():
             problems.append("the exit date is in the future")
-        _measure(intervention.measure_kind, exit_measure, "exit", problems)
+        check_measure(intervention.measure_kind, exit_measure, "exit", problems)
         refuse(problems)
         row.exit_measure = exit_measure
         row.exit_date = exit_date if exit_measure is not None else None
@@ -222,12 +225,12 @@ def record_entry(
         if row.entry_measure is not None:
             problems.append("this enrolment already has an entry measure")
         if entry_date < row.start_date or (row.end_date is not None and entry_date > row.end_date):
-            problems.append(f"{_day(entry_date)} is outside the enrolment's dates")
+            problems.append(f"{short_date(entry_date)} is outside the enrolment's dates")
         if row.exit_date is not None and entry_date > row.exit_date:
-            problems.append(f"the entry is dated after the exit ({_day(row.exit_date)})")
+            problems.append(f"the entry is dated after the exit ({short_date(row.exit_date)})")
         if entry_date > date.today():
             problems.append("the entry date is in the future")
-        _measure(intervention.measure_kind, entry_measure, "entry", problems)
+        check_measure(intervention.measure_kind, entry_measure, "entry", problems)
         refuse(problems)
         row.entry_measure = entry_measure
         row.entry_date = entry_date
@@ -243,9 +246,9 @@ def add_measurement(
     with db.transaction() as s:
         row, intervention = _enrolment_context(s, actor, enrolment_id)
         problems: list[str] = []
-        _measure(intervention.measure_kind, value, "", problems)
+        check_measure(intervention.measure_kind, value, "", problems)
         if taken_on < row.start_date or (row.end_date is not None and taken_on > row.end_date):
-            problems.append(f"{_day(taken_on)} is outside the enrolment's dates")
+            problems.append(f"{short_date(taken_on)} is outside the enrolment's dates")
         if taken_on > date.today():
             problems.append("the date is in the future")
         refuse(problems)
@@ -287,11 +290,11 @@ def list_enrolments(db: Database, actor: Actor, group_id: int) -> list[Enrolment
     """A group's enrolments, current ones first, then by name."""
     with db.session() as s:
         allowed = pupils_allowed(s, actor, Action.VIEW_INTERVENTIONS)
-        _group_and_intervention(s, group_id)
+        group_and_intervention(s, group_id)
         items = _enrolment_items(s, _enrolment_select().where(Enrolment.group_id == group_id))
     if allowed is not None:  # staff see the pupils they work with (issue 13)
         items = [e for e in items if e.pupil_id in allowed]
-    return sorted(items, key=lambda e: (not e.current, _folded(e.pupil_name), e.start_date))
+    return sorted(items, key=lambda e: (not e.current, folded(e.pupil_name), e.start_date))
 
 
 def pupil_enrolments(db: Database, actor: Actor, pupil_id: int) -> list[EnrolmentItem]:
@@ -314,7 +317,7 @@ def enrolment_progress(
         pupil_id = s.scalar(select(Enrolment.pupil_id).where(Enrolment.id == enrolment_id))
         if pupil_id is not None:
             permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
-        found = _progress_where(s, Enrolment.id == enrolment_id, bands)
+        found = progress_where(s, Enrolment.id == enrolment_id, bands)
     if enrolment_id not in found:
         raise NotFoundError("That enrolment does not exist.")
     return found[enrolment_id]
@@ -331,10 +334,10 @@ def pupil_progress(
     together (the EHC request pack charts them all)."""
     with db.session() as s:
         permit_pupil(s, actor, Action.VIEW_INTERVENTIONS, pupil_id)
-        return _progress_where(s, Enrolment.pupil_id == pupil_id, bands)
+        return progress_where(s, Enrolment.pupil_id == pupil_id, bands)
 
 
-def _progress_where(
+def progress_where(
     s: Session, condition: ColumnElement[bool], bands: rules.ScoreBands
 ) -> dict[int, Progress]:
     """Progress of the enrolments matching ``condition``: two queries however many."""

@@ -370,7 +370,8 @@ def parse_weekdays(stored: str) -> tuple[int, ...]:
     return tuple(sorted({int(p) for p in stored.split(",") if p.strip().isdigit()} & set(range(7))))
 
 
-def _weekdays_column(days: Iterable[int]) -> str:
+def weekdays_column(days: Iterable[int]) -> str:
+    """Weekdays (0 = Monday) as the group's column stores them: "0,2,4"."""
     return ",".join(str(d) for d in sorted(set(days)))
 
 
@@ -378,10 +379,11 @@ def name_key(pupil: Any) -> tuple[str, str]:
     """Sort key for a list of pupils: surname, then forename, accents ignored."""
     forename = pupil.preferred_forename or pupil.legal_forename
     surname = pupil.preferred_surname or pupil.legal_surname
-    return (_folded(surname), _folded(forename))
+    return (folded(surname), folded(forename))
 
 
-def _folded(text: str) -> str:
+def folded(text: str) -> str:
+    """``text`` with accents removed and case folded, for sorting and matching names."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -392,7 +394,8 @@ def display_name(pupil: Any) -> str:
     return f"{forename} {pupil.preferred_surname or pupil.legal_surname}"
 
 
-def _day(value: date) -> str:
+def short_date(value: date) -> str:
+    """A date as it reads in the intervention screens' sentences: 07/12/2026."""
     return value.strftime("%d/%m/%Y")
 
 
@@ -454,19 +457,25 @@ def session_costs(rows: Iterable[AttendedRow]) -> list[SessionCost]:
     return out
 
 
-def _text(value: str, name: str, limit: int, problems: list[str], *, required: bool) -> str:
+def clean_text(value: str, name: str, limit: int, problems: list[str], *, required: bool) -> str:
+    """``value`` stripped; adds a problem naming ``name`` when it is empty (and
+    ``required``) or longer than ``limit``."""
     missing = f"the {name} is empty" if required else None
     return checked_text(value or "", limit, f"the {name} is", problems, lines=True, missing=missing)
 
 
-def _whole(value: int, name: str, low: int, high: int, problems: list[str]) -> None:
+def check_whole(value: int, name: str, low: int, high: int, problems: list[str]) -> None:
+    """Add a problem naming ``name`` unless ``value`` is a whole number from ``low`` to
+    ``high``."""
     if isinstance(value, bool) or not isinstance(value, int):
         problems.append(f"the {name} must be a whole number")
     elif not low <= value <= high:
         problems.append(f"the {name} must be from {low:,} to {high:,}")
 
 
-def _measure(kind: str, value: float | None, which: str, problems: list[str]) -> None:
+def check_measure(kind: str, value: float | None, which: str, problems: list[str]) -> None:
+    """Add a problem when ``value`` is not a possible ``kind`` measure; ``which`` ("entry",
+    "exit" or "") names it in the sentence."""
     if value is None:
         return
     problem = rules.measure_problem(kind, float(value))

@@ -38,11 +38,11 @@ from sendesk.services.graduated.intervention_records import (
     GroupItem,
     InterventionData,
     InterventionItem,
-    _day,
-    _text,
-    _weekdays_column,
-    _whole,
+    check_whole,
+    clean_text,
     parse_weekdays,
+    short_date,
+    weekdays_column,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register.pupil_record import AREAS
@@ -53,21 +53,21 @@ from sendesk.services.store.audit import AuditWriter
 
 def _clean_intervention(data: InterventionData) -> InterventionData:
     problems: list[str] = []
-    name = _text(data.name, "name", NAME_MAX, problems, required=True)
-    area = _text(data.area, "area of need", SHORT_MAX, problems, required=True)
+    name = clean_text(data.name, "name", NAME_MAX, problems, required=True)
+    area = clean_text(data.area, "area of need", SHORT_MAX, problems, required=True)
     if area and area not in AREAS:
         problems.append(f"'{area}' is not an area of need: use one of {', '.join(AREAS)}")
-    staff_role = _text(data.staff_role, "staff role", SHORT_MAX, problems, required=True)
-    measure = _text(data.measure, "measure", SHORT_MAX, problems, required=True)
+    staff_role = clean_text(data.staff_role, "staff role", SHORT_MAX, problems, required=True)
+    measure = clean_text(data.measure, "measure", SHORT_MAX, problems, required=True)
     if data.measure_kind not in rules.MEASURE_KINDS:
         problems.append(
             f"'{data.measure_kind}' is not a kind of measure: use one of "
             + ", ".join(rules.MEASURE_KINDS)
         )
-    _whole(data.group_size, "group size", 1, MAX_GROUP_SIZE, problems)
-    _whole(data.sessions_per_week, "sessions per week", 1, MAX_SESSIONS_PER_WEEK, problems)
-    _whole(data.minutes_per_session, "minutes per session", 1, MAX_MINUTES, problems)
-    _whole(data.cost_per_hour_pence, "cost per hour (pence)", 0, MAX_COST_PENCE, problems)
+    check_whole(data.group_size, "group size", 1, MAX_GROUP_SIZE, problems)
+    check_whole(data.sessions_per_week, "sessions per week", 1, MAX_SESSIONS_PER_WEEK, problems)
+    check_whole(data.minutes_per_session, "minutes per session", 1, MAX_MINUTES, problems)
+    check_whole(data.cost_per_hour_pence, "cost per hour (pence)", 0, MAX_COST_PENCE, problems)
     refuse(problems)
     return data_of(
         data,
@@ -158,9 +158,9 @@ def update_intervention(
 # --- groups -----------------------------------------------------------------------------------
 
 
-def _clean_group(s: Session, data: GroupData) -> GroupData:
+def clean_group(s: Session, data: GroupData) -> GroupData:
     problems: list[str] = []
-    name = _text(data.name, "group name", NAME_MAX, problems, required=True)
+    name = clean_text(data.name, "group name", NAME_MAX, problems, required=True)
     days = tuple(sorted(set(data.weekdays)))
     if not days:
         problems.append("choose at least one day of the week the group meets")
@@ -168,7 +168,8 @@ def _clean_group(s: Session, data: GroupData) -> GroupData:
         problems.append("days of the week go from 0 (Monday) to 6 (Sunday)")
     if data.end_date is not None and data.end_date < data.start_date:
         problems.append(
-            f"the end date {_day(data.end_date)} is before the start date {_day(data.start_date)}"
+            f"the end date {short_date(data.end_date)} is before the start date "
+            f"{short_date(data.start_date)}"
         )
     if s.get(Intervention, data.intervention_id) is None:
         problems.append("that intervention is not in the catalogue")
@@ -184,12 +185,12 @@ def _clean_group(s: Session, data: GroupData) -> GroupData:
     )
 
 
-def _group_columns(data: GroupData) -> dict[str, Any]:
+def group_columns(data: GroupData) -> dict[str, Any]:
     return {
         "intervention_id": data.intervention_id,
         "name": data.name,
         "staff_id": data.staff_id,
-        "weekdays": _weekdays_column(data.weekdays),
+        "weekdays": weekdays_column(data.weekdays),
         "start_date": data.start_date,
         "end_date": data.end_date,
     }
@@ -199,8 +200,8 @@ def add_group(db: Database, actor: Actor, data: GroupData) -> int:
     """The SENCo starts a group of an intervention; returns its id."""
     permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.transaction() as s:
-        clean = _clean_group(s, data)
-        columns = _group_columns(clean)
+        clean = clean_group(s, data)
+        columns = group_columns(clean)
         row = InterventionGroup(**columns)
         return add_audited(
             s, AuditWriter(s, actor), row, "intervention_group", columns, action="add"
@@ -214,8 +215,8 @@ def update_group(db: Database, actor: Actor, group_id: int, data: GroupData) -> 
         row = get_or_gone(
             s, InterventionGroup, group_id, "That intervention group does not exist.", NotFoundError
         )
-        clean = _clean_group(s, data)
-        new = _group_columns(clean)
+        clean = clean_group(s, data)
+        new = group_columns(clean)
         changed = {
             k: {"from": getattr(row, k), "to": v} for k, v in new.items() if getattr(row, k) != v
         }

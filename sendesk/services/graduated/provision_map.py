@@ -80,12 +80,13 @@ def _check_year(start_year: int) -> None:
         raise ValidationError(f"{start_year} is not an academic year SENDesk can map.")
 
 
-def _pence(exact: float) -> int:
+def whole_pence(exact: float) -> int:
     """Whole pence, halves up (the tiny allowance absorbs float sums of thirds and such)."""
     return math.floor(exact + 0.5 + 1e-6)
 
 
-def _area_key(area: str) -> tuple[int, str]:
+def area_key(area: str) -> tuple[int, str]:
+    """Sort key for an area of need: the Code of Practice's order, anything else after."""
     return (AREA_ORDER.index(area) if area in AREA_ORDER else len(AREA_ORDER), area)
 
 
@@ -215,18 +216,18 @@ def pupil_provision(
             cost_per_hour_pence=c.cost_per_hour_pence,
             sessions_attended=c.sessions,
             minutes=c.minutes,
-            cost_pence=_pence(c.pence),
+            cost_pence=whole_pence(c.pence),
         )
         for c in by_intervention(priced)
     ]
-    lines.sort(key=lambda ln: (_area_key(ln.area), ln.intervention.casefold()))
+    lines.sort(key=lambda ln: (area_key(ln.area), ln.intervention.casefold()))
     by_area: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for line in lines:
         by_area[line.area][0] += line.minutes
         by_area[line.area][1] += line.cost_pence
     areas = tuple(
         AreaTotal(area, m, c)
-        for area, (m, c) in sorted(by_area.items(), key=lambda kv: _area_key(kv[0]))
+        for area, (m, c) in sorted(by_area.items(), key=lambda kv: area_key(kv[0]))
     )
     return PupilProvision(
         pupil_id=pupil.id,
@@ -337,11 +338,11 @@ def school_provision(
                 sessions_delivered=int(n_sessions or 0),
                 staff_minutes=staff_minutes,
                 pupil_minutes=minutes.get(iid, 0),
-                cost_pence=_pence(staff_minutes * rate / 60),
-                allocated_pence=_pence(allocated.get(iid, 0.0)),
+                cost_pence=whole_pence(staff_minutes * rate / 60),
+                allocated_pence=whole_pence(allocated.get(iid, 0.0)),
             )
         )
-    lines.sort(key=lambda ln: (_area_key(ln.area), ln.intervention.casefold()))
+    lines.sort(key=lambda ln: (area_key(ln.area), ln.intervention.casefold()))
     return lines
 
 

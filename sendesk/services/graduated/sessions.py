@@ -31,7 +31,7 @@ from sendesk.models import (
 )
 from sendesk.services.actor import Actor
 from sendesk.services.common import checked_text, get_or_gone, refuse
-from sendesk.services.graduated.enrolments import _group_and_intervention, _require_leader
+from sendesk.services.graduated.enrolments import group_and_intervention, require_leader
 from sendesk.services.graduated.intervention_records import (
     LOGGED_CONCURRENTLY,
     MAX_MINUTES,
@@ -45,11 +45,11 @@ from sendesk.services.graduated.intervention_records import (
     TermException,
     TermLog,
     TermPreview,
-    _day,
     display_name,
     name_key,
     parse_weekdays,
     scheduled_dates,
+    short_date,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -175,7 +175,7 @@ def group_day(db: Database, actor: Actor, group_id: int, on: date) -> GroupToday
                 "That intervention group does not exist.",
                 NotFoundError,
             )
-            _require_leader(actor, group, Action.LOG_SESSIONS)
+            require_leader(actor, group, Action.LOG_SESSIONS)
         return found[0]
 
 
@@ -185,10 +185,12 @@ def group_day(db: Database, actor: Actor, group_id: int, on: date) -> GroupToday
 def _check_session_date(group: InterventionGroup, on: date) -> list[str]:
     problems: list[str] = []
     if on > date.today():
-        problems.append(f"{_day(on)} is in the future: log a session once it has happened")
+        problems.append(f"{short_date(on)} is in the future: log a session once it has happened")
     if on < group.start_date or (group.end_date is not None and on > group.end_date):
-        end = _day(group.end_date) if group.end_date else "now"
-        problems.append(f"the group runs from {_day(group.start_date)} to {end}, not on {_day(on)}")
+        end = short_date(group.end_date) if group.end_date else "now"
+        problems.append(
+            f"the group runs from {short_date(group.start_date)} to {end}, not on {short_date(on)}"
+        )
     return problems
 
 
@@ -270,8 +272,8 @@ def log_session(
     replaced. Returns the session's id.
     """
     with db.transaction() as s:
-        group, _intervention = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, Action.LOG_SESSIONS)
+        group, _intervention = group_and_intervention(s, group_id)
+        require_leader(actor, group, Action.LOG_SESSIONS)
         problems = _check_session_date(group, on)
         rows: list[dict[str, Any]] = []
         if delivered:
@@ -360,7 +362,7 @@ def log_session(
 def _term_bounds(group: InterventionGroup, start: date, end: date) -> list[str]:
     problems: list[str] = []
     if end < start:
-        problems.append(f"the end {_day(end)} is before the start {_day(start)}")
+        problems.append(f"the end {short_date(end)} is before the start {short_date(start)}")
     elif (end - start).days > MAX_TERM_DAYS:
         problems.append("log at most a school year at a time")
     if end > date.today():
@@ -371,8 +373,8 @@ def _term_bounds(group: InterventionGroup, start: date, end: date) -> list[str]:
 def term_preview(db: Database, actor: Actor, group_id: int, start: date, end: date) -> TermPreview:
     """The group's scheduled dates from ``start`` to ``end``: to log, and already logged."""
     with db.session() as s:
-        group, _ = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, Action.LOG_SESSIONS)
+        group, _ = group_and_intervention(s, group_id)
+        require_leader(actor, group, Action.LOG_SESSIONS)
         dates, logged = _term_dates(s, group, start, end)
     return TermPreview(
         tuple(d for d in dates if d not in logged), tuple(d for d in dates if d in logged)
@@ -423,8 +425,8 @@ def log_term(
     event.
     """
     with db.transaction() as s:
-        group, _ = _group_and_intervention(s, group_id)
-        _require_leader(actor, group, Action.LOG_SESSIONS)
+        group, _ = group_and_intervention(s, group_id)
+        require_leader(actor, group, Action.LOG_SESSIONS)
         problems = _term_bounds(group, start, end)
         if isinstance(default_minutes, bool) or not 0 < default_minutes <= MAX_MINUTES:
             problems.append(f"the session's minutes must be from 1 to {MAX_MINUTES}")
@@ -447,13 +449,13 @@ def log_term(
             reason = checked_text(
                 ex.reason or "",
                 SHORT_MAX,
-                f"the reason for {_day(ex.on)} is",
+                f"the reason for {short_date(ex.on)} is",
                 problems,
                 lines=True,
-                missing=f"the exception on {_day(ex.on)} has no reason",
+                missing=f"the exception on {short_date(ex.on)} has no reason",
             )
             if ex.on not in wanted:
-                problems.append(f"{_day(ex.on)} is not one of the group's days in that range")
+                problems.append(f"{short_date(ex.on)} is not one of the group's days in that range")
                 continue
             if ex.enrolment_id is None:
                 whole[ex.on] = reason
@@ -461,7 +463,7 @@ def log_term(
                 e = by_id.get(ex.enrolment_id)
                 if e is None or e not in enrolled_on(ex.on):
                     problems.append(
-                        f"an exception on {_day(ex.on)} is for a pupil not enrolled then"
+                        f"an exception on {short_date(ex.on)} is for a pupil not enrolled then"
                     )
                 pupil[(ex.on, ex.enrolment_id)] = reason
         refuse(problems)

@@ -275,7 +275,7 @@ def _intervention_problems(session: Session, provisions: tuple[ProvisionDraft, .
     ]
 
 
-def _clean_draft(draft: PlanDraft) -> PlanDraft:
+def clean_draft(draft: PlanDraft) -> PlanDraft:
     """Surrounding blanks off every text (what is stored is what the rules checked)."""
     return dataclasses.replace(
         draft,
@@ -493,7 +493,7 @@ def create_plan(db: Database, actor: Actor, pupil_id: int, draft: PlanDraft) -> 
     not achieved (see the module docstring). Sets the pupil's next review date.
     """
     permit(actor, Action.EDIT_SUPPORT_PLANS)
-    draft = _clean_draft(draft)
+    draft = clean_draft(draft)
     with db.transaction() as s:
         pupil = pupil_or_gone(s, pupil_id)
         plans = _pupil_plans(s, pupil_id)
@@ -569,7 +569,7 @@ def update_plan(db: Database, actor: Actor, plan_id: int, version: int, draft: P
     reviewed plan, whose outcomes may only be reworded. Nothing changed → nothing written.
     """
     permit(actor, Action.EDIT_SUPPORT_PLANS)
-    draft = _clean_draft(draft)
+    draft = clean_draft(draft)
     with db.transaction() as s:
         plan = _read_plan(s, plan_id)
         check_version(plan.version, version, CONFLICT)

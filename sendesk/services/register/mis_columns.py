@@ -290,7 +290,9 @@ class SourceTable:
         return "row" if self.kind == "xlsx" else "line"
 
 
-def _clean(text: str) -> str:
+def clean_cell(text: str) -> str:
+    """A cell's text stripped and in NFC, so a name typed with combining accents matches
+    the same name typed precomposed."""
     text = text.strip()
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
@@ -311,7 +313,7 @@ def shown_columns(headers: Sequence[str]) -> str:
     return f"{listed} and {more:,} more" if more > 0 else listed
 
 
-def _resolve_headers(
+def resolve_headers(
     headers: Sequence[str], mapping: Mapping[str, str] | None
 ) -> tuple[dict[int, str], dict[str, str], list[str], list[str]]:
     """Column index -> field; header -> field; unrecognised headers; warnings."""
@@ -367,7 +369,7 @@ def _resolve_headers(
     return columns, recognised, unrecognised, warnings
 
 
-def _build_rows(
+def build_rows(
     records: Iterable[tuple[int, Sequence[str]]],
     columns: dict[int, str],
     width: int,
@@ -390,7 +392,7 @@ def _build_rows(
         if not any(c.strip() for c in cells):
             continue  # a blank line or an empty sheet row is not a pupil
         values = {
-            key: _clean(cells[index]) if index < len(cells) else ""
+            key: clean_cell(cells[index]) if index < len(cells) else ""
             for index, key in columns.items()
         }
         beyond = any(c.strip() for c in cells[width:])

@@ -24,9 +24,9 @@ from sendesk.services.register.mis_columns import (
     HEADER_SEARCH_ROWS,
     SUFFIXES,
     SourceTable,
-    _build_rows,
-    _clean,
-    _resolve_headers,
+    build_rows,
+    clean_cell,
+    resolve_headers,
 )
 
 # --- limits ----------------------------------------------------------------------------
@@ -488,7 +488,7 @@ def split_header(
 
 
 def _headers(cells: Sequence[str], *, trim: bool) -> list[str]:
-    headers = [_clean(h) for h in cells]
+    headers = [clean_cell(h) for h in cells]
     while trim and headers and not headers[-1]:
         headers.pop()
     return headers
@@ -509,14 +509,14 @@ def _read(
         cells: list[str],
     ) -> tuple[list[str], tuple[dict[int, str], dict[str, str], list[str], list[str]]]:
         headers = _headers(cells, trim=xlsx)
-        return headers, _resolve_headers(headers, mapping)
+        return headers, resolve_headers(headers, mapping)
 
     with closing(records.rows):
         (headers, resolved), rest = split_header(
             records, HEADER_SEARCH_ROWS if xlsx else 1, resolve, empty
         )
         columns, recognised, unrecognised, header_warnings = resolved
-        rows = _build_rows(rest, columns, len(headers), records.word, check_width=not xlsx)
+        rows = build_rows(rest, columns, len(headers), records.word, check_width=not xlsx)
     table = SourceTable(
         path, kind, headers, recognised, unrecognised, rows, records.warnings + header_warnings
     )

@@ -61,7 +61,7 @@ from sendesk.rules.census import NEED_CODES, ON_REGISTER, Area, area_of
 from sendesk.rules.census_check import census_days
 from sendesk.services.access.records import APPROVED_STATUSES, is_live
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.request_steps import _facts
+from sendesk.services.ehc.request_steps import case_facts
 from sendesk.services.graduated.progress_data import percentage
 from sendesk.services.graduated.provision_map import academic_year_label, academic_year_of
 from sendesk.services.permissions import Action, permit
@@ -623,7 +623,7 @@ def _ehc(s: Session, start: date, end: date) -> EhcFigures:
         if row.decided_to_assess and row.decided_to_issue is False:
             n["no_plan"] += _within(row.decision_to_issue_on or made_on, start, end)
         n["issued"] += _within(row.final_issued_on, start, end)
-        facts = _facts(row, exceptions[row.id], reasons=False)
+        facts = case_facts(row, exceptions[row.id], reasons=False)
         if facts is None:
             continue
         seen = min(end, row.closed_on) if row.closed_on else end

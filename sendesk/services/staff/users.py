@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, undefer
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, SendeskError, ValidationError
 from sendesk.models import ROLE_LABELS, Pupil, PupilAssignment, Role, User, utcnow
-from sendesk.services.actor import Actor, _os_user
+from sendesk.services.actor import Actor, login_name
 from sendesk.services.common import add_audited, checked_text, refuse
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store import pg_security
@@ -158,7 +158,7 @@ class UserSummary:
 
 def _nobody(username: str) -> Actor:
     """The actor of a failed sign-in under a name no account has (user id None)."""
-    return Actor(0, username, username, Role.READ_ONLY, _os_user())
+    return Actor(0, username, username, Role.READ_ONLY, login_name())
 
 
 def sign_in(db: Database, username: str, password: str, *, now: datetime | None = None) -> Actor:

@@ -1,9 +1,10 @@
-"""Bulk inserts for the demo generators: a 1,200-pupil school has tens of thousands of rows.
+"""Bulk inserts for the services that take a whole history in one call (a school's past
+interventions, support plans): tens of thousands of rows, checked first, then written by
+executemany inside the caller's transaction.
 
-The demo writes register changes through
-:func:`sendesk.services.register.register.apply_change`, but
-the bulk of its history (sessions, marks, measurements, exam entries) goes in by executemany:
-one service call a row would take minutes, and the rows are planned whole, not edited.
+Why here and not in each service: executemany with ``render_nulls`` and reading the new
+ids back by a unique key are the two tricks that make such a batch seconds rather than
+minutes, and each batch service needs both.
 """
 
 from __future__ import annotations
