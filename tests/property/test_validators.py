@@ -109,18 +109,18 @@ FORMS = [
     ),
     pytest.param(
         full(access_records.ArrangementData),
-        arrangement_edits._clean_arrangement,
+        arrangement_edits.clean_arrangement,
         400,
         id="access_arrangement",
     ),
     pytest.param(
         full(access_records.AssessmentData),
-        access_assessments._clean_assessment,
+        access_assessments.clean_assessment,
         400,
         id="access_assessment",
     ),
     pytest.param(
-        full(access_records.NwwData), access_nww._clean_nww, 300, id="normal_way_of_working"
+        full(access_records.NwwData), access_nww.clean_nww, 300, id="normal_way_of_working"
     ),
     pytest.param(full(agencies.InvolvementData), agencies._clean, 400, id="agency_involvement"),
     pytest.param(
