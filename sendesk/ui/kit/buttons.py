@@ -88,16 +88,12 @@ def button_column(layout: QBoxLayout, *buttons: QPushButton) -> QVBoxLayout:
     return column
 
 
-def ask(parent: QWidget, text: str) -> bool:
-    """A yes/no question whose safe answer, No, is the default."""
-    answer = QMessageBox.question(
-        parent,
-        APP,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def ask(parent: QWidget, text: str, *, default: bool = False) -> bool:
+    """A yes/no question. Its default is the safe answer, No; ``default=True`` makes Yes
+    the default where it is the next step the user most likely wants."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, APP, text, yes | no, yes if default else no)
+    return answer == yes
 
 
 def save_discard_cancel(parent: QWidget, question: str) -> QMessageBox.StandardButton:
