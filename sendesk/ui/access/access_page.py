@@ -53,6 +53,7 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
+from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
@@ -88,15 +89,6 @@ GAP_COLUMNS: list[ColumnSpec[GapRow]] = [
     ColumnSpec("Last evidence", lambda r: dmy(r.last_evidence, "—")),
     ColumnSpec("Evidence", evidence_state),
 ]
-
-
-def _one_sentence(exc: BaseException) -> str:
-    if isinstance(exc, SendeskError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"The list could not be written{where}: {exc.strerror.lower()}."
-    return f"The list could not be written: {exc}."
 
 
 class EditionDialog(QDialog):
@@ -171,7 +163,7 @@ def export_exams_list(
         n = len({r.pupil_id for r in rows})
         record_export(ctx.db, ctx.actor, "exams officer's list", n, path)
     except (SendeskError, OSError) as exc:
-        QMessageBox.warning(parent, "List not saved", _one_sentence(exc))
+        QMessageBox.warning(parent, "List not saved", file_problem(exc, what="list"))
         return None
     QMessageBox.information(
         parent,
