@@ -46,8 +46,7 @@ from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
-from sendesk.ui.graduated.support_plan_editor import date_edit, text_box
-from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -59,7 +58,7 @@ from sendesk.ui.kit.field_widgets import (
     typed_choice,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, text_box
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 

@@ -48,12 +48,11 @@ from sendesk.services.ehc.records import (
     RequestData,
     RequestItem,
 )
-from sendesk.services.ehc.request_steps import available_steps
+from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
-from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -65,7 +64,8 @@ from sendesk.ui.kit.field_widgets import (
     typed_choice,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, scrolling, text_box
+from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -90,21 +90,6 @@ STEP_LABELS: dict[str, str] = {
     "close": "Request closed",
 }
 """What each step of :data:`sendesk.services.ehc.records.STEPS` is called on screen."""
-
-STEP_DATES: dict[str, str] = {
-    "assess": "decision_to_assess_on",
-    "advice_asked": "advice_asked_on",
-    "advice_received": "advice_received_on",
-    "issue": "decision_to_issue_on",
-    "draft": "draft_sent_on",
-    "final": "final_issued_on",
-    "way_forward": "way_forward_on",
-    "mediation": "mediation_on",
-    "mediation_certificate": "mediation_certificate_on",
-    "appeal": "appeal_lodged_on",
-    "close": "closed_on",
-}
-"""The request's date column that says each step has happened."""
 
 YES_NO_STEPS = VALUE_STEPS
 
@@ -229,7 +214,7 @@ def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
     return f"{rule} For this pupil that is after {_dmy(ended)}."
 
 
-class EhcRecordDialog(_GuardedDialog):
+class EhcRecordDialog(GuardedDialog):
     """Add one record of a pupil's EHC file (``item`` None) or correct ``item``: the
     request, the plan, an annual review.
 
@@ -264,7 +249,7 @@ class EhcRecordDialog(_GuardedDialog):
     def scrolling_body(self) -> QVBoxLayout:
         """The part of the dialog that scrolls, under what is already in it."""
         content = QWidget()
-        self.layout_.addWidget(_scrolling(content), 1)
+        self.layout_.addWidget(scrolling(content), 1)
         return QVBoxLayout(content)
 
     @staticmethod
