@@ -48,9 +48,9 @@ from sendesk.services.access.edition import access_notice, current_edition, set_
 from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
-from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.paths import file_problem

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from sendesk.rules.support_plans import as_sentences
 from sendesk.ui.kit.buttons import save_discard_cancel
 from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.forms import sentence_label
 
 
 class GuardedDialog(SavingDialog):
@@ -44,10 +45,7 @@ class GuardedDialog(SavingDialog):
     """True once the service has stored something (OK with nothing changed stores nothing)."""
 
     def _finish_building(self, layout: QVBoxLayout, ok_text: str) -> None:
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("What still needs doing")
-        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label = sentence_label("What still needs doing")
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(
