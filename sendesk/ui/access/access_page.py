@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -49,7 +48,7 @@ from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
@@ -115,12 +114,7 @@ class EditionDialog(QDialog):
         form_row(form, "&Edition:", self.name)
         form_row(form, "In force &from:", self.starts)
         form_row(form, "In force &until:", self.ends)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        dialog_buttons(self, layout)
 
     def accept(self) -> None:
         chosen = jcq.Edition(

@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -86,6 +88,27 @@ def button_column(layout: QBoxLayout, *buttons: QPushButton) -> QVBoxLayout:
     column.addStretch(1)
     layout.addLayout(column)
     return column
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    layout: QBoxLayout | None = None,
+    *,
+    save: bool = False,
+    accept: Callable[[], object] | None = None,
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (Save when ``save``) and Cancel for ``dialog``, at the end of ``layout`` when
+    given: OK runs ``accept`` (the dialog's own accept unless another slot is named),
+    Cancel and Esc reject. Returns the box and its OK (or Save) button, to relabel."""
+    kind = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(kind | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(kind)
+    assert isinstance(ok, QPushButton)
+    buttons.accepted.connect(accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    if layout is not None:
+        layout.addWidget(buttons)
+    return buttons, ok
 
 
 def ask(parent: QWidget, text: str, *, default: bool = False) -> bool:

@@ -15,7 +15,6 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -25,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.rules.support_plans import as_sentences
-from sendesk.ui.kit.buttons import save_discard_cancel
+from sendesk.ui.kit.buttons import dialog_buttons, save_discard_cancel
 from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import sentence_label
 
@@ -48,17 +47,10 @@ class GuardedDialog(SavingDialog):
         self.problems_label = sentence_label("What still needs doing")
         layout.addWidget(self.problems_label)
         layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
+        self.buttons, self.ok_button = dialog_buttons(self)
         self.ok_button.setText(ok_text)
         self.ok_button.setAccessibleName(ok_text.replace("&", ""))
         self.ok_button.setToolTip("Save (Ctrl+S)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         self.save_buttons = self.buttons
         self.stored.connect(lambda _result: setattr(self, "saved", True))
