@@ -65,6 +65,7 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel
+from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
@@ -77,7 +78,6 @@ from sendesk.ui.register.pupil_forms import (
     AreaEditor,
     ContactDialog,
     OptionalDate,
-    dmy,
     label_of,
 )
 from sendesk.ui.register.pupil_history import HistoryTab

@@ -52,7 +52,7 @@ from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -161,10 +161,6 @@ def suggested_step(request: RequestItem, offered: tuple[str, ...]) -> str:
     return next((s for s in offered if s not in done), offered[-1] if offered else "")
 
 
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else "no date"
-
-
 def exception_kinds() -> list[tuple[str, str]]:
     """(kind, what it is called) for each exception the regulations allow."""
     return list(EXCEPTION_KINDS.items())
@@ -208,10 +204,10 @@ def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
     ended = end_of_compulsory_school_age(born)
     if is_young_person(born, today):
         return (
-            f"Compulsory school age ended on {_dmy(ended)}: the young person's own consent "
+            f"Compulsory school age ended on {dmy(ended)}: the young person's own consent "
             "and views are needed."
         )
-    return f"{rule} For this pupil that is after {_dmy(ended)}."
+    return f"{rule} For this pupil that is after {dmy(ended)}."
 
 
 class EhcRecordDialog(GuardedDialog):
@@ -475,7 +471,8 @@ class StepDialog(RequestEntryDialog):
         def shown(step: str) -> str:
             if step not in done:
                 return step_label(step)
-            return f"{step_label(step)} (correct the entry for {_dmy(step_date(request, step))})"
+            on = dmy(step_date(request, step), "no date")
+            return f"{step_label(step)} (correct the entry for {on})"
 
         self.step = choice(
             "Step", [(shown(s), s) for s in offered], suggested_step(request, offered)

@@ -61,6 +61,7 @@ from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys, move_row
 from sendesk.ui.evidence.agencies_tab import size_text
 from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
+from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
@@ -99,10 +100,6 @@ def remember_folder(folder: Path) -> None:
         log.warning("the pack folder could not be remembered in the settings file")
 
 
-def _dmy(value: date | None, empty: str = "") -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else empty
-
-
 def readiness_summary(items: list[ReadinessItem]) -> str:
     """ "10 of 13 ready. The 3 missing will be listed on the pack's cover page." """
     ready = sum(1 for i in items if i.ok)
@@ -120,7 +117,7 @@ def readiness_summary(items: list[ReadinessItem]) -> str:
 
 def evidence_text(doc: EvidenceChoice) -> str:
     """One line a SENCo recognises a document by: title, date, agency, file and size."""
-    parts = [doc.title, _dmy(doc.document_date, "undated")]
+    parts = [doc.title, dmy(doc.document_date, "undated")]
     if doc.agency:
         parts.append(doc.agency)
     parts.append(f"{doc.filename}, {size_text(doc.size)}")

@@ -66,17 +66,13 @@ from sendesk.services.graduated.support_plans import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
 from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
-
-
-def _dmy(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
 
 
 # --- the plan editor ----------------------------------------------------------------------------
@@ -526,8 +522,8 @@ class PlanReviewDialog(GuardedDialog):
         layout = QVBoxLayout(self)
         note(
             layout,
-            f"Cycle {plan.cycle} began {_dmy(plan.start_date)}; its review was due "
-            f"{_dmy(plan.review_due)}. Say how each outcome went and what changes next: "
+            f"Cycle {plan.cycle} began {dmy(plan.start_date)}; its review was due "
+            f"{dmy(plan.review_due)}. Say how each outcome went and what changes next: "
             "outcomes partly or not achieved are offered again in the next cycle.",
         )
         content = QWidget()
