@@ -48,7 +48,7 @@ from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons
+from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons, warn
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
@@ -123,7 +123,7 @@ class EditionDialog(QDialog):
         try:
             set_edition(self.ctx.db, self.ctx.actor, chosen)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         super().accept()
 
@@ -394,7 +394,7 @@ class AccessPage(Page):
         try:
             dialog = TeachingGroupsDialog(self.ctx, self)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog.exec()
         if dialog.changed:

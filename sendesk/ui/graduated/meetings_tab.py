@@ -65,7 +65,7 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
 from sendesk.ui.kit.forms import note
@@ -605,7 +605,7 @@ class MeetingsTab(RecordTab):
         try:
             self.meetings = list_meetings(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.meetings = []
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(self.meetings)
@@ -741,7 +741,7 @@ class MeetingsTab(RecordTab):
         try:
             data = parent_summary_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog = HelpDialog(
             self.ctx, data.plan_id, data.plan_version, data.how_you_can_help, data.first_name, self
@@ -753,7 +753,7 @@ class MeetingsTab(RecordTab):
         try:
             data = profile_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog = ProfileDialog(self.ctx, data, self, today=self.today)
         if dialog.exec() == QDialog.DialogCode.Accepted:

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -33,7 +32,7 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.forms import form_row, text_box
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
@@ -245,10 +244,10 @@ class ContactDialog(QDialog):
                     self.ctx.db, self.ctx.actor, self.contact.id, self.contact.version, self.data()
                 )
         except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.reject()  # the window reloads the contacts either way
             return
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         super().accept()

@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -48,7 +47,7 @@ from sendesk.services.register.register import (
     read_register,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.forms import form_row, note
 
@@ -335,11 +334,11 @@ class StatusDialog(QDialog):
                 seen=self.seen,
             )
         except ConflictError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             self._reload()
             return
         except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             return
         super().accept()
 
@@ -350,7 +349,7 @@ class StatusDialog(QDialog):
             snapshot = read_register(self.ctx.db, self.ctx.actor, self.pupil_id)
             self.plan_issued = live_plan_issued_on(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             return
         self._adopt(snapshot)
         self.since = snapshot.entry_start

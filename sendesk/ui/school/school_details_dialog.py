@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -41,7 +40,7 @@ from sendesk.services.school.school_details import (
     school_details,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.forms import note
 
 APP = "SENDesk"
@@ -132,7 +131,7 @@ class SchoolDetailsDialog(QDialog):
         try:
             save_school_details(self.ctx.db, self.ctx.actor, self.details())
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         self.accept()
 
