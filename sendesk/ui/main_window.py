@@ -24,6 +24,7 @@ from sendesk.roles import ROLE_LABELS, Role
 from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
+from sendesk.ui.kit.buttons import warn
 from sendesk.ui.ops import Op, hub, show_failure
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ class MainWindow(QMainWindow):
             try:
                 reload()
             except SendeskError as exc:
-                QMessageBox.warning(self, "SENDesk", str(exc))
+                warn(self, exc)
 
     def find(self) -> None:
         self.nav.setCurrentRow(list(self.pages).index("Register"))

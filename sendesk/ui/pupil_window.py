@@ -64,7 +64,8 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel
+from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel, warn
+from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
@@ -77,7 +78,6 @@ from sendesk.ui.register.pupil_forms import (
     AreaEditor,
     ContactDialog,
     OptionalDate,
-    dmy,
     label_of,
 )
 from sendesk.ui.register.pupil_history import HistoryTab
@@ -577,7 +577,7 @@ class PupilWindow(QWidget):
     # --- actions ------------------------------------------------------------------------
 
     def _error(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
+        warn(self, exc)
 
     def reload(self, *, forms: bool = True) -> None:
         """Read the record again; ``forms`` False keeps unsaved edits on screen."""
@@ -772,7 +772,7 @@ def open_pupil_window(
     try:
         window = PupilWindow(ctx, pupil_id, parent, record=record, register_seen=register_seen)
     except SendeskError as exc:
-        QMessageBox.warning(parent, APP, str(exc))
+        warn(parent, exc)
         return None
     window.fit_to_screen()
     if tab is not None:

@@ -22,7 +22,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.teaching_groups import GroupData, list_groups, save_group
 from sendesk.ui.access.access_page import AccessPage, EditionDialog
-from sendesk.ui.access.arrangement_dialog import to_qdate
+from sendesk.ui.kit.dates import to_qdate
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.teaching_groups_dialog import GroupDialog, TeachingGroupsDialog
 from tests.ui.dialogs import accept

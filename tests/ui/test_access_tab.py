@@ -26,8 +26,9 @@ from sendesk.ui.access.access_words import (
     subjects_text,
     verdict_lines,
 )
-from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog, to_qdate
+from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog
+from sendesk.ui.kit.dates import to_qdate
 from sendesk.ui.kit.edit_table import editor_at
 from sendesk.ui.pupil_window import PupilWindow
 

@@ -19,8 +19,8 @@ from sendesk.services.access.nww import list_nww, record_nww
 from sendesk.services.access.pupil_access import pupil_access
 from sendesk.services.access.records import NwwData
 from sendesk.services.actor import Actor
-from sendesk.ui.access.arrangement_dialog import to_qdate
 from sendesk.ui.access.class_evidence_page import ClassEvidencePage, EvidenceLine, refusal_text
+from sendesk.ui.kit.dates import to_qdate
 from tests.ui.views import cells, row_count
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

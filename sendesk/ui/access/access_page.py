@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -48,11 +47,12 @@ from sendesk.services.access.edition import access_notice, current_edition, set_
 from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import dmy, status_text
-from sendesk.ui.access.arrangement_dialog import date_edit, from_qdate
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons, warn
+from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
+from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
@@ -90,15 +90,6 @@ GAP_COLUMNS: list[ColumnSpec[GapRow]] = [
 ]
 
 
-def _one_sentence(exc: BaseException) -> str:
-    if isinstance(exc, SendeskError):
-        return str(exc)
-    if isinstance(exc, OSError) and exc.strerror:
-        where = f" ({exc.filename})" if exc.filename else ""
-        return f"The list could not be written{where}: {exc.strerror.lower()}."
-    return f"The list could not be written: {exc}."
-
-
 class EditionDialog(QDialog):
     """The AARA edition in force and its dates (settings), as the SENCo records them."""
 
@@ -123,12 +114,7 @@ class EditionDialog(QDialog):
         form_row(form, "&Edition:", self.name)
         form_row(form, "In force &from:", self.starts)
         form_row(form, "In force &until:", self.ends)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        dialog_buttons(self, layout)
 
     def accept(self) -> None:
         chosen = jcq.Edition(
@@ -137,7 +123,7 @@ class EditionDialog(QDialog):
         try:
             set_edition(self.ctx.db, self.ctx.actor, chosen)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         super().accept()
 
@@ -171,7 +157,7 @@ def export_exams_list(
         n = len({r.pupil_id for r in rows})
         record_export(ctx.db, ctx.actor, "exams officer's list", n, path)
     except (SendeskError, OSError) as exc:
-        QMessageBox.warning(parent, "List not saved", _one_sentence(exc))
+        QMessageBox.warning(parent, "List not saved", file_problem(exc, what="list"))
         return None
     QMessageBox.information(
         parent,
@@ -408,7 +394,7 @@ class AccessPage(Page):
         try:
             dialog = TeachingGroupsDialog(self.ctx, self)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog.exec()
         if dialog.changed:

@@ -24,7 +24,6 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -68,7 +67,7 @@ from sendesk.ui.access.access_words import (
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
 from sendesk.ui.kit.buttons import button_row, buttons_for, warn
-from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.forms import note, sentence_label
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
@@ -258,10 +257,7 @@ class AccessTab(RecordTab):
         ass_layout.addWidget(self.assessments_table, 1)
         self.assessments_empty = QLabel("No assessments recorded.")
         ass_layout.addWidget(self.assessments_empty)
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("Problems with the selected assessment")
-        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.problems_label = sentence_label("Problems with the selected assessment")
         ass_layout.addWidget(self.problems_label)
         # The evidence file is the SENCo's to give an inspector.
         (

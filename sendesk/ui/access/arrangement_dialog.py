@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QMessageBox,
@@ -57,21 +56,12 @@ from sendesk.ui.kit.buttons import ask
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, sentence_label
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 ROOM_NOTE_MAX = 200
 SUBJECT_MAX = 60
-
-
-def sentence_label(name: str, text: str = "") -> QLabel:
-    """A wrapped, selectable label a screen reader announces by ``name``."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
 
 
 def assessment_text(assessment: AssessmentItem) -> str:
@@ -453,8 +443,4 @@ __all__ = [
     "StatusDialog",
     "assessment_text",
     "check_assessment",
-    "date_edit",  # re-exported from the kit for the access page
-    "from_qdate",
-    "sentence_label",
-    "to_qdate",
 ]

@@ -32,14 +32,13 @@ from sendesk.rules import jcq
 from sendesk.services.access.assessments import record_assessment, update_assessment
 from sendesk.services.access.records import AssessmentData, AssessmentItem, ScoreData
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
-from sendesk.ui.access.arrangement_dialog import sentence_label
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, sentence_label
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"

@@ -20,7 +20,6 @@ page puts back the names it shows.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -54,10 +53,11 @@ from sendesk.rules import jcq
 from sendesk.services.access.class_lists import my_class_lists
 from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_many, remove_nww
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
+from sendesk.ui.access.access_tab import NWW_COLUMNS
 from sendesk.ui.access.access_words import dmy, status_text, task_text
 from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
-from sendesk.ui.kit.forms import note
+from sendesk.ui.kit.forms import note, tab_order
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record
@@ -68,18 +68,10 @@ TASK_MAX = 200
 NOTE_MAX = 500
 MAX_EXTRA_MINUTES = 300
 NOTHING_YET = "None yet"
-ENTRY_COLUMNS: tuple[ColumnSpec[NwwItem], ...] = (
-    ColumnSpec("Date", lambda e: dmy(e.recorded_on)),
-    ColumnSpec("Task", task_text),
-    ColumnSpec("Used", lambda e: "Yes" if e.used else "No"),
-    ColumnSpec(
-        "Extra minutes",
-        lambda e: "" if e.extra_minutes_used is None else str(e.extra_minutes_used),
-        number=True,
-    ),
-    ColumnSpec("Note", lambda e: e.note, tooltip=lambda e: e.note),
-    ColumnSpec("Recorded by", lambda e: e.recorded_by),
+ENTRY_COLUMNS: tuple[ColumnSpec[NwwItem], ...] = tuple(
+    column for column in NWW_COLUMNS if column.header != "Subject"
 )
+"""The pupil tab's evidence columns less the subject: the class list is of one subject."""
 
 
 @dataclass(frozen=True)
@@ -334,7 +326,7 @@ class ClassEvidencePage(Page):
         )
         layout.addWidget(splitter, 1)
 
-        order = (
+        tab_order(
             self.find,
             self.classes_list,
             self.table,
@@ -349,8 +341,6 @@ class ClassEvidencePage(Page):
             self.entries_table,
             self.remove_button,
         )
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.find.textChanged.connect(self._filter_classes)

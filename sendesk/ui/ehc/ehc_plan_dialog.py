@@ -46,8 +46,7 @@ from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
-from sendesk.ui.graduated.support_plan_editor import date_edit, text_box
-from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -59,7 +58,7 @@ from sendesk.ui.kit.field_widgets import (
     typed_choice,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, text_box
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -92,10 +91,6 @@ MEETING_TEXTS: tuple[tuple[str, str, str, int, str], ...] = (
 )
 """A review meeting's free text: (attribute of the review and of the dialog, label, name
 for a screen reader, lines high, hint while empty)."""
-
-
-def _dmy(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
 
 
 def _optional_number(name: str, maximum: float, decimals: int) -> QDoubleSpinBox:
@@ -157,7 +152,7 @@ class PlanDialog(EhcRecordDialog):
                 "From the request to "
                 + request.la_name
                 + (
-                    f"; final plan issued {_dmy(request.final_issued_on)}."
+                    f"; final plan issued {dmy(request.final_issued_on)}."
                     if request.final_issued_on
                     else "."
                 ),
@@ -273,7 +268,7 @@ class PlanDialog(EhcRecordDialog):
         due = transfer_deadline(kind, self.transfer_on.value()) if moving else None
         if due is not None:
             rule = transfer_source(kind)
-            text = f"The plan must be reviewed and amended by {_dmy(due)} ({rule})."
+            text = f"The plan must be reviewed and amended by {dmy(due)} ({rule})."
         elif moving:
             text = "Give the date of the move: the deadline is counted from it."
         else:
@@ -347,7 +342,7 @@ class ReviewDialog(EhcRecordDialog):
             "goes to the LA within 2 weeks after it; the LA decides within 4 weeks. After a "
             "decision to amend, the family has 15 days to answer the proposed amendments and "
             "the amended plan is due within 8 weeks of them."
-            + (f" This plan's review is due by {_dmy(due)}." if due and r is None else ""),
+            + (f" This plan's review is due by {dmy(due)}." if due and r is None else ""),
         )
         body = self.scrolling_body()
 
@@ -461,7 +456,7 @@ class CeaseDialog(SavingDialog):
         layout = QVBoxLayout(self)
         note(
             layout,
-            f"The plan issued {_dmy(plan.issued_on)} stops being maintained from this date; "
+            f"The plan issued {dmy(plan.issued_on)} stops being maintained from this date; "
             'its annual reviews leave "what\'s due". The plan and its reviews are kept.',
         )
         form = QFormLayout()

@@ -48,12 +48,11 @@ from sendesk.services.ehc.records import (
     RequestData,
     RequestItem,
 )
-from sendesk.services.ehc.request_steps import available_steps
+from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.graduated.support_plan_editor import _GuardedDialog, _scrolling, date_edit, text_box
-from sendesk.ui.kit.dates import from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -65,7 +64,8 @@ from sendesk.ui.kit.field_widgets import (
     typed_choice,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, scrolling, text_box
+from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
@@ -90,21 +90,6 @@ STEP_LABELS: dict[str, str] = {
     "close": "Request closed",
 }
 """What each step of :data:`sendesk.services.ehc.records.STEPS` is called on screen."""
-
-STEP_DATES: dict[str, str] = {
-    "assess": "decision_to_assess_on",
-    "advice_asked": "advice_asked_on",
-    "advice_received": "advice_received_on",
-    "issue": "decision_to_issue_on",
-    "draft": "draft_sent_on",
-    "final": "final_issued_on",
-    "way_forward": "way_forward_on",
-    "mediation": "mediation_on",
-    "mediation_certificate": "mediation_certificate_on",
-    "appeal": "appeal_lodged_on",
-    "close": "closed_on",
-}
-"""The request's date column that says each step has happened."""
 
 YES_NO_STEPS = VALUE_STEPS
 
@@ -176,10 +161,6 @@ def suggested_step(request: RequestItem, offered: tuple[str, ...]) -> str:
     return next((s for s in offered if s not in done), offered[-1] if offered else "")
 
 
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else "no date"
-
-
 def exception_kinds() -> list[tuple[str, str]]:
     """(kind, what it is called) for each exception the regulations allow."""
     return list(EXCEPTION_KINDS.items())
@@ -223,13 +204,13 @@ def young_person_note(ctx: AppContext, pupil_id: int, today: date) -> str:
     ended = end_of_compulsory_school_age(born)
     if is_young_person(born, today):
         return (
-            f"Compulsory school age ended on {_dmy(ended)}: the young person's own consent "
+            f"Compulsory school age ended on {dmy(ended)}: the young person's own consent "
             "and views are needed."
         )
-    return f"{rule} For this pupil that is after {_dmy(ended)}."
+    return f"{rule} For this pupil that is after {dmy(ended)}."
 
 
-class EhcRecordDialog(_GuardedDialog):
+class EhcRecordDialog(GuardedDialog):
     """Add one record of a pupil's EHC file (``item`` None) or correct ``item``: the
     request, the plan, an annual review.
 
@@ -264,7 +245,7 @@ class EhcRecordDialog(_GuardedDialog):
     def scrolling_body(self) -> QVBoxLayout:
         """The part of the dialog that scrolls, under what is already in it."""
         content = QWidget()
-        self.layout_.addWidget(_scrolling(content), 1)
+        self.layout_.addWidget(scrolling(content), 1)
         return QVBoxLayout(content)
 
     @staticmethod
@@ -490,7 +471,8 @@ class StepDialog(RequestEntryDialog):
         def shown(step: str) -> str:
             if step not in done:
                 return step_label(step)
-            return f"{step_label(step)} (correct the entry for {_dmy(step_date(request, step))})"
+            on = dmy(step_date(request, step), "no date")
+            return f"{step_label(step)} (correct the entry for {on})"
 
         self.step = choice(
             "Step", [(shown(s), s) for s in offered], suggested_step(request, offered)

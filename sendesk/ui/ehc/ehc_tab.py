@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QScrollArea,
     QTableView,
     QTextBrowser,
@@ -71,14 +70,13 @@ from sendesk.ui.ehc.ehc_request_dialog import (
     step_date,
     step_label,
 )
-from sendesk.ui.kit.buttons import button_row, buttons_for, confirmed_change
+from sendesk.ui.kit.buttons import ask, button_row, buttons_for, confirmed_change, warn
 from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record
 
-APP = "SENDesk"
 CEASE_TEXT, CEASE_NAME = "Cease plan…", "Cease the EHC plan"
 REINSTATE_TEXT, REINSTATE_NAME = "Reinstate plan…", "Reinstate the ceased EHC plan"
 
@@ -494,7 +492,7 @@ class EhcTab(RecordTab):
         try:
             self._read()
         except SendeskError as exc:
-            self._warn(exc)
+            warn(self, exc)
             return
         self._show_all(keep_request, keep_plan)
 
@@ -640,9 +638,6 @@ class EhcTab(RecordTab):
         self.cease_button.setAccessibleName(REINSTATE_NAME if ceased else CEASE_NAME)
         self.cease_button.setEnabled(plan is not None)
 
-    def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
-
     def _after(self, accepted: bool) -> None:
         if accepted:
             self.changed.emit()
@@ -660,11 +655,6 @@ class EhcTab(RecordTab):
         accepted = dialog.exec() == QDialog.DialogCode.Accepted
         self._after(accepted and (not saved or bool(getattr(dialog, "saved", False))))
         return dialog if accepted else None
-
-    def _offer(self, question: str) -> bool:
-        """A next step the user most likely wants: Yes is the default."""
-        yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
-        return QMessageBox.question(self, APP, question, yes | no, yes) == yes
 
     # --- request actions --------------------------------------------------------------------
 
@@ -702,9 +692,11 @@ class EhcTab(RecordTab):
         if live is not None:
             self.offer_register_change(live.issued_on)
             return
-        if self._offer(
+        if ask(
+            self,
             f"The final EHC plan was issued on {_dmy(issued)}. Record the plan now (its "
-            "sections, hours and funding)? The register can then change to E."
+            "sections, hours and funding)? The register can then change to E.",
+            default=True,
         ):
             self.record_plan()
 
@@ -720,11 +712,13 @@ class EhcTab(RecordTab):
             # then refused with who and when (issue 12), not built on.
             shown = read_register(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            self._warn(exc)
+            warn(self, exc)
             return
         if shown.provision == Provision.E.value:
             return
-        if not self._offer(f"Change the register to E (EHC plan) from {_dmy(issued_on)}?"):
+        if not ask(
+            self, f"Change the register to E (EHC plan) from {_dmy(issued_on)}?", default=True
+        ):
             return
         try:
             change_status(
@@ -738,7 +732,7 @@ class EhcTab(RecordTab):
                 seen=shown.version,
             )
         except SendeskError as exc:
-            self._warn(exc)
+            warn(self, exc)
             return
         self.changed.emit()
 

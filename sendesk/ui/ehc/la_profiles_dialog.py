@@ -72,6 +72,7 @@ from sendesk.ui.kit.buttons import (
     button_row,
     confirmed_change,
     move_buttons,
+    warn,
 )
 from sendesk.ui.kit.field_widgets import line_edit
 from sendesk.ui.kit.forms import form_row, note
@@ -449,7 +450,7 @@ class LaProfilesDialog(QDialog):
     # --- actions ----------------------------------------------------------------------------
 
     def _warn(self, exc: SendeskError) -> None:
-        QMessageBox.warning(self, APP, str(exc))
+        warn(self, exc)
 
     def save(self) -> bool:
         """Store the form; True when saved (or nothing needed saving)."""

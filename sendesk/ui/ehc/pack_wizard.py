@@ -60,7 +60,8 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys, move_row
 from sendesk.ui.evidence.agencies_tab import size_text
-from sendesk.ui.kit.buttons import action_button, button_column, move_buttons
+from sendesk.ui.kit.buttons import action_button, button_column, move_buttons, warn
+from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
@@ -99,10 +100,6 @@ def remember_folder(folder: Path) -> None:
         log.warning("the pack folder could not be remembered in the settings file")
 
 
-def _dmy(value: date | None, empty: str = "") -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else empty
-
-
 def readiness_summary(items: list[ReadinessItem]) -> str:
     """ "10 of 13 ready. The 3 missing will be listed on the pack's cover page." """
     ready = sum(1 for i in items if i.ok)
@@ -120,7 +117,7 @@ def readiness_summary(items: list[ReadinessItem]) -> str:
 
 def evidence_text(doc: EvidenceChoice) -> str:
     """One line a SENCo recognises a document by: title, date, agency, file and size."""
-    parts = [doc.title, _dmy(doc.document_date, "undated")]
+    parts = [doc.title, dmy(doc.document_date, "undated")]
     if doc.agency:
         parts.append(doc.agency)
     parts.append(f"{doc.filename}, {size_text(doc.size)}")
@@ -223,7 +220,7 @@ class ReadinessPage(QWizardPage):
                 self.ctx.db, self.ctx.actor, self.pupil_id, la_name=la, today=self.today
             )
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         self._checked_for = la
         self.tree.clear()
@@ -297,7 +294,7 @@ class EvidencePage(QWizardPage):
         try:
             self.documents = available_evidence(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.documents = []
         self._loaded = True
         self.list.blockSignals(True)
@@ -485,7 +482,7 @@ class GeneratePage(QWizardPage):
             self.status.setText("Stopped. Nothing was saved.")
         elif isinstance(exc, SendeskError):
             self.status.setText(str(exc))
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
         else:  # shown as one sentence; nothing is left half-written
             text = f"The pack could not be built ({type(exc).__name__}); nothing was saved."
             self.status.setText(text)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QCompleter,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -59,6 +57,7 @@ from sendesk.services.graduated.intervention_setup import (
 from sendesk.services.register.pupil_record import AREAS
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.forms import form_row
 
@@ -94,14 +93,7 @@ class _ServiceDialog(QDialog):
         self.ctx = ctx
         self.setWindowTitle(f"{self.title} — SENDesk")
         self.form = QFormLayout()
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons, self.ok_button = dialog_buttons(self)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.buttons)

@@ -60,6 +60,7 @@ from sendesk.ui.graduated.intervention_dialogs import (
 )
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRows, TextRowsModel, text_rows
 from sendesk.ui.kit.table_view import text_rows_view
@@ -204,10 +205,9 @@ class InterventionsPage(Page):
         self.entry_button = QPushButton("Record e&ntry…")
         self.exit_button = QPushButton("Record e&xit…")
         self.measure_button = QPushButton("Add a &measure…")
-        self.verdict_label = QLabel("Choose a pupil in a group to see their progress.")
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAccessibleName("Progress verdict")
-        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label = sentence_label(
+            "Progress verdict", "Choose a pupil in a group to see their progress."
+        )
         self.chart = ProgressChart()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -31,6 +30,7 @@ from sendesk.services.graduated.intervention_records import (
 )
 from sendesk.services.graduated.sessions import log_term, term_preview
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.forms import form_row
@@ -92,12 +92,7 @@ class LogTermDialog(QDialog):
         self.preview_label.setWordWrap(True)
         self.preview_label.setAccessibleName("What will be logged")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
+        self.buttons, self.ok_button = dialog_buttons(self)
         self.ok_button.setText("&Log sessions")
 
         intro = QLabel(
@@ -132,8 +127,6 @@ class LogTermDialog(QDialog):
         self.end_edit.dateChanged.connect(self.update_preview)
         self.add_button.clicked.connect(lambda: self.add_exception())
         self.remove_button.clicked.connect(self._remove_current)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
         self.update_preview()
 
     def _days_text(self) -> str:

@@ -65,7 +65,8 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.buttons import dialog_buttons, warn
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
@@ -75,17 +76,13 @@ from sendesk.ui.ops import Changes, Op, ProgressFn
 
 APP = "SENDesk"
 MEETING_COLUMNS: tuple[ColumnSpec[MeetingItem], ...] = (
-    ColumnSpec("Date", lambda m: _dmy(m.meeting_on)),
+    ColumnSpec("Date", lambda m: dmy(m.meeting_on)),
     ColumnSpec("Time", lambda m: m.time_text),
     ColumnSpec("Meeting", lambda m: m.kind_words),
     ColumnSpec("Place", lambda m: m.place),
     ColumnSpec("Where it stands", lambda m: m.status_words),
 )
 WARNING_STYLE = "color: #8A2A0A; font-weight: bold;"
-
-
-def _dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def _save(parent: QWidget, call: Callable[[ProgressFn], Any], changes: Changes) -> Any:
@@ -110,13 +107,7 @@ class _SaveDialog(QDialog):
 
     def save_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox:
         """Save and Cancel at the end of ``layout``."""
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        return buttons
+        return dialog_buttons(self, layout, save=True)[0]
 
     def call(self) -> Callable[[], Any]:
         raise NotImplementedError
@@ -134,16 +125,16 @@ def meeting_html(m: MeetingItem, today: date) -> str:
     """The meeting whole, as simple HTML a screen reader reads in order."""
     e = html.escape
     parts = [
-        f"<h3>{e(m.kind_words)}: {m.meeting_on:%A} {_dmy(m.meeting_on)} at {e(m.time_text)}</h3>",
+        f"<h3>{e(m.kind_words)}: {m.meeting_on:%A} {dmy(m.meeting_on)} at {e(m.time_text)}</h3>",
         f"<p><b>Where:</b> {e(m.place)}<br><b>What it is for:</b> {e(m.purpose)}</p>",
     ]
     sent = (
-        f"Invitations sent {_dmy(m.invitations_sent_on)}."
+        f"Invitations sent {dmy(m.invitations_sent_on)}."
         if m.invitations_sent_on
         else "Invitations not sent yet"
-        + (f": send them by {_dmy(m.invitations_by)}." if m.invitations_by else ".")
+        + (f": send them by {dmy(m.invitations_by)}." if m.invitations_by else ".")
     )
-    views = f" Parents' views asked for by {_dmy(m.views_by)}." if m.views_by else ""
+    views = f" Parents' views asked for by {dmy(m.views_by)}." if m.views_by else ""
     parts.append(f"<p>{e(sent + views)}</p>")
     warning = m.notice_warning(today) if m.held_on is None else None
     if warning:
@@ -153,7 +144,7 @@ def meeting_html(m: MeetingItem, today: date) -> str:
         parts.append(f"<li>{e(p.name)} ({e(p.role)})</li>")
     parts.append("</ul>")
     if m.held_on is not None:
-        parts.append(f"<h4>Who came ({_dmy(m.held_on)})</h4><ul>")
+        parts.append(f"<h4>Who came ({dmy(m.held_on)})</h4><ul>")
         for p in m.people:
             came = "came" if p.attended else "did not come"
             said = f": “{e(p.contribution)}”" if p.contribution else ""
@@ -614,7 +605,7 @@ class MeetingsTab(RecordTab):
         try:
             self.meetings = list_meetings(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.meetings = []
         self.table.selectionModel().blockSignals(True)
         self.model.set_rows(self.meetings)
@@ -750,7 +741,7 @@ class MeetingsTab(RecordTab):
         try:
             data = parent_summary_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog = HelpDialog(
             self.ctx, data.plan_id, data.plan_version, data.how_you_can_help, data.first_name, self
@@ -762,7 +753,7 @@ class MeetingsTab(RecordTab):
         try:
             data = profile_data(self.ctx.db, self.ctx.actor, self.pupil_id, today=self.today)
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         dialog = ProfileDialog(self.ctx, data, self, today=self.today)
         if dialog.exec() == QDialog.DialogCode.Accepted:

@@ -53,6 +53,7 @@ from sendesk.services.graduated.provision_map import (
 )
 from sendesk.services.register.register_view import register_rows
 from sendesk.services.school.settings import notional_threshold_pence, set_notional_threshold_pence
+from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
@@ -162,14 +163,6 @@ def _table(name: str, model: RowsModel) -> QTableView:  # type: ignore[type-arg]
     return table
 
 
-def _sentence_label(name: str, text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setWordWrap(True)
-    label.setAccessibleName(name)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
 class ProvisionMapPage(Page):
     """The costed provision map for an academic year: whole school, and one pupil (SENCo).
 
@@ -233,7 +226,7 @@ class ProvisionMapPage(Page):
         view = QWidget()
         view.setAccessibleName("Whole school provision map")
         self.school_table = _table("Provision by intervention", self.school_model)
-        self.school_total_label = _sentence_label("Whole school totals")
+        self.school_total_label = sentence_label("Whole school totals")
         layout = QVBoxLayout(view)
         layout.addWidget(self.school_table, 1)
         layout.addWidget(self.school_total_label)
@@ -258,8 +251,8 @@ class ProvisionMapPage(Page):
         pupil_label.setBuddy(self.pupil_combo)
         form.addRow(pupil_label, self.pupil_combo)
 
-        self.pupil_heading = _sentence_label("Pupil shown", NO_PUPIL)
-        self.threshold_label = _sentence_label("Cost against the notional SEN threshold")
+        self.pupil_heading = sentence_label("Pupil shown", NO_PUPIL)
+        self.threshold_label = sentence_label("Cost against the notional SEN threshold")
         font = self.threshold_label.font()
         font.setBold(True)
         self.threshold_label.setFont(font)

@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
 
 from sendesk.services.graduated.costs import planned_vs_delivered
 from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
 from sendesk.services.graduated.intervention_records import EnrolmentItem, Progress, ProvisionHours
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.kit.dates import dmy as _dmy
+from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec
 
@@ -137,10 +137,7 @@ class PupilInterventionsTab(RecordTab):
         self.enrolment_table, self.empty_label = box.view, box.empty_label
         self.empty_label.setAccessibleName("No interventions")
         box.selection_changed.connect(self._show_selected)
-        self.verdict_label = QLabel(CHOOSE)
-        self.verdict_label.setWordWrap(True)
-        self.verdict_label.setAccessibleName("Progress verdict")
-        self.verdict_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.verdict_label = sentence_label("Progress verdict", CHOOSE)
         box.box.addWidget(self.verdict_label)
         self.chart = ProgressChart()
         box.box.addWidget(self.chart, 2)

@@ -18,7 +18,6 @@ window for that long.
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, timedelta
 
 from PySide6.QtCore import (
@@ -61,6 +60,7 @@ from sendesk.ui.graduated.attendance_table import (
 )
 from sendesk.ui.graduated.log_term_dialog import LogTermDialog
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.forms import tab_order
 from sendesk.ui.kit.page import Page
 from sendesk.ui.ops import Op
 
@@ -245,7 +245,7 @@ class MyGroupsPage(Page):
         layout.addLayout(day_row)
         layout.addWidget(splitter, 1)
 
-        order = (
+        tab_order(
             self.date_edit,
             self.prev_button,
             self.next_button,
@@ -259,8 +259,6 @@ class MyGroupsPage(Page):
             self.term_button,
             self.save_button,
         )
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
 
     def _connect(self) -> None:
         self.date_edit.dateChanged.connect(self._date_changed)

@@ -25,22 +25,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Generic, Protocol, TypeVar
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGridLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -58,7 +52,6 @@ from sendesk.rules.support_plans import (
     PlanDraft,
     ProvisionDraft,
     ReviewDraft,
-    as_sentences,
     default_review_due,
     plan_problems,
     review_problems,
@@ -72,132 +65,14 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row, save_discard_cancel
-from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
-from sendesk.ui.kit.form_dialog import SavingDialog
+from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
+from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 
 APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
-_scrolling = scrolling  # the EHC dialogs import it from here; the kit's is the one
-
-
-def _dmy(value: date) -> str:
-    return f"{value:%d/%m/%Y}"
-
-
-class _GuardedDialog(SavingDialog):
-    """A dialog that validates on OK, saves through a service, and asks before losing work.
-
-    Subclasses provide :meth:`problems`, :meth:`state` (compared with the state when
-    opened) and :meth:`saving` (read the form and hand back the service call, run on the
-    worker thread; None when there is nothing to store).
-    """
-
-    ok_button: QPushButton
-    problems_label: QLabel
-    what: str = "changes"
-    saved = False
-    """True once the service has stored something (OK with nothing changed stores nothing)."""
-
-    def _finish_building(self, layout: QVBoxLayout, ok_text: str) -> None:
-        self.problems_label = QLabel()
-        self.problems_label.setWordWrap(True)
-        self.problems_label.setAccessibleName("What still needs doing")
-        self.problems_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        layout.addWidget(self.problems_label)
-        layout.addWidget(self.problem)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
-        self.ok_button.setText(ok_text)
-        self.ok_button.setAccessibleName(ok_text.replace("&", ""))
-        self.ok_button.setToolTip("Save (Ctrl+S)")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.save_buttons = self.buttons
-        self.stored.connect(lambda _result: setattr(self, "saved", True))
-        self.save_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self)
-        self.save_shortcut.activated.connect(self.accept)
-        self.opened_state = self.state()
-        self.revalidate()
-        self._fit()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        self._fit()  # the widgets are polished now, so their sizes are the real ones
-        super().showEvent(event)
-
-    def _fit(self) -> None:
-        """Open big enough to show the whole form where the screen allows; scroll beyond."""
-        scroll = self.findChild(QScrollArea)
-        if scroll is None or scroll.widget() is None:
-            return
-        content = scroll.widget().sizeHint()
-        margins = self.layout().contentsMargins()
-        bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
-        frame = 2 * scroll.frameWidth()
-        others = max(self.sizeHint().height() - scroll.sizeHint().height(), 0)
-        want = QSize(
-            content.width() + margins.left() + margins.right() + bar + frame,
-            content.height() + others + frame,
-        )
-        screen = self.screen()
-        if screen is not None:
-            room = screen.availableGeometry().size() * 0.9
-            want = want.boundedTo(room)
-        self.resize(want.expandedTo(self.size()))  # grow to fit new rows, never shrink
-
-    # --- for subclasses -------------------------------------------------------------------
-
-    def problems(self) -> list[str]:
-        raise NotImplementedError
-
-    def state(self) -> Any:
-        raise NotImplementedError
-
-    def saving(self) -> Callable[[], object] | None:
-        raise NotImplementedError
-
-    # --- shared -----------------------------------------------------------------------------
-
-    @property
-    def is_dirty(self) -> bool:
-        return bool(self.state() != self.opened_state)
-
-    def revalidate(self) -> None:
-        """Show what is still wrong and offer OK only when it can be saved."""
-        found = as_sentences(self.problems())
-        self.problems_label.setText("\n".join(found))
-        self.problems_label.setVisible(bool(found))
-        self.ok_button.setEnabled(not found)
-
-    def accept(self) -> None:
-        """Save through the service on the worker; stay open (nothing lost) if it is
-        refused; after a conflict close, so the tab reloads and shows what is stored now."""
-        if self.problems():
-            self.revalidate()
-            return
-        call = self.saving()
-        if call is None:
-            QDialog.accept(self)  # nothing changed: nothing to store
-        else:
-            self.save_with(call)
-
-    def reject(self) -> None:
-        """Esc, Cancel or the window's close button: with changes, ask first."""
-        if self.is_dirty:
-            answer = save_discard_cancel(self, f"Save the {self.what} before closing?")
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save:
-                self.accept()
-                return
-        super().reject()
 
 
 # --- the plan editor ----------------------------------------------------------------------------
@@ -323,7 +198,7 @@ def _name_provision(row: ProvisionRow, i: int) -> None:
     row.remove.setAccessibleName(f"Remove provision {i}")
 
 
-class SupportPlanEditor(_GuardedDialog):
+class SupportPlanEditor(GuardedDialog):
     """A new cycle (``plan`` None, starting from ``draft``) or an edit of ``plan``.
 
     On OK it calls :func:`create_plan` or :func:`update_plan`; ``plan_id`` then names the
@@ -623,7 +498,7 @@ class ResultRow:
     comment: QLineEdit
 
 
-class PlanReviewDialog(_GuardedDialog):
+class PlanReviewDialog(GuardedDialog):
     """The review of ``plan``: each outcome achieved / partly / not, a summary, next steps.
 
     A reviewed plan opens with its review filled in, to correct it. On OK it calls
@@ -647,8 +522,8 @@ class PlanReviewDialog(_GuardedDialog):
         layout = QVBoxLayout(self)
         note(
             layout,
-            f"Cycle {plan.cycle} began {_dmy(plan.start_date)}; its review was due "
-            f"{_dmy(plan.review_due)}. Say how each outcome went and what changes next: "
+            f"Cycle {plan.cycle} began {dmy(plan.start_date)}; its review was due "
+            f"{dmy(plan.review_due)}. Say how each outcome went and what changes next: "
             "outcomes partly or not achieved are offered again in the next cycle.",
         )
         content = QWidget()

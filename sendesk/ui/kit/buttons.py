@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
     QHBoxLayout,
     QMessageBox,
     QPushButton,
@@ -88,16 +90,33 @@ def button_column(layout: QBoxLayout, *buttons: QPushButton) -> QVBoxLayout:
     return column
 
 
-def ask(parent: QWidget, text: str) -> bool:
-    """A yes/no question whose safe answer, No, is the default."""
-    answer = QMessageBox.question(
-        parent,
-        APP,
-        text,
-        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-        QMessageBox.StandardButton.No,
-    )
-    return answer == QMessageBox.StandardButton.Yes
+def dialog_buttons(
+    dialog: QDialog,
+    layout: QBoxLayout | None = None,
+    *,
+    save: bool = False,
+    accept: Callable[[], object] | None = None,
+) -> tuple[QDialogButtonBox, QPushButton]:
+    """OK (Save when ``save``) and Cancel for ``dialog``, at the end of ``layout`` when
+    given: OK runs ``accept`` (the dialog's own accept unless another slot is named),
+    Cancel and Esc reject. Returns the box and its OK (or Save) button, to relabel."""
+    kind = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    buttons = QDialogButtonBox(kind | QDialogButtonBox.StandardButton.Cancel)
+    ok = buttons.button(kind)
+    assert isinstance(ok, QPushButton)
+    buttons.accepted.connect(accept or dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    if layout is not None:
+        layout.addWidget(buttons)
+    return buttons, ok
+
+
+def ask(parent: QWidget, text: str, *, default: bool = False) -> bool:
+    """A yes/no question. Its default is the safe answer, No; ``default=True`` makes Yes
+    the default where it is the next step the user most likely wants."""
+    yes, no = QMessageBox.StandardButton.Yes, QMessageBox.StandardButton.No
+    answer = QMessageBox.question(parent, APP, text, yes | no, yes if default else no)
+    return answer == yes
 
 
 def save_discard_cancel(parent: QWidget, question: str) -> QMessageBox.StandardButton:

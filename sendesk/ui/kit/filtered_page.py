@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QTableView, QVBo
 from sendesk.errors import SendeskError
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import APP, action_button, button_row
+from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.table_model import ROW_ROLE, SORT_ROLE, ColumnSpec, RowsModel, shown_table
 from sendesk.ui.kit.table_view import read_only_view
 from sendesk.ui.ops import Op
@@ -95,10 +96,7 @@ class FilteredPage(QWidget, Generic[R]):
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # the service's order first
         self.layout_.addWidget(self.view, 1)
-        self.written = QLabel()
-        self.written.setWordWrap(True)
-        self.written.setAccessibleName("Where the export was saved")
-        self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.written = sentence_label("Where the export was saved")
         self.written.hide()
         self.export_button = action_button(
             "E&xport shown…", "Export the rows shown to a CSV file", self.export

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import APP, warn
+from sendesk.ui.kit.buttons import APP, dialog_buttons, warn
 from sendesk.ui.kit.dates import OptionalDate, date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.forms import note
 from sendesk.ui.ops import Changes, Op, show_failure
@@ -149,12 +149,7 @@ class SavingDialog(QDialog):
     def ok_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox:
         """The refusal's sentence, then OK and Cancel, at the end of ``layout``."""
         layout.addWidget(self.problem)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        buttons, _ok = dialog_buttons(self, layout)
         self.save_buttons = buttons
         return buttons
 

@@ -9,6 +9,9 @@ the same four lines).
 
 from __future__ import annotations
 
+import itertools
+
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QPlainTextEdit, QScrollArea, QWidget
 
 
@@ -20,6 +23,13 @@ def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None
     form.addRow(label, field)
 
 
+def tab_order(*widgets: QWidget) -> None:
+    """Tab moves through ``widgets`` in the order given (the order a keyboard user meets
+    them on screen, not the order they happened to be made in)."""
+    for first, second in itertools.pairwise(widgets):
+        QWidget.setTabOrder(first, second)
+
+
 def note(layout: QLayout, text: str = "", name: str | None = None) -> QLabel:
     """A wrapped line of text added to ``layout`` — an introduction, a hint, a message —
     called ``name`` for a screen reader when it changes after the screen opens."""
@@ -28,6 +38,16 @@ def note(layout: QLayout, text: str = "", name: str | None = None) -> QLabel:
     if name is not None:
         label.setAccessibleName(name)
     layout.addWidget(label)
+    return label
+
+
+def sentence_label(name: str, text: str = "") -> QLabel:
+    """A wrapped, selectable label a screen reader announces by ``name``: a verdict, a
+    list of problems, where a file went — words a user may want to copy."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setAccessibleName(name)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return label
 
 

@@ -28,6 +28,7 @@ from sendesk.errors import SendeskError
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision
 from sendesk.services.register.pupils import PupilData, add_pupil, validate_pupil
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons
 from sendesk.ui.kit.forms import note
 
 
@@ -82,12 +83,7 @@ class AddPupilDialog(QDialog):
         form.addRow("Secondar&y need:", self.secondary)
         layout.addLayout(form)
         self.problems = note(layout, "", "Problems with this pupil's details")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons, _save = dialog_buttons(self, layout, save=True, accept=self.save)
         for signal in (
             self.upn.textChanged,
             self.surname.textChanged,

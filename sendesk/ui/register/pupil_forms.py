@@ -13,11 +13,9 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QSpinBox,
     QVBoxLayout,
@@ -34,6 +32,7 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.forms import form_row, text_box
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
@@ -59,10 +58,6 @@ NEED_TEXTS = (
     ("difficulties", "Difficulties"),
     ("strategies", "Strategies that work"),
 )
-
-
-def dmy(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def label_of(options: tuple[tuple[str, Any], ...], value: Any) -> str:
@@ -225,12 +220,7 @@ class ContactDialog(QDialog):
             c.preferred_contact if c else "",
             40,
         )
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
+        dialog_buttons(self, layout)
 
     def data(self) -> ContactData:
         return ContactData(
@@ -254,10 +244,10 @@ class ContactDialog(QDialog):
                     self.ctx.db, self.ctx.actor, self.contact.id, self.contact.version, self.data()
                 )
         except ConflictError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             self.reject()  # the window reloads the contacts either way
             return
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         super().accept()

@@ -12,7 +12,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -23,11 +22,11 @@ from PySide6.QtWidgets import (
 from sendesk.services.register.pupil_record import HistoryItem, PupilRecord
 from sendesk.services.register.register import void_entry
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.buttons import confirmed_change, dialog_buttons
+from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import note, text_box
 from sendesk.ui.kit.table_model import ColumnSpec, Index, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width
-from sendesk.ui.register.pupil_forms import dmy
 
 APP = "SENDesk"
 
@@ -180,18 +179,11 @@ class VoidDialog(QDialog):
         label.setBuddy(self.reason_edit)
         layout.addWidget(label)
         layout.addWidget(self.reason_edit)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
+        self.buttons, ok = dialog_buttons(self, layout)
         self.ok_button = ok
         ok.setText("&Void entry")
         ok.setAccessibleName("Void entry")
         ok.setEnabled(False)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
         self.reason_edit.textChanged.connect(lambda: ok.setEnabled(bool(self.reason)))
         self.reason_edit.setFocus()
 

@@ -16,7 +16,6 @@ scaling and dark palettes work.
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
@@ -44,6 +43,7 @@ from sendesk.reports.register_export import FORMATS, write_register
 from sendesk.rules.census import NEED_CODES, Area, Provision
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.forms import tab_order
 from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.register.register_model import (
     Column,
@@ -252,7 +252,7 @@ class RegisterPage(QWidget):
         self.find_shortcut.activated.connect(self.focus_search)
 
     def _set_tab_order(self) -> None:
-        order = (
+        tab_order(
             self.search,
             self.clear_button,
             self.show_all,
@@ -263,8 +263,6 @@ class RegisterPage(QWidget):
             self.table,
             self.export_button,
         )
-        for first, second in itertools.pairwise(order):
-            QWidget.setTabOrder(first, second)
 
     # --- public API -----------------------------------------------------------------------
 

@@ -28,13 +28,10 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QGroupBox,
     QLabel,
-    QMessageBox,
     QPlainTextEdit,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -50,6 +47,7 @@ from sendesk.services.register.register import (
     read_register,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.dates import from_qdate, to_qdate
 from sendesk.ui.kit.forms import form_row, note
 
@@ -143,17 +141,9 @@ class StatusDialog(QDialog):
 
         self.problems_label = note(layout, "", "Problems with this change")
 
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        assert isinstance(ok, QPushButton)
-        self.ok_button = ok
+        self.buttons, self.ok_button = dialog_buttons(self, layout)
         self.ok_button.setText("&Change status")
         self.ok_button.setAccessibleName("Change status")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
 
         self._set_current(*self.current)
         self.provision_combo.currentIndexChanged.connect(self._provision_changed)
@@ -344,11 +334,11 @@ class StatusDialog(QDialog):
                 seen=self.seen,
             )
         except ConflictError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             self._reload()
             return
         except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             return
         super().accept()
 
@@ -359,7 +349,7 @@ class StatusDialog(QDialog):
             snapshot = read_register(self.ctx.db, self.ctx.actor, self.pupil_id)
             self.plan_issued = live_plan_issued_on(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             return
         self._adopt(snapshot)
         self.since = snapshot.entry_start

@@ -47,6 +47,7 @@ from sendesk.services.graduated.provision_map import (
 )
 from sendesk.ui.kit.buttons import action_button
 from sendesk.ui.kit.dates import dmy
+from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view
@@ -189,10 +190,7 @@ class FiguresPage(Page):
         for button in self.report_buttons.values():
             top.addWidget(button)
 
-        self.status = QLabel()
-        self.status.setAccessibleName("Figures status")
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.status = sentence_label("Figures status")
 
         self.body = QWidget()
         self.body.setAccessibleName("School figures")

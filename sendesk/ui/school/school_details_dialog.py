@@ -20,12 +20,10 @@ from decimal import Decimal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QMessageBox,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +40,7 @@ from sendesk.services.school.school_details import (
     school_details,
 )
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.forms import note
 
 APP = "SENDesk"
@@ -95,13 +94,7 @@ class SchoolDetailsDialog(QDialog):
         form.addRow("Staff time:", row)
 
         self.problems_label = note(layout, "", "What still needs doing")
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.buttons, self.save_button = dialog_buttons(self, layout, save=True, accept=self.save)
         self._load(school_details(ctx.db))
 
     def _load(self, details: SchoolDetails) -> None:
@@ -138,7 +131,7 @@ class SchoolDetailsDialog(QDialog):
         try:
             save_school_details(self.ctx.db, self.ctx.actor, self.details())
         except SendeskError as exc:
-            QMessageBox.warning(self, APP, str(exc))
+            warn(self, exc)
             return
         self.accept()
 

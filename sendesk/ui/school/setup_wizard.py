@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QRadioButton,
     QVBoxLayout,
@@ -36,6 +35,7 @@ from sendesk.services.school.school import init_school, school_info, validate_sc
 from sendesk.services.staff.users import password_problem
 from sendesk.settings import AppSettings, save_settings
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import warn
 from sendesk.ui.kit.forms import note
 
 
@@ -234,7 +234,7 @@ class SetupWizard(QWizard):
         try:
             self.context = self._create()
         except SendeskError as exc:
-            QMessageBox.warning(self, "SENDesk", str(exc))
+            warn(self, exc)
             return
         super().accept()
 

@@ -19,7 +19,6 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import (
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -31,6 +30,7 @@ from sendesk.db import Database
 from sendesk.errors import SendeskError
 from sendesk.services.actor import Actor
 from sendesk.ui.first_draw import when_first_drawn
+from sendesk.ui.kit.buttons import dialog_buttons
 from sendesk.ui.ops import Op, show_failure
 
 
@@ -102,14 +102,8 @@ class SignInDialog(QDialog):
         self.error.setAccessibleName("Sign-in message")
         self.error.setWordWrap(True)
         layout.addWidget(self.error)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        _buttons, self.ok_button = dialog_buttons(self, layout, accept=self._try)
         self.ok_button.setText("Sign in")
-        buttons.accepted.connect(self._try)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
         (self.password if username else self.username).setFocus()
         self.importing: Op | None = None
         when_first_drawn(self, self._start_import)

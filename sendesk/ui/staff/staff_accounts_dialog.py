@@ -46,7 +46,7 @@ from sendesk.services.staff.users import (
     set_staff_code,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, ask, button_row, warn
+from sendesk.ui.kit.buttons import action_button, ask, button_row, dialog_buttons, warn
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
@@ -72,16 +72,6 @@ def _password_line(name: str) -> QLineEdit:
     return line
 
 
-def _ok_cancel(dialog: QDialog, ok_text: str) -> QDialogButtonBox:
-    buttons = QDialogButtonBox(
-        QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-    )
-    buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
-    buttons.accepted.connect(dialog.accept)
-    buttons.rejected.connect(dialog.reject)
-    return buttons
-
-
 class _AccountDialog(QDialog):
     """A dialog whose OK makes one change to an account (:meth:`store`) once
     :meth:`problem` has nothing to say; a refusal's sentence shows under the form and the
@@ -98,7 +88,7 @@ class _AccountDialog(QDialog):
         self.error.setWordWrap(True)
         self.error.setAccessibleName("Message")
         layout.addWidget(self.error)
-        layout.addWidget(_ok_cancel(self, ok_text))
+        dialog_buttons(self, layout)[1].setText(ok_text)
 
     def problem(self) -> str | None:
         return None
