@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEAD_REVISION = "0010"
+HEAD_REVISION = "0011"
 """The newest migration. Known here so opening a current database needs no Alembic import
 (a quarter of a second at start-up); tests check it against the migrations folder."""
 

@@ -158,3 +158,25 @@ def test_a_pupils_audit_events_are_read_through_the_entity_index(old_db: Path) -
         assert "USING INDEX ix_audit_event_entity" in plan, plan
     finally:
         db.dispose()
+
+
+def test_the_register_is_read_in_its_index_order_without_a_sort(old_db: Path) -> None:
+    """The register's pupils come in year-group and name order: after the upgrade
+    (migration 0011) SQLite reads them through that index and sorts nothing, so loading
+    the register grows with the pupils, not faster."""
+    from sqlalchemy import text
+
+    from sendesk.services.register.register_view import _PUPILS_SQL
+
+    db = open_database(str(old_db), OLD_KEY)
+    try:
+        for where in ("", "WHERE e.provision IN ('K', 'E')"):
+            sql = _PUPILS_SQL.format(where=where)
+            with db.engine.connect() as conn:
+                plan = " ".join(
+                    str(row[-1]) for row in conn.execute(text("EXPLAIN QUERY PLAN " + sql))
+                )
+            assert "USING INDEX ix_pupil_register_order" in plan, plan
+            assert "TEMP B-TREE" not in plan, plan
+    finally:
+        db.dispose()
