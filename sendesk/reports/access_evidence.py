@@ -39,8 +39,8 @@ from sendesk.reports.pdf_layout import (
     pdf_styles,
     pdf_table,
 )
-from sendesk.reports.tabular import dmy
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 from sendesk.rules.years import year_label
 from sendesk.services.access.evidence_file import EvidenceFileData, evidence_file_data
 from sendesk.services.access.records import ArrangementItem, AssessmentItem, NwwItem

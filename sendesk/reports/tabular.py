@@ -17,14 +17,11 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
+from sendesk.rules.dates import dmy
+
 DATE_FORMAT = "DD/MM/YYYY"
 MONEY_FORMAT = '"£"#,##0.00'
 HOURS_FORMAT = "0.0"
-
-
-def dmy(value: date | None) -> str:
-    """A date as 31/12/2025; nothing for no date."""
-    return f"{value:%d/%m/%Y}" if value is not None else ""
 
 
 def cell_text(value: object) -> str:

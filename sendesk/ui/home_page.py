@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import due as rules
+from sendesk.rules.dates import dmy
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.table_model import ColumnsModel, widest_texts
 from sendesk.ui.kit.table_view import fit_texts
@@ -129,7 +130,7 @@ def due_texts(items: list[DueItem], today: date) -> Texts:
     worker thread with the items (a big school has thousands)."""
     return [
         (
-            item.due.strftime("%d/%m/%Y") if item.due else "Now",
+            dmy(item.due, "Now"),
             status_text(item, today),
             item.who,
             item.text,

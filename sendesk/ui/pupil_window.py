@@ -49,6 +49,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import ConflictError, SendeskError
 from sendesk.rules import nhs
+from sendesk.rules.dates import dmy
 from sendesk.services.register.pupil_record import (
     AREAS,
     ContactItem,
@@ -65,7 +66,6 @@ from sendesk.services.register.pupil_record import (
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel, warn
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows

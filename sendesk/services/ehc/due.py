@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.models import AnnualReview, EhcPlan, EhcRequest, Pupil
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import transfer_source
 from sendesk.services.ehc.plans import plan_item
 from sendesk.services.ehc.records import (
@@ -26,7 +27,6 @@ from sendesk.services.ehc.records import (
     KIND_REVIEW_PAPERWORK,
     PlanItem,
     RequestItem,
-    short_date,
 )
 from sendesk.services.ehc.request_steps import chased, request_item
 from sendesk.services.ehc.requests import exceptions_by_request
@@ -66,7 +66,7 @@ def _request_due_item(
     m = missed[-1] if missed else upcoming[0]
     if m.due > horizon:
         return None
-    text = f"{m.label} due {short_date(m.due)} ({item.la_name}, {item.clock})"
+    text = f"{m.label} due {dmy(m.due)} ({item.la_name}, {item.clock})"
     if m.status == "red":
         text += ": the advice is late" if m.key == "advice" else ": the LA is late"
     if m.note:
@@ -106,9 +106,9 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
     due, meeting_by = plan.next_review_due, plan.next_meeting_by
     if due is not None and meeting_by is not None:
         last = (
-            f"the last review on {short_date(held[-1].meeting_on)}"
+            f"the last review on {dmy(held[-1].meeting_on)}"
             if held
-            else (f"the plan issued on {short_date(plan.issued_on)}")
+            else (f"the plan issued on {dmy(plan.issued_on)}")
         )
         if booked and booked[0].meeting_on <= meeting_by:
             meeting = booked[0]
@@ -116,30 +116,30 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
                 add(
                     meeting.invitations_by,
                     KIND_REVIEW,
-                    f"Annual review meeting on {short_date(meeting.meeting_on)}: invitations and "
-                    f"advice out by {short_date(meeting.invitations_by)} (2 weeks before)",
+                    f"Annual review meeting on {dmy(meeting.meeting_on)}: invitations and "
+                    f"advice out by {dmy(meeting.invitations_by)} (2 weeks before)",
                 )
         else:
             # CFA s44(1): within the 12 months starting with the plan or last review; the
             # LA decides within 4 weeks of the meeting (reg 20), inside those 12 months.
             text = (
-                f"EHC plan annual review: hold the meeting by {short_date(meeting_by)}, so the LA "
-                f"can decide by {short_date(due)} (within 12 months of {last})"
+                f"EHC plan annual review: hold the meeting by {dmy(meeting_by)}, so the LA "
+                f"can decide by {dmy(due)} (within 12 months of {last})"
             )
             if booked:
-                text += f"; the meeting booked for {short_date(booked[0].meeting_on)} is too late"
+                text += f"; the meeting booked for {dmy(booked[0].meeting_on)} is too late"
             add(meeting_by, KIND_REVIEW, text)
     transfer = plan.transfer_deadline
     # Only a recorded transfer (reg 18), and only ahead: nothing records it as done.
     if plan.ceased_on is None and transfer is not None and transfer >= today:
         to = plan.transfer_destination or "the new school or college"
         rule = transfer_source(plan.transfer_kind)
-        moves = f" before the move on {short_date(plan.transfer_on)}" if plan.transfer_on else ""
+        moves = f" before the move on {dmy(plan.transfer_on)}" if plan.transfer_on else ""
         add(
             transfer,
             KIND_PHASE_TRANSFER,
             f"Phase transfer: the plan must be reviewed and amended to name {to} by "
-            f"{short_date(transfer)}{moves} ({rule})",
+            f"{dmy(transfer)}{moves} ({rule})",
         )
     if held:
         review = held[-1]
@@ -147,15 +147,15 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
             add(
                 review.report_due,
                 KIND_REVIEW_PAPERWORK,
-                f"Annual review report to the LA due {short_date(review.report_due)} "
-                f"(2 weeks after the meeting on {short_date(review.meeting_on)})",
+                f"Annual review report to the LA due {dmy(review.report_due)} "
+                f"(2 weeks after the meeting on {dmy(review.meeting_on)})",
             )
         if not review.la_decision:
             add(
                 review.la_decision_due,
                 KIND_REVIEW_DECISION,
-                f"LA's decision after the annual review due {short_date(review.la_decision_due)} "
-                f"(4 weeks after the meeting on {short_date(review.meeting_on)}): "
+                f"LA's decision after the annual review due {dmy(review.la_decision_due)} "
+                f"(4 weeks after the meeting on {dmy(review.meeting_on)}): "
                 "keep, amend or cease",
             )
         due_amended = review.amended_plan_due
@@ -165,8 +165,8 @@ def _plan_due_items(plan: PlanItem, pupil: Pupil, today: date, horizon: date) ->
             and review.amendments_proposed_on is not None
         ):
             text = (
-                f"Final amended EHC plan due {short_date(due_amended)} (8 weeks after the "
-                f"amendments proposed on {short_date(review.amendments_proposed_on)}, reg 22)"
+                f"Final amended EHC plan due {dmy(due_amended)} (8 weeks after the "
+                f"amendments proposed on {dmy(review.amendments_proposed_on)}, reg 22)"
             )
             add(
                 due_amended,

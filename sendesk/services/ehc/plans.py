@@ -19,6 +19,7 @@ from sendesk.db import Database
 from sendesk.errors import ValidationError
 from sendesk.models import AnnualReview, EhcPlan, EhcRequest
 from sendesk.rules import timeline
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import (
     NO_TRANSFER,
     TRANSFER_KINDS,
@@ -59,7 +60,6 @@ from sendesk.services.ehc.records import (
     clean_la_name,
     clean_texts,
     one_line,
-    short_date,
 )
 from sendesk.services.permissions import Action, permit, permit_pupil
 from sendesk.services.store.audit import AuditWriter
@@ -92,7 +92,7 @@ def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
     if data.issued_on is None:
         problems.append("the date the plan was issued is missing")
     elif data.issued_on > today:
-        problems.append(f"the plan's date ({short_date(data.issued_on)}) is in the future")
+        problems.append(f"the plan's date ({dmy(data.issued_on)}) is in the future")
     la_name = clean_la_name(data.la_name, problems)
     setting = checked_text(data.named_setting, SETTING_MAX, "the named setting is", problems)
     texts = clean_texts(data, _PLAN_TEXTS, problems)
@@ -138,8 +138,8 @@ def _check_plan_request(session: Session, pupil_id: int, values: dict[str, Any])
     start = request.received_on or request.sent_on
     if start is not None and values["issued_on"] < start:
         raise ValidationError(
-            f"The plan's date ({short_date(values['issued_on'])}) is before its request was "
-            f"received ({short_date(start)})."
+            f"The plan's date ({dmy(values['issued_on'])}) is before its request was "
+            f"received ({dmy(start)})."
         )
 
 
@@ -204,7 +204,7 @@ def add_plan(
     ).first()
     if live is not None:
         raise ValidationError(
-            f"This pupil already has an EHC plan (issued {short_date(live.issued_on)}); record "
+            f"This pupil already has an EHC plan (issued {dmy(live.issued_on)}); record "
             "when it ceased before adding another."
         )
     _check_plan_request(session, pupil_id, values)
@@ -236,13 +236,13 @@ def update_plan(
         problems: list[str] = []
         if first is not None and values["issued_on"] > first:
             problems.append(
-                f"the plan's date ({short_date(values['issued_on'])}) is after its first review "
-                f"meeting ({short_date(first)})"
+                f"the plan's date ({dmy(values['issued_on'])}) is after its first review "
+                f"meeting ({dmy(first)})"
             )
         if row.ceased_on is not None and values["issued_on"] > row.ceased_on:
             problems.append(
-                f"the plan's date ({short_date(values['issued_on'])}) is after it ceased "
-                f"({short_date(row.ceased_on)})"
+                f"the plan's date ({dmy(values['issued_on'])}) is after it ceased "
+                f"({dmy(row.ceased_on)})"
             )
         refuse(problems)
         audit = AuditWriter(s, actor)
@@ -266,23 +266,22 @@ def cease_plan(
         if on is None:
             problems.append("give the date the plan ceased")
         elif on > today:
-            problems.append(f"the date the plan ceased ({short_date(on)}) is in the future")
+            problems.append(f"the date the plan ceased ({dmy(on)}) is in the future")
         elif on < row.issued_on:
             problems.append(
-                f"the plan cannot cease ({short_date(on)}) before it was issued "
-                f"({short_date(row.issued_on)})"
+                f"the plan cannot cease ({dmy(on)}) before it was issued ({dmy(row.issued_on)})"
             )
         # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
         # one included.
         last = max((r.meeting_on for r in row.reviews), default=None)
         if on is not None and last is not None and on < last and on >= row.issued_on:
             problems.append(
-                f"the plan cannot cease ({short_date(on)}) before its last review meeting "
-                f"({short_date(last)}); "
+                f"the plan cannot cease ({dmy(on)}) before its last review meeting "
+                f"({dmy(last)}); "
                 "give a later date, or correct that meeting's date first"
             )
         if row.ceased_on is not None:
-            problems.append(f"the plan already ceased on {short_date(row.ceased_on)}")
+            problems.append(f"the plan already ceased on {dmy(row.ceased_on)}")
         refuse(problems)
         due_before = _next_review_due(row, list(row.reviews), today)
         row.ceased_on = on
@@ -321,7 +320,7 @@ def reinstate_plan(
         ).first()
         if live is not None:
             raise ValidationError(
-                f"This pupil has another live EHC plan (issued {short_date(live.issued_on)}); "
+                f"This pupil has another live EHC plan (issued {dmy(live.issued_on)}); "
                 "record when that one ceased before reinstating this one."
             )
         ceased_on = row.ceased_on
@@ -345,7 +344,7 @@ def _amendment_milestones(proposed: date, amended: date | None, today: date) -> 
     they have passed or the amended plan was issued."""
     ends = amendment_response_ends(proposed)
     label = "Family's 15 days on the proposed amendments"
-    note = f"comments and a named school or college by {short_date(ends)}"
+    note = f"comments and a named school or college by {dmy(ends)}"
     if amended is not None and amended <= ends:
         response = Milestone(
             "amendment_response",
@@ -368,7 +367,7 @@ def _amendment_milestones(proposed: date, amended: date | None, today: date) -> 
             due,
             amended,
             rag(due, today, amended),
-            f"within 8 weeks of the amendments proposed on {short_date(proposed)}",
+            f"within 8 weeks of the amendments proposed on {dmy(proposed)}",
         ),
     ]
 
@@ -404,8 +403,8 @@ def _review_milestones(review: AnnualReview, anchor: date, today: date) -> list[
             meeting if held else None,
             rag(due, today, meeting if held else None),
             _join_notes(
-                f"booked for {short_date(meeting)}" if not held else "",
-                f"the LA's decision by {short_date(annual_review_due(anchor))}, within 12 months",
+                f"booked for {dmy(meeting)}" if not held else "",
+                f"the LA's decision by {dmy(annual_review_due(anchor))}, within 12 months",
             ),
         ),
         step(

@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sendesk.rules import timeline
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import (
     EXCEPTION_KINDS,
     TRANSFER_KINDS,
@@ -281,11 +282,6 @@ class PlanItem(PlanData):
 # --- small helpers ------------------------------------------------------------------------
 
 
-def short_date(day: date) -> str:
-    """A date as it reads in the EHC screens' sentences: 07/12/2026."""
-    return f"{day:%d/%m/%Y}"
-
-
 def _is_date(value: object) -> bool:
     return isinstance(value, date) and not isinstance(value, datetime)
 
@@ -324,7 +320,7 @@ def future_problems(today: date, dates: dict[str, date | None]) -> list[str]:
     """One problem for each date (label → date) after ``today``: "the {label} (…) is in
     the future"."""
     return [
-        f"the {label} ({short_date(value)}) is in the future"
+        f"the {label} ({dmy(value)}) is in the future"
         for label, value in dates.items()
         if value is not None and value > today
     ]

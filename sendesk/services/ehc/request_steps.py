@@ -13,9 +13,10 @@ from typing import Any
 
 from sendesk.models import EhcClockException, EhcRequest
 from sendesk.rules import timeline
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import CaseFacts, ClockException, Milestone
 from sendesk.services.common import data_of
-from sendesk.services.ehc.records import STEPS, VALUE_STEPS, ExceptionItem, RequestItem, short_date
+from sendesk.services.ehc.records import STEPS, VALUE_STEPS, ExceptionItem, RequestItem
 
 # --- requests: the order of the steps -----------------------------------------------------
 
@@ -160,12 +161,10 @@ def step_problems(step: str, case: dict[str, Any], today: date) -> list[str]:
         problems.append(f"{STEPS[step]} has no date")
     if on is not None:
         if on > today:
-            problems.append(f"{STEPS[step]} ({short_date(on)}) is in the future")
+            problems.append(f"{STEPS[step]} ({dmy(on)}) is in the future")
         floor = _earliest(step, case)
         if floor is not None and on < floor[0]:
-            problems.append(
-                f"{STEPS[step]} ({short_date(on)}) is before {floor[1]} ({short_date(floor[0])})"
-            )
+            problems.append(f"{STEPS[step]} ({dmy(on)}) is before {floor[1]} ({dmy(floor[0])})")
     return problems
 
 

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from sendesk.db import Database
 from sendesk.errors import ValidationError
 from sendesk.models import EhcClockException, EhcRequest, Role
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import EXCEPTION_KINDS
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -53,7 +54,6 @@ from sendesk.services.ehc.records import (
     future_problems,
     joined,
     one_line,
-    short_date,
 )
 from sendesk.services.ehc.request_steps import (
     STEP_DATES,
@@ -101,8 +101,8 @@ def _clean_request(data: RequestData, today: date) -> dict[str, Any]:
     )
     if data.sent_on and data.received_on and data.received_on < data.sent_on:
         problems.append(
-            f"the LA cannot have received the request ({short_date(data.received_on)}) before it "
-            f"was sent ({short_date(data.sent_on)})"
+            f"the LA cannot have received the request ({dmy(data.received_on)}) before it "
+            f"was sent ({dmy(data.sent_on)})"
         )
     texts = clean_texts(data, _REQUEST_TEXTS, problems)
     if data.health_none_known and texts["health_info"]:
@@ -166,7 +166,7 @@ def open_request(
         earlier = _open_request_of(s, pupil_id)
         if earlier is not None:
             when = earlier.sent_on or earlier.received_on
-            since = f" (sent {short_date(when)})" if when else " (not sent yet)"
+            since = f" (sent {dmy(when)})" if when else " (not sent yet)"
             raise ValidationError(
                 f"This pupil already has an open EHC request{since}; close it before "
                 "opening another."
@@ -251,7 +251,7 @@ def record_step(
         case = case_of(row)
         if step != "close" and case["closed_on"] is not None:
             raise ValidationError(
-                f"This request was closed on {short_date(case['closed_on'])}; undo the closing "
+                f"This request was closed on {dmy(case['closed_on'])}; undo the closing "
                 f"before recording {STEPS[step]}."
             )
         if step in VALUE_STEPS:
@@ -345,7 +345,7 @@ def add_exception(
     if recorded_on is None:
         problems.append("give the date the exception was recorded")
     elif recorded_on > today:
-        problems.append(f"the exception's date ({short_date(recorded_on)}) is in the future")
+        problems.append(f"the exception's date ({dmy(recorded_on)}) is in the future")
     refuse(problems)
     with db.transaction() as s:
         row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
@@ -356,8 +356,8 @@ def add_exception(
             )
         if recorded_on < start:
             raise ValidationError(
-                f"The exception's date ({short_date(recorded_on)}) is before the request was "
-                f"received ({short_date(start)})."
+                f"The exception's date ({dmy(recorded_on)}) is before the request was "
+                f"received ({dmy(start)})."
             )
         return add_audited(
             s,

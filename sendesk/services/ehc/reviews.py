@@ -12,6 +12,7 @@ from typing import Any
 
 from sendesk.db import Database
 from sendesk.models import AnnualReview, EhcPlan
+from sendesk.rules.dates import dmy
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
@@ -32,7 +33,6 @@ from sendesk.services.ehc.records import (
     clean_texts,
     future_problems,
     joined_or,
-    short_date,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -52,7 +52,7 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
     if meeting is None:
         problems.append("the date of the review meeting is missing")
     elif meeting > today + MEETING_AHEAD:
-        problems.append(f"the review meeting ({short_date(meeting)}) is more than a year ahead")
+        problems.append(f"the review meeting ({dmy(meeting)}) is more than a year ahead")
     problems += future_problems(
         today,
         {
@@ -66,18 +66,17 @@ def _clean_review(data: ReviewData, today: date) -> dict[str, Any]:
     if meeting is not None:
         if data.invitations_sent_on and data.invitations_sent_on > meeting:
             problems.append(
-                f"the invitations ({short_date(data.invitations_sent_on)}) are after the meeting "
-                f"({short_date(meeting)})"
+                f"the invitations ({dmy(data.invitations_sent_on)}) are after the meeting "
+                f"({dmy(meeting)})"
             )
         if data.report_sent_on and data.report_sent_on < meeting:
             problems.append(
-                f"the report ({short_date(data.report_sent_on)}) is before the meeting "
-                f"({short_date(meeting)})"
+                f"the report ({dmy(data.report_sent_on)}) is before the meeting ({dmy(meeting)})"
             )
         if data.la_decision_on and data.la_decision_on < meeting:
             problems.append(
-                f"the LA's decision ({short_date(data.la_decision_on)}) is before the meeting "
-                f"({short_date(meeting)})"
+                f"the LA's decision ({dmy(data.la_decision_on)}) is before the meeting "
+                f"({dmy(meeting)})"
             )
     recommendation = data.recommendation.strip().lower()
     decision = data.la_decision.strip().lower()
@@ -133,13 +132,12 @@ def _amendment_problems(data: ReviewData, decision: str) -> list[str]:
             floor, what = max(dated, key=lambda x: x[0])
             if proposed < floor:
                 problems.append(
-                    f"the amendments proposed ({short_date(proposed)}) are before {what} "
-                    f"({short_date(floor)})"
+                    f"the amendments proposed ({dmy(proposed)}) are before {what} ({dmy(floor)})"
                 )
         if amended is not None and amended < proposed:
             problems.append(
-                f"the amended plan ({short_date(amended)}) is before the amendments were proposed "
-                f"({short_date(proposed)})"
+                f"the amended plan ({dmy(amended)}) is before the amendments were proposed "
+                f"({dmy(proposed)})"
             )
     return problems
 
@@ -149,13 +147,13 @@ def _review_fits_plan(plan: EhcPlan, values: dict[str, Any], review_id: int | No
     problems: list[str] = []
     if meeting < plan.issued_on:
         problems.append(
-            f"the review meeting ({short_date(meeting)}) is before the plan was issued "
-            f"({short_date(plan.issued_on)})"
+            f"the review meeting ({dmy(meeting)}) is before the plan was issued "
+            f"({dmy(plan.issued_on)})"
         )
     if plan.ceased_on is not None and meeting > plan.ceased_on:
-        problems.append(f"the plan ceased on {short_date(plan.ceased_on)}, before this meeting")
+        problems.append(f"the plan ceased on {dmy(plan.ceased_on)}, before this meeting")
     if any(r.meeting_on == meeting and r.id != review_id for r in plan.reviews):
-        problems.append(f"this plan already has a review meeting on {short_date(meeting)}")
+        problems.append(f"this plan already has a review meeting on {dmy(meeting)}")
     refuse(problems)
 
 

@@ -18,6 +18,7 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
 from sendesk.models import Enrolment, Intervention, InterventionGroup, Measurement, Pupil
 from sendesk.rules import progress as rules
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Scope, out_of_scope
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -36,7 +37,6 @@ from sendesk.services.graduated.intervention_records import (
     check_measure,
     display_name,
     folded,
-    short_date,
 )
 from sendesk.services.permissions import Action, permit, permit_pupil, pupils_allowed
 from sendesk.services.store.audit import AuditWriter
@@ -102,11 +102,9 @@ def enrol(
         pupil_or_gone(s, pupil_id)
         problems: list[str] = []
         if planned_end is not None and planned_end < start:
-            problems.append(
-                f"the planned end {short_date(planned_end)} is before the start {short_date(start)}"
-            )
+            problems.append(f"the planned end {dmy(planned_end)} is before the start {dmy(start)}")
         if start < group.start_date or (group.end_date is not None and start > group.end_date):
-            problems.append(f"the start date {short_date(start)} is outside the group's dates")
+            problems.append(f"the start date {dmy(start)} is outside the group's dates")
         if entry_measure is None and entry_date is not None:
             problems.append("an entry date was given without an entry measure")
         check_measure(intervention.measure_kind, entry_measure, "entry", problems)
@@ -169,12 +167,10 @@ def record_exit(
         if row.end_date is not None:
             problems.append("this enrolment has already ended")
         if exit_date < row.start_date or end < row.start_date:
-            problems.append(
-                f"the exit is before the enrolment began ({short_date(row.start_date)})"
-            )
+            problems.append(f"the exit is before the enrolment began ({dmy(row.start_date)})")
         if exit_measure is not None and row.entry_date is not None and exit_date < row.entry_date:
             problems.append(
-                f"the exit measure is dated before the entry measure ({short_date(row.entry_date)})"
+                f"the exit measure is dated before the entry measure ({dmy(row.entry_date)})"
             )
         if exit_date > date.today():
             problems.append("the exit date is in the future")
@@ -225,9 +221,9 @@ def record_entry(
         if row.entry_measure is not None:
             problems.append("this enrolment already has an entry measure")
         if entry_date < row.start_date or (row.end_date is not None and entry_date > row.end_date):
-            problems.append(f"{short_date(entry_date)} is outside the enrolment's dates")
+            problems.append(f"{dmy(entry_date)} is outside the enrolment's dates")
         if row.exit_date is not None and entry_date > row.exit_date:
-            problems.append(f"the entry is dated after the exit ({short_date(row.exit_date)})")
+            problems.append(f"the entry is dated after the exit ({dmy(row.exit_date)})")
         if entry_date > date.today():
             problems.append("the entry date is in the future")
         check_measure(intervention.measure_kind, entry_measure, "entry", problems)
@@ -248,7 +244,7 @@ def add_measurement(
         problems: list[str] = []
         check_measure(intervention.measure_kind, value, "", problems)
         if taken_on < row.start_date or (row.end_date is not None and taken_on > row.end_date):
-            problems.append(f"{short_date(taken_on)} is outside the enrolment's dates")
+            problems.append(f"{dmy(taken_on)} is outside the enrolment's dates")
         if taken_on > date.today():
             problems.append("the date is in the future")
         refuse(problems)

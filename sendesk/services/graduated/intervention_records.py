@@ -394,11 +394,6 @@ def display_name(pupil: Any) -> str:
     return f"{forename} {pupil.preferred_surname or pupil.legal_surname}"
 
 
-def short_date(value: date) -> str:
-    """A date as it reads in the intervention screens' sentences: 07/12/2026."""
-    return value.strftime("%d/%m/%Y")
-
-
 def scheduled_dates(
     weekdays: Collection[int],
     start: date,

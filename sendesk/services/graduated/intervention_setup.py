@@ -16,6 +16,7 @@ from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import Enrolment, Intervention, InterventionGroup, Role, User
 from sendesk.rules import progress as rules
+from sendesk.rules.dates import dmy
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
@@ -41,7 +42,6 @@ from sendesk.services.graduated.intervention_records import (
     check_whole,
     clean_text,
     parse_weekdays,
-    short_date,
     weekdays_column,
 )
 from sendesk.services.permissions import Action, permit
@@ -168,8 +168,7 @@ def clean_group(s: Session, data: GroupData) -> GroupData:
         problems.append("days of the week go from 0 (Monday) to 6 (Sunday)")
     if data.end_date is not None and data.end_date < data.start_date:
         problems.append(
-            f"the end date {short_date(data.end_date)} is before the start date "
-            f"{short_date(data.start_date)}"
+            f"the end date {dmy(data.end_date)} is before the start date {dmy(data.start_date)}"
         )
     if s.get(Intervention, data.intervention_id) is None:
         problems.append("that intervention is not in the catalogue")

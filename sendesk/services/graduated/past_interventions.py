@@ -34,6 +34,7 @@ from sendesk.models import (
     Measurement,
     SessionAttendance,
 )
+from sendesk.rules.dates import dmy
 from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.bulk_rows import bulk, insert_rows
 from sendesk.services.graduated.intervention_records import (
@@ -42,7 +43,6 @@ from sendesk.services.graduated.intervention_records import (
     SHORT_MAX,
     GroupData,
     check_measure,
-    short_date,
 )
 from sendesk.services.graduated.intervention_setup import (
     clean_group,
@@ -121,13 +121,11 @@ def _enrolment_problems(
 ) -> list[str]:
     problems: list[str] = []
     if e.start < group.start_date or (group.end_date is not None and e.start > group.end_date):
-        problems.append(
-            f"{where}: the start date {short_date(e.start)} is outside the group's dates"
-        )
+        problems.append(f"{where}: the start date {dmy(e.start)} is outside the group's dates")
     if e.planned_end is not None and e.planned_end < e.start:
         problems.append(f"{where}: the planned end is before the start")
     if e.end is not None and (e.end < e.start or e.end > today):
-        problems.append(f"{where}: the end {short_date(e.end)} is before the start or after today")
+        problems.append(f"{where}: the end {dmy(e.end)} is before the start or after today")
     for which, value, on in (
         ("entry", e.entry_measure, e.entry_date),
         ("exit", e.exit_measure, e.exit_date),
@@ -138,9 +136,7 @@ def _enrolment_problems(
     for on, value in e.measures:
         check_measure(kind, value, "", problems)
         if not _current(e, on) or on > today:
-            problems.append(
-                f"{where}: a measure on {short_date(on)} is outside the enrolment's dates"
-            )
+            problems.append(f"{where}: a measure on {dmy(on)} is outside the enrolment's dates")
     return problems
 
 
@@ -151,9 +147,9 @@ def _session_problems(
     problems: list[str] = []
     on = ps.held_on
     if on > today:
-        problems.append(f"{where}: {short_date(on)} is after today")
+        problems.append(f"{where}: {dmy(on)} is after today")
     if on < group.start_date or (group.end_date is not None and on > group.end_date):
-        problems.append(f"{where}: the group did not run on {short_date(on)}")
+        problems.append(f"{where}: the group did not run on {dmy(on)}")
     if not ps.delivered:
         reason = (ps.reason or "").strip()
         if not reason:
@@ -209,9 +205,9 @@ def _checked(session: Session, groups: Sequence[PastGroup], today: date) -> list
             problems += _enrolment_problems(where, clean, e, kind, today)
         held = Counter(ps.held_on for ps in past.sessions)
         if twice := sorted(day for day, n in held.items() if n > 1):
-            problems.append(f"the group {name!r} has two sessions on {short_date(twice[0])}")
+            problems.append(f"the group {name!r} has two sessions on {dmy(twice[0])}")
         for ps in past.sessions:
-            where = f"the group {name!r} on {short_date(ps.held_on)}"
+            where = f"the group {name!r} on {dmy(ps.held_on)}"
             problems += _session_problems(where, clean, past.enrolments, ps, today)
     if problems:
         raise ValidationError(first_problems(problems) + " Nothing was recorded.")

@@ -29,6 +29,7 @@ from sendesk.models import (
     User,
     utcnow,
 )
+from sendesk.rules.dates import dmy
 from sendesk.services.actor import Actor
 from sendesk.services.common import checked_text, get_or_gone, refuse
 from sendesk.services.graduated.enrolments import group_and_intervention, require_leader
@@ -49,7 +50,6 @@ from sendesk.services.graduated.intervention_records import (
     name_key,
     parse_weekdays,
     scheduled_dates,
-    short_date,
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -185,12 +185,10 @@ def group_day(db: Database, actor: Actor, group_id: int, on: date) -> GroupToday
 def _check_session_date(group: InterventionGroup, on: date) -> list[str]:
     problems: list[str] = []
     if on > date.today():
-        problems.append(f"{short_date(on)} is in the future: log a session once it has happened")
+        problems.append(f"{dmy(on)} is in the future: log a session once it has happened")
     if on < group.start_date or (group.end_date is not None and on > group.end_date):
-        end = short_date(group.end_date) if group.end_date else "now"
-        problems.append(
-            f"the group runs from {short_date(group.start_date)} to {end}, not on {short_date(on)}"
-        )
+        end = dmy(group.end_date) if group.end_date else "now"
+        problems.append(f"the group runs from {dmy(group.start_date)} to {end}, not on {dmy(on)}")
     return problems
 
 
@@ -362,7 +360,7 @@ def log_session(
 def _term_bounds(group: InterventionGroup, start: date, end: date) -> list[str]:
     problems: list[str] = []
     if end < start:
-        problems.append(f"the end {short_date(end)} is before the start {short_date(start)}")
+        problems.append(f"the end {dmy(end)} is before the start {dmy(start)}")
     elif (end - start).days > MAX_TERM_DAYS:
         problems.append("log at most a school year at a time")
     if end > date.today():
@@ -449,13 +447,13 @@ def log_term(
             reason = checked_text(
                 ex.reason or "",
                 SHORT_MAX,
-                f"the reason for {short_date(ex.on)} is",
+                f"the reason for {dmy(ex.on)} is",
                 problems,
                 lines=True,
-                missing=f"the exception on {short_date(ex.on)} has no reason",
+                missing=f"the exception on {dmy(ex.on)} has no reason",
             )
             if ex.on not in wanted:
-                problems.append(f"{short_date(ex.on)} is not one of the group's days in that range")
+                problems.append(f"{dmy(ex.on)} is not one of the group's days in that range")
                 continue
             if ex.enrolment_id is None:
                 whole[ex.on] = reason
@@ -463,7 +461,7 @@ def log_term(
                 e = by_id.get(ex.enrolment_id)
                 if e is None or e not in enrolled_on(ex.on):
                     problems.append(
-                        f"an exception on {short_date(ex.on)} is for a pupil not enrolled then"
+                        f"an exception on {dmy(ex.on)} is for a pupil not enrolled then"
                     )
                 pupil[(ex.on, ex.enrolment_id)] = reason
         refuse(problems)

@@ -42,11 +42,12 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 from sendesk.rules.years import year_label
 from sendesk.services.access.edition import access_notice, current_edition, set_edition
 from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
-from sendesk.ui.access.access_words import dmy, status_text
+from sendesk.ui.access.access_words import status_text
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons, warn
 from sendesk.ui.kit.dates import date_edit, from_qdate

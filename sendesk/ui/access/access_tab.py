@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.access.arrangement_edits import remove_arrangement
 from sendesk.services.access.assessments import remove_assessment
@@ -54,7 +55,6 @@ from sendesk.services.access.records import (
 from sendesk.services.register.pupil_record import PupilRecord, get_record
 from sendesk.ui.access.access_words import (
     bullets,
-    dmy,
     evidence_gaps,
     evidence_route_text,
     evidence_summary,

@@ -14,17 +14,13 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 
 if TYPE_CHECKING:
     from sendesk.services.access.records import NwwItem
 
 ALL_SUBJECTS = "All subjects"
 NO_EVIDENCE = "none yet"
-
-
-def dmy(value: date | None, empty: str = "") -> str:
-    """A date as schools write it (31/01/2026), or ``empty`` when there is none."""
-    return f"{value:%d/%m/%Y}" if value is not None else empty
 
 
 def subjects_text(subjects: Sequence[str]) -> str:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 from sendesk.services.access.arrangement_edits import (
     propose_arrangement,
     set_arrangement_status,
@@ -45,7 +46,6 @@ from sendesk.services.access.records import (
 from sendesk.services.school.settings import get_int
 from sendesk.ui.access.access_words import (
     bullets,
-    dmy,
     evidence_route_text,
     scores_for_check,
     status_text,

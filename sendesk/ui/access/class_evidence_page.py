@@ -50,11 +50,12 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.roles import Role
 from sendesk.rules import jcq
+from sendesk.rules.dates import dmy
 from sendesk.services.access.class_lists import my_class_lists
 from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_many, remove_nww
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
 from sendesk.ui.access.access_tab import NWW_COLUMNS
-from sendesk.ui.access.access_words import dmy, status_text, task_text
+from sendesk.ui.access.access_words import status_text, task_text
 from sendesk.ui.kit.buttons import confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note, tab_order

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import (
     NO_TRANSFER,
     TRANSFER_KINDS,
@@ -46,7 +47,7 @@ from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
-from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,

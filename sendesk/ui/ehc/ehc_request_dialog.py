@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules.dates import dmy
 from sendesk.rules.timeline import (
     EXCEPTION_KINDS,
     end_of_compulsory_school_age,
@@ -52,7 +53,7 @@ from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules.census import Provision
+from sendesk.rules.dates import dmy as _dmy
 from sendesk.rules.permissions import Action
 from sendesk.rules.readiness import money
 from sendesk.rules.timeline import Milestone, transfer_source
@@ -71,7 +72,6 @@ from sendesk.ui.ehc.ehc_request_dialog import (
     step_label,
 )
 from sendesk.ui.kit.buttons import ask, button_row, buttons_for, confirmed_change, warn
-from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import DARK_TEXT, ColumnSpec, RowsModel

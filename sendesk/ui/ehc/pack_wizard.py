@@ -53,6 +53,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import CancelledError, SendeskError
 from sendesk.operations.pack import PackResult, build_pack
+from sendesk.rules.dates import dmy
 from sendesk.rules.readiness import ReadinessItem
 from sendesk.services.ehc.pack import EvidenceChoice, available_evidence, readiness_for
 from sendesk.settings import load_settings, save_settings
@@ -61,7 +62,6 @@ from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys, move_row
 from sendesk.ui.evidence.agencies_tab import size_text
 from sendesk.ui.kit.buttons import action_button, button_column, move_buttons, warn
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn

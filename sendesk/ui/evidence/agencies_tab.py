@@ -22,6 +22,7 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QLabel, QMessageBox, QW
 
 from sendesk.errors import SendeskError
 from sendesk.rules.confidentiality import LEVELS, default_level
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.evidence.agencies import (
     AGENCIES,
@@ -45,7 +46,6 @@ from sendesk.services.evidence.evidence import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import APP
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.form_dialog import TEXT, Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QLabel, QPushButton, QWidget
 from sendesk.rules import concerns as rules
 from sendesk.rules.census import NEED_CODES
 from sendesk.rules.concerns import ConcernDraft
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.graduated.concerns import (
     ConcernItem,
@@ -32,7 +33,6 @@ from sendesk.services.graduated.concerns import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import APP, action_button
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.form_dialog import NUMBER, TEXT, Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec

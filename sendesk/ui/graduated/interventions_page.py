@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import progress as rules
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.rules.years import year_label
 from sendesk.services.graduated.enrolments import (
@@ -59,7 +60,6 @@ from sendesk.ui.graduated.intervention_dialogs import (
     MeasureDialog,
 )
 from sendesk.ui.graduated.progress_chart import ProgressChart
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, TextRows, TextRowsModel, text_rows

@@ -46,6 +46,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules import meetings as rules
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.graduated.meetings import (
     MeetingItem,
@@ -66,7 +67,7 @@ from sendesk.services.graduated.parent_summary import parent_summary_data, set_h
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import dialog_buttons, warn
-from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.record_tab import RecordTab

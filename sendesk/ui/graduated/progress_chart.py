@@ -20,11 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.rules import progress as rules
+from sendesk.rules.dates import dmy
 from sendesk.services.graduated.intervention_records import (
     MeasurePoint,
     Progress,
 )
-from sendesk.ui.kit.dates import dmy
 
 
 class ProgressChart(QWidget):

@@ -16,6 +16,7 @@ from datetime import date
 
 from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.graduated.progress_data import (
     MEASURE_MAX,
@@ -40,7 +41,6 @@ from sendesk.services.graduated.progress_data import (
     term_name,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.form_dialog import Field, FormDialog
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec

@@ -20,11 +20,11 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
+from sendesk.rules.dates import dmy as _dmy
 from sendesk.services.graduated.costs import planned_vs_delivered
 from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
 from sendesk.services.graduated.intervention_records import EnrolmentItem, Progress, ProvisionHours
 from sendesk.ui.graduated.progress_chart import ProgressChart
-from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec

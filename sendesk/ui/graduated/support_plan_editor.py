@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.rules.dates import dmy
 from sendesk.rules.support_plans import (
     AREAS,
     DESCRIPTION_MAX,
@@ -66,7 +67,7 @@ from sendesk.services.graduated.support_plans import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import action_button, button_row
-from sendesk.ui.kit.dates import date_edit, dmy, from_qdate, to_qdate
+from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
 from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes

@@ -21,6 +21,7 @@ from datetime import date
 from PySide6.QtWidgets import QDialog, QTextBrowser
 
 from sendesk.errors import SendeskError
+from sendesk.rules.dates import dmy as _dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.graduated.support_plans import (
     PlanDetail,
@@ -30,7 +31,6 @@ from sendesk.services.graduated.support_plans import (
     new_cycle_draft,
 )
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
-from sendesk.ui.kit.dates import dmy as _dmy
 from sendesk.ui.kit.record_tab import RecordList, RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec
 

@@ -23,11 +23,6 @@ def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
 
 
-def dmy(value: date | None, empty: str = "") -> str:
-    """A date as the school writes it (dd/mm/yyyy); ``empty`` when there is none."""
-    return f"{value:%d/%m/%Y}" if value is not None else empty
-
-
 def date_edit(name: str, value: date, maximum: date | None = None) -> QDateEdit:
     """A calendar date field named ``name`` for a screen reader, showing dd/mm/yyyy."""
     edit = QDateEdit()

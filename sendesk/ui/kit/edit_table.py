@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.rules.dates import dmy
 from sendesk.ui.kit.dates import DISPLAY_FORMAT, from_qdate, to_qdate
 from sendesk.ui.kit.table_model import ColumnsModel, Index
 
@@ -68,7 +69,7 @@ class EditColumn(Generic[R]):
         if self.choices is not None and not self.free:
             return next((label for label, v in self.choices(row) if v == value), str(value))
         if isinstance(value, date):
-            return f"{value:%d/%m/%Y}"
+            return dmy(value)
         return "" if value is None else str(value)
 
 

@@ -34,6 +34,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from sendesk.rules.census import NEED_CODES, PROVISION_LABELS, Provision, area_of
+from sendesk.rules.dates import dmy
 from sendesk.rules.years import year_label
 from sendesk.services.register.register_view import RegisterRow
 
@@ -238,10 +239,6 @@ def search_key(row: RegisterRow) -> str:
         row.upn,
     ]
     return "\n".join(v for p in parts for v in fold_variants(p))
-
-
-def _day(value: date | None) -> str:
-    return value.strftime("%d/%m/%Y") if value else ""
 
 
 def _need_tip(code: str | None) -> str | None:
@@ -449,12 +446,12 @@ class RegisterTableModel(QAbstractTableModel):
             case Column.SECONDARY_NEED:
                 return row.secondary_need or ""
             case Column.EHCP_SINCE:
-                return _day(row.ehcp_since)
+                return dmy(row.ehcp_since)
             case Column.NEXT_REVIEW:
-                text = _day(row.next_review_due)
+                text = dmy(row.next_review_due)
                 return f"{text} (overdue)" if self.is_overdue(row) else text
             case Column.ON_REGISTER_SINCE:
-                return _day(row.on_register_since)
+                return dmy(row.on_register_since)
 
     def _tooltip(self, row: RegisterRow, column: Column) -> str | None:
         match column:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sendesk.rules.census import describe
+from sendesk.rules.dates import dmy
 from sendesk.services.school.figures import EHC_PLAN, SEN_SUPPORT, SchoolFigures
 from sendesk.services.school.statistics import Count, shown, shown_percent
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.school.bar_chart import Bar
 
 STATUS_NAMES = {"N": "No SEN (N)", "K": "SEN support (K)", "E": "EHC plan (E)"}

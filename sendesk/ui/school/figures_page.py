@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
 )
 
 from sendesk.errors import SendeskError
+from sendesk.rules.dates import dmy
 from sendesk.services.graduated.provision_map import (
     academic_year_bounds,
     academic_year_label,
     academic_year_of,
 )
 from sendesk.ui.kit.buttons import action_button
-from sendesk.ui.kit.dates import dmy
 from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel

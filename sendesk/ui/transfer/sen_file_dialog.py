@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.operations.sen_file import SenFileResult, build_sen_file
+from sendesk.rules.dates import dmy
 from sendesk.services.ehc.pack import EvidenceChoice
 from sendesk.services.transfer.leavers import LeaverStatus
 from sendesk.services.transfer.sen_file import record_sen_file_sent, sen_file_evidence
@@ -36,10 +37,6 @@ from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Changes, Op
 from sendesk.ui.transfer.leaving import LeaverDialog
-
-
-def _day(value: date | None) -> str:
-    return f"{value:%d/%m/%Y}" if value else "undated"
 
 
 class SenFileDialog(LeaverDialog):
@@ -114,7 +111,7 @@ class SenFileDialog(LeaverDialog):
         self.loading = None
         self.evidence.clear()
         for choice in choices:
-            text = f"{choice.title} — {choice.kind}, {_day(choice.document_date)}"
+            text = f"{choice.title} — {choice.kind}, {dmy(choice.document_date, 'undated')}"
             if choice.agency:
                 text += f" ({choice.agency})"
             item = QListWidgetItem(text)
