@@ -22,10 +22,12 @@ window for start-up; for the database steps, the very SQL statements the step is
 run again on plain SQLite without encryption over an unencrypted copy of the same school;
 Python's ``sqlite3`` backup of that copy for the backup; pypdf merging the same documents
 plus reportlab laying out as many plain-text pages for the pack. The last column is how
-each time grows from the smallest to the largest size against the number of pupils, judged
-on CPU time where the step has one (on a shared machine wall-clock time stretches more for
-longer steps): a step growing faster than the pupils is flagged, and so is a step whose own
-SQL on plain SQLite does (with a fixed query count: a query reading a growing table). The
+each time grows from the smallest to the largest size against the number of pupils
+(benchmarks/growth.py): judged on the fastest of many runs, on CPU time where the step has
+one, with the range the run's noise allows and the exponent fitted over every size. A step
+is flagged only when even the low end of its range grows faster than the pupils, and so is
+a step whose own SQL on plain SQLite does (with a fixed query count: a query reading a
+growing table). Short steps are repeated for at least a second at each size. The
 SQL queries the register load and the pupil record open issue are counted at each size:
 they must not grow with the school.
 
@@ -48,6 +50,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -56,6 +59,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from freeze_bench import blocked, heaviest_pupil, page_blocks, print_message_boxes
+from growth import growth
 from gui_bench import APP_CHILD, FLOOR_CHILD, time_child, typed_on
 from import_bench import make_export, timed
 from pack_bench import floor as merge_floor
@@ -82,6 +86,10 @@ from tests.pg_server import PgServer, PgUnavailable, pg_bin, start_pg
 
 T = TypeVar("T")
 QUICK_SIZES = [60, 240]
+STEADY_SECONDS = 1.0
+"""A short step is repeated until it has run this long (and at least ``--runs`` times), so
+that its fastest run is one the rest of the machine left alone."""
+MAX_RUNS = 200
 BLOCK_TARGET_MS = 100.0
 Statement = tuple[str, Any, bool]
 """SQL text, its parameters, and whether it ran as ``executemany``."""
@@ -160,6 +168,25 @@ def clocked(fn: Callable[[], T]) -> tuple[float, float, T]:
     return time.perf_counter() - start, time.process_time() - cpu, result
 
 
+def repeated(fn: Callable[[], object], runs: int, seconds: float) -> list[tuple[float, float]]:
+    """Wall-clock and CPU seconds of ``fn()`` run at least ``runs`` times and until the runs
+    add up to ``seconds`` (at most MAX_RUNS): the growth verdict takes the fastest."""
+    times: list[tuple[float, float]] = []
+    while len(times) < runs or (sum(t[0] for t in times) < seconds and len(times) < MAX_RUNS):
+        times.append(clocked(fn)[:2])
+    return times
+
+
+def timed_figure(times: Sequence[tuple[float, float]], **more: Any) -> Figure:
+    """A figure from runs' (wall, CPU) seconds: medians shown, every CPU time kept."""
+    return Figure(
+        statistics.median(t[0] for t in times),
+        cpu=statistics.median(t[1] for t in times),
+        samples=tuple(t[1] for t in times),
+        **more,
+    )
+
+
 def plain_copy(db: Database, dest: Path) -> Path:
     """An unencrypted copy of a SQLCipher database (``sqlcipher_export`` with no key)."""
     raw = db.engine.raw_connection()
@@ -216,6 +243,22 @@ class Figure:
     floor_cpu: float | None = None
     note: str = ""
     """What was measured at this size (the pack's pages and documents)."""
+    samples: tuple[float, ...] = ()
+    """Every run's seconds (CPU where there is one): what the growth verdict is judged on."""
+    floor_samples: tuple[float, ...] = ()
+
+    def runs(self) -> tuple[float, ...]:
+        """The runs growth is judged on: every run, else the one figure shown."""
+        if self.samples:
+            return self.samples
+        one = self.cpu or self.value
+        return (one,) if one else ()
+
+    def floor_runs(self) -> tuple[float, ...]:
+        if self.floor_samples:
+            return self.floor_samples
+        one = self.floor_cpu or self.floor
+        return (one,) if one else ()
 
 
 @dataclass
@@ -232,42 +275,57 @@ class School:
     figures: dict[str, Figure] = field(default_factory=dict)
 
 
-def measure_import(school: School, folder: Path, seed: int) -> Figure:
-    """The MIS import of the school's number of pupils into a new school, and the same
-    statements on plain SQLite over an unencrypted copy of that new school."""
+def measure_import(school: School, folder: Path, seed: int, runs: int) -> Figure:
+    """The MIS import of the school's number of pupils into a new school (``runs`` times,
+    each into a school of its own), and the same statements on plain SQLite over an
+    unencrypted copy of each new school."""
     import random
 
     export = folder / f"export-{school.pupils}.csv"
     if not export.exists():
         make_export(export, school.pupils, random.Random(seed))
-    target, key = school.new_target(f"import-{school.label}")
-    with create_database(target, key) as db:
-        actor = init_school(db, "Import School", senco_username="senco", senco_name="SENCo")
-        plain = plain_copy(db, folder / f"import-{school.label}.plain") if db.is_file else None
-        with statements(db) as seen:
-            seconds, cpu, report = clocked(lambda: import_pupils(db, actor, export))
-        assert report.written and report.created == school.pupils, report.format()
-    if plain is None:
-        return Figure(seconds, cpu=cpu)
-    floor, floor_cpu = replay(plain, seen, commit=True)
-    return Figure(seconds, floor, cpu=cpu, floor_cpu=floor_cpu)
+    times: list[tuple[float, float]] = []
+    floors: list[tuple[float, float]] = []
+    for run in range(runs):
+        target, key = school.new_target(f"import-{school.label}-{run}")
+        with create_database(target, key) as db:
+            actor = init_school(db, "Import School", senco_username="senco", senco_name="SENCo")
+            plain = folder / f"import-{school.label}-{run}.plain"
+            if db.is_file:
+                plain_copy(db, plain)
+            with statements(db) as seen:
+                seconds, cpu, report = clocked(partial(import_pupils, db, actor, export))
+            assert report.written and report.created == school.pupils, report.format()
+            times.append((seconds, cpu))
+            if db.is_file:
+                floors.append(replay(plain, seen, commit=True))
+    figure = timed_figure(times)
+    if floors:
+        figure.floor = statistics.median(f[0] for f in floors)
+        figure.floor_cpu = statistics.median(f[1] for f in floors)
+        figure.floor_samples = tuple(f[1] for f in floors)
+    return figure
 
 
 def database_step(
-    school: School, db: Database, run: Callable[[], object], runs: int
+    school: School, db: Database, run: Callable[[], object], runs: int, seconds: float
 ) -> tuple[Figure, int]:
-    """A step that reads: counted (its SQL queries) on a first run, then timed (medians
-    of ``runs``); its floor the same statements replayed."""
+    """A step that reads: counted (its SQL queries) on a first run, then timed (at least
+    ``runs`` runs and ``seconds``, see :func:`repeated`); its floor the same statements
+    replayed as often."""
     with statements(db) as seen:
         run()
-    times = [clocked(run)[:2] for _ in range(runs)]
-    figure = Figure(
-        statistics.median(t[0] for t in times), cpu=statistics.median(t[1] for t in times)
-    )
+    figure = timed_figure(repeated(run, runs, seconds))
     if school.plain is not None:
-        floors = [replay(school.plain, seen) for _ in range(runs)]
+        plain = school.plain
+        floors: list[tuple[float, float]] = []
+        while len(floors) < runs or (
+            sum(f[0] for f in floors) < seconds and len(floors) < MAX_RUNS
+        ):
+            floors.append(replay(plain, seen))
         figure.floor = statistics.median(f[0] for f in floors)
         figure.floor_cpu = statistics.median(f[1] for f in floors)
+        figure.floor_samples = tuple(f[1] for f in floors)
     return figure, queries(seen)
 
 
@@ -300,34 +358,36 @@ def measure_pack(db: Database, actor: Actor, pupil_id: int, out: Path, runs: int
         return (merge_floor(pdfs) if pdfs else 0.0) + plain_pages(others)
 
     floors = [clocked(floor)[:2] for _ in range(runs)]
-    return Figure(
-        statistics.median(b[0] for b in builds),
-        statistics.median(f[0] for f in floors),
-        cpu=statistics.median(b[1] for b in builds),
+    return timed_figure(
+        builds,
+        floor=statistics.median(f[0] for f in floors),
         floor_cpu=statistics.median(f[1] for f in floors),
+        floor_samples=tuple(f[1] for f in floors),
         note=f"{result.pages} pages, {len(docs)} documents",
     )
 
 
-def measure_governors(school: School, db: Database, actor: Actor, out: Path) -> Figure:
-    """The governors' report over the last year; "not in this build" until it is merged."""
-    try:
-        from sendesk.reports.governors_report import (  # type: ignore[import-not-found]
-            write_governors_report,
-        )
-    except ImportError:
-        return Figure(text="not in this build")
+def measure_governors(school: School, db: Database, actor: Actor, out: Path, runs: int) -> Figure:
+    """The governors' report over the last year (medians of ``runs``), against its own SQL
+    on plain SQLite."""
+    from sendesk.reports.governors_report import write_governors_report
+
     end = date.today()
-    with statements(db) as seen:
-        seconds, cpu, _ = clocked(
-            lambda: write_governors_report(
-                db, actor, out, start=end - timedelta(days=365), end=end, progress=None
-            )
+
+    def write() -> None:
+        write_governors_report(
+            db, actor, out, start=end - timedelta(days=365), end=end, progress=None
         )
-    if school.plain is None:
-        return Figure(seconds, cpu=cpu)
-    floor, floor_cpu = replay(school.plain, seen)
-    return Figure(seconds, floor, cpu=cpu, floor_cpu=floor_cpu)
+
+    with statements(db) as seen:
+        write()
+    figure = timed_figure([clocked(write)[:2] for _ in range(runs)])
+    if school.plain is not None:
+        floors = [replay(school.plain, seen) for _ in range(runs)]
+        figure.floor = statistics.median(f[0] for f in floors)
+        figure.floor_cpu = statistics.median(f[1] for f in floors)
+        figure.floor_samples = tuple(f[1] for f in floors)
+    return figure
 
 
 def measure_backup(school: School, db: Database, folder: Path, runs: int) -> Figure:
@@ -343,11 +403,7 @@ def measure_backup(school: School, db: Database, folder: Path, runs: int) -> Fig
         floor = statistics.median(
             sqlite_backup(plain, folder / f"backup-{school.label}-{run}.db") for run in range(runs)
         )
-        return Figure(
-            statistics.median(b[0] for b in backups),
-            floor,
-            cpu=statistics.median(b[1] for b in backups),
-        )
+        return timed_figure(backups, floor=floor)
     pg_dump = pg_bin("pg_dump")
     if pg_dump is None:
         return Figure(text="no pg_dump")
@@ -376,7 +432,10 @@ def gui_blocks(ctx: AppContext) -> dict[str, Figure]:
     results += page_blocks(holder["w"], probe)
     holder["w"].close()
     probe.stop()
-    return {f"GUI block: {name}": Figure(ms / 1000, cpu=cpu / 1000) for name, ms, cpu in results}
+    return {
+        f"GUI block: {name}": Figure(ms / 1000, cpu=cpu / 1000, samples=(cpu / 1000,))
+        for name, ms, cpu in results
+    }
 
 
 def measure_school(school: School, folder: Path, args: argparse.Namespace) -> None:
@@ -404,18 +463,29 @@ def measure_school(school: School, folder: Path, args: argparse.Namespace) -> No
             }
 
         def register() -> dict[str, Figure]:
-            figure, count = database_step(school, db, lambda: register_rows(db, actor), args.runs)
+            figure, count = database_step(
+                school, db, lambda: register_rows(db, actor), args.runs, args.seconds
+            )
             rows = register_rows(db, actor, include_all=True)
-            times, _, _ = typed_on(rows, args.keystrokes, with_view=True)
+            # Typed again and again: each typing's median keystroke (CPU) is one run.
+            typings = [
+                typed_on(rows, args.keystrokes, with_view=True, clock=time.thread_time)[0]
+                for _ in range(args.typings)
+            ]
+            medians = [statistics.median(times) for times in typings]
             return {
                 "register load": figure,
                 "SQL queries: register load": Figure(count, count=True),
-                "search keystroke (every pupil, median)": Figure(statistics.median(times)),
+                "search keystroke (every pupil, median)": Figure(
+                    statistics.median(medians), samples=tuple(medians)
+                ),
             }
 
         def record() -> dict[str, Figure]:
             pupil = heaviest_pupil(db, actor)
-            figure, count = database_step(school, db, lambda: open_times(ctx, pupil, 1), args.runs)
+            figure, count = database_step(
+                school, db, lambda: open_times(ctx, pupil, 1), args.runs, args.seconds
+            )
             return {
                 "pupil record open (most history)": figure,
                 "SQL queries: pupil record open": Figure(count, count=True),
@@ -424,7 +494,11 @@ def measure_school(school: School, folder: Path, args: argparse.Namespace) -> No
         steps: list[tuple[str, Callable[[], dict[str, Figure]]]] = [
             (
                 "import (MIS CSV, new school)",
-                lambda: {"import (MIS CSV, new school)": measure_import(school, folder, args.seed)},
+                lambda: {
+                    "import (MIS CSV, new school)": measure_import(
+                        school, folder, args.seed, args.runs
+                    )
+                },
             ),
             ("start-up: what's due filled in", start_up),
             ("register load", register),
@@ -442,7 +516,7 @@ def measure_school(school: School, folder: Path, args: argparse.Namespace) -> No
                 "governors' report (PDF, last year)",
                 lambda: {
                     "governors' report (PDF, last year)": measure_governors(
-                        school, db, actor, folder / f"governors-{school.label}.pdf"
+                        school, db, actor, folder / f"governors-{school.label}.pdf", args.runs
                     )
                 },
             ),
@@ -484,27 +558,29 @@ def cell(figure: Figure | None, *, block: bool = False) -> str:
     return text + (f" ({figure.note})" if figure.note else "")
 
 
-def growth(first: Figure | None, last: Figure | None, pupils: float) -> str:
-    """How a step grew from the smallest school to the largest, against the pupils."""
-    if first is None or last is None or first.value is None or last.value is None:
-        return ""
-    if first.count:
-        return "same" if first.value == last.value else "GROWS WITH THE SCHOOL"
-    if first.value <= 0:
-        return ""
-    # Judged on CPU time where there is one (see clocked); wall-clock shown as well.
-    ratio = last.value / first.value
-    text = f"×{ratio:.1f}"
-    if first.cpu and last.cpu:
-        ratio = last.cpu / first.cpu
-        text += f", CPU ×{ratio:.1f}"
-    floors = (first.floor_cpu, last.floor_cpu) if first.floor_cpu else (first.floor, last.floor)
-    if floors[0] and floors[1]:
-        # The floor is the step's own SQL: when it outgrows the pupils while the step's
-        # query count stays fixed, a query reads a table that grows with the school.
-        floor_ratio = floors[1] / floors[0]
-        text += f" (floor ×{floor_ratio:.1f}{', SQL FASTER' if floor_ratio > pupils else ''})"
-    return text + (" FASTER THAN PUPILS" if ratio > pupils else "")
+def grew(name: str, files: Sequence[School]) -> tuple[str, str | None]:
+    """The growth cell of step ``name`` over the SQLCipher schools (smallest first), and
+    what is flagged: the step, or its SQL on plain SQLite (benchmarks/growth.py)."""
+    figures = [(s.pupils, s.figures.get(name)) for s in files]
+    present = [(pupils, f) for pupils, f in figures if f is not None and f.value is not None]
+    if len(present) < 2:
+        return "", None
+    if present[0][1].count:
+        same = len({f.value for _, f in present}) == 1
+        return ("same", None) if same else ("GROWS WITH THE SCHOOL", name)
+    step = growth([(pupils, f.runs()) for pupils, f in present])
+    if step is None:
+        return "", None
+    text = step.text()
+    flagged = name if step.faster_than_pupils else None
+    floor = growth([(pupils, f.floor_runs()) for pupils, f in present])
+    if floor is not None:
+        # For a database step the floor is its own SQL: when that outgrows the pupils while
+        # the query count stays fixed, a query reads a table that grows with the school.
+        text += f"; floor {floor.text()}"
+        if floor.faster_than_pupils and flagged is None:
+            flagged = f"{name} (its floor: its SQL on plain SQLite)"
+    return text, flagged
 
 
 def print_table(schools: Sequence[School], floor_startup: float) -> list[str]:
@@ -520,13 +596,10 @@ def print_table(schools: Sequence[School], floor_startup: float) -> list[str]:
     flagged = []
     for name in steps:
         block = name.startswith("GUI block")
-        first, last = files[0].figures.get(name), files[-1].figures.get(name)
-        grew = growth(first, last, pupils) if pupils else ""
-        if "FASTER THAN" in grew or "GROWS" in grew:
-            flagged.append(name)
-        elif "SQL FASTER" in grew:
-            flagged.append(f"{name} (its SQL on plain SQLite)")
-        rows.append([name, *(cell(s.figures.get(name), block=block) for s in schools), grew])
+        text, flag = grew(name, files) if pupils else ("", None)
+        if flag is not None:
+            flagged.append(flag)
+        rows.append([name, *(cell(s.figures.get(name), block=block) for s in schools), text])
     widths = [max(len(r[k]) for r in rows) for k in range(len(rows[0]))]
     print(
         f"\nSENDesk performance suite — Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, "
@@ -535,7 +608,9 @@ def print_table(schools: Sequence[School], floor_startup: float) -> list[str]:
     print(
         f"Floors: start-up, an empty PySide6 window ({_time_text(floor_startup)}); database "
         "steps, the same SQL on plain SQLite; pack, pypdf + reportlab; GUI blocks, target "
-        f"≤ {BLOCK_TARGET_MS:.0f} ms. Growth is judged on CPU time where there is one."
+        f"≤ {BLOCK_TARGET_MS:.0f} ms. Growth: the fastest run's CPU time where there is "
+        "one, ×best (the range the run's noise allows), the exponent fitted over every size "
+        "(1 = linear); flagged only when even the range's low end outgrows the pupils."
     )
     for k, row in enumerate(rows):
         print("  ".join(text.ljust(widths[i]) for i, text in enumerate(row)).rstrip())
@@ -561,6 +636,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     if args.sizes is None:
         args.sizes = QUICK_SIZES if args.quick else [500, 2_000, 10_000]
     args.runs = 1 if args.quick else 3
+    args.seconds = 0.0 if args.quick else STEADY_SECONDS
+    args.typings = 1 if args.quick else 5
     args.keystrokes = 6 if args.quick else 20
     return args
 

@@ -27,6 +27,7 @@ from sendesk.ui.context import AppContext
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 
 from freeze_bench import heaviest_pupil
+from growth import batch_bests, growth
 from import_bench import make_export
 from pupil_record_bench import open_times
 from run_all import plain_copy, queries, replay, statements
@@ -70,3 +71,47 @@ def test_the_import_floor_writes_the_same_pupils_on_plain_sqlite(tmp_path: Path)
         assert conn.execute("SELECT count(*) FROM pupil").fetchone() == (40,)
         assert conn.execute("SELECT count(*) FROM need").fetchone()[0] > 0
     conn.close()
+
+
+def test_a_step_as_slow_per_pupil_at_every_size_does_not_grow_faster_than_the_pupils() -> None:
+    # 1 ms a hundred pupils, with a run now and then slowed by other work on the machine.
+    runs = {
+        n: [n / 100_000 * (1.6 if k % 4 == 1 else 1.0) for k in range(9)]
+        for n in (500, 2_000, 10_000)
+    }
+    step = growth(sorted(runs.items()))
+    assert step is not None
+    assert step.pupils == 20
+    assert round(step.ratio, 6) == 20  # judged on the fastest runs: the slowed ones left out
+    assert step.slope is not None and round(step.slope, 6) == 1
+    assert not step.faster_than_pupils and not step.within_noise
+    assert step.text() == "×20.0, exponent 1.00"
+
+
+def test_a_step_growing_with_the_square_of_the_pupils_is_flagged() -> None:
+    runs = {
+        n: [(n / 1_000) ** 2 / 1_000 * (1 + k / 50) for k in range(6)] for n in (500, 2_000, 10_000)
+    }
+    step = growth(sorted(runs.items()))
+    assert step is not None
+    assert step.faster_than_pupils
+    assert step.slope is not None and round(step.slope, 2) == 2
+    assert step.text().endswith("FASTER THAN PUPILS")
+
+
+def test_over_the_pupils_only_within_the_runs_noise_is_said_and_not_flagged() -> None:
+    # The small school's batches disagree (0.5 ms and 0.6 ms fastest): the range reaches
+    # below ×20 although the best estimate is above it.
+    small = [0.0005, 0.0006, 0.0006, 0.0005, 0.0007, 0.0006]
+    large = [0.0105, 0.0106, 0.0108]
+    step = growth([(500, small), (10_000, large)])
+    assert step is not None
+    assert batch_bests(small) == (0.0005, 0.0006)
+    assert (round(step.ratio, 2), round(step.low, 2), round(step.high, 2)) == (21.0, 17.5, 21.6)
+    assert step.within_noise and not step.faster_than_pupils
+    assert "only within the run's noise" in step.text()
+
+
+def test_growth_needs_two_sizes_with_runs() -> None:
+    assert growth([(500, [0.001]), (10_000, [])]) is None
+    assert growth([(500, [0.001])]) is None
