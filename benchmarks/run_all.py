@@ -25,9 +25,10 @@ plus reportlab laying out as many plain-text pages for the pack. The last column
 each time grows from the smallest to the largest size against the number of pupils
 (benchmarks/growth.py): judged on the fastest of many runs, on CPU time where the step has
 one, with the range the run's noise allows and the exponent fitted over every size. A step
-is flagged only when even the low end of its range grows faster than the pupils, and so is
-a step whose own SQL on plain SQLite does (with a fixed query count: a query reading a
-growing table). Short steps are repeated for at least a second at each size. The
+is flagged when even the low end of its range grows faster than the pupils by more than an
+index lookup or a sort explains (n·log n), and so is a step whose own SQL on plain SQLite
+does (with a fixed query count: a query reading a growing table). Short steps are repeated
+for at least a second at each size. The
 SQL queries the register load and the pupil record open issue are counted at each size:
 they must not grow with the school.
 
@@ -617,7 +618,7 @@ def print_table(schools: Sequence[School], floor_startup: float) -> list[str]:
         "steps, the same SQL on plain SQLite; pack, pypdf + reportlab; GUI blocks, target "
         f"≤ {BLOCK_TARGET_MS:.0f} ms. Growth: the fastest run's CPU time where there is "
         "one, ×best (the range the run's noise allows), the exponent fitted over every size "
-        "(1 = linear); flagged only when even the range's low end outgrows the pupils."
+        "(1 = linear); flagged when even the range's low end outgrows n·log n."
     )
     for k, row in enumerate(rows):
         print("  ".join(text.ljust(widths[i]) for i, text in enumerate(row)).rstrip())

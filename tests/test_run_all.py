@@ -9,6 +9,7 @@ school three times the size — the suite's fixed-count check, here on every tes
 
 from __future__ import annotations
 
+import math
 import random
 import sqlite3
 import sys
@@ -96,7 +97,20 @@ def test_a_step_growing_with_the_square_of_the_pupils_is_flagged() -> None:
     assert step is not None
     assert step.faster_than_pupils
     assert step.slope is not None and round(step.slope, 2) == 2
-    assert step.text().endswith("FASTER THAN PUPILS")
+    assert step.text().endswith("FASTER THAN PUPILS (beyond n·log n, ×29.6)")
+
+
+def test_a_step_costing_log_n_more_per_pupil_is_said_but_not_flagged() -> None:
+    # An index lookup a row: n·log2(n) microseconds, give or take 2 % between runs.
+    runs = {
+        n: [n * math.log2(n) / 1e6 * (1 + (k % 3) / 50) for k in range(9)]
+        for n in (500, 2_000, 10_000)
+    }
+    step = growth(sorted(runs.items()))
+    assert step is not None
+    assert step.within_n_log_n and not step.faster_than_pupils
+    assert round(step.ratio, 1) == 29.6
+    assert "(over the pupils, within n·log n ×29.6)" in step.text()
 
 
 def test_over_the_pupils_only_within_the_runs_noise_is_said_and_not_flagged() -> None:
