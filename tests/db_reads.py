@@ -6,8 +6,9 @@ costs; one definition keeps them reading it the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
 from sqlalchemy import event, select
 
@@ -21,6 +22,12 @@ def audit_events(db: Database, entity: str) -> list[AuditEvent]:
         return list(
             s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
         )
+
+
+def dates_of(rows: Iterable[object], *fields: str) -> list[date]:
+    """Every date the ``fields`` of ``rows`` hold (a field left empty is skipped): what a
+    test that nothing is dated after today, whichever step a record reached, looks through."""
+    return [d for row in rows for d in (getattr(row, f) for f in fields) if d is not None]
 
 
 @contextmanager
