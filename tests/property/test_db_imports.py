@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -87,34 +88,35 @@ def test_pupil_import(
     _all_or_nothing(db, import_pupils, db, senco, path, skip_invalid=skip, today=TODAY)
 
 
+@pytest.mark.parametrize(
+    ("files", "name", "importer"),
+    [
+        pytest.param(CLASS_FILES, "db-classes.csv", import_classes, id="class"),
+        pytest.param(
+            ATTAINMENT_FILES,
+            "db-attainment.csv",
+            partial(import_attainment_csv, today=TODAY),
+            id="attainment",
+        ),
+    ],
+)
 @db_settings(60)
-@given(data=CLASS_FILES, seed=st.integers(0, 9))
+@given(data=st.data(), seed=st.integers(0, 9))
 @counted
-def test_class_import(
+def test_import_naming_pupils(
     db: Database,
     senco: Actor,
     school: int,
     tmp_path_factory: pytest.TempPathFactory,
-    data: bytes,
+    files: st.SearchStrategy[bytes],
+    name: str,
+    importer: Callable[[Database, Actor, Path], object],
+    data: st.DataObject,
     seed: int,
 ) -> None:
-    path = _file(tmp_path_factory, "db-classes.csv", _with_real_upns(data, seed))
-    _all_or_nothing(db, import_classes, db, senco, path)
-
-
-@db_settings(60)
-@given(data=ATTAINMENT_FILES, seed=st.integers(0, 9))
-@counted
-def test_attainment_import(
-    db: Database,
-    senco: Actor,
-    school: int,
-    tmp_path_factory: pytest.TempPathFactory,
-    data: bytes,
-    seed: int,
-) -> None:
-    path = _file(tmp_path_factory, "db-attainment.csv", _with_real_upns(data, seed))
-    _all_or_nothing(db, import_attainment_csv, db, senco, path, today=TODAY)
+    """The class-list and attainment imports, whose rows name pupils by UPN."""
+    path = _file(tmp_path_factory, name, _with_real_upns(data.draw(files), seed))
+    _all_or_nothing(db, importer, db, senco, path)
 
 
 DOCUMENTS = st.one_of(
