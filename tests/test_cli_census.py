@@ -18,9 +18,9 @@ ON = "07/12/2026"  # the next census day is Thursday 21 January 2027
 
 
 def school(path: Path, key: str, *, planted: bool) -> str:
-    db, _ = hill_school(str(path), key, HILL_PASSWORD)
+    db, senco = hill_school(str(path), key, HILL_PASSWORD)
     if planted:
-        plant_census_problems(db, acting_user(db, "senco"))
+        plant_census_problems(db, senco)
     db.dispose()
     return str(path)
 

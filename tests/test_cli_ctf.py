@@ -18,8 +18,8 @@ from tests.factories import add_test_pupil, hill_school
 def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
-    pupil = add_test_pupil(db, acting_user(db, "senco"), 1)
+    db, senco = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
+    pupil = add_test_pupil(db, senco, 1)
     db.dispose()
     file = tmp_path / "8012001_CTF_8014000_001.xml"
     file.write_bytes(
@@ -49,8 +49,8 @@ def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
 def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
-    add_test_pupil(db, acting_user(db, "senco"), 1)
+    db, senco = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
+    add_test_pupil(db, senco, 1)
     db.dispose()
     file = tmp_path / "bad.xml"
     file.write_bytes(ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K", "2020-01-01"))))

@@ -28,8 +28,7 @@ def test_sen_file_writes_the_pdf_with_the_evidence_named(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     where = str(tmp_path / "s.db")
-    db, _ = hill_school(where, raw_key, HILL_PASSWORD)
-    senco = acting_user(db, "senco")
+    db, senco = hill_school(where, raw_key, HILL_PASSWORD)
     pid = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë")
     doc = add_document(
         db, senco, pid, marked_pdf("SALT-NOTE", 1), "SALT note", date(2025, 1, 6), filename="s.pdf"
