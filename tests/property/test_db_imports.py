@@ -21,7 +21,7 @@ from db_snapshot import table_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import DATES, NASTY, TEXT
-from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES
+from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES, written
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
@@ -72,19 +72,13 @@ def _with_real_upns(data: bytes, seed: int) -> bytes:
     return data.replace(b"A", UPNS[seed % 3].encode(), 1) if seed % 2 else data
 
 
-def _file(folder: pytest.TempPathFactory, name: str, data: bytes) -> Path:
-    path = folder.getbasetemp() / name
-    path.write_bytes(data)
-    return path
-
-
 @db_settings(80)
 @given(data=CSV_FILES, skip=st.booleans())
 @counted
 def test_pupil_import(
     db: Database, senco: Actor, tmp_path_factory: pytest.TempPathFactory, data: bytes, skip: bool
 ) -> None:
-    path = _file(tmp_path_factory, "db-export.csv", data)
+    path = written(tmp_path_factory.getbasetemp() / "db-export.csv", data)
     _all_or_nothing(db, import_pupils, db, senco, path, skip_invalid=skip, today=TODAY)
 
 
@@ -115,7 +109,7 @@ def test_import_naming_pupils(
     seed: int,
 ) -> None:
     """The class-list and attainment imports, whose rows name pupils by UPN."""
-    path = _file(tmp_path_factory, name, _with_real_upns(data.draw(files), seed))
+    path = written(tmp_path_factory.getbasetemp() / name, _with_real_upns(data.draw(files), seed))
     _all_or_nothing(db, importer, db, senco, path)
 
 
