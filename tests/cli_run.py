@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,12 @@ def run_with_key(
 
 
 HILL_PASSWORD = "hill-school-pw"
-"""The password Hill School's SENCo chooses in :func:`init_hill_school`."""
+"""The password Hill School's SENCo chooses in :func:`init_hill_school`, and the one its
+staff sign in with in a school made by ``tests.factories.hill_school``."""
+
+run_at_hill = partial(run_with_key, password=HILL_PASSWORD)
+""":func:`run_with_key` as a member of Hill School's staff, who sign in with
+:data:`HILL_PASSWORD`."""
 
 
 def init_hill_school(monkeypatch: pytest.MonkeyPatch, key: str, path: Path) -> None:

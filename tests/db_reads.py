@@ -6,10 +6,11 @@ costs; one definition keeps them reading it the same way.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import date
 
-from sqlalchemy import event, select
+from sqlalchemy import ColumnElement, event, func, select
 
 from sendesk.db import Database
 from sendesk.models import AuditEvent
@@ -21,6 +22,19 @@ def audit_events(db: Database, entity: str) -> list[AuditEvent]:
         return list(
             s.scalars(select(AuditEvent).where(AuditEvent.entity == entity).order_by(AuditEvent.id))
         )
+
+
+def count_rows(db: Database, model: type, *where: ColumnElement[bool]) -> int:
+    """How many rows of ``model`` there are (those matching ``where``, when given): what a
+    test reads to see that a refused change wrote nothing, or an accepted one wrote all."""
+    with db.session() as s:
+        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def dates_of(rows: Iterable[object], *fields: str) -> list[date]:
+    """Every date the ``fields`` of ``rows`` hold (a field left empty is skipped): what a
+    test that nothing is dated after today, whichever step a record reached, looks through."""
+    return [d for row in rows for d in (getattr(row, f) for f in fields) if d is not None]
 
 
 @contextmanager

@@ -5,36 +5,33 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from functools import partial
 from pathlib import Path
 
 from sendesk.services.actor import acting_user
-from tests.cli_run import run_with_key, sendesk_help
+from tests.cli_run import HILL_PASSWORD, run_at_hill, sendesk_help
 from tests.factories import hill_school
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from census_school import plant_census_problems
 
-PASSWORD = "hill-school-pw"
 ON = "07/12/2026"  # the next census day is Thursday 21 January 2027
 
 
 def school(path: Path, key: str, *, planted: bool) -> str:
-    db, _ = hill_school(str(path), key, PASSWORD)
+    db, senco = hill_school(str(path), key, HILL_PASSWORD)
     if planted:
-        plant_census_problems(db, acting_user(db, "senco"))
+        plant_census_problems(db, senco)
     db.dispose()
     return str(path)
-
-
-run = partial(run_with_key, password=PASSWORD)
 
 
 def test_lists_each_problem_with_rule_and_fix_then_exits_1(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     path = school(tmp_path / "s.db", raw_key, planted=True)
-    code, lines, err = run(capsys, monkeypatch, raw_key, "census-check", "--db", path, "--on", ON)
+    code, lines, err = run_at_hill(
+        capsys, monkeypatch, raw_key, "census-check", "--db", path, "--on", ON
+    )
     assert (code, err) == (1, "")
     assert lines[0] == (
         "z801200024002  Ben Lower  rule (number not confirmed): A UPN's letters are capitals "
@@ -58,7 +55,7 @@ def test_lists_each_problem_with_rule_and_fix_then_exits_1(
 
 def test_csv_format(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     path = school(tmp_path / "s.db", raw_key, planted=True)
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "census-check", "--db", path, "--on", ON, "--format", "csv"
     )
     assert (code, err) == (1, "")
@@ -74,7 +71,7 @@ def test_csv_format(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
 
 def test_a_clean_register_exits_0(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> None:
     path = school(tmp_path / "s.db", raw_key, planted=False)
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "census-check", "--db", path, "--on", "2026-09-01"
     )
     assert (code, err) == (0, "")
@@ -89,18 +86,20 @@ def test_bad_date_non_database_and_teacher_are_refused(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     path = school(tmp_path / "s.db", raw_key, planted=True)
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "census-check", "--db", path, "--on", "31/02/2027"
     )
     assert (code, lines, err) == (1, [], "sendesk: --on 31/02/2027 does not exist.\n")
     missing = tmp_path / "typo.db"
-    code, lines, err = run(capsys, monkeypatch, raw_key, "census-check", "--db", str(missing))
+    code, lines, err = run_at_hill(
+        capsys, monkeypatch, raw_key, "census-check", "--db", str(missing)
+    )
     assert code != 0 and lines == []
     assert err.startswith("sendesk: ") and err.count("\n") == 1
     assert not missing.exists()
     text = tmp_path / "notes.db"
     text.write_text("not a database")
-    code, lines, err = run(capsys, monkeypatch, raw_key, "census-check", "--db", str(text))
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, "census-check", "--db", str(text))
     assert code != 0 and lines == [] and err.count("\n") == 1
     assert text.read_text() == "not a database"
 
@@ -113,8 +112,8 @@ def test_only_the_senco(capsys, monkeypatch, tmp_path: Path, raw_key: str) -> No
     path = school(tmp_path / "s.db", raw_key, planted=False)
     with open_database(parse_target(path), raw_key) as db:
         create_user(db, acting_user(db, "senco"), "mr.t", "Mr T", Role.TEACHER, "first-pw1")
-        set_password(db, acting_user(db, "mr.t"), "mr.t", PASSWORD)  # his own, chosen
-    code, lines, err = run(
+        set_password(db, acting_user(db, "mr.t"), "mr.t", HILL_PASSWORD)  # his own, chosen
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "census-check", "--db", path, "--user", "mr.t"
     )
     assert code == 3 and lines == []

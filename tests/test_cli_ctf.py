@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from functools import partial
 from pathlib import Path
 
 from sendesk.services.actor import acting_user
@@ -12,20 +11,15 @@ from sendesk.services.register.pupil_record import get_record
 sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from test_ctf_import import ctf, need, pupil_xml, sen, upn_of
 
-from tests.cli_run import run_with_key
+from tests.cli_run import HILL_PASSWORD, run_at_hill
 from tests.factories import add_test_pupil, hill_school
-
-PASSWORD = "hill-school-pw"
-
-
-run = partial(run_with_key, password=PASSWORD)
 
 
 def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
-    pupil = add_test_pupil(db, acting_user(db, "senco"), 1)
+    db, senco = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
+    pupil = add_test_pupil(db, senco, 1)
     db.dispose()
     file = tmp_path / "8012001_CTF_8014000_001.xml"
     file.write_bytes(
@@ -35,13 +29,13 @@ def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
             )
         )
     )
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
     )
     assert (code, err) == (0, "")
     assert lines[0].startswith(f"{file.name}: a CTF from Hill Primary (version 25.0), 1 pupil(s)")
     assert lines[1].startswith("Added 1 register entry and 1 need(s) for 1 pupil(s)")
-    code, lines, _ = run(
+    code, lines, _ = run_at_hill(
         capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
     )
     assert code == 0 and lines[1].startswith("Added 0 register entries")
@@ -55,12 +49,12 @@ def test_import_ctf_adds_the_history_and_a_second_run_changes_nothing(
 def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
-    db, _ = hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD)
-    add_test_pupil(db, acting_user(db, "senco"), 1)
+    db, senco = hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD)
+    add_test_pupil(db, senco, 1)
     db.dispose()
     file = tmp_path / "bad.xml"
     file.write_bytes(ctf(pupil_xml(upn_of(1), history=sen("2021-09-01", "K", "2020-01-01"))))
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys, monkeypatch, raw_key, "import-ctf", "--db", str(tmp_path / "s.db"), str(file)
     )
     assert code != 0 and lines == []
@@ -68,32 +62,39 @@ def test_a_bad_ctf_exits_non_zero_with_one_sentence(
     assert err.count("\n") == 1
 
 
-def test_init_with_a_dfe_number_then_a_leaver_goes_out_as_a_ctf(
-    capsys, monkeypatch, tmp_path: Path, raw_key: str
-) -> None:
-    school = str(tmp_path / "s.db")
-    monkeypatch.setenv("SENDESK_NEW_PASSWORD", PASSWORD)
-    code, _, err = run(
+def init_with_dfe(
+    capsys, monkeypatch, raw_key: str, where: str, school: str, dfe: str
+) -> tuple[int, list[str], str]:
+    """``sendesk init`` of ``school`` with its DfE number and a SENCo ``senco``."""
+    return run_at_hill(
         capsys,
         monkeypatch,
         raw_key,
         "init",
         "--db",
-        school,
+        where,
         "--school",
-        "Hill School",
+        school,
         "--senco",
         "senco",
         "--dfe",
-        "8014000",
+        dfe,
     )
+
+
+def test_init_with_a_dfe_number_then_a_leaver_goes_out_as_a_ctf(
+    capsys, monkeypatch, tmp_path: Path, raw_key: str
+) -> None:
+    school = str(tmp_path / "s.db")
+    monkeypatch.setenv("SENDESK_NEW_PASSWORD", HILL_PASSWORD)
+    code, _, err = init_with_dfe(capsys, monkeypatch, raw_key, school, "Hill School", "8014000")
     assert (code, err) == (0, "")
     from sendesk.db import open_database
 
     with open_database(school, raw_key) as db:
         add_test_pupil(db, acting_user(db, "senco"), 1, provision="K", needs=("MLD",))
     upn = upn_of(1)
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys,
         monkeypatch,
         raw_key,
@@ -116,7 +117,7 @@ def test_init_with_a_dfe_number_then_a_leaver_goes_out_as_a_ctf(
     ]
     out = tmp_path / "out"
     out.mkdir()
-    code, lines, err = run(
+    code, lines, err = run_at_hill(
         capsys,
         monkeypatch,
         raw_key,
@@ -132,18 +133,7 @@ def test_init_with_a_dfe_number_then_a_leaver_goes_out_as_a_ctf(
     written = out / "8014000_CTF_8024100_001.xml"
     assert lines == [f"Wrote the SEN section of 1 pupil(s) to {written}."]
     assert b"<SENprovision>K</SENprovision>" in written.read_bytes()
-    code, _, err = run(
-        capsys,
-        monkeypatch,
-        raw_key,
-        "init",
-        "--db",
-        str(tmp_path / "t.db"),
-        "--school",
-        "X",
-        "--senco",
-        "senco",
-        "--dfe",
-        "80/4000",
+    code, _, err = init_with_dfe(
+        capsys, monkeypatch, raw_key, str(tmp_path / "t.db"), "X", "80/4000"
     )
     assert code != 0 and "is not a DfE number" in err and not (tmp_path / "t.db").exists()

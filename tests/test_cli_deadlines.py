@@ -117,14 +117,12 @@ def test_a_request_being_prepared_has_no_deadline_until_it_is_sent(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     # The clock starts when the LA receives the request (reg 5(1)), never on opening it.
-    from sendesk.services.actor import acting_user
     from sendesk.services.ehc.records import RequestData
     from sendesk.services.ehc.requests import get_request, open_request, update_request
     from tests.factories import add_test_pupil
 
     path = str(tmp_path / "school.db")
-    db, _ = hill_school(path, raw_key, DEMO_PASSWORD)
-    senco = acting_user(db, "senco")
+    db, senco = hill_school(path, raw_key, DEMO_PASSWORD)
     pupil = add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
     data = RequestData("school", "Testshire", sent_on=None)
     rid = open_request(db, senco, pupil, data)

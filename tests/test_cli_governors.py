@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 
-from tests.cli_run import run_with_key
+from tests.cli_run import HILL_PASSWORD, run_at_hill
 from tests.factories import staffed_hill_school
 from tests.figures_school import FORENAMES, SURNAME, build
-
-PASSWORD = "hill-school-pw"
-
-run = partial(run_with_key, password=PASSWORD)
 
 
 @pytest.fixture
 def school(tmp_path: Path, raw_key: str) -> str:
     """Hill School with the governors' figures school (tests/figures_school.py), a head
     teacher (read-only) and a teacher; returns the database file."""
-    return staffed_hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD, build)
+    return staffed_hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD, build)
 
 
 def test_the_head_teacher_writes_the_governors_report(
@@ -30,7 +25,7 @@ def test_the_head_teacher_writes_the_governors_report(
     pdf = tmp_path / "governors.pdf"
     argv = ("report", "governors", "--db", school, "--out", str(pdf), "--user", "head")
     period = ("--from", "01/09/2025", "--to", "20/07/2026")
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, *period)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, *period)
     assert (code, err) == (0, "")
     assert lines[-1] == f"Wrote the governors' report to {pdf}."
     text = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(pdf).pages)
@@ -46,7 +41,7 @@ def test_a_teacher_writes_nothing(
 ) -> None:
     pdf = tmp_path / "governors.pdf"
     argv = ("report", "governors", "--db", school, "--out", str(pdf), "--user", "teacher")
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code == 3 and lines == []
     assert err == (
         "sendesk: Teacher accounts cannot see the school's provision map and costs; "

@@ -4,7 +4,6 @@ sentence with nothing written."""
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -12,21 +11,17 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sendesk.db import open_database
-from tests.cli_run import run_with_key, sendesk_help
+from tests.cli_run import HILL_PASSWORD, run_at_hill, sendesk_help
 from tests.factories import staffed_hill_school
 from tests.services.effect_school import make_effect_school
 from tests.ui.export_audit import export_details
-
-PASSWORD = "hill-school-pw"
-
-run = partial(run_with_key, password=PASSWORD)
 
 
 @pytest.fixture
 def school(tmp_path: Path, raw_key: str) -> str:
     """Hill School with the effectiveness school's interventions, a head teacher (read-only)
-    and a teacher, all signing in with PASSWORD; returns the database file."""
-    return staffed_hill_school(str(tmp_path / "s.db"), raw_key, PASSWORD, make_effect_school)
+    and a teacher, all signing in with HILL_PASSWORD; returns the database file."""
+    return staffed_hill_school(str(tmp_path / "s.db"), raw_key, HILL_PASSWORD, make_effect_school)
 
 
 @pytest.fixture
@@ -45,7 +40,7 @@ def test_effectiveness_pdf_and_xlsx(
 ) -> None:
     pdf = out / "effect.pdf"
     argv = ("report", "effectiveness", "--db", school, "--out", str(pdf))
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, "--from", "2024-09-01")
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, "--from", "2024-09-01")
     assert (code, err) == (0, "")
     assert lines == [f"Wrote the intervention effectiveness report to {pdf}."]
     text = pdf_text(pdf)
@@ -55,7 +50,7 @@ def test_effectiveness_pdf_and_xlsx(
 
     xlsx = out / "effect.xlsx"
     argv = ("report", "effectiveness", "--db", school, "--out", str(xlsx))
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, "--to", "31/08/2025")
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, "--to", "31/08/2025")
     assert (code, err) == (0, "")
     summary = [list(r) for r in load_workbook(xlsx)["Summary"].iter_rows(values_only=True)]
     assert summary[1][0] == "Hill School · Period: up to 31 August 2025"
@@ -68,14 +63,14 @@ def test_the_head_teacher_gets_no_names_and_a_teacher_nothing(
 ) -> None:
     pdf = out / "governors.pdf"
     argv = ("report", "effectiveness", "--db", school, "--out", str(pdf))
-    code, _, err = run(capsys, monkeypatch, raw_key, *argv, "--user", "head")
+    code, _, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, "--user", "head")
     assert (code, err) == (0, "")
     text = pdf_text(pdf)
     assert "Reading A 8:00 9:00 4.0 remarkable impact" in text
     assert "Zoë" not in text and "Pupils are not named in this copy" in text
 
     pdf.unlink()
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, "--user", "teacher")
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, "--user", "teacher")
     assert code == 3 and lines == []
     assert err == (
         "sendesk: Teacher accounts cannot see the school's provision map and costs; "
@@ -103,7 +98,7 @@ def test_bad_dates_are_one_sentence_and_nothing_is_written(
     capsys, monkeypatch, raw_key: str, school: str, out: Path, extra: tuple[str, ...], message: str
 ) -> None:
     argv = ("report", "effectiveness", "--db", school, "--out", str(out / "e.pdf"), *extra)
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and lines == [] and err == message
     assert list(out.iterdir()) == []
 
@@ -113,7 +108,7 @@ def test_an_output_that_is_neither_pdf_nor_xlsx_is_refused(
     capsys, monkeypatch, raw_key: str, school: str, out: Path, name: str
 ) -> None:
     argv = ("report", "effectiveness", "--db", school, "--out", str(out / name))
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and lines == []
     ending = "'.csv'" if name.endswith(".csv") else "'no ending'"
     assert err == (
@@ -125,7 +120,7 @@ def test_an_output_that_is_neither_pdf_nor_xlsx_is_refused(
 
 def test_a_missing_folder_is_refused(capsys, monkeypatch, raw_key: str, school: str, out: Path):
     argv = ("report", "effectiveness", "--db", school, "--out", str(out / "no" / "e.pdf"))
-    code, _, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, _, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and "does not exist; nothing was written." in err
     assert list(out.iterdir()) == []
 
@@ -146,7 +141,7 @@ def test_the_governors_and_sen_information_reports_check_their_ending(
     capsys, monkeypatch, raw_key: str, school: str, out: Path, kind: str, name: str, message: str
 ) -> None:
     argv = ("report", kind, "--db", school, "--out", str(out / name))
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and lines == []
     assert err == f"sendesk: {message}; nothing was written.\n"
     assert list(out.iterdir()) == []
@@ -162,7 +157,7 @@ def test_each_report_is_audited_once(
         ("effectiveness", "e.pdf"),
         ("effectiveness", "e.xlsx"),
     ):
-        code, _, err = run(
+        code, _, err = run_at_hill(
             capsys, monkeypatch, raw_key, "report", kind, "--db", school, "--out", str(out / name)
         )
         assert (code, err) == (0, "")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from datetime import date
-from functools import partial
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -21,21 +20,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "services"))
 from pack_story import marked_pdf
 from test_ctf_import import upn_of
 
-from tests.cli_run import run_with_key
+from tests.cli_run import HILL_PASSWORD, run_at_hill
 from tests.factories import add_test_pupil, hill_school
-
-PASSWORD = "hill-school-pw"
-
-
-run = partial(run_with_key, password=PASSWORD)
 
 
 def test_sen_file_writes_the_pdf_with_the_evidence_named(
     capsys, monkeypatch, tmp_path: Path, raw_key: str
 ) -> None:
     where = str(tmp_path / "s.db")
-    db, _ = hill_school(where, raw_key, PASSWORD)
-    senco = acting_user(db, "senco")
+    db, senco = hill_school(where, raw_key, HILL_PASSWORD)
     pid = add_test_pupil(db, senco, 1, provision="K", needs=("SLCN",), forename="Zoë")
     doc = add_document(
         db, senco, pid, marked_pdf("SALT-NOTE", 1), "SALT note", date(2025, 1, 6), filename="s.pdf"
@@ -44,13 +37,13 @@ def test_sen_file_writes_the_pdf_with_the_evidence_named(
     out = tmp_path / "out"
     out.mkdir()
     argv = ("sen-file", "--db", where, "--upn", upn_of(1), "--out", str(out))
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv)
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv)
     assert code != 0 and "not recorded as leaving" in err and list(out.iterdir()) == []
 
     db = open_database(where, raw_key)
     record_leaving(db, acting_user(db, "senco"), pid, date(2025, 7, 18), "Hill Academy", "801/4001")
     db.dispose()
-    code, lines, err = run(capsys, monkeypatch, raw_key, *argv, "--evidence", str(doc))
+    code, lines, err = run_at_hill(capsys, monkeypatch, raw_key, *argv, "--evidence", str(doc))
     assert (code, err) == (0, "")
     [pdf] = list(out.iterdir())
     assert pdf.name.startswith(f"sen-file-{upn_of(1)}-") and pdf.suffix == ".pdf"

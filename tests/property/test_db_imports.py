@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from db_snapshot import table_counts
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from strategies import DATES, NASTY, TEXT
-from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES
+from test_file_readers import ATTAINMENT_FILES, CLASS_FILES, CSV_FILES, written
 
 from sendesk.db import Database
 from sendesk.rules.upn import make
@@ -71,50 +72,45 @@ def _with_real_upns(data: bytes, seed: int) -> bytes:
     return data.replace(b"A", UPNS[seed % 3].encode(), 1) if seed % 2 else data
 
 
-def _file(folder: pytest.TempPathFactory, name: str, data: bytes) -> Path:
-    path = folder.getbasetemp() / name
-    path.write_bytes(data)
-    return path
-
-
 @db_settings(80)
 @given(data=CSV_FILES, skip=st.booleans())
 @counted
 def test_pupil_import(
     db: Database, senco: Actor, tmp_path_factory: pytest.TempPathFactory, data: bytes, skip: bool
 ) -> None:
-    path = _file(tmp_path_factory, "db-export.csv", data)
+    path = written(tmp_path_factory.getbasetemp() / "db-export.csv", data)
     _all_or_nothing(db, import_pupils, db, senco, path, skip_invalid=skip, today=TODAY)
 
 
+@pytest.mark.parametrize(
+    ("files", "name", "importer"),
+    [
+        pytest.param(CLASS_FILES, "db-classes.csv", import_classes, id="class"),
+        pytest.param(
+            ATTAINMENT_FILES,
+            "db-attainment.csv",
+            partial(import_attainment_csv, today=TODAY),
+            id="attainment",
+        ),
+    ],
+)
 @db_settings(60)
-@given(data=CLASS_FILES, seed=st.integers(0, 9))
+@given(data=st.data(), seed=st.integers(0, 9))
 @counted
-def test_class_import(
+def test_import_naming_pupils(
     db: Database,
     senco: Actor,
     school: int,
     tmp_path_factory: pytest.TempPathFactory,
-    data: bytes,
+    files: st.SearchStrategy[bytes],
+    name: str,
+    importer: Callable[[Database, Actor, Path], object],
+    data: st.DataObject,
     seed: int,
 ) -> None:
-    path = _file(tmp_path_factory, "db-classes.csv", _with_real_upns(data, seed))
-    _all_or_nothing(db, import_classes, db, senco, path)
-
-
-@db_settings(60)
-@given(data=ATTAINMENT_FILES, seed=st.integers(0, 9))
-@counted
-def test_attainment_import(
-    db: Database,
-    senco: Actor,
-    school: int,
-    tmp_path_factory: pytest.TempPathFactory,
-    data: bytes,
-    seed: int,
-) -> None:
-    path = _file(tmp_path_factory, "db-attainment.csv", _with_real_upns(data, seed))
-    _all_or_nothing(db, import_attainment_csv, db, senco, path, today=TODAY)
+    """The class-list and attainment imports, whose rows name pupils by UPN."""
+    path = written(tmp_path_factory.getbasetemp() / name, _with_real_upns(data.draw(files), seed))
+    _all_or_nothing(db, importer, db, senco, path)
 
 
 DOCUMENTS = st.one_of(

@@ -38,6 +38,12 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("property-files")
 
 
+def written(path: Path, data: bytes) -> Path:
+    """``data`` saved as the file at ``path``, as a user's download or USB stick gives it."""
+    path.write_bytes(data)
+    return path
+
+
 def table(headers: Sequence[str]) -> st.SearchStrategy[list[list[str]]]:
     """A header (mostly known names, some hostile) and rows of hostile cells."""
     header = st.lists(st.sampled_from(headers) | TEXT, min_size=1, max_size=12)
@@ -107,8 +113,7 @@ CSV_FILES = st.builds(
 @given(data=CSV_FILES, encoding=ENCODINGS, mapping=st.none() | TEXT)
 @counted
 def test_pupil_export_csv(folder: Path, data: bytes, encoding: str | None, mapping: str) -> None:
-    path = folder / "export.csv"
-    path.write_bytes(data)
+    path = written(folder / "export.csv", data)
     result = check(validate_file, path, mapping, encoding=encoding)
     if result is not None:
         rows, report = result
@@ -121,8 +126,7 @@ def test_pupil_export_csv(folder: Path, data: bytes, encoding: str | None, mappi
 @given(data=st.binary(max_size=2_000), suffix=st.sampled_from([".csv", ".txt", ".xlsx"]))
 @counted
 def test_pupil_export_of_arbitrary_bytes(folder: Path, data: bytes, suffix: str) -> None:
-    path = folder / f"bytes{suffix}"
-    path.write_bytes(data)
+    path = written(folder / f"bytes{suffix}", data)
     check(validate_file, path)
 
 
@@ -141,8 +145,7 @@ def _workbook_bytes(rows: list[list[str]]) -> bytes:
 @given(rows=table(PUPIL_HEADERS))
 @counted
 def test_pupil_export_xlsx(folder: Path, rows: list[list[str]]) -> None:
-    path = folder / "export.xlsx"
-    path.write_bytes(_workbook_bytes(rows))
+    path = written(folder / "export.xlsx", _workbook_bytes(rows))
     check(validate_file, path)
 
 
@@ -164,8 +167,7 @@ def test_damaged_workbooks(folder: Path, seed: int, flips: int, cut: int | None)
     data = bytearray(GOOD_XLSX[:cut] if cut is not None else GOOD_XLSX)
     for _ in range(flips if data else 0):
         data[rng.randrange(len(data))] = rng.randrange(256)
-    path = folder / "damaged.xlsx"
-    path.write_bytes(bytes(data))
+    path = written(folder / "damaged.xlsx", bytes(data))
     check(validate_file, path)
     check(teaching_groups.read_class_list, path)
 
@@ -182,8 +184,7 @@ CLASS_FILES = st.builds(
 @given(data=CLASS_FILES, encoding=ENCODINGS, mapping=st.none() | TEXT)
 @counted
 def test_class_list_csv(folder: Path, data: bytes, encoding: str | None, mapping: str) -> None:
-    path = folder / "classes.csv"
-    path.write_bytes(data)
+    path = written(folder / "classes.csv", data)
     parsed = check(teaching_groups.parse_class_map, mapping) if mapping else None
     result = check(teaching_groups.read_class_list, path, parsed, encoding)
     if result is not None:
@@ -196,8 +197,7 @@ def test_class_list_csv(folder: Path, data: bytes, encoding: str | None, mapping
 @given(data=st.binary(max_size=2_000))
 @counted
 def test_class_list_of_arbitrary_bytes(folder: Path, data: bytes) -> None:
-    path = folder / "classes-bytes.csv"
-    path.write_bytes(data)
+    path = written(folder / "classes-bytes.csv", data)
     check(teaching_groups.read_class_list, path)
 
 
@@ -214,8 +214,7 @@ ATTAINMENT_FILES = st.builds(
 @given(data=ATTAINMENT_FILES | st.binary(max_size=1_000))
 @counted
 def test_attainment_csv(folder: Path, data: bytes) -> None:
-    path = folder / "attainment.csv"
-    path.write_bytes(data)
+    path = written(folder / "attainment.csv", data)
     check(progress_data._read_table, path)
 
 

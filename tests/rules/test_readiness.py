@@ -41,52 +41,56 @@ SEMH = Area.SEMH
 
 
 def cycle(start: date, reviewed: date | None, **changes: object) -> CycleFact:
-    values: dict[str, object] = {
-        "started_on": start,
-        "reviewed_on": reviewed,
-        "outcomes": ("By the review, Sam will read 40 of the 50 Year 2 exception words",),
-        "provision": ("Phonics catch-up with a teaching assistant, 3 × 20 minutes a week",),
-    }
-    values.update(changes)
-    return CycleFact(**values)  # type: ignore[arg-type]
+    return replace(
+        CycleFact(
+            started_on=start,
+            reviewed_on=reviewed,
+            outcomes=("By the review, Sam will read 40 of the 50 Year 2 exception words",),
+            provision=("Phonics catch-up with a teaching assistant, 3 × 20 minutes a week",),
+        ),
+        **changes,
+    )
 
 
 def complete(**changes: object) -> PackFacts:
     """A pack a panel would find nothing missing in, on TODAY under LA."""
-    values: dict[str, object] = {
-        "date_of_birth": date(2016, 4, 2),
-        "consent_recorded_on": date(2026, 2, 20),
-        "pupil_views": "I like building things. Reading is hard when the words move.",
-        "parent_views": "We want Sam to be able to read for fun.",
-        "need_areas": (CL, SEMH),
-        "need_descriptions": {CL: "Reading age 6y1m at 9y10m.", SEMH: "Anxious at transitions."},
-        "cycles": (
-            cycle(date(2025, 4, 22), date(2025, 7, 14)),
-            cycle(date(2025, 9, 8), date(2025, 12, 5)),
-            cycle(date(2026, 1, 5), None),
+    return replace(
+        PackFacts(
+            date_of_birth=date(2016, 4, 2),
+            consent_recorded_on=date(2026, 2, 20),
+            pupil_views="I like building things. Reading is hard when the words move.",
+            parent_views="We want Sam to be able to read for fun.",
+            need_areas=(CL, SEMH),
+            need_descriptions={CL: "Reading age 6y1m at 9y10m.", SEMH: "Anxious at transitions."},
+            cycles=(
+                cycle(date(2025, 4, 22), date(2025, 7, 14)),
+                cycle(date(2025, 9, 8), date(2025, 12, 5)),
+                cycle(date(2026, 1, 5), None),
+            ),
+            interventions=(
+                InterventionFact("Lexia", entry_measure=True, exit_measure=True),
+                InterventionFact("Precision teaching", entry_measure=True, exit_measure=True),
+            ),
+            attendance_percent=94.0,
+            attendance_to=date(2026, 2, 13),
+            attainment_dates=(date(2026, 2, 27), date(2025, 9, 20), date(2025, 3, 20)),
+            reports=(
+                ReportFact(
+                    "Educational psychology", "Cognitive assessment", date(2025, 11, 3), True
+                ),
+                ReportFact("Speech and language therapy", "", date(2025, 6, 1), True),
+            ),
+            provision_cost_per_year=Decimal("7250"),
+            health_info="Sees the community paediatrician yearly.",
+            senco_name="Ms Priya Shah",
+            senco_phone="01632 960 123",
+            senco_email="senco@school.example",
+            signed_off_by="Mr Tom Reed",
+            signed_off_role="Head teacher",
+            signed_off_on=date(2026, 3, 10),
         ),
-        "interventions": (
-            InterventionFact("Lexia", entry_measure=True, exit_measure=True),
-            InterventionFact("Precision teaching", entry_measure=True, exit_measure=True),
-        ),
-        "attendance_percent": 94.0,
-        "attendance_to": date(2026, 2, 13),
-        "attainment_dates": (date(2026, 2, 27), date(2025, 9, 20), date(2025, 3, 20)),
-        "reports": (
-            ReportFact("Educational psychology", "Cognitive assessment", date(2025, 11, 3), True),
-            ReportFact("Speech and language therapy", "", date(2025, 6, 1), True),
-        ),
-        "provision_cost_per_year": Decimal("7250"),
-        "health_info": "Sees the community paediatrician yearly.",
-        "senco_name": "Ms Priya Shah",
-        "senco_phone": "01632 960 123",
-        "senco_email": "senco@school.example",
-        "signed_off_by": "Mr Tom Reed",
-        "signed_off_role": "Head teacher",
-        "signed_off_on": date(2026, 3, 10),
-    }
-    values.update(changes)
-    return PackFacts(**values)  # type: ignore[arg-type]
+        **changes,
+    )
 
 
 def check(key: str, facts: PackFacts, la: LaRules = LA, today: date = TODAY) -> ReadinessItem:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -45,15 +46,16 @@ def outcomes(n: int, area: str = CL) -> tuple[OutcomeDraft, ...]:
 
 
 def good_draft(**changes: object) -> PlanDraft:
-    values: dict[str, object] = {
-        "start_date": START,
-        "review_due": START + timedelta(weeks=12),
-        "assessment": "Reading age 7y2m on the Salford test",
-        "outcomes": outcomes(2),
-        "provisions": (ProvisionDraft("intervention", "Phonics catch-up", 60),),
-    }
-    values.update(changes)
-    return PlanDraft(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        PlanDraft(
+            start_date=START,
+            review_due=START + timedelta(weeks=12),
+            assessment="Reading age 7y2m on the Salford test",
+            outcomes=outcomes(2),
+            provisions=(ProvisionDraft("intervention", "Phonics catch-up", 60),),
+        ),
+        **changes,
+    )
 
 
 # --- vocabulary --------------------------------------------------------------------------
@@ -250,15 +252,16 @@ TODAY = date(2025, 12, 5)
 
 
 def review(**changes: object) -> ReviewDraft:
-    values: dict[str, object] = {
-        "reviewed_on": date(2025, 12, 1),
-        "results": {11: "achieved", 12: "partly"},
-        "comments": {12: "Nearly there"},
-        "review_summary": "Good progress",
-        "next_steps": "Carry on with phonics",
-    }
-    values.update(changes)
-    return ReviewDraft(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        ReviewDraft(
+            reviewed_on=date(2025, 12, 1),
+            results={11: "achieved", 12: "partly"},
+            comments={12: "Nearly there"},
+            review_summary="Good progress",
+            next_steps="Carry on with phonics",
+        ),
+        **changes,
+    )
 
 
 def test_a_full_review_has_no_problems() -> None:

@@ -3,7 +3,7 @@ an EHC plan, the SENCo's contact details, and a teacher who teaches the first.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 
 from sendesk.db import Database
@@ -71,19 +71,20 @@ def make_school(db: Database, senco: Actor) -> MeetingSchool:
 
 
 def draft(kind: str = KIND_PLAN, days: int = 30, **over: object) -> MeetingDraft:
-    values: dict[str, object] = {
-        "kind": kind,
-        "meeting_on": TODAY + timedelta(days=days),
-        "starts_at": time(15, 30),
-        "place": "The SENCo's room, main building",
-        "invitees": (
-            InviteeDraft("Mrs Nowak", "Parent", parent=True),
-            InviteeDraft("Mr Teacher", "Class teacher"),
-            InviteeDraft("Dr Green", "Educational psychologist (EP)"),
+    return replace(
+        MeetingDraft(
+            kind=kind,
+            meeting_on=TODAY + timedelta(days=days),
+            starts_at=time(15, 30),
+            place="The SENCo's room, main building",
+            invitees=(
+                InviteeDraft("Mrs Nowak", "Parent", parent=True),
+                InviteeDraft("Mr Teacher", "Class teacher"),
+                InviteeDraft("Dr Green", "Educational psychologist (EP)"),
+            ),
         ),
-    }
-    values.update(over)
-    return MeetingDraft(**values)  # type: ignore[arg-type]
+        **over,
+    )
 
 
 __all__ = ["KIND_ANNUAL", "KIND_PLAN", "TODAY", "MeetingSchool", "draft", "make_school"]

@@ -9,7 +9,6 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationError
@@ -54,7 +53,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.due import due_items
 from sendesk.services.school.settings import set_int
 from sendesk.services.staff.teaching_groups import GroupData, save_group
-from tests.db_reads import audit_events, count_selects
+from tests.db_reads import audit_events, count_rows, count_selects
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)  # pupils from the factory are born 1 Jan 2012: Year 9 from 1/9/2025
@@ -717,11 +716,6 @@ def test_extra_time_for_another_impairment_needs_professional_evidence(
 # --- a class's evidence in one go, and removing a mistaken Form 8 --------------------------
 
 
-def count(db: Database, model: type, *where: object) -> int:
-    with db.session() as s:
-        return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
-
-
 def nww_events(db: Database) -> list[dict]:
     return [json.loads(e.detail) for e in audit_events(db, "nww_evidence")]
 
@@ -755,7 +749,7 @@ def test_a_batch_with_one_bad_item_writes_nothing(db: Database, senco: Actor, pe
     assert bad.value.problems == (
         RowProblem(2, "Word processor does not cover Mathematics (it covers English)"),
     )
-    assert count(db, NwwEvidence) == 0 and nww_events(db) == []
+    assert count_rows(db, NwwEvidence) == 0 and nww_events(db) == []
 
     # The same problem on every row is said once; each row's own problem after it.
     future = TODAY + timedelta(days=1)
@@ -770,7 +764,7 @@ def test_a_batch_with_one_bad_item_writes_nothing(db: Database, senco: Actor, pe
     remove_arrangement(db, senco, gone, 1)
     with pytest.raises(RowsInvalidError, match=r"^Row 3: that access arrangement has been"):
         record_nww_many(db, senco, [paper(rest_amy), paper(rest_ben), paper(gone)], today=TODAY)
-    assert count(db, NwwEvidence) == 0 and nww_events(db) == []
+    assert count_rows(db, NwwEvidence) == 0 and nww_events(db) == []
 
 
 def test_a_good_batch_writes_every_item_with_its_audit_event(
@@ -787,7 +781,7 @@ def test_a_good_batch_writes_every_item_with_its_audit_event(
         [paper(rest_amy, "mathematics"), paper(wp_ben, " MATHEMATICS "), paper(rest_ben)],
         today=TODAY,
     )
-    assert len(ids) == 3 and count(db, NwwEvidence) == 3
+    assert len(ids) == 3 and count_rows(db, NwwEvidence) == 3
     stored = {n.id: n for n in nww_for_pupil(db, senco, ben)}
     stored.update({n.id: n for n in nww_for_pupil(db, senco, amy)})
     # In the order given, the subject as the teacher's group spells it, by the teacher.
@@ -826,7 +820,7 @@ def test_a_crash_mid_batch_leaves_nothing_written(
     with pytest.raises(RuntimeError):
         record_nww_many(db, people["maths"], [paper(rest_amy), paper(rest_ben)], today=TODAY)
     assert calls == ["create", "create"]  # the first was written in the session…
-    assert count(db, NwwEvidence) == 0 and nww_events(db) == []  # …and rolled back
+    assert count_rows(db, NwwEvidence) == 0 and nww_events(db) == []  # …and rolled back
 
 
 def test_a_teacher_is_checked_for_every_item_of_a_batch(
@@ -858,7 +852,7 @@ def test_a_teacher_is_checked_for_every_item_of_a_batch(
     # A batch of one says what record_nww always said.
     with pytest.raises(RowsNotPermittedError, match=r"^Teachers can record evidence only for"):
         record_nww_many(db, maths, [paper(rest_cal)], today=TODAY)
-    assert count(db, NwwEvidence) == 0
+    assert count_rows(db, NwwEvidence) == 0
     # The English teacher may record Cal's and Amy's; the SENCo anyone's.
     assert (
         len(
@@ -875,7 +869,7 @@ def test_a_teacher_is_checked_for_every_item_of_a_batch(
     for role, name in ((Role.LEARNING_SUPPORT, "lsa"), (Role.READ_ONLY, "gov")):
         with pytest.raises(PermissionDeniedError):
             record_nww_many(db, make_user(db, name, role, name), [paper(rest_amy)], today=TODAY)
-    assert count(db, NwwEvidence) == 4
+    assert count_rows(db, NwwEvidence) == 4
 
 
 def test_a_batch_takes_the_same_queries_whatever_its_size(
@@ -892,7 +886,7 @@ def test_a_batch_takes_the_same_queries_whatever_its_size(
     with count_selects(db) as thirty:
         record_nww_many(db, maths, [paper(a, task="Paper 2") for a in rests], today=TODAY)
     assert len(thirty) == len(two)
-    assert count(db, NwwEvidence) == 32
+    assert count_rows(db, NwwEvidence) == 32
 
 
 def test_rows_are_named_in_runs() -> None:
@@ -925,7 +919,7 @@ def test_remove_a_mistaken_assessment_unlinks_its_arrangements(
 
     access = pupil_access(db, senco, amy, today=TODAY)
     assert [a.id for a in access.assessments] == [keep]
-    assert count(db, AssessmentScore, AssessmentScore.assessment_id == mistake) == 0
+    assert count_rows(db, AssessmentScore, AssessmentScore.assessment_id == mistake) == 0
     linked = {a.id: (a.assessment_id, a.version) for a in access.arrangements}
     assert linked == {
         extra: (None, before[extra] + 1),  # unlinked, and an open edit of it is told
@@ -959,7 +953,7 @@ def test_the_assessment_behind_a_live_application_stays(
     scribe = propose(db, senco, amy, "scribe", "assessment", assessment_id=form)
     move(db, senco, extra, "gathering evidence", date(2026, 1, 5))
     move(db, senco, extra, "applied online", date(2026, 1, 12))
-    events = count(db, AuditEvent)
+    events = count_rows(db, AuditEvent)
     with pytest.raises(ValidationError) as refused:
         remove_assessment(db, senco, form, 1)
     assert str(refused.value) == (
@@ -974,7 +968,7 @@ def test_the_assessment_behind_a_live_application_stays(
     access = pupil_access(db, senco, amy, today=TODAY)
     assert [a.id for a in access.assessments] == [form]
     assert {a.id: a.assessment_id for a in access.arrangements} == {extra: form, scribe: form}
-    assert count(db, AuditEvent) == events + 1  # the awarding body's approval only
+    assert count_rows(db, AuditEvent) == events + 1  # the awarding body's approval only
     # Once the application is withdrawn the mistaken assessment may go.
     move(db, senco, extra, "withdrawn", TODAY)
     remove_assessment(db, senco, form, 1)
@@ -999,7 +993,7 @@ def test_a_live_application_keeps_its_assessment_and_evidence_route(
         "assessment instead)."
     )
     version = item_of(db, senco, scribe).version
-    events = count(db, AuditEvent)
+    events = count_rows(db, AuditEvent)
     for change in (
         arrangement("scribe", "assessment"),  # unlinked…
         arrangement("scribe", "assessment", assessment_id=other),  # …or swapped
@@ -1010,7 +1004,7 @@ def test_a_live_application_keeps_its_assessment_and_evidence_route(
         assert str(refused.value) == refusal
     # Nothing changed, so the Form 8 behind the application still cannot be removed.
     assert item_of(db, senco, scribe).assessment_id == form
-    assert count(db, AuditEvent) == events
+    assert count_rows(db, AuditEvent) == events
     with pytest.raises(ValidationError, match="evidence behind Scribe"):
         remove_assessment(db, senco, form, 1)
     # Anything else may still be corrected.
@@ -1098,7 +1092,7 @@ def test_a_teacher_takes_back_only_todays_entry_for_a_pupil_they_still_teach(
         return evidence_id
 
     yesterdays, todays, slip = entry(TODAY - timedelta(days=1)), entry(TODAY), entry(TODAY)
-    events = count(db, AuditEvent)
+    events = count_rows(db, AuditEvent)
     with pytest.raises(PermissionDeniedError) as refused:
         remove_nww(db, maths, yesterdays, today=TODAY)
     assert str(refused.value) == (
@@ -1108,7 +1102,7 @@ def test_a_teacher_takes_back_only_todays_entry_for_a_pupil_they_still_teach(
     # Today's slip is taken back, even on an approved arrangement: no application rested
     # on it yet.
     remove_nww(db, maths, todays, today=TODAY)
-    assert count(db, AuditEvent) == events + 1
+    assert count_rows(db, AuditEvent) == events + 1
     # Amy moves out of the maths group: her entries are no longer the teacher's to remove.
     save_group(
         db,
@@ -1147,11 +1141,11 @@ def test_inspection_evidence_stays_even_for_the_senco(
     gone_one = record_nww(db, senco, paper(gone, "English"), today=TODAY)
 
     def refused(evidence_id: int, today: date = TODAY) -> str:
-        events = count(db, AuditEvent)
+        events = count_rows(db, AuditEvent)
         with pytest.raises(ValidationError) as error:
             remove_nww(db, senco, evidence_id, today=today)
-        assert count(db, NwwEvidence, NwwEvidence.id == evidence_id) == 1
-        assert count(db, AuditEvent) == events
+        assert count_rows(db, NwwEvidence, NwwEvidence.id == evidence_id) == 1
+        assert count_rows(db, AuditEvent) == events
         return str(error.value)
 
     # Gathering evidence: the SENCo may still remove a mistaken entry.
@@ -1174,7 +1168,7 @@ def test_inspection_evidence_stays_even_for_the_senco(
     move(db, senco, gone, "withdrawn", TODAY)
     remove_nww(db, senco, gone_one, today=TODAY)
     remove_nww(db, senco, wp_one, today=TODAY)
-    assert count(db, NwwEvidence) == 2  # the 25% extra time's and the prompter's
+    assert count_rows(db, NwwEvidence) == 2  # the 25% extra time's and the prompter's
 
 
 def test_no_evidence_once_an_approval_has_lapsed(db: Database, senco: Actor, people: dict) -> None:
@@ -1196,7 +1190,7 @@ def test_no_evidence_once_an_approval_has_lapsed(db: Database, senco: Actor, peo
         record_nww_many(
             db, senco, [paper(rest, recorded_on=after), paper(wp, recorded_on=after)], today=after
         )
-    assert count(db, NwwEvidence) == 1
+    assert count_rows(db, NwwEvidence) == 1
 
 
 def test_whats_due_asks_for_evidence_that_lasts_until_the_exams(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date, timedelta
 
 import pytest
@@ -29,15 +30,16 @@ def _staff(db: Database, senco: Actor, role: Role) -> Actor:
 
 
 def _draft(**over: object) -> ConcernDraft:
-    values: dict[str, object] = {
-        "area": Area.COGNITION_LEARNING.value,
-        "seen": "Cannot recall spellings taught the day before",
-        "tried": "Spelling practice in pairs, word mats",
-        "tried_weeks": 6,
-        "raised_on": TODAY,
-    }
-    values.update(over)
-    return ConcernDraft(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        ConcernDraft(
+            area=Area.COGNITION_LEARNING.value,
+            seen="Cannot recall spellings taught the day before",
+            tried="Spelling practice in pairs, word mats",
+            tried_weeks=6,
+            raised_on=TODAY,
+        ),
+        **over,
+    )
 
 
 @pytest.fixture

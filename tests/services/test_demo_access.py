@@ -35,6 +35,7 @@ from sendesk.services.actor import acting_user
 from sendesk.services.due import due_items
 from sendesk.services.staff.users import sign_in
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import dates_of
 
 TODAY = date(2026, 3, 2)
 PUPILS = 300
@@ -209,8 +210,7 @@ def test_the_senco_views_have_content(school: Database) -> None:
 
 def test_same_seed_and_day_same_arrangements(tmp_path: Path) -> None:
     def build(name: str) -> tuple[object, ...]:
-        db = create_database(str(tmp_path / name), new_raw_key())
-        try:
+        with create_database(str(tmp_path / name), new_raw_key()) as db:
             write_demo_school(db, pupils=120, seed=SEED, today=TODAY)
             with db.session() as s:
                 return (
@@ -229,8 +229,6 @@ def test_same_seed_and_day_same_arrangements(tmp_path: Path) -> None:
                     ).all(),
                     s.scalars(select(TeachingGroup.teacher_name).order_by(TeachingGroup.id)).all(),
                 )
-        finally:
-            db.dispose()
 
     first = build("a.db")
     assert first[0] and first == build("b.db")
@@ -239,28 +237,18 @@ def test_same_seed_and_day_same_arrangements(tmp_path: Path) -> None:
 @pytest.mark.parametrize("today", [date(2024, 9, 1), date(2025, 7, 31), date(2026, 11, 23)])
 def test_any_day_of_the_year(tmp_path: Path, today: date) -> None:
     """Early September, the summer holiday and late autumn: nothing dated after today."""
-    db = create_database(str(tmp_path / "school.db"), new_raw_key())
-    try:
+    with create_database(str(tmp_path / "school.db"), new_raw_key()) as db:
         write_demo_school(db, pupils=150, seed=4, today=today)
         with db.session() as s:
             rows = s.scalars(select(AccessArrangement)).all()
             latest = max(
-                d
-                for r in rows
-                for d in (
-                    r.proposed_on,
-                    r.approved_on,
-                    r.applied_on,
-                    r.awarding_body_on,
-                    r.ended_on,
+                dates_of(
+                    rows, "proposed_on", "approved_on", "applied_on", "awarding_body_on", "ended_on"
                 )
-                if d is not None
             )
             evidence = s.scalars(select(NwwEvidence.recorded_on)).all()
         assert rows and latest <= today
         assert all(d <= today for d in evidence)
-    finally:
-        db.dispose()
 
 
 def test_demo_candidates_have_exam_entries(school: Database) -> None:

@@ -41,6 +41,7 @@ from sendesk.services.ehc import records as ehc_records
 from sendesk.services.ehc import requests as ehc_requests
 from sendesk.services.ehc import reviews as ehc_reviews
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import dates_of
 
 TODAY = date(2025, 3, 14)  # a Friday in the spring term; last summer's request is extended
 PUPILS = 300
@@ -456,8 +457,7 @@ def test_same_seed_and_day_give_the_same_history(tmp_path: Path) -> None:
 def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: date) -> None:
     """Dates are anchored on today: in the summer holiday, before Christmas or in July,
     every request still passes the order rules and the extended clock is there."""
-    db = create_database(str(tmp_path / "s.db"), new_raw_key())
-    try:
+    with create_database(str(tmp_path / "s.db"), new_raw_key()) as db:
         write_demo_school(db, pupils=150, seed=SEED, today=today)
         actor = acting_user(db, "senco")
         with db.session() as s:
@@ -469,26 +469,21 @@ def test_any_day_of_the_year_gives_a_consistent_history(tmp_path: Path, today: d
                 == []
                 for r in rows
             )
-            assert all(
-                d <= today
-                for r in rows
-                for d in (
-                    r.sent_on,
-                    r.decision_to_assess_on,
-                    r.advice_asked_on,
-                    r.advice_received_on,
-                    r.draft_sent_on,
-                    r.appeal_lodged_on,
-                )
-                if d is not None
+            dated = dates_of(
+                rows,
+                "sent_on",
+                "decision_to_assess_on",
+                "advice_asked_on",
+                "advice_received_on",
+                "draft_sent_on",
+                "appeal_lodged_on",
             )
+            assert all(d <= today for d in dated)
         items = requests_of(db, actor, today)
         (summer,) = [i for i in items if i.exceptions]
         assert summer.exceptions[0].recorded_on <= today
         assert any(i.clock == "week 23 of 20" and i.late for i in items)
         assert any(i.stage == "assessment and advice" and i.late for i in items)
-    finally:
-        db.dispose()
 
 
 def test_requests_carry_aspirations_and_a_sign_off_and_year_11_plans_a_transfer(

@@ -634,30 +634,32 @@ def test_projected_advice_does_not_make_an_undecided_case_late(db, senco, pupil)
 
 
 def plan(**changes: object) -> PlanData:
-    values: dict[str, object] = {
-        "issued_on": date(2025, 3, 10),
-        "la_name": "Testshire",
-        "named_setting": "Test Academy",
-        "needs": "B: reading and spelling well below age.",
-        "outcomes": "E: read a Year 6 text aloud by July 2026.",
-        "provision": "F: 1:1 reading with a TA, 3 × 20 minutes a week.",
-        "hours_per_week": 12.5,
-        "top_up_pence": 450_000,
-    }
-    values.update(changes)
-    return PlanData(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        PlanData(
+            issued_on=date(2025, 3, 10),
+            la_name="Testshire",
+            named_setting="Test Academy",
+            needs="B: reading and spelling well below age.",
+            outcomes="E: read a Year 6 text aloud by July 2026.",
+            provision="F: 1:1 reading with a TA, 3 × 20 minutes a week.",
+            hours_per_week=12.5,
+            top_up_pence=450_000,
+        ),
+        **changes,
+    )
 
 
 def review(**changes: object) -> ReviewData:
-    values: dict[str, object] = {
-        "meeting_on": date(2026, 2, 2),
-        "invitations_sent_on": date(2026, 1, 12),
-        "attendees": "Parent, SENCo, class teacher",
-        "summary": "Good progress in reading.",
-        "recommendation": "keep",
-    }
-    values.update(changes)
-    return ReviewData(**values)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        ReviewData(
+            meeting_on=date(2026, 2, 2),
+            invitations_sent_on=date(2026, 1, 12),
+            attendees="Parent, SENCo, class teacher",
+            summary="Good progress in reading.",
+            recommendation="keep",
+        ),
+        **changes,
+    )
 
 
 def next_review_of(db, pupil_id: int) -> date | None:

@@ -258,14 +258,21 @@ def test_many_legacy_lines_are_listed_briefly() -> None:
     assert mis_reading.line_list([1_200]) == "line 1,200"
 
 
+def legacy_third_line(path: Path, header: str, line_2: str, line_3: str) -> Path:
+    """A CSV at ``path`` whose third line alone was saved as Windows-1252 (Latin-1 here):
+    a UTF-8 export someone added a line to in an old editor."""
+    path.write_bytes(f"{header}\r\n{line_2}\r\n".encode() + f"{line_3}\r\n".encode("latin-1"))
+    return path
+
+
 def test_class_import_names_the_legacy_lines(db: Database, senco: Actor, tmp_path: Path) -> None:
     add_test_pupil(db, senco, 1)
     upn = make(801, 2000, 24, 1)
-    path = tmp_path / "classes.csv"
-    path.write_bytes(
-        b"Class code,Subject,Teacher,UPN\r\n"
-        + f"7A/Ma1,Maths,Mr Ng,{upn}\r\n".encode()
-        + f"7A/Fr1,Fran\xe7ais,Mme L\xe9ger,{upn}\r\n".encode("latin-1")
+    path = legacy_third_line(
+        tmp_path / "classes.csv",
+        "Class code,Subject,Teacher,UPN",
+        f"7A/Ma1,Maths,Mr Ng,{upn}",
+        f"7A/Fr1,Fran\xe7ais,Mme L\xe9ger,{upn}",
     )
     report = import_classes(db, senco, path)
     assert report.written and report.legacy_lines == (3,)
@@ -290,11 +297,11 @@ def test_attainment_import_names_the_legacy_lines(
 ) -> None:
     add_test_pupil(db, senco, 1)
     upn = make(801, 2000, 24, 1)
-    path = tmp_path / "assessments.csv"
-    path.write_bytes(
-        b"UPN,Subject,Measure,Value,Date\r\n"
-        + f"{upn},Maths,Grade,4,01/10/2025\r\n".encode()
-        + f"{upn},Fran\xe7ais,Grade,5,01/10/2025\r\n".encode("latin-1")
+    path = legacy_third_line(
+        tmp_path / "assessments.csv",
+        "UPN,Subject,Measure,Value,Date",
+        f"{upn},Maths,Grade,4,01/10/2025",
+        f"{upn},Fran\xe7ais,Grade,5,01/10/2025",
     )
     report = import_attainment_csv(db, senco, path, today=date(2026, 3, 2))
     assert report.written and report.created == 2

@@ -61,6 +61,7 @@ from sendesk.services.graduated.sessions import (
     term_preview,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import count_rows
 from tests.factories import READING_RECOVERY, add_test_pupil, make_user
 
 MONDAY = date(2025, 3, 3)
@@ -442,8 +443,7 @@ def test_a_missed_pupil_needs_a_reason(db: Database, senco: Actor, ta: Actor, re
     entries[1] = AttendanceEntry(enrolments[1], False, None, "  ")
     with pytest.raises(ValidationError, match="1 pupil\\(s\\) missed the session with no reason"):
         log_session(db, ta, gid, MONDAY, True, None, 30, entries)
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(DeliveredSession)) == 0
+    assert count_rows(db, DeliveredSession) == 0
 
 
 def test_a_session_not_delivered_needs_a_reason(
@@ -567,8 +567,7 @@ def test_log_term_checks(db: Database, senco: Actor, ta: Actor, reading: int) ->
         log_term(db, ta, gid, TERM_START, date.today() + timedelta(days=3), 30)
     with pytest.raises(ValidationError, match="minutes must be from 1"):
         log_term(db, ta, gid, TERM_START, end, 0)
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(DeliveredSession)) == 0
+    assert count_rows(db, DeliveredSession) == 0
 
 
 # --- planned against delivered, and cost ------------------------------------------------------

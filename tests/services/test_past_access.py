@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
@@ -25,6 +25,7 @@ from sendesk.services.access.pupil_access import pupil_access
 from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
 from sendesk.services.actor import Actor
 from sendesk.services.store.audit import AuditWriter
+from tests.db_reads import count_rows
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)
@@ -108,8 +109,7 @@ def test_each_arrangement_is_checked_and_nothing_is_written(
             db, senco, [PastAssessment(pupil, FORM8)], [extra_time(pupil, senco.user_id, **changes)]
         )
     assert str(refused.value).endswith("Nothing was recorded.")
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(AccessArrangement)) == 0
+    assert count_rows(db, AccessArrangement) == 0
 
 
 def test_the_assessment_and_evidence_are_cleaned_as_one_at_a_time(

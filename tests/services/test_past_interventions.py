@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
@@ -25,6 +25,7 @@ from sendesk.services.graduated.past_interventions import (
 )
 from sendesk.services.graduated.sessions import group_day
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.db_reads import count_rows
 from tests.factories import READING_RECOVERY as READING
 from tests.factories import add_test_pupil, make_user
 
@@ -106,8 +107,7 @@ def test_a_pupil_enrolled_with_no_line_refuses_the_whole_batch(db: Database, sen
         "The group 'Y8 reading (past)' on 03/03/2025: 1 pupil(s) enrolled have no line. "
         "Nothing was recorded."
     )
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(DeliveredSession)) == 0
+    assert count_rows(db, DeliveredSession) == 0
 
 
 MISSED_NO_REASON = (PastMark(0, False, 0), PastMark(1, True, 30))

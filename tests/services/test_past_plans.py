@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
@@ -22,6 +22,7 @@ from sendesk.services.graduated.past_plans import (
 )
 from sendesk.services.graduated.support_plans import plan_details
 from sendesk.services.store.audit import AuditWriter
+from tests.db_reads import count_rows
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2025, 3, 7)
@@ -91,8 +92,7 @@ def test_a_cycle_before_the_last_review_refuses_the_batch(db: Database, senco: A
         record(db, senco, [PastCycles(pupil, (good.plans[0], early))])
     assert str(refused.value).startswith(f"Pupil {pupil}, cycle 2: ")
     assert str(refused.value).endswith("Nothing was recorded.")
-    with db.session() as s:
-        assert s.scalar(select(func.count()).select_from(SupportPlan)) == 0
+    assert count_rows(db, SupportPlan) == 0
 
 
 def test_only_the_last_cycle_may_be_open_and_each_review_is_checked(

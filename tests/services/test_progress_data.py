@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -28,6 +28,7 @@ from sendesk.services.graduated.progress_data import (
     term_name,
 )
 from sendesk.services.store.audit import chain_problems
+from tests.db_reads import count_rows
 from tests.factories import add_test_pupil, make_user, works_with
 
 TODAY = date(2025, 11, 20)
@@ -43,11 +44,6 @@ def upn_of(db: Database, pupil_id: int) -> str:
 @pytest.fixture
 def pupil(db: Database, senco: Actor) -> int:
     return add_test_pupil(db, senco, 1, provision="K", needs=("SPLD",))
-
-
-def snapshot_count(db: Database) -> int:
-    with db.session() as s:
-        return int(s.scalar(select(func.count()).select_from(AttainmentSnapshot)) or 0)
 
 
 # --- attendance ---------------------------------------------------------------------------
@@ -264,7 +260,7 @@ def test_import_writes_all_and_is_idempotent(
     assert "Imported: 3 new, 0 updated, 0 unchanged." in report.format()
     again = import_attainment_csv(db, senco, path, today=TODAY)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
-    assert snapshot_count(db) == 3
+    assert count_rows(db, AttainmentSnapshot) == 3
     # A corrected value for the same pupil, subject, measure and date updates it.
     write_csv(
         path,
@@ -316,7 +312,7 @@ def test_import_is_all_or_nothing_with_line_numbers(
     out = report.format()
     assert "line 4: UPN Z999999999999 is not a pupil in SENDesk" in out
     assert "Nothing was written" in out
-    assert snapshot_count(db) == 0
+    assert count_rows(db, AttainmentSnapshot) == 0
 
 
 def test_import_refuses_a_file_it_cannot_read(

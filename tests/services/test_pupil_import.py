@@ -25,6 +25,7 @@ from sendesk.services.register.pupil_import import (
 )
 from sendesk.services.register.pupils import get_pupil
 from sendesk.services.register.register import change_status
+from tests.db_reads import count_rows
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 TODAY = date(2026, 11, 20)
@@ -43,11 +44,6 @@ LUCJA, SEAN, ALENA, ORION, HUONG, NIAMH, JOSE, ZOE = (
     "K801200015008",
 )
 DARCY = "L80120001503A"  # temporary UPN
-
-
-def count(db: Database, model: type) -> int:
-    with db.session() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)
 
 
 def entries(db: Database, upn: str) -> list[tuple[str, date, date | None, str | None, int | None]]:
@@ -114,8 +110,8 @@ def test_arbor_sample_all_or_nothing(db: Database, senco: Actor) -> None:
     assert report.problem_lines == [12, 27, 42, 57, 72]
     assert not report.written
     assert (report.created, report.updated, report.skipped) == (0, 0, 0)
-    assert count(db, Pupil) == 0
-    assert count(db, RegisterEntry) == 0
+    assert count_rows(db, Pupil) == 0
+    assert count_rows(db, RegisterEntry) == 0
     assert last_event_id(db) == events
     text = report.format()
     assert "5 lines with problems:\n" in text
@@ -130,8 +126,8 @@ def test_arbor_sample_skip_invalid_writes_the_115_good_rows(db: Database, senco:
     assert report.written
     assert (report.created, report.updated, report.unchanged, report.skipped) == (115, 0, 0, 5)
     assert report.problems == ARBOR_PROBLEMS
-    assert count(db, Pupil) == 115
-    assert count(db, RegisterEntry) == 115
+    assert count_rows(db, Pupil) == 115
+    assert count_rows(db, RegisterEntry) == 115
     text = report.format()
     assert "Imported: 115 new, 0 updated" in text
     assert "Skipped 5 lines with problems (listed above): nothing from them was written." in text
@@ -222,7 +218,7 @@ def test_sims_export_creates_pupils_with_first_entries(db: Database, senco: Acto
 def test_importing_the_same_file_twice_changes_nothing(db: Database, senco: Actor) -> None:
     run(db, senco, SIMS)
     events = last_event_id(db)
-    register = count(db, RegisterEntry), count(db, Need)
+    register = count_rows(db, RegisterEntry), count_rows(db, Need)
     with db.session() as s:
         versions = dict(s.execute(select(Pupil.upn, Pupil.version)).all())
     report = run(db, senco, SIMS)
@@ -230,7 +226,7 @@ def test_importing_the_same_file_twice_changes_nothing(db: Database, senco: Acto
     assert (report.created, report.updated, report.unchanged) == (0, 0, 8)
     assert report.register_changes == 0
     assert last_event_id(db) == events
-    assert (count(db, RegisterEntry), count(db, Need)) == register
+    assert (count_rows(db, RegisterEntry), count_rows(db, Need)) == register
     with db.session() as s:
         assert dict(s.execute(select(Pupil.upn, Pupil.version)).all()) == versions
     assert "Imported: 0 new, 0 updated (0 with a change of SEN status or need), 8 unchanged." in (
@@ -381,10 +377,10 @@ def test_bad_rows_at_known_lines(db: Database, senco: Actor) -> None:
     assert reasons[13] == "UPN Y801200015020 is also on line 2"
     assert reasons[14].startswith("the line has 20 cells but the header has 19")
     assert not report.written
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
     skipped = run(db, senco, DATA / "sims-export-bad.csv", skip_invalid=True)
     assert (skipped.created, skipped.skipped) == (2, 14)
-    assert count(db, Pupil) == 2
+    assert count_rows(db, Pupil) == 2
 
 
 def test_legacy_codes_are_mapped_and_reported(db: Database, senco: Actor) -> None:
@@ -499,7 +495,7 @@ def test_bromcom_xlsx(db: Database, senco: Actor, tmp_path: Path) -> None:
     assert "1 row with problems:\n  row 6: date of birth 31/02/2013 does not exist\n" in (
         report.format()
     )
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
     good = bromcom_workbook(tmp_path / "bromcom-good.xlsx", bad=False)
     report = run(db, senco, good)
     assert report.written and report.created == 3
@@ -623,7 +619,7 @@ def test_file_level_errors_are_one_sentence(db: Database, senco: Actor, tmp_path
 def test_a_teacher_cannot_import(db: Database) -> None:
     with pytest.raises(PermissionDeniedError, match="Teacher accounts cannot import pupils"):
         run(db, TEACHER, SIMS)
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
 
 
 def test_progress_reports_and_cancel_writes_nothing(db: Database, senco: Actor) -> None:
@@ -647,7 +643,7 @@ def test_progress_reports_and_cancel_writes_nothing(db: Database, senco: Actor) 
     assert (report.created, report.updated) == (0, 0)
     assert report.format().rstrip().endswith("The import was cancelled: nothing was written.")
     assert last_event_id(db) == events
-    assert count(db, Pupil) == 8
+    assert count_rows(db, Pupil) == 8
     assert entries(db, LUCJA) == [("N", date(2024, 9, 3), None, "MIS import", senco.user_id)]
 
 

@@ -7,7 +7,7 @@ import json
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, PermissionDeniedError, ValidationError
@@ -20,6 +20,7 @@ from sendesk.services.register.pupils import (
     get_pupil,
     validate_pupil,
 )
+from tests.db_reads import count_rows
 
 TODAY = date(2026, 11, 20)
 GOOD = PupilData(
@@ -137,16 +138,11 @@ def test_census_rules_allow_good_combinations() -> None:
 # --- add_pupil ----------------------------------------------------------------------------
 
 
-def count(db: Database, model: type) -> int:
-    with db.session() as s:
-        return int(s.scalar(select(func.count()).select_from(model)) or 0)
-
-
 def test_add_pupil_opens_the_register_entry_and_audits(db: Database, senco: Actor) -> None:
     data = dataclasses.replace(
         GOOD, provision="K", needs=("SPLD", "VI"), sen_start_date=date(2025, 1, 15)
     )
-    events_before = count(db, AuditEvent)
+    events_before = count_rows(db, AuditEvent)
     pupil_id = add_pupil(db, senco, data, today=TODAY)
     with db.session() as s:
         pupil = s.get(Pupil, pupil_id)
@@ -198,8 +194,8 @@ def test_add_pupil_refuses_a_duplicate_upn(db: Database, senco: Actor) -> None:
     other = dataclasses.replace(GOOD, upn="H801200001001", legal_forename="Ann")
     with pytest.raises(ValidationError, match="UPN H801200001001 already belongs to a pupil"):
         add_pupil(db, senco, other, today=TODAY)
-    assert count(db, Pupil) == 1
-    assert count(db, RegisterEntry) == 1
+    assert count_rows(db, Pupil) == 1
+    assert count_rows(db, RegisterEntry) == 1
 
 
 def test_add_pupil_refuses_bad_data_with_every_reason(db: Database, senco: Actor) -> None:
@@ -209,13 +205,13 @@ def test_add_pupil_refuses_bad_data_with_every_reason(db: Database, senco: Actor
     assert str(caught.value) == (
         "UPN check letter should be 'H', not 'A'; SEN support (K) needs at least one type of need."
     )
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
 
 
 def test_only_the_senco_adds_pupils(db: Database) -> None:
     with pytest.raises(PermissionDeniedError, match="Teacher accounts cannot add pupils"):
         add_pupil(db, TEACHER, GOOD, today=TODAY)
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
 
 
 def test_a_new_pupil_cannot_start_on_e_without_a_plan(db: Database, senco: Actor) -> None:
@@ -225,7 +221,7 @@ def test_a_new_pupil_cannot_start_on_e_without_a_plan(db: Database, senco: Actor
     )
     with pytest.raises(ValidationError, match=r"recorded as E \(EHC plan\) only once their"):
         add_pupil(db, senco, data, today=TODAY)
-    assert count(db, Pupil) == 0
+    assert count_rows(db, Pupil) == 0
 
 
 def test_get_pupil_round_trip(db: Database, senco: Actor) -> None:

@@ -40,6 +40,7 @@ from sendesk.services.register.register import (
 from sendesk.services.register.register_view import register_rows, run_start
 from sendesk.services.school.statistics import register_statistics
 from sendesk.services.store.audit import AuditWriter, chain_problems
+from tests.db_reads import count_rows
 from tests.factories import add_test_pupil, make_user, works_with
 
 TODAY = date(2026, 11, 20)
@@ -74,11 +75,6 @@ def entry_id(db: Database, pid: int, provision: str, start: date) -> int:
         )
     assert found is not None
     return found
-
-
-def plans(db: Database) -> int:
-    with db.session() as s:
-        return int(s.scalar(select(func.count()).select_from(EhcPlan)) or 0)
 
 
 # --- E only with an EHC plan --------------------------------------------------------------
@@ -125,7 +121,7 @@ def test_a_refused_plan_or_change_writes_neither(db, senco, plan, on, message) -
     pid = on_k(db, senco)
     with pytest.raises(ValidationError, match=re.escape(message)):
         change_status(db, senco, pid, "E", ["SPLD"], on, "Plan issued", plan=plan, today=TODAY)
-    assert plans(db) == 0
+    assert count_rows(db, EhcPlan) == 0
     assert entries(db, pid) == [("K", JOINED, None, False)]
 
 
@@ -134,7 +130,7 @@ def test_a_plan_comes_only_with_a_change_to_e(db, senco) -> None:
     plan = PlanData(issued_on=TODAY, la_name="Testshire")
     with pytest.raises(ValidationError, match="only when it is to E"):
         change_status(db, senco, pid, "N", [], TODAY, "Off", plan=plan, today=TODAY)
-    assert plans(db) == 0
+    assert count_rows(db, EhcPlan) == 0
 
 
 def test_a_recorded_plan_allows_e_but_a_ceased_one_does_not(db, senco) -> None:

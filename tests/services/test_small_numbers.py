@@ -8,6 +8,8 @@ possible value. The search is a plain one, independent of the service's own alge
 
 from __future__ import annotations
 
+from typing import Any
+
 from sendesk.rules.census import NEED_CODES, Area
 from sendesk.services.school import statistics
 from sendesk.services.school.figures import (
@@ -24,6 +26,7 @@ from sendesk.services.school.figures import (
 )
 from sendesk.services.school.statistics import (
     NOT_SHOWN,
+    Count,
     suppress,
     suppress_linked,
     suppress_with_total,
@@ -38,14 +41,32 @@ def _every_need_other(sen: int) -> tuple[dict[str, int], dict[str, int]]:
     return areas, dict.fromkeys(NEED_CODES, 0) | {"OTH": sen}
 
 
+Cells = dict[tuple[object, ...], int]
+Sums = list[tuple[tuple[object, ...], list[Any]]]
+"""The register table as :func:`_register_cells` gives it: counts, and the sums among them."""
+
+
+def _published_register(
+    roll: int,
+    statuses: dict[str, int],
+    areas: dict[str, int],
+    needs: dict[str, int],
+    years: dict[int, dict[str, int]],
+) -> tuple[Cells, dict[tuple[object, ...], Count], Sums]:
+    """The register's counts, what the figures show of them, and the sums a reader knows,
+    with the roll and each year group's roll public (the school publishes them)."""
+    cells, sums = _register_cells(roll, statuses, areas, needs, years)
+    public = {("roll",), *(("roll", year) for year in years)}
+    return cells, suppress_linked(cells, sums, public=public), sums
+
+
 def test_the_reviews_example_the_register_and_ehc_plans() -> None:
     # On roll 20, on the register 18, K 12, E 6, N 2: with N hidden, 20 - 18 gives N; hiding
     # the smaller of K and E as well still leaves 18 - 12 = E.
     statuses = {"N": 2, "K": 12, "E": 6}
     areas, needs = _every_need_other(18)
     years = {7: dict(statuses)}
-    cells, sums = _register_cells(20, statuses, areas, needs, years)
-    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7)})
+    cells, shown, sums = _published_register(20, statuses, areas, needs, years)
     assert shown[("status", "N")] is None
     assert_nothing_small_worked_out(cells, shown, sums)
 
@@ -62,8 +83,7 @@ def test_an_area_and_the_needs_in_it() -> None:
     }
     needs = dict.fromkeys(NEED_CODES, 0) | {"SPLD": 6, "SLCN": 1, "ASD": 6, "SEMH": 5}
     years = {7: {"N": 50, "K": 6, "E": 3}, 8: {"N": 50, "K": 6, "E": 3}}
-    cells, sums = _register_cells(118, statuses, areas, needs, years)
-    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})
+    cells, shown, sums = _published_register(118, statuses, areas, needs, years)
     assert shown[("need", "SLCN")] is None
     assert (
         shown[("area", Area.COMMUNICATION_INTERACTION.value)] is NOT_SHOWN
@@ -78,10 +98,9 @@ def test_a_year_group_column_and_its_status_total() -> None:
     statuses = {"N": 60, "K": 20, "E": 13}
     areas, needs = _every_need_other(33)
     years = {7: {"N": 30, "K": 10, "E": 3}, 8: {"N": 30, "K": 10, "E": 10}}
-    cells, sums = _register_cells(93, statuses, areas, needs, years)
+    cells, shown, sums = _published_register(93, statuses, areas, needs, years)
     row_by_row = {y: suppress(row) for y, row in years.items()}
     assert row_by_row[8]["E"] == 10 and statuses["E"] - 10 == 3  # the old leak
-    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})
     assert_nothing_small_worked_out(cells, shown, sums)
 
 
@@ -170,8 +189,7 @@ def test_a_count_hidden_to_protect_another_reads_not_shown() -> None:
     # not "fewer than 5".
     statuses = {"N": 2, "K": 12, "E": 6}
     areas, needs = _every_need_other(18)
-    cells, sums = _register_cells(20, statuses, areas, needs, {7: dict(statuses)})
-    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7)})
+    cells, shown, sums = _published_register(20, statuses, areas, needs, {7: dict(statuses)})
     secondary = [k for k, v in shown.items() if v is NOT_SHOWN]
     assert secondary and all(cells[k] >= 5 for k in secondary)
     assert [k for k, v in shown.items() if v is None] == [k for k, n in cells.items() if 0 < n < 5]
@@ -186,8 +204,7 @@ def test_two_secondary_counts_and_a_small_one_across_a_column_and_a_row() -> Non
     statuses = {"N": 40, "K": 11, "E": 8}
     areas, needs = _every_need_other(19)
     years = {7: {"N": 20, "K": 5, "E": 2}, 8: {"N": 20, "K": 6, "E": 6}}
-    cells, sums = _register_cells(59, statuses, areas, needs, years)
-    shown = suppress_linked(cells, sums, public={("roll",), ("roll", 7), ("roll", 8)})
+    cells, shown, sums = _published_register(59, statuses, areas, needs, years)
     assert_nothing_small_worked_out(cells, shown, sums)
 
 

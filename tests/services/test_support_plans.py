@@ -45,26 +45,27 @@ TODAY = date(2026, 1, 15)
 
 
 def draft(**changes: object) -> PlanDraft:
-    values: dict[str, object] = {
-        "start_date": START,
-        "review_due": DUE,
-        "assessment": "Salford reading age 7y2m; phonics screen 21/40",
-        "outcomes": (
-            OutcomeDraft("Reads 40 of the Year 2 common exception words", CL),
-            OutcomeDraft("Asks an adult for help when stuck, 4 lessons in 5", SEMH),
-            OutcomeDraft("Spells 15 of 20 taught words in a weekly check", CL),
+    return dataclasses.replace(
+        PlanDraft(
+            start_date=START,
+            review_due=DUE,
+            assessment="Salford reading age 7y2m; phonics screen 21/40",
+            outcomes=(
+                OutcomeDraft("Reads 40 of the Year 2 common exception words", CL),
+                OutcomeDraft("Asks an adult for help when stuck, 4 lessons in 5", SEMH),
+                OutcomeDraft("Spells 15 of 20 taught words in a weekly check", CL),
+            ),
+            provisions=(
+                ProvisionDraft("intervention", "Phonics catch-up, small group", 90),
+                ProvisionDraft("strategy", "Pre-teach topic vocabulary"),
+                ProvisionDraft("equipment", "Reading ruler"),
+                ProvisionDraft("staff", "TA in English lessons", 120),
+            ),
+            pupil_views="I like reading with Mrs K.",
+            parent_views="Mum reads with him at bedtime.",
         ),
-        "provisions": (
-            ProvisionDraft("intervention", "Phonics catch-up, small group", 90),
-            ProvisionDraft("strategy", "Pre-teach topic vocabulary"),
-            ProvisionDraft("equipment", "Reading ruler"),
-            ProvisionDraft("staff", "TA in English lessons", 120),
-        ),
-        "pupil_views": "I like reading with Mrs K.",
-        "parent_views": "Mum reads with him at bedtime.",
-    }
-    values.update(changes)
-    return PlanDraft(**values)  # type: ignore[arg-type]
+        **changes,
+    )
 
 
 def next_review(db: Database, pupil_id: int) -> date | None:
