@@ -130,6 +130,17 @@ def pupil_rows(session: Session, pupil_ids: Iterable[int]) -> list[Row[Any]]:
     )
 
 
+def pupils_here(session: Session, pupil_ids: Iterable[int], today: date) -> dict[int, Row[Any]]:
+    """:func:`pupil_rows` by id, leaving out the pupils who left before ``today``: a
+    provider looks each of its records' pupil up here and passes over a record whose pupil
+    is not found, for a pupil who has left needs nothing more done."""
+    return {
+        p.id: p
+        for p in pupil_rows(session, pupil_ids)
+        if p.leaving_date is None or p.leaving_date >= today
+    }
+
+
 def register_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """Review dates, EHC annual reviews and record gaps for pupils on the register."""
     on_register = {
