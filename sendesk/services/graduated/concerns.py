@@ -466,7 +466,7 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
     """What's-due provider: new concerns for the SENCo to decide, evidence asked of the
     staff who work with the pupil, monitoring dates, and a first support plan to write
     after deciding to assess."""
-    from sendesk.services.due import DueItem, pupils_here
+    from sendesk.services.due import DueItem, with_pupils_here
 
     horizon = today + timedelta(days=horizon_days)
     concerns = session.scalars(
@@ -484,12 +484,8 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
         .order_by(ConcernStep.id)
     ):
         last_step[concern_id] = taken_on
-    pupils = pupils_here(session, {c.pupil_id for c in concerns}, today)
     items: list[DueItem] = []
-    for c in concerns:
-        pupil = pupils.get(c.pupil_id)
-        if pupil is None:
-            continue
+    for c, pupil in with_pupils_here(session, concerns, today):
         since = last_step.get(c.id, c.raised_on)
         area = c.area.lower()
         if c.status == rules.NEW:

@@ -725,7 +725,7 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
 
     Pupils who have left the school are skipped (their plans need no review).
     """
-    from sendesk.services.due import DueItem, pupils_here
+    from sendesk.services.due import DueItem, with_pupils_here
 
     horizon = today + timedelta(days=horizon_days)
     rows = session.execute(
@@ -733,12 +733,8 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
         .where(SupportPlan.reviewed_on.is_(None), SupportPlan.review_due <= horizon)
         .order_by(SupportPlan.review_due, SupportPlan.id)
     ).all()
-    pupils = pupils_here(session, {pid for _due, _start, pid in rows}, today)
     items: list[DueItem] = []
-    for due, start, pupil_id in rows:
-        pupil = pupils.get(pupil_id)
-        if pupil is None:
-            continue
+    for (due, start, _pupil_id), pupil in with_pupils_here(session, rows, today):
         items.append(
             DueItem.for_pupil(
                 pupil,
