@@ -23,10 +23,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class TeachingGroup(Base):
+class TeachingGroup(Versioned, Base):
     """A class as the MIS knows it: a code, a subject and its teacher.
 
     ``teacher_id`` links to a SENDesk user once one exists for that teacher; the MIS's
@@ -41,11 +41,8 @@ class TeachingGroup(Base):
     teacher_name: Mapped[str] = mapped_column(String(120), default="")
     teacher_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     source: Mapped[str] = mapped_column(String(10), default="manual")  # mis / manual
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     members: Mapped[list[TeachingGroupMember]] = relationship(cascade="all, delete-orphan")
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class TeachingGroupMember(Base):
@@ -63,7 +60,7 @@ class TeachingGroupMember(Base):
     )
 
 
-class AccessAssessment(Base):
+class AccessAssessment(Versioned, Base):
     """A specialist assessment (JCQ Form 8): who assessed, when, and Part 1's date.
 
     Part 1 — the SENCo's picture of need — must be completed before the assessment, so
@@ -82,14 +79,12 @@ class AccessAssessment(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     scores: Mapped[list[AssessmentScore]] = relationship(
         cascade="all, delete-orphan", order_by="AssessmentScore.position"
     )
 
     __table_args__ = (Index("ix_access_assessment_pupil", "pupil_id", "assessed_on"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class AssessmentScore(Base):
@@ -107,7 +102,7 @@ class AssessmentScore(Base):
     score: Mapped[int] = mapped_column(Integer)
 
 
-class AccessArrangement(Base):
+class AccessArrangement(Versioned, Base):
     """One arrangement for one candidate, from proposal to approval, expiry or withdrawal.
 
     ``subjects`` is a newline-separated list of the subjects or papers it covers; empty
@@ -134,10 +129,8 @@ class AccessArrangement(Base):
     room_note: Mapped[str] = mapped_column(String(200), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (Index("ix_access_arrangement_pupil", "pupil_id"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class NwwEvidence(Base):

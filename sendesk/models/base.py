@@ -7,10 +7,11 @@ copying it ("batch mode"), and that needs every constraint to have a predictable
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Integer, MetaData
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -56,3 +57,16 @@ class Base(DeclarativeBase):
     """Base class of every SENDesk table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Versioned:
+    """A row people edit on screen: ``version`` counts its saves, and SQLAlchemy checks it
+    on every UPDATE, so a save over someone else's since the row was read fails
+    (StaleDataError, which the services turn into a ConflictError) instead of overwriting
+    it. Mixed in before :class:`Base`; the column is the last of the table's."""
+
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict[str, Any]:
+        return {"version_id_col": cls.__table__.c.version}  # type: ignore[attr-defined]

@@ -16,10 +16,10 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class Concern(Base):
+class Concern(Versioned, Base):
     """One cause for concern about a pupil, and where it stands."""
 
     __tablename__ = "concern"
@@ -38,13 +38,10 @@ class Concern(Base):
     support_plan_id: Mapped[int | None] = mapped_column(
         ForeignKey("support_plan.id", ondelete="SET NULL")
     )
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     steps: Mapped[list[ConcernStep]] = relationship(
         cascade="all, delete-orphan", order_by="ConcernStep.id"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class ConcernStep(Base):

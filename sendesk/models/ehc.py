@@ -12,10 +12,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class EhcRequest(Base):
+class EhcRequest(Versioned, Base):
     """One request to the LA for an EHC needs assessment, and every decision after it.
 
     ``received_on`` starts the statutory clock (the LA's receipt, which the school often
@@ -62,14 +62,12 @@ class EhcRequest(Base):
     signed_off_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     exceptions: Mapped[list[EhcClockException]] = relationship(
         cascade="all, delete-orphan", order_by="EhcClockException.recorded_on"
     )
 
     __table_args__ = (Index("ix_ehc_request_pupil", "pupil_id"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class EhcClockException(Base):
@@ -84,7 +82,7 @@ class EhcClockException(Base):
     recorded_on: Mapped[date] = mapped_column(Date)
 
 
-class EhcPlan(Base):
+class EhcPlan(Versioned, Base):
     """An issued EHC plan as the school summarises it: sections B, E and F, hours, money."""
 
     __tablename__ = "ehc_plan"
@@ -108,17 +106,15 @@ class EhcPlan(Base):
     transfer_kind: Mapped[str] = mapped_column(String(30), default="")
     transfer_destination: Mapped[str] = mapped_column(String(200), default="")
     transfer_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     reviews: Mapped[list[AnnualReview]] = relationship(
         cascade="all, delete-orphan", order_by="AnnualReview.meeting_on"
     )
 
     __table_args__ = (Index("ix_ehc_plan_pupil", "pupil_id"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
-class AnnualReview(Base):
+class AnnualReview(Versioned, Base):
     """One annual review of an EHC plan: the meeting, the paperwork, the LA's decision."""
 
     __tablename__ = "annual_review"
@@ -137,12 +133,9 @@ class AnnualReview(Base):
     la_decision_on: Mapped[date | None] = mapped_column(Date)
     amendments_proposed_on: Mapped[date | None] = mapped_column(Date)  # reg 22
     amended_plan_on: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
-class LaProfile(Base):
+class LaProfile(Versioned, Base):
     """One local authority's panel rules: cycles expected, report age, rates, section order.
 
     Money is in pence like every other amount in the schema; ``section_order`` is a
@@ -159,6 +152,3 @@ class LaProfile(Base):
     staff_rate_per_hour_pence: Mapped[int | None] = mapped_column(Integer)
     weeks_per_year: Mapped[int] = mapped_column(Integer, default=38)
     section_order: Mapped[str] = mapped_column(Text, default="")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

@@ -22,10 +22,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class SupportPlan(Base):
+class SupportPlan(Versioned, Base):
     """One assess–plan–do–review cycle for a pupil.
 
     A new cycle starts from the last one's review (``previous_plan_id``), so the chain of
@@ -49,7 +49,6 @@ class SupportPlan(Base):
     how_you_can_help: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     outcomes: Mapped[list[PlanOutcome]] = relationship(
         cascade="all, delete-orphan", order_by="PlanOutcome.position"
@@ -59,7 +58,6 @@ class SupportPlan(Base):
     )
 
     __table_args__ = (Index("ix_support_plan_pupil", "pupil_id", "start_date"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class PlanOutcome(Base):
@@ -93,7 +91,7 @@ class PlannedProvision(Base):
     cost_per_hour_pence: Mapped[int | None] = mapped_column(Integer)
 
 
-class Intervention(Base):
+class Intervention(Versioned, Base):
     """A programme in the school's catalogue (a reading scheme, an ELSA mentor…)."""
 
     __tablename__ = "intervention"
@@ -110,9 +108,6 @@ class Intervention(Base):
     measure: Mapped[str] = mapped_column(String(60))  # e.g. "reading age"
     measure_kind: Mapped[str] = mapped_column(String(20))  # age_months/standardised/rating
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class InterventionGroup(Base):
@@ -129,7 +124,7 @@ class InterventionGroup(Base):
     end_date: Mapped[date | None] = mapped_column(Date)
 
 
-class Enrolment(Base):
+class Enrolment(Versioned, Base):
     """A pupil in an intervention group, with the entry and exit measures."""
 
     __tablename__ = "enrolment"
@@ -144,10 +139,8 @@ class Enrolment(Base):
     entry_date: Mapped[date | None] = mapped_column(Date)
     exit_measure: Mapped[float | None] = mapped_column(Float)
     exit_date: Mapped[date | None] = mapped_column(Date)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (UniqueConstraint("group_id", "pupil_id", "start_date"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class Measurement(Base):
@@ -194,7 +187,7 @@ class SessionAttendance(Base):
     __table_args__ = (UniqueConstraint("session_id", "enrolment_id"),)
 
 
-class AgencyInvolvement(Base):
+class AgencyInvolvement(Versioned, Base):
     """An outside professional's involvement: referral, when seen, what they advised."""
 
     __tablename__ = "agency_involvement"
@@ -208,9 +201,6 @@ class AgencyInvolvement(Base):
     advice: Mapped[str] = mapped_column(Text, default="")
     # Who may read it: "senco" (SENCo only) or "staff" (staff who work with the pupil).
     confidentiality: Mapped[str] = mapped_column(String(10), default="staff")
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class EvidenceDocument(Base):

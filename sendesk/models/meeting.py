@@ -17,10 +17,10 @@ from datetime import date, datetime, time
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class ReviewMeeting(Base):
+class ReviewMeeting(Versioned, Base):
     """One review meeting for a pupil: a support-plan review or an EHC annual review."""
 
     __tablename__ = "review_meeting"
@@ -42,13 +42,10 @@ class ReviewMeeting(Base):
     notes: Mapped[str] = mapped_column(Text, default="")  # what was agreed
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     people: Mapped[list[MeetingPerson]] = relationship(
         cascade="all, delete-orphan", order_by="MeetingPerson.position"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class MeetingPerson(Base):
@@ -68,7 +65,7 @@ class MeetingPerson(Base):
     contribution: Mapped[str] = mapped_column(Text, default="")
 
 
-class PupilProfile(Base):
+class PupilProfile(Versioned, Base):
     """The one-page profile a pupil helps write: three parts, each marked whether the
     words are the pupil's own (shown in quotation marks, "in my own words")."""
 
@@ -84,6 +81,3 @@ class PupilProfile(Base):
     support_own: Mapped[bool] = mapped_column(Boolean, default=False)
     written_on: Mapped[date] = mapped_column(Date)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class Pupil(Base):
+class Pupil(Versioned, Base):
     """A pupil, identified across MIS exports by their UPN.
 
     The SEN status is *not* a column here: it is the open register entry, so the history
@@ -54,13 +54,10 @@ class Pupil(Base):
     next_review_due: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     contacts: Mapped[list[Contact]] = relationship(
         back_populates="pupil", cascade="all, delete-orphan", order_by="Contact.priority"
     )
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
     @property
     def display_name(self) -> str:
@@ -70,7 +67,7 @@ class Pupil(Base):
         return f"{forename} {surname}"
 
 
-class NeedProfile(Base):
+class NeedProfile(Versioned, Base):
     """What the school knows of a pupil in one broad area of need, in plain words.
 
     The census code says *which* need; this says what it means for this child: their
@@ -86,13 +83,11 @@ class NeedProfile(Base):
     difficulties: Mapped[str] = mapped_column(Text, default="")
     strategies: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     __table_args__ = (UniqueConstraint("pupil_id", "area"),)
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
-class Contact(Base):
+class Contact(Versioned, Base):
     """A parent or carer (or other contact) of a pupil."""
 
     __tablename__ = "contact"
@@ -107,8 +102,5 @@ class Contact(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     address: Mapped[str | None] = mapped_column(Text)
     preferred_contact: Mapped[str | None] = mapped_column(String(40))
-    version: Mapped[int] = mapped_column(Integer, default=1)
 
     pupil: Mapped[Pupil] = relationship(back_populates="contacts")
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict

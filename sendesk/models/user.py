@@ -7,10 +7,10 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from sendesk.models.base import Base, UTCDateTime, utcnow
+from sendesk.models.base import Base, UTCDateTime, Versioned, utcnow
 
 
-class User(Base):
+class User(Versioned, Base):
     """A member of staff with a SENDesk account."""
 
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
@@ -35,9 +35,6 @@ class User(Base):
     # The teacher's staff code in the MIS: their classes follow from import-classes.
     staff_code: Mapped[str | None] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's own dict
 
 
 class PupilAssignment(Base):

@@ -39,6 +39,7 @@ import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import partial
 
 # --- statutory limits ---------------------------------------------------------------------
 
@@ -536,11 +537,16 @@ def _step(
     today: date,
     exceptions: Sequence[ClockException],
     *,
-    done: bool = False,
     done_on: date | None = None,
+    done: bool | None = None,
     note: str = "",
 ) -> Milestone:
-    """A statutory step: done (on time or late), or open and green/amber/red/extended."""
+    """A statutory step: done (on time or late), or open and green/amber/red/extended.
+
+    It is done when ``done_on`` is recorded, unless ``done`` says otherwise (a decision
+    known to be made without its date, or an earlier step passed over by a later one)."""
+    if done is None:
+        done = done_on is not None
     applies = EXCEPTION_APPLIES.get(key, frozenset())
     excuses = [e for e in exceptions if e.kind in applies and e.recorded_on <= today]
     label = MILESTONE_LABELS[key]
@@ -628,13 +634,12 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
     final plan (:func:`latest_draft_date`), so a late draft shows before a late plan does.
     """
     deadlines = assessment_deadlines(facts.received)
-    ex = facts.exceptions
+    # Every statutory step is judged on the same day against the same recorded exceptions.
+    step = partial(_step, today=today, exceptions=facts.exceptions)
     result: list[Milestone] = [
-        _step(
+        step(
             "decide_to_assess",
             deadlines["decide_to_assess"],
-            today,
-            ex,
             done=facts.decided_to_assess is not None,
             done_on=facts.decision_to_assess_on,
         )
@@ -672,11 +677,9 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
     issuing = _issuing(facts) if facts.decided_to_assess else None
     advice_done = facts.advice_received_on is not None or issuing is not None
     result.append(
-        _step(
+        step(
             "advice",
             advice_date,
-            today,
-            ex,
             done=advice_done,
             done_on=facts.advice_received_on,
             note=advice_note,
@@ -688,11 +691,9 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
             f" on {_fmt(facts.decision_to_issue_on)}" if facts.decision_to_issue_on else ""
         )
         result.append(
-            _step(
+            step(
                 "notify_no_plan",
                 deadlines["notify_no_plan"],
-                today,
-                ex,
                 done=True,
                 done_on=facts.decision_to_issue_on,
             )
@@ -719,37 +720,23 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
         )
     else:
         result.append(
-            _step(
+            step(
                 "notify_no_plan",
                 deadlines["notify_no_plan"],
-                today,
-                ex,
                 note="only if the LA decides not to issue a plan",
             )
         )
 
     result.append(
-        _step(
+        step(
             "draft_plan",
             draft_due,
-            today,
-            ex,
-            done=facts.draft_sent_on is not None,
             done_on=facts.draft_sent_on,
             note="no limit of its own: the latest date that leaves 15 days before week 20",
         )
     )
     result.append(_consultation(facts, today, projected_consultation))
-    result.append(
-        _step(
-            "final_plan",
-            deadlines["final_plan"],
-            today,
-            ex,
-            done=facts.final_issued_on is not None,
-            done_on=facts.final_issued_on,
-        )
-    )
+    result.append(step("final_plan", deadlines["final_plan"], done_on=facts.final_issued_on))
     if facts.final_issued_on is not None:
         result.append(
             _right(

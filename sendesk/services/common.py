@@ -39,6 +39,7 @@ __all__ = [
     "apply_changes",
     "check_version",
     "checked_text",
+    "current_or_gone",
     "data_of",
     "flush_or_conflict",
     "get_or_gone",
@@ -72,6 +73,17 @@ def get_or_gone(
     row = session.get(model, row_id)
     if row is None:
         raise error(message)
+    return row
+
+
+def current_or_gone(
+    session: Session, model: type[Row], row_id: int, version: int, gone: str, conflict: str
+) -> Row:
+    """The row of ``model`` with ``row_id`` as the user opened it (``version``), to change
+    it: :func:`get_or_gone` with ``gone`` if it has been removed since, then
+    :func:`check_version` with ``conflict`` if someone else has saved it since."""
+    row = get_or_gone(session, model, row_id, gone)
+    check_version(row.version, version, conflict)
     return row
 
 

@@ -8,10 +8,10 @@ so the home page stays one list.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
@@ -51,6 +51,15 @@ from sendesk.services.transfer.ctf_import import arrival_review_items
 from sendesk.services.transfer.leavers import sen_file_items
 
 SOON_DAYS = 28
+
+
+class _OfPupil(Protocol):
+    @property
+    def pupil_id(self) -> int: ...
+
+
+Record = TypeVar("Record", bound=_OfPupil)
+"""A provider's record about a pupil (:func:`with_pupils_here`)."""
 
 
 @dataclass(frozen=True)
@@ -128,6 +137,24 @@ def pupil_rows(session: Session, pupil_ids: Iterable[int]) -> list[Row[Any]]:
             )
         )
     )
+
+
+def with_pupils_here(
+    session: Session, records: Sequence[Record], today: date
+) -> Iterator[tuple[Record, Row[Any]]]:
+    """Each of ``records`` (anything with a ``pupil_id``: a row, a model) whose pupil is
+    still here on ``today``, in order, with the pupil's :func:`pupil_rows` row (one query):
+    a provider passes over the records of a pupil who left before today, for a pupil who
+    has left needs nothing more done."""
+    pupils = {
+        p.id: p
+        for p in pupil_rows(session, {r.pupil_id for r in records})
+        if p.leaving_date is None or p.leaving_date >= today
+    }
+    for record in records:
+        pupil = pupils.get(record.pupil_id)
+        if pupil is not None:
+            yield record, pupil
 
 
 def register_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:

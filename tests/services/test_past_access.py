@@ -55,7 +55,9 @@ def extra_time(pupil_id: int, teacher: int, **status: object) -> PastArrangement
         pupil_id=pupil_id,
         data=ArrangementData("extra_time_25", "assessment", PROPOSED, ("English",)),
         evidence=(
-            PastEvidence(teacher, "English", date(2025, 12, 1), "mock", "Paper 1", True, 20),
+            PastEvidence(
+                "English", date(2025, 12, 1), "mock", "Paper 1", True, 20, recorded_by_id=teacher
+            ),
         ),
         **values,  # type: ignore[arg-type]
     )
@@ -126,7 +128,7 @@ def test_the_assessment_and_evidence_are_cleaned_as_one_at_a_time(
         pupil,
         ArrangementData("extra_time_25", "assessment", PROPOSED),
         jcq.PROPOSED,
-        evidence=(PastEvidence(senco.user_id, "English", date(2026, 4, 1), "mock"),),
+        evidence=(PastEvidence("English", date(2026, 4, 1), "mock", recorded_by_id=senco.user_id),),
     )
     with pytest.raises(ValidationError, match="the date 01/04/2026 is in the future"):
         record(db, senco, [], [future])

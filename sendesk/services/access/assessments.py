@@ -39,9 +39,9 @@ from sendesk.services.common import (
     apply_changes,
     check_version,
     checked_text,
+    current_or_gone,
     data_of,
     flush_or_conflict,
-    get_or_gone,
     pupil_or_gone,
     refuse,
     remove_audited,
@@ -188,8 +188,9 @@ def remove_assessment(db: Database, actor: Actor, assessment_id: int, version: i
     """
     permit(actor, Action.MANAGE_ACCESS_ARRANGEMENTS)
     with db.transaction() as s:
-        row = get_or_gone(s, AccessAssessment, assessment_id, ASSESSMENT_GONE)
-        check_version(row.version, version, ASSESSMENT_CONFLICT)
+        row = current_or_gone(
+            s, AccessAssessment, assessment_id, version, ASSESSMENT_GONE, ASSESSMENT_CONFLICT
+        )
         linked = s.execute(
             select(AccessArrangement.id, AccessArrangement.arrangement, AccessArrangement.status)
             .where(AccessArrangement.assessment_id == assessment_id)

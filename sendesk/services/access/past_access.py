@@ -67,18 +67,15 @@ class PastAssessment:
     data: AssessmentData
 
 
-@dataclass(frozen=True)
-class PastEvidence:
-    """One item of normal-way-of-working evidence, as the teacher recorded it."""
+@dataclass(frozen=True, kw_only=True)
+class PastEvidence(NwwData):
+    """One item of normal-way-of-working evidence, as the teacher recorded it: the same
+    :class:`~.records.NwwData` a teacher records today, with who recorded it (as
+    :class:`~.records.NwwItem` carries it). ``arrangement_id`` is not used: the evidence
+    belongs to the :class:`PastArrangement` it is listed under."""
 
+    arrangement_id: int = 0
     recorded_by_id: int
-    subject: str
-    recorded_on: date
-    task_kind: str
-    task: str = ""
-    used: bool = True
-    extra_minutes_used: int | None = None
-    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -177,17 +174,7 @@ def record_past_access(
             problems.append(f"{where}: the assessment linked is not one of this pupil's")
         items: list[dict[str, Any]] = []
         for e in past.evidence:
-            data = NwwData(
-                0,
-                e.subject,
-                e.recorded_on,
-                e.task_kind,
-                e.task,
-                e.used,
-                e.extra_minutes_used,
-                e.note,
-            )
-            clean, wrong = clean_nww(data, today)
+            clean, wrong = clean_nww(e, today)
             problems += [f"{where}, evidence of {e.recorded_on:%d/%m/%Y}: {w}" for w in wrong]
             if e.recorded_by_id not in teachers:
                 problems.append(f"{where}: evidence is recorded by someone with no account")

@@ -37,11 +37,10 @@ from sendesk.rules.timeline import (
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
-    check_version,
     checked_text,
+    current_or_gone,
     data_of,
     flush_or_conflict,
-    get_or_gone,
     pupil_or_gone,
     refuse,
     save_changes,
@@ -229,8 +228,7 @@ def update_plan(
     today = today or date.today()
     values = _clean_plan(data, today)
     with db.transaction() as s:
-        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
         _check_plan_request(s, row.pupil_id, values)
         first = min((r.meeting_on for r in row.reviews), default=None)
         problems: list[str] = []
@@ -260,8 +258,7 @@ def cease_plan(
     check_dates(on=on)
     today = today or date.today()
     with db.transaction() as s:
-        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
         problems: list[str] = []
         if on is None:
             problems.append("give the date the plan ceased")
@@ -307,8 +304,7 @@ def reinstate_plan(
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
-        row: EhcPlan = get_or_gone(s, EhcPlan, plan_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
         if row.ceased_on is None:
             raise ValidationError("This EHC plan has not ceased, so there is nothing to undo.")
         live = s.scalars(

@@ -26,8 +26,8 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
     apply_changes,
-    check_version,
     checked_text,
+    current_or_gone,
     flush_or_conflict,
     get_or_gone,
     pupil_or_gone,
@@ -198,8 +198,7 @@ def update_request(
     today = today or date.today()
     values = _clean_request(data, today)
     with db.transaction() as s:
-        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcRequest = current_or_gone(s, EhcRequest, request_id, version, GONE, CONFLICT)
         case = case_of(row) | {"sent_on": values["sent_on"], "received_on": values["received_on"]}
         refuse(case_problems(case, today))
         audit = AuditWriter(s, actor)
@@ -246,8 +245,7 @@ def record_step(
     note = checked_text(note, TEXT_MAX, "the note is", problems, lines=True)
     refuse(problems)
     with db.transaction() as s:
-        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcRequest = current_or_gone(s, EhcRequest, request_id, version, GONE, CONFLICT)
         case = case_of(row)
         if step != "close" and case["closed_on"] is not None:
             raise ValidationError(
@@ -283,8 +281,7 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
     if step not in STEPS:
         raise ValueError(f"unknown EHC step {step!r}")
     with db.transaction() as s:
-        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: EhcRequest = current_or_gone(s, EhcRequest, request_id, version, GONE, CONFLICT)
         case = case_of(row)
         if not step_recorded(step, case):
             return row.version

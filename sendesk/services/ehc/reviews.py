@@ -16,7 +16,7 @@ from sendesk.rules.dates import dmy
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
-    check_version,
+    current_or_gone,
     get_or_gone,
     refuse,
     remove_audited,
@@ -194,8 +194,7 @@ def update_review(
     today = today or date.today()
     values = _clean_review(data, today)
     with db.transaction() as s:
-        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: AnnualReview = current_or_gone(s, AnnualReview, review_id, version, GONE, CONFLICT)
         plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         _review_fits_plan(plan, values, row.id)
         audit = AuditWriter(s, actor)
@@ -215,8 +214,7 @@ def remove_review(
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
     with db.transaction() as s:
-        row: AnnualReview = get_or_gone(s, AnnualReview, review_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row: AnnualReview = current_or_gone(s, AnnualReview, review_id, version, GONE, CONFLICT)
         plan: EhcPlan = get_or_gone(s, EhcPlan, row.plan_id, GONE)
         audit = AuditWriter(s, actor)
         remove_audited(

@@ -27,8 +27,8 @@ from sendesk.rules.confidentiality import STAFF, check_level, default_level, may
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
-    check_version,
     checked_text,
+    current_or_gone,
     data_of,
     get_or_gone,
     pupil_or_gone,
@@ -178,8 +178,7 @@ def update_involvement(
     permit(actor, Action.EDIT_AGENCY_ADVICE)
     values = _clean(data, today or date.today())
     with db.transaction() as s:
-        row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row = current_or_gone(s, AgencyInvolvement, involvement_id, version, GONE, CONFLICT)
         detail: dict[str, object] = {"pupil_id": row.pupil_id}
         if values["confidentiality"] != row.confidentiality:
             # Its documents follow it: advice made SENCo only takes its letters along.
@@ -201,8 +200,7 @@ def remove_involvement(db: Database, actor: Actor, involvement_id: int, version:
     """The SENCo removes an involvement; its documents stay with the pupil, unlinked."""
     permit(actor, Action.EDIT_AGENCY_ADVICE)
     with db.transaction() as s:
-        row = get_or_gone(s, AgencyInvolvement, involvement_id, GONE)
-        check_version(row.version, version, CONFLICT)
+        row = current_or_gone(s, AgencyInvolvement, involvement_id, version, GONE, CONFLICT)
         # Unlink with one UPDATE rather than trusting ON DELETE SET NULL alone (and without
         # loading the documents' contents): the audit says how many were kept.
         kept = s.execute(

@@ -25,7 +25,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import Concern, ConcernStep, EvidenceDocument, Pupil, SupportPlan, User
+from sendesk.models import Concern, ConcernStep, EvidenceDocument, SupportPlan, User
 from sendesk.rules import concerns as rules
 from sendesk.rules.census import ON_REGISTER, describe, normalise_need
 from sendesk.rules.confidentiality import STAFF
@@ -466,7 +466,7 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
     """What's-due provider: new concerns for the SENCo to decide, evidence asked of the
     staff who work with the pupil, monitoring dates, and a first support plan to write
     after deciding to assess."""
-    from sendesk.services.due import DueItem
+    from sendesk.services.due import DueItem, with_pupils_here
 
     horizon = today + timedelta(days=horizon_days)
     concerns = session.scalars(
@@ -484,15 +484,8 @@ def concern_items(session: Session, today: date, horizon_days: int) -> list[DueI
         .order_by(ConcernStep.id)
     ):
         last_step[concern_id] = taken_on
-    pupils = {
-        p.id: p
-        for p in session.scalars(select(Pupil).where(Pupil.id.in_({c.pupil_id for c in concerns})))
-    }
     items: list[DueItem] = []
-    for c in concerns:
-        pupil = pupils.get(c.pupil_id)
-        if pupil is None or (pupil.leaving_date is not None and pupil.leaving_date < today):
-            continue
+    for c, pupil in with_pupils_here(session, concerns, today):
         since = last_step.get(c.id, c.raised_on)
         area = c.area.lower()
         if c.status == rules.NEW:

@@ -543,7 +543,7 @@ def letter_data(
 def meeting_items(session: Session, today: date, horizon_days: int) -> list[DueItem]:
     """What's-due provider: an annual review meeting's invitations to send (by 2 weeks
     before: reg 20), and a meeting held whose attendance is not yet recorded."""
-    from sendesk.services.due import DueItem
+    from sendesk.services.due import DueItem, with_pupils_here
 
     horizon = today + timedelta(days=horizon_days)
     meetings = session.scalars(
@@ -564,15 +564,8 @@ def meeting_items(session: Session, today: date, horizon_days: int) -> list[DueI
             )
         )
     }
-    pupils = {
-        p.id: p
-        for p in session.scalars(select(Pupil).where(Pupil.id.in_({m.pupil_id for m in meetings})))
-    }
     items: list[DueItem] = []
-    for m in meetings:
-        pupil = pupils.get(m.pupil_id)
-        if pupil is None or (pupil.leaving_date is not None and pupil.leaving_date < today):
-            continue
+    for m, pupil in with_pupils_here(session, meetings, today):
         words = rules.KINDS.get(m.kind, m.kind)
         if m.meeting_on >= today:
             if (

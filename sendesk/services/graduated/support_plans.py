@@ -725,7 +725,7 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
 
     Pupils who have left the school are skipped (their plans need no review).
     """
-    from sendesk.services.due import SOON_DAYS, DueItem, display_name, pupil_rows
+    from sendesk.services.due import DueItem, with_pupils_here
 
     horizon = today + timedelta(days=horizon_days)
     rows = session.execute(
@@ -733,26 +733,14 @@ def plan_review_items(session: Session, today: date, horizon_days: int) -> list[
         .where(SupportPlan.reviewed_on.is_(None), SupportPlan.review_due <= horizon)
         .order_by(SupportPlan.review_due, SupportPlan.id)
     ).all()
-    pupils = {p.id: p for p in pupil_rows(session, {pid for _due, _start, pid in rows})}
     items: list[DueItem] = []
-    for due, start, pupil_id in rows:
-        pupil = pupils.get(pupil_id)
-        if pupil is None or (pupil.leaving_date is not None and pupil.leaving_date < today):
-            continue
-        if due < today:
-            severity = "overdue"
-        elif due <= today + timedelta(days=SOON_DAYS):
-            severity = "soon"
-        else:
-            severity = "later"
+    for (due, start, _pupil_id), pupil in with_pupils_here(session, rows, today):
         items.append(
-            DueItem(
+            DueItem.for_pupil(
+                pupil,
                 due,
-                severity,
+                today,
                 DUE_KIND,
-                pupil.id,
-                display_name(pupil),
-                pupil.upn,
                 f"Support plan review due {due:%d/%m/%Y} (the cycle began {start:%d/%m/%Y})",
             )
         )

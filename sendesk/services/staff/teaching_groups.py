@@ -55,11 +55,10 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
     apply_changes,
-    check_version,
     checked_text,
+    current_or_gone,
     data_of,
     flush_or_conflict,
-    get_or_gone,
     refuse,
     remove_audited,
     sentence,
@@ -197,8 +196,7 @@ def save_group(
             )
             _set_members(s, group.id, set(), set(pupil_ids))
             return group.id
-        group = get_or_gone(s, TeachingGroup, group_id, GONE)
-        check_version(group.version, version, CONFLICT)
+        group = current_or_gone(s, TeachingGroup, group_id, version, GONE, CONFLICT)
         changed = apply_changes(group, values)
         held = set(
             s.scalars(
@@ -250,8 +248,7 @@ def remove_group(db: Database, actor: Actor, group_id: int, version: int) -> Non
     """The SENCo removes a group and its membership (evidence already recorded stays)."""
     permit(actor, Action.IMPORT_DATA)
     with db.transaction() as s:
-        group = get_or_gone(s, TeachingGroup, group_id, GONE)
-        check_version(group.version, version, CONFLICT)
+        group = current_or_gone(s, TeachingGroup, group_id, version, GONE, CONFLICT)
         remove_audited(
             s, AuditWriter(s, actor), group, CONFLICT, "teaching_group", {"code": group.code}
         )
