@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sendesk.demo.ehc.cases import _Case, _load
+from sendesk.demo.ehc.cases import _load, _Run
 from sendesk.demo.ehc.evidence import _evidence
 from sendesk.demo.ehc.plans import _plans, _profile_data
 from sendesk.demo.ehc.requests import _open_requests
@@ -68,30 +68,14 @@ def add_ehc_history(
     # Saved through the service before this transaction (:func:`.plans.add_la_profiles`).
     profiles = session.scalar(select(func.count(LaProfile.id))) or 0
     limits = {p.name: p.report_max_age_months for p in _profile_data(la_name)}
-    cases: list[_Case] = []
+    run = _Run(session, audit, school_name or "", la_name, today, [])
     plans, reviews, completed = _plans(
-        session,
-        audit,
-        random.Random(rng.random()),
-        _load(session, pupils, "E"),
-        school_name or "",
-        la_name,
-        today,
-        cases,
+        run, random.Random(rng.random()), _load(session, pupils, "E")
     )
     requests, exceptions = _open_requests(
-        session,
-        audit,
-        random.Random(rng.random()),
-        _load(session, pupils, "K"),
-        school_name or "",
-        la_name,
-        today,
-        cases,
+        run, random.Random(rng.random()), _load(session, pupils, "K")
     )
-    involvements, documents = _evidence(
-        session, audit, random.Random(rng.random()), cases, limits, school_name or "", today
-    )
+    involvements, documents = _evidence(run, random.Random(rng.random()), limits)
     summary = EhcSummary(
         profiles, plans, reviews, completed + requests, exceptions, involvements, documents
     )

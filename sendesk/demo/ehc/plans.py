@@ -36,6 +36,7 @@ from sendesk.demo.ehc.cases import (
     _Case,
     _fill,
     _Pupil,
+    _Run,
     _weekday_on_or_before,
 )
 from sendesk.demo.tables import load
@@ -254,18 +255,11 @@ def _write_request(
     return row
 
 
-def _plans(
-    session: Session,
-    audit: AuditWriter,
-    rng: random.Random,
-    pupils: list[_Pupil],
-    school: str,
-    la_name: str,
-    today: date,
-    evidence: list[_Case],
-) -> tuple[int, int, int]:
+def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, int, int]:
     """Plans and reviews for the EHC pupils; returns (plans, reviews, requests) made and
-    adds each pupil to ``evidence``, whose documents are written afterwards."""
+    adds each pupil to ``run.cases``, whose documents are written afterwards."""
+    session, audit, today = run.session, run.audit, run.today
+    school, la_name, evidence = run.school, run.la_name, run.cases
     plans = reviews = requests = 0
     order = list(range(len(pupils)))
     rng.shuffle(order)

@@ -27,6 +27,7 @@ from sendesk.demo.ehc.cases import (
     _Case,
     _fill,
     _Pupil,
+    _Run,
 )
 from sendesk.demo.ehc.plans import _advice, _extras, _write_request
 from sendesk.demo.tables import load
@@ -34,7 +35,6 @@ from sendesk.models import (
     EhcClockException,
     SupportPlan,
 )
-from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -206,19 +206,12 @@ def _reviewed_cycles(session: Session, ids: list[int], today: date) -> dict[int,
     )
 
 
-def _open_requests(
-    session: Session,
-    audit: AuditWriter,
-    rng: random.Random,
-    pupils: list[_Pupil],
-    school: str,
-    la_name: str,
-    today: date,
-    evidence: list[_Case],
-) -> tuple[int, int]:
+def _open_requests(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, int]:
     """Open requests at every stage for pupils on SEN support; (requests, exceptions). Each
-    pupil is added to ``evidence``; those at :data:`OLD_REPORT_STAGES` have a report past
+    pupil is added to ``run.cases``; those at :data:`OLD_REPORT_STAGES` have a report past
     their LA's limit."""
+    session, audit, today = run.session, run.audit, run.today
+    school, la_name, evidence = run.school, run.la_name, run.cases
     stages = _open_stages(today, school)
     # Pupils who have been on the register long enough to have a story to tell.
     candidates = [
