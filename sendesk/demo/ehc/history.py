@@ -10,6 +10,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from sendesk.demo.counts import DemoCounts
 from sendesk.demo.ehc.cases import _load, _Run
 from sendesk.demo.ehc.evidence import _evidence
 from sendesk.demo.ehc.plans import _plans, _profile_data
@@ -22,7 +23,7 @@ from sendesk.services.store.audit import AuditWriter
 
 
 @dataclass(frozen=True)
-class EhcSummary:
+class EhcSummary(DemoCounts):
     """What :func:`add_ehc_history` made (for the audit event and tests)."""
 
     la_profiles: int
@@ -32,17 +33,6 @@ class EhcSummary:
     exceptions: int
     involvements: int
     documents: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "la_profiles": self.la_profiles,
-            "plans": self.plans,
-            "reviews": self.reviews,
-            "requests": self.requests,
-            "exceptions": self.exceptions,
-            "involvements": self.involvements,
-            "documents": self.documents,
-        }
 
 
 def add_ehc_history(
@@ -79,7 +69,5 @@ def add_ehc_history(
     summary = EhcSummary(
         profiles, plans, reviews, completed + requests, exceptions, involvements, documents
     )
-    audit.record(
-        "create_demo_ehc", "school", school_id, {"seed": seed, "today": today, **summary.as_dict()}
-    )
+    summary.record(audit, "create_demo_ehc", school_id, seed=seed, today=today)
     return summary
