@@ -50,6 +50,7 @@ from sendesk.rules.readiness import (
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.actor import Actor
+from sendesk.services.common import add_audited
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
 from sendesk.services.store.audit import AuditWriter
@@ -249,9 +250,7 @@ def _write_request(
     if problems := case_problems(case, today):
         raise AssertionError(f"demo EHC request for pupil {pupil.row.id}: {problems}")
     row = EhcRequest(pupil_id=pupil.row.id, version=1, **values)
-    session.add(row)
-    session.flush()
-    audit.record("create", "ehc_request", row.id, {"pupil_id": pupil.row.id, "source": "demo"})
+    add_audited(session, audit, row, "ehc_request", {"pupil_id": pupil.row.id, "source": "demo"})
     return row
 
 
@@ -311,10 +310,8 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
             plan.request_id = request.id
             requests += 1
         if plan.id is None:
-            session.add(plan)
-            session.flush()
-            audit.record(
-                "create", "ehc_plan", plan.id, {"pupil_id": pupil.row.id, "source": "demo"}
+            add_audited(
+                session, audit, plan, "ehc_plan", {"pupil_id": pupil.row.id, "source": "demo"}
             )
         else:
             session.flush()

@@ -35,6 +35,7 @@ from sendesk.models import (
     EhcClockException,
     SupportPlan,
 )
+from sendesk.services.common import add_audited
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -255,13 +256,11 @@ def _open_requests(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple
             _Case(pupil, "request", anchor, values["la_name"], stage in OLD_REPORT_STAGES)
         )
         for kind, reason, on in excs:
-            exc = EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on)
-            session.add(exc)
-            session.flush()
-            audit.record(
-                "create",
+            add_audited(
+                session,
+                audit,
+                EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on),
                 "ehc_clock_exception",
-                exc.id,
                 {"pupil_id": pupil.row.id, "request_id": row.id, "kind": kind, "source": "demo"},
             )
             exceptions += 1
