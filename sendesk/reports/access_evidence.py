@@ -32,8 +32,8 @@ from typing import Any
 from sendesk.db import Database
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import (
+    build_with_footer,
     bullet,
-    page_footer,
     para,
     pdf_doc,
     pdf_styles,
@@ -236,8 +236,9 @@ def _pdf(data: EvidenceFileData, path: Path, today: date, days: int) -> None:
     story.append(para("Mock log: arrangements used in each mock paper", st["h2"]))
     story += _mock_log(data.evidence, names, st, width)
 
-    footer = page_footer(f"{TITLE} · {data.name} · UPN {data.upn} · {dmy(today)} · confidential")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_with_footer(
+        doc, story, f"{TITLE} · {data.name} · UPN {data.upn} · {dmy(today)} · confidential"
+    )
 
 
 def _facts(lines: Sequence[tuple[str, str]], widths: Sequence[float], st: dict[str, Any]) -> Any:

@@ -184,14 +184,20 @@ def write_one_page(
     width, height = one_page_size()
     framed = KeepInFrame(width, height, list(story), mode="shrink")
     school = f"{school_name} · " if school_name else ""
-    draw_footer = page_footer(
-        f"{school}Produced by SENDesk on {produced_on:%d/%m/%Y}. Confidential: for {readers}",
-        numbered=False,
-    )
+    footer = f"{school}Produced by SENDesk on {produced_on:%d/%m/%Y}. Confidential: for {readers}"
     with atomic_output(path) as tmp:
         doc = pdf_doc(tmp, A4, title, subject=subject, footer_mm=ONE_PAGE_FOOTER_MM)
-        doc.build([framed], onFirstPage=draw_footer, onLaterPages=draw_footer)
+        build_with_footer(doc, [framed], footer, numbered=False)
     return path
+
+
+def build_with_footer(
+    doc: SimpleDocTemplate, story: Sequence[object], footer: str, *, numbered: bool = True
+) -> None:
+    """Lay ``story`` out in ``doc`` with ``footer`` (and the page number, unless
+    ``numbered`` is false) at the foot of every page: how every SENDesk PDF ends."""
+    draw = page_footer(footer, numbered=numbered)
+    doc.build(list(story), onFirstPage=draw, onLaterPages=draw)
 
 
 # --- styles and tables ----------------------------------------------------------------------

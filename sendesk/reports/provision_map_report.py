@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from sendesk.errors import ValidationError
-from sendesk.reports.atomic import atomic_output
-from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.private_temp import private_scratch
+from sendesk.reports.pdf_layout import build_with_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import report_output
 from sendesk.reports.tabular import hours_cell, money_cell, report_sheet, xlsx_cell, xlsx_row
 from sendesk.services.graduated.provision_map import (
     InterventionLine,
@@ -97,12 +96,9 @@ def write_pupil_provision(data: PupilProvision, dest: Path | str, fmt: str = "pd
     """Write a pupil's costed provision map to ``dest`` as xlsx or pdf (all or nothing)."""
     fmt = _check_format(fmt)
     dest = Path(dest)
-    with atomic_output(dest) as tmp:
-        if fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _pupil_xlsx(data, tmp)
-        else:
-            _pupil_pdf(data, tmp)
+    write = _pupil_xlsx if fmt == "xlsx" else _pupil_pdf
+    with report_output(dest, fmt) as tmp:
+        write(data, tmp)
     return dest
 
 
@@ -194,12 +190,9 @@ def write_school_provision(
     """Write the whole-school provision map to ``dest`` as xlsx or pdf (all or nothing)."""
     fmt = _check_format(fmt)
     dest = Path(dest)
-    with atomic_output(dest) as tmp:
-        if fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _school_xlsx(lines, academic_year_start, tmp, school_name)
-        else:
-            _school_pdf(lines, academic_year_start, tmp, school_name)
+    write = _school_xlsx if fmt == "xlsx" else _school_pdf
+    with report_output(dest, fmt) as tmp:
+        write(lines, academic_year_start, tmp, school_name)
     return dest
 
 
@@ -339,11 +332,12 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
             st["note"],
         ),
     ]
-    footer = page_footer(
+    build_with_footer(
+        doc,
+        story,
         f"Costed provision map {data.academic_year} · produced by SENDesk on "
-        f"{date.today():%d/%m/%Y} · confidential"
+        f"{date.today():%d/%m/%Y} · confidential",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 def _school_pdf(
@@ -402,10 +396,11 @@ def _school_pdf(
         Spacer(1, 10),
         para(SCHOOL_NOTE, st["note"]),
     ]
-    footer = page_footer(
-        f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}"
+    build_with_footer(
+        doc,
+        story,
+        f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 __all__ = [
