@@ -51,6 +51,22 @@ def _summer(today: date) -> tuple[date, date]:
     return date(year, 7, 22), date(year, 9, 2)
 
 
+def _decided(
+    received: date, assessed: date, decided: date, today: date, *, issue: bool = True
+) -> dict[str, Any]:
+    """A request sent on ``received``, agreed for assessment on ``assessed`` (the advice
+    asked for then), and the LA's decision whether to ``issue`` a plan on ``decided``: how
+    every stage past the assessment begins."""
+    return {
+        "sent_on": received,
+        "decided_to_assess": True,
+        "decision_to_assess_on": assessed,
+        **_advice(assessed, today),
+        "decided_to_issue": issue,
+        "decision_to_issue_on": decided,
+    }
+
+
 def _open_stages(
     today: date, school: str
 ) -> list[tuple[str, dict[str, Any], list[tuple[str, str, date]]]]:
@@ -89,14 +105,7 @@ def _open_stages(
     stages.append(
         (
             "decision to issue",
-            {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 12 * w + 3 * d,
-            },
+            _decided(received, received + 6 * w, received + 12 * w + 3 * d, today),
             [],
         )
     )
@@ -105,12 +114,7 @@ def _open_stages(
         (
             "draft plan",
             {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 5 * w + 6 * d,
-                **_advice(received + 5 * w + 6 * d, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 13 * w,
+                **_decided(received, received + 5 * w + 6 * d, received + 13 * w, today),
                 "draft_sent_on": received + 16 * w + 3 * d,
                 "draft_setting": school,
             },
@@ -141,12 +145,7 @@ def _open_stages(
         (
             "refused to issue",
             {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": False,
-                "decision_to_issue_on": refused,
+                **_decided(received, received + 6 * w, refused, today, issue=False),
                 "way_forward_on": refused + 9 * d,
                 "mediation_on": received + 18 * w,
                 "mediation_certificate_on": received + 19 * w,
@@ -161,14 +160,7 @@ def _open_stages(
     stages.append(
         (
             "LA late",
-            {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 15 * w,
-            },
+            _decided(received, received + 6 * w, received + 15 * w, today),
             [],
         )
     )
