@@ -44,7 +44,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
@@ -52,6 +52,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
+from sendesk.demo.counts import DemoCounts
 from sendesk.demo.tables import load, tuples
 from sendesk.models import (
     ExamEntry,
@@ -116,7 +117,7 @@ NOTES_NOT_USED = tuples(_TABLES["NOTES_NOT_USED"])
 
 
 @dataclass(frozen=True)
-class AccessSummary:
+class AccessSummary(DemoCounts):
     """What :func:`add_access_history` wrote, table by table."""
 
     teachers_created: int
@@ -128,9 +129,6 @@ class AccessSummary:
     nww_evidence: int
     by_status: dict[str, int] = field(default_factory=dict)
     exam_entries: int = 0
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -555,6 +553,20 @@ def _picture_of_need(pupil: _Pupil) -> str:
     return "Teachers report that the candidate needs the arrangement to show what they know."
 
 
+def _afresh(plan: _Plan, status: str, proposed_on: date) -> _Plan:
+    """The same arrangement for the same pupil and subjects, proposed on ``proposed_on``
+    with none of ``plan``'s dates, notes or evidence: an earlier approval or a renewal."""
+    return _Plan(
+        pupil=plan.pupil,
+        key=plan.key,
+        route=plan.route,
+        subjects=plan.subjects,
+        status=status,
+        proposed_on=proposed_on,
+        room_note=plan.room_note,
+    )
+
+
 def _from_year9(rng: random.Random, plan: _Plan, today: date) -> list[_Plan]:
     """Now and then a Year 11 approval that dates from Year 9, so that it runs out during
     Year 11: once expired it is either marked expired and renewed, or left for "what's
@@ -567,14 +579,8 @@ def _from_year9(rng: random.Random, plan: _Plan, today: date) -> list[_Plan]:
     ):
         return [plan]
     y9 = jcq.year9_start(plan.pupil.dob)
-    old = _Plan(
-        pupil=plan.pupil,
-        key=plan.key,
-        route=plan.route,
-        subjects=plan.subjects,
-        status=plan.status,
-        proposed_on=_school_day(rng, y9 + timedelta(days=3), y9 + timedelta(days=30)),
-        room_note=plan.room_note,
+    old = _afresh(
+        plan, plan.status, _school_day(rng, y9 + timedelta(days=3), y9 + timedelta(days=30))
     )
     approved = old.proposed_on + timedelta(days=rng.randint(3, 14))
     if plan.status == jcq.APPROVED_IN_CENTRE:
@@ -589,14 +595,10 @@ def _from_year9(rng: random.Random, plan: _Plan, today: date) -> list[_Plan]:
         return [old]  # due to expire, or expired and not yet marked: both on "what's due"
     old.status, old.ended_on = jcq.EXPIRED, old.expires_on
     old.notes = "The approval lapsed after 26 months; renewed for the rest of Year 11."
-    renewal = _Plan(
-        pupil=plan.pupil,
-        key=plan.key,
-        route=plan.route,
-        subjects=plan.subjects,
-        status=jcq.PROPOSED,
-        proposed_on=max(old.proposed_on, old.expires_on - timedelta(days=rng.randint(0, 20))),
-        room_note=plan.room_note,
+    renewal = _afresh(
+        plan,
+        jcq.PROPOSED,
+        max(old.proposed_on, old.expires_on - timedelta(days=rng.randint(0, 20))),
     )
     _advance(rng, renewal, jcq.ARRANGEMENTS[plan.key], True, today)
     return [old, renewal]
@@ -804,12 +806,8 @@ def add_access_history(
         by_status=dict(sorted(by_status.items())),
         exam_entries=entries,
     )
-    school_id = session.scalar(select(School.id))
-    audit.record(
-        "create_demo_access",
-        "school",
-        school_id,
-        {"seed": seed, "today": today, **summary.as_dict()},
+    summary.record(
+        audit, "create_demo_access", session.scalar(select(School.id)), seed=seed, today=today
     )
     return summary
 

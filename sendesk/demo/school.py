@@ -54,6 +54,7 @@ from sendesk.demo.school_plan import (
 from sendesk.errors import SendeskError, ValidationError
 from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
 from sendesk.services.actor import Actor
+from sendesk.services.common import add_audited
 from sendesk.services.register.register import CurrentStatus, apply_change, check_census
 from sendesk.services.school.school import init_school
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
@@ -128,9 +129,7 @@ def _plan_for(
         plan = EhcPlan(
             pupil_id=pupil_id, issued_on=change.on, la_name=LA_NAME, named_setting=SCHOOL_NAME
         )
-        session.add(plan)
-        session.flush()
-        audit.record("create", "ehc_plan", plan.id, {"pupil_id": pupil_id, "source": "demo"})
+        add_audited(session, audit, plan, "ehc_plan", {"pupil_id": pupil_id, "source": "demo"})
     elif held == E and change.provision != E:
         plan = session.scalars(
             select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))

@@ -32,8 +32,8 @@ from typing import Any
 from sendesk.db import Database
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import (
+    build_with_footer,
     bullet,
-    page_footer,
     para,
     pdf_doc,
     pdf_styles,
@@ -79,28 +79,19 @@ def _route(key: str) -> str:
 
 
 def _dates(item: ArrangementItem, approver: str) -> list[tuple[str, str]]:
-    rows = [("Proposed", dmy(item.proposed_on))]
-    if item.approved_on:
-        rows.append(
-            (
-                "Approved in the centre",
-                dmy(item.approved_on) + (f" by {approver}" if approver else ""),
-            )
-        )
-    if item.applied_on:
-        rows.append(("Applied for online", dmy(item.applied_on)))
-    if item.awarding_body_on:
-        rows.append(
-            (
-                "Approved by the awarding body",
-                dmy(item.awarding_body_on) + (f" (recorded by {approver})" if approver else ""),
-            )
-        )
-    if item.expires_on:
-        rows.append(("Approval expires", dmy(item.expires_on)))
-    if item.ended_on:
-        rows.append(("Ended" if item.status != jcq.EXPIRED else "Expired", dmy(item.ended_on)))
-    return rows
+    """Each date the arrangement has reached, in order (the proposal always has one), and
+    who approved it where the inspector asks."""
+    by = f" by {approver}" if approver else ""
+    recorded = f" (recorded by {approver})" if approver else ""
+    steps = (
+        ("Proposed", item.proposed_on, ""),
+        ("Approved in the centre", item.approved_on, by),
+        ("Applied for online", item.applied_on, ""),
+        ("Approved by the awarding body", item.awarding_body_on, recorded),
+        ("Approval expires", item.expires_on, ""),
+        ("Ended" if item.status != jcq.EXPIRED else "Expired", item.ended_on, ""),
+    )
+    return [(label, dmy(day) + note) for label, day, note in steps if day]
 
 
 def _verdict_lines(item: ArrangementItem, assessments: dict[int, AssessmentItem]) -> list[str]:
@@ -236,8 +227,9 @@ def _pdf(data: EvidenceFileData, path: Path, today: date, days: int) -> None:
     story.append(para("Mock log: arrangements used in each mock paper", st["h2"]))
     story += _mock_log(data.evidence, names, st, width)
 
-    footer = page_footer(f"{TITLE} · {data.name} · UPN {data.upn} · {dmy(today)} · confidential")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_with_footer(
+        doc, story, f"{TITLE} · {data.name} · UPN {data.upn} · {dmy(today)} · confidential"
+    )
 
 
 def _facts(lines: Sequence[tuple[str, str]], widths: Sequence[float], st: dict[str, Any]) -> Any:

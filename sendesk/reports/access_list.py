@@ -25,9 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from sendesk.errors import ValidationError
-from sendesk.reports.atomic import atomic_output
-from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.private_temp import private_scratch
+from sendesk.reports.pdf_layout import build_with_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import report_output
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.access.records import ExamsRow
@@ -83,19 +82,19 @@ def write_access_list(
             f"Unknown format '{fmt}' for the access arrangements list: use csv, xlsx or pdf."
         )
     dest = Path(path)
-    with atomic_output(dest) as tmp:
-        if fmt == "csv":
-            with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
-                out = csv.writer(fh)
-                out.writerow(HEADERS)
-                for row in rows:
-                    out.writerow(csv_row(row_values(row)))
-        elif fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _xlsx(rows, tmp, school, today)
-        else:
-            _pdf(rows, tmp, school, today)
+    write = {"csv": _csv, "xlsx": _xlsx, "pdf": _pdf}[fmt]
+    with report_output(dest, fmt) as tmp:
+        write(rows, tmp, school, today)
     return dest
+
+
+def _csv(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None:
+    """The columns only (no title or note), for the exams officer's own spreadsheet."""
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADERS)
+        for row in rows:
+            out.writerow(csv_row(row_values(row)))
 
 
 def _xlsx(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None:
@@ -131,8 +130,7 @@ def _pdf(rows: Sequence[ExamsRow], path: Path, school: str, today: date) -> None
     else:
         story.append(para(NOBODY, st["body"]))
     story += [Spacer(1, 8), para(NOTE, st["muted"])]
-    footer = page_footer(f"{school} · {TITLE} · {today:%d/%m/%Y} · confidential")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_with_footer(doc, story, f"{school} · {TITLE} · {today:%d/%m/%Y} · confidential")
 
 
 __all__ = ["FORMATS", "HEADERS", "row_values", "write_access_list"]

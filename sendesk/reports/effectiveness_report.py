@@ -21,9 +21,8 @@ from typing import Any
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.reports.atomic import atomic_output
-from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.private_temp import private_scratch
+from sendesk.reports.pdf_layout import build_with_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import report_output
 from sendesk.reports.tabular import hours_cell, money_cell, report_sheet, xlsx_cell, xlsx_row
 from sendesk.rules import progress as rules
 from sendesk.services.actor import Actor
@@ -238,12 +237,9 @@ def write_effectiveness(
     nothing, owner-only."""
     dest = Path(dest)
     fmt = _check_format(fmt) if fmt else format_of(dest)
-    with atomic_output(dest) as tmp:
-        if fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _xlsx(report, tmp, school_name)
-        else:
-            _pdf(report, tmp, school_name)
+    write = _xlsx if fmt == "xlsx" else _pdf
+    with report_output(dest, fmt) as tmp:
+        write(report, tmp, school_name)
     return dest
 
 
@@ -486,11 +482,12 @@ def _pdf(report: EffectivenessReport, path: Path, school_name: str) -> None:
             story.append(KeepTogether(section))
         else:  # a long one starts with room for a few rows and splits, its header repeated
             story += [CondPageBreak(START_ROOM), *section]
-    footer = page_footer(
+    build_with_footer(
+        doc,
+        story,
         f"{TITLE} · {report.period_text} · produced by SENDesk on {date.today():%d/%m/%Y} · "
-        "confidential"
+        "confidential",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 __all__ = [

@@ -145,12 +145,7 @@ class BarChart(PlannedChart[BarPlan]):
         for colour, labels in ((TEXT, plan.labels), (MUTED, plan.muted)):
             canvas.setFillColor(colour)
             for label in labels:
-                draw = {
-                    "start": canvas.drawString,
-                    "middle": canvas.drawCentredString,
-                    "end": canvas.drawRightString,
-                }[label.anchor]
-                draw(label.x, label.y, label.text)
+                self.draw_label(label)
         canvas.restoreState()
 
 

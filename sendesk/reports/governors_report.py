@@ -30,7 +30,7 @@ from sendesk.db import Database
 from sendesk.errors import ValidationError
 from sendesk.reports.atomic import atomic_output
 from sendesk.reports.effectiveness_report import average_text
-from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.pdf_layout import build_with_footer, para, pdf_doc, pdf_styles, pdf_table
 from sendesk.rules.census import NEED_CODES, describe
 from sendesk.rules.years import year_label
 from sendesk.services.actor import Actor
@@ -183,8 +183,7 @@ def _pdf(f: SchoolFigures, effects: EffectivenessReport, path: Path, today: date
     story += _effect_section(effects, st, width)
     story += _access_section(f, st, width)
     story += _ehc_section(f, st, width)
-    footer = page_footer(f"{f.school} · {TITLE} · {today:%d/%m/%Y} · anonymised")
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    build_with_footer(doc, story, f"{f.school} · {TITLE} · {today:%d/%m/%Y} · anonymised")
 
 
 def _keep(*flowables: Any) -> Any:

@@ -15,16 +15,14 @@ from datetime import date
 from pathlib import Path
 
 from sendesk.db import Database
-from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import (
     FONT,
     FONT_BOLD,
-    MARGIN_MM,
     bullet,
-    page_footer,
+    one_page_size,
     para,
-    pdf_doc,
     register_fonts,
+    write_one_page,
 )
 from sendesk.reports.plain_document import quoted
 from sendesk.rules.meetings import long_date
@@ -35,7 +33,6 @@ OWN_WORDS = "In my own words"
 WRITTEN_WITH = "Written with me by staff"
 NOTHING = "Not written yet."
 _COLOURS = ("#00695C", "#7B3F99", "#2E6B30")  # white text on each passes WCAG AA (large)
-_FOOTER_MM = 4
 
 
 def _part(part: ProfilePart, colour: str, width: float, min_height: float = 0) -> object:
@@ -123,15 +120,11 @@ def _box(part: ProfilePart, colour: str, width: float, pad: float) -> object:
 def write_profile(data: ProfileData, path: Path | str) -> Path:
     """Write the profile as a one-page A4 PDF at ``path`` (all or nothing)."""
     from reportlab.lib import colors
-    from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepInFrame, Spacer
+    from reportlab.platypus import Spacer
 
     register_fonts()
-    margin = MARGIN_MM * mm
-    width = A4[0] - 2 * margin - 12
-    height = A4[1] - 2 * margin - _FOOTER_MM * mm - 12
+    width, height = one_page_size()
     kicker = ParagraphStyle(
         "kicker",
         fontName=FONT_BOLD,
@@ -168,18 +161,15 @@ def write_profile(data: ProfileData, path: Path | str) -> Path:
             muted,
         )
     )
-    framed = KeepInFrame(width, height, story, mode="shrink")
-    dest = Path(path)
-    school = f"{data.school_name} · " if data.school_name else ""
-    footer = page_footer(
-        f"{school}Produced by SENDesk on {data.produced_on:%d/%m/%Y}. Confidential: for the "
-        "pupil, their family and the staff who work with them.",
-        numbered=False,
+    return write_one_page(
+        Path(path),
+        story,
+        "One-page profile",
+        subject=data.name,
+        school_name=data.school_name,
+        produced_on=data.produced_on,
+        readers="the pupil, their family and the staff who work with them.",
     )
-    with atomic_output(dest) as tmp:
-        doc = pdf_doc(tmp, A4, "One-page profile", subject=data.name, footer_mm=_FOOTER_MM)
-        doc.build([framed], onFirstPage=footer, onLaterPages=footer)
-    return dest
 
 
 def profile_for(

@@ -205,6 +205,17 @@ class PlannedChart(Flowable, Generic[P]):
         canvas.setStrokeColor(AXIS)
         canvas.lines(axes)
 
+    def draw_label(self, label: Label) -> None:
+        """One label at its anchor (start, middle or end), in the canvas's current font and
+        colour: every chart places its text the same way."""
+        canvas = self.canv
+        draw = {
+            "start": canvas.drawString,
+            "middle": canvas.drawCentredString,
+            "end": canvas.drawRightString,
+        }[label.anchor]
+        draw(label.x, label.y, label.text)
+
 
 class MeasureChart(PlannedChart[ChartPlan]):
     """A :class:`ChartPlan` drawn on the page."""
@@ -233,12 +244,7 @@ class MeasureChart(PlannedChart[ChartPlan]):
         canvas.setFillColor(TEXT)
         for label in plan.labels:
             canvas.setFont(bold if label.bold else font, 7)
-            draw = {
-                "start": canvas.drawString,
-                "middle": canvas.drawCentredString,
-                "end": canvas.drawRightString,
-            }[label.anchor]
-            draw(label.x, label.y, label.text)
+            self.draw_label(label)
         canvas.restoreState()
 
 

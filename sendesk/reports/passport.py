@@ -14,23 +14,20 @@ says that the full profile is in SENDesk. The file is written all or nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 from sendesk.db import Database
-from sendesk.reports.atomic import atomic_output
 from sendesk.reports.pdf_layout import (
     FONT,
     FONT_BOLD,
-    MARGIN_MM,
     bullet,
-    page_footer,
+    one_page_size,
     para,
-    pdf_doc,
     register_fonts,
+    write_one_page,
 )
 from sendesk.services.actor import Actor
 from sendesk.services.graduated.passport import AreaText, PassportData, passport_data
@@ -53,7 +50,6 @@ NOTHING = "Nothing recorded yet."
 SHORTENED = "Shortened to fit one page: the full profile is in SENDesk."
 _SIZES = (10.5, 10.0, 9.5, 9.0, 8.5, 8.0)
 _LIMITS = (None, 900, 600, 400, 260, 160, 100)
-_FOOTER_MM = 4  # room below the bottom margin for the footer's (long) line
 
 
 @dataclass(frozen=True)
@@ -293,27 +289,10 @@ def _height(story: Sequence[object], width: float, height: float) -> float:
     return total
 
 
-def _footer(data: PassportData) -> Callable[[Any, Any], None]:
-    school = f"{data.school_name} · " if data.school_name else ""
-    return page_footer(
-        f"{school}Produced by SENDesk on {data.produced_on:%d/%m/%Y}. Confidential: for "
-        "staff who teach or support this pupil. Keep it safe and out of sight.",
-        numbered=False,
-    )
-
-
 def write_passport(data: PassportData, path: Path | str) -> Path:
     """Write ``data`` as a one-page A4 PDF at ``path`` (all or nothing); returns the path."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.platypus import KeepInFrame
-
     register_fonts()
-    dest = Path(path)
-    margin = MARGIN_MM * mm
-    pad = 6  # the frame's own padding on each side (reportlab's default)
-    width = A4[0] - 2 * margin - 2 * pad
-    height = A4[1] - 2 * margin - _FOOTER_MM * mm - 2 * pad
+    width, height = one_page_size()
     story: list[object] | None = None
     for limit in _LIMITS:
         for size in _SIZES:
@@ -325,13 +304,15 @@ def write_passport(data: PassportData, path: Path | str) -> Path:
             break
     if story is None:  # nothing fitted: the smallest, shortest version, shrunk to fit
         story = _Builder(data, width, _Style(_SIZES[-1], _LIMITS[-1])).story()
-    # A last guard: whatever the measurement missed, the page count stays one.
-    framed = KeepInFrame(width, height, story, mode="shrink")
-    with atomic_output(dest) as tmp:
-        doc = pdf_doc(tmp, A4, "Pupil passport", subject="One-page profile", footer_mm=_FOOTER_MM)
-        footer = _footer(data)
-        doc.build([framed], onFirstPage=footer, onLaterPages=footer)
-    return dest
+    return write_one_page(
+        Path(path),
+        story,
+        "Pupil passport",
+        subject="One-page profile",
+        school_name=data.school_name,
+        produced_on=data.produced_on,
+        readers="staff who teach or support this pupil. Keep it safe and out of sight.",
+    )
 
 
 def passport_for(

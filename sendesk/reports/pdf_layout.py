@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Collection, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
@@ -142,6 +143,61 @@ def page_footer(label: str, *, numbered: bool = True) -> Callable[[Any, Any], No
         canvas.restoreState()
 
     return draw
+
+
+ONE_PAGE_FOOTER_MM = 4  # a one-page document's footer line is long: more room below the margin
+_FRAME_PAD = 6  # the frame's own padding on each side (reportlab's default)
+
+
+def one_page_size() -> tuple[float, float]:
+    """The width and height a one-page A4 document's story has inside the frame."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    margin = MARGIN_MM * mm
+    return (
+        A4[0] - 2 * margin - 2 * _FRAME_PAD,
+        A4[1] - 2 * margin - ONE_PAGE_FOOTER_MM * mm - 2 * _FRAME_PAD,
+    )
+
+
+def write_one_page(
+    path: Path,
+    story: Sequence[object],
+    title: str,
+    *,
+    subject: str,
+    school_name: str,
+    produced_on: date,
+    readers: str,
+) -> Path:
+    """Write ``story`` as a one-page A4 PDF at ``path`` (all or nothing), with a footer
+    naming the school, the day and who the page is confidential to (``readers``).
+
+    The passport and the pupil's profile promise one page, so the story is framed to
+    shrink: whatever a measurement missed, the page count stays one."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.platypus import KeepInFrame
+
+    from sendesk.reports.atomic import atomic_output
+
+    width, height = one_page_size()
+    framed = KeepInFrame(width, height, list(story), mode="shrink")
+    school = f"{school_name} · " if school_name else ""
+    footer = f"{school}Produced by SENDesk on {produced_on:%d/%m/%Y}. Confidential: for {readers}"
+    with atomic_output(path) as tmp:
+        doc = pdf_doc(tmp, A4, title, subject=subject, footer_mm=ONE_PAGE_FOOTER_MM)
+        build_with_footer(doc, [framed], footer, numbered=False)
+    return path
+
+
+def build_with_footer(
+    doc: SimpleDocTemplate, story: Sequence[object], footer: str, *, numbered: bool = True
+) -> None:
+    """Lay ``story`` out in ``doc`` with ``footer`` (and the page number, unless
+    ``numbered`` is false) at the foot of every page: how every SENDesk PDF ends."""
+    draw = page_footer(footer, numbered=numbered)
+    doc.build(list(story), onFirstPage=draw, onLaterPages=draw)
 
 
 # --- styles and tables ----------------------------------------------------------------------

@@ -95,8 +95,8 @@ def write_pdf(doc: PlainDocument, path: Path | str, *, subject: str = "") -> Pat
         FONT,
         FONT_BOLD,
         MARGIN_MM,
+        build_with_footer,
         bullet,
-        page_footer,
         para,
         pdf_doc,
         pdf_styles,
@@ -210,8 +210,7 @@ def write_pdf(doc: PlainDocument, path: Path | str, *, subject: str = "") -> Pat
     with atomic_output(dest) as tmp:
         pdf = pdf_doc(tmp, A4, doc.title, subject=subject or None)
         if doc.footer:
-            footer = page_footer(doc.footer, numbered=False)
-            pdf.build(story, onFirstPage=footer, onLaterPages=footer)
+            build_with_footer(pdf, story, doc.footer, numbered=False)
         else:
             pdf.build(story)
     return dest

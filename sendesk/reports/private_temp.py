@@ -39,6 +39,18 @@ def private_scratch() -> Iterator[Path]:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+@contextlib.contextmanager
+def report_output(dest: Path, fmt: str) -> Iterator[Path]:
+    """:func:`~sendesk.reports.atomic.atomic_output` for a report written as ``fmt``: an
+    xlsx is written inside :func:`private_scratch` too, so openpyxl's sheet XML never sits
+    in shared temp; a csv or pdf needs no scratch and does not wait for its lock."""
+    from sendesk.reports.atomic import atomic_output
+
+    scratch = private_scratch() if fmt == "xlsx" else contextlib.nullcontext()
+    with atomic_output(dest) as tmp, scratch:
+        yield tmp
+
+
 STALE_AFTER_SECONDS = 12 * 60 * 60
 
 
@@ -84,4 +96,4 @@ def sweep_scratch_folders() -> int:
     return removed
 
 
-__all__ = ["PREFIX", "private_scratch", "sweep_scratch_folders"]
+__all__ = ["PREFIX", "private_scratch", "report_output", "sweep_scratch_folders"]

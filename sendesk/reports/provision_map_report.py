@@ -14,18 +14,18 @@ name renders; the header row repeated on every page). Every file is written all 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from sendesk.errors import ValidationError
-from sendesk.reports.atomic import atomic_output
-from sendesk.reports.pdf_layout import page_footer, para, pdf_doc, pdf_styles, pdf_table
-from sendesk.reports.private_temp import private_scratch
+from sendesk.reports.pdf_layout import build_with_footer, para, pdf_doc, pdf_styles, pdf_table
+from sendesk.reports.private_temp import report_output
 from sendesk.reports.tabular import hours_cell, money_cell, report_sheet, xlsx_cell, xlsx_row
 from sendesk.services.graduated.provision_map import (
     InterventionLine,
+    ProvisionLine,
     PupilProvision,
     academic_year_label,
 )
@@ -54,6 +54,37 @@ SCHOOL_HEADERS = (
     "Cost",
     "Allocated to pupils",
 )
+
+
+Cell = Callable[[int], object]
+"""Makes one format's cell: hours from minutes, or an amount from pence."""
+
+
+def _pupil_cells(line: ProvisionLine, hours: Cell, cost: Cell) -> list[object]:
+    """One intervention of the pupil's map, in PUPIL_HEADERS order: the spreadsheet and
+    the page list the same columns, each with its own kind of number."""
+    return [
+        line.intervention,
+        line.area,
+        line.staff_role,
+        line.sessions_attended,
+        hours(line.minutes),
+        cost(line.cost_pence),
+    ]
+
+
+def _school_cells(line: InterventionLine, hours: Cell, cost: Cell) -> list[object]:
+    """One intervention of the school's map, in SCHOOL_HEADERS order (as above)."""
+    return [
+        line.intervention,
+        line.area,
+        line.group_size,
+        line.pupils,
+        line.sessions_delivered,
+        hours(line.staff_minutes),
+        cost(line.cost_pence),
+        cost(line.allocated_pence),
+    ]
 
 
 def money(pence: int) -> str:
@@ -97,13 +128,15 @@ def write_pupil_provision(data: PupilProvision, dest: Path | str, fmt: str = "pd
     """Write a pupil's costed provision map to ``dest`` as xlsx or pdf (all or nothing)."""
     fmt = _check_format(fmt)
     dest = Path(dest)
-    with atomic_output(dest) as tmp:
-        if fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _pupil_xlsx(data, tmp)
-        else:
-            _pupil_pdf(data, tmp)
+    write = _pupil_xlsx if fmt == "xlsx" else _pupil_pdf
+    with report_output(dest, fmt) as tmp:
+        write(data, tmp)
     return dest
+
+
+def _xlsx_cells(ws: Any) -> tuple[Cell, Cell]:
+    """The spreadsheet's cells: numbers it can sum, shown as hours and as pounds."""
+    return (lambda minutes: hours_cell(ws, minutes / 60)), (lambda pence: money_cell(ws, pence))
 
 
 def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
@@ -118,20 +151,9 @@ def _pupil_xlsx(data: PupilProvision, path: Path) -> None:
         [[f"Costed provision map {data.academic_year}"], [data.name, f"UPN {data.upn}", year]],
         PUPIL_HEADERS,
     )
+    hours, cost = _xlsx_cells(ws)
     for line in data.lines:
-        ws.append(
-            xlsx_row(
-                ws,
-                [
-                    line.intervention,
-                    line.area,
-                    line.staff_role,
-                    line.sessions_attended,
-                    hours_cell(ws, line.hours),
-                    money_cell(ws, line.cost_pence),
-                ],
-            )
-        )
+        ws.append(xlsx_row(ws, _pupil_cells(line, hours, cost)))
     if not data.lines:
         ws.append(["No sessions attended were logged in this academic year."])
     ws.append([])
@@ -194,12 +216,9 @@ def write_school_provision(
     """Write the whole-school provision map to ``dest`` as xlsx or pdf (all or nothing)."""
     fmt = _check_format(fmt)
     dest = Path(dest)
-    with atomic_output(dest) as tmp:
-        if fmt == "xlsx":
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _school_xlsx(lines, academic_year_start, tmp, school_name)
-        else:
-            _school_pdf(lines, academic_year_start, tmp, school_name)
+    write = _school_xlsx if fmt == "xlsx" else _school_pdf
+    with report_output(dest, fmt) as tmp:
+        write(lines, academic_year_start, tmp, school_name)
     return dest
 
 
@@ -217,22 +236,9 @@ def _school_xlsx(
         [[title, school_name or None]],
         SCHOOL_HEADERS,
     )
+    hours, cost = _xlsx_cells(ws)
     for line in lines:
-        ws.append(
-            xlsx_row(
-                ws,
-                [
-                    line.intervention,
-                    line.area,
-                    line.group_size,
-                    line.pupils,
-                    line.sessions_delivered,
-                    hours_cell(ws, line.hours),
-                    money_cell(ws, line.cost_pence),
-                    money_cell(ws, line.allocated_pence),
-                ],
-            )
-        )
+        ws.append(xlsx_row(ws, _school_cells(line, hours, cost)))
     ws.append(
         [
             xlsx_cell(ws, "Total", bold=True),
@@ -289,17 +295,7 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
         Spacer(1, 8),
     ]
     rows: list[list[object]] = [list(PUPIL_HEADERS)]
-    for line in data.lines:
-        rows.append(
-            [
-                line.intervention,
-                line.area,
-                line.staff_role,
-                line.sessions_attended,
-                hours_text(line.minutes),
-                money(line.cost_pence),
-            ]
-        )
+    rows += [_pupil_cells(line, hours_text, money) for line in data.lines]
     rows.append(
         [
             "Total",
@@ -339,11 +335,12 @@ def _pupil_pdf(data: PupilProvision, path: Path) -> None:
             st["note"],
         ),
     ]
-    footer = page_footer(
+    build_with_footer(
+        doc,
+        story,
         f"Costed provision map {data.academic_year} · produced by SENDesk on "
-        f"{date.today():%d/%m/%Y} · confidential"
+        f"{date.today():%d/%m/%Y} · confidential",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 def _school_pdf(
@@ -366,19 +363,7 @@ def _school_pdf(
         Spacer(1, 8),
     ]
     rows: list[list[object]] = [list(SCHOOL_HEADERS)]
-    for line in lines:
-        rows.append(
-            [
-                line.intervention,
-                line.area,
-                line.group_size,
-                line.pupils,
-                line.sessions_delivered,
-                hours_text(line.staff_minutes),
-                money(line.cost_pence),
-                money(line.allocated_pence),
-            ]
-        )
+    rows += [_school_cells(line, hours_text, money) for line in lines]
     rows.append(
         [
             "Total",
@@ -402,10 +387,11 @@ def _school_pdf(
         Spacer(1, 10),
         para(SCHOOL_NOTE, st["note"]),
     ]
-    footer = page_footer(
-        f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}"
+    build_with_footer(
+        doc,
+        story,
+        f"Whole-school provision map {year} · produced by SENDesk on {date.today():%d/%m/%Y}",
     )
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
 
 
 __all__ = [

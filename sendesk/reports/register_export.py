@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import TextIO
 
 from sendesk.errors import ValidationError
-from sendesk.reports.atomic import atomic_output
-from sendesk.reports.private_temp import private_scratch
+from sendesk.reports.private_temp import report_output
 from sendesk.reports.tabular import csv_row, list_sheet, xlsx_row
 from sendesk.rules.years import year_label
 from sendesk.services.register.register_view import RegisterRow
@@ -61,14 +60,13 @@ def write_register(rows: Sequence[RegisterRow], dest: Path, fmt: str) -> Path:
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise ValidationError(f"Unknown register format '{fmt}': use csv or xlsx.")
-    with atomic_output(dest) as tmp:
+    with report_output(dest, fmt) as tmp:
         if fmt == "csv":
             # utf-8-sig: Excel then shows Ł, Ё, Nguyễn correctly when the file is opened.
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 write_csv(rows, fh)
         else:
-            with private_scratch():  # openpyxl's sheet XML never in shared temp
-                _write_xlsx(rows, tmp)
+            _write_xlsx(rows, tmp)
     return dest
 
 

@@ -161,31 +161,13 @@ class _Report:
 
     def write(self) -> DocxDocument:
         self.cover()
-        sections = (
-            self.kinds_of_need,
-            self.identifying,
-            self.provision,
-            self.evaluating,
-            self.reviewing_progress,
-            self.teaching,
-            self.adapting,
-            self.additional_support,
-            self.activities,
-            self.wellbeing,
-            self.senco,
-            self.expertise,
-            self.equipment,
-            self.parents,
-            self.pupils,
-            self.complaints,
-            self.other_bodies,
-            self.support_services,
-            self.transitions,
-            self.local_offer,
-        )
-        for heading, section in zip(HEADINGS, sections, strict=True):
+        la = self.info.la_name or "the local authority"
+        for heading, (text, then) in zip(HEADINGS, _SECTIONS, strict=True):
             self.heading(heading, 2 if heading.startswith("3(") else 1)
-            section()
+            if text:
+                self.draft(text.format(la=la))
+            if then is not None:
+                then(self)
         self.heading(DISABILITY_HEADING, 1)
         self.draft(
             "Set out how disabled pupils are admitted, the steps we take so that they are not "
@@ -195,71 +177,7 @@ class _Report:
         )
         return self.doc
 
-    def kinds_of_need(self) -> None:
-        self.draft(
-            "We are an inclusive mainstream school. We make provision for pupils in all four "
-            "broad areas of need in the SEND Code of Practice: communication and interaction; "
-            "cognition and learning; social, emotional and mental health; and sensory and/or "
-            "physical needs."
-        )
-        self.register_figures()
-
-    def identifying(self) -> None:
-        self.draft(
-            "Class teachers watch every pupil's progress. When a teacher is concerned, they "
-            "record what they see and what they have already tried in class, and the SENCo "
-            "looks at it with them and with the pupil's parents or carers. We use assessments "
-            "in school and, where needed, advice from specialists outside it. If a pupil needs "
-            "support that is additional to or different from what other pupils get, we add "
-            "them to our SEN register at SEN Support, always telling their parents."
-        )
-
-    def provision(self) -> None:
-        self.draft(
-            "We follow the graduated approach of the SEND Code of Practice — assess, plan, do, "
-            "review — for every pupil on SEN Support. Pupils with an education, health and care "
-            "(EHC) plan get the provision their plan sets out, and their plan is reviewed with "
-            "them and their family at least once a year."
-        )
-
-    def evaluating(self) -> None:
-        self.draft(
-            "We check the effectiveness of our provision by measuring each pupil's progress at "
-            "the start and end of every intervention, by reviewing each pupil's support plan "
-            "every term, and by comparing the attendance and progress of pupils with SEN with "
-            "those of all pupils. The SENCo reports to governors every year."
-        )
-        self.attainment_figures()
-
-    def reviewing_progress(self) -> None:
-        self.draft(
-            "Each pupil on SEN Support has a support plan with outcomes agreed with them and "
-            "their parents or carers. We review it with them every term: what was achieved, "
-            "what helped, and what happens next."
-        )
-
-    def teaching(self) -> None:
-        self.draft(
-            "High-quality teaching, adapted to each pupil, is the first step in responding to "
-            "pupils who have or may have SEN. Teachers are responsible for the progress of every "
-            "pupil in their class, including where pupils get support from teaching assistants "
-            "or specialist staff."
-        )
-
-    def adapting(self) -> None:
-        self.draft(
-            "We adapt the curriculum and the classroom to each pupil's needs: for example, "
-            "resources adapted for them, seating, visual timetables, a quiet space, and extra "
-            "time or other access arrangements in tests and examinations."
-        )
-        self.access_figures()
-
-    def additional_support(self) -> None:
-        self.draft(
-            "Beyond high-quality teaching, pupils may take part in small-group or one-to-one "
-            "interventions. Each has a clear aim, a set number of sessions, and a measure taken "
-            "before and after so that we know whether it worked."
-        )
+    def offered_interventions(self) -> None:
         offered = self.info.interventions
         if not offered:
             self.para("No interventions are in SENDesk's catalogue yet.", muted=True)
@@ -268,19 +186,7 @@ class _Report:
         for item in offered:
             self.bullet(f"{item.name} ({item.area})" if item.area else item.name)
 
-    def activities(self) -> None:
-        self.draft(
-            "All our clubs, trips and activities, including physical activities and residential "
-            "visits, are open to pupils with SEN. We plan with pupils and their families, and "
-            "make reasonable adjustments, so that they can take part alongside their friends."
-        )
-
-    def wellbeing(self) -> None:
-        self.draft(
-            "We support pupils' emotional, mental and social development through our pastoral "
-            "care, our personal, social and health education, and targeted support such as "
-            "mentoring and social skills groups. We take bullying seriously and act on it."
-        )
+    def semh_interventions(self) -> None:
         semh = [
             item.name
             for item in self.info.interventions
@@ -288,6 +194,12 @@ class _Report:
         ]
         if semh:
             self.para("Interventions for social, emotional and mental health: " + ", ".join(semh))
+
+    def staff_by_role(self) -> None:
+        staff = self.info.staff_by_role
+        if staff:
+            self.para("Staff using SENDesk to support pupils with SEN, by role:")
+            self.table(("Role", "Staff"), [(role, f"{n:,}") for role, n in staff.items()])
 
     def senco(self) -> None:
         info = self.info
@@ -311,80 +223,6 @@ class _Report:
             "The SENCo is a qualified teacher who holds (or is working towards) the National "
             "Professional Qualification for SENCos. Parents and carers can contact them about "
             "any concern, through the school office or directly."
-        )
-
-    def expertise(self) -> None:
-        self.draft(
-            "All staff have training on SEN every year. List here the training staff have "
-            "had this year, any specialist qualifications (for example in assessment for "
-            "access arrangements, or in speech and language), and the specialist services we "
-            "buy in or are referred to."
-        )
-        staff = self.info.staff_by_role
-        if staff:
-            self.para("Staff using SENDesk to support pupils with SEN, by role:")
-            self.table(("Role", "Staff"), [(role, f"{n:,}") for role, n in staff.items()])
-
-    def equipment(self) -> None:
-        self.draft(
-            "We buy equipment a pupil needs from the school's budget, and ask the local "
-            "authority or health services for specialist equipment. Say here how the building "
-            "is accessible and which specialist facilities we have."
-        )
-
-    def parents(self) -> None:
-        self.draft(
-            "We involve parents and carers at every step: when a concern is first raised, when "
-            "we plan support, and at every review. We meet at least three times a year, and "
-            "parents can contact the SENCo at any time."
-        )
-
-    def pupils(self) -> None:
-        self.draft(
-            "Pupils help to plan their own support. We ask for their views before every "
-            "review, in the way that suits them best, and record them in their support plan and "
-            "one-page profile."
-        )
-
-    def complaints(self) -> None:
-        self.draft(
-            "If you are worried about the support your child is getting, please talk first to "
-            "their class teacher or to the SENCo. If that does not resolve it, our complaints "
-            "policy (on the school's website) explains what to do next. You may also be able to "
-            "appeal to the SEND Tribunal about some decisions of the local authority."
-        )
-
-    def other_bodies(self) -> None:
-        la = self.info.la_name or "the local authority"
-        self.draft(
-            f"We work with health services (for example speech and language therapy, CAMHS "
-            f"and school nursing), social care, {la}'s support services such as the educational "
-            "psychology service, and voluntary organisations, with parents' consent, to meet "
-            "pupils' needs and to support their families."
-        )
-        self.ehc_figures()
-
-    def support_services(self) -> None:
-        la = self.info.la_name or "the local authority"
-        self.draft(
-            f"The SEND Information, Advice and Support Service (SENDIASS) for {la} gives free, "
-            "impartial and confidential advice to parents and carers. Add its telephone number, "
-            "email address and website here."
-        )
-
-    def transitions(self) -> None:
-        self.draft(
-            "We plan every move with the pupil and their family: joining us, moving to a new "
-            "class or key stage, and leaving for their next school or college. We share "
-            "information with the next setting (with consent), arrange extra visits, and from "
-            "Year 9 we plan for adulthood and independent living."
-        )
-
-    def local_offer(self) -> None:
-        la = self.info.la_name or "the local authority"
-        self.draft(
-            f"{la}'s local offer sets out the support available for children and young "
-            "people with SEND in the area. Add the address of its web page here."
         )
 
     # the school's own figures
@@ -488,6 +326,141 @@ class _Report:
                 ("… met (the plan issued within 20 weeks)", shown(e.deadlines_met)),
             ],
         )
+
+
+_SECTIONS: tuple[tuple[str, Callable[[_Report], None] | None], ...] = (
+    (
+        "We are an inclusive mainstream school. We make provision for pupils in all four "
+        "broad areas of need in the SEND Code of Practice: communication and interaction; "
+        "cognition and learning; social, emotional and mental health; and sensory and/or "
+        "physical needs.",
+        _Report.register_figures,
+    ),
+    (
+        "Class teachers watch every pupil's progress. When a teacher is concerned, they "
+        "record what they see and what they have already tried in class, and the SENCo "
+        "looks at it with them and with the pupil's parents or carers. We use assessments "
+        "in school and, where needed, advice from specialists outside it. If a pupil needs "
+        "support that is additional to or different from what other pupils get, we add "
+        "them to our SEN register at SEN Support, always telling their parents.",
+        None,
+    ),
+    (
+        "We follow the graduated approach of the SEND Code of Practice — assess, plan, do, "
+        "review — for every pupil on SEN Support. Pupils with an education, health and care "
+        "(EHC) plan get the provision their plan sets out, and their plan is reviewed with "
+        "them and their family at least once a year.",
+        None,
+    ),
+    (
+        "We check the effectiveness of our provision by measuring each pupil's progress at "
+        "the start and end of every intervention, by reviewing each pupil's support plan "
+        "every term, and by comparing the attendance and progress of pupils with SEN with "
+        "those of all pupils. The SENCo reports to governors every year.",
+        _Report.attainment_figures,
+    ),
+    (
+        "Each pupil on SEN Support has a support plan with outcomes agreed with them and "
+        "their parents or carers. We review it with them every term: what was achieved, "
+        "what helped, and what happens next.",
+        None,
+    ),
+    (
+        "High-quality teaching, adapted to each pupil, is the first step in responding to "
+        "pupils who have or may have SEN. Teachers are responsible for the progress of every "
+        "pupil in their class, including where pupils get support from teaching assistants "
+        "or specialist staff.",
+        None,
+    ),
+    (
+        "We adapt the curriculum and the classroom to each pupil's needs: for example, "
+        "resources adapted for them, seating, visual timetables, a quiet space, and extra "
+        "time or other access arrangements in tests and examinations.",
+        _Report.access_figures,
+    ),
+    (
+        "Beyond high-quality teaching, pupils may take part in small-group or one-to-one "
+        "interventions. Each has a clear aim, a set number of sessions, and a measure taken "
+        "before and after so that we know whether it worked.",
+        _Report.offered_interventions,
+    ),
+    (
+        "All our clubs, trips and activities, including physical activities and residential "
+        "visits, are open to pupils with SEN. We plan with pupils and their families, and "
+        "make reasonable adjustments, so that they can take part alongside their friends.",
+        None,
+    ),
+    (
+        "We support pupils' emotional, mental and social development through our pastoral "
+        "care, our personal, social and health education, and targeted support such as "
+        "mentoring and social skills groups. We take bullying seriously and act on it.",
+        _Report.semh_interventions,
+    ),
+    (
+        "",
+        _Report.senco,
+    ),
+    (
+        "All staff have training on SEN every year. List here the training staff have "
+        "had this year, any specialist qualifications (for example in assessment for "
+        "access arrangements, or in speech and language), and the specialist services we "
+        "buy in or are referred to.",
+        _Report.staff_by_role,
+    ),
+    (
+        "We buy equipment a pupil needs from the school's budget, and ask the local "
+        "authority or health services for specialist equipment. Say here how the building "
+        "is accessible and which specialist facilities we have.",
+        None,
+    ),
+    (
+        "We involve parents and carers at every step: when a concern is first raised, when "
+        "we plan support, and at every review. We meet at least three times a year, and "
+        "parents can contact the SENCo at any time.",
+        None,
+    ),
+    (
+        "Pupils help to plan their own support. We ask for their views before every "
+        "review, in the way that suits them best, and record them in their support plan and "
+        "one-page profile.",
+        None,
+    ),
+    (
+        "If you are worried about the support your child is getting, please talk first to "
+        "their class teacher or to the SENCo. If that does not resolve it, our complaints "
+        "policy (on the school's website) explains what to do next. You may also be able to "
+        "appeal to the SEND Tribunal about some decisions of the local authority.",
+        None,
+    ),
+    (
+        "We work with health services (for example speech and language therapy, CAMHS "
+        "and school nursing), social care, {la}'s support services such as the educational "
+        "psychology service, and voluntary organisations, with parents' consent, to meet "
+        "pupils' needs and to support their families.",
+        _Report.ehc_figures,
+    ),
+    (
+        "The SEND Information, Advice and Support Service (SENDIASS) for {la} gives free, "
+        "impartial and confidential advice to parents and carers. Add its telephone number, "
+        "email address and website here.",
+        None,
+    ),
+    (
+        "We plan every move with the pupil and their family: joining us, moving to a new "
+        "class or key stage, and leaving for their next school or college. We share "
+        "information with the next setting (with consent), arrange extra visits, and from "
+        "Year 9 we plan for adulthood and independent living.",
+        None,
+    ),
+    (
+        "{la}'s local offer sets out the support available for children and young "
+        "people with SEND in the area. Add the address of its web page here.",
+        None,
+    ),
+)
+"""Each heading's drafted paragraph (``{la}``: the LA's name), in :data:`HEADINGS`' order,
+and what follows it where SENDesk has the school's own figures. One table: the section's
+words sit beside the others', and the writer reads them all the same way."""
 
 
 def day_text(day: date) -> str:

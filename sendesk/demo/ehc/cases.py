@@ -19,6 +19,7 @@ from sendesk.models import (
     RegisterEntry,
 )
 from sendesk.rules.census import Area, area_of
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -147,6 +148,20 @@ class _Case:
     anchor: date
     la: str
     old_report: bool
+
+
+@dataclass(frozen=True)
+class _Run:
+    """What each part of the EHC history writes with: the caller's session and audit
+    writer, the school's name and LA, the day it is anchored on, and the cases whose
+    evidence is written last (plans and open requests each add theirs)."""
+
+    session: Session
+    audit: AuditWriter
+    school: str
+    la_name: str
+    today: date
+    cases: list[_Case]
 
 
 @dataclass

@@ -9,12 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sendesk.demo.ehc.cases import (
     _areas,
     _Case,
     _Planned,
+    _Run,
     _weekday_on_or_after,
     _weekday_on_or_before,
 )
@@ -39,7 +39,6 @@ from sendesk.rules.readiness import (
     add_months,
 )
 from sendesk.services.evidence.evidence import check_document, store_document
-from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -197,15 +196,7 @@ def _work_sample(rng: random.Random, case: _Case, today: date, now: datetime) ->
     )
 
 
-def _evidence(
-    session: Session,
-    audit: AuditWriter,
-    rng: random.Random,
-    cases: list[_Case],
-    limits: dict[str, int],
-    school: str,
-    today: date,
-) -> tuple[int, int]:
+def _evidence(run: _Run, rng: random.Random, limits: dict[str, int]) -> tuple[int, int]:
     """An educational psychologist's report, a specialist's report and a work sample for
     every case; (involvements made, documents made).
 
@@ -214,6 +205,7 @@ def _evidence(
     where the case is to have an old report); an involvement there without a report gets
     one. Involvements, then documents, are each written in one batch.
     """
+    session, audit, school, today, cases = run.session, run.audit, run.school, run.today, run.cases
     if not cases:
         return 0, 0
     now = datetime.now(UTC)

@@ -10,7 +10,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from sendesk.demo.ehc.cases import _Case, _load
+from sendesk.demo.counts import DemoCounts
+from sendesk.demo.ehc.cases import _load, _Run
 from sendesk.demo.ehc.evidence import _evidence
 from sendesk.demo.ehc.plans import _plans, _profile_data
 from sendesk.demo.ehc.requests import _open_requests
@@ -22,7 +23,7 @@ from sendesk.services.store.audit import AuditWriter
 
 
 @dataclass(frozen=True)
-class EhcSummary:
+class EhcSummary(DemoCounts):
     """What :func:`add_ehc_history` made (for the audit event and tests)."""
 
     la_profiles: int
@@ -32,17 +33,6 @@ class EhcSummary:
     exceptions: int
     involvements: int
     documents: int
-
-    def as_dict(self) -> dict[str, int]:
-        return {
-            "la_profiles": self.la_profiles,
-            "plans": self.plans,
-            "reviews": self.reviews,
-            "requests": self.requests,
-            "exceptions": self.exceptions,
-            "involvements": self.involvements,
-            "documents": self.documents,
-        }
 
 
 def add_ehc_history(
@@ -68,34 +58,16 @@ def add_ehc_history(
     # Saved through the service before this transaction (:func:`.plans.add_la_profiles`).
     profiles = session.scalar(select(func.count(LaProfile.id))) or 0
     limits = {p.name: p.report_max_age_months for p in _profile_data(la_name)}
-    cases: list[_Case] = []
+    run = _Run(session, audit, school_name or "", la_name, today, [])
     plans, reviews, completed = _plans(
-        session,
-        audit,
-        random.Random(rng.random()),
-        _load(session, pupils, "E"),
-        school_name or "",
-        la_name,
-        today,
-        cases,
+        run, random.Random(rng.random()), _load(session, pupils, "E")
     )
     requests, exceptions = _open_requests(
-        session,
-        audit,
-        random.Random(rng.random()),
-        _load(session, pupils, "K"),
-        school_name or "",
-        la_name,
-        today,
-        cases,
+        run, random.Random(rng.random()), _load(session, pupils, "K")
     )
-    involvements, documents = _evidence(
-        session, audit, random.Random(rng.random()), cases, limits, school_name or "", today
-    )
+    involvements, documents = _evidence(run, random.Random(rng.random()), limits)
     summary = EhcSummary(
         profiles, plans, reviews, completed + requests, exceptions, involvements, documents
     )
-    audit.record(
-        "create_demo_ehc", "school", school_id, {"seed": seed, "today": today, **summary.as_dict()}
-    )
+    summary.record(audit, "create_demo_ehc", school_id, seed=seed, today=today)
     return summary

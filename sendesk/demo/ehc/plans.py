@@ -36,6 +36,7 @@ from sendesk.demo.ehc.cases import (
     _Case,
     _fill,
     _Pupil,
+    _Run,
     _weekday_on_or_before,
 )
 from sendesk.demo.tables import load
@@ -49,6 +50,7 @@ from sendesk.rules.readiness import (
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.actor import Actor
+from sendesk.services.common import add_audited
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
 from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
 from sendesk.services.store.audit import AuditWriter
@@ -248,24 +250,15 @@ def _write_request(
     if problems := case_problems(case, today):
         raise AssertionError(f"demo EHC request for pupil {pupil.row.id}: {problems}")
     row = EhcRequest(pupil_id=pupil.row.id, version=1, **values)
-    session.add(row)
-    session.flush()
-    audit.record("create", "ehc_request", row.id, {"pupil_id": pupil.row.id, "source": "demo"})
+    add_audited(session, audit, row, "ehc_request", {"pupil_id": pupil.row.id, "source": "demo"})
     return row
 
 
-def _plans(
-    session: Session,
-    audit: AuditWriter,
-    rng: random.Random,
-    pupils: list[_Pupil],
-    school: str,
-    la_name: str,
-    today: date,
-    evidence: list[_Case],
-) -> tuple[int, int, int]:
+def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, int, int]:
     """Plans and reviews for the EHC pupils; returns (plans, reviews, requests) made and
-    adds each pupil to ``evidence``, whose documents are written afterwards."""
+    adds each pupil to ``run.cases``, whose documents are written afterwards."""
+    session, audit, today = run.session, run.audit, run.today
+    school, la_name, evidence = run.school, run.la_name, run.cases
     plans = reviews = requests = 0
     order = list(range(len(pupils)))
     rng.shuffle(order)
@@ -317,10 +310,8 @@ def _plans(
             plan.request_id = request.id
             requests += 1
         if plan.id is None:
-            session.add(plan)
-            session.flush()
-            audit.record(
-                "create", "ehc_plan", plan.id, {"pupil_id": pupil.row.id, "source": "demo"}
+            add_audited(
+                session, audit, plan, "ehc_plan", {"pupil_id": pupil.row.id, "source": "demo"}
             )
         else:
             session.flush()

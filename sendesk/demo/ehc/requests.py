@@ -27,6 +27,7 @@ from sendesk.demo.ehc.cases import (
     _Case,
     _fill,
     _Pupil,
+    _Run,
 )
 from sendesk.demo.ehc.plans import _advice, _extras, _write_request
 from sendesk.demo.tables import load
@@ -34,7 +35,7 @@ from sendesk.models import (
     EhcClockException,
     SupportPlan,
 )
-from sendesk.services.store.audit import AuditWriter
+from sendesk.services.common import add_audited
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -48,6 +49,22 @@ def _summer(today: date) -> tuple[date, date]:
     """The last summer closure that began at least two weeks before ``today``."""
     year = today.year if date(today.year, 7, 22) + timedelta(days=14) <= today else today.year - 1
     return date(year, 7, 22), date(year, 9, 2)
+
+
+def _decided(
+    received: date, assessed: date, decided: date, today: date, *, issue: bool = True
+) -> dict[str, Any]:
+    """A request sent on ``received``, agreed for assessment on ``assessed`` (the advice
+    asked for then), and the LA's decision whether to ``issue`` a plan on ``decided``: how
+    every stage past the assessment begins."""
+    return {
+        "sent_on": received,
+        "decided_to_assess": True,
+        "decision_to_assess_on": assessed,
+        **_advice(assessed, today),
+        "decided_to_issue": issue,
+        "decision_to_issue_on": decided,
+    }
 
 
 def _open_stages(
@@ -88,14 +105,7 @@ def _open_stages(
     stages.append(
         (
             "decision to issue",
-            {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 12 * w + 3 * d,
-            },
+            _decided(received, received + 6 * w, received + 12 * w + 3 * d, today),
             [],
         )
     )
@@ -104,12 +114,7 @@ def _open_stages(
         (
             "draft plan",
             {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 5 * w + 6 * d,
-                **_advice(received + 5 * w + 6 * d, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 13 * w,
+                **_decided(received, received + 5 * w + 6 * d, received + 13 * w, today),
                 "draft_sent_on": received + 16 * w + 3 * d,
                 "draft_setting": school,
             },
@@ -140,12 +145,7 @@ def _open_stages(
         (
             "refused to issue",
             {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": False,
-                "decision_to_issue_on": refused,
+                **_decided(received, received + 6 * w, refused, today, issue=False),
                 "way_forward_on": refused + 9 * d,
                 "mediation_on": received + 18 * w,
                 "mediation_certificate_on": received + 19 * w,
@@ -160,14 +160,7 @@ def _open_stages(
     stages.append(
         (
             "LA late",
-            {
-                "sent_on": received,
-                "decided_to_assess": True,
-                "decision_to_assess_on": received + 6 * w,
-                **_advice(received + 6 * w, today),
-                "decided_to_issue": True,
-                "decision_to_issue_on": received + 15 * w,
-            },
+            _decided(received, received + 6 * w, received + 15 * w, today),
             [],
         )
     )
@@ -206,19 +199,12 @@ def _reviewed_cycles(session: Session, ids: list[int], today: date) -> dict[int,
     )
 
 
-def _open_requests(
-    session: Session,
-    audit: AuditWriter,
-    rng: random.Random,
-    pupils: list[_Pupil],
-    school: str,
-    la_name: str,
-    today: date,
-    evidence: list[_Case],
-) -> tuple[int, int]:
+def _open_requests(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, int]:
     """Open requests at every stage for pupils on SEN support; (requests, exceptions). Each
-    pupil is added to ``evidence``; those at :data:`OLD_REPORT_STAGES` have a report past
+    pupil is added to ``run.cases``; those at :data:`OLD_REPORT_STAGES` have a report past
     their LA's limit."""
+    session, audit, today = run.session, run.audit, run.today
+    school, la_name, evidence = run.school, run.la_name, run.cases
     stages = _open_stages(today, school)
     # Pupils who have been on the register long enough to have a story to tell.
     candidates = [
@@ -262,13 +248,11 @@ def _open_requests(
             _Case(pupil, "request", anchor, values["la_name"], stage in OLD_REPORT_STAGES)
         )
         for kind, reason, on in excs:
-            exc = EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on)
-            session.add(exc)
-            session.flush()
-            audit.record(
-                "create",
+            add_audited(
+                session,
+                audit,
+                EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on),
                 "ehc_clock_exception",
-                exc.id,
                 {"pupil_id": pupil.row.id, "request_id": row.id, "kind": kind, "source": "demo"},
             )
             exceptions += 1

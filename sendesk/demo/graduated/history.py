@@ -5,12 +5,13 @@ counts. What the history holds is told in :mod:`sendesk.demo.graduated`."""
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from sendesk.demo.counts import DemoCounts
 from sendesk.demo.graduated.agencies import _write_agencies
 from sendesk.demo.graduated.catalogue import CATALOGUE
 from sendesk.demo.graduated.interventions import _write_groups
@@ -26,7 +27,7 @@ from sendesk.services.store.audit import AuditWriter
 
 
 @dataclass(frozen=True)
-class GraduatedSummary:
+class GraduatedSummary(DemoCounts):
     """What :func:`add_graduated_history` wrote, table by table."""
 
     interventions: int
@@ -42,9 +43,6 @@ class GraduatedSummary:
     documents: int
     attendance_records: int
     attainment_snapshots: int
-
-    def as_dict(self) -> dict[str, int]:
-        return asdict(self)
 
 
 # --- the writer ---------------------------------------------------------------------------------
@@ -106,10 +104,5 @@ def add_graduated_history(
     )
     counts.update(_write_progress(session, random.Random(rng.random()), people, today))
     summary = GraduatedSummary(**counts)
-    audit.record(
-        "create_demo_history",
-        "school",
-        school_id,
-        {"seed": seed, "today": today, **summary.as_dict()},
-    )
+    summary.record(audit, "create_demo_history", school_id, seed=seed, today=today)
     return summary
