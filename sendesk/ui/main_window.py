@@ -24,7 +24,7 @@ from sendesk.roles import ROLE_LABELS, Role
 from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
-from sendesk.ui.kit.buttons import warn
+from sendesk.ui.kit.buttons import APP, warn
 from sendesk.ui.ops import Op, hub, show_failure
 
 if TYPE_CHECKING:
@@ -353,7 +353,7 @@ class MainWindow(QMainWindow):
         if not self.ctx.db.is_file:
             QMessageBox.information(
                 self,
-                "SENDesk",
+                APP,
                 "Back up a PostgreSQL database with the server's own tools (pg_dump).",
             )
             return
@@ -367,7 +367,7 @@ class MainWindow(QMainWindow):
             self,
             lambda _progress: backup_file(db, Path(dest)),
             success=lambda _result: QMessageBox.information(
-                self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
+                self, APP, f"Backed up to {dest}, encrypted with the database's own key."
             ),
             label="Backing up the database…",
         ).run()

@@ -65,7 +65,7 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel, warn
+from sendesk.ui.kit.buttons import APP, confirmed_change, save_discard_cancel, warn
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
@@ -94,7 +94,6 @@ if TYPE_CHECKING:
     from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
     from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
 
-APP = "SENDesk"
 
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
@@ -576,15 +575,12 @@ class PupilWindow(QWidget):
 
     # --- actions ------------------------------------------------------------------------
 
-    def _error(self, exc: SendeskError) -> None:
-        warn(self, exc)
-
     def reload(self, *, forms: bool = True) -> None:
         """Read the record again; ``forms`` False keeps unsaved edits on screen."""
         try:
             record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             return
         self._show(record, forms=forms)
 
@@ -604,7 +600,7 @@ class PupilWindow(QWidget):
         try:
             written = passport_for(self.ctx.db, self.ctx.actor, self.record.upn, Path(chosen))
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             return
         QMessageBox.information(self, APP, f"Saved the pupil passport to {written}.")
 
@@ -614,7 +610,7 @@ class PupilWindow(QWidget):
 
     def _conflict(self, exc: ConflictError) -> None:
         """Tell the user someone else saved first, then show what is stored now."""
-        self._error(exc)
+        warn(self, exc)
         self.reload(forms=True)
 
     def save(self) -> bool:
@@ -653,7 +649,7 @@ class PupilWindow(QWidget):
             self._conflict(exc)
             return False
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             self._update_dirty()
             return False
         finally:

@@ -33,7 +33,7 @@ from sendesk.services.access.assessments import record_assessment, update_assess
 from sendesk.services.access.records import AssessmentData, AssessmentItem, ScoreData
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import APP, action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
 from sendesk.ui.kit.field_widgets import choice, line_edit
@@ -41,7 +41,6 @@ from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row, sentence_label
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 NAME_MAX = 120
 QUALIFICATION_MAX = 200
 TEST_MAX = 120

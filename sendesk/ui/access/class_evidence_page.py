@@ -56,7 +56,7 @@ from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_m
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
 from sendesk.ui.access.access_tab import NWW_COLUMNS
 from sendesk.ui.access.access_words import status_text, task_text
-from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.buttons import APP, confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import note, tab_order
 from sendesk.ui.kit.page import Page
@@ -64,7 +64,6 @@ from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record
 from sendesk.ui.ops import Op
 
-APP = "SENDesk"
 TASK_MAX = 200
 NOTE_MAX = 500
 MAX_EXTRA_MINUTES = 300

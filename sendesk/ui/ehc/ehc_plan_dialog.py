@@ -47,6 +47,7 @@ from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
+from sendesk.ui.kit.buttons import APP
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
@@ -63,7 +64,6 @@ from sendesk.ui.kit.forms import form_row, note, text_box
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
-APP = "SENDesk"
 SETTING_MAX = 200
 HOURS_MAX = 60.0  # a school week is about 32.5 hours; more is a typing slip
 TOP_UP_MAX = 500_000.0  # pounds a year

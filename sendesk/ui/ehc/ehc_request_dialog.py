@@ -53,6 +53,7 @@ from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import APP
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
@@ -70,7 +71,6 @@ from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 from sendesk.ui.register.pupil_forms import OptionalDate
 
-APP = "SENDesk"
 LA_MAX = 120
 CASEWORKER_MAX = 120
 SIGN_OFF_ROLES = ("Head teacher", "SENCo", "Deputy head teacher")

@@ -57,7 +57,7 @@ from sendesk.services.graduated.intervention_setup import (
 from sendesk.services.register.pupil_record import AREAS
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import APP, dialog_buttons
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.forms import form_row
 
@@ -86,7 +86,7 @@ MEASURES = (
 class _ServiceDialog(QDialog):
     """A dialog whose OK calls a service; a refusal is shown and the dialog stays open."""
 
-    title = "SENDesk"
+    title = APP
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

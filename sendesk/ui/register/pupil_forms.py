@@ -32,12 +32,10 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons, warn
+from sendesk.ui.kit.buttons import APP, dialog_buttons, warn
 from sendesk.ui.kit.forms import form_row, text_box
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.register.status_dialog import from_qdate, to_qdate
-
-APP = "SENDesk"
 
 GENDERS: tuple[tuple[str, str | None], ...] = (
     ("Not recorded", None),

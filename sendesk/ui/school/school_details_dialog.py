@@ -43,8 +43,6 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import dialog_buttons, warn
 from sendesk.ui.kit.forms import note
 
-APP = "SENDesk"
-
 
 class SchoolDetailsDialog(QDialog):
     """Edit the school's named contact, head teacher and default staff rate."""

@@ -48,14 +48,13 @@ from sendesk.services.staff.teaching_groups import (
     teachers,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, ask, warn
+from sendesk.ui.kit.buttons import APP, action_button, ask, warn
 from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 CODE_MAX = 40
 SUBJECT_MAX = 60
 TEACHER_MAX = 120
