@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.ui.kit.dates import OptionalDate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -28,7 +29,6 @@ from sendesk.ui.kit.field_widgets import (
     text_row,
     typed_choice,
 )
-from sendesk.ui.register.pupil_forms import OptionalDate
 
 
 def test_a_line_is_named_limited_and_filled(qtbot) -> None:
@@ -69,9 +69,11 @@ def test_rows_show_their_values_under_their_labels(qtbot) -> None:
     assert notes.placeholderText() == "What has been tried"
     label = form.labelForField(notes)
     assert isinstance(label, QLabel) and label.buddy() is notes
-    sent = date_row(form, OptionalDate("Sent &on:", "Date sent"), date(2026, 3, 2))
-    assert sent.value() == date(2026, 3, 2)
-    assert form.labelForField(sent.edit) is sent.check  # its box is the row's label
+    sent = date_row(form, "Sent &on:", "Date sent", date(2026, 3, 2), date(2026, 3, 9))
+    assert sent.value() == date(2026, 3, 2) and not sent.not_yet.isChecked()
+    label = form.labelForField(sent.widget)
+    assert isinstance(label, QLabel) and label.buddy() is sent.edit  # Alt+O: the date
+    assert sent.edit.accessibleName() == "Date sent" and sent.not_yet.text() == "Not yet"
 
 
 FIELDS: dict[str, tuple[Callable[[], QWidget], Callable[[QWidget], None]]] = {
@@ -97,12 +99,11 @@ def test_any_change_reaches_the_check(qtbot, kind: str) -> None:
 
 
 def test_an_optional_date_reports_through_its_own_connect(qtbot) -> None:
-    picker = OptionalDate("Sent &on:", "Date sent")
-    qtbot.addWidget(picker.check)
-    qtbot.addWidget(picker.edit)
+    picker = OptionalDate("Date sent", "Not yet", date(2026, 3, 9))
+    qtbot.addWidget(picker.widget)
     seen: list[int] = []
     on_change(lambda: seen.append(1), picker)
-    picker.check.setChecked(True)
+    picker.not_yet.setChecked(True)
     assert seen
 
 

@@ -7,6 +7,7 @@ box beside the date says so and disables the date, so nobody saves today's date 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate
@@ -36,7 +37,12 @@ def date_edit(name: str, value: date, maximum: date | None = None) -> QDateEdit:
 
 
 class OptionalDate:
-    """A date field with a "Not yet" box beside it: :meth:`value` is None while ticked."""
+    """A date field with a "Not yet" box beside it: :meth:`value` is None while ticked.
+
+    The one optional date of every form (the FormDialogs, the EHC dialogs, the pupil's
+    profile): the box's text says what an empty date means there ("Not yet", "Undated",
+    "Not recorded"); the row's label, not the box, carries the Alt+ key to the date.
+    """
 
     def __init__(
         self, name: str, check_text: str, today: date, maximum: date | None = None
@@ -59,3 +65,14 @@ class OptionalDate:
         self.edit.setDate(to_qdate(value if value is not None else self.today))
         self.not_yet.setChecked(value is None)
         self.edit.setEnabled(value is not None)
+
+    def set_enabled(self, enabled: bool) -> None:
+        """Offer the field or not (its value is kept); the date only while "Not yet" is
+        unticked."""
+        self.not_yet.setEnabled(enabled)
+        self.edit.setEnabled(enabled and not self.not_yet.isChecked())
+
+    def connect(self, slot: Callable[[], None]) -> None:
+        """Call ``slot`` when the value may have changed (the box or the date)."""
+        self.not_yet.toggled.connect(slot)
+        self.edit.dateChanged.connect(slot)

@@ -11,7 +11,8 @@ fields alike (an editable list's typed text is named and limited like a line's).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, TypeVar
+from datetime import date
+from typing import Protocol
 
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,7 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.ui.kit.dates import OptionalDate
 from sendesk.ui.kit.forms import form_row
+
+NOT_YET = "Not yet"
+"""The box of an optional date in a dialog of many dates (no Alt+ key: the row's label
+has it, and many boxes would share one)."""
 
 
 class _Changing(Protocol):
@@ -40,18 +46,6 @@ class _Changing(Protocol):
 
 class _OkCancel(Protocol):
     def ok_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox: ...
-
-
-class _OptionalDate(Protocol):
-    """A date that may be unrecorded, whose checkbox is its row's label."""
-
-    check: QWidget
-    edit: QWidget
-
-    def set_value(self, value: object) -> None: ...
-
-
-D = TypeVar("D", bound=_OptionalDate)
 
 
 def line_edit(name: str, limit: int, placeholder: str = "", value: str = "") -> QLineEdit:
@@ -94,10 +88,19 @@ def typed_choice(name: str, texts: Iterable[str], value: str, limit: int) -> QCo
     return combo
 
 
-def date_row(form: QFormLayout, picker: D, value: object) -> D:
-    """An optional date showing ``value``, as a row whose label is its checkbox."""
+def date_row(
+    form: QFormLayout,
+    label: str,
+    name: str,
+    value: date | None,
+    today: date,
+    not_yet: str = NOT_YET,
+) -> OptionalDate:
+    """An optional date called ``name`` showing ``value``, as the row ``label`` (its Alt+
+    key moves to the date), with its ``not_yet`` box beside it."""
+    picker = OptionalDate(name, not_yet, today)
     picker.set_value(value)
-    form.addRow(picker.check, picker.edit)
+    form_row(form, label, picker.widget, picker.edit)
     return picker
 
 
