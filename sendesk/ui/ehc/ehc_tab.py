@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -295,6 +295,9 @@ def _fitted(model: RowsModel[Any], name: str) -> QTableView:
     return fit_to_rows(read_only_view(model, name))
 
 
+T = TypeVar("T")
+
+
 class EhcTab(RecordTab):
     """A pupil's EHC needs assessment requests and EHC plans.
 
@@ -520,12 +523,17 @@ class EhcTab(RecordTab):
         combo.blockSignals(False)
         combo.setVisible(len(texts) > 1)
 
+    @staticmethod
+    def _chosen(items: list[T], choice: QComboBox) -> T | None:
+        """The record ``choice`` shows among ``items`` (the first if it shows none)."""
+        if not items:
+            return None
+        row = choice.currentIndex()
+        return items[row] if 0 <= row < len(items) else items[0]
+
     @property
     def request(self) -> RequestItem | None:
-        if not self.requests:
-            return None
-        row = self.request_choice.currentIndex()
-        return self.requests[row] if 0 <= row < len(self.requests) else self.requests[0]
+        return self._chosen(self.requests, self.request_choice)
 
     @property
     def open_request_item(self) -> RequestItem | None:
@@ -535,30 +543,34 @@ class EhcTab(RecordTab):
 
     @property
     def plan(self) -> PlanItem | None:
-        if not self.plans:
-            return None
-        row = self.plan_choice.currentIndex()
-        return self.plans[row] if 0 <= row < len(self.plans) else self.plans[0]
+        return self._chosen(self.plans, self.plan_choice)
 
     @property
     def current_plan(self) -> PlanItem | None:
         return next((p for p in self.plans if p.ceased_on is None), None)
 
-    def _show_request(self) -> None:
-        request = self.request
-        has = request is not None
-        self.no_request_label.setVisible(not has)
-        for widget in (
-            self.request_label,
-            self.stage_label,
-            self.clock_label,
-            self.milestones,
-        ):
-            widget.setVisible(has)
-        if request is None:
-            self.exceptions_label.setVisible(False)
-            self.exceptions.setVisible(False)
+    def _shown_or_none(
+        self, item: T | None, none: QWidget, parts: tuple[QWidget, ...], lists: tuple[QWidget, ...]
+    ) -> T | None:
+        """Show ``parts`` of the chosen ``item``, or the ``none`` note when there is none;
+        its ``lists`` (shown by whether they have rows) are hidden then too. Returns ``item``."""
+        none.setVisible(item is None)
+        for widget in parts:
+            widget.setVisible(item is not None)
+        if item is None:
+            for widget in lists:
+                widget.setVisible(False)
             self._update_buttons()
+        return item
+
+    def _show_request(self) -> None:
+        request = self._shown_or_none(
+            self.request,
+            self.no_request_label,
+            (self.request_label, self.stage_label, self.clock_label, self.milestones),
+            (self.exceptions_label, self.exceptions),
+        )
+        if request is None:
             return
         self.request_label.setText(request_summary(request))
         self.stage_label.setText("Stage: " + stage_sentence(request))
@@ -571,15 +583,13 @@ class EhcTab(RecordTab):
         self._update_buttons()
 
     def _show_plan(self) -> None:
-        plan = self.plan
-        has = plan is not None
-        self.no_plan_label.setVisible(not has)
-        for widget in (self.plan_label, self.sections, self.reviews_label):
-            widget.setVisible(has)
+        plan = self._shown_or_none(
+            self.plan,
+            self.no_plan_label,
+            (self.plan_label, self.sections, self.reviews_label),
+            (self.reviews, self.no_reviews_label),
+        )
         if plan is None:
-            self.reviews.setVisible(False)
-            self.no_reviews_label.setVisible(False)
-            self._update_buttons()
             return
         self.plan_label.setText(plan_summary(plan, self.today))
         self.sections.setHtml(plan_sections_html(plan))
