@@ -28,6 +28,7 @@ from sendesk.ui.kit.field_widgets import (
     on_change,
     text_row,
     typed_choice,
+    watch_fields,
 )
 
 
@@ -105,6 +106,27 @@ def test_an_optional_date_reports_through_its_own_connect(qtbot) -> None:
     on_change(lambda: seen.append(1), picker)
     picker.not_yet.setChecked(True)
     assert seen
+
+
+def test_watching_a_form_hears_each_field_once(qtbot) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    form = QFormLayout(host)
+    caseworker = line_edit("LA caseworker", 40)
+    form.addRow("Caseworker:", caseworker)
+    role = typed_choice("Role", ["SENCo"], "SENCo", 40)
+    form.addRow("Role:", role)
+    sent = date_row(form, "Sent &on:", "Date sent", None, date(2026, 3, 9))
+    form.addRow(QLabel("Not a field"))
+    seen: list[str] = []
+    watch_fields(lambda: seen.append("changed"), host)
+    caseworker.setText("Ms A Long")
+    assert seen == ["changed"]
+    role.setEditText("Head of year")  # the list's own line is not heard a second time
+    assert len(seen) == 2
+    sent.not_yet.setChecked(False)
+    sent.edit.setDate(QDate(2026, 3, 2))
+    assert len(seen) == 4 and sent.value() == date(2026, 3, 2)
 
 
 def test_a_field_with_no_known_change_is_refused(qtbot) -> None:

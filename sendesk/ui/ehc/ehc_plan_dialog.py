@@ -200,18 +200,6 @@ class PlanDialog(EhcRecordDialog):
         )
         self._build_transfer(body, p)
 
-        on_change(
-            self.revalidate,
-            self.issued_on,
-            self.la,
-            self.setting,
-            self.hours,
-            self.top_up,
-            self.needs,
-            self.outcomes,
-            self.provision,
-            self.transfer_destination,
-        )
         on_change(self._transfer_changed, self.transfer_kind, self.transfer_on)
         self._show_transfer()
         return self.issued_on
@@ -367,18 +355,6 @@ class ReviewDialog(EhcRecordDialog):
             form, "amended_plan_on", "Amended plan &issued on:", "Date the amended plan was issued"
         )
 
-        on_change(
-            self.revalidate,
-            self.meeting_on,
-            self.invitations_sent_on,
-            self.report_sent_on,
-            self.la_decision_on,
-            self.amendments_proposed_on,
-            self.amended_plan_on,
-            *self.texts,
-            self.recommendation,
-            self.la_decision,
-        )
         return self.meeting_on
 
     def data(self) -> ReviewData:

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QRadioButton,
@@ -61,12 +60,12 @@ from sendesk.ui.kit.field_widgets import (
     labelled,
     line_edit,
     named_ok,
-    on_change,
     text_row,
     typed_choice,
+    watch_fields,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row, note, scrolling, text_box
+from sendesk.ui.kit.forms import form_row, note, scrolling, side_by_side, text_box
 from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 
@@ -249,6 +248,7 @@ class EhcRecordDialog(GuardedDialog):
         body = self.scrolling_body()
         first = self.build(body, item)
         body.addStretch(1)
+        watch_fields(self.revalidate, self)  # every field: the check reads the whole form
         self._finish_building(self.layout_, self.OK_TEXTS[adding])
         first.setFocus()
 
@@ -383,21 +383,6 @@ class RequestDialog(EhcRecordDialog):
             form, "signed_off_on", "Si&gned off on:", "Date signed off"
         )
 
-        on_change(
-            self.revalidate,
-            self.sent_on,
-            self.received_on,
-            self.consent_on,
-            self.young_person_consent_on,
-            self.signed_off_on,
-            self.signed_off_by,
-            self.signed_off_role,
-            self.requested_by,
-            self.la,
-            self.caseworker,
-            *self.story,
-            self.health_none_known,
-        )
         return self.requested_by
 
     def data(self) -> RequestData:
@@ -485,9 +470,6 @@ class StepDialog(EhcEntryDialog):
         self.on = date_edit("Date of the step", self.today)
         form_row(form, "&Date:", self.on)
 
-        self.decision_box = QWidget()
-        decision = QHBoxLayout(self.decision_box)
-        decision.setContentsMargins(0, 0, 0, 0)
         self.yes = QRadioButton("&Yes")
         self.yes.setAccessibleName("The LA said yes")
         self.no = QRadioButton("N&o")
@@ -495,9 +477,7 @@ class StepDialog(EhcEntryDialog):
         self.decision = QButtonGroup(self)
         self.decision.addButton(self.yes)
         self.decision.addButton(self.no)
-        decision.addWidget(self.yes)
-        decision.addWidget(self.no)
-        decision.addStretch(1)
+        self.decision_box = side_by_side(self.yes, self.no)
         self.decision_label = QLabel("The LA's decision:")
         self.decision_label.setBuddy(self.yes)
         form.addRow(self.decision_label, self.decision_box)

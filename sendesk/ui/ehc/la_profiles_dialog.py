@@ -77,7 +77,7 @@ from sendesk.ui.kit.buttons import (
     warn,
 )
 from sendesk.ui.kit.field_widgets import line_edit
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, side_by_side
 
 NAME_MAX = 120
 MONEY_MAX = 1_000_000.0  # pounds: no notional threshold or hourly rate comes near this
@@ -267,11 +267,7 @@ class LaProfilesDialog(QDialog):
         self.rate = _money_box("LA staff rate an hour")
         self.rate.setSuffix(" an hour")
         self.use_rate.toggled.connect(self.rate.setEnabled)
-        rate_row = QWidget()
-        rate_layout = QHBoxLayout(rate_row)
-        rate_layout.setContentsMargins(0, 0, 0, 0)
-        rate_layout.addWidget(self.use_rate)
-        rate_layout.addWidget(self.rate, 1)
+        rate_row = side_by_side(self.use_rate, self.rate, grow=self.rate)
         form_row(form, "Staff rate:", rate_row, self.use_rate)
         self.weeks = _spin("Weeks a year provision is costed for", WEEKS_PER_YEAR_RANGE, " weeks")
         form_row(form, "&Weeks a year:", self.weeks)

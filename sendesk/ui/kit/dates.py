@@ -11,7 +11,9 @@ from collections.abc import Callable
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QDateEdit
+
+from sendesk.ui.kit.forms import side_by_side
 
 DISPLAY_FORMAT = "dd/MM/yyyy"
 
@@ -45,18 +47,22 @@ class OptionalDate:
     """
 
     def __init__(
-        self, name: str, check_text: str, today: date, maximum: date | None = None
+        self,
+        name: str,
+        check_text: str,
+        today: date,
+        maximum: date | None = None,
+        *,
+        check_name: str = "",
     ) -> None:
+        """``name`` is the date's for a screen reader; its box is ``check_name`` (by
+        default ``name`` followed by ": not yet")."""
         self.today = today
         self.edit = date_edit(name, today, maximum)
         self.not_yet = QCheckBox(check_text)
-        self.not_yet.setAccessibleName(f"{name}: not yet")
+        self.not_yet.setAccessibleName(check_name or f"{name}: not yet")
         self.not_yet.toggled.connect(lambda on: self.edit.setEnabled(not on))
-        self.widget = QWidget()
-        row = QHBoxLayout(self.widget)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.edit, 1)
-        row.addWidget(self.not_yet)
+        self.widget = side_by_side(self.edit, self.not_yet, grow=self.edit)
 
     def value(self) -> date | None:
         return None if self.not_yet.isChecked() else from_qdate(self.edit.date())

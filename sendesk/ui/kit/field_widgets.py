@@ -17,6 +17,7 @@ from typing import Protocol
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -95,10 +97,13 @@ def date_row(
     value: date | None,
     today: date,
     not_yet: str = NOT_YET,
+    *,
+    not_yet_name: str = "",
 ) -> OptionalDate:
     """An optional date called ``name`` showing ``value``, as the row ``label`` (its Alt+
-    key moves to the date), with its ``not_yet`` box beside it."""
-    picker = OptionalDate(name, not_yet, today)
+    key moves to the date), with its ``not_yet`` box beside it (called ``not_yet_name``
+    when given)."""
+    picker = OptionalDate(name, not_yet, today, check_name=not_yet_name)
     picker.set_value(value)
     form_row(form, label, picker.widget, picker.edit)
     return picker
@@ -136,6 +141,28 @@ def on_change(slot: Callable[[], None], *fields: QWidget | _Changing) -> None:
             raise TypeError(f"no change signal known for {type(field).__name__}")
         else:
             field.connect(slot)
+
+
+WATCHED = (
+    QLineEdit,
+    QPlainTextEdit,
+    QComboBox,
+    QDateEdit,
+    QSpinBox,
+    QDoubleSpinBox,
+    QCheckBox,
+    QRadioButton,
+)
+"""The kinds of field :func:`watch_fields` watches."""
+
+
+def watch_fields(slot: Callable[[], None], root: QWidget) -> None:
+    """Call ``slot`` whenever any field inside ``root`` changes: a form whose check reads
+    all of it, so no field is left out of the watching. A field's own parts (an editable
+    list's line, a date's text) are watched as that field, not again."""
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, WATCHED) and not isinstance(widget.parentWidget(), WATCHED):
+            on_change(slot, widget)
 
 
 def named_ok(dialog: _OkCancel, layout: QVBoxLayout, text: str, name: str) -> QPushButton:
