@@ -249,10 +249,12 @@ class SupportPlansTab(RecordTab):
             self.warn(exc)
             return None
 
+    def _plan_to_change(self) -> PlanDetail | None:
+        """The selected plan as stored now, when the reader may change it."""
+        return self._fresh_detail() if self.editable else None
+
     def edit_plan(self) -> None:
-        if not self.editable:
-            return
-        plan = self._fresh_detail()
+        plan = self._plan_to_change()
         if plan is None:
             return
         previous = next((p for p in self.plans if p.id == plan.previous_plan_id), None)
@@ -271,9 +273,7 @@ class SupportPlansTab(RecordTab):
         self.reload(select_id=plan.id)
 
     def review_plan(self) -> None:
-        if not self.editable:
-            return
-        plan = self._fresh_detail()
+        plan = self._plan_to_change()
         if plan is None:
             return
         dialog = PlanReviewDialog(self.ctx, plan, self, today=self.today)
