@@ -18,6 +18,7 @@ from sendesk.services.school.school import school_info
 from sendesk.services.store.opening import open_database
 from sendesk.settings import load_settings, save_settings
 from sendesk.ui.context import AppContext
+from sendesk.ui.kit.buttons import APP
 
 DEMO_PUPILS = 1200
 APP_ICON = resource_path("icons", "sendesk.png")
@@ -29,9 +30,9 @@ def application() -> QApplication:
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
-    app.setApplicationName("SENDesk")
-    app.setApplicationDisplayName("SENDesk")
-    app.setOrganizationName("SENDesk")
+    app.setApplicationName(APP)
+    app.setApplicationDisplayName(APP)
+    app.setOrganizationName(APP)
     app.setWindowIcon(QIcon(str(APP_ICON)))
     assert isinstance(app, QApplication)
     return app
@@ -68,7 +69,7 @@ def open_demo(folder: Path, pupils: int = DEMO_PUPILS) -> AppContext | None:
 
 
 def _ask_passphrase(message: str, _confirm: bool) -> str | None:
-    text, ok = QInputDialog.getText(None, "SENDesk", message + ":", QLineEdit.EchoMode.Password)
+    text, ok = QInputDialog.getText(None, APP, message + ":", QLineEdit.EchoMode.Password)
     return text if ok and text else None
 
 
@@ -180,7 +181,7 @@ def run_gui(*, demo: bool, db: str | None, exit_when_ready: bool = False) -> int
             if exit_when_ready:
                 print(f"sendesk: {exc}", file=sys.stderr)
             else:
-                QMessageBox.critical(None, "SENDesk", str(exc))
+                QMessageBox.critical(None, APP, str(exc))
             return 1
         if exit_when_ready and ctx is None:
             print("sendesk: the demo school was not written, so nothing opened.", file=sys.stderr)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -24,11 +26,67 @@ from sendesk.roles import ROLE_LABELS, Role
 from sendesk.rules.permissions import Action
 from sendesk.ui.context import AppContext
 from sendesk.ui.first_draw import when_first_drawn
-from sendesk.ui.kit.buttons import warn
+from sendesk.ui.kit.buttons import APP, warn
 from sendesk.ui.ops import Op, hub, show_failure
 
 if TYPE_CHECKING:
     from sendesk.ui.staff.lock import LockController
+
+
+@dataclass(frozen=True)
+class LazyPage:
+    """A page of the main window made when first shown: class ``name`` of ``module`` (under
+    sendesk.ui), imported only then, like the record's tabs (pupil_tabs.LAZY_TABS).
+    ``opens_pupils``: a pupil chosen on it opens their record; ``changes``: what it changes
+    refreshes the other pages."""
+
+    title: str
+    module: str
+    name: str
+    opens_pupils: bool = False
+    changes: bool = False
+
+
+PROVISION_MAP = LazyPage(
+    "Provision map", "graduated.provision_map_page", "ProvisionMapPage", changes=True
+)
+STAFF_PAGES: tuple[tuple[Action | None, LazyPage], ...] = (
+    # The pages follow the permission table the services enforce (issue 13); None: the
+    # SENCo's alone (the whole-school figures and the reports made from them).
+    (  # learning support, and teachers who lead one
+        Action.LOG_SESSIONS,
+        LazyPage("My groups", "graduated.session_logging", "MyGroupsPage", changes=True),
+    ),
+    (
+        Action.RECORD_NWW,
+        LazyPage("My classes", "access.class_evidence_page", "ClassEvidencePage", changes=True),
+    ),
+    (  # the SENCo sets up; a leader records measures
+        Action.RECORD_MEASURES,
+        LazyPage(
+            "Interventions", "graduated.interventions_page", "InterventionsPage", changes=True
+        ),
+    ),
+    (Action.VIEW_PROVISION_COSTS, PROVISION_MAP),
+    (
+        Action.MANAGE_ACCESS_ARRANGEMENTS,
+        LazyPage(
+            "Access arrangements",
+            "access.access_page",
+            "AccessPage",
+            opens_pupils=True,
+            changes=True,
+        ),
+    ),
+    (Action.READ_AUDIT, LazyPage("Audit trail", "store.audit_page", "AuditPage")),
+    (
+        Action.CHECK_CENSUS,
+        LazyPage("Census check", "register.census_page", "CensusPage", opens_pupils=True),
+    ),
+    (None, LazyPage("Figures", "school.figures_page", "FiguresPage")),
+)
+"""The pages after What's due and the Register, for staff who see named pupils, in order,
+each with the action that offers it."""
 
 
 class MainWindow(QMainWindow):
@@ -68,23 +126,9 @@ class MainWindow(QMainWindow):
             self.register.find_shortcut.setEnabled(False)
             self._add_page("What's due", lambda: self.home)
             self._add_page("Register", lambda: self.register)
-            # The pages follow the permission table the services enforce (issue 13).
-            if ctx.may(Action.LOG_SESSIONS):  # learning support, and teachers who lead one
-                self._add_page("My groups", self._my_groups)
-            if ctx.may(Action.RECORD_NWW):
-                self._add_page("My classes", self._my_classes)
-            if ctx.may(Action.RECORD_MEASURES):  # the SENCo sets up; a leader records measures
-                self._add_page("Interventions", self._interventions)
-            if ctx.may(Action.VIEW_PROVISION_COSTS):
-                self._add_page("Provision map", self._provision_map)
-            if ctx.may(Action.MANAGE_ACCESS_ARRANGEMENTS):
-                self._add_page("Access arrangements", self._access_arrangements)
-            if ctx.may(Action.READ_AUDIT):
-                self._add_page("Audit trail", self._audit_trail)
-            if ctx.may(Action.CHECK_CENSUS):
-                self._add_page("Census check", self._census_check)
-            if ctx.is_senco:  # the whole-school figures and the reports made from them
-                self._add_page("Figures", self._figures)
+            for action, page in STAFF_PAGES:
+                if ctx.is_senco if action is None else ctx.may(action):
+                    self._add_lazy(page)
         elif ctx.actor.role == Role.EXAMS_OFFICER:  # the list, nothing else (issue 13)
             from sendesk.ui.access.exams_list_page import ExamsListPage
 
@@ -93,7 +137,7 @@ class MainWindow(QMainWindow):
             from sendesk.ui.school.statistics_page import StatisticsPage
 
             self._add_page("Statistics", lambda: StatisticsPage(ctx))
-            self._add_page("Provision map", self._provision_map)
+            self._add_lazy(PROVISION_MAP)
         # Locks after the school's idle time or File > Lock (see sendesk.ui.staff.lock); made
         # once the window is drawn, so start-up does not wait for it (see ``locker``).
         self._locker: LockController | None = None
@@ -113,58 +157,18 @@ class MainWindow(QMainWindow):
     # Pages other than the first two are made when first shown: each reads its own data,
     # and a SENCo who only wanted the register should not wait for the provision map.
 
-    def _my_groups(self) -> QWidget:
-        from sendesk.ui.graduated.session_logging import MyGroupsPage
+    def _add_lazy(self, lazy: LazyPage) -> None:
+        def make() -> QWidget:
+            page = getattr(importlib.import_module(f"sendesk.ui.{lazy.module}"), lazy.name)(
+                self.ctx
+            )
+            if lazy.opens_pupils:
+                page.pupil_activated.connect(self.open_pupil)
+            if lazy.changes:
+                page.changed.connect(self.refresh)
+            return page
 
-        page = MyGroupsPage(self.ctx)
-        page.changed.connect(self.refresh)
-        return page
-
-    def _my_classes(self) -> QWidget:
-        from sendesk.ui.access.class_evidence_page import ClassEvidencePage
-
-        page = ClassEvidencePage(self.ctx)
-        page.changed.connect(self.refresh)
-        return page
-
-    def _access_arrangements(self) -> QWidget:
-        from sendesk.ui.access.access_page import AccessPage
-
-        page = AccessPage(self.ctx)
-        page.pupil_activated.connect(self.open_pupil)
-        page.changed.connect(self.refresh)
-        return page
-
-    def _census_check(self) -> QWidget:
-        from sendesk.ui.register.census_page import CensusPage
-
-        page = CensusPage(self.ctx)
-        page.pupil_activated.connect(self.open_pupil)
-        return page
-
-    def _figures(self) -> QWidget:
-        from sendesk.ui.school.figures_page import FiguresPage
-
-        return FiguresPage(self.ctx)
-
-    def _audit_trail(self) -> QWidget:
-        from sendesk.ui.store.audit_page import AuditPage
-
-        return AuditPage(self.ctx)
-
-    def _interventions(self) -> QWidget:
-        from sendesk.ui.graduated.interventions_page import InterventionsPage
-
-        page = InterventionsPage(self.ctx)
-        page.changed.connect(self.refresh)
-        return page
-
-    def _provision_map(self) -> QWidget:
-        from sendesk.ui.graduated.provision_map_page import ProvisionMapPage
-
-        page = ProvisionMapPage(self.ctx)
-        page.changed.connect(self.refresh)
-        return page
+        self._add_page(lazy.title, make)
 
     def _add_page(self, title: str, factory: Callable[[], QWidget]) -> None:
         self.pages[title] = None
@@ -353,7 +357,7 @@ class MainWindow(QMainWindow):
         if not self.ctx.db.is_file:
             QMessageBox.information(
                 self,
-                "SENDesk",
+                APP,
                 "Back up a PostgreSQL database with the server's own tools (pg_dump).",
             )
             return
@@ -367,7 +371,7 @@ class MainWindow(QMainWindow):
             self,
             lambda _progress: backup_file(db, Path(dest)),
             success=lambda _result: QMessageBox.information(
-                self, "SENDesk", f"Backed up to {dest}, encrypted with the database's own key."
+                self, APP, f"Backed up to {dest}, encrypted with the database's own key."
             ),
             label="Backing up the database…",
         ).run()

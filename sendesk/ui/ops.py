@@ -43,6 +43,7 @@ from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from sendesk.db import forget_thread_runner, set_thread_runner
 from sendesk.errors import SendeskError
+from sendesk.ui.kit.buttons import APP
 
 log = logging.getLogger(__name__)
 
@@ -325,7 +326,7 @@ class Op(QObject):
         if self.done or not self._alive():
             return
         dialog = QProgressDialog(self.label or "", "Cancel", 0, 0, self._parent)
-        dialog.setWindowTitle("SENDesk")
+        dialog.setWindowTitle(APP)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(0)
         dialog.canceled.connect(self.cancel)
@@ -379,12 +380,12 @@ class Op(QObject):
 def show_failure(parent: QWidget | None, exc: BaseException) -> None:
     """The default failure: a SendeskError's one sentence, or a plain apology (logged)."""
     if isinstance(exc, SendeskError):
-        QMessageBox.warning(parent, "SENDesk", str(exc))
+        QMessageBox.warning(parent, APP, str(exc))
         return
     log.error("an operation failed", exc_info=exc)
     QMessageBox.warning(
         parent,
-        "SENDesk",
+        APP,
         f"That could not be done ({type(exc).__name__}); nothing was changed. "
         "Try again, or restart SENDesk.",
     )

@@ -25,6 +25,7 @@ Why it is built this way:
 from __future__ import annotations
 
 import importlib
+from datetime import date
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -65,7 +66,9 @@ from sendesk.services.register.pupil_record import (
 )
 from sendesk.services.register.register import read_register
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change, save_discard_cancel, warn
+from sendesk.ui.kit.buttons import APP, confirmed_change, save_discard_cancel, warn
+from sendesk.ui.kit.dates import OptionalDate
+from sendesk.ui.kit.field_widgets import date_row
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling
 from sendesk.ui.kit.table_model import RowsModel
 from sendesk.ui.kit.table_view import fit_to_rows, read_only_view, selected_record, show_rows
@@ -77,7 +80,6 @@ from sendesk.ui.register.pupil_forms import (
     YEAR_GROUPS,
     AreaEditor,
     ContactDialog,
-    OptionalDate,
     label_of,
 )
 from sendesk.ui.register.pupil_history import HistoryTab
@@ -94,7 +96,6 @@ if TYPE_CHECKING:
     from sendesk.ui.graduated.pupil_interventions_tab import PupilInterventionsTab
     from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
 
-APP = "SENDesk"
 
 SCREEN_SHARE = 0.9
 """The most of the screen's available width and height a pupil window opens at."""
@@ -114,6 +115,10 @@ class _TabNamed(Generic[TabT]):
         if window is None:  # asked of the class, as of a property: the descriptor itself
             return self  # type: ignore[return-value]
         return window.tab(self.key)  # type: ignore[return-value]
+
+
+NOT_RECORDED = "Not recorded"
+"""The box beside a profile date the school has not recorded."""
 
 
 class PupilWindow(QWidget):
@@ -359,9 +364,8 @@ class PupilWindow(QWidget):
             self.fields[name] = box
 
         def optional_date(name: str, text: str, accessible: str) -> None:
-            field = OptionalDate(text, accessible)
+            field = date_row(form, text, accessible, None, date.today(), NOT_RECORDED)
             field.connect(self._update_dirty)
-            form.addRow(field.check, field.edit)
             self.fields[name] = field
 
         def check(name: str, text: str, accessible: str) -> None:
@@ -576,15 +580,12 @@ class PupilWindow(QWidget):
 
     # --- actions ------------------------------------------------------------------------
 
-    def _error(self, exc: SendeskError) -> None:
-        warn(self, exc)
-
     def reload(self, *, forms: bool = True) -> None:
         """Read the record again; ``forms`` False keeps unsaved edits on screen."""
         try:
             record = get_record(self.ctx.db, self.ctx.actor, self.pupil_id)
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             return
         self._show(record, forms=forms)
 
@@ -604,7 +605,7 @@ class PupilWindow(QWidget):
         try:
             written = passport_for(self.ctx.db, self.ctx.actor, self.record.upn, Path(chosen))
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             return
         QMessageBox.information(self, APP, f"Saved the pupil passport to {written}.")
 
@@ -614,7 +615,7 @@ class PupilWindow(QWidget):
 
     def _conflict(self, exc: ConflictError) -> None:
         """Tell the user someone else saved first, then show what is stored now."""
-        self._error(exc)
+        warn(self, exc)
         self.reload(forms=True)
 
     def save(self) -> bool:
@@ -653,7 +654,7 @@ class PupilWindow(QWidget):
             self._conflict(exc)
             return False
         except SendeskError as exc:
-            self._error(exc)
+            warn(self, exc)
             self._update_dirty()
             return False
         finally:

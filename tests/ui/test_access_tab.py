@@ -401,7 +401,7 @@ def test_assessment_dialog_checks_scores_and_paperwork_live(
     qtbot.addWidget(dialog)
     dialog.assessor.setText("Mr B Assessor")
     dialog.assessed_on.setDate(to_qdate(date(2025, 6, 2)))
-    dialog.pon_on.setDate(to_qdate(date(2025, 6, 9)))
+    dialog.pon.edit.setDate(to_qdate(date(2025, 6, 9)))
     problems = dialog.problems_label.text()
     assert "too early for GCSE" in problems and "01/09/2025 for this pupil" in problems
     assert "Part 1 (the SENCo's picture of need) is dated 09/06/2025, after the" in problems
@@ -423,7 +423,7 @@ def test_assessment_dialog_checks_scores_and_paperwork_live(
 
     dialog.assessed_on.setDate(to_qdate(date(2025, 11, 3)))
     dialog.qualification.setText("AMBDA")
-    dialog.pon_on.setDate(to_qdate(date(2025, 10, 20)))
+    dialog.pon.edit.setDate(to_qdate(date(2025, 10, 20)))
     assert dialog.problems_label.text() == (
         "No problems with the dates or the assessor's qualification."
     )
@@ -443,7 +443,7 @@ def test_record_an_assessment_from_the_tab_shows_its_problems(
     def fill(dialog: AssessmentDialog) -> int:
         dialog.assessor.setText("Ms C Tester")
         dialog.assessed_on.setDate(to_qdate(date(2026, 1, 20)))
-        dialog.pon_missing.setChecked(True)
+        dialog.pon.not_yet.setChecked(True)
         dialog.add_score("spelling accuracy", "WRAT5", 79)
         accept(dialog)
         return dialog.result()

@@ -126,7 +126,7 @@ def test_a_new_request_starts_unsent_with_no_statutory_dates(
 ) -> None:
     # reg 5(1): the clock runs from the LA receiving the request, not from opening it here.
     def fill(dialog: RequestDialog) -> int:
-        assert not dialog.sent_on.check.isChecked() and dialog.sent_on.value() is None
+        assert dialog.sent_on.not_yet.isChecked() and dialog.sent_on.value() is None
         assert dialog.received_on.value() is None
         dialog.la.setCurrentText("Testshire")
         dialog.pupil_views.setPlainText("I like drawing.")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sendesk.ui.kit.dates import OptionalDate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
@@ -27,8 +28,8 @@ from sendesk.ui.kit.field_widgets import (
     on_change,
     text_row,
     typed_choice,
+    watch_fields,
 )
-from sendesk.ui.register.pupil_forms import OptionalDate
 
 
 def test_a_line_is_named_limited_and_filled(qtbot) -> None:
@@ -69,9 +70,11 @@ def test_rows_show_their_values_under_their_labels(qtbot) -> None:
     assert notes.placeholderText() == "What has been tried"
     label = form.labelForField(notes)
     assert isinstance(label, QLabel) and label.buddy() is notes
-    sent = date_row(form, OptionalDate("Sent &on:", "Date sent"), date(2026, 3, 2))
-    assert sent.value() == date(2026, 3, 2)
-    assert form.labelForField(sent.edit) is sent.check  # its box is the row's label
+    sent = date_row(form, "Sent &on:", "Date sent", date(2026, 3, 2), date(2026, 3, 9))
+    assert sent.value() == date(2026, 3, 2) and not sent.not_yet.isChecked()
+    label = form.labelForField(sent.widget)
+    assert isinstance(label, QLabel) and label.buddy() is sent.edit  # Alt+O: the date
+    assert sent.edit.accessibleName() == "Date sent" and sent.not_yet.text() == "Not yet"
 
 
 FIELDS: dict[str, tuple[Callable[[], QWidget], Callable[[QWidget], None]]] = {
@@ -97,13 +100,33 @@ def test_any_change_reaches_the_check(qtbot, kind: str) -> None:
 
 
 def test_an_optional_date_reports_through_its_own_connect(qtbot) -> None:
-    picker = OptionalDate("Sent &on:", "Date sent")
-    qtbot.addWidget(picker.check)
-    qtbot.addWidget(picker.edit)
+    picker = OptionalDate("Date sent", "Not yet", date(2026, 3, 9))
+    qtbot.addWidget(picker.widget)
     seen: list[int] = []
     on_change(lambda: seen.append(1), picker)
-    picker.check.setChecked(True)
+    picker.not_yet.setChecked(True)
     assert seen
+
+
+def test_watching_a_form_hears_each_field_once(qtbot) -> None:
+    host = QWidget()
+    qtbot.addWidget(host)
+    form = QFormLayout(host)
+    caseworker = line_edit("LA caseworker", 40)
+    form.addRow("Caseworker:", caseworker)
+    role = typed_choice("Role", ["SENCo"], "SENCo", 40)
+    form.addRow("Role:", role)
+    sent = date_row(form, "Sent &on:", "Date sent", None, date(2026, 3, 9))
+    form.addRow(QLabel("Not a field"))
+    seen: list[str] = []
+    watch_fields(lambda: seen.append("changed"), host)
+    caseworker.setText("Ms A Long")
+    assert seen == ["changed"]
+    role.setEditText("Head of year")  # the list's own line is not heard a second time
+    assert len(seen) == 2
+    sent.not_yet.setChecked(False)
+    sent.edit.setDate(QDate(2026, 3, 2))
+    assert len(seen) == 4 and sent.value() == date(2026, 3, 2)
 
 
 def test_a_field_with_no_known_change_is_refused(qtbot) -> None:

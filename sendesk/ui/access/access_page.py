@@ -49,7 +49,7 @@ from sendesk.services.access.overviews import exams_officer_rows, gap_view
 from sendesk.services.access.records import ExamsRow, GapRow
 from sendesk.ui.access.access_words import status_text
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row, dialog_buttons, warn
+from sendesk.ui.kit.buttons import APP, action_button, button_row, dialog_buttons, warn
 from sendesk.ui.kit.dates import date_edit, from_qdate
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.page import Page
@@ -58,7 +58,6 @@ from sendesk.ui.kit.table_model import ColumnSpec, TextRowsModel, texts_of
 from sendesk.ui.kit.table_view import fit_columns
 from sendesk.ui.ops import Op, show_failure
 
-APP = "SENDesk"
 ALL = "all"
 EXPORT_FILTERS = {
     "csv": "CSV for Excel (*.csv)",

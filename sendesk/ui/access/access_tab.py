@@ -66,13 +66,12 @@ from sendesk.ui.access.access_words import (
 )
 from sendesk.ui.access.arrangement_dialog import ArrangementDialog, StatusDialog
 from sendesk.ui.access.assessment_dialog import AssessmentDialog, area_text
-from sendesk.ui.kit.buttons import button_row, buttons_for, warn
+from sendesk.ui.kit.buttons import APP, button_row, buttons_for, warn
 from sendesk.ui.kit.forms import note, sentence_label
 from sendesk.ui.kit.record_tab import RecordTab
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width, show_rows
 
-APP = "SENDesk"
 NO_ENTRIES_TEXT = (
     "No exam entries recorded: the gap view and what's due cannot check evidence subject "
     "by subject until they are (import them with the class lists, or add them here)."

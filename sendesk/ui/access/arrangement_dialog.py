@@ -52,14 +52,13 @@ from sendesk.ui.access.access_words import (
     verdict_lines,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import ask
+from sendesk.ui.kit.buttons import APP, ask
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import choice, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row, sentence_label
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 ROOM_NOTE_MAX = 200
 SUBJECT_MAX = 60
 

@@ -18,7 +18,6 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -33,15 +32,14 @@ from sendesk.services.access.assessments import record_assessment, update_assess
 from sendesk.services.access.records import AssessmentData, AssessmentItem, ScoreData
 from sendesk.ui.access.access_words import bullets, scores_for_check, verdict_lines
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import APP, action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, edit_view
-from sendesk.ui.kit.field_widgets import choice, line_edit
+from sendesk.ui.kit.field_widgets import choice, date_row, line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
 from sendesk.ui.kit.forms import form_row, sentence_label
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 NAME_MAX = 120
 QUALIFICATION_MAX = 200
 TEST_MAX = 120
@@ -126,16 +124,15 @@ class AssessmentDialog(SavingDialog):
         self.assessed_on = date_edit("Date of the assessment", self.today)
         form_row(form, "&Assessed on:", self.assessed_on)
 
-        pon = QWidget()
-        pon_row = QHBoxLayout(pon)
-        pon_row.setContentsMargins(0, 0, 0, 0)
-        self.pon_on = date_edit("Date of Form 8 Part 1 (picture of need)", self.today)
-        self.pon_missing = QCheckBox("Not &completed yet")
-        self.pon_missing.setAccessibleName("Form 8 Part 1 not completed yet")
-        self.pon_missing.toggled.connect(lambda on: self.pon_on.setEnabled(not on))
-        pon_row.addWidget(self.pon_on, 1)
-        pon_row.addWidget(self.pon_missing)
-        form_row(form, "&Part 1 dated:", pon, self.pon_on)
+        self.pon = date_row(
+            form,
+            "&Part 1 dated:",
+            "Date of Form 8 Part 1 (picture of need)",
+            assessment.picture_of_need_on if assessment is not None else self.today,
+            self.today,
+            "Not &completed yet",
+            not_yet_name="Form 8 Part 1 not completed yet",
+        )
         self.picture = QPlainTextEdit()
         self.picture.setAccessibleName("Picture of need")
         self.picture.setTabChangesFocus(True)
@@ -193,9 +190,6 @@ class AssessmentDialog(SavingDialog):
             self.assessor.setText(assessment.assessor_name)
             self.qualification.setText(assessment.assessor_qualification)
             self.assessed_on.setDate(to_qdate(assessment.assessed_on))
-            self.pon_missing.setChecked(assessment.picture_of_need_on is None)
-            if assessment.picture_of_need_on is not None:
-                self.pon_on.setDate(to_qdate(assessment.picture_of_need_on))
             self.picture.setPlainText(assessment.picture_of_need)
             self.notes.setPlainText(assessment.notes)
             for score in assessment.scores:
@@ -204,8 +198,8 @@ class AssessmentDialog(SavingDialog):
         for signal in (
             self.check_kind.currentIndexChanged,
             self.assessed_on.dateChanged,
-            self.pon_on.dateChanged,
-            self.pon_missing.toggled,
+            self.pon.edit.dateChanged,
+            self.pon.not_yet.toggled,
             self.qualification.textChanged,
         ):
             signal.connect(self.update_check)
@@ -238,7 +232,7 @@ class AssessmentDialog(SavingDialog):
 
     @property
     def picture_of_need_on(self) -> date | None:
-        return None if self.pon_missing.isChecked() else from_qdate(self.pon_on.date())
+        return self.pon.value()
 
     def update_check(self) -> None:
         """Work the verdict and the paperwork problems out again from what is on screen."""

@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QTableView,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
@@ -56,15 +55,14 @@ from sendesk.services.access.nww import RowsRefusedError, list_nww, record_nww_m
 from sendesk.services.access.records import TASK_KINDS, ClassList, NwwData, NwwItem
 from sendesk.ui.access.access_tab import NWW_COLUMNS
 from sendesk.ui.access.access_words import status_text, task_text
-from sendesk.ui.kit.buttons import confirmed_change
+from sendesk.ui.kit.buttons import APP, confirmed_change
 from sendesk.ui.kit.dates import date_edit, from_qdate
-from sendesk.ui.kit.forms import note, tab_order
+from sendesk.ui.kit.forms import buddy_label, note, side_by_side, stacked, tab_order
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record
 from sendesk.ui.ops import Op
 
-APP = "SENDesk"
 TASK_MAX = 200
 NOTE_MAX = 500
 MAX_EXTRA_MINUTES = 300
@@ -189,15 +187,12 @@ class ClassEvidencePage(Page):
         self.empty_label = QLabel()
         self.empty_label.setWordWrap(True)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        classes_label = QLabel("&Classes:")
-        classes_label.setBuddy(self.classes_list)
-        left_layout.addWidget(classes_label)
-        left_layout.addWidget(self.find)
-        left_layout.addWidget(self.classes_list, 1)
-        left_layout.addWidget(self.empty_label)
+        left = stacked(
+            buddy_label("&Classes:", self.classes_list),
+            self.find,
+            (self.classes_list, 1),
+            self.empty_label,
+        )
 
         self.title = QLabel()
         self.title.setAccessibleName("Class")
@@ -251,18 +246,12 @@ class ClassEvidencePage(Page):
         # Two rows: what the task was, then how it went; the task and note take the width.
         first_row = (("&Date:", self.date), ("&Kind:", self.kind), ("&Task:", self.task))
         for column, (text, widget) in enumerate(first_row):
-            label = QLabel(text)
-            label.setBuddy(widget)
-            strip_layout.addWidget(label, 0, column * 2)
+            strip_layout.addWidget(buddy_label(text, widget), 0, column * 2)
             strip_layout.addWidget(widget, 0, column * 2 + 1, 1, 3 if widget is self.task else 1)
         strip_layout.addWidget(self.used, 1, 0, 1, 2)
-        minutes_label = QLabel("E&xtra:")
-        minutes_label.setBuddy(self.minutes)
-        strip_layout.addWidget(minutes_label, 1, 2)
+        strip_layout.addWidget(buddy_label("E&xtra:", self.minutes), 1, 2)
         strip_layout.addWidget(self.minutes, 1, 3)
-        note_label = QLabel("&Note:")
-        note_label.setBuddy(self.note)
-        strip_layout.addWidget(note_label, 1, 4)
+        strip_layout.addWidget(buddy_label("&Note:", self.note), 1, 4)
         strip_layout.addWidget(self.note, 1, 5, 1, 2)
         strip_layout.addWidget(self.record_button, 1, 7)
         strip_layout.setColumnStretch(5, 1)
@@ -293,24 +282,20 @@ class ClassEvidencePage(Page):
             "evidence an inspector may ask for (ask the SENCo)"
         )
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.title)
-        right_layout.addWidget(self.hint)
-        right_layout.addWidget(self.table, 3)
-        select_row = QHBoxLayout()
-        select_row.addWidget(self.select_all_button)
-        select_row.addStretch(1)
-        right_layout.addLayout(select_row)
-        right_layout.addWidget(strip)
-        right_layout.addWidget(self.message)
-        right_layout.addWidget(self.entries_label)
-        right_layout.addWidget(self.entries_table, 1)
         remove_row = QHBoxLayout()
         remove_row.addStretch(1)
         remove_row.addWidget(self.remove_button)
-        right_layout.addLayout(remove_row)
+        right = stacked(
+            self.title,
+            self.hint,
+            (self.table, 3),
+            side_by_side(self.select_all_button),
+            strip,
+            self.message,
+            self.entries_label,
+            (self.entries_table, 1),
+            remove_row,
+        )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)

@@ -24,8 +24,6 @@ from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view
 
-APP = "SENDesk"
-
 
 def _cells(row: ExamsRow) -> tuple[str, ...]:
     return tuple(cell_text(value) for value in row_values(row))

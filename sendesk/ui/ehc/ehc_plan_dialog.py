@@ -45,12 +45,11 @@ from sendesk.services.ehc.records import (
 )
 from sendesk.services.ehc.reviews import record_review, update_review
 from sendesk.ui.context import AppContext
-from sendesk.ui.ehc.ehc_request_dialog import EhcRecordDialog, la_combo
+from sendesk.ui.ehc.ehc_request_dialog import EhcEntryDialog, EhcRecordDialog, la_combo
 from sendesk.ui.ehc.la_profiles_dialog import pence_to_pounds, pounds_to_pence
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
-    date_row,
     labelled,
     line_edit,
     named_ok,
@@ -58,12 +57,9 @@ from sendesk.ui.kit.field_widgets import (
     text_row,
     typed_choice,
 )
-from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import form_row, note, text_box
 from sendesk.ui.ops import Changes
-from sendesk.ui.register.pupil_forms import OptionalDate
 
-APP = "SENDesk"
 SETTING_MAX = 200
 HOURS_MAX = 60.0  # a school week is about 32.5 hours; more is a typing slip
 TOP_UP_MAX = 500_000.0  # pounds a year
@@ -118,11 +114,14 @@ def _choice(name: str, labels: dict[str, str], keys: tuple[str, ...], value: str
 
 
 class PlanDialog(EhcRecordDialog):
-    """Record the plan the LA issued (``plan`` None) or correct ``plan``."""
+    """Record the plan the LA issued (``plan`` None), from its ``request`` when given, or
+    correct ``plan``."""
 
     what = "EHC plan"
     ADD = staticmethod(record_plan)
     UPDATE = staticmethod(update_plan)
+    TITLES = ("EHC plan", "Record the EHC plan")
+    OK_TEXTS = ("&Save plan", "&Save plan")
 
     def __init__(
         self,
@@ -134,45 +133,34 @@ class PlanDialog(EhcRecordDialog):
         request: RequestItem | None = None,
         today: date | None = None,
     ) -> None:
-        super().__init__(
-            ctx,
-            pupil_id,
-            plan,
-            parent,
-            title="EHC plan" if plan else "Record the EHC plan",
-            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
-            today=today,
-        )
-        self.pupil_id, self.plan = pupil_id, plan
-        self.request_id = plan.request_id if plan else (request.id if request else None)
-        p = plan
-        layout = self.layout_
-        if p is None and request is not None:
-            note(
-                layout,
-                "From the request to "
-                + request.la_name
-                + (
-                    f"; final plan issued {dmy(request.final_issued_on)}."
-                    if request.final_issued_on
-                    else "."
-                ),
-            )
-        body = self.scrolling_body()
+        self.from_request = request  # read while the form is built
+        super().__init__(ctx, pupil_id, plan, parent, today=today)
 
+    def intro(self, plan: PlanItem | None) -> str:
+        request = self.from_request
+        if plan is not None or request is None:
+            return ""
+        issued = request.final_issued_on
+        return f"From the request to {request.la_name}" + (
+            f"; final plan issued {dmy(issued)}." if issued else "."
+        )
+
+    def build(self, body: QVBoxLayout, p: PlanItem | None) -> QWidget:
+        self.pupil_id, self.plan, request = self.owner_id, p, self.from_request
+        self.request_id = p.request_id if p else (request.id if request else None)
         form = self.section(body, "The plan")
         issued = p.issued_on if p else None
         if issued is None and request is not None:
             issued = request.final_issued_on
         self.issued_on = date_edit("Date the plan was issued", issued or self.today)
         form_row(form, "&Issued on:", self.issued_on)
-        self.la = la_combo(ctx, p.la_name if p else (request.la_name if request else ""))
+        self.la = la_combo(self.ctx, p.la_name if p else (request.la_name if request else ""))
         form_row(form, "&Local authority:", self.la)
         setting = p.named_setting if p else (request.draft_setting if request else "")
         self.setting = typed_choice(
             "Setting named in the plan (section I)",
-            [s for s in (setting, ctx.school.name) if s],
-            setting or ctx.school.name,
+            [s for s in (setting, self.ctx.school.name) if s],
+            setting or self.ctx.school.name,
             SETTING_MAX,
         )
         form_row(form, "&Setting named:", self.setting)
@@ -211,24 +199,10 @@ class PlanDialog(EhcRecordDialog):
             "assistant, 3 × 20 minutes a week",
         )
         self._build_transfer(body, p)
-        body.addStretch(1)
 
-        on_change(
-            self.revalidate,
-            self.issued_on,
-            self.la,
-            self.setting,
-            self.hours,
-            self.top_up,
-            self.needs,
-            self.outcomes,
-            self.provision,
-            self.transfer_destination,
-        )
         on_change(self._transfer_changed, self.transfer_kind, self.transfer_on)
         self._show_transfer()
-        self._finish_building(layout, "&Save plan")
-        self.issued_on.setFocus()
+        return self.issued_on
 
     def _build_transfer(self, body: QVBoxLayout, p: PlanItem | None) -> None:
         """The pupil's next phase transfer, if one is known: only a recorded move gets the
@@ -247,8 +221,8 @@ class PlanDialog(EhcRecordDialog):
             p.transfer_destination if p else "",
         )
         form_row(form, "Moving &to:", self.transfer_destination)
-        self.transfer_on = date_row(
-            form, OptionalDate("Date of the &move:", "Date of the move"), p and p.transfer_on
+        self.transfer_on = self.optional_date(
+            form, "transfer_on", "Date of the &move:", "Date of the move"
         )
         self.transfer_hint = QLabel()
         self.transfer_hint.setWordWrap(True)
@@ -263,9 +237,8 @@ class PlanDialog(EhcRecordDialog):
         kind = str(self.transfer_kind.currentData() or "")
         moving = kind not in ("", NO_TRANSFER)
         # Staying on, or nothing recorded: the destination and date are not saved.
-        for widget in (self.transfer_destination, self.transfer_on.check):
-            widget.setEnabled(moving)
-        self.transfer_on.edit.setEnabled(moving and self.transfer_on.check.isChecked())
+        self.transfer_destination.setEnabled(moving)
+        self.transfer_on.set_enabled(moving)
         due = transfer_deadline(kind, self.transfer_on.value()) if moving else None
         if due is not None:
             rule = transfer_source(kind)
@@ -314,6 +287,8 @@ class ReviewDialog(EhcRecordDialog):
     what = "annual review"
     ADD = staticmethod(record_review)
     UPDATE = staticmethod(update_review)
+    TITLES = ("Annual review", "Record an annual review")
+    OK_TEXTS = ("&Save review", "&Save review")
 
     def __init__(
         self,
@@ -324,37 +299,27 @@ class ReviewDialog(EhcRecordDialog):
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(
-            ctx,
-            plan.id,
-            review,
-            parent,
-            title="Annual review" if review else "Record an annual review",
-            changes=Changes.EHC | Changes.DUE | Changes.PUPIL,
-            today=today,
-        )
-        self.plan, self.review = plan, review
-        r = review
-        layout = self.layout_
-        due = plan.next_review_due
-        note(
-            layout,
+        self.plan = plan  # read while the form is built
+        super().__init__(ctx, plan.id, review, parent, today=today)
+
+    def intro(self, review: ReviewItem | None) -> str:
+        due = self.plan.next_review_due
+        return (
             "Invitations and advice go out at least 2 weeks before the meeting; the report "
             "goes to the LA within 2 weeks after it; the LA decides within 4 weeks. After a "
             "decision to amend, the family has 15 days to answer the proposed amendments and "
             "the amended plan is due within 8 weeks of them."
-            + (f" This plan's review is due by {dmy(due)}." if due and r is None else ""),
+            + (f" This plan's review is due by {dmy(due)}." if due and review is None else "")
         )
-        body = self.scrolling_body()
 
+    def build(self, body: QVBoxLayout, r: ReviewItem | None) -> QWidget:
+        self.review, due = r, self.plan.next_review_due
         form = self.section(body, "The meeting")
         default = r.meeting_on if r else min(self.today, due) if due else self.today
         self.meeting_on = date_edit("Date of the review meeting", default)
         form_row(form, "&Meeting on:", self.meeting_on)
-        self.invitations_sent_on = date_row(
-            form,
-            OptionalDate("&Invitations sent on:", "Invitations sent on"),
-            r and r.invitations_sent_on,
+        self.invitations_sent_on = self.optional_date(
+            form, "invitations_sent_on", "&Invitations sent on:", "Invitations sent on"
         )
         self.texts = [
             text_row(form, label, text_box(name, lines), getattr(r, attr) if r else "", hint)
@@ -370,46 +335,27 @@ class ReviewDialog(EhcRecordDialog):
         form_row(form, "Re&commendation:", self.recommendation)
 
         form = self.section(body, "After the meeting")
-        self.report_sent_on = date_row(
-            form,
-            OptionalDate("Report sent to the &LA on:", "Report sent on"),
-            r and r.report_sent_on,
+        self.report_sent_on = self.optional_date(
+            form, "report_sent_on", "Report sent to the &LA on:", "Report sent on"
         )
         self.la_decision = _choice(
             "The LA's decision", LA_DECISION_LABELS, RECOMMENDATIONS, r.la_decision if r else ""
         )
         form_row(form, "LA's &decision:", self.la_decision)
-        self.la_decision_on = date_row(
-            form,
-            OptionalDate("LA decided &on:", "Date of the LA's decision"),
-            r and r.la_decision_on,
+        self.la_decision_on = self.optional_date(
+            form, "la_decision_on", "LA decided &on:", "Date of the LA's decision"
         )
-        self.amendments_proposed_on = date_row(
+        self.amendments_proposed_on = self.optional_date(
             form,
-            OptionalDate("Amendments &proposed on:", "Date the LA proposed amendments"),
-            r and r.amendments_proposed_on,
+            "amendments_proposed_on",
+            "Amendments &proposed on:",
+            "Date the LA proposed amendments",
         )
-        self.amended_plan_on = date_row(
-            form,
-            OptionalDate("Amended plan &issued on:", "Date the amended plan was issued"),
-            r and r.amended_plan_on,
+        self.amended_plan_on = self.optional_date(
+            form, "amended_plan_on", "Amended plan &issued on:", "Date the amended plan was issued"
         )
-        body.addStretch(1)
 
-        on_change(
-            self.revalidate,
-            self.meeting_on,
-            self.invitations_sent_on,
-            self.report_sent_on,
-            self.la_decision_on,
-            self.amendments_proposed_on,
-            self.amended_plan_on,
-            *self.texts,
-            self.recommendation,
-            self.la_decision,
-        )
-        self._finish_building(layout, "&Save review")
-        self.meeting_on.setFocus()
+        return self.meeting_on
 
     def data(self) -> ReviewData:
         return ReviewData(
@@ -439,22 +385,14 @@ class ReviewDialog(EhcRecordDialog):
         return []
 
 
-class CeaseDialog(SavingDialog):
+class CeaseDialog(EhcEntryDialog):
     """The date the plan ceased (the LA's decision, or the pupil leaving its care)."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        plan: PlanItem,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE | Changes.PUPIL)
-        self.ctx, self.plan = ctx, plan
-        self.today = today or date.today()
-        self.setWindowTitle(f"Cease the EHC plan — {APP}")
-        layout = QVBoxLayout(self)
+    TITLE = "Cease the EHC plan"
+    CHANGES = Changes.EHC | Changes.DUE | Changes.PUPIL
+
+    def build(self, layout: QVBoxLayout, plan: PlanItem) -> None:
+        self.plan = plan
         note(
             layout,
             f"The plan issued {dmy(plan.issued_on)} stops being maintained from this date; "

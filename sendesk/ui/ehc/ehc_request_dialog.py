@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPlainTextEdit,
     QRadioButton,
@@ -53,24 +52,23 @@ from sendesk.services.ehc.request_steps import STEP_DATES, available_steps
 from sendesk.services.ehc.requests import add_exception, open_request, record_step, update_request
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
+from sendesk.ui.kit.buttons import APP
+from sendesk.ui.kit.dates import OptionalDate, date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.field_widgets import (
     choice,
     date_row,
     labelled,
     line_edit,
     named_ok,
-    on_change,
     text_row,
     typed_choice,
+    watch_fields,
 )
 from sendesk.ui.kit.form_dialog import SavingDialog, store_call
-from sendesk.ui.kit.forms import form_row, note, scrolling, text_box
+from sendesk.ui.kit.forms import form_row, note, scrolling, side_by_side, text_box
 from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
-from sendesk.ui.register.pupil_forms import OptionalDate
 
-APP = "SENDesk"
 LA_MAX = 120
 CASEWORKER_MAX = 120
 SIGN_OFF_ROLES = ("Head teacher", "SENCo", "Deputy head teacher")
@@ -215,39 +213,63 @@ class EhcRecordDialog(GuardedDialog):
     """Add one record of a pupil's EHC file (``item`` None) or correct ``item``: the
     request, the plan, an annual review.
 
-    What they share: guarded (a check before OK, a question before losing work), sections
-    of a form that scrolls, and the services' add/update shape (:func:`store_call`) with
-    ``ADD`` and ``UPDATE``, saved on the worker; ``saved_id`` is the record's id once it is
-    stored. A subclass builds its sections and says its ``data()``.
+    What they share: guarded (a check before OK, a question before losing work), a note
+    over sections of a form that scrolls, and the services' add/update shape
+    (:func:`store_call`) with ``ADD`` and ``UPDATE``, saved on the worker; ``saved_id`` is
+    the record's id once it is stored. A subclass says its ``TITLES`` and ``OK_TEXTS``
+    (correcting, adding), its :meth:`intro`, :meth:`build` (its sections) and ``data()``.
     """
 
     ADD: Callable[..., object]
     UPDATE: Callable[..., object]
+    TITLES: tuple[str, str]
+    OK_TEXTS: tuple[str, str]
+    CHANGES = Changes.EHC | Changes.DUE | Changes.PUPIL
 
     def __init__(
         self,
         ctx: AppContext,
         owner_id: int,
-        item: Any,
-        parent: QWidget | None,
+        item: Any = None,
+        parent: QWidget | None = None,
         *,
-        title: str,
-        changes: Changes,
-        today: date | None,
+        today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=changes)
+        super().__init__(parent, changes=self.CHANGES)
         self.ctx, self.owner_id, self.item = ctx, owner_id, item
         self.today = today or date.today()
         self.saved_id: int | None = item.id if item else None
         self.stored.connect(self._remember)
-        self.setWindowTitle(f"{title} — {APP}")
+        adding = item is None
+        self.setWindowTitle(f"{self.TITLES[adding]} — {APP}")
         self.layout_ = QVBoxLayout(self)
+        if intro := self.intro(item):
+            note(self.layout_, intro)
+        body = self.scrolling_body()
+        first = self.build(body, item)
+        body.addStretch(1)
+        watch_fields(self.revalidate, self)  # every field: the check reads the whole form
+        self._finish_building(self.layout_, self.OK_TEXTS[adding])
+        first.setFocus()
+
+    def intro(self, item: Any) -> str:
+        """What the note over the form says (nothing by default)."""
+        return ""
+
+    def build(self, body: QVBoxLayout, item: Any) -> QWidget:
+        """Add the form's sections to ``body``; returns the field to start in."""
+        raise NotImplementedError
 
     def scrolling_body(self) -> QVBoxLayout:
         """The part of the dialog that scrolls, under what is already in it."""
         content = QWidget()
         self.layout_.addWidget(scrolling(content), 1)
         return QVBoxLayout(content)
+
+    def optional_date(self, form: QFormLayout, attr: str, label: str, name: str) -> OptionalDate:
+        """A date that may be empty, as the row ``label``, showing the record's ``attr``
+        (empty for a new record)."""
+        return date_row(form, label, name, getattr(self.item, attr, None), self.today)
 
     @staticmethod
     def section(body: QVBoxLayout, title: str) -> QFormLayout:
@@ -281,76 +303,56 @@ class EhcRecordDialog(GuardedDialog):
 
 
 class RequestDialog(EhcRecordDialog):
-    """Open a request for ``pupil_id`` (``request`` None) or correct ``request``."""
+    """Open a request for the pupil (``item`` None) or correct ``item``, a request:
+    ``RequestDialog(ctx, pupil_id, request, parent, today=)``."""
 
     what = "request"
     ADD = staticmethod(open_request)
     UPDATE = staticmethod(update_request)
+    TITLES = ("EHC needs assessment request", "Open an EHC needs assessment request")
+    OK_TEXTS = ("&Save request", "&Open request")
+    CHANGES = Changes.EHC | Changes.DUE
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        pupil_id: int,
-        request: RequestItem | None = None,
-        parent: QWidget | None = None,
-        *,
-        today: date | None = None,
-    ) -> None:
-        super().__init__(
-            ctx,
-            pupil_id,
-            request,
-            parent,
-            title="EHC needs assessment request"
-            if request
-            else "Open an EHC needs assessment request",
-            changes=Changes.EHC | Changes.DUE,
-            today=today,
-        )
-        self.pupil_id, self.request = pupil_id, request
-        r = request
-        layout = self.layout_
-        note(
-            layout,
+    def intro(self, item: RequestItem | None) -> str:
+        return (
             "The statutory clock starts when the LA receives the request (reg 5); if you do "
             "not know that date, the date it was sent is used. While the request is still "
-            "being prepared, leave the date sent unticked: it then has no statutory dates.",
+            'being prepared, leave "Not yet" ticked beside the date sent: it then has no '
+            "statutory dates."
         )
-        body = self.scrolling_body()
 
+    def build(self, body: QVBoxLayout, r: RequestItem | None) -> QWidget:
+        self.pupil_id, self.request = self.owner_id, r
         form = self.section(body, "The request")
         self.requested_by = choice(
             "Who requests the assessment", labelled(REQUESTERS), r.requested_by if r else "school"
         )
         form_row(form, "Re&quested by:", self.requested_by)
-        self.la = la_combo(ctx, r.la_name if r else "")
+        self.la = la_combo(self.ctx, r.la_name if r else "")
         form_row(form, "&Local authority:", self.la)
         self.caseworker = line_edit(
             "LA caseworker", CASEWORKER_MAX, "Name, if known", r.caseworker if r else ""
         )
         form_row(form, "LA &caseworker:", self.caseworker)
-        # A new request is being prepared: ticking "sent" is what starts the clock.
-        self.sent_on = date_row(
-            form, OptionalDate("Sent to the LA &on:", "Date sent to the LA"), r and r.sent_on
+        # A new request is being prepared: a date sent is what starts the clock.
+        self.sent_on = self.optional_date(
+            form, "sent_on", "Sent to the LA &on:", "Date sent to the LA"
         )
-        self.received_on = date_row(
-            form,
-            OptionalDate("Recei&ved by the LA on:", "Date the LA received it"),
-            r and r.received_on,
+        self.received_on = self.optional_date(
+            form, "received_on", "Recei&ved by the LA on:", "Date the LA received it"
         )
 
         form = self.section(body, "Consent")
-        self.consent_on = date_row(
-            form,
-            OptionalDate("&Parent's consent given on:", "Parent's consent date"),
-            r and r.consent_on,
+        self.consent_on = self.optional_date(
+            form, "consent_on", "&Parent's consent given on:", "Parent's consent date"
         )
-        self.young_person_consent_on = date_row(
+        self.young_person_consent_on = self.optional_date(
             form,
-            OptionalDate("&Young person's own consent on:", "Young person's consent date"),
-            r and r.young_person_consent_on,
+            "young_person_consent_on",
+            "&Young person's own consent on:",
+            "Young person's consent date",
         )
-        self.young_person_hint = QLabel(young_person_note(ctx, pupil_id, self.today))
+        self.young_person_hint = QLabel(young_person_note(self.ctx, self.pupil_id, self.today))
         self.young_person_hint.setWordWrap(True)
         form.addRow(self.young_person_hint)
 
@@ -377,28 +379,11 @@ class RequestDialog(EhcRecordDialog):
             SIGNED_ROLE_MAX,
         )
         form_row(form, "&Role:", self.signed_off_role)
-        self.signed_off_on = date_row(
-            form, OptionalDate("Si&gned off on:", "Date signed off"), r and r.signed_off_on
+        self.signed_off_on = self.optional_date(
+            form, "signed_off_on", "Si&gned off on:", "Date signed off"
         )
-        body.addStretch(1)
 
-        on_change(
-            self.revalidate,
-            self.sent_on,
-            self.received_on,
-            self.consent_on,
-            self.young_person_consent_on,
-            self.signed_off_on,
-            self.signed_off_by,
-            self.signed_off_role,
-            self.requested_by,
-            self.la,
-            self.caseworker,
-            *self.story,
-            self.health_none_known,
-        )
-        self._finish_building(layout, "&Save request" if r else "&Open request")
-        self.requested_by.setFocus()
+        return self.requested_by
 
     def data(self) -> RequestData:
         return RequestData(
@@ -434,36 +419,39 @@ class RequestDialog(EhcRecordDialog):
         return found
 
 
-class RequestEntryDialog(SavingDialog):
-    """Something recorded against ``request`` (a step, an exception), saved on the worker:
-    its ``TITLE``, then what :meth:`build` puts in ``layout``."""
+class EhcEntryDialog(SavingDialog):
+    """Something recorded against a record of the EHC file (a request's step or exception,
+    a plan's end), saved on the worker: its ``TITLE``, then what :meth:`build` puts in
+    ``layout`` for ``record``."""
 
     TITLE = ""
+    CHANGES = Changes.EHC | Changes.DUE
 
     def __init__(
         self,
         ctx: AppContext,
-        request: RequestItem,
+        record: Any,
         parent: QWidget | None = None,
         *,
         today: date | None = None,
     ) -> None:
-        super().__init__(parent, changes=Changes.EHC | Changes.DUE)
-        self.ctx, self.request = ctx, request
+        super().__init__(parent, changes=self.CHANGES)
+        self.ctx = ctx
         self.today = today or date.today()
         self.setWindowTitle(f"{self.TITLE} — {APP}")
-        self.build(QVBoxLayout(self), request)
+        self.build(QVBoxLayout(self), record)
 
-    def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
+    def build(self, layout: QVBoxLayout, record: Any) -> None:
         raise NotImplementedError
 
 
-class StepDialog(RequestEntryDialog):
+class StepDialog(EhcEntryDialog):
     """Record one step of ``request``: which, when, and the decision or setting it needs."""
 
     TITLE = "Record a step"
 
     def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
+        self.request = request
         form = QFormLayout()
         layout.addLayout(form)
         done = set(recorded_steps(request))
@@ -482,9 +470,6 @@ class StepDialog(RequestEntryDialog):
         self.on = date_edit("Date of the step", self.today)
         form_row(form, "&Date:", self.on)
 
-        self.decision_box = QWidget()
-        decision = QHBoxLayout(self.decision_box)
-        decision.setContentsMargins(0, 0, 0, 0)
         self.yes = QRadioButton("&Yes")
         self.yes.setAccessibleName("The LA said yes")
         self.no = QRadioButton("N&o")
@@ -492,9 +477,7 @@ class StepDialog(RequestEntryDialog):
         self.decision = QButtonGroup(self)
         self.decision.addButton(self.yes)
         self.decision.addButton(self.no)
-        decision.addWidget(self.yes)
-        decision.addWidget(self.no)
-        decision.addStretch(1)
+        self.decision_box = side_by_side(self.yes, self.no)
         self.decision_label = QLabel("The LA's decision:")
         self.decision_label.setBuddy(self.yes)
         form.addRow(self.decision_label, self.decision_box)
@@ -594,12 +577,13 @@ class StepDialog(RequestEntryDialog):
         )
 
 
-class ExceptionDialog(RequestEntryDialog):
+class ExceptionDialog(EhcEntryDialog):
     """Record why a statutory limit cannot be met (the clock shows as extended)."""
 
     TITLE = "Record an exception to the time limits"
 
     def build(self, layout: QVBoxLayout, request: RequestItem) -> None:
+        self.request = request
         self.exception_id: int | None = None
         self.stored.connect(lambda new_id: setattr(self, "exception_id", new_id))
         note(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 
 from sendesk.errors import SendeskError
 from sendesk.rules.census import Provision
-from sendesk.rules.dates import dmy as _dmy
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.rules.readiness import money
 from sendesk.rules.timeline import Milestone, transfer_source
@@ -64,6 +64,7 @@ from sendesk.ui.ehc.ehc_plan_dialog import (
     ReviewDialog,
 )
 from sendesk.ui.ehc.ehc_request_dialog import (
+    EhcRecordDialog,
     ExceptionDialog,
     RequestDialog,
     StepDialog,
@@ -110,7 +111,7 @@ def stage_sentence(request: RequestItem) -> str:
     """The stage as a sentence: "Stage: decision to assess." (with the refusal said)."""
     text = request.stage[:1].upper() + request.stage[1:]
     if request.closed_on is not None:
-        text += f"; closed {_dmy(request.closed_on)}"
+        text += f"; closed {dmy(request.closed_on)}"
     return text + "."
 
 
@@ -120,9 +121,9 @@ def clock_sentence(request: RequestItem) -> str:
     if request.clock_start is None:
         return "Not sent yet: the 20-week clock starts when the LA receives the request."
     if request.final_issued_on is not None:
-        return f"Final plan issued {_dmy(request.final_issued_on)} ({request.clock})."
+        return f"Final plan issued {dmy(request.final_issued_on)} ({request.clock})."
     if request.closed_on is not None:
-        return f"Closed {_dmy(request.closed_on)}."
+        return f"Closed {dmy(request.closed_on)}."
     if request.late:
         return f"{clock} — the LA is late."
     return f"{clock}."
@@ -133,12 +134,12 @@ def request_summary(request: RequestItem) -> str:
     who = REQUESTERS.get(request.requested_by, request.requested_by)
     parts = [f"{who} asked {request.la_name} for an EHC needs assessment"]
     if request.sent_on is not None:
-        parts.append(f" on {_dmy(request.sent_on)}")
+        parts.append(f" on {dmy(request.sent_on)}")
     else:
         parts = [f"{who} is preparing a request to {request.la_name} for an EHC needs assessment"]
     text = "".join(parts) + "."
     if request.received_on is not None and request.received_on != request.sent_on:
-        text += f" The LA received it on {_dmy(request.received_on)}."
+        text += f" The LA received it on {dmy(request.received_on)}."
     text += (
         f" Caseworker: {request.caseworker}."
         if request.caseworker
@@ -146,7 +147,7 @@ def request_summary(request: RequestItem) -> str:
     )
     if request.signed_off_by:
         role = f" ({request.signed_off_role})" if request.signed_off_role else ""
-        on = f" on {_dmy(request.signed_off_on)}" if request.signed_off_on else ""
+        on = f" on {dmy(request.signed_off_on)}" if request.signed_off_on else ""
         text += f" Signed off by {request.signed_off_by}{role}{on}."
     if request.next_steps:
         text += f" Next steps: {request.next_steps}"
@@ -156,13 +157,13 @@ def request_summary(request: RequestItem) -> str:
 
 def request_choice_text(request: RequestItem) -> str:
     sent = request.sent_on or request.received_on
-    text = f"Request to {request.la_name}" + (f", sent {_dmy(sent)}" if sent else "")
+    text = f"Request to {request.la_name}" + (f", sent {dmy(sent)}" if sent else "")
     return text + (" (closed)" if request.closed_on is not None else "")
 
 
 def plan_summary(plan: PlanItem, today: date) -> str:
     """The plan in two or three sentences: when, who, setting, hours, money, next review."""
-    text = f"Issued {_dmy(plan.issued_on)} by {plan.la_name}"
+    text = f"Issued {dmy(plan.issued_on)} by {plan.la_name}"
     text += f", naming {plan.named_setting}." if plan.named_setting else "."
     extras = []
     if plan.hours_per_week is not None:
@@ -175,14 +176,14 @@ def plan_summary(plan: PlanItem, today: date) -> str:
     if extras:
         text += " " + "; ".join(extras)[:1].upper() + "; ".join(extras)[1:] + "."
     if plan.ceased_on is not None:
-        text += f" Ceased {_dmy(plan.ceased_on)}."
+        text += f" Ceased {dmy(plan.ceased_on)}."
     elif plan.next_review_due is not None:
         # CFA s44(1): the review within the 12 months; the LA decides within 4 weeks of the
         # meeting (reg 20), so the meeting comes first (CoP 9.176).
         status = STATUS_TEXT.get(plan.next_review_status, plan.next_review_status)
         text += (
-            f" Next annual review: meeting by {_dmy(plan.next_meeting_by)} "
-            f"({status.lower()}), the LA's decision by {_dmy(plan.next_review_due)}."
+            f" Next annual review: meeting by {dmy(plan.next_meeting_by)} "
+            f"({status.lower()}), the LA's decision by {dmy(plan.next_review_due)}."
         )
     if plan.ceased_on is None and plan.transfer_kind:
         text += " " + transfer_sentence(plan)
@@ -196,8 +197,8 @@ def transfer_sentence(plan: PlanItem) -> str:
     where = f" to {plan.transfer_destination}" if plan.transfer_destination else ""
     rule = transfer_source(plan.transfer_kind)
     return (
-        f"Moves{where} on {_dmy(plan.transfer_on)}: the plan must be reviewed and amended by "
-        f"{_dmy(plan.transfer_deadline)} ({rule})."
+        f"Moves{where} on {dmy(plan.transfer_on)}: the plan must be reviewed and amended by "
+        f"{dmy(plan.transfer_deadline)} ({rule})."
     )
 
 
@@ -227,11 +228,11 @@ def _decision_text(review: ReviewItem) -> str:
     if not review.la_decision:
         return "Not yet"
     text = LA_DECISION_LABELS.get(review.la_decision, review.la_decision)
-    text += f", {_dmy(review.la_decision_on)}" if review.la_decision_on else ""
+    text += f", {dmy(review.la_decision_on)}" if review.la_decision_on else ""
     if review.amended_plan_on is not None:
-        text += f"; amended plan issued {_dmy(review.amended_plan_on)}"
+        text += f"; amended plan issued {dmy(review.amended_plan_on)}"
     elif review.amended_plan_due is not None:
-        text += f"; amended plan due {_dmy(review.amended_plan_due)}"
+        text += f"; amended plan due {dmy(review.amended_plan_due)}"
     elif review.la_decision == "amend":
         text += "; amendments not yet proposed"
     return text
@@ -239,8 +240,8 @@ def _decision_text(review: ReviewItem) -> str:
 
 MILESTONE_COLUMNS: tuple[ColumnSpec[Milestone], ...] = (
     ColumnSpec("Milestone", lambda m: m.label),
-    ColumnSpec("Due", lambda m: _dmy(m.due)),
-    ColumnSpec("Done", lambda m: _dmy(m.done_on)),
+    ColumnSpec("Due", lambda m: dmy(m.due)),
+    ColumnSpec("Done", lambda m: dmy(m.done_on)),
     ColumnSpec(
         "Status", lambda m: status_text(m.status), tint=lambda m: STATUS_TINTS.get(m.status)
     ),
@@ -249,13 +250,13 @@ MILESTONE_COLUMNS: tuple[ColumnSpec[Milestone], ...] = (
 EXCEPTION_COLUMNS: tuple[ColumnSpec[ExceptionItem], ...] = (
     ColumnSpec("Exception", lambda e: e.kind_label),
     ColumnSpec("Reason", lambda e: e.reason),
-    ColumnSpec("Recorded", lambda e: _dmy(e.recorded_on)),
+    ColumnSpec("Recorded", lambda e: dmy(e.recorded_on)),
 )
 
 
 def _review_columns(today: date) -> tuple[ColumnSpec[ReviewItem], ...]:
     def due(when: date, done: date | None) -> str:
-        return _dmy(when) + (" — late" if done is None and when < today else "")
+        return dmy(when) + (" — late" if done is None and when < today else "")
 
     def late(when: date, done: date | None) -> str | None:
         return STATUS_TINTS["red"] if done is None and when < today else None
@@ -264,12 +265,12 @@ def _review_columns(today: date) -> tuple[ColumnSpec[ReviewItem], ...]:
         return r.la_decision_on if r.la_decision else None
 
     return (
-        ColumnSpec("Meeting", lambda r: _dmy(r.meeting_on)),
+        ColumnSpec("Meeting", lambda r: dmy(r.meeting_on)),
         ColumnSpec(
             "Invitations by",
             lambda r: (
-                _dmy(r.invitations_by)
-                + (f" (sent {_dmy(r.invitations_sent_on)})" if r.invitations_sent_on else "")
+                dmy(r.invitations_by)
+                + (f" (sent {dmy(r.invitations_sent_on)})" if r.invitations_sent_on else "")
             ),
         ),
         ColumnSpec(
@@ -277,7 +278,7 @@ def _review_columns(today: date) -> tuple[ColumnSpec[ReviewItem], ...]:
             lambda r: due(r.report_due, r.report_sent_on),
             tint=lambda r: late(r.report_due, r.report_sent_on),
         ),
-        ColumnSpec("Report sent", lambda r: _dmy(r.report_sent_on, "Not yet")),
+        ColumnSpec("Report sent", lambda r: dmy(r.report_sent_on, "Not yet")),
         ColumnSpec(
             "Recommendation",
             lambda r: RECOMMENDATION_LABELS.get(r.recommendation, r.recommendation or "Not given"),
@@ -293,6 +294,9 @@ def _review_columns(today: date) -> tuple[ColumnSpec[ReviewItem], ...]:
 
 def _fitted(model: RowsModel[Any], name: str) -> QTableView:
     return fit_to_rows(read_only_view(model, name))
+
+
+T = TypeVar("T")
 
 
 class EhcTab(RecordTab):
@@ -509,8 +513,8 @@ class EhcTab(RecordTab):
 
     @staticmethod
     def _plan_choice_text(plan: PlanItem) -> str:
-        text = f"Plan issued {_dmy(plan.issued_on)} by {plan.la_name}"
-        return text + (f" (ceased {_dmy(plan.ceased_on)})" if plan.ceased_on else "")
+        text = f"Plan issued {dmy(plan.issued_on)} by {plan.la_name}"
+        return text + (f" (ceased {dmy(plan.ceased_on)})" if plan.ceased_on else "")
 
     @staticmethod
     def _refill(combo: QComboBox, texts: list[str]) -> None:
@@ -520,12 +524,17 @@ class EhcTab(RecordTab):
         combo.blockSignals(False)
         combo.setVisible(len(texts) > 1)
 
+    @staticmethod
+    def _chosen(items: list[T], choice: QComboBox) -> T | None:
+        """The record ``choice`` shows among ``items`` (the first if it shows none)."""
+        if not items:
+            return None
+        row = choice.currentIndex()
+        return items[row] if 0 <= row < len(items) else items[0]
+
     @property
     def request(self) -> RequestItem | None:
-        if not self.requests:
-            return None
-        row = self.request_choice.currentIndex()
-        return self.requests[row] if 0 <= row < len(self.requests) else self.requests[0]
+        return self._chosen(self.requests, self.request_choice)
 
     @property
     def open_request_item(self) -> RequestItem | None:
@@ -535,30 +544,34 @@ class EhcTab(RecordTab):
 
     @property
     def plan(self) -> PlanItem | None:
-        if not self.plans:
-            return None
-        row = self.plan_choice.currentIndex()
-        return self.plans[row] if 0 <= row < len(self.plans) else self.plans[0]
+        return self._chosen(self.plans, self.plan_choice)
 
     @property
     def current_plan(self) -> PlanItem | None:
         return next((p for p in self.plans if p.ceased_on is None), None)
 
-    def _show_request(self) -> None:
-        request = self.request
-        has = request is not None
-        self.no_request_label.setVisible(not has)
-        for widget in (
-            self.request_label,
-            self.stage_label,
-            self.clock_label,
-            self.milestones,
-        ):
-            widget.setVisible(has)
-        if request is None:
-            self.exceptions_label.setVisible(False)
-            self.exceptions.setVisible(False)
+    def _shown_or_none(
+        self, item: T | None, none: QWidget, parts: tuple[QWidget, ...], lists: tuple[QWidget, ...]
+    ) -> T | None:
+        """Show ``parts`` of the chosen ``item``, or the ``none`` note when there is none;
+        its ``lists`` (shown by whether they have rows) are hidden then too. Returns ``item``."""
+        none.setVisible(item is None)
+        for widget in parts:
+            widget.setVisible(item is not None)
+        if item is None:
+            for widget in lists:
+                widget.setVisible(False)
             self._update_buttons()
+        return item
+
+    def _show_request(self) -> None:
+        request = self._shown_or_none(
+            self.request,
+            self.no_request_label,
+            (self.request_label, self.stage_label, self.clock_label, self.milestones),
+            (self.exceptions_label, self.exceptions),
+        )
+        if request is None:
             return
         self.request_label.setText(request_summary(request))
         self.stage_label.setText("Stage: " + stage_sentence(request))
@@ -571,15 +584,13 @@ class EhcTab(RecordTab):
         self._update_buttons()
 
     def _show_plan(self) -> None:
-        plan = self.plan
-        has = plan is not None
-        self.no_plan_label.setVisible(not has)
-        for widget in (self.plan_label, self.sections, self.reviews_label):
-            widget.setVisible(has)
+        plan = self._shown_or_none(
+            self.plan,
+            self.no_plan_label,
+            (self.plan_label, self.sections, self.reviews_label),
+            (self.reviews, self.no_reviews_label),
+        )
         if plan is None:
-            self.reviews.setVisible(False)
-            self.no_reviews_label.setVisible(False)
-            self._update_buttons()
             return
         self.plan_label.setText(plan_summary(plan, self.today))
         self.sections.setHtml(plan_sections_html(plan))
@@ -670,12 +681,14 @@ class EhcTab(RecordTab):
             return
         self._after(accepted)
 
-    def edit_request(self) -> None:
+    def _correct(self, item: Any, dialog: type[EhcRecordDialog]) -> None:
+        """Correct the chosen request or plan in its ``dialog``; read again after."""
         self._edit(
-            self.request,
-            lambda r: RequestDialog(self.ctx, self.pupil_id, r, self, today=self.today),
-            saved=True,
+            item, lambda i: dialog(self.ctx, self.pupil_id, i, self, today=self.today), saved=True
         )
+
+    def edit_request(self) -> None:
+        self._correct(self.request, RequestDialog)
 
     def record_step(self) -> None:
         dialog = self._edit(self.request, lambda r: StepDialog(self.ctx, r, self, today=self.today))
@@ -694,7 +707,7 @@ class EhcTab(RecordTab):
             return
         if ask(
             self,
-            f"The final EHC plan was issued on {_dmy(issued)}. Record the plan now (its "
+            f"The final EHC plan was issued on {dmy(issued)}. Record the plan now (its "
             "sections, hours and funding)? The register can then change to E.",
             default=True,
         ):
@@ -717,7 +730,7 @@ class EhcTab(RecordTab):
         if shown.provision == Provision.E.value:
             return
         if not ask(
-            self, f"Change the register to E (EHC plan) from {_dmy(issued_on)}?", default=True
+            self, f"Change the register to E (EHC plan) from {dmy(issued_on)}?", default=True
         ):
             return
         try:
@@ -728,7 +741,7 @@ class EhcTab(RecordTab):
                 Provision.E,
                 shown.needs,
                 issued_on,
-                f"EHC plan issued {_dmy(issued_on)}",
+                f"EHC plan issued {dmy(issued_on)}",
                 seen=shown.version,
             )
         except SendeskError as exc:
@@ -747,7 +760,7 @@ class EhcTab(RecordTab):
         on = step_date(request, step)
         done = confirmed_change(
             self,
-            f"Undo “{step_label(step)}” recorded for {_dmy(on)}? The milestones are worked "
+            f"Undo “{step_label(step)}” recorded for {dmy(on)}? The milestones are worked "
             "out again without it.",
             lambda: clear_step(self.ctx.db, self.ctx.actor, request.id, request.version, step),
         )
@@ -764,7 +777,7 @@ class EhcTab(RecordTab):
         kind = chosen.kind_label
         done = confirmed_change(
             self,
-            f"Remove the exception “{kind}” recorded on {_dmy(chosen.recorded_on)}? "
+            f"Remove the exception “{kind}” recorded on {dmy(chosen.recorded_on)}? "
             "Milestones it extended will show as late again if they are.",
             lambda: remove_exception(self.ctx.db, self.ctx.actor, chosen.id),
         )
@@ -801,11 +814,7 @@ class EhcTab(RecordTab):
                 self.offer_register_change(saved.issued_on)
 
     def edit_plan(self) -> None:
-        self._edit(
-            self.plan,
-            lambda p: PlanDialog(self.ctx, self.pupil_id, p, self, today=self.today),
-            saved=True,
-        )
+        self._correct(self.plan, PlanDialog)
 
     def record_review(self) -> None:
         self._edit(self.plan, lambda p: ReviewDialog(self.ctx, p, None, self, today=self.today))
@@ -825,7 +834,7 @@ class EhcTab(RecordTab):
             return
         done = confirmed_change(
             self,
-            f"Remove the annual review meeting on {_dmy(review.meeting_on)}? Everything "
+            f"Remove the annual review meeting on {dmy(review.meeting_on)}? Everything "
             "recorded for it goes, and the next annual review is worked out again without it.",
             lambda: remove_review(
                 self.ctx.db, self.ctx.actor, review.id, review.version, today=self.today
@@ -848,8 +857,8 @@ class EhcTab(RecordTab):
             return
         done = confirmed_change(
             self,
-            f"Reinstate the EHC plan issued {_dmy(plan.issued_on)} by {plan.la_name}, recorded "
-            f"as ceased on {_dmy(plan.ceased_on)}? Its annual reviews fall due again.",
+            f"Reinstate the EHC plan issued {dmy(plan.issued_on)} by {plan.la_name}, recorded "
+            f"as ceased on {dmy(plan.ceased_on)}? Its annual reviews fall due again.",
             lambda: reinstate_plan(
                 self.ctx.db, self.ctx.actor, plan.id, plan.version, today=self.today
             ),

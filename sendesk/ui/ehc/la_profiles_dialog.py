@@ -67,17 +67,18 @@ from sendesk.services.ehc.la_profiles import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import (
+    APP,
     action_button,
     button_column,
     button_row,
     confirmed_change,
     move_buttons,
+    save_discard_cancel,
     warn,
 )
 from sendesk.ui.kit.field_widgets import line_edit
-from sendesk.ui.kit.forms import form_row, note
+from sendesk.ui.kit.forms import form_row, note, side_by_side
 
-APP = "SENDesk"
 NAME_MAX = 120
 MONEY_MAX = 1_000_000.0  # pounds: no notional threshold or hourly rate comes near this
 NEW_PROFILE = "(new local authority)"
@@ -266,11 +267,7 @@ class LaProfilesDialog(QDialog):
         self.rate = _money_box("LA staff rate an hour")
         self.rate.setSuffix(" an hour")
         self.use_rate.toggled.connect(self.rate.setEnabled)
-        rate_row = QWidget()
-        rate_layout = QHBoxLayout(rate_row)
-        rate_layout.setContentsMargins(0, 0, 0, 0)
-        rate_layout.addWidget(self.use_rate)
-        rate_layout.addWidget(self.rate, 1)
+        rate_row = side_by_side(self.use_rate, self.rate, grow=self.rate)
         form_row(form, "Staff rate:", rate_row, self.use_rate)
         self.weeks = _spin("Weeks a year provision is costed for", WEEKS_PER_YEAR_RANGE, " weeks")
         form_row(form, "&Weeks a year:", self.weeks)
@@ -389,7 +386,7 @@ class LaProfilesDialog(QDialog):
         try:
             self.profiles = list_la_profiles(self.ctx.db, self.ctx.actor)
         except SendeskError as exc:
-            self._warn(exc)
+            warn(self, exc)
             self.profiles = []
         self._switching = True
         self.list.clear()
@@ -422,15 +419,7 @@ class LaProfilesDialog(QDialog):
         """With unsaved changes ask Save / Discard / Cancel; True when it is fine to move on."""
         if not self.is_dirty:
             return True
-        answer = QMessageBox.question(
-            self,
-            APP,
-            "Save the changes to these settings first?",
-            QMessageBox.StandardButton.Save
-            | QMessageBox.StandardButton.Discard
-            | QMessageBox.StandardButton.Cancel,
-            QMessageBox.StandardButton.Save,
-        )
+        answer = save_discard_cancel(self, "Save the changes to these settings first?")
         if answer == QMessageBox.StandardButton.Cancel:
             return False
         if answer == QMessageBox.StandardButton.Save:
@@ -449,9 +438,6 @@ class LaProfilesDialog(QDialog):
 
     # --- actions ----------------------------------------------------------------------------
 
-    def _warn(self, exc: SendeskError) -> None:
-        warn(self, exc)
-
     def save(self) -> bool:
         """Store the form; True when saved (or nothing needed saving)."""
         if self.current is not None and not self.is_dirty:
@@ -468,11 +454,11 @@ class LaProfilesDialog(QDialog):
                 self.data(),
             )
         except ConflictError as exc:
-            self._warn(exc)
+            warn(self, exc)
             self.reload(self.current.id if self.current else None)
             return False
         except SendeskError as exc:
-            self._warn(exc)
+            warn(self, exc)
             return False
         self.reload(saved_id)
         return True

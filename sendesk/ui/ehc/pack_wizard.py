@@ -61,14 +61,13 @@ from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_request_dialog import la_combo
 from sendesk.ui.ehc.la_profiles_dialog import MoveKeys, move_row
 from sendesk.ui.evidence.agencies_tab import size_text
-from sendesk.ui.kit.buttons import action_button, button_column, move_buttons, warn
+from sendesk.ui.kit.buttons import APP, action_button, button_column, move_buttons, warn
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.paths import choose_folder, path_row
 from sendesk.ui.ops import Op, ProgressFn
 
 log = logging.getLogger(__name__)
 
-APP = "SENDesk"
 READY = "✓ Ready"
 MISSING = "✗ Missing"
 

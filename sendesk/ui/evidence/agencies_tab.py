@@ -282,25 +282,12 @@ class AgenciesTab(RecordTab):
         inv = self.involvement_list
         self.table, self.empty_label = inv.view, inv.empty_label
         action = Action.EDIT_AGENCY_ADVICE
-        self.add_button = inv.offer(
+        self.add_button, self.edit_button, self.remove_button = inv.offer_row(
             ctx,
-            action,
-            "&Add involvement…",
-            "Add an agency involvement",
-            self.add_involvement,
-            needs_selection=False,
+            (action, "&Add involvement…", "Add an agency involvement", self.add_involvement),
+            (action, "&Edit…", "Edit the selected agency involvement", self.edit_involvement),
+            (action, "&Remove", "Remove the selected agency involvement", self.remove_involvement),
         )
-        self.edit_button = inv.offer(
-            ctx, action, "&Edit…", "Edit the selected agency involvement", self.edit_involvement
-        )
-        self.remove_button = inv.offer(
-            ctx,
-            action,
-            "&Remove",
-            "Remove the selected agency involvement",
-            self.remove_involvement,
-        )
-        inv.buttons(self.add_button, self.edit_button, self.remove_button)
         if self.editable:
             self.table.activated.connect(lambda _index: self.edit_involvement())
         self.layout_.addWidget(inv, 1)
@@ -316,36 +303,23 @@ class AgenciesTab(RecordTab):
         docs = self.document_list
         self.documents_table, self.documents_empty_label = docs.view, docs.empty_label
         self.documents_table.activated.connect(lambda _index: self.open_document())
-        self.add_document_button = docs.offer(
-            ctx,
-            Action.MANAGE_DOCUMENTS,
-            "Add &document…",
-            "Add an evidence document",
-            self.add_document,
-            needs_selection=False,
-        )
-        self.open_button = docs.offer(
-            ctx, None, "&Open", "Open the selected document", self.open_document
-        )
-        self.level_button = docs.offer(
-            ctx,
-            Action.MANAGE_DOCUMENTS,
-            "&Who may read…",
-            "Change who may read the selected document",
-            self.change_document_level,
-        )
-        self.remove_document_button = docs.offer(
-            ctx,
-            Action.MANAGE_DOCUMENTS,
-            "Re&move document",
-            "Remove the selected document",
-            self.remove_document,
-        )
-        docs.buttons(
+        manage = Action.MANAGE_DOCUMENTS
+        (
             self.add_document_button,
             self.open_button,
             self.level_button,
             self.remove_document_button,
+        ) = docs.offer_row(
+            ctx,
+            (manage, "Add &document…", "Add an evidence document", self.add_document),
+            (None, "&Open", "Open the selected document", self.open_document),
+            (
+                manage,
+                "&Who may read…",
+                "Change who may read the selected document",
+                self.change_document_level,
+            ),
+            (manage, "Re&move document", "Remove the selected document", self.remove_document),
         )
         self.layout_.addWidget(docs, 1)
         self.layout_.addStretch(0)  # takes the spare height when both lists are empty

@@ -287,29 +287,15 @@ class ConcernsTab(RecordTab):
             details=story,
         )
         self.concern_list = concerns
-        self.raise_button = concerns.offer(
-            ctx,
-            Action.RAISE_CONCERN,
-            "&Raise a concern…",
-            "Raise a cause for concern",
-            self.raise_concern,
-            needs_selection=False,
-        )
-        self.evidence_button = concerns.offer(
-            ctx, Action.RAISE_CONCERN, "Add &evidence…", "Add evidence", self.add_evidence
-        )
-        self.ask_button = concerns.offer(
-            ctx,
-            Action.DECIDE_CONCERNS,
-            "As&k for more evidence…",
-            "Ask for more evidence",
-            self.ask,
-        )
-        self.decide_button = concerns.offer(
-            ctx, Action.DECIDE_CONCERNS, "&Decide…", "Decide what happens", self.decide
-        )
-        concerns.buttons(
-            self.raise_button, self.evidence_button, self.ask_button, self.decide_button
+        raising, deciding = Action.RAISE_CONCERN, Action.DECIDE_CONCERNS
+        self.raise_button, self.evidence_button, self.ask_button, self.decide_button = (
+            concerns.offer_row(
+                ctx,
+                (raising, "&Raise a concern…", "Raise a cause for concern", self.raise_concern),
+                (raising, "Add &evidence…", "Add evidence", self.add_evidence),
+                (deciding, "As&k for more evidence…", "Ask for more evidence", self.ask),
+                (deciding, "&Decide…", "Decide what happens", self.decide),
+            )
         )
         concerns.selection_changed.connect(self._enable)
         self.layout_.addWidget(concerns, 1)

@@ -57,9 +57,9 @@ from sendesk.services.graduated.intervention_setup import (
 from sendesk.services.register.pupil_record import AREAS
 from sendesk.services.register.register_view import register_rows
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons
+from sendesk.ui.kit.buttons import APP, dialog_buttons
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
-from sendesk.ui.kit.forms import form_row
+from sendesk.ui.kit.forms import form_row, side_by_side
 
 STAFF_ROLES = (
     "Teaching assistant",
@@ -86,7 +86,7 @@ MEASURES = (
 class _ServiceDialog(QDialog):
     """A dialog whose OK calls a service; a refusal is shown and the dialog stays open."""
 
-    title = "SENDesk"
+    title = APP
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,19 +275,13 @@ class GroupDialog(_ServiceDialog):
         self.end_edit = date_edit("Last day", today + timedelta(weeks=12))
         self.end_edit.setEnabled(False)
         self.has_end_check.toggled.connect(self.end_edit.setEnabled)
-        end_row = QWidget()
-        end_layout = QHBoxLayout(end_row)
-        end_layout.setContentsMargins(0, 0, 0, 0)
-        end_layout.addWidget(self.has_end_check)
-        end_layout.addWidget(self.end_edit)
-        end_layout.addStretch(1)
 
         form_row(self.form, "&Intervention:", self.intervention_combo)
         form_row(self.form, "&Name:", self.name_edit)
         form_row(self.form, "&Led by:", self.staff_combo)
         form_row(self.form, "&Days:", days)
         form_row(self.form, "&From:", self.start_edit)
-        self.form.addRow("", end_row)
+        self.form.addRow("", side_by_side(self.has_end_check, self.end_edit))
         self.ok_button.setText("&Save" if item else "&Start group")
         if item is not None:
             self.name_edit.setText(item.name)
@@ -446,26 +440,14 @@ class MeasureDialog(_ServiceDialog):
     def save(self) -> None:
         text = self.value_edit.text().strip()
         on = from_qdate(self.date_edit.date())
-        if self.is_entry:
-            value = rules.parse_measure(self.enrolment.measure_kind, text)
-            record_entry(
-                self.ctx.db,
-                self.ctx.actor,
-                self.enrolment.id,
-                value,
-                on,
-                version=self.enrolment.version,
+        db, actor, enrolment = self.ctx.db, self.ctx.actor, self.enrolment
+        if self.is_entry or self.is_exit:
+            # Only the exit measure may be left empty (the pupil left before it was taken).
+            value = (
+                rules.parse_measure(enrolment.measure_kind, text) if text or self.is_entry else None
             )
-        elif self.is_exit:
-            value = rules.parse_measure(self.enrolment.measure_kind, text) if text else None
-            record_exit(
-                self.ctx.db,
-                self.ctx.actor,
-                self.enrolment.id,
-                value,
-                on,
-                version=self.enrolment.version,
-            )
+            record = record_entry if self.is_entry else record_exit
+            record(db, actor, enrolment.id, value, on, version=enrolment.version)
         else:
-            value = rules.parse_measure(self.enrolment.measure_kind, text)
-            add_measurement(self.ctx.db, self.ctx.actor, self.enrolment.id, on, value)
+            value = rules.parse_measure(enrolment.measure_kind, text)
+            add_measurement(db, actor, enrolment.id, on, value)

@@ -481,25 +481,21 @@ class InterventionsPage(Page):
         self._open(dialog)
         return dialog
 
-    def record_entry(self) -> MeasureDialog | None:
+    def _measure(self, *, exit_measure: bool, entry: bool = False) -> MeasureDialog | None:
+        """The chosen pupil's entry, exit or other measure, in its dialog."""
         if self.enrolment is None:
             return None
         dialog = MeasureDialog(
-            self.ctx, self.enrolment, self, exit_measure=False, entry=True, today=self.today
+            self.ctx, self.enrolment, self, exit_measure=exit_measure, entry=entry, today=self.today
         )
         self._open(dialog)
         return dialog
 
+    def record_entry(self) -> MeasureDialog | None:
+        return self._measure(exit_measure=False, entry=True)
+
     def record_exit(self) -> MeasureDialog | None:
-        if self.enrolment is None:
-            return None
-        dialog = MeasureDialog(self.ctx, self.enrolment, self, exit_measure=True, today=self.today)
-        self._open(dialog)
-        return dialog
+        return self._measure(exit_measure=True)
 
     def add_measure(self) -> MeasureDialog | None:
-        if self.enrolment is None:
-            return None
-        dialog = MeasureDialog(self.ctx, self.enrolment, self, exit_measure=False, today=self.today)
-        self._open(dialog)
-        return dialog
+        return self._measure(exit_measure=False)

@@ -66,7 +66,7 @@ from sendesk.services.graduated.one_page_profile import (
 from sendesk.services.graduated.parent_summary import parent_summary_data, set_how_you_can_help
 from sendesk.services.register.pupil_record import get_record
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons, warn
+from sendesk.ui.kit.buttons import APP, dialog_buttons, warn
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.edit_table import EditColumn, EditRowsModel, EditView, edit_view
 from sendesk.ui.kit.forms import note
@@ -75,7 +75,6 @@ from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 from sendesk.ui.ops import Changes, Op, ProgressFn
 
-APP = "SENDesk"
 MEETING_COLUMNS: tuple[ColumnSpec[MeetingItem], ...] = (
     ColumnSpec("Date", lambda m: dmy(m.meeting_on)),
     ColumnSpec("Time", lambda m: m.time_text),

@@ -235,18 +235,11 @@ class ProgressTab(RecordTab):
         self.attendance_summary.setAccessibleName("Attendance over the last 12 months")
         self.attendance_table = terms.view
         self.attendance_table.horizontalHeader().setStretchLastSection(False)
-        self.add_term_button = terms.offer(
+        self.add_term_button, self.remove_term_button = terms.offer_row(
             ctx,
-            action,
-            "Add &term…",
-            "Add a term's attendance",
-            self.add_term,
-            needs_selection=False,
+            (action, "Add &term…", "Add a term's attendance", self.add_term),
+            (action, "Remove t&erm", "Remove the selected term's attendance", self.remove_term),
         )
-        self.remove_term_button = terms.offer(
-            ctx, action, "Remove t&erm", "Remove the selected term's attendance", self.remove_term
-        )
-        terms.buttons(self.add_term_button, self.remove_term_button)
         self.layout_.addWidget(terms, 1)
 
         # --- attainment ---------------------------------------------------------------
@@ -269,22 +262,16 @@ class ProgressTab(RecordTab):
         )
         self.snapshot_list = snaps
         self.snapshot_table, self.attainment_empty_label = snaps.view, snaps.empty_label
-        self.add_snapshot_button = snaps.offer(
+        self.add_snapshot_button, self.remove_snapshot_button = snaps.offer_row(
             ctx,
-            action,
-            "Add &snapshot…",
-            "Add an attainment snapshot",
-            self.add_snapshot,
-            needs_selection=False,
+            (action, "Add &snapshot…", "Add an attainment snapshot", self.add_snapshot),
+            (
+                action,
+                "Remove s&napshot",
+                "Remove the selected attainment snapshot",
+                self.remove_snapshot,
+            ),
         )
-        self.remove_snapshot_button = snaps.offer(
-            ctx,
-            action,
-            "Remove s&napshot",
-            "Remove the selected attainment snapshot",
-            self.remove_snapshot,
-        )
-        snaps.buttons(self.add_snapshot_button, self.remove_snapshot_button)
         self.layout_.addWidget(snaps, 1)
         self.layout_.addStretch(0)  # takes the spare height when every list is empty
 

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from PySide6.QtCore import Qt
 
-from sendesk.rules.dates import dmy as _dmy
+from sendesk.rules.dates import dmy
 from sendesk.services.graduated.costs import planned_vs_delivered
 from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
 from sendesk.services.graduated.intervention_records import EnrolmentItem, Progress, ProvisionHours
@@ -42,9 +42,9 @@ def hours_text(value: float | None) -> str:
 def end_text(enrolment: EnrolmentItem) -> str:
     """ "Ended 04/04/2025", "Planned 04/04/2025", or "Ongoing"."""
     if enrolment.end_date is not None:
-        return f"Ended {_dmy(enrolment.end_date)}"
+        return f"Ended {dmy(enrolment.end_date)}"
     if enrolment.planned_end is not None:
-        return f"Planned {_dmy(enrolment.planned_end)}"
+        return f"Planned {dmy(enrolment.planned_end)}"
     return "Ongoing"
 
 
@@ -97,7 +97,7 @@ class EnrolmentRow(NamedTuple):
 ENROLMENT_COLUMNS: tuple[ColumnSpec[EnrolmentRow], ...] = (
     ColumnSpec("Intervention", lambda r: r.progress.intervention_name),
     ColumnSpec("Group", lambda r: r.progress.group_name),
-    ColumnSpec("Started", lambda r: _dmy(r.enrolment.start_date)),
+    ColumnSpec("Started", lambda r: dmy(r.enrolment.start_date)),
     ColumnSpec("Ended / planned end", lambda r: end_text(r.enrolment)),
     ColumnSpec(
         "Entry → exit", lambda r: measures_text(r.progress), tooltip=lambda r: r.progress.measure
@@ -107,8 +107,8 @@ ENROLMENT_COLUMNS: tuple[ColumnSpec[EnrolmentRow], ...] = (
 HOURS_COLUMNS: tuple[ColumnSpec[ProvisionHours], ...] = (
     ColumnSpec("Intervention", lambda h: h.intervention_name),
     ColumnSpec("Group", lambda h: h.group_name),
-    ColumnSpec("From", lambda h: _dmy(h.period_start)),
-    ColumnSpec("To", lambda h: _dmy(h.period_end)),
+    ColumnSpec("From", lambda h: dmy(h.period_start)),
+    ColumnSpec("To", lambda h: dmy(h.period_end)),
     ColumnSpec("Planned hours", lambda h: hours_text(h.planned_hours), number=True),
     ColumnSpec("Delivered hours", lambda h: hours_text(h.delivered_hours), number=True),
     ColumnSpec("Attended hours", lambda h: hours_text(h.attended_hours), number=True),

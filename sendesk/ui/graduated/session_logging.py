@@ -40,7 +40,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStyle,
     QVBoxLayout,
-    QWidget,
 )
 
 from sendesk.errors import SendeskError
@@ -60,7 +59,7 @@ from sendesk.ui.graduated.attendance_table import (
 )
 from sendesk.ui.graduated.log_term_dialog import LogTermDialog
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
-from sendesk.ui.kit.forms import tab_order
+from sendesk.ui.kit.forms import buddy_label, stacked, tab_order
 from sendesk.ui.kit.page import Page
 from sendesk.ui.ops import Op
 
@@ -196,25 +195,18 @@ class MyGroupsPage(Page):
         day_row.addWidget(self.today_button)
         day_row.addStretch(1)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        groups_label = QLabel("&Groups:")
-        groups_label.setBuddy(self.groups_list)
-        left_layout.addWidget(groups_label)
-        left_layout.addWidget(self.groups_list, 1)
-        left_layout.addWidget(self.loading_label)
-        left_layout.addWidget(self.empty_label)
+        left = stacked(
+            buddy_label("&Groups:", self.groups_list),
+            (self.groups_list, 1),
+            self.loading_label,
+            self.empty_label,
+        )
 
         session_row = QHBoxLayout()
         session_row.addWidget(self.delivered_check)
-        reason_label = QLabel("&Reason:")
-        reason_label.setBuddy(self.reason_combo)
-        session_row.addWidget(reason_label)
+        session_row.addWidget(buddy_label("&Reason:", self.reason_combo))
         session_row.addWidget(self.reason_combo)
-        minutes_label = QLabel("&Minutes:")
-        minutes_label.setBuddy(self.minutes_spin)
-        session_row.addWidget(minutes_label)
+        session_row.addWidget(buddy_label("&Minutes:", self.minutes_spin))
         session_row.addWidget(self.minutes_spin)
         session_row.addStretch(1)
 
@@ -224,15 +216,14 @@ class MyGroupsPage(Page):
         buttons.addWidget(self.term_button)
         buttons.addWidget(self.save_button)
 
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.group_title)
-        right_layout.addWidget(self.logged_label)
-        right_layout.addLayout(session_row)
-        right_layout.addWidget(self.table, 1)
-        right_layout.addWidget(self.message_label)
-        right_layout.addLayout(buttons)
+        right = stacked(
+            self.group_title,
+            self.logged_label,
+            session_row,
+            (self.table, 1),
+            self.message_label,
+            buttons,
+        )
 
         self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)

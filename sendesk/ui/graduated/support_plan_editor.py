@@ -66,13 +66,12 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, button_row
+from sendesk.ui.kit.buttons import APP, action_button, button_row
 from sendesk.ui.kit.dates import date_edit, from_qdate, to_qdate
 from sendesk.ui.kit.forms import bold, form_row, note, scrolling, text_box
 from sendesk.ui.kit.guarded_dialog import GuardedDialog
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 MAX_PROVISIONS = 20  # a plan with more is a list of everything, not a plan
 
 

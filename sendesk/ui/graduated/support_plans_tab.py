@@ -21,7 +21,7 @@ from datetime import date
 from PySide6.QtWidgets import QDialog, QTextBrowser
 
 from sendesk.errors import SendeskError
-from sendesk.rules.dates import dmy as _dmy
+from sendesk.rules.dates import dmy
 from sendesk.rules.permissions import Action
 from sendesk.services.graduated.support_plans import (
     PlanDetail,
@@ -40,7 +40,7 @@ OPEN_PLAN_REASON = "Review the current cycle before starting a new one."
 def status_text(plan: PlanSummary, today: date) -> str:
     """ "Reviewed 01/12/2025", "Open", or "Open — review overdue"."""
     if plan.reviewed_on is not None:
-        return f"Reviewed {_dmy(plan.reviewed_on)}"
+        return f"Reviewed {dmy(plan.reviewed_on)}"
     return "Open — review overdue" if plan.review_due < today else "Open"
 
 
@@ -62,12 +62,12 @@ def _paragraphs(text: str) -> str:
 def plan_html(plan: PlanDetail) -> str:
     """The whole plan as simple HTML (headings, paragraphs, lists; no colours)."""
     parts = [
-        f"<h3>Cycle {plan.cycle}: {_dmy(plan.start_date)} to {_dmy(plan.review_due)}</h3>",
+        f"<h3>Cycle {plan.cycle}: {dmy(plan.start_date)} to {dmy(plan.review_due)}</h3>",
         "<p>"
         + (
-            f"Reviewed {_dmy(plan.reviewed_on)}."
+            f"Reviewed {dmy(plan.reviewed_on)}."
             if plan.reviewed_on is not None
-            else f"Open: review due {_dmy(plan.review_due)}."
+            else f"Open: review due {dmy(plan.review_due)}."
         )
         + f" Written by {html.escape(plan.created_by)}.</p>",
         "<h4>Assessment</h4>",
@@ -116,8 +116,8 @@ def plan_html(plan: PlanDetail) -> str:
 def _columns(today: date) -> tuple[ColumnSpec[PlanSummary], ...]:
     return (
         ColumnSpec("Cycle", lambda p: str(p.cycle), sort_key=lambda p: p.cycle),
-        ColumnSpec("Started", lambda p: _dmy(p.start_date), sort_key=lambda p: p.start_date),
-        ColumnSpec("Review due", lambda p: _dmy(p.review_due), sort_key=lambda p: p.review_due),
+        ColumnSpec("Started", lambda p: dmy(p.start_date), sort_key=lambda p: p.start_date),
+        ColumnSpec("Review due", lambda p: dmy(p.review_due), sort_key=lambda p: p.review_due),
         ColumnSpec("Status", lambda p: status_text(p, today)),
         ColumnSpec("Outcomes achieved", achieved_text),
     )
@@ -147,23 +147,14 @@ class SupportPlansTab(RecordTab):
         )
         plans = self.plan_list
         self.table, self.empty_label = plans.view, plans.empty_label
-        plans.selection_changed.connect(self._selection_changed)
         action = Action.EDIT_SUPPORT_PLANS
-        self.new_button = plans.offer(
+        self.new_button, self.edit_button, self.review_button = plans.offer_row(
             ctx,
-            action,
-            "Ne&w cycle…",
-            "New support plan cycle",
-            self.new_cycle,
-            needs_selection=False,
+            (action, "Ne&w cycle…", "New support plan cycle", self.new_cycle),
+            (action, "&Edit plan…", "Edit the selected plan", self.edit_plan),
+            (action, "Re&view…", "Review the selected plan", self.review_plan),
         )
-        self.edit_button = plans.offer(
-            ctx, action, "&Edit plan…", "Edit the selected plan", self.edit_plan
-        )
-        self.review_button = plans.offer(
-            ctx, action, "Re&view…", "Review the selected plan", self.review_plan
-        )
-        plans.buttons(self.new_button, self.edit_button, self.review_button)
+        plans.selection_changed.connect(self._selection_changed)
         if self.editable:
             self.table.activated.connect(lambda _index: self.edit_plan())
         self.layout_.addWidget(plans, 1)
@@ -226,7 +217,7 @@ class SupportPlansTab(RecordTab):
         note = ""
         if last is not None and last.reviewed_on is not None:
             carried = len(draft.outcomes)
-            note = f"This cycle starts from the review of {_dmy(last.reviewed_on)}: " + (
+            note = f"This cycle starts from the review of {dmy(last.reviewed_on)}: " + (
                 f"{carried} outcome{'s' if carried != 1 else ''} partly or not achieved "
                 "carried over; change them as you need."
                 if carried
@@ -258,10 +249,12 @@ class SupportPlansTab(RecordTab):
             self.warn(exc)
             return None
 
+    def _plan_to_change(self) -> PlanDetail | None:
+        """The selected plan as stored now, when the reader may change it."""
+        return self._fresh_detail() if self.editable else None
+
     def edit_plan(self) -> None:
-        if not self.editable:
-            return
-        plan = self._fresh_detail()
+        plan = self._plan_to_change()
         if plan is None:
             return
         previous = next((p for p in self.plans if p.id == plan.previous_plan_id), None)
@@ -280,9 +273,7 @@ class SupportPlansTab(RecordTab):
         self.reload(select_id=plan.id)
 
     def review_plan(self) -> None:
-        if not self.editable:
-            return
-        plan = self._fresh_detail()
+        plan = self._plan_to_change()
         if plan is None:
             return
         dialog = PlanReviewDialog(self.ctx, plan, self, today=self.today)

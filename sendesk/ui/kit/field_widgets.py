@@ -11,11 +11,13 @@ fields alike (an editable list's typed text is named and limited like a line's).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Protocol, TypeVar
+from datetime import date
+from typing import Protocol
 
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
@@ -24,12 +26,18 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
+from sendesk.ui.kit.dates import OptionalDate
 from sendesk.ui.kit.forms import form_row
+
+NOT_YET = "Not yet"
+"""The box of an optional date in a dialog of many dates (no Alt+ key: the row's label
+has it, and many boxes would share one)."""
 
 
 class _Changing(Protocol):
@@ -40,18 +48,6 @@ class _Changing(Protocol):
 
 class _OkCancel(Protocol):
     def ok_cancel(self, layout: QVBoxLayout) -> QDialogButtonBox: ...
-
-
-class _OptionalDate(Protocol):
-    """A date that may be unrecorded, whose checkbox is its row's label."""
-
-    check: QWidget
-    edit: QWidget
-
-    def set_value(self, value: object) -> None: ...
-
-
-D = TypeVar("D", bound=_OptionalDate)
 
 
 def line_edit(name: str, limit: int, placeholder: str = "", value: str = "") -> QLineEdit:
@@ -94,10 +90,22 @@ def typed_choice(name: str, texts: Iterable[str], value: str, limit: int) -> QCo
     return combo
 
 
-def date_row(form: QFormLayout, picker: D, value: object) -> D:
-    """An optional date showing ``value``, as a row whose label is its checkbox."""
+def date_row(
+    form: QFormLayout,
+    label: str,
+    name: str,
+    value: date | None,
+    today: date,
+    not_yet: str = NOT_YET,
+    *,
+    not_yet_name: str = "",
+) -> OptionalDate:
+    """An optional date called ``name`` showing ``value``, as the row ``label`` (its Alt+
+    key moves to the date), with its ``not_yet`` box beside it (called ``not_yet_name``
+    when given)."""
+    picker = OptionalDate(name, not_yet, today, check_name=not_yet_name)
     picker.set_value(value)
-    form.addRow(picker.check, picker.edit)
+    form_row(form, label, picker.widget, picker.edit)
     return picker
 
 
@@ -133,6 +141,28 @@ def on_change(slot: Callable[[], None], *fields: QWidget | _Changing) -> None:
             raise TypeError(f"no change signal known for {type(field).__name__}")
         else:
             field.connect(slot)
+
+
+WATCHED = (
+    QLineEdit,
+    QPlainTextEdit,
+    QComboBox,
+    QDateEdit,
+    QSpinBox,
+    QDoubleSpinBox,
+    QCheckBox,
+    QRadioButton,
+)
+"""The kinds of field :func:`watch_fields` watches."""
+
+
+def watch_fields(slot: Callable[[], None], root: QWidget) -> None:
+    """Call ``slot`` whenever any field inside ``root`` changes: a form whose check reads
+    all of it, so no field is left out of the watching. A field's own parts (an editable
+    list's line, a date's text) are watched as that field, not again."""
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, WATCHED) and not isinstance(widget.parentWidget(), WATCHED):
+            on_change(slot, widget)
 
 
 def named_ok(dialog: _OkCancel, layout: QVBoxLayout, text: str, name: str) -> QPushButton:

@@ -12,7 +12,16 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QLabel, QLayout, QPlainTextEdit, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPlainTextEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 
 def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None = None) -> None:
@@ -21,6 +30,43 @@ def form_row(form: QFormLayout, text: str, field: QWidget, buddy: QWidget | None
     label = QLabel(text)
     label.setBuddy(buddy or field)
     form.addRow(label, field)
+
+
+def side_by_side(*parts: QWidget, grow: QWidget | None = None) -> QWidget:
+    """``parts`` in one row, as one widget with no margins of its own: a field and the box
+    that goes with it, as one row of a form. ``grow`` takes the spare width; without it the
+    parts keep their size, on the left."""
+    holder = QWidget()
+    row = QHBoxLayout(holder)
+    row.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        row.addWidget(part, 1 if part is grow else 0)
+    if grow is None:
+        row.addStretch(1)
+    return holder
+
+
+def stacked(*parts: QWidget | QLayout | tuple[QWidget, int]) -> QWidget:
+    """``parts`` one under another, as one widget with no margins of its own (a side of a
+    splitter); a (widget, n) pair takes n shares of the spare height."""
+    holder = QWidget()
+    box = QVBoxLayout(holder)
+    box.setContentsMargins(0, 0, 0, 0)
+    for part in parts:
+        if isinstance(part, tuple):
+            box.addWidget(*part)
+        elif isinstance(part, QLayout):
+            box.addLayout(part)
+        else:
+            box.addWidget(part)
+    return holder
+
+
+def buddy_label(text: str, field: QWidget) -> QLabel:
+    """A label ``text`` (e.g. "&Groups:") whose Alt+letter moves to ``field``."""
+    label = QLabel(text)
+    label.setBuddy(field)
+    return label
 
 
 def tab_order(*widgets: QWidget) -> None:

@@ -34,6 +34,9 @@ from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record, show_rows
 
 R = TypeVar("R")
+Offer = tuple[Action | None, str, str, Callable[[], object]]
+"""What :meth:`RecordList.offer_row` is given for a button: the action it takes (None:
+any reader may), its text, its accessible name, its slot."""
 
 
 def _record_id(record: Any) -> Hashable:
@@ -108,6 +111,18 @@ class RecordList(QGroupBox, Generic[R]):
         if needs_selection:
             self._needs_selection.append(button)
         return button
+
+    def offer_row(
+        self, ctx: AppContext, add: Offer, *on_selected: Offer
+    ) -> list[QPushButton | None]:
+        """Offer ``add`` (it needs no record selected) and then ``on_selected`` (each acts on
+        the selected record), each an (action, text, accessible name, slot), and put them in
+        a row under the table. Returns the buttons in that order (None where the role may
+        not)."""
+        offered = [self.offer(ctx, *add, needs_selection=False)]
+        offered += [self.offer(ctx, *spec) for spec in on_selected]
+        self.buttons(*offered)
+        return offered
 
     def buttons(self, *buttons: QPushButton | None) -> None:
         """Put the offered buttons in a row under the table (none at all: no row)."""

@@ -1,17 +1,15 @@
-"""The pieces of the pupil window's Profile and Needs tabs: the "not recorded" date, one
-area of need's strengths and strategies, the contact dialog, and the columns of the
-contacts and needs tables (RowsModel views: the rows stay the record's items)."""
+"""The pieces of the pupil window's Profile and Needs tabs: one area of need's strengths
+and strategies, the contact dialog, and the columns of the contacts and needs tables
+(RowsModel views: the rows stay the record's items). Its optional dates are the UI kit's
+(:class:`~sendesk.ui.kit.dates.OptionalDate`)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGroupBox,
@@ -32,12 +30,9 @@ from sendesk.services.register.pupil_record import (
     update_contact,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import dialog_buttons, warn
+from sendesk.ui.kit.buttons import APP, dialog_buttons, warn
 from sendesk.ui.kit.forms import form_row, text_box
 from sendesk.ui.kit.table_model import ColumnSpec
-from sendesk.ui.register.status_dialog import from_qdate, to_qdate
-
-APP = "SENDesk"
 
 GENDERS: tuple[tuple[str, str | None], ...] = (
     ("Not recorded", None),
@@ -78,49 +73,6 @@ NEED_COLUMNS: tuple[ColumnSpec[NeedItem], ...] = (
     ColumnSpec("Description", lambda n: n.description),
     ColumnSpec("Area", lambda n: n.area or "No single area"),
 )
-
-
-class OptionalDate:
-    """A date that may be "not recorded": a checkbox (the row's label) and a date field.
-
-    QDateEdit has no empty state; a checkbox saying whether the date is recorded is
-    clearer than a sentinel date and reads well to a screen reader. While unticked the
-    field reads "Not recorded" rather than showing a date nobody entered.
-    """
-
-    FLOOR = QDate(1900, 1, 1)  # shown as "Not recorded"; no pupil's date is this old
-
-    def __init__(self, text: str, name: str) -> None:
-        self.check = QCheckBox(text)
-        self.check.setAccessibleName(f"{name} recorded")
-        self.edit = QDateEdit()
-        self.edit.setAccessibleName(name)
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("dd/MM/yyyy")
-        self.edit.setMinimumDate(self.FLOOR)
-        self.edit.setSpecialValueText("Not recorded")
-        self.edit.setDate(self.FLOOR)
-        self.edit.setEnabled(False)
-        self.check.toggled.connect(self._toggled)
-
-    def _toggled(self, on: bool) -> None:
-        self.edit.setEnabled(on)
-        if on and self.edit.date() == self.FLOOR:
-            self.edit.setDate(QDate.currentDate())
-        elif not on:
-            self.edit.setDate(self.FLOOR)
-
-    def value(self) -> date | None:
-        return from_qdate(self.edit.date()) if self.check.isChecked() else None
-
-    def set_value(self, value: date | None) -> None:
-        self.edit.setDate(to_qdate(value) if value is not None else self.FLOOR)
-        self.check.setChecked(value is not None)
-        self._toggled(value is not None)
-
-    def connect(self, slot: Callable[[], None]) -> None:
-        self.check.toggled.connect(slot)
-        self.edit.dateChanged.connect(slot)
 
 
 class AreaEditor(QGroupBox):

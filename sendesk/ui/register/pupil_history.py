@@ -23,12 +23,10 @@ from sendesk.rules.dates import dmy
 from sendesk.services.register.pupil_record import HistoryItem, PupilRecord
 from sendesk.services.register.register import void_entry
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import confirmed_change, dialog_buttons
+from sendesk.ui.kit.buttons import APP, confirmed_change, dialog_buttons
 from sendesk.ui.kit.forms import note, text_box
 from sendesk.ui.kit.table_model import ColumnSpec, Index, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, selected_record, share_width
-
-APP = "SENDesk"
 
 
 def _reason(h: HistoryItem) -> str:

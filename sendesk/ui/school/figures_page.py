@@ -46,7 +46,7 @@ from sendesk.services.graduated.provision_map import (
     academic_year_label,
     academic_year_of,
 )
-from sendesk.ui.kit.buttons import action_button
+from sendesk.ui.kit.buttons import APP, action_button
 from sendesk.ui.kit.forms import sentence_label
 from sendesk.ui.kit.page import Page
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
@@ -342,7 +342,7 @@ class FiguresPage(Page):
             if isinstance(exc, OSError) and exc.strerror:
                 where = f" ({exc.filename})" if exc.filename else ""
                 text = f"The {report.title} could not be saved{where}: {exc.strerror.lower()}."
-                QMessageBox.warning(self, "SENDesk", text)
+                QMessageBox.warning(self, APP, text)
             else:
                 show_failure(self, exc)  # a SendeskError's one sentence, or an apology
 

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -41,9 +40,7 @@ from sendesk.services.school.school_details import (
 )
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.buttons import dialog_buttons, warn
-from sendesk.ui.kit.forms import note
-
-APP = "SENDesk"
+from sendesk.ui.kit.forms import note, side_by_side
 
 
 class SchoolDetailsDialog(QDialog):
@@ -86,12 +83,7 @@ class SchoolDetailsDialog(QDialog):
         self.rate.setDecimals(2)
         self.rate.setRange(0, RATE_MAX_PENCE / 100)
         self.use_rate.toggled.connect(self.rate.setEnabled)
-        row = QWidget()
-        row_layout = QHBoxLayout(row)
-        row_layout.setContentsMargins(0, 0, 0, 0)
-        row_layout.addWidget(self.use_rate)
-        row_layout.addWidget(self.rate, 1)
-        form.addRow("Staff time:", row)
+        form.addRow("Staff time:", side_by_side(self.use_rate, self.rate, grow=self.rate))
 
         self.problems_label = note(layout, "", "What still needs doing")
         self.buttons, self.save_button = dialog_buttons(self, layout, save=True, accept=self.save)

@@ -46,12 +46,11 @@ from sendesk.services.staff.users import (
     set_staff_code,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, ask, button_row, dialog_buttons, warn
+from sendesk.ui.kit.buttons import APP, action_button, ask, button_row, dialog_buttons, warn
 from sendesk.ui.kit.forms import note
 from sendesk.ui.kit.table_model import ColumnSpec, RowsModel
 from sendesk.ui.kit.table_view import read_only_view, select_record, selected_record
 
-APP = "SENDesk"
 COLUMNS: tuple[ColumnSpec[UserSummary], ...] = (
     ColumnSpec("Username", lambda u: u.username),
     ColumnSpec("Name", lambda u: u.display_name),

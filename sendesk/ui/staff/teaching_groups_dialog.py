@@ -48,14 +48,14 @@ from sendesk.services.staff.teaching_groups import (
     teachers,
 )
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.buttons import action_button, ask, warn
+from sendesk.ui.kit.buttons import APP, action_button, ask, warn
+from sendesk.ui.kit.field_widgets import line_edit
 from sendesk.ui.kit.form_dialog import SavingDialog
 from sendesk.ui.kit.forms import form_row, note
 from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
 from sendesk.ui.ops import Changes
 
-APP = "SENDesk"
 CODE_MAX = 40
 SUBJECT_MAX = 60
 TEACHER_MAX = 120
@@ -111,10 +111,7 @@ class GroupDialog(SavingDialog):
         form = QFormLayout()
         layout.addLayout(form)
 
-        self.code = QLineEdit()
-        self.code.setMaxLength(CODE_MAX)
-        self.code.setAccessibleName("Class code")
-        self.code.setPlaceholderText("e.g. 11X/Ma1")
+        self.code = line_edit("Class code", CODE_MAX, "e.g. 11X/Ma1")
         form_row(form, "&Class code:", self.code)
         self.subject = QComboBox()
         self.subject.setEditable(True)
@@ -133,10 +130,11 @@ class GroupDialog(SavingDialog):
         for user_id, name in staff:
             self.teacher.addItem(name, user_id)
         form_row(form, "&Teacher:", self.teacher)
-        self.teacher_name = QLineEdit()
-        self.teacher_name.setMaxLength(TEACHER_MAX)
-        self.teacher_name.setAccessibleName("Teacher's name as the MIS gives it")
-        self.teacher_name.setPlaceholderText("As the MIS names them, e.g. Mr R Patel")
+        self.teacher_name = line_edit(
+            "Teacher's name as the MIS gives it",
+            TEACHER_MAX,
+            "As the MIS names them, e.g. Mr R Patel",
+        )
         form_row(form, "Teacher's &name:", self.teacher_name)
 
         self.filter = QLineEdit()
