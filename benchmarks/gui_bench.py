@@ -335,9 +335,11 @@ watch = FirstDrawn(); w.installEventFilter(watch)
 w.show()
 while not watch.drawn:
     app.processEvents()
-assert w.register.isVisible() and w.register.model.rowCount() > 0
-while not w.home.loaded:  # what's due fills in after the window is drawn
+# The register is read on the worker as the window is made; what's due after it is drawn.
+read = getattr(w.register, "loading", None)
+while not w.home.loaded or (read is not None and not read.done):
     app.processEvents()
+assert w.register.isVisible() and w.register.model.rowCount() > 0
 assert w.home.model.rowCount() > 0
 print("DONE", rss(), flush=True)
 """

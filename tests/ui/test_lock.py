@@ -56,6 +56,7 @@ def window(qtbot, db: Database, senco: Actor, pupil: int) -> MainWindow:
     main.nav.setCurrentRow(1)  # the register, naming the pupil
     main.show()
     qtbot.waitExposed(main)
+    main.register.loading.wait()  # the register is read on the worker
     return main
 
 

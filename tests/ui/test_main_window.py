@@ -94,6 +94,7 @@ def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path)
     qtbot.addWidget(window)
     window.show()
     register = window.register
+    register.loading.wait()  # the register is read on the worker
     assert register.model.rowCount() > 0
     window.nav.setCurrentRow(0)
     window.find()  # Pupil > Find (Ctrl+F) brings the register forward

@@ -376,3 +376,24 @@ def test_the_census_check_runs_on_the_worker(qtbot, monkeypatch, db, senco) -> N
     page.loading.wait()  # type: ignore[union-attr]
     assert page.summary.text().startswith("No census problems")
     assert seen == [worker().ident] * 2
+
+
+def test_the_register_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The register page reads the register on the worker when it is made, and again on
+    "Show all pupils"; its count says it is reading until the rows land."""
+    from sendesk.ui.register import register_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë")
+    add_test_pupil(db, senco, 2, provision="N", forename="Ned")
+    seen = _record_thread(monkeypatch, register_page, "register_rows")
+    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    assert page.count_label.text() == "Reading the register…"
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.count_label.text() == "1 pupil shown of 1"
+    assert "Zoë" in page.proxy.index(0, 0).data()
+    page.show_all.click()
+    page.loading.wait()  # type: ignore[union-attr]
+    assert page.count_label.text() == "2 pupils shown of 2"
+    assert seen == [worker().ident] * 2 and threading.get_ident() not in seen

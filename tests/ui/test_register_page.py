@@ -104,7 +104,14 @@ def page(qtbot, ctx: AppContext, pupils: dict[str, int]) -> Iterator[RegisterPag
     widget.resize(1000, 600)
     widget.show()
     qtbot.waitExposed(widget)
+    read(widget)
     yield widget
+
+
+def read(page: RegisterPage) -> None:
+    """Wait for the register's latest read (it runs on the worker thread) to land."""
+    assert page.loading is not None
+    page.loading.wait()
 
 
 def shown_names(page: RegisterPage) -> list[str]:
@@ -129,6 +136,64 @@ def test_overdue_review_reads_as_overdue(page: RegisterPage) -> None:
     assert due[1] and not due[1].endswith("(overdue)")
 
 
+def test_says_it_is_reading_the_register_until_the_read_lands(
+    qtbot, ctx: AppContext, pupils: dict[str, int]
+) -> None:
+    page = RegisterPage(ctx)
+    qtbot.addWidget(page)
+    assert page.count_label.text() == "Reading the register…"
+    assert not page.loaded and not page.export_button.isEnabled()
+    qtbot.keyClicks(page.search, "zo")  # typing meanwhile neither counts nor fails
+    assert page.count_label.text() == "Reading the register…"
+    read(page)
+    assert page.loaded
+    assert shown_names(page) == ["Zoë Smith"]  # what was typed applies to the rows read
+    assert page.count_label.text() == "1 pupil shown of 3"
+    assert page.export_button.isEnabled()
+
+
+def test_a_reload_keeps_the_search_filters_sort_and_chosen_pupil(
+    page: RegisterPage, db: Database, senco: Actor, pupils: dict[str, int]
+) -> None:
+    """After a save elsewhere the register reads again: what the user set up stays, the
+    pupil they were on stays chosen, and a pupil added meanwhile appears in order."""
+    page.status_combo.setCurrentIndex(page.status_combo.findData("K"))
+    page.search.setText("o")
+    page.table.sortByColumn(Column.NAME, Qt.SortOrder.DescendingOrder)
+    assert shown_names(page) == ["Zoë Smith", "Oliver O'Brien"]
+    page.table.selectRow(1)
+    assert page.proxy.row_at(page.table.currentIndex()).pupil_id == pupils["oliver"]
+
+    add(db, senco, 5, "Olivia", "Price")
+    page.reload().wait()
+
+    assert page.search.text() == "o"
+    assert page.status_combo.currentData() == "K"
+    header = page.table.horizontalHeader()
+    assert header.sortIndicatorSection() == Column.NAME
+    assert header.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+    assert shown_names(page) == ["Zoë Smith", "Olivia Price", "Oliver O'Brien"]
+    assert page.count_label.text() == "3 pupils shown of 4"
+    assert page.proxy.row_at(page.table.currentIndex()).pupil_id == pupils["oliver"]
+    chosen = page.table.selectionModel().selectedRows()
+    assert [page.proxy.row_at(i).pupil_id for i in chosen] == [pupils["oliver"]]
+
+
+def test_only_the_latest_read_is_shown(page: RegisterPage) -> None:
+    """Show all pupils turned on and off before either read lands: the first read's
+    rows (with Amelia, who has no SEN) are never put in the table."""
+    shown: list[list[str]] = []
+    page.model.modelReset.connect(lambda: shown.append(shown_names(page)))
+    page.show_all.setChecked(True)
+    everyone = page.loading
+    page.show_all.setChecked(False)
+    read(page)
+    assert everyone is not None and everyone.done
+    assert "Amelia" in {row.legal_forename for row in everyone.result}  # it did read her
+    assert shown == [["Zoë Smith", "Łukasz Kowalski", "Oliver O'Brien"]]
+    assert page.count_label.text() == "3 pupils shown of 3"
+
+
 def test_typing_searches_names_without_accents(qtbot, page: RegisterPage) -> None:
     qtbot.keyClicks(page.search, "zoe")
     assert shown_names(page) == ["Zoë Smith"]
@@ -148,7 +213,7 @@ def test_typing_a_name_in_latin_letters_finds_it_in_cyrillic_or_greek(
     add(db, senco, 11, "Олександр", "Шевченко")
     add(db, senco, 12, "Григорій", "Бондаренко")
     add(db, senco, 13, "Γεώργιος", "Παπαδόπουλος")
-    page.reload()
+    page.reload().wait()
     for typed, found in (
         ("shevchenko", "Олександр Шевченко"),
         ("oleksandr shev", "Олександр Шевченко"),
@@ -181,6 +246,7 @@ def test_show_all_pupils_reloads_and_enables_no_sen(qtbot, page: RegisterPage) -
     assert not status_items.item(n_index).isEnabled()
 
     qtbot.mouseClick(page.show_all, Qt.MouseButton.LeftButton)
+    read(page)
     assert page.show_all.isChecked()
     assert "Amelia Jones" in shown_names(page)
     assert page.count_label.text() == "4 pupils shown of 4"
@@ -191,6 +257,7 @@ def test_show_all_pupils_reloads_and_enables_no_sen(qtbot, page: RegisterPage) -
 
     page.show_all.setChecked(False)  # N no longer loaded: back to all statuses
     assert page.status_combo.currentData() is None
+    read(page)
     assert len(shown_names(page)) == 3
 
 
@@ -215,7 +282,7 @@ def test_filters_narrow_the_table(page: RegisterPage) -> None:
 
 def test_year_choice_survives_a_reload(page: RegisterPage) -> None:
     page.year_combo.setCurrentIndex(page.year_combo.findData(10))
-    page.reload()
+    page.reload().wait()
     assert page.year_combo.currentData() == 10
     assert shown_names(page) == ["Oliver O'Brien"]
 
@@ -394,6 +461,7 @@ def test_a_role_that_may_not_see_names_gets_a_sentence(
     governor = Actor(user_id=999, username="gov", display_name="Governor", role=Role.READ_ONLY)
     widget = RegisterPage(AppContext(db=db, actor=governor, school=school_info(db)))
     qtbot.addWidget(widget)
+    read(widget)
     assert widget.model.rowCount() == 0
     assert "cannot see the SEND register" in widget.message_label.text()
     assert not widget.message_label.isHidden()
@@ -401,7 +469,9 @@ def test_a_role_that_may_not_see_names_gets_a_sentence(
 
 def count_statements(db: Database, page: RegisterPage, monkeypatch) -> int:
     """SQL statements run by one reload: plain reads (``Reader.rows``) and any through
-    SQLAlchemy's engine."""
+    SQLAlchemy's engine (a read already running is waited for first, so it is not
+    counted)."""
+    read(page)
     statements: list[str] = []
     plain_rows = Reader.rows
 
@@ -415,7 +485,7 @@ def count_statements(db: Database, page: RegisterPage, monkeypatch) -> int:
     monkeypatch.setattr(Reader, "rows", counted_rows)
     event.listen(db.engine, "before_cursor_execute", record)
     try:
-        page.reload()
+        page.reload().wait()
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
         monkeypatch.setattr(Reader, "rows", plain_rows)

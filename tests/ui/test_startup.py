@@ -1,4 +1,5 @@
-"""Start-up draws the register before SQLAlchemy is imported, then works out what's due.
+"""Start-up draws the window before SQLAlchemy is imported, fills in the register (read on
+the worker as the window is made), then works out what's due.
 
 Why this is tested in a fresh process: whether a module has been imported is a property of
 the whole process, and the test process has imported everything long ago. The child does
@@ -50,6 +51,8 @@ w.nav.setCurrentRow(1)
 watch = FirstDrawn(); w.installEventFilter(watch)
 w.show()
 while "drawn" not in report:
+    app.processEvents()
+while not w.register.loaded:  # read on the worker as the window is made
     app.processEvents()
 report["register"] = [w.register.proxy.index(r, 0).data()
                       for r in range(w.register.proxy.rowCount())]

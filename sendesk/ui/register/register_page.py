@@ -5,7 +5,12 @@ instant (search as you type, by name or UPN, accents ignored), and what is on sc
 be exactly what gets exported — the export writes :meth:`RegisterFilterProxy.visible_rows`.
 The page never opens a database session: :meth:`RegisterPage.reload` calls
 :func:`sendesk.services.register.register_view.register_rows`, which reads the register in a fixed
-number of queries however many pupils there are.
+number of queries however many pupils there are — on the worker thread
+(:mod:`sendesk.ui.ops`, issue 14): at 10,000 pupils the read is tens of milliseconds of SQL
+and row building, which on the GUI thread froze the window as it opened, after every save
+and on "Show all pupils". The rows already shown stay (and stay usable) until the read
+lands; the search, filters, sort order and selected pupils are kept across it, and only the
+latest read asked for is shown.
 
 Accessibility: every control has an accessible name, the labels are buddies (Alt+letter
 moves to their control), Tab walks the controls in reading order (the table does not trap
@@ -18,7 +23,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,10 +54,11 @@ from PySide6.QtWidgets import (
 from sendesk.errors import SendeskError
 from sendesk.reports.register_export import FORMATS, write_register
 from sendesk.rules.census import NEED_CODES, Area, Provision
-from sendesk.services.register.register_view import register_rows
+from sendesk.services.register.register_view import RegisterRow, register_rows
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.forms import tab_order
 from sendesk.ui.kit.paths import file_problem
+from sendesk.ui.ops import Op, show_failure
 from sendesk.ui.register.register_model import (
     Column,
     RegisterFilterProxy,
@@ -58,6 +72,8 @@ STATUS_CHOICES: tuple[tuple[str, str | None], ...] = (
     ("No SEN (N)", Provision.N.value),
 )
 EXPORT_FILTERS = {"csv": "CSV file (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
+READING = "Reading the register…"
+"""What the count says until the first read has landed."""
 
 
 def year_choice_label(year: int) -> str:
@@ -92,14 +108,19 @@ class RegisterPage(QWidget):
         self.model = RegisterTableModel(self)
         self.proxy = RegisterFilterProxy(self)
         self.proxy.setSourceModel(self.model)
+        self.loading: Op | None = None
+        """The latest read on the worker (tests and the main window wait on it)."""
+        self.loaded = False
+        """True once a read has landed (its rows, or the sentence why there are none)."""
+        self._sized_to_rows = False  # the columns were fitted to rows, not just headers
 
         self._build_controls()
         self._build_table()
         self._build_layout()
         self._connect()
         self._set_tab_order()
+        self._update_count()  # "Reading the register…" until the first read lands
         self.reload()
-        self.size_columns()
 
     # --- construction -----------------------------------------------------------------------
 
@@ -266,23 +287,62 @@ class RegisterPage(QWidget):
 
     # --- public API -----------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the register again from the service (all pupils when the toggle is on).
+    def reload(self) -> Op:
+        """Read the register again on the worker (all pupils when the toggle is on); the
+        table fills in when the read lands. Returns the running read (tests wait on it).
 
-        Filters, search and sort order are kept. A SendeskError (e.g. a role that may not
-        see named pupils) empties the table and shows the sentence above it.
+        Search, filters, sort order and the selected pupils are kept. Only the latest read
+        asked for is shown: one asked for while another runs makes the earlier one's rows
+        stale (say "Show all pupils" was turned on and off again). A SendeskError (e.g. a
+        role that may not see named pupils) empties the table and shows the sentence above
+        it.
         """
-        try:
-            rows = register_rows(self.ctx.db, self.ctx.actor, include_all=self.show_all.isChecked())
-        except SendeskError as exc:
+        ctx, include_all = self.ctx, self.show_all.isChecked()
+
+        def work(_progress: object) -> list[RegisterRow] | str:
+            try:
+                return register_rows(ctx.db, ctx.actor, include_all=include_all)
+            except SendeskError as exc:
+                return str(exc)
+
+        op = Op(
+            self,
+            work,
+            success=lambda read: self._show_read(op, read),
+            failure=lambda exc: self._read_failed(op, exc),
+        )
+        self.loading = op
+        return op.run()
+
+    def _show_read(self, op: Op, read: list[RegisterRow] | str) -> None:
+        """Show a read's rows (or its sentence), unless a later read was asked for."""
+        if op is not self.loading:
+            return  # read again meanwhile: that answer is the one to show
+        current, selected = self._chosen_pupils()
+        if isinstance(read, str):
             self.model.set_rows([])
-            self.message_label.setText(str(exc))
+            self.message_label.setText(read)
             self.message_label.show()
         else:
             self.message_label.hide()
-            self.model.set_rows(rows)
+            self.model.set_rows(read)
         self._update_year_choices()
+        if not self.loaded or not self._sized_to_rows:
+            # Fitted once there are rows: later reads keep the widths the user chose.
+            self.size_columns()
+            self._sized_to_rows = self.model.rowCount() > 0
+        self.loaded = True
+        self._choose_pupils(current, selected)
         self._update_count()
+
+    def _read_failed(self, op: Op, exc: BaseException) -> None:
+        """Not a refusal (e.g. the database is locked): said in a message box, as every
+        operation's failure is; the rows shown before stay."""
+        if op is not self.loading:
+            return
+        self.loaded = True
+        self._update_count()
+        show_failure(self, exc)
 
     def size_columns(self, sample: int = 200) -> None:
         """Make each column as wide as its header and the widest text of the first
@@ -418,9 +478,44 @@ class RegisterPage(QWidget):
 
     # --- helpers -----------------------------------------------------------------------------
 
+    def _chosen_pupils(self) -> tuple[tuple[int, int] | None, set[int]]:
+        """The current cell's pupil and column, and the selected pupils (a reload resets
+        the model, which forgets them)."""
+        current = self.proxy.row_at(self.table.currentIndex())
+        at = None if current is None else (current.pupil_id, self.table.currentIndex().column())
+        rows = (self.proxy.row_at(index) for index in self.table.selectionModel().selectedRows())
+        return at, {row.pupil_id for row in rows if row is not None}
+
+    def _choose_pupils(self, current: tuple[int, int] | None, selected: set[int]) -> None:
+        """Select ``selected`` and make ``current``'s cell current again, where they are
+        still on the register and shown."""
+        wanted = set(selected) | ({current[0]} if current else set())
+        if not wanted:
+            return
+        selection = QItemSelection()
+        current_index = QModelIndex()
+        for number, row in enumerate(self.model.rows):
+            if row.pupil_id not in wanted:
+                continue
+            index = self.proxy.mapFromSource(self.model.index(number, 0))
+            if not index.isValid():
+                continue  # filtered out: not shown, so not chosen
+            if row.pupil_id in selected:
+                selection.select(index, index)
+            if current is not None and row.pupil_id == current[0]:
+                current_index = index.siblingAtColumn(current[1])
+        flags = QItemSelectionModel.SelectionFlag
+        chooser = self.table.selectionModel()
+        if current_index.isValid():
+            chooser.setCurrentIndex(current_index, flags.NoUpdate)
+            self.table.scrollTo(current_index)
+        chooser.select(selection, flags.ClearAndSelect | flags.Rows)
+
     def _update_count(self) -> None:
         shown = self.proxy.rowCount()
-        self.count_label.setText(count_text(shown, self.model.rowCount()))
+        total = self.model.rowCount()
+        # Until the first read lands there is nothing to count: say what is happening.
+        self.count_label.setText(count_text(shown, total) if self.loaded else READING)
         self.export_button.setEnabled(shown > 0)
 
     def _update_status_choices(self) -> None:
