@@ -97,8 +97,8 @@ class ReadyWatch(QObject):
     """Watches a main window until it is ready or has failed; then emits :attr:`finished`
     once with the exit status, having printed the line (stdout) or the sentence (stderr).
 
-    Ready: the register has been read (it is read as the window is made) and what's due has
-    been worked out (on the worker thread, once the window is drawn). Failed: a message box
+    Ready: the register has been read and what's due has been worked out (both on the
+    worker thread, once the window is made; neither is assumed to land first). Failed: a message box
     is showing (every error the app shows a user is one), an exception reached the event
     loop (``sys.excepthook``, which PySide calls for an exception in a slot), either page
     shows the sentence it shows instead of its rows, or the time ran out.
@@ -154,7 +154,7 @@ class ReadyWatch(QObject):
             self.fail(f"The register could not be read: {register.message_label.text()}")
         elif home.failure is not None:
             self.fail(f"What's due was not filled in: {home.failure}")
-        elif home.loaded:
+        elif home.loaded and register.loaded:
             self.succeed()
 
     def succeed(self) -> None:
