@@ -215,6 +215,7 @@ def main() -> int:
             save(staff, args.out / f"{name}.png")
             staff.close()
         window.nav.setCurrentRow(1)
+        settled(window.register)  # the register is read on the worker thread
         save(window, args.out / "register.png")
         save_locked(window, args.out / "lock.png")
         for title, name in (
@@ -326,6 +327,7 @@ def main() -> int:
         big.resize(2200, 1300)
         big.show()
         big.nav.setCurrentRow(1)
+        settled(big.register)
         save(big, args.out / "register-dark-200.png")
         big.close()
         ctx.db.dispose()
