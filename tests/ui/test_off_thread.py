@@ -397,3 +397,25 @@ def test_the_register_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> No
     page.loading.wait()  # type: ignore[union-attr]
     assert page.count_label.text() == "2 pupils shown of 2"
     assert seen == [worker().ident] * 2 and threading.get_ident() not in seen
+
+
+def test_the_register_search_keys_are_built_on_the_worker(qtbot, monkeypatch, db, senco) -> None:
+    """The filter columns (every name folded for the search) are built with the read, on
+    the worker; the model takes them as they are, building none on the GUI thread, and the
+    search finds pupils by them."""
+    from sendesk.ui.register import register_model, register_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë")
+    add_test_pupil(db, senco, 2, provision="N", forename="Łukasz")
+    on_worker = _record_thread(monkeypatch, register_page, "build_filter_columns")
+    in_model = _record_thread(monkeypatch, register_model, "build_filter_columns")
+    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()  # type: ignore[union-attr]
+    page.show_all.click()
+    page.loading.wait()  # type: ignore[union-attr]
+    page.search.setText("lukasz")
+    assert page.count_label.text() == "1 pupil shown of 2"
+    assert "Łukasz" in page.proxy.index(0, 0).data()
+    assert on_worker == [worker().ident] * 2 and in_model == []

@@ -20,6 +20,7 @@ from sendesk.ui.register.register_model import (
     Column,
     RegisterFilterProxy,
     RegisterTableModel,
+    build_filter_columns,
     fold,
     overdue_brush,
     year_label,
@@ -501,6 +502,49 @@ def test_fast_paths_agree_with_a_plain_filter(qapp: object) -> None:
         p.set_search(text)
         assert ids(p) == expected(text), text
     assert 0 < p.full_refilters < len(steps)  # both the targeted and the full path ran
+
+
+def test_filter_columns_built_elsewhere_are_the_ones_set_rows_builds(qapp: object) -> None:
+    """The register page builds the filter columns on the worker with its read: handed to
+    ``set_rows`` (which reorders them with the rows for the sort in force), they equal what
+    ``set_rows`` builds itself, and every search and filter finds the same pupils."""
+    rows = [
+        *ROWS,
+        row(7, "Юлія", "Шевченко", year=8),
+        row(8, "Νίκος", "Γεωργίου", provision="E", needs=("VI",)),
+        *_random_rows(300, seed=5)[6:],
+    ]
+    built, given = RegisterTableModel(today=TODAY), RegisterTableModel(today=TODAY)
+    built.set_rows(rows)
+    given.set_rows(rows, build_filter_columns(rows))
+    assert given.filter_columns == built.filter_columns == build_filter_columns(rows)
+
+    proxies = []
+    for model in (built, given):
+        p = RegisterFilterProxy()
+        p.setSourceModel(model)
+        p.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
+        model.set_rows(rows, build_filter_columns(rows) if model is given else None)
+        proxies.append(p)
+    assert given.filter_columns == built.filter_columns != build_filter_columns(rows)
+    assert [r.pupil_id for r in given.rows] == [r.pupil_id for r in built.rows]
+    for text in ("yuliia", "shevchenko", "georgiou", "wojcik", "zoe", "obrien", "a0000"):
+        for p in proxies:
+            p.set_search(text)
+        assert ids(proxies[0]) == ids(proxies[1]) != [], text
+    for p in proxies:
+        p.set_search("")
+        p.set_area(Area.SEMH.value)
+        p.set_year(9)
+    assert ids(proxies[0]) == ids(proxies[1]) != []
+
+
+def test_filter_columns_for_other_rows_are_refused(qapp: object) -> None:
+    m = RegisterTableModel(today=TODAY)
+    m.set_rows(ROWS)
+    with pytest.raises(ValueError, match="other rows"):
+        m.set_rows(ROWS[:2], build_filter_columns(ROWS))
+    assert m.rows == tuple(ROWS)  # nothing half-replaced
 
 
 def test_replace_rows_on_an_unattached_proxy(qapp: object) -> None:

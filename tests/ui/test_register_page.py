@@ -189,7 +189,8 @@ def test_only_the_latest_read_is_shown(page: RegisterPage) -> None:
     page.show_all.setChecked(False)
     read(page)
     assert everyone is not None and everyone.done
-    assert "Amelia" in {row.legal_forename for row in everyone.result}  # it did read her
+    rows, _columns = everyone.result  # the rows read, with their filter columns
+    assert "Amelia" in {row.legal_forename for row in rows}  # it did read her
     assert shown == [["Zoë Smith", "Łukasz Kowalski", "Oliver O'Brien"]]
     assert page.count_label.text() == "3 pupils shown of 3"
 

@@ -8,9 +8,10 @@ The page never opens a database session: :meth:`RegisterPage.reload` calls
 number of queries however many pupils there are — on the worker thread
 (:mod:`sendesk.ui.ops`, issue 14): at 10,000 pupils the read is tens of milliseconds of SQL
 and row building, which on the GUI thread froze the window as it opened, after every save
-and on "Show all pupils". The rows already shown stay (and stay usable) until the read
-lands; the search, filters, sort order and selected pupils are kept across it, and only the
-latest read asked for is shown.
+and on "Show all pupils". The search keys (every name folded and transliterated: as slow
+again) are built there too, with the rows. The rows already shown stay (and stay usable)
+until the read lands; the search, filters, sort order and selected pupils are kept across
+it, and only the latest read asked for is shown.
 
 Accessibility: every control has an accessible name, the labels are buddies (Alt+letter
 moves to their control), Tab walks the controls in reading order (the table does not trap
@@ -61,8 +62,10 @@ from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.ops import Op, show_failure
 from sendesk.ui.register.register_model import (
     Column,
+    FilterColumns,
     RegisterFilterProxy,
     RegisterTableModel,
+    build_filter_columns,
 )
 
 STATUS_CHOICES: tuple[tuple[str, str | None], ...] = (
@@ -74,6 +77,10 @@ STATUS_CHOICES: tuple[tuple[str, str | None], ...] = (
 EXPORT_FILTERS = {"csv": "CSV file (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
 READING = "Reading the register…"
 """What the count says until the first read has landed."""
+
+Read = tuple[list[RegisterRow], FilterColumns] | str
+"""What a read on the worker hands back: the rows with their filter columns, or the
+sentence saying why there are none."""
 
 
 def year_choice_label(year: int) -> str:
@@ -299,11 +306,13 @@ class RegisterPage(QWidget):
         """
         ctx, include_all = self.ctx, self.show_all.isChecked()
 
-        def work(_progress: object) -> list[RegisterRow] | str:
+        def work(_progress: object) -> Read:
             try:
-                return register_rows(ctx.db, ctx.actor, include_all=include_all)
+                rows = register_rows(ctx.db, ctx.actor, include_all=include_all)
             except SendeskError as exc:
                 return str(exc)
+            # Folding every name for the search is as slow as the read: done here too.
+            return rows, build_filter_columns(rows)
 
         op = Op(
             self,
@@ -314,7 +323,7 @@ class RegisterPage(QWidget):
         self.loading = op
         return op.run()
 
-    def _show_read(self, op: Op, read: list[RegisterRow] | str) -> None:
+    def _show_read(self, op: Op, read: Read) -> None:
         """Show a read's rows (or its sentence), unless a later read was asked for."""
         if op is not self.loading:
             return  # read again meanwhile: that answer is the one to show
@@ -325,7 +334,7 @@ class RegisterPage(QWidget):
             self.message_label.show()
         else:
             self.message_label.hide()
-            self.model.set_rows(read)
+            self.model.set_rows(*read)
         self._update_year_choices()
         if not self.loaded or not self._sized_to_rows:
             # Fitted once there are rows: later reads keep the widths the user chose.
