@@ -419,3 +419,25 @@ def test_the_register_search_keys_are_built_on_the_worker(qtbot, monkeypatch, db
     assert page.count_label.text() == "1 pupil shown of 2"
     assert "Łukasz" in page.proxy.index(0, 0).data()
     assert on_worker == [worker().ident] * 2 and in_model == []
+
+
+def test_the_register_export_is_written_on_the_worker(
+    qtbot, monkeypatch, db, senco, tmp_path
+) -> None:
+    """The register's export writes its file and its audit event on the worker; the page
+    says where it went once both are done."""
+    from sendesk.services.evidence import exports
+    from sendesk.ui.register import register_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë")
+    seen = _record_threads(monkeypatch, register_page, "write_register")
+    seen |= _record_threads(monkeypatch, exports, "record_export")
+    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()  # type: ignore[union-attr]
+    target = tmp_path / "register.xlsx"
+    page.export_to(target).wait()
+    assert page.written.text() == f"Saved 1 pupil to {target}."
+    assert target.exists()
+    assert seen == {"write_register": [worker().ident], "record_export": [worker().ident]}

@@ -323,11 +323,14 @@ def test_export_shown_writes_the_rows_seen_in_order(
     ]
     assert rows[0]["UPN"] == make(801, 2000, 24, 2)
     assert export_details(page.ctx.db) == [{"what": "register", "pupils": 2, "file": "shown.csv"}]
+    assert page.written.text() == f"Saved 2 pupils to {written}."
+    assert page.written.isVisible()
 
 
 def test_export_to_xlsx(page: RegisterPage, tmp_path: Path) -> None:
     page.status_combo.setCurrentIndex(page.status_combo.findData("K"))
-    path = page.export_to(tmp_path / "k.xlsx")
+    path = page.export_to(tmp_path / "k.xlsx").wait().result
+    assert path == tmp_path / "k.xlsx"
     sheet = load_workbook(path).active
     assert sheet is not None
     surnames = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
@@ -346,11 +349,52 @@ def test_export_failure_is_one_sentence(
         QMessageBox, "warning", staticmethod(lambda parent, title, text: shown.append(text))
     )
     page.export_shown()
+    assert page.export_op is not None
+    page.export_op.wait()
     assert len(shown) == 1
     assert shown[0].endswith(".")
     assert shown[0].count(". ") == 0
     assert "does not exist" in shown[0]
     assert not missing.exists()
+    assert export_details(page.ctx.db) == []
+    assert not page.written.isVisible() and page.export_button.isEnabled()
+
+
+def test_export_to_another_kind_of_file_is_refused(
+    page: RegisterPage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shown: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        QMessageBox,
+        "warning",
+        staticmethod(lambda parent, title, text: shown.append((title, text))),
+    )
+    target = tmp_path / "register.pdf"
+    page.export_to(target).wait()
+    assert shown == [("Export failed", "Choose a file name ending in .csv or .xlsx.")]
+    assert not target.exists() and export_details(page.ctx.db) == []
+
+
+def test_export_is_disabled_while_the_file_is_written(
+    qtbot, page: RegisterPage, tmp_path: Path
+) -> None:
+    """The export writes on the worker: Export (button and menu) stays disabled until it
+    has finished, even when a filter changes meanwhile, and the rows written are the
+    ones shown when it was asked for."""
+    target = tmp_path / "all.csv"
+    op = page.export_to(target)
+    assert not page.export_button.isEnabled()
+    assert page.written.text() == f"Saving 3 pupils to {target}…"
+    qtbot.keyClicks(page.search, "zoe")  # the count changes; Export stays disabled
+    assert page.count_label.text() == "1 pupil shown of 3"
+    assert not page.export_button.isEnabled()
+    export_action = next(a for a in page.table_menu().actions() if "Export" in a.text())
+    assert not export_action.isEnabled()
+    op.wait()
+    assert page.export_button.isEnabled()
+    assert page.written.text() == f"Saved 3 pupils to {target}."
+    with target.open(encoding="utf-8-sig", newline="") as fh:
+        assert len(list(csv.DictReader(fh))) == 3
 
 
 def test_export_cancelled_writes_nothing(
@@ -362,7 +406,7 @@ def test_export_cancelled_writes_nothing(
     )
     monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: ("", "")))
     page.export_shown()
-    assert calls == []
+    assert calls == [] and page.export_op is None
 
 
 def test_export_button_disabled_when_nothing_shown(qtbot, page: RegisterPage) -> None:

@@ -36,7 +36,6 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QKeySequence, QShortcut, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QFileDialog,
@@ -57,7 +56,7 @@ from sendesk.reports.register_export import FORMATS, write_register
 from sendesk.rules.census import NEED_CODES, Area, Provision
 from sendesk.services.register.register_view import RegisterRow, register_rows
 from sendesk.ui.context import AppContext
-from sendesk.ui.kit.forms import tab_order
+from sendesk.ui.kit.forms import sentence_label, tab_order
 from sendesk.ui.kit.paths import file_problem
 from sendesk.ui.ops import Op, show_failure
 from sendesk.ui.register.register_model import (
@@ -92,10 +91,14 @@ def year_choice_label(year: int) -> str:
     return f"Year {year}"
 
 
+def pupils_text(count: int) -> str:
+    """Text like "1,200 pupils": thousands separated, singular for one."""
+    return f"{count:,} {'pupil' if count == 1 else 'pupils'}"
+
+
 def count_text(shown: int, total: int) -> str:
     """Text like "312 pupils shown of 1,200": thousands separated, singular for one."""
-    noun = "pupil" if shown == 1 else "pupils"
-    return f"{shown:,} {noun} shown of {total:,}"
+    return f"{pupils_text(shown)} shown of {total:,}"
 
 
 class RegisterPage(QWidget):
@@ -119,6 +122,8 @@ class RegisterPage(QWidget):
         """The latest read on the worker (tests and the main window wait on it)."""
         self.loaded = False
         """True once a read has landed (its rows, or the sentence why there are none)."""
+        self.export_op: Op | None = None
+        """The latest export (it writes on the worker; tests wait on it)."""
         self._sized_to_rows = False  # the columns were fitted to rows, not just headers
 
         self._build_controls()
@@ -181,6 +186,8 @@ class RegisterPage(QWidget):
 
         self.export_button = QPushButton("&Export shown…", self)
         self.export_button.setAccessibleName("Export the pupils shown to CSV or Excel")
+        self.written = sentence_label("Where the export was saved")
+        self.written.hide()
 
         self.find_shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
         # Only while focus is inside this page, so it cannot clash with other pages.
@@ -265,6 +272,7 @@ class RegisterPage(QWidget):
         layout.addWidget(self.message_label)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom_row)
+        layout.addWidget(self.written)
 
     def _connect(self) -> None:
         self.search.textChanged.connect(self._search_changed)
@@ -391,29 +399,53 @@ class RegisterPage(QWidget):
     def export_shown(self) -> None:
         """Ask where to save, then write the rows shown, in the order shown."""
         path = self._ask_export_path()
-        if path is None:
-            return
-        try:
+        if path is not None:
             self.export_to(path)
-        except (SendeskError, OSError) as exc:
-            QMessageBox.warning(self, "Export failed", file_problem(exc))
 
-    def export_to(self, path: Path) -> Path:
-        """Write the shown rows to ``path``; the format follows the suffix (.csv or .xlsx)."""
-        fmt = path.suffix.lower().lstrip(".")
-        if fmt not in FORMATS:
-            raise SendeskError("Choose a file name ending in .csv or .xlsx.")
+    def export_to(self, path: Path) -> Op:
+        """Write the shown rows to ``path`` on the worker, with the export's audit event;
+        the format follows the suffix (.csv or .xlsx). Returns the running export (tests
+        wait on it).
+
+        Why on the worker (issue 14): an Excel file of a whole school and the audit write
+        take long enough to freeze the window. The rows are taken now, in the order shown,
+        so what is written is what was on screen when Export was chosen. Export stays
+        disabled until the file is written; then a sentence says where it went. A refusal
+        (a name not ending in .csv or .xlsx, a folder that cannot be written) is said in
+        one sentence, and nothing is written.
+        """
         from sendesk.services.evidence.exports import record_export
 
-        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            rows = self.proxy.visible_rows()
+        rows = self.proxy.visible_rows()
+        ctx = self.ctx
+
+        def write(_progress: object) -> Path:
+            fmt = path.suffix.lower().lstrip(".")
+            if fmt not in FORMATS:
+                raise SendeskError("Choose a file name ending in .csv or .xlsx.")
             written = write_register(rows, path, fmt)
-            record_export(self.ctx.db, self.ctx.actor, "register", len(rows), written)
-        finally:
-            QApplication.restoreOverrideCursor()
-        self.exported.emit(str(written))
-        return written
+            record_export(ctx.db, ctx.actor, "register", len(rows), written)
+            return written
+
+        def done(written: Path) -> None:
+            self.written.setText(f"Saved {pupils_text(len(rows))} to {written}.")
+            self.written.show()
+            self._update_count()
+            self.exported.emit(str(written))
+
+        def refused(exc: BaseException) -> None:
+            self.written.hide()
+            self._update_count()
+            if isinstance(exc, SendeskError | OSError):
+                QMessageBox.warning(self, "Export failed", file_problem(exc))
+            else:
+                show_failure(self, exc)
+
+        self.written.setText(f"Saving {pupils_text(len(rows))} to {path}…")
+        self.written.show()
+        self.export_op = Op(self, write, success=done, failure=refused)
+        self._update_count()  # Export is disabled while the file is written
+        return self.export_op.run()
 
     def table_menu(self) -> QMenu:
         """The table's context menu: open the pupil, sort by any column, export.
@@ -525,7 +557,8 @@ class RegisterPage(QWidget):
         total = self.model.rowCount()
         # Until the first read lands there is nothing to count: say what is happening.
         self.count_label.setText(count_text(shown, total) if self.loaded else READING)
-        self.export_button.setEnabled(shown > 0)
+        exporting = self.export_op is not None and not self.export_op.done
+        self.export_button.setEnabled(shown > 0 and not exporting)
 
     def _update_status_choices(self) -> None:
         """The "No SEN (N)" choice only makes sense when all pupils are loaded."""
