@@ -169,12 +169,15 @@ def clocked(fn: Callable[[], T]) -> tuple[float, float, T]:
     return time.perf_counter() - start, time.process_time() - cpu, result
 
 
-def repeated(fn: Callable[[], object], runs: int, seconds: float) -> list[tuple[float, float]]:
-    """Wall-clock and CPU seconds of ``fn()`` run at least ``runs`` times and until the runs
-    add up to ``seconds`` (at most MAX_RUNS): the growth verdict takes the fastest."""
+def repeated(
+    timing: Callable[[], tuple[float, float]], runs: int, seconds: float
+) -> list[tuple[float, float]]:
+    """``timing()`` — one run's wall-clock and CPU seconds — at least ``runs`` times and
+    until the runs add up to ``seconds`` (at most MAX_RUNS): the growth verdict takes the
+    fastest. A step and its floor are repeated alike."""
     times: list[tuple[float, float]] = []
     while len(times) < runs or (sum(t[0] for t in times) < seconds and len(times) < MAX_RUNS):
-        times.append(clocked(fn)[:2])
+        times.append(timing())
     return times
 
 
@@ -318,14 +321,10 @@ def database_step(
     replayed as often."""
     with statements(db) as seen:
         run()
-    figure = timed_figure(repeated(run, runs, seconds))
+    figure = timed_figure(repeated(lambda: clocked(run)[:2], runs, seconds))
     if school.plain is not None:
         plain = school.plain
-        floors: list[tuple[float, float]] = []
-        while len(floors) < runs or (
-            sum(f[0] for f in floors) < seconds and len(floors) < MAX_RUNS
-        ):
-            floors.append(replay(plain, seen))
+        floors = repeated(lambda: replay(plain, seen), runs, seconds)
         figure.floor = statistics.median(f[0] for f in floors)
         figure.floor_cpu = statistics.median(f[1] for f in floors)
         figure.floor_samples = tuple(f[1] for f in floors)
