@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -27,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from sendesk.db import create_database
+from sendesk.db import create_database, open_database
 from sendesk.demo import DEMO_PASSWORD, write_demo_school
 from sendesk.keystore import new_raw_key
 from sendesk.services.school.school import school_info
@@ -157,11 +158,42 @@ def heaviest_pupil(db, senco) -> int:  # type: ignore[no-untyped-def]
     return best.pupil_id
 
 
+def demo_school(folder: Path, pupils: int, seed: int, keep: Path | None) -> tuple[Path, str]:
+    """A ``pupils``-pupil demo school in ``folder`` and its key.
+
+    With ``keep`` (a folder), the school is built there once (the file and its key beside
+    it) and copied into ``folder`` for each run: at 10,000 pupils building takes minutes,
+    and every run must start from the same school (the run itself saves and exports).
+    """
+    path, key = folder / "bench.sendesk", new_raw_key()
+    if keep is None:
+        with create_database(str(path), key) as db:
+            write_demo_school(db, pupils=pupils, seed=seed, password=DEMO_PASSWORD)
+        return path, key
+    kept = keep / f"demo-{pupils}-seed{seed}.sendesk"
+    kept_key = kept.with_suffix(".key")
+    if not (kept.exists() and kept_key.exists()):
+        keep.mkdir(parents=True, exist_ok=True)
+        print(f"  (built once, kept as {kept})", flush=True)
+        kept.unlink(missing_ok=True)
+        with create_database(str(kept), key) as db:
+            write_demo_school(db, pupils=pupils, seed=seed, password=DEMO_PASSWORD)
+        kept_key.write_text(key)
+    shutil.copyfile(kept, path)
+    return path, kept_key.read_text()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pupils", type=int, default=1200)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-startup", action="store_true", help="skip the 2,000-pupil part")
+    parser.add_argument(
+        "--school",
+        type=Path,
+        metavar="DIR",
+        help="build the demo school once in DIR (with its key) and reuse it on later runs",
+    )
     args = parser.parse_args()
     _app = application()  # held: the QApplication lives while this runs
     print_message_boxes()
@@ -174,8 +206,8 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as folder:
         print(f"Writing a {args.pupils}-pupil demo school…", flush=True)
-        db = create_database(str(Path(folder) / "bench.sendesk"), new_raw_key())
-        write_demo_school(db, pupils=args.pupils, seed=args.seed, password=DEMO_PASSWORD)
+        path, key = demo_school(Path(folder), args.pupils, args.seed, args.school)
+        db = open_database(str(path), key)
         info = school_info(db)
         probe.start()
 
