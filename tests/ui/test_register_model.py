@@ -99,7 +99,12 @@ def proxy(model: RegisterTableModel) -> RegisterFilterProxy:
 
 
 def ids(proxy: RegisterFilterProxy) -> list[int]:
-    return [r.pupil_id for r in proxy.visible_rows()]
+    """The pupils the proxy shows, in its order, as Qt reports them to the view — and the
+    export's list (``visible_rows``, read from the mask) must be the same pupils in the
+    same order."""
+    shown = [proxy.index(r, 0).data(PUPIL_ID_ROLE) for r in range(proxy.rowCount())]
+    assert [r.pupil_id for r in proxy.visible_rows()] == shown
+    return shown
 
 
 def cell(model: RegisterTableModel, r: int, column: Column, role: int = 0) -> object:
@@ -571,3 +576,30 @@ def test_emits_do_not_drain_references_to_true(proxy: RegisterFilterProxy) -> No
         proxy.set_search("zoe")  # dataChanged for the rows that change
         proxy.set_search("")
     assert before - sys.getrefcount(True) < 100
+
+
+def test_the_export_list_is_what_the_proxy_shows_through_any_steps(qapp: object) -> None:
+    """``visible_rows`` (what "Export shown…" writes) is read from the filter's mask, not
+    asked of Qt row by row: through searches, filters, sorts and new rows, in any order,
+    it is the pupils Qt shows, in the order shown."""
+    rng = random.Random(11)
+    rows = _random_rows(400, seed=7)
+    m = RegisterTableModel(today=TODAY)
+    m.set_rows(rows)
+    p = RegisterFilterProxy()
+    p.setSourceModel(m)
+    for _ in range(60):
+        step = rng.randrange(5)
+        if step == 0:
+            p.set_search(rng.choice(["", "o", "ow", "zoe", "wojcik", "a000000000", "k"]))
+        elif step == 1:
+            p.set_statuses(rng.choice([None, {"K"}, {"E", "N"}]))
+        elif step == 2:
+            p.set_year(rng.choice([None, 7, 9, 11]))
+        elif step == 3:
+            order = rng.choice([Qt.SortOrder.AscendingOrder, Qt.SortOrder.DescendingOrder])
+            p.sort(rng.choice(list(Column)), order)
+        else:
+            m.set_rows(rng.sample(rows, rng.randrange(1, len(rows))))
+        ids(p)  # asserts the export's list is what Qt shows
+    assert p.rowCount() > 0

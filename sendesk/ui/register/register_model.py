@@ -739,12 +739,16 @@ class RegisterFilterProxy(QSortFilterProxyModel):
         return self.register_model().row_at(self.mapToSource(index))
 
     def visible_rows(self) -> list[RegisterRow]:
-        """The rows the user sees, in the order shown (for "Export shown…")."""
-        model = self.register_model()
-        return [
-            model.source_row(self.mapToSource(self.index(r, 0)).row())
-            for r in range(self.rowCount())
-        ]
+        """The rows the user sees, in the order shown (for "Export shown…").
+
+        Read from the mask in one pass of plain Python, not through the proxy: asking Qt
+        for each row's index and its source (three calls a row) took about 50 ms of the GUI
+        thread for 10,000 pupils (issue 14). The two agree because this proxy never sorts
+        (:meth:`sort` reorders the source model) and its filter is the mask: it shows
+        exactly the source rows the mask accepts, in source order.
+        """
+        rows = self.register_model().rows
+        return [row for row, shown in zip(rows, self._mask, strict=True) if shown]
 
     # --- filtering ----------------------------------------------------------------------------
 
