@@ -421,6 +421,30 @@ def test_the_register_search_keys_are_built_on_the_worker(qtbot, monkeypatch, db
     assert on_worker == [worker().ident] * 2 and in_model == []
 
 
+def test_a_register_sorted_by_name_folds_no_name_on_the_gui_thread(
+    qtbot, monkeypatch, db, senco
+) -> None:
+    """With the register sorted by Name, a reload ("Show all pupils") sorts by keys built
+    with the read on the worker: every name is folded there, none on the GUI thread, and
+    the table shows the pupils in surname order."""
+    from sendesk.ui.register import register_model, register_page
+    from tests.factories import add_test_pupil
+
+    add_test_pupil(db, senco, 1, provision="K", forename="Zoë", surname="Zed")
+    add_test_pupil(db, senco, 2, provision="N", forename="Łukasz", surname="Ångström")
+    add_test_pupil(db, senco, 3, provision="K", forename="Ned", surname="Morris")
+    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    qtbot.addWidget(page)
+    page.loading.wait()  # type: ignore[union-attr]
+    page.table.sortByColumn(register_model.Column.NAME, Qt.SortOrder.AscendingOrder)
+    folded = _record_thread(monkeypatch, register_model, "fold")
+    page.show_all.click()
+    page.loading.wait()  # type: ignore[union-attr]
+    shown = [page.proxy.index(r, 0).data() for r in range(page.proxy.rowCount())]
+    assert shown == ["Łukasz Ångström", "Ned Morris", "Zoë Zed"]
+    assert folded and set(folded) == {worker().ident}
+
+
 def test_the_register_export_is_written_on_the_worker(
     qtbot, monkeypatch, db, senco, tmp_path
 ) -> None:

@@ -270,26 +270,39 @@ def overdue_brush(palette: QPalette) -> QBrush:
 
 @dataclass(frozen=True)
 class FilterColumns:
-    """Per-row values the proxy filters on, aligned with the model's rows (plain lists)."""
+    """Per-row values the proxy filters on, aligned with the model's rows (plain lists),
+    and the Name column's sort keys (:func:`name_sort_key`): folding every name is the
+    slow part of both, so both are built with the read, off the GUI thread."""
 
     search_keys: list[str]
     provisions: list[str]
     areas: list[frozenset[str]]
     needs: list[tuple[str, ...]]
     years: list[int | None]
+    name_keys: list[str]
 
     def permuted(self, positions: Sequence[int]) -> FilterColumns:
         """The same values in a new row order: ``positions[new]`` is the old row number."""
         return FilterColumns(*([values[i] for i in positions] for values in _filter_lists(self)))
 
 
+def name_sort_key(row: RegisterRow) -> str:
+    """How the Name column sorts a pupil: surname, then forename (preferred where
+    recorded), folded so accents and case do not move anyone."""
+    surname = row.preferred_surname or row.legal_surname
+    return fold(f"{surname}\n{row.preferred_forename or row.legal_forename}")
+
+
 def build_filter_columns(rows: Sequence[RegisterRow]) -> FilterColumns:
-    """What the proxy filters on, for ``rows`` in their order: plain Python, no Qt object.
+    """What the proxy filters on and the Name column sorts by, for ``rows`` in their order:
+    plain Python, no Qt object.
 
     Why a function of its own: folding every name (accents, transliteration) costs about
     75 ms for 10,000 plain names and over 200 ms when half have accents, so the register
     page builds these on the worker thread with the read (issue 14) and hands them to
-    :meth:`RegisterTableModel.set_rows`, which otherwise builds them itself.
+    :meth:`RegisterTableModel.set_rows`, which otherwise builds them itself. The name sort
+    keys are here too: a register sorted by Name is re-sorted on every reload, which
+    folded every name again on the GUI thread.
     """
     return FilterColumns(
         search_keys=[search_key(r) for r in rows],
@@ -297,6 +310,7 @@ def build_filter_columns(rows: Sequence[RegisterRow]) -> FilterColumns:
         areas=[_areas(r.needs) for r in rows],
         needs=[r.needs for r in rows],
         years=[r.year_group for r in rows],
+        name_keys=[name_sort_key(r) for r in rows],
     )
 
 
@@ -313,7 +327,7 @@ class RegisterTableModel(QAbstractTableModel):
         self._rows: list[RegisterRow] = []
         self._today_fixed = today
         self._today = today or date.today()
-        self._filter = FilterColumns([], [], [], [], [])
+        self._filter = FilterColumns([], [], [], [], [], [])
         self._sort_keys: dict[int, list[Any]] = {}
         self._overdue_brush: tuple[int, QBrush] | None = None
         self._sort_order: tuple[int, Qt.SortOrder] | None = None
@@ -561,7 +575,10 @@ class RegisterTableModel(QAbstractTableModel):
         """Sort keys for a whole column, built on first use and kept until the next reset.
 
         One type per column (str or int) so Qt compares like with like; blanks sort last.
+        The Name column's keys come with the filter columns (built with the read).
         """
+        if column == Column.NAME:
+            return self._filter.name_keys
         keys = self._sort_keys.get(column)
         if keys is None:
             keys = [_SORT_KEY[Column(column)](r) for r in self._rows]
@@ -570,7 +587,7 @@ class RegisterTableModel(QAbstractTableModel):
 
 
 def _filter_lists(cols: FilterColumns) -> tuple[list[Any], ...]:
-    return (cols.search_keys, cols.provisions, cols.areas, cols.needs, cols.years)
+    return (cols.search_keys, cols.provisions, cols.areas, cols.needs, cols.years, cols.name_keys)
 
 
 def _text_key(value: str | None) -> str:
@@ -582,9 +599,7 @@ def _date_key(value: date | None) -> int:
 
 
 _SORT_KEY: dict[Column, Callable[[RegisterRow], Any]] = {
-    Column.NAME: lambda r: fold(
-        f"{r.preferred_surname or r.legal_surname}\n{r.preferred_forename or r.legal_forename}"
-    ),
+    Column.NAME: name_sort_key,
     Column.UPN: lambda r: r.upn,
     Column.YEAR: lambda r: _LAST_YEAR if r.year_group is None else r.year_group,
     Column.REG_GROUP: lambda r: _text_key(r.reg_group),
