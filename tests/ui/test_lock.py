@@ -5,8 +5,6 @@ technical measures for special-category data)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -236,15 +234,9 @@ def test_locking_deletes_the_decrypted_viewer_copies(window: MainWindow, copy: P
 
 @pytest.mark.skipif(os.name != "posix", reason="Windows relies on the folder's age")
 def test_a_crashed_runs_viewer_copies_are_deleted_at_the_next_start(
-    private_tmp: Path,
+    private_tmp: Path, ended_pid: int
 ) -> None:
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    crashed = private_tmp / f"{evidence.VIEWER_PREFIX}{ended.stdout.strip()}-abc"
+    crashed = private_tmp / f"{evidence.VIEWER_PREFIX}{ended_pid}-abc"
     crashed.mkdir()
     (crashed / "report.pdf").write_bytes(b"%PDF-1.4")
     running = private_tmp / f"{evidence.VIEWER_PREFIX}{os.getppid()}-def"  # still running
