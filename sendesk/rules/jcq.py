@@ -34,10 +34,11 @@ every verdict is a first step, never an approval.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from sendesk.rules.dates import add_months
 
 # --- scores --------------------------------------------------------------------------------
 
@@ -817,10 +818,7 @@ def expires_on(approved_on: date, months: int = APPROVAL_MONTHS) -> date:
     29 Feb)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValueError(f"An approval lasts a whole number of months, at least 1 (not {months}).")
-    years, month0 = divmod(approved_on.month - 1 + months, 12)
-    year = approved_on.year + years
-    last_day = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(approved_on.day, last_day))
+    return add_months(approved_on, months)
 
 
 # A school year takes the children born 1 September to 31 August (the cohort's year is the
