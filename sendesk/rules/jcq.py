@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sendesk.rules.dates import add_months
+from sendesk.rules.years import academic_year_of
 
 # --- scores --------------------------------------------------------------------------------
 
@@ -832,8 +833,7 @@ def year9_start(date_of_birth: date) -> date:
     A school year takes children born 1 September to 31 August; those born 1 Sep 2010 to
     31 Aug 2011 start Year 9 on 1 Sep 2024.
     """
-    cohort = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
-    return date(cohort + YEAR9_AFTER_YEARS, 9, 1)
+    return date(academic_year_of(date_of_birth) + YEAR9_AFTER_YEARS, 9, 1)
 
 
 def assessment_problems(
