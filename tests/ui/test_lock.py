@@ -27,7 +27,6 @@ from sendesk.errors import ValidationError
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.evidence import evidence
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.session_lock import (
     DEFAULT_LOCK_AFTER_MINUTES,
@@ -38,10 +37,10 @@ from sendesk.services.staff.session_lock import (
 )
 from sendesk.services.staff.users import set_password
 from sendesk.services.store.audit_log import audit_listing
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.lock import LOCKED_TEXT
 from tests.factories import small_pdf
+from tests.ui.screens import context
 
 PASSWORD = "correct horse"
 
@@ -49,7 +48,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 def window(qtbot, db: Database, senco: Actor, pupil: int) -> MainWindow:
     set_password(db, senco, "senco", PASSWORD)
-    main = MainWindow(AppContext(db, senco, school_info(db)))
+    main = MainWindow(context(db, senco))
     qtbot.addWidget(main)
     main.nav.setCurrentRow(1)  # the register, naming the pupil
     main.show()
