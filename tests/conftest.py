@@ -9,6 +9,7 @@ set) a missing PostgreSQL is an error, because CI installs it.
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -249,3 +250,15 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
     monkeypatch.setattr(tempfile, "tempdir", str(folder))
     yield folder
     remove_viewer_copies()
+
+
+@pytest.fixture
+def ended_pid() -> int:
+    """The process id of a process that has already ended (as a crashed SENDesk's has)."""
+    child = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return int(child.stdout)

@@ -5,7 +5,7 @@ text — to a temporary file before zipping it into the XLSX. A SENDesk killed m
 (a crash, a forced shutdown) left that file in the shared temporary folder. Here the
 scratch files go into a folder readable by this user only (0700), named after the process
 that made it, removed when the export ends, and swept by the next SENDesk that starts if
-the process that made it is gone.
+the process that made it is gone (:func:`sendesk.temp_folders.sweep_folders`).
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ import os
 import shutil
 import tempfile
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from sendesk.temp_folders import sweep_folders
 
 PREFIX = "sendesk-export-"
 
@@ -54,46 +55,13 @@ def report_output(dest: Path, fmt: str) -> Iterator[Path]:
 STALE_AFTER_SECONDS = 12 * 60 * 60
 
 
-def _alive(pid: int, modified: float) -> bool:
-    """Whether the process that made a folder may still be using it."""
-    if pid == os.getpid():
-        return True
-    if os.name == "nt":
-        # os.kill(pid, 0) would end a process on Windows: go by the folder's age there.
-        return time.time() - modified < STALE_AFTER_SECONDS
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # someone else's process, or the platform cannot tell: leave it
-    return True
-
-
 def sweep_scratch_folders() -> int:
-    """Remove this user's scratch folders whose process has ended (killed mid-export).
+    """Remove this user's scratch folders whose process has ended (killed mid-export), or
+    untouched for :data:`STALE_AFTER_SECONDS` (its process id reused since, or Windows).
 
     Returns how many were removed. Called when the app or a command starts.
     """
-    removed = 0
-    base = Path(tempfile.gettempdir())
-    try:
-        candidates = list(base.glob(PREFIX + "*"))
-    except OSError:
-        return 0
-    for folder in candidates:
-        try:
-            pid = int(folder.name[len(PREFIX) :].split("-", 1)[0])
-            info = folder.lstat()
-        except (ValueError, OSError):
-            continue
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            continue
-        if _alive(pid, info.st_mtime):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-        removed += not folder.exists()
-    return removed
+    return sweep_folders(PREFIX, max_age_seconds=STALE_AFTER_SECONDS)
 
 
 __all__ = ["PREFIX", "private_scratch", "report_output", "sweep_scratch_folders"]

@@ -34,10 +34,12 @@ every verdict is a first step, never an approval.
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+
+from sendesk.rules.dates import add_months
+from sendesk.rules.years import academic_year_of
 
 # --- scores --------------------------------------------------------------------------------
 
@@ -817,10 +819,7 @@ def expires_on(approved_on: date, months: int = APPROVAL_MONTHS) -> date:
     29 Feb)."""
     if isinstance(months, bool) or not isinstance(months, int) or months < 1:
         raise ValueError(f"An approval lasts a whole number of months, at least 1 (not {months}).")
-    years, month0 = divmod(approved_on.month - 1 + months, 12)
-    year = approved_on.year + years
-    last_day = calendar.monthrange(year, month0 + 1)[1]
-    return date(year, month0 + 1, min(approved_on.day, last_day))
+    return add_months(approved_on, months)
 
 
 # A school year takes the children born 1 September to 31 August (the cohort's year is the
@@ -834,8 +833,7 @@ def year9_start(date_of_birth: date) -> date:
     A school year takes children born 1 September to 31 August; those born 1 Sep 2010 to
     31 Aug 2011 start Year 9 on 1 Sep 2024.
     """
-    cohort = date_of_birth.year if date_of_birth.month >= 9 else date_of_birth.year - 1
-    return date(cohort + YEAR9_AFTER_YEARS, 9, 1)
+    return date(academic_year_of(date_of_birth) + YEAR9_AFTER_YEARS, 9, 1)
 
 
 def assessment_problems(

@@ -27,12 +27,13 @@ decimal place (half up) *before* it is banded: 1.95 reads "2.0" and is substanti
 
 from __future__ import annotations
 
-import calendar
 import math
 import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+
+from sendesk.rules.dates import add_months
 
 AGE_MONTHS = "age_months"
 STANDARDISED = "standardised"
@@ -181,13 +182,6 @@ def _signed(value: float) -> str:
 # --- elapsed time and ratio gain -------------------------------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, clamped to the month's end (31 Jan + 1 → 29 Feb)."""
-    years, month0 = divmod(day.month - 1 + months, 12)
-    year = day.year + years
-    return date(year, month0 + 1, min(day.day, calendar.monthrange(year, month0 + 1)[1]))
-
-
 def months_elapsed(start: date, end: date) -> float:
     """Calendar months from ``start`` to ``end``: whole months (same day of the month, or
     the month's last day), plus the days left over as a fraction of an average month
@@ -199,9 +193,9 @@ def months_elapsed(start: date, end: date) -> float:
     if end < start:
         return -months_elapsed(end, start)
     whole = (end.year - start.year) * 12 + (end.month - start.month)
-    if _add_months(start, whole) > end:
+    if add_months(start, whole) > end:
         whole -= 1
-    return whole + (end - _add_months(start, whole)).days / AVERAGE_MONTH_DAYS
+    return whole + (end - add_months(start, whole)).days / AVERAGE_MONTH_DAYS
 
 
 def ratio_gain(

@@ -54,7 +54,6 @@ from), in the order of :data:`ITEM_KEYS`:
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -62,6 +61,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sendesk.rules.census import Area
+from sendesk.rules.dates import add_months
 from sendesk.rules.timeline import end_of_compulsory_school_age, is_young_person
 
 CONSENT_OWN_AGE = 16  # the age they turn in the school year whose June ends compulsory age
@@ -411,15 +411,6 @@ def money(amount: Decimal) -> str:
     if pence == pence.to_integral_value():
         return f"{sign}£{int(pence):,}"
     return f"{sign}£{pence:,.2f}"
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` calendar months later (earlier when negative); a day the
-    month lacks becomes its last day (31/08 + 6 months → 28/02 or 29/02)."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def current_until(dated: date, max_age_months: int) -> date:

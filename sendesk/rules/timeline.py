@@ -35,11 +35,12 @@ allows for that step turns amber or red into "extended", with its reason in the 
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
+
+from sendesk.rules.dates import add_months, dmy
 
 # --- statutory limits ---------------------------------------------------------------------
 
@@ -202,23 +203,8 @@ class Milestone:
 # --- date arithmetic ----------------------------------------------------------------------
 
 
-def add_months(start: date, months: int) -> date:
-    """The same day ``months`` later, or the last day of that month when it is shorter.
-
-    29 February + 12 months is 28 February; 31 August + 1 month is 30 September. This is the
-    corresponding-date rule the courts use for periods of months.
-    """
-    index = start.month - 1 + months
-    year, month = start.year + index // 12, index % 12 + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
-
-
 def _weeks(start: date, weeks: int) -> date:
     return start + timedelta(weeks=weeks)
-
-
-def _fmt(day: date) -> str:
-    return f"{day:%d/%m/%Y}"
 
 
 # --- the 20 weeks -------------------------------------------------------------------------
@@ -573,7 +559,7 @@ def _right(key: str, due: date, today: date, done_on: date | None, note: str) ->
         return Milestone(key, label, due, done_on, rag(due, today, done_on), note)
     status = rag(due, today)
     if status == "red":
-        closed = f"nothing recorded by {_fmt(due)}"
+        closed = f"nothing recorded by {dmy(due)}"
         return Milestone(key, label, due, None, "not applicable", _join(note, closed))
     return Milestone(key, label, due, None, status, note)
 
@@ -590,7 +576,7 @@ def _refusal_steps(
     counted = "" if decided_on else "decision date not recorded: counted from the deadline"
     deadline = appeal_deadline(sent, facts.mediation_certificate_on)
     mediation = (
-        f"mediation certificate {_fmt(facts.mediation_certificate_on)}"
+        f"mediation certificate {dmy(facts.mediation_certificate_on)}"
         if facts.mediation_certificate_on
         else "mediation advice first (a certificate can move the deadline)"
     )
@@ -660,7 +646,7 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
 
     if facts.decided_to_assess is False:
         why = "the LA decided not to assess" + (
-            f" on {_fmt(facts.decision_to_assess_on)}" if facts.decision_to_assess_on else ""
+            f" on {dmy(facts.decision_to_assess_on)}" if facts.decision_to_assess_on else ""
         )
         result += _refusal_steps(
             facts, today, facts.decision_to_assess_on, deadlines["decide_to_assess"], "assess"
@@ -688,7 +674,7 @@ def milestones(facts: CaseFacts, today: date) -> list[Milestone]:
 
     if issuing is False:
         why = "the LA decided not to issue a plan" + (
-            f" on {_fmt(facts.decision_to_issue_on)}" if facts.decision_to_issue_on else ""
+            f" on {dmy(facts.decision_to_issue_on)}" if facts.decision_to_issue_on else ""
         )
         result.append(
             step(
@@ -758,7 +744,7 @@ def _consultation(facts: CaseFacts, today: date, projected: date) -> Milestone:
         return _step(key, projected, today, facts.exceptions, note="projected: no draft yet")
     ends = consultation_ends(facts.draft_sent_on)
     label = MILESTONE_LABELS[key]
-    note = f"comments and a named school or college by {_fmt(ends)}"
+    note = f"comments and a named school or college by {dmy(ends)}"
     final = facts.final_issued_on
     if final is not None and final <= ends:
         cut = "the final plan was issued before the 15 days ended"

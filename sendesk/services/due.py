@@ -21,6 +21,7 @@ from sendesk.models import Contact, NeedProfile, Pupil
 from sendesk.roles import Role
 from sendesk.rules import upn as upn_rules
 from sendesk.rules.census import ON_REGISTER, area_of
+from sendesk.rules.dates import add_months
 from sendesk.rules.permissions import allowed
 from sendesk.services.access.due import access_items
 from sendesk.services.actor import Actor
@@ -100,18 +101,6 @@ class DueItem:
     def sort_key(self) -> tuple[int, date, str]:
         order = {"overdue": 0, "soon": 1, "gap": 2, "later": 3}[self.severity]
         return (order, self.due or date.max, self.pupil_name or self.group_name)
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later (the last day of a shorter month if need be)."""
-    month0 = day.month - 1 + months
-    year, month = day.year + month0 // 12, month0 % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def severity_of(due: date, today: date) -> str:

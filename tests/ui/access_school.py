@@ -17,16 +17,10 @@ from sendesk.services.access.arrangement_edits import propose_arrangement, set_a
 from sendesk.services.access.assessments import record_assessment
 from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
 from sendesk.services.actor import Actor
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.teaching_groups import GroupData, save_group
-from sendesk.ui.context import AppContext
 from tests.factories import add_test_pupil, make_user
 
 TODAY = date(2026, 3, 2)
-
-
-def ctx_for(db: Database, actor: Actor) -> AppContext:
-    return AppContext(db, actor, school_info(db))
 
 
 @dataclass

@@ -30,8 +30,10 @@ from tests.ui.export_audit import export_details
 from tests.ui.views import all_cells
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from access_school import TODAY, School, ctx_for, make_school
+from access_school import TODAY, School, make_school
 from test_accessibility import unnamed_controls
+
+from tests.ui.screens import context
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def told(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def make_page(qtbot, db: Database, actor: Actor) -> AccessPage:
-    page = AccessPage(ctx_for(db, actor), today=TODAY)
+    page = AccessPage(context(db, actor), today=TODAY)
     qtbot.addWidget(page)
     page.loading.wait()  # the gap view is read on the worker thread
     return page
@@ -228,7 +230,7 @@ def groups_table(dialog: TeachingGroupsDialog) -> list[list[str]]:
 def test_groups_listed_added_edited_and_removed(
     qtbot, db, senco, school, monkeypatch, warnings
 ) -> None:
-    dialog = TeachingGroupsDialog(ctx_for(db, senco))
+    dialog = TeachingGroupsDialog(context(db, senco))
     qtbot.addWidget(dialog)
     assert groups_table(dialog) == [
         ["10Y/Ma2", "Maths", "Mr Maths", "1", "Set by hand"],
@@ -292,7 +294,7 @@ def test_groups_listed_added_edited_and_removed(
 
 
 def test_a_duplicate_code_is_refused_in_one_sentence(qtbot, db, senco, school, warnings) -> None:
-    dialog = TeachingGroupsDialog(ctx_for(db, senco))
+    dialog = TeachingGroupsDialog(context(db, senco))
     qtbot.addWidget(dialog)
     group = dialog.group_dialog(None)
     qtbot.addWidget(group)
@@ -319,7 +321,7 @@ def test_import_class_lists_shows_the_report(
     monkeypatch.setattr(
         TeachingGroupsDialog, "show_report", lambda _self, r: reports.append("\n".join(r.lines()))
     )
-    dialog = TeachingGroupsDialog(ctx_for(db, senco))
+    dialog = TeachingGroupsDialog(context(db, senco))
     qtbot.addWidget(dialog)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(bad), ""))
     report = dialog.import_file()
@@ -358,7 +360,7 @@ def test_page_reloads_after_groups_change(qtbot, db, senco, school, monkeypatch)
 
 
 def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
-    window = MainWindow(ctx_for(db, senco))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     assert {"My classes", "Access arrangements"} <= set(window.pages)
     access = window.page("Access arrangements")
@@ -366,7 +368,7 @@ def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
     classes = window.page("My classes")
     assert isinstance(access, AccessPage)
     assert unnamed_controls(access) == [] and unnamed_controls(classes) == []
-    dialog = TeachingGroupsDialog(ctx_for(db, senco))
+    dialog = TeachingGroupsDialog(context(db, senco))
     qtbot.addWidget(dialog)
     group = dialog.group_dialog(dialog.groups[0])
     qtbot.addWidget(group)
@@ -381,7 +383,7 @@ def test_main_window_pages_and_names(qtbot, db, senco, school) -> None:
 
 
 def test_teacher_has_my_classes_but_not_the_gap_view(qtbot, db, school) -> None:
-    window = MainWindow(ctx_for(db, school.teacher))
+    window = MainWindow(context(db, school.teacher))
     qtbot.addWidget(window)
     assert "My classes" in window.pages and "Access arrangements" not in window.pages
     page = window.page("My classes")

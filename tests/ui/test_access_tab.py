@@ -33,11 +33,12 @@ from sendesk.ui.kit.edit_table import editor_at
 from sendesk.ui.pupil_window import PupilWindow
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from access_school import TODAY, School, ctx_for, make_school
+from access_school import TODAY, School, make_school
 from test_accessibility import unnamed_controls
 
 from tests.ui.dialogs import accept
 from tests.ui.dialogs import answer_question as answer
+from tests.ui.screens import context
 from tests.ui.views import all_cells, cells, row_count
 
 
@@ -47,7 +48,7 @@ def school(db: Database, senco: Actor) -> School:
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AccessTab:
-    tab = AccessTab(ctx_for(db, actor), pupil_id, today=TODAY)
+    tab = AccessTab(context(db, actor), pupil_id, today=TODAY)
     qtbot.addWidget(tab)
     return tab
 
@@ -141,8 +142,7 @@ def test_propose_through_the_dialog_with_live_verdict(
         seen["verdict"] = dialog.verdict_view.toPlainText()
         dialog.set_subjects(("English", "History"))
         dialog.room_note.setText("Small room")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, school.ann)
@@ -174,7 +174,7 @@ def test_propose_through_the_dialog_with_live_verdict(
 
 def test_no_subject_chosen_is_refused_and_nothing_saved(qtbot, db, senco, school, warnings):
     access = pupil_access(db, senco, school.cal, today=TODAY)
-    dialog = ArrangementDialog(ctx_for(db, senco), school.cal, access, today=TODAY)
+    dialog = ArrangementDialog(context(db, senco), school.cal, access, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.kind.setCurrentIndex(dialog.kind.findData("prompter"))
     assert dialog.route_label.text() == "Decided in the centre (delegated)"
@@ -200,8 +200,7 @@ def test_edit_keeps_fields_and_saves_changes(qtbot, db, senco, school, monkeypat
         dialog.other_subject.setText("History")
         dialog.add_subject_button.click()
         dialog.notes.setPlainText("Reads slowly; a reader in English and History.")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, school.ann)
@@ -231,8 +230,7 @@ def test_a_stale_edit_is_refused_and_the_tab_reloads(
 
     def fill(dialog: ArrangementDialog) -> int:
         dialog.room_note.setText("Room 12")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ArrangementDialog, "exec", fill)
     tab.edit_button.click()
@@ -260,8 +258,7 @@ def test_status_moves_with_dates_and_expiry(qtbot, db, senco, school, monkeypatc
     def run(d: StatusDialog) -> int:
         d.status.setCurrentIndex(d.status.findData("approved in centre"))
         d.on.setDate(to_qdate(date(2026, 2, 27)))
-        accept(d)
-        return d.result()
+        return accept(d)
 
     monkeypatch.setattr(StatusDialog, "exec", run)
     with qtbot.waitSignal(tab.changed):
@@ -282,8 +279,7 @@ def test_withdrawing_asks_first(qtbot, db, senco, school, monkeypatch, warnings)
 
     def withdraw(d: StatusDialog) -> int:
         d.status.setCurrentIndex(d.status.findData("withdrawn"))
-        accept(d)
-        return d.result()
+        return accept(d)
 
     monkeypatch.setattr(StatusDialog, "exec", withdraw)
     asked = answer(monkeypatch, QMessageBox.StandardButton.No)
@@ -392,7 +388,7 @@ def test_assessment_dialog_checks_scores_and_paperwork_live(
     qtbot, db, senco, school, monkeypatch
 ) -> None:
     dialog = AssessmentDialog(
-        ctx_for(db, senco),
+        context(db, senco),
         school.cal,
         check_arrangement="extra_time_25",
         date_of_birth=date(2012, 1, 1),
@@ -445,8 +441,7 @@ def test_record_an_assessment_from_the_tab_shows_its_problems(
         dialog.assessed_on.setDate(to_qdate(date(2026, 1, 20)))
         dialog.pon.not_yet.setChecked(True)
         dialog.add_score("spelling accuracy", "WRAT5", 79)
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(AssessmentDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, school.ben)
@@ -467,7 +462,7 @@ def test_record_an_assessment_from_the_tab_shows_its_problems(
 
 
 def test_assessment_refusal_keeps_the_dialog_open(qtbot, db, senco, school, warnings) -> None:
-    dialog = AssessmentDialog(ctx_for(db, senco), school.cal, today=TODAY)
+    dialog = AssessmentDialog(context(db, senco), school.cal, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.add_score()
     accept(dialog)  # no assessor's name
@@ -525,7 +520,7 @@ def test_helpers_in_words(db, senco, school) -> None:
 
 
 def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, school) -> None:
-    window = PupilWindow(ctx_for(db, senco), school.ann)
+    window = PupilWindow(context(db, senco), school.ann)
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert "Access arrangements" in titles
@@ -533,7 +528,7 @@ def test_pupil_window_has_the_tab_and_every_control_is_named(qtbot, db, senco, s
     tab = window.tabs.widget(titles.index("Access arrangements"))
     assert isinstance(tab, AccessTab)
     assert column(tab.table, 0) == ["25% extra time", "Reader"]
-    ctx = ctx_for(db, senco)
+    ctx = context(db, senco)
     dialogs = (
         ArrangementDialog(ctx, school.ann, tab.access, tab.access.arrangements[0], today=TODAY),
         StatusDialog(ctx, tab.access.arrangements[1], today=TODAY),

@@ -35,8 +35,6 @@ from sendesk.services.evidence.agencies import (
     list_involvements,
 )
 from sendesk.services.evidence.evidence import add_document, list_documents, remove_viewer_copies
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.evidence.agencies_tab import (
     AgenciesTab,
     DocumentDialog,
@@ -47,6 +45,7 @@ from sendesk.ui.evidence.agencies_tab import (
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import make_user, works_with
 from tests.ui.dialogs import accept, answer_question
+from tests.ui.screens import context
 from tests.ui.views import cells, row_count, set_current, tooltip
 
 TODAY = date(2026, 1, 15)
@@ -78,7 +77,7 @@ def opened(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> AgenciesTab:
-    tab = AgenciesTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
+    tab = AgenciesTab(context(db, actor), pupil_id, today=TODAY)
     qtbot.addWidget(tab)
     return tab
 
@@ -137,7 +136,7 @@ def test_typed_agency_and_not_yet_seen(qtbot, db, senco, pupil_id, monkeypatch) 
 
 
 def test_refusal_is_one_sentence_and_the_dialog_stays(qtbot, db, senco, pupil_id, warnings):
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     dialog = InvolvementDialog(ctx, pupil_id, None, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.referral.edit.setDate(to_qdate(date(2025, 12, 1)))
@@ -258,7 +257,7 @@ def test_a_file_that_is_not_a_document_is_refused(
 ) -> None:
     fake = tmp_path / "notes.pdf"
     fake.write_text("not really a PDF")
-    dialog = DocumentDialog(AppContext(db, senco, school_info(db)), pupil_id, fake, [], today=TODAY)
+    dialog = DocumentDialog(context(db, senco), pupil_id, fake, [], today=TODAY)
     qtbot.addWidget(dialog)
     dialog.accept()
     dialog.save_op.wait()
@@ -307,7 +306,7 @@ def test_teacher_reads_and_opens_but_cannot_edit(qtbot, db, senco, pupil_id, pdf
 def test_read_only_account_may_not_see_the_tab(qtbot, db, pupil_id) -> None:
     viewer = make_user(db, "governor", Role.READ_ONLY)
     with pytest.raises(PermissionDeniedError):
-        AgenciesTab(AppContext(db, viewer, school_info(db)), pupil_id, today=TODAY)
+        AgenciesTab(context(db, viewer), pupil_id, today=TODAY)
 
 
 def unnamed_controls(root: QWidget) -> list[str]:
@@ -336,7 +335,7 @@ def unnamed_controls(root: QWidget) -> list[str]:
 
 def test_every_control_has_an_accessible_name(qtbot, db, senco, pupil_id) -> None:
     tab = make_tab(qtbot, db, senco, pupil_id)
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     inv = InvolvementDialog(ctx, pupil_id, None, today=TODAY)
     doc = DocumentDialog(ctx, pupil_id, Path("x.pdf"), [], today=TODAY)
     for widget in (inv, doc):

@@ -12,13 +12,12 @@ from PySide6.QtWidgets import QDialogButtonBox, QWizard
 from sendesk.keystore import SERVICE, key_id
 from sendesk.models import Role
 from sendesk.services.register.pupils import get_pupil
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import create_user, sign_in
-from sendesk.ui.context import AppContext
 from sendesk.ui.register.add_pupil_dialog import AddPupilDialog
 from sendesk.ui.register.import_dialog import ImportDialog
 from sendesk.ui.school.setup_wizard import SetupWizard
 from sendesk.ui.staff.sign_in import SignInDialog
+from tests.ui.screens import context, on_screen
 
 CSV_HEADER = "UPN,Legal Surname,Legal Forename,DOB,Year,Reg,SEN Status,Primary Need\r\n"
 
@@ -33,9 +32,7 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_setup_wizard_creates_school_key_and_senco(
     qtbot, tmp_path, config_dir, memory_keyring
 ) -> None:
-    wizard = SetupWizard()
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = on_screen(qtbot, SetupWizard())
     qtbot.keyClicks(wizard.school.name, "Brook Valley School")
     qtbot.keyClicks(wizard.school.urn, "654321")
     qtbot.keyClicks(wizard.school.la, "Devon")
@@ -66,9 +63,7 @@ def test_setup_wizard_creates_school_key_and_senco(
 
 
 def test_setup_wizard_refuses_short_passwords(qtbot, tmp_path, config_dir) -> None:
-    wizard = SetupWizard()
-    qtbot.addWidget(wizard)
-    wizard.show()
+    wizard = on_screen(qtbot, SetupWizard())
     wizard.school.name.setText("X School")
     wizard.school.urn.setText("12")
     wizard.next()
@@ -95,9 +90,7 @@ def test_setup_wizard_refuses_short_passwords(qtbot, tmp_path, config_dir) -> No
 
 def test_sign_in_dialog(qtbot, db, senco) -> None:
     create_user(db, senco, "ta1", "Sam Support", Role.LEARNING_SUPPORT, "support123")
-    dialog = SignInDialog(db, "Test Academy")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, SignInDialog(db, "Test Academy"))
     qtbot.keyClicks(dialog.username, "ta1")
     qtbot.keyClicks(dialog.password, "wrong")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
@@ -117,10 +110,6 @@ def test_sign_in_dialog(qtbot, db, senco) -> None:
     assert dialog.actor is not None and dialog.actor.role == Role.LEARNING_SUPPORT
 
 
-def _ctx(db, actor) -> AppContext:
-    return AppContext(db, actor, school_info(db))
-
-
 def test_import_dialog_shows_problems_then_imports_good_rows(qtbot, tmp_path, db, senco) -> None:
     export = tmp_path / "export.csv"
     export.write_text(
@@ -130,7 +119,7 @@ def test_import_dialog_shows_problems_then_imports_good_rows(qtbot, tmp_path, db
         + "B801200005001,Ó Súilleabháin,Siobhán,03/03/2013,8,8C,E,ASD\r\n",
         encoding="utf-8-sig",
     )
-    dialog = ImportDialog(_ctx(db, senco))
+    dialog = ImportDialog(context(db, senco))
     qtbot.addWidget(dialog)
     dialog.path.setText(str(export))
     dialog.check()
@@ -152,7 +141,7 @@ def test_import_dialog_shows_problems_then_imports_good_rows(qtbot, tmp_path, db
 
 
 def test_add_pupil_refuses_a_bad_upn_with_the_reason(qtbot, db, senco) -> None:
-    dialog = AddPupilDialog(_ctx(db, senco))
+    dialog = AddPupilDialog(context(db, senco))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.upn, "A801200001001")  # check letter should be H
     qtbot.keyClicks(dialog.surname, "Kowalczyk")
@@ -168,7 +157,7 @@ def test_add_pupil_refuses_a_bad_upn_with_the_reason(qtbot, db, senco) -> None:
 
 def test_add_pupil_types_a_lower_case_upn_in_capitals(qtbot, db, senco) -> None:
     """A UPN is capitals only (DfE format): typed in lower case, it shows and saves in capitals."""
-    dialog = AddPupilDialog(_ctx(db, senco))
+    dialog = AddPupilDialog(context(db, senco))
     qtbot.addWidget(dialog)
     qtbot.keyClicks(dialog.upn, "g80120000101a")
     assert dialog.upn.text() == "G80120000101A"

@@ -13,13 +13,12 @@ from PySide6.QtWidgets import QFileDialog
 from sendesk.db import Database
 from sendesk.services.actor import Actor
 from sendesk.services.register.pupil_record import view_record
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.session_lock import lock_after_minutes
 from sendesk.services.store.audit_anchor import current_anchor
-from sendesk.ui.context import AppContext
 from sendesk.ui.store.audit_page import ANY_ACTION, AuditPage
 from tests.factories import add_test_pupil
 from tests.ui.export_audit import export_details
+from tests.ui.screens import context, on_screen
 
 
 @pytest.fixture
@@ -28,9 +27,7 @@ def page(qtbot, db: Database, senco: Actor) -> AuditPage:
     ned = add_test_pupil(db, senco, 2, forename="Ned")
     view_record(db, senco, zoe)
     view_record(db, senco, ned)
-    made = AuditPage(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(made)
-    made.show()
+    made = on_screen(qtbot, AuditPage(context(db, senco)))
     made.loading.wait()  # the trail is read on the worker thread
     return made
 

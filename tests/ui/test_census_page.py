@@ -10,9 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from sendesk.models import Role
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import create_user, sign_in
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.register.census_page import COLUMNS, CensusPage
 
@@ -20,6 +18,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "services"))
 from census_school import TODAY, plant_census_problems
 
 from tests.ui.export_audit import export_details
+from tests.ui.screens import context, on_screen
 from tests.ui.views import all_cells, headers, row_count, set_current
 
 
@@ -29,9 +28,7 @@ def cells(page: CensusPage) -> list[list[str]]:
 
 def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, senco) -> None:
     ids = plant_census_problems(db, senco)
-    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
-    qtbot.addWidget(page)
-    page.show()
+    page = on_screen(qtbot, CensusPage(context(db, senco), today=TODAY))
     page.loading.wait()  # type: ignore[union-attr]  # the check runs on the worker
     assert page.summary.text() == (
         "4 problems for 4 pupils (7 pupils on roll checked) to fix before the spring census "
@@ -58,7 +55,7 @@ def test_lists_each_problem_with_rule_and_fix_and_opens_the_pupil(qtbot, db, sen
 
 
 def test_check_again_after_a_fix_and_a_clean_register(qtbot, db, senco) -> None:
-    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
+    page = CensusPage(context(db, senco), today=TODAY)
     qtbot.addWidget(page)
     page.loading.wait()  # type: ignore[union-attr]
     assert row_count(page.table) == 0
@@ -72,7 +69,7 @@ def test_check_again_after_a_fix_and_a_clean_register(qtbot, db, senco) -> None:
 
 def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
     ids = plant_census_problems(db, senco)
-    window = MainWindow(AppContext(db, senco, school_info(db)))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     window.nav.setCurrentRow(list(window.pages).index("Census check"))
     page = window.pages["Census check"]
@@ -82,16 +79,14 @@ def test_senco_only_and_reached_from_the_main_window(qtbot, db, senco) -> None:
     page.table.activated.emit(page.table.model().index(1, 0))
     qtbot.waitUntil(lambda: ids["Cara"] in window.pupil_windows)  # read on the worker
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
-    teacher = MainWindow(AppContext(db, sign_in(db, "t1", "teacher123"), school_info(db)))
+    teacher = MainWindow(context(db, sign_in(db, "t1", "teacher123")))
     qtbot.addWidget(teacher)
     assert "Census check" not in teacher.pages
 
 
 def test_export_writes_the_problems_shown_and_says_where(qtbot, db, senco, tmp_path) -> None:
     plant_census_problems(db, senco)
-    page = CensusPage(AppContext(db, senco, school_info(db)), today=TODAY)
-    qtbot.addWidget(page)
-    page.show()
+    page = on_screen(qtbot, CensusPage(context(db, senco), today=TODAY))
     page.loading.wait()  # type: ignore[union-attr]
     assert page.export_button.isEnabled() and not page.written.isVisible()
     target = tmp_path / "census problems.csv"

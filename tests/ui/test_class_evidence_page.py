@@ -24,8 +24,10 @@ from sendesk.ui.kit.dates import to_qdate
 from tests.ui.views import cells, row_count
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from access_school import TODAY, School, ctx_for, make_school
+from access_school import TODAY, School, make_school
 from test_accessibility import unnamed_controls
+
+from tests.ui.screens import context
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def settled(page: ClassEvidencePage) -> None:
 
 
 def make_page(qtbot, db: Database, actor: Actor) -> ClassEvidencePage:
-    page = ClassEvidencePage(ctx_for(db, actor), today=TODAY)
+    page = ClassEvidencePage(context(db, actor), today=TODAY)
     qtbot.addWidget(page)
     page.resize(1100, 700)
     page.show()

@@ -16,9 +16,7 @@ from sendesk.services.actor import Actor, acting_user
 from sendesk.services.evidence.evidence import get_document
 from sendesk.services.graduated.concerns import ask_for_evidence, list_concerns, raise_concern
 from sendesk.services.register.register import read_register
-from sendesk.services.school.school import school_info
 from sendesk.services.staff import users
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.concerns_tab import (
     AddEvidenceDialog,
     ConcernsTab,
@@ -27,6 +25,7 @@ from sendesk.ui.graduated.concerns_tab import (
 )
 from sendesk.ui.kit.dates import to_qdate
 from tests.factories import add_test_pupil, works_with
+from tests.ui.screens import context
 from tests.ui.views import all_cells
 
 TODAY = date(2026, 11, 2)
@@ -46,7 +45,7 @@ def pupil(db: Database, senco: Actor, teacher: Actor) -> int:
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil: int) -> ConcernsTab:  # type: ignore[no-untyped-def]
-    tab = ConcernsTab(AppContext(db, actor, school_info(db)), pupil, today=TODAY)
+    tab = ConcernsTab(context(db, actor), pupil, today=TODAY)
     qtbot.addWidget(tab)
     return tab
 

@@ -8,20 +8,16 @@ from datetime import date
 
 from sendesk.models import Role
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import create_user, sign_in
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.transfer.ctf_import_dialog import CtfImportDialog
 from tests.factories import add_test_pupil
 from tests.services.test_ctf_import import ctf, need, pupil_xml, sen, upn_of, write
+from tests.ui.screens import context, on_screen
 
 
 def _dialog(qtbot, db, actor) -> CtfImportDialog:
-    dialog = CtfImportDialog(AppContext(db, actor, school_info(db)))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+    return on_screen(qtbot, CtfImportDialog(context(db, actor)))
 
 
 def _items(dialog: CtfImportDialog) -> list[str]:
@@ -96,10 +92,10 @@ def test_only_the_senco_has_the_menu_item(qtbot, db, senco) -> None:
     def texts(window: MainWindow) -> set[str]:
         return {a.text().replace("&", "") for a in window._menu_by_title["&File"].actions()}
 
-    window = MainWindow(AppContext(db, senco, school_info(db)))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     assert "Import a CTF…" in texts(window)
     create_user(db, senco, "t1", "Mr Teacher", Role.TEACHER, "teacher123")
-    teacher = MainWindow(AppContext(db, sign_in(db, "t1", "teacher123"), school_info(db)))
+    teacher = MainWindow(context(db, sign_in(db, "t1", "teacher123")))
     qtbot.addWidget(teacher)
     assert "Import a CTF…" not in texts(teacher)

@@ -18,14 +18,13 @@ from sendesk.services.ehc.plans import list_plans, record_plan
 from sendesk.services.ehc.records import PlanData, RequestData
 from sendesk.services.ehc.requests import add_exception, list_requests, open_request, record_step
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.ehc_plan_dialog import PlanDialog, ReviewDialog
 from sendesk.ui.ehc.ehc_request_dialog import ExceptionDialog, RequestDialog, StepDialog
 from sendesk.ui.ehc.ehc_tab import STATUS_TINTS, EhcTab
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import add_test_pupil, make_user, works_with
 from tests.ui.dialogs import accept, answer_question
+from tests.ui.screens import context
 from tests.ui.views import all_cells as rows
 from tests.ui.views import background, cells, foreground, row_count
 
@@ -37,7 +36,7 @@ pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> EhcTab:
-    tab = EhcTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
+    tab = EhcTab(context(db, actor), pupil_id, today=TODAY)
     qtbot.addWidget(tab)
     return tab
 
@@ -93,8 +92,7 @@ def test_open_a_request_and_see_the_clock_start(
         dialog.sent_on.set_value(TODAY)
         dialog.consent_on.set_value(TODAY - timedelta(days=3))
         dialog.pupil_views.setPlainText("I want help with talking to my friends.")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -135,8 +133,7 @@ def test_a_new_request_starts_unsent_with_no_statutory_dates(
         assert not dialog.ok_button.isEnabled()  # a role with nobody named
         assert "who signed the request off" in dialog.problems_label.text()
         dialog.signed_off_by.setText("Mrs Head")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -166,7 +163,7 @@ def test_the_request_dialog_says_whose_consent_is_needed(qtbot, db, senco, pupil
     def hint_for(born: date) -> str:
         with db.transaction() as s:
             s.get(Pupil, pupil_id).dob = born
-        dialog = RequestDialog(AppContext(db, senco, school_info(db)), pupil_id, today=TODAY)
+        dialog = RequestDialog(context(db, senco), pupil_id, today=TODAY)
         qtbot.addWidget(dialog)
         return dialog.young_person_hint.text()
 
@@ -205,8 +202,7 @@ def test_record_the_next_step_through_its_dialog(
         dialog.on.setDate(to_qdate(date(2026, 3, 9)))
         dialog.yes.setChecked(True)
         assert dialog.ok_button.isEnabled()
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(StepDialog, "exec", fill)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -226,16 +222,14 @@ def test_record_the_next_step_through_its_dialog(
         assert "Draft plan sent" not in offered  # not before the decision to issue
         dialog.on.setDate(to_qdate(date(2026, 3, 11)))
         dialog.yes.setChecked(True)
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     def draft(dialog: StepDialog) -> int:
         assert dialog.chosen() == "draft"
         assert dialog.setting.isVisibleTo(dialog) and dialog.decision_box.isHidden()
         dialog.setting.setText("Hill School")
         dialog.on.setDate(to_qdate(date(2026, 3, 12)))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     for fill_in in (issue, draft):
         monkeypatch.setattr(StepDialog, "exec", fill_in)
@@ -252,7 +246,7 @@ def test_a_step_out_of_order_is_refused_in_one_sentence(
 ) -> None:
     open_school_request(db, senco, pupil_id, date(2026, 2, 2))
     [request] = list_requests(db, senco, pupil_id, today=TODAY)
-    dialog = StepDialog(AppContext(db, senco, school_info(db)), request, today=TODAY)
+    dialog = StepDialog(context(db, senco), request, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.yes.setChecked(True)
     dialog.on.setDate(to_qdate(date(2026, 1, 5)))  # before the request was sent
@@ -302,8 +296,7 @@ def test_an_exception_shows_the_clock_extended_with_its_reason(
         dialog.kind.setCurrentIndex(dialog.kind.findData("personal_circumstances"))
         dialog.reason.setPlainText("Family bereavement; the parent asked for time")
         dialog.recorded_on.setDate(to_qdate(date(2026, 2, 10)))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ExceptionDialog, "exec", fill)
     with qtbot.waitSignal(tab.changed):
@@ -344,8 +337,7 @@ def test_record_the_plan_and_an_annual_review(
         dialog.needs.setPlainText("Severe difficulty with expressive language.")
         dialog.outcomes.setPlainText("By July 2027, uses 3-word sentences in class.")
         dialog.provision.setPlainText("SaLT programme, 3 × 20 minutes a week with a TA.")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -375,8 +367,7 @@ def test_record_the_plan_and_an_annual_review(
         dialog.attendees.setPlainText("Parent, SENCo, class teacher, SaLT")
         dialog.summary.setPlainText("Good progress towards the language outcome.")
         dialog.recommendation.setCurrentIndex(dialog.recommendation.findData("amend"))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ReviewDialog, "exec", fill_review)
     with qtbot.waitSignal(tab.changed):
@@ -441,7 +432,7 @@ def test_a_teacher_sees_the_plan_but_nothing_of_a_request(qtbot, db, senco, pupi
 def test_read_only_accounts_cannot_open_the_tab(qtbot, db, senco, pupil_id) -> None:
     reader = make_user(db, "governor", Role.READ_ONLY)
     with pytest.raises(SendeskError):
-        EhcTab(AppContext(db, reader, school_info(db)), pupil_id, today=TODAY)
+        EhcTab(context(db, reader), pupil_id, today=TODAY)
 
 
 def test_build_pack_opens_the_wizard_for_the_request_la(
@@ -469,7 +460,7 @@ def test_the_pupil_window_has_the_tab_in_place_of_the_placeholder(
     from sendesk.ui.register.pupil_tabs import PLACEHOLDERS
 
     assert "EHC plan" not in PLACEHOLDERS
-    window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)
+    window = PupilWindow(context(db, senco), pupil_id)
     qtbot.addWidget(window)
     titles = [window.tabs.tabText(i).replace("&", "") for i in range(window.tabs.count())]
     assert "EHC plan" in titles
@@ -493,7 +484,7 @@ def test_whats_due_shows_a_late_la_and_an_extended_clock(qtbot, db, senco, pupil
         date(2026, 2, 1),
         today=TODAY,
     )
-    page = HomePage(AppContext(db, senco, school_info(db)))
+    page = HomePage(context(db, senco))
     qtbot.addWidget(page)
     page.reload(TODAY).wait()
     model = page.model
@@ -520,8 +511,7 @@ def test_recording_the_plan_offers_e_on_the_register_from_its_issue_date(
     def fill_plan(dialog: PlanDialog) -> int:
         dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
         dialog.la.setCurrentText("Testshire")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
     tab = make_tab(qtbot, db, senco, pupil_id)
@@ -559,13 +549,11 @@ def test_the_final_plan_step_leads_to_recording_the_plan_then_e(
     def final(dialog: StepDialog) -> int:
         dialog.step.setCurrentIndex(dialog.step.findData("final"))
         dialog.on.setDate(to_qdate(date(2026, 3, 9)))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     def fill_plan(dialog: PlanDialog) -> int:
         assert dialog.data().issued_on == date(2026, 3, 9)  # from the request's final plan
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(StepDialog, "exec", final)
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
@@ -602,8 +590,7 @@ def test_a_recorded_phase_transfer_and_its_deadline(
         assert dialog.transfer_hint.text() == (
             "The plan must be reviewed and amended by 30/03/2027 (reg 18(1))."
         )
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
     answer_question(monkeypatch, QMessageBox.StandardButton.No)
@@ -620,8 +607,7 @@ def test_a_recorded_phase_transfer_and_its_deadline(
         assert dialog.transfer_on.value() == date(2027, 9, 6)
         dialog.transfer_kind.setCurrentIndex(dialog.transfer_kind.findData("own_sixth_form"))
         assert dialog.transfer_hint.text() == "No transfer: no phase transfer deadline."
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanDialog, "exec", stay_on)
     with qtbot.waitSignal(tab.changed):
@@ -644,12 +630,11 @@ def test_a_plan_recorded_in_the_pupil_window_leaves_the_profile_saveable(
 
     def fill_plan(dialog: PlanDialog) -> int:
         dialog.issued_on.setDate(to_qdate(date(2026, 3, 2)))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanDialog, "exec", fill_plan)
     answer_question(monkeypatch, QMessageBox.StandardButton.No)
-    window = PupilWindow(AppContext(db, senco, school_info(db)), pupil_id)
+    window = PupilWindow(context(db, senco), pupil_id)
     qtbot.addWidget(window)
     with qtbot.waitSignal(window.changed):
         window.ehc_tab.record_plan_button.click()
@@ -683,8 +668,7 @@ def test_someone_elses_change_is_said_and_shown(
 
     def fill(dialog: RequestDialog) -> int:
         dialog.caseworker.setText("Mr Ó Briain (acting)")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(RequestDialog, "exec", fill)
     tab.edit_button.click()
@@ -709,8 +693,7 @@ def test_correct_a_review_and_cease_the_plan(
         assert not dialog.ok_button.isEnabled()  # a decision needs its date
         assert "Give the date of the LA's decision." in dialog.problems_label.text()
         dialog.la_decision_on.set_value(date(2026, 2, 20))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(ReviewDialog, "exec", correct)
     tab.reviews.selectRow(0)
@@ -723,8 +706,7 @@ def test_correct_a_review_and_cease_the_plan(
 
     def cease(dialog) -> int:  # type: ignore[no-untyped-def]
         dialog.on.setDate(to_qdate(date(2026, 3, 13)))
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     from sendesk.ui.ehc.ehc_plan_dialog import CeaseDialog
 

@@ -22,11 +22,10 @@ from sendesk.keystore import new_raw_key
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.due import due_items
 from sendesk.services.register.register_view import register_rows
-from sendesk.services.school.school import school_info
 from sendesk.services.store.opening import open_database
-from sendesk.ui.context import AppContext
 from sendesk.ui.exit_when_ready import ReadyWatch
 from sendesk.ui.main_window import MainWindow
+from tests.ui.screens import context
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +105,7 @@ def test_the_option_is_refused_with_a_command(capsys: pytest.CaptureFixture[str]
 
 
 def _watched(qtbot, db: Database, actor: Actor, within_s: float = 60) -> tuple[ReadyWatch, list]:
-    window = MainWindow(AppContext(db, actor, school_info(db)))
+    window = MainWindow(context(db, actor))
     qtbot.addWidget(window)
     watch = ReadyWatch(window, within_s=within_s)
     codes: list[int] = []

@@ -18,13 +18,12 @@ from sendesk.db import Database
 from sendesk.reports.sen_information import HEADINGS
 from sendesk.services.actor import Actor
 from sendesk.services.school.figures import school_figures
-from sendesk.services.school.school import school_info
 from sendesk.services.school.statistics import shown
-from sendesk.ui.context import AppContext
 from sendesk.ui.ops import worker
 from sendesk.ui.school.figures_page import EFFECTIVENESS, GOVERNORS, SEN_INFORMATION, FiguresPage
 from tests.figures_school import TODAY, build
 from tests.ui.export_audit import export_details
+from tests.ui.screens import context
 from tests.ui.views import all_cells, headers
 
 YEAR = (date(2025, 9, 1), date(2026, 8, 31))  # 2025–26: the figures school's busy year
@@ -38,7 +37,7 @@ def school(db: Database, senco: Actor) -> Database:
 
 @pytest.fixture
 def page(qtbot, school: Database, senco: Actor) -> FiguresPage:  # type: ignore[no-untyped-def]
-    page = FiguresPage(AppContext(school, senco, school_info(school)), today=TODAY)
+    page = FiguresPage(context(school, senco), today=TODAY)
     qtbot.addWidget(page)
     page.resize(1000, 800)
     page.show()
@@ -216,7 +215,7 @@ def test_figures_and_reports_are_read_on_the_worker(
     noted(figures, "school_figures")
     noted(figure_sections, "figure_sections")
     noted(sen_information, "sen_information")
-    page = FiguresPage(AppContext(school, senco, school_info(school)), today=TODAY)
+    page = FiguresPage(context(school, senco), today=TODAY)
     qtbot.addWidget(page)
     page.loading.wait()
     _save_as(monkeypatch, tmp_path / "report.docx")

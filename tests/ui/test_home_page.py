@@ -12,14 +12,13 @@ import pytest
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import QLabel
 
-from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import set_setting
-from sendesk.ui.context import AppContext
 from sendesk.ui.home_page import HomePage
+from tests.ui.screens import context, on_screen
 
 
 def _summary(qtbot, db, senco, today: date) -> str:
-    page = HomePage(AppContext(db, senco, school_info(db)))
+    page = HomePage(context(db, senco))
     qtbot.addWidget(page)
     page.reload(today).wait()
     return page.summary.text()
@@ -56,7 +55,7 @@ def test_learning_support_see_their_groups_sessions_and_measures(qtbot, tmp_path
     assistants = [name for name, role, _ in summary.accounts if role is Role.LEARNING_SUPPORT]
     pages: dict[str, HomePage] = {}
     for username in assistants:
-        page = HomePage(AppContext(db, sign_in(db, username, DEMO_PASSWORD), school_info(db)))
+        page = HomePage(context(db, sign_in(db, username, DEMO_PASSWORD)))
         qtbot.addWidget(page)
         page.reload(DEMO_TODAY).wait()
         pages[username] = page
@@ -112,9 +111,7 @@ def test_the_sessions_line_opens_the_day_in_my_groups(qtbot, db, senco) -> None:
         db, senco, GroupData(reading, "Reading A", ta.user_id, (day.weekday(),), day, None)
     )
     enrol(db, senco, gid, add_test_pupil(db, senco, 1, forename="Amy"), day, None, 84)
-    window = MainWindow(AppContext(db, ta, school_info(db)))
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(context(db, ta)))
     window.home.reload(today).wait()
     model = window.home.model
     row = next(r for r, i in enumerate(model.items) if i.kind == SESSIONS_KIND)
@@ -196,9 +193,7 @@ def test_whats_due_is_grouped_and_filtered_by_kind_year_and_when(
     qtbot, qtmodeltester, db, senco
 ) -> None:
     _school(db, senco)
-    page = HomePage(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(page)
-    page.show()
+    page = on_screen(qtbot, HomePage(context(db, senco)))
     page.reload(MONDAY).wait()
     qtmodeltester.check(page.grouped)
     # The first item (not its heading) is current: Enter opens what is most overdue.
@@ -240,7 +235,7 @@ def test_whats_due_is_grouped_and_filtered_by_kind_year_and_when(
     assert page.shown_label.text().startswith("Showing 0 of 6 items")
 
     # Kept for the session: the page made again (after signing in again) has them.
-    again = HomePage(AppContext(db, senco, school_info(db)))
+    again = HomePage(context(db, senco))
     qtbot.addWidget(again)
     again.reload(MONDAY).wait()
     assert again.kind_combo.currentText() == "Access arrangements"
@@ -273,9 +268,7 @@ def test_an_item_opens_the_pupil_on_its_tab_in_a_window_showing_every_tab(qtbot,
     with db.transaction() as s:  # Cai's needs no longer described: a gap in needs
         for profile in s.query(NeedProfile).filter_by(pupil_id=ids["Cai"]):
             profile.difficulties = ""
-    window = MainWindow(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(context(db, senco)))
     window.home.reload(MONDAY).wait()
     tree = window.home.table.model()
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from sendesk.services.register.pupils import get_pupil
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.register.import_dialog import ImportDialog
+from tests.ui.screens import context, on_screen
 
 MIXED = (
     b"UPN,Surname,Forename,DOB\r\n"
@@ -24,9 +23,7 @@ def _rows(dialog: ImportDialog) -> list[list[str]]:
 def test_encoding_offered_for_a_file_not_clean_utf8(qtbot, tmp_path: Path, db, senco) -> None:
     clean = tmp_path / "clean.csv"
     clean.write_text("UPN,Surname,Forename,DOB\r\nY801200015020,Brontë,Zoë,01/02/2013\r\n")
-    dialog = ImportDialog(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, ImportDialog(context(db, senco)))
     dialog.path.setText(str(clean))
     dialog.check()
     qtbot.waitUntil(lambda: dialog.report is not None, timeout=10_000)

@@ -23,8 +23,6 @@ from sendesk.services.graduated.intervention_setup import (
     list_groups,
     list_interventions,
 )
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.intervention_dialogs import (
     EnrolDialog,
     GroupDialog,
@@ -34,6 +32,7 @@ from sendesk.ui.graduated.intervention_dialogs import (
 from sendesk.ui.graduated.interventions_page import InterventionsPage
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from tests.factories import admit_pupil, make_user
+from tests.ui.screens import context, on_screen
 
 TODAY = date(2025, 3, 3)
 READING = InterventionData(
@@ -52,9 +51,7 @@ READING = InterventionData(
 @pytest.fixture
 def open_page(qtbot, db: Database):  # type: ignore[no-untyped-def]
     def opener(actor: Actor) -> InterventionsPage:
-        page = InterventionsPage(AppContext(db, actor, school_info(db)), today=TODAY)
-        qtbot.addWidget(page)
-        page.show()
+        page = on_screen(qtbot, InterventionsPage(context(db, actor), today=TODAY))
         return settled(page)
 
     return opener

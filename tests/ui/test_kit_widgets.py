@@ -26,7 +26,6 @@ from sendesk.services.evidence.agencies import (
     update_involvement,
 )
 from sendesk.services.graduated.progress_data import AttainmentData, add_attainment
-from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.kit.dates import OptionalDate, to_qdate
 from sendesk.ui.kit.filtered_page import FilteredPage
@@ -35,6 +34,7 @@ from sendesk.ui.kit.record_tab import RecordList
 from sendesk.ui.kit.table_model import ColumnSpec
 from tests.factories import make_user, works_with
 from tests.ui.export_audit import export_details
+from tests.ui.screens import context, on_screen
 from tests.ui.views import all_cells, cells
 
 TODAY = date(2026, 1, 15)
@@ -67,7 +67,7 @@ def involvement_form(ctx: AppContext, pupil_id: int, threads: list[int]) -> Form
 
 
 def test_editors_follow_the_dataclass_types(qtbot, db, senco, pupil_id) -> None:
-    dialog = involvement_form(AppContext(db, senco, school_info(db)), pupil_id, [])
+    dialog = involvement_form(context(db, senco), pupil_id, [])
     qtbot.addWidget(dialog)
     assert isinstance(dialog.agency, QLineEdit)  # str
     assert isinstance(dialog.seen_date, OptionalDate)  # date | None
@@ -80,7 +80,7 @@ def test_editors_follow_the_dataclass_types(qtbot, db, senco, pupil_id) -> None:
 
 def test_an_empty_date_is_saved_as_none_on_the_worker(qtbot, db, senco, pupil_id) -> None:
     threads: list[int] = []
-    dialog = involvement_form(AppContext(db, senco, school_info(db)), pupil_id, threads)
+    dialog = involvement_form(context(db, senco), pupil_id, threads)
     qtbot.addWidget(dialog)
     dialog.agency.setText("CAMHS")
     dialog.referral_date.edit.setDate(to_qdate(date(2025, 12, 1)))
@@ -103,7 +103,7 @@ def test_an_empty_date_is_saved_as_none_on_the_worker(qtbot, db, senco, pupil_id
 def test_the_services_sentence_is_shown_and_the_dialog_stays(
     qtbot, db, senco, pupil_id, warnings
 ) -> None:
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     dialog = FormDialog(
         ctx,
         "Add an attainment snapshot",
@@ -132,7 +132,7 @@ def test_the_services_sentence_is_shown_and_the_dialog_stays(
 
 
 def test_a_conflict_closes_the_dialog_and_says_so(qtbot, db, senco, pupil_id, warnings) -> None:
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     inv_id = add_involvement(db, senco, pupil_id, InvolvementData("CAMHS"), today=TODAY)
     item = get_involvement(db, senco, inv_id)
     update_involvement(db, senco, inv_id, item.version, InvolvementData("CAMHS", "Dr O"))
@@ -172,10 +172,8 @@ def test_a_record_list_keeps_its_selection_and_offers_by_permission(
 ) -> None:
     for agency, advice in (("CAMHS", "Wait list."), ("School nurse", "Care plan.")):
         add_involvement(db, senco, pupil_id, InvolvementData(agency, advice=advice), today=TODAY)
-    ctx = AppContext(db, senco, school_info(db))
-    records = involvement_list(ctx)
-    qtbot.addWidget(records)
-    records.show()
+    ctx = context(db, senco)
+    records = on_screen(qtbot, involvement_list(ctx))
     add = records.offer(
         ctx, Action.EDIT_AGENCY_ADVICE, "&Add…", "Add", lambda: None, needs_selection=False
     )
@@ -198,10 +196,10 @@ def test_a_record_list_keeps_its_selection_and_offers_by_permission(
     assert records.selected() is not None and records.selected().id == nurse.id
 
     other = teacher(db, senco, pupil_id)
-    read_only = involvement_list(AppContext(db, other, school_info(db)))
+    read_only = involvement_list(context(db, other))
     qtbot.addWidget(read_only)
     offered = read_only.offer(
-        AppContext(db, other, school_info(db)),
+        context(db, other),
         Action.EDIT_AGENCY_ADVICE,
         "&Add…",
         "Add",
@@ -215,7 +213,7 @@ def test_export_writes_exactly_the_columns_and_rows_shown(
 ) -> None:
     for agency in ("CAMHS", "School nurse", "Educational psychologist"):
         add_involvement(db, senco, pupil_id, InvolvementData(agency, "=HYPERLINK(1)"), today=TODAY)
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     health = QComboBox()
     page: FilteredPage[InvolvementItem] = FilteredPage(
         ctx,

@@ -19,17 +19,16 @@ from sendesk.services.ehc.la_profiles import (
     list_la_profiles,
     save_la_profile,
 )
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.la_profiles_dialog import LaProfilesDialog, pounds_to_pence
 from tests.factories import make_user
 from tests.ui.dialogs import answer_question
+from tests.ui.screens import context
 
 pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 
 def open_dialog(qtbot, db: Database, actor: Actor) -> LaProfilesDialog:
-    dialog = LaProfilesDialog(AppContext(db, actor, school_info(db)))
+    dialog = LaProfilesDialog(context(db, actor))
     qtbot.addWidget(dialog, before_close_func=lambda d: setattr(d, "saved_state", d._state()))
     return dialog
 
@@ -166,7 +165,7 @@ def test_the_senco_opens_it_from_the_file_menu(qtbot, db, senco, monkeypatch) ->
 
     opened: list[LaProfilesDialog] = []
     monkeypatch.setattr(LaProfilesDialog, "exec", lambda d: opened.append(d) or 0)
-    window = MainWindow(AppContext(db, senco, school_info(db)))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     [action] = [a for a in window.menuBar().actions()[0].menu().actions() if "Local" in a.text()]
     assert action.text() == "&Local authorities…"
@@ -174,7 +173,7 @@ def test_the_senco_opens_it_from_the_file_menu(qtbot, db, senco, monkeypatch) ->
     assert len(opened) == 1
 
     teacher = make_user(db, "teacher", Role.TEACHER)
-    other = MainWindow(AppContext(db, teacher, school_info(db)))
+    other = MainWindow(context(db, teacher))
     qtbot.addWidget(other)
     texts = [a.text() for a in other.menuBar().actions()[0].menu().actions()]
     assert "&Local authorities…" not in texts

@@ -12,22 +12,18 @@ from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from sendesk.models import Role
 from sendesk.services.due import due_items
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import create_user, sign_in
 from sendesk.services.transfer.leavers import leaver_status
-from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 from sendesk.ui.transfer.leaving import LeavingDialog
 from tests.factories import add_test_pupil, works_with
+from tests.ui.screens import context, on_screen
 
 LEAVES = date(2026, 12, 18)  # a Friday: 15 weekdays on is Friday 8 January
 
 
 def _window(qtbot, db, actor, pupil_id: int) -> PupilWindow:
-    window = PupilWindow(AppContext(db, actor, school_info(db)), pupil_id)
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return on_screen(qtbot, PupilWindow(context(db, actor), pupil_id))
 
 
 def test_the_senco_records_leaving_and_the_record_shows_it(qtbot, db, senco) -> None:
@@ -74,9 +70,7 @@ def test_the_senco_records_leaving_and_the_record_shows_it(qtbot, db, senco) -> 
 
 def test_a_refusal_keeps_the_dialog_open_with_its_sentence(qtbot, db, senco) -> None:
     pid = add_test_pupil(db, senco, 2, admission_date=date(2024, 9, 1))
-    dialog = LeavingDialog(AppContext(db, senco, school_info(db)), leaver_status(db, senco, pid))
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, LeavingDialog(context(db, senco), leaver_status(db, senco, pid)))
     dialog.on.setDate(date(2024, 8, 1))  # before the pupil joined
     dialog.save()
     qtbot.waitUntil(lambda: dialog.op is None and dialog.message.text() != "", timeout=10_000)

@@ -5,8 +5,6 @@ technical measures for special-category data)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -29,7 +27,6 @@ from sendesk.errors import ValidationError
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.evidence import evidence
 from sendesk.services.register.pupil_record import get_record
-from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import set_setting
 from sendesk.services.staff.session_lock import (
     DEFAULT_LOCK_AFTER_MINUTES,
@@ -40,10 +37,10 @@ from sendesk.services.staff.session_lock import (
 )
 from sendesk.services.staff.users import set_password
 from sendesk.services.store.audit_log import audit_listing
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.lock import LOCKED_TEXT
 from tests.factories import small_pdf
+from tests.ui.screens import context
 
 PASSWORD = "correct horse"
 
@@ -51,7 +48,7 @@ PASSWORD = "correct horse"
 @pytest.fixture
 def window(qtbot, db: Database, senco: Actor, pupil: int) -> MainWindow:
     set_password(db, senco, "senco", PASSWORD)
-    main = MainWindow(AppContext(db, senco, school_info(db)))
+    main = MainWindow(context(db, senco))
     qtbot.addWidget(main)
     main.nav.setCurrentRow(1)  # the register, naming the pupil
     main.show()
@@ -236,15 +233,9 @@ def test_locking_deletes_the_decrypted_viewer_copies(window: MainWindow, copy: P
 
 @pytest.mark.skipif(os.name != "posix", reason="Windows relies on the folder's age")
 def test_a_crashed_runs_viewer_copies_are_deleted_at_the_next_start(
-    private_tmp: Path,
+    private_tmp: Path, ended_pid: int
 ) -> None:
-    ended = subprocess.run(
-        [sys.executable, "-c", "import os; print(os.getpid())"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    crashed = private_tmp / f"{evidence.VIEWER_PREFIX}{ended.stdout.strip()}-abc"
+    crashed = private_tmp / f"{evidence.VIEWER_PREFIX}{ended_pid}-abc"
     crashed.mkdir()
     (crashed / "report.pdf").write_bytes(b"%PDF-1.4")
     running = private_tmp / f"{evidence.VIEWER_PREFIX}{os.getppid()}-def"  # still running

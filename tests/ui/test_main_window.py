@@ -5,18 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from sendesk.models import Role
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import create_user, sign_in
 from sendesk.ui.app import open_demo
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
+from tests.ui.screens import context, on_screen
 
 
 def _window(qtbot, db, actor) -> MainWindow:
-    window = MainWindow(AppContext(db, actor, school_info(db)))
-    qtbot.addWidget(window)
-    window.show()
-    return window
+    return on_screen(qtbot, MainWindow(context(db, actor)))
 
 
 def _menu_texts(window: MainWindow) -> set[str]:
@@ -90,9 +86,7 @@ def test_read_only_sees_statistics_and_no_names(qtbot, db, senco) -> None:
 def test_demo_school_opens_with_register_and_pupil_window(qtbot, tmp_path: Path) -> None:
     ctx = open_demo(tmp_path, pupils=80)
     assert ctx is not None and ctx.actor.username == "senco"
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(ctx))
     register = window.register
     register.loading.wait()  # the register is read on the worker
     assert register.model.rowCount() > 0

@@ -14,9 +14,8 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.ops import worker
+from tests.ui.screens import context, on_screen
 
 
 def _record_thread(monkeypatch: pytest.MonkeyPatch, module: Any, name: str) -> list[int]:
@@ -44,7 +43,7 @@ def test_whats_due_is_worked_out_on_the_worker(qtbot, monkeypatch, db, senco) ->
     from sendesk.ui.home_page import HomePage
 
     seen = _record_thread(monkeypatch, due, "due_items")
-    page = HomePage(AppContext(db, senco, school_info(db)))
+    page = HomePage(context(db, senco))
     qtbot.addWidget(page)
     page.load_once().wait()
     assert page.loaded and "What's due</b> — 0 overdue" in page.summary.text()
@@ -59,7 +58,7 @@ def test_whats_due_is_worded_on_the_worker(qtbot, monkeypatch, db, senco) -> Non
 
     add_test_pupil(db, senco, 1, provision="K", forename="Zoë")  # SEN support, no review date
     seen = _record_thread(monkeypatch, home_page, "due_texts")
-    page = home_page.HomePage(AppContext(db, senco, school_info(db)))
+    page = home_page.HomePage(context(db, senco))
     qtbot.addWidget(page)
     page.load_once().wait()
     heading = page.grouped.index(0, 0)
@@ -74,9 +73,7 @@ def test_the_password_is_checked_on_the_worker(qtbot, monkeypatch, db, senco) ->
     from sendesk.ui.staff.sign_in import SignInDialog
 
     seen = _record_thread(monkeypatch, users, "sign_in")
-    dialog = SignInDialog(db, "Test Academy", "senco")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, SignInDialog(db, "Test Academy", "senco"))
     qtbot.keyClicks(dialog.password, "wrong")
     qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
     dialog.checking.wait()
@@ -98,9 +95,7 @@ def test_signing_in_derives_keys_and_imports_the_models_on_the_worker(
         monkeypatch, users, "check_password", "hash_password", "change_own_password"
     )
     imported = _record_thread(monkeypatch, sign_in, "_import_sign_in")
-    dialog = sign_in.SignInDialog(db, "Test Academy", "new")
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, sign_in.SignInDialog(db, "Test Academy", "new"))
     qtbot.waitUntil(lambda: dialog.importing is not None)
     dialog.importing.wait()  # type: ignore[union-attr]
     qtbot.keyClicks(dialog.password, "first-pass")
@@ -128,9 +123,7 @@ def test_the_gap_view_and_a_pupils_record_are_read_on_the_worker(
     pupil = add_test_pupil(db, senco, 1, forename="Zoë")
     gaps = _record_thread(monkeypatch, access_page, "gap_view")
     records = _record_thread(monkeypatch, pupil_record, "view_record")
-    window = MainWindow(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(context(db, senco)))
     page = window.page("Access arrangements")
     page.loading.wait()
     window.open_pupil(pupil).wait()
@@ -146,7 +139,7 @@ def test_the_audit_trail_is_read_on_the_worker(qtbot, monkeypatch, db, senco) ->
     seen = _record_threads(
         monkeypatch, audit_page, "audit_listing", "audit_actions", "lock_after_minutes"
     )
-    page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
+    page = audit_page.AuditPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()
     assert page.message.text().endswith("match, oldest first (newest in view).")
@@ -166,7 +159,7 @@ def test_the_audit_trails_cells_are_worded_on_the_worker(qtbot, monkeypatch, db,
     from sendesk.ui.store import audit_page
 
     seen = _record_thread(monkeypatch, audit_page, "text_rows")
-    page = audit_page.AuditPage(AppContext(db, senco, school_info(db)))
+    page = audit_page.AuditPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()
     assert page.model.rowCount() > 0 and page.model.widest
@@ -182,7 +175,7 @@ def test_the_provision_map_is_read_on_the_worker(qtbot, monkeypatch, db, senco) 
     seen = _record_threads(
         monkeypatch, provision_map_page, "register_rows", "school_provision", "pupil_provision"
     )
-    page = provision_map_page.ProvisionMapPage(AppContext(db, senco, school_info(db)))
+    page = provision_map_page.ProvisionMapPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()
     assert "Zoë" in page.pupil_combo.itemText(0)
@@ -200,7 +193,7 @@ def test_my_classes_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> Non
     from sendesk.ui.access import class_evidence_page
 
     seen = _record_thread(monkeypatch, class_evidence_page, "my_class_lists")
-    page = class_evidence_page.ClassEvidencePage(AppContext(db, senco, school_info(db)))
+    page = class_evidence_page.ClassEvidencePage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()
     assert "You have no classes in SENDesk yet" in page.empty_label.text()
@@ -235,7 +228,7 @@ def test_the_interventions_page_reads_on_the_worker(qtbot, monkeypatch, db, senc
         "list_enrolments",
         "enrolment_progress",
     )
-    page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
+    page = interventions_page.InterventionsPage(context(db, senco))
     qtbot.addWidget(page)
     assert page.loading_label.text() == "Loading…" and not page.loading_label.isHidden()
     assert page.loading is not None
@@ -268,7 +261,7 @@ def test_the_interventions_page_words_its_rows_on_the_worker(qtbot, monkeypatch,
     )
     add_group(db, senco, GroupData(iid, "Monday", None, (0,), date(2025, 1, 6)))
     seen = _record_thread(monkeypatch, interventions_page, "text_rows")
-    page = interventions_page.InterventionsPage(AppContext(db, senco, school_info(db)))
+    page = interventions_page.InterventionsPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()
     assert page.catalogue_model.data(page.catalogue_model.index(0, 0)) == "Toe by Toe"
@@ -285,7 +278,7 @@ def test_opening_a_pupil_makes_only_the_tab_asked_for(qtbot, db, senco) -> None:
     from tests.factories import add_test_pupil
 
     pupil = add_test_pupil(db, senco, 1, provision="E", forename="Zoë")
-    window = MainWindow(AppContext(db, senco, school_info(db)))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     window.open_pupil(pupil, "ehc").wait()  # type: ignore[union-attr]
     record = window.pupil_windows[pupil]
@@ -303,9 +296,7 @@ def test_unlocking_checks_the_password_on_the_worker(qtbot, monkeypatch, db, sen
 
     users.set_password(db, senco, "senco", "correct horse")
     seen = _record_thread(monkeypatch, users, "sign_in")
-    window = MainWindow(AppContext(db, senco, school_info(db)))
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(context(db, senco)))
     window.locker.lock()
     screen = window.locker.screen
     assert screen is not None
@@ -344,9 +335,7 @@ def test_my_groups_are_read_on_the_worker(qtbot, monkeypatch, db, senco) -> None
     second = add_group(db, senco, GroupData(iid, "Late", senco.user_id, (0,), date(2025, 1, 6)))
     enrol(db, senco, second, admit_pupil(db, senco, 1, "Zoë"), date(2025, 1, 6), None, 82)
     seen = _record_thread(monkeypatch, session_logging, "my_groups")
-    page = session_logging.MyGroupsPage(
-        AppContext(db, senco, school_info(db)), today=monday + date.resolution * 7
-    )
+    page = session_logging.MyGroupsPage(context(db, senco), today=monday + date.resolution * 7)
     qtbot.addWidget(page)
     assert not page.loading_label.isHidden() and not page.save_button.isEnabled()
     page.set_date(monday)  # while the first read (of today) runs
@@ -367,7 +356,7 @@ def test_the_census_check_runs_on_the_worker(qtbot, monkeypatch, db, senco) -> N
     from sendesk.ui.register import census_page
 
     seen = _record_thread(monkeypatch, census_page, "census_check")
-    page = census_page.CensusPage(AppContext(db, senco, school_info(db)))
+    page = census_page.CensusPage(context(db, senco))
     qtbot.addWidget(page)
     assert page.summary.text() == "Checking the register…"
     page.loading.wait()  # type: ignore[union-attr]
@@ -387,7 +376,7 @@ def test_the_register_is_read_on_the_worker(qtbot, monkeypatch, db, senco) -> No
     add_test_pupil(db, senco, 1, provision="K", forename="Zoë")
     add_test_pupil(db, senco, 2, provision="N", forename="Ned")
     seen = _record_thread(monkeypatch, register_page, "register_rows")
-    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    page = register_page.RegisterPage(context(db, senco))
     qtbot.addWidget(page)
     assert page.count_label.text() == "Reading the register…"
     page.loading.wait()  # type: ignore[union-attr]
@@ -410,7 +399,7 @@ def test_the_register_search_keys_are_built_on_the_worker(qtbot, monkeypatch, db
     add_test_pupil(db, senco, 2, provision="N", forename="Łukasz")
     on_worker = _record_thread(monkeypatch, register_page, "build_filter_columns")
     in_model = _record_thread(monkeypatch, register_model, "build_filter_columns")
-    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    page = register_page.RegisterPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()  # type: ignore[union-attr]
     page.show_all.click()
@@ -457,7 +446,7 @@ def test_the_register_export_is_written_on_the_worker(
     add_test_pupil(db, senco, 1, provision="K", forename="Zoë")
     seen = _record_threads(monkeypatch, register_page, "write_register")
     seen |= _record_threads(monkeypatch, exports, "record_export")
-    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    page = register_page.RegisterPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()  # type: ignore[union-attr]
     target = tmp_path / "register.xlsx"

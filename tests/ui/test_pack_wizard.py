@@ -26,10 +26,9 @@ from sendesk.services.ehc.records import RequestData
 from sendesk.services.ehc.requests import open_request
 from sendesk.services.evidence.evidence import add_document
 from sendesk.services.graduated.support_plans import create_plan
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.ehc.pack_wizard import MISSING, READY, GeneratePage, PackWizard
 from tests.factories import add_test_pupil, make_user
+from tests.ui.screens import context, on_screen
 
 TODAY = date(2026, 3, 16)
 
@@ -95,9 +94,7 @@ pytestmark = pytest.mark.usefixtures("no_unexpected_questions")
 
 @pytest.fixture
 def wizard(qtbot, db: Database, senco: Actor, pupil_id: int) -> PackWizard:
-    w = PackWizard(
-        AppContext(db, senco, school_info(db)), pupil_id, la_name="Testshire", today=TODAY
-    )
+    w = PackWizard(context(db, senco), pupil_id, la_name="Testshire", today=TODAY)
     qtbot.addWidget(w)
     w.show()
     return w
@@ -241,9 +238,7 @@ def test_another_la_rules_change_the_check(qtbot, db, senco, wizard) -> None:
 
 def test_a_teacher_is_told_they_may_not(qtbot, db, senco, pupil_id, warnings) -> None:
     teacher = make_user(db, "teacher", Role.TEACHER, "Teacher")
-    w = PackWizard(AppContext(db, teacher, school_info(db)), pupil_id, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
+    w = on_screen(qtbot, PackWizard(context(db, teacher), pupil_id, today=TODAY))
     assert len(warnings) == 1 and warnings[0].endswith(".")
     assert w.readiness_page.tree.topLevelItemCount() == 0
 
@@ -260,9 +255,7 @@ def test_the_next_pack_starts_in_the_last_folder_used_while_it_exists(
     from sendesk.settings import config_path
 
     def next_wizard_folder() -> str:
-        w = PackWizard(
-            AppContext(db, senco, school_info(db)), pupil_id, la_name="Testshire", today=TODAY
-        )
+        w = PackWizard(context(db, senco), pupil_id, la_name="Testshire", today=TODAY)
         qtbot.addWidget(w)
         return w.generate_page.folder.text()
 

@@ -18,8 +18,6 @@ from sendesk.services.graduated.progress_data import (
     list_attainment,
     list_attendance,
 )
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.progress_tab import (
     NO_RECORD,
     AttainmentDialog,
@@ -31,6 +29,7 @@ from sendesk.ui.graduated.progress_tab import (
 from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import add_test_pupil, make_user, works_with
 from tests.ui.dialogs import accept, answer_question
+from tests.ui.screens import context
 from tests.ui.views import cells, row_count
 
 TODAY = date(2026, 1, 15)
@@ -42,7 +41,7 @@ def pupil_id(db: Database, senco: Actor) -> int:
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> ProgressTab:
-    tab = ProgressTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
+    tab = ProgressTab(context(db, actor), pupil_id, today=TODAY)
     qtbot.addWidget(tab)
     return tab
 
@@ -82,7 +81,7 @@ def test_add_a_term_through_its_dialog(qtbot, db, senco, pupil_id, monkeypatch, 
 
 
 def test_more_attended_than_possible_is_refused(qtbot, db, senco, pupil_id, warnings) -> None:
-    dialog = AttendanceDialog(AppContext(db, senco, school_info(db)), pupil_id, today=TODAY)
+    dialog = AttendanceDialog(context(db, senco), pupil_id, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.possible.setValue(10)
     dialog.attended.setValue(12)
@@ -144,7 +143,7 @@ def test_add_a_snapshot_and_see_now_6_and_12_months_ago(
 
 
 def test_snapshot_with_missing_value_is_refused(qtbot, db, senco, pupil_id, warnings) -> None:
-    dialog = AttainmentDialog(AppContext(db, senco, school_info(db)), pupil_id, today=TODAY)
+    dialog = AttainmentDialog(context(db, senco), pupil_id, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.subject.setText("Maths")
     dialog.measure.setText("Test")
@@ -185,13 +184,13 @@ def test_teacher_reads_but_cannot_edit(qtbot, db, senco, pupil_id) -> None:
 def test_read_only_account_may_not_see_the_tab(qtbot, db, pupil_id) -> None:
     viewer = make_user(db, "governor", Role.READ_ONLY)
     with pytest.raises(PermissionDeniedError):
-        ProgressTab(AppContext(db, viewer, school_info(db)), pupil_id, today=TODAY)
+        ProgressTab(context(db, viewer), pupil_id, today=TODAY)
 
 
 def test_controls_have_accessible_names(qtbot, db, senco, pupil_id) -> None:
     from PySide6.QtWidgets import QAbstractSpinBox, QComboBox, QHeaderView, QLineEdit
 
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     roots = [
         make_tab(qtbot, db, senco, pupil_id),
         AttendanceDialog(ctx, pupil_id, today=TODAY),

@@ -13,12 +13,11 @@ from sendesk.db import Database
 from sendesk.models import Enrolment, Pupil, Role
 from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated.provision_map import pupil_provision
-from sendesk.services.school.school import school_info
 from sendesk.services.school.settings import notional_threshold_pence
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.provision_map_page import ProvisionMapPage, pounds, threshold_sentence
 from tests.factories import make_user
 from tests.ui.export_audit import export_details
+from tests.ui.screens import context, on_screen
 
 TODAY = date(2025, 3, 3)  # DEMO_TODAY: the demo_db school's (tests/ui/conftest.py)
 YEAR = 2024
@@ -37,9 +36,7 @@ def governor(demo_db: Database) -> Actor:
 @pytest.fixture
 def open_page(qtbot, demo_db: Database):  # type: ignore[no-untyped-def]
     def opener(actor: Actor) -> ProvisionMapPage:
-        page = ProvisionMapPage(AppContext(demo_db, actor, school_info(demo_db)), today=TODAY)
-        qtbot.addWidget(page)
-        page.show()
+        page = on_screen(qtbot, ProvisionMapPage(context(demo_db, actor), today=TODAY))
         page.loading.wait()  # the pupils and the maps are read on the worker thread
         return page
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 from tests.factories import admit_pupil
+from tests.ui.screens import context
 
 
 def test_profile_shows_home_language_and_ethnicity_or_not_held(qtbot, db, senco) -> None:
@@ -26,7 +25,7 @@ def test_profile_shows_home_language_and_ethnicity_or_not_held(qtbot, db, senco)
     not_held = admit_pupil(
         db, senco, 2, "Bo", surname="Lee", dob=date(2012, 5, 1), year=None, upn_year=23
     )
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     window = PupilWindow(ctx, held)
     qtbot.addWidget(window)
     assert window.language_view.text() == "Polish"

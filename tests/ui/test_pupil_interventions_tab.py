@@ -14,8 +14,6 @@ from sendesk.services.actor import Actor, acting_user
 from sendesk.services.graduated.costs import planned_vs_delivered
 from sendesk.services.graduated.enrolments import enrolment_progress, pupil_enrolments
 from sendesk.services.graduated.intervention_records import Progress, ProvisionHours
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.progress_chart import ProgressChart
 from sendesk.ui.graduated.pupil_interventions_tab import (
     ENROLMENT_HEADERS,
@@ -30,6 +28,7 @@ from sendesk.ui.graduated.pupil_interventions_tab import (
     measures_text,
 )
 from tests.factories import make_user, works_with
+from tests.ui.screens import context, on_screen
 from tests.ui.views import cells, headers, row_count
 
 TODAY = date(2025, 3, 3)  # DEMO_TODAY: the demo_db school's (tests/ui/conftest.py)
@@ -57,10 +56,7 @@ def pupil_with_enrolments(db: Database, actor: Actor) -> int:
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> PupilInterventionsTab:  # type: ignore[no-untyped-def]
-    tab = PupilInterventionsTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
-    qtbot.addWidget(tab)
-    tab.show()
-    return tab
+    return on_screen(qtbot, PupilInterventionsTab(context(db, actor), pupil_id, today=TODAY))
 
 
 def cell(table, row: int, col: int) -> str:  # type: ignore[no-untyped-def]
@@ -148,7 +144,7 @@ def test_read_only_account_is_refused(qtbot, demo_db, senco) -> None:  # type: i
     pid = pupil_with_enrolments(demo_db, senco)
     governor = make_user(demo_db, "governor", Role.READ_ONLY)
     with pytest.raises(PermissionDeniedError):
-        PupilInterventionsTab(AppContext(demo_db, governor, school_info(demo_db)), pid, today=TODAY)
+        PupilInterventionsTab(context(demo_db, governor), pid, today=TODAY)
 
 
 def test_pupil_without_enrolments_says_so(qtbot, demo_db, senco) -> None:  # type: ignore[no-untyped-def]

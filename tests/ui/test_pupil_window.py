@@ -32,8 +32,6 @@ from sendesk.services.ehc.records import PlanData
 from sendesk.services.register.pupil_record import CONFLICT, ContactData, add_contact, get_record
 from sendesk.services.register.pupil_record import update_profile as service_update_profile
 from sendesk.services.register.register import change_status, void_entry
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow, open_pupil_window
 from sendesk.ui.register.pupil_history import VoidDialog
 from sendesk.ui.register.pupil_tabs import LAZY_TABS, PLACEHOLDERS
@@ -41,6 +39,7 @@ from sendesk.ui.register.status_dialog import StatusDialog
 from tests.factories import admit_pupil, make_user, works_with
 from tests.ui.dialogs import answer_question
 from tests.ui.labels import unlabelled
+from tests.ui.screens import context
 from tests.ui.views import all_cells, cells, foreground, row_count
 
 Opener = Callable[[Actor], PupilWindow]
@@ -79,7 +78,7 @@ def open_window(qtbot, db: Database, pupil_id: int) -> Opener:
     """Opens the pupil's window as a given actor."""
 
     def opener(actor: Actor) -> PupilWindow:
-        window = PupilWindow(AppContext(db, actor, school_info(db)), pupil_id)
+        window = PupilWindow(context(db, actor), pupil_id)
         qtbot.addWidget(window, before_close_func=_discard)
         with qtbot.waitActive(window):  # window shortcuts (Ctrl+S) reach the active window
             window.show()
@@ -283,7 +282,7 @@ def open_status_dialog(
 ) -> StatusDialog:
     """The SEN status dialog as the SENCo opens it on ``today`` for the pupil on SEN support
     (K) for SPLD since 8 January 2024; shown on screen unless ``show`` is False."""
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     dialog = StatusDialog(ctx, pupil_id, "K", ["SPLD"], date(2024, 1, 8), today=today)
     qtbot.addWidget(dialog)
     if show:
@@ -528,7 +527,7 @@ def test_teacher_sees_the_record_read_only(qtbot, open_window, db, pupil_id) -> 
 
 def test_read_only_account_cannot_open_a_record(qtbot, db, pupil_id, warnings) -> None:
     governor = make_user(db, "governor", Role.READ_ONLY)
-    ctx = AppContext(db, governor, school_info(db))
+    ctx = context(db, governor)
     with pytest.raises(PermissionDeniedError):
         PupilWindow(ctx, pupil_id)
     assert open_pupil_window(ctx, pupil_id) is None
@@ -596,7 +595,7 @@ def test_opens_on_the_tab_asked_for_at_a_size_showing_every_tab(qtbot, db, senco
 
     from sendesk.ui.register.pupil_tabs import TAB_TITLES
 
-    ctx = AppContext(db, senco, school_info(db))
+    ctx = context(db, senco)
     for tab, title in [*TAB_TITLES.items(), (None, "Profile"), ("nonsense", "Profile")]:
         window = open_pupil_window(ctx, pupil_id, tab=tab)
         assert window is not None
@@ -620,7 +619,7 @@ def test_tabs_are_made_when_first_shown(qtbot, db, senco, pupil_id) -> None:
     from sendesk.ui.ehc.ehc_tab import EhcTab
     from sendesk.ui.graduated.support_plans_tab import SupportPlansTab
 
-    window = open_pupil_window(AppContext(db, senco, school_info(db)), pupil_id, tab="ehc")
+    window = open_pupil_window(context(db, senco), pupil_id, tab="ehc")
     assert window is not None
     qtbot.addWidget(window, before_close_func=_discard)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]

@@ -7,18 +7,17 @@ from PySide6.QtWidgets import QMessageBox
 
 from sendesk.db import Database
 from sendesk.services.actor import Actor
-from sendesk.services.school.school import school_info
 from sendesk.services.school.school_details import (
     SchoolDetails,
     save_school_details,
     school_details,
 )
-from sendesk.ui.context import AppContext
 from sendesk.ui.school.school_details_dialog import SchoolDetailsDialog
+from tests.ui.screens import context
 
 
 def open_dialog(qtbot, db: Database, actor: Actor) -> SchoolDetailsDialog:
-    dialog = SchoolDetailsDialog(AppContext(db, actor, school_info(db)))
+    dialog = SchoolDetailsDialog(context(db, actor))
     qtbot.addWidget(dialog)
     return dialog
 

@@ -11,13 +11,12 @@ from PySide6.QtCore import QDate, Qt
 
 from sendesk.services.due import due_items
 from sendesk.services.evidence.evidence import add_document
-from sendesk.services.school.school import school_info
 from sendesk.services.transfer.leavers import leaver_status, record_leaving
-from sendesk.ui.context import AppContext
 from sendesk.ui.pupil_window import PupilWindow
 from sendesk.ui.transfer.sen_file_dialog import SenFileDialog
 from tests.factories import add_test_pupil
 from tests.services.pack_story import marked_pdf
+from tests.ui.screens import context, on_screen
 
 
 def test_make_the_file_with_a_ticked_document_then_record_it_sent(
@@ -38,19 +37,15 @@ def test_make_the_file_with_a_ticked_document_then_record_it_sent(
     )
     leaves = date.today() - timedelta(days=3)
     record_leaving(db, senco, pid, leaves, "Hill Academy", "801/4001")
-    ctx = AppContext(db, senco, school_info(db))
-    window = PupilWindow(ctx, pid)
-    qtbot.addWidget(window)
-    window.show()
+    ctx = context(db, senco)
+    window = on_screen(qtbot, PupilWindow(ctx, pid))
     panel = window.leaving_panel
     qtbot.waitUntil(lambda: panel.status is not None, timeout=10_000)
     assert panel.sen_file_button.isVisible()  # a leaver with SEN history
     assert "SEN file not sent yet" in panel.state.text()
 
     assert panel.status is not None
-    dialog = SenFileDialog(ctx, panel.status, window)
-    qtbot.addWidget(dialog)
-    dialog.show()
+    dialog = on_screen(qtbot, SenFileDialog(ctx, panel.status, window))
     qtbot.waitUntil(lambda: dialog.loading is None, timeout=10_000)
     rows = [dialog.evidence.item(i).text() for i in range(dialog.evidence.count())]
     assert rows == ["Old letter — PDF, 01/05/2023", "OT report — PDF, 01/05/2025"]
@@ -86,9 +81,7 @@ def test_make_the_file_with_a_ticked_document_then_record_it_sent(
 def test_a_pupil_without_sen_history_is_offered_no_sen_file(qtbot, db, senco) -> None:
     pid = add_test_pupil(db, senco, 2)  # never on the register
     record_leaving(db, senco, pid, date.today(), "Hill Academy")
-    window = PupilWindow(AppContext(db, senco, school_info(db)), pid)
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, PupilWindow(context(db, senco), pid))
     panel = window.leaving_panel
     qtbot.waitUntil(lambda: panel.status is not None, timeout=10_000)
     assert not panel.sen_file_button.isVisible()

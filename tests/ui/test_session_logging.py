@@ -24,12 +24,11 @@ from sendesk.services.graduated.intervention_records import (
 )
 from sendesk.services.graduated.intervention_setup import add_group, add_intervention
 from sendesk.services.graduated.sessions import group_day, log_session
-from sendesk.services.school.school import school_info
-from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.attendance_table import REASON_NEEDED, AttendanceModel, Col
 from sendesk.ui.graduated.session_logging import MyGroupsPage
 from sendesk.ui.kit.edit_table import editor_at
 from tests.factories import admit_pupil, make_user
+from tests.ui.screens import context, on_screen
 
 MONDAY = date(2025, 3, 3)
 TERM_START = date(2025, 1, 6)
@@ -68,9 +67,7 @@ def group_id(db: Database, senco: Actor, ta: Actor) -> int:
 
 @pytest.fixture
 def page(qtbot, db: Database, ta: Actor, group_id: int) -> MyGroupsPage:
-    widget = MyGroupsPage(AppContext(db, ta, school_info(db)), today=MONDAY)
-    qtbot.addWidget(widget)
-    widget.show()
+    widget = on_screen(qtbot, MyGroupsPage(context(db, ta), today=MONDAY))
     assert widget.loading is not None
     widget.loading.wait()  # the day's groups are read on the worker
     return widget
@@ -275,11 +272,11 @@ def test_ticks_made_while_the_day_is_read_again_stay_and_a_new_day_starts_empty(
 
 def test_another_staff_members_page_shows_only_their_groups(qtbot, db, senco, group_id) -> None:
     other = make_user(db, "other", Role.LEARNING_SUPPORT)
-    page = MyGroupsPage(AppContext(db, other, school_info(db)), today=MONDAY)
+    page = MyGroupsPage(context(db, other), today=MONDAY)
     qtbot.addWidget(page)
     page.loading.wait()  # type: ignore[union-attr]
     assert page.groups_list.count() == 0 and not page.save_button.isEnabled()
-    senco_page = MyGroupsPage(AppContext(db, senco, school_info(db)), today=MONDAY)
+    senco_page = MyGroupsPage(context(db, senco), today=MONDAY)
     qtbot.addWidget(senco_page)
     senco_page.loading.wait()  # type: ignore[union-attr]
     assert senco_page.groups_list.count() == 1
@@ -358,7 +355,7 @@ def test_in_the_window_names_are_whole_logged_groups_are_ticked_and_the_saved_on
     second = add_group(db, senco, GroupData(iid, long_name, ta.user_id, (0,), TERM_START))
     pid = admit_pupil(db, senco, 40, "Gita", year=7)
     enrol(db, senco, second, pid, TERM_START, None, 20)
-    window = MainWindow(AppContext(db, ta, school_info(db)))
+    window = MainWindow(context(db, ta))
     qtbot.addWidget(window)
     window.resize(1100, 700)
     window.show()

@@ -8,25 +8,17 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from sendesk.models import Role
 from sendesk.services.actor import acting_user
-from sendesk.services.school.school import school_info
 from sendesk.services.staff.users import assigned_pupils, create_user, list_users, sign_in
-from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
 from sendesk.ui.staff.sign_in import SignInDialog
 from sendesk.ui.staff.staff_accounts_dialog import StaffAccountsDialog
 from tests.factories import add_test_pupil
+from tests.ui.screens import context, on_screen
 from tests.ui.views import all_cells, headers
 
 
-def ctx(db, actor) -> AppContext:
-    return AppContext(db, actor, school_info(db))
-
-
 def open_dialog(qtbot, db, actor) -> StaffAccountsDialog:
-    dialog = StaffAccountsDialog(ctx(db, actor))
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+    return on_screen(qtbot, StaffAccountsDialog(context(db, actor)))
 
 
 def table(dialog: StaffAccountsDialog) -> dict[str, list[str]]:
@@ -133,7 +125,7 @@ def test_learning_support_is_assigned_pupils(qtbot, db, senco) -> None:
 def test_only_the_senco_has_staff_accounts_in_the_file_menu(qtbot, db, senco, monkeypatch) -> None:
     opened: list[StaffAccountsDialog] = []
     monkeypatch.setattr(StaffAccountsDialog, "exec", lambda d: opened.append(d) or 0)
-    window = MainWindow(ctx(db, senco))
+    window = MainWindow(context(db, senco))
     qtbot.addWidget(window)
     with qtbot.waitExposed(window):  # drawn, as people see it (see ui/first_draw.py)
         window.show()
@@ -141,7 +133,7 @@ def test_only_the_senco_has_staff_accounts_in_the_file_menu(qtbot, db, senco, mo
     action.trigger()
     assert len(opened) == 1 and table(opened[0])["senco"][2] == "SENCo"
     create_user(db, senco, "t1", "Mr T", Role.TEACHER)
-    teacher = MainWindow(ctx(db, acting_user(db, "t1")))
+    teacher = MainWindow(context(db, acting_user(db, "t1")))
     qtbot.addWidget(teacher)
     with qtbot.waitExposed(teacher):
         teacher.show()
@@ -150,9 +142,7 @@ def test_only_the_senco_has_staff_accounts_in_the_file_menu(qtbot, db, senco, mo
 
 def test_the_exams_officer_sees_only_the_list(qtbot, db, senco) -> None:
     create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER)
-    window = MainWindow(ctx(db, acting_user(db, "exams")))
-    qtbot.addWidget(window)
-    window.show()
+    window = on_screen(qtbot, MainWindow(context(db, acting_user(db, "exams"))))
     assert list(window.pages) == ["Exams officer's list"]
     page = window.stack.currentWidget()
     assert page.summary.text() == (
@@ -168,7 +158,7 @@ def test_the_exams_officers_export_is_audited(qtbot, db, senco, tmp_path, monkey
     from tests.ui.export_audit import export_details
 
     create_user(db, senco, "exams", "Mrs Exams", Role.EXAMS_OFFICER)
-    page = ExamsListPage(ctx(db, acting_user(db, "exams")))
+    page = ExamsListPage(context(db, acting_user(db, "exams")))
     qtbot.addWidget(page)
     target = tmp_path / "aa.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
@@ -181,10 +171,7 @@ def test_the_exams_officers_export_is_audited(qtbot, db, senco, tmp_path, monkey
 
 
 def sign_in_dialog(qtbot, db) -> SignInDialog:
-    dialog = SignInDialog(db, "Test Academy")
-    qtbot.addWidget(dialog)
-    dialog.show()
-    return dialog
+    return on_screen(qtbot, SignInDialog(db, "Test Academy"))
 
 
 def test_a_first_password_is_changed_before_the_window_opens(qtbot, db, senco) -> None:
@@ -245,7 +232,7 @@ def test_every_control_is_named_for_a_screen_reader(qtbot, db, senco) -> None:
     user = dialog.selected()
     sign = sign_in_dialog(qtbot, db)
     sign._ask_for_new_password(senco)
-    page = ExamsListPage(ctx(db, senco))
+    page = ExamsListPage(context(db, senco))
     qtbot.addWidget(page)
     for widget in (
         dialog,

@@ -30,6 +30,7 @@ from sendesk.services.actor import acting_user
 from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.main_window import MainWindow
+from tests.ui.screens import context
 
 report = {}
 
@@ -46,7 +47,7 @@ class FirstDrawn(QObject):
 
 app = application()
 db = open_database(sys.argv[1], sys.argv[2])
-w = MainWindow(AppContext(db, acting_user(db, "senco"), school_info(db)))
+w = MainWindow(context(db, acting_user(db, "senco")))
 w.nav.setCurrentRow(1)
 watch = FirstDrawn(); w.installEventFilter(watch)
 w.show()

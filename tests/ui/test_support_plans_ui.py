@@ -37,7 +37,6 @@ from sendesk.services.graduated.support_plans import (
     update_plan,
 )
 from sendesk.services.register.register import change_status
-from sendesk.services.school.school import school_info
 from sendesk.ui.context import AppContext
 from sendesk.ui.graduated.support_plan_editor import PlanReviewDialog, SupportPlanEditor
 from sendesk.ui.graduated.support_plans_tab import OPEN_PLAN_REASON, SupportPlansTab
@@ -45,6 +44,7 @@ from sendesk.ui.register.status_dialog import to_qdate
 from tests.factories import admit_pupil, make_user, works_with
 from tests.ui.dialogs import accept, answer_question, wait_for_save
 from tests.ui.labels import unlabelled
+from tests.ui.screens import context, on_screen
 from tests.ui.views import cells, row_count
 
 CL = Area.COGNITION_LEARNING.value
@@ -73,7 +73,7 @@ def pupil_id(db: Database, senco: Actor) -> int:
 
 @pytest.fixture
 def ctx(db: Database, senco: Actor) -> AppContext:
-    return AppContext(db, senco, school_info(db))
+    return context(db, senco)
 
 
 def choose(combo: QComboBox, data: object) -> None:
@@ -395,7 +395,7 @@ def test_every_input_has_an_accessible_name(qtbot, open_editor, db, senco, pupil
     editor = open_editor()
     editor.add_provision_button.click()
     plan = get_plan(db, senco, first_plan(db, senco, pupil_id))
-    review = PlanReviewDialog(AppContext(db, senco, school_info(db)), plan, today=TODAY)
+    review = PlanReviewDialog(context(db, senco), plan, today=TODAY)
     qtbot.addWidget(review)
     kinds = (QLineEdit, QComboBox, QPlainTextEdit, QDateEdit, QSpinBox, QPushButton)
     for dialog in (editor, review):
@@ -454,10 +454,7 @@ def test_review_date_cannot_be_in_the_future(qtbot, ctx, db, senco, pupil_id) ->
 
 
 def make_tab(qtbot, db: Database, actor: Actor, pupil_id: int) -> SupportPlansTab:
-    tab = SupportPlansTab(AppContext(db, actor, school_info(db)), pupil_id, today=TODAY)
-    qtbot.addWidget(tab)
-    tab.show()
-    return tab
+    return on_screen(qtbot, SupportPlansTab(context(db, actor), pupil_id, today=TODAY))
 
 
 def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None:
@@ -476,8 +473,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         ):
             row.text.setText(text)
             choose(row.area, area)
-        accept(editor)
-        return editor.result()
+        return accept(editor)
 
     monkeypatch.setattr(SupportPlanEditor, "exec", write_plan)
     with qtbot.waitSignal(tab.changed):
@@ -499,8 +495,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         choose(first.result, "achieved")
         choose(second.result, "partly")
         dialog.next_steps_edit.setPlainText("Keep going")
-        accept(dialog)
-        return dialog.result()
+        return accept(dialog)
 
     monkeypatch.setattr(PlanReviewDialog, "exec", review)
     with qtbot.waitSignal(tab.changed):
@@ -519,8 +514,7 @@ def test_tab_runs_a_whole_cycle(qtbot, db, senco, pupil_id, monkeypatch) -> None
         assert editor.outcome_rows[0].area.currentData() == SEMH
         editor.outcome_rows[1].text.setText("Joins a club")
         choose(editor.outcome_rows[1].area, SEMH)
-        accept(editor)
-        return editor.result()
+        return accept(editor)
 
     monkeypatch.setattr(SupportPlanEditor, "exec", next_cycle)
     with qtbot.waitSignal(tab.changed):
@@ -558,7 +552,7 @@ def test_staff_read_plans_without_buttons(qtbot, db, senco, pupil_id, role) -> N
 def test_read_only_accounts_cannot_open_the_tab(qtbot, db, pupil_id) -> None:
     governor = make_user(db, "governor", Role.READ_ONLY)
     with pytest.raises(PermissionDeniedError):
-        SupportPlansTab(AppContext(db, governor, school_info(db)), pupil_id)
+        SupportPlansTab(context(db, governor), pupil_id)
 
 
 def test_plan_text_is_escaped(qtbot, db, senco, pupil_id) -> None:
@@ -583,8 +577,7 @@ def test_edit_with_nothing_changed_signals_nothing(qtbot, db, senco, pupil_id, m
     tab = make_tab(qtbot, db, senco, pupil_id)
 
     def ok(editor: SupportPlanEditor) -> int:
-        accept(editor)
-        return editor.result()
+        return accept(editor)
 
     monkeypatch.setattr(SupportPlanEditor, "exec", ok)
     with qtbot.assertNotEmitted(tab.changed):

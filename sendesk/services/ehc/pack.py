@@ -68,7 +68,7 @@ from sendesk.errors import ValidationError
 from sendesk.models import EhcRequest, Pupil
 from sendesk.rules import readiness as rr
 from sendesk.rules.census import PROVISION_LABELS, Area, Provision
-from sendesk.rules.years import year_label
+from sendesk.rules.years import academic_year_of, year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import data_of, pupil_or_gone, refuse
 from sendesk.services.ehc.la_profiles import la_rules
@@ -377,9 +377,7 @@ def chronological_year(dob: date, on: date) -> int:
     Children born from 1 September to 31 August are one cohort; they start Reception (0) in
     the September after they turn four.
     """
-    school_year = on.year if on.month >= 9 else on.year - 1
-    cohort = dob.year if dob.month >= 9 else dob.year - 1
-    return school_year - cohort - 5
+    return academic_year_of(on) - academic_year_of(dob) - 5
 
 
 def attendance_runs_to(term: AttendanceItem, today: date) -> date:

@@ -41,7 +41,6 @@ import shutil
 import stat
 import tempfile
 import threading
-import time
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -615,26 +614,6 @@ def remove_viewer_copies() -> bool:
     return _remove_tree(folder)
 
 
-def _run_ended(name: str) -> bool:
-    """True when the folder's name gives the process id of a SENDesk no longer running.
-
-    Only on POSIX: ``os.kill(pid, 0)`` asks whether the process exists without touching
-    it; on Windows the same call would end the process, so there the age rule alone holds.
-    """
-    if os.name != "posix":
-        return False
-    pid_text = name.removeprefix(VIEWER_PREFIX).split("-", 1)[0]
-    if not pid_text.isdigit() or int(pid_text) in (0, os.getpid()):
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # it exists but belongs to someone else (EPERM): not ours to judge
-        return False
-    return False
-
-
 def sweep_stale_viewer_folders(max_age_seconds: float = STALE_AFTER_SECONDS) -> int:
     """Remove this user's viewer folders left by earlier runs (a crash, a locked file).
 
@@ -643,29 +622,11 @@ def sweep_stale_viewer_folders(max_age_seconds: float = STALE_AFTER_SECONDS) -> 
     macOS and Linux) or untouched for ``max_age_seconds`` (another SENDesk window may be
     using a newer one). Returns how many were removed. Call it once at start-up.
     """
-    removed = 0
-    now = time.time()
-    base = Path(tempfile.gettempdir())
-    try:
-        candidates = list(base.glob(VIEWER_PREFIX + "*"))
-    except OSError:
-        return 0
-    for folder in candidates:
-        if folder == _viewer_folder:
-            continue
-        try:
-            info = folder.lstat()
-        except OSError:
-            continue
-        if not stat.S_ISDIR(info.st_mode):
-            continue
-        if hasattr(os, "getuid") and info.st_uid != os.getuid():
-            continue
-        if now - info.st_mtime < max_age_seconds and not _run_ended(folder.name):
-            continue
-        if _remove_tree(folder):
-            removed += 1
-    return removed
+    from sendesk.temp_folders import sweep_folders
+
+    return sweep_folders(
+        VIEWER_PREFIX, max_age_seconds=max_age_seconds, keep=_viewer_folder, remove=_remove_tree
+    )
 
 
 __all__ = [

@@ -43,7 +43,7 @@ from sendesk.models import (
     InterventionGroup,
 )
 from sendesk.rules.census import Area
-from sendesk.rules.years import year_label
+from sendesk.rules.years import academic_year_of, year_label
 from sendesk.services.actor import Actor
 from sendesk.services.common import pupil_or_gone
 from sendesk.services.graduated.costs import attended_rows_in, by_intervention
@@ -55,11 +55,6 @@ AREA_ORDER: tuple[str, ...] = (*(a.value for a in Area), "Other")
 
 
 # --- academic years ----------------------------------------------------------------------
-
-
-def academic_year_of(day: date) -> int:
-    """The academic year a date falls in, by its starting calendar year (Sept–Aug)."""
-    return day.year if day.month >= 9 else day.year - 1
 
 
 def academic_year_bounds(start_year: int) -> tuple[date, date]:
