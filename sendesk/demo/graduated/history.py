@@ -102,7 +102,7 @@ def add_graduated_history(
             now,
         )
     )
-    counts.update(_write_progress(session, random.Random(rng.random()), people, today))
+    counts.update(_write_progress(session, audit, random.Random(rng.random()), people, today))
     summary = GraduatedSummary(**counts)
     summary.record(audit, "create_demo_history", school_id, seed=seed, today=today)
     return summary
