@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
@@ -279,14 +280,24 @@ def test_history_is_audited_and_the_chain_intact(school) -> None:
     with school.session() as s:
         (event,) = s.scalars(select(AuditEvent).where(AuditEvent.action == "create_demo_ehc"))
         assert '"plans": ' in event.detail
+        *_, batch = (
+            json.loads(detail)
+            for detail in s.scalars(
+                select(AuditEvent.detail)
+                .where(AuditEvent.action == "record_past_involvements")
+                .order_by(AuditEvent.id)
+            )
+        )
         counts = {
             "plans": s.scalar(select(func.count(EhcPlan.id))),
             "reviews": s.scalar(select(func.count(AnnualReview.id))),
             "requests": s.scalar(select(func.count(EhcRequest.id))),
             "exceptions": s.scalar(select(func.count(EhcClockException.id))),
-            # The graduated history records one event for all its rows; these are the EHC's.
-            "involvements": created(s, "agency_involvement"),
-            "documents": created(s, "evidence_document"),
+            # New involvements and their reports go in one batch event (the graduated
+            # history's batch comes first); reports on older involvements and work samples
+            # are each stored as the SENCo stores one.
+            "involvements": batch["involvements"],
+            "documents": batch["documents"] + created(s, "evidence_document"),
         }
         assert counts["documents"] > counts["involvements"] > 0
         for name, n in counts.items():

@@ -34,7 +34,11 @@ the same seed and day give the same history. Rows are written inside the caller'
 transaction (a few per pupil, the documents small: fast), and every request is checked
 against the service's own order rules
 (:func:`sendesk.services.ehc.request_steps.case_problems`) before it is
-written, so the demo never shows a case the app itself would refuse.
+written, so the demo never shows a case the app itself would refuse. The annual reviews
+(:func:`sendesk.services.ehc.reviews.record_past_reviews`) and the new involvements with
+their reports (:func:`sendesk.services.evidence.past_agencies.record_past_involvements`)
+go through the services' batch calls, the other documents through the evidence service
+one by one.
 """
 
 from sendesk.demo.ehc.cases import HEAD_TEACHER, NEIGHBOUR_LA, OLD_REPORT_STAGES

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,6 +18,8 @@ from sendesk.models import (
     RegisterEntry,
 )
 from sendesk.rules.census import Area, area_of
+from sendesk.services.evidence.agencies import InvolvementData
+from sendesk.services.evidence.past_agencies import PastDocument
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
@@ -164,11 +165,11 @@ class _Run:
     cases: list[_Case]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Planned:
     """One evidence document to write, and the involvement it belongs to (None: a work
-    sample; an id: an involvement already there; a dict: a new one)."""
+    sample; an id: an involvement already there; an InvolvementData: a new one)."""
 
     pupil_id: int
-    involvement: int | dict[str, Any] | None
-    values: dict[str, Any]
+    involvement: int | InvolvementData | None
+    document: PastDocument

@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -23,7 +22,7 @@ from sendesk.demo.graduated.agencies import (
     AGENCY_BY_NEED,
     AGENCY_INFO,
     PROFESSIONALS,
-    document_row,
+    past_document,
     report_paragraphs,
     report_pdf,
 )
@@ -38,7 +37,13 @@ from sendesk.rules.readiness import (
     DEFAULT_REPORT_MAX_AGE_MONTHS,
     add_months,
 )
+from sendesk.services.evidence.agencies import InvolvementData
 from sendesk.services.evidence.evidence import check_document, store_document
+from sendesk.services.evidence.past_agencies import (
+    PastDocument,
+    PastInvolvement,
+    record_past_involvements,
+)
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -53,8 +58,6 @@ SPECIALISTS_BY_DEFAULT = (
 )
 """Where a specialist report comes from when the pupil's needs suggest none of their own."""
 NOT_SPECIALISTS = frozenset({EP, "School nurse"})
-PDF = "application/pdf"
-PNG = "image/png"
 EHC_CONCERN: dict[Area, str] = {Area(k): v for k, v in _TABLES["EHC_CONCERN"].items()}
 EP_REQUEST_ADVICE = (
     " Given the needs described and the support already tried, the school and parents "
@@ -78,7 +81,7 @@ def _report_values(
     recommendation: str,
     school: str,
     now: datetime,
-) -> dict[str, Any]:
+) -> PastDocument:
     info = AGENCY_INFO[agency]
     pupil = case.pupil.row
     title = info.document
@@ -98,10 +101,9 @@ def _report_values(
         professional=professional,
         paragraphs=report_paragraphs(concern, finding, recommendation),
     )
-    document = document_row(
-        rng, title, f"{info.slug}-{written:%Y-%m-%d}.pdf", PDF, content, written, now
-    )
-    return {**document, "confidentiality": default_level(agency)}  # as the agency's advice
+    filename = f"{info.slug}-{written:%Y-%m-%d}.pdf"
+    level = default_level(agency)  # as the agency's advice
+    return past_document(rng, title, filename, content, written, now, level)
 
 
 def _written_on(rng: random.Random, case: _Case, limit: int, specialist: bool, today: date) -> date:
@@ -160,16 +162,14 @@ def _report(
     if agency == EP and rng.random() < 0.6:
         person = f"Dr {person}"
     professional = f"{person}, {info.title}"
-    involvement = {
-        "pupil_id": pid,
-        "agency": agency,
-        "professional": professional,
-        "referral_date": _weekday_on_or_before(seen - timedelta(weeks=rng.randint(*info.wait))),
-        "seen_date": seen,
-        "advice": f"{finding} {recommendation}",
-        "confidentiality": default_level(agency),
-        "version": 1,
-    }
+    involvement = InvolvementData(
+        agency,
+        professional,
+        referral_date=_weekday_on_or_before(seen - timedelta(weeks=rng.randint(*info.wait))),
+        seen_date=seen,
+        advice=f"{finding} {recommendation}",
+        confidentiality=default_level(agency),
+    )
     values = _report_values(
         rng, case, agency, written, seen, professional, finding, recommendation, school, now
     )
@@ -191,9 +191,7 @@ def _work_sample(rng: random.Random, case: _Case, today: date, now: datetime) ->
         note=note.format(words=len(text.split())),
     )
     filename = f"work-sample-{on:%Y-%m-%d}.png"
-    return _Planned(
-        case.pupil.row.id, None, document_row(rng, title, filename, PNG, content, on, now)
-    )
+    return _Planned(case.pupil.row.id, None, past_document(rng, title, filename, content, on, now))
 
 
 def _evidence(run: _Run, rng: random.Random, limits: dict[str, int]) -> tuple[int, int]:
@@ -248,30 +246,26 @@ def _evidence(run: _Run, rng: random.Random, limits: dict[str, int]) -> tuple[in
                 _report(rng, case, agency, is_specialist, known, limit, school, today, now)
             )
         planned.append(_work_sample(rng, case, today, now))
-    made = [p for p in planned if isinstance(p.involvement, dict)]
-    rows = [AgencyInvolvement(**p.involvement) for p in made if isinstance(p.involvement, dict)]
-    session.add_all(rows)
-    session.flush()
-    for plan, row in zip(made, rows, strict=True):
-        plan.involvement = row.id
-        audit.record(
-            "create",
-            "agency_involvement",
-            row.id,
-            {"pupil_id": row.pupil_id, "agency": row.agency, "source": "demo"},
-        )
-    # Each document through the evidence service's own checks and audit event, as the
-    # SENCo stores one (the demo's pupils and involvements are this transaction's).
+    # New involvements with their reports in one batch; the reports on involvements the
+    # graduated history stored, and the work samples, each through the evidence service's
+    # own checks and audit event, as the SENCo stores one.
+    made = [
+        PastInvolvement(p.pupil_id, p.involvement, (p.document,))
+        for p in planned
+        if isinstance(p.involvement, InvolvementData)
+    ]
+    counts = record_past_involvements(session, audit, made, today=today)
     documents = []
     for p in planned:
-        v = p.values
-        involvement = p.involvement if isinstance(p.involvement, int) else None
-        level = v.get("confidentiality", STAFF)  # a report: as the agency's advice
+        if isinstance(p.involvement, InvolvementData):
+            continue
+        v = p.document
+        level = v.confidentiality or STAFF  # a report: as the agency's advice
         doc = check_document(
-            v["content"],
-            v["title"],
-            v["document_date"],
-            filename=v["filename"],
+            v.content,
+            v.title,
+            v.document_date,
+            filename=v.filename,
             today=today,
             confidentiality=level,
         )
@@ -282,8 +276,8 @@ def _evidence(run: _Run, rng: random.Random, limits: dict[str, int]) -> tuple[in
                 p.pupil_id,
                 doc,
                 level,
-                involvement_id=involvement,
-                added_at=v["added_at"],
+                involvement_id=p.involvement,
+                added_at=v.added_at,
             )
         )
-    return len(rows), len(documents)
+    return counts.involvements, counts.documents + len(documents)

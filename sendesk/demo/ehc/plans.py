@@ -41,7 +41,6 @@ from sendesk.demo.ehc.cases import (
 )
 from sendesk.demo.tables import load
 from sendesk.models import (
-    AnnualReview,
     EhcPlan,
     EhcRequest,
 )
@@ -52,7 +51,9 @@ from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.actor import Actor
 from sendesk.services.common import add_audited
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
+from sendesk.services.ehc.records import ReviewData
 from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
+from sendesk.services.ehc.reviews import PastReviews, record_past_reviews
 from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
@@ -117,14 +118,12 @@ def _sections(pupil: _Pupil) -> tuple[str, str, str]:
     return "\n".join(needs), "\n".join(outcomes), "\n".join(provision)
 
 
-def _review(
-    rng: random.Random, pupil: _Pupil, plan_id: int, meeting: date, today: date
-) -> dict[str, Any]:
+def _review(rng: random.Random, pupil: _Pupil, meeting: date, today: date) -> dict[str, Any]:
+    """A review meeting on ``meeting`` and its paperwork (the fields of :class:`ReviewData`)."""
     report = meeting + timedelta(days=rng.randint(4, 13))
     decision_on = meeting + timedelta(days=rng.randint(12, 27))
     recommendation = rng.choices(("keep", "amend"), (3, 2))[0]
     return {
-        "plan_id": plan_id,
         "meeting_on": meeting,
         "invitations_sent_on": meeting - timedelta(days=rng.randint(14, 21)),
         "report_sent_on": report if report <= today else None,
@@ -141,7 +140,6 @@ def _review(
         "recommendation": recommendation,
         "la_decision": recommendation if decision_on <= today else "",
         "la_decision_on": decision_on if decision_on <= today else None,
-        "version": 1,
     }
 
 
@@ -259,7 +257,8 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
     adds each pupil to ``run.cases``, whose documents are written afterwards."""
     session, audit, today = run.session, run.audit, run.today
     school, la_name, evidence = run.school, run.la_name, run.cases
-    plans = reviews = requests = 0
+    plans = requests = 0
+    past: list[PastReviews] = []
     order = list(range(len(pupils)))
     rng.shuffle(order)
     # Who shows which case on "what's due": chosen among pupils whose plan is old enough.
@@ -343,7 +342,7 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
             # later, so the amended plan was due 3 weeks ago and has not come.
             meetings = [m for m in meetings if m < today - timedelta(weeks=40)]
             meetings.append(_weekday_on_or_before(today - timedelta(weeks=14)))
-        rows = [_review(rng, pupil, plan.id, m, today) for m in meetings]
+        rows = [_review(rng, pupil, m, today) for m in meetings]
         for values in rows:
             values.update(_amendments(values, today))
         if case == "paperwork" and rows:
@@ -365,7 +364,7 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
                 amended_plan_on=None,
             )
         if booked is not None:
-            row = _review(rng, pupil, plan.id, booked, today)
+            row = _review(rng, pupil, booked, today)
             row.update(
                 invitations_sent_on=None,
                 report_sent_on=None,
@@ -377,11 +376,8 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
                 la_decision_on=None,
             )
             rows.append(row)
-        for values in rows:
-            review = AnnualReview(**values)
-            session.add(review)
-        session.flush()
-        reviews += len(rows)
-        held = [m for m in meetings if m <= today]
-        pupil.row.next_review_due = annual_review_due(max([issued, *held]))
+        past.append(PastReviews(plan.id, tuple(ReviewData(**values) for values in rows)))
+    # Through the reviews service's checks; it keeps each pupil's next review date on
+    # their plan's reviews, as after every review the SENCo records.
+    reviews = record_past_reviews(session, audit, past, today=today)
     return plans, reviews, requests

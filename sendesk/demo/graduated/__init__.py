@@ -21,12 +21,14 @@ So that every graduated-response screen and report of a demo school has believab
 Everything is drawn from ``random.Random(f"{seed}-graduated")`` and anchored on
 ``today``, so the same seed and day give the same history; a generator of its own leaves
 the school's other draws as they were. The interventions (groups, enrolments, measures,
-sessions and every mark: tens of thousands for a school of 1,200) and the support plans go
-through the services' batch calls
+sessions and every mark: tens of thousands for a school of 1,200), the support plans, the
+agencies' involvement with their reports, and school attendance and attainment go through
+the services' batch calls
 (:func:`~sendesk.services.graduated.past_interventions.record_past_interventions`,
-:func:`~sendesk.services.graduated.past_plans.record_past_plans`), which check them as the
-day-to-day services would and audit each batch once; the agencies' involvement, school
-attendance and attainment are still written directly. All inside the caller's
+:func:`~sendesk.services.graduated.past_plans.record_past_plans`,
+:func:`~sendesk.services.evidence.past_agencies.record_past_involvements`,
+:func:`~sendesk.services.graduated.progress_data.record_past_progress`), which check them
+as the day-to-day services would and audit each batch once. All inside the caller's
 transaction, and one audit event records what was made.
 
 Dates of things that happened are never after ``today``; dates that are planned (a review

@@ -3,7 +3,6 @@ a PDF evidence document (also used by the EHC history)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 import random
 import unicodedata
@@ -12,11 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy.orm import Session
 
-from sendesk.demo.graduated.catalogue import C_I, C_L, PDF, S_P, SEMH, _area
+from sendesk.demo.graduated.catalogue import C_I, C_L, S_P, SEMH, _area
 from sendesk.demo.graduated.pupils import _Pupil
 from sendesk.demo.graduated.school_calendar import (
     _at,
@@ -24,13 +22,15 @@ from sendesk.demo.graduated.school_calendar import (
     _school_day_on_or_before,
 )
 from sendesk.demo.tables import load, tuples
-from sendesk.models import (
-    AgencyInvolvement,
-    EvidenceDocument,
-)
 from sendesk.resource_files import resource_path
 from sendesk.rules.confidentiality import default_level
-from sendesk.services.bulk_rows import bulk, insert_rows
+from sendesk.services.evidence.agencies import InvolvementData
+from sendesk.services.evidence.past_agencies import (
+    PastDocument,
+    PastInvolvement,
+    record_past_involvements,
+)
+from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("graduated")
 """The text tables of the graduated history: ``resources/demo/graduated.json``."""
@@ -66,28 +66,19 @@ BACKGROUND = (
 )
 
 
-def document_row(
+def past_document(
     rng: random.Random,
     title: str,
     filename: str,
-    media_type: str,
     content: bytes,
     written: date,
     now: datetime,
-) -> dict[str, Any]:
-    """The stored-document fields of a demo evidence document written on ``written``:
-    its checksum and size, and added to SENDesk some time in the school day it was written
-    (never after ``now``)."""
-    return {
-        "title": title,
-        "filename": filename,
-        "media_type": media_type,
-        "size": len(content),
-        "sha256": hashlib.sha256(content).hexdigest(),
-        "document_date": written,
-        "content": content,
-        "added_at": _at(written, rng.randint(9 * 60, 16 * 60), now),
-    }
+    confidentiality: str | None = None,
+) -> PastDocument:
+    """A demo evidence document written on ``written``, as the SENCo would add it, added to
+    SENDesk some time in the school day it was written (never after ``now``)."""
+    added_at = _at(written, rng.randint(9 * 60, 16 * 60), now)
+    return PastDocument(content, title, filename, written, added_at, confidentiality)
 
 
 # --- the PDF reports ---------------------------------------------------------------------------
@@ -231,16 +222,18 @@ def report_paragraphs(
 
 def _write_agencies(
     session: Session,
+    audit: AuditWriter,
     rng: random.Random,
     people: list[_Pupil],
-    senco: int | None,
     school: str,
     la_name: str,
     today: date,
     now: datetime,
 ) -> dict[str, int]:
-    rows: list[dict[str, Any]] = []
-    reports: list[dict[str, Any] | None] = []
+    """Outside agencies' involvements with current pupils, most seen ones with a report,
+    recorded through :func:`~sendesk.services.evidence.past_agencies.record_past_involvements`
+    (the agencies and evidence services' checks, one audit event)."""
+    items: list[PastInvolvement] = []
     la = la_name if la_name and _latin1(la_name) else (ascii_name(la_name) if la_name else "")
     for pupil in people:
         if not pupil.current:
@@ -280,19 +273,9 @@ def _write_agencies(
             recommendation = rng.choice(info.advice)
             if seen is not None:
                 advice = f"{finding} {recommendation}"
-            rows.append(
-                {
-                    "pupil_id": pupil.id,
-                    "agency": agency,
-                    "professional": professional,
-                    "referral_date": referred,
-                    "seen_date": seen,
-                    "advice": advice,
-                    "confidentiality": default_level(agency),
-                    "version": 1,
-                }
-            )
-            report = None
+            level = default_level(agency)
+            data = InvolvementData(agency, professional, referred, seen, advice, level)
+            documents: tuple[PastDocument, ...] = ()
             if seen is not None and rng.random() < 0.85:
                 written = min(today, seen + timedelta(days=rng.randint(5, 21)))
                 concern = {
@@ -311,29 +294,9 @@ def _write_agencies(
                     professional=professional,
                     paragraphs=report_paragraphs(concern, finding, recommendation),
                 )
-                report = {
-                    "pupil_id": pupil.id,
-                    **document_row(
-                        rng,
-                        info.document,
-                        f"{info.slug}-{written:%Y-%m-%d}.pdf",
-                        PDF,
-                        content,
-                        written,
-                        now,
-                    ),
-                    "added_by_id": senco,
-                    "confidentiality": default_level(agency),  # as the advice
-                }
-            reports.append(report)
-    ids = insert_rows(
-        session, AgencyInvolvement, rows, AgencyInvolvement.pupil_id, AgencyInvolvement.agency
-    )
-    documents = [
-        dict(report, involvement_id=iid)
-        for iid, report in zip(ids, reports, strict=True)
-        if report is not None
-    ]
-    if documents:
-        session.execute(bulk(EvidenceDocument), documents)
-    return {"involvements": len(rows), "documents": len(documents)}
+                filename = f"{info.slug}-{written:%Y-%m-%d}.pdf"
+                # (SENCo only or not as the advice: its involvement's level)
+                documents = (past_document(rng, info.document, filename, content, written, now),)
+            items.append(PastInvolvement(pupil.id, data, documents))
+    counts = record_past_involvements(session, audit, items, today=today)
+    return {"involvements": counts.involvements, "documents": counts.documents}

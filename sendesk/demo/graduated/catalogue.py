@@ -20,7 +20,6 @@ C_L = Area.COGNITION_LEARNING
 C_I = Area.COMMUNICATION_INTERACTION
 SEMH = Area.SEMH
 S_P = Area.SENSORY_PHYSICAL
-PDF = "application/pdf"
 
 
 # --- the catalogue ----------------------------------------------------------------------------

@@ -70,7 +70,6 @@ def add_graduated_history(
     session.flush()
     rng = random.Random(f"{seed}-graduated")
     now = datetime.now(UTC)
-    senco = min(staff.get("senco") or [0]) or None
     people = _load_pupils(session, pupils, today)
     school = session.execute(select(School.id, School.name, School.la_name)).first()
     school_id, school_name, la_name = school if school else (None, "", "")
@@ -93,16 +92,16 @@ def add_graduated_history(
     counts.update(
         _write_agencies(
             session,
+            audit,
             random.Random(rng.random()),
             people,
-            senco,
             school_name or "",
             la_name or "",
             today,
             now,
         )
     )
-    counts.update(_write_progress(session, random.Random(rng.random()), people, today))
+    counts.update(_write_progress(session, audit, random.Random(rng.random()), people, today))
     summary = GraduatedSummary(**counts)
     summary.record(audit, "create_demo_history", school_id, seed=seed, today=today)
     return summary

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -18,11 +17,13 @@ from sendesk.demo.graduated.school_calendar import (
     _school_days,
     recent_terms,
 )
-from sendesk.models import (
-    AttainmentSnapshot,
-    AttendanceRecord,
+from sendesk.services.graduated.progress_data import (
+    AttainmentData,
+    PastAttainment,
+    PastAttendance,
+    record_past_progress,
 )
-from sendesk.services.bulk_rows import bulk
+from sendesk.services.store.audit import AuditWriter
 
 # --- attendance and attainment ----------------------------------------------------------------
 
@@ -39,13 +40,16 @@ def _grade(value: float) -> str:
 
 
 def _write_progress(
-    session: Session, rng: random.Random, people: list[_Pupil], today: date
+    session: Session, audit: AuditWriter, rng: random.Random, people: list[_Pupil], today: date
 ) -> dict[str, int]:
+    """Every current pupil's attendance and attainment, recorded through
+    :func:`~sendesk.services.graduated.progress_data.record_past_progress` (its checks, one
+    audit event)."""
     yesterday = today - _DAY
     terms = recent_terms(today)
     term_days = {t: _school_days(t.start, min(t.end, yesterday)) for t in terms}
-    attendance: list[dict[str, Any]] = []
-    snapshots: list[dict[str, Any]] = []
+    attendance: list[PastAttendance] = []
+    snapshots: list[PastAttainment] = []
     points = [_school_day_on_or_before(today - timedelta(days=days)) for days in (365, 182, 0)]
     for pupil in people:
         if not pupil.current:
@@ -65,26 +69,20 @@ def _write_progress(
                 continue
             rate = min(1.0, max(0.4, base + rng.uniform(-0.03, 0.03)))
             attendance.append(
-                {
-                    "pupil_id": pupil.id,
-                    "term": term.name,
-                    "term_start": term.start,
-                    "possible_sessions": possible,
-                    "attended_sessions": round(possible * rate),
-                }
+                PastAttendance(pupil.id, term.name, term.start, possible, round(possible * rate))
             )
         snapshots += _attainment(rng, pupil, points, today)
-    if attendance:
-        session.execute(bulk(AttendanceRecord), attendance)
-    if snapshots:
-        session.execute(bulk(AttainmentSnapshot), snapshots)
-    return {"attendance_records": len(attendance), "attainment_snapshots": len(snapshots)}
+    counts = record_past_progress(session, audit, attendance, snapshots, today=today)
+    return {
+        "attendance_records": counts.attendance_records,
+        "attainment_snapshots": counts.attainment_snapshots,
+    }
 
 
 def _attainment(
     rng: random.Random, pupil: _Pupil, points: list[date], today: date
-) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = []
+) -> list[PastAttainment]:
+    rows: list[PastAttainment] = []
     taken = [d for d in points if pupil.admission is None or d >= pupil.admission]
     if not taken:
         return rows
@@ -102,26 +100,12 @@ def _attainment(
             back = _months(day, today)
             reading = max(60.0, now_value - rate * back)
             chrono = _months(pupil.dob, day)
-            rows.append(
-                {
-                    "pupil_id": pupil.id,
-                    "subject": "English",
-                    "measure": "Reading age",
-                    "value": _age_text(reading),
-                    "expected": _age_text(chrono),
-                    "taken_on": day,
-                }
+            english = AttainmentData(
+                "English", "Reading age", _age_text(reading), _age_text(chrono), day
             )
-            rows.append(
-                {
-                    "pupil_id": pupil.id,
-                    "subject": "Maths",
-                    "measure": "Standardised score",
-                    "value": str(round(score_now - trend * back / 12)),
-                    "expected": "100",
-                    "taken_on": day,
-                }
-            )
+            score = str(round(score_now - trend * back / 12))
+            maths = AttainmentData("Maths", "Standardised score", score, "100", day)
+            rows += [PastAttainment(pupil.id, english), PastAttainment(pupil.id, maths)]
         return rows
     for subject in ("English", "Maths"):
         target = rng.choice((3, 4, 4, 5)) if not hard else rng.choice((2, 3, 3, 4))
@@ -129,14 +113,7 @@ def _attainment(
         growth = rng.uniform(0.3, 1.0)  # grades a year
         for day in taken:
             back = _months(day, today)
-            rows.append(
-                {
-                    "pupil_id": pupil.id,
-                    "subject": subject,
-                    "measure": "GCSE working-at grade",
-                    "value": _grade(now_grade - growth * back / 12),
-                    "expected": str(target),
-                    "taken_on": day,
-                }
-            )
+            grade = _grade(now_grade - growth * back / 12)
+            data = AttainmentData(subject, "GCSE working-at grade", grade, str(target), day)
+            rows.append(PastAttainment(pupil.id, data))
     return rows

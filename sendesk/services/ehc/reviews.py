@@ -7,13 +7,22 @@ plan, starts the 8-week wait for the amended plan (reg 22).
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
 from sendesk.db import Database
+from sendesk.errors import ValidationError
 from sendesk.models import AnnualReview, EhcPlan
 from sendesk.rules.dates import dmy
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.actor import Actor
+from sendesk.services.bulk_rows import bulk
 from sendesk.services.common import (
     add_audited,
     current_or_gone,
@@ -227,3 +236,92 @@ def remove_review(
         )
         s.refresh(plan, ["reviews"])
         sync_pupil_review(s, audit, plan.pupil_id, today, plan.id)
+
+
+# --- a school's past reviews in one call --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastReviews:
+    """A plan's annual reviews so far, as the SENCo records each (a meeting booked ahead
+    may be the last); none at all keeps the pupil's next review date on the plan's issue."""
+
+    plan_id: int
+    reviews: tuple[ReviewData, ...] = ()
+
+
+def _past_review_rows(
+    plans: Sequence[PastReviews], found: dict[int, EhcPlan], today: date
+) -> list[dict[str, Any]]:
+    """Every review cleaned by :func:`_clean_review` and fitted to its plan by
+    :func:`_review_fits_plan`, as :func:`record_review` checks one, and no plan given twice
+    or with two reviews on a day; one sentence naming the first problems, else the rows."""
+    problems: list[str] = []
+    given = Counter(p.plan_id for p in plans)
+    rows: list[dict[str, Any]] = []
+    for past in plans:
+        where = f"plan {past.plan_id}"
+        plan = found.get(past.plan_id)
+        if plan is None:
+            problems.append(f"{where} is not in this database")
+            continue
+        if given[past.plan_id] > 1:
+            problems.append(f"{where} is given more than once")
+        days = Counter(r.meeting_on for r in past.reviews)
+        for data in past.reviews:
+            on = data.meeting_on
+            at = f"{where}, the review of {dmy(on)}" if on else f"{where}, a review"
+            try:
+                values = _clean_review(data, today)
+                _review_fits_plan(plan, values, None)
+            except ValidationError as exc:
+                problems.append(f"{at}: {as_clause(str(exc))}")
+                continue
+            if days[on] > 1:
+                problems.append(f"{at}: it is given twice")
+            rows.append({"plan_id": plan.id, **values, "version": 1})
+    if problems:
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
+    return rows
+
+
+def record_past_reviews(
+    session: Session, audit: AuditWriter, plans: Sequence[PastReviews], *, today: date
+) -> int:
+    """Record each plan's past annual reviews in the caller's transaction (``session``,
+    whose writer ``audit`` names who records them: the SENCo); returns how many.
+
+    Why a batch: :func:`record_review` takes one review a transaction. A school's history
+    (the demo school's plans first) is checked here with its rules, refused whole in one
+    sentence if anything is wrong, written by executemany and audited once
+    ("record_past_reviews"). Then, as after every review recorded, each plan's pupil has
+    their next review date kept on the plan (:func:`~.plans.sync_pupil_review`, which
+    audits a change it makes).
+    """
+    permit(audit.actor, Action.MANAGE_EHC)
+    session.flush()
+    ids = sorted({p.plan_id for p in plans})
+    found: dict[int, EhcPlan] = {}
+    for start in range(0, len(ids), 500):
+        found.update(
+            (plan.id, plan)
+            for plan in session.scalars(
+                select(EhcPlan)
+                .where(EhcPlan.id.in_(ids[start : start + 500]))
+                .options(selectinload(EhcPlan.reviews))
+            )
+        )
+    rows = _past_review_rows(plans, found, today)
+    if rows:
+        session.execute(bulk(AnnualReview), rows)
+    for past in plans:
+        plan = found[past.plan_id]
+        session.expire(plan, ["reviews"])  # read again with the reviews just written
+        sync_pupil_review(session, audit, plan.pupil_id, today, plan.id)
+    audit.record(
+        "record_past_reviews",
+        "annual_review",
+        None,
+        {"reviews": len(rows), "plan_ids": ids, "today": today},
+    )
+    return len(rows)

@@ -275,6 +275,15 @@ def check_document(
     )
 
 
+def added_at_problem(added_at: datetime | None) -> str | None:
+    """What is wrong with when a document of the past was added (it is never after now:
+    the audit trail records when the row was really written), or None. Shared by
+    :func:`store_document` and the batch of past involvements."""
+    if added_at is not None and added_at > utcnow():
+        return "the document's time of adding is in the future"
+    return None
+
+
 def store_document(
     session: Session,
     actor: Actor,
@@ -292,8 +301,8 @@ def store_document(
     ``added_at`` is when it was added, for a record of the past (the demo school's
     history, written today as if over the years); now when not given. It is never after
     now: the audit trail records when the row was really written."""
-    if added_at is not None and added_at > utcnow():
-        raise ValidationError("The document's time of adding is in the future.")
+    if (problem := added_at_problem(added_at)) is not None:
+        refuse([problem])
     extra: dict[str, datetime] = {} if added_at is None else {"added_at": added_at}
     row = EvidenceDocument(
         pupil_id=pupil_id,

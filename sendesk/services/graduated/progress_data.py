@@ -22,17 +22,21 @@ from __future__ import annotations
 import calendar
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import NotFoundError, ValidationError
 from sendesk.models import AttainmentSnapshot, AttendanceRecord, Pupil
+from sendesk.rules.sentences import first_problems
 from sendesk.services.actor import Actor
+from sendesk.services.bulk_rows import bulk
 from sendesk.services.common import (
     add_audited,
     apply_changes,
@@ -117,20 +121,12 @@ def term_name(academic_year_start: int, season: str) -> str:
     return f"{academic_year_start}-{(academic_year_start + 1) % 100:02d} {season}"
 
 
-def add_attendance(
-    db: Database,
-    actor: Actor,
-    pupil_id: int,
-    term: str,
-    term_start: date,
-    possible_sessions: int,
-    attended_sessions: int,
-) -> int:
-    """The SENCo records a pupil's attendance for a term; returns the record's id.
-
-    Recording a term the pupil already has replaces its figures (audited as an update).
-    """
-    permit(actor, Action.RECORD_PROGRESS)
+def _attendance_problems(
+    term: str, term_start: date, possible_sessions: int, attended_sessions: int
+) -> tuple[str, list[str]]:
+    """The term's name as stored and every problem with a term's figures; a wrong type
+    (a programming error, not a typing one) is a TypeError. Shared by :func:`add_attendance`
+    and :func:`record_past_progress`."""
     _check_date(term_start, "term_start")
     problems: list[str] = []
     term = checked_text(
@@ -148,6 +144,24 @@ def add_attendance(
             f"attended sessions ({attended_sessions}) are more than the possible "
             f"sessions ({possible_sessions})"
         )
+    return term, problems
+
+
+def add_attendance(
+    db: Database,
+    actor: Actor,
+    pupil_id: int,
+    term: str,
+    term_start: date,
+    possible_sessions: int,
+    attended_sessions: int,
+) -> int:
+    """The SENCo records a pupil's attendance for a term; returns the record's id.
+
+    Recording a term the pupil already has replaces its figures (audited as an update).
+    """
+    permit(actor, Action.RECORD_PROGRESS)
+    term, problems = _attendance_problems(term, term_start, possible_sessions, attended_sessions)
     refuse(problems)
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
@@ -541,6 +555,52 @@ def _read_table(path: Path) -> tuple[list[tuple[int, dict[str, str]]], str, list
     return rows, name, notes
 
 
+def _store_attainment(
+    session: Session, rows: Sequence[tuple[int, AttainmentData]]
+) -> tuple[int, int, int, set[int]]:
+    """Write checked snapshots (pupil id, cleaned data): a new one is inserted, one matching
+    a stored snapshot (same pupil, subject, measure and date, case ignored) updates that
+    snapshot's value and expected value. Returns (created, updated, unchanged, the pupils
+    touched). One writer for the MIS import and :func:`record_past_progress`, so a
+    snapshot is stored the same way whoever brings it in."""
+    ids = sorted({pid for pid, _ in rows})
+    stored: dict[tuple[int, str, str, date], AttainmentSnapshot] = {}
+    for start in range(0, len(ids), 500):
+        for snap in session.scalars(
+            select(AttainmentSnapshot).where(
+                AttainmentSnapshot.pupil_id.in_(ids[start : start + 500])
+            )
+        ):
+            key = (snap.pupil_id, snap.subject.casefold(), snap.measure.casefold(), snap.taken_on)
+            stored.setdefault(key, snap)
+    new: list[dict[str, object]] = []
+    touched: set[int] = set()
+    updated = unchanged = 0
+    for pid, d in rows:
+        snap = stored.get((pid, d.subject.casefold(), d.measure.casefold(), d.taken_on))
+        if snap is None:
+            new.append(
+                {
+                    "pupil_id": pid,
+                    "subject": d.subject,
+                    "measure": d.measure,
+                    "value": d.value,
+                    "expected": d.expected,
+                    "taken_on": d.taken_on,
+                }
+            )
+            touched.add(pid)
+        elif (snap.value, snap.expected) != (d.value, d.expected):
+            snap.value, snap.expected = d.value, d.expected
+            updated += 1
+            touched.add(pid)
+        else:
+            unchanged += 1
+    if new:
+        session.execute(insert(AttainmentSnapshot), new)
+    return len(new), updated, unchanged, touched
+
+
 def import_attainment_csv(
     db: Database, actor: Actor, path: Path | str, *, today: date | None = None
 ) -> AttainmentImportReport:
@@ -607,47 +667,9 @@ def import_attainment_csv(
                 rows.append(_Row(line, upn, data))
         if report.problems:
             return report
-        ids = sorted({pupil_ids[r.upn] for r in rows})
-        stored: dict[tuple[int, str, str, date], AttainmentSnapshot] = {}
-        for start in range(0, len(ids), 500):
-            for snap in s.scalars(
-                select(AttainmentSnapshot).where(
-                    AttainmentSnapshot.pupil_id.in_(ids[start : start + 500])
-                )
-            ):
-                key = (
-                    snap.pupil_id,
-                    snap.subject.casefold(),
-                    snap.measure.casefold(),
-                    snap.taken_on,
-                )
-                stored.setdefault(key, snap)
-        new: list[dict[str, object]] = []
-        touched: set[int] = set()
-        for row in rows:
-            pid, d = pupil_ids[row.upn], row.data
-            snap = stored.get((pid, d.subject.casefold(), d.measure.casefold(), d.taken_on))
-            if snap is None:
-                new.append(
-                    {
-                        "pupil_id": pid,
-                        "subject": d.subject,
-                        "measure": d.measure,
-                        "value": d.value,
-                        "expected": d.expected,
-                        "taken_on": d.taken_on,
-                    }
-                )
-                touched.add(pid)
-            elif (snap.value, snap.expected) != (d.value, d.expected):
-                snap.value, snap.expected = d.value, d.expected
-                report.updated += 1
-                touched.add(pid)
-            else:
-                report.unchanged += 1
-        if new:
-            s.execute(insert(AttainmentSnapshot), new)
-        report.created = len(new)
+        report.created, report.updated, report.unchanged, touched = _store_attainment(
+            s, [(pupil_ids[r.upn], r.data) for r in rows]
+        )
         if touched:
             AuditWriter(s, actor).record(
                 "import",
@@ -665,6 +687,159 @@ def import_attainment_csv(
     return report
 
 
+# --- a school's past progress data in one call --------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastAttendance:
+    """A pupil's attendance over one past term (as :func:`add_attendance` takes it)."""
+
+    pupil_id: int
+    term: str
+    term_start: date
+    possible_sessions: int
+    attended_sessions: int
+
+
+@dataclass(frozen=True)
+class PastAttainment:
+    """One past attainment snapshot of a pupil (as :func:`add_attainment` takes it)."""
+
+    pupil_id: int
+    data: AttainmentData
+
+
+@dataclass(frozen=True)
+class PastProgressCounts:
+    """What :func:`record_past_progress` wrote: new rows, and stored ones it replaced."""
+
+    attendance_records: int
+    attendance_updated: int
+    attainment_snapshots: int
+    attainment_updated: int
+
+
+def _known_pupils(session: Session, pupil_ids: set[int]) -> set[int]:
+    """Which of ``pupil_ids`` are pupils (500 to a query)."""
+    ids = sorted(pupil_ids)
+    found: set[int] = set()
+    for start in range(0, len(ids), 500):
+        found.update(
+            session.scalars(select(Pupil.id).where(Pupil.id.in_(ids[start : start + 500])))
+        )
+    return found
+
+
+def _past_progress_problems(
+    session: Session,
+    attendance: Sequence[PastAttendance],
+    attainment: Sequence[PastAttainment],
+    today: date,
+) -> tuple[list[tuple[PastAttendance, str]], list[tuple[int, AttainmentData]]]:
+    """Every item checked as :func:`add_attendance` and :func:`add_attainment` check one,
+    and none given twice; one sentence naming the first problems, else the cleaned items
+    (an attendance item with its term's name as stored)."""
+    problems: list[str] = []
+    known = _known_pupils(
+        session, {a.pupil_id for a in attendance} | {a.pupil_id for a in attainment}
+    )
+    terms: list[tuple[PastAttendance, str]] = []
+    seen_terms: set[tuple[int, str]] = set()
+    for item in attendance:
+        where = f"pupil {item.pupil_id}'s attendance for {item.term.strip() or 'a term'}"
+        if item.pupil_id not in known:
+            problems.append(f"{where}: pupil {item.pupil_id} is not in this database")
+        term, found = _attendance_problems(
+            item.term, item.term_start, item.possible_sessions, item.attended_sessions
+        )
+        problems += [f"{where}: {p}" for p in found]
+        if (item.pupil_id, term) in seen_terms:
+            problems.append(f"{where}: the term is given twice")
+        seen_terms.add((item.pupil_id, term))
+        terms.append((item, term))
+    snapshots: list[tuple[int, AttainmentData]] = []
+    seen: set[tuple[int, str, str, date]] = set()
+    for snap in attainment:
+        _check_date(snap.data.taken_on, "taken_on")
+        clean, found = _attainment_problems(snap.data, today)
+        where = (
+            f"pupil {snap.pupil_id}'s {clean.subject or 'attainment'} on {clean.taken_on:%d/%m/%Y}"
+        )
+        if snap.pupil_id not in known:
+            problems.append(f"{where}: pupil {snap.pupil_id} is not in this database")
+        problems += [f"{where}: {p}" for p in found]
+        key = (snap.pupil_id, clean.subject.casefold(), clean.measure.casefold(), clean.taken_on)
+        if key in seen:
+            problems.append(f"{where}: the same subject, measure and date are given twice")
+        seen.add(key)
+        snapshots.append((snap.pupil_id, clean))
+    if problems:
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
+    return terms, snapshots
+
+
+def record_past_progress(
+    session: Session,
+    audit: AuditWriter,
+    attendance: Sequence[PastAttendance],
+    attainment: Sequence[PastAttainment],
+    *,
+    today: date,
+) -> PastProgressCounts:
+    """Record pupils' past termly attendance and attainment snapshots in the caller's
+    transaction (``session``, whose writer ``audit`` names who records them: the SENCo).
+
+    Why a batch: :func:`add_attendance` and :func:`add_attainment` take one figure a
+    transaction and an audit event each; a school's history (the demo school's first) is
+    thousands. Every item is checked with their rules first and nothing is written if any
+    is wrong; then, as they do, a term already recorded for the pupil has its figures
+    replaced and a snapshot matching a stored one (as the MIS import matches them) its
+    values. Written by executemany; one audit event ("record_past_progress") holds the
+    counts and the pupils touched.
+    """
+    permit(audit.actor, Action.RECORD_PROGRESS)
+    session.flush()
+    terms, snapshots = _past_progress_problems(session, attendance, attainment, today)
+    pupils = sorted({a.pupil_id for a in attendance})
+    stored: dict[tuple[int, str], AttendanceRecord] = {}
+    for start in range(0, len(pupils), 500):
+        for row in session.scalars(
+            select(AttendanceRecord).where(
+                AttendanceRecord.pupil_id.in_(pupils[start : start + 500])
+            )
+        ):
+            stored[(row.pupil_id, row.term)] = row
+    new: list[dict[str, object]] = []
+    updated = 0
+    for item, term in terms:
+        values = {
+            "term_start": item.term_start,
+            "possible_sessions": item.possible_sessions,
+            "attended_sessions": item.attended_sessions,
+        }
+        row = stored.get((item.pupil_id, term))
+        if row is None:
+            new.append({"pupil_id": item.pupil_id, "term": term, **values})
+        elif apply_changes(row, values):
+            updated += 1
+    if new:
+        session.execute(bulk(AttendanceRecord), new)
+    created, snaps_updated, _, touched = _store_attainment(session, snapshots)
+    session.flush()
+    counts = PastProgressCounts(len(new), updated, created, snaps_updated)
+    audit.record(
+        "record_past_progress",
+        "attendance_record",
+        None,
+        {
+            **counts.__dict__,
+            "pupil_ids": sorted(touched | set(pupils)),
+            "today": today,
+        },
+    )
+    return counts
+
+
 __all__ = [
     "AttainmentData",
     "AttainmentImportReport",
@@ -673,6 +848,9 @@ __all__ = [
     "AttainmentTrend",
     "AttendanceItem",
     "AttendanceSummary",
+    "PastAttainment",
+    "PastAttendance",
+    "PastProgressCounts",
     "add_attainment",
     "add_attendance",
     "attainment_over_time",
@@ -682,6 +860,7 @@ __all__ = [
     "list_attendance",
     "months_before",
     "percentage",
+    "record_past_progress",
     "remove_attainment",
     "remove_attendance",
     "term_name",
