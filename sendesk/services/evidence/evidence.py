@@ -58,6 +58,7 @@ from sendesk.services.actor import Actor
 from sendesk.services.common import add_audited, pupil_or_gone, refuse
 from sendesk.services.permissions import Action, permit, permit_pupil, permit_pupils
 from sendesk.services.store.audit import AuditWriter
+from sendesk.temp_folders import sweep_folders
 
 MAX_BYTES = 20 * 1024 * 1024
 TITLE_MAX = 200
@@ -631,8 +632,6 @@ def sweep_stale_viewer_folders(max_age_seconds: float = STALE_AFTER_SECONDS) -> 
     macOS and Linux) or untouched for ``max_age_seconds`` (another SENDesk window may be
     using a newer one). Returns how many were removed. Call it once at start-up.
     """
-    from sendesk.temp_folders import sweep_folders
-
     return sweep_folders(
         VIEWER_PREFIX, max_age_seconds=max_age_seconds, keep=_viewer_folder, remove=_remove_tree
     )
