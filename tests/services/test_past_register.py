@@ -91,6 +91,7 @@ def test_a_past_register_reads_back_as_if_recorded_step_by_step(db: Database, se
     rec = get_record(db, senco, amy_id)
     assert (rec.upn, rec.provision, rec.provision_since) == (AMY, "K", date(2025, 1, 6))
     assert [n.code for n in rec.needs] == ["SPLD"]
+    assert rec.next_review_due == date(2025, 6, 1)  # the batch's, not the old plan's review
     assert [(c.name, c.priority, c.phone) for c in rec.contacts] == [
         ("Mrs A Ahmed", 1, "07700 900123"),  # cleaned as the contact form cleans it
         ("Mr B Ahmed", 2, None),

@@ -16,8 +16,9 @@ recorded. One "record_past_pupils" audit event holds the counts and the new pupi
 
 The register never says E without an EHC plan (:func:`~.register.plan_problem`): a change
 to E brings the plan issued with it (``PastChange.plan``), recorded through the EHC service
-as the status dialog records one (:func:`sendesk.services.ehc.plans.add_plan`); a change
-off E records the day that plan ceased.
+as the status dialog records one (:func:`sendesk.services.ehc.plans.add_plan`, leaving the
+pupil's next review date as the batch gives it); a change off E records the day that plan
+ceased.
 """
 
 from __future__ import annotations
@@ -184,7 +185,8 @@ def _apply_history(
         if change.plan is not None:
             from sendesk.services.ehc.plans import add_plan  # ehc imports the register
 
-            add_plan(session, audit, pupil_id, change.plan, today)
+            # The pupil's next review date is the batch's own (PastPupil.next_review_due).
+            add_plan(session, audit, pupil_id, change.plan, today, sync_review=False)
             plans += 1
         elif current.provision == E and change.provision != E:
             _cease(session, audit, pupil_id, change.on)
