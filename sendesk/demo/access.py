@@ -31,9 +31,11 @@ Everything is drawn from ``random.Random(f"{seed}-access")`` and anchored on ``t
 the same seed and day give the same school; a generator of its own leaves the school's
 other draws as they were. The assessments, arrangements and evidence go through
 :func:`~sendesk.services.access.past_access.record_past_access` (checked as the day-to-day
-services check them, audited once); the teaching groups and exam entries are still written
-in bulk directly. All inside the caller's transaction, with one audit event for each new
-account and one for the whole.
+services check them, audited once); the teaching groups, their pupils and the exam entries
+go in as the MIS's class list would, through
+:func:`~sendesk.services.staff.teaching_groups.record_class_list` (the class-list import's
+checks, teacher linking and writing). All inside the caller's transaction, with one audit
+event for each new account, the import's and one for the whole.
 """
 
 from __future__ import annotations
@@ -48,21 +50,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.demo.counts import DemoCounts
 from sendesk.demo.tables import load, tuples
+from sendesk.errors import SendeskError
 from sendesk.models import (
-    ExamEntry,
     Need,
     Pupil,
     RegisterEntry,
     Role,
     School,
-    TeachingGroup,
-    TeachingGroupMember,
     User,
 )
 from sendesk.rules import jcq
@@ -74,7 +74,7 @@ from sendesk.services.access.past_access import (
 )
 from sendesk.services.access.records import ArrangementData, AssessmentData, ScoreData
 from sendesk.services.actor import Actor
-from sendesk.services.bulk_rows import insert_rows
+from sendesk.services.staff.teaching_groups import ClassRow, record_class_list
 from sendesk.services.staff.users import create_user, list_users
 from sendesk.services.store.audit import AuditWriter
 
@@ -134,6 +134,7 @@ class AccessSummary(DemoCounts):
 @dataclass
 class _Pupil:
     id: int
+    upn: str
     year_group: int
     form: str
     dob: date
@@ -209,14 +210,15 @@ def _load_pupils(session: Session) -> list[_Pupil]:
     ):
         needs[pupil_id].append((rank, code))
     pupils = []
-    for pid, year, form, dob in session.execute(
-        select(Pupil.id, Pupil.year_group, Pupil.reg_group, Pupil.dob).order_by(Pupil.id)
+    for pid, upn, year, form, dob in session.execute(
+        select(Pupil.id, Pupil.upn, Pupil.year_group, Pupil.reg_group, Pupil.dob).order_by(Pupil.id)
     ):
         if year is None or not form:
             continue
         pupils.append(
             _Pupil(
                 id=pid,
+                upn=upn,
                 year_group=year,
                 form=form,
                 dob=dob,
@@ -265,20 +267,24 @@ def add_departments(
     return Departments(departments, created)
 
 
-def _write_groups(
-    session: Session,
-    rng: random.Random,
-    pupils: Sequence[_Pupil],
-    departments: dict[str, list[int]],
-    teacher_names: dict[int, str],
-) -> tuple[dict[tuple[int, str], int], int, int]:
-    """One class per tutor group per subject; returns (pupil id, subject) -> teacher id,
-    the number of groups and of members."""
+@dataclass(frozen=True)
+class _Class:
+    """One class as planned: its code, subject, teacher (user id) and pupils."""
+
+    code: str
+    subject: str
+    teacher: int
+    pupils: tuple[_Pupil, ...]
+
+
+def _plan_groups(
+    rng: random.Random, pupils: Sequence[_Pupil], departments: dict[str, list[int]]
+) -> tuple[list[_Class], dict[tuple[int, str], int]]:
+    """One class per tutor group per subject, and (pupil id, subject) -> teacher id."""
     forms: dict[str, list[_Pupil]] = defaultdict(list)
     for p in pupils:
         forms[p.form].append(p)
-    rows: list[dict[str, Any]] = []
-    members_of: list[list[int]] = []
+    classes: list[_Class] = []
     teacher_of: dict[tuple[int, str], int] = {}
     for subject, short in SUBJECTS:
         staff = departments[subject]
@@ -287,47 +293,43 @@ def _write_groups(
             # The least-loaded teacher of the department takes the class (ties at random).
             teacher = min(staff, key=lambda t: (load[t], rng.random()))
             load[teacher] += 1
-            rows.append(
-                {
-                    "code": f"{form}/{short}",
-                    "subject": subject,
-                    "teacher_name": teacher_names[teacher],
-                    "teacher_id": teacher,
-                    "source": "mis",
-                    "version": 1,
-                }
-            )
-            members_of.append([p.id for p in forms[form]])
+            classes.append(_Class(f"{form}/{short}", subject, teacher, tuple(forms[form])))
             for p in forms[form]:
                 teacher_of[(p.id, subject)] = teacher
-    ids = insert_rows(session, TeachingGroup, rows, TeachingGroup.code)
-    member_rows = [
-        {"group_id": gid, "pupil_id": pid}
-        for gid, pids in zip(ids, members_of, strict=True)
-        for pid in pids
-    ]
-    if member_rows:
-        session.execute(insert(TeachingGroupMember), member_rows)
-    return teacher_of, len(rows), len(member_rows)
+    return classes, teacher_of
 
 
-def _write_entries(
-    session: Session, rng: random.Random, pupils: Sequence[_Pupil], missing: set[int]
-) -> int:
-    """Exam entries (from the MIS) for Year 10 and 11: the core and three to five options;
-    the pupils in ``missing`` have none recorded yet. Returns how many were written."""
-    rows: list[dict[str, Any]] = []
+def _plan_entries(
+    rng: random.Random, pupils: Sequence[_Pupil], missing: set[int]
+) -> set[tuple[int, str]]:
+    """Exam entries (pupil id, subject) for Year 10 and 11: the core and three to five
+    options; the pupils in ``missing`` have none recorded yet."""
+    entries: set[tuple[int, str]] = set()
     for p in pupils:
         if p.year_group not in (10, 11) or p.id in missing:
             continue
         options = rng.sample(OPTIONS, rng.choice((3, 4, 4, 5)))
-        rows += [
-            {"pupil_id": p.id, "subject": subject, "source": "mis"}
-            for subject in (*CORE, *sorted(options))
-        ]
-    if rows:
-        session.execute(insert(ExamEntry), rows)
-    return len(rows)
+        entries.update((p.id, subject) for subject in (*CORE, *sorted(options)))
+    return entries
+
+
+def _class_list(
+    classes: Sequence[_Class], entries: set[tuple[int, str]], teacher_names: dict[int, str]
+) -> list[ClassRow]:
+    """The classes as the MIS exports them: a row per pupil per class, with the teacher's
+    name (the account it is linked to by) and whether the pupil is entered for the exam."""
+    rows: list[ClassRow] = []
+    for c in classes:
+        for p in c.pupils:
+            values = {
+                "code": c.code,
+                "subject": c.subject,
+                "teacher": teacher_names[c.teacher],
+                "upn": p.upn,
+                "entered": "yes" if (p.id, c.subject) in entries else "no",
+            }
+            rows.append(ClassRow(len(rows) + 2, values))  # line 1: the header
+    return rows
 
 
 # --- arrangements ----------------------------------------------------------------------------
@@ -723,10 +725,7 @@ def add_access_history(
     rng = random.Random(f"{seed}-access")
     rng.random()  # the draw of add_departments
     pupils = _load_pupils(session)
-    names = dict(session.execute(select(User.id, User.display_name)).all())
-    taught, groups, members = _write_groups(
-        session, random.Random(rng.random()), pupils, departments.members, names
-    )
+    classes, taught = _plan_groups(random.Random(rng.random()), pupils, departments.members)
 
     plan_rng = random.Random(rng.random())
     assessments: list[dict[str, Any]] = []
@@ -738,13 +737,26 @@ def add_access_history(
         chance = 0.75 if on_register else 0.02
         if plan_rng.random() < chance:
             if not on_register:
-                pupil = _Pupil(pupil.id, pupil.year_group, pupil.form, pupil.dob, "N", ())
+                pupil = _Pupil(
+                    pupil.id, pupil.upn, pupil.year_group, pupil.form, pupil.dob, "N", ()
+                )
             for plan in _plan_candidate(plan_rng, pupil, today, assessments):
                 plans += _from_year9(plan_rng, plan, today)
     # Entries from a generator of their own, so every other draw stays as it was; every
     # twentieth Year 10 candidate (at least one) has none on file yet.
     year10 = sorted({p.pupil.id for p in plans if p.pupil.year_group == 10})
-    entries = _write_entries(session, random.Random(f"{seed}-entries"), pupils, set(year10[::20]))
+    entries = _plan_entries(random.Random(f"{seed}-entries"), pupils, set(year10[::20]))
+    # The classes, their pupils and the entries go in as the MIS's class list would:
+    # through the class-list import's checks and writing, each teacher linked by name.
+    names = dict(session.execute(select(User.id, User.display_name)).all())
+    imported = record_class_list(
+        session, audit, _class_list(classes, entries, names), source="demo school"
+    )
+    if imported.unmatched_teachers:
+        raise SendeskError(
+            "The demo's classes could not be linked to their teachers "
+            f"({', '.join(imported.unmatched_teachers)}): two accounts share a name."
+        )
     senco = min(staff.get(Role.SENCO.value) or [0]) or None
     evidence_rng = random.Random(rng.random())
     for plan in plans:
@@ -797,14 +809,14 @@ def add_access_history(
         by_status[p.status] += 1
     summary = AccessSummary(
         teachers_created=departments.created,
-        teaching_groups=groups,
-        group_members=members,
+        teaching_groups=imported.created,
+        group_members=imported.members_added,
         assessments=counts.assessments,
         assessment_scores=counts.assessment_scores,
         arrangements=counts.arrangements,
         nww_evidence=counts.nww_evidence,
         by_status=dict(sorted(by_status.items())),
-        exam_entries=entries,
+        exam_entries=imported.entries_added,
     )
     summary.record(
         audit, "create_demo_access", session.scalar(select(School.id)), seed=seed, today=today

@@ -10,8 +10,10 @@ register) recorded by the SENCo with believable reasons.
 Everything comes from ``random.Random(seed)`` and dates are anchored on ``today``, so the
 same seed and the same day give the same school: the same pupils, names, UPNs, statuses,
 needs and history dates. The whole school is planned in memory first (no database reads),
-then written; every register change goes through :func:`register.apply_change`, so the
-history and the audit trail are exactly what the app itself would have written.
+then written: the pupils, their contacts, need profiles and register history through
+:func:`~sendesk.services.register.past_register.record_past_pupils` (checked by the rules
+that check a pupil added in the app; every change applied by :func:`register.apply_change`),
+so the history and the audit trail are what the app itself would have written.
 
 All contact details are fictional by construction: phone numbers come from Ofcom's range
 for drama (07700 900000-900999), e-mail addresses are at example.org and NHS numbers are
@@ -27,7 +29,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.demo.access import add_access_history, add_departments
@@ -52,10 +53,17 @@ from sendesk.demo.school_plan import (
     _StaffPlan,
 )
 from sendesk.errors import SendeskError, ValidationError
-from sendesk.models import Contact, EhcPlan, NeedProfile, Pupil, Role, School, User
+from sendesk.models import Role, School, User
 from sendesk.services.actor import Actor
-from sendesk.services.common import add_audited
-from sendesk.services.register.register import CurrentStatus, apply_change, check_census
+from sendesk.services.ehc.records import PlanData
+from sendesk.services.register.past_register import (
+    PastChange,
+    PastProfile,
+    PastPupil,
+    record_past_pupils,
+)
+from sendesk.services.register.pupil_record import ContactData
+from sendesk.services.register.pupils import PupilData
 from sendesk.services.school.school import init_school
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
 from sendesk.services.staff.users import create_user, hash_password, password_problem
@@ -86,26 +94,46 @@ def _report(progress: Callable[[int, int], bool] | None, done: int, total: int) 
         raise SendeskError("Demo school cancelled.")
 
 
-def _pupil_row(plan: _PupilPlan) -> Pupil:
-    return Pupil(
-        upn=plan.upn,
-        legal_surname=plan.legal_surname,
-        legal_forename=plan.legal_forename,
-        preferred_forename=plan.preferred_forename,
-        dob=plan.dob,
-        gender=plan.gender,
-        year_group=plan.year_group,
-        reg_group=plan.reg_group,
-        admission_date=plan.admission_date,
-        eal=plan.eal,
-        pupil_premium=plan.pupil_premium,
-        looked_after=plan.looked_after,
-        nhs_number=plan.nhs_number,
-        home_language=plan.home_language,
-        ethnicity=plan.ethnicity,
-        next_review_due=plan.next_review_due,
-        contacts=[
-            Contact(
+def _past_pupil(plan: _PupilPlan, now: datetime) -> PastPupil:
+    """The planned pupil as the register service takes one: their details, contacts, need
+    profiles and register history (each change recorded on its day, or now if later). A
+    change to E comes with the plan the LA issued that day; the EHC history
+    (:mod:`sendesk.demo.ehc`) fills in the live plans' sections and reviews."""
+    return PastPupil(
+        data=PupilData(
+            upn=plan.upn,
+            legal_surname=plan.legal_surname,
+            legal_forename=plan.legal_forename,
+            preferred_forename=plan.preferred_forename,
+            dob=plan.dob,
+            gender=plan.gender,
+            year_group=plan.year_group,
+            reg_group=plan.reg_group,
+            admission_date=plan.admission_date,
+            eal=plan.eal,
+            pupil_premium=plan.pupil_premium,
+            looked_after=plan.looked_after,
+            nhs_number=plan.nhs_number,
+            home_language=plan.home_language,
+            ethnicity=plan.ethnicity,
+            provision=plan.status,
+            needs=plan.needs,
+        ),
+        history=tuple(
+            PastChange(
+                change.on,
+                change.provision,
+                change.needs,
+                change.reason,
+                min(change.recorded_at, now),  # a change dated today
+                _plan_with(change, held),
+            )
+            for held, change in zip(
+                (None, *(c.provision for c in plan.history[:-1])), plan.history, strict=True
+            )
+        ),
+        contacts=tuple(
+            ContactData(
                 name=c.name,
                 relationship_to_pupil=c.relationship,
                 parental_responsibility=c.parental_responsibility,
@@ -115,28 +143,18 @@ def _pupil_row(plan: _PupilPlan) -> Pupil:
                 preferred_contact=c.preferred_contact,
             )
             for priority, c in enumerate(plan.contacts, start=1)
-        ],
+        ),
+        profiles=tuple(PastProfile(*profile) for profile in plan.profiles),
+        next_review_due=plan.next_review_due,
     )
 
 
-def _plan_for(
-    session: Session, audit: AuditWriter, pupil_id: int, held: str | None, change: _Change
-) -> None:
-    """Record the EHC plan before a move to E, and its end on a move off E: the register
-    never says E without a plan (register.plan_problem). The EHC history
-    (:mod:`sendesk.demo.ehc`) fills in the live plans' sections and reviews."""
+def _plan_with(change: _Change, held: str | None) -> PlanData | None:
+    """The EHC plan issued on the day of a move to E: the register never says E without
+    one (register.plan_problem)."""
     if change.provision == E and held != E:
-        plan = EhcPlan(
-            pupil_id=pupil_id, issued_on=change.on, la_name=LA_NAME, named_setting=SCHOOL_NAME
-        )
-        add_audited(session, audit, plan, "ehc_plan", {"pupil_id": pupil_id, "source": "demo"})
-    elif held == E and change.provision != E:
-        plan = session.scalars(
-            select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
-        ).one()
-        plan.ceased_on = change.on
-        session.flush()
-        audit.record("cease", "ehc_plan", plan.id, {"pupil_id": pupil_id, "on": change.on})
+        return PlanData(issued_on=change.on, la_name=LA_NAME, named_setting=SCHOOL_NAME)
+    return None
 
 
 def _register_since(pupil: _PupilPlan) -> date | None:
@@ -242,51 +260,25 @@ def write_demo_school(
     add_la_profiles(db, actor, LA_NAME)
     forms = {p.reg_group for p in plan.pupils if p.reg_group}  # the tutor groups
     departments = add_departments(db, actor, seed=seed, forms=len(forms), staff=staff)
-    changes = 0
     now = datetime.now(UTC)
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
-        registered: list[tuple[int, str, tuple[str, ...], date | None]] = []
-        for start in range(0, len(plan.pupils), PROGRESS_EVERY):
-            chunk = plan.pupils[start : start + PROGRESS_EVERY]
-            rows = [_pupil_row(p) for p in chunk]
-            s.add_all(rows)
-            s.flush()
-            for pupil, row in zip(chunk, rows, strict=True):
-                audit.record("create", "pupil", row.id, {"upn": row.upn, "source": "demo"})
-                registered.append((row.id, pupil.status, pupil.needs, _register_since(pupil)))
-                current = CurrentStatus(None, [])
-                for change in pupil.history:
-                    check_census(change.provision, change.needs, where=f"UPN {row.upn}")
-                    _plan_for(s, audit, row.id, current.provision, change)
-                    if apply_change(
-                        s,
-                        audit,
-                        row.id,
-                        current,
-                        change.provision,
-                        change.needs,
-                        change.on,
-                        change.reason,
-                    ):
-                        changes += 1
-                        at = min(change.recorded_at, now)  # a change dated today
-                        if current.entry is not None and current.entry.start_date == change.on:
-                            current.entry.recorded_at = at
-                        for need in current.needs:
-                            if need.start_date == change.on:
-                                need.recorded_at = at
-                s.add_all(
-                    NeedProfile(
-                        pupil_id=row.id,
-                        area=area,
-                        strengths=strengths,
-                        difficulties=difficulties,
-                        strategies=strategies,
-                    )
-                    for area, strengths, difficulties, strategies in pupil.profiles
-                )
-            _report(progress, start + len(chunk), pupils)
+        written = record_past_pupils(
+            s,
+            audit,
+            [_past_pupil(p, now) for p in plan.pupils],
+            today=today,
+            progress=lambda done, total: (
+                _report(progress, done, total)
+                if done % PROGRESS_EVERY == 0 or done == total
+                else None
+            ),
+        )
+        changes = written.register_changes
+        registered = [
+            (pid, p.status, p.needs, _register_since(p))
+            for pid, p in zip(written.pupil_ids, plan.pupils, strict=True)
+        ]
         add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
         access = add_access_history(
             s,

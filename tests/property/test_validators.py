@@ -137,7 +137,7 @@ FORMS = [
     ),
     pytest.param(
         full(pupil_record.ContactData),
-        lambda data, today: pupil_record._clean_contact(data),
+        lambda data, today: pupil_record.clean_contact(data),
         300,
         id="contact",
     ),

@@ -16,15 +16,17 @@ from sendesk.services.actor import Actor
 from sendesk.services.staff.teaching_groups import (
     MANUAL,
     MIS,
+    ClassRow,
     GroupData,
     import_classes,
     list_groups,
     parse_class_map,
+    record_class_list,
     remove_group,
     save_group,
     teachers,
 )
-from sendesk.services.store.audit import chain_problems
+from sendesk.services.store.audit import AuditWriter, chain_problems
 from tests.factories import add_test_pupil, make_user
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -376,3 +378,76 @@ def test_a_staff_code_column_links_the_teacher_with_that_code(
     assert maths.teacher == "Mrs Khan" and maths.teacher_name == "S. Khan"
     assert history.teacher_id is None and history.teacher == "Somebody Else"
     assert report.unmatched_teachers == ["Somebody Else"]
+
+
+# --- a class list given as rows (the demo school's, inside its own transaction) ----------------
+
+
+def class_row(line: int, code: str, subject: str, teacher: str, upn: str, entered: str) -> ClassRow:
+    values = {"code": code, "subject": subject, "teacher": teacher, "upn": upn}
+    return ClassRow(line, values | {"entered": entered})
+
+
+def test_rows_are_recorded_in_the_callers_transaction(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    amy, ben = "K801200024001", "Z801200024002"
+    rows = [
+        class_row(2, "10X/Ma1", "Mathematics", "Ada Teach", amy, "yes"),
+        class_row(3, "10X/Ma1", "Mathematics", "Ada Teach", ben, "no"),
+        class_row(4, "10X/En1", "English", "john smith", ben, "yes"),
+    ]
+    with db.transaction() as s:
+        report = record_class_list(s, AuditWriter(s, senco), rows, source="the MIS feed")
+    assert (report.created, report.members_added, report.entries_added) == (2, 3, 2)
+    assert report.unmatched_teachers == []
+    groups = by_code(db, senco)
+    assert groups["10X/Ma1"].teacher == "Ada Teach" and groups["10X/En1"].teacher == "John Smith"
+    assert groups["10X/En1"].teacher_name == "john smith"  # the name given is kept too
+    assert set(groups["10X/Ma1"].pupil_ids) == {school[amy], school[ben]}
+    assert entries_of(db, senco, school[amy]) == [("Mathematics", MIS)]
+    assert entries_of(db, senco, school[ben]) == [("English", MIS)]
+    with db.session() as s:
+        details = [
+            json.loads(e.detail)
+            for e in s.scalars(select(AuditEvent).where(AuditEvent.action == "import"))
+        ]
+        assert list(chain_problems(s)) == []
+    assert [d["file"] for d in details] == ["the MIS feed", "the MIS feed"]
+
+
+def test_a_bad_row_is_one_sentence_and_nothing_is_recorded(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    rows = [
+        class_row(2, "10X/Ma1", "Mathematics", "Ada Teach", "K801200024001", "yes"),
+        class_row(3, "10X/Ma1", "Mathematics", "Ada Teach", "A999999999999", "maybe"),
+        class_row(4, "10X/En1", "", "Ada Teach", "K801200024001", ""),
+    ]
+    with pytest.raises(ValidationError) as caught, db.transaction() as s:
+        record_class_list(s, AuditWriter(s, senco), rows)
+    message = str(caught.value)
+    assert message.startswith("Row 3: the entered column says 'maybe'; use yes or no")
+    assert "UPN A999999999999 is not in SENDesk" in message
+    assert "row 4: the subject is missing" in message
+    assert message.endswith("Nothing was recorded.")
+    assert list_groups(db, senco) == []
+    assert entries_of(db, senco, school["K801200024001"]) == []
+    teacher = make_user(db, "tpeters", Role.TEACHER, "Tom Peters")
+    with pytest.raises(PermissionDeniedError), db.transaction() as s:
+        record_class_list(s, AuditWriter(s, teacher), rows[:1])
+    assert list_groups(db, senco) == []
+
+
+def test_rows_without_an_entered_value_leave_entries_alone(
+    db: Database, senco: Actor, school: dict[str, int]
+) -> None:
+    from sendesk.services.access.exam_entries import add_exam_entry
+
+    amy = school["K801200024001"]
+    add_exam_entry(db, senco, amy, "History")
+    rows = [ClassRow(2, {"code": "10X/Hi", "subject": "History", "upn": "K801200024001"})]
+    with db.transaction() as s:
+        report = record_class_list(s, AuditWriter(s, senco), rows)
+    assert report.created == 1 and not report.entries_in_file
+    assert entries_of(db, senco, amy) == [("History", "manual")]

@@ -188,13 +188,22 @@ def record_plan(
 
 
 def add_plan(
-    session: Session, audit: AuditWriter, pupil_id: int, data: PlanData, today: date
+    session: Session,
+    audit: AuditWriter,
+    pupil_id: int,
+    data: PlanData,
+    today: date,
+    *,
+    sync_review: bool = True,
 ) -> int:
     """Record an issued plan inside the caller's transaction; returns its id.
 
     Why a function of its own: the status dialog records a plan and the change to E in one
     transaction (:func:`sendesk.services.register.register.change_status`), so neither is written
-    without the other. The caller has checked the SENCo's role.
+    without the other. The caller has checked the SENCo's role. ``sync_review`` False
+    leaves the pupil's next review date alone: a past register's batch
+    (:mod:`sendesk.services.register.past_register`) records plans issued years ago and
+    gives the pupil's next review date itself.
     """
     values = _clean_plan(data, today)
     pupil_or_gone(session, pupil_id)
@@ -210,7 +219,8 @@ def add_plan(
     plan_id = add_audited(
         session, audit, EhcPlan(pupil_id=pupil_id, **values), "ehc_plan", {"pupil_id": pupil_id}
     )
-    sync_pupil_review(session, audit, pupil_id, today, plan_id)
+    if sync_review:
+        sync_pupil_review(session, audit, pupil_id, today, plan_id)
     return plan_id
 
 

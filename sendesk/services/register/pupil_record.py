@@ -611,15 +611,39 @@ def update_profile(db: Database, actor: Actor, pupil_id: int, version: int, **ch
         pupil_fields = {k: v for k, v in changed.items() if k != "next_review_due"}
         data: PupilData = dataclasses.replace(pupil_data_of(pupil, None), **pupil_fields)
         problems = [p.reason for p in validate_pupil(data) if p.field in PROFILE_FIELDS]
-        review = changed.get("next_review_due")
-        if review is not None and review < pupil.dob:
-            problems.append(f"next review date {review:%d/%m/%Y} is before the date of birth")
+        if why := review_problem(changed.get("next_review_due"), pupil.dob):
+            problems.append(why)
         refuse(problems)
         save_changes(s, AuditWriter(s, actor), pupil, changed, CONFLICT, "pupil", {})
         return pupil.version
 
 
 # --- need profiles ----------------------------------------------------------------------
+
+
+def clean_need_profile(
+    area: str, strengths: str, difficulties: str, strategies: str
+) -> dict[str, str]:
+    """A need profile's texts ready to store (stripped), or a ValidationError naming what
+    is wrong: the area is not one of :data:`AREAS`, or a text is over its limit. The one
+    check of a profile, whoever writes it (the SENCo's form, a past register's batch)."""
+    if area not in AREAS:
+        raise ValidationError(f"'{area}' is not an area of need.")
+    texts = {"strengths": strengths, "difficulties": difficulties, "strategies": strategies}
+    for label, text in texts.items():
+        if len(text) > NEED_TEXT_MAX:
+            raise ValidationError(
+                f"The {label} for {area} are longer than {NEED_TEXT_MAX:,} characters."
+            )
+    return {k: v.strip() for k, v in texts.items()}
+
+
+def review_problem(review: date | None, dob: date) -> str | None:
+    """Why a pupil's next review date cannot be kept (before their date of birth); None
+    when it can."""
+    if review is not None and review < dob:
+        return f"next review date {review:%d/%m/%Y} is before the date of birth"
+    return None
 
 
 def save_need_profile(
@@ -639,15 +663,7 @@ def save_need_profile(
     replacing their words.
     """
     permit(actor, Action.EDIT_PUPILS)
-    if area not in AREAS:
-        raise ValidationError(f"'{area}' is not an area of need.")
-    texts = {"strengths": strengths, "difficulties": difficulties, "strategies": strategies}
-    for label, text in texts.items():
-        if len(text) > NEED_TEXT_MAX:
-            raise ValidationError(
-                f"The {label} for {area} are longer than {NEED_TEXT_MAX:,} characters."
-            )
-    texts = {k: v.strip() for k, v in texts.items()}
+    texts = clean_need_profile(area, strengths, difficulties, strategies)
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         row = s.scalar(
@@ -670,7 +686,7 @@ def save_need_profile(
 # --- contacts ---------------------------------------------------------------------------
 
 
-def _clean_contact(data: ContactData) -> dict[str, Any]:
+def clean_contact(data: ContactData) -> dict[str, Any]:
     """The contact's values ready to store, or a ValidationError naming what is wrong."""
     values: dict[str, Any] = {}
     problems: list[str] = []
@@ -712,7 +728,7 @@ def _read_contact(session: Session, contact_id: int) -> Contact:
 def add_contact(db: Database, actor: Actor, pupil_id: int, data: ContactData) -> int:
     """The SENCo adds a contact for a pupil; returns the new contact's id."""
     permit(actor, Action.EDIT_PUPILS)
-    values = _clean_contact(data)
+    values = clean_contact(data)
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         contact = Contact(pupil_id=pupil_id, **values)
@@ -724,7 +740,7 @@ def update_contact(
 ) -> int:
     """The SENCo corrects a contact; returns its new version (ConflictError when stale)."""
     permit(actor, Action.EDIT_PUPILS)
-    values = _clean_contact(data)
+    values = clean_contact(data)
     with db.transaction() as s:
         contact = _read_contact(s, contact_id)
         check_version(contact.version, version, CONFLICT)
@@ -764,10 +780,13 @@ __all__ = [
     "PupilRecord",
     "add_contact",
     "areas_for_codes",
+    "clean_contact",
+    "clean_need_profile",
     "get_record",
     "needs_text",
     "provision_text",
     "remove_contact",
+    "review_problem",
     "save_need_profile",
     "update_contact",
     "update_profile",

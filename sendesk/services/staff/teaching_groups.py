@@ -14,7 +14,9 @@ MIS-sourced group with the same code (an export is the MIS's whole truth about t
 class); groups the SENCo made by hand are never touched by an import, and groups missing
 from the file are left as they are. The teacher is linked to a SENDesk account whose
 display name or username matches the file's (ignoring case and spacing); the MIS's name is
-kept too, so classes can be imported before the teachers have accounts.
+kept too, so classes can be imported before the teachers have accounts. The checking and
+writing are :func:`record_class_list`, which a caller that has the rows already (the demo
+school) calls inside its own transaction: one path for a file and for them.
 
 Exam entries (which subjects a candidate sits: the only subjects access-arrangement evidence
 is needed in) come with the same file: an optional "Entered" column (yes/no; also "Exam
@@ -51,6 +53,7 @@ from sendesk.db import Database
 from sendesk.errors import ConflictError, ValidationError
 from sendesk.models import ExamEntry, Pupil, Role, TeachingGroup, TeachingGroupMember, User
 from sendesk.rules.permissions import Scope
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
@@ -697,14 +700,7 @@ def import_classes(
     report.notes += [(0, text[:1].upper() + text[1:] + ".") for text in records.warnings]
     try:
         with db.transaction() as s:
-            pupils = dict(s.execute(select(Pupil.upn, Pupil.id)).all())
-            planned = _plan(rows, report, pupils)
-            report.groups_in_file = len(planned) or len({fold(r.values["code"]) for r in rows})
-            if report.problems:
-                return report
-            _write(s, actor, planned, pupils, report, progress)
-            if "entered" in recognised.values():
-                _write_entries(s, actor, planned, pupils, report)
+            _record(s, AuditWriter(s, actor), rows, report, progress)
     except _Cancelled:
         report.cancelled = True
         report.created = report.updated = report.unchanged = 0
@@ -716,6 +712,8 @@ def import_classes(
             "Teaching groups were changed by someone else during the import; nothing was "
             "written. Import the file again."
         ) from exc
+    if report.problems:
+        return report
     report.written = True
     log.info(
         "class import: %d created, %d updated, %d unchanged, %d members",
@@ -727,9 +725,52 @@ def import_classes(
     return report
 
 
+def record_class_list(
+    session: Session, audit: AuditWriter, rows: Sequence[ClassRow], *, source: str = ""
+) -> ClassImportReport:
+    """Record a class list given as rows (one per pupil per class, as :func:`read_class_list`
+    gives a file's) inside the caller's transaction; ``audit`` names who records it.
+
+    The import's own checks and writing, for a caller that has its rows already (the demo
+    school's classes): every row checked first (:func:`import_classes` says how), the
+    teacher linked by MIS staff code, display name or username, MIS groups created or
+    replaced, and the exam entries of the "entered" value when the rows have one. Any
+    problem is one ValidationError sentence naming the rows (``ClassRow.line``), and
+    nothing is written. ``source`` names the rows in the audit events, as a file's name
+    does. Returns the report (counts; ``unmatched_teachers`` lists names not linked).
+    """
+    report = ClassImportReport(file_name=source, rows_read=len(rows))
+    _record(session, audit, rows, report, None)
+    if report.problems:
+        problems = (f"row {line}: {as_clause(text)}" for line, text in report.problems)
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
+    return report
+
+
+def _record(
+    session: Session,
+    audit: AuditWriter,
+    rows: Sequence[ClassRow],
+    report: ClassImportReport,
+    progress: Progress | None,
+) -> None:
+    """Check ``rows`` and, when none has a problem, write them: the one path of a file's
+    import and of :func:`record_class_list`. Problems go on ``report``, line by line."""
+    permit(audit.actor, Action.IMPORT_DATA)
+    pupils = dict(session.execute(select(Pupil.upn, Pupil.id)).all())
+    planned = _plan(rows, report, pupils)
+    report.groups_in_file = len(planned) or len({fold(r.values["code"]) for r in rows})
+    if report.problems:
+        return
+    _write(session, audit, planned, pupils, report, progress)
+    # With an "entered" column every row has the value (blank when the cell is).
+    if any("entered" in row.values for row in rows):
+        _write_entries(session, audit, planned, pupils, report)
+
+
 def _write(
     session: Session,
-    actor: Actor,
+    audit: AuditWriter,
     planned: Mapping[str, _PlannedGroup],
     pupils: Mapping[str, int],
     report: ClassImportReport,
@@ -813,7 +854,7 @@ def _write(
             report.notes.append((0, f"'{name}' was not linked: {unmatched[key]}."))
     report.kept_manual.sort(key=str.casefold)
     if report.created or report.updated:
-        AuditWriter(session, actor).record(
+        audit.record(
             "import",
             "teaching_group",
             None,
@@ -831,7 +872,7 @@ def _write(
 
 def _write_entries(
     session: Session,
-    actor: Actor,
+    audit: AuditWriter,
     planned: Mapping[str, _PlannedGroup],
     pupils: Mapping[str, int],
     report: ClassImportReport,
@@ -872,7 +913,7 @@ def _write_entries(
         session.execute(delete(ExamEntry).where(ExamEntry.id.in_(drop)))
     report.entries_added, report.entries_removed = len(add), len(drop)
     if add or drop:
-        AuditWriter(session, actor).record(
+        audit.record(
             "import",
             "exam_entry",
             None,
@@ -886,6 +927,7 @@ __all__ = [
     "MANUAL",
     "MIS",
     "ClassImportReport",
+    "ClassRow",
     "GroupData",
     "GroupItem",
     "fold",
@@ -893,6 +935,7 @@ __all__ = [
     "list_groups",
     "parse_class_map",
     "read_class_list",
+    "record_class_list",
     "remove_group",
     "save_group",
     "teacher_label",
