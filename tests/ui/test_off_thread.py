@@ -422,7 +422,7 @@ def test_a_register_sorted_by_name_folds_no_name_on_the_gui_thread(
     add_test_pupil(db, senco, 1, provision="K", forename="Zoë", surname="Zed")
     add_test_pupil(db, senco, 2, provision="N", forename="Łukasz", surname="Ångström")
     add_test_pupil(db, senco, 3, provision="K", forename="Ned", surname="Morris")
-    page = register_page.RegisterPage(AppContext(db, senco, school_info(db)))
+    page = register_page.RegisterPage(context(db, senco))
     qtbot.addWidget(page)
     page.loading.wait()  # type: ignore[union-attr]
     page.table.sortByColumn(register_model.Column.NAME, Qt.SortOrder.AscendingOrder)
