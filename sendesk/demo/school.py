@@ -23,12 +23,13 @@ in the range the NHS reserves for testing (999...).
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sendesk.db import Database
 from sendesk.demo.access import add_access_history, add_departments
@@ -169,6 +170,7 @@ def _register_since(pupil: _PupilPlan) -> date | None:
 
 
 _DEMO_HASHES: dict[str, list[str]] = {}
+_HASHING = threading.Lock()  # one demo's hashes at a time extend the list
 """Distinct scrypt hashes (each with its own salt) of a demo password, made once per process:
 each costs about half a second, a demo school has about 40 accounts, and the test suite
 builds many demo schools. One database never uses the same hash twice."""
@@ -178,13 +180,25 @@ def demo_password_hashes(password: str, count: int) -> list[str]:
     """``count`` hashes of ``password``, each with its own salt (issue 12: the demo accounts
     used to share one). Missing ones are made in threads: hashlib.scrypt releases the GIL,
     and each needs 128 MiB, so at most four at once."""
-    known = _DEMO_HASHES.setdefault(password, [])
-    missing = count - len(known)
-    if missing > 0:
-        workers = max(1, min(4, os.cpu_count() or 1, missing))
-        with ThreadPoolExecutor(max_workers=workers) as pool:
-            known.extend(pool.map(hash_password, [password] * missing))
-    return known[:count]
+    with _HASHING:
+        known = _DEMO_HASHES.setdefault(password, [])
+        missing = count - len(known)
+        if missing > 0:
+            workers = max(1, min(4, os.cpu_count() or 1, missing))
+            with ThreadPoolExecutor(max_workers=workers) as pool:
+                known.extend(pool.map(hash_password, [password] * missing))
+        return known[:count]
+
+
+def _hashes_meanwhile(password: str, count: int) -> Future[list[str]]:
+    """:func:`demo_password_hashes` started now on a thread of its own: the accounts' scrypt
+    hashes (about 100 of them on a 1,200-pupil school, over half the demo's time when made
+    at the end) are worked out while the pupils and their history are written."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-hashes")
+    try:
+        return pool.submit(demo_password_hashes, password, count)
+    finally:
+        pool.shutdown(wait=False)  # the thread ends when its hashes are made
 
 
 def _add_staff(db: Database, senco: Actor, planned: Sequence[_StaffPlan]) -> dict[str, list[int]]:
@@ -260,6 +274,10 @@ def write_demo_school(
     add_la_profiles(db, actor, LA_NAME)
     forms = {p.reg_group for p in plan.pupils if p.reg_group}  # the tutor groups
     departments = add_departments(db, actor, seed=seed, forms=len(forms), staff=staff)
+    hashes = None
+    if password:  # every account is made by now: hash their passwords meanwhile
+        with db.session() as s:
+            hashes = _hashes_meanwhile(password, s.scalar(select(func.count(User.id))) or 0)
     now = datetime.now(UTC)
     with db.transaction() as s:
         audit = AuditWriter(s, actor)
@@ -290,10 +308,8 @@ def write_demo_school(
         )
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
         accounts = list(s.scalars(select(User).order_by(User.id)))
-        if password:
-            for user, hashed in zip(
-                accounts, demo_password_hashes(password, len(accounts)), strict=True
-            ):
+        if hashes is not None:
+            for user, hashed in zip(accounts, hashes.result(), strict=True):
                 user.password_hash = hashed
         made = tuple((u.username, Role(u.role), u.display_name) for u in accounts)
         school_id = s.scalar(select(School.id))
