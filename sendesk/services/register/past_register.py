@@ -221,6 +221,25 @@ def _cease(session: Session, audit: AuditWriter, pupil_id: int, on: date) -> Non
     audit.record("cease", "ehc_plan", plan.id, {"pupil_id": pupil_id, "on": on})
 
 
+def _add_children(
+    session: Session,
+    model: type[Contact] | type[NeedProfile],
+    ids: Sequence[int],
+    per_pupil: Sequence[Sequence[dict[str, Any]]],
+) -> int:
+    """Each pupil's rows of ``model`` (their contacts, their need profiles) in one bulk
+    insert, as new rows (version 1) of the pupil whose id stands at the same place; how
+    many were written."""
+    rows = [
+        {"pupil_id": pid, **values, "version": 1}
+        for pid, values_of_pupil in zip(ids, per_pupil, strict=True)
+        for values in values_of_pupil
+    ]
+    if rows:
+        session.execute(bulk(model), rows)
+    return len(rows)
+
+
 def record_past_pupils(
     session: Session,
     audit: AuditWriter,
@@ -257,20 +276,8 @@ def record_past_pupils(
         ],
         Pupil.upn,
     )
-    contact_rows = [
-        {"pupil_id": pid, **values, "version": 1}
-        for pid, rows in zip(ids, contacts, strict=True)
-        for values in rows
-    ]
-    if contact_rows:
-        session.execute(bulk(Contact), contact_rows)
-    profile_rows = [
-        {"pupil_id": pid, **texts, "version": 1}
-        for pid, rows in zip(ids, profiles, strict=True)
-        for texts in rows
-    ]
-    if profile_rows:
-        session.execute(bulk(NeedProfile), profile_rows)
+    contacts_made = _add_children(session, Contact, ids, contacts)
+    profiles_made = _add_children(session, NeedProfile, ids, profiles)
     changes = plans = 0
     for done, (pid, past) in enumerate(zip(ids, pupils, strict=True), start=1):
         made, issued = _apply_history(session, audit, pid, past, today)
@@ -278,7 +285,7 @@ def record_past_pupils(
         if progress is not None:
             progress(done, len(pupils))
     session.flush()
-    result = PastRegister(tuple(ids), len(contact_rows), len(profile_rows), changes, plans)
+    result = PastRegister(tuple(ids), contacts_made, profiles_made, changes, plans)
     audit.record(
         "record_past_pupils",
         "pupil",
