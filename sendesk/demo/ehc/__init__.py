@@ -30,15 +30,16 @@ every state a SENCo meets, :func:`add_ehc_history` gives the pupils already writ
   so the request pack's readiness check has one to flag.
 
 Everything is drawn from ``random.Random(f"{seed}-ehc")`` and anchored on ``today``, so
-the same seed and day give the same history. Rows are written inside the caller's
-transaction (a few per pupil, the documents small: fast), and every request is checked
-against the service's own order rules
-(:func:`sendesk.services.ehc.request_steps.case_problems`) before it is
-written, so the demo never shows a case the app itself would refuse. The annual reviews
-(:func:`sendesk.services.ehc.reviews.record_past_reviews`) and the new involvements with
-their reports (:func:`sendesk.services.evidence.past_agencies.record_past_involvements`)
-go through the services' batch calls, the other documents through the evidence service
-one by one.
+the same seed and day give the same history. Everything is written inside the caller's
+transaction through the EHC services' batch calls, so each request, plan and review is
+checked by the rules the app itself applies and the demo never shows a case the app would
+refuse: the requests with their steps and clock exceptions
+(:func:`sendesk.services.ehc.requests.record_past_requests`), the plans — the register's
+own plans completed (:func:`sendesk.services.ehc.plans.record_past_ehc_plans`) — the
+annual reviews (:func:`sendesk.services.ehc.reviews.record_past_reviews`) and the new
+involvements with their reports
+(:func:`sendesk.services.evidence.past_agencies.record_past_involvements`); the other
+documents go through the evidence service one by one.
 """
 
 from sendesk.demo.ehc.cases import HEAD_TEACHER, NEIGHBOUR_LA, OLD_REPORT_STAGES

@@ -4,11 +4,11 @@ F, an annual review for each year since, and the completed request behind recent
 from __future__ import annotations
 
 import random
+from dataclasses import fields, replace
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.demo.ehc.cases import (
@@ -40,21 +40,22 @@ from sendesk.demo.ehc.cases import (
     _weekday_on_or_before,
 )
 from sendesk.demo.tables import load
-from sendesk.models import (
-    EhcPlan,
-    EhcRequest,
-)
+from sendesk.models import EhcPlan
 from sendesk.rules.readiness import (
     DEFAULT_SECTION_ORDER,
 )
 from sendesk.rules.timeline import annual_review_due, review_meeting_by
 from sendesk.services.actor import Actor
-from sendesk.services.common import add_audited
 from sendesk.services.ehc.la_profiles import LaProfileData, save_la_profile
-from sendesk.services.ehc.records import ReviewData
-from sendesk.services.ehc.request_steps import CASE_FIELDS, case_problems
+from sendesk.services.ehc.plans import PastPlan, record_past_ehc_plans
+from sendesk.services.ehc.records import PlanData, RequestData, ReviewData
+from sendesk.services.ehc.requests import (
+    PastException,
+    PastRequest,
+    RequestSteps,
+    record_past_requests,
+)
 from sendesk.services.ehc.reviews import PastReviews, record_past_reviews
-from sendesk.services.store.audit import AuditWriter
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -239,17 +240,20 @@ def _advice(assessed: date, today: date) -> dict[str, date | None]:
     }
 
 
-def _write_request(
-    session: Session, audit: AuditWriter, pupil: _Pupil, values: dict[str, Any], today: date
-) -> EhcRequest:
-    case = {name: values.get(name) for name in CASE_FIELDS}
-    case["draft_setting"] = values.get("draft_setting", "")
-    case["next_steps"] = values.get("next_steps", "")
-    if problems := case_problems(case, today):
-        raise AssertionError(f"demo EHC request for pupil {pupil.row.id}: {problems}")
-    row = EhcRequest(pupil_id=pupil.row.id, version=1, **values)
-    add_audited(session, audit, row, "ehc_request", {"pupil_id": pupil.row.id, "source": "demo"})
-    return row
+_REQUEST_FIELDS = frozenset(f.name for f in fields(RequestData))
+
+
+def _past_request(
+    pupil: _Pupil, values: dict[str, Any], exceptions: tuple[PastException, ...] = ()
+) -> PastRequest:
+    """A request's ``values`` (every field the demo gives it) as the requests service
+    takes them: what the SENCo typed when opening it, and the steps recorded since."""
+    return PastRequest(
+        pupil.row.id,
+        RequestData(**{k: v for k, v in values.items() if k in _REQUEST_FIELDS}),
+        RequestSteps(**{k: v for k, v in values.items() if k not in _REQUEST_FIELDS}),
+        exceptions,
+    )
 
 
 def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, int, int]:
@@ -257,8 +261,7 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
     adds each pupil to ``run.cases``, whose documents are written afterwards."""
     session, audit, today = run.session, run.audit, run.today
     school, la_name, evidence = run.school, run.la_name, run.cases
-    plans = requests = 0
-    past: list[PastReviews] = []
+    past: list[tuple[ReviewData, ...]] = []
     order = list(range(len(pupils)))
     rng.shuffle(order)
     # Who shows which case on "what's due": chosen among pupils whose plan is old enough.
@@ -273,48 +276,41 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
     # The register recorded each live plan before the move to E (demo._plan_for): fill in
     # those, issued on the day the pupil became E.
     recorded = {
-        p.pupil_id: p
-        for p in session.scalars(
-            select(EhcPlan).where(
+        pupil_id: (plan_id, issued_on)
+        for plan_id, pupil_id, issued_on in session.execute(
+            select(EhcPlan.id, EhcPlan.pupil_id, EhcPlan.issued_on).where(
                 EhcPlan.pupil_id.in_([p.row.id for p in pupils]), EhcPlan.ceased_on.is_(None)
             )
         )
     }
+    plans: list[PastPlan] = []
+    requests: list[PastRequest] = []
+    requested: dict[int, int] = {}  # plan's index -> its request's index
     for i, pupil in enumerate(pupils):
-        issued = max(pupil.since, today - timedelta(days=365 * MAX_YEARS_BACK))
+        plan_id, issued = recorded.get(
+            pupil.row.id, (None, max(pupil.since, today - timedelta(days=365 * MAX_YEARS_BACK)))
+        )
         plan_la = NEIGHBOUR_LA if rng.random() < 0.15 else la_name
         needs, outcomes, provision = _sections(pupil)
-        values: dict[str, Any] = {
-            "la_name": plan_la,
-            "named_setting": school,
-            "needs": needs,
-            "outcomes": outcomes,
-            "provision": provision,
-            "hours_per_week": rng.choice((10.0, 12.5, 15.0, 17.5, 20.0, 25.0)),
-            "top_up_pence": rng.randrange(300_000, 1_400_001, 25_000),
+        data = PlanData(
+            issued_on=issued,
+            la_name=plan_la,
+            named_setting=school,
+            needs=needs,
+            outcomes=outcomes,
+            provision=provision,
+            hours_per_week=rng.choice((10.0, 12.5, 15.0, 17.5, 20.0, 25.0)),
+            top_up_pence=rng.randrange(300_000, 1_400_001, 25_000),
             **_transfer(pupil, today),
-        }
-        plan = recorded.get(pupil.row.id) or EhcPlan(
-            pupil_id=pupil.row.id, issued_on=issued, version=1
         )
-        issued = plan.issued_on
-        for name, value in values.items():
-            setattr(plan, name, value)
         admitted = pupil.row.admission_date
         recent = (today - issued).days <= 2 * 365
         if recent and (admitted is None or (issued - admitted).days > 200):
-            request = _write_request(
-                session, audit, pupil, _completed_request(rng, pupil, issued, plan_la, today), today
+            requested[len(plans)] = len(requests)
+            requests.append(
+                _past_request(pupil, _completed_request(rng, pupil, issued, plan_la, today))
             )
-            plan.request_id = request.id
-            requests += 1
-        if plan.id is None:
-            add_audited(
-                session, audit, plan, "ehc_plan", {"pupil_id": pupil.row.id, "source": "demo"}
-            )
-        else:
-            session.flush()
-        plans += 1
+        plans.append(PastPlan(pupil.row.id, data, plan_id))
         evidence.append(_Case(pupil, "plan", issued, plan_la, old_report=False))
         meetings = _meetings(rng, issued, today)
         case = special.get(i)
@@ -376,8 +372,22 @@ def _plans(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple[int, in
                 la_decision_on=None,
             )
             rows.append(row)
-        past.append(PastReviews(plan.id, tuple(ReviewData(**values) for values in rows)))
-    # Through the reviews service's checks; it keeps each pupil's next review date on
-    # their plan's reviews, as after every review the SENCo records.
-    reviews = record_past_reviews(session, audit, past, today=today)
-    return plans, reviews, requests
+        past.append(tuple(ReviewData(**values) for values in rows))
+    # Through the EHC services' checks, as the SENCo records each: the completed requests,
+    # the plans they led to (the register's own plans completed), then their reviews, which
+    # keep each pupil's next review date.
+    request_ids = record_past_requests(session, audit, requests, today=today)
+    plans = [
+        replace(plan, data=replace(plan.data, request_id=request_ids[requested[n]]))
+        if n in requested
+        else plan
+        for n, plan in enumerate(plans)
+    ]
+    plan_ids = record_past_ehc_plans(session, audit, plans, today=today)
+    reviews = record_past_reviews(
+        session,
+        audit,
+        [PastReviews(plan_id, held) for plan_id, held in zip(plan_ids, past, strict=True)],
+        today=today,
+    )
+    return len(plans), reviews, len(requests)

@@ -1,5 +1,5 @@
-"""Open EHC requests for pupils on SEN support, one at every stage a SENCo meets, each
-checked against the service's own order rules before it is written."""
+"""Open EHC requests for pupils on SEN support, one at every stage a SENCo meets, recorded
+through the requests service's batch call (its order rules and one open request a pupil)."""
 
 from __future__ import annotations
 
@@ -29,13 +29,10 @@ from sendesk.demo.ehc.cases import (
     _Pupil,
     _Run,
 )
-from sendesk.demo.ehc.plans import _advice, _extras, _write_request
+from sendesk.demo.ehc.plans import _advice, _extras, _past_request
 from sendesk.demo.tables import load
-from sendesk.models import (
-    EhcClockException,
-    SupportPlan,
-)
-from sendesk.services.common import add_audited
+from sendesk.models import SupportPlan
+from sendesk.services.ehc.requests import PastException, PastRequest, record_past_requests
 
 _TABLES = load("ehc")
 """The EHC history's text tables: ``resources/demo/ehc.json``."""
@@ -223,7 +220,7 @@ def _open_requests(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple
     ]
     candidates = prepared if len(prepared) >= len(stages) else candidates
     chosen = rng.sample(candidates, min(len(stages), len(candidates)))
-    made = exceptions = 0
+    made: list[PastRequest] = []
     for pupil, (stage, dates, excs) in zip(chosen, stages, strict=False):
         sent = dates.get("sent_on")
         values: dict[str, Any] = {
@@ -241,19 +238,13 @@ def _open_requests(run: _Run, rng: random.Random, pupils: list[_Pupil]) -> tuple
             **dates,
         }
         values["health_none_known"] = not values["health_info"] and sent is not None
-        row = _write_request(session, audit, pupil, values, today)
-        made += 1
+        exceptions = tuple(PastException(kind, reason, on) for kind, reason, on in excs)
+        made.append(_past_request(pupil, values, exceptions))
         anchor = sent or today
         evidence.append(
             _Case(pupil, "request", anchor, values["la_name"], stage in OLD_REPORT_STAGES)
         )
-        for kind, reason, on in excs:
-            add_audited(
-                session,
-                audit,
-                EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=on),
-                "ehc_clock_exception",
-                {"pupil_id": pupil.row.id, "request_id": row.id, "kind": kind, "source": "demo"},
-            )
-            exceptions += 1
-    return made, exceptions
+    # Through the requests service's checks (its order of steps, one open request a
+    # pupil, the exceptions' dates), as the SENCo records each.
+    record_past_requests(session, audit, made, today=today)
+    return len(made), sum(len(r.exceptions) for r in made)

@@ -9,17 +9,21 @@ dates and decisions are stored, so a corrected date moves every milestone with i
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import AnnualReview, EhcPlan, EhcRequest
+from sendesk.models import AnnualReview, EhcPlan, EhcRequest, Pupil
 from sendesk.rules import timeline
 from sendesk.rules.dates import dmy
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.rules.timeline import (
     NO_TRANSFER,
     TRANSFER_KINDS,
@@ -37,6 +41,7 @@ from sendesk.rules.timeline import (
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
     add_audited,
+    apply_changes,
     checked_text,
     current_or_gone,
     data_of,
@@ -240,23 +245,26 @@ def update_plan(
     with db.transaction() as s:
         row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
         _check_plan_request(s, row.pupil_id, values)
-        first = min((r.meeting_on for r in row.reviews), default=None)
-        problems: list[str] = []
-        if first is not None and values["issued_on"] > first:
-            problems.append(
-                f"the plan's date ({dmy(values['issued_on'])}) is after its first review "
-                f"meeting ({dmy(first)})"
-            )
-        if row.ceased_on is not None and values["issued_on"] > row.ceased_on:
-            problems.append(
-                f"the plan's date ({dmy(values['issued_on'])}) is after it ceased "
-                f"({dmy(row.ceased_on)})"
-            )
-        refuse(problems)
+        refuse(_issued_on_problems(row, values["issued_on"]))
         audit = AuditWriter(s, actor)
         if save_changes(s, audit, row, values, CONFLICT, "ehc_plan", {"pupil_id": row.pupil_id}):
             sync_pupil_review(s, audit, row.pupil_id, today, row.id)
         return row.version
+
+
+def _issued_on_problems(row: EhcPlan, issued_on: date) -> list[str]:
+    """A recorded plan's corrected date stays before its first review and its ceasing."""
+    first = min((r.meeting_on for r in row.reviews), default=None)
+    problems: list[str] = []
+    if first is not None and issued_on > first:
+        problems.append(
+            f"the plan's date ({dmy(issued_on)}) is after its first review meeting ({dmy(first)})"
+        )
+    if row.ceased_on is not None and issued_on > row.ceased_on:
+        problems.append(
+            f"the plan's date ({dmy(issued_on)}) is after it ceased ({dmy(row.ceased_on)})"
+        )
+    return problems
 
 
 def cease_plan(
@@ -268,41 +276,54 @@ def cease_plan(
     check_dates(on=on)
     today = today or date.today()
     with db.transaction() as s:
-        row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
-        problems: list[str] = []
-        if on is None:
-            problems.append("give the date the plan ceased")
-        elif on > today:
-            problems.append(f"the date the plan ceased ({dmy(on)}) is in the future")
-        elif on < row.issued_on:
-            problems.append(
-                f"the plan cannot cease ({dmy(on)}) before it was issued ({dmy(row.issued_on)})"
-            )
-        # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
-        # one included.
-        last = max((r.meeting_on for r in row.reviews), default=None)
-        if on is not None and last is not None and on < last and on >= row.issued_on:
-            problems.append(
-                f"the plan cannot cease ({dmy(on)}) before its last review meeting "
-                f"({dmy(last)}); "
-                "give a later date, or correct that meeting's date first"
-            )
-        if row.ceased_on is not None:
-            problems.append(f"the plan already ceased on {dmy(row.ceased_on)}")
-        refuse(problems)
-        due_before = _next_review_due(row, list(row.reviews), today)
-        row.ceased_on = on
-        flush_or_conflict(s, CONFLICT)
-        audit = AuditWriter(s, actor)
-        audit.record("cease", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "on": on})
-        pupil = pupil_or_gone(s, row.pupil_id)
-        if due_before is not None and pupil.next_review_due == due_before:
-            pupil.next_review_due = None
-            flush_or_conflict(s, CONFLICT)
-            audit.record(
-                "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": row.id}
-            )
-        return row.version
+        return end_plan(s, AuditWriter(s, actor), plan_id, version, on, today)
+
+
+def end_plan(
+    session: Session, audit: AuditWriter, plan_id: int, version: int, on: date, today: date
+) -> int:
+    """Record the day a plan ceased inside the caller's transaction; returns its new version.
+
+    Why a function of its own: as :func:`add_plan` records a plan with the move to E, a
+    register history (the demo school's) ends the plan in the transaction that moves the
+    pupil off E, and the pupil's next review date must go with it. The caller has checked
+    the SENCo's role.
+    """
+    check_dates(on=on)
+    row: EhcPlan = current_or_gone(session, EhcPlan, plan_id, version, GONE, CONFLICT)
+    problems: list[str] = []
+    if on is None:
+        problems.append("give the date the plan ceased")
+    elif on > today:
+        problems.append(f"the date the plan ceased ({dmy(on)}) is in the future")
+    elif on < row.issued_on:
+        problems.append(
+            f"the plan cannot cease ({dmy(on)}) before it was issued ({dmy(row.issued_on)})"
+        )
+    # As for a new review (_review_fits_plan): no meeting after the plan ceased, a booked
+    # one included.
+    last = max((r.meeting_on for r in row.reviews), default=None)
+    if on is not None and last is not None and on < last and on >= row.issued_on:
+        problems.append(
+            f"the plan cannot cease ({dmy(on)}) before its last review meeting "
+            f"({dmy(last)}); "
+            "give a later date, or correct that meeting's date first"
+        )
+    if row.ceased_on is not None:
+        problems.append(f"the plan already ceased on {dmy(row.ceased_on)}")
+    refuse(problems)
+    due_before = _next_review_due(row, list(row.reviews), today)
+    row.ceased_on = on
+    flush_or_conflict(session, CONFLICT)
+    audit.record("cease", "ehc_plan", row.id, {"pupil_id": row.pupil_id, "on": on})
+    pupil = pupil_or_gone(session, row.pupil_id)
+    if due_before is not None and pupil.next_review_due == due_before:
+        pupil.next_review_due = None
+        flush_or_conflict(session, CONFLICT)
+        audit.record(
+            "update", "pupil", pupil.id, {"fields": ["next_review_due"], "ehc_plan_id": row.id}
+        )
+    return row.version
 
 
 def reinstate_plan(
@@ -490,3 +511,119 @@ def list_plans(
         plans = list(s.scalars(select(EhcPlan).where(EhcPlan.pupil_id == pupil_id)))
         items = [plan_item(p, list(p.reviews), today) for p in plans]
     return sorted(items, key=lambda p: (p.issued_on, p.id), reverse=True)
+
+
+# --- a school's plans in one call ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastPlan:
+    """An EHC plan a pupil holds, for :func:`record_past_ehc_plans`: a new one (``plan_id``
+    None, as :func:`add_plan` records it), or the plan already recorded (``plan_id``: the
+    one the register's move to E recorded, say) with its details as they stand, as
+    :func:`update_plan` corrects it."""
+
+    pupil_id: int
+    data: PlanData
+    plan_id: int | None = None
+
+
+def _loaded_plans(
+    session: Session, pupil_ids: list[int], plan_ids: list[int]
+) -> tuple[set[int], dict[int, EhcPlan], dict[int, EhcPlan]]:
+    """(the pupils that exist, each pupil's live plan, the plans asked for by id with their
+    reviews), a few queries for the whole batch."""
+    known: set[int] = set()
+    live: dict[int, EhcPlan] = {}
+    found: dict[int, EhcPlan] = {}
+    for start in range(0, max(len(pupil_ids), len(plan_ids)), 500):
+        pupils, ids = pupil_ids[start : start + 500], plan_ids[start : start + 500]
+        known.update(session.scalars(select(Pupil.id).where(Pupil.id.in_(pupils))))
+        for plan in session.scalars(
+            select(EhcPlan)
+            .where(EhcPlan.pupil_id.in_(pupils), EhcPlan.ceased_on.is_(None))
+            .order_by(EhcPlan.id)
+        ):
+            live.setdefault(plan.pupil_id, plan)
+        found.update(
+            (plan.id, plan)
+            for plan in session.scalars(
+                select(EhcPlan).where(EhcPlan.id.in_(ids)).options(selectinload(EhcPlan.reviews))
+            )
+        )
+    return known, live, found
+
+
+def record_past_ehc_plans(
+    session: Session, audit: AuditWriter, plans: Sequence[PastPlan], *, today: date
+) -> list[int]:
+    """Record pupils' EHC plans in the caller's transaction (``session``, whose writer
+    ``audit`` names who records them: the SENCo); returns the plans' ids in order.
+
+    Why a batch: :func:`record_plan` and :func:`update_plan` take one plan a transaction.
+    A school's history (the demo school's plans first, and the plan its register records
+    on a move to E) is checked here with their rules — :func:`_clean_plan`, the plan's
+    request the pupil's own, one live plan a pupil, a recorded plan's date before its
+    first review — refused whole in one sentence naming the first problems, written and
+    audited once ("record_past_ehc_plans"). Then, as after every plan recorded, each pupil's
+    next review date is kept on their live plan (:func:`sync_pupil_review`).
+    """
+    permit(audit.actor, Action.MANAGE_EHC)
+    session.flush()
+    pupil_ids = sorted({p.pupil_id for p in plans})
+    asked = Counter(p.plan_id for p in plans if p.plan_id is not None)
+    known, live, found = _loaded_plans(session, pupil_ids, sorted(asked))
+    problems: list[str] = []
+    changes: list[tuple[EhcPlan, dict[str, Any]]] = []
+    added: set[int] = set()
+    for n, past in enumerate(plans, start=1):
+        where = f"plan {n} (pupil {past.pupil_id})"
+        if past.pupil_id not in known:
+            problems.append(f"{where}: the pupil is not in this database")
+            continue
+        try:
+            values = _clean_plan(past.data, today)
+            _check_plan_request(session, past.pupil_id, values)
+        except ValidationError as exc:
+            problems.append(f"{where}: {as_clause(str(exc))}")
+            continue
+        row = found.get(past.plan_id) if past.plan_id is not None else None
+        if past.plan_id is None:
+            held = live.get(past.pupil_id)
+            if held is not None:
+                problems.append(
+                    f"{where}: the pupil already has an EHC plan (issued {dmy(held.issued_on)})"
+                )
+            elif past.pupil_id in added:
+                problems.append(f"{where}: the pupil is given a second live EHC plan")
+            added.add(past.pupil_id)
+            row = EhcPlan(pupil_id=past.pupil_id)
+        elif row is None or row.pupil_id != past.pupil_id:
+            problems.append(f"{where}: plan {past.plan_id} is not one of this pupil's EHC plans")
+            continue
+        elif asked[past.plan_id] > 1:
+            problems.append(f"{where}: plan {past.plan_id} is given more than once")
+        else:
+            problems += [f"{where}: {p}" for p in _issued_on_problems(row, values["issued_on"])]
+        changes.append((row, values))
+    if problems:
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
+    for row, values in changes:
+        apply_changes(row, values)
+    session.add_all(row for row, _ in changes if row.id is None)
+    flush_or_conflict(session, CONFLICT)
+    ids = [int(row.id) for row, _ in changes]
+    for row, _ in changes:
+        sync_pupil_review(session, audit, row.pupil_id, today, row.id)
+    audit.record(
+        "record_past_ehc_plans",
+        "ehc_plan",
+        None,
+        {
+            "added": sum(p.plan_id is None for p in plans),
+            "updated": len(asked),
+            "plan_ids": ids,
+            "today": today,
+        },
+    )
+    return ids

@@ -11,6 +11,8 @@ family detail.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -19,8 +21,9 @@ from sqlalchemy.orm import Session
 
 from sendesk.db import Database
 from sendesk.errors import ValidationError
-from sendesk.models import EhcClockException, EhcRequest, Role
+from sendesk.models import EhcClockException, EhcRequest, Pupil, Role
 from sendesk.rules.dates import dmy
+from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.rules.timeline import EXCEPTION_KINDS
 from sendesk.services.actor import Actor
 from sendesk.services.common import (
@@ -56,6 +59,7 @@ from sendesk.services.ehc.records import (
     one_line,
 )
 from sendesk.services.ehc.request_steps import (
+    CASE_FIELDS,
     STEP_DATES,
     STEP_FIELDS,
     case_of,
@@ -237,12 +241,11 @@ def record_step(
         raise ValueError(f"the {step!r} step takes no yes/no value")
     today = today or date.today()
     problems: list[str] = []
-    if step in VALUE_STEPS and not isinstance(value, bool):
-        problems.append(f"say whether the LA said yes or no to {STEPS[step]}")
-    setting = checked_text(setting, SETTING_MAX, "the setting's name is", problems)
+    if step in VALUE_STEPS:
+        problems += _decision_problems(step, value)
+    setting, note = _step_texts(setting, note, problems)
     if setting and step != "draft":
         raise ValueError("only the draft plan names a setting")
-    note = checked_text(note, TEXT_MAX, "the note is", problems, lines=True)
     refuse(problems)
     with db.transaction() as s:
         row: EhcRequest = current_or_gone(s, EhcRequest, request_id, version, GONE, CONFLICT)
@@ -303,6 +306,20 @@ def clear_step(db: Database, actor: Actor, request_id: int, version: int, step: 
         return row.version
 
 
+def _decision_problems(step: str, value: object) -> list[str]:
+    """A yes/no step (:data:`VALUE_STEPS`) needs the LA's yes or no."""
+    if isinstance(value, bool):
+        return []
+    return [f"say whether the LA said yes or no to {STEPS[step]}"]
+
+
+def _step_texts(setting: str, note: str, problems: list[str]) -> tuple[str, str]:
+    """The draft plan's setting and the next steps as stored; too long adds a problem."""
+    setting = checked_text(setting, SETTING_MAX, "the setting's name is", problems)
+    note = checked_text(note, TEXT_MAX, "the note is", problems, lines=True)
+    return setting, note
+
+
 def _dependents(case: dict[str, Any]) -> list[str]:
     """The recorded steps left standing on nothing in ``case``, directly or through
     another (clearing the decision to assess strands the decision to issue and the draft)."""
@@ -329,9 +346,27 @@ def add_exception(
     """The SENCo records an exception to a time limit the LA gave (regs 5(4), 8(2),
     10(4), 13(3)); the milestones it excuses show as extended, with the reason."""
     permit(actor, Action.MANAGE_EHC)
-    check_dates(recorded_on=recorded_on)
-    today = today or date.today()
     problems: list[str] = []
+    reason = _clean_exception(kind, reason, recorded_on, today or date.today(), problems)
+    refuse(problems)
+    with db.transaction() as s:
+        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
+        refuse(_exception_fits(row.received_on or row.sent_on, recorded_on))
+        return add_audited(
+            s,
+            AuditWriter(s, actor),
+            EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on),
+            "ehc_clock_exception",
+            {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
+        )
+
+
+def _clean_exception(
+    kind: str, reason: str, recorded_on: date, today: date, problems: list[str]
+) -> str:
+    """The exception's reason as stored; a kind not known, no reason or date, or a date in
+    the future adds a problem."""
+    check_dates(recorded_on=recorded_on)
     reason = reason.strip()
     if kind not in EXCEPTION_KINDS:
         problems.append("choose which exception to the time limits applies")
@@ -343,26 +378,20 @@ def add_exception(
         problems.append("give the date the exception was recorded")
     elif recorded_on > today:
         problems.append(f"the exception's date ({dmy(recorded_on)}) is in the future")
-    refuse(problems)
-    with db.transaction() as s:
-        row: EhcRequest = get_or_gone(s, EhcRequest, request_id, GONE)
-        start = row.received_on or row.sent_on
-        if start is None:
-            raise ValidationError(
-                "This request has not been sent, so no time limit is running yet."
-            )
-        if recorded_on < start:
-            raise ValidationError(
-                f"The exception's date ({dmy(recorded_on)}) is before the request was "
-                f"received ({dmy(start)})."
-            )
-        return add_audited(
-            s,
-            AuditWriter(s, actor),
-            EhcClockException(request_id=row.id, kind=kind, reason=reason, recorded_on=recorded_on),
-            "ehc_clock_exception",
-            {"pupil_id": row.pupil_id, "request_id": row.id, "kind": kind},
-        )
+    return reason
+
+
+def _exception_fits(start: date | None, recorded_on: date) -> list[str]:
+    """An exception needs the request's clock running (``start``: received, else sent) and
+    is not dated before it started."""
+    if start is None:
+        return ["this request has not been sent, so no time limit is running yet"]
+    if recorded_on < start:
+        return [
+            f"the exception's date ({dmy(recorded_on)}) is before the request was "
+            f"received ({dmy(start)})"
+        ]
+    return []
 
 
 def remove_exception(db: Database, actor: Actor, exception_id: int) -> None:
@@ -438,3 +467,151 @@ def get_request(
             today or date.today(),
             confidential=_confidential(actor),
         )
+
+
+# --- a school's past requests in one call -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestSteps:
+    """The decisions and events of a past request, as :func:`record_step` records them one
+    by one (each field one of :data:`STEP_FIELDS`, and the next steps its note); a step
+    left at None (a setting or note at "") was not recorded."""
+
+    decided_to_assess: bool | None = None
+    decision_to_assess_on: date | None = None
+    advice_asked_on: date | None = None
+    advice_received_on: date | None = None
+    decided_to_issue: bool | None = None
+    decision_to_issue_on: date | None = None
+    draft_sent_on: date | None = None
+    draft_setting: str = ""
+    final_issued_on: date | None = None
+    way_forward_on: date | None = None
+    mediation_on: date | None = None
+    mediation_certificate_on: date | None = None
+    appeal_lodged_on: date | None = None
+    next_steps: str = ""
+    closed_on: date | None = None
+
+
+@dataclass(frozen=True)
+class PastException:
+    """An exception to a time limit recorded on a past request (:func:`add_exception`)."""
+
+    kind: str
+    reason: str
+    recorded_on: date
+
+
+@dataclass(frozen=True)
+class PastRequest:
+    """One of a pupil's past or open requests: what the SENCo typed when opening it, the
+    steps recorded since and the exceptions to its time limits."""
+
+    pupil_id: int
+    data: RequestData
+    steps: RequestSteps = RequestSteps()
+    exceptions: tuple[PastException, ...] = ()
+
+
+def _clean_past_request(
+    past: PastRequest, today: date
+) -> tuple[dict[str, Any], list[EhcClockException]]:
+    """The request's row and its exceptions, checked as :func:`open_request`, each
+    :func:`record_step` and :func:`add_exception` check them (a setting only with the draft
+    plan, the whole case in order); raises ValidationError saying every problem."""
+    values = _clean_request(past.data, today)
+    steps = past.steps
+    check_date_fields(steps)
+    problems: list[str] = []
+    for step in VALUE_STEPS:
+        decided, on = (getattr(steps, name) for name in STEP_FIELDS[step])
+        if decided is not None or on is not None:
+            problems += _decision_problems(step, decided)
+    setting, note = _step_texts(steps.draft_setting, steps.next_steps, problems)
+    if setting and steps.draft_sent_on is None:
+        problems.append("a setting is named without the draft plan")
+    case = {name: getattr(steps, name) for name in CASE_FIELDS if name not in values} | {
+        "sent_on": values["sent_on"],
+        "received_on": values["received_on"],
+    }
+    case |= {"draft_setting": setting, "next_steps": note}
+    problems += case_problems(case, today)
+    exceptions: list[EhcClockException] = []
+    for exc in past.exceptions:
+        reason = _clean_exception(exc.kind, exc.reason, exc.recorded_on, today, problems)
+        if exc.recorded_on is not None:
+            problems += _exception_fits(case["received_on"] or case["sent_on"], exc.recorded_on)
+        exceptions.append(
+            EhcClockException(kind=exc.kind, reason=reason, recorded_on=exc.recorded_on)
+        )
+    refuse(problems)
+    return values | case, exceptions
+
+
+def record_past_requests(
+    session: Session, audit: AuditWriter, requests: Sequence[PastRequest], *, today: date
+) -> list[int]:
+    """Record pupils' past and open EHC requests, each with the steps recorded since and
+    its clock exceptions, in the caller's transaction (``session``, whose writer ``audit``
+    names who records them: the SENCo); returns their ids in order.
+
+    Why a batch: :func:`open_request`, :func:`record_step` and :func:`add_exception` take
+    one change a transaction. A school's history (the demo school's first) is checked here
+    with their rules — a pupil keeps one open request at a time — refused whole in one
+    sentence naming the first problems if anything is wrong, and audited once
+    ("record_past_requests"). A past request was not opened in SENDesk, so it names no
+    creator: the batch's event says who recorded it.
+    """
+    permit(audit.actor, Action.MANAGE_EHC)
+    session.flush()
+    pupil_ids = sorted({r.pupil_id for r in requests})
+    known: set[int] = set()
+    already_open: set[int] = set()
+    for start in range(0, len(pupil_ids), 500):
+        chunk = pupil_ids[start : start + 500]
+        known.update(session.scalars(select(Pupil.id).where(Pupil.id.in_(chunk))))
+        already_open.update(
+            session.scalars(
+                select(EhcRequest.pupil_id).where(
+                    EhcRequest.pupil_id.in_(chunk),
+                    EhcRequest.closed_on.is_(None),
+                    EhcRequest.final_issued_on.is_(None),
+                )
+            )
+        )
+    problems: list[str] = []
+    made: list[EhcRequest] = []
+    opened: set[int] = set()
+    for n, past in enumerate(requests, start=1):
+        where = f"request {n} (pupil {past.pupil_id})"
+        if past.pupil_id not in known:
+            problems.append(f"{where}: the pupil is not in this database")
+            continue
+        try:
+            values, exceptions = _clean_past_request(past, today)
+        except ValidationError as exc:
+            problems.append(f"{where}: {as_clause(str(exc))}")
+            continue
+        if values["closed_on"] is None and values["final_issued_on"] is None:
+            if past.pupil_id in already_open | opened:
+                problems.append(f"{where}: the pupil already has an open EHC request")
+            opened.add(past.pupil_id)
+        made.append(EhcRequest(pupil_id=past.pupil_id, **values, exceptions=exceptions))
+    if problems:
+        raise ValidationError(first_problems(problems) + " Nothing was recorded.")
+    session.add_all(made)
+    session.flush()
+    audit.record(
+        "record_past_requests",
+        "ehc_request",
+        None,
+        {
+            "requests": len(made),
+            "exceptions": sum(len(r.exceptions) for r in requests),
+            "pupil_ids": pupil_ids,
+            "today": today,
+        },
+    )
+    return [int(row.id) for row in made]

@@ -189,7 +189,7 @@ def _apply_history(
             add_plan(session, audit, pupil_id, change.plan, today, sync_review=False)
             plans += 1
         elif current.provision == E and change.provision != E:
-            _cease(session, audit, pupil_id, change.on)
+            _cease(session, audit, pupil_id, change.on, today)
         if not apply_change(
             session,
             audit,
@@ -211,14 +211,15 @@ def _apply_history(
     return changes, plans
 
 
-def _cease(session: Session, audit: AuditWriter, pupil_id: int, on: date) -> None:
-    """The pupil's live EHC plan ceased on ``on``: they leave E."""
+def _cease(session: Session, audit: AuditWriter, pupil_id: int, on: date, today: date) -> None:
+    """The pupil's live EHC plan ceased on ``on``: they leave E (checked and recorded as
+    the EHC service ends a plan, :func:`sendesk.services.ehc.plans.end_plan`)."""
+    from sendesk.services.ehc.plans import end_plan  # ehc imports the register
+
     plan = session.scalars(
         select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
     ).one()
-    plan.ceased_on = on
-    session.flush()
-    audit.record("cease", "ehc_plan", plan.id, {"pupil_id": pupil_id, "on": on})
+    end_plan(session, audit, plan.id, plan.version, on, today)
 
 
 def _add_children(
