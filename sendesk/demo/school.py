@@ -67,7 +67,12 @@ from sendesk.services.register.pupil_record import ContactData
 from sendesk.services.register.pupils import PupilData
 from sendesk.services.school.school import init_school
 from sendesk.services.school.school_details import SchoolDetails, save_school_details
-from sendesk.services.staff.users import create_user, hash_password, password_problem
+from sendesk.services.staff.users import (
+    create_user,
+    hash_password,
+    password_problem,
+    set_password_hashes,
+)
 from sendesk.services.store.audit import AuditWriter
 
 
@@ -309,8 +314,8 @@ def write_demo_school(
         add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
         accounts = list(s.scalars(select(User).order_by(User.id)))
         if hashes is not None:
-            for user, hashed in zip(accounts, hashes.result(), strict=True):
-                user.password_hash = hashed
+            given = zip((u.id for u in accounts), hashes.result(), strict=True)
+            set_password_hashes(s, audit, dict(given))
         made = tuple((u.username, Role(u.role), u.display_name) for u in accounts)
         school_id = s.scalar(select(School.id))
         audit.record(

@@ -26,11 +26,13 @@ from sendesk.services.staff.users import (
     set_assigned_pupils,
     set_first_password,
     set_password,
+    set_password_hashes,
     set_role,
     set_staff_code,
     sign_in,
     wait_after,
 )
+from sendesk.services.store.audit import AuditWriter
 
 
 def test_hash_round_trip_and_salt() -> None:
@@ -191,6 +193,38 @@ def test_every_sign_in_and_failure_is_audited_without_the_password(db, senco) ->
     with db.session() as s:
         details = " ".join(s.scalars(select(AuditEvent.detail)))
     assert "guess" not in details and "password1" not in details
+
+
+def test_accounts_given_password_hashes_each_their_own(db, senco) -> None:
+    """The demo's way to give many accounts one password: hashes made beforehand, each
+    with its own salt, set in one transaction; a hash SENDesk cannot check, one shared by
+    two accounts or an account that does not exist sets nothing."""
+    tam = create_user(db, senco, "tam", "Tam Teacher", Role.TEACHER)
+    ash = create_user(db, senco, "ash", "Ash Assistant", Role.LEARNING_SUPPORT)
+    first, second = hash_password("demo-password"), hash_password("demo-password")
+
+    def give(hashes: dict[int, str], actor=senco) -> None:
+        with db.transaction() as s:
+            set_password_hashes(s, AuditWriter(s, actor), hashes)
+
+    give({tam: first, ash: second})
+    assert sign_in(db, "tam", "demo-password").user_id == tam
+    assert not sign_in(db, "ash", "demo-password").must_change_password
+    refusals = [
+        ({tam: "demo-password"}, f"Account {tam}'s password is not a hash SENDesk can check."),
+        ({tam: first, ash: first}, "Two accounts would share one password hash: give each"),
+        ({999: hash_password("other-password")}, "There is no account 999."),
+    ]
+    for hashes, words in refusals:
+        with pytest.raises(ValidationError, match=words[:40]) as refused:
+            give(hashes)
+        assert str(refused.value).endswith("No password was set.")
+    assert sign_in(db, "tam", "demo-password").user_id == tam  # still the first hash
+    with pytest.raises(PermissionDeniedError):
+        give({tam: hash_password("other-password")}, sign_in(db, "tam", "demo-password"))
+    (event,) = audit_events(db, "set_password_hashes")
+    assert json.loads(event.detail) == {"user_ids": sorted([tam, ash])}
+    assert first.split("$")[-1] not in event.detail
 
 
 def test_a_disabled_account_cannot_sign_in_and_keeps_its_history(db, senco) -> None:
