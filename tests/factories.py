@@ -8,6 +8,7 @@ SENCo would, without going through permission checks the tests are not about.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from collections.abc import Callable
 from datetime import date
@@ -36,6 +37,7 @@ from sendesk.models import (
 from sendesk.rules.progress import AGE_MONTHS
 from sendesk.rules.upn import make
 from sendesk.services.actor import Actor
+from sendesk.services.ehc.records import PlanData
 from sendesk.services.graduated.intervention_records import InterventionData
 from sendesk.services.register.pupils import PupilData, add_pupil
 from sendesk.services.register.register import CurrentStatus, apply_change
@@ -56,6 +58,25 @@ READING_RECOVERY = InterventionData(
 )
 """The catalogue entry the intervention service tests add through the catalogue service: a
 reading group of up to 8, twice a week for 30 minutes at £24 an hour."""
+
+
+def ehc_plan_data(**changes: object) -> PlanData:
+    """An EHC plan as the SENCo records it from the LA's final plan (sections B, E and F,
+    hours and top-up), with ``changes``: the one the EHC service tests start from."""
+    return dataclasses.replace(
+        PlanData(
+            issued_on=date(2025, 3, 10),
+            la_name="Testshire",
+            named_setting="Test Academy",
+            needs="B: reading and spelling well below age.",
+            outcomes="E: read a Year 6 text aloud by July 2026.",
+            provision="F: 1:1 reading with a TA, 3 × 20 minutes a week.",
+            hours_per_week=12.5,
+            top_up_pence=450_000,
+        ),
+        **changes,
+    )
+
 
 MakeDb = Callable[[], Database]
 """The ``make_db`` fixture (tests/conftest.py): each call, a new empty database."""

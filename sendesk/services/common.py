@@ -9,9 +9,9 @@ the sentence to raise — so what users read does not change with the plumbing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
 Row = TypeVar("Row")
+
+
+class _AboutAPupil(Protocol):
+    @property
+    def pupil_id(self) -> int: ...
+
+
+Item = TypeVar("Item", bound=_AboutAPupil)
 Data = TypeVar("Data", bound="DataclassInstance")
 
 NO_PUPIL = "That pupil is not in this database."
@@ -43,6 +51,7 @@ __all__ = [
     "data_of",
     "flush_or_conflict",
     "get_or_gone",
+    "of_known_pupils",
     "permitted_pupil",
     "pupil_or_gone",
     "refuse",
@@ -254,3 +263,21 @@ def checked_text(
     elif len(text) > limit:
         problems.append(f"{what} longer than {limit:,} characters")
     return text
+
+
+def of_known_pupils(
+    items: Iterable[Item], noun: str, known: Container[int], problems: list[str]
+) -> Iterator[tuple[str, Item]]:
+    """Each item of a batch (a school's past requests, plans…) with the words that name it
+    in a problem ("plan 3 (pupil 12)"); an item whose pupil is not in ``known`` (the pupils
+    in this database) is not given, a problem saying so is added to ``problems`` instead.
+
+    Why here: every batch service numbers its items the same way and must not check an
+    item further whose pupil is missing (its checks would read rows that are not there).
+    """
+    for n, item in enumerate(items, start=1):
+        where = f"{noun} {n} (pupil {item.pupil_id})"
+        if item.pupil_id not in known:
+            problems.append(f"{where}: the pupil is not in this database")
+            continue
+        yield where, item

@@ -48,6 +48,7 @@ from sendesk.services.ehc.reviews import record_review, remove_review, update_re
 from sendesk.services.store.audit import chain_problems
 from tests.db_reads import audit_events
 from tests.factories import add_test_contact, add_test_pupil, make_user, works_with
+from tests.factories import ehc_plan_data as plan
 
 TODAY = date(2026, 3, 2)
 SENT = date(2026, 2, 16)  # week 3 of 20 on TODAY
@@ -631,22 +632,6 @@ def test_projected_advice_does_not_make_an_undecided_case_late(db, senco, pupil)
 
 
 # --- plans and reviews ------------------------------------------------------------------------
-
-
-def plan(**changes: object) -> PlanData:
-    return dataclasses.replace(
-        PlanData(
-            issued_on=date(2025, 3, 10),
-            la_name="Testshire",
-            named_setting="Test Academy",
-            needs="B: reading and spelling well below age.",
-            outcomes="E: read a Year 6 text aloud by July 2026.",
-            provision="F: 1:1 reading with a TA, 3 × 20 minutes a week.",
-            hours_per_week=12.5,
-            top_up_pence=450_000,
-        ),
-        **changes,
-    )
 
 
 def review(**changes: object) -> ReviewData:

@@ -29,18 +29,15 @@ from sendesk.services.ehc.reviews import record_review
 from sendesk.services.register.register import CurrentStatus, apply_change, load_current
 from sendesk.services.store.audit import AuditWriter, chain_problems
 from tests.db_reads import audit_events, count_rows
-from tests.factories import add_test_pupil, make_user
+from tests.factories import add_test_pupil, ehc_plan_data, make_user
 
 TODAY = date(2025, 3, 14)
-PLAN = PlanData(
+PLAN = ehc_plan_data(
     issued_on=date(2023, 1, 16),
     la_name=" Testshire ",
-    named_setting="Test Academy",
     needs="B: reading and spelling well below age.\n",
     outcomes="E: read a Year 6 text aloud.",
     provision="F: 1:1 reading with a TA.",
-    hours_per_week=12.5,
-    top_up_pence=450_000,
     transfer_kind="secondary_to_post16",
     transfer_destination="Test College",
     transfer_on=date(2025, 9, 1),

@@ -14,23 +14,18 @@ from sendesk.db import Database
 from sendesk.errors import PermissionDeniedError, ValidationError
 from sendesk.models import AnnualReview, AuditEvent, Pupil, Role
 from sendesk.services.actor import Actor
-from sendesk.services.ehc.plans import PlanData, list_plans, record_plan
+from sendesk.services.ehc.plans import list_plans, record_plan
 from sendesk.services.ehc.records import ReviewData
 from sendesk.services.ehc.reviews import PastReviews, record_past_reviews
 from sendesk.services.store.audit import AuditWriter, chain_problems
 from tests.db_reads import count_rows
-from tests.factories import make_user
+from tests.factories import ehc_plan_data, make_user
 
 TODAY = date(2025, 3, 14)
-PLAN = PlanData(
+PLAN = ehc_plan_data(
     issued_on=date(2023, 1, 16),
-    la_name="Testshire",
-    named_setting="Test Academy",
-    needs="B: reading and spelling well below age.",
     outcomes="E: read a Year 6 text aloud.",
     provision="F: 1:1 reading with a TA.",
-    hours_per_week=12.5,
-    top_up_pence=450_000,
 )
 FIRST = ReviewData(
     meeting_on=date(2023, 12, 4),

@@ -46,6 +46,7 @@ from sendesk.services.common import (
     current_or_gone,
     data_of,
     flush_or_conflict,
+    of_known_pupils,
     pupil_or_gone,
     refuse,
     save_changes,
@@ -576,11 +577,7 @@ def record_past_ehc_plans(
     problems: list[str] = []
     changes: list[tuple[EhcPlan, dict[str, Any]]] = []
     added: set[int] = set()
-    for n, past in enumerate(plans, start=1):
-        where = f"plan {n} (pupil {past.pupil_id})"
-        if past.pupil_id not in known:
-            problems.append(f"{where}: the pupil is not in this database")
-            continue
+    for where, past in of_known_pupils(plans, "plan", known, problems):
         try:
             values = _clean_plan(past.data, today)
             _check_plan_request(session, past.pupil_id, values)

@@ -33,6 +33,7 @@ from sendesk.services.common import (
     current_or_gone,
     flush_or_conflict,
     get_or_gone,
+    of_known_pupils,
     pupil_or_gone,
     refuse,
     save_changes,
@@ -584,11 +585,7 @@ def record_past_requests(
     problems: list[str] = []
     made: list[EhcRequest] = []
     opened: set[int] = set()
-    for n, past in enumerate(requests, start=1):
-        where = f"request {n} (pupil {past.pupil_id})"
-        if past.pupil_id not in known:
-            problems.append(f"{where}: the pupil is not in this database")
-            continue
+    for where, past in of_known_pupils(requests, "request", known, problems):
         try:
             values, exceptions = _clean_past_request(past, today)
         except ValidationError as exc:
