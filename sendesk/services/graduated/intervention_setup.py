@@ -46,6 +46,7 @@ from sendesk.services.graduated.intervention_records import (
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register.pupil_record import AREAS
+from sendesk.services.staff.users import active_staff
 from sendesk.services.store.audit import AuditWriter
 
 # --- the catalogue -------------------------------------------------------------------------
@@ -263,14 +264,8 @@ def list_groups(
 
 
 def group_leaders(db: Database, actor: Actor) -> list[tuple[int, str]]:
-    """(user id, name) of the active staff who may lead a group, for the SENCo's choice."""
+    """(user id, name) of the active staff who may lead a group, by name, for the SENCo's
+    choice."""
     permit(actor, Action.MANAGE_INTERVENTIONS)
     with db.session() as s:
-        return [
-            (uid, name)
-            for uid, name in s.execute(
-                select(User.id, User.display_name)
-                .where(User.active.is_(True), User.role.in_([r.value for r in GROUP_LEADERS]))
-                .order_by(User.display_name, User.id)
-            )
-        ]
+        return active_staff(s, GROUP_LEADERS)

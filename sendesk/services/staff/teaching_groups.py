@@ -68,6 +68,7 @@ from sendesk.services.common import (
 )
 from sendesk.services.permissions import Action, permit
 from sendesk.services.register import mis_columns, mis_reading
+from sendesk.services.staff.users import active_staff
 from sendesk.services.store.audit import AuditWriter
 
 log = logging.getLogger(__name__)
@@ -298,12 +299,7 @@ def teachers(db: Database, actor: Actor) -> list[tuple[int, str]]:
     """Active teachers and SENCos (id, display name) by name: who a group may be given to."""
     permit(actor, Action.VIEW_CLASSES)
     with db.session() as s:
-        rows = s.execute(
-            select(User.id, User.display_name)
-            .where(User.active.is_(True))
-            .where(User.role.in_([r.value for r in TEACHING_ROLES]))
-        ).all()
-    return sorted(((i, n) for i, n in rows), key=lambda r: (r[1].casefold(), r[0]))
+        return active_staff(s, TEACHING_ROLES)
 
 
 # --- the class-list import -------------------------------------------------------------------

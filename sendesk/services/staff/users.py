@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -335,6 +335,18 @@ def list_users(db: Database, actor: Actor) -> list[UserSummary]:
     with db.session() as s:
         query = select(User).options(undefer(User.password_hash)).order_by(User.display_name)
         return [_summary(u) for u in s.scalars(query)]
+
+
+def active_staff(session: Session, roles: Iterable[Role]) -> list[tuple[int, str]]:
+    """(user id, display name) of the active accounts in ``roles``, by name (letter case
+    folded, then id): the one list every "who may do this" choice offers (who leads an
+    intervention group, who teaches a class)."""
+    rows = session.execute(
+        select(User.id, User.display_name).where(
+            User.active.is_(True), User.role.in_([r.value for r in roles])
+        )
+    ).all()
+    return sorted(((i, n) for i, n in rows), key=lambda r: (r[1].casefold(), r[0]))
 
 
 def role_named(value: Role | str) -> Role:
