@@ -230,6 +230,19 @@ def test_groups_and_who_sees_them(db: Database, senco: Actor, ta: Actor, reading
         list_groups(db, make_user(db, "gov", Role.READ_ONLY))
 
 
+def test_group_leaders_are_offered_by_name_whatever_the_letter_case(
+    db: Database, senco: Actor, ta: Actor
+) -> None:
+    """The SENCo's choice of who leads a group lists the active staff who may, as the class
+    teachers' list does: by name, "de Souza" among the Ds, not after every capital."""
+    make_user(db, "souza", Role.LEARNING_SUPPORT, "de Souza")
+    make_user(db, "evans", Role.TEACHER, "Evans")
+    make_user(db, "gone", Role.LEARNING_SUPPORT, "Able Gone", active=False)
+    make_user(db, "exams", Role.EXAMS_OFFICER, "Abe Exams")
+    names = [name for _, name in group_leaders(db, senco)]
+    assert names == ["de Souza", "Evans", "Ms Senco", "Ta"]
+
+
 def test_group_checks(db: Database, senco: Actor, ta: Actor, reading: int) -> None:
     with pytest.raises(ValidationError, match="at least one day"):
         make_group(db, senco, reading, ta, weekdays=())
