@@ -96,7 +96,7 @@ FORMS = [
     pytest.param(full(ehc_records.RequestData), ehc_requests._clean_request, 400, id="ehc_request"),
     pytest.param(
         full(ehc_records.PlanData, transfer_kind=st.sampled_from(["", *TRANSFER_KINDS]) | TEXT),
-        ehc_plans._clean_plan,
+        ehc_plans.clean_plan,
         400,
         id="ehc_plan",
     ),
@@ -122,7 +122,9 @@ FORMS = [
     pytest.param(
         full(access_records.NwwData), access_nww.clean_nww, 300, id="normal_way_of_working"
     ),
-    pytest.param(full(agencies.InvolvementData), agencies._clean, 400, id="agency_involvement"),
+    pytest.param(
+        full(agencies.InvolvementData), agencies.clean_involvement, 400, id="agency_involvement"
+    ),
     pytest.param(
         full(intervention_records.InterventionData),
         lambda data, today: intervention_setup._clean_intervention(data),

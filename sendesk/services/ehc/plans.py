@@ -91,7 +91,7 @@ def _transfer_problems(kind: str, destination: str, moves_on: date | None) -> li
     return problems
 
 
-def _clean_plan(data: PlanData, today: date) -> dict[str, Any]:
+def clean_plan(data: PlanData, today: date) -> dict[str, Any]:
     check_date_fields(data)
     problems: list[str] = []
     if data.issued_on is None:
@@ -188,7 +188,7 @@ def record_plan(
     """The SENCo records an issued EHC plan; returns its id. One live plan per pupil."""
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
-    _clean_plan(data, today)  # refuse bad input before opening a transaction
+    clean_plan(data, today)  # refuse bad input before opening a transaction
     with db.transaction() as s:
         return add_plan(s, AuditWriter(s, actor), pupil_id, data, today)
 
@@ -211,7 +211,7 @@ def add_plan(
     (:mod:`sendesk.services.register.past_register`) records plans issued years ago and
     gives the pupil's next review date itself.
     """
-    values = _clean_plan(data, today)
+    values = clean_plan(data, today)
     pupil_or_gone(session, pupil_id)
     live = session.scalars(
         select(EhcPlan).where(EhcPlan.pupil_id == pupil_id, EhcPlan.ceased_on.is_(None))
@@ -242,7 +242,7 @@ def update_plan(
     """The SENCo corrects a plan (or records an amended one's summary); new version."""
     permit(actor, Action.MANAGE_EHC)
     today = today or date.today()
-    values = _clean_plan(data, today)
+    values = clean_plan(data, today)
     with db.transaction() as s:
         row: EhcPlan = current_or_gone(s, EhcPlan, plan_id, version, GONE, CONFLICT)
         _check_plan_request(s, row.pupil_id, values)
@@ -563,7 +563,7 @@ def record_past_ehc_plans(
 
     Why a batch: :func:`record_plan` and :func:`update_plan` take one plan a transaction.
     A school's history (the demo school's plans first, and the plan its register records
-    on a move to E) is checked here with their rules — :func:`_clean_plan`, the plan's
+    on a move to E) is checked here with their rules — :func:`clean_plan`, the plan's
     request the pupil's own, one live plan a pupil, a recorded plan's date before its
     first review — refused whole in one sentence naming the first problems, written and
     audited once ("record_past_ehc_plans"). Then, as after every plan recorded, each pupil's
@@ -579,7 +579,7 @@ def record_past_ehc_plans(
     added: set[int] = set()
     for where, past in of_known_pupils(plans, "plan", known, problems):
         try:
-            values = _clean_plan(past.data, today)
+            values = clean_plan(past.data, today)
             _check_plan_request(session, past.pupil_id, values)
         except ValidationError as exc:
             problems.append(f"{where}: {as_clause(str(exc))}")

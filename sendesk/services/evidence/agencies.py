@@ -107,7 +107,7 @@ class InvolvementItem:
         return max(dates) if dates else None
 
 
-def _clean(data: InvolvementData, today: date) -> dict[str, object]:
+def clean_involvement(data: InvolvementData, today: date) -> dict[str, object]:
     problems: list[str] = []
     agency = checked_text(
         data.agency, AGENCY_MAX, "the agency's name is", problems, missing="the agency is missing"
@@ -149,7 +149,7 @@ def add_involvement(
 ) -> int:
     """The SENCo records an agency's involvement with a pupil; returns its id."""
     permit(actor, Action.EDIT_AGENCY_ADVICE)
-    values = _clean(data, today or date.today())
+    values = clean_involvement(data, today or date.today())
     with db.transaction() as s:
         pupil_or_gone(s, pupil_id)
         return add_audited(
@@ -176,7 +176,7 @@ def update_involvement(
 ) -> int:
     """The SENCo corrects an involvement; returns its new version (ConflictError if stale)."""
     permit(actor, Action.EDIT_AGENCY_ADVICE)
-    values = _clean(data, today or date.today())
+    values = clean_involvement(data, today or date.today())
     with db.transaction() as s:
         row = current_or_gone(s, AgencyInvolvement, involvement_id, version, GONE, CONFLICT)
         detail: dict[str, object] = {"pupil_id": row.pupil_id}

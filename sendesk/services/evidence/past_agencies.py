@@ -4,7 +4,7 @@ agency sent (evidence documents linked to it).
 Why a batch: :func:`~.agencies.add_involvement` and :func:`~.evidence.add_document` take one
 involvement or one document a transaction, with an audit event each. A school's history
 (the demo school's hundreds of involvements and their PDF reports first; another system's
-records next) is checked here with the same rules — :func:`~.agencies._clean` for each
+records next) is checked here with the same rules — :func:`~.agencies.clean_involvement` for each
 involvement, :func:`~.evidence.check_document` for each document (its kind recognised from
 its contents, its title, date and size), the document's time of adding never after now —
 then written by executemany inside the caller's transaction and audited once per batch.
@@ -28,7 +28,7 @@ from sendesk.errors import ValidationError
 from sendesk.models import AgencyInvolvement, EvidenceDocument, Pupil
 from sendesk.rules.sentences import as_clause, first_problems
 from sendesk.services.bulk_rows import bulk, insert_rows
-from sendesk.services.evidence.agencies import InvolvementData, _clean
+from sendesk.services.evidence.agencies import InvolvementData, clean_involvement
 from sendesk.services.evidence.evidence import CheckedDocument, added_at_problem, check_document
 from sendesk.services.permissions import Action, permit
 from sendesk.services.store.audit import AuditWriter
@@ -87,7 +87,7 @@ def _checked(
         if item.pupil_id not in known:
             problems.append(f"{where}: pupil {item.pupil_id} is not in this database")
         try:
-            clean = _clean(item.data, today)
+            clean = clean_involvement(item.data, today)
         except ValidationError as exc:
             problems.append(f"{where}: {as_clause(str(exc))}")
             clean = {"confidentiality": None}
