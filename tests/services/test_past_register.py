@@ -152,6 +152,46 @@ def test_a_bad_pupil_is_named_and_nothing_is_recorded(db: Database, senco: Actor
         record(db, senco, [ben()])
 
 
+def test_a_past_plan_is_checked_as_the_ehc_service_checks_one(db: Database, senco: Actor) -> None:
+    """A plan given with a move to E is checked before anything is written, as recording
+    one would check it; so are an E pupil with no history (no plan at all) and one area's
+    profile given twice: each named in the one sentence, nothing recorded."""
+
+    def with_plan(plan: PlanData) -> PastPupil:
+        changes = list(amy().history)
+        changes[2] = dataclasses.replace(changes[2], plan=plan)
+        return dataclasses.replace(amy(), history=tuple(changes))
+
+    no_la = with_plan(PlanData(issued_on=date(2024, 1, 8), la_name=" "))
+    no_date = with_plan(PlanData(issued_on=None, la_name="Testshire"))  # type: ignore[arg-type]
+    a_request = with_plan(PlanData(date(2024, 1, 8), "Testshire", request_id=7))
+    e_without = dataclasses.replace(
+        ben(), data=dataclasses.replace(ben().data, provision="E", needs=("ASD",))
+    )
+    twice = dataclasses.replace(
+        ben(),
+        profiles=(
+            PastProfile("Cognition and learning", "Maps"),
+            PastProfile("Cognition and learning"),
+        ),
+    )
+    cases = [
+        (no_la, "the change of 08/01/2024: the local authority is missing"),
+        (no_date, "the change of 08/01/2024: the date the plan was issued is missing"),
+        (a_request, "the change of 08/01/2024: a new pupil's EHC plan cannot name an EHC request"),
+        (e_without, "a pupil on E needs their history's change to E with its plan"),
+        (twice, "the need profile for Cognition and learning is given twice"),
+    ]
+    for past, words in cases:
+        with pytest.raises(ValidationError) as caught:
+            record(db, senco, [past])
+        assert words in str(caught.value)
+        assert str(caught.value).endswith("Nothing was recorded.")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).select_from(Pupil)) == 0
+        assert s.scalar(select(func.count()).select_from(EhcPlan)) == 0
+
+
 def test_only_the_senco_records_a_past_register(db: Database, senco: Actor) -> None:
     teacher = make_user(db, "tpeters", Role.TEACHER, "Tom Peters")
     with pytest.raises(PermissionDeniedError):

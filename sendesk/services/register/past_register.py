@@ -102,6 +102,22 @@ class PastRegister:
     ehc_plans: int
 
 
+def _plan_problems(plan: PlanData, today: date) -> list[str]:
+    """What the EHC service would refuse in a plan recorded with a move to E (checked as
+    :func:`sendesk.services.ehc.plans.add_plan` checks one). A new pupil has no EHC request
+    yet, so their plan can name none."""
+    from sendesk.services.ehc.plans import clean_plan  # ehc imports the register
+
+    problems: list[str] = []
+    try:
+        clean_plan(plan, today)
+    except ValidationError as exc:
+        problems.append(as_clause(str(exc)))
+    if plan.request_id is not None:
+        problems.append("a new pupil's EHC plan cannot name an EHC request")
+    return problems
+
+
 def _history_problems(where: str, past: PastPupil, today: date) -> list[str]:
     problems: list[str] = []
     now = utcnow()
@@ -117,11 +133,19 @@ def _history_problems(where: str, past: PastPupil, today: date) -> list[str]:
         if change.recorded_at is not None and change.recorded_at > now:
             problems.append(f"{when}: it is recorded in the future")
         to_e = change.provision == E and held != E
-        if to_e and (change.plan is None or change.plan.issued_on > change.on):
+        if change.plan is not None:
+            problems += [f"{when}: {why}" for why in _plan_problems(change.plan, today)]
+        if to_e and (
+            change.plan is None
+            or change.plan.issued_on is None
+            or change.plan.issued_on > change.on
+        ):
             problems.append(f"{when}: a change to E needs the EHC plan issued by then")
         elif change.plan is not None and not to_e:
             problems.append(f"{when}: an EHC plan comes only with a change to E")
         held, last = change.provision, change.on
+    if not past.history and past.data.provision == E:
+        problems.append(f"{where}: a pupil on E needs their history's change to E with its plan")
     final = past.history[-1] if past.history else None
     data = past.data
     if final is not None and (final.provision, final.needs) != (data.provision, data.needs):
@@ -155,6 +179,9 @@ def _check(
             except ValidationError as exc:
                 problems.append(f"{where}, contact {contact.name}: {as_clause(str(exc))}")
         profiles.append([])
+        areas = [profile.area for profile in past.profiles]
+        if twice := sorted({a for a in areas if areas.count(a) > 1}):
+            problems.append(f"{where}: the need profile for {twice[0]} is given twice")
         for profile in past.profiles:
             try:
                 texts = clean_need_profile(
@@ -198,7 +225,7 @@ def _apply_history(
             change.provision,
             change.needs,
             change.on,
-            change.reason,
+            change.reason.strip(),
         ):
             continue
         changes += 1
