@@ -492,6 +492,20 @@ def set_password(db: Database, actor: Actor, username: str, password: str) -> No
         db.use_password(password)
 
 
+def _made_here(parts: tuple[int, int, int, bytes, str] | None) -> bool:
+    """Whether a stored hash's parts are what :func:`hash_password` makes today: the
+    OWASP cost (not a weaker one, nor one so costly a sign-in would exhaust memory), a
+    16-byte salt and a 32-byte digest."""
+    if parts is None:
+        return False
+    n, r, p, salt, digest = parts
+    return (
+        (n, r, p) == (SCRYPT_N, SCRYPT_R, SCRYPT_P)
+        and len(salt) == 16
+        and (len(digest) == 64 and all(c in "0123456789abcdef" for c in digest))
+    )
+
+
 def set_password_hashes(session: Session, audit: AuditWriter, hashes: Mapping[int, str]) -> None:
     """Accounts given a password already hashed by :func:`hash_password`, by user id, in
     the caller's transaction; the SENCo's to do.
@@ -499,17 +513,20 @@ def set_password_hashes(session: Session, audit: AuditWriter, hashes: Mapping[in
     Why hashes and not the password: the demo school gives its published password to every
     account, and scrypt costs about 0.4 s a hash, so they are made on threads while the
     school is written (and kept for the next demo the process makes). Each must be a hash
-    this module can check, and no two accounts may share one (one salt each, issue 12);
-    otherwise nothing is set. The accounts are not marked to change it at the next sign-in.
-    One audit event names the accounts, never the hashes. On a PostgreSQL server the
-    logins' own passwords are not changed (the server needs the password itself).
+    this module makes today (its cost, salt and digest), and no two accounts may share a
+    salt (issue 12); otherwise nothing is set. The accounts are not marked to change it at
+    the next sign-in. One audit event names the accounts, never the hashes. On a
+    PostgreSQL server the logins' own passwords are not changed (the server needs the
+    password itself).
     """
     permit(audit.actor, Action.MANAGE_STAFF)
     problems: list[str] = []
-    if unreadable := sorted(uid for uid, h in hashes.items() if _parts(h) is None):
+    parts = {uid: _parts(h) for uid, h in hashes.items()}
+    if unreadable := sorted(uid for uid, p in parts.items() if not _made_here(p)):
         problems.append(f"account {unreadable[0]}'s password is not a hash SENDesk can check")
-    if len(set(hashes.values())) != len(hashes):
-        problems.append("two accounts would share one password hash: give each its own salt")
+    salts = [p[3] for p in parts.values() if p is not None]
+    if len(set(salts)) != len(salts):
+        problems.append("two accounts would share one password salt: give each its own")
     users = {u.id: u for u in session.scalars(select(User).where(User.id.in_(list(hashes))))}
     if missing := sorted(hashes.keys() - users.keys()):
         problems.append(f"there is no account {missing[0]}")
