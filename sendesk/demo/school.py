@@ -175,33 +175,38 @@ def _register_since(pupil: _PupilPlan) -> date | None:
 
 
 _DEMO_HASHES: dict[str, list[str]] = {}
-_HASHING = threading.Lock()  # one demo's hashes at a time extend the list
 """Distinct scrypt hashes (each with its own salt) of a demo password, made once per process:
 each costs about half a second, a demo school has about 40 accounts, and the test suite
 builds many demo schools. One database never uses the same hash twice."""
+_HASHING = threading.Lock()  # one demo's hashes at a time extend the list
 
 
-def demo_password_hashes(password: str, count: int) -> list[str]:
+def demo_password_hashes(
+    password: str, count: int, stop: threading.Event | None = None
+) -> list[str]:
     """``count`` hashes of ``password``, each with its own salt (issue 12: the demo accounts
     used to share one). Missing ones are made in threads: hashlib.scrypt releases the GIL,
-    and each needs 128 MiB, so at most four at once."""
+    and each needs 128 MiB, so at most four at once. ``stop`` set (the demo was cancelled
+    or failed) ends the work after the hashes being made: fewer than ``count`` come back."""
     with _HASHING:
         known = _DEMO_HASHES.setdefault(password, [])
-        missing = count - len(known)
-        if missing > 0:
-            workers = max(1, min(4, os.cpu_count() or 1, missing))
-            with ThreadPoolExecutor(max_workers=workers) as pool:
-                known.extend(pool.map(hash_password, [password] * missing))
+        workers = max(1, min(4, os.cpu_count() or 1, count - len(known)))
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            while len(known) < count and not (stop is not None and stop.is_set()):
+                batch = min(workers, count - len(known))
+                known.extend(pool.map(hash_password, [password] * batch))
         return known[:count]
 
 
-def _hashes_meanwhile(password: str, count: int) -> Future[list[str]]:
-    """:func:`demo_password_hashes` started now on a thread of its own: the accounts' scrypt
-    hashes (about 100 of them on a 1,200-pupil school, over half the demo's time when made
-    at the end) are worked out while the pupils and their history are written."""
+def _hashes_meanwhile(password: str, count: int) -> tuple[Future[list[str]], threading.Event]:
+    """:func:`demo_password_hashes` started now on a thread of its own, and the event that
+    stops it: the accounts' scrypt hashes (about 100 of them on a 1,200-pupil school, over
+    half the demo's time when made at the end) are worked out while the pupils and their
+    history are written."""
+    stop = threading.Event()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-hashes")
     try:
-        return pool.submit(demo_password_hashes, password, count)
+        return pool.submit(demo_password_hashes, password, count, stop), stop
     finally:
         pool.shutdown(wait=False)  # the thread ends when its hashes are made
 
@@ -279,48 +284,53 @@ def write_demo_school(
     add_la_profiles(db, actor, LA_NAME)
     forms = {p.reg_group for p in plan.pupils if p.reg_group}  # the tutor groups
     departments = add_departments(db, actor, seed=seed, forms=len(forms), staff=staff)
-    hashes = None
+    hashes, stop_hashing = None, threading.Event()
     if password:  # every account is made by now: hash their passwords meanwhile
         with db.session() as s:
-            hashes = _hashes_meanwhile(password, s.scalar(select(func.count(User.id))) or 0)
-    now = datetime.now(UTC)
-    with db.transaction() as s:
-        audit = AuditWriter(s, actor)
-        written = record_past_pupils(
-            s,
-            audit,
-            [_past_pupil(p, now) for p in plan.pupils],
-            today=today,
-            progress=lambda done, total: (
-                _report(progress, done, total)
-                if done % PROGRESS_EVERY == 0 or done == total
-                else None
-            ),
-        )
-        changes = written.register_changes
-        registered = [
-            (pid, p.status, p.needs, _register_since(p))
-            for pid, p in zip(written.pupil_ids, plan.pupils, strict=True)
-        ]
-        add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
-        access = add_access_history(
-            s,
-            audit,
-            seed=seed,
-            today=today,
-            staff=staff,
-            departments=departments,
-        )
-        add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
-        accounts = list(s.scalars(select(User).order_by(User.id)))
-        if hashes is not None:
-            given = zip((u.id for u in accounts), hashes.result(), strict=True)
-            set_password_hashes(s, audit, dict(given))
-        made = tuple((u.username, Role(u.role), u.display_name) for u in accounts)
-        school_id = s.scalar(select(School.id))
-        audit.record(
-            "create_demo", "school", school_id, {"pupils": pupils, "seed": seed, "today": today}
-        )
+            count = s.scalar(select(func.count(User.id))) or 0
+        hashes, stop_hashing = _hashes_meanwhile(password, count)
+    try:
+        now = datetime.now(UTC)
+        with db.transaction() as s:
+            audit = AuditWriter(s, actor)
+            written = record_past_pupils(
+                s,
+                audit,
+                [_past_pupil(p, now) for p in plan.pupils],
+                today=today,
+                progress=lambda done, total: (
+                    _report(progress, done, total)
+                    if done % PROGRESS_EVERY == 0 or done == total
+                    else None
+                ),
+            )
+            changes = written.register_changes
+            registered = [
+                (pid, p.status, p.needs, _register_since(p))
+                for pid, p in zip(written.pupil_ids, plan.pupils, strict=True)
+            ]
+            add_graduated_history(s, audit, seed=seed, today=today, pupils=registered, staff=staff)
+            access = add_access_history(
+                s,
+                audit,
+                seed=seed,
+                today=today,
+                staff=staff,
+                departments=departments,
+            )
+            add_ehc_history(s, audit, seed=seed, today=today, pupils=registered)
+            accounts = list(s.scalars(select(User).order_by(User.id)))
+            if hashes is not None:
+                given = zip((u.id for u in accounts), hashes.result(), strict=True)
+                set_password_hashes(s, audit, dict(given))
+            made = tuple((u.username, Role(u.role), u.display_name) for u in accounts)
+            school_id = s.scalar(select(School.id))
+            audit.record(
+                "create_demo", "school", school_id, {"pupils": pupils, "seed": seed, "today": today}
+            )
+    except BaseException:
+        stop_hashing.set()  # cancelled or failed: no more hashes for a school not written
+        raise
     add_demo_concerns(db, actor, seed=seed, today=today)
     return DemoSummary(
         school=SCHOOL_NAME,

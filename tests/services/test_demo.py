@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -240,6 +241,24 @@ def test_each_demo_account_has_its_own_salt_and_is_listed(make_db: MakeDb) -> No
     assert {(name, role) for name, role, _ in summary.accounts} == {
         (name, Role(role)) for name, role, _ in users
     }
+
+
+def test_the_demo_s_password_hashing_stops_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A demo cancelled or failed mid-way stops the hashing it started on a thread (each
+    hash is half a second and 128 MiB): the hashes being made finish, no more start."""
+    from sendesk.demo import school
+
+    stop = threading.Event()
+    made: list[int] = []
+
+    def slow_hash(password: str) -> str:
+        made.append(1)
+        stop.set()  # as the demo does when it is cancelled while these are made
+        return f"hash {len(made)} of {password}"
+
+    monkeypatch.setattr(school, "hash_password", slow_hash)
+    hashes = school.demo_password_hashes("stop-test-password", 40, stop)
+    assert 1 <= len(hashes) == len(made) <= 4  # one batch at the most: one a thread
 
 
 @pytest.mark.parametrize(
