@@ -63,9 +63,10 @@ def sweep_folders(
     SENDesk left behind; return how many went.
 
     A folder goes when the process in its name has ended or it has not been touched for
-    ``max_age_seconds``. Passed over: ``keep`` (this run's own folder), anything that is
-    not a folder (a link, a file), another user's folders. ``remove`` removes one and says
-    whether it is gone (the viewer's copies are read-only and need their mode changed).
+    ``max_age_seconds``. Passed over: ``keep`` and any folder named for this process (this
+    run's own), anything that is not a folder (a link, a file), another user's folders.
+    ``remove`` removes one and says whether it is gone (the viewer's copies are read-only
+    and need their mode changed).
     """
     now = time.time()
     try:
@@ -85,6 +86,8 @@ def sweep_folders(
         if hasattr(os, "getuid") and info.st_uid != os.getuid():
             continue
         pid = _pid_in_name(folder.name, prefix)
+        if pid == os.getpid():
+            continue  # this run's own: it removes them itself, however long it works
         ended = pid is not None and process_ended(pid)
         if not ended and now - info.st_mtime < max_age_seconds:
             continue

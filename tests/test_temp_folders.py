@@ -51,9 +51,10 @@ def test_an_untouched_folder_goes_whoever_made_it_but_not_the_one_kept(
     unnamed = folder(private_tmp, f"{PREFIX}no-pid", age=120)
     kept = folder(private_tmp, f"{PREFIX}{os.getpid()}-kept", age=120)
     recent = folder(private_tmp, f"{PREFIX}{os.getppid()}-new")
+    mine = folder(private_tmp, f"{PREFIX}{os.getpid()}-a-long-export", age=120)
     assert temp_folders.sweep_folders(PREFIX, max_age_seconds=60, keep=kept) == 2
     assert not old.exists() and not unnamed.exists()
-    assert kept.exists() and recent.exists()
+    assert kept.exists() and recent.exists() and mine.exists()  # this run's own stay
 
 
 def test_only_folders_with_the_prefix_are_swept(private_tmp: Path, ended_pid: int) -> None:
